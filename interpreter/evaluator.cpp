@@ -1,0 +1,303 @@
+#include "interpreter/evaluator.hpp"
+
+#include <array>
+#include <stdexcept>
+
+#include "lang/parser.hpp"
+#include "stdlib/builtins.hpp"
+
+namespace kuan {
+
+namespace {
+
+// Quotients keep this many decimal places, rounded half-up; a quotient that
+// terminates within them is exact. Money rules in the 2025 policy never divide.
+constexpr int kDivisionScale = 18;
+
+struct Raised {
+  EvalError error;
+};
+
+[[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
+
+// Per-evaluation state. Fact defaults and definitions are computed at most once
+// per evaluation, on first use, so a measure only pays for what it reads.
+class Activation {
+ public:
+  Activation(const Edition* ed, const FactValues& given) : ed_(ed), given_(given) {
+    if (ed_) {
+      fact_state_.assign(ed_->facts.size(), 0);
+      fact_cache_.resize(ed_->facts.size());
+      define_state_.assign(ed_->defines.size(), 0);
+      define_cache_.resize(ed_->defines.size());
+    }
+  }
+
+  std::optional<Value> rate, base;
+
+  Value eval(const ast::Expr& e);
+
+  bool condition(const ast::Expr& e) { return eval(e).small != 0; }
+
+ private:
+  const Value& fact(const ast::Expr& at, int slot);
+  const Value& define(const ast::Expr& at, int slot);
+  Value arith(const ast::Expr& e);
+  Value compare(const ast::Expr& e);
+  Value call(const ast::Expr& e);
+
+  const Edition* ed_;
+  const FactValues& given_;
+  std::vector<unsigned char> fact_state_, define_state_;  // 0 new, 1 computing, 2 done
+  std::vector<Value> fact_cache_, define_cache_;
+};
+
+const Value& Activation::fact(const ast::Expr& at, int slot) {
+  if (slot < static_cast<int>(given_.present.size()) && given_.present[slot]) return given_.values[slot];
+  const FactInfo& info = ed_->facts[slot];
+  if (fact_state_[slot] == 2) return fact_cache_[slot];
+  if (!info.decl->default_value) {
+    raise("缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
+  }
+  // The checker rejects cycles, so state 1 here cannot happen for checked editions.
+  fact_state_[slot] = 1;
+  fact_cache_[slot] = eval(*info.decl->default_value);
+  fact_state_[slot] = 2;
+  return fact_cache_[slot];
+}
+
+const Value& Activation::define(const ast::Expr&, int slot) {
+  if (define_state_[slot] != 2) {
+    define_state_[slot] = 1;
+    define_cache_[slot] = eval(*ed_->defines[slot].decl->value);
+    define_state_[slot] = 2;
+  }
+  return define_cache_[slot];
+}
+
+Value Activation::arith(const ast::Expr& e) {
+  Value a = eval(*e.args[0]);
+  const Value b = eval(*e.args[1]);
+  Value out;
+  out.kind = e.type.kind;
+  switch (e.arith) {
+    case ast::ArithOp::Add: out.number = a.number + b.number; break;
+    case ast::ArithOp::Sub: out.number = a.number - b.number; break;
+    case ast::ArithOp::Mul: out.number = a.number * b.number; break;
+    case ast::ArithOp::Div: {
+      auto q = a.number.divide(b.number, std::max(kDivisionScale, a.number.scale()), RoundingMode::HalfUp);
+      if (!q) raise("除数为零", e.args[1]->span);
+      out.number = std::move(*q);
+      break;
+    }
+  }
+  return out;
+}
+
+Value Activation::compare(const ast::Expr& e) {
+  const Value a = eval(*e.args[0]);
+  const Value b = eval(*e.args[1]);
+  int c;
+  if (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum || a.kind == TypeKind::Date) {
+    c = a.small < b.small ? -1 : a.small > b.small ? 1 : 0;
+  } else {
+    const auto o = a.number <=> b.number;
+    c = o < 0 ? -1 : o > 0 ? 1 : 0;
+  }
+  bool r = false;
+  switch (e.compare) {
+    case ast::CompareOp::Lt: r = c < 0; break;
+    case ast::CompareOp::Le: r = c <= 0; break;
+    case ast::CompareOp::Gt: r = c > 0; break;
+    case ast::CompareOp::Ge: r = c >= 0; break;
+    case ast::CompareOp::Eq: r = c == 0; break;
+    case ast::CompareOp::Ne: r = c != 0; break;
+  }
+  return Value::boolean(r);
+}
+
+Value Activation::call(const ast::Expr& e) {
+  std::array<Value, 8> fixed;
+  std::vector<Value> many;
+  std::span<Value> args;
+  if (e.args.size() <= fixed.size()) {
+    for (std::size_t i = 0; i < e.args.size(); ++i) fixed[i] = eval(*e.args[i]);
+    args = std::span<Value>(fixed.data(), e.args.size());
+  } else {
+    for (const auto& a : e.args) many.push_back(eval(*a));
+    args = many;
+  }
+  std::string error;
+  auto r = call_builtin(static_cast<Builtin>(e.index), args, ed_ ? ed_->rounding : RoundingMode::HalfUp, error);
+  if (!r) raise(error, e.span);
+  return std::move(*r);
+}
+
+Value Activation::eval(const ast::Expr& e) {
+  using K = ast::ExprKind;
+  switch (e.kind) {
+    case K::Number: return Value::of_number(e.type.kind, e.number);
+    case K::Boolean: return Value::boolean(e.boolean);
+    case K::Date: return Value::date(e.date);
+    case K::Name:
+      switch (e.ref) {
+        case ast::RefKind::Fact: return fact(e, e.index);
+        case ast::RefKind::Param: return ed_->params[e.index].value;
+        case ast::RefKind::Define: return define(e, e.index);
+        case ast::RefKind::EnumValue: return Value::enumeration(e.index);
+        case ast::RefKind::MeasureRate:
+          if (!rate) raise("比例 尚未算出", e.span);
+          return *rate;
+        case ast::RefKind::MeasureBase:
+          if (!base) raise("基数 尚未算出", e.span);
+          return *base;
+        case ast::RefKind::Unresolved: break;
+      }
+      raise("内部错误:名称 " + e.name + " 未经检查", e.span);
+    case K::Has:
+      return Value::boolean(e.index < static_cast<int>(given_.present.size()) && given_.present[e.index]);
+    case K::Call: return call(e);
+    case K::Negate: {
+      Value v = eval(*e.args[0]);
+      v.number = -v.number;
+      return v;
+    }
+    case K::Not: return Value::boolean(!condition(*e.args[0]));
+    case K::And: return Value::boolean(condition(*e.args[0]) && condition(*e.args[1]));
+    case K::Or: return Value::boolean(condition(*e.args[0]) || condition(*e.args[1]));
+    case K::Arith: return arith(e);
+    case K::Compare: return compare(e);
+    case K::If: {
+      Value v = condition(*e.args[0]) ? eval(*e.args[1]) : eval(*e.args[2]);
+      if (v.kind == TypeKind::Integer && e.type.kind == TypeKind::Number) v.kind = TypeKind::Number;
+      return v;
+    }
+    case K::Match: {
+      const Value subject = eval(*e.args[0]);
+      for (const auto& arm : e.arms) {
+        if (arm.otherwise) return eval(*arm.value);
+        for (int v : arm.pattern_values)
+          if (v == subject.small) return eval(*arm.value);
+      }
+      raise("没有分支处理这个取值", e.span);
+    }
+  }
+  raise("内部错误:无法求值的表达式", e.span);
+}
+
+template <typename F>
+auto guarded(F&& body) -> std::variant<decltype(body()), EvalError> {
+  try {
+    return body();
+  } catch (const Raised& r) {
+    return r.error;
+  } catch (const std::exception& ex) {
+    // Arithmetic limits of Decimal (scale beyond its bound): report, never crash.
+    return EvalError{std::string("计算超出范围:") + ex.what(), Span{}};
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> missing_required_facts(const Edition& ed, const MeasureInfo& m, const FactValues& facts) {
+  std::vector<std::string> out;
+  for (int f : m.facts)
+    if (ed.facts[f].required() && !facts.present[f]) out.push_back(ed.facts[f].decl->name);
+  return out;
+}
+
+EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  auto r = guarded([&]() -> Outcome {
+    const ast::MeasureDecl& m = *info.decl;
+    Activation act(&ed, facts);
+    Outcome out;
+    out.measure = &info;
+    for (const auto& req : m.requirements) {
+      bool held;
+      try {
+        held = act.condition(*req.condition);
+      } catch (const Raised&) {
+        // Once one condition has failed, a later one that cannot be evaluated
+        // (say a fact only needed when eligible) does not change the verdict.
+        if (!out.failed.empty()) continue;
+        throw;
+      }
+      if (trace) trace->conditions.push_back({&req, held});
+      if (!held) out.failed.push_back(&req);
+    }
+    if (!out.failed.empty()) {
+      out.eligible = false;
+      out.amount = Decimal::from_scaled(0, ed.rounding_places);
+      return out;
+    }
+    out.eligible = true;
+    if (m.rate) act.rate = act.eval(*m.rate);
+    if (m.base) act.base = act.eval(*m.base);
+    Decimal amount = m.amount ? act.eval(*m.amount).number : act.base->number * act.rate->number;
+    if (trace) {
+      if (act.rate) trace->rate = act.rate->number;
+      if (act.base) trace->base = act.base->number;
+      trace->computed = amount;
+    }
+    for (const ast::CapDecl* cap : info.caps) {
+      if (cap->when && !act.condition(*cap->when)) {
+        if (trace) trace->caps.push_back({cap, false, {}, std::nullopt, {}});
+        continue;
+      }
+      Decimal limit = act.eval(*cap->limit).number;
+      Decimal room = limit;
+      std::optional<Decimal> used;
+      if (cap->used) {
+        used = act.eval(*cap->used).number;
+        room = limit - *used;
+      }
+      if (room.sign() < 0) room = Decimal();
+      if (room < amount) {
+        amount = room;
+        out.bound = cap;
+      }
+      if (trace) trace->caps.push_back({cap, true, std::move(limit), std::move(used), std::move(room)});
+    }
+    if (trace) trace->before_rounding = amount;
+    out.amount = amount.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places);
+    return out;
+  });
+  if (auto* o = std::get_if<Outcome>(&r)) return std::move(*o);
+  return std::get<EvalError>(r);
+}
+
+std::variant<Value, EvalError> evaluate_expression(const Edition* ed, const ast::Expr& expr, const FactValues& facts) {
+  return guarded([&]() -> Value {
+    Activation act(ed, facts);
+    return act.eval(expr);
+  });
+}
+
+std::optional<EvalError> compute_parameters(Edition& ed, const std::vector<int>& order) {
+  FactValues none(ed.facts.size());
+  for (int p : order) {
+    auto r = evaluate_expression(&ed, *ed.params[p].decl->value, none);
+    if (auto* err = std::get_if<EvalError>(&r)) return *err;
+    ed.params[p].value = std::get<Value>(r);
+  }
+  return std::nullopt;
+}
+
+std::string format_value(const Edition* ed, const Value& v) {
+  switch (v.kind) {
+    case TypeKind::Money: return v.number.to_string() + "元";
+    case TypeKind::Rate: return (v.number * Decimal::from_int(100)).normalized().to_string() + "%";
+    case TypeKind::Integer:
+    case TypeKind::Number: return v.number.to_string();
+    case TypeKind::Bool: return v.small ? "是" : "否";
+    case TypeKind::Date: return format_date(static_cast<std::int32_t>(v.small));
+    case TypeKind::Enum: {
+      (void)ed;
+      return "#" + std::to_string(v.small);
+    }
+    case TypeKind::Error: break;
+  }
+  return "(错误)";
+}
+
+}  // namespace kuan

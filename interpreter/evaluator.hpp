@@ -1,0 +1,88 @@
+// Evaluates a measure of a checked edition against one application's facts.
+//
+// The edition is shared and read-only; everything that changes during an
+// evaluation (fact defaults and definitions computed on demand) lives in an
+// Activation on the caller's stack. Language errors that can only be seen at
+// run time (a fact that is needed but missing, division by zero) come back as
+// EvalError values carrying the position of the rule that needed them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "interpreter/value.hpp"
+#include "lang/edition.hpp"
+
+namespace kuan {
+
+// The facts of one application, one slot per fact of the edition.
+struct FactValues {
+  std::vector<Value> values;
+  std::vector<unsigned char> present;
+
+  explicit FactValues(std::size_t count = 0) : values(count), present(count, 0) {}
+  void set(int slot, Value v) {
+    values[slot] = std::move(v);
+    present[slot] = 1;
+  }
+  void clear(int slot) { present[slot] = 0; }
+};
+
+struct EvalError {
+  std::string message;
+  Span span;
+};
+
+// What each cap came to, kept only when an explanation is asked for.
+struct CapTrace {
+  const ast::CapDecl* cap;
+  bool applies;  // its 当 condition held (or it has none)
+  Decimal limit;
+  std::optional<Decimal> used;
+  Decimal room;  // max(0, limit − used), or the limit
+};
+
+struct ConditionTrace {
+  const ast::Requirement* requirement;
+  bool held;
+};
+
+struct Trace {
+  std::vector<ConditionTrace> conditions;
+  std::optional<Decimal> rate, base;
+  Decimal computed;  // before caps
+  std::vector<CapTrace> caps;
+  Decimal before_rounding;
+};
+
+struct Outcome {
+  const MeasureInfo* measure = nullptr;
+  bool eligible = false;
+  Decimal amount;                                 // rounded as the edition declares
+  std::vector<const ast::Requirement*> failed;    // why not eligible
+  const ast::CapDecl* bound = nullptr;            // the cap that limited the amount
+};
+
+using EvalResult = std::variant<Outcome, EvalError>;
+
+// Facts that the measure requires but the application lacks, by name.
+std::vector<std::string> missing_required_facts(const Edition& edition, const MeasureInfo& measure,
+                                                const FactValues& facts);
+
+EvalResult evaluate_measure(const Edition& edition, const MeasureInfo& measure, const FactValues& facts,
+                            Trace* trace = nullptr);
+
+// A free expression (REPL); `edition` may be null.
+std::variant<Value, EvalError> evaluate_expression(const Edition* edition, const ast::Expr& expr,
+                                                   const FactValues& facts);
+
+// Parameters are constants: computed once when an edition is built.
+std::optional<EvalError> compute_parameters(Edition& edition, const std::vector<int>& order);
+
+// Text of a value for people: "8000000.00元" style is the caller's business;
+// this gives the plain form used in explanations and the REPL.
+std::string format_value(const Edition* edition, const Value& v);
+
+}  // namespace kuan

@@ -1,0 +1,111 @@
+#include "interpreter/facts.hpp"
+
+#include "lang/parser.hpp"
+
+namespace kuan {
+
+namespace {
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::optional<Decimal> scaled(std::string_view digits, const Decimal& factor) {
+  auto d = Decimal::parse(digits);
+  if (!d) return std::nullopt;
+  return *d * factor;
+}
+}  // namespace
+
+std::optional<Decimal> parse_money_text(std::string_view t) {
+  if (ends_with(t, "亿元")) return scaled(t.substr(0, t.size() - 6), Decimal::from_int(100000000));
+  if (ends_with(t, "万元")) return scaled(t.substr(0, t.size() - 6), Decimal::from_int(10000));
+  if (ends_with(t, "元")) return Decimal::parse(t.substr(0, t.size() - 3));
+  return Decimal::parse(t);
+}
+
+std::optional<Decimal> parse_rate_text(std::string_view t) {
+  if (ends_with(t, "个百分点")) return scaled(t.substr(0, t.size() - 12), Decimal::from_scaled(1, 2));
+  if (ends_with(t, "%")) return scaled(t.substr(0, t.size() - 1), Decimal::from_scaled(1, 2));
+  return Decimal::parse(t);
+}
+
+std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const json::Scalar& v) {
+  const FactInfo& info = ed.facts[slot];
+  const std::string& name = info.decl->name;
+  using Kind = json::Scalar::Kind;
+  auto shown = [&]() -> std::string {
+    switch (v.kind) {
+      case Kind::Null: return "null";
+      case Kind::Bool: return v.boolean ? "true" : "false";
+      case Kind::Number: return v.text;
+      case Kind::String: return "\"" + v.text + "\"";
+      case Kind::Array: return "数组";
+      case Kind::Object: return "对象";
+    }
+    return "?";
+  };
+  auto bad = [&](const std::string& expected) {
+    return "事实 " + name + " 的值 " + shown() + " 无效:应为" + expected;
+  };
+  switch (info.type.kind) {
+    case TypeKind::Money: {
+      if (v.kind != Kind::Number && v.kind != Kind::String) return bad("金额,如 1234.56 或 \"120万元\"");
+      auto d = v.kind == Kind::Number ? Decimal::parse(v.text) : parse_money_text(v.text);
+      if (!d) return bad("金额,如 1234.56 或 \"120万元\"");
+      if (d->sign() < 0) return "事实 " + name + " 的金额不能为负:" + shown();
+      return Value::money(std::move(*d));
+    }
+    case TypeKind::Rate: {
+      if (v.kind != Kind::Number && v.kind != Kind::String) return bad("比例,如 0.3 或 \"30%\"");
+      auto d = v.kind == Kind::Number ? Decimal::parse(v.text) : parse_rate_text(v.text);
+      if (!d) return bad("比例,如 0.3、\"30%\" 或 \"1.2个百分点\"");
+      if (d->sign() < 0 || *d > Decimal::from_int(1)) return "事实 " + name + " 的比例须在 0–100% 之间:" + shown();
+      return Value::rate(std::move(*d));
+    }
+    case TypeKind::Integer: {
+      auto d = v.kind == Kind::Number ? Decimal::parse(v.text) : std::nullopt;
+      if (!d || d->scale() != 0) return bad("整数");
+      return Value::of_number(TypeKind::Integer, std::move(*d));
+    }
+    case TypeKind::Number: {
+      auto d = v.kind == Kind::Number || v.kind == Kind::String ? Decimal::parse(v.text) : std::nullopt;
+      if (!d) return bad("数值,如 87.5");
+      return Value::of_number(TypeKind::Number, std::move(*d));
+    }
+    case TypeKind::Bool:
+      if (v.kind != Kind::Bool) return bad("true 或 false");
+      return Value::boolean(v.boolean);
+    case TypeKind::Date: {
+      auto d = v.kind == Kind::String ? parse_date(v.text) : std::nullopt;
+      if (!d) return bad("日期 \"YYYY-MM-DD\"");
+      return Value::date(*d);
+    }
+    case TypeKind::Enum: {
+      const auto& values = ed.enums[info.type.enum_id].values;
+      std::string allowed;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (v.kind == Kind::String && v.text == values[i]) return Value::enumeration(static_cast<int>(i));
+        allowed += (i ? "、" : "") + values[i];
+      }
+      return bad("其中之一:" + allowed);
+    }
+    case TypeKind::Error: break;
+  }
+  return "事实 " + name + " 的类型无效";
+}
+
+std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::vector<json::Field>& fields) {
+  FactValues out(ed.facts.size());
+  for (const auto& f : fields) {
+    const int slot = ed.find_fact(f.name);
+    if (slot < 0) return "未知的事实 " + f.name + "(本版本没有声明这个事实)";
+    // null leaves a fact that may be omitted unset, as if it were not written.
+    if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
+    auto v = convert_fact(ed, slot, f.value);
+    if (auto* msg = std::get_if<std::string>(&v)) return std::move(*msg);
+    out.set(slot, std::move(std::get<Value>(v)));
+  }
+  return out;
+}
+
+}  // namespace kuan

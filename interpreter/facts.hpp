@@ -1,0 +1,29 @@
+// Turning an application's facts (as read from JSON, or typed in a REPL) into
+// typed values, with the checks the spec requires: money ≥ 0, rates within
+// 0–100%, integers whole, enumerations one of their values, no unknown names.
+// Every message names the fact.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "interpreter/evaluator.hpp"
+#include "interpreter/json_input.hpp"
+#include "lang/edition.hpp"
+
+namespace kuan {
+
+// Money with an optional unit ("1234.56", "120万元", "2.5亿元", "800元") or a
+// rate ("0.3", "30%", "1.2个百分点"): exact, never through binary floating point.
+std::optional<Decimal> parse_money_text(std::string_view text);
+std::optional<Decimal> parse_rate_text(std::string_view text);
+
+// Converts one JSON value for the fact in `slot`; on failure returns the message.
+std::variant<Value, std::string> convert_fact(const Edition& edition, int slot, const json::Scalar& value);
+
+// All fields of a facts object; fails on the first unknown or malformed fact.
+std::variant<FactValues, std::string> bind_facts(const Edition& edition, const std::vector<json::Field>& fields);
+
+}  // namespace kuan

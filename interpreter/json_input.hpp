@@ -1,0 +1,63 @@
+// Reading facts documents and JSONL batch lines without ever routing a
+// number through double: money must stay exactly as the applicant wrote it.
+// nlohmann/json is used only inside json_input.cpp to keep it out of every
+// translation unit that merely consumes the parsed result.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace kuan::json {
+
+struct Scalar {
+  enum class Kind { Null, Bool, Number, String, Array, Object };
+  Kind kind = Kind::Null;
+  // Number: raw JSON number text exactly as written ("1234.50", "1e3", "-5");
+  // integers that fit 64 bits are re-rendered from their value, which is
+  // exact. String: unescaped UTF-8 contents. Otherwise empty.
+  std::string text;
+  bool boolean = false;
+};
+
+struct Field {
+  std::string name;
+  Scalar value;
+};
+
+// line and column are 1-based; column counts Unicode code points on that line
+// so editors that show character columns agree with the report.
+struct InputError {
+  std::string message;
+  std::size_t line = 1;
+  std::size_t column = 1;
+};
+
+struct FactsObject {
+  std::vector<Field> fields;  // document order
+};
+
+// One JSONL batch line:
+//   {"id": "...", "applicant": "...", "measure": "...", "facts": {...}}
+struct Application {
+  std::string id;  // a JSON string, or an integer kept as its text
+  bool has_id = false;
+  std::string applicant;
+  bool has_applicant = false;
+  std::string measure;
+  bool has_measure = false;
+  std::vector<Field> facts;
+};
+
+// The document must be one JSON object whose members are facts. Array/object
+// member values are reported as Kind::Array/Kind::Object without contents;
+// the caller rejects them naming the fact.
+std::variant<FactsObject, InputError> parse_facts(std::string_view document);
+
+// "measure" and "facts" are required; "id" and "applicant" are optional; any
+// other top-level key is an error.
+std::variant<Application, InputError> parse_application(std::string_view line);
+
+}  // namespace kuan::json

@@ -1,0 +1,46 @@
+// A policy: one or more editions loaded from rule files, each checked and
+// frozen. This is the seam a host program links against (the CLI is a thin
+// layer over it): load once, then evaluate from any thread.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interpreter/evaluator.hpp"
+#include "lang/edition.hpp"
+#include "lang/source.hpp"
+
+namespace kuan {
+
+class Policy {
+ public:
+  // A folder of editions (each subfolder holding .kuan files is an edition;
+  // .kuan files directly in the folder form one edition), or one .kuan file.
+  static std::shared_ptr<const Policy> load(const std::filesystem::path& path, std::vector<Diagnostic>& diagnostics);
+  // One edition from rule text held in memory (hosts, tests, the REPL).
+  static std::shared_ptr<const Policy> from_text(const std::string& name, const std::string& text,
+                                                 std::vector<Diagnostic>& diagnostics);
+  // Several files of one edition, given as (name, text) pairs.
+  static std::shared_ptr<const Policy> from_sources(const std::vector<std::pair<std::string, std::string>>& files,
+                                                    std::vector<Diagnostic>& diagnostics);
+
+  const std::vector<std::unique_ptr<Edition>>& editions() const { return editions_; }
+
+  // By name ("2025年版"); null with a message when there is no such edition.
+  const Edition* edition(std::string_view name, std::string& error) const;
+  // The edition in force on a day (days since 1970-01-01).
+  const Edition* edition_on(std::int32_t day, std::string& error) const;
+  // The only edition, or the one most recently in force when there are several.
+  const Edition* latest() const;
+
+ private:
+  std::vector<std::unique_ptr<Edition>> editions_;
+};
+
+// Parses and checks the files of one edition; null (with diagnostics) on error.
+std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics);
+
+}  // namespace kuan

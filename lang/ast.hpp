@@ -1,0 +1,186 @@
+// The typed syntax tree of a Kuan rule file. It owns its strings, every node
+// carries a Span, and nothing here depends on PEGTL. The checker fills in the
+// `resolved` annotations once; after that the tree is read-only and shared by
+// every evaluation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interpreter/decimal.hpp"
+#include "lang/source.hpp"
+#include "lang/types.hpp"
+
+namespace kuan::ast {
+
+enum class ExprKind {
+  Number,   // 800万元, 30%, 3, 0.5
+  Boolean,  // 是 / 否
+  Date,     // 2025-06-13
+  Name,     // a fact, parameter, definition, enumeration value, or 比例/基数 in a measure
+  Call,     // min(a, b), 四舍五入(x, 0.01元)
+  Has,      // 有 核定年度上限
+  Negate,   // −x
+  Not,      // 非 x
+  Arith,    // a + b, a − b, a × b, a ÷ b
+  Compare,  // a ≤ b …
+  And,
+  Or,
+  If,       // 若 c 则 a 否则 b      (args: c, a, b)
+  Match,    // 按 x { a => 1, b | c => 2, 其他 => 3 }   (args[0]: x)
+};
+
+enum class Unit { None, Yuan, Wan, Yi, Percent, PercentPoint };
+enum class ArithOp { Add, Sub, Mul, Div };
+enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
+
+// What a name was resolved to by the checker.
+enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase };
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct NamedSpan {
+  std::string name;
+  Span span;
+};
+
+struct MatchArm {
+  std::vector<NamedSpan> patterns;  // empty for 其他
+  bool otherwise = false;
+  Span span;
+  ExprPtr value;
+  std::vector<int> pattern_values;  // enumeration indices, filled by the checker
+};
+
+struct Expr {
+  ExprKind kind;
+  Span span;
+  // Literals: the value in base units (元 for money, a fraction for rates).
+  Decimal number;
+  Unit unit = Unit::None;
+  bool boolean = false;
+  std::int32_t date = 0;  // days since 1970-01-01
+  std::string name;       // Name, Call, Has
+  ArithOp arith = ArithOp::Add;
+  CompareOp compare = CompareOp::Eq;
+  std::vector<ExprPtr> args;
+  std::vector<MatchArm> arms;
+
+  // Filled by the checker.
+  Type type;
+  RefKind ref = RefKind::Unresolved;
+  int index = -1;  // slot of the fact/param/define, enumeration value, or builtin id
+};
+
+enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum };
+
+struct FactDecl {
+  std::string name;
+  Span span;
+  FactKind kind = FactKind::Money;
+  std::vector<NamedSpan> enum_values;
+  Span type_span;
+  ExprPtr default_value;  // null: required unless optional
+  bool optional = false;
+  std::string label;
+};
+
+struct ParamDecl {
+  std::string name;
+  Span span;
+  ExprPtr value;
+  std::string label;
+};
+
+struct DefineDecl {
+  std::string name;
+  Span span;
+  ExprPtr value;
+};
+
+// A named cap. `limit` null means "the top-level cap of this name" (a reference
+// from inside a measure). With `used`, the cap is a room: max(0, limit − used).
+struct CapDecl {
+  std::string name;
+  Span span;
+  ExprPtr limit;
+  ExprPtr used;
+  ExprPtr when;
+  bool stacking = false;  // 叠加: a ceiling shared with another program
+  int resolved = -1;      // index into the edition's top-level caps for references
+};
+
+struct Requirement {
+  ExprPtr condition;
+  std::string reason;
+  Span span;
+};
+
+struct MeasureDecl {
+  std::string name;
+  Span span;
+  std::string title;
+  int clause = -1;  // index into Module::clauses; -1 when written outside any clause
+  std::vector<Requirement> requirements;
+  std::vector<NamedSpan> needs;
+  ExprPtr rate, base, amount;
+  Span rate_span, base_span, amount_span;
+  std::vector<CapDecl> caps;
+  std::vector<int> needs_facts;  // filled by the checker
+};
+
+struct ExampleFact {
+  std::string name;
+  Span span;
+  ExprPtr value;
+};
+
+struct ExampleDecl {
+  std::string measure;
+  Span span;
+  std::string title;
+  std::vector<ExampleFact> facts;
+  bool expect_eligible = true;
+  ExprPtr expected_amount;
+  std::optional<NamedSpan> expected_bound;
+  std::string expected_reason;  // for 不适用: a text the reasons must contain
+};
+
+struct ClauseDecl {
+  std::string ref;  // "(一)"
+  std::string title;
+  std::string text;
+  std::string responsible;
+  Span span;
+};
+
+enum class RoundingKind { HalfUp, HalfEven, Down, Up };
+
+template <typename T>
+struct Located {
+  T value;
+  Span span;
+};
+
+struct Module {
+  SourcePtr source;
+  std::optional<Located<std::string>> policy;
+  std::optional<Located<std::string>> edition;
+  std::optional<Located<std::int32_t>> effective_from;
+  std::optional<Located<std::int32_t>> effective_to;
+  std::optional<Located<RoundingKind>> rounding;
+  ExprPtr rounding_step;
+  std::vector<FactDecl> facts;
+  std::vector<ParamDecl> params;
+  std::vector<DefineDecl> defines;
+  std::vector<CapDecl> caps;
+  std::vector<ClauseDecl> clauses;
+  std::vector<MeasureDecl> measures;
+  std::vector<ExampleDecl> examples;
+};
+
+}  // namespace kuan::ast

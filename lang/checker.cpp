@@ -1,0 +1,677 @@
+#include "lang/checker.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <unordered_set>
+
+#include "stdlib/builtins.hpp"
+
+namespace kuan {
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::Error; });
+}
+
+namespace {
+
+constexpr const char* kKeywords[] = {"政策", "版本", "施行", "舍入", "参数", "事实", "定义", "上限", "已用", "当",
+                                     "条款", "原文", "措施", "要求", "否则", "叠加", "需要", "不适用", "受限",
+                                     "若", "则", "且", "或", "非", "按", "其他", "有", "得", "例"};
+
+struct Symbol {
+  ast::RefKind kind;
+  int index;
+  Span span;
+};
+
+// Who owns the expression being checked decides which names it may use.
+enum class Owner { Param, Define, FactDefault, Cap, Measure, Example, Rounding, Free };
+
+struct Context {
+  Owner owner = Owner::Free;
+  int node = -1;  // dependency-graph node of the owner, -1 if none
+  const ast::MeasureDecl* measure = nullptr;
+};
+
+class Checker {
+ public:
+  Checker(Edition& ed, std::vector<Diagnostic>& diags) : ed_(ed), diags_(diags) {}
+
+  void error(Span s, std::string m) { diags_.push_back(make_diagnostic(Severity::Error, s, std::move(m))); }
+  void warning(Span s, std::string m) { diags_.push_back(make_diagnostic(Severity::Warning, s, std::move(m))); }
+
+  std::string where(Span s) const {
+    if (!s.file) return "";
+    auto loc = s.file->locate(s.begin);
+    return s.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  }
+
+  // ------------------------------------------------------------ edition
+  void run(std::vector<int>& param_order) {
+    header();
+    declare();
+    const int P = static_cast<int>(ed_.params.size()), D = static_cast<int>(ed_.defines.size()),
+              F = static_cast<int>(ed_.facts.size()), C = static_cast<int>(ed_.caps.size()),
+              M = static_cast<int>(ed_.measures.size());
+    define_base_ = P;
+    fact_base_ = P + D;
+    cap_base_ = P + D + F;
+    measure_base_ = P + D + F + C;
+    deps_.assign(static_cast<std::size_t>(measure_base_ + M), {});
+    fact_used_.assign(static_cast<std::size_t>(F), false);
+
+    for (int i = 0; i < P; ++i) {
+      Context ctx{Owner::Param, i};
+      ed_.params[i].type = check(*const_cast<ast::ParamDecl*>(ed_.params[i].decl)->value, ctx);
+    }
+    for (int i = 0; i < D; ++i) {
+      Context ctx{Owner::Define, define_base_ + i};
+      ed_.defines[i].type = check(*const_cast<ast::DefineDecl*>(ed_.defines[i].decl)->value, ctx);
+    }
+    for (int i = 0; i < F; ++i) fact_default(i);
+    for (int i = 0; i < C; ++i) top_cap(i);
+    for (int i = 0; i < M; ++i) measure(i);
+    for (const auto* ex : ed_.examples) example(*const_cast<ast::ExampleDecl*>(ex));
+
+    if (!find_cycles()) param_order = topological_params();
+    for (int i = 0; i < M; ++i) collect_measure_facts(i);
+    for (int i = 0; i < F; ++i)
+      if (!fact_used_[i])
+        warning(ed_.facts[i].decl->span, "事实 " + ed_.facts[i].decl->name + " 未被任何规则使用");
+  }
+
+  // ------------------------------------------------------------ expressions
+  Type check(ast::Expr& e, Context& ctx, const Type* hint = nullptr) {
+    e.type = check_inner(e, ctx, hint);
+    return e.type;
+  }
+
+ private:
+  void header() {
+    const ast::Module* first = ed_.modules.empty() ? nullptr : ed_.modules.front().get();
+    const Span file_start = first ? Span{first->source.get(), 0, 0} : Span{};
+    auto once = [&](auto member, const char* what) -> const ast::Module* {
+      const ast::Module* found = nullptr;
+      for (const auto& m : ed_.modules) {
+        if (!((*m).*member)) continue;
+        if (found) error(((*m).*member)->span, std::string(what) + " 重复声明(已在 " + where(((*found).*member)->span) + " 声明)");
+        else found = m.get();
+      }
+      return found;
+    };
+    if (auto* m = once(&ast::Module::edition, "版本")) {
+      ed_.name = m->edition->value;
+      ed_.name_span = m->edition->span;
+    } else {
+      error(file_start, "缺少版本声明,如 版本 \"2025年版\"");
+    }
+    if (auto* m = once(&ast::Module::policy, "政策")) ed_.policy_name = m->policy->value;
+    else error(file_start, "缺少政策名称声明,如 政策 \"…\"");
+    if (auto* m = once(&ast::Module::effective_from, "施行")) {
+      ed_.effective_from = m->effective_from->value;
+      if (m->effective_to) {
+        ed_.effective_to = m->effective_to->value;
+        if (*ed_.effective_to < ed_.effective_from) error(m->effective_to->span, "施行期的结束日期早于开始日期");
+      }
+    } else {
+      error(file_start, "缺少施行日期声明,如 施行 2025-06-13 起");
+    }
+    if (auto* m = once(&ast::Module::rounding, "舍入")) {
+      const auto k = m->rounding->value;
+      ed_.rounding = k == ast::RoundingKind::HalfUp     ? RoundingMode::HalfUp
+                     : k == ast::RoundingKind::HalfEven ? RoundingMode::HalfEven
+                     : k == ast::RoundingKind::Down     ? RoundingMode::Down
+                                                        : RoundingMode::Up;
+      ed_.rounding_name = k == ast::RoundingKind::HalfUp     ? "四舍五入"
+                          : k == ast::RoundingKind::HalfEven ? "银行家舍入"
+                          : k == ast::RoundingKind::Down     ? "向下舍入"
+                                                             : "向上舍入";
+      ast::Expr& step = *m->rounding_step;
+      if (step.kind != ast::ExprKind::Number || step.unit != ast::Unit::Yuan || step.number.sign() <= 0) {
+        error(step.span, "舍入单位须为一个正的金额字面量,如 0.01元");
+      } else {
+        ed_.rounding_step = step.number;
+        ed_.rounding_places = step.number.normalized().scale();
+      }
+    } else {
+      error(file_start, "缺少舍入规则声明,如 舍入 四舍五入 至 0.01元(舍入方式须明确写出)");
+    }
+  }
+
+  void add_symbol(const std::string& name, Symbol s) {
+    auto [it, fresh] = symbols_.emplace(name, s);
+    if (!fresh) error(s.span, "名称 " + name + " 已在 " + where(it->second.span) + " 定义");
+  }
+
+  void declare() {
+    for (const auto& m : ed_.modules) {
+      for (const auto& f : m->facts) {
+        const int i = static_cast<int>(ed_.facts.size());
+        Type t;
+        switch (f.kind) {
+          case ast::FactKind::Money: t = Type::money(); break;
+          case ast::FactKind::Rate: t = Type::rate(); break;
+          case ast::FactKind::Integer: t = Type::integer(); break;
+          case ast::FactKind::Number: t = Type::number(); break;
+          case ast::FactKind::Bool: t = Type::boolean(); break;
+          case ast::FactKind::Date: t = Type::date(); break;
+          case ast::FactKind::Enum: {
+            EnumInfo info{f.name, {}};
+            for (const auto& v : f.enum_values) {
+              if (std::find(info.values.begin(), info.values.end(), v.name) != info.values.end())
+                error(v.span, "枚举取值 " + v.name + " 重复");
+              info.values.push_back(v.name);
+            }
+            t = Type::enumeration(static_cast<int>(ed_.enums.size()));
+            ed_.enums.push_back(std::move(info));
+            break;
+          }
+        }
+        ed_.facts.push_back({&f, t});
+        ed_.fact_index.emplace(f.name, i);
+        add_symbol(f.name, {ast::RefKind::Fact, i, f.span});
+      }
+      for (const auto& p : m->params) {
+        add_symbol(p.name, {ast::RefKind::Param, static_cast<int>(ed_.params.size()), p.span});
+        ed_.params.push_back({&p, Type::error(), {}});
+      }
+      for (const auto& d : m->defines) {
+        add_symbol(d.name, {ast::RefKind::Define, static_cast<int>(ed_.defines.size()), d.span});
+        ed_.defines.push_back({&d, Type::error()});
+      }
+      for (const auto& c : m->caps) {
+        for (const auto* other : ed_.caps)
+          if (other->name == c.name) error(c.span, "上限 " + c.name + " 已在 " + where(other->span) + " 定义");
+        ed_.caps.push_back(&c);
+      }
+      for (const auto& c : m->clauses) ed_.clauses.push_back(&c);
+      for (const auto& x : m->examples) ed_.examples.push_back(&x);
+    }
+    for (const auto& m : ed_.modules) {
+      for (const auto& measure : m->measures) {
+        auto [it, fresh] = ed_.measure_index.emplace(measure.name, static_cast<int>(ed_.measures.size()));
+        if (!fresh) {
+          error(measure.span, "措施 " + measure.name + " 已在 " + where(ed_.measures[it->second].decl->span) + " 定义");
+          continue;
+        }
+        const ast::ClauseDecl* clause = measure.clause >= 0 ? &m->clauses[measure.clause] : nullptr;
+        ed_.measures.push_back({&measure, clause, {}, {}});
+      }
+    }
+  }
+
+  void depend(const Context& ctx, int target) {
+    if (ctx.node >= 0) deps_[ctx.node].push_back(target);
+  }
+
+  void fact_default(int i) {
+    auto* decl = const_cast<ast::FactDecl*>(ed_.facts[i].decl);
+    if (!decl->default_value) return;
+    Context ctx{Owner::FactDefault, fact_base_ + i};
+    const Type t = check(*decl->default_value, ctx, &ed_.facts[i].type);
+    expect_type(*decl->default_value, t, ed_.facts[i].type, "事实 " + decl->name + " 的默认值");
+  }
+
+  void expect_type(const ast::Expr& e, const Type& got, const Type& want, const std::string& what) {
+    if (got.is_error() || want.is_error()) return;
+    const bool ok = got == want || (want.kind == TypeKind::Number && got.kind == TypeKind::Integer);
+    if (!ok) error(e.span, what + " 须为" + type_name(want.kind) + ",这里是" + describe(got));
+  }
+
+  std::string describe(const Type& t) const {
+    if (t.kind == TypeKind::Enum && t.enum_id >= 0) return "枚举(" + ed_.enums[t.enum_id].name + ")";
+    return type_name(t.kind);
+  }
+
+  void cap_body(ast::CapDecl& c, Context& ctx) {
+    if (!c.limit) return;
+    const Type t = check(*c.limit, ctx);
+    expect_type(*c.limit, t, Type::money(), "上限 " + c.name);
+    if (c.used) expect_type(*c.used, check(*c.used, ctx), Type::money(), "上限 " + c.name + " 的已用额");
+    if (c.when) expect_type(*c.when, check(*c.when, ctx), Type::boolean(), "上限 " + c.name + " 的适用条件");
+  }
+
+  void top_cap(int i) {
+    Context ctx{Owner::Cap, cap_base_ + i};
+    cap_body(*const_cast<ast::CapDecl*>(ed_.caps[i]), ctx);
+  }
+
+  void measure(int i) {
+    MeasureInfo& info = ed_.measures[i];
+    auto& m = *const_cast<ast::MeasureDecl*>(info.decl);
+    Context ctx{Owner::Measure, measure_base_ + i, &m};
+    for (auto& r : m.requirements)
+      expect_type(*r.condition, check(*r.condition, ctx), Type::boolean(), "要求的条件");
+    if (m.rate) expect_type(*m.rate, check(*m.rate, ctx), Type::rate(), "比例");
+    if (m.base) expect_type(*m.base, check(*m.base, ctx), Type::money(), "基数");
+    if (m.amount) expect_type(*m.amount, check(*m.amount, ctx), Type::money(), "金额");
+    if (!m.amount && !(m.rate && m.base))
+      error(m.span, "措施 " + m.name + " 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …");
+    for (const auto& need : m.needs) {
+      auto it = symbols_.find(need.name);
+      if (it == symbols_.end() || it->second.kind != ast::RefKind::Fact) error(need.span, need.name + " 不是已声明的事实");
+      else {
+        m.needs_facts.push_back(it->second.index);
+        fact_used_[it->second.index] = true;
+        depend(ctx, fact_base_ + it->second.index);
+      }
+    }
+    std::set<std::string> seen;
+    for (auto& c : m.caps) {
+      if (!seen.insert(c.name).second) error(c.span, "上限 " + c.name + " 在此措施中重复");
+      if (c.limit) {
+        cap_body(c, ctx);
+        info.caps.push_back(&c);
+        continue;
+      }
+      auto it = std::find_if(ed_.caps.begin(), ed_.caps.end(), [&](const ast::CapDecl* t) { return t->name == c.name; });
+      if (it == ed_.caps.end()) {
+        error(c.span, "未定义的上限 " + c.name + "(在措施中直接写 上限 " + c.name + " = … ,或在外层定义它)");
+        continue;
+      }
+      c.resolved = static_cast<int>(it - ed_.caps.begin());
+      info.caps.push_back(*it);
+      depend(ctx, cap_base_ + c.resolved);
+    }
+  }
+
+  void example(ast::ExampleDecl& x) {
+    const MeasureInfo* m = ed_.find_measure(x.measure);
+    if (!m) error(x.span, "例 引用的措施 " + x.measure + " 不存在");
+    Context ctx{Owner::Example, -1};
+    std::set<std::string> seen;
+    for (auto& f : x.facts) {
+      if (!seen.insert(f.name).second) error(f.span, "事实 " + f.name + " 在此例中重复");
+      const int fi = ed_.find_fact(f.name);
+      if (fi < 0) {
+        error(f.span, "未声明的事实 " + f.name);
+        continue;
+      }
+      const Type t = check(*f.value, ctx, &ed_.facts[fi].type);
+      expect_type(*f.value, t, ed_.facts[fi].type, "事实 " + f.name);
+    }
+    if (x.expected_amount) expect_type(*x.expected_amount, check(*x.expected_amount, ctx), Type::money(), "预期金额");
+    if (m && x.expected_bound) {
+      const auto& caps = m->caps;
+      if (std::none_of(caps.begin(), caps.end(), [&](const ast::CapDecl* c) { return c->name == x.expected_bound->name; }))
+        error(x.expected_bound->span, "措施 " + x.measure + " 没有名为 " + x.expected_bound->name + " 的上限");
+    }
+  }
+
+  // ------------------------------------------------------------ names
+  Type name(ast::Expr& e, Context& ctx, const Type* hint) {
+    if (ctx.measure && e.name == "比例" && ctx.measure->rate) {
+      e.ref = ast::RefKind::MeasureRate;
+      return Type::rate();
+    }
+    if (ctx.measure && e.name == "基数" && ctx.measure->base) {
+      e.ref = ast::RefKind::MeasureBase;
+      return Type::money();
+    }
+    if (hint && hint->kind == TypeKind::Enum && !symbols_.count(e.name)) {
+      const auto& values = ed_.enums[hint->enum_id].values;
+      auto it = std::find(values.begin(), values.end(), e.name);
+      if (it != values.end()) {
+        e.ref = ast::RefKind::EnumValue;
+        e.index = static_cast<int>(it - values.begin());
+        return *hint;
+      }
+      error(e.span, e.name + " 不是 " + ed_.enums[hint->enum_id].name + " 的取值(可取:" + join(values) + ")");
+      return Type::error();
+    }
+    auto it = symbols_.find(e.name);
+    if (it == symbols_.end()) {
+      undefined(e);
+      return Type::error();
+    }
+    const Symbol& s = it->second;
+    if (ctx.owner == Owner::Param && s.kind != ast::RefKind::Param) {
+      error(e.span, "参数只能由字面量和其他参数算出;" + e.name + " 是" + (s.kind == ast::RefKind::Fact ? "事实" : "定义"));
+      return Type::error();
+    }
+    if ((ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) && s.kind != ast::RefKind::Param) {
+      error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
+      return Type::error();
+    }
+    e.ref = s.kind;
+    e.index = s.index;
+    switch (s.kind) {
+      case ast::RefKind::Fact:
+        fact_used_[s.index] = true;
+        depend(ctx, fact_base_ + s.index);
+        return ed_.facts[s.index].type;
+      case ast::RefKind::Param:
+        depend(ctx, s.index);
+        return ed_.params[s.index].type;
+      case ast::RefKind::Define:
+        depend(ctx, define_base_ + s.index);
+        return ed_.defines[s.index].type;
+      default:
+        return Type::error();
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : "、") + s;
+    return out;
+  }
+
+  void undefined(const ast::Expr& e) {
+    std::string message = "未定义的名称 " + e.name;
+    for (const char* k : kKeywords) {
+      const std::string_view kw(k);
+      if (e.name.size() > kw.size() && e.name.compare(0, kw.size(), kw) == 0) {
+        message += "(关键字 " + std::string(kw) + " 与后面的名称之间需要空格?)";
+        break;
+      }
+    }
+    for (const auto& en : ed_.enums)
+      if (std::find(en.values.begin(), en.values.end(), e.name) != en.values.end()) {
+        message += "(" + e.name + " 是 " + en.name + " 的取值,只能与 " + en.name + " 比较或在 按 " + en.name + " { } 中使用)";
+        break;
+      }
+    error(e.span, message);
+  }
+
+  // ------------------------------------------------------------ operators
+  Type arith(ast::Expr& e, Type a, Type b) {
+    if (a.is_error() || b.is_error()) return Type::error();
+    using K = TypeKind;
+    const char* sym = e.arith == ast::ArithOp::Add ? "+" : e.arith == ast::ArithOp::Sub ? "−" : e.arith == ast::ArithOp::Mul ? "×" : "÷";
+    auto bad = [&](std::string why) {
+      error(e.span, std::string("不能计算 ") + describe(a) + " " + sym + " " + describe(b) + (why.empty() ? "" : ":" + why));
+      return Type::error();
+    };
+    if (!a.is_numeric() || !b.is_numeric()) return bad("只有数量可以运算");
+    auto plain_result = [&] { return (a.kind == K::Number || b.kind == K::Number) ? Type::number() : Type::integer(); };
+    switch (e.arith) {
+      case ast::ArithOp::Add:
+      case ast::ArithOp::Sub:
+        if (a.is_plain_number() && b.is_plain_number()) return plain_result();
+        if (a.kind == b.kind) return a;
+        return bad("单位不同");
+      case ast::ArithOp::Mul:
+        if (a.kind == K::Money && b.kind == K::Money) return bad("金额 × 金额 没有意义,其中一个应为比例");
+        if (a.kind == K::Money || b.kind == K::Money) return Type::money();
+        if (a.kind == K::Rate || b.kind == K::Rate) return Type::rate();
+        return plain_result();
+      case ast::ArithOp::Div:
+        if (a.kind == K::Money && b.kind == K::Money) return Type::rate();
+        if (b.kind == K::Money) return bad("除以金额只对金额有意义");
+        if (a.kind == K::Rate && b.kind == K::Rate) return Type::number();
+        if (b.kind == K::Rate) return bad("除以比例只对比例有意义");
+        if (a.kind == K::Money) return Type::money();
+        if (a.kind == K::Rate) return Type::rate();
+        return Type::number();
+    }
+    return Type::error();
+  }
+
+  bool is_unbound_name(const ast::Expr& e) const {
+    return e.kind == ast::ExprKind::Name && !symbols_.count(e.name) && e.name != "比例" && e.name != "基数";
+  }
+
+  Type compare(ast::Expr& e, Context& ctx) {
+    ast::Expr& l = *e.args[0];
+    ast::Expr& r = *e.args[1];
+    Type a, b;
+    if (is_unbound_name(l) && !is_unbound_name(r)) {
+      b = check(r, ctx);
+      a = check(l, ctx, &b);
+    } else {
+      a = check(l, ctx);
+      b = check(r, ctx, &a);
+    }
+    if (a.is_error() || b.is_error()) return Type::boolean();
+    const bool equality = e.compare == ast::CompareOp::Eq || e.compare == ast::CompareOp::Ne;
+    const bool same = a == b || (a.is_plain_number() && b.is_plain_number());
+    if (!same) {
+      error(e.span, "不能比较 " + describe(a) + " 与 " + describe(b));
+    } else if (!equality && (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum)) {
+      error(e.span, std::string(type_name(a.kind)) + " 只能用 = 或 ≠ 比较");
+    }
+    return Type::boolean();
+  }
+
+  Type match(ast::Expr& e, Context& ctx, const Type* hint) {
+    const Type subject = check(*e.args[0], ctx);
+    if (!subject.is_error() && subject.kind != TypeKind::Enum)
+      error(e.args[0]->span, "按 … { } 只能用于枚举,这里是" + describe(subject));
+    const EnumInfo* en = subject.kind == TypeKind::Enum ? &ed_.enums[subject.enum_id] : nullptr;
+    std::vector<bool> covered(en ? en->values.size() : 0, false);
+    bool otherwise = false;
+    Type result = Type::error();
+    bool first = true;
+    for (auto& arm : e.arms) {
+      if (arm.otherwise) otherwise = true;
+      for (const auto& p : arm.patterns) {
+        if (!en) break;
+        auto it = std::find(en->values.begin(), en->values.end(), p.name);
+        if (it == en->values.end()) {
+          error(p.span, p.name + " 不是 " + en->name + " 的取值(可取:" + join(en->values) + ")");
+          continue;
+        }
+        const auto k = static_cast<std::size_t>(it - en->values.begin());
+        if (covered[k]) error(p.span, "取值 " + p.name + " 已在前面的分支处理过");
+        covered[k] = true;
+        arm.pattern_values.push_back(static_cast<int>(k));
+      }
+      const Type t = check(*arm.value, ctx, hint);
+      if (t.is_error()) continue;
+      if (first || result.is_error()) result = t, first = false;
+      else if (!(t == result || (t.is_plain_number() && result.is_plain_number())))
+        error(arm.value->span, "各分支的结果类型须一致:前面是" + describe(result) + ",这里是" + describe(t));
+      else if (t.kind == TypeKind::Number) result = t;
+    }
+    if (en && !otherwise) {
+      std::vector<std::string> missing;
+      for (std::size_t k = 0; k < covered.size(); ++k)
+        if (!covered[k]) missing.push_back(en->values[k]);
+      if (!missing.empty()) error(e.span, "按 " + en->name + " 未处理取值:" + join(missing) + "(补上分支,或加 其他 => …)");
+    }
+    return result;
+  }
+
+  Type check_inner(ast::Expr& e, Context& ctx, const Type* hint) {
+    using K = ast::ExprKind;
+    switch (e.kind) {
+      case K::Number:
+        switch (e.unit) {
+          case ast::Unit::Yuan:
+          case ast::Unit::Wan:
+          case ast::Unit::Yi: return Type::money();
+          case ast::Unit::Percent:
+          case ast::Unit::PercentPoint:
+            if (e.number > Decimal::from_int(1)) {
+              error(e.span, "比例须在 0–100% 之间");
+              return Type::error();
+            }
+            return Type::rate();
+          case ast::Unit::None: return e.number.scale() == 0 ? Type::integer() : Type::number();
+        }
+        return Type::error();
+      case K::Boolean: return Type::boolean();
+      case K::Date: return Type::date();
+      case K::Name: return name(e, ctx, hint);
+      case K::Has: {
+        auto it = symbols_.find(e.name);
+        if (it == symbols_.end() || it->second.kind != ast::RefKind::Fact) {
+          error(e.span, "有 … 只能用于事实;" + e.name + " 不是已声明的事实");
+          return Type::error();
+        }
+        e.ref = ast::RefKind::Fact;
+        e.index = it->second.index;
+        fact_used_[e.index] = true;
+        depend(ctx, fact_base_ + e.index);
+        return Type::boolean();
+      }
+      case K::Call: {
+        auto fn = find_builtin(e.name);
+        if (!fn) {
+          error(e.span, "未知的函数 " + e.name + "(可用:min、max、舍入、四舍五入、向下舍入、向上舍入、银行家舍入、abs)");
+          for (auto& a : e.args) check(*a, ctx);
+          return Type::error();
+        }
+        e.index = static_cast<int>(*fn);
+        std::vector<Type> types;
+        for (auto& a : e.args) types.push_back(check(*a, ctx));
+        auto r = builtin_type(*fn, types);
+        if (auto* msg = std::get_if<std::string>(&r)) {
+          error(e.span, *msg);
+          return Type::error();
+        }
+        return std::get<Type>(r);
+      }
+      case K::Negate: {
+        const Type t = check(*e.args[0], ctx);
+        if (!t.is_error() && !t.is_numeric()) error(e.span, "只有数量可以取负,这里是" + describe(t));
+        return t.is_numeric() ? t : Type::error();
+      }
+      case K::Not:
+      case K::And:
+      case K::Or: {
+        for (auto& a : e.args) {
+          const Type t = check(*a, ctx);
+          if (!t.is_error() && t.kind != TypeKind::Bool)
+            error(a->span, std::string(e.kind == K::Not ? "非" : e.kind == K::And ? "且" : "或") + " 的操作数须为布尔,这里是" + describe(t));
+        }
+        return Type::boolean();
+      }
+      case K::Arith: {
+        const Type a = check(*e.args[0], ctx);
+        const Type b = check(*e.args[1], ctx);
+        return arith(e, a, b);
+      }
+      case K::Compare: return compare(e, ctx);
+      case K::If: {
+        const Type c = check(*e.args[0], ctx);
+        if (!c.is_error() && c.kind != TypeKind::Bool) error(e.args[0]->span, "若 的条件须为布尔,这里是" + describe(c));
+        const Type a = check(*e.args[1], ctx, hint);
+        const Type b = check(*e.args[2], ctx, hint ? hint : &a);
+        if (a.is_error() || b.is_error()) return Type::error();
+        if (a == b) return a;
+        if (a.is_plain_number() && b.is_plain_number()) return Type::number();
+        error(e.span, "则 与 否则 的结果类型须一致:" + describe(a) + " 与 " + describe(b));
+        return Type::error();
+      }
+      case K::Match: return match(e, ctx, hint);
+    }
+    return Type::error();
+  }
+
+  // ------------------------------------------------------------ graph
+  std::string node_name(int n) const {
+    if (n < define_base_) return ed_.params[n].decl->name;
+    if (n < fact_base_) return ed_.defines[n - define_base_].decl->name;
+    if (n < cap_base_) return ed_.facts[n - fact_base_].decl->name;
+    if (n < measure_base_) return ed_.caps[n - cap_base_]->name;
+    return ed_.measures[n - measure_base_].decl->name;
+  }
+  Span node_span(int n) const {
+    if (n < define_base_) return ed_.params[n].decl->span;
+    if (n < fact_base_) return ed_.defines[n - define_base_].decl->span;
+    if (n < cap_base_) return ed_.facts[n - fact_base_].decl->span;
+    if (n < measure_base_) return ed_.caps[n - cap_base_]->span;
+    return ed_.measures[n - measure_base_].decl->span;
+  }
+
+  // Returns true if a cycle was reported.
+  bool find_cycles() {
+    std::vector<int> color(deps_.size(), 0), stack;
+    bool found = false;
+    std::function<void(int)> visit = [&](int n) {
+      color[n] = 1;
+      stack.push_back(n);
+      for (int d : deps_[n]) {
+        if (color[d] == 1 && !found) {
+          auto from = std::find(stack.begin(), stack.end(), d);
+          std::string path;
+          for (auto it = from; it != stack.end(); ++it) path += node_name(*it) + " → ";
+          path += node_name(d);
+          error(node_span(d), "循环定义:" + path);
+          found = true;
+        } else if (color[d] == 0) {
+          visit(d);
+        }
+      }
+      stack.pop_back();
+      color[n] = 2;
+    };
+    for (int n = 0; n < cap_base_; ++n)
+      if (color[n] == 0) visit(n);
+    return found;
+  }
+
+  std::vector<int> topological_params() {
+    std::vector<int> order, state(ed_.params.size(), 0);
+    std::function<void(int)> visit = [&](int p) {
+      if (state[p]) return;
+      state[p] = 1;
+      for (int d : deps_[p])
+        if (d < define_base_) visit(d);
+      order.push_back(p);
+    };
+    for (int p = 0; p < static_cast<int>(ed_.params.size()); ++p) visit(p);
+    return order;
+  }
+
+  void collect_measure_facts(int i) {
+    std::vector<bool> seen(deps_.size(), false);
+    std::vector<int> work{measure_base_ + i};
+    std::set<int> facts;
+    while (!work.empty()) {
+      const int n = work.back();
+      work.pop_back();
+      if (seen[n]) continue;
+      seen[n] = true;
+      if (n >= fact_base_ && n < cap_base_) facts.insert(n - fact_base_);
+      for (int d : deps_[n]) work.push_back(d);
+    }
+    ed_.measures[i].facts.assign(facts.begin(), facts.end());
+  }
+
+  Edition& ed_;
+  std::vector<Diagnostic>& diags_;
+  std::unordered_map<std::string, Symbol> symbols_;
+  std::vector<std::vector<int>> deps_;
+  std::vector<bool> fact_used_;
+  int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
+
+  friend bool kuan::check_expression(const Edition*, ast::Expr&, std::vector<Diagnostic>&);
+};
+
+}  // namespace
+
+CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules) {
+  CheckedEdition out;
+  auto ed = std::make_unique<Edition>();
+  ed->modules = std::move(modules);
+  Checker checker(*ed, out.diagnostics);
+  checker.run(out.param_order);
+  if (!has_errors(out.diagnostics)) out.edition = std::move(ed);
+  return out;
+}
+
+bool check_expression(const Edition* edition, ast::Expr& expr, std::vector<Diagnostic>& diagnostics) {
+  Edition empty;
+  Edition& ed = edition ? const_cast<Edition&>(*edition) : empty;
+  const std::size_t before = diagnostics.size();
+  // The checker only reads the edition's tables here: free expressions add no
+  // declarations, so the shared edition is not modified.
+  Checker checker(ed, diagnostics);
+  for (std::size_t i = 0; i < ed.facts.size(); ++i)
+    checker.symbols_.emplace(ed.facts[i].decl->name, Symbol{ast::RefKind::Fact, static_cast<int>(i), ed.facts[i].decl->span});
+  for (std::size_t i = 0; i < ed.params.size(); ++i)
+    checker.symbols_.emplace(ed.params[i].decl->name, Symbol{ast::RefKind::Param, static_cast<int>(i), ed.params[i].decl->span});
+  for (std::size_t i = 0; i < ed.defines.size(); ++i)
+    checker.symbols_.emplace(ed.defines[i].decl->name, Symbol{ast::RefKind::Define, static_cast<int>(i), ed.defines[i].decl->span});
+  checker.fact_used_.assign(ed.facts.size(), false);
+  Context ctx{Owner::Free, -1};
+  checker.check(expr, ctx);
+  return !has_errors(std::vector<Diagnostic>(diagnostics.begin() + static_cast<long>(before), diagnostics.end()));
+}
+
+}  // namespace kuan

@@ -1,0 +1,30 @@
+// Name resolution and type checking of an edition, before anything runs:
+// units (金额 × 比例 → 金额, 金额 × 金额 is an error), undefined names, cycles
+// between definitions, unhandled enumeration values, rate literals outside
+// 0–100%, unused facts (a warning).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "lang/edition.hpp"
+#include "lang/source.hpp"
+
+namespace kuan {
+
+struct CheckedEdition {
+  std::unique_ptr<Edition> edition;  // null when there were errors
+  std::vector<int> param_order;      // parameters in dependency order
+  std::vector<Diagnostic> diagnostics;
+};
+
+CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules);
+
+// Checks one free-standing expression (the REPL's input) against an edition;
+// `edition` may be null (then only literals and built-ins are known). Returns
+// false and adds diagnostics on error.
+bool check_expression(const Edition* edition, ast::Expr& expr, std::vector<Diagnostic>& diagnostics);
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace kuan

@@ -1,0 +1,84 @@
+// A checked edition: the modules of one edition folder after name resolution
+// and type checking. It owns the syntax trees; once built it is never changed,
+// so any number of threads may evaluate against it at once.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "interpreter/value.hpp"
+#include "lang/ast.hpp"
+
+namespace kuan {
+
+struct EnumInfo {
+  std::string name;  // the fact that declared it
+  std::vector<std::string> values;
+};
+
+struct FactInfo {
+  const ast::FactDecl* decl;
+  Type type;
+  bool required() const { return !decl->default_value && !decl->optional; }
+};
+
+struct ParamInfo {
+  const ast::ParamDecl* decl;
+  Type type;
+  Value value;  // parameters are constants, computed once when the edition is built
+};
+
+struct DefineInfo {
+  const ast::DefineDecl* decl;
+  Type type;
+};
+
+struct MeasureInfo {
+  const ast::MeasureDecl* decl;
+  const ast::ClauseDecl* clause;  // null when written outside a clause
+  std::vector<const ast::CapDecl*> caps;  // in order; references resolved to the top-level cap
+  std::vector<int> facts;                 // every fact the measure may read, in declaration order
+};
+
+struct Edition {
+  std::vector<std::unique_ptr<ast::Module>> modules;
+
+  std::string policy_name;
+  std::string name;  // 版本, e.g. "2025年版"
+  Span name_span;
+  std::int32_t effective_from = 0;
+  std::optional<std::int32_t> effective_to;
+  RoundingMode rounding = RoundingMode::HalfUp;
+  std::string rounding_name = "四舍五入";
+  Decimal rounding_step;
+  int rounding_places = 2;  // scale of the step, for printing
+
+  std::vector<EnumInfo> enums;
+  std::vector<FactInfo> facts;
+  std::vector<ParamInfo> params;
+  std::vector<DefineInfo> defines;
+  std::vector<const ast::CapDecl*> caps;  // top-level, reusable
+  std::vector<MeasureInfo> measures;
+  std::vector<const ast::ClauseDecl*> clauses;
+  std::vector<const ast::ExampleDecl*> examples;
+
+  std::unordered_map<std::string, int> fact_index;
+  std::unordered_map<std::string, int> measure_index;
+
+  const MeasureInfo* find_measure(std::string_view name) const {
+    auto it = measure_index.find(std::string(name));
+    return it == measure_index.end() ? nullptr : &measures[it->second];
+  }
+  int find_fact(std::string_view name) const {
+    auto it = fact_index.find(std::string(name));
+    return it == fact_index.end() ? -1 : it->second;
+  }
+  bool in_force_on(std::int32_t day) const {
+    return day >= effective_from && (!effective_to || day <= *effective_to);
+  }
+};
+
+}  // namespace kuan

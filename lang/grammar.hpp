@@ -1,0 +1,274 @@
+// The Kuan grammar, as PEGTL rules. Internal to lang/: only parser.cpp and the
+// grammar test include it; everything else sees the typed AST.
+//
+// Design notes (why the grammar looks like this):
+//  * Statements start with a keyword, so newlines are ordinary white space and a
+//    rule can be wrapped over several lines freely.
+//  * A keyword is a whole word: it must not be followed by an identifier
+//    character. Chinese has no spaces, so `若中小企业` is one identifier; the
+//    checker suggests the missing space when such a name is undefined.
+//  * Words that are also natural names (金额, 比例, 基数, type names, rounding
+//    modes) are not reserved; they are recognised only where they can appear.
+//  * Every rule inside must<> is an `expected_*` wrapper with its own message
+//    (must_if); no other rule has one, so a failed alternative never throws.
+#pragma once
+
+#include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/limit_depth.hpp>
+
+namespace kuan::grammar {
+
+using namespace tao::pegtl;
+
+// Nesting bound for expressions: deep enough for any real rule, shallow enough
+// that a hostile file cannot exhaust the stack (parser, checker and evaluator
+// all recurse over the same depth).
+inline constexpr std::size_t max_nesting = 200;
+
+// ---------------------------------------------------------------- lexical
+struct comment : seq<one<'#'>, until<eolf>> {};
+struct blank : sor<one<' ', '\t', '\r', '\n'>, utf8::one<0x3000>> {};
+struct sp : star<sor<blank, comment>> {};
+
+struct ident_first
+    : utf8::ranges<'a', 'z', 'A', 'Z', '_', '_', 0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFAFF, 0x20000, 0x2EBEF> {};
+struct ident_other : sor<ident_first, ascii::digit> {};
+
+template <typename Word>
+struct word : seq<Word, not_at<ident_other>> {};
+template <typename Word>
+struct kw : seq<word<Word>, sp> {};
+
+// clang-format off
+struct reserved : sor<
+  word<TAO_PEGTL_STRING("政策")>, word<TAO_PEGTL_STRING("版本")>, word<TAO_PEGTL_STRING("施行")>,
+  word<TAO_PEGTL_STRING("舍入")>, word<TAO_PEGTL_STRING("参数")>, word<TAO_PEGTL_STRING("事实")>,
+  word<TAO_PEGTL_STRING("定义")>, word<TAO_PEGTL_STRING("上限")>, word<TAO_PEGTL_STRING("已用")>,
+  word<TAO_PEGTL_STRING("当")>, word<TAO_PEGTL_STRING("条款")>, word<TAO_PEGTL_STRING("原文")>,
+  word<TAO_PEGTL_STRING("责任单位")>, word<TAO_PEGTL_STRING("措施")>, word<TAO_PEGTL_STRING("要求")>,
+  word<TAO_PEGTL_STRING("否则")>, word<TAO_PEGTL_STRING("叠加")>, word<TAO_PEGTL_STRING("需要")>,
+  word<TAO_PEGTL_STRING("例")>, word<TAO_PEGTL_STRING("得")>, word<TAO_PEGTL_STRING("不适用")>,
+  word<TAO_PEGTL_STRING("受限")>, word<TAO_PEGTL_STRING("若")>, word<TAO_PEGTL_STRING("则")>,
+  word<TAO_PEGTL_STRING("且")>, word<TAO_PEGTL_STRING("或")>, word<TAO_PEGTL_STRING("非")>,
+  word<TAO_PEGTL_STRING("按")>, word<TAO_PEGTL_STRING("其他")>, word<TAO_PEGTL_STRING("有")>,
+  word<TAO_PEGTL_STRING("是")>, word<TAO_PEGTL_STRING("否")>, word<TAO_PEGTL_STRING("起")>,
+  word<TAO_PEGTL_STRING("至")>, word<TAO_PEGTL_STRING("可选")>, word<TAO_PEGTL_STRING("标签")>,
+  word<TAO_PEGTL_STRING("and")>, word<TAO_PEGTL_STRING("or")>, word<TAO_PEGTL_STRING("not")>,
+  word<TAO_PEGTL_STRING("true")>, word<TAO_PEGTL_STRING("false")> > {};
+// clang-format on
+
+struct identifier : seq<not_at<reserved>, ident_first, star<ident_other>> {};
+struct name : seq<identifier, sp> {};
+
+template <char32_t Ascii, char32_t Wide>
+struct punct : seq<utf8::one<Ascii, Wide>, sp> {};
+struct lparen : punct<'(', 0xFF08> {};
+struct rparen : punct<')', 0xFF09> {};
+struct lbrace : punct<'{', 0xFF5B> {};
+struct rbrace : punct<'}', 0xFF5D> {};
+struct comma : punct<',', 0xFF0C> {};
+struct colon : punct<':', 0xFF1A> {};
+struct bar : punct<'|', 0xFF5C> {};
+struct equals : seq<one<'='>, not_at<one<'=', '>'>>, sp> {};
+struct arrow : seq<sor<TAO_PEGTL_STRING("=>"), utf8::one<0x2192>>, sp> {};
+
+// "…" with backslash escapes; 「…」 and “…” hold clause text verbatim.
+struct escape : seq<one<'\\'>, one<'"', '\\', 'n', 't'>> {};
+struct plain_string : seq<one<'"'>, star<sor<escape, seq<not_one<'"', '\\', '\n'>>>>, one<'"'>> {};
+struct corner_string : seq<utf8::one<0x300C>, star<utf8::not_one<0x300D>>, utf8::one<0x300D>> {};
+struct curly_string : seq<utf8::one<0x201C>, star<utf8::not_one<0x201D>>, utf8::one<0x201D>> {};
+struct string_literal : sor<plain_string, corner_string, curly_string> {};
+struct text : seq<string_literal, sp> {};
+
+struct date_literal : seq<rep<4, ascii::digit>, one<'-'>, rep<2, ascii::digit>, one<'-'>, rep<2, ascii::digit>> {};
+struct digits : seq<plus<ascii::digit>, opt<one<'.'>, plus<ascii::digit>>> {};
+struct unit : sor<TAO_PEGTL_STRING("亿元"), TAO_PEGTL_STRING("万元"), TAO_PEGTL_STRING("元"), one<'%'>,
+                  utf8::one<0xFF05>, TAO_PEGTL_STRING("个百分点")> {};
+struct number_literal : seq<digits, opt<unit>> {};
+struct true_literal : sor<word<TAO_PEGTL_STRING("是")>, word<TAO_PEGTL_STRING("true")>> {};
+struct false_literal : sor<word<TAO_PEGTL_STRING("否")>, word<TAO_PEGTL_STRING("false")>> {};
+
+// ---------------------------------------------------------------- expected_* (must<> targets)
+struct expression;
+struct expected_expression : seq<expression> {};
+struct expected_name : seq<name> {};
+struct expected_text : seq<text> {};
+struct expected_equals : seq<equals> {};
+struct expected_colon : seq<colon> {};
+struct expected_lbrace : seq<lbrace> {};
+struct expected_rbrace : seq<rbrace> {};
+struct expected_rparen : seq<rparen> {};
+struct expected_arrow : seq<arrow> {};
+struct expected_then : seq<kw<TAO_PEGTL_STRING("则")>> {};
+struct expected_else : seq<kw<TAO_PEGTL_STRING("否则")>> {};
+struct expected_date : seq<date_literal, sp> {};
+template <typename Operand>
+struct expected_operand : seq<Operand> {};
+
+// ---------------------------------------------------------------- expressions
+struct or_op : sor<kw<TAO_PEGTL_STRING("或")>, kw<TAO_PEGTL_STRING("or")>> {};
+struct and_op : sor<kw<TAO_PEGTL_STRING("且")>, kw<TAO_PEGTL_STRING("and")>> {};
+struct not_op : sor<kw<TAO_PEGTL_STRING("非")>, kw<TAO_PEGTL_STRING("not")>> {};
+struct cmp_op : sor<TAO_PEGTL_STRING("<="), utf8::one<0x2264>, TAO_PEGTL_STRING(">="), utf8::one<0x2265>,
+                    TAO_PEGTL_STRING("!="), utf8::one<0x2260>, TAO_PEGTL_STRING("=="), seq<one<'='>, not_at<one<'>'>>>,
+                    one<'<'>, one<'>'>> {};
+struct add_op : sor<one<'+'>, one<'-'>, utf8::one<0x2212>> {};
+struct mul_op : sor<one<'*'>, utf8::one<0xD7>, one<'/'>, utf8::one<0xF7>> {};
+struct neg_op : sor<one<'-'>, utf8::one<0x2212>> {};
+
+struct literal : seq<sor<date_literal, true_literal, false_literal, number_literal>, sp> {};
+struct arguments : opt<expression, star<comma, must<expected_expression>>> {};
+struct call : seq<identifier, sp, lparen, arguments, must<expected_rparen>> {};
+struct reference : seq<identifier, sp> {};
+struct paren : seq<lparen, must<expected_expression, expected_rparen>> {};
+struct has_fact : seq<kw<TAO_PEGTL_STRING("有")>, must<expected_name>> {};
+struct otherwise_pattern : kw<TAO_PEGTL_STRING("其他")> {};
+struct arm_pattern : sor<otherwise_pattern, seq<name, star<bar, must<expected_name>>>> {};
+struct match_arm : seq<arm_pattern, must<expected_arrow, expected_expression>> {};
+struct expected_arm : seq<match_arm> {};
+struct match_expr : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_expression, expected_lbrace, expected_arm>,
+                        star<opt<comma>, match_arm>, opt<comma>, must<expected_rbrace>> {};
+struct primary : sor<paren, match_expr, has_fact, call, literal, reference> {};
+struct unary;
+struct negation : seq<neg_op, sp, must<expected_operand<unary>>> {};
+struct unary : sor<negation, primary> {};
+struct product : seq<unary, star<mul_op, sp, must<expected_operand<unary>>>> {};
+struct sum : seq<product, star<add_op, sp, must<expected_operand<product>>>> {};
+struct comparison : seq<sum, opt<cmp_op, sp, must<expected_operand<sum>>>> {};
+struct negated;
+struct logical_not : sor<negated, comparison> {};
+struct negated : seq<not_op, must<expected_operand<logical_not>>> {};
+struct conjunction : seq<logical_not, star<and_op, must<expected_operand<logical_not>>>> {};
+struct disjunction : seq<conjunction, star<or_op, must<expected_operand<conjunction>>>> {};
+struct conditional : seq<kw<TAO_PEGTL_STRING("若")>, must<expected_expression, expected_then, expected_expression,
+                                                          expected_else, expected_expression>> {};
+struct expression : sor<conditional, disjunction> {};
+
+// ---------------------------------------------------------------- declarations
+struct rounding_mode : sor<kw<TAO_PEGTL_STRING("四舍五入")>, kw<TAO_PEGTL_STRING("银行家舍入")>,
+                           kw<TAO_PEGTL_STRING("向下舍入")>, kw<TAO_PEGTL_STRING("向上舍入")>> {};
+struct expected_rounding_mode : seq<rounding_mode> {};
+
+struct type_money : kw<TAO_PEGTL_STRING("金额")> {};
+struct type_rate : kw<TAO_PEGTL_STRING("比例")> {};
+struct type_integer : kw<TAO_PEGTL_STRING("整数")> {};
+struct type_number : kw<TAO_PEGTL_STRING("数值")> {};
+struct type_bool : kw<TAO_PEGTL_STRING("布尔")> {};
+struct type_date : kw<TAO_PEGTL_STRING("日期")> {};
+struct type_enum : seq<kw<TAO_PEGTL_STRING("枚举")>, must<expected_lbrace, expected_name>,
+                       star<opt<comma>, name>, opt<comma>, must<expected_rbrace>> {};
+struct type_spec : sor<type_money, type_rate, type_integer, type_number, type_bool, type_date, type_enum> {};
+struct expected_type : seq<type_spec> {};
+
+struct label : seq<kw<TAO_PEGTL_STRING("标签")>, must<expected_text>> {};
+struct optional_marker : kw<TAO_PEGTL_STRING("可选")> {};
+struct fact_default : seq<equals, must<expected_expression>> {};
+struct used_part : seq<kw<TAO_PEGTL_STRING("已用")>, must<expected_expression>> {};
+struct when_part : seq<kw<TAO_PEGTL_STRING("当")>, must<expected_expression>> {};
+struct cap_body : seq<equals, must<expected_expression>, opt<used_part>, opt<when_part>> {};
+struct expected_cap_body : seq<cap_body> {};
+
+struct policy_stmt : seq<kw<TAO_PEGTL_STRING("政策")>, must<expected_text>> {};
+struct edition_stmt : seq<kw<TAO_PEGTL_STRING("版本")>, must<expected_text>> {};
+struct period_end : seq<kw<TAO_PEGTL_STRING("至")>, must<expected_date>> {};
+struct period_stmt : seq<kw<TAO_PEGTL_STRING("施行")>, must<expected_date>, opt<period_end>,
+                         opt<kw<TAO_PEGTL_STRING("起")>>> {};
+struct rounding_stmt : seq<kw<TAO_PEGTL_STRING("舍入")>, must<expected_rounding_mode>,
+                           opt<kw<TAO_PEGTL_STRING("至")>>, must<expected_expression>> {};
+struct param_stmt : seq<kw<TAO_PEGTL_STRING("参数")>, must<expected_name, expected_equals, expected_expression>,
+                        opt<label>> {};
+struct fact_stmt : seq<kw<TAO_PEGTL_STRING("事实")>, must<expected_name, expected_colon, expected_type>,
+                       opt<sor<fact_default, optional_marker>>, opt<label>> {};
+struct define_stmt : seq<kw<TAO_PEGTL_STRING("定义")>, must<expected_name, expected_equals, expected_expression>> {};
+struct cap_stmt : seq<kw<TAO_PEGTL_STRING("上限")>, must<expected_name>, must<expected_cap_body>> {};
+
+// ---------------------------------------------------------------- measures
+struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_text>> {};
+struct need_item : seq<kw<TAO_PEGTL_STRING("需要")>, must<expected_name>, star<comma, must<expected_name>>> {};
+struct cap_item : seq<kw<TAO_PEGTL_STRING("上限")>, must<expected_name>, opt<cap_body>> {};
+struct stack_item : seq<kw<TAO_PEGTL_STRING("叠加")>, must<expected_name>, must<expected_cap_body>> {};
+struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expected_expression>> {};
+struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
+struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
+struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item> {};
+struct expected_measure_end : seq<rbrace> {};
+struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,
+                          star<measure_item>, must<expected_measure_end>> {};
+
+// ---------------------------------------------------------------- examples
+struct example_fact : seq<name, equals, must<expected_expression>, opt<comma>> {};
+struct expect_amount : seq<kw<TAO_PEGTL_STRING("得")>, must<expected_expression>,
+                           opt<kw<TAO_PEGTL_STRING("受限")>, must<expected_name>>> {};
+struct expect_ineligible : seq<kw<TAO_PEGTL_STRING("不适用")>, opt<text>> {};
+struct expect_outcome : sor<expect_amount, expect_ineligible> {};
+struct expected_outcome : seq<expect_outcome> {};
+struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, must<expected_lbrace>,
+                          star<example_fact>, must<expected_outcome, expected_rbrace>> {};
+
+// ---------------------------------------------------------------- clauses and files
+struct clause_ref : seq<utf8::one<'(', 0xFF08>, plus<utf8::not_one<')', 0xFF09, '\n'>>, utf8::one<')', 0xFF09>, sp> {};
+struct expected_clause_ref : seq<clause_ref> {};
+struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
+struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
+struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt> {};
+struct clause_item : sor<original_text, responsible, declaration, measure_stmt, example_stmt> {};
+struct expected_clause_end : seq<rbrace> {};
+struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
+                         star<clause_item>, must<expected_clause_end>> {};
+
+struct statement : sor<policy_stmt, edition_stmt, period_stmt, rounding_stmt, declaration, clause_stmt,
+                       measure_stmt, example_stmt> {};
+struct expected_statement : eof {};
+struct file : seq<opt<utf8::bom>, sp, star<statement>, must<expected_statement>> {};
+struct expected_end_of_expression : eof {};
+struct expression_input : seq<opt<utf8::bom>, sp, must<expected_expression, expected_end_of_expression>> {};
+
+// ---------------------------------------------------------------- error messages
+template <typename Rule>
+inline constexpr const char* error_message = nullptr;
+
+// clang-format off
+template <> inline constexpr auto error_message<expected_expression> = "这里需要一个表达式";
+template <> inline constexpr auto error_message<expected_name> = "这里需要一个名称";
+template <> inline constexpr auto error_message<expected_text> = "这里需要一段带引号的文字,如 \"…\" 或 「…」";
+template <> inline constexpr auto error_message<expected_equals> = "这里需要 '='";
+template <> inline constexpr auto error_message<expected_colon> = "名称后需要 ':' 和类型";
+template <> inline constexpr auto error_message<expected_lbrace> = "这里需要 '{'";
+template <> inline constexpr auto error_message<expected_rbrace> = "这里需要 '}'";
+template <> inline constexpr auto error_message<expected_rparen> = "缺少右括号 ')'";
+template <> inline constexpr auto error_message<expected_arrow> = "分支的取值前需要 '=>'";
+template <> inline constexpr auto error_message<expected_arm> = "按 … { } 中至少需要一个分支,如 一档 => 30%";
+template <> inline constexpr auto error_message<expected_then> = "若 … 的条件后需要 '则'";
+template <> inline constexpr auto error_message<expected_else> = "这里需要 '否则'";
+template <> inline constexpr auto error_message<expected_date> = "这里需要一个日期,格式 YYYY-MM-DD";
+template <typename Operand> inline constexpr const char* error_message<expected_operand<Operand>> = "运算符后需要一个操作数";
+template <> inline constexpr auto error_message<expected_cap_body> = "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]";
+template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
+template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }";
+template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
+template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、措施、例;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、施行、舍入、参数、事实、定义、上限、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";
+// clang-format on
+
+struct error_table {
+  template <typename Rule>
+  static constexpr const char* message = error_message<Rule>;
+};
+
+template <typename Rule>
+using control = must_if<error_table>::control<Rule>;
+
+// Bounds recursion through the self-nesting rules.
+template <typename Rule>
+struct depth_action : nothing<Rule> {};
+template <>
+struct depth_action<expression> : limit_depth<max_nesting> {};
+template <>
+struct depth_action<unary> : limit_depth<max_nesting> {};
+template <>
+struct depth_action<logical_not> : limit_depth<max_nesting> {};
+
+}  // namespace kuan::grammar

@@ -1,0 +1,496 @@
+#include "lang/parser.hpp"
+
+#include <tao/pegtl/contrib/parse_tree.hpp>
+
+#include "lang/grammar.hpp"
+
+namespace kuan {
+
+namespace pegtl = tao::pegtl;
+namespace g = grammar;
+using Node = pegtl::parse_tree::node;
+
+// The parse tree keeps only the nodes the converter reads: leaves with their
+// text, and the structural nodes that say what the leaves mean. Single-child
+// operator chains are folded away so that `a` is not a sum of one product.
+template <typename Rule>
+using selector = pegtl::parse_tree::selector<
+    Rule,
+    pegtl::parse_tree::store_content::on<
+        g::identifier, g::string_literal, g::date_literal, g::number_literal, g::true_literal, g::false_literal,
+        g::cmp_op, g::add_op, g::mul_op, g::rounding_mode, g::type_money, g::type_rate, g::type_integer,
+        g::type_number, g::type_bool, g::type_date, g::clause_ref, g::otherwise_pattern, g::optional_marker,
+        g::reference, g::call, g::has_fact, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
+        g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::rounding_stmt, g::param_stmt,
+        g::fact_stmt, g::define_stmt, g::cap_stmt, g::type_enum, g::label, g::fact_default, g::used_part,
+        g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,
+        g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
+        g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments>,
+    pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
+
+// ------------------------------------------------------------------ dates
+static std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+std::optional<std::int32_t> parse_date(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  auto num = [&](std::size_t from, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = from; i < from + len; ++i) {
+      if (t[i] < '0' || t[i] > '9') return -1;
+      v = v * 10 + (t[i] - '0');
+    }
+    return v;
+  };
+  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  const int limit = month_days[m - 1] + (m == 2 && leap ? 1 : 0);
+  if (d > limit) return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+std::string format_date(std::int32_t z) {
+  z += 719468;
+  const int era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int y = static_cast<int>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
+
+namespace {
+
+// Raised while converting when a token is well-formed for the grammar but not
+// meaningful (a date like 2025-02-30, a number with a leading zero).
+struct ConvertError {
+  Span span;
+  std::string message;
+};
+
+class Converter {
+ public:
+  explicit Converter(const SourceFile* file) : file_(file) {}
+
+  Span span_of(const Node& n) const {
+    return Span{file_, static_cast<std::uint32_t>(n.begin().byte), static_cast<std::uint32_t>(n.end().byte)};
+  }
+  // Structural nodes end after trailing white space; the tight span of an
+  // expression runs from its first to its last leaf.
+  Span tight(const Node& n) const {
+    if (n.children.empty()) return span_of(n);
+    Span s = span_of(n);
+    s.end = tight(*n.children.back()).end;
+    return s;
+  }
+
+  static std::string text(const Node& n) { return std::string(n.string_view()); }
+
+  std::string string_value(const Node& n) const {
+    const std::string_view raw = n.string_view();
+    if (raw.front() != '"') {
+      // 「…」 and “…”: three-byte delimiters, content verbatim.
+      return std::string(raw.substr(3, raw.size() - 6));
+    }
+    std::string out;
+    for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
+      if (raw[i] == '\\') {
+        const char c = raw[++i];
+        out += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+      } else {
+        out += raw[i];
+      }
+    }
+    return out;
+  }
+
+  const Node& child(const Node& n, std::size_t i) const { return *n.children.at(i); }
+
+  template <typename Rule>
+  const Node* find(const Node& n) const {
+    for (const auto& c : n.children)
+      if (c->is_type<Rule>()) return c.get();
+    return nullptr;
+  }
+
+  ast::NamedSpan named(const Node& identifier) const { return {text(identifier), span_of(identifier)}; }
+
+  // number_literal: digits then an optional unit.
+  ast::ExprPtr number(const Node& n) const {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::ExprKind::Number;
+    e->span = span_of(n);
+    const std::string_view all = n.string_view();
+    std::size_t k = 0;
+    while (k < all.size() && ((all[k] >= '0' && all[k] <= '9') || all[k] == '.')) ++k;
+    const std::string_view digits = all.substr(0, k), unit = all.substr(k);
+    auto value = Decimal::parse(digits);
+    if (!value) throw ConvertError{e->span, "数字写法不对:\"" + std::string(digits) + "\"(整数部分不能以 0 开头)"};
+    if (unit.empty()) e->unit = ast::Unit::None;
+    else if (unit == "元") e->unit = ast::Unit::Yuan;
+    else if (unit == "万元") e->unit = ast::Unit::Wan, *value = *value * Decimal::from_int(10000);
+    else if (unit == "亿元") e->unit = ast::Unit::Yi, *value = *value * Decimal::from_int(100000000);
+    else if (unit == "个百分点") e->unit = ast::Unit::PercentPoint, *value = *value * Decimal::from_scaled(1, 2);
+    else e->unit = ast::Unit::Percent, *value = *value * Decimal::from_scaled(1, 2);
+    e->number = *value;
+    return e;
+  }
+
+  ast::ExprPtr leaf(ast::ExprKind kind, const Node& n) const {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = kind;
+    e->span = span_of(n);
+    return e;
+  }
+
+  ast::ExprPtr node(ast::ExprKind kind, Span span, std::vector<ast::ExprPtr> args) const {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = kind;
+    e->span = span;
+    e->args = std::move(args);
+    return e;
+  }
+
+  // expression -> conditional | disjunction | … | primary
+  ast::ExprPtr expr(const Node& n) const {
+    if (n.is_type<g::number_literal>()) return number(n);
+    if (n.is_type<g::true_literal>() || n.is_type<g::false_literal>()) {
+      auto e = leaf(ast::ExprKind::Boolean, n);
+      e->boolean = n.is_type<g::true_literal>();
+      return e;
+    }
+    if (n.is_type<g::date_literal>()) {
+      auto e = leaf(ast::ExprKind::Date, n);
+      auto d = parse_date(n.string_view());
+      if (!d) throw ConvertError{e->span, "没有这一天:" + text(n)};
+      e->date = *d;
+      return e;
+    }
+    if (n.is_type<g::reference>()) {
+      auto e = leaf(ast::ExprKind::Name, child(n, 0));
+      e->name = text(child(n, 0));
+      return e;
+    }
+    if (n.is_type<g::has_fact>()) {
+      auto e = leaf(ast::ExprKind::Has, n);
+      e->name = text(child(n, 0));
+      e->span = span_of(child(n, 0));
+      return e;
+    }
+    // call -> identifier '(' arguments ')'
+    if (n.is_type<g::call>()) {
+      auto e = leaf(ast::ExprKind::Call, child(n, 0));
+      e->name = text(child(n, 0));
+      if (const Node* args = find<g::arguments>(n))
+        for (const auto& a : args->children) e->args.push_back(expr(*a));
+      return e;
+    }
+    // negation -> ('-' | '−') unary
+    if (n.is_type<g::negation>()) {
+      std::vector<ast::ExprPtr> args;
+      args.push_back(expr(child(n, 0)));
+      return node(ast::ExprKind::Negate, tight(n), std::move(args));
+    }
+    // negated -> ('非' | 'not') logical_not
+    if (n.is_type<g::negated>()) {
+      std::vector<ast::ExprPtr> args;
+      args.push_back(expr(child(n, 0)));
+      return node(ast::ExprKind::Not, tight(n), std::move(args));
+    }
+    // conditional -> '若' expression '则' expression '否则' expression
+    if (n.is_type<g::conditional>()) {
+      std::vector<ast::ExprPtr> args;
+      for (const auto& c : n.children) args.push_back(expr(*c));
+      return node(ast::ExprKind::If, tight(n), std::move(args));
+    }
+    // match_expr -> '按' expression '{' match_arm (','? match_arm)* '}'
+    if (n.is_type<g::match_expr>()) {
+      std::vector<ast::ExprPtr> args;
+      args.push_back(expr(child(n, 0)));
+      auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
+      e->span = tight(child(n, 0));
+      e->span.begin = static_cast<std::uint32_t>(n.begin().byte);
+      for (std::size_t i = 1; i < n.children.size(); ++i) e->arms.push_back(arm(child(n, i)));
+      return e;
+    }
+    // product -> unary (mul_op unary)* ; sum likewise ; comparison -> sum (cmp_op sum)?
+    if (n.is_type<g::product>() || n.is_type<g::sum>()) {
+      ast::ExprPtr left = expr(child(n, 0));
+      for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
+        const std::string_view op = child(n, i).string_view();
+        std::vector<ast::ExprPtr> args;
+        args.push_back(std::move(left));
+        args.push_back(expr(child(n, i + 1)));
+        Span s = args[0]->span;
+        s.end = args[1]->span.end;
+        auto e = node(ast::ExprKind::Arith, s, std::move(args));
+        e->arith = op == "+"                                 ? ast::ArithOp::Add
+                   : (op == "-" || op == "−")                ? ast::ArithOp::Sub
+                   : (op == "*" || op == "×")                ? ast::ArithOp::Mul
+                                                             : ast::ArithOp::Div;
+        left = std::move(e);
+      }
+      return left;
+    }
+    if (n.is_type<g::comparison>()) {
+      std::vector<ast::ExprPtr> args;
+      args.push_back(expr(child(n, 0)));
+      args.push_back(expr(child(n, 2)));
+      const std::string_view op = child(n, 1).string_view();
+      Span s = args[0]->span;
+      s.end = args[1]->span.end;
+      auto e = node(ast::ExprKind::Compare, s, std::move(args));
+      e->compare = (op == "<=" || op == "≤")   ? ast::CompareOp::Le
+                   : (op == ">=" || op == "≥") ? ast::CompareOp::Ge
+                   : (op == "!=" || op == "≠") ? ast::CompareOp::Ne
+                   : op == "<"                 ? ast::CompareOp::Lt
+                   : op == ">"                 ? ast::CompareOp::Gt
+                                               : ast::CompareOp::Eq;
+      return e;
+    }
+    if (n.is_type<g::conjunction>() || n.is_type<g::disjunction>()) {
+      const auto kind = n.is_type<g::conjunction>() ? ast::ExprKind::And : ast::ExprKind::Or;
+      ast::ExprPtr left = expr(child(n, 0));
+      for (std::size_t i = 1; i < n.children.size(); ++i) {
+        std::vector<ast::ExprPtr> args;
+        args.push_back(std::move(left));
+        args.push_back(expr(child(n, i)));
+        Span s = args[0]->span;
+        s.end = args[1]->span.end;
+        left = node(kind, s, std::move(args));
+      }
+      return left;
+    }
+    throw ConvertError{span_of(n), "内部错误:无法识别的表达式节点 " + std::string(n.type)};
+  }
+
+  // match_arm -> ('其他' | name ('|' name)*) '=>' expression
+  ast::MatchArm arm(const Node& n) const {
+    ast::MatchArm a;
+    a.span = span_of(n);
+    for (std::size_t i = 0; i + 1 < n.children.size(); ++i) {
+      const Node& p = child(n, i);
+      if (p.is_type<g::otherwise_pattern>()) a.otherwise = true;
+      else a.patterns.push_back(named(p));
+    }
+    a.value = expr(*n.children.back());
+    a.span.end = a.value->span.end;
+    return a;
+  }
+
+  ast::CapDecl cap(const Node& n, bool stacking) const {
+    ast::CapDecl c;
+    c.name = text(child(n, 0));
+    c.span = span_of(child(n, 0));
+    c.stacking = stacking;
+    if (const Node* body = find<g::cap_body>(n)) {
+      c.limit = expr(child(*body, 0));
+      if (const Node* used = find<g::used_part>(*body)) c.used = expr(child(*used, 0));
+      if (const Node* when = find<g::when_part>(*body)) c.when = expr(child(*when, 0));
+    }
+    return c;
+  }
+
+  ast::FactDecl fact(const Node& n) const {
+    ast::FactDecl f;
+    f.name = text(child(n, 0));
+    f.span = span_of(child(n, 0));
+    const Node& t = child(n, 1);
+    f.type_span = tight(t);
+    if (t.is_type<g::type_money>()) f.kind = ast::FactKind::Money;
+    else if (t.is_type<g::type_rate>()) f.kind = ast::FactKind::Rate;
+    else if (t.is_type<g::type_integer>()) f.kind = ast::FactKind::Integer;
+    else if (t.is_type<g::type_number>()) f.kind = ast::FactKind::Number;
+    else if (t.is_type<g::type_bool>()) f.kind = ast::FactKind::Bool;
+    else if (t.is_type<g::type_date>()) f.kind = ast::FactKind::Date;
+    else {
+      f.kind = ast::FactKind::Enum;
+      f.type_span = span_of(t);
+      for (const auto& v : t.children) f.enum_values.push_back(named(*v));
+    }
+    for (std::size_t i = 2; i < n.children.size(); ++i) {
+      const Node& c = child(n, i);
+      if (c.is_type<g::fact_default>()) f.default_value = expr(child(c, 0));
+      else if (c.is_type<g::optional_marker>()) f.optional = true;
+      else if (c.is_type<g::label>()) f.label = string_value(child(c, 0));
+    }
+    return f;
+  }
+
+  ast::MeasureDecl measure(const Node& n, int clause) const {
+    ast::MeasureDecl m;
+    m.name = text(child(n, 0));
+    m.span = span_of(child(n, 0));
+    m.clause = clause;
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& c = child(n, i);
+      if (c.is_type<g::string_literal>()) m.title = string_value(c);
+      else if (c.is_type<g::require_item>()) {
+        ast::Requirement r;
+        r.condition = expr(child(c, 0));
+        r.span = r.condition->span;
+        r.reason = string_value(child(c, 1));
+        m.requirements.push_back(std::move(r));
+      } else if (c.is_type<g::need_item>()) {
+        for (const auto& id : c.children) m.needs.push_back(named(*id));
+      } else if (c.is_type<g::cap_item>()) m.caps.push_back(cap(c, false));
+      else if (c.is_type<g::stack_item>()) m.caps.push_back(cap(c, true));
+      else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);
+      else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
+      else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
+    }
+    return m;
+  }
+
+  ast::ExampleDecl example(const Node& n) const {
+    ast::ExampleDecl x;
+    x.measure = text(child(n, 0));
+    x.span = span_of(child(n, 0));
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& c = child(n, i);
+      if (c.is_type<g::string_literal>()) x.title = string_value(c);
+      else if (c.is_type<g::example_fact>()) x.facts.push_back({text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1))});
+      else if (c.is_type<g::expect_amount>()) {
+        x.expect_eligible = true;
+        x.expected_amount = expr(child(c, 0));
+        if (c.children.size() > 1) x.expected_bound = named(child(c, 1));
+      } else if (c.is_type<g::expect_ineligible>()) {
+        x.expect_eligible = false;
+        if (!c.children.empty()) x.expected_reason = string_value(child(c, 0));
+      }
+    }
+    return x;
+  }
+
+  void declaration(const Node& c, ast::Module& m, int clause) const {
+    if (c.is_type<g::param_stmt>()) {
+      ast::ParamDecl p{text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1)), {}};
+      if (const Node* l = find<g::label>(c)) p.label = string_value(child(*l, 0));
+      m.params.push_back(std::move(p));
+    } else if (c.is_type<g::fact_stmt>()) {
+      m.facts.push_back(fact(c));
+    } else if (c.is_type<g::define_stmt>()) {
+      m.defines.push_back({text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1))});
+    } else if (c.is_type<g::cap_stmt>()) {
+      m.caps.push_back(cap(c, false));
+    } else if (c.is_type<g::measure_stmt>()) {
+      m.measures.push_back(measure(c, clause));
+    } else if (c.is_type<g::example_stmt>()) {
+      m.examples.push_back(example(c));
+    }
+  }
+
+  void statement(const Node& c, ast::Module& m) const {
+    auto located_text = [&](auto& slot) { slot = ast::Located<std::string>{string_value(child(c, 0)), span_of(child(c, 0))}; };
+    if (c.is_type<g::policy_stmt>()) located_text(m.policy);
+    else if (c.is_type<g::edition_stmt>()) located_text(m.edition);
+    else if (c.is_type<g::period_stmt>()) {
+      const Node& from = child(c, 0);
+      auto d = parse_date(from.string_view());
+      if (!d) throw ConvertError{span_of(from), "没有这一天:" + text(from)};
+      m.effective_from = ast::Located<std::int32_t>{*d, span_of(from)};
+      if (const Node* end = find<g::period_end>(c)) {
+        const Node& to = child(*end, 0);
+        auto d2 = parse_date(to.string_view());
+        if (!d2) throw ConvertError{span_of(to), "没有这一天:" + text(to)};
+        m.effective_to = ast::Located<std::int32_t>{*d2, span_of(to)};
+      }
+    } else if (c.is_type<g::rounding_stmt>()) {
+      const Node& mode = child(c, 0);
+      const std::string word = text(mode);
+      ast::RoundingKind k = ast::RoundingKind::HalfUp;
+      if (word.rfind("银行家舍入", 0) == 0) k = ast::RoundingKind::HalfEven;
+      else if (word.rfind("向下舍入", 0) == 0) k = ast::RoundingKind::Down;
+      else if (word.rfind("向上舍入", 0) == 0) k = ast::RoundingKind::Up;
+      m.rounding = ast::Located<ast::RoundingKind>{k, tight(mode)};
+      m.rounding_step = expr(child(c, 1));
+    } else if (c.is_type<g::clause_stmt>()) {
+      ast::ClauseDecl cl;
+      cl.span = span_of(child(c, 0));
+      const std::string_view ref = child(c, 0).string_view();
+      cl.ref = std::string(ref.substr(0, ref.find_last_not_of(" \t\r\n") + 1));
+      const int index = static_cast<int>(m.clauses.size());
+      m.clauses.push_back(cl);
+      for (std::size_t i = 1; i < c.children.size(); ++i) {
+        const Node& item = child(c, i);
+        if (item.is_type<g::string_literal>()) m.clauses[index].title = string_value(item);
+        else if (item.is_type<g::original_text>()) m.clauses[index].text = string_value(child(item, 0));
+        else if (item.is_type<g::responsible>()) m.clauses[index].responsible = string_value(child(item, 0));
+        else declaration(item, m, index);
+      }
+    } else {
+      declaration(c, m, -1);
+    }
+  }
+
+ private:
+  const SourceFile* file_;
+};
+
+Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_error& e) {
+  const auto& pos = e.positions().front();
+  const Span span{file, static_cast<std::uint32_t>(pos.byte), static_cast<std::uint32_t>(pos.byte)};
+  return make_diagnostic(Severity::Error, span, std::string(e.message()));
+}
+
+}  // namespace
+
+ParsedModule parse_module(SourcePtr source) {
+  ParsedModule out;
+  const SourceFile* file = source.get();
+  pegtl::memory_input in(file->text(), file->name());
+  try {
+    auto root = pegtl::parse_tree::parse<g::file, selector, g::depth_action, g::control>(in);
+    if (!root) {
+      // Unreachable with must<eof> at the end, kept so a grammar change cannot crash.
+      out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "无法解析此文件"));
+      return out;
+    }
+    auto module = std::make_unique<ast::Module>();
+    module->source = source;
+    Converter convert(file);
+    for (const auto& c : root->children) convert.statement(*c, *module);
+    out.module = std::move(module);
+  } catch (const pegtl::parse_error& e) {
+    out.diagnostics.push_back(parse_error_diagnostic(file, e));
+  } catch (const ConvertError& e) {
+    out.diagnostics.push_back(make_diagnostic(Severity::Error, e.span, e.message));
+  }
+  return out;
+}
+
+ParsedExpression parse_expression(const SourcePtr& source) {
+  ParsedExpression out;
+  const SourceFile* file = source.get();
+  pegtl::memory_input in(file->text(), file->name());
+  try {
+    auto root = pegtl::parse_tree::parse<g::expression_input, selector, g::depth_action, g::control>(in);
+    if (!root || root->children.empty()) {
+      out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "这里需要一个表达式"));
+      return out;
+    }
+    Converter convert(file);
+    out.expr = convert.expr(*root->children.front());
+  } catch (const pegtl::parse_error& e) {
+    out.diagnostics.push_back(parse_error_diagnostic(file, e));
+  } catch (const ConvertError& e) {
+    out.diagnostics.push_back(make_diagnostic(Severity::Error, e.span, e.message));
+  }
+  return out;
+}
+
+}  // namespace kuan

@@ -1,0 +1,112 @@
+#include "stdlib/builtins.hpp"
+
+#include <array>
+
+namespace kuan {
+
+namespace {
+struct Entry {
+  std::string_view name;
+  Builtin fn;
+};
+constexpr std::array<Entry, 12> kBuiltins{{
+    {"min", Builtin::Min}, {"最小", Builtin::Min}, {"max", Builtin::Max}, {"最大", Builtin::Max},
+    {"舍入", Builtin::Round}, {"round", Builtin::Round}, {"四舍五入", Builtin::RoundHalfUp},
+    {"银行家舍入", Builtin::RoundHalfEven}, {"向下舍入", Builtin::RoundDown}, {"向上舍入", Builtin::RoundUp},
+    {"abs", Builtin::Abs}, {"绝对值", Builtin::Abs},
+}};
+
+bool compatible(const Type& a, const Type& b) {
+  if (a.is_plain_number() && b.is_plain_number()) return true;
+  return a == b;
+}
+}  // namespace
+
+std::optional<Builtin> find_builtin(std::string_view name) {
+  for (const auto& e : kBuiltins)
+    if (e.name == name) return e.fn;
+  return std::nullopt;
+}
+
+std::vector<std::string> builtin_names() {
+  std::vector<std::string> out;
+  for (const auto& e : kBuiltins) out.emplace_back(e.name);
+  return out;
+}
+
+std::variant<Type, std::string> builtin_type(Builtin fn, const std::vector<Type>& args) {
+  for (const auto& t : args)
+    if (t.is_error()) return Type::error();
+  switch (fn) {
+    case Builtin::Min:
+    case Builtin::Max: {
+      if (args.size() < 2) return std::string("min/max 至少需要两个参数");
+      Type result = args[0];
+      for (const auto& t : args) {
+        if (!t.is_numeric()) return std::string("min/max 的参数须为数量,这里是 ") + type_name(t.kind);
+        if (!compatible(t, args[0]))
+          return std::string("min/max 的参数单位须一致:") + type_name(args[0].kind) + " 与 " + type_name(t.kind);
+        if (t.kind == TypeKind::Number) result = t;
+      }
+      return result;
+    }
+    case Builtin::Round:
+    case Builtin::RoundHalfUp:
+    case Builtin::RoundHalfEven:
+    case Builtin::RoundDown:
+    case Builtin::RoundUp:
+      if (args.size() != 2) return std::string("舍入函数需要两个参数:数值 和 步长,如 四舍五入(x, 0.01元)");
+      if (!args[0].is_numeric()) return std::string("只能对数量舍入,这里是 ") + type_name(args[0].kind);
+      if (!compatible(args[0], args[1]))
+        return std::string("舍入步长的单位须与数值一致:") + type_name(args[0].kind) + " 与 " + type_name(args[1].kind);
+      return args[0];
+    case Builtin::Abs:
+      if (args.size() != 1) return std::string("abs 需要一个参数");
+      if (!args[0].is_numeric()) return std::string("abs 的参数须为数量");
+      return args[0];
+  }
+  return std::string("未知函数");
+}
+
+std::optional<Value> call_builtin(Builtin fn, std::span<const Value> args, RoundingMode edition_mode,
+                                  std::string& error) {
+  switch (fn) {
+    case Builtin::Min:
+    case Builtin::Max: {
+      Value best = args[0];
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        const bool better = fn == Builtin::Min ? args[i].number < best.number : args[i].number > best.number;
+        if (better) best.number = args[i].number;
+        if (args[i].kind == TypeKind::Number) best.kind = TypeKind::Number;
+      }
+      return best;
+    }
+    case Builtin::Round:
+    case Builtin::RoundHalfUp:
+    case Builtin::RoundHalfEven:
+    case Builtin::RoundDown:
+    case Builtin::RoundUp: {
+      if (args[1].number.sign() <= 0) {
+        error = "舍入步长须大于零,这里是 " + args[1].number.to_string();
+        return std::nullopt;
+      }
+      const RoundingMode mode = fn == Builtin::Round           ? edition_mode
+                                : fn == Builtin::RoundHalfUp   ? RoundingMode::HalfUp
+                                : fn == Builtin::RoundHalfEven ? RoundingMode::HalfEven
+                                : fn == Builtin::RoundDown     ? RoundingMode::Down
+                                                               : RoundingMode::Up;
+      Value v = args[0];
+      v.number = args[0].number.round_to_step(args[1].number, mode);
+      return v;
+    }
+    case Builtin::Abs: {
+      Value v = args[0];
+      if (v.number.sign() < 0) v.number = -v.number;
+      return v;
+    }
+  }
+  error = "未知函数";
+  return std::nullopt;
+}
+
+}  // namespace kuan

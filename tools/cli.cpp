@@ -1,0 +1,174 @@
+#include "tools/cli.hpp"
+
+#include <algorithm>
+#include <ctime>
+
+#include "lang/parser.hpp"
+
+namespace kuan::cli {
+
+bool Args::has_flag(const std::string& f) const { return std::find(flags.begin(), flags.end(), f) != flags.end(); }
+
+const std::string* Args::option(const std::string& o) const {
+  auto it = options.find(o);
+  return it == options.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> parse_args(int argc, char** argv, int first, const std::vector<std::string>& with_value,
+                                      const std::vector<std::string>& flag_names, Args& out) {
+  for (int i = first; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) != 0 || a == "--") {
+      out.positional.push_back(a);
+      continue;
+    }
+    std::string value;
+    bool inline_value = false;
+    if (auto eq = a.find('='); eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+      inline_value = true;
+    }
+    if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+      if (!inline_value) {
+        if (i + 1 >= argc) return "选项 " + a + " 需要一个值";
+        value = argv[++i];
+      }
+      if (out.options.count(a)) return "选项 " + a + " 重复";
+      out.options[a] = value;
+    } else if (std::find(flag_names.begin(), flag_names.end(), a) != flag_names.end() && !inline_value) {
+      out.flags.push_back(a);
+    } else {
+      return "未知选项 " + a;
+    }
+  }
+  return std::nullopt;
+}
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {
+  for (const auto& d : diagnostics) std::fputs(d.rendered.c_str(), to);
+}
+
+std::shared_ptr<const Policy> load_policy(const std::string& path) {
+  std::vector<Diagnostic> diagnostics;
+  auto policy = Policy::load(path, diagnostics);
+  if (!policy) print_diagnostics(diagnostics, stderr);
+  return policy;
+}
+
+const Edition* choose_edition(const Policy& policy, const Args& args, std::string& error) {
+  const std::string* version = args.option("--version");
+  const std::string* as_of = args.option("--as-of");
+  if (version && as_of) {
+    error = "--version 与 --as-of 只能给一个";
+    return nullptr;
+  }
+  if (version) return policy.edition(*version, error);
+  if (as_of) {
+    auto day = parse_date(*as_of);
+    if (!day) {
+      error = "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)";
+      return nullptr;
+    }
+    return policy.edition_on(*day, error);
+  }
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
+  std::string ignored;
+  if (const Edition* e = policy.edition_on(*parse_date(buf), ignored)) return e;
+  return policy.latest();
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string where(const Span& span) {
+  if (!span.file) return "";
+  auto loc = span.file->locate(span.begin);
+  return span.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
+std::string error_text(const EvalError& e) {
+  const std::string at = where(e.span);
+  return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
+}
+
+namespace {
+std::string exhausted_note(const Outcome& o) {
+  return "上限 " + o.bound->name + " 已用尽,本次可得金额为零";
+}
+}  // namespace
+
+void append_result_json(std::string& out, const Edition& ed, const Outcome& o, const std::string* id,
+                        const Trace* trace) {
+  out += '{';
+  if (id) {
+    out += "\"id\":";
+    append_json_string(out, *id);
+    out += ',';
+  }
+  out += "\"measure\":";
+  append_json_string(out, o.measure->decl->name);
+  out += ",\"version\":";
+  append_json_string(out, ed.name);
+  out += o.eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
+  out += o.amount.to_string();
+  out += "\",\"reasons\":[";
+  for (std::size_t i = 0; i < o.failed.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, o.failed[i]->reason);
+  }
+  out += "],\"bound\":";
+  if (o.bound) append_json_string(out, o.bound->name);
+  else out += "null";
+  if (o.eligible && o.bound && o.amount.is_zero()) {
+    out += ",\"notes\":[";
+    append_json_string(out, exhausted_note(o));
+    out += ']';
+  }
+  if (o.measure->clause) {
+    out += ",\"clause\":";
+    append_json_string(out, o.measure->clause->ref);
+  }
+  if (trace) {
+    out += ",\"explanation\":";
+    append_explanation_json(out, ed, o, *trace);
+  }
+  out += '}';
+}
+
+void append_result_text(std::string& out, const Edition& ed, const Outcome& o, const Trace* trace) {
+  out += o.measure->decl->name;
+  if (o.measure->clause) out += " " + o.measure->clause->ref;
+  out += "(" + ed.name + ")\n";
+  out += o.eligible ? "  适用:是\n" : "  适用:否\n";
+  out += "  金额:" + o.amount.to_string() + " 元\n";
+  for (const auto* r : o.failed) out += "  理由:" + r->reason + "\n";
+  if (o.bound) out += "  受限于:" + o.bound->name + "\n";
+  if (o.eligible && o.bound && o.amount.is_zero()) out += "  说明:" + exhausted_note(o) + "\n";
+  if (trace) append_explanation_text(out, ed, o, *trace);
+}
+
+}  // namespace kuan::cli

@@ -1,0 +1,61 @@
+// Shared pieces of the `kuan` subcommands: argument parsing, loading a policy
+// and choosing its edition, and writing results as JSON or text.
+#pragma once
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interpreter/evaluator.hpp"
+#include "interpreter/policy.hpp"
+
+namespace kuan::cli {
+
+// Exit statuses of the `kuan` command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuleErrors = 1;  // the rule files have errors (check, or a policy that fails to load)
+inline constexpr int kExitBadInput = 2;    // facts, measure, edition or arguments are wrong
+
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;  // "--version" → "2025年版"
+  std::vector<std::string> flags;              // "--explain"
+  bool has_flag(const std::string& f) const;
+  const std::string* option(const std::string& o) const;
+};
+
+// `with_value` lists the options that take a value; anything else starting
+// with "--" must be in `flag_names`. Returns an error message on bad usage.
+std::optional<std::string> parse_args(int argc, char** argv, int first, const std::vector<std::string>& with_value,
+                                      const std::vector<std::string>& flag_names, Args& out);
+
+void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to);
+
+// Loads POLICY; prints diagnostics to stderr; null on failure.
+std::shared_ptr<const Policy> load_policy(const std::string& path);
+
+// --version V or --as-of YYYY-MM-DD (or the edition in force today when neither).
+const Edition* choose_edition(const Policy& policy, const Args& args, std::string& error);
+
+void append_json_string(std::string& out, std::string_view s);
+std::string where(const Span& span);  // "file:line:col" or ""
+
+// One result as the spec's JSON object (without a trailing newline). `id` is
+// written first when given.
+void append_result_json(std::string& out, const Edition& edition, const Outcome& outcome, const std::string* id,
+                        const Trace* trace);
+void append_result_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace* trace);
+
+// The explanation tree of one result (issue: explanations), in both forms.
+void append_explanation_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
+void append_explanation_json(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
+
+std::string error_text(const EvalError& e);
+
+int cmd_check(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+
+}  // namespace kuan::cli

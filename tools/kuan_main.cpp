@@ -1,0 +1,35 @@
+// The `kuan` command: a thin layer over the library (interpreter/policy.hpp).
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "tools/cli.hpp"
+
+namespace {
+const char* kUsage =
+    "用法: kuan <命令> [参数]\n"
+    "\n"
+    "命令:\n"
+    "  check POLICY...      检查规则文件;有错误时逐条列出并以状态 1 退出\n"
+    "  eval POLICY ...      按规则计算一项申请(--facts)或一批申请(--batch)\n"
+    "\n"
+    "每个命令都有 --help。POLICY 是政策目录(如 policies/hangzhou-ai)或单个 .kuan 文件。\n";
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? kuan::cli::kExitBadInput : 0;
+  }
+  const std::string command = argv[1];
+  try {
+    if (command == "check") return kuan::cli::cmd_check(argc, argv);
+    if (command == "eval") return kuan::cli::cmd_eval(argc, argv);
+  } catch (const std::exception& e) {
+    // Nothing the user supplies should get here; if it does, fail cleanly.
+    std::fprintf(stderr, "kuan: 内部错误: %s\n", e.what());
+    return 70;
+  }
+  std::fprintf(stderr, "kuan: 未知命令 \"%s\"\n\n%s", command.c_str(), kUsage);
+  return kuan::cli::kExitBadInput;
+}
