@@ -72,6 +72,11 @@ std::size_t display_width(char32_t c) {
   return 1;
 }
 
+std::string_view span_text(const Span& span) {
+  if (!span.file || span.end < span.begin || span.end > span.file->text().size()) return {};
+  return std::string_view(span.file->text()).substr(span.begin, span.end - span.begin);
+}
+
 Diagnostic make_diagnostic(Severity severity, Span span, std::string message) {
   Diagnostic d;
   d.severity = severity;

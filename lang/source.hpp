@@ -58,6 +58,9 @@ struct Diagnostic {
   std::string rendered;  // "file:line:col: error: message\n<line>\n<caret>\n"
 };
 
+// The source text a span covers (for explanations and listings).
+std::string_view span_text(const Span& span);
+
 Diagnostic make_diagnostic(Severity severity, Span span, std::string message);
 
 // Renders the one form every diagnostic takes:

@@ -57,5 +57,7 @@ std::string error_text(const EvalError& e);
 
 int cmd_check(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
+int cmd_test(int argc, char** argv);
+int cmd_measures(int argc, char** argv);
 
 }  // namespace kuan::cli

@@ -12,6 +12,8 @@ const char* kUsage =
     "命令:\n"
     "  check POLICY...      检查规则文件;有错误时逐条列出并以状态 1 退出\n"
     "  eval POLICY ...      按规则计算一项申请(--facts)或一批申请(--batch)\n"
+    "  test POLICY          运行政策中全部 例,最后一行为 N passed, M failed\n"
+    "  measures POLICY      按条款列出措施、计算方式和所需事实\n"
     "\n"
     "每个命令都有 --help。POLICY 是政策目录(如 policies/hangzhou-ai)或单个 .kuan 文件。\n";
 }
@@ -25,6 +27,8 @@ int main(int argc, char** argv) {
   try {
     if (command == "check") return kuan::cli::cmd_check(argc, argv);
     if (command == "eval") return kuan::cli::cmd_eval(argc, argv);
+    if (command == "test") return kuan::cli::cmd_test(argc, argv);
+    if (command == "measures") return kuan::cli::cmd_measures(argc, argv);
   } catch (const std::exception& e) {
     // Nothing the user supplies should get here; if it does, fail cleanly.
     std::fprintf(stderr, "kuan: 内部错误: %s\n", e.what());
