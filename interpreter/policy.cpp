@@ -29,6 +29,36 @@ std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, st
     diagnostics.push_back(make_diagnostic(Severity::Error, err->span, err->message));
     return nullptr;
   }
+  Edition& ed = *checked.edition;
+  FactValues none(ed.facts.size());
+  auto constant = [&](const ast::Expr& e) -> std::optional<Value> {
+    auto v = evaluate_expression(&ed, e, none);
+    if (auto* err = std::get_if<EvalError>(&v)) {
+      diagnostics.push_back(make_diagnostic(Severity::Error, err->span, err->message));
+      return std::nullopt;
+    }
+    return std::get<Value>(v);
+  };
+  bool ok = true;
+  for (auto& pool : ed.pools) {
+    auto v = constant(*pool.decl->amount);
+    if (v) pool.amount = v->number;
+    ok = ok && v;
+  }
+  for (auto& m : ed.measures) {
+    if (!m.decl->quota) continue;
+    auto v = constant(*m.decl->quota);
+    ok = ok && v;
+    if (!v) continue;
+    auto n = v->number.to_int64_at_scale(0);
+    if (!n || *n <= 0) {
+      diagnostics.push_back(make_diagnostic(Severity::Error, m.decl->quota->span, "名额须为正整数"));
+      ok = false;
+      continue;
+    }
+    m.quota = *n;
+  }
+  if (!ok) return nullptr;
   return std::move(checked.edition);
 }
 

@@ -131,6 +131,22 @@ struct MeasureDecl {
   Span rate_span, base_span, amount_span;
   std::vector<CapDecl> caps;
   std::vector<int> needs_facts;  // filled by the checker
+  ExprPtr quota;                 // 名额 = N: at most N funded a year (allocation)
+};
+
+// 资金池 NAME = AMOUNT 覆盖 M1, M2: a yearly budget shared by measures.
+struct PoolDecl {
+  std::string name;
+  Span span;
+  ExprPtr amount;
+  std::vector<NamedSpan> measures;
+};
+
+// 累计 FACT = M1, M2: in allocation, FACT is what the same applicant's earlier
+// applications of these measures were computed to receive that year.
+struct AccumulationDecl {
+  NamedSpan fact;
+  std::vector<NamedSpan> measures;
 };
 
 struct ExampleFact {
@@ -178,6 +194,8 @@ struct Module {
   std::vector<ParamDecl> params;
   std::vector<DefineDecl> defines;
   std::vector<CapDecl> caps;
+  std::vector<PoolDecl> pools;
+  std::vector<AccumulationDecl> accumulations;
   std::vector<ClauseDecl> clauses;
   std::vector<MeasureDecl> measures;
   std::vector<ExampleDecl> examples;

@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kKeywords[] = {"政策", "版本", "施行", "舍入", "参数", "事实", "定义", "上限", "已用", "当",
                                      "条款", "原文", "措施", "要求", "否则", "叠加", "需要", "不适用", "受限",
-                                     "若", "则", "且", "或", "非", "按", "其他", "有", "得", "例"};
+                                     "若", "则", "且", "或", "非", "按", "其他", "有", "得", "例", "资金池", "覆盖", "累计"};
 
 struct Symbol {
   ast::RefKind kind;
@@ -74,6 +74,7 @@ class Checker {
     for (int i = 0; i < C; ++i) top_cap(i);
     for (int i = 0; i < M; ++i) measure(i);
     for (const auto* ex : ed_.examples) example(*const_cast<ast::ExampleDecl*>(ex));
+    batch_metadata();
 
     if (!find_cycles()) param_order = topological_params();
     for (int i = 0; i < M; ++i) collect_measure_facts(i);
@@ -274,6 +275,53 @@ class Checker {
       c.resolved = static_cast<int>(it - ed_.caps.begin());
       info.caps.push_back(*it);
       depend(ctx, cap_base_ + c.resolved);
+    }
+  }
+
+  int measure_named(const ast::NamedSpan& n) {
+    auto it = ed_.measure_index.find(n.name);
+    if (it == ed_.measure_index.end()) {
+      error(n.span, "未定义的措施 " + n.name);
+      return -1;
+    }
+    return it->second;
+  }
+
+  // 资金池, 累计 and 名额: constants and measure lists used by allocation.
+  void batch_metadata() {
+    for (const auto& m : ed_.modules) {
+      for (auto& p : m->pools) {
+        Context ctx{Owner::Param, -1};
+        expect_type(*p.amount, check(*p.amount, ctx), Type::money(), "资金池 " + p.name + " 的额度");
+        PoolInfo info{&p, {}, {}};
+        for (const auto& n : p.measures) {
+          const int i = measure_named(n);
+          if (i < 0) continue;
+          if (ed_.measures[i].pool >= 0)
+            error(n.span, "措施 " + n.name + " 已属于资金池 " + ed_.pools[ed_.measures[i].pool].decl->name);
+          ed_.measures[i].pool = static_cast<int>(ed_.pools.size());
+          info.measures.push_back(i);
+        }
+        ed_.pools.push_back(std::move(info));
+      }
+      for (const auto& a : m->accumulations) {
+        const int f = ed_.find_fact(a.fact.name);
+        if (f < 0) {
+          error(a.fact.span, "累计 的对象须是已声明的事实;" + a.fact.name + " 不是");
+          continue;
+        }
+        if (ed_.facts[f].type.kind != TypeKind::Money) error(a.fact.span, "累计 的事实须为金额");
+        AccumulationInfo info{f, {}};
+        for (const auto& n : a.measures)
+          if (const int i = measure_named(n); i >= 0) info.measures.push_back(i);
+        ed_.accumulations.push_back(std::move(info));
+      }
+    }
+    for (auto& info : ed_.measures) {
+      auto* decl = const_cast<ast::MeasureDecl*>(info.decl);
+      if (!decl->quota) continue;
+      Context ctx{Owner::Param, -1};
+      expect_type(*decl->quota, check(*decl->quota, ctx), Type::integer(), "名额");
     }
   }
 

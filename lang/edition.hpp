@@ -41,6 +41,19 @@ struct MeasureInfo {
   const ast::ClauseDecl* clause;  // null when written outside a clause
   std::vector<const ast::CapDecl*> caps;  // in order; references resolved to the top-level cap
   std::vector<int> facts;                 // every fact the measure may read, in declaration order
+  std::optional<std::int64_t> quota;      // 名额: at most this many funded a year
+  int pool = -1;                          // index into Edition::pools
+};
+
+struct PoolInfo {
+  const ast::PoolDecl* decl;
+  Decimal amount;  // computed once, like a parameter
+  std::vector<int> measures;
+};
+
+struct AccumulationInfo {
+  int fact;
+  std::vector<int> measures;
 };
 
 struct Edition {
@@ -64,6 +77,8 @@ struct Edition {
   std::vector<MeasureInfo> measures;
   std::vector<const ast::ClauseDecl*> clauses;
   std::vector<const ast::ExampleDecl*> examples;
+  std::vector<PoolInfo> pools;
+  std::vector<AccumulationInfo> accumulations;
 
   std::unordered_map<std::string, int> fact_index;
   std::unordered_map<std::string, int> measure_index;

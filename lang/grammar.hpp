@@ -53,6 +53,7 @@ struct reserved : sor<
   word<TAO_PEGTL_STRING("按")>, word<TAO_PEGTL_STRING("其他")>, word<TAO_PEGTL_STRING("有")>,
   word<TAO_PEGTL_STRING("是")>, word<TAO_PEGTL_STRING("否")>, word<TAO_PEGTL_STRING("起")>,
   word<TAO_PEGTL_STRING("至")>, word<TAO_PEGTL_STRING("可选")>, word<TAO_PEGTL_STRING("标签")>,
+  word<TAO_PEGTL_STRING("资金池")>, word<TAO_PEGTL_STRING("覆盖")>, word<TAO_PEGTL_STRING("累计")>,
   word<TAO_PEGTL_STRING("and")>, word<TAO_PEGTL_STRING("or")>, word<TAO_PEGTL_STRING("not")>,
   word<TAO_PEGTL_STRING("true")>, word<TAO_PEGTL_STRING("false")> > {};
 // clang-format on
@@ -181,6 +182,13 @@ struct fact_stmt : seq<kw<TAO_PEGTL_STRING("事实")>, must<expected_name, expec
                        opt<sor<fact_default, optional_marker>>, opt<label>> {};
 struct define_stmt : seq<kw<TAO_PEGTL_STRING("定义")>, must<expected_name, expected_equals, expected_expression>> {};
 struct cap_stmt : seq<kw<TAO_PEGTL_STRING("上限")>, must<expected_name>, must<expected_cap_body>> {};
+// Batch-level metadata, read by allocation over a year's applications.
+struct name_list : seq<name, star<comma, must<expected_name>>> {};
+struct expected_name_list : seq<name_list> {};
+struct expected_covers : seq<kw<TAO_PEGTL_STRING("覆盖")>, must<expected_name_list>> {};
+struct pool_stmt : seq<kw<TAO_PEGTL_STRING("资金池")>, must<expected_name, expected_equals, expected_expression,
+                                                           expected_covers>> {};
+struct accumulate_stmt : seq<kw<TAO_PEGTL_STRING("累计")>, must<expected_name, expected_equals, expected_name_list>> {};
 
 // ---------------------------------------------------------------- measures
 struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_text>> {};
@@ -190,7 +198,8 @@ struct stack_item : seq<kw<TAO_PEGTL_STRING("叠加")>, must<expected_name>, mus
 struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expected_expression>> {};
 struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
 struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
-struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item> {};
+struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>> {};
+struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item> {};
 struct expected_measure_end : seq<rbrace> {};
 struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,
                           star<measure_item>, must<expected_measure_end>> {};
@@ -210,7 +219,7 @@ struct clause_ref : seq<utf8::one<'(', 0xFF08>, plus<utf8::not_one<')', 0xFF09, 
 struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
-struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt> {};
+struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt> {};
 struct clause_item : sor<original_text, responsible, declaration, measure_stmt, example_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
@@ -243,13 +252,15 @@ template <> inline constexpr auto error_message<expected_else> = "这里需要 '
 template <> inline constexpr auto error_message<expected_date> = "这里需要一个日期,格式 YYYY-MM-DD";
 template <typename Operand> inline constexpr const char* error_message<expected_operand<Operand>> = "运算符后需要一个操作数";
 template <> inline constexpr auto error_message<expected_cap_body> = "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]";
+template <> inline constexpr auto error_message<expected_covers> = "资金池需要写出它覆盖的措施:覆盖 措施甲, 措施乙";
+template <> inline constexpr auto error_message<expected_name_list> = "这里需要一个或多个措施名称,以逗号分隔";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }";
-template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
-template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、措施、例;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、施行、舍入、参数、事实、定义、上限、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、施行、舍入、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
 template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";
 // clang-format on
 

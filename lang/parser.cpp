@@ -25,7 +25,8 @@ using selector = pegtl::parse_tree::selector<
         g::fact_stmt, g::define_stmt, g::cap_stmt, g::type_enum, g::label, g::fact_default, g::used_part,
         g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
-        g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments>,
+        g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
+        g::accumulate_stmt, g::quota_item>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -352,6 +353,7 @@ class Converter {
       else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);
       else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
       else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
+      else if (c.is_type<g::quota_item>()) m.quota = expr(child(c, 0));
     }
     return m;
   }
@@ -387,6 +389,14 @@ class Converter {
       m.defines.push_back({text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1))});
     } else if (c.is_type<g::cap_stmt>()) {
       m.caps.push_back(cap(c, false));
+    } else if (c.is_type<g::pool_stmt>()) {
+      ast::PoolDecl p{text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1)), {}};
+      for (std::size_t i = 2; i < c.children.size(); ++i) p.measures.push_back(named(child(c, i)));
+      m.pools.push_back(std::move(p));
+    } else if (c.is_type<g::accumulate_stmt>()) {
+      ast::AccumulationDecl a{named(child(c, 0)), {}};
+      for (std::size_t i = 1; i < c.children.size(); ++i) a.measures.push_back(named(child(c, i)));
+      m.accumulations.push_back(std::move(a));
     } else if (c.is_type<g::measure_stmt>()) {
       m.measures.push_back(measure(c, clause));
     } else if (c.is_type<g::example_stmt>()) {
