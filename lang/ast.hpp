@@ -131,7 +131,8 @@ struct MeasureDecl {
   Span rate_span, base_span, amount_span;
   std::vector<CapDecl> caps;
   std::vector<int> needs_facts;  // filled by the checker
-  ExprPtr quota;                 // 名额 = N: at most N funded a year (allocation)
+  ExprPtr quota;                 // 名额 = N 按 SCORE: the N best scores are funded each year
+  std::optional<NamedSpan> quota_score;
 };
 
 // 资金池 NAME = AMOUNT 覆盖 M1, M2: a yearly budget shared by measures.

@@ -322,6 +322,15 @@ class Checker {
       if (!decl->quota) continue;
       Context ctx{Owner::Param, -1};
       expect_type(*decl->quota, check(*decl->quota, ctx), Type::integer(), "名额");
+      if (!decl->quota_score) continue;
+      const int f = ed_.find_fact(decl->quota_score->name);
+      if (f < 0) {
+        error(decl->quota_score->span, "名额 按 后须是已声明的事实(评审得分);" + decl->quota_score->name + " 不是");
+        continue;
+      }
+      if (!ed_.facts[f].type.is_numeric()) error(decl->quota_score->span, "评审得分须为数值");
+      fact_used_[f] = true;
+      info.score_fact = f;
     }
   }
 

@@ -42,6 +42,7 @@ struct MeasureInfo {
   std::vector<const ast::CapDecl*> caps;  // in order; references resolved to the top-level cap
   std::vector<int> facts;                 // every fact the measure may read, in declaration order
   std::optional<std::int64_t> quota;      // 名额: at most this many funded a year
+  int score_fact = -1;                    // the fact holding the review score for the quota
   int pool = -1;                          // index into Edition::pools
 };
 

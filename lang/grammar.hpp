@@ -198,7 +198,8 @@ struct stack_item : seq<kw<TAO_PEGTL_STRING("叠加")>, must<expected_name>, mus
 struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expected_expression>> {};
 struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
 struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
-struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>> {};
+struct quota_score : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_name>> {};
+struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>, opt<quota_score>> {};
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item> {};
 struct expected_measure_end : seq<rbrace> {};
 struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,

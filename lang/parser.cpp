@@ -26,7 +26,7 @@ using selector = pegtl::parse_tree::selector<
         g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
-        g::accumulate_stmt, g::quota_item>,
+        g::accumulate_stmt, g::quota_item, g::quota_score>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -353,7 +353,10 @@ class Converter {
       else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);
       else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
       else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
-      else if (c.is_type<g::quota_item>()) m.quota = expr(child(c, 0));
+      else if (c.is_type<g::quota_item>()) {
+        m.quota = expr(child(c, 0));
+        if (const Node* score = find<g::quota_score>(c)) m.quota_score = named(child(*score, 0));
+      }
     }
     return m;
   }
