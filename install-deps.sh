@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Kuan builds with (as root, or through sudo).
+set -euo pipefail
+packages=(g++ cmake make python3 tao-pegtl-dev libfmt-dev libboost-dev catch2 nlohmann-json3-dev
+          libedit-dev libbenchmark-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The main job: install, build, check the shipped 2025 policy, run its examples,
+# and evaluate the sample applications in examples/ (one application and a batch).
+set -euo pipefail
+cd "$(dirname "$0")"
+./install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" --target kuan
+policy=policies/hangzhou-ai
+build/kuan check "$policy"
+build/kuan test "$policy"
+echo "== kuan eval $policy --version 2025年版 --measure 算力券 --facts examples/算力券-中小企业.json"
+build/kuan eval "$policy" --version 2025年版 --measure 算力券 --facts examples/算力券-中小企业.json --format text --explain
+echo "== kuan eval $policy --version 2025年版 --batch examples/applications.jsonl"
+build/kuan eval "$policy" --version 2025年版 --batch examples/applications.jsonl
