@@ -1,6 +1,9 @@
 #include "interpreter/evaluator.hpp"
 
 #include <array>
+#include <cstddef>
+#include <memory>
+#include <new>
 #include <stdexcept>
 
 #include "lang/parser.hpp"
@@ -21,17 +24,30 @@ struct Raised {
 [[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
 
 // Per-evaluation state. Fact defaults and definitions are computed at most once
-// per evaluation, on first use, so a measure only pays for what it reads.
+// per evaluation, on first use, so a measure only pays for what it reads. The
+// cache lives on the stack for editions of ordinary size: an evaluation then
+// allocates nothing.
 class Activation {
  public:
   Activation(const Edition* ed, const FactValues& given) : ed_(ed), given_(given) {
-    if (ed_) {
-      fact_state_.assign(ed_->facts.size(), 0);
-      fact_cache_.resize(ed_->facts.size());
-      define_state_.assign(ed_->defines.size(), 0);
-      define_cache_.resize(ed_->defines.size());
+    slots_ = ed_ ? ed_->memo_slots : 0;
+    if (slots_ > kInlineSlots) {
+      heap_ = std::make_unique<std::byte[]>(sizeof(Value) * static_cast<std::size_t>(slots_));
+      heap_state_.assign(static_cast<std::size_t>(slots_), 0);
+      memo_ = reinterpret_cast<Value*>(heap_.get());
+      state_ = heap_state_.data();
+    } else {
+      memo_ = reinterpret_cast<Value*>(inline_);
+      state_ = inline_state_.data();
+      std::fill_n(state_, slots_, 0);
     }
   }
+  ~Activation() {
+    for (int i = 0; i < slots_; ++i)
+      if (state_[i]) memo_[i].~Value();
+  }
+  Activation(const Activation&) = delete;
+  Activation& operator=(const Activation&) = delete;
 
   std::optional<Value> rate, base;
 
@@ -40,39 +56,47 @@ class Activation {
   bool condition(const ast::Expr& e) { return eval(e).small != 0; }
 
  private:
+  static constexpr int kInlineSlots = 32;
+
   const Value& fact(const ast::Expr& at, int slot);
-  const Value& define(const ast::Expr& at, int slot);
+  const Value& define(int slot);
+  const Value& memoized(int slot, const ast::Expr& expr);
   Value arith(const ast::Expr& e);
   Value compare(const ast::Expr& e);
   Value call(const ast::Expr& e);
 
   const Edition* ed_;
   const FactValues& given_;
-  std::vector<unsigned char> fact_state_, define_state_;  // 0 new, 1 computing, 2 done
-  std::vector<Value> fact_cache_, define_cache_;
+  // Raw storage: slots are constructed only when computed, so an evaluation
+  // does not pay to construct and destroy values it never needs.
+  alignas(Value) std::byte inline_[kInlineSlots * sizeof(Value)];
+  std::array<unsigned char, kInlineSlots> inline_state_;
+  std::unique_ptr<std::byte[]> heap_;
+  std::vector<unsigned char> heap_state_;
+  int slots_ = 0;
+  Value* memo_;
+  unsigned char* state_;  // 0 not yet computed, 1 computed
 };
 
-const Value& Activation::fact(const ast::Expr& at, int slot) {
-  if (slot < static_cast<int>(given_.present.size()) && given_.present[slot]) return given_.values[slot];
-  const FactInfo& info = ed_->facts[slot];
-  if (fact_state_[slot] == 2) return fact_cache_[slot];
-  if (!info.decl->default_value) {
-    raise("缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
+const Value& Activation::memoized(int slot, const ast::Expr& expr) {
+  // The checker rejects cycles, so a slot is never re-entered while computing.
+  if (!state_[slot]) {
+    new (&memo_[slot]) Value(eval(expr));
+    state_[slot] = 1;
   }
-  // The checker rejects cycles, so state 1 here cannot happen for checked editions.
-  fact_state_[slot] = 1;
-  fact_cache_[slot] = eval(*info.decl->default_value);
-  fact_state_[slot] = 2;
-  return fact_cache_[slot];
+  return memo_[slot];
 }
 
-const Value& Activation::define(const ast::Expr&, int slot) {
-  if (define_state_[slot] != 2) {
-    define_state_[slot] = 1;
-    define_cache_[slot] = eval(*ed_->defines[slot].decl->value);
-    define_state_[slot] = 2;
-  }
-  return define_cache_[slot];
+const Value& Activation::fact(const ast::Expr& at, int slot) {
+  if (given_.present[slot]) return given_.values[slot];
+  const FactInfo& info = ed_->facts[slot];
+  if (!info.decl->default_value) raise("缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
+  return memoized(info.memo, *info.decl->default_value);
+}
+
+const Value& Activation::define(int slot) {
+  const DefineInfo& info = ed_->defines[slot];
+  return memoized(info.memo, *info.decl->value);
 }
 
 Value Activation::arith(const ast::Expr& e) {
@@ -116,7 +140,7 @@ Value Activation::compare(const ast::Expr& e) {
   return Value::boolean(r);
 }
 
-Value Activation::call(const ast::Expr& e) {
+__attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
   std::array<Value, 8> fixed;
   std::vector<Value> many;
   std::span<Value> args;
@@ -143,7 +167,7 @@ Value Activation::eval(const ast::Expr& e) {
       switch (e.ref) {
         case ast::RefKind::Fact: return fact(e, e.index);
         case ast::RefKind::Param: return ed_->params[e.index].value;
-        case ast::RefKind::Define: return define(e, e.index);
+        case ast::RefKind::Define: return define(e.index);
         case ast::RefKind::EnumValue: return Value::enumeration(e.index);
         case ast::RefKind::MeasureRate:
           if (!rate) raise("比例 尚未算出", e.span);
@@ -155,7 +179,7 @@ Value Activation::eval(const ast::Expr& e) {
       }
       raise("内部错误:名称 " + e.name + " 未经检查", e.span);
     case K::Has:
-      return Value::boolean(e.index < static_cast<int>(given_.present.size()) && given_.present[e.index]);
+      return Value::boolean(given_.present[e.index] != 0);
     case K::Call: return call(e);
     case K::Negate: {
       Value v = eval(*e.args[0]);

@@ -190,6 +190,9 @@ class Checker {
       for (const auto& c : m->clauses) ed_.clauses.push_back(&c);
       for (const auto& x : m->examples) ed_.examples.push_back(&x);
     }
+    for (auto& f : ed_.facts)
+      if (f.decl->default_value) f.memo = ed_.memo_slots++;
+    for (auto& d : ed_.defines) d.memo = ed_.memo_slots++;
     for (const auto& m : ed_.modules) {
       for (const auto& measure : m->measures) {
         auto [it, fresh] = ed_.measure_index.emplace(measure.name, static_cast<int>(ed_.measures.size()));

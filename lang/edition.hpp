@@ -22,6 +22,7 @@ struct EnumInfo {
 struct FactInfo {
   const ast::FactDecl* decl;
   Type type;
+  int memo = -1;  // per-evaluation cache slot of the default value, if it has one
   bool required() const { return !decl->default_value && !decl->optional; }
 };
 
@@ -34,6 +35,7 @@ struct ParamInfo {
 struct DefineInfo {
   const ast::DefineDecl* decl;
   Type type;
+  int memo = -1;  // per-evaluation cache slot
 };
 
 struct MeasureInfo {
@@ -81,15 +83,22 @@ struct Edition {
   std::vector<PoolInfo> pools;
   std::vector<AccumulationInfo> accumulations;
 
-  std::unordered_map<std::string, int> fact_index;
-  std::unordered_map<std::string, int> measure_index;
+  // Transparent hashing so lookups by string_view do not allocate.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using NameIndex = std::unordered_map<std::string, int, NameHash, std::equal_to<>>;
+  NameIndex fact_index;
+  NameIndex measure_index;
+  int memo_slots = 0;  // fact defaults + definitions: what one evaluation may cache
 
   const MeasureInfo* find_measure(std::string_view name) const {
-    auto it = measure_index.find(std::string(name));
+    auto it = measure_index.find(name);
     return it == measure_index.end() ? nullptr : &measures[it->second];
   }
   int find_fact(std::string_view name) const {
-    auto it = fact_index.find(std::string(name));
+    auto it = fact_index.find(name);
     return it == fact_index.end() ? -1 : it->second;
   }
   bool in_force_on(std::int32_t day) const {

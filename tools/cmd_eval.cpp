@@ -1,6 +1,9 @@
 // kuan eval — the command-line contract of shared/spec/hangzhou-ai-2025.md:
 // one application (--facts) or a JSONL batch (--batch); exit 0, or 2 on bad input.
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -91,6 +94,37 @@ int run_single(const Edition& ed, const Args& args, bool text_format, bool expla
   return kExitOk;
 }
 
+// One line of a batch → its output line (a result or an error object).
+// Returns false for a bad line.
+bool batch_line(const Edition& ed, std::string_view line, std::size_t line_no, bool explain, std::string& out) {
+  auto bad_line = [&](const std::string* id, const std::string& message) {
+    out += '{';
+    if (id) {
+      out += "\"id\":";
+      append_json_string(out, *id);
+      out += ',';
+    }
+    out += "\"line\":" + std::to_string(line_no) + ",\"error\":";
+    append_json_string(out, message);
+    out += "}\n";
+    return false;
+  };
+  auto parsed = json::parse_application(line);
+  if (auto* e = std::get_if<json::InputError>(&parsed))
+    return bad_line(nullptr, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+  const auto& app = std::get<json::Application>(parsed);
+  const std::string* id = app.has_id ? &app.id : nullptr;
+  Trace trace;
+  auto r = run_one(ed, app.measure, app.facts, explain ? &trace : nullptr);
+  if (auto* msg = std::get_if<std::string>(&r)) return bad_line(id, *msg);
+  append_result_json(out, ed, std::get<Outcome>(r), id, explain ? &trace : nullptr);
+  out += '\n';
+  return true;
+}
+
+// Lines are independent, so a batch is cut into chunks evaluated on all cores
+// against the one shared, immutable edition; chunks are written in input order,
+// a window at a time, so memory stays bounded however long the input is.
 int run_batch(const Edition& ed, const std::string& path, bool explain) {
   std::string error;
   auto text = slurp(path, error);
@@ -98,53 +132,45 @@ int run_batch(const Edition& ed, const std::string& path, bool explain) {
     std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
     return kExitBadInput;
   }
-  std::string out;
-  out.reserve(1 << 20);
-  bool any_bad = false;
-  std::size_t line_no = 0, pos = 0;
+  struct Line {
+    std::string_view text;
+    std::size_t number;
+  };
+  std::vector<Line> lines;
   const std::string_view all = *text;
-  Trace trace;
-  while (pos < all.size()) {
+  for (std::size_t pos = 0, number = 1; pos < all.size(); ++number) {
     std::size_t end = all.find('\n', pos);
     if (end == std::string_view::npos) end = all.size();
     std::string_view line = all.substr(pos, end - pos);
     pos = end + 1;
-    ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    auto bad_line = [&](const std::string* id, const std::string& message) {
-      any_bad = true;
-      out += '{';
-      if (id) {
-        out += "\"id\":";
-        append_json_string(out, *id);
-        out += ',';
-      }
-      out += "\"line\":" + std::to_string(line_no) + ",\"error\":";
-      append_json_string(out, message);
-      out += "}\n";
-    };
-    auto parsed = json::parse_application(line);
-    if (auto* e = std::get_if<json::InputError>(&parsed)) {
-      bad_line(nullptr, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
-      continue;
-    }
-    const auto& app = std::get<json::Application>(parsed);
-    const std::string* id = app.has_id ? &app.id : nullptr;
-    if (explain) trace = Trace{};
-    auto r = run_one(ed, app.measure, app.facts, explain ? &trace : nullptr);
-    if (auto* msg = std::get_if<std::string>(&r)) {
-      bad_line(id, *msg);
-      continue;
-    }
-    append_result_json(out, ed, std::get<Outcome>(r), id, explain ? &trace : nullptr);
-    out += '\n';
-    if (out.size() > (1 << 20)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
+    lines.push_back({line, number});
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  constexpr std::size_t kChunk = 2048;
+  const std::size_t chunks = (lines.size() + kChunk - 1) / kChunk;
+  const unsigned workers = std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), 16));
+  const std::size_t window = std::max<std::size_t>(1, workers * 4);
+  std::vector<std::string> outputs(window);
+  std::atomic<bool> any_bad{false};
+  for (std::size_t first = 0; first < chunks; first += window) {
+    const std::size_t count = std::min(window, chunks - first);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t k; (k = next.fetch_add(1)) < count;) {
+        std::string& out = outputs[k];
+        out.clear();
+        const std::size_t begin = (first + k) * kChunk, end = std::min(lines.size(), begin + kChunk);
+        for (std::size_t i = begin; i < end; ++i)
+          if (!batch_line(ed, lines[i].text, lines[i].number, explain, out)) any_bad = true;
+      }
+    };
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < std::min<std::size_t>(workers, count); ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+    for (std::size_t k = 0; k < count; ++k) std::fwrite(outputs[k].data(), 1, outputs[k].size(), stdout);
+  }
   return any_bad ? kExitBadInput : kExitOk;
 }
 
