@@ -6,22 +6,43 @@
 
 #include "lang/checker.hpp"
 #include "lang/parser.hpp"
+#include "lang/revisions.hpp"
 
 namespace kuan {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics) {
-  std::vector<std::unique_ptr<ast::Module>> modules;
-  bool syntax_ok = true;
+namespace {
+
+using Modules = std::vector<std::unique_ptr<ast::Module>>;
+
+// Every file's syntax errors are reported; checking needs all files to parse.
+std::optional<Modules> parse_all(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics) {
+  Modules modules;
+  bool ok = true;
   for (const auto& s : sources) {
     auto parsed = parse_module(s);
     diagnostics.insert(diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
     if (parsed.module) modules.push_back(std::move(parsed.module));
-    else syntax_ok = false;
+    else ok = false;
   }
-  // Every file's syntax errors are reported; type checking needs all files.
-  if (!syntax_ok) return nullptr;
+  if (!ok) return std::nullopt;
+  return modules;
+}
+
+std::unique_ptr<Edition> finish_edition(Modules modules, std::vector<Diagnostic>& diagnostics);
+
+}  // namespace
+
+std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics) {
+  auto modules = parse_all(sources, diagnostics);
+  if (!modules) return nullptr;
+  return finish_edition(std::move(*modules), diagnostics);
+}
+
+namespace {
+
+std::unique_ptr<Edition> finish_edition(Modules modules, std::vector<Diagnostic>& diagnostics) {
   auto checked = check_edition(std::move(modules));
   diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
   if (!checked.edition) return nullptr;
@@ -62,8 +83,6 @@ std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, st
   return std::move(checked.edition);
 }
 
-namespace {
-
 std::optional<std::string> read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
@@ -94,23 +113,90 @@ std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vec
   return sources;
 }
 
+// One edition folder, before it is built.
+struct EditionGroup {
+  std::vector<SourcePtr> sources;
+  std::string name, base;
+  Span name_span, base_span;
+  enum { Pending, Building, Built, Failed } state = Pending;
+};
+
+// Fresh modules of a group with its base chain applied (each edition gets its
+// own syntax trees: the checker annotates them for that edition).
+std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::size_t g, std::vector<Diagnostic>& diagnostics) {
+  std::vector<Diagnostic> scratch;  // the base's own problems are reported when it is built itself
+  auto modules = parse_all(groups[g].sources, groups[g].base.empty() ? diagnostics : scratch);
+  if (!modules) {
+    if (!groups[g].base.empty()) diagnostics.insert(diagnostics.end(), scratch.begin(), scratch.end());
+    return std::nullopt;
+  }
+  if (groups[g].base.empty()) return modules;
+  auto base = std::find_if(groups.begin(), groups.end(), [&](const EditionGroup& o) { return o.name == groups[g].base; });
+  if (base == groups.end()) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "基于的版本 " + groups[g].base + " 不存在"));
+    return std::nullopt;
+  }
+  if (base->state == EditionGroup::Building) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "版本的 基于 关系形成循环:" + groups[g].name + " → " + groups[g].base));
+    return std::nullopt;
+  }
+  if (base->state == EditionGroup::Failed) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "基于的版本 " + groups[g].base + " 有错误"));
+    return std::nullopt;
+  }
+  groups[g].state = EditionGroup::Building;
+  std::vector<Diagnostic> base_diagnostics;
+  auto base_modules = group_modules(groups, static_cast<std::size_t>(base - groups.begin()), base_diagnostics);
+  groups[g].state = EditionGroup::Pending;
+  for (auto& d : base_diagnostics)
+    if (d.severity == Severity::Error) diagnostics.push_back(std::move(d));
+  if (!base_modules) return std::nullopt;
+  return apply_revisions(std::move(*base_modules), std::move(*modules), diagnostics);
+}
+
+// Periods may not overlap; a period without 至 ends the day before the next
+// edition begins; a gap between editions is allowed but reported.
+void check_periods(std::vector<std::unique_ptr<Edition>>& editions, std::vector<Diagnostic>& diagnostics) {
+  std::vector<Edition*> order;
+  for (auto& e : editions) order.push_back(e.get());
+  std::sort(order.begin(), order.end(), [](const Edition* a, const Edition* b) { return a->effective_from < b->effective_from; });
+  for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+    Edition& a = *order[i];
+    const Edition& b = *order[i + 1];
+    if (!a.effective_to) {
+      if (a.effective_from == b.effective_from)
+        diagnostics.push_back(make_diagnostic(Severity::Error, b.period_span,
+                                              "施行期与 " + a.name + " 重叠:两个版本同日开始施行"));
+      a.effective_to = b.effective_from - 1;
+      a.end_implied = true;
+    } else if (*a.effective_to >= b.effective_from) {
+      diagnostics.push_back(make_diagnostic(Severity::Error, b.period_span,
+                                            "施行期与 " + a.name + "(至 " + format_date(*a.effective_to) + ")重叠"));
+    } else if (*a.effective_to + 1 < b.effective_from) {
+      diagnostics.push_back(make_diagnostic(Severity::Warning, b.period_span,
+                                            "与上一版本 " + a.name + " 之间有空档:" + format_date(*a.effective_to + 1) +
+                                                " 至 " + format_date(b.effective_from - 1) + " 没有施行中的版本"));
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Diagnostic>& diagnostics) {
   auto policy = std::shared_ptr<Policy>(new Policy());
   std::error_code ec;
-  std::vector<std::vector<fs::path>> groups;
+  std::vector<std::vector<fs::path>> files;
   if (fs::is_regular_file(path, ec)) {
-    groups.push_back({path});
+    files.push_back({path});
   } else if (fs::is_directory(path, ec)) {
-    if (auto direct = rule_files(path); !direct.empty()) groups.push_back(direct);
+    if (auto direct = rule_files(path); !direct.empty()) files.push_back(direct);
     std::vector<fs::path> subdirs;
     for (const auto& entry : fs::directory_iterator(path, ec))
       if (entry.is_directory()) subdirs.push_back(entry.path());
     std::sort(subdirs.begin(), subdirs.end());
     for (const auto& d : subdirs)
-      if (auto files = rule_files(d); !files.empty()) groups.push_back(files);
-    if (groups.empty()) {
+      if (auto found = rule_files(d); !found.empty()) files.push_back(found);
+    if (files.empty()) {
       diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "目录 " + path.string() + " 中没有 .kuan 规则文件"));
       return nullptr;
     }
@@ -118,24 +204,45 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + path.string()));
     return nullptr;
   }
+  std::vector<EditionGroup> groups;
   bool ok = true;
-  for (const auto& files : groups) {
+  for (const auto& group_files : files) {
+    EditionGroup g;
     const std::size_t before = diagnostics.size();
-    auto sources = read_sources(files, diagnostics);
-    if (diagnostics.size() != before && has_errors(std::vector<Diagnostic>(diagnostics.begin() + before, diagnostics.end()))) {
-      ok = false;
-      continue;
+    g.sources = read_sources(group_files, diagnostics);
+    if (diagnostics.size() != before) ok = false;
+    // A first, cheap parse only to learn the edition's name and base.
+    std::vector<Diagnostic> ignored;
+    if (auto modules = parse_all(g.sources, ignored)) {
+      for (const auto& m : *modules) {
+        if (m->edition) g.name = m->edition->value, g.name_span = m->edition->span;
+        if (m->base_edition) g.base = m->base_edition->value, g.base_span = m->base_edition->span;
+      }
     }
-    auto ed = build_edition(sources, diagnostics);
-    if (!ed) {
-      ok = false;
-      continue;
-    }
-    for (const auto& other : policy->editions_)
-      if (other->name == ed->name)
-        diagnostics.push_back(make_diagnostic(Severity::Error, ed->name_span, "版本 " + ed->name + " 重复"));
-    policy->editions_.push_back(std::move(ed));
+    for (const auto& other : groups)
+      if (!g.name.empty() && other.name == g.name)
+        diagnostics.push_back(make_diagnostic(Severity::Error, g.name_span, "版本 " + g.name + " 重复(另见 " + other.name_span.file->name() + ")"));
+    groups.push_back(std::move(g));
   }
+  // Bases first, so a derived edition is built only on a base that is sound.
+  for (std::size_t pass = 0; pass < groups.size(); ++pass) {
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      auto& group = groups[g];
+      if (group.state != EditionGroup::Pending) continue;
+      auto base = std::find_if(groups.begin(), groups.end(), [&](const EditionGroup& o) { return o.name == group.base; });
+      if (!group.base.empty() && base != groups.end() && base->state == EditionGroup::Pending && pass + 1 < groups.size())
+        continue;
+      auto modules = group_modules(groups, g, diagnostics);
+      std::unique_ptr<Edition> ed = modules ? finish_edition(std::move(*modules), diagnostics) : nullptr;
+      group.state = ed ? EditionGroup::Built : EditionGroup::Failed;
+      if (!ed) {
+        ok = false;
+        continue;
+      }
+      policy->editions_.push_back(std::move(ed));
+    }
+  }
+  check_periods(policy->editions_, diagnostics);
   if (!ok || has_errors(diagnostics)) return nullptr;
   return policy;
 }

@@ -78,7 +78,12 @@ struct Expr {
 
 enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum };
 
+// How a declaration relates to the edition it is based on (基于).
+enum class Revision { None, Revise, Replace };
+
 struct FactDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
   std::string name;
   Span span;
   FactKind kind = FactKind::Money;
@@ -90,6 +95,8 @@ struct FactDecl {
 };
 
 struct ParamDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
   std::string name;
   Span span;
   ExprPtr value;
@@ -97,6 +104,8 @@ struct ParamDecl {
 };
 
 struct DefineDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
   std::string name;
   Span span;
   ExprPtr value;
@@ -105,6 +114,8 @@ struct DefineDecl {
 // A named cap. `limit` null means "the top-level cap of this name" (a reference
 // from inside a measure). With `used`, the cap is a room: max(0, limit − used).
 struct CapDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
   std::string name;
   Span span;
   ExprPtr limit;
@@ -121,6 +132,8 @@ struct Requirement {
 };
 
 struct MeasureDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
   std::string name;
   Span span;
   std::string title;
@@ -137,6 +150,8 @@ struct MeasureDecl {
 
 // 资金池 NAME = AMOUNT 覆盖 M1, M2: a yearly budget shared by measures.
 struct PoolDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
   std::string name;
   Span span;
   ExprPtr amount;
@@ -183,8 +198,18 @@ struct Located {
   Span span;
 };
 
+enum class DeclKind { Param, Fact, Define, Cap, Pool, Measure };
+
+struct Removal {
+  DeclKind kind;
+  std::string name;
+  Span span;
+};
+
 struct Module {
   SourcePtr source;
+  std::optional<Located<std::string>> base_edition;  // 基于
+  std::vector<Removal> removals;
   std::optional<Located<std::string>> policy;
   std::optional<Located<std::string>> edition;
   std::optional<Located<std::int32_t>> effective_from;

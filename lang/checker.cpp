@@ -110,8 +110,10 @@ class Checker {
     }
     if (auto* m = once(&ast::Module::policy, "政策")) ed_.policy_name = m->policy->value;
     else error(file_start, "缺少政策名称声明,如 政策 \"…\"");
+    if (auto* m = once(&ast::Module::base_edition, "基于")) ed_.base_name = m->base_edition->value;
     if (auto* m = once(&ast::Module::effective_from, "施行")) {
       ed_.effective_from = m->effective_from->value;
+      ed_.period_span = m->effective_from->span;
       if (m->effective_to) {
         ed_.effective_to = m->effective_to->value;
         if (*ed_.effective_to < ed_.effective_from) error(m->effective_to->span, "施行期的结束日期早于开始日期");

@@ -65,8 +65,11 @@ struct Edition {
   std::string policy_name;
   std::string name;  // 版本, e.g. "2025年版"
   Span name_span;
+  std::string base_name;  // 基于: the edition this one was written as changes to
+  Span period_span;       // the 施行 line
   std::int32_t effective_from = 0;
   std::optional<std::int32_t> effective_to;
+  bool end_implied = false;  // no 至: ends the day before the next edition begins
   RoundingMode rounding = RoundingMode::HalfUp;
   std::string rounding_name = "四舍五入";
   Decimal rounding_step;

@@ -54,6 +54,8 @@ struct reserved : sor<
   word<TAO_PEGTL_STRING("是")>, word<TAO_PEGTL_STRING("否")>, word<TAO_PEGTL_STRING("起")>,
   word<TAO_PEGTL_STRING("至")>, word<TAO_PEGTL_STRING("可选")>, word<TAO_PEGTL_STRING("标签")>,
   word<TAO_PEGTL_STRING("资金池")>, word<TAO_PEGTL_STRING("覆盖")>, word<TAO_PEGTL_STRING("累计")>,
+  word<TAO_PEGTL_STRING("基于")>, word<TAO_PEGTL_STRING("修订")>, word<TAO_PEGTL_STRING("替换")>,
+  word<TAO_PEGTL_STRING("删除")>,
   word<TAO_PEGTL_STRING("and")>, word<TAO_PEGTL_STRING("or")>, word<TAO_PEGTL_STRING("not")>,
   word<TAO_PEGTL_STRING("true")>, word<TAO_PEGTL_STRING("false")> > {};
 // clang-format on
@@ -226,7 +228,24 @@ struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
                          star<clause_item>, must<expected_clause_end>> {};
 
-struct statement : sor<policy_stmt, edition_stmt, period_stmt, rounding_stmt, declaration, clause_stmt,
+// ---------------------------------------------------------------- editions written as changes
+// 基于 "2025年版" names the edition this one changes; 修订 replaces a declaration
+// of the same name (for a measure: amends it item by item), 替换 措施 replaces a
+// measure whole, 删除 removes one.
+struct base_stmt : seq<kw<TAO_PEGTL_STRING("基于")>, must<expected_text>> {};
+struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, measure_stmt> {};
+struct expected_revisable : seq<revisable> {};
+struct revise_stmt : seq<kw<TAO_PEGTL_STRING("修订")>, must<expected_revisable>> {};
+struct expected_measure : seq<measure_stmt> {};
+struct replace_stmt : seq<kw<TAO_PEGTL_STRING("替换")>, must<expected_measure>> {};
+struct removable_kind : sor<kw<TAO_PEGTL_STRING("参数")>, kw<TAO_PEGTL_STRING("事实")>, kw<TAO_PEGTL_STRING("定义")>,
+                            kw<TAO_PEGTL_STRING("上限")>, kw<TAO_PEGTL_STRING("资金池")>,
+                            kw<TAO_PEGTL_STRING("措施")>> {};
+struct expected_removable_kind : seq<removable_kind> {};
+struct remove_stmt : seq<kw<TAO_PEGTL_STRING("删除")>, must<expected_removable_kind, expected_name>> {};
+
+struct statement : sor<policy_stmt, edition_stmt, base_stmt, period_stmt, rounding_stmt, revise_stmt, replace_stmt,
+                       remove_stmt, declaration, clause_stmt,
                        measure_stmt, example_stmt> {};
 struct expected_statement : eof {};
 struct file : seq<opt<utf8::bom>, sp, star<statement>, must<expected_statement>> {};
@@ -255,13 +274,16 @@ template <typename Operand> inline constexpr const char* error_message<expected_
 template <> inline constexpr auto error_message<expected_cap_body> = "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]";
 template <> inline constexpr auto error_message<expected_covers> = "资金池需要写出它覆盖的措施:覆盖 措施甲, 措施乙";
 template <> inline constexpr auto error_message<expected_name_list> = "这里需要一个或多个措施名称,以逗号分隔";
+template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池 或 措施";
+template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
+template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
 template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、施行、舍入、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
 template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";
 // clang-format on
 

@@ -26,7 +26,8 @@ using selector = pegtl::parse_tree::selector<
         g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
-        g::accumulate_stmt, g::quota_item, g::quota_score>,
+        g::accumulate_stmt, g::quota_item, g::quota_score, g::base_stmt, g::revise_stmt, g::replace_stmt,
+        g::remove_stmt, g::removable_kind>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -383,17 +384,27 @@ class Converter {
 
   void declaration(const Node& c, ast::Module& m, int clause) const {
     if (c.is_type<g::param_stmt>()) {
-      ast::ParamDecl p{text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1)), {}};
+      ast::ParamDecl p;
+      p.name = text(child(c, 0));
+      p.span = span_of(child(c, 0));
+      p.value = expr(child(c, 1));
       if (const Node* l = find<g::label>(c)) p.label = string_value(child(*l, 0));
       m.params.push_back(std::move(p));
     } else if (c.is_type<g::fact_stmt>()) {
       m.facts.push_back(fact(c));
     } else if (c.is_type<g::define_stmt>()) {
-      m.defines.push_back({text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1))});
+      ast::DefineDecl d;
+      d.name = text(child(c, 0));
+      d.span = span_of(child(c, 0));
+      d.value = expr(child(c, 1));
+      m.defines.push_back(std::move(d));
     } else if (c.is_type<g::cap_stmt>()) {
       m.caps.push_back(cap(c, false));
     } else if (c.is_type<g::pool_stmt>()) {
-      ast::PoolDecl p{text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1)), {}};
+      ast::PoolDecl p;
+      p.name = text(child(c, 0));
+      p.span = span_of(child(c, 0));
+      p.amount = expr(child(c, 1));
       for (std::size_t i = 2; i < c.children.size(); ++i) p.measures.push_back(named(child(c, i)));
       m.pools.push_back(std::move(p));
     } else if (c.is_type<g::accumulate_stmt>()) {
@@ -407,10 +418,44 @@ class Converter {
     }
   }
 
+  // revise_stmt -> '修订' declaration ; replace_stmt -> '替换' measure_stmt
+  void revision(const Node& c, ast::Module& m) const {
+    const ast::Revision kind = c.is_type<g::replace_stmt>() ? ast::Revision::Replace : ast::Revision::Revise;
+    Span at = span_of(c);
+    at.end = at.begin;
+    const Node& decl = child(c, 0);
+    declaration(decl, m, -1);
+    auto mark = [&](auto& vec) {
+      vec.back().revision = kind;
+      vec.back().revision_span = at;
+    };
+    if (decl.is_type<g::param_stmt>()) mark(m.params);
+    else if (decl.is_type<g::fact_stmt>()) mark(m.facts);
+    else if (decl.is_type<g::define_stmt>()) mark(m.defines);
+    else if (decl.is_type<g::cap_stmt>()) mark(m.caps);
+    else if (decl.is_type<g::pool_stmt>()) mark(m.pools);
+    else if (decl.is_type<g::measure_stmt>()) mark(m.measures);
+  }
+
   void statement(const Node& c, ast::Module& m) const {
     auto located_text = [&](auto& slot) { slot = ast::Located<std::string>{string_value(child(c, 0)), span_of(child(c, 0))}; };
     if (c.is_type<g::policy_stmt>()) located_text(m.policy);
     else if (c.is_type<g::edition_stmt>()) located_text(m.edition);
+    else if (c.is_type<g::base_stmt>()) located_text(m.base_edition);
+    else if (c.is_type<g::revise_stmt>() || c.is_type<g::replace_stmt>()) revision(c, m);
+    else if (c.is_type<g::remove_stmt>()) {
+      const std::string_view kind = child(c, 0).string_view();
+      ast::Removal r;
+      r.kind = kind.rfind("参数", 0) == 0   ? ast::DeclKind::Param
+               : kind.rfind("事实", 0) == 0 ? ast::DeclKind::Fact
+               : kind.rfind("定义", 0) == 0 ? ast::DeclKind::Define
+               : kind.rfind("上限", 0) == 0 ? ast::DeclKind::Cap
+               : kind.rfind("资金池", 0) == 0 ? ast::DeclKind::Pool
+                                              : ast::DeclKind::Measure;
+      r.name = text(child(c, 1));
+      r.span = span_of(child(c, 1));
+      m.removals.push_back(std::move(r));
+    }
     else if (c.is_type<g::period_stmt>()) {
       const Node& from = child(c, 0);
       auto d = parse_date(from.string_view());

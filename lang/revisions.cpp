@@ -1,0 +1,164 @@
+#include "lang/revisions.hpp"
+
+#include <algorithm>
+
+namespace kuan {
+
+namespace {
+
+const char* kind_name(ast::DeclKind k) {
+  switch (k) {
+    case ast::DeclKind::Param: return "参数";
+    case ast::DeclKind::Fact: return "事实";
+    case ast::DeclKind::Define: return "定义";
+    case ast::DeclKind::Cap: return "上限";
+    case ast::DeclKind::Pool: return "资金池";
+    case ast::DeclKind::Measure: return "措施";
+  }
+  return "声明";
+}
+
+using Modules = std::vector<std::unique_ptr<ast::Module>>;
+
+template <ast::DeclKind Kind>
+auto& decls(ast::Module& m) {
+  if constexpr (Kind == ast::DeclKind::Param) return m.params;
+  else if constexpr (Kind == ast::DeclKind::Fact) return m.facts;
+  else if constexpr (Kind == ast::DeclKind::Define) return m.defines;
+  else if constexpr (Kind == ast::DeclKind::Cap) return m.caps;
+  else if constexpr (Kind == ast::DeclKind::Pool) return m.pools;
+  else return m.measures;
+}
+
+class Merger {
+ public:
+  Merger(Modules& base, std::vector<Diagnostic>& diagnostics) : base_(base), diagnostics_(diagnostics) {}
+
+  void error(Span s, std::string m) { diagnostics_.push_back(make_diagnostic(Severity::Error, s, std::move(m))); }
+
+  // Finds the base declaration of this kind and name: (module, index).
+  template <ast::DeclKind Kind>
+  std::pair<ast::Module*, std::size_t> find(const std::string& name) {
+    for (auto& m : base_) {
+      auto& vec = decls<Kind>(*m);
+      for (std::size_t i = 0; i < vec.size(); ++i)
+        if (vec[i].name == name) return {m.get(), i};
+    }
+    return {nullptr, 0};
+  }
+
+  // Moves every revision of this kind out of `derived` onto the base.
+  template <ast::DeclKind Kind>
+  void apply(ast::Module& derived) {
+    auto& vec = decls<Kind>(derived);
+    auto kept = vec.begin();
+    for (auto it = vec.begin(); it != vec.end(); ++it) {
+      if (it->revision == ast::Revision::None) {
+        if (kept != it) *kept = std::move(*it);
+        ++kept;
+        continue;
+      }
+      auto [module, index] = find<Kind>(it->name);
+      if (!module) {
+        error(it->span, std::string("基础版本中没有") + kind_name(Kind) + " " + it->name + ",无法修订(新增的声明不要写 修订)");
+        continue;
+      }
+      auto& target = decls<Kind>(*module)[index];
+      if constexpr (Kind == ast::DeclKind::Measure) {
+        if (it->revision == ast::Revision::Revise) {
+          amend(target, std::move(*it));
+          continue;
+        }
+        it->clause = target.clause;  // the replaced measure stays under its clause
+      }
+      target = std::move(*it);
+    }
+    vec.erase(kept, vec.end());
+  }
+
+  // 修订 措施: new conditions and facts are added; 比例/基数/金额/名额 given
+  // replace the base's; a cap of the same name replaces it, others are added.
+  void amend(ast::MeasureDecl& target, ast::MeasureDecl&& change) {
+    target.revision = ast::Revision::Revise;
+    target.revision_span = change.revision_span;
+    if (!change.title.empty()) target.title = std::move(change.title);
+    for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
+    for (auto& n : change.needs) target.needs.push_back(std::move(n));
+    if (change.rate) target.rate = std::move(change.rate), target.rate_span = change.rate_span;
+    if (change.base) target.base = std::move(change.base), target.base_span = change.base_span;
+    if (change.amount) target.amount = std::move(change.amount), target.amount_span = change.amount_span;
+    if (change.quota) target.quota = std::move(change.quota), target.quota_score = std::move(change.quota_score);
+    for (auto& c : change.caps) {
+      auto same = std::find_if(target.caps.begin(), target.caps.end(), [&](const ast::CapDecl& t) { return t.name == c.name; });
+      c.revision = ast::Revision::Revise;
+      c.revision_span = change.revision_span;
+      if (same != target.caps.end()) *same = std::move(c);
+      else target.caps.push_back(std::move(c));
+    }
+  }
+
+  template <ast::DeclKind Kind>
+  bool remove(const std::string& name) {
+    for (auto& m : base_) {
+      auto& vec = decls<Kind>(*m);
+      auto it = std::find_if(vec.begin(), vec.end(), [&](const auto& d) { return d.name == name; });
+      if (it != vec.end()) {
+        vec.erase(it);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void removals(const ast::Module& derived) {
+    for (const auto& r : derived.removals) {
+      bool found = false;
+      switch (r.kind) {
+        case ast::DeclKind::Param: found = remove<ast::DeclKind::Param>(r.name); break;
+        case ast::DeclKind::Fact: found = remove<ast::DeclKind::Fact>(r.name); break;
+        case ast::DeclKind::Define: found = remove<ast::DeclKind::Define>(r.name); break;
+        case ast::DeclKind::Cap: found = remove<ast::DeclKind::Cap>(r.name); break;
+        case ast::DeclKind::Pool: found = remove<ast::DeclKind::Pool>(r.name); break;
+        case ast::DeclKind::Measure: found = remove<ast::DeclKind::Measure>(r.name); break;
+      }
+      if (!found) error(r.span, std::string("基础版本中没有") + kind_name(r.kind) + " " + r.name + ",无法删除");
+    }
+  }
+
+ private:
+  Modules& base_;
+  std::vector<Diagnostic>& diagnostics_;
+};
+
+}  // namespace
+
+std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::unique_ptr<ast::Module>> base,
+                                                          std::vector<std::unique_ptr<ast::Module>> derived,
+                                                          std::vector<Diagnostic>& diagnostics) {
+  const bool restates_policy = std::any_of(derived.begin(), derived.end(), [](const auto& m) { return m->policy.has_value(); });
+  const bool restates_rounding = std::any_of(derived.begin(), derived.end(), [](const auto& m) { return m->rounding.has_value(); });
+  for (auto& m : base) {
+    m->edition.reset();
+    m->base_edition.reset();
+    m->effective_from.reset();
+    m->effective_to.reset();
+    m->examples.clear();
+    m->removals.clear();
+    if (restates_policy) m->policy.reset();
+    if (restates_rounding) m->rounding.reset(), m->rounding_step.reset();
+  }
+  Merger merger(base, diagnostics);
+  for (auto& d : derived) {
+    merger.removals(*d);
+    merger.apply<ast::DeclKind::Param>(*d);
+    merger.apply<ast::DeclKind::Fact>(*d);
+    merger.apply<ast::DeclKind::Define>(*d);
+    merger.apply<ast::DeclKind::Cap>(*d);
+    merger.apply<ast::DeclKind::Pool>(*d);
+    merger.apply<ast::DeclKind::Measure>(*d);
+  }
+  for (auto& d : derived) base.push_back(std::move(d));
+  return base;
+}
+
+}  // namespace kuan
