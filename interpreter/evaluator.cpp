@@ -309,7 +309,7 @@ std::optional<EvalError> compute_parameters(Edition& ed, const std::vector<int>&
 
 std::string format_value(const Edition* ed, const Value& v) {
   switch (v.kind) {
-    case TypeKind::Money: return v.number.to_string() + "元";
+    case TypeKind::Money: return v.number.normalized().to_string() + "元";
     case TypeKind::Rate: return (v.number * Decimal::from_int(100)).normalized().to_string() + "%";
     case TypeKind::Integer:
     case TypeKind::Number: return v.number.to_string();

@@ -100,6 +100,15 @@ class Converter {
     return s;
   }
 
+  // The node's span without the white space its last token swallowed.
+  Span trimmed(const Node& n) const {
+    Span s = span_of(n);
+    const std::string& t = file_->text();
+    while (s.end > s.begin && (t[s.end - 1] == ' ' || t[s.end - 1] == '\n' || t[s.end - 1] == '\t' || t[s.end - 1] == '\r'))
+      --s.end;
+    return s;
+  }
+
   static std::string text(const Node& n) { return std::string(n.string_view()); }
 
   std::string string_value(const Node& n) const {
@@ -223,9 +232,7 @@ class Converter {
     if (n.is_type<g::match_expr>()) {
       std::vector<ast::ExprPtr> args;
       args.push_back(expr(child(n, 0)));
-      auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
-      e->span = tight(child(n, 0));
-      e->span.begin = static_cast<std::uint32_t>(n.begin().byte);
+      auto e = node(ast::ExprKind::Match, trimmed(n), std::move(args));
       for (std::size_t i = 1; i < n.children.size(); ++i) e->arms.push_back(arm(child(n, i)));
       return e;
     }

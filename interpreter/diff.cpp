@@ -1,0 +1,140 @@
+#include "interpreter/diff.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "interpreter/evaluator.hpp"
+
+namespace kuan {
+
+namespace {
+
+// Source text with runs of white space folded, so re-indenting is no change.
+std::string text_of(const Span& s) {
+  std::string out;
+  bool space = false;
+  for (char c : span_text(s)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+std::string text_of(const ast::ExprPtr& e) { return e ? text_of(e->span) : ""; }
+
+std::string fact_rendering(const Edition& ed, const FactInfo& f) {
+  std::string s = type_name(f.type.kind);
+  if (f.type.kind == TypeKind::Enum) {
+    s += " {";
+    for (const auto& v : ed.enums[f.type.enum_id].values) s += " " + v;
+    s += " }";
+  }
+  if (f.decl->default_value) s += " = " + text_of(f.decl->default_value);
+  if (f.decl->optional) s += " 可选";
+  return s;
+}
+
+std::string cap_rendering(const ast::CapDecl& c) {
+  std::string s = text_of(c.limit);
+  if (c.used) s += " 已用 " + text_of(c.used);
+  if (c.when) s += " 当 " + text_of(c.when);
+  return s;
+}
+
+// A measure as its items, each in its source form, so two editions' measures
+// can be compared item by item.
+std::vector<std::string> measure_items(const MeasureInfo& m) {
+  const ast::MeasureDecl& d = *m.decl;
+  std::vector<std::string> items;
+  for (const auto& r : d.requirements) items.push_back("要求 " + text_of(r.condition) + " 否则 \"" + r.reason + "\"");
+  for (const auto& n : d.needs) items.push_back("需要 " + n.name);
+  if (d.rate) items.push_back("比例 = " + text_of(d.rate));
+  if (d.base) items.push_back("基数 = " + text_of(d.base));
+  if (d.amount) items.push_back("金额 = " + text_of(d.amount));
+  for (const auto* c : m.caps) items.push_back(std::string(c->stacking ? "叠加 " : "上限 ") + c->name + " = " + cap_rendering(*c));
+  if (d.quota) items.push_back("名额 = " + text_of(d.quota));
+  return items;
+}
+
+std::string measure_rendering(const MeasureInfo& m) {
+  std::string s;
+  for (const auto& item : measure_items(m)) s += item + "; ";
+  return s;
+}
+
+// Only what differs: items the older edition has and the newer lacks, and the reverse.
+void narrow_measure_change(EditionChange& c, const MeasureInfo& a, const MeasureInfo& b) {
+  const auto x = measure_items(a), y = measure_items(b);
+  std::string removed, added;
+  for (const auto& i : x)
+    if (std::find(y.begin(), y.end(), i) == y.end()) removed += (removed.empty() ? "" : "; ") + i;
+  for (const auto& i : y)
+    if (std::find(x.begin(), x.end(), i) == x.end()) added += (added.empty() ? "" : "; ") + i;
+  c.before = removed.empty() ? "(无)" : removed;
+  c.after = added.empty() ? "(无)" : added;
+}
+
+template <typename Item>
+void compare(std::vector<EditionChange>& out, const char* what, const std::vector<Item>& a, const std::vector<Item>& b,
+             const std::function<std::string(const Item&)>& name, const std::function<std::string(const Item&)>& render,
+             const std::function<Span(const Item&)>& at) {
+  std::map<std::string, const Item*> before, after;
+  for (const auto& x : a) before[name(x)] = &x;
+  for (const auto& x : b) after[name(x)] = &x;
+  // Report in the order the newer edition declares things, removals last.
+  for (const auto& x : b) {
+    auto it = before.find(name(x));
+    if (it == before.end()) {
+      out.push_back({EditionChange::Kind::Added, what, name(x), "", render(x), {}, at(x)});
+    } else if (render(*it->second) != render(x)) {
+      out.push_back({EditionChange::Kind::Changed, what, name(x), render(*it->second), render(x), at(*it->second), at(x)});
+    }
+  }
+  for (const auto& x : a)
+    if (!after.count(name(x))) out.push_back({EditionChange::Kind::Removed, what, name(x), render(x), "", at(x), {}});
+}
+
+}  // namespace
+
+std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
+  std::vector<EditionChange> out;
+  if (a.rounding_name != b.rounding_name || a.rounding_step != b.rounding_step)
+    out.push_back({EditionChange::Kind::Changed, "舍入", "", a.rounding_name + " 至 " + a.rounding_step.to_string() + "元",
+                   b.rounding_name + " 至 " + b.rounding_step.to_string() + "元", {}, {}});
+  compare<ParamInfo>(
+      out, "参数", a.params, b.params, [](const ParamInfo& p) { return p.decl->name; },
+      [&](const ParamInfo& p) { return format_value(nullptr, p.value); }, [](const ParamInfo& p) { return p.decl->span; });
+  compare<FactInfo>(
+      out, "事实", a.facts, b.facts, [](const FactInfo& f) { return f.decl->name; },
+      [&](const FactInfo& f) { return fact_rendering(&f >= a.facts.data() && &f < a.facts.data() + a.facts.size() ? a : b, f); },
+      [](const FactInfo& f) { return f.decl->span; });
+  compare<DefineInfo>(
+      out, "定义", a.defines, b.defines, [](const DefineInfo& d) { return d.decl->name; },
+      [](const DefineInfo& d) { return text_of(d.decl->value); }, [](const DefineInfo& d) { return d.decl->span; });
+  compare<const ast::CapDecl*>(
+      out, "上限", a.caps, b.caps, [](const ast::CapDecl* const& c) { return c->name; },
+      [](const ast::CapDecl* const& c) { return cap_rendering(*c); }, [](const ast::CapDecl* const& c) { return c->span; });
+  compare<PoolInfo>(
+      out, "资金池", a.pools, b.pools, [](const PoolInfo& p) { return p.decl->name; },
+      [](const PoolInfo& p) {
+        std::string s = p.amount.normalized().to_string() + "元 覆盖";
+        for (const auto& m : p.decl->measures) s += " " + m.name;
+        return s;
+      },
+      [](const PoolInfo& p) { return p.decl->span; });
+  compare<MeasureInfo>(
+      out, "措施", a.measures, b.measures, [](const MeasureInfo& m) { return m.decl->name; },
+      [](const MeasureInfo& m) { return measure_rendering(m); },
+      [](const MeasureInfo& m) { return m.decl->revision_span.file ? m.decl->revision_span : m.decl->span; });
+  for (auto& c : out)
+    if (c.what == "措施" && c.kind == EditionChange::Kind::Changed)
+      narrow_measure_change(c, *a.find_measure(c.name), *b.find_measure(c.name));
+  return out;
+}
+
+}  // namespace kuan
