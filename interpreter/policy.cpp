@@ -144,10 +144,11 @@ std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::siz
     diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "基于的版本 " + groups[g].base + " 有错误"));
     return std::nullopt;
   }
+  const auto state = groups[g].state;
   groups[g].state = EditionGroup::Building;
   std::vector<Diagnostic> base_diagnostics;
   auto base_modules = group_modules(groups, static_cast<std::size_t>(base - groups.begin()), base_diagnostics);
-  groups[g].state = EditionGroup::Pending;
+  groups[g].state = state;
   for (auto& d : base_diagnostics)
     if (d.severity == Severity::Error) diagnostics.push_back(std::move(d));
   if (!base_modules) return std::nullopt;

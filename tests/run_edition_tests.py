@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Editions end to end, through the already-built `kuan` binary: --as-of on the
+boundary days, a brand-new edition written at test time into a temporary copy
+of the policy (no recompilation), period overlaps and gaps, revision errors,
+and `kuan diff` against golden files."""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+FAILED = []
+PASSED = [0]
+
+def check(name, cond, detail=""):
+    if cond:
+        PASSED[0] += 1
+    else:
+        FAILED.append(name)
+        print(f"FAIL {name}: {detail}")
+
+def run(kuan, *args, cwd=None):
+    r = subprocess.run([kuan, *args], capture_output=True, text=True, cwd=cwd)
+    return r.returncode, r.stdout, r.stderr
+
+HEADER_2025 = "政策 \"测试政策\"\n版本 \"2025年版\"\n施行 2025-06-13 起\n舍入 四舍五入 至 0.01元\n"
+
+def as_of_boundaries(kuan, root, facts):
+    policy = os.path.join(root, "policies/hangzhou-ai")
+    for day, want in [("2025-06-13", "2025年版"), ("2025-12-31", "2025年版"), ("2026-01-01", "2026年版"),
+                      ("2099-12-31", "2026年版")]:
+        code, out, err = run(kuan, "eval", policy, "--as-of", day, "--measure", "算力券", "--facts", facts)
+        check(f"as-of {day}", code == 0 and json.loads(out)["version"] == want, f"{code} {out} {err}")
+    code, out, err = run(kuan, "eval", policy, "--as-of", "2025-06-12", "--measure", "算力券", "--facts", facts)
+    check("as-of before every period", code == 2 and out == "" and "2025-06-12 没有施行中的版本" in err, f"{code} {out} {err}")
+    code, out, err = run(kuan, "eval", policy, "--as-of", "2025-13-01", "--measure", "算力券", "--facts", facts)
+    check("as-of invalid date", code == 2 and out == "" and "--as-of" in err, err)
+
+def new_edition_without_recompiling(kuan, root, facts):
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = os.path.join(tmp, "hangzhou-ai")
+        shutil.copytree(os.path.join(root, "policies/hangzhou-ai"), policy)
+        os.makedirs(os.path.join(policy, "2027年版"))
+        with open(os.path.join(policy, "2027年版", "修订.kuan"), "w") as f:
+            f.write("版本 \"2027年版\"\n基于 \"2026年版\"\n施行 2027-01-01 起\n"
+                    "修订 参数 算力服务二档比例 = 25%\n"
+                    "例 算力券 \"二档提高到25%\" { 合同金额 = 200万元, 采购类型 = 算力服务, 算力设施档位 = 二档\n 得 50万元 }\n")
+        code, out, err = run(kuan, "check", policy)
+        check("new edition checks", code == 0 and "2027年版 通过检查" in out, out + err)
+        code, out, err = run(kuan, "eval", policy, "--version", "2027年版", "--measure", "算力券", "--facts", facts)
+        # facts: 120万 算力服务 二档 → 25% = 30万 (2026: 20% = 24万)
+        check("new edition evaluates", code == 0 and json.loads(out)["amount"] == "300000.00", out + err)
+        code, out, err = run(kuan, "eval", policy, "--as-of", "2026-12-31", "--measure", "算力券", "--facts", facts)
+        check("previous edition ends the day before", code == 0 and json.loads(out)["version"] == "2026年版"
+              and json.loads(out)["amount"] == "240000.00", out + err)
+        code, out, err = run(kuan, "test", policy)
+        check("new edition's example runs", code == 0 and out.strip().endswith("0 failed"), out[-300:])
+
+def write_policy(tmp, editions):
+    for name, text in editions.items():
+        os.makedirs(os.path.join(tmp, name), exist_ok=True)
+        with open(os.path.join(tmp, name, "rules.kuan"), "w") as f:
+            f.write(text)
+
+BODY = "参数 率 = 10%\n事实 金额甲: 金额\n措施 甲 { 比例 = 率\n 基数 = 金额甲 }\n"
+
+def periods(kuan):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 至 2025-12-31\n舍入 四舍五入 至 0.01元\n" + BODY,
+            "v2": "政策 \"p\"\n版本 \"v2\"\n施行 2025-12-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("overlap is an error", code == 1 and "./v2/rules.kuan:3:4: error: 施行期与 v1(至 2025-12-31)重叠" in err, err)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 至 2025-06-30\n舍入 四舍五入 至 0.01元\n" + BODY,
+            "v2": "政策 \"p\"\n版本 \"v2\"\n施行 2025-08-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("gap is a warning", code == 0 and "./v2/rules.kuan:3:4: warning: 与上一版本 v1 之间有空档:2025-07-01 至 2025-07-31" in err, err)
+        with open(os.path.join(tmp, "f.json"), "w") as f:
+            f.write('{"金额甲": 100}')
+        code, out, err = run(kuan, "eval", ".", "--as-of", "2025-07-15", "--measure", "甲", "--facts", "f.json", cwd=tmp)
+        check("a day in the gap is an error", code == 2 and out == "" and "没有施行中的版本" in err, err)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+            "v2": "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n修订 参数 没有的参数 = 5%\n删除 措施 乙\n",
+            "v3": "版本 \"v3\"\n基于 \"v9\"\n施行 2027-01-01 起\n",
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("revising a missing parameter", "./v2/rules.kuan:4:7: error: 基础版本中没有参数 没有的参数,无法修订" in err, err)
+        check("removing a missing measure", "./v2/rules.kuan:5:7: error: 基础版本中没有措施 乙,无法删除" in err, err)
+        check("unknown base edition", "./v3/rules.kuan:2:4: error: 基于的版本 v9 不存在" in err, err)
+        check("revision errors exit 1", code == 1, str(code))
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+            "v2": "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n修订 参数 率 = 金额甲\n",
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("an override is checked like any rule", code == 1 and "./v2/rules.kuan:4:11: error: 参数只能由字面量和其他参数算出" in err, err)
+
+def diff_golden(kuan, root, update):
+    cases = {
+        "editions": ["diff", "policies/hangzhou-ai", "2025年版", "2026年版"],
+        "editions-facts": ["diff", "policies/hangzhou-ai", "2025年版", "2026年版", "--facts",
+                           "tests/golden/diff/sme-1m.json", "--measure", "算力券"],
+        "editions-batch": ["diff", "policies/hangzhou-ai", "2025年版", "2026年版", "--batch", "examples/applications.jsonl"],
+    }
+    for name, args in cases.items():
+        code, out, err = run(kuan, *args, cwd=root)
+        path = os.path.join(root, "tests/golden/diff", name + ".expected")
+        if update:
+            with open(path, "w") as f:
+                f.write(out)
+        with open(path) as f:
+            want = f.read()
+        check(f"diff golden {name}", code == 0 and out == want, f"exit {code}\n--- got\n{out}\n--- want\n{want}\n{err}")
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kuan", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--update", action="store_true")
+    a = ap.parse_args()
+    kuan = os.path.abspath(a.kuan)
+    with tempfile.TemporaryDirectory() as tmp:
+        facts = os.path.join(tmp, "f.json")
+        with open(facts, "w") as f:
+            f.write('{"合同金额": 1200000, "采购类型": "算力服务", "算力设施档位": "二档"}')
+        as_of_boundaries(kuan, a.root, facts)
+        new_edition_without_recompiling(kuan, a.root, facts)
+    periods(kuan)
+    diff_golden(kuan, a.root, a.update)
+    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
+    sys.exit(1 if FAILED else 0)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+// Editions written as changes: the 2026年版 (based on 2025年版) must evaluate
+// exactly like its base everywhere it does not override something.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "interpreter/evaluator.hpp"
+#include "interpreter/policy.hpp"
+#include "lang/parser.hpp"
+
+using namespace kuan;
+
+namespace {
+
+std::shared_ptr<const Policy> shipped() {
+  std::vector<Diagnostic> diagnostics;
+  auto policy = Policy::load(KUAN_SOURCE_DIR "/policies/hangzhou-ai", diagnostics);
+  REQUIRE(policy);
+  return policy;
+}
+
+// The facts of an example, evaluated in its own edition, bound for another.
+FactValues example_facts(const Edition& written_in, const Edition& target, const ast::ExampleDecl& x) {
+  FactValues none(written_in.facts.size()), facts(target.facts.size());
+  for (const auto& f : x.facts) {
+    auto v = std::get<Value>(evaluate_expression(&written_in, *f.value, none));
+    const int slot = target.find_fact(f.name);
+    REQUIRE(slot >= 0);
+    facts.set(slot, v);
+  }
+  return facts;
+}
+
+}  // namespace
+
+TEST_CASE("an edition based on another changes only what it overrides", "[editions]") {
+  auto policy = shipped();
+  std::string error;
+  const Edition* base = policy->edition("2025年版", error);
+  const Edition* next = policy->edition("2026年版", error);
+  REQUIRE(base);
+  REQUIRE(next);
+  REQUIRE(next->base_name == "2025年版");
+  CHECK(next->measures.size() == base->measures.size());
+
+  // Measures that read a revised parameter or were amended may differ; all
+  // others must agree on every 2025 example, to the cent and the cap.
+  const std::set<std::string> touched = {"算力券", "算力券免审配套"};
+  int compared = 0, differing = 0;
+  for (const auto* x : base->examples) {
+    const MeasureInfo* a = base->find_measure(x->measure);
+    const MeasureInfo* b = next->find_measure(x->measure);
+    REQUIRE(a);
+    REQUIRE(b);
+    auto ra = evaluate_measure(*base, *a, example_facts(*base, *base, *x));
+    auto rb = evaluate_measure(*next, *b, example_facts(*base, *next, *x));
+    REQUIRE(std::holds_alternative<Outcome>(ra));
+    REQUIRE(std::holds_alternative<Outcome>(rb));
+    const Outcome& oa = std::get<Outcome>(ra);
+    const Outcome& ob = std::get<Outcome>(rb);
+    const bool same = oa.eligible == ob.eligible && oa.amount == ob.amount &&
+                      (oa.bound ? oa.bound->name : "") == (ob.bound ? ob.bound->name : "");
+    if (!touched.count(x->measure)) {
+      INFO(x->measure << " " << x->title);
+      CHECK(same);
+      ++compared;
+    } else if (!same) {
+      ++differing;
+    }
+  }
+  CHECK(compared > 100);
+  CHECK(differing >= 1);  // the 2026 annual cap really changes a 2025 example
+}
+
+TEST_CASE("revised parameters take their new values; the base keeps its own", "[editions]") {
+  auto policy = shipped();
+  std::string error;
+  const Edition* base = policy->edition("2025年版", error);
+  const Edition* next = policy->edition("2026年版", error);
+  auto param = [](const Edition& ed, const std::string& name) {
+    for (const auto& p : ed.params)
+      if (p.decl->name == name) return p.value.number;
+    FAIL("no parameter " << name);
+    return Decimal();
+  };
+  CHECK(param(*base, "单家企业年度上限") == Decimal::from_int(8000000));
+  CHECK(param(*next, "单家企业年度上限") == Decimal::from_int(10000000));
+  CHECK(param(*next, "智能券一档比例") == param(*base, "智能券一档比例"));
+  REQUIRE(next->pools.size() == 1);
+  CHECK(next->pools[0].amount == Decimal::from_int(300000000));
+  CHECK(base->pools[0].amount == Decimal::from_int(250000000));
+  // The amended measure kept its base conditions and gained one.
+  CHECK(next->find_measure("算力券")->decl->requirements.size() ==
+        base->find_measure("算力券")->decl->requirements.size() + 1);
+}
+
+TEST_CASE("as-of picks the edition in force; the open 2025 period ends when 2026 begins", "[editions]") {
+  auto policy = shipped();
+  std::string error;
+  auto on = [&](const char* day) {
+    const Edition* e = policy->edition_on(*parse_date(day), error);
+    return e ? e->name : std::string("(none)");
+  };
+  CHECK(on("2025-06-12") == "(none)");
+  CHECK(on("2025-06-13") == "2025年版");
+  CHECK(on("2025-12-31") == "2025年版");
+  CHECK(on("2026-01-01") == "2026年版");
+  const Edition* base = policy->edition("2025年版", error);
+  REQUIRE(base->effective_to);
+  CHECK(format_date(*base->effective_to) == "2025-12-31");
+  CHECK(base->end_implied);
+}
