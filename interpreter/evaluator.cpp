@@ -50,6 +50,9 @@ class Activation {
   Activation& operator=(const Activation&) = delete;
 
   std::optional<Value> rate, base;
+  // Where choices are recorded while explaining; null otherwise (the common,
+  // fast case pays one test per 若 or 按).
+  std::vector<ChoiceTrace>* choices = nullptr;
 
   Value eval(const ast::Expr& e);
 
@@ -192,12 +195,15 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Arith: return arith(e);
     case K::Compare: return compare(e);
     case K::If: {
-      Value v = condition(*e.args[0]) ? eval(*e.args[1]) : eval(*e.args[2]);
+      const bool held = condition(*e.args[0]);
+      if (choices) choices->push_back({&e, held, -1});
+      Value v = held ? eval(*e.args[1]) : eval(*e.args[2]);
       if (v.kind == TypeKind::Integer && e.type.kind == TypeKind::Number) v.kind = TypeKind::Number;
       return v;
     }
     case K::Match: {
       const Value subject = eval(*e.args[0]);
+      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small)});
       for (const auto& arm : e.arms) {
         if (arm.otherwise) return eval(*arm.value);
         for (int v : arm.pattern_values)
@@ -255,9 +261,15 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
       return out;
     }
     out.eligible = true;
-    if (m.rate) act.rate = act.eval(*m.rate);
+    if (m.rate) {
+      if (trace) act.choices = &trace->rate_choices;
+      act.rate = act.eval(*m.rate);
+    }
+    if (trace) act.choices = nullptr;
     if (m.base) act.base = act.eval(*m.base);
+    if (trace && m.amount) act.choices = &trace->amount_choices;
     Decimal amount = m.amount ? act.eval(*m.amount).number : act.base->number * act.rate->number;
+    act.choices = nullptr;
     if (trace) {
       if (act.rate) trace->rate = act.rate->number;
       if (act.base) trace->base = act.base->number;

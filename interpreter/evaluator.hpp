@@ -49,8 +49,17 @@ struct ConditionTrace {
   bool held;
 };
 
+// A choice made while computing the rate or amount: which branch of a
+// 若 … 则 … 否则, or which arm of a 按 …, and why.
+struct ChoiceTrace {
+  const ast::Expr* node;  // the If or Match expression
+  bool held = false;      // If: the condition's value
+  int subject = -1;       // Match: the enumeration value chosen (index)
+};
+
 struct Trace {
   std::vector<ConditionTrace> conditions;
+  std::vector<ChoiceTrace> rate_choices, amount_choices;
   std::optional<Decimal> rate, base;
   Decimal computed;  // before caps
   std::vector<CapTrace> caps;

@@ -1,0 +1,698 @@
+// The grammar and the parse-tree → AST conversion (lang/grammar.hpp, lang/parser.cpp):
+// every construct of docs/language.md parses to the right tree, spans and
+// columns are exact, and hostile nesting gives a diagnostic instead of a crash.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <tao/pegtl/contrib/analyze.hpp>
+
+#include "lang/grammar.hpp"
+#include "lang/parser.hpp"
+
+using namespace kuan;
+using ast::ExprKind;
+
+namespace {
+
+// The AST keeps raw pointers into its SourceFile, so the source travels with it.
+struct Mod {
+  SourcePtr src;
+  ParsedModule r;
+  const ast::Module& m() const {
+    REQUIRE(r.module);
+    return *r.module;
+  }
+  std::string error() const { return r.diagnostics.empty() ? "" : r.diagnostics.front().message; }
+};
+
+Mod parse(std::string text) {
+  auto src = std::make_shared<SourceFile>("t.kuan", std::move(text));
+  auto r = parse_module(src);
+  return {src, std::move(r)};
+}
+
+struct Ex {
+  SourcePtr src;
+  ParsedExpression r;
+};
+
+Ex parse_ex(std::string text) {
+  auto src = std::make_shared<SourceFile>("e.kuan", std::move(text));
+  auto r = parse_expression(src);
+  return {src, std::move(r)};
+}
+
+std::string num(const Decimal& d) { return d.normalized().to_string(); }
+
+// An S-expression of the tree: the shape of a parse in one comparable string.
+std::string show(const ast::Expr& e) {
+  auto args = [&](std::size_t from = 0) {
+    std::string s;
+    for (std::size_t i = from; i < e.args.size(); ++i) s += " " + show(*e.args[i]);
+    return s;
+  };
+  switch (e.kind) {
+    case ExprKind::Number: return num(e.number);
+    case ExprKind::Boolean: return e.boolean ? "是" : "否";
+    case ExprKind::Date: return format_date(e.date);
+    case ExprKind::Name: return e.name;
+    case ExprKind::Call: return e.name + "(" + (e.args.empty() ? "" : args().substr(1)) + ")";
+    case ExprKind::Has: return "(有 " + e.name + ")";
+    case ExprKind::Negate: return "(-" + args() + ")";
+    case ExprKind::Not: return "(非" + args() + ")";
+    case ExprKind::Arith: {
+      const char* op[] = {"+", "-", "×", "÷"};
+      return std::string("(") + op[static_cast<int>(e.arith)] + args() + ")";
+    }
+    case ExprKind::Compare: {
+      const char* op[] = {"<", "≤", ">", "≥", "=", "≠"};
+      return std::string("(") + op[static_cast<int>(e.compare)] + args() + ")";
+    }
+    case ExprKind::And: return "(且" + args() + ")";
+    case ExprKind::Or: return "(或" + args() + ")";
+    case ExprKind::If: return "(若" + args() + ")";
+    case ExprKind::Match: {
+      std::string s = "(按 " + show(*e.args[0]);
+      for (const auto& a : e.arms) {
+        s += " [";
+        if (a.otherwise) s += "其他";
+        for (std::size_t i = 0; i < a.patterns.size(); ++i) s += (i ? "|" : "") + a.patterns[i].name;
+        s += " " + show(*a.value) + "]";
+      }
+      return s + ")";
+    }
+  }
+  return "?";
+}
+
+// The tree of one expression, or "ERROR <line>:<col> <message>".
+std::string sx(const std::string& text) {
+  auto e = parse_ex(text);
+  if (!e.r.expr) {
+    REQUIRE_FALSE(e.r.diagnostics.empty());
+    const auto& d = e.r.diagnostics.front();
+    return "ERROR " + std::to_string(d.line) + ":" + std::to_string(d.column) + " " + d.message;
+  }
+  CHECK(e.r.diagnostics.empty());
+  return show(*e.r.expr);
+}
+
+std::string text_of(const Span& s) { return std::string(span_text(s)); }
+
+const std::string kHeader =
+    "政策 \"测试政策\"\n版本 \"2025年版\"\n施行 2025-06-13 起\n舍入 四舍五入 至 0.01元\n";
+
+}  // namespace
+
+TEST_CASE("the grammar has no left recursion and no rule that loops without input", "[grammar]") {
+  CHECK(tao::pegtl::analyze<kuan::grammar::file>() == 0);
+  CHECK(tao::pegtl::analyze<kuan::grammar::expression_input>() == 0);
+}
+
+TEST_CASE("header statements", "[grammar]") {
+  auto p = parse(kHeader);
+  const auto& m = p.m();
+  REQUIRE(m.policy);
+  CHECK(m.policy->value == "测试政策");
+  CHECK(text_of(m.policy->span) == "\"测试政策\"");
+  REQUIRE(m.edition);
+  CHECK(m.edition->value == "2025年版");
+  REQUIRE(m.effective_from);
+  CHECK(format_date(m.effective_from->value) == "2025-06-13");
+  CHECK_FALSE(m.effective_to);
+  REQUIRE(m.rounding);
+  CHECK(m.rounding->value == ast::RoundingKind::HalfUp);
+  REQUIRE(m.rounding_step);
+  CHECK(num(m.rounding_step->number) == "0.01");
+  CHECK(m.rounding_step->unit == ast::Unit::Yuan);
+
+  auto q = parse("施行 2025-06-13 至 2026-06-12\n舍入 银行家舍入 至 1元");
+  REQUIRE(q.m().effective_to);
+  CHECK(format_date(q.m().effective_to->value) == "2026-06-12");
+  CHECK(q.m().rounding->value == ast::RoundingKind::HalfEven);
+  CHECK(parse("舍入 向下舍入 0.1元").m().rounding->value == ast::RoundingKind::Down);
+  CHECK(parse("舍入 向上舍入 至 0.01元").m().rounding->value == ast::RoundingKind::Up);
+  CHECK(parse("舍入 五入 至 0.01元").error() == "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入");
+  CHECK(parse("施行 2025年6月13日").error() == "这里需要一个日期,格式 YYYY-MM-DD");
+}
+
+TEST_CASE("fact declarations of every type, default, 可选 and 标签", "[grammar]") {
+  auto p = parse(
+      "事实 a: 金额\n事实 b: 比例\n事实 c: 整数\n事实 d: 数值\n事实 e: 布尔 = 否\n事实 f: 日期 可选\n"
+      "事实 采购类型: 枚举 { 模型服务, 算力服务 } 标签 \"采购的类型\"\n"
+      "事实 g: 金额 = a 标签 \"默认取 a\"\n事实 h: 枚举 { 一档 二档, } 可选 标签 \"档位\"");
+  const auto& f = p.m().facts;
+  REQUIRE(f.size() == 9);
+  const ast::FactKind kinds[] = {ast::FactKind::Money, ast::FactKind::Rate, ast::FactKind::Integer,
+                                 ast::FactKind::Number, ast::FactKind::Bool, ast::FactKind::Date,
+                                 ast::FactKind::Enum, ast::FactKind::Money, ast::FactKind::Enum};
+  for (std::size_t i = 0; i < f.size(); ++i) CHECK(f[i].kind == kinds[i]);
+  CHECK(f[0].name == "a");
+  CHECK_FALSE(f[0].default_value);
+  CHECK_FALSE(f[0].optional);
+  REQUIRE(f[4].default_value);
+  CHECK(show(*f[4].default_value) == "否");
+  CHECK(f[5].optional);
+  REQUIRE(f[6].enum_values.size() == 2);
+  CHECK(f[6].enum_values[0].name == "模型服务");
+  CHECK(text_of(f[6].enum_values[1].span) == "算力服务");
+  CHECK(f[6].label == "采购的类型");
+  REQUIRE(f[7].default_value);
+  CHECK(show(*f[7].default_value) == "a");
+  CHECK(f[7].label == "默认取 a");
+  // Enum values may be separated by white space alone, with a trailing comma.
+  REQUIRE(f[8].enum_values.size() == 2);
+  CHECK(f[8].enum_values[1].name == "二档");
+  CHECK(f[8].optional);
+  CHECK(f[8].label == "档位");
+
+  CHECK(parse("事实 a 金额").error() == "名称后需要 ':' 和类型");
+  CHECK(parse("事实 a: 货币").error() == "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }");
+  CHECK(parse("事实 a: 枚举 { }").error() == "这里需要一个名称");
+}
+
+TEST_CASE("参数, 定义 and top-level 上限 with 已用 and 当", "[grammar]") {
+  auto p = parse(
+      "参数 单家企业年度上限 = 800万元   标签 \"单家企业每年不超过800万元\"\n"
+      "定义 年度上限 = max(单家企业年度上限, 核定上限)\n"
+      "上限 年度余额 = 年度上限 已用 已申领 当 已申领 > 0元\n"
+      "上限 简单上限 = 100万元");
+  const auto& m = p.m();
+  REQUIRE(m.params.size() == 1);
+  CHECK(m.params[0].name == "单家企业年度上限");
+  CHECK(show(*m.params[0].value) == "8000000");
+  CHECK(m.params[0].label == "单家企业每年不超过800万元");
+  REQUIRE(m.defines.size() == 1);
+  CHECK(show(*m.defines[0].value) == "max(单家企业年度上限 核定上限)");
+  REQUIRE(m.caps.size() == 2);
+  CHECK(m.caps[0].name == "年度余额");
+  CHECK(show(*m.caps[0].limit) == "年度上限");
+  REQUIRE(m.caps[0].used);
+  CHECK(show(*m.caps[0].used) == "已申领");
+  REQUIRE(m.caps[0].when);
+  CHECK(show(*m.caps[0].when) == "(> 已申领 0)");
+  CHECK_FALSE(m.caps[0].stacking);
+  CHECK_FALSE(m.caps[1].used);
+  CHECK_FALSE(m.caps[1].when);
+
+  CHECK(parse("上限 余额").error() == "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]");
+  CHECK(parse("参数 a 800万元").error() == "这里需要 '='");
+}
+
+TEST_CASE("资金池 … 覆盖 and 累计", "[grammar]") {
+  auto p = parse("资金池 杭州算力券 = 2.5亿元 覆盖 算力券, 算力券免审配套\n累计 本年度已申领 = 算力券，算力券免审配套");
+  const auto& m = p.m();
+  REQUIRE(m.pools.size() == 1);
+  CHECK(m.pools[0].name == "杭州算力券");
+  CHECK(show(*m.pools[0].amount) == "250000000");
+  REQUIRE(m.pools[0].measures.size() == 2);
+  CHECK(m.pools[0].measures[1].name == "算力券免审配套");
+  REQUIRE(m.accumulations.size() == 1);
+  CHECK(m.accumulations[0].fact.name == "本年度已申领");
+  REQUIRE(m.accumulations[0].measures.size() == 2);
+  CHECK(m.accumulations[0].measures[0].name == "算力券");
+
+  CHECK(parse("资金池 甲 = 1亿元").error() == "资金池需要写出它覆盖的措施:覆盖 措施甲, 措施乙");
+  CHECK(parse("累计 甲 = ").error() == "这里需要一个或多个措施名称,以逗号分隔");
+}
+
+TEST_CASE("条款 with 原文, 责任单位 and the three kinds of string", "[grammar]") {
+  auto p = parse(
+      "条款 (一) \"实施算力券\" {\n"
+      "  原文 「设立年度2.5亿元规模的\n杭州算力券,“补贴”\"原样\"」\n"
+      "  责任单位 “市经信局、市发改委”\n"
+      "  参数 比例一 = 30%\n"
+      "  措施 甲 { 金额 = 1元 }\n"
+      "  例 甲 { 得 1元 }\n"
+      "}\n"
+      "条款 （二） \"转义\\\"引号\\\\反斜杠\\n换行\\t制表\" { }\n"
+      "措施 乙 { 金额 = 2元 }");
+  const auto& m = p.m();
+  REQUIRE(m.clauses.size() == 2);
+  CHECK(m.clauses[0].ref == "(一)");
+  CHECK(m.clauses[0].title == "实施算力券");
+  CHECK(m.clauses[0].text == "设立年度2.5亿元规模的\n杭州算力券,“补贴”\"原样\"");
+  CHECK(m.clauses[0].responsible == "市经信局、市发改委");
+  CHECK(m.clauses[1].ref == "（二）");
+  CHECK(m.clauses[1].title == "转义\"引号\\反斜杠\n换行\t制表");
+  // Declarations inside a clause are edition-wide; measures remember their clause.
+  REQUIRE(m.params.size() == 1);
+  REQUIRE(m.measures.size() == 2);
+  CHECK(m.measures[0].clause == 0);
+  CHECK(m.measures[1].clause == -1);
+  CHECK(m.examples.size() == 1);
+
+  CHECK(parse("条款 \"无编号\" { }").error() == "条款 后需要条款编号,如 (一)");
+  CHECK(parse("条款 (一) { 规定 }").error() ==
+        "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束");
+  CHECK(parse("政策 \"未闭合\n").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
+  CHECK(parse("政策 \"坏转义\\q\"").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
+}
+
+TEST_CASE("措施 with every kind of item", "[grammar]") {
+  auto p = parse(
+      "措施 算力券 \"杭州算力券\" {\n"
+      "  要求 非 已申请免审配套 否则 \"已申请免审配套\"\n"
+      "  要求 合同金额 > 0元 否则 「合同金额须为正」\n"
+      "  需要 申请主体, 申请日期\n"
+      "  比例 = 30%\n"
+      "  基数 = 合同金额\n"
+      "  金额 = 基数 × 比例\n"
+      "  叠加 叠加上限 = 合同金额 × 60% 已用 智能券金额 当 智能券金额 > 0元\n"
+      "  上限 年度余额\n"
+      "  上限 单项上限 = 100万元\n"
+      "  名额 = 20 按 评审得分\n"
+      "}");
+  REQUIRE(p.m().measures.size() == 1);
+  const auto& x = p.m().measures[0];
+  CHECK(x.name == "算力券");
+  CHECK(x.title == "杭州算力券");
+  REQUIRE(x.requirements.size() == 2);
+  CHECK(show(*x.requirements[0].condition) == "(非 已申请免审配套)");
+  CHECK(x.requirements[0].reason == "已申请免审配套");
+  CHECK(x.requirements[1].reason == "合同金额须为正");
+  REQUIRE(x.needs.size() == 2);
+  CHECK(x.needs[1].name == "申请日期");
+  REQUIRE(x.rate);
+  CHECK(show(*x.rate) == "0.3");
+  REQUIRE(x.base);
+  CHECK(show(*x.base) == "合同金额");
+  REQUIRE(x.amount);
+  CHECK(show(*x.amount) == "(× 基数 比例)");
+  REQUIRE(x.caps.size() == 3);
+  CHECK(x.caps[0].stacking);
+  CHECK(x.caps[0].name == "叠加上限");
+  CHECK(show(*x.caps[0].limit) == "(× 合同金额 0.6)");
+  CHECK(show(*x.caps[0].used) == "智能券金额");
+  CHECK(show(*x.caps[0].when) == "(> 智能券金额 0)");
+  CHECK_FALSE(x.caps[1].stacking);
+  CHECK_FALSE(x.caps[1].limit);  // a reference to a top-level cap
+  CHECK(x.caps[1].name == "年度余额");
+  REQUIRE(x.caps[2].limit);
+  CHECK(show(*x.caps[2].limit) == "1000000");
+  REQUIRE(x.quota);
+  CHECK(show(*x.quota) == "20");
+  REQUIRE(x.quota_score);
+  CHECK(x.quota_score->name == "评审得分");
+
+  CHECK(parse("措施 甲 { 要求 a \"理由\" }").error() == "这里需要 '否则'");
+  CHECK(parse("措施 甲 { 叠加 乙 }").error() == "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]");
+  CHECK(parse("措施 甲 { 比例 = 30%").error() ==
+        "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额;或以 '}' 结束");
+}
+
+TEST_CASE("例 with 得 … 受限 and 不适用", "[grammar]") {
+  auto p = parse(
+      "例 算力券 \"年度余额用尽\" {\n"
+      "  合同金额 = 100万元, 采购类型 = 算力服务\n  中小企业 = 是\n"
+      "  得 0元 受限 算力券年度余额\n}\n"
+      "例 算力券 { 合同金额 = 100万元  不适用 \"经备案\" }\n"
+      "例 算力券 { 不适用 }\n"
+      "例 算力券 \"无受限\" { 得 20万元 }");
+  const auto& x = p.m().examples;
+  REQUIRE(x.size() == 4);
+  CHECK(x[0].measure == "算力券");
+  CHECK(x[0].title == "年度余额用尽");
+  REQUIRE(x[0].facts.size() == 3);
+  CHECK(x[0].facts[1].name == "采购类型");
+  CHECK(show(*x[0].facts[1].value) == "算力服务");
+  CHECK(show(*x[0].facts[2].value) == "是");
+  CHECK(x[0].expect_eligible);
+  CHECK(show(*x[0].expected_amount) == "0");
+  REQUIRE(x[0].expected_bound);
+  CHECK(x[0].expected_bound->name == "算力券年度余额");
+  CHECK_FALSE(x[1].expect_eligible);
+  CHECK(x[1].expected_reason == "经备案");
+  CHECK_FALSE(x[2].expect_eligible);
+  CHECK(x[2].expected_reason.empty());
+  CHECK_FALSE(x[3].expected_bound);
+  CHECK(show(*x[3].expected_amount) == "200000");
+
+  CHECK(parse("例 甲 { a = 1 }").error() == "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"");
+}
+
+TEST_CASE("every operator, in its ASCII and Unicode spellings", "[grammar]") {
+  CHECK(sx("a + b") == "(+ a b)");
+  CHECK(sx("a - b") == "(- a b)");
+  CHECK(sx("a − b") == "(- a b)");
+  CHECK(sx("a × b") == "(× a b)");
+  CHECK(sx("a * b") == "(× a b)");
+  CHECK(sx("a ÷ b") == "(÷ a b)");
+  CHECK(sx("a / b") == "(÷ a b)");
+  CHECK(sx("a < b") == "(< a b)");
+  CHECK(sx("a > b") == "(> a b)");
+  CHECK(sx("a ≤ b") == "(≤ a b)");
+  CHECK(sx("a <= b") == "(≤ a b)");
+  CHECK(sx("a ≥ b") == "(≥ a b)");
+  CHECK(sx("a >= b") == "(≥ a b)");
+  CHECK(sx("a ≠ b") == "(≠ a b)");
+  CHECK(sx("a != b") == "(≠ a b)");
+  CHECK(sx("a = b") == "(= a b)");
+  CHECK(sx("a == b") == "(= a b)");
+  CHECK(sx("a 且 b") == "(且 a b)");
+  CHECK(sx("a and b") == "(且 a b)");
+  CHECK(sx("a 或 b") == "(或 a b)");
+  CHECK(sx("a or b") == "(或 a b)");
+  CHECK(sx("非 a") == "(非 a)");
+  CHECK(sx("not a") == "(非 a)");
+  CHECK(sx("-a") == "(- a)");
+  CHECK(sx("−a") == "(- a)");
+  CHECK(sx("是") == "是");
+  CHECK(sx("true") == "是");
+  CHECK(sx("否") == "否");
+  CHECK(sx("false") == "否");
+  // No spaces needed around symbolic operators.
+  CHECK(sx("a×b+c") == "(+ (× a b) c)");
+  CHECK(sx("a<=b") == "(≤ a b)");
+}
+
+TEST_CASE("precedence and associativity", "[grammar]") {
+  CHECK(sx("a + b × c") == "(+ a (× b c))");
+  CHECK(sx("a × b + c") == "(+ (× a b) c)");
+  CHECK(sx("(a + b) × c") == "(× (+ a b) c)");
+  CHECK(sx("a - b - c") == "(- (- a b) c)");
+  CHECK(sx("a ÷ b ÷ c") == "(÷ (÷ a b) c)");
+  CHECK(sx("a - -b") == "(- a (- b))");
+  CHECK(sx("-a × b") == "(× (- a) b)");
+  CHECK(sx("非 a 且 b") == "(且 (非 a) b)");
+  CHECK(sx("非 (a 且 b)") == "(非 (且 a b))");
+  CHECK(sx("非 非 a") == "(非 (非 a))");
+  CHECK(sx("a 或 b 且 c") == "(或 a (且 b c))");
+  CHECK(sx("a 且 b 或 c 且 d") == "(或 (且 a b) (且 c d))");
+  CHECK(sx("a 且 b 且 c") == "(且 (且 a b) c)");
+  CHECK(sx("a + b > c × d") == "(> (+ a b) (× c d))");
+  CHECK(sx("a = b 且 c ≤ d") == "(且 (= a b) (≤ c d))");
+  CHECK(sx("非 a = b") == "(非 (= a b))");
+  CHECK(sx("若 a 且 b 则 x + 1 否则 y") == "(若 (且 a b) (+ x 1) y)");
+  // Comparison does not chain.
+  CHECK(sx("a < b < c") == "ERROR 1:7 表达式到此应当结束,这里多出了内容");
+}
+
+TEST_CASE("若 / 则 / 否则, 按, 有 and calls", "[grammar]") {
+  CHECK(sx("若 a 则 1 否则 2") == "(若 a 1 2)");
+  CHECK(sx("若 a 则 1 否则 若 b 则 2 否则 3") == "(若 a 1 (若 b 2 3))");
+  CHECK(sx("按 档位 { 一档 => 30%, 二档 => 20% }") == "(按 档位 [一档 0.3] [二档 0.2])");
+  CHECK(sx("按 档位 { 一档 | 二档 => 30% 其他 => 0% }") == "(按 档位 [一档|二档 0.3] [其他 0])");
+  CHECK(sx("按 档位 { 一档 → 1, }") == "(按 档位 [一档 1])");
+  CHECK(sx("按 a { x => 按 b { y => 1 }, 其他 => 2 }") == "(按 a [x (按 b [y 1])] [其他 2])");
+  CHECK(sx("有 核定上限") == "(有 核定上限)");
+  CHECK(sx("非 有 核定上限") == "(非 (有 核定上限))");
+  CHECK(sx("min(a, b, c)") == "min(a b c)");
+  CHECK(sx("最大(a，b)") == "最大(a b)");
+  CHECK(sx("四舍五入(x × 30%, 0.01元)") == "四舍五入((× x 0.3) 0.01)");
+  CHECK(sx("f()") == "f()");
+  CHECK(sx("abs (x)") == "abs(x)");
+
+  CHECK(sx("若 a 1 否则 2") == "ERROR 1:5 若 … 的条件后需要 '则'");
+  CHECK(sx("若 a 则 1") == "ERROR 1:8 这里需要 '否则'");
+  CHECK(sx("按 a { }") == "ERROR 1:7 按 … { } 中至少需要一个分支,如 一档 => 30%");
+  CHECK(sx("按 a { x 1 }") == "ERROR 1:9 分支的取值前需要 '=>'");
+  CHECK(sx("按 a { x => 1") == "ERROR 1:13 这里需要 '}'");
+  CHECK(sx("有 1") == "ERROR 1:3 这里需要一个名称");
+  CHECK(sx("min(a, )") == "ERROR 1:8 这里需要一个表达式");
+  CHECK(sx("min(a b)") == "ERROR 1:7 缺少右括号 ')'");
+  CHECK(sx("a × × b") == "ERROR 1:5 运算符后需要一个操作数");
+  CHECK(sx("a ×") == "ERROR 1:4 运算符后需要一个操作数");
+  CHECK(sx("(a + b") == "ERROR 1:7 缺少右括号 ')'");
+  CHECK(sx("非") == "ERROR 1:2 运算符后需要一个操作数");
+  CHECK(sx("") == "ERROR 1:1 这里需要一个表达式");
+}
+
+TEST_CASE("unit literals, numbers and dates", "[grammar]") {
+  struct Case {
+    const char* text;
+    const char* value;
+    ast::Unit unit;
+  } cases[] = {
+      {"800万元", "8000000", ast::Unit::Wan},      {"2.5亿元", "250000000", ast::Unit::Yi},
+      {"30%", "0.3", ast::Unit::Percent},           {"30％", "0.3", ast::Unit::Percent},
+      {"1.5个百分点", "0.015", ast::Unit::PercentPoint}, {"12.5元", "12.5", ast::Unit::Yuan},
+      {"0.01元", "0.01", ast::Unit::Yuan},          {"3", "3", ast::Unit::None},
+      {"87.5", "87.5", ast::Unit::None},            {"0", "0", ast::Unit::None},
+      {"50.01万元", "500100", ast::Unit::Wan},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto e = parse_ex(c.text);
+    REQUIRE(e.r.expr);
+    CHECK(e.r.expr->kind == ExprKind::Number);
+    CHECK(num(e.r.expr->number) == c.value);
+    CHECK(e.r.expr->unit == c.unit);
+    CHECK(text_of(e.r.expr->span) == c.text);
+  }
+  // Exact: 30% is 0.30, not a binary approximation.
+  CHECK(parse_ex("30%").r.expr->number == *Decimal::parse("0.30"));
+  CHECK(parse_ex("1.5个百分点").r.expr->number == *Decimal::parse("0.015"));
+
+  CHECK(sx("010元") == "ERROR 1:1 数字写法不对:\"010\"(整数部分不能以 0 开头)");
+  CHECK(sx("1 + 00") == "ERROR 1:5 数字写法不对:\"00\"(整数部分不能以 0 开头)");
+
+  CHECK(sx("2025-06-13") == "2025-06-13");
+  CHECK(sx("2024-02-29") == "2024-02-29");
+  CHECK(sx("d ≥ 2025-06-13") == "(≥ d 2025-06-13)");
+  CHECK(sx("2025-02-30") == "ERROR 1:1 没有这一天:2025-02-30");
+  CHECK(sx("2023-02-29") == "ERROR 1:1 没有这一天:2023-02-29");
+  CHECK(sx("2025-13-01") == "ERROR 1:1 没有这一天:2025-13-01");
+  CHECK(parse_date("1970-01-01") == 0);
+  CHECK(parse_date("2000-03-01") == 11017);
+  CHECK(format_date(*parse_date("2025-06-13")) == "2025-06-13");
+  CHECK_FALSE(parse_date("2025-6-13"));
+  CHECK_FALSE(parse_date("2025-00-10"));
+  CHECK_FALSE(parse_date("2025-01-00"));
+  CHECK(parse("施行 2025-02-30 起").error() == "没有这一天:2025-02-30");
+}
+
+TEST_CASE("full-width punctuation, comments, ideographic space and BOM", "[grammar]") {
+  auto p = parse(
+      "\xEF\xBB\xBF# 文件开头的注释\n"
+      "事实 合同金额：金额   # 全角冒号\n"
+      "事实 档位：枚举｛一档，二档｝\n"
+      "定义\u3000补贴＝1元\n");
+  // A full-width ＝ is not an operator: the definition above is a syntax error.
+  CHECK(p.error() == "这里需要 '='");
+
+  auto q = parse(
+      "\xEF\xBB\xBF# 文件开头的注释\n"
+      "事实 合同金额：金额   # 全角冒号\n"
+      "事实 档位：枚举｛一档，二档｝\n"
+      "定义\u3000补贴 = min（合同金额，按 档位｛一档｜二档 => 1元 ，其他 → 2元｝）# 行尾注释\n"
+      "措施 甲｛金额 = 补贴｝");
+  const auto& m = q.m();
+  REQUIRE(m.facts.size() == 2);
+  CHECK(m.facts[0].name == "合同金额");
+  REQUIRE(m.facts[1].enum_values.size() == 2);
+  CHECK(m.facts[1].enum_values[1].name == "二档");
+  REQUIRE(m.defines.size() == 1);
+  CHECK(m.defines[0].name == "补贴");
+  REQUIRE(m.measures.size() == 1);
+  CHECK(show(*m.measures[0].amount) == "补贴");
+
+  auto e = parse_ex("\xEF\xBB\xBF a ×（b ＋ c）");  // full-width ＋ is not an operator
+  CHECK(e.r.diagnostics.at(0).message == "缺少右括号 ')'");
+  CHECK(sx("（a + b）× c  # 注释") == "(× (+ a b) c)");
+  CHECK(sx("a ×\n  # 折行中的注释\n  b") == "(× a b)");
+  CHECK(parse("").r.module);
+  CHECK(parse("# 只有注释").r.module);
+  CHECK(parse("\xEF\xBB\xBF").r.module);
+}
+
+TEST_CASE("keywords are whole words", "[grammar]") {
+  // 若中小企业 is one name; so are names that begin with a keyword.
+  CHECK(sx("若中小企业") == "若中小企业");
+  CHECK(sx("有效期 且 是否备案") == "(且 有效期 是否备案)");
+  CHECK(sx("非营利 或 android") == "(或 非营利 android)");
+  CHECK(sx("按比例") == "按比例");
+  CHECK(sx("x1 + _y") == "(+ x1 _y)");
+  // Words that are natural names are not reserved.
+  CHECK(sx("金额 × 比例") == "(× 金额 比例)");
+  CHECK(sx("基数 + 名额") == "(+ 基数 名额)");
+  CHECK(sx("否则") == "ERROR 1:1 这里需要一个表达式");
+  CHECK(parse("事实 若: 金额").error() == "这里需要一个名称");
+  CHECK_THAT(parse("规定 x = 1").error(), Catch::StartsWith("这里需要一条语句:政策、版本、"));
+}
+
+TEST_CASE("spans cover exactly the characters of a name", "[grammar]") {
+  auto p = parse(
+      "事实 合同金额: 金额\n"
+      "定义 补贴额 = 合同金额   ×   30%   # 注释\n"
+      "措施 算力券 { 要求 有 核定上限 否则 \"x\"  金额 = min(合同金额, 1元) }\n"
+      "例 算力券 { 合同金额 = 1元 得 1元 受限 年度余额 }");
+  const auto& m = p.m();
+  CHECK(text_of(m.facts[0].span) == "合同金额");
+  CHECK(text_of(m.defines[0].span) == "补贴额");
+  const auto& product = *m.defines[0].value;
+  CHECK(text_of(product.span) == "合同金额   ×   30%");
+  CHECK(text_of(product.args[0]->span) == "合同金额");
+  CHECK(text_of(product.args[1]->span) == "30%");
+  const auto& x = m.measures[0];
+  CHECK(text_of(x.span) == "算力券");
+  CHECK(text_of(x.requirements[0].condition->span) == "核定上限");
+  CHECK(text_of(x.amount->span) == "min");
+  CHECK(text_of(x.amount->args[0]->span) == "合同金额");
+  CHECK(text_of(m.examples[0].span) == "算力券");
+  CHECK(text_of(m.examples[0].facts[0].span) == "合同金额");
+  CHECK(text_of(m.examples[0].expected_bound->span) == "年度余额");
+
+  auto e = parse_ex("若 a 且 b 则 按 档位 { 一档 => 1 } 否则 非 c  ");
+  REQUIRE(e.r.expr);
+  CHECK(text_of(e.r.expr->span) == "若 a 且 b 则 按 档位 { 一档 => 1 } 否则 非 c");
+  CHECK(text_of(e.r.expr->args[0]->span) == "a 且 b");
+  CHECK(text_of(e.r.expr->args[1]->span) == "按 档位 { 一档 => 1 }");
+  CHECK(text_of(e.r.expr->args[1]->arms[0].patterns[0].span) == "一档");
+  CHECK(text_of(e.r.expr->args[2]->span) == "非 c");
+  CHECK(text_of(parse_ex("-x").r.expr->span) == "-x");
+}
+
+// BUG: the span of an expression that begins or ends with a parenthesis leaves
+// the parenthesis out, so the caret under `(a + 1元) × (b − 1元)` starts after the
+// first '(' and stops before the last ')': an unbalanced underline.
+TEST_CASE("spans of parenthesised operands include the parentheses", "[grammar][!mayfail]") {
+  CHECK(text_of(parse_ex("(a + 1元) × (b − 1元)").r.expr->span) == "(a + 1元) × (b − 1元)");
+  CHECK(text_of(parse_ex("-(a × b)").r.expr->span) == "-(a × b)");
+  CHECK(text_of(parse_ex("x × （a + b）").r.expr->span) == "x × （a + b）");
+}
+
+// BUG: the span of a 按 … { … } is its parse node with trailing blanks trimmed,
+// but the node also swallowed any comment after the '}' (and a U+3000 space is
+// not trimmed), so an error on the 按 underlines the comment too:
+// `金额 = 按 档位 { 一档 => 1元, 二档 => 2元 }   # 三档另议` with an unhandled 三档
+// draws ~ under "   # 三档另议".
+TEST_CASE("the span of 按 … { … } stops at its closing brace", "[grammar][!mayfail]") {
+  CHECK(text_of(parse_ex("按 档位 { 一档 => 1 }   # 注释").r.expr->span) == "按 档位 { 一档 => 1 }");
+  CHECK(text_of(parse_ex("按 档位 { 一档 => 1 }\u3000").r.expr->span) == "按 档位 { 一档 => 1 }");
+  auto p = parse("定义 x = 按 档位 { 一档 => 1 }  # 注释\n");
+  CHECK(text_of(p.m().defines[0].value->span) == "按 档位 { 一档 => 1 }");
+}
+
+TEST_CASE("locate counts characters, not bytes", "[grammar]") {
+  SourceFile f("t.kuan", "事实 合同金额: 金额\n\t定义 x = 合同金额 × 2\r\n最后一行");
+  const std::string& t = f.text();
+  auto at = [&](const std::string& needle, std::size_t from = 0) { return f.locate(t.find(needle, from)); };
+  CHECK(at("合同金额").line == 1);
+  CHECK(at("合同金额").column == 4);
+  CHECK(at("金额\n").column == 10);
+  CHECK(at("定义").line == 2);
+  CHECK(at("定义").column == 2);  // a tab is one character
+  CHECK(at("× 2").column == 14);
+  CHECK(at("2\r").column == 16);
+  CHECK(at("最后").line == 3);
+  CHECK(at("最后").column == 1);
+  CHECK(f.locate(t.size()).column == 5);  // end of file
+  CHECK(f.line_text(2) == "\t定义 x = 合同金额 × 2");  // without the \r
+  CHECK(f.line_text(3) == "最后一行");
+
+  // A syntax error after Chinese text: columns in characters.
+  auto p = parse("事实 合同金额: 金额\n定义 补贴额 = 合同金额 × × 30%");
+  REQUIRE(p.r.diagnostics.size() == 1);
+  CHECK(p.r.diagnostics[0].line == 2);
+  CHECK(p.r.diagnostics[0].column == 17);
+  CHECK(p.r.diagnostics[0].file == "t.kuan");
+}
+
+TEST_CASE("render_diagnostic pads and underlines by display width", "[grammar]") {
+  auto src = std::make_shared<SourceFile>("t.kuan", "事实 合同金额: 金额\n\t定义 x = 合同金额 × 2\n");
+  const std::string& t = src->text();
+  auto span = [&](const std::string& needle) {
+    const auto b = static_cast<std::uint32_t>(t.find(needle));
+    return Span{src.get(), b, b + static_cast<std::uint32_t>(needle.size())};
+  };
+  auto d = make_diagnostic(Severity::Error, span("合同金额 × 2"), "消息");
+  auto caret = [](std::size_t pad, std::size_t width) {
+    return std::string(pad, ' ') + "^" + std::string(width - 1, '~') + "\n";
+  };
+  CHECK(d.line == 2);
+  CHECK(d.column == 9);
+  // The tab is kept; 定义 takes 4 columns; the span 合同金额 × 2 is 12 columns wide.
+  CHECK(d.rendered == "t.kuan:2:9: error: 消息\n\t定义 x = 合同金额 × 2\n\t" + caret(9, 12));
+  auto w = make_diagnostic(Severity::Warning, span("合同金额:"), "注意");
+  CHECK(w.rendered == "t.kuan:1:4: warning: 注意\n事实 合同金额: 金额\n" + caret(5, 9));
+  // An empty span covers the character it stands on, by its display width.
+  auto e = make_diagnostic(Severity::Error, Span{src.get(), 0, 0}, "空");
+  CHECK(e.rendered == "t.kuan:1:1: error: 空\n事实 合同金额: 金额\n" + caret(0, 2));
+  // An empty span at the end of a line is one caret.
+  const auto eol = static_cast<std::uint32_t>(t.find('\n'));
+  CHECK(make_diagnostic(Severity::Error, Span{src.get(), eol, eol}, "行尾").rendered ==
+        "t.kuan:1:12: error: 行尾\n事实 合同金额: 金额\n" + caret(19, 1));
+  // A span over several lines is underlined on its first line only.
+  auto m = make_diagnostic(Severity::Error, span("金额\n\t定义"), "跨行");
+  CHECK(m.rendered == "t.kuan:1:10: error: 跨行\n事实 合同金额: 金额\n" + caret(15, 4));
+  CHECK(render_diagnostic(make_diagnostic(Severity::Error, Span{}, "无位置")) == "error: 无位置\n");
+}
+
+TEST_CASE("expressions nested 1,000,000 deep give a diagnostic, not a crash", "[grammar]") {
+  constexpr std::size_t n = 1000000;
+  auto deep = [](const std::string& prefix, const std::string& core, const std::string& suffix) {
+    std::string s;
+    s.reserve(n * (prefix.size() + suffix.size()) + core.size());
+    for (std::size_t i = 0; i < n; ++i) s += prefix;
+    s += core;
+    for (std::size_t i = 0; i < n; ++i) s += suffix;
+    return s;
+  };
+  const std::string inputs[] = {deep("(", "1", ")"), deep("-", "1", ""), deep("− ", "1", ""),
+                                deep("非 ", "是", ""), deep("（", "1", "）"), deep("若 ", "是", ""),
+                                deep("min(", "1", ")"), deep("按 ", "a", "")};
+  for (const auto& text : inputs) {
+    INFO(text.substr(0, 12));
+    auto e = parse_ex(text);
+    CHECK_FALSE(e.r.expr);
+    REQUIRE(e.r.diagnostics.size() == 1);
+    CHECK(e.r.diagnostics[0].severity == Severity::Error);
+    CHECK(e.r.diagnostics[0].line == 1);
+
+    auto p = parse(kHeader + "参数 x = " + text + "\n");
+    CHECK_FALSE(p.r.module);
+    REQUIRE(p.r.diagnostics.size() == 1);
+    CHECK(p.r.diagnostics[0].line == 5);
+  }
+  // Nesting a real rule would use still parses.
+  CHECK(sx("((((((((((((((((((((1))))))))))))))))))))") == "1");
+  std::string chain = "1";
+  for (int i = 0; i < 50; ++i) chain = "若 a 则 " + std::to_string(i) + " 否则 " + chain;
+  CHECK(parse_ex(chain).r.expr);
+}
+
+// BUG: a long flat chain of binary operators is not bounded by max_nesting (it
+// is iteration in the grammar), but it becomes a left-deep tree that the checker
+// walks recursively: `参数 x = 1 + 1 + … + 1` with 50,000 terms kills `kuan check`
+// with SIGSEGV (stack overflow in Checker::check_inner); so does `a 且 a 且 …`.
+// Run in a child process so the crash cannot take the test binary with it.
+TEST_CASE("long flat operator chains give a diagnostic or pass, not a crash", "[grammar][!mayfail]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("kuan_grammar_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  struct Case {
+    const char* name;
+    std::string body;
+  };
+  auto repeat = [](const std::string& s, std::size_t n) {
+    std::string out;
+    out.reserve(s.size() * n);
+    for (std::size_t i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  const Case cases[] = {
+      {"sum", "参数 x = 1" + repeat(" + 1", 1000000) + "\n"},
+      {"and", "事实 a: 布尔\n定义 x = a" + repeat(" 且 a", 1000000) + "\n"},
+      {"product", "参数 x = 1" + repeat(" × 1", 1000000) + "\n"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    const fs::path file = dir / (std::string(c.name) + ".kuan");
+    std::ofstream(file, std::ios::binary) << kHeader << c.body;
+    const std::string cmd = std::string("\"") + KUAN_BINARY + "\" check --quiet \"" + file.string() + "\" >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    REQUIRE(status != -1);
+    CHECK_FALSE(WIFSIGNALED(status));
+    CHECK(WIFEXITED(status));
+    if (WIFEXITED(status)) CHECK(WEXITSTATUS(status) <= 1);
+  }
+  fs::remove_all(dir);
+}
