@@ -49,7 +49,16 @@ class Activation {
   Activation(const Activation&) = delete;
   Activation& operator=(const Activation&) = delete;
 
-  std::optional<Value> rate, base;
+  // The measure's 比例 and 基数: computed on first use, by name or for the
+  // amount, so a condition may read them too.
+  const ast::Expr* rate_expr = nullptr;
+  const ast::Expr* base_expr = nullptr;
+  std::vector<ChoiceTrace>* rate_choices = nullptr;  // where the rate's choices go when explaining
+  const Value& rate(const Span& at) { return local(rate_, computing_rate_, rate_expr, rate_choices, "比例", at); }
+  const Value& base(const Span& at) { return local(base_, computing_base_, base_expr, nullptr, "基数", at); }
+  bool has_rate() const { return rate_.has_value(); }
+  bool has_base() const { return base_.has_value(); }
+
   // Where choices are recorded while explaining; null otherwise (the common,
   // fast case pays one test per 若 or 按).
   std::vector<ChoiceTrace>* choices = nullptr;
@@ -63,6 +72,11 @@ class Activation {
 
   const Value& fact(const ast::Expr& at, int slot);
   const Value& define(int slot);
+  const Value& local(std::optional<Value>& slot, bool& computing, const ast::Expr* expr,
+                     std::vector<ChoiceTrace>* trace_to, const char* name, const Span& at);
+
+  std::optional<Value> rate_, base_;
+  bool computing_rate_ = false, computing_base_ = false;
   const Value& memoized(int slot, const ast::Expr& expr);
   Value arith(const ast::Expr& e);
   Value compare(const ast::Expr& e);
@@ -95,6 +109,21 @@ const Value& Activation::fact(const ast::Expr& at, int slot) {
   const FactInfo& info = ed_->facts[slot];
   if (!info.decl->default_value) raise("缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
   return memoized(info.memo, *info.decl->default_value);
+}
+
+const Value& Activation::local(std::optional<Value>& slot, bool& computing, const ast::Expr* expr,
+                               std::vector<ChoiceTrace>* trace_to, const char* name, const Span& at) {
+  if (slot) return *slot;
+  if (!expr) raise(std::string("此措施没有写 ") + name, at);
+  // The checker rejects 比例 and 基数 defined through each other; guard anyway.
+  if (computing) raise(std::string(name) + " 的计算引用了它自己", at);
+  computing = true;
+  auto* saved = choices;
+  choices = trace_to;
+  slot = eval(*expr);
+  choices = saved;
+  computing = false;
+  return *slot;
 }
 
 const Value& Activation::define(int slot) {
@@ -172,12 +201,8 @@ Value Activation::eval(const ast::Expr& e) {
         case ast::RefKind::Param: return ed_->params[e.index].value;
         case ast::RefKind::Define: return define(e.index);
         case ast::RefKind::EnumValue: return Value::enumeration(e.index);
-        case ast::RefKind::MeasureRate:
-          if (!rate) raise("比例 尚未算出", e.span);
-          return *rate;
-        case ast::RefKind::MeasureBase:
-          if (!base) raise("基数 尚未算出", e.span);
-          return *base;
+        case ast::RefKind::MeasureRate: return rate(e.span);
+        case ast::RefKind::MeasureBase: return base(e.span);
         case ast::RefKind::Unresolved: break;
       }
       raise("内部错误:名称 " + e.name + " 未经检查", e.span);
@@ -240,6 +265,9 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
   auto r = guarded([&]() -> Outcome {
     const ast::MeasureDecl& m = *info.decl;
     Activation act(&ed, facts);
+    act.rate_expr = m.rate.get();
+    act.base_expr = m.base.get();
+    if (trace) act.rate_choices = &trace->rate_choices;
     Outcome out;
     out.measure = &info;
     for (const auto& req : m.requirements) {
@@ -261,18 +289,17 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
       return out;
     }
     out.eligible = true;
-    if (m.rate) {
-      if (trace) act.choices = &trace->rate_choices;
-      act.rate = act.eval(*m.rate);
+    Decimal amount;
+    if (m.amount) {
+      if (trace) act.choices = &trace->amount_choices;
+      amount = act.eval(*m.amount).number;
+      act.choices = nullptr;
+    } else {
+      amount = act.base(m.span).number * act.rate(m.span).number;
     }
-    if (trace) act.choices = nullptr;
-    if (m.base) act.base = act.eval(*m.base);
-    if (trace && m.amount) act.choices = &trace->amount_choices;
-    Decimal amount = m.amount ? act.eval(*m.amount).number : act.base->number * act.rate->number;
-    act.choices = nullptr;
     if (trace) {
-      if (act.rate) trace->rate = act.rate->number;
-      if (act.base) trace->base = act.base->number;
+      if (act.has_rate()) trace->rate = act.rate(m.span).number;
+      if (act.has_base()) trace->base = act.base(m.span).number;
       trace->computed = amount;
     }
     for (const ast::CapDecl* cap : info.caps) {

@@ -69,6 +69,7 @@ struct Expr {
   CompareOp compare = CompareOp::Eq;
   std::vector<ExprPtr> args;
   std::vector<MatchArm> arms;
+  int depth = 1;  // height of this subtree (bounded by the parser)
 
   // Filled by the checker.
   Type type;

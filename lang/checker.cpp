@@ -33,6 +33,7 @@ struct Context {
   Owner owner = Owner::Free;
   int node = -1;  // dependency-graph node of the owner, -1 if none
   const ast::MeasureDecl* measure = nullptr;
+  bool uses_rate = false, uses_base = false;  // 比例 / 基数 read by name
 };
 
 class Checker {
@@ -143,9 +144,21 @@ class Checker {
     }
   }
 
+  // Position order across the edition's files, to report a duplicate at the
+  // later of the two declarations whichever kind was registered first.
+  std::pair<std::size_t, std::uint32_t> order_of(const Span& s) const {
+    for (std::size_t i = 0; i < ed_.modules.size(); ++i)
+      if (ed_.modules[i]->source.get() == s.file) return {i, s.begin};
+    return {ed_.modules.size(), s.begin};
+  }
+
   void add_symbol(const std::string& name, Symbol s) {
     auto [it, fresh] = symbols_.emplace(name, s);
-    if (!fresh) error(s.span, "名称 " + name + " 已在 " + where(it->second.span) + " 定义");
+    if (fresh) return;
+    const bool new_is_later = order_of(s.span) > order_of(it->second.span);
+    const Span later = new_is_later ? s.span : it->second.span;
+    const Span earlier = new_is_later ? it->second.span : s.span;
+    error(later, "名称 " + name + " 已在 " + where(earlier) + " 定义");
   }
 
   void declare() {
@@ -250,8 +263,15 @@ class Checker {
     Context ctx{Owner::Measure, measure_base_ + i, &m};
     for (auto& r : m.requirements)
       expect_type(*r.condition, check(*r.condition, ctx), Type::boolean(), "要求的条件");
-    if (m.rate) expect_type(*m.rate, check(*m.rate, ctx), Type::rate(), "比例");
-    if (m.base) expect_type(*m.base, check(*m.base, ctx), Type::money(), "基数");
+    // 比例 and 基数 are computed on first use, so they may read each other,
+    // but not in a circle.
+    Context rate_ctx{Owner::Measure, measure_base_ + i, &m};
+    Context base_ctx{Owner::Measure, measure_base_ + i, &m};
+    if (m.rate) expect_type(*m.rate, check(*m.rate, rate_ctx), Type::rate(), "比例");
+    if (m.base) expect_type(*m.base, check(*m.base, base_ctx), Type::money(), "基数");
+    if (rate_ctx.uses_rate) error(m.rate->span, "比例 的计算不能引用 比例 自己");
+    if (base_ctx.uses_base) error(m.base->span, "基数 的计算不能引用 基数 自己");
+    if (rate_ctx.uses_base && base_ctx.uses_rate) error(m.rate->span, "循环定义:比例 → 基数 → 比例");
     if (m.amount) expect_type(*m.amount, check(*m.amount, ctx), Type::money(), "金额");
     if (!m.amount && !(m.rate && m.base))
       error(m.span, "措施 " + m.name + " 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …");
@@ -366,10 +386,12 @@ class Checker {
   Type name(ast::Expr& e, Context& ctx, const Type* hint) {
     if (ctx.measure && e.name == "比例" && ctx.measure->rate) {
       e.ref = ast::RefKind::MeasureRate;
+      ctx.uses_rate = true;
       return Type::rate();
     }
     if (ctx.measure && e.name == "基数" && ctx.measure->base) {
       e.ref = ast::RefKind::MeasureBase;
+      ctx.uses_base = true;
       return Type::money();
     }
     if (hint && hint->kind == TypeKind::Enum && !symbols_.count(e.name)) {
@@ -573,7 +595,7 @@ class Checker {
       case K::Call: {
         auto fn = find_builtin(e.name);
         if (!fn) {
-          error(e.span, "未知的函数 " + e.name + "(可用:min、max、舍入、四舍五入、向下舍入、向上舍入、银行家舍入、abs)");
+          error(e.span, "未知的函数 " + e.name + "(可用:min、max、round、四舍五入、向下舍入、向上舍入、银行家舍入、abs)");
           for (auto& a : e.args) check(*a, ctx);
           return Type::error();
         }

@@ -1,5 +1,7 @@
 #include "lang/parser.hpp"
 
+#include <algorithm>
+
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "lang/grammar.hpp"
@@ -27,7 +29,7 @@ using selector = pegtl::parse_tree::selector<
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
         g::accumulate_stmt, g::quota_item, g::quota_score, g::base_stmt, g::revise_stmt, g::replace_stmt,
-        g::remove_stmt, g::removable_kind>,
+        g::remove_stmt, g::removable_kind, g::paren>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -84,6 +86,8 @@ struct ConvertError {
   std::string message;
 };
 
+constexpr int kMaxExpressionDepth = 1000;
+
 class Converter {
  public:
   explicit Converter(const SourceFile* file) : file_(file) {}
@@ -100,12 +104,27 @@ class Converter {
     return s;
   }
 
-  // The node's span without the white space its last token swallowed.
-  Span trimmed(const Node& n) const {
-    Span s = span_of(n);
+  // Just past the '}' that closes a 按 { … }: skips blanks, commas and comments
+  // after the last arm (the grammar guarantees the brace is there).
+  std::uint32_t closing_brace_after(std::uint32_t pos) const {
     const std::string& t = file_->text();
-    while (s.end > s.begin && (t[s.end - 1] == ' ' || t[s.end - 1] == '\n' || t[s.end - 1] == '\t' || t[s.end - 1] == '\r'))
-      --s.end;
+    while (pos < t.size()) {
+      if (t[pos] == '}') return pos + 1;
+      if (t.compare(pos, 3, "｝") == 0) return pos + 3;
+      if (t[pos] == '#') {
+        while (pos < t.size() && t[pos] != '\n') ++pos;
+        continue;
+      }
+      ++pos;
+    }
+    return pos;
+  }
+
+  // From the node's first byte to the end of its last converted operand (whose
+  // span already covers any parentheses).
+  Span through_last(const Node& n, const std::vector<ast::ExprPtr>& args) const {
+    Span s = span_of(n);
+    s.end = args.back()->span.end;
     return s;
   }
 
@@ -168,11 +187,19 @@ class Converter {
     return e;
   }
 
+  // Operator chains are iteration in the grammar but a left-deep tree here, and
+  // the checker and evaluator recurse over trees: bound the depth of what we
+  // build so `1 + 1 + … + 1` with a million terms is an error, not a crash.
   ast::ExprPtr node(ast::ExprKind kind, Span span, std::vector<ast::ExprPtr> args) const {
     auto e = std::make_unique<ast::Expr>();
     e->kind = kind;
     e->span = span;
+    int depth = 0;
+    for (const auto& a : args) depth = std::max(depth, a->depth);
+    e->depth = depth + 1;
     e->args = std::move(args);
+    if (e->depth > kMaxExpressionDepth)
+      throw ConvertError{span, "表达式过长或嵌套过深(超过 " + std::to_string(kMaxExpressionDepth) + " 层),请拆成几个 定义"};
     return e;
   }
 
@@ -190,6 +217,16 @@ class Converter {
       if (!d) throw ConvertError{e->span, "没有这一天:" + text(n)};
       e->date = *d;
       return e;
+    }
+    // paren -> '(' expression ')': the inner expression, its span widened to the parentheses.
+    if (n.is_type<g::paren>()) {
+      auto inner = expr(child(n, 0));
+      const std::string& t = file_->text();
+      std::uint32_t end = inner->span.end;
+      while (end < t.size() && t[end] != ')' && t.compare(end, 3, "）") != 0) ++end;
+      inner->span.begin = static_cast<std::uint32_t>(n.begin().byte);
+      inner->span.end = end + (t[end] == ')' ? 1 : 3);
+      return inner;
     }
     if (n.is_type<g::reference>()) {
       auto e = leaf(ast::ExprKind::Name, child(n, 0));
@@ -214,26 +251,33 @@ class Converter {
     if (n.is_type<g::negation>()) {
       std::vector<ast::ExprPtr> args;
       args.push_back(expr(child(n, 0)));
-      return node(ast::ExprKind::Negate, tight(n), std::move(args));
+      const Span span = through_last(n, args);
+      return node(ast::ExprKind::Negate, span, std::move(args));
     }
     // negated -> ('非' | 'not') logical_not
     if (n.is_type<g::negated>()) {
       std::vector<ast::ExprPtr> args;
       args.push_back(expr(child(n, 0)));
-      return node(ast::ExprKind::Not, tight(n), std::move(args));
+      const Span span = through_last(n, args);
+      return node(ast::ExprKind::Not, span, std::move(args));
     }
     // conditional -> '若' expression '则' expression '否则' expression
     if (n.is_type<g::conditional>()) {
       std::vector<ast::ExprPtr> args;
       for (const auto& c : n.children) args.push_back(expr(*c));
-      return node(ast::ExprKind::If, tight(n), std::move(args));
+      const Span span = through_last(n, args);
+      return node(ast::ExprKind::If, span, std::move(args));
     }
     // match_expr -> '按' expression '{' match_arm (','? match_arm)* '}'
     if (n.is_type<g::match_expr>()) {
       std::vector<ast::ExprPtr> args;
       args.push_back(expr(child(n, 0)));
-      auto e = node(ast::ExprKind::Match, trimmed(n), std::move(args));
-      for (std::size_t i = 1; i < n.children.size(); ++i) e->arms.push_back(arm(child(n, i)));
+      auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
+      for (std::size_t i = 1; i < n.children.size(); ++i) {
+        e->arms.push_back(arm(child(n, i)));
+        e->depth = std::max(e->depth, e->arms.back().value->depth + 1);
+      }
+      e->span.end = closing_brace_after(e->arms.back().value->span.end);
       return e;
     }
     // product -> unary (mul_op unary)* ; sum likewise ; comparison -> sum (cmp_op sum)?
@@ -506,10 +550,35 @@ class Converter {
   const SourceFile* file_;
 };
 
+// Chinese has no spaces, so `若中小企业` reads as one name and the parse fails
+// later; when a word just before the error starts with a keyword, say so.
+std::string keyword_space_hint(const SourceFile* file, std::size_t offset) {
+  static constexpr const char* kWordKeywords[] = {"若", "则", "且", "或", "非", "按", "有", "否则", "已用", "当", "得"};
+  const auto loc = file->locate(offset);
+  const std::string_view line = file->line_text(loc.line);
+  const std::size_t upto = std::min(line.size(), offset - file->line_start(loc.line));
+  std::size_t i = 0;
+  while (i < upto) {
+    while (i < upto && (line[i] == ' ' || line[i] == '\t')) ++i;
+    const std::size_t start = i;
+    while (i < upto && line[i] != ' ' && line[i] != '\t') ++i;
+    const std::string_view word = line.substr(start, i - start);
+    for (const char* k : kWordKeywords) {
+      const std::string_view kw(k);
+      if (word.size() > kw.size() && word.substr(0, kw.size()) == kw && static_cast<unsigned char>(word[kw.size()]) >= 0x80)
+        return "(" + std::string(word) + " 被当作一个名称:关键字 " + std::string(kw) + " 与后面的名称之间需要空格?)";
+    }
+  }
+  return "";
+}
+
 Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_error& e) {
   const auto& pos = e.positions().front();
   const Span span{file, static_cast<std::uint32_t>(pos.byte), static_cast<std::uint32_t>(pos.byte)};
-  return make_diagnostic(Severity::Error, span, std::string(e.message()));
+  std::string message(e.message());
+  if (message == "maximum parser rule nesting depth exceeded")
+    message = "嵌套过深(超过 " + std::to_string(g::max_nesting) + " 层),请拆成几个 定义";
+  return make_diagnostic(Severity::Error, span, message + keyword_space_hint(file, pos.byte));
 }
 
 }  // namespace

@@ -150,7 +150,7 @@ TEST_CASE("unit errors: arithmetic", "[checker]") {
   expect_type_error("申请日期 − 1", "不能计算 日期 − 整数:只有数量可以运算", 0);
   expect_type_error("-中小企业", "只有数量可以取负,这里是布尔", 0);
   // One error per mistake: an erroneous operand does not cascade.
-  expect_type_error("(合同金额 × 已申领) × 补贴比例 + 1元", "不能计算 金额 × 金额:金额 × 金额 没有意义,其中一个应为比例", 1);
+  expect_type_error("(合同金额 × 已申领) × 补贴比例 + 1元", "不能计算 金额 × 金额:金额 × 金额 没有意义,其中一个应为比例", 0);
 }
 
 TEST_CASE("unit errors: comparisons, builtins, conditionals and logic", "[checker]") {
@@ -169,7 +169,7 @@ TEST_CASE("unit errors: comparisons, builtins, conditionals and logic", "[checke
   expect_type_error("min(合同金额)", "min/max 至少需要两个参数", 0);
   expect_type_error("四舍五入(合同金额, 0.01)", "舍入步长的单位须与数值一致:金额 与 数值", 0);
   expect_type_error("若 中小企业 则 合同金额 否则 补贴比例", "则 与 否则 的结果类型须一致:金额 与 比例", 0);
-  expect_type_error("1元 + (若 中小企业 则 1元 否则 0)", "则 与 否则 的结果类型须一致:金额 与 整数", 6);
+  expect_type_error("1元 + (若 中小企业 则 1元 否则 0)", "则 与 否则 的结果类型须一致:金额 与 整数", 5);
   expect_type_error("若 件数 则 1元 否则 2元", "若 的条件须为布尔,这里是整数", 2);
   expect_type_error("件数 且 中小企业", "且 的操作数须为布尔,这里是整数", 0);
   expect_type_error("中小企业 或 合同金额", "或 的操作数须为布尔,这里是金额", 7);
@@ -178,7 +178,7 @@ TEST_CASE("unit errors: comparisons, builtins, conditionals and logic", "[checke
   expect_type_error("按 档位 { 一档 => 1元, 二档 => 30% }", "各分支的结果类型须一致:前面是金额,这里是比例", 23);
   expect_type_error("按 档位 { 一档 => 1, 一档 | 二档 => 2 }", "取值 一档 已在前面的分支处理过", 16);
   expect_type_error("有 未声明", "有 … 只能用于事实;未声明 不是已声明的事实", 2);
-  expect_type_error("平均(1, 2)", "未知的函数 平均(可用:min、max、舍入、四舍五入、向下舍入、向上舍入、银行家舍入、abs)", 0);
+  expect_type_error("平均(1, 2)", "未知的函数 平均(可用:min、max、round、四舍五入、向下舍入、向上舍入、银行家舍入、abs)", 0);
 }
 
 TEST_CASE("rules of a measure have the type their role needs", "[checker]") {
@@ -228,17 +228,16 @@ TEST_CASE("undefined names, with the keyword-space hint", "[checker]") {
   CHECK_DIAG(one_error("事实 a: 金额\n措施 甲 { 需要 a, 申请主体\n 金额 = a }"), "申请主体 不是已声明的事实", 6, 14);
 }
 
-// BUG: docs/language.md says "`若中小企业` is one name (the checker then suggests
-// the missing space)", but `若中小企业 则 …` never reaches the checker: the parser
-// stops at 则 with "措施中只能写 …" (or "这里需要一条语句 …" at top level), which says
-// nothing about the missing space.
-TEST_CASE("若 without a space before the condition gets the space hint", "[checker][!mayfail]") {
+// `若中小企业 则 …` never reaches the checker: the parser stops at 则; the parse
+// error then names the word that swallowed the keyword and suggests the space.
+TEST_CASE("若 without a space before the condition gets the space hint", "[checker]") {
   const auto l = load("事实 中小企业: 布尔\n事实 a: 金额\n措施 甲 {\n  比例 = 若中小企业 则 50% 否则 30%\n  基数 = a\n}");
   INFO(l.rendered());
   REQUIRE(l.errors().size() == 1);
   CHECK_THAT(l.errors()[0].message, Catch::Contains("空格"));
+  CHECK_THAT(l.errors()[0].message, Catch::Contains("若中小企业 被当作一个名称"));
   CHECK(l.errors()[0].line == 8);
-  CHECK(l.errors()[0].column == 8);
+  CHECK(l.errors()[0].column == 14);
 }
 
 TEST_CASE("an unused fact is a warning and the policy still loads", "[checker]") {
@@ -324,12 +323,9 @@ TEST_CASE("duplicate names", "[checker]") {
   CHECK(diags[1].column == 4);
 }
 
-// BUG: all facts are declared before all parameters and definitions, so when a
-// 参数 written first and a 事实 written later share a name, the error lands on
-// the parameter (the first one) and says it was "already defined" at the later
-// line: `参数 x = 1元` (line 5) then `事实 x: 金额` (line 6) reports
-// "t.kuan:5:4: 名称 x 已在 t.kuan:6:4 定义".
-TEST_CASE("a duplicate name is reported at the later declaration", "[checker][!mayfail]") {
+// Facts are registered before parameters, but a duplicate is reported at the
+// later of the two declarations in the file.
+TEST_CASE("a duplicate name is reported at the later declaration", "[checker]") {
   const auto d = one_error("参数 x = 1元\n事实 x: 金额\n措施 甲 { 金额 = x }");
   CHECK_DIAG(d, "名称 x 已在 t.kuan:5:4 定义", 6, 4);
 }
@@ -454,32 +450,31 @@ TEST_CASE("the header: 版本, 政策, 施行 and 舍入 are required", "[checke
   CHECK(l.ed().rounding_places == 0);
 }
 
-// BUG: docs/language.md lists `舍入(x, 0.01元)` as a function (and stdlib has it
-// as a builtin), but 舍入 is a reserved word of the grammar (the header statement),
-// so `舍入(` never parses: `金额 = 舍入(合同金额 × 30%, 1元)` gives
-// "这里需要一个表达式" at 舍入. (`round(…)` and `四舍五入(…)` work.)
-TEST_CASE("the builtin 舍入(x, step) can be called", "[checker][!mayfail]") {
-  const Typed t = typed("舍入(合同金额 × 补贴比例, 1元)");
+// 舍入 is the header keyword, so rounding in the edition's declared mode is
+// spelled round(x, step); the named modes are functions of their own.
+TEST_CASE("rounding builtins: round uses the edition's mode, named modes their own", "[checker]") {
+  const Typed t = typed("round(合同金额 × 补贴比例, 1元)");
   INFO(t.rendered);
   CHECK(t.errors.empty());
   CHECK(t.kind == TypeKind::Money);
-  CHECK(typed("round(合同金额 × 补贴比例, 1元)").kind == TypeKind::Money);
+  CHECK(typed("四舍五入(合同金额 × 补贴比例, 1元)").kind == TypeKind::Money);
+  CHECK_FALSE(typed("舍入(合同金额 × 补贴比例, 1元)").errors.empty());
 }
 
-// BUG: 比例 and 基数 may be used by name "inside the measure's other rules", and
-// the checker accepts them anywhere in the measure, but the evaluator computes
-// 要求 first, then 比例, then 基数: `要求 比例 > 10% 否则 …` and `比例 = 基数 ÷ …`
-// pass `kuan check` and then fail on every application with "比例 尚未算出" /
-// "基数 尚未算出". The checker should reject them (or the evaluator order them).
-TEST_CASE("比例 and 基数 are only used where they have been computed", "[checker][!mayfail]") {
+// 比例 and 基数 are computed on first use, so any rule of the measure may read
+// them (a condition on the rate, a rate that depends on the base) — but they
+// may not be defined through each other.
+TEST_CASE("比例 and 基数 can be read anywhere in their measure, but not in a circle", "[checker]") {
   const auto requirement = load("事实 a: 金额\n措施 甲 {\n  要求 比例 > 10% 否则 \"比例太低\"\n  比例 = 20%\n  基数 = a\n}");
   INFO(requirement.rendered());
-  CHECK_FALSE(requirement.policy);
-  CHECK(requirement.errors().size() == 1);
+  CHECK(requirement.policy);
   const auto rate = load("事实 a: 金额\n措施 甲 {\n  比例 = 基数 ÷ 1000万元\n  基数 = a\n}");
   INFO(rate.rendered());
-  CHECK_FALSE(rate.policy);
-  CHECK(rate.errors().size() == 1);
+  CHECK(rate.policy);
+  const auto circle = load("事实 a: 金额\n措施 甲 {\n  比例 = 基数 ÷ 1000万元\n  基数 = a × 比例\n}");
+  INFO(circle.rendered());
+  REQUIRE(circle.errors().size() == 1);
+  CHECK_THAT(circle.errors()[0].message, Catch::Contains("循环定义:比例 → 基数 → 比例"));
 }
 
 TEST_CASE("the example policy passes the checker", "[checker]") {

@@ -550,21 +550,15 @@ TEST_CASE("spans cover exactly the characters of a name", "[grammar]") {
   CHECK(text_of(parse_ex("-x").r.expr->span) == "-x");
 }
 
-// BUG: the span of an expression that begins or ends with a parenthesis leaves
-// the parenthesis out, so the caret under `(a + 1元) × (b − 1元)` starts after the
-// first '(' and stops before the last ')': an unbalanced underline.
-TEST_CASE("spans of parenthesised operands include the parentheses", "[grammar][!mayfail]") {
+// Spans of parenthesised operands include the parentheses, so carets balance.
+TEST_CASE("spans of parenthesised operands include the parentheses", "[grammar]") {
   CHECK(text_of(parse_ex("(a + 1元) × (b − 1元)").r.expr->span) == "(a + 1元) × (b − 1元)");
   CHECK(text_of(parse_ex("-(a × b)").r.expr->span) == "-(a × b)");
   CHECK(text_of(parse_ex("x × （a + b）").r.expr->span) == "x × （a + b）");
 }
 
-// BUG: the span of a 按 … { … } is its parse node with trailing blanks trimmed,
-// but the node also swallowed any comment after the '}' (and a U+3000 space is
-// not trimmed), so an error on the 按 underlines the comment too:
-// `金额 = 按 档位 { 一档 => 1元, 二档 => 2元 }   # 三档另议` with an unhandled 三档
-// draws ~ under "   # 三档另议".
-TEST_CASE("the span of 按 … { … } stops at its closing brace", "[grammar][!mayfail]") {
+// The span of 按 … { … } stops at its closing brace, not after a comment.
+TEST_CASE("the span of 按 … { … } stops at its closing brace", "[grammar]") {
   CHECK(text_of(parse_ex("按 档位 { 一档 => 1 }   # 注释").r.expr->span) == "按 档位 { 一档 => 1 }");
   CHECK(text_of(parse_ex("按 档位 { 一档 => 1 }\u3000").r.expr->span) == "按 档位 { 一档 => 1 }");
   auto p = parse("定义 x = 按 档位 { 一档 => 1 }  # 注释\n");
@@ -659,12 +653,9 @@ TEST_CASE("expressions nested 1,000,000 deep give a diagnostic, not a crash", "[
   CHECK(parse_ex(chain).r.expr);
 }
 
-// BUG: a long flat chain of binary operators is not bounded by max_nesting (it
-// is iteration in the grammar), but it becomes a left-deep tree that the checker
-// walks recursively: `参数 x = 1 + 1 + … + 1` with 50,000 terms kills `kuan check`
-// with SIGSEGV (stack overflow in Checker::check_inner); so does `a 且 a 且 …`.
-// Run in a child process so the crash cannot take the test binary with it.
-TEST_CASE("long flat operator chains give a diagnostic or pass, not a crash", "[grammar][!mayfail]") {
+// A long flat operator chain becomes a deep tree: it must give a diagnostic, not
+// a crash. Run in a child process so a crash cannot take the test binary with it.
+TEST_CASE("long flat operator chains give a diagnostic or pass, not a crash", "[grammar]") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("kuan_grammar_" + std::to_string(::getpid()));
   fs::create_directories(dir);
