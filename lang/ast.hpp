@@ -180,6 +180,7 @@ struct ExampleDecl {
   bool expect_eligible = true;
   ExprPtr expected_amount;
   std::optional<NamedSpan> expected_bound;
+  bool expect_unbound = false;  // 得 X 不受限: no cap may have limited the amount
   std::string expected_reason;  // for 不适用: a text the reasons must contain
 };
 

@@ -47,7 +47,7 @@ struct reserved : sor<
   word<TAO_PEGTL_STRING("当")>, word<TAO_PEGTL_STRING("条款")>, word<TAO_PEGTL_STRING("原文")>,
   word<TAO_PEGTL_STRING("责任单位")>, word<TAO_PEGTL_STRING("措施")>, word<TAO_PEGTL_STRING("要求")>,
   word<TAO_PEGTL_STRING("否则")>, word<TAO_PEGTL_STRING("叠加")>, word<TAO_PEGTL_STRING("需要")>,
-  word<TAO_PEGTL_STRING("例")>, word<TAO_PEGTL_STRING("得")>, word<TAO_PEGTL_STRING("不适用")>,
+  word<TAO_PEGTL_STRING("例")>, word<TAO_PEGTL_STRING("得")>, word<TAO_PEGTL_STRING("不适用")>, word<TAO_PEGTL_STRING("不受限")>,
   word<TAO_PEGTL_STRING("受限")>, word<TAO_PEGTL_STRING("若")>, word<TAO_PEGTL_STRING("则")>,
   word<TAO_PEGTL_STRING("且")>, word<TAO_PEGTL_STRING("或")>, word<TAO_PEGTL_STRING("非")>,
   word<TAO_PEGTL_STRING("按")>, word<TAO_PEGTL_STRING("其他")>, word<TAO_PEGTL_STRING("有")>,
@@ -209,8 +209,9 @@ struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, o
 
 // ---------------------------------------------------------------- examples
 struct example_fact : seq<name, equals, must<expected_expression>, opt<comma>> {};
+struct expect_unbound : kw<TAO_PEGTL_STRING("不受限")> {};
 struct expect_amount : seq<kw<TAO_PEGTL_STRING("得")>, must<expected_expression>,
-                           opt<kw<TAO_PEGTL_STRING("受限")>, must<expected_name>>> {};
+                           opt<sor<seq<kw<TAO_PEGTL_STRING("受限")>, must<expected_name>>, expect_unbound>>> {};
 struct expect_ineligible : seq<kw<TAO_PEGTL_STRING("不适用")>, opt<text>> {};
 struct expect_outcome : sor<expect_amount, expect_ineligible> {};
 struct expected_outcome : seq<expect_outcome> {};

@@ -29,7 +29,7 @@ using selector = pegtl::parse_tree::selector<
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
         g::accumulate_stmt, g::quota_item, g::quota_score, g::base_stmt, g::revise_stmt, g::replace_stmt,
-        g::remove_stmt, g::removable_kind, g::paren>,
+        g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -424,7 +424,10 @@ class Converter {
       else if (c.is_type<g::expect_amount>()) {
         x.expect_eligible = true;
         x.expected_amount = expr(child(c, 0));
-        if (c.children.size() > 1) x.expected_bound = named(child(c, 1));
+        if (c.children.size() > 1) {
+          if (child(c, 1).is_type<g::expect_unbound>()) x.expect_unbound = true;
+          else x.expected_bound = named(child(c, 1));
+        }
       } else if (c.is_type<g::expect_ineligible>()) {
         x.expect_eligible = false;
         if (!c.children.empty()) x.expected_reason = string_value(child(c, 0));

@@ -47,8 +47,10 @@ ExampleRun run_example(const Edition& ed, const ast::ExampleDecl& x) {
   const Decimal& want = std::get<Value>(expected).number;
   std::string wanted = "得 " + want.to_fixed(ed.rounding_places) + "元";
   if (x.expected_bound) wanted += " 受限 " + x.expected_bound->name;
+  if (x.expect_unbound) wanted += " 不受限";
   const bool amount_ok = o.eligible && o.amount == want;
-  const bool bound_ok = !x.expected_bound || (o.bound && o.bound->name == x.expected_bound->name);
+  const bool bound_ok = x.expect_unbound ? o.bound == nullptr
+                                         : !x.expected_bound || (o.bound && o.bound->name == x.expected_bound->name);
   if (amount_ok && bound_ok) return {true, ""};
   return {false, "预期 " + wanted + ",实得 " + actual};
 }
