@@ -65,10 +65,16 @@ class Activation {
 
   Value eval(const ast::Expr& e);
 
-  bool condition(const ast::Expr& e) { return eval(e).small != 0; }
+  bool condition(const ast::Expr& e) {
+    Value scratch;
+    return operand(e, scratch).small != 0;
+  }
+  // A name's value is read in place; anything else is computed into `scratch`.
+  // Operators use this so reading a fact or parameter copies nothing.
+  const Value& operand(const ast::Expr& e, Value& scratch);
 
  private:
-  static constexpr int kInlineSlots = 32;
+  static constexpr int kInlineSlots = 128;
 
   const Value& fact(const ast::Expr& at, int slot);
   const Value& define(int slot);
@@ -131,9 +137,25 @@ const Value& Activation::define(int slot) {
   return memoized(info.memo, *info.decl->value);
 }
 
+const Value& Activation::operand(const ast::Expr& e, Value& scratch) {
+  if (e.kind == ast::ExprKind::Name) {
+    switch (e.ref) {
+      case ast::RefKind::Fact: return fact(e, e.index);
+      case ast::RefKind::Param: return ed_->params[e.index].value;
+      case ast::RefKind::Define: return define(e.index);
+      case ast::RefKind::MeasureRate: return rate(e.span);
+      case ast::RefKind::MeasureBase: return base(e.span);
+      default: break;
+    }
+  }
+  scratch = eval(e);
+  return scratch;
+}
+
 Value Activation::arith(const ast::Expr& e) {
-  Value a = eval(*e.args[0]);
-  const Value b = eval(*e.args[1]);
+  Value sa, sb;
+  const Value& a = operand(*e.args[0], sa);
+  const Value& b = operand(*e.args[1], sb);
   Value out;
   out.kind = e.type.kind;
   switch (e.arith) {
@@ -151,8 +173,9 @@ Value Activation::arith(const ast::Expr& e) {
 }
 
 Value Activation::compare(const ast::Expr& e) {
-  const Value a = eval(*e.args[0]);
-  const Value b = eval(*e.args[1]);
+  Value sa, sb;
+  const Value& a = operand(*e.args[0], sa);
+  const Value& b = operand(*e.args[1], sb);
   int c;
   if (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum || a.kind == TypeKind::Date) {
     c = a.small < b.small ? -1 : a.small > b.small ? 1 : 0;
@@ -227,7 +250,8 @@ Value Activation::eval(const ast::Expr& e) {
       return v;
     }
     case K::Match: {
-      const Value subject = eval(*e.args[0]);
+      Value scratch;
+      const Value& subject = operand(*e.args[0], scratch);
       if (choices) choices->push_back({&e, false, static_cast<int>(subject.small)});
       for (const auto& arm : e.arms) {
         if (arm.otherwise) return eval(*arm.value);
