@@ -294,6 +294,13 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
     if (trace) act.rate_choices = &trace->rate_choices;
     Outcome out;
     out.measure = &info;
+    for (const auto& need : m.conditional_needs) {
+      if (!act.condition(*need.when)) continue;
+      for (std::size_t i = 0; i < need.slots.size(); ++i)
+        if (!facts.present[need.slots[i]])
+          raise("缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
+                need.facts[i].span);
+    }
     for (const auto& req : m.requirements) {
       bool held;
       try {

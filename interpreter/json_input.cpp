@@ -412,7 +412,12 @@ std::variant<FactsObject, InputError> parse_facts(std::string_view document) {
 
 std::variant<Application, InputError> parse_application(std::string_view line) {
   Application out;
-  if (auto err = run(line, Mode::Application, out.facts, &out)) return std::move(*err);
+  if (auto err = run(line, Mode::Application, out.facts, &out)) {
+    // Keep the id when it was read before the problem, so a batch can say
+    // which application the error belongs to.
+    if (out.has_id) err->id = out.id;
+    return std::move(*err);
+  }
   return out;
 }
 

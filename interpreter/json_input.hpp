@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,6 +34,7 @@ struct InputError {
   std::string message;
   std::size_t line = 1;
   std::size_t column = 1;
+  std::optional<std::string> id;  // a batch line's id, when it was read before the error
 };
 
 struct FactsObject {

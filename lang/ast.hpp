@@ -132,6 +132,14 @@ struct Requirement {
   Span span;
 };
 
+// 需要 F, G 当 COND: facts the application must state when COND holds
+// (a missing one is bad input, not a reason to refuse).
+struct ConditionalNeed {
+  std::vector<NamedSpan> facts;
+  ExprPtr when;
+  std::vector<int> slots;  // filled by the checker
+};
+
 struct MeasureDecl {
   Revision revision = Revision::None;
   Span revision_span;
@@ -141,6 +149,7 @@ struct MeasureDecl {
   int clause = -1;  // index into Module::clauses; -1 when written outside any clause
   std::vector<Requirement> requirements;
   std::vector<NamedSpan> needs;
+  std::vector<ConditionalNeed> conditional_needs;
   ExprPtr rate, base, amount;
   Span rate_span, base_span, amount_span;
   std::vector<CapDecl> caps;

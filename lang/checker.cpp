@@ -284,6 +284,19 @@ class Checker {
         depend(ctx, fact_base_ + it->second.index);
       }
     }
+    for (auto& need : m.conditional_needs) {
+      expect_type(*need.when, check(*need.when, ctx), Type::boolean(), "需要 … 当 的条件");
+      for (const auto& f : need.facts) {
+        const int slot = ed_.find_fact(f.name);
+        if (slot < 0) {
+          error(f.span, f.name + " 不是已声明的事实");
+          continue;
+        }
+        need.slots.push_back(slot);
+        fact_used_[slot] = true;
+        depend(ctx, fact_base_ + slot);
+      }
+    }
     std::set<std::string> seen;
     for (auto& c : m.caps) {
       if (!seen.insert(c.name).second) error(c.span, "上限 " + c.name + " 在此措施中重复");

@@ -194,7 +194,8 @@ struct accumulate_stmt : seq<kw<TAO_PEGTL_STRING("累计")>, must<expected_name,
 
 // ---------------------------------------------------------------- measures
 struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_text>> {};
-struct need_item : seq<kw<TAO_PEGTL_STRING("需要")>, must<expected_name>, star<comma, must<expected_name>>> {};
+// 需要 F, G [当 COND]: the application must state these facts (when COND holds).
+struct need_item : seq<kw<TAO_PEGTL_STRING("需要")>, must<expected_name>, star<comma, must<expected_name>>, opt<when_part>> {};
 struct cap_item : seq<kw<TAO_PEGTL_STRING("上限")>, must<expected_name>, opt<cap_body>> {};
 struct stack_item : seq<kw<TAO_PEGTL_STRING("叠加")>, must<expected_name>, must<expected_cap_body>> {};
 struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expected_expression>> {};

@@ -399,7 +399,15 @@ class Converter {
         r.reason = string_value(child(c, 1));
         m.requirements.push_back(std::move(r));
       } else if (c.is_type<g::need_item>()) {
-        for (const auto& id : c.children) m.needs.push_back(named(*id));
+        if (const Node* when = find<g::when_part>(c)) {
+          ast::ConditionalNeed need;
+          for (const auto& id : c.children)
+            if (id->is_type<g::identifier>()) need.facts.push_back(named(*id));
+          need.when = expr(child(*when, 0));
+          m.conditional_needs.push_back(std::move(need));
+        } else {
+          for (const auto& id : c.children) m.needs.push_back(named(*id));
+        }
       } else if (c.is_type<g::cap_item>()) m.caps.push_back(cap(c, false));
       else if (c.is_type<g::stack_item>()) m.caps.push_back(cap(c, true));
       else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);

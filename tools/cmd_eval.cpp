@@ -111,7 +111,8 @@ bool batch_line(const Edition& ed, std::string_view line, std::size_t line_no, b
   };
   auto parsed = json::parse_application(line);
   if (auto* e = std::get_if<json::InputError>(&parsed))
-    return bad_line(nullptr, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+    return bad_line(e->id ? &*e->id : nullptr,
+                    "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
   const auto& app = std::get<json::Application>(parsed);
   const std::string* id = app.has_id ? &app.id : nullptr;
   Trace trace;
