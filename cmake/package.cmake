@@ -1,0 +1,29 @@
+# `cmake --install`: the public headers (include/kuan/), the interpreter library
+# (kuan_core, exported as kuan::kuan), the `kuan` command, a CMake package
+# (find_package(kuan) + target_link_libraries(app kuan::kuan)) and kuan.pc.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set_target_properties(kuan_core PROPERTIES EXPORT_NAME kuan)
+add_library(kuan::kuan ALIAS kuan_core)
+
+set(KUAN_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/kuan)
+install(TARGETS kuan_core EXPORT kuanTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS kuan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/kuan.hpp ${PROJECT_SOURCE_DIR}/include/kuan/kuan.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
+install(EXPORT kuanTargets NAMESPACE kuan:: DESTINATION ${KUAN_CMAKE_DIR})
+
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/kuanConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/kuanConfig.cmake INSTALL_DESTINATION ${KUAN_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/kuanConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/kuanConfig.cmake ${PROJECT_BINARY_DIR}/kuanConfigVersion.cmake
+  DESTINATION ${KUAN_CMAKE_DIR})
+
+# pkg-config: relocatable (prefix found from the .pc file's own place), so
+# `cmake --install --prefix DIR` works whatever CMAKE_INSTALL_PREFIX was.
+file(RELATIVE_PATH KUAN_PC_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" KUAN_PC_PREFIX "${KUAN_PC_PREFIX}")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/kuan.pc.in ${PROJECT_BINARY_DIR}/kuan.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/kuan.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

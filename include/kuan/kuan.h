@@ -1,0 +1,285 @@
+/* Kuan (款) — the C embedding API (C99), for C hosts and other languages' FFI.
+ *
+ *   kuan_error err = KUAN_ERROR_INIT;
+ *   kuan_policy *p = kuan_policy_load("policies/hangzhou-ai", NULL, &err);
+ *   if (!p) { fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.column, err.message); ... }
+ *   const kuan_edition *ed = kuan_policy_edition_on(p, "2025-07-01", &err);
+ *   kuan_facts *f = kuan_facts_new(ed);
+ *   kuan_facts_set_money(f, "合同金额", "120万元", &err);
+ *   kuan_facts_set_enum(f, "采购类型", "算力服务", &err);
+ *   kuan_facts_set_enum(f, "算力设施档位", "一档", &err);
+ *   kuan_result *r = kuan_evaluate(ed, "算力券", f, 0, &err);
+ *   if (r) printf("%d %s\n", kuan_result_eligible(r), kuan_result_amount(r));  -- 1 360000.00
+ *   kuan_result_free(r); kuan_facts_free(f); kuan_policy_free(p); kuan_error_clear(&err);
+ *
+ * Conventions
+ * - Strings in and out are NUL-terminated UTF-8. Strings returned as
+ *   `const char *` are owned by the object they came from and stay valid until
+ *   it is freed (an edition's strings: until its policy is freed).
+ * - Every object made by a *_new / *_load / *_from_text / kuan_evaluate* call
+ *   is freed by the matching *_free; free functions accept NULL.
+ * - Functions that can fail take a `kuan_error *` last (NULL is allowed: then
+ *   the details are not reported). It must have been initialized with
+ *   KUAN_ERROR_INIT (or zeroed); a call clears it and, on failure, fills it.
+ *   Release its strings with kuan_error_clear.
+ * - No C++ exception crosses this interface; nothing calls exit or abort.
+ * - A policy and its editions are immutable: any number of threads may call
+ *   kuan_evaluate* on them at once. A kuan_facts is written by one thread at a
+ *   time; once filled, any number of threads may evaluate it. Facts and results
+ *   keep what they need alive, so a policy may be freed before them.
+ * - Money is never binary floating point: it goes in as decimal text or as an
+ *   integer of 分 and comes out as exact decimal text and an integer of 分.
+ */
+#ifndef KUAN_KUAN_H
+#define KUAN_KUAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ errors */
+
+typedef enum kuan_code {
+  KUAN_OK = 0,
+  KUAN_RULE_ERRORS = 1,         /* the rule files have errors: see the diagnostics */
+  KUAN_UNKNOWN_EDITION = 2,     /* no edition of that name, or none in force on that day */
+  KUAN_UNKNOWN_MEASURE = 3,
+  KUAN_UNKNOWN_FACT = 4,
+  KUAN_WRONG_FACT_TYPE = 5,     /* e.g. kuan_facts_set_money on a fact declared 比例 */
+  KUAN_INVALID_FACT_VALUE = 6,  /* negative money, rate above 100%, unknown enumeration value, … */
+  KUAN_BAD_JSON = 7,            /* position is in the JSON text (file "<json>") */
+  KUAN_MISSING_FACTS = 8,       /* required facts not given (fact: the first one) */
+  KUAN_EVALUATION_ERROR = 9,    /* a language error while evaluating, positioned in a rule file */
+  KUAN_WRONG_EDITION = 10,      /* facts made for another edition */
+  KUAN_INVALID_ARGUMENT = 11,   /* NULL handle, malformed date, … */
+  KUAN_INTERNAL = 12            /* out of memory or another unexpected failure */
+} kuan_code;
+
+typedef struct kuan_error {
+  kuan_code code;
+  char *message; /* for people; NULL when code == KUAN_OK */
+  char *file;    /* rule file (or "<json>"); NULL when there is no position */
+  int line;      /* 1-based; 0 when there is no position */
+  int column;    /* 1-based, in characters */
+  char *fact;    /* the fact concerned, or NULL */
+} kuan_error;
+
+#define KUAN_ERROR_INIT {KUAN_OK, NULL, NULL, 0, 0, NULL}
+
+/* Frees the strings of *error and resets it to KUAN_ERROR_INIT. */
+void kuan_error_clear(kuan_error *error);
+/* "ok", "rule_errors", "unknown_measure", … */
+const char *kuan_code_name(kuan_code code);
+
+/* ------------------------------------------------------------- diagnostics */
+
+typedef enum kuan_severity { KUAN_SEVERITY_ERROR = 0, KUAN_SEVERITY_WARNING = 1, KUAN_SEVERITY_NOTE = 2 } kuan_severity;
+
+typedef struct kuan_diagnostic {
+  kuan_severity severity;
+  const char *file; /* "" when the problem has no file */
+  int line;         /* 0 when there is no position */
+  int column;
+  const char *message;
+  const char *rendered; /* "file:line:col: error: message\n<source line>\n<caret>\n" */
+} kuan_diagnostic;
+
+typedef struct kuan_diagnostics kuan_diagnostics;
+
+size_t kuan_diagnostics_count(const kuan_diagnostics *diagnostics);
+/* Fills *out (strings owned by `diagnostics`); returns 0 when index is out of range. */
+int kuan_diagnostics_get(const kuan_diagnostics *diagnostics, size_t index, kuan_diagnostic *out);
+void kuan_diagnostics_free(kuan_diagnostics *diagnostics);
+
+/* ----------------------------------------------------------------- policies */
+
+typedef struct kuan_policy kuan_policy;
+typedef struct kuan_edition kuan_edition; /* borrowed from its policy; never freed by itself */
+
+/* A policy folder or one .kuan file. Returns NULL on failure (error: the first
+ * rule error, code KUAN_RULE_ERRORS). When `diagnostics` is not NULL it
+ * receives every diagnostic (also warnings on success); free it with
+ * kuan_diagnostics_free. */
+kuan_policy *kuan_policy_load(const char *path, kuan_diagnostics **diagnostics, kuan_error *error);
+/* One edition from rule text; `name` (may be NULL) names it in diagnostics. */
+kuan_policy *kuan_policy_from_text(const char *text, const char *name, kuan_diagnostics **diagnostics,
+                                   kuan_error *error);
+void kuan_policy_free(kuan_policy *policy);
+
+size_t kuan_policy_edition_count(const kuan_policy *policy);
+const kuan_edition *kuan_policy_edition_at(const kuan_policy *policy, size_t index); /* NULL when out of range */
+const kuan_edition *kuan_policy_edition(const kuan_policy *policy, const char *name, kuan_error *error);
+/* The edition in force on date "YYYY-MM-DD". */
+const kuan_edition *kuan_policy_edition_on(const kuan_policy *policy, const char *date, kuan_error *error);
+/* The only edition, or the one most recently in force. */
+const kuan_edition *kuan_policy_latest(const kuan_policy *policy);
+
+/* ----------------------------------------------------------------- metadata */
+
+typedef struct kuan_edition_info {
+  const char *policy_name;
+  const char *name;           /* "2025年版" */
+  const char *effective_from; /* "YYYY-MM-DD" */
+  const char *effective_to;   /* NULL when open-ended */
+  const char *rounding;       /* "四舍五入 至 0.01元" */
+  size_t measure_count;
+  size_t fact_count;
+} kuan_edition_info;
+
+typedef struct kuan_measure_info {
+  const char *name;
+  const char *title;        /* "" when none */
+  const char *clause;       /* "(一)"; "" when written outside a clause */
+  const char *clause_title;
+  size_t fact_count;        /* facts the measure may read */
+  size_t cap_count;
+} kuan_measure_info;
+
+typedef enum kuan_fact_type {
+  KUAN_FACT_MONEY = 0,   /* 金额 */
+  KUAN_FACT_RATE = 1,    /* 比例 */
+  KUAN_FACT_INTEGER = 2, /* 整数 */
+  KUAN_FACT_NUMBER = 3,  /* 数值 */
+  KUAN_FACT_BOOL = 4,    /* 布尔 */
+  KUAN_FACT_DATE = 5,    /* 日期 */
+  KUAN_FACT_ENUM = 6     /* 枚举 */
+} kuan_fact_type;
+
+typedef struct kuan_fact_info {
+  const char *name;
+  kuan_fact_type type;
+  const char *type_name;     /* 金额 … 枚举 */
+  int required;              /* neither a default nor 可选 */
+  int optional;              /* declared 可选 */
+  const char *default_text;  /* the default as written ("否", "0元"), or NULL */
+  const char *label;         /* 标签; "" when none */
+  size_t enum_count;
+  const char *const *enum_values; /* enum_count names, for KUAN_FACT_ENUM */
+} kuan_fact_info;
+
+typedef struct kuan_cap_info {
+  const char *name;
+  int stacking; /* 叠加 */
+} kuan_cap_info;
+
+void kuan_edition_get_info(const kuan_edition *edition, kuan_edition_info *out);
+/* Each returns 0 (and leaves *out alone) when an index is out of range. */
+int kuan_edition_get_measure(const kuan_edition *edition, size_t index, kuan_measure_info *out);
+int kuan_edition_find_measure(const kuan_edition *edition, const char *name, size_t *index);
+int kuan_edition_get_measure_fact(const kuan_edition *edition, size_t measure, size_t index, kuan_fact_info *out);
+int kuan_edition_get_measure_cap(const kuan_edition *edition, size_t measure, size_t index, kuan_cap_info *out);
+int kuan_edition_get_fact(const kuan_edition *edition, size_t index, kuan_fact_info *out); /* every fact */
+
+/* -------------------------------------------------------------------- facts */
+
+typedef struct kuan_facts kuan_facts;
+
+/* An empty application for `edition`. NULL only if edition is NULL or memory runs out. */
+kuan_facts *kuan_facts_new(const kuan_edition *edition);
+/* From a JSON object of facts; NULL on error. */
+kuan_facts *kuan_facts_from_json(const kuan_edition *edition, const char *json, kuan_error *error);
+kuan_facts *kuan_facts_copy(const kuan_facts *facts);
+void kuan_facts_free(kuan_facts *facts);
+
+/* Each checks the fact's name, declared type and the value. A failed setter
+ * leaves the fact as it was; its error is also remembered, and kuan_evaluate
+ * reports it, until the same fact is set successfully (or kuan_facts_clear). */
+kuan_code kuan_facts_set_money(kuan_facts *facts, const char *fact, const char *amount, kuan_error *error); /* "1234.56", "120万元" */
+kuan_code kuan_facts_set_money_fen(kuan_facts *facts, const char *fact, int64_t fen, kuan_error *error);
+kuan_code kuan_facts_set_rate(kuan_facts *facts, const char *fact, const char *rate, kuan_error *error); /* "0.3", "30%" */
+kuan_code kuan_facts_set_integer(kuan_facts *facts, const char *fact, int64_t value, kuan_error *error);
+kuan_code kuan_facts_set_number(kuan_facts *facts, const char *fact, const char *value, kuan_error *error); /* "87.5" */
+kuan_code kuan_facts_set_bool(kuan_facts *facts, const char *fact, int value, kuan_error *error);
+kuan_code kuan_facts_set_enum(kuan_facts *facts, const char *fact, const char *value, kuan_error *error);
+kuan_code kuan_facts_set_date(kuan_facts *facts, const char *fact, const char *date, kuan_error *error); /* "YYYY-MM-DD" */
+/* Any type, from text as a person writes it: "120万元", "30%", "是", "2025-07-01". */
+kuan_code kuan_facts_set_text(kuan_facts *facts, const char *fact, const char *text, kuan_error *error);
+/* Every member of a JSON object; all or nothing. */
+kuan_code kuan_facts_set_json(kuan_facts *facts, const char *json, kuan_error *error);
+kuan_code kuan_facts_unset(kuan_facts *facts, const char *fact, kuan_error *error);
+void kuan_facts_clear(kuan_facts *facts);
+int kuan_facts_has(const kuan_facts *facts, const char *fact);
+
+/* --------------------------------------------------------------- evaluation */
+
+typedef struct kuan_result kuan_result;
+
+#define KUAN_EXPLAIN 1u /* flag: keep the explanation */
+
+/* NULL on error: unknown measure, facts with errors, missing required facts
+ * (KUAN_MISSING_FACTS), or a language error while evaluating
+ * (KUAN_EVALUATION_ERROR, with the rule's file, line and column). Not being
+ * eligible is a result, not an error. */
+kuan_result *kuan_evaluate(const kuan_edition *edition, const char *measure, const kuan_facts *facts, unsigned flags,
+                           kuan_error *error);
+kuan_result *kuan_evaluate_json(const kuan_edition *edition, const char *measure, const char *facts_json,
+                                unsigned flags, kuan_error *error);
+void kuan_result_free(kuan_result *result);
+
+const char *kuan_result_measure(const kuan_result *result);
+const char *kuan_result_edition(const kuan_result *result);
+const char *kuan_result_clause(const kuan_result *result); /* "" when none */
+int kuan_result_eligible(const kuan_result *result);
+const char *kuan_result_amount(const kuan_result *result); /* exact decimal: "360000.00" */
+/* The amount in 分; returns 0 when it is not a whole number of 分 within int64. */
+int kuan_result_amount_fen(const kuan_result *result, int64_t *fen);
+size_t kuan_result_reason_count(const kuan_result *result);
+const char *kuan_result_reason(const kuan_result *result, size_t index); /* NULL when out of range */
+const char *kuan_result_bound(const kuan_result *result);                /* the limiting cap, or NULL */
+size_t kuan_result_note_count(const kuan_result *result);
+const char *kuan_result_note(const kuan_result *result, size_t index);
+
+/* The explanation (only with KUAN_EXPLAIN). Amounts are exact decimals in 元; rates are fractions. */
+typedef struct kuan_explanation {
+  const char *measure;
+  const char *title;
+  const char *clause;
+  const char *clause_title;
+  const char *file; /* where the measure is written */
+  int line;
+  int column;
+  size_t condition_count;
+  const char *rate;     /* NULL when not eligible or the measure has no rate */
+  const char *base;     /* NULL likewise */
+  const char *computed; /* before caps; NULL when not eligible */
+  size_t cap_count;
+  const char *rounding_mode; /* 四舍五入 …; NULL when not eligible */
+  const char *rounding_step;
+  const char *before_rounding;
+} kuan_explanation;
+
+typedef struct kuan_condition_step {
+  const char *reason;
+  int held;
+  const char *file;
+  int line;
+  int column;
+} kuan_condition_step;
+
+typedef struct kuan_cap_step {
+  const char *name;
+  int stacking;
+  int applies;       /* its 当 condition held (or it has none) */
+  const char *limit; /* NULL when it does not apply */
+  const char *used;  /* NULL unless it is a room (已用) */
+  const char *room;
+  int lowered;       /* it lowered the amount when applied */
+  int bound;         /* it is kuan_result_bound */
+  const char *file;
+  int line;
+  int column;
+} kuan_cap_step;
+
+/* Each returns 0 when there is no explanation or the index is out of range. */
+int kuan_result_explanation(const kuan_result *result, kuan_explanation *out);
+int kuan_result_condition(const kuan_result *result, size_t index, kuan_condition_step *out);
+int kuan_result_cap(const kuan_result *result, size_t index, kuan_cap_step *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KUAN_KUAN_H */

@@ -1,0 +1,399 @@
+// Kuan (款) — the C++ embedding API.
+//
+// Load a policy once, evaluate it many times, from any number of threads:
+//
+//   #include <kuan/kuan.hpp>
+//
+//   auto loaded = kuan::api::Policy::load("policies/hangzhou-ai");
+//   if (!loaded) { std::cerr << loaded.rendered(); return 1; }      // file:line:col: error: …
+//   auto edition = loaded.policy->edition_on("2025-07-01");        // or ->edition("2025年版")
+//   if (!edition) { std::cerr << edition.error().message << '\n'; return 1; }
+//   kuan::api::Facts facts = edition->new_facts();
+//   facts.set_money("合同金额", "120万元");                          // or set_money_fen(…, 120000000)
+//   facts.set_enum("采购类型", "算力服务");
+//   facts.set_enum("算力设施档位", "一档");
+//   auto r = edition->evaluate("算力券", facts);
+//   if (r) std::cout << r->eligible << ' ' << r->amount << '\n';     // 1 360000.00
+//   else   std::cerr << r.error().to_string() << '\n';
+//
+// Nothing here throws unless asked to (Result::value() and LoadResult::value()
+// throw kuan::api::Exception on an error); nothing exits the process. A Policy
+// and its Editions are immutable once loaded and may be shared by all threads;
+// everything one evaluation needs lives in that call. A Facts object is a plain
+// value: one thread fills it, after which any number of threads may evaluate it.
+// There is no global state.
+//
+// Strings are UTF-8. Money is never binary floating point: amounts go in as
+// decimal text ("1234.56", "120万元") or integers of 分, and come out as exact
+// decimal text and, when it fits, an integer of 分.
+//
+// This header stands alone: it includes only the standard library. The plain C
+// interface over the same library is <kuan/kuan.h>.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace kuan::api {
+
+namespace detail {
+struct PolicyData;
+struct EditionData;
+struct FactsData;
+}  // namespace detail
+
+// ------------------------------------------------------------------ errors
+
+enum class ErrorCode {
+  Ok = 0,
+  RuleErrors = 1,        // the rule files have errors: see the diagnostics
+  UnknownEdition = 2,    // no edition of that name, or none in force on that day
+  UnknownMeasure = 3,    // the edition has no measure of that name
+  UnknownFact = 4,       // the edition declares no fact of that name
+  WrongFactType = 5,     // e.g. set_money on a fact declared 比例
+  InvalidFactValue = 6,  // right type, bad value: negative money, rate > 100%, unknown enumeration value…
+  BadJson = 7,           // a facts JSON text is malformed (position is in the JSON text)
+  MissingFacts = 8,      // facts the measure requires were not given
+  EvaluationError = 9,   // a language error at run time, positioned in the rule file
+  WrongEdition = 10,     // the facts were built for another edition
+  InvalidArgument = 11,  // a malformed date, a moved-from object…
+  Internal = 12,         // out of memory or another unexpected failure
+};
+
+// "ok", "rule_errors", "unknown_edition", …
+const char* error_code_name(ErrorCode code) noexcept;
+
+// A place in a rule file (or, for BadJson, in the JSON text). line and column
+// are 1-based; columns count characters, not bytes. line == 0: no position.
+struct Position {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  bool known() const noexcept { return line > 0; }
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::Ok;
+  std::string message;               // for people (the rule language's messages are Chinese)
+  Position where;                    // see Position
+  std::string fact;                  // the fact concerned, when there is one
+  std::vector<std::string> missing;  // MissingFacts: every missing fact, in declaration order
+  // "file:line:col: message", or the message alone when there is no position.
+  std::string to_string() const;
+};
+
+// Thrown only by the accessors that are documented to throw.
+class Exception : public std::runtime_error {
+ public:
+  explicit Exception(Error error);
+  const Error& error() const noexcept { return error_; }
+
+ private:
+  Error error_;
+};
+
+// A value or the Error that prevented it.
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
+  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
+
+  bool ok() const noexcept { return v_.index() == 0; }
+  explicit operator bool() const noexcept { return ok(); }
+
+  // The value; throws Exception when there is none.
+  T& value() & {
+    if (!ok()) throw Exception(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    if (!ok()) throw Exception(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    if (!ok()) throw Exception(std::get<1>(v_));
+    return std::get<0>(std::move(v_));
+  }
+  // Access to the value; like value(), they throw Exception when there is none.
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+
+  // The error; an Error with code Ok when there is a value.
+  const Error& error() const noexcept {
+    static const Error none{};
+    return ok() ? none : std::get<1>(v_);
+  }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// Success or an Error (the result of a fact setter). Not [[nodiscard]]: a
+// setter's error is also remembered by the Facts and reported by evaluate().
+class Status {
+ public:
+  Status() = default;
+  Status(Error error) : error_(std::move(error)) {}
+  bool ok() const noexcept { return !error_; }
+  explicit operator bool() const noexcept { return ok(); }
+  const Error& error() const noexcept {
+    static const Error none{};
+    return error_ ? *error_ : none;
+  }
+
+ private:
+  std::optional<Error> error_;
+};
+
+// ------------------------------------------------------------- diagnostics
+
+enum class Severity { Error, Warning, Note };
+
+// One problem in the rule files, found when loading.
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  std::string file;  // empty when the problem has no file (e.g. a missing folder)
+  int line = 0;      // 1-based; 0 when there is no position
+  int column = 0;    // 1-based, in characters
+  std::string message;
+  std::string rendered;  // "file:line:col: error: message\n<source line>\n<caret>\n"
+};
+
+// --------------------------------------------------------------- metadata
+
+enum class FactType { Money, Rate, Integer, Number, Bool, Date, Enum };
+
+// The rule language's name of a type: 金额, 比例, 整数, 数值, 布尔, 日期, 枚举.
+const char* fact_type_name(FactType type) noexcept;
+
+struct FactInfo {
+  std::string name;
+  FactType type = FactType::Money;
+  std::string type_name;                     // 金额 … 枚举
+  std::vector<std::string> enum_values;      // for Enum, in declaration order
+  bool required = false;                     // neither a default nor 可选
+  bool optional = false;                     // declared 可选
+  std::optional<std::string> default_text;   // the default as written: "否", "0元", "合同金额"
+  std::string label;                         // 标签, may be empty
+  Position where;
+};
+
+struct CapInfo {
+  std::string name;
+  bool stacking = false;  // 叠加: a ceiling shared with another program
+};
+
+struct MeasureInfo {
+  std::string name;
+  std::string title;               // may be empty
+  std::string clause;              // "(一)"; empty when written outside a clause
+  std::string clause_title;
+  std::vector<FactInfo> facts;     // every fact the measure may read, in declaration order
+  std::vector<CapInfo> caps;       // in the order they are applied
+  Position where;
+};
+
+// --------------------------------------------------------------- results
+
+struct ConditionStep {
+  std::string reason;  // the 否则 text of the requirement
+  bool held = false;
+  Position where;
+};
+
+struct CapStep {
+  std::string name;
+  bool stacking = false;
+  bool applies = false;             // its 当 condition held (or it has none)
+  std::string limit;                // 元, exact decimal; empty when it does not apply
+  std::optional<std::string> used;  // for a room (已用)
+  std::string room;                 // max(0, limit − used), or the limit
+  bool lowered = false;             // it lowered the amount when it was applied
+  bool bound = false;               // it is the cap reported as Evaluation::bound
+  Position where;
+};
+
+// Why an amount is what it is; every step cites the rule line it comes from.
+struct Explanation {
+  std::string measure, title, clause, clause_title;
+  Position where;
+  std::vector<ConditionStep> conditions;  // requirements tested, in order
+  // The rest is filled only when eligible.
+  std::optional<std::string> rate;  // a fraction: "0.3"
+  Position rate_where;
+  std::optional<std::string> base;  // 元
+  Position base_where;
+  std::string computed;             // 元, before caps
+  std::vector<CapStep> caps;
+  std::string rounding_mode;        // 四舍五入 …
+  std::string rounding_step;        // "0.01" (元)
+  std::string before_rounding;      // 元
+};
+
+struct Evaluation {
+  std::string measure;
+  std::string edition;
+  std::string clause;                       // "(一)"; empty when outside a clause
+  bool eligible = false;
+  std::string amount;                       // exact, as the edition rounds it: "360000.00"
+  std::optional<std::int64_t> amount_fen;   // the amount in 分, when a whole number of 分 within int64
+  std::vector<std::string> reasons;         // why not eligible: the failed requirements' texts
+  std::optional<std::string> bound;         // the cap that limited the final amount
+  std::vector<std::string> notes;           // e.g. a cap already exhausted
+  std::optional<Explanation> explanation;   // when EvaluateOptions::explain
+};
+
+struct EvaluateOptions {
+  bool explain = false;
+};
+
+class Facts;
+
+// ------------------------------------------------------------------ edition
+
+// One edition of a policy (e.g. 2025年版): what it declares and how to evaluate
+// it. A cheap handle; it keeps its policy alive.
+class Edition {
+ public:
+  const std::string& name() const noexcept;
+  const std::string& policy_name() const noexcept;
+  const std::string& effective_from() const noexcept;            // YYYY-MM-DD
+  const std::optional<std::string>& effective_to() const noexcept;  // none: open-ended
+  const std::string& rounding() const noexcept;                  // "四舍五入 至 0.01元"
+
+  const std::vector<MeasureInfo>& measures() const noexcept;
+  const MeasureInfo* measure(std::string_view name) const noexcept;  // null when unknown
+  const std::vector<FactInfo>& facts() const noexcept;               // every fact of the edition
+  const FactInfo* fact(std::string_view name) const noexcept;        // null when unknown
+
+  // An empty application for this edition.
+  Facts new_facts() const;
+  // An application read from a JSON object of facts (money as 1234.56,
+  // "1234.56" or "120万元"; rates as 0.3 or "30%"; dates "YYYY-MM-DD").
+  Result<Facts> facts_from_json(std::string_view json) const;
+
+  // Evaluates a measure. Host mistakes (unknown measure, facts with errors or
+  // built for another edition, missing required facts) and language errors
+  // found while running (a 可选 fact read while absent) come back as the Error.
+  Result<Evaluation> evaluate(std::string_view measure, const Facts& facts,
+                              const EvaluateOptions& options = {}) const;
+  Result<Evaluation> evaluate_json(std::string_view measure, std::string_view facts_json,
+                                   const EvaluateOptions& options = {}) const;
+
+  friend bool operator==(const Edition& a, const Edition& b) noexcept { return a.data_ == b.data_; }
+
+ private:
+  friend class Policy;
+  friend class Facts;
+  Edition(std::shared_ptr<const detail::PolicyData> policy, const detail::EditionData* data)
+      : policy_(std::move(policy)), data_(data) {}
+  std::shared_ptr<const detail::PolicyData> policy_;
+  const detail::EditionData* data_;
+};
+
+// -------------------------------------------------------------------- facts
+
+// The facts of one application, typed by the edition it was made for. Every
+// setter checks the fact's name and declared type and the value, and returns
+// a Status; an error that was not fixed (by setting that fact again) is also
+// remembered, and evaluate() then returns it instead of a result.
+class Facts {
+ public:
+  Facts(const Facts&);
+  Facts(Facts&&) noexcept;
+  Facts& operator=(const Facts&);
+  Facts& operator=(Facts&&) noexcept;
+  ~Facts();
+
+  Status set_money(std::string_view fact, std::string_view amount);  // "1234.56", "120万元", "2.5亿元", "800元"
+  Status set_money_fen(std::string_view fact, std::int64_t fen);      // 12345 → 123.45元
+  Status set_rate(std::string_view fact, std::string_view rate);      // "0.3", "30%", "1.5个百分点"
+  Status set_integer(std::string_view fact, std::int64_t value);      // 整数 (or 数值)
+  Status set_number(std::string_view fact, std::string_view value);   // 数值 (or 整数): "87.5"
+  Status set_bool(std::string_view fact, bool value);
+  Status set_enum(std::string_view fact, std::string_view value);     // one of the declared values
+  Status set_date(std::string_view fact, std::string_view date);      // "YYYY-MM-DD"
+  Status set_date(std::string_view fact, int year, int month, int day);
+  // Any type, from text as a person would write it ("120万元", "30%", "是", "2025-07-01").
+  Status set(std::string_view fact, std::string_view text);
+  // Every member of a JSON object of facts; stops at the first bad one.
+  Status set_json(std::string_view json);
+  Status unset(std::string_view fact);
+  void clear();  // no facts and no remembered errors
+
+  bool has(std::string_view fact) const noexcept;
+  // The remembered errors of setters, oldest first.
+  std::vector<Error> errors() const;
+  const std::string& edition() const noexcept;
+
+ private:
+  friend class Edition;
+  explicit Facts(std::unique_ptr<detail::FactsData> d);
+  std::unique_ptr<detail::FactsData> d_;
+};
+
+// ------------------------------------------------------------------- policy
+
+struct LoadResult;
+
+// A loaded, checked policy: one or more editions. Immutable; copies share it.
+class Policy {
+ public:
+  // A policy folder (one subfolder per edition, or .kuan files directly in it)
+  // or a single .kuan file.
+  static LoadResult load(std::string_view path);
+  // One edition from rule text in memory; `name` is used in diagnostics.
+  static LoadResult from_text(std::string_view text, std::string_view name = "<text>");
+  // One edition from several files given as (name, text).
+  static LoadResult from_sources(const std::vector<std::pair<std::string, std::string>>& files);
+
+  std::vector<Edition> editions() const;
+  Result<Edition> edition(std::string_view name) const;      // "2025年版"
+  Result<Edition> edition_on(std::string_view date) const;   // the edition in force on "YYYY-MM-DD"
+  Edition latest() const;  // the only edition, or the one most recently in force
+
+ private:
+  explicit Policy(std::shared_ptr<const detail::PolicyData> d) : d_(std::move(d)) {}
+  std::shared_ptr<const detail::PolicyData> d_;
+};
+
+// Either a policy or the diagnostics that prevented it (warnings may come with a policy).
+struct LoadResult {
+  std::optional<Policy> policy;
+  std::vector<Diagnostic> diagnostics;
+
+  bool ok() const noexcept { return policy.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+  // The policy; throws Exception (RuleErrors, with the first error's position) when there is none.
+  Policy& value();
+  // Every diagnostic, rendered as `kuan check` prints them.
+  std::string rendered() const;
+};
+
+inline Policy& LoadResult::value() {
+  if (!policy) {
+    Error e;
+    e.code = ErrorCode::RuleErrors;
+    e.message = "the policy did not load";
+    for (const auto& d : diagnostics) {
+      if (d.severity != Severity::Error) continue;
+      e.message = d.message;
+      e.where = Position{d.file, d.line, d.column};
+      break;
+    }
+    throw Exception(std::move(e));
+  }
+  return *policy;
+}
+
+}  // namespace kuan::api

@@ -1,0 +1,47 @@
+// Uses the installed <kuan/kuan.hpp>: a rule text held in memory, and the
+// policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+#include <kuan/kuan.hpp>
+
+#include <iostream>
+
+namespace api = kuan::api;
+
+static const char* kRules =
+    "政策 \"示例\"\n"
+    "版本 \"2025年版\"\n"
+    "施行 2025-01-01 起\n"
+    "舍入 四舍五入 至 0.01元\n"
+    "事实 合同金额: 金额\n"
+    "措施 补贴 \"示例补贴\" {\n"
+    "  比例 = 30%\n"
+    "  基数 = 合同金额\n"
+    "  上限 单项上限 = 10万元\n"
+    "}\n";
+
+static int fail(const std::string& what) {
+  std::cerr << "consumer_cpp: " << what << '\n';
+  return 1;
+}
+
+int main(int argc, char** argv) {
+  auto text = api::Policy::from_text(kRules, "示例.kuan");
+  if (!text) return fail(text.rendered());
+  api::Edition ed = text.policy->latest();
+  api::Facts facts = ed.new_facts();
+  if (!facts.set_money_fen("合同金额", 12345678)) return fail("set_money_fen");
+  auto r = ed.evaluate("补贴", facts);
+  if (!r || r->amount != "37037.03" || r->amount_fen != 3703703) return fail("补贴: " + r.error().message);
+
+  auto bad = api::Policy::from_text("事实 x: 金额 ×\n", "坏.kuan");
+  if (bad || bad.diagnostics.empty() || bad.diagnostics[0].line != 1) return fail("expected a diagnostic at line 1");
+
+  if (argc < 2) return fail("usage: consumer_cpp POLICY");
+  auto loaded = api::Policy::load(argv[1]);
+  if (!loaded) return fail(loaded.rendered());
+  auto edition = loaded.policy->edition("2025年版");
+  if (!edition) return fail(edition.error().message);
+  auto s = edition->evaluate_json("智能券", R"({"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"})");
+  if (!s || s->amount != "240000.00") return fail("智能券");
+  std::cout << "consumer_cpp ok\n";
+  return 0;
+}

@@ -1,0 +1,65 @@
+# Installs the Kuan build into a fresh prefix, then configures, builds and runs
+# this outside project against it (find_package(kuan) + kuan::kuan), and also
+# builds consumer.c with `pkg-config --cflags --libs kuan` when pkg-config exists.
+#   cmake -DKUAN_BUILD_DIR=… -DWORK_DIR=… -DPOLICY=… [-DCMAKE_C_COMPILER=… -DCMAKE_CXX_COMPILER=…]
+#         [-DEXTRA_FLAGS="-fsanitize=…"] [-DPKG_CONFIG=…] -P run_consumer.cmake
+cmake_minimum_required(VERSION 3.20)
+foreach(v KUAN_BUILD_DIR WORK_DIR POLICY)
+  if(NOT DEFINED ${v})
+    message(FATAL_ERROR "run_consumer.cmake: -D${v}=… is required")
+  endif()
+endforeach()
+set(source_dir ${CMAKE_CURRENT_LIST_DIR})
+set(prefix ${WORK_DIR}/prefix)
+set(build ${WORK_DIR}/build)
+file(REMOVE_RECURSE ${WORK_DIR})
+
+function(run what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc}):\n${ARGN}\n${out}\n${err}")
+  endif()
+  set(last_output "${out}" PARENT_SCOPE)
+endfunction()
+
+run("install" ${CMAKE_COMMAND} --install ${KUAN_BUILD_DIR} --prefix ${prefix})
+
+# Only the public headers are installed: the consumer cannot reach lang/ or interpreter/.
+file(GLOB_RECURSE headers RELATIVE ${prefix}/include ${prefix}/include/*)
+list(SORT headers)
+if(NOT headers STREQUAL "kuan/kuan.h;kuan/kuan.hpp")
+  message(FATAL_ERROR "unexpected installed headers: ${headers}")
+endif()
+
+set(compilers)
+if(CMAKE_C_COMPILER)
+  list(APPEND compilers -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER})
+endif()
+if(CMAKE_CXX_COMPILER)
+  list(APPEND compilers -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
+endif()
+run("configure" ${CMAKE_COMMAND} -S ${source_dir} -B ${build} -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
+    "-DCMAKE_EXE_LINKER_FLAGS=${EXTRA_FLAGS}" ${compilers})
+run("build" ${CMAKE_COMMAND} --build ${build})
+run("consumer_cpp" ${build}/consumer_cpp ${POLICY})
+message(STATUS "${last_output}")
+run("consumer_c" ${build}/consumer_c ${POLICY})
+message(STATUS "${last_output}")
+
+if(PKG_CONFIG)
+  file(GLOB_RECURSE pc_files ${prefix}/kuan.pc)
+  list(GET pc_files 0 pc_file)
+  get_filename_component(pc_dir ${pc_file} DIRECTORY)
+  set(ENV{PKG_CONFIG_PATH} ${pc_dir})
+  run("pkg-config" ${PKG_CONFIG} --cflags --libs kuan)
+  string(STRIP "${last_output}" pc_flags)
+  separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
+  separate_arguments(extra UNIX_COMMAND "${EXTRA_FLAGS}")
+  set(cc ${CMAKE_C_COMPILER})
+  if(NOT cc)
+    set(cc cc)
+  endif()
+  run("cc with pkg-config" ${cc} -std=c99 ${source_dir}/consumer.c -o ${WORK_DIR}/consumer_pc ${pc_flags} ${extra})
+  run("consumer_pc" ${WORK_DIR}/consumer_pc ${POLICY})
+  message(STATUS "pkg-config: ${last_output}")
+endif()
