@@ -30,19 +30,15 @@ std::optional<Modules> parse_all(const std::vector<SourcePtr>& sources, std::vec
   return modules;
 }
 
-std::unique_ptr<Edition> finish_edition(Modules modules, std::vector<Diagnostic>& diagnostics);
-
 }  // namespace
 
 std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics) {
   auto modules = parse_all(sources, diagnostics);
   if (!modules) return nullptr;
-  return finish_edition(std::move(*modules), diagnostics);
+  return build_edition(std::move(*modules), diagnostics);
 }
 
-namespace {
-
-std::unique_ptr<Edition> finish_edition(Modules modules, std::vector<Diagnostic>& diagnostics) {
+std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>& diagnostics) {
   auto checked = check_edition(std::move(modules));
   diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
   if (!checked.edition) return nullptr;
@@ -82,6 +78,8 @@ std::unique_ptr<Edition> finish_edition(Modules modules, std::vector<Diagnostic>
   if (!ok) return nullptr;
   return std::move(checked.edition);
 }
+
+namespace {
 
 std::optional<std::string> read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -234,7 +232,7 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
       if (!group.base.empty() && base != groups.end() && base->state == EditionGroup::Pending && pass + 1 < groups.size())
         continue;
       auto modules = group_modules(groups, g, diagnostics);
-      std::unique_ptr<Edition> ed = modules ? finish_edition(std::move(*modules), diagnostics) : nullptr;
+      std::unique_ptr<Edition> ed = modules ? build_edition(std::move(*modules), diagnostics) : nullptr;
       group.state = ed ? EditionGroup::Built : EditionGroup::Failed;
       if (!ed) {
         ok = false;

@@ -42,5 +42,10 @@ class Policy {
 
 // Parses and checks the files of one edition; null (with diagnostics) on error.
 std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics);
+// The same from syntax trees already parsed (and, for an edition written as
+// changes, already laid over its base): checks them, then computes the
+// constants (parameters, pool amounts, quotas) once.
+std::unique_ptr<Edition> build_edition(std::vector<std::unique_ptr<ast::Module>> modules,
+                                       std::vector<Diagnostic>& diagnostics);
 
 }  // namespace kuan

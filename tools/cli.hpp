@@ -59,6 +59,8 @@ int cmd_check(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_test(int argc, char** argv);
 int cmd_measures(int argc, char** argv);
+int cmd_repl(int argc, char** argv);
 int cmd_diff(int argc, char** argv);
+int cmd_allocate(int argc, char** argv);
 
 }  // namespace kuan::cli

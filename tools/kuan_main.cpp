@@ -14,7 +14,9 @@ const char* kUsage =
     "  eval POLICY ...      按规则计算一项申请(--facts)或一批申请(--batch)\n"
     "  test POLICY          运行政策中全部 例,最后一行为 N passed, M failed\n"
     "  measures POLICY      按条款列出措施、计算方式和所需事实\n"
+    "  repl [POLICY]        交互式:计算表达式、设定事实、运行措施、试写规则\n"
     "  diff POLICY A B      列出两个版本之间的变化;可按申请比较金额\n"
+    "  allocate POLICY ...  同一年度的全部申请一起分配:企业年度累计、名额、资金池按比例\n"
     "\n"
     "每个命令都有 --help。POLICY 是政策目录(如 policies/hangzhou-ai)或单个 .kuan 文件。\n";
 }
@@ -30,7 +32,9 @@ int main(int argc, char** argv) {
     if (command == "eval") return kuan::cli::cmd_eval(argc, argv);
     if (command == "test") return kuan::cli::cmd_test(argc, argv);
     if (command == "measures") return kuan::cli::cmd_measures(argc, argv);
+    if (command == "repl") return kuan::cli::cmd_repl(argc, argv);
     if (command == "diff") return kuan::cli::cmd_diff(argc, argv);
+    if (command == "allocate") return kuan::cli::cmd_allocate(argc, argv);
   } catch (const std::exception& e) {
     // Nothing the user supplies should get here; if it does, fail cleanly.
     std::fprintf(stderr, "kuan: 内部错误: %s\n", e.what());

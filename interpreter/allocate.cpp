@@ -1,0 +1,792 @@
+// Batch allocation: see allocate.hpp for the two passes and the record layout.
+#include "interpreter/allocate.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <istream>
+#include <ostream>
+
+#include "interpreter/evaluator.hpp"
+#include "interpreter/facts.hpp"
+#include "interpreter/json_input.hpp"
+
+namespace kuan {
+namespace {
+
+constexpr std::uint8_t kEligible = 1;    // eligible when evaluated alone
+constexpr std::uint8_t kQuotaOut = 2;    // eligible, but ranked beyond the quota
+constexpr std::uint8_t kExtraCent = 4;   // got one cent by largest remainder
+
+// What is kept of one application: 40 bytes, no facts.
+struct Record {
+  std::int64_t amount;       // 分, as evaluated alone (with the 累计 room)
+  std::int64_t used;         // 分, the 累计 fact it was evaluated with (0 when none)
+  std::uint64_t id;          // Arena ref of the id
+  std::uint32_t applicant;   // index into Impl::applicants
+  std::uint32_t failed;      // bit i: requirement i of the measure failed
+  std::uint32_t rank;        // 1-based rank within its quota, or 0
+  std::uint16_t measure;     // index into Edition::measures
+  std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
+  std::uint8_t flags;
+};
+static_assert(sizeof(Record) == 40);
+
+// Strings back to back in 1 MiB blocks, each preceded by its length as a
+// varint; a ref is block << 32 | offset.
+class Arena {
+ public:
+  std::uint64_t add(std::string_view s) {
+    const std::size_t need = s.size() + 10;
+    if (blocks_.empty() || used_ + need > cap_) {
+      cap_ = std::max(kBlock, need);
+      blocks_.emplace_back(new char[cap_]);
+      used_ = 0;
+    }
+    char* p = blocks_.back().get() + used_;
+    const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
+    std::size_t n = s.size(), k = 0;
+    do {
+      const unsigned char low = n & 0x7F;
+      n >>= 7;
+      p[k++] = static_cast<char>(low | (n ? 0x80 : 0));
+    } while (n);
+    std::memcpy(p + k, s.data(), s.size());
+    used_ += k + s.size();
+    return ref;
+  }
+  std::string_view get(std::uint64_t ref) const {
+    const char* p = blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu);
+    std::size_t n = 0, k = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<unsigned char>(p[k++]);
+      n |= static_cast<std::size_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    return {p + k, n};
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0, cap_ = 0;
+};
+
+// Open addressing from a string to a 32-bit value; the table keeps only a
+// 32-bit hash and the value (8 bytes a slot): the caller maps a value back to
+// its string (key_of) to settle equal hashes exactly.
+class StringTable {
+ public:
+  template <class KeyOf, class Make>
+  std::pair<std::uint32_t, bool> find_or_insert(std::string_view key, KeyOf key_of, Make make) {
+    if ((count_ + 1) * 4 > slots_.size() * 3) grow();
+    const std::uint64_t full = std::hash<std::string_view>{}(key);
+    const auto h = static_cast<std::uint32_t>(full ^ (full >> 32));
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t s = slots_[i];
+      if (!s) {
+        const std::uint32_t v = make();
+        slots_[i] = (static_cast<std::uint64_t>(h) << 32) | (static_cast<std::uint64_t>(v) + 1);
+        ++count_;
+        return {v, true};
+      }
+      if ((s >> 32) == h && key_of(static_cast<std::uint32_t>(s) - 1) == key) return {static_cast<std::uint32_t>(s) - 1, false};
+    }
+  }
+  void release() { std::vector<std::uint64_t>().swap(slots_), count_ = 0, mask_ = 0; }
+
+ private:
+  void grow() {
+    std::vector<std::uint64_t> old(std::max<std::size_t>(1024, slots_.size() * 2), 0);
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const std::uint64_t s : old)
+      if (s)
+        for (std::size_t i = (s >> 32) & mask_;; i = (i + 1) & mask_)
+          if (!slots_[i]) {
+            slots_[i] = s;
+            break;
+          }
+  }
+  std::vector<std::uint64_t> slots_;
+  std::size_t count_ = 0, mask_ = 0;
+};
+
+// The pool rule. each(f) calls f(index, amount) for every participant in
+// order; mark(index) gives it one more cent. Returns the cents so given.
+// total > pool ≥ 0 and total < 2^63 (so remainders fit 64 bits).
+template <class Each, class Mark>
+std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark) {
+  struct Candidate {
+    std::uint64_t remainder;  // (amount × pool) mod total
+    std::uint32_t index;
+  };
+  std::vector<Candidate> candidates;
+  __int128 floors = 0;
+  each([&](std::uint32_t index, std::int64_t amount) {
+    const __int128 x = static_cast<__int128>(amount) * pool;
+    floors += x / total;
+    if (const auto r = static_cast<std::uint64_t>(x % total)) candidates.push_back({r, index});
+  });
+  // Σ remainders = total × left, each remainder < total: left ≤ candidates.
+  const auto left = static_cast<std::size_t>(pool - floors);
+  auto before = [](const Candidate& a, const Candidate& b) {
+    return a.remainder != b.remainder ? a.remainder > b.remainder : a.index < b.index;
+  };
+  if (left < candidates.size())
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(left), candidates.end(), before);
+  for (std::size_t k = 0; k < left && k < candidates.size(); ++k) mark(candidates[k].index);
+  return left;
+}
+
+void put_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {  // runs that need no escape are copied whole
+    std::size_t j = i;
+    while (j < s.size() && s[j] != '"' && s[j] != '\\' && static_cast<unsigned char>(s[j]) >= 0x20) ++j;
+    out.append(s.data() + i, j - i);
+    if (j == s.size()) break;
+    i = j + 1;
+    switch (const char c = s[j]) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {  // other control characters
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
+    }
+  }
+  out += '"';
+}
+
+void put_csv_cell(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// Code points before `offset` on the line holding it: (lines before it, column).
+std::pair<std::size_t, std::size_t> locate(std::string_view text, std::size_t offset) {
+  std::size_t lines = 0, start = 0;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i)
+    if (text[i] == '\n') ++lines, start = i + 1;
+  if (start == 0 && text.substr(0, 3) == "\xEF\xBB\xBF" && offset >= 3) start = 3;
+  std::size_t column = 1;
+  for (std::size_t i = start; i < offset && i < text.size(); ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+  return {lines, column};
+}
+
+// Offset of the first byte that is not well-formed UTF-8, or npos.
+std::size_t bad_utf8(std::string_view s) {
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned c = u[i];
+    std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || i + len > s.size()) return i;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (len > 1 && (u[i + 1] < lo || u[i + 1] > hi)) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((u[i + k] & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+// One CSV record (RFC 4180: a quoted cell may hold commas, "" and newlines).
+// Returns the offset of a malformed quote, or npos.
+std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts) {
+  cells.clear();
+  starts.clear();
+  std::size_t i = 0;
+  for (;;) {
+    starts.push_back(i);
+    std::string& cell = cells.emplace_back();
+    if (i < rec.size() && rec[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= rec.size()) return starts.back();  // no closing quote
+        if (rec[i] != '"') {
+          cell += rec[i];
+        } else if (i + 1 < rec.size() && rec[i + 1] == '"') {
+          cell += '"', ++i;
+        } else {
+          break;
+        }
+      }
+      ++i;
+      if (i < rec.size() && rec[i] != ',') return i;
+    } else {
+      const std::size_t end = std::min(rec.find(',', i), rec.size());
+      cell.assign(rec.substr(i, end - i));
+      i = end;
+    }
+    if (i >= rec.size()) return std::string_view::npos;
+    ++i;  // the comma
+  }
+}
+
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
+
+}  // namespace
+
+std::string cents_text(__int128 cents) {
+  const bool negative = cents < 0;
+  unsigned __int128 v = negative ? -static_cast<unsigned __int128>(cents) : static_cast<unsigned __int128>(cents);
+  char buf[48];
+  char* p = buf + sizeof buf;
+  int digits = 0;
+  auto digit = [&](unsigned d) {
+    *--p = static_cast<char>('0' + d);
+    if (++digits == 2) *--p = '.';
+  };
+  for (; v > UINT64_MAX; v /= 10) digit(static_cast<unsigned>(v % 10));
+  auto w = static_cast<std::uint64_t>(v);  // 64-bit division from here: much cheaper
+  do {
+    digit(static_cast<unsigned>(w % 10));
+    w /= 10;
+  } while (w || digits < 3);
+  if (negative) *--p = '-';
+  return std::string(p, buf + sizeof buf);
+}
+
+std::string AllocationError::render(std::string_view input_name) const {
+  std::string out(input_name);
+  if (line) out += ":" + std::to_string(line);
+  if (line && column) out += ":" + std::to_string(column);
+  out += ": error: ";
+  if (!field.empty()) out += "字段 " + field + ":";
+  out += message;
+  if (!id.empty()) out += "(申请 id " + id + ")";
+  return out;
+}
+
+std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<std::int64_t>& amounts) {
+  __int128 total = 0;
+  for (const auto a : amounts) total += a;
+  if (total <= pool) return amounts;
+  std::vector<std::int64_t> out(amounts.size());
+  largest_remainders(
+      pool, total,
+      [&](auto f) {
+        for (std::size_t i = 0; i < amounts.size(); ++i) f(static_cast<std::uint32_t>(i), amounts[i]);
+      },
+      [&](std::uint32_t i) { out[i] = 1; });
+  for (std::size_t i = 0; i < amounts.size(); ++i)
+    out[i] += static_cast<std::int64_t>(static_cast<__int128>(amounts[i]) * pool / total);
+  return out;
+}
+
+struct Allocator::Impl {
+  struct Setup {                       // per measure
+    std::vector<int> accumulations;    // indices into Edition::accumulations
+    std::vector<int> computed;         // their facts: never given by the input
+    std::string room_note;             // "同一申请人本年度此前的 A、B 申请"
+  };
+  struct Candidate {                   // an eligible application of a quota measure
+    Decimal score;
+    std::uint32_t record;
+  };
+  struct Pool {
+    std::int64_t cents = 0;
+    __int128 total = 0;
+    bool scaled = false;
+    std::string factor;  // "pool/total" in 元, when scaled
+  };
+
+  const Edition& ed;
+  BatchFormat input;
+  std::vector<Setup> setup;
+  std::vector<Pool> pools;
+  std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
+  Arena arena;
+  StringTable ids, applicant_index;
+  std::vector<std::uint64_t> applicants;  // Arena refs of the names
+  std::vector<std::int64_t> totals;       // applicant × accumulation, 分
+  std::vector<Candidate> candidates;
+  FactValues facts;
+  std::vector<int> touched;
+  AllocationSummary summary;
+  std::optional<AllocationError> stopped;
+  bool finished = false;
+  // CSV
+  bool header_seen = false;
+  int col_id = -1, col_applicant = -1, col_measure = -1;
+  std::vector<int> column_fact;  // per column: fact slot, or -1
+  std::vector<std::string> column_name, cells;
+  std::vector<std::size_t> starts;
+
+  explicit Impl(const Edition& e, BatchFormat in) : ed(e), input(in), facts(e.facts.size()) {}
+
+  void clear_facts() {
+    for (const int s : touched) facts.clear(s);
+    touched.clear();
+  }
+  std::optional<std::string> set_fact(const MeasureInfo& m, int slot, const json::Scalar& v) {
+    const auto& computed = setup[static_cast<std::size_t>(&m - ed.measures.data())].computed;
+    if (std::find(computed.begin(), computed.end(), slot) != computed.end())
+      return "事实 " + ed.facts[slot].decl->name + " 在批量分配中由同一申请人本年度此前的申请计算得出,输入中不能给出(措施 " +
+             m.decl->name + ")";
+    auto value = convert_fact(ed, slot, v);
+    if (auto* msg = std::get_if<std::string>(&value)) return std::move(*msg);
+    facts.set(slot, std::move(std::get<Value>(value)));
+    touched.push_back(slot);
+    return std::nullopt;
+  }
+
+  std::optional<AllocationError> add_json(std::string_view text, std::size_t line) {
+    auto parsed = json::parse_application(text);
+    if (auto* e = std::get_if<json::InputError>(&parsed))
+      return AllocationError{line + e->line - 1, e->column, "", e->id.value_or(""), e->message};
+    const auto& app = std::get<json::Application>(parsed);
+    auto fail = [&](std::size_t column, std::string field, std::string message) {
+      return AllocationError{line, column, std::move(field), app.has_id ? app.id : "", std::move(message)};
+    };
+    if (!app.has_id || app.id.empty()) return fail(0, "id", "缺少 \"id\"(每项申请须有唯一的 id)");
+    if (!app.has_applicant || app.applicant.empty())
+      return fail(0, "applicant", "缺少 \"applicant\"(申请人标识,按企业累计年度上限要用)");
+    const MeasureInfo* m = ed.find_measure(app.measure);
+    if (!m) return fail(0, "measure", "未知的措施 " + app.measure + "(" + ed.name + " 中没有这项措施)");
+    clear_facts();
+    for (const auto& f : app.facts) {
+      const int slot = ed.find_fact(f.name);
+      auto column = [&] {  // where the fact's key is written
+        const std::string key = "\"" + f.name + "\"";
+        const std::size_t from = text.find("\"facts\"");
+        const std::size_t at = text.find(key, from == std::string_view::npos ? 0 : from);
+        return at == std::string_view::npos ? std::size_t{0} : locate(text, at).second;
+      };
+      if (slot < 0) return fail(column(), "facts." + f.name, "未知的事实 " + f.name + "(本版本没有声明这个事实)");
+      if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
+      if (auto msg = set_fact(*m, slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
+    }
+    return decide(line, app.id, app.applicant, *m, "facts.");
+  }
+
+  std::optional<AllocationError> add_csv(std::string_view text, std::size_t line) {
+    auto fail_at = [&](std::size_t offset, std::string field, std::string message, std::string id = "") {
+      const auto [lines, column] = locate(text, offset);
+      return AllocationError{line + lines, column, std::move(field), std::move(id), std::move(message)};
+    };
+    if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos)
+      return fail_at(bad, "", "无效的 UTF-8 编码");
+    if (!header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    if (const std::size_t bad = split_csv(text, cells, starts); bad != std::string_view::npos)
+      return fail_at(bad, "", "CSV 引号不成对或引号后还有内容");
+    if (!header_seen) {
+      header_seen = true;
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        const std::string& name = cells[c];
+        if (std::find(column_name.begin(), column_name.end(), name) != column_name.end())
+          return fail_at(starts[c], name, "CSV 表头中的列名重复");
+        column_name.push_back(name);
+        if (int* special = name == "id" ? &col_id : name == "applicant" ? &col_applicant : name == "measure" ? &col_measure : nullptr) {
+          *special = static_cast<int>(c);
+          column_fact.push_back(-1);
+          continue;
+        }
+        const int slot = ed.find_fact(name);
+        if (slot < 0) return fail_at(starts[c], name, "CSV 表头中的未知事实 " + name + "(本版本没有声明这个事实)");
+        column_fact.push_back(slot);
+      }
+      if (col_id < 0 || col_applicant < 0 || col_measure < 0)
+        return fail_at(0, "", "CSV 表头须有 id、applicant、measure 三列,其余每列是一个事实");
+      return std::nullopt;
+    }
+    if (cells.size() != column_name.size())
+      return fail_at(0, "", "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(column_name.size()) + " 列");
+    const std::string& id = cells[col_id];
+    if (id.empty()) return fail_at(starts[col_id], "id", "缺少 id(每项申请须有唯一的 id)");
+    if (cells[col_applicant].empty())
+      return fail_at(starts[col_applicant], "applicant", "缺少 applicant(申请人标识,按企业累计年度上限要用)", id);
+    const MeasureInfo* m = ed.find_measure(cells[col_measure]);
+    if (!m)
+      return fail_at(starts[col_measure], "measure", "未知的措施 " + cells[col_measure] + "(" + ed.name + " 中没有这项措施)", id);
+    clear_facts();
+    json::Scalar v;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const int slot = column_fact[c];
+      if (slot < 0 || cells[c].empty()) continue;
+      using K = json::Scalar::Kind;
+      const std::string& t = cells[c];
+      v.kind = K::String;
+      v.text = t;
+      switch (ed.facts[slot].type.kind) {
+        case TypeKind::Bool:
+          if (t == "true" || t == "是" || t == "false" || t == "否") v.kind = K::Bool, v.boolean = t == "true" || t == "是";
+          break;
+        case TypeKind::Integer: v.kind = K::Number; break;
+        default: break;
+      }
+      if (auto msg = set_fact(*m, slot, v)) return fail_at(starts[c], column_name[c], std::move(*msg), id);
+    }
+    return decide(line, id, cells[col_applicant], *m, "");
+  }
+
+  std::optional<AllocationError> decide(std::size_t line, std::string_view id, std::string_view applicant,
+                                        const MeasureInfo& m, const std::string& prefix) {
+    auto fail = [&](std::string field, std::string message) {
+      return AllocationError{line, 0, std::move(field), std::string(id), std::move(message)};
+    };
+    const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
+    if (m.quota && m.score_fact >= 0 && !facts.present[m.score_fact]) {
+      const std::string& score = ed.facts[m.score_fact].decl->name;
+      return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(*m.quota) +
+                                      " 个,按 " + score + " 择优");
+    }
+    if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
+      return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
+    if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
+    // The applicant, and what its earlier applications left of each 累计.
+    const auto [who, is_new] = applicant_index.find_or_insert(
+        applicant, [&](std::uint32_t a) { return arena.get(applicants[a]); },
+        [&] {
+          applicants.push_back(arena.add(applicant));
+          return static_cast<std::uint32_t>(applicants.size() - 1);
+        });
+    const std::size_t nacc = ed.accumulations.size();
+    if (is_new) totals.resize(totals.size() + nacc, 0);
+    Record r{};
+    const Setup& s = setup[mi];
+    for (std::size_t k = 0; k < s.accumulations.size(); ++k) {
+      const std::int64_t used = totals[who * nacc + s.accumulations[k]];
+      if (k == 0) r.used = used;
+      facts.set(s.computed[k], Value::money(Decimal::from_scaled(used, 2)));
+      touched.push_back(s.computed[k]);
+    }
+    auto result = evaluate_measure(ed, m, facts);
+    if (auto* e = std::get_if<EvalError>(&result)) {
+      std::string message = e->message;
+      if (e->span.file) {
+        const auto at = e->span.file->locate(e->span.begin);
+        message += "(规则位置 " + e->span.file->name() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ")";
+      }
+      return fail("", std::move(message));
+    }
+    const Outcome& o = std::get<Outcome>(result);
+    const auto cents = o.amount.to_int64_at_scale(2);
+    if (!cents) return fail("", "金额 " + o.amount.to_string() + " 超出分配可处理的范围");
+    r.amount = *cents;
+    r.measure = static_cast<std::uint16_t>(mi);
+    r.applicant = who;
+    r.flags = o.eligible ? kEligible : 0;
+    for (const auto* req : o.failed) r.failed |= 1u << (req - m.decl->requirements.data());
+    for (std::size_t c = 0; c < m.caps.size(); ++c)
+      if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
+    const auto index = static_cast<std::uint32_t>(records.size());
+    const auto [first, is_unique] = ids.find_or_insert(
+        id, [&](std::uint32_t i) { return arena.get(records[i].id); }, [&] { return index; });
+    if (!is_unique) return fail("id", "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
+    r.id = arena.add(id);
+    for (const int a : s.accumulations) {
+      std::int64_t& t = totals[who * nacc + a];
+      if (__builtin_add_overflow(t, r.amount, &t)) return fail("", "同一申请人的累计金额超出可处理的范围");
+    }
+    if (m.quota && o.eligible)
+      candidates.push_back({m.score_fact >= 0 ? facts.values[m.score_fact].number : Decimal(), index});
+    records.push_back(r);
+    return std::nullopt;
+  }
+
+  std::int64_t allocated(const Record& r) const {
+    if (!(r.flags & kEligible) || (r.flags & kQuotaOut)) return 0;
+    const int p = ed.measures[r.measure].pool;
+    if (p < 0 || !pools[p].scaled) return r.amount;
+    return static_cast<std::int64_t>(static_cast<__int128>(r.amount) * pools[p].cents / pools[p].total) +
+           ((r.flags & kExtraCent) ? 1 : 0);
+  }
+
+  std::optional<AllocationError> finish() {
+    ids.release();  // duplicates are settled; the rest needs only the records
+    // Quotas first: per measure, best score first, earlier application on ties.
+    std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
+      const auto ma = records[a.record].measure, mb = records[b.record].measure;
+      if (ma != mb) return ma < mb;
+      if (auto c = a.score <=> b.score; c != 0) return c > 0;
+      return a.record < b.record;
+    });
+    for (std::size_t i = 0, rank = 0; i < candidates.size(); ++i) {
+      Record& r = records[candidates[i].record];
+      rank = i > 0 && records[candidates[i - 1].record].measure == r.measure ? rank + 1 : 1;
+      r.rank = static_cast<std::uint32_t>(rank);
+      if (static_cast<std::int64_t>(rank) > *ed.measures[r.measure].quota) r.flags |= kQuotaOut;
+    }
+    std::vector<Candidate>().swap(candidates);
+    // Then pools, over what the quotas left.
+    auto in_pool = [&](std::size_t p, const Record& r) {
+      return ed.measures[r.measure].pool == static_cast<int>(p) && (r.flags & kEligible) && !(r.flags & kQuotaOut);
+    };
+    summary.pools.clear();
+    for (std::size_t p = 0; p < pools.size(); ++p) {
+      Pool& pool = pools[p];
+      PoolTotals t;
+      t.pool = ed.pools[p].decl->name;
+      for (const int m : ed.pools[p].measures) t.measures.push_back(ed.measures[m].decl->name);
+      t.pool_cents = pool.cents;
+      for (std::size_t i = 0; i < records.size(); ++i)
+        if (in_pool(p, records[i])) pool.total += records[i].amount, ++t.applications;
+      t.requested_cents = pool.total;
+      if (pool.total > pool.cents) {
+        if (pool.total > INT64_MAX)
+          return AllocationError{0, 0, "", "", "资金池 " + t.pool + " 的申请合计超出可处理的范围"};
+        pool.scaled = true;
+        pool.factor = cents_text(pool.cents) + "/" + cents_text(pool.total);
+        t.scaled = true;
+        t.remainder_cents = largest_remainders(
+            pool.cents, pool.total,
+            [&](auto f) {
+              for (std::size_t i = 0; i < records.size(); ++i)
+                if (in_pool(p, records[i])) f(static_cast<std::uint32_t>(i), records[i].amount);
+            },
+            [&](std::uint32_t i) { records[i].flags |= kExtraCent; });
+      }
+      summary.pools.push_back(std::move(t));
+    }
+    // Totals.
+    summary.version = ed.name;
+    summary.applications = records.size();
+    std::vector<MeasureTotals> per(ed.measures.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const Record& r = records[i];
+      MeasureTotals& t = per[r.measure];
+      const std::int64_t a = allocated(r);
+      ++t.applications;
+      if ((r.flags & kEligible) && !(r.flags & kQuotaOut)) ++t.eligible;
+      if (r.flags & kQuotaOut) ++t.not_selected;
+      t.amount_cents += r.amount;
+      t.allocated_cents += a;
+      const int p = ed.measures[r.measure].pool;
+      if (p >= 0) summary.pools[p].allocated_cents += a;
+    }
+    summary.measures.clear();
+    summary.quotas.clear();
+    for (std::size_t m = 0; m < per.size(); ++m) {
+      if (!per[m].applications) continue;
+      per[m].measure = ed.measures[m].decl->name;
+      if (ed.measures[m].quota)
+        summary.quotas.push_back({per[m].measure, *ed.measures[m].quota, per[m].eligible + per[m].not_selected, per[m].eligible});
+      summary.measures.push_back(std::move(per[m]));
+    }
+    return std::nullopt;
+  }
+
+  // One decision; JSON members and CSV columns come in the same order.
+  void decision(std::size_t index, BatchFormat format, std::string& out) const {
+    const Record& r = records[index];
+    const MeasureInfo& m = ed.measures[r.measure];
+    const Setup& s = setup[r.measure];
+    const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == BatchFormat::Csv;
+    const ast::CapDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
+    std::string reasons = csv ? "" : "[", room, note, scratch;
+    auto reason = [&](std::string_view text) {
+      if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
+      else (reasons += reasons.size() > 1 ? "," : ""), put_json_string(reasons, text);
+    };
+    for (std::size_t q = 0; q < m.decl->requirements.size(); ++q)
+      if (r.failed >> q & 1) reason(m.decl->requirements[q].reason);
+    if (r.flags & kQuotaOut)
+      reason("未入选:" + m.decl->name + "每年名额 " + std::to_string(*m.quota) + " 个,本申请" +
+             (m.score_fact >= 0 ? ed.facts[m.score_fact].decl->name : std::string("申请顺序")) + "排第 " +
+             std::to_string(r.rank));
+    if (!csv) reasons += ']';
+    if (r.used > 0 && !s.accumulations.empty())
+      room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[s.computed[0]].decl->name +
+             ",本申请只用剩余额度";
+    if (eligible && bound && r.amount == 0) {
+      note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
+      if (!csv) put_json_string(scratch, note), note = "[" + scratch + "]";
+    }
+    std::string_view pro_rata;
+    if (eligible && m.pool >= 0 && pools[m.pool].scaled) pro_rata = pools[m.pool].factor;
+    bool first = true;
+    // A JSON member (left out when `optional` and empty) or a CSV cell.
+    auto field = [&](const char* key, std::string_view v, bool quoted = true, bool optional = false) {
+      if (csv) {
+        if (!first) out += ',';
+        put_csv_cell(out, v);
+      } else if (!(optional && v.empty())) {
+        ((out += first ? "{\"" : ",\"") += key) += "\":";
+        if (quoted) put_json_string(out, v);
+        else out += v;
+      }
+      first = false;
+    };
+    field("id", arena.get(r.id));
+    field("applicant", arena.get(applicants[r.applicant]));
+    field("measure", m.decl->name);
+    field("eligible", eligible ? "true" : "false", false);
+    field("amount", cents_text(r.amount));
+    field("allocated", cents_text(allocated(r)));
+    field("reasons", reasons, false);
+    field("bound", bound ? std::string_view(bound->name) : csv ? "" : "null", bound != nullptr);
+    field("cap_room_used", room, true, true);
+    field("pro_rata", pro_rata, true, true);
+    field("extra_cent", !pro_rata.empty() && (r.flags & kExtraCent) ? "true" : "", false, true);
+    field("quota_rank", r.rank ? std::to_string(r.rank) : "", false, true);
+    field("notes", note, csv, true);
+    out += csv ? "\n" : "}\n";
+  }
+};
+
+Allocator::Allocator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Allocator::~Allocator() = default;
+
+std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat input, std::string& error) {
+  if (ed.rounding_places > 2) {
+    error = "版本 " + ed.name + " 的金额舍入到 " + std::to_string(ed.rounding_places) + " 位小数;批量分配以分计,最多 2 位";
+    return nullptr;
+  }
+  if (ed.measures.size() > 0xFFFF) {
+    error = "措施过多";
+    return nullptr;
+  }
+  auto impl = std::make_unique<Impl>(ed, input);
+  impl->setup.resize(ed.measures.size());
+  for (const auto& m : ed.measures)
+    if (m.decl->requirements.size() > 32 || m.caps.size() > 250) {
+      error = "措施 " + m.decl->name + " 的要求超过 32 条或上限超过 250 个,批量分配不支持";
+      return nullptr;
+    }
+  for (std::size_t a = 0; a < ed.accumulations.size(); ++a) {
+    const auto& acc = ed.accumulations[a];
+    std::string names;
+    for (const int m : acc.measures) names += (names.empty() ? "" : "、") + ed.measures[m].decl->name;
+    for (const int m : acc.measures) {
+      auto& s = impl->setup[m];
+      s.accumulations.push_back(static_cast<int>(a));
+      s.computed.push_back(acc.fact);
+      if (s.room_note.empty()) s.room_note = "同一申请人本年度此前的 " + names + " 申请";
+    }
+  }
+  for (const auto& p : ed.pools) {
+    const auto cents = p.amount.to_int64_at_scale(2);
+    if (!cents || *cents < 0) {
+      error = "资金池 " + p.decl->name + " 的额度 " + p.amount.to_string() + " 不是整分或超出范围";
+      return nullptr;
+    }
+    impl->pools.push_back({*cents, 0, false, {}});
+  }
+  return std::unique_ptr<Allocator>(new Allocator(std::move(impl)));
+}
+
+std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) {
+  Impl& s = *impl_;
+  if (s.stopped) return s.stopped;
+  if (s.finished) return AllocationError{line, 0, "", "", "finish() 之后不能再添加申请"};
+  auto e = s.input == BatchFormat::Csv ? s.add_csv(record, line) : s.add_json(record, line);
+  if (e) s.stopped = e;
+  return e;
+}
+
+std::optional<AllocationError> Allocator::finish() {
+  Impl& s = *impl_;
+  if (s.stopped) return s.stopped;
+  if (s.input == BatchFormat::Csv && !s.header_seen) return s.stopped = AllocationError{1, 0, "", "", "CSV 输入为空:缺少表头"};
+  if (s.finished) return std::nullopt;
+  s.finished = true;
+  if (auto e = s.finish()) return s.stopped = e;
+  return std::nullopt;
+}
+
+std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressFn& progress) {
+  const bool csv = impl_->input == BatchFormat::Csv;
+  std::string data;
+  std::vector<char> chunk(std::size_t{1} << 20);
+  std::size_t start = 0, pos = 0, line = 1, record_line = 1;
+  std::uint64_t consumed = 0, count = 0;
+  bool quoted = false;
+  auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
+    std::string_view rec(data.data() + start, end - start);
+    if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
+    if (!blank(rec)) {
+      if (auto e = add(rec, record_line)) return e;
+      if (progress && (++count & 8191) == 0) progress({1, consumed + end, count, 0});
+    }
+    return std::nullopt;
+  };
+  for (bool eof = false; !eof;) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (in.bad()) return impl_->stopped = AllocationError{line, 0, "", "", "读取输入失败"};
+    eof = n == 0;
+    data.append(chunk.data(), n);
+    for (;;) {
+      const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
+      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
+      if (csv)
+        for (std::size_t i = pos; i < end; ++i) quoted ^= data[i] == '"';
+      if (!nl) {
+        pos = end;
+        break;
+      }
+      pos = end + 1;
+      ++line;
+      if (quoted) continue;  // a newline inside a quoted CSV cell
+      if (auto e = emit(end)) return e;
+      start = pos;
+      record_line = line;
+    }
+    if (eof && start < data.size())
+      if (auto e = emit(data.size())) return e;
+    consumed += start;
+    data.erase(0, start);
+    pos -= start;
+    start = 0;
+  }
+  if (progress) progress({1, consumed + data.size(), count, 0});
+  return finish();
+}
+
+std::size_t Allocator::size() const { return impl_->records.size(); }
+const AllocationSummary& Allocator::summary() const { return impl_->summary; }
+
+void Allocator::csv_header(std::string& out) const {
+  out += "id,applicant,measure,eligible,amount,allocated,reasons,bound,cap_room_used,pro_rata,extra_cent,quota_rank,notes\n";
+}
+
+void Allocator::decision(std::size_t index, BatchFormat format, std::string& out) const {
+  impl_->decision(index, format, out);
+}
+
+void Allocator::write(std::ostream& out, BatchFormat format, const ProgressFn& progress) const {
+  std::string buf;
+  if (format == BatchFormat::Csv) csv_header(buf);
+  const std::size_t n = size();
+  for (std::size_t i = 0; i < n; ++i) {
+    impl_->decision(i, format, buf);
+    if (buf.size() >= (std::size_t{1} << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+      if (progress) progress({2, 0, i + 1, n});
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  out.flush();
+  if (progress) progress({2, 0, n, n});
+}
+
+std::variant<AllocationSummary, AllocationError> allocate(const Edition& ed, std::istream& in, std::ostream& out,
+                                                           const AllocateOptions& options) {
+  std::string error;
+  auto a = Allocator::create(ed, options.input, error);
+  if (!a) return AllocationError{0, 0, "", "", error};
+  if (auto e = a->read(in, options.progress)) return std::move(*e);
+  a->write(out, options.output, options.progress);
+  return a->summary();
+}
+
+}  // namespace kuan

@@ -1,0 +1,138 @@
+// Batch allocation (`kuan allocate`, spec "Batch-level rules"): one year's
+// applications decided together. Everything batch-level comes from the
+// Edition, never from C++: which facts are running totals (累计), which
+// measures share a pool and its size (资金池), and each measure's quota and
+// score fact (名额 … 按 评审得分).
+//
+// Two passes, memory proportional to the number of applications:
+//   1. read():  every record is parsed, bound and evaluated as it is read, the
+//               applicant's running totals filling the 累计 fact; only a
+//               40-byte record is kept per application (amount in 分, the 累计
+//               value it saw, arena refs of id and applicant, failed
+//               requirements, cap, flags). Then quotas, then pools.
+//   2. write(): decisions in input order, rebuilt from the records.
+// The first bad record stops read() with an AllocationError; nothing is
+// written then — a partial year is worse than none.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "lang/edition.hpp"
+
+namespace kuan {
+
+enum class BatchFormat { Jsonl, Csv };
+
+// Input that refuses the whole batch.
+struct AllocationError {
+  std::size_t line = 0;    // 1-based input line; 0 when not about one line
+  std::size_t column = 0;  // 1-based column (code points) on that line; 0 when unknown
+  std::string field;       // "measure", "facts.合同金额", a CSV column …; may be empty
+  std::string id;          // the application's id, when known
+  std::string message;
+  // "IN:12:5: error: …" / "IN:12: error: 字段 facts.合同金额: …"
+  std::string render(std::string_view input_name) const;
+};
+
+struct MeasureTotals {
+  std::string measure;
+  std::uint64_t applications = 0;
+  std::uint64_t eligible = 0;      // after quotas
+  std::uint64_t not_selected = 0;  // eligible alone, but outside the quota
+  __int128 amount_cents = 0;       // Σ amount (each evaluated alone)
+  __int128 allocated_cents = 0;    // Σ allocated
+};
+
+struct PoolTotals {
+  std::string pool;
+  std::vector<std::string> measures;
+  std::int64_t pool_cents = 0;
+  std::uint64_t applications = 0;  // eligible applications of its measures
+  __int128 requested_cents = 0;    // Σ amount of those
+  __int128 allocated_cents = 0;    // == pool_cents when scaled
+  bool scaled = false;
+  std::uint64_t remainder_cents = 0;  // cents given one each by largest remainder
+};
+
+struct QuotaTotals {
+  std::string measure;
+  std::int64_t quota = 0;
+  std::uint64_t candidates = 0;  // eligible applications ranked
+  std::uint64_t funded = 0;
+};
+
+struct AllocationSummary {
+  std::string version;
+  std::uint64_t applications = 0;
+  std::vector<MeasureTotals> measures;  // edition order; only measures that occur
+  std::vector<PoolTotals> pools;
+  std::vector<QuotaTotals> quotas;
+};
+
+struct AllocationProgress {
+  int pass = 1;                    // 1 reading, 2 writing
+  std::uint64_t bytes = 0;         // pass 1: input bytes consumed
+  std::uint64_t records = 0;       // records done in this pass
+  std::uint64_t total_records = 0; // pass 2: records to write
+};
+using ProgressFn = std::function<void(const AllocationProgress&)>;
+
+class Allocator {
+ public:
+  // Null with a message when the edition cannot be allocated (rounding finer
+  // than 0.01元, a pool not in whole 分, a measure with over 32 requirements).
+  static std::unique_ptr<Allocator> create(const Edition& edition, BatchFormat input, std::string& error);
+  ~Allocator();
+  Allocator(const Allocator&) = delete;
+  Allocator& operator=(const Allocator&) = delete;
+
+  // Pass 1 over a whole input, then quotas and pools. Call once.
+  std::optional<AllocationError> read(std::istream& in, const ProgressFn& progress = {});
+  // The same, record by record: one JSONL line or one CSV record (the header
+  // first) with its 1-based line; then finish() once.
+  std::optional<AllocationError> add(std::string_view record, std::size_t line);
+  std::optional<AllocationError> finish();
+
+  std::size_t size() const;
+  // Pass 2: every decision, in input order.
+  void write(std::ostream& out, BatchFormat format, const ProgressFn& progress = {}) const;
+  // One decision (JSON object + '\n', or CSV row + "\r\n" after csv_header()).
+  void decision(std::size_t index, BatchFormat format, std::string& out) const;
+  void csv_header(std::string& out) const;
+  const AllocationSummary& summary() const;
+
+ private:
+  struct Impl;
+  explicit Allocator(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct AllocateOptions {
+  BatchFormat input = BatchFormat::Jsonl;
+  BatchFormat output = BatchFormat::Jsonl;
+  ProgressFn progress;
+};
+
+// For hosts: reads all of `in`; only when every record is good writes the
+// decisions to `out` and returns the summary.
+std::variant<AllocationSummary, AllocationError> allocate(const Edition& edition, std::istream& in, std::ostream& out,
+                                                           const AllocateOptions& options = {});
+
+// The pool rule on plain numbers (分): when Σ amounts > pool, each amount
+// becomes ⌊amount × pool ÷ Σ⌋ and the cents left over go one each to the
+// largest remainders (ties: smaller index), so the result sums to pool
+// exactly; otherwise the amounts are returned unchanged. Amounts ≥ 0.
+std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<std::int64_t>& amounts);
+
+// 分 as "1234.50".
+std::string cents_text(__int128 cents);
+
+}  // namespace kuan

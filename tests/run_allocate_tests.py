@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""End-to-end runs of `kuan allocate` (spec "Batch-level rules").
+
+Each case runs the command in a fresh temporary folder and checks the exit
+status, the decisions (JSONL or CSV, compared as text: amounts are strings),
+the summary, and — for bad input — that stdout is empty, the message names the
+line, an existing output file is left as it was and no temporary file remains.
+
+Usage: run_allocate_tests.py --kuan PATH --root REPO [NAME-SUBSTRING]
+Prints one line per failure and finally "N passed, M failed"; exit 1 on failure.
+"""
+import argparse
+import csv
+import decimal
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ARGS = None
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, message):
+    if not cond:
+        raise Failure(message)
+
+
+def kuan(work, *args, stdin=None):
+    cmd = [ARGS.kuan, "allocate", os.path.join(ARGS.root, "policies/hangzhou-ai"), "--version", "2025年版", *args]
+    r = subprocess.run(cmd, cwd=work, input=(stdin or "").encode(), capture_output=True, timeout=120)
+    return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+
+
+def write(work, name, lines):
+    with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+        for line in lines:
+            f.write((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n")
+
+
+def app(id, applicant, measure, **facts):
+    return {"id": id, "applicant": applicant, "measure": measure, "facts": facts}
+
+
+SUANLI = dict(合同金额="2500万元", 采购类型="算力服务", 算力设施档位="二档")  # 500万 each
+THREE = [app("A1", "企业甲", "算力券", **SUANLI), app("A2", "企业甲", "算力券", **SUANLI),
+         app("A3", "企业甲", "算力券免审配套", 合同金额="100万元", 智能券档位="一档"),
+         app("Q1", "企业乙", "优秀专用模型", 研发成本="100万元", 评审得分=88.5)]
+
+
+def jsonl(text):
+    return [json.loads(l, parse_float=str) for l in text.splitlines() if l.strip()]
+
+
+@case
+def help_text(work):
+    code, out, _ = kuan(work, "--help")
+    check(code == 0 and "--in" in out and "--summary" in out, f"--help: exit {code}")
+
+
+@case
+def caps_across_three_applications(work):
+    write(work, "in.jsonl", THREE)
+    code, out, err = kuan(work, "--in", "in.jsonl", "--out", "out.jsonl")
+    check(code == 0, f"exit {code}: {err}")
+    check(out == "", "nothing but decisions on stdout, and here they go to the file")
+    d = jsonl(open(os.path.join(work, "out.jsonl"), encoding="utf-8").read())
+    check([x["id"] for x in d] == ["A1", "A2", "A3", "Q1"], "output order is the input order")
+    check([x["amount"] for x in d] == ["5000000.00", "3000000.00", "0.00", "300000.00"], f"amounts {d}")
+    check([x["allocated"] for x in d] == ["5000000.00", "3000000.00", "0.00", "300000.00"], "allocated")
+    check("cap_room_used" not in d[0] and "5000000.00" in d[1]["cap_room_used"], "cap_room_used on A2")
+    check(d[2]["eligible"] is True and "已用尽" in d[2]["notes"][0], "A3: room used up, with a note")
+    check(d[3]["quota_rank"] == 1, "quota rank")
+    for x in d:
+        check(set(["id", "applicant", "measure", "eligible", "amount", "allocated", "reasons"]) <= set(x), f"fields {x}")
+    check("分配汇总" in err and "杭州算力券" in err, "summary on stderr")
+
+
+@case
+def stdout_when_no_out(work):
+    write(work, "in.jsonl", THREE)
+    code, out, err = kuan(work, "--in", "in.jsonl")
+    check(code == 0, f"exit {code}: {err}")
+    d = jsonl(out)
+    check(len(d) == 4 and all("allocated" in x for x in d), "every stdout line is a decision")
+    code2, out2, _ = kuan(work, "--in", "-", stdin="".join(json.dumps(a, ensure_ascii=False) + "\n" for a in THREE))
+    check(code2 == 0 and out2 == out, "stdin gives the same decisions")
+
+
+@case
+def pool_total_exact(work):
+    gen = os.path.join(ARGS.root, "tools/bench/gen_allocate.py")
+    with open(os.path.join(work, "in.jsonl"), "w") as f:
+        subprocess.run([sys.executable, gen, "3000", "--seed", "7"], stdout=f, check=True)
+    code, _, err = kuan(work, "--in", "in.jsonl", "--out", "out.jsonl", "--summary", "s.json")
+    check(code == 0, f"exit {code}: {err}")
+    check(err == "", "with --summary nothing goes to stderr")
+    s = json.load(open(os.path.join(work, "s.json"), encoding="utf-8"), parse_float=str)
+    pool = s["pools"][0]
+    check(pool["pool"] == "杭州算力券" and pool["scaled"], f"the pool should be exceeded: {pool}")
+    total = sum(decimal.Decimal(x["allocated"]) for x in jsonl(open(os.path.join(work, "out.jsonl")).read())
+                if x["measure"] in ("算力券", "算力券免审配套"))
+    check(total == decimal.Decimal("250000000.00") and pool["allocated"] == "250000000.00", f"pool total {total}")
+    for q in s["quotas"]:
+        check(q["funded"] == min(q["quota"], q["candidates"]), f"quota {q}")
+
+
+@case
+def csv_round_trip(work):
+    facts = ["合同金额", "采购类型", "算力设施档位", "智能券档位", "研发成本", "评审得分"]
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "applicant", "measure"] + facts)
+        for a in THREE:
+            w.writerow([a["id"], a["applicant"], a["measure"]] + [str(a["facts"].get(k, "")) for k in facts])
+    write(work, "in.jsonl", THREE)
+    code, _, err = kuan(work, "--in", "in.csv", "--out", "out.csv")
+    check(code == 0, f"exit {code}: {err}")
+    code, _, err = kuan(work, "--in", "in.jsonl", "--out", "out.jsonl")
+    check(code == 0, f"exit {code}: {err}")
+    rows = list(csv.DictReader(open(os.path.join(work, "out.csv"), encoding="utf-8", newline="")))
+    d = jsonl(open(os.path.join(work, "out.jsonl"), encoding="utf-8").read())
+    check(len(rows) == len(d) == 4, "row count")
+    for row, x in zip(rows, d):
+        check(row["id"] == x["id"] and row["applicant"] == x["applicant"] and row["measure"] == x["measure"], "ids")
+        check(row["eligible"] == ("true" if x["eligible"] else "false"), "eligible")
+        check(row["amount"] == x["amount"] and row["allocated"] == x["allocated"], "amounts")
+        check(row["reasons"] == "; ".join(x["reasons"]), "reasons")
+        check(row["cap_room_used"] == x.get("cap_room_used", ""), "cap_room_used")
+        check(row["quota_rank"] == str(x.get("quota_rank", "")), "quota_rank")
+    # --in-format/--out-format override the extension.
+    code, out, err = kuan(work, "--in", "in.csv", "--out-format", "jsonl")
+    check(code == 0 and jsonl(out) == d, f"CSV in, JSONL out: {err}")
+
+
+BAD = [
+    ("bad JSON", '{"id":"b","applicant":"E","measure":"智能券","facts":{"合同金额":1000,}}', ":2:", "JSON"),
+    ("unknown measure", app("b", "E", "不存在"), ":2:", "measure"),
+    ("bad fact", app("b", "E", "智能券", 合同金额="-5", 申请主体="企业", 智能券档位="一档"), ":2:", "facts.合同金额"),
+    ("bad enum", app("b", "E", "智能券", 合同金额=5, 申请主体="企业", 智能券档位="三档"), ":2:", "facts.智能券档位"),
+    ("unknown fact", app("b", "E", "智能券", 合同额=5), ":2:", "facts.合同额"),
+    ("missing fact", app("b", "E", "智能券", 申请主体="企业", 智能券档位="一档"), ":2:", "合同金额"),
+    ("missing score", app("b", "E", "优秀专用模型", 研发成本=5), ":2:", "评审得分"),
+    ("duplicate id", app("g", "E", "智能券", 合同金额=5, 申请主体="企业", 智能券档位="一档"), ":2:", "重复"),
+    ("missing applicant", {"id": "b", "measure": "智能券", "facts": {}}, ":2:", "applicant"),
+    ("missing id", {"applicant": "E", "measure": "智能券", "facts": {}}, ":2:", "id"),
+    ("累计 fact given", app("b", "E", "算力券", 本年度已申领算力券=0, **SUANLI), ":2:", "本年度已申领算力券"),
+]
+GOOD = app("g", "E", "智能券", 合同金额=1000, 申请主体="企业", 智能券档位="一档")
+
+
+def bad_case(name, line, where, mention):
+    def run(work):
+        write(work, "in.jsonl", [GOOD, line, GOOD | {"id": "h"}])
+        with open(os.path.join(work, "out.jsonl"), "w") as f:
+            f.write("previous year\n")
+        code, out, err = kuan(work, "--in", "in.jsonl", "--out", "out.jsonl")
+        check(code == 2, f"exit {code}, expected 2")
+        check(out == "", "nothing on stdout")
+        check("in.jsonl" + where in err and mention in err, f"message should name the line and {mention}: {err}")
+        check(open(os.path.join(work, "out.jsonl")).read() == "previous year\n", "output file must be untouched")
+        check(sorted(os.listdir(work)) == ["in.jsonl", "out.jsonl"], f"left behind: {os.listdir(work)}")
+        # Without --out: still nothing on stdout.
+        code, out, _ = kuan(work, "--in", "in.jsonl")
+        check(code == 2 and out == "", "stdout mode: nothing printed")
+    run.__name__ = "bad line: " + name
+    return run
+
+
+for b in BAD:
+    CASES.append(bad_case(*b))
+
+
+@case
+def bad_csv_cell(work):
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8") as f:
+        f.write("id,applicant,measure,合同金额,申请主体,智能券档位\na,E,智能券,100,企业,一档\nb,E,智能券,abc,企业,一档\n")
+    code, out, err = kuan(work, "--in", "in.csv", "--out", "out.csv")
+    check(code == 2 and out == "" and "in.csv:3:" in err and "合同金额" in err, f"exit {code}: {err}")
+    check(not os.path.exists(os.path.join(work, "out.csv")), "no output file")
+
+
+@case
+def unreadable_input_and_bad_options(work):
+    code, out, err = kuan(work, "--in", "missing.jsonl", "--out", "out.jsonl")
+    check(code == 2 and out == "" and "missing.jsonl" in err, f"missing input: exit {code}")
+    code, _, _ = kuan(work, "--in", "x.jsonl", "--out-format", "xml")
+    check(code == 2, "bad --out-format")
+
+
+@case
+def deterministic(work):
+    gen = os.path.join(ARGS.root, "tools/bench/gen_allocate.py")
+    with open(os.path.join(work, "in.jsonl"), "w") as f:
+        subprocess.run([sys.executable, gen, "500", "--seed", "3"], stdout=f, check=True)
+    a = kuan(work, "--in", "in.jsonl")
+    b = kuan(work, "--in", "in.jsonl")
+    check(a[0] == 0 and a == b, "same input, same decisions")
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kuan", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("only", nargs="?", default="")
+    ARGS = ap.parse_args()
+    ARGS.kuan = os.path.abspath(ARGS.kuan)
+    passed = failed = 0
+    for fn in CASES:
+        name = fn.__name__.replace("_", " ")
+        if ARGS.only not in name:
+            continue
+        with tempfile.TemporaryDirectory() as work:
+            try:
+                fn(work)
+                passed += 1
+            except Failure as e:
+                failed += 1
+                print(f"FAIL {name}: {e}")
+            except Exception as e:  # a crash of the runner is a failure too
+                failed += 1
+                print(f"FAIL {name}: {type(e).__name__}: {e}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+// Batch allocation (interpreter/allocate.hpp): the pool rule on plain numbers
+// (hand-computed and property-tested), per-applicant running totals, quotas,
+// pools through whole batches, CSV, and the input errors that refuse a batch.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "interpreter/allocate.hpp"
+#include "interpreter/policy.hpp"
+
+using namespace kuan;
+using nlohmann::json;
+
+namespace {
+
+// A small edition: 甲 and 乙 share 小池 (10元); 甲's 已领 is a running total
+// (cap 100元 a year); 乙 has a quota of 2 by 得分; 丙 is outside everything.
+const std::string kSmall =
+    "政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+    "事实 申请金额: 金额\n事实 得分: 数值 可选\n事实 已领: 金额 = 0元\n"
+    "参数 年度上限 = 100元\n参数 池额 = 10元\n"
+    "资金池 小池 = 池额 覆盖 甲, 乙\n累计 已领 = 甲\n"
+    "措施 甲 {\n  金额 = 申请金额\n  上限 年度余额 = 年度上限 已用 已领\n}\n"
+    "措施 乙 {\n  要求 申请金额 > 0元 否则 \"申请金额须大于零\"\n  名额 = 2 按 得分\n  金额 = 申请金额\n}\n"
+    "措施 丙 {\n  金额 = 申请金额\n}\n";
+
+const Edition& small_edition() {
+  static const auto policy = [] {
+    std::vector<Diagnostic> diags;
+    auto p = Policy::from_text("small.kuan", kSmall, diags);
+    for (const auto& d : diags) UNSCOPED_INFO(d.rendered);
+    return p;
+  }();
+  REQUIRE(policy);
+  return *policy->latest();
+}
+
+const Edition& hangzhou() {
+  static const auto policy = [] {
+    std::vector<Diagnostic> diags;
+    return Policy::load(std::string(KUAN_SOURCE_DIR) + "/policies/hangzhou-ai", diags);
+  }();
+  REQUIRE(policy);
+  std::string error;
+  const Edition* ed = policy->edition("2025年版", error);
+  REQUIRE(ed);
+  return *ed;
+}
+
+struct Run {
+  std::optional<AllocationError> error;
+  std::vector<json> decisions;
+  std::string text;  // the output as written
+  AllocationSummary summary;
+};
+
+Run run(const Edition& ed, const std::string& input, BatchFormat in = BatchFormat::Jsonl,
+        BatchFormat out = BatchFormat::Jsonl) {
+  std::istringstream is(input);
+  std::ostringstream os;
+  Run r;
+  auto result = allocate(ed, is, os, {in, out, {}});
+  r.text = os.str();
+  if (auto* e = std::get_if<AllocationError>(&result)) {
+    r.error = *e;
+    return r;
+  }
+  r.summary = std::get<AllocationSummary>(result);
+  if (out == BatchFormat::Jsonl) {
+    std::istringstream lines(r.text);
+    for (std::string line; std::getline(lines, line);) r.decisions.push_back(json::parse(line));
+  }
+  return r;
+}
+
+std::string line(const std::string& id, const std::string& applicant, const std::string& measure, const json& facts) {
+  return json{{"id", id}, {"applicant", applicant}, {"measure", measure}, {"facts", facts}}.dump() + "\n";
+}
+
+}  // namespace
+
+TEST_CASE("pro rata: largest remainders move the leftover cents, by hand", "[allocate]") {
+  // Pool 10.00元 = 1000 分 over 3.33 + 3.33 + 3.34 + 5.00 = 15.00元 = 1500 分; factor 1000/1500 = 2/3.
+  //   333 × 1000 = 333000 = 1500 × 222 + 0      → 222, remainder    0
+  //   333 × 1000 = 333000 = 1500 × 222 + 0      → 222, remainder    0
+  //   334 × 1000 = 334000 = 1500 × 222 + 1000   → 222, remainder 1000
+  //   500 × 1000 = 500000 = 1500 × 333 + 500    → 333, remainder  500
+  // Floors sum to 999; the 1 cent left goes to the largest remainder (1000): the third.
+  CHECK(pro_rata_cents(1000, {333, 333, 334, 500}) == std::vector<std::int64_t>{222, 222, 223, 333});
+  // Ties: 2.00元 over three 1.00元: each 100 × 200 = 20000 = 300 × 66 + 200 → 66, remainder 200.
+  // Floors 198, 2 cents left, all remainders equal: the two earlier applications get them.
+  CHECK(pro_rata_cents(200, {100, 100, 100}) == std::vector<std::int64_t>{67, 67, 66});
+  // 1.00元 over 0.07 + 0.07 + 1.86 (Σ 2.00): 7×100 = 700 = 200×3 + 100; 186×100 = 18600 = 200×93 + 0.
+  // Floors 3 + 3 + 93 = 99; the cent goes to the first of the two remainders 100.
+  CHECK(pro_rata_cents(100, {7, 7, 186}) == std::vector<std::int64_t>{4, 3, 93});
+  CHECK(pro_rata_cents(0, {5, 6}) == std::vector<std::int64_t>{0, 0});
+}
+
+TEST_CASE("pro rata: a pool that is not exceeded leaves every amount unchanged", "[allocate]") {
+  CHECK(pro_rata_cents(1000, {300, 700}) == std::vector<std::int64_t>{300, 700});
+  CHECK(pro_rata_cents(1000, {300, 600}) == std::vector<std::int64_t>{300, 600});
+  CHECK(pro_rata_cents(5, {}).empty());
+}
+
+TEST_CASE("pro rata property: the total equals the pool exactly, shares within a cent", "[allocate]") {
+  std::mt19937_64 rng(20250613);
+  for (int round = 0; round < 5000; ++round) {
+    const std::size_t n = 1 + rng() % 60;
+    const std::int64_t top = round % 3 == 0 ? 10 : round % 3 == 1 ? 100000 : 80000000000LL;  // few cents … 8亿元
+    std::vector<std::int64_t> amounts(n);
+    __int128 total = 0;
+    for (auto& a : amounts) total += a = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(top + 1));
+    if (total == 0) continue;
+    const auto pool = static_cast<std::int64_t>(static_cast<unsigned __int128>(rng()) % static_cast<unsigned __int128>(total));
+    INFO("round " << round << " n " << n << " pool " << pool);
+    const auto out = pro_rata_cents(pool, amounts);
+    REQUIRE(out.size() == n);
+    __int128 sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const __int128 exact = static_cast<__int128>(amounts[i]) * pool;  // share × total
+      const auto floor = static_cast<std::int64_t>(exact / total);
+      REQUIRE((out[i] == floor || out[i] == floor + 1));
+      REQUIRE(out[i] <= amounts[i]);
+      sum += out[i];
+    }
+    REQUIRE(sum == pool);
+    // Every cent went to a remainder at least as large as any left without one
+    // (and, among equal remainders, to the earlier application).
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        const __int128 ri = static_cast<__int128>(amounts[i]) * pool % total;
+        const __int128 rj = static_cast<__int128>(amounts[j]) * pool % total;
+        const bool gi = out[i] * total > static_cast<__int128>(amounts[i]) * pool;
+        const bool gj = out[j] * total > static_cast<__int128>(amounts[j]) * pool;
+        if (gi && !gj && rj != 0) REQUIRE((ri > rj || (ri == rj && i < j)));
+      }
+  }
+}
+
+TEST_CASE("per-enterprise caps: 800万元 consumed in application order", "[allocate]") {
+  // 2500万 × 20% (算力服务 二档) = 500万 each time the room allows.
+  const json f = {{"合同金额", "2500万元"}, {"采购类型", "算力服务"}, {"算力设施档位", "二档"}};
+  const auto r = run(hangzhou(), line("A1", "企业甲", "算力券", f) + line("B1", "企业乙", "算力券", f) +
+                                     line("A2", "企业甲", "算力券", f) +
+                                     line("A3", "企业甲", "算力券免审配套", {{"合同金额", "100万元"}, {"智能券档位", "一档"}}));
+  REQUIRE_FALSE(r.error);
+  REQUIRE(r.decisions.size() == 4);
+  CHECK(r.decisions[0]["amount"] == "5000000.00");
+  CHECK(r.decisions[0].count("cap_room_used") == 0);
+  CHECK(r.decisions[1]["amount"] == "5000000.00");  // another applicant: its own room
+  CHECK(r.decisions[2]["amount"] == "3000000.00");  // 800万 − 500万
+  CHECK(r.decisions[2]["bound"] == "算力券年度余额");
+  CHECK(r.decisions[2]["cap_room_used"].get<std::string>().find("5000000.00") != std::string::npos);
+  CHECK(r.decisions[3]["eligible"] == true);
+  CHECK(r.decisions[3]["amount"] == "0.00");  // the 免审配套 shares the same 累计
+  CHECK(r.decisions[3]["cap_room_used"].get<std::string>().find("8000000.00") != std::string::npos);
+  CHECK(r.decisions[3]["notes"][0].get<std::string>().find("算力券年度余额 已用尽") != std::string::npos);
+  CHECK(r.decisions[3]["allocated"] == "0.00");
+  // Output order is the input order.
+  CHECK(r.decisions[1]["id"] == "B1");
+  CHECK(r.decisions[2]["applicant"] == "企业甲");
+}
+
+TEST_CASE("the shared pool scales 算力券 and 免审配套 together to exactly 2.5亿元", "[allocate]") {
+  // 40 applicants × 800万元 = 3.2亿元 > 2.5亿元: factor 25/32, each 625万元 exactly.
+  std::string in;
+  for (int i = 0; i < 40; ++i)
+    in += line("X" + std::to_string(i), "E" + std::to_string(i), i % 2 ? "算力券" : "算力券免审配套",
+               i % 2 ? json{{"合同金额", "4000万元"}, {"采购类型", "算力服务"}, {"算力设施档位", "二档"}}
+                     : json{{"合同金额", "8000万元"}, {"智能券档位", "二档"}});
+  in += line("Z", "E99", "智能券", {{"合同金额", "100万元"}, {"申请主体", "企业"}, {"智能券档位", "一档"}});
+  const auto r = run(hangzhou(), in);
+  REQUIRE_FALSE(r.error);
+  for (int i = 0; i < 40; ++i) {
+    CHECK(r.decisions[i]["amount"] == "8000000.00");
+    CHECK(r.decisions[i]["allocated"] == "6250000.00");
+    CHECK(r.decisions[i]["pro_rata"] == "250000000.00/320000000.00");
+  }
+  CHECK(r.decisions[40]["allocated"] == "300000.00");  // 智能券 is in no pool
+  CHECK(r.decisions[40].count("pro_rata") == 0);
+  REQUIRE(r.summary.pools.size() == 1);
+  CHECK(r.summary.pools[0].scaled);
+  CHECK(cents_text(r.summary.pools[0].allocated_cents) == "250000000.00");
+  CHECK(r.summary.pools[0].remainder_cents == 0);
+}
+
+TEST_CASE("pool scaling through a batch: remainder cents, and not exceeded → unchanged", "[allocate]") {
+  // 小池 = 10.00元 over 甲 3.33, 3.33, 3.34, 5.00 (the hand example above): 2.22, 2.22, 2.23, 3.33.
+  std::string in;
+  const char* amounts[] = {"3.33", "3.33", "3.34", "5.00"};
+  for (int i = 0; i < 4; ++i) in += line("p" + std::to_string(i), "E" + std::to_string(i), "甲", {{"申请金额", amounts[i]}});
+  in += line("c", "E0", "丙", {{"申请金额", "99"}});
+  auto r = run(small_edition(), in);
+  REQUIRE_FALSE(r.error);
+  const char* expected[] = {"2.22", "2.22", "2.23", "3.33"};
+  for (int i = 0; i < 4; ++i) CHECK(r.decisions[i]["allocated"] == expected[i]);
+  CHECK(r.decisions[2]["extra_cent"] == true);
+  CHECK(r.decisions[0].count("extra_cent") == 0);
+  CHECK(r.decisions[4]["allocated"] == "99.00");
+  CHECK(r.summary.pools[0].remainder_cents == 1);
+  // Σ 9.99 ≤ 10.00: every amount stays as it is, no pro_rata.
+  r = run(small_edition(), line("a", "E1", "甲", {{"申请金额", "4.99"}}) + line("b", "E2", "甲", {{"申请金额", "5"}}));
+  REQUIRE_FALSE(r.error);
+  CHECK(r.decisions[0]["allocated"] == "4.99");
+  CHECK(r.decisions[1]["allocated"] == "5.00");
+  CHECK(r.decisions[0].count("pro_rata") == 0);
+  CHECK_FALSE(r.summary.pools[0].scaled);
+}
+
+TEST_CASE("quotas: the N best scores, ties to the earlier application, decided before the pool", "[allocate]") {
+  // 乙 has 名额 2: scores 90, 95, 90, 90 → ranks 2, 1, 3, 4; the last two are not selected
+  // and do not count toward 小池: 4 + 4 = 8元 ≤ 10元, so the pool is not exceeded.
+  std::string in = line("q1", "E1", "乙", {{"申请金额", "4"}, {"得分", 90}}) +
+                   line("q2", "E2", "乙", {{"申请金额", "4"}, {"得分", "95"}}) +
+                   line("q3", "E3", "乙", {{"申请金额", "4"}, {"得分", 90.0}}) +
+                   line("q4", "E4", "乙", {{"申请金额", "4"}, {"得分", 90}}) +
+                   line("q5", "E5", "乙", {{"申请金额", "0"}, {"得分", 100}});  // not eligible: no rank
+  const auto r = run(small_edition(), in);
+  REQUIRE_FALSE(r.error);
+  CHECK(r.decisions[0]["quota_rank"] == 2);
+  CHECK(r.decisions[1]["quota_rank"] == 1);
+  CHECK(r.decisions[2]["quota_rank"] == 3);
+  CHECK(r.decisions[0]["eligible"] == true);
+  CHECK(r.decisions[0]["allocated"] == "4.00");
+  CHECK(r.decisions[2]["eligible"] == false);
+  CHECK(r.decisions[2]["amount"] == "4.00");
+  CHECK(r.decisions[2]["allocated"] == "0.00");
+  CHECK(r.decisions[2]["reasons"][0] == "未入选:乙每年名额 2 个,本申请得分排第 3");
+  CHECK(r.decisions[3]["reasons"][0] == "未入选:乙每年名额 2 个,本申请得分排第 4");
+  CHECK(r.decisions[4]["eligible"] == false);
+  CHECK(r.decisions[4].count("quota_rank") == 0);
+  CHECK_FALSE(r.summary.pools[0].scaled);
+  REQUIRE(r.summary.quotas.size() == 1);
+  CHECK(r.summary.quotas[0].candidates == 4);
+  CHECK(r.summary.quotas[0].funded == 2);
+}
+
+TEST_CASE("quotas of the shipped policy: 优秀专用模型 funds 10", "[allocate]") {
+  std::string in;
+  for (int i = 0; i < 12; ++i)
+    in += line("M" + std::to_string(i), "E" + std::to_string(i), "优秀专用模型",
+               {{"研发成本", "100万元"}, {"评审得分", std::to_string(80 + i % 6) + ".5"}});
+  const auto r = run(hangzhou(), in);
+  REQUIRE_FALSE(r.error);
+  // Scores 80.5 81.5 … 85.5 twice; the two 80.5 (M0, M6) rank 11 and 12 → M6 is 12th.
+  CHECK(r.decisions[6]["eligible"] == false);
+  CHECK(r.decisions[6]["reasons"][0] == "未入选:优秀专用模型每年名额 10 个,本申请评审得分排第 12");
+  CHECK(r.decisions[0]["quota_rank"] == 11);
+  CHECK(r.decisions[5]["quota_rank"] == 1);   // 85.5, earlier of the two
+  CHECK(r.decisions[11]["quota_rank"] == 2);
+}
+
+TEST_CASE("CSV in and out give the same decisions as JSONL", "[allocate]") {
+  const json f = {{"合同金额", "2500万元"}, {"采购类型", "算力服务"}, {"算力设施档位", "二档"}};
+  const std::string jsonl = line("A1", "企业甲", "算力券", f) + line("A2", "企业甲", "算力券", f) +
+                            line("Q,1", "企\"乙", "优秀专用模型", {{"研发成本", "100万元"}, {"评审得分", 90}}) +
+                            line("N", "企业丙", "算力券", {{"合同金额", "100万元"}, {"采购类型", "模型服务"}, {"模型已备案", false}});
+  const std::string csv =
+      "\xEF\xBB\xBFid,applicant,measure,合同金额,采购类型,算力设施档位,研发成本,评审得分,模型已备案\r\n"
+      "A1,企业甲,算力券,2500万元,算力服务,二档,,,\r\n"
+      "A2,企业甲,算力券,2500万元,算力服务,二档,,,\n"
+      "\n"
+      "\"Q,1\",\"企\"\"乙\",优秀专用模型,,,,100万元,90,\n"
+      "N,企业丙,算力券,100万元,模型服务,,,,否\n";
+  const auto from_jsonl = run(hangzhou(), jsonl);
+  const auto from_csv = run(hangzhou(), csv, BatchFormat::Csv);
+  REQUIRE_FALSE(from_jsonl.error);
+  REQUIRE_FALSE(from_csv.error);
+  CHECK(from_csv.text == from_jsonl.text);
+  const auto csv_out = run(hangzhou(), csv, BatchFormat::Csv, BatchFormat::Csv);
+  REQUIRE_FALSE(csv_out.error);
+  CHECK(csv_out.text == run(hangzhou(), jsonl, BatchFormat::Jsonl, BatchFormat::Csv).text);
+  std::istringstream rows(csv_out.text);
+  std::string header, a1, a2, q;
+  std::getline(rows, header), std::getline(rows, a1), std::getline(rows, a2), std::getline(rows, q);
+  CHECK(header == "id,applicant,measure,eligible,amount,allocated,reasons,bound,cap_room_used,pro_rata,extra_cent,quota_rank,notes");
+  CHECK(a1 == "A1,企业甲,算力券,true,5000000.00,5000000.00,,,,,,,");
+  CHECK(a2.rfind("A2,企业甲,算力券,true,3000000.00,3000000.00,,算力券年度余额,\"同一申请人", 0) == 0);
+  CHECK(q == "\"Q,1\",\"企\"\"乙\",优秀专用模型,true,300000.00,300000.00,,,,,,1,");
+}
+
+TEST_CASE("a bad line refuses the whole batch, naming the line and the field", "[allocate]") {
+  const std::string good = line("g", "E", "丙", {{"申请金额", "1"}});
+  auto bad = [&](const std::string& second) {
+    const auto r = run(small_edition(), good + "\n" + second + "\n" + good);
+    REQUIRE(r.error);
+    CHECK(r.text.empty());  // nothing written
+    CHECK(r.error->line == 3);
+    return *r.error;
+  };
+  auto e = bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{"申请金额":1,}})");
+  CHECK(e.column == 59);  // the stray '}'
+  CHECK(e.message.find("JSON") != std::string::npos);
+  CHECK(bad(R"({"id":"b","applicant":"E","measure":"丁","facts":{}})").field == "measure");
+  e = bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{"申请金额":"-1"}})");
+  CHECK(e.field == "facts.申请金额");
+  CHECK(e.column == 50);  // where "申请金额" starts
+  CHECK(bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{"未知":1}})").field == "facts.未知");
+  CHECK(bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{}})").field == "facts.申请金额");
+  e = bad(R"({"id":"b","applicant":"E","measure":"乙","facts":{"申请金额":1}})");
+  CHECK(e.field == "facts.得分");
+  CHECK(e.message.find("名额 2") != std::string::npos);
+  e = bad(R"({"id":"g","applicant":"E","measure":"丙","facts":{"申请金额":1}})");
+  CHECK(e.field == "id");
+  CHECK(e.message.find("重复") != std::string::npos);
+  CHECK(bad(R"({"applicant":"E","measure":"丙","facts":{"申请金额":1}})").field == "id");
+  CHECK(bad(R"({"id":"b","measure":"丙","facts":{"申请金额":1}})").field == "applicant");
+  CHECK(bad(R"({"id":"b","applicant":"","measure":"丙","facts":{"申请金额":1}})").field == "applicant");
+  e = bad(R"({"id":"b","applicant":"E","measure":"甲","facts":{"申请金额":1,"已领":"5"}})");
+  CHECK(e.field == "facts.已领");
+  CHECK(e.message.find("不能给出") != std::string::npos);
+  CHECK(e.render("in.jsonl").rfind("in.jsonl:3:", 0) == 0);
+  // The 累计 fact may still be given to a measure that does not accumulate it.
+  CHECK_FALSE(run(small_edition(), line("c", "E", "丙", {{"申请金额", "1"}, {"已领", "5"}})).error);
+}
+
+TEST_CASE("CSV input errors name the line, the column and the cell", "[allocate]") {
+  auto err = [&](const std::string& csv) {
+    const auto r = run(small_edition(), csv, BatchFormat::Csv);
+    REQUIRE(r.error);
+    return *r.error;
+  };
+  auto e = err("id,applicant,measure,申请金额,没有\n");
+  CHECK(e.line == 1);
+  CHECK(e.column == 27);
+  CHECK(e.field == "没有");
+  e = err("id,applicant,measure,申请金额\na,E,丙,1\nb,E,丙,x\n");
+  CHECK(e.line == 3);
+  CHECK(e.column == 7);
+  CHECK(e.field == "申请金额");
+  e = err("id,applicant,measure,申请金额\na,E,丙\n");
+  CHECK(e.line == 2);
+  CHECK(e.message.find("3 列") != std::string::npos);
+  e = err("id,applicant,measure,申请金额\n\"a\nb\",E,丙,1\nc,,丙,1\n");
+  CHECK(e.line == 4);  // the quoted newline counts as a line
+  CHECK(e.field == "applicant");
+  CHECK(err("").message.find("表头") != std::string::npos);
+}

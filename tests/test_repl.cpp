@@ -1,0 +1,221 @@
+// The REPL's session driven in-process (tools/repl_session.hpp): the same code
+// `kuan repl` runs, without a terminal. The pipe and pty checks are in
+// tests/run_repl_tests.py.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <string>
+
+#include "tools/repl.hpp"
+#include "tools/repl_session.hpp"
+
+using kuan::repl::Reply;
+using kuan::repl::Selection;
+using kuan::repl::Session;
+
+namespace {
+
+const std::string kPolicy = std::string(KUAN_SOURCE_DIR) + "/policies/hangzhou-ai";
+
+bool has(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
+
+// A session over the shipped policy, edition 2025年版.
+Session hangzhou() {
+  Session s;
+  const Reply r = s.open(kPolicy, Selection{"2025年版", ""});
+  REQUIRE(r.ok);
+  return s;
+}
+
+Session empty() {
+  Session s;
+  REQUIRE(s.open(std::nullopt, Selection{}).ok);
+  return s;
+}
+
+std::string ok(Session& s, const std::string& line) {
+  const Reply r = s.feed(line);
+  INFO(line << " → " << r.out);
+  CHECK(r.ok);
+  return r.out;
+}
+
+std::string bad(Session& s, const std::string& line) {
+  const Reply r = s.feed(line);
+  INFO(line << " → " << r.out);
+  CHECK_FALSE(r.ok);
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("expressions with units print money in 元 and rates in %", "[repl]") {
+  Session s = empty();
+  CHECK(ok(s, "800万元 × 30%") == "2400000元\n");
+  CHECK(ok(s, "800万元 * 30%") == "2400000元\n");
+  CHECK(ok(s, "0.1元 + 0.2元") == "0.3元\n");
+  CHECK(ok(s, "100万元 ÷ 400万元") == "25%\n");
+  CHECK(ok(s, "30% + 1.5个百分点") == "31.5%\n");
+  CHECK(ok(s, "min(120万元 × 30%, 800万元)") == "360000元\n");
+  CHECK(ok(s, "1 ÷ 3") == "0.333333333333333333\n");
+  CHECK(ok(s, "800万元 ≥ 500万元") == "是\n");
+  CHECK(ok(s, "2025-06-13") == "2025-06-13\n");
+  CHECK(ok(s, "") == "");
+  CHECK(ok(s, "   ") == "");
+}
+
+TEST_CASE("a mistake shows the positioned error with a caret, and the session goes on", "[repl]") {
+  Session s = empty();
+  const std::string out = bad(s, "800万元 × 800万元");
+  CHECK(has(out, "<输入>:1:1: error: 不能计算 金额 × 金额"));
+  CHECK(has(out, "\n800万元 × 800万元\n^~~~"));
+  CHECK(has(bad(s, "1 +"), "<输入>:1:4: error:"));
+  CHECK(has(bad(s, "1元 ÷ 0"), "除数为零"));
+  CHECK(has(bad(s, ":nonsense"), "未知命令 :nonsense"));
+  CHECK(has(bad(s, "政策 \"x\""), "版本头"));
+  CHECK(ok(s, "1 + 1") == "2\n");
+}
+
+TEST_CASE("facts are set, type-checked, listed and cleared; 算力券 runs by name", "[repl]") {
+  Session s = hangzhou();
+  CHECK(has(bad(s, "算力券"), "缺少必需的事实 合同金额、采购类型"));
+  CHECK(ok(s, "合同金额 = 120万元") == "合同金额 = 1200000元\n");
+  CHECK(ok(s, "合同金额 == 120万元") == "是\n");  // == compares
+  CHECK(has(bad(s, "合同金额 = 30%"), "<输入>:1:8: error: 事实 合同金额 须为金额,这里是比例"));
+  CHECK(has(bad(s, "合同金额 = -1元"), "不能为负"));
+  CHECK(has(bad(s, "采购类型 = 硬件采购"), "硬件采购 不是 采购类型 的取值(可取:模型服务、算力服务)"));
+  CHECK(ok(s, "采购类型 = 算力服务") == "采购类型 = 算力服务\n");
+  CHECK(ok(s, "算力设施档位 = 二档") == "算力设施档位 = 二档\n");
+  CHECK(ok(s, "min(合同金额 × 30%, 800万元)") == "360000元\n");
+  CHECK(ok(s, ":facts") == "合同金额 = 1200000元\n采购类型 = 算力服务\n算力设施档位 = 二档\n");
+
+  const std::string result = ok(s, "算力券");
+  CHECK(has(result, "算力券 (一)(2025年版)"));
+  CHECK(has(result, "金额:240000.00 元"));
+  CHECK(ok(s, ":run 算力券") == result);
+  const std::string explanation = ok(s, ":explain");
+  CHECK(has(explanation, "说明:"));
+  CHECK(has(explanation, "按 算力设施档位:二档"));
+  CHECK(has(explanation, "结论:适用,金额 240000.00 元"));
+
+  CHECK(ok(s, ":clear 算力设施档位") == "已清除 算力设施档位\n");
+  CHECK(has(bad(s, ":clear 算力设施档位"), "尚未设定"));
+  CHECK(has(ok(s, ":clear"), "已清除全部事实(2 项)"));
+  CHECK(ok(s, ":facts") == "(还没有设定事实)\n");
+}
+
+TEST_CASE("inline definitions rebuild the edition; an error keeps the previous one", "[repl]") {
+  Session s = empty();
+  CHECK(ok(s, "参数 试点比例 = 25%") == "已加入 参数 试点比例 = 25%\n");
+  CHECK(ok(s, "参数 试点比例 = 35%") == "已替换 参数 试点比例 = 35%\n");
+  ok(s, "事实 投资额: 金额");
+  ok(s, "措施 试点补贴 { 比例 = 试点比例  基数 = 投资额  上限 封顶 = 100万元 }");
+  ok(s, "投资额 = 200万元");
+  CHECK(has(ok(s, "试点补贴"), "金额:700000.00 元"));
+
+  const std::string rejected = bad(s, "参数 也坏 = 5元 × 5元");
+  CHECK(has(rejected, "<repl>:"));
+  CHECK(has(rejected, "^~~"));
+  CHECK(has(rejected, "未加入"));
+  CHECK(has(bad(s, "也坏"), "未定义的名称 也坏"));
+  CHECK(ok(s, "试点比例") == "35%\n");  // the previous rules are kept
+  CHECK(has(s.inline_source(), "措施 试点补贴"));
+  CHECK_FALSE(has(s.inline_source(), "也坏"));
+}
+
+TEST_CASE("inline 修订 changes a declaration of the rule files", "[repl]") {
+  Session s = hangzhou();
+  ok(s, "合同金额 = 2000万元");
+  ok(s, "采购类型 = 算力服务");
+  ok(s, "算力设施档位 = 一档");
+  CHECK(has(ok(s, "算力券"), "金额:6000000.00 元"));
+  CHECK(has(ok(s, "修订 参数 单家企业年度上限 = 500万元"), "= 5000000元"));
+  const std::string out = ok(s, "算力券");
+  CHECK(has(out, "金额:5000000.00 元"));
+  CHECK(has(out, "受限于:算力券年度余额"));
+  CHECK(has(bad(s, "参数 单家企业年度上限 = 1万元"), "修订 参数"));  // the hint
+}
+
+TEST_CASE("multi-line input continues inside an open brace", "[repl]") {
+  CHECK(kuan::repl::open_braces("措施 X {") == 1);
+  CHECK(kuan::repl::open_braces("措施 X { }") == 0);
+  CHECK(kuan::repl::open_braces("参数 X = 5%  标签 \"{\"") == 0);
+  CHECK(kuan::repl::open_braces("参数 X = 5%  # {") == 0);
+  CHECK(kuan::repl::open_braces("原文 「{ 跨行") == 1);
+  CHECK(kuan::repl::open_braces("原文 「{」 {") == 1);
+
+  Session s = empty();
+  CHECK(ok(s, "事实 规模: 枚举 { 小型, 大型 }") == "已加入 事实 规模\n");
+  CHECK(ok(s, "事实 投资额: 金额") == "已加入 事实 投资额\n");
+  CHECK(ok(s, "措施 分档 {") == "");
+  CHECK(s.pending());
+  CHECK(ok(s, "  比例 = 按 规模 {") == "");
+  CHECK(ok(s, "    小型 => 10%, 大型 => 5%") == "");
+  CHECK(ok(s, "  }") == "");
+  CHECK(ok(s, "  基数 = 投资额") == "");
+  CHECK(ok(s, "}") == "已加入 措施 分档\n");
+  CHECK_FALSE(s.pending());
+  ok(s, "规模 = 大型");
+  ok(s, "投资额 = 100万元");
+  CHECK(has(ok(s, "分档"), "金额:50000.00 元"));
+
+  CHECK(ok(s, "措施 放弃 {") == "");
+  CHECK(ok(s, ":cancel") == "已放弃未完成的输入\n");
+  CHECK_FALSE(s.pending());
+}
+
+TEST_CASE(":reload picks up an edited rule file; a broken edit keeps the old rules", "[repl]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("kuan-repl-test-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  const fs::path file = dir / "p.kuan";
+  auto write = [&](const std::string& rate) {
+    std::ofstream(file) << "政策 \"t\"\n版本 \"v\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                        << "参数 比例一 = " << rate << "\n事实 额: 金额\n措施 补 { 比例 = 比例一  基数 = 额 }\n";
+  };
+  write("10%");
+  Session s;
+  REQUIRE(s.open(file.string(), Selection{}).ok);
+  ok(s, "额 = 100万元");
+  CHECK(has(ok(s, "补"), "金额:100000.00 元"));
+  write("20%");
+  CHECK(has(ok(s, ":reload"), "已重读"));
+  CHECK(has(ok(s, "补"), "金额:200000.00 元"));
+  write("20元");
+  CHECK(has(bad(s, ":reload"), "重读失败"));
+  CHECK(has(ok(s, "补"), "金额:200000.00 元"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("completion words hold names (Chinese included) and commands", "[repl]") {
+  Session s = hangzhou();
+  const auto words = s.completion_words();
+  auto contains = [&](const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); };
+  CHECK(contains("合同金额"));
+  CHECK(contains("算力券"));
+  CHECK(contains("单家企业年度上限"));
+  CHECK(contains("算力服务"));
+  CHECK(contains(":help"));
+  CHECK(contains(":reload"));
+}
+
+TEST_CASE("nothing typed makes the session throw", "[repl]") {
+  Session s = hangzhou();
+  const char* pieces[] = {"合同金额", "采购类型", "算力服务", "算力券", "800万元", "30%", "×", "÷", "=", "==", "(",
+                          ")", "{", "}", "若", "则", "否则", "按", "=>", "参数", "措施", "修订", "删除", "例", "\"",
+                          "「", "#", ":clear", ":explain", ":version", ":as-of", ":load", "\xff\xfe", "：", "1e9"};
+  std::mt19937 rnd(613);
+  for (int i = 0; i < 2000; ++i) {
+    std::string line;
+    const int n = static_cast<int>(rnd() % 8);
+    for (int k = 0; k < n; ++k) line += std::string(pieces[rnd() % std::size(pieces)]) + " ";
+    REQUIRE_NOTHROW(s.feed(line));
+  }
+  s.cancel_pending();
+  REQUIRE_NOTHROW(s.feed(std::string(3000, '(') + "1" + std::string(3000, ')')));
+  CHECK(ok(s, "1 + 1") == "2\n");
+}

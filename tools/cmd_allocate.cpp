@@ -1,0 +1,278 @@
+// kuan allocate — one year's applications decided together (spec "Batch-level
+// rules"); a thin layer over interpreter/allocate.hpp. The output file is
+// written to a temporary file beside it and renamed only when the whole input
+// was good, so a bad line never leaves a partial year behind.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "interpreter/allocate.hpp"
+#include "tools/cli.hpp"
+
+namespace kuan::cli {
+
+namespace {
+
+const char* kHelp =
+    "用法:\n"
+    "  kuan allocate POLICY (--version V | --as-of YYYY-MM-DD) --in IN.jsonl|IN.csv [--out OUT.jsonl|OUT.csv]\n"
+    "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--summary FILE.json] [--no-progress]\n"
+    "\n"
+    "把同一年度的全部申请放在一起决定(按申请顺序):\n"
+    "  · 规则中 累计 声明的事实(如 本年度已申领算力券)由同一申请人此前申请的计算所得相加得出,输入中不能给出;\n"
+    "  · 有 名额 的措施在适用的申请中按 评审得分 从高到低入选(同分时先申请者优先),其余不适用;\n"
+    "  · 资金池 中各措施的金额合计超出额度时按同一比例分配,向下取整到分,余下的分按最大余数逐分补足。\n"
+    "输入每行 {\"id\": …, \"applicant\": …, \"measure\": …, \"facts\": {…}};CSV 的表头为 id,applicant,measure 和各事实名,\n"
+    "空单元格表示未给出该事实。格式按扩展名 .csv 判断,或用 --in-format/--out-format 指定;IN 为 - 时读标准输入。\n"
+    "不写 --out 时结果写到标准输出;汇总写到标准错误,或用 --summary FILE 写成 JSON。\n"
+    "任何一行有误(JSON、措施、事实、缺少评审得分、重复 id、缺少 applicant)时报告行号并以状态 2 退出,\n"
+    "不写出任何结果(已有的 OUT 保持不变)。\n"
+    "退出状态:0 成功;1 规则文件有错误;2 输入或参数有误;74 无法写出结果。";
+
+bool ends_with_csv(const std::string& path) {
+  return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 || path.compare(path.size() - 4, 4, ".CSV") == 0);
+}
+
+std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
+                                     std::string& error) {
+  if (const std::string* f = args.option(option)) {
+    if (*f == "jsonl" || *f == "json") return BatchFormat::Jsonl;
+    if (*f == "csv") return BatchFormat::Csv;
+    error = std::string(option) + " 只能是 jsonl 或 csv,不是 \"" + *f + "\"";
+    return std::nullopt;
+  }
+  if (path && *path != "-") return ends_with_csv(*path) ? BatchFormat::Csv : BatchFormat::Jsonl;
+  return fallback;
+}
+
+// --summary FILE: the same figures as one JSON document.
+std::string summary_json(const AllocationSummary& s) {
+  std::string out = "{\"version\":";
+  append_json_string(out, s.version);
+  out += ",\"applications\":" + std::to_string(s.applications) + ",\"measures\":[";
+  for (std::size_t i = 0; i < s.measures.size(); ++i) {
+    const auto& m = s.measures[i];
+    out += i ? ",{\"measure\":" : "{\"measure\":";
+    append_json_string(out, m.measure);
+    out += ",\"applications\":" + std::to_string(m.applications) + ",\"eligible\":" + std::to_string(m.eligible) +
+           ",\"not_selected\":" + std::to_string(m.not_selected) + ",\"amount\":\"" + cents_text(m.amount_cents) +
+           "\",\"allocated\":\"" + cents_text(m.allocated_cents) + "\"}";
+  }
+  out += "],\"pools\":[";
+  for (std::size_t i = 0; i < s.pools.size(); ++i) {
+    const auto& p = s.pools[i];
+    out += i ? ",{\"pool\":" : "{\"pool\":";
+    append_json_string(out, p.pool);
+    out += ",\"measures\":[";
+    for (std::size_t k = 0; k < p.measures.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(out, p.measures[k]);
+    }
+    out += "],\"amount\":\"" + cents_text(p.pool_cents) + "\",\"applications\":" + std::to_string(p.applications) +
+           ",\"requested\":\"" + cents_text(p.requested_cents) + "\",\"allocated\":\"" + cents_text(p.allocated_cents) +
+           "\",\"scaled\":" + (p.scaled ? "true" : "false");
+    if (p.scaled)
+      out += ",\"pro_rata\":\"" + cents_text(p.pool_cents) + "/" + cents_text(p.requested_cents) +
+             "\",\"remainder_cents\":" + std::to_string(p.remainder_cents);
+    out += '}';
+  }
+  out += "],\"quotas\":[";
+  for (std::size_t i = 0; i < s.quotas.size(); ++i) {
+    out += i ? ",{\"measure\":" : "{\"measure\":";
+    append_json_string(out, s.quotas[i].measure);
+    out += ",\"quota\":" + std::to_string(s.quotas[i].quota) + ",\"candidates\":" + std::to_string(s.quotas[i].candidates) +
+           ",\"funded\":" + std::to_string(s.quotas[i].funded) + '}';
+  }
+  return out + "]}\n";
+}
+
+
+// The summary for people (stderr).
+std::string summary_text(const AllocationSummary& s) {
+  std::string out = "分配汇总(" + s.version + "):" + std::to_string(s.applications) + " 项申请\n";
+  for (const auto& m : s.measures)
+    out += "  措施 " + m.measure + ":申请 " + std::to_string(m.applications) + " 项,适用 " + std::to_string(m.eligible) +
+           " 项" + (m.not_selected ? ",名额外未入选 " + std::to_string(m.not_selected) + " 项" : "") + ";金额合计 " +
+           cents_text(m.amount_cents) + " 元,分配合计 " + cents_text(m.allocated_cents) + " 元\n";
+  for (const auto& q : s.quotas)
+    out += "  名额 " + q.measure + ":每年 " + std::to_string(q.quota) + " 个,候选 " + std::to_string(q.candidates) +
+           " 项,入选 " + std::to_string(q.funded) + " 项\n";
+  for (const auto& p : s.pools) {
+    out += "  资金池 " + p.pool + ":额度 " + cents_text(p.pool_cents) + " 元,适用申请 " + std::to_string(p.applications) +
+           " 项,金额合计 " + cents_text(p.requested_cents) + " 元,";
+    out += p.scaled ? "超出额度,按 " + cents_text(p.pool_cents) + "/" + cents_text(p.requested_cents) +
+                          " 同比例分配(向下取整到分,余下 " + std::to_string(p.remainder_cents) + " 分按最大余数逐分补足)"
+                    : std::string("未超出额度,金额不变");
+    out += ",分配合计 " + cents_text(p.allocated_cents) + " 元\n";
+  }
+  return out;
+}
+
+
+// A one-line bar on stderr, redrawn at most ten times a second.
+class ProgressBar {
+ public:
+  ProgressBar(bool on, std::uint64_t input_bytes) : on_(on), total_(input_bytes) {}
+  void update(const AllocationProgress& p) {
+    if (!on_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const bool last = p.pass == 2 && p.records == p.total_records;
+    if (!last && now - drawn_ < std::chrono::milliseconds(100)) return;
+    drawn_ = now;
+    double fraction = -1;
+    if (p.pass == 1 && total_) fraction = static_cast<double>(p.bytes) / static_cast<double>(total_);
+    if (p.pass == 2 && p.total_records) fraction = static_cast<double>(p.records) / static_cast<double>(p.total_records);
+    std::string bar = p.pass == 1 ? "读取并计算 " : "写出结果   ";
+    if (fraction >= 0) {
+      const int filled = static_cast<int>(std::min(1.0, fraction) * 30);
+      bar += "[" + std::string(filled, '#') + std::string(30 - filled, '.') + "] " +
+             std::to_string(static_cast<int>(std::min(1.0, fraction) * 100)) + "% ";
+    }
+    bar += std::to_string(p.records) + " 项";
+    std::fprintf(stderr, "\r%s\033[K", bar.c_str());
+    shown_ = true;
+  }
+  void clear() {
+    if (shown_) std::fputs("\r\033[K", stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  std::uint64_t total_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point drawn_{};
+};
+
+}  // namespace
+
+int cmd_allocate(int argc, char** argv) {
+  Args args;
+  if (auto err = parse_args(argc, argv, 2,
+                            {"--version", "--as-of", "--in", "--out", "--in-format", "--out-format", "--summary"},
+                            {"--help", "--no-progress"}, args)) {
+    std::fprintf(stderr, "kuan allocate: %s(见 kuan allocate --help)\n", err->c_str());
+    return kExitBadInput;
+  }
+  if (args.has_flag("--help")) {
+    std::puts(kHelp);
+    return kExitOk;
+  }
+  if (args.positional.size() != 1) {
+    std::fputs("kuan allocate: 需要恰好一个 POLICY(见 kuan allocate --help)\n", stderr);
+    return kExitBadInput;
+  }
+  const std::string in_path = args.option("--in") ? *args.option("--in") : "-";
+  const std::string* out_path = args.option("--out");
+  std::string error;
+  const auto in_format = format_of(args, "--in-format", &in_path, BatchFormat::Jsonl, error);
+  const auto out_format = in_format ? format_of(args, "--out-format", out_path, *in_format, error) : std::nullopt;
+  if (!out_format) {
+    std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
+    return kExitBadInput;
+  }
+  auto policy = load_policy(args.positional[0]);
+  if (!policy) return kExitRuleErrors;
+  const Edition* ed = choose_edition(*policy, args, error);
+  if (!ed) {
+    std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
+    return kExitBadInput;
+  }
+  auto allocator = Allocator::create(*ed, *in_format, error);
+  if (!allocator) {
+    std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
+    return kExitBadInput;
+  }
+
+  // Pass 1: read, evaluate, quotas, pools. Nothing is written before it ends well.
+  std::ifstream file;
+  std::uint64_t size = 0;
+  if (in_path != "-") {
+    file.open(in_path, std::ios::binary);
+    if (!file) {
+      std::fprintf(stderr, "kuan allocate: 无法读取文件 %s\n", in_path.c_str());
+      return kExitBadInput;
+    }
+    std::error_code ec;
+    size = std::filesystem::file_size(in_path, ec);
+    if (ec) size = 0;
+  }
+  std::istream& in = in_path == "-" ? std::cin : file;
+  // The bar is for people: only on a terminal, and only when the input is large.
+  const bool tty = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
+  ProgressBar bar(tty && (size >= (8u << 20) || in_path == "-"), size);
+  auto progress = [&](const AllocationProgress& p) {
+    if (in_path != "-" || p.records >= 100000 || p.pass == 2) bar.update(p);
+  };
+  if (auto e = allocator->read(in, progress)) {
+    bar.clear();
+    std::fprintf(stderr, "%s\n", e->render(in_path == "-" ? "<stdin>" : in_path).c_str());
+    std::fprintf(stderr, "kuan allocate: 输入有误,未分配,也未写出任何结果%s\n",
+                 out_path ? ("(" + *out_path + " 保持不变)").c_str() : "");
+    return kExitBadInput;
+  }
+
+  // Pass 2: the decisions, into a temporary file renamed over OUT at the end.
+  if (!out_path || *out_path == "-") {
+    std::ios::sync_with_stdio(false);
+    allocator->write(std::cout, *out_format, progress);
+    if (!std::cout) {
+      bar.clear();
+      std::fputs("kuan allocate: 写标准输出失败\n", stderr);
+      return 74;
+    }
+  } else {
+    namespace fs = std::filesystem;
+    const fs::path target(*out_path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    const int fd = mkstemp(tmp.data());
+    if (fd < 0) {
+      bar.clear();
+      std::fprintf(stderr, "kuan allocate: 无法在 %s 中创建临时文件\n", dir.c_str());
+      return 74;
+    }
+    const mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    close(fd);
+    bool ok;
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      allocator->write(out, *out_format, progress);
+      out.close();
+      ok = static_cast<bool>(out);
+    }
+    std::error_code ec;
+    if (ok) fs::rename(tmp, target, ec);
+    if (!ok || ec) {
+      fs::remove(tmp, ec);
+      bar.clear();
+      std::fprintf(stderr, "kuan allocate: 无法写出 %s\n", out_path->c_str());
+      return 74;
+    }
+  }
+  bar.clear();
+
+  const AllocationSummary& summary = allocator->summary();
+  if (const std::string* path = args.option("--summary")) {
+    std::ofstream s(*path, std::ios::binary | std::ios::trunc);
+    const std::string text = summary_json(summary);
+    s.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!s) {
+      std::fprintf(stderr, "kuan allocate: 无法写出汇总 %s\n", path->c_str());
+      return 74;
+    }
+  } else {
+    std::fputs(summary_text(summary).c_str(), stderr);
+  }
+  return kExitOk;
+}
+
+}  // namespace kuan::cli

@@ -1,0 +1,199 @@
+// kuan repl — the terminal around repl::Session: libedit line editing, history
+// kept across runs, tab completion; or, when stdin is not a terminal, plain
+// line-by-line reading with no prompt and no banner, so scripts can drive it.
+#include <unistd.h>
+
+#include <cerrno>
+#include <clocale>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <langinfo.h>
+#include <string>
+
+#include <editline/readline.h>
+
+#include "tools/cli.hpp"
+#include "tools/repl_session.hpp"
+
+namespace kuan::cli {
+
+namespace {
+
+const char* kReplHelp =
+    "用法: kuan repl [POLICY] [--version V | --as-of YYYY-MM-DD]\n"
+    "\n"
+    "交互地计算表达式、设定事实、运行措施、试写规则。POLICY 是政策目录或单个 .kuan 文件;\n"
+    "不给 POLICY 时从内存中的空版本开始(可内联定义 参数/事实/措施 …)。进入后输入 :help 查看命令。\n"
+    "\n"
+    "在终端中:行编辑、Tab 补全(措施、事实、参数名和命令)、历史记录保存在 $KUAN_HISTORY\n"
+    "(未设置时为 ~/.kuan_history)。Ctrl-C 放弃当前输入,Ctrl-D 或 :quit 退出。\n"
+    "标准输入不是终端时:不显示提示符和欢迎语,逐行读取;错误也写到标准输出,与结果保持先后顺序。\n"
+    "退出状态:0;标准输入不是终端且有任何一行出错时为 1;POLICY 有错误时为 1;参数、版本有误时为 2。";
+
+repl::Session* g_session = nullptr;
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void on_sigint(int) { g_interrupted = 1; }
+
+std::string history_path() {
+  if (const char* p = std::getenv("KUAN_HISTORY"); p && *p) return p;
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.kuan_history";
+  return "";
+}
+
+// Tab completion: every name and command that starts with the word typed.
+char* complete_word(const char* text, int state) {
+  static std::vector<std::string> words;
+  static std::size_t next = 0;
+  if (state == 0) {
+    words.clear();
+    next = 0;
+    if (g_session) {
+      try {
+        const std::size_t n = std::strlen(text);
+        for (auto& w : g_session->completion_words())
+          if (w.compare(0, n, text) == 0) words.push_back(std::move(w));
+      } catch (...) {
+        words.clear();
+      }
+    }
+  }
+  if (next < words.size()) return strdup(words[next++].c_str());
+  return nullptr;
+}
+
+char** complete(const char* text, int, int) {
+  rl_attempted_completion_over = 1;  // names only, never file names
+  return rl_completion_matches(text, complete_word);
+}
+
+// libedit handles multibyte input only under a UTF-8 locale; use the user's,
+// or C.UTF-8 when theirs is not UTF-8 (rule names are Chinese).
+void use_utf8_locale() {
+  std::setlocale(LC_CTYPE, "");
+  const char* codeset = nl_langinfo(CODESET);
+  if (!codeset || std::strcmp(codeset, "UTF-8") != 0) {
+    if (!std::setlocale(LC_CTYPE, "C.UTF-8")) std::setlocale(LC_CTYPE, "en_US.UTF-8");
+  }
+}
+
+void print(const std::string& s, std::FILE* to = stdout) {
+  std::fwrite(s.data(), 1, s.size(), to);
+  std::fflush(to);
+}
+
+int interactive(repl::Session& session) {
+  use_utf8_locale();
+  g_session = &session;
+  const std::string history = history_path();
+  rl_readline_name = "kuan";
+  rl_attempted_completion_function = complete;
+  // Break words at operators and punctuation too, so `min(合同` completes 合同….
+  rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(),+-*/×÷≤≥≠";
+  using_history();
+  stifle_history(2000);
+  if (!history.empty()) read_history(history.c_str());
+  // SIGINT (Ctrl-C) abandons the line being typed instead of ending the REPL.
+  struct sigaction sa {};
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: the read is interrupted and readline returns
+  sigaction(SIGINT, &sa, nullptr);
+
+  print(session.banner());
+  std::string last_entry;  // a line repeated at once is kept in the history only once
+  for (;;) {
+    g_interrupted = 0;
+    char* raw = readline(session.pending() ? "...   " : "kuan> ");
+    if (!raw) {
+      if (g_interrupted) {
+        session.cancel_pending();
+        print("\n");
+        continue;
+      }
+      print("\n");
+      break;
+    }
+    std::string line = raw;
+    std::free(raw);
+    if (g_interrupted) {
+      session.cancel_pending();
+      continue;
+    }
+    if (line.find_first_not_of(" \t") != std::string::npos && line != last_entry) {
+      add_history(line.c_str());
+      if (!history.empty()) write_history(history.c_str());
+      last_entry = line;
+    }
+    repl::Reply reply;
+    try {
+      reply = session.feed(line);
+    } catch (...) {
+      reply = repl::Reply{"内部错误\n", false, false};
+    }
+    print(reply.out);
+    if (reply.quit) break;
+  }
+  g_session = nullptr;
+  return kExitOk;
+}
+
+int scripted(repl::Session& session) {
+  bool any_failed = false;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    repl::Reply reply;
+    try {
+      reply = session.feed(line);
+    } catch (...) {
+      reply = repl::Reply{"内部错误\n", false, false};
+    }
+    print(reply.out);
+    if (!reply.ok) any_failed = true;
+    if (reply.quit) return any_failed ? kExitRuleErrors : kExitOk;
+  }
+  if (session.pending()) {
+    print("错误:输入在未闭合的 { 中结束\n");
+    any_failed = true;
+  }
+  return any_failed ? kExitRuleErrors : kExitOk;
+}
+
+}  // namespace
+
+int cmd_repl(int argc, char** argv) {
+  Args args;
+  if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of"}, {"--help"}, args)) {
+    std::fprintf(stderr, "kuan repl: %s(见 kuan repl --help)\n", err->c_str());
+    return kExitBadInput;
+  }
+  if (args.has_flag("--help")) {
+    std::puts(kReplHelp);
+    return kExitOk;
+  }
+  if (args.positional.size() > 1) {
+    std::fputs("kuan repl: 最多一个 POLICY(见 kuan repl --help)\n", stderr);
+    return kExitBadInput;
+  }
+  repl::Selection selection;
+  if (const std::string* v = args.option("--version")) selection.version = *v;
+  if (const std::string* d = args.option("--as-of")) selection.as_of = *d;
+  std::optional<std::string> policy;
+  if (!args.positional.empty()) policy = args.positional[0];
+
+  repl::Session session;
+  bool bad_input = false;
+  const repl::Reply opened = session.open(policy, selection, &bad_input);
+  if (!opened.ok) {
+    std::fputs(bad_input ? "kuan repl: " : "", stderr);
+    print(opened.out, stderr);
+    return bad_input ? kExitBadInput : kExitRuleErrors;
+  }
+  print(opened.out, stderr);
+  return isatty(STDIN_FILENO) ? interactive(session) : scripted(session);
+}
+
+}  // namespace kuan::cli

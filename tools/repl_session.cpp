@@ -1,0 +1,670 @@
+#include "tools/repl_session.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "interpreter/facts.hpp"
+#include "lang/checker.hpp"
+#include "lang/parser.hpp"
+#include "tools/cli.hpp"
+#include "tools/repl.hpp"
+
+namespace kuan::repl {
+
+namespace {
+
+constexpr const char* kInputName = "<输入>";
+constexpr const char* kInlineName = "<repl>";
+constexpr const char* kHeaderName = "<repl-header>";
+constexpr const char* kHeader =
+    "政策 \"REPL\"\n"
+    "版本 \"REPL\"\n"
+    "施行 2000-01-01 起\n"
+    "舍入 四舍五入 至 0.01元\n";
+
+// Keywords that start a declaration typed inline; header keywords cannot be.
+constexpr const char* kDeclKeywords[] = {"参数", "事实", "定义", "上限", "措施", "条款", "例",
+                                         "资金池", "累计", "修订", "替换", "删除"};
+constexpr const char* kHeaderKeywords[] = {"政策", "版本", "施行", "舍入"};
+
+const std::vector<std::string> kCommands = {":help",    ":quit",    ":facts",  ":clear", ":run",
+                                            ":explain", ":measures", ":load",   ":reload", ":version",
+                                            ":as-of",   ":defs",    ":cancel"};
+
+const char* kHelp =
+    "输入:\n"
+    "  表达式                 计算并显示结果,如 800万元 × 30%、min(合同金额 × 30%, 800万元)\n"
+    "  事实 = 表达式          设定事实(按事实的类型检查),如 合同金额 = 120万元、采购类型 = 算力服务;比较请用 ==\n"
+    "  措施名                 按已设定的事实计算这项措施(同 :run 措施名)\n"
+    "  参数/事实/定义/上限/措施/条款/例 …\n"
+    "                         内联定义,加入内存中的规则 <repl>;同名的内联定义会被替换;有错误时不加入\n"
+    "  未闭合 { 的行以 ... 提示续行,直到括号配平\n"
+    "命令:\n"
+    "  :facts                 列出已设定的事实\n"
+    "  :clear [事实]          清除全部事实,或其中一项\n"
+    "  :run 措施              计算措施\n"
+    "  :explain [措施]        上一次结果的说明树(或先计算该措施)\n"
+    "  :measures              列出措施及其必需的事实\n"
+    "  :load 文件或目录       载入另一份政策\n"
+    "  :reload                从磁盘重读规则文件(保留事实和内联定义)\n"
+    "  :version [版本]        显示或切换版本\n"
+    "  :as-of YYYY-MM-DD      切换到该日施行的版本\n"
+    "  :defs                  显示内联定义\n"
+    "  :cancel                放弃未完成的多行输入\n"
+    "  :help                  本说明\n"
+    "  :quit                  退出(也可用 Ctrl-D)\n";
+
+std::string render(const Span& span, const std::string& message) {
+  if (span.valid()) return make_diagnostic(Severity::Error, span, message).rendered;
+  return "错误:" + message + "\n";
+}
+
+std::string render_errors(const std::vector<Diagnostic>& diagnostics) {
+  std::string out;
+  for (const auto& d : diagnostics)
+    if (d.severity == Severity::Error) out += d.rendered;
+  return out;
+}
+
+Reply fail(std::string text) { return Reply{std::move(text), false, false}; }
+
+std::string describe(const Edition& ed, const Type& t) {
+  if (t.kind == TypeKind::Enum && t.enum_id >= 0 && t.enum_id < static_cast<int>(ed.enums.size()))
+    return "枚举(" + ed.enums[t.enum_id].name + ")";
+  return type_name(t.kind);
+}
+
+cli::Args selection_args(const Selection& s) {
+  cli::Args args;
+  if (!s.version.empty()) args.options["--version"] = s.version;
+  if (!s.as_of.empty()) args.options["--as-of"] = s.as_of;
+  return args;
+}
+
+std::string edition_summary(const Edition& ed) {
+  std::string s = "版本 " + ed.name + "(施行 " + format_date(ed.effective_from);
+  s += ed.effective_to ? " 至 " + format_date(*ed.effective_to) : std::string(" 起");
+  return s + "," + std::to_string(ed.measures.size()) + " 项措施)";
+}
+
+}  // namespace
+
+Session::Session() = default;
+
+// ---------------------------------------------------------------- loading
+
+Reply Session::open(const std::optional<std::string>& policy, const Selection& selection, bool* bad_input) {
+  if (bad_input) *bad_input = false;
+  selection_ = selection;
+  std::string notes;
+  if (!policy) {
+    if (!selection.version.empty() || !selection.as_of.empty()) {
+      if (bad_input) *bad_input = true;
+      return fail("--version 与 --as-of 需要一个 POLICY\n");
+    }
+    header_ = std::make_shared<SourceFile>(kHeaderName, kHeader);
+    std::vector<Diagnostic> diagnostics;
+    std::shared_ptr<const Edition> ed = build_edition({header_}, diagnostics);
+    if (!ed) return fail(render_errors(diagnostics));
+    switch_base(nullptr, ed, notes);
+    return Reply{notes};
+  }
+  std::vector<Diagnostic> diagnostics;
+  auto loaded = Policy::load(*policy, diagnostics);
+  if (!loaded) {
+    std::string out;
+    for (const auto& d : diagnostics) out += d.rendered;
+    return fail(out);
+  }
+  std::string error;
+  const Edition* ed = cli::choose_edition(*loaded, selection_args(selection), error);
+  if (!ed) {
+    if (bad_input) *bad_input = true;
+    return fail(error + "\n");
+  }
+  policy_path_ = *policy;
+  switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), notes);
+  return Reply{notes};
+}
+
+std::shared_ptr<const Edition> Session::build(const std::vector<Chunk>& chunks, std::string& errors) const {
+  std::vector<Diagnostic> diagnostics;
+  auto report = [&]() -> std::shared_ptr<const Edition> {
+    errors = render_errors(diagnostics);
+    if (errors.empty()) errors = "错误:无法由这些规则建立版本\n";
+    bool redeclared = false;
+    for (const auto& d : diagnostics)
+      if (d.severity == Severity::Error && d.file == kInlineName && d.message.find(" 已在 ") != std::string::npos)
+        redeclared = true;
+    if (redeclared) errors += "提示:要改动规则中已有的声明,写 修订 参数 …、修订 措施 … { … } 或 替换 措施 …\n";
+    return nullptr;
+  };
+  auto modules = fresh_modules(policy_.get(), *base_, diagnostics);
+  if (!modules) return report();
+  if (!chunks.empty()) {
+    std::string text;
+    for (const auto& c : chunks) text += c.text + "\n";
+    auto parsed = parse_module(std::make_shared<SourceFile>(kInlineName, std::move(text)));
+    diagnostics.insert(diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+    if (!parsed.module) return report();
+    // The inline source is a layer over the edition, like an edition written
+    // as changes (基于): 修订/替换/删除 change what the files declare, anything
+    // else is added. It carries the edition's header, which the layering
+    // takes from the files underneath.
+    for (const auto& m : *modules) {
+      if (m->edition) parsed.module->edition = m->edition;
+      if (m->base_edition) parsed.module->base_edition = m->base_edition;
+      if (m->effective_from) parsed.module->effective_from = m->effective_from;
+      if (m->effective_to) parsed.module->effective_to = m->effective_to;
+    }
+    Modules layer;
+    layer.push_back(std::move(parsed.module));
+    modules = apply_revisions(std::move(*modules), std::move(layer), diagnostics);
+    if (has_errors(diagnostics)) return report();
+  }
+  auto ed = build_edition(std::move(*modules), diagnostics);
+  if (!ed) return report();
+  ed->effective_to = base_->effective_to;  // an implied end comes from the next edition
+  ed->end_implied = base_->end_implied;
+  return std::shared_ptr<const Edition>(std::move(ed));
+}
+
+void Session::switch_base(std::shared_ptr<const Policy> policy, std::shared_ptr<const Edition> base, std::string& out) {
+  policy_ = std::move(policy);
+  base_ = std::move(base);
+  edition_ = base_;
+  if (!chunks_.empty()) {
+    std::string errors;
+    if (auto ed = build(chunks_, errors)) {
+      edition_ = ed;
+    } else {
+      out += errors + "注意:内联定义与现在的规则不相容,已全部舍弃\n";
+      chunks_.clear();
+      inline_text_.clear();
+    }
+  }
+  rebind_facts(out);
+}
+
+void Session::rebind_facts(std::string& out) {
+  const Edition& ed = *edition_;
+  std::vector<FactSetting> kept;
+  for (auto& f : facts_) {
+    const int slot = ed.find_fact(f.name);
+    if (slot < 0) {
+      out += "注意:事实 " + f.name + " 已不在规则中,已清除\n";
+      continue;
+    }
+    const Type& t = ed.facts[slot].type;
+    if (t.kind == TypeKind::Enum) {
+      const auto& values = ed.enums[t.enum_id].values;
+      auto it = std::find(values.begin(), values.end(), f.enum_value);
+      if (f.value.kind != TypeKind::Enum || it == values.end()) {
+        out += "注意:事实 " + f.name + " 的值 " + (f.enum_value.empty() ? show(f.value, Type{f.value.kind}) : f.enum_value) +
+               " 已不是它的取值,已清除\n";
+        continue;
+      }
+      f.value.small = it - values.begin();
+    } else if (f.value.kind != t.kind && !(t.kind == TypeKind::Number && f.value.kind == TypeKind::Integer)) {
+      out += "注意:事实 " + f.name + " 现在是" + describe(ed, t) + ",原来的值已清除\n";
+      continue;
+    } else {
+      f.value.kind = t.kind;
+    }
+    kept.push_back(std::move(f));
+  }
+  facts_ = std::move(kept);
+}
+
+FactValues Session::fact_values() const {
+  FactValues values(edition_->facts.size());
+  for (const auto& f : facts_)
+    if (const int slot = edition_->find_fact(f.name); slot >= 0) values.set(slot, f.value);
+  return values;
+}
+
+std::string Session::show(const Value& v, const Type& type) const {
+  switch (v.kind) {
+    case TypeKind::Money: return v.number.normalized().to_string() + "元";
+    case TypeKind::Rate: return (v.number * Decimal::from_int(100)).normalized().to_string() + "%";
+    case TypeKind::Integer:
+    case TypeKind::Number: return v.number.normalized().to_string();
+    case TypeKind::Enum:
+      if (type.kind == TypeKind::Enum && type.enum_id >= 0 && type.enum_id < static_cast<int>(edition_->enums.size())) {
+        const auto& values = edition_->enums[type.enum_id].values;
+        if (v.small >= 0 && v.small < static_cast<std::int64_t>(values.size())) return values[v.small];
+      }
+      break;
+    default: break;
+  }
+  return format_value(edition_.get(), v);
+}
+
+// ---------------------------------------------------------------- input
+
+Reply Session::feed(std::string_view raw) {
+  try {
+    std::string line(raw);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (pending_.empty()) {
+      const std::string t = trim(line);
+      if (t.empty()) return {};
+      if (t[0] != ':' && t.rfind("\uFF1A", 0) != 0 && open_braces(line) > 0) {
+        pending_ = line;
+        return {};
+      }
+      return handle(line);
+    }
+    if (trim(line) == ":cancel") {
+      pending_.clear();
+      return Reply{"已放弃未完成的输入\n"};
+    }
+    pending_ += "\n" + line;
+    if (open_braces(pending_) > 0) return {};
+    std::string entry = std::move(pending_);
+    pending_.clear();
+    return handle(entry);
+  } catch (const std::exception& e) {
+    pending_.clear();
+    return fail(std::string("内部错误:") + e.what() + "\n");
+  } catch (...) {
+    pending_.clear();
+    return fail("内部错误\n");
+  }
+}
+
+Reply Session::handle(const std::string& entry) {
+  const std::string t = trim(entry);
+  if (t.empty()) return {};
+  if (t[0] == ':' || t.rfind("\uFF1A", 0) == 0) return command(t);
+  for (const char* kw : kDeclKeywords)
+    if (starts_with_keyword(t, kw)) return define(entry);
+  for (const char* kw : kHeaderKeywords)
+    if (starts_with_keyword(t, kw) && trim(std::string_view(t).substr(std::strlen(kw))).rfind('(', 0) != 0)
+      return fail(std::string("错误:") + kw + " 属于版本头,不能在 REPL 中输入;用 :load 载入政策,或 :version 切换版本\n");
+  // NAME = EXPR with NAME a declared fact: an assignment (== compares).
+  for (std::size_t i = 0; i < entry.size(); ++i) {
+    if (entry[i] != '=') continue;
+    const bool single = (i + 1 >= entry.size() || (entry[i + 1] != '=' && entry[i + 1] != '>')) &&
+                        (i == 0 || std::string_view("<>!=").find(entry[i - 1]) == std::string_view::npos);
+    if (!single) break;
+    const std::string name = trim(std::string_view(entry).substr(0, i));
+    if (const int slot = edition_->find_fact(name); slot >= 0) return assign(entry, i, slot);
+    for (const auto& p : edition_->params)
+      if (p.decl->name == name)
+        return fail("错误:" + name + " 是参数,不能赋值(比较请用 ==;要试另一个值,可内联定义一个新参数:参数 名称 = 值)\n");
+    for (const auto& d : edition_->defines)
+      if (d.decl->name == name) return fail("错误:" + name + " 是定义,不能赋值(比较请用 ==)\n");
+    break;
+  }
+  if (edition_->find_measure(t)) return run(t, false);
+  return expression(entry);
+}
+
+Reply Session::expression(const std::string& entry) {
+  auto source = std::make_shared<SourceFile>(kInputName, entry);
+  auto parsed = parse_expression(source);
+  if (!parsed.expr) return fail(render_errors(parsed.diagnostics));
+  std::vector<Diagnostic> diagnostics;
+  if (!check_expression(edition_.get(), *parsed.expr, diagnostics)) return fail(render_errors(diagnostics));
+  auto r = evaluate_expression(edition_.get(), *parsed.expr, fact_values());
+  if (auto* err = std::get_if<EvalError>(&r)) return fail(render(err->span, err->message));
+  return Reply{show(std::get<Value>(r), parsed.expr->type) + "\n"};
+}
+
+Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
+  const Edition& ed = *edition_;
+  const FactInfo& fact = ed.facts[slot];
+  const std::string& name = fact.decl->name;
+  // Parse the right-hand side alone, but point every error into the whole line.
+  auto line = std::make_shared<SourceFile>(kInputName, entry);
+  auto rhs = std::make_shared<SourceFile>(kInputName, entry.substr(eq + 1));
+  const auto offset = static_cast<std::uint32_t>(eq + 1);
+  auto error_at = [&](const Span& s, const std::string& message) {
+    if (s.file == rhs.get()) return render(Span{line.get(), s.begin + offset, s.end + offset}, message);
+    return render(s, message);
+  };
+  auto errors_of = [&](const std::vector<Diagnostic>& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics)
+      if (d.severity == Severity::Error) out += error_at(d.span, d.message);
+    return out;
+  };
+  auto parsed = parse_expression(rhs);
+  if (!parsed.expr) return fail(errors_of(parsed.diagnostics));
+  ast::Expr& e = *parsed.expr;
+  FactSetting setting{name, {}, {}};
+  if (fact.type.kind == TypeKind::Enum && e.kind == ast::ExprKind::Name) {
+    // An enumeration value by its name: 采购类型 = 算力服务.
+    const auto& values = ed.enums[fact.type.enum_id].values;
+    auto it = std::find(values.begin(), values.end(), e.name);
+    if (it == values.end() && ed.find_fact(e.name) < 0)
+      return fail(error_at(e.span, e.name + " 不是 " + name + " 的取值(可取:" + join(values) + ")"));
+    if (it != values.end()) {
+      setting.value = Value::enumeration(static_cast<int>(it - values.begin()));
+      setting.enum_value = *it;
+    }
+  }
+  if (setting.value.kind == TypeKind::Error) {
+    std::vector<Diagnostic> diagnostics;
+    if (!check_expression(&ed, e, diagnostics)) return fail(errors_of(diagnostics));
+    const Type& want = fact.type;
+    if (!(e.type == want || (want.kind == TypeKind::Number && e.type.kind == TypeKind::Integer))) {
+      std::string message = "事实 " + name + " 须为" + describe(ed, want) + ",这里是" + describe(ed, e.type);
+      if (want.kind == TypeKind::Money && e.type.is_plain_number()) message += "(金额要写单位,如 120万元)";
+      if (want.kind == TypeKind::Rate && e.type.is_plain_number()) message += "(比例要写单位,如 30%)";
+      return fail(error_at(e.span, message));
+    }
+    auto r = evaluate_expression(&ed, e, fact_values());
+    if (auto* err = std::get_if<EvalError>(&r)) return fail(error_at(err->span, err->message));
+    setting.value = std::get<Value>(std::move(r));
+    setting.value.kind = want.kind;
+    if (want.kind == TypeKind::Enum) setting.enum_value = show(setting.value, want);
+  }
+  // The same checks as facts given in JSON: money ≥ 0, rates within 0–100%, …
+  json::Scalar scalar;
+  switch (setting.value.kind) {
+    case TypeKind::Money:
+    case TypeKind::Integer:
+    case TypeKind::Number:
+      scalar.kind = json::Scalar::Kind::Number;
+      scalar.text = setting.value.number.normalized().to_string();
+      break;
+    case TypeKind::Rate:
+      scalar.kind = json::Scalar::Kind::String;
+      scalar.text = show(setting.value, fact.type);
+      break;
+    case TypeKind::Bool:
+      scalar.kind = json::Scalar::Kind::Bool;
+      scalar.boolean = setting.value.truthy();
+      break;
+    case TypeKind::Date:
+      scalar.kind = json::Scalar::Kind::String;
+      scalar.text = format_date(static_cast<std::int32_t>(setting.value.small));
+      break;
+    default:
+      scalar.kind = json::Scalar::Kind::String;
+      scalar.text = setting.enum_value;
+  }
+  auto converted = convert_fact(ed, slot, scalar);
+  if (auto* msg = std::get_if<std::string>(&converted)) return fail(error_at(e.span, *msg));
+  const std::string shown = show(setting.value, fact.type);
+  auto it = std::find_if(facts_.begin(), facts_.end(), [&](const FactSetting& f) { return f.name == name; });
+  if (it != facts_.end()) *it = std::move(setting);
+  else facts_.push_back(std::move(setting));
+  return Reply{name + " = " + shown + "\n"};
+}
+
+Reply Session::run(const std::string& name, bool explain) {
+  const Edition& ed = *edition_;
+  const MeasureInfo* m = ed.find_measure(name);
+  if (!m) {
+    std::vector<std::string> names;
+    for (const auto& x : ed.measures) names.push_back(x.decl->name);
+    return fail("错误:没有名为 " + name + " 的措施(可用:" + (names.empty() ? "无" : join(names)) + ")\n");
+  }
+  const FactValues values = fact_values();
+  auto missing = missing_required_facts(ed, *m, values);
+  if (!missing.empty())
+    return fail("错误:缺少必需的事实 " + join(missing) + "(措施 " + name + " 需要;用 " + missing[0] +
+                " = … 设定)\n");
+  LastResult last{edition_, {}, {}};
+  auto r = evaluate_measure(ed, *m, values, &last.trace);
+  if (auto* err = std::get_if<EvalError>(&r)) return fail(render(err->span, err->message));
+  last.outcome = std::get<Outcome>(std::move(r));
+  std::string out;
+  cli::append_result_text(out, ed, last.outcome, explain ? &last.trace : nullptr);
+  last_ = std::move(last);
+  return Reply{out};
+}
+
+// ---------------------------------------------------------------- inline definitions
+
+Reply Session::define(const std::string& entry) {
+  const std::string t = trim(entry);
+  std::string keyword;
+  for (const char* kw : kDeclKeywords)
+    if (starts_with_keyword(t, kw)) keyword = kw;
+  // 修订 参数 X, 替换 措施 Y, 删除 事实 Z: the kind comes before the name.
+  std::size_t pos = keyword.size();
+  std::string kind;
+  if (keyword == "修订" || keyword == "替换" || keyword == "删除") {
+    kind = word_at(t, pos);
+    pos = t.find(kind, pos) + kind.size();
+  }
+  const std::string name = word_at(t, pos);
+  const std::string label = keyword + (kind.empty() ? "" : " " + kind) + " " + name;
+  // One chunk per declaration: 参数 X, 修订 参数 X and 删除 参数 X all replace
+  // an earlier inline chunk about 参数 X.
+  const std::string key =
+      keyword == "例" ? "例#" + std::to_string(++chunk_counter_) : (kind.empty() ? keyword : kind) + " " + name;
+  std::vector<Chunk> candidate = chunks_;
+  auto it = std::find_if(candidate.begin(), candidate.end(), [&](const Chunk& c) { return c.key == key; });
+  const bool replaced = it != candidate.end();
+  if (replaced) it->text = entry;
+  else candidate.push_back({key, entry});
+  std::string errors;
+  auto ed = build(candidate, errors);
+  if (!ed && replaced && keyword == "删除") {
+    // Deleting a declaration that exists only inline: drop the inline one.
+    std::vector<Chunk> without = chunks_;
+    without.erase(std::find_if(without.begin(), without.end(), [&](const Chunk& c) { return c.key == key; }));
+    std::string ignored;
+    if (auto ed2 = build(without, ignored)) {
+      ed = ed2;
+      candidate = std::move(without);
+    }
+  }
+  if (!ed) return fail(errors + "(未加入;规则保持原样)\n");
+  chunks_ = std::move(candidate);
+  inline_text_.clear();
+  for (const auto& c : chunks_) inline_text_ += c.text + "\n";
+  edition_ = ed;
+  std::string out = (replaced ? "已替换 " : "已加入 ") + label;
+  if (keyword == "参数" || kind == "参数")
+    for (const auto& p : ed->params)
+      if (p.decl->name == name) out += " = " + show(p.value, p.type);
+  if (keyword == "条款") {
+    std::vector<std::string> measures;
+    for (const auto& m : ed->measures)
+      if (m.clause && m.clause->ref == name && m.decl->span.file && m.decl->span.file->name() == kInlineName)
+        measures.push_back(m.decl->name);
+    if (!measures.empty()) out += ",措施 " + join(measures);
+  }
+  out += "\n";
+  rebind_facts(out);
+  return Reply{out};
+}
+
+// ---------------------------------------------------------------- commands
+
+Reply Session::command(const std::string& entry) {
+  std::string body = entry.rfind("\uFF1A", 0) == 0 ? entry.substr(3) : entry.substr(1);
+  std::size_t len = 0, i = 0;
+  while (i < body.size() && !is_space_at(body, i, &len)) ++i;
+  const std::string name = body.substr(0, i);
+  const std::string arg = trim(std::string_view(body).substr(i));
+  auto no_arg = [&](Reply (Session::*f)() const) -> Reply {
+    if (!arg.empty()) return fail("错误::" + name + " 不带参数\n");
+    return (this->*f)();
+  };
+  if (name == "help" || name == "h" || name == "?") return cmd_help();
+  if (name == "quit" || name == "q" || name == "exit") return Reply{"", true, true};
+  if (name == "facts") return no_arg(&Session::cmd_facts);
+  if (name == "clear") return cmd_clear(arg);
+  if (name == "run") {
+    if (arg.empty()) return fail("错误::run 需要一个措施名\n");
+    return run(arg, false);
+  }
+  if (name == "explain") return cmd_explain(arg);
+  if (name == "measures") return no_arg(&Session::cmd_measures);
+  if (name == "load") return cmd_load(arg);
+  if (name == "reload") {
+    if (!arg.empty()) return fail("错误::reload 不带参数(载入别的政策用 :load)\n");
+    return cmd_reload();
+  }
+  if (name == "version") return cmd_version(arg);
+  if (name == "as-of") return cmd_as_of(arg);
+  if (name == "defs") return no_arg(&Session::cmd_defs);
+  if (name == "cancel") return {};
+  return fail("错误:未知命令 :" + name + "(:help 查看全部命令)\n");
+}
+
+Reply Session::cmd_help() const { return Reply{kHelp}; }
+
+Reply Session::cmd_facts() const {
+  if (facts_.empty()) return Reply{"(还没有设定事实)\n"};
+  std::string out;
+  for (const auto& f : facts_) {
+    const int slot = edition_->find_fact(f.name);
+    out += f.name + " = " + show(f.value, slot >= 0 ? edition_->facts[slot].type : Type{f.value.kind}) + "\n";
+  }
+  return Reply{out};
+}
+
+Reply Session::cmd_clear(const std::string& arg) {
+  if (arg.empty()) {
+    const std::size_t n = facts_.size();
+    facts_.clear();
+    return Reply{"已清除全部事实(" + std::to_string(n) + " 项)\n"};
+  }
+  auto it = std::find_if(facts_.begin(), facts_.end(), [&](const FactSetting& f) { return f.name == arg; });
+  if (it == facts_.end()) {
+    if (edition_->find_fact(arg) >= 0) return fail("错误:事实 " + arg + " 尚未设定\n");
+    return fail("错误:没有名为 " + arg + " 的事实\n");
+  }
+  facts_.erase(it);
+  return Reply{"已清除 " + arg + "\n"};
+}
+
+Reply Session::cmd_measures() const {
+  const Edition& ed = *edition_;
+  if (ed.measures.empty()) return Reply{"(" + ed.name + " 中没有措施)\n"};
+  std::string out;
+  for (const auto& m : ed.measures) {
+    out += m.decl->name;
+    if (m.clause) out += "  " + m.clause->ref;
+    if (!m.decl->title.empty()) out += "  " + m.decl->title;
+    std::vector<std::string> required;
+    for (int f : m.facts)
+      if (ed.facts[f].required()) required.push_back(ed.facts[f].decl->name);
+    if (!required.empty()) out += "\n    需要:" + join(required);
+    out += "\n";
+  }
+  return Reply{out};
+}
+
+Reply Session::cmd_load(const std::string& path) {
+  if (path.empty()) return fail("错误::load 需要一个政策目录或 .kuan 文件\n");
+  std::vector<Diagnostic> diagnostics;
+  auto loaded = Policy::load(path, diagnostics);
+  if (!loaded) {
+    std::string out;
+    for (const auto& d : diagnostics) out += d.rendered;
+    return fail(out + "(未载入;规则保持原样)\n");
+  }
+  std::string error;
+  const Edition* ed = cli::choose_edition(*loaded, cli::Args{}, error);
+  if (!ed) return fail("错误:" + error + "\n");
+  std::string out;
+  selection_ = {};
+  policy_path_ = path;
+  switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), out);
+  out += "已载入 " + path + ":" + edition_summary(*edition_) + "\n";
+  return Reply{out};
+}
+
+Reply Session::cmd_reload() {
+  if (!policy_) return fail("错误:没有载入政策文件,无可重读(用 :load 载入)\n");
+  std::vector<Diagnostic> diagnostics;
+  auto loaded = Policy::load(policy_path_, diagnostics);
+  if (!loaded) {
+    std::string out;
+    for (const auto& d : diagnostics) out += d.rendered;
+    return fail(out + "(重读失败;规则保持原样)\n");
+  }
+  std::string error;
+  const Edition* ed = cli::choose_edition(*loaded, selection_args(selection_), error);
+  if (!ed) return fail("错误:" + error + "(重读失败;规则保持原样)\n");
+  std::string out;
+  switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), out);
+  out += "已重读 " + policy_path_ + ":" + edition_summary(*edition_) + "\n";
+  return Reply{out};
+}
+
+Reply Session::cmd_version(const std::string& arg) {
+  if (arg.empty()) {
+    std::string out = "政策 " + edition_->policy_name + "," + edition_summary(*edition_) + "\n";
+    if (policy_ && policy_->editions().size() > 1) {
+      std::vector<std::string> names;
+      for (const auto& e : policy_->editions()) names.push_back(e->name);
+      out += "可用版本:" + join(names) + "\n";
+    }
+    if (!policy_) out += "(没有载入政策文件;这是内存中的版本,用 :load 载入政策)\n";
+    return Reply{out};
+  }
+  if (!policy_) return fail("错误:没有载入政策文件,无版本可选(用 :load 载入)\n");
+  std::string error;
+  const Edition* ed = policy_->edition(arg, error);
+  if (!ed) return fail("错误:" + error + "\n");
+  std::string out;
+  selection_ = {arg, ""};
+  switch_base(policy_, std::shared_ptr<const Edition>(policy_, ed), out);
+  out += "当前" + edition_summary(*edition_) + "\n";
+  return Reply{out};
+}
+
+Reply Session::cmd_as_of(const std::string& arg) {
+  if (arg.empty()) return fail("错误::as-of 需要一个日期 YYYY-MM-DD\n");
+  auto day = parse_date(arg);
+  if (!day) return fail("错误:日期无效:\"" + arg + "\"(格式 YYYY-MM-DD)\n");
+  if (!policy_) return fail("错误:没有载入政策文件,无版本可选(用 :load 载入)\n");
+  std::string error;
+  const Edition* ed = policy_->edition_on(*day, error);
+  if (!ed) return fail("错误:" + error + "\n");
+  std::string out;
+  selection_ = {"", arg};
+  switch_base(policy_, std::shared_ptr<const Edition>(policy_, ed), out);
+  out += arg + " 施行的是" + edition_summary(*edition_) + "\n";
+  return Reply{out};
+}
+
+Reply Session::cmd_explain(const std::string& arg) {
+  if (!arg.empty()) return run(arg, true);
+  if (!last_)
+    return fail("错误:还没有计算过措施;先输入措施名" +
+                (edition_->measures.empty() ? std::string() : "(如 " + edition_->measures[0].decl->name + ")") +
+                ",或 :explain 措施名\n");
+  std::string out;
+  cli::append_explanation_text(out, *last_->edition, last_->outcome, last_->trace);
+  return Reply{out};
+}
+
+Reply Session::cmd_defs() const {
+  if (chunks_.empty()) return Reply{"(没有内联定义)\n"};
+  return Reply{inline_text_};
+}
+
+// ---------------------------------------------------------------- terminal helpers
+
+std::vector<std::string> Session::completion_words() const {
+  std::set<std::string> words(kCommands.begin(), kCommands.end());
+  const Edition& ed = *edition_;
+  for (const auto& f : ed.facts) words.insert(f.decl->name);
+  for (const auto& p : ed.params) words.insert(p.decl->name);
+  for (const auto& d : ed.defines) words.insert(d.decl->name);
+  for (const auto& m : ed.measures) words.insert(m.decl->name);
+  for (const auto* c : ed.caps) words.insert(c->name);
+  for (const auto& e : ed.enums) words.insert(e.values.begin(), e.values.end());
+  return {words.begin(), words.end()};
+}
+
+std::string Session::banner() const {
+  std::string out = "Kuan REPL · ";
+  out += policy_ ? "政策 " + edition_->policy_name + " · " + edition_summary(*edition_) : "未载入政策(可内联定义规则,或 :load 载入)";
+  out += "\n输入表达式、事实赋值(合同金额 = 120万元)或措施名;Tab 补全,:help 查看命令,:quit 退出。\n";
+  return out;
+}
+
+}  // namespace kuan::repl
