@@ -36,15 +36,17 @@ class Activation {
       heap_state_.assign(static_cast<std::size_t>(slots_), 0);
       memo_ = reinterpret_cast<Value*>(heap_.get());
       state_ = heap_state_.data();
+      heap_computed_.resize(static_cast<std::size_t>(slots_));
+      computed_ = heap_computed_.data();
     } else {
       memo_ = reinterpret_cast<Value*>(inline_);
       state_ = inline_state_.data();
+      computed_ = inline_computed_.data();
       std::fill_n(state_, slots_, 0);
     }
   }
   ~Activation() {
-    for (int i = 0; i < slots_; ++i)
-      if (state_[i]) memo_[i].~Value();
+    for (int i = 0; i < computed_count_; ++i) memo_[computed_[i]].~Value();
   }
   Activation(const Activation&) = delete;
   Activation& operator=(const Activation&) = delete;
@@ -96,6 +98,11 @@ class Activation {
   std::array<unsigned char, kInlineSlots> inline_state_;
   std::unique_ptr<std::byte[]> heap_;
   std::vector<unsigned char> heap_state_;
+  // Which slots hold a value, so only those are destroyed (usually a handful).
+  std::array<std::uint16_t, kInlineSlots> inline_computed_;
+  std::vector<std::uint16_t> heap_computed_;
+  std::uint16_t* computed_ = nullptr;
+  int computed_count_ = 0;
   int slots_ = 0;
   Value* memo_;
   unsigned char* state_;  // 0 not yet computed, 1 computed
@@ -106,6 +113,7 @@ const Value& Activation::memoized(int slot, const ast::Expr& expr) {
   if (!state_[slot]) {
     new (&memo_[slot]) Value(eval(expr));
     state_[slot] = 1;
+    computed_[computed_count_++] = static_cast<std::uint16_t>(slot);
   }
   return memo_[slot];
 }
