@@ -216,7 +216,10 @@ class Checker {
           continue;
         }
         const ast::ClauseDecl* clause = measure.clause >= 0 ? &m->clauses[measure.clause] : nullptr;
-        ed_.measures.push_back({&measure, clause, {}, {}});
+        MeasureInfo info;
+        info.decl = &measure;
+        info.clause = clause;
+        ed_.measures.push_back(std::move(info));
       }
     }
   }

@@ -39,8 +39,8 @@ struct DefineInfo {
 };
 
 struct MeasureInfo {
-  const ast::MeasureDecl* decl;
-  const ast::ClauseDecl* clause;  // null when written outside a clause
+  const ast::MeasureDecl* decl = nullptr;
+  const ast::ClauseDecl* clause = nullptr;  // null when written outside a clause
   std::vector<const ast::CapDecl*> caps;  // in order; references resolved to the top-level cap
   std::vector<int> facts;                 // every fact the measure may read, in declaration order
   std::optional<std::int64_t> quota;      // 名额: at most this many funded a year
