@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
 #include "lang/parser.hpp"
 
@@ -80,6 +83,21 @@ const Edition* choose_edition(const Policy& policy, const Args& args, std::strin
   std::string ignored;
   if (const Edition* e = policy.edition_on(*parse_date(buf), ignored)) return e;
   return policy.latest();
+}
+
+std::optional<std::string> read_input(const std::string& path, std::string& error) {
+  std::ostringstream ss;
+  if (path == "-") {
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "无法读取文件 " + path;
+    return std::nullopt;
+  }
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 void append_json_string(std::string& out, std::string_view s) {

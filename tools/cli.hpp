@@ -40,6 +40,10 @@ std::shared_ptr<const Policy> load_policy(const std::string& path);
 // --version V or --as-of YYYY-MM-DD (or the edition in force today when neither).
 const Edition* choose_edition(const Policy& policy, const Args& args, std::string& error);
 
+// The whole of a file, or of standard input for "-"; nullopt with `error` set
+// when it cannot be read.
+std::optional<std::string> read_input(const std::string& path, std::string& error);
+
 void append_json_string(std::string& out, std::string_view s);
 std::string where(const Span& span);  // "file:line:col" or ""
 

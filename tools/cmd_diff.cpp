@@ -1,7 +1,6 @@
 // kuan diff POLICY A B — what changed between two editions, each change with
 // file:line; with --facts/--measure or --batch, the amounts under both.
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 #include "interpreter/diff.hpp"
@@ -79,14 +78,6 @@ bool compare_application(const Edition& a, const Edition& b, const std::string& 
   return x.ok && y.ok;
 }
 
-std::optional<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 int cmd_diff(int argc, char** argv) {
@@ -125,9 +116,10 @@ int cmd_diff(int argc, char** argv) {
       std::fputs("kuan diff: --facts 需要同时给出 --measure\n", stderr);
       return kExitBadInput;
     }
-    auto text = read_text(*facts_path);
+    std::string read_error;
+    auto text = read_input(*facts_path, read_error);
     if (!text) {
-      std::fprintf(stderr, "kuan diff: 无法读取文件 %s\n", facts_path->c_str());
+      std::fprintf(stderr, "kuan diff: %s\n", read_error.c_str());
       return kExitBadInput;
     }
     auto parsed = json::parse_facts(*text);
@@ -138,9 +130,10 @@ int cmd_diff(int argc, char** argv) {
     out += "\n按申请比较:\n";
     all_ok = compare_application(*a, *b, "", *measure, std::get<json::FactsObject>(parsed).fields, out);
   } else if (const std::string* batch = args.option("--batch")) {
-    auto text = read_text(*batch);
+    std::string read_error;
+    auto text = read_input(*batch, read_error);
     if (!text) {
-      std::fprintf(stderr, "kuan diff: 无法读取文件 %s\n", batch->c_str());
+      std::fprintf(stderr, "kuan diff: %s\n", read_error.c_str());
       return kExitBadInput;
     }
     out += "\n按申请比较:\n";

@@ -4,9 +4,6 @@
 #include <atomic>
 #include <cstdio>
 #include <thread>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
@@ -27,22 +24,6 @@ const char* kHelp =
     "FILE 或 IN 为 - 时读标准输入。不写 --version/--as-of 时用今天施行的版本。\n"
     "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
     "          1 规则文件本身有错误。";
-
-std::optional<std::string> slurp(const std::string& path, std::string& error) {
-  if (path == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "无法读取文件 " + path;
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Binds facts and evaluates; on bad input returns the message.
 std::variant<Outcome, std::string> run_one(const Edition& ed, const std::string& measure_name,
@@ -71,7 +52,7 @@ int run_single(const Edition& ed, const Args& args, bool text_format, bool expla
     return kExitBadInput;
   }
   std::string error;
-  auto text = slurp(*facts_path, error);
+  auto text = read_input(*facts_path, error);
   if (!text) {
     std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
     return kExitBadInput;
@@ -128,7 +109,7 @@ bool batch_line(const Edition& ed, std::string_view line, std::size_t line_no, b
 // a window at a time, so memory stays bounded however long the input is.
 int run_batch(const Edition& ed, const std::string& path, bool explain) {
   std::string error;
-  auto text = slurp(path, error);
+  auto text = read_input(path, error);
   if (!text) {
     std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
     return kExitBadInput;

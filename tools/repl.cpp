@@ -85,6 +85,16 @@ void print(const std::string& s, std::FILE* to = stdout) {
   std::fflush(to);
 }
 
+// The session already catches what a line can raise; this second net keeps the
+// loop alive whatever happens inside it.
+repl::Reply feed_guarded(repl::Session& session, const std::string& line) {
+  try {
+    return session.feed(line);
+  } catch (...) {
+    return repl::Reply{"内部错误\n", false, false};
+  }
+}
+
 int interactive(repl::Session& session) {
   use_utf8_locale();
   g_session = &session;
@@ -128,12 +138,7 @@ int interactive(repl::Session& session) {
       if (!history.empty()) write_history(history.c_str());
       last_entry = line;
     }
-    repl::Reply reply;
-    try {
-      reply = session.feed(line);
-    } catch (...) {
-      reply = repl::Reply{"内部错误\n", false, false};
-    }
+    const repl::Reply reply = feed_guarded(session, line);
     print(reply.out);
     if (reply.quit) break;
   }
@@ -145,12 +150,7 @@ int scripted(repl::Session& session) {
   bool any_failed = false;
   std::string line;
   while (std::getline(std::cin, line)) {
-    repl::Reply reply;
-    try {
-      reply = session.feed(line);
-    } catch (...) {
-      reply = repl::Reply{"内部错误\n", false, false};
-    }
+    const repl::Reply reply = feed_guarded(session, line);
     print(reply.out);
     if (!reply.ok) any_failed = true;
     if (reply.quit) return any_failed ? kExitRuleErrors : kExitOk;
