@@ -7,6 +7,8 @@
 #include <istream>
 #include <ostream>
 
+#include "interpreter/arena.hpp"
+#include "interpreter/csv.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
@@ -14,15 +16,19 @@
 namespace kuan {
 namespace {
 
-constexpr std::uint8_t kEligible = 1;    // eligible when evaluated alone
-constexpr std::uint8_t kQuotaOut = 2;    // eligible, but ranked beyond the quota
-constexpr std::uint8_t kExtraCent = 4;   // got one cent by largest remainder
+constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
+constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
+constexpr std::uint8_t kExtraCent = 4;     // got one cent by largest remainder
+constexpr std::uint8_t kRoomComputed = 8;  // `used` was summed from earlier applications
 
-// What is kept of one application: 40 bytes, no facts.
+// What is kept of one application between reading and deciding: 56 bytes
+// and its given facts in the arena, encoded (encode_fact) rather than as values.
 struct Record {
-  std::int64_t amount;       // 分, as evaluated alone (with the 累计 room)
-  std::int64_t used;         // 分, the 累计 fact it was evaluated with (0 when none)
+  std::int64_t amount;       // 分, as evaluated with the year's rooms (before quotas and pools)
+  std::int64_t used;         // 分, the first computed 累计 room fact it was evaluated with
   std::uint64_t id;          // Arena ref of the id
+  std::uint64_t facts;       // Arena ref of the encoded facts
+  std::uint64_t line;        // 1-based input line, for errors found when deciding
   std::uint32_t applicant;   // index into Impl::applicants
   std::uint32_t failed;      // bit i: requirement i of the measure failed
   std::uint32_t rank;        // 1-based rank within its quota, or 0
@@ -30,87 +36,47 @@ struct Record {
   std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
   std::uint8_t flags;
 };
-static_assert(sizeof(Record) == 40);
+static_assert(sizeof(Record) == 56);
 
-// Strings back to back in 1 MiB blocks, each preceded by its length as a
-// varint; a ref is block << 32 | offset.
-class Arena {
- public:
-  std::uint64_t add(std::string_view s) {
-    const std::size_t need = s.size() + 10;
-    if (blocks_.empty() || used_ + need > cap_) {
-      cap_ = std::max(kBlock, need);
-      blocks_.emplace_back(new char[cap_]);
-      used_ = 0;
-    }
-    char* p = blocks_.back().get() + used_;
-    const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
-    std::size_t n = s.size(), k = 0;
-    do {
-      const unsigned char low = n & 0x7F;
-      n >>= 7;
-      p[k++] = static_cast<char>(low | (n ? 0x80 : 0));
-    } while (n);
-    std::memcpy(p + k, s.data(), s.size());
-    used_ += k + s.size();
-    return ref;
+// A given fact as read: slot (varint), JSON kind (one byte), text (varint
+// length + bytes; a boolean is "1" or "0"). Converted again when deciding —
+// the conversion was checked when the line was read.
+void put_varint(std::string& out, std::size_t n) {
+  do {
+    const unsigned char low = n & 0x7F;
+    n >>= 7;
+    out += static_cast<char>(low | (n ? 0x80 : 0));
+  } while (n);
+}
+std::size_t get_varint(std::string_view s, std::size_t& at) {
+  std::size_t n = 0;
+  for (int shift = 0; at < s.size(); shift += 7) {
+    const auto b = static_cast<unsigned char>(s[at++]);
+    n |= static_cast<std::size_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) break;
   }
-  std::string_view get(std::uint64_t ref) const {
-    const char* p = blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu);
-    std::size_t n = 0, k = 0;
-    for (int shift = 0;; shift += 7) {
-      const auto b = static_cast<unsigned char>(p[k++]);
-      n |= static_cast<std::size_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) break;
-    }
-    return {p + k, n};
+  return n;
+}
+void encode_fact(std::string& out, int slot, const json::Scalar& v) {
+  put_varint(out, static_cast<std::size_t>(slot));
+  out += static_cast<char>(v.kind);
+  const std::string_view text = v.kind == json::Scalar::Kind::Bool ? (v.boolean ? "1" : "0") : std::string_view(v.text);
+  put_varint(out, text.size());
+  out += text;
+}
+// Calls f(slot, scalar) for each fact of an encoded record.
+template <class F>
+void decode_facts(std::string_view s, json::Scalar& scratch, F f) {
+  for (std::size_t at = 0; at < s.size();) {
+    const int slot = static_cast<int>(get_varint(s, at));
+    scratch.kind = static_cast<json::Scalar::Kind>(s[at++]);
+    const std::size_t n = get_varint(s, at);
+    scratch.text.assign(s.substr(at, n));
+    scratch.boolean = scratch.text == "1";
+    at += n;
+    f(slot, scratch);
   }
-
- private:
-  static constexpr std::size_t kBlock = std::size_t{1} << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = 0, cap_ = 0;
-};
-
-// Open addressing from a string to a 32-bit value; the table keeps only a
-// 32-bit hash and the value (8 bytes a slot): the caller maps a value back to
-// its string (key_of) to settle equal hashes exactly.
-class StringTable {
- public:
-  template <class KeyOf, class Make>
-  std::pair<std::uint32_t, bool> find_or_insert(std::string_view key, KeyOf key_of, Make make) {
-    if ((count_ + 1) * 4 > slots_.size() * 3) grow();
-    const std::uint64_t full = std::hash<std::string_view>{}(key);
-    const auto h = static_cast<std::uint32_t>(full ^ (full >> 32));
-    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const std::uint64_t s = slots_[i];
-      if (!s) {
-        const std::uint32_t v = make();
-        slots_[i] = (static_cast<std::uint64_t>(h) << 32) | (static_cast<std::uint64_t>(v) + 1);
-        ++count_;
-        return {v, true};
-      }
-      if ((s >> 32) == h && key_of(static_cast<std::uint32_t>(s) - 1) == key) return {static_cast<std::uint32_t>(s) - 1, false};
-    }
-  }
-  void release() { std::vector<std::uint64_t>().swap(slots_), count_ = 0, mask_ = 0; }
-
- private:
-  void grow() {
-    std::vector<std::uint64_t> old(std::max<std::size_t>(1024, slots_.size() * 2), 0);
-    old.swap(slots_);
-    mask_ = slots_.size() - 1;
-    for (const std::uint64_t s : old)
-      if (s)
-        for (std::size_t i = (s >> 32) & mask_;; i = (i + 1) & mask_)
-          if (!slots_[i]) {
-            slots_[i] = s;
-            break;
-          }
-  }
-  std::vector<std::uint64_t> slots_;
-  std::size_t count_ = 0, mask_ = 0;
-};
+}
 
 // The pool rule. each(f) calls f(index, amount) for every participant in
 // order; mark(index) gives it one more cent. Returns the cents so given.
@@ -163,19 +129,6 @@ void put_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void put_csv_cell(std::string& out, std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 // Code points before `offset` on the line holding it: (lines before it, column).
 std::pair<std::size_t, std::size_t> locate(std::string_view text, std::size_t offset) {
   std::size_t lines = 0, start = 0;
@@ -206,38 +159,6 @@ std::size_t bad_utf8(std::string_view s) {
     i += len;
   }
   return std::string_view::npos;
-}
-
-// One CSV record (RFC 4180: a quoted cell may hold commas, "" and newlines).
-// Returns the offset of a malformed quote, or npos.
-std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts) {
-  cells.clear();
-  starts.clear();
-  std::size_t i = 0;
-  for (;;) {
-    starts.push_back(i);
-    std::string& cell = cells.emplace_back();
-    if (i < rec.size() && rec[i] == '"') {
-      for (++i;; ++i) {
-        if (i >= rec.size()) return starts.back();  // no closing quote
-        if (rec[i] != '"') {
-          cell += rec[i];
-        } else if (i + 1 < rec.size() && rec[i + 1] == '"') {
-          cell += '"', ++i;
-        } else {
-          break;
-        }
-      }
-      ++i;
-      if (i < rec.size() && rec[i] != ',') return i;
-    } else {
-      const std::size_t end = std::min(rec.find(',', i), rec.size());
-      cell.assign(rec.substr(i, end - i));
-      i = end;
-    }
-    if (i >= rec.size()) return std::string_view::npos;
-    ++i;  // the comma
-  }
 }
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
@@ -292,12 +213,12 @@ std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<st
 }
 
 struct Allocator::Impl {
-  struct Setup {                       // per measure
-    std::vector<int> accumulations;    // indices into Edition::accumulations
-    std::vector<int> computed;         // their facts: never given by the input
-    std::string room_note;             // "同一申请人本年度此前的 A、B 申请"
+  struct Setup {                     // per measure
+    std::vector<int> funded;         // 累计 of earlier funded amounts: indices into Edition::accumulations
+    std::vector<int> year_totals;    // 累计 … = 全年 …: indices into Edition::accumulations
+    std::string room_note;           // "同一申请人本年度此前的 A、B 申请"
   };
-  struct Candidate {                   // an eligible application of a quota measure
+  struct Candidate {                 // an application of a quota measure, eligible evaluated alone
     Decimal score;
     std::uint32_t record;
   };
@@ -311,15 +232,21 @@ struct Allocator::Impl {
   const Edition& ed;
   BatchFormat input;
   std::vector<Setup> setup;
+  std::vector<int> funded_slot;  // per accumulation: its column in `funded_totals`, or -1
+  std::vector<int> year_slot;    // per accumulation: its column in `year_totals`, or -1
+  std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
   Arena arena;
   StringTable ids, applicant_index;
-  std::vector<std::uint64_t> applicants;  // Arena refs of the names
-  std::vector<std::int64_t> totals;       // applicant × accumulation, 分
-  std::vector<Candidate> candidates;
+  std::vector<std::uint64_t> applicants;    // Arena refs of the names
+  std::vector<std::int64_t> funded_totals;  // applicant × funded 累计, 分: what was funded so far
+  std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
   FactValues facts;
   std::vector<int> touched;
+  std::string encoded;
+  json::Scalar scratch;
+  std::int64_t room_supplied = -1;  // after bind(): the first funded room fact it supplied, or -1
   AllocationSummary summary;
   std::optional<AllocationError> stopped;
   bool finished = false;
@@ -336,15 +263,17 @@ struct Allocator::Impl {
     for (const int s : touched) facts.clear(s);
     touched.clear();
   }
-  std::optional<std::string> set_fact(const MeasureInfo& m, int slot, const json::Scalar& v) {
-    const auto& computed = setup[static_cast<std::size_t>(&m - ed.measures.data())].computed;
-    if (std::find(computed.begin(), computed.end(), slot) != computed.end())
-      return "事实 " + ed.facts[slot].decl->name + " 在批量分配中由同一申请人本年度此前的申请计算得出,输入中不能给出(措施 " +
-             m.decl->name + ")";
+  void put_fact(int slot, Value v) {
+    facts.set(slot, std::move(v));
+    touched.push_back(slot);
+  }
+  // Checks one given fact now (so the error names its line and column) and
+  // keeps its text for deciding.
+  std::optional<std::string> set_fact(int slot, const json::Scalar& v) {
     auto value = convert_fact(ed, slot, v);
     if (auto* msg = std::get_if<std::string>(&value)) return std::move(*msg);
-    facts.set(slot, std::move(std::get<Value>(value)));
-    touched.push_back(slot);
+    put_fact(slot, std::move(std::get<Value>(value)));
+    encode_fact(encoded, slot, v);
     return std::nullopt;
   }
 
@@ -362,6 +291,7 @@ struct Allocator::Impl {
     const MeasureInfo* m = ed.find_measure(app.measure);
     if (!m) return fail(0, "measure", "未知的措施 " + app.measure + "(" + ed.name + " 中没有这项措施)");
     clear_facts();
+    encoded.clear();
     for (const auto& f : app.facts) {
       const int slot = ed.find_fact(f.name);
       auto column = [&] {  // where the fact's key is written
@@ -372,9 +302,9 @@ struct Allocator::Impl {
       };
       if (slot < 0) return fail(column(), "facts." + f.name, "未知的事实 " + f.name + "(本版本没有声明这个事实)");
       if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
-      if (auto msg = set_fact(*m, slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
+      if (auto msg = set_fact(slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
     }
-    return decide(line, app.id, app.applicant, *m, "facts.");
+    return keep(line, app.id, app.applicant, *m, "facts.");
   }
 
   std::optional<AllocationError> add_csv(std::string_view text, std::size_t line) {
@@ -386,7 +316,7 @@ struct Allocator::Impl {
       return fail_at(bad, "", "无效的 UTF-8 编码");
     if (!header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (const std::size_t bad = split_csv(text, cells, starts); bad != std::string_view::npos)
-      return fail_at(bad, "", "CSV 引号不成对或引号后还有内容");
+      return fail_at(bad, "", "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
     if (!header_seen) {
       header_seen = true;
       for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -417,6 +347,7 @@ struct Allocator::Impl {
     if (!m)
       return fail_at(starts[col_measure], "measure", "未知的措施 " + cells[col_measure] + "(" + ed.name + " 中没有这项措施)", id);
     clear_facts();
+    encoded.clear();
     json::Scalar v;
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const int slot = column_fact[c];
@@ -432,13 +363,15 @@ struct Allocator::Impl {
         case TypeKind::Integer: v.kind = K::Number; break;
         default: break;
       }
-      if (auto msg = set_fact(*m, slot, v)) return fail_at(starts[c], column_name[c], std::move(*msg), id);
+      if (auto msg = set_fact(slot, v)) return fail_at(starts[c], column_name[c], std::move(*msg), id);
     }
-    return decide(line, id, cells[col_applicant], *m, "");
+    return keep(line, id, cells[col_applicant], *m, "");
   }
 
-  std::optional<AllocationError> decide(std::size_t line, std::string_view id, std::string_view applicant,
-                                        const MeasureInfo& m, const std::string& prefix) {
+  // Pass 1 for one good line: the checks that need only the line, then the
+  // record, the applicant and its year totals. Deciding waits for finish().
+  std::optional<AllocationError> keep(std::size_t line, std::string_view id, std::string_view applicant,
+                                      const MeasureInfo& m, const std::string& prefix) {
     auto fail = [&](std::string field, std::string message) {
       return AllocationError{line, 0, std::move(field), std::string(id), std::move(message)};
     };
@@ -448,26 +381,78 @@ struct Allocator::Impl {
       return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(*m.quota) +
                                       " 个,按 " + score + " 择优");
     }
+    // Found again when deciding; checked here too so that the first bad line is the one named.
     if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
       return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
     if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
-    // The applicant, and what its earlier applications left of each 累计.
+    const auto index = static_cast<std::uint32_t>(records.size());
+    const auto [first, is_unique] = ids.find_or_insert(
+        id, [&](std::uint32_t i) { return arena.get(records[i].id); }, [&] { return index; });
+    if (!is_unique) return fail("id", "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
     const auto [who, is_new] = applicant_index.find_or_insert(
         applicant, [&](std::uint32_t a) { return arena.get(applicants[a]); },
         [&] {
           applicants.push_back(arena.add(applicant));
           return static_cast<std::uint32_t>(applicants.size() - 1);
         });
-    const std::size_t nacc = ed.accumulations.size();
-    if (is_new) totals.resize(totals.size() + nacc, 0);
-    Record r{};
-    const Setup& s = setup[mi];
-    for (std::size_t k = 0; k < s.accumulations.size(); ++k) {
-      const std::int64_t used = totals[who * nacc + s.accumulations[k]];
-      if (k == 0) r.used = used;
-      facts.set(s.computed[k], Value::money(Decimal::from_scaled(used, 2)));
-      touched.push_back(s.computed[k]);
+    if (is_new) {
+      funded_totals.resize(funded_totals.size() + n_funded, 0);
+      year_totals.resize(year_totals.size() + n_year);
     }
+    for (const int a : setup[mi].year_totals) {
+      const int source = ed.accumulations[a].source;
+      if (!facts.present[source]) continue;  // not given: nothing to add
+      Decimal& total = year_totals[who * n_year + year_slot[a]];
+      try {
+        total = total + facts.values[source].number;
+      } catch (const std::exception&) {
+        return fail("", "同一申请人的全年合计超出可处理的范围");
+      }
+    }
+    Record r{};
+    r.id = arena.add(id);
+    r.facts = arena.add(encoded);
+    r.line = line;
+    r.applicant = who;
+    r.measure = static_cast<std::uint16_t>(mi);
+    records.push_back(r);
+    return std::nullopt;
+  }
+
+  // The record's facts as given, plus (unless given) the 全年 totals and —
+  // with `rooms` — what the applicant's earlier funded applications used.
+  void bind(const Record& r, bool rooms) {
+    clear_facts();
+    decode_facts(arena.get(r.facts), scratch, [&](int slot, const json::Scalar& v) {
+      if (auto value = convert_fact(ed, slot, v); std::holds_alternative<Value>(value))
+        put_fact(slot, std::move(std::get<Value>(value)));
+    });
+    const Setup& s = setup[r.measure];
+    for (const int a : s.year_totals) {
+      const int fact = ed.accumulations[a].fact;
+      if (!facts.present[fact]) put_fact(fact, Value::money(year_totals[r.applicant * n_year + year_slot[a]]));
+    }
+    room_supplied = -1;
+    if (!rooms) return;
+    for (const int a : s.funded) {
+      const int fact = ed.accumulations[a].fact;
+      if (facts.present[fact]) continue;  // the line's own figure stands
+      const std::int64_t used = funded_totals[r.applicant * n_funded + funded_slot[a]];
+      if (a == s.funded.front()) room_supplied = used;
+      put_fact(fact, Value::money(Decimal::from_scaled(used, 2)));
+    }
+  }
+
+  // Evaluates a bound record; an error names its line and id.
+  std::variant<Outcome, AllocationError> evaluate(const Record& r) {
+    const MeasureInfo& m = ed.measures[r.measure];
+    auto fail = [&](std::string field, std::string message) {
+      return AllocationError{static_cast<std::size_t>(r.line), 0, std::move(field), std::string(arena.get(r.id)),
+                             std::move(message)};
+    };
+    const std::string prefix = input == BatchFormat::Csv ? "" : "facts.";
+    if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
+      return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
     auto result = evaluate_measure(ed, m, facts);
     if (auto* e = std::get_if<EvalError>(&result)) {
       std::string message = e->message;
@@ -477,29 +462,7 @@ struct Allocator::Impl {
       }
       return fail("", std::move(message));
     }
-    const Outcome& o = std::get<Outcome>(result);
-    const auto cents = o.amount.to_int64_at_scale(2);
-    if (!cents) return fail("", "金额 " + o.amount.to_string() + " 超出分配可处理的范围");
-    r.amount = *cents;
-    r.measure = static_cast<std::uint16_t>(mi);
-    r.applicant = who;
-    r.flags = o.eligible ? kEligible : 0;
-    for (const auto* req : o.failed) r.failed |= 1u << (req - m.decl->requirements.data());
-    for (std::size_t c = 0; c < m.caps.size(); ++c)
-      if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
-    const auto index = static_cast<std::uint32_t>(records.size());
-    const auto [first, is_unique] = ids.find_or_insert(
-        id, [&](std::uint32_t i) { return arena.get(records[i].id); }, [&] { return index; });
-    if (!is_unique) return fail("id", "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
-    r.id = arena.add(id);
-    for (const int a : s.accumulations) {
-      std::int64_t& t = totals[who * nacc + a];
-      if (__builtin_add_overflow(t, r.amount, &t)) return fail("", "同一申请人的累计金额超出可处理的范围");
-    }
-    if (m.quota && o.eligible)
-      candidates.push_back({m.score_fact >= 0 ? facts.values[m.score_fact].number : Decimal(), index});
-    records.push_back(r);
-    return std::nullopt;
+    return std::move(std::get<Outcome>(result));
   }
 
   std::int64_t allocated(const Record& r) const {
@@ -510,9 +473,21 @@ struct Allocator::Impl {
            ((r.flags & kExtraCent) ? 1 : 0);
   }
 
-  std::optional<AllocationError> finish() {
-    ids.release();  // duplicates are settled; the rest needs only the records
-    // Quotas first: per measure, best score first, earlier application on ties.
+  // Quotas first: among the applications of each quota measure that are
+  // eligible evaluated alone (no room used by earlier ones), the best scores;
+  // ties go to the earlier application.
+  std::optional<AllocationError> decide_quotas() {
+    std::vector<Candidate> candidates;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const Record& r = records[i];
+      const MeasureInfo& m = ed.measures[r.measure];
+      if (!m.quota) continue;
+      bind(r, false);
+      auto result = evaluate(r);
+      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+      if (std::get<Outcome>(result).eligible)
+        candidates.push_back({m.score_fact >= 0 ? facts.values[m.score_fact].number : Decimal(), static_cast<std::uint32_t>(i)});
+    }
     std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
       const auto ma = records[a.record].measure, mb = records[b.record].measure;
       if (ma != mb) return ma < mb;
@@ -525,7 +500,47 @@ struct Allocator::Impl {
       r.rank = static_cast<std::uint32_t>(rank);
       if (static_cast<std::int64_t>(rank) > *ed.measures[r.measure].quota) r.flags |= kQuotaOut;
     }
-    std::vector<Candidate>().swap(candidates);
+    return std::nullopt;
+  }
+
+  // Then amounts in application order, each with the room its applicant's
+  // earlier funded applications left; a quota loser or an ineligible
+  // application uses none.
+  std::optional<AllocationError> decide_amounts() {
+    for (Record& r : records) {
+      const MeasureInfo& m = ed.measures[r.measure];
+      bind(r, true);
+      auto result = evaluate(r);
+      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+      const Outcome& o = std::get<Outcome>(result);
+      const auto cents = o.amount.to_int64_at_scale(2);
+      if (!cents)
+        return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+                               "金额 " + o.amount.to_string() + " 超出分配可处理的范围"};
+      r.amount = *cents;
+      if (o.eligible) r.flags |= kEligible;
+      for (const auto* req : o.failed) r.failed |= 1u << (req - m.decl->requirements.data());
+      for (std::size_t c = 0; c < m.caps.size(); ++c)
+        if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
+      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+      if (!(r.flags & kEligible) || (r.flags & kQuotaOut)) continue;
+      for (std::size_t a = 0; a < ed.accumulations.size(); ++a) {
+        if (funded_slot[a] < 0) continue;
+        const auto& ms = ed.accumulations[a].measures;
+        if (std::find(ms.begin(), ms.end(), static_cast<int>(r.measure)) == ms.end()) continue;
+        std::int64_t& t = funded_totals[r.applicant * n_funded + funded_slot[a]];
+        if (__builtin_add_overflow(t, r.amount, &t))
+          return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+                                 "同一申请人的累计金额超出可处理的范围"};
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<AllocationError> finish() {
+    ids.release();  // duplicates are settled; the rest needs only the records
+    if (auto e = decide_quotas()) return e;
+    if (auto e = decide_amounts()) return e;
     // Then pools, over what the quotas left.
     auto in_pool = [&](std::size_t p, const Record& r) {
       return ed.measures[r.measure].pool == static_cast<int>(p) && (r.flags & kEligible) && !(r.flags & kQuotaOut);
@@ -603,8 +618,8 @@ struct Allocator::Impl {
              (m.score_fact >= 0 ? ed.facts[m.score_fact].decl->name : std::string("申请顺序")) + "排第 " +
              std::to_string(r.rank));
     if (!csv) reasons += ']';
-    if (r.used > 0 && !s.accumulations.empty())
-      room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[s.computed[0]].decl->name +
+    if (r.flags & kRoomComputed)
+      room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[ed.accumulations[s.funded.front()].fact].decl->name +
              ",本申请只用剩余额度";
     if (eligible && bound && r.amount == 0) {
       note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
@@ -661,15 +676,18 @@ std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat inpu
       error = "措施 " + m.decl->name + " 的要求超过 32 条或上限超过 250 个,批量分配不支持";
       return nullptr;
     }
+  impl->funded_slot.assign(ed.accumulations.size(), -1);
+  impl->year_slot.assign(ed.accumulations.size(), -1);
   for (std::size_t a = 0; a < ed.accumulations.size(); ++a) {
     const auto& acc = ed.accumulations[a];
+    const bool year_total = acc.source >= 0;
+    (year_total ? impl->year_slot[a] : impl->funded_slot[a]) = static_cast<int>(year_total ? impl->n_year++ : impl->n_funded++);
     std::string names;
     for (const int m : acc.measures) names += (names.empty() ? "" : "、") + ed.measures[m].decl->name;
     for (const int m : acc.measures) {
       auto& s = impl->setup[m];
-      s.accumulations.push_back(static_cast<int>(a));
-      s.computed.push_back(acc.fact);
-      if (s.room_note.empty()) s.room_note = "同一申请人本年度此前的 " + names + " 申请";
+      (year_total ? s.year_totals : s.funded).push_back(static_cast<int>(a));
+      if (!year_total && s.room_note.empty()) s.room_note = "同一申请人本年度此前的 " + names + " 申请";
     }
   }
   for (const auto& p : ed.pools) {
@@ -708,7 +726,11 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   std::vector<char> chunk(std::size_t{1} << 20);
   std::size_t start = 0, pos = 0, line = 1, record_line = 1;
   std::uint64_t consumed = 0, count = 0;
-  bool quoted = false;
+  CsvScanner scanner;
+  auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
+    const auto [lines, column] = locate(std::string_view(data).substr(start), offset);
+    return impl_->stopped = AllocationError{record_line + lines, column, "", "", message};
+  };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(data.data() + start, end - start);
     if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
@@ -728,18 +750,22 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
       const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
       const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
       if (csv)
-        for (std::size_t i = pos; i < end; ++i) quoted ^= data[i] == '"';
+        if (const auto bad = scanner.scan(std::string_view(data.data() + pos, end - pos), pos - start); bad != CsvScanner::npos)
+          return bad_quote(bad, "CSV 引号位置不对:引号只能括住整个单元格,闭合引号后只能是逗号或行尾");
       if (!nl) {
         pos = end;
         break;
       }
       pos = end + 1;
       ++line;
-      if (quoted) continue;  // a newline inside a quoted CSV cell
+      if (csv && scanner.in_quotes()) continue;  // a newline inside a quoted CSV cell
+      scanner.next_record();
       if (auto e = emit(end)) return e;
       start = pos;
       record_line = line;
     }
+    if (eof && csv && scanner.in_quotes())
+      return bad_quote(scanner.open_quote(), "CSV 引号没有闭合:从这里开始的单元格一直延续到输入末尾");
     if (eof && start < data.size())
       if (auto e = emit(data.size())) return e;
     consumed += start;

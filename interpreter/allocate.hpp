@@ -1,18 +1,22 @@
-// Batch allocation (`kuan allocate`, spec "Batch-level rules"): one year's
-// applications decided together. Everything batch-level comes from the
-// Edition, never from C++: which facts are running totals (累计), which
-// measures share a pool and its size (资金池), and each measure's quota and
-// score fact (名额 … 按 评审得分).
+// Batch allocation (`kuan allocate`, spec "Batch-level rules", amended): one
+// year's applications decided together. Everything batch-level comes from the
+// Edition, never from C++: which facts are running totals or year totals
+// (累计), which measures share a pool and its size (资金池), and each measure's
+// quota and score fact (名额 … 按 评审得分).
 //
-// Two passes, memory proportional to the number of applications:
-//   1. read():  every record is parsed, bound and evaluated as it is read, the
-//               applicant's running totals filling the 累计 fact; only a
-//               40-byte record is kept per application (amount in 分, the 累计
-//               value it saw, arena refs of id and applicant, failed
-//               requirements, cap, flags). Then quotas, then pools.
-//   2. write(): decisions in input order, rebuilt from the records.
-// The first bad record stops read() with an AllocationError; nothing is
-// written then — a partial year is worse than none.
+// Memory is proportional to the number of applications, not to the input:
+//   1. read()/add(): each record is parsed and its facts checked (the first bad
+//      line stops the batch, named by line and column); kept are a 56-byte
+//      record and the given facts, compactly encoded, plus per applicant the
+//      year totals of 累计 … = 全年 … facts.
+//   2. finish(): quotas first (by score, among applications eligible
+//      evaluated alone); then amounts in application order, each line's
+//      missing 累计 facts supplied from what the applicant's earlier *funded*
+//      applications received (a quota loser or an ineligible one uses no
+//      room) and from the year totals; then the pools.
+//   3. write(): decisions in input order, rebuilt from the records.
+// Nothing is written unless every record is good — a partial year is worse
+// than none.
 #pragma once
 
 #include <cstdint>

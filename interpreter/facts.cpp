@@ -16,6 +16,45 @@ std::optional<Decimal> scaled(std::string_view digits, const Decimal& factor) {
 }
 }  // namespace
 
+std::optional<Decimal> parse_json_number(std::string_view t) {
+  const std::size_t e = t.find_first_of("eE");
+  if (e == std::string_view::npos) return Decimal::parse(t);
+  // Exact: move the decimal point in the digits' text, never through a double.
+  std::string_view mantissa = t.substr(0, e), exponent_text = t.substr(e + 1);
+  if (!Decimal::parse(mantissa)) return std::nullopt;
+  const bool negative = !mantissa.empty() && mantissa[0] == '-';
+  if (negative) mantissa.remove_prefix(1);
+  bool exponent_negative = false;
+  if (!exponent_text.empty() && (exponent_text[0] == '+' || exponent_text[0] == '-'))
+    exponent_negative = exponent_text[0] == '-', exponent_text.remove_prefix(1);
+  if (exponent_text.empty()) return std::nullopt;
+  long long exponent = 0;
+  for (const char c : exponent_text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    exponent = exponent * 10 + (c - '0');
+    if (exponent > kMaxJsonExponent) return std::nullopt;
+  }
+  if (exponent_negative) exponent = -exponent;
+  const std::size_t dot = mantissa.find('.');
+  std::string digits(mantissa.substr(0, dot));
+  if (dot != std::string_view::npos) digits += mantissa.substr(dot + 1);
+  const long long point = static_cast<long long>(dot == std::string_view::npos ? mantissa.size() : dot) + exponent;
+  std::string plain = negative ? "-" : "";
+  if (point <= 0) {
+    plain += "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
+  } else if (static_cast<std::size_t>(point) >= digits.size()) {
+    plain += digits + std::string(static_cast<std::size_t>(point) - digits.size(), '0');
+  } else {
+    plain += digits.substr(0, static_cast<std::size_t>(point)) + "." + digits.substr(static_cast<std::size_t>(point));
+  }
+  // Leading zeros of the integer part ("0012.5" from "0.0125e3") are not in Decimal's syntax.
+  const std::size_t first = negative ? 1 : 0;
+  std::size_t zeros = first;
+  while (zeros + 1 < plain.size() && plain[zeros] == '0' && plain[zeros + 1] != '.') ++zeros;
+  plain.erase(first, zeros - first);
+  return Decimal::parse(plain);
+}
+
 std::optional<Decimal> parse_money_text(std::string_view t) {
   if (ends_with(t, "亿元")) return scaled(t.substr(0, t.size() - 6), Decimal::from_int(100000000));
   if (ends_with(t, "万元")) return scaled(t.substr(0, t.size() - 6), Decimal::from_int(10000));
@@ -50,25 +89,25 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
   switch (info.type.kind) {
     case TypeKind::Money: {
       if (v.kind != Kind::Number && v.kind != Kind::String) return bad("金额,如 1234.56 或 \"120万元\"");
-      auto d = v.kind == Kind::Number ? Decimal::parse(v.text) : parse_money_text(v.text);
+      auto d = v.kind == Kind::Number ? parse_json_number(v.text) : parse_money_text(v.text);
       if (!d) return bad("金额,如 1234.56 或 \"120万元\"");
       if (d->sign() < 0) return "事实 " + name + " 的金额不能为负:" + shown();
       return Value::money(std::move(*d));
     }
     case TypeKind::Rate: {
       if (v.kind != Kind::Number && v.kind != Kind::String) return bad("比例,如 0.3 或 \"30%\"");
-      auto d = v.kind == Kind::Number ? Decimal::parse(v.text) : parse_rate_text(v.text);
+      auto d = v.kind == Kind::Number ? parse_json_number(v.text) : parse_rate_text(v.text);
       if (!d) return bad("比例,如 0.3、\"30%\" 或 \"1.2个百分点\"");
       if (d->sign() < 0 || *d > Decimal::from_int(1)) return "事实 " + name + " 的比例须在 0–100% 之间:" + shown();
       return Value::rate(std::move(*d));
     }
     case TypeKind::Integer: {
-      auto d = v.kind == Kind::Number ? Decimal::parse(v.text) : std::nullopt;
+      auto d = v.kind == Kind::Number ? parse_json_number(v.text) : std::nullopt;
       if (!d || d->scale() != 0) return bad("整数");
       return Value::of_number(TypeKind::Integer, std::move(*d));
     }
     case TypeKind::Number: {
-      auto d = v.kind == Kind::Number || v.kind == Kind::String ? Decimal::parse(v.text) : std::nullopt;
+      auto d = v.kind == Kind::Number ? parse_json_number(v.text) : v.kind == Kind::String ? Decimal::parse(v.text) : std::nullopt;
       if (!d) return bad("数值,如 87.5");
       return Value::of_number(TypeKind::Number, std::move(*d));
     }

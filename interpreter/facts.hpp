@@ -15,6 +15,12 @@
 
 namespace kuan {
 
+// A JSON number in any form JSON allows ("1234.5", "-5", "6.39324688E+6",
+// "1.5E-2"), read exactly. Exponents beyond ±kMaxJsonExponent are refused:
+// they would spell out numbers of that many digits.
+inline constexpr long long kMaxJsonExponent = 4000;
+std::optional<Decimal> parse_json_number(std::string_view text);
+
 // Money with an optional unit ("1234.56", "120万元", "2.5亿元", "800元") or a
 // rate ("0.3", "30%", "1.2个百分点"): exact, never through binary floating point.
 std::optional<Decimal> parse_money_text(std::string_view text);

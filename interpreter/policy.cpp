@@ -155,9 +155,12 @@ std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::siz
 
 // Periods may not overlap; a period without 至 ends the day before the next
 // edition begins; a gap between editions is allowed but reported.
+// Only official texts take part: an illustrative or draft edition is chosen by
+// name alone, so it neither ends nor overlaps anything.
 void check_periods(std::vector<std::unique_ptr<Edition>>& editions, std::vector<Diagnostic>& diagnostics) {
   std::vector<Edition*> order;
-  for (auto& e : editions) order.push_back(e.get());
+  for (auto& e : editions)
+    if (e->official()) order.push_back(e.get());
   std::sort(order.begin(), order.end(), [](const Edition* a, const Edition* b) { return a->effective_from < b->effective_from; });
   for (std::size_t i = 0; i + 1 < order.size(); ++i) {
     Edition& a = *order[i];
@@ -273,15 +276,17 @@ const Edition* Policy::edition(std::string_view name, std::string& error) const 
 
 const Edition* Policy::edition_on(std::int32_t day, std::string& error) const {
   for (const auto& e : editions_)
-    if (e->in_force_on(day)) return e.get();
+    if (e->official() && e->in_force_on(day)) return e.get();
   error = format_date(day) + " 没有施行中的版本";
   return nullptr;
 }
 
 const Edition* Policy::latest() const {
   const Edition* best = nullptr;
-  for (const auto& e : editions_)
-    if (!best || e->effective_from > best->effective_from) best = e.get();
+  for (const auto& e : editions_) {  // an official text before any other; then the latest to take effect
+    const bool better = !best || (e->official() != best->official() ? e->official() : e->effective_from > best->effective_from);
+    if (better) best = e.get();
+  }
   return best;
 }
 

@@ -31,9 +31,10 @@ class Policy {
 
   // By name ("2025年版"); null with a message when there is no such edition.
   const Edition* edition(std::string_view name, std::string& error) const;
-  // The edition in force on a day (days since 1970-01-01).
+  // The official edition in force on a day (days since 1970-01-01); an
+  // edition marked 状态 示例/草案 is never chosen by date.
   const Edition* edition_on(std::int32_t day, std::string& error) const;
-  // The only edition, or the one most recently in force when there are several.
+  // The only edition, or the official one that took effect last.
   const Edition* latest() const;
 
  private:

@@ -170,9 +170,12 @@ struct PoolDecl {
 
 // 累计 FACT = M1, M2: in allocation, FACT is what the same applicant's earlier
 // applications of these measures were computed to receive that year.
+// 累计 FACT = 全年 SOURCE 于 M1, M2: FACT is the year's total of the fact
+// SOURCE over all the same applicant's applications of these measures.
 struct AccumulationDecl {
   NamedSpan fact;
   std::vector<NamedSpan> measures;
+  std::optional<NamedSpan> year_total_of;  // SOURCE, for the 全年 form
 };
 
 struct ExampleFact {
@@ -202,6 +205,8 @@ struct ClauseDecl {
 };
 
 enum class RoundingKind { HalfUp, HalfEven, Down, Up };
+// 状态: only an official text (the default) is ever chosen by date.
+enum class EditionStatus { Official, Illustrative, Draft };
 
 template <typename T>
 struct Located {
@@ -223,6 +228,7 @@ struct Module {
   std::vector<Removal> removals;
   std::optional<Located<std::string>> policy;
   std::optional<Located<std::string>> edition;
+  std::optional<Located<EditionStatus>> status;  // 状态
   std::optional<Located<std::int32_t>> effective_from;
   std::optional<Located<std::int32_t>> effective_to;
   std::optional<Located<RoundingKind>> rounding;

@@ -109,6 +109,10 @@ class Checker {
     } else {
       error(file_start, "缺少版本声明,如 版本 \"2025年版\"");
     }
+    if (auto* m = once(&ast::Module::status, "状态")) {
+      ed_.status = m->status->value;
+      ed_.status_span = m->status->span;
+    }
     if (auto* m = once(&ast::Module::policy, "政策")) ed_.policy_name = m->policy->value;
     else error(file_start, "缺少政策名称声明,如 政策 \"…\"");
     if (auto* m = once(&ast::Module::base_edition, "基于")) ed_.base_name = m->base_edition->value;
@@ -352,7 +356,20 @@ class Checker {
           continue;
         }
         if (ed_.facts[f].type.kind != TypeKind::Money) error(a.fact.span, "累计 的事实须为金额");
-        AccumulationInfo info{f, {}};
+        for (const auto& other : ed_.accumulations)
+          if (other.fact == f) error(a.fact.span, "事实 " + a.fact.name + " 已由另一条 累计 计算");
+        AccumulationInfo info{f, {}, -1};
+        if (a.year_total_of) {
+          const int s = ed_.find_fact(a.year_total_of->name);
+          if (s < 0) {
+            error(a.year_total_of->span, "全年 后须是已声明的事实;" + a.year_total_of->name + " 不是");
+          } else {
+            if (ed_.facts[s].type.kind != TypeKind::Money) error(a.year_total_of->span, "全年 合计的事实须为金额");
+            if (s == f) error(a.year_total_of->span, "累计 的事实不能是它自己的全年合计");
+            fact_used_[s] = true;
+            info.source = s;
+          }
+        }
         for (const auto& n : a.measures)
           if (const int i = measure_named(n); i >= 0) info.measures.push_back(i);
         ed_.accumulations.push_back(std::move(info));

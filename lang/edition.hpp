@@ -54,9 +54,15 @@ struct PoolInfo {
   std::vector<int> measures;
 };
 
+// 累计: in allocation, `fact` (when a line does not give it) is either the
+// sum of what the applicant's earlier funded applications of `measures`
+// received this year, or — with `source` ≥ 0 (累计 … = 全年 SOURCE 于 …) —
+// the year's total of fact `source` over all the applicant's applications of
+// `measures`.
 struct AccumulationInfo {
   int fact;
   std::vector<int> measures;
+  int source = -1;
 };
 
 struct Edition {
@@ -66,6 +72,8 @@ struct Edition {
   std::string name;  // 版本, e.g. "2025年版"
   Span name_span;
   std::string base_name;  // 基于: the edition this one was written as changes to
+  ast::EditionStatus status = ast::EditionStatus::Official;  // 状态
+  Span status_span;
   Span period_span;       // the 施行 line
   std::int32_t effective_from = 0;
   std::optional<std::int32_t> effective_to;
@@ -103,6 +111,12 @@ struct Edition {
   int find_fact(std::string_view name) const {
     auto it = fact_index.find(name);
     return it == fact_index.end() ? -1 : it->second;
+  }
+  // Only an official text is chosen by date; 示例 and 草案 only by name.
+  bool official() const { return status == ast::EditionStatus::Official; }
+  // "示例" / "草案" / "正式"
+  const char* status_name() const {
+    return status == ast::EditionStatus::Illustrative ? "示例" : status == ast::EditionStatus::Draft ? "草案" : "正式";
   }
   bool in_force_on(std::int32_t day) const {
     return day >= effective_from && (!effective_to || day <= *effective_to);

@@ -173,6 +173,10 @@ struct expected_cap_body : seq<cap_body> {};
 
 struct policy_stmt : seq<kw<TAO_PEGTL_STRING("政策")>, must<expected_text>> {};
 struct edition_stmt : seq<kw<TAO_PEGTL_STRING("版本")>, must<expected_text>> {};
+// 状态 示例|草案|正式: an edition that is not an official text is never chosen by date.
+struct status_value : sor<kw<TAO_PEGTL_STRING("正式")>, kw<TAO_PEGTL_STRING("示例")>, kw<TAO_PEGTL_STRING("草案")>> {};
+struct expected_status : seq<status_value> {};
+struct status_stmt : seq<word<TAO_PEGTL_STRING("状态")>, sp, must<expected_status>> {};
 struct period_end : seq<kw<TAO_PEGTL_STRING("至")>, must<expected_date>> {};
 struct period_stmt : seq<kw<TAO_PEGTL_STRING("施行")>, must<expected_date>, opt<period_end>,
                          opt<kw<TAO_PEGTL_STRING("起")>>> {};
@@ -190,7 +194,13 @@ struct expected_name_list : seq<name_list> {};
 struct expected_covers : seq<kw<TAO_PEGTL_STRING("覆盖")>, must<expected_name_list>> {};
 struct pool_stmt : seq<kw<TAO_PEGTL_STRING("资金池")>, must<expected_name, expected_equals, expected_expression,
                                                            expected_covers>> {};
-struct accumulate_stmt : seq<kw<TAO_PEGTL_STRING("累计")>, must<expected_name, expected_equals, expected_name_list>> {};
+// 累计 F = M1, M2: F is what the applicant's earlier funded M1/M2 applications
+// received this year. 累计 F = 全年 G 于 M1, M2: F is the year's total of fact G
+// over all the applicant's M1/M2 applications (earlier and later).
+struct expected_from : seq<kw<TAO_PEGTL_STRING("于")>> {};
+struct year_total_source : seq<word<TAO_PEGTL_STRING("全年")>, sp, not_at<comma>, must<expected_name, expected_from>> {};
+struct accumulate_stmt : seq<kw<TAO_PEGTL_STRING("累计")>, must<expected_name, expected_equals>, opt<year_total_source>,
+                             must<expected_name_list>> {};
 
 // ---------------------------------------------------------------- measures
 struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_text>> {};
@@ -246,7 +256,7 @@ struct removable_kind : sor<kw<TAO_PEGTL_STRING("参数")>, kw<TAO_PEGTL_STRING(
 struct expected_removable_kind : seq<removable_kind> {};
 struct remove_stmt : seq<kw<TAO_PEGTL_STRING("删除")>, must<expected_removable_kind, expected_name>> {};
 
-struct statement : sor<policy_stmt, edition_stmt, base_stmt, period_stmt, rounding_stmt, revise_stmt, replace_stmt,
+struct statement : sor<policy_stmt, edition_stmt, status_stmt, base_stmt, period_stmt, rounding_stmt, revise_stmt, replace_stmt,
                        remove_stmt, declaration, clause_stmt,
                        measure_stmt, example_stmt> {};
 struct expected_statement : eof {};
@@ -275,6 +285,8 @@ template <> inline constexpr auto error_message<expected_date> = "这里需要�
 template <typename Operand> inline constexpr const char* error_message<expected_operand<Operand>> = "运算符后需要一个操作数";
 template <> inline constexpr auto error_message<expected_cap_body> = "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]";
 template <> inline constexpr auto error_message<expected_covers> = "资金池需要写出它覆盖的措施:覆盖 措施甲, 措施乙";
+template <> inline constexpr auto error_message<expected_from> = "全年 合计的事实后需要 '于' 和措施名称,如 全年 合同金额 于 算力券";
+template <> inline constexpr auto error_message<expected_status> = "状态 须为 正式、示例 或 草案(非正式文本不会按日期选中)";
 template <> inline constexpr auto error_message<expected_name_list> = "这里需要一个或多个措施名称,以逗号分隔";
 template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池 或 措施";
 template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
@@ -285,7 +297,7 @@ template <> inline constexpr auto error_message<expected_measure_end> = "措施�
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
 template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
 template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";
 // clang-format on
 

@@ -29,7 +29,7 @@ using selector = pegtl::parse_tree::selector<
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
         g::accumulate_stmt, g::quota_item, g::quota_score, g::base_stmt, g::revise_stmt, g::replace_stmt,
-        g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound>,
+        g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound, g::status_value, g::year_total_source>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -59,6 +59,12 @@ std::optional<std::int32_t> parse_date(std::string_view t) {
   const int limit = month_days[m - 1] + (m == 2 && leap ? 1 : 0);
   if (d > limit) return std::nullopt;
   return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+std::int32_t china_standard_day(std::int64_t unix_seconds) {
+  constexpr std::int64_t day = 86400, utc_offset = 8 * 3600;
+  const std::int64_t t = unix_seconds + utc_offset;
+  return static_cast<std::int32_t>(t / day - (t % day < 0 ? 1 : 0));  // floor, also before 1970
 }
 
 std::string format_date(std::int32_t z) {
@@ -470,8 +476,11 @@ class Converter {
       for (std::size_t i = 2; i < c.children.size(); ++i) p.measures.push_back(named(child(c, i)));
       m.pools.push_back(std::move(p));
     } else if (c.is_type<g::accumulate_stmt>()) {
-      ast::AccumulationDecl a{named(child(c, 0)), {}};
-      for (std::size_t i = 1; i < c.children.size(); ++i) a.measures.push_back(named(child(c, i)));
+      ast::AccumulationDecl a{named(child(c, 0)), {}, {}};
+      for (std::size_t i = 1; i < c.children.size(); ++i) {
+        if (c.children[i]->is_type<g::year_total_source>()) a.year_total_of = named(child(child(c, i), 0));
+        else a.measures.push_back(named(child(c, i)));
+      }
       m.accumulations.push_back(std::move(a));
     } else if (c.is_type<g::measure_stmt>()) {
       m.measures.push_back(measure(c, clause));
@@ -504,6 +513,13 @@ class Converter {
     if (c.is_type<g::policy_stmt>()) located_text(m.policy);
     else if (c.is_type<g::edition_stmt>()) located_text(m.edition);
     else if (c.is_type<g::base_stmt>()) located_text(m.base_edition);
+    else if (c.is_type<g::status_value>()) {
+      const std::string_view word = c.string_view();
+      const auto status = word.rfind("示例", 0) == 0   ? ast::EditionStatus::Illustrative
+                          : word.rfind("草案", 0) == 0 ? ast::EditionStatus::Draft
+                                                        : ast::EditionStatus::Official;
+      m.status = ast::Located<ast::EditionStatus>{status, tight(c)};
+    }
     else if (c.is_type<g::revise_stmt>() || c.is_type<g::replace_stmt>()) revision(c, m);
     else if (c.is_type<g::remove_stmt>()) {
       const std::string_view kind = child(c, 0).string_view();

@@ -115,9 +115,12 @@ def contract_amount(rng):
 def money_text(rng, value):
     """A JSON value (as text) stating `value` in one of the accepted forms."""
     plain = format(value, "f")
-    form = rng.randrange(6)
+    form = rng.randrange(7)
     if form <= 1:
         return plain                                 # JSON number, exact text
+    if form == 6:                                    # JSON number in exponent form: 6.39324688E+6
+        text = format(value, "E")
+        return text if rng.random() < 0.5 else text.lower()
     # now and then the unit as \uXXXX escapes: the unescaped text is what counts
     quote = lambda s: json.dumps(s, ensure_ascii=rng.random() < 0.2)
     if form == 2:
@@ -197,8 +200,8 @@ def application(rng):
 
 # Lines kuan must reject on their own, each with the reason it is bad.
 BAD_LINES = [
-    ('{"id": "%s", "measure": "算力券", "facts": {"合同金额": 1e3, "采购类型": "算力服务", "算力设施档位": "一档"}}',
-     "money in exponent notation"),
+    ('{"id": "%s", "measure": "算力券", "facts": {"合同金额": 1e400000, "采购类型": "算力服务", "算力设施档位": "一档"}}',
+     "money with an absurd exponent"),
     ('{"id": "%s", "measure": "算力券", "facts": {"合同金额": -0.01, "采购类型": "算力服务", "算力设施档位": "一档"}}',
      "negative money"),
     ('{"id": "%s", "measure": "算力券", "facts": {"合同金额": 100, "采购类型": "算力服务"}}',

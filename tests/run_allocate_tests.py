@@ -155,7 +155,7 @@ BAD = [
     ("duplicate id", app("g", "E", "智能券", 合同金额=5, 申请主体="企业", 智能券档位="一档"), ":2:", "重复"),
     ("missing applicant", {"id": "b", "measure": "智能券", "facts": {}}, ":2:", "applicant"),
     ("missing id", {"applicant": "E", "measure": "智能券", "facts": {}}, ":2:", "id"),
-    ("累计 fact given", app("b", "E", "算力券", 本年度已申领算力券=0, **SUANLI), ":2:", "本年度已申领算力券"),
+    ("missing required fact", app("b", "E", "科技保险保费补助", 研发类科技保险=True), ":2:", "年度实际保费"),
 ]
 GOOD = app("g", "E", "智能券", 合同金额=1000, 申请主体="企业", 智能券档位="一档")
 
@@ -207,6 +207,98 @@ def deterministic(work):
     a = kuan(work, "--in", "in.jsonl")
     b = kuan(work, "--in", "in.jsonl")
     check(a[0] == 0 and a == b, "same input, same decisions")
+
+
+def decide(work, lines):
+    write(work, "in.jsonl", lines)
+    code, out, err = kuan(work, "--in", "in.jsonl")
+    check(code == 0, f"exit {code}: {err}")
+    return {x["id"]: x for x in jsonl(out)}
+
+
+# Spec (amended) "Per-enterprise yearly caps across applications": every cap the
+# text states per enterprise per year; the second claim is capped by the first.
+@case
+def yearly_rooms_of_every_capped_measure(work):
+    tiexi = dict(合规=True, 项目总投资="20亿元", 年度贷款平均余额="10亿元", 贴息点数="1.5个百分点", 年度实付利息="4000万元")
+    d = decide(work, [
+        app("I1", "企业甲", "科技保险保费补助", 研发类科技保险=True, 年度实际保费="80万元"),     # 40万
+        app("I2", "企业甲", "科技保险保费补助", 研发类科技保险=True, 年度实际保费="40万元"),     # 20万, room 10万
+        app("I3", "企业乙", "科技保险保费补助", 研发类科技保险=True, 年度实际保费="40万元"),     # another enterprise: 20万
+        app("P1", "企业甲", "数据基础设施试点补贴", 服务合同年度累计金额="200万元"),             # 60万
+        app("P2", "企业甲", "数据基础设施试点补贴", 服务合同年度累计金额="200万元"),             # 60万, room 40万
+        app("D1", "企业甲", "开放数据集奖励", 实际投入="200万元", 评审得分=90),                  # 60万
+        app("D2", "企业甲", "开放数据集奖励", 实际投入="200万元", 评审得分=80),                  # 60万, room 40万
+        app("L1", "企业丙", "算力设施贷款贴息", **tiexi),                                        # 1500万 → 1000万
+        app("L2", "企业丙", "算力设施贷款贴息", **tiexi),                                        # room 0
+        app("L3", "企业丙", "算力设施贷款贴息", **tiexi, 本年度已获贴息="400万元"),               # given: its own figure
+    ])
+    want = {"I1": "400000.00", "I2": "100000.00", "I3": "200000.00", "P1": "600000.00", "P2": "400000.00",
+            "D1": "600000.00", "D2": "400000.00", "L1": "10000000.00", "L2": "0.00", "L3": "6000000.00"}
+    for k, v in want.items():
+        check(d[k]["amount"] == v and d[k]["allocated"] == v, f"{k}: {d[k]}")
+    check(d["I2"]["bound"] == "科技保险保费补助上限" and "400000.00" in d["I2"]["cap_room_used"], f"I2 {d['I2']}")
+    check(d["P2"]["bound"] == "数据基础设施试点补贴上限" and "600000.00" in d["P2"]["cap_room_used"], f"P2 {d['P2']}")
+    check(d["D2"]["bound"] == "开放数据集年度余额" and "本年度已获数据集奖励" in d["D2"]["cap_room_used"], f"D2 {d['D2']}")
+    check(d["L2"]["eligible"] is True and "已用尽" in d["L2"]["notes"][0], f"L2 {d['L2']}")
+    check("cap_room_used" not in d["L3"], "a room the line gives is not computed")
+    check("cap_room_used" not in d["I3"] and "cap_room_used" not in d["I1"], "first claims use no earlier room")
+
+
+@case
+def quota_loser_uses_no_room(work):
+    # 开放数据集奖励: 5 a year by 评审得分. 企业甲's first dataset ranks 6th: not funded, so its
+    # second (ranked 1st) has the whole 100万 room: 60万, not min(60万, 100万 − 60万).
+    lines = [app("D1", "企业甲", "开放数据集奖励", 实际投入="200万元", 评审得分=10)]
+    lines += [app(f"X{i}", f"企业{i}", "开放数据集奖励", 实际投入="100万元", 评审得分=50 + i) for i in range(4)]
+    lines += [app("D2", "企业甲", "开放数据集奖励", 实际投入="200万元", 评审得分=99),
+              app("X9", "企业9", "开放数据集奖励", 实际投入="100万元", 评审得分=20)]
+    d = decide(work, lines)
+    check(d["D1"]["eligible"] is False and d["D1"]["allocated"] == "0.00" and d["D1"]["quota_rank"] == 7,
+          f"D1 is outside the quota: {d['D1']}")
+    check(d["D2"]["amount"] == "600000.00" and d["D2"]["allocated"] == "600000.00" and "cap_room_used" not in d["D2"],
+          f"D2 keeps the whole room: {d['D2']}")
+    check(d["X9"]["quota_rank"] == 6 and d["X9"]["eligible"] is False, f"X9 {d['X9']}")
+
+
+@case
+def year_contract_total_turns_off_the_sme_rate(work):
+    sme = dict(采购类型="算力服务", 算力设施档位="二档", 中小企业=True)
+    d = decide(work, [
+        app("S1", "企业甲", "算力券", 合同金额="40万元", **sme),           # the year: 40万 + 20万 = 60万 > 50万
+        app("S2", "企业甲", "算力券", 合同金额="20万元", **sme),
+        app("S3", "企业乙", "算力券", 合同金额="40万元", **sme),           # alone: 40万 ≤ 50万 → 50%
+        app("S4", "企业丙", "算力券", 合同金额="30万元", **sme),           # 30万 + 免审配套 30万 = 60万
+        app("S5", "企业丙", "算力券免审配套", 合同金额="30万元", 智能券档位="一档"),
+        app("S6", "企业丁", "算力券", 合同金额="40万元", 年度智算合同累计金额="40万元", **sme),
+        app("S7", "企业丁", "算力券", 合同金额="40万元", **sme),           # given on S6 only: 40万 + 40万
+    ])
+    want = {"S1": "80000.00", "S2": "40000.00", "S3": "200000.00", "S4": "60000.00", "S5": "45000.00",
+            "S6": "200000.00", "S7": "80000.00"}
+    for k, v in want.items():
+        check(d[k]["amount"] == v, f"{k}: {d[k]['amount']} != {v}")
+
+
+@case
+def csv_stray_quote_names_its_line(work):
+    head = "id,applicant,measure,合同金额,申请主体,智能券档位\n"
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8") as f:
+        f.write(head + "a,E,智能券,100,企业,一档\nb,E,智能券,1\"00,企业,一档\nc,E,智能券,100,企业,一档\n"
+                "d,E,智能券,100,企业,一档\n")
+    code, out, err = kuan(work, "--in", "in.csv", "--out", "out.csv")
+    check(code == 2 and out == "" and "in.csv:3:10:" in err and "引号" in err, f"stray quote: exit {code}: {err}")
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8") as f:
+        f.write(head + "a,E,智能券,100,企业,一档\nb,E,\"智能券,100,企业,一档\nc,E,智能券,100,企业,一档\n")
+    code, out, err = kuan(work, "--in", "in.csv", "--out", "out.csv")
+    check(code == 2 and "in.csv:3:5:" in err and "没有闭合" in err, f"unclosed quote: exit {code}: {err}")
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8") as f:
+        f.write(head + "a,E,智能券,\"1\"\"0\" ,企业,一档\n")
+    code, out, err = kuan(work, "--in", "in.csv", "--out", "out.csv")
+    check(code == 2 and "in.csv:2:" in err and "引号" in err, f"text after a closing quote: exit {code}: {err}")
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8") as f:  # a quoted cell over two lines is fine
+        f.write("id,applicant,measure,合同金额,申请主体,智能券档位\n\"a\n1\",\"E,\"\"x\"\"\",智能券,100,企业,一档\n")
+    code, out, err = kuan(work, "--in", "in.csv", "--out", "out.csv")
+    check(code == 0, f"quoted newline and quotes: exit {code}: {err}")
 
 
 def main():

@@ -21,22 +21,38 @@ def check(name, cond, detail=""):
         FAILED.append(name)
         print(f"FAIL {name}: {detail}")
 
-def run(kuan, *args, cwd=None):
-    r = subprocess.run([kuan, *args], capture_output=True, text=True, cwd=cwd)
+def run(kuan, *args, cwd=None, env=None):
+    r = subprocess.run([kuan, *args], capture_output=True, text=True, cwd=cwd,
+                       env=None if env is None else {**os.environ, **env})
     return r.returncode, r.stdout, r.stderr
 
 HEADER_2025 = "政策 \"测试政策\"\n版本 \"2025年版\"\n施行 2025-06-13 起\n舍入 四舍五入 至 0.01元\n"
 
 def as_of_boundaries(kuan, root, facts):
     policy = os.path.join(root, "policies/hangzhou-ai")
-    for day, want in [("2025-06-13", "2025年版"), ("2025-12-31", "2025年版"), ("2026-01-01", "2026年版"),
-                      ("2099-12-31", "2026年版")]:
+    # The shipped 2026年版 says 状态 示例: never chosen by date (spec, amended), only by name.
+    for day, want in [("2025-06-13", "2025年版"), ("2025-12-31", "2025年版"), ("2026-01-01", "2025年版"),
+                      ("2026-06-01", "2025年版"), ("2099-12-31", "2025年版")]:
         code, out, err = run(kuan, "eval", policy, "--as-of", day, "--measure", "算力券", "--facts", facts)
         check(f"as-of {day}", code == 0 and json.loads(out)["version"] == want, f"{code} {out} {err}")
     code, out, err = run(kuan, "eval", policy, "--as-of", "2025-06-12", "--measure", "算力券", "--facts", facts)
     check("as-of before every period", code == 2 and out == "" and "2025-06-12 没有施行中的版本" in err, f"{code} {out} {err}")
     code, out, err = run(kuan, "eval", policy, "--as-of", "2025-13-01", "--measure", "算力券", "--facts", facts)
     check("as-of invalid date", code == 2 and out == "" and "--as-of" in err, err)
+    code, out, err = run(kuan, "eval", policy, "--version", "2026年版", "--measure", "算力券", "--facts", facts)
+    check("an illustrative edition by name", code == 0 and json.loads(out)["version"] == "2026年版", out + err)
+    # No date: today in China Standard Time; whatever today is, the illustrative edition is not it.
+    sme = os.path.join(os.path.dirname(facts), "sme.json")
+    with open(sme, "w") as f:
+        f.write('{"合同金额": "80万元", "采购类型": "算力服务", "算力设施档位": "二档", "中小企业": true}')
+    for tz in ("UTC", "Asia/Shanghai", "America/Los_Angeles"):
+        code, out, err = run(kuan, "eval", policy, "--measure", "算力券", "--facts", sme, env={"TZ": tz})
+        check(f"no date ({tz}): the official 2025年版", code == 0 and json.loads(out)["version"] == "2025年版"
+              and json.loads(out)["amount"] == "160000.00", out + err)  # 80万 > 50万: 二档 20%
+    code, out, err = run(kuan, "measures", policy)
+    check("measures shows the status", code == 0 and "2026年版(状态 示例" in out and "2025年版(状态" not in out, out[:300])
+    code, out, err = run(kuan, "check", policy)
+    check("check shows the status", code == 0 and "2026年版 通过检查" in out and "状态 示例" in out, out)
 
 def new_edition_without_recompiling(kuan, root, facts):
     with tempfile.TemporaryDirectory() as tmp:
@@ -52,9 +68,12 @@ def new_edition_without_recompiling(kuan, root, facts):
         code, out, err = run(kuan, "eval", policy, "--version", "2027年版", "--measure", "算力券", "--facts", facts)
         # facts: 120万 算力服务 二档 → 25% = 30万 (2026: 20% = 24万)
         check("new edition evaluates", code == 0 and json.loads(out)["amount"] == "300000.00", out + err)
+        # The official 2025年版 ends the day before the official 2027年版; the illustrative 2026年版 is no link.
         code, out, err = run(kuan, "eval", policy, "--as-of", "2026-12-31", "--measure", "算力券", "--facts", facts)
-        check("previous edition ends the day before", code == 0 and json.loads(out)["version"] == "2026年版"
+        check("previous official edition ends the day before", code == 0 and json.loads(out)["version"] == "2025年版"
               and json.loads(out)["amount"] == "240000.00", out + err)
+        code, out, err = run(kuan, "eval", policy, "--as-of", "2027-01-01", "--measure", "算力券", "--facts", facts)
+        check("the new official edition by date", code == 0 and json.loads(out)["version"] == "2027年版", out + err)
         code, out, err = run(kuan, "test", policy)
         check("new edition's example runs", code == 0 and out.strip().endswith("0 failed"), out[-300:])
 
@@ -104,6 +123,25 @@ def periods(kuan):
         code, out, err = run(kuan, "check", ".", cwd=tmp)
         check("an override is checked like any rule", code == 1 and "./v2/rules.kuan:4:11: error: 参数只能由字面量和其他参数算出" in err, err)
 
+def edition_status(kuan):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+            "draft": "政策 \"p\"\n版本 \"draft\"\n状态 草案\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("a draft on the same day is no overlap", code == 0 and "草案" in out, out + err)
+        with open(os.path.join(tmp, "f.json"), "w") as f:
+            f.write('{"金额甲": 100}')
+        code, out, err = run(kuan, "eval", ".", "--as-of", "2025-07-15", "--measure", "甲", "--facts", "f.json", cwd=tmp)
+        check("a draft is not chosen by date", code == 0 and json.loads(out)["version"] == "v1", out + err)
+        code, out, err = run(kuan, "eval", ".", "--version", "draft", "--measure", "甲", "--facts", "f.json", cwd=tmp)
+        check("a draft by name", code == 0 and json.loads(out)["version"] == "draft", out + err)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {"v1": "政策 \"p\"\n版本 \"v1\"\n状态 未定\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + BODY})
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("an unknown status is a positioned error", code == 1 and "./v1/rules.kuan:3:4: error: 状态 须为 正式、示例 或 草案" in err, err)
+
 def diff_golden(kuan, root, update):
     cases = {
         "editions": ["diff", "policies/hangzhou-ai", "2025年版", "2026年版"],
@@ -135,6 +173,7 @@ def main():
         as_of_boundaries(kuan, a.root, facts)
         new_edition_without_recompiling(kuan, a.root, facts)
     periods(kuan)
+    edition_status(kuan)
     diff_golden(kuan, a.root, a.update)
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED else 0)

@@ -309,12 +309,16 @@ TEST_CASE("a bad line refuses the whole batch, naming the line and the field", "
   CHECK(bad(R"({"applicant":"E","measure":"丙","facts":{"申请金额":1}})").field == "id");
   CHECK(bad(R"({"id":"b","measure":"丙","facts":{"申请金额":1}})").field == "applicant");
   CHECK(bad(R"({"id":"b","applicant":"","measure":"丙","facts":{"申请金额":1}})").field == "applicant");
-  e = bad(R"({"id":"b","applicant":"E","measure":"甲","facts":{"申请金额":1,"已领":"5"}})");
-  CHECK(e.field == "facts.已领");
-  CHECK(e.message.find("不能给出") != std::string::npos);
+  e = bad(R"({"id":"b","applicant":"E","measure":"甲","facts":{"申请金额":"-1"}})");
   CHECK(e.render("in.jsonl").rfind("in.jsonl:3:", 0) == 0);
-  // The 累计 fact may still be given to a measure that does not accumulate it.
-  CHECK_FALSE(run(small_edition(), line("c", "E", "丙", {{"申请金额", "1"}, {"已领", "5"}})).error);
+  // The 累计 fact may be given (spec, amended): the line's own figure stands.
+  const auto r = run(small_edition(), line("c", "E", "甲", {{"申请金额", "10"}, {"已领", "95"}}) +
+                                          line("d", "E", "甲", {{"申请金额", "10"}}));
+  REQUIRE_FALSE(r.error);
+  CHECK(r.decisions[0]["amount"] == "5.00");  // room 100 − 95
+  CHECK_FALSE(r.decisions[0].contains("cap_room_used"));
+  CHECK(r.decisions[1]["amount"] == "10.00");  // room 100 − 5 funded before
+  CHECK(r.decisions[1]["cap_room_used"].get<std::string>().find("5.00") != std::string::npos);
 }
 
 TEST_CASE("CSV input errors name the line, the column and the cell", "[allocate]") {

@@ -56,7 +56,7 @@ api::Edition all_types() {
 
 }  // namespace
 
-TEST_CASE("api: a policy folder loads; editions by name and by date", "[api]") {
+TEST_CASE("api: a policy folder loads — editions by name and by date", "[api]") {
   auto loaded = api::Policy::load(kPolicy);
   REQUIRE(loaded.ok());
   REQUIRE(loaded.rendered().find("error") == std::string::npos);
@@ -283,7 +283,7 @@ TEST_CASE("api: evaluating the 2025 policy", "[api]") {
   }
 }
 
-TEST_CASE("api: every fact type through typed setters; money stays exact", "[api]") {
+TEST_CASE("api: every fact type through typed setters — money stays exact", "[api]") {
   api::Edition ed = all_types();
   api::Facts f = ed.new_facts();
   CHECK(f.set_money("金额事实", "0.1"));
@@ -476,7 +476,7 @@ TEST_CASE("api: facts from JSON", "[api]") {
   CHECK(ed.evaluate_json("智能券", "[]").error().code == api::ErrorCode::BadJson);
 }
 
-TEST_CASE("api: handles are values; the policy lives as long as any of them", "[api]") {
+TEST_CASE("api: handles are values — the policy lives as long as any of them", "[api]") {
   std::optional<api::Edition> ed;
   std::optional<api::Facts> facts;
   {

@@ -372,6 +372,20 @@ TEST_CASE("资金池 and 累计 name declared measures and facts", "[checker]") 
   CHECK_DIAG(one_error(measures + "累计 已申领 = 甲"), "累计 的对象须是已声明的事实;已申领 不是", 8, 4);
   CHECK_DIAG(one_error(measures + "事实 次数: 整数\n累计 次数 = 甲"), "累计 的事实须为金额", 9, 4);
   CHECK_DIAG(one_error(measures + "事实 已申领: 金额 = 0元\n累计 已申领 = 甲, 丁"), "未定义的措施 丁", 9, 13);
+  // 全年: the year's total of another money fact.
+  CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 b 于 甲"), "全年 后须是已声明的事实;b 不是", 9, 12);
+  CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n事实 n: 整数\n累计 总额 = 全年 n 于 甲"), "全年 合计的事实须为金额", 10, 12);
+  CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 总额 于 甲"), "累计 的事实不能是它自己的全年合计", 9, 12);
+  CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 a 甲"), "全年 合计的事实后需要 '于' 和措施名称,如 全年 合同金额 于 算力券", 9, 14);
+  CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 甲\n累计 总额 = 全年 a 于 乙"), "事实 总额 已由另一条 累计 计算", 10, 4);
+  {
+    const auto y = load(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 a 于 甲, 乙");
+    INFO(y.rendered());
+    REQUIRE(y.policy);
+    REQUIRE(y.ed().accumulations.size() == 1);
+    CHECK(y.ed().accumulations[0].source == y.ed().find_fact("a"));
+    CHECK(y.ed().accumulations[0].measures.size() == 2);
+  }
   const auto l = load(measures + "参数 总额 = 2.5亿元\n资金池 池 = 总额 覆盖 甲, 乙\n事实 已申领: 金额 = 0元\n累计 已申领 = 甲");
   INFO(l.rendered());
   REQUIRE(l.policy);
@@ -381,7 +395,7 @@ TEST_CASE("资金池 and 累计 name declared measures and facts", "[checker]") 
   CHECK(l.ed().find_measure("乙")->pool == 0);
 }
 
-TEST_CASE("measures need an amount; examples name a measure and its facts", "[checker]") {
+TEST_CASE("measures need an amount — examples name a measure and its facts", "[checker]") {
   CHECK_DIAG(one_error("事实 a: 金额\n措施 智能券 {\n  比例 = 30%\n  需要 a\n}"),
              "措施 智能券 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …", 6, 4);
   CHECK_DIAG(one_error("事实 a: 金额\n措施 甲 { 基数 = a }"), "措施 甲 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …", 6, 4);

@@ -72,7 +72,7 @@ TEST_CASE("an edition based on another changes only what it overrides", "[editio
   CHECK(differing >= 1);  // the 2026 annual cap really changes a 2025 example
 }
 
-TEST_CASE("revised parameters take their new values; the base keeps its own", "[editions]") {
+TEST_CASE("revised parameters take their new values — the base keeps its own", "[editions]") {
   auto policy = shipped();
   std::string error;
   const Edition* base = policy->edition("2025年版", error);
@@ -94,7 +94,7 @@ TEST_CASE("revised parameters take their new values; the base keeps its own", "[
         base->find_measure("算力券")->decl->requirements.size() + 1);
 }
 
-TEST_CASE("as-of picks the edition in force; the open 2025 period ends when 2026 begins", "[editions]") {
+TEST_CASE("as-of picks the official edition in force — the illustrative 2026年版 only by name", "[editions]") {
   auto policy = shipped();
   std::string error;
   auto on = [&](const char* day) {
@@ -104,9 +104,23 @@ TEST_CASE("as-of picks the edition in force; the open 2025 period ends when 2026
   CHECK(on("2025-06-12") == "(none)");
   CHECK(on("2025-06-13") == "2025年版");
   CHECK(on("2025-12-31") == "2025年版");
-  CHECK(on("2026-01-01") == "2026年版");
+  CHECK(on("2026-01-01") == "2025年版");  // 2026年版 says 状态 示例 (spec, amended)
+  CHECK(on("2026-06-01") == "2025年版");
+  CHECK(policy->latest()->name == "2025年版");
   const Edition* base = policy->edition("2025年版", error);
-  REQUIRE(base->effective_to);
-  CHECK(format_date(*base->effective_to) == "2025-12-31");
-  CHECK(base->end_implied);
+  CHECK_FALSE(base->effective_to);  // nothing official follows it
+  const Edition* illustrative = policy->edition("2026年版", error);
+  REQUIRE(illustrative);
+  CHECK_FALSE(illustrative->official());
+  CHECK(std::string(illustrative->status_name()) == "示例");
+}
+
+TEST_CASE("today is the calendar day in China Standard Time (UTC+8)", "[editions]") {
+  const std::int64_t day = 86400;
+  const std::int64_t new_year_utc = static_cast<std::int64_t>(*parse_date("2026-01-01")) * day;
+  CHECK(format_date(china_standard_day(new_year_utc - 8 * 3600)) == "2026-01-01");      // 00:00 in Hangzhou
+  CHECK(format_date(china_standard_day(new_year_utc - 8 * 3600 - 1)) == "2025-12-31");  // a second before
+  CHECK(format_date(china_standard_day(new_year_utc + 15 * 3600 + 59 * 60)) == "2026-01-01");
+  CHECK(format_date(china_standard_day(new_year_utc + 16 * 3600)) == "2026-01-02");
+  CHECK(format_date(china_standard_day(-8 * 3600 - 1)) == "1969-12-31");  // floor before 1970
 }

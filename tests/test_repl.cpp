@@ -80,7 +80,7 @@ TEST_CASE("a mistake shows the positioned error with a caret, and the session go
   CHECK(ok(s, "1 + 1") == "2\n");
 }
 
-TEST_CASE("facts are set, type-checked, listed and cleared; 算力券 runs by name", "[repl]") {
+TEST_CASE("facts are set, type-checked, listed and cleared — 算力券 runs by name", "[repl]") {
   Session s = hangzhou();
   CHECK(has(bad(s, "算力券"), "缺少必需的事实 合同金额、采购类型"));
   CHECK(ok(s, "合同金额 = 120万元") == "合同金额 = 1200000元\n");
@@ -108,7 +108,7 @@ TEST_CASE("facts are set, type-checked, listed and cleared; 算力券 runs by na
   CHECK(ok(s, ":facts") == "(还没有设定事实)\n");
 }
 
-TEST_CASE("inline definitions rebuild the edition; an error keeps the previous one", "[repl]") {
+TEST_CASE("inline definitions rebuild the edition — an error keeps the previous one", "[repl]") {
   Session s = empty();
   CHECK(ok(s, "参数 试点比例 = 25%") == "已加入 参数 试点比例 = 25%\n");
   CHECK(ok(s, "参数 试点比例 = 35%") == "已替换 参数 试点比例 = 35%\n");
@@ -168,7 +168,7 @@ TEST_CASE("multi-line input continues inside an open brace", "[repl]") {
   CHECK_FALSE(s.pending());
 }
 
-TEST_CASE(":reload picks up an edited rule file; a broken edit keeps the old rules", "[repl]") {
+TEST_CASE(":reload picks up an edited rule file — a broken edit keeps the old rules", "[repl]") {
   namespace fs = std::filesystem;
   const fs::path dir = fs::temp_directory_path() / ("kuan-repl-test-" + std::to_string(std::random_device{}()));
   fs::create_directories(dir);

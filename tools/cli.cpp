@@ -75,13 +75,8 @@ const Edition* choose_edition(const Policy& policy, const Args& args, std::strin
     }
     return policy.edition_on(*day, error);
   }
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &utc);
   std::string ignored;
-  if (const Edition* e = policy.edition_on(*parse_date(buf), ignored)) return e;
+  if (const Edition* e = policy.edition_on(china_standard_day(std::time(nullptr)), ignored)) return e;
   return policy.latest();
 }
 

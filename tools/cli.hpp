@@ -37,7 +37,8 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to
 // Loads POLICY; prints diagnostics to stderr; null on failure.
 std::shared_ptr<const Policy> load_policy(const std::string& path);
 
-// --version V or --as-of YYYY-MM-DD (or the edition in force today when neither).
+// --version V or --as-of YYYY-MM-DD; when neither, the official edition in force
+// today (the date in China Standard Time, UTC+8).
 const Edition* choose_edition(const Policy& policy, const Args& args, std::string& error);
 
 // The whole of a file, or of standard input for "-"; nullopt with `error` set

@@ -33,9 +33,12 @@ int cmd_check(int argc, char** argv) {
     print_diagnostics(diagnostics, stderr);
     for (const auto& d : diagnostics) (d.severity == Severity::Error ? errors : warnings) += 1;
     if (policy && !args.has_flag("--quiet")) {
-      for (const auto& e : policy->editions())
-        std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)\n", path.c_str(), e->name.c_str(),
+      for (const auto& e : policy->editions()) {
+        std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)", path.c_str(), e->name.c_str(),
                     e->measures.size(), e->facts.size(), e->params.size());
+        if (!e->official()) std::printf(";状态 %s:不是正式文本,不按日期选用", e->status_name());
+        std::putchar('\n');
+      }
     }
   }
   if (errors) std::fprintf(stderr, "%d 个错误,%d 个警告\n", errors, warnings);

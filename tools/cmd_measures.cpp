@@ -32,7 +32,9 @@ std::string computes(const MeasureInfo& m) {
 }
 
 void list_edition(const Edition& ed, std::string& out) {
-  out += ed.policy_name + " " + ed.name + "\n";
+  out += ed.policy_name + " " + ed.name;
+  if (!ed.official()) out += std::string("(状态 ") + ed.status_name() + ":不是正式文本,不按日期选用,只能用 --version 选用)";
+  out += "\n";
   auto measure_lines = [&](const MeasureInfo& m) {
     out += "    措施 " + m.decl->name;
     if (!m.decl->title.empty()) out += "(" + m.decl->title + ")";
