@@ -1,0 +1,5 @@
+NAME = "builtins"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

@@ -1,0 +1,5 @@
+NAME = "caps"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

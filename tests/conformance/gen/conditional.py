@@ -1,0 +1,5 @@
+NAME = "conditional"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

@@ -1,0 +1,5 @@
+NAME = "diagnostics"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

@@ -1,0 +1,5 @@
+NAME = "editions"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

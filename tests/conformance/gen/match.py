@@ -1,0 +1,5 @@
+NAME = "match"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

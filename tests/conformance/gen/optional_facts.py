@@ -1,0 +1,5 @@
+NAME = "optional_facts"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

@@ -1,0 +1,5 @@
+NAME = "units"
+DESCRIPTION = "todo"
+
+def groups():
+    return []

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Runs the language conformance suite (tests/conformance/*.json, format in
+tests/conformance/README.md) against the built `kuan` command.
+
+Each group's rule files are written to a temporary policy folder; its `check`
+cases share one `kuan check FOLDER`, and its evaluation cases go through one
+`kuan eval FOLDER --version V --batch FILE` per edition (or --as-of date), so
+the suite costs a process per group, not per case.
+
+    python3 tests/run_conformance.py --kuan build/kuan --root . [--only AREA] [-v]
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+
+# Cases the current kuan gets wrong and that are reported to the lead; a case
+# listed here is still run: its failure is counted apart, and if it passes
+# the runner says so (the entry should then be removed).
+# "area/group/case": "why"
+KNOWN_FAILURES = {
+}
+
+DIAG = re.compile(r"^(.*?):(\d+):(\d+): (error|warning): (.*)$")
+RULE_AT = re.compile(r"(规则位置 (.*):(\d+):(\d+))")
+
+
+def facts_json(facts):
+    """The facts object as JSON text; numbers keep their exact text."""
+    def value(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if v is None:
+            return "null"
+        if isinstance(v, (int, Decimal)):
+            return str(v)
+        if isinstance(v, str):
+            return json.dumps(v, ensure_ascii=False)
+        raise TypeError(f"fact value {v!r}")
+    return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + value(v) for k, v in facts.items()) + "}"
+
+
+def same_file(actual, expected):
+    a = actual.replace("\\", "/")
+    return a == expected or a.endswith("/" + expected)
+
+
+def compare_result(exp, out):
+    """'' when the result line `out` (parsed JSON) meets `exp`, else why not."""
+    if "error" in exp:
+        if "error" not in out:
+            return f"expected {exp['error']}, got a result: {json.dumps(out, ensure_ascii=False)}"
+        msg = out["error"]
+        at = RULE_AT.search(msg)
+        kind = "evaluation_error" if at else "bad_facts"
+        if kind != exp["error"]:
+            return f"expected {exp['error']}, got {kind}: {msg}"
+        if exp.get("message") and exp["message"] not in msg:
+            return f"message lacks {exp['message']!r}: {msg}"
+        if kind == "evaluation_error":
+            where = (at.group(2), int(at.group(3)), int(at.group(4)))
+            if not same_file(where[0], exp["file"]) or where[1:] != (exp["line"], exp["column"]):
+                return f"expected position {exp['file']}:{exp['line']}:{exp['column']}, got {where[0]}:{where[1]}:{where[2]}"
+        return ""
+    if "error" in out:
+        return f"unexpected error: {out['error']}"
+    problems = []
+    if out.get("eligible") != exp["eligible"]:
+        problems.append(f"eligible {out.get('eligible')} (expected {exp['eligible']})")
+    if out.get("amount") != exp["amount"]:
+        problems.append(f"amount {out.get('amount')} (expected {exp['amount']})")
+    if "bound" in exp and out.get("bound") != exp["bound"]:
+        problems.append(f"bound {out.get('bound')} (expected {exp['bound']})")
+    if "reasons" in exp:
+        got = out.get("reasons", [])
+        if len(got) != len(exp["reasons"]) or any(e not in g for e, g in zip(exp["reasons"], got)):
+            problems.append(f"reasons {got} (expected {exp['reasons']})")
+    if "version" in exp and out.get("version") != exp["version"]:
+        problems.append(f"version {out.get('version')} (expected {exp['version']})")
+    return "; ".join(problems)
+
+
+def compare_check(exp, code, stderr):
+    diags = []
+    for line in stderr.splitlines():
+        m = DIAG.match(line)
+        if m:
+            diags.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(4), m.group(5)))
+    errors = [d for d in diags if d[3] == "error"]
+    if exp.get("ok"):
+        if code != 0 or errors:
+            return f"expected a clean check, got exit {code}: {stderr.strip()[:600]}"
+        if exp.get("warning") and not any(d[3] == "warning" and exp["warning"] in d[4] for d in diags):
+            return f"expected a warning containing {exp['warning']!r}: {stderr.strip()[:600]}"
+        return ""
+    if code != 1:
+        return f"expected exit 1 with check errors, got exit {code}: {stderr.strip()[:600]}"
+    want = (exp["line"], exp["column"])
+    for f, line, col, _, msg in errors:
+        if same_file(f, exp["file"]) and (line, col) == want and exp["message"] in msg:
+            return ""
+    shown = "\n    ".join(f"{f}:{l}:{c}: {m}" for f, l, c, _, m in errors) or stderr.strip()[:600]
+    return f"no error at {exp['file']}:{want[0]}:{want[1]} containing {exp['message']!r}; got:\n    {shown}"
+
+
+def run_group(kuan, area, group, verbose):
+    """Yields (case id, problem or '')."""
+    with tempfile.TemporaryDirectory(prefix="kuan-conf-") as tmp:
+        for path, text in group["files"].items():
+            full = os.path.join(tmp, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "w", encoding="utf-8") as f:
+                f.write(text)
+        checks = [c for c in group["cases"] if c.get("check")]
+        evals = [c for c in group["cases"] if not c.get("check")]
+        if checks:
+            r = subprocess.run([kuan, "check", tmp], capture_output=True, text=True)
+            for c in checks:
+                yield c["id"], compare_check(c["expect"], r.returncode, r.stderr)
+        # One batch per edition selector, in the cases' order.
+        batches = {}
+        for c in evals:
+            sel = ("--as-of", c["as_of"]) if "as_of" in c else ("--version", c.get("version", group["version"]))
+            batches.setdefault(sel, []).append(c)
+        for (opt, val), cases in batches.items():
+            lines = []
+            for i, c in enumerate(cases):
+                facts = c["facts_text"] if "facts_text" in c else facts_json(c["facts"])
+                lines.append(json.dumps({"id": f"c{i}", "measure": c["measure"]}, ensure_ascii=False)[:-1]
+                             + ',"facts":' + facts + "}")
+            batch = os.path.join(tmp, "batch.jsonl")
+            with open(batch, "w", encoding="utf-8") as f:
+                f.write("\n".join(lines) + "\n")
+            r = subprocess.run([kuan, "eval", tmp, opt, val, "--batch", batch], capture_output=True, text=True)
+            outs = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
+            if r.returncode not in (0, 2) or len(outs) != len(cases):
+                why = f"kuan eval exited {r.returncode} with {len(outs)} result lines for {len(cases)} cases: {r.stderr.strip()[:800]}"
+                for c in cases:
+                    yield c["id"], why
+                continue
+            for c, out in zip(cases, outs):
+                yield c["id"], compare_result(c["expect"], out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kuan", required=True)
+    ap.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    ap.add_argument("--only", help="run one area (file name without .json)")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    files = sorted(glob.glob(os.path.join(args.root, "tests", "conformance", "*.json")))
+    passed = failed = known = 0
+    seen_known = set()
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f, parse_float=Decimal)
+        area = doc["area"]
+        if args.only and area != args.only:
+            continue
+        for group in doc["groups"]:
+            for cid, problem in run_group(args.kuan, area, group, args.verbose):
+                key = f"{area}/{group['id']}/{cid}"
+                if key in KNOWN_FAILURES:
+                    seen_known.add(key)
+                    if problem:
+                        known += 1
+                        if args.verbose:
+                            print(f"KNOWN {key}: {problem}")
+                    else:
+                        passed += 1
+                        print(f"FIXED {key}: passes now; remove it from KNOWN_FAILURES")
+                elif problem:
+                    failed += 1
+                    print(f"FAIL {key}: {problem}")
+                else:
+                    passed += 1
+                    if args.verbose:
+                        print(f"ok   {key}")
+    for key in sorted(set(KNOWN_FAILURES) - seen_known):
+        if not args.only:
+            print(f"note: KNOWN_FAILURES lists {key}, which is not in the suite")
+    if known:
+        print(f"{known} known failures (KNOWN_FAILURES in {os.path.basename(__file__)})")
+    print(f"{passed} passed, {failed} failed")
+    if passed + failed + known == 0:
+        print("no cases ran")
+        return 1
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
