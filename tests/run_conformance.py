@@ -140,8 +140,8 @@ def run_group(kuan, area, group, verbose):
             outs = [json.loads(l) for l in r.stdout.splitlines() if l.strip()]
             if r.returncode not in (0, 2) or len(outs) != len(cases):
                 why = f"kuan eval exited {r.returncode} with {len(outs)} result lines for {len(cases)} cases: {r.stderr.strip()[:800]}"
-                for c in cases:
-                    yield c["id"], why
+                for k, c in enumerate(cases):
+                    yield c["id"], why if k == 0 else "(the same kuan eval run as the case above)"
                 continue
             for c, out in zip(cases, outs):
                 yield c["id"], compare_result(c["expect"], out)
