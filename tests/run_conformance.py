@@ -17,28 +17,49 @@ import re
 import subprocess
 import sys
 import tempfile
-from decimal import Decimal
 
 # Cases the current kuan gets wrong and that are reported to the lead; a case
 # listed here is still run: its failure is counted apart, and if it passes
 # the runner says so (the entry should then be removed).
 # "area/group/case": "why"
 KNOWN_FAILURES = {
+    # A header line written twice in one file is accepted and the last one wins
+    # (written in two files of one edition it is an error).
+    "diagnostics/header-twice/check": "舍入 twice in one file is not an error",
+    "diagnostics/version-twice-one-file/check": "版本 twice in one file is not an error",
+    "diagnostics/period-twice-one-file/check": "施行 twice in one file is not an error",
+    "diagnostics/policy-twice-one-file/check": "政策 twice in one file is not an error",
+    # Issue 11, class 6: a negative final amount is paid.
+    "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
+    # 按 takes the first matching arm in writing order, so 其他 written first hides later arms.
+    "match/otherwise-first/named-after-otherwise": "其他 before a named arm shadows it (1.00, not 2.00)",
+    # 需要 F has no effect when F is 可选 or has a default.
+    "optional_facts/facts/needs-optional-absent": "需要 on a 可选 fact does not require it",
+    "optional_facts/facts/needs-defaulted-absent": "需要 on a defaulted fact does not require it",
+    # Issue 11, class 8: exponent-form JSON numbers are rejected.
+    "units/facts/money-exponent": "issue 11 (8)",
+    "units/facts/money-exponent-upper": "issue 11 (8)",
+    "units/facts/money-exponent-negative": "issue 11 (8)",
+    "units/facts/rate-exponent": "issue 11 (8)",
 }
 
 DIAG = re.compile(r"^(.*?):(\d+):(\d+): (error|warning): (.*)$")
 RULE_AT = re.compile(r"(规则位置 (.*):(\d+):(\d+))")
 
 
+class RawNumber(str):
+    """A JSON number from a case file, kept as its text (1.20 stays 1.20, 1.2e5 stays 1.2e5)."""
+
+
 def facts_json(facts):
     """The facts object as JSON text; numbers keep their exact text."""
     def value(v):
+        if isinstance(v, RawNumber):
+            return str(v)
         if isinstance(v, bool):
             return "true" if v else "false"
         if v is None:
             return "null"
-        if isinstance(v, (int, Decimal)):
-            return str(v)
         if isinstance(v, str):
             return json.dumps(v, ensure_ascii=False)
         raise TypeError(f"fact value {v!r}")
@@ -62,9 +83,9 @@ def compare_result(exp, out):
             return f"expected {exp['error']}, got {kind}: {msg}"
         if exp.get("message") and exp["message"] not in msg:
             return f"message lacks {exp['message']!r}: {msg}"
-        if kind == "evaluation_error":
+        if kind == "evaluation_error" and "line" in exp:
             where = (at.group(2), int(at.group(3)), int(at.group(4)))
-            if not same_file(where[0], exp["file"]) or where[1:] != (exp["line"], exp["column"]):
+            if not same_file(where[0], exp["file"]) or where[1:] != (int(exp["line"]), int(exp["column"])):
                 return f"expected position {exp['file']}:{exp['line']}:{exp['column']}, got {where[0]}:{where[1]}:{where[2]}"
         return ""
     if "error" in out:
@@ -100,7 +121,7 @@ def compare_check(exp, code, stderr):
         return ""
     if code != 1:
         return f"expected exit 1 with check errors, got exit {code}: {stderr.strip()[:600]}"
-    want = (exp["line"], exp["column"])
+    want = (int(exp["line"]), int(exp["column"]))
     for f, line, col, _, msg in errors:
         if same_file(f, exp["file"]) and (line, col) == want and exp["message"] in msg:
             return ""
@@ -159,7 +180,7 @@ def main():
     seen_known = set()
     for path in files:
         with open(path, encoding="utf-8") as f:
-            doc = json.load(f, parse_float=Decimal)
+            doc = json.load(f, parse_float=RawNumber, parse_int=RawNumber)
         area = doc["area"]
         if args.only and area != args.only:
             continue

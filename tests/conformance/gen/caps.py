@@ -113,6 +113,25 @@ def value_groups():
     return [g]
 
 
+BASE_RULES = header() + """事实 甲: 金额
+措施 P { 要求 基数 ≥ 1万元 否则 "基数不足1万元"
+  比例 = 若 基数 > 100万元 则 10% 否则 20%
+  基数 = 甲
+  上限 基数上限 = 基数 × 15% }
+"""
+
+
+def base_group():
+    g = Group("rate-and-base-by-name", BASE_RULES, note="比例 and 基数 may be read anywhere in their measure")
+    for a in ["200万元", "100万元", "50万元", "1万元"]:
+        v = D(a[:-2]) * 10000
+        amount = v * (D("0.1") if v > 1000000 else D("0.2"))
+        cap = v * D("0.15")
+        g.ok(f"base-{a}", "P", {"甲": a}, final(min(amount, cap)), "基数上限" if cap < amount else None)
+    g.no("base-small", "P", {"甲": "9999.99"}, ["基数不足1万元"])
+    return [g]
+
+
 def error_groups():
     h = header() + "事实 合同: 金额\n事实 已领: 金额 = 0元\n事实 率: 比例 = 10%\n"
     out = []
@@ -134,4 +153,4 @@ def error_groups():
 
 
 def groups():
-    return value_groups() + error_groups()
+    return value_groups() + base_group() + error_groups()

@@ -159,9 +159,12 @@ class Group:
         return self._case(cid, body, note)
 
     def eval_error(self, cid, measure, facts, at, message=None, version=None, note=None):
-        """Evaluation stops with an error at a rule position: at = (file, line, column)."""
+        """Evaluation stops with an error at a rule position: at = (file, line, column), or None
+        where the language does not fix the position."""
         body = self._eval(measure, facts, version, None)
-        exp = {"error": "evaluation_error", "file": at[0], "line": at[1], "column": at[2]}
+        exp = {"error": "evaluation_error"}
+        if at:
+            exp.update({"file": at[0], "line": at[1], "column": at[2]})
         if message:
             exp["message"] = message
         body["expect"] = exp

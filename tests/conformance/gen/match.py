@@ -99,5 +99,13 @@ def error_groups():
     return out
 
 
+def otherwise_first_group():
+    text = header() + "事实 类: 枚举 { 子, 丑, 寅 }\n措施 M { 金额 = 按 类 { 其他 => 1元, 子 => 2元 } }\n"
+    g = Group("otherwise-first", text, note="其他 means the values no arm names, wherever it is written")
+    g.ok("named-after-otherwise", "M", {"类": "子"}, "2.00")
+    g.ok("other-value", "M", {"类": "丑"}, "1.00")
+    return [g]
+
+
 def groups():
-    return value_groups() + error_groups()
+    return value_groups() + error_groups() + otherwise_first_group()

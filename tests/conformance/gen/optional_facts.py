@@ -39,6 +39,11 @@ RULES = header() + """事实 合同: 金额
 措施 要求后读 { 要求 备案 否则 "须经备案"
   要求 核定 > 0元 否则 "核定金额须为正"
   金额 = 核定 }
+措施 有缺省 { 金额 = 若 有 率 则 1元 否则 2元 }
+措施 日期 { 需要 地址
+  金额 = 若 有 地址 且 地址 ≥ 2024-02-29 则 1元 否则 2元 }
+措施 需缺省 { 需要 备案
+  金额 = 合同 }
 措施 默认已领 { 金额 = 合同
   上限 余额 = 10万元 已用 已领 }
 """
@@ -90,6 +95,15 @@ def value_groups():
     g.no("require-then-zero", "要求后读", {"合同": "1", "备案": True, "核定": "0"}, ["核定金额须为正"])
     g.ok("used-default", "默认已领", {"合同": "20万元"}, "100000.00", "余额")
     g.ok("used-given", "默认已领", {"合同": "20万元", "已领": "95000"}, "5000.00", "余额")
+    g.ok("has-defaulted-absent", "有缺省", {}, "2.00", note="有 asks whether the application gave the fact")
+    g.ok("has-defaulted-given", "有缺省", {"率": "30%"}, "1.00", note="even when it equals the default")
+    g.ok("has-defaulted-null", "有缺省", {"率": None}, "2.00")
+    g.ok("date-leap-day", "日期", {"地址": "2024-02-29"}, "1.00")
+    g.ok("date-before", "日期", {"地址": "2024-02-28"}, "2.00")
+    g.bad("date-not-leap", "日期", {"地址": "2023-02-29"}, "地址")
+    g.bad("needs-optional-absent", "日期", {}, "地址", note="需要 makes even an optional fact required")
+    g.ok("needs-defaulted-given", "需缺省", {"合同": "1", "备案": False}, "1.00")
+    g.bad("needs-defaulted-absent", "需缺省", {"合同": "1"}, "备案", note="需要 asks the application to state it")
     # Bad facts: unknown, wrong type, malformed JSON.
     g.bad("unknown-fact", "缺省", {"合同": "1", "不存在": "1"}, "不存在")
     g.bad("bool-as-string", "审核", {"合同": "1", "备案": "是"}, "备案")

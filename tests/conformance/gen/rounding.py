@@ -9,7 +9,7 @@ from .common import D, Group, MODES, Num, div, final, header, rnd
 NAME = "rounding"
 DESCRIPTION = __doc__
 
-STEPS = ["0.01元", "0.1元", "0.05元", "1元", "10元"]
+STEPS = ["0.01元", "0.1元", "0.05元", "0.5元", "1元", "10元"]
 # Multiples of the step: ties (…​.5), either side of a tie, exact multiples, tiny and large values.
 MULTIPLES = ["0", "0.5", "1.5", "2.5", "3.5", "0.49", "0.51", "2.4999999", "2.5000001", "123456.5", "7", "0.001"]
 
@@ -43,6 +43,10 @@ def header_groups():
             g.ok("quotient-thirds", "除", {"甲": str(a), "数": Num(3)}, final(div(a, D(3)), step, mode))
             a = s * 1  # 1 step ÷ 3 = 0.333… steps
             g.ok("quotient-third", "除", {"甲": str(a), "数": "3"}, final(div(a, D(3)), step, mode))
+            # Beyond 128 bits: 10^40 and 3 × 10^40 steps plus a tie.
+            for k in ["10000000000000000000000000000000000000000.5", "30000000000000000000000000000000000000001.5"]:
+                v = s * D(k)
+                g.ok(f"huge-{k[:2]}", "直", {"甲": str(v)}, final(v, step, mode))
             out.append(g)
     return out
 

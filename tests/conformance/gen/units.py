@@ -64,7 +64,20 @@ def fact_groups():
     g.ok("number-string", "数", {"额": "0", "数": "87.5"}, "87.50")
     g.ok("number-negative", "数", {"额": "0", "数": Num("-0")}, "0.00")
     g.ok("integer", "整", {"额": "0", "整": Num(7)}, "7.00")
+    g.ok("money-25-decimals", "额", {"额": "0.1234567890123456789012345"}, "0.12")
+    g.ok("integer-huge", "整", {"额": "0", "整": Num("123456789012345678901234567890")},
+         "123456789012345678901234567890.00", note="beyond 64 and 128 bits, still exact")
+    g.ok("money-huge-wan", "额", {"额": "12345678901234567890123.45万元"}, "123456789012345678901234500.00")
+    # JSON allows exponent-form numbers; they are read exactly.
+    g.ok("money-exponent", "额", {"额": Num("1.2e5")}, "120000.00")
+    g.ok("money-exponent-upper", "额", {"额": Num("6.39324688E+6")}, "6393246.88")
+    g.ok("money-exponent-negative", "额", {"额": Num("12345E-2")}, "123.45")
+    g.ok("rate-exponent", "率", {"额": "0", "率": Num("3e-1")}, "300.00")
     # Bad facts: the value does not fit the fact's unit.
+    g.bad("money-thousands-separator", "额", {"额": "1,000"}, "额")
+    g.bad("money-wan-without-yuan", "额", {"额": "5万"}, "额")
+    g.bad("money-nan", "额", {"额": "NaN"}, "额")
+    g.bad("money-infinity", "额", {"额": "Infinity"}, "额")
     g.bad("money-negative", "额", {"额": Num("-1")}, "额")
     g.bad("money-negative-string", "额", {"额": "-5万元"}, "额")
     g.bad("money-rate-unit", "额", {"额": "30%"}, "额")
