@@ -2,7 +2,7 @@
 arguments of one unit, abs / 绝对值, and the rounding functions' argument
 rules; their type errors (check errors at the call) and the run-time error of a
 rounding step that is not positive (an evaluation error at the call)."""
-from .common import D, Group, Num, check_group, div, final, header, locate
+from .common import D, Group, Num, check_group, final, header, locate
 
 NAME = "builtins"
 DESCRIPTION = __doc__

@@ -3,7 +3,7 @@ same units in facts ("120万元", "30%", "1.2个百分点", plain numbers), the 
 algebra (金额 × 比例 → 金额, 金额 ÷ 金额 → 比例, 比例 × 比例 → 比例, …), and every
 unit error: in the rules (a check error at the offending expression) and in the
 facts (bad facts)."""
-from .common import D, Group, Num, check_group, final, header, locate, yuan
+from .common import D, Group, Num, check_group, final, header, yuan
 
 NAME = "units"
 DESCRIPTION = __doc__
