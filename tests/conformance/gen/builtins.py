@@ -32,6 +32,7 @@ RULES = header() + """事实 甲: 金额
 措施 差额 { 金额 = max(0元, 甲 − 乙) }
 措施 步长 { 金额 = 四舍五入(甲, 步) }
 措施 比例步长 { 金额 = 甲 × 向下舍入(率甲, 率乙) }
+措施 负步长 { 金额 = 四舍五入(甲, -1元) }
 """
 
 
@@ -77,6 +78,8 @@ def value_groups():
     line, col = locate(RULES, "向下舍入(率甲, 率乙)")
     g.eval_error("rate-step-zero", "比例步长", {"甲": "1", "乙": "0", "率甲": "10%", "率乙": "0%"},
                  ("rules.kuan", line, col), "步长")
+    line, col = locate(RULES, "四舍五入(甲, -1元)")
+    g.eval_error("step-negative", "负步长", {"甲": "1", "乙": "0"}, ("rules.kuan", line, col), "步长")
     return [g]
 
 

@@ -145,6 +145,37 @@ RUNTIME = H + """事实 甲: 金额
 """
 
 
+TEXTS = H + """事实 若干: 金额
+事实 非常: 布尔 = 否
+事实 A_1: 金额 = 0元
+条款 (一) "多行原文" {
+  原文 「第一行,
+第二行,
+第三行。」
+  措施 按期 { 要求 非常 否则 "须#1 非常"
+    要求 A_1 > 0元 否则 "含\\"引号\\"的理由"
+    要求 若干 > 1元 否则 「直角引号的理由」
+    金额 = 若 非常 则 若干 否则 若干 × 50% }
+}
+"""
+
+
+def text_groups():
+    g = Group("names-and-texts", TEXTS, note="names may start with a keyword's characters; # inside a string is text")
+    g.ok("all-hold", "按期", {"若干": "100", "非常": True, "A_1": "1"}, "100.00")
+    g.no("all-fail", "按期", {"若干": "1"}, ["须#1 非常", '含"引号"的理由', "直角引号的理由"])
+    out = [g]
+    bad = TEXTS.replace("金额 = 若 非常", "金额 = 若 非常常")
+    out.append(check_group("after-multiline-text", bad, "非常常", "未定义的名称 非常常",
+                           note="lines inside 「…」 count"))
+    crlf = (H + FACTS + "措施 M { 金额 = 合同 ×\n 合同 }\n").replace("\n", "\r\n")
+    out.append(check_group("crlf", crlf, "合同 ×", "金额 × 金额", note="CRLF line ends: \\r is not a column"))
+    g = Group("bom", "\ufeff" + H + FACTS + "措施 M { 金额 = 合同 }\n")
+    g.ok("bom-accepted", "M", {"合同": "1"}, "1.00")
+    out.append(g)
+    return out
+
+
 def runtime_groups():
     g = Group("runtime", RUNTIME)
     line, col = locate(RUNTIME, "数 }")
@@ -164,4 +195,4 @@ def runtime_groups():
 
 
 def groups():
-    return syntax_groups() + name_groups() + runtime_groups()
+    return syntax_groups() + name_groups() + text_groups() + runtime_groups()

@@ -142,6 +142,10 @@ def edition_error_groups():
         "v2/r.kuan", "率 = 20%", "名称 率 已在")
     err("revise-changes-type", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("修订 参数 率 = 20元\n")},
         "v1/r.kuan", "合同 × 率", "金额 × 金额")
+    err("revise-enum-adds-value",
+        {"v1/r.kuan": base_head + "事实 类: 枚举 { 甲类, 乙类 }\n事实 合同: 金额\n措施 甲 { 比例 = 按 类 { 甲类 => 10%, 乙类 => 20% }\n 基数 = 合同 }\n",
+         "v2/r.kuan": derived("修订 事实 类: 枚举 { 甲类, 乙类, 丙类 }\n")},
+        "v1/r.kuan", "按 类", "未处理取值:丙类")
     v1_closed = header(version="v1", start="2025-01-01", end="2025-12-31") + base
     err("overlap", {"v1/r.kuan": v1_closed, "v2/r.kuan": header(version="v2", start="2025-06-01") + base},
         "v2/r.kuan", "2025-06-01", "重叠")

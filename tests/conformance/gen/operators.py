@@ -109,7 +109,24 @@ def arith_groups():
     g.ok("div-by-fraction", "除", {"甲": "1", "乙": "0", "数": "0.125"}, "8.00")
     g.ok("money-ratio-thirds", "金额比", {"甲": "100", "乙": "300"}, "100.00",
          note="300 × (100 ÷ 300): 300 × 0.333333333333333333 = 99.9999999999999999 → 100.00")
-    return [g]
+    g2 = Group("division-precision", header() + """事实 甲: 金额
+事实 整: 整数 = 1
+事实 数: 数值 = 1
+措施 整除 { 金额 = 1元 × (整 ÷ 2) }
+措施 三分之二 { 金额 = 1元 × (整 ÷ 3) × 100000000000000000 }
+措施 长被除数 { 金额 = (甲 ÷ 3) × 1000000000000000000 }
+措施 大整数 { 金额 = 1元 × (整 × 整) }
+""", note="÷ keeps max(18, the dividend's decimals) places, half away from zero; nothing else rounds")
+    g2.ok("integer-division-is-exact", "整除", {"甲": "0", "整": Num(7)}, final(div(D(7), D(2))), note="7 ÷ 2 = 3.5")
+    g2.ok("integer-division-even", "整除", {"甲": "0", "整": Num(8)}, "4.00")
+    g2.ok("eighteen-places", "三分之二", {"甲": "0", "整": Num(2)}, final(div(D(2), D(3)) * D(10) ** 17),
+          note="2 ÷ 3 = 0.666666666666666667 (18 places) × 10^17 = 66666666666666666.7")
+    g2.ok("one-third", "三分之二", {"甲": "0", "整": Num(1)}, final(div(D(1), D(3)) * D(10) ** 17))
+    g2.ok("dividend-places", "长被除数", {"甲": "1.0000000000000000001"},
+          final(div(D("1.0000000000000000001"), D(3)) * D(10) ** 18),
+          note="19 places kept: 0.3333333333333333334 × 10^18")
+    g2.ok("big-integers", "大整数", {"甲": "0", "整": Num(10**20)}, final(D(10) ** 40))
+    return [g, g2]
 
 
 CMP_RULES = header() + """事实 甲: 金额

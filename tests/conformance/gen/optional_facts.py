@@ -44,6 +44,8 @@ RULES = header() + """事实 合同: 金额
   金额 = 若 有 地址 且 地址 ≥ 2024-02-29 则 1元 否则 2元 }
 措施 需缺省 { 需要 备案
   金额 = 合同 }
+事实 间接: 金额 = 核定 × 50%
+措施 读间接 { 金额 = 间接 }
 措施 默认已领 { 金额 = 合同
   上限 余额 = 10万元 已用 已领 }
 """
@@ -104,6 +106,11 @@ def value_groups():
     g.bad("needs-optional-absent", "日期", {}, "地址", note="需要 makes even an optional fact required")
     g.ok("needs-defaulted-given", "需缺省", {"合同": "1", "备案": False}, "1.00")
     g.bad("needs-defaulted-absent", "需缺省", {"合同": "1"}, "备案", note="需要 asks the application to state it")
+    g.ok("default-from-optional", "读间接", {"核定": "100"}, "50.00")
+    g.ok("default-not-needed", "读间接", {"间接": "7"}, "7.00")
+    line, col = locate(RULES, "核定 × 50%")
+    g.eval_error("default-reads-absent", "读间接", {}, ("rules.kuan", line, col), "核定",
+                 note="the default is computed, and it reads the absent optional fact")
     # Bad facts: unknown, wrong type, malformed JSON.
     g.bad("unknown-fact", "缺省", {"合同": "1", "不存在": "1"}, "不存在")
     g.bad("bool-as-string", "审核", {"合同": "1", "备案": "是"}, "备案")
