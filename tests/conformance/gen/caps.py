@@ -132,6 +132,23 @@ def base_group():
     return [g]
 
 
+ORDER_RULES = header() + """参数 甲参 = 乙参 × 2
+参数 乙参 = 1元
+事实 甲: 金额
+措施 M { 比例 = 10%
+  基数 = 甲
+  金额 = 基数 × 比例 + 甲参 }
+"""
+
+
+def amount_group():
+    g = Group("amount-with-rate-and-base", ORDER_RULES,
+              note="金额 = … wins over 基数 × 比例 and may read both; a 参数 may use one declared after it")
+    for a in ["1234", "0", "99.95"]:
+        g.ok(f"amount-{a}", "M", {"甲": a}, final(D(a) * D("0.1") + 2))
+    return [g]
+
+
 def error_groups():
     h = header() + "事实 合同: 金额\n事实 已领: 金额 = 0元\n事实 率: 比例 = 10%\n"
     out = []
@@ -153,4 +170,4 @@ def error_groups():
 
 
 def groups():
-    return value_groups() + base_group() + error_groups()
+    return value_groups() + base_group() + amount_group() + error_groups()

@@ -115,5 +115,21 @@ def function_groups():
     return out
 
 
+def other_step_groups():
+    out = []
+    for step, values in [("0.03元", ["1.00", "0.045", "0.044", "0.075", "100"]),
+                         ("1万元", ["12345", "15000", "14999.99", "25000", "5000", "123456789"])]:
+        unit = D(10000) if step.endswith("万元") else D(step[:-1])
+        for mode in MODES:
+            g = Group(f"{SLUG[mode]}-{step}", header(mode=mode, step=step) + BODY,
+                      note=f"舍入 {mode} 至 {step}: any positive money literal is a step")
+            for v in values:
+                exact = rnd(D(v), unit, mode)
+                p = max(0, -unit.normalize().as_tuple().exponent)
+                g.ok(f"x{v}", "直", {"甲": v}, str(exact.quantize(D(1).scaleb(-p)) if p else exact.quantize(D(1))))
+            out.append(g)
+    return out
+
+
 def groups():
-    return header_groups() + function_groups()
+    return header_groups() + function_groups() + other_step_groups()
