@@ -121,6 +121,8 @@ def value_groups():
     g.bad("array-value", "缺省", {"合同": "1", "率": None}, facts_text='{"合同": ["1"]}')
     g.bad("object-value", "缺省", {}, facts_text='{"合同": {"元": 1}}')
     g.bad("unclosed", "缺省", {}, facts_text='{"合同": "1"')
+    g.bad("duplicate-fact", "缺省", {}, "合同", facts_text='{"合同": "1", "合同": "2"}')
+    g.bad("facts-not-object", "缺省", {}, facts_text='"合同"')
     g.bad("trailing-comma", "缺省", {}, facts_text='{"合同": "1",}')
     g.bad("not-object", "缺省", {}, facts_text='["合同", "1"]')
     g.bad("unknown-measure", "不存在的措施", {"合同": "1"}, "不存在的措施")

@@ -76,6 +76,9 @@ def fact_groups():
     # Bad facts: the value does not fit the fact's unit.
     g.bad("money-thousands-separator", "额", {"额": "1,000"}, "额")
     g.bad("money-wan-without-yuan", "额", {"额": "5万"}, "额")
+    for i, text in enumerate([".5", "5.", "+5", "--5", "0x10", "１２", "12元元", "万元", "元", "1.2.3", "12万万元",
+                              "00012", "1_000"]):
+        g.bad(f"money-malformed-{i}", "额", {"额": text}, "额", note=f"{text!r} is not a money amount")
     g.bad("money-nan", "额", {"额": "NaN"}, "额")
     g.bad("money-infinity", "额", {"额": "Infinity"}, "额")
     g.bad("money-negative", "额", {"额": Num("-1")}, "额")
