@@ -36,6 +36,8 @@ def syntax_groups():
         ("if-without-then", "措施 M { 金额 = 若 真 1元 否则 2元 }", "1元 否则", "'则'", 1),
         ("bad-date", "事实 日: 日期 = 2025-02-30\n措施 M { 金额 = 若 日 > 2025-01-01 则 合同 否则 0元 }", "2025-02-30",
          "没有这一天", 1),
+        ("bad-date-century", "事实 日: 日期 = 2100-02-29\n措施 M { 金额 = 若 日 > 2025-01-01 则 合同 否则 0元 }",
+         "2100-02-29", "没有这一天", 1),
         ("leading-zero", "措施 M { 金额 = 010元 }", "010元", "不能以 0 开头", 1),
         ("clause-without-ref", "条款 \"标题\" { }\n", "\"标题\"", "条款编号", 1),
         ("clause-bad-item", "条款 (一) { 说明 \"x\" }\n", "说明", "条款中只能写", 1),
@@ -93,13 +95,22 @@ def name_groups():
         ("needs-when-unknown", "措施 M { 需要 主体 当 真\n 金额 = 合同 }", "主体", "主体 不是已声明的事实"),
         ("needs-when-not-bool", "措施 M { 需要 类型 当 合同\n 金额 = 合同 }", "合同\n", "须为布尔"),
         ("has-not-fact", "参数 顶 = 1元\n措施 M { 金额 = 若 有 顶 则 合同 否则 0元 }", "顶 则", "有 … 只能用于事实"),
+        ("pool-unknown-measure", "措施 M { 金额 = 合同 }\n资金池 池 = 1亿元 覆盖 M, N", "N\n", "未定义的措施 N"),
+        ("pool-amount-rate", "措施 M { 金额 = 合同 }\n资金池 池 = 10% 覆盖 M", "10% 覆盖", "资金池 池 的额度 须为金额"),
+        ("pool-twice", "措施 M { 金额 = 合同 }\n资金池 池 = 1亿元 覆盖 M\n资金池 池二 = 1亿元 覆盖 M", ("覆盖 M", 2, 3),
+         "措施 M 已属于资金池 池"),
+        ("accumulate-not-money", "措施 M { 金额 = 合同 }\n累计 真 = M", "真 = M", "累计 的事实须为金额"),
+        ("accumulate-unknown", "措施 M { 金额 = 合同 }\n累计 已领 = M", "已领", "累计 的对象须是已声明的事实"),
+        ("quota-not-integer", "措施 M { 金额 = 合同\n 名额 = 2.5 }", "2.5", "名额 须为整数"),
+        ("quota-from-fact", "事实 个数: 整数\n措施 M { 金额 = 合同\n 名额 = 个数 }", "个数 }", "参数只能由字面量和其他参数算出"),
         ("example-unknown-measure", "措施 M { 金额 = 合同 }\n例 N \"x\" { 合同 = 1元\n 得 1元 }", "N \"x\"", "例 引用的措施 N 不存在"),
         ("example-unknown-fact", "措施 M { 金额 = 合同 }\n例 M \"x\" { 金额甲 = 1元\n 得 1元 }", "金额甲", "未声明的事实 金额甲"),
         ("example-fact-type", "措施 M { 金额 = 合同 }\n例 M \"x\" { 合同 = 10%\n 得 1元 }", "10%", "事实 合同 须为金额"),
         ("example-unknown-cap", "措施 M { 金额 = 合同 }\n例 M \"x\" { 合同 = 1元\n 得 1元 受限 顶 }", "顶 }", "没有名为 顶 的上限"),
     ]:
         text = H + FACTS + body + "\n"
-        out.append(check_group(gid, text, needle, msg))
+        needle, occurrence, offset = needle if isinstance(needle, tuple) else (needle, 1, 0)
+        out.append(check_group(gid, text, needle, msg, occurrence=occurrence, offset=offset))
     # Missing header lines are reported at the start of the first file.
     for gid, drop, msg in [("no-version", "版本", "缺少版本声明"), ("no-policy", "政策", "缺少政策名称声明"),
                            ("no-period", "施行", "缺少施行日期声明"), ("no-rounding", "舍入", "缺少舍入规则声明")]:
