@@ -113,6 +113,31 @@ def chain_group():
     return [g]
 
 
+AMEND_V1 = header(version="v1", start="2025-01-01") + """事实 合同: 金额
+事实 档: 枚举 { 一档, 二档 } 可选
+措施 甲 { 金额 = 合同 × 10% }
+措施 乙 { 金额 = 合同 + (若 有 档 则 0元 否则 0元) }
+"""
+AMEND_V2 = """版本 "v2"
+基于 "v1"
+施行 2026-01-01 起
+修订 措施 甲 { 需要 档 当 合同 > 100元
+  比例 = 20%
+  基数 = 合同 }
+"""
+
+
+def amend_group():
+    g = Group("amend-items", {"v1/r.kuan": AMEND_V1, "v2/r.kuan": AMEND_V2},
+              note="修订 措施 adds the items it writes: a conditional 需要, and 比例 with 基数 in place of 金额")
+    g.ok("v1", "甲", {"合同": "200"}, "20.00")
+    g.ok("v2-rate-and-base", "甲", {"合同": "50"}, "10.00", version="v2", note="50 × 20%")
+    g.ok("v2-needs-given", "甲", {"合同": "200", "档": "一档"}, "40.00", version="v2")
+    line, col = locate(AMEND_V2, "档 当")
+    g.eval_error("v2-needs-when-absent", "甲", {"合同": "200"}, ("v2/r.kuan", line, col), "档", version="v2")
+    return [g]
+
+
 def edition_error_groups():
     base_head = header(version="v1", start="2025-01-01")
     base = "参数 率 = 10%\n事实 合同: 金额\n措施 甲 { 金额 = 合同 × 率 }\n"
@@ -172,4 +197,4 @@ def edition_error_groups():
 
 
 def groups():
-    return chain_group() + edition_error_groups()
+    return chain_group() + amend_group() + edition_error_groups()
