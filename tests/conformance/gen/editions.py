@@ -121,20 +121,22 @@ AMEND_V1 = header(version="v1", start="2025-01-01") + """事实 合同: 金额
 AMEND_V2 = """版本 "v2"
 基于 "v1"
 施行 2026-01-01 起
-修订 措施 甲 { 需要 档 当 合同 > 100元
-  比例 = 20%
+修订 措施 甲 { 比例 = 20%
   基数 = 合同 }
+修订 措施 乙 { 需要 档 当 合同 > 100元 }
 """
 
 
 def amend_group():
     g = Group("amend-items", {"v1/r.kuan": AMEND_V1, "v2/r.kuan": AMEND_V2},
-              note="修订 措施 adds the items it writes: a conditional 需要, and 比例 with 基数 in place of 金额")
+              note="修订 措施 adds the items it writes: 比例 with 基数 in place of 金额; a conditional 需要")
     g.ok("v1", "甲", {"合同": "200"}, "20.00")
     g.ok("v2-rate-and-base", "甲", {"合同": "50"}, "10.00", version="v2", note="50 × 20%")
-    g.ok("v2-needs-given", "甲", {"合同": "200", "档": "一档"}, "40.00", version="v2")
+    g.ok("v2-needs-when-false", "乙", {"合同": "50"}, "50.00", version="v2")
+    g.ok("v2-needs-given", "乙", {"合同": "200", "档": "一档"}, "200.00", version="v2")
     line, col = locate(AMEND_V2, "档 当")
-    g.eval_error("v2-needs-when-absent", "甲", {"合同": "200"}, ("v2/r.kuan", line, col), "档", version="v2")
+    g.eval_error("v2-needs-when-absent", "乙", {"合同": "200"}, ("v2/r.kuan", line, col), "档", version="v2")
+    g.ok("v1-needs-not-yet", "乙", {"合同": "200"}, "200.00")
     return [g]
 
 
