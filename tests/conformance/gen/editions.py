@@ -173,6 +173,10 @@ def edition_error_groups():
         {"v1/r.kuan": base_head + "事实 类: 枚举 { 甲类, 乙类 }\n事实 合同: 金额\n措施 甲 { 比例 = 按 类 { 甲类 => 10%, 乙类 => 20% }\n 基数 = 合同 }\n",
          "v2/r.kuan": derived("修订 事实 类: 枚举 { 甲类, 乙类, 丙类 }\n")},
         "v1/r.kuan", "按 类", "未处理取值:丙类")
+    g = Group("derived-without-period", {"v1/r.kuan": base_head + base,
+                                         "v2/r.kuan": '版本 "v2"\n基于 "v1"\n修订 参数 率 = 20%\n'})
+    g.check_error("check", ("v2/r.kuan", 1, 1), "缺少施行日期声明")
+    out.append(g)
     v1_closed = header(version="v1", start="2025-01-01", end="2025-12-31") + base
     err("overlap", {"v1/r.kuan": v1_closed, "v2/r.kuan": header(version="v2", start="2025-06-01") + base},
         "v2/r.kuan", "2025-06-01", "重叠")
