@@ -179,6 +179,12 @@ def text_groups():
     bad = TEXTS.replace("金额 = 若 非常", "金额 = 若 非常常")
     out.append(check_group("after-multiline-text", bad, "非常常", "未定义的名称 非常常",
                            note="lines inside 「…」 count"))
+    astral = H + "事实 𠀀甲: 金额\n措施 M { 金额 = 1元 + 𠀀甲 × 𠀀甲 }\n"
+    out.append(check_group("astral-plane-columns", astral, "𠀀甲 × 𠀀甲", "金额 × 金额",
+                           note="a character outside the BMP is one column"))
+    param_has = H + "事实 合同: 金额 可选\n参数 标志 = 有 合同\n措施 M { 金额 = 若 标志 则 1元 否则 2元 }\n"
+    out.append(check_group("param-has-fact", param_has, "合同\n措施", "参数只能由字面量和其他参数算出",
+                           note="有 F reads the application, so a 参数 cannot use it"))
     crlf = (H + FACTS + "措施 M { 金额 = 合同 ×\n 合同 }\n").replace("\n", "\r\n")
     out.append(check_group("crlf", crlf, "合同 ×", "金额 × 金额", note="CRLF line ends: \\r is not a column"))
     g = Group("bom", "\ufeff" + H + FACTS + "措施 M { 金额 = 合同 }\n")

@@ -46,6 +46,7 @@ RULES = header() + """事实 合同: 金额
   金额 = 合同 }
 事实 间接: 金额 = 核定 × 50%
 措施 读间接 { 金额 = 间接 }
+措施 静态 { 金额 = 若 备案 则 1元 否则 无关 }
 措施 默认已领 { 金额 = 合同
   上限 余额 = 10万元 已用 已领 }
 """
@@ -115,6 +116,9 @@ def value_groups():
     line, col = locate(RULES, "核定 × 50%")
     g.eval_error("default-reads-absent", "读间接", {}, ("rules.kuan", line, col), "核定",
                  note="the default is computed, and it reads the absent optional fact")
+    g.bad("required-statically", "静态", {"备案": True}, "无关",
+          note="a required fact is required by every measure that reads it, even on a branch not taken")
+    g.ok("required-statically-given", "静态", {"备案": False, "无关": "3"}, "3.00")
     # Bad facts: unknown, wrong type, malformed JSON.
     g.bad("unknown-fact", "缺省", {"合同": "1", "不存在": "1"}, "不存在")
     g.bad("bool-as-string", "审核", {"合同": "1", "备案": "是"}, "备案")
