@@ -158,6 +158,12 @@ class Group:
         body["expect"] = exp
         return self._case(cid, body, note)
 
+    def no_edition(self, cid, measure, facts, version=None, as_of=None, note=None):
+        """No edition has this name, or none is in force on this date."""
+        body = self._eval(measure, facts, version, as_of)
+        body["expect"] = {"error": "no_edition"}
+        return self._case(cid, body, note)
+
     def eval_error(self, cid, measure, facts, at, message=None, version=None, note=None):
         """Evaluation stops with an error at a rule position: at = (file, line, column), or None
         where the language does not fix the position."""

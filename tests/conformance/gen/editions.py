@@ -193,6 +193,11 @@ def edition_error_groups():
     g = Group("gap-warning", {"v1/r.kuan": v1_closed, "v2/r.kuan": header(version="v2", start="2026-02-01") + base})
     g.check_ok("check", warning="空档")
     g.ok("v2", "甲", {"合同": "100"}, "10.00", version="v2")
+    g.ok("v1-last-day", "甲", {"合同": "100"}, "10.00", as_of="2025-12-31", in_version="v1")
+    g.no_edition("in-the-gap", "甲", {"合同": "100"}, as_of="2026-01-15")
+    g.no_edition("before-all", "甲", {"合同": "100"}, as_of="2024-12-31")
+    g.no_edition("unknown-version", "甲", {"合同": "100"}, version="v9")
+    g.ok("v2-first-day", "甲", {"合同": "100"}, "10.00", as_of="2026-02-01", in_version="v2")
     out.append(g)
     g = Group("files-one-namespace", {"v1/a.kuan": base_head, "v1/b.kuan": "参数 率 = 12.5%\n",
                                        "v1/c.kuan": "事实 合同: 金额\n", "v1/d.kuan": "措施 甲 { 金额 = 合同 × 率 }\n"})
