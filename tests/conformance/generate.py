@@ -9,6 +9,7 @@ JSON it writes:
     python3 tests/conformance/generate.py
 """
 import os
+import re
 import sys
 from decimal import Decimal
 
@@ -50,7 +51,20 @@ def dump(v, indent=0):
     raise TypeError(type(v))
 
 
+def update_readme(counts):
+    """Keeps the case counts in README.md's table in step with the files."""
+    path = os.path.join(HERE, "README.md")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    for name, n in counts.items():
+        text = re.sub(rf"^(\| `{name}\.json` \|.*\| )\d+( \|)$", rf"\g<1>{n}\2", text, flags=re.M)
+    text = re.sub(r"^Total \d+\.", f"Total {sum(counts.values())}.", text, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def main():
+    counts = {}
     total = 0
     for area in AREAS:
         groups = area.groups()
@@ -67,7 +81,9 @@ def main():
         total += n
         with open(os.path.join(HERE, area.NAME + ".json"), "w", encoding="utf-8") as f:
             f.write(dump(doc) + "\n")
+        counts[area.NAME] = n
         print(f"{area.NAME}.json: {n} cases")
+    update_readme(counts)
     print(f"total: {total} cases")
 
 

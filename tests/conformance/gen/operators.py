@@ -202,6 +202,8 @@ LOGIC_RULES = header() + """事实 甲: 布尔
 措施 非非 { 金额 = 若 非 非 甲 则 1元 否则 2元 }
 措施 非且 { 金额 = 若 非 甲 且 乙 则 1元 否则 2元 }
 措施 或且 { 金额 = 若 甲 或 乙 且 丙 则 1元 否则 2元 }
+措施 字面 { 金额 = 若 (true 且 是) and not (false 或 否) 则 1元 否则 2元 }
+措施 字面比较 { 金额 = 若 甲 = true 且 乙 ≠ 是 则 1元 否则 2元 }
 措施 非比较 { 金额 = 若 非 1元 > 2元 则 1元 否则 2元 }
 措施 短路或 { 金额 = 若 甲 或 可 > 0元 则 1元 否则 2元 }
 措施 短路且 { 金额 = 若 甲 且 可 > 0元 则 1元 否则 2元 }
@@ -232,6 +234,9 @@ def logic_groups():
         for c in (True, False):
             g.ok(f"或且-{int(a)}{int(b)}{int(c)}", "或且", {"甲": a, "乙": b, "丙": c},
                  "1.00" if a or (b and c) else "2.00", note="且 binds tighter than 或")
+    g.ok("literals", "字面", {"甲": True, "乙": True}, "1.00", note="true = 是, false = 否")
+    for a, b in tf:
+        g.ok(f"literal-compare-{int(a)}{int(b)}", "字面比较", {"甲": a, "乙": b}, "1.00" if a and not b else "2.00")
     g.ok("非比较", "非比较", {"甲": True, "乙": True}, "1.00", note="非 applies to the whole comparison")
     # Short circuit: the optional fact is read only when needed.
     g.ok("short-or-true", "短路或", {"甲": True, "乙": True}, "1.00")

@@ -118,8 +118,9 @@ def function_groups():
 def other_step_groups():
     out = []
     for step, values in [("0.03元", ["1.00", "0.045", "0.044", "0.075", "100"]),
+                         ("0.001元", ["1.0005", "1.0015", "0.0004", "2.5"]),
                          ("1万元", ["12345", "15000", "14999.99", "25000", "5000", "123456789"])]:
-        unit = D(10000) if step.endswith("万元") else D(step[:-1])
+        unit = D(10000) if step.endswith("万元") else D(step[:-1]).normalize()
         for mode in MODES:
             g = Group(f"{SLUG[mode]}-{step}", header(mode=mode, step=step) + BODY,
                       note=f"舍入 {mode} 至 {step}: any positive money literal is a step")
