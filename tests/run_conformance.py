@@ -151,7 +151,7 @@ def compare_check(exp, code, stderr):
     return f"no error at {exp['file']}:{want[0]}:{want[1]} containing {exp['message']!r}; got:\n    {shown}"
 
 
-def run_group(kuan, area, group, verbose):
+def run_group(kuan, group):
     """Yields (case id, problem or '')."""
     with tempfile.TemporaryDirectory(prefix="kuan-conf-") as tmp:
         for path, text in group["files"].items():
@@ -212,7 +212,7 @@ def main():
         if args.only and area != args.only:
             continue
         for group in doc["groups"]:
-            for cid, problem in run_group(args.kuan, area, group, args.verbose):
+            for cid, problem in run_group(args.kuan, group):
                 key = f"{area}/{group['id']}/{cid}"
                 pattern = known_failure(key)
                 if pattern:
