@@ -182,6 +182,9 @@ def text_groups():
     astral = H + "事实 𠀀甲: 金额\n措施 M { 金额 = 1元 + 𠀀甲 × 𠀀甲 }\n"
     out.append(check_group("astral-plane-columns", astral, "𠀀甲 × 𠀀甲", "金额 × 金额",
                            note="a character outside the BMP is one column"))
+    param_div = H + FACTS + "参数 零 = 0\n参数 份额 = 1万元 ÷ 零\n措施 M { 金额 = min(合同, 份额) }\n"
+    out.append(check_group("param-divide-by-zero", param_div, "零\n措施", "除数为零",
+                           note="参数 are computed when the rules load: an error there is a check error"))
     param_has = H + "事实 合同: 金额 可选\n参数 标志 = 有 合同\n措施 M { 金额 = 若 标志 则 1元 否则 2元 }\n"
     out.append(check_group("param-has-fact", param_has, "合同\n措施", "参数只能由字面量和其他参数算出",
                            note="有 F reads the application, so a 参数 cannot use it"))
