@@ -40,11 +40,6 @@ KNOWN_FAILURES = {
     # 需要 F has no effect when F is 可选 or has a default.
     "optional_facts/facts/needs-optional-absent": "需要 on a 可选 fact does not require it",
     "optional_facts/facts/needs-defaulted-absent": "需要 on a defaulted fact does not require it",
-    # Issue 11, class 8: exponent-form JSON numbers are rejected.
-    "units/facts/money-exponent": "issue 11 (8)",
-    "units/facts/money-exponent-upper": "issue 11 (8)",
-    "units/facts/money-exponent-negative": "issue 11 (8)",
-    "units/facts/rate-exponent": "issue 11 (8)",
     # 修订 措施 drops a conditional 需要 (revisions.cpp amend() does not copy conditional_needs),
     # and 比例 + 基数 written in a revision do not take over from the base's 金额.
     "editions/amend-items/v2-rate-and-base": "revised 比例/基数 ignored: base 金额 still used (5.00)",
