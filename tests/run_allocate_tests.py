@@ -301,6 +301,36 @@ def csv_stray_quote_names_its_line(work):
     check(code == 0, f"quoted newline and quotes: exit {code}: {err}")
 
 
+@case
+def interrupt_while_writing_leaves_no_temporary_file(work):
+    # Issue 11 (10): SIGINT/SIGTERM during the write must not leave .out.jsonl.tmp-* behind.
+    import signal
+    import time
+    gen = os.path.join(ARGS.root, "tools/bench/gen_allocate.py")
+    with open(os.path.join(work, "in.jsonl"), "w") as f:
+        subprocess.run([sys.executable, gen, "300000", "--seed", "5"], stdout=f, check=True)
+    cmd = [ARGS.kuan, "allocate", os.path.join(ARGS.root, "policies/hangzhou-ai"), "--version", "2025年版",
+           "--in", "in.jsonl", "--out", "out.jsonl", "--no-progress"]
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        for attempt in range(5):
+            p = subprocess.Popen(cmd, cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            seen = False
+            while p.poll() is None:
+                if any(n.startswith(".out.jsonl.tmp-") for n in os.listdir(work)):
+                    seen = True
+                    p.send_signal(sig)
+                    break
+                time.sleep(0.0005)
+            p.wait(timeout=60)
+            if seen:
+                break
+        check(seen, f"never caught the write in progress ({sig.name})")
+        check(p.returncode == -sig, f"{sig.name}: exit {p.returncode}, expected death by the signal")
+        left = [n for n in os.listdir(work) if ".tmp-" in n]
+        check(not left, f"{sig.name} left {left}")
+        check(not os.path.exists(os.path.join(work, "out.jsonl")), "no partial output")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()

@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstring>
+
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,14 +23,48 @@ namespace kuan::cli {
 
 namespace {
 
+// While the decisions are written, an interrupt (Ctrl-C, kill, a closed
+// terminal) must not leave the temporary file behind. A signal handler can
+// only reach static storage, so the path lives here for that window alone;
+// the guard restores the previous handlers when it ends.
+char interrupted_temp_path[4096];
+
+extern "C" void remove_temp_and_reraise(int signal_number) {
+  if (interrupted_temp_path[0]) unlink(interrupted_temp_path);  // async-signal-safe
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
+class TempFileGuard {
+ public:
+  explicit TempFileGuard(const std::string& path) {
+    if (path.size() >= sizeof interrupted_temp_path) return;  // too long to guard: left as before
+    std::memcpy(interrupted_temp_path, path.c_str(), path.size() + 1);
+    for (std::size_t i = 0; i < kSignals.size(); ++i) previous_[i] = std::signal(kSignals[i], remove_temp_and_reraise);
+  }
+  ~TempFileGuard() {
+    for (std::size_t i = 0; i < kSignals.size(); ++i)
+      if (previous_[i] != SIG_ERR) std::signal(kSignals[i], previous_[i]);
+    interrupted_temp_path[0] = '\0';
+  }
+  TempFileGuard(const TempFileGuard&) = delete;
+  TempFileGuard& operator=(const TempFileGuard&) = delete;
+
+ private:
+  static constexpr std::array<int, 3> kSignals{SIGINT, SIGTERM, SIGHUP};
+  std::array<void (*)(int), 3> previous_{SIG_ERR, SIG_ERR, SIG_ERR};
+};
+
 const char* kHelp =
     "用法:\n"
     "  kuan allocate POLICY (--version V | --as-of YYYY-MM-DD) --in IN.jsonl|IN.csv [--out OUT.jsonl|OUT.csv]\n"
     "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--summary FILE.json] [--no-progress]\n"
     "\n"
     "把同一年度的全部申请放在一起决定(按申请顺序):\n"
-    "  · 规则中 累计 声明的事实(如 本年度已申领算力券)由同一申请人此前申请的计算所得相加得出,输入中不能给出;\n"
-    "  · 有 名额 的措施在适用的申请中按 评审得分 从高到低入选(同分时先申请者优先),其余不适用;\n"
+    "  · 先定名额:有 名额 的措施在单独计算即适用的申请中按 评审得分 从高到低入选(同分时先申请者优先),其余不适用;\n"
+    "  · 再按申请顺序计算金额:规则中 累计 声明的事实(如 本年度已申领算力券)一行未给出时,\n"
+    "    由同一申请人此前获得资助(适用且入选)的申请所得相加得出;累计 … = 全年 … 的事实(如 年度智算合同累计金额)\n"
+    "    取同一申请人全年相关申请的合计;\n"
     "  · 资金池 中各措施的金额合计超出额度时按同一比例分配,向下取整到分,余下的分按最大余数逐分补足。\n"
     "输入每行 {\"id\": …, \"applicant\": …, \"measure\": …, \"facts\": {…}};CSV 的表头为 id,applicant,measure 和各事实名,\n"
     "空单元格表示未给出该事实。格式按扩展名 .csv 判断,或用 --in-format/--out-format 指定;IN 为 - 时读标准输入。\n"
@@ -233,6 +271,7 @@ int cmd_allocate(int argc, char** argv) {
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
     const int fd = mkstemp(tmp.data());
+    const TempFileGuard guard(tmp);  // until the rename below
     if (fd < 0) {
       bar.clear();
       std::fprintf(stderr, "kuan allocate: 无法在 %s 中创建临时文件\n", dir.c_str());
