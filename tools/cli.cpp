@@ -19,9 +19,18 @@ const std::string* Args::option(const std::string& o) const {
 
 std::optional<std::string> parse_args(int argc, char** argv, int first, const std::vector<std::string>& with_value,
                                       const std::vector<std::string>& flag_names, Args& out) {
+  auto known = [](const std::vector<std::string>& names, const std::string& a) {
+    return std::find(names.begin(), names.end(), a) != names.end();
+  };
   for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
-    if (a.rfind("--", 0) != 0 || a == "--") {
+    if (a == "--") {  // everything after it is positional, even "-x" or "--y"
+      for (++i; i < argc; ++i) out.positional.push_back(argv[i]);
+      break;
+    }
+    if (a == "-h" && known(flag_names, "--help")) a = "--help";
+    if (a.rfind("--", 0) != 0) {
+      if (a.size() > 1 && a[0] == '-') return "未知选项 " + a + "(以 - 开头的参数请放在 -- 之后)";
       out.positional.push_back(a);
       continue;
     }
@@ -32,14 +41,16 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
       a = a.substr(0, eq);
       inline_value = true;
     }
-    if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+    // --edition names the edition, as --version does inside subcommands.
+    if (a == "--edition" && known(with_value, "--version")) a = "--version";
+    if (known(with_value, a)) {
       if (!inline_value) {
         if (i + 1 >= argc) return "选项 " + a + " 需要一个值";
         value = argv[++i];
       }
       if (out.options.count(a)) return "选项 " + a + " 重复";
       out.options[a] = value;
-    } else if (std::find(flag_names.begin(), flag_names.end(), a) != flag_names.end() && !inline_value) {
+    } else if (known(flag_names, a) && !inline_value) {
       out.flags.push_back(a);
     } else {
       return "未知选项 " + a;
@@ -93,6 +104,24 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
   }
   ss << in.rdbuf();
   return ss.str();
+}
+
+void append_diagnostic_json(std::string& out, const Diagnostic& d) {
+  out += "{\"severity\":";
+  out += d.severity == Severity::Error ? "\"error\"" : "\"warning\"";
+  out += ",\"file\":";
+  append_json_string(out, d.file);
+  out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + ",\"message\":";
+  append_json_string(out, d.message);
+  out += '}';
+}
+
+std::optional<bool> wants_json(const Args& args, std::string& error) {
+  const std::string* f = args.option("--format");
+  if (!f || *f == "text") return false;
+  if (*f == "json") return true;
+  error = "--format 须为 json 或 text,而不是 " + *f;
+  return std::nullopt;
 }
 
 void append_json_string(std::string& out, std::string_view s) {

@@ -28,7 +28,9 @@ struct Args {
 };
 
 // `with_value` lists the options that take a value; anything else starting
-// with "--" must be in `flag_names`. Returns an error message on bad usage.
+// with "-" must be in `flag_names`. `-h` is `--help`, `--edition` is
+// `--version` (the edition's name), and `--` ends the options. Returns an
+// error message on bad usage.
 std::optional<std::string> parse_args(int argc, char** argv, int first, const std::vector<std::string>& with_value,
                                       const std::vector<std::string>& flag_names, Args& out);
 
@@ -46,6 +48,10 @@ const Edition* choose_edition(const Policy& policy, const Args& args, std::strin
 std::optional<std::string> read_input(const std::string& path, std::string& error);
 
 void append_json_string(std::string& out, std::string_view s);
+// {"severity":"error","file":…,"line":N,"column":N,"message":…} (docs/cli-json.md)
+void append_diagnostic_json(std::string& out, const Diagnostic& d);
+// --format json|text (default text); nullopt with a message for anything else.
+std::optional<bool> wants_json(const Args& args, std::string& error);
 std::string where(const Span& span);  // "file:line:col" or ""
 
 // One result as the spec's JSON object (without a trailing newline). `id` is

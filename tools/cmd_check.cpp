@@ -1,39 +1,111 @@
 // kuan check POLICY... — every error of every rule file, then exit 1 if any.
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "lang/checker.hpp"
+#include "lang/parser.hpp"
 #include "tools/cli.hpp"
 
 namespace kuan::cli {
 
+namespace {
+
+// Whether a header line (版本, 基于) starts a line of the file.
+bool states(const std::filesystem::path& file, const char* keyword) {
+  std::ifstream in(file, std::ios::binary);
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t at = line.find_first_not_of(" \t");
+    if (at != std::string::npos && line.compare(at, std::strlen(keyword), keyword) == 0) return true;
+  }
+  return false;
+}
+
+bool has_rule_files(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.path().extension() == ".kuan") return true;
+  return false;
+}
+
+// A rule file that is one part of an edition (no 版本 line of its own) is
+// checked with the rest of its edition folder; one that is based on another
+// edition (基于), within the policy folder around it, so the base is found.
+std::string scope_of(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path p(path);
+  if (!fs::is_regular_file(p, ec)) return path;
+  const bool own_edition = states(p, "版本");
+  if (own_edition && !states(p, "基于")) return path;
+  const fs::path edition = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  const fs::path policy = edition.has_parent_path() ? edition.parent_path() : fs::path("..");
+  if (!has_rule_files(policy))
+    for (const auto& e : fs::directory_iterator(policy, ec))
+      if (e.is_directory(ec) && e.path() != edition && has_rule_files(e.path())) return policy.string();
+  return own_edition ? path : edition.string();
+}
+
+}  // namespace
+
 int cmd_check(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {}, {"--help", "--quiet"}, args)) {
+  if (auto err = parse_args(argc, argv, 2, {"--format"}, {"--help", "--quiet"}, args)) {
     std::fprintf(stderr, "kuan check: %s\n", err->c_str());
     return kExitBadInput;
   }
   if (args.has_flag("--help")) {
     std::puts(
         "用法: kuan check POLICY...\n"
+        "POLICY 是政策目录、版本目录或 .kuan 文件;一个没有 版本 声明的文件按其所在版本目录(连同政策目录)检查。\n"
         "检查一个或多个政策目录(或 .kuan 文件):语法、名称、类型与单位、循环定义、未处理的枚举取值、\n"
         "超出 0–100% 的比例字面量;未使用的事实给出警告。\n"
         "每条问题的格式为 文件:行:列: error: 说明,随后是该行原文和指向出错位置的 ^。\n"
         "退出状态:0 没有错误(可能有警告);1 有错误;2 用法错误。\n"
-        "  --quiet   没有错误时不输出摘要");
+        "  --quiet         没有错误时不输出摘要\n"
+        "  --format json   在标准输出写一个 JSON 对象(诊断与各版本摘要,格式见 docs/cli-json.md)");
     return kExitOk;
   }
   if (args.positional.empty()) {
     std::fputs("kuan check: 需要至少一个 POLICY(政策目录或 .kuan 文件)\n", stderr);
     return kExitBadInput;
   }
+  std::string error;
+  const auto json = wants_json(args, error);
+  if (!json) {
+    std::fprintf(stderr, "kuan check: %s\n", error.c_str());
+    return kExitBadInput;
+  }
   int errors = 0, warnings = 0;
-  for (const auto& path : args.positional) {
+  std::string diagnostics_json, editions_json;
+  for (const auto& given : args.positional) {
+    const std::string path = scope_of(given);
+    if (path != given && !*json)
+      std::fprintf(stderr, "kuan check: %s 属于一个版本,按其所在的目录 %s 检查\n", given.c_str(), path.c_str());
     std::vector<Diagnostic> diagnostics;
     auto policy = Policy::load(path, diagnostics);
-    print_diagnostics(diagnostics, stderr);
-    for (const auto& d : diagnostics) (d.severity == Severity::Error ? errors : warnings) += 1;
-    if (policy && !args.has_flag("--quiet")) {
-      for (const auto& e : policy->editions()) {
+    for (const auto& d : diagnostics) {
+      (d.severity == Severity::Error ? errors : warnings) += 1;
+      if (*json) {
+        if (!diagnostics_json.empty()) diagnostics_json += ',';
+        append_diagnostic_json(diagnostics_json, d);
+      }
+    }
+    if (!*json) print_diagnostics(diagnostics, stderr);
+    if (!policy) continue;
+    for (const auto& e : policy->editions()) {
+      if (*json) {
+        editions_json += editions_json.empty() ? "{\"policy\":" : ",{\"policy\":";
+        append_json_string(editions_json, path);
+        editions_json += ",\"edition\":";
+        append_json_string(editions_json, e->name);
+        editions_json += std::string(",\"status\":\"") + e->status_name() + "\",\"effective_from\":\"" +
+                         format_date(e->effective_from) + "\",\"measures\":" + std::to_string(e->measures.size()) +
+                         ",\"facts\":" + std::to_string(e->facts.size()) + ",\"params\":" + std::to_string(e->params.size()) +
+                         ",\"examples\":" + std::to_string(e->examples.size()) + "}";
+      } else if (!args.has_flag("--quiet")) {
         std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)", path.c_str(), e->name.c_str(),
                     e->measures.size(), e->facts.size(), e->params.size());
         if (!e->official()) std::printf(";状态 %s:不是正式文本,不按日期选用", e->status_name());
@@ -41,7 +113,12 @@ int cmd_check(int argc, char** argv) {
       }
     }
   }
-  if (errors) std::fprintf(stderr, "%d 个错误,%d 个警告\n", errors, warnings);
+  if (*json) {
+    std::printf("{\"ok\":%s,\"errors\":%d,\"warnings\":%d,\"diagnostics\":[%s],\"editions\":[%s]}\n",
+                errors ? "false" : "true", errors, warnings, diagnostics_json.c_str(), editions_json.c_str());
+  } else if (errors) {
+    std::fprintf(stderr, "%d 个错误,%d 个警告\n", errors, warnings);
+  }
   return errors ? kExitRuleErrors : kExitOk;
 }
 

@@ -59,7 +59,7 @@ ExampleRun run_example(const Edition& ed, const ast::ExampleDecl& x) {
 
 int cmd_test(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version"}, {"--help", "--verbose"}, args)) {
+  if (auto err = parse_args(argc, argv, 2, {"--version", "--format"}, {"--help", "--verbose"}, args)) {
     std::fprintf(stderr, "kuan test: %s\n", err->c_str());
     return kExitBadInput;
   }
@@ -67,21 +67,47 @@ int cmd_test(int argc, char** argv) {
     std::puts(
         "用法: kuan test POLICY [--version V] [--verbose]\n"
         "运行政策中全部 例(规则旁写的示例):每个失败的例给出 文件:行、预期值与实得值,\n"
-        "最后一行为 \"N passed, M failed\"。有失败时退出状态为 1。");
+        "最后一行为 \"N passed, M failed\"。有失败时退出状态为 1。\n"
+        "  --format json   在标准输出写一个 JSON 对象:每个例的结果与合计(格式见 docs/cli-json.md)");
     return kExitOk;
   }
   if (args.positional.size() != 1) {
     std::fputs("kuan test: 需要恰好一个 POLICY\n", stderr);
     return kExitBadInput;
   }
+  std::string error;
+  const auto json = wants_json(args, error);
+  if (!json) {
+    std::fprintf(stderr, "kuan test: %s\n", error.c_str());
+    return kExitBadInput;
+  }
   auto policy = load_policy(args.positional[0]);
   if (!policy) return kExitRuleErrors;
   int passed = 0, failed = 0;
+  std::string rows;
+  auto row = [&](const Edition& ed, const ast::ExampleDecl& x, const ExampleRun& run) {
+    const auto at = x.span.file ? x.span.file->locate(x.span.begin) : SourceFile::Location{0, 0};
+    rows += rows.empty() ? "{\"edition\":" : ",{\"edition\":";
+    append_json_string(rows, ed.name);
+    rows += ",\"measure\":";
+    append_json_string(rows, x.measure);
+    rows += ",\"title\":";
+    append_json_string(rows, x.title);
+    rows += ",\"file\":";
+    append_json_string(rows, x.span.file ? x.span.file->name() : "");
+    rows += ",\"line\":" + std::to_string(at.line) + ",\"column\":" + std::to_string(at.column);
+    rows += std::string(",\"passed\":") + (run.passed ? "true" : "false") + ",\"detail\":";
+    append_json_string(rows, run.passed ? "" : run.detail);
+    rows += '}';
+  };
   for (const auto& ed : policy->editions()) {
     if (const std::string* v = args.option("--version"); v && ed->name != *v) continue;
     for (const auto* x : ed->examples) {
       const ExampleRun run = run_example(*ed, *x);
-      if (run.passed) {
+      if (*json) {
+        row(*ed, *x, run);
+        ++(run.passed ? passed : failed);
+      } else if (run.passed) {
         ++passed;
         if (args.has_flag("--verbose"))
           std::printf("%s: ok: %s %s %s\n", where(x->span).c_str(), ed->name.c_str(), x->measure.c_str(), x->title.c_str());
@@ -92,7 +118,8 @@ int cmd_test(int argc, char** argv) {
       }
     }
   }
-  std::printf("%d passed, %d failed\n", passed, failed);
+  if (*json) std::printf("{\"passed\":%d,\"failed\":%d,\"examples\":[%s]}\n", passed, failed, rows.c_str());
+  else std::printf("%d passed, %d failed\n", passed, failed);
   return failed ? kExitRuleErrors : kExitOk;
 }
 

@@ -18,10 +18,17 @@ const char* kUsage =
     "  diff POLICY A B      列出两个版本之间的变化;可按申请比较金额\n"
     "  allocate POLICY ...  同一年度的全部申请一起分配:企业年度累计、名额、资金池按比例\n"
     "\n"
-    "每个命令都有 --help。POLICY 是政策目录(如 policies/hangzhou-ai)或单个 .kuan 文件。\n";
+    "  version              显示 kuan 的版本(亦可 kuan --version)\n"
+    "\n"
+    "每个命令都有 --help(或 -h)。POLICY 是政策目录(如 policies/hangzhou-ai)或单个 .kuan 文件。\n"
+    "命令中的 --version NAME(同 --edition NAME)指政策的版本,如 2025年版;-- 之后的参数一律按位置参数处理。\n";
 }
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version") || !std::strcmp(argv[1], "-V"))) {
+    std::printf("kuan %s\n", KUAN_VERSION);
+    return 0;
+  }
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? kuan::cli::kExitBadInput : 0;
