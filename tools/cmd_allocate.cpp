@@ -270,8 +270,14 @@ int cmd_allocate(int argc, char** argv) {
     const fs::path target(*out_path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+    // Signals wait while the file is made and the guard set, so none can fall between.
+    sigset_t block, previous;
+    sigemptyset(&block);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+    sigprocmask(SIG_BLOCK, &block, &previous);
     const int fd = mkstemp(tmp.data());
     const TempFileGuard guard(tmp);  // until the rename below
+    sigprocmask(SIG_SETMASK, &previous, nullptr);
     if (fd < 0) {
       bar.clear();
       std::fprintf(stderr, "kuan allocate: 无法在 %s 中创建临时文件\n", dir.c_str());

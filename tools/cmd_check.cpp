@@ -30,17 +30,24 @@ bool has_rule_files(const std::filesystem::path& dir) {
   return false;
 }
 
-// A rule file that is one part of an edition (no 版本 line of its own) is
-// checked with the rest of its edition folder; one that is based on another
-// edition (基于), within the policy folder around it, so the base is found.
+// A rule file that is one part of an edition (no 版本 line of its own, which
+// one other file of its folder has) is checked with the rest of its edition
+// folder; one based on another edition (基于), within the policy folder
+// around it, so that the base is found. Any other file is checked alone.
 std::string scope_of(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path p(path);
   if (!fs::is_regular_file(p, ec)) return path;
   const bool own_edition = states(p, "版本");
-  if (own_edition && !states(p, "基于")) return path;
   const fs::path edition = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (own_edition && !states(p, "基于")) return path;
+  if (!own_edition) {
+    int headers = 0;  // an edition folder has exactly one file with the header
+    for (const auto& e : fs::directory_iterator(edition, ec))
+      if (e.path().extension() == ".kuan" && e.path() != p && states(e.path(), "版本")) ++headers;
+    if (headers != 1) return path;
+  }
   const fs::path policy = edition.has_parent_path() ? edition.parent_path() : fs::path("..");
   if (!has_rule_files(policy))
     for (const auto& e : fs::directory_iterator(policy, ec))
