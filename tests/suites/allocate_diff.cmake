@@ -4,7 +4,7 @@
 # (tests/diff_allocate.py): once with the 2.5亿元 算力券 pool exceeded, once within it.
 add_test(NAME differential_allocate_pool_over
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/diff_allocate.py
-          --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR} --seed 20250613 --pool over)
+          --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR} --seed 4 --pool over --require-split-tie)
 add_test(NAME differential_allocate_pool_under
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/diff_allocate.py
           --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR} --seed 7 --pool under)
