@@ -27,7 +27,10 @@ loser the spec says both "amount is what the measure gives evaluated alone" and
 "does not apply yields amount 0.00": either is accepted.
 
 Usage: diff_allocate.py --kuan PATH --root REPO [--count N] [--seed S]
-                        [--pool over|under] [--keep FILE]
+                        [--pool over|under] [--require-split-tie] [--keep FILE]
+The closing summary line says which situations the year exercised (rooms bound by
+earlier claims, SME totals crossing 50万元, quota losers, a remainder tie split by
+the leftover cents, ...); --require-split-tie fails the run when no tie was split.
 Prints mismatches (first 20, with their input line), then "N passed, M failed";
 exit 1 on any mismatch or when nothing was compared.
 """
