@@ -157,9 +157,10 @@ std::string describe_syntax_error(const nlohmann::detail::exception& ex) {
 }
 
 enum class Mode { Facts, Application };
-enum class Slot : unsigned { None = 0, Id = 1, Applicant = 2, Measure = 4, Facts = 8 };
+enum class Slot : unsigned { None = 0, Id = 1, Applicant = 2, Measure = 4, Facts = 8, AsOf = 16, Extra = 32 };
 
 Slot classify(std::string_view key) {
+  if (key == "as_of") return Slot::AsOf;
   if (key == "id") return Slot::Id;
   if (key == "applicant") return Slot::Applicant;
   if (key == "measure") return Slot::Measure;
@@ -218,15 +219,24 @@ class Handler final : public nlohmann::json_sax<njson> {
 
   bool key(string_t& name) override {
     const std::size_t from = advance();
+    if (extra_depth_ != 0) return true;  // a key inside a passed-through value
     if (fact_depth_ != 0) {
       if (depth_ != fact_depth_) return true;  // inside a nested fact value
       facts_.push_back(Field{std::move(name), Scalar{}});
       if (last_fact_is_duplicate()) return fail(token_start(from), "重复的事实 " + quote_name(facts_.back().name));
       return true;
     }
-    const Slot slot = classify(name);
+    Slot slot = classify(name);
+    if (slot == Slot::None && app_ && pass_through_) {
+      for (const auto& e : app_->extras)
+        if (e.first == name) return fail(token_start(from), "重复的键 " + quote_name(name));
+      app_->extras.emplace_back(std::move(name), std::string());
+      extra_from_ = last_end_;  // the value starts after the ':' that follows
+      slot_ = Slot::Extra;
+      return true;
+    }
     if (slot == Slot::None)
-      return fail(token_start(from), "未知的键 " + quote_name(name) + "（允许的键: id, applicant, measure, facts）");
+      return fail(token_start(from), "未知的键 " + quote_name(name) + "（允许的键: id, applicant, measure, facts, as_of）");
     if (seen_ & static_cast<unsigned>(slot)) return fail(token_start(from), "重复的键 " + quote_name(name));
     seen_ |= static_cast<unsigned>(slot);
     slot_ = slot;
@@ -273,6 +283,8 @@ class Handler final : public nlohmann::json_sax<njson> {
   // from: where the previous token ended.
   bool place(std::size_t from, Scalar::Kind kind, std::string& text, bool b, bool integral) {
     if (depth_ == 0) return not_an_object();
+    if (extra_depth_ != 0) return true;  // inside a passed-through container
+    if (slot_ == Slot::Extra) return keep_extra();
     if (fact_depth_ != 0) {
       if (depth_ == fact_depth_) {
         Scalar& s = facts_.back().value;
@@ -305,13 +317,38 @@ class Handler final : public nlohmann::json_sax<njson> {
           return true;
         }
         return fail(token_start(from), "\"measure\" 必须是字符串");
+      case Slot::AsOf:
+        if (kind == K::String) {
+          app_->as_of = std::move(text);
+          app_->has_as_of = true;
+          return true;
+        }
+        return fail(token_start(from), "\"as_of\" 必须是日期字符串 \"YYYY-MM-DD\"");
       default:
         return fail(token_start(from), "\"facts\" 必须是一个 JSON 对象");
     }
   }
 
+  // The exact text of a passed-through value, now that it has ended. A
+  // number is reported after one character of lookahead: trimmed off.
+  bool keep_extra() {
+    const std::size_t begin = token_start(extra_from_);
+    std::size_t end = std::min(static_cast<std::size_t>(read_pos - doc_.data()), doc_.size());
+    while (end > begin && (is_ws(doc_[end - 1]) || doc_[end - 1] == ',' || doc_[end - 1] == '}' || doc_[end - 1] == ']') &&
+           !(doc_[begin] == '{' || doc_[begin] == '[' || doc_[begin] == '"'))
+      --end;
+    app_->extras.back().second.assign(doc_.substr(begin, end - begin));
+    slot_ = Slot::None;
+    return true;
+  }
+
   bool on_open(bool is_object) {
     const std::size_t from = advance();
+    if (extra_depth_ != 0 || (depth_ == 1 && slot_ == Slot::Extra)) {
+      if (extra_depth_ == 0) extra_depth_ = depth_ + 1;
+      ++depth_;
+      return true;
+    }
     if (depth_ == 0) {
       if (!is_object) return not_an_object();
       depth_ = 1;
@@ -336,6 +373,10 @@ class Handler final : public nlohmann::json_sax<njson> {
   bool on_close() {
     advance();
     --depth_;
+    if (extra_depth_ != 0) {
+      if (depth_ < extra_depth_) extra_depth_ = 0, keep_extra();
+      return true;
+    }
     if (depth_ < fact_depth_) fact_depth_ = 0;
     if (depth_ == 0 && mode_ == Mode::Application) {
       const std::size_t brace = last_end_ > 0 ? last_end_ - 1 : 0;
@@ -376,19 +417,29 @@ class Handler final : public nlohmann::json_sax<njson> {
   Application* app_;
   std::size_t depth_ = 0;
   std::size_t fact_depth_ = 0;  // depth at which fact keys live; 0 = not inside facts
+  std::size_t extra_depth_ = 0;  // depth inside a passed-through container; 0 = not inside one
+  std::size_t extra_from_ = 0;   // where the passed-through key ended
+  bool pass_through_ = false;
+
+ public:
+  void pass_through(bool on) { pass_through_ = on; }
+
+ private:
   std::size_t last_end_ = 0;
   unsigned seen_ = 0;
   Slot slot_ = Slot::None;
   std::unordered_set<std::size_t, NameHash, NameEq> index_{0, NameHash{&facts_}, NameEq{&facts_}};
 };
 
-std::optional<InputError> run(std::string_view doc, Mode mode, std::vector<Field>& facts, Application* app) {
+std::optional<InputError> run(std::string_view doc, Mode mode, std::vector<Field>& facts, Application* app,
+                              bool pass_through = false) {
   std::size_t first_token = has_bom(doc) ? 3 : 0;
   while (first_token < doc.size() && is_ws(doc[first_token])) ++first_token;
   if (first_token == doc.size())
     return make_error(doc, doc.size(), mode == Mode::Facts ? "事实文件为空" : "空行不是一个 JSON 对象");
 
   Handler handler(doc, mode, facts, app);
+  handler.pass_through(pass_through);
   const TrackingIterator first{doc.data(), &handler.read_pos};
   const TrackingIterator last{doc.data() + doc.size(), nullptr};
   bool ok = false;
@@ -410,9 +461,9 @@ std::variant<FactsObject, InputError> parse_facts(std::string_view document) {
   return out;
 }
 
-std::variant<Application, InputError> parse_application(std::string_view line) {
+std::variant<Application, InputError> parse_application(std::string_view line, const ApplicationOptions& options) {
   Application out;
-  if (auto err = run(line, Mode::Application, out.facts, &out)) {
+  if (auto err = run(line, Mode::Application, out.facts, &out, options.pass_through)) {
     // Keep the id when it was read before the problem, so a batch can say
     // which application the error belongs to.
     if (out.has_id) err->id = out.id;

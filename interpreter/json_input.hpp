@@ -51,6 +51,15 @@ struct Application {
   std::string measure;
   bool has_measure = false;
   std::vector<Field> facts;
+  std::string as_of;  // "as_of": "YYYY-MM-DD", the day whose edition applies (unchecked text)
+  bool has_as_of = false;
+  // With ApplicationOptions::pass_through: every other top-level member,
+  // its value as the exact JSON text written, in document order.
+  std::vector<std::pair<std::string, std::string>> extras;
+};
+
+struct ApplicationOptions {
+  bool pass_through = false;  // keep unknown top-level keys (Application::extras) instead of refusing them
 };
 
 // The document must be one JSON object whose members are facts. Array/object
@@ -58,8 +67,8 @@ struct Application {
 // the caller rejects them naming the fact.
 std::variant<FactsObject, InputError> parse_facts(std::string_view document);
 
-// "measure" and "facts" are required; "id" and "applicant" are optional; any
-// other top-level key is an error.
-std::variant<Application, InputError> parse_application(std::string_view line);
+// "measure" and "facts" are required; "id", "applicant" and "as_of" are
+// optional; any other top-level key is an error unless passed through.
+std::variant<Application, InputError> parse_application(std::string_view line, const ApplicationOptions& options = {});
 
 }  // namespace kuan::json

@@ -295,3 +295,32 @@ TEST_CASE("application line: duplicates and garbage", "[json]") {
   CHECK(has(app_err(R"([{"measure": "m", "facts": {}}])").message, "JSON 对象"));
   CHECK(has(app_err(R"({"measure": "m", "facts": {})").message, "输入意外结束"));
 }
+
+TEST_CASE("batch lines: as_of, and other members passed through as their exact text", "[json]") {
+  {
+    auto r = parse_application(R"({"id":"a","as_of":"2025-07-01","measure":"m","facts":{}})");
+    REQUIRE(std::holds_alternative<Application>(r));
+    CHECK(std::get<Application>(r).has_as_of);
+    CHECK(std::get<Application>(r).as_of == "2025-07-01");
+  }
+  CHECK(std::holds_alternative<InputError>(parse_application(R"({"as_of":20250701,"measure":"m","facts":{}})")));
+  // Refused unless asked for.
+  CHECK(std::holds_alternative<InputError>(parse_application(R"({"measure":"m","facts":{},"extra":1})")));
+  const ApplicationOptions keep{true};
+  auto r = parse_application(
+      R"({"x": 1.50 , "measure":"m","y":{"a":[1,{"b":"}"}]},"facts":{"f":2},"z":"s\"q","w":[ ],"n":null,"t":true,"e":6.1E+2})",
+      keep);
+  REQUIRE(std::holds_alternative<Application>(r));
+  const auto& app = std::get<Application>(r);
+  REQUIRE(app.extras.size() == 7);
+  CHECK(app.extras[0] == std::pair<std::string, std::string>{"x", "1.50"});
+  CHECK(app.extras[1] == std::pair<std::string, std::string>{"y", R"({"a":[1,{"b":"}"}]})"});
+  CHECK(app.extras[2] == std::pair<std::string, std::string>{"z", R"("s\"q")"});
+  CHECK(app.extras[3] == std::pair<std::string, std::string>{"w", "[ ]"});
+  CHECK(app.extras[4] == std::pair<std::string, std::string>{"n", "null"});
+  CHECK(app.extras[5] == std::pair<std::string, std::string>{"t", "true"});
+  CHECK(app.extras[6] == std::pair<std::string, std::string>{"e", "6.1E+2"});
+  CHECK(app.measure == "m");
+  REQUIRE(app.facts.size() == 1);  // keys inside passed-through values are not facts
+  CHECK(std::holds_alternative<InputError>(parse_application(R"({"measure":"m","facts":{},"x":1,"x":2})", keep)));
+}

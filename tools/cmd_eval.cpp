@@ -13,6 +13,7 @@
 
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
+#include "lang/parser.hpp"
 #include "tools/cli.hpp"
 
 namespace kuan::cli {
@@ -23,12 +24,15 @@ const char* kHelp =
     "用法:\n"
     "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --measure NAME --facts FILE.json [--format json|text] [--explain]\n"
     "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
+    "                [--pass-through]\n"
     "\n"
     "单项:按 FILE.json 中的事实计算措施 NAME,打印结果(默认 JSON)。\n"
     "批量:IN.jsonl 每行一项申请 {\"id\": …, \"measure\": …, \"facts\": {…}},每行输出一个结果;\n"
     "      有问题的行输出 {\"id\": …, \"line\": N, \"code\": …, \"error\": …},其余行照常计算。\n"
     "      输入边读边算(管道中先到的行先出结果),按输入顺序输出;--jobs N 用 N 个线程(默认全部核心);\n"
     "      标准错误是终端时显示进度,--no-progress 关闭。\n"
+    "      一行可写 \"as_of\": \"YYYY-MM-DD\",按该日施行的正式版本计算这一行;\n"
+    "      --pass-through 把一行中其余的键原样(JSON 原文)带到它的结果中,否则未知的键是错误。\n"
     "FILE 或 IN 为 - 时读标准输入。不写 --version/--as-of 时用今天施行的版本。\n"
     "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
     "          1 规则文件本身有错误。";
@@ -96,9 +100,34 @@ int run_single(const Edition& ed, const Args& args, bool text_format, bool expla
   return kExitOk;
 }
 
+// How a batch is run, beyond the edition chosen for the whole run.
+struct BatchSettings {
+  const Policy* policy = nullptr;  // for a line's own "as_of"
+  bool explain = false;
+  bool pass_through = false;       // copy a line's other members into its result
+};
+
+// Members of a result: a passed-through key may not take one of their names.
+bool result_member(std::string_view key) {
+  static constexpr std::string_view names[] = {"id", "measure", "version", "eligible", "amount", "reasons", "bound",
+                                               "clause", "notes", "explanation", "line", "code", "error", "applicant"};
+  return std::find(std::begin(names), std::end(names), key) != std::end(names);
+}
+
 // One line of a batch → its output line (a result or an error object).
 // Returns false for a bad line.
-bool batch_line(const Edition& ed, std::string_view line, std::size_t line_no, bool explain, std::string& out) {
+bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
+                std::string& out) {
+  const json::Application* passed = nullptr;
+  auto extras = [&] {  // the passed-through members, before the closing brace
+    if (!passed) return;
+    for (const auto& [key, raw] : passed->extras) {
+      out += ',';
+      append_json_string(out, key);
+      out += ':';
+      out += raw;
+    }
+  };
   auto bad_line = [&](const std::string* id, const char* code, const std::string& message) {
     out += '{';
     if (id) {
@@ -108,19 +137,36 @@ bool batch_line(const Edition& ed, std::string_view line, std::size_t line_no, b
     }
     out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
     append_json_string(out, message);
+    extras();
     out += "}\n";
     return false;
   };
-  auto parsed = json::parse_application(line);
+  auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through});
   if (auto* e = std::get_if<json::InputError>(&parsed))
     return bad_line(e->id ? &*e->id : nullptr, "bad_line",
                     "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
   const auto& app = std::get<json::Application>(parsed);
   const std::string* id = app.has_id ? &app.id : nullptr;
+  for (const auto& extra : app.extras)
+    if (result_member(extra.first)) return bad_line(id, "bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
+  passed = &app;
+  const Edition* ed = &run_edition;
+  if (app.has_as_of) {  // this application's own date picks the official edition in force that day
+    const auto day = parse_date(app.as_of);
+    if (!day) return bad_line(id, "bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
+    std::string error;
+    ed = settings.policy->edition_on(*day, error);
+    if (!ed) return bad_line(id, "no_edition", error);
+  }
   Trace trace;
-  auto r = run_one(ed, app.measure, app.facts, explain ? &trace : nullptr);
+  auto r = run_one(*ed, app.measure, app.facts, settings.explain ? &trace : nullptr);
   if (auto* e = std::get_if<LineError>(&r)) return bad_line(id, e->code, e->message);
-  append_result_json(out, ed, std::get<Outcome>(r), id, explain ? &trace : nullptr);
+  append_result_json(out, *ed, std::get<Outcome>(r), id, settings.explain ? &trace : nullptr);
+  if (!app.extras.empty()) {
+    out.pop_back();  // the result's closing brace
+    extras();
+    out += '}';
+  }
   out += '\n';
   return true;
 }
@@ -130,7 +176,7 @@ bool batch_line(const Edition& ed, std::string_view line, std::size_t line_no, b
 // Input is read as it comes (a file or a pipe): a window of lines is evaluated
 // when it is full, or as soon as the input pauses, so the first results appear
 // before the input ends and memory stays bounded however long it is.
-int run_batch(const Edition& ed, const std::string& path, bool explain, unsigned jobs, bool progress) {
+int run_batch(const Edition& ed, const std::string& path, const BatchSettings& settings, unsigned jobs, bool progress) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::fprintf(stderr, "kuan eval: 无法读取文件 %s\n", path.c_str());
@@ -161,7 +207,7 @@ int run_batch(const Edition& ed, const std::string& path, bool explain, unsigned
           out.clear();
           const std::size_t begin = first + k * kChunk, end = std::min(end_line, begin + kChunk);
           for (std::size_t i = begin; i < end; ++i)
-            if (!batch_line(ed, std::string_view(data).substr(lines[i].offset, lines[i].size), lines[i].number, explain, out))
+            if (!batch_line(ed, std::string_view(data).substr(lines[i].offset, lines[i].size), lines[i].number, settings, out))
               bad = true;
         }
       };
@@ -225,7 +271,7 @@ int run_batch(const Edition& ed, const std::string& path, bool explain, unsigned
 int cmd_eval(int argc, char** argv) {
   Args args;
   if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of", "--measure", "--facts", "--batch", "--format", "--jobs"},
-                            {"--help", "--explain", "--no-progress"}, args)) {
+                            {"--help", "--explain", "--no-progress", "--pass-through"}, args)) {
     std::fprintf(stderr, "kuan eval: %s(见 kuan eval --help)\n", err->c_str());
     return kExitBadInput;
   }
@@ -272,7 +318,8 @@ int cmd_eval(int argc, char** argv) {
     }
     // A running count is for people: only when stderr is a terminal.
     const bool progress = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
-    return run_batch(*ed, *batch, explain, jobs, progress);
+    const BatchSettings settings{policy.get(), explain, args.has_flag("--pass-through")};
+    return run_batch(*ed, *batch, settings, jobs, progress);
   }
   return run_single(*ed, args, format && *format == "text", explain);
 }
