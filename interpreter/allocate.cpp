@@ -141,26 +141,6 @@ std::pair<std::size_t, std::size_t> locate(std::string_view text, std::size_t of
   return {lines, column};
 }
 
-// Offset of the first byte that is not well-formed UTF-8, or npos.
-std::size_t bad_utf8(std::string_view s) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned c = u[i];
-    std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!len || i + len > s.size()) return i;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-    if (len > 1 && (u[i + 1] < lo || u[i + 1] > hi)) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if ((u[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
 
 }  // namespace
@@ -313,7 +293,7 @@ struct Allocator::Impl {
       return AllocationError{line + lines, column, std::move(field), std::move(id), std::move(message)};
     };
     if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos)
-      return fail_at(bad, "", "无效的 UTF-8 编码");
+      return fail_at(bad, "", not_utf8_message(text, bad));
     if (!header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (const std::size_t bad = split_csv(text, cells, starts); bad != std::string_view::npos)
       return fail_at(bad, "", "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
@@ -348,22 +328,10 @@ struct Allocator::Impl {
       return fail_at(starts[col_measure], "measure", "未知的措施 " + cells[col_measure] + "(" + ed.name + " 中没有这项措施)", id);
     clear_facts();
     encoded.clear();
-    json::Scalar v;
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const int slot = column_fact[c];
       if (slot < 0 || cells[c].empty()) continue;
-      using K = json::Scalar::Kind;
-      const std::string& t = cells[c];
-      v.kind = K::String;
-      v.text = t;
-      switch (ed.facts[slot].type.kind) {
-        case TypeKind::Bool:
-          if (t == "true" || t == "是" || t == "false" || t == "否") v.kind = K::Bool, v.boolean = t == "true" || t == "是";
-          break;
-        case TypeKind::Integer: v.kind = K::Number; break;
-        default: break;
-      }
-      if (auto msg = set_fact(slot, v)) return fail_at(starts[c], column_name[c], std::move(*msg), id);
+      if (auto msg = set_fact(slot, csv_cell_value(ed, slot, cells[c]))) return fail_at(starts[c], column_name[c], std::move(*msg), id);
     }
     return keep(line, id, cells[col_applicant], *m, "");
   }

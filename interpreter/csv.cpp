@@ -51,6 +51,84 @@ std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std
   }
 }
 
+namespace {
+bool thousands_grouped(std::string_view t) {  // 1,234 or 12,345,678.9 — groups of three
+  const std::size_t dot = t.find('.');
+  const std::string_view whole = t.substr(0, dot);
+  if (whole.empty() || whole.find(',') == std::string_view::npos) return false;
+  std::size_t group = 0;
+  for (std::size_t i = whole.size(); i-- > 0;) {
+    if (whole[i] == ',') {
+      if (group != 3 || i == 0) return false;
+      group = 0;
+    } else if (whole[i] >= '0' && whole[i] <= '9') {
+      if (++group > 3 && whole.find(',', i) != std::string_view::npos) return false;
+    } else {
+      return false;
+    }
+  }
+  return group >= 1 && group <= 3;
+}
+}  // namespace
+
+// Offset of the first byte that is not well-formed UTF-8, or npos.
+std::size_t bad_utf8(std::string_view s) {
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned c = u[i];
+    std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || i + len > s.size()) return i;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (len > 1 && (u[i + 1] < lo || u[i + 1] > hi)) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if ((u[i + k] & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+json::Scalar csv_cell_value(const Edition& ed, int slot, std::string_view cell) {
+  using K = json::Scalar::Kind;
+  json::Scalar v;
+  v.kind = K::String;
+  v.text = cell;
+  switch (ed.facts[slot].type.kind) {
+    case TypeKind::Bool: {
+      std::string lower(cell);
+      for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      if (lower == "true" || cell == "是") v.kind = K::Bool, v.boolean = true;
+      else if (lower == "false" || cell == "否") v.kind = K::Bool, v.boolean = false;
+      break;
+    }
+    case TypeKind::Integer: v.kind = K::Number; break;
+    case TypeKind::Money:
+      if (thousands_grouped(cell)) v.text.erase(std::remove(v.text.begin(), v.text.end(), ','), v.text.end());
+      break;
+    default: break;
+  }
+  return v;
+}
+
+std::string not_utf8_message(std::string_view bytes, std::size_t bad) {
+  // GBK: a lead byte 0x81–0xFE and a trail byte 0x40–0xFE (not 0x7F), pair after pair.
+  std::size_t pairs = 0, i = bad;
+  while (i + 1 < bytes.size() && pairs < 8) {
+    const auto lead = static_cast<unsigned char>(bytes[i]), trail = static_cast<unsigned char>(bytes[i + 1]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if (lead < 0x81 || lead > 0xFE || trail < 0x40 || trail > 0xFE || trail == 0x7F) return "无效的 UTF-8 编码";
+    ++pairs, i += 2;
+  }
+  if (pairs == 0) return "无效的 UTF-8 编码";
+  return "无效的 UTF-8 编码:文件不是 UTF-8,可能是 GBK(请在 Excel 中另存为「CSV UTF-8」,或用 iconv -f GBK -t UTF-8 转换)";
+}
+
 std::size_t CsvScanner::scan(std::string_view segment, std::size_t base) {
   for (std::size_t i = 0; i < segment.size(); ++i) {
     const char c = segment[i];

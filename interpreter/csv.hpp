@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "interpreter/json_input.hpp"
+#include "lang/edition.hpp"
+
 namespace kuan {
 
 // Quotes the cell when it holds a comma, a quote or a line break.
@@ -17,6 +20,19 @@ void put_csv_cell(std::string& out, std::string_view s);
 // One record into cells and each cell's byte offset. Returns the offset of a
 // quote out of place (inside a bare cell, unclosed, or followed by text), or npos.
 std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts);
+
+// A CSV cell as the JSON value it stands for, by the fact's type, for the
+// conversion every fact goes through (convert_fact): booleans 是/否/true/false
+// (any case); integers as numbers; money may carry thousands separators
+// ("1,234,567.89", CSV only: spreadsheets write them). Other cells stay text.
+json::Scalar csv_cell_value(const Edition& edition, int slot, std::string_view cell);
+
+// Offset of the first byte that is not well-formed UTF-8, or npos.
+std::size_t bad_utf8(std::string_view s);
+
+// For input that is not UTF-8: "不是 UTF-8 编码" with a hint when the bytes
+// look like GBK (what Chinese Excel writes by default).
+std::string not_utf8_message(std::string_view bytes, std::size_t bad_offset);
 
 // Finds where records end in a stream read in pieces: feed each line's bytes
 // (without its '\n'); a '\n' ends the record unless in_quotes().

@@ -59,6 +59,22 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
   return std::nullopt;
 }
 
+static bool ends_with_csv(const std::string& path) {
+  return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 || path.compare(path.size() - 4, 4, ".CSV") == 0);
+}
+
+std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
+                                     std::string& error) {
+  if (const std::string* f = args.option(option)) {
+    if (*f == "jsonl" || *f == "json") return BatchFormat::Jsonl;
+    if (*f == "csv") return BatchFormat::Csv;
+    error = std::string(option) + " 只能是 jsonl 或 csv,不是 \"" + *f + "\"";
+    return std::nullopt;
+  }
+  if (path && *path != "-") return ends_with_csv(*path) ? BatchFormat::Csv : BatchFormat::Jsonl;
+  return fallback;
+}
+
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {
   for (const auto& d : diagnostics) std::fputs(d.rendered.c_str(), to);
 }

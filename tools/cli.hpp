@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "interpreter/allocate.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
 
@@ -35,6 +36,10 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
                                       const std::vector<std::string>& flag_names, Args& out);
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to);
+
+// --in-format/--out-format jsonl|csv, else by the file's extension (.csv), else `fallback`.
+std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
+                                     std::string& error);
 
 // Loads POLICY; prints diagnostics to stderr; null on failure.
 std::shared_ptr<const Policy> load_policy(const std::string& path);

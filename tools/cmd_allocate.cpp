@@ -73,22 +73,6 @@ const char* kHelp =
     "不写出任何结果(已有的 OUT 保持不变)。\n"
     "退出状态:0 成功;1 规则文件有错误;2 输入或参数有误;74 无法写出结果。";
 
-bool ends_with_csv(const std::string& path) {
-  return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 || path.compare(path.size() - 4, 4, ".CSV") == 0);
-}
-
-std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
-                                     std::string& error) {
-  if (const std::string* f = args.option(option)) {
-    if (*f == "jsonl" || *f == "json") return BatchFormat::Jsonl;
-    if (*f == "csv") return BatchFormat::Csv;
-    error = std::string(option) + " 只能是 jsonl 或 csv,不是 \"" + *f + "\"";
-    return std::nullopt;
-  }
-  if (path && *path != "-") return ends_with_csv(*path) ? BatchFormat::Csv : BatchFormat::Jsonl;
-  return fallback;
-}
-
 // --summary FILE: the same figures as one JSON document.
 std::string summary_json(const AllocationSummary& s) {
   std::string out = "{\"version\":";

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "interpreter/csv.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "lang/parser.hpp"
@@ -24,7 +25,7 @@ const char* kHelp =
     "用法:\n"
     "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --measure NAME --facts FILE.json [--format json|text] [--explain]\n"
     "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
-    "                [--pass-through]\n"
+    "                [--pass-through] [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel]\n"
     "\n"
     "单项:按 FILE.json 中的事实计算措施 NAME,打印结果(默认 JSON)。\n"
     "批量:IN.jsonl 每行一项申请 {\"id\": …, \"measure\": …, \"facts\": {…}},每行输出一个结果;\n"
@@ -33,6 +34,10 @@ const char* kHelp =
     "      标准错误是终端时显示进度,--no-progress 关闭。\n"
     "      一行可写 \"as_of\": \"YYYY-MM-DD\",按该日施行的正式版本计算这一行;\n"
     "      --pass-through 把一行中其余的键原样(JSON 原文)带到它的结果中,否则未知的键是错误。\n"
+    "      CSV:IN 以 .csv 结尾(或 --in-format csv)时按 RFC 4180 读入,表头为 measure、id、as_of 与事实名;\n"
+    "      布尔写 是/否/true/false,金额可带千位分隔符(1,234,567.89);输出默认与输入同格式(--out-format),\n"
+    "      CSV 输出列为 id,measure,version,eligible,amount,reasons,bound,clause,line,code,error;\n"
+    "      --excel 在 CSV 输出前加 UTF-8 BOM,便于中文 Excel 打开。\n"
     "FILE 或 IN 为 - 时读标准输入。不写 --version/--as-of 时用今天施行的版本。\n"
     "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
     "          1 规则文件本身有错误。";
@@ -105,7 +110,12 @@ struct BatchSettings {
   const Policy* policy = nullptr;  // for a line's own "as_of"
   bool explain = false;
   bool pass_through = false;       // copy a line's other members into its result
+  BatchFormat input = BatchFormat::Jsonl, output = BatchFormat::Jsonl;
+  bool excel = false;  // CSV output starts with a UTF-8 BOM
+  std::vector<std::string> csv_columns;  // CSV input: the header's names
 };
+
+constexpr const char* kCsvHeader = "id,measure,version,eligible,amount,reasons,bound,clause,line,code,error\n";
 
 // Members of a result: a passed-through key may not take one of their names.
 bool result_member(std::string_view key) {
@@ -114,25 +124,52 @@ bool result_member(std::string_view key) {
   return std::find(std::begin(names), std::end(names), key) != std::end(names);
 }
 
-// One line of a batch → its output line (a result or an error object).
-// Returns false for a bad line.
+// A CSV record as an application: id, measure, as_of by their columns, the
+// other cells as facts (text, typed once the edition is known).
+std::optional<std::string> csv_application(std::string_view record, const BatchSettings& settings, json::Application& app) {
+  std::vector<std::string> cells;
+  std::vector<std::size_t> starts;
+  if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
+  if (split_csv(record, cells, starts) != std::string_view::npos) return std::string("CSV 引号位置不对");
+  if (cells.size() != settings.csv_columns.size())
+    return "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(settings.csv_columns.size()) + " 列";
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const std::string& name = settings.csv_columns[c];
+    if (name == "id") app.id = cells[c], app.has_id = !cells[c].empty();
+    else if (name == "measure") app.measure = cells[c], app.has_measure = true;
+    else if (name == "as_of") app.as_of = cells[c], app.has_as_of = !cells[c].empty();
+    else if (name == "applicant") app.applicant = cells[c], app.has_applicant = true;
+    else if (!cells[c].empty()) app.facts.push_back({name, json::Scalar{json::Scalar::Kind::String, cells[c], false}});
+  }
+  return std::nullopt;
+}
+
+// One record of a batch → its output row (a result or an error). Returns
+// false for a bad record.
 bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
                 std::string& out) {
-  const json::Application* passed = nullptr;
+  const bool csv_out = settings.output == BatchFormat::Csv;
+  json::Application app;
   auto extras = [&] {  // the passed-through members, before the closing brace
-    if (!passed) return;
-    for (const auto& [key, raw] : passed->extras) {
+    for (const auto& [key, raw] : app.extras) {
       out += ',';
       append_json_string(out, key);
       out += ':';
       out += raw;
     }
   };
-  auto bad_line = [&](const std::string* id, const char* code, const std::string& message) {
+  auto bad_line = [&](const char* code, const std::string& message) {
+    if (csv_out) {
+      put_csv_cell(out, app.has_id ? app.id : "");
+      out += ",,,,,,,," + std::to_string(line_no) + "," + code + ",";
+      put_csv_cell(out, message);
+      out += '\n';
+      return false;
+    }
     out += '{';
-    if (id) {
+    if (app.has_id) {
       out += "\"id\":";
-      append_json_string(out, *id);
+      append_json_string(out, app.id);
       out += ',';
     }
     out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
@@ -141,27 +178,52 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     out += "}\n";
     return false;
   };
-  auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through});
-  if (auto* e = std::get_if<json::InputError>(&parsed))
-    return bad_line(e->id ? &*e->id : nullptr, "bad_line",
-                    "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
-  const auto& app = std::get<json::Application>(parsed);
-  const std::string* id = app.has_id ? &app.id : nullptr;
+  if (settings.input == BatchFormat::Csv) {
+    if (auto problem = csv_application(line, settings, app)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
+  } else {
+    auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through});
+    if (auto* e = std::get_if<json::InputError>(&parsed)) {
+      if (e->id) app.id = *e->id, app.has_id = true;
+      return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+    }
+    app = std::move(std::get<json::Application>(parsed));
+  }
   for (const auto& extra : app.extras)
-    if (result_member(extra.first)) return bad_line(id, "bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
-  passed = &app;
+    if (result_member(extra.first)) return bad_line("bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
   const Edition* ed = &run_edition;
   if (app.has_as_of) {  // this application's own date picks the official edition in force that day
     const auto day = parse_date(app.as_of);
-    if (!day) return bad_line(id, "bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
+    if (!day) return bad_line("bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
     std::string error;
     ed = settings.policy->edition_on(*day, error);
-    if (!ed) return bad_line(id, "no_edition", error);
+    if (!ed) return bad_line("no_edition", error);
   }
+  if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
+    for (auto& f : app.facts)
+      if (const int slot = ed->find_fact(f.name); slot >= 0) f.value = csv_cell_value(*ed, slot, f.value.text);
   Trace trace;
   auto r = run_one(*ed, app.measure, app.facts, settings.explain ? &trace : nullptr);
-  if (auto* e = std::get_if<LineError>(&r)) return bad_line(id, e->code, e->message);
-  append_result_json(out, *ed, std::get<Outcome>(r), id, settings.explain ? &trace : nullptr);
+  if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->code, e->message);
+  const Outcome& o = std::get<Outcome>(r);
+  if (csv_out) {
+    put_csv_cell(out, app.has_id ? app.id : "");
+    out += ',';
+    put_csv_cell(out, o.measure->decl->name);
+    out += ',';
+    put_csv_cell(out, ed->name);
+    out += o.eligible ? ",true," : ",false,";
+    out += o.amount.to_string() + ",";
+    std::string reasons;
+    for (const auto* f : o.failed) (reasons += reasons.empty() ? "" : "; ") += f->reason;
+    put_csv_cell(out, reasons);
+    out += ',';
+    put_csv_cell(out, o.bound ? o.bound->name : "");
+    out += ',';
+    put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
+    out += ",,,\n";
+    return true;
+  }
+  append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, settings.explain ? &trace : nullptr);
   if (!app.extras.empty()) {
     out.pop_back();  // the result's closing brace
     extras();
@@ -195,7 +257,16 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
   const auto started = std::chrono::steady_clock::now();
   auto last_drawn = started;
 
+  BatchSettings run_settings = settings;  // with the CSV header's columns once read
+  bool header_written = settings.output != BatchFormat::Csv;  // written with the first rows: none if the input is refused
+  auto write_header = [&] {
+    if (header_written) return;
+    header_written = true;
+    if (settings.excel) std::fputs("\xEF\xBB\xBF", stdout);  // so that Chinese Excel reads UTF-8
+    std::fputs(kCsvHeader, stdout);
+  };
   auto evaluate_lines = [&] {
+    write_header();
     for (std::size_t first = 0; first < lines.size(); first += window * kChunk) {
       const std::size_t end_line = std::min(lines.size(), first + window * kChunk);
       const std::size_t count = (end_line - first + kChunk - 1) / kChunk;
@@ -207,7 +278,7 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
           out.clear();
           const std::size_t begin = first + k * kChunk, end = std::min(end_line, begin + kChunk);
           for (std::size_t i = begin; i < end; ++i)
-            if (!batch_line(ed, std::string_view(data).substr(lines[i].offset, lines[i].size), lines[i].number, settings, out))
+            if (!batch_line(ed, std::string_view(data).substr(lines[i].offset, lines[i].size), lines[i].number, run_settings, out))
               bad = true;
         }
       };
@@ -234,6 +305,30 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     lines.clear();
   };
 
+  const bool csv = settings.input == BatchFormat::Csv;
+  CsvScanner scanner;
+  std::size_t cursor = 0, newlines_in_record = 0;  // cursor: where the search for a record's end goes on
+  bool record_bad = false, header_pending = csv;
+  auto take_header = [&](std::string_view record) -> bool {
+    std::vector<std::size_t> starts;
+    std::string problem;
+    if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) problem = not_utf8_message(record, bad);
+    else if (split_csv(record, run_settings.csv_columns, starts) != std::string_view::npos) problem = "CSV 表头的引号位置不对";
+    std::vector<std::string>& names = run_settings.csv_columns;
+    if (problem.empty() && !names.empty() && names[0].rfind("\xEF\xBB\xBF", 0) == 0) names[0].erase(0, 3);  // Excel's BOM
+    for (std::size_t i = 0; problem.empty() && i < names.size(); ++i) {
+      if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
+        problem = "CSV 表头中的列名 " + names[i] + " 重复";
+      else if (names[i] != "id" && names[i] != "measure" && names[i] != "as_of" && names[i] != "applicant" && ed.find_fact(names[i]) < 0)
+        problem = "CSV 表头中的未知事实 " + names[i] + "(" + ed.name + " 没有声明这个事实)";
+    }
+    if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
+      problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";
+    if (problem.empty()) return true;
+    std::fprintf(stderr, "%s:%zu: error: %s\n", path == "-" ? "<stdin>" : path.c_str(), line_number, problem.c_str());
+    return false;
+  };
+
   std::vector<char> chunk(kRead);
   while (!eof) {
     const ssize_t n = ::read(fd, chunk.data(), chunk.size());
@@ -241,22 +336,47 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     if (n < 0) failed_read = true;
     eof = n <= 0;
     if (n > 0) data.append(chunk.data(), static_cast<std::size_t>(n));
-    for (;;) {  // split the complete lines
-      const std::size_t nl = data.find('\n', scanned);
-      if (nl == std::string::npos) {
-        if (!eof || scanned == data.size()) break;
-      }
+    for (;;) {  // split the complete records
+      const std::size_t nl = data.find('\n', cursor);
       const std::size_t end = nl == std::string::npos ? data.size() : nl;
+      if (csv && !record_bad && scanner.scan(std::string_view(data).substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
+        record_bad = true;  // a quote out of place: the record ends at its line, reported when evaluated
+      cursor = end;
+      if (nl == std::string::npos && !eof) break;
+      if (nl != std::string::npos && csv && !record_bad && scanner.in_quotes()) {  // a newline inside a quoted cell
+        cursor = nl + 1;
+        ++newlines_in_record;
+        continue;
+      }
+      if (nl == std::string::npos && scanned == data.size()) break;
       std::size_t size = end - scanned;
       if (size && data[end - 1] == '\r') --size;
-      if (std::string_view(data).substr(scanned, size).find_first_not_of(" \t") != std::string_view::npos)
-        lines.push_back({scanned, size, line_number});
-      ++line_number;
-      scanned = nl == std::string::npos ? data.size() : nl + 1;
+      const std::string_view record = std::string_view(data).substr(scanned, size);
+      if (record.find_first_not_of(" \t") != std::string_view::npos) {
+        if (header_pending) {
+          if (!take_header(record)) {
+            if (fd != STDIN_FILENO) ::close(fd);
+            return kExitBadInput;
+          }
+          header_pending = false;
+        } else {
+          lines.push_back({scanned, size, line_number});
+        }
+      }
+      line_number += 1 + newlines_in_record;
+      newlines_in_record = 0;
+      record_bad = false;
+      scanner.next_record();
+      scanned = cursor = nl == std::string::npos ? data.size() : nl + 1;
     }
     // A full window, the end, or a pause in the input (a short read): evaluate now.
-    if (!lines.empty() && (eof || lines.size() >= window * kChunk || static_cast<std::size_t>(n) < kRead)) evaluate_lines();
+    if (!lines.empty() && (eof || lines.size() >= window * kChunk || static_cast<std::size_t>(n) < kRead)) {
+      const std::size_t consumed = scanned;
+      evaluate_lines();
+      cursor -= consumed;
+    }
   }
+  if (!failed_read) write_header();
   if (progress) std::fputs("\n", stderr);
   if (fd != STDIN_FILENO) ::close(fd);
   if (failed_read) {
@@ -270,8 +390,9 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
 
 int cmd_eval(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of", "--measure", "--facts", "--batch", "--format", "--jobs"},
-                            {"--help", "--explain", "--no-progress", "--pass-through"}, args)) {
+  if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of", "--measure", "--facts", "--batch", "--format", "--jobs",
+                                            "--in-format", "--out-format"},
+                            {"--help", "--explain", "--no-progress", "--pass-through", "--excel"}, args)) {
     std::fprintf(stderr, "kuan eval: %s(见 kuan eval --help)\n", err->c_str());
     return kExitBadInput;
   }
@@ -318,7 +439,23 @@ int cmd_eval(int argc, char** argv) {
     }
     // A running count is for people: only when stderr is a terminal.
     const bool progress = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
-    const BatchSettings settings{policy.get(), explain, args.has_flag("--pass-through")};
+    const auto in_format = format_of(args, "--in-format", batch, BatchFormat::Jsonl, error);
+    const auto out_format = in_format ? format_of(args, "--out-format", nullptr, *in_format, error) : std::nullopt;
+    if (!out_format) {
+      std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    if ((*out_format == BatchFormat::Csv && explain) || (*in_format == BatchFormat::Csv && args.has_flag("--pass-through"))) {
+      std::fputs("kuan eval: --explain 只用于 JSONL 输出;--pass-through 只用于 JSONL 输入\n", stderr);
+      return kExitBadInput;
+    }
+    BatchSettings settings;
+    settings.policy = policy.get();
+    settings.explain = explain;
+    settings.pass_through = args.has_flag("--pass-through");
+    settings.input = *in_format;
+    settings.output = *out_format;
+    settings.excel = args.has_flag("--excel");
     return run_batch(*ed, *batch, settings, jobs, progress);
   }
   return run_single(*ed, args, format && *format == "text", explain);

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """`kuan eval --batch` as a stream (issue 14 §3): results come before the input
-ends, the order is the input's whatever --jobs is, and --jobs is checked.
+ends, the order is the input's whatever --jobs is, and --jobs is checked; and
+CSV as people have it (§4): in and out, Excel's BOM, 是/否, thousands
+separators, quoted line breaks, a GBK file named as such.
 
 Usage: run_stream_tests.py --kuan PATH --root REPO
 Prints one line per failure and finally "N passed, M failed"; exit 1 on failure.
 """
 import argparse
+import csv
+import io
 import json
 import os
 import subprocess
@@ -77,6 +81,44 @@ def main():
     for bad in ("0", "x", "-1", "1000"):
         r = subprocess.run(cmd[:-1] + ["-", "--jobs", bad], input=b"", capture_output=True, timeout=30)
         check(f"--jobs {bad} refused", r.returncode == 2 and b"--jobs" in r.stderr and r.stdout == b"", r.stderr[:200])
+
+    # 4. CSV.
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "in.csv")
+        rows = ("\ufeffid,measure,合同金额,采购类型,算力设施档位,中小企业,模型已备案\r\n"
+                'c1,算力券,"1,200,000",算力服务,二档,否,\r\n'
+                "c2,算力券,40万元,算力服务,一档,是,TRUE\r\n"
+                'c3,算力券,"1,20,000",算力服务,二档,,\r\n'
+                '"c4\nx",算力券,100,模型服务,,,false\r\n'
+                'c5,算力券,1"00,算力服务,一档,,\r\n'
+                "c6,算力券,100,模型服务,,,FALSE\r\n")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(rows)
+        base = [a.kuan, "eval", policy, "--version", "2025年版", "--batch", path]
+        r = subprocess.run(base, capture_output=True, timeout=60)
+        out = r.stdout.decode()
+        got = list(csv.DictReader(io.StringIO(out)))
+        check("CSV in → CSV out, exit 2 for bad rows", r.returncode == 2 and len(got) == 6, out)
+        by = {row["line"] or row["id"]: row for row in got}
+        check("thousands separators in money", by["c1"]["amount"] == "240000.00", by.get("c1"))
+        check("是 and TRUE are booleans", by["c2"]["amount"] == "200000.00", by.get("c2"))  # 中小企业 40万 ≤ 50万: 50%
+        check("a bad grouping is a bad fact", by["4"]["code"] == "bad_fact" and "1,20,000" in by["4"]["error"], by.get("4"))
+        check("a quoted line break; false is a boolean", by["c4\nx"]["eligible"] == "false" and by["c4\nx"]["code"] == "", by.get("c4\nx"))
+        check("a stray quote names its line", by["7"]["code"] == "bad_line" and "引号" in by["7"]["error"], by.get("7"))
+        check("FALSE: not filed → ineligible", by["c6"]["eligible"] == "false" and "备案" in by["c6"]["reasons"], by.get("c6"))
+        r = subprocess.run(base + ["--out-format", "jsonl"], capture_output=True, timeout=60)
+        js = [json.loads(x) for x in r.stdout.decode().splitlines()]
+        check("CSV in → JSONL out", len(js) == 6 and js[0]["amount"] == "240000.00" and js[2]["code"] == "bad_fact", js[:3])
+        r = subprocess.run(base + ["--excel"], capture_output=True, timeout=60)
+        check("--excel starts with a UTF-8 BOM", r.stdout.startswith(b"\xef\xbb\xbfid,measure,"), r.stdout[:20])
+        with open(path, "wb") as f:
+            f.write("id,measure,合同金额,申请主体,智能券档位\nz1,智能券,100,企业,一档\n".encode("gbk"))
+        r = subprocess.run(base, capture_output=True, timeout=60)
+        check("a GBK file is named as such", r.returncode == 2 and "GBK" in r.stderr.decode() and r.stdout == b"", r.stderr[:300])
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("id,measure,不存在的事实\nz1,智能券,1\n")
+        r = subprocess.run(base, capture_output=True, timeout=60)
+        check("an unknown column is refused", r.returncode == 2 and "不存在的事实" in r.stderr.decode(), r.stderr[:300])
 
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED or PASSED[0] == 0 else 0)

@@ -1,3 +1,0 @@
-add_test(NAME eval_batch_stream
-  COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/run_stream_tests.py
-          --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR})
