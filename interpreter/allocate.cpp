@@ -226,7 +226,8 @@ struct Allocator::Impl {
   std::vector<int> touched;
   std::string encoded;
   json::Scalar scratch;
-  std::int64_t room_supplied = -1;  // after bind(): the first funded room fact it supplied, or -1
+  std::int64_t room_supplied = -1;
+  std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota  // after bind(): the first funded room fact it supplied, or -1
   AllocationSummary summary;
   std::optional<AllocationError> stopped;
   bool finished = false;
@@ -462,11 +463,13 @@ struct Allocator::Impl {
       if (auto c = a.score <=> b.score; c != 0) return c > 0;
       return a.record < b.record;
     });
+    cutoff.assign(ed.measures.size(), std::string());
     for (std::size_t i = 0, rank = 0; i < candidates.size(); ++i) {
       Record& r = records[candidates[i].record];
       rank = i > 0 && records[candidates[i - 1].record].measure == r.measure ? rank + 1 : 1;
       r.rank = static_cast<std::uint32_t>(rank);
       if (static_cast<std::int64_t>(rank) > *ed.measures[r.measure].quota) r.flags |= kQuotaOut;
+      else cutoff[r.measure] = candidates[i].score.to_string();  // the last funded so far
     }
     return std::nullopt;
   }
@@ -557,11 +560,30 @@ struct Allocator::Impl {
     }
     summary.measures.clear();
     summary.quotas.clear();
+    summary.capped.clear();
+    {  // the applications a cap limited, largest first
+      std::vector<std::uint32_t> capped;
+      for (std::size_t i = 0; i < records.size(); ++i)
+        if (records[i].bound && (records[i].flags & kEligible) && !(records[i].flags & kQuotaOut))
+          capped.push_back(static_cast<std::uint32_t>(i));
+      const std::size_t keep = std::min(capped.size(), AllocationSummary::kMaxCapped);
+      std::partial_sort(capped.begin(), capped.begin() + static_cast<std::ptrdiff_t>(keep), capped.end(),
+                        [&](std::uint32_t a, std::uint32_t b) {
+                          return records[a].amount != records[b].amount ? records[a].amount > records[b].amount : a < b;
+                        });
+      for (std::size_t k = 0; k < keep; ++k) {
+        const Record& r = records[capped[k]];
+        const MeasureInfo& m = ed.measures[r.measure];
+        summary.capped.push_back({std::string(arena.get(r.id)), std::string(arena.get(applicants[r.applicant])),
+                                  m.decl->name, m.caps[r.bound - 1]->name, r.amount});
+      }
+    }
     for (std::size_t m = 0; m < per.size(); ++m) {
       if (!per[m].applications) continue;
       per[m].measure = ed.measures[m].decl->name;
       if (ed.measures[m].quota)
-        summary.quotas.push_back({per[m].measure, *ed.measures[m].quota, per[m].eligible + per[m].not_selected, per[m].eligible});
+        summary.quotas.push_back(
+            {per[m].measure, *ed.measures[m].quota, per[m].eligible + per[m].not_selected, per[m].eligible, cutoff[m]});
       summary.measures.push_back(std::move(per[m]));
     }
     return std::nullopt;

@@ -71,6 +71,13 @@ struct QuotaTotals {
   std::int64_t quota = 0;
   std::uint64_t candidates = 0;  // eligible applications ranked
   std::uint64_t funded = 0;
+  std::string cutoff_score;      // the score of the last funded application; "" when none was funded
+};
+
+// An application whose amount a cap limited (for reports: who is nearest a cap).
+struct CappedApplication {
+  std::string id, applicant, measure, cap;
+  std::int64_t amount_cents = 0;  // as computed, before the pool
 };
 
 struct AllocationSummary {
@@ -79,6 +86,8 @@ struct AllocationSummary {
   std::vector<MeasureTotals> measures;  // edition order; only measures that occur
   std::vector<PoolTotals> pools;
   std::vector<QuotaTotals> quotas;
+  std::vector<CappedApplication> capped;  // at most kMaxCapped, largest amounts first
+  static constexpr std::size_t kMaxCapped = 50;
 };
 
 struct AllocationProgress {

@@ -18,6 +18,7 @@
 
 #include "interpreter/allocate.hpp"
 #include "tools/cli.hpp"
+#include "tools/report_html.hpp"
 
 namespace kuan::cli {
 
@@ -58,7 +59,8 @@ class TempFileGuard {
 const char* kHelp =
     "用法:\n"
     "  kuan allocate POLICY (--version V | --as-of YYYY-MM-DD) --in IN.jsonl|IN.csv [--out OUT.jsonl|OUT.csv]\n"
-    "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--summary FILE.json] [--no-progress]\n"
+    "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--summary FILE.json] [--report FILE.html]\n"
+    "                [--no-progress]\n"
     "\n"
     "把同一年度的全部申请放在一起决定(按申请顺序):\n"
     "  · 先定名额:有 名额 的措施在单独计算即适用的申请中按 评审得分 从高到低入选(同分时先申请者优先),其余不适用;\n"
@@ -68,7 +70,8 @@ const char* kHelp =
     "  · 资金池 中各措施的金额合计超出额度时按同一比例分配,向下取整到分,余下的分按最大余数逐分补足。\n"
     "输入每行 {\"id\": …, \"applicant\": …, \"measure\": …, \"facts\": {…}};CSV 的表头为 id,applicant,measure 和各事实名,\n"
     "空单元格表示未给出该事实。格式按扩展名 .csv 判断,或用 --in-format/--out-format 指定;IN 为 - 时读标准输入。\n"
-    "不写 --out 时结果写到标准输出;汇总写到标准错误,或用 --summary FILE 写成 JSON。\n"
+    "不写 --out 时结果写到标准输出;汇总写到标准错误,或用 --summary FILE 写成 JSON;\n"
+    "--report FILE.html 另写一份自包含的 HTML 报告(各措施申请与分配、资金池、名额的入选分数线、受上限约束的申请)。\n"
     "任何一行有误(JSON、措施、事实、缺少评审得分、重复 id、缺少 applicant)时报告行号并以状态 2 退出,\n"
     "不写出任何结果(已有的 OUT 保持不变)。\n"
     "退出状态:0 成功;1 规则文件有错误;2 输入或参数有误;74 无法写出结果。";
@@ -109,7 +112,10 @@ std::string summary_json(const AllocationSummary& s) {
     out += i ? ",{\"measure\":" : "{\"measure\":";
     append_json_string(out, s.quotas[i].measure);
     out += ",\"quota\":" + std::to_string(s.quotas[i].quota) + ",\"candidates\":" + std::to_string(s.quotas[i].candidates) +
-           ",\"funded\":" + std::to_string(s.quotas[i].funded) + '}';
+           ",\"funded\":" + std::to_string(s.quotas[i].funded) + ",\"cutoff_score\":";
+    if (s.quotas[i].cutoff_score.empty()) out += "null";
+    else append_json_string(out, s.quotas[i].cutoff_score);
+    out += '}';
   }
   return out + "]}\n";
 }
@@ -177,7 +183,7 @@ class ProgressBar {
 int cmd_allocate(int argc, char** argv) {
   Args args;
   if (auto err = parse_args(argc, argv, 2,
-                            {"--version", "--as-of", "--in", "--out", "--in-format", "--out-format", "--summary"},
+                            {"--version", "--as-of", "--in", "--out", "--in-format", "--out-format", "--summary", "--report"},
                             {"--help", "--no-progress"}, args)) {
     std::fprintf(stderr, "kuan allocate: %s(见 kuan allocate --help)\n", err->c_str());
     return kExitBadInput;
@@ -290,6 +296,15 @@ int cmd_allocate(int argc, char** argv) {
   bar.clear();
 
   const AllocationSummary& summary = allocator->summary();
+  if (const std::string* path = args.option("--report")) {
+    std::ofstream r(*path, std::ios::binary | std::ios::trunc);
+    const std::string page = allocation_report_html(summary, ed->policy_name, in_path == "-" ? "<stdin>" : in_path);
+    r.write(page.data(), static_cast<std::streamsize>(page.size()));
+    if (!r) {
+      std::fprintf(stderr, "kuan allocate: 无法写出报告 %s\n", path->c_str());
+      return 74;
+    }
+  }
   if (const std::string* path = args.option("--summary")) {
     std::ofstream s(*path, std::ios::binary | std::ios::trunc);
     const std::string text = summary_json(summary);

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""`kuan allocate --report year.html` rendered in headless Chromium (issue 14 §5).
+
+Checks that the page is self-contained (nothing fetched), that Chromium renders it
+with no console error, that the rendered text carries the year's figures (the
+same as --summary's JSON), and that a click on a column heading sorts the table.
+The console check is proven live by a probe page that logs an error on purpose.
+
+Usage: run_report_tests.py --kuan PATH --root REPO
+Prints one line per failure and finally "N passed, M failed"; exit 1 on failure;
+exit 77 (CTest: skipped) when Chromium is not installed.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+FAILED, PASSED = [], [0]
+
+
+def check(name, cond, detail=""):
+    if cond:
+        PASSED[0] += 1
+    else:
+        FAILED.append(name)
+        print(f"FAIL {name}: {str(detail)[:400]}")
+
+
+def render(chromium, page):
+    """(DOM after scripts ran, console lines) of a page."""
+    r = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                        "--dump-dom", "file://" + page], capture_output=True, timeout=120)
+    err = r.stderr.decode("utf-8", "replace")
+    return r.stdout.decode("utf-8", "replace"), [l for l in err.splitlines() if "CONSOLE" in l]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kuan", required=True)
+    ap.add_argument("--root", required=True)
+    a = ap.parse_args()
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        print("chromium not installed: skipped")
+        sys.exit(77)
+    with tempfile.TemporaryDirectory() as tmp:
+        year = os.path.join(tmp, "year.jsonl")
+        with open(year, "w") as f:
+            subprocess.run([sys.executable, os.path.join(a.root, "tools/bench/gen_allocate.py"), "3000", "--seed", "7"],
+                           stdout=f, check=True)
+        page, summary = os.path.join(tmp, "year.html"), os.path.join(tmp, "s.json")
+        r = subprocess.run([a.kuan, "allocate", os.path.join(a.root, "policies/hangzhou-ai"), "--version", "2025年版",
+                            "--in", year, "--out", os.path.join(tmp, "d.jsonl"), "--summary", summary, "--report", page],
+                           capture_output=True, timeout=300)
+        check("allocate --report", r.returncode == 0, r.stderr.decode()[:300])
+        html = open(page, encoding="utf-8").read()
+        s = json.load(open(summary, encoding="utf-8"))
+        fetched = re.findall(r'\b(?:src|href)\s*=|@import|url\(', html)
+        check("self-contained: nothing is fetched", not fetched, fetched)
+        check("no address but the SVG namespace", set(re.findall(r'https?://[^"\s<]+', html)) <= {"http://www.w3.org/2000/svg"})
+
+        dom, console = render(chromium, page)
+        check("no console message", console == [], console)
+        check("Chinese title", "年度分配报告" in dom and s["version"] in dom)
+        for m in s["measures"]:
+            allocated = m["allocated"]
+            whole, frac = allocated.split(".")
+            grouped = f"{int(whole):,}.{frac}"
+            check(f"measure {m['measure']} with its allocated amount", m["measure"] in dom and grouped in dom, grouped)
+        for p in s["pools"]:
+            check(f"pool {p['pool']} and its scaling", p["pool"] in dom and (not p["scaled"] or p["pro_rata"] in dom), p)
+        for q in s["quotas"]:
+            check(f"quota cut-off of {q['measure']}", q["cutoff_score"] is None or
+                  re.search(r">%s</td>" % re.escape(q["cutoff_score"]), dom), q)
+        check("applications count", f">{s['applications']} 项<" in dom)
+
+        # A click on 申请金额 twice: descending order of the plain amounts.
+        probe = page.replace(".html", "-probe.html")
+        with open(probe, "w", encoding="utf-8") as f:
+            f.write(html.replace("</body>", """<script>
+var th = document.querySelectorAll('#measures th')[4]; th.click(); th.click();
+document.body.setAttribute('data-order', [].map.call(document.querySelectorAll('#measures tbody tr'),
+  function (r) { return r.cells[4].getAttribute('data-v'); }).join('|'));
+console.error('probe: the console is read');
+</script></body>"""))
+        dom, console = render(chromium, probe)
+        order = re.search(r'data-order="([^"]*)"', dom)
+        values = [float(x) for x in order.group(1).split("|")] if order else []
+        check("sorting by a column", values and values == sorted(values, reverse=True) and len(values) == len(s["measures"]),
+              order.group(1) if order else dom[-300:])
+        check("the console check is live", any("probe: the console is read" in l for l in console), console)
+    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
+    sys.exit(1 if FAILED or PASSED[0] == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+// kuan allocate --report: one self-contained HTML page (no network, no
+// external files) with the year's figures as SVG charts and sortable tables.
+// Amounts arrive as exact 分 and are printed as text; the only arithmetic in
+// floating point is the length of a bar, which is a picture, not money.
+#include "tools/report_html.hpp"
+
+#include <algorithm>
+
+namespace kuan::cli {
+
+namespace {
+
+void put_escaped(std::string& out, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string esc(std::string_view s) {
+  std::string out;
+  put_escaped(out, s);
+  return out;
+}
+
+// "1234567.50" → "1,234,567.50" (for people; the tables also carry the plain value for sorting).
+std::string grouped(const std::string& plain) {
+  const std::size_t dot = plain.find('.');
+  const std::size_t start = !plain.empty() && plain[0] == '-' ? 1 : 0;
+  std::string whole = plain.substr(0, dot == std::string::npos ? plain.size() : dot);
+  for (std::size_t i = whole.size(); i > start + 3; i -= 3) whole.insert(i - 3, ",");
+  return whole + (dot == std::string::npos ? "" : plain.substr(dot));
+}
+
+// A bar's length in pixels: a proportion for drawing only.
+int bar_width(__int128 part, __int128 whole, int full) {
+  if (whole <= 0 || part <= 0) return 0;
+  const auto w = static_cast<long double>(part) / static_cast<long double>(whole) * full;
+  return std::max(1, static_cast<int>(w));
+}
+
+// Requested vs allocated per measure, two bars each.
+void bars_svg(std::string& out, const AllocationSummary& s) {
+  __int128 top = 1;
+  for (const auto& m : s.measures) top = std::max({top, m.amount_cents, m.allocated_cents});
+  const int row = 44, label = 190, full = 520;
+  const int height = static_cast<int>(s.measures.size()) * row + 30;
+  out += "<svg role=\"img\" aria-label=\"各措施申请金额与分配金额\" width=\"" + std::to_string(label + full + 140) +
+         "\" height=\"" + std::to_string(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  int y = 10;
+  for (const auto& m : s.measures) {
+    out += "<text x=\"0\" y=\"" + std::to_string(y + 17) + "\" class=\"lbl\">" + esc(m.measure) + "</text>";
+    out += "<rect class=\"req\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y) + "\" height=\"14\" width=\"" +
+           std::to_string(bar_width(m.amount_cents, top, full)) + "\"><title>申请 " + grouped(cents_text(m.amount_cents)) +
+           " 元</title></rect>";
+    out += "<rect class=\"alloc\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y + 16) +
+           "\" height=\"14\" width=\"" + std::to_string(bar_width(m.allocated_cents, top, full)) + "\"><title>分配 " +
+           grouped(cents_text(m.allocated_cents)) + " 元</title></rect>";
+    out += "<text x=\"" + std::to_string(label + bar_width(m.amount_cents, top, full) + 6) + "\" y=\"" +
+           std::to_string(y + 12) + "\" class=\"num\">" + grouped(cents_text(m.amount_cents)) + "</text>";
+    y += row;
+  }
+  out += "<rect class=\"req\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y) +
+         "\" width=\"12\" height=\"10\"/><text x=\"" + std::to_string(label + 16) + "\" y=\"" + std::to_string(y + 10) +
+         "\" class=\"lbl\">申请金额</text><rect class=\"alloc\" x=\"" + std::to_string(label + 100) + "\" y=\"" +
+         std::to_string(y) + "\" width=\"12\" height=\"10\"/><text x=\"" + std::to_string(label + 116) + "\" y=\"" +
+         std::to_string(y + 10) + "\" class=\"lbl\">分配金额</text></svg>";
+}
+
+// The pool: requested against its size.
+void pool_svg(std::string& out, const PoolTotals& p) {
+  const __int128 top = std::max<__int128>({p.requested_cents, static_cast<__int128>(p.pool_cents), 1});
+  const int full = 600;
+  out += "<svg role=\"img\" aria-label=\"资金池 " + esc(p.pool) + "\" width=\"" + std::to_string(full + 20) +
+         "\" height=\"54\" xmlns=\"http://www.w3.org/2000/svg\">";
+  out += "<rect class=\"req\" x=\"0\" y=\"4\" height=\"18\" width=\"" + std::to_string(bar_width(p.requested_cents, top, full)) +
+         "\"><title>申请合计 " + grouped(cents_text(p.requested_cents)) + " 元</title></rect>";
+  out += "<rect class=\"alloc\" x=\"0\" y=\"26\" height=\"18\" width=\"" +
+         std::to_string(bar_width(p.allocated_cents, top, full)) + "\"><title>分配合计 " +
+         grouped(cents_text(p.allocated_cents)) + " 元</title></rect>";
+  const int limit = bar_width(p.pool_cents, top, full);
+  out += "<line class=\"limit\" x1=\"" + std::to_string(limit) + "\" x2=\"" + std::to_string(limit) +
+         "\" y1=\"0\" y2=\"50\"><title>额度 " + grouped(cents_text(p.pool_cents)) + " 元</title></line></svg>";
+}
+
+// A table whose columns sort on a click; data-v holds the plain sort key.
+struct Table {
+  std::string& out;
+  Table(std::string& o, const char* id, std::initializer_list<const char*> heads) : out(o) {
+    out += std::string("<table class=\"sortable\" id=\"") + id + "\"><thead><tr>";
+    for (const char* h : heads) out += std::string("<th>") + h + "</th>";
+    out += "</tr></thead><tbody>";
+  }
+  void text(std::string_view v) { out += "<td data-v=\"" + esc(v) + "\">" + esc(v) + "</td>"; }
+  void number(std::int64_t v) { out += "<td class=\"n\" data-v=\"" + std::to_string(v) + "\">" + std::to_string(v) + "</td>"; }
+  void money(__int128 cents) {
+    const std::string plain = cents_text(cents);
+    out += "<td class=\"n\" data-v=\"" + plain + "\">" + grouped(plain) + "</td>";
+  }
+  void row() { out += "<tr>"; }
+  void end_row() { out += "</tr>"; }
+  ~Table() { out += "</tbody></table>"; }
+};
+
+constexpr const char* kStyle = R"(
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+.cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.7em 1.1em;min-width:11em}
+.card b{display:block;font-size:1.3em}table{border-collapse:collapse;margin:.6em 0;width:100%}
+th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left}th{background:#f4f4f4;cursor:pointer;user-select:none}
+th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.req{fill:#9bb7d4}.alloc{fill:#2f6fad}.limit{stroke:#c0392b;stroke-width:3}.lbl{font-size:13px}.num{font-size:11px;fill:#555}
+.note{color:#666;font-size:.9em}
+)";
+
+constexpr const char* kScript = R"(
+document.querySelectorAll('table.sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var asc = !th.classList.contains('asc');
+      table.querySelectorAll('th').forEach(function (h) { h.classList.remove('asc', 'desc'); });
+      th.classList.add(asc ? 'asc' : 'desc');
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].getAttribute('data-v'), y = b.cells[col].getAttribute('data-v');
+        var nx = Number(x), ny = Number(y);
+        var c = (x !== '' && y !== '' && !isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, 'zh');
+        return asc ? c : -c;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+)";
+
+}  // namespace
+
+std::string allocation_report_html(const AllocationSummary& s, const std::string& policy_name,
+                                   const std::string& input_name) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>";
+  put_escaped(out, policy_name + " " + s.version + " 年度分配报告");
+  out += "</title><style>";
+  out += kStyle;
+  out += "</style></head><body>\n<h1>";
+  put_escaped(out, policy_name);
+  out += " · " + esc(s.version) + " 年度分配报告</h1>\n<p class=\"note\">输入 " + esc(input_name) +
+         ";金额单位:元,精确到分。</p>\n";
+
+  __int128 requested = 0, allocated = 0;
+  std::uint64_t eligible = 0;
+  for (const auto& m : s.measures) requested += m.amount_cents, allocated += m.allocated_cents, eligible += m.eligible;
+  out += "<div class=\"cards\"><div class=\"card\">申请<b id=\"applications\">" + std::to_string(s.applications) +
+         " 项</b></div><div class=\"card\">获资助<b id=\"funded\">" + std::to_string(eligible) +
+         " 项</b></div><div class=\"card\">申请金额合计<b>" + grouped(cents_text(requested)) +
+         "</b></div><div class=\"card\">分配金额合计<b id=\"allocated\">" + grouped(cents_text(allocated)) + "</b></div></div>\n";
+
+  out += "<h2>各措施:申请与分配</h2>\n";
+  bars_svg(out, s);
+  {
+    Table t(out, "measures", {"措施", "申请项数", "获资助", "名额外未入选", "申请金额", "分配金额"});
+    for (const auto& m : s.measures) {
+      t.row();
+      t.text(m.measure);
+      t.number(static_cast<std::int64_t>(m.applications));
+      t.number(static_cast<std::int64_t>(m.eligible));
+      t.number(static_cast<std::int64_t>(m.not_selected));
+      t.money(m.amount_cents);
+      t.money(m.allocated_cents);
+      t.end_row();
+    }
+  }
+
+  out += "<h2>资金池</h2>\n";
+  if (s.pools.empty()) out += "<p class=\"note\">本版本没有资金池。</p>";
+  for (const auto& p : s.pools) {
+    std::string measures;
+    for (const auto& m : p.measures) measures += (measures.empty() ? "" : "、") + m;
+    out += "<h3>" + esc(p.pool) + "(覆盖 " + esc(measures) + ")</h3>\n<p>额度 " + grouped(cents_text(p.pool_cents)) +
+           " 元;申请合计 " + grouped(cents_text(p.requested_cents)) + " 元(" + std::to_string(p.applications) + " 项);";
+    out += p.scaled ? "超出额度,按 " + cents_text(p.pool_cents) + "/" + cents_text(p.requested_cents) +
+                          " 同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) + " 分按最大余数逐分补足。"
+                    : std::string("未超出额度,金额不变。");
+    out += "分配合计 " + grouped(cents_text(p.allocated_cents)) + " 元。</p>\n";
+    pool_svg(out, p);
+  }
+
+  out += "<h2>名额</h2>\n";
+  if (s.quotas.empty()) {
+    out += "<p class=\"note\">本年度没有名额措施的申请。</p>";
+  } else {
+    Table t(out, "quotas", {"措施", "每年名额", "候选(单独计算适用)", "入选", "入选的最低评审得分"});
+    for (const auto& q : s.quotas) {
+      t.row();
+      t.text(q.measure);
+      t.number(q.quota);
+      t.number(static_cast<std::int64_t>(q.candidates));
+      t.number(static_cast<std::int64_t>(q.funded));
+      t.text(q.cutoff_score.empty() ? "—" : q.cutoff_score);
+      t.end_row();
+    }
+  }
+
+  out += "<h2>受上限约束的申请(金额最大的 " + std::to_string(AllocationSummary::kMaxCapped) + " 项)</h2>\n";
+  if (s.capped.empty()) {
+    out += "<p class=\"note\">没有申请的金额受上限约束。</p>";
+  } else {
+    Table t(out, "capped", {"申请", "申请人", "措施", "起作用的上限", "金额"});
+    for (const auto& c : s.capped) {
+      t.row();
+      t.text(c.id);
+      t.text(c.applicant);
+      t.text(c.measure);
+      t.text(c.cap);
+      t.money(c.amount_cents);
+      t.end_row();
+    }
+  }
+  out += "\n<script>";
+  out += kScript;
+  out += "</script>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace kuan::cli
