@@ -24,12 +24,6 @@ import tempfile
 # the runner says so (the entry should then be removed).
 # "area/group/case" (shell-style wildcards allowed): "why"
 KNOWN_FAILURES = {
-    # A header line written twice in one file is accepted and the last one wins
-    # (written in two files of one edition it is an error).
-    "diagnostics/header-twice/check": "舍入 twice in one file is not an error",
-    "diagnostics/version-twice-one-file/check": "版本 twice in one file is not an error",
-    "diagnostics/period-twice-one-file/check": "施行 twice in one file is not an error",
-    "diagnostics/policy-twice-one-file/check": "政策 twice in one file is not an error",
     # 有 F is not checked against the owner: a 参数 may test a fact's presence, and is then
     # computed once at load (always 否).
     "diagnostics/param-has-fact/check": "参数 标志 = 有 合同 passes the check",
