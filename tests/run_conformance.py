@@ -31,9 +31,6 @@ KNOWN_FAILURES = {
     "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
     # 按 takes the first matching arm in writing order, so 其他 written first hides later arms.
     "match/otherwise-first/named-after-otherwise": "其他 before a named arm shadows it (1.00, not 2.00)",
-    # 需要 F has no effect when F is 可选 or has a default.
-    "optional_facts/facts/needs-optional-absent": "需要 on a 可选 fact does not require it",
-    "optional_facts/facts/needs-defaulted-absent": "需要 on a defaulted fact does not require it",
     # 修订 措施 drops a conditional 需要 (revisions.cpp amend() does not copy conditional_needs),
     # and 比例 + 基数 written in a revision do not take over from the base's 金额.
     "editions/amend-items/v2-rate-and-base": "revised 比例/基数 ignored: base 金额 still used (5.00)",
