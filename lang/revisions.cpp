@@ -76,7 +76,7 @@ class Merger {
     vec.erase(kept, vec.end());
   }
 
-  // 修订 措施: new conditions and facts are added; 比例/基数/金额/名额 given
+  // 修订 措施: new conditions and facts (需要, 需要 … 当) are added; 比例/基数/金额/名额 given
   // replace the base's; a cap of the same name replaces it, others are added.
   void amend(ast::MeasureDecl& target, ast::MeasureDecl&& change) {
     target.revision = ast::Revision::Revise;
@@ -84,6 +84,7 @@ class Merger {
     if (!change.title.empty()) target.title = std::move(change.title);
     for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
     for (auto& n : change.needs) target.needs.push_back(std::move(n));
+    for (auto& n : change.conditional_needs) target.conditional_needs.push_back(std::move(n));
     if (change.rate) target.rate = std::move(change.rate), target.rate_span = change.rate_span;
     if (change.base) target.base = std::move(change.base), target.base_span = change.base_span;
     if (change.amount) target.amount = std::move(change.amount), target.amount_span = change.amount_span;
