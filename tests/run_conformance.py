@@ -31,8 +31,6 @@ KNOWN_FAILURES = {
     "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
     # 按 takes the first matching arm in writing order, so 其他 written first hides later arms.
     "match/otherwise-first/named-after-otherwise": "其他 before a named arm shadows it (1.00, not 2.00)",
-    # 比例 + 基数 written in a revision do not take over from the base's 金额.
-    "editions/amend-items/v2-rate-and-base": "revised 比例/基数 ignored: base 金额 still used (5.00)",
     # A derived edition's missing header line is reported in its base's first file.
     "editions/derived-without-period/check": "reported at v1/r.kuan:1:1",
     # The check rejects a rounding step in 万元 although it is a positive money literal.

@@ -169,3 +169,30 @@ TEST_CASE("修订 措施 keeps a 需要 … 当 it adds", "[editions]") {
   REQUIRE(e.span.file);
   CHECK(e.span.file->name() == "v2/r.kuan");
 }
+
+// A measure's amount is 金额 if written, else 基数 × 比例; a revision replaces
+// the form it restates.
+TEST_CASE("修订 措施 with 比例 and 基数 replaces the base's 金额, and 金额 the rate form", "[editions]") {
+  auto d = derive(kBaseHeader + "事实 合同: 金额\n"
+                                "措施 甲 { 金额 = 合同 × 10% }\n"
+                                "措施 乙 { 比例 = 10%\n 基数 = 合同 }\n"
+                                "措施 丙 { 比例 = 10%\n 基数 = 合同\n 金额 = min(基数 × 比例, 15元) }\n",
+                  kDerivedHeader + "修订 措施 甲 { 比例 = 20%\n 基数 = 合同 }\n"
+                                   "修订 措施 乙 { 金额 = 合同 × 50% }\n"
+                                   "修订 措施 丙 { 比例 = 20% }\n");
+  std::string all;
+  for (const auto& diag : d.diagnostics) all += diag.rendered;
+  INFO(all);
+  REQUIRE(d.edition);
+  FactValues facts(d.edition->facts.size());
+  facts.set(d.edition->find_fact("合同"), Value::money(Decimal::from_int(100)));
+  auto amount = [&](const char* name) {
+    auto r = evaluate_measure(*d.edition, *d.edition->find_measure(name), facts);
+    REQUIRE(std::holds_alternative<Outcome>(r));
+    return std::get<Outcome>(r).amount.to_string();
+  };
+  CHECK(amount("甲") == "20.00");  // 100 × 20%, not the base's 100 × 10%
+  CHECK_FALSE(d.edition->find_measure("甲")->decl->amount);
+  CHECK(amount("乙") == "50.00");  // the revised 金额
+  CHECK(amount("丙") == "15.00");  // only 比例 restated: the base's 金额 still applies, min(20, 15)
+}
