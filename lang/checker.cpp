@@ -560,10 +560,17 @@ class Checker {
     const EnumInfo* en = subject.kind == TypeKind::Enum ? &ed_.enums[subject.enum_id] : nullptr;
     std::vector<bool> covered(en ? en->values.size() : 0, false);
     bool otherwise = false;
+    std::size_t otherwise_at = 0;
     Type result = Type::error();
     bool first = true;
     for (auto& arm : e.arms) {
-      if (arm.otherwise) otherwise = true;
+      // Arms are tried in order, so one written after 其他 could never be chosen.
+      if (otherwise && &arm == &e.arms[otherwise_at + 1]) {
+        Span at = arm.span;
+        if (!arm.patterns.empty()) at.end = arm.patterns.back().span.end;
+        error(at, "其他 须是最后一个分支;其后的分支永远不会被选中");
+      }
+      if (arm.otherwise && !otherwise) otherwise = true, otherwise_at = static_cast<std::size_t>(&arm - e.arms.data());
       for (const auto& p : arm.patterns) {
         if (!en) break;
         auto it = std::find(en->values.begin(), en->values.end(), p.name);

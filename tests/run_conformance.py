@@ -29,8 +29,6 @@ KNOWN_FAILURES = {
     "diagnostics/param-has-fact/check": "参数 标志 = 有 合同 passes the check",
     # Issue 11, class 6: a negative final amount is paid.
     "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
-    # 按 takes the first matching arm in writing order, so 其他 written first hides later arms.
-    "match/otherwise-first/named-after-otherwise": "其他 before a named arm shadows it (1.00, not 2.00)",
     # A derived edition's missing header line is reported in its base's first file.
     "editions/derived-without-period/check": "reported at v1/r.kuan:1:1",
     # The check rejects a rounding step in 万元 although it is a positive money literal.

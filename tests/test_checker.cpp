@@ -291,6 +291,17 @@ TEST_CASE("every enumeration value must be handled in 按", "[checker]") {
   CHECK(l.policy);
 }
 
+// Arms are tried in order: one after 其他 could never be chosen, so 其他 must
+// come last. Reported once, at the first arm after it.
+TEST_CASE("其他 must be the last arm of 按", "[checker]") {
+  const std::string message = "其他 须是最后一个分支;其后的分支永远不会被选中";
+  CHECK_DIAG(one_error("事实 档位: 枚举 { 一档, 二档, 三档 }\n措施 甲 { 金额 = 按 档位 { 其他 => 1元, 二档 => 2元 } }"),
+             message, 6, 30);
+  CHECK_DIAG(one_error("事实 档位: 枚举 { 一档, 二档, 三档 }\n措施 甲 { 金额 = 按 档位 { 一档 => 1元, 其他 => 2元, 二档 | 三档 => 3元, 其他 => 4元 } }"),
+             message, 6, 40);
+  CHECK_DIAG(one_error("事实 档位: 枚举 { 一档, 二档 }\n措施 甲 { 金额 = 按 档位 { 其他 => 1元, 其他 => 2元 } }"), message, 6, 30);
+}
+
 TEST_CASE("rate literals must lie within 0–100%", "[checker]") {
   CHECK_DIAG(one_error("参数 叠加比例上限 = 150%"), "比例须在 0–100% 之间", 5, 13);
   CHECK_DIAG(one_error("参数 p = 100.01%"), "比例须在 0–100% 之间", 5, 8);
