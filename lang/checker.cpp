@@ -626,6 +626,16 @@ class Checker {
           error(e.span, "有 … 只能用于事实;" + e.name + " 不是已声明的事实");
           return Type::error();
         }
+        // Whether a fact was given is a property of an application, which
+        // constants (computed once at load) never see.
+        if (ctx.owner == Owner::Param) {
+          error(e.span, "参数只能由字面量和其他参数算出;" + e.name + " 是事实");
+          return Type::error();
+        }
+        if (ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) {
+          error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
+          return Type::error();
+        }
         e.ref = ast::RefKind::Fact;
         e.index = it->second.index;
         fact_used_[e.index] = true;

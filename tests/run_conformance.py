@@ -24,9 +24,6 @@ import tempfile
 # the runner says so (the entry should then be removed).
 # "area/group/case" (shell-style wildcards allowed): "why"
 KNOWN_FAILURES = {
-    # 有 F is not checked against the owner: a 参数 may test a fact's presence, and is then
-    # computed once at load (always 否).
-    "diagnostics/param-has-fact/check": "参数 标志 = 有 合同 passes the check",
     # Issue 11, class 6: a negative final amount is paid.
     "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
     # A derived edition's missing header line is reported in its base's first file.

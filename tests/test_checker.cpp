@@ -417,12 +417,18 @@ TEST_CASE("measures need an amount — examples name a measure and its facts", "
   CHECK_DIAG(one_error(m + "例 甲 { 档位 = 三档  得 1元 }"), "三档 不是 档位 的取值(可取:一档、二档)", 8, 12);
   CHECK_DIAG(one_error(m + "例 甲 { a = 1元  得 30% }"), "预期金额 须为金额,这里是比例", 8, 17);
   CHECK_DIAG(one_error(m + "例 甲 { a = 1元, 档位 = 一档  得 a }"), "这里只能使用字面量和参数;a 不是参数", 8, 26);
+  CHECK_DIAG(one_error(m + "例 甲 { a = 1元, 档位 = 一档  得 若 有 a 则 1元 否则 2元 }"), "这里只能使用字面量和参数;a 不是参数", 8, 30);
 }
 
 TEST_CASE("a 参数 may use only literals and other 参数", "[checker]") {
   CHECK_DIAG(one_error("事实 合同金额: 金额\n参数 单家企业年度上限 = 合同金额 × 50%\n措施 甲 { 金额 = min(合同金额, 单家企业年度上限) }"),
              "参数只能由字面量和其他参数算出;合同金额 是事实", 6, 15);
   CHECK_DIAG(one_error("定义 d = 1元\n参数 p = d\n措施 甲 { 金额 = p + d }"), "参数只能由字面量和其他参数算出;d 是定义", 6, 8);
+  // 有 reads the application too: a 参数 computed once at load would always be 否.
+  CHECK_DIAG(one_error("事实 合同: 金额 可选\n参数 标志 = 有 合同\n措施 甲 { 金额 = 若 标志 则 1元 否则 合同 }"),
+             "参数只能由字面量和其他参数算出;合同 是事实", 6, 11);
+  CHECK_DIAG(one_error("事实 合同: 金额 可选\n措施 甲 { 金额 = 合同\n 名额 = 若 有 合同 则 1 否则 2 }"),
+             "参数只能由字面量和其他参数算出;合同 是事实", 7, 11);
   // Parameters are computed once, in dependency order, whatever the order written.
   const auto l = load("参数 年度 = 月度 × 12\n参数 月度 = 10万元\n措施 甲 { 金额 = 年度 }");
   INFO(l.rendered());
