@@ -92,7 +92,10 @@ class Checker {
 
  private:
   void header() {
-    const ast::Module* first = ed_.modules.empty() ? nullptr : ed_.modules.front().get();
+    // A missing header line is the edition's own omission: report it in its own
+    // first file, not in a base edition's file laid under it.
+    auto own = std::find_if(ed_.modules.begin(), ed_.modules.end(), [](const auto& m) { return !m->inherited; });
+    const ast::Module* first = own != ed_.modules.end() ? own->get() : ed_.modules.empty() ? nullptr : ed_.modules.front().get();
     const Span file_start = first ? Span{first->source.get(), 0, 0} : Span{};
     auto once = [&](auto member, const char* what) -> const ast::Module* {
       const ast::Module* found = nullptr;

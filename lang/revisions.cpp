@@ -145,6 +145,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
   const bool restates_policy = std::any_of(derived.begin(), derived.end(), [](const auto& m) { return m->policy.has_value(); });
   const bool restates_rounding = std::any_of(derived.begin(), derived.end(), [](const auto& m) { return m->rounding.has_value(); });
   for (auto& m : base) {
+    m->inherited = true;
     m->edition.reset();
     m->status.reset();  // a derived edition states its own status (official when it says none)
     m->base_edition.reset();

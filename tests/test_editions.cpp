@@ -196,3 +196,17 @@ TEST_CASE("修订 措施 with 比例 and 基数 replaces the base's 金额, and 
   CHECK(amount("乙") == "50.00");  // the revised 金额
   CHECK(amount("丙") == "15.00");  // only 比例 restated: the base's 金额 still applies, min(20, 15)
 }
+
+// The base's files come first in a derived edition, but a header line the
+// derived edition leaves out is its own omission.
+TEST_CASE("a derived edition's missing 施行 is reported in its own first file", "[editions]") {
+  auto d = derive(kBaseHeader + "参数 率 = 10%\n事实 合同: 金额\n措施 甲 { 金额 = 合同 × 率 }\n",
+                  "版本 \"v2\"\n基于 \"v1\"\n修订 参数 率 = 20%\n");
+  CHECK_FALSE(d.edition);
+  REQUIRE(d.diagnostics.size() == 1);
+  const Diagnostic& e = d.diagnostics.front();
+  CHECK(e.message == "缺少施行日期声明,如 施行 2025-06-13 起");
+  CHECK(e.file == "v2/r.kuan");
+  CHECK(e.line == 1);
+  CHECK(e.column == 1);
+}
