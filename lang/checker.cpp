@@ -140,7 +140,8 @@ class Checker {
                           : k == ast::RoundingKind::Down     ? "向下舍入"
                                                              : "向上舍入";
       ast::Expr& step = *m->rounding_step;
-      if (step.kind != ast::ExprKind::Number || step.unit != ast::Unit::Yuan || step.number.sign() <= 0) {
+      const bool money = step.unit == ast::Unit::Yuan || step.unit == ast::Unit::Wan || step.unit == ast::Unit::Yi;
+      if (step.kind != ast::ExprKind::Number || !money || step.number.sign() <= 0) {
         error(step.span, "舍入单位须为一个正的金额字面量,如 0.01元");
       } else {
         ed_.rounding_step = step.number;

@@ -26,8 +26,6 @@ import tempfile
 KNOWN_FAILURES = {
     # Issue 11, class 6: a negative final amount is paid.
     "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
-    # The check rejects a rounding step in 万元 although it is a positive money literal.
-    "rounding/*-1万元/*": "舍入 … 至 1万元 is rejected: 舍入单位须为一个正的金额字面量",
 }
 
 

@@ -479,6 +479,19 @@ TEST_CASE("the header: 版本, 政策, 施行 and 舍入 are required", "[checke
   CHECK(l.ed().rounding == RoundingMode::Down);
   CHECK(l.ed().rounding_name == "向下舍入");
   CHECK(l.ed().rounding_places == 0);
+  // Any money unit: 1万元 is a step of 10000元, 0.5万元 of 5000元.
+  l = with("至 0.01元", "至 1万元");
+  INFO(l.rendered());
+  REQUIRE(l.policy);
+  CHECK(l.ed().rounding_step == Decimal::from_int(10000));
+  CHECK(l.ed().rounding_places == 0);
+  l = with("至 0.01元", "至 0.5万元");
+  REQUIRE(l.policy);
+  CHECK(l.ed().rounding_step == Decimal::from_int(5000));
+  CHECK(l.ed().rounding_places == 0);
+  l = with("至 0.01元", "至 0万元");
+  REQUIRE(l.errors().size() == 1);
+  CHECK_DIAG(l.errors()[0], "舍入单位须为一个正的金额字面量,如 0.01元", 4, 11);
 }
 
 // 舍入 is the header keyword, so rounding in the edition's declared mode is
