@@ -2,8 +2,10 @@
 // exactly like its base everywhere it does not override something.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
+#include "interpreter/diff.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/parser.hpp"
@@ -209,4 +211,19 @@ TEST_CASE("a derived edition's missing 施行 is reported in its own first file"
   CHECK(e.file == "v2/r.kuan");
   CHECK(e.line == 1);
   CHECK(e.column == 1);
+}
+
+TEST_CASE("diff shows a 需要 … 当 that 修订 措施 adds", "[editions]") {
+  const std::string base_text = kBaseHeader + "事实 合同: 金额\n事实 档: 枚举 { 一档, 二档 } 可选\n"
+                                              "措施 乙 { 金额 = 合同 + (若 有 档 则 0元 否则 0元) }\n";
+  std::vector<Diagnostic> diags;
+  auto base = Policy::from_text("v1/r.kuan", base_text, diags);
+  REQUIRE(base);
+  auto d = derive(base_text, kDerivedHeader + "修订 措施 乙 { 需要 档 当 合同 > 100元 }\n");
+  REQUIRE(d.edition);
+  const auto changes = diff_editions(*base->latest(), *d.edition);
+  auto it = std::find_if(changes.begin(), changes.end(), [](const EditionChange& c) { return c.what == "措施" && c.name == "乙"; });
+  REQUIRE(it != changes.end());
+  CHECK(it->kind == EditionChange::Kind::Changed);
+  CHECK(it->after.find("需要 档 当 合同 > 100元") != std::string::npos);
 }
