@@ -53,6 +53,11 @@ std::vector<std::string> measure_items(const MeasureInfo& m) {
   std::vector<std::string> items;
   for (const auto& r : d.requirements) items.push_back("要求 " + text_of(r.condition) + " 否则 \"" + r.reason + "\"");
   for (const auto& n : d.needs) items.push_back("需要 " + n.name);
+  for (const auto& n : d.conditional_needs) {
+    std::string s = "需要 ";
+    for (std::size_t i = 0; i < n.facts.size(); ++i) s += (i ? ", " : "") + n.facts[i].name;
+    items.push_back(s + " 当 " + text_of(n.when));
+  }
   if (d.rate) items.push_back("比例 = " + text_of(d.rate));
   if (d.base) items.push_back("基数 = " + text_of(d.base));
   if (d.amount) items.push_back("金额 = " + text_of(d.amount));

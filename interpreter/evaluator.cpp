@@ -1,5 +1,6 @@
 #include "interpreter/evaluator.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <memory>
@@ -288,8 +289,11 @@ auto guarded(F&& body) -> std::variant<decltype(body()), EvalError> {
 
 std::vector<std::string> missing_required_facts(const Edition& ed, const MeasureInfo& m, const FactValues& facts) {
   std::vector<std::string> out;
+  // 需要 F asks the application to state F even when F is 可选 or has a default.
+  const auto& needs = m.decl->needs_facts;
   for (int f : m.facts)
-    if (ed.facts[f].required() && !facts.present[f]) out.push_back(ed.facts[f].decl->name);
+    if (!facts.present[f] && (ed.facts[f].required() || std::find(needs.begin(), needs.end(), f) != needs.end()))
+      out.push_back(ed.facts[f].decl->name);
   return out;
 }
 

@@ -224,6 +224,7 @@ struct Removal {
 
 struct Module {
   SourcePtr source;
+  bool inherited = false;  // a base edition's file under a derived edition (基于)
   std::optional<Located<std::string>> base_edition;  // 基于
   std::vector<Removal> removals;
   std::optional<Located<std::string>> policy;

@@ -92,7 +92,10 @@ class Checker {
 
  private:
   void header() {
-    const ast::Module* first = ed_.modules.empty() ? nullptr : ed_.modules.front().get();
+    // A missing header line is the edition's own omission: report it in its own
+    // first file, not in a base edition's file laid under it.
+    auto own = std::find_if(ed_.modules.begin(), ed_.modules.end(), [](const auto& m) { return !m->inherited; });
+    const ast::Module* first = own != ed_.modules.end() ? own->get() : ed_.modules.empty() ? nullptr : ed_.modules.front().get();
     const Span file_start = first ? Span{first->source.get(), 0, 0} : Span{};
     auto once = [&](auto member, const char* what) -> const ast::Module* {
       const ast::Module* found = nullptr;
@@ -137,7 +140,8 @@ class Checker {
                           : k == ast::RoundingKind::Down     ? "向下舍入"
                                                              : "向上舍入";
       ast::Expr& step = *m->rounding_step;
-      if (step.kind != ast::ExprKind::Number || step.unit != ast::Unit::Yuan || step.number.sign() <= 0) {
+      const bool money = step.unit == ast::Unit::Yuan || step.unit == ast::Unit::Wan || step.unit == ast::Unit::Yi;
+      if (step.kind != ast::ExprKind::Number || !money || step.number.sign() <= 0) {
         error(step.span, "舍入单位须为一个正的金额字面量,如 0.01元");
       } else {
         ed_.rounding_step = step.number;
@@ -560,10 +564,17 @@ class Checker {
     const EnumInfo* en = subject.kind == TypeKind::Enum ? &ed_.enums[subject.enum_id] : nullptr;
     std::vector<bool> covered(en ? en->values.size() : 0, false);
     bool otherwise = false;
+    std::size_t otherwise_at = 0;
     Type result = Type::error();
     bool first = true;
     for (auto& arm : e.arms) {
-      if (arm.otherwise) otherwise = true;
+      // Arms are tried in order, so one written after 其他 could never be chosen.
+      if (otherwise && &arm == &e.arms[otherwise_at + 1]) {
+        Span at = arm.span;
+        if (!arm.patterns.empty()) at.end = arm.patterns.back().span.end;
+        error(at, "其他 须是最后一个分支;其后的分支永远不会被选中");
+      }
+      if (arm.otherwise && !otherwise) otherwise = true, otherwise_at = static_cast<std::size_t>(&arm - e.arms.data());
       for (const auto& p : arm.patterns) {
         if (!en) break;
         auto it = std::find(en->values.begin(), en->values.end(), p.name);
@@ -617,6 +628,16 @@ class Checker {
         auto it = symbols_.find(e.name);
         if (it == symbols_.end() || it->second.kind != ast::RefKind::Fact) {
           error(e.span, "有 … 只能用于事实;" + e.name + " 不是已声明的事实");
+          return Type::error();
+        }
+        // Whether a fact was given is a property of an application, which
+        // constants (computed once at load) never see.
+        if (ctx.owner == Owner::Param) {
+          error(e.span, "参数只能由字面量和其他参数算出;" + e.name + " 是事实");
+          return Type::error();
+        }
+        if (ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) {
+          error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
           return Type::error();
         }
         e.ref = ast::RefKind::Fact;

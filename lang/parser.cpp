@@ -508,16 +508,33 @@ class Converter {
     else if (decl.is_type<g::measure_stmt>()) mark(m.measures);
   }
 
+  std::string where(const Span& s) const {
+    const auto loc = file_->locate(s.begin);
+    return file_->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  }
+
+  // A module keeps one of each header line; the second one in a file is an
+  // error here, at the second, as the checker reports one written in two files
+  // (otherwise the last would silently win).
+  template <typename T>
+  void first_header(const std::optional<ast::Located<T>>& slot, const Span& again, const char* what) const {
+    if (slot) throw ConvertError{again, std::string(what) + " 重复声明(已在 " + where(slot->span) + " 声明)"};
+  }
+
   void statement(const Node& c, ast::Module& m) const {
-    auto located_text = [&](auto& slot) { slot = ast::Located<std::string>{string_value(child(c, 0)), span_of(child(c, 0))}; };
-    if (c.is_type<g::policy_stmt>()) located_text(m.policy);
-    else if (c.is_type<g::edition_stmt>()) located_text(m.edition);
-    else if (c.is_type<g::base_stmt>()) located_text(m.base_edition);
+    auto located_text = [&](auto& slot, const char* what) {
+      first_header(slot, span_of(child(c, 0)), what);
+      slot = ast::Located<std::string>{string_value(child(c, 0)), span_of(child(c, 0))};
+    };
+    if (c.is_type<g::policy_stmt>()) located_text(m.policy, "政策");
+    else if (c.is_type<g::edition_stmt>()) located_text(m.edition, "版本");
+    else if (c.is_type<g::base_stmt>()) located_text(m.base_edition, "基于");
     else if (c.is_type<g::status_value>()) {
       const std::string_view word = c.string_view();
       const auto status = word.rfind("示例", 0) == 0   ? ast::EditionStatus::Illustrative
                           : word.rfind("草案", 0) == 0 ? ast::EditionStatus::Draft
                                                         : ast::EditionStatus::Official;
+      first_header(m.status, tight(c), "状态");
       m.status = ast::Located<ast::EditionStatus>{status, tight(c)};
     }
     else if (c.is_type<g::revise_stmt>() || c.is_type<g::replace_stmt>()) revision(c, m);
@@ -538,6 +555,7 @@ class Converter {
       const Node& from = child(c, 0);
       auto d = parse_date(from.string_view());
       if (!d) throw ConvertError{span_of(from), "没有这一天:" + text(from)};
+      first_header(m.effective_from, span_of(from), "施行");
       m.effective_from = ast::Located<std::int32_t>{*d, span_of(from)};
       if (const Node* end = find<g::period_end>(c)) {
         const Node& to = child(*end, 0);
@@ -547,6 +565,7 @@ class Converter {
       }
     } else if (c.is_type<g::rounding_stmt>()) {
       const Node& mode = child(c, 0);
+      first_header(m.rounding, tight(mode), "舍入");
       const std::string word = text(mode);
       ast::RoundingKind k = ast::RoundingKind::HalfUp;
       if (word.rfind("银行家舍入", 0) == 0) k = ast::RoundingKind::HalfEven;

@@ -76,7 +76,7 @@ class Merger {
     vec.erase(kept, vec.end());
   }
 
-  // 修订 措施: new conditions and facts are added; 比例/基数/金额/名额 given
+  // 修订 措施: new conditions and facts (需要, 需要 … 当) are added; 比例/基数/金额/名额 given
   // replace the base's; a cap of the same name replaces it, others are added.
   void amend(ast::MeasureDecl& target, ast::MeasureDecl&& change) {
     target.revision = ast::Revision::Revise;
@@ -84,9 +84,16 @@ class Merger {
     if (!change.title.empty()) target.title = std::move(change.title);
     for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
     for (auto& n : change.needs) target.needs.push_back(std::move(n));
+    for (auto& n : change.conditional_needs) target.conditional_needs.push_back(std::move(n));
+    // The amount is 金额 when written, else 基数 × 比例: a revision that states
+    // both 比例 and 基数 but no 金额 restates the measure in that form, so the
+    // base's 金额 must go (it would silently win). The other way needs nothing:
+    // a revised 金额 wins, and the base's 比例/基数 stay readable by name in it.
+    const bool restates_rate_form = change.rate && change.base;
     if (change.rate) target.rate = std::move(change.rate), target.rate_span = change.rate_span;
     if (change.base) target.base = std::move(change.base), target.base_span = change.base_span;
     if (change.amount) target.amount = std::move(change.amount), target.amount_span = change.amount_span;
+    else if (restates_rate_form) target.amount.reset(), target.amount_span = Span{};
     if (change.quota) target.quota = std::move(change.quota), target.quota_score = std::move(change.quota_score);
     for (auto& c : change.caps) {
       auto same = std::find_if(target.caps.begin(), target.caps.end(), [&](const ast::CapDecl& t) { return t.name == c.name; });
@@ -138,6 +145,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
   const bool restates_policy = std::any_of(derived.begin(), derived.end(), [](const auto& m) { return m->policy.has_value(); });
   const bool restates_rounding = std::any_of(derived.begin(), derived.end(), [](const auto& m) { return m->rounding.has_value(); });
   for (auto& m : base) {
+    m->inherited = true;
     m->edition.reset();
     m->status.reset();  // a derived edition states its own status (official when it says none)
     m->base_edition.reset();

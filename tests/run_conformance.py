@@ -24,30 +24,8 @@ import tempfile
 # the runner says so (the entry should then be removed).
 # "area/group/case" (shell-style wildcards allowed): "why"
 KNOWN_FAILURES = {
-    # A header line written twice in one file is accepted and the last one wins
-    # (written in two files of one edition it is an error).
-    "diagnostics/header-twice/check": "舍入 twice in one file is not an error",
-    "diagnostics/version-twice-one-file/check": "版本 twice in one file is not an error",
-    "diagnostics/period-twice-one-file/check": "施行 twice in one file is not an error",
-    "diagnostics/policy-twice-one-file/check": "政策 twice in one file is not an error",
-    # 有 F is not checked against the owner: a 参数 may test a fact's presence, and is then
-    # computed once at load (always 否).
-    "diagnostics/param-has-fact/check": "参数 标志 = 有 合同 passes the check",
     # Issue 11, class 6: a negative final amount is paid.
     "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
-    # 按 takes the first matching arm in writing order, so 其他 written first hides later arms.
-    "match/otherwise-first/named-after-otherwise": "其他 before a named arm shadows it (1.00, not 2.00)",
-    # 需要 F has no effect when F is 可选 or has a default.
-    "optional_facts/facts/needs-optional-absent": "需要 on a 可选 fact does not require it",
-    "optional_facts/facts/needs-defaulted-absent": "需要 on a defaulted fact does not require it",
-    # 修订 措施 drops a conditional 需要 (revisions.cpp amend() does not copy conditional_needs),
-    # and 比例 + 基数 written in a revision do not take over from the base's 金额.
-    "editions/amend-items/v2-rate-and-base": "revised 比例/基数 ignored: base 金额 still used (5.00)",
-    "editions/amend-items/v2-needs-when-absent": "revised 需要 … 当 dropped",
-    # A derived edition's missing header line is reported in its base's first file.
-    "editions/derived-without-period/check": "reported at v1/r.kuan:1:1",
-    # The check rejects a rounding step in 万元 although it is a positive money literal.
-    "rounding/*-1万元/*": "舍入 … 至 1万元 is rejected: 舍入单位须为一个正的金额字面量",
 }
 
 

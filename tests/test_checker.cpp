@@ -291,6 +291,17 @@ TEST_CASE("every enumeration value must be handled in 按", "[checker]") {
   CHECK(l.policy);
 }
 
+// Arms are tried in order: one after 其他 could never be chosen, so 其他 must
+// come last. Reported once, at the first arm after it.
+TEST_CASE("其他 must be the last arm of 按", "[checker]") {
+  const std::string message = "其他 须是最后一个分支;其后的分支永远不会被选中";
+  CHECK_DIAG(one_error("事实 档位: 枚举 { 一档, 二档, 三档 }\n措施 甲 { 金额 = 按 档位 { 其他 => 1元, 二档 => 2元 } }"),
+             message, 6, 30);
+  CHECK_DIAG(one_error("事实 档位: 枚举 { 一档, 二档, 三档 }\n措施 甲 { 金额 = 按 档位 { 一档 => 1元, 其他 => 2元, 二档 | 三档 => 3元, 其他 => 4元 } }"),
+             message, 6, 40);
+  CHECK_DIAG(one_error("事实 档位: 枚举 { 一档, 二档 }\n措施 甲 { 金额 = 按 档位 { 其他 => 1元, 其他 => 2元 } }"), message, 6, 30);
+}
+
 TEST_CASE("rate literals must lie within 0–100%", "[checker]") {
   CHECK_DIAG(one_error("参数 叠加比例上限 = 150%"), "比例须在 0–100% 之间", 5, 13);
   CHECK_DIAG(one_error("参数 p = 100.01%"), "比例须在 0–100% 之间", 5, 8);
@@ -406,12 +417,18 @@ TEST_CASE("measures need an amount — examples name a measure and its facts", "
   CHECK_DIAG(one_error(m + "例 甲 { 档位 = 三档  得 1元 }"), "三档 不是 档位 的取值(可取:一档、二档)", 8, 12);
   CHECK_DIAG(one_error(m + "例 甲 { a = 1元  得 30% }"), "预期金额 须为金额,这里是比例", 8, 17);
   CHECK_DIAG(one_error(m + "例 甲 { a = 1元, 档位 = 一档  得 a }"), "这里只能使用字面量和参数;a 不是参数", 8, 26);
+  CHECK_DIAG(one_error(m + "例 甲 { a = 1元, 档位 = 一档  得 若 有 a 则 1元 否则 2元 }"), "这里只能使用字面量和参数;a 不是参数", 8, 30);
 }
 
 TEST_CASE("a 参数 may use only literals and other 参数", "[checker]") {
   CHECK_DIAG(one_error("事实 合同金额: 金额\n参数 单家企业年度上限 = 合同金额 × 50%\n措施 甲 { 金额 = min(合同金额, 单家企业年度上限) }"),
              "参数只能由字面量和其他参数算出;合同金额 是事实", 6, 15);
   CHECK_DIAG(one_error("定义 d = 1元\n参数 p = d\n措施 甲 { 金额 = p + d }"), "参数只能由字面量和其他参数算出;d 是定义", 6, 8);
+  // 有 reads the application too: a 参数 computed once at load would always be 否.
+  CHECK_DIAG(one_error("事实 合同: 金额 可选\n参数 标志 = 有 合同\n措施 甲 { 金额 = 若 标志 则 1元 否则 合同 }"),
+             "参数只能由字面量和其他参数算出;合同 是事实", 6, 11);
+  CHECK_DIAG(one_error("事实 合同: 金额 可选\n措施 甲 { 金额 = 合同\n 名额 = 若 有 合同 则 1 否则 2 }"),
+             "参数只能由字面量和其他参数算出;合同 是事实", 7, 11);
   // Parameters are computed once, in dependency order, whatever the order written.
   const auto l = load("参数 年度 = 月度 × 12\n参数 月度 = 10万元\n措施 甲 { 金额 = 年度 }");
   INFO(l.rendered());
@@ -462,6 +479,19 @@ TEST_CASE("the header: 版本, 政策, 施行 and 舍入 are required", "[checke
   CHECK(l.ed().rounding == RoundingMode::Down);
   CHECK(l.ed().rounding_name == "向下舍入");
   CHECK(l.ed().rounding_places == 0);
+  // Any money unit: 1万元 is a step of 10000元, 0.5万元 of 5000元.
+  l = with("至 0.01元", "至 1万元");
+  INFO(l.rendered());
+  REQUIRE(l.policy);
+  CHECK(l.ed().rounding_step == Decimal::from_int(10000));
+  CHECK(l.ed().rounding_places == 0);
+  l = with("至 0.01元", "至 0.5万元");
+  REQUIRE(l.policy);
+  CHECK(l.ed().rounding_step == Decimal::from_int(5000));
+  CHECK(l.ed().rounding_places == 0);
+  l = with("至 0.01元", "至 0万元");
+  REQUIRE(l.errors().size() == 1);
+  CHECK_DIAG(l.errors()[0], "舍入单位须为一个正的金额字面量,如 0.01元", 4, 11);
 }
 
 // 舍入 is the header keyword, so rounding in the edition's declared mode is

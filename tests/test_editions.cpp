@@ -2,11 +2,14 @@
 // exactly like its base everywhere it does not override something.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
+#include "interpreter/diff.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/parser.hpp"
+#include "lang/revisions.hpp"
 
 using namespace kuan;
 
@@ -30,6 +33,30 @@ FactValues example_facts(const Edition& written_in, const Edition& target, const
   }
   return facts;
 }
+
+// An edition written as changes to `base_text`, built the way Policy::load
+// builds one: both parsed afresh, the revisions laid over the base, then checked.
+struct Derived {
+  std::vector<Diagnostic> diagnostics;
+  std::unique_ptr<Edition> edition;
+};
+
+Derived derive(const std::string& base_text, const std::string& derived_text) {
+  Derived out;
+  std::vector<std::unique_ptr<ast::Module>> base, derived;
+  auto base_parse = parse_module(std::make_shared<SourceFile>("v1/r.kuan", base_text));
+  auto derived_parse = parse_module(std::make_shared<SourceFile>("v2/r.kuan", derived_text));
+  REQUIRE(base_parse.module);
+  REQUIRE(derived_parse.module);
+  base.push_back(std::move(base_parse.module));
+  derived.push_back(std::move(derived_parse.module));
+  auto merged = apply_revisions(std::move(base), std::move(derived), out.diagnostics);
+  out.edition = build_edition(std::move(merged), out.diagnostics);
+  return out;
+}
+
+const std::string kBaseHeader = "政策 \"测试\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n";
+const std::string kDerivedHeader = "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n";
 
 }  // namespace
 
@@ -123,4 +150,80 @@ TEST_CASE("today is the calendar day in China Standard Time (UTC+8)", "[editions
   CHECK(format_date(china_standard_day(new_year_utc + 15 * 3600 + 59 * 60)) == "2026-01-01");
   CHECK(format_date(china_standard_day(new_year_utc + 16 * 3600)) == "2026-01-02");
   CHECK(format_date(china_standard_day(-8 * 3600 - 1)) == "1969-12-31");  // floor before 1970
+}
+
+// 修订 措施 adds the conditions it writes, the conditional 需要 … 当 among them.
+TEST_CASE("修订 措施 keeps a 需要 … 当 it adds", "[editions]") {
+  auto d = derive(kBaseHeader + "事实 合同: 金额\n事实 档: 枚举 { 一档, 二档 } 可选\n"
+                                "措施 乙 { 需要 档 当 合同 > 1万元\n 金额 = 合同 + (若 有 档 则 0元 否则 0元) }\n",
+                  kDerivedHeader + "修订 措施 乙 { 需要 档 当 合同 > 100元\n 要求 合同 > 0元 否则 \"零\" }\n");
+  REQUIRE(d.edition);
+  const MeasureInfo* m = d.edition->find_measure("乙");
+  REQUIRE(m);
+  REQUIRE(m->decl->conditional_needs.size() == 2);  // the base's and the revision's
+  CHECK(m->decl->requirements.size() == 1);
+  FactValues facts(d.edition->facts.size());
+  facts.set(d.edition->find_fact("合同"), Value::of_number(TypeKind::Money, Decimal::from_int(200)));
+  auto r = evaluate_measure(*d.edition, *m, facts);
+  REQUIRE(std::holds_alternative<EvalError>(r));
+  const EvalError& e = std::get<EvalError>(r);
+  CHECK(e.message.find("缺少事实 档") != std::string::npos);
+  REQUIRE(e.span.file);
+  CHECK(e.span.file->name() == "v2/r.kuan");
+}
+
+// A measure's amount is 金额 if written, else 基数 × 比例; a revision replaces
+// the form it restates.
+TEST_CASE("修订 措施 with 比例 and 基数 replaces the base's 金额, and 金额 the rate form", "[editions]") {
+  auto d = derive(kBaseHeader + "事实 合同: 金额\n"
+                                "措施 甲 { 金额 = 合同 × 10% }\n"
+                                "措施 乙 { 比例 = 10%\n 基数 = 合同 }\n"
+                                "措施 丙 { 比例 = 10%\n 基数 = 合同\n 金额 = min(基数 × 比例, 15元) }\n",
+                  kDerivedHeader + "修订 措施 甲 { 比例 = 20%\n 基数 = 合同 }\n"
+                                   "修订 措施 乙 { 金额 = 合同 × 50% }\n"
+                                   "修订 措施 丙 { 比例 = 20% }\n");
+  std::string all;
+  for (const auto& diag : d.diagnostics) all += diag.rendered;
+  INFO(all);
+  REQUIRE(d.edition);
+  FactValues facts(d.edition->facts.size());
+  facts.set(d.edition->find_fact("合同"), Value::money(Decimal::from_int(100)));
+  auto amount = [&](const char* name) {
+    auto r = evaluate_measure(*d.edition, *d.edition->find_measure(name), facts);
+    REQUIRE(std::holds_alternative<Outcome>(r));
+    return std::get<Outcome>(r).amount.to_string();
+  };
+  CHECK(amount("甲") == "20.00");  // 100 × 20%, not the base's 100 × 10%
+  CHECK_FALSE(d.edition->find_measure("甲")->decl->amount);
+  CHECK(amount("乙") == "50.00");  // the revised 金额
+  CHECK(amount("丙") == "15.00");  // only 比例 restated: the base's 金额 still applies, min(20, 15)
+}
+
+// The base's files come first in a derived edition, but a header line the
+// derived edition leaves out is its own omission.
+TEST_CASE("a derived edition's missing 施行 is reported in its own first file", "[editions]") {
+  auto d = derive(kBaseHeader + "参数 率 = 10%\n事实 合同: 金额\n措施 甲 { 金额 = 合同 × 率 }\n",
+                  "版本 \"v2\"\n基于 \"v1\"\n修订 参数 率 = 20%\n");
+  CHECK_FALSE(d.edition);
+  REQUIRE(d.diagnostics.size() == 1);
+  const Diagnostic& e = d.diagnostics.front();
+  CHECK(e.message == "缺少施行日期声明,如 施行 2025-06-13 起");
+  CHECK(e.file == "v2/r.kuan");
+  CHECK(e.line == 1);
+  CHECK(e.column == 1);
+}
+
+TEST_CASE("diff shows a 需要 … 当 that 修订 措施 adds", "[editions]") {
+  const std::string base_text = kBaseHeader + "事实 合同: 金额\n事实 档: 枚举 { 一档, 二档 } 可选\n"
+                                              "措施 乙 { 金额 = 合同 + (若 有 档 则 0元 否则 0元) }\n";
+  std::vector<Diagnostic> diags;
+  auto base = Policy::from_text("v1/r.kuan", base_text, diags);
+  REQUIRE(base);
+  auto d = derive(base_text, kDerivedHeader + "修订 措施 乙 { 需要 档 当 合同 > 100元 }\n");
+  REQUIRE(d.edition);
+  const auto changes = diff_editions(*base->latest(), *d.edition);
+  auto it = std::find_if(changes.begin(), changes.end(), [](const EditionChange& c) { return c.what == "措施" && c.name == "乙"; });
+  REQUIRE(it != changes.end());
+  CHECK(it->kind == EditionChange::Kind::Changed);
+  CHECK(it->after.find("需要 档 当 合同 > 100元") != std::string::npos);
 }

@@ -456,6 +456,35 @@ TEST_CASE("missing_required_facts names the absent required facts", "[evaluator]
   CHECK(contains(eval_error("算力券", R"({"采购类型": "算力服务", "算力设施档位": "一档"})"), "合同金额"));
 }
 
+// 需要 F asks the application to state F: a fact that could otherwise be left
+// out (可选, or with a default) is then required for that measure only.
+TEST_CASE("需要 makes an optional or defaulted fact required for its measure", "[evaluator]") {
+  std::vector<Diagnostic> diags;
+  auto policy = Policy::from_text("t.kuan",
+                                  "政策 \"测试\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                                  "事实 合同: 金额\n事实 地址: 日期 可选\n事实 备案: 布尔 = 否\n"
+                                  "措施 需可选 { 需要 地址\n 金额 = 合同 }\n"
+                                  "措施 需缺省 { 需要 备案\n 金额 = 合同 }\n"
+                                  "措施 不需 { 金额 = 合同 + (若 有 地址 且 备案 则 0元 否则 0元) }\n",
+                                  diags);
+  REQUIRE(policy);
+  const Edition& ed = *policy->latest();
+  auto missing = [&](const char* measure, const char* json_text) {
+    auto parsed = json::parse_facts(json_text);
+    REQUIRE(std::holds_alternative<json::FactsObject>(parsed));
+    auto bound = bind_facts(ed, std::get<json::FactsObject>(parsed).fields);
+    REQUIRE(std::holds_alternative<FactValues>(bound));
+    return missing_required_facts(ed, *ed.find_measure(measure), std::get<FactValues>(bound));
+  };
+  CHECK(missing("需可选", R"({"合同": 1})") == std::vector<std::string>{"地址"});
+  CHECK(missing("需可选", R"({"合同": 1, "地址": "2025-01-01"})").empty());
+  CHECK(missing("需缺省", R"({"合同": 1})") == std::vector<std::string>{"备案"});
+  CHECK(missing("需缺省", "{}") == std::vector<std::string>{"合同", "备案"});
+  CHECK(missing("需缺省", R"({"合同": 1, "备案": false})").empty());
+  // Only where it is written: reading the same facts does not require them.
+  CHECK(missing("不需", R"({"合同": 1})").empty());
+}
+
 // ---------------------------------------------------------------- trace
 
 TEST_CASE("trace records conditions, rate, base, caps and bound", "[evaluator]") {

@@ -143,6 +143,33 @@ TEST_CASE("header statements", "[grammar]") {
   CHECK(parse("施行 2025年6月13日").error() == "这里需要一个日期,格式 YYYY-MM-DD");
 }
 
+// One module keeps one of each header line, so a second one in the same file
+// would silently replace the first: it is an error at the second.
+TEST_CASE("a header line written twice in one file is an error at the second", "[grammar]") {
+  struct Case {
+    const char* again;
+    const char* message;
+    std::size_t column;
+  } cases[] = {
+      {"政策 \"另一个\"", "政策 重复声明(已在 t.kuan:1:4 声明)", 4},
+      {"版本 \"v9\"", "版本 重复声明(已在 t.kuan:2:4 声明)", 4},
+      {"施行 2020-01-01 起", "施行 重复声明(已在 t.kuan:3:4 声明)", 4},
+      {"舍入 银行家舍入 至 1元", "舍入 重复声明(已在 t.kuan:4:4 声明)", 4},
+      {"状态 示例\n状态 草案", "状态 重复声明(已在 t.kuan:5:4 声明)", 4},
+      {"基于 \"甲\"\n基于 \"乙\"", "基于 重复声明(已在 t.kuan:5:4 声明)", 4},
+  };
+  for (const auto& c : cases) {
+    INFO(c.again);
+    const auto p = parse(kHeader + c.again + "\n");
+    CHECK_FALSE(p.r.module);
+    REQUIRE(p.r.diagnostics.size() == 1);
+    const auto& d = p.r.diagnostics.front();
+    CHECK(d.message == c.message);
+    CHECK(d.line == (std::string(c.again).find('\n') == std::string::npos ? 5u : 6u));
+    CHECK(d.column == c.column);
+  }
+}
+
 TEST_CASE("fact declarations of every type, default, 可选 and 标签", "[grammar]") {
   auto p = parse(
       "事实 a: 金额\n事实 b: 比例\n事实 c: 整数\n事实 d: 数值\n事实 e: 布尔 = 否\n事实 f: 日期 可选\n"
