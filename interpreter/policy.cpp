@@ -89,12 +89,47 @@ std::optional<std::string> read_file(const fs::path& p) {
   return ss.str();
 }
 
-std::vector<fs::path> rule_files(const fs::path& dir) {
-  std::vector<fs::path> out;
+// A folder's entries, each with whether it is a directory. Uses only the
+// non-throwing filesystem calls: an entry that cannot be examined (a symlink
+// loop, a dangling link to a .kuan name, no permission) is reported, never
+// thrown.
+struct Entry {
+  fs::path path;
+  bool directory = false;
+  bool regular = false;
+};
+std::vector<Entry> list_folder(const fs::path& dir, std::vector<Diagnostic>& diagnostics) {
+  std::vector<Entry> out;
+  auto problem = [&](const fs::path& p, const std::error_code& ec) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + p.string() + ":" + ec.message()));
+  };
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.is_regular_file() && entry.path().extension() == ".kuan") out.push_back(entry.path());
-  std::sort(out.begin(), out.end());
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    problem(dir, ec);
+    return out;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::error_code status_ec;
+    const fs::file_status st = it->status(status_ec);
+    if (status_ec) {
+      // A dangling link (an editor's lock file) is not a rule file; anything
+      // else that cannot be examined might be one, or a whole edition.
+      if (status_ec != std::errc::no_such_file_or_directory) problem(it->path(), status_ec);
+      continue;
+    }
+    out.push_back({it->path(), fs::is_directory(st), fs::is_regular_file(st)});
+  }
+  if (ec) problem(dir, ec);
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  return out;
+}
+
+std::vector<fs::path> rule_files(const std::vector<Entry>& entries) {
+  std::vector<fs::path> out;
+  for (const auto& e : entries)
+    if (e.regular && e.path.extension() == ".kuan") out.push_back(e.path);
   return out;
 }
 
@@ -185,20 +220,23 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
   auto policy = std::shared_ptr<Policy>(new Policy());
   std::error_code ec;
   std::vector<std::vector<fs::path>> files;
+  const std::size_t before_listing = diagnostics.size();
   if (fs::is_regular_file(path, ec)) {
     files.push_back({path});
   } else if (fs::is_directory(path, ec)) {
-    if (auto direct = rule_files(path); !direct.empty()) files.push_back(direct);
-    std::vector<fs::path> subdirs;
-    for (const auto& entry : fs::directory_iterator(path, ec))
-      if (entry.is_directory()) subdirs.push_back(entry.path());
-    std::sort(subdirs.begin(), subdirs.end());
-    for (const auto& d : subdirs)
-      if (auto found = rule_files(d); !found.empty()) files.push_back(found);
+    const auto entries = list_folder(path, diagnostics);
+    if (auto direct = rule_files(entries); !direct.empty()) files.push_back(direct);
+    for (const auto& d : entries)
+      if (d.directory)
+        if (auto found = rule_files(list_folder(d.path, diagnostics)); !found.empty()) files.push_back(found);
+    if (diagnostics.size() != before_listing) return nullptr;
     if (files.empty()) {
       diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "目录 " + path.string() + " 中没有 .kuan 规则文件"));
       return nullptr;
     }
+  } else if (ec && ec != std::errc::no_such_file_or_directory) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + path.string() + ":" + ec.message()));
+    return nullptr;
   } else {
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + path.string()));
     return nullptr;

@@ -49,7 +49,8 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
 }
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {
-  for (const auto& d : diagnostics) std::fputs(d.rendered.c_str(), to);
+  const std::string text = render_diagnostics(diagnostics);
+  std::fwrite(text.data(), 1, text.size(), to);
 }
 
 std::shared_ptr<const Policy> load_policy(const std::string& path) {
