@@ -147,7 +147,7 @@ TEST_CASE("nesting through calls counts toward the one depth limit", "[limits]")
   }
 }
 
-TEST_CASE("a 100,000-long chain of definitions is a positioned error, not a stack overflow", "[limits]") {
+TEST_CASE("a 100000-long chain of definitions is a positioned error and no stack overflow", "[limits]") {
   TempDir dir("chain");
   std::string text = kHeader + "事实 x: 金额\n定义 d0 = x\n";
   for (int i = 1; i < 100000; ++i) text += "定义 d" + std::to_string(i) + " = d" + std::to_string(i - 1) + " + 1元\n";
@@ -186,7 +186,7 @@ TEST_CASE("definitions read through definitions evaluate within the limit", "[li
 
 // ------------------------------------------------------------ class 2: memo slots
 
-TEST_CASE("more than 65,535 cached definitions: no slot number wraps", "[limits]") {
+TEST_CASE("more than 65535 cached definitions: no slot number wraps", "[limits]") {
   // d1 and d65537 are both computed; with 16-bit slot numbers the second was
   // recorded as slot 1, which was then destroyed twice (a double free of its
   // big number) and the other leaked.
@@ -258,7 +258,7 @@ TEST_CASE("megabytes of digits in a fact are refused at once", "[limits]") {
   CHECK(seconds < 5.0);
 }
 
-TEST_CASE("results longer than Decimal::kMaxDigits are an overflow, with the rule's position", "[limits]") {
+TEST_CASE("results longer than Decimal::kMaxDigits are an overflow with the rule's position", "[limits]") {
   const std::string n = "1" + std::string(limits::kMaxNumberDigits - 1, '0');  // 10^4095
   const Decimal d = *Decimal::parse(n);
   Decimal p = d;
@@ -303,7 +303,7 @@ TEST_CASE("an excerpt is a window around the caret", "[limits]") {
   CHECK(columns <= 2 * limits::kExcerptColumns);
 }
 
-TEST_CASE("at most 50 diagnostics are printed, then how many were left out", "[limits]") {
+TEST_CASE("at most 50 diagnostics are printed and the rest are counted", "[limits]") {
   TempDir dir("many");
   std::string body;
   for (int i = 0; i < 5000; ++i) body += "定义 e" + std::to_string(i) + " = 未知 + 1元\n";
@@ -344,7 +344,7 @@ TEST_CASE("a NUL byte in a rule file is a positioned error", "[limits]") {
   CHECK(has(r.err, ":5:"));
 }
 
-TEST_CASE("a symlink loop in a policy folder is a clear error, exit 1", "[limits]") {
+TEST_CASE("a symlink loop in a policy folder is a clear error with exit 1", "[limits]") {
   TempDir dir("loop");
   fs::create_directories(dir.path / "policy" / "v");
   std::ofstream(dir.path / "policy" / "v" / "a.kuan") << kHeader << "事实 x: 金额\n措施 m { 金额 = x }\n";
@@ -393,7 +393,7 @@ TEST_CASE("an amount below zero is an evaluation error at the rule", "[limits]")
 
 // ------------------------------------------------------------ class 7: UTF-8
 
-TEST_CASE("rule files must be UTF-8, checked at load with a position", "[limits]") {
+TEST_CASE("rule files must be UTF-8 and are checked at load with a position", "[limits]") {
   for (const std::string bad : {"\xFF", "\xC0\xAF", "\xED\xA0\x80", "\xE4\xB8"}) {
     const Loaded l = load("事实 x: 金额\n措施 m { 要求 x > 0元 否则 \"理由" + bad + "\" 金额 = x }\n");
     CHECK_FALSE(l.policy);

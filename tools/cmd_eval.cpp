@@ -29,7 +29,7 @@ const char* kHelp =
 std::variant<Outcome, std::string> run_one(const Edition& ed, const std::string& measure_name,
                                            const std::vector<json::Field>& fields, Trace* trace) {
   const MeasureInfo* m = ed.find_measure(measure_name);
-  if (!m) return "未知的措施 " + measure_name + "(" + ed.name + " 中没有这项措施)";
+  if (!m) return "未知的措施 " + echo(measure_name) + "(" + ed.name + " 中没有这项措施)";
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) return std::move(*msg);
   const FactValues& facts = std::get<FactValues>(bound);
