@@ -89,16 +89,16 @@ std::optional<std::string> read_file(const fs::path& p) {
   return ss.str();
 }
 
-// A folder's entries, each with whether it is a directory. Uses only the
-// non-throwing filesystem calls: an entry that cannot be examined (a symlink
-// loop, a dangling link to a .kuan name, no permission) is reported, never
-// thrown.
+// A folder's entries, each with what it is. Uses only the non-throwing
+// filesystem calls: an entry that cannot be examined (a symlink loop, no
+// permission) is reported, never thrown, when it could matter — any entry of a
+// policy folder (it may be an edition), only rule files inside an edition.
 struct Entry {
   fs::path path;
   bool directory = false;
   bool regular = false;
 };
-std::vector<Entry> list_folder(const fs::path& dir, std::vector<Diagnostic>& diagnostics) {
+std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::vector<Diagnostic>& diagnostics) {
   std::vector<Entry> out;
   auto problem = [&](const fs::path& p, const std::error_code& ec) {
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + p.string() + ":" + ec.message()));
@@ -116,7 +116,9 @@ std::vector<Entry> list_folder(const fs::path& dir, std::vector<Diagnostic>& dia
     if (status_ec) {
       // A dangling link (an editor's lock file) is not a rule file; anything
       // else that cannot be examined might be one, or a whole edition.
-      if (status_ec != std::errc::no_such_file_or_directory) problem(it->path(), status_ec);
+      if (status_ec != std::errc::no_such_file_or_directory &&
+          (editions_inside || it->path().extension() == ".kuan"))
+        problem(it->path(), status_ec);
       continue;
     }
     out.push_back({it->path(), fs::is_directory(st), fs::is_regular_file(st)});
@@ -224,11 +226,11 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
   if (fs::is_regular_file(path, ec)) {
     files.push_back({path});
   } else if (fs::is_directory(path, ec)) {
-    const auto entries = list_folder(path, diagnostics);
+    const auto entries = list_folder(path, true, diagnostics);
     if (auto direct = rule_files(entries); !direct.empty()) files.push_back(direct);
     for (const auto& d : entries)
       if (d.directory)
-        if (auto found = rule_files(list_folder(d.path, diagnostics)); !found.empty()) files.push_back(found);
+        if (auto found = rule_files(list_folder(d.path, false, diagnostics)); !found.empty()) files.push_back(found);
     if (diagnostics.size() != before_listing) return nullptr;
     if (files.empty()) {
       diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "目录 " + path.string() + " 中没有 .kuan 规则文件"));

@@ -356,7 +356,9 @@ TEST_CASE("a symlink loop in a policy folder is a clear error with exit 1", "[li
   CHECK(has(r.err, "loop"));
   CHECK(has(r.err, "self.kuan"));
 
-  // A dangling link (an editor's lock file) is not an error.
+  // A dangling link (an editor's lock file) is not an error, nor is a loop
+  // inside an edition that could not be a rule file.
+  fs::create_symlink("other", dir.path / "policy" / "v" / "other");
   fs::remove(dir.path / "policy" / "loop");
   fs::remove(dir.path / "policy" / "v" / "self.kuan");
   fs::create_symlink("nowhere", dir.path / "policy" / "v" / ".#a.kuan");
