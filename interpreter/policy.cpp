@@ -151,6 +151,9 @@ std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vec
 // One edition folder, before it is built.
 struct EditionGroup {
   std::vector<SourcePtr> sources;
+  // The first parse (to learn name and base), kept for one build so that a
+  // large edition is not parsed twice; a later use reparses.
+  std::optional<Modules> parsed;
   std::string name, base;
   Span name_span, base_span;
   enum { Pending, Building, Built, Failed } state = Pending;
@@ -160,7 +163,9 @@ struct EditionGroup {
 // own syntax trees: the checker annotates them for that edition).
 std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::size_t g, std::vector<Diagnostic>& diagnostics) {
   std::vector<Diagnostic> scratch;  // the base's own problems are reported when it is built itself
-  auto modules = parse_all(groups[g].sources, groups[g].base.empty() ? diagnostics : scratch);
+  std::optional<Modules> modules = std::move(groups[g].parsed);
+  groups[g].parsed.reset();
+  if (!modules) modules = parse_all(groups[g].sources, groups[g].base.empty() ? diagnostics : scratch);
   if (!modules) {
     if (!groups[g].base.empty()) diagnostics.insert(diagnostics.end(), scratch.begin(), scratch.end());
     return std::nullopt;
@@ -250,13 +255,15 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     const std::size_t before = diagnostics.size();
     g.sources = read_sources(group_files, diagnostics);
     if (diagnostics.size() != before) ok = false;
-    // A first, cheap parse only to learn the edition's name and base.
+    // A first parse to learn the edition's name and base; its errors are
+    // reported when the edition is built (and parsed again).
     std::vector<Diagnostic> ignored;
     if (auto modules = parse_all(g.sources, ignored)) {
       for (const auto& m : *modules) {
         if (m->edition) g.name = m->edition->value, g.name_span = m->edition->span;
         if (m->base_edition) g.base = m->base_edition->value, g.base_span = m->base_edition->span;
       }
+      g.parsed = std::move(modules);
     }
     for (const auto& other : groups)
       if (!g.name.empty() && other.name == g.name)
