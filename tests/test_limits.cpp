@@ -232,7 +232,7 @@ TEST_CASE("number length is limited in rule files and facts", "[limits]") {
   const Edition& ed = only_edition(l);
   // (Plain JSON numbers with a fraction: nlohmann reads those without overflow.)
   const std::string over_fraction = "0." + ok;
-  for (const std::string doc : {R"({"x": )" + over_fraction + "}", R"({"x": ")" + over + R"(元"})",
+  for (const std::string& doc : {R"({"x": )" + over_fraction + "}", R"({"x": ")" + over + R"(元"})",
                                 R"({"n": )" + over_fraction + "}"}) {
     auto parsed = json::parse_facts(doc);
     REQUIRE(std::holds_alternative<json::FactsObject>(parsed));
@@ -439,7 +439,7 @@ TEST_CASE("JSON facts: echoed values are escaped and cut", "[limits]") {
   const Loaded l = load("事实 x: 金额\n措施 m { 金额 = x }\n");
   const Edition& ed = only_edition(l);
   const std::string huge(1u << 20, 'z');
-  for (const std::string doc : {R"({"x": "\u0001\u001b[31m)" + huge + R"("})", R"({")" + huge + R"(\n": 1})"}) {
+  for (const std::string& doc : {R"({"x": "\u0001\u001b[31m)" + huge + R"("})", R"({")" + huge + R"(\n": 1})"}) {
     auto parsed = json::parse_facts(doc);
     REQUIRE(std::holds_alternative<json::FactsObject>(parsed));
     auto bound = bind_facts(ed, std::get<json::FactsObject>(parsed).fields);
