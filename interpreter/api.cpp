@@ -275,11 +275,7 @@ LoadResult Policy::from_sources(const std::vector<std::pair<std::string, std::st
   });
 }
 
-std::string LoadResult::rendered() const {
-  std::string out;
-  for (const auto& d : diagnostics) out += d.rendered;
-  return out;
-}
+std::string LoadResult::rendered() const { return ::kuan::render_diagnostics(diagnostics); }
 
 std::vector<Edition> Policy::editions() const {
   std::vector<Edition> out;

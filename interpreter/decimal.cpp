@@ -166,6 +166,11 @@ struct Decimal::Impl {
     check_scale(scale);
     const int s = static_cast<int>(scale);
     if (fits_i128(v)) return Decimal(i128_from_big(v), s);
+    // log2(10) < 3.3220: a mantissa below 2^(3.3220 × kMaxDigits) has at most
+    // about kMaxDigits digits.
+    constexpr unsigned kMaxBits = static_cast<unsigned>(Decimal::kMaxDigits) * 33220u / 10000u;
+    if (boost::multiprecision::msb(abs(v)) >= kMaxBits)
+      throw std::overflow_error("kuan::Decimal: result longer than " + std::to_string(Decimal::kMaxDigits) + " digits");
     Decimal d;
     d.scale_ = s;
     d.big_ = new detail::BigRep(std::move(v));

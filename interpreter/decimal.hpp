@@ -56,6 +56,10 @@ class Decimal {
   // pathological chains of multiplications or absurd literals — throws
   // std::overflow_error from arithmetic; parse() returns nullopt instead.
   static constexpr int kMaxScale = 10000;
+  // Upper bound on the mantissa's length, about this many digits; a longer
+  // result throws std::overflow_error, so no chain of operations can build
+  // numbers whose arithmetic and printing would take unbounded time.
+  static constexpr int kMaxDigits = 2 * kMaxScale;
 
   Decimal() noexcept = default;
   Decimal(const Decimal& o) noexcept : m_(o.m_), scale_(o.scale_), big_(o.big_) {

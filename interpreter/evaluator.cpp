@@ -24,6 +24,17 @@ struct Raised {
 
 [[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
 
+// Decimal throws when a result leaves its bounds (scale or length); the error
+// must carry the position of the rule that computed it.
+template <typename F>
+auto at(const Span& span, F&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const std::exception& ex) {
+    raise(std::string("计算超出范围:") + ex.what(), span);
+  }
+}
+
 // Per-evaluation state. Fact defaults and definitions are computed at most once
 // per evaluation, on first use, so a measure only pays for what it reads. The
 // cache lives on the stack for editions of ordinary size: an evaluation then
@@ -100,9 +111,11 @@ class Activation {
   std::unique_ptr<std::byte[]> heap_;
   std::vector<unsigned char> heap_state_;
   // Which slots hold a value, so only those are destroyed (usually a handful).
-  std::array<std::uint16_t, kInlineSlots> inline_computed_;
-  std::vector<std::uint16_t> heap_computed_;
-  std::uint16_t* computed_ = nullptr;
+  // Slot numbers are as wide as the slot count (an edition may have more than
+  // 65,535 of them: see limits::kMaxDefinitions).
+  std::array<int, kInlineSlots> inline_computed_;
+  std::vector<int> heap_computed_;
+  int* computed_ = nullptr;
   int computed_count_ = 0;
   int slots_ = 0;
   Value* memo_;
@@ -114,7 +127,7 @@ const Value& Activation::memoized(int slot, const ast::Expr& expr) {
   if (!state_[slot]) {
     new (&memo_[slot]) Value(eval(expr));
     state_[slot] = 1;
-    computed_[computed_count_++] = static_cast<std::uint16_t>(slot);
+    computed_[computed_count_++] = slot;
   }
   return memo_[slot];
 }
@@ -168,11 +181,13 @@ Value Activation::arith(const ast::Expr& e) {
   Value out;
   out.kind = e.type.kind;
   switch (e.arith) {
-    case ast::ArithOp::Add: out.number = a.number + b.number; break;
-    case ast::ArithOp::Sub: out.number = a.number - b.number; break;
-    case ast::ArithOp::Mul: out.number = a.number * b.number; break;
+    case ast::ArithOp::Add: out.number = at(e.span, [&] { return a.number + b.number; }); break;
+    case ast::ArithOp::Sub: out.number = at(e.span, [&] { return a.number - b.number; }); break;
+    case ast::ArithOp::Mul: out.number = at(e.span, [&] { return a.number * b.number; }); break;
     case ast::ArithOp::Div: {
-      auto q = a.number.divide(b.number, std::max(kDivisionScale, a.number.scale()), RoundingMode::HalfUp);
+      auto q = at(e.span, [&] {
+        return a.number.divide(b.number, std::max(kDivisionScale, a.number.scale()), RoundingMode::HalfUp);
+      });
       if (!q) raise("除数为零", e.args[1]->span);
       out.number = std::move(*q);
       break;
@@ -216,7 +231,9 @@ __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
     args = many;
   }
   std::string error;
-  auto r = call_builtin(static_cast<Builtin>(e.index), args, ed_ ? ed_->rounding : RoundingMode::HalfUp, error);
+  auto r = at(e.span, [&] {
+    return call_builtin(static_cast<Builtin>(e.index), args, ed_ ? ed_->rounding : RoundingMode::HalfUp, error);
+  });
   if (!r) raise(error, e.span);
   return std::move(*r);
 }
@@ -271,6 +288,15 @@ Value Activation::eval(const ast::Expr& e) {
     }
   }
   raise("内部错误:无法求值的表达式", e.span);
+}
+
+// Where a negative amount comes from: 金额 = …, or whichever of 基数 and 比例 is
+// negative (both computed by then).
+Span amount_span(const ast::MeasureDecl& m, Activation& act) {
+  if (m.amount) return m.amount->span;
+  if (m.base && act.has_base() && act.base(m.span).number.sign() < 0) return m.base->span;
+  if (m.rate) return m.rate->span;
+  return m.span;
 }
 
 template <typename F>
@@ -338,7 +364,9 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
       amount = act.eval(*m.amount).number;
       act.choices = nullptr;
     } else {
-      amount = act.base(m.span).number * act.rate(m.span).number;
+      const Decimal& base = act.base(m.span).number;
+      const Decimal& rate = act.rate(m.span).number;
+      amount = at(m.span, [&] { return base * rate; });
     }
     if (trace) {
       if (act.has_rate()) trace->rate = act.rate(m.span).number;
@@ -365,7 +393,10 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
       if (trace) trace->caps.push_back({cap, true, std::move(limit), std::move(used), std::move(room)});
     }
     if (trace) trace->before_rounding = amount;
-    out.amount = amount.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places);
+    // No rule may pay a negative amount (nor, in allocation, feed one into a
+    // pool): it is an error in the rule, reported where the amount is written.
+    if (amount.sign() < 0) raise("计算出的金额为负(" + amount.normalized().to_string() + "元):金额不能小于零", amount_span(m, act));
+    out.amount = at(m.span, [&] { return amount.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places); });
     return out;
   });
   if (auto* o = std::get_if<Outcome>(&r)) return std::move(*o);

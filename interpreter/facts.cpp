@@ -1,6 +1,8 @@
 #include "interpreter/facts.hpp"
 
+#include "lang/limits.hpp"
 #include "lang/parser.hpp"
+#include "lang/source.hpp"
 
 namespace kuan {
 
@@ -76,8 +78,8 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
     switch (v.kind) {
       case Kind::Null: return "null";
       case Kind::Bool: return v.boolean ? "true" : "false";
-      case Kind::Number: return v.text;
-      case Kind::String: return "\"" + v.text + "\"";
+      case Kind::Number: return echo(v.text);
+      case Kind::String: return "\"" + echo(v.text) + "\"";
       case Kind::Array: return "数组";
       case Kind::Object: return "对象";
     }
@@ -86,6 +88,14 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
   auto bad = [&](const std::string& expected) {
     return "事实 " + name + " 的值 " + shown() + " 无效:应为" + expected;
   };
+  // Reading a number costs more than linear time in its length: refuse
+  // anything longer than the documented limit before converting it.
+  if ((v.kind == Kind::Number || v.kind == Kind::String) && info.type.is_numeric()) {
+    std::size_t digits = 0;
+    for (char c : v.text) digits += c >= '0' && c <= '9';
+    if (digits > limits::kMaxNumberDigits)
+      return "事实 " + name + " 的值 " + shown() + " 过长:数字至多 " + std::to_string(limits::kMaxNumberDigits) + " 位";
+  }
   switch (info.type.kind) {
     case TypeKind::Money: {
       if (v.kind != Kind::Number && v.kind != Kind::String) return bad("金额,如 1234.56 或 \"120万元\"");
@@ -137,7 +147,7 @@ std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::v
   FactValues out(ed.facts.size());
   for (const auto& f : fields) {
     const int slot = ed.find_fact(f.name);
-    if (slot < 0) return "未知的事实 " + f.name + "(本版本没有声明这个事实)";
+    if (slot < 0) return "未知的事实 " + echo(f.name) + "(本版本没有声明这个事实)";
     // null leaves a fact that may be omitted unset, as if it were not written.
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
     auto v = convert_fact(ed, slot, f.value);

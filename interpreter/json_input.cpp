@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "lang/source.hpp"
+
 namespace kuan::json {
 namespace {
 
@@ -42,68 +44,9 @@ bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 bool has_bom(std::string_view s) { return s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0; }
 
-// Length of the well-formed UTF-8 sequence starting at s, or 0.
-std::size_t utf8_sequence(const unsigned char* s, std::size_t n) {
-  const unsigned c = s[0];
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (n < len || s[1] < lo || s[1] > hi) return 0;
-  for (std::size_t i = 2; i < len; ++i)
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  return len;
-}
-
-// nlohmann echoes offending raw bytes in its messages; an error message must
-// itself be valid UTF-8 or it corrupts whatever report embeds it.
-void append_sanitized(std::string& out, std::string_view s) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  static constexpr char hex[] = "0123456789ABCDEF";
-  for (std::size_t i = 0; i < s.size();) {
-    if (std::size_t len = utf8_sequence(u + i, s.size() - i)) {
-      out.append(s.data() + i, len);
-      i += len;
-    } else {
-      out += "\\x";
-      out += hex[u[i] >> 4];
-      out += hex[u[i] & 0xF];
-      ++i;
-    }
-  }
-}
-
-// Names come from JSON strings and may hold quotes or control characters.
-std::string quote_name(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      static constexpr char hex[] = "0123456789ABCDEF";
-      out += "\\u00";
-      out += hex[(c >> 4) & 0xF];
-      out += hex[c & 0xF];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
+// Names come from JSON strings and may hold quotes, control characters or
+// megabytes of text: quoted, escaped and cut.
+std::string quote_name(std::string_view name) { return "\"" + echo(name) + "\""; }
 
 InputError make_error(std::string_view doc, std::size_t offset, std::string message) {
   if (offset > doc.size()) offset = doc.size();
@@ -148,10 +91,18 @@ std::string describe_syntax_error(const nlohmann::detail::exception& ex) {
   else if (contains(detail, "invalid literal"))
     summary = "无效的字面量";
 
+  // nlohmann quotes the offending token, which may be megabytes long and hold
+  // raw control characters or bytes that are not UTF-8.
   std::string msg = "JSON 语法错误: ";
   msg += summary;
   msg += "（";
-  append_sanitized(msg, detail);
+  // The token is quoted at the end: "…; last read: '<token>'", "… parsing '<token>'".
+  if (auto p = detail.find('\''); p != std::string_view::npos && detail.ends_with('\'') && p + 1 < detail.size()) {
+    msg += echo(detail.substr(0, p + 1), 4 * limits::kEchoChars);
+    msg += echo(detail.substr(p + 1, detail.size() - p - 2)) + "'";
+  } else {
+    msg += echo(detail, 4 * limits::kEchoChars);
+  }
   msg += "）";
   return msg;
 }
@@ -437,6 +388,11 @@ std::optional<InputError> run(std::string_view doc, Mode mode, std::vector<Field
   while (first_token < doc.size() && is_ws(doc[first_token])) ++first_token;
   if (first_token == doc.size())
     return make_error(doc, doc.size(), mode == Mode::Facts ? "事实文件为空" : "空行不是一个 JSON 对象");
+  // nlohmann's lexer takes a NUL byte for the end of input and would accept
+  // whatever follows; JSON text never holds a raw NUL.
+  if (const void* nul = std::memchr(doc.data(), '\0', doc.size()))
+    return make_error(doc, static_cast<std::size_t>(static_cast<const char*>(nul) - doc.data()),
+                      "JSON 语法错误: 输入中有 NUL 字符(U+0000)");
 
   Handler handler(doc, mode, facts, app);
   handler.pass_through(pass_through);

@@ -89,12 +89,49 @@ std::optional<std::string> read_file(const fs::path& p) {
   return ss.str();
 }
 
-std::vector<fs::path> rule_files(const fs::path& dir) {
-  std::vector<fs::path> out;
+// A folder's entries, each with what it is. Uses only the non-throwing
+// filesystem calls: an entry that cannot be examined (a symlink loop, no
+// permission) is reported, never thrown, when it could matter — any entry of a
+// policy folder (it may be an edition), only rule files inside an edition.
+struct Entry {
+  fs::path path;
+  bool directory = false;
+  bool regular = false;
+};
+std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::vector<Diagnostic>& diagnostics) {
+  std::vector<Entry> out;
+  auto problem = [&](const fs::path& p, const std::error_code& ec) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + p.string() + ":" + ec.message()));
+  };
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.is_regular_file() && entry.path().extension() == ".kuan") out.push_back(entry.path());
-  std::sort(out.begin(), out.end());
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    problem(dir, ec);
+    return out;
+  }
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    std::error_code status_ec;
+    const fs::file_status st = it->status(status_ec);
+    if (status_ec) {
+      // A dangling link (an editor's lock file) is not a rule file; anything
+      // else that cannot be examined might be one, or a whole edition.
+      if (status_ec != std::errc::no_such_file_or_directory &&
+          (editions_inside || it->path().extension() == ".kuan"))
+        problem(it->path(), status_ec);
+      continue;
+    }
+    out.push_back({it->path(), fs::is_directory(st), fs::is_regular_file(st)});
+  }
+  if (ec) problem(dir, ec);
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
+  return out;
+}
+
+std::vector<fs::path> rule_files(const std::vector<Entry>& entries) {
+  std::vector<fs::path> out;
+  for (const auto& e : entries)
+    if (e.regular && e.path.extension() == ".kuan") out.push_back(e.path);
   return out;
 }
 
@@ -114,6 +151,9 @@ std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vec
 // One edition folder, before it is built.
 struct EditionGroup {
   std::vector<SourcePtr> sources;
+  // The first parse (to learn name and base), kept for one build so that a
+  // large edition is not parsed twice; a later use reparses.
+  std::optional<Modules> parsed;
   std::string name, base;
   Span name_span, base_span;
   enum { Pending, Building, Built, Failed } state = Pending;
@@ -123,7 +163,9 @@ struct EditionGroup {
 // own syntax trees: the checker annotates them for that edition).
 std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::size_t g, std::vector<Diagnostic>& diagnostics) {
   std::vector<Diagnostic> scratch;  // the base's own problems are reported when it is built itself
-  auto modules = parse_all(groups[g].sources, groups[g].base.empty() ? diagnostics : scratch);
+  std::optional<Modules> modules = std::move(groups[g].parsed);
+  groups[g].parsed.reset();
+  if (!modules) modules = parse_all(groups[g].sources, groups[g].base.empty() ? diagnostics : scratch);
   if (!modules) {
     if (!groups[g].base.empty()) diagnostics.insert(diagnostics.end(), scratch.begin(), scratch.end());
     return std::nullopt;
@@ -188,20 +230,23 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
   auto policy = std::shared_ptr<Policy>(new Policy());
   std::error_code ec;
   std::vector<std::vector<fs::path>> files;
+  const std::size_t before_listing = diagnostics.size();
   if (fs::is_regular_file(path, ec)) {
     files.push_back({path});
   } else if (fs::is_directory(path, ec)) {
-    if (auto direct = rule_files(path); !direct.empty()) files.push_back(direct);
-    std::vector<fs::path> subdirs;
-    for (const auto& entry : fs::directory_iterator(path, ec))
-      if (entry.is_directory()) subdirs.push_back(entry.path());
-    std::sort(subdirs.begin(), subdirs.end());
-    for (const auto& d : subdirs)
-      if (auto found = rule_files(d); !found.empty()) files.push_back(found);
+    const auto entries = list_folder(path, true, diagnostics);
+    if (auto direct = rule_files(entries); !direct.empty()) files.push_back(direct);
+    for (const auto& d : entries)
+      if (d.directory)
+        if (auto found = rule_files(list_folder(d.path, false, diagnostics)); !found.empty()) files.push_back(found);
+    if (diagnostics.size() != before_listing) return nullptr;
     if (files.empty()) {
       diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "目录 " + path.string() + " 中没有 .kuan 规则文件"));
       return nullptr;
     }
+  } else if (ec && ec != std::errc::no_such_file_or_directory) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + path.string() + ":" + ec.message()));
+    return nullptr;
   } else {
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + path.string()));
     return nullptr;
@@ -213,13 +258,15 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     const std::size_t before = diagnostics.size();
     g.sources = read_sources(group_files, diagnostics);
     if (diagnostics.size() != before) ok = false;
-    // A first, cheap parse only to learn the edition's name and base.
+    // A first parse to learn the edition's name and base; its errors are
+    // reported when the edition is built (and parsed again).
     std::vector<Diagnostic> ignored;
     if (auto modules = parse_all(g.sources, ignored)) {
       for (const auto& m : *modules) {
         if (m->edition) g.name = m->edition->value, g.name_span = m->edition->span;
         if (m->base_edition) g.base = m->base_edition->value, g.base_span = m->base_edition->span;
       }
+      g.parsed = std::move(modules);
     }
     for (const auto& other : groups)
       if (!g.name.empty() && other.name == g.name)

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "lang/limits.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
@@ -61,6 +62,7 @@ class Checker {
     cap_base_ = P + D + F;
     measure_base_ = P + D + F + C;
     deps_.assign(static_cast<std::size_t>(measure_base_ + M), {});
+    height_.assign(deps_.size(), 0);
     fact_used_.assign(static_cast<std::size_t>(F), false);
 
     for (int i = 0; i < P; ++i) {
@@ -77,7 +79,10 @@ class Checker {
     for (const auto* ex : ed_.examples) example(*const_cast<ast::ExampleDecl*>(ex));
     batch_metadata();
 
-    if (!find_cycles()) param_order = topological_params();
+    if (!find_cycles()) {
+      param_order = topological_params();
+      check_evaluation_depth();
+    }
     for (int i = 0; i < M; ++i) collect_measure_facts(i);
     for (int i = 0; i < F; ++i)
       if (!fact_used_[i])
@@ -86,6 +91,7 @@ class Checker {
 
   // ------------------------------------------------------------ expressions
   Type check(ast::Expr& e, Context& ctx, const Type* hint = nullptr) {
+    if (ctx.node >= 0 && !height_.empty()) height_[ctx.node] = std::max(height_[ctx.node], e.depth);
     e.type = check_inner(e, ctx, hint);
     return e.type;
   }
@@ -202,6 +208,8 @@ class Checker {
         ed_.params.push_back({&p, Type::error(), {}});
       }
       for (const auto& d : m->defines) {
+        if (ed_.defines.size() == limits::kMaxDefinitions)
+          error(d.span, "定义过多:每个版本至多 " + std::to_string(limits::kMaxDefinitions) + " 个 定义");
         add_symbol(d.name, {ast::RefKind::Define, static_cast<int>(ed_.defines.size()), d.span});
         ed_.defines.push_back({&d, Type::error()});
       }
@@ -325,6 +333,9 @@ class Checker {
       info.caps.push_back(*it);
       depend(ctx, cap_base_ + c.resolved);
     }
+    // 比例 and 基数 are computed where first read, possibly deep inside
+    // another of the measure's expressions (and one inside the other).
+    height_[ctx.node] += (m.rate ? m.rate->depth : 0) + (m.base ? m.base->depth : 0);
   }
 
   int measure_named(const ast::NamedSpan& n) {
@@ -716,14 +727,27 @@ class Checker {
     return ed_.measures[n - measure_base_].decl->span;
   }
 
+  // Depth-first over the dependency graph with an explicit stack: a chain of
+  // thousands of definitions must not exhaust the machine stack here.
   // Returns true if a cycle was reported.
   bool find_cycles() {
     std::vector<int> color(deps_.size(), 0), stack;
+    std::vector<std::size_t> next;  // per stack entry: the next dependency to visit
     bool found = false;
-    std::function<void(int)> visit = [&](int n) {
-      color[n] = 1;
-      stack.push_back(n);
-      for (int d : deps_[n]) {
+    for (int root = 0; root < cap_base_; ++root) {
+      if (color[root] != 0) continue;
+      color[root] = 1;
+      stack.push_back(root);
+      next.push_back(0);
+      while (!stack.empty()) {
+        const int n = stack.back();
+        if (next.back() == deps_[n].size()) {
+          color[n] = 2;
+          stack.pop_back();
+          next.pop_back();
+          continue;
+        }
+        const int d = deps_[n][next.back()++];
         if (color[d] == 1 && !found) {
           auto from = std::find(stack.begin(), stack.end(), d);
           std::string path;
@@ -732,28 +756,66 @@ class Checker {
           error(node_span(d), "循环定义:" + path);
           found = true;
         } else if (color[d] == 0) {
-          visit(d);
+          color[d] = 1;
+          stack.push_back(d);
+          next.push_back(0);
         }
       }
-      stack.pop_back();
-      color[n] = 2;
-    };
-    for (int n = 0; n < cap_base_; ++n)
-      if (color[n] == 0) visit(n);
+    }
     return found;
   }
 
+  // Calls `done(n)` for every node reachable from the roots after all of its
+  // dependencies (post-order), iteratively. Requires an acyclic graph.
+  template <typename Keep, typename Done>
+  void post_order(int roots, Keep keep, Done done) {
+    std::vector<char> state(deps_.size(), 0);
+    std::vector<std::pair<int, std::size_t>> stack;
+    for (int root = 0; root < roots; ++root) {
+      if (state[root] || !keep(root)) continue;
+      state[root] = 1;
+      stack.push_back({root, 0});
+      while (!stack.empty()) {
+        auto& [n, i] = stack.back();
+        if (i == deps_[n].size()) {
+          done(n);
+          stack.pop_back();
+          continue;
+        }
+        const int d = deps_[n][i++];
+        if (!state[d] && keep(d)) {
+          state[d] = 1;
+          stack.push_back({d, 0});
+        }
+      }
+    }
+  }
+
   std::vector<int> topological_params() {
-    std::vector<int> order, state(ed_.params.size(), 0);
-    std::function<void(int)> visit = [&](int p) {
-      if (state[p]) return;
-      state[p] = 1;
-      for (int d : deps_[p])
-        if (d < define_base_) visit(d);
-      order.push_back(p);
-    };
-    for (int p = 0; p < static_cast<int>(ed_.params.size()); ++p) visit(p);
+    std::vector<int> order;
+    post_order(define_base_, [&](int n) { return n < define_base_; }, [&](int p) { order.push_back(p); });
     return order;
+  }
+
+  // Definitions and fact defaults are evaluated where they are first read, so
+  // their nesting adds to the reader's: bound the total, the one nesting limit,
+  // and report the first declaration in a chain that crosses it.
+  void check_evaluation_depth() {
+    const int limit = limits::kMaxNesting;
+    std::vector<int> depth(deps_.size(), 0);
+    post_order(static_cast<int>(deps_.size()), [](int) { return true; }, [&](int n) {
+      int nested = 0;
+      bool over = false;
+      for (int d : deps_[n]) {
+        if (d < define_base_ || d >= cap_base_) continue;  // parameters are constants; caps run at top level
+        nested = std::max(nested, depth[d]);
+        over = over || depth[d] > limit;
+      }
+      depth[n] = std::min(height_[n] + nested, limit + 1);
+      if (depth[n] > limit && !over)
+        error(node_span(n), node_name(n) + " 的计算嵌套过深:连同它引用的定义超过 " + std::to_string(limit) +
+                                " 层(请缩短 定义 之间的引用链,或拆分表达式)");
+    });
   }
 
   void collect_measure_facts(int i) {
@@ -775,6 +837,7 @@ class Checker {
   std::vector<Diagnostic>& diags_;
   std::unordered_map<std::string, Symbol> symbols_;
   std::vector<std::vector<int>> deps_;
+  std::vector<int> height_;  // per graph node: the deepest of its own expressions
   std::vector<bool> fact_used_;
   int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
 

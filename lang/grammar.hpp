@@ -16,14 +16,16 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/limit_depth.hpp>
 
+#include "lang/limits.hpp"
+
 namespace kuan::grammar {
 
 using namespace tao::pegtl;
 
-// Nesting bound for expressions: deep enough for any real rule, shallow enough
-// that a hostile file cannot exhaust the stack (parser, checker and evaluator
-// all recurse over the same depth).
-inline constexpr std::size_t max_nesting = 200;
+// Nesting bound for expressions (lang/limits.hpp): the grammar recurses only
+// through expression, negation and negated, one level each, so the parser's
+// count agrees with the syntax tree's depth; the top-level expression is one more.
+inline constexpr std::size_t max_nesting = limits::kMaxNesting + 1;
 
 // ---------------------------------------------------------------- lexical
 struct comment : seq<one<'#'>, until<eolf>> {};
@@ -315,8 +317,8 @@ struct depth_action : nothing<Rule> {};
 template <>
 struct depth_action<expression> : limit_depth<max_nesting> {};
 template <>
-struct depth_action<unary> : limit_depth<max_nesting> {};
+struct depth_action<negation> : limit_depth<max_nesting> {};
 template <>
-struct depth_action<logical_not> : limit_depth<max_nesting> {};
+struct depth_action<negated> : limit_depth<max_nesting> {};
 
 }  // namespace kuan::grammar

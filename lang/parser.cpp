@@ -5,6 +5,7 @@
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
 #include "lang/grammar.hpp"
+#include "lang/limits.hpp"
 
 namespace kuan {
 
@@ -92,7 +93,9 @@ struct ConvertError {
   std::string message;
 };
 
-constexpr int kMaxExpressionDepth = 1000;
+std::string too_deep_message() {
+  return "表达式过长或嵌套过深(超过 " + std::to_string(limits::kMaxNesting) + " 层),请拆成几个 定义";
+}
 
 class Converter {
  public:
@@ -174,8 +177,12 @@ class Converter {
     std::size_t k = 0;
     while (k < all.size() && ((all[k] >= '0' && all[k] <= '9') || all[k] == '.')) ++k;
     const std::string_view digits = all.substr(0, k), unit = all.substr(k);
+    const std::size_t count = digits.size() - (digits.find('.') == std::string_view::npos ? 0 : 1);
+    if (count > limits::kMaxNumberDigits)
+      throw ConvertError{e->span, "数字过长:有 " + std::to_string(count) + " 位,至多 " +
+                                      std::to_string(limits::kMaxNumberDigits) + " 位"};
     auto value = Decimal::parse(digits);
-    if (!value) throw ConvertError{e->span, "数字写法不对:\"" + std::string(digits) + "\"(整数部分不能以 0 开头)"};
+    if (!value) throw ConvertError{e->span, "数字写法不对:\"" + echo(digits) + "\"(整数部分不能以 0 开头)"};
     if (unit.empty()) e->unit = ast::Unit::None;
     else if (unit == "元") e->unit = ast::Unit::Yuan;
     else if (unit == "万元") e->unit = ast::Unit::Wan, *value = *value * Decimal::from_int(10000);
@@ -196,16 +203,21 @@ class Converter {
   // Operator chains are iteration in the grammar but a left-deep tree here, and
   // the checker and evaluator recurse over trees: bound the depth of what we
   // build so `1 + 1 + … + 1` with a million terms is an error, not a crash.
+  // Every kind of node counts (calls and parentheses too), so nesting through
+  // abs(…) or min(…) cannot escape the bound.
+  static void bound(ast::Expr& e, int child_depth) {
+    e.depth = std::max(e.depth, child_depth + 1);
+    if (e.depth > limits::kMaxNesting) throw ConvertError{e.span, too_deep_message()};
+  }
+
   ast::ExprPtr node(ast::ExprKind kind, Span span, std::vector<ast::ExprPtr> args) const {
     auto e = std::make_unique<ast::Expr>();
     e->kind = kind;
     e->span = span;
     int depth = 0;
     for (const auto& a : args) depth = std::max(depth, a->depth);
-    e->depth = depth + 1;
     e->args = std::move(args);
-    if (e->depth > kMaxExpressionDepth)
-      throw ConvertError{span, "表达式过长或嵌套过深(超过 " + std::to_string(kMaxExpressionDepth) + " 层),请拆成几个 定义"};
+    bound(*e, depth);
     return e;
   }
 
@@ -232,6 +244,7 @@ class Converter {
       while (end < t.size() && t[end] != ')' && t.compare(end, 3, "）") != 0) ++end;
       inner->span.begin = static_cast<std::uint32_t>(n.begin().byte);
       inner->span.end = end + (t[end] == ')' ? 1 : 3);
+      bound(*inner, inner->depth);
       return inner;
     }
     if (n.is_type<g::reference>()) {
@@ -250,7 +263,10 @@ class Converter {
       auto e = leaf(ast::ExprKind::Call, child(n, 0));
       e->name = text(child(n, 0));
       if (const Node* args = find<g::arguments>(n))
-        for (const auto& a : args->children) e->args.push_back(expr(*a));
+        for (const auto& a : args->children) {
+          e->args.push_back(expr(*a));
+          bound(*e, e->args.back()->depth);
+        }
       return e;
     }
     // negation -> ('-' | '−') unary
@@ -281,7 +297,7 @@ class Converter {
       auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
       for (std::size_t i = 1; i < n.children.size(); ++i) {
         e->arms.push_back(arm(child(n, i)));
-        e->depth = std::max(e->depth, e->arms.back().value->depth + 1);
+        bound(*e, e->arms.back().value->depth);
       }
       e->span.end = closing_brace_after(e->arms.back().value->span.end);
       return e;
@@ -623,7 +639,7 @@ Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_err
   const Span span{file, static_cast<std::uint32_t>(pos.byte), static_cast<std::uint32_t>(pos.byte)};
   std::string message(e.message());
   if (message == "maximum parser rule nesting depth exceeded")
-    message = "嵌套过深(超过 " + std::to_string(g::max_nesting) + " 层),请拆成几个 定义";
+    message = too_deep_message();
   return make_diagnostic(Severity::Error, span, message + keyword_space_hint(file, pos.byte));
 }
 
@@ -632,6 +648,11 @@ Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_err
 ParsedModule parse_module(SourcePtr source) {
   ParsedModule out;
   const SourceFile* file = source.get();
+  if (auto problem = source_problem(file->text())) {
+    const auto at = static_cast<std::uint32_t>(problem->offset);
+    out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, at, at}, std::move(problem->message)));
+    return out;
+  }
   pegtl::memory_input in(file->text(), file->name());
   try {
     auto root = pegtl::parse_tree::parse<g::file, selector, g::depth_action, g::control>(in);
@@ -656,6 +677,11 @@ ParsedModule parse_module(SourcePtr source) {
 ParsedExpression parse_expression(const SourcePtr& source) {
   ParsedExpression out;
   const SourceFile* file = source.get();
+  if (auto problem = source_problem(file->text())) {
+    const auto at = static_cast<std::uint32_t>(problem->offset);
+    out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, at, at}, std::move(problem->message)));
+    return out;
+  }
   pegtl::memory_input in(file->text(), file->name());
   try {
     auto root = pegtl::parse_tree::parse<g::expression_input, selector, g::depth_action, g::control>(in);

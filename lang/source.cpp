@@ -101,6 +101,44 @@ static const char* severity_word(Severity s) {
   return "error";
 }
 
+namespace {
+
+// A character as an excerpt shows it: control characters and bytes that are
+// not UTF-8 become U+FFFD (one column), so nothing raw reaches the terminal
+// and no width is zero.
+struct Shown {
+  char32_t c;
+  std::size_t width;
+};
+Shown shown_at(std::string_view line, std::size_t& i) {
+  const std::size_t len = utf8_sequence_length(line, i);
+  if (len == 0) {
+    ++i;
+    return {0xFFFD, 1};
+  }
+  std::size_t j = i;
+  const char32_t c = decode_utf8(line, j);
+  i += len;
+  if (c == '\t') return {c, 1};
+  if (c < 0x20 || c == 0x7F) return {0xFFFD, 1};
+  return {c, std::max<std::size_t>(display_width(c), 1)};
+}
+
+// Start of the character that ends just before `pos` (a lone byte if the bytes
+// there are not one well-formed sequence).
+std::size_t previous_char(std::string_view line, std::size_t pos) {
+  std::size_t p = pos - 1;
+  while (p > 0 && pos - p < 4 && (static_cast<unsigned char>(line[p]) & 0xC0) == 0x80) --p;
+  return utf8_sequence_length(line, p) == pos - p ? p : pos - 1;
+}
+
+void append_shown(std::string& out, Shown s, std::string_view line, std::size_t from, std::size_t to) {
+  if (s.c == 0xFFFD && !(to - from == 3 && line.compare(from, 3, "\xEF\xBF\xBD") == 0)) out += "\xEF\xBF\xBD";
+  else out.append(line.substr(from, to - from));
+}
+
+}  // namespace
+
 std::string render_diagnostic(const Diagnostic& d) {
   std::string out;
   if (!d.file.empty()) {
@@ -113,36 +151,155 @@ std::string render_diagnostic(const Diagnostic& d) {
   if (!d.span.file) return out;
   const SourceFile& f = *d.span.file;
   const std::string_view line = f.line_text(d.line);
-  out += line;
-  out += '\n';
-  // Caret: pad by the display width of what precedes the error on its line (tabs
-  // kept as tabs so they line up), then ^ under the first character and ~ under
-  // the rest of the span on this line.
   const std::size_t line_begin = f.line_start(d.line);
   const std::size_t start = std::min<std::size_t>(d.span.begin, line_begin + line.size());
   const std::size_t stop = std::min<std::size_t>(std::max<std::size_t>(d.span.end, start), line_begin + line.size());
-  std::size_t i = 0;
   const std::size_t rel_start = start - line_begin, rel_stop = stop - line_begin;
-  while (i < rel_start) {
-    char32_t c = decode_utf8(line, i);
-    if (c == '\t') out += '\t';
-    else out.append(display_width(c), ' ');
+
+  // The window: up to kExcerptColumns display columns before the caret and as
+  // many from it, so a diagnostic costs the same on a line of any length.
+  std::size_t from = rel_start, columns = 0;
+  while (from > 0) {
+    const std::size_t p = previous_char(line, from);
+    std::size_t q = p;
+    const std::size_t w = shown_at(line, q).width;
+    if (columns + w > limits::kExcerptColumns) break;
+    columns += w;
+    from = p;
+  }
+  std::size_t to = rel_start;
+  columns = 0;
+  while (to < line.size()) {
+    std::size_t q = to;
+    const std::size_t w = shown_at(line, q).width;
+    if (columns + w > limits::kExcerptColumns) break;
+    columns += w;
+    to = q;
+  }
+  if (from > 0) out += "…";
+  for (std::size_t i = from; i < to;) {
+    const std::size_t at = i;
+    const Shown c = shown_at(line, i);
+    append_shown(out, c, line, at, i);
+  }
+  if (to < line.size()) out += "…";
+  out += '\n';
+
+  // Caret: pad by the display width of what precedes the error in the window
+  // (tabs kept as tabs so they line up), then ^ under the first character and
+  // ~ under the rest of the span on this line, within the window.
+  if (from > 0) out += ' ';
+  for (std::size_t i = from; i < rel_start;) {
+    const Shown c = shown_at(line, i);
+    if (c.c == '\t') out += '\t';
+    else out.append(c.width, ' ');
   }
   out += '^';
   std::size_t width = 0;
   bool first = true;
-  while (i < rel_stop) {
-    std::size_t w = display_width(decode_utf8(line, i));
+  for (std::size_t i = rel_start; i < std::min(rel_stop, to);) {
+    const std::size_t w = shown_at(line, i).width;
     width += first ? w - 1 : w;
     first = false;
   }
   if (rel_start < line.size() && first) {
     // Empty span on a character: cover that character.
     std::size_t j = rel_start;
-    width = display_width(decode_utf8(line, j)) - 1;
+    width = shown_at(line, j).width - 1;
   }
   out.append(width, '~');
   out += '\n';
+  return out;
+}
+
+std::string hidden_diagnostics_note(std::size_t errors, std::size_t others) {
+  std::string out;
+  if (errors) out += "还有 " + std::to_string(errors) + " 处错误未显示";
+  if (others) out += std::string(errors ? "," : "还有 ") + std::to_string(others) + " 处警告未显示";
+  if (errors || others) out += "\n";
+  return out;
+}
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data()) + i;
+  const std::size_t n = text.size() - i;
+  const unsigned c = s[0];
+  if (c < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (n < len || s[1] < lo || s[1] > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k)
+    if ((s[k] & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+static std::string hex_byte(unsigned char b) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  return std::string{hex[b >> 4], hex[b & 0xF]};
+}
+
+std::optional<SourceProblem> source_problem(std::string_view text) {
+  if (text.size() > limits::kMaxFileBytes)
+    return SourceProblem{0, "规则文件过大:" + std::to_string(text.size()) + " 字节,至多 " +
+                                std::to_string(limits::kMaxFileBytes) + " 字节"};
+  std::size_t line_begin = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (i - line_begin >= limits::kMaxLineBytes && b != '\n' && b != '\r')
+      return SourceProblem{i, "行过长:每行至多 " + std::to_string(limits::kMaxLineBytes) + " 字节"};
+    if (b == '\n') {
+      line_begin = ++i;
+      continue;
+    }
+    if ((b < 0x20 && b != '\t' && b != '\r') || b == 0x7F)
+      return SourceProblem{i, "规则文件中不能有控制字符 U+00" + hex_byte(b)};
+    const std::size_t len = utf8_sequence_length(text, i);
+    if (len == 0) return SourceProblem{i, "无效的 UTF-8 字节 0x" + hex_byte(b) + "(规则文件须为 UTF-8 编码)"};
+    i += len;
+  }
+  return std::nullopt;
+}
+
+std::string echo(std::string_view value, std::size_t max_chars) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < value.size(); ++chars) {
+    if (chars == max_chars) {
+      out += "…";
+      break;
+    }
+    const auto b = static_cast<unsigned char>(value[i]);
+    const std::size_t len = utf8_sequence_length(value, i);
+    if (len == 0) {
+      out += "\\x" + hex_byte(b);
+      ++i;
+    } else if (b == '\n') {
+      out += "\\n", ++i;
+    } else if (b == '\t') {
+      out += "\\t", ++i;
+    } else if (b == '\r') {
+      out += "\\r", ++i;
+    } else if (b < 0x20 || b == 0x7F) {
+      out += "\\u00" + hex_byte(b);
+      ++i;
+    } else {
+      out.append(value.substr(i, len));
+      i += len;
+    }
+  }
   return out;
 }
 

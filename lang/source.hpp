@@ -8,9 +8,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "lang/limits.hpp"
 
 namespace kuan {
 
@@ -67,9 +70,44 @@ Diagnostic make_diagnostic(Severity severity, Span span, std::string message);
 //   file:line:col: error: message
 //   <the source line>
 //   <spaces>^~~~
+// A long line is cut to a window of limits::kExcerptColumns display columns
+// either side of the caret, marked with "…"; characters that cannot be shown
+// (control characters, bytes that are not UTF-8) are drawn as U+FFFD.
 std::string render_diagnostic(const Diagnostic& d);
 
+// Several diagnostics as printed: the first `max_shown`, then a count of the
+// rest ("还有 M 处错误未显示"), so a file with thousands of errors does not
+// flood the terminal.
+// Works on the public API's Diagnostic too (include/kuan/kuan.hpp).
+std::string hidden_diagnostics_note(std::size_t errors, std::size_t others);
+template <typename D>
+std::string render_diagnostics(const std::vector<D>& diagnostics, std::size_t max_shown = limits::kMaxDiagnosticsShown) {
+  std::string out;
+  std::size_t errors = 0, others = 0;
+  for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+    if (i < max_shown) out += diagnostics[i].rendered;
+    else (diagnostics[i].severity == decltype(diagnostics[i].severity)::Error ? errors : others) += 1;
+  }
+  return out + hidden_diagnostics_note(errors, others);
+}
+
 std::size_t display_width(char32_t c);
+// Length of the well-formed UTF-8 sequence starting at text[i] (no overlong
+// forms, surrogates or code points beyond U+10FFFF), or 0 if there is none.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
+// The first reason a rule file's text cannot be read: too large, a line too
+// long, a byte that is not UTF-8, a control character. Offset into the text.
+struct SourceProblem {
+  std::size_t offset;
+  std::string message;
+};
+std::optional<SourceProblem> source_problem(std::string_view text);
+
+// An input value fit to be quoted in a message: control characters escaped,
+// bytes that are not UTF-8 shown as \xNN, cut after `max_chars` characters
+// with "…".
+std::string echo(std::string_view value, std::size_t max_chars = limits::kEchoChars);
 // Decodes one UTF-8 code point starting at text[i]; advances i. Invalid bytes
 // decode as U+FFFD and advance one byte, so callers never loop forever.
 char32_t decode_utf8(std::string_view text, std::size_t& i);

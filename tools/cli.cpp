@@ -76,7 +76,8 @@ std::optional<BatchFormat> format_of(const Args& args, const char* option, const
 }
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {
-  for (const auto& d : diagnostics) std::fputs(d.rendered.c_str(), to);
+  const std::string text = render_diagnostics(diagnostics);
+  std::fwrite(text.data(), 1, text.size(), to);
 }
 
 std::shared_ptr<const Policy> load_policy(const std::string& path) {

@@ -6,6 +6,7 @@
 #include "interpreter/diff.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
+#include "lang/source.hpp"
 #include "tools/cli.hpp"
 
 namespace kuan::cli {
@@ -49,7 +50,7 @@ struct Side {
 Side evaluate_side(const Edition& ed, const std::string& measure, const std::vector<json::Field>& fields) {
   Side s;
   const MeasureInfo* m = ed.find_measure(measure);
-  if (!m) return {false, false, {}, "没有措施 " + measure};
+  if (!m) return {false, false, {}, "没有措施 " + echo(measure)};
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) return {false, false, {}, *msg};
   const auto& facts = std::get<FactValues>(bound);
@@ -66,16 +67,21 @@ Side evaluate_side(const Edition& ed, const std::string& measure, const std::vec
   return s;
 }
 
+// The comparison goes to stdout; an application that cannot be evaluated under
+// an edition (bad facts, a missing fact, an evaluation error) is bad input and
+// is reported on stderr instead, like every other input problem.
 bool compare_application(const Edition& a, const Edition& b, const std::string& label, const std::string& measure,
-                         const std::vector<json::Field>& fields, std::string& out) {
+                         const std::vector<json::Field>& fields, std::string& out, std::string& errors) {
   const Side x = evaluate_side(a, measure, fields), y = evaluate_side(b, measure, fields);
-  out += label + measure + ":" + a.name + " " + x.text + " → " + b.name + " " + y.text;
-  if (x.ok && y.ok) {
-    const Decimal delta = y.amount - x.amount;
-    out += ",差额 " + std::string(delta.sign() > 0 ? "+" : "") + delta.to_string();
+  if (!x.ok || !y.ok) {
+    for (const auto& [side, ed] : {std::pair{&x, &a}, std::pair{&y, &b}})
+      if (!side->ok) errors += "kuan diff: " + label + echo(measure) + "(" + ed->name + "):" + side->text + "\n";
+    return false;
   }
-  out += "\n";
-  return x.ok && y.ok;
+  const Decimal delta = y.amount - x.amount;
+  out += label + measure + ":" + a.name + " " + x.text + " → " + b.name + " " + y.text;
+  out += ",差额 " + std::string(delta.sign() > 0 ? "+" : "") + delta.to_string() + "\n";
+  return true;
 }
 
 }  // namespace
@@ -107,7 +113,7 @@ int cmd_diff(int argc, char** argv) {
     std::fprintf(stderr, "kuan diff: %s\n", error.c_str());
     return kExitBadInput;
   }
-  std::string out;
+  std::string out, errors;
   print_changes(*a, *b, out);
   bool all_ok = true;
   if (const std::string* facts_path = args.option("--facts")) {
@@ -128,7 +134,7 @@ int cmd_diff(int argc, char** argv) {
       return kExitBadInput;
     }
     out += "\n按申请比较:\n";
-    all_ok = compare_application(*a, *b, "", *measure, std::get<json::FactsObject>(parsed).fields, out);
+    all_ok = compare_application(*a, *b, "", *measure, std::get<json::FactsObject>(parsed).fields, out, errors);
   } else if (const std::string* batch = args.option("--batch")) {
     std::string read_error;
     auto text = read_input(*batch, read_error);
@@ -143,16 +149,18 @@ int cmd_diff(int argc, char** argv) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       auto parsed = json::parse_application(line);
       if (auto* e = std::get_if<json::InputError>(&parsed)) {
-        out += "第 " + std::to_string(n) + " 行:" + e->message + "\n";
+        errors += *batch + ":" + std::to_string(n) + ":" + std::to_string(e->column) + ": error: " + e->message + "\n";
         all_ok = false;
         continue;
       }
       const auto& app = std::get<json::Application>(parsed);
-      const std::string label = (app.has_id ? app.id : "第 " + std::to_string(n) + " 行") + " ";
-      all_ok = compare_application(*a, *b, label, app.measure, app.facts, out) && all_ok;
+      const std::string label = (app.has_id ? echo(app.id) : "第 " + std::to_string(n) + " 行") + " ";
+      all_ok = compare_application(*a, *b, label, app.measure, app.facts, out, errors) && all_ok;
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  std::fwrite(errors.data(), 1, errors.size(), stderr);
   return all_ok ? kExitOk : kExitBadInput;
 }
 

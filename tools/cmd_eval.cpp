@@ -52,7 +52,7 @@ struct LineError {
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
                                          const std::vector<json::Field>& fields, Trace* trace) {
   const MeasureInfo* m = ed.find_measure(measure_name);
-  if (!m) return LineError{"unknown_measure", "未知的措施 " + measure_name + "(" + ed.name + " 中没有这项措施)"};
+  if (!m) return LineError{"unknown_measure", "未知的措施 " + echo(measure_name) + "(" + ed.name + " 中没有这项措施)"};
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) {
     const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });

@@ -113,8 +113,7 @@ Reply Session::open(const std::optional<std::string>& policy, const Selection& s
   std::vector<Diagnostic> diagnostics;
   auto loaded = Policy::load(*policy, diagnostics);
   if (!loaded) {
-    std::string out;
-    for (const auto& d : diagnostics) out += d.rendered;
+    std::string out = render_diagnostics(diagnostics);
     return fail(out);
   }
   std::string error;
@@ -560,8 +559,7 @@ Reply Session::cmd_load(const std::string& path) {
   std::vector<Diagnostic> diagnostics;
   auto loaded = Policy::load(path, diagnostics);
   if (!loaded) {
-    std::string out;
-    for (const auto& d : diagnostics) out += d.rendered;
+    std::string out = render_diagnostics(diagnostics);
     return fail(out + "(未载入;规则保持原样)\n");
   }
   std::string error;
@@ -580,8 +578,7 @@ Reply Session::cmd_reload() {
   std::vector<Diagnostic> diagnostics;
   auto loaded = Policy::load(policy_path_, diagnostics);
   if (!loaded) {
-    std::string out;
-    for (const auto& d : diagnostics) out += d.rendered;
+    std::string out = render_diagnostics(diagnostics);
     return fail(out + "(重读失败;规则保持原样)\n");
   }
   std::string error;
