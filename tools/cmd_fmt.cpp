@@ -1,5 +1,6 @@
 // kuan fmt [--check] FILE|DIR...|- — rewrite rule files in their canonical layout.
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -132,7 +133,7 @@ bool write_file(const std::string& path, const std::string& text) {
 
 int cmd_fmt(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {}, {"--help", "--check"}, args)) {
+  if (auto err = parse_args(argc, argv, 2, {"--width"}, {"--help", "--check"}, args)) {
     std::fprintf(stderr, "kuan fmt: %s\n", err->c_str());
     return kExitBadInput;
   }
@@ -145,6 +146,7 @@ int cmd_fmt(int argc, char** argv) {
         "  DIR      其中全部 .kuan 文件(含子目录)\n"
         "  -        从标准输入读,结果写到标准输出\n"
         "  --check  不改写;有文件未格式化时在标准输出给出统一差异(diff -u),以状态 1 退出\n"
+        "  --width N  若/按 表达式超过 N 个显示列(汉字算 2 列)时换行,默认 120;标签 和行尾注释不计\n"
         "退出状态:0 已格式化;1 --check 发现未格式化的文件;2 文件无法读取或有语法错误;70 内部错误。");
     return kExitOk;
   }
@@ -153,6 +155,16 @@ int cmd_fmt(int argc, char** argv) {
     return kExitBadInput;
   }
   const bool check = args.has_flag("--check");
+  FormatOptions options;
+  if (const std::string* w = args.option("--width")) {
+    char* end = nullptr;
+    const long n = std::strtol(w->c_str(), &end, 10);
+    if (w->empty() || *end || n < 20 || n > 10000) {
+      std::fprintf(stderr, "kuan fmt: --width 须为 20 到 10000 之间的整数:\"%s\"\n", w->c_str());
+      return kExitBadInput;
+    }
+    options.max_width = static_cast<std::size_t>(n);
+  }
   int status = kExitOk;
   auto worst = [&status](int s) {
     auto rank = [](int x) { return x == 70 ? 3 : x == kExitBadInput ? 2 : x == kExitRuleErrors ? 1 : 0; };
@@ -175,7 +187,7 @@ int cmd_fmt(int argc, char** argv) {
       }
       const std::string name = file == "-" ? "<stdin>" : file;
       auto source = std::make_shared<SourceFile>(name, *text);
-      const FormatResult r = format_source(source);
+      const FormatResult r = format_source(source, options);
       if (!r.diagnostics.empty()) {
         print_diagnostics(r.diagnostics, stderr);
         worst(kExitBadInput);
