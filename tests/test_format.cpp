@@ -103,7 +103,7 @@ TEST_CASE("fmt: one space around operators, none inside calls and parentheses", 
   CHECK(formatted("定义 f = 1 <= 2 and 3 ≤ 4 且 非 是\n") == "定义 f = 1 <= 2 and 3 ≤ 4 且 非 是\n");
 }
 
-TEST_CASE("fmt: blocks indent two spaces; continuations line up", "[format]") {
+TEST_CASE("fmt: blocks indent two spaces, continuations line up", "[format]") {
   const std::string in =
       "条款 (一) \"t\" {\n"
       "事实 x: 金额\n"
@@ -160,7 +160,7 @@ TEST_CASE("fmt: 标签 and trailing comments line up within a paragraph", "[form
   CHECK(formatted(in) == want);
 }
 
-TEST_CASE("fmt: comment lines take the indentation of what follows; blank lines collapse", "[format]") {
+TEST_CASE("fmt: comment lines take the indentation of what follows, blank lines collapse", "[format]") {
   const std::string in =
       "\n\n# 文件头\n"
       "条款 (一) {\n"
