@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include "lang/parser.hpp"
 
@@ -193,6 +195,15 @@ bool is_binary_operator(const Token& t, bool unary) {
   return is(t, "+", "*", "×", "/", "÷", "<=", ">=", "!=", "==", "≤", "≥", "≠", "=", "<", ">");
 }
 
+// Where a long line may break: before an arithmetic or logical operator (not a
+// comparison, which reads as one unit).
+bool is_breakable_operator(const Token& t, bool unary) {
+  if (t.kind == Tok::Word) return is(t, "且", "或", "and", "or");
+  if (t.kind != Tok::Punct) return false;
+  if (is_minus(t)) return !unary;
+  return is(t, "+", "*", "×", "/", "÷");
+}
+
 std::size_t width(std::string_view s) {
   std::size_t w = 0;
   for (std::size_t i = 0; i < s.size();) w += display_width(decode_utf8(s, i));
@@ -301,11 +312,13 @@ class Layout {
   std::vector<bool> unary_;
   std::size_t max_width_;
   std::vector<Line> lines_;
+  std::vector<std::size_t> col_;  // display column of each token, from lay_out
 
   bool space_between(std::size_t p, std::size_t q) const {
     const Token &a = t_[p], &b = t_[q];
     if (b.kind == Tok::Punct && (close_paren(b) || is_comma(b) || is(b, ":", "："))) return false;
     if (open_paren(a)) return false;
+    if (a.kind == Tok::Punct && is(a, "，", "：")) return false;  // full-width marks carry their own space
     if (open_paren(b) && a.kind == Tok::Word && !is_reserved(a.text)) return false;  // a call
     if (unary_[p]) return false;
     return true;
@@ -357,6 +370,7 @@ class Layout {
 
   void lay_out() {
     split_lines();
+    col_.assign(t_.size(), 0);
     std::vector<Block> blocks{Block{BlockKind::Top, 0, 0, 0, Item{}}};
     for (std::size_t li = 0; li < lines_.size(); ++li) {
       Line& line = lines_[li];
@@ -391,6 +405,7 @@ class Layout {
           col -= 1;
           line.main_end = col;
         }
+        col_[k] = col;
         Item& item = blocks.back().item;
         ++item.tokens;
         if (item.want_value) {
@@ -481,15 +496,21 @@ class Layout {
     for (const Line& line : lines_) {
       if (!line.has_code() || line.main_end <= max_width_) continue;
       // Candidates: (depth, order, breaks). Outer structure breaks first.
+      // Candidates: the outermost first (least bracket depth); at one depth a 若 or
+      // 按 before an operator; then the leftmost.
       struct Candidate {
         int depth;
+        int rank;  // 0: 若 / 按, 1: a binary operator
         std::size_t at;
         std::vector<std::size_t> breaks;
       };
       std::optional<Candidate> best;
       auto offer = [&](Candidate c) {
-        if (!best || c.depth < best->depth || (c.depth == best->depth && c.at < best->at)) best = std::move(c);
+        if (!best || std::tie(c.depth, c.rank, c.at) < std::tie(best->depth, best->rank, best->at)) best = std::move(c);
       };
+      // Per depth, the operator to break before: the rightmost that starts within
+      // the width, else the leftmost.
+      std::map<int, std::size_t> operator_at;
       int depth = 0;
       for (std::size_t k = line.begin; k < line.end; ++k) {
         const Token& tok = t_[k];
@@ -497,14 +518,18 @@ class Layout {
         if (is_word(tok, "若")) {
           auto [then_at, else_at] = then_else_of(k, line.end);
           if (else_at != std::string::npos && else_at < line.end)
-            offer({depth, k, {else_at}});
+            offer({depth, 0, k, {else_at}});
           else if (then_at != std::string::npos && then_at < line.end && then_at > line.begin)
-            offer({depth, k, {then_at}});
+            offer({depth, 0, k, {then_at}});
         } else if (is_word(tok, "按")) {
-          if (auto breaks = match_breaks(k, line.end)) offer({depth, k, std::move(*breaks)});
+          if (auto breaks = match_breaks(k, line.end)) offer({depth, 0, k, std::move(*breaks)});
+        } else if (k > line.begin && is_breakable_operator(tok, unary_[k])) {
+          auto [it, fresh] = operator_at.try_emplace(depth, k);
+          if (!fresh && col_[k] <= max_width_) it->second = k;
         }
         if (open_paren(tok) || open_brace(tok)) ++depth;
       }
+      for (auto [d, k] : operator_at) offer({d, 1, k, {k}});
       if (!best) continue;
       for (std::size_t b : best->breaks) {
         t_[b].first_on_line = true;

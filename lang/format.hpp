@@ -5,7 +5,8 @@
 // space: indentation (2 spaces a block, continuation lines aligned under the
 // 若 / 按 / '(' / '=' they continue), one space around operators, 标签 and
 // trailing comments aligned in a column within a paragraph, and lines wider than
-// the limit wrapped before 否则 / 则 or into one 按 branch a line. Token text is
+// the limit wrapped before 否则 / 则, into one 按 branch a line, or before an
+// operator (the outermost structure first). Token text is
 // never touched, so clause text (原文) stays byte for byte as written. Whatever it
 // produces is parsed again and compared with the original's AST; a difference is
 // reported as an internal error and nothing is written.
@@ -21,8 +22,8 @@
 namespace kuan {
 
 struct FormatOptions {
-  // Display columns (a CJK character counts two). Only 若 / 按 lines are wrapped;
-  // the 标签 and a trailing comment do not count towards the width.
+  // Display columns (a CJK character counts two). The 标签 and a trailing
+  // comment do not count towards the width.
   std::size_t max_width = 120;
 };
 

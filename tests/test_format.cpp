@@ -99,6 +99,8 @@ TEST_CASE("fmt: one space around operators, none inside calls and parentheses", 
   CHECK(formatted("定义 d = - 5元\n") == "定义 d = -5元\n");
   CHECK(formatted("事实 e : 枚举 {一档,二档}  可选\n") == "事实 e: 枚举 { 一档, 二档 } 可选\n");
   CHECK(formatted("施行   2025-06-13   起\n") == "施行 2025-06-13 起\n");
+  // Full-width marks carry their own space.
+  CHECK(formatted("事实 b ： 枚举 ｛ 甲 ， 乙 ｝\n") == "事实 b：枚举 ｛ 甲，乙 ｝\n");
   // Both spellings of an operator stay as written.
   CHECK(formatted("定义 f = 1 <= 2 and 3 ≤ 4 且 非 是\n") == "定义 f = 1 <= 2 and 3 ≤ 4 且 非 是\n");
 }
@@ -179,7 +181,7 @@ TEST_CASE("fmt: comment lines take the indentation of what follows, blank lines 
         "}\n");
 }
 
-TEST_CASE("fmt: long 若 and 按 lines wrap before 否则, then 则, and into branches", "[format]") {
+TEST_CASE("fmt: long lines wrap before 否则, then 则, into 按 branches, then before operators", "[format]") {
   const std::string in = "定义 甲 = 若 条件一 且 条件二 则 一个很长的名称 否则 另一个很长的名称\n";
   CHECK(formatted(in, 60) ==
         "定义 甲 = 若 条件一 且 条件二 则 一个很长的名称\n"
@@ -201,6 +203,17 @@ TEST_CASE("fmt: long 若 and 按 lines wrap before 否则, then 则, and into br
   CHECK(formatted(nested, 70) ==
         "定义 丙 = 若 条件 则 按 档位 { 一档 => 一档比例, 二档 => 二档比例 }\n"
         "          否则 零\n");
+  // Outside any 若 / 按, before an operator: the rightmost that still starts within the width.
+  const std::string sum = "事实 a: 布尔\n定义 和 = (若 a 则 1元 否则 2元) + (若 a 则 1元 否则 2元) + (若 a 则 1元 否则 2元)\n";
+  CHECK(formatted(sum, 50) ==
+        "事实 a: 布尔\n"
+        "定义 和 = (若 a 则 1元 否则 2元)\n"
+        "        + (若 a 则 1元 否则 2元)\n"
+        "        + (若 a 则 1元 否则 2元)\n");
+  CHECK(formatted(sum, 80) ==
+        "事实 a: 布尔\n"
+        "定义 和 = (若 a 则 1元 否则 2元) + (若 a 则 1元 否则 2元)\n"
+        "        + (若 a 则 1元 否则 2元)\n");
   // 标签 and comments do not count towards the width.
   const std::string labelled = "参数 丁 = 若 是 则 1元 否则 2元  标签 \"一段很长很长很长很长很长很长的标签\"  # 注释\n";
   CHECK(formatted(labelled, 40) == labelled);
