@@ -626,6 +626,33 @@ std::vector<std::string> comments_of(std::string_view text) {
   return out;
 }
 
+std::vector<std::pair<std::size_t, std::size_t>> identifier_spans(std::string_view text) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (const Token& t : lex(text))
+    if (t.kind == Tok::Word && !is_reserved(t.text)) {
+      const auto begin = static_cast<std::size_t>(t.text.data() - text.data());
+      out.emplace_back(begin, begin + t.text.size());
+    }
+  return out;
+}
+
+std::pair<std::size_t, std::size_t> identifier_at(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  while (offset > 0 && offset < text.size() && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80) --offset;
+  std::size_t begin = offset;
+  while (begin > 0) {  // step back one code point at a time
+    std::size_t prev = begin - 1;
+    while (prev > 0 && (static_cast<unsigned char>(text[prev]) & 0xC0) == 0x80) --prev;
+    if (!is_ident_other(peek(text, prev))) break;
+    begin = prev;
+  }
+  std::size_t end = offset;
+  while (end < text.size() && is_ident_other(peek(text, end))) end = next(text, end);
+  // A number is not a name: skip leading digits (3个 → 个 is not a name either).
+  while (begin < end && is_digit(static_cast<unsigned char>(text[begin]))) ++begin;
+  return {begin, end};
+}
+
 FormatResult format_source(const SourcePtr& source, const FormatOptions& options) {
   FormatResult result;
   auto parsed = parse_module(source);

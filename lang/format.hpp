@@ -14,6 +14,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lang/ast.hpp"
@@ -39,6 +40,14 @@ FormatResult format_source(const SourcePtr& source, const FormatOptions& options
 // Every comment of a rule file in order, as written (trailing white space removed):
 // what formatting must keep.
 std::vector<std::string> comments_of(std::string_view text);
+
+// The name (identifier) around byte `offset` of a rule text, as {begin, end}
+// byte offsets; begin == end when there is none.
+std::pair<std::size_t, std::size_t> identifier_at(std::string_view text, std::size_t offset);
+
+// Every name written in a rule text (not keywords, strings or comments), as
+// {begin, end} byte offsets.
+std::vector<std::pair<std::size_t, std::size_t>> identifier_spans(std::string_view text);
 
 // The AST as text, without positions: two files with the same fingerprint mean
 // the same thing.
