@@ -157,12 +157,14 @@ bool is(const Token& t, std::string_view a, More... more) {
   return t.text == a || is(t, more...);
 }
 
+// The words grammar.hpp reserves (tests/test_format.cpp checks them against it).
+constexpr std::string_view kReserved[] = {
+    "政策", "版本", "施行", "舍入", "参数", "事实", "定义", "上限", "已用", "当",     "条款", "原文", "责任单位",
+    "措施", "要求", "否则", "叠加", "需要", "例",   "得",   "不适用", "不受限", "受限", "若",   "则",   "且",
+    "或",   "非",   "按",   "其他", "有",   "是",   "否",   "起",   "至",     "可选", "标签", "资金池", "覆盖",
+    "累计", "基于", "修订", "替换", "删除", "and",  "or",   "not",  "true",   "false"};
+
 bool is_reserved(std::string_view w) {
-  static constexpr std::string_view kReserved[] = {
-      "政策", "版本", "施行", "舍入", "参数", "事实", "定义", "上限", "已用", "当",     "条款", "原文", "责任单位",
-      "措施", "要求", "否则", "叠加", "需要", "例",   "得",   "不适用", "不受限", "受限", "若",   "则",   "且",
-      "或",   "非",   "按",   "其他", "有",   "是",   "否",   "起",   "至",     "可选", "标签", "资金池", "覆盖",
-      "累计", "基于", "修订", "替换", "删除", "and",  "or",   "not",  "true",   "false"};
   return std::find(std::begin(kReserved), std::end(kReserved), w) != std::end(kReserved);
 }
 
@@ -625,6 +627,8 @@ std::vector<std::string> comments_of(std::string_view text) {
     if (t.kind == Tok::Comment) out.emplace_back(t.text);
   return out;
 }
+
+std::vector<std::string_view> reserved_words() { return {std::begin(kReserved), std::end(kReserved)}; }
 
 std::vector<std::pair<std::size_t, std::size_t>> identifier_spans(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> out;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`kuan lsp` through a scripted JSON-RPC client: a copy of the shipped policy is
 opened file by file; diagnostics (clean, then a type error typed in, with its
-range, then fixed again), hover (fact type and label, parameter value and label,
+range, then fixed again), completion, hover (fact type and label, parameter value and label,
 measure with its clause text, across files), go to definition (same file, another
 file of the edition, the base edition), references, document symbols, formatting,
 and a clean shutdown."""
@@ -111,6 +111,7 @@ def main():
         for cap in ("hoverProvider", "definitionProvider", "documentSymbolProvider", "documentFormattingProvider",
                     "referencesProvider"):
             check(f"capability {cap}", caps.get(cap) is True, caps)
+        check("capability completionProvider", isinstance(caps.get("completionProvider"), dict), caps)
         c.notify("initialized", {})
 
         # Diagnostics: clean, then an error as typed, then clean again.
@@ -175,6 +176,18 @@ def main():
         refs = refs.get("result") or []
         check("references: declaration and every 例 that names the cap",
               len(refs) == text01.count("智能券叠加上限") and all(path_of(r["uri"]) == f01 for r in refs), refs)
+
+        items = c.request("textDocument/completion", {"textDocument": {"uri": uri(f01)},
+                                                       "position": position(text01, "基数 = 合同金额")}).get("result") or []
+        by_label = {i["label"]: i for i in items}
+        check("completion: a fact of another file, with its type",
+              by_label.get("核定金额", {}).get("kind") == 5 and "金额" in by_label["核定金额"].get("detail", ""), by_label.get("核定金额"))
+        check("completion: parameters, measures, enumeration values",
+              by_label.get("单家企业年度上限", {}).get("kind") == 21 and by_label.get("智能券", {}).get("kind") == 3 and
+              by_label.get("算力服务", {}).get("kind") == 20, [by_label.get(k) for k in ("单家企业年度上限", "智能券", "算力服务")])
+        check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in ("若", "否则", "按", "要求", "金额")),
+              [by_label.get(k) for k in ("若", "否则", "按", "要求", "金额")])
+        check("completion: each name once", len(items) == len(by_label), len(items))
 
         syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(f01)}}).get("result") or []
         names = {(s["name"], s["kind"]) for s in syms}

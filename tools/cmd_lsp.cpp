@@ -1,7 +1,7 @@
 // kuan lsp — a language server over stdio (JSON-RPC with Content-Length frames):
 // diagnostics as you type (the checker's, with ranges), hover, go to definition
-// across the edition's files and its base edition, document symbols, and
-// formatting through `kuan fmt`.
+// and references across the edition's files and its base edition, completion of
+// names and keywords, document symbols, and formatting through `kuan fmt`.
 //
 // Names are looked up in the syntax trees of the edition's files (open
 // documents as typed, others from disk), not in the checked edition, so hover
@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -158,7 +159,8 @@ class Server {
                    {"definitionProvider", true},
                    {"referencesProvider", true},
                    {"documentSymbolProvider", true},
-                   {"documentFormattingProvider", true}}},
+                   {"documentFormattingProvider", true},
+                   {"completionProvider", json::object()}}},
                  {"serverInfo", {{"name", "kuan"}}}});
     } else if (method == "shutdown") {
       exit_code_ = 0;
@@ -183,6 +185,8 @@ class Server {
       reply(id, definition(params));
     } else if (method == "textDocument/references") {
       reply(id, references(params));
+    } else if (method == "textDocument/completion") {
+      reply(id, completion(uri_to_path(params.at("textDocument").at("uri"))));
     } else if (method == "textDocument/documentSymbol") {
       reply(id, document_symbols(uri_to_path(params.at("textDocument").at("uri"))));
     } else if (method == "textDocument/formatting") {
@@ -411,6 +415,29 @@ class Server {
     return out;
   }
 
+  // Every name the edition (and its base) declares, then the keywords; the
+  // editor filters by what is typed.
+  json completion(const std::string& path) const {
+    json items = json::array();
+    std::set<std::string> seen;
+    for (const auto& sym : symbols_for(path)) {
+      if (!seen.insert(sym.name).second) continue;
+      const int kind = sym.kind == 8 ? 5 : sym.kind == 14 ? 21 : sym.kind == 22 ? 20 : 3;
+      const std::string first_line = sym.hover.substr(0, sym.hover.find('\n'));
+      items.push_back({{"label", sym.name}, {"kind", kind}, {"detail", first_line},
+                       {"documentation", {{"kind", "markdown"}, {"value", sym.hover}}}});
+    }
+    // Words that are keywords only in their place (types, items, rounding modes …).
+    static constexpr std::string_view kContextual[] = {"金额", "比例", "整数", "数值", "布尔", "日期", "枚举",
+                                                       "基数", "名额", "全年", "于", "状态", "正式", "示例",
+                                                       "草案", "四舍五入", "银行家舍入", "向下舍入", "向上舍入"};
+    std::vector<std::string_view> words = reserved_words();
+    words.insert(words.end(), std::begin(kContextual), std::end(kContextual));
+    for (auto w : words)
+      if (seen.insert(std::string(w)).second) items.push_back({{"label", std::string(w)}, {"kind", 14}});
+    return items;
+  }
+
   json document_symbols(const std::string& path) const {
     json out = json::array();
     const std::string text = text_of(path);
@@ -456,7 +483,7 @@ int cmd_lsp(int argc, char** argv) {
         "用法: kuan lsp [--stdio]\n"
         "语言服务器(LSP),经标准输入输出通信:输入时给出检查结果(错误和警告,带范围),悬停显示名称的\n"
         "声明(事实的类型、参数的值和标签、措施的条款原文),跳到定义和查找引用(同一版本的各文件及其\n"
-        "基础版本),文档符号(条款、措施、参数、事实……),以及按 kuan fmt 格式化。");
+        "基础版本),补全名称和关键字,文档符号(条款、措施、参数、事实……),以及按 kuan fmt 格式化。");
     return kExitOk;
   }
   std::ios::sync_with_stdio(false);
