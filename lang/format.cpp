@@ -320,6 +320,7 @@ class Layout {
     const Token &a = t_[p], &b = t_[q];
     if (b.kind == Tok::Punct && (close_paren(b) || is_comma(b) || is(b, ":", "："))) return false;
     if (open_paren(a)) return false;
+    if (open_brace(a) && close_brace(b)) return false;  // an empty measure: 措施 m {}
     if (a.kind == Tok::Punct && is(a, "，", "：")) return false;  // full-width marks carry their own space
     if (open_paren(b) && a.kind == Tok::Word && !is_reserved(a.text)) return false;  // a call
     if (unary_[p]) return false;

@@ -102,6 +102,7 @@ TEST_CASE("fmt: one space around operators, none inside calls and parentheses", 
   CHECK(formatted("定义 d = - 5元\n") == "定义 d = -5元\n");
   CHECK(formatted("事实 e : 枚举 {一档,二档}  可选\n") == "事实 e: 枚举 { 一档, 二档 } 可选\n");
   CHECK(formatted("施行   2025-06-13   起\n") == "施行 2025-06-13 起\n");
+  CHECK(formatted("措施 m { }\n例 m \"t\" {得 0元}\n") == "措施 m {}\n例 m \"t\" { 得 0元 }\n");
   // Full-width marks carry their own space.
   CHECK(formatted("事实 b ： 枚举 ｛ 甲 ， 乙 ｝\n") == "事实 b：枚举 ｛ 甲，乙 ｝\n");
   // Both spellings of an operator stay as written.
