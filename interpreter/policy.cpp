@@ -135,10 +135,12 @@ std::vector<fs::path> rule_files(const std::vector<Entry>& entries) {
   return out;
 }
 
-std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vector<Diagnostic>& diagnostics) {
+std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vector<Diagnostic>& diagnostics,
+                                    const std::map<std::string, std::string>& unsaved) {
   std::vector<SourcePtr> sources;
   for (const auto& f : files) {
-    auto text = read_file(f);
+    auto held = unsaved.find(f.string());
+    auto text = held != unsaved.end() ? std::optional<std::string>(held->second) : read_file(f);
     if (!text) {
       diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取文件 " + f.string()));
       continue;
@@ -226,7 +228,8 @@ void check_periods(std::vector<std::unique_ptr<Edition>>& editions, std::vector<
 
 }  // namespace
 
-std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Diagnostic>& diagnostics) {
+std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Diagnostic>& diagnostics,
+                                          const std::map<std::string, std::string>& unsaved) {
   auto policy = std::shared_ptr<Policy>(new Policy());
   std::error_code ec;
   std::vector<std::vector<fs::path>> files;
@@ -256,7 +259,7 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
   for (const auto& group_files : files) {
     EditionGroup g;
     const std::size_t before = diagnostics.size();
-    g.sources = read_sources(group_files, diagnostics);
+    g.sources = read_sources(group_files, diagnostics, unsaved);
     if (diagnostics.size() != before) ok = false;
     // A first parse to learn the edition's name and base; its errors are
     // reported when the edition is built (and parsed again).

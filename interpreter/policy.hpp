@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,10 @@ class Policy {
  public:
   // A folder of editions (each subfolder holding .kuan files is an edition;
   // .kuan files directly in the folder form one edition), or one .kuan file.
-  static std::shared_ptr<const Policy> load(const std::filesystem::path& path, std::vector<Diagnostic>& diagnostics);
+  // `unsaved` holds texts that stand in for files on disk, by path as found
+  // under `path` (an editor's open documents).
+  static std::shared_ptr<const Policy> load(const std::filesystem::path& path, std::vector<Diagnostic>& diagnostics,
+                                            const std::map<std::string, std::string>& unsaved = {});
   // One edition from rule text held in memory (hosts, tests, the REPL).
   static std::shared_ptr<const Policy> from_text(const std::string& name, const std::string& text,
                                                  std::vector<Diagnostic>& diagnostics);

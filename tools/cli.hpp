@@ -78,5 +78,7 @@ int cmd_measures(int argc, char** argv);
 int cmd_repl(int argc, char** argv);
 int cmd_diff(int argc, char** argv);
 int cmd_allocate(int argc, char** argv);
+int cmd_fmt(int argc, char** argv);
+int cmd_lsp(int argc, char** argv);
 
 }  // namespace kuan::cli

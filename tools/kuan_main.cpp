@@ -17,6 +17,8 @@ const char* kUsage =
     "  repl [POLICY]        交互式:计算表达式、设定事实、运行措施、试写规则\n"
     "  diff POLICY A B      列出两个版本之间的变化;可按申请比较金额\n"
     "  allocate POLICY ...  同一年度的全部申请一起分配:企业年度累计、名额、资金池按比例\n"
+    "  fmt FILE|DIR...      把规则文件改写为统一版式;--check 只检查并给出差异\n"
+    "  lsp                  语言服务器(LSP,标准输入输出),供编辑器使用\n"
     "\n"
     "  version              显示 kuan 的版本(亦可 kuan --version)\n"
     "\n"
@@ -42,6 +44,8 @@ int main(int argc, char** argv) {
     if (command == "repl") return kuan::cli::cmd_repl(argc, argv);
     if (command == "diff") return kuan::cli::cmd_diff(argc, argv);
     if (command == "allocate") return kuan::cli::cmd_allocate(argc, argv);
+    if (command == "fmt") return kuan::cli::cmd_fmt(argc, argv);
+    if (command == "lsp") return kuan::cli::cmd_lsp(argc, argv);
   } catch (const std::exception& e) {
     // Nothing the user supplies should get here; if it does, fail cleanly.
     std::fprintf(stderr, "kuan: 内部错误: %s\n", e.what());

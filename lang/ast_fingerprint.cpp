@@ -1,0 +1,171 @@
+// ast_fingerprint: the parsed tree written out field by field, positions left
+// out, so that `kuan fmt` can prove it changed nothing but layout.
+#include <string>
+
+#include "lang/format.hpp"
+
+namespace kuan {
+namespace {
+
+class Dumper {
+ public:
+  std::string out;
+
+  void str(std::string_view tag, std::string_view s) {
+    out += tag;
+    out += '<';
+    out += std::to_string(s.size());
+    out += ':';
+    out += s;
+    out += '>';
+  }
+  void num(std::string_view tag, long long v) {
+    out += tag;
+    out += '=';
+    out += std::to_string(v);
+    out += ' ';
+  }
+  void names(std::string_view tag, const std::vector<ast::NamedSpan>& v) {
+    out += tag;
+    out += '[';
+    for (const auto& n : v) str("", n.name);
+    out += ']';
+  }
+
+  void expr(const ast::ExprPtr& e) {
+    if (!e) {
+      out += "null ";
+      return;
+    }
+    out += '(';
+    num("k", static_cast<int>(e->kind));
+    switch (e->kind) {
+      case ast::ExprKind::Number:
+        str("n", e->number.to_string());
+        num("u", static_cast<int>(e->unit));
+        break;
+      case ast::ExprKind::Boolean: num("b", e->boolean); break;
+      case ast::ExprKind::Date: num("d", e->date); break;
+      case ast::ExprKind::Arith: num("op", static_cast<int>(e->arith)); break;
+      case ast::ExprKind::Compare: num("op", static_cast<int>(e->compare)); break;
+      default: break;
+    }
+    str("name", e->name);
+    for (const auto& a : e->args) expr(a);
+    for (const auto& arm : e->arms) {
+      out += "arm";
+      num("other", arm.otherwise);
+      names("p", arm.patterns);
+      expr(arm.value);
+    }
+    out += ')';
+  }
+
+  void header(ast::Revision r, std::string_view kind, const std::string& name) {
+    out += '\n';
+    out += kind;
+    num("rev", static_cast<int>(r));
+    str("name", name);
+  }
+
+  void cap(const ast::CapDecl& c) {
+    header(c.revision, "cap", c.name);
+    num("stack", c.stacking);
+    expr(c.limit);
+    expr(c.used);
+    expr(c.when);
+  }
+
+  void module(const ast::Module& m) {
+    if (m.base_edition) str("base", m.base_edition->value);
+    for (const auto& r : m.removals) {
+      num("remove", static_cast<int>(r.kind));
+      str("", r.name);
+    }
+    if (m.policy) str("policy", m.policy->value);
+    if (m.edition) str("edition", m.edition->value);
+    if (m.status) num("status", static_cast<int>(m.status->value));
+    if (m.effective_from) num("from", m.effective_from->value);
+    if (m.effective_to) num("to", m.effective_to->value);
+    if (m.rounding) num("rounding", static_cast<int>(m.rounding->value));
+    expr(m.rounding_step);
+    for (const auto& f : m.facts) {
+      header(f.revision, "fact", f.name);
+      num("kind", static_cast<int>(f.kind));
+      names("enum", f.enum_values);
+      expr(f.default_value);
+      num("opt", f.optional);
+      str("label", f.label);
+    }
+    for (const auto& p : m.params) {
+      header(p.revision, "param", p.name);
+      expr(p.value);
+      str("label", p.label);
+    }
+    for (const auto& d : m.defines) {
+      header(d.revision, "define", d.name);
+      expr(d.value);
+    }
+    for (const auto& c : m.caps) cap(c);
+    for (const auto& p : m.pools) {
+      header(p.revision, "pool", p.name);
+      expr(p.amount);
+      names("covers", p.measures);
+    }
+    for (const auto& a : m.accumulations) {
+      str("\naccumulate", a.fact.name);
+      names("of", a.measures);
+      if (a.year_total_of) str("year", a.year_total_of->name);
+    }
+    for (const auto& c : m.clauses) {
+      str("\nclause", c.ref);
+      str("title", c.title);
+      str("text", c.text);
+      str("responsible", c.responsible);
+    }
+    for (const auto& ms : m.measures) {
+      header(ms.revision, "measure", ms.name);
+      str("title", ms.title);
+      num("clause", ms.clause);
+      for (const auto& r : ms.requirements) {
+        out += "require";
+        expr(r.condition);
+        str("else", r.reason);
+      }
+      names("needs", ms.needs);
+      for (const auto& n : ms.conditional_needs) {
+        names("need", n.facts);
+        expr(n.when);
+      }
+      expr(ms.rate);
+      expr(ms.base);
+      expr(ms.amount);
+      for (const auto& c : ms.caps) cap(c);
+      expr(ms.quota);
+      if (ms.quota_score) str("score", ms.quota_score->name);
+    }
+    for (const auto& x : m.examples) {
+      str("\nexample", x.measure);
+      str("title", x.title);
+      for (const auto& f : x.facts) {
+        str("fact", f.name);
+        expr(f.value);
+      }
+      num("eligible", x.expect_eligible);
+      expr(x.expected_amount);
+      if (x.expected_bound) str("bound", x.expected_bound->name);
+      num("unbound", x.expect_unbound);
+      str("reason", x.expected_reason);
+    }
+  }
+};
+
+}  // namespace
+
+std::string ast_fingerprint(const ast::Module& module) {
+  Dumper d;
+  d.module(module);
+  return std::move(d.out);
+}
+
+}  // namespace kuan
