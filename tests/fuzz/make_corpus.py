@@ -49,6 +49,15 @@ def example_facts(text):
             yield m.group(1), facts
 
 
+def dict_entry(text):
+    """A libFuzzer dictionary line: printable ASCII as is, every other byte as \\xNN."""
+    out = []
+    for b in text.encode("utf-8"):
+        c = chr(b)
+        out.append("\\" + c if c in '"\\' else c if 0x20 <= b < 0x7F else f"\\x{b:02X}")
+    return '"' + "".join(out) + '"'
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", required=True)
@@ -98,7 +107,10 @@ def main():
 
     # CSV allocation inputs: the applications in groups, one column per fact.
     for start in range(0, len(apps), 12):
-        group = [dict(a, applicant=a.get("applicant", "企业甲")) for a in apps[start:start + 12]]
+        # Every row scored, so measures with a quota (名额 … 按 评审得分) can be ranked.
+        group = [dict(a, applicant=a.get("applicant", "企业甲"),
+                      facts={"评审得分": str(60 + (start + i) % 40), **a.get("facts", {})})
+                 for i, a in enumerate(apps[start:start + 12])]
         names = sorted({k for a in group for k in a.get("facts", {})})
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n" if start % 24 else "\n")
@@ -126,18 +138,17 @@ def main():
         words.update(re.findall(r"(?:事实|措施|参数|定义|上限)\s+([^\s::={]+)", text))
         for enum in re.findall(r"枚举\s*\{([^}]*)\}", text):
             words.update(w for w in re.split(r"[\s,,]+", enum) if w)
-    names = [json.dumps(w, ensure_ascii=False) for w in sorted(words)
-             if re.fullmatch(r"[A-Za-z_\u3400-\u9fff][\w\u3400-\u9fff]*", w)]
-    keywords = [l.strip() for l in read(os.path.join(root, "tests/fuzz/kuan.dict")).splitlines()
+    names = [w for w in sorted(words) if re.fullmatch(r"[A-Za-z_\u3400-\u9fff][\w\u3400-\u9fff]*", w)]
+    keywords = [json.loads(l) for l in read(os.path.join(root, "tests/fuzz/kuan.dict")).splitlines()
                 if l.strip() and not l.startswith("#")]
-    json_tokens = ['"{"', '"}"', '"\\""', '":"', '","', '"true"', '"false"', '"null"', '"\\\\u0000"', '"e+"',
-                   '"\\"id\\""', '"\\"applicant\\""', '"\\"measure\\""', '"\\"facts\\""', '"万元"', '"%"']
-    csv_tokens = ['"\\""', '","', '"\\r\\n"', '"id,applicant,measure"', '"万元"', '"是"', '"否"']
+    json_tokens = ["{", "}", '"', ":", ",", "true", "false", "null", "\\u0000", "e+", '"id"', '"applicant"',
+                   '"measure"', '"facts"', "万元", "%"]
+    csv_tokens = ['"', ",", "\r\n", "id,applicant,measure", "万元", "是", "否"]
     dicts = {"fuzz_rules": keywords + names, "fuzz_facts": json_tokens + names,
              "fuzz_batch_line": json_tokens + names, "fuzz_allocate_csv": csv_tokens + names}
     for target, entries in dicts.items():
         with open(os.path.join(out, target + ".dict"), "w", encoding="utf-8") as f:
-            f.write("\n".join(entries) + "\n")
+            f.write("".join(dict_entry(e) + "\n" for e in entries))
     counts = {t: len(os.listdir(os.path.join(out, t))) for t in sorted(os.listdir(out)) if os.path.isdir(os.path.join(out, t))}
     print("seeds:", ", ".join(f"{t} {n}" for t, n in counts.items()), f"; dictionaries of {len(names)} policy names")
 

@@ -65,7 +65,8 @@ for target in "${targets[@]}"; do
   if [ $rc -ne 0 ] || [ "$after" -gt "$before" ]; then
     status=1
     echo "== $target: FINDING (exit $rc). Stack summary:"
-    grep -E "==ERROR|SUMMARY:|kuan fuzz: check|deadly signal|uncaught|Test unit written" "$log" | head -8
+    grep -E "==ERROR|SUMMARY:|kuan fuzz: check|deadly signal|uncaught|Test unit written" "$log" | head -8 ||
+      tail -5 "$log"
     reproducer=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     echo "   reproducer: ${reproducer:-$findings} (replay: $exe ${reproducer:-FILE})"
     summary+=("$target: FINDING after ${execs:-?} execs: ${reproducer:-see $log}")
