@@ -379,6 +379,7 @@ def main():
     ap.add_argument("--list", action="store_true")
     ap.add_argument("only", nargs="*")
     args = ap.parse_args()
+    args.kuan = os.path.abspath(args.kuan)  # cases run in their own folders
     known = read_known(args.known)
     unknown_names = known - {c[0] for c in CASES}
     if args.list:
