@@ -40,6 +40,8 @@ void evaluate_checked(const Edition& edition, const MeasureInfo& measure, const 
 // fuzzer's examples rarely hold; only crashes and invariants matter).
 void run_examples(const Edition& edition);
 
+// Strict UTF-8 (no overlongs, surrogates or truncation). Written apart from
+// lang/source.cpp's decoder on purpose: an oracle must not share the code it checks.
 bool valid_utf8(std::string_view text);
 
 }  // namespace kuan::fuzz
