@@ -2,7 +2,9 @@
 # Installs the Debian packages Kuan builds with (as root, or through sudo).
 set -euo pipefail
 packages=(g++ cmake make python3 tao-pegtl-dev libfmt-dev libboost-dev catch2 nlohmann-json3-dev
-          libedit-dev libbenchmark-dev pkg-config chromium)
+          libedit-dev libbenchmark-dev pkg-config
+          chromium                    # renders the HTML report in its test
+          clang libclang-rt-14-dev)   # clang + its fuzzer/sanitizer runtimes: tests/fuzz (libFuzzer)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
