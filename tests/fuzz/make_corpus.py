@@ -26,7 +26,7 @@ FACT_ASSIGN = re.compile(r"([^\s,,=]+)\s*=\s*([^,,\n]+)")
 
 def write_seed(out, target, data):
     if isinstance(data, str):
-        data = data.encode("utf-8")
+        data = data.encode("utf-8", errors="surrogateescape")
     d = os.path.join(out, target)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "seed-" + hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
@@ -34,7 +34,9 @@ def write_seed(out, target, data):
 
 
 def read(path):
-    with open(path, encoding="utf-8") as f:
+    # Seeds include rule files that are deliberately not UTF-8 (golden errors):
+    # keep their bytes; surrogateescape writes them back unchanged.
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
         return f.read()
 
 
