@@ -402,11 +402,29 @@ PyPolicy load(const std::string& path) {
   raise(err);
 }
 
+
+// (applicant, id) of JSONL lines as the Allocator reads them (None for a line
+// it would refuse): kuan.dask shuffles by applicant and checks ids with them.
+std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> application_keys(
+    const std::vector<std::string>& lines) {
+  std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> out(lines.size());
+  py::gil_scoped_release unlocked;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    auto parsed = json::parse_application(lines[i]);
+    if (auto* app = std::get_if<json::Application>(&parsed)) {
+      if (app->has_applicant && !app->applicant.empty()) out[i].first = app->applicant;
+      if (app->has_id && !app->id.empty()) out[i].second = app->id;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_kuan, m) {
   m.doc() = "Kuan (款) policy rules: exact decimal evaluation and batch allocation. Use the kuan package.";
   m.def("load", &load, py::arg("path"));
+  m.def("_application_keys", &application_keys, py::arg("lines"));
 
   py::class_<PyPolicy>(m, "Policy")
       .def_property_readonly("editions",

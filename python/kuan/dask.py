@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import functools
 import heapq
-import json
 import os
 import zlib
 from collections.abc import Iterable, Sequence
@@ -39,6 +38,11 @@ import dask
 import dask.bag as db
 
 from . import load
+
+try:
+    from ._kuan import _application_keys
+except ImportError:  # a build tree
+    from _kuan import _application_keys  # type: ignore[no-redef]
 from .errors import AllocationError, KuanError
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -105,21 +109,24 @@ def _blank(line: bytes) -> bool:
     return not line.strip(b" \t\r\xef\xbb\xbf")
 
 
-def _keyed_records(file_index: int, path: str) -> list[tuple[tuple[int, int], str | None, bytes, str | None]]:
-    """((file index, line number), applicant, line, id) for each non-blank line."""
-    out = []
-    for number, line in _read_lines(path):
-        if _blank(line):
-            continue
-        try:
-            app = json.loads(line.removeprefix(b"\xef\xbb\xbf"))
-            applicant, app_id = app.get("applicant"), app.get("id")
-            applicant = applicant if isinstance(applicant, str) else None
-            app_id = app_id if isinstance(app_id, str) else str(app_id) if isinstance(app_id, int) else None
-        except (ValueError, AttributeError):
-            applicant = app_id = None  # a bad line: its part's Allocator reports it
-        out.append(((file_index, number), applicant, line, app_id))
-    return out
+# A line's place in the year as one int, file index then line number: it
+# orders like the concatenated files, and survives every shuffle (a tuple may
+# come back as a list from a disk shuffle).
+_LINE_BITS = 40
+_NO_LINE = 1 << 62  # an error about no line: after every line
+
+
+def _place(key: int) -> tuple[int, int]:
+    return key >> _LINE_BITS, key & ((1 << _LINE_BITS) - 1)
+
+
+def _keyed_records(file_index: int, path: str) -> list[tuple[int, str | None, bytes, str | None]]:
+    """(place in the year, applicant, line, id) for each non-blank line; applicant and id as
+    the Allocator reads them (None on a line it refuses: its part reports it)."""
+    numbered = [(n, line) for n, line in _read_lines(path) if not _blank(line)]
+    keys = _application_keys([line for _, line in numbered])
+    return [(file_index << _LINE_BITS | n, applicant, line, app_id)
+            for (n, line), (applicant, app_id) in zip(numbered, keys)]
 
 
 def _duplicate_ids(records: db.Bag) -> db.Bag:
@@ -157,12 +164,12 @@ def _new_part(records: list, ed):
 
 class _Problem(NamedTuple):
     """A line that refuses the year, found on a worker; the client raises the earliest."""
-    key: tuple            # (file index, line number); (inf, 0) when about no line
+    key: int              # place in the year (_place); _NO_LINE when about no line
     reason: str
     column: int
     field: str
     id: str | None
-    first: tuple | None = None  # a duplicate id: where it was first given
+    first: int | None = None  # a duplicate id: where it was first given
 
 
 def _guard(phase):
@@ -174,7 +181,7 @@ def _guard(phase):
         try:
             return phase(records, *args)
         except AllocationError as e:
-            key = records[e.line - 1][0] if e.line and e.line <= len(records) else (float("inf"), 0)
+            key = records[e.line - 1][0] if e.line and e.line <= len(records) else _NO_LINE
             return _Problem(key, e.reason, e.column or 0, e.field, e.id)
     return run
 
@@ -210,13 +217,18 @@ def _raise_first(results: Sequence, files: list[str]) -> None:
         return
     # The earliest line; at one line, the duplicate id (a part numbers its own lines, not the year's).
     p = min(problems, key=lambda p: (p.key, p.first is None))
-    reason = p.reason if p.first is None else f"{p.reason}(与 {files[p.first[0]]}:{p.first[1]} 相同)"
-    where = f"{files[p.key[0]]}:{p.key[1]}" + (f":{p.column}" if p.column else "") if p.key[0] != float("inf") else "<year>"
+    file, line = _place(p.key) if p.key != _NO_LINE else (None, None)
+    if p.first is not None:
+        first_file, first_line = _place(p.first)
+        reason = f"{p.reason}(与 {files[first_file]}:{first_line} 相同)"
+    else:
+        reason = p.reason
+    where = f"{files[file]}:{line}" + (f":{p.column}" if p.column else "") if file is not None else "<year>"
     text = f"{where}: error: " + (f"字段 {p.field}:" if p.field else "") + reason + (f"(申请 id {p.id})" if p.id else "")
     error = AllocationError(text, code="allocation_error")
-    error.file = None if p.key[0] == float("inf") else files[p.key[0]]
+    error.file = None if file is None else files[file]
     error.field, error.id, error.reason = p.field, p.id, reason
-    error.line = None if p.key[0] == float("inf") else p.key[1]
+    error.line = line
     raise error
 
 
@@ -230,7 +242,7 @@ def allocate(files: PathLike | Iterable[PathLike], policy_path: PathLike, editio
     policy_path = os.path.abspath(os.fspath(policy_path))
     ed = _edition(policy_path, edition, as_of)  # on the client too: pools, and errors early
     conf = (policy_path, edition, as_of)
-    records = db.from_delayed([dask.delayed(_keyed_records)(i, f) for i, f in enumerate(files)])
+    records = db.from_delayed([dask.delayed(_keyed_records)(i, f) for i, f in enumerate(files)]).persist()
     n = npartitions or max(2, records.npartitions)
     parts = records.groupby(lambda r: _bucket(r[1]), npartitions=n).map_partitions(_part)
     parts = parts.persist()
