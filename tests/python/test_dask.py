@@ -99,3 +99,13 @@ def test_allocate_refuses_the_year_naming_the_first_bad_line(client, tmp_path):
         kuan.dask.allocate([str(a), str(b)], str(POLICY), "2025年版")
     assert str(e.value).startswith(f"{b}:2:")
     assert e.value.field == "facts.合同金额" and e.value.id == "4"
+
+
+def test_allocate_without_a_cluster_too(kuan_binary, tmp_path):
+    # The local schedulers shuffle through disk (partd), which turns tuples into lists: the same bytes still.
+    import dask
+    year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "1500", "--seed", "2"])
+    want = cli_allocate(kuan_binary, year, tmp_path)
+    with dask.config.set(scheduler="sync"):
+        got = kuan.dask.allocate([str(f) for f in split(year, 2, tmp_path)], str(POLICY), "2025年版")
+    assert "".join(got).encode() == want
