@@ -61,6 +61,10 @@ def test_evaluate_gives_the_commands_lines(client, kuan_binary, tmp_path):
     got = "".join(bag.compute()).encode()
     assert got == want
     assert b'"code":"unknown_fact"' in got and b'"code":"bad_line"' in got
+    # a bag of text lines (one partition per file: lines numbered within it)
+    import dask.bag as db
+    bag = db.read_text([str(f) for f in files], blocksize=None)
+    assert "".join(kuan.dask.evaluate(bag, str(POLICY), "2025年版").compute()).encode() == want
     # once per worker process, whatever the number of partitions
     loads = client.run(lambda: kuan.dask._edition.cache_info().misses)
     assert all(n <= 1 for n in loads.values()) and sum(loads.values()) >= 1
