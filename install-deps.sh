@@ -4,7 +4,8 @@ set -euo pipefail
 packages=(g++ cmake make python3 tao-pegtl-dev libfmt-dev libboost-dev catch2 nlohmann-json3-dev
           libedit-dev libbenchmark-dev pkg-config
           chromium                    # renders the HTML report in its test
-          clang libclang-rt-14-dev)   # clang + its fuzzer/sanitizer runtimes: tests/fuzz (libFuzzer)
+          clang libclang-rt-14-dev    # clang + its fuzzer/sanitizer runtimes: tests/fuzz (libFuzzer)
+          pybind11-dev python3-dev python3-pybind11 python3-pytest python3-dask python3-distributed)  # python/
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

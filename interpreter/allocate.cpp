@@ -767,6 +767,58 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   return finish();
 }
 
+std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator::quota_candidates() {
+  Impl& s = *impl_;
+  if (s.stopped) return *s.stopped;
+  std::vector<QuotaCandidate> out;
+  for (std::size_t i = 0; i < s.records.size(); ++i) {  // as decide_quotas() does, without the ranking
+    const Record& r = s.records[i];
+    const MeasureInfo& m = s.ed.measures[r.measure];
+    if (!m.quota) continue;
+    s.bind(r, false);
+    auto result = s.evaluate(r);
+    if (auto* e = std::get_if<AllocationError>(&result)) return *(s.stopped = std::move(*e));
+    if (std::get<Outcome>(result).eligible)
+      out.push_back({i, r.measure, m.score_fact >= 0 ? s.facts.values[m.score_fact].number : Decimal()});
+  }
+  return out;
+}
+
+std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uint32_t>& ranks) {
+  Impl& s = *impl_;
+  if (s.stopped) return s.stopped;
+  if (s.finished || ranks.size() != s.records.size()) return AllocationError{0, 0, "", "", "finish_part: 名次与申请数不符或已完成"};
+  s.finished = true;
+  s.ids.release();
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    Record& r = s.records[i];
+    r.rank = ranks[i];
+    if (const auto& quota = s.ed.measures[r.measure].quota; r.rank && quota && static_cast<std::int64_t>(r.rank) > *quota)
+      r.flags |= kQuotaOut;
+  }
+  if (auto e = s.decide_amounts()) return s.stopped = e;
+  return std::nullopt;
+}
+
+std::vector<Allocator::PoolShare> Allocator::pool_shares() const {
+  const Impl& s = *impl_;
+  std::vector<PoolShare> out;
+  for (std::size_t i = 0; i < s.records.size(); ++i) {
+    const Record& r = s.records[i];
+    const int p = s.ed.measures[r.measure].pool;
+    if (p >= 0 && (r.flags & kEligible) && !(r.flags & kQuotaOut)) out.push_back({i, p, r.amount});
+  }
+  return out;
+}
+
+void Allocator::set_pool(int pool, __int128 total_cents, const std::vector<std::size_t>& extra_cent) {
+  Impl::Pool& p = impl_->pools.at(static_cast<std::size_t>(pool));
+  p.total = total_cents;
+  p.scaled = total_cents > p.cents;
+  if (p.scaled) p.factor = cents_text(p.cents) + "/" + cents_text(total_cents);
+  for (const std::size_t i : extra_cent) impl_->records.at(i).flags |= kExtraCent;
+}
+
 std::size_t Allocator::size() const { return impl_->records.size(); }
 const AllocationSummary& Allocator::summary() const { return impl_->summary; }
 

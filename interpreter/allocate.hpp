@@ -122,6 +122,33 @@ class Allocator {
   void csv_header(std::string& out) const;
   const AllocationSummary& summary() const;
 
+  // Parts of a year (kuan.dask): a part holds every application of its
+  // applicants, add()ed in application order; what only the whole year knows
+  // (quota ranks, pool totals, who gets a leftover cent) is decided outside,
+  // by the same rules, and imposed — then decision() gives exactly the lines
+  // one Allocator over the whole year gives. Instead of finish():
+  //   1. quota_candidates(): the part's applications that compete for a
+  //      quota (eligible evaluated alone) with their scores;
+  //   2. finish_part(ranks): the year's rank of each record (0: none), then
+  //      amounts in application order with the applicant's rooms;
+  //   3. pool_shares(), then set_pool() for every pool with the year's total.
+  struct QuotaCandidate {
+    std::size_t index;  // record, in add() order
+    int measure;        // index into Edition::measures
+    Decimal score;      // 0 when the quota has no score fact (ranked by order)
+  };
+  std::variant<std::vector<QuotaCandidate>, AllocationError> quota_candidates();
+  std::optional<AllocationError> finish_part(const std::vector<std::uint32_t>& ranks);
+  struct PoolShare {
+    std::size_t index;    // record
+    int pool;             // index into Edition::pools
+    std::int64_t amount;  // 分, as evaluated with the rooms
+  };
+  std::vector<PoolShare> pool_shares() const;  // funded records of pooled measures
+  // The year's Σ amount of the pool (分) and the records of this part that get
+  // one leftover cent (largest remainders, decided over the whole year).
+  void set_pool(int pool, __int128 total_cents, const std::vector<std::size_t>& extra_cent);
+
  private:
   struct Impl;
   explicit Allocator(std::unique_ptr<Impl> impl);

@@ -343,3 +343,84 @@ TEST_CASE("CSV input errors name the line, the column and the cell", "[allocate]
   CHECK(e.field == "applicant");
   CHECK(err("").message.find("表头") != std::string::npos);
 }
+
+TEST_CASE("a year decided in parts by applicant gives the whole year's decisions, line for line", "[allocate]") {
+  // Rooms (甲: 100元 a year per applicant, E1 applies three times), a quota with a
+  // tie across parts (乙), and 小池 exceeded with leftover cents: each phase's
+  // year-wide step (ranking, pool total, largest remainders) is done here, by
+  // the rules of allocate.hpp, as kuan.dask does it across workers.
+  std::vector<std::string> lines = {
+      line("a1", "E1", "甲", {{"申请金额", "60"}}),  line("b1", "E2", "乙", {{"申请金额", "3"}, {"得分", 90}}),
+      line("a2", "E1", "甲", {{"申请金额", "70"}}),  line("b2", "E3", "乙", {{"申请金额", "2"}, {"得分", 95}}),
+      line("a3", "E4", "甲", {{"申请金额", "3.33"}}), line("b3", "E1", "乙", {{"申请金额", "4"}, {"得分", 90}}),
+      line("a4", "E1", "甲", {{"申请金额", "5"}}),   line("c1", "E2", "丙", {{"申请金额", "7"}})};
+  std::string all;
+  for (const auto& l : lines) all += l;
+  const Run whole = run(small_edition(), all);
+  REQUIRE_FALSE(whole.error);
+  REQUIRE(whole.summary.pools[0].scaled);
+  REQUIRE(whole.summary.quotas[0].funded == 2);
+
+  const Edition& ed = small_edition();
+  const std::vector<std::vector<std::size_t>> parts = {{0, 2, 5, 6}, {1, 3, 4, 7}};  // E1 | E2, E3, E4: year order inside
+  std::vector<std::unique_ptr<Allocator>> alloc;
+  struct Cand { std::string measure; Decimal score; std::size_t year, part, index; };
+  std::vector<Cand> cands;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    std::string error;
+    alloc.push_back(Allocator::create(ed, BatchFormat::Jsonl, error));
+    for (const std::size_t i : parts[p]) {
+      std::string_view text = lines[i];
+      text.remove_suffix(1);
+      REQUIRE_FALSE(alloc[p]->add(text, i + 1));
+    }
+    auto found = alloc[p]->quota_candidates();
+    REQUIRE(found.index() == 0);
+    for (const auto& c : std::get<0>(found))
+      cands.push_back({ed.measures[c.measure].decl->name, c.score, parts[p][c.index], p, c.index});
+  }
+  std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) {
+    if (a.measure != b.measure) return a.measure < b.measure;
+    if (auto c = a.score <=> b.score; c != 0) return c > 0;
+    return a.year < b.year;
+  });
+  std::vector<std::vector<std::uint32_t>> ranks(parts.size());
+  for (std::size_t p = 0; p < parts.size(); ++p) ranks[p].assign(parts[p].size(), 0);
+  for (std::size_t i = 0; i < cands.size(); ++i) ranks[cands[i].part][cands[i].index] = static_cast<std::uint32_t>(i + 1);
+  std::vector<Allocator::PoolShare> shares;
+  std::vector<std::size_t> share_part;
+  __int128 total = 0;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    REQUIRE_FALSE(alloc[p]->finish_part(ranks[p]));
+    for (const auto& s : alloc[p]->pool_shares()) shares.push_back(s), share_part.push_back(p), total += s.amount;
+  }
+  std::vector<std::int64_t> amounts;  // in year order, for pro_rata_cents' ties
+  std::vector<std::size_t> order(shares.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return parts[share_part[a]][shares[a].index] < parts[share_part[b]][shares[b].index];
+  });
+  for (const std::size_t i : order) amounts.push_back(shares[i].amount);
+  const auto scaled = pro_rata_cents(1000, amounts);  // 小池 = 10元
+  std::vector<std::vector<std::size_t>> extra(parts.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto& s = shares[order[k]];
+    if (scaled[k] != static_cast<std::int64_t>(static_cast<__int128>(s.amount) * 1000 / total))
+      extra[share_part[order[k]]].push_back(s.index);
+  }
+  std::size_t extra_cents = 0;
+  for (std::size_t p = 0; p < parts.size(); ++p) alloc[p]->set_pool(0, total, extra[p]), extra_cents += extra[p].size();
+  CHECK(extra_cents > 0);
+
+  std::vector<std::string> got(lines.size());
+  for (std::size_t p = 0; p < parts.size(); ++p)
+    for (std::size_t k = 0; k < parts[p].size(); ++k) alloc[p]->decision(k, BatchFormat::Jsonl, got[parts[p][k]]);
+  std::istringstream want(whole.text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string w;
+    std::getline(want, w);
+    CHECK(got[i] == w + "\n");
+  }
+  CHECK(whole.text.find("cap_room_used") != std::string::npos);
+  CHECK(whole.text.find("\"quota_rank\":3") != std::string::npos);
+}

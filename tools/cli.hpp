@@ -71,6 +71,12 @@ void append_explanation_json(std::string& out, const Edition& edition, const Out
 
 std::string error_text(const EvalError& e);
 
+// One JSONL line of `kuan eval --batch` appended to `out` as the command writes
+// it (a result, or {"line","code","error"}), with '\n'; false for a bad line.
+// `policy` serves a line's own "as_of". The Python module (kuan.dask) uses it.
+bool eval_batch_jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
+                           bool explain, bool pass_through, std::string& out);
+
 int cmd_check(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_test(int argc, char** argv);

@@ -388,6 +388,15 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
 
 }  // namespace
 
+bool eval_batch_jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
+                           bool explain, bool pass_through, std::string& out) {
+  BatchSettings settings;
+  settings.policy = &policy;
+  settings.explain = explain;
+  settings.pass_through = pass_through;
+  return batch_line(edition, line, line_no, settings, out);
+}
+
 int cmd_eval(int argc, char** argv) {
   Args args;
   if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of", "--measure", "--facts", "--batch", "--format", "--jobs",

@@ -1,0 +1,23 @@
+"""Kuan (款): subsidy policy rules evaluated with exact decimal money.
+
+    import kuan
+    from decimal import Decimal
+    policy = kuan.load("policies/hangzhou-ai")
+    ed = policy.edition_on("2025-07-01")            # or policy.edition("2025年版")
+    r = ed.evaluate("算力券", {"合同金额": "120万元", "采购类型": "算力服务", "算力设施档位": "一档"})
+    r["amount"]                                    # Decimal('360000.00')
+
+Facts are Decimal, int, bool, str ("120万元", "30%", "2025-07-01") or
+datetime.date; float is refused (TypeError): money must be exact. A loaded
+policy is immutable and may be shared by threads; evaluate_many releases the GIL.
+"""
+
+try:  # installed: the extension sits in the package
+    from ._kuan import Edition, Policy, load
+except ImportError:  # a build tree: PYTHONPATH=build:python
+    from _kuan import Edition, Policy, load  # type: ignore[no-redef]
+from .errors import (AllocationError, EditionError, EvaluationError, FactError, KuanError, MeasureError,
+                     PolicyError)
+
+__all__ = ["load", "Policy", "Edition", "KuanError", "PolicyError", "EditionError", "MeasureError", "FactError",
+           "EvaluationError", "AllocationError"]

@@ -1,0 +1,71 @@
+# Types of the kuan package (the _kuan extension and kuan.errors).
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Literal, TypedDict, Union
+
+from .errors import (AllocationError as AllocationError, EditionError as EditionError,
+                     EvaluationError as EvaluationError, FactError as FactError, KuanError as KuanError,
+                     MeasureError as MeasureError, PolicyError as PolicyError)
+
+# A fact's value: exact forms only. float is refused (TypeError): money must be exact.
+FactValue = Union[Decimal, int, bool, str, datetime.date, None]
+Facts = Mapping[str, FactValue]
+
+class Result(TypedDict, total=False):
+    id: str                      # evaluate_many with {"id": …}
+    measure: str
+    version: str
+    eligible: bool
+    amount: Decimal              # as the edition rounds it: Decimal("360000.00")
+    reasons: list[str]           # why not eligible
+    bound: str | None            # the cap that limited the amount
+    notes: list[str]
+    clause: str
+    explanation: dict[str, Any]  # with explain=True: the tree of `kuan eval --format json --explain`
+
+class ErrorRow(TypedDict, total=False):  # evaluate_many(on_error="return")
+    id: str
+    code: str
+    error: str
+    fact: str
+
+class Decision(TypedDict, total=False):  # the fields of `kuan allocate`'s JSONL
+    id: str
+    applicant: str
+    measure: str
+    eligible: bool
+    amount: Decimal
+    allocated: Decimal
+    reasons: list[str]
+    bound: str | None
+    cap_room_used: str
+    pro_rata: str
+    extra_cent: bool
+    quota_rank: int
+    notes: list[str]
+
+class Edition:
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> str: ...          # 正式 / 示例 / 草案
+    @property
+    def measures(self) -> list[str]: ...
+    @property
+    def pools(self) -> list[tuple[str, int]]: ...  # (name, 分)
+    def evaluate(self, measure: str, facts: Facts, explain: bool = ...) -> Result: ...
+    def evaluate_many(self, items: Iterable[tuple[str, Facts] | Mapping[str, Any]], explain: bool = ...,
+                      on_error: Literal["raise", "return"] = ..., threads: int = ...) -> list[Result | ErrorRow]: ...
+    def allocate(self, rows: Iterable[Mapping[str, Any] | str]) -> list[Decision]: ...
+
+class Policy:
+    @property
+    def editions(self) -> list[str]: ...
+    def edition(self, name: str) -> Edition: ...
+    def edition_on(self, date: str | datetime.date) -> Edition: ...
+    def latest(self) -> Edition: ...
+
+def load(path: str) -> Policy: ...
+
+__all__: list[str]

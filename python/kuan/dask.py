@@ -1,0 +1,295 @@
+"""Kuan on a Dask cluster: evaluation and a year's allocation across workers.
+
+    from distributed import Client
+    import kuan.dask
+    client = Client("tcp://scheduler:8786")          # or LocalCluster(); only this line changes
+    lines = kuan.dask.evaluate(["a.jsonl", "b.jsonl"], "policies/hangzhou-ai", "2025年版").compute()
+    decisions = kuan.dask.allocate(["q1.jsonl", "q2.jsonl"], "policies/hangzhou-ai", "2025年版")
+
+Every rule is applied by the C++ engine on the workers (the same code as the
+`kuan` command), so the lines are the command's lines byte for byte. The
+policy path must be readable on every worker (a shared or copied folder); each
+worker process loads it once.
+
+allocate() decides the year in the phases of the spec's batch-level rules:
+  1. applications are shuffled by applicant, so that one part holds all of an
+     applicant's applications (in application order);
+  2. quotas: each part evaluates its quota applications alone; the ranking by
+     score (ties: the earlier application) is made over the whole year;
+  3. rooms: each part decides its applicants' amounts in application order,
+     with the ranks imposed;
+  4. pools: the year's total per pool; when it exceeds the pool, each amount is
+     floored pro rata to the 分 and the leftover cents go to the largest
+     remainders over the whole year (ties: the earlier application);
+  5. each part writes its decisions, put back in application order.
+"Application order" is the order of the files given, then of lines in each file.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import os
+import zlib
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, Union
+
+import dask
+import dask.bag as db
+
+from . import load
+
+try:
+    from ._kuan import _application_keys
+except ImportError:  # a build tree
+    from _kuan import _application_keys  # type: ignore[no-redef]
+from .errors import AllocationError, KuanError
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@functools.lru_cache(maxsize=8)
+def _edition(policy_path: str, edition: str | None, as_of: str | None):
+    """The edition, loaded once per worker process (and per policy and edition)."""
+    policy = load(policy_path)
+    if as_of is not None:
+        return policy.edition_on(as_of)
+    return policy.edition(edition) if edition is not None else policy.latest()
+
+
+def _files(files: PathLike | Iterable[PathLike]) -> list[str]:
+    if isinstance(files, (str, os.PathLike)):
+        return [os.fspath(files)]
+    return [os.fspath(f) for f in files]
+
+
+def _read_lines(path: str) -> list[tuple[int, bytes]]:
+    """(line number, line) for every line of a file, '\\n' and a final '\\r' removed."""
+    out = []
+    with open(path, "rb") as f:
+        for n, raw in enumerate(f, 1):
+            line = raw[:-1] if raw.endswith(b"\n") else raw
+            out.append((n, line[:-1] if line.endswith(b"\r") else line))
+    return out
+
+
+def _evaluate_partition(numbered: list, policy_path: str, edition: str | None, as_of: str | None,
+                        explain: bool, pass_through: bool) -> list[str]:
+    ed = _edition(policy_path, edition, as_of)
+    lines, numbers = [], []
+    for i, item in enumerate(numbered):
+        number, line = item if isinstance(item, tuple) else (i + 1, item)
+        if isinstance(line, str):
+            line = line.rstrip("\n").removesuffix("\r").encode()
+        if line.strip(b" \t"):  # as the command: blank lines are skipped, but counted
+            lines.append(line)
+            numbers.append(number)
+    return ed._batch_lines(lines, numbers, explain, pass_through)
+
+
+def evaluate(bag_or_files: Any, policy_path: PathLike, edition: str | None = None, *, as_of: str | None = None,
+             explain: bool = False, pass_through: bool = False) -> db.Bag:
+    """A bag of result lines, exactly those `kuan eval --batch` writes (each with its '\\n'),
+    in input order: `"".join(bag.compute())` is the command's output.
+
+    bag_or_files: JSONL file paths (one partition per file; lines numbered as in the file), or
+    a dask bag of lines (str or bytes) or of (line number, line) pairs. The edition is named, or
+    picked by `as_of` ("YYYY-MM-DD"), or else the latest; a line's own "as_of" is honoured."""
+    policy_path = os.path.abspath(os.fspath(policy_path))
+    if isinstance(bag_or_files, db.Bag):
+        bag = bag_or_files
+    else:
+        bag = db.from_delayed([dask.delayed(_read_lines)(f) for f in _files(bag_or_files)])
+    return bag.map_partitions(_evaluate_partition, policy_path, edition, as_of, explain, pass_through)
+
+
+# ------------------------------------------------------------------ allocate
+
+def _blank(line: bytes) -> bool:
+    return not line.strip(b" \t\r\xef\xbb\xbf")
+
+
+# A line's place in the year as one int, file index then line number: it
+# orders like the concatenated files, and survives every shuffle (a tuple may
+# come back as a list from a disk shuffle).
+_LINE_BITS = 40
+_NO_LINE = 1 << 62  # an error about no line: after every line
+
+
+def _place(key: int) -> tuple[int, int]:
+    return key >> _LINE_BITS, key & ((1 << _LINE_BITS) - 1)
+
+
+def _keyed_records(file_index: int, path: str) -> list[tuple[int, str | None, bytes, str | None]]:
+    """(place in the year, applicant, line, id) for each non-blank line; applicant and id as
+    the Allocator reads them (None on a line it refuses: its part reports it)."""
+    numbered = [(n, line) for n, line in _read_lines(path) if not _blank(line)]
+    keys = _application_keys([line for _, line in numbered])
+    return [(file_index << _LINE_BITS | n, applicant, line, app_id)
+            for (n, line), (applicant, app_id) in zip(numbered, keys)]
+
+
+def _duplicate_ids(records: db.Bag) -> db.Bag:
+    """Ids given twice, as a _Problem at the second: found by a shuffle by id, not on one machine."""
+    keys = records.filter(lambda r: r[3] is not None).map(lambda r: (r[3], r[0]))
+    groups = keys.groupby(lambda k: _bucket(k[0]), npartitions=max(1, records.npartitions))
+    return groups.map_partitions(_duplicates_in)
+
+
+def _duplicates_in(groups: list) -> list:
+    seen: dict = {}
+    for _, pairs in groups:
+        for app_id, key in pairs:
+            seen.setdefault(app_id, []).append(key)
+    return [_Problem(sorted(keys)[1], "重复的申请 id", 0, "id", app_id, min(keys))
+            for app_id, keys in seen.items() if len(keys) > 1]
+
+
+def _bucket(name: str | None) -> int:
+    """A shuffle key that is the same in every worker process: str's hash() is salted per process."""
+    return zlib.crc32((name or "").encode()) & 0xFFFF
+
+
+def _part(groups: list) -> list[list]:
+    """A shuffled partition of (applicant, records) groups → one part, in application order."""
+    return [sorted((r for _, records in groups for r in records), key=lambda r: r[0])]
+
+
+def _new_part(records: list, ed):
+    part = ed._allocation_part()
+    for i, (_, _, line, _) in enumerate(records):
+        part.add(line, i + 1)  # a part's own numbering: errors are mapped back to file and line
+    return part
+
+
+class _Problem(NamedTuple):
+    """A line that refuses the year, found on a worker; the client raises the earliest."""
+    key: int              # place in the year (_place); _NO_LINE when about no line
+    reason: str
+    column: int
+    field: str
+    id: str | None
+    first: int | None = None  # a duplicate id: where it was first given
+
+
+def _guard(phase):
+    """Runs a phase on a part (a partition holding one list of records); an
+    AllocationError comes back as a _Problem."""
+    @functools.wraps(phase)
+    def run(chunk, *args):
+        records = chunk[0]
+        try:
+            return phase(records, *args)
+        except AllocationError as e:
+            key = records[e.line - 1][0] if e.line and e.line <= len(records) else _NO_LINE
+            return _Problem(key, e.reason, e.column or 0, e.field, e.id)
+    return run
+
+
+@_guard
+def _quota_phase(records: list, policy_path: str, edition, as_of):
+    ed = _edition(policy_path, edition, as_of)
+    part = _new_part(records, ed)
+    return [(measure, score, records[i][0]) for i, measure, score in part.quota_candidates()]
+
+
+@_guard
+def _amount_phase(records: list, ranks: dict, policy_path: str, edition, as_of):
+    ed = _edition(policy_path, edition, as_of)
+    part = _new_part(records, ed)
+    part.finish([ranks.get(r[0], 0) for r in records])
+    return [(pool, amount, records[i][0]) for i, pool, amount in part.pool_shares()]
+
+
+@_guard
+def _decide_phase(records: list, ranks: dict, totals: dict, extra: set, policy_path: str, edition, as_of):
+    ed = _edition(policy_path, edition, as_of)
+    part = _new_part(records, ed)
+    part.finish([ranks.get(r[0], 0) for r in records])
+    for pool, total in totals.items():
+        part.set_pool(pool, total, [i for i, r in enumerate(records) if r[0] in extra])
+    return [(records[i][0], line) for i, line in enumerate(part.lines())]
+
+
+def _raise_first(results: Sequence, files: list[str]) -> None:
+    problems = [r for r in results if isinstance(r, _Problem)]
+    if not problems:
+        return
+    # The earliest line; at one line, the duplicate id (a part numbers its own lines, not the year's).
+    p = min(problems, key=lambda p: (p.key, p.first is None))
+    file, line = _place(p.key) if p.key != _NO_LINE else (None, None)
+    if p.first is not None:
+        first_file, first_line = _place(p.first)
+        reason = f"{p.reason}(与 {files[first_file]}:{first_line} 相同)"
+    else:
+        reason = p.reason
+    where = f"{files[file]}:{line}" + (f":{p.column}" if p.column else "") if file is not None else "<year>"
+    text = f"{where}: error: " + (f"字段 {p.field}:" if p.field else "") + reason + (f"(申请 id {p.id})" if p.id else "")
+    error = AllocationError(text, code="allocation_error")
+    error.file = None if file is None else files[file]
+    error.field, error.id, error.reason = p.field, p.id, reason
+    error.line = line
+    raise error
+
+
+def allocate(files: PathLike | Iterable[PathLike], policy_path: PathLike, edition: str | None = None, *,
+             as_of: str | None = None, npartitions: int | None = None, out: PathLike | None = None) -> list[str]:
+    """Decides a year held in JSONL files (application order: the files in order, then their
+    lines) on the current Dask scheduler. Returns the decision lines (each with its '\\n'),
+    byte for byte those of `kuan allocate --in <the files concatenated>`; with `out`, also
+    writes them there. A bad line refuses the year: AllocationError naming its file and line."""
+    files = _files(files)
+    policy_path = os.path.abspath(os.fspath(policy_path))
+    ed = _edition(policy_path, edition, as_of)  # on the client too: pools, and errors early
+    conf = (policy_path, edition, as_of)
+    records = db.from_delayed([dask.delayed(_keyed_records)(i, f) for i, f in enumerate(files)]).persist()
+    n = npartitions or max(2, records.npartitions)
+    parts = records.groupby(lambda r: _bucket(r[1]), npartitions=n).map_partitions(_part)
+    parts = parts.persist()
+    chunks = parts.to_delayed()  # one delayed [records] per part
+
+    # Quotas over the whole year: best score first, ties to the earlier application.
+    found, duplicates = dask.compute([dask.delayed(_quota_phase)(c, *conf) for c in chunks], _duplicate_ids(records))
+    _raise_first([*found, *duplicates], files)
+    candidates = sorted((c for part in found for c in part), key=lambda c: (c[0], -c[1], c[2]))
+    ranks: dict = {}
+    for i, (measure, _, key) in enumerate(candidates):
+        ranks[key] = 1 if i == 0 or candidates[i - 1][0] != measure else ranks[candidates[i - 1][2]] + 1
+    ranks_d = dask.delayed(ranks, traverse=False)
+
+    # Rooms, per applicant; then the pools over the whole year.
+    shares = dask.compute(*[dask.delayed(_amount_phase)(c, ranks_d, *conf) for c in chunks])
+    _raise_first(shares, files)
+    totals: dict[int, int] = {}
+    for part in shares:
+        for pool, amount, _ in part:
+            totals[pool] = totals.get(pool, 0) + amount
+    extra: set = set()
+    for pool, total in totals.items():
+        cents = ed.pools[pool][1]
+        if total <= cents:
+            continue
+        if total > 2**63 - 1:
+            raise AllocationError(f"资金池 {ed.pools[pool][0]} 的申请合计超出可处理的范围", code="allocation_error")
+        floors, remainders = 0, []
+        for part in shares:
+            for p, amount, key in part:
+                if p == pool:
+                    q, r = divmod(amount * cents, total)  # Python ints: exact
+                    floors += q
+                    if r:
+                        remainders.append((-r, key))
+        extra.update(key for _, key in heapq.nsmallest(cents - floors, remainders))
+    extra_d = dask.delayed(extra, traverse=False)
+
+    decided = dask.compute(*[dask.delayed(_decide_phase)(c, ranks_d, totals, extra_d, *conf)
+                             for c in chunks])
+    _raise_first(decided, files)
+    lines = [line for _, line in heapq.merge(*decided, key=lambda d: d[0])]
+    if out is not None:
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            f.writelines(lines)
+    return lines
+
+
+__all__ = ["evaluate", "allocate", "KuanError"]

@@ -1,0 +1,115 @@
+"""kuan.dask on a LocalCluster of 2 worker processes: evaluate gives exactly the
+lines of `kuan eval --batch`, and allocate decides a generated year across
+partitions with decisions byte-identical to `kuan allocate`."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")  # Debian python3-distributed: install-deps.sh installs it
+
+import kuan
+import kuan.dask
+from conftest import POLICY, ROOT, run_kuan
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as c:
+            yield c
+
+
+def split(path: Path, parts: int, into: Path) -> list[Path]:
+    """The year as `parts` files, in order; every file keeps whole lines."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    files = []
+    for k in range(parts):
+        f = into / f"{path.stem}-{k}.jsonl"
+        f.write_bytes(b"".join(lines[k * len(lines) // parts:(k + 1) * len(lines) // parts]))
+        files.append(f)
+    return files
+
+
+def cli_allocate(kuan_binary, year: Path, tmp: Path) -> bytes:
+    out = tmp / (year.stem + ".decisions")
+    run = run_kuan(kuan_binary, "allocate", str(POLICY), "--version", "2025年版", "--in", str(year), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    return out.read_bytes()
+
+
+def generated(tmp: Path, name: str, args: list[str]) -> Path:
+    year = tmp / name
+    with open(year, "wb") as f:
+        subprocess.run([sys.executable, *args], stdout=f, check=True, cwd=ROOT)
+    return year
+
+
+def test_evaluate_gives_the_commands_lines(client, kuan_binary, tmp_path):
+    year = generated(tmp_path, "batch.jsonl", [str(ROOT / "tools/bench/gen_batch.py"), "3000"])
+    with open(year, "ab") as f:  # bad lines and a blank one: errors name the line as the command does
+        f.write(b'\n{"id": "bad1", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {"x": 1}}\n{oops\n')
+    files = split(year, 3, tmp_path)
+    want = b""
+    for f in files:
+        run = subprocess.run([kuan_binary, "eval", str(POLICY), "--version", "2025年版", "--batch", str(f)],
+                             capture_output=True, cwd=ROOT)
+        want += run.stdout
+    bag = kuan.dask.evaluate([str(f) for f in files], str(POLICY), "2025年版")
+    assert bag.npartitions == 3
+    got = "".join(bag.compute()).encode()
+    assert got == want
+    assert b'"code":"unknown_fact"' in got and b'"code":"bad_line"' in got
+    # a bag of text lines (one partition per file: lines numbered within it)
+    import dask.bag as db
+    bag = db.read_text([str(f) for f in files], blocksize=None)
+    assert "".join(kuan.dask.evaluate(bag, str(POLICY), "2025年版").compute()).encode() == want
+    # once per worker process, whatever the number of partitions
+    loads = client.run(lambda: kuan.dask._edition.cache_info().misses)
+    assert all(n <= 1 for n in loads.values()) and sum(loads.values()) >= 1
+
+
+@pytest.mark.parametrize("year_kind", ["gen_allocate", "diff_allocate"])
+def test_allocate_is_byte_identical_to_the_command(client, kuan_binary, tmp_path, year_kind):
+    if year_kind == "gen_allocate":  # a big pool overflow, quotas with tied scores
+        year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "4000", "--seed", "11"])
+    else:  # stated rooms, SME year totals crossing 50万元, a remainder tie split by the leftover cents
+        year = tmp_path / "year.jsonl"
+        subprocess.run([sys.executable, str(ROOT / "tests/diff_allocate.py"), "--kuan", kuan_binary, "--root", str(ROOT),
+                        "--seed", "4", "--pool", "over", "--keep", str(year)], check=True, capture_output=True)
+    want = cli_allocate(kuan_binary, year, tmp_path)
+    assert b'"pro_rata"' in want and b'"extra_cent":true' in want and b'"quota_rank"' in want and b"cap_room_used" in want
+    files = split(year, 3, tmp_path)
+    out = tmp_path / "dask.decisions"
+    lines = kuan.dask.allocate([str(f) for f in files], str(POLICY), "2025年版", npartitions=4, out=str(out))
+    assert out.read_bytes() == want
+    assert "".join(lines).encode() == want
+
+
+def test_allocate_refuses_the_year_naming_the_first_bad_line(client, tmp_path):
+    a = tmp_path / "a.jsonl"
+    b = tmp_path / "b.jsonl"
+    row = '{{"id": "{}", "applicant": "{}", "measure": "算力券", "facts": {{"合同金额": "{}", "采购类型": "算力服务", "算力设施档位": "一档"}}}}\n'
+    a.write_text(row.format("1", "E1", "10万元") + row.format("2", "E2", "10万元"), encoding="utf-8")
+    b.write_text(row.format("3", "E3", "10万元") + row.format("2", "E9", "10万元") + row.format("4", "E4", "abc"),
+                 encoding="utf-8")
+    with pytest.raises(kuan.AllocationError) as e:  # the duplicate id (b.jsonl:2) comes before the bad amount (b:3)
+        kuan.dask.allocate([str(a), str(b)], str(POLICY), "2025年版")
+    assert str(e.value).startswith(f"{b}:2: error: 字段 id:重复的申请 id(与 {a}:2 相同)")
+    assert e.value.line == 2 and e.value.file == str(b)
+    b.write_text(row.format("3", "E3", "10万元") + row.format("4", "E4", "abc"), encoding="utf-8")
+    with pytest.raises(kuan.AllocationError) as e:
+        kuan.dask.allocate([str(a), str(b)], str(POLICY), "2025年版")
+    assert str(e.value).startswith(f"{b}:2:")
+    assert e.value.field == "facts.合同金额" and e.value.id == "4"
+
+
+def test_allocate_without_a_cluster_too(kuan_binary, tmp_path):
+    # The local schedulers shuffle through disk (partd), which turns tuples into lists: the same bytes still.
+    import dask
+    year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "1500", "--seed", "2"])
+    want = cli_allocate(kuan_binary, year, tmp_path)
+    with dask.config.set(scheduler="sync"):
+        got = kuan.dask.allocate([str(f) for f in split(year, 2, tmp_path)], str(POLICY), "2025年版")
+    assert "".join(got).encode() == want

@@ -1,0 +1,187 @@
+"""The kuan Python module: loading, editions, exact money in and out, errors as
+exceptions, evaluate_many and allocate — checked against the `kuan` command."""
+import datetime
+import json
+import threading
+from decimal import Decimal
+
+import pytest
+
+import kuan
+from conftest import POLICY, ROOT, run_kuan
+
+VOUCHER = {"合同金额": "120万元", "采购类型": "算力服务", "算力设施档位": "一档"}
+
+
+def test_load_and_editions():
+    policy = kuan.load(str(POLICY))
+    assert policy.editions == ["2025年版", "2026年版"]
+    assert policy.edition("2025年版").name == "2025年版"
+    assert policy.edition_on("2025-07-01") == policy.edition("2025年版")
+    assert policy.edition_on(datetime.date(2026, 3, 1)).name == "2025年版"  # 2026年版 is 示例: never by date
+    assert policy.edition("2026年版").status == "示例"
+    with pytest.raises(kuan.EditionError):
+        policy.edition("1999年版")
+    with pytest.raises(kuan.EditionError):
+        policy.edition_on("2001-01-01")
+    with pytest.raises(ValueError):
+        policy.edition_on("2025-13-40")
+
+
+def test_evaluate_amount_is_exact_decimal(ed):
+    r = ed.evaluate("算力券", VOUCHER)
+    assert r["eligible"] is True
+    assert isinstance(r["amount"], Decimal) and r["amount"] == Decimal("360000.00")
+    assert str(r["amount"]) == "360000.00"  # two places kept, as the command writes it
+    assert r["reasons"] == [] and r["bound"] is None and r["version"] == "2025年版"
+
+
+@pytest.mark.parametrize("amount", [Decimal("1200000"), Decimal("1.2E+6"), 1200000, "1200000.00", "120万元"])
+def test_money_facts_in_every_exact_form(ed, amount):
+    assert ed.evaluate("算力券", {**VOUCHER, "合同金额": amount})["amount"] == Decimal("360000.00")
+
+
+def test_sub_cent_money_is_rounded_once_half_up(ed):
+    # 30% × 1234567.895 = 370370.3685 → 370370.37; a float could not even hold the input
+    r = ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("1234567.895")})
+    assert r["amount"] == Decimal("370370.37")
+    assert ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("1234567.885")})["amount"] == Decimal("370370.37")
+    assert ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("1234567.8")})["amount"] == Decimal("370370.34")
+
+
+def test_rates_bools_and_integers(ed):
+    facts = {"合规": True, "项目总投资": "5000万元", "年度贷款平均余额": "1亿元", "贴息点数": "1.2个百分点",
+             "年度实付利息": "400万元"}
+    assert ed.evaluate("算力设施贷款贴息", facts)["amount"] == Decimal("1200000.00")
+    assert ed.evaluate("算力设施贷款贴息", {**facts, "贴息点数": Decimal("0.012")})["amount"] == Decimal("1200000.00")
+    r = ed.evaluate("算力设施贷款贴息", {**facts, "合规": False})
+    assert r["eligible"] is False and r["reasons"] == ["算力设施项目须合规"] and r["amount"] == 0
+
+
+@pytest.mark.parametrize("value", [1200000.0, 0.5])
+def test_float_is_refused_with_type_error(ed, value):
+    with pytest.raises(TypeError, match="float.*exact"):
+        ed.evaluate("算力券", {**VOUCHER, "合同金额": value})
+    with pytest.raises(TypeError, match="float"):
+        ed.evaluate_many([("算力券", {**VOUCHER, "合同金额": value})])
+    with pytest.raises(TypeError, match="float"):
+        ed.allocate([{"id": "1", "applicant": "A", "measure": "算力券", "facts": {**VOUCHER, "合同金额": value}}])
+
+
+def test_non_finite_decimal_is_refused(ed):
+    with pytest.raises(ValueError):
+        ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("NaN")})
+
+
+def test_fact_errors_name_the_fact(ed):
+    with pytest.raises(kuan.FactError) as e:
+        ed.evaluate("算力券", {**VOUCHER, "合同额": "1元"})
+    assert e.value.fact == "合同额" and e.value.code == "unknown_fact"
+    with pytest.raises(kuan.FactError) as e:
+        ed.evaluate("算力券", {**VOUCHER, "合同金额": "-5元"})
+    assert e.value.fact == "合同金额" and e.value.code == "bad_fact" and "合同金额" in str(e.value)
+    with pytest.raises(kuan.FactError) as e:
+        ed.evaluate("算力券", {"合同金额": "1元"})
+    assert e.value.code == "missing_fact" and e.value.missing == ["采购类型"]
+    with pytest.raises(kuan.FactError) as e:
+        ed.evaluate("算力券", {**VOUCHER, "算力设施档位": "三档"})
+    assert e.value.fact == "算力设施档位"
+    assert isinstance(e.value, kuan.KuanError) and isinstance(e.value, ValueError)
+    with pytest.raises(kuan.MeasureError):
+        ed.evaluate("不存在的措施", {})
+
+
+def test_policy_error_carries_file_line_column(tmp_path):
+    bad = ROOT / "tests" / "golden" / "errors" / "check_compare_money_rate.kuan"
+    copy = tmp_path / "bad.kuan"
+    copy.write_text(bad.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(kuan.PolicyError) as e:
+        kuan.load(str(copy))
+    assert (e.value.file, e.value.line, e.value.column) == (str(copy), 9, 6)
+    assert e.value.message == "不能比较 金额 与 比例"
+    assert str(e.value) == f"{copy}:9:6: 不能比较 金额 与 比例"
+    assert e.value.diagnostics[0]["rendered"].startswith(f"{copy}:9:6: error:")
+    with pytest.raises(kuan.PolicyError):
+        kuan.load(str(tmp_path / "missing"))
+
+
+def test_result_and_explanation_equal_the_command(ed, kuan_binary, tmp_path):
+    facts = tmp_path / "app.json"
+    facts.write_text(json.dumps(VOUCHER | {"同一合同智能券金额": 300000, "智能券档位": "二档"}, ensure_ascii=False))
+    out = run_kuan(kuan_binary, "eval", str(POLICY), "--version", "2025年版", "--measure", "算力券",
+                   "--facts", str(facts), "--format", "json", "--explain")
+    assert out.returncode == 0, out.stderr
+    cli = json.loads(out.stdout)
+    mine = ed.evaluate("算力券", json.loads(facts.read_text()), explain=True)
+    assert mine["amount"] == Decimal(cli.pop("amount"))
+    mine.pop("amount")
+    assert mine == cli
+    assert mine["explanation"]["bound"] == "智能券叠加上限" and mine["explanation"]["conditions"]
+
+
+def test_evaluate_many_equals_evaluate(ed):
+    apps = [json.loads(line) for line in (ROOT / "examples" / "applications.jsonl").read_text(encoding="utf-8").splitlines()]
+    many = ed.evaluate_many(apps * 50, threads=2)
+    assert len(many) == len(apps) * 50
+    for app, r in zip(apps, many):
+        assert r == {"id": app["id"], **ed.evaluate(app["measure"], app["facts"])}
+    pairs = ed.evaluate_many([(a["measure"], a["facts"]) for a in apps])
+    assert [p["amount"] for p in pairs] == [r["amount"] for r in many[:len(apps)]]
+
+
+def test_evaluate_many_errors(ed):
+    items = [("算力券", VOUCHER), {"id": "x", "measure": "算力券", "facts": {"合同金额": "1元"}}, ("无此措施", {})]
+    with pytest.raises(kuan.FactError) as e:
+        ed.evaluate_many(items)
+    assert e.value.index == 1
+    rows = ed.evaluate_many(items, on_error="return")
+    assert rows[0]["amount"] == Decimal("360000.00")
+    assert rows[1] == {"id": "x", "code": "missing_fact", "error": rows[1]["error"], "fact": "采购类型"}
+    assert rows[2]["code"] == "unknown_measure"
+
+
+def test_evaluate_many_releases_the_gil(ed):
+    # While a long evaluate_many runs, another Python thread keeps running.
+    ticks = []
+    done = threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(1)
+            done.wait(0.001)
+
+    items = [("算力券", VOUCHER)] * 200_000
+    t = threading.Thread(target=tick)
+    t.start()
+    try:
+        before = len(ticks)
+        ed.evaluate_many(items, threads=1)
+        during = len(ticks) - before
+    finally:
+        done.set()
+        t.join()
+    assert during > 5  # with the GIL held throughout, the ticker could not have run
+
+
+def test_allocate_equals_the_command(ed, kuan_binary, tmp_path):
+    year = ROOT / "examples" / "year-2025.jsonl"
+    out = tmp_path / "decisions.jsonl"
+    run = run_kuan(kuan_binary, "allocate", str(POLICY), "--version", "2025年版", "--in", str(year), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    cli = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line, parse_float=Decimal) for line in year.read_text(encoding="utf-8").splitlines() if line.strip()]
+    mine = ed.allocate(rows)
+    assert len(mine) == len(cli) > 0
+    for m, c in zip(mine, cli):
+        assert isinstance(m["allocated"], Decimal)
+        assert m == {**c, "amount": Decimal(c["amount"]), "allocated": Decimal(c["allocated"])}
+    # JSON text rows give the same
+    assert ed.allocate(year.read_text(encoding="utf-8").splitlines()) == mine
+
+
+def test_allocate_refuses_a_bad_row(ed):
+    rows = [{"id": "1", "applicant": "A", "measure": "算力券", "facts": VOUCHER},
+            {"id": "2", "applicant": "A", "measure": "算力券", "facts": {**VOUCHER, "合同金额": "x"}}]
+    with pytest.raises(kuan.AllocationError) as e:
+        ed.allocate(rows)
+    assert e.value.line == 2 and e.value.field == "facts.合同金额" and e.value.id == "2"
