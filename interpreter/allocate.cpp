@@ -8,6 +8,8 @@
 #include <ostream>
 
 #include "interpreter/arena.hpp"
+#include "interpreter/fact_codec.hpp"
+#include "interpreter/pro_rata.hpp"
 #include "interpreter/csv.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
@@ -38,72 +40,7 @@ struct Record {
 };
 static_assert(sizeof(Record) == 56);
 
-// A given fact as read: slot (varint), JSON kind (one byte), text (varint
-// length + bytes; a boolean is "1" or "0"). Converted again when deciding —
-// the conversion was checked when the line was read.
-void put_varint(std::string& out, std::size_t n) {
-  do {
-    const unsigned char low = n & 0x7F;
-    n >>= 7;
-    out += static_cast<char>(low | (n ? 0x80 : 0));
-  } while (n);
-}
-std::size_t get_varint(std::string_view s, std::size_t& at) {
-  std::size_t n = 0;
-  for (int shift = 0; at < s.size(); shift += 7) {
-    const auto b = static_cast<unsigned char>(s[at++]);
-    n |= static_cast<std::size_t>(b & 0x7F) << shift;
-    if (!(b & 0x80)) break;
-  }
-  return n;
-}
-void encode_fact(std::string& out, int slot, const json::Scalar& v) {
-  put_varint(out, static_cast<std::size_t>(slot));
-  out += static_cast<char>(v.kind);
-  const std::string_view text = v.kind == json::Scalar::Kind::Bool ? (v.boolean ? "1" : "0") : std::string_view(v.text);
-  put_varint(out, text.size());
-  out += text;
-}
-// Calls f(slot, scalar) for each fact of an encoded record.
-template <class F>
-void decode_facts(std::string_view s, json::Scalar& scratch, F f) {
-  for (std::size_t at = 0; at < s.size();) {
-    const int slot = static_cast<int>(get_varint(s, at));
-    scratch.kind = static_cast<json::Scalar::Kind>(s[at++]);
-    const std::size_t n = get_varint(s, at);
-    scratch.text.assign(s.substr(at, n));
-    scratch.boolean = scratch.text == "1";
-    at += n;
-    f(slot, scratch);
-  }
-}
 
-// The pool rule. each(f) calls f(index, amount) for every participant in
-// order; mark(index) gives it one more cent. Returns the cents so given.
-// total > pool ≥ 0 and total < 2^63 (so remainders fit 64 bits).
-template <class Each, class Mark>
-std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark) {
-  struct Candidate {
-    std::uint64_t remainder;  // (amount × pool) mod total
-    std::uint32_t index;
-  };
-  std::vector<Candidate> candidates;
-  __int128 floors = 0;
-  each([&](std::uint32_t index, std::int64_t amount) {
-    const __int128 x = static_cast<__int128>(amount) * pool;
-    floors += x / total;
-    if (const auto r = static_cast<std::uint64_t>(x % total)) candidates.push_back({r, index});
-  });
-  // Σ remainders = total × left, each remainder < total: left ≤ candidates.
-  const auto left = static_cast<std::size_t>(pool - floors);
-  auto before = [](const Candidate& a, const Candidate& b) {
-    return a.remainder != b.remainder ? a.remainder > b.remainder : a.index < b.index;
-  };
-  if (left < candidates.size())
-    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(left), candidates.end(), before);
-  for (std::size_t k = 0; k < left && k < candidates.size(); ++k) mark(candidates[k].index);
-  return left;
-}
 
 void put_json_string(std::string& out, std::string_view s) {
   out += '"';
@@ -145,25 +82,6 @@ bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF")
 
 }  // namespace
 
-std::string cents_text(__int128 cents) {
-  const bool negative = cents < 0;
-  unsigned __int128 v = negative ? -static_cast<unsigned __int128>(cents) : static_cast<unsigned __int128>(cents);
-  char buf[48];
-  char* p = buf + sizeof buf;
-  int digits = 0;
-  auto digit = [&](unsigned d) {
-    *--p = static_cast<char>('0' + d);
-    if (++digits == 2) *--p = '.';
-  };
-  for (; v > UINT64_MAX; v /= 10) digit(static_cast<unsigned>(v % 10));
-  auto w = static_cast<std::uint64_t>(v);  // 64-bit division from here: much cheaper
-  do {
-    digit(static_cast<unsigned>(w % 10));
-    w /= 10;
-  } while (w || digits < 3);
-  if (negative) *--p = '-';
-  return std::string(p, buf + sizeof buf);
-}
 
 std::string AllocationError::render(std::string_view input_name) const {
   std::string out(input_name);
@@ -176,21 +94,6 @@ std::string AllocationError::render(std::string_view input_name) const {
   return out;
 }
 
-std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<std::int64_t>& amounts) {
-  __int128 total = 0;
-  for (const auto a : amounts) total += a;
-  if (total <= pool) return amounts;
-  std::vector<std::int64_t> out(amounts.size());
-  largest_remainders(
-      pool, total,
-      [&](auto f) {
-        for (std::size_t i = 0; i < amounts.size(); ++i) f(static_cast<std::uint32_t>(i), amounts[i]);
-      },
-      [&](std::uint32_t i) { out[i] = 1; });
-  for (std::size_t i = 0; i < amounts.size(); ++i)
-    out[i] += static_cast<std::int64_t>(static_cast<__int128>(amounts[i]) * pool / total);
-  return out;
-}
 
 struct Allocator::Impl {
   struct Setup {                     // per measure

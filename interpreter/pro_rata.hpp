@@ -1,0 +1,38 @@
+// The pool rule of batch allocation: pro rata, rounded down to the 分, the
+// cents left over to the largest remainders (ties: the earlier application).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace kuan {
+
+// The pool rule. each(f) calls f(index, amount) for every participant in
+// order; mark(index) gives it one more cent. Returns the cents so given.
+// total > pool ≥ 0 and total < 2^63 (so remainders fit 64 bits).
+template <class Each, class Mark>
+std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark) {
+  struct Candidate {
+    std::uint64_t remainder;  // (amount × pool) mod total
+    std::uint32_t index;
+  };
+  std::vector<Candidate> candidates;
+  __int128 floors = 0;
+  each([&](std::uint32_t index, std::int64_t amount) {
+    const __int128 x = static_cast<__int128>(amount) * pool;
+    floors += x / total;
+    if (const auto r = static_cast<std::uint64_t>(x % total)) candidates.push_back({r, index});
+  });
+  // Σ remainders = total × left, each remainder < total: left ≤ candidates.
+  const auto left = static_cast<std::size_t>(pool - floors);
+  auto before = [](const Candidate& a, const Candidate& b) {
+    return a.remainder != b.remainder ? a.remainder > b.remainder : a.index < b.index;
+  };
+  if (left < candidates.size())
+    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(left), candidates.end(), before);
+  for (std::size_t k = 0; k < left && k < candidates.size(); ++k) mark(candidates[k].index);
+  return left;
+}
+
+}  // namespace kuan
