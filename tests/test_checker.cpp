@@ -212,6 +212,22 @@ TEST_CASE("rules of a measure have the type their role needs", "[checker]") {
   CHECK(ok.diags.empty());
 }
 
+TEST_CASE("undefined names: did you mean the nearest declared name", "[checker]") {
+  // One character off (Chinese counted by character): suggested.
+  CHECK_DIAG(one_error("事实 合同金额: 金额\n措施 甲 { 金额 = 合同金頟 }"), "未定义的名称 合同金頟(是不是 合同金额?)", 6, 13);
+  CHECK_DIAG(one_error("事实 本年度已申领算力券: 金额\n措施 甲 { 金额 = 本年度已申请算力券 }"),
+             "未定义的名称 本年度已申请算力券(是不是 本年度已申领算力券?)", 6, 13);
+  CHECK_DIAG(one_error("参数 rate_a = 10%\n事实 x: 金额\n措施 甲 { 金额 = x × rate_b }"),
+             "未定义的名称 rate_b(是不是 rate_a?)", 7, 17);
+  // A missing character is one edit too.
+  CHECK_DIAG(one_error("事实 年度实际保费: 金额\n措施 甲 { 金额 = 年度实际保 × 50% }"),
+             "未定义的名称 年度实际保(是不是 年度实际保费?)", 6, 13);
+  // Two of four characters off is a different name, not a slip.
+  CHECK_DIAG(one_error("事实 年度实际保费: 金额\n措施 甲 { 金额 = 年度保费 × 50% }"), "未定义的名称 年度保费", 6, 13);
+  // Nothing close: no suggestion.
+  CHECK_DIAG(one_error("事实 合同金额: 金额\n措施 甲 { 金额 = 已申领金额 }"), "未定义的名称 已申领金额", 6, 13);
+}
+
 TEST_CASE("undefined names, with the keyword-space hint", "[checker]") {
   CHECK_DIAG(one_error("事实 合同金额: 金额\n措施 甲 { 金额 = 合同金额 − 已申领金额 }"), "未定义的名称 已申领金额", 6, 20);
   CHECK_DIAG(one_error("事实 中小企业: 布尔\n措施 甲 {\n  要求 非中小企业 否则 \"x\"\n  金额 = 1元\n}"),
