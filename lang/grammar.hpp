@@ -86,6 +86,9 @@ struct string_literal : sor<plain_string, corner_string, curly_string> {};
 struct text : seq<string_literal, sp> {};
 
 struct date_literal : seq<rep<4, ascii::digit>, one<'-'>, rep<2, ascii::digit>, one<'-'>, rep<2, ascii::digit>> {};
+// 2025-1-21: meant as a date, not as 2025 − 1 − 21; refused with the right form.
+struct loose_date : seq<rep<4, ascii::digit>, one<'-'>, rep_min_max<1, 2, ascii::digit>, one<'-'>,
+                        rep_min_max<1, 2, ascii::digit>, not_at<ascii::digit>> {};
 struct digits : seq<plus<ascii::digit>, opt<one<'.'>, plus<ascii::digit>>> {};
 struct unit : sor<TAO_PEGTL_STRING("亿元"), TAO_PEGTL_STRING("万元"), TAO_PEGTL_STRING("元"), one<'%'>,
                   utf8::one<0xFF05>, TAO_PEGTL_STRING("个百分点")> {};
@@ -121,7 +124,7 @@ struct add_op : sor<one<'+'>, one<'-'>, utf8::one<0x2212>> {};
 struct mul_op : sor<one<'*'>, utf8::one<0xD7>, one<'/'>, utf8::one<0xF7>> {};
 struct neg_op : sor<one<'-'>, utf8::one<0x2212>> {};
 
-struct literal : seq<sor<date_literal, true_literal, false_literal, number_literal>, sp> {};
+struct literal : seq<sor<date_literal, loose_date, true_literal, false_literal, number_literal>, sp> {};
 struct arguments : opt<expression, star<comma, must<expected_expression>>> {};
 struct call : seq<identifier, sp, lparen, arguments, must<expected_rparen>> {};
 struct reference : seq<identifier, sp> {};

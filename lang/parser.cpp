@@ -1,5 +1,7 @@
 #include "lang/parser.hpp"
 
+#include <cctype>
+
 #include <algorithm>
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
@@ -20,7 +22,7 @@ template <typename Rule>
 using selector = pegtl::parse_tree::selector<
     Rule,
     pegtl::parse_tree::store_content::on<
-        g::identifier, g::string_literal, g::date_literal, g::number_literal, g::true_literal, g::false_literal,
+        g::identifier, g::string_literal, g::date_literal, g::loose_date, g::number_literal, g::true_literal, g::false_literal,
         g::cmp_op, g::add_op, g::mul_op, g::rounding_mode, g::type_money, g::type_rate, g::type_integer,
         g::type_number, g::type_bool, g::type_date, g::clause_ref, g::otherwise_pattern, g::optional_marker,
         g::reference, g::call, g::has_fact, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
@@ -60,6 +62,21 @@ std::optional<std::int32_t> parse_date(std::string_view t) {
   const int limit = month_days[m - 1] + (m == 2 && leap ? 1 : 0);
   if (d > limit) return std::nullopt;
   return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+// "2025-1-21" → "2025-01-21" (for the message about a loosely written date).
+static std::string padded_date(std::string_view loose) {
+  std::string out;
+  std::size_t part_start = 0;
+  for (std::size_t i = 0; i <= loose.size(); ++i) {
+    if (i < loose.size() && loose[i] != '-') continue;
+    const std::string_view part = loose.substr(part_start, i - part_start);
+    if (!out.empty()) out += '-';
+    if (part.size() == 1) out += '0';
+    out += part;
+    part_start = i + 1;
+  }
+  return out;
 }
 
 std::int32_t china_standard_day(std::int64_t unix_seconds) {
@@ -229,6 +246,8 @@ class Converter {
       e->boolean = n.is_type<g::true_literal>();
       return e;
     }
+    if (n.is_type<g::loose_date>())
+      throw ConvertError{span_of(n), "日期须写成 YYYY-MM-DD,月和日各两位:" + text(n) + " 应写作 " + padded_date(n.string_view())};
     if (n.is_type<g::date_literal>()) {
       auto e = leaf(ast::ExprKind::Date, n);
       auto d = parse_date(n.string_view());
@@ -612,6 +631,27 @@ class Converter {
   const SourceFile* file_;
 };
 
+// Slips around a number that the grammar can only call "unexpected": a
+// thousands separator (2,000元), a space before the unit (2000 元), a word that
+// is not a unit (2级). Said plainly when the error sits right there.
+std::string number_slip_hint(const SourceFile* file, std::size_t offset) {
+  const std::string_view t = file->text();
+  if (offset == 0 || offset >= t.size()) return "";
+  auto digit = [&](std::size_t i) { return i < t.size() && t[i] >= '0' && t[i] <= '9'; };
+  std::size_t before = offset;
+  while (before > 0 && (t[before - 1] == ' ' || t[before - 1] == '\t')) --before;
+  if (before == 0 || !digit(before - 1)) return "";
+  const std::string_view rest = t.substr(offset);
+  if (before == offset && rest[0] == ',' && digit(offset + 1) && digit(offset + 2) && digit(offset + 3))
+    return "数字中不能写千位分隔符:如 2,000元 应写作 2000元";
+  for (const std::string_view unit : {"亿元", "万元", "元", "%", "\xEF\xBC\x85", "个百分点"})
+    if (before < offset && rest.substr(0, unit.size()) == unit)
+      return "数字与单位之间不能有空格:如 2000 元 应写作 2000元";
+  if (before == offset && (static_cast<unsigned char>(rest[0]) >= 0x80 || std::isalpha(static_cast<unsigned char>(rest[0]))))
+    return "数字后只能紧跟单位 元、万元、亿元、%、个百分点;这里紧跟的不是单位";
+  return "";
+}
+
 // Chinese has no spaces, so `若中小企业` reads as one name and the parse fails
 // later; when a word just before the error starts with a keyword, say so.
 std::string keyword_space_hint(const SourceFile* file, std::size_t offset) {
@@ -640,6 +680,10 @@ Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_err
   std::string message(e.message());
   if (message == "maximum parser rule nesting depth exceeded")
     message = too_deep_message();
+  // A slip around a number says more than "unexpected here": it replaces the message.
+  const bool wanted_date = message == g::error_message<g::expected_date>;  // 2025年6月13日: the date message says it
+  if (std::string slip = wanted_date ? "" : number_slip_hint(file, pos.byte); !slip.empty())
+    return make_diagnostic(Severity::Error, span, slip);
   return make_diagnostic(Severity::Error, span, message + keyword_space_hint(file, pos.byte));
 }
 
