@@ -65,6 +65,7 @@ class Checker {
     deps_.assign(static_cast<std::size_t>(measure_base_ + M), {});
     height_.assign(deps_.size(), 0);
     fact_used_.assign(static_cast<std::size_t>(F), false);
+    param_used_.assign(static_cast<std::size_t>(P), false);
 
     for (int i = 0; i < P; ++i) {
       Context ctx{Owner::Param, i};
@@ -88,6 +89,9 @@ class Checker {
     for (int i = 0; i < F; ++i)
       if (!fact_used_[i])
         warning(ed_.facts[i].decl->span, "事实 " + ed_.facts[i].decl->name + " 未被任何规则使用");
+    for (int i = 0; i < P; ++i)
+      if (!param_used_[i])
+        warning(ed_.params[i].decl->span, "参数 " + ed_.params[i].decl->name + " 未被任何规则使用");
   }
 
   // ------------------------------------------------------------ expressions
@@ -476,6 +480,7 @@ class Checker {
         depend(ctx, fact_base_ + s.index);
         return ed_.facts[s.index].type;
       case ast::RefKind::Param:
+        param_used_[s.index] = true;
         depend(ctx, s.index);
         return ed_.params[s.index].type;
       case ast::RefKind::Define:
@@ -894,7 +899,7 @@ class Checker {
   std::unordered_map<std::string, Symbol> symbols_;
   std::vector<std::vector<int>> deps_;
   std::vector<int> height_;  // per graph node: the deepest of its own expressions
-  std::vector<bool> fact_used_;
+  std::vector<bool> fact_used_, param_used_;
   int suggestions_left_ = 50;  // "是不是 …?" for the first unknown names only
   int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
 
@@ -927,6 +932,7 @@ bool check_expression(const Edition* edition, ast::Expr& expr, std::vector<Diagn
   for (std::size_t i = 0; i < ed.defines.size(); ++i)
     checker.symbols_.emplace(ed.defines[i].decl->name, Symbol{ast::RefKind::Define, static_cast<int>(i), ed.defines[i].decl->span});
   checker.fact_used_.assign(ed.facts.size(), false);
+  checker.param_used_.assign(ed.params.size(), false);
   Context ctx{Owner::Free, -1};
   checker.check(expr, ctx);
   return !has_errors(std::vector<Diagnostic>(diagnostics.begin() + static_cast<long>(before), diagnostics.end()));

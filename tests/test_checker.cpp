@@ -2,6 +2,8 @@
 // cycles, enumerations, literals, duplicates, caps, pools and quotas — each with
 // its message, line and column.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -328,6 +330,17 @@ TEST_CASE("rate literals must lie within 0–100%", "[checker]") {
   CHECK(l.policy);
 }
 
+TEST_CASE("an unused parameter is a warning, as an unused fact is", "[checker]") {
+  std::vector<Diagnostic> diags;
+  auto p = Policy::from_sources({{"a.kuan", kHeader + "参数 用到的 = 10%\n参数 没用到的 = 20%\n事实 x: 金额\n措施 甲 { 金额 = x × 用到的 }\n"}},
+                                diags);
+  REQUIRE(p);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].severity == Severity::Warning);
+  CHECK(diags[0].message == "参数 没用到的 未被任何规则使用");
+  CHECK(diags[0].line == 6);
+}
+
 TEST_CASE("duplicate names", "[checker]") {
   CHECK_DIAG(one_error("事实 a: 金额\n事实 a: 比例\n措施 甲 { 金额 = a }"), "名称 a 已在 t.kuan:5:4 定义", 6, 4);
   CHECK_DIAG(one_error("参数 上限额 = 1元\n参数 上限额 = 2元"), "名称 上限额 已在 t.kuan:5:4 定义", 6, 4);
@@ -341,6 +354,9 @@ TEST_CASE("duplicate names", "[checker]") {
   auto p = Policy::from_sources({{"a.kuan", kHeader + "参数 额度 = 1元\n"}, {"b.kuan", "\n参数 额度 = 2元\n版本 \"第二\"\n"}},
                                 diags);
   CHECK_FALSE(p);
+  // Errors only: the unused parameter is also a warning here.
+  diags.erase(std::remove_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.severity != Severity::Error; }),
+              diags.end());
   REQUIRE(diags.size() == 2);
   CHECK(diags[0].message == "版本 重复声明(已在 a.kuan:2:4 声明)");
   CHECK(diags[0].file == "b.kuan");
