@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -76,6 +77,24 @@ def main():
         with open(path, "rb") as f:
             piped = subprocess.run(cmd, stdin=f, capture_output=True, timeout=300)
         check("a pipe gives the same as a file", piped.stdout == runs["1"].stdout)
+
+    # 2b. On a terminal: a running count, then the total (script gives the command a pty).
+    if shutil.which("script"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "in.jsonl")
+            with open(path, "w", encoding="utf-8") as f:
+                for i in range(50000):
+                    f.write(line(i, 1000 + i))
+            shown = " ".join(cmd[:-1] + [path])
+            r = subprocess.run(["script", "-qec", shown + " > " + os.path.join(tmp, "out.jsonl"), "/dev/null"],
+                               capture_output=True, timeout=300)
+            text = r.stdout.decode("utf-8", "replace")
+            check("progress on a terminal", r.returncode == 0 and "已计算 50000 项" in text, text[-300:])
+            with open(os.path.join(tmp, "out.jsonl"), "rb") as f:
+                check("results unaffected by the progress line", sum(1 for _ in f) == 50000)
+            r = subprocess.run(["script", "-qec", shown + " --no-progress > /dev/null", "/dev/null"],
+                               capture_output=True, timeout=300)
+            check("--no-progress", r.returncode == 0 and "已计算" not in r.stdout.decode("utf-8", "replace"), r.stdout[-200:])
 
     # 3. --jobs is checked.
     for bad in ("0", "x", "-1", "1000"):

@@ -1,6 +1,7 @@
 // kuan eval — the command-line contract of shared/spec/hangzhou-ai-2025.md:
 // one application (--facts) or a JSONL batch (--batch); exit 0, or 2 on bad input.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -255,6 +256,8 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
   std::size_t scanned = 0, line_number = 1, done = 0;
   bool any_bad = false, eof = false, failed_read = false;
   const auto started = std::chrono::steady_clock::now();
+  std::uint64_t bytes_read = 0, input_size = 0;  // input_size: a regular file's, for the time left
+  if (struct stat st {}; fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) input_size = static_cast<std::uint64_t>(st.st_size);
   auto last_drawn = started;
 
   BatchSettings run_settings = settings;  // with the CSV header's columns once read
@@ -297,6 +300,10 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
         last_drawn = now;
         const double seconds = std::chrono::duration<double>(now - started).count();  // a rate for people, not money
         std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒", done, seconds > 0 ? done / seconds : 0.0, seconds);
+        if (input_size > 0 && bytes_read > 0 && !eof) {  // a file: how far, and the time left at this pace
+          const double part = static_cast<double>(bytes_read) / static_cast<double>(input_size);
+          std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
+        }
       }
     }
     // Drop what was consumed: everything before the partial last line.
@@ -335,7 +342,7 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) failed_read = true;
     eof = n <= 0;
-    if (n > 0) data.append(chunk.data(), static_cast<std::size_t>(n));
+    if (n > 0) data.append(chunk.data(), static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
     for (;;) {  // split the complete records
       const std::size_t nl = data.find('\n', cursor);
       const std::size_t end = nl == std::string::npos ? data.size() : nl;
@@ -377,7 +384,10 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     }
   }
   if (!failed_read) write_header();
-  if (progress) std::fputs("\n", stderr);
+  if (progress) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒\n", done, seconds > 0 ? done / seconds : 0.0, seconds);
+  }
   if (fd != STDIN_FILENO) ::close(fd);
   if (failed_read) {
     std::fprintf(stderr, "kuan eval: 读取 %s 失败\n", path.c_str());
