@@ -102,6 +102,11 @@ class Checker {
   }
 
  private:
+  // A file of a derived edition itself, not one it inherited from its base.
+  bool derived_file(const ast::Module& m) const {
+    return !m.inherited && std::any_of(ed_.modules.begin(), ed_.modules.end(), [](const auto& x) { return x->inherited; });
+  }
+
   void header() {
     // A missing header line is the edition's own omission: report it in its own
     // first file, not in a base edition's file laid under it.
@@ -223,7 +228,14 @@ class Checker {
           if (other->name == c.name) error(c.span, "上限 " + c.name + " 已在 " + where(other->span) + " 定义");
         ed_.caps.push_back(&c);
       }
-      for (const auto& c : m->clauses) ed_.clauses.push_back(&c);
+      for (const auto& c : m->clauses) {
+        // Written twice, a clause number would silently make a second clause.
+        for (const auto* other : ed_.clauses)
+          if (other->ref == c.ref)
+            error(c.span, "条款 " + c.ref + " 已在 " + where(other->span) + " 写过;同一版本中条款编号不能重复" +
+                              (derived_file(*m) ? "(新版本中改动基础版本的规则,请对其中的声明或措施用 修订)" : ""));
+        ed_.clauses.push_back(&c);
+      }
       for (const auto& x : m->examples) ed_.examples.push_back(&x);
     }
     for (auto& f : ed_.facts)

@@ -142,6 +142,16 @@ def edition_status(kuan):
         code, out, err = run(kuan, "check", ".", cwd=tmp)
         check("an unknown status is a positioned error", code == 1 and "./v1/rules.kuan:3:4: error: 状态 须为 正式、示例 或 草案" in err, err)
 
+def clause_written_again(kuan):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n条款 (一) \"甲\" {\n" + BODY + "}\n",
+            "v2": "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n条款 (一) \"甲\" {\n}\n",
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("a clause written again in a derived edition: an error at it, hinting 修订",
+              code == 1 and "./v2/rules.kuan:4:4: error: 条款 (一) 已在 ./v1/rules.kuan:5:4 写过" in err and "修订" in err, err)
+
 def diff_golden(kuan, root, update):
     cases = {
         "editions": ["diff", "policies/hangzhou-ai", "2025年版", "2026年版"],
@@ -174,6 +184,7 @@ def main():
         new_edition_without_recompiling(kuan, a.root, facts)
     periods(kuan)
     edition_status(kuan)
+    clause_written_again(kuan)
     diff_golden(kuan, a.root, a.update)
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED else 0)

@@ -330,6 +330,10 @@ TEST_CASE("rate literals must lie within 0–100%", "[checker]") {
   CHECK(l.policy);
 }
 
+TEST_CASE("a clause number written twice is an error at the second", "[checker]") {
+  CHECK_DIAG(one_error("条款 (一) \"甲\" {\n  原文 「……」\n}\n条款 (一) \"乙\" {\n}"), "条款 (一) 已在 t.kuan:5:4 写过;同一版本中条款编号不能重复", 8, 4);
+}
+
 TEST_CASE("an unused parameter is a warning, as an unused fact is", "[checker]") {
   std::vector<Diagnostic> diags;
   auto p = Policy::from_sources({{"a.kuan", kHeader + "参数 用到的 = 10%\n参数 没用到的 = 20%\n事实 x: 金额\n措施 甲 { 金额 = x × 用到的 }\n"}},
