@@ -94,6 +94,8 @@ std::optional<Span> path_change(const Trace& a, const Trace& b) {
   return std::nullopt;
 }
 
+std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m);
+
 // std::nullopt: the property does not apply to this application (it cannot
 // be evaluated, or lacks what the property is about).
 std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p, const FactValues& facts) {
@@ -139,7 +141,12 @@ std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p
     case Property::Monotone: {
       const int slot = base_fact(m);
       if (slot < 0 || !facts.present[slot]) return std::nullopt;
-      for (const Decimal& up : raised(facts.values[slot].number)) {
+      // Steps of every size, and just past each money threshold the rules
+      // mention: where a drop a threshold explains would show.
+      std::vector<Decimal> ups = raised(facts.values[slot].number);
+      for (const Decimal& at : thresholds_of(ed, m))
+        if (at > facts.values[slot].number) ups.push_back(at);
+      for (const Decimal& up : ups) {
         FactValues more = facts;
         more.set(slot, Value::money(up));
         const Run r2 = run(ed, m, more);
