@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "tools/cli.hpp"
+#include "tools/properties.hpp"
 
 namespace kuan::cli {
 
@@ -59,16 +60,21 @@ ExampleRun run_example(const Edition& ed, const ast::ExampleDecl& x) {
 
 int cmd_test(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version", "--format"}, {"--help", "--verbose"}, args)) {
+  if (auto err = parse_args(argc, argv, 2, {"--version", "--format", "--seed", "--count"}, {"--help", "--verbose", "--properties"}, args)) {
     std::fprintf(stderr, "kuan test: %s\n", err->c_str());
     return kExitBadInput;
   }
   if (args.has_flag("--help")) {
     std::puts(
-        "用法: kuan test POLICY [--version V] [--verbose]\n"
+        "用法: kuan test POLICY [--version V] [--verbose] [--properties [--seed N] [--count N]]\n"
         "运行政策中全部 例(规则旁写的示例):每个失败的例给出 文件:行、预期值与实得值,\n"
         "最后一行为 \"N passed, M failed\"。有失败时退出状态为 1。\n"
-        "  --format json   在标准输出写一个 JSON 对象:每个例的结果与合计(格式见 docs/cli-json.md)");
+        "  --format json   在标准输出写一个 JSON 对象:每个例的结果与合计(格式见 docs/cli-json.md)\n"
+        "  --properties    不运行例,而对每项措施生成申请检查性质:金额非负、不超过上限、不适用得0并有理由、\n"
+        "                  按版本舍入、基数(单一金额事实)增加金额不减(门槛所致者作为注报告);失败时\n"
+        "                  缩减为最小反例,以可粘贴的 例 给出。最后一行 \"N passed, M failed\" 计的是性质\n"
+        "  --seed N        生成申请的种子(默认 1;同一种子结果相同)\n"
+        "  --count N       每项措施生成的申请数(默认 200)");
     return kExitOk;
   }
   if (args.positional.size() != 1) {
@@ -81,8 +87,48 @@ int cmd_test(int argc, char** argv) {
     std::fprintf(stderr, "kuan test: %s\n", error.c_str());
     return kExitBadInput;
   }
+  PropertyOptions props;
+  if (args.has_flag("--properties")) {
+    if (*json) {
+      std::fputs("kuan test: --properties 只有文本输出\n", stderr);
+      return kExitBadInput;
+    }
+    auto number = [&](const char* name, std::uint64_t max, std::uint64_t& to) {
+      const std::string* v = args.option(name);
+      if (!v) return true;
+      std::uint64_t n = 0;
+      if (v->empty() || v->size() > 18 || v->find_first_not_of("0123456789") != std::string::npos ||
+          (n = std::stoull(*v)) > max) {
+        std::fprintf(stderr, "kuan test: %s 需要不大于 %llu 的非负整数,而不是「%s」\n", name,
+                     static_cast<unsigned long long>(max), v->c_str());
+        return false;
+      }
+      to = n;
+      return true;
+    };
+    std::uint64_t count = static_cast<std::uint64_t>(props.count);
+    if (!number("--seed", ~0ull >> 1, props.seed) || !number("--count", 1000000, count)) return kExitBadInput;
+    props.count = static_cast<int>(count);
+    props.verbose = args.has_flag("--verbose");
+  } else if (args.option("--seed") || args.option("--count")) {
+    std::fputs("kuan test: --seed 与 --count 只用于 --properties\n", stderr);
+    return kExitBadInput;
+  }
   auto policy = load_policy(args.positional[0]);
   if (!policy) return kExitRuleErrors;
+  if (args.has_flag("--properties")) {
+    PropertyTotals totals;
+    for (const auto& ed : policy->editions()) {
+      if (const std::string* v = args.option("--version"); v && ed->name != *v) continue;
+      std::string out;
+      const PropertyTotals t = check_properties(*ed, props, out);
+      std::fputs(out.c_str(), stdout);
+      totals.passed += t.passed;
+      totals.failed += t.failed;
+    }
+    std::printf("%d passed, %d failed\n", totals.passed, totals.failed);
+    return totals.failed ? kExitRuleErrors : kExitOk;
+  }
   int passed = 0, failed = 0;
   std::string rows;
   auto row = [&](const Edition& ed, const ast::ExampleDecl& x, const ExampleRun& run) {

@@ -1,0 +1,439 @@
+// The generator draws each fact the measure reads from values where rules
+// tend to break: zero, amounts across every magnitude, the money literals and
+// parameters the measure compares against (and one 分 either side), whole and
+// odd percentages, small integers; facts that may be absent sometimes are.
+// A failing application is shrunk greedily — drop a fact, else simplify one
+// value (0, one significant digit, whole 元, half) — while it still fails.
+#include "tools/properties.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <random>
+#include <set>
+
+#include "interpreter/evaluator.hpp"
+#include "lang/parser.hpp"
+#include "tools/cli.hpp"
+
+namespace kuan::cli {
+
+namespace {
+
+enum class Property { NonNegative, Cap, Ineligible, Rounding, Monotone };
+constexpr Property kProperties[] = {Property::NonNegative, Property::Cap, Property::Ineligible, Property::Rounding,
+                                    Property::Monotone};
+
+const char* property_name(Property p) {
+  switch (p) {
+    case Property::NonNegative: return "金额非负";
+    case Property::Cap: return "不超过上限";
+    case Property::Ineligible: return "不适用得0并有理由";
+    case Property::Rounding: return "按版本舍入";
+    case Property::Monotone: return "基数增加金额不减";
+  }
+  return "";
+}
+
+struct Verdict {
+  bool failed = false;
+  std::string detail;
+  std::string note;  // a threshold that explains a lower amount (Monotone)
+  Span note_at;
+};
+
+struct Run {
+  std::optional<Outcome> outcome;
+  Trace trace;
+  std::optional<EvalError> error;
+};
+
+Run run(const Edition& ed, const MeasureInfo& m, const FactValues& facts) {
+  Run r;
+  auto res = evaluate_measure(ed, m, facts, &r.trace);
+  if (auto* e = std::get_if<EvalError>(&res)) r.error = *e;
+  else r.outcome = std::get<Outcome>(res);
+  return r;
+}
+
+bool negative_error(const Run& r) {
+  return r.error && r.error->message.find("金额为负") != std::string::npos;
+}
+
+// 基数 = F with F a money fact: the slot of F, else -1.
+int base_fact(const MeasureInfo& m) {
+  const ast::Expr* b = m.decl->base.get();
+  if (!b || b->kind != ast::ExprKind::Name || b->ref != ast::RefKind::Fact) return -1;
+  return b->type.kind == TypeKind::Money ? b->index : -1;
+}
+
+Decimal yuan(std::int64_t fen) { return Decimal::from_scaled(fen, 2); }
+
+std::vector<Decimal> raised(const Decimal& v) {
+  return {v + yuan(1), v + Decimal::from_int(100), v + Decimal::from_int(10000), v * Decimal::from_int(2),
+          v * Decimal::from_int(10)};
+}
+
+// Why two runs took different paths: the first condition or choice that
+// differs, as "file:line:col 「text」"; empty when they took the same path.
+std::optional<Span> path_change(const Trace& a, const Trace& b) {
+  for (std::size_t i = 0; i < std::min(a.conditions.size(), b.conditions.size()); ++i)
+    if (a.conditions[i].held != b.conditions[i].held) return a.conditions[i].requirement->condition->span;
+  if (a.conditions.size() != b.conditions.size())
+    return (a.conditions.size() > b.conditions.size() ? a : b).conditions[std::min(a.conditions.size(), b.conditions.size())]
+        .requirement->condition->span;
+  auto choices = [](const std::vector<ChoiceTrace>& x, const std::vector<ChoiceTrace>& y) -> std::optional<Span> {
+    for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i)
+      if (x[i].node != y[i].node || x[i].held != y[i].held || x[i].subject != y[i].subject) return x[i].node->args[0]->span;
+    if (x.size() != y.size()) return (x.size() > y.size() ? x : y)[std::min(x.size(), y.size())].node->args[0]->span;
+    return std::nullopt;
+  };
+  if (auto s = choices(a.rate_choices, b.rate_choices)) return s;
+  if (auto s = choices(a.amount_choices, b.amount_choices)) return s;
+  for (std::size_t i = 0; i < std::min(a.caps.size(), b.caps.size()); ++i)
+    if (a.caps[i].applies != b.caps[i].applies && a.caps[i].cap->when) return a.caps[i].cap->when->span;
+  return std::nullopt;
+}
+
+std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m);
+
+// std::nullopt: the property does not apply to this application (it cannot
+// be evaluated, or lacks what the property is about).
+std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p, const FactValues& facts) {
+  const Run r = run(ed, m, facts);
+  Verdict v;
+  if (p == Property::NonNegative) {
+    if (negative_error(r)) return Verdict{true, r.error->message, {}, {}};
+    if (!r.outcome) return std::nullopt;
+    if (r.outcome->amount.sign() < 0) return Verdict{true, "金额 " + r.outcome->amount.to_string() + "元 为负", {}, {}};
+    return v;
+  }
+  if (!r.outcome) return std::nullopt;
+  const Outcome& o = *r.outcome;
+  const Trace& t = r.trace;
+  switch (p) {
+    case Property::NonNegative: break;
+    case Property::Cap:
+      if (!o.eligible || std::none_of(t.caps.begin(), t.caps.end(), [](const CapTrace& c) { return c.applies; }))
+        return std::nullopt;
+      for (const auto& c : t.caps) {
+        if (!c.applies) continue;
+        const Decimal room = c.room.round_to_step(ed.rounding_step, ed.rounding);
+        if (t.before_rounding > c.room || o.amount > room)
+          return Verdict{true, "得 " + o.amount.to_string() + "元,超过上限 " + c.cap->name + " 的余额 " +
+                                   c.room.normalized().to_string() + "元", {}, {}};
+      }
+      return v;
+    case Property::Ineligible:
+      if (o.eligible) return std::nullopt;
+      if (!o.amount.is_zero()) return Verdict{true, "不适用却得 " + o.amount.to_string() + "元", {}, {}};
+      if (o.failed.empty()) return Verdict{true, "不适用却没有理由", {}, {}};
+      return v;
+    case Property::Rounding: {
+      if (o.amount.scale() != ed.rounding_places)
+        return Verdict{true, "得 " + o.amount.to_string() + "元,小数位数不是 " + std::to_string(ed.rounding_places), {}, {}};
+      if (!o.eligible) return v;
+      const Decimal want = t.before_rounding.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places);
+      if (o.amount != want)
+        return Verdict{true, "舍入前 " + t.before_rounding.to_string() + "元,按" + ed.rounding_name + "应得 " +
+                                 want.to_string() + "元,实得 " + o.amount.to_string() + "元", {}, {}};
+      return v;
+    }
+    case Property::Monotone: {
+      const int slot = base_fact(m);
+      if (slot < 0 || !facts.present[slot]) return std::nullopt;
+      // Steps of every size, and just past each money threshold the rules
+      // mention: where a drop a threshold explains would show.
+      std::vector<Decimal> ups = raised(facts.values[slot].number);
+      for (const Decimal& at : thresholds_of(ed, m))
+        if (at > facts.values[slot].number) ups.push_back(at);
+      for (const Decimal& up : ups) {
+        FactValues more = facts;
+        more.set(slot, Value::money(up));
+        const Run r2 = run(ed, m, more);
+        if (!r2.outcome || r2.outcome->amount >= o.amount) continue;
+        const std::string what = ed.facts[slot].decl->name + " 由 " + format_value(&ed, facts.values[slot]) + " 增至 " +
+                                 format_value(&ed, Value::money(up)) + ",金额由 " + o.amount.to_string() + "元 降至 " +
+                                 r2.outcome->amount.to_string() + "元";
+        if (auto at = path_change(t, r2.trace)) {
+          std::string text;  // on one line
+          for (char ch : span_text(*at)) {
+            const bool space = ch == ' ' || ch == '\n' || ch == '\t';
+            if (!space || (!text.empty() && text.back() != ' ')) text += space ? ' ' : ch;
+          }
+          v.note = what + ",因门槛「" + text + "」";
+          v.note_at = *at;
+          continue;
+        }
+        return Verdict{true, what + ",且无门槛或分支改变", {}, {}};
+      }
+      return v;
+    }
+  }
+  return v;
+}
+
+// Money literals and money parameters the measure's rules mention: the
+// thresholds worth testing at, and 0.01元 either side.
+void collect_thresholds(const Edition& ed, const ast::Expr* e, std::set<Decimal>& out, std::set<int>& seen_defines) {
+  if (!e) return;
+  if (e->kind == ast::ExprKind::Number && e->type.kind == TypeKind::Money && e->number.sign() > 0) out.insert(e->number);
+  if (e->kind == ast::ExprKind::Name) {
+    if (e->ref == ast::RefKind::Param && e->index >= 0 && ed.params[e->index].value.kind == TypeKind::Money)
+      out.insert(ed.params[e->index].value.number);
+    if (e->ref == ast::RefKind::Define && e->index >= 0 && seen_defines.insert(e->index).second)
+      collect_thresholds(ed, ed.defines[e->index].decl->value.get(), out, seen_defines);
+  }
+  for (const auto& a : e->args) collect_thresholds(ed, a.get(), out, seen_defines);
+  for (const auto& arm : e->arms) collect_thresholds(ed, arm.value.get(), out, seen_defines);
+}
+
+std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m) {
+  std::set<Decimal> found;
+  std::set<int> seen;
+  const auto& d = *m.decl;
+  for (const auto& r : d.requirements) collect_thresholds(ed, r.condition.get(), found, seen);
+  for (const auto& n : d.conditional_needs) collect_thresholds(ed, n.when.get(), found, seen);
+  for (const auto* e : {d.rate.get(), d.base.get(), d.amount.get()}) collect_thresholds(ed, e, found, seen);
+  for (const auto* c : m.caps)
+    for (const auto* e : {c->limit.get(), c->used.get(), c->when.get()}) collect_thresholds(ed, e, found, seen);
+  std::vector<Decimal> out;
+  for (const auto& t : found) {
+    out.push_back(t);
+    out.push_back(t + yuan(1));
+    if (t > yuan(1)) out.push_back(t - yuan(1));
+  }
+  return out;
+}
+
+class Generator {
+ public:
+  Generator(const Edition& ed, const MeasureInfo& m, std::uint64_t seed)
+      : ed_(ed), m_(m), rng_(seed), thresholds_(thresholds_of(ed, m)) {}
+
+  FactValues next() {
+    FactValues f(ed_.facts.size());
+    const auto& needs = m_.decl->needs_facts;
+    for (int slot : m_.facts) {
+      const bool must = ed_.facts[slot].required() || std::find(needs.begin(), needs.end(), slot) != needs.end();
+      if (!must && below(10) < 3) continue;  // absent: its default, or none
+      f.set(slot, value(slot));
+    }
+    return f;
+  }
+  // Conditionally needed facts, for when the first draw left one out.
+  void fill_needs(FactValues& f) {
+    for (const auto& n : m_.decl->conditional_needs)
+      for (int slot : n.slots)
+        if (!f.present[slot]) f.set(slot, value(slot));
+  }
+  void fill_all(FactValues& f) {
+    for (int slot : m_.facts)
+      if (!f.present[slot]) f.set(slot, value(slot));
+  }
+
+ private:
+  std::uint64_t below(std::uint64_t n) { return rng_() % n; }  // portable, unlike std::uniform_int_distribution
+
+  Value value(int slot) {
+    const Type& type = ed_.facts[slot].type;
+    switch (type.kind) {
+      case TypeKind::Money: return Value::money(money());
+      case TypeKind::Rate:
+        return Value::rate(below(2) ? Decimal::from_scaled(static_cast<std::int64_t>(below(101)), 2)
+                                    : Decimal::from_scaled(static_cast<std::int64_t>(below(10001)), 4));
+      case TypeKind::Integer:
+        return Value::of_number(TypeKind::Integer, Decimal::from_int(static_cast<std::int64_t>(below(4) ? below(11) : below(1001))));
+      case TypeKind::Number:
+        return Value::of_number(TypeKind::Number, Decimal::from_scaled(static_cast<std::int64_t>(below(10001)), 1));
+      case TypeKind::Bool: return Value::boolean(below(2));
+      case TypeKind::Date:
+        return Value::date(ed_.effective_from - 730 + static_cast<std::int32_t>(below(1461)));
+      case TypeKind::Enum: {
+        const auto n = type.enum_id >= 0 ? ed_.enums[type.enum_id].values.size() : 1;
+        return Value::enumeration(static_cast<int>(below(std::max<std::size_t>(n, 1))));
+      }
+      case TypeKind::Error: break;
+    }
+    return {};
+  }
+
+  Decimal money() {
+    const auto pick = below(20);
+    if (pick == 0) return Decimal::from_scaled(0, 2);
+    if (pick < 6 && !thresholds_.empty()) return thresholds_[below(thresholds_.size())];
+    std::int64_t top = 1;
+    for (auto k = below(10); k > 0; --k) top *= 10;  // up to 10亿元
+    const auto whole = static_cast<std::int64_t>(below(static_cast<std::uint64_t>(top)) + (pick < 12 ? 0 : 1));
+    return pick < 12 ? yuan(whole * 100 + static_cast<std::int64_t>(below(100))) : Decimal::from_int(whole);
+  }
+
+  const Edition& ed_;
+  const MeasureInfo& m_;
+  std::mt19937_64 rng_;
+  std::vector<Decimal> thresholds_;
+};
+
+// Simpler values to try in place of `v`, simplest first; each is strictly
+// simpler, so shrinking ends.
+std::vector<Value> simpler(const Edition& ed, const Value& v) {
+  std::vector<Value> out;
+  auto numbers = [&](const Decimal& x, TypeKind kind, int keep_scale) {
+    if (x.is_zero()) return;
+    out.push_back(Value::of_number(kind, Decimal::from_scaled(0, keep_scale)));
+    const Decimal abs = x.sign() < 0 ? -x : x;
+    // Fewer significant digits: 12345.67 → 10000, 12000, 12300, ….
+    Decimal p = Decimal::from_int(1);
+    while (p * Decimal::from_int(10) <= abs) p *= Decimal::from_int(10);
+    for (int digits = 0; digits < 6 && p >= Decimal::from_int(1); ++digits, p = p * Decimal::from_scaled(1, 1)) {
+      const Decimal c = abs.round_to_step(p, RoundingMode::Down);
+      if (c < abs && !c.is_zero()) out.push_back(Value::of_number(kind, c));
+    }
+    const Decimal whole = abs.round(0, RoundingMode::Down);
+    if (whole < abs) out.push_back(Value::of_number(kind, whole));
+    const Decimal half = (abs * Decimal::from_scaled(5, 1)).round(keep_scale, RoundingMode::Down);
+    if (half < abs) out.push_back(Value::of_number(kind, half));
+  };
+  switch (v.kind) {
+    case TypeKind::Money: numbers(v.number, v.kind, 2); break;
+    case TypeKind::Integer: numbers(v.number, v.kind, 0); break;
+    case TypeKind::Number: numbers(v.number, v.kind, 1); break;
+    case TypeKind::Rate: {
+      if (v.number.is_zero()) break;
+      out.push_back(Value::rate(Decimal()));
+      const Decimal whole = v.number.round(2, RoundingMode::Down);
+      if (whole < v.number) out.push_back(Value::rate(whole));
+      break;
+    }
+    case TypeKind::Bool:
+      if (v.small) out.push_back(Value::boolean(false));
+      break;
+    case TypeKind::Enum:
+      if (v.small) out.push_back(Value::enumeration(0));
+      break;
+    case TypeKind::Date:
+      if (v.small != ed.effective_from) out.push_back(Value::date(ed.effective_from));
+      break;
+    case TypeKind::Error: break;
+  }
+  return out;
+}
+
+FactValues shrink(const Edition& ed, const MeasureInfo& m, Property p, FactValues f) {
+  auto fails = [&](const FactValues& g) {
+    auto v = check(ed, m, p, g);
+    return v && v->failed;
+  };
+  for (int round = 0; round < 500; ++round) {
+    bool progress = false;
+    for (int slot : m.facts) {
+      if (!f.present[slot]) continue;
+      FactValues g = f;
+      g.clear(slot);
+      if (fails(g)) {
+        f = std::move(g);
+        progress = true;
+        continue;
+      }
+      for (const Value& c : simpler(ed, f.values[slot])) {
+        g = f;
+        g.set(slot, c);
+        if (fails(g)) {
+          f = std::move(g);
+          progress = true;
+          break;
+        }
+      }
+    }
+    if (!progress) break;
+  }
+  return f;
+}
+
+std::string literal(const Edition& ed, int slot, const Value& v) {
+  if (v.kind == TypeKind::Enum) {
+    const int id = ed.facts[slot].type.enum_id;
+    if (id >= 0 && v.small >= 0 && static_cast<std::size_t>(v.small) < ed.enums[id].values.size())
+      return ed.enums[id].values[static_cast<std::size_t>(v.small)];
+  }
+  return format_value(&ed, v);
+}
+
+std::string example_block(const Edition& ed, const MeasureInfo& m, Property p, const FactValues& f) {
+  std::string facts;
+  for (int slot : m.facts) {
+    if (!f.present[slot]) continue;
+    if (!facts.empty()) facts += ", ";
+    facts += ed.facts[slot].decl->name + " = " + literal(ed, slot, f.values[slot]);
+  }
+  std::string out = "例 " + m.decl->name + " \"性质「" + property_name(p) + "」的反例\" {\n";
+  if (!facts.empty()) out += "  " + facts + "\n";
+  const Run r = run(ed, m, f);
+  if (r.outcome && r.outcome->eligible) out += "  得 " + r.outcome->amount.to_string() + "元  # 实得\n";
+  else if (r.outcome) out += "  不适用  # 实得\n";
+  else out += "  得 0元  # 计算出错:" + r.error->message + "\n";
+  return out + "}\n";
+}
+
+}  // namespace
+
+PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, std::string& out) {
+  PropertyTotals totals;
+  for (std::size_t mi = 0; mi < ed.measures.size(); ++mi) {
+    const MeasureInfo& m = ed.measures[mi];
+    // Each measure its own stream: adding a measure leaves the others' draws alone.
+    Generator gen(ed, m, opt.seed * 1000003u + mi);
+    std::vector<FactValues> apps;
+    for (int i = 0; i < opt.count; ++i) {
+      FactValues f = gen.next();
+      if (!missing_required_facts(ed, m, f).empty()) continue;
+      // A fact left out that the rules turn out to need (a conditional 需要,
+      // or a 可选 fact read on this path): fill those, then everything.
+      if (run(ed, m, f).error && !negative_error(run(ed, m, f))) gen.fill_needs(f);
+      if (run(ed, m, f).error && !negative_error(run(ed, m, f))) gen.fill_all(f);
+      apps.push_back(std::move(f));
+    }
+    std::set<std::string> notes;
+    for (Property p : kProperties) {
+      if (p == Property::Monotone && base_fact(m) < 0) continue;
+      std::optional<FactValues> counter;
+      std::string detail;
+      int checked = 0;
+      for (const auto& f : apps) {
+        auto v = check(ed, m, p, f);
+        if (!v) continue;
+        ++checked;
+        if (!v->note.empty() && notes.size() < 3) {
+          const std::string at = where(v->note_at);
+          if (std::none_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.rfind(at, 0) == 0; }))
+            notes.insert(at + ": 注: " + ed.name + " 措施 " + m.decl->name + ":" + v->note + "\n");
+        }
+        if (v->failed) {
+          counter = shrink(ed, m, p, f);
+          auto again = check(ed, m, p, *counter);
+          detail = again ? again->detail : v->detail;
+          break;
+        }
+      }
+      if (!counter && checked == 0) {  // nothing to check: no cap applied, nothing ineligible…
+        if (opt.verbose)
+          out += where(m.decl->span) + ": 跳过: " + ed.name + " 措施 " + m.decl->name + " 性质「" + property_name(p) +
+                 "」:没有适用的申请\n";
+        continue;
+      }
+      if (!counter) {
+        ++totals.passed;
+        if (opt.verbose)
+          out += where(m.decl->span) + ": ok: " + ed.name + " 措施 " + m.decl->name + " 性质「" + property_name(p) +
+                 "」(" + std::to_string(checked) + " 份申请)\n";
+        continue;
+      }
+      ++totals.failed;
+      out += where(m.decl->span) + ": 失败: " + ed.name + " 措施 " + m.decl->name + " 性质「" + property_name(p) +
+             "」:" + detail + "\n" + example_block(ed, m, p, *counter);
+    }
+    for (const auto& n : notes) out += n;
+  }
+  return totals;
+}
+
+}  // namespace kuan::cli
