@@ -182,7 +182,16 @@ class Checker {
     const bool new_is_later = order_of(s.span) > order_of(it->second.span);
     const Span later = new_is_later ? s.span : it->second.span;
     const Span earlier = new_is_later ? it->second.span : s.span;
-    error(later, "名称 " + name + " 已在 " + where(earlier) + " 定义");
+    const Symbol& redeclared = new_is_later ? s : it->second;
+    const char* kind = redeclared.kind == ast::RefKind::Param ? "参数" : redeclared.kind == ast::RefKind::Fact ? "事实" : "定义";
+    error(later, "名称 " + name + " 已在 " + where(earlier) + " 定义" + revise_hint(earlier, kind, name));
+  }
+
+  // A derived edition restating a base declaration means to change it: say how.
+  std::string revise_hint(const Span& earlier, const char* kind, const std::string& name) const {
+    const bool from_base = std::any_of(ed_.modules.begin(), ed_.modules.end(),
+                                       [&](const auto& m) { return m->inherited && m->source.get() == earlier.file; });
+    return from_base ? std::string("(它是基础版本的声明;要在新版本中改动,请写 修订 ") + kind + " " + name + " …)" : "";
   }
 
   void declare() {
@@ -225,7 +234,8 @@ class Checker {
       }
       for (const auto& c : m->caps) {
         for (const auto* other : ed_.caps)
-          if (other->name == c.name) error(c.span, "上限 " + c.name + " 已在 " + where(other->span) + " 定义");
+          if (other->name == c.name)
+            error(c.span, "上限 " + c.name + " 已在 " + where(other->span) + " 定义" + revise_hint(other->span, "上限", c.name));
         ed_.caps.push_back(&c);
       }
       for (const auto& c : m->clauses) {
@@ -245,7 +255,8 @@ class Checker {
       for (const auto& measure : m->measures) {
         auto [it, fresh] = ed_.measure_index.emplace(measure.name, static_cast<int>(ed_.measures.size()));
         if (!fresh) {
-          error(measure.span, "措施 " + measure.name + " 已在 " + where(ed_.measures[it->second].decl->span) + " 定义");
+          error(measure.span, "措施 " + measure.name + " 已在 " + where(ed_.measures[it->second].decl->span) + " 定义" +
+                                  revise_hint(ed_.measures[it->second].decl->span, "措施", measure.name));
           continue;
         }
         const ast::ClauseDecl* clause = measure.clause >= 0 ? &m->clauses[measure.clause] : nullptr;

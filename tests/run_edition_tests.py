@@ -142,6 +142,17 @@ def edition_status(kuan):
         code, out, err = run(kuan, "check", ".", cwd=tmp)
         check("an unknown status is a positioned error", code == 1 and "./v1/rules.kuan:3:4: error: 状态 须为 正式、示例 或 草案" in err, err)
 
+def redeclared_without_revise(kuan):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + BODY,
+            "v2": "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n参数 率 = 20%\n措施 甲 { 比例 = 率\n 基数 = 金额甲 }\n",
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("a base parameter restated without 修订: the hint says 修订 参数",
+              code == 1 and "./v2/rules.kuan:4:4: error: 名称 率 已在 ./v1/rules.kuan:5:4 定义(它是基础版本的声明;要在新版本中改动,请写 修订 参数 率 …)" in err, err)
+        check("a base measure restated without 修订: the hint says 修订 措施", "请写 修订 措施 甲" in err, err)
+
 def clause_written_again(kuan):
     with tempfile.TemporaryDirectory() as tmp:
         write_policy(tmp, {
@@ -185,6 +196,7 @@ def main():
     periods(kuan)
     edition_status(kuan)
     clause_written_again(kuan)
+    redeclared_without_revise(kuan)
     diff_golden(kuan, a.root, a.update)
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED else 0)
