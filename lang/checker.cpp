@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <string>
 #include <set>
 #include <unordered_set>
@@ -42,7 +43,19 @@ class Checker {
  public:
   Checker(Edition& ed, std::vector<Diagnostic>& diags) : ed_(ed), diags_(diags) {}
 
-  void error(Span s, std::string m) { diags_.push_back(make_diagnostic(Severity::Error, s, std::move(m))); }
+  // Under a derived edition the base edition's own rules checked clean, so an
+  // error in one of its files is caused by a change: it is reported at the
+  // change (修订 / 删除 line), with a note at the base rule.
+  void error(Span s, std::string m) {
+    if (cause_ && inherited_file(s)) {
+      Diagnostic d = make_diagnostic(Severity::Error, cause_->span,
+                                     cause_->what + " 使基础版本 " + ed_.base_name + " 的规则出错:" + m);
+      add_note(d, s, "基础版本中出错的规则在此");
+      diags_.push_back(std::move(d));
+      return;
+    }
+    diags_.push_back(make_diagnostic(Severity::Error, s, std::move(m)));
+  }
   void warning(Span s, std::string m) { diags_.push_back(make_diagnostic(Severity::Warning, s, std::move(m))); }
 
   std::string where(Span s) const {
@@ -97,11 +110,58 @@ class Checker {
   // ------------------------------------------------------------ expressions
   Type check(ast::Expr& e, Context& ctx, const Type* hint = nullptr) {
     if (ctx.node >= 0 && !height_.empty()) height_[ctx.node] = std::max(height_[ctx.node], e.depth);
+    // Each top-level expression starts blaming afresh (errors reported right
+    // after it, such as a type mismatch, still see what it read).
+    if (check_depth_ == 0) cause_ = unit_cause_;
+    ++check_depth_;
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{check_depth_};
     e.type = check_inner(e, ctx, hint);
     return e.type;
   }
 
  private:
+  // ------------------------------------------------------------ blame
+  struct Cause {
+    Span span;         // in the derived edition's file
+    std::string what;  // "修订 事实 采购类型", "删除 措施 甲"
+  };
+
+  bool inherited_file(const Span& s) const {
+    return s.file && std::any_of(ed_.modules.begin(), ed_.modules.end(),
+                                 [&](const auto& m) { return m->inherited && m->source.get() == s.file; });
+  }
+
+  // A base rule read a declaration that the derived edition revised.
+  void read_revision(ast::Revision revision, const Span& span, const char* kind, const std::string& name) {
+    if (revision == ast::Revision::None) return;
+    cause_ = Cause{span, std::string(revision == ast::Revision::Replace ? "替换 " : "修订 ") + kind + " " + name};
+  }
+
+  // A base rule names something the derived edition removed: blame the 删除.
+  void blame_removal(const std::string& name) {
+    for (const auto& m : ed_.modules)
+      for (const auto& r : m->removals)
+        if (r.name == name) {
+          cause_ = Cause{r.span, "删除 " + std::string(kind_word(r.kind)) + " " + name};
+          return;
+        }
+  }
+
+  static const char* kind_word(ast::DeclKind k) {
+    switch (k) {
+      case ast::DeclKind::Param: return "参数";
+      case ast::DeclKind::Fact: return "事实";
+      case ast::DeclKind::Define: return "定义";
+      case ast::DeclKind::Cap: return "上限";
+      case ast::DeclKind::Pool: return "资金池";
+      case ast::DeclKind::Measure: return "措施";
+    }
+    return "声明";
+  }
+
   // A file of a derived edition itself, not one it inherited from its base.
   bool derived_file(const ast::Module& m) const {
     return !m.inherited && std::any_of(ed_.modules.begin(), ed_.modules.end(), [](const auto& x) { return x->inherited; });
@@ -308,6 +368,15 @@ class Checker {
     MeasureInfo& info = ed_.measures[i];
     auto& m = *const_cast<ast::MeasureDecl*>(info.decl);
     Context ctx{Owner::Measure, measure_base_ + i, &m};
+    // A base measure amended by 修订 措施: its base items are checked anew.
+    unit_cause_.reset();
+    if (m.revision != ast::Revision::None && !inherited_file(m.revision_span))
+      unit_cause_ = Cause{m.revision_span, "修订 措施 " + m.name};
+    cause_ = unit_cause_;
+    struct Reset {
+      std::optional<Cause>& c;
+      ~Reset() { c.reset(); }
+    } reset{unit_cause_};
     for (auto& r : m.requirements)
       expect_type(*r.condition, check(*r.condition, ctx), Type::boolean(), "要求的条件");
     // 比例 and 基数 are computed on first use, so they may read each other,
@@ -324,7 +393,10 @@ class Checker {
       error(m.span, "措施 " + m.name + " 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …");
     for (const auto& need : m.needs) {
       auto it = symbols_.find(need.name);
-      if (it == symbols_.end() || it->second.kind != ast::RefKind::Fact) error(need.span, need.name + " 不是已声明的事实");
+      if (it == symbols_.end() || it->second.kind != ast::RefKind::Fact) {
+        blame_removal(need.name);
+        error(need.span, need.name + " 不是已声明的事实");
+      }
       else {
         m.needs_facts.push_back(it->second.index);
         fact_used_[it->second.index] = true;
@@ -336,6 +408,7 @@ class Checker {
       for (const auto& f : need.facts) {
         const int slot = ed_.find_fact(f.name);
         if (slot < 0) {
+          blame_removal(f.name);
           error(f.span, f.name + " 不是已声明的事实");
           continue;
         }
@@ -354,6 +427,7 @@ class Checker {
       }
       auto it = std::find_if(ed_.caps.begin(), ed_.caps.end(), [&](const ast::CapDecl* t) { return t->name == c.name; });
       if (it == ed_.caps.end()) {
+        blame_removal(c.name);
         error(c.span, "未定义的上限 " + c.name + "(在措施中直接写 上限 " + c.name + " = … ,或在外层定义它)");
         continue;
       }
@@ -369,6 +443,8 @@ class Checker {
   int measure_named(const ast::NamedSpan& n) {
     auto it = ed_.measure_index.find(n.name);
     if (it == ed_.measure_index.end()) {
+      cause_.reset();
+      blame_removal(n.name);
       error(n.span, "未定义的措施 " + n.name);
       return -1;
     }
@@ -499,14 +575,17 @@ class Checker {
     e.index = s.index;
     switch (s.kind) {
       case ast::RefKind::Fact:
+        read_revision(ed_.facts[s.index].decl->revision, s.span, "事实", e.name);
         fact_used_[s.index] = true;
         depend(ctx, fact_base_ + s.index);
         return ed_.facts[s.index].type;
       case ast::RefKind::Param:
+        read_revision(ed_.params[s.index].decl->revision, s.span, "参数", e.name);
         param_used_[s.index] = true;
         depend(ctx, s.index);
         return ed_.params[s.index].type;
       case ast::RefKind::Define:
+        read_revision(ed_.defines[s.index].decl->revision, s.span, "定义", e.name);
         depend(ctx, define_base_ + s.index);
         return ed_.defines[s.index].type;
       default:
@@ -568,6 +647,7 @@ class Checker {
   }
 
   void undefined(const ast::Expr& e) {
+    blame_removal(e.name);
     std::string message = "未定义的名称 " + e.name;
     bool hinted = false;
     for (const char* k : kKeywords) {
@@ -924,6 +1004,8 @@ class Checker {
   std::vector<int> height_;  // per graph node: the deepest of its own expressions
   std::vector<bool> fact_used_, param_used_;
   int suggestions_left_ = 50;  // "是不是 …?" for the first unknown names only
+  std::optional<Cause> cause_, unit_cause_;  // what a base file's error is blamed on
+  int check_depth_ = 0;
   int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
 
   friend bool kuan::check_expression(const Edition*, ast::Expr&, std::vector<Diagnostic>&);

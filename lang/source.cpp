@@ -92,6 +92,12 @@ Diagnostic make_diagnostic(Severity severity, Span span, std::string message) {
   return d;
 }
 
+void add_note(Diagnostic& d, Span span, std::string message) {
+  Diagnostic note = make_diagnostic(Severity::Note, span, std::move(message));
+  d.rendered += note.rendered;
+  d.notes.push_back(std::move(note));
+}
+
 static const char* severity_word(Severity s) {
   switch (s) {
     case Severity::Error: return "error";

@@ -58,13 +58,18 @@ struct Diagnostic {
   std::string file;
   std::size_t line = 0;
   std::size_t column = 0;
-  std::string rendered;  // "file:line:col: error: message\n<line>\n<caret>\n"
+  std::string rendered;  // "file:line:col: error: message\n<line>\n<caret>\n", then the notes'
+  // Notes point at other places that explain the diagnostic (e.g. the base
+  // edition's rule that a revision broke); each is rendered after it.
+  std::vector<Diagnostic> notes;
 };
 
 // The source text a span covers (for explanations and listings).
 std::string_view span_text(const Span& span);
 
 Diagnostic make_diagnostic(Severity severity, Span span, std::string message);
+// Attaches `file:line:col: note: message` (with its line and caret) to `d`.
+void add_note(Diagnostic& d, Span span, std::string message);
 
 // Renders the one form every diagnostic takes:
 //   file:line:col: error: message

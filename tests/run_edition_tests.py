@@ -163,6 +163,25 @@ def clause_written_again(kuan):
         check("a clause written again in a derived edition: an error at it, hinting 修订",
               code == 1 and "./v2/rules.kuan:4:4: error: 条款 (一) 已在 ./v1/rules.kuan:5:4 写过" in err and "修订" in err, err)
 
+def revision_breaks_base(kuan):
+    # The base alone checks clean; the derived edition's 修订 breaks a base rule:
+    # the error is at the 修订 line, with a note at the base rule (text and JSON).
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                  "事实 档: 枚举 { 甲档, 乙档 }\n措施 丙 { 金额 = 按 档 { 甲档 => 1元, 乙档 => 2元 } }\n",
+            "v2": "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n修订 事实 档: 枚举 { 甲档, 乙档, 丁档 }\n",
+        })
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("a revision that breaks a base rule: error at the 修订 line",
+              code == 1 and "./v2/rules.kuan:4:7: error: 修订 事实 档 使基础版本 v1 的规则出错:按 档 未处理取值:丁档" in err, err)
+        check("... with a note at the base rule", "./v1/rules.kuan:6:13: note: 基础版本中出错的规则在此" in err, err)
+        code, out, err = run(kuan, "check", ".", "--format", "json", cwd=tmp)
+        d = json.loads(out)["diagnostics"] if code == 1 else []
+        check("... and in JSON the note is under the error",
+              len(d) == 1 and d[0]["file"].endswith("v2/rules.kuan") and d[0]["line"] == 4
+              and d[0]["notes"][0]["file"].endswith("v1/rules.kuan") and d[0]["notes"][0]["line"] == 6, out + err)
+
 def diff_golden(kuan, root, update):
     cases = {
         "editions": ["diff", "policies/hangzhou-ai", "2025年版", "2026年版"],
@@ -197,6 +216,7 @@ def main():
     edition_status(kuan)
     clause_written_again(kuan)
     redeclared_without_revise(kuan)
+    revision_breaks_base(kuan)
     diff_golden(kuan, a.root, a.update)
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED else 0)

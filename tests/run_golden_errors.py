@@ -5,6 +5,9 @@ For every tests/golden/errors/NAME.kuan this runs
 
     KUAN check tests/golden/errors/NAME.kuan
 
+and for every folder tests/golden/errors/NAME/ (a policy of several editions,
+for errors across editions) `KUAN check tests/golden/errors/NAME`,
+
 with the source tree as the working directory (so the file name in each
 diagnostic is the same relative path on every machine) and compares stderr,
 byte for byte, with NAME.expected. The exit status must be 1 when the expected
@@ -50,7 +53,8 @@ def main() -> int:
     kuan = os.path.abspath(args.kuan)
     root = os.path.abspath(args.root)
     directory = os.path.join(root, GOLDEN_DIR)
-    cases = sorted(f[: -len(".kuan")] for f in os.listdir(directory) if f.endswith(".kuan"))
+    cases = sorted(f[: -len(".kuan")] if f.endswith(".kuan") else f for f in os.listdir(directory)
+                   if f.endswith(".kuan") or os.path.isdir(os.path.join(directory, f)))
     if args.names:
         unknown = sorted(set(args.names) - set(cases))
         if unknown:
@@ -63,7 +67,8 @@ def main() -> int:
 
     passed = failed = 0
     for name in cases:
-        rel_path = os.path.join(GOLDEN_DIR, name + ".kuan").replace(os.sep, "/")
+        folder = os.path.isdir(os.path.join(directory, name))
+        rel_path = os.path.join(GOLDEN_DIR, name if folder else name + ".kuan").replace(os.sep, "/")
         expected_path = os.path.join(directory, name + ".expected")
         try:
             status, stderr = run_case(kuan, root, rel_path)

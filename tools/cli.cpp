@@ -130,6 +130,18 @@ void append_diagnostic_json(std::string& out, const Diagnostic& d) {
   append_json_string(out, d.file);
   out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + ",\"message\":";
   append_json_string(out, d.message);
+  if (!d.notes.empty()) {
+    out += ",\"notes\":[";
+    for (std::size_t i = 0; i < d.notes.size(); ++i) {
+      const Diagnostic& n = d.notes[i];
+      out += i ? ",{\"file\":" : "{\"file\":";
+      append_json_string(out, n.file);
+      out += ",\"line\":" + std::to_string(n.line) + ",\"column\":" + std::to_string(n.column) + ",\"message\":";
+      append_json_string(out, n.message);
+      out += '}';
+    }
+    out += ']';
+  }
   out += '}';
 }
 
