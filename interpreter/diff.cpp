@@ -132,6 +132,12 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
         return s;
       },
       [](const PoolInfo& p) { return p.decl->span; });
+  compare<const ast::ClauseDecl*>(
+      out, "条款", a.clauses, b.clauses, [](const ast::ClauseDecl* const& c) { return c->ref; },
+      [](const ast::ClauseDecl* const& c) {
+        return c->title + " 原文 「" + c->text + "」 责任单位 \"" + c->responsible + "\"";
+      },
+      [](const ast::ClauseDecl* const& c) { return c->revision_span.file ? c->revision_span : c->span; });
   compare<MeasureInfo>(
       out, "措施", a.measures, b.measures, [](const MeasureInfo& m) { return m.decl->name; },
       [](const MeasureInfo& m) { return measure_rendering(m); },

@@ -202,6 +202,7 @@ struct ClauseDecl {
   std::string text;
   std::string responsible;
   Span span;
+  Span revision_span;  // the clause number of a 修订 条款 that restated it
 };
 
 enum class RoundingKind { HalfUp, HalfEven, Down, Up };
@@ -241,6 +242,9 @@ struct Module {
   std::vector<PoolDecl> pools;
   std::vector<AccumulationDecl> accumulations;
   std::vector<ClauseDecl> clauses;
+  // 修订 条款: a base clause's title, 原文 or 责任单位 restated (an empty field is
+  // not restated); `span` is the clause number's.
+  std::vector<ClauseDecl> clause_revisions;
   std::vector<MeasureDecl> measures;
   std::vector<ExampleDecl> examples;
 };

@@ -117,11 +117,13 @@ class Dumper {
       names("of", a.measures);
       if (a.year_total_of) str("year", a.year_total_of->name);
     }
-    for (const auto& c : m.clauses) {
-      str("\nclause", c.ref);
-      str("title", c.title);
-      str("text", c.text);
-      str("responsible", c.responsible);
+    for (const auto* clauses : {&m.clauses, &m.clause_revisions}) {
+      for (const auto& c : *clauses) {
+        str(clauses == &m.clauses ? "\nclause" : "\nrevise clause", c.ref);
+        str("title", c.title);
+        str("text", c.text);
+        str("responsible", c.responsible);
+      }
     }
     for (const auto& ms : m.measures) {
       header(ms.revision, "measure", ms.name);

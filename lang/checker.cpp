@@ -307,6 +307,9 @@ class Checker {
         ed_.clauses.push_back(&c);
       }
       for (const auto& x : m->examples) ed_.examples.push_back(&x);
+      // In a derived edition they were applied to the base's clauses (lang/revisions.cpp).
+      for (const auto& r : m->clause_revisions)
+        error(r.span, "修订 条款 " + r.ref + " 只能用于写作改动的版本(基于 \"…\");本版本自己的条款请直接写 条款 " + r.ref + " { … }");
     }
     for (auto& f : ed_.facts)
       if (f.decl->default_value) f.memo = ed_.memo_slots++;

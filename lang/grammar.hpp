@@ -250,7 +250,12 @@ struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_re
 // of the same name (for a measure: amends it item by item), 替换 措施 replaces a
 // measure whole, 删除 removes one.
 struct base_stmt : seq<kw<TAO_PEGTL_STRING("基于")>, must<expected_text>> {};
-struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, measure_stmt> {};
+// 修订 条款 (一) ["标题"] { 原文 「…」 责任单位 "…" }: a base clause's text restated.
+struct clause_revision_item : sor<original_text, responsible> {};
+struct expected_clause_revision_end : seq<rbrace> {};
+struct clause_revision : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
+                             star<clause_revision_item>, must<expected_clause_revision_end>> {};
+struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, measure_stmt, clause_revision> {};
 struct expected_revisable : seq<revisable> {};
 struct revise_stmt : seq<kw<TAO_PEGTL_STRING("修订")>, must<expected_revisable>> {};
 struct expected_measure : seq<measure_stmt> {};
@@ -293,7 +298,7 @@ template <> inline constexpr auto error_message<expected_covers> = "资金池需
 template <> inline constexpr auto error_message<expected_from> = "全年 合计的事实后需要 '于' 和措施名称,如 全年 合同金额 于 算力券";
 template <> inline constexpr auto error_message<expected_status> = "状态 须为 正式、示例 或 草案(非正式文本不会按日期选中)";
 template <> inline constexpr auto error_message<expected_name_list> = "这里需要一个或多个措施名称,以逗号分隔";
-template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池 或 措施";
+template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池、措施 或 条款";
 template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
 template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
@@ -301,6 +306,7 @@ template <> inline constexpr auto error_message<expected_type> = "这里需要�
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
+template <> inline constexpr auto error_message<expected_clause_revision_end> = "修订 条款 中只能写 原文、责任单位;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
 template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";

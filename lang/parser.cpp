@@ -32,7 +32,7 @@ using selector = pegtl::parse_tree::selector<
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
         g::accumulate_stmt, g::quota_item, g::quota_score, g::base_stmt, g::revise_stmt, g::replace_stmt,
-        g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound, g::status_value, g::year_total_source>,
+        g::remove_stmt, g::removable_kind, g::clause_revision, g::paren, g::expect_unbound, g::status_value, g::year_total_source>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -530,6 +530,12 @@ class Converter {
     Span at = span_of(c);
     at.end = at.begin;
     const Node& decl = child(c, 0);
+    if (decl.is_type<g::clause_revision>()) {
+      ast::ClauseDecl cl = clause_head(decl);
+      for (std::size_t i = 1; i < decl.children.size(); ++i) clause_text(child(decl, i), cl);
+      m.clause_revisions.push_back(std::move(cl));
+      return;
+    }
     declaration(decl, m, -1);
     auto mark = [&](auto& vec) {
       vec.back().revision = kind;
@@ -541,6 +547,24 @@ class Converter {
     else if (decl.is_type<g::cap_stmt>()) mark(m.caps);
     else if (decl.is_type<g::pool_stmt>()) mark(m.pools);
     else if (decl.is_type<g::measure_stmt>()) mark(m.measures);
+  }
+
+  // clause_stmt, clause_revision -> '条款' clause_ref [text] '{' … '}'
+  ast::ClauseDecl clause_head(const Node& c) const {
+    ast::ClauseDecl cl;
+    cl.span = span_of(child(c, 0));
+    const std::string_view ref = child(c, 0).string_view();
+    cl.ref = std::string(ref.substr(0, ref.find_last_not_of(" \t\r\n") + 1));
+    return cl;
+  }
+
+  // The title, 原文 or 责任单位 of a clause; false for any other item.
+  bool clause_text(const Node& item, ast::ClauseDecl& cl) const {
+    if (item.is_type<g::string_literal>()) cl.title = string_value(item);
+    else if (item.is_type<g::original_text>()) cl.text = string_value(child(item, 0));
+    else if (item.is_type<g::responsible>()) cl.responsible = string_value(child(item, 0));
+    else return false;
+    return true;
   }
 
   std::string where(const Span& s) const {
@@ -609,19 +633,10 @@ class Converter {
       m.rounding = ast::Located<ast::RoundingKind>{k, tight(mode)};
       m.rounding_step = expr(child(c, 1));
     } else if (c.is_type<g::clause_stmt>()) {
-      ast::ClauseDecl cl;
-      cl.span = span_of(child(c, 0));
-      const std::string_view ref = child(c, 0).string_view();
-      cl.ref = std::string(ref.substr(0, ref.find_last_not_of(" \t\r\n") + 1));
       const int index = static_cast<int>(m.clauses.size());
-      m.clauses.push_back(cl);
-      for (std::size_t i = 1; i < c.children.size(); ++i) {
-        const Node& item = child(c, i);
-        if (item.is_type<g::string_literal>()) m.clauses[index].title = string_value(item);
-        else if (item.is_type<g::original_text>()) m.clauses[index].text = string_value(child(item, 0));
-        else if (item.is_type<g::responsible>()) m.clauses[index].responsible = string_value(child(item, 0));
-        else declaration(item, m, index);
-      }
+      m.clauses.push_back(clause_head(c));
+      for (std::size_t i = 1; i < c.children.size(); ++i)
+        if (!clause_text(child(c, i), m.clauses[index])) declaration(child(c, i), m, index);
     } else {
       declaration(c, m, -1);
     }

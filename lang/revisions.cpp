@@ -117,6 +117,26 @@ class Merger {
     return false;
   }
 
+  // 修订 条款: the base clause keeps its number and measures; a restated title,
+  // 原文 or 责任单位 replaces the base's.
+  void clauses(ast::Module& derived) {
+    for (auto& r : derived.clause_revisions) {
+      ast::ClauseDecl* target = nullptr;
+      for (auto& m : base_)
+        for (auto& c : m->clauses)
+          if (c.ref == r.ref) target = &c;
+      if (!target) {
+        error(r.span, "基础版本中没有条款 " + r.ref + ",无法修订");
+        continue;
+      }
+      target->revision_span = r.span;
+      if (!r.title.empty()) target->title = std::move(r.title);
+      if (!r.text.empty()) target->text = std::move(r.text);
+      if (!r.responsible.empty()) target->responsible = std::move(r.responsible);
+    }
+    derived.clause_revisions.clear();
+  }
+
   void removals(const ast::Module& derived) {
     for (const auto& r : derived.removals) {
       bool found = false;
@@ -159,6 +179,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
   Merger merger(base, diagnostics);
   for (auto& d : derived) {
     merger.removals(*d);
+    merger.clauses(*d);
     merger.apply<ast::DeclKind::Param>(*d);
     merger.apply<ast::DeclKind::Fact>(*d);
     merger.apply<ast::DeclKind::Define>(*d);

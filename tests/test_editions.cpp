@@ -227,3 +227,52 @@ TEST_CASE("diff shows a 需要 … 当 that 修订 措施 adds", "[editions]") {
   CHECK(it->kind == EditionChange::Kind::Changed);
   CHECK(it->after.find("需要 档 当 合同 > 100元") != std::string::npos);
 }
+
+// 修订 条款 restates a base clause's 原文, 责任单位 or title; its measures stay.
+TEST_CASE("修订 条款 restates a clause's 原文 and 责任单位", "[editions]") {
+  const std::string base_text = kBaseHeader + "条款 (一) \"标题\" {\n 原文 「旧的原文」\n 责任单位 \"旧局\"\n"
+                                              " 事实 合同: 金额\n 措施 甲 { 金额 = 合同 }\n}\n";
+  auto d = derive(base_text, kDerivedHeader + "修订 条款 (一) {\n 原文 「新的原文」\n}\n"
+                                              "修订 条款 (一) { 责任单位 \"新局\" }\n");
+  std::string all;
+  for (const auto& diag : d.diagnostics) all += diag.rendered;
+  INFO(all);
+  REQUIRE(d.edition);
+  REQUIRE(d.edition->clauses.size() == 1);
+  const ast::ClauseDecl& c = *d.edition->clauses.front();
+  CHECK(c.text == "新的原文");
+  CHECK(c.responsible == "新局");
+  CHECK(c.title == "标题");  // not restated: kept
+  CHECK(d.edition->find_measure("甲")->clause == &c);
+
+  std::vector<Diagnostic> diags;
+  auto base = Policy::from_text("v1/r.kuan", base_text, diags);
+  REQUIRE(base);
+  const auto changes = diff_editions(*base->latest(), *d.edition);
+  auto it = std::find_if(changes.begin(), changes.end(), [](const EditionChange& x) { return x.what == "条款"; });
+  REQUIRE(it != changes.end());
+  CHECK(it->kind == EditionChange::Kind::Changed);
+  CHECK(it->before.find("旧的原文") != std::string::npos);
+  CHECK(it->after.find("新的原文") != std::string::npos);
+  REQUIRE(it->after_at.file);
+  CHECK(it->after_at.file->name() == "v2/r.kuan");  // the revising line, not the base's
+}
+
+TEST_CASE("修订 条款 of a clause the base lacks, or outside a derived edition, is an error", "[editions]") {
+  auto d = derive(kBaseHeader + "条款 (一) { 事实 合同: 金额\n 措施 甲 { 金额 = 合同 } }\n",
+                  kDerivedHeader + "修订 条款 (二) { 原文 「x」 }\n");
+  REQUIRE(d.diagnostics.size() == 1);
+  CHECK(d.diagnostics[0].message == "基础版本中没有条款 (二),无法修订");
+  CHECK(d.diagnostics[0].file == "v2/r.kuan");
+  CHECK(d.diagnostics[0].column == 7);
+
+  std::vector<Diagnostic> diags;
+  auto alone = Policy::from_text("v1/r.kuan", kBaseHeader + "事实 合同: 金额\n措施 甲 { 金额 = 合同 }\n修订 条款 (一) { 原文 「x」 }\n", diags);
+  CHECK_FALSE(alone);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags[0].message.rfind("修订 条款 (一) 只能用于写作改动的版本", 0) == 0);
+
+  auto bad = parse_module(std::make_shared<SourceFile>("v2/r.kuan", kDerivedHeader + "修订 条款 (一) { 事实 x: 金额 }\n"));
+  REQUIRE_FALSE(bad.module);
+  CHECK(bad.diagnostics.at(0).message == "修订 条款 中只能写 原文、责任单位;或以 '}' 结束");
+}
