@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "lang/keywords.hpp"
 #include "lang/limits.hpp"
 #include "stdlib/builtins.hpp"
 
@@ -19,9 +20,6 @@ bool has_errors(const std::vector<Diagnostic>& diagnostics) {
 
 namespace {
 
-constexpr const char* kKeywords[] = {"政策", "版本", "施行", "舍入", "参数", "事实", "定义", "上限", "已用", "当",
-                                     "条款", "原文", "措施", "要求", "否则", "叠加", "需要", "不适用", "受限",
-                                     "若", "则", "且", "或", "非", "按", "其他", "有", "得", "例", "资金池", "覆盖", "累计"};
 
 struct Symbol {
   ast::RefKind kind;
@@ -874,8 +872,12 @@ class Checker {
     blame_removal(e.name);
     std::string message = "未定义的名称 " + e.name;
     bool hinted = false;
-    for (const char* k : kKeywords) {
-      const std::string_view kw(k);
+    // Only a reserved word can be what the parser ran into a name (`若中小企业`);
+    // 是/否 start too many names (是否备案), and Latin words are spaced by habit.
+    for (const auto& k : keywords::kAll) {
+      const std::string_view kw = k.word;
+      if (k.reach != keywords::Reach::Reserved || k.role == keywords::Role::Value || static_cast<unsigned char>(kw[0]) < 0x80)
+        continue;
       if (e.name.size() > kw.size() && e.name.compare(0, kw.size(), kw) == 0) {
         message += "(关键字 " + std::string(kw) + " 与后面的名称之间需要空格?)";
         hinted = true;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <tuple>
 
+#include "lang/keywords.hpp"
 #include "lang/parser.hpp"
 
 namespace kuan {
@@ -26,12 +27,11 @@ struct Token {
   int blank_before = 0;        // empty source lines right before it (first_on_line only)
 };
 
-bool is_ident_first(char32_t c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2EBEF);
-}
+using keywords::is_keyword_like;
+using keywords::is_reserved;
+bool is_ident_first(char32_t c) { return keywords::is_name_start(c); }
 bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
-bool is_ident_other(char32_t c) { return is_ident_first(c) || is_digit(c); }
+bool is_ident_other(char32_t c) { return keywords::is_name_char(c); }
 bool is_blank(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000; }
 
 char32_t peek(std::string_view s, std::size_t i) {
@@ -157,17 +157,6 @@ bool is(const Token& t, std::string_view a, More... more) {
   return t.text == a || is(t, more...);
 }
 
-// The words grammar.hpp reserves (tests/test_format.cpp checks them against it).
-constexpr std::string_view kReserved[] = {
-    "政策", "版本", "施行", "舍入", "参数", "事实", "定义", "上限", "已用", "当",     "条款", "原文", "责任单位",
-    "措施", "要求", "否则", "叠加", "需要", "例",   "得",   "不适用", "不受限", "受限", "若",   "则",   "且",
-    "或",   "非",   "按",   "其他", "有",   "是",   "否",   "起",   "至",     "可选", "标签", "资金池", "覆盖",
-    "累计", "基于", "修订", "替换", "删除", "and",  "or",   "not",  "true",   "false"};
-
-bool is_reserved(std::string_view w) {
-  return std::find(std::begin(kReserved), std::end(kReserved), w) != std::end(kReserved);
-}
-
 bool open_paren(const Token& t) { return t.kind == Tok::Punct && is(t, "(", "（"); }
 bool close_paren(const Token& t) { return t.kind == Tok::Punct && is(t, ")", "）"); }
 bool open_brace(const Token& t) { return t.kind == Tok::Punct && is(t, "{", "｛"); }
@@ -184,7 +173,7 @@ bool ends_operand(const Token& t) {
     case Tok::Number:
     case Tok::Date:
     case Tok::String: return true;
-    case Tok::Word: return !is_reserved(t.text) || is(t, "是", "否", "true", "false");
+    case Tok::Word: return !is_keyword_like(t.text) || is(t, "是", "否", "true", "false");
     case Tok::Punct: return close_paren(t) || close_brace(t);
     default: return false;
   }
@@ -322,7 +311,7 @@ class Layout {
     if (open_paren(a)) return false;
     if (open_brace(a) && close_brace(b)) return false;  // an empty measure: 措施 m {}
     if (a.kind == Tok::Punct && is(a, "，", "：")) return false;  // full-width marks carry their own space
-    if (open_paren(b) && a.kind == Tok::Word && !is_reserved(a.text)) return false;  // a call
+    if (open_paren(b) && a.kind == Tok::Word && !is_keyword_like(a.text)) return false;  // a call
     if (unary_[p]) return false;
     return true;
   }
@@ -402,7 +391,8 @@ class Layout {
           col += 1;
           (in_label ? label : main) += ' ';
         }
-        if (k > line.begin && is_word(tok, "标签") && !in_label) {
+        // 标签 "…" (标签 may also be a name: then no text follows it)
+        if (k > line.begin && is_word(tok, "标签") && !in_label && k + 1 < line.end && t_[k + 1].kind == Tok::String) {
           in_label = true;
           if (!main.empty() && main.back() == ' ') main.pop_back();
           col -= 1;
@@ -628,8 +618,6 @@ std::vector<std::string> comments_of(std::string_view text) {
     if (t.kind == Tok::Comment) out.emplace_back(t.text);
   return out;
 }
-
-std::vector<std::string_view> reserved_words() { return {std::begin(kReserved), std::end(kReserved)}; }
 
 std::vector<std::pair<std::size_t, std::size_t>> identifier_spans(std::string_view text) {
   std::vector<std::pair<std::size_t, std::size_t>> out;

@@ -45,9 +45,6 @@ std::vector<std::string> comments_of(std::string_view text);
 // byte offsets; begin == end when there is none.
 std::pair<std::size_t, std::size_t> identifier_at(std::string_view text, std::size_t offset);
 
-// The keywords no name may be (and, or, not, true, false included).
-std::vector<std::string_view> reserved_words();
-
 // Every name written in a rule text (not keywords, strings or comments), as
 // {begin, end} byte offsets.
 std::vector<std::pair<std::size_t, std::size_t>> identifier_spans(std::string_view text);

@@ -14,9 +14,12 @@
 #pragma once
 
 #include <tao/pegtl.hpp>
+#include <tao/pegtl/contrib/analyze_traits.hpp>
 #include <tao/pegtl/contrib/limit_depth.hpp>
 
+#include "lang/keywords.hpp"
 #include "lang/limits.hpp"
+#include "lang/source.hpp"
 
 namespace kuan::grammar {
 
@@ -32,6 +35,7 @@ struct comment : seq<one<'#'>, until<eolf>> {};
 struct blank : sor<one<' ', '\t', '\r', '\n'>, utf8::one<0x3000>> {};
 struct sp : star<sor<blank, comment>> {};
 
+// Must agree with keywords::is_name_start (tests/test_grammar.cpp compares them).
 struct ident_first
     : utf8::ranges<'a', 'z', 'A', 'Z', '_', '_', 0x3400, 0x4DBF, 0x4E00, 0x9FFF, 0xF900, 0xFAFF, 0x20000, 0x2EBEF> {};
 struct ident_other : sor<ident_first, ascii::digit> {};
@@ -41,26 +45,38 @@ struct word : seq<Word, not_at<ident_other>> {};
 template <typename Word>
 struct kw : seq<word<Word>, sp> {};
 
-// clang-format off
-struct reserved : sor<
-  word<TAO_PEGTL_STRING("政策")>, word<TAO_PEGTL_STRING("版本")>, word<TAO_PEGTL_STRING("施行")>,
-  word<TAO_PEGTL_STRING("舍入")>, word<TAO_PEGTL_STRING("参数")>, word<TAO_PEGTL_STRING("事实")>,
-  word<TAO_PEGTL_STRING("定义")>, word<TAO_PEGTL_STRING("上限")>, word<TAO_PEGTL_STRING("已用")>,
-  word<TAO_PEGTL_STRING("当")>, word<TAO_PEGTL_STRING("条款")>, word<TAO_PEGTL_STRING("原文")>,
-  word<TAO_PEGTL_STRING("责任单位")>, word<TAO_PEGTL_STRING("措施")>, word<TAO_PEGTL_STRING("要求")>,
-  word<TAO_PEGTL_STRING("否则")>, word<TAO_PEGTL_STRING("叠加")>, word<TAO_PEGTL_STRING("需要")>,
-  word<TAO_PEGTL_STRING("例")>, word<TAO_PEGTL_STRING("得")>, word<TAO_PEGTL_STRING("不适用")>, word<TAO_PEGTL_STRING("不受限")>,
-  word<TAO_PEGTL_STRING("受限")>, word<TAO_PEGTL_STRING("若")>, word<TAO_PEGTL_STRING("则")>,
-  word<TAO_PEGTL_STRING("且")>, word<TAO_PEGTL_STRING("或")>, word<TAO_PEGTL_STRING("非")>,
-  word<TAO_PEGTL_STRING("按")>, word<TAO_PEGTL_STRING("其他")>, word<TAO_PEGTL_STRING("有")>,
-  word<TAO_PEGTL_STRING("是")>, word<TAO_PEGTL_STRING("否")>, word<TAO_PEGTL_STRING("起")>,
-  word<TAO_PEGTL_STRING("至")>, word<TAO_PEGTL_STRING("可选")>, word<TAO_PEGTL_STRING("标签")>,
-  word<TAO_PEGTL_STRING("资金池")>, word<TAO_PEGTL_STRING("覆盖")>, word<TAO_PEGTL_STRING("累计")>,
-  word<TAO_PEGTL_STRING("基于")>, word<TAO_PEGTL_STRING("修订")>, word<TAO_PEGTL_STRING("替换")>,
-  word<TAO_PEGTL_STRING("删除")>,
-  word<TAO_PEGTL_STRING("and")>, word<TAO_PEGTL_STRING("or")>, word<TAO_PEGTL_STRING("not")>,
-  word<TAO_PEGTL_STRING("true")>, word<TAO_PEGTL_STRING("false")> > {};
-// clang-format on
+// A reserved word of lang/keywords.hpp as a whole word (the longest run of
+// name characters here). One table serves the grammar, the checker's hints,
+// the formatter, completion and the docs test; only the reserved words are
+// kept from being names — the positional ones (已用, 当, 得 …) are keywords
+// only where their rule reads them.
+struct reserved {
+  using rule_t = reserved;
+  using subs_t = empty_list;
+  template <typename ParseInput>
+  static bool match(ParseInput& in) {
+    const std::string_view rest(in.current(), in.size(keywords::longest() + 4));
+    std::size_t end = 0;
+    for (std::size_t i = 0; i < rest.size();) {
+      const std::size_t at = i;
+      const char32_t c = decode_utf8(rest, i);
+      if (!(at == 0 ? keywords::is_name_start(c) : keywords::is_name_char(c))) break;
+      end = i;
+      if (end > keywords::longest()) return false;  // longer than any keyword
+    }
+    if (end == 0 || !keywords::is_reserved(rest.substr(0, end))) return false;
+    in.bump(end);
+    return true;
+  }
+};
+
+}  // namespace kuan::grammar
+
+// For analyze<>(): the rule consumes input whenever it succeeds.
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, kuan::grammar::reserved> : tao::pegtl::analyze_any_traits<> {};
+
+namespace kuan::grammar {
 
 struct identifier : seq<not_at<reserved>, ident_first, star<ident_other>> {};
 struct name : seq<identifier, sp> {};

@@ -286,21 +286,3 @@ TEST_CASE("fmt: every shipped rule file — idempotent, comments and meaning kep
   CHECK(formatted_files >= 40);
 }
 
-TEST_CASE("fmt: its reserved words are exactly the grammar's", "[format]") {
-  const std::string grammar = read(fs::path(KUAN_SOURCE_DIR) / "lang/grammar.hpp");
-  const auto from = grammar.find("struct reserved : sor<");
-  REQUIRE(from != std::string::npos);
-  const auto to = grammar.find("> {};", from);
-  std::set<std::string> in_grammar;
-  const std::regex word(R"re(TAO_PEGTL_STRING\("([^"]+)"\))re");
-  const std::string block = grammar.substr(from, to - from);
-  for (std::sregex_iterator it(block.begin(), block.end(), word), end; it != end; ++it) in_grammar.insert((*it)[1]);
-  std::set<std::string> ours;
-  for (auto w : reserved_words()) {
-    ours.insert(std::string(w));
-    tao::pegtl::memory_input in(w, "word");
-    CHECK(tao::pegtl::parse<tao::pegtl::seq<grammar::reserved, tao::pegtl::eof>>(in));
-  }
-  CHECK(in_grammar.size() > 40);
-  CHECK(ours == in_grammar);
-}

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include <tao/pegtl/contrib/analyze.hpp>
@@ -732,4 +734,102 @@ TEST_CASE("long flat operator chains give a diagnostic or pass, not a crash", "[
     if (WIFEXITED(status)) CHECK(WEXITSTATUS(status) <= 1);
   }
   fs::remove_all(dir);
+}
+
+// ---------------------------------------------------------------- the keyword table
+TEST_CASE("every word the grammar spells is in the keyword table, and every table word in the grammar", "[grammar]") {
+  std::ifstream in(std::filesystem::path(KUAN_SOURCE_DIR) / "lang/grammar.hpp");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string grammar = ss.str();
+  // Units are part of a number literal, not words.
+  const auto unit = grammar.find("struct unit : sor<");
+  REQUIRE(unit != std::string::npos);
+  grammar.erase(unit, grammar.find("> {};", unit) - unit);
+  std::set<std::string> spelt;
+  const std::string open = "TAO_PEGTL_STRING(\"";
+  for (auto at = grammar.find(open); at != std::string::npos; at = grammar.find(open, at + 1)) {
+    const auto from = at + open.size();
+    const std::string w = grammar.substr(from, grammar.find('"', from) - from);
+    std::size_t i = 0;
+    if (keywords::is_name_start(decode_utf8(w, i))) spelt.insert(w);
+  }
+  std::set<std::string> table;
+  for (const auto& k : keywords::kAll) CHECK(table.insert(std::string(k.word)).second);  // no word twice
+  CHECK(spelt.size() > 60);
+  for (const auto& w : spelt) {
+    INFO("in lang/grammar.hpp but not in lang/keywords.hpp: " << w);
+    CHECK(table.count(w));
+  }
+  for (const auto& w : table) {
+    INFO("in lang/keywords.hpp but spelt nowhere in lang/grammar.hpp: " << w);
+    CHECK(spelt.count(w));
+  }
+}
+
+TEST_CASE("the reserved rule matches exactly the reserved words of the table, as whole words", "[grammar]") {
+  auto reserved = [](const std::string& text) {
+    tao::pegtl::memory_input in(text, "word");
+    return tao::pegtl::parse<tao::pegtl::seq<grammar::reserved, tao::pegtl::eof>>(in);
+  };
+  int count = 0;
+  for (const auto& k : keywords::kAll) {
+    INFO(k.word);
+    const std::string w(k.word);
+    CHECK(reserved(w) == (k.reach == keywords::Reach::Reserved));
+    CHECK_FALSE(reserved(w + "x"));  // a longer name is a name
+    CHECK_FALSE(reserved(w + "1"));
+    count += k.reach == keywords::Reach::Reserved;
+  }
+  CHECK(count == 38);  // docs/language.md lists them; fewer is better, more needs a reason
+  CHECK_FALSE(reserved(""));
+  CHECK_FALSE(reserved("中小企业"));
+  CHECK_FALSE(reserved("责任单位责任单位"));  // longer than any keyword
+}
+
+TEST_CASE("a name is made of the same characters in the grammar and in keywords.hpp", "[grammar]") {
+  for (char32_t c = 1; c < 0x30000; c += (c < 0x3000 ? 1 : 7)) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    std::string s;
+    if (c < 0x80) s += static_cast<char>(c);
+    else if (c < 0x800) s += {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
+    else if (c < 0x10000)
+      s += {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
+    else
+      s += {static_cast<char>(0xF0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
+            static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
+    tao::pegtl::memory_input in(s, "c");
+    INFO(static_cast<std::uint32_t>(c));
+    REQUIRE(tao::pegtl::parse<tao::pegtl::seq<grammar::ident_first, tao::pegtl::eof>>(in) == keywords::is_name_start(c));
+  }
+}
+
+// The words a 例 reads (得, 受限, 不受限, 不适用) and those that follow what they
+// modify (已用, 当, 标签, 覆盖, 可选, 起, 至) are not reserved: they may be names.
+TEST_CASE("positional keywords may be names outside their place", "[grammar]") {
+  auto p = parse(
+      "政策 \"p\"\n版本 \"v\"\n施行 2025-01-01 至 2025-12-31 起\n舍入 四舍五入 至 0.01元\n"
+      "事实 得: 金额\n事实 受限: 金额 = 0元 标签 \"x\"\n事实 不受限: 布尔 = 否\n事实 不适用: 金额 可选\n"
+      "参数 已用 = 10元\n参数 当 = 5元\n参数 标签 = 1元\n参数 覆盖 = 2元\n参数 可选 = 3元\n参数 起 = 4元\n参数 至 = 6元\n"
+      "上限 顶 = 得 已用 已用 当 不受限\n"
+      "措施 甲 { 要求 得 > 已用 否则 \"少\"\n 金额 = 得 − 受限 + 标签 + 覆盖 + 可选 + 起 + 至 + (若 有 不适用 则 不适用 否则 当)\n 上限 顶 }\n"
+      "例 甲 { 得 = 100元, 受限 = 1元 得 100元 受限 顶 }\n"
+      "例 甲 { 得 = 100元 不受限 = 是 得 100元 不受限 }\n"
+      "例 甲 { 得 = 1元 不适用 \"少\" }\n");
+  const auto& m = p.m();
+  REQUIRE(m.facts.size() == 4);
+  CHECK(m.facts[0].name == "得");
+  CHECK(m.facts[1].label == "x");
+  CHECK(m.facts[3].optional);
+  REQUIRE(m.params.size() == 7);
+  REQUIRE(m.examples.size() == 3);
+  CHECK(m.examples[0].facts.size() == 2);
+  REQUIRE(m.examples[0].expected_bound);
+  CHECK(m.examples[0].expected_bound->name == "顶");
+  CHECK(m.examples[1].facts.size() == 2);
+  CHECK(m.examples[1].expect_unbound);
+  CHECK_FALSE(m.examples[2].expect_eligible);
+  // The reserved ones still are not.
+  CHECK(parse("事实 若: 金额").error() == "这里需要一个名称");
+  CHECK(parse("参数 修订 = 1元").error() == "这里需要一个名称");
 }

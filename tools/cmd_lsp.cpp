@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "lang/format.hpp"
+#include "lang/keywords.hpp"
 #include "lang/parser.hpp"
 #include "tools/cli.hpp"
 
@@ -425,14 +426,8 @@ class Server {
       items.push_back({{"label", sym.name}, {"kind", kind}, {"detail", first_line},
                        {"documentation", {{"kind", "markdown"}, {"value", sym.hover}}}});
     }
-    // Words that are keywords only in their place (types, items, rounding modes …).
-    static constexpr std::string_view kContextual[] = {"金额", "比例", "整数", "数值", "布尔", "日期", "枚举",
-                                                       "基数", "名额", "全年", "于", "状态", "正式", "示例",
-                                                       "草案", "四舍五入", "银行家舍入", "向下舍入", "向上舍入"};
-    std::vector<std::string_view> words = reserved_words();
-    words.insert(words.end(), std::begin(kContextual), std::end(kContextual));
-    for (auto w : words)
-      if (seen.insert(std::string(w)).second) items.push_back({{"label", std::string(w)}, {"kind", 14}});
+    for (const auto& k : keywords::kAll)
+      if (seen.insert(std::string(k.word)).second) items.push_back({{"label", std::string(k.word)}, {"kind", 14}});
     return items;
   }
 

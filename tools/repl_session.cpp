@@ -6,6 +6,7 @@
 
 #include "interpreter/facts.hpp"
 #include "lang/checker.hpp"
+#include "lang/keywords.hpp"
 #include "lang/parser.hpp"
 #include "tools/cli.hpp"
 #include "tools/repl.hpp"
@@ -23,10 +24,25 @@ constexpr const char* kHeader =
     "施行 2000-01-01 起\n"
     "舍入 四舍五入 至 0.01元\n";
 
-// Keywords that start a declaration typed inline; header keywords cannot be.
-constexpr const char* kDeclKeywords[] = {"参数", "事实", "定义", "上限", "措施", "条款", "例",
-                                         "资金池", "累计", "修订", "替换", "删除"};
-constexpr const char* kHeaderKeywords[] = {"政策", "版本", "施行", "舍入"};
+// The reserved words that start a declaration typed inline (lang/keywords.hpp);
+// a header line cannot be typed. A natural word (限额, 状态) may be a fact's
+// name, so it does not make an entry a declaration.
+bool reserved_in(std::string_view word, std::initializer_list<keywords::Role> roles) {
+  const keywords::Keyword* k = keywords::find(word);
+  return k && k->reach == keywords::Reach::Reserved && std::find(roles.begin(), roles.end(), k->role) != roles.end();
+}
+const std::vector<std::string_view> kDeclKeywords = [] {
+  std::vector<std::string_view> out;
+  for (const auto& k : keywords::kAll)
+    if (reserved_in(k.word, {keywords::Role::Declaration, keywords::Role::Revision})) out.push_back(k.word);
+  return out;
+}();
+const std::vector<std::string_view> kHeaderKeywords = [] {
+  std::vector<std::string_view> out;
+  for (const auto& k : keywords::kAll)
+    if (reserved_in(k.word, {keywords::Role::Header})) out.push_back(k.word);
+  return out;
+}();
 
 const std::vector<std::string> kCommands = {":help",    ":quit",    ":facts",  ":clear", ":run",
                                             ":explain", ":measures", ":load",   ":reload", ":version",
@@ -277,11 +293,11 @@ Reply Session::handle(const std::string& entry) {
   const std::string t = trim(entry);
   if (t.empty()) return {};
   if (t[0] == ':' || t.rfind("\uFF1A", 0) == 0) return command(t);
-  for (const char* kw : kDeclKeywords)
+  for (std::string_view kw : kDeclKeywords)
     if (starts_with_keyword(t, kw)) return define(entry);
-  for (const char* kw : kHeaderKeywords)
-    if (starts_with_keyword(t, kw) && trim(std::string_view(t).substr(std::strlen(kw))).rfind('(', 0) != 0)
-      return fail(std::string("错误:") + kw + " 属于版本头,不能在 REPL 中输入;用 :load 载入政策,或 :version 切换版本\n");
+  for (std::string_view kw : kHeaderKeywords)
+    if (starts_with_keyword(t, kw) && trim(std::string_view(t).substr(kw.size())).rfind('(', 0) != 0)
+      return fail("错误:" + std::string(kw) + " 属于版本头,不能在 REPL 中输入;用 :load 载入政策,或 :version 切换版本\n");
   // NAME = EXPR with NAME a declared fact: an assignment (== compares).
   for (std::size_t i = 0; i < entry.size(); ++i) {
     if (entry[i] != '=') continue;
@@ -423,8 +439,8 @@ Reply Session::run(const std::string& name, bool explain) {
 Reply Session::define(const std::string& entry) {
   const std::string t = trim(entry);
   std::string keyword;
-  for (const char* kw : kDeclKeywords)
-    if (starts_with_keyword(t, kw)) keyword = kw;
+  for (std::string_view kw : kDeclKeywords)
+    if (starts_with_keyword(t, kw)) keyword = std::string(kw);
   // 修订 参数 X, 替换 措施 Y, 删除 事实 Z: the kind comes before the name.
   std::size_t pos = keyword.size();
   std::string kind;
@@ -647,6 +663,7 @@ Reply Session::cmd_defs() const {
 
 std::vector<std::string> Session::completion_words() const {
   std::set<std::string> words(kCommands.begin(), kCommands.end());
+  for (const auto& k : keywords::kAll) words.emplace(k.word);
   const Edition& ed = *edition_;
   for (const auto& f : ed.facts) words.insert(f.decl->name);
   for (const auto& p : ed.params) words.insert(p.decl->name);
