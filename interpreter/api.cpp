@@ -17,7 +17,7 @@
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/checker.hpp"
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 
 namespace kuan::api {
 
