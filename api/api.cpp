@@ -191,6 +191,8 @@ std::string list_names(const std::vector<MeasureInfo>& measures) {
 
 // ------------------------------------------------------------------ errors
 
+const char* version() noexcept { return KUAN_VERSION; }
+
 const char* error_code_name(ErrorCode code) noexcept {
   switch (code) {
     case ErrorCode::Ok: return "ok";
