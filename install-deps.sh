@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Kuan builds with (as root, or through sudo).
 set -euo pipefail
-packages=(g++ cmake make python3 tao-pegtl-dev libfmt-dev libboost-dev catch2 nlohmann-json3-dev
+packages=(g++ cmake make python3 tao-pegtl-dev libboost-dev catch2 nlohmann-json3-dev
           libedit-dev libbenchmark-dev pkg-config libutf8proc-dev
           chromium                    # renders the HTML report in its test
           clang libclang-rt-14-dev    # clang + its fuzzer/sanitizer runtimes: tests/fuzz (libFuzzer)
