@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "lang/limits.hpp"
+#include "base/limits.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
