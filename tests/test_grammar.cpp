@@ -16,6 +16,7 @@
 #include <tao/pegtl/contrib/analyze.hpp>
 
 #include "lang/grammar.hpp"
+#include "base/date.hpp"
 #include "lang/parser.hpp"
 
 using namespace kuan;
@@ -832,4 +833,72 @@ TEST_CASE("positional keywords may be names outside their place", "[grammar]") {
   // The reserved ones still are not.
   CHECK(parse("事实 若: 金额").error() == "这里需要一个名称");
   CHECK(parse("参数 修订 = 1元").error() == "这里需要一个名称");
+}
+
+// ---------------------------------------------------------------- the reference
+namespace {
+
+// The code of a Markdown text: fenced blocks and `inline spans`.
+std::string code_of(const std::string& md) {
+  std::string code;
+  bool fenced = false;
+  std::istringstream lines(md);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("```", 0) == 0) {
+      fenced = !fenced;
+      continue;
+    }
+    if (fenced) {
+      code += line + "\n";
+      continue;
+    }
+    for (std::size_t open = line.find('`'); open != std::string::npos;) {
+      const std::size_t close = line.find('`', open + 1);
+      if (close == std::string::npos) break;
+      code += line.substr(open + 1, close - open - 1) + "\n";
+      open = line.find('`', close + 1);
+    }
+  }
+  return code;
+}
+
+// The table's words that the code never writes as a whole word.
+std::vector<std::string> keywords_missing(const std::string& code) {
+  std::vector<std::string> missing;
+  for (const auto& k : keywords::kAll) {
+    bool found = false;
+    for (std::size_t at = code.find(k.word); at != std::string::npos && !found; at = code.find(k.word, at + 1)) {
+      std::size_t before = at;  // the character before, stepping back over continuation bytes
+      while (before > 0 && (static_cast<unsigned char>(code[before - 1]) & 0xC0) == 0x80) --before;
+      std::size_t i = before > 0 ? before - 1 : 0;
+      const bool clear_before = at == 0 || !keywords::is_name_char(decode_utf8(code, i));
+      std::size_t j = at + k.word.size();
+      const bool clear_after = j >= code.size() || !keywords::is_name_char(decode_utf8(code, j));
+      found = clear_before && clear_after;
+    }
+    if (!found) missing.emplace_back(k.word);
+  }
+  return missing;
+}
+
+}  // namespace
+
+TEST_CASE("docs/language.md writes every keyword of the table in code", "[docs]") {
+  std::ifstream in(std::filesystem::path(KUAN_SOURCE_DIR) / "docs/language.md");
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const auto missing = keywords_missing(code_of(ss.str()));
+  for (const auto& w : missing) {
+    INFO("docs/language.md never writes this keyword in code (`…` or a ``` block): " << w);
+    CHECK(false);
+  }
+  CHECK(missing.empty());
+  // The check itself can fail: prose does not count, nor a word inside a longer name.
+  const auto none = keywords_missing("若 and 得\n");
+  CHECK(std::find(none.begin(), none.end(), "若") == none.end());
+  CHECK(std::find(none.begin(), none.end(), "受限") != none.end());
+  CHECK(keywords_missing(code_of("受限 in prose\n`不受限`\n")).size() == std::size(keywords::kAll) - 1);
+  const auto inside = keywords_missing("`当年营收`");
+  CHECK(std::find(inside.begin(), inside.end(), "当") != inside.end());
 }
