@@ -4,7 +4,8 @@ inside a 条款 are edition-wide), editions written as changes to an earlier one
 舍入) in a chain of three, selection by version and by date (--as-of, an
 open-ended period ending the day before the next edition), and the errors of
 editions: revising or removing what the base lacks, an unknown base, removing a
-parameter still in use, overlapping periods, duplicate versions and names."""
+parameter still in use (reported at the 删除 / 修订 line that broke a base
+rule), overlapping periods, duplicate versions and names."""
 from .common import D, Group, final, header, locate
 
 NAME = "editions"
@@ -164,15 +165,15 @@ def edition_error_groups():
     err("unknown-base", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("").replace('"v1"', '"v0"')},
         "v2/r.kuan", '"v0"', "基于的版本 v0 不存在")
     err("removed-param-in-use", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("删除 参数 率\n")},
-        "v1/r.kuan", "率 }", "未定义的名称 率")
+        "v2/r.kuan", "率\n", "删除 参数 率 使基础版本 v1 的规则出错:未定义的名称 率")
     err("new-name-clashes", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("参数 率 = 20%\n")},
         "v2/r.kuan", "率 = 20%", "名称 率 已在")
     err("revise-changes-type", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("修订 参数 率 = 20元\n")},
-        "v1/r.kuan", "合同 × 率", "金额 × 金额")
+        "v2/r.kuan", "率 = 20元", "修订 参数 率 使基础版本 v1 的规则出错:不能计算 金额 × 金额")
     err("revise-enum-adds-value",
         {"v1/r.kuan": base_head + "事实 类: 枚举 { 甲类, 乙类 }\n事实 合同: 金额\n措施 甲 { 比例 = 按 类 { 甲类 => 10%, 乙类 => 20% }\n 基数 = 合同 }\n",
          "v2/r.kuan": derived("修订 事实 类: 枚举 { 甲类, 乙类, 丙类 }\n")},
-        "v1/r.kuan", "按 类", "未处理取值:丙类")
+        "v2/r.kuan", "类: 枚举", "修订 事实 类 使基础版本 v1 的规则出错:按 类 未处理取值:丙类")
     g = Group("derived-without-period", {"v1/r.kuan": base_head + base,
                                          "v2/r.kuan": '版本 "v2"\n基于 "v1"\n修订 参数 率 = 20%\n'})
     g.check_error("check", ("v2/r.kuan", 1, 1), "缺少施行日期声明")
