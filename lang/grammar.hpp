@@ -243,9 +243,10 @@ struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<
 // `当 有 核定年度上限 有 金额 > 0元` reads as intended.
 struct claim_holds : seq<kw<TAO_PEGTL_STRING("有")>, must<expected_expression>> {};
 struct expected_claim_holds : seq<claim_holds> {};
-struct property_claim : seq<word<TAO_PEGTL_STRING("对任意")>, sp, must<expected_name>, opt<when_part>,
-                            must<expected_claim_holds>> {};
-struct expected_claim : seq<property_claim> {};
+struct claim_word : word<TAO_PEGTL_STRING("对任意")> {};
+struct property_claim : seq<claim_word, sp, must<expected_name>, opt<when_part>, must<expected_claim_holds>> {};
+// at<>: a failed 对任意申请 is reported where it starts, not after 对任意.
+struct expected_claim : seq<at<claim_word>, property_claim> {};
 struct expected_property_end : seq<rbrace> {};
 struct property_stmt : seq<word<TAO_PEGTL_STRING("性质")>, sp, must<expected_name>, opt<text>,
                            must<expected_lbrace, expected_claim, expected_property_end>> {};
