@@ -97,10 +97,13 @@ std::optional<Span> path_change(const Trace& a, const Trace& b) {
 std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m,
                                    std::initializer_list<const ast::Expr*> more = {});
 
-// Rule text on one line, runs of white space made one space.
+// Rule text on one line: comments dropped, runs of white space made one space.
 std::string one_line(std::string_view rule_text) {
   std::string text;
+  bool comment = false;
   for (char ch : rule_text) {
+    comment = ch == '#' || (comment && ch != '\n');
+    if (comment) continue;
     const bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
     if (!space || (!text.empty() && text.back() != ' ')) text += space ? ' ' : ch;
   }
@@ -449,12 +452,35 @@ void names_in(const ast::Expr* e, std::vector<const ast::Expr*>& out) {
   for (const auto& arm : e->arms) names_in(arm.value.get(), out);
 }
 
-std::string shown(const Edition& ed, const Type& type, const Value& v) {
-  if (v.kind == TypeKind::Enum && type.enum_id >= 0 && v.small >= 0 &&
-      static_cast<std::size_t>(v.small) < ed.enums[type.enum_id].values.size())
-    return ed.enums[type.enum_id].values[static_cast<std::size_t>(v.small)];
-  if (v.kind == TypeKind::Money) return v.number.to_string() + "元";
+// A value as a 例 would write it; the amount with the edition's places.
+std::string shown(const Edition& ed, const ast::Expr& name, const Value& v) {
+  const int id = name.type.enum_id;
+  if (v.kind == TypeKind::Enum && id >= 0 && v.small >= 0 && static_cast<std::size_t>(v.small) < ed.enums[id].values.size())
+    return ed.enums[id].values[static_cast<std::size_t>(v.small)];
+  if (name.ref == ast::RefKind::MeasureAmount) return v.number.to_string() + "元";
   return format_value(&ed, v);
+}
+
+// The text of a whole expression: a call's span is its name only (diagnostics
+// point there), so its arguments and closing parenthesis are added.
+std::string_view expression_text(const ast::Expr& e) {
+  std::uint32_t end = e.span.end;
+  std::function<void(const ast::Expr&)> widen = [&](const ast::Expr& x) {
+    end = std::max(end, x.span.end);
+    for (const auto& a : x.args) widen(*a);
+    for (const auto& arm : x.arms) widen(*arm.value);
+    if (x.kind != ast::ExprKind::Call) return;
+    // Past the last argument, the next ')' closes this call.
+    const std::string& t = x.span.file->text();
+    for (std::uint32_t k = end; k < t.size(); ++k) {
+      if (t[k] == '#') while (k < t.size() && t[k] != '\n') ++k;
+      if (k >= t.size()) break;
+      if (t[k] == ')') { end = k + 1; return; }
+      if (t.compare(k, 3, "）") == 0) { end = k + 3; return; }
+    }
+  };
+  widen(e);
+  return std::string_view(e.span.file->text()).substr(e.span.begin, end - e.span.begin);
 }
 
 enum class Claim { NotApplicable, Held, Failed };
@@ -479,9 +505,9 @@ ClaimVerdict check_claim(const Edition& ed, const MeasureInfo& m, const ast::Pro
   std::string values;
   for (const ast::Expr* n : names) {
     auto x = evaluate_for_outcome(ed, m, f, *r.outcome, *n);
-    if (auto* value = std::get_if<Value>(&x)) values += (values.empty() ? "" : ",") + n->name + " = " + shown(ed, n->type, *value);
+    if (auto* value = std::get_if<Value>(&x)) values += (values.empty() ? "" : ",") + n->name + " = " + shown(ed, *n, *value);
   }
-  return {Claim::Failed, "「" + one_line(span_text(p.holds->span)) + "」不成立" + (values.empty() ? "" : "(" + values + ")")};
+  return {Claim::Failed, "「" + one_line(expression_text(*p.holds)) + "」不成立" + (values.empty() ? "" : "(" + values + ")")};
 }
 
 void check_authored(const Edition& ed, const PropertyOptions& opt, std::string& out, PropertyTotals& totals) {
@@ -495,7 +521,7 @@ void check_authored(const Edition& ed, const PropertyOptions& opt, std::string& 
     const std::vector<int> slots(read.begin(), read.end());
     // A stream of its own, apart from the measures' (which are seed × 1000003 + index).
     Generator gen(ed, *m, opt.seed * 1000003u + 500009u + pi, slots, thresholds_of(ed, *m, {p.when.get(), p.holds.get()}));
-    const std::string title = p.title.empty() ? one_line(span_text(p.holds->span)) : p.title;
+    const std::string title = p.title.empty() ? one_line(expression_text(*p.holds)) : p.title;
     const std::string head = where(p.span) + ": %s: " + ed.name + " 措施 " + m->decl->name + " 性质「" + title + "」";
     auto line = [&](const char* kind, const std::string& rest) {
       std::string h = head;
