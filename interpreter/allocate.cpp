@@ -8,6 +8,8 @@
 #include <istream>
 #include <ostream>
 
+#include "base/json_string.hpp"
+#include "base/utf8.hpp"
 #include "interpreter/arena.hpp"
 #include "interpreter/fact_codec.hpp"
 #include "interpreter/pro_rata.hpp"
@@ -43,40 +45,11 @@ static_assert(sizeof(Record) == 56);
 
 
 
-void put_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (std::size_t i = 0; i < s.size();) {  // runs that need no escape are copied whole
-    std::size_t j = i;
-    while (j < s.size() && s[j] != '"' && s[j] != '\\' && static_cast<unsigned char>(s[j]) >= 0x20) ++j;
-    out.append(s.data() + i, j - i);
-    if (j == s.size()) break;
-    i = j + 1;
-    switch (const char c = s[j]) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {  // other control characters
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
-  }
-  out += '"';
-}
 
 // Code points before `offset` on the line holding it: (lines before it, column).
 std::pair<std::size_t, std::size_t> locate(std::string_view text, std::size_t offset) {
-  std::size_t lines = 0, start = 0;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i)
-    if (text[i] == '\n') ++lines, start = i + 1;
-  if (start == 0 && text.substr(0, 3) == "\xEF\xBB\xBF" && offset >= 3) start = 3;
-  std::size_t column = 1;
-  for (std::size_t i = start; i < offset && i < text.size(); ++i)
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
-  return {lines, column};
+  const TextPosition at = text_position(text, offset);
+  return {at.line - 1, at.column};
 }
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
@@ -564,7 +537,7 @@ struct Allocator::Impl {
     std::string reasons = csv ? "" : "[", room, note, scratch;
     auto reason = [&](std::string_view text) {
       if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
-      else (reasons += reasons.size() > 1 ? "," : ""), put_json_string(reasons, text);
+      else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
     };
     for (std::size_t q = 0; q < m.decl->requirements.size(); ++q)
       if (r.failed >> q & 1) reason(m.decl->requirements[q].reason);
@@ -584,7 +557,7 @@ struct Allocator::Impl {
              ",本申请只用剩余额度";
     if (eligible && bound && r.amount == 0) {
       note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
-      if (!csv) put_json_string(scratch, note), note = "[" + scratch + "]";
+      if (!csv) append_json_string(scratch, note), note = "[" + scratch + "]";
     }
     std::string_view pro_rata;
     if (eligible && m.pool >= 0 && pools[m.pool].scaled) pro_rata = pools[m.pool].factor;
@@ -596,7 +569,7 @@ struct Allocator::Impl {
         put_csv_cell(out, v);
       } else if (!(optional && v.empty())) {
         ((out += first ? "{\"" : ",\"") += key) += "\":";
-        if (quoted) put_json_string(out, v);
+        if (quoted) append_json_string(out, v);
         else out += v;
       }
       first = false;

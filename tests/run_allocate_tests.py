@@ -9,7 +9,6 @@ line, an existing output file is left as it was and no temporary file remains.
 Usage: run_allocate_tests.py --kuan PATH --root REPO [NAME-SUBSTRING]
 Prints one line per failure and finally "N passed, M failed"; exit 1 on failure.
 """
-import argparse
 import csv
 import decimal
 import io
@@ -18,6 +17,8 @@ import os
 import subprocess
 import sys
 import tempfile
+
+from kuan_suite import Suite
 
 ARGS = None
 CASES = []
@@ -377,30 +378,21 @@ def count_limits_per_applicant_and_direction(work):
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("only", nargs="?", default="")
-    ARGS = ap.parse_args()
-    ARGS.kuan = os.path.abspath(ARGS.kuan)
-    ARGS.root = os.path.abspath(ARGS.root)
-    passed = failed = 0
+    suite = Suite(__doc__)
+    ARGS = suite.parse()
     for fn in CASES:
         name = fn.__name__.replace("_", " ")
-        if ARGS.only not in name:
+        if not suite.selected(name):
             continue
         with tempfile.TemporaryDirectory() as work:
             try:
                 fn(work)
-                passed += 1
+                suite.ok(name)
             except Failure as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
+                suite.fail(name, str(e))
             except Exception as e:  # a crash of the runner is a failure too
-                failed += 1
-                print(f"FAIL {name}: {type(e).__name__}: {e}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+                suite.fail(name, f"{type(e).__name__}: {e}")
+    sys.exit(suite.finish())
 
 
 if __name__ == "__main__":
