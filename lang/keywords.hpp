@@ -23,7 +23,7 @@ enum class Reach {
 };
 
 // Where the word is used, for completion and the documentation.
-enum class Role { Header, Declaration, Revision, Clause, Measure, Limit, Modifier, Expression, Example, Type, Value };
+enum class Role { Header, Declaration, Revision, Clause, Measure, Limit, Modifier, Expression, Example, Property, Type, Value };
 
 struct Keyword {
   std::string_view word;
@@ -74,6 +74,8 @@ inline constexpr Keyword kAll[] = {
   // a 例's expected outcome
   {"得", R::Positional, K::Example}, {"受限", R::Positional, K::Example}, {"不受限", R::Positional, K::Example},
   {"不适用", R::Positional, K::Example},
+  // 性质 M { 对任意 申请 [当 C] 有 P }: properties checked on generated applications
+  {"性质", R::Natural, K::Property}, {"对任意", R::Positional, K::Property},
   // fact types
   {"整数", R::Natural, K::Type}, {"数值", R::Natural, K::Type}, {"布尔", R::Natural, K::Type},
   {"日期", R::Natural, K::Type}, {"枚举", R::Natural, K::Type},

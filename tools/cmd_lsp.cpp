@@ -452,6 +452,7 @@ class Server {
     for (const auto& d : m.defines) symbol(d.name, 12, d.span, "");
     for (const auto& c : m.limits) symbol(c.name, 14, c.span, "");
     for (const auto& x : m.examples) symbol("例 " + x.measure + (x.title.empty() ? "" : " " + x.title), 24, x.span, "");
+    for (const auto& p : m.properties) symbol("性质 " + p.measure + (p.title.empty() ? "" : " " + p.title), 24, p.span, "");
     return out;
   }
 
