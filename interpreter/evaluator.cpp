@@ -7,6 +7,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "interpreter/compiled.hpp"
 #include "lang/parser.hpp"
 #include "stdlib/builtins.hpp"
 
@@ -324,6 +325,14 @@ std::vector<std::string> missing_required_facts(const Edition& ed, const Measure
 }
 
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (info.compiled) {
+    if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
+    if (trace) *trace = Trace{};  // the compiled form may have begun it
+  }
+  return evaluate_measure_reference(ed, info, facts, trace);
+}
+
+EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   auto r = guarded([&]() -> Outcome {
     const ast::MeasureDecl& m = *info.decl;
     Activation act(&ed, facts);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "interpreter/compiled.hpp"
 #include "lang/checker.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
@@ -76,6 +77,7 @@ std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>&
     m.quota = *n;
   }
   if (!ok) return nullptr;
+  compile_measures(ed);
   return std::move(checked.edition);
 }
 

@@ -38,6 +38,8 @@ struct DefineInfo {
   int memo = -1;  // per-evaluation cache slot
 };
 
+struct CompiledMeasure;  // interpreter/compiled.hpp
+
 struct MeasureInfo {
   const ast::MeasureDecl* decl = nullptr;
   const ast::ClauseDecl* clause = nullptr;  // null when written outside a clause
@@ -46,6 +48,9 @@ struct MeasureInfo {
   std::optional<std::int64_t> quota;      // 名额: at most this many funded a year
   int score_fact = -1;                    // the fact holding the review score for the quota
   int pool = -1;                          // index into Edition::pools
+  // The measure compiled to fixed-point code when the edition was built (null:
+  // evaluated by the tree-walker alone).
+  std::shared_ptr<const CompiledMeasure> compiled;
 };
 
 struct PoolInfo {
