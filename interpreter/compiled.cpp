@@ -406,13 +406,13 @@ class Run {
 // The one place that knows how a measure's caps are evaluated (the tree-walker's
 // loop in evaluate_measure, over Fx).
 void compile_caps(Compiler& c, const MeasureInfo& info, CompiledMeasure& p) {
-  for (const ast::CapDecl* cap : info.caps)
+  for (const ast::LimitDecl* cap : info.caps)
     p.caps.push_back({cap->when ? c.expr(*cap->when) : -1, c.expr(cap->limit.get()), cap->used ? c.expr(*cap->used) : -1});
 }
 
 void apply_caps(Run& r, const MeasureInfo& info, const CompiledMeasure& p, Fx& amount, Outcome& out, Trace* trace) {
   for (std::size_t i = 0; i < p.caps.size(); ++i) {
-    const ast::CapDecl* cap = info.caps[i];
+    const ast::LimitDecl* cap = info.caps[i];
     const CompiledMeasure::Cap& c = p.caps[i];
     if (c.when >= 0 && !r.cond(c.when)) {
       if (trace) trace->caps.push_back({cap, false, {}, std::nullopt, {}});
