@@ -312,12 +312,6 @@ class Run {
         if (n.b < 0) bail();  // a missing fact: the tree-walker words the error
         return memoized(n.b, n.c);
       case Op::Define: return memoized(n.a, n.b);
-      case Op::Rate: return rate();
-      case Op::Base: return base();
-      case Op::Has: return {facts_.present[static_cast<std::size_t>(n.a)] ? 1 : 0, 0};
-      case Op::Neg:
-        if (!fixed::neg(value(n.a), r)) bail();
-        return r;
       case Op::Not: return {cond(n.a) ? 0 : 1, 0};
       case Op::And: return {cond(n.a) && cond(n.b) ? 1 : 0, 0};
       case Op::Or: return {cond(n.a) || cond(n.b) ? 1 : 0, 0};
@@ -358,6 +352,29 @@ class Run {
         if (arm < 0) bail();  // no arm takes it: the tree-walker's error
         return value(arm);
       }
+      case Op::Rate:
+      case Op::Base:
+      case Op::Has:
+      case Op::Neg:
+      case Op::Min:
+      case Op::Max:
+      case Op::Abs:
+      case Op::Round: return cold(n);
+      case Op::Bail: break;
+    }
+    bail();
+  }
+
+  // The rarer nodes, out of line so that eval keeps few registers to save.
+  __attribute__((noinline)) Fx cold(const Node& n) {
+    Fx r;
+    switch (n.op) {
+      case Op::Rate: return rate();
+      case Op::Base: return base();
+      case Op::Has: return {facts_.present[static_cast<std::size_t>(n.a)] ? 1 : 0, 0};
+      case Op::Neg:
+        if (!fixed::neg(value(n.a), r)) bail();
+        return r;
       case Op::Min:
       case Op::Max: {
         Fx best = value(p_.lists[static_cast<std::size_t>(n.a)]);
@@ -380,7 +397,7 @@ class Run {
         if (step.m <= 0 || !fixed::round_to_step(x, step, n.mode, r)) bail();
         return r;
       }
-      case Op::Bail: break;
+      default: break;
     }
     bail();
   }
