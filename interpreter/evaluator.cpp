@@ -7,8 +7,8 @@
 #include <new>
 #include <stdexcept>
 
+#include "base/date.hpp"
 #include "interpreter/compiled.hpp"
-#include "lang/parser.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {

@@ -10,7 +10,7 @@
 #include <array>
 #include <cstdint>
 
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 
 namespace kuan::fixed {
 

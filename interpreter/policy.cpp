@@ -6,6 +6,7 @@
 
 #include "interpreter/compiled.hpp"
 #include "lang/checker.hpp"
+#include "base/date.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
 

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 #include "interpreter/fixed.hpp"
 
 using kuan::Decimal;

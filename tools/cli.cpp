@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 
 namespace kuan::cli {
 
@@ -139,28 +139,6 @@ std::optional<bool> wants_json(const Args& args, std::string& error) {
   if (*f == "json") return true;
   error = "--format 须为 json 或 text,而不是 " + *f;
   return std::nullopt;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 std::string where(const Span& span) {
