@@ -253,6 +253,7 @@ class ResultWriter {
 struct BatchWorker {
   std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
   const ResultWriter* writer = nullptr;
+  const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
 };
 
 // One record of a batch → its output row (a result or an error). Returns
@@ -261,7 +262,9 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
                 std::string& out, BatchWorker* worker = nullptr) {
   const bool csv_out = settings.output == BatchFormat::Csv;
   json::FastApplication fast_app;
-  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app)) {
+  const std::size_t readable_after =
+      worker && worker->readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker->readable_end - line.data()) - line.size() : 0;
+  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app, readable_after)) {
     // Read in one pass straight into fact slots; a line it declines is read again below.
     if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
       auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
@@ -517,6 +520,7 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
         b.out.clear();
         b.bad = false;
         const std::string_view data = b.data;
+        worker.readable_end = data.data() + data.size();
         for (const Block::Record& r : b.records)
           if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) b.bad = true;
       },
@@ -613,8 +617,13 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
       Block* next = pipeline.take();
       next->data.assign(data, scanned, std::string::npos);  // the partial record goes on
       data.resize(scanned);
+      data.append(json::FastLineReader::kPadding, ' ');  // lines are read in place
       pipeline.submit(block);
       block = next;
+      cursor -= scanned;
+      scanned = 0;
+    } else if (scanned > 0) {  // only blank lines so far: drop them
+      data.erase(0, scanned);
       cursor -= scanned;
       scanned = 0;
     }

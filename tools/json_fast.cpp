@@ -94,18 +94,25 @@ bool number_text(od::value& v, std::string_view& text, bool& integral) {
 
 }  // namespace
 
-bool FastLineReader::read(std::string_view line, FastApplication& app) {
+static_assert(FastLineReader::kPadding >= simdjson::SIMDJSON_PADDING);
+
+bool FastLineReader::read(std::string_view line, FastApplication& app, std::size_t readable_after) {
   for (const int slot : set_) facts_.values[static_cast<std::size_t>(slot)] = Value{}, facts_.clear(slot);
   set_.clear();
   app = FastApplication{};
   // A BOM is skipped by the precise reader; so rare that it need not be fast.
   if (line.size() >= 3 && std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) return false;
-  padded_.assign(line);
-  padded_.resize(line.size() + simdjson::SIMDJSON_PADDING);
+  const char* text = line.data();
+  if (readable_after < kPadding) {
+    padded_.assign(line);
+    padded_.resize(line.size() + kPadding);
+    text = padded_.data();
+    readable_after = kPadding;
+  }
   const Edition& ed = index_.edition();
 
   od::document doc;
-  if (parser_->parser.iterate(padded_.data(), line.size(), padded_.size()).get(doc)) return false;
+  if (parser_->parser.iterate(text, line.size(), line.size() + readable_after).get(doc)) return false;
   od::object top;
   if (doc.get_object().get(top)) return false;
   unsigned seen = 0;  // bits: id, applicant, measure, facts

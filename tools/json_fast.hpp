@@ -47,9 +47,14 @@ class FastLineReader {
   FastLineReader(const FastLineReader&) = delete;
   FastLineReader& operator=(const FastLineReader&) = delete;
 
+  // simdjson reads up to this many bytes past the end of a line.
+  static constexpr std::size_t kPadding = 64;
+
   // True when the line was read: `app` and `facts()` hold it. False: read it
-  // the precise way (it may be fine, only unusual).
-  bool read(std::string_view line, FastApplication& app);
+  // the precise way (it may be fine, only unusual). When at least kPadding
+  // bytes after the line may be read (`readable_after`), it is read in place;
+  // otherwise it is copied first.
+  bool read(std::string_view line, FastApplication& app, std::size_t readable_after = 0);
   // The facts of the last line read; cleared by the next read().
   const FactValues& facts() const { return facts_; }
 
