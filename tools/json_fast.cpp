@@ -25,11 +25,15 @@ FactKeyIndex::FactKeyIndex(const Edition& edition) : edition_(&edition) {
 // Fact names are short UTF-8 words: their length and first and last eight
 // bytes tell them apart well enough for a table this sparse.
 std::size_t FactKeyIndex::hash(std::string_view key) {
-  std::uint64_t head = 0, tail = 0;
   const std::size_t n = key.size();
-  std::memcpy(&head, key.data(), n < 8 ? n : 8);
-  if (n > 8) std::memcpy(&tail, key.data() + (n < 16 ? 8 : n - 8), n < 16 ? n - 8 : 8);
-  std::uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
+  std::uint64_t head = n, tail = 0;
+  if (n >= 8) {
+    std::memcpy(&head, key.data(), 8);
+    std::memcpy(&tail, key.data() + n - 8, 8);
+  } else {
+    for (const char c : key) head = head * 131 + static_cast<unsigned char>(c);
+  }
+  const std::uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
@@ -51,6 +55,18 @@ FastLineReader::FastLineReader(const FactKeyIndex& index)
 FastLineReader::~FastLineReader() = default;
 
 namespace {
+
+// A key as written when it has no escapes (most do not): no copy. Its bytes
+// are valid UTF-8 (simdjson checks the whole line), and a key holding
+// anything else a string may not hold names no fact and no member.
+bool key_text(od::field& field, const char* end, std::string_view& key) {
+  const char* k = field.key().raw();
+  const void* quote = std::memchr(k, '"', static_cast<std::size_t>(end - k));
+  if (!quote) return false;
+  key = std::string_view(k, static_cast<std::size_t>(static_cast<const char*>(quote) - k));
+  if (!std::memchr(k, '\\', key.size())) return true;
+  return !field.unescaped_key().get(key);
+}
 
 // JSON's number grammar, which simdjson does not check for a raw token.
 bool json_number(std::string_view t, bool& integral) {
@@ -116,10 +132,12 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
   od::object top;
   if (doc.get_object().get(top)) return false;
   unsigned seen = 0;  // bits: id, applicant, measure, facts
-  for (auto member : top) {
+  const char* const end = text + line.size();
+  for (auto member_or_error : top) {
+    od::field member;
     std::string_view key;
-    od::value value;
-    if (member.unescaped_key().get(key) || member.value().get(value)) return false;
+    if (std::move(member_or_error).get(member) || !key_text(member, end, key)) return false;
+    od::value value = member.value();
     unsigned bit;
     if (key == "facts") bit = 8;
     else if (key == "measure") bit = 4;
@@ -146,10 +164,11 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
     } else {
       od::object facts;
       if (value.get_object().get(facts)) return false;
-      for (auto fact : facts) {
+      for (auto fact_or_error : facts) {
+        od::field fact;
         std::string_view name;
-        od::value v;
-        if (fact.unescaped_key().get(name) || fact.value().get(v)) return false;
+        if (std::move(fact_or_error).get(fact) || !key_text(fact, end, name)) return false;
+        od::value v = fact.value();
         const int slot = index_.find(name);
         if (slot < 0 || facts_.present[static_cast<std::size_t>(slot)]) return false;  // unknown, or repeated
         od::json_type type;
@@ -210,8 +229,8 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
     if (facts_.values[static_cast<std::size_t>(slot)].kind == TypeKind::Error) facts_.clear(slot);
   if ((seen & 12) != 12) return false;
   // Nothing may follow the object.
-  const char* end = nullptr;
-  if (!doc.current_location().get(end)) return false;
+  const char* after = nullptr;
+  if (!doc.current_location().get(after)) return false;
   return true;
 }
 
