@@ -100,6 +100,19 @@ std::string_view trim_right(std::string_view s) {
 
 // A number's text as the precise reader keeps it: the token as written, but
 // nlohmann renders an integer from its value, which differs only for "-0".
+// Money as it is mostly written ("13869413.77", 6302402): digits, perhaps a
+// fraction, no sign, no unit. convert_fact reads such text — a JSON number
+// or a string — with Decimal::parse alone, which is all that is done here.
+bool plain_money(std::string_view t) {
+  if (t.empty() || t.size() > 40 || (t[0] == '0' && t.size() > 1 && t[1] != '.')) return false;
+  std::size_t dots = 0;
+  for (const char c : t) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 0 || (dots == 1 && t.front() != '.' && t.back() != '.');
+}
+
 // nlohmann also refuses a number beyond double's range (its value is read
 // though ignored): only short numbers without an exponent are taken here.
 bool number_text(od::value& v, std::string_view& text, bool& integral) {
@@ -188,6 +201,11 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
               set_.push_back(slot);
               continue;
             }
+            if (info.type.kind == TypeKind::Money && plain_money(text)) {
+              facts_.set(slot, Value::money(*Decimal::parse(text)));
+              set_.push_back(slot);
+              continue;
+            }
             s.kind = Scalar::Kind::String;
             s.text.assign(text);
             break;
@@ -196,6 +214,11 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
             std::string_view text;
             bool integral = false;
             if (!number_text(v, text, integral)) return false;
+            if (info.type.kind == TypeKind::Money && plain_money(text)) {
+              facts_.set(slot, Value::money(*Decimal::parse(text)));
+              set_.push_back(slot);
+              continue;
+            }
             s.kind = Scalar::Kind::Number;
             s.text.assign(text);
             break;
