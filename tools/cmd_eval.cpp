@@ -11,8 +11,10 @@
 #include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -359,12 +361,53 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   return true;
 }
 
+// Bytes of the input, read straight into place, with the fast reader's
+// padding after them once they are complete.
+class InputBytes {
+ public:
+  static constexpr std::size_t kPadding = json::FastLineReader::kPadding;
+  std::string_view view() const { return {bytes_.get(), size_}; }
+  // Where up to n more bytes go; grow() counts those read.
+  char* room(std::size_t n) {
+    reserve(size_ + n + kPadding);
+    return bytes_.get() + size_;
+  }
+  void grow(std::size_t n) { size_ += n; }
+  void assign(std::string_view s) {
+    size_ = 0;
+    std::memcpy(room(s.size()), s.data(), s.size());
+    size_ = s.size();
+  }
+  // Keeps the first n bytes, padded.
+  void truncate(std::size_t n) {
+    reserve(n + kPadding);
+    size_ = n;
+    std::memset(bytes_.get() + n, ' ', kPadding);
+  }
+  void erase_front(std::size_t n) {
+    std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
+    size_ -= n;
+  }
+
+ private:
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    capacity = std::max(capacity, 2 * capacity_);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
+    bytes_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> bytes_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
 // A run of complete records of the input, and what they gave.
 struct Block {
   struct Record {
     std::size_t offset, size, number;
   };
-  std::string data;
+  InputBytes data;
   std::vector<Record> records;
   std::string out;
   bool bad = false;
@@ -519,8 +562,8 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
       [&](Block& b, BatchWorker& worker) {
         b.out.clear();
         b.bad = false;
-        const std::string_view data = b.data;
-        worker.readable_end = data.data() + data.size();
+        const std::string_view data = b.data.view();
+        worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
         for (const Block::Record& r : b.records)
           if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) b.bad = true;
       },
@@ -566,19 +609,18 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
   };
 
   Block* block = pipeline.take();
-  block->data.clear();
-  std::vector<char> chunk(kRead);
+  block->data.truncate(0);
   while (!eof) {
-    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    const ssize_t n = ::read(fd, block->data.room(kRead), kRead);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) failed_read = true;
     eof = n <= 0;
-    std::string& data = block->data;
-    if (n > 0) data.append(chunk.data(), static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
+    if (n > 0) block->data.grow(static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
+    const std::string_view data = block->data.view();
     for (;;) {  // split the complete records
       const std::size_t nl = data.find('\n', cursor);
       const std::size_t end = nl == std::string::npos ? data.size() : nl;
-      if (csv && !record_bad && scanner.scan(std::string_view(data).substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
+      if (csv && !record_bad && scanner.scan(data.substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
         record_bad = true;  // a quote out of place: the record ends at its line, reported when evaluated
       cursor = end;
       if (nl == std::string::npos && !eof) break;
@@ -590,7 +632,7 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
       if (nl == std::string::npos && scanned == data.size()) break;
       std::size_t size = end - scanned;
       if (size && data[end - 1] == '\r') --size;
-      const std::string_view record = std::string_view(data).substr(scanned, size);
+      const std::string_view record = data.substr(scanned, size);
       if (record.find_first_not_of(" \t") != std::string_view::npos) {
         if (header_pending) {
           if (!take_header(record)) {
@@ -615,15 +657,14 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     if (!block->records.empty()) {
       write_header();
       Block* next = pipeline.take();
-      next->data.assign(data, scanned, std::string::npos);  // the partial record goes on
-      data.resize(scanned);
-      data.append(json::FastLineReader::kPadding, ' ');  // lines are read in place
+      next->data.assign(data.substr(scanned));  // the partial record goes on
+      block->data.truncate(scanned);
       pipeline.submit(block);
       block = next;
       cursor -= scanned;
       scanned = 0;
     } else if (scanned > 0) {  // only blank lines so far: drop them
-      data.erase(0, scanned);
+      block->data.erase_front(scanned);
       cursor -= scanned;
       scanned = 0;
     }
