@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <unordered_map>
 #include <istream>
 #include <ostream>
 
@@ -100,10 +101,13 @@ struct Allocator::Impl {
     std::vector<int> funded;         // 累计 of earlier funded amounts: indices into Edition::accumulations
     std::vector<int> year_totals;    // 累计 … = 全年 …: indices into Edition::accumulations
     std::string room_note;           // "同一申请人本年度此前的 A、B 申请"
+    int funded_money = -1;           // the first money tally: the one the note speaks of
   };
   struct Candidate {                 // an application of a quota measure, eligible evaluated alone
     Decimal score;
     std::uint32_t record;
+    int quota;                       // index into Edition::quotas
+    std::string group;               // its value of the quota's 按 F, or ""
   };
   struct Pool {
     std::int64_t cents = 0;
@@ -125,6 +129,7 @@ struct Allocator::Impl {
   std::vector<std::uint64_t> applicants;    // Arena refs of the names
   std::vector<std::int64_t> funded_totals;  // applicant × funded 累计, 分: what was funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
+  std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
   FactValues facts;
   std::vector<int> touched;
   std::string encoded;
@@ -248,9 +253,9 @@ struct Allocator::Impl {
       return AllocationError{line, 0, std::move(field), std::string(id), std::move(message)};
     };
     const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
-    if (m.quota && m.score_fact >= 0 && !facts.present[m.score_fact]) {
-      const std::string& score = ed.facts[m.score_fact].decl->name;
-      return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(*m.quota) +
+    if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !facts.present[ed.quotas[m.quota].score_fact]) {
+      const std::string& score = ed.facts[ed.quotas[m.quota].score_fact].decl->name;
+      return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(ed.quotas[m.quota].count) +
                                       " 个,按 " + score + " 择优");
     }
     // Found again when deciding; checked here too so that the first bad line is the one named.
@@ -307,12 +312,38 @@ struct Allocator::Impl {
     room_supplied = -1;
     if (!rooms) return;
     for (const int a : s.funded) {
-      const int fact = ed.accumulations[a].fact;
-      if (facts.present[fact]) continue;  // the line's own figure stands
-      const std::int64_t used = funded_totals[r.applicant * n_funded + funded_slot[a]];
-      if (a == s.funded.front()) room_supplied = used;
-      put_fact(fact, Value::money(Decimal::from_scaled(used, 2)));
+      const AccumulationInfo& acc = ed.accumulations[a];
+      if (facts.present[acc.fact]) continue;  // the line's own figure stands
+      const std::int64_t used = *tally(r.applicant, a);
+      if (acc.count) {
+        put_fact(acc.fact, Value::of_number(TypeKind::Integer, Decimal::from_scaled(used, 0)));
+        continue;
+      }
+      if (a == s.funded_money) room_supplied = used;
+      put_fact(acc.fact, Value::money(Decimal::from_scaled(used, 2)));
     }
+  }
+
+  // The value of fact `slot` for the bound record, as text: the key of its
+  // group for 限额 … 按 F. A fact not given takes its default; with none, "".
+  std::string group_key(int slot) {
+    if (facts.present[slot]) return format_value(&ed, facts.values[slot]);
+    if (const auto& d = ed.facts[slot].decl->default_value) {
+      auto v = evaluate_expression(&ed, *d, facts);
+      if (auto* value = std::get_if<Value>(&v)) return format_value(&ed, *value);
+    }
+    return "";
+  }
+
+  // The running total of tally `a` for this applicant (and, grouped, the
+  // bound record's group): 分, or a count.
+  std::int64_t* tally(std::uint32_t applicant, int a) {
+    const AccumulationInfo& acc = ed.accumulations[a];
+    if (acc.group_fact < 0) return &funded_totals[applicant * n_funded + funded_slot[a]];
+    std::string key(reinterpret_cast<const char*>(&applicant), sizeof applicant);
+    key.append(reinterpret_cast<const char*>(&a), sizeof a);
+    key += group_key(acc.group_fact);
+    return &grouped_totals[key];
   }
 
   // Evaluates a bound record; an error names its line and id.
@@ -345,33 +376,36 @@ struct Allocator::Impl {
            ((r.flags & kExtraCent) ? 1 : 0);
   }
 
-  // Quotas first: among the applications of each quota measure that are
-  // eligible evaluated alone (no room used by earlier ones), the best scores;
-  // ties go to the earlier application.
+  // Quotas first: among the applications of each quota (per group, with
+  // 按 F) that are eligible evaluated alone (no room used by earlier ones),
+  // the best scores — or, with no score, the earliest; ties go to the earlier.
   std::optional<AllocationError> decide_quotas() {
     std::vector<Candidate> candidates;
     for (std::size_t i = 0; i < records.size(); ++i) {
       const Record& r = records[i];
       const MeasureInfo& m = ed.measures[r.measure];
-      if (!m.quota) continue;
+      if (m.quota < 0) continue;
+      const QuotaInfo& q = ed.quotas[m.quota];
       bind(r, false);
       auto result = evaluate(r);
       if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
       if (std::get<Outcome>(result).eligible)
-        candidates.push_back({m.score_fact >= 0 ? facts.values[m.score_fact].number : Decimal(), static_cast<std::uint32_t>(i)});
+        candidates.push_back({q.score_fact >= 0 ? facts.values[q.score_fact].number : Decimal(), static_cast<std::uint32_t>(i),
+                              m.quota, q.group_fact >= 0 ? group_key(q.group_fact) : std::string()});
     }
     std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
-      const auto ma = records[a.record].measure, mb = records[b.record].measure;
-      if (ma != mb) return ma < mb;
+      if (a.quota != b.quota) return a.quota < b.quota;
+      if (a.group != b.group) return a.group < b.group;
       if (auto c = a.score <=> b.score; c != 0) return c > 0;
       return a.record < b.record;
     });
     cutoff.assign(ed.measures.size(), std::string());
     for (std::size_t i = 0, rank = 0; i < candidates.size(); ++i) {
       Record& r = records[candidates[i].record];
-      rank = i > 0 && records[candidates[i - 1].record].measure == r.measure ? rank + 1 : 1;
+      const bool same = i > 0 && candidates[i - 1].quota == candidates[i].quota && candidates[i - 1].group == candidates[i].group;
+      rank = same ? rank + 1 : 1;
       r.rank = static_cast<std::uint32_t>(rank);
-      if (static_cast<std::int64_t>(rank) > *ed.measures[r.measure].quota) r.flags |= kQuotaOut;
+      if (static_cast<std::int64_t>(rank) > ed.quotas[candidates[i].quota].count) r.flags |= kQuotaOut;
       else cutoff[r.measure] = candidates[i].score.to_string();  // the last funded so far
     }
     return std::nullopt;
@@ -398,12 +432,9 @@ struct Allocator::Impl {
         if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
       if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
       if (!(r.flags & kEligible) || (r.flags & kQuotaOut)) continue;
-      for (std::size_t a = 0; a < ed.accumulations.size(); ++a) {
-        if (funded_slot[a] < 0) continue;
-        const auto& ms = ed.accumulations[a].measures;
-        if (std::find(ms.begin(), ms.end(), static_cast<int>(r.measure)) == ms.end()) continue;
-        std::int64_t& t = funded_totals[r.applicant * n_funded + funded_slot[a]];
-        if (__builtin_add_overflow(t, r.amount, &t))
+      for (const int a : setup[r.measure].funded) {
+        std::int64_t& t = *tally(r.applicant, a);
+        if (__builtin_add_overflow(t, ed.accumulations[a].count ? 1 : r.amount, &t))
           return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
                                  "同一申请人的累计金额超出可处理的范围"};
       }
@@ -484,9 +515,9 @@ struct Allocator::Impl {
     for (std::size_t m = 0; m < per.size(); ++m) {
       if (!per[m].applications) continue;
       per[m].measure = ed.measures[m].decl->name;
-      if (ed.measures[m].quota)
-        summary.quotas.push_back(
-            {per[m].measure, *ed.measures[m].quota, per[m].eligible + per[m].not_selected, per[m].eligible, cutoff[m]});
+      if (ed.measures[m].quota >= 0)
+        summary.quotas.push_back({per[m].measure, ed.quotas[ed.measures[m].quota].count, per[m].eligible + per[m].not_selected,
+                                  per[m].eligible, cutoff[m]});
       summary.measures.push_back(std::move(per[m]));
     }
     return std::nullopt;
@@ -498,7 +529,7 @@ struct Allocator::Impl {
     const MeasureInfo& m = ed.measures[r.measure];
     const Setup& s = setup[r.measure];
     const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == BatchFormat::Csv;
-    const ast::CapDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
+    const ast::LimitDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
     std::string reasons = csv ? "" : "[", room, note, scratch;
     auto reason = [&](std::string_view text) {
       if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
@@ -506,13 +537,17 @@ struct Allocator::Impl {
     };
     for (std::size_t q = 0; q < m.decl->requirements.size(); ++q)
       if (r.failed >> q & 1) reason(m.decl->requirements[q].reason);
-    if (r.flags & kQuotaOut)
-      reason("未入选:" + m.decl->name + "每年名额 " + std::to_string(*m.quota) + " 个,本申请" +
-             (m.score_fact >= 0 ? ed.facts[m.score_fact].decl->name : std::string("申请顺序")) + "排第 " +
+    if (r.flags & kQuotaOut) {
+      const QuotaInfo& q = ed.quotas[m.quota];
+      const bool own = q.decl->spelling == ast::LimitSpelling::Quota;  // 名额 written in the measure
+      reason("未入选:" + (own ? m.decl->name : q.decl->name) + "每年名额 " + std::to_string(q.count) + " 个,本申请" +
+             (q.group_fact >= 0 ? "在同一" + ed.facts[q.group_fact].decl->name + "中" : std::string()) +
+             (q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序")) + "排第 " +
              std::to_string(r.rank));
+    }
     if (!csv) reasons += ']';
     if (r.flags & kRoomComputed)
-      room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[ed.accumulations[s.funded.front()].fact].decl->name +
+      room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[ed.accumulations[s.funded_money].fact].decl->name +
              ",本申请只用剩余额度";
     if (eligible && bound && r.amount == 0) {
       note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
@@ -580,7 +615,10 @@ std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat inpu
     for (const int m : acc.measures) {
       auto& s = impl->setup[m];
       (year_total ? s.year_totals : s.funded).push_back(static_cast<int>(a));
-      if (!year_total && s.room_note.empty()) s.room_note = "同一申请人本年度此前的 " + names + " 申请";
+      if (!year_total && !acc.count && s.funded_money < 0) {
+        s.funded_money = static_cast<int>(a);
+        s.room_note = "同一申请人本年度此前的 " + names + " 申请";
+      }
     }
   }
   for (const auto& p : ed.pools) {
@@ -677,12 +715,14 @@ std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator:
   for (std::size_t i = 0; i < s.records.size(); ++i) {  // as decide_quotas() does, without the ranking
     const Record& r = s.records[i];
     const MeasureInfo& m = s.ed.measures[r.measure];
-    if (!m.quota) continue;
+    if (m.quota < 0) continue;
+    const QuotaInfo& q = s.ed.quotas[m.quota];
     s.bind(r, false);
     auto result = s.evaluate(r);
     if (auto* e = std::get_if<AllocationError>(&result)) return *(s.stopped = std::move(*e));
     if (std::get<Outcome>(result).eligible)
-      out.push_back({i, r.measure, m.score_fact >= 0 ? s.facts.values[m.score_fact].number : Decimal()});
+      out.push_back({i, r.measure, q.score_fact >= 0 ? s.facts.values[q.score_fact].number : Decimal(), m.quota,
+                     q.group_fact >= 0 ? s.group_key(q.group_fact) : std::string()});
   }
   return out;
 }
@@ -696,7 +736,8 @@ std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uin
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     Record& r = s.records[i];
     r.rank = ranks[i];
-    if (const auto& quota = s.ed.measures[r.measure].quota; r.rank && quota && static_cast<std::int64_t>(r.rank) > *quota)
+    if (const int quota = s.ed.measures[r.measure].quota;
+        r.rank && quota >= 0 && static_cast<std::int64_t>(r.rank) > s.ed.quotas[quota].count)
       r.flags |= kQuotaOut;
   }
   if (auto e = s.decide_amounts()) return s.stopped = e;

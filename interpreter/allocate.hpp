@@ -136,6 +136,8 @@ class Allocator {
     std::size_t index;  // record, in add() order
     int measure;        // index into Edition::measures
     Decimal score;      // 0 when the quota has no score fact (ranked by order)
+    int quota;          // index into Edition::quotas: ranks are counted per quota …
+    std::string group;  // … and per value of its 按 F ("" without one)
   };
   std::variant<std::vector<QuotaCandidate>, AllocationError> quota_candidates();
   std::optional<AllocationError> finish_part(const std::vector<std::uint32_t>& ranks);

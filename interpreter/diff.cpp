@@ -39,10 +39,30 @@ std::string fact_rendering(const Edition& ed, const FactInfo& f) {
   return s;
 }
 
-std::string cap_rendering(const ast::CapDecl& c) {
+// A 限额 in its older one-line spelling where it has one, so editions written
+// either way compare item by item.
+std::string cap_rendering(const ast::LimitDecl& c) {
   std::string s = text_of(c.limit);
   if (c.used) s += " 已用 " + text_of(c.used);
   if (c.when) s += " 当 " + text_of(c.when);
+  if (c.spelling != ast::LimitSpelling::General && c.spelling != ast::LimitSpelling::Cap &&
+      c.spelling != ast::LimitSpelling::Stack)
+    return s;
+  static constexpr const char* kWhat[] = {"金额", "件数"};
+  static constexpr const char* kScope[] = {"每 申请", "每 申请人", "全部"};
+  static constexpr const char* kAction[] = {"削减", "拒绝", "择优", "按比例"};
+  const bool plain = c.what == ast::LimitWhat::Amount && c.scope == ast::LimitScope::Application &&
+                     c.action == ast::LimitAction::Cut && c.covers.empty();
+  if (plain) return s;
+  s += std::string(" 计 ") + kWhat[static_cast<int>(c.what)] + " " + kScope[static_cast<int>(c.scope)];
+  if (c.group) s += " 按 " + c.group->name;
+  if (!c.covers.empty()) {
+    s += " 覆盖";
+    for (const auto& m : c.covers) s += " " + m.name;
+  }
+  s += std::string(" 超出 ") + kAction[static_cast<int>(c.action)];
+  if (!c.refusal.empty()) s += " \"" + c.refusal + "\"";
+  if (c.score) s += " 按 " + c.score->name;
   return s;
 }
 
@@ -62,7 +82,11 @@ std::vector<std::string> measure_items(const MeasureInfo& m) {
   if (d.base) items.push_back("基数 = " + text_of(d.base));
   if (d.amount) items.push_back("金额 = " + text_of(d.amount));
   for (const auto* c : m.caps) items.push_back(std::string(c->stacking ? "叠加 " : "上限 ") + c->name + " = " + cap_rendering(*c));
-  if (d.quota) items.push_back("名额 = " + text_of(d.quota));
+  for (const auto& l : d.limits) {
+    if (l.spelling == ast::LimitSpelling::Quota) items.push_back("名额 = " + text_of(l.limit) + (l.score ? " 按 " + l.score->name : ""));
+    else if (std::find(m.caps.begin(), m.caps.end(), &l) == m.caps.end() && !l.is_reference())
+      items.push_back("限额 " + l.name + " = " + cap_rendering(l));
+  }
   return items;
 }
 
@@ -121,14 +145,20 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
   compare<DefineInfo>(
       out, "定义", a.defines, b.defines, [](const DefineInfo& d) { return d.decl->name; },
       [](const DefineInfo& d) { return text_of(d.decl->value); }, [](const DefineInfo& d) { return d.decl->span; });
-  compare<const ast::CapDecl*>(
-      out, "上限", a.caps, b.caps, [](const ast::CapDecl* const& c) { return c->name; },
-      [](const ast::CapDecl* const& c) { return cap_rendering(*c); }, [](const ast::CapDecl* const& c) { return c->span; });
+  auto cut_limits = [](const Edition& e) {
+    std::vector<const ast::LimitDecl*> out;
+    for (const auto* l : e.limits)
+      if (l->action == ast::LimitAction::Cut && l->scope != ast::LimitScope::All) out.push_back(l);
+    return out;
+  };
+  compare<const ast::LimitDecl*>(
+      out, "上限", cut_limits(a), cut_limits(b), [](const ast::LimitDecl* const& c) { return c->name; },
+      [](const ast::LimitDecl* const& c) { return cap_rendering(*c); }, [](const ast::LimitDecl* const& c) { return c->span; });
   compare<PoolInfo>(
       out, "资金池", a.pools, b.pools, [](const PoolInfo& p) { return p.decl->name; },
       [](const PoolInfo& p) {
         std::string s = p.amount.normalized().to_string() + "元 覆盖";
-        for (const auto& m : p.decl->measures) s += " " + m.name;
+        for (const auto& m : p.decl->covers) s += " " + m.name;
         return s;
       },
       [](const PoolInfo& p) { return p.decl->span; });

@@ -373,7 +373,7 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
       if (act.has_base()) trace->base = act.base(m.span).number;
       trace->computed = amount;
     }
-    for (const ast::CapDecl* cap : info.caps) {
+    for (const ast::LimitDecl* cap : info.caps) {
       if (cap->when && !act.condition(*cap->when)) {
         if (trace) trace->caps.push_back({cap, false, {}, std::nullopt, {}});
         continue;

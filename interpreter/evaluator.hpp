@@ -37,7 +37,7 @@ struct EvalError {
 
 // What each cap came to, kept only when an explanation is asked for.
 struct CapTrace {
-  const ast::CapDecl* cap;
+  const ast::LimitDecl* cap;
   bool applies;  // its 当 condition held (or it has none)
   Decimal limit;
   std::optional<Decimal> used;
@@ -71,7 +71,7 @@ struct Outcome {
   bool eligible = false;
   Decimal amount;                                 // rounded as the edition declares
   std::vector<const ast::Requirement*> failed;    // why not eligible
-  const ast::CapDecl* bound = nullptr;            // the cap that limited the amount
+  const ast::LimitDecl* bound = nullptr;            // the cap that limited the amount
 };
 
 using EvalResult = std::variant<Outcome, EvalError>;

@@ -58,22 +58,21 @@ std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>&
   };
   bool ok = true;
   for (auto& pool : ed.pools) {
-    auto v = constant(*pool.decl->amount);
+    auto v = constant(*pool.decl->limit);
     if (v) pool.amount = v->number;
     ok = ok && v;
   }
-  for (auto& m : ed.measures) {
-    if (!m.decl->quota) continue;
-    auto v = constant(*m.decl->quota);
+  for (auto& q : ed.quotas) {
+    auto v = constant(*q.decl->limit);
     ok = ok && v;
     if (!v) continue;
     auto n = v->number.to_int64_at_scale(0);
     if (!n || *n <= 0) {
-      diagnostics.push_back(make_diagnostic(Severity::Error, m.decl->quota->span, "名额须为正整数"));
+      diagnostics.push_back(make_diagnostic(Severity::Error, q.decl->limit->span, "名额须为正整数"));
       ok = false;
       continue;
     }
-    m.quota = *n;
+    q.count = *n;
   }
   if (!ok) return nullptr;
   return std::move(checked.edition);

@@ -112,25 +112,69 @@ struct DefineDecl {
   ExprPtr value;
 };
 
-// A named cap. `limit` null means "the top-level cap of this name" (a reference
-// from inside a measure). With `used`, the cap is a room: max(0, limit − used).
-struct CapDecl {
-  Revision revision = Revision::None;
-  Span revision_span;
-  std::string name;
-  Span span;
-  ExprPtr limit;
-  ExprPtr used;
-  ExprPtr when;
-  bool stacking = false;  // 叠加: a ceiling shared with another program
-  int resolved = -1;      // index into the edition's top-level caps for references
-};
+// 限额: the one construct for every limit (docs/language.md「限额」). What is
+// limited (金额 or 件数), whose (this application, the same applicant — per
+// value of a fact with 按 F — or all applications together), over what period,
+// the bound (an expression, so it may depend on the application), what is
+// already used, and what happens at the bound. The older spellings are sugar,
+// translated by the parser into this node:
+//   上限 X = L [已用 U] [当 C]   金额, 每 申请, 不超过 L, 已用 U, 当 C, 超出 削减
+//   叠加 X = …                  the same, marked 叠加 (shared with another programme)
+//   上限 X (in a measure)       a reference to the top-level 限额 X (`limit` null)
+//   资金池 P = A 覆盖 M…        金额, 全部, 每年, 不超过 A, 覆盖 M…, 超出 按比例
+//   累计 F = M…                 金额, 每 申请人, 每年, 已用 F, 覆盖 M… (a tally: no bound)
+//   名额 = N [按 S] (in M)       件数, 全部, 每年, 不超过 N, 覆盖 M, 超出 择优 [按 S]
+enum class LimitWhat { Amount, Count };                 // 计 金额 | 计 件数
+enum class LimitScope { Application, Applicant, All };  // 每 申请 | 每 申请人 | 全部
+enum class LimitPeriod { Application, Year, Stated };   // 期间 本申请 | 每年 | D 至 D
+enum class LimitAction { Cut, Refuse, Best, ProRata };  // 超出 削减 | 拒绝 "…" | 择优 [按 S] | 按比例
+enum class LimitSpelling { General, Cap, Stack, Pool, Tally, Quota };
+
+struct LimitDecl;
+// The keyword a limit was written with: 上限, 叠加, 资金池, 累计, 名额 or 限额.
+const char* limit_word(const LimitDecl& l);
 
 struct Requirement {
   ExprPtr condition;
   std::string reason;
   Span span;
 };
+
+struct LimitDecl {
+  Revision revision = Revision::None;
+  Span revision_span;
+  std::string name;
+  Span span;
+  LimitSpelling spelling = LimitSpelling::General;
+  LimitWhat what = LimitWhat::Amount;
+  LimitScope scope = LimitScope::Application;
+  std::optional<NamedSpan> group;  // 按 F: one count/total per value of fact F
+  LimitPeriod period = LimitPeriod::Application;
+  std::int32_t period_from = 0, period_to = 0;  // LimitPeriod::Stated, days since 1970-01-01
+  ExprPtr limit;  // 不超过; null for a reference or a tally
+  ExprPtr used;   // 已用
+  ExprPtr when;   // 当
+  std::vector<NamedSpan> covers;  // 覆盖; a limit written in a measure covers that measure
+  LimitAction action = LimitAction::Cut;
+  std::string refusal;              // 超出 拒绝 "…"
+  std::optional<NamedSpan> score;   // 超出 择优 按 S
+  bool stacking = false;            // 叠加: a ceiling shared with another programme
+  bool explicit_scope = false, explicit_period = false, explicit_action = false, explicit_what = false;
+  int resolved = -1;  // index into the edition's top-level limits for references
+  bool is_reference() const { return !limit && !used && spelling == LimitSpelling::Cap; }
+};
+
+inline const char* limit_word(const LimitDecl& l) {
+  switch (l.spelling) {
+    case LimitSpelling::Cap: return "上限";
+    case LimitSpelling::Stack: return "叠加";
+    case LimitSpelling::Pool: return "资金池";
+    case LimitSpelling::Tally: return "累计";
+    case LimitSpelling::Quota: return "名额";
+    case LimitSpelling::General: break;
+  }
+  return "限额";
+}
 
 // 需要 F, G 当 COND: facts the application must state when COND holds
 // (a missing one is bad input, not a reason to refuse).
@@ -152,30 +196,17 @@ struct MeasureDecl {
   std::vector<ConditionalNeed> conditional_needs;
   ExprPtr rate, base, amount;
   Span rate_span, base_span, amount_span;
-  std::vector<CapDecl> caps;
-  std::vector<int> needs_facts;  // filled by the checker
-  ExprPtr quota;                 // 名额 = N 按 SCORE: the N best scores are funded each year
-  std::optional<NamedSpan> quota_score;
+  std::vector<LimitDecl> limits;  // in order written (上限, 叠加, 名额, 限额 …)
+  std::vector<int> needs_facts;   // filled by the checker
 };
 
-// 资金池 NAME = AMOUNT 覆盖 M1, M2: a yearly budget shared by measures.
-struct PoolDecl {
-  Revision revision = Revision::None;
-  Span revision_span;
-  std::string name;
-  Span span;
-  ExprPtr amount;
-  std::vector<NamedSpan> measures;
-};
-
-// 累计 FACT = M1, M2: in allocation, FACT is what the same applicant's earlier
-// applications of these measures were computed to receive that year.
 // 累计 FACT = 全年 SOURCE 于 M1, M2: FACT is the year's total of the fact
-// SOURCE over all the same applicant's applications of these measures.
+// SOURCE over all the same applicant's applications of these measures. Not a
+// limit — a fact defined over the year (the tally form 累计 F = M… is a 限额).
 struct AccumulationDecl {
   NamedSpan fact;
   std::vector<NamedSpan> measures;
-  std::optional<NamedSpan> year_total_of;  // SOURCE, for the 全年 form
+  NamedSpan year_total_of;  // SOURCE
 };
 
 struct ExampleFact {
@@ -214,7 +245,7 @@ struct Located {
   Span span;
 };
 
-enum class DeclKind { Param, Fact, Define, Cap, Pool, Measure };
+enum class DeclKind { Param, Fact, Define, Limit, Measure };
 
 struct Removal {
   DeclKind kind;
@@ -237,9 +268,8 @@ struct Module {
   std::vector<FactDecl> facts;
   std::vector<ParamDecl> params;
   std::vector<DefineDecl> defines;
-  std::vector<CapDecl> caps;
-  std::vector<PoolDecl> pools;
-  std::vector<AccumulationDecl> accumulations;
+  std::vector<LimitDecl> limits;                // top level and in clauses
+  std::vector<AccumulationDecl> accumulations;  // 累计 … = 全年 …
   std::vector<ClauseDecl> clauses;
   std::vector<MeasureDecl> measures;
   std::vector<ExampleDecl> examples;

@@ -68,12 +68,23 @@ class Dumper {
     str("name", name);
   }
 
-  void cap(const ast::CapDecl& c) {
-    header(c.revision, "cap", c.name);
+  void limit(const ast::LimitDecl& c) {
+    header(c.revision, "limit", c.name);
+    num("spelling", static_cast<int>(c.spelling));
+    num("what", static_cast<int>(c.what));
+    num("scope", static_cast<int>(c.scope));
+    if (c.group) str("group", c.group->name);
+    num("period", static_cast<int>(c.period));
+    num("from", c.period_from);
+    num("to", c.period_to);
     num("stack", c.stacking);
     expr(c.limit);
     expr(c.used);
     expr(c.when);
+    names("covers", c.covers);
+    num("action", static_cast<int>(c.action));
+    str("refusal", c.refusal);
+    if (c.score) str("score", c.score->name);
   }
 
   void module(const ast::Module& m) {
@@ -106,16 +117,11 @@ class Dumper {
       header(d.revision, "define", d.name);
       expr(d.value);
     }
-    for (const auto& c : m.caps) cap(c);
-    for (const auto& p : m.pools) {
-      header(p.revision, "pool", p.name);
-      expr(p.amount);
-      names("covers", p.measures);
-    }
+    for (const auto& c : m.limits) limit(c);
     for (const auto& a : m.accumulations) {
       str("\naccumulate", a.fact.name);
       names("of", a.measures);
-      if (a.year_total_of) str("year", a.year_total_of->name);
+      str("year", a.year_total_of.name);
     }
     for (const auto& c : m.clauses) {
       str("\nclause", c.ref);
@@ -140,9 +146,7 @@ class Dumper {
       expr(ms.rate);
       expr(ms.base);
       expr(ms.amount);
-      for (const auto& c : ms.caps) cap(c);
-      expr(ms.quota);
-      if (ms.quota_score) str("score", ms.quota_score->name);
+      for (const auto& c : ms.limits) limit(c);
     }
     for (const auto& x : m.examples) {
       str("\nexample", x.measure);

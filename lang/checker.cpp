@@ -56,7 +56,7 @@ class Checker {
     header();
     declare();
     const int P = static_cast<int>(ed_.params.size()), D = static_cast<int>(ed_.defines.size()),
-              F = static_cast<int>(ed_.facts.size()), C = static_cast<int>(ed_.caps.size()),
+              F = static_cast<int>(ed_.facts.size()), C = static_cast<int>(ed_.limits.size()),
               M = static_cast<int>(ed_.measures.size());
     define_base_ = P;
     fact_base_ = P + D;
@@ -76,8 +76,10 @@ class Checker {
       ed_.defines[i].type = check(*const_cast<ast::DefineDecl*>(ed_.defines[i].decl)->value, ctx);
     }
     for (int i = 0; i < F; ++i) fact_default(i);
-    for (int i = 0; i < C; ++i) top_cap(i);
+    lower_refusals();
+    for (int i = 0; i < C; ++i) top_limit(i);
     for (int i = 0; i < M; ++i) measure(i);
+    apply_shared_limits();
     for (const auto* ex : ed_.examples) example(*const_cast<ast::ExampleDecl*>(ex));
     batch_metadata();
 
@@ -232,11 +234,13 @@ class Checker {
         add_symbol(d.name, {ast::RefKind::Define, static_cast<int>(ed_.defines.size()), d.span});
         ed_.defines.push_back({&d, Type::error()});
       }
-      for (const auto& c : m->caps) {
-        for (const auto* other : ed_.caps)
+      for (const auto& c : m->limits) {
+        if (c.spelling == ast::LimitSpelling::Tally) continue;  // named by its fact: see batch_metadata
+        for (const auto* other : ed_.limits)
           if (other->name == c.name)
-            error(c.span, "上限 " + c.name + " 已在 " + where(other->span) + " 定义" + revise_hint(other->span, "上限", c.name));
-        ed_.caps.push_back(&c);
+            error(c.span, std::string(ast::limit_word(c)) + " " + c.name + " 已在 " + where(other->span) + " 定义" +
+                              revise_hint(other->span, ast::limit_word(*other), c.name));
+        ed_.limits.push_back(&c);
       }
       for (const auto& c : m->clauses) {
         // Written twice, a clause number would silently make a second clause.
@@ -291,17 +295,139 @@ class Checker {
     return type_name(t.kind);
   }
 
-  void cap_body(ast::CapDecl& c, Context& ctx) {
-    if (!c.limit) return;
-    const Type t = check(*c.limit, ctx);
-    expect_type(*c.limit, t, Type::money(), "上限 " + c.name);
-    if (c.used) expect_type(*c.used, check(*c.used, ctx), Type::money(), "上限 " + c.name + " 的已用额");
-    if (c.when) expect_type(*c.when, check(*c.when, ctx), Type::boolean(), "上限 " + c.name + " 的适用条件");
+  // ------------------------------------------------------------ 限额
+
+  static bool cuts(const ast::LimitDecl& l) {
+    return l.what == ast::LimitWhat::Amount && l.action == ast::LimitAction::Cut && l.scope != ast::LimitScope::All;
+  }
+  static bool refuses(const ast::LimitDecl& l) {
+    return l.what == ast::LimitWhat::Count && l.scope == ast::LimitScope::Applicant && l.action == ast::LimitAction::Refuse;
   }
 
-  void top_cap(int i) {
+  // The combinations that mean something (docs/language.md「限额」); false
+  // after reporting the first that does not. `in_measure`: written in a 措施.
+  bool valid_limit(const ast::LimitDecl& l, bool in_measure) {
+    auto [it, fresh] = limit_valid_.emplace(&l, true);
+    if (fresh) it->second = judge_limit(l, in_measure);
+    return it->second;
+  }
+  bool judge_limit(const ast::LimitDecl& l, bool in_measure) {
+    using W = ast::LimitWhat;
+    using S = ast::LimitScope;
+    using A = ast::LimitAction;
+    const std::string who = std::string(ast::limit_word(l)) + " " + l.name;
+    auto bad = [&](const std::string& why) {
+      error(l.span, who + ":" + why);
+      return false;
+    };
+    if (l.is_reference()) return true;
+    if (l.what == W::Count && l.scope == S::Application) return bad("计 件数 的限额须是 每 申请人 或 全部(一项申请只是一件)");
+    if (l.what == W::Count && l.action == A::Cut) return bad("件数 不能 削减;超出时 拒绝 \"理由\"(每 申请人)或 择优(全部)");
+    if (l.what == W::Amount && l.action == A::Refuse) return bad("拒绝 只用于 计 件数;金额 超出时 削减 或 按比例");
+    if (l.action == A::Best && l.scope != S::All) return bad("择优 只用于 全部 申请之间;每 申请人 的件数超出时 拒绝");
+    if (l.action == A::ProRata && !(l.what == W::Amount && l.scope == S::All)) return bad("按比例 只用于 计 金额 的 全部 申请合计");
+    if (l.what == W::Amount && l.scope == S::All && l.action != A::ProRata)
+      return bad("全部 申请合计的金额超出时 按比例 分配(写 超出 按比例)");
+    if (l.group && l.scope == S::Application) return bad("按 事实 分组只用于 每 申请人 或 全部");
+    if (l.period == ast::LimitPeriod::Stated && l.scope == S::Application) return bad("期间 只用于 每 申请人 或 全部");
+    if (l.period == ast::LimitPeriod::Application && l.scope != S::Application) return bad("每 申请人 或 全部 的限额按年(期间 每年)或写明的期间计");
+    if (l.scope == S::Applicant && !(l.used && l.used->kind == ast::ExprKind::Name))
+      return bad("每 申请人 的限额须写 已用 事实:单独计算时由申请给出,批量分配时由同一申请人此前获批的申请累计");
+    if (l.scope == S::All && l.used) return bad("全部 申请的限额不写 已用(分配时按全年的申请计算)");
+    if (!l.limit && l.spelling != ast::LimitSpelling::Tally && !(l.scope == S::Applicant && l.what == W::Amount))
+      return bad("须写明 不超过 …");
+    if (l.stacking && !cuts(l)) return bad("叠加 只用于 削减 金额 的上限");
+    if (l.when && !(cuts(l) || refuses(l))) return bad("当 只用于 削减 或 拒绝 的限额");
+    if (in_measure && !l.covers.empty()) error(l.covers.front().span, who + ":措施中的限额只约束本措施,不写 覆盖(几项措施共用的限额写在措施外)");
+    if (!in_measure && l.covers.empty() && l.scope != S::Application) return bad("写在措施外的限额须写 覆盖 哪些措施");
+    return true;
+  }
+
+  void cap_body(ast::LimitDecl& c, Context& ctx) {
+    if (!c.limit) return;
+    const std::string what = std::string(c.spelling == ast::LimitSpelling::General ? "限额 " : "上限 ") + c.name;
+    const Type t = check(*c.limit, ctx);
+    expect_type(*c.limit, t, Type::money(), what);
+    if (c.used) expect_type(*c.used, check(*c.used, ctx), Type::money(), what + " 的已用额");
+    if (c.when) expect_type(*c.when, check(*c.when, ctx), Type::boolean(), what + " 的适用条件");
+  }
+
+  void top_limit(int i) {
+    auto& l = *const_cast<ast::LimitDecl*>(ed_.limits[i]);
+    if (!cuts(l) || !valid_limit(l, false)) return;  // pools and quotas are checked with the batch metadata
     Context ctx{Owner::Cap, cap_base_ + i};
-    cap_body(*const_cast<ast::CapDecl*>(ed_.caps[i]), ctx);
+    cap_body(l, ctx);
+  }
+
+  static ast::ExprPtr clone(const ast::Expr& e) {
+    auto c = std::make_unique<ast::Expr>();
+    c->kind = e.kind;
+    c->span = e.span;
+    c->number = e.number;
+    c->unit = e.unit;
+    c->boolean = e.boolean;
+    c->date = e.date;
+    c->name = e.name;
+    c->arith = e.arith;
+    c->compare = e.compare;
+    c->depth = e.depth;
+    for (const auto& a : e.args) c->args.push_back(clone(*a));
+    for (const auto& arm : e.arms) {
+      ast::MatchArm copy;
+      copy.patterns = arm.patterns;
+      copy.otherwise = arm.otherwise;
+      copy.span = arm.span;
+      copy.value = clone(*arm.value);
+      c->arms.push_back(std::move(copy));
+    }
+    return c;
+  }
+
+  // 超出 拒绝 "…" on a 件数 per applicant: each measure it covers gets the
+  // requirement 已用 < 不超过 (非 当 或 …), refused with the limit's reason, so
+  // a single evaluation, an explanation and allocation all see it the same way.
+  void lower_refusals() {
+    auto add = [&](const ast::LimitDecl& l, ast::MeasureDecl& m) {
+      if (!refuses(l) || !l.limit || !l.used) return;
+      auto node = [&](ast::ExprKind k, Span span) {
+        auto e = std::make_unique<ast::Expr>();
+        e->kind = k;
+        e->span = span;
+        return e;
+      };
+      Span whole = l.used->span;
+      whole.end = std::max(l.used->span.end, l.limit->span.end);
+      whole.begin = std::min(l.used->span.begin, l.limit->span.begin);
+      auto below = node(ast::ExprKind::Compare, whole);
+      below->compare = ast::CompareOp::Lt;
+      below->args.push_back(clone(*l.used));
+      below->args.push_back(clone(*l.limit));
+      below->depth = 1 + std::max(l.used->depth, l.limit->depth);
+      ast::ExprPtr condition = std::move(below);
+      if (l.when) {
+        auto off = node(ast::ExprKind::Not, l.when->span);
+        off->args.push_back(clone(*l.when));
+        off->depth = 1 + l.when->depth;
+        auto either = node(ast::ExprKind::Or, whole);
+        either->depth = 1 + std::max(off->depth, condition->depth);
+        either->args.push_back(std::move(off));
+        either->args.push_back(std::move(condition));
+        condition = std::move(either);
+      }
+      ast::Requirement r;
+      r.span = condition->span;
+      r.condition = std::move(condition);
+      r.reason = l.refusal;
+      m.requirements.push_back(std::move(r));
+    };
+    for (auto& info : ed_.measures) {
+      auto& m = *const_cast<ast::MeasureDecl*>(info.decl);
+      for (const auto& l : m.limits) add(l, m);
+    }
+    for (const auto* l : ed_.limits)
+      for (const auto& n : l->covers)
+        if (auto it = ed_.measure_index.find(n.name); it != ed_.measure_index.end())
+          add(*l, *const_cast<ast::MeasureDecl*>(ed_.measures[it->second].decl));
   }
 
   void measure(int i) {
@@ -345,19 +471,21 @@ class Checker {
       }
     }
     std::set<std::string> seen;
-    for (auto& c : m.caps) {
-      if (!seen.insert(c.name).second) error(c.span, "上限 " + c.name + " 在此措施中重复");
-      if (c.limit) {
-        cap_body(c, ctx);
-        info.caps.push_back(&c);
-        continue;
+    for (auto& c : m.limits) {
+      if (!seen.insert(c.name).second) error(c.span, std::string(ast::limit_word(c)) + " " + c.name + " 在此措施中重复");
+      if (!c.is_reference()) {
+        if (valid_limit(c, true) && cuts(c)) {
+          cap_body(c, ctx);
+          info.caps.push_back(&c);
+        }
+        continue;  // the others are batch metadata
       }
-      auto it = std::find_if(ed_.caps.begin(), ed_.caps.end(), [&](const ast::CapDecl* t) { return t->name == c.name; });
-      if (it == ed_.caps.end()) {
+      auto it = std::find_if(ed_.limits.begin(), ed_.limits.end(), [&](const ast::LimitDecl* t) { return t->name == c.name; });
+      if (it == ed_.limits.end() || !cuts(**it)) {
         error(c.span, "未定义的上限 " + c.name + "(在措施中直接写 上限 " + c.name + " = … ,或在外层定义它)");
         continue;
       }
-      c.resolved = static_cast<int>(it - ed_.caps.begin());
+      c.resolved = static_cast<int>(it - ed_.limits.begin());
       info.caps.push_back(*it);
       depend(ctx, cap_base_ + c.resolved);
     }
@@ -375,64 +503,158 @@ class Checker {
     return it->second;
   }
 
-  // 资金池, 累计 and 名额: constants and measure lists used by allocation.
+  // What allocation needs of the limits — the tallies (每 申请人), pools
+  // (按比例) and quotas (全部 件数) — and the 全年 totals.
   void batch_metadata() {
-    for (const auto& m : ed_.modules) {
-      for (auto& p : m->pools) {
-        Context ctx{Owner::Param, -1};
-        expect_type(*p.amount, check(*p.amount, ctx), Type::money(), "资金池 " + p.name + " 的额度");
-        PoolInfo info{&p, {}, {}};
-        for (const auto& n : p.measures) {
-          const int i = measure_named(n);
-          if (i < 0) continue;
-          if (ed_.measures[i].pool >= 0)
-            error(n.span, "措施 " + n.name + " 已属于资金池 " + ed_.pools[ed_.measures[i].pool].decl->name);
-          ed_.measures[i].pool = static_cast<int>(ed_.pools.size());
-          info.measures.push_back(i);
-        }
-        ed_.pools.push_back(std::move(info));
-      }
-      for (const auto& a : m->accumulations) {
-        const int f = ed_.find_fact(a.fact.name);
-        if (f < 0) {
-          error(a.fact.span, "累计 的对象须是已声明的事实;" + a.fact.name + " 不是");
-          continue;
-        }
-        if (ed_.facts[f].type.kind != TypeKind::Money) error(a.fact.span, "累计 的事实须为金额");
-        for (const auto& other : ed_.accumulations)
-          if (other.fact == f) error(a.fact.span, "事实 " + a.fact.name + " 已由另一条 累计 计算");
-        AccumulationInfo info{f, {}, -1};
-        if (a.year_total_of) {
-          const int s = ed_.find_fact(a.year_total_of->name);
-          if (s < 0) {
-            error(a.year_total_of->span, "全年 后须是已声明的事实;" + a.year_total_of->name + " 不是");
-          } else {
-            if (ed_.facts[s].type.kind != TypeKind::Money) error(a.year_total_of->span, "全年 合计的事实须为金额");
-            if (s == f) error(a.year_total_of->span, "累计 的事实不能是它自己的全年合计");
-            fact_used_[s] = true;
-            info.source = s;
-          }
-        }
-        for (const auto& n : a.measures)
-          if (const int i = measure_named(n); i >= 0) info.measures.push_back(i);
-        ed_.accumulations.push_back(std::move(info));
+    struct Written {
+      ast::LimitDecl* limit;
+      int measure;  // the measure it is written in, or -1
+    };
+    std::vector<Written> all;
+    for (const auto& m : ed_.modules)
+      for (auto& l : m->limits) all.push_back({&l, -1});
+    for (std::size_t i = 0; i < ed_.measures.size(); ++i)
+      for (auto& l : const_cast<ast::MeasureDecl*>(ed_.measures[i].decl)->limits)
+        if (!l.is_reference()) all.push_back({&l, static_cast<int>(i)});
+    for (auto [lp, owner] : all) {
+      ast::LimitDecl& l = *lp;
+      std::vector<int> measures;
+      if (owner >= 0) measures.push_back(owner);
+      else
+        for (const auto& n : l.covers)
+          if (const int i = measure_named(n); i >= 0) measures.push_back(i);
+      const bool tally = l.scope == ast::LimitScope::Applicant;
+      if (l.spelling != ast::LimitSpelling::Tally && !valid_limit(l, owner >= 0)) continue;
+      if (tally) tally_limit(l, measures);
+      else if (l.action == ast::LimitAction::ProRata) pool_limit(l, measures);
+      else if (l.what == ast::LimitWhat::Count) quota_limit(l, measures);
+    }
+    for (const auto& m : ed_.modules)
+      for (const auto& a : m->accumulations) year_total(a);
+  }
+
+  // A shared cut limit (覆盖) applies to each measure it covers, after the
+  // measure's own limits, unless the measure names it (上限 NAME) itself.
+  void apply_shared_limits() {
+    for (std::size_t k = 0; k < ed_.limits.size(); ++k) {
+      const ast::LimitDecl& l = *ed_.limits[k];
+      if (!cuts(l) || !valid_limit(l, false)) continue;
+      for (const auto& n : l.covers) {
+        auto it = ed_.measure_index.find(n.name);
+        if (it == ed_.measure_index.end()) continue;  // reported with the batch metadata
+        auto& caps = ed_.measures[it->second].caps;
+        if (std::find(caps.begin(), caps.end(), &l) != caps.end()) continue;
+        caps.push_back(&l);
+        deps_[measure_base_ + it->second].push_back(cap_base_ + static_cast<int>(k));
       }
     }
-    for (auto& info : ed_.measures) {
-      auto* decl = const_cast<ast::MeasureDecl*>(info.decl);
-      if (!decl->quota) continue;
-      Context ctx{Owner::Param, -1};
-      expect_type(*decl->quota, check(*decl->quota, ctx), Type::integer(), "名额");
-      if (!decl->quota_score) continue;
-      const int f = ed_.find_fact(decl->quota_score->name);
-      if (f < 0) {
-        error(decl->quota_score->span, "名额 按 后须是已声明的事实(评审得分);" + decl->quota_score->name + " 不是");
+  }
+
+  int group_fact(const ast::LimitDecl& l) {
+    if (!l.group) return -1;
+    const int f = ed_.find_fact(l.group->name);
+    if (f < 0) {
+      error(l.group->span, "按 后须是已声明的事实(用来分组);" + l.group->name + " 不是");
+      return -1;
+    }
+    const TypeKind k = ed_.facts[f].type.kind;
+    if (k != TypeKind::Enum && k != TypeKind::Bool && k != TypeKind::Integer)
+      error(l.group->span, "分组的事实须为枚举、布尔或整数;" + l.group->name + " 是" + describe(ed_.facts[f].type));
+    fact_used_[f] = true;
+    return f;
+  }
+
+  // 每 申请人: `已用` names the fact allocation fills from the applicant's
+  // earlier funded applications of the covered measures (per group).
+  void tally_limit(const ast::LimitDecl& l, std::vector<int> measures) {
+    const ast::NamedSpan fact{l.used->name, l.used->span};
+    const int f = ed_.find_fact(fact.name);
+    const bool count = l.what == ast::LimitWhat::Count;
+    if (f < 0) {
+      error(fact.span, (l.spelling == ast::LimitSpelling::Tally ? "累计 的对象须是已声明的事实;" : "已用 须是已声明的事实;") +
+                           fact.name + " 不是");
+      return;
+    }
+    fact_used_[f] = true;
+    if (count && ed_.facts[f].type.kind != TypeKind::Integer) error(fact.span, "计 件数 的 已用 事实须为整数");
+    if (!count && ed_.facts[f].type.kind != TypeKind::Money)
+      error(fact.span, l.spelling == ast::LimitSpelling::Tally ? "累计 的事实须为金额" : "计 金额 的 已用 事实须为金额");
+    for (const auto& other : ed_.accumulations)
+      if (other.fact == f) error(fact.span, "事实 " + fact.name + " 已由另一条 累计 计算");
+    AccumulationInfo info{f, std::move(measures), -1};
+    info.group_fact = group_fact(l);
+    info.count = count;
+    info.limit = &l;
+    if (l.period == ast::LimitPeriod::Stated) info.period_from = l.period_from, info.period_to = l.period_to;
+    ed_.accumulations.push_back(std::move(info));
+  }
+
+  void pool_limit(ast::LimitDecl& l, const std::vector<int>& measures) {
+    Context ctx{Owner::Param, -1};
+    expect_type(*l.limit, check(*l.limit, ctx), Type::money(), std::string(ast::limit_word(l)) + " " + l.name + " 的额度");
+    if (l.group) error(l.group->span, "资金池(按比例)不分组");
+    PoolInfo info{&l, {}, {}};
+    for (std::size_t k = 0; k < measures.size(); ++k) {
+      const int i = measures[k];
+      if (ed_.measures[i].pool >= 0) {
+        error(l.covers.size() > k ? l.covers[k].span : l.span,
+              "措施 " + ed_.measures[i].decl->name + " 已属于资金池 " + ed_.pools[ed_.measures[i].pool].decl->name);
         continue;
       }
-      if (!ed_.facts[f].type.is_numeric()) error(decl->quota_score->span, "评审得分须为数值");
-      fact_used_[f] = true;
-      info.score_fact = f;
+      ed_.measures[i].pool = static_cast<int>(ed_.pools.size());
+      info.measures.push_back(i);
     }
+    ed_.pools.push_back(std::move(info));
+  }
+
+  void quota_limit(ast::LimitDecl& l, const std::vector<int>& measures) {
+    Context ctx{Owner::Param, -1};  // a constant: the same number for every group
+    expect_type(*l.limit, check(*l.limit, ctx), Type::integer(), "名额");
+    QuotaInfo info{&l, {}};
+    info.group_fact = group_fact(l);
+    if (l.score) {
+      const int f = ed_.find_fact(l.score->name);
+      if (f < 0) {
+        error(l.score->span, "名额 按 后须是已声明的事实(评审得分);" + l.score->name + " 不是");
+      } else {
+        if (!ed_.facts[f].type.is_numeric()) error(l.score->span, "评审得分须为数值");
+        fact_used_[f] = true;
+        info.score_fact = f;
+      }
+    }
+    for (const int i : measures) {
+      if (ed_.measures[i].quota >= 0) {
+        error(l.span, "措施 " + ed_.measures[i].decl->name + " 已有名额 " + ed_.quotas[ed_.measures[i].quota].decl->name);
+        continue;
+      }
+      ed_.measures[i].quota = static_cast<int>(ed_.quotas.size());
+      info.measures.push_back(i);
+    }
+    ed_.quotas.push_back(std::move(info));
+  }
+
+  void year_total(const ast::AccumulationDecl& a) {
+    const int f = ed_.find_fact(a.fact.name);
+    if (f < 0) {
+      error(a.fact.span, "累计 的对象须是已声明的事实;" + a.fact.name + " 不是");
+      return;
+    }
+    if (ed_.facts[f].type.kind != TypeKind::Money) error(a.fact.span, "累计 的事实须为金额");
+    for (const auto& other : ed_.accumulations)
+      if (other.fact == f) error(a.fact.span, "事实 " + a.fact.name + " 已由另一条 累计 计算");
+    AccumulationInfo info{f, {}, -1};
+    const int s = ed_.find_fact(a.year_total_of.name);
+    if (s < 0) {
+      error(a.year_total_of.span, "全年 后须是已声明的事实;" + a.year_total_of.name + " 不是");
+    } else {
+      if (ed_.facts[s].type.kind != TypeKind::Money) error(a.year_total_of.span, "全年 合计的事实须为金额");
+      if (s == f) error(a.year_total_of.span, "累计 的事实不能是它自己的全年合计");
+      fact_used_[s] = true;
+      info.source = s;
+    }
+    for (const auto& n : a.measures)
+      if (const int i = measure_named(n); i >= 0) info.measures.push_back(i);
+    ed_.accumulations.push_back(std::move(info));
   }
 
   void example(ast::ExampleDecl& x) {
@@ -453,7 +675,7 @@ class Checker {
     if (x.expected_amount) expect_type(*x.expected_amount, check(*x.expected_amount, ctx), Type::money(), "预期金额");
     if (m && x.expected_bound) {
       const auto& caps = m->caps;
-      if (std::none_of(caps.begin(), caps.end(), [&](const ast::CapDecl* c) { return c->name == x.expected_bound->name; }))
+      if (std::none_of(caps.begin(), caps.end(), [&](const ast::LimitDecl* c) { return c->name == x.expected_bound->name; }))
         error(x.expected_bound->span, "措施 " + x.measure + " 没有名为 " + x.expected_bound->name + " 的上限");
     }
   }
@@ -800,14 +1022,14 @@ class Checker {
     if (n < define_base_) return ed_.params[n].decl->name;
     if (n < fact_base_) return ed_.defines[n - define_base_].decl->name;
     if (n < cap_base_) return ed_.facts[n - fact_base_].decl->name;
-    if (n < measure_base_) return ed_.caps[n - cap_base_]->name;
+    if (n < measure_base_) return ed_.limits[n - cap_base_]->name;
     return ed_.measures[n - measure_base_].decl->name;
   }
   Span node_span(int n) const {
     if (n < define_base_) return ed_.params[n].decl->span;
     if (n < fact_base_) return ed_.defines[n - define_base_].decl->span;
     if (n < cap_base_) return ed_.facts[n - fact_base_].decl->span;
-    if (n < measure_base_) return ed_.caps[n - cap_base_]->span;
+    if (n < measure_base_) return ed_.limits[n - cap_base_]->span;
     return ed_.measures[n - measure_base_].decl->span;
   }
 
@@ -923,6 +1145,7 @@ class Checker {
   std::vector<std::vector<int>> deps_;
   std::vector<int> height_;  // per graph node: the deepest of its own expressions
   std::vector<bool> fact_used_, param_used_;
+  std::unordered_map<const ast::LimitDecl*, bool> limit_valid_;
   int suggestions_left_ = 50;  // "是不是 …?" for the first unknown names only
   int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
 

@@ -41,28 +41,45 @@ struct DefineInfo {
 struct MeasureInfo {
   const ast::MeasureDecl* decl = nullptr;
   const ast::ClauseDecl* clause = nullptr;  // null when written outside a clause
-  std::vector<const ast::CapDecl*> caps;  // in order; references resolved to the top-level cap
-  std::vector<int> facts;                 // every fact the measure may read, in declaration order
-  std::optional<std::int64_t> quota;      // 名额: at most this many funded a year
-  int score_fact = -1;                    // the fact holding the review score for the quota
-  int pool = -1;                          // index into Edition::pools
+  // The 限额 that cut its amount, in order: its own (上限, 叠加, 限额 …),
+  // references resolved to the top-level one, then shared ones that cover it.
+  std::vector<const ast::LimitDecl*> caps;
+  std::vector<int> facts;  // every fact the measure may read, in declaration order
+  int quota = -1;          // index into Edition::quotas
+  int pool = -1;           // index into Edition::pools
 };
 
+// A 限额 of 金额 over all applications, shared pro rata (资金池).
 struct PoolInfo {
-  const ast::PoolDecl* decl;
+  const ast::LimitDecl* decl;
   Decimal amount;  // computed once, like a parameter
   std::vector<int> measures;
 };
 
-// 累计: in allocation, `fact` (when a line does not give it) is either the
-// sum of what the applicant's earlier funded applications of `measures`
-// received this year, or — with `source` ≥ 0 (累计 … = 全年 SOURCE 于 …) —
-// the year's total of fact `source` over all the applicant's applications of
-// `measures`.
+// A 限额 of 件数 over all applications (名额): each year (per value of
+// `group_fact`), the best `count` by score — or the first, by order.
+struct QuotaInfo {
+  const ast::LimitDecl* decl;
+  std::vector<int> measures;
+  std::int64_t count = 0;  // computed once, like a parameter
+  int score_fact = -1;     // -1: application order decides
+  int group_fact = -1;     // -1: one quota for everyone
+};
+
+// In allocation, `fact` (when a line does not give it) is either the tally of
+// a 每 申请人 限额 (累计 F = M…): what the applicant's earlier funded
+// applications of `measures` received this year — or, with `count`, how many
+// there were — per value of `group_fact`; or — with `source` ≥ 0 (累计 … =
+// 全年 SOURCE 于 …) — the year's total of fact `source` over all the
+// applicant's applications of `measures`.
 struct AccumulationInfo {
   int fact;
   std::vector<int> measures;
   int source = -1;
+  int group_fact = -1;
+  bool count = false;
+  const ast::LimitDecl* limit = nullptr;  // the tally's 限额
+  std::int32_t period_from = 0, period_to = 0;  // a stated 期间; 0, 0: the year
 };
 
 struct Edition {
@@ -87,11 +104,12 @@ struct Edition {
   std::vector<FactInfo> facts;
   std::vector<ParamInfo> params;
   std::vector<DefineInfo> defines;
-  std::vector<const ast::CapDecl*> caps;  // top-level, reusable
+  std::vector<const ast::LimitDecl*> limits;  // top-level 限额 (and their sugar), by name
   std::vector<MeasureInfo> measures;
   std::vector<const ast::ClauseDecl*> clauses;
   std::vector<const ast::ExampleDecl*> examples;
   std::vector<PoolInfo> pools;
+  std::vector<QuotaInfo> quotas;
   std::vector<AccumulationInfo> accumulations;
 
   // Transparent hashing so lookups by string_view do not allocate.

@@ -213,7 +213,7 @@ std::size_t width(std::string_view s) {
 }
 
 // ---------------------------------------------------------------- layout
-enum class BlockKind { Top, Clause, Measure, Example, Match, Enum };
+enum class BlockKind { Top, Clause, Measure, Example, Match, Enum, Limit };
 
 struct Anchor {
   bool is_if = false;  // 若 … 否则, else '('
@@ -254,7 +254,7 @@ bool statement_keyword(const Token& t, const Token* next) {
   if (t.kind != Tok::Word) return false;
   if (is(t, "状态")) return next && is(*next, "示例", "正式", "草案");
   return is(t, "政策", "版本", "基于", "施行", "舍入", "修订", "替换", "删除", "参数", "事实", "定义", "上限",
-            "资金池", "累计", "条款", "措施", "例", "原文", "责任单位");
+            "资金池", "累计", "限额", "条款", "措施", "例", "原文", "责任单位");
 }
 
 bool starts_item(BlockKind kind, const Token& t, const Token* next) {
@@ -263,13 +263,15 @@ bool starts_item(BlockKind kind, const Token& t, const Token* next) {
     case BlockKind::Top:
     case BlockKind::Clause: return statement_keyword(t, next);
     case BlockKind::Measure:
-      return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加") ||
+      return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加", "限额") ||
                                      (is(t, "比例", "基数", "金额", "名额") && followed_by_equals));
     case BlockKind::Example:
       return t.kind == Tok::Word && (is(t, "得", "不适用") || (!is_reserved(t.text) && followed_by_equals));
     case BlockKind::Match:
       return t.kind == Tok::Word && (is(t, "其他") || (next && (is_arrow(*next) || is_bar(*next))));
     case BlockKind::Enum: return t.kind == Tok::Word;
+    case BlockKind::Limit:  // one item a line: 计 …, 每 …/全部 …, 期间 …, 不超过 …, 已用 …, 当 …, 覆盖 …, 超出 …, 叠加
+      return t.kind == Tok::Word && is(t, "计", "每", "全部", "期间", "不超过", "已用", "当", "覆盖", "超出", "叠加");
   }
   return false;
 }
@@ -280,6 +282,7 @@ BlockKind kind_of_block(std::string_view keyword) {
   if (keyword == "例") return BlockKind::Example;
   if (keyword == "按") return BlockKind::Match;
   if (keyword == "枚举") return BlockKind::Enum;
+  if (keyword == "限额") return BlockKind::Limit;
   return BlockKind::Clause;
 }
 
@@ -322,7 +325,7 @@ class Layout {
     if (open_paren(a)) return false;
     if (open_brace(a) && close_brace(b)) return false;  // an empty measure: 措施 m {}
     if (a.kind == Tok::Punct && is(a, "，", "：")) return false;  // full-width marks carry their own space
-    if (open_paren(b) && a.kind == Tok::Word && !is_reserved(a.text)) return false;  // a call
+    if (open_paren(b) && a.kind == Tok::Word && !is_reserved(a.text) && !is(a, "不超过")) return false;  // a call
     if (unary_[p]) return false;
     return true;
   }
@@ -419,7 +422,7 @@ class Layout {
         (in_label ? label : main) += tok.text;
         const std::size_t nl = tok.text.rfind('\n');
         const std::size_t end_col = nl == std::string_view::npos ? col + width(tok.text) : width(tok.text.substr(nl + 1));
-        if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "枚举")) item.block_keyword = tok.text;
+        if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "枚举", "限额")) item.block_keyword = tok.text;
         if (open_paren(tok)) {
           item.anchors.push_back(Anchor{false, col, end_col});
         } else if (close_paren(tok)) {

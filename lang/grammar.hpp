@@ -207,6 +207,42 @@ struct year_total_source : seq<word<TAO_PEGTL_STRING("全年")>, sp, not_at<comm
 struct accumulate_stmt : seq<kw<TAO_PEGTL_STRING("累计")>, must<expected_name, expected_equals>, opt<year_total_source>,
                              must<expected_name_list>> {};
 
+struct quota_score : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_name>> {};
+// ---------------------------------------------------------------- 限额: the general limit
+// 限额 NAME { 计 件数  每 申请人 按 F  期间 每年  不超过 E  已用 F  当 C  覆盖 M…  超出 拒绝 "…"  叠加 }
+// Items in any order, each at most once (the checker says which combinations
+// mean something). Its words are recognised only inside the braces: none is reserved.
+struct limit_amount : kw<TAO_PEGTL_STRING("金额")> {};
+struct limit_count : kw<TAO_PEGTL_STRING("件数")> {};
+struct expected_limit_what : sor<limit_amount, limit_count> {};
+struct limit_what : seq<word<TAO_PEGTL_STRING("计")>, sp, must<expected_limit_what>> {};
+struct group_by : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_name>> {};
+struct scope_applicant : kw<TAO_PEGTL_STRING("申请人")> {};
+struct scope_application : kw<TAO_PEGTL_STRING("申请")> {};
+struct expected_scope : sor<scope_applicant, scope_application> {};
+struct scope_all : kw<TAO_PEGTL_STRING("全部")> {};
+struct limit_scope : sor<seq<word<TAO_PEGTL_STRING("每")>, sp, must<expected_scope>, opt<group_by>>,
+                         seq<scope_all, opt<group_by>>> {};
+struct period_year : kw<TAO_PEGTL_STRING("每年")> {};
+struct period_application : kw<TAO_PEGTL_STRING("本申请")> {};
+struct period_range : seq<date_literal, sp, kw<TAO_PEGTL_STRING("至")>, must<expected_date>> {};
+struct expected_period : sor<period_year, period_application, period_range> {};
+struct limit_period : seq<word<TAO_PEGTL_STRING("期间")>, sp, must<expected_period>> {};
+struct limit_bound : seq<word<TAO_PEGTL_STRING("不超过")>, sp, must<expected_expression>> {};
+struct limit_covers : seq<kw<TAO_PEGTL_STRING("覆盖")>, must<expected_name_list>> {};
+struct action_cut : kw<TAO_PEGTL_STRING("削减")> {};
+struct action_refuse : seq<kw<TAO_PEGTL_STRING("拒绝")>, must<expected_text>> {};
+struct action_best : seq<kw<TAO_PEGTL_STRING("择优")>, opt<quota_score>> {};
+struct action_pro_rata : kw<TAO_PEGTL_STRING("按比例")> {};
+struct expected_action : sor<action_cut, action_refuse, action_best, action_pro_rata> {};
+struct limit_action : seq<word<TAO_PEGTL_STRING("超出")>, sp, must<expected_action>> {};
+struct stacking_marker : kw<TAO_PEGTL_STRING("叠加")> {};
+struct limit_item : sor<limit_what, limit_scope, limit_period, limit_bound, used_part, when_part, limit_covers,
+                        limit_action, stacking_marker> {};
+struct expected_limit_end : seq<rbrace> {};
+struct limit_stmt : seq<word<TAO_PEGTL_STRING("限额")>, sp, must<expected_name, expected_lbrace>, star<limit_item>,
+                        must<expected_limit_end>> {};
+
 // ---------------------------------------------------------------- measures
 struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_text>> {};
 // 需要 F, G [当 COND]: the application must state these facts (when COND holds).
@@ -216,9 +252,9 @@ struct stack_item : seq<kw<TAO_PEGTL_STRING("叠加")>, must<expected_name>, mus
 struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expected_expression>> {};
 struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
 struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
-struct quota_score : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_name>> {};
 struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>, opt<quota_score>> {};
-struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item> {};
+struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
+                          limit_stmt> {};
 struct expected_measure_end : seq<rbrace> {};
 struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,
                           star<measure_item>, must<expected_measure_end>> {};
@@ -239,7 +275,7 @@ struct clause_ref : seq<utf8::one<'(', 0xFF08>, plus<utf8::not_one<')', 0xFF09, 
 struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
-struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt> {};
+struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt> {};
 struct clause_item : sor<original_text, responsible, declaration, measure_stmt, example_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
@@ -250,14 +286,14 @@ struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_re
 // of the same name (for a measure: amends it item by item), 替换 措施 replaces a
 // measure whole, 删除 removes one.
 struct base_stmt : seq<kw<TAO_PEGTL_STRING("基于")>, must<expected_text>> {};
-struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, measure_stmt> {};
+struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, limit_stmt, measure_stmt> {};
 struct expected_revisable : seq<revisable> {};
 struct revise_stmt : seq<kw<TAO_PEGTL_STRING("修订")>, must<expected_revisable>> {};
 struct expected_measure : seq<measure_stmt> {};
 struct replace_stmt : seq<kw<TAO_PEGTL_STRING("替换")>, must<expected_measure>> {};
 struct removable_kind : sor<kw<TAO_PEGTL_STRING("参数")>, kw<TAO_PEGTL_STRING("事实")>, kw<TAO_PEGTL_STRING("定义")>,
                             kw<TAO_PEGTL_STRING("上限")>, kw<TAO_PEGTL_STRING("资金池")>,
-                            kw<TAO_PEGTL_STRING("措施")>> {};
+                            kw<TAO_PEGTL_STRING("限额")>, kw<TAO_PEGTL_STRING("措施")>> {};
 struct expected_removable_kind : seq<removable_kind> {};
 struct remove_stmt : seq<kw<TAO_PEGTL_STRING("删除")>, must<expected_removable_kind, expected_name>> {};
 
@@ -293,16 +329,21 @@ template <> inline constexpr auto error_message<expected_covers> = "资金池需
 template <> inline constexpr auto error_message<expected_from> = "全年 合计的事实后需要 '于' 和措施名称,如 全年 合同金额 于 算力券";
 template <> inline constexpr auto error_message<expected_status> = "状态 须为 正式、示例 或 草案(非正式文本不会按日期选中)";
 template <> inline constexpr auto error_message<expected_name_list> = "这里需要一个或多个措施名称,以逗号分隔";
-template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池 或 措施";
+template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
-template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池 或 措施";
+template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }";
-template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
-template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_limit_what> = "计 后须为 金额 或 件数";
+template <> inline constexpr auto error_message<expected_scope> = "每 后须为 申请 或 申请人(全部申请合计写 全部)";
+template <> inline constexpr auto error_message<expected_period> = "期间 后须为 每年、本申请,或 YYYY-MM-DD 至 YYYY-MM-DD";
+template <> inline constexpr auto error_message<expected_action> = "超出 后须为 削减、拒绝 \"理由\"、择优 [按 评审得分] 或 按比例";
+template <> inline constexpr auto error_message<expected_limit_end> = "限额中只能写 计、每/全部、期间、不超过、已用、当、覆盖、超出、叠加;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";
 // clang-format on
 

@@ -32,7 +32,10 @@ using selector = pegtl::parse_tree::selector<
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
         g::expect_ineligible, g::clause_stmt, g::original_text, g::responsible, g::arguments, g::pool_stmt,
         g::accumulate_stmt, g::quota_item, g::quota_score, g::base_stmt, g::revise_stmt, g::replace_stmt,
-        g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound, g::status_value, g::year_total_source>,
+        g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound, g::status_value, g::year_total_source,
+        g::limit_stmt, g::limit_amount, g::limit_count, g::group_by, g::scope_applicant, g::scope_application,
+        g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
+        g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -386,10 +389,12 @@ class Converter {
     return a;
   }
 
-  ast::CapDecl cap(const Node& n, bool stacking) const {
-    ast::CapDecl c;
+  // 上限 X = L [已用 U] [当 C] / 叠加 X = …: sugar for a 限额 (see ast::LimitDecl).
+  ast::LimitDecl cap(const Node& n, bool stacking) const {
+    ast::LimitDecl c;
     c.name = text(child(n, 0));
     c.span = span_of(child(n, 0));
+    c.spelling = stacking ? ast::LimitSpelling::Stack : ast::LimitSpelling::Cap;
     c.stacking = stacking;
     if (const Node* body = find<g::cap_body>(n)) {
       c.limit = expr(child(*body, 0));
@@ -397,6 +402,86 @@ class Converter {
       if (const Node* when = find<g::when_part>(*body)) c.when = expr(child(*when, 0));
     }
     return c;
+  }
+
+  ast::ExprPtr name_expr(const ast::NamedSpan& n) const {
+    auto e = std::make_unique<ast::Expr>();
+    e->kind = ast::ExprKind::Name;
+    e->span = n.span;
+    e->name = n.name;
+    return e;
+  }
+
+  // limit_stmt -> '限额' name '{' limit_item* '}'
+  ast::LimitDecl limit(const Node& n) const {
+    ast::LimitDecl l;
+    l.name = text(child(n, 0));
+    l.span = span_of(child(n, 0));
+    auto once = [&](bool& seen, const Node& item, const char* what) {
+      if (seen) throw ConvertError{tight(item), std::string("限额 ") + l.name + " 中 " + what + " 写了两次"};
+      seen = true;
+    };
+    bool bound = false, used = false, when = false, covers = false, stacking = false;
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& c = child(n, i);
+      if (c.is_type<g::limit_amount>() || c.is_type<g::limit_count>()) {
+        once(l.explicit_what, c, "计");
+        l.what = c.is_type<g::limit_count>() ? ast::LimitWhat::Count : ast::LimitWhat::Amount;
+      } else if (c.is_type<g::scope_applicant>() || c.is_type<g::scope_application>() || c.is_type<g::scope_all>()) {
+        once(l.explicit_scope, c, "范围(每 申请 / 每 申请人 / 全部)");
+        l.scope = c.is_type<g::scope_applicant>() ? ast::LimitScope::Applicant
+                  : c.is_type<g::scope_all>()     ? ast::LimitScope::All
+                                                  : ast::LimitScope::Application;
+      } else if (c.is_type<g::group_by>()) {
+        l.group = named(child(c, 0));
+      } else if (c.is_type<g::period_year>() || c.is_type<g::period_application>() || c.is_type<g::period_range>()) {
+        once(l.explicit_period, c, "期间");
+        if (c.is_type<g::period_year>()) l.period = ast::LimitPeriod::Year;
+        else if (c.is_type<g::period_application>()) l.period = ast::LimitPeriod::Application;
+        else {
+          l.period = ast::LimitPeriod::Stated;
+          const Node& from = child(c, 0);
+          const Node& to = child(c, 1);
+          auto d1 = parse_date(from.string_view());
+          if (!d1) throw ConvertError{span_of(from), "没有这一天:" + text(from)};
+          auto d2 = parse_date(to.string_view());
+          if (!d2) throw ConvertError{span_of(to), "没有这一天:" + text(to)};
+          if (*d2 < *d1) throw ConvertError{span_of(to), "期间的结束日期早于开始日期"};
+          l.period_from = *d1;
+          l.period_to = *d2;
+        }
+      } else if (c.is_type<g::limit_bound>()) {
+        once(bound, c, "不超过");
+        l.limit = expr(child(c, 0));
+      } else if (c.is_type<g::used_part>()) {
+        once(used, c, "已用");
+        l.used = expr(child(c, 0));
+      } else if (c.is_type<g::when_part>()) {
+        once(when, c, "当");
+        l.when = expr(child(c, 0));
+      } else if (c.is_type<g::limit_covers>()) {
+        once(covers, c, "覆盖");
+        for (const auto& m : c.children) l.covers.push_back(named(*m));
+      } else if (c.is_type<g::action_cut>() || c.is_type<g::action_refuse>() || c.is_type<g::action_best>() ||
+                 c.is_type<g::action_pro_rata>()) {
+        once(l.explicit_action, c, "超出");
+        if (c.is_type<g::action_cut>()) l.action = ast::LimitAction::Cut;
+        else if (c.is_type<g::action_pro_rata>()) l.action = ast::LimitAction::ProRata;
+        else if (c.is_type<g::action_refuse>()) {
+          l.action = ast::LimitAction::Refuse;
+          l.refusal = string_value(child(c, 0));
+        } else {
+          l.action = ast::LimitAction::Best;
+          if (const Node* score = find<g::quota_score>(c)) l.score = named(child(*score, 0));
+        }
+      } else if (c.is_type<g::stacking_marker>()) {
+        once(stacking, c, "叠加");
+        l.stacking = true;
+      }
+    }
+    // Unstated, the period follows the scope: one application's own, or the year.
+    if (!l.explicit_period && l.scope != ast::LimitScope::Application) l.period = ast::LimitPeriod::Year;
+    return l;
   }
 
   ast::FactDecl fact(const Node& n) const {
@@ -449,14 +534,25 @@ class Converter {
         } else {
           for (const auto& id : c.children) m.needs.push_back(named(*id));
         }
-      } else if (c.is_type<g::cap_item>()) m.caps.push_back(cap(c, false));
-      else if (c.is_type<g::stack_item>()) m.caps.push_back(cap(c, true));
+      } else if (c.is_type<g::cap_item>()) m.limits.push_back(cap(c, false));
+      else if (c.is_type<g::stack_item>()) m.limits.push_back(cap(c, true));
+      else if (c.is_type<g::limit_stmt>()) m.limits.push_back(limit(c));
       else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);
       else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
       else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
       else if (c.is_type<g::quota_item>()) {
-        m.quota = expr(child(c, 0));
-        if (const Node* score = find<g::quota_score>(c)) m.quota_score = named(child(*score, 0));
+        // 名额 = N [按 S]: sugar for 限额 {计 件数 全部 期间 每年 不超过 N 超出 择优 [按 S]}.
+        ast::LimitDecl q;
+        q.name = m.name + "名额";
+        q.span = tight(c);
+        q.spelling = ast::LimitSpelling::Quota;
+        q.what = ast::LimitWhat::Count;
+        q.scope = ast::LimitScope::All;
+        q.period = ast::LimitPeriod::Year;
+        q.action = ast::LimitAction::Best;
+        q.limit = expr(child(c, 0));
+        if (const Node* score = find<g::quota_score>(c)) q.score = named(child(*score, 0));
+        m.limits.push_back(std::move(q));
       }
     }
     return m;
@@ -502,21 +598,43 @@ class Converter {
       d.value = expr(child(c, 1));
       m.defines.push_back(std::move(d));
     } else if (c.is_type<g::cap_stmt>()) {
-      m.caps.push_back(cap(c, false));
+      m.limits.push_back(cap(c, false));
+    } else if (c.is_type<g::limit_stmt>()) {
+      m.limits.push_back(limit(c));
     } else if (c.is_type<g::pool_stmt>()) {
-      ast::PoolDecl p;
+      // 资金池 P = A 覆盖 M…: sugar for 限额 P {计 金额 全部 期间 每年 不超过 A 覆盖 M… 超出 按比例}.
+      ast::LimitDecl p;
       p.name = text(child(c, 0));
       p.span = span_of(child(c, 0));
-      p.amount = expr(child(c, 1));
-      for (std::size_t i = 2; i < c.children.size(); ++i) p.measures.push_back(named(child(c, i)));
-      m.pools.push_back(std::move(p));
+      p.spelling = ast::LimitSpelling::Pool;
+      p.scope = ast::LimitScope::All;
+      p.period = ast::LimitPeriod::Year;
+      p.action = ast::LimitAction::ProRata;
+      p.limit = expr(child(c, 1));
+      for (std::size_t i = 2; i < c.children.size(); ++i) p.covers.push_back(named(child(c, i)));
+      m.limits.push_back(std::move(p));
     } else if (c.is_type<g::accumulate_stmt>()) {
-      ast::AccumulationDecl a{named(child(c, 0)), {}, {}};
+      const ast::NamedSpan fact = named(child(c, 0));
+      std::vector<ast::NamedSpan> measures;
+      const Node* source = nullptr;
       for (std::size_t i = 1; i < c.children.size(); ++i) {
-        if (c.children[i]->is_type<g::year_total_source>()) a.year_total_of = named(child(child(c, i), 0));
-        else a.measures.push_back(named(child(c, i)));
+        if (c.children[i]->is_type<g::year_total_source>()) source = &child(c, i);
+        else measures.push_back(named(child(c, i)));
       }
-      m.accumulations.push_back(std::move(a));
+      if (source) {
+        m.accumulations.push_back({fact, std::move(measures), named(child(*source, 0))});
+      } else {
+        // 累计 F = M…: sugar for 限额 F {计 金额 每 申请人 期间 每年 已用 F 覆盖 M…}, a tally with no bound.
+        ast::LimitDecl t;
+        t.name = fact.name;
+        t.span = fact.span;
+        t.spelling = ast::LimitSpelling::Tally;
+        t.scope = ast::LimitScope::Applicant;
+        t.period = ast::LimitPeriod::Year;
+        t.used = name_expr(fact);
+        t.covers = std::move(measures);
+        m.limits.push_back(std::move(t));
+      }
     } else if (c.is_type<g::measure_stmt>()) {
       m.measures.push_back(measure(c, clause));
     } else if (c.is_type<g::example_stmt>()) {
@@ -538,8 +656,7 @@ class Converter {
     if (decl.is_type<g::param_stmt>()) mark(m.params);
     else if (decl.is_type<g::fact_stmt>()) mark(m.facts);
     else if (decl.is_type<g::define_stmt>()) mark(m.defines);
-    else if (decl.is_type<g::cap_stmt>()) mark(m.caps);
-    else if (decl.is_type<g::pool_stmt>()) mark(m.pools);
+    else if (decl.is_type<g::cap_stmt>() || decl.is_type<g::pool_stmt>() || decl.is_type<g::limit_stmt>()) mark(m.limits);
     else if (decl.is_type<g::measure_stmt>()) mark(m.measures);
   }
 
@@ -579,9 +696,8 @@ class Converter {
       r.kind = kind.rfind("参数", 0) == 0   ? ast::DeclKind::Param
                : kind.rfind("事实", 0) == 0 ? ast::DeclKind::Fact
                : kind.rfind("定义", 0) == 0 ? ast::DeclKind::Define
-               : kind.rfind("上限", 0) == 0 ? ast::DeclKind::Cap
-               : kind.rfind("资金池", 0) == 0 ? ast::DeclKind::Pool
-                                              : ast::DeclKind::Measure;
+               : kind.rfind("措施", 0) == 0 ? ast::DeclKind::Measure
+                                              : ast::DeclKind::Limit;  // 上限, 资金池, 限额
       r.name = text(child(c, 1));
       r.span = span_of(child(c, 1));
       m.removals.push_back(std::move(r));

@@ -11,8 +11,7 @@ const char* kind_name(ast::DeclKind k) {
     case ast::DeclKind::Param: return "参数";
     case ast::DeclKind::Fact: return "事实";
     case ast::DeclKind::Define: return "定义";
-    case ast::DeclKind::Cap: return "上限";
-    case ast::DeclKind::Pool: return "资金池";
+    case ast::DeclKind::Limit: return "限额";
     case ast::DeclKind::Measure: return "措施";
   }
   return "声明";
@@ -25,8 +24,7 @@ auto& decls(ast::Module& m) {
   if constexpr (Kind == ast::DeclKind::Param) return m.params;
   else if constexpr (Kind == ast::DeclKind::Fact) return m.facts;
   else if constexpr (Kind == ast::DeclKind::Define) return m.defines;
-  else if constexpr (Kind == ast::DeclKind::Cap) return m.caps;
-  else if constexpr (Kind == ast::DeclKind::Pool) return m.pools;
+  else if constexpr (Kind == ast::DeclKind::Limit) return m.limits;
   else return m.measures;
 }
 
@@ -94,13 +92,12 @@ class Merger {
     if (change.base) target.base = std::move(change.base), target.base_span = change.base_span;
     if (change.amount) target.amount = std::move(change.amount), target.amount_span = change.amount_span;
     else if (restates_rate_form) target.amount.reset(), target.amount_span = Span{};
-    if (change.quota) target.quota = std::move(change.quota), target.quota_score = std::move(change.quota_score);
-    for (auto& c : change.caps) {
-      auto same = std::find_if(target.caps.begin(), target.caps.end(), [&](const ast::CapDecl& t) { return t.name == c.name; });
+    for (auto& c : change.limits) {  // 名额 is the limit named after the measure + 名额
+      auto same = std::find_if(target.limits.begin(), target.limits.end(), [&](const ast::LimitDecl& t) { return t.name == c.name; });
       c.revision = ast::Revision::Revise;
       c.revision_span = change.revision_span;
-      if (same != target.caps.end()) *same = std::move(c);
-      else target.caps.push_back(std::move(c));
+      if (same != target.limits.end()) *same = std::move(c);
+      else target.limits.push_back(std::move(c));
     }
   }
 
@@ -124,8 +121,7 @@ class Merger {
         case ast::DeclKind::Param: found = remove<ast::DeclKind::Param>(r.name); break;
         case ast::DeclKind::Fact: found = remove<ast::DeclKind::Fact>(r.name); break;
         case ast::DeclKind::Define: found = remove<ast::DeclKind::Define>(r.name); break;
-        case ast::DeclKind::Cap: found = remove<ast::DeclKind::Cap>(r.name); break;
-        case ast::DeclKind::Pool: found = remove<ast::DeclKind::Pool>(r.name); break;
+        case ast::DeclKind::Limit: found = remove<ast::DeclKind::Limit>(r.name); break;
         case ast::DeclKind::Measure: found = remove<ast::DeclKind::Measure>(r.name); break;
       }
       if (!found) error(r.span, std::string("基础版本中没有") + kind_name(r.kind) + " " + r.name + ",无法删除");
@@ -162,8 +158,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
     merger.apply<ast::DeclKind::Param>(*d);
     merger.apply<ast::DeclKind::Fact>(*d);
     merger.apply<ast::DeclKind::Define>(*d);
-    merger.apply<ast::DeclKind::Cap>(*d);
-    merger.apply<ast::DeclKind::Pool>(*d);
+    merger.apply<ast::DeclKind::Limit>(*d);
     merger.apply<ast::DeclKind::Measure>(*d);
   }
   for (auto& d : derived) base.push_back(std::move(d));

@@ -328,14 +328,14 @@ struct Part {
   void add(const std::string& line, std::size_t line_no) {
     if (auto err = a->add(line, line_no)) raise(allocation_error(*err));
   }
-  // [(index, measure, score as Decimal)]
+  // [(index, ranking key: quota and group, score as Decimal)]
   py::list quota_candidates() {
     auto r = a->quota_candidates();
     if (auto* e = std::get_if<AllocationError>(&r)) raise(allocation_error(*e));
     static const auto* decimal = new py::object(py::module_::import("decimal").attr("Decimal"));
     py::list out;
     for (const auto& c : std::get<0>(r))
-      out.append(py::make_tuple(c.index, ed->measures[c.measure].decl->name, (*decimal)(c.score.to_string())));
+      out.append(py::make_tuple(c.index, ed->quotas[c.quota].decl->name + '\x1f' + c.group, (*decimal)(c.score.to_string())));
     return out;
   }
   void finish(const std::vector<std::uint32_t>& ranks) {

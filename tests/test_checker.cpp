@@ -390,7 +390,7 @@ TEST_CASE("caps: references to top-level caps", "[checker]") {
   REQUIRE(l.policy);
   const auto& m = *l.ed().find_measure("甲");
   REQUIRE(m.caps.size() == 1);
-  CHECK(m.caps[0] == l.ed().caps[0]);
+  CHECK(m.caps[0] == l.ed().limits[0]);
   // The measure depends on the facts its cap reads.
   CHECK(m.facts.size() == 2);
 }
@@ -405,8 +405,10 @@ TEST_CASE("名额 must be a positive integer and its score a numeric fact", "[ch
   const auto l = load("参数 名额数 = 20\n事实 得分: 数值\n措施 甲 { 金额 = 1元\n 名额 = 名额数 + 5 按 得分 }");
   INFO(l.rendered());
   REQUIRE(l.policy);
-  CHECK(l.ed().find_measure("甲")->quota == 25);
-  CHECK(l.ed().find_measure("甲")->score_fact == 0);
+  const int q = l.ed().find_measure("甲")->quota;
+  REQUIRE(q >= 0);
+  CHECK(l.ed().quotas[q].count == 25);
+  CHECK(l.ed().quotas[q].score_fact == 0);
 }
 
 TEST_CASE("资金池 and 累计 name declared measures and facts", "[checker]") {

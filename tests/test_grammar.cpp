@@ -218,33 +218,48 @@ TEST_CASE("参数, 定义 and top-level 上限 with 已用 and 当", "[grammar]"
   CHECK(m.params[0].label == "单家企业每年不超过800万元");
   REQUIRE(m.defines.size() == 1);
   CHECK(show(*m.defines[0].value) == "max(单家企业年度上限 核定上限)");
-  REQUIRE(m.caps.size() == 2);
-  CHECK(m.caps[0].name == "年度余额");
-  CHECK(show(*m.caps[0].limit) == "年度上限");
-  REQUIRE(m.caps[0].used);
-  CHECK(show(*m.caps[0].used) == "已申领");
-  REQUIRE(m.caps[0].when);
-  CHECK(show(*m.caps[0].when) == "(> 已申领 0)");
-  CHECK_FALSE(m.caps[0].stacking);
-  CHECK_FALSE(m.caps[1].used);
-  CHECK_FALSE(m.caps[1].when);
+  REQUIRE(m.limits.size() == 2);
+  CHECK(m.limits[0].spelling == kuan::ast::LimitSpelling::Cap);
+  CHECK(m.limits[0].name == "年度余额");
+  CHECK(show(*m.limits[0].limit) == "年度上限");
+  REQUIRE(m.limits[0].used);
+  CHECK(show(*m.limits[0].used) == "已申领");
+  REQUIRE(m.limits[0].when);
+  CHECK(show(*m.limits[0].when) == "(> 已申领 0)");
+  CHECK_FALSE(m.limits[0].stacking);
+  CHECK_FALSE(m.limits[1].used);
+  CHECK_FALSE(m.limits[1].when);
 
   CHECK(parse("上限 余额").error() == "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]");
   CHECK(parse("参数 a 800万元").error() == "这里需要 '='");
 }
 
-TEST_CASE("资金池 … 覆盖 and 累计", "[grammar]") {
-  auto p = parse("资金池 杭州算力券 = 2.5亿元 覆盖 算力券, 算力券免审配套\n累计 本年度已申领 = 算力券，算力券免审配套");
+TEST_CASE("资金池 … 覆盖 and 累计 are sugar for 限额", "[grammar]") {
+  auto p = parse("资金池 杭州算力券 = 2.5亿元 覆盖 算力券, 算力券免审配套\n累计 本年度已申领 = 算力券，算力券免审配套\n"
+                 "累计 全年合同 = 全年 合同金额 于 算力券");
   const auto& m = p.m();
-  REQUIRE(m.pools.size() == 1);
-  CHECK(m.pools[0].name == "杭州算力券");
-  CHECK(show(*m.pools[0].amount) == "250000000");
-  REQUIRE(m.pools[0].measures.size() == 2);
-  CHECK(m.pools[0].measures[1].name == "算力券免审配套");
-  REQUIRE(m.accumulations.size() == 1);
-  CHECK(m.accumulations[0].fact.name == "本年度已申领");
-  REQUIRE(m.accumulations[0].measures.size() == 2);
-  CHECK(m.accumulations[0].measures[0].name == "算力券");
+  using namespace kuan::ast;
+  REQUIRE(m.limits.size() == 2);
+  const LimitDecl& pool = m.limits[0];
+  CHECK(pool.spelling == LimitSpelling::Pool);
+  CHECK(pool.name == "杭州算力券");
+  CHECK(pool.what == LimitWhat::Amount);
+  CHECK(pool.scope == LimitScope::All);
+  CHECK(pool.period == LimitPeriod::Year);
+  CHECK(pool.action == LimitAction::ProRata);
+  CHECK(show(*pool.limit) == "250000000");
+  REQUIRE(pool.covers.size() == 2);
+  CHECK(pool.covers[1].name == "算力券免审配套");
+  const LimitDecl& tally = m.limits[1];
+  CHECK(tally.spelling == LimitSpelling::Tally);
+  CHECK(tally.scope == LimitScope::Applicant);
+  CHECK_FALSE(tally.limit);
+  REQUIRE(tally.used);
+  CHECK(show(*tally.used) == "本年度已申领");
+  REQUIRE(tally.covers.size() == 2);
+  CHECK(tally.covers[0].name == "算力券");
+  REQUIRE(m.accumulations.size() == 1);  // the 全年 form is a fact over the year, not a limit
+  CHECK(m.accumulations[0].year_total_of.name == "合同金额");
 
   CHECK(parse("资金池 甲 = 1亿元").error() == "资金池需要写出它覆盖的措施:覆盖 措施甲, 措施乙");
   CHECK(parse("累计 甲 = ").error() == "这里需要一个或多个措施名称,以逗号分隔");
@@ -278,7 +293,7 @@ TEST_CASE("条款 with 原文, 责任单位 and the three kinds of string", "[gr
 
   CHECK(parse("条款 \"无编号\" { }").error() == "条款 后需要条款编号,如 (一)");
   CHECK(parse("条款 (一) { 规定 }").error() ==
-        "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、措施、例;或以 '}' 结束");
+        "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例;或以 '}' 结束");
   CHECK(parse("政策 \"未闭合\n").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
   CHECK(parse("政策 \"坏转义\\q\"").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
 }
@@ -313,26 +328,30 @@ TEST_CASE("措施 with every kind of item", "[grammar]") {
   CHECK(show(*x.base) == "合同金额");
   REQUIRE(x.amount);
   CHECK(show(*x.amount) == "(× 基数 比例)");
-  REQUIRE(x.caps.size() == 3);
-  CHECK(x.caps[0].stacking);
-  CHECK(x.caps[0].name == "叠加上限");
-  CHECK(show(*x.caps[0].limit) == "(× 合同金额 0.6)");
-  CHECK(show(*x.caps[0].used) == "智能券金额");
-  CHECK(show(*x.caps[0].when) == "(> 智能券金额 0)");
-  CHECK_FALSE(x.caps[1].stacking);
-  CHECK_FALSE(x.caps[1].limit);  // a reference to a top-level cap
-  CHECK(x.caps[1].name == "年度余额");
-  REQUIRE(x.caps[2].limit);
-  CHECK(show(*x.caps[2].limit) == "1000000");
-  REQUIRE(x.quota);
-  CHECK(show(*x.quota) == "20");
-  REQUIRE(x.quota_score);
-  CHECK(x.quota_score->name == "评审得分");
+  REQUIRE(x.limits.size() == 4);  // 名额 is a 限额 too
+  CHECK(x.limits[0].stacking);
+  CHECK(x.limits[0].name == "叠加上限");
+  CHECK(show(*x.limits[0].limit) == "(× 合同金额 0.6)");
+  CHECK(show(*x.limits[0].used) == "智能券金额");
+  CHECK(show(*x.limits[0].when) == "(> 智能券金额 0)");
+  CHECK_FALSE(x.limits[1].stacking);
+  CHECK_FALSE(x.limits[1].limit);  // a reference to a top-level cap
+  CHECK(x.limits[1].name == "年度余额");
+  REQUIRE(x.limits[2].limit);
+  CHECK(show(*x.limits[2].limit) == "1000000");
+  CHECK(x.limits[3].spelling == kuan::ast::LimitSpelling::Quota);
+  CHECK(x.limits[3].what == kuan::ast::LimitWhat::Count);
+  CHECK(x.limits[3].scope == kuan::ast::LimitScope::All);
+  CHECK(x.limits[3].action == kuan::ast::LimitAction::Best);
+  REQUIRE(x.limits[3].limit);
+  CHECK(show(*x.limits[3].limit) == "20");
+  REQUIRE(x.limits[3].score);
+  CHECK(x.limits[3].score->name == "评审得分");
 
   CHECK(parse("措施 甲 { 要求 a \"理由\" }").error() == "这里需要 '否则'");
   CHECK(parse("措施 甲 { 叠加 乙 }").error() == "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]");
   CHECK(parse("措施 甲 { 比例 = 30%").error() ==
-        "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额;或以 '}' 结束");
+        "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束");
 }
 
 TEST_CASE("例 with 得 … 受限 and 不适用", "[grammar]") {

@@ -308,15 +308,13 @@ class Server {
           base);
     for (const auto& d : m.defines)
       add(out, d.name, d.span, 12, "**定义** " + d.name + " = " + std::string(span_text(d.value->span)) + where, base);
-    for (const auto& c : m.caps) {
-      std::string h = "**" + std::string(c.stacking ? "叠加" : "上限") + "** " + c.name;
+    for (const auto& c : m.limits) {
+      std::string h = "**" + std::string(ast::limit_word(c)) + "** " + c.name;
       if (c.limit) h += " = " + std::string(span_text(c.limit->span));
       if (c.used) h += " 已用 " + std::string(span_text(c.used->span));
       if (c.when) h += " 当 " + std::string(span_text(c.when->span));
       add(out, c.name, c.span, 14, h + where, base);
     }
-    for (const auto& p : m.pools)
-      add(out, p.name, p.span, 14, "**资金池** " + p.name + " = " + std::string(span_text(p.amount->span)) + where, base);
     for (const auto& ms : m.measures) {
       std::string h = "**措施** " + ms.name + (ms.title.empty() ? "" : "「" + ms.title + "」");
       if (ms.clause >= 0 && ms.clause < static_cast<int>(m.clauses.size())) {
@@ -325,8 +323,8 @@ class Server {
         if (!cl.text.empty()) h += "\n\n原文:" + cl.text;
       }
       add(out, ms.name, ms.span, 12, h + where, base);
-      for (const auto& c : ms.caps)
-        if (c.limit) add(out, c.name, c.span, 14, "**" + std::string(c.stacking ? "叠加" : "上限") + "** " + c.name + " = " +
+      for (const auto& c : ms.limits)
+        if (c.limit) add(out, c.name, c.span, 14, "**" + std::string(ast::limit_word(c)) + "** " + c.name + " = " +
                                                     std::string(span_text(c.limit->span)) + "(措施 " + ms.name + ")" + where,
                          base);
     }
@@ -457,7 +455,7 @@ class Server {
     for (const auto& p : m.params) symbol(p.name, 14, p.span, "");
     for (const auto& f : m.facts) symbol(f.name, 8, f.span, "");
     for (const auto& d : m.defines) symbol(d.name, 12, d.span, "");
-    for (const auto& c : m.caps) symbol(c.name, 14, c.span, "");
+    for (const auto& c : m.limits) symbol(c.name, 14, c.span, "");
     for (const auto& x : m.examples) symbol("例 " + x.measure + (x.title.empty() ? "" : " " + x.title), 24, x.span, "");
     return out;
   }

@@ -652,7 +652,7 @@ std::vector<std::string> Session::completion_words() const {
   for (const auto& p : ed.params) words.insert(p.decl->name);
   for (const auto& d : ed.defines) words.insert(d.decl->name);
   for (const auto& m : ed.measures) words.insert(m.decl->name);
-  for (const auto* c : ed.caps) words.insert(c->name);
+  for (const auto* c : ed.limits) words.insert(c->name);
   for (const auto& e : ed.enums) words.insert(e.values.begin(), e.values.end());
   return {words.begin(), words.end()};
 }

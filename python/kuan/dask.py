@@ -190,7 +190,7 @@ def _guard(phase):
 def _quota_phase(records: list, policy_path: str, edition, as_of):
     ed = _edition(policy_path, edition, as_of)
     part = _new_part(records, ed)
-    return [(measure, score, records[i][0]) for i, measure, score in part.quota_candidates()]
+    return [(key, score, records[i][0]) for i, key, score in part.quota_candidates()]
 
 
 @_guard
@@ -253,8 +253,8 @@ def allocate(files: PathLike | Iterable[PathLike], policy_path: PathLike, editio
     _raise_first([*found, *duplicates], files)
     candidates = sorted((c for part in found for c in part), key=lambda c: (c[0], -c[1], c[2]))
     ranks: dict = {}
-    for i, (measure, _, key) in enumerate(candidates):
-        ranks[key] = 1 if i == 0 or candidates[i - 1][0] != measure else ranks[candidates[i - 1][2]] + 1
+    for i, (quota, _, key) in enumerate(candidates):  # ranked per quota and group
+        ranks[key] = 1 if i == 0 or candidates[i - 1][0] != quota else ranks[candidates[i - 1][2]] + 1
     ranks_d = dask.delayed(ranks, traverse=False)
 
     # Rooms, per applicant; then the pools over the whole year.
