@@ -163,7 +163,7 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
 struct ResultPieces {
   std::string head[2];  // "measure":…,"version":…,"eligible":false|true,"amount":"
   std::string tail;     // ,"clause":…}  or  }
-  std::vector<std::pair<const ast::CapDecl*, std::string>> bounds;  // "bound":"…"
+  std::vector<std::pair<const ast::LimitDecl*, std::string>> bounds;  // "bound":"…"
 };
 
 class ResultWriter {
@@ -184,7 +184,7 @@ class ResultWriter {
         append_json_string(p.tail, m.clause->ref);
       }
       p.tail += '}';
-      for (const ast::CapDecl* cap : m.caps) {
+      for (const ast::LimitDecl* cap : m.caps) {
         std::string text = "\"bound\":";
         append_json_string(text, cap->name);
         p.bounds.emplace_back(cap, std::move(text));
