@@ -14,8 +14,8 @@ Every output is checked byte for byte against kuan's one-thread output (the floo
 and Python on 算力券 lines are written to give the same bytes). Times are wall
 clock, best of --runs; peak RSS is the child's own (getrusage via os.wait4).
 
-Usage: tools/bench/batch_bench.py [--build DIR] [--n 1000000] [--runs 3] [--jobs J]
-                                  [--python-n 200000] [--prev PATH/kuan] [--big 10000000] [--keep DIR]
+Usage: tools/bench/batch_bench.py [--build DIR] [--n 1000000] [--runs 3] [--jobs J] [--python-n 200000]
+                                  [--prev PATH/kuan [--prev-policy DIR]] [--big 10000000] [--keep DIR]
 """
 import argparse
 import hashlib
@@ -78,6 +78,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="threads of the many-thread run (default: all cores)")
     ap.add_argument("--python-n", type=int, default=200000)
     ap.add_argument("--prev", help="another kuan binary to time on the same input (e.g. the previous build)")
+    ap.add_argument("--prev-policy", default=POLICY, help="the policy folder --prev reads (its own checkout's, if the syntax moved)")
     ap.add_argument("--big", type=int, default=0, help="also measure peak RSS on this many 算力券 lines")
     ap.add_argument("--keep", help="generate into (and reuse) this folder instead of a temporary one")
     a = ap.parse_args()
@@ -127,13 +128,13 @@ def main():
         fl = bench("hand-written floor (simdjson + int64 分)", [floor, "-"], slq, a.n)
         py = bench("Python decimal", [sys.executable, os.path.join(ROOT, "tools/bench/python_suanliquan.py"), "/dev/stdin"],
                    py_in, py_n)
-        prev = bench("previous build, 1 thread", [a.prev, "eval", POLICY, "--version", "2025年版", "--batch", "-", "--jobs", "1"],
+        prev = bench("previous build, 1 thread", [a.prev, "eval", a.prev_policy, "--version", "2025年版", "--batch", "-", "--jobs", "1"],
                      slq, a.n) if a.prev else None
         mix1 = bench("kuan, mixed batch (every measure), 1 thread", kuan_eval + ["--jobs", "1"], mixed, a.n)
         mixn = bench(f"kuan, mixed batch, {a.jobs} threads", kuan_eval + ["--jobs", str(a.jobs)], mixed, a.n)
         if a.prev:
             bench("previous build, mixed batch, 1 thread",
-                  [a.prev, "eval", POLICY, "--version", "2025年版", "--batch", "-", "--jobs", "1"], mixed, a.n)
+                  [a.prev, "eval", a.prev_policy, "--version", "2025年版", "--batch", "-", "--jobs", "1"], mixed, a.n)
         big = None
         if a.big:
             big_path = os.path.join(work, f"suanliquan-{a.big}.jsonl")
