@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <condition_variable>
@@ -17,8 +18,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "interpreter/csv.hpp"
 #include "interpreter/facts.hpp"
@@ -233,16 +232,17 @@ class ResultWriter {
       out += d.to_string();
       return;
     }
-    const fmt::format_int digits(*m < 0 ? -*m : *m);
-    const std::size_t n = digits.size(), scale = static_cast<std::size_t>(d.scale());
+    char digits[24];
+    const std::size_t n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *m < 0 ? -*m : *m).ptr - digits);
+    const std::size_t scale = static_cast<std::size_t>(d.scale());
     if (*m < 0) out += '-';
     if (n <= scale) {
       out += "0.";
       out.append(scale - n, '0');
-      out.append(digits.data(), n);
+      out.append(digits, n);
     } else {
-      out.append(digits.data(), n - scale);
-      if (scale) out += '.', out.append(digits.data() + n - scale, scale);
+      out.append(digits, n - scale);
+      if (scale) out += '.', out.append(digits + n - scale, scale);
     }
   }
 
