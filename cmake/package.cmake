@@ -1,15 +1,23 @@
-# `cmake --install`: the public headers (include/kuan/), the interpreter library
-# (kuan_core, exported as kuan::kuan), the `kuan` command, a CMake package
-# (find_package(kuan) + target_link_libraries(app kuan::kuan)) and kuan.pc.
+# `cmake --install`: the public headers (include/kuan/), the library static
+# (libkuan_core.a, exported as kuan::kuan) and shared (libkuan.so.MAJOR.MINOR,
+# exported as kuan::kuan_shared), the `kuan` command, a CMake package
+# (find_package(kuan) + target_link_libraries(app kuan::kuan)) and kuan.pc (the
+# shared library). The public headers include only the standard library, so the
+# package requires nothing; the static library links utf8proc.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set_target_properties(kuan_core PROPERTIES EXPORT_NAME kuan)
+set_target_properties(kuan_shared PROPERTIES EXPORT_NAME kuan_shared)
 add_library(kuan::kuan ALIAS kuan_core)
+add_library(kuan::kuan_shared ALIAS kuan_shared)
 
 set(KUAN_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/kuan)
-install(TARGETS kuan_core EXPORT kuanTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(TARGETS kuan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS kuan_core kuan_shared EXPORT kuanTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+if(KUAN_BUILD_CLI)
+  install(TARGETS kuan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/kuan.hpp ${PROJECT_SOURCE_DIR}/include/kuan/kuan.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
 install(EXPORT kuanTargets NAMESPACE kuan:: DESTINATION ${KUAN_CMAKE_DIR})

@@ -8,6 +8,8 @@
 #include <istream>
 #include <ostream>
 
+#include "base/json_string.hpp"
+#include "base/utf8.hpp"
 #include "interpreter/arena.hpp"
 #include "interpreter/fact_codec.hpp"
 #include "interpreter/pro_rata.hpp"
@@ -43,40 +45,11 @@ static_assert(sizeof(Record) == 56);
 
 
 
-void put_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (std::size_t i = 0; i < s.size();) {  // runs that need no escape are copied whole
-    std::size_t j = i;
-    while (j < s.size() && s[j] != '"' && s[j] != '\\' && static_cast<unsigned char>(s[j]) >= 0x20) ++j;
-    out.append(s.data() + i, j - i);
-    if (j == s.size()) break;
-    i = j + 1;
-    switch (const char c = s[j]) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {  // other control characters
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
-  }
-  out += '"';
-}
 
 // Code points before `offset` on the line holding it: (lines before it, column).
 std::pair<std::size_t, std::size_t> locate(std::string_view text, std::size_t offset) {
-  std::size_t lines = 0, start = 0;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i)
-    if (text[i] == '\n') ++lines, start = i + 1;
-  if (start == 0 && text.substr(0, 3) == "\xEF\xBB\xBF" && offset >= 3) start = 3;
-  std::size_t column = 1;
-  for (std::size_t i = start; i < offset && i < text.size(); ++i)
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
-  return {lines, column};
+  const TextPosition at = text_position(text, offset);
+  return {at.line - 1, at.column};
 }
 
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
@@ -310,10 +283,10 @@ struct Allocator::Impl {
       if (!facts.present[fact]) put_fact(fact, Value::money(year_totals[r.applicant * n_year + year_slot[a]]));
     }
     room_supplied = -1;
-    if (!rooms) return;
     for (const int a : s.funded) {
       const AccumulationInfo& acc = ed.accumulations[a];
       if (facts.present[acc.fact]) continue;  // the line's own figure stands
+      if (!rooms && !acc.count) continue;     // counts are known before the quotas; money rooms after
       const std::int64_t used = *tally(r.applicant, a);
       if (acc.count) {
         put_fact(acc.fact, Value::of_number(TypeKind::Integer, Decimal::from_scaled(used, 0)));
@@ -381,18 +354,7 @@ struct Allocator::Impl {
   // the best scores — or, with no score, the earliest; ties go to the earlier.
   std::optional<AllocationError> decide_quotas() {
     std::vector<Candidate> candidates;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-      const Record& r = records[i];
-      const MeasureInfo& m = ed.measures[r.measure];
-      if (m.quota < 0) continue;
-      const QuotaInfo& q = ed.quotas[m.quota];
-      bind(r, false);
-      auto result = evaluate(r);
-      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
-      if (std::get<Outcome>(result).eligible)
-        candidates.push_back({q.score_fact >= 0 ? facts.values[q.score_fact].number : Decimal(), static_cast<std::uint32_t>(i),
-                              m.quota, q.group_fact >= 0 ? group_key(q.group_fact) : std::string()});
-    }
+    if (auto e = admit(candidates)) return e;
     std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {
       if (a.quota != b.quota) return a.quota < b.quota;
       if (a.group != b.group) return a.group < b.group;
@@ -431,13 +393,52 @@ struct Allocator::Impl {
       for (std::size_t c = 0; c < m.caps.size(); ++c)
         if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
       if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
-      if (!(r.flags & kEligible) || (r.flags & kQuotaOut)) continue;
-      for (const int a : setup[r.measure].funded) {
-        std::int64_t& t = *tally(r.applicant, a);
-        if (__builtin_add_overflow(t, ed.accumulations[a].count ? 1 : r.amount, &t))
-          return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
-                                 "同一申请人的累计金额超出可处理的范围"};
-      }
+      if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
+    }
+    return std::nullopt;
+  }
+
+  // After a record is decided: a 件数 tally counts it when it was admitted
+  // (eligible, quota or not — the limit is on applications taken in, checked
+  // before the ranking); a 金额 tally adds its amount when it is funded.
+  std::optional<AllocationError> count_in(const Record& r, bool eligible, bool funded) {
+    if (!eligible) return std::nullopt;
+    for (const int a : setup[r.measure].funded) {
+      const bool count = ed.accumulations[a].count;
+      if (!count && !funded) continue;
+      std::int64_t& t = *tally(r.applicant, a);
+      if (__builtin_add_overflow(t, count ? 1 : r.amount, &t))
+        return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+                               "同一申请人的累计金额超出可处理的范围"};
+    }
+    return std::nullopt;
+  }
+
+  // Before the quotas, in application order: which applications are eligible
+  // evaluated alone, with the 件数 tallies (no money rooms) — the candidates of
+  // each quota. The tallies are cleared again for the amounts pass.
+  std::optional<AllocationError> admit(std::vector<Candidate>& candidates) {
+    const bool counting = std::any_of(ed.accumulations.begin(), ed.accumulations.end(), [](const auto& a) { return a.count; });
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const Record& r = records[i];
+      const MeasureInfo& m = ed.measures[r.measure];
+      const bool counted = counting && std::any_of(setup[r.measure].funded.begin(), setup[r.measure].funded.end(),
+                                                   [&](int a) { return ed.accumulations[a].count; });
+      if (m.quota < 0 && !counted) continue;
+      bind(r, false);
+      auto result = evaluate(r);
+      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+      const bool eligible = std::get<Outcome>(result).eligible;
+      if (counted)
+        if (auto e = count_in(r, eligible, false)) return e;
+      if (m.quota < 0 || !eligible) continue;
+      const QuotaInfo& q = ed.quotas[m.quota];
+      candidates.push_back({q.score_fact >= 0 ? facts.values[q.score_fact].number : Decimal(), static_cast<std::uint32_t>(i),
+                            m.quota, q.group_fact >= 0 ? group_key(q.group_fact) : std::string()});
+    }
+    if (counting) {
+      std::fill(funded_totals.begin(), funded_totals.end(), 0);
+      grouped_totals.clear();
     }
     return std::nullopt;
   }
@@ -517,7 +518,10 @@ struct Allocator::Impl {
       per[m].measure = ed.measures[m].decl->name;
       if (ed.measures[m].quota >= 0)
         summary.quotas.push_back({per[m].measure, ed.quotas[ed.measures[m].quota].count, per[m].eligible + per[m].not_selected,
-                                  per[m].eligible, cutoff[m]});
+                                  per[m].eligible, ed.quotas[ed.measures[m].quota].group_fact >= 0 ? std::string() : cutoff[m],
+                                  ed.quotas[ed.measures[m].quota].group_fact >= 0
+                                      ? ed.facts[ed.quotas[ed.measures[m].quota].group_fact].decl->name
+                                      : std::string()});
       summary.measures.push_back(std::move(per[m]));
     }
     return std::nullopt;
@@ -533,17 +537,19 @@ struct Allocator::Impl {
     std::string reasons = csv ? "" : "[", room, note, scratch;
     auto reason = [&](std::string_view text) {
       if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
-      else (reasons += reasons.size() > 1 ? "," : ""), put_json_string(reasons, text);
+      else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
     };
     for (std::size_t q = 0; q < m.decl->requirements.size(); ++q)
       if (r.failed >> q & 1) reason(m.decl->requirements[q].reason);
     if (r.flags & kQuotaOut) {
       const QuotaInfo& q = ed.quotas[m.quota];
-      const bool own = q.decl->spelling == ast::LimitSpelling::Quota;  // 名额 written in the measure
-      reason("未入选:" + (own ? m.decl->name : q.decl->name) + "每年名额 " + std::to_string(q.count) + " 个,本申请" +
-             (q.group_fact >= 0 ? "在同一" + ed.facts[q.group_fact].decl->name + "中" : std::string()) +
-             (q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序")) + "排第 " +
-             std::to_string(r.rank));
+      const std::string by = q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序");
+      if (q.decl->spelling == ast::LimitSpelling::Quota)  // 名额 = N written in the measure
+        reason("未入选:" + m.decl->name + "每年名额 " + std::to_string(q.count) + " 个,本申请" + by + "排第 " + std::to_string(r.rank));
+      else
+        reason("未入选:限额 " + q.decl->name + " 每年 " + std::to_string(q.count) + " 个" +
+               (q.group_fact >= 0 ? "(每个" + ed.facts[q.group_fact].decl->name + "分别计)" : std::string()) + ",本申请" +
+               by + "排第 " + std::to_string(r.rank));
     }
     if (!csv) reasons += ']';
     if (r.flags & kRoomComputed)
@@ -551,7 +557,7 @@ struct Allocator::Impl {
              ",本申请只用剩余额度";
     if (eligible && bound && r.amount == 0) {
       note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
-      if (!csv) put_json_string(scratch, note), note = "[" + scratch + "]";
+      if (!csv) append_json_string(scratch, note), note = "[" + scratch + "]";
     }
     std::string_view pro_rata;
     if (eligible && m.pool >= 0 && pools[m.pool].scaled) pro_rata = pools[m.pool].factor;
@@ -563,7 +569,7 @@ struct Allocator::Impl {
         put_csv_cell(out, v);
       } else if (!(optional && v.empty())) {
         ((out += first ? "{\"" : ",\"") += key) += "\":";
-        if (quoted) put_json_string(out, v);
+        if (quoted) append_json_string(out, v);
         else out += v;
       }
       first = false;
@@ -711,19 +717,11 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
 std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator::quota_candidates() {
   Impl& s = *impl_;
   if (s.stopped) return *s.stopped;
+  std::vector<Impl::Candidate> found;  // as decide_quotas() does, without the ranking
+  if (auto e = s.admit(found)) return *(s.stopped = std::move(*e));
   std::vector<QuotaCandidate> out;
-  for (std::size_t i = 0; i < s.records.size(); ++i) {  // as decide_quotas() does, without the ranking
-    const Record& r = s.records[i];
-    const MeasureInfo& m = s.ed.measures[r.measure];
-    if (m.quota < 0) continue;
-    const QuotaInfo& q = s.ed.quotas[m.quota];
-    s.bind(r, false);
-    auto result = s.evaluate(r);
-    if (auto* e = std::get_if<AllocationError>(&result)) return *(s.stopped = std::move(*e));
-    if (std::get<Outcome>(result).eligible)
-      out.push_back({i, r.measure, q.score_fact >= 0 ? s.facts.values[q.score_fact].number : Decimal(), m.quota,
-                     q.group_fact >= 0 ? s.group_key(q.group_fact) : std::string()});
-  }
+  for (auto& c : found)
+    out.push_back({c.record, s.records[c.record].measure, std::move(c.score), c.quota, std::move(c.group)});
   return out;
 }
 

@@ -72,6 +72,7 @@ struct QuotaTotals {
   std::uint64_t candidates = 0;  // eligible applications ranked
   std::uint64_t funded = 0;
   std::string cutoff_score;      // the score of the last funded application; "" when none was funded
+  std::string per;               // the 按 F of a grouped quota (the count is per value of F); "" when none
 };
 
 // An application whose amount a cap limited (for reports: who is nearest a cap).

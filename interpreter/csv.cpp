@@ -71,26 +71,6 @@ bool thousands_grouped(std::string_view t) {  // 1,234 or 12,345,678.9 — group
 }
 }  // namespace
 
-// Offset of the first byte that is not well-formed UTF-8, or npos.
-std::size_t bad_utf8(std::string_view s) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned c = u[i];
-    std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!len || i + len > s.size()) return i;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-    if (len > 1 && (u[i + 1] < lo || u[i + 1] > hi)) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if ((u[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
 json::Scalar csv_cell_value(const Edition& ed, int slot, std::string_view cell) {
   using K = json::Scalar::Kind;
   json::Scalar v;

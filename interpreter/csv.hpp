@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.hpp"  // bad_utf8
 #include "interpreter/json_input.hpp"
 #include "lang/edition.hpp"
 
@@ -26,9 +27,6 @@ std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std
 // (any case); integers as numbers; money may carry thousands separators
 // ("1,234,567.89", CSV only: spreadsheets write them). Other cells stay text.
 json::Scalar csv_cell_value(const Edition& edition, int slot, std::string_view cell);
-
-// Offset of the first byte that is not well-formed UTF-8, or npos.
-std::size_t bad_utf8(std::string_view s);
 
 // For input that is not UTF-8: "不是 UTF-8 编码" with a hint when the bytes
 // look like GBK (what Chinese Excel writes by default).

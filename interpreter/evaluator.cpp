@@ -7,7 +7,7 @@
 #include <new>
 #include <stdexcept>
 
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {

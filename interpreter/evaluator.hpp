@@ -12,7 +12,7 @@
 #include <variant>
 #include <vector>
 
-#include "interpreter/value.hpp"
+#include "lang/value.hpp"
 #include "lang/edition.hpp"
 
 namespace kuan {

@@ -1,8 +1,8 @@
 #include "interpreter/facts.hpp"
 
-#include "lang/limits.hpp"
-#include "lang/parser.hpp"
-#include "lang/source.hpp"
+#include "base/limits.hpp"
+#include "base/date.hpp"
+#include "base/source.hpp"
 
 namespace kuan {
 

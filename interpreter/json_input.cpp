@@ -7,7 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
-#include "lang/source.hpp"
+#include "base/source.hpp"
+#include "base/utf8.hpp"
 
 namespace kuan::json {
 namespace {
@@ -49,18 +50,8 @@ bool has_bom(std::string_view s) { return s.size() >= 3 && s.compare(0, 3, "\xEF
 std::string quote_name(std::string_view name) { return "\"" + echo(name) + "\""; }
 
 InputError make_error(std::string_view doc, std::size_t offset, std::string message) {
-  if (offset > doc.size()) offset = doc.size();
-  std::size_t line = 1, line_start = 0;
-  for (const char* p = doc.data(); const void* nl = std::memchr(p, '\n', doc.data() + offset - p);) {
-    p = static_cast<const char*>(nl) + 1;
-    line_start = static_cast<std::size_t>(p - doc.data());
-    ++line;
-  }
-  if (line_start == 0 && has_bom(doc) && offset >= 3) line_start = 3;  // BOM is not a visible column
-  std::size_t column = 1;
-  for (std::size_t i = line_start; i < offset; ++i)
-    if ((static_cast<unsigned char>(doc[i]) & 0xC0) != 0x80) ++column;
-  return InputError{std::move(message), line, column};
+  const TextPosition at = text_position(doc, offset);  // a leading BOM is not a visible column
+  return InputError{std::move(message), at.line, at.column};
 }
 
 bool contains(std::string_view s, std::string_view needle) { return s.find(needle) != std::string_view::npos; }

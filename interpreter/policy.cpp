@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "lang/checker.hpp"
+#include "base/date.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "interpreter/evaluator.hpp"
 #include "lang/edition.hpp"
-#include "lang/source.hpp"
+#include "base/source.hpp"
 
 namespace kuan {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "interpreter/decimal.hpp"
-#include "lang/source.hpp"
+#include "base/decimal.hpp"
+#include "base/source.hpp"
 #include "lang/types.hpp"
 
 namespace kuan::ast {

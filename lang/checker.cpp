@@ -6,7 +6,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "lang/limits.hpp"
+#include "base/limits.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
@@ -329,7 +329,8 @@ class Checker {
     if (l.what == W::Amount && l.scope == S::All && l.action != A::ProRata)
       return bad("全部 申请合计的金额超出时 按比例 分配(写 超出 按比例)");
     if (l.group && l.scope == S::Application) return bad("按 事实 分组只用于 每 申请人 或 全部");
-    if (l.period == ast::LimitPeriod::Stated && l.scope == S::Application) return bad("期间 只用于 每 申请人 或 全部");
+    if (l.period != ast::LimitPeriod::Application && l.scope == S::Application)
+      return bad("期间 每年 或写明的期间只用于 每 申请人 或 全部(每 申请 的限额只约束本申请)");
     if (l.period == ast::LimitPeriod::Application && l.scope != S::Application) return bad("每 申请人 或 全部 的限额按年(期间 每年)或写明的期间计");
     if (l.scope == S::Applicant && !(l.used && l.used->kind == ast::ExprKind::Name))
       return bad("每 申请人 的限额须写 已用 事实:单独计算时由申请给出,批量分配时由同一申请人此前获批的申请累计");
@@ -388,7 +389,9 @@ class Checker {
   // a single evaluation, an explanation and allocation all see it the same way.
   void lower_refusals() {
     auto add = [&](const ast::LimitDecl& l, ast::MeasureDecl& m) {
-      if (!refuses(l) || !l.limit || !l.used) return;
+      if (!refuses(l) || !l.limit || !l.used || l.used->kind != ast::ExprKind::Name) return;
+      // Any other 已用 is reported once, by tally_limit, not again as a comparison here.
+      if (const int f = ed_.find_fact(l.used->name); f < 0 || ed_.facts[f].type.kind != TypeKind::Integer) return;
       auto node = [&](ast::ExprKind k, Span span) {
         auto e = std::make_unique<ast::Expr>();
         e->kind = k;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lang/edition.hpp"
-#include "lang/source.hpp"
+#include "base/source.hpp"
 
 namespace kuan {
 

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "interpreter/value.hpp"
+#include "lang/value.hpp"
 #include "lang/ast.hpp"
 
 namespace kuan {

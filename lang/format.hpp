@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "lang/ast.hpp"
-#include "lang/source.hpp"
+#include "base/source.hpp"
 
 namespace kuan {
 

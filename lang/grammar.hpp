@@ -16,13 +16,13 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/limit_depth.hpp>
 
-#include "lang/limits.hpp"
+#include "base/limits.hpp"
 
 namespace kuan::grammar {
 
 using namespace tao::pegtl;
 
-// Nesting bound for expressions (lang/limits.hpp): the grammar recurses only
+// Nesting bound for expressions (base/limits.hpp): the grammar recurses only
 // through expression, negation and negated, one level each, so the parser's
 // count agrees with the syntax tree's depth; the top-level expression is one more.
 inline constexpr std::size_t max_nesting = limits::kMaxNesting + 1;

@@ -6,8 +6,9 @@
 
 #include <tao/pegtl/contrib/parse_tree.hpp>
 
+#include "base/date.hpp"
+#include "base/limits.hpp"
 #include "lang/grammar.hpp"
-#include "lang/limits.hpp"
 
 namespace kuan {
 
@@ -39,34 +40,6 @@ using selector = pegtl::parse_tree::selector<
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
-static std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
-}
-
-std::optional<std::int32_t> parse_date(std::string_view t) {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
-  auto num = [&](std::size_t from, std::size_t len) {
-    int v = 0;
-    for (std::size_t i = from; i < from + len; ++i) {
-      if (t[i] < '0' || t[i] > '9') return -1;
-      v = v * 10 + (t[i] - '0');
-    }
-    return v;
-  };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (y < 0 || m < 1 || m > 12 || d < 1) return std::nullopt;
-  static constexpr int month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  const int limit = month_days[m - 1] + (m == 2 && leap ? 1 : 0);
-  if (d > limit) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-}
-
 // "2025-1-21" → "2025-01-21" (for the message about a loosely written date).
 static std::string padded_date(std::string_view loose) {
   std::string out;
@@ -80,28 +53,6 @@ static std::string padded_date(std::string_view loose) {
     part_start = i + 1;
   }
   return out;
-}
-
-std::int32_t china_standard_day(std::int64_t unix_seconds) {
-  constexpr std::int64_t day = 86400, utc_offset = 8 * 3600;
-  const std::int64_t t = unix_seconds + utc_offset;
-  return static_cast<std::int32_t>(t / day - (t % day < 0 ? 1 : 0));  // floor, also before 1970
-}
-
-std::string format_date(std::int32_t z) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int y = static_cast<int>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
 }
 
 namespace {

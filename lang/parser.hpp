@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lang/ast.hpp"
-#include "lang/source.hpp"
+#include "base/source.hpp"
 
 namespace kuan {
 
@@ -25,13 +25,5 @@ struct ParsedExpression {
   std::vector<Diagnostic> diagnostics;
 };
 ParsedExpression parse_expression(const SourcePtr& source);
-
-// Dates are days since 1970-01-01 (proleptic Gregorian).
-std::optional<std::int32_t> parse_date(std::string_view text);
-std::string format_date(std::int32_t days);
-// The calendar day in China Standard Time (UTC+8, no daylight saving) at a
-// moment given as seconds since 1970-01-01 UTC: policies are dated in Hangzhou,
-// whatever the machine's time zone.
-std::int32_t china_standard_day(std::int64_t unix_seconds);
 
 }  // namespace kuan

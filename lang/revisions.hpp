@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "lang/ast.hpp"
-#include "lang/source.hpp"
+#include "base/source.hpp"
 
 namespace kuan {
 

@@ -14,7 +14,7 @@
 #include "interpreter/allocate.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/policy.hpp"
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 #include "tools/cli.hpp"
 
 namespace py = pybind11;

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "interpreter/value.hpp"
+#include "lang/value.hpp"
 #include "lang/types.hpp"
 
 namespace kuan {

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 
 using kuan::Decimal;
 using kuan::RoundingMode;

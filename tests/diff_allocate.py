@@ -34,7 +34,6 @@ the leftover cents, ...); --require-split-tie fails the run when no tie was spli
 Prints mismatches (first 20, with their input line), then "N passed, M failed";
 exit 1 on any mismatch or when nothing was compared.
 """
-import argparse
 import json
 import random
 import subprocess
@@ -42,6 +41,8 @@ import sys
 import tempfile
 from decimal import Decimal, ROUND_HALF_UP, getcontext
 from pathlib import Path
+
+from kuan_suite import Suite
 
 getcontext().prec = 80  # every product below is exact at this precision
 
@@ -494,9 +495,8 @@ def compare(apps, lines, want, proc):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
+    suite = Suite(__doc__)
+    ap = suite.parser
     ap.add_argument("--policy", default=None, help="default: ROOT/policies/hangzhou-ai")
     ap.add_argument("--count", type=int, default=COUNT)
     ap.add_argument("--seed", type=int, default=SEED)
@@ -506,7 +506,7 @@ def main():
     ap.add_argument("--require-split-tie", action="store_true",
                     help="fail unless the leftover cents of the pool split a tie of equal remainders "
                          "(so that a seed registered for the test keeps covering 'ties: earlier application first')")
-    args = ap.parse_args()
+    args = suite.parse()
     policy = Path(args.policy) if args.policy else Path(args.root) / "policies" / "hangzhou-ai"
 
     rng = random.Random(args.seed)
@@ -536,8 +536,8 @@ def main():
     failed = len(apps) - passed if len(apps) >= passed else 0
     if failures and failed == 0:
         failed = len(failures)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failures else 0
+    suite.passed, suite.failed = passed, failed
+    return suite.finish()
 
 
 if __name__ == "__main__":

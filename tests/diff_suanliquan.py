@@ -18,7 +18,6 @@ results are compared line by line (eligible, amount as text, bound).
 Usage: diff_suanliquan.py --kuan PATH --root REPO [--count N] [--seed S] [--keep FILE]
 Prints mismatches, then "N passed, M failed"; exit 1 on any mismatch.
 """
-import argparse
 import json
 import random
 import subprocess
@@ -26,6 +25,8 @@ import sys
 import tempfile
 from decimal import Decimal, ROUND_DOWN, ROUND_HALF_UP, getcontext
 from pathlib import Path
+
+from kuan_suite import Suite
 
 getcontext().prec = 60  # far more than 20亿 × rates ever needs: every step is exact
 
@@ -292,14 +293,13 @@ def compare(cases, proc, want_exit):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
+    suite = Suite(__doc__)
+    ap = suite.parser
     ap.add_argument("--policy", default=None, help="default: ROOT/policies/hangzhou-ai")
     ap.add_argument("--count", type=int, default=COUNT)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--keep", default=None, help="also write the generated batch here")
-    args = ap.parse_args()
+    args = suite.parse()
     policy = Path(args.policy) if args.policy else Path(args.root) / "policies" / "hangzhou-ai"
 
     cases = generate(args.count, args.seed)
@@ -320,8 +320,8 @@ def main():
     failed = len(cases) - passed
     if failures and failed == 0:
         failed = len(failures)  # batch-level problems (exit status, line count)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failures else 0
+    suite.passed, suite.failed = passed, failed
+    return suite.finish()
 
 
 if __name__ == "__main__":

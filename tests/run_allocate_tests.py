@@ -9,7 +9,6 @@ line, an existing output file is left as it was and no temporary file remains.
 Usage: run_allocate_tests.py --kuan PATH --root REPO [NAME-SUBSTRING]
 Prints one line per failure and finally "N passed, M failed"; exit 1 on failure.
 """
-import argparse
 import csv
 import decimal
 import io
@@ -18,6 +17,8 @@ import os
 import subprocess
 import sys
 import tempfile
+
+from kuan_suite import Suite
 
 ARGS = None
 CASES = []
@@ -37,8 +38,8 @@ def check(cond, message):
         raise Failure(message)
 
 
-def kuan(work, *args, stdin=None):
-    cmd = [ARGS.kuan, "allocate", os.path.join(ARGS.root, "policies/hangzhou-ai"), "--version", "2025年版", *args]
+def kuan(work, *args, stdin=None, policy="policies/hangzhou-ai"):
+    cmd = [ARGS.kuan, "allocate", os.path.join(ARGS.root, policy), "--version", "2025年版", *args]
     r = subprocess.run(cmd, cwd=work, input=(stdin or "").encode(), capture_output=True, timeout=120)
     return r.returncode, r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
 
@@ -335,31 +336,63 @@ def interrupt_while_writing_leaves_no_temporary_file(work):
             os.remove(out)
 
 
+RESEARCH = "examples/科研项目限项"
+
+
+def research(id, unit, direction, score, budget="100万元", **more):
+    return app(id, unit, "科研项目资助", 专业方向=direction, 核定预算=budget, 评审得分=score, **more)
+
+
+@case
+def count_limits_per_applicant_and_direction(work):
+    """限额 of 件数: per unit and direction (拒绝, in order, before the ranking), and per direction over
+    everyone (择优 by score). A refused application takes no place in the ranking."""
+    lines = [research("A1", "甲", "生物医药", 90), research("A2", "甲", "生物医药", 70),
+             research("A3", "甲", "生物医药", 99),  # the unit's third in a 2-project direction: refused
+             *[research(f"B{i}", "甲", "人工智能", 80 + i) for i in range(1, 6)],  # 4 allowed in a key direction
+             research("C1", "乙", "生物医药", 85), research("C2", "乙", "生物医药", 60),
+             research("C3", "乙", "新材料", 60, 本年度同方向已立项数=2),  # a given count stands
+             research("D1", "丙", "新材料", 50, 本年度同方向已立项数=1)]
+    write(work, "in.jsonl", lines)
+    code, out, err = kuan(work, "--in", "in.jsonl", "--summary", "s.json", policy=RESEARCH)
+    check(code == 0, f"exit {code}: {err}")
+    d = {x["id"]: x for x in jsonl(out)}
+    refused = "每个单位每个专业方向每年最多立项2个(重点方向4个)"
+    for i in ("A3", "B5", "C3"):
+        check(not d[i]["eligible"] and d[i]["reasons"] == [refused] and "quota_rank" not in d[i], f"{i} refused: {d[i]}")
+    funded = {i for i, x in d.items() if x["eligible"]}
+    check(funded == {"A1", "C1", "A2", "B4", "B3", "B2", "D1"}, f"funded {sorted(funded)}")
+    check([d[i]["quota_rank"] for i in ("A1", "C1", "A2", "C2")] == [1, 2, 3, 4], "生物医药 ranked by score, A3 not among them")
+    check(d["C2"]["reasons"] == ["未入选:限额 方向立项名额 每年 3 个(每个专业方向分别计),本申请评审得分排第 4"], d["C2"]["reasons"])
+    check(d["B1"]["allocated"] == "0.00" and d["B1"]["quota_rank"] == 4, f"B1 {d['B1']}")
+    check(d["B4"]["allocated"] == "500000.00", "50% of 100万")
+    s = json.load(open(os.path.join(work, "s.json"), encoding="utf-8"))
+    check(s["quotas"][0]["per"] == "专业方向" and s["quotas"][0]["funded"] == 7 and s["quotas"][0]["candidates"] == 9,
+          f"summary {s['quotas']}")
+    # The same year in another order: the unit's first two 生物医药 lines are the ones admitted.
+    write(work, "in2.jsonl", [lines[2], lines[0], lines[1]])
+    code, out, err = kuan(work, "--in", "in2.jsonl", policy=RESEARCH)
+    d2 = [x["eligible"] for x in jsonl(out)]
+    check(code == 0 and d2 == [True, True, False], f"order decides who is refused: {d2} {err}")
+
+
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("only", nargs="?", default="")
-    ARGS = ap.parse_args()
-    ARGS.kuan = os.path.abspath(ARGS.kuan)
-    passed = failed = 0
+    suite = Suite(__doc__)
+    ARGS = suite.parse()
     for fn in CASES:
         name = fn.__name__.replace("_", " ")
-        if ARGS.only not in name:
+        if not suite.selected(name):
             continue
         with tempfile.TemporaryDirectory() as work:
             try:
                 fn(work)
-                passed += 1
+                suite.ok(name)
             except Failure as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
+                suite.fail(name, str(e))
             except Exception as e:  # a crash of the runner is a failure too
-                failed += 1
-                print(f"FAIL {name}: {type(e).__name__}: {e}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+                suite.fail(name, f"{type(e).__name__}: {e}")
+    sys.exit(suite.finish())
 
 
 if __name__ == "__main__":

@@ -35,16 +35,17 @@ must be empty: the spec says bad input prints nothing on stdout (except for a
 report asked for with --format json, which the case then states as stdout_json). A run killed
 by a signal always fails, whatever was expected.
 
-Usage: run_e2e.py --kuan PATH --root REPO [--cases DIR] [--policy DIR] [NAME-SUBSTRING]
+Usage: run_e2e.py --kuan PATH --root REPO [--cases DIR] [--policy DIR] [NAME-SUBSTRING...] (tests/kuan_suite.py)
 Prints one line per failure and finally "N passed, M failed"; exit 1 on failure.
 """
-import argparse
 import decimal
 import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from kuan_suite import Suite
 
 ANY = "<any>"
 
@@ -173,18 +174,15 @@ def run_case(case, kuan, root, policy, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("--cases", default=None)
-    ap.add_argument("--policy", default=None, help="policy folder for {policy} (default: ROOT/policies/hangzhou-ai)")
-    ap.add_argument("filter", nargs="?", default="")
-    args = ap.parse_args()
-    root = Path(args.root).resolve()
+    suite = Suite(__doc__)
+    suite.parser.add_argument("--cases", default=None)
+    suite.parser.add_argument("--policy", default=None,
+                              help="policy folder for {policy} (default: ROOT/policies/hangzhou-ai)")
+    args = suite.parse()
+    root = Path(args.root)
     cases_dir = Path(args.cases) if args.cases else root / "tests" / "e2e"
     policy = Path(args.policy).resolve() if args.policy else root / "policies" / "hangzhou-ai"
 
-    passed = failed = 0
     names = set()
     with tempfile.TemporaryDirectory(prefix="kuan-e2e-") as t:
         tmp = Path(t)
@@ -193,33 +191,20 @@ def main():
             for case in doc["cases"]:
                 name = f"{path.stem}/{case['name']}"
                 if name in names:
-                    print(f"FAIL {name}: duplicate case name")
-                    failed += 1
+                    suite.fail(name, "duplicate case name")
                     continue
                 names.add(name)
-                if args.filter not in name:
+                if not suite.selected(name):
                     continue
                 errors = run_case(case, args.kuan, root, policy, tmp)
                 crashed = any(e.startswith(("killed by signal", "timed out")) for e in errors)
                 if errors and "mayfail" in case and not crashed:
                     # A known implementation bug (reported, not yet fixed):
                     # shown, but not counted as a failure, like Catch's [!mayfail].
-                    print(f"XFAIL {name}: {case['mayfail']}")
-                    for e in errors:
-                        print("  " + e)
-                    passed += 1
-                elif errors:
-                    failed += 1
-                    print(f"FAIL {name}")
-                    for e in errors:
-                        print("  " + e)
+                    suite.xfail(name, case["mayfail"] + "\n  " + "\n  ".join(errors))
                 else:
-                    passed += 1
-    if passed + failed == 0:
-        print("no cases found in " + str(cases_dir))
-        failed = 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+                    suite.check(name, not errors, "\n".join(errors))
+    return suite.finish()
 
 
 if __name__ == "__main__":

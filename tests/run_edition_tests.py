@@ -3,7 +3,6 @@
 boundary days, a brand-new edition written at test time into a temporary copy
 of the policy (no recompilation), period overlaps and gaps, revision errors,
 and `kuan diff` against golden files."""
-import argparse
 import json
 import os
 import shutil
@@ -11,15 +10,13 @@ import subprocess
 import sys
 import tempfile
 
-FAILED = []
-PASSED = [0]
+from kuan_suite import Suite
+
+SUITE = Suite(__doc__, golden=True)
 
 def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {detail}")
+    if SUITE.selected(name):
+        SUITE.check(name, cond, detail)
 
 def run(kuan, *args, cwd=None, env=None):
     r = subprocess.run([kuan, *args], capture_output=True, text=True, cwd=cwd,
@@ -173,20 +170,12 @@ def diff_golden(kuan, root, update):
     for name, args in cases.items():
         code, out, err = run(kuan, *args, cwd=root)
         path = os.path.join(root, "tests/golden/diff", name + ".expected")
-        if update:
-            with open(path, "w") as f:
-                f.write(out)
-        with open(path) as f:
-            want = f.read()
-        check(f"diff golden {name}", code == 0 and out == want, f"exit {code}\n--- got\n{out}\n--- want\n{want}\n{err}")
+        if SUITE.selected(f"diff golden {name}"):
+            SUITE.golden(f"diff golden {name}", path, out, also=code == 0, detail=f"exit {code}\n{err}")
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("--update", action="store_true")
-    a = ap.parse_args()
-    kuan = os.path.abspath(a.kuan)
+    a = SUITE.parse()
+    kuan = a.kuan
     with tempfile.TemporaryDirectory() as tmp:
         facts = os.path.join(tmp, "f.json")
         with open(facts, "w") as f:
@@ -198,8 +187,7 @@ def main():
     clause_written_again(kuan)
     redeclared_without_revise(kuan)
     diff_golden(kuan, a.root, a.update)
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED else 0)
+    sys.exit(SUITE.finish())
 
 if __name__ == "__main__":
     main()

@@ -2,26 +2,25 @@
 """Golden explanations: `kuan eval --explain` in text and JSON form for the (一)
 measures (a failed condition, a binding annual room, a binding stacking ceiling,
 a relaxed cap). The JSON form must also carry the same numbers as the result."""
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
+from kuan_suite import Suite
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("--update", action="store_true")
-    a = ap.parse_args()
-    kuan = os.path.abspath(a.kuan)
+    suite = Suite(__doc__, golden=True)
+    a = suite.parse()
+    kuan = a.kuan
     here = os.path.join(a.root, "tests/golden/explain")
     with open(os.path.join(here, "cases.json")) as f:
         cases = json.load(f)
-    passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         for name, case in cases.items():
+            if not suite.selected(name):
+                continue
             facts = os.path.join(tmp, name + ".json")
             with open(facts, "w") as f:
                 json.dump(case["facts"], f, ensure_ascii=False)
@@ -32,23 +31,14 @@ def main():
                                    capture_output=True, text=True, cwd=a.root)
                 out = r.stdout.replace(facts, "FACTS")
                 expected_path = os.path.join(here, f"{name}.{form}.expected")
-                if a.update:
-                    with open(expected_path, "w") as f:
-                        f.write(out)
-                with open(expected_path) as f:
-                    want = f.read()
-                ok = r.returncode == 0 and out == want
+                ok = r.returncode == 0
                 if ok and form == "json":
                     doc = json.loads(out)
                     ex = doc["explanation"]
                     ok = ex["amount"] == doc["amount"] and ex["bound"] == doc["bound"] and ex["eligible"] == doc["eligible"]
-                if ok:
-                    passed += 1
-                else:
-                    failed += 1
-                    print(f"FAIL {name} ({form}): exit {r.returncode}\n--- got\n{out}{r.stderr}\n--- want\n{want}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+                suite.golden(f"{name} ({form})", expected_path, out, also=ok,
+                             detail=f"exit {r.returncode}; the explanation must carry the result's numbers\n{r.stderr}")
+    sys.exit(suite.finish())
 
 if __name__ == "__main__":
     main()

@@ -12,19 +12,19 @@ output holds an error and 0 when it holds only warnings.
 
     run_golden_errors.py --kuan build/kuan --root .            # check
     run_golden_errors.py --kuan build/kuan --root . --update   # rewrite .expected
-    run_golden_errors.py --kuan build/kuan --root . NAME ...   # only these cases
+    run_golden_errors.py --kuan build/kuan --root . NAME ...   # only these cases (tests/kuan_suite.py)
 
 After --update, read every changed .expected by eye: check the line:column and
 that the caret sits under the right characters. A golden file is only worth
 something if a person has checked it once.
 """
 
-import argparse
-import difflib
 import os
 import re
 import subprocess
 import sys
+
+from kuan_suite import Suite
 
 GOLDEN_DIR = os.path.join("tests", "golden", "errors")
 ERROR_LINE = re.compile(r"^[^\n]*:\d+:\d+: error: ", re.MULTILINE)
@@ -40,74 +40,28 @@ def run_case(kuan: str, root: str, rel_path: str):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kuan", required=True, help="path of the built kuan CLI")
-    parser.add_argument("--root", required=True, help="the source directory (holds tests/golden/errors)")
-    parser.add_argument("--update", action="store_true", help="regenerate the .expected files")
-    parser.add_argument("names", nargs="*", help="run only these cases (NAME, without .kuan)")
-    args = parser.parse_args()
-
-    kuan = os.path.abspath(args.kuan)
-    root = os.path.abspath(args.root)
-    directory = os.path.join(root, GOLDEN_DIR)
+    suite = Suite(__doc__, golden=True)
+    args = suite.parse()
+    directory = os.path.join(args.root, GOLDEN_DIR)
     cases = sorted(f[: -len(".kuan")] for f in os.listdir(directory) if f.endswith(".kuan"))
-    if args.names:
-        unknown = sorted(set(args.names) - set(cases))
-        if unknown:
-            print("no such golden case: " + ", ".join(unknown), file=sys.stderr)
-            return 2
-        cases = [c for c in cases if c in args.names]
-    if not cases:
-        print("no golden cases in " + directory, file=sys.stderr)
-        return 1
-
-    passed = failed = 0
     for name in cases:
+        if not suite.selected(name):
+            continue
         rel_path = os.path.join(GOLDEN_DIR, name + ".kuan").replace(os.sep, "/")
         expected_path = os.path.join(directory, name + ".expected")
         try:
-            status, stderr = run_case(kuan, root, rel_path)
+            status, stderr = run_case(args.kuan, args.root, rel_path)
         except subprocess.TimeoutExpired:
-            print(f"FAIL {name}: kuan check did not finish within 60 s")
-            failed += 1
+            suite.fail(name, "kuan check did not finish within 60 s")
             continue
-
-        if args.update:
-            with open(expected_path, "w", encoding="utf-8", newline="") as f:
-                f.write(stderr)
-            print(f"updated {name}.expected (exit status {status})")
-            passed += 1
-            continue
-
-        if not os.path.exists(expected_path):
-            print(f"FAIL {name}: {name}.expected is missing (run with --update, then read it)")
-            failed += 1
-            continue
-        with open(expected_path, encoding="utf-8", newline="") as f:
-            expected = f.read()
-
-        problems = []
-        if stderr != expected:
-            diff = difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                stderr.splitlines(keepends=True),
-                fromfile=f"{name}.expected",
-                tofile=f"kuan check {rel_path} (stderr)",
-            )
-            problems.append("stderr differs:\n" + "".join(diff).rstrip("\n"))
-        want = expected_status(expected)
-        if status != want:
-            problems.append(f"exit status {status}, expected {want}")
-        if problems:
-            failed += 1
-            print(f"FAIL {name}")
-            for p in problems:
-                print("  " + p.replace("\n", "\n  "))
-        else:
-            passed += 1
-
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+        # The exit status follows what the golden file holds (1 with an error, else 0).
+        golden_text = stderr
+        if not suite.update and os.path.exists(expected_path):
+            with open(expected_path, encoding="utf-8", newline="") as f:
+                golden_text = f.read()
+        want = expected_status(golden_text)
+        suite.golden(name, expected_path, stderr, also=status == want, detail=f"exit status {status}, expected {want}")
+    return suite.finish()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@
 
 Prints one line per failure and, last, "N passed, M failed"; exit 1 on failure.
 """
-import argparse
 import os
 import pathlib
 import queue
@@ -31,6 +30,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from kuan_suite import Suite
 
 ROOT = None
 KUAN = None
@@ -313,37 +314,27 @@ def test_random_lines():
 
 def main():
     global ROOT, KUAN, HISTORY
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    ap.add_argument("--only", help="run only the transcript (or check) with this name")
-    a = ap.parse_args()
-    ROOT, KUAN = os.path.abspath(a.root), os.path.abspath(a.kuan)
+    suite = Suite(__doc__)
+    a = suite.parse()
+    ROOT, KUAN = a.root, a.kuan
     tmp = tempfile.mkdtemp(prefix="kuan-repl-history-")
     HISTORY = os.path.join(tmp, "history")
     checks = []
     for path in sorted((pathlib.Path(ROOT) / "tests" / "repl").glob("*.txt")):
         checks.append((path.stem, lambda p=path: run_transcript(p)))
     checks += [("reload", test_reload), ("terminal", test_terminal), ("random-lines", test_random_lines)]
-    passed = failed = 0
     try:
         for name, check in checks:
-            if a.only and name != a.only:
+            if not suite.selected(name):
                 continue
             try:
                 problems = check()
             except Exception as e:  # a crash of the check is a failure, not an abort
                 problems = [f"{type(e).__name__}: {e}"]
-            if problems:
-                failed += 1
-                for p in problems:
-                    print(f"FAIL {name}: {p}")
-            else:
-                passed += 1
+            suite.check(name, not problems, "\n".join(problems))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "kuan/kuan.h"
+#include "kuan/kuan.hpp"
 
 namespace {
 
@@ -27,6 +28,11 @@ struct Policy {
 };
 
 }  // namespace
+
+TEST_CASE("capi: the library says its version", "[capi]") {
+  CHECK(std::string(kuan_version()) == KUAN_PROJECT_VERSION);
+  CHECK(std::string(kuan::api::version()) == kuan_version());
+}
 
 TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   Err err;

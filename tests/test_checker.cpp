@@ -574,3 +574,60 @@ TEST_CASE("the example policy passes the checker", "[checker]") {
   CHECK(m->caps.size() == 2);
   CHECK(m->pool >= 0);
 }
+
+// ---------------------------------------------------------------- 限额
+TEST_CASE("限额: each combination that means nothing is an error at the limit's name", "[checker][limit]") {
+  const std::string facts = "事实 a: 金额\n事实 n: 整数 = 0\n事实 方向: 枚举 { 甲, 乙 }\n事实 得分: 数值\n";
+  auto msg = [&](const std::string& body) { return one_error(facts + body).message; };
+  const std::string m = "措施 测 { 金额 = a\n";
+  CHECK(msg(m + "限额 X { 计 件数 不超过 2 } }") == "限额 X:计 件数 的限额须是 每 申请人 或 全部(一项申请只是一件)");
+  CHECK(msg(m + "限额 X { 计 件数 每 申请人 不超过 2 已用 n 超出 削减 } }") ==
+        "限额 X:件数 不能 削减;超出时 拒绝 \"理由\"(每 申请人)或 择优(全部)");
+  CHECK(msg(m + "限额 X { 不超过 1元 超出 拒绝 \"多\" } }") == "限额 X:拒绝 只用于 计 件数;金额 超出时 削减 或 按比例");
+  CHECK(msg(m + "限额 X { 计 件数 每 申请人 不超过 2 已用 n 超出 择优 } }") ==
+        "限额 X:择优 只用于 全部 申请之间;每 申请人 的件数超出时 拒绝");
+  CHECK(msg(m + "限额 X { 不超过 1元 超出 按比例 } }") == "限额 X:按比例 只用于 计 金额 的 全部 申请合计");
+  CHECK(msg(m + "限额 X { 全部 不超过 1元 } }") == "限额 X:全部 申请合计的金额超出时 按比例 分配(写 超出 按比例)");
+  CHECK(msg(m + "限额 X { 每 申请 按 方向 不超过 1元 } }") == "限额 X:按 事实 分组只用于 每 申请人 或 全部");
+  CHECK(msg(m + "限额 X { 每 申请人 不超过 1元 } }") ==
+        "限额 X:每 申请人 的限额须写 已用 事实:单独计算时由申请给出,批量分配时由同一申请人此前获批的申请累计");
+  CHECK(msg(m + "限额 X { 计 件数 全部 不超过 2 已用 n 超出 择优 } }") == "限额 X:全部 申请的限额不写 已用(分配时按全年的申请计算)");
+  CHECK(msg(m + "限额 X { 计 件数 全部 超出 择优 } }") == "限额 X:须写明 不超过 …");
+  CHECK(msg(m + "限额 X { 计 件数 全部 不超过 2 超出 择优 叠加 } }") == "限额 X:叠加 只用于 削减 金额 的上限");
+  CHECK(msg(m + "限额 X { 计 件数 全部 不超过 2 当 a > 0元 超出 择优 } }") == "限额 X:当 只用于 削减 或 拒绝 的限额");
+  CHECK(msg(m + "限额 X { 期间 每年 不超过 1元 } }") == "限额 X:期间 每年 或写明的期间只用于 每 申请人 或 全部(每 申请 的限额只约束本申请)");
+  CHECK(msg(m + "限额 X { 计 件数 全部 期间 本申请 不超过 2 超出 择优 } }") == "限额 X:每 申请人 或 全部 的限额按年(期间 每年)或写明的期间计");
+  CHECK(msg(m + "}\n限额 X { 计 件数 全部 不超过 2 超出 择优 }") == "限额 X:写在措施外的限额须写 覆盖 哪些措施");
+  CHECK(msg(m + "限额 X { 计 件数 每 申请人 按 得分 不超过 2 已用 n 超出 拒绝 \"多\" } }") == "分组的事实须为枚举、布尔或整数;得分 是数值");
+  CHECK(msg(m + "限额 X { 计 件数 每 申请人 不超过 2 已用 a 超出 拒绝 \"多\" } }") == "计 件数 的 已用 事实须为整数");
+  CHECK(msg(m + "限额 X { 计 件数 全部 不超过 a 超出 择优 } }") == "参数只能由字面量和其他参数算出;a 是事实");
+}
+
+TEST_CASE("限额: the general form evaluates like its sugar and refuses a count at its bound", "[checker][limit]") {
+  const auto l = load(
+      "事实 a: 金额\n事实 已用额: 金额 = 0元\n事实 n: 整数 = 0\n事实 方向: 枚举 { 甲, 乙 }\n"
+      "限额 年度余额 { 计 金额 每 申请人 期间 每年 不超过 800万元 已用 已用额 覆盖 测 }\n"
+      "措施 测 { 金额 = a\n"
+      "  限额 限项 { 计 件数 每 申请人 按 方向 不超过 按 方向 { 甲 => 4, 乙 => 2 } 已用 n 超出 拒绝 \"限项已满\" }\n"
+      "  限额 名额 { 计 件数 全部 按 方向 不超过 3 超出 择优 }\n}\n"
+      "例 测 { a = 900万元, 已用额 = 100万元  得 700万元 受限 年度余额 }\n"
+      "例 测 { a = 1元, 方向 = 乙, n = 1  得 1元 }\n"
+      "例 测 { a = 1元, 方向 = 乙, n = 2  不适用 \"限项已满\" }\n"
+      "例 测 { a = 1元, 方向 = 甲, n = 3  得 1元 }\n");
+  INFO(l.rendered());
+  REQUIRE(l.policy);
+  const Edition& ed = l.ed();
+  const MeasureInfo& m = *ed.find_measure("测");
+  REQUIRE(m.caps.size() == 1);
+  CHECK(m.caps[0]->name == "年度余额");  // a shared 限额 covering the measure cuts its amount
+  REQUIRE(m.quota >= 0);
+  CHECK(ed.quotas[m.quota].count == 3);
+  CHECK(ed.quotas[m.quota].group_fact == ed.find_fact("方向"));
+  CHECK(ed.quotas[m.quota].score_fact == -1);  // no score: application order ranks
+  REQUIRE(ed.accumulations.size() == 2);       // the money tally and the count tally
+  CHECK_FALSE(ed.accumulations[0].count);
+  CHECK(ed.accumulations[1].count);
+  CHECK(ed.accumulations[1].group_fact == ed.find_fact("方向"));
+  REQUIRE(m.decl->requirements.size() == 1);  // 超出 拒绝: a requirement of the measure it covers
+  CHECK(m.decl->requirements[0].reason == "限项已满");
+}

@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 
 using kuan::Decimal;
 using kuan::RoundingMode;

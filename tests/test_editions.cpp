@@ -8,6 +8,7 @@
 #include "interpreter/diff.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
+#include "base/date.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
 

@@ -14,6 +14,7 @@
 #include <tao/pegtl/contrib/analyze.hpp>
 
 #include "lang/grammar.hpp"
+#include "base/date.hpp"
 #include "lang/parser.hpp"
 
 using namespace kuan;

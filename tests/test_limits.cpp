@@ -21,8 +21,8 @@
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
-#include "lang/limits.hpp"
-#include "lang/source.hpp"
+#include "base/limits.hpp"
+#include "base/source.hpp"
 
 using namespace kuan;
 namespace fs = std::filesystem;

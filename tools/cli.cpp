@@ -6,7 +6,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 
 namespace kuan::cli {
 
@@ -139,31 +139,6 @@ std::optional<bool> wants_json(const Args& args, std::string& error) {
   if (*f == "json") return true;
   error = "--format 须为 json 或 text,而不是 " + *f;
   return std::nullopt;
-}
-
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  std::size_t plain = 0;  // runs without anything to escape are copied whole
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
-      }
-    }
-  }
-  out.append(s.data() + plain, s.size() - plain);
-  out += '"';
 }
 
 std::string where(const Span& span) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_string.hpp"
 #include "interpreter/allocate.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
@@ -52,7 +53,7 @@ const Edition* choose_edition(const Policy& policy, const Args& args, std::strin
 // when it cannot be read.
 std::optional<std::string> read_input(const std::string& path, std::string& error);
 
-void append_json_string(std::string& out, std::string_view s);
+using ::kuan::append_json_string;  // base/json_string.hpp
 // {"severity":"error","file":…,"line":N,"column":N,"message":…} (docs/cli-json.md)
 void append_diagnostic_json(std::string& out, const Diagnostic& d);
 // --format json|text (default text); nullopt with a message for anything else.

@@ -115,6 +115,7 @@ std::string summary_json(const AllocationSummary& s) {
            ",\"funded\":" + std::to_string(s.quotas[i].funded) + ",\"cutoff_score\":";
     if (s.quotas[i].cutoff_score.empty()) out += "null";
     else append_json_string(out, s.quotas[i].cutoff_score);
+    if (!s.quotas[i].per.empty()) out += ",\"per\":", append_json_string(out, s.quotas[i].per);
     out += '}';
   }
   return out + "]}\n";
@@ -129,7 +130,8 @@ std::string summary_text(const AllocationSummary& s) {
            " 项" + (m.not_selected ? ",名额外未入选 " + std::to_string(m.not_selected) + " 项" : "") + ";金额合计 " +
            cents_text(m.amount_cents) + " 元,分配合计 " + cents_text(m.allocated_cents) + " 元\n";
   for (const auto& q : s.quotas)
-    out += "  名额 " + q.measure + ":每年 " + std::to_string(q.quota) + " 个,候选 " + std::to_string(q.candidates) +
+    out += "  名额 " + q.measure + ":每年 " + (q.per.empty() ? "" : "每个" + q.per + " ") + std::to_string(q.quota) +
+           " 个,候选 " + std::to_string(q.candidates) +
            " 项,入选 " + std::to_string(q.funded) + " 项\n";
   for (const auto& p : s.pools) {
     out += "  资金池 " + p.pool + ":额度 " + cents_text(p.pool_cents) + " 元,适用申请 " + std::to_string(p.applications) +

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "lang/checker.hpp"
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 #include "tools/cli.hpp"
 
 namespace kuan::cli {

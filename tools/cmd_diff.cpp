@@ -7,7 +7,7 @@
 #include "interpreter/diff.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
-#include "lang/source.hpp"
+#include "base/source.hpp"
 #include "tools/cli.hpp"
 
 namespace kuan::cli {

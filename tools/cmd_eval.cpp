@@ -22,7 +22,7 @@
 #include "interpreter/csv.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 #include "tools/cli.hpp"
 #include "tools/json_fast.hpp"
 

@@ -6,6 +6,7 @@
 
 #include "interpreter/facts.hpp"
 #include "lang/checker.hpp"
+#include "base/date.hpp"
 #include "lang/parser.hpp"
 #include "tools/cli.hpp"
 #include "tools/repl.hpp"

@@ -36,6 +36,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* KUAN_API marks what the shared library exports (everything else is hidden). */
+#ifndef KUAN_API
+#if defined(__GNUC__) || defined(__clang__)
+#define KUAN_API __attribute__((visibility("default")))
+#else
+#define KUAN_API
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -69,10 +78,14 @@ typedef struct kuan_error {
 
 #define KUAN_ERROR_INIT {KUAN_OK, NULL, NULL, 0, 0, NULL}
 
+/* The library's version, "MAJOR.MINOR.PATCH" (a host may check it at run time
+ * against the shared library it loaded). */
+KUAN_API const char *kuan_version(void);
+
 /* Frees the strings of *error and resets it to KUAN_ERROR_INIT. */
-void kuan_error_clear(kuan_error *error);
+KUAN_API void kuan_error_clear(kuan_error *error);
 /* "ok", "rule_errors", "unknown_measure", … */
-const char *kuan_code_name(kuan_code code);
+KUAN_API const char *kuan_code_name(kuan_code code);
 
 /* ------------------------------------------------------------- diagnostics */
 
@@ -89,10 +102,10 @@ typedef struct kuan_diagnostic {
 
 typedef struct kuan_diagnostics kuan_diagnostics;
 
-size_t kuan_diagnostics_count(const kuan_diagnostics *diagnostics);
+KUAN_API size_t kuan_diagnostics_count(const kuan_diagnostics *diagnostics);
 /* Fills *out (strings owned by `diagnostics`); returns 0 when index is out of range. */
-int kuan_diagnostics_get(const kuan_diagnostics *diagnostics, size_t index, kuan_diagnostic *out);
-void kuan_diagnostics_free(kuan_diagnostics *diagnostics);
+KUAN_API int kuan_diagnostics_get(const kuan_diagnostics *diagnostics, size_t index, kuan_diagnostic *out);
+KUAN_API void kuan_diagnostics_free(kuan_diagnostics *diagnostics);
 
 /* ----------------------------------------------------------------- policies */
 
@@ -103,19 +116,19 @@ typedef struct kuan_edition kuan_edition; /* borrowed from its policy; never fre
  * rule error, code KUAN_RULE_ERRORS). When `diagnostics` is not NULL it
  * receives every diagnostic (also warnings on success); free it with
  * kuan_diagnostics_free. */
-kuan_policy *kuan_policy_load(const char *path, kuan_diagnostics **diagnostics, kuan_error *error);
+KUAN_API kuan_policy *kuan_policy_load(const char *path, kuan_diagnostics **diagnostics, kuan_error *error);
 /* One edition from rule text; `name` (may be NULL) names it in diagnostics. */
-kuan_policy *kuan_policy_from_text(const char *text, const char *name, kuan_diagnostics **diagnostics,
+KUAN_API kuan_policy *kuan_policy_from_text(const char *text, const char *name, kuan_diagnostics **diagnostics,
                                    kuan_error *error);
-void kuan_policy_free(kuan_policy *policy);
+KUAN_API void kuan_policy_free(kuan_policy *policy);
 
-size_t kuan_policy_edition_count(const kuan_policy *policy);
-const kuan_edition *kuan_policy_edition_at(const kuan_policy *policy, size_t index); /* NULL when out of range */
-const kuan_edition *kuan_policy_edition(const kuan_policy *policy, const char *name, kuan_error *error);
+KUAN_API size_t kuan_policy_edition_count(const kuan_policy *policy);
+KUAN_API const kuan_edition *kuan_policy_edition_at(const kuan_policy *policy, size_t index); /* NULL when out of range */
+KUAN_API const kuan_edition *kuan_policy_edition(const kuan_policy *policy, const char *name, kuan_error *error);
 /* The edition in force on date "YYYY-MM-DD". */
-const kuan_edition *kuan_policy_edition_on(const kuan_policy *policy, const char *date, kuan_error *error);
+KUAN_API const kuan_edition *kuan_policy_edition_on(const kuan_policy *policy, const char *date, kuan_error *error);
 /* The only edition, or the one most recently in force. */
-const kuan_edition *kuan_policy_latest(const kuan_policy *policy);
+KUAN_API const kuan_edition *kuan_policy_latest(const kuan_policy *policy);
 
 /* ----------------------------------------------------------------- metadata */
 
@@ -165,43 +178,43 @@ typedef struct kuan_cap_info {
   int stacking; /* 叠加 */
 } kuan_cap_info;
 
-void kuan_edition_get_info(const kuan_edition *edition, kuan_edition_info *out);
+KUAN_API void kuan_edition_get_info(const kuan_edition *edition, kuan_edition_info *out);
 /* Each returns 0 (and leaves *out alone) when an index is out of range. */
-int kuan_edition_get_measure(const kuan_edition *edition, size_t index, kuan_measure_info *out);
-int kuan_edition_find_measure(const kuan_edition *edition, const char *name, size_t *index);
-int kuan_edition_get_measure_fact(const kuan_edition *edition, size_t measure, size_t index, kuan_fact_info *out);
-int kuan_edition_get_measure_cap(const kuan_edition *edition, size_t measure, size_t index, kuan_cap_info *out);
-int kuan_edition_get_fact(const kuan_edition *edition, size_t index, kuan_fact_info *out); /* every fact */
+KUAN_API int kuan_edition_get_measure(const kuan_edition *edition, size_t index, kuan_measure_info *out);
+KUAN_API int kuan_edition_find_measure(const kuan_edition *edition, const char *name, size_t *index);
+KUAN_API int kuan_edition_get_measure_fact(const kuan_edition *edition, size_t measure, size_t index, kuan_fact_info *out);
+KUAN_API int kuan_edition_get_measure_cap(const kuan_edition *edition, size_t measure, size_t index, kuan_cap_info *out);
+KUAN_API int kuan_edition_get_fact(const kuan_edition *edition, size_t index, kuan_fact_info *out); /* every fact */
 
 /* -------------------------------------------------------------------- facts */
 
 typedef struct kuan_facts kuan_facts;
 
 /* An empty application for `edition`. NULL only if edition is NULL or memory runs out. */
-kuan_facts *kuan_facts_new(const kuan_edition *edition);
+KUAN_API kuan_facts *kuan_facts_new(const kuan_edition *edition);
 /* From a JSON object of facts; NULL on error. */
-kuan_facts *kuan_facts_from_json(const kuan_edition *edition, const char *json, kuan_error *error);
-kuan_facts *kuan_facts_copy(const kuan_facts *facts);
-void kuan_facts_free(kuan_facts *facts);
+KUAN_API kuan_facts *kuan_facts_from_json(const kuan_edition *edition, const char *json, kuan_error *error);
+KUAN_API kuan_facts *kuan_facts_copy(const kuan_facts *facts);
+KUAN_API void kuan_facts_free(kuan_facts *facts);
 
 /* Each checks the fact's name, declared type and the value. A failed setter
  * leaves the fact as it was; its error is also remembered, and kuan_evaluate
  * reports it, until the same fact is set successfully (or kuan_facts_clear). */
-kuan_code kuan_facts_set_money(kuan_facts *facts, const char *fact, const char *amount, kuan_error *error); /* "1234.56", "120万元" */
-kuan_code kuan_facts_set_money_fen(kuan_facts *facts, const char *fact, int64_t fen, kuan_error *error);
-kuan_code kuan_facts_set_rate(kuan_facts *facts, const char *fact, const char *rate, kuan_error *error); /* "0.3", "30%" */
-kuan_code kuan_facts_set_integer(kuan_facts *facts, const char *fact, int64_t value, kuan_error *error);
-kuan_code kuan_facts_set_number(kuan_facts *facts, const char *fact, const char *value, kuan_error *error); /* "87.5" */
-kuan_code kuan_facts_set_bool(kuan_facts *facts, const char *fact, int value, kuan_error *error);
-kuan_code kuan_facts_set_enum(kuan_facts *facts, const char *fact, const char *value, kuan_error *error);
-kuan_code kuan_facts_set_date(kuan_facts *facts, const char *fact, const char *date, kuan_error *error); /* "YYYY-MM-DD" */
+KUAN_API kuan_code kuan_facts_set_money(kuan_facts *facts, const char *fact, const char *amount, kuan_error *error); /* "1234.56", "120万元" */
+KUAN_API kuan_code kuan_facts_set_money_fen(kuan_facts *facts, const char *fact, int64_t fen, kuan_error *error);
+KUAN_API kuan_code kuan_facts_set_rate(kuan_facts *facts, const char *fact, const char *rate, kuan_error *error); /* "0.3", "30%" */
+KUAN_API kuan_code kuan_facts_set_integer(kuan_facts *facts, const char *fact, int64_t value, kuan_error *error);
+KUAN_API kuan_code kuan_facts_set_number(kuan_facts *facts, const char *fact, const char *value, kuan_error *error); /* "87.5" */
+KUAN_API kuan_code kuan_facts_set_bool(kuan_facts *facts, const char *fact, int value, kuan_error *error);
+KUAN_API kuan_code kuan_facts_set_enum(kuan_facts *facts, const char *fact, const char *value, kuan_error *error);
+KUAN_API kuan_code kuan_facts_set_date(kuan_facts *facts, const char *fact, const char *date, kuan_error *error); /* "YYYY-MM-DD" */
 /* Any type, from text as a person writes it: "120万元", "30%", "是", "2025-07-01". */
-kuan_code kuan_facts_set_text(kuan_facts *facts, const char *fact, const char *text, kuan_error *error);
+KUAN_API kuan_code kuan_facts_set_text(kuan_facts *facts, const char *fact, const char *text, kuan_error *error);
 /* Every member of a JSON object; all or nothing. */
-kuan_code kuan_facts_set_json(kuan_facts *facts, const char *json, kuan_error *error);
-kuan_code kuan_facts_unset(kuan_facts *facts, const char *fact, kuan_error *error);
-void kuan_facts_clear(kuan_facts *facts);
-int kuan_facts_has(const kuan_facts *facts, const char *fact);
+KUAN_API kuan_code kuan_facts_set_json(kuan_facts *facts, const char *json, kuan_error *error);
+KUAN_API kuan_code kuan_facts_unset(kuan_facts *facts, const char *fact, kuan_error *error);
+KUAN_API void kuan_facts_clear(kuan_facts *facts);
+KUAN_API int kuan_facts_has(const kuan_facts *facts, const char *fact);
 
 /* --------------------------------------------------------------- evaluation */
 
@@ -213,24 +226,24 @@ typedef struct kuan_result kuan_result;
  * (KUAN_MISSING_FACTS), or a language error while evaluating
  * (KUAN_EVALUATION_ERROR, with the rule's file, line and column). Not being
  * eligible is a result, not an error. */
-kuan_result *kuan_evaluate(const kuan_edition *edition, const char *measure, const kuan_facts *facts, unsigned flags,
+KUAN_API kuan_result *kuan_evaluate(const kuan_edition *edition, const char *measure, const kuan_facts *facts, unsigned flags,
                            kuan_error *error);
-kuan_result *kuan_evaluate_json(const kuan_edition *edition, const char *measure, const char *facts_json,
+KUAN_API kuan_result *kuan_evaluate_json(const kuan_edition *edition, const char *measure, const char *facts_json,
                                 unsigned flags, kuan_error *error);
-void kuan_result_free(kuan_result *result);
+KUAN_API void kuan_result_free(kuan_result *result);
 
-const char *kuan_result_measure(const kuan_result *result);
-const char *kuan_result_edition(const kuan_result *result);
-const char *kuan_result_clause(const kuan_result *result); /* "" when none */
-int kuan_result_eligible(const kuan_result *result);
-const char *kuan_result_amount(const kuan_result *result); /* exact decimal: "360000.00" */
+KUAN_API const char *kuan_result_measure(const kuan_result *result);
+KUAN_API const char *kuan_result_edition(const kuan_result *result);
+KUAN_API const char *kuan_result_clause(const kuan_result *result); /* "" when none */
+KUAN_API int kuan_result_eligible(const kuan_result *result);
+KUAN_API const char *kuan_result_amount(const kuan_result *result); /* exact decimal: "360000.00" */
 /* The amount in 分; returns 0 when it is not a whole number of 分 within int64. */
-int kuan_result_amount_fen(const kuan_result *result, int64_t *fen);
-size_t kuan_result_reason_count(const kuan_result *result);
-const char *kuan_result_reason(const kuan_result *result, size_t index); /* NULL when out of range */
-const char *kuan_result_bound(const kuan_result *result);                /* the limiting cap, or NULL */
-size_t kuan_result_note_count(const kuan_result *result);
-const char *kuan_result_note(const kuan_result *result, size_t index);
+KUAN_API int kuan_result_amount_fen(const kuan_result *result, int64_t *fen);
+KUAN_API size_t kuan_result_reason_count(const kuan_result *result);
+KUAN_API const char *kuan_result_reason(const kuan_result *result, size_t index); /* NULL when out of range */
+KUAN_API const char *kuan_result_bound(const kuan_result *result);                /* the limiting cap, or NULL */
+KUAN_API size_t kuan_result_note_count(const kuan_result *result);
+KUAN_API const char *kuan_result_note(const kuan_result *result, size_t index);
 
 /* The explanation (only with KUAN_EXPLAIN). Amounts are exact decimals in 元; rates are fractions. */
 typedef struct kuan_explanation {
@@ -274,9 +287,9 @@ typedef struct kuan_cap_step {
 } kuan_cap_step;
 
 /* Each returns 0 when there is no explanation or the index is out of range. */
-int kuan_result_explanation(const kuan_result *result, kuan_explanation *out);
-int kuan_result_condition(const kuan_result *result, size_t index, kuan_condition_step *out);
-int kuan_result_cap(const kuan_result *result, size_t index, kuan_cap_step *out);
+KUAN_API int kuan_result_explanation(const kuan_result *result, kuan_explanation *out);
+KUAN_API int kuan_result_condition(const kuan_result *result, size_t index, kuan_condition_step *out);
+KUAN_API int kuan_result_cap(const kuan_result *result, size_t index, kuan_cap_step *out);
 
 #ifdef __cplusplus
 }

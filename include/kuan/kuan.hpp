@@ -41,6 +41,15 @@
 #include <variant>
 #include <vector>
 
+// KUAN_API marks what the shared library exports (everything else is hidden).
+#ifndef KUAN_API
+#if defined(__GNUC__) || defined(__clang__)
+#define KUAN_API __attribute__((visibility("default")))
+#else
+#define KUAN_API
+#endif
+#endif
+
 namespace kuan::api {
 
 namespace detail {
@@ -67,8 +76,11 @@ enum class ErrorCode {
   Internal = 12,         // out of memory or another unexpected failure
 };
 
+// The library's version, "MAJOR.MINOR.PATCH" (as kuan_version() in <kuan/kuan.h>).
+KUAN_API const char* version() noexcept;
+
 // "ok", "rule_errors", "unknown_edition", …
-const char* error_code_name(ErrorCode code) noexcept;
+KUAN_API const char* error_code_name(ErrorCode code) noexcept;
 
 // A place in a rule file (or, for BadJson, in the JSON text). line and column
 // are 1-based; columns count characters, not bytes. line == 0: no position.
@@ -79,7 +91,7 @@ struct Position {
   bool known() const noexcept { return line > 0; }
 };
 
-struct Error {
+struct KUAN_API Error {
   ErrorCode code = ErrorCode::Ok;
   std::string message;               // for people (the rule language's messages are Chinese)
   Position where;                    // see Position
@@ -90,7 +102,7 @@ struct Error {
 };
 
 // Thrown only by the accessors that are documented to throw.
-class Exception : public std::runtime_error {
+class KUAN_API Exception : public std::runtime_error {
  public:
   explicit Exception(Error error);
   const Error& error() const noexcept { return error_; }
@@ -263,7 +275,7 @@ class Facts;
 
 // One edition of a policy (e.g. 2025年版): what it declares and how to evaluate
 // it. A cheap handle; it keeps its policy alive.
-class Edition {
+class KUAN_API Edition {
  public:
   const std::string& name() const noexcept;
   const std::string& policy_name() const noexcept;
@@ -307,7 +319,7 @@ class Edition {
 // setter checks the fact's name and declared type and the value, and returns
 // a Status; an error that was not fixed (by setting that fact again) is also
 // remembered, and evaluate() then returns it instead of a result.
-class Facts {
+class KUAN_API Facts {
  public:
   Facts(const Facts&);
   Facts(Facts&&) noexcept;
@@ -347,7 +359,7 @@ class Facts {
 struct LoadResult;
 
 // A loaded, checked policy: one or more editions. Immutable; copies share it.
-class Policy {
+class KUAN_API Policy {
  public:
   // A policy folder (one subfolder per edition, or .kuan files directly in it)
   // or a single .kuan file.
@@ -368,7 +380,7 @@ class Policy {
 };
 
 // Either a policy or the diagnostics that prevented it (warnings may come with a policy).
-struct LoadResult {
+struct KUAN_API LoadResult {
   std::optional<Policy> policy;
   std::vector<Diagnostic> diagnostics;
 

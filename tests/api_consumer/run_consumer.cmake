@@ -31,6 +31,12 @@ if(NOT headers STREQUAL "kuan/kuan.h;kuan/kuan.hpp")
   message(FATAL_ERROR "unexpected installed headers: ${headers}")
 endif()
 
+# The shared library beside the static one, named by its SOVERSION.
+file(GLOB_RECURSE sonames ${prefix}/libkuan.so.*)
+if(NOT sonames)
+  message(FATAL_ERROR "no libkuan.so.MAJOR.MINOR installed")
+endif()
+
 set(compilers)
 if(CMAKE_C_COMPILER)
   list(APPEND compilers -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER})
@@ -60,6 +66,9 @@ if(PKG_CONFIG)
     set(cc cc)
   endif()
   run("cc with pkg-config" ${cc} -std=c99 ${source_dir}/consumer.c -o ${WORK_DIR}/consumer_pc ${pc_flags} ${extra})
+  # kuan.pc names the shared library.
+  get_filename_component(lib_dir ${pc_dir} DIRECTORY)
+  set(ENV{LD_LIBRARY_PATH} ${lib_dir})
   run("consumer_pc" ${WORK_DIR}/consumer_pc ${POLICY})
   message(STATUS "pkg-config: ${last_output}")
 endif()

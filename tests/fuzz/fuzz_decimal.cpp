@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 #include "interpreter/facts.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "interpreter/policy.hpp"
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 #include "tools/cli.hpp"
 
 namespace kuan::fuzz {

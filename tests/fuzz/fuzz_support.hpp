@@ -41,7 +41,7 @@ void evaluate_checked(const Edition& edition, const MeasureInfo& measure, const 
 void run_examples(const Edition& edition);
 
 // Strict UTF-8 (no overlongs, surrogates or truncation). Written apart from
-// lang/source.cpp's decoder on purpose: an oracle must not share the code it checks.
+// base/source.cpp's decoder on purpose: an oracle must not share the code it checks.
 bool valid_utf8(std::string_view text);
 
 }  // namespace kuan::fuzz

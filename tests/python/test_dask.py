@@ -113,3 +113,31 @@ def test_allocate_without_a_cluster_too(kuan_binary, tmp_path):
     with dask.config.set(scheduler="sync"):
         got = kuan.dask.allocate([str(f) for f in split(year, 2, tmp_path)], str(POLICY), "2025年版")
     assert "".join(got).encode() == want
+
+
+def test_count_limits_grouped_by_a_fact_are_byte_identical(kuan_binary, tmp_path):
+    """examples/科研项目限项: 限额 of 件数 per unit and direction (refused in order) and a quota per
+    direction (best scores over all parts): the parts decide exactly what one `kuan allocate` decides."""
+    import dask
+    import json
+    import random
+    policy = ROOT / "examples" / "科研项目限项"
+    rng = random.Random(11)
+    directions = ["人工智能", "集成电路", "生物医药", "新材料"]
+    year = tmp_path / "research.jsonl"
+    with year.open("w", encoding="utf-8") as f:
+        for i in range(400):
+            facts = {"专业方向": rng.choice(directions), "核定预算": f"{rng.randint(10, 600)}万元",
+                     "评审得分": rng.randint(40, 100)}
+            if rng.random() < 0.1:
+                facts["本年度同方向已立项数"] = rng.randint(0, 4)
+            f.write(json.dumps({"id": f"R{i}", "applicant": f"单位{rng.randint(1, 25)}", "measure": "科研项目资助",
+                                "facts": facts}, ensure_ascii=False) + "\n")
+    out = tmp_path / "research.decisions"
+    run = run_kuan(kuan_binary, "allocate", str(policy), "--version", "2025年版", "--in", str(year), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    want = out.read_bytes()
+    assert b"\\u" not in want and "最多立项2个".encode() in want and "未入选".encode() in want  # both limits bind
+    with dask.config.set(scheduler="sync"):
+        got = kuan.dask.allocate([str(f) for f in split(year, 3, tmp_path)], str(policy), "2025年版", npartitions=3)
+    assert "".join(got).encode() == want

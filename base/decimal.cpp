@@ -1,4 +1,4 @@
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 
 #include <atomic>
 #include <boost/multiprecision/cpp_int.hpp>

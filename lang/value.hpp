@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "interpreter/decimal.hpp"
+#include "base/decimal.hpp"
 #include "lang/types.hpp"
 
 namespace kuan {

@@ -1,4 +1,4 @@
-#include "lang/source.hpp"
+#include "base/source.hpp"
 
 #include <algorithm>
 
@@ -10,42 +10,12 @@ SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(nam
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
 }
 
-char32_t decode_utf8(std::string_view s, std::size_t& i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](std::size_t k) -> int {
-    if (i + k >= s.size()) return -1;
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    return (b & 0xC0) == 0x80 ? (b & 0x3F) : -1;
-  };
-  if (b0 < 0x80) { ++i; return b0; }
-  if ((b0 & 0xE0) == 0xC0) {
-    int c1 = cont(1);
-    if (c1 >= 0) { i += 2; return (char32_t(b0 & 0x1F) << 6) | c1; }
-  } else if ((b0 & 0xF0) == 0xE0) {
-    int c1 = cont(1), c2 = cont(2);
-    if (c1 >= 0 && c2 >= 0) { i += 3; return (char32_t(b0 & 0x0F) << 12) | (c1 << 6) | c2; }
-  } else if ((b0 & 0xF8) == 0xF0) {
-    int c1 = cont(1), c2 = cont(2), c3 = cont(3);
-    if (c1 >= 0 && c2 >= 0 && c3 >= 0) {
-      i += 4;
-      return (char32_t(b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
-    }
-  }
-  ++i;
-  return 0xFFFD;
-}
-
 SourceFile::Location SourceFile::locate(std::size_t offset) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
-  std::size_t i = line_starts_[line - 1];
-  std::size_t column = 1;
-  while (i < offset) {
-    decode_utf8(text_, i);
-    ++column;
-  }
-  return {line, column};
+  const std::size_t start = line_starts_[line - 1];
+  return {line, 1 + count_code_points(std::string_view(text_).substr(start, offset - start))};
 }
 
 std::size_t SourceFile::line_start(std::size_t line) const {
@@ -59,17 +29,6 @@ std::string_view SourceFile::line_text(std::size_t line) const {
   std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
   if (end > begin && text_[end - 1] == '\r') --end;
   return std::string_view(text_).substr(begin, end - begin);
-}
-
-std::size_t display_width(char32_t c) {
-  if (c == 0) return 0;
-  // East Asian Wide and Fullwidth blocks; enough for Chinese text and punctuation.
-  if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
-      (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
-      (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-      (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD))
-    return 2;
-  return 1;
 }
 
 std::string_view span_text(const Span& span) {
@@ -103,9 +62,10 @@ static const char* severity_word(Severity s) {
 
 namespace {
 
-// A character as an excerpt shows it: control characters and bytes that are
-// not UTF-8 become U+FFFD (one column), so nothing raw reaches the terminal
-// and no width is zero.
+// A character as an excerpt shows it: one grapheme cluster (a letter with its
+// combining marks, an emoji sequence) and the terminal columns it takes.
+// Control characters and bytes that are not UTF-8 become U+FFFD (one column),
+// so nothing raw reaches the terminal.
 struct Shown {
   char32_t c;
   std::size_t width;
@@ -118,18 +78,36 @@ Shown shown_at(std::string_view line, std::size_t& i) {
   }
   std::size_t j = i;
   const char32_t c = decode_utf8(line, j);
-  i += len;
-  if (c == '\t') return {c, 1};
-  if (c < 0x20 || c == 0x7F) return {0xFFFD, 1};
-  return {c, std::max<std::size_t>(display_width(c), 1)};
+  if (c == '\t') return i += len, Shown{c, 1};
+  if (c < 0x20 || c == 0x7F) return i += len, Shown{0xFFFD, 1};
+  const std::size_t end = grapheme_end(line, i);
+  const std::size_t width = cluster_width(line.substr(i, end - i));
+  i = end;
+  return {c, width};
 }
 
-// Start of the character that ends just before `pos` (a lone byte if the bytes
-// there are not one well-formed sequence).
-std::size_t previous_char(std::string_view line, std::size_t pos) {
+// Start of the code point that ends just before `pos` (a lone byte if the
+// bytes there are not one well-formed sequence).
+std::size_t previous_code_point(std::string_view line, std::size_t pos) {
   std::size_t p = pos - 1;
   while (p > 0 && pos - p < 4 && (static_cast<unsigned char>(line[p]) & 0xC0) == 0x80) --p;
   return utf8_sequence_length(line, p) == pos - p ? p : pos - 1;
+}
+
+// Start of the grapheme cluster that ends just before `pos`, looking back a
+// bounded number of code points so a window costs the same on any line.
+std::size_t previous_char(std::string_view line, std::size_t pos) {
+  std::size_t p = previous_code_point(line, pos);
+  for (int steps = 0; p > 0 && steps < 32; ++steps) {
+    if (utf8_sequence_length(line, p) == 0) break;
+    const std::size_t q = previous_code_point(line, p);
+    if (utf8_sequence_length(line, q) == 0) break;
+    std::size_t iq = q;
+    const char32_t before = decode_utf8(line, iq);
+    if (before < 0x20 || before == 0x7F || grapheme_end(line, q) <= p) break;
+    p = q;
+  }
+  return p;
 }
 
 void append_shown(std::string& out, Shown s, std::string_view line, std::size_t from, std::size_t to) {
@@ -199,13 +177,14 @@ std::string render_diagnostic(const Diagnostic& d) {
   bool first = true;
   for (std::size_t i = rel_start; i < std::min(rel_stop, to);) {
     const std::size_t w = shown_at(line, i).width;
-    width += first ? w - 1 : w;
+    width += first ? (w > 0 ? w - 1 : 0) : w;
     first = false;
   }
   if (rel_start < line.size() && first) {
     // Empty span on a character: cover that character.
     std::size_t j = rel_start;
-    width = shown_at(line, j).width - 1;
+    const std::size_t w = shown_at(line, j).width;
+    width = w > 0 ? w - 1 : 0;
   }
   out.append(width, '~');
   out += '\n';
@@ -218,32 +197,6 @@ std::string hidden_diagnostics_note(std::size_t errors, std::size_t others) {
   if (others) out += std::string(errors ? "," : "还有 ") + std::to_string(others) + " 处警告未显示";
   if (errors || others) out += "\n";
   return out;
-}
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data()) + i;
-  const std::size_t n = text.size() - i;
-  const unsigned c = s[0];
-  if (c < 0x80) return 1;
-  std::size_t len = 0;
-  unsigned lo = 0x80, hi = 0xBF;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (n < len || s[1] < lo || s[1] > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k)
-    if ((s[k] & 0xC0) != 0x80) return 0;
-  return len;
 }
 
 static std::string hex_byte(unsigned char b) {

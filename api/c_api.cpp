@@ -223,6 +223,7 @@ void kuan_error_clear(kuan_error* error) {
   *error = kuan_error KUAN_ERROR_INIT;
 }
 
+const char* kuan_version(void) { return api::version(); }
 const char* kuan_code_name(kuan_code code) { return api::error_code_name(static_cast<api::ErrorCode>(code)); }
 
 // ------------------------------------------------------------- diagnostics

@@ -2,8 +2,9 @@
 //
 // Positions are kept as byte offsets (what PEGTL gives us) and converted to
 // 1-based line and *character* columns only when shown, so that Chinese text
-// before an error does not shift the column. Carets are drawn by display width:
-// a CJK character takes two terminal columns.
+// before an error does not shift the column. Carets are drawn by display width
+// of grapheme clusters (base/utf8.hpp): a CJK character or an emoji takes two
+// terminal columns, a combining mark none.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lang/limits.hpp"
+#include "base/limits.hpp"
+#include "base/utf8.hpp"
 
 namespace kuan {
 
@@ -91,11 +93,6 @@ std::string render_diagnostics(const std::vector<D>& diagnostics, std::size_t ma
   return out + hidden_diagnostics_note(errors, others);
 }
 
-std::size_t display_width(char32_t c);
-// Length of the well-formed UTF-8 sequence starting at text[i] (no overlong
-// forms, surrogates or code points beyond U+10FFFF), or 0 if there is none.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
-
 // The first reason a rule file's text cannot be read: too large, a line too
 // long, a byte that is not UTF-8, a control character. Offset into the text.
 struct SourceProblem {
@@ -108,8 +105,5 @@ std::optional<SourceProblem> source_problem(std::string_view text);
 // bytes that are not UTF-8 shown as \xNN, cut after `max_chars` characters
 // with "…".
 std::string echo(std::string_view value, std::size_t max_chars = limits::kEchoChars);
-// Decodes one UTF-8 code point starting at text[i]; advances i. Invalid bytes
-// decode as U+FFFD and advance one byte, so callers never loop forever.
-char32_t decode_utf8(std::string_view text, std::size_t& i);
 
 }  // namespace kuan

@@ -17,7 +17,7 @@
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/checker.hpp"
-#include "lang/parser.hpp"
+#include "base/date.hpp"
 
 namespace kuan::api {
 
@@ -190,6 +190,8 @@ std::string list_names(const std::vector<MeasureInfo>& measures) {
 }  // namespace
 
 // ------------------------------------------------------------------ errors
+
+const char* version() noexcept { return KUAN_VERSION; }
 
 const char* error_code_name(ErrorCode code) noexcept {
   switch (code) {

@@ -1,0 +1,20 @@
+// Calendar dates as Kuan uses them: days since 1970-01-01 (proleptic
+// Gregorian), written YYYY-MM-DD.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kuan {
+
+// "2025-07-01" → days; nothing for anything else (including 2025-02-30).
+std::optional<std::int32_t> parse_date(std::string_view text);
+std::string format_date(std::int32_t days);
+// The calendar day in China Standard Time (UTC+8, no daylight saving) at a
+// moment given as seconds since 1970-01-01 UTC: policies are dated in Hangzhou,
+// whatever the machine's time zone.
+std::int32_t china_standard_day(std::int64_t unix_seconds);
+
+}  // namespace kuan

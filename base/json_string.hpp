@@ -1,0 +1,14 @@
+// JSON text out: the one string escaper every JSON writer uses (CLI, API,
+// allocate), so that all of them escape alike.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kuan {
+
+// Appends `s` as a JSON string: quotes, backslashes and control characters
+// escaped; other bytes (UTF-8) copied as they are.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace kuan

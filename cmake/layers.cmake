@@ -1,0 +1,44 @@
+# Layers that the build enforces. Each layer compiles against a staged include
+# root in the build tree holding symlinks to its own folders and to those of the
+# layers below it — and nothing else — so an include that runs the wrong way
+# (lang/ → interpreter/, base/ → lang/, …) fails with "No such file":
+#
+#   base          decimal, source positions and diagnostics, dates, UTF-8
+#   lang          front end → checked, immutable edition (with stdlib/: built-ins and their type rules)
+#   interpreter   evaluation, facts, batch, allocation, diff
+#   api           the public façade (include/kuan/) and its implementation (api/)
+#   tools         the `kuan` command, REPL, LSP (and the Python module)
+#
+# kuan_layer_root(<layer>) gives a layer's staged root.
+set(KUAN_LAYERS base lang interpreter api tools)
+set(KUAN_LAYER_FOLDERS_base base)
+set(KUAN_LAYER_FOLDERS_lang lang stdlib)
+set(KUAN_LAYER_FOLDERS_interpreter interpreter)
+set(KUAN_LAYER_FOLDERS_api api include/kuan)
+set(KUAN_LAYER_FOLDERS_tools tools)
+
+set(KUAN_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
+set(visible)
+foreach(layer ${KUAN_LAYERS})
+  list(APPEND visible ${KUAN_LAYER_FOLDERS_${layer}})
+  file(REMOVE_RECURSE ${KUAN_LAYERS_DIR}/${layer})
+  file(MAKE_DIRECTORY ${KUAN_LAYERS_DIR}/${layer})
+  foreach(folder ${visible})
+    get_filename_component(name ${folder} NAME)  # include/kuan is seen as kuan/
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${KUAN_LAYERS_DIR}/${layer}/${name} SYMBOLIC)
+  endforeach()
+endforeach()
+unset(visible)
+
+function(kuan_layer_root layer out)
+  set(${out} ${KUAN_LAYERS_DIR}/${layer} PARENT_SCOPE)
+endfunction()
+
+# An object library of one layer: its sources see only the layer's staged root.
+function(kuan_add_layer layer)
+  add_library(kuan_${layer} OBJECT ${ARGN})
+  target_include_directories(kuan_${layer} PRIVATE ${KUAN_LAYERS_DIR}/${layer})
+  set_target_properties(kuan_${layer} PROPERTIES POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  target_compile_definitions(kuan_${layer} PRIVATE KUAN_BUILDING)
+endfunction()

@@ -1,0 +1,43 @@
+# Proves the build enforces the layers (cmake/layers.cmake): a header of a
+# higher layer cannot be included from a lower one, compiled exactly as that
+# layer's sources are (its staged include root only), while the same compiler
+# and flags do find the layer's own headers and those below.
+#   cmake -DCXX=… -DLAYERS=<build>/layers -DWORK=<dir> -P check_layers.cmake
+cmake_minimum_required(VERSION 3.20)
+file(MAKE_DIRECTORY ${WORK})
+
+# compiles(<layer> <header> <expect: found|missing>)
+function(probe layer header expect)
+  string(MAKE_C_IDENTIFIER "${layer}_${header}" name)
+  set(src ${WORK}/${name}.cpp)
+  file(WRITE ${src} "#include \"${header}\"\n")
+  execute_process(COMMAND ${CXX} -std=c++20 -fsyntax-only -I ${LAYERS}/${layer} ${src}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(expect STREQUAL "found" AND NOT rc EQUAL 0)
+    message(FATAL_ERROR "layer ${layer} should see ${header}, but:\n${err}")
+  endif()
+  if(expect STREQUAL "missing")
+    if(rc EQUAL 0)
+      message(FATAL_ERROR "layer ${layer} includes ${header} from a higher layer, and it compiled")
+    endif()
+    if(NOT err MATCHES "No such file")
+      message(FATAL_ERROR "layer ${layer} including ${header} failed for another reason:\n${err}")
+    endif()
+  endif()
+  message(STATUS "${layer} → ${header}: ${expect}")
+endfunction()
+
+# The wrong way: each must fail to compile.
+probe(base lang/types.hpp missing)
+probe(base interpreter/evaluator.hpp missing)
+probe(lang interpreter/evaluator.hpp missing)
+probe(lang kuan/kuan.hpp missing)
+probe(interpreter kuan/kuan.hpp missing)
+probe(interpreter tools/cli.hpp missing)
+probe(api tools/cli.hpp missing)
+# The right way (controls: the probe itself works).
+probe(base base/date.hpp found)
+probe(lang base/date.hpp found)
+probe(lang lang/types.hpp found)
+probe(api kuan/kuan.hpp found)
+probe(tools kuan/kuan.h found)

@@ -1,0 +1,96 @@
+// base/: UTF-8, display width and grapheme clusters, positions, carets, JSON
+// strings and dates — the layer everything else builds on.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "base/date.hpp"
+#include "base/json_string.hpp"
+#include "base/source.hpp"
+#include "base/utf8.hpp"
+
+using namespace kuan;
+
+namespace {
+
+// The caret line of a diagnostic on the span [begin, end) of a one-line file.
+std::string caret_line(const std::string& line, std::string_view at, std::size_t length) {
+  const SourceFile file("t.kuan", line + "\n");
+  const auto begin = static_cast<std::uint32_t>(line.find(at));
+  REQUIRE(begin != std::string::npos);
+  const Diagnostic d = make_diagnostic(Severity::Error, Span{&file, begin, static_cast<std::uint32_t>(begin + length)}, "m");
+  std::istringstream lines(d.rendered);
+  std::string head, excerpt, caret;
+  std::getline(lines, head);
+  std::getline(lines, excerpt);
+  std::getline(lines, caret);
+  CHECK(excerpt == line);
+  return caret;
+}
+
+}  // namespace
+
+TEST_CASE("display width: CJK and emoji two columns, combining marks none", "[base]") {
+  CHECK(display_width(U'a') == 1);
+  CHECK(display_width(U'款') == 2);
+  CHECK(display_width(U'「') == 2);
+  CHECK(display_width(0x1F600) == 2);  // 😀
+  CHECK(display_width(0x0301) == 0);   // combining acute accent
+  CHECK(display_width(0x200D) == 0);   // zero width joiner
+}
+
+TEST_CASE("grapheme clusters: a letter with its marks, emoji sequences and flags are one", "[base]") {
+  const std::string e_acute = "e\xCC\x81";                                        // e + U+0301
+  const std::string family = "\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7";  // 👨‍👩‍👧
+  const std::string flag = "\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3";                     // 🇨🇳
+  CHECK(grapheme_end(e_acute + "x", 0) == e_acute.size());
+  CHECK(grapheme_end(family + "x", 0) == family.size());
+  CHECK(grapheme_end(flag + "x", 0) == flag.size());
+  CHECK(cluster_width(e_acute) == 1);
+  CHECK(cluster_width(family) == 2);
+  CHECK(cluster_width(flag) == 2);
+  CHECK(grapheme_end("\xFF" "a", 0) == 1);  // a byte that is not UTF-8 stands alone
+}
+
+TEST_CASE("carets land right after emoji, combining marks and CJK", "[base]") {
+  // Columns before 未知: `x = "` 5, the cluster, `" + ` 4.
+  CHECK(caret_line("x = \"😀\" + 未知", "未知", 6) == std::string(11, ' ') + "^~~~");
+  CHECK(caret_line("x = \"e\xCC\x81\" + 未知", "未知", 6) == std::string(10, ' ') + "^~~~");
+  CHECK(caret_line("x = \"👨‍👩‍👧\" + 未知", "未知", 6) == std::string(11, ' ') + "^~~~");
+  CHECK(caret_line("x = \"🇨🇳\" + 未知", "未知", 6) == std::string(11, ' ') + "^~~~");
+  CHECK(caret_line("中文 = 未知", "未知", 6) == std::string(7, ' ') + "^~~~");
+  // A span on the emoji itself covers its two columns.
+  CHECK(caret_line("x = 😀", "😀", 4) == std::string(4, ' ') + "^~");
+}
+
+TEST_CASE("positions count code points, a BOM is not a column", "[base]") {
+  CHECK(text_position("ab\n中文x", 9).line == 2);
+  CHECK(text_position("ab\n中文x", 9).column == 3);
+  CHECK(text_position("\xEF\xBB\xBF{}", 4).column == 2);
+  CHECK(text_position("abc", 99).column == 4);  // clamped to the end
+  const SourceFile f("f", "一二\n三x");
+  CHECK(f.locate(f.text().find('x')).line == 2);
+  CHECK(f.locate(f.text().find('x')).column == 2);
+}
+
+TEST_CASE("UTF-8 validation finds the first bad byte", "[base]") {
+  CHECK(bad_utf8("款 ok") == std::string_view::npos);
+  CHECK(bad_utf8("ab\xC0\x80") == 2);        // overlong
+  CHECK(bad_utf8("a\xED\xA0\x80") == 1);     // surrogate
+  CHECK(bad_utf8("ab\xE6\xAC") == 2);        // cut short
+}
+
+TEST_CASE("one JSON string escaper", "[base]") {
+  std::string out;
+  append_json_string(out, "a\"b\\c\n\t\x01款");
+  CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001款\"");
+}
+
+TEST_CASE("dates round trip and China Standard Time decides the day", "[base]") {
+  REQUIRE(parse_date("2025-07-01"));
+  CHECK(format_date(*parse_date("2025-07-01")) == "2025-07-01");
+  CHECK(!parse_date("2025-02-30"));
+  CHECK(format_date(china_standard_day(1735689600 - 8 * 3600)) == "2025-01-01");  // 00:00 in Hangzhou
+  CHECK(format_date(china_standard_day(1735689600 - 8 * 3600 - 1)) == "2024-12-31");
+}
