@@ -85,20 +85,22 @@ def main():
     policy = os.path.join(a.root, "policies/hangzhou-ai")
     cmd = [a.kuan, "eval", policy, "--version", "2025年版", "--batch", "-"]
 
-    # 1. A result for the first line arrives while the input is still open.
-    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    p.stdin.write(line(1, 100).encode())
-    p.stdin.flush()
-    got = []
-    reader = threading.Thread(target=lambda: got.append(p.stdout.readline()))
-    reader.start()
-    reader.join(timeout=30)
-    check("first result before the input ends", got and json.loads(got[0])["id"] == "s1", f"got {got}")
-    p.stdin.write(line(2, 200).encode())
-    p.stdin.close()
-    rest = p.stdout.read().decode()
-    p.wait(timeout=30)
-    check("the rest after the input ends", p.returncode == 0 and json.loads(rest)["id"] == "s2", rest)
+    # 1. A result for the first line arrives while the input is still open,
+    #    whether lines are evaluated on the reading thread (--jobs 1) or on others.
+    for jobs in ([], ["--jobs", "1"]):
+        p = subprocess.Popen(cmd + jobs, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdin.write(line(1, 100).encode())
+        p.stdin.flush()
+        got = []
+        reader = threading.Thread(target=lambda: got.append(p.stdout.readline()))
+        reader.start()
+        reader.join(timeout=30)
+        check(f"first result before the input ends {jobs}", got and json.loads(got[0])["id"] == "s1", f"got {got}")
+        p.stdin.write(line(2, 200).encode())
+        p.stdin.close()
+        rest = p.stdout.read().decode()
+        p.wait(timeout=30)
+        check(f"the rest after the input ends {jobs}", p.returncode == 0 and json.loads(rest)["id"] == "s2", rest)
 
     # 2. Input order kept, identical output for 1 thread and many.
     with tempfile.TemporaryDirectory() as tmp:
