@@ -73,6 +73,10 @@ class Activation {
   bool has_rate() const { return rate_.has_value(); }
   bool has_base() const { return base_.has_value(); }
 
+  // The measure's outcome, which a 性质 reads as 金额 and 适用; null elsewhere
+  // (the checker lets no other expression name them).
+  const Outcome* outcome = nullptr;
+
   // Where choices are recorded while explaining; null otherwise (the common,
   // fast case pays one test per 若 or 按).
   std::vector<ChoiceTrace>* choices = nullptr;
@@ -252,6 +256,12 @@ Value Activation::eval(const ast::Expr& e) {
         case ast::RefKind::EnumValue: return Value::enumeration(e.index);
         case ast::RefKind::MeasureRate: return rate(e.span);
         case ast::RefKind::MeasureBase: return base(e.span);
+        case ast::RefKind::MeasureAmount:
+          if (outcome) return Value::money(outcome->amount);
+          break;
+        case ast::RefKind::MeasureEligible:
+          if (outcome) return Value::boolean(outcome->eligible);
+          break;
         case ast::RefKind::Unresolved: break;
       }
       raise("内部错误:名称 " + e.name + " 未经检查", e.span);
@@ -406,6 +416,17 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
 std::variant<Value, EvalError> evaluate_expression(const Edition* ed, const ast::Expr& expr, const FactValues& facts) {
   return guarded([&]() -> Value {
     Activation act(ed, facts);
+    return act.eval(expr);
+  });
+}
+
+std::variant<Value, EvalError> evaluate_for_outcome(const Edition& ed, const MeasureInfo& info, const FactValues& facts,
+                                                    const Outcome& outcome, const ast::Expr& expr) {
+  return guarded([&]() -> Value {
+    Activation act(&ed, facts);
+    act.rate_expr = info.decl->rate.get();
+    act.base_expr = info.decl->base.get();
+    act.outcome = &outcome;
     return act.eval(expr);
   });
 }

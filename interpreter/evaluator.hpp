@@ -87,6 +87,12 @@ EvalResult evaluate_measure(const Edition& edition, const MeasureInfo& measure, 
 std::variant<Value, EvalError> evaluate_expression(const Edition* edition, const ast::Expr& expr,
                                                    const FactValues& facts);
 
+// An expression of a 性质 on one application: 比例 and 基数 are the measure's,
+// 金额 and 适用 come from `outcome` (the measure evaluated on `facts`).
+std::variant<Value, EvalError> evaluate_for_outcome(const Edition& edition, const MeasureInfo& measure,
+                                                    const FactValues& facts, const Outcome& outcome,
+                                                    const ast::Expr& expr);
+
 // Parameters are constants: computed once when an edition is built.
 std::optional<EvalError> compute_parameters(Edition& edition, const std::vector<int>& order);
 

@@ -38,7 +38,9 @@ enum class ArithOp { Add, Sub, Mul, Div };
 enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 
 // What a name was resolved to by the checker.
-enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase };
+// MeasureAmount and MeasureEligible (金额, 适用) name a measure's outcome; only a
+// 性质 may read them.
+enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase, MeasureAmount, MeasureEligible };
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
@@ -227,6 +229,19 @@ struct ExampleDecl {
   std::string expected_reason;  // for 不适用: a text the reasons must contain
 };
 
+// 性质 M "说明" { 对任意 申请 当 C 有 P }: for every application of measure M
+// for which C holds, P holds. In C and P the measure's facts, parameters and
+// definitions are in scope, with 比例 and 基数 (the measure's own), 金额 (its
+// rounded amount, 0.00 when not eligible) and 适用 (whether it is eligible).
+struct PropertyDecl {
+  std::string measure;
+  Span span;  // the measure's name, where a failure is reported
+  std::string title;
+  NamedSpan variable;  // 申请: what 对任意 ranges over
+  ExprPtr when;        // null: every application
+  ExprPtr holds;
+};
+
 struct ClauseDecl {
   std::string ref;  // "(一)"
   std::string title;
@@ -273,6 +288,7 @@ struct Module {
   std::vector<ClauseDecl> clauses;
   std::vector<MeasureDecl> measures;
   std::vector<ExampleDecl> examples;
+  std::vector<PropertyDecl> properties;
 };
 
 }  // namespace kuan::ast

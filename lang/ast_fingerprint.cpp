@@ -161,6 +161,13 @@ class Dumper {
       num("unbound", x.expect_unbound);
       str("reason", x.expected_reason);
     }
+    for (const auto& p : m.properties) {
+      str("\nproperty", p.measure);
+      str("title", p.title);
+      str("for all", p.variable.name);
+      expr(p.when);
+      expr(p.holds);
+    }
   }
 };
 

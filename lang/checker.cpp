@@ -29,7 +29,7 @@ struct Symbol {
 };
 
 // Who owns the expression being checked decides which names it may use.
-enum class Owner { Param, Define, FactDefault, Cap, Measure, Example, Rounding, Free };
+enum class Owner { Param, Define, FactDefault, Cap, Measure, Example, Property, Rounding, Free };
 
 struct Context {
   Owner owner = Owner::Free;
@@ -81,6 +81,7 @@ class Checker {
     for (int i = 0; i < M; ++i) measure(i);
     apply_shared_limits();
     for (const auto* ex : ed_.examples) example(*const_cast<ast::ExampleDecl*>(ex));
+    for (const auto* p : ed_.properties) property(*const_cast<ast::PropertyDecl*>(p));
     batch_metadata();
 
     if (!find_cycles()) {
@@ -251,6 +252,7 @@ class Checker {
         ed_.clauses.push_back(&c);
       }
       for (const auto& x : m->examples) ed_.examples.push_back(&x);
+      for (const auto& p : m->properties) ed_.properties.push_back(&p);
     }
     for (auto& f : ed_.facts)
       if (f.decl->default_value) f.memo = ed_.memo_slots++;
@@ -683,8 +685,25 @@ class Checker {
     }
   }
 
+  // 性质: the claim ranges over the measure's applications; its condition and
+  // conclusion are boolean and may read the measure's outcome (金额, 适用).
+  void property(ast::PropertyDecl& p) {
+    const MeasureInfo* m = ed_.find_measure(p.measure);
+    if (!m) error(p.span, "性质 引用的措施 " + p.measure + " 不存在");
+    if (p.variable.name != "申请")
+      error(p.variable.span, "对任意 后须为 申请:性质对措施的每份申请成立,申请的事实直接用事实名称引用");
+    Context ctx{Owner::Property, -1, m ? m->decl : nullptr};
+    if (p.when) expect_type(*p.when, check(*p.when, ctx), Type::boolean(), "性质的条件(当 …)");
+    if (p.holds) expect_type(*p.holds, check(*p.holds, ctx), Type::boolean(), "性质的结论(有 …)");
+  }
+
   // ------------------------------------------------------------ names
   Type name(ast::Expr& e, Context& ctx, const Type* hint) {
+    if (ctx.owner == Owner::Property && (e.name == "金额" || e.name == "适用")) {
+      const bool amount = e.name == "金额";
+      e.ref = amount ? ast::RefKind::MeasureAmount : ast::RefKind::MeasureEligible;
+      return amount ? Type::money() : Type::boolean();
+    }
     if (ctx.measure && e.name == "比例" && ctx.measure->rate) {
       e.ref = ast::RefKind::MeasureRate;
       ctx.uses_rate = true;

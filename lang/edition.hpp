@@ -108,6 +108,7 @@ struct Edition {
   std::vector<MeasureInfo> measures;
   std::vector<const ast::ClauseDecl*> clauses;
   std::vector<const ast::ExampleDecl*> examples;
+  std::vector<const ast::PropertyDecl*> properties;  // 性质, in file order
   std::vector<PoolInfo> pools;
   std::vector<QuotaInfo> quotas;
   std::vector<AccumulationInfo> accumulations;

@@ -213,7 +213,7 @@ std::size_t width(std::string_view s) {
 }
 
 // ---------------------------------------------------------------- layout
-enum class BlockKind { Top, Clause, Measure, Example, Match, Enum, Limit };
+enum class BlockKind { Top, Clause, Measure, Example, Property, Match, Enum, Limit };
 
 struct Anchor {
   bool is_if = false;  // 若 … 否则, else '('
@@ -226,6 +226,7 @@ struct Item {
   long value_anchor = -1;  // column of the value after '=' / '=>' (or after the keyword)
   bool want_value = false;
   bool anchor_on_second = false;
+  bool claim = false;  // 对任意 …: its 当 and 有 parts start their own lines under it
   std::size_t tokens = 0;
   std::string_view block_keyword;  // the last 条款/措施/例/按/枚举: what a '{' opens
   std::vector<Anchor> anchors;
@@ -253,6 +254,7 @@ struct Line {
 bool statement_keyword(const Token& t, const Token* next) {
   if (t.kind != Tok::Word) return false;
   if (is(t, "状态")) return next && is(*next, "示例", "正式", "草案");
+  if (is(t, "性质")) return next && next->kind == Tok::Word;  // not reserved: a statement only before a name
   return is(t, "政策", "版本", "基于", "施行", "舍入", "修订", "替换", "删除", "参数", "事实", "定义", "上限",
             "资金池", "累计", "限额", "条款", "措施", "例", "原文", "责任单位");
 }
@@ -267,6 +269,7 @@ bool starts_item(BlockKind kind, const Token& t, const Token* next) {
                                      (is(t, "比例", "基数", "金额", "名额") && followed_by_equals));
     case BlockKind::Example:
       return t.kind == Tok::Word && (is(t, "得", "不适用") || (!is_reserved(t.text) && followed_by_equals));
+    case BlockKind::Property: return is_word(t, "对任意");
     case BlockKind::Match:
       return t.kind == Tok::Word && (is(t, "其他") || (next && (is_arrow(*next) || is_bar(*next))));
     case BlockKind::Enum: return t.kind == Tok::Word;
@@ -280,6 +283,7 @@ BlockKind kind_of_block(std::string_view keyword) {
   if (keyword == "条款") return BlockKind::Clause;
   if (keyword == "措施") return BlockKind::Measure;
   if (keyword == "例") return BlockKind::Example;
+  if (keyword == "性质") return BlockKind::Property;
   if (keyword == "按") return BlockKind::Match;
   if (keyword == "枚举") return BlockKind::Enum;
   if (keyword == "限额") return BlockKind::Limit;
@@ -364,6 +368,7 @@ class Layout {
       if (is(first, "否则")) return item.indent + 2;  // 要求 … 否则 "…"
     }
     if (close_paren(first) && top && !top->is_if) return top->col;
+    if (item.claim && first.kind == Tok::Word && is(first, "当", "有") && !top) return item.indent + 2;
     if (first.kind == Tok::Word && is(first, "已用", "当") && !top) return value;
     const std::size_t anchor = !top ? value : top->inner;
     if (is_binary_operator(first, unary)) {
@@ -392,7 +397,8 @@ class Layout {
         top.item.indent = line.indent;
         top.item.anchor_on_second = first.kind == Tok::Word &&
                                     is(first, "要求", "需要", "得", "不适用", "原文", "责任单位", "施行", "舍入",
-                                       "政策", "版本", "基于", "状态", "删除", "替换");
+                                       "政策", "版本", "基于", "状态", "删除", "替换", "对任意");
+        top.item.claim = is_word(first, "对任意");
       } else {
         line.indent = continuation_indent(top.item, first, unary_[line.begin]);
       }
@@ -423,6 +429,9 @@ class Layout {
         const std::size_t nl = tok.text.rfind('\n');
         const std::size_t end_col = nl == std::string_view::npos ? col + width(tok.text) : width(tok.text.substr(nl + 1));
         if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "枚举", "限额")) item.block_keyword = tok.text;
+        if (k == line.begin && is_word(tok, "性质") &&
+            (blocks.back().kind == BlockKind::Top || blocks.back().kind == BlockKind::Clause))
+          item.block_keyword = tok.text;
         if (open_paren(tok)) {
           item.anchors.push_back(Anchor{false, col, end_col});
         } else if (close_paren(tok)) {

@@ -270,13 +270,30 @@ struct expected_outcome : seq<expect_outcome> {};
 struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, must<expected_lbrace>,
                           star<example_fact>, must<expected_outcome, expected_rbrace>> {};
 
+// ---------------------------------------------------------------- properties
+// 性质 M "说明" { 对任意 申请 [当 C] 有 P }: P holds for every application of
+// measure M (for which C holds), checked by `kuan test --properties` on
+// generated applications. 性质 and 对任意 are recognised only where a statement
+// or a claim may start, so neither is reserved as a name. The claim's 有 is the
+// keyword after a complete condition; the 有 of `有 F` starts an operand, so
+// `当 有 核定年度上限 有 金额 > 0元` reads as intended.
+struct claim_holds : seq<kw<TAO_PEGTL_STRING("有")>, must<expected_expression>> {};
+struct expected_claim_holds : seq<claim_holds> {};
+struct claim_word : word<TAO_PEGTL_STRING("对任意")> {};
+struct property_claim : seq<claim_word, sp, must<expected_name>, opt<when_part>, must<expected_claim_holds>> {};
+// at<>: a failed 对任意申请 is reported where it starts, not after 对任意.
+struct expected_claim : seq<at<claim_word>, property_claim> {};
+struct expected_property_end : seq<rbrace> {};
+struct property_stmt : seq<word<TAO_PEGTL_STRING("性质")>, sp, must<expected_name>, opt<text>,
+                           must<expected_lbrace, expected_claim, expected_property_end>> {};
+
 // ---------------------------------------------------------------- clauses and files
 struct clause_ref : seq<utf8::one<'(', 0xFF08>, plus<utf8::not_one<')', 0xFF09, '\n'>>, utf8::one<')', 0xFF09>, sp> {};
 struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
 struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt> {};
-struct clause_item : sor<original_text, responsible, declaration, measure_stmt, example_stmt> {};
+struct clause_item : sor<original_text, responsible, declaration, measure_stmt, example_stmt, property_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
                          star<clause_item>, must<expected_clause_end>> {};
@@ -299,7 +316,7 @@ struct remove_stmt : seq<kw<TAO_PEGTL_STRING("删除")>, must<expected_removable
 
 struct statement : sor<policy_stmt, edition_stmt, status_stmt, base_stmt, period_stmt, rounding_stmt, revise_stmt, replace_stmt,
                        remove_stmt, declaration, clause_stmt,
-                       measure_stmt, example_stmt> {};
+                       measure_stmt, example_stmt, property_stmt> {};
 struct expected_statement : eof {};
 struct file : seq<opt<utf8::bom>, sp, star<statement>, must<expected_statement>> {};
 struct expected_end_of_expression : eof {};
@@ -336,9 +353,12 @@ template <> inline constexpr auto error_message<expected_rounding_mode> = "舍�
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
+template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
+template <> inline constexpr auto error_message<expected_claim_holds> = "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元";
+template <> inline constexpr auto error_message<expected_property_end> = "性质 中只能写一条 对任意 …;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
-template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、条款、措施 或 例";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例、性质;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、条款、措施、例 或 性质";
 template <> inline constexpr auto error_message<expected_limit_what> = "计 后须为 金额 或 件数";
 template <> inline constexpr auto error_message<expected_scope> = "每 后须为 申请 或 申请人(全部申请合计写 全部)";
 template <> inline constexpr auto error_message<expected_period> = "期间 后须为 每年、本申请,或 YYYY-MM-DD 至 YYYY-MM-DD";

@@ -36,7 +36,7 @@ using selector = pegtl::parse_tree::selector<
         g::remove_stmt, g::removable_kind, g::paren, g::expect_unbound, g::status_value, g::year_total_source,
         g::limit_stmt, g::limit_amount, g::limit_count, g::group_by, g::scope_applicant, g::scope_application,
         g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
-        g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker>,
+        g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -532,6 +532,25 @@ class Converter {
     return x;
   }
 
+  // property_stmt -> '性质' name text? '{' '对任意' name ('当' expr)? '有' expr '}'
+  ast::PropertyDecl property(const Node& n) const {
+    ast::PropertyDecl p;
+    p.measure = text(child(n, 0));
+    p.span = span_of(child(n, 0));
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& c = child(n, i);
+      if (c.is_type<g::string_literal>()) p.title = string_value(c);
+      if (!c.is_type<g::property_claim>()) continue;
+      p.variable = named(child(c, 0));
+      for (std::size_t k = 1; k < c.children.size(); ++k) {
+        const Node& part = child(c, k);
+        if (part.is_type<g::when_part>()) p.when = expr(child(part, 0));
+        else if (part.is_type<g::claim_holds>()) p.holds = expr(child(part, 0));
+      }
+    }
+    return p;
+  }
+
   void declaration(const Node& c, ast::Module& m, int clause) const {
     if (c.is_type<g::param_stmt>()) {
       ast::ParamDecl p;
@@ -590,6 +609,8 @@ class Converter {
       m.measures.push_back(measure(c, clause));
     } else if (c.is_type<g::example_stmt>()) {
       m.examples.push_back(example(c));
+    } else if (c.is_type<g::property_stmt>()) {
+      m.properties.push_back(property(c));
     }
   }
 

@@ -148,6 +148,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
     m->effective_from.reset();
     m->effective_to.reset();
     m->examples.clear();
+    m->properties.clear();  // like its 例, a base edition's 性质 speaks of the base's figures
     m->removals.clear();
     if (restates_policy) m->policy.reset();
     if (restates_rounding) m->rounding.reset(), m->rounding_step.reset();

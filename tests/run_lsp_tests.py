@@ -195,6 +195,9 @@ def main():
         check("symbols: measures in their clause", any(s["name"] == "智能券" and s["kind"] == 12 and
                                                       s.get("containerName") == "条款 (一)" for s in syms), syms[:5])
         check("symbols: parameters and facts", ("单家企业年度上限", 14) in names and ("合同金额", 8) in names, names)
+        prop = [s for s in syms if s["name"] == "性质 算力券 中小企业按不超过50%的比例"]
+        check("symbols: a 性质, at its measure name", len(prop) == 1 and prop[0]["kind"] == 24 and
+              prop[0]["location"]["range"]["start"] == position(text01, "性质 算力券 \"中小企业", offset=3), prop)
 
         messy = text26.replace("修订 参数 单家企业年度上限 = 1000万元", "修订 参数 单家企业年度上限=1000万元", 1)
         c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(f26), "languageId": "kuan", "version": 1, "text": messy}})

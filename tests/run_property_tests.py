@@ -3,7 +3,10 @@
 a policy whose amount falls as its base rises (no threshold) fails, the same
 way for the same seed, with a counter-example shrunk to small values printed
 as a 例 that, pasted back, runs; a threshold that lowers the amount is a note,
-not a failure; bad --seed/--count are usage errors."""
+not a failure; bad --seed/--count are usage errors. 性质 written by the
+author (tests/properties/authored.kuan): the wrong one fails at its own line
+with the claim, the values and a shrunk 例; the right ones pass; one whose
+condition never holds is a note, not counted."""
 import argparse
 import os
 import re
@@ -69,6 +72,50 @@ def money(text):
     return float(text.replace("元", ""))
 
 
+def authored(kuan, root):
+    rel = os.path.join("tests", "properties", "authored.kuan")
+    path = os.path.join(root, rel)
+    code, out, err = run(kuan, "test", path, "--properties", "--seed", "7", "--count", "100")
+    check("authored: exits 1", code == 1, out + err)
+    fails = [l for l in out.splitlines() if ": 失败: " in l]
+    check("authored: one failure, the wrong 性质, at its line",
+          len(fails) == 1 and fails[0].startswith(path + ":23:4: 失败: 2025年版 措施 补贴 性质「不超过合同金额的一半」"), out)
+    check("authored: the claim quoted whole, with its values",
+          fails and "「金额 ≤ 合同金额 × 50%」不成立(金额 = 0.01元,合同金额 = 0.01元)" in fails[0], out)
+    block = re.search(r"^例 补贴 \"性质「不超过合同金额的一半」的反例\" \{\n(.*?)\n\}$", out, re.S | re.M)
+    check("authored: counter-example printed as a 例", block, out)
+    body = block.group(1) if block else ""
+    # Shrunk to the least amount: 0.01元 × 50% = 0.005元, paid 0.01元; the facts
+    # with defaults that the condition reads are dropped again.
+    check("authored: shrunk to 0.01元", "合同金额 = 0.01元" in body and "得 0.01元" in body, body)
+    check("authored: shrunk, defaults dropped", "人数" not in body and "备注金额" not in body, body)
+    check("authored: shrunk, what the condition needs kept", "中小企业 = 是" in body and "类型 = 甲" in body, body)
+    check("authored: the never-applicable 性质 is a note", re.search(
+        re.escape(path) + r":37:4: 注: .*性质「从未适用」:没有一份生成的申请满足它的条件", out), out)
+    # 5 built-in (measure, property) pairs + 3 authored that hold; the note is not counted.
+    lines = out.strip().splitlines()
+    check("authored: closing line", lines and lines[-1] == "8 passed, 1 failed", out)
+    code2, out2, _ = run(kuan, "test", path, "--properties", "--seed", "7", "--count", "100")
+    check("authored: same seed, same output", (code2, out2) == (code, out), out2)
+    # Without --properties the 性质 are checked for syntax and types only: no 例, nothing fails.
+    code3, out3, err3 = run(kuan, "test", path)
+    check("authored: kuan test without --properties", code3 == 0 and out3.strip().endswith("0 passed, 0 failed"), out3 + err3)
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        pasted = os.path.join(tmp, "pasted.kuan")
+        with open(pasted, "w", encoding="utf-8") as f:
+            f.write(text + "\n例 补贴 \"反例\" {\n" + body + "\n}\n")
+        code4, out4, err4 = run(kuan, "test", pasted)
+        check("authored: the pasted 例 runs and passes", code4 == 0 and out4.strip().endswith("1 passed, 0 failed"), out4 + err4)
+        # A 性质 with a type error stops `kuan test` like any rule error.
+        bad = os.path.join(tmp, "bad.kuan")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write(text.replace("有 金额 ≤ 800万元", "有 金额 + 800万元"))
+        code5, out5, err5 = run(kuan, "test", bad)
+        check("authored: a type error in a 性质 fails kuan test", code5 == 1 and "性质的结论(有 …) 须为布尔" in err5, out5 + err5)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kuan", required=True)
@@ -131,6 +178,8 @@ def main():
             check(f"usage error {bad}", code == 2 and "kuan test:" in err, out + err)
         code, out, err = run(kuan, "test", thr, "--seed", "3")
         check("--seed without --properties", code == 2, out + err)
+
+    authored(kuan, a.root)
 
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     return 1 if FAILED else 0

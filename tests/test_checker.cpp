@@ -559,6 +559,51 @@ TEST_CASE("比例 and 基数 can be read anywhere in their measure, but not in a
   CHECK_THAT(circle.errors()[0].message, Catch::Contains("循环定义:比例 → 基数 → 比例"));
 }
 
+// A 性质 reads its measure's facts, 比例, 基数 and outcome (金额, 适用); its
+// condition and conclusion are boolean.
+TEST_CASE("性质: names in scope, types, and positioned errors", "[checker]") {
+  const std::string measure =
+      "事实 a: 金额\n事实 小: 布尔 = 否\n事实 档: 枚举 { 一档, 二档 } 可选\n参数 顶 = 800万元\n"
+      "定义 半 = a × 50%\n措施 甲 {\n  比例 = 30%\n  基数 = a\n}\n";  // lines 5–13
+  const auto ok = load(measure +
+                       "性质 甲 \"全部名称\" {\n"
+                       "  对任意 申请 当 适用 且 小 且 有 档 且 档 = 一档\n"
+                       "  有 金额 ≤ 顶 且 金额 ≤ 半 且 比例 ≤ 30% 且 基数 = a\n}\n");
+  INFO(ok.rendered());
+  REQUIRE(ok.policy);
+  CHECK(ok.errors().empty());
+  const Edition& ed = ok.ed();
+  REQUIRE(ed.properties.size() == 1);
+  const ast::Expr& holds = *ed.properties[0]->holds;
+  CHECK(holds.type.kind == TypeKind::Bool);
+  // 金额 ≤ 顶: the left operand is the measure's amount.
+  const ast::Expr* amount = holds.args[0]->args[0]->args[0]->args[0].get();
+  CHECK(amount->name == "金额");
+  CHECK(amount->ref == ast::RefKind::MeasureAmount);
+  CHECK(amount->type.kind == TypeKind::Money);
+  // A fact read only by a 性质 is used.
+  CHECK(ok.of(Severity::Warning).empty());
+
+  CHECK_DIAG(one_error(measure + "性质 甲 {\n  对任意 申请 有 金额 + a\n}\n"),
+             "性质的结论(有 …) 须为布尔,这里是金额", 15, 12);
+  CHECK_DIAG(one_error(measure + "性质 甲 {\n  对任意 申请 当 a 有 适用\n}\n"),
+             "性质的条件(当 …) 须为布尔,这里是金额", 15, 12);
+  CHECK_DIAG(one_error(measure + "性质 甲 {\n  对任意 申请 有 金额 ≤ 比例\n}\n"), "不能比较 金额 与 比例", 15, 12);
+  CHECK_DIAG(one_error(measure + "性质 乙 {\n  对任意 申请 有 适用\n}\n"), "性质 引用的措施 乙 不存在", 14, 4);
+  CHECK_DIAG(one_error(measure + "性质 甲 {\n  对任意 企业 有 适用\n}\n"),
+             "对任意 后须为 申请:性质对措施的每份申请成立,申请的事实直接用事实名称引用", 15, 7);
+  CHECK_DIAG(one_error(measure + "性质 甲 {\n  对任意 申请 有 档 = 三档\n}\n"),
+             "三档 不是 档 的取值(可取:一档、二档)", 15, 16);
+  // 金额 and 适用 name an outcome only in a 性质: elsewhere they are undefined.
+  const auto elsewhere = load(measure + "定义 x = 金额 > 0元\n");
+  REQUIRE(elsewhere.errors().size() == 1);
+  CHECK_THAT(elsewhere.errors()[0].message, Catch::Contains("未定义的名称 金额"));
+  // A measure without 比例 has none to read.
+  const auto no_rate = load("事实 a: 金额\n措施 甲 {\n  金额 = a\n}\n性质 甲 {\n  对任意 申请 有 比例 < 50%\n}\n");
+  REQUIRE(no_rate.errors().size() == 1);
+  CHECK_THAT(no_rate.errors()[0].message, Catch::Contains("未定义的名称 比例"));
+}
+
 TEST_CASE("the example policy passes the checker", "[checker]") {
   std::vector<Diagnostic> diags;
   const auto p = Policy::load(std::string(KUAN_SOURCE_DIR) + "/policies/hangzhou-ai/2025年版", diags);

@@ -240,6 +240,37 @@ TEST_CASE("fmt: a file with a syntax error is not formatted", "[format]") {
   CHECK(r.diagnostics[0].rendered.find("t.kuan:2:1: error:") == 0);
 }
 
+TEST_CASE("fmt: 性质 blocks — the claim indented, 当 and 有 lines under it, idempotent", "[format]") {
+  const std::string messy =
+      "条款 (一) {\n"
+      "性质   甲 \"说明\" {\n"
+      "      对任意 申请\n"
+      "  当 小   且 a≤50万元   # 条件\n"
+      "        有 金额 ≤ round(a × 50%, 0.01元)\n"
+      "}\n"
+      "}\n"
+      "性质 甲 { 对任意 申请 有 金额>0元 }\n";
+  const std::string want =
+      "条款 (一) {\n"
+      "  性质 甲 \"说明\" {\n"
+      "    对任意 申请\n"
+      "      当 小 且 a ≤ 50万元  # 条件\n"
+      "      有 金额 ≤ round(a × 50%, 0.01元)\n"
+      "  }\n"
+      "}\n"
+      "性质 甲 { 对任意 申请 有 金额 > 0元 }\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // A changed claim is a changed meaning.
+  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
+  std::string changed = want;
+  changed.replace(changed.rfind("> 0元"), 1, "≥");
+  auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
+  REQUIRE(a.module);
+  REQUIRE(b.module);
+  CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+}
+
 TEST_CASE("fmt: the AST fingerprint ignores layout and sees meaning", "[format]") {
   auto print = [](const std::string& text) {
     auto p = parse_module(std::make_shared<SourceFile>("t.kuan", text));

@@ -294,7 +294,7 @@ TEST_CASE("条款 with 原文, 责任单位 and the three kinds of string", "[gr
 
   CHECK(parse("条款 \"无编号\" { }").error() == "条款 后需要条款编号,如 (一)");
   CHECK(parse("条款 (一) { 规定 }").error() ==
-        "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例;或以 '}' 结束");
+        "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例、性质;或以 '}' 结束");
   CHECK(parse("政策 \"未闭合\n").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
   CHECK(parse("政策 \"坏转义\\q\"").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
 }
@@ -383,6 +383,48 @@ TEST_CASE("例 with 得 … 受限 and 不适用", "[grammar]") {
   CHECK(show(*x[3].expected_amount) == "200000");
 
   CHECK(parse("例 甲 { a = 1 }").error() == "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"");
+}
+
+TEST_CASE("性质 … { 对任意 申请 [当 …] 有 … }", "[grammar]") {
+  auto p = parse(
+      "性质 算力券 \"单家企业不超过800万元\" {\n"
+      "  对任意 申请 有 金额 ≤ 800万元\n}\n"
+      "条款 (一) {\n"
+      "  性质 算力券 {\n"
+      "    对任意 申请\n      当 有 核定年度上限 且 中小企业\n      有 有 核定年度上限 或 金额 > 0元\n  }\n}\n");
+  const auto& ps = p.m().properties;
+  REQUIRE(ps.size() == 2);
+  CHECK(ps[0].measure == "算力券");
+  CHECK(text_of(ps[0].span) == "算力券");
+  CHECK(ps[0].title == "单家企业不超过800万元");
+  CHECK(ps[0].variable.name == "申请");
+  CHECK(text_of(ps[0].variable.span) == "申请");
+  CHECK_FALSE(ps[0].when);
+  REQUIRE(ps[0].holds);
+  CHECK(show(*ps[0].holds) == "(≤ 金额 8000000)");
+  CHECK(text_of(ps[0].holds->span) == "金额 ≤ 800万元");
+  // Inside a clause too; the claim's 有 follows a complete condition, the 有 of
+  // `有 F` starts an operand.
+  CHECK(ps[1].title.empty());
+  REQUIRE(ps[1].when);
+  CHECK(show(*ps[1].when) == "(且 (有 核定年度上限) 中小企业)");
+  CHECK(show(*ps[1].holds) == "(或 (有 核定年度上限) (> 金额 0))");
+  CHECK(ps[1].span.file->locate(ps[1].span.begin).line == 5);
+  // 性质 and 对任意 are not reserved: they remain names elsewhere.
+  CHECK(parse("事实 性质: 布尔\n定义 对任意 = 性质").error().empty());
+
+  CHECK(parse("性质 甲 { }").error() == "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论");
+  CHECK(parse("性质 甲 { 对任意 申请 金额 > 0元 }").error() ==
+        "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元");
+  CHECK(parse("性质 甲 { 对任意 申请 当 a 有 }").error() == "这里需要一个表达式");
+  CHECK(parse("性质 甲 { 对任意 有 a }").error() == "这里需要一个名称");
+  CHECK(parse("性质 甲 { 对任意 申请 有 a 对任意 申请 有 b }").error() == "性质 中只能写一条 对任意 …;或以 '}' 结束");
+  CHECK(parse("性质 { 对任意 申请 有 a }").error() == "这里需要一个名称");
+  const auto e = parse("性质 甲 {\n  对任意申请 有 a\n}");
+  CHECK(e.error() == "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论");
+  REQUIRE_FALSE(e.r.diagnostics.empty());
+  CHECK(e.r.diagnostics.front().line == 2);
+  CHECK(e.r.diagnostics.front().column == 3);
 }
 
 TEST_CASE("every operator, in its ASCII and Unicode spellings", "[grammar]") {

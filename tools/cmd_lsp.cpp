@@ -428,7 +428,8 @@ class Server {
     // Words that are keywords only in their place (types, items, rounding modes …).
     static constexpr std::string_view kContextual[] = {"金额", "比例", "整数", "数值", "布尔", "日期", "枚举",
                                                        "基数", "名额", "全年", "于", "状态", "正式", "示例",
-                                                       "草案", "四舍五入", "银行家舍入", "向下舍入", "向上舍入"};
+                                                       "草案", "四舍五入", "银行家舍入", "向下舍入", "向上舍入",
+                                                       "性质", "对任意", "申请", "适用"};
     std::vector<std::string_view> words = reserved_words();
     words.insert(words.end(), std::begin(kContextual), std::end(kContextual));
     for (auto w : words)
@@ -457,6 +458,7 @@ class Server {
     for (const auto& d : m.defines) symbol(d.name, 12, d.span, "");
     for (const auto& c : m.limits) symbol(c.name, 14, c.span, "");
     for (const auto& x : m.examples) symbol("例 " + x.measure + (x.title.empty() ? "" : " " + x.title), 24, x.span, "");
+    for (const auto& p : m.properties) symbol("性质 " + p.measure + (p.title.empty() ? "" : " " + p.title), 24, p.span, "");
     return out;
   }
 

@@ -94,7 +94,22 @@ std::optional<Span> path_change(const Trace& a, const Trace& b) {
   return std::nullopt;
 }
 
-std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m);
+std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m,
+                                   std::initializer_list<const ast::Expr*> more = {});
+
+// Rule text on one line: comments dropped, runs of white space made one space.
+std::string one_line(std::string_view rule_text) {
+  std::string text;
+  bool comment = false;
+  for (char ch : rule_text) {
+    comment = ch == '#' || (comment && ch != '\n');
+    if (comment) continue;
+    const bool space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+    if (!space || (!text.empty() && text.back() != ' ')) text += space ? ' ' : ch;
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
 
 // std::nullopt: the property does not apply to this application (it cannot
 // be evaluated, or lacks what the property is about).
@@ -155,12 +170,7 @@ std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p
                                  format_value(&ed, Value::money(up)) + ",金额由 " + o.amount.to_string() + "元 降至 " +
                                  r2.outcome->amount.to_string() + "元";
         if (auto at = path_change(t, r2.trace)) {
-          std::string text;  // on one line
-          for (char ch : span_text(*at)) {
-            const bool space = ch == ' ' || ch == '\n' || ch == '\t';
-            if (!space || (!text.empty() && text.back() != ' ')) text += space ? ' ' : ch;
-          }
-          v.note = what + ",因门槛「" + text + "」";
+          v.note = what + ",因门槛「" + one_line(span_text(*at)) + "」";
           v.note_at = *at;
           continue;
         }
@@ -187,9 +197,10 @@ void collect_thresholds(const Edition& ed, const ast::Expr* e, std::set<Decimal>
   for (const auto& arm : e->arms) collect_thresholds(ed, arm.value.get(), out, seen_defines);
 }
 
-std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m) {
+std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m, std::initializer_list<const ast::Expr*> more) {
   std::set<Decimal> found;
   std::set<int> seen;
+  for (const auto* e : more) collect_thresholds(ed, e, found, seen);
   const auto& d = *m.decl;
   for (const auto& r : d.requirements) collect_thresholds(ed, r.condition.get(), found, seen);
   for (const auto& n : d.conditional_needs) collect_thresholds(ed, n.when.get(), found, seen);
@@ -207,13 +218,18 @@ std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m) {
 
 class Generator {
  public:
+  // `facts`: the slots to draw (the measure's, and any a 性质 reads besides);
+  // `thresholds`: money values worth drawing near.
+  Generator(const Edition& ed, const MeasureInfo& m, std::uint64_t seed, std::vector<int> facts,
+            std::vector<Decimal> thresholds)
+      : ed_(ed), m_(m), rng_(seed), facts_(std::move(facts)), thresholds_(std::move(thresholds)) {}
   Generator(const Edition& ed, const MeasureInfo& m, std::uint64_t seed)
-      : ed_(ed), m_(m), rng_(seed), thresholds_(thresholds_of(ed, m)) {}
+      : Generator(ed, m, seed, m.facts, thresholds_of(ed, m)) {}
 
   FactValues next() {
     FactValues f(ed_.facts.size());
     const auto& needs = m_.decl->needs_facts;
-    for (int slot : m_.facts) {
+    for (int slot : facts_) {
       const bool must = ed_.facts[slot].required() || std::find(needs.begin(), needs.end(), slot) != needs.end();
       if (!must && below(10) < 3) continue;  // absent: its default, or none
       f.set(slot, value(slot));
@@ -227,7 +243,7 @@ class Generator {
         if (!f.present[slot]) f.set(slot, value(slot));
   }
   void fill_all(FactValues& f) {
-    for (int slot : m_.facts)
+    for (int slot : facts_)
       if (!f.present[slot]) f.set(slot, value(slot));
   }
 
@@ -270,6 +286,7 @@ class Generator {
   const Edition& ed_;
   const MeasureInfo& m_;
   std::mt19937_64 rng_;
+  std::vector<int> facts_;
   std::vector<Decimal> thresholds_;
 };
 
@@ -281,6 +298,9 @@ std::vector<Value> simpler(const Edition& ed, const Value& v) {
     if (x.is_zero()) return;
     out.push_back(Value::of_number(kind, Decimal::from_scaled(0, keep_scale)));
     const Decimal abs = x.sign() < 0 ? -x : x;
+    // The smallest step of the type: where a rounding slip shows at its smallest.
+    const Decimal least = Decimal::from_scaled(1, keep_scale);
+    if (least < abs) out.push_back(Value::of_number(kind, least));
     // Fewer significant digits: 12345.67 → 10000, 12000, 12300, ….
     Decimal p = Decimal::from_int(1);
     while (p * Decimal::from_int(10) <= abs) p *= Decimal::from_int(10);
@@ -318,14 +338,12 @@ std::vector<Value> simpler(const Edition& ed, const Value& v) {
   return out;
 }
 
-FactValues shrink(const Edition& ed, const MeasureInfo& m, Property p, FactValues f) {
-  auto fails = [&](const FactValues& g) {
-    auto v = check(ed, m, p, g);
-    return v && v->failed;
-  };
+// Greedy: drop a fact, else simplify one value, while `fails` still holds.
+FactValues shrink(const Edition& ed, const std::vector<int>& slots, const std::function<bool(const FactValues&)>& fails,
+                  FactValues f) {
   for (int round = 0; round < 500; ++round) {
     bool progress = false;
-    for (int slot : m.facts) {
+    for (int slot : slots) {
       if (!f.present[slot]) continue;
       FactValues g = f;
       g.clear(slot);
@@ -358,20 +376,182 @@ std::string literal(const Edition& ed, int slot, const Value& v) {
   return format_value(&ed, v);
 }
 
-std::string example_block(const Edition& ed, const MeasureInfo& m, Property p, const FactValues& f) {
+FactValues shrink(const Edition& ed, const MeasureInfo& m, Property p, FactValues f) {
+  return shrink(ed, m.facts, [&](const FactValues& g) {
+    auto v = check(ed, m, p, g);
+    return v && v->failed;
+  }, std::move(f));
+}
+
+// The counter-example as a 例 that, pasted beside the rules, states what they give.
+std::string example_block(const Edition& ed, const MeasureInfo& m, const std::vector<int>& slots, const std::string& title,
+                          const FactValues& f) {
   std::string facts;
-  for (int slot : m.facts) {
+  for (int slot : slots) {
     if (!f.present[slot]) continue;
     if (!facts.empty()) facts += ", ";
     facts += ed.facts[slot].decl->name + " = " + literal(ed, slot, f.values[slot]);
   }
-  std::string out = "例 " + m.decl->name + " \"性质「" + property_name(p) + "」的反例\" {\n";
+  std::string quoted;
+  for (char ch : title) {
+    if (ch == '"' || ch == '\\') quoted += '\\';
+    quoted += ch == '\n' ? ' ' : ch;
+  }
+  std::string out = "例 " + m.decl->name + " \"性质「" + quoted + "」的反例\" {\n";
   if (!facts.empty()) out += "  " + facts + "\n";
   const Run r = run(ed, m, f);
   if (r.outcome && r.outcome->eligible) out += "  得 " + r.outcome->amount.to_string() + "元  # 实得\n";
   else if (r.outcome) out += "  不适用  # 实得\n";
   else out += "  得 0元  # 计算出错:" + r.error->message + "\n";
   return out + "}\n";
+}
+
+std::string example_block(const Edition& ed, const MeasureInfo& m, Property p, const FactValues& f) {
+  return example_block(ed, m, m.facts, property_name(p), f);
+}
+
+std::vector<FactValues> applications(const Edition& ed, const MeasureInfo& m, Generator& gen, int count) {
+  std::vector<FactValues> apps;
+  for (int i = 0; i < count; ++i) {
+    FactValues f = gen.next();
+    if (!missing_required_facts(ed, m, f).empty()) continue;
+    // A fact left out that the rules turn out to need (a conditional 需要,
+    // or a 可选 fact read on this path): fill those, then everything.
+    if (run(ed, m, f).error && !negative_error(run(ed, m, f))) gen.fill_needs(f);
+    if (run(ed, m, f).error && !negative_error(run(ed, m, f))) gen.fill_all(f);
+    apps.push_back(std::move(f));
+  }
+  return apps;
+}
+
+// ---------------------------------------------------------------- 性质 the author wrote
+// 性质 M { 对任意 申请 当 C 有 P }: on each generated application of M that M
+// can evaluate and for which C holds (a C that cannot be computed, say for an
+// absent optional fact, does not hold), P must come out true; a P that cannot
+// be computed is a failure.
+
+// Facts an expression reads, through definitions and fact defaults.
+void facts_read(const Edition& ed, const ast::Expr* e, std::set<int>& facts, std::set<int>& defines) {
+  if (!e) return;
+  const bool fact = (e->kind == ast::ExprKind::Name && e->ref == ast::RefKind::Fact) || e->kind == ast::ExprKind::Has;
+  if (fact && e->index >= 0 && facts.insert(e->index).second)
+    facts_read(ed, ed.facts[e->index].decl->default_value.get(), facts, defines);
+  if (e->kind == ast::ExprKind::Name && e->ref == ast::RefKind::Define && e->index >= 0 && defines.insert(e->index).second)
+    facts_read(ed, ed.defines[e->index].decl->value.get(), facts, defines);
+  for (const auto& a : e->args) facts_read(ed, a.get(), facts, defines);
+  for (const auto& arm : e->arms) facts_read(ed, arm.value.get(), facts, defines);
+}
+
+// Every name of an expression whose value explains it (not enumeration values), once each, in order.
+void names_in(const ast::Expr* e, std::vector<const ast::Expr*>& out) {
+  if (!e) return;
+  if (e->kind == ast::ExprKind::Name && e->ref != ast::RefKind::EnumValue &&
+      std::none_of(out.begin(), out.end(), [&](const ast::Expr* x) { return x->name == e->name; }))
+    out.push_back(e);
+  for (const auto& a : e->args) names_in(a.get(), out);
+  for (const auto& arm : e->arms) names_in(arm.value.get(), out);
+}
+
+// A value as a 例 would write it; the amount with the edition's places.
+std::string shown(const Edition& ed, const ast::Expr& name, const Value& v) {
+  const int id = name.type.enum_id;
+  if (v.kind == TypeKind::Enum && id >= 0 && v.small >= 0 && static_cast<std::size_t>(v.small) < ed.enums[id].values.size())
+    return ed.enums[id].values[static_cast<std::size_t>(v.small)];
+  if (name.ref == ast::RefKind::MeasureAmount) return v.number.to_string() + "元";
+  return format_value(&ed, v);
+}
+
+// The text of a whole expression: a call's span is its name only (diagnostics
+// point there), so its arguments and closing parenthesis are added.
+std::string_view expression_text(const ast::Expr& e) {
+  std::uint32_t end = e.span.end;
+  std::function<void(const ast::Expr&)> widen = [&](const ast::Expr& x) {
+    end = std::max(end, x.span.end);
+    for (const auto& a : x.args) widen(*a);
+    for (const auto& arm : x.arms) widen(*arm.value);
+    if (x.kind != ast::ExprKind::Call) return;
+    // Past the last argument, the next ')' closes this call.
+    const std::string& t = x.span.file->text();
+    for (std::uint32_t k = end; k < t.size(); ++k) {
+      if (t[k] == '#') while (k < t.size() && t[k] != '\n') ++k;
+      if (k >= t.size()) break;
+      if (t[k] == ')') { end = k + 1; return; }
+      if (t.compare(k, 3, "）") == 0) { end = k + 3; return; }
+    }
+  };
+  widen(e);
+  return std::string_view(e.span.file->text()).substr(e.span.begin, end - e.span.begin);
+}
+
+enum class Claim { NotApplicable, Held, Failed };
+
+struct ClaimVerdict {
+  Claim claim = Claim::NotApplicable;
+  std::string detail;
+};
+
+ClaimVerdict check_claim(const Edition& ed, const MeasureInfo& m, const ast::PropertyDecl& p, const FactValues& f) {
+  const Run r = run(ed, m, f);
+  if (!r.outcome) return {};
+  if (p.when) {
+    auto c = evaluate_for_outcome(ed, m, f, *r.outcome, *p.when);
+    if (std::holds_alternative<EvalError>(c) || !std::get<Value>(c).small) return {};
+  }
+  auto v = evaluate_for_outcome(ed, m, f, *r.outcome, *p.holds);
+  if (auto* err = std::get_if<EvalError>(&v)) return {Claim::Failed, "结论无法计算:" + err->message};
+  if (std::get<Value>(v).small) return {Claim::Held, ""};
+  std::vector<const ast::Expr*> names;
+  names_in(p.holds.get(), names);
+  std::string values;
+  for (const ast::Expr* n : names) {
+    auto x = evaluate_for_outcome(ed, m, f, *r.outcome, *n);
+    if (auto* value = std::get_if<Value>(&x)) values += (values.empty() ? "" : ",") + n->name + " = " + shown(ed, *n, *value);
+  }
+  return {Claim::Failed, "「" + one_line(expression_text(*p.holds)) + "」不成立" + (values.empty() ? "" : "(" + values + ")")};
+}
+
+void check_authored(const Edition& ed, const PropertyOptions& opt, std::string& out, PropertyTotals& totals) {
+  for (std::size_t pi = 0; pi < ed.properties.size(); ++pi) {
+    const ast::PropertyDecl& p = *ed.properties[pi];
+    const MeasureInfo* m = ed.find_measure(p.measure);
+    if (!m || !p.holds) continue;  // the checker has reported it
+    std::set<int> read(m->facts.begin(), m->facts.end()), defines;
+    facts_read(ed, p.when.get(), read, defines);
+    facts_read(ed, p.holds.get(), read, defines);
+    const std::vector<int> slots(read.begin(), read.end());
+    // A stream of its own, apart from the measures' (which are seed × 1000003 + index).
+    Generator gen(ed, *m, opt.seed * 1000003u + 500009u + pi, slots, thresholds_of(ed, *m, {p.when.get(), p.holds.get()}));
+    const std::string title = p.title.empty() ? one_line(expression_text(*p.holds)) : p.title;
+    const std::string head = where(p.span) + ": %s: " + ed.name + " 措施 " + m->decl->name + " 性质「" + title + "」";
+    auto line = [&](const char* kind, const std::string& rest) {
+      std::string h = head;
+      h.replace(h.find("%s"), 2, kind);
+      out += h + rest + "\n";
+    };
+    int checked = 0;
+    std::optional<FactValues> counter;
+    std::string detail;
+    for (const auto& f : applications(ed, *m, gen, opt.count)) {
+      const ClaimVerdict v = check_claim(ed, *m, p, f);
+      if (v.claim == Claim::NotApplicable) continue;
+      ++checked;
+      if (v.claim == Claim::Failed) {
+        counter = shrink(ed, slots, [&](const FactValues& g) { return check_claim(ed, *m, p, g).claim == Claim::Failed; }, f);
+        detail = check_claim(ed, *m, p, *counter).detail;
+        break;
+      }
+    }
+    if (checked == 0) {  // the author expects it checked: say so, whatever the verbosity
+      line("注", ":没有一份生成的申请满足它的条件,未能检查(可增大 --count,或放宽 当 的条件)");
+    } else if (!counter) {
+      ++totals.passed;
+      if (opt.verbose) line("ok", "(" + std::to_string(checked) + " 份申请)");
+    } else {
+      ++totals.failed;
+      line("失败", ":" + detail);
+      out += example_block(ed, *m, slots, title, *counter);
+    }
+  }
 }
 
 }  // namespace
@@ -382,16 +562,7 @@ PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, s
     const MeasureInfo& m = ed.measures[mi];
     // Each measure its own stream: adding a measure leaves the others' draws alone.
     Generator gen(ed, m, opt.seed * 1000003u + mi);
-    std::vector<FactValues> apps;
-    for (int i = 0; i < opt.count; ++i) {
-      FactValues f = gen.next();
-      if (!missing_required_facts(ed, m, f).empty()) continue;
-      // A fact left out that the rules turn out to need (a conditional 需要,
-      // or a 可选 fact read on this path): fill those, then everything.
-      if (run(ed, m, f).error && !negative_error(run(ed, m, f))) gen.fill_needs(f);
-      if (run(ed, m, f).error && !negative_error(run(ed, m, f))) gen.fill_all(f);
-      apps.push_back(std::move(f));
-    }
+    const std::vector<FactValues> apps = applications(ed, m, gen, opt.count);
     std::set<std::string> notes;
     for (Property p : kProperties) {
       if (p == Property::Monotone && base_fact(m) < 0) continue;
@@ -433,6 +604,7 @@ PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, s
     }
     for (const auto& n : notes) out += n;
   }
+  check_authored(ed, opt, out, totals);
   return totals;
 }
 
