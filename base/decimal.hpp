@@ -110,6 +110,12 @@ class Decimal {
   }
   bool is_zero() const noexcept { return !big_ && m_ == 0; }
   bool is_big() const noexcept { return big_ != nullptr; }
+  // The mantissa, when it fits in 64 bits (the compiled evaluator's fast path).
+  bool mantissa64(int64_t& out) const noexcept {
+    if (big_ || !fits64(m_)) return false;
+    out = static_cast<int64_t>(m_);
+    return true;
+  }
   bool is_integer() const;
 
   Decimal normalized() const;

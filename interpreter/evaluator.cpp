@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "base/date.hpp"
+#include "interpreter/compiled.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
@@ -334,6 +335,14 @@ std::vector<std::string> missing_required_facts(const Edition& ed, const Measure
 }
 
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (info.compiled) {
+    if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
+    if (trace) *trace = Trace{};  // the compiled form may have begun it
+  }
+  return evaluate_measure_reference(ed, info, facts, trace);
+}
+
+EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   auto r = guarded([&]() -> Outcome {
     const ast::MeasureDecl& m = *info.decl;
     Activation act(&ed, facts);

@@ -80,8 +80,14 @@ using EvalResult = std::variant<Outcome, EvalError>;
 std::vector<std::string> missing_required_facts(const Edition& edition, const MeasureInfo& measure,
                                                 const FactValues& facts);
 
+// Runs the measure's compiled form (interpreter/compiled.hpp) when it has one
+// and it can decide exactly in 64 bits; otherwise the reference tree-walker.
+// Either way the result, the explanation and any error are the tree-walker's.
 EvalResult evaluate_measure(const Edition& edition, const MeasureInfo& measure, const FactValues& facts,
                             Trace* trace = nullptr);
+// The reference tree-walker alone (differential tests, benchmarks).
+EvalResult evaluate_measure_reference(const Edition& edition, const MeasureInfo& measure, const FactValues& facts,
+                                      Trace* trace = nullptr);
 
 // A free expression (REPL); `edition` may be null.
 std::variant<Value, EvalError> evaluate_expression(const Edition* edition, const ast::Expr& expr,

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "interpreter/compiled.hpp"
 #include "lang/checker.hpp"
 #include "base/date.hpp"
 #include "lang/parser.hpp"
@@ -76,6 +77,7 @@ std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>&
     q.count = *n;
   }
   if (!ok) return nullptr;
+  compile_measures(ed);
   return std::move(checked.edition);
 }
 

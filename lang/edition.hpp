@@ -38,6 +38,8 @@ struct DefineInfo {
   int memo = -1;  // per-evaluation cache slot
 };
 
+struct CompiledMeasure;  // interpreter/compiled.hpp
+
 struct MeasureInfo {
   const ast::MeasureDecl* decl = nullptr;
   const ast::ClauseDecl* clause = nullptr;  // null when written outside a clause
@@ -47,6 +49,9 @@ struct MeasureInfo {
   std::vector<int> facts;  // every fact the measure may read, in declaration order
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools
+  // The measure compiled to fixed-point code when the edition was built (null:
+  // evaluated by the tree-walker alone).
+  std::shared_ptr<const CompiledMeasure> compiled;
 };
 
 // A 限额 of 金额 over all applications, shared pro rata (资金池).

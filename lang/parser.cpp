@@ -4,17 +4,16 @@
 
 #include <algorithm>
 
-#include <tao/pegtl/contrib/parse_tree.hpp>
-
 #include "base/date.hpp"
 #include "base/limits.hpp"
 #include "lang/grammar.hpp"
+#include "lang/parse_node.hpp"
 
 namespace kuan {
 
 namespace pegtl = tao::pegtl;
 namespace g = grammar;
-using Node = pegtl::parse_tree::node;
+using parse::Node;
 
 // The parse tree keeps only the nodes the converter reads: leaves with their
 // text, and the structural nodes that say what the leaves mean. Single-child
@@ -801,8 +800,9 @@ ParsedModule parse_module(SourcePtr source) {
     return out;
   }
   pegtl::memory_input in(file->text(), file->name());
+  parse::NodePool pool;  // before the tree: outlives it
   try {
-    auto root = pegtl::parse_tree::parse<g::file, selector, g::depth_action, g::control>(in);
+    auto root = parse::parse_tree<g::file, selector, g::depth_action, g::control>(in, pool);
     if (!root) {
       // Unreachable with must<eof> at the end, kept so a grammar change cannot crash.
       out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "无法解析此文件"));
@@ -830,8 +830,9 @@ ParsedExpression parse_expression(const SourcePtr& source) {
     return out;
   }
   pegtl::memory_input in(file->text(), file->name());
+  parse::NodePool pool;  // before the tree: outlives it
   try {
-    auto root = pegtl::parse_tree::parse<g::expression_input, selector, g::depth_action, g::control>(in);
+    auto root = parse::parse_tree<g::expression_input, selector, g::depth_action, g::control>(in, pool);
     if (!root || root->children.empty()) {
       out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "这里需要一个表达式"));
       return out;

@@ -1,6 +1,9 @@
 // Differential check of kuan::Decimal against Python's decimal module.
 // Usage: python3 tests/decimal_diff.py | decimal_diff
-// Reads lines `op a b expected` (see decimal_diff.py), prints
+// Reads lines `op a b expected` (see decimal_diff.py), checks Decimal and, when
+// the operands fit, the compiled evaluator's 64-bit fixed point (fixed.hpp): it
+// must give the same value and scale, or report that the result does not fit.
+// Prints
 // "N passed, M failed", shows the first few mismatches, exits 1 on any.
 #include <iostream>
 #include <optional>
@@ -8,6 +11,7 @@
 #include <string>
 
 #include "base/decimal.hpp"
+#include "interpreter/fixed.hpp"
 
 using kuan::Decimal;
 using kuan::RoundingMode;
@@ -20,7 +24,41 @@ bool same(const Decimal& got, const Decimal& want) {
   return got == want && got.scale() == want.scale();
 }
 
-std::optional<std::string> check(const std::string& op, const std::string& as,
+// The fixed-point form of an operation on values that fit in it.
+// (For round, `b` is the number of places.)
+std::optional<std::string> check_fixed(const std::string& op, const Decimal& a, const Decimal& b,
+                                       const std::string& want_s) {
+  kuan::fixed::Fx x, y, r;
+  if (!kuan::fixed::from_decimal(a, x)) return std::nullopt;
+  if (op == "round") {
+    const auto want = Decimal::parse(want_s);
+    const auto places = b.to_int64_at_scale(0);
+    if (!want || !places) return "cannot parse round";
+    if (!kuan::fixed::rescaled(x, static_cast<std::int32_t>(*places), r))
+      return kuan::fixed::from_decimal(*want, y) ? std::optional<std::string>("fixed: did not fit") : std::nullopt;
+    if (same(kuan::fixed::to_decimal(r), *want)) return std::nullopt;
+    return "fixed: got " + kuan::fixed::to_decimal(r).to_string();
+  }
+  if (!kuan::fixed::from_decimal(b, y)) return std::nullopt;
+  if (op == "cmp") {
+    const int got = kuan::fixed::compare(x, y);
+    if (std::to_string(got) == want_s) return std::nullopt;
+    return "fixed: got " + std::to_string(got);
+  }
+  bool fitted;
+  if (op == "add") fitted = kuan::fixed::add(x, y, r);
+  else if (op == "sub") fitted = kuan::fixed::sub(x, y, r);
+  else if (op == "mul") fitted = kuan::fixed::mul(x, y, r);
+  else return std::nullopt;  // division: always the Decimal path's
+  const auto want = Decimal::parse(want_s);
+  if (!want) return "cannot parse expected";
+  kuan::fixed::Fx unused;
+  if (!fitted) return kuan::fixed::from_decimal(*want, unused) ? std::optional<std::string>("fixed: did not fit") : std::nullopt;
+  if (same(kuan::fixed::to_decimal(r), *want)) return std::nullopt;
+  return "fixed: got " + kuan::fixed::to_decimal(r).to_string() + " (scale " + std::to_string(r.s) + ")";
+}
+
+std::optional<std::string> check_decimal(const std::string& op, const std::string& as,
                                  const std::string& bs, const std::string& want_s) {
   const auto a = Decimal::parse(as);
   if (!a) return "cannot parse a";
@@ -57,6 +95,14 @@ std::optional<std::string> check(const std::string& op, const std::string& as,
   }
   if (same(got, *want)) return std::nullopt;
   return "got " + got.to_string() + " (scale " + std::to_string(got.scale()) + ")";
+}
+
+std::optional<std::string> check(const std::string& op, const std::string& as, const std::string& bs,
+                                 const std::string& want_s) {
+  if (auto err = check_decimal(op, as, bs, want_s)) return err;
+  const auto a = Decimal::parse(as);
+  const auto b = Decimal::parse(bs);
+  return check_fixed(op, *a, *b, want_s);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@ Generates (fixed seed) random 算力券 applications covering every combination
 of the facts of shared/spec/hangzhou-ai-2025.md「(一) 算力券」, with contract
 amounts from 0 to 20亿元 (0–2 decimals) and the boundary values the rules
 turn on (exactly 50万元, rooms near 800万元, stacking rooms near zero, exact
-rounding ties). Each expected result is computed here, independently of the
+rounding ties), and now and then amounts beyond 64 bits in 分 (the
+compiled evaluator hands those to the exact Decimal path). Each expected result is computed here, independently of the
 rule files, by the spec's seven steps with exact decimals and one final
 ROUND_HALF_UP to 0.01. Money facts are written in every form the spec allows
 (JSON number, plain string, "万元"/"亿元"/"元" strings) so the parsing is
@@ -100,8 +101,16 @@ def random_money(rng, upper=MAX_CONTRACT):
     return max(value, Decimal(0))
 
 
+def huge_money(rng):
+    """Beyond a 64-bit mantissa in 分 (the compiled evaluator's fast path):
+    the exact Decimal path must take over and agree."""
+    return Decimal(rng.randint(1, 9)) * Decimal(10) ** rng.randint(17, 32) + CENT * rng.randint(0, 99)
+
+
 def contract_amount(rng):
     r = rng.random()
+    if r < 0.03:
+        return huge_money(rng)
     if r < 0.10:
         return rng.choice([Decimal(0), CENT, SME_LIMIT, SME_LIMIT + CENT, SME_LIMIT - CENT,
                            CAP, Decimal("8000000.01"), MAX_CONTRACT, Decimal("4000") * WAN,
@@ -178,6 +187,8 @@ def application(rng):
         put_money("核定年度上限", rng.choice((CAP, CAP + CENT, CAP - CENT, Decimal(0))))
     elif r < 0.45:
         text["核定年度上限"] = "null"  # an optional fact written as null is absent
+    elif r < 0.50:
+        put_money("核定年度上限", huge_money(rng))  # a raised cap that lets a huge amount through
     # stacking: none, zero, random, or exactly at / around the stacking room
     r = rng.random()
     if r < 0.10:

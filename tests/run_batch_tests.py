@@ -35,6 +35,48 @@ def line(i, amount):
                       ensure_ascii=False) + "\n"
 
 
+def tricky_lines():
+    """Lines at the edges of JSON and of the fast reader: numbers in exponent form,
+    beyond int64 and beyond double, escapes in keys and values, repeated keys, a
+    BOM, blank lines, and invalid lines among valid ones. (No unknown top-level
+    key: --pass-through, the precise run, would keep it.)"""
+    facts = '"合同金额": %s, "采购类型": "算力服务", "算力设施档位": "一档"'
+    app = lambda id_, money: '{"id": %s, "measure": "算力券", "facts": {%s}}' % (id_, facts % money)
+    lines = [app('"n%d"' % i, m) for i, m in enumerate([
+        "1234.5", '"1234.50"', "1.2345E+3", "1.2345e3", "12345e-1", "0.0125e5", "1e400", "1E+2", "0e0", "1e-0",
+        "123456789012345678901234567890.12", "9223372036854775807", "9223372036854775808", "18446744073709551616",
+        "-0", "-0.0", "0", "-5", '"-5"', "01", "1.", ".5", "+1", '"120万元"', '"2.5亿元"', '"800元"', '"1,000"',
+        "null", "true", "[1]", '{"a": 1}', '"\\u0031\\u0032"', "9" * 400, '"' + "9" * 5000 + '"'])]
+    lines += [app(i, "100") for i in ("-0", "123", "12345678901234567890123", "1.5", "1e2",
+                                       '"a\\"b\\\\c\\n\\u4e2d\\ud83d\\ude00"', '"lone\\ud800"')]
+    lines += [
+        app('"ctl\x01"', "100"), app('"tab\t"', "100"), app('"nul\x00"', "100"),
+        "\ufeff" + app('"bom"', "100"), "   ", "", app('"ws"', "100") + "  \t",
+        app('"trail"', "100") + " x", app('"trail2"', "100") + "}", app('"trail3"', "100") + " {}",
+        '{"id": "dupkey", "id": "x", "measure": "算力券", "facts": {%s}}' % (facts % "100"),
+        '{"id": "dupfact", "measure": "算力券", "facts": {"合同金额": 1, %s}}' % (facts % "2"),
+        '{"id": "dupfact-esc", "measure": "算力券", "facts": {"\\u5408同金额": 1, %s}}' % (facts % "2"),
+        '{"id": "esc-key", "measure": "算力券", "facts": {"\\u5408\\u540c\\u91d1\\u989d": 100, "采购类型": "\\u7b97力服务", "算力设施档位": "一档"}}',
+        '{"id": "unknown-fact", "measure": "算力券", "facts": {"无此事实": 1, %s}}' % (facts % "100"),
+        '{"id": "asof", "as_of": "2025-07-01", "measure": "算力券", "facts": {%s}}' % (facts % "100"),
+        '{"id": "applicant", "applicant": "甲公司", "measure": "算力券", "facts": {%s}}' % (facts % "100"),
+        '{"id": "no-facts", "measure": "算力券"}', '{"id": "m", "measure": "无此措施", "facts": {}}', "[1,2]",
+        '{"id": "missing", "measure": "算力券", "facts": {"合同金额": 100}}',
+        '{"id": "null-opt", "measure": "算力券", "facts": {"核定年度上限": null, %s}}' % (facts % "100"),
+        '{"id": "null-dup", "measure": "算力券", "facts": {"核定年度上限": null, "核定年度上限": 5, %s}}' % (facts % "100"),
+        '{"id": "tru", "measure": "算力券", "facts": {"合同金额": 100, "采购类型": "模型服务", "模型已备案": tru}}',
+        '{"id": "nocomma" "measure": "算力券", "facts": {}}',
+        '{"id": "unclosed", "measure": "算力券", "facts": {"合同金额": 100',
+        '{"id": "eval-miss", "measure": "算力券", "facts": {"同一合同智能券金额": 5, %s}}' % (facts % "100"),
+        '{"id": "zero-room", "measure": "算力券", "facts": {"本年度已申领算力券": "800万元", %s}}' % (facts % "100"),
+        '{"id":"compact","measure":"算力券","facts":{"合同金额":"13869413.77","采购类型":"模型服务","模型已备案":false}}',
+        '{"id": 5, "measure": "智能券", "facts": {"合同金额": 5000000, "申请主体": "企业", "智能券档位": "一档"}}',
+    ]
+    out = [x.encode("utf-8", "surrogatepass") for x in lines]
+    out.append(app('"bad-utf8 ', "100").encode() .replace(b'"bad-utf8 ', b'"bad-utf8 \xff"'))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kuan", required=True)
@@ -43,20 +85,22 @@ def main():
     policy = os.path.join(a.root, "policies/hangzhou-ai")
     cmd = [a.kuan, "eval", policy, "--version", "2025年版", "--batch", "-"]
 
-    # 1. A result for the first line arrives while the input is still open.
-    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    p.stdin.write(line(1, 100).encode())
-    p.stdin.flush()
-    got = []
-    reader = threading.Thread(target=lambda: got.append(p.stdout.readline()))
-    reader.start()
-    reader.join(timeout=30)
-    check("first result before the input ends", got and json.loads(got[0])["id"] == "s1", f"got {got}")
-    p.stdin.write(line(2, 200).encode())
-    p.stdin.close()
-    rest = p.stdout.read().decode()
-    p.wait(timeout=30)
-    check("the rest after the input ends", p.returncode == 0 and json.loads(rest)["id"] == "s2", rest)
+    # 1. A result for the first line arrives while the input is still open,
+    #    whether lines are evaluated on the reading thread (--jobs 1) or on others.
+    for jobs in ([], ["--jobs", "1"]):
+        p = subprocess.Popen(cmd + jobs, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdin.write(line(1, 100).encode())
+        p.stdin.flush()
+        got = []
+        reader = threading.Thread(target=lambda: got.append(p.stdout.readline()))
+        reader.start()
+        reader.join(timeout=30)
+        check(f"first result before the input ends {jobs}", got and json.loads(got[0])["id"] == "s1", f"got {got}")
+        p.stdin.write(line(2, 200).encode())
+        p.stdin.close()
+        rest = p.stdout.read().decode()
+        p.wait(timeout=30)
+        check(f"the rest after the input ends {jobs}", p.returncode == 0 and json.loads(rest)["id"] == "s2", rest)
 
     # 2. Input order kept, identical output for 1 thread and many.
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +182,29 @@ def main():
             f.write("id,measure,不存在的事实\nz1,智能券,1\n")
         r = subprocess.run(base, capture_output=True, timeout=60)
         check("an unknown column is refused", r.returncode == 2 and "不存在的事实" in r.stderr.decode(), r.stderr[:300])
+
+    # 5. The fast front end (simdjson, issue 13 §1) gives the bytes of the precise
+    #    reader on tricky lines: --pass-through reads every line the precise way.
+    tricky = tricky_lines()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "tricky.jsonl")
+        with open(path, "wb") as f:
+            f.write(b"\n".join(tricky) + b"\n")
+        fast = subprocess.run(cmd[:-1] + [path], capture_output=True, timeout=120)
+        precise = subprocess.run(cmd[:-1] + [path, "--pass-through"], capture_output=True, timeout=120)
+        out = fast.stdout.decode("utf-8", "replace").splitlines()
+        check("tricky lines: same bytes as the precise reader", fast.stdout == precise.stdout,
+              "\n".join(f"{a}\n   vs {b}" for a, b in zip(out, precise.stdout.decode("utf-8", "replace").splitlines()) if a != b)[:3000])
+        blank = sum(1 for x in tricky if not x.strip(b" \t\r"))
+        check("tricky lines: one result a line, exit 2", fast.returncode == 2 and len(out) == len(tricky) - blank, len(out))
+        results = sum(1 for x in out if '"amount"' in x)
+        check("tricky lines: the good ones evaluated", 20 <= results < len(out), results)
+        # CRLF and the same lines through a pipe, on two threads: still the same.
+        with open(path, "wb") as f:
+            f.write(b"\r\n".join(tricky) + b"\r\n")
+        with open(path, "rb") as f:
+            crlf = subprocess.run(cmd + ["--jobs", "2"], stdin=f, capture_output=True, timeout=120)
+        check("tricky lines with CRLF, piped, 2 threads", crlf.stdout == precise.stdout)
 
     print(f"{PASSED[0]} passed, {len(FAILED)} failed")
     sys.exit(1 if FAILED or PASSED[0] == 0 else 0)

@@ -7,9 +7,16 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <condition_variable>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "interpreter/csv.hpp"
@@ -17,6 +24,7 @@
 #include "interpreter/json_input.hpp"
 #include "base/date.hpp"
 #include "tools/cli.hpp"
+#include "tools/json_fast.hpp"
 
 namespace kuan::cli {
 
@@ -49,6 +57,23 @@ struct LineError {
   std::string message;
 };
 
+// Evaluates facts already bound; on bad input returns the problem.
+std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Trace* trace) {
+  auto missing = missing_required_facts(ed, m, facts);
+  if (!missing.empty()) {
+    std::string msg = "缺少必需的事实 ";
+    for (std::size_t i = 0; i < missing.size(); ++i) msg += (i ? "、" : "") + missing[i];
+    return LineError{"missing_fact", msg + "(措施 " + m.decl->name + " 需要)"};
+  }
+  auto r = evaluate_measure(ed, m, facts, trace);
+  if (auto* err = std::get_if<EvalError>(&r)) {
+    // A fact needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
+    const bool missing_fact = err->message.rfind("缺少事实", 0) == 0;
+    return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
+  }
+  return std::get<Outcome>(r);
+}
+
 // Binds facts and evaluates; on bad input returns the problem.
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
                                          const std::vector<json::Field>& fields, Trace* trace) {
@@ -59,20 +84,7 @@ std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& m
     const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });
     return LineError{unknown ? "unknown_fact" : "bad_fact", std::move(*msg)};
   }
-  const FactValues& facts = std::get<FactValues>(bound);
-  auto missing = missing_required_facts(ed, *m, facts);
-  if (!missing.empty()) {
-    std::string msg = "缺少必需的事实 ";
-    for (std::size_t i = 0; i < missing.size(); ++i) msg += (i ? "、" : "") + missing[i];
-    return LineError{"missing_fact", msg + "(措施 " + measure_name + " 需要)"};
-  }
-  auto r = evaluate_measure(ed, *m, facts, trace);
-  if (auto* err = std::get_if<EvalError>(&r)) {
-    // A fact needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
-    const bool missing_fact = err->message.rfind("缺少事实", 0) == 0;
-    return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
-  }
-  return std::get<Outcome>(r);
+  return run_bound(ed, *m, std::get<FactValues>(bound), trace);
 }
 
 int run_single(const Edition& ed, const Args& args, bool text_format, bool explain) {
@@ -145,11 +157,126 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
   return std::nullopt;
 }
 
+// The constant parts of a measure's JSON result in the run's edition, escaped
+// once (issue 13 §4): a line's result is these pieces, its id and its amount.
+struct ResultPieces {
+  std::string head[2];  // "measure":…,"version":…,"eligible":false|true,"amount":"
+  std::string tail;     // ,"clause":…}  or  }
+  std::vector<std::pair<const ast::LimitDecl*, std::string>> bounds;  // "bound":"…"
+};
+
+class ResultWriter {
+ public:
+  explicit ResultWriter(const Edition& ed) : ed_(ed), pieces_(ed.measures.size()) {
+    for (std::size_t i = 0; i < ed.measures.size(); ++i) {
+      const MeasureInfo& m = ed.measures[i];
+      ResultPieces& p = pieces_[i];
+      for (int eligible = 0; eligible < 2; ++eligible) {
+        p.head[eligible] = "\"measure\":";
+        append_json_string(p.head[eligible], m.decl->name);
+        p.head[eligible] += ",\"version\":";
+        append_json_string(p.head[eligible], ed.name);
+        p.head[eligible] += eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
+      }
+      if (m.clause) {
+        p.tail = ",\"clause\":";
+        append_json_string(p.tail, m.clause->ref);
+      }
+      p.tail += '}';
+      for (const ast::LimitDecl* cap : m.caps) {
+        std::string text = "\"bound\":";
+        append_json_string(text, cap->name);
+        p.bounds.emplace_back(cap, std::move(text));
+      }
+    }
+  }
+
+  // The bytes of append_result_json without an explanation, for the run's edition.
+  void append(std::string& out, const Outcome& o, const std::string_view* id) const {
+    const auto index = static_cast<std::size_t>(o.measure - ed_.measures.data());
+    if (index >= pieces_.size() || (o.eligible && o.bound && o.amount.is_zero())) {  // another edition's, or a note
+      const std::string id_text = id ? std::string(*id) : std::string();
+      append_result_json(out, ed_, o, id ? &id_text : nullptr, nullptr);
+      return;
+    }
+    const ResultPieces& p = pieces_[index];
+    out += '{';
+    if (id) {
+      out += "\"id\":";
+      append_json_string(out, *id);
+      out += ',';
+    }
+    out += p.head[o.eligible];
+    append_decimal(out, o.amount);
+    out += "\",\"reasons\":[";
+    for (std::size_t i = 0; i < o.failed.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, o.failed[i]->reason);
+    }
+    out += "],";
+    if (!o.bound) {
+      out += "\"bound\":null";
+    } else {
+      auto it = std::find_if(p.bounds.begin(), p.bounds.end(), [&](const auto& b) { return b.first == o.bound; });
+      if (it != p.bounds.end()) out += it->second;
+      else out += "\"bound\":", append_json_string(out, o.bound->name);
+    }
+    out += p.tail;
+  }
+
+ private:
+  // Decimal::to_string's text, without its temporary strings when the mantissa fits 64 bits.
+  static void append_decimal(std::string& out, const Decimal& d) {
+    const auto m = d.is_big() ? std::nullopt : d.to_int64_at_scale(d.scale());
+    if (!m || *m == INT64_MIN) {
+      out += d.to_string();
+      return;
+    }
+    char digits[24];
+    const std::size_t n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *m < 0 ? -*m : *m).ptr - digits);
+    const std::size_t scale = static_cast<std::size_t>(d.scale());
+    if (*m < 0) out += '-';
+    if (n <= scale) {
+      out += "0.";
+      out.append(scale - n, '0');
+      out.append(digits, n);
+    } else {
+      out.append(digits, n - scale);
+      if (scale) out += '.', out.append(digits + n - scale, scale);
+    }
+  }
+
+  const Edition& ed_;
+  std::vector<ResultPieces> pieces_;
+};
+
+// What one thread keeps between the lines of a batch: the fast reader's
+// parser and buffers, and the run edition's result pieces.
+struct BatchWorker {
+  std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
+  const ResultWriter* writer = nullptr;
+  const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
+};
+
 // One record of a batch → its output row (a result or an error). Returns
 // false for a bad record.
 bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
-                std::string& out) {
+                std::string& out, BatchWorker* worker = nullptr) {
   const bool csv_out = settings.output == BatchFormat::Csv;
+  json::FastApplication fast_app;
+  const std::size_t readable_after =
+      worker && worker->readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker->readable_end - line.data()) - line.size() : 0;
+  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app, readable_after)) {
+    // Read in one pass straight into fact slots; a line it declines is read again below.
+    if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
+      auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
+      if (const Outcome* o = std::get_if<Outcome>(&r)) {
+        worker->writer->append(out, *o, fast_app.has_id ? &fast_app.id : nullptr);
+        out += '\n';
+        return true;
+      }
+    }
+  }
   json::Application app;
   auto extras = [&] {  // the passed-through members, before the closing brace
     for (const auto& [key, raw] : app.extras) {
@@ -234,27 +361,185 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   return true;
 }
 
-// Lines are independent, so a batch is cut into chunks evaluated on `jobs`
+// Bytes of the input, read straight into place, with the fast reader's
+// padding after them once they are complete.
+class InputBytes {
+ public:
+  static constexpr std::size_t kPadding = json::FastLineReader::kPadding;
+  std::string_view view() const { return {bytes_.get(), size_}; }
+  // Where up to n more bytes go; grow() counts those read.
+  char* room(std::size_t n) {
+    reserve(size_ + n + kPadding);
+    return bytes_.get() + size_;
+  }
+  void grow(std::size_t n) { size_ += n; }
+  void assign(std::string_view s) {
+    size_ = 0;
+    std::memcpy(room(s.size()), s.data(), s.size());
+    size_ = s.size();
+  }
+  // Keeps the first n bytes, padded.
+  void truncate(std::size_t n) {
+    reserve(n + kPadding);
+    size_ = n;
+    std::memset(bytes_.get() + n, ' ', kPadding);
+  }
+  void erase_front(std::size_t n) {
+    std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
+    size_ -= n;
+  }
+
+ private:
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    capacity = std::max(capacity, 2 * capacity_);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
+    bytes_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> bytes_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
+// A run of complete records of the input, and what they gave.
+struct Block {
+  struct Record {
+    std::size_t offset, size, number;
+  };
+  InputBytes data;
+  std::vector<Record> records;
+  std::string out;
+  bool bad = false;
+  bool done = false;
+};
+
+// Blocks are evaluated on `jobs` threads (with one job, on the caller's) and
+// written in the order they were submitted by whichever thread finishes the
+// next one due. At most `limit` blocks are out at once, so memory does not
+// grow with the input.
+class BlockPipeline {
+ public:
+  using Work = std::function<void(Block&, BatchWorker&)>;
+  BlockPipeline(unsigned jobs, Work work, std::function<void(BatchWorker&)> init_worker)
+      : work_(std::move(work)), init_worker_(std::move(init_worker)), limit_(2 * std::size_t{jobs} + 2) {
+    if (jobs == 1) init_worker_(inline_worker_);
+    else
+      for (unsigned t = 0; t < jobs; ++t) threads_.emplace_back([this] { run(); });
+  }
+  ~BlockPipeline() { finish(); }
+
+  // An empty block to fill; waits while `limit` blocks are out.
+  Block* take() {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return !free_.empty() || blocks_.size() < limit_; });
+    if (free_.empty()) blocks_.push_back(std::make_unique<Block>()), free_.push_back(blocks_.back().get());
+    Block* b = free_.back();
+    free_.pop_back();
+    b->records.clear();
+    b->done = false;
+    return b;
+  }
+  void submit(Block* b) {
+    if (threads_.empty()) {
+      work_(*b, inline_worker_);
+      std::unique_lock lock(mutex_);
+      in_order_.push_back(b);
+      complete(b, lock);
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    in_order_.push_back(b);
+    queue_.push_back(b);
+    ready_.notify_one();
+  }
+  // Waits until every block submitted is written.
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  void give_back(Block* b) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(b);
+  }
+  std::size_t written() const { return written_.load(); }
+  bool any_bad() const { return any_bad_.load(); }
+
+ private:
+  void run() {
+    BatchWorker worker;
+    init_worker_(worker);
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;
+      Block* b = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      work_(*b, worker);
+      lock.lock();
+      complete(b, lock);
+    }
+  }
+  // Marks `b` done and, unless another thread is at it, writes every block
+  // now due, outside the lock.
+  void complete(Block* b, std::unique_lock<std::mutex>& lock) {
+    b->done = true;
+    if (writing_) return;
+    writing_ = true;
+    std::vector<Block*> due;
+    for (;;) {
+      due.clear();
+      while (!in_order_.empty() && in_order_.front()->done) due.push_back(in_order_.front()), in_order_.pop_front();
+      if (due.empty()) break;
+      lock.unlock();
+      for (Block* d : due) {
+        std::fwrite(d->out.data(), 1, d->out.size(), stdout);
+        if (d->bad) any_bad_ = true;
+        written_ += d->records.size();
+      }
+      std::fflush(stdout);
+      lock.lock();
+      for (Block* d : due) free_.push_back(d);
+      space_.notify_all();
+    }
+    writing_ = false;
+  }
+
+  Work work_;
+  std::function<void(BatchWorker&)> init_worker_;
+  std::size_t limit_;
+  BatchWorker inline_worker_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::vector<std::unique_ptr<Block>> blocks_;
+  std::vector<Block*> free_;
+  std::deque<Block*> queue_, in_order_;
+  bool stopping_ = false, writing_ = false;
+  std::atomic<std::size_t> written_{0};
+  std::atomic<bool> any_bad_{false};
+};
+
+// Lines are independent, so a batch is cut into blocks evaluated on `jobs`
 // threads against the one shared, immutable edition, written in input order.
-// Input is read as it comes (a file or a pipe): a window of lines is evaluated
-// when it is full, or as soon as the input pauses, so the first results appear
-// before the input ends and memory stays bounded however long it is.
+// Input is read as it comes (a file or a pipe): a block goes out after every
+// read, so the first results appear before the input ends and memory stays
+// bounded however long it is.
 int run_batch(const Edition& ed, const std::string& path, const BatchSettings& settings, unsigned jobs, bool progress) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::fprintf(stderr, "kuan eval: 无法读取文件 %s\n", path.c_str());
     return kExitBadInput;
   }
-  struct Line {
-    std::size_t offset, size, number;
-  };
-  constexpr std::size_t kChunk = 2048, kRead = std::size_t{1} << 20;
-  const std::size_t window = std::max<std::size_t>(1, jobs * 4);
-  std::string data;  // unconsumed input: complete lines in `lines`, then a partial line
-  std::vector<Line> lines;
-  std::vector<std::string> outputs(window);
-  std::size_t scanned = 0, line_number = 1, done = 0;
-  bool any_bad = false, eof = false, failed_read = false;
+  constexpr std::size_t kRead = std::size_t{1} << 18;
+  std::size_t scanned = 0, line_number = 1;  // scanned: where the current block's partial record starts
+  bool eof = false, failed_read = false;
   const auto started = std::chrono::steady_clock::now();
   std::uint64_t bytes_read = 0, input_size = 0;  // input_size: a regular file's, for the time left
   if (struct stat st {}; fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) input_size = static_cast<std::uint64_t>(st.st_size);
@@ -268,48 +553,35 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     if (settings.excel) std::fputs("\xEF\xBB\xBF", stdout);  // so that Chinese Excel reads UTF-8
     std::fputs(kCsvHeader, stdout);
   };
-  auto evaluate_lines = [&] {
-    write_header();
-    for (std::size_t first = 0; first < lines.size(); first += window * kChunk) {
-      const std::size_t end_line = std::min(lines.size(), first + window * kChunk);
-      const std::size_t count = (end_line - first + kChunk - 1) / kChunk;
-      std::atomic<std::size_t> next{0};
-      std::atomic<bool> bad{false};
-      auto work = [&] {
-        for (std::size_t k; (k = next.fetch_add(1)) < count;) {
-          std::string& out = outputs[k];
-          out.clear();
-          const std::size_t begin = first + k * kChunk, end = std::min(end_line, begin + kChunk);
-          for (std::size_t i = begin; i < end; ++i)
-            if (!batch_line(ed, std::string_view(data).substr(lines[i].offset, lines[i].size), lines[i].number, run_settings, out))
-              bad = true;
-        }
-      };
-      std::vector<std::thread> threads;
-      for (unsigned t = 1; t < std::min<std::size_t>(jobs, count); ++t) threads.emplace_back(work);
-      work();
-      for (auto& t : threads) t.join();
-      any_bad |= bad;
-      for (std::size_t k = 0; k < count; ++k) std::fwrite(outputs[k].data(), 1, outputs[k].size(), stdout);
+  // The fast reader serves JSONL lines of the run's edition whose results carry nothing but the facts' outcome.
+  const bool fast = settings.input == BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
+  const json::FactKeyIndex index(ed);
+  const ResultWriter writer(ed);
+  BlockPipeline pipeline(
+      jobs,
+      [&](Block& b, BatchWorker& worker) {
+        b.out.clear();
+        b.bad = false;
+        const std::string_view data = b.data.view();
+        worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
+        for (const Block::Record& r : b.records)
+          if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) b.bad = true;
+      },
+      [&](BatchWorker& w) {
+        if (fast) w.fast.emplace(index);
+        w.writer = &writer;
+      });
+  auto draw_progress = [&] {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_drawn < std::chrono::milliseconds(100)) return;
+    last_drawn = now;
+    const std::size_t done = pipeline.written();
+    const double seconds = std::chrono::duration<double>(now - started).count();  // a rate for people, not money
+    std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒", done, seconds > 0 ? done / seconds : 0.0, seconds);
+    if (input_size > 0 && bytes_read > 0) {  // a file: how far, and the time left at this pace
+      const double part = static_cast<double>(bytes_read) / static_cast<double>(input_size);
+      std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
     }
-    std::fflush(stdout);
-    done += lines.size();
-    if (progress) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_drawn >= std::chrono::milliseconds(100) || eof) {
-        last_drawn = now;
-        const double seconds = std::chrono::duration<double>(now - started).count();  // a rate for people, not money
-        std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒", done, seconds > 0 ? done / seconds : 0.0, seconds);
-        if (input_size > 0 && bytes_read > 0 && !eof) {  // a file: how far, and the time left at this pace
-          const double part = static_cast<double>(bytes_read) / static_cast<double>(input_size);
-          std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
-        }
-      }
-    }
-    // Drop what was consumed: everything before the partial last line.
-    data.erase(0, scanned);
-    scanned = 0;
-    lines.clear();
   };
 
   const bool csv = settings.input == BatchFormat::Csv;
@@ -336,17 +608,19 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
     return false;
   };
 
-  std::vector<char> chunk(kRead);
+  Block* block = pipeline.take();
+  block->data.truncate(0);
   while (!eof) {
-    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    const ssize_t n = ::read(fd, block->data.room(kRead), kRead);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) failed_read = true;
     eof = n <= 0;
-    if (n > 0) data.append(chunk.data(), static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
+    if (n > 0) block->data.grow(static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
+    const std::string_view data = block->data.view();
     for (;;) {  // split the complete records
       const std::size_t nl = data.find('\n', cursor);
       const std::size_t end = nl == std::string::npos ? data.size() : nl;
-      if (csv && !record_bad && scanner.scan(std::string_view(data).substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
+      if (csv && !record_bad && scanner.scan(data.substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
         record_bad = true;  // a quote out of place: the record ends at its line, reported when evaluated
       cursor = end;
       if (nl == std::string::npos && !eof) break;
@@ -358,16 +632,18 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
       if (nl == std::string::npos && scanned == data.size()) break;
       std::size_t size = end - scanned;
       if (size && data[end - 1] == '\r') --size;
-      const std::string_view record = std::string_view(data).substr(scanned, size);
+      const std::string_view record = data.substr(scanned, size);
       if (record.find_first_not_of(" \t") != std::string_view::npos) {
         if (header_pending) {
           if (!take_header(record)) {
+            pipeline.give_back(block);
+            pipeline.finish();
             if (fd != STDIN_FILENO) ::close(fd);
             return kExitBadInput;
           }
           header_pending = false;
         } else {
-          lines.push_back({scanned, size, line_number});
+          block->records.push_back({scanned, size, line_number});
         }
       }
       line_number += 1 + newlines_in_record;
@@ -376,24 +652,39 @@ int run_batch(const Edition& ed, const std::string& path, const BatchSettings& s
       scanner.next_record();
       scanned = cursor = nl == std::string::npos ? data.size() : nl + 1;
     }
-    // A full window, the end, or a pause in the input (a short read): evaluate now.
-    if (!lines.empty() && (eof || lines.size() >= window * kChunk || static_cast<std::size_t>(n) < kRead)) {
-      const std::size_t consumed = scanned;
-      evaluate_lines();
-      cursor -= consumed;
+    // Every read sends its complete records off: a full read is a full block,
+    // a short one a pause in the input whose lines are due now.
+    if (!block->records.empty()) {
+      write_header();
+      Block* next = pipeline.take();
+      next->data.assign(data.substr(scanned));  // the partial record goes on
+      block->data.truncate(scanned);
+      pipeline.submit(block);
+      block = next;
+      cursor -= scanned;
+      scanned = 0;
+    } else if (scanned > 0) {  // only blank lines so far: drop them
+      block->data.erase_front(scanned);
+      cursor -= scanned;
+      scanned = 0;
     }
+    if (progress) draw_progress();
   }
+  pipeline.give_back(block);
+  pipeline.finish();
   if (!failed_read) write_header();
   if (progress) {
+    const std::size_t done = pipeline.written();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒\n", done, seconds > 0 ? done / seconds : 0.0, seconds);
   }
+  std::fflush(stdout);
   if (fd != STDIN_FILENO) ::close(fd);
   if (failed_read) {
     std::fprintf(stderr, "kuan eval: 读取 %s 失败\n", path.c_str());
     return kExitBadInput;
   }
-  return any_bad ? kExitBadInput : kExitOk;
+  return pipeline.any_bad() ? kExitBadInput : kExitOk;
 }
 
 }  // namespace

@@ -63,6 +63,32 @@ void BM_SuanliquanEvaluateExplained(benchmark::State& state) {
 }
 BENCHMARK(BM_SuanliquanEvaluateExplained);
 
+// The same two through the reference tree-walker alone (the compiled form's
+// baseline in the same run).
+void BM_SuanliquanEvaluateReference(benchmark::State& state) {
+  const auto& f = fixture();
+  const auto* measure = f.edition->find_measure("算力券");
+  const kuan::FactValues facts = f.facts(kApplication);
+  for (auto _ : state) {
+    auto r = kuan::evaluate_measure_reference(*f.edition, *measure, facts);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_SuanliquanEvaluateReference);
+
+void BM_SuanliquanEvaluateExplainedReference(benchmark::State& state) {
+  const auto& f = fixture();
+  const auto* measure = f.edition->find_measure("算力券");
+  const kuan::FactValues facts = f.facts(kApplication);
+  for (auto _ : state) {
+    kuan::Trace trace;
+    auto r = kuan::evaluate_measure_reference(*f.edition, *measure, facts, &trace);
+    benchmark::DoNotOptimize(r);
+    benchmark::DoNotOptimize(trace);
+  }
+}
+BENCHMARK(BM_SuanliquanEvaluateExplainedReference);
+
 // Facts arriving as JSON text: parse, bind and evaluate (what one batch line costs,
 // without the output).
 void BM_SuanliquanFromJson(benchmark::State& state) {

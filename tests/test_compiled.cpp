@@ -1,0 +1,267 @@
+// The compiled evaluator against the reference tree-walker: on every 例 of the
+// shipped policy and on generated applications of every measure (amounts from
+// zero to beyond 64 bits, odd scales, facts left out), both must give the same
+// outcome or the same error, and the same explanation. The compiled form must
+// also actually decide the ordinary cases itself, and hand the huge ones over.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "interpreter/compiled.hpp"
+#include "interpreter/evaluator.hpp"
+#include "interpreter/fixed.hpp"
+#include "interpreter/policy.hpp"
+
+using namespace kuan;
+
+namespace {
+
+std::shared_ptr<const Policy> shipped() {
+  static std::shared_ptr<const Policy> policy = [] {
+    std::vector<Diagnostic> diags;
+    auto p = Policy::load(KUAN_SOURCE_DIR "/policies/hangzhou-ai", diags);
+    if (!p) throw std::runtime_error("policies/hangzhou-ai does not load");
+    return p;
+  }();
+  return policy;
+}
+
+// Same value and same scale: the text a result prints as must agree too.
+bool same(const Decimal& a, const Decimal& b) { return a == b && a.scale() == b.scale(); }
+bool same(const std::optional<Decimal>& a, const std::optional<Decimal>& b) {
+  return a.has_value() == b.has_value() && (!a || same(*a, *b));
+}
+
+std::string describe(const EvalResult& r) {
+  if (const auto* e = std::get_if<EvalError>(&r))
+    return "error " + e->message + " @" + std::to_string(e->span.begin) + "-" + std::to_string(e->span.end);
+  const Outcome& o = std::get<Outcome>(r);
+  std::string s = o.eligible ? "eligible " : "ineligible ";
+  s += o.amount.to_string() + " bound=" + (o.bound ? o.bound->name : "-") + " failed=" + std::to_string(o.failed.size());
+  return s;
+}
+
+bool same_result(const EvalResult& a, const EvalResult& b) {
+  if (a.index() != b.index()) return false;
+  if (const auto* ea = std::get_if<EvalError>(&a)) {
+    const auto& eb = std::get<EvalError>(b);
+    return ea->message == eb.message && ea->span.file == eb.span.file && ea->span.begin == eb.span.begin &&
+           ea->span.end == eb.span.end;
+  }
+  const Outcome& x = std::get<Outcome>(a);
+  const Outcome& y = std::get<Outcome>(b);
+  return x.measure == y.measure && x.eligible == y.eligible && same(x.amount, y.amount) && x.failed == y.failed &&
+         x.bound == y.bound;
+}
+
+// What differs between two explanations ("" when none).
+std::string trace_difference(const Trace& a, const Trace& b) {
+  if (a.conditions.size() != b.conditions.size()) return "condition count";
+  for (std::size_t i = 0; i < a.conditions.size(); ++i)
+    if (a.conditions[i].requirement != b.conditions[i].requirement || a.conditions[i].held != b.conditions[i].held)
+      return "condition " + std::to_string(i);
+  auto choices = [](const std::vector<ChoiceTrace>& x, const std::vector<ChoiceTrace>& y) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i].node != y[i].node || x[i].held != y[i].held || x[i].subject != y[i].subject) return false;
+    return true;
+  };
+  if (!choices(a.rate_choices, b.rate_choices)) return "rate choices";
+  if (!choices(a.amount_choices, b.amount_choices)) return "amount choices";
+  if (!same(a.rate, b.rate)) return "rate";
+  if (!same(a.base, b.base)) return "base";
+  if (!same(a.computed, b.computed)) return "computed " + a.computed.to_string() + " vs " + b.computed.to_string();
+  if (a.caps.size() != b.caps.size()) return "cap count";
+  for (std::size_t i = 0; i < a.caps.size(); ++i) {
+    const auto &x = a.caps[i], &y = b.caps[i];
+    if (x.cap != y.cap || x.applies != y.applies || !same(x.limit, y.limit) || !same(x.used, y.used) ||
+        !same(x.room, y.room))
+      return "cap " + std::to_string(i);
+  }
+  if (!same(a.before_rounding, b.before_rounding)) return "before rounding";
+  return "";
+}
+
+struct Tally {
+  int decided = 0;   // by the compiled form itself
+  int handed = 0;    // to the tree-walker
+  int errors = 0;
+};
+
+// Runs one application every way and checks they agree.
+void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tally& tally, const std::string& what) {
+  INFO(ed.name << " " << m.decl->name << " " << what);
+  const EvalResult reference = evaluate_measure_reference(ed, m, facts);
+  const EvalResult served = evaluate_measure(ed, m, facts);
+  INFO("reference: " << describe(reference) << "\nserved: " << describe(served));
+  CHECK(same_result(reference, served));
+
+  Trace ref_trace, fast_trace;
+  const EvalResult reference_explained = evaluate_measure_reference(ed, m, facts, &ref_trace);
+  const EvalResult served_explained = evaluate_measure(ed, m, facts, &fast_trace);
+  CHECK(same_result(reference_explained, served_explained));
+  CHECK(same_result(reference, reference_explained));
+  if (std::holds_alternative<Outcome>(reference)) CHECK(trace_difference(ref_trace, fast_trace) == "");
+
+  REQUIRE(m.compiled);
+  const auto direct = run_compiled(ed, m, *m.compiled, facts, nullptr);
+  if (direct) {
+    ++tally.decided;
+    CHECK(same_result(reference, EvalResult(*direct)));
+  } else {
+    ++tally.handed;
+  }
+  if (std::holds_alternative<EvalError>(reference)) {
+    ++tally.errors;
+    CHECK_FALSE(direct);  // errors are always the tree-walker's to word
+  }
+}
+
+FactValues example_facts(const Edition& ed, const ast::ExampleDecl& x) {
+  FactValues facts(ed.facts.size()), none(ed.facts.size());
+  for (const auto& f : x.facts) {
+    auto v = evaluate_expression(&ed, *f.value, none);
+    REQUIRE(std::holds_alternative<Value>(v));
+    facts.set(ed.find_fact(f.name), std::get<Value>(v));
+  }
+  return facts;
+}
+
+// A generated value of a fact's type. Money runs from zero through the
+// policy's thresholds to amounts no 64-bit mantissa holds.
+Value generated(const Edition& ed, const FactInfo& f, std::mt19937_64& rng) {
+  auto pick = [&](std::uint64_t n) { return static_cast<std::int64_t>(rng() % n); };
+  auto decimal = [&](bool allow_huge) {
+    switch (pick(allow_huge ? 10 : 8)) {
+      case 0: return Decimal::from_int(0);
+      case 1: return Decimal::from_scaled(pick(100000000), 2);                      // to 100万元, in 分
+      case 2: return Decimal::from_int(pick(100) * 100000);                         // round 10万元 steps
+      case 3: return Decimal::from_scaled(pick(1000000000000), pick(4));            // any scale up to 3
+      case 4: return Decimal::from_int(500000 + pick(3) - 1);                        // around thresholds
+      case 5: return Decimal::from_int(8000000 + pick(3) - 1);
+      case 6: return Decimal::from_scaled(pick(1000) - 100, 2);                      // cents, now and then negative
+      case 7: return Decimal::from_scaled(pick(1000000) + 1, 6 + pick(14));          // long scales (to 19)
+      case 8: return *Decimal::parse("9223372036854775807.99");                     // beyond int64 in 分
+      default: return *Decimal::parse(std::to_string(pick(1000000000) + 1) + "000000000000000000000.5");
+    }
+  };
+  switch (f.type.kind) {
+    case TypeKind::Money: return Value::money(decimal(true));
+    case TypeKind::Rate: return Value::rate(Decimal::from_scaled(pick(10001), 4));
+    case TypeKind::Integer: return Value::of_number(TypeKind::Integer, Decimal::from_int(pick(200)));
+    case TypeKind::Number: return Value::of_number(TypeKind::Number, decimal(false));
+    case TypeKind::Bool: return Value::boolean(pick(2) == 1);
+    case TypeKind::Date: return Value::date(static_cast<std::int32_t>(19000 + pick(3000)));
+    case TypeKind::Enum: {
+      const auto n = f.type.enum_id >= 0 ? ed.enums[static_cast<std::size_t>(f.type.enum_id)].values.size() : 1;
+      return Value::enumeration(static_cast<int>(pick(n)));
+    }
+    case TypeKind::Error: break;
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the shipped policy", "[compiled]") {
+  Tally tally;
+  int examples = 0;
+  for (const auto& ed : shipped()->editions()) {
+    for (const ast::ExampleDecl* x : ed->examples) {
+      const MeasureInfo* m = ed->find_measure(x->measure);
+      REQUIRE(m);
+      check(*ed, *m, example_facts(*ed, *x), tally, "例 " + x->title);
+      ++examples;
+    }
+  }
+  REQUIRE(examples > 100);
+  // The examples are ordinary applications: the compiled form decides them.
+  CHECK(tally.decided == examples - tally.errors);
+}
+
+TEST_CASE("compiled evaluator agrees with the tree-walker on generated applications", "[compiled]") {
+  std::mt19937_64 rng(20250613);
+  Tally tally;
+  for (const auto& ed : shipped()->editions()) {
+    for (const MeasureInfo& m : ed->measures) {
+      for (int i = 0; i < 300; ++i) {
+        FactValues facts(ed->facts.size());
+        for (int slot : m.facts) {
+          const FactInfo& f = ed->facts[static_cast<std::size_t>(slot)];
+          // Leave out now and then even a required fact: the error must agree too.
+          const bool leave_out = f.required() ? rng() % 40 == 0 : rng() % 3 == 0;
+          if (!leave_out) facts.set(slot, generated(*ed, f, rng));
+        }
+        check(*ed, m, facts, tally, "generated #" + std::to_string(i));
+      }
+    }
+  }
+  // Both paths are exercised: most applications decided in 64 bits, the huge
+  // and long-scaled ones handed over (exactly, as the checks above say).
+  CHECK(tally.decided > tally.handed);
+  CHECK(tally.handed - tally.errors > 100);
+  CHECK(tally.errors > 10);
+}
+
+TEST_CASE("compiled evaluator hands over what does not fit in 64 bits", "[compiled]") {
+  const Edition& ed = *shipped()->editions().front();
+  const MeasureInfo* m = ed.find_measure("算力券");
+  REQUIRE(m);
+  REQUIRE(m->compiled);
+  FactValues facts(ed.facts.size());
+  facts.set(ed.find_fact("采购类型"), Value::enumeration(1));
+  facts.set(ed.find_fact("算力设施档位"), Value::enumeration(0));
+  facts.set(ed.find_fact("合同金额"), Value::money(*Decimal::parse("1000000")));
+  const auto small = run_compiled(ed, *m, *m->compiled, facts, nullptr);
+  REQUIRE(small);
+  const EvalResult reference = evaluate_measure_reference(ed, *m, facts);
+  REQUIRE(std::holds_alternative<Outcome>(reference));
+  CHECK(same(small->amount, std::get<Outcome>(reference).amount));
+  CHECK(small->amount.to_string() == "300000.00");
+  // 10^30 元: the amount's mantissa needs more than 64 bits.
+  facts.set(ed.find_fact("合同金额"), Value::money(*Decimal::parse("1000000000000000000000000000000")));
+  CHECK_FALSE(run_compiled(ed, *m, *m->compiled, facts, nullptr));
+  const EvalResult served = evaluate_measure(ed, *m, facts);
+  REQUIRE(std::holds_alternative<Outcome>(served));
+  CHECK(std::get<Outcome>(served).amount.to_string() == "8000000.00");  // the yearly cap binds
+  CHECK(std::get<Outcome>(served).bound->name == "算力券年度余额");
+}
+
+TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {
+  using fixed::Fx;
+  const auto d = [](const char* t) { return *Decimal::parse(t); };
+  const auto fx = [&](const char* t) {
+    Fx x;
+    REQUIRE(fixed::from_decimal(d(t), x));
+    return x;
+  };
+  const char* operands[] = {"0", "1", "0.5", "123.45", "1234567.89", "0.001", "99999999999.999", "0.30", "7"};
+  for (const char* a : operands)
+    for (const char* b : operands) {
+      INFO(a << " " << b);
+      // Either the same Decimal, or one that Fx cannot hold (then the caller hands over).
+      const auto agrees = [&](bool fitted, Fx r, const Decimal& want) {
+        Fx unused;
+        return fitted ? same(fixed::to_decimal(r), want) : !fixed::from_decimal(want, unused);
+      };
+      Fx r;
+      CHECK(agrees(fixed::add(fx(a), fx(b), r), r, d(a) + d(b)));
+      CHECK(agrees(fixed::sub(fx(a), fx(b), r), r, d(a) - d(b)));
+      CHECK(agrees(fixed::mul(fx(a), fx(b), r), r, d(a) * d(b)));
+      const auto c = d(a) <=> d(b);
+      CHECK(fixed::compare(fx(a), fx(b)) == (c < 0 ? -1 : c > 0 ? 1 : 0));
+      if (d(b).sign() > 0)
+        for (RoundingMode mode : {RoundingMode::HalfUp, RoundingMode::HalfEven, RoundingMode::Down, RoundingMode::Up,
+                                  RoundingMode::Floor, RoundingMode::Ceiling}) {
+          CHECK(agrees(fixed::round_to_step(fx(a), fx(b), mode, r), r, d(a).round_to_step(d(b), mode)));
+        }
+    }
+  Fx r;
+  CHECK_FALSE(fixed::mul(fx("9999999999"), fx("9999999999"), r));  // 10^20: beyond int64
+  CHECK_FALSE(fixed::add(fx("9223372036854775807"), fx("1"), r));
+  CHECK_FALSE(fixed::mul(fx("0.0000000001"), fx("0.0000000001"), r));  // scale 20
+}

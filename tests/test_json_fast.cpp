@@ -1,0 +1,141 @@
+// The batch command's fast reader (tools/json_fast.cpp) against the precise one
+// (json_input.cpp + facts.cpp): whatever the fast reader accepts, the precise
+// one accepts too, with the same id, measure and fact values to the last digit
+// of scale; what it declines goes to the precise reader, so it may decline
+// anything unusual — but not the lines a batch is made of.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "interpreter/facts.hpp"
+#include "interpreter/policy.hpp"
+#include "tools/json_fast.hpp"
+
+using namespace kuan;
+
+namespace {
+
+const Edition& edition() {
+  static const auto policy = [] {
+    std::vector<Diagnostic> diags;
+    return Policy::load(std::string(KUAN_SOURCE_DIR) + "/policies/hangzhou-ai", diags);
+  }();
+  REQUIRE(policy);
+  std::string error;
+  const Edition* ed = policy->edition("2025年版", error);
+  REQUIRE(ed);
+  return *ed;
+}
+
+// Reads `line` both ways; returns whether the fast reader took it, after
+// checking that it then agrees with the precise reader.
+bool agrees(json::FastLineReader& fast, const std::string& line, std::size_t readable_after = 0) {
+  INFO("line: " << line);
+  json::FastApplication app;
+  if (!fast.read(line, app, readable_after)) return false;
+  auto precise = json::parse_application(line);
+  REQUIRE(std::holds_alternative<json::Application>(precise));
+  const auto& a = std::get<json::Application>(precise);
+  CHECK(a.has_id == app.has_id);
+  CHECK(a.id == app.id);
+  CHECK(a.measure == app.measure);
+  CHECK(!a.has_as_of);
+  auto bound = bind_facts(edition(), a.facts);
+  REQUIRE(std::holds_alternative<FactValues>(bound));
+  const FactValues& want = std::get<FactValues>(bound);
+  const FactValues& got = fast.facts();
+  REQUIRE(got.values.size() == want.values.size());
+  for (std::size_t i = 0; i < want.values.size(); ++i) {
+    INFO("fact " << edition().facts[i].decl->name);
+    REQUIRE(static_cast<bool>(got.present[i]) == static_cast<bool>(want.present[i]));
+    if (!want.present[i]) continue;
+    const Value &g = got.values[i], &w = want.values[i];
+    CHECK(g.kind == w.kind);
+    CHECK(g.small == w.small);
+    CHECK(g.number == w.number);
+    CHECK(g.number.scale() == w.number.scale());  // "1234.50" stays at two places
+    CHECK(g.number.to_string() == w.number.to_string());
+  }
+  return true;
+}
+
+std::string app(const std::string& id, const std::string& facts) {
+  return "{\"id\": " + id + ", \"measure\": \"算力券\", \"facts\": {" + facts + "}}";
+}
+
+const std::string kTypical = "\"合同金额\": \"13869413.77\", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\"";
+
+}  // namespace
+
+TEST_CASE("fast reader: the lines of a batch are read, and read as the precise reader reads them", "[json_fast]") {
+  json::FactKeyIndex index(edition());
+  json::FastLineReader fast(index);
+  CHECK(agrees(fast, app("\"A1\"", kTypical)));
+  CHECK(agrees(fast, "{\"id\":\"c\",\"measure\":\"算力券\",\"facts\":{\"合同金额\":\"1.5\",\"采购类型\":\"模型服务\",\"模型已备案\":true,"
+                     "\"中小企业\":false,\"本年度已申领算力券\":6302402}}"));
+  CHECK(agrees(fast, app("7", kTypical)));                                   // an integer id, kept as written
+  CHECK(agrees(fast, app("12345678901234567890123", kTypical)));             // beyond 64 bits, still as written
+  CHECK(agrees(fast, app("\"a\\\"b\\\\c\\n\\u4e2d\\ud83d\\ude00\"", kTypical)));  // escapes in the id
+  CHECK(agrees(fast, "{\"facts\": {" + kTypical + "}, \"applicant\": \"甲\", \"measure\": \"算力券\"}"));  // any order, no id
+  CHECK(agrees(fast, app("\"k\"", "\"\\u5408\\u540c\\u91d1\\u989d\": 100, \"采购类型\": \"\\u7b97力服务\", \"算力设施档位\": \"一档\"")));
+  for (const char* money : {"1234.5", "\"1234.50\"", "0", "-0.0", "\"120万元\"", "\"2.5亿元\"", "\"800元\"", "\"\\u0031\\u0032\"",
+                            "123456789012345678901234567890.12", "9223372036854775808", "\"00\""}) {
+    const std::string line = app("\"m\"", std::string("\"合同金额\": ") + money + ", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\"");
+    auto precise = json::parse_application(line);
+    const bool precise_ok = std::holds_alternative<json::Application>(precise) &&
+                            std::holds_alternative<FactValues>(bind_facts(edition(), std::get<json::Application>(precise).facts));
+    // Money the precise reader takes is taken here too ("-0.0" is zero, "00" is refused by both).
+    CHECK(agrees(fast, line) == precise_ok);
+  }
+  // An optional fact written as null is not given; a null for a required one is refused.
+  CHECK(agrees(fast, app("\"n\"", kTypical + ", \"核定年度上限\": null")));
+  CHECK_FALSE(fast.read(app("\"n\"", "\"合同金额\": null, \"采购类型\": \"算力服务\""), *std::make_unique<json::FastApplication>()));
+  // In place, with the next lines as padding: the same as copied.
+  const std::string two = app("\"p1\"", kTypical) + "\n" + app("\"p2\"", kTypical) + "\n" + std::string(64, ' ');
+  CHECK(agrees(fast, two.substr(0, two.find('\n')), two.size() - two.find('\n')));
+  // A line read after a different one keeps nothing of it.
+  CHECK(agrees(fast, app("\"q\"", kTypical + ", \"中小企业\": true, \"同一合同智能券金额\": 5, \"智能券档位\": \"二档\"")));
+  CHECK(agrees(fast, app("\"r\"", kTypical)));
+  CHECK_FALSE(fast.facts().present[static_cast<std::size_t>(edition().find_fact("中小企业"))]);
+}
+
+TEST_CASE("fast reader: anything unusual or wrong is left to the precise reader", "[json_fast]") {
+  json::FactKeyIndex index(edition());
+  json::FastLineReader fast(index);
+  json::FastApplication a;
+  const std::vector<std::string> declined = {
+      "\xEF\xBB\xBF" + app("\"bom\"", kTypical),                                     // a BOM: skipped by nlohmann
+      app("-0", kTypical),                                                           // nlohmann writes it "0"
+      app("1.5", kTypical), app("1e2", kTypical),                                    // ids that are not integers
+      app("\"x\"", "\"合同金额\": 1e400, \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),  // beyond double: an error there
+      app("\"x\"", "\"合同金额\": 1.5E+3, \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),  // exponents: the precise path
+      app("\"x\"", "\"合同金额\": 01, \"采购类型\": \"算力服务\""),                   // not JSON numbers
+      app("\"x\"", "\"合同金额\": 1., \"采购类型\": \"算力服务\""),
+      app("\"x\"", "\"合同金额\": -5, \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),   // negative money
+      app("\"x\"", "\"合同金额\": 1, \"合同金额\": 2, \"采购类型\": \"算力服务\""),    // a repeated fact
+      app("\"x\"", "\"合同金额\": 1, \"\\u5408同金额\": 2, \"采购类型\": \"算力服务\""),  // … also when escaped
+      app("\"x\"", "\"核定年度上限\": null, \"核定年度上限\": 5, " + kTypical),        // … also after a null
+      app("\"x\"", kTypical + ", \"无此事实\": 1"),                                     // an unknown fact
+      app("\"x\"", kTypical + ", \"模型已备案\": \"true\""),                            // wrong kinds
+      app("\"x\"", "\"合同金额\": [1], \"采购类型\": \"算力服务\""),
+      app("\"x\"", "\"采购类型\": \"其他\", \"合同金额\": 1"),
+      "{\"id\": \"x\", \"id\": \"y\", \"measure\": \"算力券\", \"facts\": {" + kTypical + "}}",  // a repeated key
+      "{\"id\": \"x\", \"as_of\": \"2025-07-01\", \"measure\": \"算力券\", \"facts\": {" + kTypical + "}}",  // its own edition
+      "{\"id\": \"x\", \"extra\": 1, \"measure\": \"算力券\", \"facts\": {" + kTypical + "}}",
+      "{\"id\": \"x\", \"applicant\": 5, \"measure\": \"算力券\", \"facts\": {" + kTypical + "}}",
+      "{\"id\": \"x\", \"measure\": \"算力券\"}", "{\"id\": \"x\", \"facts\": {}}", "{\"measure\": 1, \"facts\": {}}",
+      "{\"measure\": \"算力券\", \"facts\": []}", "[1, 2]", "\"text\"", "", "   ",
+      app("\"x\"", kTypical) + " x", app("\"x\"", kTypical) + "}", app("\"x\"", kTypical) + " {}",  // trailing content
+      app("\"ctl\x01\"", kTypical), app("\"tab\t\"", kTypical), app(std::string("\"nul") + '\0' + "\"", kTypical),
+      app("\"lone\\ud800\"", kTypical), app("\"bad \xFF utf-8\"", kTypical),
+      "{\"id\": \"x\" \"measure\": \"算力券\", \"facts\": {}}", "{\"id\": \"x\", \"measure\": \"算力券\", \"facts\": {\"合同金额\": 1,}}",
+      "{\"id\": \"x\", \"measure\": \"算力券\", \"facts\": {\"合同金额\": 100",
+      app("\"x\"", "\"合同金额\": 1, \"模型已备案\": tru, \"采购类型\": \"模型服务\""),
+  };
+  for (const std::string& line : declined) {
+    INFO("line: " << line);
+    CHECK_FALSE(fast.read(line, a));
+  }
+  CHECK(fast.read(app("\"ok\"", kTypical), a));  // and still reads the next good line
+}
