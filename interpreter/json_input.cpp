@@ -51,7 +51,7 @@ std::string quote_name(std::string_view name) { return "\"" + echo(name) + "\"";
 
 InputError make_error(std::string_view doc, std::size_t offset, std::string message) {
   const TextPosition at = text_position(doc, offset);  // a leading BOM is not a visible column
-  return InputError{std::move(message), at.line, at.column};
+  return InputError{std::move(message), at.line, at.column, std::nullopt};
 }
 
 bool contains(std::string_view s, std::string_view needle) { return s.find(needle) != std::string_view::npos; }

@@ -23,10 +23,7 @@ import tempfile
 # listed here is still run: its failure is counted apart, and if it passes
 # the runner says so (the entry should then be removed).
 # "area/group/case" (shell-style wildcards allowed): "why"
-KNOWN_FAILURES = {
-    # Issue 11, class 6: a negative final amount is paid.
-    "diagnostics/runtime/negative-amount": "issue 11 (6): negative amount returned as -900.00",
-}
+KNOWN_FAILURES = {}  # pattern → why; empty: every case must pass
 
 
 def known_failure(key):
