@@ -83,6 +83,8 @@ class Compiler {
           case ast::RefKind::EnumValue: return constant({e.index, 0});
           case ast::RefKind::MeasureRate: return add(Op::Rate);
           case ast::RefKind::MeasureBase: return add(Op::Base);
+          case ast::RefKind::MeasureAmount:    // 金额/适用 name an outcome: only in a 性质,
+          case ast::RefKind::MeasureEligible:  // which the tree-walker evaluates
           case ast::RefKind::Unresolved: break;
         }
         return add(Op::Bail);
