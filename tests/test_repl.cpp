@@ -140,6 +140,23 @@ TEST_CASE("inline 修订 changes a declaration of the rule files", "[repl]") {
   CHECK(has(bad(s, "参数 单家企业年度上限 = 1万元"), "修订 参数"));  // the hint
 }
 
+TEST_CASE("限额 typed inline is a declaration; a fact named 限额 is still a fact", "[repl]") {
+  Session s = empty();
+  CHECK(ok(s, "事实 投资额: 金额") == "已加入 事实 投资额\n");
+  CHECK(ok(s, "事实 已获: 金额 = 0元") == "已加入 事实 已获\n");
+  CHECK(ok(s, "措施 奖励 { 金额 = 投资额 × 10% }") == "已加入 措施 奖励\n");
+  CHECK(ok(s, "限额 年度余额 { 计 金额 每 申请人 不超过 50万元 已用 已获 覆盖 奖励 }") == "已加入 限额 年度余额\n");
+  ok(s, "投资额 = 1000万元");
+  ok(s, "已获 = 20万元");
+  const std::string out = ok(s, "奖励");
+  CHECK(has(out, "金额:300000.00 元"));
+  CHECK(has(out, "受限于:年度余额"));
+  // A natural word is a declaration only as WORD NAME {: here 限额 is a fact.
+  CHECK(ok(s, "事实 限额: 金额") == "已加入 事实 限额\n");
+  ok(s, "限额 = 5元");
+  CHECK(has(ok(s, "限额 × 2"), "10"));
+}
+
 TEST_CASE("multi-line input continues inside an open brace", "[repl]") {
   CHECK(kuan::repl::open_braces("措施 X {") == 1);
   CHECK(kuan::repl::open_braces("措施 X { }") == 0);

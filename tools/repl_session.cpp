@@ -45,6 +45,22 @@ const std::vector<std::string_view> kHeaderKeywords = [] {
   return out;
 }();
 
+// 限额 and 性质 are natural words (a fact may be so named): they start an inline
+// declaration only when written as WORD NAME ["…"] { ….
+std::string natural_declaration(std::string_view t) {
+  for (const auto& k : keywords::kAll) {
+    if (k.reach != keywords::Reach::Natural || (k.role != keywords::Role::Declaration && k.role != keywords::Role::Property))
+      continue;
+    if (!starts_with_keyword(t, k.word)) continue;
+    const std::string name = word_at(t, k.word.size());
+    if (name.empty()) continue;
+    const std::string rest = trim(t.substr(t.find(name, k.word.size()) + name.size()));
+    for (const char* opener : {"{", "\uFF5B", "\"", "「", "“"})
+      if (rest.rfind(opener, 0) == 0) return std::string(k.word);
+  }
+  return "";
+}
+
 const std::vector<std::string> kCommands = {":help",    ":quit",    ":facts",  ":clear", ":run",
                                             ":explain", ":measures", ":load",   ":reload", ":version",
                                             ":as-of",   ":defs",    ":cancel"};
@@ -54,7 +70,7 @@ const char* kHelp =
     "  表达式                 计算并显示结果,如 800万元 × 30%、min(合同金额 × 30%, 800万元)\n"
     "  事实 = 表达式          设定事实(按事实的类型检查),如 合同金额 = 120万元、采购类型 = 算力服务;比较请用 ==\n"
     "  措施名                 按已设定的事实计算这项措施(同 :run 措施名)\n"
-    "  参数/事实/定义/上限/措施/条款/例 …\n"
+    "  参数/事实/定义/上限/限额/措施/条款/例/性质 …\n"
     "                         内联定义,加入内存中的规则 <repl>;同名的内联定义会被替换;有错误时不加入\n"
     "  未闭合 { 的行以 ... 提示续行,直到括号配平\n"
     "命令:\n"
@@ -296,6 +312,7 @@ Reply Session::handle(const std::string& entry) {
   if (t[0] == ':' || t.rfind("\uFF1A", 0) == 0) return command(t);
   for (std::string_view kw : kDeclKeywords)
     if (starts_with_keyword(t, kw)) return define(entry);
+  if (!natural_declaration(t).empty()) return define(entry);
   for (std::string_view kw : kHeaderKeywords)
     if (starts_with_keyword(t, kw) && trim(std::string_view(t).substr(kw.size())).rfind('(', 0) != 0)
       return fail("错误:" + std::string(kw) + " 属于版本头,不能在 REPL 中输入;用 :load 载入政策,或 :version 切换版本\n");
@@ -442,6 +459,7 @@ Reply Session::define(const std::string& entry) {
   std::string keyword;
   for (std::string_view kw : kDeclKeywords)
     if (starts_with_keyword(t, kw)) keyword = std::string(kw);
+  if (keyword.empty()) keyword = natural_declaration(t);
   // 修订 参数 X, 替换 措施 Y, 删除 事实 Z: the kind comes before the name.
   std::size_t pos = keyword.size();
   std::string kind;
