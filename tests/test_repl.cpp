@@ -140,7 +140,7 @@ TEST_CASE("inline 修订 changes a declaration of the rule files", "[repl]") {
   CHECK(has(bad(s, "参数 单家企业年度上限 = 1万元"), "修订 参数"));  // the hint
 }
 
-TEST_CASE("限额 typed inline is a declaration; a fact named 限额 is still a fact", "[repl]") {
+TEST_CASE("限额 typed inline is a declaration — a fact named 限额 is still a fact", "[repl]") {
   Session s = empty();
   CHECK(ok(s, "事实 投资额: 金额") == "已加入 事实 投资额\n");
   CHECK(ok(s, "事实 已获: 金额 = 0元") == "已加入 事实 已获\n");
