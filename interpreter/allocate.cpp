@@ -75,6 +75,7 @@ struct Allocator::Impl {
     std::vector<int> year_totals;    // 累计 … = 全年 …: indices into Edition::accumulations
     std::string room_note;           // "同一申请人本年度此前的 A、B 申请"
     int funded_money = -1;           // the first money tally: the one the note speaks of
+    bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
   struct Candidate {                 // an application of a quota measure, eligible evaluated alone
     Decimal score;
@@ -418,12 +419,11 @@ struct Allocator::Impl {
   // evaluated alone, with the 件数 tallies (no money rooms) — the candidates of
   // each quota. The tallies are cleared again for the amounts pass.
   std::optional<AllocationError> admit(std::vector<Candidate>& candidates) {
-    const bool counting = std::any_of(ed.accumulations.begin(), ed.accumulations.end(), [](const auto& a) { return a.count; });
+    const bool counting = std::any_of(setup.begin(), setup.end(), [](const Setup& x) { return x.counted; });
     for (std::size_t i = 0; i < records.size(); ++i) {
       const Record& r = records[i];
       const MeasureInfo& m = ed.measures[r.measure];
-      const bool counted = counting && std::any_of(setup[r.measure].funded.begin(), setup[r.measure].funded.end(),
-                                                   [&](int a) { return ed.accumulations[a].count; });
+      const bool counted = setup[r.measure].counted;
       if (m.quota < 0 && !counted) continue;
       bind(r, false);
       auto result = evaluate(r);
@@ -621,6 +621,7 @@ std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat inpu
     for (const int m : acc.measures) {
       auto& s = impl->setup[m];
       (year_total ? s.year_totals : s.funded).push_back(static_cast<int>(a));
+      s.counted = s.counted || acc.count;
       if (!year_total && !acc.count && s.funded_money < 0) {
         s.funded_money = static_cast<int>(a);
         s.room_note = "同一申请人本年度此前的 " + names + " 申请";

@@ -148,7 +148,7 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
   auto cut_limits = [](const Edition& e) {
     std::vector<const ast::LimitDecl*> out;
     for (const auto* l : e.limits)
-      if (l->action == ast::LimitAction::Cut && l->scope != ast::LimitScope::All) out.push_back(l);
+      if (l->cuts()) out.push_back(l);
     return out;
   };
   compare<const ast::LimitDecl*>(

@@ -164,6 +164,10 @@ struct LimitDecl {
   bool explicit_scope = false, explicit_period = false, explicit_action = false, explicit_what = false;
   int resolved = -1;  // index into the edition's top-level limits for references
   bool is_reference() const { return !limit && !used && spelling == LimitSpelling::Cap; }
+  // Lowers the amount in every evaluation (上限, 叠加, a per-applicant room).
+  bool cuts() const { return what == LimitWhat::Amount && action == LimitAction::Cut && scope != LimitScope::All; }
+  // Refuses an applicant's application past a count (a requirement of each measure it covers).
+  bool refuses() const { return what == LimitWhat::Count && scope == LimitScope::Applicant && action == LimitAction::Refuse; }
 };
 
 inline const char* limit_word(const LimitDecl& l) {
@@ -262,6 +266,17 @@ struct Located {
 };
 
 enum class DeclKind { Param, Fact, Define, Limit, Measure };
+
+inline const char* decl_kind_word(DeclKind k) {
+  switch (k) {
+    case DeclKind::Param: return "参数";
+    case DeclKind::Fact: return "事实";
+    case DeclKind::Define: return "定义";
+    case DeclKind::Limit: return "限额";
+    case DeclKind::Measure: return "措施";
+  }
+  return "声明";
+}
 
 struct Removal {
   DeclKind kind;

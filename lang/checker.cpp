@@ -146,20 +146,9 @@ class Checker {
     for (const auto& m : ed_.modules)
       for (const auto& r : m->removals)
         if (r.name == name) {
-          cause_ = Cause{r.span, "删除 " + std::string(kind_word(r.kind)) + " " + name};
+          cause_ = Cause{r.span, "删除 " + std::string(ast::decl_kind_word(r.kind)) + " " + name};
           return;
         }
-  }
-
-  static const char* kind_word(ast::DeclKind k) {
-    switch (k) {
-      case ast::DeclKind::Param: return "参数";
-      case ast::DeclKind::Fact: return "事实";
-      case ast::DeclKind::Define: return "定义";
-      case ast::DeclKind::Limit: return "限额";
-      case ast::DeclKind::Measure: return "措施";
-    }
-    return "声明";
   }
 
   // A file of a derived edition itself, not one it inherited from its base.
@@ -359,13 +348,6 @@ class Checker {
 
   // ------------------------------------------------------------ 限额
 
-  static bool cuts(const ast::LimitDecl& l) {
-    return l.what == ast::LimitWhat::Amount && l.action == ast::LimitAction::Cut && l.scope != ast::LimitScope::All;
-  }
-  static bool refuses(const ast::LimitDecl& l) {
-    return l.what == ast::LimitWhat::Count && l.scope == ast::LimitScope::Applicant && l.action == ast::LimitAction::Refuse;
-  }
-
   // The combinations that mean something (docs/language.md「限额」); false
   // after reporting the first that does not. `in_measure`: written in a 措施.
   bool valid_limit(const ast::LimitDecl& l, bool in_measure) {
@@ -399,8 +381,8 @@ class Checker {
     if (l.scope == S::All && l.used) return bad("全部 申请的限额不写 已用(分配时按全年的申请计算)");
     if (!l.limit && l.spelling != ast::LimitSpelling::Tally && !(l.scope == S::Applicant && l.what == W::Amount))
       return bad("须写明 不超过 …");
-    if (l.stacking && !cuts(l)) return bad("叠加 只用于 削减 金额 的上限");
-    if (l.when && !(cuts(l) || refuses(l))) return bad("当 只用于 削减 或 拒绝 的限额");
+    if (l.stacking && !l.cuts()) return bad("叠加 只用于 削减 金额 的上限");
+    if (l.when && !(l.cuts() || l.refuses())) return bad("当 只用于 削减 或 拒绝 的限额");
     if (in_measure && !l.covers.empty()) error(l.covers.front().span, who + ":措施中的限额只约束本措施,不写 覆盖(几项措施共用的限额写在措施外)");
     if (!in_measure && l.covers.empty() && l.scope != S::Application) return bad("写在措施外的限额须写 覆盖 哪些措施");
     return true;
@@ -417,7 +399,7 @@ class Checker {
 
   void top_limit(int i) {
     auto& l = *const_cast<ast::LimitDecl*>(ed_.limits[i]);
-    if (!cuts(l) || !valid_limit(l, false)) return;  // pools and quotas are checked with the batch metadata
+    if (!l.cuts() || !valid_limit(l, false)) return;  // pools and quotas are checked with the batch metadata
     Context ctx{Owner::Cap, cap_base_ + i};
     cap_body(l, ctx);
   }
@@ -451,7 +433,7 @@ class Checker {
   // a single evaluation, an explanation and allocation all see it the same way.
   void lower_refusals() {
     auto add = [&](const ast::LimitDecl& l, ast::MeasureDecl& m) {
-      if (!refuses(l) || !l.limit || !l.used || l.used->kind != ast::ExprKind::Name) return;
+      if (!l.refuses() || !l.limit || !l.used || l.used->kind != ast::ExprKind::Name) return;
       // Any other 已用 is reported once, by tally_limit, not again as a comparison here.
       if (const int f = ed_.find_fact(l.used->name); f < 0 || ed_.facts[f].type.kind != TypeKind::Integer) return;
       auto node = [&](ast::ExprKind k, Span span) {
@@ -552,14 +534,14 @@ class Checker {
     for (auto& c : m.limits) {
       if (!seen.insert(c.name).second) error(c.span, std::string(ast::limit_word(c)) + " " + c.name + " 在此措施中重复");
       if (!c.is_reference()) {
-        if (valid_limit(c, true) && cuts(c)) {
+        if (valid_limit(c, true) && c.cuts()) {
           cap_body(c, ctx);
           info.caps.push_back(&c);
         }
         continue;  // the others are batch metadata
       }
       auto it = std::find_if(ed_.limits.begin(), ed_.limits.end(), [&](const ast::LimitDecl* t) { return t->name == c.name; });
-      if (it == ed_.limits.end() || !cuts(**it)) {
+      if (it == ed_.limits.end() || !(*it)->cuts()) {
         blame_removal(c.name);
         error(c.span, "未定义的上限 " + c.name + "(在措施中直接写 上限 " + c.name + " = … ,或在外层定义它)");
         continue;
@@ -619,7 +601,7 @@ class Checker {
   void apply_shared_limits() {
     for (std::size_t k = 0; k < ed_.limits.size(); ++k) {
       const ast::LimitDecl& l = *ed_.limits[k];
-      if (!cuts(l) || !valid_limit(l, false)) continue;
+      if (!l.cuts() || !valid_limit(l, false)) continue;
       for (const auto& n : l.covers) {
         auto it = ed_.measure_index.find(n.name);
         if (it == ed_.measure_index.end()) continue;  // reported with the batch metadata

@@ -6,17 +6,6 @@ namespace kuan {
 
 namespace {
 
-const char* kind_name(ast::DeclKind k) {
-  switch (k) {
-    case ast::DeclKind::Param: return "参数";
-    case ast::DeclKind::Fact: return "事实";
-    case ast::DeclKind::Define: return "定义";
-    case ast::DeclKind::Limit: return "限额";
-    case ast::DeclKind::Measure: return "措施";
-  }
-  return "声明";
-}
-
 using Modules = std::vector<std::unique_ptr<ast::Module>>;
 
 template <ast::DeclKind Kind>
@@ -58,7 +47,7 @@ class Merger {
       }
       auto [module, index] = find<Kind>(it->name);
       if (!module) {
-        error(it->span, std::string("基础版本中没有") + kind_name(Kind) + " " + it->name + ",无法修订(新增的声明不要写 修订)");
+        error(it->span, std::string("基础版本中没有") + ast::decl_kind_word(Kind) + " " + it->name + ",无法修订(新增的声明不要写 修订)");
         continue;
       }
       auto& target = decls<Kind>(*module)[index];
@@ -144,7 +133,7 @@ class Merger {
         case ast::DeclKind::Limit: found = remove<ast::DeclKind::Limit>(r.name); break;
         case ast::DeclKind::Measure: found = remove<ast::DeclKind::Measure>(r.name); break;
       }
-      if (!found) error(r.span, std::string("基础版本中没有") + kind_name(r.kind) + " " + r.name + ",无法删除");
+      if (!found) error(r.span, std::string("基础版本中没有") + ast::decl_kind_word(r.kind) + " " + r.name + ",无法删除");
     }
   }
 
