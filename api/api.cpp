@@ -12,45 +12,17 @@
 #include <cstdio>
 #include <new>
 
+#include "api/handles.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/checker.hpp"
 #include "base/date.hpp"
+#include "base/json_string.hpp"
 
 namespace kuan::api {
 
-namespace detail {
-
-struct EditionData {
-  const ::kuan::Edition* ed = nullptr;
-  std::string effective_from;
-  std::optional<std::string> effective_to;
-  std::string rounding;
-  std::vector<MeasureInfo> measures;  // same order as ed->measures
-  std::vector<FactInfo> facts;        // by fact slot
-};
-
-struct PolicyData {
-  std::shared_ptr<const ::kuan::Policy> policy;
-  std::vector<EditionData> editions;  // same order as policy->editions()
-
-  const EditionData* find(const ::kuan::Edition* ed) const {
-    for (const auto& e : editions)
-      if (e.ed == ed) return &e;
-    return nullptr;
-  }
-};
-
-struct FactsData {
-  std::shared_ptr<const PolicyData> policy;
-  const EditionData* edition = nullptr;
-  ::kuan::FactValues values;
-  std::vector<std::pair<int, Error>> errors;  // (fact slot or −1, error), oldest first
-};
-
-}  // namespace detail
 
 namespace {
 
@@ -157,6 +129,7 @@ Diagnostic to_public(const ::kuan::Diagnostic& d) {
   out.column = static_cast<int>(d.column);
   out.message = d.message;
   out.rendered = d.rendered;
+  for (const auto& note : d.notes) out.notes.push_back(to_public(note));
   return out;
 }
 
@@ -192,6 +165,8 @@ std::string list_names(const std::vector<MeasureInfo>& measures) {
 // ------------------------------------------------------------------ errors
 
 const char* version() noexcept { return KUAN_VERSION; }
+
+void append_json_string(std::string& out, std::string_view text) { ::kuan::append_json_string(out, text); }
 
 const char* error_code_name(ErrorCode code) noexcept {
   switch (code) {

@@ -15,7 +15,7 @@
 #include "interpreter/facts.hpp"
 #include "interpreter/policy.hpp"
 #include "base/date.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace py = pybind11;
 using namespace kuan;

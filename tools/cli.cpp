@@ -1,4 +1,4 @@
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -143,6 +143,80 @@ void append_diagnostic_json(std::string& out, const Diagnostic& d) {
     out += ']';
   }
   out += '}';
+}
+
+std::optional<api::Policy> open_policy(const std::string& path) {
+  api::LoadResult loaded = api::Policy::load(path);
+  if (!loaded) {
+    std::string text = loaded.rendered();
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    return std::nullopt;
+  }
+  return std::move(*loaded.policy);
+}
+
+namespace {
+// Today's date in China Standard Time (UTC+8), as YYYY-MM-DD.
+std::string china_today() {
+  const std::time_t now = std::time(nullptr) + 8 * 3600;
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+  return buf;
+}
+}  // namespace
+
+std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& args, std::string& error) {
+  const std::string* version = args.option("--version");
+  const std::string* as_of = args.option("--as-of");
+  if (version && as_of) {
+    error = "--version 与 --as-of 只能给一个";
+    return std::nullopt;
+  }
+  if (version || as_of) {
+    auto chosen = version ? policy.edition(*version) : policy.edition_on(*as_of);
+    if (!chosen) {
+      error = chosen.error().code == api::ErrorCode::InvalidArgument
+                  ? "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)"
+                  : chosen.error().message;
+      return std::nullopt;
+    }
+    return *chosen;
+  }
+  if (auto today = policy.edition_on(china_today())) return *today;
+  return policy.latest();
+}
+
+void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to) {
+  for (const auto& d : diagnostics) std::fwrite(d.rendered.data(), 1, d.rendered.size(), to);
+}
+
+void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
+  out += "{\"severity\":";
+  out += d.severity == api::Severity::Error ? "\"error\"" : "\"warning\"";
+  out += ",\"file\":";
+  append_json_string(out, d.file);
+  out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + ",\"message\":";
+  append_json_string(out, d.message);
+  if (!d.notes.empty()) {
+    out += ",\"notes\":[";
+    for (std::size_t i = 0; i < d.notes.size(); ++i) {
+      const api::Diagnostic& n = d.notes[i];
+      out += i ? ",{\"file\":" : "{\"file\":";
+      append_json_string(out, n.file);
+      out += ",\"line\":" + std::to_string(n.line) + ",\"column\":" + std::to_string(n.column) + ",\"message\":";
+      append_json_string(out, n.message);
+      out += '}';
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+std::string where(const api::Position& at) {
+  if (!at.known()) return "";
+  return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
 }
 
 std::optional<bool> wants_json(const Args& args, std::string& error) {

@@ -17,7 +17,7 @@
 #include <iostream>
 
 #include "interpreter/allocate.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 #include "tools/report_html.hpp"
 
 namespace kuan::cli {

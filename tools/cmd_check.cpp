@@ -7,7 +7,7 @@
 
 #include "lang/checker.hpp"
 #include "base/date.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 

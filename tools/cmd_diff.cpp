@@ -8,7 +8,7 @@
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "base/source.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 

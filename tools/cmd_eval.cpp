@@ -23,7 +23,7 @@
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "base/date.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 #include "tools/json_fast.hpp"
 
 namespace kuan::cli {

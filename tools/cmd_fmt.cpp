@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "lang/format.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 namespace {

@@ -21,7 +21,7 @@
 #include "lang/format.hpp"
 #include "lang/keywords.hpp"
 #include "lang/parser.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 namespace {

@@ -2,7 +2,7 @@
 // measure needs (type, default), so a reviewer can see the whole policy at once.
 #include <cstdio>
 
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 

@@ -2,7 +2,7 @@
 // with "N passed, M failed"; exit 1 if any failed.
 #include <cstdio>
 
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 #include "tools/properties.hpp"
 
 namespace kuan::cli {

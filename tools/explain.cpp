@@ -1,7 +1,7 @@
 // Explanations: every amount says why, in the words of the rule file, citing
 // the clause and each rule's file:line:col. The same tree is rendered as
 // indented text (--explain) and as JSON under "explanation" (stable names).
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace {
 const char* kUsage =

@@ -13,7 +13,7 @@
 
 #include "interpreter/evaluator.hpp"
 #include "lang/parser.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 
 namespace kuan::cli {
 

@@ -15,7 +15,7 @@
 
 #include <editline/readline.h>
 
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 #include "tools/repl_session.hpp"
 
 namespace kuan::cli {

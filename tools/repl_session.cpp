@@ -9,7 +9,7 @@
 #include "base/date.hpp"
 #include "lang/keywords.hpp"
 #include "lang/parser.hpp"
-#include "tools/cli.hpp"
+#include "tools/cli_internal.hpp"
 #include "tools/repl.hpp"
 
 namespace kuan::repl {

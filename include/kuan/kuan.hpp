@@ -56,6 +56,7 @@ namespace detail {
 struct PolicyData;
 struct EditionData;
 struct FactsData;
+struct Access;  // api/ reaches a handle's data through it
 }  // namespace detail
 
 // ------------------------------------------------------------------ errors
@@ -78,6 +79,10 @@ enum class ErrorCode {
 
 // The library's version, "MAJOR.MINOR.PATCH" (as kuan_version() in <kuan/kuan.h>).
 KUAN_API const char* version() noexcept;
+
+// Appends `text` to `out` as a JSON string literal: quotes, backslashes and
+// control characters escaped, other bytes (UTF-8) copied as they are.
+KUAN_API void append_json_string(std::string& out, std::string_view text);
 
 // "ok", "rule_errors", "unknown_edition", …
 KUAN_API const char* error_code_name(ErrorCode code) noexcept;
@@ -178,7 +183,8 @@ struct Diagnostic {
   int line = 0;      // 1-based; 0 when there is no position
   int column = 0;    // 1-based, in characters
   std::string message;
-  std::string rendered;  // "file:line:col: error: message\n<source line>\n<caret>\n"
+  std::string rendered;  // "file:line:col: error: message\n<source line>\n<caret>\n", then the notes'
+  std::vector<Diagnostic> notes;  // other places that explain it (severity Note), e.g. the rule a revision broke
 };
 
 // --------------------------------------------------------------- metadata
@@ -307,6 +313,7 @@ class KUAN_API Edition {
  private:
   friend class Policy;
   friend class Facts;
+  friend struct detail::Access;
   Edition(std::shared_ptr<const detail::PolicyData> policy, const detail::EditionData* data)
       : policy_(std::move(policy)), data_(data) {}
   std::shared_ptr<const detail::PolicyData> policy_;
@@ -350,6 +357,7 @@ class KUAN_API Facts {
 
  private:
   friend class Edition;
+  friend struct detail::Access;
   explicit Facts(std::unique_ptr<detail::FactsData> d);
   std::unique_ptr<detail::FactsData> d_;
 };
@@ -375,6 +383,7 @@ class KUAN_API Policy {
   Edition latest() const;  // the only edition, or the one most recently in force
 
  private:
+  friend struct detail::Access;
   explicit Policy(std::shared_ptr<const detail::PolicyData> d) : d_(std::move(d)) {}
   std::shared_ptr<const detail::PolicyData> d_;
 };

@@ -1,0 +1,66 @@
+// The data behind the public handles (Policy, Edition, Facts), for the files
+// of api/ that implement the façade. Hosts never see it: include/kuan/ only
+// forward-declares these types.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kuan/kuan.hpp"
+#include "interpreter/evaluator.hpp"
+#include "interpreter/policy.hpp"
+
+namespace kuan::api {
+
+namespace detail {
+
+struct EditionData {
+  const ::kuan::Edition* ed = nullptr;
+  std::string effective_from;
+  std::optional<std::string> effective_to;
+  std::string rounding;
+  std::vector<MeasureInfo> measures;  // same order as ed->measures
+  std::vector<FactInfo> facts;        // by fact slot
+};
+
+struct PolicyData {
+  std::shared_ptr<const ::kuan::Policy> policy;
+  std::vector<EditionData> editions;  // same order as policy->editions()
+
+  const EditionData* find(const ::kuan::Edition* ed) const {
+    for (const auto& e : editions)
+      if (e.ed == ed) return &e;
+    return nullptr;
+  }
+};
+
+struct FactsData {
+  std::shared_ptr<const PolicyData> policy;
+  const EditionData* edition = nullptr;
+  ::kuan::FactValues values;
+  std::vector<std::pair<int, Error>> errors;  // (fact slot or −1, error), oldest first
+};
+
+}  // namespace detail
+
+namespace detail {
+
+// The one door from a public handle to what it holds (declared a friend of each).
+struct Access {
+  static const std::shared_ptr<const PolicyData>& data(const Policy& p) { return p.d_; }
+  static const ::kuan::Policy& policy(const Policy& p) { return *p.d_->policy; }
+  static const std::shared_ptr<const PolicyData>& policy_data(const Edition& e) { return e.policy_; }
+  static const EditionData& data(const Edition& e) { return *e.data_; }
+  static const ::kuan::Edition& edition(const Edition& e) { return *e.data_->ed; }
+  static const FactsData* data(const Facts& f) { return f.d_.get(); }
+  static Policy make_policy(std::shared_ptr<const PolicyData> d) { return Policy(std::move(d)); }
+  static Edition make_edition(std::shared_ptr<const PolicyData> policy, const EditionData* data) {
+    return Edition(std::move(policy), data);
+  }
+};
+
+}  // namespace detail
+}  // namespace kuan::api
