@@ -390,7 +390,8 @@ struct Allocator::Impl {
                                "金额 " + o.amount.to_string() + " 超出分配可处理的范围"};
       r.amount = *cents;
       if (o.eligible) r.flags |= kEligible;
-      for (const auto* req : o.failed) r.failed |= 1u << (req - m.decl->requirements.data());
+      for (const auto* req : o.failed)
+        r.failed |= 1u << (std::find(m.requirements.begin(), m.requirements.end(), req) - m.requirements.begin());
       for (std::size_t c = 0; c < m.caps.size(); ++c)
         if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
       if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
@@ -539,8 +540,8 @@ struct Allocator::Impl {
       if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
       else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
     };
-    for (std::size_t q = 0; q < m.decl->requirements.size(); ++q)
-      if (r.failed >> q & 1) reason(m.decl->requirements[q].reason);
+    for (std::size_t q = 0; q < m.requirements.size(); ++q)
+      if (r.failed >> q & 1) reason(m.requirements[q]->reason);
     if (r.flags & kQuotaOut) {
       const QuotaInfo& q = ed.quotas[m.quota];
       const std::string by = q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序");
@@ -606,7 +607,7 @@ std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat inpu
   auto impl = std::make_unique<Impl>(ed, input);
   impl->setup.resize(ed.measures.size());
   for (const auto& m : ed.measures)
-    if (m.decl->requirements.size() > 32 || m.caps.size() > 250) {
+    if (m.requirements.size() > 32 || m.caps.size() > 250) {
       error = "措施 " + m.decl->name + " 的要求超过 32 条或上限超过 250 个,批量分配不支持";
       return nullptr;
     }

@@ -75,12 +75,13 @@ class Compiler {
       case K::Number: return number(e.number);
       case K::Boolean: return constant({e.boolean ? 1 : 0, 0});
       case K::Date: return constant({e.date, 0});
-      case K::Name:
-        switch (e.ref) {
-          case ast::RefKind::Fact: return fact(e.index);
-          case ast::RefKind::Param: return value(ed_.params[e.index].value);
-          case ast::RefKind::Define: return memo(ed_.defines[e.index].memo, *ed_.defines[e.index].decl->value, Op::Define);
-          case ast::RefKind::EnumValue: return constant({e.index, 0});
+      case K::Name: {
+        const ExprNote& n = ed_.notes[e];
+        switch (n.ref) {
+          case ast::RefKind::Fact: return fact(n.index);
+          case ast::RefKind::Param: return value(ed_.params[n.index].value);
+          case ast::RefKind::Define: return memo(ed_.defines[n.index].memo, *ed_.defines[n.index].decl->value, Op::Define);
+          case ast::RefKind::EnumValue: return constant({n.index, 0});
           case ast::RefKind::MeasureRate: return add(Op::Rate);
           case ast::RefKind::MeasureBase: return add(Op::Base);
           case ast::RefKind::MeasureAmount:    // 金额/适用 name an outcome: only in a 性质,
@@ -88,7 +89,8 @@ class Compiler {
           case ast::RefKind::Unresolved: break;
         }
         return add(Op::Bail);
-      case K::Has: return add(Op::Has, e.index);
+      }
+      case K::Has: return add(Op::Has, ed_.notes[e].index);
       case K::Call: return call(e);
       case K::Negate: return unary(Op::Neg, e);
       case K::Not: return unary(Op::Not, e);
@@ -185,13 +187,14 @@ class Compiler {
   std::int32_t call(const ast::Expr& e) {
     std::vector<std::int32_t> args;
     for (const auto& a : e.args) args.push_back(expr(*a));
-    switch (static_cast<Builtin>(e.index)) {
+    const auto builtin = static_cast<Builtin>(ed_.notes[e].index);
+    switch (builtin) {
       case Builtin::Min:
       case Builtin::Max: {
         if (args.empty()) return add(Op::Bail);
         const auto at = static_cast<std::int32_t>(p_.lists.size());
         p_.lists.insert(p_.lists.end(), args.begin(), args.end());
-        const Op op = static_cast<Builtin>(e.index) == Builtin::Min ? Op::Min : Op::Max;
+        const Op op = builtin == Builtin::Min ? Op::Min : Op::Max;
         return add(op, at, static_cast<std::int32_t>(args.size()));
       }
       case Builtin::Abs:
@@ -203,7 +206,7 @@ class Compiler {
       case Builtin::RoundDown:
       case Builtin::RoundUp: {
         if (args.size() != 2) return add(Op::Bail);
-        const auto fn = static_cast<Builtin>(e.index);
+        const auto fn = builtin;
         const RoundingMode mode = fn == Builtin::Round           ? ed_.rounding
                                   : fn == Builtin::RoundHalfUp   ? RoundingMode::HalfUp
                                   : fn == Builtin::RoundHalfEven ? RoundingMode::HalfEven
@@ -221,7 +224,7 @@ class Compiler {
   // (the first arm naming it, or 其他), as the tree-walker tries them in order.
   std::int32_t match(const ast::Expr& e) {
     const std::int32_t subject = expr(*e.args[0]);
-    const Type& t = e.args[0]->type;
+    const Type& t = ed_.notes[*e.args[0]].type;
     if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return add(Op::Bail);
     const auto size = static_cast<std::int32_t>(ed_.enums[t.enum_id].values.size());
     std::vector<std::int32_t> arm_nodes;
@@ -232,7 +235,7 @@ class Compiler {
       for (std::size_t i = 0; i < e.arms.size() && target < 0; ++i) {
         const auto& arm = e.arms[i];
         bool takes = arm.otherwise;
-        for (int pv : arm.pattern_values) takes = takes || pv == v;
+        for (int pv : ed_.notes.arm_values(e, i)) takes = takes || pv == v;
         if (takes) target = arm_nodes[i];
       }
       p_.lists.push_back(target);
@@ -457,7 +460,6 @@ void apply_caps(Run& r, const MeasureInfo& info, const CompiledMeasure& p, Fx& a
 
 Outcome run(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& p, const FactValues& facts, Trace* trace,
             Fx* memo, unsigned char* done) {
-  const ast::MeasureDecl& m = *info.decl;
   Run r(p, facts, memo, done);
   if (trace) r.rate_choices = &trace->rate_choices;
   Outcome out;
@@ -469,8 +471,8 @@ Outcome run(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& p
   }
   for (std::size_t i = 0; i < p.requirements.size(); ++i) {
     const bool held = r.cond(p.requirements[i]);
-    if (trace) trace->conditions.push_back({&m.requirements[i], held});
-    if (!held) out.failed.push_back(&m.requirements[i]);
+    if (trace) trace->conditions.push_back({info.requirements[i], held});
+    if (!held) out.failed.push_back(info.requirements[i]);
   }
   if (!out.failed.empty()) {
     out.eligible = false;
@@ -512,8 +514,9 @@ std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const 
   p->places = ed.rounding_places;
   const ast::MeasureDecl& m = *info.decl;
   Compiler c(ed, *p);
-  for (const auto& need : m.conditional_needs) p->needs.push_back({c.expr(*need.when), need.slots});
-  for (const auto& req : m.requirements) p->requirements.push_back(c.expr(*req.condition));
+  for (std::size_t k = 0; k < m.conditional_needs.size(); ++k)
+    p->needs.push_back({c.expr(*m.conditional_needs[k].when), info.conditional_needs[k]});
+  for (const ast::Requirement* req : info.requirements) p->requirements.push_back(c.expr(*req->condition));
   if (m.amount) p->amount = c.expr(*m.amount);
   if (m.rate) p->rate = c.expr(*m.rate);
   if (m.base) p->base = c.expr(*m.base);

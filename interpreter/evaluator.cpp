@@ -42,7 +42,10 @@ auto at(const Span& span, F&& body) -> decltype(body()) {
 // allocates nothing.
 class Activation {
  public:
-  Activation(const Edition* ed, const FactValues& given) : ed_(ed), given_(given) {
+  // `notes`: the checker's findings about the expressions evaluated (the
+  // edition's, unless a free expression brings its own).
+  Activation(const Edition* ed, const FactValues& given, const ExprNotes* notes = nullptr)
+      : ed_(ed), given_(given), notes_(notes ? notes : &ed->notes), note_(notes_->exprs.data()) {
     slots_ = ed_ ? ed_->memo_slots : 0;
     if (slots_ > kInlineSlots) {
       heap_ = std::make_unique<std::byte[]>(sizeof(Value) * static_cast<std::size_t>(slots_));
@@ -107,8 +110,12 @@ class Activation {
   Value compare(const ast::Expr& e);
   Value call(const ast::Expr& e);
 
+  const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
+
   const Edition* ed_;
   const FactValues& given_;
+  const ExprNotes* notes_;
+  const ExprNote* note_;  // notes_->exprs, by expression id
   // Raw storage: slots are constructed only when computed, so an evaluation
   // does not pay to construct and destroy values it never needs.
   alignas(Value) std::byte inline_[kInlineSlots * sizeof(Value)];
@@ -166,10 +173,11 @@ const Value& Activation::define(int slot) {
 
 const Value& Activation::operand(const ast::Expr& e, Value& scratch) {
   if (e.kind == ast::ExprKind::Name) {
-    switch (e.ref) {
-      case ast::RefKind::Fact: return fact(e, e.index);
-      case ast::RefKind::Param: return ed_->params[e.index].value;
-      case ast::RefKind::Define: return define(e.index);
+    const ExprNote& n = note(e);
+    switch (n.ref) {
+      case ast::RefKind::Fact: return fact(e, n.index);
+      case ast::RefKind::Param: return ed_->params[n.index].value;
+      case ast::RefKind::Define: return define(n.index);
       case ast::RefKind::MeasureRate: return rate(e.span);
       case ast::RefKind::MeasureBase: return base(e.span);
       default: break;
@@ -184,7 +192,7 @@ Value Activation::arith(const ast::Expr& e) {
   const Value& a = operand(*e.args[0], sa);
   const Value& b = operand(*e.args[1], sb);
   Value out;
-  out.kind = e.type.kind;
+  out.kind = note(e).type.kind;
   switch (e.arith) {
     case ast::ArithOp::Add: out.number = at(e.span, [&] { return a.number + b.number; }); break;
     case ast::ArithOp::Sub: out.number = at(e.span, [&] { return a.number - b.number; }); break;
@@ -237,7 +245,7 @@ __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
   }
   std::string error;
   auto r = at(e.span, [&] {
-    return call_builtin(static_cast<Builtin>(e.index), args, ed_ ? ed_->rounding : RoundingMode::HalfUp, error);
+    return call_builtin(static_cast<Builtin>(note(e).index), args, ed_ ? ed_->rounding : RoundingMode::HalfUp, error);
   });
   if (!r) raise(error, e.span);
   return std::move(*r);
@@ -246,15 +254,16 @@ __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
 Value Activation::eval(const ast::Expr& e) {
   using K = ast::ExprKind;
   switch (e.kind) {
-    case K::Number: return Value::of_number(e.type.kind, e.number);
+    case K::Number: return Value::of_number(note(e).type.kind, e.number);
     case K::Boolean: return Value::boolean(e.boolean);
     case K::Date: return Value::date(e.date);
-    case K::Name:
-      switch (e.ref) {
-        case ast::RefKind::Fact: return fact(e, e.index);
-        case ast::RefKind::Param: return ed_->params[e.index].value;
-        case ast::RefKind::Define: return define(e.index);
-        case ast::RefKind::EnumValue: return Value::enumeration(e.index);
+    case K::Name: {
+      const ExprNote& n = note(e);
+      switch (n.ref) {
+        case ast::RefKind::Fact: return fact(e, n.index);
+        case ast::RefKind::Param: return ed_->params[n.index].value;
+        case ast::RefKind::Define: return define(n.index);
+        case ast::RefKind::EnumValue: return Value::enumeration(n.index);
         case ast::RefKind::MeasureRate: return rate(e.span);
         case ast::RefKind::MeasureBase: return base(e.span);
         case ast::RefKind::MeasureAmount:
@@ -266,8 +275,9 @@ Value Activation::eval(const ast::Expr& e) {
         case ast::RefKind::Unresolved: break;
       }
       raise("内部错误:名称 " + e.name + " 未经检查", e.span);
+    }
     case K::Has:
-      return Value::boolean(given_.present[e.index] != 0);
+      return Value::boolean(given_.present[note(e).index] != 0);
     case K::Call: return call(e);
     case K::Negate: {
       Value v = eval(*e.args[0]);
@@ -283,16 +293,17 @@ Value Activation::eval(const ast::Expr& e) {
       const bool held = condition(*e.args[0]);
       if (choices) choices->push_back({&e, held, -1});
       Value v = held ? eval(*e.args[1]) : eval(*e.args[2]);
-      if (v.kind == TypeKind::Integer && e.type.kind == TypeKind::Number) v.kind = TypeKind::Number;
+      if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
       return v;
     }
     case K::Match: {
       Value scratch;
       const Value& subject = operand(*e.args[0], scratch);
       if (choices) choices->push_back({&e, false, static_cast<int>(subject.small)});
-      for (const auto& arm : e.arms) {
+      for (std::size_t i = 0; i < e.arms.size(); ++i) {
+        const auto& arm = e.arms[i];
         if (arm.otherwise) return eval(*arm.value);
-        for (int v : arm.pattern_values)
+        for (int v : notes_->arm_values(e, i))
           if (v == subject.small) return eval(*arm.value);
       }
       raise("没有分支处理这个取值", e.span);
@@ -327,7 +338,7 @@ auto guarded(F&& body) -> std::variant<decltype(body()), EvalError> {
 std::vector<std::string> missing_required_facts(const Edition& ed, const MeasureInfo& m, const FactValues& facts) {
   std::vector<std::string> out;
   // 需要 F asks the application to state F even when F is 可选 or has a default.
-  const auto& needs = m.decl->needs_facts;
+  const auto& needs = m.needs;
   for (int f : m.facts)
     if (!facts.present[f] && (ed.facts[f].required() || std::find(needs.begin(), needs.end(), f) != needs.end()))
       out.push_back(ed.facts[f].decl->name);
@@ -351,25 +362,27 @@ EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info
     if (trace) act.rate_choices = &trace->rate_choices;
     Outcome out;
     out.measure = &info;
-    for (const auto& need : m.conditional_needs) {
+    for (std::size_t k = 0; k < m.conditional_needs.size(); ++k) {
+      const auto& need = m.conditional_needs[k];
+      const auto& slots = info.conditional_needs[k];
       if (!act.condition(*need.when)) continue;
-      for (std::size_t i = 0; i < need.slots.size(); ++i)
-        if (!facts.present[need.slots[i]])
+      for (std::size_t i = 0; i < slots.size(); ++i)
+        if (!facts.present[slots[i]])
           raise("缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
                 need.facts[i].span);
     }
-    for (const auto& req : m.requirements) {
+    for (const ast::Requirement* req : info.requirements) {
       bool held;
       try {
-        held = act.condition(*req.condition);
+        held = act.condition(*req->condition);
       } catch (const Raised&) {
         // Once one condition has failed, a later one that cannot be evaluated
         // (say a fact only needed when eligible) does not change the verdict.
         if (!out.failed.empty()) continue;
         throw;
       }
-      if (trace) trace->conditions.push_back({&req, held});
-      if (!held) out.failed.push_back(&req);
+      if (trace) trace->conditions.push_back({req, held});
+      if (!held) out.failed.push_back(req);
     }
     if (!out.failed.empty()) {
       out.eligible = false;
@@ -426,6 +439,14 @@ std::variant<Value, EvalError> evaluate_expression(const Edition* ed, const ast:
   return guarded([&]() -> Value {
     Activation act(ed, facts);
     return act.eval(expr);
+  });
+}
+
+std::variant<Value, EvalError> evaluate_expression(const Edition* ed, const CheckedExpression& expr,
+                                                   const FactValues& facts) {
+  return guarded([&]() -> Value {
+    Activation act(ed, facts, &expr.notes);
+    return act.eval(*expr.expr);
   });
 }
 

@@ -89,8 +89,11 @@ EvalResult evaluate_measure(const Edition& edition, const MeasureInfo& measure, 
 EvalResult evaluate_measure_reference(const Edition& edition, const MeasureInfo& measure, const FactValues& facts,
                                       Trace* trace = nullptr);
 
-// A free expression (REPL); `edition` may be null.
+// An expression of the edition (a parameter's, an example's); `edition` is not null.
 std::variant<Value, EvalError> evaluate_expression(const Edition* edition, const ast::Expr& expr,
+                                                   const FactValues& facts);
+// A free expression (REPL), checked by check_expression; `edition` may be null.
+std::variant<Value, EvalError> evaluate_expression(const Edition* edition, const CheckedExpression& expr,
                                                    const FactValues& facts);
 
 // An expression of a 性质 on one application: 比例 and 基数 are the measure's,

@@ -19,11 +19,15 @@ namespace {
 using Modules = std::vector<std::unique_ptr<ast::Module>>;
 
 // Every file's syntax errors are reported; checking needs all files to parse.
-std::optional<Modules> parse_all(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics) {
+// Expressions are numbered on from `next_id`, so that files parsed for one
+// load never share expression ids: an edition may then hold another's.
+std::optional<Modules> parse_all(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics,
+                                 std::uint32_t& next_id) {
   Modules modules;
   bool ok = true;
   for (const auto& s : sources) {
-    auto parsed = parse_module(s);
+    auto parsed = parse_module(s, next_id);
+    if (parsed.module) next_id = parsed.module->end_id;
     diagnostics.insert(diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
     if (parsed.module) modules.push_back(std::move(parsed.module));
     else ok = false;
@@ -35,7 +39,8 @@ std::optional<Modules> parse_all(const std::vector<SourcePtr>& sources, std::vec
 }  // namespace
 
 std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics) {
-  auto modules = parse_all(sources, diagnostics);
+  std::uint32_t next_id = 0;
+  auto modules = parse_all(sources, diagnostics, next_id);
   if (!modules) return nullptr;
   return build_edition(std::move(*modules), diagnostics);
 }
@@ -155,25 +160,25 @@ std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vec
 // One edition folder, before it is built.
 struct EditionGroup {
   std::vector<SourcePtr> sources;
-  // The first parse (to learn name and base), kept for one build so that a
-  // large edition is not parsed twice; a later use reparses.
+  // Its files parsed once, for the whole load: the edition and every edition
+  // based on it start from copies that share the parsed expressions.
   std::optional<Modules> parsed;
+  std::vector<Diagnostic> parse_diagnostics;  // reported when the edition is built
   std::string name, base;
   Span name_span, base_span;
   enum { Pending, Building, Built, Failed } state = Pending;
 };
 
-// Fresh modules of a group with its base chain applied (each edition gets its
-// own syntax trees: the checker annotates them for that edition).
+// The modules of a group with its base chain applied: copies of the parsed
+// declarations, which revisions may change, sharing the parsed expressions
+// (the checker writes nothing into them, so every edition may hold them).
 std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::size_t g, std::vector<Diagnostic>& diagnostics) {
-  std::vector<Diagnostic> scratch;  // the base's own problems are reported when it is built itself
-  std::optional<Modules> modules = std::move(groups[g].parsed);
-  groups[g].parsed.reset();
-  if (!modules) modules = parse_all(groups[g].sources, groups[g].base.empty() ? diagnostics : scratch);
-  if (!modules) {
-    if (!groups[g].base.empty()) diagnostics.insert(diagnostics.end(), scratch.begin(), scratch.end());
+  if (!groups[g].parsed) {
+    diagnostics.insert(diagnostics.end(), groups[g].parse_diagnostics.begin(), groups[g].parse_diagnostics.end());
     return std::nullopt;
   }
+  Modules modules;
+  for (const auto& m : *groups[g].parsed) modules.push_back(std::make_unique<ast::Module>(*m));
   if (groups[g].base.empty()) return modules;
   auto base = std::find_if(groups.begin(), groups.end(), [&](const EditionGroup& o) { return o.name == groups[g].base; });
   if (base == groups.end()) {
@@ -196,7 +201,7 @@ std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::siz
   for (auto& d : base_diagnostics)
     if (d.severity == Severity::Error) diagnostics.push_back(std::move(d));
   if (!base_modules) return std::nullopt;
-  return apply_revisions(std::move(*base_modules), std::move(*modules), diagnostics);
+  return apply_revisions(std::move(*base_modules), std::move(modules), diagnostics);
 }
 
 // Periods may not overlap; a period without 至 ends the day before the next
@@ -257,21 +262,24 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     return nullptr;
   }
   std::vector<EditionGroup> groups;
+  std::uint32_t next_id = 0;
   bool ok = true;
   for (const auto& group_files : files) {
     EditionGroup g;
     const std::size_t before = diagnostics.size();
     g.sources = read_sources(group_files, diagnostics, unsaved);
     if (diagnostics.size() != before) ok = false;
-    // A first parse to learn the edition's name and base; its errors are
-    // reported when the edition is built (and parsed again).
-    std::vector<Diagnostic> ignored;
-    if (auto modules = parse_all(g.sources, ignored)) {
+    // Parsed once, to learn the edition's name and base and to build it (and
+    // those based on it); syntax errors are reported when it is built.
+    std::vector<Diagnostic> parse_diagnostics;
+    if (auto modules = parse_all(g.sources, parse_diagnostics, next_id)) {
       for (const auto& m : *modules) {
         if (m->edition) g.name = m->edition->value, g.name_span = m->edition->span;
         if (m->base_edition) g.base = m->base_edition->value, g.base_span = m->base_edition->span;
       }
       g.parsed = std::move(modules);
+    } else {
+      g.parse_diagnostics = std::move(parse_diagnostics);
     }
     for (const auto& other : groups)
       if (!g.name.empty() && other.name == g.name)

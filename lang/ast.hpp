@@ -1,7 +1,8 @@
 // The typed syntax tree of a Kuan rule file. It owns its strings, every node
-// carries a Span, and nothing here depends on PEGTL. The checker fills in the
-// `resolved` annotations once; after that the tree is read-only and shared by
-// every evaluation.
+// carries a Span, and nothing here depends on PEGTL. After parsing the tree is
+// read-only: what the checker finds (types, what a name refers to) belongs to
+// an edition and is kept there, in tables indexed by each expression's `id`
+// (lang/edition.hpp), so one parsed file can be checked into several editions.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,9 @@ enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase, MeasureAmount, MeasureEligible };
 
 struct Expr;
-using ExprPtr = std::unique_ptr<Expr>;
+// Read-only once parsed, and shared: an edition written as changes to another
+// (基于) holds its base's expressions, not copies.
+using ExprPtr = std::shared_ptr<const Expr>;
 
 struct NamedSpan {
   std::string name;
@@ -55,7 +58,6 @@ struct MatchArm {
   bool otherwise = false;
   Span span;
   ExprPtr value;
-  std::vector<int> pattern_values;  // enumeration indices, filled by the checker
 };
 
 struct Expr {
@@ -72,11 +74,9 @@ struct Expr {
   std::vector<ExprPtr> args;
   std::vector<MatchArm> arms;
   int depth = 1;  // height of this subtree (bounded by the parser)
-
-  // Filled by the checker.
-  Type type;
-  RefKind ref = RefKind::Unresolved;
-  int index = -1;  // slot of the fact/param/define, enumeration value, or builtin id
+  // Numbered by the parser, distinct within a module (Module::first_id…end_id):
+  // the index of this node in an edition's tables of checker results.
+  std::uint32_t id = 0;
 };
 
 enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum };
@@ -162,7 +162,6 @@ struct LimitDecl {
   std::optional<NamedSpan> score;   // 超出 择优 按 S
   bool stacking = false;            // 叠加: a ceiling shared with another programme
   bool explicit_scope = false, explicit_period = false, explicit_action = false, explicit_what = false;
-  int resolved = -1;  // index into the edition's top-level limits for references
   bool is_reference() const { return !limit && !used && spelling == LimitSpelling::Cap; }
   // Lowers the amount in every evaluation (上限, 叠加, a per-applicant room).
   bool cuts() const { return what == LimitWhat::Amount && action == LimitAction::Cut && scope != LimitScope::All; }
@@ -187,7 +186,6 @@ inline const char* limit_word(const LimitDecl& l) {
 struct ConditionalNeed {
   std::vector<NamedSpan> facts;
   ExprPtr when;
-  std::vector<int> slots;  // filled by the checker
 };
 
 struct MeasureDecl {
@@ -203,7 +201,6 @@ struct MeasureDecl {
   ExprPtr rate, base, amount;
   Span rate_span, base_span, amount_span;
   std::vector<LimitDecl> limits;  // in order written (上限, 叠加, 名额, 限额 …)
-  std::vector<int> needs_facts;   // filled by the checker
 };
 
 // 累计 FACT = 全年 SOURCE 于 M1, M2: FACT is the year's total of the fact
@@ -286,6 +283,8 @@ struct Removal {
 
 struct Module {
   SourcePtr source;
+  // The ids of this module's expressions (Expr::id) lie in [first_id, end_id).
+  std::uint32_t first_id = 0, end_id = 0;
   bool inherited = false;  // a base edition's file under a derived edition (基于)
   std::optional<Located<std::string>> base_edition;  // 基于
   std::vector<Removal> removals;
@@ -309,5 +308,50 @@ struct Module {
   std::vector<ExampleDecl> examples;
   std::vector<PropertyDecl> properties;
 };
+
+// A copy of an expression whose nodes are numbered afresh from `next_id`.
+inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
+  auto c = std::make_unique<Expr>();
+  c->kind = e.kind;
+  c->span = e.span;
+  c->number = e.number;
+  c->unit = e.unit;
+  c->boolean = e.boolean;
+  c->date = e.date;
+  c->name = e.name;
+  c->arith = e.arith;
+  c->compare = e.compare;
+  c->depth = e.depth;
+  c->id = next_id++;
+  for (const auto& a : e.args) c->args.push_back(clone(*a, next_id));
+  for (const auto& arm : e.arms) c->arms.push_back({arm.patterns, arm.otherwise, arm.span, clone(*arm.value, next_id)});
+  return c;
+}
+
+// Calls f(ExprPtr&) on every expression a module holds directly (not on their
+// operands): to number a module's expressions afresh, or to copy them.
+template <typename F>
+void for_each_expr_slot(Module& m, F&& f) {
+  auto at = [&](ExprPtr& p) {
+    if (p) f(p);
+  };
+  auto limit = [&](LimitDecl& l) { at(l.limit), at(l.used), at(l.when); };
+  at(m.rounding_step);
+  for (auto& x : m.facts) at(x.default_value);
+  for (auto& x : m.params) at(x.value);
+  for (auto& x : m.defines) at(x.value);
+  for (auto& l : m.limits) limit(l);
+  for (auto& x : m.measures) {
+    for (auto& r : x.requirements) at(r.condition);
+    for (auto& n : x.conditional_needs) at(n.when);
+    at(x.rate), at(x.base), at(x.amount);
+    for (auto& l : x.limits) limit(l);
+  }
+  for (auto& x : m.examples) {
+    for (auto& f2 : x.facts) at(f2.value);
+    at(x.expected_amount);
+  }
+  for (auto& p : m.properties) at(p.when), at(p.holds);
+}
 
 }  // namespace kuan::ast

@@ -39,7 +39,7 @@ struct Context {
 
 class Checker {
  public:
-  Checker(Edition& ed, std::vector<Diagnostic>& diags) : ed_(ed), diags_(diags) {}
+  Checker(Edition& ed, ExprNotes& notes, std::vector<Diagnostic>& diags) : ed_(ed), notes_(notes), diags_(diags) {}
 
   // Under a derived edition the base edition's own rules checked clean, so an
   // error in one of its files is caused by a change: it is reported at the
@@ -80,19 +80,21 @@ class Checker {
 
     for (int i = 0; i < P; ++i) {
       Context ctx{Owner::Param, i};
-      ed_.params[i].type = check(*const_cast<ast::ParamDecl*>(ed_.params[i].decl)->value, ctx);
+      ed_.params[i].type = check(*ed_.params[i].decl->value, ctx);
     }
     for (int i = 0; i < D; ++i) {
       Context ctx{Owner::Define, define_base_ + i};
-      ed_.defines[i].type = check(*const_cast<ast::DefineDecl*>(ed_.defines[i].decl)->value, ctx);
+      ed_.defines[i].type = check(*ed_.defines[i].decl->value, ctx);
     }
     for (int i = 0; i < F; ++i) fact_default(i);
     lower_refusals();
+    ed_.end_id = next_id_;
+    notes_.exprs.resize(next_id_);
     for (int i = 0; i < C; ++i) top_limit(i);
     for (int i = 0; i < M; ++i) measure(i);
     apply_shared_limits();
-    for (const auto* ex : ed_.examples) example(*const_cast<ast::ExampleDecl*>(ex));
-    for (const auto* p : ed_.properties) property(*const_cast<ast::PropertyDecl*>(p));
+    for (const auto* ex : ed_.examples) example(*ex);
+    for (const auto* p : ed_.properties) property(*p);
     batch_metadata();
 
     if (!find_cycles()) {
@@ -109,7 +111,7 @@ class Checker {
   }
 
   // ------------------------------------------------------------ expressions
-  Type check(ast::Expr& e, Context& ctx, const Type* hint = nullptr) {
+  Type check(const ast::Expr& e, Context& ctx, const Type* hint = nullptr) {
     if (ctx.node >= 0 && !height_.empty()) height_[ctx.node] = std::max(height_[ctx.node], e.depth);
     // Each top-level expression starts blaming afresh (errors reported right
     // after it, such as a type mismatch, still see what it read).
@@ -119,9 +121,14 @@ class Checker {
       int& depth;
       ~Leave() { --depth; }
     } leave{check_depth_};
-    e.type = check_inner(e, ctx, hint);
-    return e.type;
+    const Type t = check_inner(e, ctx, hint);
+    note(e).type = t;
+    return t;
   }
+
+  // Where the checker's findings about `e` go; the edition's table covers
+  // every expression id (numbered before checking).
+  ExprNote& note(const ast::Expr& e) { return notes_.exprs[e.id]; }
 
  private:
   // ------------------------------------------------------------ blame
@@ -204,7 +211,7 @@ class Checker {
                           : k == ast::RoundingKind::HalfEven ? "银行家舍入"
                           : k == ast::RoundingKind::Down     ? "向下舍入"
                                                              : "向上舍入";
-      ast::Expr& step = *m->rounding_step;
+      const ast::Expr& step = *m->rounding_step;
       const bool money = step.unit == ast::Unit::Yuan || step.unit == ast::Unit::Wan || step.unit == ast::Unit::Yi;
       if (step.kind != ast::ExprKind::Number || !money || step.number.sign() <= 0) {
         error(step.span, "舍入单位须为一个正的金额字面量,如 0.01元");
@@ -318,6 +325,7 @@ class Checker {
         MeasureInfo info;
         info.decl = &measure;
         info.clause = clause;
+        for (const auto& r : measure.requirements) info.requirements.push_back(&r);
         ed_.measures.push_back(std::move(info));
       }
     }
@@ -328,7 +336,7 @@ class Checker {
   }
 
   void fact_default(int i) {
-    auto* decl = const_cast<ast::FactDecl*>(ed_.facts[i].decl);
+    const ast::FactDecl* decl = ed_.facts[i].decl;
     if (!decl->default_value) return;
     Context ctx{Owner::FactDefault, fact_base_ + i};
     const Type t = check(*decl->default_value, ctx, &ed_.facts[i].type);
@@ -388,7 +396,7 @@ class Checker {
     return true;
   }
 
-  void cap_body(ast::LimitDecl& c, Context& ctx) {
+  void cap_body(const ast::LimitDecl& c, Context& ctx) {
     if (!c.limit) return;
     const std::string what = std::string(c.spelling == ast::LimitSpelling::General ? "限额 " : "上限 ") + c.name;
     const Type t = check(*c.limit, ctx);
@@ -398,41 +406,17 @@ class Checker {
   }
 
   void top_limit(int i) {
-    auto& l = *const_cast<ast::LimitDecl*>(ed_.limits[i]);
+    const ast::LimitDecl& l = *ed_.limits[i];
     if (!l.cuts() || !valid_limit(l, false)) return;  // pools and quotas are checked with the batch metadata
     Context ctx{Owner::Cap, cap_base_ + i};
     cap_body(l, ctx);
-  }
-
-  static ast::ExprPtr clone(const ast::Expr& e) {
-    auto c = std::make_unique<ast::Expr>();
-    c->kind = e.kind;
-    c->span = e.span;
-    c->number = e.number;
-    c->unit = e.unit;
-    c->boolean = e.boolean;
-    c->date = e.date;
-    c->name = e.name;
-    c->arith = e.arith;
-    c->compare = e.compare;
-    c->depth = e.depth;
-    for (const auto& a : e.args) c->args.push_back(clone(*a));
-    for (const auto& arm : e.arms) {
-      ast::MatchArm copy;
-      copy.patterns = arm.patterns;
-      copy.otherwise = arm.otherwise;
-      copy.span = arm.span;
-      copy.value = clone(*arm.value);
-      c->arms.push_back(std::move(copy));
-    }
-    return c;
   }
 
   // 超出 拒绝 "…" on a 件数 per applicant: each measure it covers gets the
   // requirement 已用 < 不超过 (非 当 或 …), refused with the limit's reason, so
   // a single evaluation, an explanation and allocation all see it the same way.
   void lower_refusals() {
-    auto add = [&](const ast::LimitDecl& l, ast::MeasureDecl& m) {
+    auto add = [&](const ast::LimitDecl& l, MeasureInfo& m) {
       if (!l.refuses() || !l.limit || !l.used || l.used->kind != ast::ExprKind::Name) return;
       // Any other 已用 is reported once, by tally_limit, not again as a comparison here.
       if (const int f = ed_.find_fact(l.used->name); f < 0 || ed_.facts[f].type.kind != TypeKind::Integer) return;
@@ -440,6 +424,7 @@ class Checker {
         auto e = std::make_unique<ast::Expr>();
         e->kind = k;
         e->span = span;
+        e->id = next_id_++;
         return e;
       };
       Span whole = l.used->span;
@@ -447,13 +432,13 @@ class Checker {
       whole.begin = std::min(l.used->span.begin, l.limit->span.begin);
       auto below = node(ast::ExprKind::Compare, whole);
       below->compare = ast::CompareOp::Lt;
-      below->args.push_back(clone(*l.used));
-      below->args.push_back(clone(*l.limit));
+      below->args.push_back(ast::clone(*l.used, next_id_));
+      below->args.push_back(ast::clone(*l.limit, next_id_));
       below->depth = 1 + std::max(l.used->depth, l.limit->depth);
       ast::ExprPtr condition = std::move(below);
       if (l.when) {
         auto off = node(ast::ExprKind::Not, l.when->span);
-        off->args.push_back(clone(*l.when));
+        off->args.push_back(ast::clone(*l.when, next_id_));
         off->depth = 1 + l.when->depth;
         auto either = node(ast::ExprKind::Or, whole);
         either->depth = 1 + std::max(off->depth, condition->depth);
@@ -461,25 +446,23 @@ class Checker {
         either->args.push_back(std::move(condition));
         condition = std::move(either);
       }
-      ast::Requirement r;
-      r.span = condition->span;
-      r.condition = std::move(condition);
-      r.reason = l.refusal;
-      m.requirements.push_back(std::move(r));
+      auto r = std::make_unique<ast::Requirement>();
+      r->span = condition->span;
+      r->condition = std::move(condition);
+      r->reason = l.refusal;
+      m.requirements.push_back(r.get());
+      ed_.lowered.push_back(std::move(r));
     };
-    for (auto& info : ed_.measures) {
-      auto& m = *const_cast<ast::MeasureDecl*>(info.decl);
-      for (const auto& l : m.limits) add(l, m);
-    }
+    for (auto& info : ed_.measures)
+      for (const auto& l : info.decl->limits) add(l, info);
     for (const auto* l : ed_.limits)
       for (const auto& n : l->covers)
-        if (auto it = ed_.measure_index.find(n.name); it != ed_.measure_index.end())
-          add(*l, *const_cast<ast::MeasureDecl*>(ed_.measures[it->second].decl));
+        if (auto it = ed_.measure_index.find(n.name); it != ed_.measure_index.end()) add(*l, ed_.measures[it->second]);
   }
 
   void measure(int i) {
     MeasureInfo& info = ed_.measures[i];
-    auto& m = *const_cast<ast::MeasureDecl*>(info.decl);
+    const ast::MeasureDecl& m = *info.decl;
     Context ctx{Owner::Measure, measure_base_ + i, &m};
     // A base measure amended by 修订 措施: its base items are checked anew.
     unit_cause_.reset();
@@ -490,8 +473,8 @@ class Checker {
       std::optional<Cause>& c;
       ~Reset() { c.reset(); }
     } reset{unit_cause_};
-    for (auto& r : m.requirements)
-      expect_type(*r.condition, check(*r.condition, ctx), Type::boolean(), "要求的条件");
+    for (const ast::Requirement* r : info.requirements)
+      expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
     // 比例 and 基数 are computed on first use, so they may read each other,
     // but not in a circle.
     Context rate_ctx{Owner::Measure, measure_base_ + i, &m};
@@ -511,13 +494,14 @@ class Checker {
         error(need.span, need.name + " 不是已声明的事实");
       }
       else {
-        m.needs_facts.push_back(it->second.index);
+        info.needs.push_back(it->second.index);
         fact_used_[it->second.index] = true;
         depend(ctx, fact_base_ + it->second.index);
       }
     }
-    for (auto& need : m.conditional_needs) {
+    for (const auto& need : m.conditional_needs) {
       expect_type(*need.when, check(*need.when, ctx), Type::boolean(), "需要 … 当 的条件");
+      auto& slots = info.conditional_needs.emplace_back();
       for (const auto& f : need.facts) {
         const int slot = ed_.find_fact(f.name);
         if (slot < 0) {
@@ -525,13 +509,13 @@ class Checker {
           error(f.span, f.name + " 不是已声明的事实");
           continue;
         }
-        need.slots.push_back(slot);
+        slots.push_back(slot);
         fact_used_[slot] = true;
         depend(ctx, fact_base_ + slot);
       }
     }
     std::set<std::string> seen;
-    for (auto& c : m.limits) {
+    for (const auto& c : m.limits) {
       if (!seen.insert(c.name).second) error(c.span, std::string(ast::limit_word(c)) + " " + c.name + " 在此措施中重复");
       if (!c.is_reference()) {
         if (valid_limit(c, true) && c.cuts()) {
@@ -546,9 +530,8 @@ class Checker {
         error(c.span, "未定义的上限 " + c.name + "(在措施中直接写 上限 " + c.name + " = … ,或在外层定义它)");
         continue;
       }
-      c.resolved = static_cast<int>(it - ed_.limits.begin());
       info.caps.push_back(*it);
-      depend(ctx, cap_base_ + c.resolved);
+      depend(ctx, cap_base_ + static_cast<int>(it - ed_.limits.begin()));
     }
     // 比例 and 基数 are computed where first read, possibly deep inside
     // another of the measure's expressions (and one inside the other).
@@ -570,17 +553,17 @@ class Checker {
   // (按比例) and quotas (全部 件数) — and the 全年 totals.
   void batch_metadata() {
     struct Written {
-      ast::LimitDecl* limit;
+      const ast::LimitDecl* limit;
       int measure;  // the measure it is written in, or -1
     };
     std::vector<Written> all;
     for (const auto& m : ed_.modules)
-      for (auto& l : m->limits) all.push_back({&l, -1});
+      for (const auto& l : m->limits) all.push_back({&l, -1});
     for (std::size_t i = 0; i < ed_.measures.size(); ++i)
-      for (auto& l : const_cast<ast::MeasureDecl*>(ed_.measures[i].decl)->limits)
+      for (const auto& l : ed_.measures[i].decl->limits)
         if (!l.is_reference()) all.push_back({&l, static_cast<int>(i)});
     for (auto [lp, owner] : all) {
-      ast::LimitDecl& l = *lp;
+      const ast::LimitDecl& l = *lp;
       std::vector<int> measures;
       if (owner >= 0) measures.push_back(owner);
       else
@@ -652,7 +635,7 @@ class Checker {
     ed_.accumulations.push_back(std::move(info));
   }
 
-  void pool_limit(ast::LimitDecl& l, const std::vector<int>& measures) {
+  void pool_limit(const ast::LimitDecl& l, const std::vector<int>& measures) {
     Context ctx{Owner::Param, -1};
     expect_type(*l.limit, check(*l.limit, ctx), Type::money(), std::string(ast::limit_word(l)) + " " + l.name + " 的额度");
     if (l.group) error(l.group->span, "资金池(按比例)不分组");
@@ -670,7 +653,7 @@ class Checker {
     ed_.pools.push_back(std::move(info));
   }
 
-  void quota_limit(ast::LimitDecl& l, const std::vector<int>& measures) {
+  void quota_limit(const ast::LimitDecl& l, const std::vector<int>& measures) {
     Context ctx{Owner::Param, -1};  // a constant: the same number for every group
     expect_type(*l.limit, check(*l.limit, ctx), Type::integer(), "名额");
     QuotaInfo info{&l, {}};
@@ -720,12 +703,12 @@ class Checker {
     ed_.accumulations.push_back(std::move(info));
   }
 
-  void example(ast::ExampleDecl& x) {
+  void example(const ast::ExampleDecl& x) {
     const MeasureInfo* m = ed_.find_measure(x.measure);
     if (!m) error(x.span, "例 引用的措施 " + x.measure + " 不存在");
     Context ctx{Owner::Example, -1};
     std::set<std::string> seen;
-    for (auto& f : x.facts) {
+    for (const auto& f : x.facts) {
       if (!seen.insert(f.name).second) error(f.span, "事实 " + f.name + " 在此例中重复");
       const int fi = ed_.find_fact(f.name);
       if (fi < 0) {
@@ -745,7 +728,7 @@ class Checker {
 
   // 性质: the claim ranges over the measure's applications; its condition and
   // conclusion are boolean and may read the measure's outcome (金额, 适用).
-  void property(ast::PropertyDecl& p) {
+  void property(const ast::PropertyDecl& p) {
     const MeasureInfo* m = ed_.find_measure(p.measure);
     if (!m) error(p.span, "性质 引用的措施 " + p.measure + " 不存在");
     if (p.variable.name != "申请")
@@ -756,19 +739,20 @@ class Checker {
   }
 
   // ------------------------------------------------------------ names
-  Type name(ast::Expr& e, Context& ctx, const Type* hint) {
+  Type name(const ast::Expr& e, Context& ctx, const Type* hint) {
+    ExprNote& n = note(e);
     if (ctx.owner == Owner::Property && (e.name == "金额" || e.name == "适用")) {
       const bool amount = e.name == "金额";
-      e.ref = amount ? ast::RefKind::MeasureAmount : ast::RefKind::MeasureEligible;
+      n.ref = amount ? ast::RefKind::MeasureAmount : ast::RefKind::MeasureEligible;
       return amount ? Type::money() : Type::boolean();
     }
     if (ctx.measure && e.name == "比例" && ctx.measure->rate) {
-      e.ref = ast::RefKind::MeasureRate;
+      n.ref = ast::RefKind::MeasureRate;
       ctx.uses_rate = true;
       return Type::rate();
     }
     if (ctx.measure && e.name == "基数" && ctx.measure->base) {
-      e.ref = ast::RefKind::MeasureBase;
+      n.ref = ast::RefKind::MeasureBase;
       ctx.uses_base = true;
       return Type::money();
     }
@@ -776,8 +760,8 @@ class Checker {
       const auto& values = ed_.enums[hint->enum_id].values;
       auto it = std::find(values.begin(), values.end(), e.name);
       if (it != values.end()) {
-        e.ref = ast::RefKind::EnumValue;
-        e.index = static_cast<int>(it - values.begin());
+        n.ref = ast::RefKind::EnumValue;
+        n.index = static_cast<int>(it - values.begin());
         return *hint;
       }
       error(e.span, e.name + " 不是 " + ed_.enums[hint->enum_id].name + " 的取值(可取:" + join(values) + ")");
@@ -797,8 +781,8 @@ class Checker {
       error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
       return Type::error();
     }
-    e.ref = s.kind;
-    e.index = s.index;
+    n.ref = s.kind;
+    n.index = s.index;
     switch (s.kind) {
       case ast::RefKind::Fact:
         read_revision(ed_.facts[s.index].decl->revision, s.span, "事实", e.name);
@@ -903,7 +887,7 @@ class Checker {
   }
 
   // ------------------------------------------------------------ operators
-  Type arith(ast::Expr& e, Type a, Type b) {
+  Type arith(const ast::Expr& e, Type a, Type b) {
     if (a.is_error() || b.is_error()) return Type::error();
     using K = TypeKind;
     const char* sym = e.arith == ast::ArithOp::Add ? "+" : e.arith == ast::ArithOp::Sub ? "−" : e.arith == ast::ArithOp::Mul ? "×" : "÷";
@@ -940,9 +924,9 @@ class Checker {
     return e.kind == ast::ExprKind::Name && !symbols_.count(e.name) && e.name != "比例" && e.name != "基数";
   }
 
-  Type compare(ast::Expr& e, Context& ctx) {
-    ast::Expr& l = *e.args[0];
-    ast::Expr& r = *e.args[1];
+  Type compare(const ast::Expr& e, Context& ctx) {
+    const ast::Expr& l = *e.args[0];
+    const ast::Expr& r = *e.args[1];
     Type a, b;
     if (is_unbound_name(l) && !is_unbound_name(r)) {
       b = check(r, ctx);
@@ -962,7 +946,11 @@ class Checker {
     return Type::boolean();
   }
 
-  Type match(ast::Expr& e, Context& ctx, const Type* hint) {
+  Type match(const ast::Expr& e, Context& ctx, const Type* hint) {
+    // Arms checked below may hold 按 of their own: refer to this one's entry by index.
+    const int entry = static_cast<int>(notes_.arms.size());
+    notes_.arms.emplace_back(e.arms.size());
+    note(e).index = entry;
     const Type subject = check(*e.args[0], ctx);
     if (!subject.is_error() && subject.kind != TypeKind::Enum)
       error(e.args[0]->span, "按 … { } 只能用于枚举,这里是" + describe(subject));
@@ -972,7 +960,7 @@ class Checker {
     std::size_t otherwise_at = 0;
     Type result = Type::error();
     bool first = true;
-    for (auto& arm : e.arms) {
+    for (const auto& arm : e.arms) {
       // Arms are tried in order, so one written after 其他 could never be chosen.
       if (otherwise && &arm == &e.arms[otherwise_at + 1]) {
         Span at = arm.span;
@@ -990,7 +978,7 @@ class Checker {
         const auto k = static_cast<std::size_t>(it - en->values.begin());
         if (covered[k]) error(p.span, "取值 " + p.name + " 已在前面的分支处理过");
         covered[k] = true;
-        arm.pattern_values.push_back(static_cast<int>(k));
+        notes_.arms[static_cast<std::size_t>(entry)][static_cast<std::size_t>(&arm - e.arms.data())].push_back(static_cast<int>(k));
       }
       const Type t = check(*arm.value, ctx, hint);
       if (t.is_error()) continue;
@@ -1008,7 +996,7 @@ class Checker {
     return result;
   }
 
-  Type check_inner(ast::Expr& e, Context& ctx, const Type* hint) {
+  Type check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
     using K = ast::ExprKind;
     switch (e.kind) {
       case K::Number:
@@ -1045,10 +1033,10 @@ class Checker {
           error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
           return Type::error();
         }
-        e.ref = ast::RefKind::Fact;
-        e.index = it->second.index;
-        fact_used_[e.index] = true;
-        depend(ctx, fact_base_ + e.index);
+        note(e).ref = ast::RefKind::Fact;
+        note(e).index = it->second.index;
+        fact_used_[it->second.index] = true;
+        depend(ctx, fact_base_ + it->second.index);
         return Type::boolean();
       }
       case K::Call: {
@@ -1058,7 +1046,7 @@ class Checker {
           for (auto& a : e.args) check(*a, ctx);
           return Type::error();
         }
-        e.index = static_cast<int>(*fn);
+        note(e).index = static_cast<int>(*fn);
         std::vector<Type> types;
         for (auto& a : e.args) types.push_back(check(*a, ctx));
         auto r = builtin_type(*fn, types);
@@ -1228,6 +1216,8 @@ class Checker {
   }
 
   Edition& ed_;
+  ExprNotes& notes_;  // the edition's, or a free expression's
+  std::uint32_t next_id_ = 0;  // for expressions the checker writes (超出 拒绝 lowered to 要求)
   std::vector<Diagnostic>& diags_;
   std::unordered_map<std::string, Symbol> symbols_;
   std::vector<std::vector<int>> deps_;
@@ -1239,28 +1229,63 @@ class Checker {
   int check_depth_ = 0;
   int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
 
-  friend bool kuan::check_expression(const Edition*, ast::Expr&, std::vector<Diagnostic>&);
+  friend std::optional<CheckedExpression> kuan::check_expression(const Edition*, const ast::Expr&, std::vector<Diagnostic>&);
+  friend CheckedEdition kuan::check_edition(std::vector<std::unique_ptr<ast::Module>>);
 };
+
+// Expression ids must be distinct across the edition's modules. Files parsed
+// apart (tests, the REPL's layers) may share ranges: then, before anything
+// reads them, the modules (owned by the edition being built) are numbered afresh.
+std::uint32_t number_expressions(std::vector<std::unique_ptr<ast::Module>>& modules) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
+  for (const auto& m : modules)
+    if (m->first_id != m->end_id) ranges.emplace_back(m->first_id, m->end_id);
+  std::sort(ranges.begin(), ranges.end());
+  bool overlap = false;
+  std::uint32_t end = 0;
+  for (const auto& [first, last] : ranges) {
+    overlap = overlap || first < end;
+    end = std::max(end, last);
+  }
+  if (!overlap) return end;
+  std::uint32_t next = 0;
+  for (auto& m : modules) {
+    m->first_id = next;
+    ast::for_each_expr_slot(*m, [&](ast::ExprPtr& e) { e = ast::clone(*e, next); });
+    m->end_id = next;
+  }
+  return next;
+}
 
 }  // namespace
 
 CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules) {
   CheckedEdition out;
   auto ed = std::make_unique<Edition>();
+  const std::uint32_t end = number_expressions(modules);
   ed->modules = std::move(modules);
-  Checker checker(*ed, out.diagnostics);
+  ed->notes.exprs.resize(end);
+  Checker checker(*ed, ed->notes, out.diagnostics);
+  checker.next_id_ = end;
   checker.run(out.param_order);
   if (!has_errors(out.diagnostics)) out.edition = std::move(ed);
   return out;
 }
 
-bool check_expression(const Edition* edition, ast::Expr& expr, std::vector<Diagnostic>& diagnostics) {
+std::optional<CheckedExpression> check_expression(const Edition* edition, const ast::Expr& expr,
+                                                  std::vector<Diagnostic>& diagnostics) {
   Edition empty;
+  // The checker only reads the edition's tables here: a free expression adds
+  // no declarations. Its findings go into a copy of the edition's notes.
   Edition& ed = edition ? const_cast<Edition&>(*edition) : empty;
   const std::size_t before = diagnostics.size();
-  // The checker only reads the edition's tables here: free expressions add no
-  // declarations, so the shared edition is not modified.
-  Checker checker(ed, diagnostics);
+  CheckedExpression out;
+  out.notes = ed.notes;
+  std::uint32_t next = ed.end_id;
+  out.expr = ast::clone(expr, next);
+  out.notes.exprs.resize(next);
+  Checker checker(ed, out.notes, diagnostics);
+  checker.next_id_ = next;
   for (std::size_t i = 0; i < ed.facts.size(); ++i)
     checker.symbols_.emplace(ed.facts[i].decl->name, Symbol{ast::RefKind::Fact, static_cast<int>(i), ed.facts[i].decl->span});
   for (std::size_t i = 0; i < ed.params.size(); ++i)
@@ -1270,8 +1295,10 @@ bool check_expression(const Edition* edition, ast::Expr& expr, std::vector<Diagn
   checker.fact_used_.assign(ed.facts.size(), false);
   checker.param_used_.assign(ed.params.size(), false);
   Context ctx{Owner::Free, -1};
-  checker.check(expr, ctx);
-  return !has_errors(std::vector<Diagnostic>(diagnostics.begin() + static_cast<long>(before), diagnostics.end()));
+  checker.check(*out.expr, ctx);
+  if (has_errors(std::vector<Diagnostic>(diagnostics.begin() + static_cast<long>(before), diagnostics.end())))
+    return std::nullopt;
+  return out;
 }
 
 }  // namespace kuan

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "lang/edition.hpp"
@@ -21,9 +22,11 @@ struct CheckedEdition {
 CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules);
 
 // Checks one free-standing expression (the REPL's input) against an edition;
-// `edition` may be null (then only literals and built-ins are known). Returns
-// false and adds diagnostics on error.
-bool check_expression(const Edition* edition, ast::Expr& expr, std::vector<Diagnostic>& diagnostics);
+// `edition` may be null (then only literals and built-ins are known). The
+// expression is not changed: the result holds a checked copy, to evaluate with
+// evaluate_expression. Null, with diagnostics added, on error.
+std::optional<CheckedExpression> check_expression(const Edition* edition, const ast::Expr& expr,
+                                                  std::vector<Diagnostic>& diagnostics);
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);
 

@@ -1,6 +1,7 @@
 // A checked edition: the modules of one edition folder after name resolution
 // and type checking. It owns the syntax trees; once built it is never changed,
-// so any number of threads may evaluate against it at once.
+// so any number of threads may evaluate against it at once. What the checker
+// found is kept here, not in the trees, which stay as the parser made them.
 #pragma once
 
 #include <memory>
@@ -13,6 +14,36 @@
 #include "lang/ast.hpp"
 
 namespace kuan {
+
+// What the checker found about one expression.
+struct ExprNote {
+  Type type;
+  ast::RefKind ref = ast::RefKind::Unresolved;
+  // The slot of the fact, parameter or definition a name reads; the value of an
+  // enumeration literal; a built-in's id; for 按 …, its entry in ExprNotes::arms.
+  int index = -1;
+};
+
+// Checker results by expression id (ast::Expr::id): evaluation looks a node's
+// up by index, as cheaply as a field of the node.
+struct ExprNotes {
+  std::vector<ExprNote> exprs;
+  std::vector<std::vector<std::vector<int>>> arms;  // per 按 …: per arm, the enumeration values it takes
+  const ExprNote& operator[](const ast::Expr& e) const { return exprs[e.id]; }
+  // The values arm `arm` of the 按 expression `e` takes.
+  const std::vector<int>& arm_values(const ast::Expr& e, std::size_t arm) const {
+    return arms[static_cast<std::size_t>(exprs[e.id].index)][arm];
+  }
+};
+
+// A free expression (the REPL's input) checked against an edition: a copy of
+// it numbered after the edition's expressions, and the edition's notes with
+// its own after them.
+struct CheckedExpression {
+  ast::ExprPtr expr;
+  ExprNotes notes;
+  const Type& type() const { return notes[*expr].type; }
+};
 
 struct EnumInfo {
   std::string name;  // the fact that declared it
@@ -47,6 +78,11 @@ struct MeasureInfo {
   // references resolved to the top-level one, then shared ones that cover it.
   std::vector<const ast::LimitDecl*> caps;
   std::vector<int> facts;  // every fact the measure may read, in declaration order
+  std::vector<int> needs;  // 需要 F: facts the application must state
+  // Per 需要 … 当 of the declaration (in order), the slots of its facts.
+  std::vector<std::vector<int>> conditional_needs;
+  // Its 要求, then those a 超出 拒绝 limit that covers it adds (lowered by the checker).
+  std::vector<const ast::Requirement*> requirements;
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools
   // The measure compiled to fixed-point code when the edition was built (null:
@@ -89,6 +125,10 @@ struct AccumulationInfo {
 
 struct Edition {
   std::vector<std::unique_ptr<ast::Module>> modules;
+  // Requirements the checker wrote for the measures (超出 拒绝), owned here.
+  std::vector<std::unique_ptr<ast::Requirement>> lowered;
+  ExprNotes notes;           // of every expression of the modules and of `lowered`
+  std::uint32_t end_id = 0;  // past the last expression id in use
 
   std::string policy_name;
   std::string name;  // 版本, e.g. "2025年版"
@@ -127,6 +167,16 @@ struct Edition {
   NameIndex fact_index;
   NameIndex measure_index;
   int memo_slots = 0;  // fact defaults + definitions: what one evaluation may cache
+
+  // Copies of the modules that share their expressions: to build another
+  // edition from this one's rules (say with changes laid over them, see
+  // lang/revisions.hpp) without parsing them again. Parse what is laid over
+  // from `end_id` on, and the expressions need no new numbers.
+  std::vector<std::unique_ptr<ast::Module>> copy_modules() const {
+    std::vector<std::unique_ptr<ast::Module>> out;
+    for (const auto& m : modules) out.push_back(std::make_unique<ast::Module>(*m));
+    return out;
+  }
 
   const MeasureInfo* find_measure(std::string_view name) const {
     auto it = measure_index.find(name);

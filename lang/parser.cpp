@@ -67,9 +67,13 @@ std::string too_deep_message() {
   return "表达式过长或嵌套过深(超过 " + std::to_string(limits::kMaxNesting) + " 层),请拆成几个 定义";
 }
 
+// An expression while the parser still fills it in; stored as ast::ExprPtr.
+using Built = std::unique_ptr<ast::Expr>;
+
 class Converter {
  public:
-  explicit Converter(const SourceFile* file) : file_(file) {}
+  Converter(const SourceFile* file, std::uint32_t first_id) : file_(file), next_id_(first_id) {}
+  std::uint32_t next_id() const { return next_id_; }
 
   Span span_of(const Node& n) const {
     return Span{file_, static_cast<std::uint32_t>(n.begin().byte), static_cast<std::uint32_t>(n.end().byte)};
@@ -139,8 +143,9 @@ class Converter {
   ast::NamedSpan named(const Node& identifier) const { return {text(identifier), span_of(identifier)}; }
 
   // number_literal: digits then an optional unit.
-  ast::ExprPtr number(const Node& n) const {
+  Built number(const Node& n) const {
     auto e = std::make_unique<ast::Expr>();
+    e->id = next_id_++;
     e->kind = ast::ExprKind::Number;
     e->span = span_of(n);
     const std::string_view all = n.string_view();
@@ -163,8 +168,9 @@ class Converter {
     return e;
   }
 
-  ast::ExprPtr leaf(ast::ExprKind kind, const Node& n) const {
+  Built leaf(ast::ExprKind kind, const Node& n) const {
     auto e = std::make_unique<ast::Expr>();
+    e->id = next_id_++;
     e->kind = kind;
     e->span = span_of(n);
     return e;
@@ -180,8 +186,9 @@ class Converter {
     if (e.depth > limits::kMaxNesting) throw ConvertError{e.span, too_deep_message()};
   }
 
-  ast::ExprPtr node(ast::ExprKind kind, Span span, std::vector<ast::ExprPtr> args) const {
+  Built node(ast::ExprKind kind, Span span, std::vector<ast::ExprPtr> args) const {
     auto e = std::make_unique<ast::Expr>();
+    e->id = next_id_++;
     e->kind = kind;
     e->span = span;
     int depth = 0;
@@ -192,7 +199,7 @@ class Converter {
   }
 
   // expression -> conditional | disjunction | … | primary
-  ast::ExprPtr expr(const Node& n) const {
+  Built expr(const Node& n) const {
     if (n.is_type<g::number_literal>()) return number(n);
     if (n.is_type<g::true_literal>() || n.is_type<g::false_literal>()) {
       auto e = leaf(ast::ExprKind::Boolean, n);
@@ -276,7 +283,7 @@ class Converter {
     }
     // product -> unary (mul_op unary)* ; sum likewise ; comparison -> sum (cmp_op sum)?
     if (n.is_type<g::product>() || n.is_type<g::sum>()) {
-      ast::ExprPtr left = expr(child(n, 0));
+      Built left = expr(child(n, 0));
       for (std::size_t i = 1; i + 1 < n.children.size(); i += 2) {
         const std::string_view op = child(n, i).string_view();
         std::vector<ast::ExprPtr> args;
@@ -311,7 +318,7 @@ class Converter {
     }
     if (n.is_type<g::conjunction>() || n.is_type<g::disjunction>()) {
       const auto kind = n.is_type<g::conjunction>() ? ast::ExprKind::And : ast::ExprKind::Or;
-      ast::ExprPtr left = expr(child(n, 0));
+      Built left = expr(child(n, 0));
       for (std::size_t i = 1; i < n.children.size(); ++i) {
         std::vector<ast::ExprPtr> args;
         args.push_back(std::move(left));
@@ -356,6 +363,7 @@ class Converter {
 
   ast::ExprPtr name_expr(const ast::NamedSpan& n) const {
     auto e = std::make_unique<ast::Expr>();
+    e->id = next_id_++;
     e->kind = ast::ExprKind::Name;
     e->span = n.span;
     e->name = n.name;
@@ -731,6 +739,7 @@ class Converter {
 
  private:
   const SourceFile* file_;
+  mutable std::uint32_t next_id_;  // the next expression's id (ast::Expr::id)
 };
 
 // Slips around a number that the grammar can only call "unexpected": a
@@ -791,7 +800,7 @@ Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_err
 
 }  // namespace
 
-ParsedModule parse_module(SourcePtr source) {
+ParsedModule parse_module(SourcePtr source, std::uint32_t first_id) {
   ParsedModule out;
   const SourceFile* file = source.get();
   if (auto problem = source_problem(file->text())) {
@@ -810,8 +819,10 @@ ParsedModule parse_module(SourcePtr source) {
     }
     auto module = std::make_unique<ast::Module>();
     module->source = source;
-    Converter convert(file);
+    Converter convert(file, first_id);
     for (const auto& c : root->children) convert.statement(*c, *module);
+    module->first_id = first_id;
+    module->end_id = convert.next_id();
     out.module = std::move(module);
   } catch (const pegtl::parse_error& e) {
     out.diagnostics.push_back(parse_error_diagnostic(file, e));
@@ -837,7 +848,7 @@ ParsedExpression parse_expression(const SourcePtr& source) {
       out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "这里需要一个表达式"));
       return out;
     }
-    Converter convert(file);
+    Converter convert(file, 0);
     out.expr = convert.expr(*root->children.front());
   } catch (const pegtl::parse_error& e) {
     out.diagnostics.push_back(parse_error_diagnostic(file, e));

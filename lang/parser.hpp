@@ -17,7 +17,10 @@ struct ParsedModule {
   std::vector<Diagnostic> diagnostics;
 };
 
-ParsedModule parse_module(SourcePtr source);
+// Expressions are numbered from `first_id` (ast::Expr::id): files that go into
+// one edition are parsed with ranges that do not overlap (when they do, the
+// checker numbers them afresh before checking).
+ParsedModule parse_module(SourcePtr source, std::uint32_t first_id = 0);
 
 // One expression alone (the REPL's input); the whole text must be the expression.
 struct ParsedExpression {

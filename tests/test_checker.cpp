@@ -575,12 +575,12 @@ TEST_CASE("性质: names in scope, types, and positioned errors", "[checker]") {
   const Edition& ed = ok.ed();
   REQUIRE(ed.properties.size() == 1);
   const ast::Expr& holds = *ed.properties[0]->holds;
-  CHECK(holds.type.kind == TypeKind::Bool);
+  CHECK(ed.notes[holds].type.kind == TypeKind::Bool);
   // 金额 ≤ 顶: the left operand is the measure's amount.
   const ast::Expr* amount = holds.args[0]->args[0]->args[0]->args[0].get();
   CHECK(amount->name == "金额");
-  CHECK(amount->ref == ast::RefKind::MeasureAmount);
-  CHECK(amount->type.kind == TypeKind::Money);
+  CHECK(ed.notes[*amount].ref == ast::RefKind::MeasureAmount);
+  CHECK(ed.notes[*amount].type.kind == TypeKind::Money);
   // A fact read only by a 性质 is used.
   CHECK(ok.of(Severity::Warning).empty());
 
@@ -673,6 +673,7 @@ TEST_CASE("限额: the general form evaluates like its sugar and refuses a count
   CHECK_FALSE(ed.accumulations[0].count);
   CHECK(ed.accumulations[1].count);
   CHECK(ed.accumulations[1].group_fact == ed.find_fact("方向"));
-  REQUIRE(m.decl->requirements.size() == 1);  // 超出 拒绝: a requirement of the measure it covers
-  CHECK(m.decl->requirements[0].reason == "限项已满");
+  REQUIRE(m.requirements.size() == 1);  // 超出 拒绝: a requirement of the measure it covers
+  CHECK(m.requirements[0]->reason == "限项已满");
+  CHECK(m.decl->requirements.empty());  // written by the checker into the edition, not into the syntax tree
 }

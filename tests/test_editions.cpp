@@ -3,12 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
+#include <unistd.h>
 
 #include "interpreter/diff.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
 #include "base/date.hpp"
+#include "lang/format.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
 
@@ -276,4 +280,124 @@ TEST_CASE("修订 条款 of a clause the base lacks, or outside a derived editio
   auto bad = parse_module(std::make_shared<SourceFile>("v2/r.kuan", kDerivedHeader + "修订 条款 (一) { 事实 x: 金额 }\n"));
   REQUIRE_FALSE(bad.module);
   CHECK(bad.diagnostics.at(0).message == "修订 条款 中只能写 原文、责任单位;或以 '}' 结束");
+}
+
+// ---------------------------------------------------------------- one parse, many editions
+// The checker keeps what it finds in the edition, so a parsed file is left as
+// it was and may go into several editions, each with its own slots and types.
+
+namespace {
+
+// A measure whose amount reads a parameter, a definition, an enumeration (按)
+// and a 超出 拒绝 count: everything the checker resolves per edition.
+const std::string kSharedBase = kBaseHeader +
+                                "参数 零 = 1%\n"
+                                "参数 比例甲 = 50%\n"
+                                "事实 合同: 金额\n"
+                                "事实 档: 枚举 { 一档, 二档 }\n"
+                                "事实 已申请: 整数\n"
+                                "定义 档比例 = 按 档 { 一档 => 比例甲, 二档 => 10% }\n"
+                                "限额 次数 { 计 件数 每 申请人 期间 每年 不超过 2 已用 已申请 超出 拒绝 \"已满\" 覆盖 甲 }\n"
+                                "措施 甲 { 金额 = 合同 × 档比例 }\n";
+
+std::vector<std::unique_ptr<ast::Module>> copies(const std::vector<std::unique_ptr<ast::Module>>& modules) {
+  std::vector<std::unique_ptr<ast::Module>> out;
+  for (const auto& m : modules) out.push_back(std::make_unique<ast::Module>(*m));
+  return out;
+}
+
+// 甲 in `ed` for 合同 = 1000元, the given 档 and 已申请.
+Outcome amount_of(const Edition& ed, const char* tier, int applied) {
+  FactValues facts(ed.facts.size());
+  facts.set(ed.find_fact("合同"), Value::money(Decimal::from_int(1000)));
+  const auto& tiers = ed.enums[static_cast<std::size_t>(ed.facts[ed.find_fact("档")].type.enum_id)].values;
+  facts.set(ed.find_fact("档"), Value::enumeration(static_cast<int>(std::find(tiers.begin(), tiers.end(), tier) - tiers.begin())));
+  facts.set(ed.find_fact("已申请"), Value::of_number(TypeKind::Integer, Decimal::from_int(applied)));
+  auto r = evaluate_measure(ed, *ed.find_measure("甲"), facts);
+  REQUIRE(std::holds_alternative<Outcome>(r));
+  return std::get<Outcome>(r);
+}
+
+}  // namespace
+
+TEST_CASE("checking does not change the parsed modules: one parse goes into several editions", "[editions]") {
+  auto parsed = parse_module(std::make_shared<SourceFile>("v1/r.kuan", kSharedBase));
+  REQUIRE(parsed.module);
+  std::vector<std::unique_ptr<ast::Module>> base;
+  base.push_back(std::move(parsed.module));
+  const std::string before = ast_fingerprint(*base[0]);
+
+  std::vector<Diagnostic> diagnostics;
+  auto plain = build_edition(copies(base), diagnostics);
+  // Enumeration values in another order shift their indices; without 零, 比例甲 has another slot.
+  auto revised = [&](const std::string& text, std::uint32_t first_id) {
+    auto d = parse_module(std::make_shared<SourceFile>("v2/r.kuan", kDerivedHeader + text), first_id);
+    REQUIRE(d.module);
+    std::vector<std::unique_ptr<ast::Module>> own;
+    own.push_back(std::move(d.module));
+    return build_edition(apply_revisions(copies(base), std::move(own), diagnostics), diagnostics);
+  };
+  // Numbered after the base, as Policy::load numbers them: the edition holds the base's expressions.
+  auto higher = revised("删除 参数 零\n修订 参数 比例甲 = 80%\n", base[0]->end_id);
+  // Numbered from 0 like the base: the checker numbers a copy afresh.
+  auto reordered = revised("修订 事实 档: 枚举 { 二档, 一档 }\n修订 限额 次数 { 计 件数 每 申请人 期间 每年 不超过 5 已用 已申请 超出 拒绝 \"已满\" 覆盖 甲 }\n", 0);
+  INFO(diagnostics.size());
+  REQUIRE(plain);
+  REQUIRE(higher);
+  REQUIRE(reordered);
+  CHECK(ast_fingerprint(*base[0]) == before);
+  CHECK(base[0]->measures[0].requirements.empty());  // 超出 拒绝 became a requirement of the edition, not of the tree
+  // Shared, not copied: the unrevised measure's amount is the base's own expression.
+  CHECK(higher->find_measure("甲")->decl->amount.get() == base[0]->measures[0].amount.get());
+
+  // Each edition reads its own slots, enumeration indices and limits, whichever was built last.
+  for (int round = 0; round < 2; ++round) {
+    CHECK(amount_of(*plain, "一档", 0).amount == Decimal::from_int(500));
+    CHECK(amount_of(*plain, "二档", 0).amount == Decimal::from_int(100));
+    CHECK(amount_of(*higher, "一档", 0).amount == Decimal::from_int(800));
+    CHECK(amount_of(*higher, "二档", 1).amount == Decimal::from_int(100));
+    CHECK(amount_of(*reordered, "一档", 0).amount == Decimal::from_int(500));
+    CHECK(amount_of(*reordered, "二档", 0).amount == Decimal::from_int(100));
+    CHECK_FALSE(amount_of(*plain, "一档", 2).eligible);
+    CHECK_FALSE(amount_of(*higher, "一档", 2).eligible);
+    CHECK(amount_of(*reordered, "一档", 2).eligible);  // its own limit: 5
+    CHECK_FALSE(amount_of(*reordered, "一档", 5).eligible);
+  }
+}
+
+TEST_CASE("two editions based on one: each built on the base as written", "[editions]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("kuan_editions_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::filesystem::create_directories((dir / name).parent_path());
+    std::ofstream(dir / name, std::ios::binary) << text;
+  };
+  write("v1/r.kuan", kSharedBase);
+  write("v2/r.kuan", kDerivedHeader + "修订 参数 比例甲 = 80%\n");
+  write("v3/r.kuan", "版本 \"v3\"\n基于 \"v1\"\n施行 2027-01-01 起\n修订 措施 甲 { 要求 合同 > 2000元 否则 \"小\" }\n");
+  write("v4/r.kuan", "版本 \"v4\"\n基于 \"v2\"\n施行 2028-01-01 起\n删除 限额 次数\n");
+  std::vector<Diagnostic> diagnostics;
+  auto policy = Policy::load(dir, diagnostics);
+  std::filesystem::remove_all(dir);
+  REQUIRE(policy);
+  std::string error;
+  auto edition = [&](const char* name) {
+    const Edition* e = policy->edition(name, error);
+    REQUIRE(e);
+    return e;
+  };
+  CHECK(amount_of(*edition("v1"), "一档", 0).amount == Decimal::from_int(500));
+  CHECK(amount_of(*edition("v2"), "一档", 0).amount == Decimal::from_int(800));
+  // v3 does not see v2's change, nor v2 v3's.
+  const Outcome v3 = amount_of(*edition("v3"), "一档", 0);
+  CHECK_FALSE(v3.eligible);
+  REQUIRE(v3.failed.size() == 1);
+  CHECK(v3.failed[0]->reason == "小");
+  CHECK(amount_of(*edition("v2"), "一档", 0).eligible);
+  CHECK(amount_of(*edition("v4"), "一档", 9).amount == Decimal::from_int(800));  // v2's rate, no count
+  CHECK_FALSE(amount_of(*edition("v3"), "一档", 2).eligible);
+  CHECK(amount_of(*edition("v3"), "一档", 2).failed.size() == 2);  // its own and the base's count
+  CHECK(edition("v1")->find_measure("甲")->requirements.size() == 1);
+  CHECK(edition("v3")->find_measure("甲")->requirements.size() == 2);
 }

@@ -27,7 +27,7 @@ std::string computes(const MeasureInfo& m) {
   std::string s = d.amount ? "金额 = " + std::string(span_text(d.amount->span))
                            : std::string(span_text(d.base->span)) + " × 比例";
   for (const auto* c : m.caps) s += std::string(";") + (c->stacking ? "叠加上限 " : "上限 ") + c->name;
-  if (!d.requirements.empty()) s += ";条件 " + std::to_string(d.requirements.size()) + " 项";
+  if (!m.requirements.empty()) s += ";条件 " + std::to_string(m.requirements.size()) + " 项";
   return s;
 }
 

@@ -30,7 +30,7 @@ struct ChoiceWords {
 ChoiceWords words(const Edition& ed, const ChoiceTrace& c) {
   const ast::Expr& e = *c.node;
   if (e.kind == ast::ExprKind::If) return {"若", source(*e.args[0]), c.held ? "成立" : "不成立"};
-  const Type& t = e.args[0]->type;
+  const Type& t = ed.notes[*e.args[0]].type;
   std::string value = "#" + std::to_string(c.subject);
   if (t.kind == TypeKind::Enum && t.enum_id >= 0 && c.subject >= 0 &&
       c.subject < static_cast<int>(ed.enums[t.enum_id].values.size()))

@@ -60,10 +60,10 @@ bool negative_error(const Run& r) {
 }
 
 // 基数 = F with F a money fact: the slot of F, else -1.
-int base_fact(const MeasureInfo& m) {
+int base_fact(const Edition& ed, const MeasureInfo& m) {
   const ast::Expr* b = m.decl->base.get();
-  if (!b || b->kind != ast::ExprKind::Name || b->ref != ast::RefKind::Fact) return -1;
-  return b->type.kind == TypeKind::Money ? b->index : -1;
+  if (!b || b->kind != ast::ExprKind::Name || ed.notes[*b].ref != ast::RefKind::Fact) return -1;
+  return ed.notes[*b].type.kind == TypeKind::Money ? ed.notes[*b].index : -1;
 }
 
 Decimal yuan(std::int64_t fen) { return Decimal::from_scaled(fen, 2); }
@@ -154,7 +154,7 @@ std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p
       return v;
     }
     case Property::Monotone: {
-      const int slot = base_fact(m);
+      const int slot = base_fact(ed, m);
       if (slot < 0 || !facts.present[slot]) return std::nullopt;
       // Steps of every size, and just past each money threshold the rules
       // mention: where a drop a threshold explains would show.
@@ -186,12 +186,13 @@ std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p
 // thresholds worth testing at, and 0.01元 either side.
 void collect_thresholds(const Edition& ed, const ast::Expr* e, std::set<Decimal>& out, std::set<int>& seen_defines) {
   if (!e) return;
-  if (e->kind == ast::ExprKind::Number && e->type.kind == TypeKind::Money && e->number.sign() > 0) out.insert(e->number);
+  const ExprNote& n = ed.notes[*e];
+  if (e->kind == ast::ExprKind::Number && n.type.kind == TypeKind::Money && e->number.sign() > 0) out.insert(e->number);
   if (e->kind == ast::ExprKind::Name) {
-    if (e->ref == ast::RefKind::Param && e->index >= 0 && ed.params[e->index].value.kind == TypeKind::Money)
-      out.insert(ed.params[e->index].value.number);
-    if (e->ref == ast::RefKind::Define && e->index >= 0 && seen_defines.insert(e->index).second)
-      collect_thresholds(ed, ed.defines[e->index].decl->value.get(), out, seen_defines);
+    if (n.ref == ast::RefKind::Param && n.index >= 0 && ed.params[n.index].value.kind == TypeKind::Money)
+      out.insert(ed.params[n.index].value.number);
+    if (n.ref == ast::RefKind::Define && n.index >= 0 && seen_defines.insert(n.index).second)
+      collect_thresholds(ed, ed.defines[n.index].decl->value.get(), out, seen_defines);
   }
   for (const auto& a : e->args) collect_thresholds(ed, a.get(), out, seen_defines);
   for (const auto& arm : e->arms) collect_thresholds(ed, arm.value.get(), out, seen_defines);
@@ -202,7 +203,7 @@ std::vector<Decimal> thresholds_of(const Edition& ed, const MeasureInfo& m, std:
   std::set<int> seen;
   for (const auto* e : more) collect_thresholds(ed, e, found, seen);
   const auto& d = *m.decl;
-  for (const auto& r : d.requirements) collect_thresholds(ed, r.condition.get(), found, seen);
+  for (const ast::Requirement* r : m.requirements) collect_thresholds(ed, r->condition.get(), found, seen);
   for (const auto& n : d.conditional_needs) collect_thresholds(ed, n.when.get(), found, seen);
   for (const auto* e : {d.rate.get(), d.base.get(), d.amount.get()}) collect_thresholds(ed, e, found, seen);
   for (const auto* c : m.caps)
@@ -228,7 +229,7 @@ class Generator {
 
   FactValues next() {
     FactValues f(ed_.facts.size());
-    const auto& needs = m_.decl->needs_facts;
+    const auto& needs = m_.needs;
     for (int slot : facts_) {
       const bool must = ed_.facts[slot].required() || std::find(needs.begin(), needs.end(), slot) != needs.end();
       if (!must && below(10) < 3) continue;  // absent: its default, or none
@@ -238,8 +239,8 @@ class Generator {
   }
   // Conditionally needed facts, for when the first draw left one out.
   void fill_needs(FactValues& f) {
-    for (const auto& n : m_.decl->conditional_needs)
-      for (int slot : n.slots)
+    for (const auto& slots : m_.conditional_needs)
+      for (int slot : slots)
         if (!f.present[slot]) f.set(slot, value(slot));
   }
   void fill_all(FactValues& f) {
@@ -433,31 +434,32 @@ std::vector<FactValues> applications(const Edition& ed, const MeasureInfo& m, Ge
 // Facts an expression reads, through definitions and fact defaults.
 void facts_read(const Edition& ed, const ast::Expr* e, std::set<int>& facts, std::set<int>& defines) {
   if (!e) return;
-  const bool fact = (e->kind == ast::ExprKind::Name && e->ref == ast::RefKind::Fact) || e->kind == ast::ExprKind::Has;
-  if (fact && e->index >= 0 && facts.insert(e->index).second)
-    facts_read(ed, ed.facts[e->index].decl->default_value.get(), facts, defines);
-  if (e->kind == ast::ExprKind::Name && e->ref == ast::RefKind::Define && e->index >= 0 && defines.insert(e->index).second)
-    facts_read(ed, ed.defines[e->index].decl->value.get(), facts, defines);
+  const ExprNote& n = ed.notes[*e];
+  const bool fact = (e->kind == ast::ExprKind::Name && n.ref == ast::RefKind::Fact) || e->kind == ast::ExprKind::Has;
+  if (fact && n.index >= 0 && facts.insert(n.index).second)
+    facts_read(ed, ed.facts[n.index].decl->default_value.get(), facts, defines);
+  if (e->kind == ast::ExprKind::Name && n.ref == ast::RefKind::Define && n.index >= 0 && defines.insert(n.index).second)
+    facts_read(ed, ed.defines[n.index].decl->value.get(), facts, defines);
   for (const auto& a : e->args) facts_read(ed, a.get(), facts, defines);
   for (const auto& arm : e->arms) facts_read(ed, arm.value.get(), facts, defines);
 }
 
 // Every name of an expression whose value explains it (not enumeration values), once each, in order.
-void names_in(const ast::Expr* e, std::vector<const ast::Expr*>& out) {
+void names_in(const Edition& ed, const ast::Expr* e, std::vector<const ast::Expr*>& out) {
   if (!e) return;
-  if (e->kind == ast::ExprKind::Name && e->ref != ast::RefKind::EnumValue &&
+  if (e->kind == ast::ExprKind::Name && ed.notes[*e].ref != ast::RefKind::EnumValue &&
       std::none_of(out.begin(), out.end(), [&](const ast::Expr* x) { return x->name == e->name; }))
     out.push_back(e);
-  for (const auto& a : e->args) names_in(a.get(), out);
-  for (const auto& arm : e->arms) names_in(arm.value.get(), out);
+  for (const auto& a : e->args) names_in(ed, a.get(), out);
+  for (const auto& arm : e->arms) names_in(ed, arm.value.get(), out);
 }
 
 // A value as a 例 would write it; the amount with the edition's places.
 std::string shown(const Edition& ed, const ast::Expr& name, const Value& v) {
-  const int id = name.type.enum_id;
+  const int id = ed.notes[name].type.enum_id;
   if (v.kind == TypeKind::Enum && id >= 0 && v.small >= 0 && static_cast<std::size_t>(v.small) < ed.enums[id].values.size())
     return ed.enums[id].values[static_cast<std::size_t>(v.small)];
-  if (name.ref == ast::RefKind::MeasureAmount) return v.number.to_string() + "元";
+  if (ed.notes[name].ref == ast::RefKind::MeasureAmount) return v.number.to_string() + "元";
   return format_value(&ed, v);
 }
 
@@ -501,7 +503,7 @@ ClaimVerdict check_claim(const Edition& ed, const MeasureInfo& m, const ast::Pro
   if (auto* err = std::get_if<EvalError>(&v)) return {Claim::Failed, "结论无法计算:" + err->message};
   if (std::get<Value>(v).small) return {Claim::Held, ""};
   std::vector<const ast::Expr*> names;
-  names_in(p.holds.get(), names);
+  names_in(ed, p.holds.get(), names);
   std::string values;
   for (const ast::Expr* n : names) {
     auto x = evaluate_for_outcome(ed, m, f, *r.outcome, *n);
@@ -565,7 +567,7 @@ PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, s
     const std::vector<FactValues> apps = applications(ed, m, gen, opt.count);
     std::set<std::string> notes;
     for (Property p : kProperties) {
-      if (p == Property::Monotone && base_fact(m) < 0) continue;
+      if (p == Property::Monotone && base_fact(ed, m) < 0) continue;
       std::optional<FactValues> counter;
       std::string detail;
       int checked = 0;

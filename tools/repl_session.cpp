@@ -340,10 +340,11 @@ Reply Session::expression(const std::string& entry) {
   auto parsed = parse_expression(source);
   if (!parsed.expr) return fail(render_errors(parsed.diagnostics));
   std::vector<Diagnostic> diagnostics;
-  if (!check_expression(edition_.get(), *parsed.expr, diagnostics)) return fail(render_errors(diagnostics));
-  auto r = evaluate_expression(edition_.get(), *parsed.expr, fact_values());
+  auto checked = check_expression(edition_.get(), *parsed.expr, diagnostics);
+  if (!checked) return fail(render_errors(diagnostics));
+  auto r = evaluate_expression(edition_.get(), *checked, fact_values());
   if (auto* err = std::get_if<EvalError>(&r)) return fail(render(err->span, err->message));
-  return Reply{show(std::get<Value>(r), parsed.expr->type) + "\n"};
+  return Reply{show(std::get<Value>(r), checked->type()) + "\n"};
 }
 
 Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
@@ -366,7 +367,7 @@ Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
   };
   auto parsed = parse_expression(rhs);
   if (!parsed.expr) return fail(errors_of(parsed.diagnostics));
-  ast::Expr& e = *parsed.expr;
+  const ast::Expr& e = *parsed.expr;
   FactSetting setting{name, {}, {}};
   if (fact.type.kind == TypeKind::Enum && e.kind == ast::ExprKind::Name) {
     // An enumeration value by its name: 采购类型 = 算力服务.
@@ -381,15 +382,17 @@ Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
   }
   if (setting.value.kind == TypeKind::Error) {
     std::vector<Diagnostic> diagnostics;
-    if (!check_expression(&ed, e, diagnostics)) return fail(errors_of(diagnostics));
+    auto checked = check_expression(&ed, e, diagnostics);
+    if (!checked) return fail(errors_of(diagnostics));
     const Type& want = fact.type;
-    if (!(e.type == want || (want.kind == TypeKind::Number && e.type.kind == TypeKind::Integer))) {
-      std::string message = "事实 " + name + " 须为" + describe(ed, want) + ",这里是" + describe(ed, e.type);
-      if (want.kind == TypeKind::Money && e.type.is_plain_number()) message += "(金额要写单位,如 120万元)";
-      if (want.kind == TypeKind::Rate && e.type.is_plain_number()) message += "(比例要写单位,如 30%)";
+    const Type& got = checked->type();
+    if (!(got == want || (want.kind == TypeKind::Number && got.kind == TypeKind::Integer))) {
+      std::string message = "事实 " + name + " 须为" + describe(ed, want) + ",这里是" + describe(ed, got);
+      if (want.kind == TypeKind::Money && got.is_plain_number()) message += "(金额要写单位,如 120万元)";
+      if (want.kind == TypeKind::Rate && got.is_plain_number()) message += "(比例要写单位,如 30%)";
       return fail(error_at(e.span, message));
     }
-    auto r = evaluate_expression(&ed, e, fact_values());
+    auto r = evaluate_expression(&ed, *checked, fact_values());
     if (auto* err = std::get_if<EvalError>(&r)) return fail(error_at(err->span, err->message));
     setting.value = std::get<Value>(std::move(r));
     setting.value.kind = want.kind;

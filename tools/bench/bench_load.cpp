@@ -55,7 +55,7 @@ void BM_ParseEdition2025(benchmark::State& state) {
 BENCHMARK(BM_ParseEdition2025)->Unit(benchmark::kMillisecond);
 
 // The whole policy folder from disk, as `kuan` loads it (both editions; the
-// 2026年版 is written as changes to the 2025年版, so that is parsed again).
+// 2026年版 is written as changes to the 2025年版, whose parsed files it shares).
 void BM_LoadPolicyFolder(benchmark::State& state) {
   for (auto _ : state) {
     std::vector<kuan::Diagnostic> diagnostics;
