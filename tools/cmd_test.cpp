@@ -17,11 +17,8 @@ const char* const kUnmetCondition = "没有一份生成的申请满足它的条�
 // passes and what was not checked only with --verbose, except a 性质 the
 // author expects checked.
 std::string property_text(const api::PropertyResult& p, bool verbose) {
-  const std::string head = where(p.where) + ": %s: " + p.edition + " 措施 " + p.measure;
   auto line = [&](const char* kind, const std::string& rest) {
-    std::string h = head;
-    h.replace(h.find("%s"), 2, kind);
-    return h + rest + "\n";
+    return where(p.where) + ": " + kind + ": " + p.edition + " 措施 " + p.measure + rest + "\n";
   };
   const std::string named = " 性质「" + p.property + "」";
   switch (p.status) {
