@@ -9,7 +9,7 @@
 //     if (!examples) { std::cerr << examples.error().to_string() << '\n'; continue; }
 //     for (const auto& x : *examples)
 //       if (!x.passed) std::cerr << x.where.line << ": " << x.detail << '\n';
-//     auto properties = kuan::api::check_properties(edition, {.seed = 7, .count = 500});
+//     auto properties = kuan::api::check_properties(edition, {7, 500});  // seed 7, 500 applications
 //     for (const auto& p : *properties)
 //       if (p.status == kuan::api::PropertyStatus::Failed) std::cout << p.counterexample;
 //   }
