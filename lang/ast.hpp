@@ -62,6 +62,10 @@ struct MatchArm {
 
 struct Expr {
   ExprKind kind;
+  // Numbered by the parser, distinct within a module (Module::first_id…end_id):
+  // the index of this node in an edition's tables of checker results. Beside
+  // `kind`, so evaluation reads both from one cache line.
+  std::uint32_t id = 0;
   Span span;
   // Literals: the value in base units (元 for money, a fraction for rates).
   Decimal number;
@@ -74,9 +78,6 @@ struct Expr {
   std::vector<ExprPtr> args;
   std::vector<MatchArm> arms;
   int depth = 1;  // height of this subtree (bounded by the parser)
-  // Numbered by the parser, distinct within a module (Module::first_id…end_id):
-  // the index of this node in an edition's tables of checker results.
-  std::uint32_t id = 0;
 };
 
 enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum };
