@@ -62,5 +62,10 @@ struct Access {
   }
 };
 
+// The public forms of internal positions, diagnostics and loads (api/api.cpp).
+Position position_of(const ::kuan::Span& span);
+Diagnostic to_public(const ::kuan::Diagnostic& d);
+LoadResult load_result(std::shared_ptr<const ::kuan::Policy> policy, const std::vector<::kuan::Diagnostic>& diagnostics);
+
 }  // namespace detail
 }  // namespace kuan::api
