@@ -1,6 +1,7 @@
-// Uses the installed <kuan/kuan.hpp>: a rule text held in memory, and the
+// Uses the installed <kuan/kuan.hpp> and <kuan/tooling.hpp>: a rule text held in memory, and the
 // policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
 #include <kuan/kuan.hpp>
+#include <kuan/tooling.hpp>
 
 #include <iostream>
 
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
   if (!edition) return fail(edition.error().message);
   auto s = edition->evaluate_json("智能券", R"({"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"})");
   if (!s || s->amount != "240000.00") return fail("智能券");
+  auto formatted = api::format("参数 a=1元\n", "a.kuan");
+  if (!formatted.ok || formatted.text != "参数 a = 1元\n") return fail("format: " + formatted.internal_error);
+  if (api::diff(*edition, loaded.policy->edition("2026年版").value()).empty()) return fail("diff");
   std::cout << "consumer_cpp ok\n";
   return 0;
 }
