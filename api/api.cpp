@@ -241,7 +241,8 @@ std::shared_ptr<const PolicyData> describe_policy(std::shared_ptr<const ::kuan::
 LoadResult detail::load_result(std::shared_ptr<const ::kuan::Policy> policy,
                                const std::vector<::kuan::Diagnostic>& diagnostics) {
   LoadResult r;
-  if (auto data = describe_policy(std::move(policy), diagnostics, r)) r.policy.emplace(detail::Access::make_policy(std::move(data)));
+  if (auto data = describe_policy(std::move(policy), diagnostics, r))
+    r.policy.emplace(detail::Access::make_policy(std::move(data)));
   return r;
 }
 

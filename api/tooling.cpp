@@ -164,7 +164,9 @@ namespace {
 ApplicationsDiff to_public(::kuan::ApplicationsDiff d) {
   return ApplicationsDiff{std::move(d.rows), std::move(d.errors), d.ok, d.bad_input};
 }
-ApplicationsDiff failed(const char* what) { return ApplicationsDiff{"", "kuan diff: " + internal_message(what) + "\n", false, false}; }
+ApplicationsDiff failed(const char* what) {
+  return ApplicationsDiff{"", "kuan diff: " + internal_message(what) + "\n", false, false};
+}
 }  // namespace
 
 ApplicationsDiff diff_application(const Edition& before, const Edition& after, std::string_view measure,
@@ -198,8 +200,8 @@ FileDeclarations declarations(std::string_view file, std::string_view text, bool
     out.base_edition = std::move(found.base_edition);
     out.declarations.reserve(found.symbols.size());
     for (auto& s : found.symbols)
-      out.declarations.push_back(
-          Declaration{std::move(s.name), std::move(s.path), s.begin, s.end, kind_of(s.kind), std::move(s.hover), s.base});
+      out.declarations.push_back(Declaration{std::move(s.name), std::move(s.path), s.begin, s.end, kind_of(s.kind),
+                                             std::move(s.hover), s.base});
     return out;
   });
 }
@@ -208,7 +210,8 @@ std::vector<OutlineSymbol> document_symbols(std::string_view file, std::string_v
   return guarded_or(std::vector<OutlineSymbol>{}, [&] {
     std::vector<OutlineSymbol> out;
     for (auto& item : analysis::outline(std::string(file), std::string(text)))
-      out.push_back(OutlineSymbol{std::move(item.name), kind_of(item.kind), item.begin, item.end, std::move(item.container)});
+      out.push_back(
+          OutlineSymbol{std::move(item.name), kind_of(item.kind), item.begin, item.end, std::move(item.container)});
     return out;
   });
 }

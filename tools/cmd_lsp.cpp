@@ -250,9 +250,10 @@ class Server {
       const std::string root = fs::exists(path, ec) ? policy_root(path).string() : path;
       if (loaded[root]) continue;
       loaded[root] = true;
-      const api::LoadResult loaded = fs::exists(path, ec) ? api::load_with_unsaved(root, open_)
-                                                           : api::Policy::from_sources({{path, text}});  // a new file, not saved yet: alone
-      for (const auto& d : loaded.diagnostics) {
+      // A new file, not saved yet, is checked alone.
+      const api::LoadResult checked =
+          fs::exists(path, ec) ? api::load_with_unsaved(root, open_) : api::Policy::from_sources({{path, text}});
+      for (const auto& d : checked.diagnostics) {
         auto it = by_file.find(d.file);
         if (it == by_file.end()) continue;
         const std::string& doc = open_.at(d.file);
