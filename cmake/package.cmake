@@ -21,6 +21,7 @@ endif()
 install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/kuan.hpp ${PROJECT_SOURCE_DIR}/include/kuan/kuan.h
   ${PROJECT_SOURCE_DIR}/include/kuan/testing.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
+install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/tooling.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
 install(EXPORT kuanTargets NAMESPACE kuan:: DESTINATION ${KUAN_CMAKE_DIR})
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/kuanConfig.cmake.in
