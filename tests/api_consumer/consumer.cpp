@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
   auto year = api::allocate(ed, apps, decisions);
   auto* summary = std::get_if<api::AllocationSummary>(&year);
   if (!summary || summary->applications != 2 || summary->allocated != "103000.00") return fail("allocate");
-  std::istringstream bad_apps("{\"id\":\"a\",\"applicant\":\"甲\",\"measure\":\"无\"}\n");
+  std::istringstream bad_apps("{\"id\":\"a\",\"applicant\":\"甲\",\"measure\":\"无\",\"facts\":{}}\n");
   auto refused = api::allocate(ed, bad_apps, decisions);
   auto* error = std::get_if<api::AllocationError>(&refused);
   if (!error || error->where.line != 1 || error->field != "measure") return fail("allocate: expected an error on line 1");
