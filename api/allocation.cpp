@@ -96,6 +96,13 @@ AllocationSummary convert(const ::kuan::AllocationSummary& s) {
   return out;
 }
 
+// A moved-from Allocator answers every call with an error or nothing.
+template <typename D>
+bool moved(const std::unique_ptr<D>& d) {
+  return !d || !d->a;
+}
+AllocationError gone() { return failure("Allocator 已被移走(moved-from)"); }
+
 }  // namespace
 
 std::string AllocationError::to_string(std::string_view input_name) const { return internal(*this).render(input_name); }
@@ -131,20 +138,21 @@ std::variant<Allocator, AllocationError> Allocator::create(const Edition& editio
 }
 
 std::optional<AllocationError> Allocator::read(std::istream& in, const AllocationProgressFn& progress) {
-  return guarded([&] { return d_->done(d_->a->read(in, internal(progress))); });
+  return guarded([&] { return moved(d_) ? gone() : d_->done(d_->a->read(in, internal(progress))); });
 }
 
 std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) {
-  return guarded([&] { return converted(d_->a->add(record, line)); });
+  return guarded([&] { return moved(d_) ? gone() : converted(d_->a->add(record, line)); });
 }
 
 std::optional<AllocationError> Allocator::finish() {
-  return guarded([&] { return d_->done(d_->a->finish()); });
+  return guarded([&] { return moved(d_) ? gone() : d_->done(d_->a->finish()); });
 }
 
-std::size_t Allocator::size() const noexcept { return d_->a->size(); }
+std::size_t Allocator::size() const noexcept { return moved(d_) ? 0 : d_->a->size(); }
 
 bool Allocator::write(std::ostream& out, AllocationFormat format, const AllocationProgressFn& progress) const {
+  if (moved(d_)) return false;
   try {
     d_->a->write(out, internal(format), internal(progress));
     return static_cast<bool>(out);
@@ -154,7 +162,7 @@ bool Allocator::write(std::ostream& out, AllocationFormat format, const Allocati
 }
 
 bool Allocator::decision(std::size_t index, AllocationFormat format, std::string& out) const {
-  if (index >= d_->a->size()) return false;
+  if (index >= size()) return false;
   try {
     d_->a->decision(index, internal(format), out);
     return true;
@@ -169,10 +177,14 @@ std::string Allocator::csv_header() {
   return out;
 }
 
-const AllocationSummary& Allocator::summary() const noexcept { return d_->summary; }
+const AllocationSummary& Allocator::summary() const noexcept {
+  static const AllocationSummary none;
+  return moved(d_) ? none : d_->summary;
+}
 
 std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator::quota_candidates() {
   return guarded([&]() -> std::variant<std::vector<QuotaCandidate>, AllocationError> {
+    if (moved(d_)) return gone();
     auto r = d_->a->quota_candidates();
     if (auto* e = std::get_if<::kuan::AllocationError>(&r)) return convert(*e);
     std::vector<QuotaCandidate> out;
@@ -183,11 +195,12 @@ std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator:
 }
 
 std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uint32_t>& ranks) {
-  return guarded([&] { return converted(d_->a->finish_part(ranks)); });
+  return guarded([&] { return moved(d_) ? gone() : converted(d_->a->finish_part(ranks)); });
 }
 
 std::vector<Allocator::PoolShare> Allocator::pool_shares() const {
   std::vector<PoolShare> out;
+  if (moved(d_)) return out;
   try {
     for (const auto& s : d_->a->pool_shares()) out.push_back({s.index, s.pool, s.amount});
   } catch (...) {
@@ -198,11 +211,13 @@ std::vector<Allocator::PoolShare> Allocator::pool_shares() const {
 
 std::vector<std::pair<std::string, std::int64_t>> Allocator::pools() const {
   std::vector<std::pair<std::string, std::int64_t>> out;
+  if (moved(d_)) return out;
   for (const auto& p : d_->edition->pools) out.emplace_back(p.decl->name, p.amount.to_int64_at_scale(2).value_or(-1));
   return out;
 }
 
 bool Allocator::set_pool(int pool, std::int64_t total_fen, const std::vector<std::size_t>& extra_cent) {
+  if (moved(d_)) return false;
   try {
     d_->a->set_pool(pool, total_fen, extra_cent);
     return true;

@@ -146,6 +146,13 @@ TEST_CASE("api Allocator: record by record, then decision() gives write()'s line
   CHECK(one == written.str());
   CHECK_FALSE(a.decision(7, api::AllocationFormat::Csv, one));
   CHECK(a.add("{}", 9).has_value());  // after finish()
+
+  api::Allocator b = std::move(a);
+  CHECK(b.size() == 7);
+  CHECK(a.size() == 0);  // moved from: errors or nothing, never a crash
+  CHECK(a.add("{}", 1).has_value());
+  CHECK(a.summary().applications == 0);
+  CHECK_FALSE(a.decision(0, api::AllocationFormat::Jsonl, one));
 }
 
 TEST_CASE("api Allocator: a year in two parts, ranked and pooled outside, gives the whole year", "[api][allocate]") {
