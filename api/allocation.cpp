@@ -41,7 +41,7 @@ AllocationError failure(std::string message) {
 
 // Runs an entry point; an exception becomes an AllocationError (no position).
 template <typename F>
-auto guarded(F&& body) -> decltype(body()) {
+auto guarded_allocation(F&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const std::bad_alloc&) {
@@ -126,7 +126,7 @@ Allocator& Allocator::operator=(Allocator&&) noexcept = default;
 Allocator::~Allocator() = default;
 
 std::variant<Allocator, AllocationError> Allocator::create(const Edition& edition, AllocationFormat input) {
-  return guarded([&]() -> std::variant<Allocator, AllocationError> {
+  return guarded_allocation([&]() -> std::variant<Allocator, AllocationError> {
     auto d = std::make_unique<Data>();
     d->policy = detail::Access::policy_data(edition);
     d->edition = &detail::Access::edition(edition);
@@ -138,15 +138,15 @@ std::variant<Allocator, AllocationError> Allocator::create(const Edition& editio
 }
 
 std::optional<AllocationError> Allocator::read(std::istream& in, const AllocationProgressFn& progress) {
-  return guarded([&] { return moved(d_) ? gone() : d_->done(d_->a->read(in, internal(progress))); });
+  return guarded_allocation([&] { return moved(d_) ? gone() : d_->done(d_->a->read(in, internal(progress))); });
 }
 
 std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) {
-  return guarded([&] { return moved(d_) ? gone() : converted(d_->a->add(record, line)); });
+  return guarded_allocation([&] { return moved(d_) ? gone() : converted(d_->a->add(record, line)); });
 }
 
 std::optional<AllocationError> Allocator::finish() {
-  return guarded([&] { return moved(d_) ? gone() : d_->done(d_->a->finish()); });
+  return guarded_allocation([&] { return moved(d_) ? gone() : d_->done(d_->a->finish()); });
 }
 
 std::size_t Allocator::size() const noexcept { return moved(d_) ? 0 : d_->a->size(); }
@@ -183,7 +183,7 @@ const AllocationSummary& Allocator::summary() const noexcept {
 }
 
 std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator::quota_candidates() {
-  return guarded([&]() -> std::variant<std::vector<QuotaCandidate>, AllocationError> {
+  return guarded_allocation([&]() -> std::variant<std::vector<QuotaCandidate>, AllocationError> {
     if (moved(d_)) return gone();
     auto r = d_->a->quota_candidates();
     if (auto* e = std::get_if<::kuan::AllocationError>(&r)) return convert(*e);
@@ -195,7 +195,7 @@ std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator:
 }
 
 std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uint32_t>& ranks) {
-  return guarded([&] { return moved(d_) ? gone() : converted(d_->a->finish_part(ranks)); });
+  return guarded_allocation([&] { return moved(d_) ? gone() : converted(d_->a->finish_part(ranks)); });
 }
 
 std::vector<Allocator::PoolShare> Allocator::pool_shares() const {
@@ -228,7 +228,7 @@ bool Allocator::set_pool(int pool, std::int64_t total_fen, const std::vector<std
 
 std::variant<AllocationSummary, AllocationError> allocate(const Edition& edition, std::istream& in, std::ostream& out,
                                                           const AllocateOptions& options) {
-  return guarded([&]() -> std::variant<AllocationSummary, AllocationError> {
+  return guarded_allocation([&]() -> std::variant<AllocationSummary, AllocationError> {
     auto r = ::kuan::allocate(detail::Access::edition(edition), in, out,
                               {internal(options.input), internal(options.output), internal(options.progress)});
     if (auto* e = std::get_if<::kuan::AllocationError>(&r)) return convert(*e);

@@ -20,6 +20,7 @@ if(KUAN_BUILD_CLI)
 endif()
 install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/kuan.hpp ${PROJECT_SOURCE_DIR}/include/kuan/kuan.h
   ${PROJECT_SOURCE_DIR}/include/kuan/allocation.hpp
+  ${PROJECT_SOURCE_DIR}/include/kuan/testing.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
 install(EXPORT kuanTargets NAMESPACE kuan:: DESTINATION ${KUAN_CMAKE_DIR})
 

@@ -85,10 +85,7 @@ std::variant<Outcome, AllocationError> Allocator::Impl::evaluate(const Record& r
   auto result = evaluate_measure(ed, m, facts);
   if (auto* e = std::get_if<EvalError>(&result)) {
     std::string message = e->message;
-    if (e->span.file) {
-      const auto at = e->span.file->locate(e->span.begin);
-      message += "(规则位置 " + e->span.file->name() + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ")";
-    }
+    if (e->span.file) message += "(规则位置 " + position_text(e->span) + ")";
     return fail("", std::move(message));
   }
   return std::move(std::get<Outcome>(result));

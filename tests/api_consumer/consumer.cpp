@@ -2,6 +2,7 @@
 // held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
 #include <kuan/allocation.hpp>
 #include <kuan/kuan.hpp>
+#include <kuan/testing.hpp>
 
 #include <iostream>
 #include <sstream>
@@ -56,6 +57,10 @@ int main(int argc, char** argv) {
   if (!edition) return fail(edition.error().message);
   auto s = edition->evaluate_json("智能券", R"({"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"})");
   if (!s || s->amount != "240000.00") return fail("智能券");
+  auto examples = api::run_examples(*edition);
+  if (!examples || examples->empty()) return fail("run_examples: " + examples.error().message);
+  for (const auto& x : *examples)
+    if (!x.passed) return fail("例 " + x.title + ": " + x.detail);
   std::cout << "consumer_cpp ok\n";
   return 0;
 }
