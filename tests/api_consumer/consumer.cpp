@@ -1,10 +1,12 @@
-// Uses the installed <kuan/kuan.hpp>, <kuan/testing.hpp> and <kuan/tooling.hpp>: a rule text held in memory, and the
-// policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+// Uses the installed public headers (kuan.hpp, allocation.hpp, testing.hpp, tooling.hpp): a rule
+// text held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+#include <kuan/allocation.hpp>
 #include <kuan/kuan.hpp>
 #include <kuan/testing.hpp>
 #include <kuan/tooling.hpp>
 
 #include <iostream>
+#include <sstream>
 
 namespace api = kuan::api;
 
@@ -33,6 +35,18 @@ int main(int argc, char** argv) {
   if (!facts.set_money_fen("合同金额", 12345678)) return fail("set_money_fen");
   auto r = ed.evaluate("补贴", facts);
   if (!r || r->amount != "37037.03" || r->amount_fen != 3703703) return fail("补贴: " + r.error().message);
+
+  std::istringstream apps(
+      "{\"id\":\"a\",\"applicant\":\"甲\",\"measure\":\"补贴\",\"facts\":{\"合同金额\":\"50万元\"}}\n"
+      "{\"id\":\"b\",\"applicant\":\"乙\",\"measure\":\"补贴\",\"facts\":{\"合同金额\":10000}}\n");
+  std::ostringstream decisions;
+  auto year = api::allocate(ed, apps, decisions);
+  auto* summary = std::get_if<api::AllocationSummary>(&year);
+  if (!summary || summary->applications != 2 || summary->allocated != "103000.00") return fail("allocate");
+  std::istringstream bad_apps("{\"id\":\"a\",\"applicant\":\"甲\",\"measure\":\"无\",\"facts\":{}}\n");
+  auto refused = api::allocate(ed, bad_apps, decisions);
+  auto* error = std::get_if<api::AllocationError>(&refused);
+  if (!error || error->where.line != 1 || error->field != "measure") return fail("allocate: expected an error on line 1");
 
   auto bad = api::Policy::from_text("事实 x: 金额 ×\n", "坏.kuan");
   if (bad || bad.diagnostics.empty() || bad.diagnostics[0].line != 1) return fail("expected a diagnostic at line 1");
