@@ -16,6 +16,7 @@
 #include "interpreter/allocate.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
+#include "interpreter/render.hpp"
 
 namespace kuan::cli {
 
@@ -36,17 +37,11 @@ const Edition* choose_edition(const Policy& policy, const Args& args, std::strin
 void append_diagnostic_json(std::string& out, const Diagnostic& d);
 std::string where(const Span& span);  // "file:line:col" or ""
 
-// One result as the spec's JSON object (without a trailing newline). `id` is
-// written first when given.
-void append_result_json(std::string& out, const Edition& edition, const Outcome& outcome, const std::string* id,
-                        const Trace* trace);
-void append_result_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace* trace);
-
-// The explanation tree of one result (issue: explanations), in both forms.
-void append_explanation_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
-void append_explanation_json(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
-
-std::string error_text(const EvalError& e);
+// Results and explanations are rendered below tools/ (interpreter/render.hpp).
+using ::kuan::append_explanation_text;
+using ::kuan::append_result_json;
+using ::kuan::append_result_text;
+using ::kuan::error_text;
 
 // One JSONL line of `kuan eval --batch` appended to `out` as the command writes
 // it (a result, or {"line","code","error"}), with '\n'; false for a bad line.

@@ -59,16 +59,10 @@ struct LineError {
 
 // Evaluates facts already bound; on bad input returns the problem.
 std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Trace* trace) {
-  auto missing = missing_required_facts(ed, m, facts);
-  if (!missing.empty()) {
-    std::string msg = "缺少必需的事实 ";
-    for (std::size_t i = 0; i < missing.size(); ++i) msg += (i ? "、" : "") + missing[i];
-    return LineError{"missing_fact", msg + "(措施 " + m.decl->name + " 需要)"};
-  }
   auto r = evaluate_measure(ed, m, facts, trace);
   if (auto* err = std::get_if<EvalError>(&r)) {
-    // A fact needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
-    const bool missing_fact = err->message.rfind("缺少事实", 0) == 0;
+    // A required fact absent, or one needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
+    const bool missing_fact = !err->missing.empty() || err->message.rfind("缺少事实", 0) == 0;
     return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
   }
   return std::get<Outcome>(r);
@@ -157,99 +151,6 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
   return std::nullopt;
 }
 
-// The constant parts of a measure's JSON result in the run's edition, escaped
-// once (issue 13 §4): a line's result is these pieces, its id and its amount.
-struct ResultPieces {
-  std::string head[2];  // "measure":…,"version":…,"eligible":false|true,"amount":"
-  std::string tail;     // ,"clause":…}  or  }
-  std::vector<std::pair<const ast::LimitDecl*, std::string>> bounds;  // "bound":"…"
-};
-
-class ResultWriter {
- public:
-  explicit ResultWriter(const Edition& ed) : ed_(ed), pieces_(ed.measures.size()) {
-    for (std::size_t i = 0; i < ed.measures.size(); ++i) {
-      const MeasureInfo& m = ed.measures[i];
-      ResultPieces& p = pieces_[i];
-      for (int eligible = 0; eligible < 2; ++eligible) {
-        p.head[eligible] = "\"measure\":";
-        append_json_string(p.head[eligible], m.decl->name);
-        p.head[eligible] += ",\"version\":";
-        append_json_string(p.head[eligible], ed.name);
-        p.head[eligible] += eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
-      }
-      if (m.clause) {
-        p.tail = ",\"clause\":";
-        append_json_string(p.tail, m.clause->ref);
-      }
-      p.tail += '}';
-      for (const ast::LimitDecl* cap : m.caps) {
-        std::string text = "\"bound\":";
-        append_json_string(text, cap->name);
-        p.bounds.emplace_back(cap, std::move(text));
-      }
-    }
-  }
-
-  // The bytes of append_result_json without an explanation, for the run's edition.
-  void append(std::string& out, const Outcome& o, const std::string_view* id) const {
-    const auto index = static_cast<std::size_t>(o.measure - ed_.measures.data());
-    if (index >= pieces_.size() || (o.eligible && o.bound && o.amount.is_zero())) {  // another edition's, or a note
-      const std::string id_text = id ? std::string(*id) : std::string();
-      append_result_json(out, ed_, o, id ? &id_text : nullptr, nullptr);
-      return;
-    }
-    const ResultPieces& p = pieces_[index];
-    out += '{';
-    if (id) {
-      out += "\"id\":";
-      append_json_string(out, *id);
-      out += ',';
-    }
-    out += p.head[o.eligible];
-    append_decimal(out, o.amount);
-    out += "\",\"reasons\":[";
-    for (std::size_t i = 0; i < o.failed.size(); ++i) {
-      if (i) out += ',';
-      append_json_string(out, o.failed[i]->reason);
-    }
-    out += "],";
-    if (!o.bound) {
-      out += "\"bound\":null";
-    } else {
-      auto it = std::find_if(p.bounds.begin(), p.bounds.end(), [&](const auto& b) { return b.first == o.bound; });
-      if (it != p.bounds.end()) out += it->second;
-      else out += "\"bound\":", append_json_string(out, o.bound->name);
-    }
-    out += p.tail;
-  }
-
- private:
-  // Decimal::to_string's text, without its temporary strings when the mantissa fits 64 bits.
-  static void append_decimal(std::string& out, const Decimal& d) {
-    const auto m = d.is_big() ? std::nullopt : d.to_int64_at_scale(d.scale());
-    if (!m || *m == INT64_MIN) {
-      out += d.to_string();
-      return;
-    }
-    char digits[24];
-    const std::size_t n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *m < 0 ? -*m : *m).ptr - digits);
-    const std::size_t scale = static_cast<std::size_t>(d.scale());
-    if (*m < 0) out += '-';
-    if (n <= scale) {
-      out += "0.";
-      out.append(scale - n, '0');
-      out.append(digits, n);
-    } else {
-      out.append(digits, n - scale);
-      if (scale) out += '.', out.append(digits + n - scale, scale);
-    }
-  }
-
-  const Edition& ed_;
-  std::vector<ResultPieces> pieces_;
-};
-
 // What one thread keeps between the lines of a batch: the fast reader's
 // parser and buffers, and the run edition's result pieces.
 struct BatchWorker {
@@ -271,7 +172,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
       auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
       if (const Outcome* o = std::get_if<Outcome>(&r)) {
-        worker->writer->append(out, *o, fast_app.has_id ? &fast_app.id : nullptr);
+        worker->writer->append(out, run_edition, *o, fast_app.has_id ? &fast_app.id : nullptr);
         out += '\n';
         return true;
       }
@@ -351,7 +252,12 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     out += ",,,\n";
     return true;
   }
-  append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, settings.explain ? &trace : nullptr);
+  if (worker && !settings.explain) {
+    const std::string_view id = app.id;
+    worker->writer->append(out, *ed, o, app.has_id ? &id : nullptr);
+  } else {
+    append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, settings.explain ? &trace : nullptr);
+  }
   if (!app.extras.empty()) {
     out.pop_back();  // the result's closing brace
     extras();
