@@ -43,10 +43,4 @@ using ::kuan::append_result_json;
 using ::kuan::append_result_text;
 using ::kuan::error_text;
 
-// One JSONL line of `kuan eval --batch` appended to `out` as the command writes
-// it (a result, or {"line","code","error"}), with '\n'; false for a bad line.
-// `policy` serves a line's own "as_of". The Python module (kuan.dask) uses it.
-bool eval_batch_jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
-                           bool explain, bool pass_through, std::string& out);
-
 }  // namespace kuan::cli
