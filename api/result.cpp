@@ -7,7 +7,7 @@ namespace kuan::api {
 namespace detail {
 
 
-Position to_public(const ::kuan::RulePlace& p) { return Position{p.file, p.line, p.column}; }
+Position to_public(const ::kuan::RulePlace& p) { return Position{std::string(p.file), p.line, p.column}; }
 ::kuan::RulePlace to_place(const Position& p) { return ::kuan::RulePlace{p.file, p.line, p.column}; }
 
 std::vector<ChoiceStep> to_public(std::vector<::kuan::ChoiceRecord>&& list) {

@@ -14,7 +14,12 @@ RulePlace place_of(const Span& span) {
 
 std::string where(const RulePlace& at) {
   if (!at.known()) return "";
-  return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  std::string out(at.file);
+  out += ':';
+  out += std::to_string(at.line);
+  out += ':';
+  out += std::to_string(at.column);
+  return out;
 }
 
 namespace {

@@ -7,15 +7,17 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "interpreter/evaluator.hpp"
 
 namespace kuan {
 
-// A place in a rule file; line 0 when unknown.
+// A place in a rule file; line 0 when unknown. `file` views the name of a
+// source file of the edition (or of the public Position it was made from).
 struct RulePlace {
-  std::string file;
+  std::string_view file;
   int line = 0, column = 0;
   bool known() const { return line > 0; }
 };
