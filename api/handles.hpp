@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,6 +62,38 @@ struct Access {
     return Edition(std::move(policy), data);
   }
 };
+
+// Where a span begins, as the façade reports positions.
+inline Position position_of(const ::kuan::Span& span) {
+  Position p;
+  if (!span.file) return p;
+  const auto loc = span.file->locate(span.begin);
+  p.file = span.file->name();
+  p.line = static_cast<int>(loc.line);
+  p.column = static_cast<int>(loc.column);
+  return p;
+}
+
+// Runs an entry point of the façade; any exception becomes an Internal error
+// value (for a body returning Result<T> or Error).
+template <typename F>
+auto guarded(F&& body) -> decltype(body()) {
+  auto internal = [](std::string what) {
+    Error e;
+    e.code = ErrorCode::Internal;
+    e.message = "内部错误:" + what;
+    return e;
+  };
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return internal("内存不足");
+  } catch (const std::exception& ex) {
+    return internal(ex.what());
+  } catch (...) {
+    return internal("未知异常");
+  }
+}
 
 }  // namespace detail
 }  // namespace kuan::api

@@ -239,7 +239,7 @@ void append_explanation_text(std::string& out, const Edition& ed, const Outcome&
 }
 
 std::string error_text(const EvalError& e) {
-  const std::string at = where(place_of(e.span));
+  const std::string at = position_text(e.span);
   return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
 }
 

@@ -3,6 +3,7 @@
 // all is as expected.
 #include <kuan/batch.hpp>
 #include <kuan/kuan.hpp>
+#include <kuan/testing.hpp>
 
 #include <iostream>
 #include <sstream>
@@ -52,6 +53,10 @@ int main(int argc, char** argv) {
   const api::BatchSummary batch = api::evaluate_batch(*loaded.policy, *edition, in, out);
   if (batch.status != api::BatchStatus::Ok || out.str() != "{\"id\":\"a\"," + api::to_json(*s).substr(1) + "\n")
     return fail("evaluate_batch: " + out.str());
+  auto examples = api::run_examples(*edition);
+  if (!examples || examples->empty()) return fail("run_examples: " + examples.error().message);
+  for (const auto& x : *examples)
+    if (!x.passed) return fail("例 " + x.title + ": " + x.detail);
   std::cout << "consumer_cpp ok\n";
   return 0;
 }
