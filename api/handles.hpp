@@ -63,16 +63,10 @@ struct Access {
   }
 };
 
-// Where a span begins, as the façade reports positions.
-inline Position position_of(const ::kuan::Span& span) {
-  Position p;
-  if (!span.file) return p;
-  const auto loc = span.file->locate(span.begin);
-  p.file = span.file->name();
-  p.line = static_cast<int>(loc.line);
-  p.column = static_cast<int>(loc.column);
-  return p;
-}
+// The public forms of internal positions, diagnostics and loads (api/api.cpp).
+Position position_of(const ::kuan::Span& span);
+Diagnostic to_public(const ::kuan::Diagnostic& d);
+LoadResult load_result(std::shared_ptr<const ::kuan::Policy> policy, const std::vector<::kuan::Diagnostic>& diagnostics);
 
 // Runs an entry point of the façade; any exception becomes an Internal error
 // value (for a body returning Result<T> or Error).

@@ -1,9 +1,10 @@
-// Uses the installed <kuan/kuan.hpp> and <kuan/batch.hpp>: a rule text held in
-// memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when
-// all is as expected.
+// Uses the installed <kuan/kuan.hpp>, <kuan/batch.hpp>, <kuan/testing.hpp> and
+// <kuan/tooling.hpp>: a rule text held in memory, and the policy folder given as
+// argv[1]. Prints "consumer_cpp ok" when all is as expected.
 #include <kuan/batch.hpp>
 #include <kuan/kuan.hpp>
 #include <kuan/testing.hpp>
+#include <kuan/tooling.hpp>
 
 #include <iostream>
 #include <sstream>
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
   if (!examples || examples->empty()) return fail("run_examples: " + examples.error().message);
   for (const auto& x : *examples)
     if (!x.passed) return fail("例 " + x.title + ": " + x.detail);
+  auto formatted = api::format("参数 a=1元\n", "a.kuan");
+  if (!formatted.ok || formatted.text != "参数 a = 1元\n") return fail("format: " + formatted.internal_error);
+  if (api::diff(*edition, loaded.policy->edition("2026年版").value()).empty()) return fail("diff");
   std::cout << "consumer_cpp ok\n";
   return 0;
 }
