@@ -13,6 +13,7 @@
 #include <new>
 
 #include "api/handles.hpp"
+#include "api/result.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
@@ -343,61 +344,8 @@ Result<Facts> Edition::facts_from_json(std::string_view json) const {
 namespace {
 
 Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace) {
-  Evaluation r;
-  const ::kuan::MeasureInfo& m = *o.measure;
-  r.measure = m.decl->name;
-  r.edition = ed.name;
-  if (m.clause) r.clause = m.clause->ref;
-  r.eligible = o.eligible;
-  r.amount = o.amount.to_string();
+  Evaluation r = detail::to_public(::kuan::describe_result(ed, o, trace));
   r.amount_fen = o.amount.to_int64_at_scale(2);
-  for (const auto* req : o.failed) r.reasons.push_back(req->reason);
-  if (o.bound) r.bound = o.bound->name;
-  if (o.eligible && o.bound && o.amount.is_zero())
-    r.notes.push_back("上限 " + o.bound->name + " 已用尽,本次可得金额为零");
-  if (!trace) return r;
-
-  Explanation x;
-  const ::kuan::ast::MeasureDecl& d = *m.decl;
-  x.measure = d.name;
-  x.title = d.title;
-  if (m.clause) {
-    x.clause = m.clause->ref;
-    x.clause_title = m.clause->title;
-  }
-  x.where = position_of(d.span);
-  for (const auto& c : trace->conditions)
-    x.conditions.push_back(ConditionStep{c.requirement->reason, c.held, position_of(c.requirement->span)});
-  if (o.eligible) {
-    if (trace->rate) x.rate = yuan(*trace->rate), x.rate_where = position_of(d.rate_span);
-    if (trace->base) x.base = yuan(*trace->base), x.base_where = position_of(d.base_span);
-    x.computed = yuan(trace->computed);
-    // Replays the evaluator's rule: a cap lowers the amount when its room is
-    // smaller than the amount so far; the last one to do so is `bound`.
-    ::kuan::Decimal running = trace->computed;
-    for (const auto& c : trace->caps) {
-      CapStep s;
-      s.name = c.cap->name;
-      s.stacking = c.cap->stacking;
-      s.applies = c.applies;
-      if (c.applies) {
-        s.limit = yuan(c.limit);
-        if (c.used) s.used = yuan(*c.used);
-        s.room = yuan(c.room);
-        if (c.room < running) {
-          s.lowered = true;
-          running = c.room;
-        }
-      }
-      s.bound = o.bound == c.cap;
-      s.where = position_of(c.cap->span);
-      x.caps.push_back(std::move(s));
-    }
-    x.rounding_mode = ed.rounding_name;
-    x.rounding_step = ed.rounding_step.to_string();
-    x.before_rounding = yuan(trace->before_rounding);
-  }
-  r.explanation = std::move(x);
   return r;
 }
 
@@ -415,19 +363,14 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     if (f->edition != data_)
       return make_error(ErrorCode::WrongEdition, "这些事实是为 " + f->edition->ed->name + "(另一个版本或另一次加载的政策)建立的,不能用于 " + ed.name);
     if (!f->errors.empty()) return f->errors.front().second;
-    auto missing = ::kuan::missing_required_facts(ed, *m, f->values);
-    if (!missing.empty()) {
-      std::string names;
-      for (std::size_t i = 0; i < missing.size(); ++i) names += (i ? "、" : "") + missing[i];
-      Error e = make_error(ErrorCode::MissingFacts, "缺少必需的事实 " + names + "(措施 " + m->decl->name + " 需要)", {},
-                           missing.front());
-      e.missing = std::move(missing);
-      return e;
-    }
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
-    if (auto* err = std::get_if<::kuan::EvalError>(&r))
-      return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span));
+    if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
+      if (err->missing.empty()) return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span));
+      Error e = make_error(ErrorCode::MissingFacts, err->message, {}, err->missing.front());
+      e.missing = std::move(err->missing);
+      return e;
+    }
     return make_evaluation(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
   });
 }
@@ -615,6 +558,9 @@ Status Facts::unset(std::string_view fact) {
   return guarded([&]() -> Status {
     if (!d_) return moved_from();
     const int slot = d_->edition->ed->find_fact(fact);
+    // A misspelt name's remembered error goes with it.
+    if (slot < 0 && std::erase_if(d_->errors, [&](const auto& e) { return e.first < 0 && e.second.fact == fact; }) > 0)
+      return Status();
     if (slot < 0)
       return make_error(ErrorCode::UnknownFact,
                         "未知的事实 " + std::string(fact) + "(" + d_->edition->ed->name + " 没有声明这个事实)", {},
@@ -629,6 +575,10 @@ void Facts::clear() {
   if (!d_) return;
   std::fill(d_->values.present.begin(), d_->values.present.end(), 0);
   d_->errors.clear();
+}
+
+void Facts::clear_errors() {
+  if (d_) d_->errors.clear();
 }
 
 bool Facts::has(std::string_view fact) const noexcept {

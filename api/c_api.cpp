@@ -449,6 +449,10 @@ void kuan_facts_clear(kuan_facts* f) {
   if (f) f->facts.clear();
 }
 
+void kuan_facts_clear_errors(kuan_facts* f) {
+  if (f) f->facts.clear_errors();
+}
+
 int kuan_facts_has(const kuan_facts* f, const char* fact) { return f && fact && f->facts.has(fact); }
 
 // --------------------------------------------------------------- evaluation

@@ -11,6 +11,7 @@
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
+#include "interpreter/render.hpp"  // error_text, as `kuan eval` words a run-time error
 
 namespace kuan {
 
@@ -189,14 +190,6 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
 // ---------------------------------------------------------------- applications
 namespace kuan {
 namespace {
-
-// "message(规则位置 file:line:col)", as the CLI reports an evaluation error.
-std::string error_text(const EvalError& e) {
-  if (!e.span.file) return e.message;
-  const auto loc = e.span.file->locate(e.span.begin);
-  return e.message + "(规则位置 " + e.span.file->name() + ":" + std::to_string(loc.line) + ":" +
-         std::to_string(loc.column) + ")";
-}
 
 // "得 200000.00" / "不适用" / the input problem, for one edition.
 struct Side {

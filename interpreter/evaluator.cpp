@@ -345,7 +345,18 @@ std::vector<std::string> missing_required_facts(const Edition& ed, const Measure
   return out;
 }
 
+namespace {
+std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, const FactValues& facts) {
+  auto missing = missing_required_facts(ed, m, facts);
+  if (missing.empty()) return std::nullopt;
+  std::string message = "缺少必需的事实 ";
+  for (std::size_t i = 0; i < missing.size(); ++i) message += (i ? "、" : "") + missing[i];
+  return EvalError{message + "(措施 " + m.decl->name + " 需要)", Span{}, std::move(missing)};
+}
+}  // namespace
+
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
   if (info.compiled) {
     if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
@@ -354,6 +365,7 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
 }
 
 EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
   auto r = guarded([&]() -> Outcome {
     const ast::MeasureDecl& m = *info.decl;
     Activation act(&ed, facts);

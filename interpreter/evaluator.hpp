@@ -33,6 +33,9 @@ struct FactValues {
 struct EvalError {
   std::string message;
   Span span;
+  // Facts the measure requires that the application lacks, in declaration
+  // order (then `message` names them all and `span` is empty).
+  std::vector<std::string> missing = {};
 };
 
 // What each cap came to, kept only when an explanation is asked for.
@@ -80,9 +83,12 @@ using EvalResult = std::variant<Outcome, EvalError>;
 std::vector<std::string> missing_required_facts(const Edition& edition, const MeasureInfo& measure,
                                                 const FactValues& facts);
 
-// Runs the measure's compiled form (interpreter/compiled.hpp) when it has one
-// and it can decide exactly in 64 bits; otherwise the reference tree-walker.
-// Either way the result, the explanation and any error are the tree-walker's.
+// Checks the required facts first: when any is absent, the EvalError
+// "缺少必需的事实 A、B(措施 M 需要)" with `missing` set, so callers need not
+// call missing_required_facts themselves. Then runs the measure's compiled form
+// (interpreter/compiled.hpp) when it has one and it can decide exactly in 64
+// bits; otherwise the reference tree-walker. Either way the result, the
+// explanation and any error are the tree-walker's.
 EvalResult evaluate_measure(const Edition& edition, const MeasureInfo& measure, const FactValues& facts,
                             Trace* trace = nullptr);
 // The reference tree-walker alone (differential tests, benchmarks).

@@ -1,6 +1,7 @@
 #include "interpreter/examples.hpp"
 
 #include "interpreter/evaluator.hpp"
+#include "interpreter/render.hpp"  // error_text, as `kuan eval` words a run-time error
 
 namespace kuan {
 
@@ -10,12 +11,6 @@ ExampleOutcome failed(std::string detail) { return {false, std::move(detail), {}
 
 ExampleOutcome differs(std::string expected, std::string actual) {
   return {false, "预期 " + expected + ",实得 " + actual, std::move(expected), std::move(actual)};
-}
-
-// As `kuan eval` words a run-time error: the message, then where in the rules.
-std::string error_text(const EvalError& e) {
-  const std::string at = position_text(e.span);
-  return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
 }
 
 }  // namespace

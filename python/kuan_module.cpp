@@ -1,6 +1,7 @@
 // _kuan: the Python binding (package python/kuan/). It goes through the same
 // layers as the `kuan` command — facts are converted as JSON values are
-// (convert_fact), results are written by append_result_json, allocation is
+// (convert_fact), results are written by the one renderer (interpreter/render.hpp),
+// batch lines by the batch engine (interpreter/batch.hpp), allocation is
 // kuan::Allocator — so a Python result is the command's result, field for
 // field. Money crosses the boundary as decimal text, never as a float: a
 // float fact is refused with TypeError.
@@ -11,11 +12,13 @@
 #include <atomic>
 #include <thread>
 
+#include "base/date.hpp"
+#include "base/json_string.hpp"
 #include "interpreter/allocate.hpp"
+#include "interpreter/batch.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/policy.hpp"
-#include "base/date.hpp"
-#include "tools/cli_internal.hpp"
+#include "interpreter/render.hpp"
 
 namespace py = pybind11;
 using namespace kuan;
@@ -52,6 +55,11 @@ py::object error_object(const Problem& p, py::object index = py::none()) {
 }
 
 Problem eval_problem(const EvalError& e) {
+  if (!e.missing.empty()) {  // required facts absent
+    Problem p{"FactError", "missing_fact", e.message, e.missing.front()};
+    p.missing = e.missing;
+    return p;
+  }
   Problem p{"EvaluationError", "evaluation_error", e.message};
   if (e.message.rfind("缺少事实", 0) == 0) p.kind = "FactError", p.code = "missing_fact";
   if (e.span.file) {
@@ -91,7 +99,7 @@ json::Scalar to_scalar(const py::handle& v, const std::string& what) {
 }
 
 // Facts from a dict; conversion problems come back (the dict itself must be well-formed Python).
-std::variant<FactValues, Problem> bind(const Edition& ed, const MeasureInfo& m, const py::handle& facts) {
+std::variant<FactValues, Problem> bind(const Edition& ed, const py::handle& facts) {
   FactValues out(ed.facts.size());
   if (!facts.is_none()) {
     if (!py::isinstance<py::dict>(facts)) throw py::type_error("facts 须为 dict(事实名 → 值)");
@@ -107,13 +115,6 @@ std::variant<FactValues, Problem> bind(const Edition& ed, const MeasureInfo& m, 
       out.set(slot, std::move(std::get<Value>(v)));
     }
   }
-  if (auto missing = missing_required_facts(ed, m, out); !missing.empty()) {
-    std::string msg = "缺少必需的事实 ";
-    for (std::size_t i = 0; i < missing.size(); ++i) msg += (i ? "、" : "") + missing[i];
-    Problem p{"FactError", "missing_fact", msg + "(措施 " + m.decl->name + " 需要)", missing[0]};
-    p.missing = std::move(missing);
-    return p;
-  }
   return out;
 }
 
@@ -124,7 +125,7 @@ std::variant<std::string, Problem> run(const Edition& ed, const MeasureInfo& m, 
   auto r = evaluate_measure(ed, m, facts, explain ? &trace : nullptr);
   if (auto* e = std::get_if<EvalError>(&r)) return eval_problem(*e);
   std::string out;
-  cli::append_result_json(out, ed, std::get<Outcome>(r), id, explain ? &trace : nullptr);
+  append_result_json(out, ed, std::get<Outcome>(r), id, explain ? &trace : nullptr);
   return out;
 }
 
@@ -151,7 +152,7 @@ struct PyEdition {
 
   py::object evaluate(const std::string& measure_name, const py::object& facts, bool explain) const {
     const MeasureInfo& m = measure(measure_name);
-    auto bound = bind(*ed, m, facts);
+    auto bound = bind(*ed, facts);
     if (auto* p = std::get_if<Problem>(&bound)) raise(error_object(*p));
     auto r = run(*ed, m, std::get<FactValues>(bound), nullptr, explain);
     if (auto* p = std::get_if<Problem>(&r)) raise(error_object(*p));
@@ -186,7 +187,7 @@ struct PyEdition {
       const std::string name = measure.cast<std::string>();
       w.m = ed->find_measure(name);
       if (!w.m) w.out = Problem{"MeasureError", "unknown_measure", "未知的措施 " + name + "(" + ed->name + " 中没有这项措施)"};
-      else if (auto b = bind(*ed, *w.m, facts); auto* p = std::get_if<Problem>(&b)) w.out = std::move(*p), w.m = nullptr;
+      else if (auto b = bind(*ed, facts); auto* p = std::get_if<Problem>(&b)) w.out = std::move(*p), w.m = nullptr;
       else w.facts = std::move(std::get<FactValues>(b));
       work.push_back(std::move(w));
     }
@@ -228,7 +229,7 @@ struct PyEdition {
     std::vector<std::string> out(lines.size());
     py::gil_scoped_release unlocked;
     for (std::size_t i = 0; i < lines.size(); ++i)
-      cli::eval_batch_jsonl_line(*policy, *ed, lines[i], numbers[i], explain, pass_through, out[i]);
+      batch::jsonl_line(*policy, *ed, lines[i], numbers[i], explain, pass_through, out[i]);
     return out;
   }
 
@@ -246,7 +247,7 @@ std::string allocation_line(const py::handle& row, std::size_t index) {
       case json::Scalar::Kind::Null: out += "null"; break;
       case json::Scalar::Kind::Bool: out += s.boolean ? "true" : "false"; break;
       case json::Scalar::Kind::Number: out += s.text; break;
-      default: cli::append_json_string(out, s.text);
+      default: append_json_string(out, s.text);
     }
   };
   bool first = true;
@@ -254,7 +255,7 @@ std::string allocation_line(const py::handle& row, std::size_t index) {
     const std::string k = py::str(key);
     out += first ? "" : ",";
     first = false;
-    cli::append_json_string(out, k);
+    append_json_string(out, k);
     out += ':';
     if (k == "facts" && py::isinstance<py::dict>(value)) {
       out += '{';
@@ -262,7 +263,7 @@ std::string allocation_line(const py::handle& row, std::size_t index) {
       for (auto [fact, v] : value.cast<py::dict>()) {
         out += first_fact ? "" : ",";
         first_fact = false;
-        cli::append_json_string(out, py::str(fact).cast<std::string>());
+        append_json_string(out, py::str(fact).cast<std::string>());
         out += ':';
         scalar(v, "第 " + std::to_string(index + 1) + " 行的事实 " + std::string(py::str(fact)));
       }

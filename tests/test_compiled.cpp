@@ -108,6 +108,14 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
   if (std::holds_alternative<Outcome>(reference)) CHECK(trace_difference(ref_trace, fast_trace) == "");
 
   REQUIRE(m.compiled);
+  // Required facts are checked before either form runs: the compiled form is
+  // only ever given applications that have them.
+  if (const auto missing = missing_required_facts(ed, m, facts); !missing.empty()) {
+    REQUIRE(std::holds_alternative<EvalError>(reference));
+    CHECK(std::get<EvalError>(reference).missing == missing);
+    ++tally.handed, ++tally.errors;
+    return;
+  }
   const auto direct = run_compiled(ed, m, *m.compiled, facts, nullptr);
   if (direct) {
     ++tally.decided;

@@ -75,11 +75,12 @@ std::optional<bool> wants_csv(const Args& args, const char* option, const std::s
   return fallback;
 }
 
-std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
-                                     std::string& error) {
-  const auto csv = wants_csv(args, option, path, fallback == BatchFormat::Csv, error);
+std::optional<api::BatchFormat> format_of(const Args& args, const char* option, const std::string* path,
+                                          api::BatchFormat fallback, std::string& error) {
+  const auto csv = wants_csv(args, option, path, fallback == api::BatchFormat::Csv, error);
   if (!csv) return std::nullopt;
-  return *csv ? BatchFormat::Csv : BatchFormat::Jsonl;
+  return *csv ? api::BatchFormat::Csv : api::BatchFormat::Jsonl;
+  return fallback;
 }
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {
@@ -238,67 +239,6 @@ std::string where(const Span& span) {
   if (!span.file) return "";
   auto loc = span.file->locate(span.begin);
   return span.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-}
-
-std::string error_text(const EvalError& e) {
-  const std::string at = where(e.span);
-  return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
-}
-
-namespace {
-std::string exhausted_note(const Outcome& o) {
-  return "上限 " + o.bound->name + " 已用尽,本次可得金额为零";
-}
-}  // namespace
-
-void append_result_json(std::string& out, const Edition& ed, const Outcome& o, const std::string* id,
-                        const Trace* trace) {
-  out += '{';
-  if (id) {
-    out += "\"id\":";
-    append_json_string(out, *id);
-    out += ',';
-  }
-  out += "\"measure\":";
-  append_json_string(out, o.measure->decl->name);
-  out += ",\"version\":";
-  append_json_string(out, ed.name);
-  out += o.eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
-  out += o.amount.to_string();
-  out += "\",\"reasons\":[";
-  for (std::size_t i = 0; i < o.failed.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(out, o.failed[i]->reason);
-  }
-  out += "],\"bound\":";
-  if (o.bound) append_json_string(out, o.bound->name);
-  else out += "null";
-  if (o.eligible && o.bound && o.amount.is_zero()) {
-    out += ",\"notes\":[";
-    append_json_string(out, exhausted_note(o));
-    out += ']';
-  }
-  if (o.measure->clause) {
-    out += ",\"clause\":";
-    append_json_string(out, o.measure->clause->ref);
-  }
-  if (trace) {
-    out += ",\"explanation\":";
-    append_explanation_json(out, ed, o, *trace);
-  }
-  out += '}';
-}
-
-void append_result_text(std::string& out, const Edition& ed, const Outcome& o, const Trace* trace) {
-  out += o.measure->decl->name;
-  if (o.measure->clause) out += " " + o.measure->clause->ref;
-  out += "(" + ed.name + ")\n";
-  out += o.eligible ? "  适用:是\n" : "  适用:否\n";
-  out += "  金额:" + o.amount.to_string() + " 元\n";
-  for (const auto* r : o.failed) out += "  理由:" + r->reason + "\n";
-  if (o.bound) out += "  受限于:" + o.bound->name + "\n";
-  if (o.eligible && o.bound && o.amount.is_zero()) out += "  说明:" + exhausted_note(o) + "\n";
-  if (trace) append_explanation_text(out, ed, o, *trace);
 }
 
 }  // namespace kuan::cli

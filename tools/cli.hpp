@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kuan/batch.hpp"
 #include "kuan/kuan.hpp"
 
 namespace kuan::cli {
@@ -36,6 +37,10 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
 // The whole of a file, or of standard input for "-"; nullopt with `error` set
 // when it cannot be read.
 std::optional<std::string> read_input(const std::string& path, std::string& error);
+
+// --in-format/--out-format jsonl|csv, else by the file's extension (.csv), else `fallback`.
+std::optional<api::BatchFormat> format_of(const Args& args, const char* option, const std::string* path,
+                                          api::BatchFormat fallback, std::string& error);
 
 // --format json|text (default text); nullopt with a message for anything else.
 std::optional<bool> wants_json(const Args& args, std::string& error);

@@ -16,14 +16,12 @@
 #include "interpreter/allocate.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
+#include "interpreter/render.hpp"
 
 namespace kuan::cli {
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to);
 
-// --in-format/--out-format jsonl|csv, else by the file's extension (.csv), else `fallback`.
-std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
-                                     std::string& error);
 
 // Loads POLICY; prints diagnostics to stderr; null on failure.
 std::shared_ptr<const Policy> load_policy(const std::string& path);
@@ -36,22 +34,10 @@ const Edition* choose_edition(const Policy& policy, const Args& args, std::strin
 void append_diagnostic_json(std::string& out, const Diagnostic& d);
 std::string where(const Span& span);  // "file:line:col" or ""
 
-// One result as the spec's JSON object (without a trailing newline). `id` is
-// written first when given.
-void append_result_json(std::string& out, const Edition& edition, const Outcome& outcome, const std::string* id,
-                        const Trace* trace);
-void append_result_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace* trace);
-
-// The explanation tree of one result (issue: explanations), in both forms.
-void append_explanation_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
-void append_explanation_json(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
-
-std::string error_text(const EvalError& e);
-
-// One JSONL line of `kuan eval --batch` appended to `out` as the command writes
-// it (a result, or {"line","code","error"}), with '\n'; false for a bad line.
-// `policy` serves a line's own "as_of". The Python module (kuan.dask) uses it.
-bool eval_batch_jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
-                           bool explain, bool pass_through, std::string& out);
+// Results and explanations are rendered below tools/ (interpreter/render.hpp).
+using ::kuan::append_explanation_text;
+using ::kuan::append_result_json;
+using ::kuan::append_result_text;
+using ::kuan::error_text;
 
 }  // namespace kuan::cli

@@ -1,30 +1,20 @@
 // kuan eval — the command-line contract of shared/spec/hangzhou-ai-2025.md:
 // one application (--facts) or a JSONL batch (--batch); exit 0, or 2 on bad input.
+// The evaluation and the batch engine are the library's (include/kuan/batch.hpp);
+// here: arguments, files, the terminal's progress line and printing.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <condition_variable>
 #include <cstdlib>
-#include <cstring>
-#include <deque>
-#include <functional>
-#include <memory>
-#include <mutex>
-#include <thread>
 
-#include "interpreter/csv.hpp"
-#include "interpreter/facts.hpp"
-#include "interpreter/json_input.hpp"
-#include "base/date.hpp"
-#include "tools/cli_internal.hpp"
-#include "tools/json_fast.hpp"
+#include "kuan/batch.hpp"
+#include "kuan/kuan.hpp"
+#include "tools/cli.hpp"
 
 namespace kuan::cli {
 
@@ -51,43 +41,7 @@ const char* kHelp =
     "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
     "          1 规则文件本身有错误。";
 
-// Why a batch line failed, as a stable code beside the message (docs/cli-json.md).
-struct LineError {
-  const char* code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error
-  std::string message;
-};
-
-// Evaluates facts already bound; on bad input returns the problem.
-std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Trace* trace) {
-  auto missing = missing_required_facts(ed, m, facts);
-  if (!missing.empty()) {
-    std::string msg = "缺少必需的事实 ";
-    for (std::size_t i = 0; i < missing.size(); ++i) msg += (i ? "、" : "") + missing[i];
-    return LineError{"missing_fact", msg + "(措施 " + m.decl->name + " 需要)"};
-  }
-  auto r = evaluate_measure(ed, m, facts, trace);
-  if (auto* err = std::get_if<EvalError>(&r)) {
-    // A fact needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
-    const bool missing_fact = err->message.rfind("缺少事实", 0) == 0;
-    return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
-  }
-  return std::get<Outcome>(r);
-}
-
-// Binds facts and evaluates; on bad input returns the problem.
-std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
-                                         const std::vector<json::Field>& fields, Trace* trace) {
-  const MeasureInfo* m = ed.find_measure(measure_name);
-  if (!m) return LineError{"unknown_measure", "未知的措施 " + echo(measure_name) + "(" + ed.name + " 中没有这项措施)"};
-  auto bound = bind_facts(ed, fields);
-  if (auto* msg = std::get_if<std::string>(&bound)) {
-    const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });
-    return LineError{unknown ? "unknown_fact" : "bad_fact", std::move(*msg)};
-  }
-  return run_bound(ed, *m, std::get<FactValues>(bound), trace);
-}
-
-int run_single(const Edition& ed, const Args& args, bool text_format, bool explain) {
+int run_single(const api::Edition& ed, const Args& args, bool text_format, bool explain) {
   const std::string* measure = args.option("--measure");
   const std::string* facts_path = args.option("--facts");
   if (!measure || !facts_path) {
@@ -100,603 +54,78 @@ int run_single(const Edition& ed, const Args& args, bool text_format, bool expla
     std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
     return kExitBadInput;
   }
-  auto parsed = json::parse_facts(*text);
-  if (auto* e = std::get_if<json::InputError>(&parsed)) {
-    std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", facts_path->c_str(), e->line, e->column, e->message.c_str());
-    return kExitBadInput;
-  }
-  Trace trace;
-  auto r = run_one(ed, *measure, std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr);
-  if (auto* e = std::get_if<LineError>(&r)) {
-    std::fprintf(stderr, "%s: error: %s\n", facts_path->c_str(), e->message.c_str());
-    return kExitBadInput;
-  }
   std::string out;
-  if (text_format) append_result_text(out, ed, std::get<Outcome>(r), explain ? &trace : nullptr);
-  else append_result_json(out, ed, std::get<Outcome>(r), nullptr, explain ? &trace : nullptr), out += '\n';
+  if (auto e = api::evaluate_facts_json(ed, *measure, *text, explain, text_format ? api::ResultFormat::Text : api::ResultFormat::Json, out)) {
+    if (e->line) std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", facts_path->c_str(), e->line, e->column, e->message.c_str());
+    else std::fprintf(stderr, "%s: error: %s\n", facts_path->c_str(), e->message.c_str());
+    return kExitBadInput;
+  }
+  if (!text_format) out += '\n';
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }
 
-// How a batch is run, beyond the edition chosen for the whole run.
-struct BatchSettings {
-  const Policy* policy = nullptr;  // for a line's own "as_of"
-  bool explain = false;
-  bool pass_through = false;       // copy a line's other members into its result
-  BatchFormat input = BatchFormat::Jsonl, output = BatchFormat::Jsonl;
-  bool excel = false;  // CSV output starts with a UTF-8 BOM
-  std::vector<std::string> csv_columns;  // CSV input: the header's names
-};
-
-constexpr const char* kCsvHeader = "id,measure,version,eligible,amount,reasons,bound,clause,line,code,error\n";
-
-// Members of a result: a passed-through key may not take one of their names.
-bool result_member(std::string_view key) {
-  static constexpr std::string_view names[] = {"id", "measure", "version", "eligible", "amount", "reasons", "bound",
-                                               "clause", "notes", "explanation", "line", "code", "error", "applicant"};
-  return std::find(std::begin(names), std::end(names), key) != std::end(names);
-}
-
-// A CSV record as an application: id, measure, as_of by their columns, the
-// other cells as facts (text, typed once the edition is known).
-std::optional<std::string> csv_application(std::string_view record, const BatchSettings& settings, json::Application& app) {
-  std::vector<std::string> cells;
-  std::vector<std::size_t> starts;
-  if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
-  if (split_csv(record, cells, starts) != std::string_view::npos) return std::string("CSV 引号位置不对");
-  if (cells.size() != settings.csv_columns.size())
-    return "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(settings.csv_columns.size()) + " 列";
-  for (std::size_t c = 0; c < cells.size(); ++c) {
-    const std::string& name = settings.csv_columns[c];
-    if (name == "id") app.id = cells[c], app.has_id = !cells[c].empty();
-    else if (name == "measure") app.measure = cells[c], app.has_measure = true;
-    else if (name == "as_of") app.as_of = cells[c], app.has_as_of = !cells[c].empty();
-    else if (name == "applicant") app.applicant = cells[c], app.has_applicant = true;
-    else if (!cells[c].empty()) app.facts.push_back({name, json::Scalar{json::Scalar::Kind::String, cells[c], false}});
-  }
-  return std::nullopt;
-}
-
-// The constant parts of a measure's JSON result in the run's edition, escaped
-// once (issue 13 §4): a line's result is these pieces, its id and its amount.
-struct ResultPieces {
-  std::string head[2];  // "measure":…,"version":…,"eligible":false|true,"amount":"
-  std::string tail;     // ,"clause":…}  or  }
-  std::vector<std::pair<const ast::LimitDecl*, std::string>> bounds;  // "bound":"…"
-};
-
-class ResultWriter {
- public:
-  explicit ResultWriter(const Edition& ed) : ed_(ed), pieces_(ed.measures.size()) {
-    for (std::size_t i = 0; i < ed.measures.size(); ++i) {
-      const MeasureInfo& m = ed.measures[i];
-      ResultPieces& p = pieces_[i];
-      for (int eligible = 0; eligible < 2; ++eligible) {
-        p.head[eligible] = "\"measure\":";
-        append_json_string(p.head[eligible], m.decl->name);
-        p.head[eligible] += ",\"version\":";
-        append_json_string(p.head[eligible], ed.name);
-        p.head[eligible] += eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
-      }
-      if (m.clause) {
-        p.tail = ",\"clause\":";
-        append_json_string(p.tail, m.clause->ref);
-      }
-      p.tail += '}';
-      for (const ast::LimitDecl* cap : m.caps) {
-        std::string text = "\"bound\":";
-        append_json_string(text, cap->name);
-        p.bounds.emplace_back(cap, std::move(text));
-      }
-    }
-  }
-
-  // The bytes of append_result_json without an explanation, for the run's edition.
-  void append(std::string& out, const Outcome& o, const std::string_view* id) const {
-    const auto index = static_cast<std::size_t>(o.measure - ed_.measures.data());
-    if (index >= pieces_.size() || (o.eligible && o.bound && o.amount.is_zero())) {  // another edition's, or a note
-      const std::string id_text = id ? std::string(*id) : std::string();
-      append_result_json(out, ed_, o, id ? &id_text : nullptr, nullptr);
-      return;
-    }
-    const ResultPieces& p = pieces_[index];
-    out += '{';
-    if (id) {
-      out += "\"id\":";
-      append_json_string(out, *id);
-      out += ',';
-    }
-    out += p.head[o.eligible];
-    append_decimal(out, o.amount);
-    out += "\",\"reasons\":[";
-    for (std::size_t i = 0; i < o.failed.size(); ++i) {
-      if (i) out += ',';
-      append_json_string(out, o.failed[i]->reason);
-    }
-    out += "],";
-    if (!o.bound) {
-      out += "\"bound\":null";
-    } else {
-      auto it = std::find_if(p.bounds.begin(), p.bounds.end(), [&](const auto& b) { return b.first == o.bound; });
-      if (it != p.bounds.end()) out += it->second;
-      else out += "\"bound\":", append_json_string(out, o.bound->name);
-    }
-    out += p.tail;
-  }
-
- private:
-  // Decimal::to_string's text, without its temporary strings when the mantissa fits 64 bits.
-  static void append_decimal(std::string& out, const Decimal& d) {
-    const auto m = d.is_big() ? std::nullopt : d.to_int64_at_scale(d.scale());
-    if (!m || *m == INT64_MIN) {
-      out += d.to_string();
-      return;
-    }
-    char digits[24];
-    const std::size_t n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *m < 0 ? -*m : *m).ptr - digits);
-    const std::size_t scale = static_cast<std::size_t>(d.scale());
-    if (*m < 0) out += '-';
-    if (n <= scale) {
-      out += "0.";
-      out.append(scale - n, '0');
-      out.append(digits, n);
-    } else {
-      out.append(digits, n - scale);
-      if (scale) out += '.', out.append(digits + n - scale, scale);
-    }
-  }
-
-  const Edition& ed_;
-  std::vector<ResultPieces> pieces_;
-};
-
-// What one thread keeps between the lines of a batch: the fast reader's
-// parser and buffers, and the run edition's result pieces.
-struct BatchWorker {
-  std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
-  const ResultWriter* writer = nullptr;
-  const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
-};
-
-// One record of a batch → its output row (a result or an error). Returns
-// false for a bad record.
-bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
-                std::string& out, BatchWorker* worker = nullptr) {
-  const bool csv_out = settings.output == BatchFormat::Csv;
-  json::FastApplication fast_app;
-  const std::size_t readable_after =
-      worker && worker->readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker->readable_end - line.data()) - line.size() : 0;
-  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app, readable_after)) {
-    // Read in one pass straight into fact slots; a line it declines is read again below.
-    if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
-      auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
-      if (const Outcome* o = std::get_if<Outcome>(&r)) {
-        worker->writer->append(out, *o, fast_app.has_id ? &fast_app.id : nullptr);
-        out += '\n';
-        return true;
-      }
-    }
-  }
-  json::Application app;
-  auto extras = [&] {  // the passed-through members, before the closing brace
-    for (const auto& [key, raw] : app.extras) {
-      out += ',';
-      append_json_string(out, key);
-      out += ':';
-      out += raw;
-    }
-  };
-  auto bad_line = [&](const char* code, const std::string& message) {
-    if (csv_out) {
-      put_csv_cell(out, app.has_id ? app.id : "");
-      out += ",,,,,,,," + std::to_string(line_no) + "," + code + ",";
-      put_csv_cell(out, message);
-      out += '\n';
-      return false;
-    }
-    out += '{';
-    if (app.has_id) {
-      out += "\"id\":";
-      append_json_string(out, app.id);
-      out += ',';
-    }
-    out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
-    append_json_string(out, message);
-    extras();
-    out += "}\n";
-    return false;
-  };
-  if (settings.input == BatchFormat::Csv) {
-    if (auto problem = csv_application(line, settings, app)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
-  } else {
-    auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through});
-    if (auto* e = std::get_if<json::InputError>(&parsed)) {
-      if (e->id) app.id = *e->id, app.has_id = true;
-      return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
-    }
-    app = std::move(std::get<json::Application>(parsed));
-  }
-  for (const auto& extra : app.extras)
-    if (result_member(extra.first)) return bad_line("bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
-  const Edition* ed = &run_edition;
-  if (app.has_as_of) {  // this application's own date picks the official edition in force that day
-    const auto day = parse_date(app.as_of);
-    if (!day) return bad_line("bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
-    std::string error;
-    ed = settings.policy->edition_on(*day, error);
-    if (!ed) return bad_line("no_edition", error);
-  }
-  if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
-    for (auto& f : app.facts)
-      if (const int slot = ed->find_fact(f.name); slot >= 0) f.value = csv_cell_value(*ed, slot, f.value.text);
-  Trace trace;
-  auto r = run_one(*ed, app.measure, app.facts, settings.explain ? &trace : nullptr);
-  if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->code, e->message);
-  const Outcome& o = std::get<Outcome>(r);
-  if (csv_out) {
-    put_csv_cell(out, app.has_id ? app.id : "");
-    out += ',';
-    put_csv_cell(out, o.measure->decl->name);
-    out += ',';
-    put_csv_cell(out, ed->name);
-    out += o.eligible ? ",true," : ",false,";
-    out += o.amount.to_string() + ",";
-    std::string reasons;
-    for (const auto* f : o.failed) (reasons += reasons.empty() ? "" : "; ") += f->reason;
-    put_csv_cell(out, reasons);
-    out += ',';
-    put_csv_cell(out, o.bound ? o.bound->name : "");
-    out += ',';
-    put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
-    out += ",,,\n";
-    return true;
-  }
-  append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, settings.explain ? &trace : nullptr);
-  if (!app.extras.empty()) {
-    out.pop_back();  // the result's closing brace
-    extras();
-    out += '}';
-  }
-  out += '\n';
-  return true;
-}
-
-// Bytes of the input, read straight into place, with the fast reader's
-// padding after them once they are complete.
-class InputBytes {
- public:
-  static constexpr std::size_t kPadding = json::FastLineReader::kPadding;
-  std::string_view view() const { return {bytes_.get(), size_}; }
-  // Where up to n more bytes go; grow() counts those read.
-  char* room(std::size_t n) {
-    reserve(size_ + n + kPadding);
-    return bytes_.get() + size_;
-  }
-  void grow(std::size_t n) { size_ += n; }
-  void assign(std::string_view s) {
-    size_ = 0;
-    std::memcpy(room(s.size()), s.data(), s.size());
-    size_ = s.size();
-  }
-  // Keeps the first n bytes, padded.
-  void truncate(std::size_t n) {
-    reserve(n + kPadding);
-    size_ = n;
-    std::memset(bytes_.get() + n, ' ', kPadding);
-  }
-  void erase_front(std::size_t n) {
-    std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
-    size_ -= n;
-  }
-
- private:
-  void reserve(std::size_t capacity) {
-    if (capacity <= capacity_) return;
-    capacity = std::max(capacity, 2 * capacity_);
-    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
-    if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
-    bytes_ = std::move(bigger);
-    capacity_ = capacity;
-  }
-  std::unique_ptr<char[]> bytes_;
-  std::size_t size_ = 0, capacity_ = 0;
-};
-
-// A run of complete records of the input, and what they gave.
-struct Block {
-  struct Record {
-    std::size_t offset, size, number;
-  };
-  InputBytes data;
-  std::vector<Record> records;
-  std::string out;
-  bool bad = false;
-  bool done = false;
-};
-
-// Blocks are evaluated on `jobs` threads (with one job, on the caller's) and
-// written in the order they were submitted by whichever thread finishes the
-// next one due. At most `limit` blocks are out at once, so memory does not
-// grow with the input.
-class BlockPipeline {
- public:
-  using Work = std::function<void(Block&, BatchWorker&)>;
-  BlockPipeline(unsigned jobs, Work work, std::function<void(BatchWorker&)> init_worker)
-      : work_(std::move(work)), init_worker_(std::move(init_worker)), limit_(2 * std::size_t{jobs} + 2) {
-    if (jobs == 1) init_worker_(inline_worker_);
-    else
-      for (unsigned t = 0; t < jobs; ++t) threads_.emplace_back([this] { run(); });
-  }
-  ~BlockPipeline() { finish(); }
-
-  // An empty block to fill; waits while `limit` blocks are out.
-  Block* take() {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return !free_.empty() || blocks_.size() < limit_; });
-    if (free_.empty()) blocks_.push_back(std::make_unique<Block>()), free_.push_back(blocks_.back().get());
-    Block* b = free_.back();
-    free_.pop_back();
-    b->records.clear();
-    b->done = false;
-    return b;
-  }
-  void submit(Block* b) {
-    if (threads_.empty()) {
-      work_(*b, inline_worker_);
-      std::unique_lock lock(mutex_);
-      in_order_.push_back(b);
-      complete(b, lock);
-      return;
-    }
-    std::lock_guard lock(mutex_);
-    in_order_.push_back(b);
-    queue_.push_back(b);
-    ready_.notify_one();
-  }
-  // Waits until every block submitted is written.
-  void finish() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    ready_.notify_all();
-    for (auto& t : threads_) t.join();
-    threads_.clear();
-  }
-  void give_back(Block* b) {
-    std::lock_guard lock(mutex_);
-    free_.push_back(b);
-  }
-  std::size_t written() const { return written_.load(); }
-  bool any_bad() const { return any_bad_.load(); }
-
- private:
-  void run() {
-    BatchWorker worker;
-    init_worker_(worker);
-    for (;;) {
-      std::unique_lock lock(mutex_);
-      ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;
-      Block* b = queue_.front();
-      queue_.pop_front();
-      lock.unlock();
-      work_(*b, worker);
-      lock.lock();
-      complete(b, lock);
-    }
-  }
-  // Marks `b` done and, unless another thread is at it, writes every block
-  // now due, outside the lock.
-  void complete(Block* b, std::unique_lock<std::mutex>& lock) {
-    b->done = true;
-    if (writing_) return;
-    writing_ = true;
-    std::vector<Block*> due;
-    for (;;) {
-      due.clear();
-      while (!in_order_.empty() && in_order_.front()->done) due.push_back(in_order_.front()), in_order_.pop_front();
-      if (due.empty()) break;
-      lock.unlock();
-      for (Block* d : due) {
-        std::fwrite(d->out.data(), 1, d->out.size(), stdout);
-        if (d->bad) any_bad_ = true;
-        written_ += d->records.size();
-      }
-      std::fflush(stdout);
-      lock.lock();
-      for (Block* d : due) free_.push_back(d);
-      space_.notify_all();
-    }
-    writing_ = false;
-  }
-
-  Work work_;
-  std::function<void(BatchWorker&)> init_worker_;
-  std::size_t limit_;
-  BatchWorker inline_worker_;
-  std::vector<std::thread> threads_;
-  std::mutex mutex_;
-  std::condition_variable ready_, space_;
-  std::vector<std::unique_ptr<Block>> blocks_;
-  std::vector<Block*> free_;
-  std::deque<Block*> queue_, in_order_;
-  bool stopping_ = false, writing_ = false;
-  std::atomic<std::size_t> written_{0};
-  std::atomic<bool> any_bad_{false};
-};
-
-// Lines are independent, so a batch is cut into blocks evaluated on `jobs`
-// threads against the one shared, immutable edition, written in input order.
-// Input is read as it comes (a file or a pipe): a block goes out after every
-// read, so the first results appear before the input ends and memory stays
-// bounded however long it is.
-int run_batch(const Edition& ed, const std::string& path, const BatchSettings& settings, unsigned jobs, bool progress) {
+// A file or standard input, read as it comes, results written as they are due;
+// on a terminal, a running count of the results (and, for a file, how far and
+// the time left) on stderr.
+int run_batch(const api::Policy& policy, const api::Edition& ed, const std::string& path, api::BatchOptions options,
+              bool progress) {
   const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     std::fprintf(stderr, "kuan eval: 无法读取文件 %s\n", path.c_str());
     return kExitBadInput;
   }
-  constexpr std::size_t kRead = std::size_t{1} << 18;
-  std::size_t scanned = 0, line_number = 1;  // scanned: where the current block's partial record starts
-  bool eof = false, failed_read = false;
   const auto started = std::chrono::steady_clock::now();
-  std::uint64_t bytes_read = 0, input_size = 0;  // input_size: a regular file's, for the time left
+  std::uint64_t input_size = 0;  // a regular file's, for the time left
   if (struct stat st {}; fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) input_size = static_cast<std::uint64_t>(st.st_size);
   auto last_drawn = started;
-
-  BatchSettings run_settings = settings;  // with the CSV header's columns once read
-  bool header_written = settings.output != BatchFormat::Csv;  // written with the first rows: none if the input is refused
-  auto write_header = [&] {
-    if (header_written) return;
-    header_written = true;
-    if (settings.excel) std::fputs("\xEF\xBB\xBF", stdout);  // so that Chinese Excel reads UTF-8
-    std::fputs(kCsvHeader, stdout);
-  };
-  // The fast reader serves JSONL lines of the run's edition whose results carry nothing but the facts' outcome.
-  const bool fast = settings.input == BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
-  const json::FactKeyIndex index(ed);
-  const ResultWriter writer(ed);
-  BlockPipeline pipeline(
-      jobs,
-      [&](Block& b, BatchWorker& worker) {
-        b.out.clear();
-        b.bad = false;
-        const std::string_view data = b.data.view();
-        worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
-        for (const Block::Record& r : b.records)
-          if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) b.bad = true;
-      },
-      [&](BatchWorker& w) {
-        if (fast) w.fast.emplace(index);
-        w.writer = &writer;
-      });
-  auto draw_progress = [&] {
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_drawn < std::chrono::milliseconds(100)) return;
-    last_drawn = now;
-    const std::size_t done = pipeline.written();
-    const double seconds = std::chrono::duration<double>(now - started).count();  // a rate for people, not money
-    std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒", done, seconds > 0 ? done / seconds : 0.0, seconds);
-    if (input_size > 0 && bytes_read > 0) {  // a file: how far, and the time left at this pace
-      const double part = static_cast<double>(bytes_read) / static_cast<double>(input_size);
-      std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
-    }
-  };
-
-  const bool csv = settings.input == BatchFormat::Csv;
-  CsvScanner scanner;
-  std::size_t cursor = 0, newlines_in_record = 0;  // cursor: where the search for a record's end goes on
-  bool record_bad = false, header_pending = csv;
-  auto take_header = [&](std::string_view record) -> bool {
-    std::vector<std::size_t> starts;
-    std::string problem;
-    if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) problem = not_utf8_message(record, bad);
-    else if (split_csv(record, run_settings.csv_columns, starts) != std::string_view::npos) problem = "CSV 表头的引号位置不对";
-    std::vector<std::string>& names = run_settings.csv_columns;
-    if (problem.empty() && !names.empty() && names[0].rfind("\xEF\xBB\xBF", 0) == 0) names[0].erase(0, 3);  // Excel's BOM
-    for (std::size_t i = 0; problem.empty() && i < names.size(); ++i) {
-      if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
-        problem = "CSV 表头中的列名 " + names[i] + " 重复";
-      else if (names[i] != "id" && names[i] != "measure" && names[i] != "as_of" && names[i] != "applicant" && ed.find_fact(names[i]) < 0)
-        problem = "CSV 表头中的未知事实 " + names[i] + "(" + ed.name + " 没有声明这个事实)";
-    }
-    if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
-      problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";
-    if (problem.empty()) return true;
-    std::fprintf(stderr, "%s:%zu: error: %s\n", path == "-" ? "<stdin>" : path.c_str(), line_number, problem.c_str());
-    return false;
-  };
-
-  Block* block = pipeline.take();
-  block->data.truncate(0);
-  while (!eof) {
-    const ssize_t n = ::read(fd, block->data.room(kRead), kRead);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) failed_read = true;
-    eof = n <= 0;
-    if (n > 0) block->data.grow(static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
-    const std::string_view data = block->data.view();
-    for (;;) {  // split the complete records
-      const std::size_t nl = data.find('\n', cursor);
-      const std::size_t end = nl == std::string::npos ? data.size() : nl;
-      if (csv && !record_bad && scanner.scan(data.substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
-        record_bad = true;  // a quote out of place: the record ends at its line, reported when evaluated
-      cursor = end;
-      if (nl == std::string::npos && !eof) break;
-      if (nl != std::string::npos && csv && !record_bad && scanner.in_quotes()) {  // a newline inside a quoted cell
-        cursor = nl + 1;
-        ++newlines_in_record;
-        continue;
+  if (progress)
+    options.progress = [&](const api::BatchProgress& p) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_drawn < std::chrono::milliseconds(100)) return;
+      last_drawn = now;
+      const double seconds = std::chrono::duration<double>(now - started).count();  // a rate for people, not money
+      std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒", p.written, seconds > 0 ? p.written / seconds : 0.0,
+                   seconds);
+      if (input_size > 0 && p.bytes_read > 0) {  // a file: how far, and the time left at this pace
+        const double part = static_cast<double>(p.bytes_read) / static_cast<double>(input_size);
+        std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
       }
-      if (nl == std::string::npos && scanned == data.size()) break;
-      std::size_t size = end - scanned;
-      if (size && data[end - 1] == '\r') --size;
-      const std::string_view record = data.substr(scanned, size);
-      if (record.find_first_not_of(" \t") != std::string_view::npos) {
-        if (header_pending) {
-          if (!take_header(record)) {
-            pipeline.give_back(block);
-            pipeline.finish();
-            if (fd != STDIN_FILENO) ::close(fd);
-            return kExitBadInput;
-          }
-          header_pending = false;
-        } else {
-          block->records.push_back({scanned, size, line_number});
-        }
-      }
-      line_number += 1 + newlines_in_record;
-      newlines_in_record = 0;
-      record_bad = false;
-      scanner.next_record();
-      scanned = cursor = nl == std::string::npos ? data.size() : nl + 1;
+    };
+  const api::BatchReader read = [fd](char* buffer, std::size_t size) -> long {
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer, size);
+      if (n < 0 && errno == EINTR) continue;
+      return static_cast<long>(n);
     }
-    // Every read sends its complete records off: a full read is a full block,
-    // a short one a pause in the input whose lines are due now.
-    if (!block->records.empty()) {
-      write_header();
-      Block* next = pipeline.take();
-      next->data.assign(data.substr(scanned));  // the partial record goes on
-      block->data.truncate(scanned);
-      pipeline.submit(block);
-      block = next;
-      cursor -= scanned;
-      scanned = 0;
-    } else if (scanned > 0) {  // only blank lines so far: drop them
-      block->data.erase_front(scanned);
-      cursor -= scanned;
-      scanned = 0;
-    }
-    if (progress) draw_progress();
-  }
-  pipeline.give_back(block);
-  pipeline.finish();
-  if (!failed_read) write_header();
-  if (progress) {
-    const std::size_t done = pipeline.written();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒\n", done, seconds > 0 ? done / seconds : 0.0, seconds);
-  }
-  std::fflush(stdout);
+  };
+  const api::BatchWriter write{[](std::string_view bytes) { std::fwrite(bytes.data(), 1, bytes.size(), stdout); },
+                               [] { std::fflush(stdout); }};
+  const api::BatchSummary summary = api::evaluate_batch(policy, ed, read, write, options);
   if (fd != STDIN_FILENO) ::close(fd);
-  if (failed_read) {
+  switch (summary.status) {
+    case api::BatchStatus::BadHeader:
+      std::fprintf(stderr, "%s:%zu: error: %s\n", path == "-" ? "<stdin>" : path.c_str(), summary.line, summary.message.c_str());
+      return kExitBadInput;
+    case api::BatchStatus::BadArgument:
+    case api::BatchStatus::Internal:
+      std::fprintf(stderr, "kuan eval: %s\n", summary.message.c_str());
+      return kExitBadInput;
+    default: break;
+  }
+  if (progress) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::fprintf(stderr, "\r\x1b[K已计算 %zu 项,%.0f 项/秒,用时 %.1f 秒\n", summary.written,
+                 seconds > 0 ? summary.written / seconds : 0.0, seconds);
+  }
+  if (summary.status == api::BatchStatus::ReadError) {
     std::fprintf(stderr, "kuan eval: 读取 %s 失败\n", path.c_str());
     return kExitBadInput;
   }
-  return pipeline.any_bad() ? kExitBadInput : kExitOk;
+  return summary.status == api::BatchStatus::Ok ? kExitOk : kExitBadInput;
 }
 
 }  // namespace
-
-bool eval_batch_jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
-                           bool explain, bool pass_through, std::string& out) {
-  BatchSettings settings;
-  settings.policy = &policy;
-  settings.explain = explain;
-  settings.pass_through = pass_through;
-  return batch_line(edition, line, line_no, settings, out);
-}
 
 int cmd_eval(int argc, char** argv) {
   Args args;
@@ -719,10 +148,10 @@ int cmd_eval(int argc, char** argv) {
     std::fprintf(stderr, "kuan eval: --format 只能是 json 或 text,不是 \"%s\"\n", format->c_str());
     return kExitBadInput;
   }
-  auto policy = load_policy(args.positional[0]);
+  auto policy = open_policy(args.positional[0]);
   if (!policy) return kExitRuleErrors;
   std::string error;
-  const Edition* ed = choose_edition(*policy, args, error);
+  const auto ed = pick_edition(*policy, args, error);
   if (!ed) {
     std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
     return kExitBadInput;
@@ -737,7 +166,7 @@ int cmd_eval(int argc, char** argv) {
       std::fputs("kuan eval: 批量模式只输出 JSONL\n", stderr);
       return kExitBadInput;
     }
-    unsigned jobs = std::max(1u, std::min(std::thread::hardware_concurrency(), 64u));
+    api::BatchOptions options;  // jobs 0: one per core
     if (const std::string* j = args.option("--jobs")) {
       char* end = nullptr;
       const unsigned long v = std::strtoul(j->c_str(), &end, 10);
@@ -745,28 +174,26 @@ int cmd_eval(int argc, char** argv) {
         std::fprintf(stderr, "kuan eval: --jobs 须为 1 到 256 的整数,而不是 \"%s\"\n", j->c_str());
         return kExitBadInput;
       }
-      jobs = static_cast<unsigned>(v);
+      options.jobs = static_cast<unsigned>(v);
     }
     // A running count is for people: only when stderr is a terminal.
     const bool progress = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
-    const auto in_format = format_of(args, "--in-format", batch, BatchFormat::Jsonl, error);
+    const auto in_format = format_of(args, "--in-format", batch, api::BatchFormat::Jsonl, error);
     const auto out_format = in_format ? format_of(args, "--out-format", nullptr, *in_format, error) : std::nullopt;
     if (!out_format) {
       std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
       return kExitBadInput;
     }
-    if ((*out_format == BatchFormat::Csv && explain) || (*in_format == BatchFormat::Csv && args.has_flag("--pass-through"))) {
+    if ((*out_format == api::BatchFormat::Csv && explain) || (*in_format == api::BatchFormat::Csv && args.has_flag("--pass-through"))) {
       std::fputs("kuan eval: --explain 只用于 JSONL 输出;--pass-through 只用于 JSONL 输入\n", stderr);
       return kExitBadInput;
     }
-    BatchSettings settings;
-    settings.policy = policy.get();
-    settings.explain = explain;
-    settings.pass_through = args.has_flag("--pass-through");
-    settings.input = *in_format;
-    settings.output = *out_format;
-    settings.excel = args.has_flag("--excel");
-    return run_batch(*ed, *batch, settings, jobs, progress);
+    options.explain = explain;
+    options.pass_through = args.has_flag("--pass-through");
+    options.input = *in_format;
+    options.output = *out_format;
+    options.excel = args.has_flag("--excel");
+    return run_batch(*policy, *ed, *batch, options, progress);
   }
   return run_single(*ed, args, format && *format == "text", explain);
 }

@@ -219,7 +219,9 @@ KUAN_API void kuan_facts_free(kuan_facts *facts);
 
 /* Each checks the fact's name, declared type and the value. A failed setter
  * leaves the fact as it was; its error is also remembered, and kuan_evaluate
- * reports it, until the same fact is set successfully (or kuan_facts_clear). */
+ * reports it, until the same fact is set successfully or unset (or
+ * kuan_facts_clear, kuan_facts_clear_errors). A misspelt name's error goes with
+ * kuan_facts_unset of that name; the other facts stay. */
 KUAN_API kuan_code kuan_facts_set_money(kuan_facts *facts, const char *fact, const char *amount, kuan_error *error); /* "1234.56", "120万元" */
 KUAN_API kuan_code kuan_facts_set_money_fen(kuan_facts *facts, const char *fact, int64_t fen, kuan_error *error);
 KUAN_API kuan_code kuan_facts_set_rate(kuan_facts *facts, const char *fact, const char *rate, kuan_error *error); /* "0.3", "30%" */
@@ -234,6 +236,9 @@ KUAN_API kuan_code kuan_facts_set_text(kuan_facts *facts, const char *fact, cons
 KUAN_API kuan_code kuan_facts_set_json(kuan_facts *facts, const char *json, kuan_error *error);
 KUAN_API kuan_code kuan_facts_unset(kuan_facts *facts, const char *fact, kuan_error *error);
 KUAN_API void kuan_facts_clear(kuan_facts *facts);
+/* Forgets every remembered error (e.g. of a misspelt fact name); the facts set
+ * stay. kuan_facts_unset with the misspelt name forgets that one alone. */
+KUAN_API void kuan_facts_clear_errors(kuan_facts *facts);
 KUAN_API int kuan_facts_has(const kuan_facts *facts, const char *fact);
 
 /* --------------------------------------------------------------- evaluation */

@@ -229,6 +229,16 @@ struct ConditionStep {
   std::string reason;  // the 否则 text of the requirement
   bool held = false;
   Position where;
+  std::string condition;  // the requirement as written, on one line
+};
+
+// A choice made while computing the rate or the amount: a 若 … 则 … 否则 branch
+// or a 按 … arm, and why.
+struct ChoiceStep {
+  std::string kind;        // 若 | 按
+  std::string expression;  // the condition or subject as written
+  std::string outcome;     // 成立 | 不成立 | the enumeration value chosen
+  Position where;
 };
 
 struct CapStep {
@@ -241,6 +251,7 @@ struct CapStep {
   bool lowered = false;             // it lowered the amount when it was applied
   bool bound = false;               // it is the cap reported as Evaluation::bound
   Position where;
+  std::string when;                 // its 当 condition as written, when it does not apply
 };
 
 // Why an amount is what it is; every step cites the rule line it comes from.
@@ -258,6 +269,14 @@ struct Explanation {
   std::string rounding_mode;        // 四舍五入 …
   std::string rounding_step;        // "0.01" (元)
   std::string before_rounding;      // 元
+  std::string edition;
+  bool eligible = false;
+  std::vector<ChoiceStep> rate_choices;
+  std::string computed_expression;  // the 金额 rule as written, or 基数 × 比例
+  Position computed_where;          // known when the measure writes its 金额 rule
+  std::vector<ChoiceStep> amount_choices;
+  std::string amount;               // as Evaluation::amount
+  std::optional<std::string> bound;  // as Evaluation::bound
 };
 
 struct Evaluation {
@@ -276,6 +295,15 @@ struct Evaluation {
 struct EvaluateOptions {
   bool explain = false;
 };
+
+// A result as `kuan eval --format json` prints it (one line, no newline; with
+// "explanation" when it has one; the shape of docs/cli-json.md), and as
+// `--format text` prints it. The same renderer prints all of them.
+KUAN_API std::string to_json(const Evaluation& result);
+KUAN_API std::string to_text(const Evaluation& result);
+// An explanation alone, as under a result's "explanation" / after its text.
+KUAN_API std::string to_json(const Explanation& explanation);
+KUAN_API std::string to_text(const Explanation& explanation);
 
 class Facts;
 
@@ -326,8 +354,10 @@ class KUAN_API Edition {
 
 // The facts of one application, typed by the edition it was made for. Every
 // setter checks the fact's name and declared type and the value, and returns
-// a Status; an error that was not fixed (by setting that fact again) is also
-// remembered, and evaluate() then returns it instead of a result.
+// a Status; an error that was not fixed is also remembered, and evaluate()
+// then returns it instead of a result. A host recovers from it without losing
+// the other facts: setting that fact again (or unset) fixes a bad value; a
+// misspelt name is forgotten by unset(the misspelt name) or clear_errors().
 class KUAN_API Facts {
  public:
   Facts(const Facts&);
@@ -349,8 +379,12 @@ class KUAN_API Facts {
   Status set(std::string_view fact, std::string_view text);
   // Every member of a JSON object of facts; stops at the first bad one.
   Status set_json(std::string_view json);
+  // The fact is no longer given, and its remembered error is forgotten. For a
+  // name the edition does not declare: forgets the error remembered for it
+  // (ok), or returns UnknownFact when there is none.
   Status unset(std::string_view fact);
-  void clear();  // no facts and no remembered errors
+  void clear();         // no facts and no remembered errors
+  void clear_errors();  // no remembered errors; the facts set stay
 
   bool has(std::string_view fact) const noexcept;
   // The remembered errors of setters, oldest first.

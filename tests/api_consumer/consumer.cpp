@@ -1,6 +1,7 @@
-// Uses the installed public headers (kuan.hpp, allocation.hpp, testing.hpp, tooling.hpp): a rule
-// text held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+// Uses the installed public headers (kuan.hpp, allocation.hpp, batch.hpp, testing.hpp, tooling.hpp):
+// a rule text held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
 #include <kuan/allocation.hpp>
+#include <kuan/batch.hpp>
 #include <kuan/kuan.hpp>
 #include <kuan/testing.hpp>
 #include <kuan/tooling.hpp>
@@ -58,6 +59,13 @@ int main(int argc, char** argv) {
   if (!edition) return fail(edition.error().message);
   auto s = edition->evaluate_json("智能券", R"({"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"})");
   if (!s || s->amount != "240000.00") return fail("智能券");
+  if (api::to_json(*s).find("\"amount\":\"240000.00\"") == std::string::npos) return fail("to_json");
+  // A batch (the static library brings its own JSON reader).
+  std::istringstream in(R"({"id": "a", "measure": "智能券", "facts": {"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"}})");
+  std::ostringstream out;
+  const api::BatchSummary batch = api::evaluate_batch(*loaded.policy, *edition, in, out);
+  if (batch.status != api::BatchStatus::Ok || out.str() != "{\"id\":\"a\"," + api::to_json(*s).substr(1) + "\n")
+    return fail("evaluate_batch: " + out.str());
   auto examples = api::run_examples(*edition);
   if (!examples || examples->empty()) return fail("run_examples: " + examples.error().message);
   for (const auto& x : *examples)

@@ -11,7 +11,7 @@ set_tests_properties(repl_scripts PROPERTIES TIMEOUT 600)
 # and the CLI helpers it reuses are compiled into kuan_tests as well (without
 # libedit, which only tools/repl.cpp uses).
 get_target_property(kuan_tests_sources kuan_tests SOURCES)
-foreach(src tools/repl_session.cpp tools/cli.cpp tools/explain.cpp)
+foreach(src tools/repl_session.cpp tools/cli.cpp)
   if(NOT "${PROJECT_SOURCE_DIR}/${src}" IN_LIST kuan_tests_sources)
     target_sources(kuan_tests PRIVATE ${PROJECT_SOURCE_DIR}/${src})
   endif()

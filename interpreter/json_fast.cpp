@@ -1,4 +1,4 @@
-#include "tools/json_fast.hpp"
+#include "interpreter/json_fast.hpp"
 
 #include <simdjson.h>
 

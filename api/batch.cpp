@@ -1,0 +1,99 @@
+// include/kuan/batch.hpp over the batch engine (interpreter/batch.hpp).
+#include "kuan/batch.hpp"
+
+#include <algorithm>
+#include <istream>
+#include <new>
+#include <ostream>
+#include <thread>
+
+#include "api/handles.hpp"
+#include "interpreter/batch.hpp"
+
+namespace kuan::api {
+
+namespace {
+
+::kuan::BatchFormat format(BatchFormat f) { return f == BatchFormat::Csv ? ::kuan::BatchFormat::Csv : ::kuan::BatchFormat::Jsonl; }
+
+BatchSummary failed(BatchStatus status, std::string message) {
+  BatchSummary s;
+  s.status = status;
+  s.message = std::move(message);
+  return s;
+}
+
+}  // namespace
+
+BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const BatchReader& read,
+                            const BatchWriter& write, const BatchOptions& options) {
+  if (options.output == BatchFormat::Csv && options.explain)
+    return failed(BatchStatus::BadArgument, "--explain 只用于 JSONL 输出");
+  if (options.input == BatchFormat::Csv && options.pass_through)
+    return failed(BatchStatus::BadArgument, "--pass-through 只用于 JSONL 输入");
+  if (!read || !write.write) return failed(BatchStatus::BadArgument, "没有输入或输出");
+  try {
+    ::kuan::batch::Settings settings;
+    settings.policy = &detail::Access::policy(policy);
+    settings.explain = options.explain;
+    settings.pass_through = options.pass_through;
+    settings.input = format(options.input);
+    settings.output = format(options.output);
+    settings.excel = options.excel;
+    settings.jobs = options.jobs ? options.jobs : std::max(1u, std::min(std::thread::hardware_concurrency(), 64u));
+    if (options.progress)
+      settings.progress = [&](std::size_t written, std::uint64_t bytes) { options.progress(BatchProgress{written, bytes}); };
+    const ::kuan::batch::Summary s = ::kuan::batch::run(detail::Access::edition(edition), read,
+                                                        ::kuan::batch::Output{write.write, write.flush}, settings);
+    BatchSummary out;
+    using S = ::kuan::batch::Summary::Status;
+    out.status = s.status == S::Ok           ? BatchStatus::Ok
+                 : s.status == S::BadRecords ? BatchStatus::BadRecords
+                 : s.status == S::BadHeader  ? BatchStatus::BadHeader
+                                             : BatchStatus::ReadError;
+    out.written = s.records;
+    out.line = s.line;
+    out.message = s.message;
+    return out;
+  } catch (const std::bad_alloc&) {
+    return failed(BatchStatus::Internal, "内部错误:内存不足");
+  } catch (const std::exception& ex) {
+    return failed(BatchStatus::Internal, std::string("内部错误:") + ex.what());
+  }
+}
+
+BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, std::istream& in, std::ostream& out,
+                            const BatchOptions& options) {
+  BatchReader read = [&](char* buffer, std::size_t size) -> long {
+    if (in.bad()) return -1;
+    in.read(buffer, static_cast<std::streamsize>(size));
+    if (in.bad()) return -1;
+    return static_cast<long>(in.gcount());
+  };
+  BatchWriter write{[&](std::string_view bytes) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); },
+                    [&] { out.flush(); }};
+  return evaluate_batch(policy, edition, read, write, options);
+}
+
+bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
+                         const BatchOptions& options, std::string& out) {
+  return ::kuan::batch::jsonl_line(detail::Access::policy(policy), detail::Access::edition(edition), line, line_no,
+                                   options.explain, options.pass_through, out);
+}
+
+std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,
+                                                    std::string_view facts_json, bool explain, ResultFormat format,
+                                                    std::string& out) {
+  try {
+    auto e = ::kuan::batch::single(detail::Access::edition(edition), measure, facts_json, explain,
+                                   format == ResultFormat::Text, out);
+    if (!e) return std::nullopt;
+    return ApplicationError{e->code, std::move(e->message), e->line, e->column};
+  } catch (const std::bad_alloc&) {
+    return ApplicationError{"internal", "内部错误:内存不足"};
+  } catch (const std::exception& ex) {
+    return ApplicationError{"internal", std::string("内部错误:") + ex.what()};
+  }
+}
+
+}  // namespace kuan::api

@@ -1,0 +1,107 @@
+// Kuan (款) — batch evaluation, as `kuan eval --batch` runs it.
+//
+//   kuan::api::BatchOptions options;             // JSONL in and out, all cores
+//   auto summary = kuan::api::evaluate_batch(policy, edition, std::cin, std::cout, options);
+//   if (summary.status != kuan::api::BatchStatus::Ok) …
+//
+// Each input record is one application: a JSONL line {"id": …, "measure": …,
+// "facts": {…}} (optionally "as_of": "YYYY-MM-DD", evaluated in the edition in
+// force that day), or a CSV record under a header of measure, id, as_of and
+// fact names. Each gives one output row, in input order: the result as
+// `kuan eval` prints it, or {"id","line","code","error"} for a bad record
+// (docs/cli-json.md); the other records are evaluated as usual. Records are
+// evaluated on `jobs` threads; a Policy's editions are shared, not copied.
+//
+// This header stands alone: it includes only the standard library and <kuan/kuan.hpp>.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "kuan/kuan.hpp"
+
+namespace kuan::api {
+
+enum class BatchFormat { Jsonl, Csv };
+
+struct BatchProgress {
+  std::size_t written = 0;        // rows written so far
+  std::uint64_t bytes_read = 0;   // input bytes read so far
+};
+
+struct BatchOptions {
+  BatchFormat input = BatchFormat::Jsonl;
+  BatchFormat output = BatchFormat::Jsonl;
+  bool explain = false;       // JSONL output: each result with its "explanation"
+  bool pass_through = false;  // JSONL input: a line's other members are copied into its row (else an error)
+  bool excel = false;         // CSV output starts with a UTF-8 BOM (for Chinese Excel)
+  unsigned jobs = 0;          // threads; 0: one per core (at most 64)
+  // Called on the reading thread after each read of the input.
+  std::function<void(const BatchProgress&)> progress;
+};
+
+enum class BatchStatus {
+  Ok = 0,
+  BadRecords = 1,  // some rows are errors (every record still has its row)
+  BadHeader = 2,   // the CSV header was refused: nothing was evaluated
+  ReadError = 3,   // reading the input failed part way
+  BadArgument = 4, // options that do not go together (e.g. explain with CSV output)
+  Internal = 5,    // out of memory or another unexpected failure
+};
+
+struct BatchSummary {
+  BatchStatus status = BatchStatus::Ok;
+  std::size_t written = 0;  // rows written
+  std::size_t line = 0;     // BadHeader: the header's line
+  std::string message;      // why, for every status but Ok and BadRecords
+};
+
+// Reads up to `size` bytes into `buffer`; returns how many, 0 at the end of
+// the input, −1 on a read error. A short count is a pause in the input: the
+// records complete so far are evaluated and written at once (a pipe's first
+// results appear before it ends).
+using BatchReader = std::function<long(char* buffer, std::size_t size)>;
+// Receives the output in input order, one piece at a time; `flush` (may be
+// empty) after each group of pieces.
+struct BatchWriter {
+  std::function<void(std::string_view bytes)> write;
+  std::function<void()> flush;
+};
+
+KUAN_API BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const BatchReader& read,
+                                     const BatchWriter& write, const BatchOptions& options = {});
+// The same over streams (`in` is read in large pieces: a pipe's results come as those fill).
+KUAN_API BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, std::istream& in, std::ostream& out,
+                                     const BatchOptions& options = {});
+
+// One JSONL line of a batch appended to `out` exactly as evaluate_batch writes
+// it (a result or an error row, with '\n'); false for a bad line. `line_no`
+// is the number its error row names. For hosts that split the input themselves
+// (kuan.dask). Only `explain` and `pass_through` of `options` apply.
+KUAN_API bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line,
+                                  std::size_t line_no, const BatchOptions& options, std::string& out);
+
+// Why one application (evaluate_facts_json) was not evaluated: the code a
+// batch row would carry, and the message. line/column: a JSON syntax error's
+// place in the text (0 otherwise).
+struct ApplicationError {
+  std::string code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error
+  std::string message;
+  std::size_t line = 0, column = 0;
+};
+
+enum class ResultFormat { Json, Text };
+
+// One application as `kuan eval --facts` takes it (the same messages as a
+// batch row): `measure` on a JSON object of facts. Appends the result as
+// to_json/to_text would print it (JSON without a newline) to `out`, or returns why not.
+KUAN_API std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,
+                                                             std::string_view facts_json, bool explain,
+                                                             ResultFormat format, std::string& out);
+
+}  // namespace kuan::api

@@ -1,0 +1,532 @@
+// Batch evaluation (interpreter/batch.hpp): reading records as they come,
+// blocks on a pool of threads, output in input order, CSV in and out, and the
+// fast JSONL front end (interpreter/json_fast.hpp).
+#include "interpreter/batch.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "base/date.hpp"
+#include "base/json_string.hpp"
+#include "interpreter/csv.hpp"
+#include "interpreter/facts.hpp"
+#include "interpreter/json_fast.hpp"
+#include "interpreter/json_input.hpp"
+#include "interpreter/render.hpp"
+
+namespace kuan::batch {
+
+namespace {
+
+// Evaluates facts already bound; on bad input returns the problem.
+std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Trace* trace) {
+  auto r = evaluate_measure(ed, m, facts, trace);
+  if (auto* err = std::get_if<EvalError>(&r)) {
+    // A required fact absent, or one needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
+    const bool missing_fact = !err->missing.empty() || err->message.rfind("缺少事实", 0) == 0;
+    return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
+  }
+  return std::get<Outcome>(r);
+}
+
+// Binds facts and evaluates; on bad input returns the problem.
+std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
+                                         const std::vector<json::Field>& fields, Trace* trace) {
+  const MeasureInfo* m = ed.find_measure(measure_name);
+  if (!m) return LineError{"unknown_measure", "未知的措施 " + echo(measure_name) + "(" + ed.name + " 中没有这项措施)"};
+  auto bound = bind_facts(ed, fields);
+  if (auto* msg = std::get_if<std::string>(&bound)) {
+    const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });
+    return LineError{unknown ? "unknown_fact" : "bad_fact", std::move(*msg)};
+  }
+  return run_bound(ed, *m, std::get<FactValues>(bound), trace);
+}
+
+// A run's settings with the CSV header's names once read.
+struct BatchSettings : Settings {
+  std::vector<std::string> csv_columns;  // CSV input: the header's names
+};
+
+constexpr const char* kCsvHeader = "id,measure,version,eligible,amount,reasons,bound,clause,line,code,error\n";
+
+// Members of a result: a passed-through key may not take one of their names.
+bool result_member(std::string_view key) {
+  static constexpr std::string_view names[] = {"id", "measure", "version", "eligible", "amount", "reasons", "bound",
+                                               "clause", "notes", "explanation", "line", "code", "error", "applicant"};
+  return std::find(std::begin(names), std::end(names), key) != std::end(names);
+}
+
+// A CSV record as an application: id, measure, as_of by their columns, the
+// other cells as facts (text, typed once the edition is known).
+std::optional<std::string> csv_application(std::string_view record, const BatchSettings& settings, json::Application& app) {
+  std::vector<std::string> cells;
+  std::vector<std::size_t> starts;
+  if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
+  if (split_csv(record, cells, starts) != std::string_view::npos) return std::string("CSV 引号位置不对");
+  if (cells.size() != settings.csv_columns.size())
+    return "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(settings.csv_columns.size()) + " 列";
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const std::string& name = settings.csv_columns[c];
+    if (name == "id") app.id = cells[c], app.has_id = !cells[c].empty();
+    else if (name == "measure") app.measure = cells[c], app.has_measure = true;
+    else if (name == "as_of") app.as_of = cells[c], app.has_as_of = !cells[c].empty();
+    else if (name == "applicant") app.applicant = cells[c], app.has_applicant = true;
+    else if (!cells[c].empty()) app.facts.push_back({name, json::Scalar{json::Scalar::Kind::String, cells[c], false}});
+  }
+  return std::nullopt;
+}
+
+// What one thread keeps between the lines of a batch: the fast reader's
+// parser and buffers, and the run edition's result pieces.
+struct BatchWorker {
+  std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
+  const ResultWriter* writer = nullptr;
+  const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
+};
+
+// One record of a batch → its output row (a result or an error). Returns
+// false for a bad record.
+bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
+                std::string& out, BatchWorker* worker = nullptr) {
+  const bool csv_out = settings.output == BatchFormat::Csv;
+  json::FastApplication fast_app;
+  const std::size_t readable_after =
+      worker && worker->readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker->readable_end - line.data()) - line.size() : 0;
+  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app, readable_after)) {
+    // Read in one pass straight into fact slots; a line it declines is read again below.
+    if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
+      auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
+      if (const Outcome* o = std::get_if<Outcome>(&r)) {
+        worker->writer->append(out, run_edition, *o, fast_app.has_id ? &fast_app.id : nullptr);
+        out += '\n';
+        return true;
+      }
+    }
+  }
+  json::Application app;
+  auto extras = [&] {  // the passed-through members, before the closing brace
+    for (const auto& [key, raw] : app.extras) {
+      out += ',';
+      append_json_string(out, key);
+      out += ':';
+      out += raw;
+    }
+  };
+  auto bad_line = [&](const char* code, const std::string& message) {
+    if (csv_out) {
+      put_csv_cell(out, app.has_id ? app.id : "");
+      out += ",,,,,,,," + std::to_string(line_no) + "," + code + ",";
+      put_csv_cell(out, message);
+      out += '\n';
+      return false;
+    }
+    out += '{';
+    if (app.has_id) {
+      out += "\"id\":";
+      append_json_string(out, app.id);
+      out += ',';
+    }
+    out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
+    append_json_string(out, message);
+    extras();
+    out += "}\n";
+    return false;
+  };
+  if (settings.input == BatchFormat::Csv) {
+    if (auto problem = csv_application(line, settings, app)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
+  } else {
+    auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through});
+    if (auto* e = std::get_if<json::InputError>(&parsed)) {
+      if (e->id) app.id = *e->id, app.has_id = true;
+      return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+    }
+    app = std::move(std::get<json::Application>(parsed));
+  }
+  for (const auto& extra : app.extras)
+    if (result_member(extra.first)) return bad_line("bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
+  const Edition* ed = &run_edition;
+  if (app.has_as_of) {  // this application's own date picks the official edition in force that day
+    const auto day = parse_date(app.as_of);
+    if (!day) return bad_line("bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
+    std::string error;
+    ed = settings.policy->edition_on(*day, error);
+    if (!ed) return bad_line("no_edition", error);
+  }
+  if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
+    for (auto& f : app.facts)
+      if (const int slot = ed->find_fact(f.name); slot >= 0) f.value = csv_cell_value(*ed, slot, f.value.text);
+  Trace trace;
+  auto r = run_one(*ed, app.measure, app.facts, settings.explain ? &trace : nullptr);
+  if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->code, e->message);
+  const Outcome& o = std::get<Outcome>(r);
+  if (csv_out) {
+    put_csv_cell(out, app.has_id ? app.id : "");
+    out += ',';
+    put_csv_cell(out, o.measure->decl->name);
+    out += ',';
+    put_csv_cell(out, ed->name);
+    out += o.eligible ? ",true," : ",false,";
+    out += o.amount.to_string() + ",";
+    std::string reasons;
+    for (const auto* f : o.failed) (reasons += reasons.empty() ? "" : "; ") += f->reason;
+    put_csv_cell(out, reasons);
+    out += ',';
+    put_csv_cell(out, o.bound ? o.bound->name : "");
+    out += ',';
+    put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
+    out += ",,,\n";
+    return true;
+  }
+  if (worker && !settings.explain) {
+    const std::string_view id = app.id;
+    worker->writer->append(out, *ed, o, app.has_id ? &id : nullptr);
+  } else {
+    append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, settings.explain ? &trace : nullptr);
+  }
+  if (!app.extras.empty()) {
+    out.pop_back();  // the result's closing brace
+    extras();
+    out += '}';
+  }
+  out += '\n';
+  return true;
+}
+
+// Bytes of the input, read straight into place, with the fast reader's
+// padding after them once they are complete.
+class InputBytes {
+ public:
+  static constexpr std::size_t kPadding = json::FastLineReader::kPadding;
+  std::string_view view() const { return {bytes_.get(), size_}; }
+  // Where up to n more bytes go; grow() counts those read.
+  char* room(std::size_t n) {
+    reserve(size_ + n + kPadding);
+    return bytes_.get() + size_;
+  }
+  void grow(std::size_t n) { size_ += n; }
+  void assign(std::string_view s) {
+    size_ = 0;
+    std::memcpy(room(s.size()), s.data(), s.size());
+    size_ = s.size();
+  }
+  // Keeps the first n bytes, padded.
+  void truncate(std::size_t n) {
+    reserve(n + kPadding);
+    size_ = n;
+    std::memset(bytes_.get() + n, ' ', kPadding);
+  }
+  void erase_front(std::size_t n) {
+    std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
+    size_ -= n;
+  }
+
+ private:
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    capacity = std::max(capacity, 2 * capacity_);
+    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
+    if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
+    bytes_ = std::move(bigger);
+    capacity_ = capacity;
+  }
+  std::unique_ptr<char[]> bytes_;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
+// A run of complete records of the input, and what they gave.
+struct Block {
+  struct Record {
+    std::size_t offset, size, number;
+  };
+  InputBytes data;
+  std::vector<Record> records;
+  std::string out;
+  bool bad = false;
+  bool done = false;
+};
+
+// Blocks are evaluated on `jobs` threads (with one job, on the caller's) and
+// written in the order they were submitted by whichever thread finishes the
+// next one due. At most `limit` blocks are out at once, so memory does not
+// grow with the input.
+class BlockPipeline {
+ public:
+  using Work = std::function<void(Block&, BatchWorker&)>;
+  BlockPipeline(unsigned jobs, Work work, std::function<void(BatchWorker&)> init_worker, const Output& output)
+      : work_(std::move(work)), init_worker_(std::move(init_worker)), output_(output), limit_(2 * std::size_t{jobs} + 2) {
+    if (jobs == 1) init_worker_(inline_worker_);
+    else
+      for (unsigned t = 0; t < jobs; ++t) threads_.emplace_back([this] { run(); });
+  }
+  ~BlockPipeline() { finish(); }
+
+  // An empty block to fill; waits while `limit` blocks are out.
+  Block* take() {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return !free_.empty() || blocks_.size() < limit_; });
+    if (free_.empty()) blocks_.push_back(std::make_unique<Block>()), free_.push_back(blocks_.back().get());
+    Block* b = free_.back();
+    free_.pop_back();
+    b->records.clear();
+    b->done = false;
+    return b;
+  }
+  void submit(Block* b) {
+    if (threads_.empty()) {
+      work_(*b, inline_worker_);
+      std::unique_lock lock(mutex_);
+      in_order_.push_back(b);
+      complete(b, lock);
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    in_order_.push_back(b);
+    queue_.push_back(b);
+    ready_.notify_one();
+  }
+  // Waits until every block submitted is written.
+  void finish() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+  void give_back(Block* b) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(b);
+  }
+  std::size_t written() const { return written_.load(); }
+  bool any_bad() const { return any_bad_.load(); }
+
+ private:
+  void run() {
+    BatchWorker worker;
+    init_worker_(worker);
+    for (;;) {
+      std::unique_lock lock(mutex_);
+      ready_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;
+      Block* b = queue_.front();
+      queue_.pop_front();
+      lock.unlock();
+      work_(*b, worker);
+      lock.lock();
+      complete(b, lock);
+    }
+  }
+  // Marks `b` done and, unless another thread is at it, writes every block
+  // now due, outside the lock.
+  void complete(Block* b, std::unique_lock<std::mutex>& lock) {
+    b->done = true;
+    if (writing_) return;
+    writing_ = true;
+    std::vector<Block*> due;
+    for (;;) {
+      due.clear();
+      while (!in_order_.empty() && in_order_.front()->done) due.push_back(in_order_.front()), in_order_.pop_front();
+      if (due.empty()) break;
+      lock.unlock();
+      for (Block* d : due) {
+        output_.write(d->out);
+        if (d->bad) any_bad_ = true;
+        written_ += d->records.size();
+      }
+      if (output_.flush) output_.flush();
+      lock.lock();
+      for (Block* d : due) free_.push_back(d);
+      space_.notify_all();
+    }
+    writing_ = false;
+  }
+
+  Work work_;
+  std::function<void(BatchWorker&)> init_worker_;
+  const Output& output_;
+  std::size_t limit_;
+  BatchWorker inline_worker_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::vector<std::unique_ptr<Block>> blocks_;
+  std::vector<Block*> free_;
+  std::deque<Block*> queue_, in_order_;
+  bool stopping_ = false, writing_ = false;
+  std::atomic<std::size_t> written_{0};
+  std::atomic<bool> any_bad_{false};
+};
+
+// Lines are independent, so a batch is cut into blocks evaluated on `jobs`
+// threads against the one shared, immutable edition, written in input order.
+// Input is read as it comes (a file or a pipe): a block goes out after every
+// read, so the first results appear before the input ends and memory stays
+// bounded however long it is.
+Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, const Settings& settings) {
+  constexpr std::size_t kRead = std::size_t{1} << 18;
+  std::size_t scanned = 0, line_number = 1;  // scanned: where the current block's partial record starts
+  bool eof = false, failed_read = false;
+  std::uint64_t bytes_read = 0;
+  Summary summary;
+
+  BatchSettings run_settings;  // with the CSV header's columns once read
+  static_cast<Settings&>(run_settings) = settings;
+  bool header_written = settings.output != BatchFormat::Csv;  // written with the first rows: none if the input is refused
+  auto write_header = [&] {
+    if (header_written) return;
+    header_written = true;
+    if (settings.excel) output.write("\xEF\xBB\xBF");  // so that Chinese Excel reads UTF-8
+    output.write(kCsvHeader);
+  };
+  // The fast reader serves JSONL lines of the run's edition whose results carry nothing but the facts' outcome.
+  const bool fast = settings.input == BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
+  const json::FactKeyIndex index(ed);
+  const ResultWriter writer(ed);
+  BlockPipeline pipeline(
+      std::max(1u, settings.jobs),
+      [&](Block& b, BatchWorker& worker) {
+        b.out.clear();
+        b.bad = false;
+        const std::string_view data = b.data.view();
+        worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
+        for (const Block::Record& r : b.records)
+          if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) b.bad = true;
+      },
+      [&](BatchWorker& w) {
+        if (fast) w.fast.emplace(index);
+        w.writer = &writer;
+      },
+      output);
+  const bool csv = settings.input == BatchFormat::Csv;
+  CsvScanner scanner;
+  std::size_t cursor = 0, newlines_in_record = 0;  // cursor: where the search for a record's end goes on
+  bool record_bad = false, header_pending = csv;
+  auto take_header = [&](std::string_view record) -> bool {
+    std::vector<std::size_t> starts;
+    std::string problem;
+    if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) problem = not_utf8_message(record, bad);
+    else if (split_csv(record, run_settings.csv_columns, starts) != std::string_view::npos) problem = "CSV 表头的引号位置不对";
+    std::vector<std::string>& names = run_settings.csv_columns;
+    if (problem.empty() && !names.empty() && names[0].rfind("\xEF\xBB\xBF", 0) == 0) names[0].erase(0, 3);  // Excel's BOM
+    for (std::size_t i = 0; problem.empty() && i < names.size(); ++i) {
+      if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
+        problem = "CSV 表头中的列名 " + names[i] + " 重复";
+      else if (names[i] != "id" && names[i] != "measure" && names[i] != "as_of" && names[i] != "applicant" && ed.find_fact(names[i]) < 0)
+        problem = "CSV 表头中的未知事实 " + names[i] + "(" + ed.name + " 没有声明这个事实)";
+    }
+    if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
+      problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";
+    if (problem.empty()) return true;
+    summary.status = Summary::Status::BadHeader;
+    summary.line = line_number;
+    summary.message = std::move(problem);
+    return false;
+  };
+
+  Block* block = pipeline.take();
+  block->data.truncate(0);
+  while (!eof) {
+    const long n = read(block->data.room(kRead), kRead);
+    if (n < 0) failed_read = true;
+    eof = n <= 0;
+    if (n > 0) block->data.grow(static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
+    const std::string_view data = block->data.view();
+    for (;;) {  // split the complete records
+      const std::size_t nl = data.find('\n', cursor);
+      const std::size_t end = nl == std::string::npos ? data.size() : nl;
+      if (csv && !record_bad && scanner.scan(data.substr(cursor, end - cursor), cursor - scanned) != CsvScanner::npos)
+        record_bad = true;  // a quote out of place: the record ends at its line, reported when evaluated
+      cursor = end;
+      if (nl == std::string::npos && !eof) break;
+      if (nl != std::string::npos && csv && !record_bad && scanner.in_quotes()) {  // a newline inside a quoted cell
+        cursor = nl + 1;
+        ++newlines_in_record;
+        continue;
+      }
+      if (nl == std::string::npos && scanned == data.size()) break;
+      std::size_t size = end - scanned;
+      if (size && data[end - 1] == '\r') --size;
+      const std::string_view record = data.substr(scanned, size);
+      if (record.find_first_not_of(" \t") != std::string_view::npos) {
+        if (header_pending) {
+          if (!take_header(record)) {
+            pipeline.give_back(block);
+            pipeline.finish();
+            return summary;
+          }
+          header_pending = false;
+        } else {
+          block->records.push_back({scanned, size, line_number});
+        }
+      }
+      line_number += 1 + newlines_in_record;
+      newlines_in_record = 0;
+      record_bad = false;
+      scanner.next_record();
+      scanned = cursor = nl == std::string::npos ? data.size() : nl + 1;
+    }
+    // Every read sends its complete records off: a full read is a full block,
+    // a short one a pause in the input whose lines are due now.
+    if (!block->records.empty()) {
+      write_header();
+      Block* next = pipeline.take();
+      next->data.assign(data.substr(scanned));  // the partial record goes on
+      block->data.truncate(scanned);
+      pipeline.submit(block);
+      block = next;
+      cursor -= scanned;
+      scanned = 0;
+    } else if (scanned > 0) {  // only blank lines so far: drop them
+      block->data.erase_front(scanned);
+      cursor -= scanned;
+      scanned = 0;
+    }
+    if (settings.progress) settings.progress(pipeline.written(), bytes_read);
+  }
+  pipeline.give_back(block);
+  pipeline.finish();
+  if (!failed_read) write_header();
+  if (output.flush) output.flush();
+  summary.records = pipeline.written();
+  if (failed_read) summary.status = Summary::Status::ReadError;
+  else if (pipeline.any_bad()) summary.status = Summary::Status::BadRecords;
+  return summary;
+}
+
+}  // namespace
+
+Summary run(const Edition& edition, const Reader& read, const Output& output, const Settings& settings) {
+  return run_blocks(edition, read, output, settings);
+}
+
+bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no, bool explain,
+                bool pass_through, std::string& out) {
+  BatchSettings settings;
+  settings.policy = &policy;
+  settings.explain = explain;
+  settings.pass_through = pass_through;
+  return batch_line(edition, line, line_no, settings, out);
+}
+
+std::optional<LineError> single(const Edition& ed, std::string_view measure, std::string_view facts_json, bool explain,
+                                bool text, std::string& out) {
+  auto parsed = json::parse_facts(facts_json);
+  if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{"bad_line", e->message, e->line, e->column};
+  Trace trace;
+  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr);
+  if (auto* e = std::get_if<LineError>(&r)) return std::move(*e);
+  if (text) append_result_text(out, ed, std::get<Outcome>(r), explain ? &trace : nullptr);
+  else append_result_json(out, ed, std::get<Outcome>(r), nullptr, explain ? &trace : nullptr);
+  return std::nullopt;
+}
+
+}  // namespace kuan::batch

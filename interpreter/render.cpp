@@ -1,0 +1,324 @@
+// Results and explanations as JSON (docs/cli-json.md) and as text: the one
+// place that defines their shape. Every amount says why, in the words of the
+// rule file, citing the clause and each rule's file:line:col.
+#include "interpreter/render.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+
+#include "base/json_string.hpp"
+
+namespace kuan {
+
+namespace {
+
+std::string normalized(std::string_view text) {
+  auto d = Decimal::parse(text);
+  return d ? d->normalized().to_string() : std::string(text);
+}
+std::string money(const std::string& normalized_text) { return normalized_text + "元"; }
+std::string percent(const std::string& fraction) {
+  auto d = Decimal::parse(fraction);
+  return (d ? (*d * Decimal::from_int(100)).normalized().to_string() : fraction) + "%";
+}
+std::string at(const RulePlace& p) {
+  const std::string w = where(p);
+  return w.empty() ? "" : "  [" + w + "]";
+}
+bool is_zero(const std::string& amount) {
+  auto d = Decimal::parse(amount);
+  return d && d->is_zero();
+}
+
+void field(std::string& out, const char* name, const std::string& value) {
+  out += ",\"";
+  out += name;
+  out += "\":";
+  append_json_string(out, value);
+}
+
+void choices_json(std::string& out, const std::vector<ChoiceRecord>& list) {
+  out += ",\"choices\":[";
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    out += i ? ",{\"kind\":" : "{\"kind\":";
+    append_json_string(out, list[i].kind);
+    field(out, "expression", list[i].expression);
+    field(out, "outcome", list[i].outcome);
+    field(out, "at", where(list[i].at));
+    out += '}';
+  }
+  out += ']';
+}
+
+void choices_text(std::string& out, const std::vector<ChoiceRecord>& list) {
+  for (const auto& c : list) out += "    " + c.kind + " " + c.expression + ":" + c.outcome + at(c.at) + "\n";
+}
+
+}  // namespace
+
+void append_explanation_text(std::string& out, const ExplanationRecord& x) {
+  out += "说明:\n";
+  out += "  措施 " + x.measure;
+  if (!x.title.empty()) out += "「" + x.title + "」";
+  if (!x.clause.empty()) out += ",条款 " + x.clause + " " + x.clause_title;
+  out += "," + x.version + at(x.at) + "\n";
+  if (!x.conditions.empty()) {
+    out += "  条件:\n";
+    for (const auto& c : x.conditions) {
+      out += std::string("    ") + (c.held ? "✓ " : "✗ ") + c.condition;
+      if (!c.held) out += ":不满足 —— " + c.reason;
+      out += at(c.at) + "\n";
+    }
+  }
+  if (!x.eligible) {
+    out += "  结论:不适用,金额 " + x.amount + " 元\n";
+    return;
+  }
+  if (x.rate) {
+    out += "  比例:" + percent(*x.rate) + at(x.rate_at) + "\n";
+    choices_text(out, x.rate_choices);
+  }
+  if (x.base) out += "  基数:" + money(*x.base) + at(x.base_at) + "\n";
+  out += "  计算:" + x.computed_expression + " = " + money(x.computed) + at(x.computed_at) + "\n";
+  if (x.computed_at.known()) choices_text(out, x.amount_choices);
+  for (const auto& c : x.caps) {
+    out += std::string("  ") + (c.stacking ? "叠加上限 " : "上限 ") + c.name + ":";
+    if (!c.applies) {
+      out += "不适用(当 " + c.when + " 不成立)" + at(c.at) + "\n";
+      continue;
+    }
+    out += money(c.limit);
+    if (c.used) out += ",已用 " + money(*c.used) + ",余额 " + money(c.room);
+    if (c.bound) out += " ← 起限制作用";
+    out += at(c.at) + "\n";
+  }
+  if (x.bound && is_zero(x.amount)) out += "  注意:上限 " + *x.bound + " 已用尽\n";
+  out += "  舍入:" + x.rounding_mode + " 至 " + money(normalized(x.rounding_step)) + "," + money(x.before_rounding) +
+         " → " + x.amount + "元\n";
+  out += "  结论:适用,金额 " + x.amount + " 元" + (x.bound ? "(受限于 " + *x.bound + ")" : "") + "\n";
+}
+
+void append_explanation_json(std::string& out, const ExplanationRecord& x) {
+  out += "{\"measure\":";
+  append_json_string(out, x.measure);
+  field(out, "title", x.title);
+  if (!x.clause.empty()) field(out, "clause", x.clause), field(out, "clause_title", x.clause_title);
+  field(out, "version", x.version);
+  field(out, "at", where(x.at));
+  out += ",\"conditions\":[";
+  for (std::size_t i = 0; i < x.conditions.size(); ++i) {
+    const auto& c = x.conditions[i];
+    out += i ? ",{" : "{";
+    out += "\"condition\":";
+    append_json_string(out, c.condition);
+    out += c.held ? ",\"held\":true" : ",\"held\":false";
+    field(out, "reason", c.reason);
+    field(out, "at", where(c.at));
+    out += '}';
+  }
+  out += ']';
+  out += x.eligible ? ",\"eligible\":true" : ",\"eligible\":false";
+  if (x.eligible) {
+    if (x.rate) {
+      out += ",\"rate\":{\"value\":";
+      append_json_string(out, *x.rate);
+      field(out, "at", where(x.rate_at));
+      choices_json(out, x.rate_choices);
+      out += '}';
+    }
+    if (x.base) {
+      out += ",\"base\":{\"value\":";
+      append_json_string(out, *x.base);
+      field(out, "at", where(x.base_at));
+      out += '}';
+    }
+    out += ",\"computed\":{\"value\":";
+    append_json_string(out, x.computed);
+    field(out, "expression", x.computed_expression);
+    if (x.computed_at.known()) choices_json(out, x.amount_choices);
+    out += '}';
+    out += ",\"caps\":[";
+    for (std::size_t i = 0; i < x.caps.size(); ++i) {
+      const auto& c = x.caps[i];
+      out += i ? ",{" : "{";
+      out += "\"name\":";
+      append_json_string(out, c.name);
+      field(out, "kind", c.stacking ? "叠加" : "上限");
+      out += c.applies ? ",\"applies\":true" : ",\"applies\":false";
+      if (c.applies) {
+        field(out, "limit", c.limit);
+        if (c.used) field(out, "used", *c.used);
+        field(out, "room", c.room);
+      } else {
+        field(out, "when", c.when);
+      }
+      out += c.bound ? ",\"bound\":true" : ",\"bound\":false";
+      field(out, "at", where(c.at));
+      out += '}';
+    }
+    out += ']';
+    out += ",\"rounding\":{\"mode\":";
+    append_json_string(out, x.rounding_mode);
+    field(out, "step", x.rounding_step);
+    field(out, "before", x.before_rounding);
+    field(out, "after", x.amount);
+    out += '}';
+  }
+  out += ",\"amount\":";
+  append_json_string(out, x.amount);
+  out += ",\"bound\":";
+  if (x.bound) append_json_string(out, *x.bound);
+  else out += "null";
+  out += '}';
+}
+
+void append_result_json(std::string& out, const ResultRecord& r, const std::string_view* id) {
+  out += '{';
+  if (id) {
+    out += "\"id\":";
+    append_json_string(out, *id);
+    out += ',';
+  }
+  out += "\"measure\":";
+  append_json_string(out, r.measure);
+  out += ",\"version\":";
+  append_json_string(out, r.version);
+  out += r.eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
+  out += r.amount;
+  out += "\",\"reasons\":[";
+  for (std::size_t i = 0; i < r.reasons.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, r.reasons[i]);
+  }
+  out += "],\"bound\":";
+  if (r.bound) append_json_string(out, *r.bound);
+  else out += "null";
+  if (!r.notes.empty()) {
+    out += ",\"notes\":[";
+    for (std::size_t i = 0; i < r.notes.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, r.notes[i]);
+    }
+    out += ']';
+  }
+  if (!r.clause.empty()) {
+    out += ",\"clause\":";
+    append_json_string(out, r.clause);
+  }
+  if (r.explanation) {
+    out += ",\"explanation\":";
+    append_explanation_json(out, *r.explanation);
+  }
+  out += '}';
+}
+
+void append_result_text(std::string& out, const ResultRecord& r) {
+  out += r.measure;
+  if (!r.clause.empty()) out += " " + r.clause;
+  out += "(" + r.version + ")\n";
+  out += r.eligible ? "  适用:是\n" : "  适用:否\n";
+  out += "  金额:" + r.amount + " 元\n";
+  for (const auto& reason : r.reasons) out += "  理由:" + reason + "\n";
+  if (r.bound) out += "  受限于:" + *r.bound + "\n";
+  for (const auto& note : r.notes) out += "  说明:" + note + "\n";
+  if (r.explanation) append_explanation_text(out, *r.explanation);
+}
+
+void append_result_json(std::string& out, const Edition& ed, const Outcome& o, const std::string* id, const Trace* trace) {
+  const std::string_view id_view = id ? std::string_view(*id) : std::string_view();
+  append_result_json(out, describe_result(ed, o, trace), id ? &id_view : nullptr);
+}
+
+void append_result_text(std::string& out, const Edition& ed, const Outcome& o, const Trace* trace) {
+  append_result_text(out, describe_result(ed, o, trace));
+}
+
+void append_explanation_text(std::string& out, const Edition& ed, const Outcome& o, const Trace& trace) {
+  append_explanation_text(out, describe_explanation(ed, o, trace));
+}
+
+std::string error_text(const EvalError& e) {
+  const std::string at = position_text(e.span);
+  return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
+}
+
+// ------------------------------------------------------------ the fast path
+
+ResultWriter::ResultWriter(const Edition& ed) : ed_(ed), pieces_(ed.measures.size()) {
+  for (std::size_t i = 0; i < ed.measures.size(); ++i) {
+    const MeasureInfo& m = ed.measures[i];
+    Pieces& p = pieces_[i];
+    for (int eligible = 0; eligible < 2; ++eligible) {
+      p.head[eligible] = "\"measure\":";
+      append_json_string(p.head[eligible], m.decl->name);
+      p.head[eligible] += ",\"version\":";
+      append_json_string(p.head[eligible], ed.name);
+      p.head[eligible] += eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
+    }
+    if (m.clause) {
+      p.tail = ",\"clause\":";
+      append_json_string(p.tail, m.clause->ref);
+    }
+    p.tail += '}';
+    for (const ast::LimitDecl* cap : m.caps) {
+      std::string text = "\"bound\":";
+      append_json_string(text, cap->name);
+      p.bounds.emplace_back(cap, std::move(text));
+    }
+  }
+}
+
+void ResultWriter::append(std::string& out, const Edition& ed, const Outcome& o, const std::string_view* id) const {
+  const auto index = static_cast<std::size_t>(o.measure - ed_.measures.data());
+  if (&ed != &ed_ || index >= pieces_.size() || (o.eligible && o.bound && o.amount.is_zero())) {  // another edition's, or a note
+    append_result_json(out, describe_result(ed, o, nullptr), id);
+    return;
+  }
+  const Pieces& p = pieces_[index];
+  out += '{';
+  if (id) {
+    out += "\"id\":";
+    append_json_string(out, *id);
+    out += ',';
+  }
+  out += p.head[o.eligible];
+  append_decimal(out, o.amount);
+  out += "\",\"reasons\":[";
+  for (std::size_t i = 0; i < o.failed.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, o.failed[i]->reason);
+  }
+  out += "],";
+  if (!o.bound) {
+    out += "\"bound\":null";
+  } else {
+    auto it = std::find_if(p.bounds.begin(), p.bounds.end(), [&](const auto& b) { return b.first == o.bound; });
+    if (it != p.bounds.end()) out += it->second;
+    else out += "\"bound\":", append_json_string(out, o.bound->name);
+  }
+  out += p.tail;
+}
+
+// Decimal::to_string's text, without its temporary strings when the mantissa fits 64 bits.
+void ResultWriter::append_decimal(std::string& out, const Decimal& d) {
+  const auto m = d.is_big() ? std::nullopt : d.to_int64_at_scale(d.scale());
+  if (!m || *m == INT64_MIN) {
+    out += d.to_string();
+    return;
+  }
+  char digits[24];
+  const std::size_t n = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, *m < 0 ? -*m : *m).ptr - digits);
+  const std::size_t scale = static_cast<std::size_t>(d.scale());
+  if (*m < 0) out += '-';
+  if (n <= scale) {
+    out += "0.";
+    out.append(scale - n, '0');
+    out.append(digits, n);
+  } else {
+    out.append(digits, n - scale);
+    if (scale) out += '.', out.append(digits + n - scale, scale);
+  }
+}
+
+}  // namespace kuan

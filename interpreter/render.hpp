@@ -1,0 +1,52 @@
+// Results and explanations (interpreter/result.hpp) as JSON and as text: the
+// one place that defines their shape (docs/cli-json.md). `kuan eval`, its
+// batches, the REPL, allocate and the C++ API's to_json all print through it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "interpreter/result.hpp"
+
+namespace kuan {
+
+// One result as a JSON object (no trailing newline); `id` first when given.
+void append_result_json(std::string& out, const ResultRecord& result, const std::string_view* id = nullptr);
+// The result for people, then its explanation when it has one.
+void append_result_text(std::string& out, const ResultRecord& result);
+void append_explanation_json(std::string& out, const ExplanationRecord& explanation);
+void append_explanation_text(std::string& out, const ExplanationRecord& explanation);
+
+// The same, straight from an outcome (describe_result, then render).
+void append_result_json(std::string& out, const Edition& edition, const Outcome& outcome, const std::string* id,
+                        const Trace* trace);
+void append_result_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace* trace);
+void append_explanation_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
+
+// A run-time error for people: the message, then (规则位置 file:line:col).
+std::string error_text(const EvalError& e);
+
+// The bytes of append_result_json without an explanation, fast, for many
+// results of one edition (a batch): the constant parts of each measure's
+// result are escaped once, so a result is those pieces, its id and its amount
+// (issue 13 §4). Anything else (another edition's result, one with a note)
+// goes through append_result_json.
+class ResultWriter {
+ public:
+  explicit ResultWriter(const Edition& edition);
+  void append(std::string& out, const Edition& edition, const Outcome& outcome, const std::string_view* id) const;
+
+ private:
+  struct Pieces {
+    std::string head[2];  // "measure":…,"version":…,"eligible":false|true,"amount":"
+    std::string tail;     // ,"clause":…}  or  }
+    std::vector<std::pair<const ast::LimitDecl*, std::string>> bounds;  // "bound":"…"
+  };
+  static void append_decimal(std::string& out, const Decimal& d);
+  const Edition& ed_;
+  std::vector<Pieces> pieces_;
+};
+
+}  // namespace kuan
