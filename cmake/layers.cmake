@@ -41,4 +41,5 @@ function(kuan_add_layer layer)
   set_target_properties(kuan_${layer} PROPERTIES POSITION_INDEPENDENT_CODE ON
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   target_compile_definitions(kuan_${layer} PRIVATE KUAN_BUILDING)
+  kuan_strict_warnings(kuan_${layer})
 endfunction()
