@@ -320,7 +320,7 @@ Result<Facts> Edition::facts_from_json(std::string_view json) const {
   });
 }
 
-namespace {
+namespace detail {
 
 Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace) {
   Evaluation r;
@@ -381,7 +381,7 @@ Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, 
   return r;
 }
 
-}  // namespace
+}  // namespace detail
 
 Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& facts, const EvaluateOptions& options) const {
   return guarded([&]() -> Result<Evaluation> {
@@ -408,7 +408,7 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r))
       return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span));
-    return make_evaluation(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
+    return detail::make_evaluation(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
   });
 }
 

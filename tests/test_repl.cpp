@@ -1,4 +1,5 @@
-// The REPL's session driven in-process (tools/repl_session.hpp): the same code
+// The REPL's session driven in-process (api::Session, include/kuan/session.hpp,
+// lent the text form of results as `kuan repl` lends it): the same code
 // `kuan repl` runs, without a terminal. The pipe and pty checks are in
 // tests/run_repl_tests.py.
 #include <catch2/catch.hpp>
@@ -10,12 +11,12 @@
 #include <random>
 #include <string>
 
+#include "kuan/session.hpp"
 #include "tools/repl.hpp"
-#include "tools/repl_session.hpp"
 
-using kuan::repl::Reply;
-using kuan::repl::Selection;
-using kuan::repl::Session;
+using kuan::api::InputStatus;
+using kuan::api::Session;
+using kuan::api::SessionReply;
 
 namespace {
 
@@ -23,32 +24,35 @@ const std::string kPolicy = std::string(KUAN_SOURCE_DIR) + "/policies/hangzhou-a
 
 bool has(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
 
+// A session as `kuan repl` opens it: results printed as `kuan eval` prints them.
+Session repl_session() { return Session(kuan::cli::repl_result_text()); }
+
 // A session over the shipped policy, edition 2025年版.
 Session hangzhou() {
-  Session s;
-  const Reply r = s.open(kPolicy, Selection{"2025年版", ""});
+  Session s = repl_session();
+  const SessionReply r = s.open({kPolicy, "2025年版", ""});
   REQUIRE(r.ok);
   return s;
 }
 
 Session empty() {
-  Session s;
-  REQUIRE(s.open(std::nullopt, Selection{}).ok);
+  Session s = repl_session();
+  REQUIRE(s.open({}).ok);
   return s;
 }
 
 std::string ok(Session& s, const std::string& line) {
-  const Reply r = s.feed(line);
-  INFO(line << " → " << r.out);
+  const SessionReply r = s.feed(line);
+  INFO(line << " → " << r.text);
   CHECK(r.ok);
-  return r.out;
+  return r.text;
 }
 
 std::string bad(Session& s, const std::string& line) {
-  const Reply r = s.feed(line);
-  INFO(line << " → " << r.out);
+  const SessionReply r = s.feed(line);
+  INFO(line << " → " << r.text);
   CHECK_FALSE(r.ok);
-  return r.out;
+  return r.text;
 }
 
 }  // namespace
@@ -158,12 +162,13 @@ TEST_CASE("限额 typed inline is a declaration — a fact named 限额 is still
 }
 
 TEST_CASE("multi-line input continues inside an open brace", "[repl]") {
-  CHECK(kuan::repl::open_braces("措施 X {") == 1);
-  CHECK(kuan::repl::open_braces("措施 X { }") == 0);
-  CHECK(kuan::repl::open_braces("参数 X = 5%  标签 \"{\"") == 0);
-  CHECK(kuan::repl::open_braces("参数 X = 5%  # {") == 0);
-  CHECK(kuan::repl::open_braces("原文 「{ 跨行") == 1);
-  CHECK(kuan::repl::open_braces("原文 「{」 {") == 1);
+  using kuan::api::input_status;
+  CHECK(input_status("措施 X {") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X { }") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  标签 \"{\"") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  # {") == InputStatus::Complete);
+  CHECK(input_status("条款 (一) { 原文 「{ 跨行") == InputStatus::Incomplete);
+  CHECK(input_status("条款 (一) { 原文 「{」 ") == InputStatus::Incomplete);
 
   Session s = empty();
   CHECK(ok(s, "事实 规模: 枚举 { 小型, 大型 }") == "已加入 事实 规模\n");
@@ -195,8 +200,8 @@ TEST_CASE(":reload picks up an edited rule file — a broken edit keeps the old 
                         << "参数 比例一 = " << rate << "\n事实 额: 金额\n措施 补 { 比例 = 比例一  基数 = 额 }\n";
   };
   write("10%");
-  Session s;
-  REQUIRE(s.open(file.string(), Selection{}).ok);
+  Session s = repl_session();
+  REQUIRE(s.open({file.string(), "", ""}).ok);
   ok(s, "额 = 100万元");
   CHECK(has(ok(s, "补"), "金额:100000.00 元"));
   write("20%");
@@ -210,7 +215,7 @@ TEST_CASE(":reload picks up an edited rule file — a broken edit keeps the old 
 
 TEST_CASE("completion words hold names (Chinese included) and commands", "[repl]") {
   Session s = hangzhou();
-  const auto words = s.completion_words();
+  const auto words = s.completions();
   auto contains = [&](const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); };
   CHECK(contains("合同金额"));
   CHECK(contains("算力券"));
