@@ -241,3 +241,114 @@ TEST_CASE("nothing typed makes the session throw", "[repl]") {
   REQUIRE_NOTHROW(s.feed(std::string(3000, '(') + "1" + std::string(3000, ')')));
   CHECK(ok(s, "1 + 1") == "2\n");
 }
+
+TEST_CASE("the parser says whether REPL input is complete", "[repl][input]") {
+  using kuan::api::input_status;
+  // Blocks, full-width braces too, continue until closed.
+  CHECK(input_status("措施 X {") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X ｛") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X ｛ 比例 = 10% ｝") == InputStatus::Complete);
+  CHECK(input_status("措施 X {\n  比例 = 按 规模 {\n    小型 => 10%,") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X {\n  要求 投资额 >") == InputStatus::Incomplete);
+  CHECK(input_status("按 规模 {") == InputStatus::Incomplete);
+  CHECK(input_status("事实 规模: 枚举 { 小型,") == InputStatus::Incomplete);
+  CHECK(input_status("规模 = 按 类型 {") == InputStatus::Incomplete);  // NAME = expression
+  // Braces inside texts and comments do not open anything.
+  CHECK(input_status("参数 X = 5%  标签 \"{\"") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  标签 「{」") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  # {") == InputStatus::Complete);
+  CHECK(input_status("措施 X { # }") == InputStatus::Incomplete);
+  // A text in 「…」 or “…” runs over lines; a "…" does not.
+  CHECK(input_status("条款 (一) { 原文 「第一行") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X “标题") == InputStatus::Incomplete);
+  CHECK(input_status("「未闭合") == InputStatus::Incomplete);
+  CHECK(input_status("参数 X = 5%  标签 \"{") == InputStatus::Invalid);
+  // A mistake before the end is reported now, not waited on — inside a block too.
+  CHECK(input_status("1 + { 2") == InputStatus::Invalid);
+  CHECK(input_status("措施 X { 比例 = 10% 多余 }") == InputStatus::Invalid);
+  CHECK(input_status("措施 X {\n  比例 = 10% 多余") == InputStatus::Invalid);
+  // At the end with no block open: a mistake too (newlines do not continue a line).
+  CHECK(input_status("1 +") == InputStatus::Invalid);
+  CHECK(input_status("(800万元 × 30%") == InputStatus::Invalid);
+  CHECK(input_status("措施 X") == InputStatus::Invalid);
+  CHECK(input_status("参数 X =") == InputStatus::Invalid);
+  // Whole entries of each kind.
+  CHECK(input_status("800万元 × 30%") == InputStatus::Complete);
+  CHECK(input_status("合同金额 = 120万元") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%") == InputStatus::Complete);
+  CHECK(input_status("\xff\xfe {") == InputStatus::Invalid);
+}
+
+TEST_CASE("a full-width brace continues an entry; a mistake inside a block is reported at once", "[repl][input]") {
+  Session s = empty();
+  ok(s, "事实 投资额: 金额");
+  CHECK(ok(s, "措施 全角 ｛") == "");
+  CHECK(s.pending());
+  CHECK(ok(s, "  比例 = 10%  基数 = 投资额") == "");
+  CHECK(ok(s, "｝") == "已加入 措施 全角\n");
+  CHECK_FALSE(s.pending());
+  CHECK(ok(s, "措施 写错 {") == "");
+  const std::string out = bad(s, "  比例 = 10% 多余");
+  CHECK(has(out, "error: 措施中只能写"));
+  CHECK(has(out, "10% 多余\n"));
+  CHECK(has(out, "未加入"));
+  CHECK_FALSE(s.pending());
+}
+
+TEST_CASE("api::Session for a host: kinds, structured results, completions", "[repl][api]") {
+  Session s;  // no text form lent: results come as data
+  CHECK(s.edition_name() == "REPL");  // used before open(): the empty edition in memory
+  SessionReply r = s.open({kPolicy, "2025年版", ""});
+  REQUIRE(r.ok);
+  CHECK(s.edition_name() == "2025年版");
+  CHECK(s.feed("合同金额 = 120万元").kind == kuan::api::EntryKind::FactSet);
+  CHECK(s.feed("采购类型 = 算力服务").kind == kuan::api::EntryKind::FactSet);
+  CHECK(s.feed("算力设施档位 = 二档").kind == kuan::api::EntryKind::FactSet);
+  r = s.feed("合同金额 × 30%");
+  CHECK(r.kind == kuan::api::EntryKind::Value);
+  CHECK(r.text == "360000元\n");
+  r = s.feed("算力券");
+  REQUIRE(r.ok);
+  CHECK(r.kind == kuan::api::EntryKind::Result);
+  REQUIRE(r.evaluation);
+  CHECK(r.evaluation->measure == "算力券");
+  CHECK(r.evaluation->eligible);
+  CHECK(r.evaluation->amount == "240000.00");
+  CHECK_FALSE(r.evaluation->explanation);
+  r = s.feed(":explain");
+  CHECK(r.kind == kuan::api::EntryKind::Explanation);
+  REQUIRE(r.evaluation);
+  CHECK(r.evaluation->explanation);
+  r = s.feed("合同金额 = 30%");
+  CHECK_FALSE(r.ok);
+  CHECK(r.kind == kuan::api::EntryKind::Error);
+  CHECK(has(r.text, "<输入>:1:8: error:"));
+  CHECK(s.feed("参数 试点 = 5%").kind == kuan::api::EntryKind::Declared);
+  CHECK(has(s.inline_source(), "参数 试点 = 5%"));
+  CHECK(s.feed(":facts").kind == kuan::api::EntryKind::Command);
+  CHECK(s.feed(":quit").quit);
+
+  const auto words = s.completions("算力");
+  CHECK(std::find(words.begin(), words.end(), "算力券") != words.end());
+  CHECK(std::find(words.begin(), words.end(), "算力服务") != words.end());
+  for (const auto& w : words) CHECK(w.rfind("算力", 0) == 0);
+  const auto all = s.completions();
+  for (const char* w : {"修订", "基于", "标签", "删除", "试点", ":help"})  // keywords from lang/keywords.hpp, names, commands
+    CHECK(std::find(all.begin(), all.end(), w) != all.end());
+}
+
+TEST_CASE("api::Session::open tells wrong arguments from rule errors", "[repl][api]") {
+  Session a;
+  SessionReply r = a.open({kPolicy, "2099年版", ""});
+  CHECK_FALSE(r.ok);
+  CHECK(r.code == kuan::api::ErrorCode::InvalidArgument);
+  Session b;
+  r = b.open({std::nullopt, "2025年版", ""});
+  CHECK_FALSE(r.ok);
+  CHECK(r.code == kuan::api::ErrorCode::InvalidArgument);
+  Session c;
+  r = c.open({std::string(KUAN_SOURCE_DIR) + "/no/such/policy", "", ""});
+  CHECK_FALSE(r.ok);
+  CHECK(r.code == kuan::api::ErrorCode::RuleErrors);
+  CHECK(has(r.text, "找不到政策"));
+}
