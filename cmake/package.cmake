@@ -19,6 +19,7 @@ if(KUAN_BUILD_CLI)
   install(TARGETS kuan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/kuan.hpp ${PROJECT_SOURCE_DIR}/include/kuan/kuan.h
+  ${PROJECT_SOURCE_DIR}/include/kuan/session.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
 install(EXPORT kuanTargets NAMESPACE kuan:: DESTINATION ${KUAN_CMAKE_DIR})
 

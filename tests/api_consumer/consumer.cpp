@@ -1,6 +1,7 @@
 // Uses the installed <kuan/kuan.hpp>: a rule text held in memory, and the
 // policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
 #include <kuan/kuan.hpp>
+#include <kuan/session.hpp>
 
 #include <iostream>
 
@@ -42,6 +43,13 @@ int main(int argc, char** argv) {
   if (!edition) return fail(edition.error().message);
   auto s = edition->evaluate_json("智能券", R"({"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"})");
   if (!s || s->amount != "240000.00") return fail("智能券");
+
+  // An interactive session, as `kuan repl` runs it.
+  api::Session session;
+  if (!session.open({std::string(argv[1]), "2025年版", ""}).ok) return fail("session.open");
+  if (session.feed("min(120万元 × 30%, 800万元)").text != "360000元\n") return fail("session: expression");
+  if (session.feed("措施 X {").kind != api::EntryKind::Nothing || !session.pending()) return fail("session: pending");
+  if (api::input_status("措施 X ｛") != api::InputStatus::Incomplete) return fail("input_status");
   std::cout << "consumer_cpp ok\n";
   return 0;
 }

@@ -27,7 +27,7 @@ run("install" ${CMAKE_COMMAND} --install ${KUAN_BUILD_DIR} --prefix ${prefix})
 # Only the public headers are installed: the consumer cannot reach lang/ or interpreter/.
 file(GLOB_RECURSE headers RELATIVE ${prefix}/include ${prefix}/include/*)
 list(SORT headers)
-if(NOT headers STREQUAL "kuan/kuan.h;kuan/kuan.hpp")
+if(NOT headers STREQUAL "kuan/kuan.h;kuan/kuan.hpp;kuan/session.hpp")
   message(FATAL_ERROR "unexpected installed headers: ${headers}")
 endif()
 
