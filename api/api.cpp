@@ -24,11 +24,7 @@
 namespace kuan::api {
 
 
-namespace {
-
-using detail::EditionData;
-using detail::FactsData;
-using detail::PolicyData;
+namespace detail {
 
 Position position_of(const ::kuan::Span& span) {
   Position p;
@@ -39,6 +35,15 @@ Position position_of(const ::kuan::Span& span) {
   p.column = static_cast<int>(loc.column);
   return p;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::EditionData;
+using detail::FactsData;
+using detail::PolicyData;
+using detail::position_of;
 
 Error make_error(ErrorCode code, std::string message, Position where = {}, std::string fact = {}) {
   Error e;
@@ -119,7 +124,9 @@ EditionData describe(const ::kuan::Edition& ed) {
   return out;
 }
 
-Diagnostic to_public(const ::kuan::Diagnostic& d) {
+}  // namespace
+
+Diagnostic detail::to_public(const ::kuan::Diagnostic& d) {
   Diagnostic out;
   out.severity = d.severity == ::kuan::Severity::Error     ? Severity::Error
                  : d.severity == ::kuan::Severity::Warning ? Severity::Warning
@@ -129,9 +136,14 @@ Diagnostic to_public(const ::kuan::Diagnostic& d) {
   out.column = static_cast<int>(d.column);
   out.message = d.message;
   out.rendered = d.rendered;
+  out.length = d.span.end - d.span.begin;
   for (const auto& note : d.notes) out.notes.push_back(to_public(note));
   return out;
 }
+
+namespace {
+
+using detail::to_public;
 
 // Loading never throws to the host: a failure is one more diagnostic.
 template <typename F>
@@ -225,6 +237,14 @@ std::shared_ptr<const PolicyData> describe_policy(std::shared_ptr<const ::kuan::
   return data;
 }
 }  // namespace
+
+LoadResult detail::load_result(std::shared_ptr<const ::kuan::Policy> policy,
+                               const std::vector<::kuan::Diagnostic>& diagnostics) {
+  LoadResult r;
+  if (auto data = describe_policy(std::move(policy), diagnostics, r))
+    r.policy.emplace(detail::Access::make_policy(std::move(data)));
+  return r;
+}
 
 LoadResult Policy::load(std::string_view path) {
   return guarded_load([&] {

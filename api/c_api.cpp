@@ -6,6 +6,8 @@
 // are immutable once made, so they stay valid as long as the handle does.
 #include "kuan/kuan.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -167,6 +169,18 @@ kuan_policy* finish_load(api::LoadResult r, kuan_diagnostics** diagnostics, kuan
   return policy.release();
 }
 
+// Copies `full` into the host's struct, no further than the size the host set
+// (its header's sizeof), so older hosts keep working as structs grow.
+template <typename T>
+int deliver(const T& full, T* out) noexcept {
+  if (!out || out->size == 0) return 0;
+  const std::size_t n = std::min(out->size, sizeof(T));
+  if (n > sizeof(std::size_t))
+    std::memcpy(reinterpret_cast<char*>(out) + sizeof(std::size_t),
+                reinterpret_cast<const char*>(&full) + sizeof(std::size_t), n - sizeof(std::size_t));
+  return 1;
+}
+
 const char* or_null(const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; }
 const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
@@ -232,14 +246,15 @@ size_t kuan_diagnostics_count(const kuan_diagnostics* d) { return d ? d->items.s
 
 int kuan_diagnostics_get(const kuan_diagnostics* d, size_t index, kuan_diagnostic* out) {
   if (!d || !out || index >= d->items.size()) return 0;
+  kuan_diagnostic full{};
   const api::Diagnostic& x = d->items[index];
-  out->severity = static_cast<kuan_severity>(x.severity);
-  out->file = x.file.c_str();
-  out->line = x.line;
-  out->column = x.column;
-  out->message = x.message.c_str();
-  out->rendered = x.rendered.c_str();
-  return 1;
+  full.severity = static_cast<kuan_severity>(x.severity);
+  full.file = x.file.c_str();
+  full.line = x.line;
+  full.column = x.column;
+  full.message = x.message.c_str();
+  full.rendered = x.rendered.c_str();
+  return deliver(full, out);
 }
 
 void kuan_diagnostics_free(kuan_diagnostics* d) { delete d; }
@@ -299,28 +314,31 @@ const kuan_edition* kuan_policy_latest(const kuan_policy* p) {
 
 // ----------------------------------------------------------------- metadata
 
-void kuan_edition_get_info(const kuan_edition* e, kuan_edition_info* out) {
-  if (!e || !out) return;
+int kuan_edition_get_info(const kuan_edition* e, kuan_edition_info* out) {
+  if (!e || !out) return 0;
+  kuan_edition_info full{};
   const api::Edition& ed = e->edition;
-  out->policy_name = ed.policy_name().c_str();
-  out->name = ed.name().c_str();
-  out->effective_from = ed.effective_from().c_str();
-  out->effective_to = or_null(ed.effective_to());
-  out->rounding = ed.rounding().c_str();
-  out->measure_count = ed.measures().size();
-  out->fact_count = ed.facts().size();
+  full.policy_name = ed.policy_name().c_str();
+  full.name = ed.name().c_str();
+  full.effective_from = ed.effective_from().c_str();
+  full.effective_to = or_null(ed.effective_to());
+  full.rounding = ed.rounding().c_str();
+  full.measure_count = ed.measures().size();
+  full.fact_count = ed.facts().size();
+  return deliver(full, out);
 }
 
 int kuan_edition_get_measure(const kuan_edition* e, size_t index, kuan_measure_info* out) {
   if (!e || !out || index >= e->edition.measures().size()) return 0;
+  kuan_measure_info full{};
   const api::MeasureInfo& m = e->edition.measures()[index];
-  out->name = m.name.c_str();
-  out->title = m.title.c_str();
-  out->clause = m.clause.c_str();
-  out->clause_title = m.clause_title.c_str();
-  out->fact_count = m.facts.size();
-  out->cap_count = m.caps.size();
-  return 1;
+  full.name = m.name.c_str();
+  full.title = m.title.c_str();
+  full.clause = m.clause.c_str();
+  full.clause_title = m.clause_title.c_str();
+  full.fact_count = m.facts.size();
+  full.cap_count = m.caps.size();
+  return deliver(full, out);
 }
 
 int kuan_edition_find_measure(const kuan_edition* e, const char* name, size_t* index) {
@@ -335,23 +353,26 @@ int kuan_edition_get_measure_fact(const kuan_edition* e, size_t measure, size_t 
   if (!e || !out || measure >= e->edition.measures().size()) return 0;
   const auto& facts = e->edition.measures()[measure].facts;
   if (index >= facts.size()) return 0;
-  fill_fact(facts[index], e->measure_enums[measure][index], out);
-  return 1;
+  kuan_fact_info full{};
+  fill_fact(facts[index], e->measure_enums[measure][index], &full);
+  return deliver(full, out);
 }
 
 int kuan_edition_get_measure_cap(const kuan_edition* e, size_t measure, size_t index, kuan_cap_info* out) {
   if (!e || !out || measure >= e->edition.measures().size()) return 0;
+  kuan_cap_info full{};
   const auto& caps = e->edition.measures()[measure].caps;
   if (index >= caps.size()) return 0;
-  out->name = caps[index].name.c_str();
-  out->stacking = caps[index].stacking;
-  return 1;
+  full.name = caps[index].name.c_str();
+  full.stacking = caps[index].stacking;
+  return deliver(full, out);
 }
 
 int kuan_edition_get_fact(const kuan_edition* e, size_t index, kuan_fact_info* out) {
   if (!e || !out || index >= e->edition.facts().size()) return 0;
-  fill_fact(e->edition.facts()[index], e->fact_enums[index], out);
-  return 1;
+  kuan_fact_info full{};
+  fill_fact(e->edition.facts()[index], e->fact_enums[index], &full);
+  return deliver(full, out);
 }
 
 // -------------------------------------------------------------------- facts
@@ -486,53 +507,56 @@ const char* kuan_result_note(const kuan_result* r, size_t index) {
 
 int kuan_result_explanation(const kuan_result* r, kuan_explanation* out) {
   const api::Explanation* x = explanation_of(r);
+  kuan_explanation full{};
   if (!x || !out) return 0;
-  out->measure = x->measure.c_str();
-  out->title = x->title.c_str();
-  out->clause = x->clause.c_str();
-  out->clause_title = x->clause_title.c_str();
-  out->file = x->where.known() ? x->where.file.c_str() : nullptr;
-  out->line = x->where.line;
-  out->column = x->where.column;
-  out->condition_count = x->conditions.size();
-  out->rate = or_null(x->rate);
-  out->base = or_null(x->base);
-  out->computed = or_null(x->computed);
-  out->cap_count = x->caps.size();
-  out->rounding_mode = or_null(x->rounding_mode);
-  out->rounding_step = or_null(x->rounding_step);
-  out->before_rounding = or_null(x->before_rounding);
-  return 1;
+  full.measure = x->measure.c_str();
+  full.title = x->title.c_str();
+  full.clause = x->clause.c_str();
+  full.clause_title = x->clause_title.c_str();
+  full.file = x->where.known() ? x->where.file.c_str() : nullptr;
+  full.line = x->where.line;
+  full.column = x->where.column;
+  full.condition_count = x->conditions.size();
+  full.rate = or_null(x->rate);
+  full.base = or_null(x->base);
+  full.computed = or_null(x->computed);
+  full.cap_count = x->caps.size();
+  full.rounding_mode = or_null(x->rounding_mode);
+  full.rounding_step = or_null(x->rounding_step);
+  full.before_rounding = or_null(x->before_rounding);
+  return deliver(full, out);
 }
 
 int kuan_result_condition(const kuan_result* r, size_t index, kuan_condition_step* out) {
   const api::Explanation* x = explanation_of(r);
+  kuan_condition_step full{};
   if (!x || !out || index >= x->conditions.size()) return 0;
   const api::ConditionStep& c = x->conditions[index];
-  out->reason = c.reason.c_str();
-  out->held = c.held;
-  out->file = c.where.known() ? c.where.file.c_str() : nullptr;
-  out->line = c.where.line;
-  out->column = c.where.column;
-  return 1;
+  full.reason = c.reason.c_str();
+  full.held = c.held;
+  full.file = c.where.known() ? c.where.file.c_str() : nullptr;
+  full.line = c.where.line;
+  full.column = c.where.column;
+  return deliver(full, out);
 }
 
 int kuan_result_cap(const kuan_result* r, size_t index, kuan_cap_step* out) {
   const api::Explanation* x = explanation_of(r);
+  kuan_cap_step full{};
   if (!x || !out || index >= x->caps.size()) return 0;
   const api::CapStep& c = x->caps[index];
-  out->name = c.name.c_str();
-  out->stacking = c.stacking;
-  out->applies = c.applies;
-  out->limit = c.applies ? c.limit.c_str() : nullptr;
-  out->used = or_null(c.used);
-  out->room = c.applies ? c.room.c_str() : nullptr;
-  out->lowered = c.lowered;
-  out->bound = c.bound;
-  out->file = c.where.known() ? c.where.file.c_str() : nullptr;
-  out->line = c.where.line;
-  out->column = c.where.column;
-  return 1;
+  full.name = c.name.c_str();
+  full.stacking = c.stacking;
+  full.applies = c.applies;
+  full.limit = c.applies ? c.limit.c_str() : nullptr;
+  full.used = or_null(c.used);
+  full.room = c.applies ? c.room.c_str() : nullptr;
+  full.lowered = c.lowered;
+  full.bound = c.bound;
+  full.file = c.where.known() ? c.where.file.c_str() : nullptr;
+  full.line = c.where.line;
+  full.column = c.where.column;
+  return deliver(full, out);
 }
 
 }  // extern "C"

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,6 +62,32 @@ struct Access {
     return Edition(std::move(policy), data);
   }
 };
+
+// The public forms of internal positions, diagnostics and loads (api/api.cpp).
+Position position_of(const ::kuan::Span& span);
+Diagnostic to_public(const ::kuan::Diagnostic& d);
+LoadResult load_result(std::shared_ptr<const ::kuan::Policy> policy, const std::vector<::kuan::Diagnostic>& diagnostics);
+
+// Runs an entry point of the façade; any exception becomes an Internal error
+// value (for a body returning Result<T> or Error).
+template <typename F>
+auto guarded(F&& body) -> decltype(body()) {
+  auto internal = [](std::string what) {
+    Error e;
+    e.code = ErrorCode::Internal;
+    e.message = "内部错误:" + what;
+    return e;
+  };
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return internal("内存不足");
+  } catch (const std::exception& ex) {
+    return internal(ex.what());
+  } catch (...) {
+    return internal("未知异常");
+  }
+}
 
 // An evaluation's result as the façade gives it (api/api.cpp); the explanation when `trace` is given.
 Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace);

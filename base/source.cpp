@@ -36,6 +36,12 @@ std::string_view span_text(const Span& span) {
   return std::string_view(span.file->text()).substr(span.begin, span.end - span.begin);
 }
 
+std::string position_text(const Span& span) {
+  if (!span.file) return "";
+  const auto loc = span.file->locate(span.begin);
+  return span.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+}
+
 Diagnostic make_diagnostic(Severity severity, Span span, std::string message) {
   Diagnostic d;
   d.severity = severity;

@@ -68,6 +68,8 @@ struct Diagnostic {
 
 // The source text a span covers (for explanations and listings).
 std::string_view span_text(const Span& span);
+// "file:line:col" of where a span begins, or "" when it has no file.
+std::string position_text(const Span& span);
 
 Diagnostic make_diagnostic(Severity severity, Span span, std::string message);
 // Attaches `file:line:col: note: message` (with its line and caret) to `d`.

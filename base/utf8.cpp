@@ -125,4 +125,20 @@ TextPosition text_position(std::string_view text, std::size_t offset) {
   return {line, 1 + count_code_points(text.substr(line_start, offset - line_start))};
 }
 
+std::string not_utf8_message(std::string_view bytes, std::size_t bad) {
+  // GBK: a lead byte 0x81–0xFE and a trail byte 0x40–0xFE (not 0x7F), pair after pair.
+  std::size_t pairs = 0, i = bad;
+  while (i + 1 < bytes.size() && pairs < 8) {
+    const auto lead = static_cast<unsigned char>(bytes[i]), trail = static_cast<unsigned char>(bytes[i + 1]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if (lead < 0x81 || lead > 0xFE || trail < 0x40 || trail > 0xFE || trail == 0x7F) return "无效的 UTF-8 编码";
+    ++pairs, i += 2;
+  }
+  if (pairs == 0) return "无效的 UTF-8 编码";
+  return "无效的 UTF-8 编码:文件不是 UTF-8,可能是 GBK(请在 Excel 中另存为「CSV UTF-8」,或用 iconv -f GBK -t UTF-8 转换)";
+}
+
 }  // namespace kuan

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace kuan {
@@ -40,5 +41,10 @@ struct TextPosition {
 TextPosition text_position(std::string_view text, std::size_t offset);
 // Code points in a run of text (bytes that are not continuation bytes).
 std::size_t count_code_points(std::string_view text);
+
+// The message for input that is not UTF-8 (bad_utf8 found `bad_offset`):
+// "无效的 UTF-8 编码", with a hint when the bytes look like GBK (what Chinese
+// Excel writes by default).
+std::string not_utf8_message(std::string_view bytes, std::size_t bad_offset);
 
 }  // namespace kuan

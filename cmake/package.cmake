@@ -18,9 +18,9 @@ install(TARGETS kuan_core kuan_shared EXPORT kuanTargets ARCHIVE DESTINATION ${C
 if(KUAN_BUILD_CLI)
   install(TARGETS kuan RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
-install(FILES ${PROJECT_SOURCE_DIR}/include/kuan/kuan.hpp ${PROJECT_SOURCE_DIR}/include/kuan/kuan.h
-  ${PROJECT_SOURCE_DIR}/include/kuan/session.hpp
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan)
+# Every public header: include/kuan/ is the façade, nothing else is installed.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/kuan/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kuan
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 install(EXPORT kuanTargets NAMESPACE kuan:: DESTINATION ${KUAN_CMAKE_DIR})
 
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/kuanConfig.cmake.in

@@ -4,6 +4,10 @@
 // (累计), which measures share a pool and its size (资金池), and each measure's
 // quota and score fact (名额 … 按 评审得分).
 //
+// The allocator's files: allocate_read.cpp (pass 1), allocate.cpp (deciding),
+// allocate_write.cpp (pass 2), sharing allocate_impl.hpp; the pool rule is
+// pro_rata.hpp. Hosts use it through include/kuan/allocation.hpp.
+//
 // Memory is proportional to the number of applications, not to the input:
 //   1. read()/add(): each record is parsed and its facts checked (the first bad
 //      line stops the batch, named by line and column); kept are a 56-byte
@@ -29,6 +33,7 @@
 #include <variant>
 #include <vector>
 
+#include "interpreter/pro_rata.hpp"  // pro_rata_cents, cents_text
 #include "lang/edition.hpp"
 
 namespace kuan {
@@ -120,7 +125,7 @@ class Allocator {
   void write(std::ostream& out, BatchFormat format, const ProgressFn& progress = {}) const;
   // One decision (JSON object + '\n', or CSV row + "\r\n" after csv_header()).
   void decision(std::size_t index, BatchFormat format, std::string& out) const;
-  void csv_header(std::string& out) const;
+  static void csv_header(std::string& out);
   const AllocationSummary& summary() const;
 
   // Parts of a year (kuan.dask): a part holds every application of its
@@ -168,14 +173,5 @@ struct AllocateOptions {
 // decisions to `out` and returns the summary.
 std::variant<AllocationSummary, AllocationError> allocate(const Edition& edition, std::istream& in, std::ostream& out,
                                                            const AllocateOptions& options = {});
-
-// The pool rule on plain numbers (分): when Σ amounts > pool, each amount
-// becomes ⌊amount × pool ÷ Σ⌋ and the cents left over go one each to the
-// largest remainders (ties: smaller index), so the result sums to pool
-// exactly; otherwise the amounts are returned unchanged. Amounts ≥ 0.
-std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<std::int64_t>& amounts);
-
-// 分 as "1234.50".
-std::string cents_text(__int128 cents);
 
 }  // namespace kuan

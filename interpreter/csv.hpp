@@ -1,53 +1,20 @@
-// CSV as RFC 4180 has it, for batch input and output: a cell is bare (no
-// quote in it) or quoted from its first byte ("" inside is one quote; commas
-// and newlines are kept); nothing may follow a closing quote but a comma or
-// the end of the record.
+// CSV cells as facts: the typed side of batch CSV input. The format itself
+// (cells, quoting, records across lines) is base/csv.hpp.
 #pragma once
 
-#include <cstddef>
-#include <string>
 #include <string_view>
-#include <vector>
 
-#include "base/utf8.hpp"  // bad_utf8
+#include "base/csv.hpp"
+#include "base/utf8.hpp"  // bad_utf8, not_utf8_message
 #include "interpreter/json_input.hpp"
 #include "lang/edition.hpp"
 
 namespace kuan {
-
-// Quotes the cell when it holds a comma, a quote or a line break.
-void put_csv_cell(std::string& out, std::string_view s);
-
-// One record into cells and each cell's byte offset. Returns the offset of a
-// quote out of place (inside a bare cell, unclosed, or followed by text), or npos.
-std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts);
 
 // A CSV cell as the JSON value it stands for, by the fact's type, for the
 // conversion every fact goes through (convert_fact): booleans 是/否/true/false
 // (any case); integers as numbers; money may carry thousands separators
 // ("1,234,567.89", CSV only: spreadsheets write them). Other cells stay text.
 json::Scalar csv_cell_value(const Edition& edition, int slot, std::string_view cell);
-
-// For input that is not UTF-8: "不是 UTF-8 编码" with a hint when the bytes
-// look like GBK (what Chinese Excel writes by default).
-std::string not_utf8_message(std::string_view bytes, std::size_t bad_offset);
-
-// Finds where records end in a stream read in pieces: feed each line's bytes
-// (without its '\n'); a '\n' ends the record unless in_quotes().
-class CsvScanner {
- public:
-  static constexpr std::size_t npos = std::string_view::npos;
-  // `base` is the segment's offset within the record. Returns the offset
-  // within the record of a quote out of place, or npos.
-  std::size_t scan(std::string_view segment, std::size_t base);
-  bool in_quotes() const { return state_ == State::Quoted; }
-  std::size_t open_quote() const { return open_quote_; }  // where the unclosed cell began
-  void next_record() { state_ = State::CellStart; }
-
- private:
-  enum class State { CellStart, Bare, Quoted, QuoteInQuoted };
-  State state_ = State::CellStart;
-  std::size_t open_quote_ = 0;
-};
 
 }  // namespace kuan

@@ -4,7 +4,13 @@
 #include <functional>
 #include <map>
 
+#include <optional>
+#include <utility>
+
+#include "base/json_string.hpp"
 #include "interpreter/evaluator.hpp"
+#include "interpreter/facts.hpp"
+#include "interpreter/json_input.hpp"
 
 namespace kuan {
 
@@ -176,6 +182,128 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
     if (c.what == "措施" && c.kind == EditionChange::Kind::Changed)
       narrow_measure_change(c, *a.find_measure(c.name), *b.find_measure(c.name));
   return out;
+}
+
+}  // namespace kuan
+
+// ---------------------------------------------------------------- applications
+namespace kuan {
+namespace {
+
+// "message(规则位置 file:line:col)", as the CLI reports an evaluation error.
+std::string error_text(const EvalError& e) {
+  if (!e.span.file) return e.message;
+  const auto loc = e.span.file->locate(e.span.begin);
+  return e.message + "(规则位置 " + e.span.file->name() + ":" + std::to_string(loc.line) + ":" +
+         std::to_string(loc.column) + ")";
+}
+
+// "得 200000.00" / "不适用" / the input problem, for one edition.
+struct Side {
+  bool ok = false;
+  bool eligible = false;
+  Decimal amount;
+  std::string text;
+};
+
+Side evaluate_side(const Edition& ed, std::string_view measure, const std::vector<json::Field>& fields) {
+  Side s;
+  const MeasureInfo* m = ed.find_measure(measure);
+  if (!m) return {false, false, {}, "没有措施 " + echo(measure)};
+  auto bound = bind_facts(ed, fields);
+  if (auto* msg = std::get_if<std::string>(&bound)) return {false, false, {}, *msg};
+  const auto& facts = std::get<FactValues>(bound);
+  if (auto missing = missing_required_facts(ed, *m, facts); !missing.empty())
+    return {false, false, {}, "缺少必需的事实 " + missing.front()};
+  auto r = evaluate_measure(ed, *m, facts);
+  if (auto* err = std::get_if<EvalError>(&r)) return {false, false, {}, error_text(*err)};
+  const Outcome& o = std::get<Outcome>(r);
+  s.ok = true;
+  s.eligible = o.eligible;
+  s.amount = o.amount;
+  s.text = o.eligible ? o.amount.to_string() : o.amount.to_string() + "(不适用:" + o.failed.front()->reason + ")";
+  if (o.bound) s.text += "(受限 " + o.bound->name + ")";
+  return s;
+}
+
+// The comparison goes to `out`; an application that cannot be evaluated under
+// an edition (bad facts, a missing fact, an evaluation error) is bad input and
+// is reported in `errors` instead, like every other input problem.
+// `json_id`: for JSON, the application's id (null when it has none) — or
+// nullptr for text output.
+bool compare_application(const Edition& a, const Edition& b, const std::string& label, std::string_view measure,
+                         const std::vector<json::Field>& fields, std::string& out, std::string& errors,
+                         const std::optional<std::string>* json_id = nullptr) {
+  const Side x = evaluate_side(a, measure, fields), y = evaluate_side(b, measure, fields);
+  if (!x.ok || !y.ok) {
+    for (const auto& [side, ed] : {std::pair{&x, &a}, std::pair{&y, &b}})
+      if (!side->ok) errors += "kuan diff: " + label + echo(measure) + "(" + ed->name + "):" + side->text + "\n";
+    return false;
+  }
+  const Decimal delta = y.amount - x.amount;
+  if (json_id) {
+    out += out.empty() ? "{\"id\":" : ",{\"id\":";
+    if (*json_id) append_json_string(out, **json_id);
+    else out += "null";
+    out += ",\"measure\":";
+    append_json_string(out, measure);
+    for (const auto& [key, side] : {std::pair{",\"before\":", &x}, std::pair{",\"after\":", &y}}) {
+      out += key;
+      out += std::string("{\"eligible\":") + (side->eligible ? "true" : "false") + ",\"amount\":\"" +
+             side->amount.to_string() + "\",\"text\":";
+      append_json_string(out, side->text);
+      out += '}';
+    }
+    out += ",\"delta\":\"" + delta.to_string() + "\"}";
+    return true;
+  }
+  out += label;
+  out += measure;
+  out += ":" + a.name + " " + x.text + " → " + b.name + " " + y.text;
+  out += ",差额 " + std::string(delta.sign() > 0 ? "+" : "") + delta.to_string() + "\n";
+  return true;
+}
+
+}  // namespace
+
+ApplicationsDiff diff_application(const Edition& a, const Edition& b, std::string_view measure,
+                                  std::string_view facts_json, const std::string& facts_name, bool json) {
+  ApplicationsDiff d;
+  auto parsed = json::parse_facts(facts_json);
+  if (auto* e = std::get_if<json::InputError>(&parsed)) {
+    d.errors = facts_name + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) + ": error: " + e->message + "\n";
+    d.ok = false;
+    d.bad_input = true;
+    return d;
+  }
+  const std::optional<std::string> no_id;
+  d.ok = compare_application(a, b, "", measure, std::get<json::FactsObject>(parsed).fields, d.rows, d.errors,
+                             json ? &no_id : nullptr);
+  return d;
+}
+
+ApplicationsDiff diff_applications(const Edition& a, const Edition& b, std::string_view jsonl, const std::string& name,
+                                   bool json) {
+  ApplicationsDiff d;
+  std::size_t n = 0;
+  while (!jsonl.empty()) {
+    ++n;
+    const std::size_t nl = jsonl.find('\n');
+    const std::string_view line = jsonl.substr(0, nl);
+    jsonl.remove_prefix(nl == std::string_view::npos ? jsonl.size() : nl + 1);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    auto parsed = json::parse_application(line);
+    if (auto* e = std::get_if<json::InputError>(&parsed)) {
+      d.errors += name + ":" + std::to_string(n) + ":" + std::to_string(e->column) + ": error: " + e->message + "\n";
+      d.ok = false;
+      continue;
+    }
+    const auto& app = std::get<json::Application>(parsed);
+    const std::string label = (app.has_id ? echo(app.id) : "第 " + std::to_string(n) + " 行") + " ";
+    const std::optional<std::string> id = app.has_id ? std::optional<std::string>(app.id) : std::nullopt;
+    d.ok = compare_application(a, b, label, app.measure, app.facts, d.rows, d.errors, json ? &id : nullptr) && d.ok;
+  }
+  return d;
 }
 
 }  // namespace kuan

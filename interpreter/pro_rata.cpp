@@ -1,9 +1,7 @@
-// cents_text and pro_rata_cents (declared in allocate.hpp), on plain numbers.
+// cents_text and pro_rata_cents, on plain numbers.
 #include "interpreter/pro_rata.hpp"
 
 #include <string>
-
-#include "interpreter/allocate.hpp"
 
 namespace kuan {
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace kuan {
@@ -34,5 +35,14 @@ std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, M
   for (std::size_t k = 0; k < left && k < candidates.size(); ++k) mark(candidates[k].index);
   return left;
 }
+
+// The pool rule on plain numbers (分): when Σ amounts > pool, each amount
+// becomes ⌊amount × pool ÷ Σ⌋ and the cents left over go one each to the
+// largest remainders (ties: smaller index), so the result sums to pool
+// exactly; otherwise the amounts are returned unchanged. Amounts ≥ 0.
+std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<std::int64_t>& amounts);
+
+// 分 as "1234.50".
+std::string cents_text(__int128 cents);
 
 }  // namespace kuan

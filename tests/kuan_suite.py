@@ -10,6 +10,10 @@ count, one way to compare with a golden file, one last line.
         suite.check(case.name, ok, detail)    # or suite.golden(name, path, actual) when it compares with a file
     sys.exit(suite.finish())                  # "N passed, M failed"; 1 on a failure or when nothing ran
 
+A runner whose checks are the steps of one scenario (a session with a server,
+files prepared once) runs the scenario whole and reports each step with
+suite.step(name, ok, detail): with NAME filters, only the steps they select count.
+
 Every runner takes the same arguments:
     --kuan PATH   the built kuan command         --root DIR   the source tree
     --update      rewrite the golden files from this run (suites that have them); read the diff by eye
@@ -24,8 +28,9 @@ import sys
 
 
 class Suite:
-    def __init__(self, description=None, golden=False):
+    def __init__(self, description=None, golden=False, max_detail=None):
         self.golden_files = golden
+        self.max_detail = max_detail  # a failure's detail is cut to this many characters
         self.parser = argparse.ArgumentParser(description=description,
                                               formatter_class=argparse.RawDescriptionHelpFormatter)
         self.parser.add_argument("--kuan", required=True, help="path of the built kuan command")
@@ -59,7 +64,8 @@ class Suite:
 
     def fail(self, name, detail=""):
         self.failed += 1
-        print(f"FAIL {name}" + (":\n  " + str(detail).replace("\n", "\n  ") if detail else ""))
+        detail = "" if detail is None else str(detail)[:self.max_detail]  # 0 or [] says something too
+        print(f"FAIL {name}" + (":\n  " + detail.replace("\n", "\n  ") if detail else ""))
 
     def xfail(self, name, reason):
         self.expected_failures += 1
@@ -71,6 +77,17 @@ class Suite:
         else:
             self.fail(name, detail)
         return bool(condition)
+
+    def step(self, name, condition, detail=""):
+        """A check that is one step of a scenario: counted only when a NAME selects it."""
+        if not self.selected(name):
+            return bool(condition)
+        return self.check(name, condition, detail)
+
+    def skip(self, reason):
+        """The exit status of a suite that cannot run here (CTest's SKIP_RETURN_CODE 77)."""
+        print(f"skipped: {reason}")
+        return 77
 
     def golden(self, name, path, actual, also=True, detail=""):
         """Compares `actual` with the golden file at `path` (or, with --update,

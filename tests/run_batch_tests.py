@@ -4,10 +4,9 @@ ends, the order is the input's whatever --jobs is, and --jobs is checked; and
 CSV as people have it (§4): in and out, Excel's BOM, 是/否, thousands
 separators, quoted line breaks, a GBK file named as such.
 
-Usage: run_stream_tests.py --kuan PATH --root REPO
+Usage: run_batch_tests.py --kuan PATH --root REPO [NAME...]   (tests/kuan_suite.py)
 Prints one line per failure and finally "N passed, M failed"; exit 1 on failure.
 """
-import argparse
 import csv
 import io
 import json
@@ -18,15 +17,10 @@ import sys
 import tempfile
 import threading
 
-FAILED, PASSED = [], [0]
+from kuan_suite import Suite
 
-
-def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {detail}")
+SUITE = Suite(__doc__)
+check = SUITE.step  # the checks are steps of scenarios run whole
 
 
 def line(i, amount):
@@ -78,10 +72,7 @@ def tricky_lines():
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    a = ap.parse_args()
+    a = SUITE.parse()
     policy = os.path.join(a.root, "policies/hangzhou-ai")
     cmd = [a.kuan, "eval", policy, "--version", "2025年版", "--batch", "-"]
 
@@ -206,8 +197,7 @@ def main():
             crlf = subprocess.run(cmd + ["--jobs", "2"], stdin=f, capture_output=True, timeout=120)
         check("tricky lines with CRLF, piped, 2 threads", crlf.stdout == precise.stdout)
 
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED or PASSED[0] == 0 else 0)
+    sys.exit(SUITE.finish())
 
 
 if __name__ == "__main__":

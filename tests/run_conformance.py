@@ -7,9 +7,9 @@ cases share one `kuan check FOLDER`, and its evaluation cases go through one
 `kuan eval FOLDER --version V --batch FILE` per edition (or --as-of date), so
 the suite costs a process per group, not per case.
 
-    python3 tests/run_conformance.py --kuan build/kuan --root . [--only AREA] [-v]
+    python3 tests/run_conformance.py --kuan build/kuan --root . [--only AREA] [-v] [NAME...]
+(NAME: cases whose "area/group/case" contains it; the options all runners share: tests/kuan_suite.py)
 """
-import argparse
 import fnmatch
 import glob
 import json
@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 import tempfile
+
+from kuan_suite import Suite
 
 # Cases the current kuan gets wrong and that are reported to the lead; a case
 # listed here is still run: its failure is counted apart, and if it passes
@@ -166,14 +168,11 @@ def run_group(kuan, group):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-    ap.add_argument("--only", help="run one area (file name without .json)")
-    ap.add_argument("-v", "--verbose", action="store_true")
-    args = ap.parse_args()
+    suite = Suite(__doc__)
+    suite.parser.add_argument("--only", help="run one area (file name without .json)")
+    suite.parser.add_argument("-v", "--verbose", action="store_true")
+    args = suite.parse()
     files = sorted(glob.glob(os.path.join(args.root, "tests", "conformance", "*.json")))
-    passed = failed = known = 0
     seen_known = set()
     for path in files:
         with open(path, encoding="utf-8") as f:
@@ -184,33 +183,22 @@ def main():
         for group in doc["groups"]:
             for cid, problem in run_group(args.kuan, group):
                 key = f"{area}/{group['id']}/{cid}"
+                if not suite.selected(key):
+                    continue
                 pattern = known_failure(key)
                 if pattern:
                     seen_known.add(pattern)
                     if problem:
-                        known += 1
-                        if args.verbose:
-                            print(f"KNOWN {key}: {problem}")
+                        suite.xfail(key, f"{problem} (KNOWN_FAILURES in {os.path.basename(__file__)})")
                     else:
-                        passed += 1
+                        suite.ok(key)
                         print(f"FIXED {key}: passes now; remove it from KNOWN_FAILURES")
-                elif problem:
-                    failed += 1
-                    print(f"FAIL {key}: {problem}")
-                else:
-                    passed += 1
-                    if args.verbose:
-                        print(f"ok   {key}")
+                elif suite.check(key, not problem, problem) and args.verbose:
+                    print(f"ok   {key}")
     for key in sorted(set(KNOWN_FAILURES) - seen_known):
-        if not args.only:
+        if not args.only and not args.names:
             print(f"note: KNOWN_FAILURES lists {key}, which is not in the suite")
-    if known:
-        print(f"{known} known failures (KNOWN_FAILURES in {os.path.basename(__file__)})")
-    if passed + failed + known == 0:
-        print("no cases ran (is tests/conformance/*.json there?)")
-        failed = max(failed, 1)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return suite.finish()
 
 
 if __name__ == "__main__":

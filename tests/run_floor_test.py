@@ -5,32 +5,23 @@ Python decimal program, on generated 算力券 lines plus the cases the benchmar
 rarely draws (both reasons, a cap used up, the raised cap, stacking).
 A benchmark that compared programs giving different answers would mean nothing.
 
-Usage: run_floor_test.py --kuan PATH --floor PATH --root REPO
+Usage: run_floor_test.py --kuan PATH --floor PATH --root REPO [NAME...]   (tests/kuan_suite.py)
 """
-import argparse
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-FAILED, PASSED = [], [0]
+from kuan_suite import Suite
 
-
-def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {detail}")
+SUITE = Suite(__doc__)
+check = SUITE.step  # the checks are steps of scenarios run whole
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--floor", required=True)
-    ap.add_argument("--root", required=True)
-    a = ap.parse_args()
+    SUITE.parser.add_argument("--floor", required=True)
+    a = SUITE.parse()
     base = {"合同金额": "1200000", "采购类型": "算力服务", "算力设施档位": "二档"}
     special = [
         {"合同金额": 100, "采购类型": "模型服务", "已申请免审配套": True},                     # both reasons
@@ -71,8 +62,7 @@ def main():
             f.write('{"id": "x", "measure": "智能券", "facts": {}}\n')
         floor = subprocess.run([a.floor, path], capture_output=True, timeout=300)
         check("floor: a line it does not handle stops it", floor.returncode == 2 and b"line 20014" in floor.stderr, floor.stderr)
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED or PASSED[0] == 0 else 0)
+    sys.exit(SUITE.finish())
 
 
 if __name__ == "__main__":

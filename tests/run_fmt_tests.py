@@ -5,7 +5,6 @@ a unified diff on stdout) and formats back to the shipped files byte for byte;
 a copy formatted narrow (--width 40, so most 若/按 wrap) gives the same result on
 every 例, the same `eval --batch` output on examples/applications.jsonl and the
 same `allocate` decisions on examples/year-2025.jsonl as the original; `-` formats stdin; a file with a syntax error is left alone (exit 2)."""
-import argparse
 import filecmp
 import os
 import re
@@ -14,16 +13,10 @@ import subprocess
 import sys
 import tempfile
 
-FAILED = []
-PASSED = [0]
+from kuan_suite import Suite
 
-
-def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {str(detail)[:2000]}")
+SUITE = Suite(__doc__, max_detail=2000)
+check = SUITE.step  # the checks are steps of scenarios run whole
 
 
 def run(kuan, *args, stdin=None):
@@ -105,10 +98,7 @@ def results(kuan, policy, root):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    args = ap.parse_args()
+    args = SUITE.parse()
     kuan, root = args.kuan, args.root
     shipped = os.path.join(root, "policies", "hangzhou-ai")
 
@@ -174,8 +164,7 @@ def main():
         code, out, err = run(kuan, "fmt", "--width", "abc", stripped)
         check("bad --width exits 2", code == 2 and "--width" in err, (code, err))
 
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED else 0)
+    sys.exit(SUITE.finish())
 
 
 if __name__ == "__main__":

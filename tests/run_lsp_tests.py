@@ -5,7 +5,6 @@ range, then fixed again), completion, hover (fact type and label, parameter valu
 measure with its clause text, across files), go to definition (same file, another
 file of the edition, the base edition), references, document symbols, formatting,
 and a clean shutdown."""
-import argparse
 import json
 import os
 import shutil
@@ -14,16 +13,10 @@ import sys
 import tempfile
 import urllib.parse
 
-FAILED = []
-PASSED = [0]
+from kuan_suite import Suite
 
-
-def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {str(detail)[:1500]}")
+SUITE = Suite(__doc__, max_detail=1500)
+check = SUITE.step  # the checks are steps of scenarios run whole
 
 
 def uri(path):
@@ -91,10 +84,7 @@ def position(text, needle, nth=0, offset=1):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    args = ap.parse_args()
+    args = SUITE.parse()
 
     with tempfile.TemporaryDirectory(prefix="kuan_lsp_") as tmp:
         policy = os.path.join(tmp, "hangzhou-ai")
@@ -227,8 +217,7 @@ def main():
         c.notify("exit", None)
         check("exit status 0 after shutdown", c.p.wait(timeout=10) == 0)
 
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED else 0)
+    sys.exit(SUITE.finish())
 
 
 if __name__ == "__main__":

@@ -7,23 +7,16 @@ not a failure; bad --seed/--count are usage errors. 性质 written by the
 author (tests/properties/authored.kuan): the wrong one fails at its own line
 with the claim, the values and a shrunk 例; the right ones pass; one whose
 condition never holds is a note, not counted."""
-import argparse
 import os
 import re
 import subprocess
 import sys
 import tempfile
 
-FAILED = []
-PASSED = [0]
+from kuan_suite import Suite
 
-
-def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {str(detail)[:2000]}")
+SUITE = Suite(__doc__, max_detail=2000)
+check = SUITE.step  # the checks are steps of scenarios run whole
 
 
 def run(kuan, *args):
@@ -117,10 +110,7 @@ def authored(kuan, root):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    a = ap.parse_args()
+    a = SUITE.parse()
     kuan = a.kuan
 
     code, out, err = run(kuan, "test", os.path.join(a.root, "policies", "hangzhou-ai"), "--properties")
@@ -181,8 +171,7 @@ def main():
 
     authored(kuan, a.root)
 
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    return 1 if FAILED else 0
+    return SUITE.finish()
 
 
 if __name__ == "__main__":

@@ -6,11 +6,10 @@ with no console error, that the rendered text carries the year's figures (the
 same as --summary's JSON), and that a click on a column heading sorts the table.
 The console check is proven live by a probe page that logs an error on purpose.
 
-Usage: run_report_tests.py --kuan PATH --root REPO
+Usage: run_report_tests.py --kuan PATH --root REPO [NAME...]   (tests/kuan_suite.py)
 Prints one line per failure and finally "N passed, M failed"; exit 1 on failure;
 exit 77 (CTest: skipped) when Chromium is not installed.
 """
-import argparse
 import json
 import os
 import re
@@ -19,15 +18,10 @@ import subprocess
 import sys
 import tempfile
 
-FAILED, PASSED = [], [0]
+from kuan_suite import Suite
 
-
-def check(name, cond, detail=""):
-    if cond:
-        PASSED[0] += 1
-    else:
-        FAILED.append(name)
-        print(f"FAIL {name}: {str(detail)[:400]}")
+SUITE = Suite(__doc__, max_detail=400)
+check = SUITE.step  # the checks are steps of scenarios run whole
 
 
 def render(chromium, page):
@@ -39,14 +33,10 @@ def render(chromium, page):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kuan", required=True)
-    ap.add_argument("--root", required=True)
-    a = ap.parse_args()
+    a = SUITE.parse()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
-        print("chromium not installed: skipped")
-        sys.exit(77)
+        sys.exit(SUITE.skip("chromium not installed"))
     with tempfile.TemporaryDirectory() as tmp:
         year = os.path.join(tmp, "year.jsonl")
         with open(year, "w") as f:
@@ -93,8 +83,7 @@ console.error('probe: the console is read');
         check("sorting by a column", values and values == sorted(values, reverse=True) and len(values) == len(s["measures"]),
               order.group(1) if order else dom[-300:])
         check("the console check is live", any("probe: the console is read" in l for l in console), console)
-    print(f"{PASSED[0]} passed, {len(FAILED)} failed")
-    sys.exit(1 if FAILED or PASSED[0] == 0 else 0)
+    sys.exit(SUITE.finish())
 
 
 if __name__ == "__main__":

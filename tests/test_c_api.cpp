@@ -2,6 +2,7 @@
 // only, as a C host or an FFI would call them.
 #include <catch2/catch.hpp>
 
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -42,7 +43,7 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   CHECK(err.e.code == KUAN_OK);
   CHECK(err.e.message == nullptr);
   REQUIRE(diags);
-  kuan_diagnostic d;
+  kuan_diagnostic d = KUAN_SIZED(kuan_diagnostic);
   for (size_t i = 0; kuan_diagnostics_get(diags, i, &d); ++i) CHECK(d.severity != KUAN_SEVERITY_ERROR);
   kuan_diagnostics_free(diags);
 
@@ -53,8 +54,8 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   CHECK(kuan_policy_edition_on(policy.p, "2025-07-01", &err) == ed);
   CHECK(kuan_policy_latest(policy.p) != nullptr);
 
-  kuan_edition_info info;
-  kuan_edition_get_info(ed, &info);
+  kuan_edition_info info = KUAN_SIZED(kuan_edition_info);
+  REQUIRE(kuan_edition_get_info(ed, &info));
   CHECK(str(info.name) == "2025年版");
   CHECK(str(info.effective_from) == "2025-06-13");
   CHECK((info.effective_to == nullptr || std::strlen(info.effective_to) == 10));  // open-ended, or YYYY-MM-DD
@@ -65,19 +66,19 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   size_t m = 0;
   REQUIRE(kuan_edition_find_measure(ed, "算力券", &m));
   CHECK(!kuan_edition_find_measure(ed, "没有", &m));
-  kuan_measure_info mi;
+  kuan_measure_info mi = KUAN_SIZED(kuan_measure_info);
   REQUIRE(kuan_edition_get_measure(ed, m, &mi));
   CHECK(str(mi.name) == "算力券");
   CHECK(str(mi.clause) == "(一)");
   CHECK(mi.cap_count == 2);
-  kuan_cap_info cap;
+  kuan_cap_info cap = KUAN_SIZED(kuan_cap_info);
   REQUIRE(kuan_edition_get_measure_cap(ed, m, 0, &cap));
   CHECK(str(cap.name) == "智能券叠加上限");
   CHECK(cap.stacking == 1);
   CHECK(!kuan_edition_get_measure_cap(ed, m, 2, &cap));
   bool saw_enum = false;
   for (size_t i = 0; i < mi.fact_count; ++i) {
-    kuan_fact_info fi;
+    kuan_fact_info fi = KUAN_SIZED(kuan_fact_info);
     REQUIRE(kuan_edition_get_measure_fact(ed, m, i, &fi));
     if (str(fi.name) == "采购类型") {
       saw_enum = true;
@@ -97,9 +98,26 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   }
   CHECK(saw_enum);
   CHECK(!kuan_edition_get_measure_fact(ed, m, mi.fact_count, nullptr));
-  kuan_fact_info any;
+  kuan_fact_info any = KUAN_SIZED(kuan_fact_info);
   CHECK(kuan_edition_get_fact(ed, 0, &any));
   CHECK(!kuan_edition_get_fact(ed, info.fact_count, &any));
+
+  // Size-prefixed structs: an unset size is refused; a host whose header's struct ends
+  // before `label` (an older, shorter version) gets the fields it knows and nothing past them.
+  kuan_fact_info unsized{};
+  CHECK(!kuan_edition_get_fact(ed, 0, &unsized));
+  CHECK(unsized.name == nullptr);
+  kuan_fact_info older{};
+  older.size = offsetof(kuan_fact_info, label);
+  const char* sentinel = "untouched";
+  older.label = sentinel;
+  older.enum_count = 12345;
+  REQUIRE(kuan_edition_get_fact(ed, 0, &older));
+  CHECK(str(older.name) == str(any.name));
+  CHECK(older.type == any.type);
+  CHECK(older.label == sentinel);
+  CHECK(older.enum_count == 12345);
+  CHECK(older.size == offsetof(kuan_fact_info, label));
 
   kuan_facts* f = kuan_facts_new(ed);
   REQUIRE(f);
@@ -127,7 +145,7 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   CHECK(kuan_result_reason(r, 0) == nullptr);
   CHECK(kuan_result_note_count(r) == 0);
 
-  kuan_explanation x;
+  kuan_explanation x = KUAN_SIZED(kuan_explanation);
   REQUIRE(kuan_result_explanation(r, &x));
   CHECK(str(x.measure) == "算力券");
   CHECK(x.line > 0);
@@ -137,12 +155,12 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   CHECK(str(x.before_rounding) == "200000");
   CHECK(str(x.rounding_mode) == "四舍五入");
   REQUIRE(x.condition_count == 2);
-  kuan_condition_step c;
+  kuan_condition_step c = KUAN_SIZED(kuan_condition_step);
   REQUIRE(kuan_result_condition(r, 1, &c));
   CHECK(c.held == 1);
   CHECK(std::strstr(str(c.file).c_str(), "01-算力券和智能券.kuan") != nullptr);
   REQUIRE(x.cap_count == 2);
-  kuan_cap_step s;
+  kuan_cap_step s = KUAN_SIZED(kuan_cap_step);
   REQUIRE(kuan_result_cap(r, 0, &s));
   CHECK(str(s.name) == "智能券叠加上限");
   CHECK(s.applies == 0);
@@ -197,7 +215,7 @@ TEST_CASE("capi: errors are values with messages and positions", "[capi]") {
   CHECK(err.e.column == 8);
   CHECK(std::string(err.e.message).find("金额 × 金额") != std::string::npos);
   REQUIRE(kuan_diagnostics_count(diags) >= 1);
-  kuan_diagnostic d;
+  kuan_diagnostic d = KUAN_SIZED(kuan_diagnostic);
   REQUIRE(kuan_diagnostics_get(diags, 0, &d));
   CHECK(d.severity == KUAN_SEVERITY_ERROR);
   CHECK(str(d.file) == "bad.kuan");
@@ -327,7 +345,7 @@ TEST_CASE("capi: facts and results outlive the policy they came from", "[capi]")
   REQUIRE(r);
   kuan_policy_free(p);
   CHECK(str(kuan_result_amount(r)) == "240000.00");
-  kuan_explanation x;
+  kuan_explanation x = KUAN_SIZED(kuan_explanation);
   REQUIRE(kuan_result_explanation(r, &x));
   CHECK(std::strstr(str(x.file).c_str(), ".kuan") != nullptr);  // the rule text is still there
   CHECK(kuan_facts_has(f, "合同金额"));

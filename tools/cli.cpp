@@ -63,16 +63,23 @@ static bool ends_with_csv(const std::string& path) {
   return path.size() >= 4 && (path.compare(path.size() - 4, 4, ".csv") == 0 || path.compare(path.size() - 4, 4, ".CSV") == 0);
 }
 
-std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
-                                     std::string& error) {
+std::optional<bool> wants_csv(const Args& args, const char* option, const std::string* path, bool fallback,
+                              std::string& error) {
   if (const std::string* f = args.option(option)) {
-    if (*f == "jsonl" || *f == "json") return BatchFormat::Jsonl;
-    if (*f == "csv") return BatchFormat::Csv;
+    if (*f == "jsonl" || *f == "json") return false;
+    if (*f == "csv") return true;
     error = std::string(option) + " 只能是 jsonl 或 csv,不是 \"" + *f + "\"";
     return std::nullopt;
   }
-  if (path && *path != "-") return ends_with_csv(*path) ? BatchFormat::Csv : BatchFormat::Jsonl;
+  if (path && *path != "-") return ends_with_csv(*path);
   return fallback;
+}
+
+std::optional<BatchFormat> format_of(const Args& args, const char* option, const std::string* path, BatchFormat fallback,
+                                     std::string& error) {
+  const auto csv = wants_csv(args, option, path, fallback == BatchFormat::Csv, error);
+  if (!csv) return std::nullopt;
+  return *csv ? BatchFormat::Csv : BatchFormat::Jsonl;
 }
 
 void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {

@@ -40,6 +40,11 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
 // --format json|text (default text); nullopt with a message for anything else.
 std::optional<bool> wants_json(const Args& args, std::string& error);
 
+// --in-format/--out-format (`option`) jsonl|csv, else by the file's extension
+// (.csv), else `fallback`: true for CSV; nullopt with a message for anything else.
+std::optional<bool> wants_csv(const Args& args, const char* option, const std::string* path, bool fallback,
+                              std::string& error);
+
 // Loads POLICY (a folder or a .kuan file); prints its diagnostics to stderr
 // when it does not load (warnings too) and returns nullopt.
 std::optional<api::Policy> open_policy(const std::string& path);

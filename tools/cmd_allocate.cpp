@@ -1,5 +1,5 @@
 // kuan allocate — one year's applications decided together (spec "Batch-level
-// rules"); a thin layer over interpreter/allocate.hpp. The output file is
+// rules"); a thin layer over the façade's <kuan/allocation.hpp>. The output file is
 // written to a temporary file beside it and renamed only when the whole input
 // was good, so a bad line never leaves a partial year behind.
 #include <sys/stat.h>
@@ -15,9 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <variant>
 
-#include "interpreter/allocate.hpp"
-#include "tools/cli_internal.hpp"
+#include "kuan/allocation.hpp"
+#include "tools/cli.hpp"
 #include "tools/report_html.hpp"
 
 namespace kuan::cli {
@@ -77,7 +78,7 @@ const char* kHelp =
     "退出状态:0 成功;1 规则文件有错误;2 输入或参数有误;74 无法写出结果。";
 
 // --summary FILE: the same figures as one JSON document.
-std::string summary_json(const AllocationSummary& s) {
+std::string summary_json(const api::AllocationSummary& s) {
   std::string out = "{\"version\":";
   append_json_string(out, s.version);
   out += ",\"applications\":" + std::to_string(s.applications) + ",\"measures\":[";
@@ -86,8 +87,8 @@ std::string summary_json(const AllocationSummary& s) {
     out += i ? ",{\"measure\":" : "{\"measure\":";
     append_json_string(out, m.measure);
     out += ",\"applications\":" + std::to_string(m.applications) + ",\"eligible\":" + std::to_string(m.eligible) +
-           ",\"not_selected\":" + std::to_string(m.not_selected) + ",\"amount\":\"" + cents_text(m.amount_cents) +
-           "\",\"allocated\":\"" + cents_text(m.allocated_cents) + "\"}";
+           ",\"not_selected\":" + std::to_string(m.not_selected) + ",\"amount\":\"" + m.amount + "\",\"allocated\":\"" +
+           m.allocated + "\"}";
   }
   out += "],\"pools\":[";
   for (std::size_t i = 0; i < s.pools.size(); ++i) {
@@ -99,12 +100,9 @@ std::string summary_json(const AllocationSummary& s) {
       if (k) out += ',';
       append_json_string(out, p.measures[k]);
     }
-    out += "],\"amount\":\"" + cents_text(p.pool_cents) + "\",\"applications\":" + std::to_string(p.applications) +
-           ",\"requested\":\"" + cents_text(p.requested_cents) + "\",\"allocated\":\"" + cents_text(p.allocated_cents) +
-           "\",\"scaled\":" + (p.scaled ? "true" : "false");
-    if (p.scaled)
-      out += ",\"pro_rata\":\"" + cents_text(p.pool_cents) + "/" + cents_text(p.requested_cents) +
-             "\",\"remainder_cents\":" + std::to_string(p.remainder_cents);
+    out += "],\"amount\":\"" + p.amount + "\",\"applications\":" + std::to_string(p.applications) + ",\"requested\":\"" +
+           p.requested + "\",\"allocated\":\"" + p.allocated + "\",\"scaled\":" + (p.scaled ? "true" : "false");
+    if (p.scaled) out += ",\"pro_rata\":\"" + p.pro_rata + "\",\"remainder_cents\":" + std::to_string(p.remainder_cents);
     out += '}';
   }
   out += "],\"quotas\":[";
@@ -123,23 +121,23 @@ std::string summary_json(const AllocationSummary& s) {
 
 
 // The summary for people (stderr).
-std::string summary_text(const AllocationSummary& s) {
+std::string summary_text(const api::AllocationSummary& s) {
   std::string out = "分配汇总(" + s.version + "):" + std::to_string(s.applications) + " 项申请\n";
   for (const auto& m : s.measures)
     out += "  措施 " + m.measure + ":申请 " + std::to_string(m.applications) + " 项,适用 " + std::to_string(m.eligible) +
            " 项" + (m.not_selected ? ",名额外未入选 " + std::to_string(m.not_selected) + " 项" : "") + ";金额合计 " +
-           cents_text(m.amount_cents) + " 元,分配合计 " + cents_text(m.allocated_cents) + " 元\n";
+           m.amount + " 元,分配合计 " + m.allocated + " 元\n";
   for (const auto& q : s.quotas)
     out += "  名额 " + q.measure + ":每年 " + (q.per.empty() ? "" : "每个" + q.per + " ") + std::to_string(q.quota) +
            " 个,候选 " + std::to_string(q.candidates) +
            " 项,入选 " + std::to_string(q.funded) + " 项\n";
   for (const auto& p : s.pools) {
-    out += "  资金池 " + p.pool + ":额度 " + cents_text(p.pool_cents) + " 元,适用申请 " + std::to_string(p.applications) +
-           " 项,金额合计 " + cents_text(p.requested_cents) + " 元,";
-    out += p.scaled ? "超出额度,按 " + cents_text(p.pool_cents) + "/" + cents_text(p.requested_cents) +
-                          " 同比例分配(向下取整到分,余下 " + std::to_string(p.remainder_cents) + " 分按最大余数逐分补足)"
+    out += "  资金池 " + p.pool + ":额度 " + p.amount + " 元,适用申请 " + std::to_string(p.applications) + " 项,金额合计 " +
+           p.requested + " 元,";
+    out += p.scaled ? "超出额度,按 " + p.pro_rata + " 同比例分配(向下取整到分,余下 " + std::to_string(p.remainder_cents) +
+                          " 分按最大余数逐分补足)"
                     : std::string("未超出额度,金额不变");
-    out += ",分配合计 " + cents_text(p.allocated_cents) + " 元\n";
+    out += ",分配合计 " + p.allocated + " 元\n";
   }
   return out;
 }
@@ -149,7 +147,7 @@ std::string summary_text(const AllocationSummary& s) {
 class ProgressBar {
  public:
   ProgressBar(bool on, std::uint64_t input_bytes) : on_(on), total_(input_bytes) {}
-  void update(const AllocationProgress& p) {
+  void update(const api::AllocationProgress& p) {
     if (!on_) return;
     const auto now = std::chrono::steady_clock::now();
     const bool last = p.pass == 2 && p.records == p.total_records;
@@ -201,24 +199,27 @@ int cmd_allocate(int argc, char** argv) {
   const std::string in_path = args.option("--in") ? *args.option("--in") : "-";
   const std::string* out_path = args.option("--out");
   std::string error;
-  const auto in_format = format_of(args, "--in-format", &in_path, BatchFormat::Jsonl, error);
-  const auto out_format = in_format ? format_of(args, "--out-format", out_path, *in_format, error) : std::nullopt;
-  if (!out_format) {
+  const auto in_csv = wants_csv(args, "--in-format", &in_path, false, error);
+  const auto out_csv = in_csv ? wants_csv(args, "--out-format", out_path, *in_csv, error) : std::nullopt;
+  if (!out_csv) {
     std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
     return kExitBadInput;
   }
-  auto policy = load_policy(args.positional[0]);
+  const auto format = [](bool csv) { return csv ? api::AllocationFormat::Csv : api::AllocationFormat::Jsonl; };
+  const api::AllocationFormat out_format = format(*out_csv);
+  auto policy = open_policy(args.positional[0]);
   if (!policy) return kExitRuleErrors;
-  const Edition* ed = choose_edition(*policy, args, error);
+  const auto ed = pick_edition(*policy, args, error);
   if (!ed) {
     std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
     return kExitBadInput;
   }
-  auto allocator = Allocator::create(*ed, *in_format, error);
-  if (!allocator) {
-    std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
+  auto created = api::Allocator::create(*ed, format(*in_csv));
+  if (auto* e = std::get_if<api::AllocationError>(&created)) {
+    std::fprintf(stderr, "kuan allocate: %s\n", e->message.c_str());
     return kExitBadInput;
   }
+  api::Allocator& allocator = std::get<api::Allocator>(created);
 
   // Pass 1: read, evaluate, quotas, pools. Nothing is written before it ends well.
   std::ifstream file;
@@ -237,12 +238,12 @@ int cmd_allocate(int argc, char** argv) {
   // The bar is for people: only on a terminal, and only when the input is large.
   const bool tty = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
   ProgressBar bar(tty && (size >= (8u << 20) || in_path == "-"), size);
-  auto progress = [&](const AllocationProgress& p) {
+  auto progress = [&](const api::AllocationProgress& p) {
     if (in_path != "-" || p.records >= 100000 || p.pass == 2) bar.update(p);
   };
-  if (auto e = allocator->read(in, progress)) {
+  if (auto e = allocator.read(in, progress)) {
     bar.clear();
-    std::fprintf(stderr, "%s\n", e->render(in_path == "-" ? "<stdin>" : in_path).c_str());
+    std::fprintf(stderr, "%s\n", e->to_string(in_path == "-" ? "<stdin>" : in_path).c_str());
     std::fprintf(stderr, "kuan allocate: 输入有误,未分配,也未写出任何结果%s\n",
                  out_path ? ("(" + *out_path + " 保持不变)").c_str() : "");
     return kExitBadInput;
@@ -251,8 +252,7 @@ int cmd_allocate(int argc, char** argv) {
   // Pass 2: the decisions, into a temporary file renamed over OUT at the end.
   if (!out_path || *out_path == "-") {
     std::ios::sync_with_stdio(false);
-    allocator->write(std::cout, *out_format, progress);
-    if (!std::cout) {
+    if (!allocator.write(std::cout, out_format, progress)) {
       bar.clear();
       std::fputs("kuan allocate: 写标准输出失败\n", stderr);
       return 74;
@@ -282,9 +282,9 @@ int cmd_allocate(int argc, char** argv) {
     bool ok;
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      allocator->write(out, *out_format, progress);
+      ok = allocator.write(out, out_format, progress);
       out.close();
-      ok = static_cast<bool>(out);
+      ok = ok && static_cast<bool>(out);
     }
     std::error_code ec;
     if (ok) fs::rename(tmp, target, ec);
@@ -297,10 +297,10 @@ int cmd_allocate(int argc, char** argv) {
   }
   bar.clear();
 
-  const AllocationSummary& summary = allocator->summary();
+  const api::AllocationSummary& summary = allocator.summary();
   if (const std::string* path = args.option("--report")) {
     std::ofstream r(*path, std::ios::binary | std::ios::trunc);
-    const std::string page = allocation_report_html(summary, ed->policy_name, in_path == "-" ? "<stdin>" : in_path);
+    const std::string page = allocation_report_html(summary, ed->policy_name(), in_path == "-" ? "<stdin>" : in_path);
     r.write(page.data(), static_cast<std::streamsize>(page.size()));
     if (!r) {
       std::fprintf(stderr, "kuan allocate: 无法写出报告 %s\n", path->c_str());

@@ -5,9 +5,8 @@
 #include <fstream>
 #include <string>
 
-#include "lang/checker.hpp"
-#include "base/date.hpp"
-#include "tools/cli_internal.hpp"
+#include "kuan/tooling.hpp"
+#include "tools/cli.hpp"
 
 namespace kuan::cli {
 
@@ -91,31 +90,34 @@ int cmd_check(int argc, char** argv) {
     const std::string path = scope_of(given);
     if (path != given && !*json)
       std::fprintf(stderr, "kuan check: %s 属于一个版本,按其所在的目录 %s 检查\n", given.c_str(), path.c_str());
-    std::vector<Diagnostic> diagnostics;
-    auto policy = Policy::load(path, diagnostics);
-    for (const auto& d : diagnostics) {
-      (d.severity == Severity::Error ? errors : warnings) += 1;
+    const api::LoadResult loaded = api::Policy::load(path);
+    for (const auto& d : loaded.diagnostics) {
+      (d.severity == api::Severity::Error ? errors : warnings) += 1;
       if (*json) {
         if (!diagnostics_json.empty()) diagnostics_json += ',';
         append_diagnostic_json(diagnostics_json, d);
       }
     }
-    if (!*json) print_diagnostics(diagnostics, stderr);
-    if (!policy) continue;
-    for (const auto& e : policy->editions()) {
+    if (!*json) {
+      const std::string text = api::render_diagnostics(loaded.diagnostics);
+      std::fwrite(text.data(), 1, text.size(), stderr);
+    }
+    if (!loaded.policy) continue;
+    for (const auto& e : loaded.policy->editions()) {
+      const api::EditionOutline o = api::outline(e);
       if (*json) {
         editions_json += editions_json.empty() ? "{\"policy\":" : ",{\"policy\":";
         append_json_string(editions_json, path);
         editions_json += ",\"edition\":";
-        append_json_string(editions_json, e->name);
-        editions_json += std::string(",\"status\":\"") + e->status_name() + "\",\"effective_from\":\"" +
-                         format_date(e->effective_from) + "\",\"measures\":" + std::to_string(e->measures.size()) +
-                         ",\"facts\":" + std::to_string(e->facts.size()) + ",\"params\":" + std::to_string(e->params.size()) +
-                         ",\"examples\":" + std::to_string(e->examples.size()) + "}";
+        append_json_string(editions_json, e.name());
+        editions_json += ",\"status\":\"" + o.status + "\",\"effective_from\":\"" + e.effective_from() +
+                         "\",\"measures\":" + std::to_string(e.measures().size()) +
+                         ",\"facts\":" + std::to_string(e.facts().size()) + ",\"params\":" + std::to_string(o.params) +
+                         ",\"examples\":" + std::to_string(o.examples) + "}";
       } else if (!args.has_flag("--quiet")) {
-        std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)", path.c_str(), e->name.c_str(),
-                    e->measures.size(), e->facts.size(), e->params.size());
-        if (!e->official()) std::printf(";状态 %s:不是正式文本,不按日期选用", e->status_name());
+        std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)", path.c_str(), e.name().c_str(),
+                    e.measures().size(), e.facts().size(), o.params);
+        if (!o.official) std::printf(";状态 %s:不是正式文本,不按日期选用", o.status.c_str());
         std::putchar('\n');
       }
     }

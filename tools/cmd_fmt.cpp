@@ -1,14 +1,17 @@
 // kuan fmt [--check] FILE|DIR...|- — rewrite rule files in their canonical layout.
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <string>
 #include <string_view>
+#include <vector>
 
-#include "lang/format.hpp"
-#include "tools/cli_internal.hpp"
+#include "kuan/tooling.hpp"
+#include "tools/cli.hpp"
 
 namespace kuan::cli {
 namespace {
@@ -155,7 +158,7 @@ int cmd_fmt(int argc, char** argv) {
     return kExitBadInput;
   }
   const bool check = args.has_flag("--check");
-  FormatOptions options;
+  api::FormatOptions options;
   if (const std::string* w = args.option("--width")) {
     char* end = nullptr;
     const long n = std::strtol(w->c_str(), &end, 10);
@@ -186,10 +189,10 @@ int cmd_fmt(int argc, char** argv) {
         continue;
       }
       const std::string name = file == "-" ? "<stdin>" : file;
-      auto source = std::make_shared<SourceFile>(name, *text);
-      const FormatResult r = format_source(source, options);
+      const api::Formatted r = api::format(*text, name, options);
       if (!r.diagnostics.empty()) {
-        print_diagnostics(r.diagnostics, stderr);
+        const std::string shown = api::render_diagnostics(r.diagnostics);
+        std::fwrite(shown.data(), 1, shown.size(), stderr);
         worst(kExitBadInput);
         continue;
       }

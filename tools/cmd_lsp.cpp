@@ -16,12 +16,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
-#include "lang/format.hpp"
-#include "lang/keywords.hpp"
-#include "lang/parser.hpp"
-#include "tools/cli_internal.hpp"
+#include "kuan/tooling.hpp"
+#include "tools/cli.hpp"
 
 namespace kuan::cli {
 namespace {
@@ -94,7 +94,7 @@ json position_of(std::string_view text, std::size_t offset) {
   for (std::size_t i = 0; i < offset; ++i)
     if (text[i] == '\n') ++line, line_start = i + 1;
   std::size_t units = 0;
-  for (std::size_t i = line_start; i < offset;) units += decode_utf8(text, i) > 0xFFFF ? 2 : 1;
+  for (std::size_t i = line_start; i < offset;) units += api::next_code_point(text, i) > 0xFFFF ? 2 : 1;
   return {{"line", line}, {"character", units}};
 }
 
@@ -104,7 +104,7 @@ std::size_t offset_of(std::string_view text, const json& position) {
   for (std::size_t l = 0; l < line && i < text.size(); ++i)
     if (text[i] == '\n') ++l;
   for (std::size_t units = 0; units < character && i < text.size() && text[i] != '\n';)
-    units += decode_utf8(text, i) > 0xFFFF ? 2 : 1;
+    units += api::next_code_point(text, i) > 0xFFFF ? 2 : 1;
   return i;
 }
 
@@ -113,14 +113,33 @@ json range_of(std::string_view text, std::size_t begin, std::size_t end) {
 }
 
 // ---------------------------------------------------------------- the workspace
-struct Symbol {
-  std::string name;
-  std::string path;  // the file that declares it
-  std::size_t begin = 0, end = 0;
-  int kind = 13;  // LSP SymbolKind
-  std::string hover;
-  bool base = false;  // declared in the base edition
-};
+using Symbol = api::Declaration;
+
+// LSP SymbolKind and CompletionItemKind of a declaration.
+int symbol_kind(api::SymbolKind k) {
+  switch (k) {
+    case api::SymbolKind::Fact: return 8;
+    case api::SymbolKind::EnumValue: return 22;
+    case api::SymbolKind::Param:
+    case api::SymbolKind::Limit: return 14;
+    case api::SymbolKind::Define:
+    case api::SymbolKind::Measure: return 12;
+    case api::SymbolKind::Clause: return 3;
+    case api::SymbolKind::Example:
+    case api::SymbolKind::Property: return 24;
+  }
+  return 13;
+}
+
+int completion_kind(api::SymbolKind k) {
+  switch (k) {
+    case api::SymbolKind::Fact: return 5;
+    case api::SymbolKind::Param:
+    case api::SymbolKind::Limit: return 21;
+    case api::SymbolKind::EnumValue: return 20;
+    default: return 3;
+  }
+}
 
 class Server {
  public:
@@ -231,19 +250,19 @@ class Server {
       const std::string root = fs::exists(path, ec) ? policy_root(path).string() : path;
       if (loaded[root]) continue;
       loaded[root] = true;
-      std::vector<Diagnostic> diagnostics;
-      if (fs::exists(path, ec)) Policy::load(root, diagnostics, open_);
-      else Policy::from_sources({{path, text}}, diagnostics);  // a new file, not saved yet: alone
-      for (const auto& d : diagnostics) {
+      // A new file, not saved yet, is checked alone.
+      const api::LoadResult checked =
+          fs::exists(path, ec) ? api::load_with_unsaved(root, open_) : api::Policy::from_sources({{path, text}});
+      for (const auto& d : checked.diagnostics) {
         auto it = by_file.find(d.file);
         if (it == by_file.end()) continue;
         const std::string& doc = open_.at(d.file);
         // The diagnostic's own line and column (its source may be gone by now).
-        const std::size_t begin =
-            offset_of(doc, {{"line", d.line ? d.line - 1 : 0}, {"character", 0}}) + bytes_of_chars(doc, d.line, d.column);
-        const std::size_t end = std::min(doc.size(), begin + (d.span.end - d.span.begin));
+        const std::size_t begin = offset_of(doc, {{"line", d.line ? d.line - 1 : 0}, {"character", 0}}) +
+                                  bytes_of_chars(doc, static_cast<std::size_t>(d.line), static_cast<std::size_t>(d.column));
+        const std::size_t end = std::min(doc.size(), begin + d.length);
         it->second.push_back({{"range", range_of(doc, begin, std::max(begin, end))},
-                              {"severity", d.severity == Severity::Error ? 1 : d.severity == Severity::Warning ? 2 : 3},
+                              {"severity", d.severity == api::Severity::Error ? 1 : d.severity == api::Severity::Warning ? 2 : 3},
                               {"source", "kuan"},
                               {"message", d.message}});
       }
@@ -260,96 +279,44 @@ class Server {
     for (std::size_t l = 1; l < line && i < text.size(); ++i)
       if (text[i] == '\n') ++l;
     const std::size_t start = i;
-    for (std::size_t c = 1; c < column && i < text.size() && text[i] != '\n'; ++c) decode_utf8(text, i);
+    for (std::size_t c = 1; c < column && i < text.size() && text[i] != '\n'; ++c) api::next_code_point(text, i);
     return i - start;
   }
 
   // ------------------------------------------------------------ symbols
-  struct Parsed {
-    std::vector<SourcePtr> sources;
-    std::vector<std::unique_ptr<ast::Module>> modules;
-  };
-
-  Parsed parse_folder(const fs::path& folder) const {
-    Parsed p;
+  // The declarations of the rule files of a folder (open documents as typed),
+  // skipping files that do not parse.
+  std::vector<api::FileDeclarations> parse_folder(const fs::path& folder, bool base) const {
+    std::vector<api::FileDeclarations> out;
     auto files = rule_files_in(folder);
     for (const auto& [path, text] : open_)
       if (fs::path(path).parent_path() == folder && std::find(files.begin(), files.end(), path) == files.end())
         files.push_back(path);
     for (const auto& f : files) {
-      auto src = std::make_shared<SourceFile>(f, text_of(f));
-      auto parsed = parse_module(src);
-      if (!parsed.module) continue;
-      p.sources.push_back(src);
-      p.modules.push_back(std::move(parsed.module));
+      auto found = api::declarations(f, text_of(f), base);
+      if (found.parsed) out.push_back(std::move(found));
     }
-    return p;
-  }
-
-  static void add(std::vector<Symbol>& out, const std::string& name, const Span& span, int kind, std::string hover,
-                  bool base) {
-    if (!span.file) return;
-    out.push_back({name, span.file->name(), span.begin, span.end, kind, std::move(hover), base});
-  }
-
-  static std::string label_line(const std::string& label) { return label.empty() ? "" : "\n\n标签:" + label; }
-
-  static void collect(const ast::Module& m, bool base, std::vector<Symbol>& out) {
-    const std::string where = base ? "\n\n(基础版本)" : "";
-    for (const auto& f : m.facts) {
-      add(out, f.name, f.span, 8,
-          "**事实** " + f.name + ": " + std::string(span_text(f.type_span)) +
-              (f.default_value ? " = " + std::string(span_text(f.default_value->span)) : "") + (f.optional ? " 可选" : "") +
-              label_line(f.label) + where,
-          base);
-      for (const auto& v : f.enum_values) add(out, v.name, v.span, 22, "事实 " + f.name + " 的取值 **" + v.name + "**" + where, base);
-    }
-    for (const auto& p : m.params)
-      add(out, p.name, p.span, 14, "**参数** " + p.name + " = " + std::string(span_text(p.value->span)) + label_line(p.label) + where,
-          base);
-    for (const auto& d : m.defines)
-      add(out, d.name, d.span, 12, "**定义** " + d.name + " = " + std::string(span_text(d.value->span)) + where, base);
-    for (const auto& c : m.limits) {
-      std::string h = "**" + std::string(ast::limit_word(c)) + "** " + c.name;
-      if (c.limit) h += " = " + std::string(span_text(c.limit->span));
-      if (c.used) h += " 已用 " + std::string(span_text(c.used->span));
-      if (c.when) h += " 当 " + std::string(span_text(c.when->span));
-      add(out, c.name, c.span, 14, h + where, base);
-    }
-    for (const auto& ms : m.measures) {
-      std::string h = "**措施** " + ms.name + (ms.title.empty() ? "" : "「" + ms.title + "」");
-      if (ms.clause >= 0 && ms.clause < static_cast<int>(m.clauses.size())) {
-        const auto& cl = m.clauses[ms.clause];
-        h += "\n\n条款 " + cl.ref + " " + cl.title;
-        if (!cl.text.empty()) h += "\n\n原文:" + cl.text;
-      }
-      add(out, ms.name, ms.span, 12, h + where, base);
-      for (const auto& c : ms.limits)
-        if (c.limit) add(out, c.name, c.span, 14, "**" + std::string(ast::limit_word(c)) + "** " + c.name + " = " +
-                                                    std::string(span_text(c.limit->span)) + "(措施 " + ms.name + ")" + where,
-                         base);
-    }
+    return out;
   }
 
   // Every declaration visible from a file: its edition's, then its base edition's.
   std::vector<Symbol> symbols_for(const std::string& path) const {
     std::vector<Symbol> out;
     const fs::path folder = fs::path(path).parent_path();
-    Parsed here = parse_folder(folder);
     std::string base_name;
-    for (const auto& m : here.modules) {
-      collect(*m, false, out);
-      if (m->base_edition) base_name = m->base_edition->value;
+    for (auto& file : parse_folder(folder, false)) {
+      out.insert(out.end(), file.declarations.begin(), file.declarations.end());
+      if (!file.base_edition.empty()) base_name = file.base_edition;
     }
     if (base_name.empty()) return out;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(folder.parent_path(), ec)) {
       if (!e.is_directory() || e.path() == folder) continue;
-      Parsed other = parse_folder(e.path());
-      const bool is_base = std::any_of(other.modules.begin(), other.modules.end(),
-                                       [&](const auto& m) { return m->edition && m->edition->value == base_name; });
+      const auto other = parse_folder(e.path(), true);
+      const bool is_base =
+          std::any_of(other.begin(), other.end(), [&](const auto& f) { return f.edition == base_name; });
       if (!is_base) continue;
-      for (const auto& m : other.modules) collect(*m, true, out);
+      for (const auto& f : other) out.insert(out.end(), f.declarations.begin(), f.declarations.end());
     }
     return out;
   }
@@ -358,14 +325,14 @@ class Server {
   std::optional<std::tuple<std::string, std::string, std::size_t, std::size_t>> name_at(const json& params) const {
     const std::string path = uri_to_path(params.at("textDocument").at("uri"));
     std::string text = text_of(path);
-    auto [b, e] = identifier_at(text, offset_of(text, params.at("position")));
+    auto [b, e] = api::name_at(text, offset_of(text, params.at("position")));
     if (b == e) return std::nullopt;
     return std::make_tuple(path, std::move(text), b, e);
   }
 
   json location(const Symbol& s) const {
-    const std::string text = text_of(s.path);
-    return {{"uri", path_to_uri(s.path)}, {"range", range_of(text, s.begin, s.end)}};
+    const std::string text = text_of(s.file);
+    return {{"uri", path_to_uri(s.file)}, {"range", range_of(text, s.begin, s.end)}};
   }
 
   json hover(const json& params) const {
@@ -405,10 +372,10 @@ class Server {
     const std::string name = text.substr(b, e - b);
     std::vector<std::string> files;
     for (const auto& s : symbols_for(path))
-      if (std::find(files.begin(), files.end(), s.path) == files.end()) files.push_back(s.path);
+      if (std::find(files.begin(), files.end(), s.file) == files.end()) files.push_back(s.file);
     for (const auto& f : files) {
       const std::string t = text_of(f);
-      for (auto [rb, re] : identifier_spans(t))
+      for (auto [rb, re] : api::names_in(t))
         if (t.compare(rb, re - rb, name) == 0) out.push_back({{"uri", path_to_uri(f)}, {"range", range_of(t, rb, re)}});
     }
     return out;
@@ -421,44 +388,32 @@ class Server {
     std::set<std::string> seen;
     for (const auto& sym : symbols_for(path)) {
       if (!seen.insert(sym.name).second) continue;
-      const int kind = sym.kind == 8 ? 5 : sym.kind == 14 ? 21 : sym.kind == 22 ? 20 : 3;
+      const int kind = completion_kind(sym.kind);
       const std::string first_line = sym.hover.substr(0, sym.hover.find('\n'));
       items.push_back({{"label", sym.name}, {"kind", kind}, {"detail", first_line},
                        {"documentation", {{"kind", "markdown"}, {"value", sym.hover}}}});
     }
-    for (const auto& k : keywords::kAll)
-      if (seen.insert(std::string(k.word)).second) items.push_back({{"label", std::string(k.word)}, {"kind", 14}});
+    for (const auto word : api::keywords())
+      if (seen.insert(std::string(word)).second) items.push_back({{"label", std::string(word)}, {"kind", 14}});
     return items;
   }
 
   json document_symbols(const std::string& path) const {
     json out = json::array();
     const std::string text = text_of(path);
-    auto src = std::make_shared<SourceFile>(path, text);
-    auto parsed = parse_module(src);
-    if (!parsed.module) return out;
-    const auto& m = *parsed.module;
-    auto symbol = [&](const std::string& name, int kind, const Span& span, const std::string& container) {
-      json s = {{"name", name}, {"kind", kind}, {"location", {{"uri", path_to_uri(path)}, {"range", range_of(text, span.begin, span.end)}}}};
-      if (!container.empty()) s["containerName"] = container;
-      out.push_back(std::move(s));
-    };
-    for (const auto& c : m.clauses) symbol("条款 " + c.ref + (c.title.empty() ? "" : " " + c.title), 3, c.span, "");
-    for (const auto& ms : m.measures)
-      symbol(ms.name, 12, ms.span,
-             ms.clause >= 0 && ms.clause < static_cast<int>(m.clauses.size()) ? "条款 " + m.clauses[ms.clause].ref : "");
-    for (const auto& p : m.params) symbol(p.name, 14, p.span, "");
-    for (const auto& f : m.facts) symbol(f.name, 8, f.span, "");
-    for (const auto& d : m.defines) symbol(d.name, 12, d.span, "");
-    for (const auto& c : m.limits) symbol(c.name, 14, c.span, "");
-    for (const auto& x : m.examples) symbol("例 " + x.measure + (x.title.empty() ? "" : " " + x.title), 24, x.span, "");
-    for (const auto& p : m.properties) symbol("性质 " + p.measure + (p.title.empty() ? "" : " " + p.title), 24, p.span, "");
+    for (const auto& item : api::document_symbols(path, text)) {
+      json sym = {{"name", item.name},
+                  {"kind", symbol_kind(item.kind)},
+                  {"location", {{"uri", path_to_uri(path)}, {"range", range_of(text, item.begin, item.end)}}}};
+      if (!item.container.empty()) sym["containerName"] = item.container;
+      out.push_back(std::move(sym));
+    }
     return out;
   }
 
   json formatting(const std::string& path) const {
     const std::string text = text_of(path);
-    const FormatResult r = format_source(std::make_shared<SourceFile>(path, text));
+    const api::Formatted r = api::format(text, path);
     if (!r.ok || r.text == text) return json::array();
     return json::array({{{"range", range_of(text, 0, text.size())}, {"newText", r.text}}});
   }

@@ -1,59 +1,42 @@
 // kuan test POLICY — runs every 例 of a policy folder (or one file) and ends
 // with "N passed, M failed"; exit 1 if any failed.
+#include <cstdint>
 #include <cstdio>
+#include <string>
 
-#include "tools/cli_internal.hpp"
-#include "tools/properties.hpp"
+#include "kuan/testing.hpp"
+#include "tools/cli.hpp"
 
 namespace kuan::cli {
 
 namespace {
 
-struct ExampleRun {
-  bool passed = false;
-  std::string detail;  // what differed, when failed
-};
+const char* const kUnmetCondition = "没有一份生成的申请满足它的条件,未能检查(可增大 --count,或放宽 当 的条件)";
 
-ExampleRun run_example(const Edition& ed, const ast::ExampleDecl& x) {
-  const MeasureInfo* m = ed.find_measure(x.measure);
-  if (!m) return {false, "措施 " + x.measure + " 不存在"};
-  FactValues facts(ed.facts.size());
-  FactValues none(ed.facts.size());
-  for (const auto& f : x.facts) {
-    auto v = evaluate_expression(&ed, *f.value, none);
-    if (auto* err = std::get_if<EvalError>(&v)) return {false, "事实 " + f.name + ":" + err->message};
-    facts.set(ed.find_fact(f.name), std::get<Value>(v));
+// One result of --properties as a line (and, when it failed, the 例 to paste);
+// passes and what was not checked only with --verbose, except a 性质 the
+// author expects checked.
+std::string property_text(const api::PropertyResult& p, bool verbose) {
+  auto line = [&](const char* kind, const std::string& rest) {
+    return where(p.where) + ": " + kind + ": " + p.edition + " 措施 " + p.measure + rest + "\n";
+  };
+  const std::string named = " 性质「" + p.property + "」";
+  switch (p.status) {
+    case api::PropertyStatus::Note: return line("注", ":" + p.detail);
+    case api::PropertyStatus::Failed: return line("失败", named + ":" + p.detail) + p.counterexample;
+    case api::PropertyStatus::Passed:
+      return verbose ? line("ok", named + "(" + std::to_string(p.checked) + " 份申请)") : "";
+    case api::PropertyStatus::Unchecked:
+      if (p.authored) return line("注", named + ":" + kUnmetCondition);
+      return verbose ? line("跳过", named + ":没有适用的申请") : "";
   }
-  auto missing = missing_required_facts(ed, *m, facts);
-  if (!missing.empty()) return {false, "例中缺少必需的事实 " + missing.front()};
-  auto r = evaluate_measure(ed, *m, facts);
-  if (auto* err = std::get_if<EvalError>(&r)) return {false, "计算出错:" + error_text(*err)};
-  const Outcome& o = std::get<Outcome>(r);
-  std::string actual = o.eligible ? "得 " + o.amount.to_string() + "元" : "不适用";
-  if (o.bound) actual += " 受限 " + o.bound->name;
-  if (!o.eligible) {
-    for (const auto* f : o.failed) actual += "「" + f->reason + "」";
-  }
-  if (!x.expect_eligible) {
-    if (o.eligible) return {false, "预期 不适用,实得 " + actual};
-    if (!x.expected_reason.empty()) {
-      bool found = false;
-      for (const auto* f : o.failed) found = found || f->reason.find(x.expected_reason) != std::string::npos;
-      if (!found) return {false, "预期理由含「" + x.expected_reason + "」,实得 " + actual};
-    }
-    return {true, ""};
-  }
-  auto expected = evaluate_expression(&ed, *x.expected_amount, none);
-  if (auto* err = std::get_if<EvalError>(&expected)) return {false, "预期金额无法计算:" + err->message};
-  const Decimal& want = std::get<Value>(expected).number;
-  std::string wanted = "得 " + want.to_fixed(ed.rounding_places) + "元";
-  if (x.expected_bound) wanted += " 受限 " + x.expected_bound->name;
-  if (x.expect_unbound) wanted += " 不受限";
-  const bool amount_ok = o.eligible && o.amount == want;
-  const bool bound_ok = x.expect_unbound ? o.bound == nullptr
-                                         : !x.expected_bound || (o.bound && o.bound->name == x.expected_bound->name);
-  if (amount_ok && bound_ok) return {true, ""};
-  return {false, "预期 " + wanted + ",实得 " + actual};
+  return "";
+}
+
+// What kuan_main.cpp does with an exception that escaped a command.
+int internal_error(const api::Error& e) {
+  std::fprintf(stderr, "kuan: %s\n", e.message.c_str());
+  return 70;
 }
 
 }  // namespace
@@ -88,7 +71,7 @@ int cmd_test(int argc, char** argv) {
     std::fprintf(stderr, "kuan test: %s\n", error.c_str());
     return kExitBadInput;
   }
-  PropertyOptions props;
+  api::PropertyOptions props;
   if (args.has_flag("--properties")) {
     if (*json) {
       std::fputs("kuan test: --properties 只有文本输出\n", stderr);
@@ -110,58 +93,61 @@ int cmd_test(int argc, char** argv) {
     std::uint64_t count = static_cast<std::uint64_t>(props.count);
     if (!number("--seed", ~0ull >> 1, props.seed) || !number("--count", 1000000, count)) return kExitBadInput;
     props.count = static_cast<int>(count);
-    props.verbose = args.has_flag("--verbose");
   } else if (args.option("--seed") || args.option("--count")) {
     std::fputs("kuan test: --seed 与 --count 只用于 --properties\n", stderr);
     return kExitBadInput;
   }
-  auto policy = load_policy(args.positional[0]);
+  auto policy = open_policy(args.positional[0]);
   if (!policy) return kExitRuleErrors;
+  const std::string* version = args.option("--version");
+  const bool verbose = args.has_flag("--verbose");
   if (args.has_flag("--properties")) {
-    PropertyTotals totals;
+    int passed = 0, failed = 0;
     for (const auto& ed : policy->editions()) {
-      if (const std::string* v = args.option("--version"); v && ed->name != *v) continue;
+      if (version && ed.name() != *version) continue;
+      auto results = api::check_properties(ed, props);
+      if (!results) return internal_error(results.error());
       std::string out;
-      const PropertyTotals t = check_properties(*ed, props, out);
+      for (const auto& p : *results) {
+        out += property_text(p, verbose);
+        if (p.status == api::PropertyStatus::Passed) ++passed;
+        if (p.status == api::PropertyStatus::Failed) ++failed;
+      }
       std::fputs(out.c_str(), stdout);
-      totals.passed += t.passed;
-      totals.failed += t.failed;
     }
-    std::printf("%d passed, %d failed\n", totals.passed, totals.failed);
-    return totals.failed ? kExitRuleErrors : kExitOk;
+    std::printf("%d passed, %d failed\n", passed, failed);
+    return failed ? kExitRuleErrors : kExitOk;
   }
   int passed = 0, failed = 0;
   std::string rows;
-  auto row = [&](const Edition& ed, const ast::ExampleDecl& x, const ExampleRun& run) {
-    const auto at = x.span.file ? x.span.file->locate(x.span.begin) : SourceFile::Location{0, 0};
+  auto row = [&](const api::ExampleResult& x) {
     rows += rows.empty() ? "{\"edition\":" : ",{\"edition\":";
-    append_json_string(rows, ed.name);
+    append_json_string(rows, x.edition);
     rows += ",\"measure\":";
     append_json_string(rows, x.measure);
     rows += ",\"title\":";
     append_json_string(rows, x.title);
     rows += ",\"file\":";
-    append_json_string(rows, x.span.file ? x.span.file->name() : "");
-    rows += ",\"line\":" + std::to_string(at.line) + ",\"column\":" + std::to_string(at.column);
-    rows += std::string(",\"passed\":") + (run.passed ? "true" : "false") + ",\"detail\":";
-    append_json_string(rows, run.passed ? "" : run.detail);
+    append_json_string(rows, x.where.file);
+    rows += ",\"line\":" + std::to_string(x.where.line) + ",\"column\":" + std::to_string(x.where.column);
+    rows += std::string(",\"passed\":") + (x.passed ? "true" : "false") + ",\"detail\":";
+    append_json_string(rows, x.passed ? "" : x.detail);
     rows += '}';
   };
   for (const auto& ed : policy->editions()) {
-    if (const std::string* v = args.option("--version"); v && ed->name != *v) continue;
-    for (const auto* x : ed->examples) {
-      const ExampleRun run = run_example(*ed, *x);
+    if (version && ed.name() != *version) continue;
+    auto results = api::run_examples(ed);
+    if (!results) return internal_error(results.error());
+    for (const auto& x : *results) {
+      ++(x.passed ? passed : failed);
       if (*json) {
-        row(*ed, *x, run);
-        ++(run.passed ? passed : failed);
-      } else if (run.passed) {
-        ++passed;
-        if (args.has_flag("--verbose"))
-          std::printf("%s: ok: %s %s %s\n", where(x->span).c_str(), ed->name.c_str(), x->measure.c_str(), x->title.c_str());
+        row(x);
+      } else if (x.passed) {
+        if (verbose)
+          std::printf("%s: ok: %s %s %s\n", where(x.where).c_str(), x.edition.c_str(), x.measure.c_str(), x.title.c_str());
       } else {
-        ++failed;
-        std::printf("%s: 失败: %s 例 %s「%s」:%s\n", where(x->span).c_str(), ed->name.c_str(), x->measure.c_str(),
-                    x->title.c_str(), run.detail.c_str());
+        std::printf("%s: 失败: %s 例 %s「%s」:%s\n", where(x.where).c_str(), x.edition.c_str(), x.measure.c_str(),
+                    x.title.c_str(), x.detail.c_str());
       }
     }
   }

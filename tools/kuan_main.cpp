@@ -1,9 +1,11 @@
-// The `kuan` command: a thin layer over the library (interpreter/policy.hpp).
+// The `kuan` command: a thin layer over the library's public façade (include/kuan/).
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <string>
 
-#include "tools/cli_internal.hpp"
+#include "kuan/kuan.hpp"
+#include "tools/cli.hpp"
 
 namespace {
 const char* kUsage =
@@ -28,7 +30,7 @@ const char* kUsage =
 
 int main(int argc, char** argv) {
   if (argc >= 2 && (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version") || !std::strcmp(argv[1], "-V"))) {
-    std::printf("kuan %s\n", KUAN_VERSION);
+    std::printf("kuan %s\n", kuan::api::version());
     return 0;
   }
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {

@@ -1,10 +1,11 @@
 // kuan allocate --report: one self-contained HTML page (no network, no
 // external files) with the year's figures as SVG charts and sortable tables.
-// Amounts arrive as exact 分 and are printed as text; the only arithmetic in
-// floating point is the length of a bar, which is a picture, not money.
+// Amounts arrive as exact decimal text and are printed as such; the only
+// arithmetic in floating point is the length of a bar, which is a picture, not money.
 #include "tools/report_html.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace kuan::cli {
 
@@ -38,6 +39,15 @@ std::string grouped(const std::string& plain) {
   return whole + (dot == std::string::npos ? "" : plain.substr(dot));
 }
 
+// "1234.50" (元, two decimals as the summary writes them) → 123450 分, exactly:
+// for comparing amounts and sizing bars.
+__int128 fen(std::string_view plain) {
+  __int128 v = 0;
+  for (const char c : plain)
+    if (c >= '0' && c <= '9') v = v * 10 + (c - '0');
+  return !plain.empty() && plain[0] == '-' ? -v : v;
+}
+
 // A bar's length in pixels: a proportion for drawing only.
 int bar_width(__int128 part, __int128 whole, int full) {
   if (whole <= 0 || part <= 0) return 0;
@@ -46,9 +56,9 @@ int bar_width(__int128 part, __int128 whole, int full) {
 }
 
 // Requested vs allocated per measure, two bars each.
-void bars_svg(std::string& out, const AllocationSummary& s) {
+void bars_svg(std::string& out, const api::AllocationSummary& s) {
   __int128 top = 1;
-  for (const auto& m : s.measures) top = std::max({top, m.amount_cents, m.allocated_cents});
+  for (const auto& m : s.measures) top = std::max({top, fen(m.amount), fen(m.allocated)});
   const int row = 44, label = 190, full = 520;
   const int height = static_cast<int>(s.measures.size()) * row + 30;
   out += "<svg role=\"img\" aria-label=\"各措施申请金额与分配金额\" width=\"" + std::to_string(label + full + 140) +
@@ -57,13 +67,12 @@ void bars_svg(std::string& out, const AllocationSummary& s) {
   for (const auto& m : s.measures) {
     out += "<text x=\"0\" y=\"" + std::to_string(y + 17) + "\" class=\"lbl\">" + esc(m.measure) + "</text>";
     out += "<rect class=\"req\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y) + "\" height=\"14\" width=\"" +
-           std::to_string(bar_width(m.amount_cents, top, full)) + "\"><title>申请 " + grouped(cents_text(m.amount_cents)) +
-           " 元</title></rect>";
+           std::to_string(bar_width(fen(m.amount), top, full)) + "\"><title>申请 " + grouped(m.amount) + " 元</title></rect>";
     out += "<rect class=\"alloc\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y + 16) +
-           "\" height=\"14\" width=\"" + std::to_string(bar_width(m.allocated_cents, top, full)) + "\"><title>分配 " +
-           grouped(cents_text(m.allocated_cents)) + " 元</title></rect>";
-    out += "<text x=\"" + std::to_string(label + bar_width(m.amount_cents, top, full) + 6) + "\" y=\"" +
-           std::to_string(y + 12) + "\" class=\"num\">" + grouped(cents_text(m.amount_cents)) + "</text>";
+           "\" height=\"14\" width=\"" + std::to_string(bar_width(fen(m.allocated), top, full)) + "\"><title>分配 " +
+           grouped(m.allocated) + " 元</title></rect>";
+    out += "<text x=\"" + std::to_string(label + bar_width(fen(m.amount), top, full) + 6) + "\" y=\"" +
+           std::to_string(y + 12) + "\" class=\"num\">" + grouped(m.amount) + "</text>";
     y += row;
   }
   out += "<rect class=\"req\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y) +
@@ -74,19 +83,19 @@ void bars_svg(std::string& out, const AllocationSummary& s) {
 }
 
 // The pool: requested against its size.
-void pool_svg(std::string& out, const PoolTotals& p) {
-  const __int128 top = std::max<__int128>({p.requested_cents, static_cast<__int128>(p.pool_cents), 1});
+void pool_svg(std::string& out, const api::AllocationPoolTotals& p) {
+  const __int128 requested = fen(p.requested), allocated = fen(p.allocated), size = fen(p.amount);
+  const __int128 top = std::max<__int128>({requested, size, 1});
   const int full = 600;
   out += "<svg role=\"img\" aria-label=\"资金池 " + esc(p.pool) + "\" width=\"" + std::to_string(full + 20) +
          "\" height=\"54\" xmlns=\"http://www.w3.org/2000/svg\">";
-  out += "<rect class=\"req\" x=\"0\" y=\"4\" height=\"18\" width=\"" + std::to_string(bar_width(p.requested_cents, top, full)) +
-         "\"><title>申请合计 " + grouped(cents_text(p.requested_cents)) + " 元</title></rect>";
-  out += "<rect class=\"alloc\" x=\"0\" y=\"26\" height=\"18\" width=\"" +
-         std::to_string(bar_width(p.allocated_cents, top, full)) + "\"><title>分配合计 " +
-         grouped(cents_text(p.allocated_cents)) + " 元</title></rect>";
-  const int limit = bar_width(p.pool_cents, top, full);
+  out += "<rect class=\"req\" x=\"0\" y=\"4\" height=\"18\" width=\"" + std::to_string(bar_width(requested, top, full)) +
+         "\"><title>申请合计 " + grouped(p.requested) + " 元</title></rect>";
+  out += "<rect class=\"alloc\" x=\"0\" y=\"26\" height=\"18\" width=\"" + std::to_string(bar_width(allocated, top, full)) +
+         "\"><title>分配合计 " + grouped(p.allocated) + " 元</title></rect>";
+  const int limit = bar_width(size, top, full);
   out += "<line class=\"limit\" x1=\"" + std::to_string(limit) + "\" x2=\"" + std::to_string(limit) +
-         "\" y1=\"0\" y2=\"50\"><title>额度 " + grouped(cents_text(p.pool_cents)) + " 元</title></line></svg>";
+         "\" y1=\"0\" y2=\"50\"><title>额度 " + grouped(p.amount) + " 元</title></line></svg>";
 }
 
 // A table whose columns sort on a click; data-v holds the plain sort key.
@@ -99,8 +108,7 @@ struct Table {
   }
   void text(std::string_view v) { out += "<td data-v=\"" + esc(v) + "\">" + esc(v) + "</td>"; }
   void number(std::int64_t v) { out += "<td class=\"n\" data-v=\"" + std::to_string(v) + "\">" + std::to_string(v) + "</td>"; }
-  void money(__int128 cents) {
-    const std::string plain = cents_text(cents);
+  void money(const std::string& plain) {
     out += "<td class=\"n\" data-v=\"" + plain + "\">" + grouped(plain) + "</td>";
   }
   void row() { out += "<tr>"; }
@@ -142,7 +150,7 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 
 }  // namespace
 
-std::string allocation_report_html(const AllocationSummary& s, const std::string& policy_name,
+std::string allocation_report_html(const api::AllocationSummary& s, const std::string& policy_name,
                                    const std::string& input_name) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>";
   put_escaped(out, policy_name + " " + s.version + " 年度分配报告");
@@ -153,13 +161,10 @@ std::string allocation_report_html(const AllocationSummary& s, const std::string
   out += " · " + esc(s.version) + " 年度分配报告</h1>\n<p class=\"note\">输入 " + esc(input_name) +
          ";金额单位:元,精确到分。</p>\n";
 
-  __int128 requested = 0, allocated = 0;
-  std::uint64_t eligible = 0;
-  for (const auto& m : s.measures) requested += m.amount_cents, allocated += m.allocated_cents, eligible += m.eligible;
   out += "<div class=\"cards\"><div class=\"card\">申请<b id=\"applications\">" + std::to_string(s.applications) +
-         " 项</b></div><div class=\"card\">获资助<b id=\"funded\">" + std::to_string(eligible) +
-         " 项</b></div><div class=\"card\">申请金额合计<b>" + grouped(cents_text(requested)) +
-         "</b></div><div class=\"card\">分配金额合计<b id=\"allocated\">" + grouped(cents_text(allocated)) + "</b></div></div>\n";
+         " 项</b></div><div class=\"card\">获资助<b id=\"funded\">" + std::to_string(s.funded) +
+         " 项</b></div><div class=\"card\">申请金额合计<b>" + grouped(s.amount) +
+         "</b></div><div class=\"card\">分配金额合计<b id=\"allocated\">" + grouped(s.allocated) + "</b></div></div>\n";
 
   out += "<h2>各措施:申请与分配</h2>\n";
   bars_svg(out, s);
@@ -171,8 +176,8 @@ std::string allocation_report_html(const AllocationSummary& s, const std::string
       t.number(static_cast<std::int64_t>(m.applications));
       t.number(static_cast<std::int64_t>(m.eligible));
       t.number(static_cast<std::int64_t>(m.not_selected));
-      t.money(m.amount_cents);
-      t.money(m.allocated_cents);
+      t.money(m.amount);
+      t.money(m.allocated);
       t.end_row();
     }
   }
@@ -182,12 +187,12 @@ std::string allocation_report_html(const AllocationSummary& s, const std::string
   for (const auto& p : s.pools) {
     std::string measures;
     for (const auto& m : p.measures) measures += (measures.empty() ? "" : "、") + m;
-    out += "<h3>" + esc(p.pool) + "(覆盖 " + esc(measures) + ")</h3>\n<p>额度 " + grouped(cents_text(p.pool_cents)) +
-           " 元;申请合计 " + grouped(cents_text(p.requested_cents)) + " 元(" + std::to_string(p.applications) + " 项);";
-    out += p.scaled ? "超出额度,按 " + cents_text(p.pool_cents) + "/" + cents_text(p.requested_cents) +
-                          " 同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) + " 分按最大余数逐分补足。"
+    out += "<h3>" + esc(p.pool) + "(覆盖 " + esc(measures) + ")</h3>\n<p>额度 " + grouped(p.amount) + " 元;申请合计 " +
+           grouped(p.requested) + " 元(" + std::to_string(p.applications) + " 项);";
+    out += p.scaled ? "超出额度,按 " + p.pro_rata + " 同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) +
+                          " 分按最大余数逐分补足。"
                     : std::string("未超出额度,金额不变。");
-    out += "分配合计 " + grouped(cents_text(p.allocated_cents)) + " 元。</p>\n";
+    out += "分配合计 " + grouped(p.allocated) + " 元。</p>\n";
     pool_svg(out, p);
   }
 
@@ -207,7 +212,7 @@ std::string allocation_report_html(const AllocationSummary& s, const std::string
     }
   }
 
-  out += "<h2>受上限约束的申请(金额最大的 " + std::to_string(AllocationSummary::kMaxCapped) + " 项)</h2>\n";
+  out += "<h2>受上限约束的申请(金额最大的 " + std::to_string(api::AllocationSummary::kMaxCapped) + " 项)</h2>\n";
   if (s.capped.empty()) {
     out += "<p class=\"note\">没有申请的金额受上限约束。</p>";
   } else {
@@ -218,7 +223,7 @@ std::string allocation_report_html(const AllocationSummary& s, const std::string
       t.text(c.applicant);
       t.text(c.measure);
       t.text(c.cap);
-      t.money(c.amount_cents);
+      t.money(c.amount);
       t.end_row();
     }
   }

@@ -22,6 +22,13 @@
  *   the details are not reported). It must have been initialized with
  *   KUAN_ERROR_INIT (or zeroed); a call clears it and, on failure, fills it.
  *   Release its strings with kuan_error_clear.
+ * - Structs the library fills (kuan_diagnostic, kuan_*_info, kuan_explanation,
+ *   kuan_*_step) begin with `size`, which the caller sets to the struct's size
+ *   as its header knows it — `kuan_fact_info fi = KUAN_SIZED(kuan_fact_info);`.
+ *   The library fills only that many bytes, so a host built against an older
+ *   header keeps working when later versions add fields at the end. A struct
+ *   whose size is 0 is not filled (the call returns 0). Results, facts and
+ *   policies are opaque and read through functions.
  * - No C++ exception crosses this interface; nothing calls exit or abort.
  * - A policy and its editions are immutable: any number of threads may call
  *   kuan_evaluate* on them at once. A kuan_facts is written by one thread at a
@@ -77,6 +84,14 @@ typedef struct kuan_error {
 } kuan_error;
 
 #define KUAN_ERROR_INIT {KUAN_OK, NULL, NULL, 0, 0, NULL}
+/* kuan_error's fields are fixed; details added later come through functions. */
+
+/* An out-struct ready to be filled: its size set, everything else zero. */
+#ifdef __cplusplus
+#define KUAN_SIZED(type) kuan_sized_<type>()
+#else
+#define KUAN_SIZED(type) {.size = sizeof(type)}
+#endif
 
 /* The library's version, "MAJOR.MINOR.PATCH" (a host may check it at run time
  * against the shared library it loaded). */
@@ -92,6 +107,7 @@ KUAN_API const char *kuan_code_name(kuan_code code);
 typedef enum kuan_severity { KUAN_SEVERITY_ERROR = 0, KUAN_SEVERITY_WARNING = 1, KUAN_SEVERITY_NOTE = 2 } kuan_severity;
 
 typedef struct kuan_diagnostic {
+  size_t size; /* set by the caller: sizeof(kuan_diagnostic) (see KUAN_SIZED) */
   kuan_severity severity;
   const char *file; /* "" when the problem has no file */
   int line;         /* 0 when there is no position */
@@ -133,6 +149,7 @@ KUAN_API const kuan_edition *kuan_policy_latest(const kuan_policy *policy);
 /* ----------------------------------------------------------------- metadata */
 
 typedef struct kuan_edition_info {
+  size_t size; /* set by the caller: sizeof(kuan_edition_info) (see KUAN_SIZED) */
   const char *policy_name;
   const char *name;           /* "2025年版" */
   const char *effective_from; /* "YYYY-MM-DD" */
@@ -143,6 +160,7 @@ typedef struct kuan_edition_info {
 } kuan_edition_info;
 
 typedef struct kuan_measure_info {
+  size_t size; /* set by the caller: sizeof(kuan_measure_info) (see KUAN_SIZED) */
   const char *name;
   const char *title;        /* "" when none */
   const char *clause;       /* "(一)"; "" when written outside a clause */
@@ -162,6 +180,7 @@ typedef enum kuan_fact_type {
 } kuan_fact_type;
 
 typedef struct kuan_fact_info {
+  size_t size; /* set by the caller: sizeof(kuan_fact_info) (see KUAN_SIZED) */
   const char *name;
   kuan_fact_type type;
   const char *type_name;     /* 金额 … 枚举 */
@@ -174,12 +193,13 @@ typedef struct kuan_fact_info {
 } kuan_fact_info;
 
 typedef struct kuan_cap_info {
+  size_t size; /* set by the caller: sizeof(kuan_cap_info) (see KUAN_SIZED) */
   const char *name;
   int stacking; /* 叠加 */
 } kuan_cap_info;
 
-KUAN_API void kuan_edition_get_info(const kuan_edition *edition, kuan_edition_info *out);
-/* Each returns 0 (and leaves *out alone) when an index is out of range. */
+/* Each returns 0 (and leaves *out alone) when an argument is NULL, out->size is 0 or an index is out of range. */
+KUAN_API int kuan_edition_get_info(const kuan_edition *edition, kuan_edition_info *out);
 KUAN_API int kuan_edition_get_measure(const kuan_edition *edition, size_t index, kuan_measure_info *out);
 KUAN_API int kuan_edition_find_measure(const kuan_edition *edition, const char *name, size_t *index);
 KUAN_API int kuan_edition_get_measure_fact(const kuan_edition *edition, size_t measure, size_t index, kuan_fact_info *out);
@@ -247,6 +267,7 @@ KUAN_API const char *kuan_result_note(const kuan_result *result, size_t index);
 
 /* The explanation (only with KUAN_EXPLAIN). Amounts are exact decimals in 元; rates are fractions. */
 typedef struct kuan_explanation {
+  size_t size; /* set by the caller: sizeof(kuan_explanation) (see KUAN_SIZED) */
   const char *measure;
   const char *title;
   const char *clause;
@@ -265,6 +286,7 @@ typedef struct kuan_explanation {
 } kuan_explanation;
 
 typedef struct kuan_condition_step {
+  size_t size; /* set by the caller: sizeof(kuan_condition_step) (see KUAN_SIZED) */
   const char *reason;
   int held;
   const char *file;
@@ -273,6 +295,7 @@ typedef struct kuan_condition_step {
 } kuan_condition_step;
 
 typedef struct kuan_cap_step {
+  size_t size; /* set by the caller: sizeof(kuan_cap_step) (see KUAN_SIZED) */
   const char *name;
   int stacking;
   int applies;       /* its 当 condition held (or it has none) */
@@ -292,6 +315,14 @@ KUAN_API int kuan_result_condition(const kuan_result *result, size_t index, kuan
 KUAN_API int kuan_result_cap(const kuan_result *result, size_t index, kuan_cap_step *out);
 
 #ifdef __cplusplus
+}
+
+/* KUAN_SIZED in C++ (a designated initializer would warn under -Wextra there). */
+template <typename T>
+inline T kuan_sized_() {
+  T out{};
+  out.size = sizeof(T);
+  return out;
 }
 #endif
 

@@ -31,6 +31,7 @@
 // interface over the same library is <kuan/kuan.h>.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -185,6 +186,7 @@ struct Diagnostic {
   std::string message;
   std::string rendered;  // "file:line:col: error: message\n<source line>\n<caret>\n", then the notes'
   std::vector<Diagnostic> notes;  // other places that explain it (severity Note), e.g. the rule a revision broke
+  std::size_t length = 0;  // bytes of source the problem covers, from line:column (0: a point)
 };
 
 // --------------------------------------------------------------- metadata

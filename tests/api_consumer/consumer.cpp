@@ -1,9 +1,13 @@
-// Uses the installed <kuan/kuan.hpp>: a rule text held in memory, and the
-// policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+// Uses the installed public headers (kuan.hpp, allocation.hpp, session.hpp, testing.hpp, tooling.hpp): a rule
+// text held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+#include <kuan/allocation.hpp>
 #include <kuan/kuan.hpp>
 #include <kuan/session.hpp>
+#include <kuan/testing.hpp>
+#include <kuan/tooling.hpp>
 
 #include <iostream>
+#include <sstream>
 
 namespace api = kuan::api;
 
@@ -33,6 +37,18 @@ int main(int argc, char** argv) {
   auto r = ed.evaluate("补贴", facts);
   if (!r || r->amount != "37037.03" || r->amount_fen != 3703703) return fail("补贴: " + r.error().message);
 
+  std::istringstream apps(
+      "{\"id\":\"a\",\"applicant\":\"甲\",\"measure\":\"补贴\",\"facts\":{\"合同金额\":\"50万元\"}}\n"
+      "{\"id\":\"b\",\"applicant\":\"乙\",\"measure\":\"补贴\",\"facts\":{\"合同金额\":10000}}\n");
+  std::ostringstream decisions;
+  auto year = api::allocate(ed, apps, decisions);
+  auto* summary = std::get_if<api::AllocationSummary>(&year);
+  if (!summary || summary->applications != 2 || summary->allocated != "103000.00") return fail("allocate");
+  std::istringstream bad_apps("{\"id\":\"a\",\"applicant\":\"甲\",\"measure\":\"无\",\"facts\":{}}\n");
+  auto refused = api::allocate(ed, bad_apps, decisions);
+  auto* error = std::get_if<api::AllocationError>(&refused);
+  if (!error || error->where.line != 1 || error->field != "measure") return fail("allocate: expected an error on line 1");
+
   auto bad = api::Policy::from_text("事实 x: 金额 ×\n", "坏.kuan");
   if (bad || bad.diagnostics.empty() || bad.diagnostics[0].line != 1) return fail("expected a diagnostic at line 1");
 
@@ -43,6 +59,13 @@ int main(int argc, char** argv) {
   if (!edition) return fail(edition.error().message);
   auto s = edition->evaluate_json("智能券", R"({"合同金额": "80万元", "申请主体": "高校", "智能券档位": "一档"})");
   if (!s || s->amount != "240000.00") return fail("智能券");
+  auto examples = api::run_examples(*edition);
+  if (!examples || examples->empty()) return fail("run_examples: " + examples.error().message);
+  for (const auto& x : *examples)
+    if (!x.passed) return fail("例 " + x.title + ": " + x.detail);
+  auto formatted = api::format("参数 a=1元\n", "a.kuan");
+  if (!formatted.ok || formatted.text != "参数 a = 1元\n") return fail("format: " + formatted.internal_error);
+  if (api::diff(*edition, loaded.policy->edition("2026年版").value()).empty()) return fail("diff");
 
   // An interactive session, as `kuan repl` runs it.
   api::Session session;

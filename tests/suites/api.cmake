@@ -20,6 +20,6 @@ add_test(NAME api_installed_package
 set_tests_properties(api_installed_package PROPERTIES TIMEOUT 300)
 
 # The API tests alone, so a sanitizer build (run-tests.sh) need not build every suite.
-add_executable(kuan_api_tests test_main.cpp test_api.cpp test_c_api.cpp)
+add_executable(kuan_api_tests test_main.cpp test_api.cpp test_c_api.cpp test_testing.cpp test_tooling.cpp)
 target_link_libraries(kuan_api_tests PRIVATE kuan_internal Catch2::Catch2)
 target_compile_definitions(kuan_api_tests PRIVATE KUAN_SOURCE_DIR="${PROJECT_SOURCE_DIR}" KUAN_PROJECT_VERSION="${PROJECT_VERSION}")

@@ -18,7 +18,7 @@ static const char *base_name(const char *path) {
 static void print(const char *id, kuan_result *r, const kuan_error *err) {
   size_t i;
   int64_t fen;
-  kuan_explanation x;
+  kuan_explanation x = KUAN_SIZED(kuan_explanation);
   if (!r) {
     printf("%s error %s: %s", id, kuan_code_name(err->code), err->message);
     if (err->file) printf(" @ %s:%d:%d", base_name(err->file), err->line, err->column);
@@ -34,7 +34,7 @@ static void print(const char *id, kuan_result *r, const kuan_error *err) {
   printf("\n");
   if (kuan_result_explanation(r, &x)) {
     for (i = 0; i < x.cap_count; ++i) {
-      kuan_cap_step c;
+      kuan_cap_step c = KUAN_SIZED(kuan_cap_step);
       kuan_result_cap(r, i, &c);
       if (c.applies)
         printf("  cap %s limit=%s used=%s room=%s lowered=%d bound=%d\n", c.name, c.limit, c.used ? c.used : "-", c.room,
@@ -50,13 +50,13 @@ int main(int argc, char **argv) {
   kuan_diagnostics *diagnostics = NULL;
   kuan_policy *policy;
   const kuan_edition *ed;
-  kuan_edition_info info;
+  kuan_edition_info info = KUAN_SIZED(kuan_edition_info);
   kuan_facts *a, *b, *d, *e, *f;
   size_t m, i;
 
   policy = kuan_policy_load(path, &diagnostics, &err);
   if (!policy) {
-    kuan_diagnostic diag;
+    kuan_diagnostic diag = KUAN_SIZED(kuan_diagnostic);
     for (i = 0; kuan_diagnostics_get(diagnostics, i, &diag); ++i) fputs(diag.rendered, stderr);
     kuan_diagnostics_free(diagnostics);
     kuan_error_clear(&err);
@@ -74,11 +74,11 @@ int main(int argc, char **argv) {
   kuan_edition_get_info(ed, &info);
   printf("%s %s from %s\n", info.policy_name, info.name, info.effective_from);
   if (kuan_edition_find_measure(ed, "算力券", &m)) {
-    kuan_measure_info mi;
+    kuan_measure_info mi = KUAN_SIZED(kuan_measure_info);
     kuan_edition_get_measure(ed, m, &mi);
     printf("measure %s %s facts:", mi.name, mi.clause);
     for (i = 0; i < mi.fact_count; ++i) {
-      kuan_fact_info fi;
+      kuan_fact_info fi = KUAN_SIZED(kuan_fact_info);
       kuan_edition_get_measure_fact(ed, m, i, &fi);
       printf(" %s(%s%s)", fi.name, fi.type_name, fi.required ? ",required" : "");
     }

@@ -4,18 +4,18 @@
 // odd percentages, small integers; facts that may be absent sometimes are.
 // A failing application is shrunk greedily — drop a fact, else simplify one
 // value (0, one significant digit, whole 元, half) — while it still fails.
-#include "tools/properties.hpp"
+#include "interpreter/properties.hpp"
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <random>
 #include <set>
 
 #include "interpreter/evaluator.hpp"
 #include "lang/parser.hpp"
-#include "tools/cli_internal.hpp"
 
-namespace kuan::cli {
+namespace kuan {
 
 namespace {
 
@@ -510,7 +510,7 @@ ClaimVerdict check_claim(const Edition& ed, const MeasureInfo& m, const ast::Pro
   return {Claim::Failed, "「" + one_line(expression_text(*p.holds)) + "」不成立" + (values.empty() ? "" : "(" + values + ")")};
 }
 
-void check_authored(const Edition& ed, const PropertyOptions& opt, std::string& out, PropertyTotals& totals) {
+void check_authored(const Edition& ed, const PropertyOptions& opt, std::vector<PropertyEntry>& out) {
   for (std::size_t pi = 0; pi < ed.properties.size(); ++pi) {
     const ast::PropertyDecl& p = *ed.properties[pi];
     const MeasureInfo* m = ed.find_measure(p.measure);
@@ -521,13 +521,11 @@ void check_authored(const Edition& ed, const PropertyOptions& opt, std::string& 
     const std::vector<int> slots(read.begin(), read.end());
     // A stream of its own, apart from the measures' (which are seed × 1000003 + index).
     Generator gen(ed, *m, opt.seed * 1000003u + 500009u + pi, slots, thresholds_of(ed, *m, {p.when.get(), p.holds.get()}));
-    const std::string title = p.title.empty() ? one_line(expression_text(*p.holds)) : p.title;
-    const std::string head = where(p.span) + ": %s: " + ed.name + " 措施 " + m->decl->name + " 性质「" + title + "」";
-    auto line = [&](const char* kind, const std::string& rest) {
-      std::string h = head;
-      h.replace(h.find("%s"), 2, kind);
-      out += h + rest + "\n";
-    };
+    PropertyEntry entry;
+    entry.authored = true;
+    entry.measure = m->decl->name;
+    entry.property = p.title.empty() ? one_line(expression_text(*p.holds)) : p.title;
+    entry.at = p.span;
     int checked = 0;
     std::optional<FactValues> counter;
     std::string detail;
@@ -541,29 +539,31 @@ void check_authored(const Edition& ed, const PropertyOptions& opt, std::string& 
         break;
       }
     }
-    if (checked == 0) {  // the author expects it checked: say so, whatever the verbosity
-      line("注", ":没有一份生成的申请满足它的条件,未能检查(可增大 --count,或放宽 当 的条件)");
+    entry.checked = checked;
+    if (checked == 0) {
+      entry.status = PropertyStatus::Unchecked;
     } else if (!counter) {
-      ++totals.passed;
-      if (opt.verbose) line("ok", "(" + std::to_string(checked) + " 份申请)");
+      entry.status = PropertyStatus::Passed;
     } else {
-      ++totals.failed;
-      line("失败", ":" + detail);
-      out += example_block(ed, *m, slots, title, *counter);
+      entry.status = PropertyStatus::Failed;
+      entry.detail = std::move(detail);
+      entry.counterexample = example_block(ed, *m, slots, entry.property, *counter);
     }
+    out.push_back(std::move(entry));
   }
 }
 
 }  // namespace
 
-PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, std::string& out) {
-  PropertyTotals totals;
+std::vector<PropertyEntry> check_properties(const Edition& ed, const PropertyOptions& opt) {
+  std::vector<PropertyEntry> out;
   for (std::size_t mi = 0; mi < ed.measures.size(); ++mi) {
     const MeasureInfo& m = ed.measures[mi];
     // Each measure its own stream: adding a measure leaves the others' draws alone.
     Generator gen(ed, m, opt.seed * 1000003u + mi);
     const std::vector<FactValues> apps = applications(ed, m, gen, opt.count);
-    std::set<std::string> notes;
+    // Keyed by "file:line:col: …", the order they have always been listed in; one per threshold.
+    std::map<std::string, PropertyEntry> notes;
     for (Property p : kProperties) {
       if (p == Property::Monotone && base_fact(m) < 0) continue;
       std::optional<FactValues> counter;
@@ -574,9 +574,15 @@ PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, s
         if (!v) continue;
         ++checked;
         if (!v->note.empty() && notes.size() < 3) {
-          const std::string at = where(v->note_at);
-          if (std::none_of(notes.begin(), notes.end(), [&](const std::string& n) { return n.rfind(at, 0) == 0; }))
-            notes.insert(at + ": 注: " + ed.name + " 措施 " + m.decl->name + ":" + v->note + "\n");
+          const std::string at = position_text(v->note_at);
+          if (std::none_of(notes.begin(), notes.end(), [&](const auto& n) { return n.first.rfind(at, 0) == 0; })) {
+            PropertyEntry note;
+            note.status = PropertyStatus::Note;
+            note.measure = m.decl->name;
+            note.at = v->note_at;
+            note.detail = v->note;
+            notes.emplace(at + ": 注: " + ed.name + " 措施 " + m.decl->name + ":" + v->note, std::move(note));
+          }
         }
         if (v->failed) {
           counter = shrink(ed, m, p, f);
@@ -585,27 +591,26 @@ PropertyTotals check_properties(const Edition& ed, const PropertyOptions& opt, s
           break;
         }
       }
+      PropertyEntry entry;
+      entry.measure = m.decl->name;
+      entry.property = property_name(p);
+      entry.at = m.decl->span;
+      entry.checked = checked;
       if (!counter && checked == 0) {  // nothing to check: no cap applied, nothing ineligible…
-        if (opt.verbose)
-          out += where(m.decl->span) + ": 跳过: " + ed.name + " 措施 " + m.decl->name + " 性质「" + property_name(p) +
-                 "」:没有适用的申请\n";
-        continue;
+        entry.status = PropertyStatus::Unchecked;
+      } else if (!counter) {
+        entry.status = PropertyStatus::Passed;
+      } else {
+        entry.status = PropertyStatus::Failed;
+        entry.detail = std::move(detail);
+        entry.counterexample = example_block(ed, m, p, *counter);
       }
-      if (!counter) {
-        ++totals.passed;
-        if (opt.verbose)
-          out += where(m.decl->span) + ": ok: " + ed.name + " 措施 " + m.decl->name + " 性质「" + property_name(p) +
-                 "」(" + std::to_string(checked) + " 份申请)\n";
-        continue;
-      }
-      ++totals.failed;
-      out += where(m.decl->span) + ": 失败: " + ed.name + " 措施 " + m.decl->name + " 性质「" + property_name(p) +
-             "」:" + detail + "\n" + example_block(ed, m, p, *counter);
+      out.push_back(std::move(entry));
     }
-    for (const auto& n : notes) out += n;
+    for (auto& n : notes) out.push_back(std::move(n.second));
   }
-  check_authored(ed, opt, out, totals);
-  return totals;
+  check_authored(ed, opt, out);
+  return out;
 }
 
-}  // namespace kuan::cli
+}  // namespace kuan

@@ -1,0 +1,54 @@
+// A compact store for batch work over millions of records: strings back to
+// back in large blocks, each reached by a 64-bit ref.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace kuan {
+
+// Strings back to back in 1 MiB blocks, each preceded by its length as a
+// varint; a ref is block << 32 | offset.
+class Arena {
+ public:
+  std::uint64_t add(std::string_view s) {
+    const std::size_t need = s.size() + 10;
+    if (blocks_.empty() || used_ + need > cap_) {
+      cap_ = std::max(kBlock, need);
+      blocks_.emplace_back(new char[cap_]);
+      used_ = 0;
+    }
+    char* p = blocks_.back().get() + used_;
+    const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
+    std::size_t n = s.size(), k = 0;
+    do {
+      const unsigned char low = n & 0x7F;
+      n >>= 7;
+      p[k++] = static_cast<char>(low | (n ? 0x80 : 0));
+    } while (n);
+    std::memcpy(p + k, s.data(), s.size());
+    used_ += k + s.size();
+    return ref;
+  }
+  std::string_view get(std::uint64_t ref) const {
+    const char* p = blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu);
+    std::size_t n = 0, k = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<unsigned char>(p[k++]);
+      n |= static_cast<std::size_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    return {p + k, n};
+  }
+
+ private:
+  static constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = 0, cap_ = 0;
+};
+
+}  // namespace kuan

@@ -1,0 +1,79 @@
+// CSV as RFC 4180 has it: see csv.hpp.
+#include "base/csv.hpp"
+
+#include <algorithm>
+
+namespace kuan {
+
+void put_csv_cell(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+// One CSV record (RFC 4180: a quoted cell may hold commas, "" and newlines).
+// Returns the offset of a malformed quote, or npos.
+std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts) {
+  cells.clear();
+  starts.clear();
+  std::size_t i = 0;
+  for (;;) {
+    starts.push_back(i);
+    std::string& cell = cells.emplace_back();
+    if (i < rec.size() && rec[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= rec.size()) return starts.back();  // no closing quote
+        if (rec[i] != '"') {
+          cell += rec[i];
+        } else if (i + 1 < rec.size() && rec[i + 1] == '"') {
+          cell += '"', ++i;
+        } else {
+          break;
+        }
+      }
+      ++i;
+      if (i < rec.size() && rec[i] != ',') return i;
+    } else {
+      const std::size_t end = std::min(rec.find(',', i), rec.size());
+      if (const std::size_t quote = rec.find('"', i); quote < end) return quote;  // a quote inside a bare cell
+      cell.assign(rec.substr(i, end - i));
+      i = end;
+    }
+    if (i >= rec.size()) return std::string_view::npos;
+    ++i;  // the comma
+  }
+}
+
+std::size_t CsvScanner::scan(std::string_view segment, std::size_t base) {
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    const char c = segment[i];
+    switch (state_) {
+      case State::CellStart:
+        if (c == '"') state_ = State::Quoted, open_quote_ = base + i;
+        else if (c != ',') state_ = State::Bare;
+        break;
+      case State::Bare:
+        if (c == ',') state_ = State::CellStart;
+        else if (c == '"') return base + i;  // a quote may only open a cell
+        break;
+      case State::Quoted:
+        if (c == '"') state_ = State::QuoteInQuoted;
+        break;
+      case State::QuoteInQuoted:  // "" is a quote; else the cell has closed
+        if (c == '"') state_ = State::Quoted;
+        else if (c == ',') state_ = State::CellStart;
+        else if (!(c == '\r' && i + 1 == segment.size())) return base + i;  // text after a closing quote
+        break;
+    }
+  }
+  return npos;
+}
+
+}  // namespace kuan

@@ -1,0 +1,167 @@
+// The allocator's state, shared by the files of allocation (not a public
+// header): allocate_read.cpp reads and checks each record (pass 1),
+// allocate.cpp decides quotas, amounts and pools, allocate_write.cpp writes
+// the decisions (pass 2). See allocate.hpp for the passes.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "base/arena.hpp"
+#include "base/string_table.hpp"
+#include "interpreter/allocate.hpp"
+#include "interpreter/evaluator.hpp"
+#include "interpreter/facts.hpp"
+#include "interpreter/json_input.hpp"
+
+namespace kuan {
+
+struct Allocator::Impl {
+  static constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
+  static constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
+  static constexpr std::uint8_t kExtraCent = 4;     // got one cent by largest remainder
+  static constexpr std::uint8_t kRoomComputed = 8;  // `used` was summed from earlier applications
+
+  // What is kept of one application between reading and deciding: 56 bytes
+  // and its given facts in the arena, encoded (encode_fact) rather than as values.
+  struct Record {
+    std::int64_t amount;       // 分, as evaluated with the year's rooms (before quotas and pools)
+    std::int64_t used;         // 分, the first computed 累计 room fact it was evaluated with
+    std::uint64_t id;          // Arena ref of the id
+    std::uint64_t facts;       // Arena ref of the encoded facts
+    std::uint64_t line;        // 1-based input line, for errors found when deciding
+    std::uint32_t applicant;   // index into Impl::applicants
+    std::uint32_t failed;      // bit i: requirement i of the measure failed
+    std::uint32_t rank;        // 1-based rank within its quota, or 0
+    std::uint16_t measure;     // index into Edition::measures
+    std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
+    std::uint8_t flags;
+  };
+  static_assert(sizeof(Record) == 56);
+
+  struct Setup {                     // per measure
+    std::vector<int> funded;         // 累计 of earlier funded amounts: indices into Edition::accumulations
+    std::vector<int> year_totals;    // 累计 … = 全年 …: indices into Edition::accumulations
+    std::string room_note;           // "同一申请人本年度此前的 A、B 申请"
+    int funded_money = -1;           // the first money tally: the one the note speaks of
+    bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
+  };
+  struct Candidate {                 // an application of a quota measure, eligible evaluated alone
+    Decimal score;
+    std::uint32_t record;
+    int quota;                       // index into Edition::quotas
+    std::string group;               // its value of the quota's 按 F, or ""
+  };
+  struct Pool {
+    std::int64_t cents = 0;
+    __int128 total = 0;
+    bool scaled = false;
+    std::string factor;  // "pool/total" in 元, when scaled
+  };
+
+  const Edition& ed;
+  BatchFormat input;
+  std::vector<Setup> setup;
+  std::vector<int> funded_slot;  // per accumulation: its column in `funded_totals`, or -1
+  std::vector<int> year_slot;    // per accumulation: its column in `year_totals`, or -1
+  std::size_t n_funded = 0, n_year = 0;
+  std::vector<Pool> pools;
+  std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
+  Arena arena;
+  StringTable ids, applicant_index;
+  std::vector<std::uint64_t> applicants;    // Arena refs of the names
+  std::vector<std::int64_t> funded_totals;  // applicant × funded 累计, 分: what was funded so far
+  std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
+  std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
+  FactValues facts;
+  std::vector<int> touched;
+  std::string encoded;
+  json::Scalar scratch;
+  std::int64_t room_supplied = -1;  // after bind(): the first funded room fact it supplied, or -1
+  std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
+  AllocationSummary summary;
+  std::optional<AllocationError> stopped;
+  bool finished = false;
+  // CSV
+  bool header_seen = false;
+  int col_id = -1, col_applicant = -1, col_measure = -1;
+  std::vector<int> column_fact;  // per column: fact slot, or -1
+  std::vector<std::string> column_name, cells;
+  std::vector<std::size_t> starts;
+
+  explicit Impl(const Edition& e, BatchFormat in) : ed(e), input(in), facts(e.facts.size()) {}
+
+  void clear_facts() {
+    for (const int s : touched) facts.clear(s);
+    touched.clear();
+  }
+  void put_fact(int slot, Value v) {
+    facts.set(slot, std::move(v));
+    touched.push_back(slot);
+  }
+  static bool is_funded(const Record& r) { return (r.flags & kEligible) && !(r.flags & kQuotaOut); }
+  // 分 after the pool: the amount, scaled when the pool was exceeded.
+  std::int64_t allocated(const Record& r) const {
+    if (!is_funded(r)) return 0;
+    const int p = ed.measures[r.measure].pool;
+    if (p < 0 || !pools[p].scaled) return r.amount;
+    return static_cast<std::int64_t>(static_cast<__int128>(r.amount) * pools[p].cents / pools[p].total) +
+           ((r.flags & kExtraCent) ? 1 : 0);
+  }
+
+  // Pass 1 (allocate_read.cpp).
+  // Checks one given fact now (so the error names its line and column) and
+  // keeps its text for deciding.
+  std::optional<std::string> set_fact(int slot, const json::Scalar& v);
+  std::optional<AllocationError> add_json(std::string_view text, std::size_t line);
+  std::optional<AllocationError> add_csv(std::string_view text, std::size_t line);
+  // Pass 1 for one good line: the checks that need only the line, then the
+  // record, the applicant and its year totals. Deciding waits for finish().
+  std::optional<AllocationError> keep(std::size_t line, std::string_view id, std::string_view applicant,
+                                      const MeasureInfo& m, const std::string& prefix);
+
+  // Deciding (allocate.cpp).
+  // The record's facts as given, plus (unless given) the 全年 totals and —
+  // with `rooms` — what the applicant's earlier funded applications used.
+  void bind(const Record& r, bool rooms);
+  // The value of fact `slot` for the bound record, as text: the key of its
+  // group for 限额 … 按 F. A fact not given takes its default; with none, "".
+  std::string group_key(int slot);
+  // The running total of tally `a` for this applicant (and, grouped, the
+  // bound record's group): 分, or a count.
+  std::int64_t* tally(std::uint32_t applicant, int a);
+  // Evaluates a bound record; an error names its line and id.
+  std::variant<Outcome, AllocationError> evaluate(const Record& r);
+  // Quotas first: among the applications of each quota (per group, with
+  // 按 F) that are eligible evaluated alone (no room used by earlier ones),
+  // the best scores — or, with no score, the earliest; ties go to the earlier.
+  std::optional<AllocationError> decide_quotas();
+  // Then amounts in application order, each with the room its applicant's
+  // earlier funded applications left; a quota loser or an ineligible
+  // application uses none.
+  std::optional<AllocationError> decide_amounts();
+  // After a record is decided: a 件数 tally counts it when it was admitted
+  // (eligible, quota or not — the limit is on applications taken in, checked
+  // before the ranking); a 金额 tally adds its amount when it is funded.
+  std::optional<AllocationError> count_in(const Record& r, bool eligible, bool funded);
+  // Before the quotas, in application order: which applications are eligible
+  // evaluated alone, with the 件数 tallies (no money rooms) — the candidates of
+  // each quota. The tallies are cleared again for the amounts pass.
+  std::optional<AllocationError> admit(std::vector<Candidate>& candidates);
+  std::optional<AllocationError> finish();
+  // The year's figures, once everything is decided.
+  void summarize();
+
+  // Pass 2 (allocate_write.cpp).
+  // One decision; JSON members and CSV columns come in the same order.
+  void decision(std::size_t index, BatchFormat format, std::string& out) const;
+};
+
+}  // namespace kuan

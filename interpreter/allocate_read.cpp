@@ -1,0 +1,224 @@
+// Batch allocation, pass 1: each record read, its facts checked and kept
+// compactly (see allocate.hpp). The first bad record stops the batch, named
+// by line and column.
+#include <cstring>
+#include <istream>
+
+#include "base/utf8.hpp"
+#include "interpreter/allocate_impl.hpp"
+#include "interpreter/csv.hpp"
+#include "interpreter/fact_codec.hpp"
+
+namespace kuan {
+
+namespace {
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
+}  // namespace
+
+// Checks one given fact now (so the error names its line and column) and
+// keeps its text for deciding.
+std::optional<std::string> Allocator::Impl::set_fact(int slot, const json::Scalar& v) {
+  auto value = convert_fact(ed, slot, v);
+  if (auto* msg = std::get_if<std::string>(&value)) return std::move(*msg);
+  put_fact(slot, std::move(std::get<Value>(value)));
+  encode_fact(encoded, slot, v);
+  return std::nullopt;
+}
+
+std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, std::size_t line) {
+  auto parsed = json::parse_application(text);
+  if (auto* e = std::get_if<json::InputError>(&parsed))
+    return AllocationError{line + e->line - 1, e->column, "", e->id.value_or(""), e->message};
+  const auto& app = std::get<json::Application>(parsed);
+  auto fail = [&](std::size_t column, std::string field, std::string message) {
+    return AllocationError{line, column, std::move(field), app.has_id ? app.id : "", std::move(message)};
+  };
+  if (!app.has_id || app.id.empty()) return fail(0, "id", "缺少 \"id\"(每项申请须有唯一的 id)");
+  if (!app.has_applicant || app.applicant.empty())
+    return fail(0, "applicant", "缺少 \"applicant\"(申请人标识,按企业累计年度上限要用)");
+  const MeasureInfo* m = ed.find_measure(app.measure);
+  if (!m) return fail(0, "measure", "未知的措施 " + app.measure + "(" + ed.name + " 中没有这项措施)");
+  clear_facts();
+  encoded.clear();
+  for (const auto& f : app.facts) {
+    const int slot = ed.find_fact(f.name);
+    auto column = [&] {  // where the fact's key is written
+      const std::string key = "\"" + f.name + "\"";
+      const std::size_t from = text.find("\"facts\"");
+      const std::size_t at = text.find(key, from == std::string_view::npos ? 0 : from);
+      return at == std::string_view::npos ? std::size_t{0} : text_position(text, at).column;
+    };
+    if (slot < 0) return fail(column(), "facts." + f.name, "未知的事实 " + f.name + "(本版本没有声明这个事实)");
+    if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
+    if (auto msg = set_fact(slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
+  }
+  return keep(line, app.id, app.applicant, *m, "facts.");
+}
+
+std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, std::size_t line) {
+  auto fail_at = [&](std::size_t offset, std::string field, std::string message, std::string id = "") {
+    const TextPosition at = text_position(text, offset);
+    return AllocationError{line + at.line - 1, at.column, std::move(field), std::move(id), std::move(message)};
+  };
+  if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos)
+    return fail_at(bad, "", not_utf8_message(text, bad));
+  if (!header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (const std::size_t bad = split_csv(text, cells, starts); bad != std::string_view::npos)
+    return fail_at(bad, "", "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
+  if (!header_seen) {
+    header_seen = true;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string& name = cells[c];
+      if (std::find(column_name.begin(), column_name.end(), name) != column_name.end())
+        return fail_at(starts[c], name, "CSV 表头中的列名重复");
+      column_name.push_back(name);
+      if (int* special = name == "id" ? &col_id : name == "applicant" ? &col_applicant : name == "measure" ? &col_measure : nullptr) {
+        *special = static_cast<int>(c);
+        column_fact.push_back(-1);
+        continue;
+      }
+      const int slot = ed.find_fact(name);
+      if (slot < 0) return fail_at(starts[c], name, "CSV 表头中的未知事实 " + name + "(本版本没有声明这个事实)");
+      column_fact.push_back(slot);
+    }
+    if (col_id < 0 || col_applicant < 0 || col_measure < 0)
+      return fail_at(0, "", "CSV 表头须有 id、applicant、measure 三列,其余每列是一个事实");
+    return std::nullopt;
+  }
+  if (cells.size() != column_name.size())
+    return fail_at(0, "", "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(column_name.size()) + " 列");
+  const std::string& id = cells[col_id];
+  if (id.empty()) return fail_at(starts[col_id], "id", "缺少 id(每项申请须有唯一的 id)");
+  if (cells[col_applicant].empty())
+    return fail_at(starts[col_applicant], "applicant", "缺少 applicant(申请人标识,按企业累计年度上限要用)", id);
+  const MeasureInfo* m = ed.find_measure(cells[col_measure]);
+  if (!m)
+    return fail_at(starts[col_measure], "measure", "未知的措施 " + cells[col_measure] + "(" + ed.name + " 中没有这项措施)", id);
+  clear_facts();
+  encoded.clear();
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    const int slot = column_fact[c];
+    if (slot < 0 || cells[c].empty()) continue;
+    if (auto msg = set_fact(slot, csv_cell_value(ed, slot, cells[c]))) return fail_at(starts[c], column_name[c], std::move(*msg), id);
+  }
+  return keep(line, id, cells[col_applicant], *m, "");
+}
+
+// Pass 1 for one good line: the checks that need only the line, then the
+// record, the applicant and its year totals. Deciding waits for finish().
+std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::string_view id, std::string_view applicant,
+                                                     const MeasureInfo& m, const std::string& prefix) {
+  auto fail = [&](std::string field, std::string message) {
+    return AllocationError{line, 0, std::move(field), std::string(id), std::move(message)};
+  };
+  const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
+  if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !facts.present[ed.quotas[m.quota].score_fact]) {
+    const std::string& score = ed.facts[ed.quotas[m.quota].score_fact].decl->name;
+    return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(ed.quotas[m.quota].count) +
+                                    " 个,按 " + score + " 择优");
+  }
+  // Found again when deciding; checked here too so that the first bad line is the one named.
+  if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
+    return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
+  if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
+  const auto index = static_cast<std::uint32_t>(records.size());
+  const auto [first, is_unique] = ids.find_or_insert(
+      id, [&](std::uint32_t i) { return arena.get(records[i].id); }, [&] { return index; });
+  if (!is_unique) return fail("id", "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
+  const auto [who, is_new] = applicant_index.find_or_insert(
+      applicant, [&](std::uint32_t a) { return arena.get(applicants[a]); },
+      [&] {
+        applicants.push_back(arena.add(applicant));
+        return static_cast<std::uint32_t>(applicants.size() - 1);
+      });
+  if (is_new) {
+    funded_totals.resize(funded_totals.size() + n_funded, 0);
+    year_totals.resize(year_totals.size() + n_year);
+  }
+  for (const int a : setup[mi].year_totals) {
+    const int source = ed.accumulations[a].source;
+    if (!facts.present[source]) continue;  // not given: nothing to add
+    Decimal& total = year_totals[who * n_year + year_slot[a]];
+    try {
+      total = total + facts.values[source].number;
+    } catch (const std::exception&) {
+      return fail("", "同一申请人的全年合计超出可处理的范围");
+    }
+  }
+  Record r{};
+  r.id = arena.add(id);
+  r.facts = arena.add(encoded);
+  r.line = line;
+  r.applicant = who;
+  r.measure = static_cast<std::uint16_t>(mi);
+  records.push_back(r);
+  return std::nullopt;
+}
+
+std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) {
+  Impl& s = *impl_;
+  if (s.stopped) return s.stopped;
+  if (s.finished) return AllocationError{line, 0, "", "", "finish() 之后不能再添加申请"};
+  auto e = s.input == BatchFormat::Csv ? s.add_csv(record, line) : s.add_json(record, line);
+  if (e) s.stopped = e;
+  return e;
+}
+
+std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressFn& progress) {
+  const bool csv = impl_->input == BatchFormat::Csv;
+  std::string data;
+  std::vector<char> chunk(std::size_t{1} << 20);
+  std::size_t start = 0, pos = 0, line = 1, record_line = 1;
+  std::uint64_t consumed = 0, count = 0;
+  CsvScanner scanner;
+  auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
+    const TextPosition at = text_position(std::string_view(data).substr(start), offset);
+    return impl_->stopped = AllocationError{record_line + at.line - 1, at.column, "", "", message};
+  };
+  auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
+    std::string_view rec(data.data() + start, end - start);
+    if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
+    if (!blank(rec)) {
+      if (auto e = add(rec, record_line)) return e;
+      if (progress && (++count & 8191) == 0) progress({1, consumed + end, count, 0});
+    }
+    return std::nullopt;
+  };
+  for (bool eof = false; !eof;) {
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (in.bad()) return impl_->stopped = AllocationError{line, 0, "", "", "读取输入失败"};
+    eof = n == 0;
+    data.append(chunk.data(), n);
+    for (;;) {
+      const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
+      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
+      if (csv)
+        if (const auto bad = scanner.scan(std::string_view(data.data() + pos, end - pos), pos - start); bad != CsvScanner::npos)
+          return bad_quote(bad, "CSV 引号位置不对:引号只能括住整个单元格,闭合引号后只能是逗号或行尾");
+      if (!nl) {
+        pos = end;
+        break;
+      }
+      pos = end + 1;
+      ++line;
+      if (csv && scanner.in_quotes()) continue;  // a newline inside a quoted CSV cell
+      scanner.next_record();
+      if (auto e = emit(end)) return e;
+      start = pos;
+      record_line = line;
+    }
+    if (eof && csv && scanner.in_quotes())
+      return bad_quote(scanner.open_quote(), "CSV 引号没有闭合:从这里开始的单元格一直延续到输入末尾");
+    if (eof && start < data.size())
+      if (auto e = emit(data.size())) return e;
+    consumed += start;
+    data.erase(0, start);
+    pos -= start;
+    start = 0;
+  }
+  if (progress) progress({1, consumed + data.size(), count, 0});
+  return finish();
+}
+
+}  // namespace kuan

@@ -1,0 +1,100 @@
+// Batch allocation, pass 2: the decisions, in input order, rebuilt from the
+// records (see allocate.hpp), as JSON lines or CSV rows.
+#include <ostream>
+
+#include "base/csv.hpp"
+#include "base/json_string.hpp"
+#include "interpreter/allocate_impl.hpp"
+#include "interpreter/pro_rata.hpp"
+
+namespace kuan {
+
+// One decision; JSON members and CSV columns come in the same order.
+void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::string& out) const {
+  const Record& r = records[index];
+  const MeasureInfo& m = ed.measures[r.measure];
+  const Setup& s = setup[r.measure];
+  const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == BatchFormat::Csv;
+  const ast::LimitDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
+  std::string reasons = csv ? "" : "[", room, note, scratch;
+  auto reason = [&](std::string_view text) {
+    if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
+    else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
+  };
+  for (std::size_t q = 0; q < m.decl->requirements.size(); ++q)
+    if (r.failed >> q & 1) reason(m.decl->requirements[q].reason);
+  if (r.flags & kQuotaOut) {
+    const QuotaInfo& q = ed.quotas[m.quota];
+    const std::string by = q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序");
+    if (q.decl->spelling == ast::LimitSpelling::Quota)  // 名额 = N written in the measure
+      reason("未入选:" + m.decl->name + "每年名额 " + std::to_string(q.count) + " 个,本申请" + by + "排第 " + std::to_string(r.rank));
+    else
+      reason("未入选:限额 " + q.decl->name + " 每年 " + std::to_string(q.count) + " 个" +
+             (q.group_fact >= 0 ? "(每个" + ed.facts[q.group_fact].decl->name + "分别计)" : std::string()) + ",本申请" +
+             by + "排第 " + std::to_string(r.rank));
+  }
+  if (!csv) reasons += ']';
+  if (r.flags & kRoomComputed)
+    room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[ed.accumulations[s.funded_money].fact].decl->name +
+           ",本申请只用剩余额度";
+  if (eligible && bound && r.amount == 0) {
+    note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
+    if (!csv) append_json_string(scratch, note), note = "[" + scratch + "]";
+  }
+  std::string_view pro_rata;
+  if (eligible && m.pool >= 0 && pools[m.pool].scaled) pro_rata = pools[m.pool].factor;
+  bool first = true;
+  // A JSON member (left out when `optional` and empty) or a CSV cell.
+  auto field = [&](const char* key, std::string_view v, bool quoted = true, bool optional = false) {
+    if (csv) {
+      if (!first) out += ',';
+      put_csv_cell(out, v);
+    } else if (!(optional && v.empty())) {
+      ((out += first ? "{\"" : ",\"") += key) += "\":";
+      if (quoted) append_json_string(out, v);
+      else out += v;
+    }
+    first = false;
+  };
+  field("id", arena.get(r.id));
+  field("applicant", arena.get(applicants[r.applicant]));
+  field("measure", m.decl->name);
+  field("eligible", eligible ? "true" : "false", false);
+  field("amount", cents_text(r.amount));
+  field("allocated", cents_text(allocated(r)));
+  field("reasons", reasons, false);
+  field("bound", bound ? std::string_view(bound->name) : csv ? "" : "null", bound != nullptr);
+  field("cap_room_used", room, true, true);
+  field("pro_rata", pro_rata, true, true);
+  field("extra_cent", !pro_rata.empty() && (r.flags & kExtraCent) ? "true" : "", false, true);
+  field("quota_rank", r.rank ? std::to_string(r.rank) : "", false, true);
+  field("notes", note, csv, true);
+  out += csv ? "\n" : "}\n";
+}
+
+void Allocator::csv_header(std::string& out) {
+  out += "id,applicant,measure,eligible,amount,allocated,reasons,bound,cap_room_used,pro_rata,extra_cent,quota_rank,notes\n";
+}
+
+void Allocator::decision(std::size_t index, BatchFormat format, std::string& out) const {
+  impl_->decision(index, format, out);
+}
+
+void Allocator::write(std::ostream& out, BatchFormat format, const ProgressFn& progress) const {
+  std::string buf;
+  if (format == BatchFormat::Csv) csv_header(buf);
+  const std::size_t n = size();
+  for (std::size_t i = 0; i < n; ++i) {
+    impl_->decision(i, format, buf);
+    if (buf.size() >= (std::size_t{1} << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+      if (progress) progress({2, 0, i + 1, n});
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+  out.flush();
+  if (progress) progress({2, 0, n, n});
+}
+
+}  // namespace kuan

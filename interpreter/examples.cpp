@@ -1,0 +1,65 @@
+#include "interpreter/examples.hpp"
+
+#include "interpreter/evaluator.hpp"
+
+namespace kuan {
+
+namespace {
+
+ExampleOutcome failed(std::string detail) { return {false, std::move(detail), {}, {}}; }
+
+ExampleOutcome differs(std::string expected, std::string actual) {
+  return {false, "预期 " + expected + ",实得 " + actual, std::move(expected), std::move(actual)};
+}
+
+// As `kuan eval` words a run-time error: the message, then where in the rules.
+std::string error_text(const EvalError& e) {
+  const std::string at = position_text(e.span);
+  return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
+}
+
+}  // namespace
+
+ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
+  const MeasureInfo* m = ed.find_measure(x.measure);
+  if (!m) return failed("措施 " + x.measure + " 不存在");
+  FactValues facts(ed.facts.size());
+  FactValues none(ed.facts.size());
+  for (const auto& f : x.facts) {
+    auto v = evaluate_expression(&ed, *f.value, none);
+    if (auto* err = std::get_if<EvalError>(&v)) return failed("事实 " + f.name + ":" + err->message);
+    facts.set(ed.find_fact(f.name), std::get<Value>(v));
+  }
+  auto missing = missing_required_facts(ed, *m, facts);
+  if (!missing.empty()) return failed("例中缺少必需的事实 " + missing.front());
+  auto r = evaluate_measure(ed, *m, facts);
+  if (auto* err = std::get_if<EvalError>(&r)) return failed("计算出错:" + error_text(*err));
+  const Outcome& o = std::get<Outcome>(r);
+  std::string actual = o.eligible ? "得 " + o.amount.to_string() + "元" : "不适用";
+  if (o.bound) actual += " 受限 " + o.bound->name;
+  if (!o.eligible) {
+    for (const auto* f : o.failed) actual += "「" + f->reason + "」";
+  }
+  if (!x.expect_eligible) {
+    if (o.eligible) return differs("不适用", actual);
+    if (!x.expected_reason.empty()) {
+      bool found = false;
+      for (const auto* f : o.failed) found = found || f->reason.find(x.expected_reason) != std::string::npos;
+      if (!found) return {false, "预期理由含「" + x.expected_reason + "」,实得 " + actual, "理由含「" + x.expected_reason + "」", actual};
+    }
+    return {true, {}, {}, {}};
+  }
+  auto expected = evaluate_expression(&ed, *x.expected_amount, none);
+  if (auto* err = std::get_if<EvalError>(&expected)) return failed("预期金额无法计算:" + err->message);
+  const Decimal& want = std::get<Value>(expected).number;
+  std::string wanted = "得 " + want.to_fixed(ed.rounding_places) + "元";
+  if (x.expected_bound) wanted += " 受限 " + x.expected_bound->name;
+  if (x.expect_unbound) wanted += " 不受限";
+  const bool amount_ok = o.eligible && o.amount == want;
+  const bool bound_ok = x.expect_unbound ? o.bound == nullptr
+                                         : !x.expected_bound || (o.bound && o.bound->name == x.expected_bound->name);
+  if (amount_ok && bound_ok) return {true, {}, {}, {}};
+  return differs(wanted, actual);
+}
+
+}  // namespace kuan
