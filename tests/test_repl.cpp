@@ -279,7 +279,7 @@ TEST_CASE("the parser says whether REPL input is complete", "[repl][input]") {
   CHECK(input_status("\xff\xfe {") == InputStatus::Invalid);
 }
 
-TEST_CASE("a full-width brace continues an entry; a mistake inside a block is reported at once", "[repl][input]") {
+TEST_CASE("a full-width brace continues an entry — a mistake inside a block is reported at once", "[repl][input]") {
   Session s = empty();
   ok(s, "事实 投资额: 金额");
   CHECK(ok(s, "措施 全角 ｛") == "");
