@@ -96,24 +96,7 @@ std::shared_ptr<const Policy> load_policy(const std::string& path) {
 }
 
 const Edition* choose_edition(const Policy& policy, const Args& args, std::string& error) {
-  const std::string* version = args.option("--version");
-  const std::string* as_of = args.option("--as-of");
-  if (version && as_of) {
-    error = "--version 与 --as-of 只能给一个";
-    return nullptr;
-  }
-  if (version) return policy.edition(*version, error);
-  if (as_of) {
-    auto day = parse_date(*as_of);
-    if (!day) {
-      error = "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)";
-      return nullptr;
-    }
-    return policy.edition_on(*day, error);
-  }
-  std::string ignored;
-  if (const Edition* e = policy.edition_on(china_standard_day(std::time(nullptr)), ignored)) return e;
-  return policy.latest();
+  return policy.choose(args.option("--version"), args.option("--as-of"), error);
 }
 
 std::optional<std::string> read_input(const std::string& path, std::string& error) {
