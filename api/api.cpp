@@ -341,7 +341,7 @@ Result<Facts> Edition::facts_from_json(std::string_view json) const {
   });
 }
 
-namespace {
+namespace detail {
 
 Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace) {
   Evaluation r = detail::to_public(::kuan::describe_result(ed, o, trace));
@@ -349,7 +349,7 @@ Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, 
   return r;
 }
 
-}  // namespace
+}  // namespace detail
 
 Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& facts, const EvaluateOptions& options) const {
   return guarded([&]() -> Result<Evaluation> {
@@ -371,7 +371,7 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
       e.missing = std::move(err->missing);
       return e;
     }
-    return make_evaluation(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
+    return detail::make_evaluation(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
   });
 }
 

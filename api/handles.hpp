@@ -89,5 +89,8 @@ auto guarded(F&& body) -> decltype(body()) {
   }
 }
 
+// An evaluation's result as the façade gives it (api/api.cpp); the explanation when `trace` is given.
+Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace);
+
 }  // namespace detail
 }  // namespace kuan::api

@@ -7,7 +7,7 @@
 #   lang          front end → checked, immutable edition (with stdlib/: built-ins and their type rules)
 #   interpreter   evaluation, facts, batch, allocation, diff
 #   api           the public façade (include/kuan/) and its implementation (api/)
-#   tools         the `kuan` command, REPL, LSP (and the Python module)
+#   tools         the `kuan` command, REPL, LSP: they see include/kuan/ and tools/ only
 #
 # kuan_layer_root(<layer>) gives a layer's staged root.
 set(KUAN_LAYERS base lang interpreter api tools)
@@ -21,6 +21,10 @@ set(KUAN_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
 set(visible)
 foreach(layer ${KUAN_LAYERS})
   list(APPEND visible ${KUAN_LAYER_FOLDERS_${layer}})
+  # The tools see the public façade only, not the layers under it.
+  if(layer STREQUAL "tools")
+    set(visible include/kuan tools)
+  endif()
   file(REMOVE_RECURSE ${KUAN_LAYERS_DIR}/${layer})
   file(MAKE_DIRECTORY ${KUAN_LAYERS_DIR}/${layer})
   foreach(folder ${visible})

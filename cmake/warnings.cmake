@@ -10,7 +10,8 @@ set(KUAN_STRICT_WARNINGS
   -Wdouble-promotion   # a float widened silently: never near money
   -Wfloat-equal -Wcast-qual -Wold-style-cast -Wnull-dereference)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-  list(APPEND KUAN_STRICT_WARNINGS -Wuseless-cast -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
+  # (not -Wuseless-cast: a cast that is useless on one platform, long → streamsize, is needed on another)
+  list(APPEND KUAN_STRICT_WARNINGS -Wduplicated-cond -Wduplicated-branches -Wlogical-op)
 endif()
 
 # The stricter set (and -Werror with KUAN_WERROR) on one of Kuan's own targets.

@@ -16,7 +16,7 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
   const Setup& s = setup[r.measure];
   const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == BatchFormat::Csv;
   const ast::LimitDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
-  std::string reasons = csv ? "" : "[", room, note, scratch;
+  std::string reasons = csv ? "" : "[", room, note, quoted_note;
   auto reason = [&](std::string_view text) {
     if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
     else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
@@ -39,7 +39,7 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
            ",本申请只用剩余额度";
   if (eligible && bound && r.amount == 0) {
     note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
-    if (!csv) append_json_string(scratch, note), note = "[" + scratch + "]";
+    if (!csv) append_json_string(quoted_note, note), note = "[" + quoted_note + "]";
   }
   std::string_view pro_rata;
   if (eligible && m.pool >= 0 && pools[m.pool].scaled) pro_rata = pools[m.pool].factor;

@@ -153,10 +153,10 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
       out, "定义", a.defines, b.defines, [](const DefineInfo& d) { return d.decl->name; },
       [](const DefineInfo& d) { return text_of(d.decl->value); }, [](const DefineInfo& d) { return d.decl->span; });
   auto cut_limits = [](const Edition& e) {
-    std::vector<const ast::LimitDecl*> out;
+    std::vector<const ast::LimitDecl*> cuts;
     for (const auto* l : e.limits)
-      if (l->cuts()) out.push_back(l);
-    return out;
+      if (l->cuts()) cuts.push_back(l);
+    return cuts;
   };
   compare<const ast::LimitDecl*>(
       out, "上限", cut_limits(a), cut_limits(b), [](const ast::LimitDecl* const& c) { return c->name; },

@@ -190,37 +190,37 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
         Scalar& s = scratch_;
         switch (type) {
           case od::json_type::string: {
-            std::string_view text;
-            if (v.get_string().get(text)) return false;
+            std::string_view value_text;
+            if (v.get_string().get(value_text)) return false;
             if (info.type.kind == TypeKind::Enum) {  // most facts that are strings: no Scalar needed
               const auto& values = ed.enums[static_cast<std::size_t>(info.type.enum_id)].values;
               std::size_t i = 0;
-              while (i < values.size() && values[i] != text) ++i;
+              while (i < values.size() && values[i] != value_text) ++i;
               if (i == values.size()) return false;
               facts_.set(slot, Value::enumeration(static_cast<int>(i)));
               set_.push_back(slot);
               continue;
             }
-            if (info.type.kind == TypeKind::Money && plain_money(text)) {
-              facts_.set(slot, Value::money(*Decimal::parse(text)));
+            if (info.type.kind == TypeKind::Money && plain_money(value_text)) {
+              facts_.set(slot, Value::money(*Decimal::parse(value_text)));
               set_.push_back(slot);
               continue;
             }
             s.kind = Scalar::Kind::String;
-            s.text.assign(text);
+            s.text.assign(value_text);
             break;
           }
           case od::json_type::number: {
-            std::string_view text;
+            std::string_view value_text;
             bool integral = false;
-            if (!number_text(v, text, integral)) return false;
-            if (info.type.kind == TypeKind::Money && plain_money(text)) {
-              facts_.set(slot, Value::money(*Decimal::parse(text)));
+            if (!number_text(v, value_text, integral)) return false;
+            if (info.type.kind == TypeKind::Money && plain_money(value_text)) {
+              facts_.set(slot, Value::money(*Decimal::parse(value_text)));
               set_.push_back(slot);
               continue;
             }
             s.kind = Scalar::Kind::Number;
-            s.text.assign(text);
+            s.text.assign(value_text);
             break;
           }
           case od::json_type::boolean: {

@@ -1,6 +1,7 @@
 #include "interpreter/policy.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -339,6 +340,25 @@ const Edition* Policy::edition_on(std::int32_t day, std::string& error) const {
     if (e->official() && e->in_force_on(day)) return e.get();
   error = format_date(day) + " 没有施行中的版本";
   return nullptr;
+}
+
+const Edition* Policy::choose(const std::string* version, const std::string* as_of, std::string& error) const {
+  if (version && as_of) {
+    error = "--version 与 --as-of 只能给一个";
+    return nullptr;
+  }
+  if (version) return edition(*version, error);
+  if (as_of) {
+    auto day = parse_date(*as_of);
+    if (!day) {
+      error = "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)";
+      return nullptr;
+    }
+    return edition_on(*day, error);
+  }
+  std::string ignored;
+  if (const Edition* e = edition_on(china_standard_day(std::time(nullptr)), ignored)) return e;
+  return latest();
 }
 
 const Edition* Policy::latest() const {

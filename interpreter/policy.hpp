@@ -40,6 +40,10 @@ class Policy {
   const Edition* edition_on(std::int32_t day, std::string& error) const;
   // The only edition, or the official one that took effect last.
   const Edition* latest() const;
+  // As `kuan` picks one for --version V or --as-of YYYY-MM-DD (at most one of
+  // them); with neither, the official edition in force today (the date in
+  // China Standard Time, UTC+8), else latest(). Null with a message.
+  const Edition* choose(const std::string* version, const std::string* as_of, std::string& error) const;
 
  private:
   std::vector<std::unique_ptr<Edition>> editions_;

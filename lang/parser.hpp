@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lang/ast.hpp"
@@ -28,5 +29,12 @@ struct ParsedExpression {
   std::vector<Diagnostic> diagnostics;
 };
 ParsedExpression parse_expression(const SourcePtr& source);
+
+// Whether text typed at the REPL is a whole entry, by the grammar: Complete
+// when it parses (as statements, an expression or NAME = expression);
+// Incomplete when the parser ran out of input inside an open { … } block or
+// inside a 「…」/“…” text; Invalid when it has a mistake to report now.
+enum class InputStatus { Complete, Incomplete, Invalid };
+InputStatus input_status(std::string_view text);
 
 }  // namespace kuan

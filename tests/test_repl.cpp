@@ -1,4 +1,5 @@
-// The REPL's session driven in-process (tools/repl_session.hpp): the same code
+// The REPL's session driven in-process (api::Session, include/kuan/session.hpp,
+// lent the text form of results as `kuan repl` lends it): the same code
 // `kuan repl` runs, without a terminal. The pipe and pty checks are in
 // tests/run_repl_tests.py.
 #include <catch2/catch.hpp>
@@ -10,12 +11,11 @@
 #include <random>
 #include <string>
 
-#include "tools/repl.hpp"
-#include "tools/repl_session.hpp"
+#include "kuan/session.hpp"
 
-using kuan::repl::Reply;
-using kuan::repl::Selection;
-using kuan::repl::Session;
+using kuan::api::InputStatus;
+using kuan::api::Session;
+using kuan::api::SessionReply;
 
 namespace {
 
@@ -23,32 +23,35 @@ const std::string kPolicy = std::string(KUAN_SOURCE_DIR) + "/policies/hangzhou-a
 
 bool has(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
 
+// A session as `kuan repl` opens it: results printed as `kuan eval` prints them.
+Session repl_session() { return Session(); }
+
 // A session over the shipped policy, edition 2025年版.
 Session hangzhou() {
-  Session s;
-  const Reply r = s.open(kPolicy, Selection{"2025年版", ""});
+  Session s = repl_session();
+  const SessionReply r = s.open({kPolicy, "2025年版", ""});
   REQUIRE(r.ok);
   return s;
 }
 
 Session empty() {
-  Session s;
-  REQUIRE(s.open(std::nullopt, Selection{}).ok);
+  Session s = repl_session();
+  REQUIRE(s.open({}).ok);
   return s;
 }
 
 std::string ok(Session& s, const std::string& line) {
-  const Reply r = s.feed(line);
-  INFO(line << " → " << r.out);
+  const SessionReply r = s.feed(line);
+  INFO(line << " → " << r.text);
   CHECK(r.ok);
-  return r.out;
+  return r.text;
 }
 
 std::string bad(Session& s, const std::string& line) {
-  const Reply r = s.feed(line);
-  INFO(line << " → " << r.out);
+  const SessionReply r = s.feed(line);
+  INFO(line << " → " << r.text);
   CHECK_FALSE(r.ok);
-  return r.out;
+  return r.text;
 }
 
 }  // namespace
@@ -158,12 +161,13 @@ TEST_CASE("限额 typed inline is a declaration — a fact named 限额 is still
 }
 
 TEST_CASE("multi-line input continues inside an open brace", "[repl]") {
-  CHECK(kuan::repl::open_braces("措施 X {") == 1);
-  CHECK(kuan::repl::open_braces("措施 X { }") == 0);
-  CHECK(kuan::repl::open_braces("参数 X = 5%  标签 \"{\"") == 0);
-  CHECK(kuan::repl::open_braces("参数 X = 5%  # {") == 0);
-  CHECK(kuan::repl::open_braces("原文 「{ 跨行") == 1);
-  CHECK(kuan::repl::open_braces("原文 「{」 {") == 1);
+  using kuan::api::input_status;
+  CHECK(input_status("措施 X {") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X { }") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  标签 \"{\"") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  # {") == InputStatus::Complete);
+  CHECK(input_status("条款 (一) { 原文 「{ 跨行") == InputStatus::Incomplete);
+  CHECK(input_status("条款 (一) { 原文 「{」 ") == InputStatus::Incomplete);
 
   Session s = empty();
   CHECK(ok(s, "事实 规模: 枚举 { 小型, 大型 }") == "已加入 事实 规模\n");
@@ -195,8 +199,8 @@ TEST_CASE(":reload picks up an edited rule file — a broken edit keeps the old 
                         << "参数 比例一 = " << rate << "\n事实 额: 金额\n措施 补 { 比例 = 比例一  基数 = 额 }\n";
   };
   write("10%");
-  Session s;
-  REQUIRE(s.open(file.string(), Selection{}).ok);
+  Session s = repl_session();
+  REQUIRE(s.open({file.string(), "", ""}).ok);
   ok(s, "额 = 100万元");
   CHECK(has(ok(s, "补"), "金额:100000.00 元"));
   write("20%");
@@ -210,7 +214,7 @@ TEST_CASE(":reload picks up an edited rule file — a broken edit keeps the old 
 
 TEST_CASE("completion words hold names (Chinese included) and commands", "[repl]") {
   Session s = hangzhou();
-  const auto words = s.completion_words();
+  const auto words = s.completions();
   auto contains = [&](const std::string& w) { return std::find(words.begin(), words.end(), w) != words.end(); };
   CHECK(contains("合同金额"));
   CHECK(contains("算力券"));
@@ -235,4 +239,115 @@ TEST_CASE("nothing typed makes the session throw", "[repl]") {
   s.cancel_pending();
   REQUIRE_NOTHROW(s.feed(std::string(3000, '(') + "1" + std::string(3000, ')')));
   CHECK(ok(s, "1 + 1") == "2\n");
+}
+
+TEST_CASE("the parser says whether REPL input is complete", "[repl][input]") {
+  using kuan::api::input_status;
+  // Blocks, full-width braces too, continue until closed.
+  CHECK(input_status("措施 X {") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X ｛") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X ｛ 比例 = 10% ｝") == InputStatus::Complete);
+  CHECK(input_status("措施 X {\n  比例 = 按 规模 {\n    小型 => 10%,") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X {\n  要求 投资额 >") == InputStatus::Incomplete);
+  CHECK(input_status("按 规模 {") == InputStatus::Incomplete);
+  CHECK(input_status("事实 规模: 枚举 { 小型,") == InputStatus::Incomplete);
+  CHECK(input_status("规模 = 按 类型 {") == InputStatus::Incomplete);  // NAME = expression
+  // Braces inside texts and comments do not open anything.
+  CHECK(input_status("参数 X = 5%  标签 \"{\"") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  标签 「{」") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%  # {") == InputStatus::Complete);
+  CHECK(input_status("措施 X { # }") == InputStatus::Incomplete);
+  // A text in 「…」 or “…” runs over lines; a "…" does not.
+  CHECK(input_status("条款 (一) { 原文 「第一行") == InputStatus::Incomplete);
+  CHECK(input_status("措施 X “标题") == InputStatus::Incomplete);
+  CHECK(input_status("「未闭合") == InputStatus::Incomplete);
+  CHECK(input_status("参数 X = 5%  标签 \"{") == InputStatus::Invalid);
+  // A mistake before the end is reported now, not waited on — inside a block too.
+  CHECK(input_status("1 + { 2") == InputStatus::Invalid);
+  CHECK(input_status("措施 X { 比例 = 10% 多余 }") == InputStatus::Invalid);
+  CHECK(input_status("措施 X {\n  比例 = 10% 多余") == InputStatus::Invalid);
+  // At the end with no block open: a mistake too (newlines do not continue a line).
+  CHECK(input_status("1 +") == InputStatus::Invalid);
+  CHECK(input_status("(800万元 × 30%") == InputStatus::Invalid);
+  CHECK(input_status("措施 X") == InputStatus::Invalid);
+  CHECK(input_status("参数 X =") == InputStatus::Invalid);
+  // Whole entries of each kind.
+  CHECK(input_status("800万元 × 30%") == InputStatus::Complete);
+  CHECK(input_status("合同金额 = 120万元") == InputStatus::Complete);
+  CHECK(input_status("参数 X = 5%") == InputStatus::Complete);
+  CHECK(input_status("\xff\xfe {") == InputStatus::Invalid);
+}
+
+TEST_CASE("a full-width brace continues an entry — a mistake inside a block is reported at once", "[repl][input]") {
+  Session s = empty();
+  ok(s, "事实 投资额: 金额");
+  CHECK(ok(s, "措施 全角 ｛") == "");
+  CHECK(s.pending());
+  CHECK(ok(s, "  比例 = 10%  基数 = 投资额") == "");
+  CHECK(ok(s, "｝") == "已加入 措施 全角\n");
+  CHECK_FALSE(s.pending());
+  CHECK(ok(s, "措施 写错 {") == "");
+  const std::string out = bad(s, "  比例 = 10% 多余");
+  CHECK(has(out, "error: 措施中只能写"));
+  CHECK(has(out, "10% 多余\n"));
+  CHECK(has(out, "未加入"));
+  CHECK_FALSE(s.pending());
+}
+
+TEST_CASE("api::Session for a host: kinds, structured results, completions", "[repl][api]") {
+  Session s;  // no text form lent: results come as data
+  CHECK(s.edition_name() == "REPL");  // used before open(): the empty edition in memory
+  SessionReply r = s.open({kPolicy, "2025年版", ""});
+  REQUIRE(r.ok);
+  CHECK(s.edition_name() == "2025年版");
+  CHECK(s.feed("合同金额 = 120万元").kind == kuan::api::EntryKind::FactSet);
+  CHECK(s.feed("采购类型 = 算力服务").kind == kuan::api::EntryKind::FactSet);
+  CHECK(s.feed("算力设施档位 = 二档").kind == kuan::api::EntryKind::FactSet);
+  r = s.feed("合同金额 × 30%");
+  CHECK(r.kind == kuan::api::EntryKind::Value);
+  CHECK(r.text == "360000元\n");
+  r = s.feed("算力券");
+  REQUIRE(r.ok);
+  CHECK(r.kind == kuan::api::EntryKind::Result);
+  REQUIRE(r.evaluation);
+  CHECK(r.evaluation->measure == "算力券");
+  CHECK(r.evaluation->eligible);
+  CHECK(r.evaluation->amount == "240000.00");
+  CHECK_FALSE(r.evaluation->explanation);
+  r = s.feed(":explain");
+  CHECK(r.kind == kuan::api::EntryKind::Explanation);
+  REQUIRE(r.evaluation);
+  CHECK(r.evaluation->explanation);
+  r = s.feed("合同金额 = 30%");
+  CHECK_FALSE(r.ok);
+  CHECK(r.kind == kuan::api::EntryKind::Error);
+  CHECK(has(r.text, "<输入>:1:8: error:"));
+  CHECK(s.feed("参数 试点 = 5%").kind == kuan::api::EntryKind::Declared);
+  CHECK(has(s.inline_source(), "参数 试点 = 5%"));
+  CHECK(s.feed(":facts").kind == kuan::api::EntryKind::Command);
+  CHECK(s.feed(":quit").quit);
+
+  const auto words = s.completions("算力");
+  CHECK(std::find(words.begin(), words.end(), "算力券") != words.end());
+  CHECK(std::find(words.begin(), words.end(), "算力服务") != words.end());
+  for (const auto& w : words) CHECK(w.rfind("算力", 0) == 0);
+  const auto all = s.completions();
+  for (const char* w : {"修订", "基于", "标签", "删除", "试点", ":help"})  // keywords from lang/keywords.hpp, names, commands
+    CHECK(std::find(all.begin(), all.end(), w) != all.end());
+}
+
+TEST_CASE("api::Session::open tells wrong arguments from rule errors", "[repl][api]") {
+  Session a;
+  SessionReply r = a.open({kPolicy, "2099年版", ""});
+  CHECK_FALSE(r.ok);
+  CHECK(r.code == kuan::api::ErrorCode::InvalidArgument);
+  Session b;
+  r = b.open({std::nullopt, "2025年版", ""});
+  CHECK_FALSE(r.ok);
+  CHECK(r.code == kuan::api::ErrorCode::InvalidArgument);
+  Session c;
+  r = c.open({std::string(KUAN_SOURCE_DIR) + "/no/such/policy", "", ""});
+  CHECK_FALSE(r.ok);
+  CHECK(r.code == kuan::api::ErrorCode::RuleErrors);
+  CHECK(has(r.text, "找不到政策"));
 }

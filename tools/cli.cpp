@@ -1,12 +1,12 @@
-#include "tools/cli_internal.hpp"
+#include "tools/cli.hpp"
+
+#include "kuan/tooling.hpp"
 
 #include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "base/date.hpp"
 
 namespace kuan::cli {
 
@@ -83,39 +83,6 @@ std::optional<api::BatchFormat> format_of(const Args& args, const char* option, 
   return fallback;
 }
 
-void print_diagnostics(const std::vector<Diagnostic>& diagnostics, std::FILE* to) {
-  const std::string text = render_diagnostics(diagnostics);
-  std::fwrite(text.data(), 1, text.size(), to);
-}
-
-std::shared_ptr<const Policy> load_policy(const std::string& path) {
-  std::vector<Diagnostic> diagnostics;
-  auto policy = Policy::load(path, diagnostics);
-  if (!policy) print_diagnostics(diagnostics, stderr);
-  return policy;
-}
-
-const Edition* choose_edition(const Policy& policy, const Args& args, std::string& error) {
-  const std::string* version = args.option("--version");
-  const std::string* as_of = args.option("--as-of");
-  if (version && as_of) {
-    error = "--version 与 --as-of 只能给一个";
-    return nullptr;
-  }
-  if (version) return policy.edition(*version, error);
-  if (as_of) {
-    auto day = parse_date(*as_of);
-    if (!day) {
-      error = "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)";
-      return nullptr;
-    }
-    return policy.edition_on(*day, error);
-  }
-  std::string ignored;
-  if (const Edition* e = policy.edition_on(china_standard_day(std::time(nullptr)), ignored)) return e;
-  return policy.latest();
-}
-
 std::optional<std::string> read_input(const std::string& path, std::string& error) {
   std::ostringstream ss;
   if (path == "-") {
@@ -129,28 +96,6 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
   }
   ss << in.rdbuf();
   return ss.str();
-}
-
-void append_diagnostic_json(std::string& out, const Diagnostic& d) {
-  out += "{\"severity\":";
-  out += d.severity == Severity::Error ? "\"error\"" : "\"warning\"";
-  out += ",\"file\":";
-  append_json_string(out, d.file);
-  out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + ",\"message\":";
-  append_json_string(out, d.message);
-  if (!d.notes.empty()) {
-    out += ",\"notes\":[";
-    for (std::size_t i = 0; i < d.notes.size(); ++i) {
-      const Diagnostic& n = d.notes[i];
-      out += i ? ",{\"file\":" : "{\"file\":";
-      append_json_string(out, n.file);
-      out += ",\"line\":" + std::to_string(n.line) + ",\"column\":" + std::to_string(n.column) + ",\"message\":";
-      append_json_string(out, n.message);
-      out += '}';
-    }
-    out += ']';
-  }
-  out += '}';
 }
 
 std::optional<api::Policy> open_policy(const std::string& path) {
@@ -197,7 +142,8 @@ std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& 
 }
 
 void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to) {
-  for (const auto& d : diagnostics) std::fwrite(d.rendered.data(), 1, d.rendered.size(), to);
+  const std::string text = api::render_diagnostics(diagnostics);  // as kuan check shows them (at most 50)
+  std::fwrite(text.data(), 1, text.size(), to);
 }
 
 void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
@@ -233,12 +179,6 @@ std::optional<bool> wants_json(const Args& args, std::string& error) {
   if (*f == "json") return true;
   error = "--format 须为 json 或 text,而不是 " + *f;
   return std::nullopt;
-}
-
-std::string where(const Span& span) {
-  if (!span.file) return "";
-  auto loc = span.file->locate(span.begin);
-  return span.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
 }
 
 }  // namespace kuan::cli

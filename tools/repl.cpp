@@ -1,4 +1,4 @@
-// kuan repl — the terminal around repl::Session: libedit line editing, history
+// kuan repl — the terminal around api::Session: libedit line editing, history
 // kept across runs, tab completion; or, when stdin is not a terminal, plain
 // line-by-line reading with no prompt and no banner, so scripts can drive it.
 #include <unistd.h>
@@ -15,8 +15,8 @@
 
 #include <editline/readline.h>
 
-#include "tools/cli_internal.hpp"
-#include "tools/repl_session.hpp"
+#include "kuan/session.hpp"
+#include "tools/cli.hpp"
 
 namespace kuan::cli {
 
@@ -33,7 +33,7 @@ const char* kReplHelp =
     "标准输入不是终端时:不显示提示符和欢迎语,逐行读取;错误也写到标准输出,与结果保持先后顺序。\n"
     "退出状态:0;标准输入不是终端且有任何一行出错时为 1;POLICY 有错误时为 1;参数、版本有误时为 2。";
 
-repl::Session* g_session = nullptr;
+api::Session* g_session = nullptr;
 volatile std::sig_atomic_t g_interrupted = 0;
 
 void on_sigint(int) { g_interrupted = 1; }
@@ -52,13 +52,7 @@ char* complete_word(const char* text, int state) {
     words.clear();
     next = 0;
     if (g_session) {
-      try {
-        const std::size_t n = std::strlen(text);
-        for (auto& w : g_session->completion_words())
-          if (w.compare(0, n, text) == 0) words.push_back(std::move(w));
-      } catch (...) {
-        words.clear();
-      }
+      words = g_session->completions(text);
     }
   }
   if (next < words.size()) return strdup(words[next++].c_str());
@@ -85,17 +79,7 @@ void print(const std::string& s, std::FILE* to = stdout) {
   std::fflush(to);
 }
 
-// The session already catches what a line can raise; this second net keeps the
-// loop alive whatever happens inside it.
-repl::Reply feed_guarded(repl::Session& session, const std::string& line) {
-  try {
-    return session.feed(line);
-  } catch (...) {
-    return repl::Reply{"内部错误\n", false, false};
-  }
-}
-
-int interactive(repl::Session& session) {
+int interactive(api::Session& session) {
   use_utf8_locale();
   g_session = &session;
   const std::string history = history_path();
@@ -138,20 +122,20 @@ int interactive(repl::Session& session) {
       if (!history.empty()) write_history(history.c_str());
       last_entry = line;
     }
-    const repl::Reply reply = feed_guarded(session, line);
-    print(reply.out);
+    const api::SessionReply reply = session.feed(line);
+    print(reply.text);
     if (reply.quit) break;
   }
   g_session = nullptr;
   return kExitOk;
 }
 
-int scripted(repl::Session& session) {
+int scripted(api::Session& session) {
   bool any_failed = false;
   std::string line;
   while (std::getline(std::cin, line)) {
-    const repl::Reply reply = feed_guarded(session, line);
-    print(reply.out);
+    const api::SessionReply reply = session.feed(line);
+    print(reply.text);
     if (!reply.ok) any_failed = true;
     if (reply.quit) return any_failed ? kExitRuleErrors : kExitOk;
   }
@@ -178,21 +162,20 @@ int cmd_repl(int argc, char** argv) {
     std::fputs("kuan repl: 最多一个 POLICY(见 kuan repl --help)\n", stderr);
     return kExitBadInput;
   }
-  repl::Selection selection;
-  if (const std::string* v = args.option("--version")) selection.version = *v;
-  if (const std::string* d = args.option("--as-of")) selection.as_of = *d;
-  std::optional<std::string> policy;
-  if (!args.positional.empty()) policy = args.positional[0];
+  api::SessionOptions options;
+  if (const std::string* v = args.option("--version")) options.version = *v;
+  if (const std::string* d = args.option("--as-of")) options.as_of = *d;
+  if (!args.positional.empty()) options.policy = args.positional[0];
 
-  repl::Session session;
-  bool bad_input = false;
-  const repl::Reply opened = session.open(policy, selection, &bad_input);
+  api::Session session;
+  const api::SessionReply opened = session.open(options);
   if (!opened.ok) {
+    const bool bad_input = opened.code == api::ErrorCode::InvalidArgument;
     std::fputs(bad_input ? "kuan repl: " : "", stderr);
-    print(opened.out, stderr);
+    print(opened.text, stderr);
     return bad_input ? kExitBadInput : kExitRuleErrors;
   }
-  print(opened.out, stderr);
+  print(opened.text, stderr);
   return isatty(STDIN_FILENO) ? interactive(session) : scripted(session);
 }
 

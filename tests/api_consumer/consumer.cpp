@@ -1,8 +1,9 @@
-// Uses the installed public headers (kuan.hpp, allocation.hpp, batch.hpp, testing.hpp, tooling.hpp):
-// a rule text held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
+// Uses the installed public headers (kuan.hpp, allocation.hpp, batch.hpp, session.hpp, testing.hpp,
+// tooling.hpp): a rule text held in memory, and the policy folder given as argv[1]. Prints "consumer_cpp ok" when all is as expected.
 #include <kuan/allocation.hpp>
 #include <kuan/batch.hpp>
 #include <kuan/kuan.hpp>
+#include <kuan/session.hpp>
 #include <kuan/testing.hpp>
 #include <kuan/tooling.hpp>
 
@@ -73,6 +74,13 @@ int main(int argc, char** argv) {
   auto formatted = api::format("参数 a=1元\n", "a.kuan");
   if (!formatted.ok || formatted.text != "参数 a = 1元\n") return fail("format: " + formatted.internal_error);
   if (api::diff(*edition, loaded.policy->edition("2026年版").value()).empty()) return fail("diff");
+
+  // An interactive session, as `kuan repl` runs it.
+  api::Session session;
+  if (!session.open({std::string(argv[1]), "2025年版", ""}).ok) return fail("session.open");
+  if (session.feed("min(120万元 × 30%, 800万元)").text != "360000元\n") return fail("session: expression");
+  if (session.feed("措施 X {").kind != api::EntryKind::Nothing || !session.pending()) return fail("session: pending");
+  if (api::input_status("措施 X ｛") != api::InputStatus::Incomplete) return fail("input_status");
   std::cout << "consumer_cpp ok\n";
   return 0;
 }

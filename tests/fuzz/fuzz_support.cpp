@@ -7,7 +7,7 @@
 
 #include "interpreter/policy.hpp"
 #include "base/date.hpp"
-#include "tools/cli.hpp"
+#include "interpreter/render.hpp"
 
 namespace kuan::fuzz {
 
@@ -116,7 +116,7 @@ namespace {
 
 void check_error(const EvalError& e) {
   if (!e.span.valid() && !known("error-position")) fail("error-position", "run-time error without a rule position: " + e.message);
-  (void)cli::error_text(e);
+  (void)error_text(e);
 }
 
 }  // namespace
@@ -138,8 +138,8 @@ void evaluate_checked(const Edition& ed, const MeasureInfo& m, const FactValues&
   if (o.eligible && o.amount.sign() < 0 && !known("negative-amount"))
     fail("negative-amount", m.decl->name + " pays " + o.amount.to_string());
   std::string out;
-  cli::append_result_json(out, ed, o, id, &trace);
-  cli::append_result_text(out, ed, o, &trace);
+  append_result_json(out, ed, o, id, &trace);
+  append_result_text(out, ed, o, &trace);
   if (!valid_utf8(out) && !known("invalid-utf8-output")) fail("invalid-utf8-output", out);
 }
 

@@ -7,12 +7,5 @@ add_test(NAME repl_scripts
           --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR})
 set_tests_properties(repl_scripts PROPERTIES TIMEOUT 600)
 
-# tests/test_repl.cpp ([repl]) drives repl::Session in-process, so the session
-# and the CLI helpers it reuses are compiled into kuan_tests as well (without
-# libedit, which only tools/repl.cpp uses).
-get_target_property(kuan_tests_sources kuan_tests SOURCES)
-foreach(src tools/repl_session.cpp tools/cli.cpp)
-  if(NOT "${PROJECT_SOURCE_DIR}/${src}" IN_LIST kuan_tests_sources)
-    target_sources(kuan_tests PRIVATE ${PROJECT_SOURCE_DIR}/${src})
-  endif()
-endforeach()
+# tests/test_repl.cpp ([repl]) drives api::Session in-process: the session is
+# in the library, the text form of results it borrows in kuan_cli.

@@ -1,6 +1,7 @@
 // The REPL's session: everything `kuan repl` knows and does, apart from the
 // terminal. A Session takes one line of input at a time and answers with the
-// text to show, so the command (tools/repl.cpp, libedit or a pipe) and the
+// text to show. Hosts reach it through the façade (include/kuan/session.hpp,
+// api/session.cpp); `kuan repl` (tools/repl.cpp, libedit or a pipe) and the
 // tests (tests/test_repl.cpp) drive the very same code.
 //
 // State: the loaded policy and the chosen edition, definitions typed inline
@@ -20,10 +21,22 @@
 
 namespace kuan::repl {
 
+// A measure evaluated at the session's facts.
+struct MeasureRun {
+  std::shared_ptr<const Edition> edition;  // keeps the rules the outcome points into alive
+  Outcome outcome;
+  Trace trace;
+};
+
+// What an entry was, for hosts that want more than the text.
+enum class Kind { Nothing, Value, FactSet, Declared, Result, Explanation, Command, Error };
+
 struct Reply {
   std::string out;    // what to print (each line ends with '\n'; may be empty)
   bool ok = true;     // false when the input was a mistake (the error is in `out`)
   bool quit = false;  // :quit
+  Kind kind = Kind::Nothing;
+  std::shared_ptr<const MeasureRun> run;  // for Result and Explanation
 };
 
 // How the edition was chosen, so :reload picks the same one again.
@@ -34,7 +47,7 @@ struct Selection {
 
 class Session {
  public:
-  Session();
+  Session() = default;
 
   // Loads POLICY (a folder or a .kuan file) and chooses its edition, or, with
   // no policy, starts from an in-memory header so inline definitions work.
@@ -42,9 +55,14 @@ class Session {
   // tells a wrong --version/--as-of apart from rule files with errors.
   Reply open(const std::optional<std::string>& policy, const Selection& selection, bool* bad_input = nullptr);
 
-  // One line as typed. Inside an open `{` the line is kept and the reply is
-  // empty until the braces balance; then the whole entry is handled.
+  // One line as typed. While the entry so far is incomplete (the parser is
+  // inside an open { … } or 「…」, lang/parser.hpp: input_status) the line is
+  // kept and the reply is empty; then the whole entry is handled.
   Reply feed(std::string_view line);
+
+  // Whether `entry` would be handled at once (a command, or input the parser
+  // finds complete or wrong) rather than wait for more lines.
+  static bool whole(std::string_view entry);
 
   // True while an entry is continued over several lines (`...` prompt).
   bool pending() const { return !pending_.empty(); }
@@ -52,12 +70,13 @@ class Session {
   void cancel_pending() { pending_.clear(); }
 
   // Words for tab completion: measures, facts, parameters, definitions,
-  // caps, enumeration values, and the REPL's commands.
+  // caps, enumeration values, the language's keywords and the REPL's commands.
   std::vector<std::string> completion_words() const;
 
   // One line describing what is loaded (for the interactive banner).
   std::string banner() const;
 
+  bool opened() const { return edition_ != nullptr; }
   const Edition& edition() const { return *edition_; }
   const std::string& inline_source() const { return inline_text_; }
 
@@ -70,11 +89,6 @@ class Session {
   struct Chunk {
     std::string key;  // "参数 X", "措施 Y", …; a later chunk with the same key replaces it
     std::string text;
-  };
-  struct LastResult {
-    std::shared_ptr<const Edition> edition;  // keeps the rules the outcome points into alive
-    Outcome outcome;
-    Trace trace;
   };
 
   Reply handle(const std::string& entry);
@@ -117,7 +131,7 @@ class Session {
   std::vector<Chunk> chunks_;
   std::string inline_text_;
   std::vector<FactSetting> facts_;
-  std::optional<LastResult> last_;
+  std::shared_ptr<const MeasureRun> last_;
   std::string pending_;
   int chunk_counter_ = 0;
 };

@@ -1,20 +1,145 @@
-#include "tools/repl_session.hpp"
+#include "interpreter/session.hpp"
+
+#include "interpreter/render.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <set>
 
+#include "base/date.hpp"
 #include "interpreter/facts.hpp"
 #include "lang/checker.hpp"
-#include "base/date.hpp"
 #include "lang/keywords.hpp"
 #include "lang/parser.hpp"
-#include "tools/cli_internal.hpp"
-#include "tools/repl.hpp"
+#include "lang/revisions.hpp"
 
 namespace kuan::repl {
 
 namespace {
+
+// ---------------------------------------------------------------- reading input
+
+// White space at s[i] (ASCII or the ideographic space U+3000); its length in `len`.
+bool is_space_at(std::string_view s, std::size_t i, std::size_t* len) {
+  if (i >= s.size()) return false;
+  const char c = s[i];
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    *len = 1;
+    return true;
+  }
+  if (s.compare(i, 3, "\u3000") == 0) {  // ideographic space
+    *len = 3;
+    return true;
+  }
+  return false;
+}
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, len = 0;
+  while (is_space_at(s, b, &len)) b += len;
+  std::size_t e = s.size();
+  while (e > b) {
+    if (std::string_view(" \t\n\r\f\v").find(s[e - 1]) != std::string_view::npos) --e;
+    else if (e - b >= 3 && s.compare(e - 3, 3, "\u3000") == 0) e -= 3;
+    else break;
+  }
+  return std::string(s.substr(b, e - b));
+}
+
+// `s` starts with the keyword `kw` as a whole word (条款 (一), 例 算力券 …).
+bool starts_with_keyword(std::string_view s, std::string_view kw) {
+  if (s.compare(0, kw.size(), kw) != 0) return false;
+  if (s.size() == kw.size()) return true;
+  std::size_t len = 0;
+  if (is_space_at(s, kw.size(), &len)) return true;
+  const std::string_view rest = s.substr(kw.size());
+  return rest[0] == '(' || rest[0] == '"' || rest[0] == '{' || rest.rfind("「", 0) == 0 || rest.rfind("\uFF08", 0) == 0;
+}
+
+// The next word after position `i`: up to white space or punctuation that ends a name.
+std::string word_at(std::string_view s, std::size_t i) {
+  std::size_t len = 0;
+  while (is_space_at(s, i, &len)) i += len;
+  std::size_t e = i;
+  while (e < s.size() && !is_space_at(s, e, &len) && std::string_view(":=\"{,").find(s[e]) == std::string_view::npos &&
+         s.compare(e, 3, "\uFF1A") != 0)
+    ++e;
+  return std::string(s.substr(i, e - i));
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep = "、") {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+  return out;
+}
+
+// ---------------------------------------------------------------- rebuilding an edition
+
+using Modules = std::vector<std::unique_ptr<ast::Module>>;
+
+// Fresh syntax trees of an edition (the checker annotates the trees it is
+// given, so a rebuild cannot reuse the edition's own): its files parsed again
+// and, for an edition written as changes (基于), laid over its base's.
+std::optional<Modules> fresh_modules(const Policy* policy, const Edition& ed,
+                                            std::vector<Diagnostic>& diagnostics, int depth = 0) {
+  const Edition* base = nullptr;
+  std::set<const SourceFile*> inherited;
+  if (!ed.base_name.empty() && policy && depth < 64) {
+    std::string error;
+    base = policy->edition(ed.base_name, error);
+    if (!base) {
+      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, error));
+      return std::nullopt;
+    }
+    for (const auto& m : base->modules) inherited.insert(m->source.get());
+  }
+  Modules own;
+  for (const auto& m : ed.modules) {
+    if (inherited.count(m->source.get())) continue;
+    auto parsed = parse_module(m->source);
+    diagnostics.insert(diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+    if (!parsed.module) return std::nullopt;
+    own.push_back(std::move(parsed.module));
+  }
+  if (!base) return own;
+  auto below = fresh_modules(policy, *base, diagnostics, depth + 1);
+  if (!below) return std::nullopt;
+  return apply_revisions(std::move(*below), std::move(own), diagnostics);
+}
+
+
+// The one place the session reaches the checker: the base edition's files
+// (parsed afresh) with the inline source laid over it → a checked edition,
+// null with the diagnostics.
+std::shared_ptr<const Edition> derive(const Policy* policy, const Edition& base, SourcePtr inline_source,
+                                      std::vector<Diagnostic>& diagnostics) {
+  auto modules = fresh_modules(policy, base, diagnostics);
+  if (!modules) return nullptr;
+  if (inline_source) {
+    auto parsed = parse_module(std::move(inline_source));
+    diagnostics.insert(diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
+    if (!parsed.module) return nullptr;
+    // The inline source is a layer over the edition, like an edition written
+    // as changes (基于): 修订/替换/删除 change what the files declare, anything
+    // else is added. It carries the edition's header, which the layering
+    // takes from the files underneath.
+    for (const auto& m : *modules) {
+      if (m->edition) parsed.module->edition = m->edition;
+      if (m->base_edition) parsed.module->base_edition = m->base_edition;
+      if (m->effective_from) parsed.module->effective_from = m->effective_from;
+      if (m->effective_to) parsed.module->effective_to = m->effective_to;
+    }
+    Modules layer;
+    layer.push_back(std::move(parsed.module));
+    modules = apply_revisions(std::move(*modules), std::move(layer), diagnostics);
+    if (has_errors(diagnostics)) return nullptr;
+  }
+  auto ed = build_edition(std::move(*modules), diagnostics);
+  if (!ed) return nullptr;
+  ed->effective_to = base.effective_to;  // an implied end comes from the next edition
+  ed->end_implied = base.end_implied;
+  return std::shared_ptr<const Edition>(std::move(ed));
+}
 
 constexpr const char* kInputName = "<输入>";
 constexpr const char* kInlineName = "<repl>";
@@ -100,7 +225,8 @@ std::string render_errors(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
-Reply fail(std::string text) { return Reply{std::move(text), false, false}; }
+Reply fail(std::string text) { return Reply{std::move(text), false, false, Kind::Error, nullptr}; }
+Reply said(std::string text, Kind kind) { return Reply{std::move(text), true, false, kind, nullptr}; }
 
 std::string describe(const Edition& ed, const Type& t) {
   if (t.kind == TypeKind::Enum && t.enum_id >= 0 && t.enum_id < static_cast<int>(ed.enums.size()))
@@ -108,11 +234,8 @@ std::string describe(const Edition& ed, const Type& t) {
   return type_name(t.kind);
 }
 
-cli::Args selection_args(const Selection& s) {
-  cli::Args args;
-  if (!s.version.empty()) args.options["--version"] = s.version;
-  if (!s.as_of.empty()) args.options["--as-of"] = s.as_of;
-  return args;
+const Edition* choose(const Policy& policy, const Selection& s, std::string& error) {
+  return policy.choose(s.version.empty() ? nullptr : &s.version, s.as_of.empty() ? nullptr : &s.as_of, error);
 }
 
 std::string edition_summary(const Edition& ed) {
@@ -123,7 +246,6 @@ std::string edition_summary(const Edition& ed) {
 
 }  // namespace
 
-Session::Session() = default;
 
 // ---------------------------------------------------------------- loading
 
@@ -141,7 +263,7 @@ Reply Session::open(const std::optional<std::string>& policy, const Selection& s
     std::shared_ptr<const Edition> ed = build_edition({header_}, diagnostics);
     if (!ed) return fail(render_errors(diagnostics));
     switch_base(nullptr, ed, notes);
-    return Reply{notes};
+    return said(notes, Kind::Nothing);
   }
   std::vector<Diagnostic> diagnostics;
   auto loaded = Policy::load(*policy, diagnostics);
@@ -150,14 +272,14 @@ Reply Session::open(const std::optional<std::string>& policy, const Selection& s
     return fail(out);
   }
   std::string error;
-  const Edition* ed = cli::choose_edition(*loaded, selection_args(selection), error);
+  const Edition* ed = choose(*loaded, selection, error);
   if (!ed) {
     if (bad_input) *bad_input = true;
     return fail(error + "\n");
   }
   policy_path_ = *policy;
   switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), notes);
-  return Reply{notes};
+  return said(notes, Kind::Nothing);
 }
 
 std::shared_ptr<const Edition> Session::build(const std::vector<Chunk>& chunks, std::string& errors) const {
@@ -172,34 +294,14 @@ std::shared_ptr<const Edition> Session::build(const std::vector<Chunk>& chunks, 
     if (redeclared) errors += "提示:要改动规则中已有的声明,写 修订 参数 …、修订 措施 … { … } 或 替换 措施 …\n";
     return nullptr;
   };
-  auto modules = fresh_modules(policy_.get(), *base_, diagnostics);
-  if (!modules) return report();
+  SourcePtr inline_source;
   if (!chunks.empty()) {
     std::string text;
     for (const auto& c : chunks) text += c.text + "\n";
-    auto parsed = parse_module(std::make_shared<SourceFile>(kInlineName, std::move(text)));
-    diagnostics.insert(diagnostics.end(), parsed.diagnostics.begin(), parsed.diagnostics.end());
-    if (!parsed.module) return report();
-    // The inline source is a layer over the edition, like an edition written
-    // as changes (基于): 修订/替换/删除 change what the files declare, anything
-    // else is added. It carries the edition's header, which the layering
-    // takes from the files underneath.
-    for (const auto& m : *modules) {
-      if (m->edition) parsed.module->edition = m->edition;
-      if (m->base_edition) parsed.module->base_edition = m->base_edition;
-      if (m->effective_from) parsed.module->effective_from = m->effective_from;
-      if (m->effective_to) parsed.module->effective_to = m->effective_to;
-    }
-    Modules layer;
-    layer.push_back(std::move(parsed.module));
-    modules = apply_revisions(std::move(*modules), std::move(layer), diagnostics);
-    if (has_errors(diagnostics)) return report();
+    inline_source = std::make_shared<SourceFile>(kInlineName, std::move(text));
   }
-  auto ed = build_edition(std::move(*modules), diagnostics);
-  if (!ed) return report();
-  ed->effective_to = base_->effective_to;  // an implied end comes from the next edition
-  ed->end_implied = base_->end_implied;
-  return std::shared_ptr<const Edition>(std::move(ed));
+  auto ed = derive(policy_.get(), *base_, std::move(inline_source), diagnostics);
+  return ed ? ed : report();
 }
 
 void Session::switch_base(std::shared_ptr<const Policy> policy, std::shared_ptr<const Edition> base, std::string& out) {
@@ -275,14 +377,19 @@ std::string Session::show(const Value& v, const Type& type) const {
 
 // ---------------------------------------------------------------- input
 
+bool Session::whole(std::string_view entry) {
+  const std::string t = trim(entry);
+  if (t.empty() || t[0] == ':' || t.rfind("\uFF1A", 0) == 0) return true;
+  return input_status(entry) != InputStatus::Incomplete;
+}
+
 Reply Session::feed(std::string_view raw) {
   try {
     std::string line(raw);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (pending_.empty()) {
-      const std::string t = trim(line);
-      if (t.empty()) return {};
-      if (t[0] != ':' && t.rfind("\uFF1A", 0) != 0 && open_braces(line) > 0) {
+      if (trim(line).empty()) return {};
+      if (!whole(line)) {
         pending_ = line;
         return {};
       }
@@ -290,10 +397,10 @@ Reply Session::feed(std::string_view raw) {
     }
     if (trim(line) == ":cancel") {
       pending_.clear();
-      return Reply{"已放弃未完成的输入\n"};
+      return said("已放弃未完成的输入\n", Kind::Command);
     }
     pending_ += "\n" + line;
-    if (open_braces(pending_) > 0) return {};
+    if (!whole(pending_)) return {};
     std::string entry = std::move(pending_);
     pending_.clear();
     return handle(entry);
@@ -344,7 +451,7 @@ Reply Session::expression(const std::string& entry) {
   if (!checked) return fail(render_errors(diagnostics));
   auto r = evaluate_expression(edition_.get(), *checked, fact_values());
   if (auto* err = std::get_if<EvalError>(&r)) return fail(render(err->span, err->message));
-  return Reply{show(std::get<Value>(r), checked->type()) + "\n"};
+  return said(show(std::get<Value>(r), checked->type()) + "\n", Kind::Value);
 }
 
 Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
@@ -429,7 +536,7 @@ Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
   auto it = std::find_if(facts_.begin(), facts_.end(), [&](const FactSetting& f) { return f.name == name; });
   if (it != facts_.end()) *it = std::move(setting);
   else facts_.push_back(std::move(setting));
-  return Reply{name + " = " + shown + "\n"};
+  return said(name + " = " + shown + "\n", Kind::FactSet);
 }
 
 Reply Session::run(const std::string& name, bool explain) {
@@ -445,14 +552,15 @@ Reply Session::run(const std::string& name, bool explain) {
   if (!missing.empty())
     return fail("错误:缺少必需的事实 " + join(missing) + "(措施 " + name + " 需要;用 " + missing[0] +
                 " = … 设定)\n");
-  LastResult last{edition_, {}, {}};
-  auto r = evaluate_measure(ed, *m, values, &last.trace);
+  auto last = std::make_shared<MeasureRun>(MeasureRun{edition_, {}, {}});
+  auto r = evaluate_measure(ed, *m, values, &last->trace);
   if (auto* err = std::get_if<EvalError>(&r)) return fail(render(err->span, err->message));
-  last.outcome = std::get<Outcome>(std::move(r));
-  std::string out;
-  cli::append_result_text(out, ed, last.outcome, explain ? &last.trace : nullptr);
-  last_ = std::move(last);
-  return Reply{out};
+  last->outcome = std::get<Outcome>(std::move(r));
+  last_ = last;
+  Reply reply = said("", explain ? Kind::Explanation : Kind::Result);
+  append_result_text(reply.out, ed, last->outcome, explain ? &last->trace : nullptr);
+  reply.run = std::move(last);
+  return reply;
 }
 
 // ---------------------------------------------------------------- inline definitions
@@ -511,7 +619,7 @@ Reply Session::define(const std::string& entry) {
   }
   out += "\n";
   rebind_facts(out);
-  return Reply{out};
+  return said(out, Kind::Declared);
 }
 
 // ---------------------------------------------------------------- commands
@@ -527,7 +635,7 @@ Reply Session::command(const std::string& entry) {
     return (this->*f)();
   };
   if (name == "help" || name == "h" || name == "?") return cmd_help();
-  if (name == "quit" || name == "q" || name == "exit") return Reply{"", true, true};
+  if (name == "quit" || name == "q" || name == "exit") return Reply{"", true, true, Kind::Command, nullptr};
   if (name == "facts") return no_arg(&Session::cmd_facts);
   if (name == "clear") return cmd_clear(arg);
   if (name == "run") {
@@ -544,27 +652,27 @@ Reply Session::command(const std::string& entry) {
   if (name == "version") return cmd_version(arg);
   if (name == "as-of") return cmd_as_of(arg);
   if (name == "defs") return no_arg(&Session::cmd_defs);
-  if (name == "cancel") return {};
+  if (name == "cancel") return said("", Kind::Command);
   return fail("错误:未知命令 :" + name + "(:help 查看全部命令)\n");
 }
 
-Reply Session::cmd_help() const { return Reply{kHelp}; }
+Reply Session::cmd_help() const { return said(kHelp, Kind::Command); }
 
 Reply Session::cmd_facts() const {
-  if (facts_.empty()) return Reply{"(还没有设定事实)\n"};
+  if (facts_.empty()) return said("(还没有设定事实)\n", Kind::Command);
   std::string out;
   for (const auto& f : facts_) {
     const int slot = edition_->find_fact(f.name);
     out += f.name + " = " + show(f.value, slot >= 0 ? edition_->facts[slot].type : Type{f.value.kind}) + "\n";
   }
-  return Reply{out};
+  return said(out, Kind::Command);
 }
 
 Reply Session::cmd_clear(const std::string& arg) {
   if (arg.empty()) {
     const std::size_t n = facts_.size();
     facts_.clear();
-    return Reply{"已清除全部事实(" + std::to_string(n) + " 项)\n"};
+    return said("已清除全部事实(" + std::to_string(n) + " 项)\n", Kind::Command);
   }
   auto it = std::find_if(facts_.begin(), facts_.end(), [&](const FactSetting& f) { return f.name == arg; });
   if (it == facts_.end()) {
@@ -572,12 +680,12 @@ Reply Session::cmd_clear(const std::string& arg) {
     return fail("错误:没有名为 " + arg + " 的事实\n");
   }
   facts_.erase(it);
-  return Reply{"已清除 " + arg + "\n"};
+  return said("已清除 " + arg + "\n", Kind::Command);
 }
 
 Reply Session::cmd_measures() const {
   const Edition& ed = *edition_;
-  if (ed.measures.empty()) return Reply{"(" + ed.name + " 中没有措施)\n"};
+  if (ed.measures.empty()) return said("(" + ed.name + " 中没有措施)\n", Kind::Command);
   std::string out;
   for (const auto& m : ed.measures) {
     out += m.decl->name;
@@ -589,7 +697,7 @@ Reply Session::cmd_measures() const {
     if (!required.empty()) out += "\n    需要:" + join(required);
     out += "\n";
   }
-  return Reply{out};
+  return said(out, Kind::Command);
 }
 
 Reply Session::cmd_load(const std::string& path) {
@@ -601,14 +709,14 @@ Reply Session::cmd_load(const std::string& path) {
     return fail(out + "(未载入;规则保持原样)\n");
   }
   std::string error;
-  const Edition* ed = cli::choose_edition(*loaded, cli::Args{}, error);
+  const Edition* ed = choose(*loaded, Selection{}, error);
   if (!ed) return fail("错误:" + error + "\n");
   std::string out;
   selection_ = {};
   policy_path_ = path;
   switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), out);
   out += "已载入 " + path + ":" + edition_summary(*edition_) + "\n";
-  return Reply{out};
+  return said(out, Kind::Command);
 }
 
 Reply Session::cmd_reload() {
@@ -620,12 +728,12 @@ Reply Session::cmd_reload() {
     return fail(out + "(重读失败;规则保持原样)\n");
   }
   std::string error;
-  const Edition* ed = cli::choose_edition(*loaded, selection_args(selection_), error);
+  const Edition* ed = choose(*loaded, selection_, error);
   if (!ed) return fail("错误:" + error + "(重读失败;规则保持原样)\n");
   std::string out;
   switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), out);
   out += "已重读 " + policy_path_ + ":" + edition_summary(*edition_) + "\n";
-  return Reply{out};
+  return said(out, Kind::Command);
 }
 
 Reply Session::cmd_version(const std::string& arg) {
@@ -637,7 +745,7 @@ Reply Session::cmd_version(const std::string& arg) {
       out += "可用版本:" + join(names) + "\n";
     }
     if (!policy_) out += "(没有载入政策文件;这是内存中的版本,用 :load 载入政策)\n";
-    return Reply{out};
+    return said(out, Kind::Command);
   }
   if (!policy_) return fail("错误:没有载入政策文件,无版本可选(用 :load 载入)\n");
   std::string error;
@@ -647,7 +755,7 @@ Reply Session::cmd_version(const std::string& arg) {
   selection_ = {arg, ""};
   switch_base(policy_, std::shared_ptr<const Edition>(policy_, ed), out);
   out += "当前" + edition_summary(*edition_) + "\n";
-  return Reply{out};
+  return said(out, Kind::Command);
 }
 
 Reply Session::cmd_as_of(const std::string& arg) {
@@ -662,7 +770,7 @@ Reply Session::cmd_as_of(const std::string& arg) {
   selection_ = {"", arg};
   switch_base(policy_, std::shared_ptr<const Edition>(policy_, ed), out);
   out += arg + " 施行的是" + edition_summary(*edition_) + "\n";
-  return Reply{out};
+  return said(out, Kind::Command);
 }
 
 Reply Session::cmd_explain(const std::string& arg) {
@@ -671,14 +779,15 @@ Reply Session::cmd_explain(const std::string& arg) {
     return fail("错误:还没有计算过措施;先输入措施名" +
                 (edition_->measures.empty() ? std::string() : "(如 " + edition_->measures[0].decl->name + ")") +
                 ",或 :explain 措施名\n");
-  std::string out;
-  cli::append_explanation_text(out, *last_->edition, last_->outcome, last_->trace);
-  return Reply{out};
+  Reply reply = said("", Kind::Explanation);
+  append_explanation_text(reply.out, *last_->edition, last_->outcome, last_->trace);
+  reply.run = last_;
+  return reply;
 }
 
 Reply Session::cmd_defs() const {
-  if (chunks_.empty()) return Reply{"(没有内联定义)\n"};
-  return Reply{inline_text_};
+  if (chunks_.empty()) return said("(没有内联定义)\n", Kind::Command);
+  return said(inline_text_, Kind::Command);
 }
 
 // ---------------------------------------------------------------- terminal helpers
