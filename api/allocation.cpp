@@ -42,15 +42,7 @@ AllocationError failure(std::string message) {
 // Runs an entry point; an exception becomes an AllocationError (no position).
 template <typename F>
 auto guarded_allocation(F&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return failure("内部错误:内存不足");
-  } catch (const std::exception& ex) {
-    return failure(std::string("内部错误:") + ex.what());
-  } catch (...) {
-    return failure("内部错误:未知异常");
-  }
+  return detail::guarded_with([](std::string message) { return failure(std::move(message)); }, std::forward<F>(body));
 }
 
 std::optional<AllocationError> converted(const std::optional<::kuan::AllocationError>& e) {

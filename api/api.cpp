@@ -13,6 +13,7 @@
 #include <new>
 
 #include "api/handles.hpp"
+#include "interpreter/result.hpp"
 #include "api/result.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
@@ -28,12 +29,12 @@ namespace kuan::api {
 namespace detail {
 
 Position position_of(const ::kuan::Span& span) {
+  const ::kuan::RulePlace at = ::kuan::place_of(span);  // the one span → line/column (interpreter/result)
   Position p;
-  if (!span.file) return p;
-  const auto loc = span.file->locate(span.begin);
-  p.file = span.file->name();
-  p.line = static_cast<int>(loc.line);
-  p.column = static_cast<int>(loc.column);
+  if (!at.known()) return p;
+  p.file = std::string(at.file);
+  p.line = at.line;
+  p.column = at.column;
   return p;
 }
 
@@ -55,21 +56,7 @@ Error make_error(ErrorCode code, std::string message, Position where = {}, std::
   return e;
 }
 
-Error internal_error(const char* what) { return make_error(ErrorCode::Internal, std::string("内部错误:") + what); }
-
-// Runs an entry point; any exception becomes an Internal error value.
-template <typename F>
-auto guarded(F&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const std::bad_alloc&) {
-    return internal_error("内存不足");
-  } catch (const std::exception& ex) {
-    return internal_error(ex.what());
-  } catch (...) {
-    return internal_error("未知异常");
-  }
-}
+using detail::guarded;
 
 FactType fact_type(::kuan::TypeKind k) {
   switch (k) {

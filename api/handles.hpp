@@ -68,25 +68,32 @@ Position position_of(const ::kuan::Span& span);
 Diagnostic to_public(const ::kuan::Diagnostic& d);
 LoadResult load_result(std::shared_ptr<const ::kuan::Policy> policy, const std::vector<::kuan::Diagnostic>& diagnostics);
 
-// Runs an entry point of the façade; any exception becomes an Internal error
-// value (for a body returning Result<T> or Error).
-template <typename F>
-auto guarded(F&& body) -> decltype(body()) {
-  auto internal = [](std::string what) {
-    Error e;
-    e.code = ErrorCode::Internal;
-    e.message = "内部错误:" + what;
-    return e;
-  };
+// Runs an entry point of the façade; an escaping exception becomes what
+// `on_error` makes of its description ("内部错误:…"), so nothing throws to the host.
+template <typename OnError, typename F>
+auto guarded_with(OnError&& on_error, F&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const std::bad_alloc&) {
-    return internal("内存不足");
+    return on_error(std::string("内部错误:内存不足"));
   } catch (const std::exception& ex) {
-    return internal(ex.what());
+    return on_error(std::string("内部错误:") + ex.what());
   } catch (...) {
-    return internal("未知异常");
+    return on_error(std::string("内部错误:未知异常"));
   }
+}
+
+// The same, the exception becoming an Internal error value (for a body returning Result<T> or Error).
+template <typename F>
+auto guarded(F&& body) -> decltype(body()) {
+  return guarded_with(
+      [](std::string message) {
+        Error e;
+        e.code = ErrorCode::Internal;
+        e.message = std::move(message);
+        return e;
+      },
+      std::forward<F>(body));
 }
 
 // An evaluation's result as the façade gives it (api/api.cpp); the explanation when `trace` is given.

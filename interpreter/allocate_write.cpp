@@ -6,6 +6,7 @@
 #include "base/json_string.hpp"
 #include "interpreter/allocate_impl.hpp"
 #include "interpreter/pro_rata.hpp"
+#include "interpreter/result.hpp"
 
 namespace kuan {
 
@@ -38,7 +39,7 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
     room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[ed.accumulations[s.funded_money].fact].decl->name +
            ",本申请只用剩余额度";
   if (eligible && bound && r.amount == 0) {
-    note = "上限 " + bound->name + " 已用尽,本次可得金额为零";
+    note = exhausted_cap_note(bound->name);
     if (!csv) append_json_string(quoted_note, note), note = "[" + quoted_note + "]";
   }
   std::string_view pro_rata;

@@ -2,6 +2,10 @@
 
 namespace kuan {
 
+std::string exhausted_cap_note(std::string_view cap) {
+  return "上限 " + std::string(cap) + " 已用尽,本次可得金额为零";
+}
+
 RulePlace place_of(const Span& span) {
   RulePlace p;
   if (!span.file) return p;
@@ -117,7 +121,7 @@ ResultRecord describe_result(const Edition& ed, const Outcome& o, const Trace* t
   r.reasons.reserve(o.failed.size());
   for (const auto* req : o.failed) r.reasons.push_back(req->reason);
   if (o.bound) r.bound = o.bound->name;
-  if (o.eligible && o.bound && o.amount.is_zero()) r.notes.push_back("上限 " + o.bound->name + " 已用尽,本次可得金额为零");
+  if (o.eligible && o.bound && o.amount.is_zero()) r.notes.push_back(exhausted_cap_note(o.bound->name));
   if (trace) r.explanation = describe_explanation(ed, o, *trace);
   return r;
 }

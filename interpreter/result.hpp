@@ -22,6 +22,9 @@ struct RulePlace {
   bool known() const { return line > 0; }
 };
 RulePlace place_of(const Span& span);
+
+// The note of an eligible result whose cap left nothing (results and allocate's decisions).
+std::string exhausted_cap_note(std::string_view cap);
 // "file:line:col", or "" when the place is not known.
 std::string where(const RulePlace& at);
 
