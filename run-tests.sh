@@ -16,7 +16,7 @@ stage_done() {
   stage_start=$SECONDS
 }
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKUAN_WERROR=ON  # the stricter warnings are errors (cmake/warnings.cmake)
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
 stage_done "build and test (RelWithDebInfo)"

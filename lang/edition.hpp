@@ -178,12 +178,12 @@ struct Edition {
     return out;
   }
 
-  const MeasureInfo* find_measure(std::string_view name) const {
-    auto it = measure_index.find(name);
+  const MeasureInfo* find_measure(std::string_view wanted) const {
+    auto it = measure_index.find(wanted);
     return it == measure_index.end() ? nullptr : &measures[it->second];
   }
-  int find_fact(std::string_view name) const {
-    auto it = fact_index.find(name);
+  int find_fact(std::string_view wanted) const {
+    auto it = fact_index.find(wanted);
     return it == fact_index.end() ? -1 : it->second;
   }
   // Only an official text is chosen by date; 示例 and 草案 only by name.
