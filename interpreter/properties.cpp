@@ -407,8 +407,19 @@ std::string example_block(const Edition& ed, const MeasureInfo& m, const std::ve
   return out + "}\n";
 }
 
-std::string example_block(const Edition& ed, const MeasureInfo& m, Property p, const FactValues& f) {
-  return example_block(ed, m, m.facts, property_name(p), f);
+
+// A property's verdict over the `checked` applications it applied to: unchecked
+// when none, passed, or failed with its shrunk counter-example as a 例.
+void settle(PropertyEntry& entry, const Edition& ed, const MeasureInfo& m, const std::vector<int>& slots, int checked,
+            const std::optional<FactValues>& counter, std::string detail) {
+  entry.checked = checked;
+  if (counter) {
+    entry.status = PropertyStatus::Failed;
+    entry.detail = std::move(detail);
+    entry.counterexample = example_block(ed, m, slots, entry.property, *counter);
+  } else {
+    entry.status = checked == 0 ? PropertyStatus::Unchecked : PropertyStatus::Passed;
+  }
 }
 
 std::vector<FactValues> applications(const Edition& ed, const MeasureInfo& m, Generator& gen, int count) {
@@ -541,16 +552,7 @@ void check_authored(const Edition& ed, const PropertyOptions& opt, std::vector<P
         break;
       }
     }
-    entry.checked = checked;
-    if (checked == 0) {
-      entry.status = PropertyStatus::Unchecked;
-    } else if (!counter) {
-      entry.status = PropertyStatus::Passed;
-    } else {
-      entry.status = PropertyStatus::Failed;
-      entry.detail = std::move(detail);
-      entry.counterexample = example_block(ed, *m, slots, entry.property, *counter);
-    }
+    settle(entry, ed, *m, slots, checked, counter, std::move(detail));
     out.push_back(std::move(entry));
   }
 }
@@ -597,16 +599,7 @@ std::vector<PropertyEntry> check_properties(const Edition& ed, const PropertyOpt
       entry.measure = m.decl->name;
       entry.property = property_name(p);
       entry.at = m.decl->span;
-      entry.checked = checked;
-      if (!counter && checked == 0) {  // nothing to check: no cap applied, nothing ineligible…
-        entry.status = PropertyStatus::Unchecked;
-      } else if (!counter) {
-        entry.status = PropertyStatus::Passed;
-      } else {
-        entry.status = PropertyStatus::Failed;
-        entry.detail = std::move(detail);
-        entry.counterexample = example_block(ed, m, p, *counter);
-      }
+      settle(entry, ed, m, m.facts, checked, counter, std::move(detail));  // unchecked: no cap applied, nothing ineligible…
       out.push_back(std::move(entry));
     }
     for (auto& n : notes) out.push_back(std::move(n.second));
