@@ -67,6 +67,7 @@ FactType fact_type(::kuan::TypeKind k) {
     case ::kuan::TypeKind::Bool: return FactType::Bool;
     case ::kuan::TypeKind::Date: return FactType::Date;
     case ::kuan::TypeKind::Enum: return FactType::Enum;
+    case ::kuan::TypeKind::List: return FactType::List;
     case ::kuan::TypeKind::Error: break;
   }
   return FactType::Number;
@@ -196,6 +197,7 @@ const char* fact_type_name(FactType type) noexcept {
     case FactType::Bool: return "布尔";
     case FactType::Date: return "日期";
     case FactType::Enum: return "枚举";
+    case FactType::List: return "列表";
   }
   return "?";
 }
@@ -527,6 +529,18 @@ Status Facts::set_json(std::string_view json) {
       if (slot >= 0 && field.value.kind == ::kuan::json::Scalar::Kind::Null &&
           !next.edition->ed->facts[static_cast<std::size_t>(slot)].required()) {
         next.values.clear(slot);  // null: as if not written
+        std::erase_if(next.errors, [&](const auto& e) { return e.first == slot; });
+        continue;
+      }
+      if (slot >= 0 && next.edition->ed->facts[static_cast<std::size_t>(slot)].type.kind == TypeKind::List) {
+        // A list fact: the array of objects as a whole.
+        auto items = ::kuan::convert_list(*next.edition->ed, slot, field.value);
+        if (auto* msg = std::get_if<std::string>(&items)) {
+          Error err = make_error(ErrorCode::InvalidFactValue, std::move(*msg), {}, field.name);
+          d_->errors.emplace_back(slot, err);
+          return err;
+        }
+        next.values.set_list(slot, std::move(std::get<::kuan::ListValue>(items)));
         std::erase_if(next.errors, [&](const auto& e) { return e.first == slot; });
         continue;
       }

@@ -39,6 +39,7 @@ static_assert(static_cast<int>(api::FactType::Number) == KUAN_FACT_NUMBER);
 static_assert(static_cast<int>(api::FactType::Bool) == KUAN_FACT_BOOL);
 static_assert(static_cast<int>(api::FactType::Date) == KUAN_FACT_DATE);
 static_assert(static_cast<int>(api::FactType::Enum) == KUAN_FACT_ENUM);
+static_assert(static_cast<int>(api::FactType::List) == KUAN_FACT_LIST);
 
 struct kuan_diagnostics {
   std::vector<api::Diagnostic> items;

@@ -23,6 +23,10 @@ inline constexpr std::size_t kMaxDefinitions = 100000;
 // this keeps reading and printing any accepted number in microseconds.
 inline constexpr std::size_t kMaxNumberDigits = 4096;
 
+// Items in one list fact of an application (事实 X: 列表 { … }), in a facts
+// document, a batch line or a 例; beyond it the input is refused at the item.
+inline constexpr std::size_t kMaxListItems = 10000;
+
 // One rule file, and one line of it.
 inline constexpr std::size_t kMaxFileBytes = 16u << 20;  // 16 MiB
 inline constexpr std::size_t kMaxLineBytes = 64u << 10;  // 64 KiB

@@ -86,6 +86,7 @@ class Compiler {
           case ast::RefKind::MeasureBase: return add(Op::Base);
           case ast::RefKind::MeasureAmount:    // 金额/适用 name an outcome: only in a 性质,
           case ast::RefKind::MeasureEligible:  // which the tree-walker evaluates
+          case ast::RefKind::Field:            // a list item's field: aggregates are the tree-walker's
           case ast::RefKind::Unresolved: break;
         }
         return add(Op::Bail);
@@ -115,6 +116,7 @@ class Compiler {
         return add(Op::If, c, t, f, &e);
       }
       case K::Match: return match(e);
+      case K::Aggregate: return add(Op::Bail);  // over a list's items: the tree-walker's (documented fallback)
     }
     return add(Op::Bail);
   }
@@ -145,6 +147,7 @@ class Compiler {
       case TypeKind::Bool:
       case TypeKind::Enum:
       case TypeKind::Date: return constant({v.small, 0});
+      case TypeKind::List:
       case TypeKind::Error: break;
     }
     return add(Op::Bail);

@@ -108,6 +108,12 @@ class Activation {
   const Value& memoized(int slot, const ast::Expr& expr);
   Value arith(const ast::Expr& e);
   Value compare(const ast::Expr& e);
+  Value aggregate(const ast::Expr& e);
+  const Value& field(const ast::Expr& e, int index) const {
+    if (!row_) raise("内部错误:字段 " + e.name + " 不在 合计 等之中", e.span);
+    return row_[index];
+  }
+  const Value* row_ = nullptr;  // the list item an aggregate is at
   Value call(const ast::Expr& e);
 
   const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
@@ -180,6 +186,7 @@ const Value& Activation::operand(const ast::Expr& e, Value& scratch) {
       case ast::RefKind::Define: return define(n.index);
       case ast::RefKind::MeasureRate: return rate(e.span);
       case ast::RefKind::MeasureBase: return base(e.span);
+      case ast::RefKind::Field: return field(e, n.index);
       default: break;
     }
   }
@@ -232,6 +239,58 @@ Value Activation::compare(const ast::Expr& e) {
   return Value::boolean(r);
 }
 
+// 合计 L { E 当 C } and the others: over the items of a list fact, each field
+// of the item at hand read by name. A list that is not given (可选) is empty.
+__attribute__((noinline)) Value Activation::aggregate(const ast::Expr& e) {
+  const int slot = note(*e.args[0]).index;
+  if (!given_.present[slot] && ed_->facts[slot].required())
+    raise("缺少事实 " + e.args[0]->name + "(此处的计算需要它)", e.args[0]->span);
+  const ListValue* items = given_.list(slot);
+  const std::size_t count = items ? items->size() : 0;
+  const ast::Expr* value = e.has_value ? e.args[1].get() : nullptr;
+  const ast::Expr* filter = e.has_filter ? e.args.back().get() : nullptr;
+  Value out;
+  out.kind = note(e).type.kind;
+  const Value* outer = row_;
+  struct Restore {
+    const Value*& row;
+    const Value* saved;
+    ~Restore() { row = saved; }
+  } restore{row_, outer};
+  std::size_t counted = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    row_ = items->item(i);
+    if (filter && !condition(*filter)) continue;
+    ++counted;
+    if (!value) continue;
+    Value scratch;
+    const Value& v = operand(*value, scratch);
+    switch (e.aggregate) {
+      case ast::AggregateOp::Sum: out.number = at(e.span, [&] { return out.number + v.number; }); break;
+      case ast::AggregateOp::Max:
+      case ast::AggregateOp::Min: {
+        const bool dates = v.kind == TypeKind::Date;
+        const int c = dates ? (v.small < out.small ? -1 : v.small > out.small ? 1 : 0)
+                            : ((v.number <=> out.number) < 0 ? -1 : (v.number <=> out.number) > 0 ? 1 : 0);
+        if (counted == 1 || (e.aggregate == ast::AggregateOp::Max ? c > 0 : c < 0)) {
+          out.number = v.number;
+          out.small = v.small;
+        }
+        break;
+      }
+      case ast::AggregateOp::Count: break;
+    }
+  }
+  row_ = outer;
+  if (e.aggregate == ast::AggregateOp::Count) out.number = Decimal::from_int(static_cast<std::int64_t>(counted));
+  if (counted == 0 && (e.aggregate == ast::AggregateOp::Max || e.aggregate == ast::AggregateOp::Min))
+    raise(std::string(e.aggregate == ast::AggregateOp::Max ? "最大" : "最小") + " 没有可取的项:" + e.args[0]->name +
+              (count == 0 ? " 是空列表" : " 中没有符合条件的项") + "(可先判断 计数 " + e.args[0]->name + " > 0)",
+          e.span);
+  if (choices) choices->push_back({&e, false, static_cast<int>(counted), count, out});
+  return out;
+}
+
 __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
   std::array<Value, 8> fixed;
   std::vector<Value> many;
@@ -272,6 +331,7 @@ Value Activation::eval(const ast::Expr& e) {
         case ast::RefKind::MeasureEligible:
           if (outcome) return Value::boolean(outcome->eligible);
           break;
+        case ast::RefKind::Field: return field(e, n.index);
         case ast::RefKind::Unresolved: break;
       }
       raise("内部错误:名称 " + e.name + " 未经检查", e.span);
@@ -308,6 +368,7 @@ Value Activation::eval(const ast::Expr& e) {
       }
       raise("没有分支处理这个取值", e.span);
     }
+    case K::Aggregate: return aggregate(e);
   }
   raise("内部错误:无法求值的表达式", e.span);
 }
@@ -495,6 +556,7 @@ std::string format_value(const Edition* ed, const Value& v) {
       (void)ed;
       return "#" + std::to_string(v.small);
     }
+    case TypeKind::List: return "列表";
     case TypeKind::Error: break;
   }
   return "(错误)";

@@ -21,11 +21,25 @@ namespace kuan {
 struct FactValues {
   std::vector<Value> values;
   std::vector<unsigned char> present;
+  std::vector<ListValue> lists;  // list facts' items (Value::small of a list fact indexes them)
 
   explicit FactValues(std::size_t count = 0) : values(count), present(count, 0) {}
   void set(int slot, Value v) {
     values[slot] = std::move(v);
     present[slot] = 1;
+  }
+  void set_list(int slot, ListValue items) {
+    Value v;
+    v.kind = TypeKind::List;
+    v.small = static_cast<std::int64_t>(lists.size());
+    lists.push_back(std::move(items));
+    set(slot, v);
+  }
+  // The items of list fact `slot`; null when not given.
+  const ListValue* list(int slot) const {
+    if (!present[slot] || values[slot].kind != TypeKind::List) return nullptr;
+    const auto i = static_cast<std::size_t>(values[slot].small);
+    return i < lists.size() ? &lists[i] : nullptr;
   }
   void clear(int slot) { present[slot] = 0; }
 };
@@ -55,9 +69,11 @@ struct ConditionTrace {
 // A choice made while computing the rate or amount: which branch of a
 // 若 … 则 … 否则, or which arm of a 按 …, and why.
 struct ChoiceTrace {
-  const ast::Expr* node;  // the If or Match expression
+  const ast::Expr* node;  // the If, Match or Aggregate expression
   bool held = false;      // If: the condition's value
-  int subject = -1;       // Match: the enumeration value chosen (index)
+  int subject = -1;       // Match: the enumeration value chosen (index); Aggregate: the items counted
+  std::size_t items = 0;  // Aggregate: the list's length
+  Value value = {};       // Aggregate: its result
 };
 
 struct Trace {

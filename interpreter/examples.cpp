@@ -21,9 +21,25 @@ ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
   FactValues facts(ed.facts.size());
   FactValues none(ed.facts.size());
   for (const auto& f : x.facts) {
+    const int slot = ed.find_fact(f.name);
+    if (f.list) {
+      // [ { 字段: 值, … }, … ]: the checker saw every field given once, of its type.
+      const ListInfo& list = ed.lists[static_cast<std::size_t>(ed.facts[slot].type.list_id)];
+      ListValue items;
+      items.width = list.field_types.size();
+      items.cells.resize(items.width * f.items.size());
+      for (std::size_t i = 0; i < f.items.size(); ++i)
+        for (const auto& field : f.items[i]) {
+          auto v = evaluate_expression(&ed, *field.value, none);
+          if (auto* err = std::get_if<EvalError>(&v)) return failed("事实 " + f.name + ":" + err->message);
+          items.cells[i * items.width + static_cast<std::size_t>(list.field(field.name))] = std::get<Value>(v);
+        }
+      facts.set_list(slot, std::move(items));
+      continue;
+    }
     auto v = evaluate_expression(&ed, *f.value, none);
     if (auto* err = std::get_if<EvalError>(&v)) return failed("事实 " + f.name + ":" + err->message);
-    facts.set(ed.find_fact(f.name), std::get<Value>(v));
+    facts.set(slot, std::get<Value>(v));
   }
   auto missing = missing_required_facts(ed, *m, facts);
   if (!missing.empty()) return failed("例中缺少必需的事实 " + missing.front());

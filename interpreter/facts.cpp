@@ -70,9 +70,63 @@ std::optional<Decimal> parse_rate_text(std::string_view t) {
   return Decimal::parse(t);
 }
 
+namespace {
+std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& type, const std::string& name,
+                                                const json::Scalar& v);
+}  // namespace
+
 std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const json::Scalar& v) {
   const FactInfo& info = ed.facts[slot];
+  // A list is converted whole (convert_list) where a JSON application is read:
+  // a facts file, a batch line, Facts::set_json. Anywhere else — a CSV cell,
+  // kuan allocate, one fact typed in — it is refused, saying so.
+  if (info.type.kind == TypeKind::List)
+    return "事实 " + info.decl->name + " 是列表:列表事实只能以 JSON 数组 [ { … }, … ] 给出(事实文件、批量 JSONL 或 set_json);"
+           "CSV、kuan allocate 与逐个设置不支持列表";
+  return convert_scalar(ed, info.type, info.decl->name, v);
+}
+
+std::variant<ListValue, std::string> convert_list(const Edition& ed, int slot, const json::Scalar& v) {
+  const FactInfo& info = ed.facts[slot];
   const std::string& name = info.decl->name;
+  if (info.type.kind != TypeKind::List) return "事实 " + name + " 不是列表";
+  if (v.kind != json::Scalar::Kind::Array) return "事实 " + name + " 是列表:应为 JSON 数组 [ { … }, … ](每项一个对象)";
+  if (v.not_object) return "事实 " + name + " 第 " + std::to_string(v.not_object) + " 项应为对象 { 字段: 值, … }";
+  if (v.ends.size() > limits::kMaxListItems)
+    return "事实 " + name + " 的列表过长:至多 " + std::to_string(limits::kMaxListItems) + " 项";
+  const ListInfo& list = ed.lists[static_cast<std::size_t>(info.type.list_id)];
+  const auto& fields = list.decl->fields;
+  ListValue out;
+  out.width = fields.size();
+  out.cells.resize(out.width * v.ends.size());
+  std::vector<bool> given(out.width);
+  std::size_t begin = 0;
+  for (std::size_t item = 0; item < v.ends.size(); ++item) {
+    const std::string which = name + " 第 " + std::to_string(item + 1) + " 项";
+    std::fill(given.begin(), given.end(), false);
+    for (std::size_t m = begin; m < v.ends[item]; ++m) {
+      const json::Field& f = v.members[m];
+      const int k = list.field(f.name);
+      if (k < 0) return "事实 " + which + "中未知的字段 " + echo(f.name) + "(" + name + " 的字段:" + [&] {
+        std::string all;
+        for (const auto& d : fields) all += (all.empty() ? "" : "、") + d.name;
+        return all;
+      }() + ")";
+      auto converted = convert_scalar(ed, list.field_types[static_cast<std::size_t>(k)], which + " 的 " + fields[static_cast<std::size_t>(k)].name, f.value);
+      if (auto* msg = std::get_if<std::string>(&converted)) return std::move(*msg);
+      out.cells[item * out.width + static_cast<std::size_t>(k)] = std::move(std::get<Value>(converted));
+      given[static_cast<std::size_t>(k)] = true;
+    }
+    for (std::size_t k = 0; k < out.width; ++k)
+      if (!given[k]) return "事实 " + which + "缺少字段 " + fields[k].name;
+    begin = v.ends[item];
+  }
+  return out;
+}
+
+namespace {
+std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& type, const std::string& name,
+                                                const json::Scalar& v) {
   using Kind = json::Scalar::Kind;
   auto shown = [&]() -> std::string {
     switch (v.kind) {
@@ -90,13 +144,13 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
   };
   // Reading a number costs more than linear time in its length: refuse
   // anything longer than the documented limit before converting it.
-  if ((v.kind == Kind::Number || v.kind == Kind::String) && info.type.is_numeric()) {
+  if ((v.kind == Kind::Number || v.kind == Kind::String) && type.is_numeric()) {
     std::size_t digits = 0;
     for (char c : v.text) digits += c >= '0' && c <= '9';
     if (digits > limits::kMaxNumberDigits)
       return "事实 " + name + " 的值 " + shown() + " 过长:数字至多 " + std::to_string(limits::kMaxNumberDigits) + " 位";
   }
-  switch (info.type.kind) {
+  switch (type.kind) {
     case TypeKind::Money: {
       if (v.kind != Kind::Number && v.kind != Kind::String) return bad("金额,如 1234.56 或 \"120万元\"");
       auto d = v.kind == Kind::Number ? parse_json_number(v.text) : parse_money_text(v.text);
@@ -130,7 +184,7 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
       return Value::date(*d);
     }
     case TypeKind::Enum: {
-      const auto& values = ed.enums[info.type.enum_id].values;
+      const auto& values = ed.enums[type.enum_id].values;
       std::string allowed;
       for (std::size_t i = 0; i < values.size(); ++i) {
         if (v.kind == Kind::String && v.text == values[i]) return Value::enumeration(static_cast<int>(i));
@@ -138,10 +192,12 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
       }
       return bad("其中之一:" + allowed);
     }
+    case TypeKind::List:
     case TypeKind::Error: break;
   }
   return "事实 " + name + " 的类型无效";
 }
+}  // namespace
 
 std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::vector<json::Field>& fields) {
   FactValues out(ed.facts.size());
@@ -150,6 +206,12 @@ std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::v
     if (slot < 0) return "未知的事实 " + echo(f.name) + "(本版本没有声明这个事实)";
     // null leaves a fact that may be omitted unset, as if it were not written.
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
+    if (ed.facts[slot].type.kind == TypeKind::List) {
+      auto items = convert_list(ed, slot, f.value);
+      if (auto* msg = std::get_if<std::string>(&items)) return std::move(*msg);
+      out.set_list(slot, std::move(std::get<ListValue>(items)));
+      continue;
+    }
     auto v = convert_fact(ed, slot, f.value);
     if (auto* msg = std::get_if<std::string>(&v)) return std::move(*msg);
     out.set(slot, std::move(std::get<Value>(v)));

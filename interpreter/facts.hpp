@@ -29,6 +29,10 @@ std::optional<Decimal> parse_rate_text(std::string_view text);
 // Converts one JSON value for the fact in `slot`; on failure returns the message.
 std::variant<Value, std::string> convert_fact(const Edition& edition, int slot, const json::Scalar& value);
 
+// A list fact's JSON array (each element an object of its fields, every field
+// given); on failure the message names the fact, the item and the field.
+std::variant<ListValue, std::string> convert_list(const Edition& edition, int slot, const json::Scalar& value);
+
 // All fields of a facts object; fails on the first unknown or malformed fact.
 std::variant<FactValues, std::string> bind_facts(const Edition& edition, const std::vector<json::Field>& fields);
 

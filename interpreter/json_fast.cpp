@@ -238,7 +238,7 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
             set_.push_back(slot);
             continue;
           }
-          default: return false;  // arrays and objects are never fact values
+          default: return false;  // an array (a list fact's items) or object: the precise reader's
         }
         auto converted = convert_fact(ed, slot, s);
         if (converted.index() != 0) return false;

@@ -162,6 +162,16 @@ class Handler final : public nlohmann::json_sax<njson> {
   bool key(string_t& name) override {
     const std::size_t from = advance();
     if (extra_depth_ != 0) return true;  // a key inside a passed-through value
+    if (list_depth_ != 0) {
+      if (depth_ != list_depth_ + 1 || !in_item_) return true;  // deeper than an item's members
+      Scalar& list = facts_.back().value;
+      for (std::size_t i = list.ends.empty() ? 0 : list.ends.back(); i < list.members.size(); ++i)
+        if (list.members[i].name == name)
+          return fail(token_start(from), "事实 " + quote_name(facts_.back().name) + " 第 " + std::to_string(list.ends.size() + 1) +
+                                             " 项中重复的字段 " + quote_name(name));
+      list.members.push_back(Field{std::move(name), Scalar{}});
+      return true;
+    }
     if (fact_depth_ != 0) {
       if (depth_ != fact_depth_) return true;  // inside a nested fact value
       facts_.push_back(Field{std::move(name), Scalar{}});
@@ -227,6 +237,17 @@ class Handler final : public nlohmann::json_sax<njson> {
     if (depth_ == 0) return not_an_object();
     if (extra_depth_ != 0) return true;  // inside a passed-through container
     if (slot_ == Slot::Extra) return keep_extra();
+    if (list_depth_ != 0) {
+      Scalar& list = facts_.back().value;
+      if (depth_ == list_depth_) return list_element(from, false);  // an element that is not an object
+      if (depth_ == list_depth_ + 1 && !list.members.empty() && in_item_) {
+        Scalar& s = list.members.back().value;
+        s.kind = kind;
+        s.text = std::move(text);
+        s.boolean = b;
+      }
+      return true;
+    }
     if (fact_depth_ != 0) {
       if (depth_ == fact_depth_) {
         Scalar& s = facts_.back().value;
@@ -297,9 +318,22 @@ class Handler final : public nlohmann::json_sax<njson> {
       if (mode_ == Mode::Facts) fact_depth_ = 1;
       return true;
     }
+    if (list_depth_ != 0) {
+      if (depth_ == list_depth_) {
+        if (!list_element(from, is_object)) return false;
+      } else if (depth_ == list_depth_ + 1 && in_item_ && !facts_.back().value.members.empty()) {
+        facts_.back().value.members.back().value.kind = is_object ? Scalar::Kind::Object : Scalar::Kind::Array;
+      }
+      ++depth_;
+      return true;
+    }
     if (fact_depth_ != 0) {
-      // Contents of a nested fact value are only counted, never stored.
-      if (depth_ == fact_depth_) facts_.back().value.kind = is_object ? Scalar::Kind::Object : Scalar::Kind::Array;
+      // Contents of a nested fact value are only counted, never stored, except
+      // an array's objects one level deep: a list fact's items.
+      if (depth_ == fact_depth_) {
+        facts_.back().value.kind = is_object ? Scalar::Kind::Object : Scalar::Kind::Array;
+        if (!is_object) list_depth_ = depth_ + 1;
+      }
       ++depth_;
       return true;
     }
@@ -315,6 +349,14 @@ class Handler final : public nlohmann::json_sax<njson> {
   bool on_close() {
     advance();
     --depth_;
+    if (list_depth_ != 0) {
+      if (depth_ == list_depth_ && in_item_) {
+        facts_.back().value.ends.push_back(facts_.back().value.members.size());  // an item's object ends
+        in_item_ = false;
+      }
+      if (depth_ < list_depth_) list_depth_ = 0;  // the array ends
+      return true;
+    }
     if (extra_depth_ != 0) {
       if (depth_ < extra_depth_) extra_depth_ = 0, keep_extra();
       return true;
@@ -325,6 +367,22 @@ class Handler final : public nlohmann::json_sax<njson> {
       if (!(seen_ & static_cast<unsigned>(Slot::Measure))) return fail(brace, "缺少 \"measure\"");
       if (!(seen_ & static_cast<unsigned>(Slot::Facts))) return fail(brace, "缺少 \"facts\"");
     }
+    return true;
+  }
+
+  // One element of a list fact's array begins: counted against the limit; one
+  // that is not an object is remembered (and reported by the fact's conversion).
+  bool list_element(std::size_t from, bool is_object) {
+    Scalar& list = facts_.back().value;
+    if (list.ends.size() + 1 > limits::kMaxListItems)
+      return fail(token_start(from), "事实 " + quote_name(facts_.back().name) + " 的列表过长:至多 " +
+                                         std::to_string(limits::kMaxListItems) + " 项");
+    if (is_object) {
+      in_item_ = true;
+      return true;
+    }
+    if (list.not_object == 0) list.not_object = list.ends.size() + 1;
+    list.ends.push_back(list.members.size());
     return true;
   }
 
@@ -361,6 +419,8 @@ class Handler final : public nlohmann::json_sax<njson> {
   std::size_t fact_depth_ = 0;  // depth at which fact keys live; 0 = not inside facts
   std::size_t extra_depth_ = 0;  // depth inside a passed-through container; 0 = not inside one
   std::size_t extra_from_ = 0;   // where the passed-through key ended
+  std::size_t list_depth_ = 0;   // depth of a fact's array's elements; 0 = not inside one
+  bool in_item_ = false;         // inside an element object of that array
   bool pass_through_ = false;
 
  public:

@@ -13,6 +13,8 @@
 
 namespace kuan::json {
 
+struct Field;
+
 struct Scalar {
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
@@ -21,6 +23,12 @@ struct Scalar {
   // exact. String: unescaped UTF-8 contents. Otherwise empty.
   std::string text;
   bool boolean = false;
+  // Array (a fact's value, for a list fact): its elements' members, one
+  // element after another; `ends[i]` is where element i's members end. A
+  // member's own array or object is kept as its kind only, without contents.
+  std::vector<Field> members = {};
+  std::vector<std::size_t> ends = {};
+  std::size_t not_object = 0;  // 1 + the index of the first element that is not an object; 0: none
 };
 
 struct Field {
@@ -62,9 +70,11 @@ struct ApplicationOptions {
   bool pass_through = false;  // keep unknown top-level keys (Application::extras) instead of refusing them
 };
 
-// The document must be one JSON object whose members are facts. Array/object
-// member values are reported as Kind::Array/Kind::Object without contents;
-// the caller rejects them naming the fact.
+// The document must be one JSON object whose members are facts. An array of
+// objects is kept one level deep (a list fact's items: Scalar::members); other
+// array/object member values are reported as Kind::Array/Kind::Object without
+// contents, and the caller rejects them naming the fact. An array longer than
+// limits::kMaxListItems is refused at the element past the limit.
 std::variant<FactsObject, InputError> parse_facts(std::string_view document);
 
 // "measure" and "facts" are required; "id", "applicant" and "as_of" are

@@ -233,7 +233,7 @@ class Generator {
     for (int slot : facts_) {
       const bool must = ed_.facts[slot].required() || std::find(needs.begin(), needs.end(), slot) != needs.end();
       if (!must && below(10) < 3) continue;  // absent: its default, or none
-      f.set(slot, value(slot));
+      put(f, slot);
     }
     return f;
   }
@@ -241,18 +241,33 @@ class Generator {
   void fill_needs(FactValues& f) {
     for (const auto& slots : m_.conditional_needs)
       for (int slot : slots)
-        if (!f.present[slot]) f.set(slot, value(slot));
+        if (!f.present[slot]) put(f, slot);
   }
   void fill_all(FactValues& f) {
     for (int slot : facts_)
-      if (!f.present[slot]) f.set(slot, value(slot));
+      if (!f.present[slot]) put(f, slot);
   }
 
  private:
   std::uint64_t below(std::uint64_t n) { return rng_() % n; }  // portable, unlike std::uniform_int_distribution
 
-  Value value(int slot) {
+  // A list fact gets 0–4 items, each field drawn as a fact of its type would be.
+  void put(FactValues& f, int slot) {
     const Type& type = ed_.facts[slot].type;
+    if (type.kind != TypeKind::List) {
+      f.set(slot, value(type));
+      return;
+    }
+    const ListInfo& list = ed_.lists[static_cast<std::size_t>(type.list_id)];
+    ListValue items;
+    items.width = list.field_types.size();
+    const std::size_t count = below(5);
+    for (std::size_t i = 0; i < count; ++i)
+      for (const Type& field : list.field_types) items.cells.push_back(value(field));
+    f.set_list(slot, std::move(items));
+  }
+
+  Value value(const Type& type) {
     switch (type.kind) {
       case TypeKind::Money: return Value::money(money());
       case TypeKind::Rate:
@@ -269,6 +284,7 @@ class Generator {
         const auto n = type.enum_id >= 0 ? ed_.enums[type.enum_id].values.size() : 1;
         return Value::enumeration(static_cast<int>(below(std::max<std::size_t>(n, 1))));
       }
+      case TypeKind::List:
       case TypeKind::Error: break;
     }
     return {};
@@ -334,6 +350,7 @@ std::vector<Value> simpler(const Edition& ed, const Value& v) {
     case TypeKind::Date:
       if (v.small != ed.effective_from) out.push_back(Value::date(ed.effective_from));
       break;
+    case TypeKind::List:  // a list is only dropped whole (its items are not shrunk)
     case TypeKind::Error: break;
   }
   return out;
@@ -368,13 +385,29 @@ FactValues shrink(const Edition& ed, const std::vector<int>& slots, const std::f
   return f;
 }
 
-std::string literal(const Edition& ed, int slot, const Value& v) {
+std::string literal(const Edition& ed, const Type& type, const Value& v) {
   if (v.kind == TypeKind::Enum) {
-    const int id = ed.facts[slot].type.enum_id;
+    const int id = type.enum_id;
     if (id >= 0 && v.small >= 0 && static_cast<std::size_t>(v.small) < ed.enums[id].values.size())
       return ed.enums[id].values[static_cast<std::size_t>(v.small)];
   }
   return format_value(&ed, v);
+}
+
+// A fact's value as a 例 writes it; a list as [ { 字段: 值, … }, … ].
+std::string literal(const Edition& ed, int slot, const FactValues& f) {
+  const Type& type = ed.facts[slot].type;
+  const ListValue* items = f.list(slot);
+  if (type.kind != TypeKind::List || !items) return literal(ed, type, f.values[slot]);
+  const ListInfo& list = ed.lists[static_cast<std::size_t>(type.list_id)];
+  std::string out = "[";
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    out += i ? ", {" : "{";
+    for (std::size_t k = 0; k < items->width; ++k)
+      out += (k ? ", " : "") + list.decl->fields[k].name + ": " + literal(ed, list.field_types[k], items->item(i)[k]);
+    out += "}";
+  }
+  return out + "]";
 }
 
 FactValues shrink(const Edition& ed, const MeasureInfo& m, Property p, FactValues f) {
@@ -391,7 +424,7 @@ std::string example_block(const Edition& ed, const MeasureInfo& m, const std::ve
   for (int slot : slots) {
     if (!f.present[slot]) continue;
     if (!facts.empty()) facts += ", ";
-    facts += ed.facts[slot].decl->name + " = " + literal(ed, slot, f.values[slot]);
+    facts += ed.facts[slot].decl->name + " = " + literal(ed, slot, f);
   }
   std::string quoted;
   for (char ch : title) {
@@ -459,6 +492,7 @@ void facts_read(const Edition& ed, const ast::Expr* e, std::set<int>& facts, std
 void names_in(const Edition& ed, const ast::Expr* e, std::vector<const ast::Expr*>& out) {
   if (!e) return;
   if (e->kind == ast::ExprKind::Name && ed.notes[*e].ref != ast::RefKind::EnumValue &&
+      ed.notes[*e].ref != ast::RefKind::Field && ed.notes[*e].type.kind != TypeKind::List &&
       std::none_of(out.begin(), out.end(), [&](const ast::Expr* x) { return x->name == e->name; }))
     out.push_back(e);
   for (const auto& a : e->args) names_in(ed, a.get(), out);

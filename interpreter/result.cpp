@@ -1,5 +1,7 @@
 #include "interpreter/result.hpp"
 
+#include <algorithm>
+
 namespace kuan {
 
 std::string exhausted_cap_note(std::string_view cap) {
@@ -48,6 +50,20 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
     ChoiceRecord r;
     r.at = place_of(e.span);
     r.expression = source(*e.args[0]);
+    if (e.kind == ast::ExprKind::Aggregate) {
+      // 合计 子女 { 月数 当 … }:共 3 项,计入 2 项,得 18
+      const std::string written = source(e);
+      r.kind = std::string(written.substr(0, std::min(written.size(), written.find(' '))));
+      r.expression = written.substr(std::min(written.size(), written.find(' ') + 1));
+      r.outcome = "共 " + std::to_string(c.items) + " 项";
+      if (e.aggregate == ast::AggregateOp::Count) r.outcome += ",其中 " + std::to_string(c.subject) + " 项";
+      else {
+        if (e.has_filter) r.outcome += ",计入 " + std::to_string(c.subject) + " 项";
+        r.outcome += ",得 " + format_value(&ed, c.value);
+      }
+      out.push_back(std::move(r));
+      continue;
+    }
     if (e.kind == ast::ExprKind::If) {
       r.kind = "若";
       r.outcome = c.held ? "成立" : "不成立";

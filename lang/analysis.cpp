@@ -25,6 +25,11 @@ void collect(const ast::Module& m, bool base, std::vector<Symbol>& out) {
         base);
     for (const auto& v : f.enum_values)
       add(out, v.name, v.span, Kind::EnumValue, "事实 " + f.name + " 的取值 **" + v.name + "**" + where, base);
+    // A list's fields are names inside 合计/计数/最大/最小 { … } (they never repeat a declared name).
+    for (const auto& field : f.fields)
+      add(out, field.name, field.span, Kind::Fact,
+          "**字段** " + field.name + ": " + std::string(span_text(field.type_span)) + "(列表 " + f.name + " 的每一项)" + where,
+          base);
   }
   for (const auto& p : m.params)
     add(out, p.name, p.span, Kind::Param,

@@ -32,7 +32,10 @@ enum class ExprKind {
   Or,
   If,       // 若 c 则 a 否则 b      (args: c, a, b)
   Match,    // 按 x { a => 1, b | c => 2, 其他 => 3 }   (args[0]: x)
+  Aggregate,  // 合计 L { E 当 C }   (args[0]: the list's name, then E if has_value, then C if has_filter)
 };
+
+enum class AggregateOp { Sum, Count, Max, Min };  // 合计 计数 最大 最小
 
 enum class Unit { None, Yuan, Wan, Yi, Percent, PercentPoint };
 enum class ArithOp { Add, Sub, Mul, Div };
@@ -41,7 +44,8 @@ enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 // What a name was resolved to by the checker.
 // MeasureAmount and MeasureEligible (金额, 适用) name a measure's outcome; only a
 // 性质 may read them.
-enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase, MeasureAmount, MeasureEligible };
+// Field: a field of the list item an aggregate is at (index: the field's).
+enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase, MeasureAmount, MeasureEligible, Field };
 
 struct Expr;
 // Read-only once parsed, and shared: an edition written as changes to another
@@ -75,12 +79,23 @@ struct Expr {
   std::string name;       // Name, Call, Has
   ArithOp arith = ArithOp::Add;
   CompareOp compare = CompareOp::Eq;
+  AggregateOp aggregate = AggregateOp::Sum;  // Aggregate
+  bool has_value = false, has_filter = false;  // Aggregate: E and 当 C written
   std::vector<ExprPtr> args;
   std::vector<MatchArm> arms;
   int depth = 1;  // height of this subtree (bounded by the parser)
 };
 
-enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum };
+enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum, List };
+
+// A field of a list fact's items: 月数: 整数.
+struct ListField {
+  std::string name;
+  Span span;
+  FactKind kind = FactKind::Money;  // never List: lists do not nest
+  std::vector<NamedSpan> enum_values;
+  Span type_span;
+};
 
 // How a declaration relates to the edition it is based on (基于).
 enum class Revision { None, Revise, Replace };
@@ -92,6 +107,7 @@ struct FactDecl {
   Span span;
   FactKind kind = FactKind::Money;
   std::vector<NamedSpan> enum_values;
+  std::vector<ListField> fields;  // List: the items' fields
   Span type_span;
   ExprPtr default_value;  // null: required unless optional
   bool optional = false;
@@ -216,7 +232,11 @@ struct AccumulationDecl {
 struct ExampleFact {
   std::string name;
   Span span;
-  ExprPtr value;
+  ExprPtr value;  // null for a list: then `items`
+  // A list fact's value, [ { 字段: 值, … }, … ]: per item, its fields.
+  bool list = false;
+  std::vector<std::vector<ExampleFact>> items = {};
+  Span value_span = {};  // the list as written
 };
 
 struct ExampleDecl {
@@ -322,6 +342,9 @@ inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
   c->name = e.name;
   c->arith = e.arith;
   c->compare = e.compare;
+  c->aggregate = e.aggregate;
+  c->has_value = e.has_value;
+  c->has_filter = e.has_filter;
   c->depth = e.depth;
   c->id = next_id++;
   for (const auto& a : e.args) c->args.push_back(clone(*a, next_id));
@@ -349,7 +372,11 @@ void for_each_expr_slot(Module& m, F&& f) {
     for (auto& l : x.limits) limit(l);
   }
   for (auto& x : m.examples) {
-    for (auto& f2 : x.facts) at(f2.value);
+    for (auto& f2 : x.facts) {
+      at(f2.value);
+      for (auto& item : f2.items)
+        for (auto& field : item) at(field.value);
+    }
     at(x.expected_amount);
   }
   for (auto& p : m.properties) at(p.when), at(p.holds);

@@ -48,6 +48,11 @@ class Dumper {
       case ast::ExprKind::Date: num("d", e->date); break;
       case ast::ExprKind::Arith: num("op", static_cast<int>(e->arith)); break;
       case ast::ExprKind::Compare: num("op", static_cast<int>(e->compare)); break;
+      case ast::ExprKind::Aggregate:
+        num("agg", static_cast<int>(e->aggregate));
+        num("v", e->has_value);
+        num("w", e->has_filter);
+        break;
       default: break;
     }
     str("name", e->name);
@@ -104,6 +109,11 @@ class Dumper {
       header(f.revision, "fact", f.name);
       num("kind", static_cast<int>(f.kind));
       names("enum", f.enum_values);
+      for (const auto& field : f.fields) {
+        str("field", field.name);
+        num("kind", static_cast<int>(field.kind));
+        names("enum", field.enum_values);
+      }
       expr(f.default_value);
       num("opt", f.optional);
       str("label", f.label);
@@ -156,6 +166,14 @@ class Dumper {
       for (const auto& f : x.facts) {
         str("fact", f.name);
         expr(f.value);
+        num("list", f.list);
+        for (const auto& item : f.items) {
+          out += "item";
+          for (const auto& field : item) {
+            str("field", field.name);
+            expr(field.value);
+          }
+        }
       }
       num("eligible", x.expect_eligible);
       expr(x.expected_amount);

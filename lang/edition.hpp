@@ -50,6 +50,18 @@ struct EnumInfo {
   std::vector<std::string> values;
 };
 
+// A list fact: its items' fields and their types (in declaration order).
+struct ListInfo {
+  const ast::FactDecl* decl;
+  std::vector<Type> field_types;
+  // The field's index, or -1.
+  int field(std::string_view name) const {
+    for (std::size_t i = 0; i < decl->fields.size(); ++i)
+      if (decl->fields[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
+};
+
 struct FactInfo {
   const ast::FactDecl* decl;
   Type type;
@@ -146,6 +158,7 @@ struct Edition {
   int rounding_places = 2;  // scale of the step, for printing
 
   std::vector<EnumInfo> enums;
+  std::vector<ListInfo> lists;  // by Type::list_id
   std::vector<FactInfo> facts;
   std::vector<ParamInfo> params;
   std::vector<DefineInfo> defines;

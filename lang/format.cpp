@@ -317,6 +317,7 @@ class Layout {
     if (b.kind == Tok::Punct && (close_paren(b) || is_comma(b) || is(b, ":", "："))) return false;
     if (open_paren(a)) return false;
     if (open_brace(a) && close_brace(b)) return false;  // an empty measure: 措施 m {}
+    if (is(a, "[", "［") && is(b, "]", "］")) return false;  // an empty list in a 例: 子女 = []
     if (a.kind == Tok::Punct && is(a, "，", "：")) return false;  // full-width marks carry their own space
     if (open_paren(b) && a.kind == Tok::Word && !is_keyword_like(a.text)) return false;  // a call
     if (unary_[p]) return false;

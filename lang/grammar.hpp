@@ -83,8 +83,11 @@ struct kw : seq<word<Word>, sp> {};
 // the formatter, completion and the docs test; only the reserved words are
 // kept from being names — the positional ones (已用, 当, 得 …) are keywords
 // only where their rule reads them.
-struct reserved {
-  using rule_t = reserved;
+// KeywordLike: any word that is a keyword where the grammar expects one
+// (reserved or positional), not only the reserved ones.
+template <bool KeywordLike>
+struct keyword_word {
+  using rule_t = keyword_word;
   using subs_t = empty_list;
   template <typename ParseInput>
   static bool match(ParseInput& in) {
@@ -97,17 +100,20 @@ struct reserved {
       end = i;
       if (end > keywords::longest()) return false;  // longer than any keyword
     }
-    if (end == 0 || !keywords::is_reserved(rest.substr(0, end))) return false;
+    const std::string_view w = rest.substr(0, end);
+    if (end == 0 || !(KeywordLike ? keywords::is_keyword_like(w) : keywords::is_reserved(w))) return false;
     in.bump(end);
     return true;
   }
 };
+using reserved = keyword_word<false>;
+using keyword_like = keyword_word<true>;
 
 }  // namespace kuan::grammar
 
 // For analyze<>(): the rule consumes input whenever it succeeds.
-template <typename Name>
-struct tao::pegtl::analyze_traits<Name, kuan::grammar::reserved> : tao::pegtl::analyze_any_traits<> {};
+template <typename Name, bool KeywordLike>
+struct tao::pegtl::analyze_traits<Name, kuan::grammar::keyword_word<KeywordLike>> : tao::pegtl::analyze_any_traits<> {};
 
 namespace kuan::grammar {
 
@@ -159,6 +165,7 @@ struct expected_arrow : seq<arrow> {};
 struct expected_then : seq<kw<TAO_PEGTL_STRING("则")>> {};
 struct expected_else : seq<kw<TAO_PEGTL_STRING("否则")>> {};
 struct expected_date : seq<date_literal, sp> {};
+
 template <typename Operand>
 struct expected_operand : seq<Operand> {};
 
@@ -185,7 +192,18 @@ struct match_arm : seq<arm_pattern, must<expected_arrow, expected_expression>> {
 struct expected_arm : seq<match_arm> {};
 struct match_expr : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_expression, expected_lbrace, expected_arm>,
                         star<opt<comma>, match_arm>, opt<comma>, must<expected_rbrace>> {};
-struct primary : sor<paren, match_expr, has_fact, call, literal, reference> {};
+// 合计 L { E 当 C }, 计数 L [{ 当 C }], 最大 L { E }, 最小 L { E }: over the items
+// of the list fact L, whose fields are names inside the braces. The words are
+// not reserved: one is an aggregate only when a name (not a keyword) follows
+// it, so `合计 + 1` still reads a definition called 合计.
+struct aggregate_word : sor<word<TAO_PEGTL_STRING("合计")>, word<TAO_PEGTL_STRING("计数")>,
+                            word<TAO_PEGTL_STRING("最大")>, word<TAO_PEGTL_STRING("最小")>> {};
+struct aggregate_filter : seq<kw<TAO_PEGTL_STRING("当")>, must<expected_expression>> {};
+struct aggregate_value : seq<not_at<kw<TAO_PEGTL_STRING("当")>>, expression> {};
+struct expected_aggregate_end : seq<rbrace> {};
+struct aggregate_body : seq<lbrace, opt<aggregate_value>, opt<aggregate_filter>, must<expected_aggregate_end>> {};
+struct aggregate : seq<aggregate_word, sp, not_at<keyword_like>, identifier, sp, opt<aggregate_body>> {};
+struct primary : sor<paren, match_expr, has_fact, aggregate, call, literal, reference> {};
 struct unary;
 struct negation : seq<neg_op, sp, must<expected_operand<unary>>> {};
 struct unary : sor<negation, primary> {};
@@ -214,7 +232,14 @@ struct type_bool : kw<TAO_PEGTL_STRING("布尔")> {};
 struct type_date : kw<TAO_PEGTL_STRING("日期")> {};
 struct type_enum : seq<kw<TAO_PEGTL_STRING("枚举")>, must<expected_lbrace, expected_name>,
                        star<opt<comma>, name>, opt<comma>, must<expected_rbrace>> {};
-struct type_spec : sor<type_money, type_rate, type_integer, type_number, type_bool, type_date, type_enum> {};
+struct scalar_type : sor<type_money, type_rate, type_integer, type_number, type_bool, type_date, type_enum> {};
+struct expected_field_type : seq<scalar_type> {};
+// 列表 { 月数: 整数, 比例: 比例 }: a list of records, each with these fields.
+struct list_field : seq<name, must<expected_colon, expected_field_type>> {};
+struct expected_list_field : seq<list_field> {};
+struct type_list : seq<kw<TAO_PEGTL_STRING("列表")>, must<expected_lbrace, expected_list_field>,
+                       star<opt<comma>, list_field>, opt<comma>, must<expected_rbrace>> {};
+struct type_spec : sor<scalar_type, type_list> {};
 struct expected_type : seq<type_spec> {};
 
 struct label : seq<kw<TAO_PEGTL_STRING("标签")>, must<expected_text>> {};
@@ -309,7 +334,18 @@ struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, o
                           star<measure_item>, must<expected_measure_end>> {};
 
 // ---------------------------------------------------------------- examples
-struct example_fact : seq<name, equals, must<expected_expression>, opt<comma>> {};
+// A list fact's value in a 例: [ { 月数: 12, 比例: 50% }, … ] (the fields' values are literals or parameters).
+struct record_field : seq<name, must<expected_colon, expected_expression>> {};
+struct expected_record_field : seq<record_field> {};
+struct record_literal : seq<lbrace, opt<record_field, star<comma, not_at<rbrace>, must<expected_record_field>>>,
+                            opt<comma>, must<expected_rbrace>> {};
+struct expected_record : seq<record_literal> {};
+struct lbracket : punct<'[', 0xFF3B> {};
+struct rbracket : punct<']', 0xFF3D> {};
+struct expected_rbracket : seq<rbracket> {};
+struct list_literal : seq<lbracket, opt<record_literal, star<comma, not_at<rbracket>, must<expected_record>>>, opt<comma>,
+                          must<expected_rbracket>> {};
+struct example_fact : seq<name, equals, sor<list_literal, must<expected_expression>>, opt<comma>> {};
 struct expect_unbound : kw<TAO_PEGTL_STRING("不受限")> {};
 struct expect_amount : seq<kw<TAO_PEGTL_STRING("得")>, must<expected_expression>,
                            opt<sor<seq<kw<TAO_PEGTL_STRING("受限")>, must<expected_name>>, expect_unbound>>> {};
@@ -404,7 +440,7 @@ template <> inline constexpr auto error_message<expected_revisable> = "修订 �
 template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
 template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
-template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }";
+template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期、枚举 { … } 或 列表 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
@@ -419,6 +455,12 @@ template <> inline constexpr auto error_message<expected_scope> = "每 后须为
 template <> inline constexpr auto error_message<expected_period> = "期间 后须为 每年、本申请,或 YYYY-MM-DD 至 YYYY-MM-DD";
 template <> inline constexpr auto error_message<expected_action> = "超出 后须为 削减、拒绝 \"理由\"、择优 [按 评审得分] 或 按比例";
 template <> inline constexpr auto error_message<expected_limit_end> = "限额中只能写 计、每/全部、期间、不超过、已用、当、覆盖、超出、叠加;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_field_type> = "列表的字段须为 金额、比例、整数、数值、布尔、日期 或 枚举 { … }(列表不能嵌套)";
+template <> inline constexpr auto error_message<expected_list_field> = "列表 { } 中需要字段,如 月数: 整数";
+template <> inline constexpr auto error_message<expected_aggregate_end> = "合计/计数/最大/最小 的 { } 中只能写 一个表达式 [当 条件];或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_record_field> = "这里需要一个字段及其值,如 月数: 12";
+template <> inline constexpr auto error_message<expected_record> = "列表的每一项写成 { 字段: 值, … }";
+template <> inline constexpr auto error_message<expected_rbracket> = "这里需要 ']'(或 ',' 和下一项)";
 template <> inline constexpr auto error_message<expected_end_of_expression> = "表达式到此应当结束,这里多出了内容";
 // clang-format on
 

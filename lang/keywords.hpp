@@ -71,6 +71,9 @@ inline constexpr Keyword kAll[] = {
   {"是", R::Reserved, K::Value}, {"否", R::Reserved, K::Value},
   {"and", R::Reserved, K::Expression}, {"or", R::Reserved, K::Expression}, {"not", R::Reserved, K::Expression},
   {"true", R::Reserved, K::Value}, {"false", R::Reserved, K::Value},
+  // aggregates over a list fact: 合计 L { E 当 C }; natural names elsewhere
+  {"合计", R::Natural, K::Expression}, {"计数", R::Natural, K::Expression}, {"最大", R::Natural, K::Expression},
+  {"最小", R::Natural, K::Expression},
   // a 例's expected outcome
   {"得", R::Positional, K::Example}, {"受限", R::Positional, K::Example}, {"不受限", R::Positional, K::Example},
   {"不适用", R::Positional, K::Example},
@@ -78,7 +81,7 @@ inline constexpr Keyword kAll[] = {
   {"性质", R::Natural, K::Property}, {"对任意", R::Positional, K::Property},
   // fact types
   {"整数", R::Natural, K::Type}, {"数值", R::Natural, K::Type}, {"布尔", R::Natural, K::Type},
-  {"日期", R::Natural, K::Type}, {"枚举", R::Natural, K::Type},
+  {"日期", R::Natural, K::Type}, {"枚举", R::Natural, K::Type}, {"列表", R::Natural, K::Type},
 };
 // clang-format on
 

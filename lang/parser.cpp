@@ -35,7 +35,9 @@ using selector = pegtl::parse_tree::selector<
         g::remove_stmt, g::removable_kind, g::clause_revision, g::paren, g::expect_unbound, g::status_value, g::year_total_source,
         g::limit_stmt, g::limit_amount, g::limit_count, g::group_by, g::scope_applicant, g::scope_application,
         g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
-        g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds>,
+        g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds,
+        g::aggregate, g::aggregate_word, g::aggregate_filter, g::type_list, g::list_field, g::list_literal,
+        g::record_literal, g::record_field>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -89,11 +91,11 @@ class Converter {
 
   // Just past the '}' that closes a 按 { … }: skips blanks, commas and comments
   // after the last arm (the grammar guarantees the brace is there).
-  std::uint32_t closing_brace_after(std::uint32_t pos) const {
+  std::uint32_t closing_brace_after(std::uint32_t pos, char ascii = '}', const char* wide = "｝") const {
     const std::string& t = file_->text();
     while (pos < t.size()) {
-      if (t[pos] == '}') return pos + 1;
-      if (t.compare(pos, 3, "｝") == 0) return pos + 3;
+      if (t[pos] == ascii) return pos + 1;
+      if (t.compare(pos, 3, wide) == 0) return pos + 3;
       if (t[pos] == '#') {
         while (pos < t.size() && t[pos] != '\n') ++pos;
         continue;
@@ -269,6 +271,7 @@ class Converter {
       const Span span = through_last(n, args);
       return node(ast::ExprKind::If, span, std::move(args));
     }
+    if (n.is_type<g::aggregate>()) return aggregate(n);
     // match_expr -> '按' expression '{' match_arm (','? match_arm)* '}'
     if (n.is_type<g::match_expr>()) {
       std::vector<ast::ExprPtr> args;
@@ -330,6 +333,39 @@ class Converter {
       return left;
     }
     throw ConvertError{span_of(n), "内部错误:无法识别的表达式节点 " + std::string(n.type)};
+  }
+
+  // aggregate -> ('合计' | '计数' | '最大' | '最小') identifier ['{' [expression] ['当' expression] '}']
+  Built aggregate(const Node& n) const {
+    const std::string_view word = child(n, 0).string_view();
+    std::vector<ast::ExprPtr> args;
+    const Node& list = child(n, 1);
+    auto subject = leaf(ast::ExprKind::Name, list);
+    subject->name = text(list);
+    args.push_back(std::move(subject));
+    bool has_value = false, has_filter = false;
+    for (std::size_t i = 2; i < n.children.size(); ++i) {
+      const Node& c = child(n, i);
+      if (c.is_type<g::aggregate_filter>()) args.push_back(expr(child(c, 0))), has_filter = true;
+      else args.push_back(expr(c)), has_value = true;
+    }
+    Span span = span_of(n);
+    span.end = args.size() > 1 ? closing_brace_after(args.back()->span.end) : args[0]->span.end;
+    if (args.size() == 1 && n.children.size() == 2) {
+      // `计数 L {}`: the braces are empty; the span still takes them in.
+      const std::string& t = file_->text();
+      std::uint32_t p = args[0]->span.end;
+      while (p < t.size() && (t[p] == ' ' || t[p] == '\t' || t[p] == '\n' || t[p] == '\r')) ++p;
+      if (p < span_of(n).end && (t[p] == '{' || t.compare(p, 3, "｛") == 0)) span.end = closing_brace_after(p + 1);
+    }
+    auto e = node(ast::ExprKind::Aggregate, span, std::move(args));
+    e->aggregate = word == "合计"   ? ast::AggregateOp::Sum
+                   : word == "计数" ? ast::AggregateOp::Count
+                   : word == "最大" ? ast::AggregateOp::Max
+                                     : ast::AggregateOp::Min;
+    e->has_value = has_value;
+    e->has_filter = has_filter;
+    return e;
   }
 
   // match_arm -> ('其他' | name ('|' name)*) '=>' expression
@@ -442,11 +478,9 @@ class Converter {
     return l;
   }
 
-  ast::FactDecl fact(const Node& n) const {
-    ast::FactDecl f;
-    f.name = text(child(n, 0));
-    f.span = span_of(child(n, 0));
-    const Node& t = child(n, 1);
+  // One of the type_* nodes: its kind, enumeration values and span.
+  template <typename Decl>
+  void type_of(const Node& t, Decl& f) const {
     f.type_span = tight(t);
     if (t.is_type<g::type_money>()) f.kind = ast::FactKind::Money;
     else if (t.is_type<g::type_rate>()) f.kind = ast::FactKind::Rate;
@@ -458,6 +492,27 @@ class Converter {
       f.kind = ast::FactKind::Enum;
       f.type_span = span_of(t);
       for (const auto& v : t.children) f.enum_values.push_back(named(*v));
+    }
+  }
+
+  ast::FactDecl fact(const Node& n) const {
+    ast::FactDecl f;
+    f.name = text(child(n, 0));
+    f.span = span_of(child(n, 0));
+    const Node& t = child(n, 1);
+    if (t.is_type<g::type_list>()) {
+      // type_list -> '列表' '{' list_field (','? list_field)* '}'
+      f.kind = ast::FactKind::List;
+      f.type_span = span_of(t);
+      for (const auto& c : t.children) {
+        ast::ListField field;
+        field.name = text(child(*c, 0));
+        field.span = span_of(child(*c, 0));
+        type_of(child(*c, 1), field);
+        f.fields.push_back(std::move(field));
+      }
+    } else {
+      type_of(t, f);
     }
     for (std::size_t i = 2; i < n.children.size(); ++i) {
       const Node& c = child(n, i);
@@ -516,6 +571,30 @@ class Converter {
     return m;
   }
 
+  // example_fact -> name '=' (list_literal | expression)
+  ast::ExampleFact example_fact(const Node& c) const {
+    ast::ExampleFact f{text(child(c, 0)), span_of(child(c, 0)), nullptr};
+    const Node& value = child(c, 1);
+    if (!value.is_type<g::list_literal>()) {
+      f.value = expr(value);
+      return f;
+    }
+    // list_literal -> '[' record_literal (',' record_literal)* ']' ; record_literal -> '{' record_field, … '}'
+    f.list = true;
+    std::uint32_t end = static_cast<std::uint32_t>(value.begin().byte) + 1;
+    for (const auto& record : value.children) {
+      auto& item = f.items.emplace_back();
+      end = static_cast<std::uint32_t>(record->begin().byte) + 1;
+      for (const auto& field : record->children) {
+        item.push_back({text(child(*field, 0)), span_of(child(*field, 0)), expr(child(*field, 1))});
+        end = item.back().value->span.end;
+      }
+      end = closing_brace_after(end);
+    }
+    f.value_span = Span{file_, static_cast<std::uint32_t>(value.begin().byte), closing_brace_after(end, ']', "］")};
+    return f;
+  }
+
   ast::ExampleDecl example(const Node& n) const {
     ast::ExampleDecl x;
     x.measure = text(child(n, 0));
@@ -523,7 +602,7 @@ class Converter {
     for (std::size_t i = 1; i < n.children.size(); ++i) {
       const Node& c = child(n, i);
       if (c.is_type<g::string_literal>()) x.title = string_value(c);
-      else if (c.is_type<g::example_fact>()) x.facts.push_back({text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1))});
+      else if (c.is_type<g::example_fact>()) x.facts.push_back(example_fact(c));
       else if (c.is_type<g::expect_amount>()) {
         x.expect_eligible = true;
         x.expected_amount = expr(child(c, 0));

@@ -11,6 +11,7 @@ const char* type_name(TypeKind kind) {
     case TypeKind::Bool: return "布尔";
     case TypeKind::Date: return "日期";
     case TypeKind::Enum: return "枚举";
+    case TypeKind::List: return "列表";
     case TypeKind::Error: return "(错误)";
   }
   return "?";

@@ -7,11 +7,13 @@
 
 namespace kuan {
 
-enum class TypeKind { Error, Money, Rate, Integer, Number, Bool, Date, Enum };
+// List: a list fact (Type::list_id says which); it is read only by the aggregates.
+enum class TypeKind { Error, Money, Rate, Integer, Number, Bool, Date, Enum, List };
 
 struct Type {
   TypeKind kind = TypeKind::Error;
   int enum_id = -1;  // for Enum: which enumeration (one per 枚举 declaration)
+  int list_id = -1;  // for List: which list fact (Edition::lists)
 
   static Type money() { return {TypeKind::Money}; }
   static Type rate() { return {TypeKind::Rate}; }
@@ -20,6 +22,7 @@ struct Type {
   static Type boolean() { return {TypeKind::Bool}; }
   static Type date() { return {TypeKind::Date}; }
   static Type enumeration(int id) { return {TypeKind::Enum, id}; }
+  static Type list(int id) { return {TypeKind::List, -1, id}; }
   static Type error() { return {TypeKind::Error}; }
 
   bool is_error() const { return kind == TypeKind::Error; }
@@ -30,7 +33,7 @@ struct Type {
   friend bool operator==(const Type&, const Type&) = default;
 };
 
-// The name users see: 金额, 比例, 整数, 数值, 布尔, 日期, 枚举.
+// The name users see: 金额, 比例, 整数, 数值, 布尔, 日期, 枚举, 列表.
 const char* type_name(TypeKind kind);
 
 }  // namespace kuan

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/decimal.hpp"
 #include "lang/types.hpp"
@@ -43,6 +44,16 @@ struct Value {
     return v;
   }
   bool truthy() const { return small != 0; }
+};
+
+// The items of a list fact: `width` values per item, in the order of its
+// fields. A list fact's Value has kind List and, in `small`, the index of its
+// ListValue in the application's FactValues::lists.
+struct ListValue {
+  std::size_t width = 0;
+  std::vector<Value> cells;
+  std::size_t size() const { return width ? cells.size() / width : 0; }
+  const Value* item(std::size_t i) const { return cells.data() + i * width; }
 };
 
 }  // namespace kuan

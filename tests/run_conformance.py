@@ -54,6 +54,10 @@ def facts_json(facts):
             return "null"
         if isinstance(v, str):
             return json.dumps(v, ensure_ascii=False)
+        if isinstance(v, list):  # a list fact: an array of objects (or, in error cases, of anything)
+            return "[" + ",".join(value(x) for x in v) + "]"
+        if isinstance(v, dict):
+            return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + value(x) for k, x in v.items()) + "}"
         raise TypeError(f"fact value {v!r}")
     return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + value(v) for k, v in facts.items()) + "}"
 

@@ -91,6 +91,10 @@ std::string show(const ast::Expr& e) {
       }
       return s + ")";
     }
+    case ExprKind::Aggregate: {
+      const char* op[] = {"合计", "计数", "最大", "最小"};
+      return std::string("(") + op[static_cast<int>(e.aggregate)] + (e.has_value ? " v" : "") + (e.has_filter ? " w" : "") + args() + ")";
+    }
   }
   return "?";
 }
@@ -204,7 +208,7 @@ TEST_CASE("fact declarations of every type, default, 可选 and 标签", "[gramm
   CHECK(f[8].label == "档位");
 
   CHECK(parse("事实 a 金额").error() == "名称后需要 ':' 和类型");
-  CHECK(parse("事实 a: 货币").error() == "这里需要一个类型:金额、比例、整数、数值、布尔、日期 或 枚举 { … }");
+  CHECK(parse("事实 a: 货币").error() == "这里需要一个类型:金额、比例、整数、数值、布尔、日期、枚举 { … } 或 列表 { … }");
   CHECK(parse("事实 a: 枚举 { }").error() == "这里需要一个名称");
 }
 
@@ -943,4 +947,17 @@ TEST_CASE("docs/language.md writes every keyword of the table in code", "[docs]"
   CHECK(keywords_missing(code_of("受限 in prose\n`不受限`\n")).size() == std::size(keywords::kAll) - 1);
   const auto inside = keywords_missing("`当年营收`");
   CHECK(std::find(inside.begin(), inside.end(), "当") != inside.end());
+}
+
+TEST_CASE("aggregates 合计 计数 最大 最小 over a list name, and their words stay names elsewhere") {
+  CHECK(sx("合计 子女 { 月数 × 比例 当 月数 > 0 }") == "(合计 v w 子女 (× 月数 比例) (> 月数 0))");
+  CHECK(sx("计数 子女") == "(计数 子女)");
+  CHECK(sx("计数 子女 { 当 在读 }") == "(计数 w 子女 在读)");
+  CHECK(sx("计数 子女 {}") == "(计数 子女)");
+  CHECK(sx("最大 子女 { 月数 } + 1") == "(+ (最大 v 子女 月数) 1)");
+  CHECK(sx("最大(a, b)") == "最大(a b)");
+  CHECK(sx("合计 + 1") == "(+ 合计 1)");
+  CHECK(sx("最小 当") == "ERROR 1:4 表达式到此应当结束,这里多出了内容");
+  CHECK(sx("合计 子女 { 额 当 } ").rfind("ERROR 1:", 0) == 0);
+  CHECK(sx("合计 子女 { 额 额 }") == "ERROR 1:11 合计/计数/最大/最小 的 { } 中只能写 一个表达式 [当 条件];或以 '}' 结束");
 }

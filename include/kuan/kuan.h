@@ -176,7 +176,8 @@ typedef enum kuan_fact_type {
   KUAN_FACT_NUMBER = 3,  /* 数值 */
   KUAN_FACT_BOOL = 4,    /* 布尔 */
   KUAN_FACT_DATE = 5,    /* 日期 */
-  KUAN_FACT_ENUM = 6     /* 枚举 */
+  KUAN_FACT_ENUM = 6,    /* 枚举 */
+  KUAN_FACT_LIST = 7     /* 列表 { … }: given only in JSON, as an array of objects */
 } kuan_fact_type;
 
 typedef struct kuan_fact_info {

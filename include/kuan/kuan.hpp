@@ -191,9 +191,11 @@ struct Diagnostic {
 
 // --------------------------------------------------------------- metadata
 
-enum class FactType { Money, Rate, Integer, Number, Bool, Date, Enum };
+// List: 列表 { … }, a list of records; it is given only as JSON (Facts::set_json,
+// an array of objects).
+enum class FactType { Money, Rate, Integer, Number, Bool, Date, Enum, List };
 
-// The rule language's name of a type: 金额, 比例, 整数, 数值, 布尔, 日期, 枚举.
+// The rule language's name of a type: 金额, 比例, 整数, 数值, 布尔, 日期, 枚举, 列表.
 const char* fact_type_name(FactType type) noexcept;
 
 struct FactInfo {

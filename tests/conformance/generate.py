@@ -16,11 +16,11 @@ from decimal import Decimal
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from gen import (units, operators, builtins, rounding, caps, match, conditional,  # noqa: E402
+from gen import (units, operators, builtins, rounding, caps, match, conditional, lists,  # noqa: E402
                  optional_facts, editions, diagnostics)
 from gen.common import Num  # noqa: E402
 
-AREAS = [units, operators, builtins, rounding, caps, match, conditional, optional_facts, editions, diagnostics]
+AREAS = [units, operators, builtins, rounding, caps, match, conditional, optional_facts, editions, diagnostics, lists]
 
 
 def dump(v, indent=0):

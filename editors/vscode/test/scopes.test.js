@@ -143,6 +143,11 @@ function fixtureTests(grammar) {
     ['旧措施', 'entity.name.function.measure'],
     ['{', 'punctuation.section.block'],
     [',', 'punctuation.separator.comma'],
+    ['列表', 'support.type'],
+    ['合计', 'keyword.other.aggregate'],
+    ['最大', 'support.function'],
+    ['计数', 'keyword.other.aggregate'],
+    ['[', 'punctuation.section.brackets'],
   ];
   for (const [text, scope, nth] of expectations) expectScope(tokens, text, scope, nth);
   // A reference to a name is a variable, and a keyword inside a name is not a keyword.
