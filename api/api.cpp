@@ -260,6 +260,23 @@ LoadResult Policy::from_sources(const std::vector<std::pair<std::string, std::st
   });
 }
 
+LoadResult Policy::from_texts(const std::vector<std::pair<std::string, std::string>>& files) {
+  return guarded_load([&] {
+    std::vector<::kuan::Diagnostic> diagnostics;
+    auto p = ::kuan::Policy::from_texts(files, diagnostics);
+    LoadResult r;
+    if (auto data = describe_policy(std::move(p), diagnostics, r)) r.policy.emplace(Policy(std::move(data)));
+    return r;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> Policy::sources() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(d_->policy->sources().size());
+  for (const auto& s : d_->policy->sources()) out.emplace_back(s->name(), s->text());
+  return out;
+}
+
 std::string LoadResult::rendered() const { return ::kuan::render_diagnostics(diagnostics); }
 
 std::vector<Edition> Policy::editions() const {
@@ -298,6 +315,7 @@ const std::string& Edition::policy_name() const noexcept { return data_->ed->pol
 const std::string& Edition::effective_from() const noexcept { return data_->effective_from; }
 const std::optional<std::string>& Edition::effective_to() const noexcept { return data_->effective_to; }
 const std::string& Edition::rounding() const noexcept { return data_->rounding; }
+const char* Edition::status() const noexcept { return data_->ed->status_name(); }
 const std::vector<MeasureInfo>& Edition::measures() const noexcept { return data_->measures; }
 const std::vector<FactInfo>& Edition::facts() const noexcept { return data_->facts; }
 
