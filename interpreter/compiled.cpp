@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "interpreter/fixed.hpp"
@@ -231,15 +232,20 @@ class Compiler {
       default: return std::nullopt;
     }
   }
-  std::int32_t bail_here() {
-    const std::int32_t r = reg();
+  // The register a result goes to: the one asked for (into), or a new one.
+  std::int32_t out(std::int32_t dst) { return dst >= 0 ? dst : reg(); }
+  std::int32_t bail_here(std::int32_t dst = -1) {
+    const std::int32_t r = out(dst);
     emit(Op::Bail, r);
     return r;
   }
 
-  // The code computing `e`; returns the register that holds its value.
+  // The code computing `e`; returns the register that holds its value (the
+  // one into() asked for, unless `e` is a constant, a fact or a memo: those
+  // have their own).
   std::int32_t value(const ast::Expr& e) {
     using K = ast::ExprKind;
+    const std::int32_t dst = std::exchange(want_, -1);  // for this node only, not its operands
     if (auto k = constant_of(e)) return constant(*k);
     switch (e.kind) {
       case K::Name: {
@@ -249,39 +255,39 @@ class Compiler {
           case ast::RefKind::Define: {
             const DefineInfo& d = ed_.defines[static_cast<std::size_t>(n.index)];
             const std::int32_t memo = memo_for(d.memo, *d.decl->value);
-            if (memo < 0) return bail_here();
+            if (memo < 0) return bail_here(dst);
             emit(Op::Ensure, -1, memo);
             return p_.memos[static_cast<std::size_t>(memo)].reg;
           }
-          case ast::RefKind::MeasureRate: return simple(Op::Rate);
-          case ast::RefKind::MeasureBase: return simple(Op::Base);
-          default: return bail_here();  // 金额/适用 (only in a 性质), a constant beyond 64 bits, anything new
+          case ast::RefKind::MeasureRate: return simple(Op::Rate, dst);
+          case ast::RefKind::MeasureBase: return simple(Op::Base, dst);
+          default: return bail_here(dst);  // 金额/适用 (only in a 性质), a constant beyond 64 bits, anything new
         }
       }
       case K::Has: {
-        const std::int32_t r = reg();
+        const std::int32_t r = out(dst);
         emit(Op::Has, r, ed_.notes[e].index);
         return r;
       }
-      case K::Call: return call(e);
-      case K::Negate: return unary(Op::Neg, e);
-      case K::Not: return unary(Op::Not, e);
+      case K::Call: return call(e, dst);
+      case K::Negate: return unary(Op::Neg, e, dst);
+      case K::Not: return unary(Op::Not, e, dst);
       case K::Arith:
         switch (e.arith) {
-          case ast::ArithOp::Add: return binary(Op::Add, e);
-          case ast::ArithOp::Sub: return binary(Op::Sub, e);
-          case ast::ArithOp::Mul: return binary(Op::Mul, e);
-          default: return bail_here();  // division: 18 places, the Decimal path's
+          case ast::ArithOp::Add: return binary(Op::Add, e, dst);
+          case ast::ArithOp::Sub: return binary(Op::Sub, e, dst);
+          case ast::ArithOp::Mul: return binary(Op::Mul, e, dst);
+          default: return bail_here(dst);  // division: 18 places, the Decimal path's
         }
       case K::Compare: {
         const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
-        const std::int32_t r = reg();
+        const std::int32_t r = out(dst);
         emit(Op::Cmp, r, a, b, -1, mask_of(e.compare, true));
         return r;
       }
       case K::And:
       case K::Or: {  // short-circuit, as the tree-walker
-        const std::int32_t r = reg();
+        const std::int32_t r = out(dst);
         Labels otherwise, done;
         jump_unless(e, otherwise);
         emit(Op::Mov, r, constant({1, 0}));
@@ -292,7 +298,7 @@ class Compiler {
         return r;
       }
       case K::If: {
-        const std::int32_t r = reg();
+        const std::int32_t r = out(dst);
         Labels otherwise, done;
         jump_unless(*e.args[0], otherwise);
         if (explain_) emit(Op::Choice, -1, -1, -1, -1, 1, &e);
@@ -304,29 +310,31 @@ class Compiler {
         land(done);
         return r;
       }
-      case K::Match: return match(e);
-      default: return bail_here();  // a kind of expression this compiler does not know: the tree-walker's
+      case K::Match: return match(e, dst);
+      default: return bail_here(dst);  // a kind of expression this compiler does not know: the tree-walker's
     }
   }
 
+  // `e` computed into `dst` (straight there when it is computed at all).
   void into(const ast::Expr& e, std::int32_t dst) {
+    want_ = dst;
     const std::int32_t r = value(e);
     if (r != dst) emit(Op::Mov, dst, r);
   }
-  std::int32_t simple(Op op) {
-    const std::int32_t r = reg();
+  std::int32_t simple(Op op, std::int32_t dst) {
+    const std::int32_t r = out(dst);
     emit(op, r);
     return r;
   }
-  std::int32_t unary(Op op, const ast::Expr& e) {
+  std::int32_t unary(Op op, const ast::Expr& e, std::int32_t dst) {
     const std::int32_t a = value(*e.args[0]);
-    const std::int32_t r = reg();
+    const std::int32_t r = out(dst);
     emit(op, r, a);
     return r;
   }
-  std::int32_t binary(Op op, const ast::Expr& e) {
+  std::int32_t binary(Op op, const ast::Expr& e, std::int32_t dst) {
     const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
-    const std::int32_t r = reg();
+    const std::int32_t r = out(dst);
     emit(op, r, a, b);
     return r;
   }
@@ -403,11 +411,11 @@ class Compiler {
     return r;
   }
 
-  std::int32_t call(const ast::Expr& e) {
+  std::int32_t call(const ast::Expr& e, std::int32_t dst) {
     std::vector<std::int32_t> args;
     for (const auto& a : e.args) args.push_back(value(*a));  // all of them, in order, as the tree-walker
     const auto builtin = static_cast<Builtin>(ed_.notes[e].index);
-    const std::int32_t r = reg();
+    const std::int32_t r = out(dst);
     switch (builtin) {
       case Builtin::Min:
       case Builtin::Max: {
@@ -443,9 +451,9 @@ class Compiler {
 
   // 按 x { … }: a table from each enumeration value to the arm that takes it
   // (the first arm naming it, or 其他), as the tree-walker tries them in order.
-  std::int32_t match(const ast::Expr& e) {
+  std::int32_t match(const ast::Expr& e, std::int32_t dst) {
     const Type& t = ed_.notes[*e.args[0]].type;
-    if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return bail_here();
+    if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return bail_here(dst);
     const std::int32_t subject = value(*e.args[0]);
     const auto size = static_cast<std::int32_t>(ed_.enums[static_cast<std::size_t>(t.enum_id)].values.size());
     std::vector<std::int32_t> arm_of(static_cast<std::size_t>(size), -1);  // value → arm
@@ -455,7 +463,7 @@ class Compiler {
         for (int pv : ed_.notes.arm_values(e, i)) takes = takes || pv == v;
         if (takes) arm_of[static_cast<std::size_t>(v)] = static_cast<std::int32_t>(i);
       }
-    const std::int32_t r = reg();
+    const std::int32_t r = out(dst);
     const auto at = static_cast<std::int32_t>(p_.lists.size());
     bool all_constant = true;
     std::vector<std::int32_t> constant_arm(e.arms.size(), -1);
@@ -539,6 +547,7 @@ class Compiler {
   Program& p_;
   bool explain_;
   std::int32_t next_reg_ = 0;
+  std::int32_t want_ = -1;  // where into() wants the next value()'s result
   std::vector<std::pair<Fx, std::int32_t>> constants_;
   std::vector<std::int32_t> memo_of_;            // edition cache slot → this plan's memo
   std::vector<const ast::Expr*> memo_body_;      // per memo
