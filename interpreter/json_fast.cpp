@@ -230,13 +230,16 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
           }
           case od::json_type::number: {
             std::string_view value_text;
+            if (info.type.kind == TypeKind::Money) {  // plain money is a JSON number: no need to check its grammar
+              value_text = trim_right(v.raw_json_token());
+              if (plain_money(value_text)) {
+                set_money(facts_, slot, value_text);
+                set_.push_back(slot);
+                continue;
+              }
+            }
             bool integral = false;
             if (!number_text(v, value_text, integral)) return false;
-            if (info.type.kind == TypeKind::Money && plain_money(value_text)) {
-              set_money(facts_, slot, value_text);
-              set_.push_back(slot);
-              continue;
-            }
             s.kind = Scalar::Kind::Number;
             s.text.assign(value_text);
             break;
