@@ -301,6 +301,90 @@ def _decide_phase(records: list, ranks: dict, totals: dict, extra: set, policy: 
     return [(records[i][0], line) for i, line in enumerate(part.lines())]
 
 
+# ------------------------------------------------------- parts held by workers
+# On a distributed cluster each part is read once, into an allocator that stays on
+# its worker through the phases (never pickled): every line is evaluated once for
+# its quota and once with its applicant's rooms, not once per phase.
+
+class _Held:
+    """A part's records and its allocator, living on one worker."""
+
+    def __init__(self, records: list, policy: Policy, edition, as_of):
+        self.records = records
+        self.problem = None
+        try:
+            self.part = _new_part(records, _edition(policy, edition, as_of))
+        except AllocationError as e:
+            self.problem = self.mapped(e)
+
+    def mapped(self, e: AllocationError) -> _Problem:
+        key = self.records[e.line - 1][0] if e.line and e.line <= len(self.records) else _NO_LINE
+        return _Problem(key, e.reason, e.column or 0, e.field, e.id)
+
+    def run(self, step):
+        if self.problem is not None:
+            return self.problem
+        try:
+            return step()
+        except AllocationError as e:
+            self.problem = self.mapped(e)
+            return self.problem
+
+
+def _hold(chunk: list, policy: Policy, edition, as_of) -> _Held:
+    return _Held(chunk[0], policy, edition, as_of)
+
+
+def _held_quota(h: _Held):
+    return h.run(lambda: [(key, score, h.records[i][0]) for i, key, score in h.part.quota_candidates()])
+
+
+def _held_amounts(h: _Held, ranks: dict):
+    def step():
+        h.part.finish([ranks.get(r[0], 0) for r in h.records])
+        return [(pool, amount, h.records[i][0]) for i, pool, amount in h.part.pool_shares()]
+    return h.run(step)
+
+
+def _held_decide(h: _Held, totals: dict, extra: set):
+    def step():
+        for pool, total in totals.items():
+            h.part.set_pool(pool, total, [i for i, r in enumerate(h.records) if r[0] in extra])
+        return [(h.records[i][0], line) for i, line in enumerate(h.part.lines())]
+    result = h.run(step)
+    return [result] if isinstance(result, _Problem) else result
+
+
+def _distributed_client():
+    """The distributed Client that dask computes with now, or None (a local scheduler)."""
+    if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
+        return None
+    try:
+        from distributed import get_client
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+class _HeldParts:
+    """The phases of allocate on parts held by the workers (see above)."""
+
+    def __init__(self, client, chunks, conf):
+        from distributed import wait
+        self.client = client
+        futures = client.compute(chunks)
+        self.held = [client.submit(_hold, c, *conf, pure=False) for c in futures]
+        wait(self.held)
+        self.where = {k: list(v) for k, v in client.who_has(self.held).items()}
+
+    def run(self, step, *args, gather: bool = True):
+        """The step on every part, each on the worker holding it: results (or their futures)."""
+        args = [self.client.scatter([a], broadcast=True)[0] if isinstance(a, (dict, set)) else a for a in args]
+        futures = [self.client.submit(step, h, *args, workers=self.where[h.key], allow_other_workers=False,
+                                      pure=False) for h in self.held]
+        return self.client.gather(futures) if gather else futures
+
+
 def _raise_first(results: Sequence, files: list[str]) -> None:
     problems = [r for r in results if isinstance(r, _Problem)]
     if not problems:
@@ -360,9 +444,15 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
     parts = records.groupby(lambda r: _bucket(r[1]), npartitions=n).map_partitions(_part)
     parts = parts.persist()
     chunks = parts.to_delayed()  # one delayed [records] per part
+    client = _distributed_client()
+    held = _HeldParts(client, chunks, conf) if client is not None else None
 
     # Quotas over the whole year: best score first, ties to the earlier application.
-    found, duplicates = dask.compute([dask.delayed(_quota_phase)(c, *conf) for c in chunks], _duplicate_ids(records))
+    if held:
+        found, duplicates = held.run(_held_quota), _duplicate_ids(records).compute()
+    else:
+        found, duplicates = dask.compute([dask.delayed(_quota_phase)(c, *conf) for c in chunks],
+                                         _duplicate_ids(records))
     _raise_first([*found, *duplicates], files)
     candidates = sorted((c for part in found for c in part), key=lambda c: (c[0], -c[1], c[2]))
     ranks: dict = {}
@@ -371,7 +461,10 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
     ranks_d = dask.delayed(ranks, traverse=False)
 
     # Rooms, per applicant; then the pools over the whole year.
-    shares = dask.compute(*[dask.delayed(_amount_phase)(c, ranks_d, *conf) for c in chunks])
+    if held:
+        shares = held.run(_held_amounts, ranks)
+    else:
+        shares = dask.compute(*[dask.delayed(_amount_phase)(c, ranks_d, *conf) for c in chunks])
     _raise_first(shares, files)
     totals: dict[int, int] = {}
     for part in shares:
@@ -396,7 +489,12 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
     extra_d = dask.delayed(extra, traverse=False)
 
     if outputs is None:
-        decided = dask.compute(*[dask.delayed(_decide_phase)(c, ranks_d, totals, extra_d, *conf) for c in chunks])
+        if held:
+            decided = [d[0] if len(d) == 1 and isinstance(d[0], _Problem) else d
+                       for d in held.run(_held_decide, totals, extra)]
+        else:
+            decided = dask.compute(*[dask.delayed(_decide_phase)(c, ranks_d, totals, extra_d, *conf)
+                                     for c in chunks])
         _raise_first(decided, files)
         lines = [line for _, line in heapq.merge(*decided, key=lambda d: d[0])]
         if out is not None:
@@ -405,7 +503,11 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
         return lines
 
     # The decisions stay on the workers: checked, shuffled back by input file, written there.
-    decided = db.from_delayed([dask.delayed(_decided)(c, ranks_d, totals, extra_d, *conf) for c in chunks]).persist()
+    if held:
+        decided = db.from_delayed(held.run(_held_decide, totals, extra, gather=False))
+    else:
+        decided = db.from_delayed([dask.delayed(_decided)(c, ranks_d, totals, extra_d, *conf) for c in chunks])
+    decided = decided.persist()
     _raise_first(decided.filter(lambda d: isinstance(d, _Problem)).compute(), files)
     by_file = decided.groupby(lambda d: _place(d[0])[0], npartitions=max(1, min(len(files), decided.npartitions)))
     written = {w["index"]: w for w in by_file.map_partitions(_write_files, outputs).compute()}
