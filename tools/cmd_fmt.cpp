@@ -12,6 +12,8 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
+#include "tools/output_file.hpp"
 
 namespace kuan::cli {
 namespace {
@@ -118,20 +120,6 @@ std::vector<std::string> rule_files(const std::string& path, std::string& error)
   return files;
 }
 
-bool write_file(const std::string& path, const std::string& text) {
-  // Written beside the file and renamed over it, so an interrupted run never
-  // leaves half a rule file.
-  const std::string temp = path + ".kuan-fmt.tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!(out << text) || !out.flush()) return false;
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) fs::remove(temp, ec);
-  return !ec;
-}
-
 }  // namespace
 
 int cmd_fmt(int argc, char** argv) {
@@ -150,7 +138,7 @@ int cmd_fmt(int argc, char** argv) {
         "  -        从标准输入读,结果写到标准输出\n"
         "  --check  不改写;有文件未格式化时在标准输出给出统一差异(diff -u),以状态 1 退出\n"
         "  --width N  超过 N 个显示列(汉字算 2 列)的行换行,默认 120;标签 和行尾注释不计\n"
-        "退出状态:0 已格式化;1 --check 发现未格式化的文件;2 文件无法读取或有语法错误;70 内部错误。");
+        "退出状态:0 已格式化;1 --check 发现未格式化的文件;2 文件无法读取或有语法错误;70 内部错误;74 无法写出。");
     return kExitOk;
   }
   if (args.positional.empty()) {
@@ -170,7 +158,7 @@ int cmd_fmt(int argc, char** argv) {
   }
   int status = kExitOk;
   auto worst = [&status](int s) {
-    auto rank = [](int x) { return x == 70 ? 3 : x == kExitBadInput ? 2 : x == kExitRuleErrors ? 1 : 0; };
+    auto rank = [](int x) { return x == 70 ? 4 : x == kExitCannotWrite ? 3 : x == kExitBadInput ? 2 : x == kExitRuleErrors ? 1 : 0; };
     if (rank(s) > rank(status)) status = s;
   };
   for (const auto& arg : args.positional) {
@@ -208,9 +196,10 @@ int cmd_fmt(int argc, char** argv) {
         }
       } else if (file == "-") {
         std::fputs(r.text.c_str(), stdout);
-      } else if (r.text != *text && !write_file(file, r.text)) {
-        std::fprintf(stderr, "kuan fmt: 无法写入 %s\n", file.c_str());
-        worst(kExitBadInput);
+      } else if (r.text != *text && !replace_file(file, r.text, OutputFile::Special::Refuse, error)) {
+        // Written beside the file and renamed over it: a failed run leaves the rule file as it was.
+        std::fprintf(stderr, "kuan fmt: %s\n", error.c_str());
+        worst(kExitCannotWrite);
       }
     }
   }

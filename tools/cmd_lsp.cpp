@@ -22,6 +22,8 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/lsp.hpp"
+#include "tools/output.hpp"
 
 namespace kuan::cli {
 namespace {
@@ -30,30 +32,79 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 // ---------------------------------------------------------------- transport
-std::optional<std::string> read_message(std::istream& in) {
-  std::size_t length = 0;
-  bool have_length = false;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) break;
-    constexpr std::string_view kLength = "Content-Length:";
-    if (line.compare(0, kLength.size(), kLength) == 0) {
-      length = std::strtoul(line.c_str() + kLength.size(), nullptr, 10);
-      have_length = true;
-    }
-  }
-  if (!in || !have_length) return std::nullopt;
-  std::string body(length, '\0');
-  in.read(body.data(), static_cast<std::streamsize>(length));
-  if (static_cast<std::size_t>(in.gcount()) != length) return std::nullopt;
-  return body;
-}
+// One frame: header lines, an empty line, then Content-Length bytes. Every
+// limit is checked before anything is allocated for the body, and a bad frame
+// is an error for its client, never the end of the server.
+struct Frame {
+  // Lost: a header line with no end in sight; no later frame can be found.
+  enum class Kind { Message, Bad, Lost, End } kind = Kind::End;
+  std::string body;   // Message
+  std::string error;  // Bad: why (sent as a -32600 error)
+};
 
-void write_message(const json& message) {
-  const std::string body = message.dump(-1, ' ', false, json::error_handler_t::replace);
-  std::cout << "Content-Length: " << body.size() << "\r\n\r\n" << body;
-  std::cout.flush();
+Frame read_frame(std::istream& in) {
+  Frame f;
+  std::optional<std::size_t> length;
+  bool bad_length = false, any_header = false;
+  std::string line;
+  for (int lines = 0;; ++lines) {
+    const LineRead got = read_line(in, line, kMaxLspHeaderLine);
+    if (got == LineRead::End) return f;  // End: the input is over
+    if (got == LineRead::TooLong) {
+      f.kind = Frame::Kind::Lost;
+      f.error = "消息头的一行超过 " + std::to_string(kMaxLspHeaderLine) + " 字节,无法再分出消息,服务结束";
+      return f;
+    }
+    if (lines >= kMaxLspHeaders) {
+      f.kind = Frame::Kind::Bad;
+      f.error = "消息头过长:至多 " + std::to_string(kMaxLspHeaders) + " 行";
+      return f;
+    }
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) {
+      if (!any_header) continue;  // blank lines between frames
+      break;
+    }
+    any_header = true;
+    const auto colon = line.find(':');
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (colon == std::string::npos || name != "content-length") continue;  // Content-Type and others: ignored
+    std::string_view v = std::string_view(line).substr(colon + 1);
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    std::size_t n = 0;
+    bool ok = !v.empty() && v.size() <= 12;
+    for (const char c : v) ok = ok && c >= '0' && c <= '9', n = n * 10 + static_cast<std::size_t>(c - '0');
+    if (!ok || length) bad_length = true;
+    else length = n;
+  }
+  if (bad_length || !length) {
+    f.kind = Frame::Kind::Bad;
+    f.error = bad_length ? "Content-Length 无效(须为一个不大于 " + std::to_string(kMaxLspMessage) + " 的非负整数)"
+                         : "消息头中没有 Content-Length";
+    return f;
+  }
+  if (*length > kMaxLspMessage) {
+    // Too large to take: its bytes are skipped in pieces, so the next frame is found.
+    char chunk[1 << 16];
+    for (std::size_t left = *length; left > 0 && in;) {
+      in.read(chunk, static_cast<std::streamsize>(std::min(left, sizeof chunk)));
+      left -= static_cast<std::size_t>(in.gcount());
+    }
+    f.kind = Frame::Kind::Bad;
+    f.error = "消息过大:" + std::to_string(*length) + " 字节,至多 " + std::to_string(kMaxLspMessage) + " 字节";
+    return f;
+  }
+  // Grown as the bytes come, so a length announced but never sent costs nothing.
+  while (f.body.size() < *length) {
+    const std::size_t had = f.body.size(), want = std::min(*length - had, std::size_t{1} << 20);
+    f.body.resize(had + want);
+    in.read(f.body.data() + had, static_cast<std::streamsize>(want));
+    if (static_cast<std::size_t>(in.gcount()) != want) return Frame{};  // cut short: the input is over
+  }
+  f.kind = Frame::Kind::Message;
+  return f;
 }
 
 // ---------------------------------------------------------------- URIs and positions
@@ -87,29 +138,54 @@ std::string path_to_uri(const std::string& path) {
   return out;
 }
 
-// LSP positions count UTF-16 code units within a line.
-json position_of(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line = 0, line_start = 0;
-  for (std::size_t i = 0; i < offset; ++i)
-    if (text[i] == '\n') ++line, line_start = i + 1;
-  std::size_t units = 0;
-  for (std::size_t i = line_start; i < offset;) units += api::next_code_point(text, i) > 0xFFFF ? 2 : 1;
-  return {{"line", line}, {"character", units}};
-}
+// Positions in one document: where each line starts, found once, so that
+// thousands of ranges in a large document cost a search each, not a scan
+// from its start. LSP positions count UTF-16 code units within a line.
+class Lines {
+ public:
+  explicit Lines(std::string_view text) : text_(text) {
+    starts_.push_back(0);
+    for (std::size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) starts_.push_back(i + 1);
+  }
 
-std::size_t offset_of(std::string_view text, const json& position) {
-  const std::size_t line = position.value("line", 0u), character = position.value("character", 0u);
-  std::size_t i = 0;
-  for (std::size_t l = 0; l < line && i < text.size(); ++i)
-    if (text[i] == '\n') ++l;
-  for (std::size_t units = 0; units < character && i < text.size() && text[i] != '\n';)
-    units += api::next_code_point(text, i) > 0xFFFF ? 2 : 1;
-  return i;
-}
+  json position(std::size_t offset) const {
+    offset = std::min(offset, text_.size());
+    const std::size_t line = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+    std::size_t units = 0;
+    for (std::size_t i = starts_[line]; i < offset;) units += api::next_code_point(text_, i) > 0xFFFF ? 2 : 1;
+    return {{"line", line}, {"character", units}};
+  }
 
-json range_of(std::string_view text, std::size_t begin, std::size_t end) {
-  return {{"start", position_of(text, begin)}, {"end", position_of(text, end)}};
+  json range(std::size_t begin, std::size_t end) const { return {{"start", position(begin)}, {"end", position(end)}}; }
+
+  // The offset of an LSP position (line 0-based, UTF-16 units), clamped to the line and the text.
+  std::size_t offset(std::size_t line, std::size_t character) const {
+    if (line >= starts_.size()) return text_.size();
+    std::size_t i = starts_[line];
+    for (std::size_t units = 0; units < character && i < text_.size() && text_[i] != '\n';)
+      units += api::next_code_point(text_, i) > 0xFFFF ? 2 : 1;
+    return i;
+  }
+
+  // The offset of a diagnostic's place: line and column 1-based, columns in characters.
+  std::size_t offset_of_column(std::size_t line, std::size_t column) const {
+    if (line == 0 || line > starts_.size()) return line == 0 ? 0 : text_.size();
+    std::size_t i = starts_[line - 1];
+    for (std::size_t c = 1; c < column && i < text_.size() && text_[i] != '\n'; ++c) api::next_code_point(text_, i);
+    return i;
+  }
+
+ private:
+  std::string_view text_;
+  std::vector<std::size_t> starts_;
+};
+
+// A request's position, checked: {"line": n, "character": n} with non-negative integers.
+std::size_t offset_at(const Lines& lines, const json& position) {
+  const json& line = position.at("line");
+  const json& character = position.at("character");
+  if (!line.is_number_unsigned() || !character.is_number_unsigned()) throw std::invalid_argument("position 须为非负整数");
+  return lines.offset(line.get<std::size_t>(), character.get<std::size_t>());
 }
 
 // ---------------------------------------------------------------- the workspace
@@ -143,35 +219,97 @@ int completion_kind(api::SymbolKind k) {
 
 class Server {
  public:
+  Server(std::istream& in, std::ostream& out) : in_(in), out_(out) {}
+
+  // Serves until `exit` or the end of the input; a malformed message gets a
+  // JSON-RPC error and the server goes on. Ends early (74) only when the
+  // client can no longer be written to.
   int run() {
     for (;;) {
-      auto body = read_message(std::cin);
-      if (!body) return exit_code_;
-      json message = json::parse(*body, nullptr, false);
-      if (message.is_discarded() || !message.is_object()) {
-        write_message({{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", -32700}, {"message", "无法解析的 JSON"}}}});
-        continue;
+      Frame frame = read_frame(in_);
+      if (frame.kind == Frame::Kind::End) return exit_code_;
+      if (frame.kind == Frame::Kind::Lost) {
+        error(nullptr, -32600, frame.error);
+        return kExitBadInput;
       }
-      const std::string method = message.value("method", "");
-      if (method == "exit") return exit_code_;
-      try {
-        handle(method, message);
-      } catch (const std::exception& e) {
-        if (message.contains("id"))
-          write_message({{"jsonrpc", "2.0"}, {"id", message["id"]}, {"error", {{"code", -32603}, {"message", e.what()}}}});
+      if (frame.kind == Frame::Kind::Bad) {
+        error(nullptr, -32600, frame.error);
+      } else {
+        json message = json::parse(frame.body, nullptr, false);
+        if (message.is_discarded()) error(nullptr, -32700, "无法解析的 JSON");
+        else if (dispatch(message)) return exit_code_;
       }
+      if (!out_) return kExitCannotWrite;
     }
   }
 
  private:
+  std::istream& in_;
+  std::ostream& out_;
   std::map<std::string, std::string> open_;  // path → text, as typed
   int exit_code_ = 1;                        // 0 once shutdown was asked for
 
-  void reply(const json& id, json result) { write_message({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}); }
+  void send(const json& message) {
+    if (!out_) return;
+    const std::string body = message.dump(-1, ' ', false, json::error_handler_t::replace);
+    out_ << "Content-Length: " << body.size() << "\r\n\r\n" << body;
+    out_.flush();
+  }
 
-  void handle(const std::string& method, const json& m) {
-    const json params = m.value("params", json::object());
-    const json id = m.contains("id") ? m["id"] : json();
+  void error(const json& id, int code, const std::string& message) {
+    send({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+  }
+
+  // One message; true when it was `exit`. A request that is not one (-32600)
+  // or whose params do not fit its method (-32602) gets an error; a
+  // notification never gets an answer, so a bad one is dropped.
+  bool dispatch(const json& message) {
+    if (!message.is_object()) {
+      error(nullptr, -32600, "不是 JSON-RPC 请求:须为一个对象");
+      return false;
+    }
+    const auto id_it = message.find("id");
+    const bool has_id = id_it != message.end();
+    const bool id_ok = has_id && (id_it->is_string() || id_it->is_number_integer() || id_it->is_null());
+    const json id = id_ok ? *id_it : json();
+    const auto method_it = message.find("method");
+    if (method_it == message.end() && (message.contains("result") || message.contains("error"))) return false;  // a reply to us
+    if (method_it == message.end() || !method_it->is_string() || (has_id && !id_ok)) {
+      error(id, -32600,
+            method_it == message.end()   ? "不是 JSON-RPC 请求:没有 method"
+            : !method_it->is_string()    ? "不是 JSON-RPC 请求:method 须为字符串"
+                                         : "不是 JSON-RPC 请求:id 须为字符串或整数");
+      return false;
+    }
+    const std::string method = method_it->get<std::string>();
+    if (method == "exit") return true;
+    const auto params = message.find("params");
+    if (params != message.end() && !params->is_object() && !params->is_array() && !params->is_null()) {
+      if (has_id) error(id, -32602, "params 须为对象");
+      return false;
+    }
+    try {
+      handle(method, params != message.end() && params->is_object() ? *params : json::object(), id, has_id);
+    } catch (const json::exception& e) {  // a member missing or of the wrong type
+      if (has_id) error(id, -32602, std::string("参数无效:") + e.what());
+    } catch (const std::invalid_argument& e) {
+      if (has_id) error(id, -32602, std::string("参数无效:") + e.what());
+    } catch (const std::exception& e) {
+      if (has_id) error(id, -32603, e.what());
+    }
+    return false;
+  }
+
+  void reply(const json& id, json result) { send({{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}}); }
+
+  static std::string text_member(const json& object, const char* key) {
+    const json& v = object.at(key);
+    if (!v.is_string()) throw std::invalid_argument(std::string(key) + " 须为字符串");
+    return v.get<std::string>();
+  }
+  static std::string document_path(const json& params) { return uri_to_path(text_member(params.at("textDocument"), "uri")); }
+
+  void handle(const std::string& method, const json& params, const json& id, bool has_id) {
     if (method == "initialize") {
       reply(id, {{"capabilities",
                   {{"textDocumentSync", 1},
@@ -187,16 +325,21 @@ class Server {
       reply(id, nullptr);
     } else if (method == "textDocument/didOpen") {
       const auto& doc = params.at("textDocument");
-      open_[uri_to_path(doc.at("uri"))] = doc.at("text").get<std::string>();
+      std::string text = text_member(doc, "text");
+      open_[document_path(params)] = std::move(text);
       publish_diagnostics();
     } else if (method == "textDocument/didChange") {
       const auto& changes = params.at("contentChanges");
-      if (!changes.empty()) open_[uri_to_path(params.at("textDocument").at("uri"))] = changes.back().at("text");
+      if (!changes.is_array()) throw std::invalid_argument("contentChanges 须为数组");
+      if (!changes.empty()) {
+        std::string text = text_member(changes.back(), "text");
+        open_[document_path(params)] = std::move(text);
+      }
       publish_diagnostics();
     } else if (method == "textDocument/didClose") {
-      const std::string path = uri_to_path(params.at("textDocument").at("uri"));
+      const std::string path = document_path(params);
       open_.erase(path);
-      write_message({{"jsonrpc", "2.0"},
+      send({{"jsonrpc", "2.0"},
                      {"method", "textDocument/publishDiagnostics"},
                      {"params", {{"uri", path_to_uri(path)}, {"diagnostics", json::array()}}}});
     } else if (method == "textDocument/hover") {
@@ -206,18 +349,20 @@ class Server {
     } else if (method == "textDocument/references") {
       reply(id, references(params));
     } else if (method == "textDocument/completion") {
-      reply(id, completion(uri_to_path(params.at("textDocument").at("uri"))));
+      reply(id, completion(document_path(params)));
     } else if (method == "textDocument/documentSymbol") {
-      reply(id, document_symbols(uri_to_path(params.at("textDocument").at("uri"))));
+      reply(id, document_symbols(document_path(params)));
     } else if (method == "textDocument/formatting") {
-      reply(id, formatting(uri_to_path(params.at("textDocument").at("uri"))));
-    } else if (!id.is_null()) {
-      write_message({{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", -32601}, {"message", "不支持的方法 " + method}}}});
+      reply(id, formatting(document_path(params)));
+    } else if (has_id) {
+      error(id, -32601, "不支持的方法 " + method.substr(0, 200));
     }
   }
 
   std::string text_of(const std::string& path) const {
     if (auto it = open_.find(path); it != open_.end()) return it->second;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return "";  // a FIFO or a device named by a client must not block the server
     std::string error;
     return read_input(path, error).value_or("");
   }
@@ -245,6 +390,7 @@ class Server {
     std::map<std::string, json> by_file;
     for (const auto& [path, text] : open_) by_file[path] = json::array();
     std::map<std::string, bool> loaded;
+    std::map<std::string, Lines> line_index;  // per open document, made once
     for (const auto& [path, text] : open_) {
       std::error_code ec;
       const std::string root = fs::exists(path, ec) ? policy_root(path).string() : path;
@@ -257,30 +403,22 @@ class Server {
         auto it = by_file.find(d.file);
         if (it == by_file.end()) continue;
         const std::string& doc = open_.at(d.file);
+        auto index = line_index.find(d.file);
+        if (index == line_index.end()) index = line_index.emplace(d.file, Lines(doc)).first;
         // The diagnostic's own line and column (its source may be gone by now).
-        const std::size_t begin = offset_of(doc, {{"line", d.line ? d.line - 1 : 0}, {"character", 0}}) +
-                                  bytes_of_chars(doc, static_cast<std::size_t>(d.line), static_cast<std::size_t>(d.column));
+        const std::size_t begin =
+            index->second.offset_of_column(static_cast<std::size_t>(d.line), static_cast<std::size_t>(d.column));
         const std::size_t end = std::min(doc.size(), begin + d.length);
-        it->second.push_back({{"range", range_of(doc, begin, std::max(begin, end))},
+        it->second.push_back({{"range", index->second.range(begin, std::max(begin, end))},
                               {"severity", d.severity == api::Severity::Error ? 1 : d.severity == api::Severity::Warning ? 2 : 3},
                               {"source", "kuan"},
                               {"message", d.message}});
       }
     }
     for (auto& [path, list] : by_file)
-      write_message({{"jsonrpc", "2.0"},
+      send({{"jsonrpc", "2.0"},
                      {"method", "textDocument/publishDiagnostics"},
                      {"params", {{"uri", path_to_uri(path)}, {"diagnostics", std::move(list)}}}});
-  }
-
-  // Bytes from the start of line `line` (1-based) to character `column` (1-based).
-  static std::size_t bytes_of_chars(std::string_view text, std::size_t line, std::size_t column) {
-    std::size_t i = 0;
-    for (std::size_t l = 1; l < line && i < text.size(); ++i)
-      if (text[i] == '\n') ++l;
-    const std::size_t start = i;
-    for (std::size_t c = 1; c < column && i < text.size() && text[i] != '\n'; ++c) api::next_code_point(text, i);
-    return i - start;
   }
 
   // ------------------------------------------------------------ symbols
@@ -323,16 +461,16 @@ class Server {
 
   // The name under the cursor: {path, text, begin, end}.
   std::optional<std::tuple<std::string, std::string, std::size_t, std::size_t>> name_at(const json& params) const {
-    const std::string path = uri_to_path(params.at("textDocument").at("uri"));
+    const std::string path = document_path(params);
     std::string text = text_of(path);
-    auto [b, e] = api::name_at(text, offset_of(text, params.at("position")));
+    auto [b, e] = api::name_at(text, offset_at(Lines(text), params.at("position")));
     if (b == e) return std::nullopt;
     return std::make_tuple(path, std::move(text), b, e);
   }
 
   json location(const Symbol& s) const {
     const std::string text = text_of(s.file);
-    return {{"uri", path_to_uri(s.file)}, {"range", range_of(text, s.begin, s.end)}};
+    return {{"uri", path_to_uri(s.file)}, {"range", Lines(text).range(s.begin, s.end)}};
   }
 
   json hover(const json& params) const {
@@ -348,7 +486,7 @@ class Server {
         if (s.base) break;
       }
     if (shown.empty()) return nullptr;
-    return {{"contents", {{"kind", "markdown"}, {"value", shown}}}, {"range", range_of(text, b, e)}};
+    return {{"contents", {{"kind", "markdown"}, {"value", shown}}}, {"range", Lines(text).range(b, e)}};
   }
 
   json definition(const json& params) const {
@@ -375,8 +513,9 @@ class Server {
       if (std::find(files.begin(), files.end(), s.file) == files.end()) files.push_back(s.file);
     for (const auto& f : files) {
       const std::string t = text_of(f);
+      const Lines lines(t);
       for (auto [rb, re] : api::names_in(t))
-        if (t.compare(rb, re - rb, name) == 0) out.push_back({{"uri", path_to_uri(f)}, {"range", range_of(t, rb, re)}});
+        if (t.compare(rb, re - rb, name) == 0) out.push_back({{"uri", path_to_uri(f)}, {"range", lines.range(rb, re)}});
     }
     return out;
   }
@@ -401,10 +540,11 @@ class Server {
   json document_symbols(const std::string& path) const {
     json out = json::array();
     const std::string text = text_of(path);
+    const Lines lines(text);
     for (const auto& item : api::document_symbols(path, text)) {
       json sym = {{"name", item.name},
                   {"kind", symbol_kind(item.kind)},
-                  {"location", {{"uri", path_to_uri(path)}, {"range", range_of(text, item.begin, item.end)}}}};
+                  {"location", {{"uri", path_to_uri(path)}, {"range", lines.range(item.begin, item.end)}}}};
       if (!item.container.empty()) sym["containerName"] = item.container;
       out.push_back(std::move(sym));
     }
@@ -415,11 +555,13 @@ class Server {
     const std::string text = text_of(path);
     const api::Formatted r = api::format(text, path);
     if (!r.ok || r.text == text) return json::array();
-    return json::array({{{"range", range_of(text, 0, text.size())}, {"newText", r.text}}});
+    return json::array({{{"range", Lines(text).range(0, text.size())}, {"newText", r.text}}});
   }
 };
 
 }  // namespace
+
+int serve_lsp(std::istream& in, std::ostream& out) { return Server(in, out).run(); }
 
 int cmd_lsp(int argc, char** argv) {
   Args args;
@@ -436,7 +578,7 @@ int cmd_lsp(int argc, char** argv) {
     return kExitOk;
   }
   std::ios::sync_with_stdio(false);
-  return Server().run();
+  return serve_lsp(std::cin, std::cout);
 }
 
 }  // namespace kuan::cli

@@ -6,6 +6,7 @@
 
 #include "kuan/kuan.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
 
 namespace {
 const char* kUsage =
@@ -28,7 +29,8 @@ const char* kUsage =
     "命令中的 --version NAME(同 --edition NAME)指政策的版本,如 2025年版;-- 之后的参数一律按位置参数处理。\n";
 }
 
-int main(int argc, char** argv) {
+namespace {
+int run(int argc, char** argv) {
   if (argc >= 2 && (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version") || !std::strcmp(argv[1], "-V"))) {
     std::printf("kuan %s\n", kuan::api::version());
     return 0;
@@ -53,6 +55,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kuan: 内部错误: %s\n", e.what());
     return 70;
   }
-  std::fprintf(stderr, "kuan: 未知命令 \"%s\"\n\n%s", command.c_str(), kUsage);
+  std::fprintf(stderr, "kuan: 未知命令 \"%s\"\n\n%s", kuan::cli::printable(command).c_str(), kUsage);
   return kuan::cli::kExitBadInput;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Whatever the command, what it wrote to standard output is checked to the end.
+  const int status = run(argc, argv);
+  return kuan::cli::finish_output(argc >= 2 ? kuan::cli::printable(argv[1], 40).c_str() : "", status);
 }

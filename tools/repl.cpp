@@ -17,6 +17,7 @@
 
 #include "kuan/session.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
 
 namespace kuan::cli {
 
@@ -133,7 +134,16 @@ int interactive(api::Session& session) {
 int scripted(api::Session& session) {
   bool any_failed = false;
   std::string line;
-  while (std::getline(std::cin, line)) {
+  std::size_t line_no = 0;
+  for (;;) {
+    const LineRead got = read_line(std::cin, line, kMaxInputLine);
+    if (got == LineRead::End || stdout_failed()) break;  // nobody reads the replies any more: stop
+    ++line_no;
+    if (got == LineRead::TooLong) {  // the input stops here, in bounded memory: /dev/zero must not eat the machine
+      print("<输入>:" + std::to_string(line_no) + ":" + std::to_string(kMaxInputLine + 1) + ": error: 输入行过长:每行至多 " +
+            std::to_string(kMaxInputLine) + " 字节,在此停止读取\n");
+      return kExitBadInput;
+    }
     const api::SessionReply reply = session.feed(line);
     print(reply.text);
     if (!reply.ok) any_failed = true;
