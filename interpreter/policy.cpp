@@ -95,10 +95,11 @@ namespace {
 std::optional<std::string> read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
-  std::string text(limits::kMaxFileBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= limits::kMaxFileBytes && (in.read(chunk, sizeof chunk) || in.gcount() > 0))
+    text.append(chunk, std::min(static_cast<std::size_t>(in.gcount()), limits::kMaxFileBytes + 1 - text.size()));
   if (in.bad()) return std::nullopt;
-  text.resize(static_cast<std::size_t>(in.gcount()));
   return text;
 }
 
@@ -173,8 +174,8 @@ struct EditionGroup {
   std::string name, base;
   Span name_span, base_span;
   enum { Pending, Building, Built, Failed } state = Pending;
-  bool is_base = false;            // another edition is based on it
-  std::optional<Modules> applied;  // when is_base: its modules with its chain applied, for those based on it
+  int dependents = 0;              // editions based on it, not built yet
+  std::optional<Modules> applied;  // while dependents: its modules with its chain applied, for them
 };
 
 // Copies of modules, which revisions may change, sharing the parsed
@@ -302,12 +303,14 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     groups.push_back(std::move(g));
   }
   for (const auto& g : groups)
-    if (const auto base = by_name.find(g.base); !g.base.empty() && base != by_name.end()) groups[base->second].is_base = true;
+    if (const auto base = by_name.find(g.base); !g.base.empty() && base != by_name.end()) ++groups[base->second].dependents;
   // Bases first, so a derived edition is built only on a base that is sound:
   // each pending group with the chain of pending bases below it, lowest first.
   auto build = [&](std::size_t g) {
     auto modules = group_modules(groups, g, by_name, diagnostics);
-    if (modules && groups[g].is_base) groups[g].applied = copy_modules(*modules);
+    if (const auto base = by_name.find(groups[g].base); !groups[g].base.empty() && base != by_name.end())
+      if (--groups[base->second].dependents == 0) groups[base->second].applied.reset();  // its last user is served
+    if (modules && groups[g].dependents > 0) groups[g].applied = copy_modules(*modules);
     std::unique_ptr<Edition> ed = modules ? build_edition(std::move(*modules), diagnostics) : nullptr;
     groups[g].state = ed ? EditionGroup::Built : EditionGroup::Failed;
     if (!ed) {
@@ -329,8 +332,6 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     }
     for (std::size_t i = chain.size(); i-- > 0;) build(chain[i]);
   }
-  // An edition's modules were kept only for those based on it, all built now.
-  for (auto& g : groups) g.applied.reset();
   check_periods(policy->editions_, diagnostics);
   if (!ok || has_errors(diagnostics)) return nullptr;
   return policy;

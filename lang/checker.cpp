@@ -139,7 +139,7 @@ class Checker {
 
   bool inherited_file(const Span& s) const {
     return s.file && std::any_of(ed_.modules.begin(), ed_.modules.end(),
-                                 [&](const auto& m) { return m->inherited && m->source.get() == s.file; });
+                                 [&](const auto& m) { return m->inherited && m->holds(s.file); });
   }
 
   // A base rule read a declaration that the derived edition revised.
@@ -228,7 +228,7 @@ class Checker {
   // later of the two declarations whichever kind was registered first.
   std::pair<std::size_t, std::uint32_t> order_of(const Span& s) const {
     for (std::size_t i = 0; i < ed_.modules.size(); ++i)
-      if (ed_.modules[i]->source.get() == s.file) return {i, s.begin};
+      if (ed_.modules[i]->holds(s.file)) return {i, s.begin};
     return {ed_.modules.size(), s.begin};
   }
 
@@ -246,7 +246,7 @@ class Checker {
   // A derived edition restating a base declaration means to change it: say how.
   std::string revise_hint(const Span& earlier, const char* kind, const std::string& name) const {
     const bool from_base = std::any_of(ed_.modules.begin(), ed_.modules.end(),
-                                       [&](const auto& m) { return m->inherited && m->source.get() == earlier.file; });
+                                       [&](const auto& m) { return m->inherited && m->holds(earlier.file); });
     return from_base ? std::string("(它是基础版本的声明;要在新版本中改动,请写 修订 ") + kind + " " + name + " …)" : "";
   }
 

@@ -68,7 +68,7 @@ def main():
                                     "params": {"textDocument": {"uri": 5}}}), -32602),
         ("negative Content-Length", b"Content-Length: -5\r\n\r\n", -32600),
         ("Content-Length not a number", b"Content-Length: twelve\r\n\r\n", -32600),
-        ("Content-Length twice", b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}", -32600),
+        ("Content-Length twice (the same)", b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}", -32600),
         ("header without Content-Length", b"Content-Type: application/json\r\n\r\n", -32600),
         ("Content-Length beyond 64 bits", b"Content-Length: 99999999999999999999999\r\n\r\n", -32600),
         # 100 MB announced, 100 MB sent: skipped in pieces, never allocated whole.

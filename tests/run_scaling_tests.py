@@ -6,7 +6,7 @@ the machine does not count): linear work grows about 4×, quadratic work 16×;
 a case fails when it grows more than 9× (a generous margin either way). No
 absolute time is asserted. Cases (positional NAMES select them):
   lsp_diagnostics  publishing n diagnostics of a document of n × 2 KB (5,000 of 10 MB at 4n)
-  edition_chain    checking a chain of n editions, each 基于 the one before (2,000 at 4n)
+  edition_chain    checking a chain of n editions, each 基于 the one before (4,000 at 4n)
   repl_paste       pasting n definitions into the REPL (scripted input)"""
 import json
 import os
@@ -44,8 +44,10 @@ def cpu_of(args, stdin_bytes=None, interact=None, timeout=600):
 
 
 def compare(name, run, n):
-    t1, detail1 = run(n)
-    t4, detail4 = run(4 * n)
+    # The least of two runs each, so a pause of the machine does not count.
+    (t1, detail1), (t1b, _) = run(n), run(n)
+    (t4, detail4), (t4b, _) = run(4 * n), run(4 * n)
+    t1, t4 = min(t1, t1b), min(t4, t4b)
     ratio = t4 / max(t1, 1e-3)
     print(f"{name}: n={n} {t1:.2f} s, 4n={4 * n} {t4:.2f} s, ratio {ratio:.1f}")
     check(f"{name}: ran at n and 4n", detail1 is None and detail4 is None, (detail1, detail4))
@@ -84,7 +86,7 @@ def lsp_document(n):
 
 def run_lsp(kuan, tmp):
     def run(n):
-        path = os.path.join(tmp, f"doc{n}.kuan")  # not saved: checked alone
+        path = os.path.join(tmp, f"doc{n}.kuan")  # never saved: checked alone
         text = lsp_document(n)
         uri = "file://" + path
         got = {}
@@ -116,8 +118,7 @@ def run_lsp(kuan, tmp):
 # ------------------------------------------------------------------ editions
 def run_chain(kuan, tmp):
     def run(n):
-        root = os.path.join(tmp, f"chain{n}")
-        os.makedirs(root)
+        root = tempfile.mkdtemp(dir=tmp)
         for i in range(n):
             folder = os.path.join(root, f"e{i:05d}")
             os.mkdir(folder)
@@ -151,7 +152,7 @@ def run_repl(kuan, tmp):
 
 def main():
     args = SUITE.parse()
-    cases = {"lsp_diagnostics": (run_lsp, 1250), "edition_chain": (run_chain, 500), "repl_paste": (run_repl, 1000)}
+    cases = {"lsp_diagnostics": (run_lsp, 1250), "edition_chain": (run_chain, 1000), "repl_paste": (run_repl, 1000)}
     for name, (make, n) in cases.items():
         if args.names and name not in args.names:
             continue

@@ -76,7 +76,7 @@ Frame read_frame(std::istream& in) {
     std::size_t n = 0;
     bool ok = !v.empty() && v.size() <= 12;
     for (const char c : v) ok = ok && c >= '0' && c <= '9', n = n * 10 + static_cast<std::size_t>(c - '0');
-    if (!ok || length) bad_length = true;
+    if (!ok || (length && *length != n)) bad_length = true;  // the same length twice is still one length
     else length = n;
   }
   if (bad_length || !length) {
