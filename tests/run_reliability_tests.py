@@ -308,6 +308,11 @@ def group_controls(tmp):
     check("controls: a 4,000-digit amount is quoted as a bounded excerpt", "9" * 300 not in err, (code, len(err), err[:300]))
     code, out, err = run("check", os.path.join(tmp, nasty + ".kuan"))
     check("controls: a file name with ESC is escaped", "\x1b" not in err and "\x07" not in err, (code, err))
+    year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
+    code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress",
+                         "--out", os.path.join(tmp, "no-such-folder", nasty + ".jsonl"))
+    check("controls: an --out path with ESC is escaped in the error", code == 74 and "\x1b" not in err and "\x07" not in err,
+          (code, err))
     code, out, err = run("repl", POLICY, "--version", "2025年版", input=("采购类型 = " + nasty + "\n").encode())
     check("controls: the REPL echoes no raw ESC/BEL", "\x1b" not in out + err and "\x07" not in out + err, (code, out, err))
 

@@ -152,7 +152,7 @@ bool policy_exists(const std::string& path, const char* command) {
   std::string near = api::closest_name(p.filename().string(), siblings);
   if (!near.empty()) near = "(是不是 " + (p.has_parent_path() ? (p.parent_path() / near).string() : near) + "?)";
   std::fprintf(stderr, "kuan%s%s: 找不到政策 %s%s(POLICY 是政策目录或 .kuan 文件)\n", *command ? " " : "", command,
-               path.c_str(), near.c_str());
+               printable(path, 400).c_str(), printable(near, 400).c_str());
   return false;
 }
 

@@ -155,7 +155,8 @@ int cmd_allocate(int argc, char** argv) {
           (*args.option(other) == *path || same_file(*args.option(other), *path)))
         clash = other;
     if (clash) {
-      std::fprintf(stderr, "kuan allocate: %s 与 %s 是同一个文件(%s),未读取也未写出任何内容\n", option, clash, path->c_str());
+      std::fprintf(stderr, "kuan allocate: %s 与 %s 是同一个文件(%s),未读取也未写出任何内容\n", option, clash,
+                   printable(*path).c_str());
       return kExitBadInput;
     }
   }
@@ -217,7 +218,7 @@ int cmd_allocate(int argc, char** argv) {
     const bool ok = out && allocator.write(out->stream(), out_format, progress) && out->commit(error);
     if (!ok) {
       bar.clear();
-      std::fprintf(stderr, "kuan allocate: %s\n", error.empty() ? ("无法写出 " + *out_path).c_str() : error.c_str());
+      std::fprintf(stderr, "kuan allocate: %s\n", error.empty() ? ("无法写出 " + printable(*out_path)).c_str() : error.c_str());
       return kExitCannotWrite;
     }
   }

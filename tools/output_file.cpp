@@ -1,5 +1,6 @@
 // Replacing an output file safely: see output_file.hpp.
 #include "tools/output_file.hpp"
+#include "tools/output.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -105,20 +106,20 @@ bool resolve(const std::string& path, std::string& resolved, std::string& error)
     struct stat st {};
     if (lstat(resolved.c_str(), &st) != 0) {
       if (errno == ENOENT) return true;
-      error = "无法写出 " + path + ":" + reason(errno);
+      error = "无法写出 " + printable(path) + ":" + reason(errno);
       return false;
     }
     if (!S_ISLNK(st.st_mode)) return true;
     std::vector<char> target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 4095) + 1);
     const ssize_t n = readlink(resolved.c_str(), target.data(), target.size());
     if (n < 0 || static_cast<std::size_t>(n) >= target.size()) {
-      error = "无法读取符号链接 " + resolved;
+      error = "无法读取符号链接 " + printable(resolved);
       return false;
     }
     const std::string link(target.data(), static_cast<std::size_t>(n));
     resolved = link.front() == '/' ? link : folder_of(resolved) + "/" + link;
   }
-  error = "无法写出 " + path + ":符号链接层数过多";
+  error = "无法写出 " + printable(path) + ":符号链接层数过多";
   return false;
 }
 
@@ -155,20 +156,20 @@ std::unique_ptr<OutputFile> OutputFile::open(const std::string& path, Special sp
   const bool exists = ::stat(s->target.c_str(), &st) == 0;
   if (exists && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
     if (special == Special::Refuse) {
-      error = path + " 不是普通文件,不改写";
+      error = printable(path) + " 不是普通文件,不改写";
       return nullptr;
     }
     s->mode = State::Mode::Direct;  // a pipe or a device: written into, never replaced
     s->fd = ::open(s->target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
     if (s->fd < 0) {
-      error = "无法写出 " + path + ":" + reason(errno);
+      error = "无法写出 " + printable(path) + ":" + reason(errno);
       return nullptr;
     }
     s->buffer.attach(s->fd);
     return std::unique_ptr<OutputFile>(new OutputFile(std::move(s)));
   }
   if (exists && !S_ISREG(st.st_mode)) {
-    error = path + (S_ISDIR(st.st_mode) ? " 是目录" : " 不是普通文件") + ",不改写";
+    error = printable(path) + (S_ISDIR(st.st_mode) ? " 是目录" : " 不是普通文件") + ",不改写";
     return nullptr;
   }
   if (exists && st.st_nlink > 1) s->mode = State::Mode::WriteThrough;
@@ -187,7 +188,7 @@ std::unique_ptr<OutputFile> OutputFile::open(const std::string& path, Special sp
   }
   sigprocmask(SIG_SETMASK, &previous, nullptr);
   if (s->fd < 0) {
-    error = "无法在 " + folder_of(s->target) + " 中创建临时文件:" + reason(made);
+    error = "无法在 " + printable(folder_of(s->target)) + " 中创建临时文件:" + reason(made);
     return nullptr;
   }
   if (exists) {
@@ -207,7 +208,7 @@ bool OutputFile::commit(std::string& error) {
   State& s = *state_;
   s.stream.flush();
   const auto fail = [&](int e) {
-    error = "无法写出 " + s.path + ":" + reason(e);
+    error = "无法写出 " + printable(s.path) + ":" + reason(e);
     return false;
   };
   if (!s.buffer.drain() || !s.stream) return fail(s.buffer.error());
