@@ -74,6 +74,10 @@ def main():
         # 100 MB announced, 100 MB sent: skipped in pieces, never allocated whole.
         ("Content-Length above the limit (skipped)", b"Content-Length: 100000000\r\n\r\n" + b" " * 100000000, -32600),
         ("unknown method", frame({"jsonrpc": "2.0", "id": 1, "method": "no/such"}), -32601),
+        # Found attacking this work (not in the issue): a body nested a million deep crashed the
+        # JSON library's recursive parts; refused before parsing.
+        ("a body nested 1,000,000 deep", frame(b'{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":' + b"[" * 1000000 +
+                                                 b"]" * 1000000 + b"}}"), -32600),
     ]
     for name, raw, code in cases:
         status, messages, err = session(args.kuan, raw)

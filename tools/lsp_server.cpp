@@ -108,6 +108,28 @@ Frame read_frame(std::istream& in) {
   return f;
 }
 
+// True when the body's arrays and objects nest deeper than kMaxLspNesting
+// (found without parsing: a million '[' would exhaust the stack of the JSON
+// library's recursive parts). Brackets inside strings do not count.
+bool too_deep(std::string_view body) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxLspNesting) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- URIs and positions
 std::string uri_to_path(const std::string& uri) {
   std::string s = uri.rfind("file://", 0) == 0 ? uri.substr(7) : uri;
@@ -235,6 +257,8 @@ class Server {
       }
       if (frame.kind == Frame::Kind::Bad) {
         error(nullptr, -32600, frame.error);
+      } else if (too_deep(frame.body)) {
+        error(nullptr, -32600, "消息的 JSON 嵌套超过 " + std::to_string(kMaxLspNesting) + " 层");
       } else {
         json message = json::parse(frame.body, nullptr, false);
         if (message.is_discarded()) error(nullptr, -32700, "无法解析的 JSON");
