@@ -9,6 +9,7 @@
 #include "base/date.hpp"
 #include "base/suggest.hpp"
 #include "interpreter/facts.hpp"
+#include "base/limits.hpp"
 #include "lang/checker.hpp"
 #include "lang/format.hpp"
 #include "lang/keywords.hpp"
@@ -402,6 +403,10 @@ Reply Session::feed(std::string_view raw) {
       return said("已放弃未完成的输入\n", Kind::Command);
     }
     pending_ += "\n" + line;
+    if (pending_.size() > limits::kMaxFileBytes) {  // an entry never closed must not grow without end
+      pending_.clear();
+      return fail("错误:未闭合的输入超过 " + std::to_string(limits::kMaxFileBytes) + " 字节,已放弃\n");
+    }
     if (!whole(pending_)) return {};
     std::string entry = std::move(pending_);
     pending_.clear();

@@ -39,9 +39,10 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
 // Limits of what the command reads whole (docs/language.md「限制」), applied
 // while reading, so /dev/zero or a 20 GB sparse file stops with a positioned
 // error in bounded memory: a rule or facts file as the rule loader takes it,
-// one line of REPL input.
+// one line of REPL input (a line within it but longer than a rule file's
+// lines may be is the session's error for that line, and the REPL goes on).
 inline constexpr std::size_t kMaxInputBytes = std::size_t{16} << 20;  // 16 MiB
-inline constexpr std::size_t kMaxInputLine = std::size_t{64} << 10;   // 64 KiB
+inline constexpr std::size_t kMaxInputLine = std::size_t{16} << 20;   // 16 MiB
 
 // The whole of a file, or of standard input for "-", up to `limit` bytes;
 // nullopt with `error` set when it cannot be read or is larger
