@@ -9,6 +9,8 @@
 
 #include "lang/checker_impl.hpp"
 
+#include <functional>
+
 namespace kuan {
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics) {
@@ -129,7 +131,18 @@ std::uint32_t number_expressions(std::vector<std::unique_ptr<ast::Module>>& modu
     overlap = overlap || first < end;
     end = std::max(end, last);
   }
-  if (!overlap) return end;
+  if (!overlap) {
+    // A derived edition's revisions moved onto base modules keep their ids, and a
+    // module left empty may be folded away (lang/revisions.cpp) with its range:
+    // the end is past the largest id any expression still held has.
+    std::function<void(const ast::Expr&)> past = [&](const ast::Expr& e) {
+      end = std::max(end, e.id + 1);
+      for (const auto& a : e.args) past(*a);
+      for (const auto& arm : e.arms) past(*arm.value);
+    };
+    for (auto& m : modules) ast::for_each_expr_slot(*m, [&](ast::ExprPtr& e) { past(*e); });
+    return end;
+  }
   std::uint32_t next = 0;
   for (auto& m : modules) {
     m->first_id = next;
