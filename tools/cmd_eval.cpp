@@ -22,12 +22,15 @@ namespace {
 
 const char* kHelp =
     "用法:\n"
-    "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --measure NAME --facts FILE.json [--format json|text] [--explain]\n"
+    "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) [--measure NAME] --facts FILE.json [--format json|text] [--explain]\n"
     "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
     "                [--pass-through] [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel]\n"
     "\n"
     "单项:按 FILE.json 中的事实计算措施 NAME,打印结果(默认 JSON)。\n"
+    "整份申请:不写 --measure 时计算事实涉及的每项措施(读到其中至少一个事实的措施),\n"
+    "      先列可申请的,再列不可申请的(附理由),再列缺少事实的(列出所需事实名);JSON 为 {\"version\", \"results\": […]}。\n"
     "批量:IN.jsonl 每行一项申请 {\"id\": …, \"measure\": …, \"facts\": {…}},每行输出一个结果;\n"
+    "      不写 \"measure\" 的一行是整份申请,输出一行 {\"id\", \"version\", \"results\": […]}。\n"
     "      有问题的行输出 {\"id\": …, \"line\": N, \"code\": …, \"error\": …},其余行照常计算。\n"
     "      输入边读边算(管道中先到的行先出结果),按输入顺序输出;--jobs N 用 N 个线程(默认全部核心);\n"
     "      标准错误是终端时显示进度,--no-progress 关闭。\n"
@@ -44,8 +47,12 @@ const char* kHelp =
 int run_single(const api::Edition& ed, const Args& args, bool text_format, bool explain) {
   const std::string* measure = args.option("--measure");
   const std::string* facts_path = args.option("--facts");
-  if (!measure || !facts_path) {
-    std::fputs("kuan eval: 单项计算需要 --measure NAME 和 --facts FILE.json(或用 --batch)\n", stderr);
+  if (!facts_path) {
+    std::fputs("kuan eval: 需要 --facts FILE.json(加 --measure NAME 只算一项措施;或用 --batch)\n", stderr);
+    return kExitBadInput;
+  }
+  if (measure && measure->empty()) {
+    std::fputs("kuan eval: --measure 不能为空(不写 --measure 则计算事实涉及的全部措施)\n", stderr);
     return kExitBadInput;
   }
   std::string error;
@@ -55,7 +62,9 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
     return kExitBadInput;
   }
   std::string out;
-  if (auto e = api::evaluate_facts_json(ed, *measure, *text, explain, text_format ? api::ResultFormat::Text : api::ResultFormat::Json, out)) {
+  const auto format = text_format ? api::ResultFormat::Text : api::ResultFormat::Json;
+  if (auto e = measure ? api::evaluate_facts_json(ed, *measure, *text, explain, format, out)
+                       : api::evaluate_application_json(ed, *text, explain, format, out)) {
     if (e->line) std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", facts_path->c_str(), e->line, e->column, e->message.c_str());
     else std::fprintf(stderr, "%s: error: %s\n", facts_path->c_str(), e->message.c_str());
     return kExitBadInput;
