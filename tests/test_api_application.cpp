@@ -88,7 +88,7 @@ TEST_CASE("application: every measure the facts concern, by status, each as eval
   CHECK(std::string(api::measure_status_name(api::MeasureStatus::NeedsFacts)) == "needs_facts");
 }
 
-TEST_CASE("application: required facts absent are needs; explanations when asked", "[application]") {
+TEST_CASE("application: required facts absent are needs, explanations when asked", "[application]") {
   const api::Edition ed = rules();
   auto all = ed.evaluate_all_json(R"({"人数": 3})", {.explain = true});
   REQUIRE(all);
@@ -105,7 +105,7 @@ TEST_CASE("application: required facts absent are needs; explanations when asked
   CHECK(none->measures.empty());
 }
 
-TEST_CASE("application: bad facts are the one error; the shipped policy agrees with evaluate()", "[application]") {
+TEST_CASE("application: bad facts are the one error, the shipped policy agrees with evaluate()", "[application]") {
   const api::Edition ed = rules();
   auto bad = ed.evaluate_all_json(R"({"投入": "-1元"})");
   REQUIRE_FALSE(bad);
