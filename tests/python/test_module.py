@@ -187,6 +187,22 @@ def test_allocate_refuses_a_bad_row(ed):
     assert e.value.line == 2 and e.value.field == "facts.合同金额" and e.value.id == "2"
 
 
+def test_evaluate_many_leaves_the_garbage_collector_as_it_found_it(ed):
+    import gc
+    assert gc.isenabled()
+    ed.evaluate_many([("算力券", VOUCHER)] * 5000)
+    assert gc.isenabled()
+    with pytest.raises(TypeError):
+        ed.evaluate_many([("算力券", VOUCHER)] * 3000 + [("算力券", {**VOUCHER, "合同金额": 1.5})])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        ed.evaluate_many([("算力券", VOUCHER)] * 10)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_evaluate_all_is_kuan_eval_without_measure(ed, kuan_binary, tmp_path):
     facts = {"合同金额": "100万元", "采购类型": "模型服务", "模型已备案": False, "智能券档位": "一档", "申请主体": "高校"}
     path = tmp_path / "facts.json"
