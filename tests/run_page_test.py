@@ -83,7 +83,10 @@ class Browser:
     def wait(self, expression, seconds=15):
         end = time.time() + seconds
         while time.time() < end:
-            v = self.js(expression)
+            try:
+                v = self.js(expression)
+            except RuntimeError:  # the page is still being replaced (navigation): ask again
+                v = None
             if v:
                 return v
             time.sleep(0.1)
@@ -143,7 +146,7 @@ def main():
         port = int(re.match(r"kuan serve: http://127\.0\.0\.1:(\d+)/", server.stdout.readline()).group(1))
         browser = Browser(exe, tmp / "profile")
         browser.open(f"http://127.0.0.1:{port}/")
-        step("page: loads and builds its form", browser.wait("document.body.dataset.ready === '1'"), "")
+        step("page: loads and builds its form", browser.wait("!!document.body && document.body.dataset.ready === '1'"), "")
         step("page: Chinese, no external resources",
              browser.js("document.documentElement.lang") == "zh-CN"
              and browser.js("[...document.querySelectorAll('[src],[href]')].length") == 0, "")
