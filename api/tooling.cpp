@@ -10,7 +10,7 @@
 #include "api/handles.hpp"
 #include "base/source.hpp"
 #include "base/utf8.hpp"
-#include "interpreter/diff.hpp"
+#include "services/diff.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/analysis.hpp"
 #include "lang/format.hpp"

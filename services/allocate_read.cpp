@@ -5,9 +5,9 @@
 #include <istream>
 
 #include "base/utf8.hpp"
-#include "interpreter/allocate_impl.hpp"
-#include "interpreter/csv.hpp"
-#include "interpreter/fact_codec.hpp"
+#include "services/allocate_impl.hpp"
+#include "services/csv.hpp"
+#include "services/fact_codec.hpp"
 
 namespace kuan {
 
