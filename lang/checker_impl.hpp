@@ -86,8 +86,6 @@ class Checker {
   static std::string join(const std::vector<std::string>& v);
 
   // checker_suggestions.cpp: what an unknown name probably meant
-  static std::u32string code_points(std::string_view s);
-  static std::size_t edit_distance(const std::u32string& a, const std::u32string& b);
   std::string closest_name(const std::string& wrong) const;
   void undefined(const ast::Expr& e);
 

@@ -182,7 +182,7 @@ struct Side {
 Side evaluate_side(const Edition& ed, std::string_view measure, const std::vector<json::Field>& fields) {
   Side s;
   const MeasureInfo* m = ed.find_measure(measure);
-  if (!m) return {false, false, {}, "没有措施 " + echo(measure)};
+  if (!m) return {false, false, {}, "没有措施 " + echo(measure) + ed.measure_hint(measure)};
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) return {false, false, {}, *msg};
   const auto& facts = std::get<FactValues>(bound);
