@@ -6,7 +6,7 @@
 #include "api/handles.hpp"
 #include "api/result.hpp"
 #include "interpreter/application.hpp"
-#include "interpreter/batch.hpp"
+#include "services/batch.hpp"
 #include "interpreter/render.hpp"
 #include "kuan/batch.hpp"
 #include "kuan/kuan.hpp"

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <variant>
 
-#include "interpreter/allocate.hpp"  // BatchFormat
+#include "services/allocate.hpp"  // BatchFormat
 #include "interpreter/policy.hpp"
 #include "interpreter/result.hpp"
 
