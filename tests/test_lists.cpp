@@ -11,7 +11,7 @@
 
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
-#include "interpreter/json_fast.hpp"
+#include "services/json_fast.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
 #include "interpreter/result.hpp"
