@@ -42,6 +42,13 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
 std::optional<api::BatchFormat> format_of(const Args& args, const char* option, const std::string* path,
                                           api::BatchFormat fallback, std::string& error);
 
+class InputText;
+// The format of standard input without --in-format, by its first line: JSONL
+// when it starts with '{', CSV when it has a comma, else nullopt with a message
+// naming --in-format. For a file (or with --in-format): JSONL, as format_of decides.
+std::optional<api::BatchFormat> sniff_format(const Args& args, const std::string& path, const InputText& input,
+                                             std::string& error);
+
 // --format json|text (default text); nullopt with a message for anything else.
 std::optional<bool> wants_json(const Args& args, std::string& error);
 
