@@ -17,7 +17,7 @@
 //
 // A new kind of expression, name, built-in or value type needs nothing here to
 // be correct: the compiler turns whatever it does not know into a `Bail`
-// instruction (see Compiler::value's `default:`), and an evaluation that
+// instruction (see Compiler::value's `default:` in compiled.cpp), and an evaluation that
 // reaches one is handed to the tree-walker. Compile it here only when it is
 // worth the speed, and extend tests/test_compiled.cpp's generator to reach it.
 #pragma once
