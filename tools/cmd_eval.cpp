@@ -15,6 +15,7 @@
 #include "kuan/batch.hpp"
 #include "kuan/kuan.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
 #include "tools/commands.hpp"
 #include "tools/excel_io.hpp"
 
@@ -43,7 +44,7 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
     return kExitBadInput;
   }
   if (!text_format) out += '\n';
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  write_stdout(out);
   return kExitOk;
 }
 
@@ -68,14 +69,20 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
         std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
       }
     };
-  const api::BatchReader read = [&input](char* buffer, std::size_t size) { return input.read(buffer, size); };
+  // Once standard output has failed nothing more can be delivered: the input
+  // ends there (an endless pipe must not keep the batch running), and
+  // finish_output reports the loss.
+  const api::BatchReader read = [&input](char* buffer, std::size_t size) -> long {
+    if (stdout_failed()) return 0;
+    return input.read(buffer, size);
+  };
   // CSV in Excel's shape: CRLF record ends when asked for (--excel) or when the input had them.
   ExcelCsv shape(false, options.output == api::BatchFormat::Csv && (options.excel || input.crlf()));
   std::string shaped;
   const api::BatchWriter write{[&](std::string_view bytes) {
                                  shaped.clear();
                                  shape.append(bytes, shaped);
-                                 std::fwrite(shaped.data(), 1, shaped.size(), stdout);
+                                 write_stdout(shaped);
                                },
                                [] { std::fflush(stdout); }};
   options.excel = options.excel || input.had_bom();  // a BOM in, a BOM out
