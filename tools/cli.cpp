@@ -92,7 +92,10 @@ std::optional<api::BatchFormat> sniff_format(const Args& args, const std::string
                                              std::string& error) {
   if (path != "-" || args.option("--in-format") || input.empty() || input.starts_like_jsonl())
     return api::BatchFormat::Jsonl;
-  if (input.first_line().find(',') != std::string::npos) return api::BatchFormat::Csv;
+  // A first line that never ends or holds NUL bytes is no header: the JSONL reader places the problem.
+  const std::string& first = input.first_line();
+  if (first.size() >= 4096 || first.find('\0') != std::string::npos) return api::BatchFormat::Jsonl;
+  if (first.find(',') != std::string::npos) return api::BatchFormat::Csv;
   error = "标准输入的第一行既不像 JSONL(每行一个 {…})也不像 CSV 表头(逗号分隔);请用 --in-format jsonl 或 --in-format csv 说明";
   return std::nullopt;
 }
