@@ -115,6 +115,9 @@ class Compiler {
         return add(Op::If, c, t, f, &e);
       }
       case K::Match: return match(e);
+      // New forms are evaluated by the tree-walker: the compiled form hands the
+      // evaluation over (Bail) when it reaches one.
+      case K::Progressive: return add(Op::Bail);
     }
     return add(Op::Bail);
   }
@@ -346,12 +349,12 @@ class Run {
       }
       case Op::If: {
         const bool held = cond(n.a);
-        if (choices) choices->push_back({n.expr, held, -1});
+        if (choices) choices->push_back({n.expr, held, -1, {}});
         return value(held ? n.b : n.c);
       }
       case Op::Match: {
         const Fx subject = value(n.a);
-        if (choices) choices->push_back({n.expr, false, static_cast<int>(subject.m)});
+        if (choices) choices->push_back({n.expr, false, static_cast<int>(subject.m), {}});
         if (subject.m < 0 || subject.m >= n.c) bail();
         const std::int32_t arm = p_.lists[static_cast<std::size_t>(n.b + subject.m)];
         if (arm < 0) bail();  // no arm takes it: the tree-walker's error

@@ -9,6 +9,7 @@
 
 #include "base/date.hpp"
 #include "interpreter/compiled.hpp"
+#include "stdlib/brackets.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
@@ -109,6 +110,7 @@ class Activation {
   Value arith(const ast::Expr& e);
   Value compare(const ast::Expr& e);
   Value call(const ast::Expr& e);
+  Value progressive(const ast::Expr& e);
 
   const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
 
@@ -232,6 +234,47 @@ Value Activation::compare(const ast::Expr& e) {
   return Value::boolean(r);
 }
 
+// 累进: the bounds, rates and deductions are expressions (a table may depend on
+// the application), so the table is checked on every evaluation; a constant one
+// was already checked when the edition was built.
+__attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
+  Value scratch;
+  const Value& subject = operand(*e.args[0], scratch);
+  const bool money = note(e).type.kind == TypeKind::Money;
+  const char* unit = money ? "元" : "";
+  std::vector<BracketRow> rows;
+  rows.reserve(e.brackets.size());
+  for (const auto& b : e.brackets) {
+    BracketRow r;
+    if (b.upper >= 0) r.upper = eval(*e.args[static_cast<std::size_t>(b.upper)]).number;
+    r.rate = eval(*e.args[static_cast<std::size_t>(b.rate)]).number;
+    if (b.deduction >= 0) r.deduction = eval(*e.args[static_cast<std::size_t>(b.deduction)]).number;
+    rows.push_back(std::move(r));
+  }
+  if (auto problem = check_brackets(rows, unit)) {
+    const ast::Bracket& b = e.brackets[problem->row];
+    raise(problem->message, problem->at_deduction ? e.args[static_cast<std::size_t>(b.deduction)]->span : b.span);
+  }
+  std::vector<BracketSlice> slices;
+  Value out;
+  out.kind = note(e).type.kind;
+  out.number = at(e.span, [&] { return progressive_amount(subject.number, rows, choices ? &slices : nullptr); });
+  if (choices) {
+    auto shown = [&](const Decimal& d) { return d.normalized().to_string() + unit; };
+    ChoiceTrace t{&e, false, -1, {}};
+    Decimal lower;
+    for (const auto& s : slices) {
+      const BracketRow& r = rows[s.row];
+      t.detail += (r.upper ? shown(lower) + "–" + shown(*r.upper) : shown(lower) + " 以上") + " 的部分 " + shown(s.base) +
+                  " × " + (r.rate * Decimal::from_int(100)).normalized().to_string() + "% = " + shown(s.tax) + ";";
+      if (r.upper) lower = *r.upper;
+    }
+    t.detail += "合计 " + shown(out.number);
+    choices->push_back(std::move(t));
+  }
+  return out;
+}
+
 __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
   std::array<Value, 8> fixed;
   std::vector<Value> many;
@@ -291,7 +334,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Compare: return compare(e);
     case K::If: {
       const bool held = condition(*e.args[0]);
-      if (choices) choices->push_back({&e, held, -1});
+      if (choices) choices->push_back({&e, held, -1, {}});
       Value v = held ? eval(*e.args[1]) : eval(*e.args[2]);
       if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
       return v;
@@ -299,7 +342,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Match: {
       Value scratch;
       const Value& subject = operand(*e.args[0], scratch);
-      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small)});
+      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small), {}});
       for (std::size_t i = 0; i < e.arms.size(); ++i) {
         const auto& arm = e.arms[i];
         if (arm.otherwise) return eval(*arm.value);
@@ -308,6 +351,7 @@ Value Activation::eval(const ast::Expr& e) {
       }
       raise("没有分支处理这个取值", e.span);
     }
+    case K::Progressive: return progressive(e);
   }
   raise("内部错误:无法求值的表达式", e.span);
 }

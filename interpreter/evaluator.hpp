@@ -58,6 +58,7 @@ struct ChoiceTrace {
   const ast::Expr* node;  // the If or Match expression
   bool held = false;      // If: the condition's value
   int subject = -1;       // Match: the enumeration value chosen (index)
+  std::string detail;     // Progressive: each bracket's base and tax, and the total
 };
 
 struct Trace {

@@ -51,6 +51,9 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
     if (e.kind == ast::ExprKind::If) {
       r.kind = "若";
       r.outcome = c.held ? "成立" : "不成立";
+    } else if (e.kind == ast::ExprKind::Progressive) {
+      r.kind = "累进";
+      r.outcome = c.detail;
     } else {
       r.kind = "按";
       const Type& t = ed.notes[*e.args[0]].type;

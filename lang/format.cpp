@@ -8,6 +8,7 @@
 
 #include "lang/keywords.hpp"
 #include "lang/parser.hpp"
+#include "lang/units.hpp"
 
 namespace kuan {
 namespace {
@@ -49,7 +50,6 @@ bool starts(std::string_view s, std::size_t i, std::string_view what) { return s
 constexpr std::array<std::string_view, 24> kPuncts = {
     "=>", "<=", ">=", "!=", "==", "→", "≤", "≥", "≠", "−", "×", "÷", "（", "）", "｛", "｝", "，", "：", "｜", "％",
     "=",  "<",  ">",  "+"};
-constexpr std::array<std::string_view, 6> kUnits = {"亿元", "万元", "元", "%", "％", "个百分点"};
 
 std::vector<Token> lex(std::string_view s) {
   std::vector<Token> out;
@@ -125,16 +125,24 @@ std::vector<Token> lex(std::string_view s) {
         ++i;
         while (i < s.size() && is_digit(static_cast<unsigned char>(s[i]))) ++i;
       }
-      for (auto u : kUnits)
-        if (starts(s, i, u)) {
-          i += u.size();
-          break;
-        }
+      if (const units::UnitWord* u = units::unit_at(s.substr(i))) {
+        i += u->spelling.size();
+        // 2000元/月: the period belongs to the number (a '/' with spaces would divide).
+        if (i < s.size() && s[i] == '/')
+          if (const units::PeriodWord* p = units::period_at(s.substr(i + 1));
+              p && (i + 1 + p->spelling.size() >= s.size() || !is_ident_other(peek(s, i + 1 + p->spelling.size()))))
+            i += 1 + p->spelling.size();
+      }
       push(Tok::Number, begin, i);
       continue;
     }
     if (is_ident_first(c)) {
       while (i < s.size() && is_ident_other(peek(s, i))) i = next(s, i);
+      // The type 金额/月 is one word.
+      if (s.substr(begin, i - begin) == "金额" && i < s.size() && s[i] == '/')
+        if (const units::PeriodWord* p = units::period_at(s.substr(i + 1));
+            p && (i + 1 + p->spelling.size() >= s.size() || !is_ident_other(peek(s, i + 1 + p->spelling.size()))))
+          i += 1 + p->spelling.size();
       push(Tok::Word, begin, i);
       continue;
     }
