@@ -32,11 +32,11 @@ struct UnitWord {
   bool listed;          // named in messages (％ is the full-width %)
 };
 
-// Longest spellings first where one begins another.
+// In the order messages list them; a spelling is matched whole and longest first.
 inline constexpr UnitWord kWords[] = {
-    {"亿元", Unit::Yi, TypeKind::Money, TimeUnit::None, 100000000, 0, true},
-    {"万元", Unit::Wan, TypeKind::Money, TimeUnit::None, 10000, 0, true},
     {"元", Unit::Yuan, TypeKind::Money, TimeUnit::None, 1, 0, true},
+    {"万元", Unit::Wan, TypeKind::Money, TimeUnit::None, 10000, 0, true},
+    {"亿元", Unit::Yi, TypeKind::Money, TimeUnit::None, 100000000, 0, true},
     {"%", Unit::Percent, TypeKind::Rate, TimeUnit::None, 1, 2, true},
     {"\xEF\xBC\x85", Unit::Percent, TypeKind::Rate, TimeUnit::None, 1, 2, false},
     {"个百分点", Unit::PercentPoint, TypeKind::Rate, TimeUnit::None, 1, 2, true},
