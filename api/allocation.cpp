@@ -10,6 +10,7 @@
 
 #include "api/handles.hpp"
 #include "interpreter/allocate.hpp"
+#include "interpreter/json_input.hpp"
 
 namespace kuan::api {
 
@@ -98,6 +99,18 @@ AllocationError gone() { return failure("Allocator 已被移走(moved-from)"); }
 }  // namespace
 
 std::string AllocationError::to_string(std::string_view input_name) const { return internal(*this).render(input_name); }
+
+ApplicationKey application_key(std::string_view jsonl_record) {
+  return detail::guarded_with([](const std::string&) { return ApplicationKey{}; }, [&] {
+    ApplicationKey key;
+    auto parsed = ::kuan::json::parse_application(jsonl_record);
+    if (auto* app = std::get_if<::kuan::json::Application>(&parsed)) {
+      if (app->has_applicant) key.applicant = std::move(app->applicant);
+      if (app->has_id) key.id = std::move(app->id);
+    }
+    return key;
+  });
+}
 
 struct Allocator::Data {
   std::shared_ptr<const detail::PolicyData> policy;  // keeps the edition alive

@@ -260,6 +260,23 @@ LoadResult Policy::from_sources(const std::vector<std::pair<std::string, std::st
   });
 }
 
+LoadResult Policy::from_texts(const std::vector<std::pair<std::string, std::string>>& files) {
+  return guarded_load([&] {
+    std::vector<::kuan::Diagnostic> diagnostics;
+    auto p = ::kuan::Policy::from_texts(files, diagnostics);
+    LoadResult r;
+    if (auto data = describe_policy(std::move(p), diagnostics, r)) r.policy.emplace(Policy(std::move(data)));
+    return r;
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> Policy::sources() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(d_->policy->sources().size());
+  for (const auto& s : d_->policy->sources()) out.emplace_back(s->name(), s->text());
+  return out;
+}
+
 std::string LoadResult::rendered() const { return ::kuan::render_diagnostics(diagnostics); }
 
 std::vector<Edition> Policy::editions() const {
@@ -298,6 +315,7 @@ const std::string& Edition::policy_name() const noexcept { return data_->ed->pol
 const std::string& Edition::effective_from() const noexcept { return data_->effective_from; }
 const std::optional<std::string>& Edition::effective_to() const noexcept { return data_->effective_to; }
 const std::string& Edition::rounding() const noexcept { return data_->rounding; }
+const char* Edition::status() const noexcept { return data_->ed->status_name(); }
 const std::vector<MeasureInfo>& Edition::measures() const noexcept { return data_->measures; }
 const std::vector<FactInfo>& Edition::facts() const noexcept { return data_->facts; }
 
@@ -343,8 +361,11 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     const ::kuan::Edition& ed = *data_->ed;
     const ::kuan::MeasureInfo* m = ed.find_measure(measure);
     if (!m)
-      return make_error(ErrorCode::UnknownMeasure, "未知的措施 " + std::string(measure) + "(" + ed.name +
-                                                       " 中没有这项措施;可用:" + list_names(data_->measures) + ")");
+      return make_error(ErrorCode::UnknownMeasure,
+                        ed.measure_hint(measure).empty()
+                            ? "未知的措施 " + std::string(measure) + "(" + ed.name + " 中没有这项措施;可用:" +
+                                  list_names(data_->measures) + ")"
+                            : ed.unknown_measure_message(measure, measure));
     const FactsData* f = facts.d_.get();
     if (!f) return make_error(ErrorCode::InvalidArgument, "Facts 对象已被移走(moved-from),不能用于计算");
     if (f->edition != data_)
@@ -412,7 +433,7 @@ Status store(FactsData* d, std::string_view name, const Setter& setter, Convert&
     const int slot = ed.find_fact(name);
     if (slot < 0)
       return fail(-1, make_error(ErrorCode::UnknownFact,
-                                 "未知的事实 " + std::string(name) + "(" + ed.name + " 没有声明这个事实)", {},
+                                 ed.unknown_fact_message(name, name), {},
                                  std::string(name)));
     const ::kuan::FactInfo& info = ed.facts[static_cast<std::size_t>(slot)];
     if (!(setter.accepts & bit(info.type.kind)))
@@ -550,7 +571,7 @@ Status Facts::unset(std::string_view fact) {
       return Status();
     if (slot < 0)
       return make_error(ErrorCode::UnknownFact,
-                        "未知的事实 " + std::string(fact) + "(" + d_->edition->ed->name + " 没有声明这个事实)", {},
+                        d_->edition->ed->unknown_fact_message(fact, fact), {},
                         std::string(fact));
     d_->values.clear(slot);
     std::erase_if(d_->errors, [&](const auto& e) { return e.first == slot; });

@@ -52,6 +52,7 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
                  : s.status == S::BadHeader  ? BatchStatus::BadHeader
                                              : BatchStatus::ReadError;
     out.written = s.records;
+    out.bad = s.bad_records;
     out.line = s.line;
     out.message = s.message;
     return out;

@@ -9,6 +9,7 @@
 
 #include "api/handles.hpp"
 #include "base/source.hpp"
+#include "base/suggest.hpp"
 #include "base/utf8.hpp"
 #include "interpreter/diff.hpp"
 #include "interpreter/policy.hpp"
@@ -232,5 +233,23 @@ std::vector<std::pair<std::size_t, std::size_t>> names_in(std::string_view text)
 }
 
 char32_t next_code_point(std::string_view text, std::size_t& i) { return ::kuan::decode_utf8(text, i); }
+
+std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates) {
+  return ::kuan::did_you_mean(wrong, candidates);
+}
+
+std::string closest_name(std::string_view wrong, const std::vector<std::string>& candidates) {
+  return ::kuan::closest_name(wrong, candidates);
+}
+
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t end = ::kuan::grapheme_end(text, i);
+    width += ::kuan::cluster_width(text.substr(i, end - i));
+    i = end;
+  }
+  return width;
+}
 
 }  // namespace kuan::api

@@ -37,7 +37,7 @@ std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, 
   if (!app.has_applicant || app.applicant.empty())
     return fail(0, "applicant", "缺少 \"applicant\"(申请人标识,按企业累计年度上限要用)");
   const MeasureInfo* m = ed.find_measure(app.measure);
-  if (!m) return fail(0, "measure", "未知的措施 " + app.measure + "(" + ed.name + " 中没有这项措施)");
+  if (!m) return fail(0, "measure", ed.unknown_measure_message(app.measure, app.measure));
   clear_facts();
   encoded.clear();
   for (const auto& f : app.facts) {
@@ -48,7 +48,7 @@ std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, 
       const std::size_t at = text.find(key, from == std::string_view::npos ? 0 : from);
       return at == std::string_view::npos ? std::size_t{0} : text_position(text, at).column;
     };
-    if (slot < 0) return fail(column(), "facts." + f.name, "未知的事实 " + f.name + "(本版本没有声明这个事实)");
+    if (slot < 0) return fail(column(), "facts." + f.name, ed.unknown_fact_message(f.name, f.name));
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
     if (auto msg = set_fact(slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
   }
@@ -78,7 +78,7 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
         continue;
       }
       const int slot = ed.find_fact(name);
-      if (slot < 0) return fail_at(starts[c], name, "CSV 表头中的未知事实 " + name + "(本版本没有声明这个事实)");
+      if (slot < 0) return fail_at(starts[c], name, "CSV 表头中的" + ed.unknown_fact_message(name, name));
       column_fact.push_back(slot);
     }
     if (col_id < 0 || col_applicant < 0 || col_measure < 0)
@@ -93,7 +93,7 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
     return fail_at(starts[col_applicant], "applicant", "缺少 applicant(申请人标识,按企业累计年度上限要用)", id);
   const MeasureInfo* m = ed.find_measure(cells[col_measure]);
   if (!m)
-    return fail_at(starts[col_measure], "measure", "未知的措施 " + cells[col_measure] + "(" + ed.name + " 中没有这项措施)", id);
+    return fail_at(starts[col_measure], "measure", ed.unknown_measure_message(cells[col_measure], cells[col_measure]), id);
   clear_facts();
   encoded.clear();
   for (std::size_t c = 0; c < cells.size(); ++c) {

@@ -41,7 +41,7 @@ std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo&
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
                                          const std::vector<json::Field>& fields, Trace* trace) {
   const MeasureInfo* m = ed.find_measure(measure_name);
-  if (!m) return LineError{"unknown_measure", "未知的措施 " + echo(measure_name) + "(" + ed.name + " 中没有这项措施)"};
+  if (!m) return LineError{"unknown_measure", ed.unknown_measure_message(echo(measure_name), measure_name)};
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) {
     const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });
@@ -249,7 +249,7 @@ struct Block {
   InputBytes data;
   std::vector<Record> records;
   std::string out;
-  bool bad = false;
+  std::size_t bad = 0;  // records that were bad
   bool done = false;
 };
 
@@ -307,7 +307,7 @@ class BlockPipeline {
     free_.push_back(b);
   }
   std::size_t written() const { return written_.load(); }
-  bool any_bad() const { return any_bad_.load(); }
+  std::size_t bad_records() const { return bad_records_.load(); }
 
  private:
   void run() {
@@ -339,7 +339,7 @@ class BlockPipeline {
       lock.unlock();
       for (Block* d : due) {
         output_.write(d->out);
-        if (d->bad) any_bad_ = true;
+        bad_records_ += d->bad;
         written_ += d->records.size();
       }
       if (output_.flush) output_.flush();
@@ -363,7 +363,7 @@ class BlockPipeline {
   std::deque<Block*> queue_, in_order_;
   bool stopping_ = false, writing_ = false;
   std::atomic<std::size_t> written_{0};
-  std::atomic<bool> any_bad_{false};
+  std::atomic<std::size_t> bad_records_{0};
 };
 
 // Lines are independent, so a batch is cut into blocks evaluated on `jobs`
@@ -395,11 +395,11 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
       std::max(1u, settings.jobs),
       [&](Block& b, BatchWorker& worker) {
         b.out.clear();
-        b.bad = false;
+        b.bad = 0;
         const std::string_view data = b.data.view();
         worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
         for (const Block::Record& r : b.records)
-          if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) b.bad = true;
+          if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
       },
       [&](BatchWorker& w) {
         if (fast) w.fast.emplace(index);
@@ -421,7 +421,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
       if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
         problem = "CSV 表头中的列名 " + names[i] + " 重复";
       else if (names[i] != "id" && names[i] != "measure" && names[i] != "as_of" && names[i] != "applicant" && ed.find_fact(names[i]) < 0)
-        problem = "CSV 表头中的未知事实 " + names[i] + "(" + ed.name + " 没有声明这个事实)";
+        problem = "CSV 表头中的" + ed.unknown_fact_message(names[i], names[i]);
     }
     if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
       problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";
@@ -498,7 +498,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
   if (output.flush) output.flush();
   summary.records = pipeline.written();
   if (failed_read) summary.status = Summary::Status::ReadError;
-  else if (pipeline.any_bad()) summary.status = Summary::Status::BadRecords;
+  else if ((summary.bad_records = pipeline.bad_records()) > 0) summary.status = Summary::Status::BadRecords;
   return summary;
 }
 

@@ -41,6 +41,7 @@ struct Summary {
   enum class Status { Ok, BadRecords, BadHeader, ReadError };
   Status status = Status::Ok;
   std::size_t records = 0;  // rows written (results and errors)
+  std::size_t bad_records = 0;  // of them, errors
   std::size_t line = 0;     // BadHeader: the header's line
   std::string message;      // BadHeader: why
 };

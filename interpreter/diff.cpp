@@ -12,6 +12,7 @@
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/render.hpp"  // error_text, as `kuan eval` words a run-time error
+#include "lang/limit_rules.hpp"
 
 namespace kuan {
 
@@ -49,28 +50,7 @@ std::string fact_rendering(const Edition& ed, const FactInfo& f) {
 // A 限额 in its older one-line spelling where it has one, so editions written
 // either way compare item by item.
 std::string cap_rendering(const ast::LimitDecl& c) {
-  std::string s = text_of(c.limit);
-  if (c.used) s += " 已用 " + text_of(c.used);
-  if (c.when) s += " 当 " + text_of(c.when);
-  if (c.spelling != ast::LimitSpelling::General && c.spelling != ast::LimitSpelling::Cap &&
-      c.spelling != ast::LimitSpelling::Stack)
-    return s;
-  static constexpr const char* kWhat[] = {"金额", "件数"};
-  static constexpr const char* kScope[] = {"每 申请", "每 申请人", "全部"};
-  static constexpr const char* kAction[] = {"削减", "拒绝", "择优", "按比例"};
-  const bool plain = c.what == ast::LimitWhat::Amount && c.scope == ast::LimitScope::Application &&
-                     c.action == ast::LimitAction::Cut && c.covers.empty();
-  if (plain) return s;
-  s += std::string(" 计 ") + kWhat[static_cast<int>(c.what)] + " " + kScope[static_cast<int>(c.scope)];
-  if (c.group) s += " 按 " + c.group->name;
-  if (!c.covers.empty()) {
-    s += " 覆盖";
-    for (const auto& m : c.covers) s += " " + m.name;
-  }
-  s += std::string(" 超出 ") + kAction[static_cast<int>(c.action)];
-  if (!c.refusal.empty()) s += " \"" + c.refusal + "\"";
-  if (c.score) s += " 按 " + c.score->name;
-  return s;
+  return limit_one_line(c, [](const ast::ExprPtr& e) { return text_of(e); });
 }
 
 // A measure as its items, each in its source form, so two editions' measures
@@ -202,7 +182,7 @@ struct Side {
 Side evaluate_side(const Edition& ed, std::string_view measure, const std::vector<json::Field>& fields) {
   Side s;
   const MeasureInfo* m = ed.find_measure(measure);
-  if (!m) return {false, false, {}, "没有措施 " + echo(measure)};
+  if (!m) return {false, false, {}, "没有措施 " + echo(measure) + ed.measure_hint(measure)};
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) return {false, false, {}, *msg};
   const auto& facts = std::get<FactValues>(bound);

@@ -153,7 +153,7 @@ std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::v
   FactValues out(ed.facts.size());
   for (const auto& f : fields) {
     const int slot = ed.find_fact(f.name);
-    if (slot < 0) return "未知的事实 " + echo(f.name) + "(本版本没有声明这个事实)";
+    if (slot < 0) return ed.unknown_fact_message(echo(f.name), f.name);
     // null leaves a fact that may be omitted unset, as if it were not written.
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
     auto v = convert_fact(ed, slot, f.value);

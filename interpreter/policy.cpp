@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "interpreter/compiled.hpp"
@@ -240,7 +241,6 @@ void check_periods(std::vector<std::unique_ptr<Edition>>& editions, std::vector<
 
 std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Diagnostic>& diagnostics,
                                           const std::map<std::string, std::string>& unsaved) {
-  auto policy = std::shared_ptr<Policy>(new Policy());
   std::error_code ec;
   std::vector<std::vector<fs::path>> files;
   const std::size_t before_listing = diagnostics.size();
@@ -264,14 +264,25 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + path.string()));
     return nullptr;
   }
+  bool ok = true;
+  std::vector<std::vector<SourcePtr>> sources;
+  for (const auto& group_files : files) {
+    const std::size_t before = diagnostics.size();
+    sources.push_back(read_sources(group_files, diagnostics, unsaved));
+    if (diagnostics.size() != before) ok = false;
+  }
+  return build(std::move(sources), ok, diagnostics);
+}
+
+std::shared_ptr<const Policy> Policy::build(std::vector<std::vector<SourcePtr>> sources, bool ok,
+                                            std::vector<Diagnostic>& diagnostics) {
+  auto policy = std::shared_ptr<Policy>(new Policy());
   std::vector<EditionGroup> groups;
   std::uint32_t next_id = 0;
-  bool ok = true;
-  for (const auto& group_files : files) {
+  for (auto& group_sources : sources) {
     EditionGroup g;
-    const std::size_t before = diagnostics.size();
-    g.sources = read_sources(group_files, diagnostics, unsaved);
-    if (diagnostics.size() != before) ok = false;
+    g.sources = std::move(group_sources);
+    policy->sources_.insert(policy->sources_.end(), g.sources.begin(), g.sources.end());
     // Parsed once, to learn the edition's name and base and to build it (and
     // those based on it); syntax errors are reported when it is built.
     std::vector<Diagnostic> parse_diagnostics;
@@ -320,7 +331,47 @@ std::shared_ptr<const Policy> Policy::from_sources(const std::vector<std::pair<s
   if (!ed) return nullptr;
   auto policy = std::shared_ptr<Policy>(new Policy());
   policy->editions_.push_back(std::move(ed));
+  policy->sources_ = std::move(sources);
   return policy;
+}
+
+std::shared_ptr<const Policy> Policy::from_texts(const std::vector<std::pair<std::string, std::string>>& files,
+                                                 std::vector<Diagnostic>& diagnostics) {
+  if (files.empty()) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "没有规则文本"));
+    return nullptr;
+  }
+  // The common folder of the files' folders: the policy's folder.
+  fs::path root = fs::path(files.front().first).parent_path();
+  for (const auto& file : files) {
+    const fs::path dir = fs::path(file.first).parent_path();
+    const auto r = std::mismatch(root.begin(), root.end(), dir.begin(), dir.end()).first;
+    fs::path common;
+    for (auto it = root.begin(); it != r; ++it) common /= *it;
+    root = common;
+  }
+  // Each file in its edition: "" for the policy's folder itself, else the subfolder.
+  std::map<std::string, std::vector<std::pair<fs::path, const std::string*>>> by_folder;
+  bool ok = true;
+  for (const auto& [name, text] : files) {
+    const fs::path relative = fs::path(name).lexically_relative(root);
+    const auto depth = std::distance(relative.begin(), relative.end());
+    if (depth > 2 || relative.empty() || *relative.begin() == "..") {
+      diagnostics.push_back(make_diagnostic(Severity::Error, Span{},
+                                            "规则文本 " + name + " 既不在政策目录 " + root.string() + " 中,也不在它的版本子目录中"));
+      ok = false;
+      continue;
+    }
+    by_folder[depth == 2 ? relative.begin()->string() : std::string()].emplace_back(name, &text);
+  }
+  if (!ok) return nullptr;
+  std::vector<std::vector<SourcePtr>> groups;
+  for (auto& [folder, members] : by_folder) {  // "" (the folder's own files) first, as load() lists them
+    std::sort(members.begin(), members.end());
+    auto& group = groups.emplace_back();
+    for (const auto& [path, text] : members) group.push_back(std::make_shared<SourceFile>(path.string(), *text));
+  }
+  return build(std::move(groups), true, diagnostics);
 }
 
 std::shared_ptr<const Policy> Policy::from_text(const std::string& name, const std::string& text,

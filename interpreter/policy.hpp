@@ -30,6 +30,15 @@ class Policy {
   // Several files of one edition, given as (name, text) pairs.
   static std::shared_ptr<const Policy> from_sources(const std::vector<std::pair<std::string, std::string>>& files,
                                                     std::vector<Diagnostic>& diagnostics);
+  // A whole policy from texts held in memory, by path, grouped into editions
+  // as load() groups a folder's files: the files directly in the paths' common
+  // folder form one edition, those of each subfolder another. Reads no file.
+  static std::shared_ptr<const Policy> from_texts(const std::vector<std::pair<std::string, std::string>>& files,
+                                                  std::vector<Diagnostic>& diagnostics);
+
+  // Every rule file it was built from, in load order (from_texts of them
+  // builds the same policy: how a host ships a policy to another process).
+  const std::vector<SourcePtr>& sources() const { return sources_; }
 
   const std::vector<std::unique_ptr<Edition>>& editions() const { return editions_; }
 
@@ -46,7 +55,12 @@ class Policy {
   const Edition* choose(const std::string* version, const std::string* as_of, std::string& error) const;
 
  private:
+  // The files of each edition, in order (bases need not come first).
+  static std::shared_ptr<const Policy> build(std::vector<std::vector<SourcePtr>> groups, bool ok,
+                                             std::vector<Diagnostic>& diagnostics);
+
   std::vector<std::unique_ptr<Edition>> editions_;
+  std::vector<SourcePtr> sources_;
 };
 
 // Parses and checks the files of one edition; null (with diagnostics) on error.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/date.hpp"
+#include "base/suggest.hpp"
 #include "interpreter/facts.hpp"
 #include "lang/checker.hpp"
 #include "lang/keywords.hpp"
@@ -442,6 +443,23 @@ Reply Session::handle(const std::string& entry) {
   return expression(entry);
 }
 
+namespace {
+// The places of an explanation ("  [policies/x/2025年版/a.kuan:57:6]") relative to
+// the policy folder ("  [2025年版/a.kuan:57:6]"): the session names the folder once.
+std::string relative_places(std::string text, const std::string& policy_path) {
+  std::string root = policy_path;
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  if (root.size() >= 5 && root.compare(root.size() - 5, 5, ".kuan") == 0) {  // one rule file: its folder
+    const std::size_t slash = root.rfind('/');
+    root = slash == std::string::npos ? std::string() : root.substr(0, slash);
+  }
+  if (root.empty() || root == "/") return text;
+  const std::string prefix = "  [" + root + "/";
+  for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 3)) text.erase(at + 3, root.size() + 1);
+  return text;
+}
+}  // namespace
+
 Reply Session::expression(const std::string& entry) {
   auto source = std::make_shared<SourceFile>(kInputName, entry);
   auto parsed = parse_expression(source);
@@ -493,10 +511,11 @@ Reply Session::assign(const std::string& entry, std::size_t eq, int slot) {
     if (!checked) return fail(errors_of(diagnostics));
     const Type& want = fact.type;
     const Type& got = checked->type();
-    if (!(got == want || (want.kind == TypeKind::Number && got.kind == TypeKind::Integer))) {
-      std::string message = "事实 " + name + " 须为" + describe(ed, want) + ",这里是" + describe(ed, got);
-      if (want.kind == TypeKind::Money && got.is_plain_number()) message += "(金额要写单位,如 120万元)";
-      if (want.kind == TypeKind::Rate && got.is_plain_number()) message += "(比例要写单位,如 30%)";
+    // A plain number reads as the JSON facts read it: money in 元 (1200000 → 1200000元),
+    // a rate as a fraction (0.3 → 30%).
+    const bool as_in_json = (want.kind == TypeKind::Money || want.kind == TypeKind::Rate) && got.is_plain_number();
+    if (!(got == want || as_in_json || (want.kind == TypeKind::Number && got.kind == TypeKind::Integer))) {
+      const std::string message = "事实 " + name + " 须为" + describe(ed, want) + ",这里是" + describe(ed, got);
       return fail(error_at(e.span, message));
     }
     auto r = evaluate_expression(&ed, *checked, fact_values());
@@ -559,6 +578,7 @@ Reply Session::run(const std::string& name, bool explain) {
   last_ = last;
   Reply reply = said("", explain ? Kind::Explanation : Kind::Result);
   append_result_text(reply.out, ed, last->outcome, explain ? &last->trace : nullptr);
+  if (explain) reply.out = relative_places(std::move(reply.out), policy_path_);
   reply.run = std::move(last);
   return reply;
 }
@@ -653,7 +673,8 @@ Reply Session::command(const std::string& entry) {
   if (name == "as-of") return cmd_as_of(arg);
   if (name == "defs") return no_arg(&Session::cmd_defs);
   if (name == "cancel") return said("", Kind::Command);
-  return fail("错误:未知命令 :" + name + "(:help 查看全部命令)\n");
+  const std::string hint = did_you_mean(":" + name, kCommands);
+  return fail("错误:未知命令 :" + name + (hint.empty() ? "(:help 查看全部命令)" : hint) + "\n");
 }
 
 Reply Session::cmd_help() const { return said(kHelp, Kind::Command); }

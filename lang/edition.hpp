@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/suggest.hpp"
 #include "lang/value.hpp"
 #include "lang/ast.hpp"
 
@@ -186,6 +187,19 @@ struct Edition {
     auto it = fact_index.find(wanted);
     return it == fact_index.end() ? -1 : it->second;
   }
+  // "(是不是 X?)" for a misspelt measure or fact name (base/suggest.hpp), or "".
+  std::string measure_hint(std::string_view wrong) const { return hint_from(measure_index, wrong); }
+  std::string fact_hint(std::string_view wrong) const { return hint_from(fact_index, wrong); }
+  // "未知的措施 X(是不是 Y?)", else "未知的措施 X(ED 中没有这项措施)"; `shown` is X as the
+  // message may print it (escaped), `wrong` the name as given.
+  std::string unknown_measure_message(std::string_view shown, std::string_view wrong) const {
+    const std::string hint = measure_hint(wrong);
+    return "未知的措施 " + std::string(shown) + (hint.empty() ? "(" + name + " 中没有这项措施)" : hint);
+  }
+  std::string unknown_fact_message(std::string_view shown, std::string_view wrong) const {
+    const std::string hint = fact_hint(wrong);
+    return "未知的事实 " + std::string(shown) + (hint.empty() ? "(" + name + " 没有声明这个事实)" : hint);
+  }
   // Only an official text is chosen by date; 示例 and 草案 only by name.
   bool official() const { return status == ast::EditionStatus::Official; }
   // "示例" / "草案" / "正式"
@@ -194,6 +208,13 @@ struct Edition {
   }
   bool in_force_on(std::int32_t day) const {
     return day >= effective_from && (!effective_to || day <= *effective_to);
+  }
+
+ private:
+  static std::string hint_from(const NameIndex& index, std::string_view wrong) {
+    ClosestName closest(wrong);
+    for (const auto& entry : index) closest.consider(entry.first);
+    return did_you_mean_text(closest.best());
   }
 };
 

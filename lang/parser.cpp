@@ -7,6 +7,7 @@
 #include "base/date.hpp"
 #include "base/limits.hpp"
 #include "lang/grammar.hpp"
+#include "lang/limit_rules.hpp"
 #include "lang/parse_node.hpp"
 
 namespace kuan {
@@ -382,17 +383,13 @@ class Converter {
 
   // 上限 X = L [已用 U] [当 C] / 叠加 X = …: sugar for a 限额 (see ast::LimitDecl).
   ast::LimitDecl cap(const Node& n, bool stacking) const {
-    ast::LimitDecl c;
-    c.name = text(child(n, 0));
-    c.span = span_of(child(n, 0));
-    c.spelling = stacking ? ast::LimitSpelling::Stack : ast::LimitSpelling::Cap;
-    c.stacking = stacking;
+    ast::ExprPtr limit, used, when;
     if (const Node* body = find<g::cap_body>(n)) {
-      c.limit = expr(child(*body, 0));
-      if (const Node* used = find<g::used_part>(*body)) c.used = expr(child(*used, 0));
-      if (const Node* when = find<g::when_part>(*body)) c.when = expr(child(*when, 0));
+      limit = expr(child(*body, 0));
+      if (const Node* u = find<g::used_part>(*body)) used = expr(child(*u, 0));
+      if (const Node* w = find<g::when_part>(*body)) when = expr(child(*w, 0));
     }
-    return c;
+    return lower_cap(text(child(n, 0)), span_of(child(n, 0)), stacking, std::move(limit), std::move(used), std::move(when));
   }
 
   ast::ExprPtr name_expr(const ast::NamedSpan& n) const {
@@ -542,17 +539,10 @@ class Converter {
       else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
       else if (c.is_type<g::quota_item>()) {
         // 名额 = N [按 S]: sugar for 限额 {计 件数 全部 期间 每年 不超过 N 超出 择优 [按 S]}.
-        ast::LimitDecl q;
-        q.name = m.name + "名额";
-        q.span = tight(c);
-        q.spelling = ast::LimitSpelling::Quota;
-        q.what = ast::LimitWhat::Count;
-        q.scope = ast::LimitScope::All;
-        q.period = ast::LimitPeriod::Year;
-        q.action = ast::LimitAction::Best;
-        q.limit = expr(child(c, 0));
-        if (const Node* score = find<g::quota_score>(c)) q.score = named(child(*score, 0));
-        m.limits.push_back(std::move(q));
+        ast::ExprPtr limit = expr(child(c, 0));
+        std::optional<ast::NamedSpan> score;
+        if (const Node* s = find<g::quota_score>(c)) score = named(child(*s, 0));
+        m.limits.push_back(lower_quota(m.name, tight(c), std::move(limit), std::move(score)));
       }
     }
     return m;
@@ -622,16 +612,10 @@ class Converter {
       m.limits.push_back(limit(c));
     } else if (c.is_type<g::pool_stmt>()) {
       // 资金池 P = A 覆盖 M…: sugar for 限额 P {计 金额 全部 期间 每年 不超过 A 覆盖 M… 超出 按比例}.
-      ast::LimitDecl p;
-      p.name = text(child(c, 0));
-      p.span = span_of(child(c, 0));
-      p.spelling = ast::LimitSpelling::Pool;
-      p.scope = ast::LimitScope::All;
-      p.period = ast::LimitPeriod::Year;
-      p.action = ast::LimitAction::ProRata;
-      p.limit = expr(child(c, 1));
-      for (std::size_t i = 2; i < c.children.size(); ++i) p.covers.push_back(named(child(c, i)));
-      m.limits.push_back(std::move(p));
+      ast::ExprPtr limit = expr(child(c, 1));
+      std::vector<ast::NamedSpan> covers;
+      for (std::size_t i = 2; i < c.children.size(); ++i) covers.push_back(named(child(c, i)));
+      m.limits.push_back(lower_pool(text(child(c, 0)), span_of(child(c, 0)), std::move(limit), std::move(covers)));
     } else if (c.is_type<g::accumulate_stmt>()) {
       const ast::NamedSpan fact = named(child(c, 0));
       std::vector<ast::NamedSpan> measures;
@@ -644,15 +628,7 @@ class Converter {
         m.accumulations.push_back({fact, std::move(measures), named(child(*source, 0))});
       } else {
         // 累计 F = M…: sugar for 限额 F {计 金额 每 申请人 期间 每年 已用 F 覆盖 M…}, a tally with no bound.
-        ast::LimitDecl t;
-        t.name = fact.name;
-        t.span = fact.span;
-        t.spelling = ast::LimitSpelling::Tally;
-        t.scope = ast::LimitScope::Applicant;
-        t.period = ast::LimitPeriod::Year;
-        t.used = name_expr(fact);
-        t.covers = std::move(measures);
-        m.limits.push_back(std::move(t));
+        m.limits.push_back(lower_tally(fact, name_expr(fact), std::move(measures)));
       }
     } else if (c.is_type<g::measure_stmt>()) {
       m.measures.push_back(measure(c, clause));

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -53,7 +54,9 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
     } else if (known(flag_names, a) && !inline_value) {
       out.flags.push_back(a);
     } else {
-      return "未知选项 " + a;
+      std::vector<std::string> known_options = with_value;
+      known_options.insert(known_options.end(), flag_names.begin(), flag_names.end());
+      return "未知选项 " + a + api::did_you_mean(a, known_options);
     }
   }
   return std::nullopt;
@@ -98,7 +101,27 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
   return ss.str();
 }
 
-std::optional<api::Policy> open_policy(const std::string& path) {
+bool policy_exists(const std::string& path, const char* command) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(fs::path(path), ec)) return true;
+  // The nearest name in the folder it would be in, as a whole path.
+  const fs::path p(path);
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  std::vector<std::string> siblings;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end && siblings.size() < 10000; it.increment(ec))
+    siblings.push_back(it->path().filename().string());
+  std::string near = api::closest_name(p.filename().string(), siblings);
+  if (!near.empty()) near = "(是不是 " + (p.has_parent_path() ? (p.parent_path() / near).string() : near) + "?)";
+  std::fprintf(stderr, "kuan%s%s: 找不到政策 %s%s(POLICY 是政策目录或 .kuan 文件)\n", *command ? " " : "", command,
+               path.c_str(), near.c_str());
+  return false;
+}
+
+std::optional<api::Policy> open_policy(const std::string& path, int& status) {
+  status = kExitBadInput;
+  if (!policy_exists(path, "")) return std::nullopt;
+  status = kExitRuleErrors;
   api::LoadResult loaded = api::Policy::load(path);
   if (!loaded) {
     std::string text = loaded.rendered();

@@ -51,8 +51,12 @@ std::optional<bool> wants_csv(const Args& args, const char* option, const std::s
                               std::string& error);
 
 // Loads POLICY (a folder or a .kuan file); prints its diagnostics to stderr
-// when it does not load (warnings too) and returns nullopt.
-std::optional<api::Policy> open_policy(const std::string& path);
+// when it does not load (warnings too) and returns nullopt with `status`
+// kExitRuleErrors — or kExitBadInput when POLICY does not exist (a usage error).
+std::optional<api::Policy> open_policy(const std::string& path, int& status);
+// False, with a message on stderr ("是不是 …?" for a near name beside it), when
+// `path` names nothing.
+bool policy_exists(const std::string& path, const char* command);
 
 // --version V or --as-of YYYY-MM-DD; when neither, the edition in force today
 // (the date in China Standard Time, UTC+8), else the latest.

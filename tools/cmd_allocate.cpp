@@ -19,6 +19,7 @@
 
 #include "kuan/allocation.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 #include "tools/report_html.hpp"
 
 namespace kuan::cli {
@@ -57,25 +58,6 @@ class TempFileGuard {
   std::array<void (*)(int), 3> previous_{SIG_ERR, SIG_ERR, SIG_ERR};
 };
 
-const char* kHelp =
-    "用法:\n"
-    "  kuan allocate POLICY (--version V | --as-of YYYY-MM-DD) --in IN.jsonl|IN.csv [--out OUT.jsonl|OUT.csv]\n"
-    "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--summary FILE.json] [--report FILE.html]\n"
-    "                [--no-progress]\n"
-    "\n"
-    "把同一年度的全部申请放在一起决定(按申请顺序):\n"
-    "  · 先定名额:有 名额 的措施在单独计算即适用的申请中按 评审得分 从高到低入选(同分时先申请者优先),其余不适用;\n"
-    "  · 再按申请顺序计算金额:规则中 累计 声明的事实(如 本年度已申领算力券)一行未给出时,\n"
-    "    由同一申请人此前获得资助(适用且入选)的申请所得相加得出;累计 … = 全年 … 的事实(如 年度智算合同累计金额)\n"
-    "    取同一申请人全年相关申请的合计;\n"
-    "  · 资金池 中各措施的金额合计超出额度时按同一比例分配,向下取整到分,余下的分按最大余数逐分补足。\n"
-    "输入每行 {\"id\": …, \"applicant\": …, \"measure\": …, \"facts\": {…}};CSV 的表头为 id,applicant,measure 和各事实名,\n"
-    "空单元格表示未给出该事实。格式按扩展名 .csv 判断,或用 --in-format/--out-format 指定;IN 为 - 时读标准输入。\n"
-    "不写 --out 时结果写到标准输出;汇总写到标准错误,或用 --summary FILE 写成 JSON;\n"
-    "--report FILE.html 另写一份自包含的 HTML 报告(各措施申请与分配、资金池、名额的入选分数线、受上限约束的申请)。\n"
-    "任何一行有误(JSON、措施、事实、缺少评审得分、重复 id、缺少 applicant)时报告行号并以状态 2 退出,\n"
-    "不写出任何结果(已有的 OUT 保持不变)。\n"
-    "退出状态:0 成功;1 规则文件有错误;2 输入或参数有误;74 无法写出结果。";
 
 // --summary FILE: the same figures as one JSON document.
 std::string summary_json(const api::AllocationSummary& s) {
@@ -182,16 +164,7 @@ class ProgressBar {
 
 int cmd_allocate(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2,
-                            {"--version", "--as-of", "--in", "--out", "--in-format", "--out-format", "--summary", "--report"},
-                            {"--help", "--no-progress"}, args)) {
-    std::fprintf(stderr, "kuan allocate: %s(见 kuan allocate --help)\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(kHelp);
-    return kExitOk;
-  }
+  if (auto done = start_command("allocate", argc, argv, args)) return *done;
   if (args.positional.size() != 1) {
     std::fputs("kuan allocate: 需要恰好一个 POLICY(见 kuan allocate --help)\n", stderr);
     return kExitBadInput;
@@ -207,8 +180,9 @@ int cmd_allocate(int argc, char** argv) {
   }
   const auto format = [](bool csv) { return csv ? api::AllocationFormat::Csv : api::AllocationFormat::Jsonl; };
   const api::AllocationFormat out_format = format(*out_csv);
-  auto policy = open_policy(args.positional[0]);
-  if (!policy) return kExitRuleErrors;
+  int open_status = kExitOk;
+  auto policy = open_policy(args.positional[0], open_status);
+  if (!policy) return open_status;
   const auto ed = pick_edition(*policy, args, error);
   if (!ed) {
     std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());

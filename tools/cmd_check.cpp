@@ -7,6 +7,7 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 
@@ -58,22 +59,7 @@ std::string scope_of(const std::string& path) {
 
 int cmd_check(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--format"}, {"--help", "--quiet"}, args)) {
-    std::fprintf(stderr, "kuan check: %s\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(
-        "用法: kuan check POLICY...\n"
-        "POLICY 是政策目录、版本目录或 .kuan 文件;一个没有 版本 声明的文件按其所在版本目录(连同政策目录)检查。\n"
-        "检查一个或多个政策目录(或 .kuan 文件):语法、名称、类型与单位、循环定义、未处理的枚举取值、\n"
-        "超出 0–100% 的比例字面量;未使用的事实给出警告。\n"
-        "每条问题的格式为 文件:行:列: error: 说明,随后是该行原文和指向出错位置的 ^。\n"
-        "退出状态:0 没有错误(可能有警告);1 有错误;2 用法错误。\n"
-        "  --quiet         没有错误时不输出摘要\n"
-        "  --format json   在标准输出写一个 JSON 对象(诊断与各版本摘要,格式见 docs/cli-json.md)");
-    return kExitOk;
-  }
+  if (auto done = start_command("check", argc, argv, args)) return *done;
   if (args.positional.empty()) {
     std::fputs("kuan check: 需要至少一个 POLICY(政策目录或 .kuan 文件)\n", stderr);
     return kExitBadInput;
@@ -84,6 +70,8 @@ int cmd_check(int argc, char** argv) {
     std::fprintf(stderr, "kuan check: %s\n", error.c_str());
     return kExitBadInput;
   }
+  for (const auto& given : args.positional)
+    if (!policy_exists(given, "check")) return kExitBadInput;
   int errors = 0, warnings = 0;
   std::string diagnostics_json, editions_json;
   for (const auto& given : args.positional) {

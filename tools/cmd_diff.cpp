@@ -6,6 +6,7 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 
@@ -73,25 +74,14 @@ void changes_json(const api::Edition& a, const api::Edition& b, std::string& out
 
 int cmd_diff(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--facts", "--measure", "--batch", "--format"}, {"--help"}, args)) {
-    std::fprintf(stderr, "kuan diff: %s\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(
-        "用法: kuan diff POLICY 版本A 版本B [--facts F.json --measure M | --batch IN.jsonl]\n"
-        "列出两个版本之间的变化:参数(旧值 → 新值)、事实、定义、上限、资金池、措施的新增/删除/修改,\n"
-        "每项附 文件:行。给出申请时,另列出该申请在两个版本下的金额与差额。\n"
-        "--format json 写一个 JSON 对象 {from, to, changes, applications}(格式见 docs/cli-json.md)。\n"
-        "退出状态:0 成功;2 输入有误;1 规则文件有错误。");
-    return kExitOk;
-  }
+  if (auto done = start_command("diff", argc, argv, args)) return *done;
   if (args.positional.size() != 3) {
     std::fputs("kuan diff: 需要 POLICY 版本A 版本B\n", stderr);
     return kExitBadInput;
   }
-  auto policy = open_policy(args.positional[0]);
-  if (!policy) return kExitRuleErrors;
+  int open_status = kExitOk;
+  auto policy = open_policy(args.positional[0], open_status);
+  if (!policy) return open_status;
   auto a = policy->edition(args.positional[1]);
   if (!a) {
     std::fprintf(stderr, "kuan diff: %s\n", a.error().message.c_str());

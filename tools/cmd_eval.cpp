@@ -15,31 +15,12 @@
 #include "kuan/batch.hpp"
 #include "kuan/kuan.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 
 namespace {
 
-const char* kHelp =
-    "用法:\n"
-    "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --measure NAME --facts FILE.json [--format json|text] [--explain]\n"
-    "  kuan eval POLICY (--version V | --as-of YYYY-MM-DD) --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
-    "                [--pass-through] [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel]\n"
-    "\n"
-    "单项:按 FILE.json 中的事实计算措施 NAME,打印结果(默认 JSON)。\n"
-    "批量:IN.jsonl 每行一项申请 {\"id\": …, \"measure\": …, \"facts\": {…}},每行输出一个结果;\n"
-    "      有问题的行输出 {\"id\": …, \"line\": N, \"code\": …, \"error\": …},其余行照常计算。\n"
-    "      输入边读边算(管道中先到的行先出结果),按输入顺序输出;--jobs N 用 N 个线程(默认全部核心);\n"
-    "      标准错误是终端时显示进度,--no-progress 关闭。\n"
-    "      一行可写 \"as_of\": \"YYYY-MM-DD\",按该日施行的正式版本计算这一行;\n"
-    "      --pass-through 把一行中其余的键原样(JSON 原文)带到它的结果中,否则未知的键是错误。\n"
-    "      CSV:IN 以 .csv 结尾(或 --in-format csv)时按 RFC 4180 读入,表头为 measure、id、as_of 与事实名;\n"
-    "      布尔写 是/否/true/false,金额可带千位分隔符(1,234,567.89);输出默认与输入同格式(--out-format),\n"
-    "      CSV 输出列为 id,measure,version,eligible,amount,reasons,bound,clause,line,code,error;\n"
-    "      --excel 在 CSV 输出前加 UTF-8 BOM,便于中文 Excel 打开。\n"
-    "FILE 或 IN 为 - 时读标准输入。不写 --version/--as-of 时用今天施行的版本。\n"
-    "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
-    "          1 规则文件本身有错误。";
 
 int run_single(const api::Edition& ed, const Args& args, bool text_format, bool explain) {
   const std::string* measure = args.option("--measure");
@@ -122,23 +103,18 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
     std::fprintf(stderr, "kuan eval: 读取 %s 失败\n", path.c_str());
     return kExitBadInput;
   }
-  return summary.status == api::BatchStatus::Ok ? kExitOk : kExitBadInput;
+  if (summary.status == api::BatchStatus::BadRecords) {  // the count last, where it is seen after the stream
+    std::fprintf(stderr, "kuan eval: %zu 行中有 %zu 行有误\n", summary.written, summary.bad);
+    return kExitBadInput;
+  }
+  return kExitOk;
 }
 
 }  // namespace
 
 int cmd_eval(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of", "--measure", "--facts", "--batch", "--format", "--jobs",
-                                            "--in-format", "--out-format"},
-                            {"--help", "--explain", "--no-progress", "--pass-through", "--excel"}, args)) {
-    std::fprintf(stderr, "kuan eval: %s(见 kuan eval --help)\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(kHelp);
-    return kExitOk;
-  }
+  if (auto done = start_command("eval", argc, argv, args)) return *done;
   if (args.positional.size() != 1) {
     std::fputs("kuan eval: 需要恰好一个 POLICY(见 kuan eval --help)\n", stderr);
     return kExitBadInput;
@@ -148,8 +124,9 @@ int cmd_eval(int argc, char** argv) {
     std::fprintf(stderr, "kuan eval: --format 只能是 json 或 text,不是 \"%s\"\n", format->c_str());
     return kExitBadInput;
   }
-  auto policy = open_policy(args.positional[0]);
-  if (!policy) return kExitRuleErrors;
+  int open_status = kExitOk;
+  auto policy = open_policy(args.positional[0], open_status);
+  if (!policy) return open_status;
   std::string error;
   const auto ed = pick_edition(*policy, args, error);
   if (!ed) {

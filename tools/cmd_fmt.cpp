@@ -12,6 +12,7 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 namespace {
@@ -136,23 +137,7 @@ bool write_file(const std::string& path, const std::string& text) {
 
 int cmd_fmt(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--width"}, {"--help", "--check"}, args)) {
-    std::fprintf(stderr, "kuan fmt: %s\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(
-        "用法: kuan fmt [--check] FILE|DIR... | kuan fmt -\n"
-        "把规则文件改写为统一的版式:每层缩进 2 个空格,运算符两侧各一个空格,同一段内的 标签 和行尾注释\n"
-        "对齐成一列,过长的行先在外层的 否则、则、按 的分支处,再在运算符前换行。保留注释、空行分组和作者的换行;\n"
-        "引号内的文字(如 原文)一字不改。改写后的文本须解析为同一规则,否则不写入(内部错误)。\n"
-        "  DIR      其中全部 .kuan 文件(含子目录)\n"
-        "  -        从标准输入读,结果写到标准输出\n"
-        "  --check  不改写;有文件未格式化时在标准输出给出统一差异(diff -u),以状态 1 退出\n"
-        "  --width N  超过 N 个显示列(汉字算 2 列)的行换行,默认 120;标签 和行尾注释不计\n"
-        "退出状态:0 已格式化;1 --check 发现未格式化的文件;2 文件无法读取或有语法错误;70 内部错误。");
-    return kExitOk;
-  }
+  if (auto done = start_command("fmt", argc, argv, args)) return *done;
   if (args.positional.empty()) {
     std::fputs("kuan fmt: 需要至少一个 FILE 或 DIR(或 - 表示标准输入)\n", stderr);
     return kExitBadInput;

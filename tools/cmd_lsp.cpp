@@ -22,6 +22,7 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 namespace {
@@ -423,18 +424,7 @@ class Server {
 
 int cmd_lsp(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {}, {"--help", "--stdio"}, args)) {
-    std::fprintf(stderr, "kuan lsp: %s\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(
-        "用法: kuan lsp [--stdio]\n"
-        "语言服务器(LSP),经标准输入输出通信:输入时给出检查结果(错误和警告,带范围),悬停显示名称的\n"
-        "声明(事实的类型、参数的值和标签、措施的条款原文),跳到定义和查找引用(同一版本的各文件及其\n"
-        "基础版本),补全名称和关键字,文档符号(条款、措施、参数、事实……),以及按 kuan fmt 格式化。");
-    return kExitOk;
-  }
+  if (auto done = start_command("lsp", argc, argv, args)) return *done;
   std::ios::sync_with_stdio(false);
   return Server().run();
 }

@@ -5,6 +5,7 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 
@@ -107,18 +108,7 @@ void edition_json(const api::Edition& ed, std::string& out) {
 
 int cmd_measures(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of", "--format"}, {"--help"}, args)) {
-    std::fprintf(stderr, "kuan measures: %s\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(
-        "用法: kuan measures POLICY [--version V | --as-of YYYY-MM-DD]\n"
-        "按条款列出每项措施:编号、标题、计算方式(或不涉及资金),以及所需事实的类型和默认值。\n"
-        "不指定版本时列出全部版本。\n"
-        "  --format json   写一个 JSON 对象 {\"editions\": [...]}(格式见 docs/cli-json.md)");
-    return kExitOk;
-  }
+  if (auto done = start_command("measures", argc, argv, args)) return *done;
   if (args.positional.size() != 1) {
     std::fputs("kuan measures: 需要恰好一个 POLICY\n", stderr);
     return kExitBadInput;
@@ -129,8 +119,9 @@ int cmd_measures(int argc, char** argv) {
     std::fprintf(stderr, "kuan measures: %s\n", format_error.c_str());
     return kExitBadInput;
   }
-  auto policy = open_policy(args.positional[0]);
-  if (!policy) return kExitRuleErrors;
+  int open_status = kExitOk;
+  auto policy = open_policy(args.positional[0], open_status);
+  if (!policy) return open_status;
   bool listed = false;
   auto list = [&](const api::Edition& ed, std::string& out) {
     if (!*json) return list_edition(ed, out);

@@ -6,6 +6,7 @@
 
 #include "kuan/testing.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 
@@ -43,24 +44,7 @@ int internal_error(const api::Error& e) {
 
 int cmd_test(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version", "--format", "--seed", "--count"}, {"--help", "--verbose", "--properties"}, args)) {
-    std::fprintf(stderr, "kuan test: %s\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(
-        "用法: kuan test POLICY [--version V] [--verbose] [--properties [--seed N] [--count N]]\n"
-        "运行政策中全部 例(规则旁写的示例):每个失败的例给出 文件:行、预期值与实得值,\n"
-        "最后一行为 \"N passed, M failed\"。有失败时退出状态为 1。\n"
-        "  --format json   在标准输出写一个 JSON 对象:每个例的结果与合计(格式见 docs/cli-json.md)\n"
-        "  --properties    不运行例,而对每项措施生成申请检查性质:金额非负、不超过上限、不适用得0并有理由、\n"
-        "                  按版本舍入、基数(单一金额事实)增加金额不减(门槛所致者作为注报告);失败时\n"
-        "                  缩减为最小反例,以可粘贴的 例 给出;并检查规则文件中作者写的 性质 { 对任意 申请 … }。\n"
-        "                  最后一行 \"N passed, M failed\" 计的是性质(不带 --properties 时 性质 只做语法和类型检查)\n"
-        "  --seed N        生成申请的种子(默认 1;同一种子结果相同)\n"
-        "  --count N       每项措施生成的申请数(默认 200)");
-    return kExitOk;
-  }
+  if (auto done = start_command("test", argc, argv, args)) return *done;
   if (args.positional.size() != 1) {
     std::fputs("kuan test: 需要恰好一个 POLICY\n", stderr);
     return kExitBadInput;
@@ -97,8 +81,9 @@ int cmd_test(int argc, char** argv) {
     std::fputs("kuan test: --seed 与 --count 只用于 --properties\n", stderr);
     return kExitBadInput;
   }
-  auto policy = open_policy(args.positional[0]);
-  if (!policy) return kExitRuleErrors;
+  int open_status = kExitOk;
+  auto policy = open_policy(args.positional[0], open_status);
+  if (!policy) return open_status;
   const std::string* version = args.option("--version");
   const bool verbose = args.has_flag("--verbose");
   if (args.has_flag("--properties")) {

@@ -17,21 +17,12 @@
 
 #include "kuan/session.hpp"
 #include "tools/cli.hpp"
+#include "tools/commands.hpp"
 
 namespace kuan::cli {
 
 namespace {
 
-const char* kReplHelp =
-    "用法: kuan repl [POLICY] [--version V | --as-of YYYY-MM-DD]\n"
-    "\n"
-    "交互地计算表达式、设定事实、运行措施、试写规则。POLICY 是政策目录或单个 .kuan 文件;\n"
-    "不给 POLICY 时从内存中的空版本开始(可内联定义 参数/事实/措施 …)。进入后输入 :help 查看命令。\n"
-    "\n"
-    "在终端中:行编辑、Tab 补全(措施、事实、参数名和命令)、历史记录保存在 $KUAN_HISTORY\n"
-    "(未设置时为 ~/.kuan_history)。Ctrl-C 放弃当前输入,Ctrl-D 或 :quit 退出。\n"
-    "标准输入不是终端时:不显示提示符和欢迎语,逐行读取;错误也写到标准输出,与结果保持先后顺序。\n"
-    "退出状态:0;标准输入不是终端且有任何一行出错时为 1;POLICY 有错误时为 1;参数、版本有误时为 2。";
 
 api::Session* g_session = nullptr;
 volatile std::sig_atomic_t g_interrupted = 0;
@@ -150,14 +141,7 @@ int scripted(api::Session& session) {
 
 int cmd_repl(int argc, char** argv) {
   Args args;
-  if (auto err = parse_args(argc, argv, 2, {"--version", "--as-of"}, {"--help"}, args)) {
-    std::fprintf(stderr, "kuan repl: %s(见 kuan repl --help)\n", err->c_str());
-    return kExitBadInput;
-  }
-  if (args.has_flag("--help")) {
-    std::puts(kReplHelp);
-    return kExitOk;
-  }
+  if (auto done = start_command("repl", argc, argv, args)) return *done;
   if (args.positional.size() > 1) {
     std::fputs("kuan repl: 最多一个 POLICY(见 kuan repl --help)\n", stderr);
     return kExitBadInput;

@@ -178,6 +178,15 @@ class KUAN_API Allocator {
   std::unique_ptr<Data> d_;
 };
 
+// The applicant and id of one JSONL record as Allocator::add() reads them;
+// both empty when the line is not an application (add() reports why). For
+// hosts that split a year themselves: all of an applicant's records go to one part.
+struct ApplicationKey {
+  std::string applicant;
+  std::string id;
+};
+KUAN_API ApplicationKey application_key(std::string_view jsonl_record);
+
 struct AllocateOptions {
   AllocationFormat input = AllocationFormat::Jsonl;
   AllocationFormat output = AllocationFormat::Jsonl;

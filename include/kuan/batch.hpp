@@ -57,6 +57,7 @@ enum class BatchStatus {
 struct BatchSummary {
   BatchStatus status = BatchStatus::Ok;
   std::size_t written = 0;  // rows written
+  std::size_t bad = 0;      // of them, bad records (BadRecords)
   std::size_t line = 0;     // BadHeader: the header's line
   std::string message;      // why, for every status but Ok and BadRecords
 };

@@ -318,6 +318,8 @@ class KUAN_API Edition {
   const std::string& effective_from() const noexcept;            // YYYY-MM-DD
   const std::optional<std::string>& effective_to() const noexcept;  // none: open-ended
   const std::string& rounding() const noexcept;                  // "四舍五入 至 0.01元"
+  // 正式 (an official text, chosen by date), 示例 or 草案 (chosen by name only).
+  const char* status() const noexcept;
 
   const std::vector<MeasureInfo>& measures() const noexcept;
   const MeasureInfo* measure(std::string_view name) const noexcept;  // null when unknown
@@ -412,6 +414,15 @@ class KUAN_API Policy {
   static LoadResult from_text(std::string_view text, std::string_view name = "<text>");
   // One edition from several files given as (name, text).
   static LoadResult from_sources(const std::vector<std::pair<std::string, std::string>>& files);
+  // A whole policy from rule texts in memory, by path, grouped as load() groups
+  // a folder: files directly in the paths' common folder form one edition,
+  // those of each of its subfolders another. Nothing is read from disk.
+  static LoadResult from_texts(const std::vector<std::pair<std::string, std::string>>& files);
+
+  // The rule texts it was loaded from, (path, text) in load order:
+  // from_texts() of them gives the same policy, with the same file names in
+  // every position — how a policy travels to another process.
+  std::vector<std::pair<std::string, std::string>> sources() const;
 
   std::vector<Edition> editions() const;
   Result<Edition> edition(std::string_view name) const;      // "2025年版"

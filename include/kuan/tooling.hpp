@@ -158,4 +158,12 @@ KUAN_API std::vector<std::pair<std::size_t, std::size_t>> names_in(std::string_v
 // byte for a malformed sequence). For editors' column arithmetic.
 KUAN_API char32_t next_code_point(std::string_view text, std::size_t& i);
 
+// "(是不是 X?)" with the candidate closest to a misspelt `wrong` — the words and
+// the measure of closeness the checker uses for names —, or "" when none is close.
+KUAN_API std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates);
+// The candidate itself, or "".
+KUAN_API std::string closest_name(std::string_view wrong, const std::vector<std::string>& candidates);
+// Terminal columns of UTF-8 text (CJK = 2), for aligning columns.
+KUAN_API std::size_t display_width(std::string_view text);
+
 }  // namespace kuan::api

@@ -9,15 +9,28 @@
 
 Facts are Decimal, int, bool, str ("120万元", "30%", "2025-07-01") or
 datetime.date; float is refused (TypeError): money must be exact. A loaded
-policy is immutable and may be shared by threads; evaluate_many releases the GIL.
+policy is immutable and may be shared by threads; evaluate_many and
+evaluate_jsonl release the GIL. A Policy pickles as its rule texts
+(kuan.load_texts), so it travels to other processes without its folder.
 """
 
 try:  # installed: the extension sits in the package
-    from ._kuan import Edition, Policy, load
+    from ._kuan import Edition, Policy, load, load_texts
 except ImportError:  # a build tree: PYTHONPATH=build:python
-    from _kuan import Edition, Policy, load  # type: ignore[no-redef]
+    from _kuan import Edition, Policy, load, load_texts  # type: ignore[no-redef]
 from .errors import (AllocationError, EditionError, EvaluationError, FactError, KuanError, MeasureError,
                      PolicyError)
 
-__all__ = ["load", "Policy", "Edition", "KuanError", "PolicyError", "EditionError", "MeasureError", "FactError",
-           "EvaluationError", "AllocationError"]
+
+def _policy_from_texts(texts: dict) -> Policy:
+    """How a pickled Policy is rebuilt: from its rule texts (no folder needed)."""
+    return load_texts(texts)
+
+
+def _edition_of(policy: Policy, name: str) -> Edition:
+    """How a pickled Edition is rebuilt: its policy, then the edition by name."""
+    return policy.edition(name)
+
+
+__all__ = ["load", "load_texts", "Policy", "Edition", "KuanError", "PolicyError", "EditionError", "MeasureError",
+           "FactError", "EvaluationError", "AllocationError"]

@@ -1,0 +1,123 @@
+// 措施 (要求, 比例, 基数, 金额, 需要, its limits), 例 and 性质.
+
+#include "lang/checker_impl.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace kuan::checking {
+
+void Checker::measure(int i) {
+  MeasureInfo& info = ed_.measures[i];
+  const ast::MeasureDecl& m = *info.decl;
+  Context ctx{Owner::Measure, measure_base_ + i, &m};
+  // A base measure amended by 修订 措施: its base items are checked anew.
+  unit_cause_.reset();
+  if (m.revision != ast::Revision::None && !inherited_file(m.revision_span))
+    unit_cause_ = Cause{m.revision_span, "修订 措施 " + m.name};
+  cause_ = unit_cause_;
+  struct Reset {
+    std::optional<Cause>& c;
+    ~Reset() { c.reset(); }
+  } reset{unit_cause_};
+  for (const ast::Requirement* r : info.requirements)
+    expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
+  // 比例 and 基数 are computed on first use, so they may read each other,
+  // but not in a circle.
+  Context rate_ctx{Owner::Measure, measure_base_ + i, &m};
+  Context base_ctx{Owner::Measure, measure_base_ + i, &m};
+  if (m.rate) expect_type(*m.rate, check(*m.rate, rate_ctx), Type::rate(), "比例");
+  if (m.base) expect_type(*m.base, check(*m.base, base_ctx), Type::money(), "基数");
+  if (rate_ctx.uses_rate) error(m.rate->span, "比例 的计算不能引用 比例 自己");
+  if (base_ctx.uses_base) error(m.base->span, "基数 的计算不能引用 基数 自己");
+  if (rate_ctx.uses_base && base_ctx.uses_rate) error(m.rate->span, "循环定义:比例 → 基数 → 比例");
+  if (m.amount) expect_type(*m.amount, check(*m.amount, ctx), Type::money(), "金额");
+  if (!m.amount && !(m.rate && m.base))
+    error(m.span, "措施 " + m.name + " 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …");
+  for (const auto& need : m.needs) {
+    auto it = symbols_.find(need.name);
+    if (it == symbols_.end() || it->second.kind != ast::RefKind::Fact) {
+      blame_removal(need.name);
+      error(need.span, need.name + " 不是已声明的事实");
+    }
+    else {
+      info.needs.push_back(it->second.index);
+      fact_used_[it->second.index] = true;
+      depend(ctx, fact_base_ + it->second.index);
+    }
+  }
+  for (const auto& need : m.conditional_needs) {
+    expect_type(*need.when, check(*need.when, ctx), Type::boolean(), "需要 … 当 的条件");
+    auto& slots = info.conditional_needs.emplace_back();
+    for (const auto& f : need.facts) {
+      const int slot = ed_.find_fact(f.name);
+      if (slot < 0) {
+        blame_removal(f.name);
+        error(f.span, f.name + " 不是已声明的事实");
+        continue;
+      }
+      slots.push_back(slot);
+      fact_used_[slot] = true;
+      depend(ctx, fact_base_ + slot);
+    }
+  }
+  std::set<std::string> seen;
+  for (const auto& c : m.limits) {
+    if (!seen.insert(c.name).second) error(c.span, std::string(ast::limit_word(c)) + " " + c.name + " 在此措施中重复");
+    if (!c.is_reference()) {
+      if (valid_limit(c, true) && c.cuts()) {
+        cap_body(c, ctx);
+        info.caps.push_back(&c);
+      }
+      continue;  // the others are batch metadata
+    }
+    auto it = std::find_if(ed_.limits.begin(), ed_.limits.end(), [&](const ast::LimitDecl* t) { return t->name == c.name; });
+    if (it == ed_.limits.end() || !(*it)->cuts()) {
+      blame_removal(c.name);
+      error(c.span, "未定义的上限 " + c.name + "(在措施中直接写 上限 " + c.name + " = … ,或在外层定义它)");
+      continue;
+    }
+    info.caps.push_back(*it);
+    depend(ctx, cap_base_ + static_cast<int>(it - ed_.limits.begin()));
+  }
+  // 比例 and 基数 are computed where first read, possibly deep inside
+  // another of the measure's expressions (and one inside the other).
+  height_[ctx.node] += (m.rate ? m.rate->depth : 0) + (m.base ? m.base->depth : 0);
+}
+
+void Checker::example(const ast::ExampleDecl& x) {
+  const MeasureInfo* m = ed_.find_measure(x.measure);
+  if (!m) error(x.span, "例 引用的措施 " + x.measure + " 不存在");
+  Context ctx{Owner::Example, -1};
+  std::set<std::string> seen;
+  for (const auto& f : x.facts) {
+    if (!seen.insert(f.name).second) error(f.span, "事实 " + f.name + " 在此例中重复");
+    const int fi = ed_.find_fact(f.name);
+    if (fi < 0) {
+      error(f.span, "未声明的事实 " + f.name);
+      continue;
+    }
+    const Type t = check(*f.value, ctx, &ed_.facts[fi].type);
+    expect_type(*f.value, t, ed_.facts[fi].type, "事实 " + f.name);
+  }
+  if (x.expected_amount) expect_type(*x.expected_amount, check(*x.expected_amount, ctx), Type::money(), "预期金额");
+  if (m && x.expected_bound) {
+    const auto& caps = m->caps;
+    if (std::none_of(caps.begin(), caps.end(), [&](const ast::LimitDecl* c) { return c->name == x.expected_bound->name; }))
+      error(x.expected_bound->span, "措施 " + x.measure + " 没有名为 " + x.expected_bound->name + " 的上限");
+  }
+}
+
+// 性质: the claim ranges over the measure's applications; its condition and
+// conclusion are boolean and may read the measure's outcome (金额, 适用).
+void Checker::property(const ast::PropertyDecl& p) {
+  const MeasureInfo* m = ed_.find_measure(p.measure);
+  if (!m) error(p.span, "性质 引用的措施 " + p.measure + " 不存在");
+  if (p.variable.name != "申请")
+    error(p.variable.span, "对任意 后须为 申请:性质对措施的每份申请成立,申请的事实直接用事实名称引用");
+  Context ctx{Owner::Property, -1, m ? m->decl : nullptr};
+  if (p.when) expect_type(*p.when, check(*p.when, ctx), Type::boolean(), "性质的条件(当 …)");
+  if (p.holds) expect_type(*p.holds, check(*p.holds, ctx), Type::boolean(), "性质的结论(有 …)");
+}
+
+}  // namespace kuan::checking

@@ -1,0 +1,79 @@
+// What a name refers to, and which owners may read it.
+
+#include "lang/checker_impl.hpp"
+
+#include <algorithm>
+
+namespace kuan::checking {
+
+Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
+  ExprNote& n = note(e);
+  if (ctx.owner == Owner::Property && (e.name == "金额" || e.name == "适用")) {
+    const bool amount = e.name == "金额";
+    n.ref = amount ? ast::RefKind::MeasureAmount : ast::RefKind::MeasureEligible;
+    return amount ? Type::money() : Type::boolean();
+  }
+  if (ctx.measure && e.name == "比例" && ctx.measure->rate) {
+    n.ref = ast::RefKind::MeasureRate;
+    ctx.uses_rate = true;
+    return Type::rate();
+  }
+  if (ctx.measure && e.name == "基数" && ctx.measure->base) {
+    n.ref = ast::RefKind::MeasureBase;
+    ctx.uses_base = true;
+    return Type::money();
+  }
+  if (hint && hint->kind == TypeKind::Enum && !symbols_.count(e.name)) {
+    const auto& values = ed_.enums[hint->enum_id].values;
+    auto it = std::find(values.begin(), values.end(), e.name);
+    if (it != values.end()) {
+      n.ref = ast::RefKind::EnumValue;
+      n.index = static_cast<int>(it - values.begin());
+      return *hint;
+    }
+    error(e.span, e.name + " 不是 " + ed_.enums[hint->enum_id].name + " 的取值(可取:" + join(values) + ")");
+    return Type::error();
+  }
+  auto it = symbols_.find(e.name);
+  if (it == symbols_.end()) {
+    undefined(e);
+    return Type::error();
+  }
+  const Symbol& s = it->second;
+  if (ctx.owner == Owner::Param && s.kind != ast::RefKind::Param) {
+    error(e.span, "参数只能由字面量和其他参数算出;" + e.name + " 是" + (s.kind == ast::RefKind::Fact ? "事实" : "定义"));
+    return Type::error();
+  }
+  if ((ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) && s.kind != ast::RefKind::Param) {
+    error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
+    return Type::error();
+  }
+  n.ref = s.kind;
+  n.index = s.index;
+  switch (s.kind) {
+    case ast::RefKind::Fact:
+      read_revision(ed_.facts[s.index].decl->revision, s.span, "事实", e.name);
+      fact_used_[s.index] = true;
+      depend(ctx, fact_base_ + s.index);
+      return ed_.facts[s.index].type;
+    case ast::RefKind::Param:
+      read_revision(ed_.params[s.index].decl->revision, s.span, "参数", e.name);
+      param_used_[s.index] = true;
+      depend(ctx, s.index);
+      return ed_.params[s.index].type;
+    case ast::RefKind::Define:
+      read_revision(ed_.defines[s.index].decl->revision, s.span, "定义", e.name);
+      depend(ctx, define_base_ + s.index);
+      return ed_.defines[s.index].type;
+    default:
+      return Type::error();
+  }
+}
+
+std::string Checker::join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "、") + s;
+  return out;
+}
+
+}  // namespace kuan::checking

@@ -1,0 +1,239 @@
+#include "convert.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace kuan::python {
+
+namespace {
+
+const Interned* the_interned = nullptr;
+
+bool is_decimal(const py::handle& v) { return py::isinstance(v, interned().decimal); }
+
+bool is_date(const py::handle& v) {  // datetime.date, not datetime.datetime
+  return py::hasattr(v, "isoformat") && py::hasattr(v, "toordinal") && !py::hasattr(v, "hour");
+}
+
+std::string type_name(const py::handle& v) { return py::str(py::type::of(v).attr("__name__")); }
+
+void append_text(std::string& out, const py::handle& s) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(s.ptr(), &size);
+  if (!data) throw py::error_already_set();  // a lone surrogate: UnicodeEncodeError
+  api::append_json_string(out, std::string_view(data, static_cast<std::size_t>(size)));
+}
+
+}  // namespace
+
+void intern_at_import() {
+  auto* i = new Interned;  // never freed: see Interned
+  i->decimal = py::module_::import("decimal").attr("Decimal");
+  i->json_loads = py::module_::import("json").attr("loads");
+  i->format = py::module_::import("builtins").attr("format");
+  i->errors = py::module_::import("kuan.errors");
+  i->id = "id", i->measure = "measure", i->version = "version", i->eligible = "eligible", i->amount = "amount";
+  i->reasons = "reasons", i->bound = "bound", i->notes = "notes", i->clause = "clause";
+  i->explanation = "explanation", i->code = "code", i->error = "error", i->fact = "fact", i->facts = "facts";
+  the_interned = i;
+}
+
+const Interned& interned() { return *the_interned; }
+
+void append_fact_json(std::string& out, const py::handle& v, const std::function<std::string()>& what) {
+  if (v.is_none()) {
+    out += "null";
+  } else if (PyBool_Check(v.ptr())) {
+    out += v.ptr() == Py_True ? "true" : "false";
+  } else if (PyLong_Check(v.ptr())) {
+    int overflow = 0;
+    const long long n = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+    if (overflow) {
+      out += std::string(py::str(v));
+    } else {
+      char buf[24];
+      out.append(buf, static_cast<std::size_t>(std::to_chars(buf, buf + sizeof buf, n).ptr - buf));
+    }
+  } else if (PyUnicode_Check(v.ptr())) {
+    append_text(out, v);
+  } else if (PyFloat_Check(v.ptr())) {
+    throw py::type_error(what() + " 是 float:金额和比例须精确,请用 decimal.Decimal、int 或文本(如 \"120万元\"、\"30%\"),"
+                                "float is refused because money must be exact");
+  } else if (is_decimal(v)) {
+    const std::string text = py::str(interned().format(v, "f"));  // no exponent
+    if (text.find_first_of("nN") != std::string::npos) throw py::value_error(what() + " 不是有限的数");  // NaN, Infinity
+    out += text;
+  } else if (is_date(v)) {
+    append_text(out, v.attr("isoformat")());
+  } else {
+    throw py::type_error(what() + " 的类型 " + type_name(v) + " 不能用作事实:用 Decimal、int、bool、str 或 datetime.date");
+  }
+}
+
+std::string facts_json(const py::handle& facts) {
+  if (facts.is_none()) return "{}";
+  if (!PyDict_Check(facts.ptr())) throw py::type_error("facts 须为 dict(事实名 → 值),而不是 " + type_name(facts));
+  std::string out = "{";
+  for (auto [key, value] : py::reinterpret_borrow<py::dict>(facts)) {
+    if (!PyUnicode_Check(key.ptr())) throw py::type_error("事实名须为 str,而不是 " + type_name(key));
+    if (out.size() > 1) out += ',';
+    append_text(out, key);
+    out += ':';
+    append_fact_json(out, value, [&] { return "事实 " + std::string(py::str(key)); });
+  }
+  return out + "}";
+}
+
+std::string row_json(const py::handle& row, std::size_t index) {
+  if (PyUnicode_Check(row.ptr())) return row.cast<std::string>();
+  if (PyBytes_Check(row.ptr())) return std::string(py::reinterpret_borrow<py::bytes>(row));
+  if (!PyDict_Check(row.ptr())) throw py::type_error("每行须为 dict 或 JSON 文本,而不是 " + type_name(row));
+  const std::string where = "第 " + std::to_string(index + 1) + " 行的";  // rows are few: made eagerly
+  std::string out = "{";
+  for (auto [key, value] : py::reinterpret_borrow<py::dict>(row)) {
+    if (!PyUnicode_Check(key.ptr())) throw py::type_error(where + "字段名须为 str");
+    if (out.size() > 1) out += ',';
+    append_text(out, key);
+    out += ':';
+    const std::string name = py::str(key);
+    if (name == "facts" && PyDict_Check(value.ptr())) {
+      std::string facts = "{";
+      for (auto [fact, v] : py::reinterpret_borrow<py::dict>(value)) {
+        if (!PyUnicode_Check(fact.ptr())) throw py::type_error(where + "事实名须为 str");
+        if (facts.size() > 1) facts += ',';
+        append_text(facts, fact);
+        facts += ':';
+        append_fact_json(facts, v, [&] { return where + "事实 " + std::string(py::str(fact)); });
+      }
+      out += facts + "}";
+    } else {
+      append_fact_json(out, value, [&] { return where + name; });
+    }
+  }
+  return out + "}";
+}
+
+py::object TextCache::get(const std::string& text) {
+  auto it = made_.find(text);
+  if (it != made_.end()) return it->second;
+  py::object made = py::str(text);
+  if (made_.size() < 4096) made_.emplace(text, made);  // a bounded vocabulary: ids and amounts are not cached
+  return made;
+}
+
+namespace {
+
+py::object text(const std::string& s, TextCache* cache) { return cache ? cache->get(s) : py::str(s); }
+
+py::list str_list(const std::vector<std::string>& items, TextCache* cache = nullptr) {
+  py::list out(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) out[i] = text(items[i], cache);
+  return out;
+}
+
+py::object call_one(const py::object& f, const py::object& arg) {
+  PyObject* r = PyObject_CallOneArg(f.ptr(), arg.ptr());
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
+}
+
+void set(py::dict& d, const py::str& key, const py::object& value) {
+  if (PyDict_SetItem(d.ptr(), key.ptr(), value.ptr()) != 0) throw py::error_already_set();
+}
+
+}  // namespace
+
+py::dict result_dict(const api::Evaluation& r, const std::string* id, TextCache* cache) {
+  const Interned& k = interned();
+  py::dict d;
+  if (id) set(d, k.id, py::str(*id));
+  set(d, k.measure, text(r.measure, cache));
+  set(d, k.version, text(r.edition, cache));
+  set(d, k.eligible, py::bool_(r.eligible));
+  set(d, k.amount, call_one(k.decimal, py::str(r.amount)));
+  set(d, k.reasons, str_list(r.reasons, cache));
+  set(d, k.bound, r.bound ? text(*r.bound, cache) : py::object(py::none()));
+  if (!r.notes.empty()) set(d, k.notes, str_list(r.notes, cache));
+  if (!r.clause.empty()) set(d, k.clause, text(r.clause, cache));
+  if (r.explanation) set(d, k.explanation, call_one(k.json_loads, py::str(api::to_json(*r.explanation))));
+  return d;
+}
+
+py::dict line_dict(const std::string& json_line) {
+  const Interned& k = interned();
+  py::dict d = k.json_loads(py::str(json_line));
+  for (const char* key : {"amount", "allocated"})
+    if (d.contains(key)) d[key] = k.decimal(d[key]);
+  return d;
+}
+
+namespace {
+
+struct Kind {
+  const char* cls;   // class name in kuan.errors
+  const char* code;  // the stable code of a batch row
+};
+
+Kind kind_of(const api::Error& e) {
+  using C = api::ErrorCode;
+  switch (e.code) {
+    case C::RuleErrors: return {"PolicyError", "rule_errors"};
+    case C::UnknownEdition: return {"EditionError", "unknown_edition"};
+    case C::UnknownMeasure: return {"MeasureError", "unknown_measure"};
+    case C::UnknownFact: return {"FactError", "unknown_fact"};
+    case C::WrongFactType:
+    case C::InvalidFactValue:
+    case C::BadJson: return {"FactError", "bad_fact"};
+    case C::MissingFacts: return {"FactError", "missing_fact"};
+    case C::EvaluationError:
+      // A 可选 fact read while absent. Until errors carry their kind as a
+      // value (issue 22), the message says which it is.
+      if (e.message.rfind("缺少事实", 0) == 0) return {"FactError", "missing_fact"};
+      return {"EvaluationError", "evaluation_error"};
+    case C::Ok:
+    case C::WrongEdition:
+    case C::InvalidArgument: return {"KuanError", "invalid_argument"};
+    case C::Internal: break;
+  }
+  return {"KuanError", "internal"};
+}
+
+}  // namespace
+
+const char* row_code(const api::Error& e) { return kind_of(e).code; }
+
+py::object error_object(const api::Error& e, std::optional<std::size_t> index) {
+  const Kind kind = kind_of(e);
+  py::dict kw;
+  kw["code"] = kind.code;
+  if (!e.fact.empty()) kw["fact"] = e.fact;
+  if (!e.where.file.empty()) kw["file"] = e.where.file;
+  if (e.where.known()) kw["line"] = e.where.line, kw["column"] = e.where.column;
+  if (!e.missing.empty()) kw["missing"] = str_list(e.missing);
+  if (index) kw["index"] = *index;
+  return interned().errors.attr(kind.cls)(e.message, **kw);
+}
+
+py::object error_object(const char* cls, const char* code, const std::string& message) {
+  py::dict kw;
+  kw["code"] = code;
+  return interned().errors.attr(cls)(message, **kw);
+}
+
+py::object allocation_error(const api::AllocationError& e) {
+  py::dict kw;
+  kw["code"] = "allocation_error";
+  if (e.where.line) kw["line"] = e.where.line, kw["column"] = e.where.column;
+  py::object err = interned().errors.attr("AllocationError")(e.to_string("<rows>"), **kw);
+  err.attr("field") = e.field;
+  err.attr("reason") = e.message;  // without the position, for hosts that name the input themselves
+  err.attr("id") = e.id.empty() ? py::object(py::none()) : py::object(py::str(e.id));
+  return err;
+}
+
+void raise(const py::object& error) {
+  PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
+  throw py::error_already_set();
+}
+
+}  // namespace kuan::python

@@ -1,0 +1,57 @@
+// Edition.evaluate_jsonl: JSONL bytes through the batch engine
+// (<kuan/batch.hpp>) without the GIL, to exactly the bytes `kuan eval --batch`
+// writes for them. Ctrl-C is looked for between the engine's reads (every
+// 256 KiB of input): the run stops and KeyboardInterrupt is raised.
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "convert.hpp"
+#include "handles.hpp"
+#include "kuan/batch.hpp"
+
+namespace kuan::python {
+
+py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads) {
+  if (threads < 0) throw py::value_error("threads 须 ≥ 0(0:每个核一个)");
+  const py::buffer_info info = data.request();
+  if (info.itemsize != 1 || info.ndim != 1 || (info.size > 1 && info.strides[0] != 1))
+    throw py::type_error("evaluate_jsonl 须用 bytes(或连续的字节缓冲区)");
+  const char* const begin = static_cast<const char*>(info.ptr);
+  const std::size_t size = static_cast<std::size_t>(info.size);
+
+  api::BatchOptions options;
+  options.explain = explain;
+  options.pass_through = pass_through;
+  options.jobs = static_cast<unsigned>(threads);
+  std::string out;
+  out.reserve(size + size / 4);
+  std::size_t at = 0;
+  bool interrupted = false;
+  const api::BatchReader read = [&](char* buffer, std::size_t room) -> long {
+    {
+      py::gil_scoped_acquire held;
+      if (PyErr_CheckSignals() != 0) {  // the error stays set on this thread until raised below
+        interrupted = true;
+        return -1;
+      }
+    }
+    const std::size_t n = std::min(room, size - at);
+    std::memcpy(buffer, begin + at, n);
+    at += n;
+    return static_cast<long>(n);
+  };
+  const api::BatchWriter write{[&](std::string_view bytes) { out.append(bytes); }, {}};
+  api::BatchSummary summary;
+  {
+    py::gil_scoped_release unlocked;
+    summary = api::evaluate_batch(e.policy(), e.edition(), read, write, options);
+  }
+  if (interrupted) throw py::error_already_set();
+  if (summary.status != api::BatchStatus::Ok && summary.status != api::BatchStatus::BadRecords)
+    raise(error_object("KuanError", "batch_error", summary.message));
+  return py::bytes(out);
+}
+
+}  // namespace kuan::python

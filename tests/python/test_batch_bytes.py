@@ -1,0 +1,68 @@
+"""Edition.evaluate_jsonl: the bytes `kuan eval --batch` writes for the same JSONL, on the
+batch end-to-end cases, a generated batch with bad lines, explanations and pass-through."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+import kuan
+from conftest import POLICY, ROOT
+
+
+def cli_batch(kuan_binary, path, *extra):
+    run = subprocess.run([kuan_binary, "eval", str(POLICY), "--version", "2025年版", "--batch", str(path), *extra],
+                         capture_output=True, cwd=ROOT)
+    assert run.returncode in (0, 2), run.stderr
+    return run.stdout
+
+
+def batch_cases():
+    cases = json.loads((ROOT / "tests/e2e/batch.json").read_text(encoding="utf-8"))["cases"]
+    return [c for c in cases if "batch" in c]
+
+
+@pytest.mark.parametrize("case", batch_cases(), ids=lambda c: c["name"])
+def test_the_batch_cases_give_the_commands_bytes(ed, kuan_binary, tmp_path, case):
+    lines = [line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) for line in case["batch"]]
+    data = ("\n".join(lines) + ("\n" if lines else "")).encode()
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(data)
+    assert ed.evaluate_jsonl(data) == cli_batch(kuan_binary, path)
+
+
+def test_a_generated_batch_with_bad_lines(ed, kuan_binary, tmp_path):
+    path = tmp_path / "batch.jsonl"
+    with open(path, "wb") as f:
+        subprocess.run([sys.executable, str(ROOT / "tools/bench/gen_batch.py"), "5000"], stdout=f, check=True)
+        f.write(b'\n\n{"id": "x", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {"x": 1}}\n{oops\r\n'
+                b'\xff\xfe not utf-8\n{"id": "n", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {}}\x00\n'
+                b'{"id": "last", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8"}')  # no final newline
+    data = path.read_bytes()
+    want = cli_batch(kuan_binary, path)
+    assert want.count(b"\n") == 5005 and b'"code":"bad_line"' in want
+    assert ed.evaluate_jsonl(data) == want
+    assert ed.evaluate_jsonl(data, threads=0) == want  # every core: the same bytes, in order
+    assert ed.evaluate_jsonl(bytearray(data)) == want
+    assert ed.evaluate_jsonl(memoryview(data)) == want
+    assert ed.evaluate_jsonl(b"") == b""
+
+
+def test_explanations_and_pass_through(ed, kuan_binary, tmp_path):
+    path = tmp_path / "in.jsonl"
+    rows = [{"id": f"r{i}", "measure": "算力券", "region": "西湖区", "facts": {"合同金额": f"{10 + i}万元",
+             "采购类型": "算力服务", "算力设施档位": "一档"}} for i in range(50)]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    data = path.read_bytes()
+    assert ed.evaluate_jsonl(data, pass_through=True) == cli_batch(kuan_binary, path, "--pass-through")
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "region"}, ensure_ascii=False) + "\n"
+                             for r in rows), encoding="utf-8")
+    assert ed.evaluate_jsonl(plain.read_bytes(), explain=True) == cli_batch(kuan_binary, plain, "--explain")
+
+
+def test_refuses_what_is_not_bytes(ed):
+    with pytest.raises(TypeError):
+        ed.evaluate_jsonl("a str is not bytes")
+    with pytest.raises(ValueError):
+        ed.evaluate_jsonl(b"", threads=-1)
