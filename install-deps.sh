@@ -5,7 +5,8 @@ packages=(g++ cmake make python3 tao-pegtl-dev libboost-dev catch2 nlohmann-json
           libedit-dev libbenchmark-dev pkg-config libutf8proc-dev libsimdjson-dev
           chromium                    # renders the HTML report in its test
           clang libclang-rt-14-dev    # clang + its fuzzer/sanitizer runtimes: tests/fuzz (libFuzzer)
-          pybind11-dev python3-dev python3-pybind11 python3-pytest python3-dask python3-distributed)  # python/
+          pybind11-dev python3-dev python3-pybind11 python3-pytest python3-dask python3-distributed
+          python3-pandas python3-openpyxl python3-venv)  # python/ (pandas, Excel in its example, the wheel test's venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,510 +1,464 @@
+// The compiler of the compiled form (compiled.hpp): checked expressions of a
+// measure to its flat plan (compiled_plan.hpp). What it does not know becomes
+// a Bail instruction; compiled_run.cpp runs the plan.
 #include "interpreter/compiled.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
-#include "interpreter/fixed.hpp"
+#include "interpreter/compiled_plan.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
 
 using fixed::Fx;
+using namespace plan;
 
 namespace {
 
-enum class Op : std::uint8_t {
-  Const, Fact, Define, Rate, Base, Has, Neg, Not, And, Or, Add, Sub, Mul, Cmp, If, Match, Min, Max, Abs, Round,
-  Bail,  // what only the tree-walker evaluates (a division, a constant beyond 64 bits)
-};
-
-// One node of the compiled tree. Children are indices into CompiledMeasure::nodes.
-struct Node {
-  Op op = Op::Bail;
-  ast::CompareOp cmp = ast::CompareOp::Eq;  // Cmp
-  RoundingMode mode = RoundingMode::HalfUp;  // Round
-  bool number = false;                       // Fact: numeric (else boolean, enumeration or date)
-  // Fact: slot, cache slot of its default (−1: none), default's node.
-  // Define: cache slot, node. Has: slot. Match: subject, table offset, table size.
-  // Min/Max: argument list offset, count. Otherwise the operands in order.
-  std::int32_t a = -1, b = -1, c = -1;
-  Fx k;                                      // Const
-  const ast::Expr* expr = nullptr;           // If, Match: what a ChoiceTrace names
-};
-
-// Thrown to hand the evaluation to the tree-walker; never escapes run_compiled.
-struct Bail {};
-[[noreturn]] void bail() { throw Bail{}; }
-
-}  // namespace
-
-struct CompiledMeasure {
-  std::vector<Node> nodes;
-  std::vector<std::int32_t> lists;  // Match tables (enumeration index → arm node, −1: none), Min/Max arguments
-  int memo_count = 0;               // fact defaults and definitions this measure may compute
-  struct Need {
-    std::int32_t when;
-    std::vector<int> slots;
-  };
-  std::vector<Need> needs;
-  std::vector<std::int32_t> requirements;
-  std::int32_t rate = -1, base = -1, amount = -1;
-  // Parallel to MeasureInfo::caps. All knowledge of caps is in compile_caps and
-  // apply_caps below.
-  struct Cap {
-    std::int32_t when = -1, limit = -1, used = -1;
-  };
-  std::vector<Cap> caps;
-  Fx step;
-  RoundingMode rounding = RoundingMode::HalfUp;
-  int places = 2;
-};
-
-namespace {
-
+// ---------------------------------------------------------------- compiler
 class Compiler {
  public:
-  Compiler(const Edition& ed, CompiledMeasure& p)
-      : ed_(ed), p_(p), memo_of_(static_cast<std::size_t>(ed.memo_slots), -1),
-        body_of_(static_cast<std::size_t>(ed.memo_slots), -1) {}
+  Compiler(const Edition& ed, const MeasureInfo& info, Program& p, bool explain)
+      : ed_(ed), info_(info), p_(p), explain_(explain), memo_of_(static_cast<std::size_t>(ed.memo_slots), -1),
+        fact_reg_(ed.facts.size(), -1) {}
 
-  std::int32_t expr(const ast::Expr* e) { return e ? expr(*e) : add(Op::Bail); }
+  // The code computing `e` as a segment.
+  std::int32_t segment(const ast::Expr* e) {
+    if (!e) return kNone;
+    const auto start = here();
+    const std::int32_t r = value(*e);
+    if (here() == start) return ~r;
+    emit(Op::End, -1, r);
+    return start;
+  }
+  // A condition: a comparison of two values that need no code (most are) is
+  // tested in place; anything else is a segment giving 1 or 0.
+  Program::Test condition(const ast::Expr* e) {
+    if (!e) return {kNone};
+    const ast::Expr* x = e;
+    bool positive = true;
+    while (x->kind == ast::ExprKind::Not) x = x->args[0].get(), positive = !positive;
+    const auto start = here();
+    if (x->kind == ast::ExprKind::Compare) {
+      const std::int32_t a = value(*x->args[0]), b = value(*x->args[1]);
+      if (here() == start) return {kTest, a, b, mask_of(x->compare, positive)};
+      const std::int32_t r = reg();
+      emit(Op::Cmp, r, a, b, -1, mask_of(x->compare, positive));
+      emit(Op::End, -1, r);
+      return {start};
+    }
+    if (x->kind != ast::ExprKind::And && x->kind != ast::ExprKind::Or) {
+      const std::int32_t r = value(*x);
+      if (here() == start) return {kTest, r, constant({0, 0}), mask_of(ast::CompareOp::Ne, positive)};
+      const std::int32_t t = reg();
+      emit(Op::Cmp, t, r, constant({0, 0}), -1, mask_of(ast::CompareOp::Ne, positive));
+      emit(Op::End, -1, t);
+      return {start};
+    }
+    std::vector<std::int32_t> otherwise;
+    jump_unless(*e, otherwise);
+    emit(Op::End, -1, constant({1, 0}));
+    land(otherwise);
+    emit(Op::End, -1, constant({0, 0}));
+    return {start};
+  }
 
-  std::int32_t expr(const ast::Expr& e) {
-    using K = ast::ExprKind;
+  // Compiles the bodies of the memos referred to so far (and those they refer
+  // to), then puts the constants first among the registers.
+  void finish() {
+    while (!pending_.empty()) {
+      const std::int32_t memo = pending_.back();
+      pending_.pop_back();
+      const ast::Expr& body = *memo_body_[static_cast<std::size_t>(memo)];
+      p_.memos[static_cast<std::size_t>(memo)].entry = here();
+      const std::int32_t reg = p_.memos[static_cast<std::size_t>(memo)].reg;
+      into(body, reg);
+      emit(Op::End, -1, reg);
+    }
+    renumber();
+  }
+
+ private:
+  using Labels = std::vector<std::int32_t>;  // instructions whose target is the same place, to patch
+
+  std::int32_t here() const { return static_cast<std::int32_t>(p_.code.size()); }
+  std::int32_t emit(Op op, std::int32_t dst = -1, std::int32_t a = -1, std::int32_t b = -1, std::int32_t c = -1,
+                    std::uint8_t x = 0, const ast::Expr* e = nullptr) {
+    p_.code.push_back({op, x, dst, a, b, c, e});
+    return here() - 1;
+  }
+  std::int32_t reg() { return next_reg_++; }
+  // Where the jumps in `labels` go: here.
+  void land(const Labels& labels) {
+    for (const std::int32_t at : labels) {
+      Ins& i = p_.code[static_cast<std::size_t>(at)];
+      (i.op == Op::Jmp ? i.a : i.op == Op::CmpJmp ? i.c : i.b) = here();
+    }
+  }
+  std::int32_t constant(Fx k) {
+    for (const auto& [v, r] : constants_)
+      if (v.m == k.m && v.s == k.s) return r;
+    const std::int32_t r = reg();
+    constants_.push_back({k, r});
+    return r;
+  }
+  // A constant that stands for the expression, if it is one.
+  std::optional<Fx> constant_of(const ast::Expr& e) const {
+    Fx k;
     switch (e.kind) {
-      case K::Number: return number(e.number);
-      case K::Boolean: return constant({e.boolean ? 1 : 0, 0});
-      case K::Date: return constant({e.date, 0});
+      case ast::ExprKind::Number:
+        if (fixed::from_decimal(e.number, k)) return k;
+        return std::nullopt;
+      case ast::ExprKind::Boolean: return Fx{e.boolean ? 1 : 0, 0};
+      case ast::ExprKind::Date: return Fx{e.date, 0};
+      case ast::ExprKind::Name: {
+        const ExprNote& n = ed_.notes[e];
+        if (n.ref == ast::RefKind::EnumValue) return Fx{n.index, 0};
+        if (n.ref == ast::RefKind::Param && fixed::of_value(ed_.params[static_cast<std::size_t>(n.index)].value, k)) return k;
+        return std::nullopt;
+      }
+      default: return std::nullopt;
+    }
+  }
+  // The register a result goes to: the one asked for (into), or a new one.
+  std::int32_t out(std::int32_t dst) { return dst >= 0 ? dst : reg(); }
+  std::int32_t bail_here(std::int32_t dst = -1) {
+    const std::int32_t r = out(dst);
+    emit(Op::Bail, r);
+    return r;
+  }
+
+  // The code computing `e`; returns the register that holds its value (the
+  // one into() asked for, unless `e` is a constant, a fact or a memo: those
+  // have their own).
+  std::int32_t value(const ast::Expr& e) {
+    using K = ast::ExprKind;
+    const std::int32_t dst = std::exchange(want_, -1);  // for this node only, not its operands
+    if (auto k = constant_of(e)) return constant(*k);
+    switch (e.kind) {
       case K::Name: {
         const ExprNote& n = ed_.notes[e];
         switch (n.ref) {
           case ast::RefKind::Fact: return fact(n.index);
-          case ast::RefKind::Param: return value(ed_.params[n.index].value);
-          case ast::RefKind::Define: return memo(ed_.defines[n.index].memo, *ed_.defines[n.index].decl->value, Op::Define);
-          case ast::RefKind::EnumValue: return constant({n.index, 0});
-          case ast::RefKind::MeasureRate: return add(Op::Rate);
-          case ast::RefKind::MeasureBase: return add(Op::Base);
-          case ast::RefKind::MeasureAmount:    // 金额/适用 name an outcome: only in a 性质,
-          case ast::RefKind::MeasureEligible:  // which the tree-walker evaluates
-          case ast::RefKind::Unresolved: break;
+          case ast::RefKind::Define: {
+            const DefineInfo& d = ed_.defines[static_cast<std::size_t>(n.index)];
+            const std::int32_t memo = memo_for(d.memo, *d.decl->value);
+            if (memo < 0) return bail_here(dst);
+            emit(Op::Ensure, -1, memo);
+            return p_.memos[static_cast<std::size_t>(memo)].reg;
+          }
+          case ast::RefKind::MeasureRate: return simple(Op::Rate, dst);
+          case ast::RefKind::MeasureBase: return simple(Op::Base, dst);
+          default: return bail_here(dst);  // 金额/适用 (only in a 性质), a constant beyond 64 bits, anything new
         }
-        return add(Op::Bail);
       }
-      case K::Has: return add(Op::Has, ed_.notes[e].index);
-      case K::Call: return call(e);
-      case K::Negate: return unary(Op::Neg, e);
-      case K::Not: return unary(Op::Not, e);
-      case K::And: return binary(Op::And, e);
-      case K::Or: return binary(Op::Or, e);
+      case K::Has: {
+        const std::int32_t r = out(dst);
+        emit(Op::Has, r, ed_.notes[e].index);
+        return r;
+      }
+      case K::Call: return call(e, dst);
+      case K::Negate: return unary(Op::Neg, e, dst);
+      case K::Not: return unary(Op::Not, e, dst);
       case K::Arith:
         switch (e.arith) {
-          case ast::ArithOp::Add: return binary(Op::Add, e);
-          case ast::ArithOp::Sub: return binary(Op::Sub, e);
-          case ast::ArithOp::Mul: return binary(Op::Mul, e);
-          case ast::ArithOp::Div: return add(Op::Bail);  // 18 places: the Decimal path's
+          case ast::ArithOp::Add: return binary(Op::Add, e, dst);
+          case ast::ArithOp::Sub: return binary(Op::Sub, e, dst);
+          case ast::ArithOp::Mul: return binary(Op::Mul, e, dst);
+          default: return bail_here(dst);  // division: 18 places, the Decimal path's
         }
-        return add(Op::Bail);
       case K::Compare: {
-        const std::int32_t l = expr(*e.args[0]), r = expr(*e.args[1]);
-        const std::int32_t n = add(Op::Cmp, l, r);
-        p_.nodes[static_cast<std::size_t>(n)].cmp = e.compare;
-        return n;
+        const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
+        const std::int32_t r = out(dst);
+        emit(Op::Cmp, r, a, b, -1, mask_of(e.compare, true));
+        return r;
+      }
+      case K::And:
+      case K::Or: {  // short-circuit, as the tree-walker
+        const std::int32_t r = out(dst);
+        Labels otherwise, done;
+        jump_unless(e, otherwise);
+        emit(Op::Mov, r, constant({1, 0}));
+        done.push_back(emit(Op::Jmp));
+        land(otherwise);
+        emit(Op::Mov, r, constant({0, 0}));
+        land(done);
+        return r;
       }
       case K::If: {
-        const std::int32_t c = expr(*e.args[0]), t = expr(*e.args[1]), f = expr(*e.args[2]);
-        return add(Op::If, c, t, f, &e);
+        const std::int32_t r = out(dst);
+        Labels otherwise, done;
+        jump_unless(*e.args[0], otherwise);
+        if (explain_) emit(Op::Choice, -1, -1, -1, -1, 1, &e);
+        into(*e.args[1], r);
+        done.push_back(emit(Op::Jmp));
+        land(otherwise);
+        if (explain_) emit(Op::Choice, -1, -1, -1, -1, 0, &e);
+        into(*e.args[2], r);
+        land(done);
+        return r;
       }
-      case K::Match: return match(e);
-      // New forms are evaluated by the tree-walker: the compiled form hands the
-      // evaluation over (Bail) when it reaches one.
-      case K::Progressive: return add(Op::Bail);
+      case K::Match: return match(e, dst);
+      default: return bail_here(dst);  // a kind of expression this compiler does not know: the tree-walker's
     }
-    return add(Op::Bail);
   }
 
- private:
-  std::int32_t add(Op op, std::int32_t a = -1, std::int32_t b = -1, std::int32_t c = -1,
-                   const ast::Expr* e = nullptr) {
-    Node n;
-    n.op = op, n.a = a, n.b = b, n.c = c, n.expr = e;
-    p_.nodes.push_back(n);
-    return static_cast<std::int32_t>(p_.nodes.size() - 1);
+  // `e` computed into `dst` (straight there when it is computed at all).
+  void into(const ast::Expr& e, std::int32_t dst) {
+    want_ = dst;
+    const std::int32_t r = value(e);
+    if (r != dst) emit(Op::Mov, dst, r);
   }
-  std::int32_t constant(Fx k) {
-    const std::int32_t n = add(Op::Const);
-    p_.nodes[static_cast<std::size_t>(n)].k = k;
-    return n;
+  std::int32_t simple(Op op, std::int32_t dst) {
+    const std::int32_t r = out(dst);
+    emit(op, r);
+    return r;
   }
-  std::int32_t number(const Decimal& d) {
-    Fx k;
-    return fixed::from_decimal(d, k) ? constant(k) : add(Op::Bail);
+  std::int32_t unary(Op op, const ast::Expr& e, std::int32_t dst) {
+    const std::int32_t a = value(*e.args[0]);
+    const std::int32_t r = out(dst);
+    emit(op, r, a);
+    return r;
   }
-  std::int32_t value(const Value& v) {
-    switch (v.kind) {
-      case TypeKind::Money:
-      case TypeKind::Rate:
-      case TypeKind::Integer:
-      case TypeKind::Number: return number(v.number);
-      case TypeKind::Bool:
-      case TypeKind::Enum:
-      case TypeKind::Date: return constant({v.small, 0});
-      case TypeKind::Error: break;
-    }
-    return add(Op::Bail);
-  }
-  std::int32_t unary(Op op, const ast::Expr& e) {
-    const std::int32_t a = expr(*e.args[0]);
-    return add(op, a);
-  }
-  std::int32_t binary(Op op, const ast::Expr& e) {
-    const std::int32_t a = expr(*e.args[0]), b = expr(*e.args[1]);
-    return add(op, a, b);
+  std::int32_t binary(Op op, const ast::Expr& e, std::int32_t dst) {
+    const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
+    const std::int32_t r = out(dst);
+    emit(op, r, a, b);
+    return r;
   }
 
-  // A fact default or a definition: computed at most once per evaluation.
-  std::int32_t memo(int slot, const ast::Expr& body, Op op) {
-    if (slot < 0 || slot >= static_cast<int>(memo_of_.size())) return add(Op::Bail);
-    if (memo_of_[slot] < 0) {
-      memo_of_[slot] = p_.memo_count++;
-      body_of_[slot] = -2;  // being compiled: the checker rejects cycles; guard anyway
-      body_of_[slot] = expr(body);
+  // Jumps (to be landed at `otherwise`) when `e` is false; falls through when true.
+  void jump_unless(const ast::Expr& e, Labels& otherwise) { branch(e, false, otherwise); }
+  // … when `e` has the value `when`.
+  void branch(const ast::Expr& e, bool when, Labels& to) {
+    using K = ast::ExprKind;
+    switch (e.kind) {
+      case K::Not: branch(*e.args[0], !when, to); return;
+      case K::And:
+      case K::Or: {
+        // (a 且 b) is false when a is false, else when b is; (a 或 b) is true when a is, else when b is.
+        const bool short_value = e.kind == K::Or;
+        if (when == short_value) {
+          branch(*e.args[0], when, to);
+          branch(*e.args[1], when, to);
+        } else {
+          Labels decided;
+          branch(*e.args[0], short_value, decided);
+          branch(*e.args[1], when, to);
+          land(decided);
+        }
+        return;
+      }
+      case K::Compare: {
+        const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
+        to.push_back(emit(Op::CmpJmp, -1, a, b, -1, mask_of(e.compare, when)));
+        return;
+      }
+      default: {
+        const std::int32_t r = value(e);
+        to.push_back(emit(when ? Op::JmpNZ : Op::JmpZ, -1, r));
+        return;
+      }
     }
-    if (body_of_[slot] == -2) return add(Op::Bail);
-    return add(op, memo_of_[slot], body_of_[slot]);
+  }
+  // A fact default or a definition: a memo computed at most once per
+  // evaluation by its own code (compiled in finish()); −1 when it cannot be.
+  std::int32_t memo_for(int slot, const ast::Expr& body) {
+    if (slot < 0 || slot >= static_cast<int>(memo_of_.size())) return -1;
+    std::int32_t& m = memo_of_[static_cast<std::size_t>(slot)];
+    if (m < 0) {
+      m = static_cast<std::int32_t>(p_.memos.size());
+      p_.memos.push_back({reg(), -1});
+      memo_body_.push_back(&body);
+      pending_.push_back(m);
+    }
+    return m;
   }
 
   std::int32_t fact(int slot) {
-    const FactInfo& info = ed_.facts[slot];
-    std::int32_t cache = -1, body = -1;
-    if (info.decl->default_value) {
-      const auto d = static_cast<std::size_t>(memo(info.memo, *info.decl->default_value, Op::Define));
-      if (p_.nodes[d].op != Op::Define) return static_cast<std::int32_t>(d);
-      cache = p_.nodes[d].a;
-      body = p_.nodes[d].b;
+    const FactInfo& info = ed_.facts[static_cast<std::size_t>(slot)];
+    std::int32_t& r = fact_reg_[static_cast<std::size_t>(slot)];
+    if (r < 0) {
+      r = reg();
+      Program::Load load{slot, r, -1, false};
+      const auto& needs = info_.needs;
+      load.required = info.required() || std::find(needs.begin(), needs.end(), slot) != needs.end();
+      if (!load.required && info.decl->default_value) {
+        if (auto k = constant_of(*info.decl->default_value)) load.fallback = constant(*k);
+        else guard_memo_.push_back({slot, memo_for(info.memo, *info.decl->default_value)});
+      }
+      p_.loads.push_back(load);
     }
-    const std::int32_t n = add(Op::Fact, slot, cache, body);
-    p_.nodes[static_cast<std::size_t>(n)].number = info.type.is_numeric();
-    return n;
+    const Program::Load& load = *std::find_if(p_.loads.begin(), p_.loads.end(), [&](const auto& l) { return l.slot == slot; });
+    if (!load.required && load.fallback < 0) {  // 可选, or a computed default: see whether it is given
+      std::int32_t memo = -1;
+      for (const auto& [s, m] : guard_memo_)
+        if (s == slot) memo = m;
+      emit(Op::Guard, r, slot, memo);
+    }
+    return r;
   }
 
-  std::int32_t call(const ast::Expr& e) {
+  std::int32_t call(const ast::Expr& e, std::int32_t dst) {
     std::vector<std::int32_t> args;
-    for (const auto& a : e.args) args.push_back(expr(*a));
+    for (const auto& a : e.args) args.push_back(value(*a));  // all of them, in order, as the tree-walker
     const auto builtin = static_cast<Builtin>(ed_.notes[e].index);
+    const std::int32_t r = out(dst);
     switch (builtin) {
       case Builtin::Min:
       case Builtin::Max: {
-        if (args.empty()) return add(Op::Bail);
+        if (args.empty()) break;
         const auto at = static_cast<std::int32_t>(p_.lists.size());
         p_.lists.insert(p_.lists.end(), args.begin(), args.end());
-        const Op op = builtin == Builtin::Min ? Op::Min : Op::Max;
-        return add(op, at, static_cast<std::int32_t>(args.size()));
+        emit(builtin == Builtin::Min ? Op::Min : Op::Max, r, at, static_cast<std::int32_t>(args.size()));
+        return r;
       }
       case Builtin::Abs:
-        if (args.size() != 1) return add(Op::Bail);
-        return add(Op::Abs, args[0]);
+        if (args.size() != 1) break;
+        emit(Op::Abs, r, args[0]);
+        return r;
       case Builtin::Round:
       case Builtin::RoundHalfUp:
       case Builtin::RoundHalfEven:
       case Builtin::RoundDown:
       case Builtin::RoundUp: {
-        if (args.size() != 2) return add(Op::Bail);
-        const auto fn = builtin;
-        const RoundingMode mode = fn == Builtin::Round           ? ed_.rounding
-                                  : fn == Builtin::RoundHalfUp   ? RoundingMode::HalfUp
-                                  : fn == Builtin::RoundHalfEven ? RoundingMode::HalfEven
-                                  : fn == Builtin::RoundDown     ? RoundingMode::Down
-                                                                 : RoundingMode::Up;
-        const std::int32_t n = add(Op::Round, args[0], args[1]);
-        p_.nodes[static_cast<std::size_t>(n)].mode = mode;
-        return n;
+        if (args.size() != 2) break;
+        const RoundingMode mode = builtin == Builtin::Round           ? ed_.rounding
+                                  : builtin == Builtin::RoundHalfUp   ? RoundingMode::HalfUp
+                                  : builtin == Builtin::RoundHalfEven ? RoundingMode::HalfEven
+                                  : builtin == Builtin::RoundDown     ? RoundingMode::Down
+                                                                      : RoundingMode::Up;
+        emit(Op::Round, r, args[0], args[1], -1, static_cast<std::uint8_t>(mode));
+        return r;
       }
+      default: break;  // a built-in this compiler does not know
     }
-    return add(Op::Bail);
+    emit(Op::Bail, r);
+    return r;
   }
 
   // 按 x { … }: a table from each enumeration value to the arm that takes it
   // (the first arm naming it, or 其他), as the tree-walker tries them in order.
-  std::int32_t match(const ast::Expr& e) {
-    const std::int32_t subject = expr(*e.args[0]);
+  std::int32_t match(const ast::Expr& e, std::int32_t dst) {
     const Type& t = ed_.notes[*e.args[0]].type;
-    if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return add(Op::Bail);
-    const auto size = static_cast<std::int32_t>(ed_.enums[t.enum_id].values.size());
-    std::vector<std::int32_t> arm_nodes;
-    for (const auto& arm : e.arms) arm_nodes.push_back(expr(*arm.value));
-    const auto at = static_cast<std::int32_t>(p_.lists.size());
-    for (std::int32_t v = 0; v < size; ++v) {
-      std::int32_t target = -1;
-      for (std::size_t i = 0; i < e.arms.size() && target < 0; ++i) {
-        const auto& arm = e.arms[i];
-        bool takes = arm.otherwise;
+    if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return bail_here(dst);
+    const std::int32_t subject = value(*e.args[0]);
+    const auto size = static_cast<std::int32_t>(ed_.enums[static_cast<std::size_t>(t.enum_id)].values.size());
+    std::vector<std::int32_t> arm_of(static_cast<std::size_t>(size), -1);  // value → arm
+    for (std::int32_t v = 0; v < size; ++v)
+      for (std::size_t i = 0; i < e.arms.size() && arm_of[static_cast<std::size_t>(v)] < 0; ++i) {
+        bool takes = e.arms[i].otherwise;
         for (int pv : ed_.notes.arm_values(e, i)) takes = takes || pv == v;
-        if (takes) target = arm_nodes[i];
+        if (takes) arm_of[static_cast<std::size_t>(v)] = static_cast<std::int32_t>(i);
       }
-      p_.lists.push_back(target);
+    const std::int32_t r = out(dst);
+    const auto at = static_cast<std::int32_t>(p_.lists.size());
+    bool all_constant = true;
+    std::vector<std::int32_t> constant_arm(e.arms.size(), -1);
+    for (std::size_t i = 0; i < e.arms.size(); ++i) {
+      if (auto k = constant_of(*e.arms[i].value)) constant_arm[i] = constant(*k);
+      else all_constant = false;
     }
-    return add(Op::Match, subject, at, size, &e);
+    if (all_constant) {
+      for (const std::int32_t arm : arm_of) p_.lists.push_back(arm < 0 ? -1 : constant_arm[static_cast<std::size_t>(arm)]);
+      emit(Op::MatchK, r, subject, at, size, 0, &e);
+      return r;
+    }
+    p_.lists.resize(p_.lists.size() + static_cast<std::size_t>(size), -1);
+    emit(Op::Match, -1, subject, at, size, 0, &e);
+    Labels done;
+    for (std::size_t i = 0; i < e.arms.size(); ++i) {
+      if (std::find(arm_of.begin(), arm_of.end(), static_cast<std::int32_t>(i)) == arm_of.end()) continue;  // never taken
+      const std::int32_t start = here();
+      for (std::int32_t v = 0; v < size; ++v)
+        if (arm_of[static_cast<std::size_t>(v)] == static_cast<std::int32_t>(i)) p_.lists[static_cast<std::size_t>(at + v)] = start;
+      into(*e.arms[i].value, r);
+      done.push_back(emit(Op::Jmp));
+    }
+    land(done);
+    return r;
+  }
+
+  // Constants first among the registers: copied in with one memcpy.
+  void renumber() {
+    std::vector<std::int32_t> to(static_cast<std::size_t>(next_reg_), -1);
+    std::int32_t n = 0;
+    for (const auto& [k, r] : constants_) to[static_cast<std::size_t>(r)] = n++, p_.constants.push_back(k);
+    for (auto& t : to)
+      if (t < 0) t = n++;
+    p_.registers = n;
+    auto map = [&](std::int32_t& r) {
+      if (r >= 0) r = to[static_cast<std::size_t>(r)];
+    };
+    auto map_list = [&](std::int32_t at, std::int32_t count) {
+      for (std::int32_t k = 0; k < count; ++k) map(p_.lists[static_cast<std::size_t>(at + k)]);
+    };
+    for (Ins& i : p_.code) {
+      map(i.dst);
+      switch (i.op) {
+        case Op::Mov:
+        case Op::Not:
+        case Op::Neg:
+        case Op::Abs:
+        case Op::JmpZ:
+        case Op::JmpNZ:
+        case Op::End: map(i.a); break;
+        case Op::Add:
+        case Op::Sub:
+        case Op::Mul:
+        case Op::Cmp:
+        case Op::Round:
+        case Op::CmpJmp: map(i.a), map(i.b); break;
+        case Op::Min:
+        case Op::Max: map_list(i.a, i.b); break;
+        case Op::MatchK: map(i.a), map_list(i.b, i.c); break;
+        case Op::Match: map(i.a); break;
+        default: break;
+      }
+    }
+    for (auto& m : p_.memos) map(m.reg);
+    for (auto& l : p_.loads) map(l.reg), map(l.fallback);
+    auto map_segment = [&](std::int32_t& s) {
+      if (s != kNone && s != kTest && s < 0) s = ~to[static_cast<std::size_t>(~s)];
+    };
+    auto map_test = [&](Program::Test& t) {
+      if (t.entry == kTest) map(t.a), map(t.b);
+    };
+    for (auto& t : p_.needs) map_test(t);
+    for (auto& t : p_.requirements) map_test(t);
+    map_segment(p_.rate), map_segment(p_.base), map_segment(p_.amount);
+    for (auto& c : p_.caps) map_test(c.when), map_segment(c.limit), map_segment(c.used);
   }
 
   const Edition& ed_;
-  CompiledMeasure& p_;
-  std::vector<std::int32_t> memo_of_;  // edition cache slot → this measure's
-  std::vector<std::int32_t> body_of_;  // edition cache slot → node computing it
+  const MeasureInfo& info_;
+  Program& p_;
+  bool explain_;
+  std::int32_t next_reg_ = 0;
+  std::int32_t want_ = -1;  // where into() wants the next value()'s result
+  std::vector<std::pair<Fx, std::int32_t>> constants_;
+  std::vector<std::int32_t> memo_of_;            // edition cache slot → this plan's memo
+  std::vector<const ast::Expr*> memo_body_;      // per memo
+  std::vector<std::int32_t> pending_;            // memos whose code is not written yet
+  std::vector<std::int32_t> fact_reg_;           // fact slot → register
+  std::vector<std::pair<int, std::int32_t>> guard_memo_;  // fact slot → memo of its computed default
 };
 
-// Per-evaluation state: like the tree-walker's Activation, over Fx.
-class Run {
- public:
-  Run(const CompiledMeasure& p, const FactValues& facts, Fx* memo, unsigned char* done)
-      : p_(p), facts_(facts), memo_(memo), done_(done) {}
-
-  std::vector<ChoiceTrace>* choices = nullptr;       // where 若/按 choices go while explaining
-  std::vector<ChoiceTrace>* rate_choices = nullptr;  // … while computing 比例
-  bool has_rate = false, has_base = false;
-  Fx rate_value, base_value;
-
-  bool cond(std::int32_t i) { return value(i).m != 0; }
-
-  // A node's value; constants and given facts are read here, in the caller,
-  // without a call (they are half of all nodes).
-  Fx value(std::int32_t i) {
-    const Node& n = p_.nodes[static_cast<std::size_t>(i)];
-    if (n.op == Op::Const) return n.k;
-    if (n.op == Op::Fact && facts_.present[static_cast<std::size_t>(n.a)]) {
-      const Value& v = facts_.values[static_cast<std::size_t>(n.a)];
-      if (!n.number) return {v.small, 0};
-      Fx r;
-      if (!fixed::from_decimal(v.number, r)) bail();
-      return r;
-    }
-    return eval(i);
-  }
-
-  Fx rate() {
-    if (has_rate) return rate_value;
-    if (p_.rate < 0 || computing_rate_) bail();
-    computing_rate_ = true;
-    auto* saved = choices;
-    choices = rate_choices;
-    rate_value = value(p_.rate);
-    choices = saved;
-    computing_rate_ = false;
-    has_rate = true;
-    return rate_value;
-  }
-  Fx base() {
-    if (has_base) return base_value;
-    if (p_.base < 0 || computing_base_) bail();
-    computing_base_ = true;
-    auto* saved = choices;
-    choices = nullptr;  // as the tree-walker: 基数's choices are not explained
-    base_value = value(p_.base);
-    choices = saved;
-    computing_base_ = false;
-    has_base = true;
-    return base_value;
-  }
-
-  __attribute__((noinline)) Fx eval(std::int32_t i) {
-    const Node& n = p_.nodes[static_cast<std::size_t>(i)];
-    Fx r;
-    switch (n.op) {
-      case Op::Const: return n.k;
-      case Op::Fact:
-        if (facts_.present[static_cast<std::size_t>(n.a)]) {
-          const Value& v = facts_.values[static_cast<std::size_t>(n.a)];
-          if (!n.number) return {v.small, 0};
-          if (!fixed::from_decimal(v.number, r)) bail();
-          return r;
-        }
-        if (n.b < 0) bail();  // a missing fact: the tree-walker words the error
-        return memoized(n.b, n.c);
-      case Op::Define: return memoized(n.a, n.b);
-      case Op::Not: return {cond(n.a) ? 0 : 1, 0};
-      case Op::And: return {cond(n.a) && cond(n.b) ? 1 : 0, 0};
-      case Op::Or: return {cond(n.a) || cond(n.b) ? 1 : 0, 0};
-      case Op::Add:
-      case Op::Sub:
-      case Op::Mul: {
-        const Fx x = value(n.a);
-        const Fx y = value(n.b);
-        const bool ok = n.op == Op::Add ? fixed::add(x, y, r) : n.op == Op::Sub ? fixed::sub(x, y, r) : fixed::mul(x, y, r);
-        if (!ok) bail();
-        return r;
-      }
-      case Op::Cmp: {
-        const Fx x = value(n.a);
-        const Fx y = value(n.b);
-        const int c = fixed::compare(x, y);
-        bool held = false;
-        switch (n.cmp) {
-          case ast::CompareOp::Lt: held = c < 0; break;
-          case ast::CompareOp::Le: held = c <= 0; break;
-          case ast::CompareOp::Gt: held = c > 0; break;
-          case ast::CompareOp::Ge: held = c >= 0; break;
-          case ast::CompareOp::Eq: held = c == 0; break;
-          case ast::CompareOp::Ne: held = c != 0; break;
-        }
-        return {held ? 1 : 0, 0};
-      }
-      case Op::If: {
-        const bool held = cond(n.a);
-        if (choices) choices->push_back({n.expr, held, -1, {}});
-        return value(held ? n.b : n.c);
-      }
-      case Op::Match: {
-        const Fx subject = value(n.a);
-        if (choices) choices->push_back({n.expr, false, static_cast<int>(subject.m), {}});
-        if (subject.m < 0 || subject.m >= n.c) bail();
-        const std::int32_t arm = p_.lists[static_cast<std::size_t>(n.b + subject.m)];
-        if (arm < 0) bail();  // no arm takes it: the tree-walker's error
-        return value(arm);
-      }
-      case Op::Rate:
-      case Op::Base:
-      case Op::Has:
-      case Op::Neg:
-      case Op::Min:
-      case Op::Max:
-      case Op::Abs:
-      case Op::Round: return cold(n);
-      case Op::Bail: break;
-    }
-    bail();
-  }
-
-  // The rarer nodes, out of line so that eval keeps few registers to save.
-  __attribute__((noinline)) Fx cold(const Node& n) {
-    Fx r;
-    switch (n.op) {
-      case Op::Rate: return rate();
-      case Op::Base: return base();
-      case Op::Has: return {facts_.present[static_cast<std::size_t>(n.a)] ? 1 : 0, 0};
-      case Op::Neg:
-        if (!fixed::neg(value(n.a), r)) bail();
-        return r;
-      case Op::Min:
-      case Op::Max: {
-        Fx best = value(p_.lists[static_cast<std::size_t>(n.a)]);
-        for (std::int32_t k = 1; k < n.b; ++k) {
-          const Fx x = value(p_.lists[static_cast<std::size_t>(n.a + k)]);
-          const int c = fixed::compare(x, best);
-          if (n.op == Op::Min ? c < 0 : c > 0) best = x;
-        }
-        return best;
-      }
-      case Op::Abs: {
-        const Fx x = value(n.a);
-        if (x.m >= 0) return x;
-        if (!fixed::neg(x, r)) bail();
-        return r;
-      }
-      case Op::Round: {
-        const Fx x = value(n.a);
-        const Fx step = value(n.b);
-        if (step.m <= 0 || !fixed::round_to_step(x, step, n.mode, r)) bail();
-        return r;
-      }
-      default: break;
-    }
-    bail();
-  }
-
- private:
-  Fx memoized(std::int32_t slot, std::int32_t body) {
-    const auto s = static_cast<std::size_t>(slot);
-    if (!done_[s]) {
-      memo_[s] = value(body);
-      done_[s] = 1;
-    }
-    return memo_[s];
-  }
-
-  const CompiledMeasure& p_;
-  const FactValues& facts_;
-  Fx* memo_;
-  unsigned char* done_;
-  bool computing_rate_ = false, computing_base_ = false;
-};
-
-// ---------------------------------------------------------------- caps
-// The one place that knows how a measure's caps are evaluated (the tree-walker's
-// loop in evaluate_measure, over Fx).
-void compile_caps(Compiler& c, const MeasureInfo& info, CompiledMeasure& p) {
+bool compile_program(const Edition& ed, const MeasureInfo& info, Program& p, bool explain) {
+  const ast::MeasureDecl& m = *info.decl;
+  Compiler c(ed, info, p, explain);
+  for (const auto& need : m.conditional_needs) p.needs.push_back(c.condition(need.when.get()));
+  for (const ast::Requirement* req : info.requirements) p.requirements.push_back(c.condition(req->condition.get()));
+  p.amount = c.segment(m.amount.get());
+  p.rate = c.segment(m.rate.get());
+  p.base = c.segment(m.base.get());
   for (const ast::LimitDecl* cap : info.caps)
-    p.caps.push_back({cap->when ? c.expr(*cap->when) : -1, c.expr(cap->limit.get()), cap->used ? c.expr(*cap->used) : -1});
-}
-
-void apply_caps(Run& r, const MeasureInfo& info, const CompiledMeasure& p, Fx& amount, Outcome& out, Trace* trace) {
-  for (std::size_t i = 0; i < p.caps.size(); ++i) {
-    const ast::LimitDecl* cap = info.caps[i];
-    const CompiledMeasure::Cap& c = p.caps[i];
-    if (c.when >= 0 && !r.cond(c.when)) {
-      if (trace) trace->caps.push_back({cap, false, {}, std::nullopt, {}});
-      continue;
-    }
-    const Fx limit = r.value(c.limit);
-    Fx room = limit, used;
-    if (c.used >= 0) {
-      used = r.value(c.used);
-      if (!fixed::sub(limit, used, room)) bail();
-    }
-    if (room.m < 0) room = {0, 0};  // as Decimal(): zero at scale 0
-    if (fixed::compare(room, amount) < 0) {
-      amount = room;
-      out.bound = cap;
-    }
-    if (trace)
-      trace->caps.push_back({cap, true, fixed::to_decimal(limit),
-                             c.used >= 0 ? std::optional<Decimal>(fixed::to_decimal(used)) : std::nullopt,
-                             fixed::to_decimal(room)});
-  }
-}
-
-Outcome run(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& p, const FactValues& facts, Trace* trace,
-            Fx* memo, unsigned char* done) {
-  Run r(p, facts, memo, done);
-  if (trace) r.rate_choices = &trace->rate_choices;
-  Outcome out;
-  out.measure = &info;
-  for (const auto& need : p.needs) {
-    if (!r.cond(need.when)) continue;
-    for (int slot : need.slots)
-      if (!facts.present[static_cast<std::size_t>(slot)]) bail();
-  }
-  for (std::size_t i = 0; i < p.requirements.size(); ++i) {
-    const bool held = r.cond(p.requirements[i]);
-    if (trace) trace->conditions.push_back({info.requirements[i], held});
-    if (!held) out.failed.push_back(info.requirements[i]);
-  }
-  if (!out.failed.empty()) {
-    out.eligible = false;
-    out.amount = Decimal::from_scaled(0, ed.rounding_places);
-    return out;
-  }
-  out.eligible = true;
-  Fx amount;
-  if (p.amount >= 0) {
-    if (trace) r.choices = &trace->amount_choices;
-    amount = r.value(p.amount);
-    r.choices = nullptr;
-  } else {
-    const Fx base = r.base();
-    const Fx rate = r.rate();
-    if (!fixed::mul(base, rate, amount)) bail();
-  }
-  if (trace) {
-    if (r.has_rate) trace->rate = fixed::to_decimal(r.rate_value);
-    if (r.has_base) trace->base = fixed::to_decimal(r.base_value);
-    trace->computed = fixed::to_decimal(amount);
-  }
-  apply_caps(r, info, p, amount, out, trace);
-  if (trace) trace->before_rounding = fixed::to_decimal(amount);
-  if (amount.m < 0) bail();  // an error in the rule: the tree-walker says where
-  Fx rounded;
-  if (!fixed::round_to_step(amount, p.step, p.rounding, rounded) || !fixed::rescaled(rounded, p.places, rounded)) bail();
-  out.amount = fixed::to_decimal(rounded);
-  return out;
+    p.caps.push_back({c.condition(cap->when.get()), c.segment(cap->limit.get()), c.segment(cap->used.get())});
+  c.finish();
+  return true;
 }
 
 }  // namespace
@@ -515,15 +469,11 @@ std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const 
   if (ed.rounding_places < 0 || ed.rounding_places > fixed::kMaxScale) return nullptr;
   p->rounding = ed.rounding;
   p->places = ed.rounding_places;
-  const ast::MeasureDecl& m = *info.decl;
-  Compiler c(ed, *p);
-  for (std::size_t k = 0; k < m.conditional_needs.size(); ++k)
-    p->needs.push_back({c.expr(*m.conditional_needs[k].when), info.conditional_needs[k]});
-  for (const ast::Requirement* req : info.requirements) p->requirements.push_back(c.expr(*req->condition));
-  if (m.amount) p->amount = c.expr(*m.amount);
-  if (m.rate) p->rate = c.expr(*m.rate);
-  if (m.base) p->base = c.expr(*m.base);
-  compile_caps(c, info, *p);
+  const auto& needs = info.needs;
+  for (const int f : info.facts)
+    if (ed.facts[static_cast<std::size_t>(f)].required() || std::find(needs.begin(), needs.end(), f) != needs.end())
+      p->must_have.push_back(f);
+  if (!compile_program(ed, info, p->plain, false) || !compile_program(ed, info, p->explaining, true)) return nullptr;
   return p;
 }
 
@@ -531,24 +481,10 @@ void compile_measures(Edition& ed) {
   for (auto& m : ed.measures) m.compiled = compile_measure(ed, m);
 }
 
-std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& p,
-                                    const FactValues& facts, Trace* trace) {
-  constexpr int kInline = 64;
-  try {
-    if (p.memo_count <= kInline) {
-      // Raw storage: a slot is written before it is read (`done`), so the
-      // 1 KiB is not cleared on every evaluation.
-      alignas(Fx) unsigned char memo[kInline * sizeof(Fx)];
-      unsigned char done[kInline];
-      std::fill_n(done, p.memo_count, 0);
-      return run(ed, info, p, facts, trace, reinterpret_cast<Fx*>(memo), done);
-    }
-    std::vector<Fx> memo(static_cast<std::size_t>(p.memo_count));
-    std::vector<unsigned char> done(static_cast<std::size_t>(p.memo_count), 0);
-    return run(ed, info, p, facts, trace, memo.data(), done.data());
-  } catch (const Bail&) {
-    return std::nullopt;
-  }
+bool required_facts_given(const CompiledMeasure& p, const FactValues& facts) {
+  for (const int slot : p.must_have)
+    if (!facts.present[static_cast<std::size_t>(slot)]) return false;
+  return true;
 }
 
 }  // namespace kuan

@@ -1,8 +1,12 @@
-// A measure compiled once, when its edition is built, into a compact typed
-// tree over unboxed fixed point (interpreter/fixed.hpp): names resolved to fact
-// slots and cache slots, parameters and literals folded to constants, each 按
-// a jump table. Evaluating it allocates nothing unless an explanation is
-// recorded.
+// A measure compiled once, when its edition is built, into a flat plan: an
+// array of instructions over registers of unboxed fixed point
+// (interpreter/fixed.hpp) — facts read from their 64-bit slots, parameters and
+// literals folded to constants, conditions compiled to fused compare-and-branch
+// instructions, each 按 a jump table, fact defaults and definitions computed at
+// most once. Evaluating it makes no virtual call and allocates nothing unless
+// an explanation is recorded. The order of a measure's steps (needs, 要求,
+// amount, caps, rounding) is not in the plan: it is measure_steps.hpp's, which
+// the tree-walker follows too.
 //
 // It decides only what it can decide exactly in 64 bits. Anything else — a
 // mantissa or scale that does not fit, a division, and every error (a missing
@@ -10,6 +14,12 @@
 // tree-walker (evaluator.cpp), which computes with Decimal (__int128, then
 // cpp_int) and words the errors. So results, explanations and errors are the
 // tree-walker's by construction; tests/test_compiled.cpp checks that they are.
+//
+// A new kind of expression, name, built-in or value type needs nothing here to
+// be correct: the compiler turns whatever it does not know into a `Bail`
+// instruction (see Compiler::value's `default:` in compiled.cpp), and an evaluation that
+// reaches one is handed to the tree-walker. Compile it here only when it is
+// worth the speed, and extend tests/test_compiled.cpp's generator to reach it.
 #pragma once
 
 #include <memory>
@@ -27,8 +37,13 @@ void compile_measures(Edition& edition);
 
 // The outcome, or nullopt when the reference evaluator must decide. `trace`,
 // when given, is filled as the tree-walker fills it (and is left partly filled
-// on nullopt: the caller clears it).
+// on nullopt: the caller clears it). The measure's required facts must be
+// given (evaluate_measure checks them first).
 std::optional<Outcome> run_compiled(const Edition& edition, const MeasureInfo& measure,
                                     const CompiledMeasure& program, const FactValues& facts, Trace* trace);
+
+// Whether every fact the measure requires is given (the compiled form's quick
+// check; when false, evaluate_measure words which are missing).
+bool required_facts_given(const CompiledMeasure& program, const FactValues& facts);
 
 }  // namespace kuan

@@ -9,6 +9,7 @@
 
 #include "base/date.hpp"
 #include "interpreter/compiled.hpp"
+#include "interpreter/measure_steps.hpp"
 #include "stdlib/brackets.hpp"
 #include "stdlib/builtins.hpp"
 
@@ -400,92 +401,90 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
 }  // namespace
 
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
-  if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
-  if (info.compiled) {
+  if (info.compiled && required_facts_given(*info.compiled, facts)) {
     if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }
   return evaluate_measure_reference(ed, info, facts, trace);
 }
 
+namespace {
+
+// The tree-walker's side of the measure plan (measure_steps.hpp), over Decimal.
+class ReferenceEngine {
+ public:
+  using Number = Decimal;
+  ReferenceEngine(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace)
+      : ed_(ed), info_(info), m_(*info.decl), facts_(facts), act_(&ed, facts) {
+    act_.rate_expr = m_.rate.get();
+    act_.base_expr = m_.base.get();
+    if (trace) act_.rate_choices = &trace->rate_choices;
+  }
+
+  bool need_applies(std::size_t k) { return act_.condition(*m_.conditional_needs[k].when); }
+  void need_facts(std::size_t k) {
+    const auto& need = m_.conditional_needs[k];
+    const auto& slots = info_.conditional_needs[k];
+    for (std::size_t i = 0; i < slots.size(); ++i)
+      if (!facts_.present[slots[i]])
+        raise("缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
+              need.facts[i].span);
+  }
+  std::optional<bool> requirement(std::size_t i, bool decided) {
+    try {
+      return act_.condition(*info_.requirements[i]->condition);
+    } catch (const Raised&) {
+      // Once one condition has failed, a later one that cannot be evaluated
+      // (say a fact only needed when eligible) does not change the verdict.
+      if (decided) return std::nullopt;
+      throw;
+    }
+  }
+  Decimal amount(std::vector<ChoiceTrace>* choices) {
+    act_.choices = choices;
+    Decimal a = act_.eval(*m_.amount).number;
+    act_.choices = nullptr;
+    return a;
+  }
+  Decimal base() { return act_.base(m_.span).number; }
+  Decimal rate() { return act_.rate(m_.span).number; }
+  Decimal times(const Decimal& a, const Decimal& b) { return at(m_.span, [&] { return a * b; }); }
+  std::optional<Decimal> traced_rate() {
+    return act_.has_rate() ? std::optional<Decimal>(act_.rate(m_.span).number) : std::nullopt;
+  }
+  std::optional<Decimal> traced_base() {
+    return act_.has_base() ? std::optional<Decimal>(act_.base(m_.span).number) : std::nullopt;
+  }
+  bool cap_applies(std::size_t i) { return act_.condition(*info_.caps[i]->when); }
+  Decimal cap_limit(std::size_t i) { return act_.eval(*info_.caps[i]->limit).number; }
+  Decimal cap_used(std::size_t i) { return act_.eval(*info_.caps[i]->used).number; }
+  static Decimal minus(const Decimal& a, const Decimal& b) { return a - b; }
+  static int sign(const Decimal& x) { return x.sign(); }
+  static bool less(const Decimal& a, const Decimal& b) { return a < b; }
+  static Decimal zero() { return Decimal(); }
+  static Decimal decimal(const Decimal& x) { return x; }
+  [[noreturn]] void negative(const Decimal& amount) {
+    raise("计算出的金额为负(" + amount.normalized().to_string() + "元):金额不能小于零", amount_span(m_, act_));
+  }
+  Decimal rounded(const Decimal& amount) {
+    return at(m_.span, [&] { return amount.round_to_step(ed_.rounding_step, ed_.rounding).rescaled(ed_.rounding_places); });
+  }
+
+ private:
+  const Edition& ed_;
+  const MeasureInfo& info_;
+  const ast::MeasureDecl& m_;
+  const FactValues& facts_;
+  Activation act_;
+};
+
+}  // namespace
+
 EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
   auto r = guarded([&]() -> Outcome {
-    const ast::MeasureDecl& m = *info.decl;
-    Activation act(&ed, facts);
-    act.rate_expr = m.rate.get();
-    act.base_expr = m.base.get();
-    if (trace) act.rate_choices = &trace->rate_choices;
-    Outcome out;
-    out.measure = &info;
-    for (std::size_t k = 0; k < m.conditional_needs.size(); ++k) {
-      const auto& need = m.conditional_needs[k];
-      const auto& slots = info.conditional_needs[k];
-      if (!act.condition(*need.when)) continue;
-      for (std::size_t i = 0; i < slots.size(); ++i)
-        if (!facts.present[slots[i]])
-          raise("缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
-                need.facts[i].span);
-    }
-    for (const ast::Requirement* req : info.requirements) {
-      bool held;
-      try {
-        held = act.condition(*req->condition);
-      } catch (const Raised&) {
-        // Once one condition has failed, a later one that cannot be evaluated
-        // (say a fact only needed when eligible) does not change the verdict.
-        if (!out.failed.empty()) continue;
-        throw;
-      }
-      if (trace) trace->conditions.push_back({req, held});
-      if (!held) out.failed.push_back(req);
-    }
-    if (!out.failed.empty()) {
-      out.eligible = false;
-      out.amount = Decimal::from_scaled(0, ed.rounding_places);
-      return out;
-    }
-    out.eligible = true;
-    Decimal amount;
-    if (m.amount) {
-      if (trace) act.choices = &trace->amount_choices;
-      amount = act.eval(*m.amount).number;
-      act.choices = nullptr;
-    } else {
-      const Decimal& base = act.base(m.span).number;
-      const Decimal& rate = act.rate(m.span).number;
-      amount = at(m.span, [&] { return base * rate; });
-    }
-    if (trace) {
-      if (act.has_rate()) trace->rate = act.rate(m.span).number;
-      if (act.has_base()) trace->base = act.base(m.span).number;
-      trace->computed = amount;
-    }
-    for (const ast::LimitDecl* cap : info.caps) {
-      if (cap->when && !act.condition(*cap->when)) {
-        if (trace) trace->caps.push_back({cap, false, {}, std::nullopt, {}});
-        continue;
-      }
-      Decimal limit = act.eval(*cap->limit).number;
-      Decimal room = limit;
-      std::optional<Decimal> used;
-      if (cap->used) {
-        used = act.eval(*cap->used).number;
-        room = limit - *used;
-      }
-      if (room.sign() < 0) room = Decimal();
-      if (room < amount) {
-        amount = room;
-        out.bound = cap;
-      }
-      if (trace) trace->caps.push_back({cap, true, std::move(limit), std::move(used), std::move(room)});
-    }
-    if (trace) trace->before_rounding = amount;
-    // No rule may pay a negative amount (nor, in allocation, feed one into a
-    // pool): it is an error in the rule, reported where the amount is written.
-    if (amount.sign() < 0) raise("计算出的金额为负(" + amount.normalized().to_string() + "元):金额不能小于零", amount_span(m, act));
-    out.amount = at(m.span, [&] { return amount.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places); });
-    return out;
+    ReferenceEngine engine(ed, info, facts, trace);
+    return evaluate_in_order(ed, info, engine, trace);
   });
   if (auto* o = std::get_if<Outcome>(&r)) return std::move(*o);
   return std::get<EvalError>(r);

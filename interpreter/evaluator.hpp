@@ -12,20 +12,27 @@
 #include <variant>
 #include <vector>
 
+#include "interpreter/fixed.hpp"
 #include "lang/value.hpp"
 #include "lang/edition.hpp"
 
 namespace kuan {
 
-// The facts of one application, one slot per fact of the edition.
+// The facts of one application, one slot per fact of the edition. Beside each
+// value, the compiled form's copy of it in 64-bit fixed point when it fits
+// there (booleans, enumeration indices and dates always do), written by set()
+// so the two cannot disagree.
 struct FactValues {
   std::vector<Value> values;
+  // 0: not given; otherwise given, | kFits when `fixed` holds it.
   std::vector<unsigned char> present;
+  std::vector<fixed::Fx> fixed;
+  static constexpr unsigned char kGiven = 1, kFits = 2;
 
-  explicit FactValues(std::size_t count = 0) : values(count), present(count, 0) {}
+  explicit FactValues(std::size_t count = 0) : values(count), present(count, 0), fixed(count) {}
   void set(int slot, Value v) {
+    present[slot] = fixed::of_value(v, fixed[slot]) ? kGiven | kFits : kGiven;
     values[slot] = std::move(v);
-    present[slot] = 1;
   }
   void clear(int slot) { present[slot] = 0; }
 };

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "base/decimal.hpp"
+#include "lang/value.hpp"
 
 namespace kuan::fixed {
 
@@ -35,6 +36,20 @@ inline bool from_decimal(const Decimal& d, Fx& out) noexcept {
   return true;
 }
 inline Decimal to_decimal(Fx x) { return Decimal::from_scaled(x.m, x.s); }
+// A fact's value as Fx: booleans, enumeration indices and dates as they are,
+// numbers when they fit.
+inline bool of_value(const Value& v, Fx& out) noexcept {
+  switch (v.kind) {
+    case TypeKind::Money:
+    case TypeKind::Rate:
+    case TypeKind::Integer:
+    case TypeKind::Number: return from_decimal(v.number, out);
+    case TypeKind::Bool:
+    case TypeKind::Enum:
+    case TypeKind::Date: out = {v.small, 0}; return true;
+    default: return false;
+  }
+}
 
 // Both mantissas at the larger scale.
 inline bool align(Fx a, Fx b, std::int64_t& x, std::int64_t& y, std::int32_t& s) noexcept {

@@ -113,6 +113,24 @@ bool plain_money(std::string_view t) {
   return dots == 0 || (dots == 1 && t.front() != '.' && t.back() != '.');
 }
 
+// Plain money text (see plain_money) into its slot: the digits read straight
+// into a 64-bit mantissa with the fraction's length as the scale — the very
+// Decimal that Decimal::parse gives, without its general path — when there are
+// at most 18 of them; Decimal::parse for longer ones.
+void set_money(FactValues& facts, int slot, std::string_view t) {
+  const std::size_t dot = t.find('.');
+  const std::size_t digits = t.size() - (dot == std::string_view::npos ? 0 : 1);
+  if (digits > 18) {
+    facts.set(slot, Value::money(*Decimal::parse(t)));
+    return;
+  }
+  std::int64_t m = 0;
+  for (const char c : t)
+    if (c != '.') m = m * 10 + (c - '0');
+  const int scale = dot == std::string_view::npos ? 0 : static_cast<int>(t.size() - dot - 1);
+  facts.set(slot, Value::money(Decimal::from_scaled(m, scale)));
+}
+
 // nlohmann also refuses a number beyond double's range (its value is read
 // though ignored): only short numbers without an exponent are taken here.
 bool number_text(od::value& v, std::string_view& text, bool& integral) {
@@ -202,7 +220,7 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
               continue;
             }
             if (info.type.kind == TypeKind::Money && plain_money(value_text)) {
-              facts_.set(slot, Value::money(*Decimal::parse(value_text)));
+              set_money(facts_, slot, value_text);
               set_.push_back(slot);
               continue;
             }
@@ -212,13 +230,16 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
           }
           case od::json_type::number: {
             std::string_view value_text;
+            if (info.type.kind == TypeKind::Money) {  // plain money is a JSON number: no need to check its grammar
+              value_text = trim_right(v.raw_json_token());
+              if (plain_money(value_text)) {
+                set_money(facts_, slot, value_text);
+                set_.push_back(slot);
+                continue;
+              }
+            }
             bool integral = false;
             if (!number_text(v, value_text, integral)) return false;
-            if (info.type.kind == TypeKind::Money && plain_money(value_text)) {
-              facts_.set(slot, Value::money(*Decimal::parse(value_text)));
-              set_.push_back(slot);
-              continue;
-            }
             s.kind = Scalar::Kind::Number;
             s.text.assign(value_text);
             break;

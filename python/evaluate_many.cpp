@@ -97,6 +97,22 @@ Item item_of(const py::handle& raw, std::size_t index) {
   return w;
 }
 
+// The cyclic garbage collector paused while results are made: they hold no
+// cycles, and a collection every few hundred dicts would traverse the growing
+// list again and again (half the calling thread's time on 100,000 items).
+class GcPaused {
+ public:
+  GcPaused() : was_enabled_(PyGC_Disable()) {}
+  ~GcPaused() {
+    if (was_enabled_) PyGC_Enable();
+  }
+  GcPaused(const GcPaused&) = delete;
+  GcPaused& operator=(const GcPaused&) = delete;
+
+ private:
+  int was_enabled_;
+};
+
 // The next item of a Python iterator, or none at its end.
 std::optional<py::object> next_of(const py::object& iterator) {
   PyObject* raw = PyIter_Next(iterator.ptr());
@@ -118,6 +134,7 @@ py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool expla
   const py::object iterator = py::iter(items);
   const Interned& k = interned();
 
+  const GcPaused paused;
   py::list out;
   TextCache texts;
   std::unique_ptr<Chunk> running;  // being evaluated

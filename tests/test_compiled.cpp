@@ -1,5 +1,5 @@
-// The compiled evaluator against the reference tree-walker: on every 例 of the
-// shipped policy and on generated applications of every measure (amounts from
+// The compiled evaluator (the flat plan) against the reference tree-walker: on
+// every 例 of the shipped policy and of examples/, and on generated applications of every measure (amounts from
 // zero to beyond 64 bits, odd scales, facts left out), both must give the same
 // outcome or the same error, and the same explanation. The compiled form must
 // also actually decide the ordinary cases itself, and hand the huge ones over.
@@ -20,14 +20,22 @@ using namespace kuan;
 
 namespace {
 
+std::shared_ptr<const Policy> load(const char* folder) {
+  std::vector<Diagnostic> diags;
+  auto p = Policy::load(folder, diags);
+  if (!p) throw std::runtime_error(std::string(folder) + " does not load");
+  return p;
+}
+
 std::shared_ptr<const Policy> shipped() {
-  static std::shared_ptr<const Policy> policy = [] {
-    std::vector<Diagnostic> diags;
-    auto p = Policy::load(KUAN_SOURCE_DIR "/policies/hangzhou-ai", diags);
-    if (!p) throw std::runtime_error("policies/hangzhou-ai does not load");
-    return p;
-  }();
+  static std::shared_ptr<const Policy> policy = load(KUAN_SOURCE_DIR "/policies/hangzhou-ai");
   return policy;
+}
+
+// Every policy of the repository: the shipped one and those under examples/.
+std::vector<std::shared_ptr<const Policy>> every_policy() {
+  static std::vector<std::shared_ptr<const Policy>> all = {shipped(), load(KUAN_SOURCE_DIR "/examples/科研项目限项")};
+  return all;
 }
 
 // Same value and same scale: the text a result prints as must agree too.
@@ -175,10 +183,11 @@ Value generated(const Edition& ed, const FactInfo& f, std::mt19937_64& rng) {
 
 }  // namespace
 
-TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the shipped policy", "[compiled]") {
+TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the shipped and example policies", "[compiled]") {
   Tally tally;
   int examples = 0;
-  for (const auto& ed : shipped()->editions()) {
+  for (const auto& policy : every_policy())
+  for (const auto& ed : policy->editions()) {
     for (const ast::ExampleDecl* x : ed->examples) {
       const MeasureInfo* m = ed->find_measure(x->measure);
       REQUIRE(m);
@@ -194,7 +203,8 @@ TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the sh
 TEST_CASE("compiled evaluator agrees with the tree-walker on generated applications", "[compiled]") {
   std::mt19937_64 rng(20250613);
   Tally tally;
-  for (const auto& ed : shipped()->editions()) {
+  for (const auto& policy : every_policy())
+  for (const auto& ed : policy->editions()) {
     for (const MeasureInfo& m : ed->measures) {
       for (int i = 0; i < 300; ++i) {
         FactValues facts(ed->facts.size());

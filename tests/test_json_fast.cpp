@@ -56,6 +56,8 @@ bool agrees(json::FastLineReader& fast, const std::string& line, std::size_t rea
     CHECK(g.number == w.number);
     CHECK(g.number.scale() == w.number.scale());  // "1234.50" stays at two places
     CHECK(g.number.to_string() == w.number.to_string());
+    CHECK(got.present[i] == want.present[i]);  // and the same 64-bit copy, when it fits
+    if (want.present[i] & FactValues::kFits) CHECK((got.fixed[i].m == want.fixed[i].m && got.fixed[i].s == want.fixed[i].s));
   }
   return true;
 }
@@ -80,7 +82,10 @@ TEST_CASE("fast reader: the lines of a batch are read, and read as the precise r
   CHECK(agrees(fast, "{\"facts\": {" + kTypical + "}, \"applicant\": \"甲\", \"measure\": \"算力券\"}"));  // any order, no id
   CHECK(agrees(fast, app("\"k\"", "\"\\u5408\\u540c\\u91d1\\u989d\": 100, \"采购类型\": \"\\u7b97力服务\", \"算力设施档位\": \"一档\"")));
   for (const char* money : {"1234.5", "\"1234.50\"", "0", "-0.0", "\"120万元\"", "\"2.5亿元\"", "\"800元\"", "\"\\u0031\\u0032\"",
-                            "123456789012345678901234567890.12", "9223372036854775808", "\"00\""}) {
+                            "123456789012345678901234567890.12", "9223372036854775808", "\"00\"",
+                            // 18 digits read straight into 64 bits, 19 and more by Decimal::parse; same Decimal (scale too)
+                            "999999999999999999", "\"99999999999999999.9\"", "9999999999999999999", "\"0.000000000000000001\"",
+                            "0.10", "\"0.100\"", "1.0 ", "\"0\"", "0.0"}) {
     const std::string line = app("\"m\"", std::string("\"合同金额\": ") + money + ", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\"");
     auto precise = json::parse_application(line);
     const bool precise_ok = std::holds_alternative<json::Application>(precise) &&

@@ -14,6 +14,9 @@ evaluate_jsonl release the GIL. A Policy pickles as its rule texts
 (kuan.load_texts), so it travels to other processes without its folder.
 """
 
+import hashlib
+import json
+
 try:  # installed: the extension sits in the package
     from ._kuan import Edition, Policy, load, load_texts
 except ImportError:  # a build tree: PYTHONPATH=build:python
@@ -22,9 +25,21 @@ from .errors import (AllocationError, EditionError, EvaluationError, FactError, 
                      PolicyError)
 
 
+# Policies rebuilt from pickles in this process, by a digest of their texts: a Dask
+# worker receives the same policy with every task and builds it once.
+_built: dict[str, Policy] = {}
+
+
 def _policy_from_texts(texts: dict) -> Policy:
-    """How a pickled Policy is rebuilt: from its rule texts (no folder needed)."""
-    return load_texts(texts)
+    """How a pickled Policy is rebuilt: from its rule texts (no folder needed), once per process."""
+    digest = hashlib.sha256(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    policy = _built.get(digest)
+    if policy is None:
+        policy = load_texts(texts)
+        if len(_built) >= 8:  # a few policies at a time: forget the oldest
+            _built.pop(next(iter(_built)))
+        _built[digest] = policy
+    return policy
 
 
 def _edition_of(policy: Policy, name: str) -> Edition:

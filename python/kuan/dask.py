@@ -1,15 +1,17 @@
 """Kuan on a Dask cluster: evaluation and a year's allocation across workers.
 
     from distributed import Client
-    import kuan.dask
+    import kuan, kuan.dask
     client = Client("tcp://scheduler:8786")          # or LocalCluster(); only this line changes
-    lines = kuan.dask.evaluate(["a.jsonl", "b.jsonl"], "policies/hangzhou-ai", "2025年版").compute()
-    decisions = kuan.dask.allocate(["q1.jsonl", "q2.jsonl"], "policies/hangzhou-ai", "2025年版")
+    policy = kuan.load("policies/hangzhou-ai")        # travels to the workers as its rule texts
+    kuan.dask.evaluate(["a.jsonl", "b.jsonl"], policy, "2025年版", out_dir="results")   # workers write results/a.jsonl …
+    decisions = kuan.dask.allocate(["q1.jsonl", "q2.jsonl"], policy, "2025年版")
 
 Every rule is applied by the C++ engine on the workers (the same code as the
-`kuan` command), so the lines are the command's lines byte for byte. The
-policy path must be readable on every worker (a shared or copied folder); each
-worker process loads it once.
+`kuan` command), so the lines are the command's lines byte for byte. `policy`
+is a loaded kuan.Policy or a path (loaded on the client): either way the
+workers receive its rule texts (a Policy pickles as them), so they need no
+copy of the policy folder; each worker process builds it once.
 
 allocate() decides the year in the phases of the spec's batch-level rules:
   1. applications are shuffled by applicant, so that one part holds all of an
@@ -37,7 +39,7 @@ from typing import Any, NamedTuple, Union
 import dask
 import dask.bag as db
 
-from . import load
+from . import Edition, Policy, load
 
 try:
     from ._kuan import _application_keys
@@ -46,12 +48,16 @@ except ImportError:  # a build tree
 from .errors import AllocationError, KuanError
 
 PathLike = Union[str, "os.PathLike[str]"]
+PolicyLike = Union[Policy, PathLike]
 
 
-@functools.lru_cache(maxsize=8)
-def _edition(policy_path: str, edition: str | None, as_of: str | None):
-    """The edition, loaded once per worker process (and per policy and edition)."""
-    policy = load(policy_path)
+def _policy(policy: PolicyLike) -> Policy:
+    """A loaded policy; a path is loaded here, on the client (errors early, and once)."""
+    return policy if isinstance(policy, Policy) else load(os.fspath(policy))
+
+
+def _edition(policy: Policy, edition: str | None, as_of: str | None) -> Edition:
+    """The edition named, or in force on `as_of`, or the latest."""
     if as_of is not None:
         return policy.edition_on(as_of)
     return policy.edition(edition) if edition is not None else policy.latest()
@@ -73,34 +79,118 @@ def _read_lines(path: str) -> list[tuple[int, bytes]]:
     return out
 
 
-def _evaluate_partition(numbered: list, policy_path: str, edition: str | None, as_of: str | None,
-                        explain: bool, pass_through: bool) -> list[str]:
-    ed = _edition(policy_path, edition, as_of)
-    lines, numbers = [], []
-    for i, item in enumerate(numbered):
-        number, line = item if isinstance(item, tuple) else (i + 1, item)
-        if isinstance(line, str):
-            line = line.rstrip("\n").removesuffix("\r").encode()
-        if line.strip(b" \t"):  # as the command: blank lines are skipped, but counted
-            lines.append(line)
-            numbers.append(number)
-    return ed._batch_lines(lines, numbers, explain, pass_through)
+def _lines_of(output: bytes) -> list[str]:
+    """Result bytes as str lines, each with its '\\n' (split on '\\n' only: a result may hold U+2028)."""
+    return [line.decode() + "\n" for line in output.split(b"\n")[:-1]]
 
 
-def evaluate(bag_or_files: Any, policy_path: PathLike, edition: str | None = None, *, as_of: str | None = None,
-             explain: bool = False, pass_through: bool = False) -> db.Bag:
-    """A bag of result lines, exactly those `kuan eval --batch` writes (each with its '\\n'),
-    in input order: `"".join(bag.compute())` is the command's output.
+def _write(path: str, data: bytes) -> None:
+    """Writes a whole output file, replacing it only once complete (a failed task leaves no half file)."""
+    temporary = f"{path}.{os.getpid()}.part"
+    try:
+        with open(temporary, "wb") as f:
+            f.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
-    bag_or_files: JSONL file paths (one partition per file; lines numbered as in the file), or
-    a dask bag of lines (str or bytes) or of (line number, line) pairs. The edition is named, or
-    picked by `as_of` ("YYYY-MM-DD"), or else the latest; a line's own "as_of" is honoured."""
-    policy_path = os.path.abspath(os.fspath(policy_path))
-    if isinstance(bag_or_files, db.Bag):
-        bag = bag_or_files
+
+def _summary(source: str, output: str, data: bytes) -> dict:
+    return {"input": source, "output": output, "lines": data.count(b"\n"),
+            "errors": data.count(b'"code":"'), "bytes": len(data)}
+
+
+def _evaluate_file(path: str, policy: Policy, edition, as_of, explain: bool, pass_through: bool, out: str | None):
+    with open(path, "rb") as f:
+        data = _edition(policy, edition, as_of).evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through)
+    if out is None:
+        return _lines_of(data)
+    _write(out, data)
+    return [_summary(path, out, data)]
+
+
+def _evaluate_partition(items: list, policy: Policy, edition, as_of, explain: bool, pass_through: bool,
+                        out: str | None):
+    ed = _edition(policy, edition, as_of)
+    items = list(items)  # a partition may come as an iterator
+    if items and isinstance(items[0], (tuple, list)):  # (line number, line): numbered by the caller
+        lines, numbers = [], []
+        for number, line in items:
+            line = line.encode() if isinstance(line, str) else line
+            line = line.rstrip(b"\n").removesuffix(b"\r")
+            if line.strip(b" \t"):  # as the command: blank lines are skipped, but counted
+                lines.append(line)
+                numbers.append(number)
+        data = "".join(ed._batch_lines(lines, numbers, explain, pass_through)).encode()
+    else:  # lines: numbered within the partition, as a file of them would be
+        raw = b"\n".join((line.encode() if isinstance(line, str) else line).rstrip(b"\n") for line in items)
+        data = ed.evaluate_jsonl(raw + b"\n" if items else b"", explain=explain, pass_through=pass_through)
+    if out is None:
+        return _lines_of(data)
+    _write(out, data)
+    return [_summary("<partition>", out, data)]
+
+
+def _frame_partition(df, policy: Policy, edition, as_of, explain: bool, pass_through: bool, out: str | None,
+                     measure: str | None):
+    from .pandas import to_jsonl
+    return _evaluate_partition([to_jsonl(df, measure)[:-1]] if len(df) else [], policy, edition, as_of, explain,
+                               pass_through, out)
+
+
+def _outputs(names: list[str], out_dir: PathLike, inputs: list[str] | None = None) -> list[str]:
+    out_dir = os.path.abspath(os.fspath(out_dir))
+    os.makedirs(out_dir, exist_ok=True)
+    outputs = [os.path.join(out_dir, name) for name in names]
+    if len(set(outputs)) != len(outputs):
+        raise ValueError("输入文件同名:out_dir 中每个输入只写一个同名文件,请先改名 (input files share a name)")
+    for source, output in zip(inputs or [], outputs):
+        if os.path.exists(output) and os.path.samefile(source, output):
+            raise ValueError(f"输出 {output} 就是输入文件:请换一个 out_dir")
+    return outputs
+
+
+def evaluate(source: Any, policy: PolicyLike, edition: str | None = None, *, as_of: str | None = None,
+             explain: bool = False, pass_through: bool = False, out_dir: PathLike | None = None,
+             measure: str | None = None):
+    """Evaluates applications on the workers, each line exactly as `kuan eval --batch` evaluates it.
+
+    source: JSONL file paths (one task per file: the worker reads the file), a dask bag of lines (str or
+    bytes; numbered within each partition) or of (line number, line) pairs, or a dask DataFrame of
+    applications (fact columns, and id / measure / as_of; see kuan.pandas; `measure` as there).
+    policy: a kuan.Policy or a policy folder's path (loaded on the client); it reaches the workers as its
+    rule texts. The edition is named, or picked by `as_of` ("YYYY-MM-DD"), or else the latest; a line's own
+    "as_of" is honoured.
+
+    Without out_dir: a bag of result lines (each with its '\\n'), lazily; "".join(bag.compute()) is the
+    command's output. To write them with dask, drop the '\\n' first:
+    bag.map(lambda line: line[:-1]).to_textfiles("results/*.jsonl").
+    With out_dir: runs now; each worker writes one output per input, named after it (a bag's or frame's
+    partition k as part-k.jsonl), and only a summary per file comes back:
+    [{"input", "output", "lines", "errors", "bytes"}] in input order."""
+    policy = _policy(policy)
+    _edition(policy, edition, as_of)  # an unknown edition fails here, not on every worker
+    conf = (policy, edition, as_of, explain, pass_through)
+    if isinstance(source, db.Bag) or hasattr(source, "map_partitions") and hasattr(source, "dtypes"):
+        frame = not isinstance(source, db.Bag)
+        outputs = [None] * source.npartitions if out_dir is None else _outputs(
+            [f"part-{k:05d}.jsonl" for k in range(source.npartitions)], out_dir)
+        if frame:
+            parts = [dask.delayed(_frame_partition)(p, *conf, out, measure)
+                     for p, out in zip(source.to_delayed(), outputs)]
+        else:
+            parts = [dask.delayed(_evaluate_partition)(p, *conf, out) for p, out in zip(source.to_delayed(), outputs)]
     else:
-        bag = db.from_delayed([dask.delayed(_read_lines)(f) for f in _files(bag_or_files)])
-    return bag.map_partitions(_evaluate_partition, policy_path, edition, as_of, explain, pass_through)
+        files = [os.path.abspath(f) for f in _files(source)]
+        outputs = [None] * len(files) if out_dir is None else _outputs(
+            [os.path.basename(f) for f in files], out_dir, files)
+        parts = [dask.delayed(_evaluate_file)(f, *conf, out) for f, out in zip(files, outputs)]
+    bag = db.from_delayed(parts)
+    if out_dir is None:
+        return bag
+    return bag.compute()
 
 
 # ------------------------------------------------------------------ allocate
@@ -187,28 +277,112 @@ def _guard(phase):
 
 
 @_guard
-def _quota_phase(records: list, policy_path: str, edition, as_of):
-    ed = _edition(policy_path, edition, as_of)
+def _quota_phase(records: list, policy: Policy, edition, as_of):
+    ed = _edition(policy, edition, as_of)
     part = _new_part(records, ed)
     return [(key, score, records[i][0]) for i, key, score in part.quota_candidates()]
 
 
 @_guard
-def _amount_phase(records: list, ranks: dict, policy_path: str, edition, as_of):
-    ed = _edition(policy_path, edition, as_of)
+def _amount_phase(records: list, ranks: dict, policy: Policy, edition, as_of):
+    ed = _edition(policy, edition, as_of)
     part = _new_part(records, ed)
     part.finish([ranks.get(r[0], 0) for r in records])
     return [(pool, amount, records[i][0]) for i, pool, amount in part.pool_shares()]
 
 
 @_guard
-def _decide_phase(records: list, ranks: dict, totals: dict, extra: set, policy_path: str, edition, as_of):
-    ed = _edition(policy_path, edition, as_of)
+def _decide_phase(records: list, ranks: dict, totals: dict, extra: set, policy: Policy, edition, as_of):
+    ed = _edition(policy, edition, as_of)
     part = _new_part(records, ed)
     part.finish([ranks.get(r[0], 0) for r in records])
     for pool, total in totals.items():
         part.set_pool(pool, total, [i for i, r in enumerate(records) if r[0] in extra])
     return [(records[i][0], line) for i, line in enumerate(part.lines())]
+
+
+# ------------------------------------------------------- parts held by workers
+# On a distributed cluster each part is read once, into an allocator that stays on
+# its worker through the phases (never pickled): every line is evaluated once for
+# its quota and once with its applicant's rooms, not once per phase.
+
+class _Held:
+    """A part's records and its allocator, living on one worker."""
+
+    def __init__(self, records: list, policy: Policy, edition, as_of):
+        self.records = records
+        self.problem = None
+        try:
+            self.part = _new_part(records, _edition(policy, edition, as_of))
+        except AllocationError as e:
+            self.problem = self.mapped(e)
+
+    def mapped(self, e: AllocationError) -> _Problem:
+        key = self.records[e.line - 1][0] if e.line and e.line <= len(self.records) else _NO_LINE
+        return _Problem(key, e.reason, e.column or 0, e.field, e.id)
+
+    def run(self, step):
+        if self.problem is not None:
+            return self.problem
+        try:
+            return step()
+        except AllocationError as e:
+            self.problem = self.mapped(e)
+            return self.problem
+
+
+def _hold(chunk: list, policy: Policy, edition, as_of) -> _Held:
+    return _Held(chunk[0], policy, edition, as_of)
+
+
+def _held_quota(h: _Held):
+    return h.run(lambda: [(key, score, h.records[i][0]) for i, key, score in h.part.quota_candidates()])
+
+
+def _held_amounts(h: _Held, ranks: dict):
+    def step():
+        h.part.finish([ranks.get(r[0], 0) for r in h.records])
+        return [(pool, amount, h.records[i][0]) for i, pool, amount in h.part.pool_shares()]
+    return h.run(step)
+
+
+def _held_decide(h: _Held, totals: dict, extra: set):
+    def step():
+        for pool, total in totals.items():
+            h.part.set_pool(pool, total, [i for i, r in enumerate(h.records) if r[0] in extra])
+        return [(h.records[i][0], line) for i, line in enumerate(h.part.lines())]
+    result = h.run(step)
+    return [result] if isinstance(result, _Problem) else result
+
+
+def _distributed_client():
+    """The distributed Client that dask computes with now, or None (a local scheduler)."""
+    if dask.config.get("scheduler", None) not in (None, "dask.distributed", "distributed"):
+        return None
+    try:
+        from distributed import get_client
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+class _HeldParts:
+    """The phases of allocate on parts held by the workers (see above)."""
+
+    def __init__(self, client, chunks, conf):
+        from distributed import wait
+        self.client = client
+        futures = client.compute(chunks)
+        self.held = [client.submit(_hold, c, *conf, pure=False) for c in futures]
+        wait(self.held)
+        self.where = {k: list(v) for k, v in client.who_has(self.held).items()}
+
+    def run(self, step, *args, gather: bool = True):
+        """The step on every part, each on the worker holding it: results (or their futures)."""
+        args = [self.client.scatter([a], broadcast=True)[0] if isinstance(a, (dict, set)) else a for a in args]
+        futures = [self.client.submit(step, h, *args, workers=self.where[h.key], allow_other_workers=False,
+                                      pure=False) for h in self.held]
+        return self.client.gather(futures) if gather else futures
 
 
 def _raise_first(results: Sequence, files: list[str]) -> None:
@@ -232,24 +406,53 @@ def _raise_first(results: Sequence, files: list[str]) -> None:
     raise error
 
 
-def allocate(files: PathLike | Iterable[PathLike], policy_path: PathLike, edition: str | None = None, *,
-             as_of: str | None = None, npartitions: int | None = None, out: PathLike | None = None) -> list[str]:
-    """Decides a year held in JSONL files (application order: the files in order, then their
-    lines) on the current Dask scheduler. Returns the decision lines (each with its '\\n'),
-    byte for byte those of `kuan allocate --in <the files concatenated>`; with `out`, also
-    writes them there. A bad line refuses the year: AllocationError naming its file and line."""
+def _decided(chunk, *args) -> list:
+    """The decide phase as a bag partition: (place, line) pairs, or [a _Problem]."""
+    result = _decide_phase(chunk, *args)
+    return [result] if isinstance(result, _Problem) else result
+
+
+def _write_files(groups: list, outputs: list[str]) -> list[dict]:
+    """Writes the decisions of whole input files (a shuffled partition of (file index, pairs) groups)."""
+    done = []
+    for index, pairs in groups:
+        data = "".join(line for _, line in sorted(pairs, key=lambda p: p[0])).encode()
+        _write(outputs[index], data)
+        done.append({"index": index, "lines": len(pairs), "bytes": len(data)})
+    return done
+
+
+def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: str | None = None, *,
+             as_of: str | None = None, npartitions: int | None = None, out: PathLike | None = None,
+             out_dir: PathLike | None = None) -> list:
+    """Decides a year held in JSONL files (application order: the files in order, then their lines) on the
+    current Dask scheduler, byte for byte as `kuan allocate --in <the files concatenated>` decides it.
+    policy: a kuan.Policy or a policy folder's path (loaded on the client; the workers get its rule texts).
+    A bad line refuses the year: AllocationError naming its file and line, and nothing is written.
+
+    Without out_dir: returns the decision lines (each with its '\\n'); with `out`, also writes them there
+    (from the client). With out_dir: the workers write the decisions of each input file to out_dir under
+    the input's name (concatenated in input order: the command's output) and only a summary per file
+    comes back: [{"input", "output", "lines", "bytes"}] in input order."""
     files = _files(files)
-    policy_path = os.path.abspath(os.fspath(policy_path))
-    ed = _edition(policy_path, edition, as_of)  # on the client too: pools, and errors early
-    conf = (policy_path, edition, as_of)
+    policy = _policy(policy)
+    ed = _edition(policy, edition, as_of)  # on the client too: pools, and errors early
+    outputs = None if out_dir is None else _outputs([os.path.basename(f) for f in files], out_dir, files)
+    conf = (policy, edition, as_of)
     records = db.from_delayed([dask.delayed(_keyed_records)(i, f) for i, f in enumerate(files)]).persist()
     n = npartitions or max(2, records.npartitions)
     parts = records.groupby(lambda r: _bucket(r[1]), npartitions=n).map_partitions(_part)
     parts = parts.persist()
     chunks = parts.to_delayed()  # one delayed [records] per part
+    client = _distributed_client()
+    held = _HeldParts(client, chunks, conf) if client is not None else None
 
     # Quotas over the whole year: best score first, ties to the earlier application.
-    found, duplicates = dask.compute([dask.delayed(_quota_phase)(c, *conf) for c in chunks], _duplicate_ids(records))
+    if held:
+        found, duplicates = held.run(_held_quota), _duplicate_ids(records).compute()
+    else:
+        found, duplicates = dask.compute([dask.delayed(_quota_phase)(c, *conf) for c in chunks],
+                                         _duplicate_ids(records))
     _raise_first([*found, *duplicates], files)
     candidates = sorted((c for part in found for c in part), key=lambda c: (c[0], -c[1], c[2]))
     ranks: dict = {}
@@ -258,7 +461,10 @@ def allocate(files: PathLike | Iterable[PathLike], policy_path: PathLike, editio
     ranks_d = dask.delayed(ranks, traverse=False)
 
     # Rooms, per applicant; then the pools over the whole year.
-    shares = dask.compute(*[dask.delayed(_amount_phase)(c, ranks_d, *conf) for c in chunks])
+    if held:
+        shares = held.run(_held_amounts, ranks)
+    else:
+        shares = dask.compute(*[dask.delayed(_amount_phase)(c, ranks_d, *conf) for c in chunks])
     _raise_first(shares, files)
     totals: dict[int, int] = {}
     for part in shares:
@@ -282,14 +488,36 @@ def allocate(files: PathLike | Iterable[PathLike], policy_path: PathLike, editio
         extra.update(key for _, key in heapq.nsmallest(cents - floors, remainders))
     extra_d = dask.delayed(extra, traverse=False)
 
-    decided = dask.compute(*[dask.delayed(_decide_phase)(c, ranks_d, totals, extra_d, *conf)
-                             for c in chunks])
-    _raise_first(decided, files)
-    lines = [line for _, line in heapq.merge(*decided, key=lambda d: d[0])]
-    if out is not None:
-        with open(out, "w", encoding="utf-8", newline="") as f:
-            f.writelines(lines)
-    return lines
+    if outputs is None:
+        if held:
+            decided = [d[0] if len(d) == 1 and isinstance(d[0], _Problem) else d
+                       for d in held.run(_held_decide, totals, extra)]
+        else:
+            decided = dask.compute(*[dask.delayed(_decide_phase)(c, ranks_d, totals, extra_d, *conf)
+                                     for c in chunks])
+        _raise_first(decided, files)
+        lines = [line for _, line in heapq.merge(*decided, key=lambda d: d[0])]
+        if out is not None:
+            with open(out, "w", encoding="utf-8", newline="") as f:
+                f.writelines(lines)
+        return lines
+
+    # The decisions stay on the workers: checked, shuffled back by input file, written there.
+    if held:
+        decided = db.from_delayed(held.run(_held_decide, totals, extra, gather=False))
+    else:
+        decided = db.from_delayed([dask.delayed(_decided)(c, ranks_d, totals, extra_d, *conf) for c in chunks])
+    decided = decided.persist()
+    _raise_first(decided.filter(lambda d: isinstance(d, _Problem)).compute(), files)
+    by_file = decided.groupby(lambda d: _place(d[0])[0], npartitions=max(1, min(len(files), decided.npartitions)))
+    written = {w["index"]: w for w in by_file.map_partitions(_write_files, outputs).compute()}
+    summary = []
+    for index, (source, output) in enumerate(zip(files, outputs)):
+        if index not in written:  # a file with no application: an empty output
+            _write(output, b"")
+        w = written.get(index, {"lines": 0, "bytes": 0})
+        summary.append({"input": source, "output": output, "lines": w["lines"], "bytes": w["bytes"]})
+    return summary
 
 
 __all__ = ["evaluate", "allocate", "KuanError"]

@@ -65,9 +65,9 @@ def test_evaluate_gives_the_commands_lines(client, kuan_binary, tmp_path):
     import dask.bag as db
     bag = db.read_text([str(f) for f in files], blocksize=None)
     assert "".join(kuan.dask.evaluate(bag, str(POLICY), "2025年版").compute()).encode() == want
-    # once per worker process, whatever the number of partitions
-    loads = client.run(lambda: kuan.dask._edition.cache_info().misses)
-    assert all(n <= 1 for n in loads.values()) and sum(loads.values()) >= 1
+    # the policy travels as its texts and is built once per worker process, whatever the number of tasks
+    built = client.run(lambda: len(__import__("kuan")._built))
+    assert all(n <= 1 for n in built.values()) and sum(built.values()) >= 1
 
 
 @pytest.mark.parametrize("year_kind", ["gen_allocate", "diff_allocate"])
@@ -85,6 +85,42 @@ def test_allocate_is_byte_identical_to_the_command(client, kuan_binary, tmp_path
     lines = kuan.dask.allocate([str(f) for f in files], str(POLICY), "2025年版", npartitions=4, out=str(out))
     assert out.read_bytes() == want
     assert "".join(lines).encode() == want
+
+
+def test_workers_write_the_outputs_with_a_policy_whose_folder_is_gone(client, kuan_binary, tmp_path):
+    """out_dir: each worker writes one file per input, named after it; the workers get the rules from the
+    pickled Policy (its folder deleted before anything runs); outputs are the command's bytes."""
+    import shutil
+    folder = tmp_path / "policy"
+    shutil.copytree(POLICY, folder)
+    policy = kuan.load(str(folder))
+    shutil.rmtree(folder)
+
+    batch = generated(tmp_path, "batch.jsonl", [str(ROOT / "tools/bench/gen_batch.py"), "2000"])
+    with open(batch, "ab") as f:
+        f.write(b'{oops\n')
+    (tmp_path / "in").mkdir()
+    files = split(batch, 2, tmp_path / "in")
+    done = kuan.dask.evaluate([str(f) for f in files], policy, "2025年版", out_dir=str(tmp_path / "out"))
+    assert [d["output"] for d in done] == [str(tmp_path / "out" / f.name) for f in files]
+    for f, d in zip(files, done):
+        run = subprocess.run([kuan_binary, "eval", str(POLICY), "--version", "2025年版", "--batch", str(f)],
+                             capture_output=True, cwd=ROOT)
+        assert Path(d["output"]).read_bytes() == run.stdout
+        assert d["lines"] == run.stdout.count(b"\n")
+    assert done[1]["errors"] == 1
+    with pytest.raises(ValueError):  # never over an input
+        kuan.dask.evaluate([str(files[0])], policy, "2025年版", out_dir=str(tmp_path / "in"))
+
+    year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "3000", "--seed", "5"])
+    want = cli_allocate(kuan_binary, year, tmp_path)
+    (tmp_path / "parts").mkdir()
+    parts = split(year, 3, tmp_path / "parts") + [tmp_path / "parts" / "empty.jsonl"]
+    parts[-1].write_bytes(b"")
+    done = kuan.dask.allocate([str(f) for f in parts], policy, "2025年版", out_dir=str(tmp_path / "decisions"))
+    assert [Path(d["output"]).name for d in done] == [f.name for f in parts]
+    assert b"".join(Path(d["output"]).read_bytes() for d in done) == want
+    assert sum(d["lines"] for d in done) == want.count(b"\n") and done[-1]["lines"] == 0
 
 
 def test_allocate_refuses_the_year_naming_the_first_bad_line(client, tmp_path):

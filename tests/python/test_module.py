@@ -185,3 +185,19 @@ def test_allocate_refuses_a_bad_row(ed):
     with pytest.raises(kuan.AllocationError) as e:
         ed.allocate(rows)
     assert e.value.line == 2 and e.value.field == "facts.合同金额" and e.value.id == "2"
+
+
+def test_evaluate_many_leaves_the_garbage_collector_as_it_found_it(ed):
+    import gc
+    assert gc.isenabled()
+    ed.evaluate_many([("算力券", VOUCHER)] * 5000)
+    assert gc.isenabled()
+    with pytest.raises(TypeError):
+        ed.evaluate_many([("算力券", VOUCHER)] * 3000 + [("算力券", {**VOUCHER, "合同金额": 1.5})])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        ed.evaluate_many([("算力券", VOUCHER)] * 10)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
