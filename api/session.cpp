@@ -98,6 +98,19 @@ SessionReply Session::feed(std::string_view line) {
   return guarded([&] { return to_public(d_->opened().feed(line)); });
 }
 
+std::vector<SessionReply> Session::feed_lines(const std::vector<std::string>& lines) {
+  try {
+    std::vector<SessionReply> out;
+    out.reserve(lines.size());
+    for (auto& r : d_->opened().feed_lines(lines)) out.push_back(to_public(std::move(r)));
+    return out;
+  } catch (const std::exception& e) {
+    return std::vector<SessionReply>(lines.size(), internal_error(e.what()));
+  } catch (...) {
+    return std::vector<SessionReply>(lines.size(), internal_error("未知异常"));
+  }
+}
+
 bool Session::pending() const noexcept { return d_->session.pending(); }
 void Session::cancel_pending() noexcept { d_->session.cancel_pending(); }
 

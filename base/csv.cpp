@@ -5,12 +5,48 @@
 
 namespace kuan {
 
+namespace {
+
+// A plain decimal number ([+-]digits[.digits][e[+-]digits]): a spreadsheet
+// reads it as a number, never as a formula, so it is written as it is.
+bool is_number(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > from;
+  };
+  bool any = digits();
+  if (i < s.size() && s[i] == '.') ++i, any = digits() || any;
+  if (!any) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
+}
+
+}  // namespace
+
+bool csv_formula_like(std::string_view s) {
+  if (s.empty()) return false;
+  const char c = s.front();
+  return (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') && !is_number(s);
+}
+
 void put_csv_cell(std::string& out, std::string_view s) {
+  // A cell a spreadsheet would run as a formula is neutralised as OWASP
+  // recommends: a leading apostrophe makes it text (docs/cli-json.md, "CSV").
+  const bool neutralise = csv_formula_like(s);
   if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
+    if (neutralise) out += '\'';
     out += s;
     return;
   }
   out += '"';
+  if (neutralise) out += '\'';
   for (const char c : s) {
     if (c == '"') out += '"';
     out += c;

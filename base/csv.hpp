@@ -11,8 +11,13 @@
 
 namespace kuan {
 
-// Quotes the cell when it holds a comma, a quote or a line break.
+// Quotes the cell when it holds a comma, a quote or a line break. Every CSV
+// writer goes through here, so every CSV Kuan writes (eval --batch CSV,
+// --excel, allocate) is safe to open in a spreadsheet: a cell that begins with
+// = + - @, a tab or a carriage return and is not a number (csv_formula_like)
+// gets a leading apostrophe, as OWASP recommends for CSV injection.
 void put_csv_cell(std::string& out, std::string_view s);
+bool csv_formula_like(std::string_view s);
 
 // One record into cells and each cell's byte offset. Returns the offset of a
 // quote out of place (inside a bare cell, unclosed, or followed by text), or npos.

@@ -27,6 +27,10 @@ inline constexpr std::size_t kMaxNumberDigits = 4096;
 inline constexpr std::size_t kMaxFileBytes = 16u << 20;  // 16 MiB
 inline constexpr std::size_t kMaxLineBytes = 64u << 10;  // 64 KiB
 
+// One record (line) of a batch or allocation input; at a longer one reading
+// stops, in bounded memory, with an error row (eval --batch) or error (allocate).
+inline constexpr std::size_t kMaxBatchRecordBytes = 16u << 20;  // 16 MiB
+
 // Diagnostics printed by one command; the rest are counted.
 inline constexpr std::size_t kMaxDiagnosticsShown = 50;
 

@@ -91,7 +91,7 @@ Shown shown_at(std::string_view line, std::size_t& i) {
   std::size_t j = i;
   const char32_t c = decode_utf8(line, j);
   if (c == '\t') return i += len, Shown{c, 1};
-  if (c < 0x20 || c == 0x7F) return i += len, Shown{0xFFFD, 1};
+  if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return i += len, Shown{0xFFFD, 1};  // C0, DEL and C1 (CSI, OSC …)
   const std::size_t end = grapheme_end(line, i);
   const std::size_t width = cluster_width(line.substr(i, end - i));
   i = end;
@@ -129,14 +129,41 @@ void append_shown(std::string& out, Shown s, std::string_view line, std::size_t 
 
 }  // namespace
 
+// Text from input as a terminal may show it: control characters other than
+// line breaks and tabs (ESC, BEL, C1 — the start of an escape or OSC sequence)
+// written as \u{NN}, so a file name or a value quoted in a message cannot
+// drive the terminal.
+std::string terminal_safe(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    unsigned char shown = 0;
+    if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) shown = b;
+    else if (b == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+             static_cast<unsigned char>(text[i + 1]) < 0xA0)
+      shown = static_cast<unsigned char>(text[++i]);
+    if (!shown) {
+      out += text[i];
+      continue;
+    }
+    out += "\\u{";
+    out += kHex[shown >> 4];
+    out += kHex[shown & 15];
+    out += '}';
+  }
+  return out;
+}
+
 std::string render_diagnostic(const Diagnostic& d) {
   std::string out;
   if (!d.file.empty()) {
-    out += d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": ";
+    out += terminal_safe(d.file) + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": ";
   }
   out += severity_word(d.severity);
   out += ": ";
-  out += d.message;
+  out += terminal_safe(d.message);
   out += '\n';
   if (!d.span.file) return out;
   const SourceFile& f = *d.span.file;
@@ -218,8 +245,8 @@ static std::string hex_byte(unsigned char b) {
 
 std::optional<SourceProblem> source_problem(std::string_view text) {
   if (text.size() > limits::kMaxFileBytes)
-    return SourceProblem{0, "规则文件过大:" + std::to_string(text.size()) + " 字节,至多 " +
-                                std::to_string(limits::kMaxFileBytes) + " 字节"};
+    return SourceProblem{limits::kMaxFileBytes, "规则文件过大:至多 " + std::to_string(limits::kMaxFileBytes) +
+                                                    " 字节(读到此处为止)"};
   std::size_t line_begin = 0;
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);

@@ -102,6 +102,10 @@ std::string render_diagnostics(const std::vector<D>& diagnostics, std::size_t ma
 
 // The first reason a rule file's text cannot be read: too large, a line too
 // long, a byte that is not UTF-8, a control character. Offset into the text.
+// Control characters other than '\n' and '\t' (C0, DEL, C1) as \u{NN}: what
+// a diagnostic shows of a file name or a message.
+std::string terminal_safe(std::string_view text);
+
 struct SourceProblem {
   std::size_t offset;
   std::string message;

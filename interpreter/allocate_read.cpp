@@ -4,6 +4,7 @@
 #include <cstring>
 #include <istream>
 
+#include "base/limits.hpp"
 #include "base/utf8.hpp"
 #include "interpreter/allocate_impl.hpp"
 #include "interpreter/csv.hpp"
@@ -216,6 +217,9 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
     data.erase(0, start);
     pos -= start;
     start = 0;
+    if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
+      return impl_->stopped = AllocationError{record_line, 0, "", "",
+                                              "行过长:每行至多 " + std::to_string(limits::kMaxBatchRecordBytes) + " 字节"};
   }
   if (progress) progress({1, consumed + data.size(), count, 0});
   return finish();

@@ -16,6 +16,7 @@
 
 #include "base/date.hpp"
 #include "base/json_string.hpp"
+#include "base/limits.hpp"
 #include "interpreter/csv.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_fast.hpp"
@@ -366,6 +367,16 @@ class BlockPipeline {
   std::atomic<std::size_t> bad_records_{0};
 };
 
+// A record longer than limits::kMaxBatchRecordBytes ends the input: its row says so.
+constexpr std::size_t kTooLong = std::string_view::npos;
+
+void too_long_row(std::size_t line_no, bool csv, std::string& out) {
+  const std::string message = "第 " + std::to_string(line_no) + " 行过长:每行至多 " +
+                              std::to_string(limits::kMaxBatchRecordBytes) + " 字节,输入在此停止读取";
+  if (csv) out += ",,,,,,,," + std::to_string(line_no) + ",bad_line," + message + "\n";
+  else out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"" + message + "\"}\n";
+}
+
 // Lines are independent, so a batch is cut into blocks evaluated on `jobs`
 // threads against the one shared, immutable edition, written in input order.
 // Input is read as it comes (a file or a pipe): a block goes out after every
@@ -399,7 +410,8 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
         const std::string_view data = b.data.view();
         worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
         for (const Block::Record& r : b.records)
-          if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
+          if (r.size == kTooLong) too_long_row(r.number, run_settings.output == BatchFormat::Csv, b.out), ++b.bad;
+          else if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
       },
       [&](BatchWorker& w) {
         if (fast) w.fast.emplace(index);
@@ -489,6 +501,17 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
       block->data.erase_front(scanned);
       cursor -= scanned;
       scanned = 0;
+    }
+    if (!eof && block->data.view().size() > limits::kMaxBatchRecordBytes) {
+      // No record ends within the limit: its row says so and reading stops
+      // there, in bounded memory (/dev/zero has no line break to wait for).
+      block->data.truncate(0);
+      block->records.push_back({0, kTooLong, line_number});
+      write_header();
+      pipeline.submit(block);
+      block = pipeline.take();
+      block->data.truncate(0);
+      eof = true;
     }
     if (settings.progress) settings.progress(pipeline.written(), bytes_read);
   }

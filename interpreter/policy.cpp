@@ -10,6 +10,7 @@
 #include "interpreter/tables.hpp"
 #include "lang/checker.hpp"
 #include "base/date.hpp"
+#include "base/limits.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
 
@@ -92,12 +93,17 @@ std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>&
 
 namespace {
 
+// At most one byte past the limit is read, so a 20 GB (or endless) file costs
+// no more than a file just too large; source_problem reports it.
 std::optional<std::string> read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= limits::kMaxFileBytes && (in.read(chunk, sizeof chunk) || in.gcount() > 0))
+    text.append(chunk, std::min(static_cast<std::size_t>(in.gcount()), limits::kMaxFileBytes + 1 - text.size()));
+  if (in.bad()) return std::nullopt;
+  return text;
 }
 
 // A folder's entries, each with what it is. Uses only the non-throwing
@@ -171,41 +177,46 @@ struct EditionGroup {
   std::string name, base;
   Span name_span, base_span;
   enum { Pending, Building, Built, Failed } state = Pending;
+  int dependents = 0;              // editions based on it, not built yet
+  std::optional<Modules> applied;  // while dependents: its modules with its chain applied, for them
 };
 
-// The modules of a group with its base chain applied: copies of the parsed
-// declarations, which revisions may change, sharing the parsed expressions
-// (the checker writes nothing into them, so every edition may hold them).
-std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::size_t g, std::vector<Diagnostic>& diagnostics) {
+// Copies of modules, which revisions may change, sharing the parsed
+// expressions (the checker writes nothing into them, so every edition may hold them).
+Modules copy_modules(const Modules& modules) {
+  Modules out;
+  out.reserve(modules.size());
+  for (const auto& m : modules) out.push_back(std::make_unique<ast::Module>(*m));
+  return out;
+}
+
+// The modules of a group with its base chain applied: its own over a copy of
+// its base's, which was built first and kept (`applied`). So each edition of
+// a chain costs its own size, not its whole chain's: a chain of 2,000 editions
+// each 基于 the one before loads in linear time.
+std::optional<Modules> group_modules(std::vector<EditionGroup>& groups, std::size_t g,
+                                     const std::map<std::string, std::size_t>& by_name, std::vector<Diagnostic>& diagnostics) {
   if (!groups[g].parsed) {
     diagnostics.insert(diagnostics.end(), groups[g].parse_diagnostics.begin(), groups[g].parse_diagnostics.end());
     return std::nullopt;
   }
-  Modules modules;
-  for (const auto& m : *groups[g].parsed) modules.push_back(std::make_unique<ast::Module>(*m));
+  Modules modules = copy_modules(*groups[g].parsed);
   if (groups[g].base.empty()) return modules;
-  auto base = std::find_if(groups.begin(), groups.end(), [&](const EditionGroup& o) { return o.name == groups[g].base; });
-  if (base == groups.end()) {
+  const auto base = by_name.find(groups[g].base);
+  if (base == by_name.end()) {
     diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "基于的版本 " + groups[g].base + " 不存在"));
     return std::nullopt;
   }
-  if (base->state == EditionGroup::Building) {
+  const EditionGroup& b = groups[base->second];
+  if (b.state == EditionGroup::Building || base->second == g) {
     diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "版本的 基于 关系形成循环:" + groups[g].name + " → " + groups[g].base));
     return std::nullopt;
   }
-  if (base->state == EditionGroup::Failed) {
+  if (b.state != EditionGroup::Built || !b.applied) {
     diagnostics.push_back(make_diagnostic(Severity::Error, groups[g].base_span, "基于的版本 " + groups[g].base + " 有错误"));
     return std::nullopt;
   }
-  const auto state = groups[g].state;
-  groups[g].state = EditionGroup::Building;
-  std::vector<Diagnostic> base_diagnostics;
-  auto base_modules = group_modules(groups, static_cast<std::size_t>(base - groups.begin()), base_diagnostics);
-  groups[g].state = state;
-  for (auto& d : base_diagnostics)
-    if (d.severity == Severity::Error) diagnostics.push_back(std::move(d));
-  if (!base_modules) return std::nullopt;
-  return apply_revisions(std::move(*base_modules), std::move(modules), diagnostics);
+  return apply_revisions(copy_modules(*b.applied), std::move(modules), diagnostics);
 }
 
 // Periods may not overlap; a period without 至 ends the day before the next
@@ -278,6 +289,7 @@ std::shared_ptr<const Policy> Policy::build(std::vector<std::vector<SourcePtr>> 
                                             std::vector<Diagnostic>& diagnostics) {
   auto policy = std::shared_ptr<Policy>(new Policy());
   std::vector<EditionGroup> groups;
+  std::map<std::string, std::size_t> by_name;  // an edition's name → its group (the first of that name)
   std::uint32_t next_id = 0;
   for (auto& group_sources : sources) {
     EditionGroup g;
@@ -295,28 +307,43 @@ std::shared_ptr<const Policy> Policy::build(std::vector<std::vector<SourcePtr>> 
     } else {
       g.parse_diagnostics = std::move(parse_diagnostics);
     }
-    for (const auto& other : groups)
-      if (!g.name.empty() && other.name == g.name)
-        diagnostics.push_back(make_diagnostic(Severity::Error, g.name_span, "版本 " + g.name + " 重复(另见 " + other.name_span.file->name() + ")"));
+    if (!g.name.empty()) {
+      if (const auto seen = by_name.find(g.name); seen != by_name.end())
+        diagnostics.push_back(make_diagnostic(Severity::Error, g.name_span, "版本 " + g.name + " 重复(另见 " + groups[seen->second].name_span.file->name() + ")"));
+      else
+        by_name.emplace(g.name, groups.size());
+    }
     groups.push_back(std::move(g));
   }
-  // Bases first, so a derived edition is built only on a base that is sound.
-  for (std::size_t pass = 0; pass < groups.size(); ++pass) {
-    for (std::size_t g = 0; g < groups.size(); ++g) {
-      auto& group = groups[g];
-      if (group.state != EditionGroup::Pending) continue;
-      auto base = std::find_if(groups.begin(), groups.end(), [&](const EditionGroup& o) { return o.name == group.base; });
-      if (!group.base.empty() && base != groups.end() && base->state == EditionGroup::Pending && pass + 1 < groups.size())
-        continue;
-      auto modules = group_modules(groups, g, diagnostics);
-      std::unique_ptr<Edition> ed = modules ? build_edition(std::move(*modules), diagnostics) : nullptr;
-      group.state = ed ? EditionGroup::Built : EditionGroup::Failed;
-      if (!ed) {
-        ok = false;
-        continue;
-      }
-      policy->editions_.push_back(std::move(ed));
+  for (const auto& g : groups)
+    if (const auto base = by_name.find(g.base); !g.base.empty() && base != by_name.end()) ++groups[base->second].dependents;
+  // Bases first, so a derived edition is built only on a base that is sound:
+  // each pending group with the chain of pending bases below it, lowest first.
+  auto build = [&](std::size_t g) {
+    auto modules = group_modules(groups, g, by_name, diagnostics);
+    if (const auto base = by_name.find(groups[g].base); !groups[g].base.empty() && base != by_name.end())
+      if (--groups[base->second].dependents == 0) groups[base->second].applied.reset();  // its last user is served
+    if (modules && groups[g].dependents > 0) groups[g].applied = copy_modules(*modules);
+    std::unique_ptr<Edition> ed = modules ? build_edition(std::move(*modules), diagnostics) : nullptr;
+    groups[g].state = ed ? EditionGroup::Built : EditionGroup::Failed;
+    if (!ed) {
+      groups[g].applied.reset();
+      ok = false;
+      return;
     }
+    policy->editions_.push_back(std::move(ed));
+  };
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].state != EditionGroup::Pending) continue;
+    std::vector<std::size_t> chain{g};
+    groups[g].state = EditionGroup::Building;
+    for (;;) {
+      const auto base = by_name.find(groups[chain.back()].base);
+      if (groups[chain.back()].base.empty() || base == by_name.end() || groups[base->second].state != EditionGroup::Pending) break;
+      groups[base->second].state = EditionGroup::Building;
+      chain.push_back(base->second);
+    }
+    for (std::size_t i = chain.size(); i-- > 0;) build(chain[i]);
   }
   check_periods(policy->editions_, diagnostics);
   if (!ok || has_errors(diagnostics)) return nullptr;

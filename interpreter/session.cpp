@@ -9,7 +9,9 @@
 #include "base/date.hpp"
 #include "base/suggest.hpp"
 #include "interpreter/facts.hpp"
+#include "base/limits.hpp"
 #include "lang/checker.hpp"
+#include "lang/format.hpp"
 #include "lang/keywords.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
@@ -401,6 +403,10 @@ Reply Session::feed(std::string_view raw) {
       return said("已放弃未完成的输入\n", Kind::Command);
     }
     pending_ += "\n" + line;
+    if (pending_.size() > limits::kMaxFileBytes) {  // an entry never closed must not grow without end
+      pending_.clear();
+      return fail("错误:未闭合的输入超过 " + std::to_string(limits::kMaxFileBytes) + " 字节,已放弃\n");
+    }
     if (!whole(pending_)) return {};
     std::string entry = std::move(pending_);
     pending_.clear();
@@ -640,6 +646,102 @@ Reply Session::define(const std::string& entry) {
   out += "\n";
   rebind_facts(out);
   return said(out, Kind::Declared);
+}
+
+// A line that is one whole declaration adding something new (参数/事实/定义
+// of a name no inline chunk has): what define() would make of it.
+std::optional<Session::Addition> Session::addition_of(const std::string& raw) const {
+  std::string line = raw;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  const std::string t = trim(line);
+  std::string keyword;
+  for (const char* kw : {"参数", "事实", "定义"})
+    if (starts_with_keyword(t, kw)) keyword = kw;
+  if (keyword.empty() || !whole(line)) return std::nullopt;
+  const std::string name = word_at(t, keyword.size());
+  if (name.empty()) return std::nullopt;
+  const std::string key = keyword + " " + name;
+  if (std::any_of(chunks_.begin(), chunks_.end(), [&](const Chunk& c) { return c.key == key; })) return std::nullopt;
+  return Addition{key, keyword + " " + name, name, line, keyword == "参数"};
+}
+
+// Defines run[from, to) with one rebuild; on failure, each half in turn, down
+// to define() of a single line, whose reply is then exactly feed()'s.
+void Session::define_together(const std::vector<Addition>& run, std::size_t from, std::size_t to, std::vector<Reply>& replies) {
+  if (to - from == 1) {
+    replies.push_back(define(run[from].text));
+    return;
+  }
+  std::vector<Chunk> candidate = chunks_;
+  for (std::size_t i = from; i < to; ++i) candidate.push_back({run[i].key, run[i].text});
+  std::string errors;
+  auto ed = build(candidate, errors);
+  if (!ed) {
+    const std::size_t mid = from + (to - from) / 2;
+    define_together(run, from, mid, replies);
+    define_together(run, mid, to, replies);
+    return;
+  }
+  chunks_ = std::move(candidate);
+  for (std::size_t i = from; i < to; ++i) inline_text_ += run[i].text + "\n";
+  edition_ = ed;
+  std::map<std::string_view, const ParamInfo*> params;
+  for (const auto& p : ed->params) params.emplace(p.decl->name, &p);
+  for (std::size_t i = from; i < to; ++i) {
+    std::string out = "已加入 " + run[i].label;
+    if (run[i].param)
+      if (auto p = params.find(run[i].name); p != params.end()) out += " = " + show(p->second->value, p->second->type);
+    replies.push_back(said(out + "\n", Kind::Declared));
+  }
+  rebind_facts(replies.back().out);
+}
+
+std::vector<Reply> Session::feed_lines(const std::vector<std::string>& lines) {
+  std::vector<Reply> replies;
+  replies.reserve(lines.size());
+  std::size_t i = 0;
+  while (i < lines.size()) {
+    std::vector<Addition> run;
+    if (pending_.empty() && edition_) {
+      std::map<std::string, std::size_t> declared;  // name → its place in the run
+      try {
+        for (std::size_t j = i; j < lines.size(); ++j) {
+          auto a = addition_of(lines[j]);
+          if (!a || !declared.emplace(a->name, run.size()).second) break;
+          run.push_back(std::move(*a));
+        }
+        // Cut before the first declaration that names a later one of the run.
+        for (std::size_t k = 0; k < run.size(); ++k) {
+          bool forward = false;
+          for (const auto& [b, e] : identifier_spans(run[k].text)) {
+            const auto d = declared.find(run[k].text.substr(b, e - b));
+            if (d != declared.end() && d->second > k) forward = true;
+          }
+          if (forward) {
+            run.resize(k);
+            break;
+          }
+        }
+      } catch (const std::exception&) {
+        run.clear();  // line by line instead
+      }
+    }
+    if (run.size() < 2) {
+      replies.push_back(feed(lines[i]));
+      ++i;
+      continue;
+    }
+    const std::size_t before = replies.size();
+    try {
+      define_together(run, 0, run.size(), replies);
+    } catch (const std::exception& e) {
+      replies.resize(before);
+      replies.push_back(fail(std::string("内部错误:") + e.what() + "\n"));
+      replies.resize(before + run.size());
+    }
+    i += run.size();
+  }
+  return replies;
 }
 
 // ---------------------------------------------------------------- commands

@@ -296,8 +296,25 @@ struct Removal {
   Span span;
 };
 
+// Files of base modules that a chain of 基于 left with nothing to declare
+// (lang/revisions.cpp folds them into a module kept): an edition at the end
+// of a chain of 2,000 holds two modules, not 2,000, yet still knows every file
+// it inherits. A list whose tails the editions of the chain share.
+struct FoldedSource {
+  SourcePtr source;
+  std::shared_ptr<const FoldedSource> next;
+};
+
 struct Module {
   SourcePtr source;
+  std::shared_ptr<const FoldedSource> folded;  // inherited files folded into this one
+  // This module's file, or one folded into it.
+  bool holds(const SourceFile* file) const {
+    if (source.get() == file) return true;
+    for (const FoldedSource* f = folded.get(); f; f = f->next.get())
+      if (f->source.get() == file) return true;
+    return false;
+  }
   // The ids of this module's expressions (Expr::id) lie in [first_id, end_id).
   std::uint32_t first_id = 0, end_id = 0;
   bool inherited = false;  // a base edition's file under a derived edition (基于)

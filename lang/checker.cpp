@@ -87,7 +87,7 @@ void Checker::run(std::vector<int>& param_order) {
 
 bool Checker::inherited_file(const Span& s) const {
   return s.file && std::any_of(ed_.modules.begin(), ed_.modules.end(),
-                               [&](const auto& m) { return m->inherited && m->source.get() == s.file; });
+                               [&](const auto& m) { return m->inherited && m->holds(s.file); });
 }
 
 // A base rule read a declaration that the derived edition revised.

@@ -74,7 +74,7 @@ void Checker::header() {
 // later of the two declarations whichever kind was registered first.
 std::pair<std::size_t, std::uint32_t> Checker::order_of(const Span& s) const {
   for (std::size_t i = 0; i < ed_.modules.size(); ++i)
-    if (ed_.modules[i]->source.get() == s.file) return {i, s.begin};
+    if (ed_.modules[i]->holds(s.file)) return {i, s.begin};
   return {ed_.modules.size(), s.begin};
 }
 
@@ -92,7 +92,7 @@ void Checker::add_symbol(const std::string& name, Symbol s) {
 // A derived edition restating a base declaration means to change it: say how.
 std::string Checker::revise_hint(const Span& earlier, const char* kind, const std::string& name) const {
   const bool from_base = std::any_of(ed_.modules.begin(), ed_.modules.end(),
-                                     [&](const auto& m) { return m->inherited && m->source.get() == earlier.file; });
+                                     [&](const auto& m) { return m->inherited && m->holds(earlier.file); });
   return from_base ? std::string("(它是基础版本的声明;要在新版本中改动,请写 修订 ") + kind + " " + name + " …)" : "";
 }
 

@@ -142,6 +142,30 @@ class Merger {
   std::vector<Diagnostic>& diagnostics_;
 };
 
+// An inherited module left with nothing to declare (its revisions moved
+// onto the base, its header and 例 dropped).
+bool empty(const ast::Module& m) {
+  return m.inherited && m.removals.empty() && !m.policy && !m.rounding && !m.rounding_step && m.facts.empty() &&
+         m.params.empty() && m.defines.empty() && m.limits.empty() && m.accumulations.empty() && m.clauses.empty() &&
+         m.clause_revisions.empty() && m.measures.empty() && m.examples.empty() && m.properties.empty();
+}
+
+// Empty inherited modules are folded into the first module kept (their files
+// stay known to it), so an edition's module list does not grow with its chain.
+void fold_empty(Modules& base) {
+  auto kept = std::find_if(base.begin(), base.end(), [](const auto& m) { return !empty(*m); });
+  if (kept == base.end()) return;
+  ast::Module& holder = **kept;
+  for (auto& m : base) {
+    if (m.get() == &holder || !empty(*m)) continue;
+    for (const ast::FoldedSource* f = m->folded.get(); f; f = f->next.get())
+      holder.folded = std::make_shared<const ast::FoldedSource>(ast::FoldedSource{f->source, holder.folded});
+    holder.folded = std::make_shared<const ast::FoldedSource>(ast::FoldedSource{m->source, holder.folded});
+    m.reset();
+  }
+  base.erase(std::remove(base.begin(), base.end(), nullptr), base.end());
+}
+
 }  // namespace
 
 std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::unique_ptr<ast::Module>> base,
@@ -172,6 +196,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
     merger.apply<ast::DeclKind::Limit>(*d);
     merger.apply<ast::DeclKind::Measure>(*d);
   }
+  fold_empty(base);
   for (auto& d : derived) base.push_back(std::move(d));
   return base;
 }

@@ -1,6 +1,7 @@
 #include "tools/cli.hpp"
 
 #include "kuan/tooling.hpp"
+#include "tools/output.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -31,7 +32,7 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
     }
     if (a == "-h" && known(flag_names, "--help")) a = "--help";
     if (a.rfind("--", 0) != 0) {
-      if (a.size() > 1 && a[0] == '-') return "未知选项 " + a + "(以 - 开头的参数请放在 -- 之后)";
+      if (a.size() > 1 && a[0] == '-') return "未知选项 " + printable(a) + "(以 - 开头的参数请放在 -- 之后)";
       out.positional.push_back(a);
       continue;
     }
@@ -46,17 +47,17 @@ std::optional<std::string> parse_args(int argc, char** argv, int first, const st
     if (a == "--edition" && known(with_value, "--version")) a = "--version";
     if (known(with_value, a)) {
       if (!inline_value) {
-        if (i + 1 >= argc) return "选项 " + a + " 需要一个值";
+        if (i + 1 >= argc) return "选项 " + printable(a) + " 需要一个值";
         value = argv[++i];
       }
-      if (out.options.count(a)) return "选项 " + a + " 重复";
+      if (out.options.count(a)) return "选项 " + printable(a) + " 重复";
       out.options[a] = value;
     } else if (known(flag_names, a) && !inline_value) {
       out.flags.push_back(a);
     } else {
       std::vector<std::string> known_options = with_value;
       known_options.insert(known_options.end(), flag_names.begin(), flag_names.end());
-      return "未知选项 " + a + api::did_you_mean(a, known_options);
+      return "未知选项 " + printable(a) + api::did_you_mean(a, known_options);
     }
   }
   return std::nullopt;
@@ -71,7 +72,7 @@ std::optional<bool> wants_csv(const Args& args, const char* option, const std::s
   if (const std::string* f = args.option(option)) {
     if (*f == "jsonl" || *f == "json") return false;
     if (*f == "csv") return true;
-    error = std::string(option) + " 只能是 jsonl 或 csv,不是 \"" + *f + "\"";
+    error = std::string(option) + " 只能是 jsonl 或 csv,不是 \"" + printable(*f) + "\"";
     return std::nullopt;
   }
   if (path && *path != "-") return ends_with_csv(*path);
@@ -86,19 +87,56 @@ std::optional<api::BatchFormat> format_of(const Args& args, const char* option, 
   return fallback;
 }
 
-std::optional<std::string> read_input(const std::string& path, std::string& error) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
+std::optional<std::string> read_input(const std::string& path, std::string& error, std::size_t limit) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      error = "无法读取文件 " + printable(path);
+      return std::nullopt;
+    }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "无法读取文件 " + path;
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (text.size() + n > limit) {
+      text.append(chunk, limit - text.size());
+      // Where reading stopped: the line and the character of the first byte past the limit.
+      std::size_t line = 1, line_start = 0;
+      for (std::size_t i = text.find('\n'); i != std::string::npos; i = text.find('\n', i + 1)) ++line, line_start = i + 1;
+      std::size_t column = 1;
+      for (std::size_t i = line_start; i < text.size(); ++i)
+        column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      error = (path == "-" ? std::string("<stdin>") : printable(path)) + ":" + std::to_string(line) + ":" + std::to_string(column) +
+              ": error: 输入过大:至多 " + std::to_string(limit) + " 字节,在此停止读取";
+      return std::nullopt;
+    }
+    text.append(chunk, n);
+  }
+  if (in.bad()) {
+    error = "读取 " + printable(path) + " 失败";
     return std::nullopt;
   }
-  ss << in.rdbuf();
-  return ss.str();
+  return text;
+}
+
+LineRead read_line(std::istream& in, std::string& line, std::size_t limit) {
+  line.clear();
+  for (std::streambuf* buf = in.rdbuf();;) {
+    const int c = buf->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return line.empty() ? LineRead::End : LineRead::Line;
+    }
+    if (c == '\n') return LineRead::Line;
+    if (line.size() == limit) {
+      line.clear();
+      return LineRead::TooLong;
+    }
+    line += static_cast<char>(c);
+  }
 }
 
 bool policy_exists(const std::string& path, const char* command) {
@@ -114,7 +152,7 @@ bool policy_exists(const std::string& path, const char* command) {
   std::string near = api::closest_name(p.filename().string(), siblings);
   if (!near.empty()) near = "(是不是 " + (p.has_parent_path() ? (p.parent_path() / near).string() : near) + "?)";
   std::fprintf(stderr, "kuan%s%s: 找不到政策 %s%s(POLICY 是政策目录或 .kuan 文件)\n", *command ? " " : "", command,
-               path.c_str(), near.c_str());
+               printable(path, 400).c_str(), printable(near, 400).c_str());
   return false;
 }
 
@@ -154,8 +192,8 @@ std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& 
     auto chosen = version ? policy.edition(*version) : policy.edition_on(*as_of);
     if (!chosen) {
       error = chosen.error().code == api::ErrorCode::InvalidArgument
-                  ? "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)"
-                  : chosen.error().message;
+                  ? "--as-of 的日期无效:\"" + printable(*as_of) + "\"(格式 YYYY-MM-DD)"
+                  : printable(chosen.error().message, 400);
       return std::nullopt;
     }
     return *chosen;
@@ -200,7 +238,7 @@ std::optional<bool> wants_json(const Args& args, std::string& error) {
   const std::string* f = args.option("--format");
   if (!f || *f == "text") return false;
   if (*f == "json") return true;
-  error = "--format 须为 json 或 text,而不是 " + *f;
+  error = "--format 须为 json 或 text,而不是 " + printable(*f);
   return std::nullopt;
 }
 

@@ -3,7 +3,9 @@
 // choosing its edition, diagnostics as text or JSON.
 #pragma once
 
+#include <cstddef>
 #include <cstdio>
+#include <istream>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,9 +36,24 @@ struct Args {
 std::optional<std::string> parse_args(int argc, char** argv, int first, const std::vector<std::string>& with_value,
                                       const std::vector<std::string>& flag_names, Args& out);
 
-// The whole of a file, or of standard input for "-"; nullopt with `error` set
-// when it cannot be read.
-std::optional<std::string> read_input(const std::string& path, std::string& error);
+// Limits of what the command reads whole (docs/language.md「限制」), applied
+// while reading, so /dev/zero or a 20 GB sparse file stops with a positioned
+// error in bounded memory: a rule or facts file as the rule loader takes it,
+// one line of REPL input (a line within it but longer than a rule file's
+// lines may be is the session's error for that line, and the REPL goes on).
+inline constexpr std::size_t kMaxInputBytes = std::size_t{16} << 20;  // 16 MiB
+inline constexpr std::size_t kMaxInputLine = std::size_t{16} << 20;   // 16 MiB
+
+// The whole of a file, or of standard input for "-", up to `limit` bytes;
+// nullopt with `error` set when it cannot be read or is larger
+// ("FILE:LINE:COL: error: …" at the first byte past the limit).
+std::optional<std::string> read_input(const std::string& path, std::string& error, std::size_t limit = kMaxInputBytes);
+
+// One line (without its '\n') of at most `limit` bytes. A longer one is
+// TooLong (`line` empty) as soon as the limit is passed, the rest of it
+// unread: input with no line break in sight (/dev/zero) is not waited out.
+enum class LineRead { Line, TooLong, End };
+LineRead read_line(std::istream& in, std::string& line, std::size_t limit);
 
 // --in-format/--out-format jsonl|csv, else by the file's extension (.csv), else `fallback`.
 std::optional<api::BatchFormat> format_of(const Args& args, const char* option, const std::string* path,

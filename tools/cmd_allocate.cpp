@@ -1,17 +1,14 @@
 // kuan allocate — one year's applications decided together (spec "Batch-level
-// rules"); a thin layer over the façade's <kuan/allocation.hpp>. The output file is
-// written to a temporary file beside it and renamed only when the whole input
-// was good, so a bad line never leaves a partial year behind.
-#include <sys/stat.h>
+// rules"); a thin layer over the façade's <kuan/allocation.hpp>. Output files
+// are written only when the whole input was good, each through OutputFile (a
+// temporary file beside it, renamed over it when complete), so a bad line or a
+// full disk never leaves a partial year behind.
 #include <unistd.h>
 
-#include <csignal>
-#include <cstring>
-
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,44 +16,14 @@
 
 #include "kuan/allocation.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
+#include "tools/output_file.hpp"
 #include "tools/commands.hpp"
 #include "tools/report_html.hpp"
 
 namespace kuan::cli {
 
 namespace {
-
-// While the decisions are written, an interrupt (Ctrl-C, kill, a closed
-// terminal) must not leave the temporary file behind. A signal handler can
-// only reach static storage, so the path lives here for that window alone;
-// the guard restores the previous handlers when it ends.
-char interrupted_temp_path[4096];
-
-extern "C" void remove_temp_and_reraise(int signal_number) {
-  if (interrupted_temp_path[0]) unlink(interrupted_temp_path);  // async-signal-safe
-  std::signal(signal_number, SIG_DFL);
-  std::raise(signal_number);
-}
-
-class TempFileGuard {
- public:
-  explicit TempFileGuard(const std::string& path) {
-    if (path.size() >= sizeof interrupted_temp_path) return;  // too long to guard: left as before
-    std::memcpy(interrupted_temp_path, path.c_str(), path.size() + 1);
-    for (std::size_t i = 0; i < kSignals.size(); ++i) previous_[i] = std::signal(kSignals[i], remove_temp_and_reraise);
-  }
-  ~TempFileGuard() {
-    for (std::size_t i = 0; i < kSignals.size(); ++i)
-      if (previous_[i] != SIG_ERR) std::signal(kSignals[i], previous_[i]);
-    interrupted_temp_path[0] = '\0';
-  }
-  TempFileGuard(const TempFileGuard&) = delete;
-  TempFileGuard& operator=(const TempFileGuard&) = delete;
-
- private:
-  static constexpr std::array<int, 3> kSignals{SIGINT, SIGTERM, SIGHUP};
-  std::array<void (*)(int), 3> previous_{SIG_ERR, SIG_ERR, SIG_ERR};
-};
 
 
 // --summary FILE: the same figures as one JSON document.
@@ -178,6 +145,21 @@ int cmd_allocate(int argc, char** argv) {
     std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
     return kExitBadInput;
   }
+  // An output naming the input (or another output) would destroy what is read: refused before reading.
+  for (const char* option : {"--out", "--summary", "--report"}) {
+    const std::string* path = args.option(option);
+    if (!path) continue;
+    const char* clash = same_file(in_path, *path) ? "--in" : nullptr;
+    for (const char* other : {"--out", "--summary", "--report"})
+      if (!clash && std::strcmp(other, option) < 0 && args.option(other) &&
+          (*args.option(other) == *path || same_file(*args.option(other), *path)))
+        clash = other;
+    if (clash) {
+      std::fprintf(stderr, "kuan allocate: %s 与 %s 是同一个文件(%s),未读取也未写出任何内容\n", option, clash,
+                   printable(*path).c_str());
+      return kExitBadInput;
+    }
+  }
   const auto format = [](bool csv) { return csv ? api::AllocationFormat::Csv : api::AllocationFormat::Jsonl; };
   const api::AllocationFormat out_format = format(*out_csv);
   int open_status = kExitOk;
@@ -226,68 +208,34 @@ int cmd_allocate(int argc, char** argv) {
   // Pass 2: the decisions, into a temporary file renamed over OUT at the end.
   if (!out_path || *out_path == "-") {
     std::ios::sync_with_stdio(false);
-    if (!allocator.write(std::cout, out_format, progress)) {
+    if (!allocator.write(std::cout, out_format, progress) || !std::cout.flush()) {
       bar.clear();
-      std::fputs("kuan allocate: 写标准输出失败\n", stderr);
-      return 74;
+      std::fputs("kuan allocate: 无法写出标准输出,结果不完整\n", stderr);
+      return kExitCannotWrite;
     }
   } else {
-    namespace fs = std::filesystem;
-    const fs::path target(*out_path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::string tmp = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
-    // Signals wait while the file is made and the guard set, so none can fall between.
-    sigset_t block, previous;
-    sigemptyset(&block);
-    for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
-    sigprocmask(SIG_BLOCK, &block, &previous);
-    const int fd = mkstemp(tmp.data());
-    const TempFileGuard guard(tmp);  // until the rename below
-    sigprocmask(SIG_SETMASK, &previous, nullptr);
-    if (fd < 0) {
+    auto out = OutputFile::open(*out_path, OutputFile::Special::WriteInto, error);
+    const bool ok = out && allocator.write(out->stream(), out_format, progress) && out->commit(error);
+    if (!ok) {
       bar.clear();
-      std::fprintf(stderr, "kuan allocate: 无法在 %s 中创建临时文件\n", dir.c_str());
-      return 74;
-    }
-    const mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    close(fd);
-    bool ok;
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      ok = allocator.write(out, out_format, progress);
-      out.close();
-      ok = ok && static_cast<bool>(out);
-    }
-    std::error_code ec;
-    if (ok) fs::rename(tmp, target, ec);
-    if (!ok || ec) {
-      fs::remove(tmp, ec);
-      bar.clear();
-      std::fprintf(stderr, "kuan allocate: 无法写出 %s\n", out_path->c_str());
-      return 74;
+      std::fprintf(stderr, "kuan allocate: %s\n", error.empty() ? ("无法写出 " + printable(*out_path)).c_str() : error.c_str());
+      return kExitCannotWrite;
     }
   }
   bar.clear();
 
   const api::AllocationSummary& summary = allocator.summary();
   if (const std::string* path = args.option("--report")) {
-    std::ofstream r(*path, std::ios::binary | std::ios::trunc);
     const std::string page = allocation_report_html(summary, ed->policy_name(), in_path == "-" ? "<stdin>" : in_path);
-    r.write(page.data(), static_cast<std::streamsize>(page.size()));
-    if (!r) {
-      std::fprintf(stderr, "kuan allocate: 无法写出报告 %s\n", path->c_str());
-      return 74;
+    if (!replace_file(*path, page, OutputFile::Special::WriteInto, error)) {
+      std::fprintf(stderr, "kuan allocate: 报告:%s\n", error.c_str());
+      return kExitCannotWrite;
     }
   }
   if (const std::string* path = args.option("--summary")) {
-    std::ofstream s(*path, std::ios::binary | std::ios::trunc);
-    const std::string text = summary_json(summary);
-    s.write(text.data(), static_cast<std::streamsize>(text.size()));
-    if (!s) {
-      std::fprintf(stderr, "kuan allocate: 无法写出汇总 %s\n", path->c_str());
-      return 74;
+    if (!replace_file(*path, summary_json(summary), OutputFile::Special::WriteInto, error)) {
+      std::fprintf(stderr, "kuan allocate: 汇总:%s\n", error.c_str());
+      return kExitCannotWrite;
     }
   } else {
     std::fputs(summary_text(summary).c_str(), stderr);

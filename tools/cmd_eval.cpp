@@ -15,6 +15,7 @@
 #include "kuan/batch.hpp"
 #include "kuan/kuan.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
 #include "tools/commands.hpp"
 
 namespace kuan::cli {
@@ -42,7 +43,7 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
     return kExitBadInput;
   }
   if (!text_format) out += '\n';
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  write_stdout(out);
   return kExitOk;
 }
 
@@ -73,15 +74,18 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
         std::fprintf(stderr, ",%.0f%%,约剩 %.0f 秒", part * 100, part > 0 ? seconds * (1 - part) / part : 0.0);
       }
     };
+  // Once standard output has failed nothing more can be delivered: the input
+  // ends there (an endless pipe must not keep the batch running), and
+  // finish_output reports the loss.
   const api::BatchReader read = [fd](char* buffer, std::size_t size) -> long {
+    if (stdout_failed()) return 0;
     for (;;) {
       const ssize_t n = ::read(fd, buffer, size);
       if (n < 0 && errno == EINTR) continue;
       return static_cast<long>(n);
     }
   };
-  const api::BatchWriter write{[](std::string_view bytes) { std::fwrite(bytes.data(), 1, bytes.size(), stdout); },
-                               [] { std::fflush(stdout); }};
+  const api::BatchWriter write{[](std::string_view bytes) { write_stdout(bytes); }, [] { std::fflush(stdout); }};
   const api::BatchSummary summary = api::evaluate_batch(policy, ed, read, write, options);
   if (fd != STDIN_FILENO) ::close(fd);
   switch (summary.status) {

@@ -12,6 +12,8 @@
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
+#include "tools/output_file.hpp"
 #include "tools/commands.hpp"
 
 namespace kuan::cli {
@@ -119,20 +121,6 @@ std::vector<std::string> rule_files(const std::string& path, std::string& error)
   return files;
 }
 
-bool write_file(const std::string& path, const std::string& text) {
-  // Written beside the file and renamed over it, so an interrupted run never
-  // leaves half a rule file.
-  const std::string temp = path + ".kuan-fmt.tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!(out << text) || !out.flush()) return false;
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) fs::remove(temp, ec);
-  return !ec;
-}
-
 }  // namespace
 
 int cmd_fmt(int argc, char** argv) {
@@ -155,7 +143,7 @@ int cmd_fmt(int argc, char** argv) {
   }
   int status = kExitOk;
   auto worst = [&status](int s) {
-    auto rank = [](int x) { return x == 70 ? 3 : x == kExitBadInput ? 2 : x == kExitRuleErrors ? 1 : 0; };
+    auto rank = [](int x) { return x == 70 ? 4 : x == kExitCannotWrite ? 3 : x == kExitBadInput ? 2 : x == kExitRuleErrors ? 1 : 0; };
     if (rank(s) > rank(status)) status = s;
   };
   for (const auto& arg : args.positional) {
@@ -193,9 +181,10 @@ int cmd_fmt(int argc, char** argv) {
         }
       } else if (file == "-") {
         std::fputs(r.text.c_str(), stdout);
-      } else if (r.text != *text && !write_file(file, r.text)) {
-        std::fprintf(stderr, "kuan fmt: 无法写入 %s\n", file.c_str());
-        worst(kExitBadInput);
+      } else if (r.text != *text && !replace_file(file, r.text, OutputFile::Special::Refuse, error)) {
+        // Written beside the file and renamed over it: a failed run leaves the rule file as it was.
+        std::fprintf(stderr, "kuan fmt: %s\n", error.c_str());
+        worst(kExitCannotWrite);
       }
     }
   }

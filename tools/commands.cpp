@@ -37,7 +37,7 @@ constexpr std::string_view kFmtHelp =
     "  -        从标准输入读,结果写到标准输出\n"
     "  --check  不改写;有文件未格式化时在标准输出给出统一差异(diff -u),以状态 1 退出\n"
     "  --width N  超过 N 个显示列(汉字算 2 列)的行换行,默认 120;标签 和行尾注释不计\n"
-    "退出状态:0 已格式化;1 --check 发现未格式化的文件;2 文件无法读取或有语法错误;70 内部错误。";
+    "退出状态:0 已格式化;1 --check 发现未格式化的文件;2 文件无法读取或有语法错误;70 内部错误;74 无法写出。";
 
 constexpr std::string_view kLspHelp =
     "用法: kuan lsp [--stdio]\n"

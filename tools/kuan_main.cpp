@@ -9,8 +9,11 @@
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/commands.hpp"
+#include "tools/output.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace kuan::cli;
   if (argc >= 2 && (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "-V"))) return cmd_version(1, argv);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
@@ -22,7 +25,8 @@ int main(int argc, char** argv) {
   if (!command) {
     // The hint comes first, where it is seen; the overview follows.
     const std::string hint = kuan::api::did_you_mean(name, command_names());
-    std::fprintf(stderr, "kuan: 未知命令 \"%s\"%s\n\n%s", name.c_str(), hint.c_str(), overview().c_str());
+    std::fprintf(stderr, "kuan: 未知命令 \"%s\"%s\n\n%s", printable(name).c_str(), printable(hint, 400).c_str(),
+                 overview().c_str());
     return kExitBadInput;
   }
   try {
@@ -32,4 +36,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kuan: 内部错误: %s\n", e.what());
     return 70;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Whatever the command, what it wrote to standard output is checked to the end.
+  const int status = run(argc, argv);
+  return kuan::cli::finish_output(argc >= 2 ? kuan::cli::printable(argv[1], 40).c_str() : "", status);
 }

@@ -1,6 +1,7 @@
 // kuan repl — the terminal around api::Session: libedit line editing, history
 // kept across runs, tab completion; or, when stdin is not a terminal, plain
 // line-by-line reading with no prompt and no banner, so scripts can drive it.
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,11 +13,13 @@
 #include <iostream>
 #include <langinfo.h>
 #include <string>
+#include <vector>
 
 #include <editline/readline.h>
 
 #include "kuan/session.hpp"
 #include "tools/cli.hpp"
+#include "tools/output.hpp"
 #include "tools/commands.hpp"
 
 namespace kuan::cli {
@@ -121,14 +124,49 @@ int interactive(api::Session& session) {
   return kExitOk;
 }
 
+// Input already waiting (a paste, a script, a file): more lines can be read
+// without blocking, so they go to the session together.
+bool input_waiting() {
+  if (std::cin.rdbuf()->in_avail() > 0) return true;
+  pollfd p{STDIN_FILENO, POLLIN, 0};
+  return poll(&p, 1, 0) > 0;
+}
+
 int scripted(api::Session& session) {
+  // std::cin on its own buffer, so that in_avail() sees the lines it holds.
+  std::ios::sync_with_stdio(false);
+  constexpr std::size_t kMaxGroup = 100000;  // lines given to the session at once
   bool any_failed = false;
   std::string line;
-  while (std::getline(std::cin, line)) {
-    const api::SessionReply reply = session.feed(line);
-    print(reply.text);
-    if (!reply.ok) any_failed = true;
-    if (reply.quit) return any_failed ? kExitRuleErrors : kExitOk;
+  std::size_t line_no = 0;
+  for (bool end = false; !end && !stdout_failed();) {  // nobody reads the replies any more: stop
+    // The lines waiting now, answered together (the same replies as one by one).
+    std::vector<std::string> group;
+    bool too_long = false;
+    do {
+      const LineRead got = read_line(std::cin, line, kMaxInputLine);
+      if (got == LineRead::End) {
+        end = true;
+        break;
+      }
+      if (got == LineRead::TooLong) {  // the input stops here, in bounded memory: /dev/zero must not eat the machine
+        too_long = true;
+        break;
+      }
+      group.push_back(line);
+    } while (group.size() < kMaxGroup && input_waiting());
+    const auto replies = session.feed_lines(group);
+    for (const api::SessionReply& reply : replies) {
+      ++line_no;
+      print(reply.text);
+      if (!reply.ok) any_failed = true;
+      if (reply.quit) return any_failed ? kExitRuleErrors : kExitOk;
+    }
+    if (too_long) {
+      print("<输入>:" + std::to_string(line_no + 1) + ":" + std::to_string(kMaxInputLine + 1) + ": error: 输入行过长:每行至多 " +
+            std::to_string(kMaxInputLine) + " 字节,在此停止读取\n");
+      return kExitBadInput;
+    }
   }
   if (session.pending()) {
     print("错误:输入在未闭合的 { 中结束\n");

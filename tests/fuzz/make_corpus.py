@@ -3,7 +3,7 @@
 
 Usage: make_corpus.py --root REPO --out DIR
 Writes DIR/<target>/ (one file per seed) for fuzz_rules, fuzz_facts,
-fuzz_batch_line, fuzz_allocate_csv and fuzz_decimal, and DIR/<target>.dict,
+fuzz_batch_line, fuzz_allocate_csv, fuzz_decimal and fuzz_lsp, and DIR/<target>.dict,
 libFuzzer dictionaries: the shipped policy's fact names, enumeration values
 and measure names, with the language's keywords (tests/fuzz/kuan.dict) for
 rule text and JSON or CSV tokens for the others.
@@ -133,6 +133,29 @@ def main():
         for b in numbers[i::5]:
             write_seed(out, "fuzz_decimal", f"{a}\n{b}")
 
+    # The language server: sessions of frames, well-formed and not.
+    def frame(body, length=None):
+        data = body.encode("utf-8", errors="surrogateescape")
+        return f"Content-Length: {len(data) if length is None else length}\r\n\r\n".encode() + data
+    def request(i, method, params):
+        return json.dumps({"jsonrpc": "2.0", "id": i, "method": method, "params": params}, ensure_ascii=False)
+    doc = {"uri": "a.kuan", "text": read(files[0]) if files else "政策 \"x\"\n"}
+    pos = {"textDocument": {"uri": "a.kuan"}, "position": {"line": 3, "character": 4}}
+    sessions = [
+        [request(1, "initialize", {}), json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                                                   "params": {"textDocument": doc}}, ensure_ascii=False),
+         request(2, "textDocument/hover", pos), request(3, "textDocument/definition", pos),
+         request(4, "textDocument/references", pos), request(5, "textDocument/documentSymbol", pos),
+         request(6, "textDocument/formatting", pos), request(7, "shutdown", None)],
+        ['{"jsonrpc":"2.0","id":1,"method":5}', '[1,2]', '{"jsonrpc":"2.0","id":{},"method":"x"}', "not json",
+         request(2, "textDocument/hover", {"position": -1}), request(3, "textDocument/didChange", {"contentChanges": 7})],
+    ]
+    for session in sessions:
+        write_seed(out, "fuzz_lsp", b"".join(frame(m) for m in session))
+    for header in ["Content-Length: -5\r\n\r\n{}", "Content-Length: 99999999999999999999\r\n\r\n",
+                   "Content-Type: x\r\n\r\n{}", "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}"]:
+        write_seed(out, "fuzz_lsp", header)
+
     # A dictionary of the policy's own names, so mutations stay meaningful.
     words = set()
     for f in files:
@@ -147,7 +170,10 @@ def main():
                    '"measure"', '"facts"', "万元", "%"]
     csv_tokens = ['"', ",", "\r\n", "id,applicant,measure", "万元", "是", "否"]
     dicts = {"fuzz_rules": keywords + names, "fuzz_facts": json_tokens + names,
-             "fuzz_batch_line": json_tokens + names, "fuzz_allocate_csv": csv_tokens + names}
+             "fuzz_batch_line": json_tokens + names, "fuzz_allocate_csv": csv_tokens + names,
+             "fuzz_lsp": json_tokens + ["Content-Length: ", "\r\n\r\n", '"jsonrpc":"2.0"', '"method"', '"params"',
+                                        '"textDocument"', '"uri"', '"position"', "initialize", "shutdown", "exit",
+                                        "textDocument/didOpen", "textDocument/hover", "textDocument/completion"]}
     for target, entries in dicts.items():
         with open(os.path.join(out, target + ".dict"), "w", encoding="utf-8") as f:
             f.write("".join(dict_entry(e) + "\n" for e in entries))

@@ -3,7 +3,7 @@
 # in turn for SECONDS with its seed corpus; fails on any finding (crash,
 # sanitizer report, leak, timeout, out-of-memory) and prints the reproducer.
 #
-#   tests/fuzz/run_fuzz.sh 30                    # the smoke run of run-tests.sh
+#   tests/fuzz/run_fuzz.sh 25                    # the smoke run of run-tests.sh
 #   tests/fuzz/run_fuzz.sh 600                   # the long run (tests/fuzz/README.md)
 #   tests/fuzz/run_fuzz.sh 120 fuzz_rules        # one target
 #
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:?usage: run_fuzz.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_rules fuzz_facts fuzz_batch_line fuzz_allocate_csv fuzz_decimal)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_rules fuzz_facts fuzz_batch_line fuzz_allocate_csv fuzz_decimal fuzz_lsp)
 build=${KUAN_FUZZ_BUILD:-build-fuzz}
 jobs=${KUAN_JOBS:-2}
 

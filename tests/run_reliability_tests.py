@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Reliability (issue 21), through the built binary: output is never silently
+lost (/dev/full, a closed pipe with SIGPIPE ignored, a file size limit standing
+in for a full disk), output files are replaced safely (symlinks, modes, hard
+links, FIFOs, devices, --out = --in, no temporary left, no planted symlink
+written through), every reader stops at its limit in bounded memory (/dev/zero,
+a 20 GB sparse rule file), CSV cells a spreadsheet would run are neutralised,
+and no raw control character from input reaches a terminal.
+Groups (positional NAMES select them): writes, replace, limits, csv, controls."""
+import json
+import os
+import resource
+import signal
+import stat
+import subprocess
+import tempfile
+import threading
+
+from kuan_suite import Suite
+
+SUITE = Suite(__doc__, max_detail=1500)
+check = SUITE.check
+ARGS = None
+POLICY = None
+APP = {"合同金额": "100万元", "采购类型": "算力服务", "算力设施档位": "一档"}
+
+
+def run(*args, stdin=None, stdout=subprocess.PIPE, input=None, preexec=None, timeout=120, restore_signals=True):
+    r = subprocess.run([ARGS.kuan, *args], stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, input=input,
+                       preexec_fn=preexec, timeout=timeout, restore_signals=restore_signals)
+    out = r.stdout.decode("utf-8", "replace") if isinstance(r.stdout, bytes) else ""
+    return r.returncode, out, r.stderr.decode("utf-8", "replace")
+
+
+def children_max_rss_mb():
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def write(path, text, mode="w"):
+    with open(path, mode, encoding=None if "b" in mode else "utf-8") as f:
+        f.write(text)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def file_size_limit(limit):
+    """A child whose files cannot grow past `limit` bytes (a full disk, as far as it can tell)."""
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+# ------------------------------------------------------------------ writes
+def commands(tmp):
+    """(name, args, stdin bytes) for every command that writes standard output."""
+    facts = os.path.join(tmp, "facts.json")
+    write(facts, json.dumps(APP, ensure_ascii=False))
+    batch = os.path.join(tmp, "batch.jsonl")
+    line = json.dumps({"id": "a", "measure": "算力券", "facts": APP}, ensure_ascii=False)
+    write(batch, "\n".join(line.replace('"a"', f'"a{i}"') for i in range(3000)) + "\n")
+    rule = os.path.join(POLICY, "2025年版", "01-算力券和智能券.kuan")
+    year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
+    v = ["--version", "2025年版"]
+    return [
+        ("eval", ["eval", POLICY, *v, "--measure", "算力券", "--facts", facts], None),
+        ("eval --batch", ["eval", POLICY, *v, "--batch", batch, "--no-progress"], None),
+        ("eval --batch csv", ["eval", POLICY, *v, "--batch", batch, "--out-format", "csv", "--no-progress"], None),
+        ("check", ["check", POLICY, "--format", "json"], None),
+        ("test", ["test", POLICY], None),
+        ("measures", ["measures", POLICY], None),
+        ("diff", ["diff", POLICY, "2025年版", "2026年版"], None),
+        ("fmt -", ["fmt", "-"], read(rule).encode()),
+        ("allocate", ["allocate", POLICY, *v, "--in", year, "--no-progress"], None),
+        ("--help", ["eval", "--help"], None),
+    ]
+
+
+def group_writes(tmp):
+    for name, args, stdin in commands(tmp):
+        with open("/dev/full", "wb") as full:
+            code, _, err = run(*args, input=stdin, stdout=full)
+        check(f"writes: {name} > /dev/full exits 74 with a message", code == 74 and "无法写出" in err, (code, err[-300:]))
+        # A closed pipe with SIGPIPE ignored: EPIPE on every write.
+        r, w = os.pipe()
+        os.close(r)
+        old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        try:
+            code, _, err = run(*args, input=stdin, stdout=w, restore_signals=False)
+        finally:
+            signal.signal(signal.SIGPIPE, old)
+            os.close(w)
+        check(f"writes: {name} into a closed pipe (SIGPIPE ignored) exits 74", code == 74 and "无法写出" in err,
+              (code, err[-300:]))
+    # An endless input into a closed pipe must not run on forever.
+    r, w = os.pipe()
+    os.close(r)
+    old = signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    line = (json.dumps({"measure": "算力券", "facts": APP}, ensure_ascii=False) + "\n").encode()
+    feeder = subprocess.Popen(["sh", "-c", 'while :; do cat "$0"; done', os.path.join(tmp, "one.jsonl")],
+                              stdout=subprocess.PIPE)
+    write(os.path.join(tmp, "one.jsonl"), line.decode() * 1000)
+    try:
+        code, _, err = run("eval", POLICY, "--version", "2025年版", "--batch", "-", "--no-progress", stdin=feeder.stdout,
+                           stdout=w, restore_signals=False, timeout=60)
+    finally:
+        signal.signal(signal.SIGPIPE, old)
+        os.close(w)
+        feeder.kill()
+        feeder.wait()
+    check("writes: an endless batch into a closed pipe stops (74)", code == 74, (code, err[-300:]))
+    # Files: --out, --summary and --report on a device that is full.
+    year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
+    for option in ["--out", "--summary", "--report"]:
+        code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", option, "/dev/full")
+        check(f"writes: allocate {option} /dev/full exits 74", code == 74 and "/dev/full" in err, (code, err[-300:]))
+
+
+# ------------------------------------------------------------------ replace
+def allocate_to(out, *extra, preexec=None):
+    year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
+    return run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", "--out", out, *extra,
+               preexec=preexec)
+
+
+def leftovers(folder):
+    return [n for n in os.listdir(folder) if ".tmp-" in n or n.endswith(".tmp")]
+
+
+def group_replace(tmp):
+    folder = os.path.join(tmp, "out")
+    os.mkdir(folder)
+    real = os.path.join(folder, "real.jsonl")
+    write(real, "old\n")
+    os.chmod(real, 0o640)
+    link = os.path.join(folder, "link.jsonl")
+    os.symlink("real.jsonl", link)
+    hard = os.path.join(folder, "hard.jsonl")
+    os.link(real, hard)
+    code, _, err = allocate_to(link)
+    check("replace: --out through a symlink succeeds", code == 0, (code, err))
+    check("replace: the symlink is kept", os.path.islink(link) and os.readlink(link) == "real.jsonl")
+    check("replace: its target has the new content", read(real).startswith("{"), read(real)[:80])
+    check("replace: the mode is kept", stat.S_IMODE(os.stat(real).st_mode) == 0o640, oct(os.stat(real).st_mode))
+    check("replace: a hard link sees the new content", read(hard) == read(real))
+    check("replace: no temporary file is left", leftovers(folder) == [], leftovers(folder))
+
+    # A full disk (a file size limit): the old file stays, no temporary is left.
+    small = os.path.join(folder, "small.jsonl")
+    write(small, "old\n")
+    code, _, err = allocate_to(small, preexec=file_size_limit(200))
+    check("replace: a full disk exits 74", code == 74 and "small.jsonl" in err, (code, err[-300:]))
+    check("replace: a full disk leaves the old file", read(small) == "old\n")
+    check("replace: a full disk leaves no temporary file", leftovers(folder) == [], leftovers(folder))
+    code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", os.path.join(ARGS.root, "examples", "year-2025.jsonl"),
+                       "--no-progress", "--summary", os.path.join(folder, "s.json"), "--out", "/dev/null",
+                       "--report", os.path.join(folder, "r.html"), preexec=file_size_limit(1000))
+    check("replace: --report on a full disk exits 74", code == 74 and "r.html" in err, (code, err[-300:]))
+    check("replace: --report on a full disk leaves no file", not os.path.exists(os.path.join(folder, "r.html")) and leftovers(folder) == [],
+          os.listdir(folder))
+
+    # --out naming the input: refused before reading, the input unchanged.
+    data = os.path.join(folder, "in.jsonl")
+    write(data, read(os.path.join(ARGS.root, "examples", "year-2025.jsonl")))
+    before = read(data)
+    os.symlink("in.jsonl", os.path.join(folder, "in-link.jsonl"))
+    for out in [data, os.path.join(folder, "in-link.jsonl"), os.path.join(folder, ".", "in.jsonl")]:
+        code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", data, "--no-progress", "--out", out)
+        check(f"replace: --out {os.path.basename(out)} = --in is refused", code == 2 and "同一个文件" in err, (code, err))
+    check("replace: the input is unchanged", read(data) == before)
+    code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", data, "--no-progress", "--summary", data)
+    check("replace: --summary = --in is refused", code == 2 and read(data) == before, (code, err))
+
+    # A FIFO is written into; a directory is refused; /dev/null is written into, not replaced.
+    fifo = os.path.join(folder, "fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    code, _, err = allocate_to(fifo)
+    reader.join(30)
+    check("replace: --out FIFO writes into it", code == 0 and got and got[0].startswith(b"{"), (code, err, got[:1]))
+    check("replace: the FIFO is still a FIFO", stat.S_ISFIFO(os.lstat(fifo).st_mode))
+    code, _, err = allocate_to(folder)
+    check("replace: --out DIRECTORY is refused", code == 74 and "目录" in err, (code, err))
+    code, _, err = allocate_to("/dev/null")
+    check("replace: --out /dev/null works and stays a device", code == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode), (code, err))
+
+    # kuan fmt: symlink kept, mode kept, hard links kept, a planted symlink at
+    # the old fixed temporary name is never written through, a full disk leaves the file.
+    rules = os.path.join(tmp, "rules")
+    os.mkdir(rules)
+    src = os.path.join(rules, "a.kuan")
+    write(src, '政策 "x"\n版本 "v"\n参数   甲   =   1元\n')
+    os.chmod(src, 0o600)
+    os.link(src, os.path.join(rules, "a-hard.kuan.bak"))
+    os.symlink("a.kuan", os.path.join(rules, "b.kuan"))
+    victim = os.path.join(tmp, "victim.txt")
+    write(victim, "precious\n")
+    os.symlink(victim, src + ".kuan-fmt.tmp")
+    code, _, err = run("fmt", os.path.join(rules, "b.kuan"))
+    check("replace: fmt through a symlink", code == 0 and "参数 甲 = 1元" in read(src), (code, err, read(src)))
+    check("replace: fmt keeps the symlink", os.path.islink(os.path.join(rules, "b.kuan")))
+    check("replace: fmt keeps the mode", stat.S_IMODE(os.stat(src).st_mode) == 0o600)
+    check("replace: fmt keeps hard links", read(os.path.join(rules, "a-hard.kuan.bak")) == read(src))
+    check("replace: fmt never writes through a planted symlink", read(victim) == "precious\n")
+    os.unlink(src + ".kuan-fmt.tmp")
+    check("replace: fmt leaves no temporary", leftovers(rules) == [], leftovers(rules))
+    big = os.path.join(rules, "big.kuan")
+    original = '政策 "x"\n版本 "v"\n' + "".join(f"参数   甲{i}   =   {i}元\n" for i in range(300))
+    write(big, original)
+    code, _, err = run("fmt", big, preexec=file_size_limit(3000))
+    check("replace: fmt on a full disk exits 74, the file as it was", code == 74 and read(big) == original, (code, err))
+    check("replace: fmt on a full disk leaves no temporary", leftovers(rules) == [], leftovers(rules))
+    fifo = os.path.join(rules, "f.kuan")
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: write(fifo, '政策 "x"\n版本 "v"\n参数   甲   =   1元\n'))
+    writer.start()
+    code, _, err = run("fmt", fifo)
+    writer.join(30)
+    check("replace: fmt refuses to replace a FIFO", code == 74 and "不是普通文件" in err and stat.S_ISFIFO(os.lstat(fifo).st_mode), (code, err))
+
+
+# ------------------------------------------------------------------ limits
+def group_limits(tmp):
+    v = ["--version", "2025年版"]
+    cases = [
+        ("eval --facts /dev/zero", ["eval", POLICY, *v, "--measure", "算力券", "--facts", "/dev/zero"], None, 2, "/dev/zero:1:"),
+        ("eval --batch /dev/zero", ["eval", POLICY, *v, "--batch", "/dev/zero", "--no-progress"], None, 2, "行过长"),
+        ("eval --batch - < /dev/zero", ["eval", POLICY, *v, "--batch", "-", "--no-progress"], "/dev/zero", 2, "行过长"),
+        ("allocate --in /dev/zero", ["allocate", POLICY, *v, "--in", "/dev/zero", "--no-progress"], None, 2, "行过长"),
+        ("fmt /dev/zero", ["fmt", "/dev/zero"], None, 2, "/dev/zero:1:"),
+        ("fmt - < /dev/zero", ["fmt", "-"], "/dev/zero", 2, "<stdin>:1:"),
+        ("repl < /dev/zero", ["repl", POLICY, *v], "/dev/zero", 2, "输入行过长"),
+        ("lsp < /dev/zero", ["lsp"], "/dev/zero", 2, "消息头"),
+    ]
+    for name, args, stdin, want, message in cases:
+        if stdin:
+            with open(stdin, "rb") as f:
+                code, out, err = run(*args, stdin=f, timeout=120)
+        else:
+            code, out, err = run(*args, timeout=120)
+        said = out + err
+        check(f"limits: {name} stops with a positioned error", code == want and message in said, (code, said[-400:]))
+    check("limits: every reader stayed in bounded memory (< 1 GB)", children_max_rss_mb() < 1024, children_max_rss_mb())
+
+    # A 20 GB sparse rule file.
+    edition = os.path.join(tmp, "sparse", "v")
+    os.makedirs(edition)
+    write(os.path.join(edition, "a.kuan"), '政策 "x"\n版本 "v"\n')
+    huge = os.path.join(edition, "b.kuan")
+    with open(huge, "wb") as f:
+        f.truncate(20 << 30)
+    code, out, err = run("check", os.path.dirname(edition), timeout=120)
+    check("limits: a 20 GB sparse rule file is refused with its position",
+          code == 1 and "b.kuan:" in err and "规则文件过大" in err, (code, err[-400:]))
+    code, out, err = run("fmt", huge, timeout=120)
+    check("limits: fmt of a 20 GB sparse file stops at the limit", code == 2 and "输入过大" in err, (code, err[-300:]))
+    check("limits: still bounded memory after the sparse file (< 1 GB)", children_max_rss_mb() < 1024, children_max_rss_mb())
+
+
+# ------------------------------------------------------------------ csv
+def group_csv(tmp):
+    batch = os.path.join(tmp, "inject.csv")
+    write(batch, "id,measure,合同金额,采购类型,算力设施档位\n"
+                 '"=HYPERLINK(""http://x"")",算力券,100万元,算力服务,一档\n'
+                 "+1+2,算力券,100万元,算力服务,一档\n"
+                 "@SUM(A1),算力券,100万元,算力服务,一档\n"
+                 "-5,算力券,100万元,算力服务,一档\n"
+                 '"\tTAB",算力券,100万元,算力服务,一档\n'
+                 "=bad,不存在的措施,1元,算力服务,一档\n")
+    code, out, err = run("eval", POLICY, "--version", "2025年版", "--batch", batch, "--no-progress", "--excel")
+    rows = out.lstrip("\ufeff").splitlines()
+    check("csv: the batch ran", len(rows) == 7, (code, out, err))
+    if len(rows) == 7:
+        check("csv: =formula is neutralised", rows[1].startswith("\"'=HYPERLINK(\"\"http://x\"\")\"") or rows[1].startswith("'=HYPERLINK"), rows[1])
+        check("csv: + is neutralised", rows[2].startswith("'+1+2,"), rows[2])
+        check("csv: @ is neutralised", rows[3].startswith("'@SUM(A1),"), rows[3])
+        check("csv: a number stays a number", rows[4].startswith("-5,"), rows[4])
+        check("csv: a leading tab is neutralised", rows[5].startswith("'\tTAB,") or rows[5].startswith("\"'\tTAB\""), rows[5])
+        check("csv: an error row's id is neutralised", rows[6].startswith("'=bad,"), rows[6])
+    year = os.path.join(tmp, "year.csv")
+    write(year, "id,applicant,measure,合同金额,采购类型,算力设施档位\n"
+                "=1+1,-企业,算力券,100万元,算力服务,一档\n")
+    code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress")
+    rows = out.splitlines()
+    check("csv: allocate neutralises id and applicant", code == 0 and len(rows) == 2 and rows[1].startswith("'=1+1,'-企业,"),
+          (code, out, err))
+
+
+# ------------------------------------------------------------------ controls
+def group_controls(tmp):
+    nasty = "\x1b]0;pwned\x07\x1b[31m"
+    facts = os.path.join(tmp, "nasty.json")
+    write(facts, json.dumps({"合同金额": "100万元", "采购类型": nasty, "算力设施档位": "一档"}))
+    code, out, err = run("eval", POLICY, "--version", "2025年版", "--measure", "算力券", "--facts", facts)
+    check("controls: a bad enum value's message has no raw ESC/BEL", code == 2 and "\x1b" not in err and "\x07" not in err,
+          (code, err))
+    code, out, err = run("eval", POLICY, "--version", "2025年版", "--measure", nasty, "--facts", facts)
+    check("controls: a bad measure name's message has no raw ESC/BEL", code == 2 and "\x1b" not in err and "\x07" not in err,
+          (code, err))
+    big = os.path.join(tmp, "big.json")
+    write(big, json.dumps({"合同金额": "9" * 4000, "采购类型": "算力服务", "算力设施档位": "一档"}))
+    code, out, err = run("eval", POLICY, "--version", "2025年版", "--measure", "算力券", "--facts", big)
+    check("controls: a 4,000-digit amount is quoted as a bounded excerpt", "9" * 300 not in err, (code, len(err), err[:300]))
+    code, out, err = run("check", os.path.join(tmp, nasty + ".kuan"))
+    check("controls: a file name with ESC is escaped", "\x1b" not in err and "\x07" not in err, (code, err))
+    year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
+    code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress",
+                         "--out", os.path.join(tmp, "no-such-folder", nasty + ".jsonl"))
+    check("controls: an --out path with ESC is escaped in the error", code == 74 and "\x1b" not in err and "\x07" not in err,
+          (code, err))
+    code, out, err = run("repl", POLICY, "--version", "2025年版", input=("采购类型 = " + nasty + "\n").encode())
+    check("controls: the REPL echoes no raw ESC/BEL", "\x1b" not in out + err and "\x07" not in out + err, (code, out, err))
+
+
+GROUPS = {"writes": group_writes, "replace": group_replace, "limits": group_limits, "csv": group_csv,
+          "controls": group_controls}
+
+
+def main():
+    global ARGS, POLICY
+    ARGS = SUITE.parse()
+    POLICY = os.path.join(ARGS.root, "policies", "hangzhou-ai")
+    for name, group in GROUPS.items():
+        if ARGS.names and name not in ARGS.names:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            group(tmp)
+    return SUITE.finish()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
