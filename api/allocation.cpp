@@ -1,5 +1,5 @@
 // The allocation façade (include/kuan/allocation.hpp) over the allocator of
-// interpreter/allocate.hpp: formats, errors and the summary turned into api
+// services/allocate.hpp: formats, errors and the summary turned into api
 // values (money as decimal text); every entry point guarded, so nothing throws
 // to the host.
 #include "kuan/allocation.hpp"
@@ -9,7 +9,7 @@
 #include <ostream>
 
 #include "api/handles.hpp"
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 #include "interpreter/json_input.hpp"
 
 namespace kuan::api {

@@ -1,4 +1,4 @@
-// include/kuan/batch.hpp over the batch engine (interpreter/batch.hpp).
+// include/kuan/batch.hpp over the batch engine (services/batch.hpp).
 #include "kuan/batch.hpp"
 
 #include <algorithm>
@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "api/handles.hpp"
-#include "interpreter/batch.hpp"
+#include "services/batch.hpp"
 
 namespace kuan::api {
 

@@ -1,9 +1,9 @@
 // kuan::api::Session (include/kuan/session.hpp) over the REPL's session
-// (interpreter/session.hpp); input_status over the parser's.
+// (services/session.hpp); input_status over the parser's.
 #include "kuan/session.hpp"
 
 #include "api/handles.hpp"
-#include "interpreter/session.hpp"
+#include "services/session.hpp"
 #include "lang/parser.hpp"
 
 namespace kuan::api {

@@ -3,8 +3,8 @@
 #include "kuan/testing.hpp"
 
 #include "api/handles.hpp"
-#include "interpreter/examples.hpp"
-#include "interpreter/properties.hpp"
+#include "services/examples.hpp"
+#include "services/properties.hpp"
 
 namespace kuan::api {
 

@@ -11,7 +11,7 @@
 #include "base/source.hpp"
 #include "base/suggest.hpp"
 #include "base/utf8.hpp"
-#include "interpreter/diff.hpp"
+#include "services/diff.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/analysis.hpp"
 #include "lang/format.hpp"

@@ -1,19 +1,21 @@
 # Layers that the build enforces. Each layer compiles against a staged include
 # root in the build tree holding symlinks to its own folders and to those of the
 # layers below it — and nothing else — so an include that runs the wrong way
-# (lang/ → interpreter/, base/ → lang/, …) fails with "No such file":
+# (lang/ → interpreter/, interpreter/ → services/, base/ → lang/, …) fails with "No such file":
 #
 #   base          decimal, source positions and diagnostics, dates, UTF-8
 #   lang          front end → checked, immutable edition (with stdlib/: built-ins and their type rules)
-#   interpreter   evaluation, facts, batch, allocation, diff
+#   interpreter   the engine: evaluate a measure (compiled form and tree-walker), facts, results and their rendering
+#   services      built on the engine: batch, allocation, the REPL session, diff, 例 and 性质
 #   api           the public façade (include/kuan/) and its implementation (api/)
 #   tools         the `kuan` command, REPL, LSP: they see include/kuan/ and tools/ only
 #
 # kuan_layer_root(<layer>) gives a layer's staged root.
-set(KUAN_LAYERS base lang interpreter api tools)
+set(KUAN_LAYERS base lang interpreter services api tools)
 set(KUAN_LAYER_FOLDERS_base base)
 set(KUAN_LAYER_FOLDERS_lang lang stdlib)
 set(KUAN_LAYER_FOLDERS_interpreter interpreter)
+set(KUAN_LAYER_FOLDERS_services services)
 set(KUAN_LAYER_FOLDERS_api api include/kuan)
 set(KUAN_LAYER_FOLDERS_tools tools)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test of `kuan allocate`: a year of applications against a
 second reading of shared/spec/hangzhou-ai-2025.md written here in Python's
-decimal module, from the spec text alone (not from interpreter/allocate.cpp).
+decimal module, from the spec text alone (not from services/allocate.cpp).
 
 The generated year (fixed seed) repeats applicants on every capped measure so
 the per-enterprise yearly rooms bind often: 算力券 and 算力券免审配套 (small SME

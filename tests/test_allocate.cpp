@@ -1,4 +1,4 @@
-// Batch allocation (interpreter/allocate.hpp): the pool rule on plain numbers
+// Batch allocation (services/allocate.hpp): the pool rule on plain numbers
 // (hand-computed and property-tested), per-applicant running totals, quotas,
 // pools through whole batches, CSV, and the input errors that refuse a batch.
 #include <catch2/catch.hpp>
@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 #include "interpreter/policy.hpp"
 
 using namespace kuan;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 #include "interpreter/policy.hpp"
 #include "kuan/allocation.hpp"
 

@@ -8,7 +8,7 @@
 #include <set>
 #include <unistd.h>
 
-#include "interpreter/diff.hpp"
+#include "services/diff.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/policy.hpp"
 #include "base/date.hpp"

@@ -1,4 +1,4 @@
-// The batch command's fast reader (interpreter/json_fast.cpp) against the precise one
+// The batch command's fast reader (services/json_fast.cpp) against the precise one
 // (json_input.cpp + facts.cpp): whatever the fast reader accepts, the precise
 // one accepts too, with the same id, measure and fact values to the last digit
 // of scale; what it declines goes to the precise reader, so it may decline
@@ -10,7 +10,7 @@
 
 #include "interpreter/facts.hpp"
 #include "interpreter/policy.hpp"
-#include "interpreter/json_fast.hpp"
+#include "services/json_fast.hpp"
 
 using namespace kuan;
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

@@ -1,5 +1,5 @@
 // CSV cells as facts: see csv.hpp.
-#include "interpreter/csv.hpp"
+#include "services/csv.hpp"
 
 #include <algorithm>
 #include <string>

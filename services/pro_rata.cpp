@@ -1,5 +1,5 @@
 // cents_text and pro_rata_cents, on plain numbers.
-#include "interpreter/pro_rata.hpp"
+#include "services/pro_rata.hpp"
 
 #include <string>
 

@@ -1,13 +1,13 @@
 // Batch allocation: deciding a year read by allocate_read.cpp — quotas, then
 // amounts in application order with each applicant's rooms, then pools —
 // and the allocator's entry points. See allocate.hpp for the passes.
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 
 #include <algorithm>
 
-#include "interpreter/allocate_impl.hpp"
-#include "interpreter/fact_codec.hpp"
-#include "interpreter/pro_rata.hpp"
+#include "services/allocate_impl.hpp"
+#include "services/fact_codec.hpp"
+#include "services/pro_rata.hpp"
 
 namespace kuan {
 

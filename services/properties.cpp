@@ -4,7 +4,7 @@
 // odd percentages, small integers; facts that may be absent sometimes are.
 // A failing application is shrunk greedily — drop a fact, else simplify one
 // value (0, one significant digit, whole 元, half) — while it still fails.
-#include "interpreter/properties.hpp"
+#include "services/properties.hpp"
 
 #include <algorithm>
 #include <functional>

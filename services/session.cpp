@@ -1,4 +1,4 @@
-#include "interpreter/session.hpp"
+#include "services/session.hpp"
 
 #include "interpreter/render.hpp"
 

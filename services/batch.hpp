@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "interpreter/allocate.hpp"  // BatchFormat
+#include "services/allocate.hpp"  // BatchFormat
 #include "interpreter/policy.hpp"
 
 namespace kuan::batch {

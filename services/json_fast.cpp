@@ -1,4 +1,4 @@
-#include "interpreter/json_fast.hpp"
+#include "services/json_fast.hpp"
 
 #include <simdjson.h>
 

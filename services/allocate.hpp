@@ -33,7 +33,7 @@
 #include <variant>
 #include <vector>
 
-#include "interpreter/pro_rata.hpp"  // pro_rata_cents, cents_text
+#include "services/pro_rata.hpp"  // pro_rata_cents, cents_text
 #include "lang/edition.hpp"
 
 namespace kuan {

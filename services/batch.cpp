@@ -1,7 +1,7 @@
-// Batch evaluation (interpreter/batch.hpp): reading records as they come,
+// Batch evaluation (services/batch.hpp): reading records as they come,
 // blocks on a pool of threads, output in input order, CSV in and out, and the
-// fast JSONL front end (interpreter/json_fast.hpp).
-#include "interpreter/batch.hpp"
+// fast JSONL front end (services/json_fast.hpp).
+#include "services/batch.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -17,9 +17,9 @@
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/limits.hpp"
-#include "interpreter/csv.hpp"
+#include "services/csv.hpp"
 #include "interpreter/facts.hpp"
-#include "interpreter/json_fast.hpp"
+#include "services/json_fast.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/render.hpp"
 

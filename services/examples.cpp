@@ -1,4 +1,4 @@
-#include "interpreter/examples.hpp"
+#include "services/examples.hpp"
 
 #include "interpreter/evaluator.hpp"
 #include "interpreter/render.hpp"  // error_text, as `kuan eval` words a run-time error

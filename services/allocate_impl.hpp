@@ -16,7 +16,7 @@
 
 #include "base/arena.hpp"
 #include "base/string_table.hpp"
-#include "interpreter/allocate.hpp"
+#include "services/allocate.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"

@@ -1,4 +1,4 @@
-#include "interpreter/diff.hpp"
+#include "services/diff.hpp"
 
 #include <algorithm>
 #include <functional>

@@ -4,8 +4,8 @@
 
 #include "base/csv.hpp"
 #include "base/json_string.hpp"
-#include "interpreter/allocate_impl.hpp"
-#include "interpreter/pro_rata.hpp"
+#include "services/allocate_impl.hpp"
+#include "services/pro_rata.hpp"
 #include "interpreter/result.hpp"
 
 namespace kuan {

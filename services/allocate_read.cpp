@@ -6,9 +6,9 @@
 
 #include "base/limits.hpp"
 #include "base/utf8.hpp"
-#include "interpreter/allocate_impl.hpp"
-#include "interpreter/csv.hpp"
-#include "interpreter/fact_codec.hpp"
+#include "services/allocate_impl.hpp"
+#include "services/csv.hpp"
+#include "services/fact_codec.hpp"
 
 namespace kuan {
 
