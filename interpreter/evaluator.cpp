@@ -26,6 +26,9 @@ struct Raised {
 };
 
 [[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
+[[noreturn]] void raise_absent(const std::string& fact, std::string message, Span span) {
+  throw Raised{{std::move(message), span, {}, fact}};
+}
 
 // Decimal throws when a result leaves its bounds (scale or length); the error
 // must carry the position of the rule that computed it.
@@ -150,7 +153,7 @@ const Value& Activation::memoized(int slot, const ast::Expr& expr) {
 const Value& Activation::fact(const ast::Expr& at, int slot) {
   if (given_.present[slot]) return given_.values[slot];
   const FactInfo& info = ed_->facts[slot];
-  if (!info.decl->default_value) raise("缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
+  if (!info.decl->default_value) raise_absent(info.decl->name, "缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
   return memoized(info.memo, *info.decl->default_value);
 }
 
@@ -427,8 +430,9 @@ class ReferenceEngine {
     const auto& slots = info_.conditional_needs[k];
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (!facts_.present[slots[i]])
-        raise("缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
-              need.facts[i].span);
+        raise_absent(need.facts[i].name,
+                     "缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
+                     need.facts[i].span);
   }
   std::optional<bool> requirement(std::size_t i, bool decided) {
     try {

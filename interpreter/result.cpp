@@ -16,6 +16,16 @@ RulePlace place_of(const Span& span) {
   return p;
 }
 
+const char* status_name(MeasureStatus status) {
+  switch (status) {
+    case MeasureStatus::Eligible: return "eligible";
+    case MeasureStatus::NotEligible: return "not_eligible";
+    case MeasureStatus::NeedsFacts: return "needs_facts";
+    case MeasureStatus::Error: break;
+  }
+  return "error";
+}
+
 std::string where(const RulePlace& at) {
   if (!at.known()) return "";
   std::string out(at.file);
