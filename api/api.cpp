@@ -348,6 +348,15 @@ Result<Facts> Edition::facts_from_json(std::string_view json) const {
 
 namespace detail {
 
+std::optional<Error> unusable(const Facts& facts, const EditionData& edition) {
+  const FactsData* f = Access::data(facts);
+  if (!f) return make_error(ErrorCode::InvalidArgument, "Facts 对象已被移走(moved-from),不能用于计算");
+  if (f->edition != &edition)
+    return make_error(ErrorCode::WrongEdition, "这些事实是为 " + f->edition->ed->name + "(另一个版本或另一次加载的政策)建立的,不能用于 " + edition.ed->name);
+  if (!f->errors.empty()) return f->errors.front().second;
+  return std::nullopt;
+}
+
 Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace) {
   Evaluation r = detail::to_public(::kuan::describe_result(ed, o, trace));
   r.amount_fen = o.amount.to_int64_at_scale(2);
@@ -366,11 +375,8 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
                             ? "未知的措施 " + std::string(measure) + "(" + ed.name + " 中没有这项措施;可用:" +
                                   list_names(data_->measures) + ")"
                             : ed.unknown_measure_message(measure, measure));
+    if (auto problem = detail::unusable(facts, *data_)) return std::move(*problem);
     const FactsData* f = facts.d_.get();
-    if (!f) return make_error(ErrorCode::InvalidArgument, "Facts 对象已被移走(moved-from),不能用于计算");
-    if (f->edition != data_)
-      return make_error(ErrorCode::WrongEdition, "这些事实是为 " + f->edition->ed->name + "(另一个版本或另一次加载的政策)建立的,不能用于 " + ed.name);
-    if (!f->errors.empty()) return f->errors.front().second;
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {

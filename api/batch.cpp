@@ -41,6 +41,8 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
     settings.output = format(options.output);
     settings.excel = options.excel;
     settings.jobs = options.jobs ? options.jobs : std::max(1u, std::min(std::thread::hardware_concurrency(), 64u));
+    settings.whole_only = options.whole_application;
+    settings.tally = options.tally;
     if (options.progress)
       settings.progress = [&](std::size_t written, std::uint64_t bytes) { options.progress(BatchProgress{written, bytes}); };
     const ::kuan::batch::Summary s = ::kuan::batch::run(detail::Access::edition(edition), read,
@@ -79,8 +81,13 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, std::i
 
 bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
                          const BatchOptions& options, std::string& out) {
-  return ::kuan::batch::jsonl_line(detail::Access::policy(policy), detail::Access::edition(edition), line, line_no,
-                                   options.explain, options.pass_through, out);
+  ::kuan::batch::Settings settings;
+  settings.policy = &detail::Access::policy(policy);
+  settings.explain = options.explain;
+  settings.pass_through = options.pass_through;
+  settings.whole_only = options.whole_application;
+  settings.tally = options.tally;
+  return ::kuan::batch::jsonl_line(detail::Access::edition(edition), line, line_no, settings, out);
 }
 
 std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,

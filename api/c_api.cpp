@@ -483,6 +483,46 @@ kuan_result* kuan_evaluate_json(const kuan_edition* e, const char* measure, cons
 
 void kuan_result_free(kuan_result* r) { delete r; }
 
+namespace {
+
+char* finish_application(api::Result<api::ApplicationResult> r, kuan_error* err) {
+  if (!r) {
+    fail(err, r.error());
+    return nullptr;
+  }
+  const std::string json = api::to_json(*r);
+  if (json.empty()) throw std::bad_alloc();
+  char* out = static_cast<char*>(std::malloc(json.size() + 1));
+  if (!out) throw std::bad_alloc();
+  std::memcpy(out, json.c_str(), json.size() + 1);
+  clear(err);
+  return out;
+}
+
+}  // namespace
+
+char* kuan_evaluate_all(const kuan_edition* e, const kuan_facts* facts, unsigned flags, kuan_error* error) {
+  if (!e) return null_argument(error, "edition"), nullptr;
+  if (!facts) return null_argument(error, "facts"), nullptr;
+  return guard(error, static_cast<char*>(nullptr), [&] {
+    api::EvaluateOptions options;
+    options.explain = (flags & KUAN_EXPLAIN) != 0;
+    return finish_application(e->edition.evaluate_all(facts->facts, options), error);
+  });
+}
+
+char* kuan_evaluate_all_json(const kuan_edition* e, const char* facts_json, unsigned flags, kuan_error* error) {
+  if (!e) return null_argument(error, "edition"), nullptr;
+  if (!facts_json) return null_argument(error, "facts_json"), nullptr;
+  return guard(error, static_cast<char*>(nullptr), [&] {
+    api::EvaluateOptions options;
+    options.explain = (flags & KUAN_EXPLAIN) != 0;
+    return finish_application(e->edition.evaluate_all_json(facts_json, options), error);
+  });
+}
+
+void kuan_string_free(char* text) { std::free(text); }
+
 const char* kuan_result_measure(const kuan_result* r) { return r ? r->evaluation.measure.c_str() : nullptr; }
 const char* kuan_result_edition(const kuan_result* r) { return r ? r->evaluation.edition.c_str() : nullptr; }
 const char* kuan_result_clause(const kuan_result* r) { return r ? r->evaluation.clause.c_str() : nullptr; }

@@ -96,6 +96,9 @@ auto guarded(F&& body) -> decltype(body()) {
       std::forward<F>(body));
 }
 
+// Why `facts` cannot be evaluated in `edition` (moved from, another edition's, a setter's error), if so.
+std::optional<Error> unusable(const Facts& facts, const EditionData& edition);
+
 // An evaluation's result as the façade gives it (api/api.cpp); the explanation when `trace` is given.
 Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace);
 

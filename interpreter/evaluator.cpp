@@ -10,6 +10,7 @@
 #include "base/date.hpp"
 #include "interpreter/compiled.hpp"
 #include "interpreter/measure_steps.hpp"
+#include "stdlib/brackets.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
@@ -25,6 +26,9 @@ struct Raised {
 };
 
 [[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
+[[noreturn]] void raise_absent(const std::string& fact, std::string message, Span span) {
+  throw Raised{{std::move(message), span, {}, fact}};
+}
 
 // Decimal throws when a result leaves its bounds (scale or length); the error
 // must carry the position of the rule that computed it.
@@ -110,6 +114,7 @@ class Activation {
   Value arith(const ast::Expr& e);
   Value compare(const ast::Expr& e);
   Value call(const ast::Expr& e);
+  Value progressive(const ast::Expr& e);
 
   const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
 
@@ -148,7 +153,7 @@ const Value& Activation::memoized(int slot, const ast::Expr& expr) {
 const Value& Activation::fact(const ast::Expr& at, int slot) {
   if (given_.present[slot]) return given_.values[slot];
   const FactInfo& info = ed_->facts[slot];
-  if (!info.decl->default_value) raise("缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
+  if (!info.decl->default_value) raise_absent(info.decl->name, "缺少事实 " + info.decl->name + "(此处的计算需要它)", at.span);
   return memoized(info.memo, *info.decl->default_value);
 }
 
@@ -233,6 +238,47 @@ Value Activation::compare(const ast::Expr& e) {
   return Value::boolean(r);
 }
 
+// 累进: the bounds, rates and deductions are expressions (a table may depend on
+// the application), so the table is checked on every evaluation; a constant one
+// was already checked when the edition was built.
+__attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
+  Value scratch;
+  const Value& subject = operand(*e.args[0], scratch);
+  const bool money = note(e).type.kind == TypeKind::Money;
+  const char* unit = money ? "元" : "";
+  std::vector<BracketRow> rows;
+  rows.reserve(e.brackets.size());
+  for (const auto& b : e.brackets) {
+    BracketRow r;
+    if (b.upper >= 0) r.upper = eval(*e.args[static_cast<std::size_t>(b.upper)]).number;
+    r.rate = eval(*e.args[static_cast<std::size_t>(b.rate)]).number;
+    if (b.deduction >= 0) r.deduction = eval(*e.args[static_cast<std::size_t>(b.deduction)]).number;
+    rows.push_back(std::move(r));
+  }
+  if (auto problem = check_brackets(rows, unit)) {
+    const ast::Bracket& b = e.brackets[problem->row];
+    raise(problem->message, problem->at_deduction ? e.args[static_cast<std::size_t>(b.deduction)]->span : b.span);
+  }
+  std::vector<BracketSlice> slices;
+  Value out;
+  out.kind = note(e).type.kind;
+  out.number = at(e.span, [&] { return progressive_amount(subject.number, rows, choices ? &slices : nullptr); });
+  if (choices) {
+    auto shown = [&](const Decimal& d) { return d.normalized().to_string() + unit; };
+    ChoiceTrace t{&e, false, -1, {}};
+    Decimal lower;
+    for (const auto& s : slices) {
+      const BracketRow& r = rows[s.row];
+      t.detail += (r.upper ? shown(lower) + "–" + shown(*r.upper) : shown(lower) + " 以上") + " 的部分 " + shown(s.base) +
+                  " × " + (r.rate * Decimal::from_int(100)).normalized().to_string() + "% = " + shown(s.tax) + ";";
+      if (r.upper) lower = *r.upper;
+    }
+    t.detail += "合计 " + shown(out.number);
+    choices->push_back(std::move(t));
+  }
+  return out;
+}
+
 __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
   std::array<Value, 8> fixed;
   std::vector<Value> many;
@@ -292,7 +338,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Compare: return compare(e);
     case K::If: {
       const bool held = condition(*e.args[0]);
-      if (choices) choices->push_back({&e, held, -1});
+      if (choices) choices->push_back({&e, held, -1, {}});
       Value v = held ? eval(*e.args[1]) : eval(*e.args[2]);
       if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
       return v;
@@ -300,7 +346,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Match: {
       Value scratch;
       const Value& subject = operand(*e.args[0], scratch);
-      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small)});
+      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small), {}});
       for (std::size_t i = 0; i < e.arms.size(); ++i) {
         const auto& arm = e.arms[i];
         if (arm.otherwise) return eval(*arm.value);
@@ -309,6 +355,7 @@ Value Activation::eval(const ast::Expr& e) {
       }
       raise("没有分支处理这个取值", e.span);
     }
+    case K::Progressive: return progressive(e);
   }
   raise("内部错误:无法求值的表达式", e.span);
 }
@@ -383,8 +430,9 @@ class ReferenceEngine {
     const auto& slots = info_.conditional_needs[k];
     for (std::size_t i = 0; i < slots.size(); ++i)
       if (!facts_.present[slots[i]])
-        raise("缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
-              need.facts[i].span);
+        raise_absent(need.facts[i].name,
+                     "缺少事实 " + need.facts[i].name + "(当 " + std::string(span_text(need.when->span)) + " 时必须提供)",
+                     need.facts[i].span);
   }
   std::optional<bool> requirement(std::size_t i, bool decided) {
     try {

@@ -43,6 +43,9 @@ struct EvalError {
   // Facts the measure requires that the application lacks, in declaration
   // order (then `message` names them all and `span` is empty).
   std::vector<std::string> missing = {};
+  // A fact found absent on the path taken (an 可选 fact read, a 需要 … 当 …):
+  // its name, so that a caller can ask for it (kuan eval without --measure).
+  std::string absent = {};
 };
 
 // What each cap came to, kept only when an explanation is asked for.
@@ -65,6 +68,7 @@ struct ChoiceTrace {
   const ast::Expr* node;  // the If or Match expression
   bool held = false;      // If: the condition's value
   int subject = -1;       // Match: the enumeration value chosen (index)
+  std::string detail;     // Progressive: each bracket's base and tax, and the total
 };
 
 struct Trace {

@@ -99,7 +99,7 @@ std::string describe_syntax_error(const nlohmann::detail::exception& ex) {
 }
 
 enum class Mode { Facts, Application };
-enum class Slot : unsigned { None = 0, Id = 1, Applicant = 2, Measure = 4, Facts = 8, AsOf = 16, Extra = 32 };
+enum class Slot : unsigned { None = 0, Id = 1, Applicant = 2, Measure = 4, Facts = 8, AsOf = 16, Extra = 32, Version = 64, Explain = 128 };
 
 Slot classify(std::string_view key) {
   if (key == "as_of") return Slot::AsOf;
@@ -107,6 +107,8 @@ Slot classify(std::string_view key) {
   if (key == "applicant") return Slot::Applicant;
   if (key == "measure") return Slot::Measure;
   if (key == "facts") return Slot::Facts;
+  if (key == "version") return Slot::Version;
+  if (key == "explain") return Slot::Explain;
   return Slot::None;
 }
 
@@ -178,7 +180,7 @@ class Handler final : public nlohmann::json_sax<njson> {
       return true;
     }
     if (slot == Slot::None)
-      return fail(token_start(from), "未知的键 " + quote_name(name) + "（允许的键: id, applicant, measure, facts, as_of）");
+      return fail(token_start(from), "未知的键 " + quote_name(name) + "（允许的键: id, applicant, measure, facts, as_of, version, explain）");
     if (seen_ & static_cast<unsigned>(slot)) return fail(token_start(from), "重复的键 " + quote_name(name));
     seen_ |= static_cast<unsigned>(slot);
     slot_ = slot;
@@ -266,6 +268,19 @@ class Handler final : public nlohmann::json_sax<njson> {
           return true;
         }
         return fail(token_start(from), "\"as_of\" 必须是日期字符串 \"YYYY-MM-DD\"");
+      case Slot::Version:
+        if (kind == K::String) {
+          app_->version = std::move(text);
+          app_->has_version = true;
+          return true;
+        }
+        return fail(token_start(from), "\"version\" 必须是版本名字符串(如 \"2025年版\")");
+      case Slot::Explain:
+        if (kind == K::Bool) {
+          app_->explain = b;
+          return true;
+        }
+        return fail(token_start(from), "\"explain\" 必须是 true 或 false");
       default:
         return fail(token_start(from), "\"facts\" 必须是一个 JSON 对象");
     }
@@ -322,7 +337,7 @@ class Handler final : public nlohmann::json_sax<njson> {
     if (depth_ < fact_depth_) fact_depth_ = 0;
     if (depth_ == 0 && mode_ == Mode::Application) {
       const std::size_t brace = last_end_ > 0 ? last_end_ - 1 : 0;
-      if (!(seen_ & static_cast<unsigned>(Slot::Measure))) return fail(brace, "缺少 \"measure\"");
+      if (!(seen_ & static_cast<unsigned>(Slot::Measure)) && !measure_optional_) return fail(brace, "缺少 \"measure\"");
       if (!(seen_ & static_cast<unsigned>(Slot::Facts))) return fail(brace, "缺少 \"facts\"");
     }
     return true;
@@ -362,9 +377,11 @@ class Handler final : public nlohmann::json_sax<njson> {
   std::size_t extra_depth_ = 0;  // depth inside a passed-through container; 0 = not inside one
   std::size_t extra_from_ = 0;   // where the passed-through key ended
   bool pass_through_ = false;
+  bool measure_optional_ = false;
 
  public:
   void pass_through(bool on) { pass_through_ = on; }
+  void measure_optional(bool on) { measure_optional_ = on; }
 
  private:
   std::size_t last_end_ = 0;
@@ -374,7 +391,7 @@ class Handler final : public nlohmann::json_sax<njson> {
 };
 
 std::optional<InputError> run(std::string_view doc, Mode mode, std::vector<Field>& facts, Application* app,
-                              bool pass_through = false) {
+                              const ApplicationOptions& options = {}) {
   std::size_t first_token = has_bom(doc) ? 3 : 0;
   while (first_token < doc.size() && is_ws(doc[first_token])) ++first_token;
   if (first_token == doc.size())
@@ -386,7 +403,8 @@ std::optional<InputError> run(std::string_view doc, Mode mode, std::vector<Field
                       "JSON 语法错误: 输入中有 NUL 字符(U+0000)");
 
   Handler handler(doc, mode, facts, app);
-  handler.pass_through(pass_through);
+  handler.pass_through(options.pass_through);
+  handler.measure_optional(options.measure_optional);
   const TrackingIterator first{doc.data(), &handler.read_pos};
   const TrackingIterator last{doc.data() + doc.size(), nullptr};
   bool ok = false;
@@ -410,7 +428,7 @@ std::variant<FactsObject, InputError> parse_facts(std::string_view document) {
 
 std::variant<Application, InputError> parse_application(std::string_view line, const ApplicationOptions& options) {
   Application out;
-  if (auto err = run(line, Mode::Application, out.facts, &out, options.pass_through)) {
+  if (auto err = run(line, Mode::Application, out.facts, &out, options)) {
     // Keep the id when it was read before the problem, so a batch can say
     // which application the error belongs to.
     if (out.has_id) err->id = out.id;

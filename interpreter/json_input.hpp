@@ -53,6 +53,9 @@ struct Application {
   std::vector<Field> facts;
   std::string as_of;  // "as_of": "YYYY-MM-DD", the day whose edition applies (unchecked text)
   bool has_as_of = false;
+  std::string version;  // "version": "2025年版", the edition by name (unchecked text)
+  bool has_version = false;
+  bool explain = false;  // "explain": true, the result with its explanation
   // With ApplicationOptions::pass_through: every other top-level member,
   // its value as the exact JSON text written, in document order.
   std::vector<std::pair<std::string, std::string>> extras;
@@ -60,6 +63,7 @@ struct Application {
 
 struct ApplicationOptions {
   bool pass_through = false;  // keep unknown top-level keys (Application::extras) instead of refusing them
+  bool measure_optional = false;  // a line without "measure" is a whole application (has_measure false)
 };
 
 // The document must be one JSON object whose members are facts. Array/object

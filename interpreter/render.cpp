@@ -243,6 +243,80 @@ std::string error_text(const EvalError& e) {
   return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
 }
 
+// ------------------------------------------------------ a whole application
+
+void append_application_json(std::string& out, const ApplicationRecord& app, const std::string_view* id) {
+  out += '{';
+  if (id) {
+    out += "\"id\":";
+    append_json_string(out, *id);
+    out += ',';
+  }
+  out += "\"version\":";
+  append_json_string(out, app.version);
+  out += ",\"results\":[";
+  for (std::size_t i = 0; i < app.measures.size(); ++i) {
+    const MeasureRecord& m = app.measures[i];
+    if (i) out += ',';
+    if (m.result) {
+      append_result_json(out, *m.result);
+      out.pop_back();  // its closing brace: the status goes in
+    } else {
+      out += "{\"measure\":";
+      append_json_string(out, m.measure);
+      field(out, "version", m.version);
+      if (!m.clause.empty()) field(out, "clause", m.clause);
+      if (m.status == MeasureStatus::NeedsFacts) {
+        out += ",\"needs\":[";
+        for (std::size_t k = 0; k < m.needs.size(); ++k) {
+          if (k) out += ',';
+          append_json_string(out, m.needs[k]);
+        }
+        out += ']';
+      } else {
+        field(out, "code", m.code);
+        field(out, "error", m.error);
+      }
+    }
+    out += ",\"status\":\"";
+    out += status_name(m.status);
+    out += "\"}";
+  }
+  out += "]}";
+}
+
+void append_application_text(std::string& out, const ApplicationRecord& app) {
+  std::size_t count[4] = {};
+  for (const auto& m : app.measures) ++count[static_cast<int>(m.status)];
+  out += app.version + ":可申请 " + std::to_string(count[0]) + " 项,不可申请 " + std::to_string(count[1]) +
+         " 项,缺少事实 " + std::to_string(count[2]) + " 项";
+  if (count[3]) out += ",无法计算 " + std::to_string(count[3]) + " 项";
+  out += '\n';
+  static const char* const headings[] = {"可申请", "不可申请", "缺少事实", "无法计算"};
+  int shown = -1;
+  for (const auto& m : app.measures) {
+    const int s = static_cast<int>(m.status);
+    if (s != shown) {
+      out += "\n【" + std::string(headings[s]) + "】\n";
+      shown = s;
+    }
+    if (m.result) {
+      append_result_text(out, *m.result);
+      continue;
+    }
+    out += m.measure;
+    if (!m.clause.empty()) out += " " + m.clause;
+    out += "(" + m.version + ")\n";
+    if (m.status == MeasureStatus::NeedsFacts) {
+      out += "  需要:";
+      for (std::size_t k = 0; k < m.needs.size(); ++k) out += (k ? "、" : "") + m.needs[k];
+      out += '\n';
+    } else {
+      out += "  错误:" + m.error + "\n";
+    }
+  }
+}
+
 // ------------------------------------------------------------ the fast path
 
 ResultWriter::ResultWriter(const Edition& ed) : ed_(ed), pieces_(ed.measures.size()) {

@@ -19,6 +19,12 @@ void append_result_text(std::string& out, const ResultRecord& result);
 void append_explanation_json(std::string& out, const ExplanationRecord& explanation);
 void append_explanation_text(std::string& out, const ExplanationRecord& explanation);
 
+// A whole application (ApplicationRecord) as one JSON object {"id"?, "version",
+// "results": [...]} — each eligible or not eligible entry is the result as
+// append_result_json writes it with "status" added — and as text, by status.
+void append_application_json(std::string& out, const ApplicationRecord& application, const std::string_view* id = nullptr);
+void append_application_text(std::string& out, const ApplicationRecord& application);
+
 // The same, straight from an outcome (describe_result, then render).
 void append_result_json(std::string& out, const Edition& edition, const Outcome& outcome, const std::string* id,
                         const Trace* trace);

@@ -21,6 +21,16 @@ RulePlace place_of(const Span& span) {
   return p;
 }
 
+const char* status_name(MeasureStatus status) {
+  switch (status) {
+    case MeasureStatus::Eligible: return "eligible";
+    case MeasureStatus::NotEligible: return "not_eligible";
+    case MeasureStatus::NeedsFacts: return "needs_facts";
+    case MeasureStatus::Error: break;
+  }
+  return "error";
+}
+
 std::string where(const RulePlace& at) {
   if (!at.known()) return "";
   std::string out(at.file);
@@ -56,6 +66,9 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
     if (e.kind == ast::ExprKind::If) {
       r.kind = "若";
       r.outcome = c.held ? "成立" : "不成立";
+    } else if (e.kind == ast::ExprKind::Progressive) {
+      r.kind = "累进";
+      r.outcome = c.detail;
     } else {
       r.kind = "按";
       const Type& t = ed.notes[*e.args[0]].type;

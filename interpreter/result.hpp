@@ -5,6 +5,7 @@
 // the CLI, the API and allocate print one shape.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,6 +92,27 @@ struct ResultRecord {
   std::optional<std::string> bound;
   std::vector<std::string> notes;  // e.g. a cap already exhausted
   std::optional<ExplanationRecord> explanation;
+};
+
+// One measure of a whole application (kuan eval without --measure): its
+// result, or the facts it still needs, or why it could not be computed.
+enum class MeasureStatus { Eligible, NotEligible, NeedsFacts, Error };
+const char* status_name(MeasureStatus status);  // eligible, not_eligible, needs_facts, error
+
+struct MeasureRecord {
+  MeasureStatus status = MeasureStatus::Error;
+  std::string measure, version, clause;
+  std::optional<ResultRecord> result;    // Eligible, NotEligible
+  std::optional<std::int64_t> amount_fen;  // with a result, when a whole number of 分 within int64
+  std::vector<std::string> needs;        // NeedsFacts: the facts to add, in declaration order
+  std::string code, error;               // Error: evaluation_error and the message
+};
+
+// Every measure the application's facts concern: eligible first, then not
+// eligible, then those needing facts, then errors; declaration order within each.
+struct ApplicationRecord {
+  std::string version;
+  std::vector<MeasureRecord> measures;
 };
 
 // The record of an outcome of `edition`; with its explanation when `trace` is given.

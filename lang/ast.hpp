@@ -14,6 +14,7 @@
 #include "base/decimal.hpp"
 #include "base/source.hpp"
 #include "lang/types.hpp"
+#include "lang/units.hpp"
 
 namespace kuan::ast {
 
@@ -32,9 +33,13 @@ enum class ExprKind {
   Or,
   If,       // 若 c 则 a 否则 b      (args: c, a, b)
   Match,    // 按 x { a => 1, b | c => 2, 其他 => 3 }   (args[0]: x)
+  // 累进 x { 至 3万元 => 5%, …, 以上 => 35% }: a marginal schedule. args[0] is x,
+  // then each bracket's bound, rate and 速算扣除数 (see `brackets`), so whatever
+  // walks the operands sees them all.
+  Progressive,
 };
 
-enum class Unit { None, Yuan, Wan, Yi, Percent, PercentPoint };
+using Unit = units::Unit;  // lang/units.hpp: the one table of units
 enum class ArithOp { Add, Sub, Mul, Div };
 enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 
@@ -60,6 +65,12 @@ struct MatchArm {
   ExprPtr value;
 };
 
+// One bracket of a 累进: indices into Expr::args; `upper` −1 for 以上, `deduction` −1 when not written.
+struct Bracket {
+  Span span;
+  int upper = -1, rate = -1, deduction = -1;
+};
+
 struct Expr {
   ExprKind kind;
   // Numbered by the parser, distinct within a module (Module::first_id…end_id):
@@ -70,6 +81,7 @@ struct Expr {
   // Literals: the value in base units (元 for money, a fraction for rates).
   Decimal number;
   Unit unit = Unit::None;
+  TimeUnit per = TimeUnit::None;  // 2000元/月: an amount per this period
   bool boolean = false;
   std::int32_t date = 0;  // days since 1970-01-01
   std::string name;       // Name, Call, Has
@@ -77,6 +89,7 @@ struct Expr {
   CompareOp compare = CompareOp::Eq;
   std::vector<ExprPtr> args;
   std::vector<MatchArm> arms;
+  std::vector<Bracket> brackets;  // Progressive
   int depth = 1;  // height of this subtree (bounded by the parser)
 };
 
@@ -91,6 +104,7 @@ struct FactDecl {
   std::string name;
   Span span;
   FactKind kind = FactKind::Money;
+  TimeUnit time = TimeUnit::None;  // 金额/月 (money per period), 月数 (an integer counting months)
   std::vector<NamedSpan> enum_values;
   Span type_span;
   ExprPtr default_value;  // null: required unless optional
@@ -334,12 +348,14 @@ inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
   c->span = e.span;
   c->number = e.number;
   c->unit = e.unit;
+  c->per = e.per;
   c->boolean = e.boolean;
   c->date = e.date;
   c->name = e.name;
   c->arith = e.arith;
   c->compare = e.compare;
   c->depth = e.depth;
+  c->brackets = e.brackets;
   c->id = next_id++;
   for (const auto& a : e.args) c->args.push_back(clone(*a, next_id));
   for (const auto& arm : e.arms) c->arms.push_back({arm.patterns, arm.otherwise, arm.span, clone(*arm.value, next_id)});

@@ -120,6 +120,7 @@ void Checker::declare() {
           break;
         }
       }
+      t.time = f.time;  // 金额/月, 月数
       ed_.facts.push_back({&f, t});
       ed_.fact_index.emplace(f.name, i);
       add_symbol(f.name, {ast::RefKind::Fact, i, f.span});

@@ -107,6 +107,22 @@ py::object evaluate(const PyEdition& e, const std::string& measure, const py::ob
   return result_dict(**r, nullptr);
 }
 
+// A whole application: the JSON of `kuan eval` without --measure as a dict, amounts Decimal.
+py::object evaluate_all(const PyEdition& e, const py::object& facts, bool explain) {
+  const std::string json = facts_json(facts);
+  std::optional<api::Result<api::ApplicationResult>> r;
+  {
+    py::gil_scoped_release unlocked;
+    r.emplace(e.edition().evaluate_all_json(json, api::EvaluateOptions{explain}));
+  }
+  if (!*r) raise(error_object(r->error()));
+  py::dict d = py::module_::import("json").attr("loads")(api::to_json(**r));
+  const py::object decimal = py::module_::import("decimal").attr("Decimal");
+  for (py::handle entry : d["results"])
+    if (entry.contains("amount")) entry[py::str("amount")] = decimal(entry[py::str("amount")]);
+  return d;
+}
+
 api::Allocator new_allocator(const api::Edition& ed) {
   auto a = api::Allocator::create(ed);
   if (auto* e = std::get_if<api::AllocationError>(&a)) raise(allocation_error(*e));
@@ -280,6 +296,10 @@ PYBIND11_MODULE(_kuan, m) {
            "Evaluates one measure on a dict of facts (Decimal, int, bool, str such as \"120万元\" or \"30%\", "
            "datetime.date; float is refused with TypeError). Returns the fields of `kuan eval --format json` with "
            "amount a Decimal (and \"explanation\" when explain). Raises FactError, MeasureError, EvaluationError.")
+      .def("evaluate_all", &evaluate_all, py::arg("facts"), py::arg("explain") = false,
+           "Every measure the facts concern (a whole application): {\"version\", \"results\": [...]} as "
+           "`kuan eval` without --measure prints it — eligible first, then not eligible with reasons, then "
+           "\"needs_facts\" with the names to add — amounts Decimal. Raises FactError for bad facts.")
       .def("evaluate_many", &evaluate_many, py::arg("items"), py::arg("explain") = false, py::arg("on_error") = "raise",
            py::arg("threads") = 0,
            "Evaluates (measure, facts) pairs or {\"id\", \"measure\", \"facts\"} dicts, in order, on `threads` "

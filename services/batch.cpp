@@ -17,6 +17,7 @@
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/limits.hpp"
+#include "interpreter/application.hpp"
 #include "services/csv.hpp"
 #include "interpreter/facts.hpp"
 #include "services/json_fast.hpp"
@@ -38,17 +39,31 @@ std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo&
   return std::get<Outcome>(r);
 }
 
-// Binds facts and evaluates; on bad input returns the problem.
-std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
-                                         const std::vector<json::Field>& fields, Trace* trace) {
-  const MeasureInfo* m = ed.find_measure(measure_name);
-  if (!m) return LineError{"unknown_measure", ed.unknown_measure_message(echo(measure_name), measure_name)};
+// The facts of an application typed by the edition, or the problem.
+std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields) {
   auto bound = bind_facts(ed, fields);
   if (auto* msg = std::get_if<std::string>(&bound)) {
     const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });
     return LineError{unknown ? "unknown_fact" : "bad_fact", std::move(*msg)};
   }
+  return std::move(std::get<FactValues>(bound));
+}
+
+// Binds facts and evaluates; on bad input returns the problem.
+std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
+                                         const std::vector<json::Field>& fields, Trace* trace) {
+  const MeasureInfo* m = ed.find_measure(measure_name);
+  if (!m) return LineError{"unknown_measure", ed.unknown_measure_message(echo(measure_name), measure_name)};
+  auto bound = bind(ed, fields);
+  if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return run_bound(ed, *m, std::get<FactValues>(bound), trace);
+}
+
+// Binds facts and evaluates every measure they concern (a whole application).
+std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain) {
+  auto bound = bind(ed, fields);
+  if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
+  return evaluate_application(ed, std::get<FactValues>(bound), explain);
 }
 
 // A run's settings with the CSV header's names once read.
@@ -110,6 +125,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
       auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
       if (const Outcome* o = std::get_if<Outcome>(&r)) {
+        if (settings.tally) settings.tally(m->decl->name, o->eligible ? "eligible" : "not_eligible");
         worker->writer->append(out, run_edition, *o, fast_app.has_id ? &fast_app.id : nullptr);
         out += '\n';
         return true;
@@ -134,6 +150,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     }
   };
   auto bad_line = [&](const char* code, const std::string& message) {
+    if (settings.tally) settings.tally({}, code);
     if (csv_out) {
       put_csv_cell(out, app.has_id ? app.id : "");
       out += ",,,,,,,,," + std::to_string(line_no) + "," + code + ",";
@@ -156,7 +173,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   if (settings.input == BatchFormat::Csv) {
     if (auto problem = csv_application(line, settings, app, passed)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
   } else {
-    auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through});
+    auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
       if (e->id) app.id = *e->id, app.has_id = true;
       return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
@@ -166,6 +183,12 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   for (const auto& extra : app.extras)
     if (result_member(extra.first)) return bad_line("bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
   const Edition* ed = &run_edition;
+  if (app.has_version && app.has_as_of) return bad_line("bad_line", "\"version\" 与 \"as_of\" 只能写一个");
+  if (app.has_version) {  // this application names its edition
+    std::string error;
+    ed = settings.policy->edition(app.version, error);
+    if (!ed) return bad_line("no_edition", error);
+  }
   if (app.has_as_of) {  // this application's own date picks the official edition in force that day
     const auto day = parse_date(app.as_of);
     if (!day) return bad_line("bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
@@ -176,10 +199,30 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
     for (auto& f : app.facts)
       if (const int slot = ed->find_fact(f.name); slot >= 0) f.value = csv_cell_value(*ed, slot, f.value.text);
+  const bool explain = settings.explain || app.explain;
+  if (settings.whole_only && app.has_measure) return bad_line("bad_line", "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
+  if (!app.has_measure) {  // a whole application: every measure its facts concern, on one line
+    if (csv_out) return bad_line("bad_line", "没有 \"measure\" 的整份申请只能输出 JSONL");
+    auto whole = run_whole(*ed, app.facts, explain);
+    if (auto* e = std::get_if<LineError>(&whole)) return bad_line(e->code, e->message);
+    const std::string_view id = app.id;
+    const auto& record = std::get<ApplicationRecord>(whole);
+    if (settings.tally)
+      for (const auto& m : record.measures) settings.tally(m.measure, status_name(m.status));
+    append_application_json(out, record, app.has_id ? &id : nullptr);
+    if (!app.extras.empty()) {
+      out.pop_back();
+      extras();
+      out += '}';
+    }
+    out += '\n';
+    return true;
+  }
   Trace trace;
-  auto r = run_one(*ed, app.measure, app.facts, settings.explain ? &trace : nullptr);
+  auto r = run_one(*ed, app.measure, app.facts, explain ? &trace : nullptr);
   if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->code, e->message);
   const Outcome& o = std::get<Outcome>(r);
+  if (settings.tally) settings.tally(o.measure->decl->name, o.eligible ? "eligible" : "not_eligible");
   if (csv_out) {
     put_csv_cell(out, app.has_id ? app.id : "");
     out += ',';
@@ -203,11 +246,11 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     passed_cells();
     return true;
   }
-  if (worker && !settings.explain) {
+  if (worker && !explain) {
     const std::string_view id = app.id;
     worker->writer->append(out, *ed, o, app.has_id ? &id : nullptr);
   } else {
-    append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, settings.explain ? &trace : nullptr);
+    append_result_json(out, *ed, o, app.has_id ? &app.id : nullptr, explain ? &trace : nullptr);
   }
   if (!app.extras.empty()) {
     out.pop_back();  // the result's closing brace
@@ -562,13 +605,11 @@ Summary run(const Edition& edition, const Reader& read, const Output& output, co
   return run_blocks(edition, read, output, settings);
 }
 
-bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no, bool explain,
-                bool pass_through, std::string& out) {
-  BatchSettings settings;
-  settings.policy = &policy;
-  settings.explain = explain;
-  settings.pass_through = pass_through;
-  return batch_line(edition, line, line_no, settings, out);
+bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_no, const Settings& settings,
+                std::string& out) {
+  BatchSettings run_settings;
+  static_cast<Settings&>(run_settings) = settings;
+  return batch_line(edition, line, line_no, run_settings, out);
 }
 
 std::optional<LineError> single(const Edition& ed, std::string_view measure, std::string_view facts_json, bool explain,
@@ -581,6 +622,12 @@ std::optional<LineError> single(const Edition& ed, std::string_view measure, std
   if (text) append_result_text(out, ed, std::get<Outcome>(r), explain ? &trace : nullptr);
   else append_result_json(out, ed, std::get<Outcome>(r), nullptr, explain ? &trace : nullptr);
   return std::nullopt;
+}
+
+std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain) {
+  auto parsed = json::parse_facts(facts_json);
+  if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{"bad_line", e->message, e->line, e->column};
+  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain);
 }
 
 }  // namespace kuan::batch

@@ -10,9 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "services/allocate.hpp"  // BatchFormat
 #include "interpreter/policy.hpp"
+#include "interpreter/result.hpp"
 
 namespace kuan::batch {
 
@@ -25,6 +27,11 @@ struct Settings {
   unsigned jobs = 1;   // threads (1: the caller's)
   // After each read: the records written so far and the bytes read.
   std::function<void(std::size_t written, std::uint64_t bytes_read)> progress;
+  bool whole_only = false;  // a line naming a "measure" is a bad_line (POST /v1/match)
+  // Each measure evaluated (its name and eligible, not_eligible, needs_facts
+  // or error) and each bad record (an empty name and its code); called on
+  // the evaluating threads.
+  std::function<void(std::string_view measure, std::string_view outcome)> tally;
 };
 
 // Reads up to `size` bytes; returns how many (a short read is a pause in the
@@ -50,9 +57,18 @@ struct Summary {
 Summary run(const Edition& edition, const Reader& read, const Output& out, const Settings& settings);
 
 // One JSONL line of a batch appended to `out` as run() writes it (a result, or
-// {"line","code","error"}), with '\n'; false for a bad line.
-bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no, bool explain,
-                bool pass_through, std::string& out);
+// {"line","code","error"}), with '\n'; false for a bad line. Of `settings`:
+// policy (not null), explain, pass_through, whole_only, tally.
+bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_no, const Settings& settings,
+                std::string& out);
+inline bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
+                       bool explain, bool pass_through, std::string& out) {
+  Settings settings;
+  settings.policy = &policy;
+  settings.explain = explain;
+  settings.pass_through = pass_through;
+  return jsonl_line(edition, line, line_no, settings, out);
+}
 
 // Why one application was not evaluated, as a stable code beside the message
 // (docs/cli-json.md); line and column place a JSON syntax error in its text.
@@ -66,5 +82,9 @@ struct LineError {
 // of facts; appends its result (JSON, no newline; or text) to `out`.
 std::optional<LineError> single(const Edition& edition, std::string_view measure, std::string_view facts_json,
                                 bool explain, bool text, std::string& out);
+
+// A whole application (`kuan eval` without --measure): a JSON object of facts,
+// every measure they concern (interpreter/application.hpp), or why not.
+std::variant<ApplicationRecord, LineError> whole(const Edition& edition, std::string_view facts_json, bool explain);
 
 }  // namespace kuan::batch

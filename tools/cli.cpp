@@ -211,6 +211,10 @@ std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& 
     }
     return *chosen;
   }
+  return default_edition(policy);
+}
+
+api::Edition default_edition(const api::Policy& policy) {
   if (auto today = policy.edition_on(china_today())) return *today;
   return policy.latest();
 }

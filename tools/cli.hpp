@@ -85,6 +85,12 @@ bool policy_exists(const std::string& path, const char* command);
 // --version V or --as-of YYYY-MM-DD; when neither, the edition in force today
 // (the date in China Standard Time, UTC+8), else the latest.
 std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& args, std::string& error);
+// The edition in force today (China Standard Time), else the latest: what a
+// run without --version/--as-of uses (kuan eval, kuan serve).
+api::Edition default_edition(const api::Policy& policy);
+
+// One edition as `kuan measures --format json` lists it (docs/cli-json.md; kuan serve's /v1/measures).
+void append_edition_json(const api::Edition& edition, std::string& out);
 
 void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to);
 // {"severity":"error","file":…,"line":N,"column":N,"message":…[,"notes":[…]]} (docs/cli-json.md)
@@ -102,5 +108,6 @@ int cmd_diff(int argc, char** argv);
 int cmd_allocate(int argc, char** argv);
 int cmd_fmt(int argc, char** argv);
 int cmd_lsp(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 
 }  // namespace kuan::cli

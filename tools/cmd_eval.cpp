@@ -27,8 +27,12 @@ namespace {
 int run_single(const api::Edition& ed, const Args& args, bool text_format, bool explain) {
   const std::string* measure = args.option("--measure");
   const std::string* facts_path = args.option("--facts");
-  if (!measure || !facts_path) {
-    std::fputs("kuan eval: 单项计算需要 --measure NAME 和 --facts FILE.json(或用 --batch)\n", stderr);
+  if (!facts_path) {
+    std::fputs("kuan eval: 需要 --facts FILE.json(加 --measure NAME 只算一项措施;或用 --batch)\n", stderr);
+    return kExitBadInput;
+  }
+  if (measure && measure->empty()) {
+    std::fputs("kuan eval: --measure 不能为空(不写 --measure 则计算事实涉及的全部措施)\n", stderr);
     return kExitBadInput;
   }
   std::string error;
@@ -38,7 +42,9 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
     return kExitBadInput;
   }
   std::string out;
-  if (auto e = api::evaluate_facts_json(ed, *measure, *text, explain, text_format ? api::ResultFormat::Text : api::ResultFormat::Json, out)) {
+  const auto format = text_format ? api::ResultFormat::Text : api::ResultFormat::Json;
+  if (auto e = measure ? api::evaluate_facts_json(ed, *measure, *text, explain, format, out)
+                       : api::evaluate_application_json(ed, *text, explain, format, out)) {
     if (e->line) std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", facts_path->c_str(), e->line, e->column, e->message.c_str());
     else std::fprintf(stderr, "%s: error: %s\n", facts_path->c_str(), e->message.c_str());
     return kExitBadInput;

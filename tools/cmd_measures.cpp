@@ -106,6 +106,8 @@ void edition_json(const api::Edition& ed, std::string& out) {
 
 }  // namespace
 
+void append_edition_json(const api::Edition& edition, std::string& out) { edition_json(edition, out); }
+
 int cmd_measures(int argc, char** argv) {
   Args args;
   if (auto done = start_command("measures", argc, argv, args)) return *done;

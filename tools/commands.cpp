@@ -63,15 +63,38 @@ constexpr std::string_view kTestHelp =
     "  --seed N        生成申请的种子(默认 1;同一种子结果相同)\n"
     "  --count N       每项措施生成的申请数(默认 200)";
 
+constexpr std::string_view kServeHelp =
+    "用法: kuan serve POLICY_DIR [--addr 127.0.0.1:8181] [--threads N] [--watch]\n"
+    "             [--max-body BYTES] [--max-connections N]\n"
+    "\n"
+    "把规则文件作为 HTTP 服务提供(接口见 docs/http-api.md):\n"
+    "  POST /v1/evaluate   一行申请(与 kuan eval --batch 的一行相同),返回那一行的结果;\n"
+    "                      Content-Type: application/x-ndjson 时多行进、多行出,顺序不变\n"
+    "  POST /v1/match      {\"facts\": {…}}:事实涉及的全部措施(整份申请)\n"
+    "  GET  /v1/measures   GET /v1/editions   GET /health   GET /metrics   GET /(办事人员页面)\n"
+    "--addr HOST:PORT  监听地址(默认 127.0.0.1:8181,只接受本机连接;端口 0 自动选择)\n"
+    "--threads N       线程数(默认全部核心)\n"
+    "--watch           规则文件改动后一两秒内重新载入;有错误的改动不生效,/health 报告错误\n"
+    "--max-body BYTES  请求体上限(默认 8388608,超过回 413)\n"
+    "--max-connections N  同时连接上限(默认 1024,超过回 503)\n"
+    "--read-timeout MS 收完请求头、请求体各自的时限(默认 10000 与 30000 毫秒,超时回 408)\n"
+    "--idle-timeout MS 保持连接时两次请求之间的空闲时限(默认 60000 毫秒)\n"
+    "启动后在标准输出打印一行 \"kuan serve: http://HOST:PORT/\";SIGTERM 或 Ctrl-C 时答完进行中的请求后退出。";
+
+
 constexpr std::string_view kEvalHelp =
     "用法:\n"
-    "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] --measure NAME --facts FILE.json [--format json|text] [--explain]\n"
+    "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] [--measure NAME] --facts FILE.json [--format json|text] [--explain]\n"
     "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
     "                [--pass-through] [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel]\n"
     "                [--encoding utf-8|gbk|gb18030]\n"
     "\n"
     "单项:按 FILE.json 中的事实计算措施 NAME,打印结果(默认 JSON)。\n"
+    "整份申请:不写 --measure 时计算事实涉及的每项措施(读到其中至少一个事实的措施),\n"
+    "      先列可申请的,再列不可申请的(附理由),再列缺少事实的(列出所需事实名);JSON 为 {\"version\", \"results\": […]}。\n"
     "批量:IN.jsonl 每行一项申请 {\"id\": …, \"measure\": …, \"facts\": {…}},每行输出一个结果;\n"
+    "      不写 \"measure\" 的一行是整份申请,输出一行 {\"id\", \"version\", \"results\": […]};\n"
+    "      一行可写 \"version\": \"2025年版\" 指定版本,\"explain\": true 附上说明。\n"
     "      有问题的行输出 {\"id\": …, \"line\": N, \"code\": …, \"error\": …},其余行照常计算。\n"
     "      输入边读边算(管道中先到的行先出结果),按输入顺序输出;--jobs N 用 N 个线程(默认全部核心);\n"
     "      标准错误是终端时显示进度,--no-progress 关闭。\n"
@@ -204,6 +227,15 @@ const std::vector<Command>& commands() {
       {"fmt", "FILE|DIR...", "把规则文件改写为统一版式;--check 只检查并给出差异", kFmtHelp,
        {{"--check"}, {"--width", ValueKind::Text}}, ValueKind::Folder, cmd_fmt},
       {"lsp", "", "语言服务器(LSP,标准输入输出),供编辑器使用", kLspHelp, {{"--stdio"}}, ValueKind::None, cmd_lsp},
+      {"serve", "POLICY_DIR", "HTTP 服务:/v1/evaluate、/v1/match、/health、/metrics 与办事人员页面", kServeHelp,
+       {{"--addr", ValueKind::Text},
+        {"--threads", ValueKind::Text},
+        {"--watch"},
+        {"--max-body", ValueKind::Text},
+        {"--max-connections", ValueKind::Text},
+        {"--read-timeout", ValueKind::Text},
+        {"--idle-timeout", ValueKind::Text}},
+       ValueKind::Folder, cmd_serve},
       {"help", "[命令]", "显示某个命令的帮助", kHelpHelp, {{"--man"}}, ValueKind::None, cmd_help},
       {"completion", "bash|zsh|fish", "写出 shell 补全脚本", kCompletionHelp, {{"--names", ValueKind::Choice, "editions measures"}},
        ValueKind::None, cmd_completion},

@@ -6,7 +6,9 @@
 //
 // Each input record is one application: a JSONL line {"id": …, "measure": …,
 // "facts": {…}} (optionally "as_of": "YYYY-MM-DD", evaluated in the edition in
-// force that day), or a CSV record under a header of measure, id, as_of and
+// force that day, or "version": "2025年版", that edition; "explain": true, the
+// result with its explanation; without "measure", every measure the facts
+// concern, as one object {"id", "version", "results": […]}), or a CSV record under a header of measure, id, as_of and
 // fact names. Each gives one output row, in input order: the result as
 // `kuan eval` prints it, or {"id","line","code","error"} for a bad record
 // (docs/cli-json.md); the other records are evaluated as usual. Records are
@@ -43,6 +45,12 @@ struct BatchOptions {
   unsigned jobs = 0;          // threads; 0: one per core (at most 64)
   // Called on the reading thread after each read of the input.
   std::function<void(const BatchProgress&)> progress;
+  // JSONL: a line naming a "measure" is a bad_line (every line is a whole application).
+  bool whole_application = false;
+  // Called for each measure evaluated, with its name and "eligible",
+  // "not_eligible", "needs_facts" or "error", and for each bad record, with an
+  // empty name and its code; on the evaluating threads (it must be thread-safe).
+  std::function<void(std::string_view measure, std::string_view outcome)> tally;
 };
 
 enum class BatchStatus {
@@ -84,7 +92,8 @@ KUAN_API BatchSummary evaluate_batch(const Policy& policy, const Edition& editio
 // One JSONL line of a batch appended to `out` exactly as evaluate_batch writes
 // it (a result or an error row, with '\n'); false for a bad line. `line_no`
 // is the number its error row names. For hosts that split the input themselves
-// (kuan.dask). Only `explain` and `pass_through` of `options` apply.
+// (kuan.dask, kuan serve). Only `explain`, `pass_through`, `whole_application`
+// and `tally` of `options` apply.
 KUAN_API bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line,
                                   std::size_t line_no, const BatchOptions& options, std::string& out);
 
@@ -105,5 +114,12 @@ enum class ResultFormat { Json, Text };
 KUAN_API std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,
                                                              std::string_view facts_json, bool explain,
                                                              ResultFormat format, std::string& out);
+
+// A whole application as `kuan eval --facts` without --measure takes it: every
+// measure the JSON object of facts concerns (ApplicationResult), appended as
+// to_json/to_text would print it (JSON without a newline), or why not. A batch
+// line without "measure" gives the same object, with its "id", on one line.
+KUAN_API std::optional<ApplicationError> evaluate_application_json(const Edition& edition, std::string_view facts_json,
+                                                                   bool explain, ResultFormat format, std::string& out);
 
 }  // namespace kuan::api

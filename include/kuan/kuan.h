@@ -257,6 +257,16 @@ KUAN_API kuan_result *kuan_evaluate_json(const kuan_edition *edition, const char
                                 unsigned flags, kuan_error *error);
 KUAN_API void kuan_result_free(kuan_result *result);
 
+/* A whole application: every measure the facts concern, as the JSON text
+ * `kuan eval` prints without --measure ({"version", "results": [...]}: eligible
+ * first, then not eligible with reasons, then "needs_facts" with the facts to
+ * add; docs/cli-json.md). A measure lacking facts is an entry, not an error;
+ * NULL only when the facts themselves are wrong. Free with kuan_string_free. */
+KUAN_API char *kuan_evaluate_all(const kuan_edition *edition, const kuan_facts *facts, unsigned flags, kuan_error *error);
+KUAN_API char *kuan_evaluate_all_json(const kuan_edition *edition, const char *facts_json, unsigned flags,
+                                      kuan_error *error);
+KUAN_API void kuan_string_free(char *text);
+
 KUAN_API const char *kuan_result_measure(const kuan_result *result);
 KUAN_API const char *kuan_result_edition(const kuan_result *result);
 KUAN_API const char *kuan_result_clause(const kuan_result *result); /* "" when none */

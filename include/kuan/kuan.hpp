@@ -305,6 +305,35 @@ KUAN_API std::string to_text(const Evaluation& result);
 KUAN_API std::string to_json(const Explanation& explanation);
 KUAN_API std::string to_text(const Explanation& explanation);
 
+// ---------------------------------------------------- a whole application
+
+// Where one measure stands for an application evaluated whole (Edition::evaluate_all).
+enum class MeasureStatus { Eligible, NotEligible, NeedsFacts, Error };
+
+// "eligible", "not_eligible", "needs_facts", "error" (the JSON's "status").
+KUAN_API const char* measure_status_name(MeasureStatus status) noexcept;
+
+struct MeasureOutcome {
+  MeasureStatus status = MeasureStatus::Error;
+  std::string measure, edition, clause;
+  std::optional<Evaluation> evaluation;  // Eligible and NotEligible
+  std::vector<std::string> needs;        // NeedsFacts: the facts to add, in declaration order
+  std::optional<Error> error;            // Error: an EvaluationError of this measure alone
+};
+
+// Every measure of the edition that reads at least one of the facts given:
+// eligible first, then not eligible (with reasons), then those needing facts,
+// then errors; declaration order within each.
+struct ApplicationResult {
+  std::string edition;
+  std::vector<MeasureOutcome> measures;
+};
+
+// As `kuan eval` without --measure prints it: JSON {"version", "results": […]}
+// (one line, no newline; docs/cli-json.md) and text.
+KUAN_API std::string to_json(const ApplicationResult& application);
+KUAN_API std::string to_text(const ApplicationResult& application);
+
 class Facts;
 
 // ------------------------------------------------------------------ edition
@@ -339,6 +368,11 @@ class KUAN_API Edition {
                               const EvaluateOptions& options = {}) const;
   Result<Evaluation> evaluate_json(std::string_view measure, std::string_view facts_json,
                                    const EvaluateOptions& options = {}) const;
+  // Every measure the facts concern, each on its own (see ApplicationResult).
+  // A measure lacking facts or failing to compute is reported in its entry;
+  // the Error is only for the facts themselves (wrong edition, bad values).
+  Result<ApplicationResult> evaluate_all(const Facts& facts, const EvaluateOptions& options = {}) const;
+  Result<ApplicationResult> evaluate_all_json(std::string_view facts_json, const EvaluateOptions& options = {}) const;
 
   friend bool operator==(const Edition& a, const Edition& b) noexcept { return a.data_ == b.data_; }
 

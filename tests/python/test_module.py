@@ -201,3 +201,24 @@ def test_evaluate_many_leaves_the_garbage_collector_as_it_found_it(ed):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_evaluate_all_is_kuan_eval_without_measure(ed, kuan_binary, tmp_path):
+    facts = {"合同金额": "100万元", "采购类型": "模型服务", "模型已备案": False, "智能券档位": "一档", "申请主体": "高校"}
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    out = run_kuan(kuan_binary, "eval", str(POLICY), "--version", "2025年版", "--facts", str(path))
+    assert out.returncode == 0, out.stderr
+    expected = json.loads(out.stdout, parse_float=Decimal)
+    for entry in expected["results"]:
+        entry["amount"] = Decimal(entry["amount"])
+    got = ed.evaluate_all(facts)
+    assert got == expected
+    assert [r["status"] for r in got["results"]] == ["eligible", "eligible", "not_eligible"]
+    assert got["results"][0]["amount"] == Decimal("300000.00")
+    needs = ed.evaluate_all(VOUCHER)["results"]
+    assert [(r["measure"], r.get("needs")) for r in needs if r["status"] == "needs_facts"] == [
+        ("智能券", ["申请主体"]), ("算力券免审配套", ["智能券档位"])]
+    assert "explanation" in ed.evaluate_all(VOUCHER, explain=True)["results"][0]
+    with pytest.raises(kuan.FactError):
+        ed.evaluate_all({"合同金额": "-1元"})

@@ -141,6 +141,13 @@ function fixtureTests(grammar) {
     ['修订', 'keyword.declaration'],
     ['删除', 'keyword.declaration'],
     ['旧措施', 'entity.name.function.measure'],
+    ['月数', 'support.type'],
+    ['累进', 'keyword.control'],
+    ['至', 'keyword.other', 2],
+    ['速算扣除数', 'keyword.control'],
+    ['以上', 'keyword.control'],
+    ['元/月', 'keyword.other.unit'],
+    ['个月', 'keyword.other.unit'],
     ['{', 'punctuation.section.block'],
     [',', 'punctuation.separator.comma'],
   ];
