@@ -61,6 +61,7 @@ AllocationSummary convert(const ::kuan::AllocationSummary& s) {
   AllocationSummary out;
   out.version = s.version;
   out.applications = s.applications;
+  out.warnings = s.warnings;
   __int128 amount = 0, allocated = 0;
   for (const auto& m : s.measures) {
     out.measures.push_back({m.measure, m.applications, m.eligible, m.not_selected, cents_text(m.amount_cents),

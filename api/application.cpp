@@ -85,24 +85,21 @@ ApplicationResult to_public(::kuan::ApplicationRecord&& app) {
 
 const char* measure_status_name(MeasureStatus status) noexcept { return ::kuan::status_name(to_record(status)); }
 
+// Both renderings answer "" when rendering fails (the façade's one guard).
 std::string to_json(const ApplicationResult& application) {
-  std::string out;
-  try {
+  return detail::guarded_with([](const std::string&) { return std::string(); }, [&] {
+    std::string out;
     ::kuan::append_application_json(out, to_record(application));
-  } catch (...) {
-    out.clear();
-  }
-  return out;
+    return out;
+  });
 }
 
 std::string to_text(const ApplicationResult& application) {
-  std::string out;
-  try {
+  return detail::guarded_with([](const std::string&) { return std::string(); }, [&] {
+    std::string out;
     ::kuan::append_application_text(out, to_record(application));
-  } catch (...) {
-    out.clear();
-  }
-  return out;
+    return out;
+  });
 }
 
 Result<ApplicationResult> Edition::evaluate_all(const Facts& facts, const EvaluateOptions& options) const {

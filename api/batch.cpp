@@ -57,6 +57,7 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
     out.bad = s.bad_records;
     out.line = s.line;
     out.message = s.message;
+    out.warnings = s.warnings;
     return out;
   } catch (const std::bad_alloc&) {
     return failed(BatchStatus::Internal, "内部错误:内存不足");

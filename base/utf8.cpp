@@ -138,7 +138,7 @@ std::string not_utf8_message(std::string_view bytes, std::size_t bad) {
     ++pairs, i += 2;
   }
   if (pairs == 0) return "无效的 UTF-8 编码";
-  return "无效的 UTF-8 编码:文件不是 UTF-8,可能是 GBK(请在 Excel 中另存为「CSV UTF-8」,或用 iconv -f GBK -t UTF-8 转换)";
+  return "无效的 UTF-8 编码:文件不是 UTF-8,可能是 GBK(用 kuan 的 --encoding gbk 读入,或在 Excel 中另存为「CSV UTF-8」)";
 }
 
 }  // namespace kuan

@@ -10,6 +10,7 @@
 #include "base/date.hpp"
 #include "interpreter/compiled.hpp"
 #include "interpreter/measure_steps.hpp"
+#include "stdlib/brackets.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan {
@@ -119,6 +120,7 @@ class Activation {
   }
   const Value* row_ = nullptr;  // the list item an aggregate is at
   Value call(const ast::Expr& e);
+  Value progressive(const ast::Expr& e);
 
   const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
 
@@ -291,7 +293,48 @@ __attribute__((noinline)) Value Activation::aggregate(const ast::Expr& e) {
     raise(std::string(e.aggregate == ast::AggregateOp::Max ? "最大" : "最小") + " 没有可取的项:" + e.args[0]->name +
               (count == 0 ? " 是空列表" : " 中没有符合条件的项") + "(可先判断 计数 " + e.args[0]->name + " > 0)",
           e.span);
-  if (choices) choices->push_back({&e, false, static_cast<int>(counted), count, out});
+  if (choices) choices->push_back({.node = &e, .subject = static_cast<int>(counted), .items = count, .value = out, .detail = {}});
+  return out;
+}
+
+// 累进: the bounds, rates and deductions are expressions (a table may depend on
+// the application), so the table is checked on every evaluation; a constant one
+// was already checked when the edition was built.
+__attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
+  Value scratch;
+  const Value& subject = operand(*e.args[0], scratch);
+  const bool money = note(e).type.kind == TypeKind::Money;
+  const char* unit = money ? "元" : "";
+  std::vector<BracketRow> rows;
+  rows.reserve(e.brackets.size());
+  for (const auto& b : e.brackets) {
+    BracketRow r;
+    if (b.upper >= 0) r.upper = eval(*e.args[static_cast<std::size_t>(b.upper)]).number;
+    r.rate = eval(*e.args[static_cast<std::size_t>(b.rate)]).number;
+    if (b.deduction >= 0) r.deduction = eval(*e.args[static_cast<std::size_t>(b.deduction)]).number;
+    rows.push_back(std::move(r));
+  }
+  if (auto problem = check_brackets(rows, unit)) {
+    const ast::Bracket& b = e.brackets[problem->row];
+    raise(problem->message, problem->at_deduction ? e.args[static_cast<std::size_t>(b.deduction)]->span : b.span);
+  }
+  std::vector<BracketSlice> slices;
+  Value out;
+  out.kind = note(e).type.kind;
+  out.number = at(e.span, [&] { return progressive_amount(subject.number, rows, choices ? &slices : nullptr); });
+  if (choices) {
+    auto shown = [&](const Decimal& d) { return d.normalized().to_string() + unit; };
+    ChoiceTrace t{.node = &e, .items = 0, .value = {}, .detail = {}};
+    Decimal lower;
+    for (const auto& s : slices) {
+      const BracketRow& r = rows[s.row];
+      t.detail += (r.upper ? shown(lower) + "–" + shown(*r.upper) : shown(lower) + " 以上") + " 的部分 " + shown(s.base) +
+                  " × " + (r.rate * Decimal::from_int(100)).normalized().to_string() + "% = " + shown(s.tax) + ";";
+      if (r.upper) lower = *r.upper;
+    }
+    t.detail += "合计 " + shown(out.number);
+    choices->push_back(std::move(t));
+  }
   return out;
 }
 
@@ -355,7 +398,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Compare: return compare(e);
     case K::If: {
       const bool held = condition(*e.args[0]);
-      if (choices) choices->push_back({&e, held, -1});
+      if (choices) choices->push_back({.node = &e, .held = held, .items = 0, .value = {}, .detail = {}});
       Value v = held ? eval(*e.args[1]) : eval(*e.args[2]);
       if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
       return v;
@@ -363,7 +406,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Match: {
       Value scratch;
       const Value& subject = operand(*e.args[0], scratch);
-      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small)});
+      if (choices) choices->push_back({.node = &e, .subject = static_cast<int>(subject.small), .items = 0, .value = {}, .detail = {}});
       for (std::size_t i = 0; i < e.arms.size(); ++i) {
         const auto& arm = e.arms[i];
         if (arm.otherwise) return eval(*arm.value);
@@ -373,6 +416,7 @@ Value Activation::eval(const ast::Expr& e) {
       raise("没有分支处理这个取值", e.span);
     }
     case K::Aggregate: return aggregate(e);
+    case K::Progressive: return progressive(e);
   }
   raise("内部错误:无法求值的表达式", e.span);
 }

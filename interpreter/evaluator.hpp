@@ -84,6 +84,7 @@ struct ChoiceTrace {
   int subject = -1;       // Match: the enumeration value chosen (index); Aggregate: the items counted
   std::size_t items = 0;  // Aggregate: the list's length
   Value value = {};       // Aggregate: its result
+  std::string detail;     // Progressive: each bracket's base and tax, and the total
 };
 
 struct Trace {

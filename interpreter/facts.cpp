@@ -3,6 +3,7 @@
 #include "base/limits.hpp"
 #include "base/date.hpp"
 #include "base/source.hpp"
+#include "lang/units.hpp"
 
 namespace kuan {
 
@@ -57,18 +58,23 @@ std::optional<Decimal> parse_json_number(std::string_view t) {
   return Decimal::parse(plain);
 }
 
-std::optional<Decimal> parse_money_text(std::string_view t) {
-  if (ends_with(t, "亿元")) return scaled(t.substr(0, t.size() - 6), Decimal::from_int(100000000));
-  if (ends_with(t, "万元")) return scaled(t.substr(0, t.size() - 6), Decimal::from_int(10000));
-  if (ends_with(t, "元")) return Decimal::parse(t.substr(0, t.size() - 3));
-  return Decimal::parse(t);
+namespace {
+// "120万元", "30%": digits and a unit of `kind` from lang/units.hpp's table
+// (the longest spelling that ends the text), or plain digits.
+std::optional<Decimal> parse_with_unit(std::string_view t, TypeKind kind) {
+  const units::UnitWord* best = nullptr;
+  for (const auto& w : units::kWords)
+    if (w.kind == kind && ends_with(t, w.spelling) && (!best || w.spelling.size() > best->spelling.size())) best = &w;
+  if (!best) return Decimal::parse(t);
+  const std::string_view digits = t.substr(0, t.size() - best->spelling.size());
+  if (best->factor == 1 && best->scale == 0) return Decimal::parse(digits);
+  return scaled(digits, Decimal::from_scaled(best->factor, best->scale));
 }
+}  // namespace
 
-std::optional<Decimal> parse_rate_text(std::string_view t) {
-  if (ends_with(t, "个百分点")) return scaled(t.substr(0, t.size() - 12), Decimal::from_scaled(1, 2));
-  if (ends_with(t, "%")) return scaled(t.substr(0, t.size() - 1), Decimal::from_scaled(1, 2));
-  return Decimal::parse(t);
-}
+std::optional<Decimal> parse_money_text(std::string_view t) { return parse_with_unit(t, TypeKind::Money); }
+
+std::optional<Decimal> parse_rate_text(std::string_view t) { return parse_with_unit(t, TypeKind::Rate); }
 
 namespace {
 std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& type, const std::string& name,

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "interpreter/compiled.hpp"
+#include "interpreter/tables.hpp"
 #include "lang/checker.hpp"
 #include "base/date.hpp"
 #include "base/limits.hpp"
@@ -84,6 +85,7 @@ std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>&
     }
     q.count = *n;
   }
+  ok = check_constant_tables(ed, diagnostics) && ok;
   if (!ok) return nullptr;
   compile_measures(ed);
   return std::move(checked.edition);

@@ -8,6 +8,11 @@ std::string exhausted_cap_note(std::string_view cap) {
   return "上限 " + std::string(cap) + " 已用尽,本次可得金额为零";
 }
 
+std::vector<std::string> outcome_notes(const Outcome& o) {
+  if (o.eligible && o.bound && o.amount.is_zero()) return {exhausted_cap_note(o.bound->name)};
+  return {};
+}
+
 RulePlace place_of(const Span& span) {
   RulePlace p;
   if (!span.file) return p;
@@ -77,6 +82,9 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
     if (e.kind == ast::ExprKind::If) {
       r.kind = "若";
       r.outcome = c.held ? "成立" : "不成立";
+    } else if (e.kind == ast::ExprKind::Progressive) {
+      r.kind = "累进";
+      r.outcome = c.detail;
     } else {
       r.kind = "按";
       const Type& t = ed.notes[*e.args[0]].type;
@@ -147,7 +155,7 @@ ResultRecord describe_result(const Edition& ed, const Outcome& o, const Trace* t
   r.reasons.reserve(o.failed.size());
   for (const auto* req : o.failed) r.reasons.push_back(req->reason);
   if (o.bound) r.bound = o.bound->name;
-  if (o.eligible && o.bound && o.amount.is_zero()) r.notes.push_back(exhausted_cap_note(o.bound->name));
+  r.notes = outcome_notes(o);
   if (trace) r.explanation = describe_explanation(ed, o, *trace);
   return r;
 }

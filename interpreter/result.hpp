@@ -26,6 +26,8 @@ RulePlace place_of(const Span& span);
 
 // The note of an eligible result whose cap left nothing (results and allocate's decisions).
 std::string exhausted_cap_note(std::string_view cap);
+// The notes of an outcome (an exhausted cap), as results in every format give them.
+std::vector<std::string> outcome_notes(const Outcome& outcome);
 // "file:line:col", or "" when the place is not known.
 std::string where(const RulePlace& at);
 

@@ -14,6 +14,7 @@
 #include "base/decimal.hpp"
 #include "base/source.hpp"
 #include "lang/types.hpp"
+#include "lang/units.hpp"
 
 namespace kuan::ast {
 
@@ -33,11 +34,15 @@ enum class ExprKind {
   If,       // 若 c 则 a 否则 b      (args: c, a, b)
   Match,    // 按 x { a => 1, b | c => 2, 其他 => 3 }   (args[0]: x)
   Aggregate,  // 合计 L { E 当 C }   (args[0]: the list's name, then E if has_value, then C if has_filter)
+  // 累进 x { 至 3万元 => 5%, …, 以上 => 35% }: a marginal schedule. args[0] is x,
+  // then each bracket's bound, rate and 速算扣除数 (see `brackets`), so whatever
+  // walks the operands sees them all.
+  Progressive,
 };
 
 enum class AggregateOp { Sum, Count, Max, Min };  // 合计 计数 最大 最小
 
-enum class Unit { None, Yuan, Wan, Yi, Percent, PercentPoint };
+using Unit = units::Unit;  // lang/units.hpp: the one table of units
 enum class ArithOp { Add, Sub, Mul, Div };
 enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 
@@ -64,6 +69,12 @@ struct MatchArm {
   ExprPtr value;
 };
 
+// One bracket of a 累进: indices into Expr::args; `upper` −1 for 以上, `deduction` −1 when not written.
+struct Bracket {
+  Span span;
+  int upper = -1, rate = -1, deduction = -1;
+};
+
 struct Expr {
   ExprKind kind;
   // Numbered by the parser, distinct within a module (Module::first_id…end_id):
@@ -74,6 +85,7 @@ struct Expr {
   // Literals: the value in base units (元 for money, a fraction for rates).
   Decimal number;
   Unit unit = Unit::None;
+  TimeUnit per = TimeUnit::None;  // 2000元/月: an amount per this period
   bool boolean = false;
   std::int32_t date = 0;  // days since 1970-01-01
   std::string name;       // Name, Call, Has
@@ -83,6 +95,7 @@ struct Expr {
   bool has_value = false, has_filter = false;  // Aggregate: E and 当 C written
   std::vector<ExprPtr> args;
   std::vector<MatchArm> arms;
+  std::vector<Bracket> brackets;  // Progressive
   int depth = 1;  // height of this subtree (bounded by the parser)
 };
 
@@ -93,6 +106,7 @@ struct ListField {
   std::string name;
   Span span;
   FactKind kind = FactKind::Money;  // never List: lists do not nest
+  TimeUnit time = TimeUnit::None;   // 金额/月, 月数: as for a fact
   std::vector<NamedSpan> enum_values;
   Span type_span;
 };
@@ -106,6 +120,7 @@ struct FactDecl {
   std::string name;
   Span span;
   FactKind kind = FactKind::Money;
+  TimeUnit time = TimeUnit::None;  // 金额/月 (money per period), 月数 (an integer counting months)
   std::vector<NamedSpan> enum_values;
   std::vector<ListField> fields;  // List: the items' fields
   Span type_span;
@@ -354,6 +369,7 @@ inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
   c->span = e.span;
   c->number = e.number;
   c->unit = e.unit;
+  c->per = e.per;
   c->boolean = e.boolean;
   c->date = e.date;
   c->name = e.name;
@@ -363,6 +379,7 @@ inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
   c->has_value = e.has_value;
   c->has_filter = e.has_filter;
   c->depth = e.depth;
+  c->brackets = e.brackets;
   c->id = next_id++;
   for (const auto& a : e.args) c->args.push_back(clone(*a, next_id));
   for (const auto& arm : e.arms) c->arms.push_back({arm.patterns, arm.otherwise, arm.span, clone(*arm.value, next_id)});

@@ -43,6 +43,7 @@ class Dumper {
       case ast::ExprKind::Number:
         str("n", e->number.to_string());
         num("u", static_cast<int>(e->unit));
+        num("per", static_cast<int>(e->per));
         break;
       case ast::ExprKind::Boolean: num("b", e->boolean); break;
       case ast::ExprKind::Date: num("d", e->date); break;
@@ -62,6 +63,10 @@ class Dumper {
       num("other", arm.otherwise);
       names("p", arm.patterns);
       expr(arm.value);
+    }
+    for (const auto& b : e->brackets) {
+      out += "bracket";
+      num("u", b.upper), num("r", b.rate), num("d", b.deduction);
     }
     out += ')';
   }
@@ -108,6 +113,7 @@ class Dumper {
     for (const auto& f : m.facts) {
       header(f.revision, "fact", f.name);
       num("kind", static_cast<int>(f.kind));
+      num("time", static_cast<int>(f.time));
       names("enum", f.enum_values);
       for (const auto& field : f.fields) {
         str("field", field.name);

@@ -122,6 +122,7 @@ void Checker::declare() {
         case ast::FactKind::Enum: t = enumeration(f.name, f.enum_values); break;
         case ast::FactKind::List: t = list_type(f); break;  // checker_lists.cpp
       }
+      t.time = f.time;  // 金额/月, 月数
       ed_.facts.push_back({&f, t});
       ed_.fact_index.emplace(f.name, i);
       add_symbol(f.name, {ast::RefKind::Fact, i, f.span});

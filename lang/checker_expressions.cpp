@@ -5,9 +5,22 @@
 
 #include <algorithm>
 
+#include "lang/check_brackets.hpp"
+#include "lang/units.hpp"
 #include "stdlib/builtins.hpp"
 
 namespace kuan::checking {
+
+namespace {
+// How to reach the wanted unit of time from the one given.
+std::string unit_hint(const Type& got, const Type& want) {
+  if (got.is_per_period() && want.kind == TypeKind::Money && !want.is_per_period())
+    return std::string("(乘以一段时间,如 × 12个") + (got.time == TimeUnit::Month ? "月" : time_word(got.time)) + ")";
+  if (got.is_plain_number() && want.is_span())
+    return std::string("(时间要写单位,如 12") + std::string(units::span_word(want.time)) + ")";
+  return "";
+}
+}  // namespace
 
 Type Checker::check(const ast::Expr& e, Context& ctx, const Type* hint) {
   if (ctx.node >= 0 && !height_.empty()) height_[ctx.node] = std::max(height_[ctx.node], e.depth);
@@ -26,45 +39,23 @@ Type Checker::check(const ast::Expr& e, Context& ctx, const Type* hint) {
 
 void Checker::expect_type(const ast::Expr& e, const Type& got, const Type& want, const std::string& what) {
   if (got.is_error() || want.is_error()) return;
-  const bool ok = got == want || (want.kind == TypeKind::Number && got.kind == TypeKind::Integer);
-  if (!ok) error(e.span, what + " 须为" + type_name(want.kind) + ",这里是" + describe(got));
+  const bool ok = got == want || (want.kind == TypeKind::Number && got.kind == TypeKind::Integer && got.time == want.time);
+  if (!ok) error(e.span, what + " 须为" + type_name(want) + ",这里是" + describe(got) + unit_hint(got, want));
 }
 
 std::string Checker::describe(const Type& t) const {
   if (t.kind == TypeKind::Enum && t.enum_id >= 0) return "枚举(" + ed_.enums[t.enum_id].name + ")";
-  return type_name(t.kind);
+  return type_name(t);
 }
 
+// The unit algebra itself is lang/units.cpp's.
 Type Checker::arith(const ast::Expr& e, Type a, Type b) {
   if (a.is_error() || b.is_error()) return Type::error();
-  using K = TypeKind;
   const char* sym = e.arith == ast::ArithOp::Add ? "+" : e.arith == ast::ArithOp::Sub ? "−" : e.arith == ast::ArithOp::Mul ? "×" : "÷";
-  auto bad = [&](std::string why) {
-    error(e.span, std::string("不能计算 ") + describe(a) + " " + sym + " " + describe(b) + (why.empty() ? "" : ":" + why));
-    return Type::error();
-  };
-  if (!a.is_numeric() || !b.is_numeric()) return bad("只有数量可以运算");
-  auto plain_result = [&] { return (a.kind == K::Number || b.kind == K::Number) ? Type::number() : Type::integer(); };
-  switch (e.arith) {
-    case ast::ArithOp::Add:
-    case ast::ArithOp::Sub:
-      if (a.is_plain_number() && b.is_plain_number()) return plain_result();
-      if (a.kind == b.kind) return a;
-      return bad("单位不同");
-    case ast::ArithOp::Mul:
-      if (a.kind == K::Money && b.kind == K::Money) return bad("金额 × 金额 没有意义,其中一个应为比例");
-      if (a.kind == K::Money || b.kind == K::Money) return Type::money();
-      if (a.kind == K::Rate || b.kind == K::Rate) return Type::rate();
-      return plain_result();
-    case ast::ArithOp::Div:
-      if (a.kind == K::Money && b.kind == K::Money) return Type::rate();
-      if (b.kind == K::Money) return bad("除以金额只对金额有意义");
-      if (a.kind == K::Rate && b.kind == K::Rate) return Type::number();
-      if (b.kind == K::Rate) return bad("除以比例只对比例有意义");
-      if (a.kind == K::Money) return Type::money();
-      if (a.kind == K::Rate) return Type::rate();
-      return Type::number();
-  }
+  auto r = units::arith_type(e.arith, a, b);
+  if (auto* t = std::get_if<Type>(&r)) return *t;
+  const std::string& why = std::get<std::string>(r);
+  error(e.span, std::string("不能计算 ") + describe(a) + " " + sym + " " + describe(b) + (why.empty() ? "" : ":" + why));
   return Type::error();
 }
 
@@ -86,9 +77,8 @@ Type Checker::compare(const ast::Expr& e, Context& ctx) {
   }
   if (a.is_error() || b.is_error()) return Type::boolean();
   const bool equality = e.compare == ast::CompareOp::Eq || e.compare == ast::CompareOp::Ne;
-  const bool same = a == b || (a.is_plain_number() && b.is_plain_number());
-  if (!same) {
-    error(e.span, "不能比较 " + describe(a) + " 与 " + describe(b));
+  if (!same_unit(a, b)) {
+    error(e.span, "不能比较 " + describe(a) + " 与 " + describe(b) + unit_hint(b, a) + unit_hint(a, b));
   } else if (!equality && (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum)) {
     error(e.span, std::string(type_name(a.kind)) + " 只能用 = 或 ≠ 比较");
   }
@@ -132,9 +122,9 @@ Type Checker::match(const ast::Expr& e, Context& ctx, const Type* hint) {
     const Type t = check(*arm.value, ctx, hint);
     if (t.is_error()) continue;
     if (first || result.is_error()) result = t, first = false;
-    else if (!(t == result || (t.is_plain_number() && result.is_plain_number())))
+    else if (!same_unit(t, result))
       error(arm.value->span, "各分支的结果类型须一致:前面是" + describe(result) + ",这里是" + describe(t));
-    else if (t.kind == TypeKind::Number) result = t;
+    else result = wider(result, t);
   }
   if (en && !otherwise) {
     std::vector<std::string> missing;
@@ -152,7 +142,7 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
       switch (e.unit) {
         case ast::Unit::Yuan:
         case ast::Unit::Wan:
-        case ast::Unit::Yi: return Type::money();
+        case ast::Unit::Yi: return e.per == TimeUnit::None ? Type::money() : Type::money_per(e.per);
         case ast::Unit::Percent:
         case ast::Unit::PercentPoint:
           if (e.number > Decimal::from_int(1)) {
@@ -160,6 +150,10 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
             return Type::error();
           }
           return Type::rate();
+        case ast::Unit::Day:
+        case ast::Unit::Month:
+        case ast::Unit::Year:
+          return Type::span_of(units::time_of(e.unit), e.number.scale() == 0 ? TypeKind::Integer : TypeKind::Number);
         case ast::Unit::None: return e.number.scale() == 0 ? Type::integer() : Type::number();
       }
       return Type::error();
@@ -233,12 +227,16 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
       const Type b = check(*e.args[2], ctx, hint ? hint : &a);
       if (a.is_error() || b.is_error()) return Type::error();
       if (a == b) return a;
-      if (a.is_plain_number() && b.is_plain_number()) return Type::number();
+      if (same_unit(a, b)) return wider(a, b);
       error(e.span, "则 与 否则 的结果类型须一致:" + describe(a) + " 与 " + describe(b));
       return Type::error();
     }
     case K::Match: return match(e, ctx, hint);
     case K::Aggregate: return aggregate(e, ctx);  // checker_lists.cpp
+    case K::Progressive:
+      return check_progressive(e, {[&](const ast::Expr& x, const Type* h) { return check(x, ctx, h); },
+                                   [&](const Span& s, std::string m) { error(s, std::move(m)); },
+                                   [&](const Type& t) { return describe(t); }});
   }
   return Type::error();
 }

@@ -22,6 +22,7 @@ Type Checker::list_type(const ast::FactDecl& f) {
       case ast::FactKind::Enum: info.field_types.push_back(enumeration(f.name + "." + field.name, field.enum_values)); break;
       case ast::FactKind::List: info.field_types.push_back(Type::error()); break;  // the grammar has no nested lists
     }
+    info.field_types.back().time = field.time;  // 金额/月, 月数
   }
   ed_.lists.push_back(std::move(info));
   return Type::list(static_cast<int>(ed_.lists.size()) - 1);

@@ -8,6 +8,7 @@
 
 #include "lang/keywords.hpp"
 #include "lang/parser.hpp"
+#include "lang/units.hpp"
 
 namespace kuan {
 namespace {
@@ -49,7 +50,6 @@ bool starts(std::string_view s, std::size_t i, std::string_view what) { return s
 constexpr std::array<std::string_view, 24> kPuncts = {
     "=>", "<=", ">=", "!=", "==", "→", "≤", "≥", "≠", "−", "×", "÷", "（", "）", "｛", "｝", "，", "：", "｜", "％",
     "=",  "<",  ">",  "+"};
-constexpr std::array<std::string_view, 6> kUnits = {"亿元", "万元", "元", "%", "％", "个百分点"};
 
 std::vector<Token> lex(std::string_view s) {
   std::vector<Token> out;
@@ -125,16 +125,24 @@ std::vector<Token> lex(std::string_view s) {
         ++i;
         while (i < s.size() && is_digit(static_cast<unsigned char>(s[i]))) ++i;
       }
-      for (auto u : kUnits)
-        if (starts(s, i, u)) {
-          i += u.size();
-          break;
-        }
+      if (const units::UnitWord* u = units::unit_at(s.substr(i))) {
+        i += u->spelling.size();
+        // 2000元/月: the period belongs to the number (a '/' with spaces would divide).
+        if (i < s.size() && s[i] == '/')
+          if (const units::PeriodWord* p = units::period_at(s.substr(i + 1));
+              p && (i + 1 + p->spelling.size() >= s.size() || !is_ident_other(peek(s, i + 1 + p->spelling.size()))))
+            i += 1 + p->spelling.size();
+      }
       push(Tok::Number, begin, i);
       continue;
     }
     if (is_ident_first(c)) {
       while (i < s.size() && is_ident_other(peek(s, i))) i = next(s, i);
+      // The type 金额/月 is one word.
+      if (s.substr(begin, i - begin) == "金额" && i < s.size() && s[i] == '/')
+        if (const units::PeriodWord* p = units::period_at(s.substr(i + 1));
+            p && (i + 1 + p->spelling.size() >= s.size() || !is_ident_other(peek(s, i + 1 + p->spelling.size()))))
+          i += 1 + p->spelling.size();
       push(Tok::Word, begin, i);
       continue;
     }
@@ -202,7 +210,7 @@ std::size_t width(std::string_view s) {
 }
 
 // ---------------------------------------------------------------- layout
-enum class BlockKind { Top, Clause, Measure, Example, Property, Match, Enum, Limit };
+enum class BlockKind { Top, Clause, Measure, Example, Property, Match, Brackets, Enum, Limit };
 
 struct Anchor {
   bool is_if = false;  // 若 … 否则, else '('
@@ -261,6 +269,7 @@ bool starts_item(BlockKind kind, const Token& t, const Token* next) {
     case BlockKind::Property: return is_word(t, "对任意");
     case BlockKind::Match:
       return t.kind == Tok::Word && (is(t, "其他") || (next && (is_arrow(*next) || is_bar(*next))));
+    case BlockKind::Brackets: return t.kind == Tok::Word && is(t, "至", "以上");  // 累进 { 至 B => R …, 以上 => R }
     case BlockKind::Enum: return t.kind == Tok::Word;
     case BlockKind::Limit:  // one item a line: 计 …, 每 …/全部 …, 期间 …, 不超过 …, 已用 …, 当 …, 覆盖 …, 超出 …, 叠加
       return t.kind == Tok::Word && is(t, "计", "每", "全部", "期间", "不超过", "已用", "当", "覆盖", "超出", "叠加");
@@ -274,6 +283,7 @@ BlockKind kind_of_block(std::string_view keyword) {
   if (keyword == "例") return BlockKind::Example;
   if (keyword == "性质") return BlockKind::Property;
   if (keyword == "按") return BlockKind::Match;
+  if (keyword == "累进") return BlockKind::Brackets;
   if (keyword == "枚举") return BlockKind::Enum;
   if (keyword == "限额") return BlockKind::Limit;
   return BlockKind::Clause;
@@ -419,7 +429,7 @@ class Layout {
         (in_label ? label : main) += tok.text;
         const std::size_t nl = tok.text.rfind('\n');
         const std::size_t end_col = nl == std::string_view::npos ? col + width(tok.text) : width(tok.text.substr(nl + 1));
-        if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "枚举", "限额")) item.block_keyword = tok.text;
+        if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "累进", "枚举", "限额")) item.block_keyword = tok.text;
         if (k == line.begin && is_word(tok, "性质") &&
             (blocks.back().kind == BlockKind::Top || blocks.back().kind == BlockKind::Clause))
           item.block_keyword = tok.text;

@@ -20,6 +20,7 @@
 #include "base/limits.hpp"
 #include "base/utf8.hpp"
 #include "lang/keywords.hpp"
+#include "lang/units.hpp"
 
 namespace kuan::grammar {
 
@@ -117,6 +118,42 @@ struct tao::pegtl::analyze_traits<Name, kuan::grammar::keyword_word<KeywordLike>
 
 namespace kuan::grammar {
 
+// A unit of lang/units.hpp's table right after a number (800万元, 30%, 12个月),
+// and the period of an amount per period after '/' (2000元/月): read from the
+// table, so a new unit is one line there. A period is a whole word: 元/月份 is
+// a division by 月份.
+struct unit {
+  using rule_t = unit;
+  using subs_t = empty_list;
+  template <typename ParseInput>
+  static bool match(ParseInput& in) {
+    const units::UnitWord* w = units::unit_at(std::string_view(in.current(), in.size(12)));
+    if (!w) return false;
+    in.bump_in_this_line(w->spelling.size());
+    return true;
+  }
+};
+struct period_word {
+  using rule_t = period_word;
+  using subs_t = empty_list;
+  template <typename ParseInput>
+  static bool match(ParseInput& in) {
+    const units::PeriodWord* p = units::period_at(std::string_view(in.current(), in.size(8)));
+    if (!p) return false;
+    in.bump_in_this_line(p->spelling.size());
+    return true;
+  }
+};
+
+}  // namespace kuan::grammar
+
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, kuan::grammar::unit> : tao::pegtl::analyze_any_traits<> {};
+template <typename Name>
+struct tao::pegtl::analyze_traits<Name, kuan::grammar::period_word> : tao::pegtl::analyze_any_traits<> {};
+
+namespace kuan::grammar {
+
 struct identifier : seq<not_at<reserved>, ident_first, star<ident_other>> {};
 struct name : seq<identifier, sp> {};
 
@@ -145,9 +182,8 @@ struct date_literal : seq<rep<4, ascii::digit>, one<'-'>, rep<2, ascii::digit>, 
 struct loose_date : seq<rep<4, ascii::digit>, one<'-'>, rep_min_max<1, 2, ascii::digit>, one<'-'>,
                         rep_min_max<1, 2, ascii::digit>, not_at<ascii::digit>> {};
 struct digits : seq<plus<ascii::digit>, opt<one<'.'>, plus<ascii::digit>>> {};
-struct unit : sor<TAO_PEGTL_STRING("亿元"), TAO_PEGTL_STRING("万元"), TAO_PEGTL_STRING("元"), one<'%'>,
-                  utf8::one<0xFF05>, TAO_PEGTL_STRING("个百分点")> {};
-struct number_literal : seq<digits, opt<unit>> {};
+struct per_period : seq<one<'/'>, period_word, not_at<ident_other>> {};
+struct number_literal : seq<digits, opt<unit, opt<per_period>>> {};
 struct true_literal : sor<word<TAO_PEGTL_STRING("是")>, word<TAO_PEGTL_STRING("true")>> {};
 struct false_literal : sor<word<TAO_PEGTL_STRING("否")>, word<TAO_PEGTL_STRING("false")>> {};
 
@@ -203,7 +239,18 @@ struct aggregate_value : seq<not_at<kw<TAO_PEGTL_STRING("当")>>, expression> {}
 struct expected_aggregate_end : seq<rbrace> {};
 struct aggregate_body : seq<lbrace, opt<aggregate_value>, opt<aggregate_filter>, must<expected_aggregate_end>> {};
 struct aggregate : seq<aggregate_word, sp, not_at<keyword_like>, identifier, sp, opt<aggregate_body>> {};
-struct primary : sor<paren, match_expr, has_fact, aggregate, call, literal, reference> {};
+// 累进 X { 至 3万元 => 5%, 至 9万元 => 10% 速算扣除数 1500元, …, 以上 => 35% … }:
+// a marginal (超额累进) schedule — each rate applies to the part of X within its
+// slice. 至 and 以上 are words of this form only; 累进 begins an expression, so it is reserved.
+struct bracket_upper : seq<word<TAO_PEGTL_STRING("至")>, sp, must<expected_expression>> {};
+struct bracket_top : kw<TAO_PEGTL_STRING("以上")> {};
+struct bracket_deduction : seq<kw<TAO_PEGTL_STRING("速算扣除数")>, must<expected_expression>> {};
+struct bracket_arm : seq<sor<bracket_upper, bracket_top>, must<expected_arrow, expected_expression>, opt<bracket_deduction>> {};
+struct expected_bracket : seq<bracket_arm> {};
+struct expected_bracket_end : seq<rbrace> {};
+struct progressive_expr : seq<kw<TAO_PEGTL_STRING("累进")>, must<expected_expression, expected_lbrace, expected_bracket>,
+                              star<opt<comma>, bracket_arm>, opt<comma>, must<expected_bracket_end>> {};
+struct primary : sor<paren, match_expr, progressive_expr, has_fact, aggregate, call, literal, reference> {};
 struct unary;
 struct negation : seq<neg_op, sp, must<expected_operand<unary>>> {};
 struct unary : sor<negation, primary> {};
@@ -224,15 +271,21 @@ struct rounding_mode : sor<kw<TAO_PEGTL_STRING("四舍五入")>, kw<TAO_PEGTL_ST
                            kw<TAO_PEGTL_STRING("向下舍入")>, kw<TAO_PEGTL_STRING("向上舍入")>> {};
 struct expected_rounding_mode : seq<rounding_mode> {};
 
-struct type_money : kw<TAO_PEGTL_STRING("金额")> {};
+// 金额/月: money per period (a fact such as a monthly wage).
+struct type_money : seq<word<TAO_PEGTL_STRING("金额")>, opt<per_period>, sp> {};
 struct type_rate : kw<TAO_PEGTL_STRING("比例")> {};
 struct type_integer : kw<TAO_PEGTL_STRING("整数")> {};
 struct type_number : kw<TAO_PEGTL_STRING("数值")> {};
 struct type_bool : kw<TAO_PEGTL_STRING("布尔")> {};
 struct type_date : kw<TAO_PEGTL_STRING("日期")> {};
+// A span of time: an integer counting days, months or years (经营月数: 月数).
+struct type_days : kw<TAO_PEGTL_STRING("天数")> {};
+struct type_months : kw<TAO_PEGTL_STRING("月数")> {};
+struct type_years : kw<TAO_PEGTL_STRING("年数")> {};
 struct type_enum : seq<kw<TAO_PEGTL_STRING("枚举")>, must<expected_lbrace, expected_name>,
                        star<opt<comma>, name>, opt<comma>, must<expected_rbrace>> {};
-struct scalar_type : sor<type_money, type_rate, type_integer, type_number, type_bool, type_date, type_enum> {};
+struct scalar_type : sor<type_money, type_rate, type_integer, type_number, type_bool, type_date, type_days, type_months,
+                         type_years, type_enum> {};
 struct expected_field_type : seq<scalar_type> {};
 // 列表 { 月数: 整数, 比例: 比例 }: a list of records, each with these fields.
 struct list_field : seq<name, must<expected_colon, expected_field_type>> {};
@@ -427,6 +480,8 @@ template <> inline constexpr auto error_message<expected_rbrace> = "这里需要
 template <> inline constexpr auto error_message<expected_rparen> = "缺少右括号 ')'";
 template <> inline constexpr auto error_message<expected_arrow> = "分支的取值前需要 '=>'";
 template <> inline constexpr auto error_message<expected_arm> = "按 … { } 中至少需要一个分支,如 一档 => 30%";
+template <> inline constexpr auto error_message<expected_bracket> = "累进 … { } 中至少需要一档,如 至 3万元 => 5%";
+template <> inline constexpr auto error_message<expected_bracket_end> = "累进 的每一档写作 至 上界 => 税率 [速算扣除数 金额],最后一档写作 以上 => 税率;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_then> = "若 … 的条件后需要 '则'";
 template <> inline constexpr auto error_message<expected_else> = "这里需要 '否则'";
 template <> inline constexpr auto error_message<expected_date> = "这里需要一个日期,格式 YYYY-MM-DD";
@@ -440,7 +495,7 @@ template <> inline constexpr auto error_message<expected_revisable> = "修订 �
 template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
 template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
-template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、比例、整数、数值、布尔、日期、枚举 { … } 或 列表 { … }";
+template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
@@ -455,7 +510,7 @@ template <> inline constexpr auto error_message<expected_scope> = "每 后须为
 template <> inline constexpr auto error_message<expected_period> = "期间 后须为 每年、本申请,或 YYYY-MM-DD 至 YYYY-MM-DD";
 template <> inline constexpr auto error_message<expected_action> = "超出 后须为 削减、拒绝 \"理由\"、择优 [按 评审得分] 或 按比例";
 template <> inline constexpr auto error_message<expected_limit_end> = "限额中只能写 计、每/全部、期间、不超过、已用、当、覆盖、超出、叠加;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_field_type> = "列表的字段须为 金额、比例、整数、数值、布尔、日期 或 枚举 { … }(列表不能嵌套)";
+template <> inline constexpr auto error_message<expected_field_type> = "列表的字段须为 金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数 或 枚举 { … }(列表不能嵌套)";
 template <> inline constexpr auto error_message<expected_list_field> = "列表 { } 中需要字段,如 月数: 整数";
 template <> inline constexpr auto error_message<expected_aggregate_end> = "合计/计数/最大/最小 的 { } 中只能写 一个表达式 [当 条件];或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_record_field> = "这里需要一个字段及其值,如 月数: 12";

@@ -68,6 +68,7 @@ inline constexpr Keyword kAll[] = {
   {"若", R::Reserved, K::Expression}, {"则", R::Reserved, K::Expression}, {"否则", R::Reserved, K::Expression},
   {"且", R::Reserved, K::Expression}, {"或", R::Reserved, K::Expression}, {"非", R::Reserved, K::Expression},
   {"按", R::Reserved, K::Expression}, {"其他", R::Reserved, K::Expression}, {"有", R::Reserved, K::Expression},
+  {"累进", R::Reserved, K::Expression}, {"以上", R::Positional, K::Expression}, {"速算扣除数", R::Positional, K::Expression},
   {"是", R::Reserved, K::Value}, {"否", R::Reserved, K::Value},
   {"and", R::Reserved, K::Expression}, {"or", R::Reserved, K::Expression}, {"not", R::Reserved, K::Expression},
   {"true", R::Reserved, K::Value}, {"false", R::Reserved, K::Value},
@@ -82,6 +83,7 @@ inline constexpr Keyword kAll[] = {
   // fact types
   {"整数", R::Natural, K::Type}, {"数值", R::Natural, K::Type}, {"布尔", R::Natural, K::Type},
   {"日期", R::Natural, K::Type}, {"枚举", R::Natural, K::Type}, {"列表", R::Natural, K::Type},
+  {"天数", R::Natural, K::Type}, {"月数", R::Natural, K::Type}, {"年数", R::Natural, K::Type},
 };
 // clang-format on
 

@@ -25,7 +25,7 @@ using selector = pegtl::parse_tree::selector<
     pegtl::parse_tree::store_content::on<
         g::identifier, g::string_literal, g::date_literal, g::loose_date, g::number_literal, g::true_literal, g::false_literal,
         g::cmp_op, g::add_op, g::mul_op, g::rounding_mode, g::type_money, g::type_rate, g::type_integer,
-        g::type_number, g::type_bool, g::type_date, g::clause_ref, g::otherwise_pattern, g::optional_marker,
+        g::type_number, g::type_bool, g::type_date, g::type_days, g::type_months, g::type_years, g::clause_ref, g::otherwise_pattern, g::optional_marker,
         g::reference, g::call, g::has_fact, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
         g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::rounding_stmt, g::param_stmt,
         g::fact_stmt, g::define_stmt, g::cap_stmt, g::type_enum, g::label, g::fact_default, g::used_part,
@@ -38,7 +38,8 @@ using selector = pegtl::parse_tree::selector<
         g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
         g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds,
         g::aggregate, g::aggregate_word, g::aggregate_filter, g::type_list, g::list_field, g::list_literal,
-        g::record_literal, g::record_field>,
+        g::record_literal, g::record_field,
+        g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -161,12 +162,17 @@ class Converter {
                                       std::to_string(limits::kMaxNumberDigits) + " 位"};
     auto value = Decimal::parse(digits);
     if (!value) throw ConvertError{e->span, "数字写法不对:\"" + echo(digits) + "\"(整数部分不能以 0 开头)"};
-    if (unit.empty()) e->unit = ast::Unit::None;
-    else if (unit == "元") e->unit = ast::Unit::Yuan;
-    else if (unit == "万元") e->unit = ast::Unit::Wan, *value = *value * Decimal::from_int(10000);
-    else if (unit == "亿元") e->unit = ast::Unit::Yi, *value = *value * Decimal::from_int(100000000);
-    else if (unit == "个百分点") e->unit = ast::Unit::PercentPoint, *value = *value * Decimal::from_scaled(1, 2);
-    else e->unit = ast::Unit::Percent, *value = *value * Decimal::from_scaled(1, 2);
+    if (const units::UnitWord* w = units::unit_at(unit)) {
+      e->unit = w->unit;
+      if (w->factor != 1 || w->scale != 0) *value = *value * Decimal::from_scaled(w->factor, w->scale);
+      const std::string_view rest = unit.substr(w->spelling.size());
+      if (!rest.empty()) {  // '/' and a period (the grammar's per_period)
+        const units::PeriodWord* p = units::period_at(rest.substr(1));
+        if (w->kind != TypeKind::Money || !p)
+          throw ConvertError{e->span, "只有金额可以按期间计,如 2000元/月;这里是 " + echo(all)};
+        e->per = p->time;
+      }
+    }
     e->number = *value;
     return e;
   }
@@ -285,6 +291,7 @@ class Converter {
       e->span.end = closing_brace_after(e->arms.back().value->span.end);
       return e;
     }
+    if (n.is_type<g::progressive_expr>()) return progressive(n);
     // product -> unary (mul_op unary)* ; sum likewise ; comparison -> sum (cmp_op sum)?
     if (n.is_type<g::product>() || n.is_type<g::sum>()) {
       Built left = expr(child(n, 0));
@@ -366,6 +373,33 @@ class Converter {
                                      : ast::AggregateOp::Min;
     e->has_value = has_value;
     e->has_filter = has_filter;
+    return e;
+  }
+
+  // progressive_expr -> '累进' expression '{' bracket_arm (','? bracket_arm)* '}'
+  // bracket_arm -> ('至' expression | '以上') '=>' expression ('速算扣除数' expression)?
+  Built progressive(const Node& n) const {
+    std::vector<ast::ExprPtr> args;
+    args.push_back(expr(child(n, 0)));
+    auto e = node(ast::ExprKind::Progressive, span_of(n), std::move(args));
+    auto operand = [&](const Node& x) {
+      e->args.push_back(expr(x));
+      bound(*e, e->args.back()->depth);
+      return static_cast<int>(e->args.size() - 1);
+    };
+    for (std::size_t i = 1; i < n.children.size(); ++i) {
+      const Node& arm = child(n, i);
+      ast::Bracket b;
+      b.span = tight(arm);
+      std::size_t k = 0;
+      if (child(arm, 0).is_type<g::bracket_upper>()) b.upper = operand(child(child(arm, 0), 0));
+      k = 1;
+      b.rate = operand(child(arm, k++));
+      if (k < arm.children.size()) b.deduction = operand(child(child(arm, k), 0));
+      b.span.end = e->args.back()->span.end;
+      e->brackets.push_back(b);
+    }
+    e->span.end = closing_brace_after(e->args.back()->span.end);
     return e;
   }
 
@@ -479,7 +513,15 @@ class Converter {
   template <typename Decl>
   void type_of(const Node& t, Decl& f) const {
     f.type_span = tight(t);
-    if (t.is_type<g::type_money>()) f.kind = ast::FactKind::Money;
+    if (t.is_type<g::type_money>()) {
+      f.kind = ast::FactKind::Money;
+      const std::string_view written = t.string_view();
+      if (const auto slash = written.find('/'); slash != std::string_view::npos)
+        if (const units::PeriodWord* p = units::period_at(written.substr(slash + 1))) f.time = p->time;
+    } else if (t.is_type<g::type_days>() || t.is_type<g::type_months>() || t.is_type<g::type_years>()) {
+      f.kind = ast::FactKind::Integer;
+      f.time = t.is_type<g::type_days>() ? TimeUnit::Day : t.is_type<g::type_months>() ? TimeUnit::Month : TimeUnit::Year;
+    }
     else if (t.is_type<g::type_rate>()) f.kind = ast::FactKind::Rate;
     else if (t.is_type<g::type_integer>()) f.kind = ast::FactKind::Integer;
     else if (t.is_type<g::type_number>()) f.kind = ast::FactKind::Number;
@@ -810,11 +852,11 @@ std::string number_slip_hint(const SourceFile* file, std::size_t offset) {
   const std::string_view rest = t.substr(offset);
   if (before == offset && rest[0] == ',' && digit(offset + 1) && digit(offset + 2) && digit(offset + 3))
     return "数字中不能写千位分隔符:如 2,000元 应写作 2000元";
-  for (const std::string_view unit : {"亿元", "万元", "元", "%", "\xEF\xBC\x85", "个百分点"})
-    if (before < offset && rest.substr(0, unit.size()) == unit)
-      return "数字与单位之间不能有空格:如 2000 元 应写作 2000元";
+  if (before < offset && units::unit_at(rest)) return "数字与单位之间不能有空格:如 2000 元 应写作 2000元";
+  if (before == offset && rest.substr(0, 3) == "月")
+    return "月数写作 个月:如 12月 应写作 12个月(按月计的金额写作 2000元/月)";
   if (before == offset && (static_cast<unsigned char>(rest[0]) >= 0x80 || std::isalpha(static_cast<unsigned char>(rest[0]))))
-    return "数字后只能紧跟单位 元、万元、亿元、%、个百分点;这里紧跟的不是单位";
+    return "数字后只能紧跟单位 " + units::listing() + ";这里紧跟的不是单位";
   return "";
 }
 

@@ -17,4 +17,20 @@ const char* type_name(TypeKind kind) {
   return "?";
 }
 
+const char* time_word(TimeUnit t) {
+  switch (t) {
+    case TimeUnit::Day: return "天";
+    case TimeUnit::Month: return "月";
+    case TimeUnit::Year: return "年";
+    case TimeUnit::None: break;
+  }
+  return "";
+}
+
+std::string type_name(const Type& t) {
+  if (t.is_span()) return std::string(time_word(t.time)) + "数";
+  if (t.is_per_period()) return std::string("金额/") + time_word(t.time);
+  return type_name(t.kind);
+}
+
 }  // namespace kuan

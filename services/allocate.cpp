@@ -226,6 +226,12 @@ std::optional<AllocationError> Allocator::Impl::finish() {
 // The year's figures, from the decided records.
 void Allocator::Impl::summarize() {
   summary.version = ed.name;
+  summary.warnings.clear();
+  if (!ignored_columns.empty()) {
+    std::string list;
+    for (const auto& c : ignored_columns) (list += list.empty() ? "" : "、") += c;
+    summary.warnings.push_back("CSV 表头中的 " + list + " 不是事实,分配时不用");
+  }
   summary.applications = records.size();
   std::vector<MeasureTotals> per(ed.measures.size());
   for (std::size_t i = 0; i < records.size(); ++i) {

@@ -94,6 +94,7 @@ struct AllocationSummary {
   std::vector<QuotaTotals> quotas;
   std::vector<CappedApplication> capped;  // at most kMaxCapped, largest amounts first
   static constexpr std::size_t kMaxCapped = 50;
+  std::vector<std::string> warnings;  // about the whole input (a CSV column that is not a fact)
 };
 
 struct AllocationProgress {

@@ -94,6 +94,7 @@ struct Allocator::Impl {
   int col_id = -1, col_applicant = -1, col_measure = -1;
   std::vector<int> column_fact;  // per column: fact slot, or -1
   std::vector<std::string> column_name, cells;
+  std::vector<std::string> ignored_columns;  // CSV: header cells that are not facts (企业名称)
   std::vector<std::size_t> starts;
 
   explicit Impl(const Edition& e, BatchFormat in) : ed(e), input(in), facts(e.facts.size()) {}

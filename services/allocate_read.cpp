@@ -69,7 +69,7 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
   if (!header_seen) {
     header_seen = true;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string& name = cells[c];
+      const std::string name(csv_column_name(cells[c]));
       if (std::find(column_name.begin(), column_name.end(), name) != column_name.end())
         return fail_at(starts[c], name, "CSV 表头中的列名重复");
       column_name.push_back(name);
@@ -79,7 +79,11 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
         continue;
       }
       const int slot = ed.find_fact(name);
-      if (slot < 0) return fail_at(starts[c], name, "CSV 表头中的" + ed.unknown_fact_message(name, name));
+      if (slot < 0) {
+        std::string problem = csv_foreign_column_problem(ed, name);
+        if (!problem.empty()) return fail_at(starts[c], name, std::move(problem));
+        ignored_columns.push_back(name);  // 企业名称: not a fact, not read
+      }
       column_fact.push_back(slot);
     }
     if (col_id < 0 || col_applicant < 0 || col_measure < 0)

@@ -68,10 +68,12 @@ std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const st
 
 // A run's settings with the CSV header's names once read.
 struct BatchSettings : Settings {
-  std::vector<std::string> csv_columns;  // CSV input: the header's names
+  std::vector<std::string> csv_columns;  // CSV input: the header's names (aliases resolved)
+  std::vector<std::size_t> passed;       // CSV input: the columns that are not facts, in order
 };
 
-constexpr const char* kCsvHeader = "id,measure,version,eligible,amount,reasons,bound,clause,line,code,error\n";
+// The CSV output's columns; the input's columns that are not facts follow them.
+constexpr const char* kCsvHeader = "id,measure,version,eligible,amount,reasons,notes,bound,clause,line,code,error";
 
 // Members of a result: a passed-through key may not take one of their names.
 bool result_member(std::string_view key) {
@@ -82,7 +84,8 @@ bool result_member(std::string_view key) {
 
 // A CSV record as an application: id, measure, as_of by their columns, the
 // other cells as facts (text, typed once the edition is known).
-std::optional<std::string> csv_application(std::string_view record, const BatchSettings& settings, json::Application& app) {
+std::optional<std::string> csv_application(std::string_view record, const BatchSettings& settings, json::Application& app,
+                                           std::vector<std::string>& passed) {
   std::vector<std::string> cells;
   std::vector<std::size_t> starts;
   if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
@@ -95,6 +98,7 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
     else if (name == "measure") app.measure = cells[c], app.has_measure = true;
     else if (name == "as_of") app.as_of = cells[c], app.has_as_of = !cells[c].empty();
     else if (name == "applicant") app.applicant = cells[c], app.has_applicant = true;
+    else if (std::find(settings.passed.begin(), settings.passed.end(), c) != settings.passed.end()) passed.push_back(cells[c]);
     else if (!cells[c].empty()) app.facts.push_back({name, json::Scalar{json::Scalar::Kind::String, cells[c], false}});
   }
   return std::nullopt;
@@ -129,6 +133,14 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     }
   }
   json::Application app;
+  std::vector<std::string> passed;  // CSV: the cells of the columns that are not facts
+  auto passed_cells = [&] {         // CSV output: after the result's own columns, as many as the header has
+    for (std::size_t i = 0; i < settings.passed.size(); ++i) {
+      out += ',';
+      if (i < passed.size()) put_csv_cell(out, passed[i]);
+    }
+    out += '\n';
+  };
   auto extras = [&] {  // the passed-through members, before the closing brace
     for (const auto& [key, raw] : app.extras) {
       out += ',';
@@ -141,9 +153,9 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     if (settings.tally) settings.tally({}, code);
     if (csv_out) {
       put_csv_cell(out, app.has_id ? app.id : "");
-      out += ",,,,,,,," + std::to_string(line_no) + "," + code + ",";
+      out += ",,,,,,,,," + std::to_string(line_no) + "," + code + ",";
       put_csv_cell(out, message);
-      out += '\n';
+      passed_cells();
       return false;
     }
     out += '{';
@@ -159,7 +171,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     return false;
   };
   if (settings.input == BatchFormat::Csv) {
-    if (auto problem = csv_application(line, settings, app)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
+    if (auto problem = csv_application(line, settings, app, passed)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
   } else {
     auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
@@ -223,10 +235,15 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     for (const auto* f : o.failed) (reasons += reasons.empty() ? "" : "; ") += f->reason;
     put_csv_cell(out, reasons);
     out += ',';
+    std::string notes;
+    for (const auto& note : outcome_notes(o)) (notes += notes.empty() ? "" : "; ") += note;
+    put_csv_cell(out, notes);
+    out += ',';
     put_csv_cell(out, o.bound ? o.bound->name : "");
     out += ',';
     put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
-    out += ",,,\n";
+    out += ",,,";
+    passed_cells();
     return true;
   }
   if (worker && !explain) {
@@ -439,7 +456,12 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
     if (header_written) return;
     header_written = true;
     if (settings.excel) output.write("\xEF\xBB\xBF");  // so that Chinese Excel reads UTF-8
-    output.write(kCsvHeader);
+    std::string header = kCsvHeader;
+    for (const std::size_t c : run_settings.passed) {
+      header += ',';
+      put_csv_cell(header, run_settings.csv_columns[c]);
+    }
+    output.write(header + "\n");
   };
   // The fast reader serves JSONL lines of the run's edition whose results carry nothing but the facts' outcome.
   const bool fast = settings.input == BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
@@ -473,10 +495,19 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
     std::vector<std::string>& names = run_settings.csv_columns;
     if (problem.empty() && !names.empty() && names[0].rfind("\xEF\xBB\xBF", 0) == 0) names[0].erase(0, 3);  // Excel's BOM
     for (std::size_t i = 0; problem.empty() && i < names.size(); ++i) {
+      names[i] = std::string(csv_column_name(names[i]));
       if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i))
         problem = "CSV 表头中的列名 " + names[i] + " 重复";
-      else if (names[i] != "id" && names[i] != "measure" && names[i] != "as_of" && names[i] != "applicant" && ed.find_fact(names[i]) < 0)
-        problem = "CSV 表头中的" + ed.unknown_fact_message(names[i], names[i]);
+      else if (!csv_special_column(names[i]) && ed.find_fact(names[i]) < 0) {
+        problem = csv_foreign_column_problem(ed, names[i]);
+        if (problem.empty()) run_settings.passed.push_back(i);  // 企业名称: not a fact, passed by
+      }
+    }
+    if (problem.empty() && !run_settings.passed.empty()) {
+      std::string list;
+      for (const std::size_t c : run_settings.passed) (list += list.empty() ? "" : "、") += names[c];
+      summary.warnings.push_back("CSV 表头中的 " + list + " 不是事实" +
+                                 (settings.output == BatchFormat::Csv ? ",原样带到输出的最后" : ",计算时不用(JSONL 输出中略去)"));
     }
     if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
       problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";

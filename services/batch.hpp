@@ -51,6 +51,7 @@ struct Summary {
   std::size_t bad_records = 0;  // of them, errors
   std::size_t line = 0;     // BadHeader: the header's line
   std::string message;      // BadHeader: why
+  std::vector<std::string> warnings;  // about the whole input (a CSV column that is not a fact)
 };
 
 Summary run(const Edition& edition, const Reader& read, const Output& out, const Settings& settings);

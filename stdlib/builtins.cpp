@@ -17,10 +17,7 @@ constexpr std::array<Entry, 11> kBuiltins{{
     {"abs", Builtin::Abs}, {"绝对值", Builtin::Abs},
 }};
 
-bool compatible(const Type& a, const Type& b) {
-  if (a.is_plain_number() && b.is_plain_number()) return true;
-  return a == b;
-}
+bool compatible(const Type& a, const Type& b) { return same_unit(a, b); }
 }  // namespace
 
 std::optional<Builtin> find_builtin(std::string_view name) {
@@ -46,7 +43,7 @@ std::variant<Type, std::string> builtin_type(Builtin fn, const std::vector<Type>
       for (const auto& t : args) {
         if (!t.is_numeric()) return std::string("min/max 的参数须为数量,这里是 ") + type_name(t.kind);
         if (!compatible(t, args[0]))
-          return std::string("min/max 的参数单位须一致:") + type_name(args[0].kind) + " 与 " + type_name(t.kind);
+          return std::string("min/max 的参数单位须一致:") + type_name(args[0]) + " 与 " + type_name(t);
         if (t.kind == TypeKind::Number) result = t;
       }
       return result;
@@ -59,7 +56,7 @@ std::variant<Type, std::string> builtin_type(Builtin fn, const std::vector<Type>
       if (args.size() != 2) return std::string("舍入函数需要两个参数:数值 和 步长,如 四舍五入(x, 0.01元)");
       if (!args[0].is_numeric()) return std::string("只能对数量舍入,这里是 ") + type_name(args[0].kind);
       if (!compatible(args[0], args[1]))
-        return std::string("舍入步长的单位须与数值一致:") + type_name(args[0].kind) + " 与 " + type_name(args[1].kind);
+        return std::string("舍入步长的单位须与数值一致:") + type_name(args[0]) + " 与 " + type_name(args[1]);
       return args[0];
     case Builtin::Abs:
       if (args.size() != 1) return std::string("abs 需要一个参数");

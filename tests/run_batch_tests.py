@@ -150,7 +150,9 @@ def main():
             f.write(rows)
         base = [a.kuan, "eval", policy, "--version", "2025年版", "--batch", path]
         r = subprocess.run(base, capture_output=True, timeout=60)
-        out = r.stdout.decode()
+        check("a BOM and CRLF in, a BOM and CRLF out (Excel's CSV)", r.stdout.startswith(b"\xef\xbb\xbfid,") and b",error\r\n" in r.stdout,
+              r.stdout[:80])
+        out = r.stdout.decode("utf-8-sig")
         got = list(csv.DictReader(io.StringIO(out)))
         check("CSV in → CSV out, exit 2 for bad rows", r.returncode == 2 and len(got) == 6, out)
         by = {row["line"] or row["id"]: row for row in got}
@@ -172,7 +174,13 @@ def main():
         with open(path, "w", encoding="utf-8") as f:
             f.write("id,measure,不存在的事实\nz1,智能券,1\n")
         r = subprocess.run(base, capture_output=True, timeout=60)
-        check("an unknown column is refused", r.returncode == 2 and "不存在的事实" in r.stderr.decode(), r.stderr[:300])
+        check("a column that is not a fact is passed through with one warning",
+              r.stdout.decode().splitlines()[0].endswith(",不存在的事实") and r.stderr.decode().count("不存在的事实") == 1,
+              (r.stdout[:300], r.stderr[:300]))
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("id,measure,合同金頟\nz1,智能券,1\n")
+        r = subprocess.run(base, capture_output=True, timeout=60)
+        check("a column one character from a fact is refused", r.returncode == 2 and "是不是 合同金额?" in r.stderr.decode(), r.stderr[:300])
 
     # 5. The fast front end (simdjson, issue 13 §1) gives the bytes of the precise
     #    reader on tricky lines: --pass-through reads every line the precise way.

@@ -327,10 +327,17 @@ TEST_CASE("CSV input errors name the line, the column and the cell", "[allocate]
     REQUIRE(r.error);
     return *r.error;
   };
-  auto e = err("id,applicant,measure,申请金额,没有\n");
+  auto e = err("id,applicant,measure,申请金额,申请金頟\n");  // a fact's name misspelt: refused
   CHECK(e.line == 1);
   CHECK(e.column == 27);
-  CHECK(e.field == "没有");
+  CHECK(e.field == "申请金頟");
+  CHECK(e.message.find("是不是 申请金额?") != std::string::npos);
+  // A column that is not a fact (企业名称) is not read; the header's aliases are.
+  const auto named = run(small_edition(), "编号,申请人,措施,企业名称,申请金额\na,E,丙,甲公司,1\n", BatchFormat::Csv);
+  REQUIRE_FALSE(named.error);
+  CHECK(named.decisions.size() == 1);
+  REQUIRE(named.summary.warnings.size() == 1);
+  CHECK(named.summary.warnings[0].find("企业名称") != std::string::npos);
   e = err("id,applicant,measure,申请金额\na,E,丙,1\nb,E,丙,x\n");
   CHECK(e.line == 3);
   CHECK(e.column == 7);

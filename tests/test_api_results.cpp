@@ -212,15 +212,25 @@ TEST_CASE("batch api: evaluate_batch writes what kuan eval --batch writes", "[ap
   std::ostringstream bad_out;
   CHECK(api::evaluate_batch(hangzhou(), ed, bad, bad_out).status == api::BatchStatus::BadRecords);
   CHECK(bad_out.str().find("\"code\":\"unknown_measure\"") != std::string::npos);
-  std::istringstream csv("measure,没有这列\n算力券,1\n");
+  // A header cell one character from a fact is that fact misspelt: refused, with the hint.
+  std::istringstream csv("measure,合同金頟\n算力券,1\n");
   std::ostringstream csv_out;
   api::BatchOptions csv_options;
   csv_options.input = csv_options.output = api::BatchFormat::Csv;
   const auto refused = api::evaluate_batch(hangzhou(), ed, csv, csv_out, csv_options);
   CHECK(refused.status == api::BatchStatus::BadHeader);
   CHECK(refused.line == 1);
-  CHECK(refused.message.find("没有这列") != std::string::npos);
+  CHECK(refused.message.find("合同金頟(是不是 合同金额?)") != std::string::npos);
   CHECK(csv_out.str().empty());
+  // Any other column is not a fact (企业名称): carried to the end of CSV rows, with one warning.
+  std::istringstream named("measure,企业名称,合同金额,采购类型,算力设施档位\n算力券,\"甲, 公司\",100,算力服务,一档\n");
+  std::ostringstream named_out;
+  const auto passed = api::evaluate_batch(hangzhou(), ed, named, named_out, csv_options);
+  CHECK(passed.status == api::BatchStatus::Ok);
+  REQUIRE(passed.warnings.size() == 1);
+  CHECK(passed.warnings[0].find("企业名称") != std::string::npos);
+  CHECK(named_out.str().find(",error,企业名称\n") != std::string::npos);
+  CHECK(named_out.str().find(",\"甲, 公司\"\n") != std::string::npos);
   csv_options.explain = true;
   std::istringstream empty;
   CHECK(api::evaluate_batch(hangzhou(), ed, empty, csv_out, csv_options).status == api::BatchStatus::BadArgument);

@@ -1,6 +1,7 @@
 #include "tools/cli.hpp"
 
 #include "kuan/tooling.hpp"
+#include "tools/excel_io.hpp"
 #include "tools/output.hpp"
 
 #include <algorithm>
@@ -85,6 +86,18 @@ std::optional<api::BatchFormat> format_of(const Args& args, const char* option, 
   if (!csv) return std::nullopt;
   return *csv ? api::BatchFormat::Csv : api::BatchFormat::Jsonl;
   return fallback;
+}
+
+std::optional<api::BatchFormat> sniff_format(const Args& args, const std::string& path, const InputText& input,
+                                             std::string& error) {
+  if (path != "-" || args.option("--in-format") || input.empty() || input.starts_like_jsonl())
+    return api::BatchFormat::Jsonl;
+  // A first line that never ends or holds NUL bytes is no header: the JSONL reader places the problem.
+  const std::string& first = input.first_line();
+  if (first.size() >= 4096 || first.find('\0') != std::string::npos) return api::BatchFormat::Jsonl;
+  if (first.find(',') != std::string::npos) return api::BatchFormat::Csv;
+  error = "标准输入的第一行既不像 JSONL(每行一个 {…})也不像 CSV 表头(逗号分隔);请用 --in-format jsonl 或 --in-format csv 说明";
+  return std::nullopt;
 }
 
 std::optional<std::string> read_input(const std::string& path, std::string& error, std::size_t limit) {

@@ -59,6 +59,13 @@ LineRead read_line(std::istream& in, std::string& line, std::size_t limit);
 std::optional<api::BatchFormat> format_of(const Args& args, const char* option, const std::string* path,
                                           api::BatchFormat fallback, std::string& error);
 
+class InputText;
+// The format of standard input without --in-format, by its first line: JSONL
+// when it starts with '{', CSV when it has a comma, else nullopt with a message
+// naming --in-format. For a file (or with --in-format): JSONL, as format_of decides.
+std::optional<api::BatchFormat> sniff_format(const Args& args, const std::string& path, const InputText& input,
+                                             std::string& error);
+
 // --format json|text (default text); nullopt with a message for anything else.
 std::optional<bool> wants_json(const Args& args, std::string& error);
 

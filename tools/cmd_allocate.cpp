@@ -19,6 +19,7 @@
 #include "tools/output.hpp"
 #include "tools/output_file.hpp"
 #include "tools/commands.hpp"
+#include "tools/excel_io.hpp"
 #include "tools/report_html.hpp"
 
 namespace kuan::cli {
@@ -139,7 +140,14 @@ int cmd_allocate(int argc, char** argv) {
   const std::string in_path = args.option("--in") ? *args.option("--in") : "-";
   const std::string* out_path = args.option("--out");
   std::string error;
-  const auto in_csv = wants_csv(args, "--in-format", &in_path, false, error);
+  const std::string* encoding = args.option("--encoding");
+  const auto input = InputText::open(in_path, encoding ? *encoding : "", error);
+  if (!input) {
+    std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
+    return kExitBadInput;
+  }
+  const auto sniffed = sniff_format(args, in_path, *input, error);  // standard input: by its first line
+  const auto in_csv = sniffed ? wants_csv(args, "--in-format", &in_path, *sniffed == api::BatchFormat::Csv, error) : std::nullopt;
   const auto out_csv = in_csv ? wants_csv(args, "--out-format", out_path, *in_csv, error) : std::nullopt;
   if (!out_csv) {
     std::fprintf(stderr, "kuan allocate: %s\n", error.c_str());
@@ -178,26 +186,17 @@ int cmd_allocate(int argc, char** argv) {
   api::Allocator& allocator = std::get<api::Allocator>(created);
 
   // Pass 1: read, evaluate, quotas, pools. Nothing is written before it ends well.
-  std::ifstream file;
-  std::uint64_t size = 0;
-  if (in_path != "-") {
-    file.open(in_path, std::ios::binary);
-    if (!file) {
-      std::fprintf(stderr, "kuan allocate: 无法读取文件 %s\n", in_path.c_str());
-      return kExitBadInput;
-    }
-    std::error_code ec;
-    size = std::filesystem::file_size(in_path, ec);
-    if (ec) size = 0;
-  }
-  std::istream& in = in_path == "-" ? std::cin : file;
+  const std::uint64_t size = input->file_size();
+  std::istream in(&input->buffer());
   // The bar is for people: only on a terminal, and only when the input is large.
   const bool tty = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
   ProgressBar bar(tty && (size >= (8u << 20) || in_path == "-"), size);
   auto progress = [&](const api::AllocationProgress& p) {
     if (in_path != "-" || p.records >= 100000 || p.pass == 2) bar.update(p);
   };
-  if (auto e = allocator.read(in, progress)) {
+  auto e = allocator.read(in, progress);
+  if (!e && !input->error().empty()) e = api::AllocationError{{}, "", "", input->error()};
+  if (e) {
     bar.clear();
     std::fprintf(stderr, "%s\n", e->to_string(in_path == "-" ? "<stdin>" : in_path).c_str());
     std::fprintf(stderr, "kuan allocate: 输入有误,未分配,也未写出任何结果%s\n",
@@ -206,16 +205,25 @@ int cmd_allocate(int argc, char** argv) {
   }
 
   // Pass 2: the decisions, into a temporary file renamed over OUT at the end.
+  // CSV in Excel's shape (a BOM, CRLF) when asked for or when the input had it.
+  const bool excel = args.has_flag("--excel");
+  const ExcelCsv shape(*out_csv && (excel || input->had_bom()), *out_csv && (excel || input->crlf()));
+  auto write_to = [&](std::ostream& out) {
+    if (!shape.changes_anything()) return allocator.write(out, out_format, progress);
+    ExcelCsvStreambuf shaped_buf(*out.rdbuf(), shape);
+    std::ostream shaped(&shaped_buf);
+    return allocator.write(shaped, out_format, progress) && static_cast<bool>(shaped.flush());
+  };
   if (!out_path || *out_path == "-") {
     std::ios::sync_with_stdio(false);
-    if (!allocator.write(std::cout, out_format, progress) || !std::cout.flush()) {
+    if (!write_to(std::cout) || !std::cout.flush()) {
       bar.clear();
       std::fputs("kuan allocate: 无法写出标准输出,结果不完整\n", stderr);
       return kExitCannotWrite;
     }
   } else {
     auto out = OutputFile::open(*out_path, OutputFile::Special::WriteInto, error);
-    const bool ok = out && allocator.write(out->stream(), out_format, progress) && out->commit(error);
+    const bool ok = out && write_to(out->stream()) && out->commit(error);
     if (!ok) {
       bar.clear();
       std::fprintf(stderr, "kuan allocate: %s\n", error.empty() ? ("无法写出 " + printable(*out_path)).c_str() : error.c_str());
@@ -225,6 +233,7 @@ int cmd_allocate(int argc, char** argv) {
   bar.clear();
 
   const api::AllocationSummary& summary = allocator.summary();
+  for (const auto& w : summary.warnings) std::fprintf(stderr, "kuan allocate: 警告: %s\n", w.c_str());
   if (const std::string* path = args.option("--report")) {
     const std::string page = allocation_report_html(summary, ed->policy_name(), in_path == "-" ? "<stdin>" : in_path);
     if (!replace_file(*path, page, OutputFile::Special::WriteInto, error)) {

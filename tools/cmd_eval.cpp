@@ -17,6 +17,7 @@
 #include "tools/cli.hpp"
 #include "tools/output.hpp"
 #include "tools/commands.hpp"
+#include "tools/excel_io.hpp"
 
 namespace kuan::cli {
 
@@ -56,16 +57,10 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
 // A file or standard input, read as it comes, results written as they are due;
 // on a terminal, a running count of the results (and, for a file, how far and
 // the time left) on stderr.
-int run_batch(const api::Policy& policy, const api::Edition& ed, const std::string& path, api::BatchOptions options,
-              bool progress) {
-  const int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    std::fprintf(stderr, "kuan eval: 无法读取文件 %s\n", path.c_str());
-    return kExitBadInput;
-  }
+int run_batch(const api::Policy& policy, const api::Edition& ed, const std::string& path, InputText& input,
+              api::BatchOptions options, bool progress) {
   const auto started = std::chrono::steady_clock::now();
-  std::uint64_t input_size = 0;  // a regular file's, for the time left
-  if (struct stat st {}; fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) input_size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t input_size = input.file_size();  // a regular file's, for the time left
   auto last_drawn = started;
   if (progress)
     options.progress = [&](const api::BatchProgress& p) {
@@ -83,17 +78,22 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
   // Once standard output has failed nothing more can be delivered: the input
   // ends there (an endless pipe must not keep the batch running), and
   // finish_output reports the loss.
-  const api::BatchReader read = [fd](char* buffer, std::size_t size) -> long {
+  const api::BatchReader read = [&input](char* buffer, std::size_t size) -> long {
     if (stdout_failed()) return 0;
-    for (;;) {
-      const ssize_t n = ::read(fd, buffer, size);
-      if (n < 0 && errno == EINTR) continue;
-      return static_cast<long>(n);
-    }
+    return input.read(buffer, size);
   };
-  const api::BatchWriter write{[](std::string_view bytes) { write_stdout(bytes); }, [] { std::fflush(stdout); }};
+  // CSV in Excel's shape: CRLF record ends when asked for (--excel) or when the input had them.
+  ExcelCsv shape(false, options.output == api::BatchFormat::Csv && (options.excel || input.crlf()));
+  std::string shaped;
+  const api::BatchWriter write{[&](std::string_view bytes) {
+                                 shaped.clear();
+                                 shape.append(bytes, shaped);
+                                 write_stdout(shaped);
+                               },
+                               [] { std::fflush(stdout); }};
+  options.excel = options.excel || input.had_bom();  // a BOM in, a BOM out
   const api::BatchSummary summary = api::evaluate_batch(policy, ed, read, write, options);
-  if (fd != STDIN_FILENO) ::close(fd);
+  for (const auto& w : summary.warnings) std::fprintf(stderr, "kuan eval: 警告: %s\n", w.c_str());
   switch (summary.status) {
     case api::BatchStatus::BadHeader:
       std::fprintf(stderr, "%s:%zu: error: %s\n", path == "-" ? "<stdin>" : path.c_str(), summary.line, summary.message.c_str());
@@ -110,7 +110,8 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
                  seconds > 0 ? summary.written / seconds : 0.0, seconds);
   }
   if (summary.status == api::BatchStatus::ReadError) {
-    std::fprintf(stderr, "kuan eval: 读取 %s 失败\n", path.c_str());
+    std::fprintf(stderr, "kuan eval: %s: %s\n", path == "-" ? "<stdin>" : path.c_str(),
+                 input.error().empty() ? "读取失败" : input.error().c_str());
     return kExitBadInput;
   }
   if (summary.status == api::BatchStatus::BadRecords) {  // the count last, where it is seen after the stream
@@ -165,7 +166,19 @@ int cmd_eval(int argc, char** argv) {
     }
     // A running count is for people: only when stderr is a terminal.
     const bool progress = isatty(STDERR_FILENO) && !args.has_flag("--no-progress");
-    const auto in_format = format_of(args, "--in-format", batch, api::BatchFormat::Jsonl, error);
+    const std::string* encoding = args.option("--encoding");
+    const auto input = InputText::open(*batch, encoding ? *encoding : "", error);
+    if (!input) {
+      std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    // Standard input has no name to tell its format by: its first line does.
+    const auto sniffed = sniff_format(args, *batch, *input, error);
+    if (!sniffed) {
+      std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    const auto in_format = format_of(args, "--in-format", batch, *sniffed, error);
     const auto out_format = in_format ? format_of(args, "--out-format", nullptr, *in_format, error) : std::nullopt;
     if (!out_format) {
       std::fprintf(stderr, "kuan eval: %s\n", error.c_str());
@@ -180,7 +193,7 @@ int cmd_eval(int argc, char** argv) {
     options.input = *in_format;
     options.output = *out_format;
     options.excel = args.has_flag("--excel");
-    return run_batch(*policy, *ed, *batch, options, progress);
+    return run_batch(*policy, *ed, *batch, *input, options, progress);
   }
   return run_single(*ed, args, format && *format == "text", explain);
 }

@@ -87,6 +87,7 @@ constexpr std::string_view kEvalHelp =
     "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] [--measure NAME] --facts FILE.json [--format json|text] [--explain]\n"
     "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
     "                [--pass-through] [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel]\n"
+    "                [--encoding utf-8|gbk|gb18030]\n"
     "\n"
     "单项:按 FILE.json 中的事实计算措施 NAME,打印结果(默认 JSON)。\n"
     "整份申请:不写 --measure 时计算事实涉及的每项措施(读到其中至少一个事实的措施),\n"
@@ -101,8 +102,12 @@ constexpr std::string_view kEvalHelp =
     "      --pass-through 把一行中其余的键原样(JSON 原文)带到它的结果中,否则未知的键是错误。\n"
     "      CSV:IN 以 .csv 结尾(或 --in-format csv)时按 RFC 4180 读入,表头为 measure、id、as_of 与事实名;\n"
     "      布尔写 是/否/true/false,金额可带千位分隔符(1,234,567.89);输出默认与输入同格式(--out-format),\n"
-    "      CSV 输出列为 id,measure,version,eligible,amount,reasons,bound,clause,line,code,error;\n"
-    "      --excel 在 CSV 输出前加 UTF-8 BOM,便于中文 Excel 打开。\n"
+    "      金额可写 ￥480,000.00;表头可用中文别名(编号→id、措施→measure、日期→as_of、申请人→applicant);\n"
+    "      不是事实的列(如 企业名称)原样带到 CSV 输出的最后(JSONL 输出略去它们,给出一次警告),\n"
+    "      与某个事实名只差一两个字的列仍是错误(是不是 …?);\n"
+    "      CSV 输出列为 id,measure,version,eligible,amount,reasons,notes,bound,clause,line,code,error(及带过来的列);\n"
+    "      --excel 写 Excel 用的 CSV(UTF-8 BOM、CRLF 换行),输入有 BOM 或 CRLF 时输出照样保留;\n"
+    "      --encoding gbk(或 gb18030)读中文 Excel 存的 GBK 文件。标准输入上的 CSV 按首行识别。\n"
     "FILE 或 IN 为 - 时读标准输入。不写 --version/--as-of 时用今天施行的版本。\n"
     "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
     "          1 规则文件本身有错误。";
@@ -110,8 +115,8 @@ constexpr std::string_view kEvalHelp =
 constexpr std::string_view kAllocateHelp =
     "用法:\n"
     "  kuan allocate POLICY [--version V | --as-of YYYY-MM-DD] --in IN.jsonl|IN.csv [--out OUT.jsonl|OUT.csv]\n"
-    "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--summary FILE.json] [--report FILE.html]\n"
-    "                [--no-progress]\n"
+    "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel] [--encoding utf-8|gbk|gb18030]\n"
+    "                [--summary FILE.json] [--report FILE.html] [--no-progress]\n"
     "\n"
     "把同一年度的全部申请放在一起决定(按申请顺序),依规则文件中的 限额 声明:\n"
     "  · 限额 … { 计 件数 每 申请人 … 超出 拒绝 }:同一申请人(按某事实分)每年的件数,超出的申请不予受理;\n"
@@ -124,7 +129,10 @@ constexpr std::string_view kAllocateHelp =
     "  · 限额 … { 计 金额 全部 … 超出 按比例 }(资金池):各措施的金额合计超出额度时按同一比例分配,向下取整到分,余下的分按最大余数逐分补足。\n"
     "输入每行 {\"id\": …, \"applicant\": …, \"measure\": …, \"facts\": {…}};CSV 的表头为 id,applicant,measure 和各事实名,\n"
     "空单元格表示未给出该事实。格式按扩展名 .csv 判断,或用 --in-format/--out-format 指定;IN 为 - 时读标准输入。\n"
-    "不写 --version/--as-of 时用今天施行的版本。\n"
+    "不写 --version/--as-of 时用今天施行的版本。--excel 写 Excel 用的 CSV(UTF-8 BOM、CRLF 换行);输入有 BOM 或 CRLF 时\n"
+    "输出照样保留。表头可用中文别名(编号→id、申请人→applicant、措施→measure);不是事实的列(如 企业名称)\n"
+    "不参与分配,给出一次警告(与某个事实名只差一两个字的列仍是错误);金额可写 ￥480,000.00;\n"
+    "--encoding gbk(或 gb18030)读中文 Excel 存的 GBK 文件。标准输入上的 CSV 按首行识别。\n"
     "不写 --out 时结果写到标准输出;汇总写到标准错误,或用 --summary FILE 写成 JSON;\n"
     "--report FILE.html 另写一份自包含的 HTML 报告(各措施申请与分配、资金池、名额的入选分数线、受上限约束的申请)。\n"
     "任何一行有误(JSON、措施、事实、缺少评审得分、重复 id、缺少 applicant)时报告行号并以状态 2 退出,\n"
@@ -184,7 +192,8 @@ const std::vector<Command>& commands() {
                              {"--pass-through"},
                              {"--in-format", ValueKind::Choice, "jsonl csv"},
                              {"--out-format", ValueKind::Choice, "jsonl csv"},
-                             {"--excel"}}),
+                             {"--excel"},
+                             {"--encoding", ValueKind::Choice, "utf-8 gbk gb18030"}}),
        ValueKind::Folder, cmd_eval},
       {"test", "POLICY", "运行政策中全部 例,最后一行为 N passed, M failed", kTestHelp,
        {{"--version", ValueKind::Edition},
@@ -209,6 +218,8 @@ const std::vector<Command>& commands() {
                              {"--out", ValueKind::File},
                              {"--in-format", ValueKind::Choice, "jsonl csv"},
                              {"--out-format", ValueKind::Choice, "jsonl csv"},
+                             {"--excel"},
+                             {"--encoding", ValueKind::Choice, "utf-8 gbk gb18030"},
                              {"--summary", ValueKind::File},
                              {"--report", ValueKind::File},
                              {"--no-progress"}}),

@@ -100,6 +100,7 @@ struct AllocationSummary {
   std::vector<AllocationQuotaTotals> quotas;
   std::vector<AllocationCapped> capped;  // at most kMaxCapped, largest amounts first
   static constexpr std::size_t kMaxCapped = 50;
+  std::vector<std::string> warnings;  // about the whole input, for people (a CSV column that is not a fact)
 };
 
 struct AllocationProgress {

@@ -68,6 +68,7 @@ struct BatchSummary {
   std::size_t bad = 0;      // of them, bad records (BadRecords)
   std::size_t line = 0;     // BadHeader: the header's line
   std::string message;      // why, for every status but Ok and BadRecords
+  std::vector<std::string> warnings;  // about the whole input, for people (a CSV column that is not a fact)
 };
 
 // Reads up to `size` bytes into `buffer`; returns how many, 0 at the end of

@@ -17,6 +17,9 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_rules fuzz_facts fuzz_batch_line fuzz_allocate_csv fuzz_decimal fuzz_lsp)
 build=${KUAN_FUZZ_BUILD:-build-fuzz}
+# Absolute: a target may change its working folder (fuzz_lsp works in a scratch
+# folder), and libFuzzer reads the corpus and writes findings by these paths.
+case $build in /*) ;; *) build=$PWD/$build ;; esac
 jobs=${KUAN_JOBS:-2}
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKUAN_FUZZ=ON \

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""The Excel round trip (issue 26): CSV as Chinese Excel writes and reads it.
+
+eval --batch and allocate: --excel writes a UTF-8 BOM and CRLF record ends (not
+inside quoted cells); an input with a BOM or CRLF keeps them in the output;
+eval's CSV has a notes column; Chinese header aliases (编号 措施 申请人 日期);
+columns that are not facts are passed through (eval's CSV output) or ignored
+with one warning, never a refused file; --encoding gbk/gb18030 reads what
+Chinese Excel saves; CSV on standard input is recognised (or --in-format is
+named); money cells like ￥480,000.00. Every check is on the output's bytes.
+
+Usage: run_excel_tests.py --kuan PATH --root REPO [NAME...]   (tests/kuan_suite.py)
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+from kuan_suite import Suite
+
+SUITE = Suite(__doc__, max_detail=800)
+BOM = b"\xef\xbb\xbf"
+
+
+def run(args, stdin=b""):
+    r = subprocess.run([SUITE.args.kuan] + args, input=stdin, capture_output=True, timeout=120)
+    return r.returncode, r.stdout, r.stderr.decode("utf-8", "replace")
+
+
+def write(tmp, name, data):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def records(data):
+    """Record ends of CSV bytes: the count of CRLF and of bare LF outside quotes."""
+    crlf = lf = 0
+    quoted = False
+    for i, b in enumerate(data):
+        if b == 0x22:
+            quoted = not quoted
+        elif b == 0x0A and not quoted:
+            if i > 0 and data[i - 1] == 0x0D:
+                crlf += 1
+            else:
+                lf += 1
+    return crlf, lf
+
+
+EVAL_CSV = ("id,measure,合同金额,采购类型,算力设施档位,本年度已申领算力券\n"
+            "A-1,算力券,1200000,算力服务,一档,0\n"
+            "A-2,算力券,\"1,000,000\",算力服务,二档,800万元\n"
+            "A-3,算力卷,1000,算力服务,一档,0\n")
+
+
+def eval_batch(a, policy, tmp):
+    ev = ["eval", policy, "--version", "2025年版", "--no-progress", "--batch"]
+    plain = write(tmp, "plain.csv", EVAL_CSV.encode())
+    code, out, err = run(ev + [plain, "--excel"])
+    SUITE.check("eval --excel: BOM first", out.startswith(BOM), out[:20])
+    SUITE.check("eval --excel: every record ends in CRLF", records(out) == (4, 0), (records(out), out[:300]))
+    header = out[3:].split(b"\r\n")[0].decode()
+    SUITE.check("eval CSV has a notes column", header.split(",")[:8] == "id,measure,version,eligible,amount,reasons,notes,bound".split(","), header)
+    rows = out.decode("utf-8-sig").split("\r\n")
+    SUITE.check("eval CSV: the exhausted cap's note in notes", "算力券年度余额" in rows[2].split(",")[6], rows[2])
+    SUITE.check("eval CSV: a bad line keeps its did-you-mean", "是不是 算力券?" in rows[3], rows[3])
+    code, out, err = run(ev + [plain])
+    SUITE.check("eval: LF input, no --excel → LF output without BOM", not out.startswith(BOM) and records(out) == (0, 4), out[:100])
+    excel_in = write(tmp, "excel.csv", BOM + EVAL_CSV.replace("\n", "\r\n").encode())
+    code, out2, err = run(ev + [excel_in])
+    SUITE.check("eval: BOM and CRLF input keep them in the output", out2.startswith(BOM) and records(out2) == (4, 0), out2[:100])
+    SUITE.check("eval: the same results either way", out2[3:].replace(b"\r\n", b"\n") == out, (out2[:300], out[:300]))
+    # Header aliases and a column that is not a fact; money written as Excel shows it.
+    aliased = ("编号,措施,日期,企业名称,合同金额,采购类型,算力设施档位\n"
+               "B-1,算力券,2025-07-01,杭州某某科技有限公司,\"￥480,000.00\",算力服务,一档\n")
+    path = write(tmp, "aliased.csv", aliased.encode())
+    code, out, err = run(ev + [path])
+    text = out.decode()
+    lines = text.splitlines()
+    SUITE.check("eval: Chinese header aliases and ￥480,000.00", code == 0 and ",true,144000.00," in lines[1], (code, text, err))
+    SUITE.check("eval: a column that is not a fact is passed through to CSV",
+                lines[0].endswith(",企业名称") and lines[1].endswith(",杭州某某科技有限公司"), text)
+    code, out, err = run(ev + [path, "--out-format", "jsonl"])
+    res = [json.loads(l) for l in out.decode().splitlines()]
+    SUITE.check("eval: with JSONL output the column is ignored with one warning",
+                code == 0 and len(res) == 1 and res[0]["amount"] == "144000.00" and err.count("企业名称") == 1, (out, err))
+    # GBK, as Chinese Excel saves "CSV (逗号分隔)".
+    gbk = write(tmp, "gbk.csv", aliased.encode("gbk"))
+    code, out3, err = run(ev + [gbk, "--encoding", "gbk"])
+    SUITE.check("eval --encoding gbk reads a GBK file", code == 0 and out3 == out.replace(b"\n", b"\n") and b"144000.00" in out3 or
+                (code == 0 and out3.decode().splitlines()[1].endswith("杭州某某科技有限公司")), (code, out3, err))
+    code, out4, err = run(ev + [gbk, "--encoding", "gb18030"])
+    SUITE.check("eval --encoding gb18030", code == 0 and out4 == out3, err)
+    code, out5, err = run(ev + [gbk])
+    SUITE.check("eval: a GBK file without --encoding says so", code == 2 and "GBK" in err and "--encoding gbk" in err, err)
+    code, out5, err = run(ev + [write(tmp, "bad.csv", b"id,measure\n\x81\x20,x\n"), "--encoding", "gbk"])
+    SUITE.check("eval --encoding gbk: bytes that are not GBK are an error with their place", code == 2 and "字节" in err, err)
+    # CSV on standard input.
+    code, out, err = run(ev + ["-"], stdin=EVAL_CSV.encode())
+    SUITE.check("eval: CSV on stdin is recognised", code == 2 and out.decode().startswith("id,measure,version,") and "144000" not in err, (out[:200], err))
+    code, out, err = run(ev + ["-"], stdin=BOM + EVAL_CSV.replace("\n", "\r\n").encode())
+    SUITE.check("eval: Excel CSV on stdin keeps BOM and CRLF", out.startswith(BOM) and records(out) == (4, 0), out[:60])
+    code, out, err = run(ev + ["-"], stdin="这不是 JSON\n".encode())
+    SUITE.check("eval: neither JSONL nor CSV on stdin names --in-format", code == 2 and "--in-format" in err, (out, err))
+
+
+ALLOC_CSV = ("编号,申请人,措施,企业名称,合同金额,采购类型,算力设施档位\n"
+             "Y-1,A,算力券,甲公司,\"￥1,200,000.00\",算力服务,一档\n"
+             "Y-2,A,算力券,\"乙公司, 杭州\",\"300万元\",算力服务,二档\n"
+             "Y-3,B,算力券,丙公司,500000,算力服务,一档\n")
+
+
+def allocate(a, policy, tmp):
+    al = ["allocate", policy, "--version", "2025年版", "--no-progress"]
+    path = write(tmp, "year.csv", ALLOC_CSV.encode())
+    out_path = os.path.join(tmp, "out.csv")
+    code, out, err = run(al + ["--in", path, "--out", out_path, "--excel"])
+    data = open(out_path, "rb").read() if os.path.exists(out_path) else b""
+    SUITE.check("allocate --excel: BOM and CRLF", code == 0 and data.startswith(BOM) and records(data) == (4, 0), (code, err, data[:200]))
+    SUITE.check("allocate: aliases and ￥ cells read", b"Y-1,A,\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8,true,360000.00" in data, data[:400])
+    SUITE.check("allocate: a column that is not a fact is ignored with one warning", err.count("企业名称") == 1, err)
+    code, out, err = run(al + ["--in", path])
+    SUITE.check("allocate: LF input → LF output", code == 0 and not out.startswith(BOM) and records(out) == (0, 4) and b'"' not in out[:5], out[:200])
+    excel_in = write(tmp, "year-excel.csv", BOM + ALLOC_CSV.replace("\n", "\r\n").encode())
+    code, out2, err = run(al + ["--in", excel_in])
+    SUITE.check("allocate: BOM and CRLF input keep them", code == 0 and out2.startswith(BOM) and records(out2) == (4, 0), (err, out2[:100]))
+    SUITE.check("allocate: the same decisions either way", out2[3:].replace(b"\r\n", b"\n") == out)
+    gbk = write(tmp, "year-gbk.csv", ALLOC_CSV.encode("gbk"))
+    code, out3, err = run(al + ["--in", gbk, "--encoding", "gbk"])
+    SUITE.check("allocate --encoding gbk", code == 0 and out3 == out, (err, out3[:200]))
+    code, out4, err = run(al + ["--in", "-"], stdin=ALLOC_CSV.encode())
+    SUITE.check("allocate: CSV on stdin is recognised", code == 0 and out4 == out, (err, out4[:200]))
+
+
+def main():
+    a = SUITE.parse()
+    policy = os.path.join(a.root, "policies/hangzhou-ai")
+    with tempfile.TemporaryDirectory() as tmp:
+        eval_batch(a, policy, tmp)
+        allocate(a, policy, tmp)
+    sys.exit(SUITE.finish())
+
+
+if __name__ == "__main__":
+    main()
