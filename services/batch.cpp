@@ -198,7 +198,12 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   }
   if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
     for (auto& f : app.facts)
-      if (const int slot = ed->find_fact(f.name); slot >= 0) f.value = csv_cell_value(*ed, slot, f.value.text);
+      if (const int slot = ed->find_fact(f.name); slot >= 0) {
+        // CSV has no flattening of a list: convert_fact says so (not "应为 JSON 数组" of a JSON line).
+        if (ed->facts[static_cast<std::size_t>(slot)].type.kind == TypeKind::List)
+          return bad_line("bad_fact", std::get<std::string>(convert_fact(*ed, slot, f.value)));
+        f.value = csv_cell_value(*ed, slot, f.value.text);
+      }
   const bool explain = settings.explain || app.explain;
   if (settings.whole_only && app.has_measure) return bad_line("bad_line", "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
   if (!app.has_measure) {  // a whole application: every measure its facts concern, on one line

@@ -181,6 +181,14 @@ def main():
             f.write("id,measure,合同金頟\nz1,智能券,1\n")
         r = subprocess.run(base, capture_output=True, timeout=60)
         check("a column one character from a fact is refused", r.returncode == 2 and "是不是 合同金额?" in r.stderr.decode(), r.stderr[:300])
+        # A list fact has no CSV flattening: the row is a bad fact saying so (docs/cli-json.md).
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('id,measure,经营,经营月数\nt1,应纳税所得额,"[{""收入总额"": 1}]",12\n')
+        tax = os.path.join(a.root, "examples", "个人所得税经营所得")
+        r = subprocess.run([a.kuan, "eval", tax, "--version", "2023年版", "--batch", path], capture_output=True, timeout=60)
+        got = list(csv.DictReader(io.StringIO(r.stdout.decode())))
+        check("a list fact in CSV is refused as not supported", r.returncode == 2 and len(got) == 1 and got[0]["code"] == "bad_fact" and
+              "CSV、kuan allocate 与逐个设置不支持列表" in got[0]["error"], (r.stdout[:300], r.stderr[:300]))
 
     # 5. The fast front end (simdjson, issue 13 §1) gives the bytes of the precise
     #    reader on tricky lines: --pass-through reads every line the precise way.

@@ -179,6 +179,20 @@ def main():
               [by_label.get(k) for k in ("若", "否则", "按", "要求", "金额")])
         check("completion: each name once", len(items) == len(by_label), len(items))
 
+        # A list fact: the list, its fields (for inside 合计 { … }) and the aggregate words complete.
+        tax = os.path.join(tmp, "income-tax")
+        shutil.copytree(os.path.join(args.root, "examples", "个人所得税经营所得"), tax)
+        ftax = os.path.join(tax, "2023年版", "01-经营所得.kuan")
+        texttax = open(ftax, encoding="utf-8").read()
+        items = c.request("textDocument/completion", {"textDocument": {"uri": uri(ftax)},
+                                                       "position": position(texttax, "合计 经营 { 收入总额")}).get("result") or []
+        by_label = {i["label"]: i for i in items}
+        check("completion: a list fact, with its type", "列表" in by_label.get("经营", {}).get("detail", ""), by_label.get("经营"))
+        check("completion: a list's fields", all("字段" in by_label.get(k, {}).get("detail", "") for k in ("收入总额", "个体工商户")),
+              [by_label.get(k) for k in ("收入总额", "个体工商户")])
+        check("completion: aggregates and 累进", all(by_label.get(k, {}).get("kind") == 14 for k in ("合计", "计数", "最大", "最小", "累进")),
+              [by_label.get(k) for k in ("合计", "计数", "最大", "最小", "累进")])
+
         syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(f01)}}).get("result") or []
         names = {(s["name"], s["kind"]) for s in syms}
         check("symbols: the clause", ("条款 (一) 实施算力券和智能券政策", 3) in names, names)

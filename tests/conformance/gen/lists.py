@@ -1,6 +1,6 @@
 """列表 facts and their aggregates: 合计 / 计数 / 最大 / 最小 over the items of a
 list fact, filtered by 当; fields of every scalar type (money, rates, integers,
-numbers, booleans, dates, enumerations); an aggregate in a 定义, a 要求 and a
+numbers, booleans, dates, enumerations, spans 月数 and money per period 金额/月); an aggregate in a 定义, a 要求 and a
 cap; an optional list left out (empty); the empty list; 最大/最小 with nothing
 to take (an evaluation error at the aggregate). Input: a JSON array of objects,
 one per item, each field given once. Errors: bad items (not an object, a field
@@ -112,7 +112,25 @@ def value_groups():
     g.bad("list-missing", "合计月", {}, "子女")
     g.bad("field-duplicate", "合计月", None, "重复的字段",
           facts_text='{"子女": [{"月数": 1, "月数": 2}]}')
-    return [g]
+    return [g, period_group()]
+
+
+# Fields with a unit of time: a span (月数) and money per period (金额/月) multiply to money.
+PERIOD_RULES = header() + """事实 工作: 列表 { 时长: 月数, 月薪: 金额/月 }
+措施 工资 { 金额 = 合计 工作 { 月薪 × 时长 当 时长 ≥ 1个月 } }
+措施 最长 { 金额 = 100元/月 × 最大 工作 { 时长 } }
+"""
+
+
+def period_group():
+    g = Group("lists-periods", PERIOD_RULES)
+    rng = random.Random(2028)
+    for n in range(12):
+        items = [{"时长": rng.randint(0, 12), "月薪": rng.choice(["8000", "2500.50", "1万元", 0])} for _ in range(rng.randint(1, 4))]
+        f = {"工作": items}
+        g.ok(f"工资-{n}", "工资", f, final(sum((money(i["月薪"]) * i["时长"] for i in items if i["时长"] >= 1), D(0))))
+        g.ok(f"最长-{n}", "最长", f, final(D(100) * max(i["时长"] for i in items)))
+    return g
 
 
 def error_groups():
@@ -131,6 +149,7 @@ def error_groups():
         ("list-default", "事实 L: 列表 { a: 金额 } = 0元\n措施 M { 金额 = 合计 L { a } }", "0元", "列表事实不能写默认值"),
         ("nested-list", "事实 L: 列表 { a: 列表 { b: 金额 } }\n", "列表 { b", "列表不能嵌套"),
         ("unit-mismatch", "措施 M { 金额 = 合计 子女 { 月数 } }", "合计 子女", "金额"),
+        ("period-unit-mismatch", "事实 W: 列表 { 时长: 月数 }\n措施 M { 金额 = 合计 W { 时长 } }", "合计 W", "这里是月数"),
         ("in-param", "参数 P = 合计 子女 { 额度 }\n措施 M { 金额 = P }", "子女 {", "是事实"),
         ("unclosed", "措施 M { 金额 = 合计 子女 { 额度 当 月数 > 0 月数 } }", "月数 } }", "合计/计数/最大/最小"),
         ("example-item-field", "措施 M { 金额 = 合计 子女 { 额度 } }\n例 M { 子女 = [ { 月数: 1, 金: 1元 } ]\n 合同 = 0元\n 得 1元 }",
