@@ -57,6 +57,22 @@ def file_size_limit(limit):
     return apply
 
 
+def device(tmp, name):
+    """/dev/null or /dev/full as a private device node in the test's own folder
+    when this runs as root, so a broken build can never replace the real one
+    (an output file renamed over /dev/null breaks every process on the machine)."""
+    path = os.path.join(tmp, "dev-" + name)
+    if os.path.exists(path):
+        return path
+    if os.geteuid() == 0:
+        try:
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, {"null": 3, "full": 7}[name]))
+            return path
+        except OSError:
+            pass
+    return "/dev/" + name
+
+
 # ------------------------------------------------------------------ writes
 def commands(tmp):
     """(name, args, stdin bytes) for every command that writes standard output."""
@@ -84,7 +100,7 @@ def commands(tmp):
 
 def group_writes(tmp):
     for name, args, stdin in commands(tmp):
-        with open("/dev/full", "wb") as full:
+        with open(device(tmp, "full"), "wb") as full:
             code, _, err = run(*args, input=stdin, stdout=full)
         check(f"writes: {name} > /dev/full exits 74 with a message", code == 74 and "无法写出" in err, (code, err[-300:]))
         # A closed pipe with SIGPIPE ignored: EPIPE on every write.
@@ -118,8 +134,10 @@ def group_writes(tmp):
     # Files: --out, --summary and --report on a device that is full.
     year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
     for option in ["--out", "--summary", "--report"]:
-        code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", option, "/dev/full")
-        check(f"writes: allocate {option} /dev/full exits 74", code == 74 and "/dev/full" in err, (code, err[-300:]))
+        full = device(tmp, "full")
+        code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", option, full)
+        check(f"writes: allocate {option} /dev/full exits 74", code == 74 and full in err and stat.S_ISCHR(os.stat(full).st_mode),
+              (code, err[-300:]))
 
 
 # ------------------------------------------------------------------ replace
@@ -159,7 +177,7 @@ def group_replace(tmp):
     check("replace: a full disk leaves the old file", read(small) == "old\n")
     check("replace: a full disk leaves no temporary file", leftovers(folder) == [], leftovers(folder))
     code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", os.path.join(ARGS.root, "examples", "year-2025.jsonl"),
-                       "--no-progress", "--summary", os.path.join(folder, "s.json"), "--out", "/dev/null",
+                       "--no-progress", "--summary", os.path.join(folder, "s.json"), "--out", device(tmp, "null"),
                        "--report", os.path.join(folder, "r.html"), preexec=file_size_limit(1000))
     check("replace: --report on a full disk exits 74", code == 74 and "r.html" in err, (code, err[-300:]))
     check("replace: --report on a full disk leaves no file", not os.path.exists(os.path.join(folder, "r.html")) and leftovers(folder) == [],
@@ -189,12 +207,13 @@ def group_replace(tmp):
     check("replace: the FIFO is still a FIFO", stat.S_ISFIFO(os.lstat(fifo).st_mode))
     code, _, err = allocate_to(folder)
     check("replace: --out DIRECTORY is refused", code == 74 and "目录" in err, (code, err))
-    code, _, err = allocate_to("/dev/null")
-    check("replace: --out /dev/null works and stays a device", code == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode), (code, err))
+    null = device(tmp, "null")
+    code, _, err = allocate_to(null)
+    check("replace: --out /dev/null works and stays a device", code == 0 and stat.S_ISCHR(os.stat(null).st_mode), (code, err))
     # /dev/stdout is a link the kernel resolves (/proc/self/fd/1 → pipe:[…]): written into, as named.
     year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
     for option in ["--summary", "--report"]:
-        code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", "--out", "/dev/null",
+        code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", "--out", null,
                              option, "/dev/stdout")
         check(f"replace: allocate {option} /dev/stdout into a pipe", code == 0 and len(out) > 20, (code, out[:80], err))
 
@@ -393,7 +412,7 @@ def disk_checks(disk):
         target = os.path.join(disk, "target")
         write(target, "old\n")
         filler = fill(disk, 0)
-        extra = [] if option == "--out" else ["--out", "/dev/null"]
+        extra = [] if option == "--out" else ["--out", device(os.path.dirname(disk), "null")]
         code, _, err = run(*base, *extra, option, target)
         check(f"disk: allocate {option} on a full disk exits 74 naming the file", code == 74 and "target" in err,
               (code, err[-300:]))

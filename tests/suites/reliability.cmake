@@ -11,7 +11,7 @@ add_test(NAME lsp_malformed_messages
   COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/run_lsp_robustness_tests.py
           --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR})
 set_tests_properties(lsp_malformed_messages PROPERTIES TIMEOUT 300)
-foreach(case lsp_diagnostics edition_chain repl_paste)
+foreach(case lsp_diagnostics edition_chain repl_paste repl_terminal_paste repl_block)
   add_test(NAME scaling_${case}
     COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/run_scaling_tests.py
             --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR} ${case})
