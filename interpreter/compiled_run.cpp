@@ -133,7 +133,7 @@ class Machine {
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
-    if (choices_) choices_->push_back({.node = i.expr, .subject = static_cast<int>(subject.m), .items = 0, .value = {}, .detail = {}});
+    if (choices_) choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
     if (subject.m < 0 || subject.m >= i.c) bail();
     const std::int32_t to = p_.lists[static_cast<std::size_t>(i.b + subject.m)];
     if (to < 0) bail();  // no arm takes it: the tree-walker's error
@@ -225,7 +225,7 @@ Fx Machine::run(std::int32_t pc) {
         if (holds(fixed::compare(R[i.a], R[i.b]), i.x)) pc = i.c;
         break;
       case Op::Choice:
-        if (choices_) choices_->push_back({.node = i.expr, .held = i.x != 0, .items = 0, .value = {}, .detail = {}});
+        if (choices_) choices_->push_back({i.expr, i.x != 0, -1, {}});
         break;
       case Op::End: return R[i.a];
       case Op::Bail: bail();

@@ -27,7 +27,7 @@ struct Raised {
 
 [[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
 [[noreturn]] void raise_absent(const std::string& fact, std::string message, Span span) {
-  throw Raised{{std::move(message), span, {}, fact}};
+  throw Raised{{std::move(message), span, {}, fact, ErrorKind::MissingFact}};
 }
 
 // Decimal throws when a result leaves its bounds (scale or length); the error
@@ -121,6 +121,7 @@ class Activation {
   const Value* row_ = nullptr;  // the list item an aggregate is at
   Value call(const ast::Expr& e);
   Value progressive(const ast::Expr& e);
+  Value ranges(const ast::Expr& e);
 
   const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
 
@@ -222,17 +223,17 @@ Value Activation::arith(const ast::Expr& e) {
   return out;
 }
 
+// −1, 0 or 1 as a is below, at or above b (values of one type).
+int order(const Value& a, const Value& b) {
+  if (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum || a.kind == TypeKind::Date)
+    return a.small < b.small ? -1 : a.small > b.small ? 1 : 0;
+  const auto o = a.number <=> b.number;
+  return o < 0 ? -1 : o > 0 ? 1 : 0;
+}
+
 Value Activation::compare(const ast::Expr& e) {
   Value sa, sb;
-  const Value& a = operand(*e.args[0], sa);
-  const Value& b = operand(*e.args[1], sb);
-  int c;
-  if (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum || a.kind == TypeKind::Date) {
-    c = a.small < b.small ? -1 : a.small > b.small ? 1 : 0;
-  } else {
-    const auto o = a.number <=> b.number;
-    c = o < 0 ? -1 : o > 0 ? 1 : 0;
-  }
+  const int c = order(operand(*e.args[0], sa), operand(*e.args[1], sb));
   bool r = false;
   switch (e.compare) {
     case ast::CompareOp::Lt: r = c < 0; break;
@@ -293,7 +294,16 @@ __attribute__((noinline)) Value Activation::aggregate(const ast::Expr& e) {
     raise(std::string(e.aggregate == ast::AggregateOp::Max ? "最大" : "最小") + " 没有可取的项:" + e.args[0]->name +
               (count == 0 ? " 是空列表" : " 中没有符合条件的项") + "(可先判断 计数 " + e.args[0]->name + " > 0)",
           e.span);
-  if (choices) choices->push_back({.node = &e, .subject = static_cast<int>(counted), .items = count, .value = out, .detail = {}});
+  if (choices) {
+    // 合计 子女 { 月数 当 … }:共 3 项,计入 2 项,得 18
+    std::string shown = "共 " + std::to_string(count) + " 项";
+    if (e.aggregate == ast::AggregateOp::Count) shown += ",其中 " + std::to_string(counted) + " 项";
+    else {
+      if (e.has_filter) shown += ",计入 " + std::to_string(counted) + " 项";
+      shown += ",得 " + format_value(ed_, out);
+    }
+    choices->push_back({&e, false, -1, std::move(shown)});
+  }
   return out;
 }
 
@@ -324,7 +334,7 @@ __attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
   out.number = at(e.span, [&] { return progressive_amount(subject.number, rows, choices ? &slices : nullptr); });
   if (choices) {
     auto shown = [&](const Decimal& d) { return d.normalized().to_string() + unit; };
-    ChoiceTrace t{.node = &e, .items = 0, .value = {}, .detail = {}};
+    ChoiceTrace t{&e, false, -1, {}};
     Decimal lower;
     for (const auto& s : slices) {
       const BracketRow& r = rows[s.row];
@@ -336,6 +346,38 @@ __attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
     choices->push_back(std::move(t));
   }
   return out;
+}
+
+// 按 X { 区间 => 值 … }: the first arm whose range holds X (the checker has made
+// sure, for constant ends, that at most one does), or 其他.
+__attribute__((noinline)) Value Activation::ranges(const ast::Expr& e) {
+  Value scratch;
+  const Value& subject = operand(*e.args[0], scratch);
+  auto holds = [&](const ast::MatchArm& arm) {
+    Value bound_scratch;
+    if (arm.lower.arg >= 0) {
+      const int c = order(subject, operand(*e.args[static_cast<std::size_t>(arm.lower.arg)], bound_scratch));
+      if (c < 0 || (c == 0 && !arm.lower.inclusive)) return false;
+    }
+    if (arm.upper.arg >= 0) {
+      const int c = order(subject, operand(*e.args[static_cast<std::size_t>(arm.upper.arg)], bound_scratch));
+      if (c > 0 || (c == 0 && !arm.upper.inclusive)) return false;
+    }
+    return true;
+  };
+  for (const auto& arm : e.arms) {
+    if (!arm.otherwise && !holds(arm)) continue;
+    if (choices) {
+      const std::string shown = format_value(ed_, subject);
+      choices->push_back({&e, false, -1,
+                          arm.otherwise ? shown + " 不在前面各区间内,取 其他"
+                                        : shown + " 在 " + std::string(span_text(arm.pattern_span)) + " 内"});
+    }
+    Value v = eval(*arm.value);
+    if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
+    return v;
+  }
+  raise("没有分支的区间包含 " + format_value(ed_, subject) + "(补上区间,或加 其他 => …)", e.span);
 }
 
 __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
@@ -398,7 +440,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Compare: return compare(e);
     case K::If: {
       const bool held = condition(*e.args[0]);
-      if (choices) choices->push_back({.node = &e, .held = held, .items = 0, .value = {}, .detail = {}});
+      if (choices) choices->push_back({&e, held, -1, {}});
       Value v = held ? eval(*e.args[1]) : eval(*e.args[2]);
       if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
       return v;
@@ -406,7 +448,7 @@ Value Activation::eval(const ast::Expr& e) {
     case K::Match: {
       Value scratch;
       const Value& subject = operand(*e.args[0], scratch);
-      if (choices) choices->push_back({.node = &e, .subject = static_cast<int>(subject.small), .items = 0, .value = {}, .detail = {}});
+      if (choices) choices->push_back({&e, false, static_cast<int>(subject.small), {}});
       for (std::size_t i = 0; i < e.arms.size(); ++i) {
         const auto& arm = e.arms[i];
         if (arm.otherwise) return eval(*arm.value);
@@ -417,6 +459,7 @@ Value Activation::eval(const ast::Expr& e) {
     }
     case K::Aggregate: return aggregate(e);
     case K::Progressive: return progressive(e);
+    case K::Ranges: return ranges(e);
   }
   raise("内部错误:无法求值的表达式", e.span);
 }
@@ -460,7 +503,7 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
   if (missing.empty()) return std::nullopt;
   std::string message = "缺少必需的事实 ";
   for (std::size_t i = 0; i < missing.size(); ++i) message += (i ? "、" : "") + missing[i];
-  return EvalError{message + "(措施 " + m.decl->name + " 需要)", Span{}, std::move(missing)};
+  return EvalError{message + "(措施 " + m.decl->name + " 需要)", Span{}, std::move(missing), {}, ErrorKind::MissingFact};
 }
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "interpreter/fixed.hpp"
+#include "base/error_kind.hpp"
 #include "lang/value.hpp"
 #include "lang/edition.hpp"
 
@@ -60,6 +61,9 @@ struct EvalError {
   // A fact found absent on the path taken (an 可选 fact read, a 需要 … 当 …):
   // its name, so that a caller can ask for it (kuan eval without --measure).
   std::string absent = {};
+  // What kind of bad input this is, set where it is raised: MissingFact when
+  // `missing` or `absent` names a fact, EvaluationError otherwise.
+  ErrorKind kind = ErrorKind::EvaluationError;
 };
 
 // What each cap came to, kept only when an explanation is asked for.
@@ -81,9 +85,7 @@ struct ConditionTrace {
 struct ChoiceTrace {
   const ast::Expr* node;  // the If, Match or Aggregate expression
   bool held = false;      // If: the condition's value
-  int subject = -1;       // Match: the enumeration value chosen (index); Aggregate: the items counted
-  std::size_t items = 0;  // Aggregate: the list's length
-  Value value = {};       // Aggregate: its result
+  int subject = -1;       // Match: the enumeration value chosen (index)
   std::string detail;     // Progressive: each bracket's base and tax, and the total
 };
 

@@ -70,12 +70,7 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
       const std::string written = source(e);
       r.kind = std::string(written.substr(0, std::min(written.size(), written.find(' '))));
       r.expression = written.substr(std::min(written.size(), written.find(' ') + 1));
-      r.outcome = "共 " + std::to_string(c.items) + " 项";
-      if (e.aggregate == ast::AggregateOp::Count) r.outcome += ",其中 " + std::to_string(c.subject) + " 项";
-      else {
-        if (e.has_filter) r.outcome += ",计入 " + std::to_string(c.subject) + " 项";
-        r.outcome += ",得 " + format_value(&ed, c.value);
-      }
+      r.outcome = c.detail;  // written where it was computed (evaluator.cpp)
       out.push_back(std::move(r));
       continue;
     }
@@ -84,6 +79,9 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
       r.outcome = c.held ? "成立" : "不成立";
     } else if (e.kind == ast::ExprKind::Progressive) {
       r.kind = "累进";
+      r.outcome = c.detail;
+    } else if (e.kind == ast::ExprKind::Ranges) {
+      r.kind = "按";
       r.outcome = c.detail;
     } else {
       r.kind = "按";
