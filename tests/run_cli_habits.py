@@ -8,6 +8,7 @@ warning); usage errors exit 2; a batch with bad lines ends with their count.
 Usage: run_cli_habits.py --kuan PATH --root REPO [NAME...]   (tests/kuan_suite.py)
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,8 +67,14 @@ def help_and_usage(a, policy, tmp):
     code2, out2, _ = run(["eval", "--help"])
     SUITE.check("kuan help eval is eval --help", code == 0 and out == out2 and "--batch" in out, out[:200])
     code, out, err = run(["help"])
-    SUITE.check("kuan help aligns its columns by display width",
-                out.count("  help [命令]          显示") == 1, out)
+    def width(text):  # display columns: CJK and fullwidth forms take two
+        import unicodedata
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    listing = out.split("命令:\n")[1].split("\n\n")[0].splitlines()
+    starts = {width(re.match(r"(  \S+(?: \S+)*  +)", line).group(1)) for line in listing}
+    SUITE.check("kuan help aligns its columns by display width (every summary in one column)",
+                len(listing) >= 10 and len(starts) == 1 and "  help [命令]  " in out, (starts, out))
     SUITE.check("kuan help lists every command", code == 0 and all(c in out for c in ["check", "eval", "allocate", "completion", "help"]), out)
     code, out, err = run(["allocate", "--help"])
     SUITE.check("allocate --help: edition optional, 限额 and 件数 described",
