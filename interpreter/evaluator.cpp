@@ -27,7 +27,7 @@ struct Raised {
 
 [[noreturn]] void raise(std::string message, Span span) { throw Raised{{std::move(message), span}}; }
 [[noreturn]] void raise_absent(const std::string& fact, std::string message, Span span) {
-  throw Raised{{std::move(message), span, {}, fact}};
+  throw Raised{{std::move(message), span, {}, fact, ErrorKind::MissingFact}};
 }
 
 // Decimal throws when a result leaves its bounds (scale or length); the error
@@ -399,7 +399,7 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
   if (missing.empty()) return std::nullopt;
   std::string message = "缺少必需的事实 ";
   for (std::size_t i = 0; i < missing.size(); ++i) message += (i ? "、" : "") + missing[i];
-  return EvalError{message + "(措施 " + m.decl->name + " 需要)", Span{}, std::move(missing)};
+  return EvalError{message + "(措施 " + m.decl->name + " 需要)", Span{}, std::move(missing), {}, ErrorKind::MissingFact};
 }
 }  // namespace
 
