@@ -183,6 +183,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::WrongEdition: return "wrong_edition";
     case ErrorCode::InvalidArgument: return "invalid_argument";
     case ErrorCode::Internal: return "internal";
+    case ErrorCode::InvalidApplication: return "invalid_application";
   }
   return "unknown";
 }
@@ -380,6 +381,7 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
+      if (err->invalid) return make_error(ErrorCode::InvalidApplication, err->message, position_of(err->span));
       if (err->missing.empty()) return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span));
       Error e = make_error(ErrorCode::MissingFacts, err->message, {}, err->missing.front());
       e.missing = std::move(err->missing);

@@ -46,6 +46,9 @@ struct EvalError {
   // A fact found absent on the path taken (an 可选 fact read, a 需要 … 当 …):
   // its name, so that a caller can ask for it (kuan eval without --measure).
   std::string absent = {};
+  // A 校验 failed: the application itself is invalid (code invalid_application);
+  // `message` is the 校验's 否则 text, `span` its condition.
+  bool invalid = false;
 };
 
 // What each cap came to, kept only when an explanation is asked for.

@@ -243,6 +243,13 @@ std::string error_text(const EvalError& e) {
   return at.empty() ? e.message : e.message + "(规则位置 " + at + ")";
 }
 
+const char* error_code(const EvalError& e) {
+  if (e.invalid) return "invalid_application";
+  // A required fact absent, or one needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
+  if (!e.missing.empty() || e.message.rfind("缺少事实", 0) == 0) return "missing_fact";
+  return "evaluation_error";
+}
+
 // ------------------------------------------------------ a whole application
 
 void append_application_json(std::string& out, const ApplicationRecord& app, const std::string_view* id) {

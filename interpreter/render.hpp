@@ -33,6 +33,10 @@ void append_explanation_text(std::string& out, const Edition& edition, const Out
 
 // A run-time error for people: the message, then (规则位置 file:line:col).
 std::string error_text(const EvalError& e);
+// The code of an evaluation's error (docs/cli-json.md): invalid_application (a
+// 校验 failed), missing_fact (a required fact absent, or one needed on the path
+// taken), evaluation_error (the rule could not be computed).
+const char* error_code(const EvalError& e);
 
 // The bytes of append_result_json without an explanation, fast, for many
 // results of one edition (a batch): the constant parts of each measure's

@@ -190,6 +190,7 @@ Kind kind_of(const api::Error& e) {
       // value (issue 22), the message says which it is.
       if (e.message.rfind("缺少事实", 0) == 0) return {"FactError", "missing_fact"};
       return {"EvaluationError", "evaluation_error"};
+    case C::InvalidApplication: return {"FactError", "invalid_application"};
     case C::Ok:
     case C::WrongEdition:
     case C::InvalidArgument: return {"KuanError", "invalid_argument"};

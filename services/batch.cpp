@@ -31,11 +31,7 @@ namespace {
 // Evaluates facts already bound; on bad input returns the problem.
 std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Trace* trace) {
   auto r = evaluate_measure(ed, m, facts, trace);
-  if (auto* err = std::get_if<EvalError>(&r)) {
-    // A required fact absent, or one needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
-    const bool missing_fact = !err->missing.empty() || err->message.rfind("缺少事实", 0) == 0;
-    return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
-  }
+  if (auto* err = std::get_if<EvalError>(&r)) return LineError{error_code(*err), error_text(*err)};
   return std::get<Outcome>(r);
 }
 
