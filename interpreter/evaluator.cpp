@@ -437,12 +437,20 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
 }
 }  // namespace
 
+namespace {
+EvalResult reference_walk(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace);
+std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts);
+}  // namespace
+
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  // 校验 first, by the tree-walker (the compiled form does not hold them).
+  if (!info.validations.empty())
+    if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
   if (info.compiled && required_facts_given(*info.compiled, facts)) {
     if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }
-  return evaluate_measure_reference(ed, info, facts, trace);
+  return reference_walk(ed, info, facts, trace);
 }
 
 namespace {
@@ -519,6 +527,13 @@ class ReferenceEngine {
 }  // namespace
 
 EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (!info.validations.empty())
+    if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
+  return reference_walk(ed, info, facts, trace);
+}
+
+namespace {
+EvalResult reference_walk(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
   auto r = guarded([&]() -> Outcome {
     ReferenceEngine engine(ed, info, facts, trace);
@@ -527,6 +542,29 @@ EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info
   if (auto* o = std::get_if<Outcome>(&r)) return std::move(*o);
   return std::get<EvalError>(r);
 }
+}  // namespace
+
+// 校验: the first that is false on these facts makes the application invalid. One
+// that needs a fact the application does not give (and that has no default) does
+// not apply to it: 校验 judges what was said, 需要 asks for what was not.
+namespace {
+std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
+  for (int k : info.validations) {
+    const ast::ValidationDecl& v = *ed.validations[static_cast<std::size_t>(k)].decl;
+    auto r = evaluate_expression(&ed, *v.condition, facts);
+    if (auto* err = std::get_if<EvalError>(&r)) {
+      if (!err->absent.empty() || !err->missing.empty()) continue;
+      return std::move(*err);
+    }
+    if (!std::get<Value>(r).truthy()) {
+      EvalError e{v.message, v.span};
+      e.kind = ErrorKind::InvalidApplication;
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 std::variant<Value, EvalError> evaluate_expression(const Edition* ed, const ast::Expr& expr, const FactValues& facts) {
   return guarded([&]() -> Value {

@@ -48,7 +48,8 @@ struct EvalError {
   // its name, so that a caller can ask for it (kuan eval without --measure).
   std::string absent = {};
   // What kind of bad input this is, set where it is raised: MissingFact when
-  // `missing` or `absent` names a fact, EvaluationError otherwise.
+  // `missing` or `absent` names a fact, InvalidApplication when a 校验 failed
+  // (`message` its 否则 text, `span` its condition), EvaluationError otherwise.
   ErrorKind kind = ErrorKind::EvaluationError;
 };
 

@@ -105,7 +105,7 @@ struct MeasureRecord {
   std::optional<ResultRecord> result;    // Eligible, NotEligible
   std::optional<std::int64_t> amount_fen;  // with a result, when a whole number of 分 within int64
   std::vector<std::string> needs;        // NeedsFacts: the facts to add, in declaration order
-  std::string code, error;               // Error: evaluation_error and the message
+  std::string code, error;               // Error: evaluation_error (or invalid_application) and the message
 };
 
 // Every measure the application's facts concern: eligible first, then not

@@ -147,7 +147,7 @@ class Merger {
 bool empty(const ast::Module& m) {
   return m.inherited && m.removals.empty() && !m.policy && !m.rounding && !m.rounding_step && m.facts.empty() &&
          m.params.empty() && m.defines.empty() && m.limits.empty() && m.accumulations.empty() && m.clauses.empty() &&
-         m.clause_revisions.empty() && m.measures.empty() && m.examples.empty() && m.properties.empty();
+         m.clause_revisions.empty() && m.measures.empty() && m.examples.empty() && m.properties.empty() && m.validations.empty();
 }
 
 // Empty inherited modules are folded into the first module kept (their files

@@ -76,6 +76,7 @@ enum class ErrorCode {
   WrongEdition = 10,     // the facts were built for another edition
   InvalidArgument = 11,  // a malformed date, a moved-from object…
   Internal = 12,         // out of memory or another unexpected failure
+  InvalidApplication = 13,  // a 校验 of the rules failed: the message is its 否则 text, the position its condition
 };
 
 // The library's version, "MAJOR.MINOR.PATCH" (as kuan_version() in <kuan/kuan.h>).

@@ -149,6 +149,8 @@ function fixtureTests(grammar) {
     ['以下', 'keyword.control'],
     ['不含', 'keyword.control'],
     ['含', 'keyword.control'],
+    ['校验', 'keyword.declaration'],
+    ['错误', 'keyword.other'],
     ['元/月', 'keyword.other.unit'],
     ['个月', 'keyword.other.unit'],
     ['{', 'punctuation.section.block'],
