@@ -703,7 +703,7 @@ class Converter {
     } else if (c.is_type<g::validation_stmt>()) {  // 校验 COND 否则 "…"
       ast::ValidationDecl v;
       v.condition = expr(child(c, 0));
-      v.span = v.condition->span;
+      v.span = tight(child(c, 0));  // the condition as written (有 F starts at 有)
       v.message = string_value(child(c, 1));
       v.clause = clause;
       m.validations.push_back(std::move(v));
