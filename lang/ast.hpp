@@ -223,6 +223,8 @@ struct MeasureDecl {
   Span span;
   std::string title;
   int clause = -1;  // index into Module::clauses; -1 when written outside any clause
+  bool signed_result = false;  // 可为负: the amount may be below zero (no 资金池, 名额 or 累计 then)
+  Span signed_span;
   std::vector<Requirement> requirements;
   std::vector<NamedSpan> needs;
   std::vector<ConditionalNeed> conditional_needs;

@@ -143,6 +143,7 @@ class Dumper {
       header(ms.revision, "measure", ms.name);
       str("title", ms.title);
       num("clause", ms.clause);
+      if (ms.signed_result) out += "signed";
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);

@@ -376,7 +376,10 @@ struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expec
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
                           limit_stmt> {};
 struct expected_measure_end : seq<rbrace> {};
-struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,
+// 可为负: the measure's result may be below zero (tax due vs. refund); without it a
+// negative amount is an error in the rule, as subsidies never are.
+struct signed_marker : kw<TAO_PEGTL_STRING("可为负")> {};
+struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, opt<signed_marker>, must<expected_lbrace>,
                           star<measure_item>, must<expected_measure_end>> {};
 
 // ---------------------------------------------------------------- examples

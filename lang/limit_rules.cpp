@@ -242,6 +242,21 @@ void Checker::batch_metadata() {
   }
   for (const auto& m : ed_.modules)
     for (const auto& a : m->accumulations) year_total(a);
+  // A result below zero cannot be shared out, ranked or added up as money paid.
+  for (std::size_t i = 0; i < ed_.measures.size(); ++i) {
+    const MeasureInfo& m = ed_.measures[i];
+    if (!m.decl->signed_result) continue;
+    std::string by;
+    if (m.pool >= 0) by = "资金池 " + ed_.pools[static_cast<std::size_t>(m.pool)].decl->name;
+    else if (m.quota >= 0) by = "名额 " + ed_.quotas[static_cast<std::size_t>(m.quota)].decl->name;
+    else
+      for (const auto& a : ed_.accumulations)
+        if (!a.count && a.source < 0 && std::find(a.measures.begin(), a.measures.end(), static_cast<int>(i)) != a.measures.end())
+          by = std::string(a.limit ? ast::limit_word(*a.limit) : "累计") + " " + ed_.facts[static_cast<std::size_t>(a.fact)].decl->name;
+    if (!by.empty())
+      error(m.decl->signed_span, "可为负 的措施 " + m.decl->name + " 不能由 " + by +
+                                     " 分配或合计:结果可能小于零(去掉 可为负,或不列入该限额)");
+  }
 }
 
 // A shared cut limit (覆盖) applies to each measure it covers, after the

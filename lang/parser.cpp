@@ -38,7 +38,7 @@ using selector = pegtl::parse_tree::selector<
         g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
         g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds,
         g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction,
-        g::validation_stmt, g::expect_error, g::error_code,
+        g::validation_stmt, g::expect_error, g::error_code, g::signed_marker,
         g::range_pattern, g::range_bound, g::range_minus, g::inclusion_word, g::range_above, g::range_below>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
@@ -574,6 +574,11 @@ class Converter {
     for (std::size_t i = 1; i < n.children.size(); ++i) {
       const Node& c = child(n, i);
       if (c.is_type<g::string_literal>()) m.title = string_value(c);
+      else if (c.is_type<g::signed_marker>()) {
+        m.signed_result = true;
+        m.signed_span = span_of(c);
+        m.signed_span.end = m.signed_span.begin + 9;  // 可为负: three 3-byte characters
+      }
       else if (c.is_type<g::require_item>()) {
         ast::Requirement r;
         r.condition = expr(child(c, 0));

@@ -283,6 +283,36 @@ TEST_CASE("a measure reaching a range table is handed to the tree-walker, with t
   CHECK(trace.rate_choices[0].detail == "5000000元 在 门槛(含) 至 1000万元(含) 内");
 }
 
+TEST_CASE("a 可为负 measure: negative amounts, the same from the compiled form and the tree-walker", "[compiled]") {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-signed-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.kuan") << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                                   "事实 应纳: 金额\n事实 已缴: 金额\n"
+                                   "措施 补退 可为负 { 比例 = 3%  基数 = 应纳 − 已缴  上限 顶 = 1000元 }\n";
+  const auto policy = load(dir.string().c_str());
+  fs::remove_all(dir);
+  const Edition& ed = *policy->editions().front();
+  const MeasureInfo* m = ed.find_measure("补退");
+  REQUIRE(m);
+  Tally tally;
+  const char* values[][2] = {{"1000", "300"}, {"300", "1000"}, {"0", "0.5"}, {"0.5", "0"}, {"0", "99999999.99"},
+                             {"1", "1"}, {"100000", "0"}, {"0", "1000000000000000000000000000000"}};
+  for (const auto& v : values) {
+    FactValues facts(ed.facts.size());
+    facts.set(ed.find_fact("应纳"), Value::money(*Decimal::parse(v[0])));
+    facts.set(ed.find_fact("已缴"), Value::money(*Decimal::parse(v[1])));
+    check(ed, *m, facts, tally, std::string(v[0]) + " − " + v[1]);
+  }
+  CHECK(tally.errors == 0);
+  CHECK(tally.decided > 0);
+  FactValues facts(ed.facts.size());
+  facts.set(ed.find_fact("应纳"), Value::money(*Decimal::parse("0")));
+  facts.set(ed.find_fact("已缴"), Value::money(*Decimal::parse("0.5")));
+  const EvalResult r = evaluate_measure(ed, *m, facts);
+  REQUIRE(std::holds_alternative<Outcome>(r));
+  CHECK(std::get<Outcome>(r).amount.to_string() == "-0.02");  // −0.015 rounds away from zero
+}
+
 TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {
   using fixed::Fx;
   const auto d = [](const char* t) { return *Decimal::parse(t); };

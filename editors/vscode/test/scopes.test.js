@@ -151,6 +151,7 @@ function fixtureTests(grammar) {
     ['含', 'keyword.control'],
     ['校验', 'keyword.declaration'],
     ['错误', 'keyword.other'],
+    ['可为负', 'keyword.other'],
     ['元/月', 'keyword.other.unit'],
     ['个月', 'keyword.other.unit'],
     ['{', 'punctuation.section.block'],
