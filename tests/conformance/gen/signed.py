@@ -1,13 +1,19 @@
 """可为负: a measure whose result may be below zero (tax due vs. refund). Without it a
 negative amount is an evaluation error at the amount; with it the amount is printed
 with its sign, rounded as the edition says (symmetrically: 四舍五入 takes ties away from
-zero on both sides), and caps still bound it from above only (a room is never below
+zero on both sides; a negative amount that rounds to zero prints 0.00), and caps still bound it from above only (a room is never below
 zero). A signed measure covered by a 资金池, a 名额 or a money 累计 is a check error at
 可为负; 修订 措施 X 可为负 makes a base edition's measure signed."""
 from .common import D, Group, check_group, final, header, locate
 
 NAME = "signed"
 DESCRIPTION = __doc__
+
+
+def signed_final(x):
+    """final(x), with a negative amount that rounds to zero printed as 0.00 (there is no −0)."""
+    r = final(x)
+    return final(D(0)) if D(r) == 0 else r
 
 RULES = header() + """事实 应纳税额: 金额
 事实 已预缴: 金额
@@ -23,10 +29,10 @@ def value_groups():
     for due, paid in [("1000", "300"), ("300", "1000"), ("500", "500"), ("0", "0.01"), ("12345.67", "99999.99"), ("5000", "1000")]:
         f = {"应纳税额": due + "元", "已预缴": paid + "元"}
         diff = D(due) - D(paid)
-        g.ok(f"应补退-{due}-{paid}", "应补退", f, final(diff))
-        g.ok(f"比例式-{due}-{paid}", "比例式", f, final(diff * D("0.03")))
+        g.ok(f"应补退-{due}-{paid}", "应补退", f, signed_final(diff))
+        g.ok(f"比例式-{due}-{paid}", "比例式", f, signed_final(diff * D("0.03")))
         capped = diff if diff <= 1000 else D(1000)
-        g.ok(f"有上限-{due}-{paid}", "有上限", f, final(capped), bound="顶" if diff > 1000 else None)
+        g.ok(f"有上限-{due}-{paid}", "有上限", f, signed_final(capped), bound="顶" if diff > 1000 else None)
     # Ties round away from zero on both sides (四舍五入): 3% of −0.5元 = −0.015元 → −0.02元.
     g.ok("tie-negative", "比例式", {"应纳税额": "0元", "已预缴": "0.5元"}, "-0.02")
     g.ok("tie-positive", "比例式", {"应纳税额": "0.5元", "已预缴": "0元"}, "0.02")
