@@ -467,6 +467,7 @@ class ReferenceEngine {
   }
 
   bool need_applies(std::size_t k) { return act_.condition(*m_.conditional_needs[k].when); }
+  const FactValues& given() const { return facts_; }
   void need_facts(std::size_t k) {
     const auto& need = m_.conditional_needs[k];
     const auto& slots = info_.conditional_needs[k];
@@ -600,6 +601,32 @@ std::optional<EvalError> compute_parameters(Edition& ed, const std::vector<int>&
     ed.params[p].value = std::get<Value>(r);
   }
   return std::nullopt;
+}
+
+std::string count_limit_detail(const Edition& ed, const ast::LimitDecl& l, const FactValues& facts) {
+  auto shown = [&](const ast::Expr& x) -> std::optional<Value> {
+    auto v = evaluate_expression(&ed, x, facts);
+    if (auto* value = std::get_if<Value>(&v)) return std::move(*value);
+    return std::nullopt;
+  };
+  if (!l.used || !l.limit) return "";
+  const auto used = shown(*l.used), bound = shown(*l.limit);
+  if (!used || !bound) return "";
+  std::string s = "限额 " + l.name + ":";
+  if (l.scope == ast::LimitScope::Applicant) s += "本人 ";
+  if (l.period == ast::LimitPeriod::Year) s += "本年 ";
+  else if (l.period == ast::LimitPeriod::Stated) s += format_date(l.period_from) + " 至 " + format_date(l.period_to) + " ";
+  if (l.group) {  // 按 F: the application's group, by its value's name
+    const int f = ed.find_fact(l.group->name);
+    if (f >= 0 && facts.present[static_cast<std::size_t>(f)]) {
+      const Value& g = facts.values[static_cast<std::size_t>(f)];
+      const Type& t = ed.facts[static_cast<std::size_t>(f)].type;
+      const bool named = t.kind == TypeKind::Enum && t.enum_id >= 0 && g.small >= 0 &&
+                         g.small < static_cast<std::int64_t>(ed.enums[static_cast<std::size_t>(t.enum_id)].values.size());
+      s += (named ? ed.enums[static_cast<std::size_t>(t.enum_id)].values[static_cast<std::size_t>(g.small)] : format_value(&ed, g)) + " ";
+    }
+  }
+  return s + "已用 " + format_value(&ed, *used) + " 件,上限 " + format_value(&ed, *bound) + " 件";
 }
 
 std::string format_value(const Edition* ed, const Value& v) {

@@ -65,7 +65,12 @@ struct CapTrace {
 struct ConditionTrace {
   const ast::Requirement* requirement;
   bool held;
+  std::string detail = {};  // a count limit's numbers: "本人 本年 空调 已用 3 件,上限 3 件"
 };
+
+// The numbers behind a count limit's refusal, in words: who (本人), when (本年),
+// which group (空调), how many are used and the bound. Empty when they cannot be computed.
+std::string count_limit_detail(const Edition& edition, const ast::LimitDecl& limit, const FactValues& facts);
 
 // A choice made while computing the rate or amount: which branch of a
 // 若 … 则 … 否则, or which arm of a 按 …, and why.

@@ -22,6 +22,7 @@
 //   Number minus(a, b) / int sign(x) / bool less(a, b) / Number zero()
 //   std::optional<Decimal> traced_rate() / traced_base()   for the explanation
 //   Decimal decimal(x) / void negative(x) [never returns] / Decimal rounded(x)
+//   const FactValues& given()               the application's facts (a count limit's explanation)
 #pragma once
 
 #include <optional>
@@ -40,7 +41,11 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
   for (std::size_t i = 0; i < info.requirements.size(); ++i) {
     const std::optional<bool> held = e.requirement(i, !out.failed.empty());
     if (!held) continue;
-    if (trace) trace->conditions.push_back({info.requirements[i], *held});
+    if (trace) {
+      ConditionTrace c{info.requirements[i], *held};
+      if (const ast::LimitDecl* l = info.requirements[i]->limit) c.detail = count_limit_detail(ed, *l, e.given());
+      trace->conditions.push_back(std::move(c));
+    }
     if (!*held) out.failed.push_back(info.requirements[i]);
   }
   if (!out.failed.empty()) {

@@ -44,6 +44,7 @@ struct ConditionRecord {
   std::string reason;     // its 否则 text
   bool held = false;
   RulePlace at;
+  std::string detail;  // a count limit's numbers ("限额 X:本人 本年 已用 3 件,上限 3 件"); empty otherwise
 };
 
 struct CapRecord {

@@ -164,10 +164,12 @@ struct LimitDecl;
 // The keyword a limit was written with: 上限, 叠加, 资金池, 累计, 名额 or 限额.
 const char* limit_word(const LimitDecl& l);
 
+struct LimitDecl;
 struct Requirement {
   ExprPtr condition;
   std::string reason;
   Span span;
+  const LimitDecl* limit = nullptr;  // written by a count limit's 超出 拒绝 (its numbers explain it)
 };
 
 struct LimitDecl {

@@ -193,6 +193,7 @@ void Checker::lower_refusals() {
     r->span = condition->span;
     r->condition = std::move(condition);
     r->reason = l.refusal;
+    r->limit = &l;
     m.requirements.push_back(r.get());
     ed_.lowered.push_back(std::move(r));
   };
@@ -305,8 +306,16 @@ void Checker::tally_limit(const ast::LimitDecl& l, std::vector<int> measures) {
   if (count && ed_.facts[f].type.kind != TypeKind::Integer) error(fact.span, "计 件数 的 已用 事实须为整数");
   if (!count && ed_.facts[f].type.kind != TypeKind::Money)
     error(fact.span, l.spelling == ast::LimitSpelling::Tally ? "累计 的事实须为金额" : "计 金额 的 已用 事实须为金额");
-  for (const auto& other : ed_.accumulations)
-    if (other.fact == f) error(fact.span, "事实 " + fact.name + " 已由另一条 累计 计算");
+  for (const auto& other : ed_.accumulations) {
+    if (other.fact != f) continue;
+    // Two limits counting with one 已用 fact: say so in terms of limits, unless both are 累计.
+    const bool tallies = l.spelling == ast::LimitSpelling::Tally && (!other.limit || other.limit->spelling == ast::LimitSpelling::Tally);
+    if (tallies) error(fact.span, "事实 " + fact.name + " 已由另一条 累计 计算");
+    else
+      error(fact.span, "事实 " + fact.name + " 已是" +
+                           (other.limit ? std::string(ast::limit_word(*other.limit)) + " " + other.limit->name : std::string("另一条 累计")) +
+                           " 的 已用:一个 已用 事实只记一个限额的用量(同一样东西的两个上限合成一个限额,不同的东西各用一个事实)");
+  }
   AccumulationInfo info{f, std::move(measures), -1};
   info.group_fact = group_fact(l);
   info.count = count;

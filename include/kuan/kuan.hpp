@@ -238,6 +238,7 @@ struct ConditionStep {
   bool held = false;
   Position where;
   std::string condition;  // the requirement as written, on one line
+  std::string detail;     // a count limit's numbers ("限额 X:本人 本年 已用 3 件,上限 3 件"); empty otherwise
 };
 
 // A choice made while computing the rate or the amount: a 若 … 则 … 否则 branch
