@@ -603,14 +603,17 @@ std::optional<EvalError> compute_parameters(Edition& ed, const std::vector<int>&
   return std::nullopt;
 }
 
-std::string count_limit_detail(const Edition& ed, const ast::LimitDecl& l, const FactValues& facts) {
+std::string count_limit_detail(const Edition& ed, const ast::Requirement& refusal, const FactValues& facts) {
   auto shown = [&](const ast::Expr& x) -> std::optional<Value> {
     auto v = evaluate_expression(&ed, x, facts);
     if (auto* value = std::get_if<Value>(&v)) return std::move(*value);
     return std::nullopt;
   };
-  if (!l.used || !l.limit) return "";
-  const auto used = shown(*l.used), bound = shown(*l.limit);
+  const ast::LimitDecl& l = *refusal.limit;
+  const ast::Expr* below = refusal.condition.get();
+  if (below->kind == ast::ExprKind::Or) below = below->args[1].get();  // 非 当 或 已用 < 不超过
+  if (below->kind != ast::ExprKind::Compare) return "";
+  const auto used = shown(*below->args[0]), bound = shown(*below->args[1]);
   if (!used || !bound) return "";
   std::string s = "限额 " + l.name + ":";
   if (l.scope == ast::LimitScope::Applicant) s += "本人 ";

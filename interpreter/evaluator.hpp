@@ -70,7 +70,9 @@ struct ConditionTrace {
 
 // The numbers behind a count limit's refusal, in words: who (本人), when (本年),
 // which group (空调), how many are used and the bound. Empty when they cannot be computed.
-std::string count_limit_detail(const Edition& edition, const ast::LimitDecl& limit, const FactValues& facts);
+// `refusal` is the requirement the checker wrote for the limit (已用 < 不超过, or
+// 非 当 或 已用 < 不超过): its operands are the checked copies of 已用 and 不超过.
+std::string count_limit_detail(const Edition& edition, const ast::Requirement& refusal, const FactValues& facts);
 
 // A choice made while computing the rate or amount: which branch of a
 // 若 … 则 … 否则, or which arm of a 按 …, and why.

@@ -43,7 +43,7 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
     if (!held) continue;
     if (trace) {
       ConditionTrace c{info.requirements[i], *held};
-      if (const ast::LimitDecl* l = info.requirements[i]->limit) c.detail = count_limit_detail(ed, *l, e.given());
+      if (info.requirements[i]->limit) c.detail = count_limit_detail(ed, *info.requirements[i], e.given());
       trace->conditions.push_back(std::move(c));
     }
     if (!*held) out.failed.push_back(info.requirements[i]);
