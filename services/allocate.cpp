@@ -26,10 +26,7 @@ std::string AllocationError::render(std::string_view input_name) const {
 // with `rooms` — what the applicant's earlier funded applications used.
 void Allocator::Impl::bind(const Record& r, bool rooms) {
   clear_facts();
-  decode_facts(arena.get(r.facts), scratch, [&](int slot, const json::Scalar& v) {
-    if (auto value = convert_fact(ed, slot, v); std::holds_alternative<Value>(value))
-      put_fact(slot, std::move(std::get<Value>(value)));
-  });
+  decode_fact_values(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); });
   const Setup& s = setup[r.measure];
   for (const int a : s.year_totals) {
     const int fact = ed.accumulations[a].fact;
@@ -40,7 +37,7 @@ void Allocator::Impl::bind(const Record& r, bool rooms) {
     const AccumulationInfo& acc = ed.accumulations[a];
     if (facts.present[acc.fact]) continue;  // the line's own figure stands
     if (!rooms && !acc.count) continue;     // counts are known before the quotas; money rooms after
-    const std::int64_t used = *tally(r.applicant, a);
+    const std::int64_t used = tally_value(r.applicant, a);
     if (acc.count) {
       put_fact(acc.fact, Value::of_number(TypeKind::Integer, Decimal::from_scaled(used, 0)));
       continue;
@@ -65,11 +62,16 @@ std::string Allocator::Impl::group_key(int slot) {
 // bound record's group): 分, or a count.
 std::int64_t* Allocator::Impl::tally(std::uint32_t applicant, int a) {
   const AccumulationInfo& acc = ed.accumulations[a];
-  if (acc.group_fact < 0) return &funded_totals[applicant * n_funded + funded_slot[a]];
+  if (acc.group_fact < 0) return &funded_totals.at(std::uint64_t{applicant} * n_funded + funded_slot[a]);
   std::string key(reinterpret_cast<const char*>(&applicant), sizeof applicant);
   key.append(reinterpret_cast<const char*>(&a), sizeof a);
   key += group_key(acc.group_fact);
   return &grouped_totals[key];
+}
+
+std::int64_t Allocator::Impl::tally_value(std::uint32_t applicant, int a) {
+  if (ed.accumulations[a].group_fact < 0) return funded_totals.get(std::uint64_t{applicant} * n_funded + funded_slot[a]);
+  return *tally(applicant, a);
 }
 
 // Evaluates a bound record; an error names its line and id.
@@ -79,11 +81,11 @@ std::variant<Outcome, AllocationError> Allocator::Impl::evaluate(const Record& r
     return AllocationError{static_cast<std::size_t>(r.line), 0, std::move(field), std::string(arena.get(r.id)),
                            std::move(message)};
   };
-  const std::string prefix = input == BatchFormat::Csv ? "" : "facts.";
-  if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
-    return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
-  auto result = evaluate_measure(ed, m, facts);
+  auto result = evaluate_measure(ed, m, facts);  // checks the required facts first
   if (auto* e = std::get_if<EvalError>(&result)) {
+    if (!e->missing.empty())
+      return fail((input == BatchFormat::Csv ? "" : "facts.") + e->missing[0],
+                  "缺少必需的事实 " + e->missing[0] + "(措施 " + m.decl->name + " 需要)");
     std::string message = e->message;
     if (e->span.file) message += "(规则位置 " + position_text(e->span) + ")";
     return fail("", std::move(message));
@@ -120,24 +122,32 @@ std::optional<AllocationError> Allocator::Impl::decide_quotas() {
 // application uses none.
 std::optional<AllocationError> Allocator::Impl::decide_amounts() {
   for (Record& r : records) {
-    const MeasureInfo& m = ed.measures[r.measure];
-    bind(r, true);
-    auto result = evaluate(r);
-    if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
-    const Outcome& o = std::get<Outcome>(result);
-    const auto cents = o.amount.to_int64_at_scale(2);
-    if (!cents)
-      return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
-                             "金额 " + o.amount.to_string() + " 超出分配可处理的范围"};
-    r.amount = *cents;
-    if (o.eligible) r.flags |= kEligible;
-    for (const auto* req : o.failed)
-      r.failed |= 1u << (std::find(m.requirements.begin(), m.requirements.end(), req) - m.requirements.begin());
-    for (std::size_t c = 0; c < m.caps.size(); ++c)
-      if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
-    if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+    if (!(r.flags & kDecided)) {
+      bind(r, true);
+      auto result = evaluate(r);
+      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+      if (auto e = record_outcome(r, std::get<Outcome>(result))) return e;
+      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+    }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
   }
+  return std::nullopt;
+}
+
+// The outcome into the record (amount, eligibility, failed requirements,
+// bound cap); an amount beyond 分 in 64 bits is an error.
+std::optional<AllocationError> Allocator::Impl::record_outcome(Record& r, const Outcome& o) {
+  const MeasureInfo& m = ed.measures[r.measure];
+  const auto cents = o.amount.to_int64_at_scale(2);
+  if (!cents)
+    return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+                           "金额 " + o.amount.to_string() + " 超出分配可处理的范围"};
+  r.amount = *cents;
+  if (o.eligible) r.flags |= kEligible;
+  for (const auto* req : o.failed)
+    r.failed |= 1u << (std::find(m.requirements.begin(), m.requirements.end(), req) - m.requirements.begin());
+  for (std::size_t c = 0; c < m.caps.size(); ++c)
+    if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
   return std::nullopt;
 }
 
@@ -163,7 +173,7 @@ std::optional<AllocationError> Allocator::Impl::count_in(const Record& r, bool e
 std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& candidates) {
   const bool counting = std::any_of(setup.begin(), setup.end(), [](const Setup& x) { return x.counted; });
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const Record& r = records[i];
+    Record& r = records[i];
     const MeasureInfo& m = ed.measures[r.measure];
     const bool counted = setup[r.measure].counted;
     if (m.quota < 0 && !counted) continue;
@@ -171,6 +181,10 @@ std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& ca
     auto result = evaluate(r);
     if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
     const bool eligible = std::get<Outcome>(result).eligible;
+    // With no money room the amounts pass would bind the very same facts (the
+    // 件数 tallies are counted again in the same order): this outcome stands.
+    // An amount out of range is left to that pass, which names it in order.
+    if (setup[r.measure].funded_money < 0 && !record_outcome(r, std::get<Outcome>(result))) r.flags |= kDecided;
     if (counted)
       if (auto e = count_in(r, eligible, false)) return e;
     if (m.quota < 0 || !eligible) continue;
@@ -179,7 +193,7 @@ std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& ca
                           m.quota, q.group_fact >= 0 ? group_key(q.group_fact) : std::string()});
   }
   if (counting) {
-    std::fill(funded_totals.begin(), funded_totals.end(), 0);
+    funded_totals.clear();
     grouped_totals.clear();
   }
   return std::nullopt;
@@ -262,7 +276,7 @@ void Allocator::Impl::summarize() {
     for (std::size_t k = 0; k < keep; ++k) {
       const Record& r = records[capped[k]];
       const MeasureInfo& m = ed.measures[r.measure];
-      summary.capped.push_back({std::string(arena.get(r.id)), std::string(arena.get(applicants[r.applicant])),
+      summary.capped.push_back({std::string(arena.get(r.id)), std::string(names.get(applicants[r.applicant])),
                                 m.decl->name, m.caps[r.bound - 1]->name, r.amount});
     }
   }
@@ -344,7 +358,7 @@ std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator:
   if (auto e = s.admit(found)) return *(s.stopped = std::move(*e));
   std::vector<QuotaCandidate> out;
   for (auto& c : found)
-    out.push_back({c.record, s.records[c.record].measure, std::move(c.score), c.quota, std::move(c.group)});
+    out.push_back({c.record, static_cast<int>(s.records[c.record].measure), std::move(c.score), c.quota, std::move(c.group)});
   return out;
 }
 

@@ -58,7 +58,7 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
     first = false;
   };
   field("id", arena.get(r.id));
-  field("applicant", arena.get(applicants[r.applicant]));
+  field("applicant", names.get(applicants[r.applicant]));
   field("measure", m.decl->name);
   field("eligible", eligible ? "true" : "false", false);
   field("amount", cents_text(r.amount));
