@@ -20,6 +20,7 @@
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
 #include "lang/checker.hpp"
+#include "base/error_kind.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 
@@ -199,6 +200,34 @@ const char* fact_type_name(FactType type) noexcept {
   }
   return "?";
 }
+
+namespace detail {
+// The API's codes are coarser and finer than the kinds by turns (WrongFactType
+// and InvalidFactValue are both a bad fact; an EvaluationError naming a fact is
+// one the path taken needed): the one translation, for C++, C and Python.
+const char* kind_code(ErrorCode code, bool names_fact) noexcept {
+  using K = ::kuan::ErrorKind;
+  K k = K::Internal;
+  switch (code) {
+    case ErrorCode::Ok: return "";
+    case ErrorCode::RuleErrors: k = K::RuleErrors; break;
+    case ErrorCode::UnknownEdition: k = K::NoEdition; break;
+    case ErrorCode::UnknownMeasure: k = K::UnknownMeasure; break;
+    case ErrorCode::UnknownFact: k = K::UnknownFact; break;
+    case ErrorCode::WrongFactType:
+    case ErrorCode::InvalidFactValue: k = K::BadFact; break;
+    case ErrorCode::BadJson: k = K::BadLine; break;
+    case ErrorCode::MissingFacts: k = K::MissingFact; break;
+    case ErrorCode::EvaluationError: k = names_fact ? K::MissingFact : K::EvaluationError; break;
+    case ErrorCode::WrongEdition:
+    case ErrorCode::InvalidArgument: k = K::InvalidArgument; break;
+    case ErrorCode::Internal: k = K::Internal; break;
+  }
+  return ::kuan::error_kind_code(k);
+}
+}  // namespace detail
+
+const char* Error::kind() const noexcept { return detail::kind_code(code, !fact.empty()); }
 
 std::string Error::to_string() const {
   if (!where.known()) return message;
@@ -380,7 +409,10 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
-      if (err->missing.empty()) return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span));
+      // A fact needed on the path taken names itself (its kind is MissingFact): Error::kind() says so.
+      if (err->missing.empty())
+        return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span),
+                          err->kind == ::kuan::ErrorKind::MissingFact ? err->absent : std::string());
       Error e = make_error(ErrorCode::MissingFacts, err->message, {}, err->missing.front());
       e.missing = std::move(err->missing);
       return e;

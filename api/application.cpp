@@ -123,7 +123,7 @@ std::optional<ApplicationError> evaluate_application_json(const Edition& edition
       [](std::string message) -> std::optional<ApplicationError> { return ApplicationError{"internal", std::move(message)}; },
       [&]() -> std::optional<ApplicationError> {
         auto r = ::kuan::batch::whole(detail::Access::edition(edition), facts_json, explain);
-        if (auto* e = std::get_if<::kuan::batch::LineError>(&r)) return ApplicationError{e->code, std::move(e->message), e->line, e->column};
+        if (auto* e = std::get_if<::kuan::batch::LineError>(&r)) return ApplicationError{::kuan::error_kind_code(e->kind), std::move(e->message), e->line, e->column};
         const auto& app = std::get<::kuan::ApplicationRecord>(r);
         if (format == ResultFormat::Text) ::kuan::append_application_text(out, app);
         else ::kuan::append_application_json(out, app);

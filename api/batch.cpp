@@ -97,7 +97,7 @@ std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std:
     auto e = ::kuan::batch::single(detail::Access::edition(edition), measure, facts_json, explain,
                                    format == ResultFormat::Text, out);
     if (!e) return std::nullopt;
-    return ApplicationError{e->code, std::move(e->message), e->line, e->column};
+    return ApplicationError{::kuan::error_kind_code(e->kind), std::move(e->message), e->line, e->column};
   } catch (const std::bad_alloc&) {
     return ApplicationError{"internal", "内部错误:内存不足"};
   } catch (const std::exception& ex) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "api/handles.hpp"  // detail::kind_code
 #include "kuan/kuan.hpp"
 
 namespace api = kuan::api;
@@ -239,6 +240,10 @@ void kuan_error_clear(kuan_error* error) {
 
 const char* kuan_version(void) { return api::version(); }
 const char* kuan_code_name(kuan_code code) { return api::error_code_name(static_cast<api::ErrorCode>(code)); }
+const char* kuan_error_kind(const kuan_error* error) {
+  if (!error) return "";
+  return api::detail::kind_code(static_cast<api::ErrorCode>(error->code), error->fact && *error->fact);
+}
 
 // ------------------------------------------------------------- diagnostics
 

@@ -65,6 +65,8 @@ struct Access {
 
 // The public forms of internal positions, diagnostics and loads (api/api.cpp).
 Position position_of(const ::kuan::Span& span);
+// Error::kind() from its parts (the C API's kuan_error_kind has no api::Error).
+const char* kind_code(ErrorCode code, bool names_fact) noexcept;
 Diagnostic to_public(const ::kuan::Diagnostic& d);
 LoadResult load_result(std::shared_ptr<const ::kuan::Policy> policy, const std::vector<::kuan::Diagnostic>& diagnostics);
 

@@ -27,7 +27,7 @@ MeasureRecord judge(const Edition& ed, const MeasureInfo& m, const FactValues& f
       rec.needs = err->missing.empty() ? std::vector<std::string>{err->absent} : std::move(err->missing);
     } else {
       rec.status = MeasureStatus::Error;
-      rec.code = "evaluation_error";
+      rec.code = error_kind_code(err->kind);
       rec.error = error_text(*err);
     }
     return rec;

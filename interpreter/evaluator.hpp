@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "interpreter/fixed.hpp"
+#include "base/error_kind.hpp"
 #include "lang/value.hpp"
 #include "lang/edition.hpp"
 
@@ -46,6 +47,9 @@ struct EvalError {
   // A fact found absent on the path taken (an 可选 fact read, a 需要 … 当 …):
   // its name, so that a caller can ask for it (kuan eval without --measure).
   std::string absent = {};
+  // What kind of bad input this is, set where it is raised: MissingFact when
+  // `missing` or `absent` names a fact, EvaluationError otherwise.
+  ErrorKind kind = ErrorKind::EvaluationError;
 };
 
 // What each cap came to, kept only when an explanation is asked for.

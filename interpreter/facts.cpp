@@ -149,15 +149,22 @@ std::variant<Value, std::string> convert_fact(const Edition& ed, int slot, const
   return "事实 " + name + " 的类型无效";
 }
 
-std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::vector<json::Field>& fields) {
+std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::vector<json::Field>& fields,
+                                                 ErrorKind* kind) {
   FactValues out(ed.facts.size());
   for (const auto& f : fields) {
     const int slot = ed.find_fact(f.name);
-    if (slot < 0) return ed.unknown_fact_message(echo(f.name), f.name);
+    if (slot < 0) {
+      if (kind) *kind = ErrorKind::UnknownFact;
+      return ed.unknown_fact_message(echo(f.name), f.name);
+    }
     // null leaves a fact that may be omitted unset, as if it were not written.
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
     auto v = convert_fact(ed, slot, f.value);
-    if (auto* msg = std::get_if<std::string>(&v)) return std::move(*msg);
+    if (auto* msg = std::get_if<std::string>(&v)) {
+      if (kind) *kind = ErrorKind::BadFact;
+      return std::move(*msg);
+    }
     out.set(slot, std::move(std::get<Value>(v)));
   }
   return out;

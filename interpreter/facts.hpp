@@ -29,7 +29,9 @@ std::optional<Decimal> parse_rate_text(std::string_view text);
 // Converts one JSON value for the fact in `slot`; on failure returns the message.
 std::variant<Value, std::string> convert_fact(const Edition& edition, int slot, const json::Scalar& value);
 
-// All fields of a facts object; fails on the first unknown or malformed fact.
-std::variant<FactValues, std::string> bind_facts(const Edition& edition, const std::vector<json::Field>& fields);
+// All fields of a facts object; fails on the first unknown or malformed fact,
+// and then says which kind of problem it was (UnknownFact or BadFact) in `kind`.
+std::variant<FactValues, std::string> bind_facts(const Edition& edition, const std::vector<json::Field>& fields,
+                                                 ErrorKind* kind = nullptr);
 
 }  // namespace kuan

@@ -115,21 +115,34 @@ bool Checker::derived_file(const ast::Module& m) const {
 
 namespace {
 
-// Expression ids must be distinct across the edition's modules. Files parsed
-// apart (tests, the REPL's layers) may share ranges: then, before anything
-// reads them, the modules (owned by the edition being built) are numbered afresh.
+// Expression ids must be distinct across the edition's modules, and the
+// tables of checker results are as long as the largest id. The ids are read
+// off the trees themselves, not off each module's [first_id, end_id): laying
+// editions over each other (lang/revisions.cpp) moves a revised declaration's
+// expressions into the module it revises and folds emptied modules away, so a
+// module's range no longer says which ids it holds. Files parsed apart (tests,
+// the REPL's layers) may share ids: then, before anything reads them, the
+// modules (owned by the edition being built) are numbered afresh.
+template <typename F>
+void for_each_expr(const ast::Expr& e, F& f) {
+  f(e);
+  for (auto& a : e.args) for_each_expr(*a, f);
+  for (auto& arm : e.arms) for_each_expr(*arm.value, f);
+}
+
 std::uint32_t number_expressions(std::vector<std::unique_ptr<ast::Module>>& modules) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;
-  for (const auto& m : modules)
-    if (m->first_id != m->end_id) ranges.emplace_back(m->first_id, m->end_id);
-  std::sort(ranges.begin(), ranges.end());
-  bool overlap = false;
-  std::uint32_t end = 0;
-  for (const auto& [first, last] : ranges) {
-    overlap = overlap || first < end;
-    end = std::max(end, last);
-  }
-  if (!overlap) return end;
+  // (id, node): one node reached from two places is no clash, two nodes with one id are.
+  std::vector<std::pair<std::uint32_t, const ast::Expr*>> ids;
+  for (auto& m : modules)
+    ast::for_each_expr_slot(*m, [&](ast::ExprPtr& slot) {
+      auto note = [&](const ast::Expr& e) { ids.emplace_back(e.id, &e); };
+      for_each_expr(*slot, note);
+    });
+  std::sort(ids.begin(), ids.end());
+  const bool clash = std::adjacent_find(ids.begin(), ids.end(), [](const auto& a, const auto& b) {
+                       return a.first == b.first && a.second != b.second;
+                     }) != ids.end();
+  if (!clash) return ids.empty() ? 0 : ids.back().first + 1;
   std::uint32_t next = 0;
   for (auto& m : modules) {
     m->first_id = next;

@@ -46,13 +46,7 @@ class Checker {
 
   // Where the checker's findings about `e` go; the edition's table covers
   // every expression id (numbered before checking).
-  // Grows the table when an expression was numbered past it: an edition built
-  // on a derived one (v4 基于 v2 基于 v1) checks expressions numbered after the
-  // end its modules declare (valgrind showed the write past the table).
-  ExprNote& note(const ast::Expr& e) {
-    if (e.id >= notes_.exprs.size()) notes_.exprs.resize(e.id + 1);
-    return notes_.exprs[e.id];
-  }
+  ExprNote& note(const ast::Expr& e) { return notes_.exprs[e.id]; }
 
  private:
   struct Cause {

@@ -169,49 +169,41 @@ py::dict line_dict(const std::string& json_line) {
 
 namespace {
 
-struct Kind {
-  const char* cls;   // class name in kuan.errors
-  const char* code;  // the stable code of a batch row
-};
-
-Kind kind_of(const api::Error& e) {
+// The class in kuan.errors; the code is the error's own kind (api::Error::kind(),
+// the same in every host).
+const char* class_of(const api::Error& e) {
   using C = api::ErrorCode;
   switch (e.code) {
-    case C::RuleErrors: return {"PolicyError", "rule_errors"};
-    case C::UnknownEdition: return {"EditionError", "unknown_edition"};
-    case C::UnknownMeasure: return {"MeasureError", "unknown_measure"};
-    case C::UnknownFact: return {"FactError", "unknown_fact"};
+    case C::RuleErrors: return "PolicyError";
+    case C::UnknownEdition: return "EditionError";
+    case C::UnknownMeasure: return "MeasureError";
+    case C::UnknownFact:
     case C::WrongFactType:
     case C::InvalidFactValue:
-    case C::BadJson: return {"FactError", "bad_fact"};
-    case C::MissingFacts: return {"FactError", "missing_fact"};
+    case C::BadJson:
+    case C::MissingFacts: return "FactError";
     case C::EvaluationError:
-      // A 可选 fact read while absent. Until errors carry their kind as a
-      // value (issue 22), the message says which it is.
-      if (e.message.rfind("缺少事实", 0) == 0) return {"FactError", "missing_fact"};
-      return {"EvaluationError", "evaluation_error"};
+      // A 可选 fact read while absent, or one 需要 … 当 … asks for, is a missing fact.
+      return std::string_view(e.kind()) == "missing_fact" ? "FactError" : "EvaluationError";
     case C::Ok:
     case C::WrongEdition:
-    case C::InvalidArgument: return {"KuanError", "invalid_argument"};
+    case C::InvalidArgument:
     case C::Internal: break;
   }
-  return {"KuanError", "internal"};
+  return "KuanError";
 }
 
 }  // namespace
 
-const char* row_code(const api::Error& e) { return kind_of(e).code; }
-
 py::object error_object(const api::Error& e, std::optional<std::size_t> index) {
-  const Kind kind = kind_of(e);
   py::dict kw;
-  kw["code"] = kind.code;
+  kw["code"] = e.kind();
   if (!e.fact.empty()) kw["fact"] = e.fact;
   if (!e.where.file.empty()) kw["file"] = e.where.file;
   if (e.where.known()) kw["line"] = e.where.line, kw["column"] = e.where.column;
   if (!e.missing.empty()) kw["missing"] = str_list(e.missing);
   if (index) kw["index"] = *index;
-  return interned().errors.attr(kind.cls)(e.message, **kw);
+  return interned().errors.attr(class_of(e))(e.message, **kw);
 }
 
 py::object error_object(const char* cls, const char* code, const std::string& message) {

@@ -58,8 +58,6 @@ py::dict result_dict(const api::Evaluation& r, const std::string* id, TextCache*
 // A batch or allocation JSON line as a dict, "amount" and "allocated" as Decimal.
 py::dict line_dict(const std::string& json_line);
 
-// The stable code of a batch row (docs/cli-json.md) for an API error.
-const char* row_code(const api::Error& e);
 // The kuan.errors exception for an error (with `.index` when given).
 py::object error_object(const api::Error& e, std::optional<std::size_t> index = std::nullopt);
 py::object error_object(const char* cls, const char* code, const std::string& message);

@@ -164,7 +164,7 @@ py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool expla
         if (raise_errors) raise(error_object(r.error(), first + i));
         py::dict d;
         if (item.id) d[k.id] = *item.id;
-        d[k.code] = row_code(r.error());
+        d[k.code] = r.error().kind();  // the stable code of a batch row
         d[k.error] = r.error().message;
         if (!r.error().fact.empty()) d[k.fact] = r.error().fact;
         out.append(d);

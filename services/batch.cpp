@@ -31,21 +31,15 @@ namespace {
 // Evaluates facts already bound; on bad input returns the problem.
 std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Trace* trace) {
   auto r = evaluate_measure(ed, m, facts, trace);
-  if (auto* err = std::get_if<EvalError>(&r)) {
-    // A required fact absent, or one needed only on the path taken (需要 … 当 …, an 可选 fact read while absent).
-    const bool missing_fact = !err->missing.empty() || err->message.rfind("缺少事实", 0) == 0;
-    return LineError{missing_fact ? "missing_fact" : "evaluation_error", error_text(*err)};
-  }
+  if (auto* err = std::get_if<EvalError>(&r)) return LineError{err->kind, error_text(*err)};
   return std::get<Outcome>(r);
 }
 
 // The facts of an application typed by the edition, or the problem.
 std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields) {
-  auto bound = bind_facts(ed, fields);
-  if (auto* msg = std::get_if<std::string>(&bound)) {
-    const bool unknown = std::any_of(fields.begin(), fields.end(), [&](const json::Field& f) { return ed.find_fact(f.name) < 0; });
-    return LineError{unknown ? "unknown_fact" : "bad_fact", std::move(*msg)};
-  }
+  ErrorKind kind = ErrorKind::BadFact;
+  auto bound = bind_facts(ed, fields, &kind);
+  if (auto* msg = std::get_if<std::string>(&bound)) return LineError{kind, std::move(*msg)};
   return std::move(std::get<FactValues>(bound));
 }
 
@@ -53,7 +47,7 @@ std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<js
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
                                          const std::vector<json::Field>& fields, Trace* trace) {
   const MeasureInfo* m = ed.find_measure(measure_name);
-  if (!m) return LineError{"unknown_measure", ed.unknown_measure_message(echo(measure_name), measure_name)};
+  if (!m) return LineError{ErrorKind::UnknownMeasure, ed.unknown_measure_message(echo(measure_name), measure_name)};
   auto bound = bind(ed, fields);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return run_bound(ed, *m, std::get<FactValues>(bound), trace);
@@ -149,7 +143,8 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
       out += raw;
     }
   };
-  auto bad_line = [&](const char* code, const std::string& message) {
+  auto bad_line = [&](ErrorKind kind, const std::string& message) {
+    const char* code = error_kind_code(kind);
     if (settings.tally) settings.tally({}, code);
     if (csv_out) {
       put_csv_cell(out, app.has_id ? app.id : "");
@@ -171,40 +166,40 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     return false;
   };
   if (settings.input == BatchFormat::Csv) {
-    if (auto problem = csv_application(line, settings, app, passed)) return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行:" + *problem);
+    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行:" + *problem);
   } else {
     auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
       if (e->id) app.id = *e->id, app.has_id = true;
-      return bad_line("bad_line", "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+      return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
     }
     app = std::move(std::get<json::Application>(parsed));
   }
   for (const auto& extra : app.extras)
-    if (result_member(extra.first)) return bad_line("bad_line", "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
+    if (result_member(extra.first)) return bad_line(ErrorKind::BadLine, "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
   const Edition* ed = &run_edition;
-  if (app.has_version && app.has_as_of) return bad_line("bad_line", "\"version\" 与 \"as_of\" 只能写一个");
+  if (app.has_version && app.has_as_of) return bad_line(ErrorKind::BadLine, "\"version\" 与 \"as_of\" 只能写一个");
   if (app.has_version) {  // this application names its edition
     std::string error;
     ed = settings.policy->edition(app.version, error);
-    if (!ed) return bad_line("no_edition", error);
+    if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
   if (app.has_as_of) {  // this application's own date picks the official edition in force that day
     const auto day = parse_date(app.as_of);
-    if (!day) return bad_line("bad_line", "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
+    if (!day) return bad_line(ErrorKind::BadLine, "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
     std::string error;
     ed = settings.policy->edition_on(*day, error);
-    if (!ed) return bad_line("no_edition", error);
+    if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
   if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
     for (auto& f : app.facts)
       if (const int slot = ed->find_fact(f.name); slot >= 0) f.value = csv_cell_value(*ed, slot, f.value.text);
   const bool explain = settings.explain || app.explain;
-  if (settings.whole_only && app.has_measure) return bad_line("bad_line", "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
+  if (settings.whole_only && app.has_measure) return bad_line(ErrorKind::BadLine, "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
   if (!app.has_measure) {  // a whole application: every measure its facts concern, on one line
-    if (csv_out) return bad_line("bad_line", "没有 \"measure\" 的整份申请只能输出 JSONL");
+    if (csv_out) return bad_line(ErrorKind::BadLine, "没有 \"measure\" 的整份申请只能输出 JSONL");
     auto whole = run_whole(*ed, app.facts, explain);
-    if (auto* e = std::get_if<LineError>(&whole)) return bad_line(e->code, e->message);
+    if (auto* e = std::get_if<LineError>(&whole)) return bad_line(e->kind, e->message);
     const std::string_view id = app.id;
     const auto& record = std::get<ApplicationRecord>(whole);
     if (settings.tally)
@@ -220,7 +215,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   }
   Trace trace;
   auto r = run_one(*ed, app.measure, app.facts, explain ? &trace : nullptr);
-  if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->code, e->message);
+  if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->kind, e->message);
   const Outcome& o = std::get<Outcome>(r);
   if (settings.tally) settings.tally(o.measure->decl->name, o.eligible ? "eligible" : "not_eligible");
   if (csv_out) {
@@ -615,7 +610,7 @@ bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_
 std::optional<LineError> single(const Edition& ed, std::string_view measure, std::string_view facts_json, bool explain,
                                 bool text, std::string& out) {
   auto parsed = json::parse_facts(facts_json);
-  if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{"bad_line", e->message, e->line, e->column};
+  if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
   Trace trace;
   auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr);
   if (auto* e = std::get_if<LineError>(&r)) return std::move(*e);
@@ -626,7 +621,7 @@ std::optional<LineError> single(const Edition& ed, std::string_view measure, std
 
 std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain) {
   auto parsed = json::parse_facts(facts_json);
-  if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{"bad_line", e->message, e->line, e->column};
+  if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
   return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain);
 }
 

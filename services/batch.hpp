@@ -12,6 +12,7 @@
 #include <string_view>
 #include <variant>
 
+#include "base/error_kind.hpp"
 #include "services/allocate.hpp"  // BatchFormat
 #include "interpreter/policy.hpp"
 #include "interpreter/result.hpp"
@@ -73,7 +74,7 @@ inline bool jsonl_line(const Policy& policy, const Edition& edition, std::string
 // Why one application was not evaluated, as a stable code beside the message
 // (docs/cli-json.md); line and column place a JSON syntax error in its text.
 struct LineError {
-  const char* code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error
+  ErrorKind kind;  // its stable code: error_kind_code(kind)
   std::string message;
   std::size_t line = 0, column = 0;
 };

@@ -386,6 +386,21 @@ bool Session::whole(std::string_view entry) {
   return input_status(entry) != InputStatus::Incomplete;
 }
 
+// An entry open over many lines is not parsed again after every line (a
+// block of 10,000 lines would cost 10,000 parses of a growing text): only a
+// line that could close what is open — a '}', '｝', '」' or '”' — can make an
+// incomplete entry whole, so the others are parsed only while the entry is
+// short, or once it has doubled since its last parse (a mistake in a long
+// block is then reported a few lines late, never missed; parsing stays linear).
+bool Session::worth_asking(std::string_view line) {
+  constexpr std::size_t kAlwaysBelow = 8192;
+  const bool may_close = line.find('}') != std::string_view::npos || line.find("\uFF5D") != std::string_view::npos ||
+                         line.find("\u300D") != std::string_view::npos || line.find("\u201D") != std::string_view::npos;
+  if (!may_close && pending_.size() >= kAlwaysBelow && pending_.size() < 2 * pending_parsed_) return false;
+  pending_parsed_ = pending_.size();
+  return true;
+}
+
 Reply Session::feed(std::string_view raw) {
   try {
     std::string line(raw);
@@ -394,6 +409,7 @@ Reply Session::feed(std::string_view raw) {
       if (trim(line).empty()) return {};
       if (!whole(line)) {
         pending_ = line;
+        pending_parsed_ = line.size();
         return {};
       }
       return handle(line);
@@ -407,7 +423,7 @@ Reply Session::feed(std::string_view raw) {
       pending_.clear();
       return fail("错误:未闭合的输入超过 " + std::to_string(limits::kMaxFileBytes) + " 字节,已放弃\n");
     }
-    if (!whole(pending_)) return {};
+    if (!worth_asking(line) || !whole(pending_)) return {};
     std::string entry = std::move(pending_);
     pending_.clear();
     return handle(entry);

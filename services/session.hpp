@@ -101,6 +101,7 @@ class Session {
     std::string text;
   };
 
+  bool worth_asking(std::string_view line);
   Reply handle(const std::string& entry);
   Reply command(const std::string& entry);
   Reply define(const std::string& entry);
@@ -149,6 +150,7 @@ class Session {
   std::vector<FactSetting> facts_;
   std::shared_ptr<const MeasureRun> last_;
   std::string pending_;
+  std::size_t pending_parsed_ = 0;  // the size of pending_ when it was last parsed
   int chunk_counter_ = 0;
 };
 

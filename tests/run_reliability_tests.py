@@ -6,13 +6,16 @@ links, FIFOs, devices, --out = --in, no temporary left, no planted symlink
 written through), every reader stops at its limit in bounded memory (/dev/zero,
 a 20 GB sparse rule file), CSV cells a spreadsheet would run are neutralised,
 and no raw control character from input reaches a terminal.
-Groups (positional NAMES select them): writes, replace, limits, csv, controls."""
+A real full disk is a small tmpfs in a private mount namespace (disk); an
+existing file keeps its owner (owner, as root; skipped otherwise).
+Groups (positional NAMES select them): writes, replace, limits, csv, controls, disk, owner."""
 import json
 import os
 import resource
 import signal
 import stat
 import subprocess
+import sys
 import tempfile
 import threading
 
@@ -54,6 +57,22 @@ def file_size_limit(limit):
     return apply
 
 
+def device(tmp, name):
+    """/dev/null or /dev/full as a private device node in the test's own folder
+    when this runs as root, so a broken build can never replace the real one
+    (an output file renamed over /dev/null breaks every process on the machine)."""
+    path = os.path.join(tmp, "dev-" + name)
+    if os.path.exists(path):
+        return path
+    if os.geteuid() == 0:
+        try:
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, {"null": 3, "full": 7}[name]))
+            return path
+        except OSError:
+            pass
+    return "/dev/" + name
+
+
 # ------------------------------------------------------------------ writes
 def commands(tmp):
     """(name, args, stdin bytes) for every command that writes standard output."""
@@ -81,7 +100,7 @@ def commands(tmp):
 
 def group_writes(tmp):
     for name, args, stdin in commands(tmp):
-        with open("/dev/full", "wb") as full:
+        with open(device(tmp, "full"), "wb") as full:
             code, _, err = run(*args, input=stdin, stdout=full)
         check(f"writes: {name} > /dev/full exits 74 with a message", code == 74 and "无法写出" in err, (code, err[-300:]))
         # A closed pipe with SIGPIPE ignored: EPIPE on every write.
@@ -115,8 +134,10 @@ def group_writes(tmp):
     # Files: --out, --summary and --report on a device that is full.
     year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
     for option in ["--out", "--summary", "--report"]:
-        code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", option, "/dev/full")
-        check(f"writes: allocate {option} /dev/full exits 74", code == 74 and "/dev/full" in err, (code, err[-300:]))
+        full = device(tmp, "full")
+        code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", option, full)
+        check(f"writes: allocate {option} /dev/full exits 74", code == 74 and full in err and stat.S_ISCHR(os.stat(full).st_mode),
+              (code, err[-300:]))
 
 
 # ------------------------------------------------------------------ replace
@@ -156,7 +177,7 @@ def group_replace(tmp):
     check("replace: a full disk leaves the old file", read(small) == "old\n")
     check("replace: a full disk leaves no temporary file", leftovers(folder) == [], leftovers(folder))
     code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", os.path.join(ARGS.root, "examples", "year-2025.jsonl"),
-                       "--no-progress", "--summary", os.path.join(folder, "s.json"), "--out", "/dev/null",
+                       "--no-progress", "--summary", os.path.join(folder, "s.json"), "--out", device(tmp, "null"),
                        "--report", os.path.join(folder, "r.html"), preexec=file_size_limit(1000))
     check("replace: --report on a full disk exits 74", code == 74 and "r.html" in err, (code, err[-300:]))
     check("replace: --report on a full disk leaves no file", not os.path.exists(os.path.join(folder, "r.html")) and leftovers(folder) == [],
@@ -186,8 +207,15 @@ def group_replace(tmp):
     check("replace: the FIFO is still a FIFO", stat.S_ISFIFO(os.lstat(fifo).st_mode))
     code, _, err = allocate_to(folder)
     check("replace: --out DIRECTORY is refused", code == 74 and "目录" in err, (code, err))
-    code, _, err = allocate_to("/dev/null")
-    check("replace: --out /dev/null works and stays a device", code == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode), (code, err))
+    null = device(tmp, "null")
+    code, _, err = allocate_to(null)
+    check("replace: --out /dev/null works and stays a device", code == 0 and stat.S_ISCHR(os.stat(null).st_mode), (code, err))
+    # /dev/stdout is a link the kernel resolves (/proc/self/fd/1 → pipe:[…]): written into, as named.
+    year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
+    for option in ["--summary", "--report"]:
+        code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", "--out", null,
+                             option, "/dev/stdout")
+        check(f"replace: allocate {option} /dev/stdout into a pipe", code == 0 and len(out) > 20, (code, out[:80], err))
 
     # kuan fmt: symlink kept, mode kept, hard links kept, a planted symlink at
     # the old fixed temporary name is never written through, a full disk leaves the file.
@@ -317,19 +345,170 @@ def group_controls(tmp):
     check("controls: the REPL echoes no raw ESC/BEL", "\x1b" not in out + err and "\x07" not in out + err, (code, out, err))
 
 
+# ------------------------------------------------------------------ disk
+DISK_KB = 1024  # the private tmpfs
+
+
+def group_disk(tmp):
+    """A real full disk: a small tmpfs mounted in the test's own folder, in a
+    mount namespace of its own (unshare -m as root, else -rm in a user
+    namespace), so nothing outside the test sees it. The checks run in a child
+    of this script inside that namespace (group disk-inside)."""
+    inside = [sys.executable, os.path.abspath(__file__), "--kuan", ARGS.kuan, "--root", ARGS.root, "disk-inside"]
+    for prefix in (["unshare", "--mount", "--propagation", "private"], ["unshare", "--mount", "--map-root-user"]):
+        probe = subprocess.run(prefix + ["sh", "-c", f"mount -t tmpfs -o size=64k tmpfs {tmp} && umount {tmp}"],
+                               capture_output=True)
+        if probe.returncode == 0:
+            break
+    else:
+        print(f"SKIP disk: no private tmpfs can be mounted here (unshare: {probe.stderr.decode(errors='replace').strip()})")
+        raise SkipGroup()
+    r = subprocess.run(prefix + inside, capture_output=True, timeout=600)
+    out = r.stdout.decode("utf-8", "replace")
+    print(out, end="")
+    check("disk: the checks on a full tmpfs ran and passed", r.returncode == 0 and "passed" in out,
+          (r.returncode, out[-800:], r.stderr.decode("utf-8", "replace")[-800:]))
+
+
+def group_disk_inside(tmp):
+    disk = os.path.join(tmp, "disk")
+    os.mkdir(disk)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_KB}k", "tmpfs", disk], check=True)
+    try:
+        disk_checks(disk)
+    finally:
+        subprocess.run(["umount", "-l", disk])
+
+
+def fill(folder, leave):
+    """Fills the disk of `folder` up to `leave` bytes free."""
+    filler = os.path.join(folder, "filler")
+    st = os.statvfs(folder)
+    free = st.f_bavail * st.f_frsize
+    with open(filler, "ab") as f:
+        f.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def disk_checks(disk):
+    # A year of 1,500 applications: its decisions (~400 KB) fit the disk once, not twice.
+    year = os.path.join(os.path.dirname(disk), "year.jsonl")
+    write(year, "".join(json.dumps({"id": f"Y-{i}", "applicant": f"企业{i}", "measure": "算力券", "facts": APP},
+                                   ensure_ascii=False) + "\n" for i in range(1500)))
+    base = ["allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress"]
+    # Standard output into a file on the full disk.
+    for name, args, stdin in commands(os.path.dirname(disk)):  # inputs beside the disk, not on it
+        if name in ("--help", "check"):
+            continue  # too short to fill even a page
+        filler = fill(disk, 0)
+        out = os.path.join(disk, "stdout.txt")
+        with open(out, "wb") as f:
+            code, _, err = run(*args, input=stdin, stdout=f)
+        check(f"disk: {name} > a file on a full disk exits 74", code == 74 and "无法写出" in err, (code, err[-300:]))
+        os.unlink(out)
+        os.unlink(filler)
+    # allocate --out/--summary/--report over an existing file: the old one stays, no temporary.
+    for option in ["--out", "--summary", "--report"]:
+        target = os.path.join(disk, "target")
+        write(target, "old\n")
+        filler = fill(disk, 0)
+        extra = [] if option == "--out" else ["--out", device(os.path.dirname(disk), "null")]
+        code, _, err = run(*base, *extra, option, target)
+        check(f"disk: allocate {option} on a full disk exits 74 naming the file", code == 74 and "target" in err,
+              (code, err[-300:]))
+        check(f"disk: allocate {option} on a full disk leaves the old file", read(target) == "old\n")
+        check(f"disk: allocate {option} on a full disk leaves no temporary", leftovers(disk) == [], leftovers(disk))
+        os.unlink(filler)
+        os.unlink(target)
+    # A hard-linked file: room for the temporary, not for a second copy. The
+    # room is reserved before the file is touched: both links keep the old content.
+    target, other = os.path.join(disk, "linked.jsonl"), os.path.join(disk, "other-link.jsonl")
+    code, _, err = run(*base, "--out", os.path.join(disk, "probe.jsonl"))
+    size = os.path.getsize(os.path.join(disk, "probe.jsonl"))
+    os.unlink(os.path.join(disk, "probe.jsonl"))
+    write(target, "old\n")
+    os.link(target, other)
+    filler = fill(disk, size + size // 2)
+    code, _, err = run(*base, "--out", target)
+    check("disk: a hard-linked --out without room for the copy exits 74", code == 74 and "linked.jsonl" in err,
+          (code, err[-300:]))
+    check("disk: both hard links keep the old content", read(target) == "old\n" and read(other) == "old\n",
+          (read(target)[:40], read(other)[:40]))
+    check("disk: no temporary is left after the hard-link copy failed", leftovers(disk) == [], leftovers(disk))
+    os.unlink(filler)
+    code, _, err = run(*base, "--out", target)
+    check("disk: with room, both hard links see the new content", code == 0 and read(other) == read(target) and
+          read(target).startswith("{"), (code, err[-300:]))
+    os.unlink(target)
+    os.unlink(other)
+    # kuan fmt of a file on a full disk: the file as it was.
+    rules = os.path.join(disk, "r.kuan")
+    original = '政策 "x"\n版本 "v"\n' + "".join(f"参数   甲{i}   =   {i}元\n" for i in range(2000))
+    write(rules, original)
+    filler = fill(disk, 4096)
+    code, _, err = run("fmt", rules)
+    check("disk: fmt on a full disk exits 74, the file as it was", code == 74 and read(rules) == original, (code, err[-300:]))
+    check("disk: fmt on a full disk leaves no temporary", leftovers(disk) == [], leftovers(disk))
+    os.unlink(filler)
+
+
+# ------------------------------------------------------------------ owner
+def group_owner(tmp):
+    """An existing file keeps its owner and group when replaced (needs root: only
+    root can give a file to another user)."""
+    if os.geteuid() != 0:
+        print("SKIP owner: not running as root, so no file can belong to another user to test with")
+        raise SkipGroup()
+    os.chmod(tmp, 0o755)
+    uid, gid = 4242, 4343
+    out = os.path.join(tmp, "decisions.jsonl")
+    write(out, "old\n")
+    os.chown(out, uid, gid)
+    os.chmod(out, 0o640)
+    code, _, err = allocate_to(out)
+    st = os.stat(out)
+    check("owner: allocate --out succeeds on another user's file", code == 0 and read(out).startswith("{"), (code, err))
+    check("owner: the replaced file keeps its owner and group", (st.st_uid, st.st_gid) == (uid, gid), (st.st_uid, st.st_gid))
+    check("owner: and its mode", stat.S_IMODE(st.st_mode) == 0o640, oct(st.st_mode))
+    link = os.path.join(tmp, "link.jsonl")
+    os.symlink("decisions.jsonl", link)
+    code, _, err = allocate_to(link, "--summary", os.path.join(tmp, "s.json"))
+    st = os.stat(out)
+    check("owner: through a symlink too", code == 0 and (st.st_uid, st.st_gid) == (uid, gid), (code, st.st_uid, st.st_gid))
+    rules = os.path.join(tmp, "r.kuan")
+    write(rules, '政策 "x"\n版本 "v"\n参数   甲   =   1元\n')
+    os.chown(rules, uid, gid)
+    os.chmod(rules, 0o604)
+    code, _, err = run("fmt", rules)
+    st = os.stat(rules)
+    check("owner: fmt keeps a rule file's owner, group and mode",
+          code == 0 and (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (uid, gid, 0o604), (code, err, st))
+
+
+class SkipGroup(Exception):
+    """The group cannot run here (it says why); CTest counts exit 77 as skipped."""
+
+
 GROUPS = {"writes": group_writes, "replace": group_replace, "limits": group_limits, "csv": group_csv,
-          "controls": group_controls}
+          "controls": group_controls, "disk": group_disk, "disk-inside": group_disk_inside, "owner": group_owner}
+EXPLICIT = {"disk-inside"}  # run only when named
 
 
 def main():
     global ARGS, POLICY
     ARGS = SUITE.parse()
     POLICY = os.path.join(ARGS.root, "policies", "hangzhou-ai")
+    skipped = False
     for name, group in GROUPS.items():
-        if ARGS.names and name not in ARGS.names:
+        if (ARGS.names or name in EXPLICIT) and name not in ARGS.names:
             continue
         with tempfile.TemporaryDirectory() as tmp:
-            group(tmp)
+            try:
+                group(tmp)
+            except SkipGroup:
+                skipped = True
+    if skipped and SUITE.passed == 0 and SUITE.failed == 0:
+        return 77
     return SUITE.finish()
 
 

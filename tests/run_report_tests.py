@@ -2,7 +2,10 @@
 """`kuan allocate --report year.html` rendered in headless Chromium (issue 14 §5).
 
 Checks that the page is self-contained (nothing fetched), that Chromium renders it
-with no console error, that the rendered text carries the year's figures (the
+with no console error, that its font stack draws Chinese glyphs and not boxes (a
+screenshot of 款 and of 配 in the page's fonts differs from one of U+E000, a character
+no font has, and from a blank one), that the bars carry their values and the pool its
+scale as a percentage, that the capped list is grouped, that the rendered text carries the year's figures (the
 same as --summary's JSON), and that a click on a column heading sorts the table.
 The console check is proven live by a probe page that logs an error on purpose.
 
@@ -17,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zlib
 
 from kuan_suite import Suite
 
@@ -30,6 +34,30 @@ def render(chromium, page):
                         "--dump-dom", "file://" + page], capture_output=True, timeout=120)
     err = r.stderr.decode("utf-8", "replace")
     return r.stdout.decode("utf-8", "replace"), [l for l in err.splitlines() if "CONSOLE" in l]
+
+
+def png_pixels(path):
+    """The decompressed image data of a PNG: equal for equal pictures from one encoder."""
+    data = open(path, "rb").read()
+    pos, idat = 8, b""
+    while pos < len(data):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        kind = data[pos + 4:pos + 8]
+        if kind == b"IDAT":
+            idat += data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+    return zlib.decompress(idat)
+
+
+def glyph_shot(chromium, tmp, family, text, name):
+    page = os.path.join(tmp, name + ".html")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0;background:#fff">'
+                f'<div style="font-family:{family};font-size:96px;line-height:1.2;color:#000">{text}</div></body></html>')
+    shot = os.path.join(tmp, name + ".png")
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=240,160",
+                    "--screenshot=" + shot, "file://" + page], capture_output=True, timeout=120)
+    return png_pixels(shot) if os.path.exists(shot) else None
 
 
 def main():
@@ -52,6 +80,44 @@ def main():
         fetched = re.findall(r'\b(?:src|href)\s*=|@import|url\(', html)
         check("self-contained: nothing is fetched", not fetched, fetched)
         check("no address but the SVG namespace", set(re.findall(r'https?://[^"\s<]+', html)) <= {"http://www.w3.org/2000/svg"})
+
+        # Chinese glyphs, not boxes: the page's own font stack against a character no font has.
+        family = re.search(r"body\{font-family:([^;]+);", html)
+        check("the page names a CJK font stack", family and "Noto Sans CJK SC" in family.group(1), html[:400])
+        if family:
+            tofu = glyph_shot(chromium, tmp, family.group(1), "&#xE000;", "tofu")
+            blank = glyph_shot(chromium, tmp, family.group(1), "&nbsp;", "blank")
+            for ch in "款配":
+                seen = glyph_shot(chromium, tmp, family.group(1), ch, "glyph-%x" % ord(ch))
+                check(f"{ch} renders as a glyph, not a box", seen is not None and tofu is not None and seen != tofu
+                      and seen != blank, "a CJK font (fonts-noto-cjk) is missing: the glyph is drawn like U+E000")
+        # The values on the bars are the summary's, to the fen; the percentage is allocated/requested
+        # rounded down to hundredths, computed here in integers. (Fullwidth parentheses, as the page writes.)
+        def grouped(plain):
+            whole, _, frac = plain.partition(".")
+            return f"{int(whole):,}" + ("." + frac if frac else "")
+
+        def percent(part, whole):
+            fen = lambda v: int(v.replace(".", ""))
+            b = fen(part) * 10000 // fen(whole)
+            return f"{b // 100}.{b % 100:02d}%"
+
+        on_bars = re.findall(r'class="on[^"]*">([^<]*)<', html)
+        for m in s["measures"]:
+            want = [f"申请 {grouped(m['amount'])}"]
+            if int(m["amount"].replace(".", "")) > 0:
+                want.append(f"分配 {grouped(m['allocated'])}({percent(m['allocated'], m['amount'])})")
+            check(f"values printed on the bars: {m['measure']}", all(w in on_bars for w in want), (want, on_bars[:6]))
+        for p in s["pools"]:
+            if p["scaled"]:
+                want = percent(p["amount"], p["requested"])
+                check(f"pool {p['pool']}: the scale as a percentage ({want})", f'class="scale">{want}<' in html,
+                      re.findall(r'class="scale">[^<]*<', html))
+        rows = re.findall(r'<table class="sortable" id="capped">.*?</table>', html, re.S)
+        if rows:
+            body = rows[0].split("<tbody>")[1]
+            keys = re.findall(r'<tr><td data-v="([^"]*)">[^<]*</td><td data-v="([^"]*)">', body)
+            check("the capped list has one row per measure and cap", len(keys) == len(set(keys)) and keys, keys[:5])
 
         dom, console = render(chromium, page)
         check("no console message", console == [], console)

@@ -7,7 +7,9 @@ a case fails when it grows more than 9× (a generous margin either way). No
 absolute time is asserted. Cases (positional NAMES select them):
   lsp_diagnostics  publishing n diagnostics of a document of n × 2 KB (5,000 of 10 MB at 4n)
   edition_chain    checking a chain of n editions, each 基于 the one before (4,000 at 4n)
-  repl_paste       pasting n definitions into the REPL (10,000 at 4n)"""
+  repl_paste       pasting n definitions into the REPL through a pipe (10,000 at 4n)
+  repl_terminal_paste  the same paste into the REPL in a terminal (a pty, libedit)
+  repl_block       one entry of n lines inside an open { (10,000 at 4n)"""
 import json
 import os
 import subprocess
@@ -150,9 +152,73 @@ def run_repl(kuan, tmp):
     return run
 
 
+def run_repl_block(kuan, tmp):
+    """One entry of n lines inside an open { (a long 措施 pasted or piped)."""
+    def run(n):
+        text = ("事实 金额甲: 金额\n措施 大 {\n" + "".join(f'  要求 金额甲 > {i}元 否则 "不足{i}"\n' for i in range(n)) +
+                "  金额 = 金额甲\n}\n金额甲 = 5元\n大\n")
+        cpu, code, out, err = cpu_of([kuan, "repl"], stdin_bytes=text.encode())
+        out = out.decode("utf-8", "replace")
+        ok = code == 0 and "已加入 措施 大" in out and "不足5" in out
+        print(f"  repl block n={n}: exit {code}, {cpu:.2f} s")
+        return cpu, None if ok else (code, out[-300:], err.decode("utf-8", "replace")[-300:])
+    return run
+
+
+def run_repl_terminal(kuan, tmp):
+    """Pasting n definitions into the REPL in a terminal (a pty: libedit reads them)."""
+    import pty
+    import select
+
+    def run(n):
+        text = "".join(f"参数 p{i} = {i}元\r" for i in range(n)) + "p0 + p1\r"
+        pid, fd = pty.fork()
+        if pid == 0:
+            env = dict(os.environ, TERM="dumb", KUAN_HISTORY=os.path.join(tmp, "history"))
+            os.execve(kuan, [kuan, "repl"], env)
+        data = text.encode()
+
+        def feed():
+            view = memoryview(data)
+            while view:
+                try:
+                    view = view[os.write(fd, view[:4096]):]
+                except BlockingIOError:
+                    time.sleep(0.01)
+        import threading
+        t = threading.Thread(target=feed, daemon=True)
+        t.start()
+        out = bytearray()
+        deadline = time.time() + 600
+        quit_sent = False
+        while time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.2)
+            if r:
+                try:
+                    chunk = os.read(fd, 1 << 16)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            if not quit_sent and not t.is_alive() and b"\n1\xe5\x85\x83" in out:  # 1元, the answer to p0 + p1
+                os.write(fd, b":quit\r")
+                quit_sent = True
+        _, status, usage = os.wait4(pid, 0)
+        os.close(fd)
+        code = os.waitstatus_to_exitcode(status)
+        said = out.decode("utf-8", "replace")
+        added = said.count("已加入")
+        ok = code == 0 and added == n and quit_sent
+        print(f"  repl terminal n={n}: exit {code}, {added} added, {usage.ru_utime + usage.ru_stime:.2f} s")
+        return usage.ru_utime + usage.ru_stime, None if ok else (code, added, said[-300:])
+    return run
+
+
 def main():
     args = SUITE.parse()
-    cases = {"lsp_diagnostics": (run_lsp, 1250), "edition_chain": (run_chain, 1000), "repl_paste": (run_repl, 2500)}
+    cases = {"lsp_diagnostics": (run_lsp, 1250), "edition_chain": (run_chain, 1000), "repl_paste": (run_repl, 2500),
+             "repl_terminal_paste": (run_repl_terminal, 2500), "repl_block": (run_repl_block, 2500)}
     for name, (make, n) in cases.items():
         if args.names and name not in args.names:
             continue

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <unistd.h>
 
@@ -400,4 +401,23 @@ TEST_CASE("two editions based on one: each built on the base as written", "[edit
   CHECK(amount_of(*edition("v3"), "一档", 2).failed.size() == 2);  // its own and the base's count
   CHECK(edition("v1")->find_measure("甲")->requirements.size() == 1);
   CHECK(edition("v3")->find_measure("甲")->requirements.size() == 2);
+  // Every expression an edition holds has its row in the edition's notes —
+  // v4 基于 v2 基于 v1 holds v2's revised 比例甲 inside v1's module, and v2's
+  // emptied module folded away (the table once ended short of it).
+  for (const char* name : {"v1", "v2", "v3", "v4"}) {
+    const Edition& ed = *edition(name);
+    std::set<std::uint32_t> seen;
+    std::size_t count = 0;
+    std::function<void(const ast::Expr&)> visit = [&](const ast::Expr& e) {
+      ++count;
+      seen.insert(e.id);
+      CHECK(e.id < ed.notes.exprs.size());
+      for (const auto& a : e.args) visit(*a);
+      for (const auto& arm : e.arms) visit(*arm.value);
+    };
+    for (const auto& m : ed.modules) ast::for_each_expr_slot(*m, [&](ast::ExprPtr& e) { visit(*e); });
+    for (const auto& r : ed.lowered) visit(*r->condition);
+    INFO(name);
+    CHECK(seen.size() == count);  // distinct ids
+  }
 }

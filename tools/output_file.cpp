@@ -3,6 +3,7 @@
 #include "tools/output.hpp"
 
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace kuan::cli {
@@ -47,6 +49,23 @@ class TempFileGuard {
  private:
   static constexpr std::array<int, 3> kSignals{SIGINT, SIGTERM, SIGHUP};
   std::array<void (*)(int), 3> previous_{SIG_ERR, SIG_ERR, SIG_ERR};
+};
+
+// SIGINT, SIGTERM and SIGHUP wait while it lives (delivered when it ends).
+class SignalsHeld {
+ public:
+  SignalsHeld() {
+    sigset_t block;
+    sigemptyset(&block);
+    for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
+    sigprocmask(SIG_BLOCK, &block, &previous_);
+  }
+  ~SignalsHeld() { sigprocmask(SIG_SETMASK, &previous_, nullptr); }
+  SignalsHeld(const SignalsHeld&) = delete;
+  SignalsHeld& operator=(const SignalsHeld&) = delete;
+
+ private:
+  sigset_t previous_{};
 };
 
 // All of [p, p+n) to `fd`; 0 or the errno of the failure.
@@ -151,9 +170,13 @@ std::unique_ptr<OutputFile> OutputFile::open(const std::string& path, Special sp
     error = "输出文件名为空";
     return nullptr;
   }
-  if (!resolve(path, s->target, error)) return nullptr;
   struct stat st {};
-  const bool exists = ::stat(s->target.c_str(), &st) == 0;
+  // A pipe or device named through a link the kernel resolves itself
+  // (/dev/stdout → /proc/self/fd/1 → pipe:[…]) is written into as it is named.
+  const bool special_file = ::stat(path.c_str(), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode));
+  if (special_file) s->target = path;
+  else if (!resolve(path, s->target, error)) return nullptr;
+  const bool exists = special_file || ::stat(s->target.c_str(), &st) == 0;
   if (exists && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
     if (special == Special::Refuse) {
       error = printable(path) + " 不是普通文件,不改写";
@@ -174,10 +197,7 @@ std::unique_ptr<OutputFile> OutputFile::open(const std::string& path, Special sp
   }
   if (exists && st.st_nlink > 1) s->mode = State::Mode::WriteThrough;
   // Signals wait while the temporary file is made and its guard set, so none falls between.
-  sigset_t block, previous;
-  sigemptyset(&block);
-  for (const int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&block, sig);
-  sigprocmask(SIG_BLOCK, &block, &previous);
+  std::optional<SignalsHeld> held(std::in_place);
   std::string name = s->target.substr(s->target.rfind('/') == std::string::npos ? 0 : s->target.rfind('/') + 1);
   std::string temp = folder_of(s->target) + "/." + name + ".tmp-XXXXXX";
   s->fd = mkostemp(temp.data(), O_CLOEXEC);  // O_CREAT|O_EXCL: never through a planted symlink
@@ -186,7 +206,7 @@ std::unique_ptr<OutputFile> OutputFile::open(const std::string& path, Special sp
     s->temp = temp;
     s->guard.set(temp);
   }
-  sigprocmask(SIG_SETMASK, &previous, nullptr);
+  held.reset();
   if (s->fd < 0) {
     error = "无法在 " + printable(folder_of(s->target)) + " 中创建临时文件:" + reason(made);
     return nullptr;
@@ -226,23 +246,32 @@ bool OutputFile::commit(std::string& error) {
     return true;
   }
   // Other hard links must see the new content: copied into the file itself,
-  // now that all of it was written once.
+  // now that all of it was written once. This step is not atomic (as with
+  // `cp` onto an existing file): the room is reserved first, so a full disk
+  // stops it before the file is touched, and interrupts wait until the copy
+  // is whole; only a crash of the machine or SIGKILL can cut it short.
+  SignalsHeld held;
   const int from = ::open(s.temp.c_str(), O_RDONLY | O_CLOEXEC);
   if (from < 0) return fail(errno);
-  const int to = ::open(s.target.c_str(), O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+  const int to = ::open(s.target.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
   if (to < 0) {
     const int e = errno;
     ::close(from);
     return fail(e);
   }
+  struct stat st {};
+  int e = ::fstat(from, &st) != 0 ? errno : 0;
+  if (!e && st.st_size > 0 && ::fallocate(to, FALLOC_FL_KEEP_SIZE, 0, st.st_size) != 0 && errno != EOPNOTSUPP &&
+      errno != ENOSYS)
+    e = errno;  // no room: the file is as it was
   std::vector<char> chunk(1 << 16);
-  int e = 0;
-  for (;;) {
+  while (!e) {
     const ssize_t n = ::read(from, chunk.data(), chunk.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) e = errno;
     if (n <= 0 || (e = write_all(to, chunk.data(), static_cast<std::size_t>(n))) != 0) break;
   }
+  if (!e && ::ftruncate(to, st.st_size) != 0) e = errno;
   if (!e && ::fsync(to) != 0) e = errno;
   if (::close(to) != 0 && !e) e = errno;
   ::close(from);

@@ -8,7 +8,9 @@
 //   · a symlink is followed and kept (its target is replaced), an existing file
 //     keeps its mode and owner, and one with other hard links is written
 //     through (after the whole content was written to the temporary), so every
-//     link sees the new content;
+//     link sees the new content — not atomically, as with `cp`: its room is
+//     reserved first (a full disk leaves it as it was) and interrupts wait for
+//     the copy, but a crash of the machine mid-copy leaves it part written;
 //   · only a regular file is ever replaced: a FIFO or a character device
 //     (/dev/null, /dev/stdout, a terminal) is written into, or refused where
 //     that makes no sense (kuan fmt); a directory or anything else is refused.

@@ -73,6 +73,16 @@ void print(const std::string& s, std::FILE* to = stdout) {
   std::fflush(to);
 }
 
+constexpr std::size_t kMaxPasteGroup = 100000;  // lines given to the session at once
+
+// Whether the line just read is part of a paste: more input is waiting at
+// once (after the first line, within a moment: a terminal delivers a long
+// paste in bursts). A line typed by hand is answered without waiting.
+bool paste_continues(bool in_paste) {
+  pollfd p{STDIN_FILENO, POLLIN, 0};
+  return poll(&p, 1, in_paste ? 50 : 0) > 0 && (p.revents & POLLIN);
+}
+
 int interactive(api::Session& session) {
   use_utf8_locale();
   g_session = &session;
@@ -93,7 +103,13 @@ int interactive(api::Session& session) {
 
   print(session.banner());
   std::string last_entry;  // a line repeated at once is kept in the history only once
-  for (;;) {
+  auto remember = [&](const std::string& line) {
+    if (line.find_first_not_of(" \t") == std::string::npos || line == last_entry) return false;
+    add_history(line.c_str());
+    last_entry = line;
+    return true;
+  };
+  for (bool end = false; !end;) {
     g_interrupted = 0;
     char* raw = readline(session.pending() ? "...   " : "kuan> ");
     if (!raw) {
@@ -105,20 +121,41 @@ int interactive(api::Session& session) {
       print("\n");
       break;
     }
-    std::string line = raw;
+    std::vector<std::string> group{raw};
     std::free(raw);
     if (g_interrupted) {
       session.cancel_pending();
       continue;
     }
-    if (line.find_first_not_of(" \t") != std::string::npos && line != last_entry) {
-      add_history(line.c_str());
-      if (!history.empty()) write_history(history.c_str());
-      last_entry = line;
+    bool remembered = remember(group.back());
+    // More lines already waiting: a paste. They are read while they keep
+    // coming and answered together (feed_lines: the same replies, but a run of
+    // definitions is checked in one rebuild, so a paste of 10,000 takes linear
+    // time), and the history file is written once for them all.
+    while (group.size() < kMaxPasteGroup && paste_continues(group.size() > 1)) {
+      raw = readline("kuan> ");
+      if (!raw || g_interrupted) {
+        end = !raw && !g_interrupted;
+        std::free(raw);
+        break;
+      }
+      group.emplace_back(raw);
+      std::free(raw);
+      remembered = remember(group.back()) || remembered;
     }
-    const api::SessionReply reply = session.feed(line);
-    print(reply.text);
-    if (reply.quit) break;
+    if (g_interrupted) {  // Ctrl-C in the middle of a paste drops it
+      session.cancel_pending();
+      print("\n");
+      continue;
+    }
+    if (remembered && !history.empty()) write_history(history.c_str());
+    for (const api::SessionReply& reply : session.feed_lines(group)) {
+      print(reply.text);
+      if (reply.quit) {
+        end = true;
+        break;
+      }
+    }
   }
   g_session = nullptr;
   return kExitOk;
@@ -135,7 +172,6 @@ bool input_waiting() {
 int scripted(api::Session& session) {
   // std::cin on its own buffer, so that in_avail() sees the lines it holds.
   std::ios::sync_with_stdio(false);
-  constexpr std::size_t kMaxGroup = 100000;  // lines given to the session at once
   bool any_failed = false;
   std::string line;
   std::size_t line_no = 0;
@@ -154,7 +190,7 @@ int scripted(api::Session& session) {
         break;
       }
       group.push_back(line);
-    } while (group.size() < kMaxGroup && input_waiting());
+    } while (group.size() < kMaxPasteGroup && input_waiting());
     const auto replies = session.feed_lines(group);
     for (const api::SessionReply& reply : replies) {
       ++line_no;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <vector>
 
 namespace kuan::cli {
 
@@ -55,47 +56,72 @@ int bar_width(__int128 part, __int128 whole, int full) {
   return std::max(1, static_cast<int>(w));
 }
 
-// Requested vs allocated per measure, two bars each.
-void bars_svg(std::string& out, const api::AllocationSummary& s) {
-  __int128 top = 1;
-  for (const auto& m : s.measures) top = std::max({top, fen(m.amount), fen(m.allocated)});
-  const int row = 44, label = 190, full = 520;
-  const int height = static_cast<int>(s.measures.size()) * row + 30;
-  out += "<svg role=\"img\" aria-label=\"各措施申请金额与分配金额\" width=\"" + std::to_string(label + full + 140) +
-         "\" height=\"" + std::to_string(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
-  int y = 10;
-  for (const auto& m : s.measures) {
-    out += "<text x=\"0\" y=\"" + std::to_string(y + 17) + "\" class=\"lbl\">" + esc(m.measure) + "</text>";
-    out += "<rect class=\"req\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y) + "\" height=\"14\" width=\"" +
-           std::to_string(bar_width(fen(m.amount), top, full)) + "\"><title>申请 " + grouped(m.amount) + " 元</title></rect>";
-    out += "<rect class=\"alloc\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y + 16) +
-           "\" height=\"14\" width=\"" + std::to_string(bar_width(fen(m.allocated), top, full)) + "\"><title>分配 " +
-           grouped(m.allocated) + " 元</title></rect>";
-    out += "<text x=\"" + std::to_string(label + bar_width(fen(m.amount), top, full) + 6) + "\" y=\"" +
-           std::to_string(y + 12) + "\" class=\"num\">" + grouped(m.amount) + "</text>";
-    y += row;
-  }
-  out += "<rect class=\"req\" x=\"" + std::to_string(label) + "\" y=\"" + std::to_string(y) +
-         "\" width=\"12\" height=\"10\"/><text x=\"" + std::to_string(label + 16) + "\" y=\"" + std::to_string(y + 10) +
-         "\" class=\"lbl\">申请金额</text><rect class=\"alloc\" x=\"" + std::to_string(label + 100) + "\" y=\"" +
-         std::to_string(y) + "\" width=\"12\" height=\"10\"/><text x=\"" + std::to_string(label + 116) + "\" y=\"" +
-         std::to_string(y + 10) + "\" class=\"lbl\">分配金额</text></svg>";
+// part/whole as a percentage with two decimals, rounded down, exactly ("98.50%").
+std::string percent(__int128 part, __int128 whole) {
+  if (whole <= 0) return "—";
+  const __int128 basis = part * 10000 / whole;  // hundredths of a percent
+  const auto b = static_cast<long long>(basis);
+  std::string frac = std::to_string(b % 100);
+  if (frac.size() < 2) frac.insert(0, "0");
+  return std::to_string(b / 100) + "." + frac + "%";
 }
 
-// The pool: requested against its size.
+std::string px(int v) { return std::to_string(v); }
+
+// Requested vs allocated per measure, two bars each, each measure on its own
+// scale (its requested amount is the full width): a measure of 10 万 and one of
+// 10 亿 are both readable. The values are printed on the bars.
+void bars_svg(std::string& out, const api::AllocationSummary& s) {
+  const int row = 52, label = 190, full = 520, bar = 18;
+  const int height = static_cast<int>(s.measures.size()) * row + 30;
+  out += "<svg role=\"img\" aria-label=\"各措施申请金额与分配金额\" width=\"" + px(label + full + 20) + "\" height=\"" +
+         px(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  int y = 10;
+  for (const auto& m : s.measures) {
+    const __int128 requested = fen(m.amount), allocated = fen(m.allocated);
+    const __int128 top = std::max<__int128>({requested, allocated, 1});
+    const int req_w = bar_width(requested, top, full), alloc_w = bar_width(allocated, top, full);
+    out += "<text x=\"0\" y=\"" + px(y + 22) + "\" class=\"lbl\">" + esc(m.measure) + "</text>";
+    out += "<rect class=\"req\" x=\"" + px(label) + "\" y=\"" + px(y) + "\" height=\"" + px(bar) + "\" width=\"" +
+           px(req_w) + "\"><title>申请 " + grouped(m.amount) + " 元</title></rect>";
+    out += "<text x=\"" + px(label + 4) + "\" y=\"" + px(y + 13) + "\" class=\"on\">申请 " + grouped(m.amount) + "</text>";
+    out += "<rect class=\"alloc\" x=\"" + px(label) + "\" y=\"" + px(y + bar + 2) + "\" height=\"" + px(bar) +
+           "\" width=\"" + px(alloc_w) + "\"><title>分配 " + grouped(m.allocated) + " 元</title></rect>";
+    // White on the dark bar when the text fits inside it, else dark just after the bar's end.
+    const bool inside = alloc_w >= 300;
+    out += "<text x=\"" + px(inside ? label + 4 : label + alloc_w + 6) + "\" y=\"" + px(y + bar + 15) + "\" class=\"" +
+           (inside ? "on light" : "on") + "\">分配 " +
+           grouped(m.allocated) + "(" + percent(allocated, requested) + ")</text>";
+    y += row;
+  }
+  out += "<rect class=\"req\" x=\"" + px(label) + "\" y=\"" + px(y) + "\" width=\"12\" height=\"10\"/><text x=\"" +
+         px(label + 16) + "\" y=\"" + px(y + 10) + "\" class=\"lbl\">申请金额</text><rect class=\"alloc\" x=\"" +
+         px(label + 100) + "\" y=\"" + px(y) + "\" width=\"12\" height=\"10\"/><text x=\"" + px(label + 116) + "\" y=\"" +
+         px(y + 10) + "\" class=\"lbl\">分配金额(占申请的百分比)</text></svg>";
+  out += "<p class=\"note\">每项措施按自身的申请金额作图(申请金额为满格),各行比例尺不同;数值见条上与下表。</p>";
+}
+
+// The pool: requested against its size, the size marked, values on the bars.
 void pool_svg(std::string& out, const api::AllocationPoolTotals& p) {
   const __int128 requested = fen(p.requested), allocated = fen(p.allocated), size = fen(p.amount);
   const __int128 top = std::max<__int128>({requested, size, 1});
   const int full = 600;
-  out += "<svg role=\"img\" aria-label=\"资金池 " + esc(p.pool) + "\" width=\"" + std::to_string(full + 20) +
-         "\" height=\"54\" xmlns=\"http://www.w3.org/2000/svg\">";
-  out += "<rect class=\"req\" x=\"0\" y=\"4\" height=\"18\" width=\"" + std::to_string(bar_width(requested, top, full)) +
+  const int alloc_w = bar_width(allocated, top, full);
+  out += "<svg role=\"img\" aria-label=\"资金池 " + esc(p.pool) + "\" width=\"" + px(full + 20) +
+         "\" height=\"70\" xmlns=\"http://www.w3.org/2000/svg\">";
+  out += "<rect class=\"req\" x=\"0\" y=\"4\" height=\"20\" width=\"" + px(bar_width(requested, top, full)) +
          "\"><title>申请合计 " + grouped(p.requested) + " 元</title></rect>";
-  out += "<rect class=\"alloc\" x=\"0\" y=\"26\" height=\"18\" width=\"" + std::to_string(bar_width(allocated, top, full)) +
+  out += "<text x=\"4\" y=\"18\" class=\"on\">申请合计 " + grouped(p.requested) + "</text>";
+  out += "<rect class=\"alloc\" x=\"0\" y=\"28\" height=\"20\" width=\"" + px(alloc_w) +
          "\"><title>分配合计 " + grouped(p.allocated) + " 元</title></rect>";
+  out += "<text x=\"" + px(alloc_w >= 300 ? 4 : alloc_w + 6) + "\" y=\"42\" class=\"" + (alloc_w >= 300 ? "on light" : "on") +
+         "\">分配合计 " + grouped(p.allocated) + "(" +
+         percent(allocated, requested) + ")</text>";
   const int limit = bar_width(size, top, full);
-  out += "<line class=\"limit\" x1=\"" + std::to_string(limit) + "\" x2=\"" + std::to_string(limit) +
-         "\" y1=\"0\" y2=\"50\"><title>额度 " + grouped(p.amount) + " 元</title></line></svg>";
+  out += "<line class=\"limit\" x1=\"" + px(limit) + "\" x2=\"" + px(limit) + "\" y1=\"0\" y2=\"52\"><title>额度 " +
+         grouped(p.amount) + " 元</title></line>";
+  out += "<text x=\"" + px(std::max(0, std::min(limit - 4, full - 140))) + "\" y=\"64\" class=\"num\">额度 " +
+         grouped(p.amount) + "</text></svg>";
 }
 
 // A table whose columns sort on a click; data-v holds the plain sort key.
@@ -117,13 +143,15 @@ struct Table {
 };
 
 constexpr const char* kStyle = R"(
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;color:#222;max-width:1100px}
+body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","PingFang SC","Hiragino Sans GB","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:2em;color:#222;max-width:1100px}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
 .cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;padding:.7em 1.1em;min-width:11em}
 .card b{display:block;font-size:1.3em}table{border-collapse:collapse;margin:.6em 0;width:100%}
 th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left}th{background:#f4f4f4;cursor:pointer;user-select:none}
 th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .req{fill:#9bb7d4}.alloc{fill:#2f6fad}.limit{stroke:#c0392b;stroke-width:3}.lbl{font-size:13px}.num{font-size:11px;fill:#555}
+.on{font-size:12px;fill:#12324f}.on.light{fill:#fff}
+svg text{font-family:inherit}
 .note{color:#666;font-size:.9em}
 )";
 
@@ -189,9 +217,10 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
     for (const auto& m : p.measures) measures += (measures.empty() ? "" : "、") + m;
     out += "<h3>" + esc(p.pool) + "(覆盖 " + esc(measures) + ")</h3>\n<p>额度 " + grouped(p.amount) + " 元;申请合计 " +
            grouped(p.requested) + " 元(" + std::to_string(p.applications) + " 项);";
-    out += p.scaled ? "超出额度,按 " + p.pro_rata + " 同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) +
+    out += p.scaled ? "超出额度,每项按 <b class=\"scale\">" + percent(fen(p.amount), fen(p.requested)) + "</b>(" +
+                          esc(p.pro_rata) + ")同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) +
                           " 分按最大余数逐分补足。"
-                    : std::string("未超出额度,金额不变。");
+                    : std::string("未超出额度,金额不变(100%)。");
     out += "分配合计 " + grouped(p.allocated) + " 元。</p>\n";
     pool_svg(out, p);
   }
@@ -212,18 +241,46 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
     }
   }
 
-  out += "<h2>受上限约束的申请(金额最大的 " + std::to_string(api::AllocationSummary::kMaxCapped) + " 项)</h2>\n";
+  out += "<h2>受上限约束的申请(金额最大的 " + std::to_string(api::AllocationSummary::kMaxCapped) +
+         " 项,按措施和上限归并)</h2>\n";
   if (s.capped.empty()) {
     out += "<p class=\"note\">没有申请的金额受上限约束。</p>";
   } else {
-    Table t(out, "capped", {"申请", "申请人", "措施", "起作用的上限", "金额"});
+    // One row per measure and cap: the same cap binding fifty applications is one fact, not fifty rows.
+    struct Group {
+      const api::AllocationCapped* first;
+      std::size_t count = 0;
+      __int128 total = 0, low = 0, high = 0;
+      std::vector<const api::AllocationCapped*> members;
+    };
+    std::vector<Group> groups;
     for (const auto& c : s.capped) {
+      auto g = std::find_if(groups.begin(), groups.end(),
+                            [&](const Group& x) { return x.first->measure == c.measure && x.first->cap == c.cap; });
+      if (g == groups.end()) g = groups.insert(groups.end(), Group{&c, 0, 0, fen(c.amount), fen(c.amount), {}});
+      ++g->count;
+      g->total += fen(c.amount);
+      g->low = std::min(g->low, fen(c.amount));
+      g->high = std::max(g->high, fen(c.amount));
+      g->members.push_back(&c);
+    }
+    auto yuan = [](__int128 v) {  // 分 → "1234.50"
+      std::string cents = std::to_string(static_cast<long long>(v % 100));
+      return std::to_string(static_cast<long long>(v / 100)) + "." + (cents.size() < 2 ? "0" : "") + cents;
+    };
+    Table t(out, "capped", {"措施", "起作用的上限", "项数", "每项金额", "金额合计", "申请(申请人)"});
+    for (const auto& g : groups) {
       t.row();
-      t.text(c.id);
-      t.text(c.applicant);
-      t.text(c.measure);
-      t.text(c.cap);
-      t.money(c.amount);
+      t.text(g.first->measure);
+      t.text(g.first->cap);
+      t.number(static_cast<std::int64_t>(g.count));
+      t.text(g.low == g.high ? grouped(yuan(g.low)) : grouped(yuan(g.low)) + " – " + grouped(yuan(g.high)));
+      t.money(yuan(g.total));
+      std::string who;
+      for (std::size_t i = 0; i < g.members.size() && i < 5; ++i)
+        who += (i ? "、" : "") + g.members[i]->id + "(" + g.members[i]->applicant + ")";
+      if (g.members.size() > 5) who += " 等 " + std::to_string(g.members.size()) + " 项";
+      t.text(who);
       t.end_row();
     }
   }

@@ -101,6 +101,10 @@ KUAN_API const char *kuan_version(void);
 KUAN_API void kuan_error_clear(kuan_error *error);
 /* "ok", "rule_errors", "unknown_measure", … */
 KUAN_API const char *kuan_code_name(kuan_code code);
+/* The kind of bad input, as the stable `code` of docs/cli-json.md that every
+ * host reports ("missing_fact", "bad_fact", "unknown_fact", …; "" when ok):
+ * the same as kuan::api::Error::kind() for the same error. */
+KUAN_API const char *kuan_error_kind(const kuan_error *error);
 
 /* ------------------------------------------------------------- diagnostics */
 

@@ -103,6 +103,13 @@ struct KUAN_API Error {
   Position where;                    // see Position
   std::string fact;                  // the fact concerned, when there is one
   std::vector<std::string> missing;  // MissingFacts: every missing fact, in declaration order
+  // The kind of bad input, as the stable `code` of docs/cli-json.md that every
+  // host reports: "missing_fact", "bad_fact", "unknown_fact", "unknown_measure",
+  // "no_edition", "bad_line", "evaluation_error", and beyond a batch row's
+  // "rule_errors", "invalid_argument", "internal"; "" when ok. An
+  // EvaluationError that names a `fact` is a fact the path taken needed (a 可选
+  // fact read while absent, 需要 … 当 …): "missing_fact".
+  const char* kind() const noexcept;
   // "file:line:col: message", or the message alone when there is no position.
   std::string to_string() const;
 };

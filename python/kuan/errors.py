@@ -7,7 +7,8 @@ from __future__ import annotations
 
 class KuanError(Exception):
     """Base of Kuan's errors. `code` is the stable code `kuan eval --batch` writes
-    (unknown_fact, bad_fact, missing_fact, evaluation_error, …)."""
+    for the same input (unknown_fact, bad_fact, missing_fact, evaluation_error,
+    no_edition, …; docs/cli-json.md), the same in every host."""
 
     def __init__(self, message: str, *, code: str = "", file: str | None = None, line: int | None = None,
                  column: int | None = None, fact: str | None = None, missing: list[str] | None = None,

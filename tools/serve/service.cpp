@@ -217,7 +217,7 @@ void Service::handle(const Request& req, Response& res) {
     const auto version = query_value(query, "version");
     const auto ed = version ? loaded.policy.edition(*version) : api::Result<api::Edition>(default_edition(loaded.policy));
     if (!ed) {
-      reply_error(res, http::status::not_found, "no_edition", ed.error().message);
+      reply_error(res, http::status::not_found, ed.error().kind(), ed.error().message);
     } else if (version) {
       cli::append_edition_json(*ed, out);
     } else {
