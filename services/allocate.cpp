@@ -156,8 +156,19 @@ std::optional<AllocationError> Allocator::Impl::decide_quotas() {
 // Then amounts in application order, each with the room its applicant's
 // earlier funded applications left; a quota loser or an ineligible
 // application uses none.
+void Allocator::Impl::prefetch_totals(std::size_t index) const {
+  constexpr std::size_t kAhead = 8;
+  if (index + kAhead >= records.size()) return;
+  const Record& r = records[index + kAhead];
+  if (n_year) __builtin_prefetch(&year_totals[std::size_t{r.applicant} * n_year]);
+  for (const int a : setup[r.measure].funded)
+    if (ed.accumulations[a].group_fact < 0) funded_totals.prefetch(std::uint64_t{r.applicant} * n_funded + funded_slot[a]);
+}
+
 std::optional<AllocationError> Allocator::Impl::decide_amounts() {
-  for (Record& r : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    prefetch_totals(i);
+    Record& r = records[i];
     if (!(r.flags & kDecided)) {
       bind(r, true);
       auto result = evaluate(r);

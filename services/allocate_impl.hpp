@@ -191,6 +191,12 @@ struct Allocator::Impl {
   // The year's figures, once everything is decided.
   void summarize();
 
+  // Records are visited in input order, their applicants at random: asking
+  // for an applicant's name (writing) or running totals (deciding) a few
+  // records ahead hides most of the wait for memory.
+  void prefetch_name(std::size_t index) const;
+  void prefetch_totals(std::size_t index) const;
+
   // Pass 2 (allocate_write.cpp).
   // One decision; JSON members and CSV columns come in the same order.
   void decision(std::size_t index, BatchFormat format, std::string& out) const;
