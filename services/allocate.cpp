@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "base/json_string.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/fact_codec.hpp"
 #include "services/pro_rata.hpp"
@@ -20,6 +21,41 @@ std::string AllocationError::render(std::string_view input_name) const {
   out += message;
   if (!id.empty()) out += "(申请 id " + id + ")";
   return out;
+}
+
+AllocationError Allocator::Impl::duplicate_error(std::size_t line, std::string_view id, std::size_t first) const {
+  return AllocationError{line, 0, "id", std::string(id), "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)"};
+}
+
+std::optional<AllocationError> Allocator::Impl::duplicate_ids() const {
+  const std::size_t n = records.size();
+  std::vector<std::uint64_t> keys(n);  // id hash << 32 | record: equal ids fall next to each other
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t h = std::hash<std::string_view>{}(arena.get(records[i].id));
+    keys[i] = (h ^ (h >> 32)) << 32 | i;
+  }
+  std::sort(keys.begin(), keys.end());
+  std::size_t worst = n, first = 0;  // the earliest repeat, and the first record with its id
+  std::vector<std::uint32_t> run;
+  for (std::size_t a = 0, b = 0; a < n; a = b) {
+    for (b = a + 1; b < n && keys[b] >> 32 == keys[a] >> 32; ++b) {}
+    if (b - a < 2) continue;
+    run.clear();  // the same hash: sort by id (then record), so equal ids are neighbours
+    for (std::size_t k = a; k < b; ++k) run.push_back(static_cast<std::uint32_t>(keys[k]));
+    std::stable_sort(run.begin(), run.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return arena.get(records[x].id) < arena.get(records[y].id);
+    });
+    for (std::size_t k = 1, group = 0; k < run.size(); ++k) {
+      if (arena.get(records[run[k]].id) != arena.get(records[run[group]].id)) {
+        group = k;
+        continue;
+      }
+      if (run[k] < worst) worst = run[k], first = run[group];
+    }
+  }
+  if (worst == n) return std::nullopt;
+  const Record& r = records[worst];
+  return duplicate_error(static_cast<std::size_t>(r.line), arena.get(r.id), first);
 }
 
 // The record's facts as given, plus (unless given) the 全年 totals and —
@@ -120,8 +156,19 @@ std::optional<AllocationError> Allocator::Impl::decide_quotas() {
 // Then amounts in application order, each with the room its applicant's
 // earlier funded applications left; a quota loser or an ineligible
 // application uses none.
+void Allocator::Impl::prefetch_totals(std::size_t index) const {
+  constexpr std::size_t kAhead = 8;
+  if (index + kAhead >= records.size()) return;
+  const Record& r = records[index + kAhead];
+  if (n_year) __builtin_prefetch(&year_totals[std::size_t{r.applicant} * n_year]);
+  for (const int a : setup[r.measure].funded)
+    if (ed.accumulations[a].group_fact < 0) funded_totals.prefetch(std::uint64_t{r.applicant} * n_funded + funded_slot[a]);
+}
+
 std::optional<AllocationError> Allocator::Impl::decide_amounts() {
-  for (Record& r : records) {
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    prefetch_totals(i);
+    Record& r = records[i];
     if (!(r.flags & kDecided)) {
       bind(r, true);
       auto result = evaluate(r);
@@ -131,6 +178,11 @@ std::optional<AllocationError> Allocator::Impl::decide_amounts() {
     }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
   }
+  // Every amount is decided: the running totals are done with, and the pools
+  // that follow need room of their own.
+  funded_totals.clear();
+  std::unordered_map<std::string, std::int64_t>().swap(grouped_totals);
+  std::vector<Decimal>().swap(year_totals);
   return std::nullopt;
 }
 
@@ -172,6 +224,11 @@ std::optional<AllocationError> Allocator::Impl::count_in(const Record& r, bool e
 // each quota. The tallies are cleared again for the amounts pass.
 std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& candidates) {
   const bool counting = std::any_of(setup.begin(), setup.end(), [](const Setup& x) { return x.counted; });
+  {  // room for every application of a quota measure at once: no doubling of a large vector
+    std::size_t quota_records = 0;
+    for (const Record& r : records) quota_records += ed.measures[r.measure].quota >= 0;
+    candidates.reserve(candidates.size() + quota_records);
+  }
   for (std::size_t i = 0; i < records.size(); ++i) {
     Record& r = records[i];
     const MeasureInfo& m = ed.measures[r.measure];
@@ -200,7 +257,8 @@ std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& ca
 }
 
 std::optional<AllocationError> Allocator::Impl::finish() {
-  ids.release();  // duplicates are settled; the rest needs only the records
+  if (auto e = duplicate_ids()) return e;
+  applicant_index.release();  // applicants are known: the rest needs only the records
   if (auto e = decide_quotas()) return e;
   if (auto e = decide_amounts()) return e;
   // Then pools, over what the quotas left.
@@ -326,7 +384,12 @@ std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat inpu
       s.counted = s.counted || acc.count;
       if (!year_total && !acc.count && s.funded_money < 0) {
         s.funded_money = static_cast<int>(a);
-        s.room_note = "同一申请人本年度此前的 " + names + " 申请";
+        s.room_before = "同一申请人本年度此前的 " + names + " 申请已计算所得 ";
+        s.room_after = " 元,计入 " + ed.facts[acc.fact].decl->name + ",本申请只用剩余额度";
+        append_json_string(s.room_before_json, s.room_before);
+        s.room_before_json.pop_back();  // the closing quote comes after the number
+        append_json_string(s.room_after_json, s.room_after);
+        s.room_after_json.erase(0, 1);
       }
     }
   }
@@ -354,6 +417,7 @@ std::optional<AllocationError> Allocator::finish() {
 std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator::quota_candidates() {
   Impl& s = *impl_;
   if (s.stopped) return *s.stopped;
+  if (auto e = s.duplicate_ids()) return *(s.stopped = std::move(*e));
   std::vector<Impl::Candidate> found;  // as decide_quotas() does, without the ranking
   if (auto e = s.admit(found)) return *(s.stopped = std::move(*e));
   std::vector<QuotaCandidate> out;
@@ -366,8 +430,9 @@ std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uin
   Impl& s = *impl_;
   if (s.stopped) return s.stopped;
   if (s.finished || ranks.size() != s.records.size()) return AllocationError{0, 0, "", "", "finish_part: 名次与申请数不符或已完成"};
+  if (auto e = s.duplicate_ids()) return s.stopped = e;
   s.finished = true;
-  s.ids.release();
+  s.applicant_index.release();
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     Impl::Record& r = s.records[i];
     r.rank = ranks[i];

@@ -52,7 +52,10 @@ struct Allocator::Impl {
   struct Setup {                     // per measure
     std::vector<int> funded;         // 累计 of earlier funded amounts: indices into Edition::accumulations
     std::vector<int> year_totals;    // 累计 … = 全年 …: indices into Edition::accumulations
-    std::string room_note;           // "同一申请人本年度此前的 A、B 申请"
+    // cap_room_used is room_before + the 元 used + room_after ("同一申请人本年度此前的
+    // A、B 申请已计算所得 " … " 元,计入 F,本申请只用剩余额度"); the _json forms are
+    // escaped, with the opening and the closing quote.
+    std::string room_before, room_after, room_before_json, room_after_json;
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
@@ -79,7 +82,7 @@ struct Allocator::Impl {
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
   Arena arena;
   Arena names;                              // applicants' names, apart: looked up for every line, so kept dense
-  StringTable ids, applicant_index;
+  StringTable applicant_index;
   std::vector<std::uint64_t> applicants;    // `names` refs
   TallyTable funded_totals;                 // applicant × n_funded + column → 分 (or a count) funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
@@ -140,6 +143,18 @@ struct Allocator::Impl {
   std::optional<AllocationError> keep(std::size_t line, std::string_view id, std::string_view applicant,
                                       const MeasureInfo& m, const char* prefix, const FactValues& given);
 
+  // The first application, in input order, whose id an earlier one has: its
+  // error (allocate.cpp). Ids are checked all at once, by sorting their hashes.
+  std::optional<AllocationError> duplicate_ids() const;
+  // Stops the batch with the first problem in input order: an earlier repeated
+  // id, else `e`.
+  AllocationError stop(AllocationError e) {
+    if (auto repeated = duplicate_ids()) e = std::move(*repeated);
+    stopped = e;
+    return e;
+  }
+  AllocationError duplicate_error(std::size_t line, std::string_view id, std::size_t first) const;
+
   // Deciding (allocate.cpp).
   // The record's facts as given, plus (unless given) the 全年 totals and —
   // with `rooms` — what the applicant's earlier funded applications used.
@@ -175,6 +190,12 @@ struct Allocator::Impl {
   std::optional<AllocationError> finish();
   // The year's figures, once everything is decided.
   void summarize();
+
+  // Records are visited in input order, their applicants at random: asking
+  // for an applicant's name (writing) or running totals (deciding) a few
+  // records ahead hides most of the wait for memory.
+  void prefetch_name(std::size_t index) const;
+  void prefetch_totals(std::size_t index) const;
 
   // Pass 2 (allocate_write.cpp).
   // One decision; JSON members and CSV columns come in the same order.

@@ -146,10 +146,8 @@ std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::stri
     return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
   if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
-  const auto index = static_cast<std::uint32_t>(records.size());
-  const auto [first, is_unique] = ids.find_or_insert(
-      id, [&](std::uint32_t i) { return arena.get(records[i].id); }, [&] { return index; });
-  if (!is_unique) return fail("id", "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
+  // Repeated ids are found all at once (duplicate_ids) when the year is
+  // complete or a later line is bad: no table of every id while reading.
   const auto [who, is_new] = applicant_index.find_or_insert(
       applicant, [&](std::uint32_t a) { return names.get(applicants[a]); },
       [&] {
@@ -166,6 +164,8 @@ std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::stri
     try {
       total = total + given.values[source].number;
     } catch (const std::exception&) {
+      for (std::size_t i = 0; i < records.size(); ++i)  // a repeated id is the first problem of this line
+        if (arena.get(records[i].id) == id) return duplicate_error(line, id, i);
       return fail("", "同一申请人的全年合计超出可处理的范围");
     }
   }
@@ -182,7 +182,7 @@ std::optional<AllocationError> Allocator::Impl::add(std::string_view record, std
   if (stopped) return stopped;
   if (finished) return AllocationError{line, 0, "", "", "finish() 之后不能再添加申请"};
   auto e = input == BatchFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
-  if (e) stopped = e;
+  if (e) e = stop(std::move(*e));
   return e;
 }
 
@@ -197,7 +197,7 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   CsvScanner scanner;
   auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
     const TextPosition at = text_position(std::string_view(data).substr(start), offset);
-    return impl_->stopped = AllocationError{record_line + at.line - 1, at.column, "", "", message};
+    return impl_->stop(AllocationError{record_line + at.line - 1, at.column, "", "", message});
   };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(data.data() + start, end - start);
@@ -213,7 +213,7 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   for (bool eof = false; !eof;) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) return impl_->stopped = AllocationError{line, 0, "", "", "读取输入失败"};
+    if (in.bad()) return impl_->stop(AllocationError{line, 0, "", "", "读取输入失败"});
     eof = n == 0;
     data.append(chunk.data(), n);
     for (;;) {
@@ -243,8 +243,8 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
     pos -= start;
     start = 0;
     if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
-      return impl_->stopped = AllocationError{record_line, 0, "", "",
-                                              "行过长:每行至多 " + std::to_string(limits::kMaxBatchRecordBytes) + " 字节"};
+      return impl_->stop(AllocationError{record_line, 0, "", "",
+                                         "行过长:每行至多 " + std::to_string(limits::kMaxBatchRecordBytes) + " 字节"});
   }
   if (progress) progress({1, consumed + data.size(), count, 0});
   return finish();

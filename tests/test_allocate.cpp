@@ -516,3 +516,48 @@ TEST_CASE("given facts are kept as typed values, exactly", "[allocate]") {
     CHECK(v.number.to_string() == values[i].number.to_string());
   }
 }
+
+TEST_CASE("a repeated id is the error when it comes first, however late it is found", "[allocate]") {
+  // Ids are checked all at once (no table of every id while reading): the
+  // error must still be the first problem in input order.
+  auto l = [](const std::string& id) { return line(id, "E", "丙", {{"申请金额", "1"}}); };
+  std::string year;
+  for (int i = 0; i < 50; ++i) year += l("a" + std::to_string(i));
+  SECTION("at the end of the year: the earliest repeat, naming the first of its id") {
+    const auto r = run(small_edition(), year + l("a7") + l("x") + l("a3") + l("a7"));
+    REQUIRE(r.error);
+    CHECK(r.error->line == 51);
+    CHECK(r.error->id == "a7");
+    CHECK(r.error->field == "id");
+    CHECK(r.error->message == "重复的申请 id(与第 8 项申请相同)");
+    CHECK(r.text.empty());
+  }
+  SECTION("before a later bad line: the repeat") {
+    const auto r = run(small_edition(), year + l("a3") + l("y") + "{\"id\":\"z\",\n");
+    REQUIRE(r.error);
+    CHECK(r.error->line == 51);
+    CHECK(r.error->message == "重复的申请 id(与第 4 项申请相同)");
+  }
+  SECTION("after an earlier bad line: the bad line") {
+    const auto r = run(small_edition(), year + "{\"id\":\"z\",\n" + l("a3"));
+    REQUIRE(r.error);
+    CHECK(r.error->line == 51);
+    CHECK(r.error->message.find("重复") == std::string::npos);
+  }
+  SECTION("record by record: finish() names it") {
+    std::string error;
+    auto a = Allocator::create(small_edition(), BatchFormat::Jsonl, error);
+    REQUIRE(a);
+    std::size_t n = 0;
+    for (const char* id : {"p", "q", "p", "r"}) CHECK_FALSE(a->add(l(id), ++n));
+    const auto e = a->finish();
+    REQUIRE(e);
+    CHECK(e->line == 3);
+    CHECK(e->message == "重复的申请 id(与第 1 项申请相同)");
+  }
+  SECTION("many ids, one hash bucket or not: only real repeats count") {
+    std::string many;
+    for (int i = 0; i < 20000; ++i) many += l(std::to_string(i));
+    CHECK_FALSE(run(small_edition(), many).error);
+  }
+}
