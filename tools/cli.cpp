@@ -219,11 +219,6 @@ api::Edition default_edition(const api::Policy& policy) {
   return policy.latest();
 }
 
-void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to) {
-  const std::string text = api::render_diagnostics(diagnostics);  // as kuan check shows them (at most 50)
-  std::fwrite(text.data(), 1, text.size(), to);
-}
-
 void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
   out += "{\"severity\":";
   out += d.severity == api::Severity::Error ? "\"error\"" : "\"warning\"";
