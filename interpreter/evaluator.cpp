@@ -115,6 +115,7 @@ class Activation {
   Value compare(const ast::Expr& e);
   Value call(const ast::Expr& e);
   Value progressive(const ast::Expr& e);
+  Value ranges(const ast::Expr& e);
 
   const ExprNote& note(const ast::Expr& e) const { return note_[e.id]; }
 
@@ -215,17 +216,17 @@ Value Activation::arith(const ast::Expr& e) {
   return out;
 }
 
+// −1, 0 or 1 as a is below, at or above b (values of one type).
+int order(const Value& a, const Value& b) {
+  if (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum || a.kind == TypeKind::Date)
+    return a.small < b.small ? -1 : a.small > b.small ? 1 : 0;
+  const auto o = a.number <=> b.number;
+  return o < 0 ? -1 : o > 0 ? 1 : 0;
+}
+
 Value Activation::compare(const ast::Expr& e) {
   Value sa, sb;
-  const Value& a = operand(*e.args[0], sa);
-  const Value& b = operand(*e.args[1], sb);
-  int c;
-  if (a.kind == TypeKind::Bool || a.kind == TypeKind::Enum || a.kind == TypeKind::Date) {
-    c = a.small < b.small ? -1 : a.small > b.small ? 1 : 0;
-  } else {
-    const auto o = a.number <=> b.number;
-    c = o < 0 ? -1 : o > 0 ? 1 : 0;
-  }
+  const int c = order(operand(*e.args[0], sa), operand(*e.args[1], sb));
   bool r = false;
   switch (e.compare) {
     case ast::CompareOp::Lt: r = c < 0; break;
@@ -277,6 +278,38 @@ __attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
     choices->push_back(std::move(t));
   }
   return out;
+}
+
+// 按 X { 区间 => 值 … }: the first arm whose range holds X (the checker has made
+// sure, for constant ends, that at most one does), or 其他.
+__attribute__((noinline)) Value Activation::ranges(const ast::Expr& e) {
+  Value scratch;
+  const Value& subject = operand(*e.args[0], scratch);
+  auto holds = [&](const ast::MatchArm& arm) {
+    Value bound_scratch;
+    if (arm.lower.arg >= 0) {
+      const int c = order(subject, operand(*e.args[static_cast<std::size_t>(arm.lower.arg)], bound_scratch));
+      if (c < 0 || (c == 0 && !arm.lower.inclusive)) return false;
+    }
+    if (arm.upper.arg >= 0) {
+      const int c = order(subject, operand(*e.args[static_cast<std::size_t>(arm.upper.arg)], bound_scratch));
+      if (c > 0 || (c == 0 && !arm.upper.inclusive)) return false;
+    }
+    return true;
+  };
+  for (const auto& arm : e.arms) {
+    if (!arm.otherwise && !holds(arm)) continue;
+    if (choices) {
+      const std::string shown = format_value(ed_, subject);
+      choices->push_back({&e, false, -1,
+                          arm.otherwise ? shown + " 不在前面各区间内,取 其他"
+                                        : shown + " 在 " + std::string(span_text(arm.pattern_span)) + " 内"});
+    }
+    Value v = eval(*arm.value);
+    if (v.kind == TypeKind::Integer && note(e).type.kind == TypeKind::Number) v.kind = TypeKind::Number;
+    return v;
+  }
+  raise("没有分支的区间包含 " + format_value(ed_, subject) + "(补上区间,或加 其他 => …)", e.span);
 }
 
 __attribute__((noinline)) Value Activation::call(const ast::Expr& e) {
@@ -356,6 +389,7 @@ Value Activation::eval(const ast::Expr& e) {
       raise("没有分支处理这个取值", e.span);
     }
     case K::Progressive: return progressive(e);
+    case K::Ranges: return ranges(e);
   }
   raise("内部错误:无法求值的表达式", e.span);
 }

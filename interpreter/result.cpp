@@ -69,6 +69,9 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
     } else if (e.kind == ast::ExprKind::Progressive) {
       r.kind = "累进";
       r.outcome = c.detail;
+    } else if (e.kind == ast::ExprKind::Ranges) {
+      r.kind = "按";
+      r.outcome = c.detail;
     } else {
       r.kind = "按";
       const Type& t = ed.notes[*e.args[0]].type;

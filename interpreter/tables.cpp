@@ -1,7 +1,9 @@
 #include "interpreter/tables.hpp"
 
 #include "interpreter/evaluator.hpp"
+#include "base/date.hpp"
 #include "stdlib/brackets.hpp"
+#include "stdlib/ranges.hpp"
 
 namespace kuan {
 
@@ -11,7 +13,8 @@ namespace {
 bool constant(const Edition& ed, const ast::Expr& e) {
   using K = ast::ExprKind;
   switch (e.kind) {
-    case K::Number: return true;
+    case K::Number:
+    case K::Date: return true;
     case K::Name: return ed.notes[e].ref == ast::RefKind::Param;
     case K::Negate:
     case K::Arith:
@@ -32,6 +35,7 @@ class TableCheck {
     for (const auto& a : e.args) walk(*a);
     for (const auto& arm : e.arms) walk(*arm.value);
     if (e.kind == ast::ExprKind::Progressive) brackets(e);
+    if (e.kind == ast::ExprKind::Ranges) ranges(e);
   }
 
  private:
@@ -42,7 +46,60 @@ class TableCheck {
       ok = false;
       return std::nullopt;
     }
-    return std::get<Value>(v).number;
+    const Value& x = std::get<Value>(v);
+    return x.kind == TypeKind::Date ? Decimal::from_int(x.small) : x.number;
+  }
+
+  void error(const Span& at, std::string message) {
+    out_.push_back(make_diagnostic(Severity::Error, at, std::move(message)));
+    ok = false;
+  }
+
+  // A range table's ends are constants, so its gaps and overlaps are known now.
+  void ranges(const ast::Expr& e) {
+    const Type& subject = ed_.notes[*e.args[0]].type;
+    bool constants = true;
+    for (std::size_t i = 1; i < e.args.size(); ++i)
+      if (!constant(ed_, *e.args[i])) {
+        error(e.args[i]->span, "区间的端点须是常量(数字、日期或参数),这里是 " + std::string(span_text(e.args[i]->span)));
+        constants = false;
+      }
+    if (!constants) return;
+    std::vector<RangeRow> rows;
+    for (const auto& arm : e.arms) {
+      RangeRow r;
+      r.otherwise = arm.otherwise;
+      r.lower_inclusive = arm.lower.inclusive, r.upper_inclusive = arm.upper.inclusive;
+      if (arm.lower.arg >= 0 && !(r.lower = value(*e.args[static_cast<std::size_t>(arm.lower.arg)]))) return;
+      if (arm.upper.arg >= 0 && !(r.upper = value(*e.args[static_cast<std::size_t>(arm.upper.arg)]))) return;
+      rows.push_back(std::move(r));
+    }
+    RangeDomain domain;
+    domain.discrete = subject.kind == TypeKind::Integer || subject.kind == TypeKind::Date;
+    // Money and rate facts are refused when negative (interpreter/facts.cpp).
+    const bool fact = e.args[0]->kind == ast::ExprKind::Name && ed_.notes[*e.args[0]].ref == ast::RefKind::Fact;
+    if (fact && (subject.kind == TypeKind::Money || subject.kind == TypeKind::Rate)) domain.min = Decimal::from_int(0);
+    auto show = [&](const Decimal& d) -> std::string {
+      switch (subject.kind) {
+        case TypeKind::Money: {  // as a rule file writes it: 500万元, 12.5元
+          const Decimal wan = Decimal::from_int(10000);
+          auto in_wan = d.divide(wan, d.scale(), RoundingMode::HalfUp);
+          if (!d.is_zero() && in_wan && *in_wan * wan == d) return in_wan->normalized().to_string() + "万元";
+          return d.normalized().to_string() + "元";
+        }
+        case TypeKind::Rate: return (d * Decimal::from_int(100)).normalized().to_string() + "%";
+        case TypeKind::Date: {
+          auto days = d.to_int64_at_scale(0);
+          return days ? format_date(static_cast<std::int32_t>(*days)) : d.to_string();
+        }
+        default: return d.normalized().to_string();
+      }
+    };
+    auto label = [&](std::size_t i) { return std::string(span_text(e.arms[i].pattern_span)); };
+    for (const auto& p : check_ranges(rows, domain, show, label)) {
+      const ast::MatchArm& arm = e.arms[p.row];
+      error(arm.otherwise ? Span{arm.span.file, arm.span.begin, arm.span.begin + 6} : arm.pattern_span, p.message);
+    }
   }
 
   void brackets(const ast::Expr& e) {

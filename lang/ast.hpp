@@ -37,6 +37,10 @@ enum class ExprKind {
   // then each bracket's bound, rate and 速算扣除数 (see `brackets`), so whatever
   // walks the operands sees them all.
   Progressive,
+  // 按 x { 50万元(含) 以下 => a, 50万元(不含) 至 100万元(含) => b, 其他 => c }: a range
+  // table. args[0] is x, then the ends of the ranges (see MatchArm::lower/upper),
+  // so whatever walks the operands sees them all.
+  Ranges,
 };
 
 using Unit = units::Unit;  // lang/units.hpp: the one table of units
@@ -58,11 +62,20 @@ struct NamedSpan {
   Span span;
 };
 
+// One end of a range arm: an index into Expr::args (−1: unbounded, 以上/以下) and
+// whether the end's value belongs to the range ((含) or (不含)).
+struct RangeEnd {
+  int arg = -1;
+  bool inclusive = false;
+};
+
 struct MatchArm {
-  std::vector<NamedSpan> patterns;  // empty for 其他
+  std::vector<NamedSpan> patterns;  // empty for 其他 and for a range
   bool otherwise = false;
   Span span;
   ExprPtr value;
+  RangeEnd lower, upper;  // Ranges: the arm's range (both −1 only for 其他)
+  Span pattern_span;      // Ranges: the range as written, 50万元(含) 至 100万元(不含)
 };
 
 // One bracket of a 累进: indices into Expr::args; `upper` −1 for 以上, `deduction` −1 when not written.
@@ -358,7 +371,8 @@ inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
   c->brackets = e.brackets;
   c->id = next_id++;
   for (const auto& a : e.args) c->args.push_back(clone(*a, next_id));
-  for (const auto& arm : e.arms) c->arms.push_back({arm.patterns, arm.otherwise, arm.span, clone(*arm.value, next_id)});
+  for (const auto& arm : e.arms)
+    c->arms.push_back({arm.patterns, arm.otherwise, arm.span, clone(*arm.value, next_id), arm.lower, arm.upper, arm.pattern_span});
   return c;
 }
 

@@ -57,6 +57,8 @@ class Dumper {
       out += "arm";
       num("other", arm.otherwise);
       names("p", arm.patterns);
+      if (e->kind == ast::ExprKind::Ranges)
+        num("lo", arm.lower.arg), num("loin", arm.lower.inclusive), num("hi", arm.upper.arg), num("hiin", arm.upper.inclusive);
       expr(arm.value);
     }
     for (const auto& b : e->brackets) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "lang/check_brackets.hpp"
+#include "lang/check_ranges.hpp"
 #include "lang/units.hpp"
 #include "lang/builtin_types.hpp"
 
@@ -232,9 +233,12 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
     }
     case K::Match: return match(e, ctx, hint);
     case K::Progressive:
-      return check_progressive(e, {[&](const ast::Expr& x, const Type* h) { return check(x, ctx, h); },
-                                   [&](const Span& s, std::string m) { error(s, std::move(m)); },
-                                   [&](const Type& t) { return describe(t); }});
+    case K::Ranges: {
+      const OperandChecker operands{[&](const ast::Expr& x, const Type* h) { return check(x, ctx, h); },
+                                    [&](const Span& s, std::string m) { error(s, std::move(m)); },
+                                    [&](const Type& t) { return describe(t); }};
+      return e.kind == K::Progressive ? check_progressive(e, operands) : check_ranges(e, operands, hint);
+    }
   }
   return Type::error();
 }

@@ -329,6 +329,7 @@ class Layout {
     if (open_brace(a) && close_brace(b)) return false;  // an empty measure: 措施 m {}
     if (a.kind == Tok::Punct && is(a, "，", "：")) return false;  // full-width marks carry their own space
     if (open_paren(b) && a.kind == Tok::Word && !is_keyword_like(a.text)) return false;  // a call
+    if (inclusion_at(q)) return false;  // a range's end: 50万元(含)
     if (unary_[p]) return false;
     return true;
   }
@@ -354,9 +355,25 @@ class Layout {
   }
 
   const Token* next_code(std::size_t i) const {
-    for (std::size_t k = i + 1; k < t_.size(); ++k)
-      if (t_[k].kind != Tok::Comment) return &t_[k];
-    return nullptr;
+    const std::size_t k = next_code_at(i);
+    return k < t_.size() ? &t_[k] : nullptr;
+  }
+  std::size_t next_code_at(std::size_t i) const {
+    std::size_t k = i + 1;
+    while (k < t_.size() && t_[k].kind == Tok::Comment) ++k;
+    return k;
+  }
+  // (含) or (不含) starts at token i.
+  bool inclusion_at(std::size_t i) const {
+    if (i >= t_.size() || !open_paren(t_[i])) return false;
+    const std::size_t w = next_code_at(i), c = next_code_at(w);
+    return c < t_.size() && (is_word(t_[w], "含") || is_word(t_[w], "不含")) && close_paren(t_[c]);
+  }
+  // A range arm of a 按 starts at token i: [−] end (含)/(不含).
+  bool range_arm_at(std::size_t i) const {
+    if (i < t_.size() && is_minus(t_[i])) i = next_code_at(i);
+    return i < t_.size() && (t_[i].kind == Tok::Number || t_[i].kind == Tok::Date || t_[i].kind == Tok::Word) &&
+           inclusion_at(next_code_at(i));
   }
 
   static std::size_t continuation_indent(const Item& item, const Token& first, bool unary) {
@@ -390,7 +407,7 @@ class Layout {
       Block& top = blocks.back();
       if (close_brace(first) && blocks.size() > 1) {
         line.indent = top.close_indent;
-      } else if (starts_item(top.kind, first, after)) {
+      } else if (starts_item(top.kind, first, after) || (top.kind == BlockKind::Match && range_arm_at(line.begin))) {
         line.indent = top.content_indent;
         top.item = Item{};
         top.item.indent = line.indent;
@@ -576,7 +593,9 @@ class Layout {
         breaks.push_back(j);
         return breaks;
       }
-      if (depth == 0 && (tok.kind == Tok::Word) && (j == k + 1 || is_comma(t_[j - 1]))) breaks.push_back(j);
+      // an arm: a value's name, 其他, or a range's first end (a number, a date, a 参数, −x)
+      const bool arm_start = tok.kind == Tok::Word || tok.kind == Tok::Number || tok.kind == Tok::Date || is_minus(tok);
+      if (depth == 0 && arm_start && (j == k + 1 || is_comma(t_[j - 1]))) breaks.push_back(j);
       if (open_paren(tok) || open_brace(tok)) ++depth;
       if (close_paren(tok) || close_brace(tok)) --depth;
     }

@@ -216,7 +216,25 @@ struct reference : seq<identifier, sp> {};
 struct paren : seq<lparen, must<expected_expression, expected_rparen>> {};
 struct has_fact : seq<kw<TAO_PEGTL_STRING("有")>, must<expected_name>> {};
 struct otherwise_pattern : kw<TAO_PEGTL_STRING("其他")> {};
-struct arm_pattern : sor<otherwise_pattern, seq<name, star<bar, must<expected_name>>>> {};
+// A range arm of 按: 50万元(含) 以下, 50万元(不含) 至 100万元(含), 100万元(不含) 以上.
+// Every end says whether it belongs to the range — (含) or (不含), as clause texts
+// write "50万元(含)以下" — so no reader has to know that 以上 includes its number.
+// An end is a literal or a 参数 (−x allowed); a literal commits to a range arm, a
+// name only with its (含)/(不含) (else the arm is an enumeration value).
+struct inclusion_word : sor<word<TAO_PEGTL_STRING("不含")>, word<TAO_PEGTL_STRING("含")>> {};
+struct expected_inclusion_word : seq<inclusion_word> {};
+struct inclusion : seq<utf8::one<'(', 0xFF08>, sp, must<expected_inclusion_word>, sp, must<expected_rparen>> {};
+struct expected_inclusion : seq<inclusion> {};
+struct range_minus : seq<neg_op, sp> {};
+struct range_literal : seq<sor<date_literal, loose_date, number_literal>, sp> {};
+struct range_bound : seq<opt<range_minus>, sor<seq<range_literal, must<expected_inclusion>>, seq<reference, inclusion>>> {};
+struct expected_range_bound : seq<range_bound> {};
+struct range_above : kw<TAO_PEGTL_STRING("以上")> {};
+struct range_below : kw<TAO_PEGTL_STRING("以下")> {};
+struct range_to : seq<word<TAO_PEGTL_STRING("至")>, sp, must<expected_range_bound>> {};
+struct expected_range_end : sor<range_above, range_below, range_to> {};
+struct range_pattern : seq<range_bound, must<expected_range_end>> {};
+struct arm_pattern : sor<otherwise_pattern, range_pattern, seq<name, star<bar, must<expected_name>>>> {};
 struct match_arm : seq<arm_pattern, must<expected_arrow, expected_expression>> {};
 struct expected_arm : seq<match_arm> {};
 struct match_expr : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_expression, expected_lbrace, expected_arm>,
@@ -444,6 +462,10 @@ template <> inline constexpr auto error_message<expected_rbrace> = "这里需要
 template <> inline constexpr auto error_message<expected_rparen> = "缺少右括号 ')'";
 template <> inline constexpr auto error_message<expected_arrow> = "分支的取值前需要 '=>'";
 template <> inline constexpr auto error_message<expected_arm> = "按 … { } 中至少需要一个分支,如 一档 => 30%";
+template <> inline constexpr auto error_message<expected_inclusion_word> = "区间端点的括号中须写 含 或 不含,如 50万元(含)";
+template <> inline constexpr auto error_message<expected_inclusion> = "区间的端点后须写明是否包含:(含) 或 (不含),如 50万元(含) 以下";
+template <> inline constexpr auto error_message<expected_range_bound> = "至 后需要区间的另一端,并写明是否包含,如 100万元(不含)";
+template <> inline constexpr auto error_message<expected_range_end> = "区间的端点后须接 以上、以下,或 至 另一端,如 50万元(含) 至 100万元(不含)";
 template <> inline constexpr auto error_message<expected_bracket> = "累进 … { } 中至少需要一档,如 至 3万元 => 5%";
 template <> inline constexpr auto error_message<expected_bracket_end> = "累进 的每一档写作 至 上界 => 税率 [速算扣除数 金额],最后一档写作 以上 => 税率;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_then> = "若 … 的条件后需要 '则'";

@@ -69,6 +69,7 @@ inline constexpr Keyword kAll[] = {
   {"且", R::Reserved, K::Expression}, {"或", R::Reserved, K::Expression}, {"非", R::Reserved, K::Expression},
   {"按", R::Reserved, K::Expression}, {"其他", R::Reserved, K::Expression}, {"有", R::Reserved, K::Expression},
   {"累进", R::Reserved, K::Expression}, {"以上", R::Positional, K::Expression}, {"速算扣除数", R::Positional, K::Expression},
+  {"以下", R::Positional, K::Expression}, {"含", R::Positional, K::Expression}, {"不含", R::Positional, K::Expression},
   {"是", R::Reserved, K::Value}, {"否", R::Reserved, K::Value},
   {"and", R::Reserved, K::Expression}, {"or", R::Reserved, K::Expression}, {"not", R::Reserved, K::Expression},
   {"true", R::Reserved, K::Value}, {"false", R::Reserved, K::Value},

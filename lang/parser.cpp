@@ -37,7 +37,8 @@ using selector = pegtl::parse_tree::selector<
         g::limit_stmt, g::limit_amount, g::limit_count, g::group_by, g::scope_applicant, g::scope_application,
         g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
         g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds,
-        g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction>,
+        g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction,
+        g::range_pattern, g::range_bound, g::range_minus, g::inclusion_word, g::range_above, g::range_below>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
 // ------------------------------------------------------------------ dates
@@ -282,9 +283,10 @@ class Converter {
       args.push_back(expr(child(n, 0)));
       auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
       for (std::size_t i = 1; i < n.children.size(); ++i) {
-        e->arms.push_back(arm(child(n, i)));
+        e->arms.push_back(arm(child(n, i), *e));
         bound(*e, e->arms.back().value->depth);
       }
+      ranges_or_values(*e);
       e->span.end = closing_brace_after(e->arms.back().value->span.end);
       return e;
     }
@@ -367,18 +369,74 @@ class Converter {
     return e;
   }
 
-  // match_arm -> ('其他' | name ('|' name)*) '=>' expression
-  ast::MatchArm arm(const Node& n) const {
+  // match_arm -> ('其他' | range_pattern | name ('|' name)*) '=>' expression
+  // A range's ends go into the 按's operands (e.args), as a 累进's bounds do.
+  ast::MatchArm arm(const Node& n, ast::Expr& e) const {
     ast::MatchArm a;
     a.span = span_of(n);
     for (std::size_t i = 0; i + 1 < n.children.size(); ++i) {
       const Node& p = child(n, i);
       if (p.is_type<g::otherwise_pattern>()) a.otherwise = true;
+      else if (p.is_type<g::range_pattern>()) range(p, e, a);
       else a.patterns.push_back(named(p));
     }
     a.value = expr(*n.children.back());
     a.span.end = a.value->span.end;
     return a;
+  }
+
+  // range_pattern -> range_bound ('以上' | '以下' | '至' range_bound)
+  // range_bound -> '-'? (literal | name) '(' ('含' | '不含') ')'
+  void range(const Node& p, ast::Expr& e, ast::MatchArm& a) const {
+    auto end = [&](const Node& b) {
+      std::size_t k = 0;
+      const bool minus = child(b, 0).is_type<g::range_minus>();
+      if (minus) ++k;
+      const Node& v = child(b, k);
+      Built x = expr(v);
+      if (minus) {
+        std::vector<ast::ExprPtr> inner;
+        inner.push_back(std::move(x));
+        Span s = span_of(b);
+        s.end = inner.back()->span.end;
+        x = node(ast::ExprKind::Negate, s, std::move(inner));
+      }
+      e.args.push_back(std::move(x));
+      bound(e, e.args.back()->depth);
+      return ast::RangeEnd{static_cast<int>(e.args.size() - 1), child(b, k + 1).string_view() == "含"};
+    };
+    a.pattern_span = span_of(p);
+    const ast::RangeEnd first = end(child(p, 0));
+    const Node& rest = child(p, 1);
+    if (rest.is_type<g::range_above>() || rest.is_type<g::range_below>()) {
+      (rest.is_type<g::range_above>() ? a.lower : a.upper) = first;
+      a.pattern_span.end = static_cast<std::uint32_t>(rest.begin().byte) + 6;  // 以上 / 以下: two 3-byte characters
+    } else {
+      a.lower = first, a.upper = end(rest);
+      // just past the ')' or '）' that closes the last (含)/(不含)
+      const std::string& t = file_->text();
+      std::uint32_t at = static_cast<std::uint32_t>(child(rest, rest.children.size() - 1).end().byte);
+      while (at < t.size() && t[at] != ')' && t.compare(at, 3, "）") != 0) ++at;
+      a.pattern_span.end = at >= t.size() ? at : at + (t[at] == ')' ? 1 : 3);
+    }
+  }
+
+  // A 按 whose arms are ranges is a range table; its arms are all ranges (or 其他).
+  void ranges_or_values(ast::Expr& e) const {
+    const ast::MatchArm* range = nullptr;
+    const ast::MatchArm* value = nullptr;
+    for (const auto& a : e.arms) {
+      if (a.lower.arg >= 0 || a.upper.arg >= 0) range = range ? range : &a;
+      else if (!a.otherwise) value = value ? value : &a;
+    }
+    if (!range) return;
+    if (value) {
+      Span at = value->span;
+      at.end = value->patterns.back().span.end;
+      throw ConvertError{at, "按 的分支要么都是区间,要么都是取值;这里 " + value->patterns.front().name +
+                                 " 是取值,而 " + std::string(span_text(range->pattern_span)) + " 是区间"};
+    }
+    e.kind = ast::ExprKind::Ranges;
   }
 
   // 上限 X = L [已用 U] [当 C] / 叠加 X = …: sugar for a 限额 (see ast::LimitDecl).

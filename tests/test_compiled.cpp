@@ -5,6 +5,8 @@
 // also actually decide the ordinary cases itself, and hand the huge ones over.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -17,6 +19,7 @@
 #include "interpreter/policy.hpp"
 
 using namespace kuan;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -247,6 +250,37 @@ TEST_CASE("compiled evaluator hands over what does not fit in 64 bits", "[compil
   REQUIRE(std::holds_alternative<Outcome>(served));
   CHECK(std::get<Outcome>(served).amount.to_string() == "8000000.00");  // the yearly cap binds
   CHECK(std::get<Outcome>(served).bound->name == "算力券年度余额");
+}
+
+TEST_CASE("a measure reaching a range table is handed to the tree-walker, with the same results", "[compiled]") {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-ranges-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.kuan") << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                                   "事实 投入: 金额\n参数 门槛 = 500万元\n"
+                                   "措施 分档 { 比例 = 按 投入 { 门槛(不含) 以下 => 10%, 门槛(含) 至 1000万元(含) => 20%,"
+                                   " 1000万元(不含) 以上 => 30% }  基数 = 投入 }\n";
+  const auto policy = load(dir.string().c_str());
+  fs::remove_all(dir);
+  const Edition& ed = *policy->editions().front();
+  const MeasureInfo* m = ed.find_measure("分档");
+  REQUIRE(m);
+  Tally tally;
+  for (const char* x : {"0", "4999999.99", "5000000", "10000000", "10000000.01", "1e40"}) {
+    FactValues facts(ed.facts.size());
+    const std::string text = std::string(x) == "1e40" ? "1" + std::string(40, '0') : x;
+    facts.set(ed.find_fact("投入"), Value::money(*Decimal::parse(text)));
+    check(ed, *m, facts, tally, x);
+  }
+  CHECK(tally.decided == 0);  // documented: the compiled form does not know range tables
+  FactValues facts(ed.facts.size());
+  facts.set(ed.find_fact("投入"), Value::money(*Decimal::parse("5000000")));
+  Trace trace;
+  const EvalResult r = evaluate_measure(ed, *m, facts, &trace);
+  REQUIRE(std::holds_alternative<Outcome>(r));
+  CHECK(std::get<Outcome>(r).amount.to_string() == "1000000.00");
+  // The explanation names the arm taken, as written.
+  REQUIRE(trace.rate_choices.size() == 1);
+  CHECK(trace.rate_choices[0].detail == "5000000元 在 门槛(含) 至 1000万元(含) 内");
 }
 
 TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {

@@ -223,6 +223,26 @@ TEST_CASE("fmt: long lines wrap before 否则, then 则, into 按 branches, then
   CHECK(formatted(labelled, 40) == labelled);
 }
 
+TEST_CASE("fmt: range arms — (含) against its end, one arm a line, wrapped at arms", "[format]") {
+  const std::string in =
+      "定义 档 = 按 投入 {\n - 5元(含) 至 门槛 (不含) => 10%\n     门槛（含） 至 1000万元 ( 含 )   => 20%\n}\n";
+  CHECK(formatted(in) ==
+        "定义 档 = 按 投入 {\n"
+        "  -5元(含) 至 门槛(不含) => 10%\n"
+        "  门槛（含） 至 1000万元(含) => 20%\n"
+        "}\n");
+  const std::string line = "定义 乙 = 按 投入 { 1元(不含) 以下 => 1, 1元(含) 至 2元(含) => 2, 2020-01-01(不含) 以上 => 3 }\n";
+  CHECK(formatted(line, 40) ==
+        "定义 乙 = 按 投入 {\n"
+        "  1元(不含) 以下 => 1,\n"
+        "  1元(含) 至 2元(含) => 2,\n"
+        "  2020-01-01(不含) 以上 => 3\n"
+        "}\n");
+  CHECK(formatted(formatted(line, 40), 40) == formatted(line, 40));
+  // A call is still a call.
+  CHECK(formatted("定义 丙 = min (a, b)\n") == "定义 丙 = min(a, b)\n");
+}
+
 TEST_CASE("fmt: clause text, strings, BOM and CRLF", "[format]") {
   const std::string in = "\xEF\xBB\xBF条款 (一) \"t\" {\r\n原文 「第一行  两个空格\r\n   第二行 # 不是注释」\r\n}\r\n";
   CHECK(formatted(in) == "\xEF\xBB\xBF条款 (一) \"t\" {\n  原文 「第一行  两个空格\r\n   第二行 # 不是注释」\n}\n");

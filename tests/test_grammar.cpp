@@ -91,6 +91,19 @@ std::string show(const ast::Expr& e) {
       }
       return s + ")";
     }
+    case ExprKind::Ranges: {
+      auto end = [&](const kuan::ast::RangeEnd& r) {
+        return show(*e.args[static_cast<std::size_t>(r.arg)]) + (r.inclusive ? "含" : "不含");
+      };
+      std::string s = "(按区间 " + show(*e.args[0]);
+      for (const auto& a : e.arms) {
+        s += " [";
+        if (a.otherwise) s += "其他";
+        else s += (a.lower.arg >= 0 ? end(a.lower) : "…") + "~" + (a.upper.arg >= 0 ? end(a.upper) : "…");
+        s += " " + show(*a.value) + "]";
+      }
+      return s + ")";
+    }
     case ExprKind::Progressive: {
       std::string s = "(累进 " + show(*e.args[0]);
       for (const auto& b : e.brackets) {
@@ -524,6 +537,28 @@ TEST_CASE("若 / 则 / 否则, 按, 有 and calls", "[grammar]") {
   CHECK(sx("(a + b") == "ERROR 1:7 缺少右括号 ')'");
   CHECK(sx("非") == "ERROR 1:2 运算符后需要一个操作数");
   CHECK(sx("") == "ERROR 1:1 这里需要一个表达式");
+}
+
+TEST_CASE("按 over ranges: (含)/(不含) ends, 以上, 以下, 至", "[grammar]") {
+  CHECK(sx("按 x { 50万元(含) 以下 => 1, 50万元(不含) 至 100万元(含) => 2, 100万元(不含) 以上 => 3 }") ==
+        "(按区间 x […~500000含 1] [500000不含~1000000含 2] [1000000不含~… 3])");
+  CHECK(sx("按 x { 门槛（含） 以下 => 1，其他 => 2 }") == "(按区间 x […~门槛含 1] [其他 2])");
+  CHECK(sx("按 d { 2025-06-30(含) 以下 => 1, -5(不含) 以上 => 2 }") == "(按区间 d […~2025-06-30含 1] [(- 5)不含~… 2])");
+  CHECK(sx("按 x { 3( 含 ) 至 -门槛(不含) => 1 }") == "(按区间 x [3含~(- 门槛)不含 1])");
+  // A name before (含) is an end; without it, an enumeration value.
+  CHECK(sx("按 x { 门槛 => 1 }") == "(按 x [门槛 1])");
+  CHECK(sx("按 x { 100万元 以下 => 1 }") == "ERROR 1:13 区间的端点后须写明是否包含:(含) 或 (不含),如 50万元(含) 以下");
+  CHECK(sx("按 x { 100万元(包含) 以下 => 1 }") == "ERROR 1:13 区间端点的括号中须写 含 或 不含,如 50万元(含)");
+  CHECK(sx("按 x { 100万元(含 以下 => 1 }") == "ERROR 1:15 缺少右括号 ')'");
+  CHECK(sx("按 x { 100万元(含) => 1 }") == "ERROR 1:16 区间的端点后须接 以上、以下,或 至 另一端,如 50万元(含) 至 100万元(不含)");
+  CHECK(sx("按 x { 1(含) 至 => 1 }") == "ERROR 1:14 至 后需要区间的另一端,并写明是否包含,如 100万元(不含)");
+  CHECK(sx("按 x { 甲 => 1, 1(含) 以上 => 2 }") ==
+        "ERROR 1:7 按 的分支要么都是区间,要么都是取值;这里 甲 是取值,而 1(含) 以上 是区间");
+  // The range as written, for messages and explanations.
+  auto e = parse_ex("按 x { 50万元（含） 至 100万元(不含) => 1, 3(含) 以上 => 2 }");
+  REQUIRE(e.r.expr);
+  CHECK(text_of(e.r.expr->arms[0].pattern_span) == "50万元（含） 至 100万元(不含)");
+  CHECK(text_of(e.r.expr->arms[1].pattern_span) == "3(含) 以上");
 }
 
 TEST_CASE("unit literals, numbers and dates", "[grammar]") {
