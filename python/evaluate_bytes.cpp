@@ -1,7 +1,10 @@
 // Edition.evaluate_jsonl: JSONL bytes through the batch engine
 // (<kuan/batch.hpp>) without the GIL, to exactly the bytes `kuan eval --batch`
 // writes for them. Ctrl-C is looked for between the engine's reads (every
-// 256 KiB of input): the run stops and KeyboardInterrupt is raised.
+// 256 KiB of input): the run stops and KeyboardInterrupt is raised. Only the
+// main thread ever sees a signal, so on any other thread (a Dask worker's
+// task) the reads never take the GIL: waiting for it there, behind the
+// worker's own threads, cost more than the evaluation.
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
@@ -29,8 +32,9 @@ py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explai
   out.reserve(size + size / 4);
   std::size_t at = 0;
   bool interrupted = false;
+  const bool main_thread = on_main_thread();
   const api::BatchReader read = [&](char* buffer, std::size_t room) -> long {
-    {
+    if (main_thread) {
       py::gil_scoped_acquire held;
       if (PyErr_CheckSignals() != 0) {  // the error stays set on this thread until raised below
         interrupted = true;
