@@ -1,6 +1,6 @@
-// Edition.evaluate_jsonl: JSONL bytes through the batch engine
-// (<kuan/batch.hpp>) without the GIL, to exactly the bytes `kuan eval --batch`
-// writes for them. Ctrl-C is looked for between the engine's reads (every
+// Edition.evaluate_jsonl and evaluate_csv: JSONL or CSV bytes through the
+// batch engine (<kuan/batch.hpp>) without the GIL, to exactly the bytes
+// `kuan eval --batch` writes for them. Ctrl-C is looked for between the engine's reads (every
 // 256 KiB of input): the run stops and KeyboardInterrupt is raised. Only the
 // main thread ever sees a signal, so on any other thread (a Dask worker's
 // task) the reads never take the GIL: waiting for it there, behind the
@@ -16,17 +16,17 @@
 
 namespace kuan::python {
 
-py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads) {
+namespace {
+
+py::bytes run_batch(const PyEdition& e, const py::buffer& data, api::BatchOptions options, int threads,
+                    const char* name) {
   if (threads < 0) throw py::value_error("threads 须 ≥ 0(0:每个核一个)");
   const py::buffer_info info = data.request();
   if (info.itemsize != 1 || info.ndim != 1 || (info.size > 1 && info.strides[0] != 1))
-    throw py::type_error("evaluate_jsonl 须用 bytes(或连续的字节缓冲区)");
+    throw py::type_error(std::string(name) + " 须用 bytes(或连续的字节缓冲区)");
   const char* const begin = static_cast<const char*>(info.ptr);
   const std::size_t size = static_cast<std::size_t>(info.size);
 
-  api::BatchOptions options;
-  options.explain = explain;
-  options.pass_through = pass_through;
   options.jobs = static_cast<unsigned>(threads);
   std::string out;
   out.reserve(size + size / 4);
@@ -53,9 +53,40 @@ py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explai
     summary = api::evaluate_batch(e.policy(), e.edition(), read, write, options);
   }
   if (interrupted) throw py::error_already_set();
+  if (summary.status == api::BatchStatus::BadHeader) {  // a bad first line, as a bad facts document is
+    py::dict kw;
+    kw["code"] = "bad_line";
+    kw["line"] = summary.line;
+    raise(interned().errors.attr("FactError")(summary.message, **kw));
+  }
   if (summary.status != api::BatchStatus::Ok && summary.status != api::BatchStatus::BadRecords)
     raise(error_object("KuanError", "batch_error", summary.message));
+  if (!summary.warnings.empty()) {
+    const py::object warn = py::module_::import("warnings").attr("warn");
+    for (const auto& w : summary.warnings) warn(w, py::module_::import("builtins").attr("UserWarning"), 2);
+  }
   return py::bytes(out);
+}
+
+}  // namespace
+
+py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads) {
+  api::BatchOptions options;
+  options.explain = explain;
+  options.pass_through = pass_through;
+  return run_batch(e, data, std::move(options), threads, "evaluate_jsonl");
+}
+
+py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads) {
+  if (output != "csv" && output != "jsonl") throw py::value_error("output 须为 \"csv\" 或 \"jsonl\"");
+  api::BatchOptions options;
+  options.input = api::BatchFormat::Csv;
+  options.output = output == "csv" ? api::BatchFormat::Csv : api::BatchFormat::Jsonl;
+  const py::buffer_info info = data.request();
+  // A BOM in, a BOM out (as the command: Excel's CSV stays Excel's).
+  options.excel = options.output == api::BatchFormat::Csv && info.size >= 3 && info.itemsize == 1 &&
+                  std::memcmp(info.ptr, "\xEF\xBB\xBF", 3) == 0;
+  return run_batch(e, data, std::move(options), threads, "evaluate_csv");
 }
 
 }  // namespace kuan::python
