@@ -255,6 +255,8 @@ PYBIND11_MODULE(_kuan, m) {
            "A BOM in gives a BOM out; CRLF line ends and GBK (the command's --excel, --encoding) are not applied. A "
            "refused header raises FactError (code bad_line, .line); a column that is not a fact is carried over (CSV) or "
            "dropped with a UserWarning (JSONL). The GIL is released; threads=0 uses every core. Ctrl-C interrupts it.")
+      .def("_evaluate_file", &evaluate_file, py::arg("in_path"), py::arg("out_path"), py::kw_only(),
+           py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1)
       .def("allocate", &allocate_rows, py::arg("rows"),
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
            "JSON lines, in application order. Returns the decisions as dicts (amount, allocated as Decimal); a bad "

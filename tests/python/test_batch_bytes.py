@@ -92,3 +92,23 @@ def test_csv_gives_the_commands_bytes(ed, kuan_binary, tmp_path):
         ed.evaluate_csv(example, output="xlsx")
     with pytest.raises(TypeError):
         ed.evaluate_csv("measure,id\n")
+
+
+def test_file_to_file_is_the_same_bytes(ed, tmp_path):
+    """Edition._evaluate_file (kuan.dask.evaluate's workers): streamed file to file, the bytes of
+    evaluate_jsonl, with the rows and bad rows counted; a path that cannot be opened is an OSError."""
+    source = tmp_path / "in.jsonl"
+    with open(source, "wb") as f:
+        subprocess.run([sys.executable, str(ROOT / "tools/bench/gen_batch.py"), "3000"], stdout=f, check=True)
+        f.write(b'{oops\n\n{"id": "n", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {}}\x00\n')
+    out = tmp_path / "out.jsonl"
+    lines, bad, size = ed._evaluate_file(str(source), str(out))
+    want = ed.evaluate_jsonl(source.read_bytes())
+    assert out.read_bytes() == want and size == len(want)
+    assert lines == want.count(b"\n") == 3002 and bad == 2
+    with pytest.raises(FileNotFoundError):
+        ed._evaluate_file(str(tmp_path / "missing.jsonl"), str(out))
+    with pytest.raises(OSError):
+        ed._evaluate_file(str(source), str(tmp_path / "no-such-folder" / "out.jsonl"))
+    with pytest.raises(OSError):
+        ed._evaluate_file(str(tmp_path), str(out))  # a folder is not a file of lines
