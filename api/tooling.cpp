@@ -242,6 +242,8 @@ std::string closest_name(std::string_view wrong, const std::vector<std::string>&
   return ::kuan::closest_name(wrong, candidates);
 }
 
+std::string printable(std::string_view text, std::size_t max_chars) { return ::kuan::echo(text, max_chars); }
+
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   for (std::size_t i = 0; i < text.size();) {

@@ -287,6 +287,9 @@ std::string echo(std::string_view value, std::size_t max_chars) {
     } else if (b < 0x20 || b == 0x7F) {
       out += "\\u00" + hex_byte(b);
       ++i;
+    } else if (b == 0xC2 && static_cast<unsigned char>(value[i + 1]) < 0xA0) {  // C1: U+0080–U+009F (0x9B starts a CSI)
+      out += "\\u00" + hex_byte(static_cast<unsigned char>(value[i + 1]));
+      i += 2;
     } else {
       out.append(value.substr(i, len));
       i += len;

@@ -87,6 +87,13 @@ TEST_CASE("one JSON string escaper", "[base]") {
   CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001款\"");
 }
 
+TEST_CASE("echo: a value quoted in a message shows no control character and is cut", "[base]") {
+  // C0, DEL and C1 (U+009B is an 8-bit CSI) escaped; not UTF-8 as \xNN; CJK kept.
+  CHECK(echo("a\x1b]0;x\x07\x7f\xc2\x9b" "31m款\xff") == "a\\u001B]0;x\\u0007\\u007F\\u009B31m款\\xFF");
+  CHECK(echo("\xc2\xa0") == "\xc2\xa0");  // U+00A0 is no control character
+  CHECK(echo(std::string(100, '9'), 5) == "99999…");
+}
+
 TEST_CASE("dates round trip and China Standard Time decides the day", "[base]") {
   REQUIRE(parse_date("2025-07-01"));
   CHECK(format_date(*parse_date("2025-07-01")) == "2025-07-01");

@@ -103,6 +103,11 @@ std::optional<api::BatchFormat> sniff_format(const Args& args, const std::string
 std::optional<std::string> read_input(const std::string& path, std::string& error, std::size_t limit) {
   std::ifstream file;
   if (path != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      error = "无法读取文件 " + printable(path) + ":是目录";
+      return std::nullopt;
+    }
     file.open(path, std::ios::binary);
     if (!file) {
       error = "无法读取文件 " + printable(path);
@@ -155,7 +160,12 @@ LineRead read_line(std::istream& in, std::string& line, std::size_t limit) {
 bool policy_exists(const std::string& path, const char* command) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(fs::path(path), ec)) return true;
+  if (const auto st = fs::status(fs::path(path), ec); fs::exists(st)) {
+    if (fs::is_directory(st) || fs::is_regular_file(st)) return true;
+    // A FIFO or a device is never opened as rules: it could wait for a writer for ever.
+    std::fprintf(stderr, "kuan%s%s: %s 不是政策目录或 .kuan 文件\n", *command ? " " : "", command, printable(path, 400).c_str());
+    return false;
+  }
   // The nearest name in the folder it would be in, as a whole path.
   const fs::path p(path);
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");

@@ -110,7 +110,7 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
                  seconds > 0 ? summary.written / seconds : 0.0, seconds);
   }
   if (summary.status == api::BatchStatus::ReadError) {
-    std::fprintf(stderr, "kuan eval: %s: %s\n", path == "-" ? "<stdin>" : path.c_str(),
+    std::fprintf(stderr, "kuan eval: %s: %s\n", path == "-" ? "<stdin>" : printable(path).c_str(),
                  input.error().empty() ? "读取失败" : input.error().c_str());
     return kExitBadInput;
   }

@@ -258,11 +258,16 @@ std::vector<std::string> command_names() {
 
 std::string overview() {
   std::string out = "用法: kuan <命令> [参数]\n\n命令:\n";
+  auto left_of = [](const Command& c) {
+    return "  " + std::string(c.name) + (c.synopsis.empty() ? "" : " " + std::string(c.synopsis));
+  };
+  std::size_t column = 0;  // the summaries start in one column, after the widest command (命令 takes 4 columns, not 6 bytes)
+  for (const Command& c : commands())
+    if (c.listed) column = std::max(column, api::display_width(left_of(c)) + 2);
   for (const Command& c : commands()) {
     if (!c.listed) continue;
-    std::string left = "  " + std::string(c.name) + (c.synopsis.empty() ? "" : " " + std::string(c.synopsis));
-    const std::size_t width = api::display_width(left);  // 命令 takes 4 columns, not 6 bytes
-    left.append(width < 22 ? 23 - width : 1, ' ');
+    std::string left = left_of(c);
+    left.append(column - api::display_width(left), ' ');
     out += left + std::string(c.summary) + "\n";
   }
   out +=
