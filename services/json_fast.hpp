@@ -35,8 +35,8 @@ class FactKeyIndex {
 // What a fast-read line gave besides its facts. Views into the line or the
 // reader's buffers: valid until the reader's next read().
 struct FastApplication {
-  std::string_view id, measure;
-  bool has_id = false;
+  std::string_view id, measure, applicant;
+  bool has_id = false, has_applicant = false;
 };
 
 // One per thread: owns simdjson's parser and reusable buffers.
@@ -57,6 +57,9 @@ class FastLineReader {
   bool read(std::string_view line, FastApplication& app, std::size_t readable_after = 0);
   // The facts of the last line read; cleared by the next read().
   const FactValues& facts() const { return facts_; }
+  // The slots the last line wrote, in the line's order (a fact written as
+  // null among them, though not present in facts()).
+  const std::vector<int>& slots() const { return set_; }
 
  private:
   struct Parser;

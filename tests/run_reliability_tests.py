@@ -68,9 +68,11 @@ def device(tmp, name):
     if os.geteuid() == 0:
         try:
             os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, {"null": 3, "full": 7}[name]))
+            os.close(os.open(path, os.O_WRONLY))  # a folder mounted nodev cannot open it
             return path
         except OSError:
-            pass
+            if os.path.exists(path):
+                os.unlink(path)
     return "/dev/" + name
 
 
