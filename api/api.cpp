@@ -185,6 +185,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::WrongEdition: return "wrong_edition";
     case ErrorCode::InvalidArgument: return "invalid_argument";
     case ErrorCode::Internal: return "internal";
+    case ErrorCode::InvalidApplication: return "invalid_application";
   }
   return "unknown";
 }
@@ -223,6 +224,7 @@ const char* kind_code(ErrorCode code, bool names_fact) noexcept {
     case ErrorCode::WrongEdition:
     case ErrorCode::InvalidArgument: k = K::InvalidArgument; break;
     case ErrorCode::Internal: k = K::Internal; break;
+    case ErrorCode::InvalidApplication: k = K::InvalidApplication; break;
   }
   return ::kuan::error_kind_code(k);
 }
@@ -410,6 +412,8 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
+      if (err->kind == ::kuan::ErrorKind::InvalidApplication)
+        return make_error(ErrorCode::InvalidApplication, err->message, position_of(err->span));
       // A fact needed on the path taken names itself (its kind is MissingFact): Error::kind() says so.
       if (err->missing.empty())
         return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span),

@@ -72,6 +72,7 @@ void append_explanation_text(std::string& out, const ExplanationRecord& x) {
       out += std::string("    ") + (c.held ? "✓ " : "✗ ") + c.condition;
       if (!c.held) out += ":不满足 —— " + c.reason;
       out += at(c.at) + "\n";
+      if (!c.detail.empty()) out += "      " + c.detail + "\n";
     }
   }
   if (!x.eligible) {
@@ -118,6 +119,7 @@ void append_explanation_json(std::string& out, const ExplanationRecord& x) {
     out += c.held ? ",\"held\":true" : ",\"held\":false";
     field(out, "reason", c.reason);
     field(out, "at", where(c.at));
+    if (!c.detail.empty()) field(out, "detail", c.detail);  // a count limit's numbers
     out += '}';
   }
   out += ']';

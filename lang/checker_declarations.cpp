@@ -178,6 +178,15 @@ void Checker::declare() {
       ed_.measures.push_back(std::move(info));
     }
   }
+  // 校验: the edition's apply to every measure, a clause's to the measures of that clause.
+  for (const auto& m : ed_.modules)
+    for (const auto& v : m->validations)
+      ed_.validations.push_back({&v, v.clause >= 0 ? m->clauses[static_cast<std::size_t>(v.clause)].ref : std::string()});
+  for (auto& info : ed_.measures)
+    for (std::size_t k = 0; k < ed_.validations.size(); ++k) {
+      const std::string& clause = ed_.validations[k].clause;
+      if (clause.empty() || (info.clause && info.clause->ref == clause)) info.validations.push_back(static_cast<int>(k));
+    }
 }
 
 void Checker::fact_default(int i) {

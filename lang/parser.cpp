@@ -40,6 +40,7 @@ using selector = pegtl::parse_tree::selector<
         g::scope_all, g::period_year, g::period_application, g::period_range, g::limit_bound, g::limit_covers,
         g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds,
         g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction,
+        g::validation_stmt, g::expect_error, g::error_code, g::signed_marker,
         g::range_pattern, g::range_bound, g::range_minus, g::inclusion_word, g::range_above, g::range_below>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
@@ -574,6 +575,11 @@ class Converter {
     for (std::size_t i = 1; i < n.children.size(); ++i) {
       const Node& c = child(n, i);
       if (c.is_type<g::string_literal>()) m.title = string_value(c);
+      else if (c.is_type<g::signed_marker>()) {
+        m.signed_result = true;
+        m.signed_span = span_of(c);
+        m.signed_span.end = m.signed_span.begin + 9;  // 可为负: three 3-byte characters
+      }
       else if (c.is_type<g::require_item>()) {
         ast::Requirement r;
         r.condition = expr(child(c, 0));
@@ -625,6 +631,11 @@ class Converter {
       } else if (c.is_type<g::expect_ineligible>()) {
         x.expect_eligible = false;
         if (!c.children.empty()) x.expected_reason = string_value(child(c, 0));
+      } else if (c.is_type<g::expect_error>()) {  // 得 错误 CODE | 得 错误 "…"
+        x.expect_error = true;
+        const Node& what = child(c, 0);
+        if (what.is_type<g::error_code>()) x.expected_error_code = named(child(what, 0));
+        else x.expected_error_text = string_value(what);
       }
     }
     return x;
@@ -695,6 +706,13 @@ class Converter {
       m.examples.push_back(example(c));
     } else if (c.is_type<g::property_stmt>()) {
       m.properties.push_back(property(c));
+    } else if (c.is_type<g::validation_stmt>()) {  // 校验 COND 否则 "…"
+      ast::ValidationDecl v;
+      v.condition = expr(child(c, 0));
+      v.span = tight(child(c, 0));  // the condition as written (有 F starts at 有)
+      v.message = string_value(child(c, 1));
+      v.clause = clause;
+      m.validations.push_back(std::move(v));
     }
   }
 
