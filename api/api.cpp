@@ -9,8 +9,9 @@
 #include "kuan/kuan.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <new>
+
+#include <fmt/format.h>
 
 #include "api/handles.hpp"
 #include "interpreter/result.hpp"
@@ -184,6 +185,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::WrongEdition: return "wrong_edition";
     case ErrorCode::InvalidArgument: return "invalid_argument";
     case ErrorCode::Internal: return "internal";
+    case ErrorCode::InvalidApplication: return "invalid_application";
   }
   return "unknown";
 }
@@ -222,6 +224,7 @@ const char* kind_code(ErrorCode code, bool names_fact) noexcept {
     case ErrorCode::WrongEdition:
     case ErrorCode::InvalidArgument: k = K::InvalidArgument; break;
     case ErrorCode::Internal: k = K::Internal; break;
+    case ErrorCode::InvalidApplication: k = K::InvalidApplication; break;
   }
   return ::kuan::error_kind_code(k);
 }
@@ -231,8 +234,8 @@ const char* Error::kind() const noexcept { return detail::kind_code(code, !fact.
 
 std::string Error::to_string() const {
   if (!where.known()) return message;
-  std::string at = where.file.empty() ? "" : where.file + ":";
-  return at + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " + message;
+  if (where.file.empty()) return fmt::format("{}:{}: {}", where.line, where.column, message);
+  return fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, message);
 }
 
 Exception::Exception(Error error) : std::runtime_error(error.to_string()), error_(std::move(error)) {}
@@ -409,6 +412,8 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
+      if (err->kind == ::kuan::ErrorKind::InvalidApplication)
+        return make_error(ErrorCode::InvalidApplication, err->message, position_of(err->span));
       // A fact needed on the path taken names itself (its kind is MissingFact): Error::kind() says so.
       if (err->missing.empty())
         return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span),
@@ -550,9 +555,7 @@ Status Facts::set_date(std::string_view fact, std::string_view date) {
 }
 
 Status Facts::set_date(std::string_view fact, int year, int month, int day) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return set_date(fact, buf);
+  return set_date(fact, fmt::format("{:04}-{:02}-{:02}", year, month, day));
 }
 
 Status Facts::set(std::string_view fact, std::string_view text) {

@@ -164,10 +164,12 @@ struct LimitDecl;
 // The keyword a limit was written with: 上限, 叠加, 资金池, 累计, 名额 or 限额.
 const char* limit_word(const LimitDecl& l);
 
+struct LimitDecl;
 struct Requirement {
   ExprPtr condition;
   std::string reason;
   Span span;
+  const LimitDecl* limit = nullptr;  // written by a count limit's 超出 拒绝 (its numbers explain it)
 };
 
 struct LimitDecl {
@@ -223,6 +225,8 @@ struct MeasureDecl {
   Span span;
   std::string title;
   int clause = -1;  // index into Module::clauses; -1 when written outside any clause
+  bool signed_result = false;  // 可为负: the amount may be below zero (no 资金池, 名额 or 累计 then)
+  Span signed_span;
   std::vector<Requirement> requirements;
   std::vector<NamedSpan> needs;
   std::vector<ConditionalNeed> conditional_needs;
@@ -256,6 +260,21 @@ struct ExampleDecl {
   std::optional<NamedSpan> expected_bound;
   bool expect_unbound = false;  // 得 X 不受限: no cap may have limited the amount
   std::string expected_reason;  // for 不适用: a text the reasons must contain
+  // 得 错误 CODE / 得 错误 "…": the application must be an error of this code
+  // (invalid_application, missing_fact, evaluation_error) or whose message holds the text.
+  bool expect_error = false;
+  std::optional<NamedSpan> expected_error_code;
+  std::string expected_error_text;
+};
+
+// 校验 COND 否则 "…": an application on which COND is false is invalid — an
+// error, not an ineligible result — for every measure of the edition, or of
+// the clause it is written in.
+struct ValidationDecl {
+  ExprPtr condition;
+  std::string message;
+  Span span;  // the condition
+  int clause = -1;  // index into Module::clauses; -1 at the top level
 };
 
 // 性质 M "说明" { 对任意 申请 当 C 有 P }: for every application of measure M
@@ -352,6 +371,7 @@ struct Module {
   std::vector<MeasureDecl> measures;
   std::vector<ExampleDecl> examples;
   std::vector<PropertyDecl> properties;
+  std::vector<ValidationDecl> validations;  // 校验, top level and in clauses
 };
 
 // A copy of an expression whose nodes are numbered afresh from `next_id`.
@@ -400,6 +420,7 @@ void for_each_expr_slot(Module& m, F&& f) {
     at(x.expected_amount);
   }
   for (auto& p : m.properties) at(p.when), at(p.holds);
+  for (auto& v : m.validations) at(v.condition);
 }
 
 }  // namespace kuan::ast

@@ -143,6 +143,7 @@ class Dumper {
       header(ms.revision, "measure", ms.name);
       str("title", ms.title);
       num("clause", ms.clause);
+      if (ms.signed_result) out += "signed";
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);
@@ -170,6 +171,17 @@ class Dumper {
       if (x.expected_bound) str("bound", x.expected_bound->name);
       num("unbound", x.expect_unbound);
       str("reason", x.expected_reason);
+      if (x.expect_error) {
+        out += "error";
+        if (x.expected_error_code) str("code", x.expected_error_code->name);
+        str("text", x.expected_error_text);
+      }
+    }
+    for (const auto& v : m.validations) {
+      out += "\nvalidation";
+      num("clause", v.clause);
+      expr(v.condition);
+      str("else", v.message);
     }
     for (const auto& p : m.properties) {
       str("\nproperty", p.measure);

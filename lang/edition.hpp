@@ -84,11 +84,19 @@ struct MeasureInfo {
   std::vector<std::vector<int>> conditional_needs;
   // Its 要求, then those a 超出 拒绝 limit that covers it adds (lowered by the checker).
   std::vector<const ast::Requirement*> requirements;
+  std::vector<int> validations;  // the 校验 that apply to it (index into Edition::validations): the edition's and its clause's
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools
   // The measure compiled to fixed-point code when the edition was built (null:
   // evaluated by the tree-walker alone).
   std::shared_ptr<const CompiledMeasure> compiled;
+};
+
+// 校验 COND 否则 "…": written at the top level it applies to every measure, in a
+// clause to the measures of that clause (by clause number).
+struct ValidationInfo {
+  const ast::ValidationDecl* decl;
+  std::string clause;  // empty: the edition's
 };
 
 // A 限额 of 金额 over all applications, shared pro rata (资金池).
@@ -155,6 +163,7 @@ struct Edition {
   std::vector<const ast::ClauseDecl*> clauses;
   std::vector<const ast::ExampleDecl*> examples;
   std::vector<const ast::PropertyDecl*> properties;  // 性质, in file order
+  std::vector<ValidationInfo> validations;           // 校验, in file order
   std::vector<PoolInfo> pools;
   std::vector<QuotaInfo> quotas;
   std::vector<AccumulationInfo> accumulations;

@@ -46,14 +46,14 @@ inline constexpr Keyword kAll[] = {
   {"参数", R::Reserved, K::Declaration}, {"事实", R::Reserved, K::Declaration}, {"定义", R::Reserved, K::Declaration},
   {"上限", R::Reserved, K::Declaration}, {"资金池", R::Reserved, K::Declaration}, {"累计", R::Reserved, K::Declaration},
   {"限额", R::Natural, K::Declaration}, {"条款", R::Reserved, K::Declaration}, {"措施", R::Reserved, K::Declaration},
-  {"例", R::Reserved, K::Declaration},
+  {"例", R::Reserved, K::Declaration}, {"校验", R::Reserved, K::Declaration},
   // editions written as changes
   {"修订", R::Reserved, K::Revision}, {"替换", R::Reserved, K::Revision}, {"删除", R::Reserved, K::Revision},
   // clause and measure items
   {"原文", R::Reserved, K::Clause}, {"责任单位", R::Reserved, K::Clause},
   {"要求", R::Reserved, K::Measure}, {"需要", R::Reserved, K::Measure}, {"叠加", R::Reserved, K::Measure},
   {"比例", R::Natural, K::Measure}, {"基数", R::Natural, K::Measure}, {"金额", R::Natural, K::Measure},
-  {"名额", R::Natural, K::Measure},
+  {"名额", R::Natural, K::Measure}, {"可为负", R::Positional, K::Measure},
   // words that follow what they modify
   {"已用", R::Positional, K::Modifier}, {"当", R::Positional, K::Modifier}, {"标签", R::Positional, K::Modifier},
   {"可选", R::Positional, K::Modifier}, {"覆盖", R::Positional, K::Modifier}, {"起", R::Positional, K::Modifier},
@@ -75,7 +75,7 @@ inline constexpr Keyword kAll[] = {
   {"true", R::Reserved, K::Value}, {"false", R::Reserved, K::Value},
   // a 例's expected outcome
   {"得", R::Positional, K::Example}, {"受限", R::Positional, K::Example}, {"不受限", R::Positional, K::Example},
-  {"不适用", R::Positional, K::Example},
+  {"不适用", R::Positional, K::Example}, {"错误", R::Positional, K::Example},
   // 性质 M { 对任意 申请 [当 C] 有 P }: properties checked on generated applications
   {"性质", R::Natural, K::Property}, {"对任意", R::Positional, K::Property},
   // fact types

@@ -188,6 +188,7 @@ const char* class_of(const api::Error& e) {
     case C::EvaluationError:
       // A 可选 fact read while absent, or one 需要 … 当 … asks for, is a missing fact.
       return std::string_view(e.kind()) == "missing_fact" ? "FactError" : "EvaluationError";
+    case C::InvalidApplication: return "FactError";
     case C::Ok:
     case C::WrongEdition:
     case C::InvalidArgument:

@@ -13,6 +13,23 @@ ExampleOutcome differs(std::string expected, std::string actual) {
   return {false, "预期 " + expected + ",实得 " + actual, std::move(expected), std::move(actual)};
 }
 
+// 得 错误 CODE / 得 错误 "…": the application must end in an error of this code,
+// or one whose message holds the text.
+ExampleOutcome expected_error(const Edition& ed, const MeasureInfo& m, const FactValues& facts, const ast::ExampleDecl& x) {
+  const std::string wanted = x.expected_error_code ? "错误 " + x.expected_error_code->name : "错误「" + x.expected_error_text + "」";
+  auto r = evaluate_measure(ed, m, facts);
+  const auto* err = std::get_if<EvalError>(&r);
+  if (!err) {
+    const Outcome& o = std::get<Outcome>(r);
+    return differs(wanted, o.eligible ? "得 " + o.amount.to_string() + "元" : "不适用");
+  }
+  const std::string code = error_kind_code(err->kind);
+  const bool ok = x.expected_error_code ? code == x.expected_error_code->name
+                                        : err->message.find(x.expected_error_text) != std::string::npos;
+  if (ok) return {true, {}, {}, {}};
+  return differs(wanted, "错误 " + code + ":" + error_text(*err));
+}
+
 }  // namespace
 
 ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
@@ -25,6 +42,7 @@ ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
     if (auto* err = std::get_if<EvalError>(&v)) return failed("事实 " + f.name + ":" + err->message);
     facts.set(ed.find_fact(f.name), std::get<Value>(v));
   }
+  if (x.expect_error) return expected_error(ed, *m, facts, x);
   auto missing = missing_required_facts(ed, *m, facts);
   if (!missing.empty()) return failed("例中缺少必需的事实 " + missing.front());
   auto r = evaluate_measure(ed, *m, facts);

@@ -241,6 +241,9 @@ TEST_CASE("fmt: range arms — (含) against its end, one arm a line, wrapped at
   CHECK(formatted(formatted(line, 40), 40) == formatted(line, 40));
   // A call is still a call.
   CHECK(formatted("定义 丙 = min (a, b)\n") == "定义 丙 = min(a, b)\n");
+  // 可为负 and 校验 keep their places.
+  CHECK(formatted("措施 补退  \"应补(退)\"   可为负 {\n金额 = a − b\n}\n") == "措施 补退 \"应补(退)\" 可为负 {\n  金额 = a − b\n}\n");
+  CHECK(formatted("校验  a ≥ b\n  否则 \"x\"\n") == "校验 a ≥ b\n  否则 \"x\"\n");
 }
 
 TEST_CASE("fmt: clause text, strings, BOM and CRLF", "[format]") {

@@ -101,7 +101,7 @@ KUAN_API bool evaluate_batch_line(const Policy& policy, const Edition& edition, 
 // batch row would carry, and the message. line/column: a JSON syntax error's
 // place in the text (0 otherwise).
 struct ApplicationError {
-  std::string code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error
+  std::string code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error, invalid_application
   std::string message;
   std::size_t line = 0, column = 0;
 };
