@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(g++ cmake make python3 tao-pegtl-dev libboost-dev catch2 nlohmann-json3-dev
           libedit-dev libbenchmark-dev pkg-config libutf8proc-dev libsimdjson-dev
+          libfmt-dev                  # {fmt}: messages, diagnostics and text output (header-only use)
           chromium fonts-noto-cjk     # render the HTML report and kuan serve's page in their tests (Chinese glyphs, not boxes)
           wrk                         # tools/bench/serve_bench.py: kuan serve under load
           curl                        # the README's kuan serve examples

@@ -9,8 +9,9 @@
 #include "kuan/kuan.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <new>
+
+#include <fmt/format.h>
 
 #include "api/handles.hpp"
 #include "interpreter/result.hpp"
@@ -235,8 +236,8 @@ const char* Error::kind() const noexcept { return detail::kind_code(code, !fact.
 
 std::string Error::to_string() const {
   if (!where.known()) return message;
-  std::string at = where.file.empty() ? "" : where.file + ":";
-  return at + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " + message;
+  if (where.file.empty()) return fmt::format("{}:{}: {}", where.line, where.column, message);
+  return fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, message);
 }
 
 Exception::Exception(Error error) : std::runtime_error(error.to_string()), error_(std::move(error)) {}
@@ -556,9 +557,7 @@ Status Facts::set_date(std::string_view fact, std::string_view date) {
 }
 
 Status Facts::set_date(std::string_view fact, int year, int month, int day) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return set_date(fact, buf);
+  return set_date(fact, fmt::format("{:04}-{:02}-{:02}", year, month, day));
 }
 
 Status Facts::set(std::string_view fact, std::string_view text) {

@@ -4,8 +4,11 @@
 // becomes a diagnostic, an internal error or an empty answer.
 #include "kuan/tooling.hpp"
 
+#include <iterator>
 #include <memory>
 #include <new>
+
+#include <fmt/format.h>
 
 #include "api/handles.hpp"
 #include "base/source.hpp"
@@ -109,7 +112,7 @@ std::string measure_computes(const Edition& edition, const MeasureInfo& measure)
     std::string s = d.amount ? "金额 = " + std::string(span_text(d.amount->span))
                              : std::string(span_text(d.base->span)) + " × 比例";
     for (const auto* c : m->caps) s += std::string(";") + (c->stacking ? "叠加上限 " : "上限 ") + c->name;
-    if (!m->requirements.empty()) s += ";条件 " + std::to_string(m->requirements.size()) + " 项";
+    if (!m->requirements.empty()) fmt::format_to(std::back_inserter(s), ";条件 {} 项", m->requirements.size());
     return s;
   });
 }

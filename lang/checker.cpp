@@ -35,9 +35,7 @@ void Checker::error(Span s, std::string m) {
 }
 
 std::string Checker::where(Span s) const {
-  if (!s.file) return "";
-  auto loc = s.file->locate(s.begin);
-  return s.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  return position_text(s);
 }
 
 void Checker::run(std::vector<int>& param_order) {

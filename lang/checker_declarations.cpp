@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "base/limits.hpp"
 
 namespace kuan::checking {
@@ -133,7 +135,7 @@ void Checker::declare() {
     }
     for (const auto& d : m->defines) {
       if (ed_.defines.size() == limits::kMaxDefinitions)
-        error(d.span, "定义过多:每个版本至多 " + std::to_string(limits::kMaxDefinitions) + " 个 定义");
+        error(d.span, fmt::format("定义过多:每个版本至多 {} 个 定义", limits::kMaxDefinitions));
       add_symbol(d.name, {ast::RefKind::Define, static_cast<int>(ed_.defines.size()), d.span});
       ed_.defines.push_back({&d, Type::error()});
     }

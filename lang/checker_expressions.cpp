@@ -8,7 +8,7 @@
 #include "lang/check_brackets.hpp"
 #include "lang/check_ranges.hpp"
 #include "lang/units.hpp"
-#include "stdlib/builtins.hpp"
+#include "lang/builtin_types.hpp"
 
 namespace kuan::checking {
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "base/date.hpp"
 #include "base/limits.hpp"
 #include "lang/grammar.hpp"
@@ -70,7 +72,7 @@ struct ConvertError {
 };
 
 std::string too_deep_message() {
-  return "表达式过长或嵌套过深(超过 " + std::to_string(limits::kMaxNesting) + " 层),请拆成几个 定义";
+  return fmt::format("表达式过长或嵌套过深(超过 {} 层),请拆成几个 定义", limits::kMaxNesting);
 }
 
 // An expression while the parser still fills it in; stored as ast::ExprPtr.
@@ -160,8 +162,7 @@ class Converter {
     const std::string_view digits = all.substr(0, k), unit = all.substr(k);
     const std::size_t count = digits.size() - (digits.find('.') == std::string_view::npos ? 0 : 1);
     if (count > limits::kMaxNumberDigits)
-      throw ConvertError{e->span, "数字过长:有 " + std::to_string(count) + " 位,至多 " +
-                                      std::to_string(limits::kMaxNumberDigits) + " 位"};
+      throw ConvertError{e->span, fmt::format("数字过长:有 {} 位,至多 {} 位", count, limits::kMaxNumberDigits)};
     auto value = Decimal::parse(digits);
     if (!value) throw ConvertError{e->span, "数字写法不对:\"" + echo(digits) + "\"(整数部分不能以 0 开头)"};
     if (const units::UnitWord* w = units::unit_at(unit)) {
@@ -836,10 +837,7 @@ class Converter {
     return true;
   }
 
-  std::string where(const Span& s) const {
-    const auto loc = file_->locate(s.begin);
-    return file_->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-  }
+  std::string where(const Span& s) const { return position_text(s); }
 
   // A module keeps one of each header line; the second one in a file is an
   // error here, at the second, as the checker reports one written in two files

@@ -61,6 +61,11 @@ py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool expla
                        int threads);
 // Edition.evaluate_jsonl (evaluate_bytes.cpp).
 py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads);
+// Edition._evaluate_file: a JSONL file into another, streamed (evaluate_bytes.cpp).
+py::tuple evaluate_file(const PyEdition& e, const std::string& in_path, const std::string& out_path, bool explain,
+                        bool pass_through, int threads);
+// Edition.evaluate_csv (evaluate_bytes.cpp).
+py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads);
 // kuan.dask.allocate's steps: _split_year, _YearPart … (year_parts.cpp).
 void bind_year_parts(py::module_& m, py::class_<PyEdition>& edition);
 

@@ -247,6 +247,16 @@ PYBIND11_MODULE(_kuan, m) {
            "Runs the batch engine on JSONL bytes ({\"id\", \"measure\", \"facts\"} a line) and returns exactly the "
            "bytes `kuan eval --batch` writes for them: one result or error row a line, in input order. The GIL is "
            "released; threads=0 uses every core. Ctrl-C interrupts it.")
+      .def("evaluate_csv", &evaluate_csv, py::arg("data"), py::kw_only(), py::arg("output") = "csv",
+           py::arg("threads") = 1,
+           "Runs the batch engine on CSV bytes (UTF-8, RFC 4180; a header of measure, id, as_of and fact names) and "
+           "returns exactly the bytes `kuan eval --batch IN.csv` writes: CSV rows (id,measure,version,eligible,amount,"
+           "reasons,notes,bound,clause,line,code,error and the columns carried over), or JSONL with output=\"jsonl\". "
+           "A BOM in gives a BOM out; CRLF line ends and GBK (the command's --excel, --encoding) are not applied. A "
+           "refused header raises FactError (code bad_line, .line); a column that is not a fact is carried over (CSV) or "
+           "dropped with a UserWarning (JSONL). The GIL is released; threads=0 uses every core. Ctrl-C interrupts it.")
+      .def("_evaluate_file", &evaluate_file, py::arg("in_path"), py::arg("out_path"), py::kw_only(),
+           py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1)
       .def("allocate", &allocate_rows, py::arg("rows"),
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
            "JSON lines, in application order. Returns the decisions as dicts (amount, allocated as Decimal); a bad "

@@ -4,6 +4,9 @@
 #include "services/allocate.hpp"
 
 #include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include "base/json_string.hpp"
 #include "services/allocate_impl.hpp"
@@ -14,8 +17,8 @@ namespace kuan {
 
 std::string AllocationError::render(std::string_view input_name) const {
   std::string out(input_name);
-  if (line) out += ":" + std::to_string(line);
-  if (line && column) out += ":" + std::to_string(column);
+  if (line) fmt::format_to(std::back_inserter(out), ":{}", line);
+  if (line && column) fmt::format_to(std::back_inserter(out), ":{}", column);
   out += ": error: ";
   if (!field.empty()) out += "字段 " + field + ":";
   out += message;
@@ -356,7 +359,7 @@ Allocator::~Allocator() = default;
 
 std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat input, std::string& error) {
   if (ed.rounding_places > 2) {
-    error = "版本 " + ed.name + " 的金额舍入到 " + std::to_string(ed.rounding_places) + " 位小数;批量分配以分计,最多 2 位";
+    error = fmt::format("版本 {} 的金额舍入到 {} 位小数;批量分配以分计,最多 2 位", ed.name, ed.rounding_places);
     return nullptr;
   }
   if (ed.measures.size() > 0xFFFF) {

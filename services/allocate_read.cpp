@@ -4,6 +4,8 @@
 #include <cstring>
 #include <istream>
 
+#include <fmt/format.h>
+
 #include "base/limits.hpp"
 #include "base/utf8.hpp"
 #include "services/allocate_impl.hpp"
@@ -110,7 +112,7 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
     return std::nullopt;
   }
   if (cells.size() != column_name.size())
-    return fail_at(0, "", "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(column_name.size()) + " 列");
+    return fail_at(0, "", fmt::format("本行有 {} 列,表头有 {} 列", cells.size(), column_name.size()));
   const std::string& id = cells[col_id];
   if (id.empty()) return fail_at(starts[col_id], "id", "缺少 id(每项申请须有唯一的 id)");
   if (cells[col_applicant].empty())
@@ -138,8 +140,8 @@ std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::stri
   const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
   if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !given.present[ed.quotas[m.quota].score_fact]) {
     const std::string& score = ed.facts[ed.quotas[m.quota].score_fact].decl->name;
-    return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(ed.quotas[m.quota].count) +
-                                    " 个,按 " + score + " 择优");
+    return fail(prefix + score,
+                fmt::format("缺少 {0}:措施 {1} 每年名额 {2} 个,按 {0} 择优", score, m.decl->name, ed.quotas[m.quota].count));
   }
   // Found again when deciding; checked here too so that the first bad line is the one named.
   if (auto missing = missing_required_facts(ed, m, given); !missing.empty())
@@ -244,7 +246,7 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
     start = 0;
     if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
       return impl_->stop(AllocationError{record_line, 0, "", "",
-                                         "行过长:每行至多 " + std::to_string(limits::kMaxBatchRecordBytes) + " 字节"});
+                                         fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes)});
   }
   if (progress) progress({1, consumed + data.size(), count, 0});
   return finish();

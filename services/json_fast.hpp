@@ -1,4 +1,4 @@
-// The fast front end of a JSONL batch (issue 13 §1): a well-formed line is
+// The fast front end of a JSONL batch: a well-formed line is
 // read with simdjson On-Demand straight into the fact slots of one edition.
 // It only ever accepts what the precise reader (json_input.cpp + facts.cpp)
 // would accept, with the same values: anything unusual or wrong — a syntax

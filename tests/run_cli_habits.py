@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The `kuan` command's everyday habits (issue 26): "是不是 …?" for a misspelt
+"""The `kuan` command's everyday habits: "是不是 …?" for a misspelt
 command, option, measure, fact and REPL command in the first line of the
 message; `kuan help CMD`; the completion scripts (bash and fish are run; zsh is
 syntax-checked; zsh and fish when installed, as install-deps.sh does); the man page (rendered by groff without a

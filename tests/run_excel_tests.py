@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The Excel round trip (issue 26): CSV as Chinese Excel writes and reads it.
+"""The Excel round trip: CSV as Chinese Excel writes and reads it.
 
 eval --batch and allocate: --excel writes a UTF-8 BOM and CRLF record ends (not
 inside quoted cells); an input with a BOM or CRLF keeps them in the output;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reliability (issue 21), through the built binary: output is never silently
+"""Reliability, through the built binary: output is never silently
 lost (/dev/full, a closed pipe with SIGPIPE ignored, a file size limit standing
 in for a full disk), output files are replaced safely (symlinks, modes, hard
 links, FIFOs, devices, --out = --in, no temporary left, no planted symlink

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`kuan allocate --report year.html` rendered in headless Chromium (issue 14 §5).
+"""`kuan allocate --report year.html` rendered in headless Chromium.
 
 Checks that the page is self-contained (nothing fetched), that Chromium renders it
 with no console error, that its font stack draws Chinese glyphs and not boxes (a

@@ -1,15 +1,17 @@
 #include "tools/cli.hpp"
 
-#include "kuan/tooling.hpp"
-#include "tools/excel_io.hpp"
-#include "tools/output.hpp"
-
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "kuan/tooling.hpp"
+#include "tools/excel_io.hpp"
+#include "tools/output.hpp"
 
 namespace kuan::cli {
 
@@ -127,8 +129,8 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
       std::size_t column = 1;
       for (std::size_t i = line_start; i < text.size(); ++i)
         column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-      error = (path == "-" ? std::string("<stdin>") : printable(path)) + ":" + std::to_string(line) + ":" + std::to_string(column) +
-              ": error: 输入过大:至多 " + std::to_string(limit) + " 字节,在此停止读取";
+      error = fmt::format("{}:{}:{}: error: 输入过大:至多 {} 字节,在此停止读取", path == "-" ? std::string("<stdin>") : printable(path),
+                          line, column, limit);
       return std::nullopt;
     }
     text.append(chunk, n);
@@ -198,9 +200,7 @@ std::string china_today() {
   const std::time_t now = std::time(nullptr) + 8 * 3600;
   std::tm utc{};
   gmtime_r(&now, &utc);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
-  return buf;
+  return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
 }
 }  // namespace
 
@@ -229,17 +229,12 @@ api::Edition default_edition(const api::Policy& policy) {
   return policy.latest();
 }
 
-void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to) {
-  const std::string text = api::render_diagnostics(diagnostics);  // as kuan check shows them (at most 50)
-  std::fwrite(text.data(), 1, text.size(), to);
-}
-
 void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
   out += "{\"severity\":";
   out += d.severity == api::Severity::Error ? "\"error\"" : "\"warning\"";
   out += ",\"file\":";
   append_json_string(out, d.file);
-  out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + ",\"message\":";
+  fmt::format_to(std::back_inserter(out), R"(,"line":{},"column":{},"message":)", d.line, d.column);
   append_json_string(out, d.message);
   if (!d.notes.empty()) {
     out += ",\"notes\":[";
@@ -247,7 +242,7 @@ void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
       const api::Diagnostic& n = d.notes[i];
       out += i ? ",{\"file\":" : "{\"file\":";
       append_json_string(out, n.file);
-      out += ",\"line\":" + std::to_string(n.line) + ",\"column\":" + std::to_string(n.column) + ",\"message\":";
+      fmt::format_to(std::back_inserter(out), R"(,"line":{},"column":{},"message":)", n.line, n.column);
       append_json_string(out, n.message);
       out += '}';
     }
@@ -258,7 +253,7 @@ void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
 
 std::string where(const api::Position& at) {
   if (!at.known()) return "";
-  return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  return fmt::format("{}:{}:{}", at.file, at.line, at.column);
 }
 
 std::optional<bool> wants_json(const Args& args, std::string& error) {

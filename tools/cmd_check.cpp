@@ -7,6 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/commands.hpp"
@@ -115,10 +119,9 @@ int cmd_check(int argc, char** argv) {
         append_json_string(editions_json, path);
         editions_json += ",\"edition\":";
         append_json_string(editions_json, e.name());
-        editions_json += ",\"status\":\"" + o.status + "\",\"effective_from\":\"" + e.effective_from() +
-                         "\",\"measures\":" + std::to_string(e.measures().size()) +
-                         ",\"facts\":" + std::to_string(e.facts().size()) + ",\"params\":" + std::to_string(o.params) +
-                         ",\"examples\":" + std::to_string(o.examples) + "}";
+        fmt::format_to(std::back_inserter(editions_json),
+                       R"(,"status":"{}","effective_from":"{}","measures":{},"facts":{},"params":{},"examples":{}}})",
+                       o.status, e.effective_from(), e.measures().size(), e.facts().size(), o.params, o.examples);
       } else if (!args.has_flag("--quiet")) {
         std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)", path.c_str(), e.name().c_str(),
                     e.measures().size(), e.facts().size(), o.params);

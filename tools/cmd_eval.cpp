@@ -1,4 +1,4 @@
-// kuan eval — the command-line contract of shared/spec/hangzhou-ai-2025.md:
+// kuan eval — the command-line contract (docs/cli-json.md):
 // one application (--facts) or a JSONL batch (--batch); exit 0, or 2 on bad input.
 // The evaluation and the batch engine are the library's (include/kuan/batch.hpp);
 // here: arguments, files, the terminal's progress line and printing.

@@ -29,6 +29,7 @@ allocate() decides the year in the phases of the spec's batch-level rules:
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Union
@@ -72,17 +73,24 @@ def _lines_of(output: bytes) -> list[str]:
     return [line.decode() + "\n" for line in output.split(b"\n")[:-1]]
 
 
-def _write(path: str, data: bytes) -> None:
-    """Writes a whole output file, replacing it only once complete (a failed task leaves no half file)."""
+@contextlib.contextmanager
+def _replacing(path: str):
+    """A temporary name to write `path` under; it replaces `path` only once complete (a failed task
+    leaves no half file)."""
     temporary = f"{path}.{os.getpid()}.part"
     try:
-        with open(temporary, "wb") as f:
-            f.write(data)
+        yield temporary
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _write(path: str, data: bytes) -> None:
+    """Writes a whole output file, replacing it only once complete."""
+    with _replacing(path) as temporary, open(temporary, "wb") as f:
+        f.write(data)
 
 
 def _summary(source: str, output: str, data: bytes) -> dict:
@@ -91,12 +99,13 @@ def _summary(source: str, output: str, data: bytes) -> dict:
 
 
 def _evaluate_file(path: str, policy: Policy, edition, as_of, explain: bool, pass_through: bool, out: str | None):
-    with open(path, "rb") as f:
-        data = _edition(policy, edition, as_of).evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through)
+    ed = _edition(policy, edition, as_of)
     if out is None:
-        return _lines_of(data)
-    _write(out, data)
-    return [_summary(path, out, data)]
+        with open(path, "rb") as f:
+            return _lines_of(ed.evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through))
+    with _replacing(out) as temporary:  # streamed from file to file in C++: no line becomes a Python object
+        lines, errors, size = ed._evaluate_file(path, temporary, explain=explain, pass_through=pass_through)
+    return [{"input": path, "output": out, "lines": lines, "errors": errors, "bytes": size}]
 
 
 def _evaluate_partition(items: list, policy: Policy, edition, as_of, explain: bool, pass_through: bool,

@@ -96,6 +96,9 @@ def test_workers_write_the_outputs_with_a_policy_whose_folder_is_gone(client, ku
     assert done[1]["errors"] == 1
     with pytest.raises(ValueError):  # never over an input
         kuan.dask.evaluate([str(files[0])], policy, "2025年版", out_dir=str(tmp_path / "in"))
+    with pytest.raises(FileNotFoundError):  # a missing input: no output, not even a half one
+        kuan.dask.evaluate([str(tmp_path / "in" / "missing.jsonl")], policy, "2025年版", out_dir=str(tmp_path / "out2"))
+    assert list((tmp_path / "out2").iterdir()) == []
 
     year = generate("gen_allocate.py", 3000, tmp_path / "year.jsonl", "--seed", "5")
     want = cli_allocate(kuan_binary, year, tmp_path)

@@ -1,4 +1,4 @@
-# Reliability (issue 21), through the built binary: one CTest test per class
+# Reliability, through the built binary: one CTest test per class
 # (tests/run_reliability_tests.py GROUP). The scaling tests compare n with 4n
 # and fail on quadratic growth (tests/run_scaling_tests.py).
 foreach(group writes replace limits csv controls hostile interrupts disk owner)

@@ -1,4 +1,4 @@
-"""Python and Dask against the `kuan` command, in one run, as ratios (issue 23's targets):
+"""Python and Dask against the `kuan` command, in one run, as ratios against their targets:
 
   1. Edition.evaluate_jsonl vs `kuan eval --batch --jobs 1` on the same lines: rate ratio (≥ 0.8);
   2. Edition.evaluate_many vs a Python loop over evaluate: speed-up (≥ 2), and the calling thread's CPU
