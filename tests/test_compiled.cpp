@@ -16,6 +16,7 @@
 
 #include "interpreter/compiled.hpp"
 #include "interpreter/evaluator.hpp"
+#include "services/examples.hpp"
 #include "interpreter/fixed.hpp"
 #include "interpreter/policy.hpp"
 
@@ -158,14 +159,10 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
   }
 }
 
-FactValues example_facts(const Edition& ed, const ast::ExampleDecl& x) {
-  FactValues facts(ed.facts.size()), none(ed.facts.size());
-  for (const auto& f : x.facts) {
-    auto v = evaluate_expression(&ed, *f.value, none);
-    REQUIRE(std::holds_alternative<Value>(v));
-    facts.set(ed.find_fact(f.name), std::get<Value>(v));
-  }
-  return facts;
+FactValues facts_of_example(const Edition& ed, const ast::ExampleDecl& x) {
+  auto built = ::kuan::example_facts(ed, x);  // services/examples.hpp: list facts too
+  REQUIRE(std::holds_alternative<FactValues>(built));
+  return std::get<FactValues>(built);
 }
 
 // A generated value of a fact's type. Money runs from zero through the
@@ -207,19 +204,22 @@ Value generated(const Edition& ed, const FactInfo& f, std::mt19937_64& rng) {
 
 TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the shipped and example policies", "[compiled]") {
   Tally tally;
-  int examples = 0;
+  int examples = 0, handed_over = 0;
   for (const auto& policy : every_policy())
   for (const auto& ed : policy->editions()) {
     for (const ast::ExampleDecl* x : ed->examples) {
       const MeasureInfo* m = ed->find_measure(x->measure);
       REQUIRE(m);
-      check(*ed, *m, example_facts(*ed, *x), tally, "例 " + x->title);
+      check(*ed, *m, facts_of_example(*ed, *x), tally, "例 " + x->title);
       ++examples;
+      // An edition with list facts (examples/个人所得税经营所得) reaches aggregates and 累进,
+      // which the compiled form hands to the tree-walker (docs/language.md): not counted below.
+      if (!ed->lists.empty()) ++handed_over;
     }
   }
   REQUIRE(examples > 100);
   // The examples are ordinary applications: the compiled form decides them.
-  CHECK(tally.decided == examples - tally.errors);
+  CHECK(tally.decided >= examples - tally.errors - handed_over);
 }
 
 TEST_CASE("compiled evaluator agrees with the tree-walker on generated applications", "[compiled]") {
@@ -333,7 +333,8 @@ TEST_CASE("a 可为负 measure: negative amounts, the same from the compiled for
 }
 
 TEST_CASE("a count limit's refusal explains itself with its numbers, from either evaluator", "[compiled]") {
-  const Edition& ed = *every_policy()[1]->editions().front();  // examples/科研项目限项
+  const auto research = load(KUAN_SOURCE_DIR "/examples/科研项目限项");  // by name: examples/ holds more than one
+  const Edition& ed = *research->editions().front();
   const MeasureInfo* m = ed.find_measure("科研项目资助");
   REQUIRE(m);
   FactValues facts(ed.facts.size());
