@@ -268,7 +268,12 @@ int cmd_repl(int argc, char** argv) {
   api::SessionOptions options;
   if (const std::string* v = args.option("--version")) options.version = *v;
   if (const std::string* d = args.option("--as-of")) options.as_of = *d;
-  if (!args.positional.empty()) options.policy = args.positional[0];
+  if (!args.positional.empty()) {
+    // A missing policy is a usage error (exit 2), as in every other command; a policy that
+    // exists but fails to load is a rule error (exit 1), below.
+    if (!policy_exists(args.positional[0], "repl")) return kExitBadInput;
+    options.policy = args.positional[0];
+  }
 
   api::Session session;
   const api::SessionReply opened = session.open(options);
