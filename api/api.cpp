@@ -566,8 +566,11 @@ Status Facts::set(std::string_view fact, std::string_view text) {
                  ::kuan::json::Scalar s = scalar(kString, text);
                  if (info.type.kind == TypeKind::Integer) s.kind = kNumber;
                  if (info.type.kind == TypeKind::Bool) {
-                   if (text == "true" || text == "是") s = {::kuan::json::Scalar::Kind::Bool, {}, true};
-                   else if (text == "false" || text == "否") s = {::kuan::json::Scalar::Kind::Bool, {}, false};
+                   const bool yes = text == "true" || text == "是";
+                   if (yes || text == "false" || text == "否") {
+                     s = scalar(::kuan::json::Scalar::Kind::Bool, {});
+                     s.boolean = yes;
+                   }
                  }
                  return ::kuan::convert_fact(ed, slot, s);
                });

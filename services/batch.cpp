@@ -93,7 +93,12 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
     else if (name == "as_of") app.as_of = cells[c], app.has_as_of = !cells[c].empty();
     else if (name == "applicant") app.applicant = cells[c], app.has_applicant = true;
     else if (std::find(settings.passed.begin(), settings.passed.end(), c) != settings.passed.end()) passed.push_back(cells[c]);
-    else if (!cells[c].empty()) app.facts.push_back({name, json::Scalar{json::Scalar::Kind::String, cells[c], false}});
+    else if (!cells[c].empty()) {
+      json::Scalar cell;  // a CSV cell is text; the fact's type reads it
+      cell.kind = json::Scalar::Kind::String;
+      cell.text = cells[c];
+      app.facts.push_back({name, std::move(cell)});
+    }
   }
   return std::nullopt;
 }
