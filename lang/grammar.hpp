@@ -122,28 +122,22 @@ namespace kuan::grammar {
 // and the period of an amount per period after '/' (2000元/月): read from the
 // table, so a new unit is one line there. A period is a whole word: 元/月份 is
 // a division by 月份.
-struct unit {
-  using rule_t = unit;
+// One word of a units.hpp table at the input, found by `lookup` within the next
+// `window` bytes (the longest spelling fits). `Self` is the rule PEGTL names.
+template <typename Self, auto lookup, std::size_t window>
+struct table_word {
+  using rule_t = Self;
   using subs_t = empty_list;
   template <typename ParseInput>
   static bool match(ParseInput& in) {
-    const units::UnitWord* w = units::unit_at(std::string_view(in.current(), in.size(12)));
+    const auto* w = lookup(std::string_view(in.current(), in.size(window)));
     if (!w) return false;
     in.bump_in_this_line(w->spelling.size());
     return true;
   }
 };
-struct period_word {
-  using rule_t = period_word;
-  using subs_t = empty_list;
-  template <typename ParseInput>
-  static bool match(ParseInput& in) {
-    const units::PeriodWord* p = units::period_at(std::string_view(in.current(), in.size(8)));
-    if (!p) return false;
-    in.bump_in_this_line(p->spelling.size());
-    return true;
-  }
-};
+struct unit : table_word<unit, &units::unit_at, 12> {};
+struct period_word : table_word<period_word, &units::period_at, 8> {};
 
 }  // namespace kuan::grammar
 
