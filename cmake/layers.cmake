@@ -11,6 +11,11 @@
 #   api           the public façade (include/kuan/) and its implementation (api/)
 #   tools         the `kuan` command, REPL, LSP: they see include/kuan/ and tools/ only
 #
+# The public records (include/kuan/records.hpp: results, explanations, errors
+# as std-only data) are the engine's own result types, not a copy of them: the
+# interpreter and services see that one header of include/kuan/, as
+# kuan/records.hpp, and nothing else of the façade.
+#
 # kuan_layer_root(<layer>) gives a layer's staged root.
 set(KUAN_LAYERS base lang stdlib interpreter services api tools)
 set(KUAN_LAYER_FOLDERS_base base)
@@ -20,6 +25,9 @@ set(KUAN_LAYER_FOLDERS_interpreter interpreter)
 set(KUAN_LAYER_FOLDERS_services services)
 set(KUAN_LAYER_FOLDERS_api api include/kuan)
 set(KUAN_LAYER_FOLDERS_tools tools)
+
+set(KUAN_PUBLIC_RECORDS include/kuan/records.hpp)
+set(KUAN_LAYERS_SEEING_RECORDS interpreter services)
 
 set(KUAN_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
 set(visible)
@@ -35,6 +43,13 @@ foreach(layer ${KUAN_LAYERS})
     get_filename_component(name ${folder} NAME)  # include/kuan is seen as kuan/
     file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${KUAN_LAYERS_DIR}/${layer}/${name} SYMBOLIC)
   endforeach()
+  if(layer IN_LIST KUAN_LAYERS_SEEING_RECORDS)
+    file(MAKE_DIRECTORY ${KUAN_LAYERS_DIR}/${layer}/kuan)
+    foreach(header ${KUAN_PUBLIC_RECORDS})
+      get_filename_component(name ${header} NAME)
+      file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${header} ${KUAN_LAYERS_DIR}/${layer}/kuan/${name} SYMBOLIC)
+    endforeach()
+  endif()
 endforeach()
 unset(visible)
 
