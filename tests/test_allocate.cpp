@@ -573,7 +573,7 @@ TEST_CASE("a repeated id is the error when it comes first, however late it is fo
   }
 }
 
-TEST_CASE("leftover cents: the largest remainders, ties to the earlier; the last one at cents - 1", "[allocate]") {
+TEST_CASE("leftover cents: the largest remainders, ties to the earlier, the last one at cents - 1", "[allocate]") {
   std::vector<api::LeftoverCentCandidate> c = {{5, 0}, {7, 1}, {5, 2}, {9, 3}, {5, 4}};
   REQUIRE(api::give_leftover_cents(c, 3));  // 9, 7, then the earliest 5
   std::vector<std::uint64_t> got;
@@ -586,7 +586,7 @@ TEST_CASE("leftover cents: the largest remainders, ties to the earlier; the last
   CHECK_FALSE(api::give_leftover_cents(c, 6));
 }
 
-TEST_CASE("quota ranks: per quota and group, best score first, ties to the earlier; bad scores refused", "[allocate]") {
+TEST_CASE("quota ranks: per quota and group, best score first, ties to the earlier, bad scores refused", "[allocate]") {
   const std::vector<api::QuotaRankCandidate> c = {
       {"甲", "", "90", 7}, {"乙", "", "80", 1}, {"甲", "", "95", 9}, {"甲", "", "90.0", 3}, {"甲", "x", "1", 2}, {"乙", "", "-1", 0}};
   const auto ranked = api::rank_quota_candidates(c);
