@@ -1,5 +1,6 @@
-// The Kuan grammar, as PEGTL rules. Internal to lang/: only parser.cpp and the
-// grammar test include it; everything else sees the typed AST.
+// The Kuan grammar, as PEGTL rules. Internal to lang/: only the parser
+// (lang/parser*.cpp), input_status.cpp and the grammar test include it;
+// everything else sees the typed AST.
 //
 // Design notes (why the grammar looks like this):
 //  * Statements start with a keyword, so newlines are ordinary white space and a

@@ -1,4 +1,4 @@
-// The grammar and the parse-tree → AST conversion (lang/grammar.hpp, lang/parser.cpp):
+// The grammar and the parse-tree → AST conversion (lang/grammar.hpp, lang/parser*.cpp):
 // every construct of docs/language.md parses to the right tree, spans and
 // columns are exact, and hostile nesting gives a diagnostic instead of a crash.
 #include <sys/wait.h>
