@@ -263,7 +263,7 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
 
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
-  const CompiledMeasure* compiled = info.compiled.get();
+  const CompiledMeasure* compiled = compiled_form(ed, info);
   if (!compiled || !info.validations.empty() || !required_facts_given(*compiled, facts)) return std::nullopt;
   return run_compiled(ed, info, *compiled, facts, nullptr);
 }
