@@ -28,8 +28,8 @@
 // decimal text and, when it fits, an integer of 分.
 //
 // This header stands alone: it includes only the standard library and
-// <kuan/records.hpp> (the results and errors as data). The plain C interface
-// over the same library is <kuan/kuan.h>.
+// kuan/records.hpp (the results and errors as data) with kuan/common.hpp, which
+// do the same. The plain C interface over the same library is <kuan/kuan.h>.
 #pragma once
 
 #include <cstddef>

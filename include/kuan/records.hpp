@@ -10,14 +10,7 @@
 #include <string>
 #include <vector>
 
-// KUAN_API marks what the shared library exports (everything else is hidden).
-#ifndef KUAN_API
-#if defined(__GNUC__) || defined(__clang__)
-#define KUAN_API __attribute__((visibility("default")))
-#else
-#define KUAN_API
-#endif
-#endif
+#include "kuan/common.hpp"  // KUAN_API, Position
 
 namespace kuan::api {
 
@@ -38,15 +31,6 @@ enum class ErrorCode {
   InvalidArgument = 11,  // a malformed date, a moved-from object…
   Internal = 12,         // out of memory or another unexpected failure
   InvalidApplication = 13,  // a 校验 of the rules failed: the message is its 否则 text, the position its condition
-};
-
-// A place in a rule file (or, for BadJson, in the JSON text). line and column
-// are 1-based; columns count characters, not bytes. line == 0: no position.
-struct Position {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  bool known() const noexcept { return line > 0; }
 };
 
 struct KUAN_API Error {
