@@ -604,7 +604,7 @@ Reply Session::define(const std::string& entry) {
   // One chunk per declaration: 参数 X, 修订 参数 X and 删除 参数 X all replace
   // an earlier inline chunk about 参数 X.
   const std::string key =
-      keyword == "例" ? "例#" + std::to_string(++chunk_counter_) : (kind.empty() ? keyword : kind) + " " + name;
+      keyword == "例" ? fmt::format("例#{}", ++chunk_counter_) : (kind.empty() ? keyword : kind) + " " + name;
   std::vector<Chunk> candidate = chunks_;
   auto it = std::find_if(candidate.begin(), candidate.end(), [&](const Chunk& c) { return c.key == key; });
   const bool replaced = it != candidate.end();
