@@ -21,6 +21,7 @@
 #include "base/json_string.hpp"
 #include "base/limits.hpp"
 #include "interpreter/application.hpp"
+#include "interpreter/compiled.hpp"
 #include "services/csv.hpp"
 #include "interpreter/facts.hpp"
 #include "services/json_fast.hpp"
@@ -112,28 +113,48 @@ struct BatchWorker {
   std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
   const ResultWriter* writer = nullptr;
   const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
+  // The measure the last fast line named (lines of a batch mostly name the same one).
+  std::string last_name;
+  const MeasureInfo* last_measure = nullptr;
+  const MeasureInfo* measure(const Edition& ed, std::string_view name) {
+    if (!last_measure || name != last_name) {
+      last_measure = ed.find_measure(name);
+      last_name.assign(name);
+    }
+    return last_measure;
+  }
 };
+
+// A JSONL line read by the fast reader and evaluated: first bound straight
+// into the fixed-point slots for the compiled form alone, then, when that does
+// not decide it, with Values for evaluate_measure. False: nothing written, the
+// line is read again the precise way (which words any error).
+bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& settings, std::string& out, BatchWorker& worker) {
+  json::FastApplication app;
+  const std::size_t readable_after =
+      worker.readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker.readable_end - line.data()) - line.size() : 0;
+  if (!worker.fast->read(line, app, readable_after, json::Binding::FixedOnly)) return false;
+  const MeasureInfo* m = worker.measure(ed, app.measure);
+  if (!m) return false;
+  auto write = [&](const Outcome& o) {
+    if (settings.tally) settings.tally(m->decl->name, o.eligible ? "eligible" : "not_eligible");
+    worker.writer->append(out, ed, o, app.has_id ? &app.id : nullptr);
+    out += '\n';
+    return true;
+  };
+  if (const std::optional<Outcome> o = decide_compiled(ed, *m, worker.fast->facts())) return write(*o);
+  if (!worker.fast->read(line, app, readable_after, json::Binding::Values)) return false;
+  auto r = run_bound(ed, *m, worker.fast->facts(), nullptr);
+  if (const Outcome* o = std::get_if<Outcome>(&r)) return write(*o);
+  return false;
+}
 
 // One record of a batch → its output row (a result or an error). Returns
 // false for a bad record.
 bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
                 std::string& out, BatchWorker* worker = nullptr) {
   const bool csv_out = settings.output == BatchFormat::Csv;
-  json::FastApplication fast_app;
-  const std::size_t readable_after =
-      worker && worker->readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker->readable_end - line.data()) - line.size() : 0;
-  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app, readable_after)) {
-    // Read in one pass straight into fact slots; a line it declines is read again below.
-    if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
-      auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
-      if (const Outcome* o = std::get_if<Outcome>(&r)) {
-        if (settings.tally) settings.tally(m->decl->name, o->eligible ? "eligible" : "not_eligible");
-        worker->writer->append(out, run_edition, *o, fast_app.has_id ? &fast_app.id : nullptr);
-        out += '\n';
-        return true;
-      }
-    }
-  }
+  if (worker && worker->fast && !csv_out && fast_line(run_edition, line, settings, out, *worker)) return true;
   json::Application app;
   std::vector<std::string> passed;  // CSV: the cells of the columns that are not facts
   auto passed_cells = [&] {         // CSV output: after the result's own columns, as many as the header has

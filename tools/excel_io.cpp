@@ -127,6 +127,21 @@ bool InputText::fill() {
 }
 
 long InputText::read(char* buffer, std::size_t size) {
+  if (ready_at_ >= ready_.size() && iconv_ == reinterpret_cast<iconv_t>(-1)) {
+    // UTF-8 with nothing read ahead: straight into the caller's buffer, as
+    // much as it takes (a batch reads large blocks), not through ready_.
+    if (at_end_ || !error_.empty()) return error_.empty() ? 0 : -1;
+    ssize_t n;
+    do n = ::read(fd_, buffer, size);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      error_ = std::string("读取失败:") + std::strerror(errno);
+      return -1;
+    }
+    if (n == 0) at_end_ = true;
+    consumed_ += static_cast<std::uint64_t>(n);
+    return static_cast<long>(n);
+  }
   while (ready_at_ >= ready_.size()) {
     ready_.clear();
     ready_at_ = 0;
