@@ -66,9 +66,7 @@ void FactKeyIndex::insert(std::vector<Entry>& table, const Entry& e) {
   table[at] = e;
 }
 
-int FactKeyIndex::lookup(const std::vector<Entry>& table, std::string_view key) {
-  std::uint64_t head, tail;
-  head_tail(key, head, tail);
+int FactKeyIndex::lookup(const std::vector<Entry>& table, std::string_view key, std::uint64_t head, std::uint64_t tail) {
   const std::size_t mask = table.size() - 1;
   for (std::size_t at = hash(head, tail, key.size()) & mask;; at = (at + 1) & mask) {
     const Entry& e = table[at];
@@ -84,8 +82,10 @@ FactKeyIndex::FactKeyIndex(const Edition& edition) : edition_(&edition) {
     return std::vector<Entry>(size);
   };
   table_ = sized(edition.facts.size());
-  for (std::size_t slot = 0; slot < edition.facts.size(); ++slot)
-    insert(table_, entry(edition.facts[slot].decl->name, static_cast<int>(slot)));
+  for (std::size_t slot = 0; slot < edition.facts.size(); ++slot) {
+    by_slot_.push_back(entry(edition.facts[slot].decl->name, static_cast<int>(slot)));
+    insert(table_, by_slot_.back());
+  }
   measures_ = sized(edition.measure_index.size());
   for (const auto& [name, index] : edition.measure_index) insert(measures_, entry(name, index));
   for (const auto& enumeration : edition.enums) {
@@ -101,10 +101,20 @@ std::size_t FactKeyIndex::hash(std::uint64_t head, std::uint64_t tail, std::size
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
-int FactKeyIndex::find(std::string_view key) const { return lookup(table_, key); }
+int FactKeyIndex::find(std::string_view key) const { return find(key, -1); }
+
+int FactKeyIndex::find(std::string_view key, int guess) const {
+  std::uint64_t head, tail;
+  head_tail(key, head, tail);
+  if (guess >= 0 && static_cast<std::size_t>(guess) < by_slot_.size() && by_slot_[static_cast<std::size_t>(guess)].is(key, head, tail))
+    return guess;
+  return lookup(table_, key, head, tail);
+}
 
 const MeasureInfo* FactKeyIndex::measure(std::string_view name) const {
-  const int index = lookup(measures_, name);
+  std::uint64_t head, tail;
+  head_tail(name, head, tail);
+  const int index = lookup(measures_, name, head, tail);
   return index < 0 ? nullptr : &edition_->measures[static_cast<std::size_t>(index)];
 }
 
@@ -379,13 +389,16 @@ bool FastLineReader::scan(std::string_view line, FastApplication& app, bool valu
       else app.measure = text;
     } else {
       if (!in.take('{')) return false;
+      std::size_t written = 0;  // facts so far
       if (in.p < in.end && *in.p == '}') {
         ++in.p;
       } else {
         for (;;) {
           std::string_view name;
           if (!in.string(name) || !in.take(':')) return false;
-          const int slot = index_.find(name);  // a name found is valid UTF-8: it is a fact's
+          if (written == guesses_.size()) guesses_.push_back(-1);
+          const int slot = index_.find(name, guesses_[written]);  // a name found is valid UTF-8: it is a fact's
+          guesses_[written++] = slot;
           if (slot < 0 || facts_.present[static_cast<std::size_t>(slot)]) return false;  // unknown, or repeated
           const FactInfo& info = ed.facts[static_cast<std::size_t>(slot)];
           if (in.p >= in.end) return false;

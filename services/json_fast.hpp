@@ -27,6 +27,9 @@ class FactKeyIndex {
  public:
   explicit FactKeyIndex(const Edition& edition);
   int find(std::string_view key) const;
+  // The same, trying first whether `key` names fact `guess` (lines of a batch
+  // mostly write their facts in the same order): no hashing when it does.
+  int find(std::string_view key, int guess) const;
   // The measure of that name (as Edition::find_measure), or null.
   const MeasureInfo* measure(std::string_view name) const;
   // The index of `text` among the values of enumeration `enum_id`, or −1.
@@ -45,8 +48,9 @@ class FactKeyIndex {
   static std::size_t hash(std::uint64_t head, std::uint64_t tail, std::size_t size);
   const Edition* edition_;
   static void insert(std::vector<Entry>& table, const Entry& e);
-  static int lookup(const std::vector<Entry>& table, std::string_view key);
+  static int lookup(const std::vector<Entry>& table, std::string_view key, std::uint64_t head, std::uint64_t tail);
   std::vector<Entry> table_, measures_;  // open addressing, a quarter full at most; power-of-two sizes
+  std::vector<Entry> by_slot_;           // each fact's name, by slot
   std::vector<std::vector<Entry>> enums_;  // each enumeration's values, in order
 };
 
@@ -114,6 +118,7 @@ class FastLineReader {
   std::vector<int> set_;    // slots set by the last line, to clear
   std::vector<int> nulls_;  // of them, those written as null
   std::vector<int> valued_; // of them, those whose Value was set
+  std::vector<int> guesses_;  // the slot of the fact written k-th in the last line scanned
   bool scanned_ = false;
   Scalar scratch_;
 };
