@@ -8,11 +8,14 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <variant>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "base/date.hpp"
 #include "base/json_string.hpp"
@@ -86,7 +89,7 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
   if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
   if (split_csv(record, cells, starts) != std::string_view::npos) return std::string("CSV 引号位置不对");
   if (cells.size() != settings.csv_columns.size())
-    return "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(settings.csv_columns.size()) + " 列";
+    return fmt::format("本行有 {} 列,表头有 {} 列", cells.size(), settings.csv_columns.size());
   for (std::size_t c = 0; c < cells.size(); ++c) {
     const std::string& name = settings.csv_columns[c];
     if (name == "id") app.id = cells[c], app.has_id = !cells[c].empty();
@@ -164,7 +167,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     if (settings.tally) settings.tally({}, code);
     if (csv_out) {
       put_csv_cell(out, app.has_id ? app.id : "");
-      out += ",,,,,,,,," + std::to_string(line_no) + "," + code + ",";
+      fmt::format_to(std::back_inserter(out), ",,,,,,,,,{},{},", line_no, code);
       put_csv_cell(out, message);
       passed_cells();
       return false;
@@ -175,19 +178,19 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
       append_json_string(out, app.id);
       out += ',';
     }
-    out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
+    fmt::format_to(std::back_inserter(out), "\"line\":{},\"code\":\"{}\",\"error\":", line_no, code);
     append_json_string(out, message);
     extras();
     out += "}\n";
     return false;
   };
   if (settings.input == BatchFormat::Csv) {
-    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行:" + *problem);
+    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行:{}", line_no, *problem));
   } else {
     auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
       if (e->id) app.id = *e->id, app.has_id = true;
-      return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+      return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行第 {} 列:{}", line_no, e->column, e->message));
     }
     app = std::move(std::get<json::Application>(parsed));
   }
@@ -447,10 +450,10 @@ class BlockPipeline {
 constexpr std::size_t kTooLong = std::string_view::npos;
 
 void too_long_row(std::size_t line_no, bool csv, std::string& out) {
-  const std::string message = "第 " + std::to_string(line_no) + " 行过长:每行至多 " +
-                              std::to_string(limits::kMaxBatchRecordBytes) + " 字节,输入在此停止读取";
-  if (csv) out += ",,,,,,,," + std::to_string(line_no) + ",bad_line," + message + "\n";
-  else out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"" + message + "\"}\n";
+  const std::string message =
+      fmt::format("第 {} 行过长:每行至多 {} 字节,输入在此停止读取", line_no, limits::kMaxBatchRecordBytes);
+  if (csv) fmt::format_to(std::back_inserter(out), ",,,,,,,,{},bad_line,{}\n", line_no, message);
+  else fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"code\":\"bad_line\",\"error\":\"{}\"}}\n", line_no, message);
 }
 
 // Lines are independent, so a batch is cut into blocks evaluated on `jobs`
