@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <ctime>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -507,7 +508,25 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
 }
 }  // namespace
 
+namespace {
+// 施行 on the measure or its clause: an application dated outside it is not
+// eligible, with that reason alone (nothing else is read, so facts the
+// measure would need may be absent).
+std::optional<Outcome> out_of_force(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (!info.in_force) return std::nullopt;
+  const std::int32_t day = facts.as_of ? *facts.as_of : china_standard_day(static_cast<std::int64_t>(std::time(nullptr)));
+  if (info.in_force_on(day)) return std::nullopt;
+  Outcome out;
+  out.measure = &info;
+  out.amount = Decimal::from_scaled(0, ed.rounding_places);
+  out.failed.push_back(info.in_force_requirement);
+  if (trace) trace->conditions.push_back({info.in_force_requirement, false});
+  return out;
+}
+}  // namespace
+
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
   if (info.compiled && required_facts_given(*info.compiled, facts)) {
     if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
@@ -589,6 +608,7 @@ class ReferenceEngine {
 }  // namespace
 
 EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
   if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
   auto r = guarded([&]() -> Outcome {
     ReferenceEngine engine(ed, info, facts, trace);

@@ -398,8 +398,9 @@ struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expect
 struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
 struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
 struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>, opt<quota_score>> {};
+// 施行 D1 至 D2 (or 施行 D1 起) inside a measure or a clause: in force on these days only.
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
-                          limit_stmt> {};
+                          limit_stmt, period_stmt> {};
 struct expected_measure_end : seq<rbrace> {};
 struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,
                           star<measure_item>, must<expected_measure_end>> {};
@@ -423,7 +424,9 @@ struct expect_amount : seq<kw<TAO_PEGTL_STRING("得")>, must<expected_expression
 struct expect_ineligible : seq<kw<TAO_PEGTL_STRING("不适用")>, opt<text>> {};
 struct expect_outcome : sor<expect_amount, expect_ineligible> {};
 struct expected_outcome : seq<expect_outcome> {};
-struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, must<expected_lbrace>,
+// 例 M "…" 于 2028-03-01 { … }: the application's date (as_of), for 施行 on a measure or clause.
+struct example_date : seq<kw<TAO_PEGTL_STRING("于")>, must<expected_date>> {};
+struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, opt<example_date>, must<expected_lbrace>,
                           star<example_fact>, must<expected_outcome, expected_rbrace>> {};
 
 // ---------------------------------------------------------------- properties
@@ -449,7 +452,7 @@ struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
 struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt> {};
-struct clause_item : sor<original_text, responsible, declaration, measure_stmt, example_stmt, property_stmt> {};
+struct clause_item : sor<original_text, responsible, period_stmt, declaration, measure_stmt, example_stmt, property_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
                          star<clause_item>, must<expected_clause_end>> {};
@@ -518,14 +521,14 @@ template <> inline constexpr auto error_message<expected_measure> = "替换 后�
 template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
-template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额、施行;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
 template <> inline constexpr auto error_message<expected_claim_holds> = "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元";
 template <> inline constexpr auto error_message<expected_property_end> = "性质 中只能写一条 对任意 …;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
 template <> inline constexpr auto error_message<expected_clause_revision_end> = "修订 条款 中只能写 原文、责任单位;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、措施、例、性质;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、施行、参数、事实、定义、上限、资金池、累计、限额、措施、例、性质;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、条款、措施、例 或 性质";
 template <> inline constexpr auto error_message<expected_limit_what> = "计 后须为 金额 或 件数";
 template <> inline constexpr auto error_message<expected_scope> = "每 后须为 申请 或 申请人(全部申请合计写 全部)";

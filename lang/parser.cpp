@@ -27,7 +27,7 @@ using selector = pegtl::parse_tree::selector<
         g::cmp_op, g::add_op, g::mul_op, g::rounding_mode, g::type_money, g::type_rate, g::type_integer,
         g::type_number, g::type_bool, g::type_date, g::type_days, g::type_months, g::type_years, g::clause_ref, g::otherwise_pattern, g::optional_marker,
         g::reference, g::call, g::has_fact, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
-        g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::rounding_stmt, g::param_stmt,
+        g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::example_date, g::rounding_stmt, g::param_stmt,
         g::fact_stmt, g::define_stmt, g::cap_stmt, g::type_enum, g::label, g::fact_default, g::used_part,
         g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
@@ -620,6 +620,26 @@ class Converter {
     return f;
   }
 
+  std::int32_t day(const Node& d) const {
+    auto v = parse_date(d.string_view());
+    if (!v) throw ConvertError{span_of(d), "没有这一天:" + text(d)};
+    return *v;
+  }
+
+  // period_stmt -> '施行' date ['至' date] ['起'], inside a measure or a clause.
+  ast::InForce in_force(const Node& c, const std::optional<ast::InForce>& earlier, const char* where) const {
+    if (earlier) throw ConvertError{tight(c), std::string(where) + "中 施行 写了两次"};
+    ast::InForce f;
+    f.span = tight(c);
+    f.from = day(child(c, 0));
+    if (const Node* end = find<g::period_end>(c)) {
+      const Node& to = child(*end, 0);
+      f.to = day(to);
+      if (*f.to < f.from) throw ConvertError{span_of(to), "施行的结束日期早于开始日期"};
+    }
+    return f;
+  }
+
   ast::MeasureDecl measure(const Node& n, int clause) const {
     ast::MeasureDecl m;
     m.name = text(child(n, 0));
@@ -650,6 +670,7 @@ class Converter {
       else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);
       else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
       else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
+      else if (c.is_type<g::period_stmt>()) m.in_force = in_force(c, m.in_force, "措施");
       else if (c.is_type<g::quota_item>()) {
         // 名额 = N [按 S]: sugar for 限额 {计 件数 全部 期间 每年 不超过 N 超出 择优 [按 S]}.
         ast::ExprPtr limit = expr(child(c, 0));
@@ -692,6 +713,7 @@ class Converter {
     for (std::size_t i = 1; i < n.children.size(); ++i) {
       const Node& c = child(n, i);
       if (c.is_type<g::string_literal>()) x.title = string_value(c);
+      else if (c.is_type<g::example_date>()) x.as_of = day(child(c, 0));
       else if (c.is_type<g::example_fact>()) x.facts.push_back(example_fact(c));
       else if (c.is_type<g::expect_amount>()) {
         x.expect_eligible = true;
@@ -885,8 +907,11 @@ class Converter {
     } else if (c.is_type<g::clause_stmt>()) {
       const int index = static_cast<int>(m.clauses.size());
       m.clauses.push_back(clause_head(c));
-      for (std::size_t i = 1; i < c.children.size(); ++i)
-        if (!clause_text(child(c, i), m.clauses[index])) declaration(child(c, i), m, index);
+      for (std::size_t i = 1; i < c.children.size(); ++i) {
+        const Node& item = child(c, i);
+        if (item.is_type<g::period_stmt>()) m.clauses[index].in_force = in_force(item, m.clauses[index].in_force, "条款");
+        else if (!clause_text(item, m.clauses[index])) declaration(item, m, index);
+      }
     } else {
       declaration(c, m, -1);
     }

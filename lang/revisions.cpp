@@ -69,6 +69,7 @@ class Merger {
     target.revision = ast::Revision::Revise;
     target.revision_span = change.revision_span;
     if (!change.title.empty()) target.title = std::move(change.title);
+    if (change.in_force) target.in_force = change.in_force;  // 修订 措施 M { 施行 … }: the new dates
     for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
     for (auto& n : change.needs) target.needs.push_back(std::move(n));
     for (auto& n : change.conditional_needs) target.conditional_needs.push_back(std::move(n));

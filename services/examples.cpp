@@ -20,6 +20,7 @@ ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
   if (!m) return failed("措施 " + x.measure + " 不存在");
   FactValues facts(ed.facts.size());
   FactValues none(ed.facts.size());
+  facts.as_of = x.as_of ? *x.as_of : ed.effective_from;  // 例 … 于 D; else the edition's first day
   for (const auto& f : x.facts) {
     const int slot = ed.find_fact(f.name);
     if (f.list) {

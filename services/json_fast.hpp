@@ -57,6 +57,8 @@ class FastLineReader {
   bool read(std::string_view line, FastApplication& app, std::size_t readable_after = 0);
   // The facts of the last line read; cleared by the next read().
   const FactValues& facts() const { return facts_; }
+  // The run's date, kept on every line it reads (a line with its own as_of is declined).
+  void set_as_of(std::optional<std::int32_t> day) { facts_.as_of = day; }
 
  private:
   struct Parser;
