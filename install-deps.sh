@@ -3,8 +3,11 @@
 set -euo pipefail
 packages=(g++ cmake make python3 tao-pegtl-dev libboost-dev catch2 nlohmann-json3-dev
           libedit-dev libbenchmark-dev pkg-config libutf8proc-dev libsimdjson-dev
+          libfmt-dev                  # {fmt}: messages, diagnostics and text output (header-only use)
           chromium fonts-noto-cjk     # render the HTML report and kuan serve's page in their tests (Chinese glyphs, not boxes)
           wrk                         # tools/bench/serve_bench.py: kuan serve under load
+          curl                        # the README's kuan serve examples
+          zsh fish groff-base         # cli_habits: completion scripts parsed (zsh) and run (fish), the man page rendered (groff)
           clang libclang-rt-14-dev    # clang + its fuzzer/sanitizer runtimes: tests/fuzz (libFuzzer)
           pybind11-dev python3-dev python3-pybind11 python3-pytest python3-dask python3-distributed
           python3-pandas python3-openpyxl python3-venv)  # python/ (pandas, Excel in its example, the wheel test's venv)

@@ -9,8 +9,9 @@
 #include "kuan/kuan.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <new>
+
+#include <fmt/format.h>
 
 #include "api/handles.hpp"
 #include "interpreter/result.hpp"
@@ -185,6 +186,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::WrongEdition: return "wrong_edition";
     case ErrorCode::InvalidArgument: return "invalid_argument";
     case ErrorCode::Internal: return "internal";
+    case ErrorCode::InvalidApplication: return "invalid_application";
   }
   return "unknown";
 }
@@ -224,6 +226,7 @@ const char* kind_code(ErrorCode code, bool names_fact) noexcept {
     case ErrorCode::WrongEdition:
     case ErrorCode::InvalidArgument: k = K::InvalidArgument; break;
     case ErrorCode::Internal: k = K::Internal; break;
+    case ErrorCode::InvalidApplication: k = K::InvalidApplication; break;
   }
   return ::kuan::error_kind_code(k);
 }
@@ -233,8 +236,8 @@ const char* Error::kind() const noexcept { return detail::kind_code(code, !fact.
 
 std::string Error::to_string() const {
   if (!where.known()) return message;
-  std::string at = where.file.empty() ? "" : where.file + ":";
-  return at + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " + message;
+  if (where.file.empty()) return fmt::format("{}:{}: {}", where.line, where.column, message);
+  return fmt::format("{}:{}:{}: {}", where.file, where.line, where.column, message);
 }
 
 Exception::Exception(Error error) : std::runtime_error(error.to_string()), error_(std::move(error)) {}
@@ -411,6 +414,8 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
     ::kuan::Trace trace;
     auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
+      if (err->kind == ::kuan::ErrorKind::InvalidApplication)
+        return make_error(ErrorCode::InvalidApplication, err->message, position_of(err->span));
       // A fact needed on the path taken names itself (its kind is MissingFact): Error::kind() says so.
       if (err->missing.empty())
         return make_error(ErrorCode::EvaluationError, err->message, position_of(err->span),
@@ -552,9 +557,7 @@ Status Facts::set_date(std::string_view fact, std::string_view date) {
 }
 
 Status Facts::set_date(std::string_view fact, int year, int month, int day) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
-  return set_date(fact, buf);
+  return set_date(fact, fmt::format("{:04}-{:02}-{:02}", year, month, day));
 }
 
 Status Facts::set(std::string_view fact, std::string_view text) {
@@ -563,8 +566,11 @@ Status Facts::set(std::string_view fact, std::string_view text) {
                  ::kuan::json::Scalar s = scalar(kString, text);
                  if (info.type.kind == TypeKind::Integer) s.kind = kNumber;
                  if (info.type.kind == TypeKind::Bool) {
-                   if (text == "true" || text == "是") s = {::kuan::json::Scalar::Kind::Bool, {}, true};
-                   else if (text == "false" || text == "否") s = {::kuan::json::Scalar::Kind::Bool, {}, false};
+                   const bool yes = text == "true" || text == "是";
+                   if (yes || text == "false" || text == "否") {
+                     s = scalar(::kuan::json::Scalar::Kind::Bool, {});
+                     s.boolean = yes;
+                   }
                  }
                  return ::kuan::convert_fact(ed, slot, s);
                });

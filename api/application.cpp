@@ -53,7 +53,8 @@ ApplicationResult to_public(::kuan::ApplicationRecord&& app) {
     o.needs = std::move(m.needs);
     if (o.status == MeasureStatus::Error) {
       Error e;
-      e.code = ErrorCode::EvaluationError;
+      e.code = m.code == ::kuan::error_kind_code(::kuan::ErrorKind::InvalidApplication) ? ErrorCode::InvalidApplication
+                                                                                    : ErrorCode::EvaluationError;
       e.message = std::move(m.error);
       o.error = std::move(e);
     }

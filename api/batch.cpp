@@ -91,6 +91,11 @@ bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::stri
   settings.pass_through = options.pass_through;
   settings.whole_only = options.whole_application;
   settings.tally = options.tally;
+  settings.as_of = ::kuan::parse_date(options.as_of);
+  if (!options.as_of.empty() && !settings.as_of) {
+    out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}\n";
+    return false;
+  }
   return ::kuan::batch::jsonl_line(detail::Access::edition(edition), line, line_no, settings, out);
 }
 

@@ -30,6 +30,7 @@ static_assert(static_cast<int>(api::ErrorCode::InvalidFactValue) == KUAN_INVALID
 static_assert(static_cast<int>(api::ErrorCode::BadJson) == KUAN_BAD_JSON);
 static_assert(static_cast<int>(api::ErrorCode::MissingFacts) == KUAN_MISSING_FACTS);
 static_assert(static_cast<int>(api::ErrorCode::EvaluationError) == KUAN_EVALUATION_ERROR);
+static_assert(static_cast<int>(api::ErrorCode::InvalidApplication) == KUAN_INVALID_APPLICATION);
 static_assert(static_cast<int>(api::ErrorCode::WrongEdition) == KUAN_WRONG_EDITION);
 static_assert(static_cast<int>(api::ErrorCode::InvalidArgument) == KUAN_INVALID_ARGUMENT);
 static_assert(static_cast<int>(api::ErrorCode::Internal) == KUAN_INTERNAL);

@@ -58,9 +58,6 @@ struct Access {
   static const ::kuan::Edition& edition(const Edition& e) { return *e.data_->ed; }
   static const FactsData* data(const Facts& f) { return f.d_.get(); }
   static Policy make_policy(std::shared_ptr<const PolicyData> d) { return Policy(std::move(d)); }
-  static Edition make_edition(std::shared_ptr<const PolicyData> policy, const EditionData* data) {
-    return Edition(std::move(policy), data);
-  }
 };
 
 // The public forms of internal positions, diagnostics and loads (api/api.cpp).

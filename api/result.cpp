@@ -37,6 +37,7 @@ Explanation to_public(::kuan::ExplanationRecord&& x) {
     s.held = c.held;
     s.where = to_public(c.at);
     s.condition = std::move(c.condition);
+    s.detail = std::move(c.detail);
     e.conditions.push_back(std::move(s));
   }
   e.rate = std::move(x.rate);
@@ -80,7 +81,7 @@ Explanation to_public(::kuan::ExplanationRecord&& x) {
   x.clause_title = e.clause_title;
   x.version = e.edition;
   x.at = to_place(e.where);
-  for (const auto& c : e.conditions) x.conditions.push_back({c.condition, c.reason, c.held, to_place(c.where)});
+  for (const auto& c : e.conditions) x.conditions.push_back({c.condition, c.reason, c.held, to_place(c.where), c.detail});
   x.eligible = e.eligible;
   x.rate = e.rate;
   x.rate_at = to_place(e.rate_where);

@@ -4,8 +4,11 @@
 // becomes a diagnostic, an internal error or an empty answer.
 #include "kuan/tooling.hpp"
 
+#include <iterator>
 #include <memory>
 #include <new>
+
+#include <fmt/format.h>
 
 #include "api/handles.hpp"
 #include "base/source.hpp"
@@ -109,7 +112,7 @@ std::string measure_computes(const Edition& edition, const MeasureInfo& measure)
     std::string s = d.amount ? "金额 = " + std::string(span_text(d.amount->span))
                              : std::string(span_text(d.base->span)) + " × 比例";
     for (const auto* c : m->caps) s += std::string(";") + (c->stacking ? "叠加上限 " : "上限 ") + c->name;
-    if (!m->requirements.empty()) s += ";条件 " + std::to_string(m->requirements.size()) + " 项";
+    if (!m->requirements.empty()) fmt::format_to(std::back_inserter(s), ";条件 {} 项", m->requirements.size());
     return s;
   });
 }
@@ -241,6 +244,8 @@ std::string did_you_mean(std::string_view wrong, const std::vector<std::string>&
 std::string closest_name(std::string_view wrong, const std::vector<std::string>& candidates) {
   return ::kuan::closest_name(wrong, candidates);
 }
+
+std::string printable(std::string_view text, std::size_t max_chars) { return ::kuan::echo(text, max_chars); }
 
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;

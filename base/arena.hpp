@@ -15,15 +15,32 @@ namespace kuan {
 // varint; a ref is block << 32 | offset.
 class Arena {
  public:
-  std::uint64_t add(std::string_view s) {
-    const std::size_t need = s.size() + 10;
+  std::uint64_t add(std::string_view s) { return add(s, nullptr); }
+  // Two strings back to back under one ref: get(ref) is the first, after(ref) the second.
+  std::uint64_t add_pair(std::string_view first, std::string_view second) { return add(first, &second); }
+  std::string_view get(std::uint64_t ref) const { return read(blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu)); }
+  // Where a ref's bytes start (to ask for them early: __builtin_prefetch).
+  const char* address(std::uint64_t ref) const { return blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu); }
+  std::string_view after(std::uint64_t ref) const {
+    const std::string_view first = get(ref);
+    return read(first.data() + first.size());
+  }
+
+ private:
+  std::uint64_t add(std::string_view s, const std::string_view* second) {
+    const std::size_t need = s.size() + 10 + (second ? second->size() + 10 : 0);
     if (blocks_.empty() || used_ + need > cap_) {
       cap_ = std::max(kBlock, need);
       blocks_.emplace_back(new char[cap_]);
       used_ = 0;
     }
-    char* p = blocks_.back().get() + used_;
     const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
+    write(s);
+    if (second) write(*second);
+    return ref;
+  }
+  void write(std::string_view s) {
+    char* p = blocks_.back().get() + used_;
     std::size_t n = s.size(), k = 0;
     do {
       const unsigned char low = n & 0x7F;
@@ -32,10 +49,8 @@ class Arena {
     } while (n);
     std::memcpy(p + k, s.data(), s.size());
     used_ += k + s.size();
-    return ref;
   }
-  std::string_view get(std::uint64_t ref) const {
-    const char* p = blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu);
+  static std::string_view read(const char* p) {
     std::size_t n = 0, k = 0;
     for (int shift = 0;; shift += 7) {
       const auto b = static_cast<unsigned char>(p[k++]);
@@ -45,7 +60,6 @@ class Arena {
     return {p + k, n};
   }
 
- private:
   static constexpr std::size_t kBlock = std::size_t{1} << 20;
   std::vector<std::unique_ptr<char[]>> blocks_;
   std::size_t used_ = 0, cap_ = 0;

@@ -13,6 +13,7 @@ const char* error_kind_code(ErrorKind kind) noexcept {
     case ErrorKind::EvaluationError: return "evaluation_error";
     case ErrorKind::RuleErrors: return "rule_errors";
     case ErrorKind::InvalidArgument: return "invalid_argument";
+    case ErrorKind::InvalidApplication: return "invalid_application";
     case ErrorKind::Internal: break;
   }
   return "internal";

@@ -19,10 +19,12 @@ enum class ErrorKind : unsigned char {
   RuleErrors,       // the rule files have errors (loading)
   InvalidArgument,  // a host's call was malformed (a bad date, a moved-from object, facts of another edition)
   Internal,         // out of memory or another unexpected failure
+  InvalidApplication,  // a 校验 of the rules failed: the application itself is not valid
 };
 
 // "bad_line", "no_edition", "unknown_measure", "unknown_fact", "bad_fact",
-// "missing_fact", "evaluation_error", "rule_errors", "invalid_argument", "internal".
+// "missing_fact", "evaluation_error", "rule_errors", "invalid_argument", "internal",
+// "invalid_application".
 const char* error_kind_code(ErrorKind kind) noexcept;
 
 }  // namespace kuan

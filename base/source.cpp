@@ -1,6 +1,9 @@
 #include "base/source.hpp"
 
 #include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
 
 namespace kuan {
 
@@ -39,7 +42,7 @@ std::string_view span_text(const Span& span) {
 std::string position_text(const Span& span) {
   if (!span.file) return "";
   const auto loc = span.file->locate(span.begin);
-  return span.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  return fmt::format("{}:{}:{}", span.file->name(), loc.line, loc.column);
 }
 
 Diagnostic make_diagnostic(Severity severity, Span span, std::string message) {
@@ -158,9 +161,7 @@ std::string terminal_safe(std::string_view text) {
 
 std::string render_diagnostic(const Diagnostic& d) {
   std::string out;
-  if (!d.file.empty()) {
-    out += terminal_safe(d.file) + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": ";
-  }
+  if (!d.file.empty()) fmt::format_to(std::back_inserter(out), "{}:{}:{}: ", terminal_safe(d.file), d.line, d.column);
   out += severity_word(d.severity);
   out += ": ";
   out += terminal_safe(d.message);
@@ -231,35 +232,28 @@ std::string render_diagnostic(const Diagnostic& d) {
 }
 
 std::string hidden_diagnostics_note(std::size_t errors, std::size_t others) {
-  std::string out;
-  if (errors) out += "还有 " + std::to_string(errors) + " 处错误未显示";
-  if (others) out += std::string(errors ? "," : "还有 ") + std::to_string(others) + " 处警告未显示";
-  if (errors || others) out += "\n";
-  return out;
-}
-
-static std::string hex_byte(unsigned char b) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  return std::string{hex[b >> 4], hex[b & 0xF]};
+  if (errors && others) return fmt::format("还有 {} 处错误未显示,{} 处警告未显示\n", errors, others);
+  if (errors) return fmt::format("还有 {} 处错误未显示\n", errors);
+  if (others) return fmt::format("还有 {} 处警告未显示\n", others);
+  return "";
 }
 
 std::optional<SourceProblem> source_problem(std::string_view text) {
   if (text.size() > limits::kMaxFileBytes)
-    return SourceProblem{limits::kMaxFileBytes, "规则文件过大:至多 " + std::to_string(limits::kMaxFileBytes) +
-                                                    " 字节(读到此处为止)"};
+    return SourceProblem{limits::kMaxFileBytes, fmt::format("规则文件过大:至多 {} 字节(读到此处为止)", limits::kMaxFileBytes)};
   std::size_t line_begin = 0;
   for (std::size_t i = 0; i < text.size();) {
     const auto b = static_cast<unsigned char>(text[i]);
     if (i - line_begin >= limits::kMaxLineBytes && b != '\n' && b != '\r')
-      return SourceProblem{i, "行过长:每行至多 " + std::to_string(limits::kMaxLineBytes) + " 字节"};
+      return SourceProblem{i, fmt::format("行过长:每行至多 {} 字节", limits::kMaxLineBytes)};
     if (b == '\n') {
       line_begin = ++i;
       continue;
     }
     if ((b < 0x20 && b != '\t' && b != '\r') || b == 0x7F)
-      return SourceProblem{i, "规则文件中不能有控制字符 U+00" + hex_byte(b)};
+      return SourceProblem{i, fmt::format("规则文件中不能有控制字符 U+{:04X}", b)};
     const std::size_t len = utf8_sequence_length(text, i);
-    if (len == 0) return SourceProblem{i, "无效的 UTF-8 字节 0x" + hex_byte(b) + "(规则文件须为 UTF-8 编码)"};
+    if (len == 0) return SourceProblem{i, fmt::format("无效的 UTF-8 字节 0x{:02X}(规则文件须为 UTF-8 编码)", b)};
     i += len;
   }
   return std::nullopt;
@@ -276,7 +270,7 @@ std::string echo(std::string_view value, std::size_t max_chars) {
     const auto b = static_cast<unsigned char>(value[i]);
     const std::size_t len = utf8_sequence_length(value, i);
     if (len == 0) {
-      out += "\\x" + hex_byte(b);
+      fmt::format_to(std::back_inserter(out), "\\x{:02X}", b);
       ++i;
     } else if (b == '\n') {
       out += "\\n", ++i;
@@ -285,8 +279,11 @@ std::string echo(std::string_view value, std::size_t max_chars) {
     } else if (b == '\r') {
       out += "\\r", ++i;
     } else if (b < 0x20 || b == 0x7F) {
-      out += "\\u00" + hex_byte(b);
+      fmt::format_to(std::back_inserter(out), "\\u{:04X}", b);
       ++i;
+    } else if (b == 0xC2 && static_cast<unsigned char>(value[i + 1]) < 0xA0) {  // C1: U+0080–U+009F (0x9B starts a CSI)
+      fmt::format_to(std::back_inserter(out), "\\u{:04X}", static_cast<unsigned char>(value[i + 1]));
+      i += 2;
     } else {
       out.append(value.substr(i, len));
       i += len;

@@ -112,9 +112,10 @@ struct SourceProblem {
 };
 std::optional<SourceProblem> source_problem(std::string_view text);
 
-// An input value fit to be quoted in a message: control characters escaped,
-// bytes that are not UTF-8 shown as \xNN, cut after `max_chars` characters
-// with "…".
+// An input value fit to be quoted in a message: control characters (C0, DEL
+// and C1 — ESC, BEL, the start of a CSI or OSC sequence) escaped, bytes that are
+// not UTF-8 shown as \xNN, cut after `max_chars` characters with "…". The
+// façade offers it to the tools as api::printable.
 std::string echo(std::string_view value, std::size_t max_chars = limits::kEchoChars);
 
 }  // namespace kuan

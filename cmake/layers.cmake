@@ -4,16 +4,18 @@
 # (lang/ → interpreter/, interpreter/ → services/, base/ → lang/, …) fails with "No such file":
 #
 #   base          decimal, source positions and diagnostics, dates, UTF-8
-#   lang          front end → checked, immutable edition (with stdlib/: built-ins and their type rules)
+#   lang          front end → checked, immutable edition (the built-ins' names and type rules included)
+#   stdlib        what the built-in functions and 累进 compute
 #   interpreter   the engine: evaluate a measure (compiled form and tree-walker), facts, results and their rendering
 #   services      built on the engine: batch, allocation, the REPL session, diff, 例 and 性质
 #   api           the public façade (include/kuan/) and its implementation (api/)
 #   tools         the `kuan` command, REPL, LSP: they see include/kuan/ and tools/ only
 #
 # kuan_layer_root(<layer>) gives a layer's staged root.
-set(KUAN_LAYERS base lang interpreter services api tools)
+set(KUAN_LAYERS base lang stdlib interpreter services api tools)
 set(KUAN_LAYER_FOLDERS_base base)
-set(KUAN_LAYER_FOLDERS_lang lang stdlib)
+set(KUAN_LAYER_FOLDERS_lang lang)
+set(KUAN_LAYER_FOLDERS_stdlib stdlib)
 set(KUAN_LAYER_FOLDERS_interpreter interpreter)
 set(KUAN_LAYER_FOLDERS_services services)
 set(KUAN_LAYER_FOLDERS_api api include/kuan)

@@ -49,6 +49,7 @@ class Machine {
       if (!facts_.present[static_cast<std::size_t>(slot)]) bail();  // the tree-walker words it
   }
   std::optional<bool> requirement(std::size_t i, bool) { return test(p_.requirements[i]); }
+  const FactValues& given() const { return facts_; }
   Fx amount(std::vector<ChoiceTrace>* choices) {
     choices_ = choices;
     const Fx a = segment(p_.amount);

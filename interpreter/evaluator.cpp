@@ -428,6 +428,9 @@ Value Activation::eval(const ast::Expr& e) {
     }
     case K::Has:
       return Value::boolean(given_.present[note(e).index] != 0);
+    case K::InForce:
+      if (!ed_) raise("施行中(…) 需要版本", e.span);
+      return Value::boolean(ed_->measures[static_cast<std::size_t>(note(e).index)].in_force_on(application_day(given_)));
     case K::Call: return call(e);
     case K::Negate: {
       Value v = eval(*e.args[0]);
@@ -508,14 +511,17 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
 }
 }  // namespace
 
+std::int32_t application_day(const FactValues& facts) {
+  return facts.as_of ? *facts.as_of : china_standard_day(static_cast<std::int64_t>(std::time(nullptr)));
+}
+
 namespace {
 // 施行 on the measure or its clause: an application dated outside it is not
 // eligible, with that reason alone (nothing else is read, so facts the
 // measure would need may be absent).
 std::optional<Outcome> out_of_force(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   if (!info.in_force) return std::nullopt;
-  const std::int32_t day = facts.as_of ? *facts.as_of : china_standard_day(static_cast<std::int64_t>(std::time(nullptr)));
-  if (info.in_force_on(day)) return std::nullopt;
+  if (info.in_force_on(application_day(facts))) return std::nullopt;
   Outcome out;
   out.measure = &info;
   out.amount = Decimal::from_scaled(0, ed.rounding_places);
@@ -523,15 +529,21 @@ std::optional<Outcome> out_of_force(const Edition& ed, const MeasureInfo& info, 
   if (trace) trace->conditions.push_back({info.in_force_requirement, false});
   return out;
 }
+EvalResult reference_walk(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace);
+std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts);
 }  // namespace
 
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  // 校验 first, by the tree-walker (the compiled form does not hold them);
+  // then 施行: an application dated outside the measure's days is refused.
+  if (!info.validations.empty())
+    if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
   if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
   if (info.compiled && required_facts_given(*info.compiled, facts)) {
     if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }
-  return evaluate_measure_reference(ed, info, facts, trace);
+  return reference_walk(ed, info, facts, trace);
 }
 
 namespace {
@@ -548,6 +560,7 @@ class ReferenceEngine {
   }
 
   bool need_applies(std::size_t k) { return act_.condition(*m_.conditional_needs[k].when); }
+  const FactValues& given() const { return facts_; }
   void need_facts(std::size_t k) {
     const auto& need = m_.conditional_needs[k];
     const auto& slots = info_.conditional_needs[k];
@@ -608,7 +621,14 @@ class ReferenceEngine {
 }  // namespace
 
 EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (!info.validations.empty())
+    if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
   if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
+  return reference_walk(ed, info, facts, trace);
+}
+
+namespace {
+EvalResult reference_walk(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   if (auto missing = missing_error(ed, info, facts)) return std::move(*missing);
   auto r = guarded([&]() -> Outcome {
     ReferenceEngine engine(ed, info, facts, trace);
@@ -617,6 +637,29 @@ EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info
   if (auto* o = std::get_if<Outcome>(&r)) return std::move(*o);
   return std::get<EvalError>(r);
 }
+}  // namespace
+
+// 校验: the first that is false on these facts makes the application invalid. One
+// that needs a fact the application does not give (and that has no default) does
+// not apply to it: 校验 judges what was said, 需要 asks for what was not.
+namespace {
+std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
+  for (int k : info.validations) {
+    const ast::ValidationDecl& v = *ed.validations[static_cast<std::size_t>(k)].decl;
+    auto r = evaluate_expression(&ed, *v.condition, facts);
+    if (auto* err = std::get_if<EvalError>(&r)) {
+      if (!err->absent.empty() || !err->missing.empty()) continue;
+      return std::move(*err);
+    }
+    if (!std::get<Value>(r).truthy()) {
+      EvalError e{v.message, v.span};
+      e.kind = ErrorKind::InvalidApplication;
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+}  // namespace
 
 std::variant<Value, EvalError> evaluate_expression(const Edition* ed, const ast::Expr& expr, const FactValues& facts) {
   return guarded([&]() -> Value {
@@ -652,6 +695,35 @@ std::optional<EvalError> compute_parameters(Edition& ed, const std::vector<int>&
     ed.params[p].value = std::get<Value>(r);
   }
   return std::nullopt;
+}
+
+std::string count_limit_detail(const Edition& ed, const ast::Requirement& refusal, const FactValues& facts) {
+  auto shown = [&](const ast::Expr& x) -> std::optional<Value> {
+    auto v = evaluate_expression(&ed, x, facts);
+    if (auto* value = std::get_if<Value>(&v)) return std::move(*value);
+    return std::nullopt;
+  };
+  const ast::LimitDecl& l = *refusal.limit;
+  const ast::Expr* below = refusal.condition.get();
+  if (below->kind == ast::ExprKind::Or) below = below->args[1].get();  // 非 当 或 已用 < 不超过
+  if (below->kind != ast::ExprKind::Compare) return "";
+  const auto used = shown(*below->args[0]), bound = shown(*below->args[1]);
+  if (!used || !bound) return "";
+  std::string s = "限额 " + l.name + ":";
+  if (l.scope == ast::LimitScope::Applicant) s += "本人 ";
+  if (l.period == ast::LimitPeriod::Year) s += "本年 ";
+  else if (l.period == ast::LimitPeriod::Stated) s += format_date(l.period_from) + " 至 " + format_date(l.period_to) + " ";
+  if (l.group) {  // 按 F: the application's group, by its value's name
+    const int f = ed.find_fact(l.group->name);
+    if (f >= 0 && facts.present[static_cast<std::size_t>(f)]) {
+      const Value& g = facts.values[static_cast<std::size_t>(f)];
+      const Type& t = ed.facts[static_cast<std::size_t>(f)].type;
+      const bool named = t.kind == TypeKind::Enum && t.enum_id >= 0 && g.small >= 0 &&
+                         g.small < static_cast<std::int64_t>(ed.enums[static_cast<std::size_t>(t.enum_id)].values.size());
+      s += (named ? ed.enums[static_cast<std::size_t>(t.enum_id)].values[static_cast<std::size_t>(g.small)] : format_value(&ed, g)) + " ";
+    }
+  }
+  return s + "已用 " + format_value(&ed, *used) + " 件,上限 " + format_value(&ed, *bound) + " 件";
 }
 
 std::string format_value(const Edition* ed, const Value& v) {

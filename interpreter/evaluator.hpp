@@ -55,6 +55,10 @@ struct FactValues {
   void clear(int slot) { present[slot] = 0; }
 };
 
+// The application's date: its as_of, else today in China (UTC+8) — which
+// measures are in force (施行 on a measure or clause, 施行中(M)).
+std::int32_t application_day(const FactValues& facts);
+
 struct EvalError {
   std::string message;
   Span span;
@@ -65,7 +69,8 @@ struct EvalError {
   // its name, so that a caller can ask for it (kuan eval without --measure).
   std::string absent = {};
   // What kind of bad input this is, set where it is raised: MissingFact when
-  // `missing` or `absent` names a fact, EvaluationError otherwise.
+  // `missing` or `absent` names a fact, InvalidApplication when a 校验 failed
+  // (`message` its 否则 text, `span` its condition), EvaluationError otherwise.
   ErrorKind kind = ErrorKind::EvaluationError;
 };
 
@@ -81,7 +86,14 @@ struct CapTrace {
 struct ConditionTrace {
   const ast::Requirement* requirement;
   bool held;
+  std::string detail = {};  // a count limit's numbers: "本人 本年 空调 已用 3 件,上限 3 件"
 };
+
+// The numbers behind a count limit's refusal, in words: who (本人), when (本年),
+// which group (空调), how many are used and the bound. Empty when they cannot be computed.
+// `refusal` is the requirement the checker wrote for the limit (已用 < 不超过, or
+// 非 当 或 已用 < 不超过): its operands are the checked copies of 已用 and 不超过.
+std::string count_limit_detail(const Edition& edition, const ast::Requirement& refusal, const FactValues& facts);
 
 // A choice made while computing the rate or amount: which branch of a
 // 若 … 则 … 否则, or which arm of a 按 …, and why.

@@ -26,8 +26,8 @@ struct Scalar {
   // Array (a fact's value, for a list fact): its elements' members, one
   // element after another; `ends[i]` is where element i's members end. A
   // member's own array or object is kept as its kind only, without contents.
-  std::vector<Field> members = {};
-  std::vector<std::size_t> ends = {};
+  std::vector<Field> members;
+  std::vector<std::size_t> ends;
   std::size_t not_object = 0;  // 1 + the index of the first element that is not an object; 0: none
 };
 

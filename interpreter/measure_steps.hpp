@@ -9,7 +9,7 @@
 //   3. the amount: 金额 = …, or 基数 × 比例 (基数 first);
 //   4. each cap in order (MeasureInfo::caps): skipped when its 当 fails; room =
 //      max(0, 不超过 − 已用); the amount is cut to the room when the room is less;
-//   5. a negative amount is an error in the rule;
+//   5. a negative amount is an error in the rule (unless the measure is 可为负);
 //   6. the amount rounded as the edition says.
 //
 // An Engine supplies the values; its Number is what it computes with:
@@ -22,6 +22,7 @@
 //   Number minus(a, b) / int sign(x) / bool less(a, b) / Number zero()
 //   std::optional<Decimal> traced_rate() / traced_base()   for the explanation
 //   Decimal decimal(x) / void negative(x) [never returns] / Decimal rounded(x)
+//   const FactValues& given()               the application's facts (a count limit's explanation)
 #pragma once
 
 #include <optional>
@@ -40,7 +41,11 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
   for (std::size_t i = 0; i < info.requirements.size(); ++i) {
     const std::optional<bool> held = e.requirement(i, !out.failed.empty());
     if (!held) continue;
-    if (trace) trace->conditions.push_back({info.requirements[i], *held});
+    if (trace) {
+      ConditionTrace c{info.requirements[i], *held};
+      if (info.requirements[i]->limit) c.detail = count_limit_detail(ed, *info.requirements[i], e.given());
+      trace->conditions.push_back(std::move(c));
+    }
     if (!*held) out.failed.push_back(info.requirements[i]);
   }
   if (!out.failed.empty()) {
@@ -85,8 +90,9 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
                              e.decimal(room)});
   }
   if (trace) trace->before_rounding = e.decimal(amount);
-  // No rule may pay a negative amount (nor, in allocation, feed one into a pool).
-  if (e.sign(amount) < 0) e.negative(amount);
+  // No rule may pay a negative amount (nor, in allocation, feed one into a pool),
+  // unless the measure says its result may be negative (可为负: tax due vs. refund).
+  if (e.sign(amount) < 0 && !info.decl->signed_result) e.negative(amount);
   out.amount = e.rounded(amount);
   return out;
 }

@@ -139,6 +139,10 @@ std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::v
       continue;
     }
     out.push_back({it->path(), fs::is_directory(st), fs::is_regular_file(st)});
+    // A rule file that is a FIFO, a device or a socket is not read (opening a
+    // FIFO would wait for a writer for ever), nor silently left out of the rules.
+    if (!out.back().directory && !out.back().regular && it->path().extension() == ".kuan")
+      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + it->path().string() + ":不是普通文件"));
   }
   if (ec) problem(dir, ec);
   std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
@@ -270,6 +274,9 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
     }
   } else if (ec && ec != std::errc::no_such_file_or_directory) {
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + path.string() + ":" + ec.message()));
+    return nullptr;
+  } else if (fs::exists(path, ec)) {  // a FIFO, a device: not read
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + path.string() + ":不是规则文件或政策目录"));
     return nullptr;
   } else {
     diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + path.string()));

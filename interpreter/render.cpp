@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include "base/json_string.hpp"
 
@@ -69,6 +72,7 @@ void append_explanation_text(std::string& out, const ExplanationRecord& x) {
       out += std::string("    ") + (c.held ? "✓ " : "✗ ") + c.condition;
       if (!c.held) out += ":不满足 —— " + c.reason;
       out += at(c.at) + "\n";
+      if (!c.detail.empty()) out += "      " + c.detail + "\n";
     }
   }
   if (!x.eligible) {
@@ -115,6 +119,7 @@ void append_explanation_json(std::string& out, const ExplanationRecord& x) {
     out += c.held ? ",\"held\":true" : ",\"held\":false";
     field(out, "reason", c.reason);
     field(out, "at", where(c.at));
+    if (!c.detail.empty()) field(out, "detail", c.detail);  // a count limit's numbers
     out += '}';
   }
   out += ']';
@@ -288,9 +293,9 @@ void append_application_json(std::string& out, const ApplicationRecord& app, con
 void append_application_text(std::string& out, const ApplicationRecord& app) {
   std::size_t count[4] = {};
   for (const auto& m : app.measures) ++count[static_cast<int>(m.status)];
-  out += app.version + ":可申请 " + std::to_string(count[0]) + " 项,不可申请 " + std::to_string(count[1]) +
-         " 项,缺少事实 " + std::to_string(count[2]) + " 项";
-  if (count[3]) out += ",无法计算 " + std::to_string(count[3]) + " 项";
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, "{}:可申请 {} 项,不可申请 {} 项,缺少事实 {} 项", app.version, count[0], count[1], count[2]);
+  if (count[3]) fmt::format_to(to, ",无法计算 {} 项", count[3]);
   out += '\n';
   static const char* const headings[] = {"可申请", "不可申请", "缺少事实", "无法计算"};
   int shown = -1;

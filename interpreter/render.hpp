@@ -37,7 +37,7 @@ std::string error_text(const EvalError& e);
 // The bytes of append_result_json without an explanation, fast, for many
 // results of one edition (a batch): the constant parts of each measure's
 // result are escaped once, so a result is those pieces, its id and its amount
-// (issue 13 §4). Anything else (another edition's result, one with a note)
+// for speed. Anything else (another edition's result, one with a note)
 // goes through append_result_json.
 class ResultWriter {
  public:

@@ -107,7 +107,8 @@ ExplanationRecord describe_explanation(const Edition& ed, const Outcome& o, cons
   x.version = ed.name;
   x.at = place_of(m.span);
   for (const auto& c : t.conditions)
-    x.conditions.push_back({source(*c.requirement->condition), c.requirement->reason, c.held, place_of(c.requirement->span)});
+    x.conditions.push_back(
+        {source(*c.requirement->condition), c.requirement->reason, c.held, place_of(c.requirement->span), c.detail});
   x.eligible = o.eligible;
   x.amount = o.amount.to_string();
   if (o.bound) x.bound = o.bound->name;

@@ -44,6 +44,7 @@ struct ConditionRecord {
   std::string reason;     // its 否则 text
   bool held = false;
   RulePlace at;
+  std::string detail;  // a count limit's numbers ("限额 X:本人 本年 已用 3 件,上限 3 件"); empty otherwise
 };
 
 struct CapRecord {
@@ -105,7 +106,7 @@ struct MeasureRecord {
   std::optional<ResultRecord> result;    // Eligible, NotEligible
   std::optional<std::int64_t> amount_fen;  // with a result, when a whole number of 分 within int64
   std::vector<std::string> needs;        // NeedsFacts: the facts to add, in declaration order
-  std::string code, error;               // Error: evaluation_error and the message
+  std::string code, error;               // Error: evaluation_error (or invalid_application) and the message
 };
 
 // Every measure the application's facts concern: eligible first, then not

@@ -25,6 +25,7 @@ enum class ExprKind {
   Name,     // a fact, parameter, definition, enumeration value, or 比例/基数 in a measure
   Call,     // min(a, b), 四舍五入(x, 0.01元)
   Has,      // 有 核定年度上限
+  InForce,  // 施行中(减免税额): whether measure M is in force on the application's date (name: M)
   Negate,   // −x
   Not,      // 非 x
   Arith,    // a + b, a − b, a × b, a ÷ b
@@ -181,10 +182,12 @@ struct LimitDecl;
 // The keyword a limit was written with: 上限, 叠加, 资金池, 累计, 名额 or 限额.
 const char* limit_word(const LimitDecl& l);
 
+struct LimitDecl;
 struct Requirement {
   ExprPtr condition;
   std::string reason;
   Span span;
+  const LimitDecl* limit = nullptr;  // written by a count limit's 超出 拒绝 (its numbers explain it)
 };
 
 // 施行 D1 至 D2 (or 施行 D1 起) on a measure or a clause: the days, since
@@ -248,6 +251,8 @@ struct MeasureDecl {
   Span span;
   std::string title;
   int clause = -1;  // index into Module::clauses; -1 when written outside any clause
+  bool signed_result = false;  // 可为负: the amount may be below zero (no 资金池, 名额 or 累计 then)
+  Span signed_span;
   std::vector<Requirement> requirements;
   std::vector<NamedSpan> needs;
   std::vector<ConditionalNeed> conditional_needs;
@@ -287,6 +292,21 @@ struct ExampleDecl {
   bool expect_unbound = false;  // 得 X 不受限: no cap may have limited the amount
   std::string expected_reason;  // for 不适用: a text the reasons must contain
   std::optional<std::int32_t> as_of;  // 例 M "…" 于 2028-03-01 { … }: the application's date
+  // 得 错误 CODE / 得 错误 "…": the application must be an error of this code
+  // (invalid_application, missing_fact, evaluation_error) or whose message holds the text.
+  bool expect_error = false;
+  std::optional<NamedSpan> expected_error_code;
+  std::string expected_error_text;
+};
+
+// 校验 COND 否则 "…": an application on which COND is false is invalid — an
+// error, not an ineligible result — for every measure of the edition, or of
+// the clause it is written in.
+struct ValidationDecl {
+  ExprPtr condition;
+  std::string message;
+  Span span;  // the condition
+  int clause = -1;  // index into Module::clauses; -1 at the top level
 };
 
 // 性质 M "说明" { 对任意 申请 当 C 有 P }: for every application of measure M
@@ -384,6 +404,7 @@ struct Module {
   std::vector<MeasureDecl> measures;
   std::vector<ExampleDecl> examples;
   std::vector<PropertyDecl> properties;
+  std::vector<ValidationDecl> validations;  // 校验, top level and in clauses
 };
 
 // A copy of an expression whose nodes are numbered afresh from `next_id`.
@@ -439,6 +460,7 @@ void for_each_expr_slot(Module& m, F&& f) {
     at(x.expected_amount);
   }
   for (auto& p : m.properties) at(p.when), at(p.holds);
+  for (auto& v : m.validations) at(v.condition);
 }
 
 }  // namespace kuan::ast

@@ -32,6 +32,12 @@ class Dumper {
     out += ']';
   }
 
+  void in_force(const std::optional<ast::InForce>& f) {
+    if (!f) return;
+    num("in_force", f->from);
+    num("to", f->to ? *f->to : -1);
+  }
+
   void expr(const ast::ExprPtr& e) {
     if (!e) {
       out += "null ";
@@ -147,12 +153,15 @@ class Dumper {
         str("title", c.title);
         str("text", c.text);
         str("responsible", c.responsible);
+        in_force(c.in_force);
       }
     }
     for (const auto& ms : m.measures) {
       header(ms.revision, "measure", ms.name);
       str("title", ms.title);
       num("clause", ms.clause);
+      if (ms.signed_result) out += "signed";
+      in_force(ms.in_force);
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);
@@ -171,6 +180,7 @@ class Dumper {
     for (const auto& x : m.examples) {
       str("\nexample", x.measure);
       str("title", x.title);
+      if (x.as_of) num("as_of", *x.as_of);
       for (const auto& f : x.facts) {
         str("fact", f.name);
         expr(f.value);
@@ -188,6 +198,17 @@ class Dumper {
       if (x.expected_bound) str("bound", x.expected_bound->name);
       num("unbound", x.expect_unbound);
       str("reason", x.expected_reason);
+      if (x.expect_error) {
+        out += "error";
+        if (x.expected_error_code) str("code", x.expected_error_code->name);
+        str("text", x.expected_error_text);
+      }
+    }
+    for (const auto& v : m.validations) {
+      out += "\nvalidation";
+      num("clause", v.clause);
+      expr(v.condition);
+      str("else", v.message);
     }
     for (const auto& p : m.properties) {
       str("\nproperty", p.measure);

@@ -35,9 +35,7 @@ void Checker::error(Span s, std::string m) {
 }
 
 std::string Checker::where(Span s) const {
-  if (!s.file) return "";
-  auto loc = s.file->locate(s.begin);
-  return s.file->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
+  return position_text(s);
 }
 
 void Checker::run(std::vector<int>& param_order) {
@@ -70,6 +68,13 @@ void Checker::run(std::vector<int>& param_order) {
   notes_.exprs.resize(next_id_);
   for (int i = 0; i < C; ++i) top_limit(i);
   for (int i = 0; i < M; ++i) measure(i);
+  for (const auto& v : ed_.validations) {
+    // Like a 定义: facts, parameters and definitions, not a measure's 比例 or 基数.
+    Context ctx{Owner::Define, -1};
+    const Type t = check(*v.decl->condition, ctx);
+    if (!t.is_error() && t.kind != TypeKind::Bool)
+      error(v.decl->condition->span, "校验 的条件须为布尔,这里是" + describe(t));
+  }
   apply_shared_limits();
   for (const auto* ex : ed_.examples) example(*ex);
   for (const auto* p : ed_.properties) property(*p);

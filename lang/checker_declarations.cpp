@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "base/limits.hpp"
 
 namespace kuan::checking {
@@ -133,7 +135,7 @@ void Checker::declare() {
     }
     for (const auto& d : m->defines) {
       if (ed_.defines.size() == limits::kMaxDefinitions)
-        error(d.span, "定义过多:每个版本至多 " + std::to_string(limits::kMaxDefinitions) + " 个 定义");
+        error(d.span, fmt::format("定义过多:每个版本至多 {} 个 定义", limits::kMaxDefinitions));
       add_symbol(d.name, {ast::RefKind::Define, static_cast<int>(ed_.defines.size()), d.span});
       ed_.defines.push_back({&d, Type::error()});
     }
@@ -179,6 +181,15 @@ void Checker::declare() {
       ed_.measures.push_back(std::move(info));
     }
   }
+  // 校验: the edition's apply to every measure, a clause's to the measures of that clause.
+  for (const auto& m : ed_.modules)
+    for (const auto& v : m->validations)
+      ed_.validations.push_back({&v, v.clause >= 0 ? m->clauses[static_cast<std::size_t>(v.clause)].ref : std::string()});
+  for (auto& info : ed_.measures)
+    for (std::size_t k = 0; k < ed_.validations.size(); ++k) {
+      const std::string& clause = ed_.validations[k].clause;
+      if (clause.empty() || (info.clause && info.clause->ref == clause)) info.validations.push_back(static_cast<int>(k));
+    }
 }
 
 void Checker::fact_default(int i) {

@@ -8,7 +8,7 @@
 #include "lang/check_brackets.hpp"
 #include "lang/check_ranges.hpp"
 #include "lang/units.hpp"
-#include "stdlib/builtins.hpp"
+#include "lang/builtin_types.hpp"
 
 namespace kuan::checking {
 
@@ -181,6 +181,19 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
       note(e).index = it->second.index;
       fact_used_[it->second.index] = true;
       depend(ctx, fact_base_ + it->second.index);
+      return Type::boolean();
+    }
+    case K::InForce: {  // 施行中(M): read off the application's date, never a constant
+      if (ctx.owner == Owner::Param || ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) {
+        error(e.span, "施行中(…) 取决于申请的日期,这里只能使用字面量和参数");
+        return Type::error();
+      }
+      auto it = ed_.measure_index.find(e.name);
+      if (it == ed_.measure_index.end()) {
+        error(e.span, "施行中(…) 的括号中须为措施名;" + e.name + " 不是措施");
+        return Type::error();
+      }
+      note(e).index = it->second;
       return Type::boolean();
     }
     case K::Call: {

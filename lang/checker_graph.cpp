@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "base/limits.hpp"
 
 namespace kuan::checking {
@@ -113,8 +115,8 @@ void Checker::check_evaluation_depth() {
     }
     depth[n] = std::min(height_[n] + nested, limit + 1);
     if (depth[n] > limit && !over)
-      error(node_span(n), node_name(n) + " 的计算嵌套过深:连同它引用的定义超过 " + std::to_string(limit) +
-                              " 层(请缩短 定义 之间的引用链,或拆分表达式)");
+      error(node_span(n),
+            fmt::format("{} 的计算嵌套过深:连同它引用的定义超过 {} 层(请缩短 定义 之间的引用链,或拆分表达式)", node_name(n), limit));
   });
 }
 

@@ -110,6 +110,12 @@ void Checker::example(const ast::ExampleDecl& x) {
     if (std::none_of(caps.begin(), caps.end(), [&](const ast::LimitDecl* c) { return c->name == x.expected_bound->name; }))
       error(x.expected_bound->span, "措施 " + x.measure + " 没有名为 " + x.expected_bound->name + " 的上限");
   }
+  // 得 错误 CODE: the codes an application's evaluation can end in (docs/cli-json.md).
+  if (const auto& code = x.expected_error_code) {
+    static constexpr std::string_view kCodes[] = {"invalid_application", "missing_fact", "evaluation_error"};
+    if (std::find(std::begin(kCodes), std::end(kCodes), code->name) == std::end(kCodes))
+      error(code->span, "未知的错误代码 " + code->name + "(可写:invalid_application、missing_fact、evaluation_error,或带引号的错误文字)");
+  }
 }
 
 // 性质: the claim ranges over the measure's applications; its condition and

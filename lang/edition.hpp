@@ -102,11 +102,19 @@ struct MeasureInfo {
   std::optional<ast::InForce> in_force;
   const ast::Requirement* in_force_requirement = nullptr;
   bool in_force_on(std::int32_t day) const { return !in_force || (day >= in_force->from && (!in_force->to || day <= *in_force->to)); }
+  std::vector<int> validations;  // the 校验 that apply to it (index into Edition::validations): the edition's and its clause's
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools
   // The measure compiled to fixed-point code when the edition was built (null:
   // evaluated by the tree-walker alone).
   std::shared_ptr<const CompiledMeasure> compiled;
+};
+
+// 校验 COND 否则 "…": written at the top level it applies to every measure, in a
+// clause to the measures of that clause (by clause number).
+struct ValidationInfo {
+  const ast::ValidationDecl* decl;
+  std::string clause;  // empty: the edition's
 };
 
 // A 限额 of 金额 over all applications, shared pro rata (资金池).
@@ -174,6 +182,7 @@ struct Edition {
   std::vector<const ast::ClauseDecl*> clauses;
   std::vector<const ast::ExampleDecl*> examples;
   std::vector<const ast::PropertyDecl*> properties;  // 性质, in file order
+  std::vector<ValidationInfo> validations;           // 校验, in file order
   std::vector<PoolInfo> pools;
   std::vector<QuotaInfo> quotas;
   std::vector<AccumulationInfo> accumulations;

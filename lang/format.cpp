@@ -253,7 +253,7 @@ bool statement_keyword(const Token& t, const Token* next) {
   if (is(t, "状态")) return next && is(*next, "示例", "正式", "草案");
   if (is(t, "性质")) return next && next->kind == Tok::Word;  // not reserved: a statement only before a name
   return is(t, "政策", "版本", "基于", "施行", "舍入", "修订", "替换", "删除", "参数", "事实", "定义", "上限",
-            "资金池", "累计", "限额", "条款", "措施", "例", "原文", "责任单位");
+            "资金池", "累计", "限额", "校验", "条款", "措施", "例", "原文", "责任单位");
 }
 
 bool starts_item(BlockKind kind, const Token& t, const Token* next) {
@@ -262,7 +262,7 @@ bool starts_item(BlockKind kind, const Token& t, const Token* next) {
     case BlockKind::Top:
     case BlockKind::Clause: return statement_keyword(t, next);
     case BlockKind::Measure:
-      return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加", "限额") ||
+      return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加", "限额", "施行") ||
                                      (is(t, "比例", "基数", "金额", "名额") && followed_by_equals));
     case BlockKind::Example:
       return t.kind == Tok::Word && (is(t, "得", "不适用") || (!is_reserved(t.text) && followed_by_equals));
@@ -413,7 +413,7 @@ class Layout {
         top.item = Item{};
         top.item.indent = line.indent;
         top.item.anchor_on_second = first.kind == Tok::Word &&
-                                    is(first, "要求", "需要", "得", "不适用", "原文", "责任单位", "施行", "舍入",
+                                    is(first, "要求", "需要", "校验", "得", "不适用", "原文", "责任单位", "施行", "舍入",
                                        "政策", "版本", "基于", "状态", "删除", "替换", "对任意");
         top.item.claim = is_word(first, "对任意");
       } else {

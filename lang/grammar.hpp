@@ -122,28 +122,22 @@ namespace kuan::grammar {
 // and the period of an amount per period after '/' (2000元/月): read from the
 // table, so a new unit is one line there. A period is a whole word: 元/月份 is
 // a division by 月份.
-struct unit {
-  using rule_t = unit;
+// One word of a units.hpp table at the input, found by `lookup` within the next
+// `window` bytes (the longest spelling fits). `Self` is the rule PEGTL names.
+template <typename Self, auto lookup, std::size_t window>
+struct table_word {
+  using rule_t = Self;
   using subs_t = empty_list;
   template <typename ParseInput>
   static bool match(ParseInput& in) {
-    const units::UnitWord* w = units::unit_at(std::string_view(in.current(), in.size(12)));
+    const auto* w = lookup(std::string_view(in.current(), in.size(window)));
     if (!w) return false;
     in.bump_in_this_line(w->spelling.size());
     return true;
   }
 };
-struct period_word {
-  using rule_t = period_word;
-  using subs_t = empty_list;
-  template <typename ParseInput>
-  static bool match(ParseInput& in) {
-    const units::PeriodWord* p = units::period_at(std::string_view(in.current(), in.size(8)));
-    if (!p) return false;
-    in.bump_in_this_line(p->spelling.size());
-    return true;
-  }
-};
+struct unit : table_word<unit, &units::unit_at, 12> {};
+struct period_word : table_word<period_word, &units::period_at, 8> {};
 
 }  // namespace kuan::grammar
 
@@ -402,7 +396,10 @@ struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expec
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
                           limit_stmt, period_stmt> {};
 struct expected_measure_end : seq<rbrace> {};
-struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, must<expected_lbrace>,
+// 可为负: the measure's result may be below zero (tax due vs. refund); without it a
+// negative amount is an error in the rule, as subsidies never are.
+struct signed_marker : kw<TAO_PEGTL_STRING("可为负")> {};
+struct measure_stmt : seq<kw<TAO_PEGTL_STRING("措施")>, must<expected_name>, opt<text>, opt<signed_marker>, must<expected_lbrace>,
                           star<measure_item>, must<expected_measure_end>> {};
 
 // ---------------------------------------------------------------- examples
@@ -422,7 +419,12 @@ struct expect_unbound : kw<TAO_PEGTL_STRING("不受限")> {};
 struct expect_amount : seq<kw<TAO_PEGTL_STRING("得")>, must<expected_expression>,
                            opt<sor<seq<kw<TAO_PEGTL_STRING("受限")>, must<expected_name>>, expect_unbound>>> {};
 struct expect_ineligible : seq<kw<TAO_PEGTL_STRING("不适用")>, opt<text>> {};
-struct expect_outcome : sor<expect_amount, expect_ineligible> {};
+// 得 错误 missing_fact / 得 错误 "…": the application is an error of this code, or
+// whose message holds this text. Tried before 得 AMOUNT (错误 would read as a name).
+struct error_code : seq<identifier, sp> {};
+struct expected_error_what : sor<text, error_code> {};
+struct expect_error : seq<kw<TAO_PEGTL_STRING("得")>, kw<TAO_PEGTL_STRING("错误")>, must<expected_error_what>> {};
+struct expect_outcome : sor<expect_error, expect_amount, expect_ineligible> {};
 struct expected_outcome : seq<expect_outcome> {};
 // 例 M "…" 于 2028-03-01 { … }: the application's date (as_of), for 施行 on a measure or clause.
 struct example_date : seq<kw<TAO_PEGTL_STRING("于")>, must<expected_date>> {};
@@ -452,7 +454,11 @@ struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
 struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt> {};
-struct clause_item : sor<original_text, responsible, period_stmt, declaration, measure_stmt, example_stmt, property_stmt> {};
+// 校验 COND 否则 "…": an application on which COND does not hold is not a valid
+// application (an error, code invalid_application), for every measure of the
+// edition, or of the clause it is written in.
+struct validation_stmt : seq<kw<TAO_PEGTL_STRING("校验")>, must<expected_expression, expected_else, expected_text>> {};
+struct clause_item : sor<original_text, responsible, period_stmt, declaration, validation_stmt, measure_stmt, example_stmt, property_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
                          star<clause_item>, must<expected_clause_end>> {};
@@ -479,7 +485,7 @@ struct expected_removable_kind : seq<removable_kind> {};
 struct remove_stmt : seq<kw<TAO_PEGTL_STRING("删除")>, must<expected_removable_kind, expected_name>> {};
 
 struct statement : sor<policy_stmt, edition_stmt, status_stmt, base_stmt, period_stmt, rounding_stmt, revise_stmt, replace_stmt,
-                       remove_stmt, declaration, clause_stmt,
+                       remove_stmt, declaration, validation_stmt, clause_stmt,
                        measure_stmt, example_stmt, property_stmt> {};
 struct expected_statement : eof {};
 struct file : seq<opt<utf8::bom>, sp, star<statement>, must<expected_statement>> {};
@@ -522,14 +528,15 @@ template <> inline constexpr auto error_message<expected_removable_kind> = "删�
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额、施行;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额 或 不适用 \"理由\"";
+template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额、不适用 \"理由\" 或 得 错误 代码";
+template <> inline constexpr auto error_message<expected_error_what> = "得 错误 后需要错误代码(如 invalid_application、missing_fact)或带引号的错误文字";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
 template <> inline constexpr auto error_message<expected_claim_holds> = "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元";
 template <> inline constexpr auto error_message<expected_property_end> = "性质 中只能写一条 对任意 …;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
 template <> inline constexpr auto error_message<expected_clause_revision_end> = "修订 条款 中只能写 原文、责任单位;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、施行、参数、事实、定义、上限、资金池、累计、限额、措施、例、性质;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、条款、措施、例 或 性质";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、施行、参数、事实、定义、上限、资金池、累计、限额、校验、措施、例、性质;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、校验、条款、措施、例 或 性质";
 template <> inline constexpr auto error_message<expected_limit_what> = "计 后须为 金额 或 件数";
 template <> inline constexpr auto error_message<expected_scope> = "每 后须为 申请 或 申请人(全部申请合计写 全部)";
 template <> inline constexpr auto error_message<expected_period> = "期间 后须为 每年、本申请,或 YYYY-MM-DD 至 YYYY-MM-DD";

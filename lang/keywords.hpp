@@ -46,14 +46,14 @@ inline constexpr Keyword kAll[] = {
   {"参数", R::Reserved, K::Declaration}, {"事实", R::Reserved, K::Declaration}, {"定义", R::Reserved, K::Declaration},
   {"上限", R::Reserved, K::Declaration}, {"资金池", R::Reserved, K::Declaration}, {"累计", R::Reserved, K::Declaration},
   {"限额", R::Natural, K::Declaration}, {"条款", R::Reserved, K::Declaration}, {"措施", R::Reserved, K::Declaration},
-  {"例", R::Reserved, K::Declaration},
+  {"例", R::Reserved, K::Declaration}, {"校验", R::Reserved, K::Declaration},
   // editions written as changes
   {"修订", R::Reserved, K::Revision}, {"替换", R::Reserved, K::Revision}, {"删除", R::Reserved, K::Revision},
   // clause and measure items
   {"原文", R::Reserved, K::Clause}, {"责任单位", R::Reserved, K::Clause},
   {"要求", R::Reserved, K::Measure}, {"需要", R::Reserved, K::Measure}, {"叠加", R::Reserved, K::Measure},
   {"比例", R::Natural, K::Measure}, {"基数", R::Natural, K::Measure}, {"金额", R::Natural, K::Measure},
-  {"名额", R::Natural, K::Measure},
+  {"名额", R::Natural, K::Measure}, {"可为负", R::Positional, K::Measure},
   // words that follow what they modify
   {"已用", R::Positional, K::Modifier}, {"当", R::Positional, K::Modifier}, {"标签", R::Positional, K::Modifier},
   {"可选", R::Positional, K::Modifier}, {"覆盖", R::Positional, K::Modifier}, {"起", R::Positional, K::Modifier},
@@ -76,9 +76,11 @@ inline constexpr Keyword kAll[] = {
   // aggregates over a list fact: 合计 L { E 当 C }; natural names elsewhere
   {"合计", R::Natural, K::Expression}, {"计数", R::Natural, K::Expression}, {"最大", R::Natural, K::Expression},
   {"最小", R::Natural, K::Expression},
+  // 施行中(M): whether measure M is in force on the application's date; a name elsewhere
+  {"施行中", R::Natural, K::Expression},
   // a 例's expected outcome
   {"得", R::Positional, K::Example}, {"受限", R::Positional, K::Example}, {"不受限", R::Positional, K::Example},
-  {"不适用", R::Positional, K::Example},
+  {"不适用", R::Positional, K::Example}, {"错误", R::Positional, K::Example},
   // 性质 M { 对任意 申请 [当 C] 有 P }: properties checked on generated applications
   {"性质", R::Natural, K::Property}, {"对任意", R::Positional, K::Property},
   // fact types

@@ -193,6 +193,7 @@ void Checker::lower_refusals() {
     r->span = condition->span;
     r->condition = std::move(condition);
     r->reason = l.refusal;
+    r->limit = &l;
     m.requirements.push_back(r.get());
     ed_.lowered.push_back(std::move(r));
   };
@@ -242,6 +243,21 @@ void Checker::batch_metadata() {
   }
   for (const auto& m : ed_.modules)
     for (const auto& a : m->accumulations) year_total(a);
+  // A result below zero cannot be shared out, ranked or added up as money paid.
+  for (std::size_t i = 0; i < ed_.measures.size(); ++i) {
+    const MeasureInfo& m = ed_.measures[i];
+    if (!m.decl->signed_result) continue;
+    std::string by;
+    if (m.pool >= 0) by = "资金池 " + ed_.pools[static_cast<std::size_t>(m.pool)].decl->name;
+    else if (m.quota >= 0) by = "名额 " + ed_.quotas[static_cast<std::size_t>(m.quota)].decl->name;
+    else
+      for (const auto& a : ed_.accumulations)
+        if (!a.count && a.source < 0 && std::find(a.measures.begin(), a.measures.end(), static_cast<int>(i)) != a.measures.end())
+          by = std::string(a.limit ? ast::limit_word(*a.limit) : "累计") + " " + ed_.facts[static_cast<std::size_t>(a.fact)].decl->name;
+    if (!by.empty())
+      error(m.decl->signed_span, "可为负 的措施 " + m.decl->name + " 不能由 " + by +
+                                     " 分配或合计:结果可能小于零(去掉 可为负,或不列入该限额)");
+  }
 }
 
 // A shared cut limit (覆盖) applies to each measure it covers, after the
@@ -290,8 +306,16 @@ void Checker::tally_limit(const ast::LimitDecl& l, std::vector<int> measures) {
   if (count && ed_.facts[f].type.kind != TypeKind::Integer) error(fact.span, "计 件数 的 已用 事实须为整数");
   if (!count && ed_.facts[f].type.kind != TypeKind::Money)
     error(fact.span, l.spelling == ast::LimitSpelling::Tally ? "累计 的事实须为金额" : "计 金额 的 已用 事实须为金额");
-  for (const auto& other : ed_.accumulations)
-    if (other.fact == f) error(fact.span, "事实 " + fact.name + " 已由另一条 累计 计算");
+  for (const auto& other : ed_.accumulations) {
+    if (other.fact != f) continue;
+    // Two limits counting with one 已用 fact: say so in terms of limits, unless both are 累计.
+    const bool tallies = l.spelling == ast::LimitSpelling::Tally && (!other.limit || other.limit->spelling == ast::LimitSpelling::Tally);
+    if (tallies) error(fact.span, "事实 " + fact.name + " 已由另一条 累计 计算");
+    else
+      error(fact.span, "事实 " + fact.name + " 已是" +
+                           (other.limit ? std::string(ast::limit_word(*other.limit)) + " " + other.limit->name : std::string("另一条 累计")) +
+                           " 的 已用:一个 已用 事实只记一个限额的用量(同一样东西的两个上限合成一个限额,不同的东西各用一个事实)");
+  }
   AccumulationInfo info{f, std::move(measures), -1};
   info.group_fact = group_fact(l);
   info.count = count;

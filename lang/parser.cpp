@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "base/date.hpp"
 #include "base/limits.hpp"
 #include "lang/grammar.hpp"
@@ -40,6 +42,7 @@ using selector = pegtl::parse_tree::selector<
         g::aggregate, g::aggregate_word, g::aggregate_filter, g::type_list, g::list_field, g::list_literal,
         g::record_literal, g::record_field,
         g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction,
+        g::validation_stmt, g::expect_error, g::error_code, g::signed_marker,
         g::range_pattern, g::range_bound, g::range_minus, g::inclusion_word, g::range_above, g::range_below>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;
 
@@ -69,7 +72,7 @@ struct ConvertError {
 };
 
 std::string too_deep_message() {
-  return "表达式过长或嵌套过深(超过 " + std::to_string(limits::kMaxNesting) + " 层),请拆成几个 定义";
+  return fmt::format("表达式过长或嵌套过深(超过 {} 层),请拆成几个 定义", limits::kMaxNesting);
 }
 
 // An expression while the parser still fills it in; stored as ast::ExprPtr.
@@ -159,8 +162,7 @@ class Converter {
     const std::string_view digits = all.substr(0, k), unit = all.substr(k);
     const std::size_t count = digits.size() - (digits.find('.') == std::string_view::npos ? 0 : 1);
     if (count > limits::kMaxNumberDigits)
-      throw ConvertError{e->span, "数字过长:有 " + std::to_string(count) + " 位,至多 " +
-                                      std::to_string(limits::kMaxNumberDigits) + " 位"};
+      throw ConvertError{e->span, fmt::format("数字过长:有 {} 位,至多 {} 位", count, limits::kMaxNumberDigits)};
     auto value = Decimal::parse(digits);
     if (!value) throw ConvertError{e->span, "数字写法不对:\"" + echo(digits) + "\"(整数部分不能以 0 开头)"};
     if (const units::UnitWord* w = units::unit_at(unit)) {
@@ -175,6 +177,16 @@ class Converter {
       }
     }
     e->number = *value;
+    return e;
+  }
+
+  // 施行中(M): written as a call, but its argument is a measure's name, not a value.
+  Built in_force_test(const Node& n) const {
+    const Node* args = find<g::arguments>(n);
+    if (!args || args->children.size() != 1 || !args->children[0]->is_type<g::reference>())
+      throw ConvertError{span_of(n), "施行中(…) 的括号中须为一个措施名,如 施行中(减免税额)"};
+    auto e = leaf(ast::ExprKind::InForce, n);
+    e->name = text(child(*args->children[0], 0));
     return e;
   }
 
@@ -249,6 +261,7 @@ class Converter {
     }
     // call -> identifier '(' arguments ')'
     if (n.is_type<g::call>()) {
+      if (text(child(n, 0)) == "施行中") return in_force_test(n);
       auto e = leaf(ast::ExprKind::Call, child(n, 0));
       e->name = text(child(n, 0));
       if (const Node* args = find<g::arguments>(n))
@@ -648,6 +661,11 @@ class Converter {
     for (std::size_t i = 1; i < n.children.size(); ++i) {
       const Node& c = child(n, i);
       if (c.is_type<g::string_literal>()) m.title = string_value(c);
+      else if (c.is_type<g::signed_marker>()) {
+        m.signed_result = true;
+        m.signed_span = span_of(c);
+        m.signed_span.end = m.signed_span.begin + 9;  // 可为负: three 3-byte characters
+      }
       else if (c.is_type<g::require_item>()) {
         ast::Requirement r;
         r.condition = expr(child(c, 0));
@@ -725,6 +743,11 @@ class Converter {
       } else if (c.is_type<g::expect_ineligible>()) {
         x.expect_eligible = false;
         if (!c.children.empty()) x.expected_reason = string_value(child(c, 0));
+      } else if (c.is_type<g::expect_error>()) {  // 得 错误 CODE | 得 错误 "…"
+        x.expect_error = true;
+        const Node& what = child(c, 0);
+        if (what.is_type<g::error_code>()) x.expected_error_code = named(child(what, 0));
+        else x.expected_error_text = string_value(what);
       }
     }
     return x;
@@ -795,6 +818,13 @@ class Converter {
       m.examples.push_back(example(c));
     } else if (c.is_type<g::property_stmt>()) {
       m.properties.push_back(property(c));
+    } else if (c.is_type<g::validation_stmt>()) {  // 校验 COND 否则 "…"
+      ast::ValidationDecl v;
+      v.condition = expr(child(c, 0));
+      v.span = tight(child(c, 0));  // the condition as written (有 F starts at 有)
+      v.message = string_value(child(c, 1));
+      v.clause = clause;
+      m.validations.push_back(std::move(v));
     }
   }
 
@@ -840,10 +870,7 @@ class Converter {
     return true;
   }
 
-  std::string where(const Span& s) const {
-    const auto loc = file_->locate(s.begin);
-    return file_->name() + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column);
-  }
+  std::string where(const Span& s) const { return position_text(s); }
 
   // A module keeps one of each header line; the second one in a file is an
   // error here, at the second, as the checker reports one written in two files

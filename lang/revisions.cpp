@@ -70,6 +70,7 @@ class Merger {
     target.revision_span = change.revision_span;
     if (!change.title.empty()) target.title = std::move(change.title);
     if (change.in_force) target.in_force = change.in_force;  // 修订 措施 M { 施行 … }: the new dates
+    if (change.signed_result) target.signed_result = true, target.signed_span = change.signed_span;  // 修订 措施 X 可为负
     for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
     for (auto& n : change.needs) target.needs.push_back(std::move(n));
     for (auto& n : change.conditional_needs) target.conditional_needs.push_back(std::move(n));
@@ -148,7 +149,7 @@ class Merger {
 bool empty(const ast::Module& m) {
   return m.inherited && m.removals.empty() && !m.policy && !m.rounding && !m.rounding_step && m.facts.empty() &&
          m.params.empty() && m.defines.empty() && m.limits.empty() && m.accumulations.empty() && m.clauses.empty() &&
-         m.clause_revisions.empty() && m.measures.empty() && m.examples.empty() && m.properties.empty();
+         m.clause_revisions.empty() && m.measures.empty() && m.examples.empty() && m.properties.empty() && m.validations.empty();
 }
 
 // Empty inherited modules are folded into the first module kept (their files

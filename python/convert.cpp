@@ -32,6 +32,7 @@ void intern_at_import() {
   i->json_loads = py::module_::import("json").attr("loads");
   i->format = py::module_::import("builtins").attr("format");
   i->errors = py::module_::import("kuan.errors");
+  i->main_thread = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   i->id = "id", i->measure = "measure", i->version = "version", i->eligible = "eligible", i->amount = "amount";
   i->reasons = "reasons", i->bound = "bound", i->notes = "notes", i->clause = "clause";
   i->explanation = "explanation", i->code = "code", i->error = "error", i->fact = "fact", i->facts = "facts";
@@ -39,6 +40,8 @@ void intern_at_import() {
 }
 
 const Interned& interned() { return *the_interned; }
+
+bool on_main_thread() { return PyThread_get_thread_ident() == interned().main_thread; }
 
 void append_fact_json(std::string& out, const py::handle& v, const std::function<std::string()>& what) {
   if (v.is_none()) {
@@ -185,6 +188,7 @@ const char* class_of(const api::Error& e) {
     case C::EvaluationError:
       // A 可选 fact read while absent, or one 需要 … 当 … asks for, is a missing fact.
       return std::string_view(e.kind()) == "missing_fact" ? "FactError" : "EvaluationError";
+    case C::InvalidApplication: return "FactError";
     case C::Ok:
     case C::WrongEdition:
     case C::InvalidArgument:

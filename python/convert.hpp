@@ -28,11 +28,14 @@ struct Interned {
   py::object json_loads;   // json.loads
   py::object format;       // builtins.format
   py::object errors;       // the kuan.errors module
+  unsigned long main_thread = 0;  // threading.main_thread().ident: the thread that gets signals
   // Result keys, made once.
   py::str id, measure, version, eligible, amount, reasons, bound, notes, clause, explanation, code, error, fact, facts;
 };
 void intern_at_import();
 const Interned& interned();
+// Whether this thread is Python's main thread, the only one that ever sees a signal (Ctrl-C).
+bool on_main_thread();
 
 // One fact value appended as a JSON value. `what` names it in a TypeError
 // ("事实 合同金额"; made only then).

@@ -2,12 +2,18 @@
 // a time while the chunk before is evaluated on threads without it, so Python
 // work and evaluation overlap; memory holds the results and two chunks, not
 // the whole input converted; Ctrl-C is seen between chunks (milliseconds).
+// Facts that are all str, bool or int are bound on the evaluating threads with
+// the public API's typed setters, the one each value's JSON form would reach
+// (a str for a 金额 fact: set_money …), instead of written as JSON and parsed
+// again; any other value, or any setter that refuses, takes the JSON path, so
+// results and errors are evaluate()'s.
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -20,12 +26,66 @@ namespace {
 
 constexpr std::size_t kChunk = 2048;
 
+// A fact given as a str, bool or int (an int within 64 bits, as its digits).
+struct Given {
+  enum class Kind { Text, Bool, Integer } kind;
+  std::string name;
+  std::string text;
+  bool boolean = false;
+};
+
 struct Item {
   std::optional<std::string> id;
   std::string measure;
-  std::string facts;  // a JSON object
+  bool typed = false;        // facts in `given`, else …
+  std::string facts;         // … a JSON object
+  std::vector<Given> given;
   std::optional<api::Result<api::Evaluation>> out;
 };
+
+std::string json_of(const std::vector<Given>& given) {
+  std::string out = "{";
+  for (const Given& g : given) {
+    if (out.size() > 1) out += ',';
+    api::append_json_string(out, g.name);
+    out += ':';
+    if (g.kind == Given::Kind::Text) api::append_json_string(out, g.text);
+    else if (g.kind == Given::Kind::Bool) out += g.boolean ? "true" : "false";
+    else out += g.text;
+  }
+  return out + "}";
+}
+
+// The setter a JSON value of this kind reaches for the fact's declared type; false when there is
+// none (the JSON path decides) or it refused.
+bool bind(const api::Edition& ed, api::Facts& facts, const Given& g) {
+  const api::FactInfo* info = ed.fact(g.name);
+  if (!info) return false;
+  using T = api::FactType;
+  switch (g.kind) {
+    case Given::Kind::Text:
+      switch (info->type) {
+        case T::Money: return facts.set_money(g.name, g.text).ok();
+        case T::Rate: return facts.set_rate(g.name, g.text).ok();
+        case T::Enum: return facts.set_enum(g.name, g.text).ok();
+        case T::Date: return facts.set_date(g.name, g.text).ok();
+        default: return false;
+      }
+    case Given::Kind::Bool: return info->type == T::Bool && facts.set_bool(g.name, g.boolean).ok();
+    case Given::Kind::Integer:
+      if (info->type == T::Money) return facts.set_money(g.name, g.text).ok();  // whole 元, as the JSON number
+      return (info->type == T::Integer || info->type == T::Number) && facts.set_number(g.name, g.text).ok();
+  }
+  return false;
+}
+
+api::Result<api::Evaluation> evaluate_item(const api::Edition& ed, const Item& item, const api::EvaluateOptions& options) {
+  if (!item.typed) return ed.evaluate_json(item.measure, item.facts, options);
+  api::Facts facts = ed.new_facts();
+  for (const Given& g : item.given)
+    if (!bind(ed, facts, g)) return ed.evaluate_json(item.measure, json_of(item.given), options);
+  return ed.evaluate(item.measure, facts, options);
+}
 
 // Items evaluated on threads of their own (which never touch Python). The
 // threads are joined before the items are read, and when the chunk is dropped
@@ -41,7 +101,7 @@ class Chunk {
         for (std::size_t i; (i = next_.fetch_add(1)) < items.size();) {
           Item& item = items[i];
           try {
-            item.out.emplace(ed.evaluate_json(item.measure, item.facts, options));
+            item.out.emplace(evaluate_item(ed, item, options));
           } catch (...) {  // memory, while building the result
             api::Error e;
             e.code = api::ErrorCode::Internal;
@@ -74,6 +134,49 @@ PyObject* member(const py::handle& d, const py::str& key) {
   return v;
 }
 
+// The facts as Given values when they are all str, bool or int (with str keys); else as JSON
+// (facts_json, which also raises for what cannot be a fact).
+void facts_of(const py::handle& facts, Item& w) {
+  if (PyDict_Check(facts.ptr())) {
+    PyObject *key, *value;
+    Py_ssize_t at = 0;
+    w.given.reserve(static_cast<std::size_t>(PyDict_Size(facts.ptr())));
+    bool typed = true;
+    while (typed && PyDict_Next(facts.ptr(), &at, &key, &value)) {
+      if (!PyUnicode_Check(key)) break;
+      Given g{Given::Kind::Text, {}, {}, false};
+      Py_ssize_t size = 0;
+      const char* name = PyUnicode_AsUTF8AndSize(key, &size);
+      if (!name) throw py::error_already_set();
+      g.name.assign(name, static_cast<std::size_t>(size));
+      if (PyUnicode_Check(value)) {
+        const char* text = PyUnicode_AsUTF8AndSize(value, &size);
+        if (!text) throw py::error_already_set();  // a lone surrogate, as facts_json
+        g.text.assign(text, static_cast<std::size_t>(size));
+      } else if (PyBool_Check(value)) {
+        g.kind = Given::Kind::Bool, g.boolean = value == Py_True;
+      } else if (PyLong_Check(value)) {
+        int overflow = 0;
+        const long long n = PyLong_AsLongLongAndOverflow(value, &overflow);
+        if (overflow) typed = false;
+        g.kind = Given::Kind::Integer, g.text = std::to_string(n);
+      } else {
+        typed = false;
+      }
+      if (typed) w.given.push_back(std::move(g));
+    }
+    if (typed && w.given.size() == static_cast<std::size_t>(PyDict_Size(facts.ptr()))) {
+      w.typed = true;
+      return;
+    }
+    w.given.clear();
+  } else if (facts.is_none()) {
+    w.typed = true;
+    return;
+  }
+  w.facts = facts_json(facts);
+}
+
 Item item_of(const py::handle& raw, std::size_t index) {
   Item w;
   if (PyDict_Check(raw.ptr())) {
@@ -82,7 +185,7 @@ Item item_of(const py::handle& raw, std::size_t index) {
     if (!measure) throw py::value_error("第 " + std::to_string(index) + " 项缺少 \"measure\"");
     w.measure = measure_name(measure);
     PyObject* facts = member(raw, k.facts);
-    w.facts = facts_json(facts ? py::handle(facts) : py::handle(py::none()));
+    facts_of(facts ? py::handle(facts) : py::handle(py::none()), w);
     PyObject* id = member(raw, k.id);
     if (id && id != Py_None) w.id = py::str(id).cast<std::string>();
     return w;
@@ -93,7 +196,7 @@ Item item_of(const py::handle& raw, std::size_t index) {
   }
   const auto pair = py::reinterpret_borrow<py::sequence>(raw);
   w.measure = measure_name(pair[0]);
-  w.facts = facts_json(pair[1]);
+  facts_of(pair[1], w);
   return w;
 }
 

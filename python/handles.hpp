@@ -27,6 +27,14 @@ struct ZeroedStorage {
 
 [[noreturn]] void not_initialised();
 
+// Objects only the module makes: Policy.__new__ and friends refuse, so an
+// instance never exists without the handle it wraps.
+template <typename T>
+void made_by_the_module(py::class_<T>& cls, const char* how) {
+  const std::string message = std::string(py::str(cls.attr("__name__"))) + " 不能直接创建:" + how;
+  cls.def_static("__new__", [message](const py::args&, const py::kwargs&) -> py::object { throw py::type_error(message); });
+}
+
 // A handle that is there, or TypeError.
 template <typename T>
 const T& there(const std::optional<T>& handle) {
@@ -53,5 +61,12 @@ py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool expla
                        int threads);
 // Edition.evaluate_jsonl (evaluate_bytes.cpp).
 py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads);
+// Edition._evaluate_file: a JSONL file into another, streamed (evaluate_bytes.cpp).
+py::tuple evaluate_file(const PyEdition& e, const std::string& in_path, const std::string& out_path, bool explain,
+                        bool pass_through, int threads);
+// Edition.evaluate_csv (evaluate_bytes.cpp).
+py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads);
+// kuan.dask.allocate's steps: _split_year, _YearPart … (year_parts.cpp).
+void bind_year_parts(py::module_& m, py::class_<PyEdition>& edition);
 
 }  // namespace kuan::python

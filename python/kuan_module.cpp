@@ -157,68 +157,6 @@ py::list allocate_rows(const PyEdition& e, const py::iterable& rows) {
   return decisions(a);
 }
 
-// One part of a distributed year (the Allocator's part API; kuan.dask drives it).
-struct Part : ZeroedStorage {
-  explicit Part(api::Allocator allocator) : handle(std::move(allocator)) {}
-  std::optional<api::Allocator> handle;
-  api::Allocator& allocator() {
-    if (!handle) not_initialised();
-    return *handle;
-  }
-  const api::Allocator& allocator() const { return there(handle); }
-
-  void add(const std::string& line, std::size_t line_no) {
-    if (auto err = allocator().add(line, line_no)) raise(allocation_error(*err));
-  }
-  // [(index, ranking key: quota and group, score as Decimal)]
-  py::list quota_candidates() {
-    auto r = allocator().quota_candidates();
-    if (auto* e = std::get_if<api::AllocationError>(&r)) raise(allocation_error(*e));
-    py::list out;
-    for (const auto& c : std::get<0>(r))
-      out.append(py::make_tuple(c.index, c.quota + '\x1f' + c.group, interned().decimal(py::str(c.score))));
-    return out;
-  }
-  void finish(const std::vector<std::uint32_t>& ranks) {
-    if (auto err = allocator().finish_part(ranks)) raise(allocation_error(*err));
-  }
-  py::list pool_shares() const {
-    py::list out;
-    for (const auto& s : allocator().pool_shares()) out.append(py::make_tuple(s.index, s.pool, s.amount_fen));
-    return out;
-  }
-  void set_pool(int pool, std::int64_t total, const std::vector<std::size_t>& extra) {
-    if (!allocator().set_pool(pool, total, extra)) throw py::value_error("没有这个资金池或记录");
-  }
-  std::vector<std::string> lines() const {
-    std::vector<std::string> out(allocator().size());
-    for (std::size_t i = 0; i < out.size(); ++i) allocator().decision(i, api::AllocationFormat::Jsonl, out[i]);
-    return out;
-  }
-};
-
-// (applicant, id) of JSONL lines as the Allocator reads them (None when absent
-// or the line is refused): kuan.dask shuffles by applicant and checks ids.
-std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> application_keys(
-    const std::vector<std::string>& lines) {
-  std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> out(lines.size());
-  py::gil_scoped_release unlocked;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    api::ApplicationKey key = api::application_key(lines[i]);
-    if (!key.applicant.empty()) out[i].first = std::move(key.applicant);
-    if (!key.id.empty()) out[i].second = std::move(key.id);
-  }
-  return out;
-}
-
-// Objects only the module makes: Policy.__new__ and friends refuse, so an
-// instance never exists without the handle it wraps.
-template <typename T>
-void made_by_the_module(py::class_<T>& cls, const char* how) {
-  const std::string message = std::string(py::str(cls.attr("__name__"))) + " 不能直接创建:" + how;
-  cls.def_static("__new__", [message](const py::args&, const py::kwargs&) -> py::object { throw py::type_error(message); });
-}
-
 }  // namespace
 
 PYBIND11_MODULE(_kuan, m) {
@@ -230,7 +168,6 @@ PYBIND11_MODULE(_kuan, m) {
   m.def("load_texts", &load_texts, py::arg("texts"),
         "Loads a policy from rule texts held in memory, {path: text}, grouped into editions as load() groups a "
         "folder's files. Reads no file: Policy pickles as load_texts(policy.sources).");
-  m.def("_application_keys", &application_keys, py::arg("lines"));
 
   py::class_<PyPolicy> policy(m, "Policy",
                               "A loaded, checked policy: one or more editions. Immutable; share it between threads. "
@@ -310,6 +247,16 @@ PYBIND11_MODULE(_kuan, m) {
            "Runs the batch engine on JSONL bytes ({\"id\", \"measure\", \"facts\"} a line) and returns exactly the "
            "bytes `kuan eval --batch` writes for them: one result or error row a line, in input order. The GIL is "
            "released; threads=0 uses every core. Ctrl-C interrupts it.")
+      .def("evaluate_csv", &evaluate_csv, py::arg("data"), py::kw_only(), py::arg("output") = "csv",
+           py::arg("threads") = 1,
+           "Runs the batch engine on CSV bytes (UTF-8, RFC 4180; a header of measure, id, as_of and fact names) and "
+           "returns exactly the bytes `kuan eval --batch IN.csv` writes: CSV rows (id,measure,version,eligible,amount,"
+           "reasons,notes,bound,clause,line,code,error and the columns carried over), or JSONL with output=\"jsonl\". "
+           "A BOM in gives a BOM out; CRLF line ends and GBK (the command's --excel, --encoding) are not applied. A "
+           "refused header raises FactError (code bad_line, .line); a column that is not a fact is carried over (CSV) or "
+           "dropped with a UserWarning (JSONL). The GIL is released; threads=0 uses every core. Ctrl-C interrupts it.")
+      .def("_evaluate_file", &evaluate_file, py::arg("in_path"), py::arg("out_path"), py::kw_only(),
+           py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1)
       .def("allocate", &allocate_rows, py::arg("rows"),
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
            "JSON lines, in application order. Returns the decisions as dicts (amount, allocated as Decimal); a bad "
@@ -329,7 +276,6 @@ PYBIND11_MODULE(_kuan, m) {
             return out;
           },
           py::arg("lines"), py::arg("line_numbers"), py::arg("explain") = false, py::arg("pass_through") = false)
-      .def("_allocation_part", [](const PyEdition& e) { return Part(new_allocator(e.edition())); })
       .def("__reduce__",
            [](const PyEdition& e) {
              return py::make_tuple(py::module_::import("kuan").attr("_edition_of"),
@@ -338,12 +284,5 @@ PYBIND11_MODULE(_kuan, m) {
       .def("__repr__", [](const PyEdition& e) { return "<kuan.Edition " + e.edition().name() + ">"; })
       .def("__eq__", [](const PyEdition& a, const PyEdition& b) { return a.edition() == b.edition(); });
 
-  py::class_<Part> part(m, "_AllocationPart");
-  made_by_the_module(part, "用 edition._allocation_part()");
-  part.def("add", &Part::add, py::arg("line"), py::arg("line_no"))
-      .def("quota_candidates", &Part::quota_candidates)
-      .def("finish", &Part::finish, py::arg("ranks"))
-      .def("pool_shares", &Part::pool_shares)
-      .def("set_pool", &Part::set_pool, py::arg("pool"), py::arg("total"), py::arg("extra_cent"))
-      .def("lines", &Part::lines);
+  bind_year_parts(m, edition);
 }

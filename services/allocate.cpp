@@ -4,7 +4,11 @@
 #include "services/allocate.hpp"
 
 #include <algorithm>
+#include <iterator>
 
+#include <fmt/format.h>
+
+#include "base/json_string.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/fact_codec.hpp"
 #include "services/pro_rata.hpp"
@@ -13,8 +17,8 @@ namespace kuan {
 
 std::string AllocationError::render(std::string_view input_name) const {
   std::string out(input_name);
-  if (line) out += ":" + std::to_string(line);
-  if (line && column) out += ":" + std::to_string(column);
+  if (line) fmt::format_to(std::back_inserter(out), ":{}", line);
+  if (line && column) fmt::format_to(std::back_inserter(out), ":{}", column);
   out += ": error: ";
   if (!field.empty()) out += "字段 " + field + ":";
   out += message;
@@ -22,14 +26,46 @@ std::string AllocationError::render(std::string_view input_name) const {
   return out;
 }
 
+AllocationError Allocator::Impl::duplicate_error(std::size_t line, std::string_view id, std::size_t first) const {
+  return AllocationError{line, 0, "id", std::string(id), "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)"};
+}
+
+std::optional<AllocationError> Allocator::Impl::duplicate_ids() const {
+  const std::size_t n = records.size();
+  std::vector<std::uint64_t> keys(n);  // id hash << 32 | record: equal ids fall next to each other
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t h = std::hash<std::string_view>{}(arena.get(records[i].id));
+    keys[i] = (h ^ (h >> 32)) << 32 | i;
+  }
+  std::sort(keys.begin(), keys.end());
+  std::size_t worst = n, first = 0;  // the earliest repeat, and the first record with its id
+  std::vector<std::uint32_t> run;
+  for (std::size_t a = 0, b = 0; a < n; a = b) {
+    for (b = a + 1; b < n && keys[b] >> 32 == keys[a] >> 32; ++b) {}
+    if (b - a < 2) continue;
+    run.clear();  // the same hash: sort by id (then record), so equal ids are neighbours
+    for (std::size_t k = a; k < b; ++k) run.push_back(static_cast<std::uint32_t>(keys[k]));
+    std::stable_sort(run.begin(), run.end(), [&](std::uint32_t x, std::uint32_t y) {
+      return arena.get(records[x].id) < arena.get(records[y].id);
+    });
+    for (std::size_t k = 1, group = 0; k < run.size(); ++k) {
+      if (arena.get(records[run[k]].id) != arena.get(records[run[group]].id)) {
+        group = k;
+        continue;
+      }
+      if (run[k] < worst) worst = run[k], first = run[group];
+    }
+  }
+  if (worst == n) return std::nullopt;
+  const Record& r = records[worst];
+  return duplicate_error(static_cast<std::size_t>(r.line), arena.get(r.id), first);
+}
+
 // The record's facts as given, plus (unless given) the 全年 totals and —
 // with `rooms` — what the applicant's earlier funded applications used.
 void Allocator::Impl::bind(const Record& r, bool rooms) {
   clear_facts();
-  decode_facts(arena.get(r.facts), scratch, [&](int slot, const json::Scalar& v) {
-    if (auto value = convert_fact(ed, slot, v); std::holds_alternative<Value>(value))
-      put_fact(slot, std::move(std::get<Value>(value)));
-  });
+  decode_fact_values(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); });
   const Setup& s = setup[r.measure];
   for (const int a : s.year_totals) {
     const int fact = ed.accumulations[a].fact;
@@ -40,7 +76,7 @@ void Allocator::Impl::bind(const Record& r, bool rooms) {
     const AccumulationInfo& acc = ed.accumulations[a];
     if (facts.present[acc.fact]) continue;  // the line's own figure stands
     if (!rooms && !acc.count) continue;     // counts are known before the quotas; money rooms after
-    const std::int64_t used = *tally(r.applicant, a);
+    const std::int64_t used = tally_value(r.applicant, a);
     if (acc.count) {
       put_fact(acc.fact, Value::of_number(TypeKind::Integer, Decimal::from_scaled(used, 0)));
       continue;
@@ -65,11 +101,16 @@ std::string Allocator::Impl::group_key(int slot) {
 // bound record's group): 分, or a count.
 std::int64_t* Allocator::Impl::tally(std::uint32_t applicant, int a) {
   const AccumulationInfo& acc = ed.accumulations[a];
-  if (acc.group_fact < 0) return &funded_totals[applicant * n_funded + funded_slot[a]];
+  if (acc.group_fact < 0) return &funded_totals.at(std::uint64_t{applicant} * n_funded + funded_slot[a]);
   std::string key(reinterpret_cast<const char*>(&applicant), sizeof applicant);
   key.append(reinterpret_cast<const char*>(&a), sizeof a);
   key += group_key(acc.group_fact);
   return &grouped_totals[key];
+}
+
+std::int64_t Allocator::Impl::tally_value(std::uint32_t applicant, int a) {
+  if (ed.accumulations[a].group_fact < 0) return funded_totals.get(std::uint64_t{applicant} * n_funded + funded_slot[a]);
+  return *tally(applicant, a);
 }
 
 // Evaluates a bound record; an error names its line and id.
@@ -79,11 +120,11 @@ std::variant<Outcome, AllocationError> Allocator::Impl::evaluate(const Record& r
     return AllocationError{static_cast<std::size_t>(r.line), 0, std::move(field), std::string(arena.get(r.id)),
                            std::move(message)};
   };
-  const std::string prefix = input == BatchFormat::Csv ? "" : "facts.";
-  if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
-    return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
-  auto result = evaluate_measure(ed, m, facts);
+  auto result = evaluate_measure(ed, m, facts);  // checks the required facts first
   if (auto* e = std::get_if<EvalError>(&result)) {
+    if (!e->missing.empty())
+      return fail((input == BatchFormat::Csv ? "" : "facts.") + e->missing[0],
+                  "缺少必需的事实 " + e->missing[0] + "(措施 " + m.decl->name + " 需要)");
     std::string message = e->message;
     if (e->span.file) message += "(规则位置 " + position_text(e->span) + ")";
     return fail("", std::move(message));
@@ -118,26 +159,50 @@ std::optional<AllocationError> Allocator::Impl::decide_quotas() {
 // Then amounts in application order, each with the room its applicant's
 // earlier funded applications left; a quota loser or an ineligible
 // application uses none.
+void Allocator::Impl::prefetch_totals(std::size_t index) const {
+  constexpr std::size_t kAhead = 8;
+  if (index + kAhead >= records.size()) return;
+  const Record& r = records[index + kAhead];
+  if (n_year) __builtin_prefetch(&year_totals[std::size_t{r.applicant} * n_year]);
+  for (const int a : setup[r.measure].funded)
+    if (ed.accumulations[a].group_fact < 0) funded_totals.prefetch(std::uint64_t{r.applicant} * n_funded + funded_slot[a]);
+}
+
 std::optional<AllocationError> Allocator::Impl::decide_amounts() {
-  for (Record& r : records) {
-    const MeasureInfo& m = ed.measures[r.measure];
-    bind(r, true);
-    auto result = evaluate(r);
-    if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
-    const Outcome& o = std::get<Outcome>(result);
-    const auto cents = o.amount.to_int64_at_scale(2);
-    if (!cents)
-      return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
-                             "金额 " + o.amount.to_string() + " 超出分配可处理的范围"};
-    r.amount = *cents;
-    if (o.eligible) r.flags |= kEligible;
-    for (const auto* req : o.failed)
-      r.failed |= 1u << (std::find(m.requirements.begin(), m.requirements.end(), req) - m.requirements.begin());
-    for (std::size_t c = 0; c < m.caps.size(); ++c)
-      if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
-    if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    prefetch_totals(i);
+    Record& r = records[i];
+    if (!(r.flags & kDecided)) {
+      bind(r, true);
+      auto result = evaluate(r);
+      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+      if (auto e = record_outcome(r, std::get<Outcome>(result))) return e;
+      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+    }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
   }
+  // Every amount is decided: the running totals are done with, and the pools
+  // that follow need room of their own.
+  funded_totals.clear();
+  std::unordered_map<std::string, std::int64_t>().swap(grouped_totals);
+  std::vector<Decimal>().swap(year_totals);
+  return std::nullopt;
+}
+
+// The outcome into the record (amount, eligibility, failed requirements,
+// bound cap); an amount beyond 分 in 64 bits is an error.
+std::optional<AllocationError> Allocator::Impl::record_outcome(Record& r, const Outcome& o) {
+  const MeasureInfo& m = ed.measures[r.measure];
+  const auto cents = o.amount.to_int64_at_scale(2);
+  if (!cents)
+    return AllocationError{static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+                           "金额 " + o.amount.to_string() + " 超出分配可处理的范围"};
+  r.amount = *cents;
+  if (o.eligible) r.flags |= kEligible;
+  for (const auto* req : o.failed)
+    r.failed |= 1u << (std::find(m.requirements.begin(), m.requirements.end(), req) - m.requirements.begin());
+  for (std::size_t c = 0; c < m.caps.size(); ++c)
+    if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
   return std::nullopt;
 }
 
@@ -162,8 +227,13 @@ std::optional<AllocationError> Allocator::Impl::count_in(const Record& r, bool e
 // each quota. The tallies are cleared again for the amounts pass.
 std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& candidates) {
   const bool counting = std::any_of(setup.begin(), setup.end(), [](const Setup& x) { return x.counted; });
+  {  // room for every application of a quota measure at once: no doubling of a large vector
+    std::size_t quota_records = 0;
+    for (const Record& r : records) quota_records += ed.measures[r.measure].quota >= 0;
+    candidates.reserve(candidates.size() + quota_records);
+  }
   for (std::size_t i = 0; i < records.size(); ++i) {
-    const Record& r = records[i];
+    Record& r = records[i];
     const MeasureInfo& m = ed.measures[r.measure];
     const bool counted = setup[r.measure].counted;
     if (m.quota < 0 && !counted) continue;
@@ -171,6 +241,10 @@ std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& ca
     auto result = evaluate(r);
     if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
     const bool eligible = std::get<Outcome>(result).eligible;
+    // With no money room the amounts pass would bind the very same facts (the
+    // 件数 tallies are counted again in the same order): this outcome stands.
+    // An amount out of range is left to that pass, which names it in order.
+    if (setup[r.measure].funded_money < 0 && !record_outcome(r, std::get<Outcome>(result))) r.flags |= kDecided;
     if (counted)
       if (auto e = count_in(r, eligible, false)) return e;
     if (m.quota < 0 || !eligible) continue;
@@ -179,14 +253,15 @@ std::optional<AllocationError> Allocator::Impl::admit(std::vector<Candidate>& ca
                           m.quota, q.group_fact >= 0 ? group_key(q.group_fact) : std::string()});
   }
   if (counting) {
-    std::fill(funded_totals.begin(), funded_totals.end(), 0);
+    funded_totals.clear();
     grouped_totals.clear();
   }
   return std::nullopt;
 }
 
 std::optional<AllocationError> Allocator::Impl::finish() {
-  ids.release();  // duplicates are settled; the rest needs only the records
+  if (auto e = duplicate_ids()) return e;
+  applicant_index.release();  // applicants are known: the rest needs only the records
   if (auto e = decide_quotas()) return e;
   if (auto e = decide_amounts()) return e;
   // Then pools, over what the quotas left.
@@ -262,7 +337,7 @@ void Allocator::Impl::summarize() {
     for (std::size_t k = 0; k < keep; ++k) {
       const Record& r = records[capped[k]];
       const MeasureInfo& m = ed.measures[r.measure];
-      summary.capped.push_back({std::string(arena.get(r.id)), std::string(arena.get(applicants[r.applicant])),
+      summary.capped.push_back({std::string(arena.get(r.id)), std::string(names.get(applicants[r.applicant])),
                                 m.decl->name, m.caps[r.bound - 1]->name, r.amount});
     }
   }
@@ -284,7 +359,7 @@ Allocator::~Allocator() = default;
 
 std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat input, std::string& error) {
   if (ed.rounding_places > 2) {
-    error = "版本 " + ed.name + " 的金额舍入到 " + std::to_string(ed.rounding_places) + " 位小数;批量分配以分计,最多 2 位";
+    error = fmt::format("版本 {} 的金额舍入到 {} 位小数;批量分配以分计,最多 2 位", ed.name, ed.rounding_places);
     return nullptr;
   }
   if (ed.measures.size() > 0xFFFF) {
@@ -312,7 +387,12 @@ std::unique_ptr<Allocator> Allocator::create(const Edition& ed, BatchFormat inpu
       s.counted = s.counted || acc.count;
       if (!year_total && !acc.count && s.funded_money < 0) {
         s.funded_money = static_cast<int>(a);
-        s.room_note = "同一申请人本年度此前的 " + names + " 申请";
+        s.room_before = "同一申请人本年度此前的 " + names + " 申请已计算所得 ";
+        s.room_after = " 元,计入 " + ed.facts[acc.fact].decl->name + ",本申请只用剩余额度";
+        append_json_string(s.room_before_json, s.room_before);
+        s.room_before_json.pop_back();  // the closing quote comes after the number
+        append_json_string(s.room_after_json, s.room_after);
+        s.room_after_json.erase(0, 1);
       }
     }
   }
@@ -340,11 +420,12 @@ std::optional<AllocationError> Allocator::finish() {
 std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator::quota_candidates() {
   Impl& s = *impl_;
   if (s.stopped) return *s.stopped;
+  if (auto e = s.duplicate_ids()) return *(s.stopped = std::move(*e));
   std::vector<Impl::Candidate> found;  // as decide_quotas() does, without the ranking
   if (auto e = s.admit(found)) return *(s.stopped = std::move(*e));
   std::vector<QuotaCandidate> out;
   for (auto& c : found)
-    out.push_back({c.record, s.records[c.record].measure, std::move(c.score), c.quota, std::move(c.group)});
+    out.push_back({c.record, static_cast<int>(s.records[c.record].measure), std::move(c.score), c.quota, std::move(c.group)});
   return out;
 }
 
@@ -352,8 +433,9 @@ std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uin
   Impl& s = *impl_;
   if (s.stopped) return s.stopped;
   if (s.finished || ranks.size() != s.records.size()) return AllocationError{0, 0, "", "", "finish_part: 名次与申请数不符或已完成"};
+  if (auto e = s.duplicate_ids()) return s.stopped = e;
   s.finished = true;
-  s.ids.release();
+  s.applicant_index.release();
   for (std::size_t i = 0; i < ranks.size(); ++i) {
     Impl::Record& r = s.records[i];
     r.rank = ranks[i];

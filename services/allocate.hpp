@@ -9,10 +9,11 @@
 // pro_rata.hpp. Hosts use it through include/kuan/allocation.hpp.
 //
 // Memory is proportional to the number of applications, not to the input:
-//   1. read()/add(): each record is parsed and its facts checked (the first bad
-//      line stops the batch, named by line and column); kept are a 56-byte
-//      record and the given facts, compactly encoded, plus per applicant the
-//      year totals of 累计 … = 全年 … facts.
+//   1. read()/add(): each record is parsed (by the batch's simdjson reader,
+//      the precise one for a line it declines) and its facts checked (the
+//      first bad line stops the batch, named by line and column); kept are a
+//      48-byte record and the given facts as typed values, plus per applicant
+//      the year totals of 累计 … = 全年 … facts.
 //   2. finish(): quotas first (by score, among applications eligible
 //      evaluated alone); then amounts in application order, each line's
 //      missing 累计 facts supplied from what the applicant's earlier *funded*
@@ -117,7 +118,10 @@ class Allocator {
   // Pass 1 over a whole input, then quotas and pools. Call once.
   std::optional<AllocationError> read(std::istream& in, const ProgressFn& progress = {});
   // The same, record by record: one JSONL line or one CSV record (the header
-  // first) with its 1-based line; then finish() once.
+  // first) with its 1-based line; then finish() once. Repeated ids are found
+  // all at once (when finishing, or at the first later bad record), so no
+  // table of every id is kept while reading; the error is still the first
+  // problem in input order.
   std::optional<AllocationError> add(std::string_view record, std::size_t line);
   std::optional<AllocationError> finish();
 

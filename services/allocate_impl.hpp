@@ -16,7 +16,9 @@
 
 #include "base/arena.hpp"
 #include "base/string_table.hpp"
+#include "base/tally_table.hpp"
 #include "services/allocate.hpp"
+#include "services/json_fast.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
@@ -28,28 +30,32 @@ struct Allocator::Impl {
   static constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
   static constexpr std::uint8_t kExtraCent = 4;     // got one cent by largest remainder
   static constexpr std::uint8_t kRoomComputed = 8;  // `used` was summed from earlier applications
+  static constexpr std::uint8_t kDecided = 16;      // evaluated while admitting: its amount stands (no money room)
 
-  // What is kept of one application between reading and deciding: 56 bytes
-  // and its given facts in the arena, encoded (encode_fact) rather than as values.
+  // What is kept of one application between reading and deciding: 48 bytes,
+  // and in the arena its id followed by its given facts as typed values
+  // (encode_fact_value).
   struct Record {
     std::int64_t amount;       // 分, as evaluated with the year's rooms (before quotas and pools)
     std::int64_t used;         // 分, the first computed 累计 room fact it was evaluated with
-    std::uint64_t id;          // Arena ref of the id
-    std::uint64_t facts;       // Arena ref of the encoded facts
-    std::uint64_t line;        // 1-based input line, for errors found when deciding
+    std::uint64_t id;          // Arena ref of the id; arena.after(id): the encoded facts
+    std::uint64_t line : 48;   // 1-based input line, for errors found when deciding
+    std::uint64_t measure : 16;  // index into Edition::measures
     std::uint32_t applicant;   // index into Impl::applicants
     std::uint32_t failed;      // bit i: requirement i of the measure failed
     std::uint32_t rank;        // 1-based rank within its quota, or 0
-    std::uint16_t measure;     // index into Edition::measures
     std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
     std::uint8_t flags;
   };
-  static_assert(sizeof(Record) == 56);
+  static_assert(sizeof(Record) == 48);
 
   struct Setup {                     // per measure
     std::vector<int> funded;         // 累计 of earlier funded amounts: indices into Edition::accumulations
     std::vector<int> year_totals;    // 累计 … = 全年 …: indices into Edition::accumulations
-    std::string room_note;           // "同一申请人本年度此前的 A、B 申请"
+    // cap_room_used is room_before + the 元 used + room_after ("同一申请人本年度此前的
+    // A、B 申请已计算所得 " … " 元,计入 F,本申请只用剩余额度"); the _json forms are
+    // escaped, with the opening and the closing quote.
+    std::string room_before, room_after, room_before_json, room_after_json;
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
@@ -69,21 +75,23 @@ struct Allocator::Impl {
   const Edition& ed;
   BatchFormat input;
   std::vector<Setup> setup;
-  std::vector<int> funded_slot;  // per accumulation: its column in `funded_totals`, or -1
+  std::vector<int> funded_slot;  // per accumulation: its column in `funded_totals` keys, or -1
   std::vector<int> year_slot;    // per accumulation: its column in `year_totals`, or -1
   std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
   Arena arena;
-  StringTable ids, applicant_index;
-  std::vector<std::uint64_t> applicants;    // Arena refs of the names
-  std::vector<std::int64_t> funded_totals;  // applicant × funded 累计, 分: what was funded so far
+  Arena names;                              // applicants' names, apart: looked up for every line, so kept dense
+  StringTable applicant_index;
+  std::vector<std::uint64_t> applicants;    // `names` refs
+  TallyTable funded_totals;                 // applicant × n_funded + column → 分 (or a count) funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
   std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
   FactValues facts;
   std::vector<int> touched;
   std::string encoded;
-  json::Scalar scratch;
+  json::FactKeyIndex key_index;  // JSONL: lines are read by the batch's fast reader …
+  json::FastLineReader fast;     // … and the precise reader (json_input) only when it declines one
   std::int64_t room_supplied = -1;  // after bind(): the first funded room fact it supplied, or -1
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
   AllocationSummary summary;
@@ -97,7 +105,7 @@ struct Allocator::Impl {
   std::vector<std::string> ignored_columns;  // CSV: header cells that are not facts (企业名称)
   std::vector<std::size_t> starts;
 
-  explicit Impl(const Edition& e, BatchFormat in) : ed(e), input(in), facts(e.facts.size()) {}
+  explicit Impl(const Edition& e, BatchFormat in) : ed(e), input(in), facts(e.facts.size()), key_index(e), fast(key_index) {}
 
   void clear_facts() {
     for (const int s : touched) facts.clear(s);
@@ -118,15 +126,34 @@ struct Allocator::Impl {
   }
 
   // Pass 1 (allocate_read.cpp).
+  // One record (Allocator::add), stopping at the first bad one.
+  std::optional<AllocationError> add(std::string_view record, std::size_t line, std::size_t readable_after);
   // Checks one given fact now (so the error names its line and column) and
-  // keeps its text for deciding.
+  // keeps its value for deciding.
   std::optional<std::string> set_fact(int slot, const json::Scalar& v);
-  std::optional<AllocationError> add_json(std::string_view text, std::size_t line);
+  // `readable_after`: bytes after the line that may be read (the fast reader
+  // then needs no copy of it).
+  std::optional<AllocationError> add_json(std::string_view text, std::size_t line, std::size_t readable_after = 0);
+  // A line the fast reader took whole, when it is good for allocation;
+  // false: read it again the precise way (which words what is wrong).
+  bool add_fast(std::string_view text, std::size_t line, std::size_t readable_after, std::optional<AllocationError>& error);
   std::optional<AllocationError> add_csv(std::string_view text, std::size_t line);
   // Pass 1 for one good line: the checks that need only the line, then the
   // record, the applicant and its year totals. Deciding waits for finish().
   std::optional<AllocationError> keep(std::size_t line, std::string_view id, std::string_view applicant,
-                                      const MeasureInfo& m, const std::string& prefix);
+                                      const MeasureInfo& m, const char* prefix, const FactValues& given);
+
+  // The first application, in input order, whose id an earlier one has: its
+  // error (allocate.cpp). Ids are checked all at once, by sorting their hashes.
+  std::optional<AllocationError> duplicate_ids() const;
+  // Stops the batch with the first problem in input order: an earlier repeated
+  // id, else `e`.
+  AllocationError stop(AllocationError e) {
+    if (auto repeated = duplicate_ids()) e = std::move(*repeated);
+    stopped = e;
+    return e;
+  }
+  AllocationError duplicate_error(std::size_t line, std::string_view id, std::size_t first) const;
 
   // Deciding (allocate.cpp).
   // The record's facts as given, plus (unless given) the 全年 totals and —
@@ -138,8 +165,12 @@ struct Allocator::Impl {
   // The running total of tally `a` for this applicant (and, grouped, the
   // bound record's group): 分, or a count.
   std::int64_t* tally(std::uint32_t applicant, int a);
+  std::int64_t tally_value(std::uint32_t applicant, int a);  // the same, without making room for it
   // Evaluates a bound record; an error names its line and id.
   std::variant<Outcome, AllocationError> evaluate(const Record& r);
+  // The outcome into the record (amount, eligibility, failed requirements,
+  // bound cap); an amount beyond 分 in 64 bits is an error.
+  std::optional<AllocationError> record_outcome(Record& r, const Outcome& o);
   // Quotas first: among the applications of each quota (per group, with
   // 按 F) that are eligible evaluated alone (no room used by earlier ones),
   // the best scores — or, with no score, the earliest; ties go to the earlier.
@@ -159,6 +190,12 @@ struct Allocator::Impl {
   std::optional<AllocationError> finish();
   // The year's figures, once everything is decided.
   void summarize();
+
+  // Records are visited in input order, their applicants at random: asking
+  // for an applicant's name (writing) or running totals (deciding) a few
+  // records ahead hides most of the wait for memory.
+  void prefetch_name(std::size_t index) const;
+  void prefetch_totals(std::size_t index) const;
 
   // Pass 2 (allocate_write.cpp).
   // One decision; JSON members and CSV columns come in the same order.

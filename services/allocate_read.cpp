@@ -4,6 +4,8 @@
 #include <cstring>
 #include <istream>
 
+#include <fmt/format.h>
+
 #include "base/limits.hpp"
 #include "base/utf8.hpp"
 #include "services/allocate_impl.hpp"
@@ -17,16 +19,35 @@ bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF")
 }  // namespace
 
 // Checks one given fact now (so the error names its line and column) and
-// keeps its text for deciding.
+// keeps its value for deciding.
 std::optional<std::string> Allocator::Impl::set_fact(int slot, const json::Scalar& v) {
   auto value = convert_fact(ed, slot, v);
   if (auto* msg = std::get_if<std::string>(&value)) return std::move(*msg);
+  if (!encode_fact_value(encoded, slot, std::get<Value>(value)))
+    return "事实 " + ed.facts[slot].decl->name + " 的类型批量分配不支持";
   put_fact(slot, std::move(std::get<Value>(value)));
-  encode_fact(encoded, slot, v);
   return std::nullopt;
 }
 
-std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, std::size_t line) {
+// A line the fast reader took whole, when it is good for allocation; false:
+// read it again the precise way (which words what is wrong).
+bool Allocator::Impl::add_fast(std::string_view text, std::size_t line, std::size_t readable_after,
+                               std::optional<AllocationError>& error) {
+  json::FastApplication app;
+  if (!fast.read(text, app, readable_after)) return false;
+  if (!app.has_id || app.id.empty() || !app.has_applicant || app.applicant.empty()) return false;
+  const MeasureInfo* m = ed.find_measure(app.measure);
+  if (!m) return false;
+  const FactValues& given = fast.facts();
+  encoded.clear();
+  for (const int slot : fast.slots())
+    if (given.present[slot] && !encode_fact_value(encoded, slot, given.values[slot])) return false;
+  error = keep(line, app.id, app.applicant, *m, "facts.", given);
+  return true;
+}
+
+std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, std::size_t line, std::size_t readable_after) {
+  if (std::optional<AllocationError> error; add_fast(text, line, readable_after, error)) return error;
   auto parsed = json::parse_application(text);
   if (auto* e = std::get_if<json::InputError>(&parsed))
     return AllocationError{line + e->line - 1, e->column, "", e->id.value_or(""), e->message};
@@ -53,7 +74,7 @@ std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, 
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
     if (auto msg = set_fact(slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
   }
-  return keep(line, app.id, app.applicant, *m, "facts.");
+  return keep(line, app.id, app.applicant, *m, "facts.", facts);
 }
 
 std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, std::size_t line) {
@@ -91,7 +112,7 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
     return std::nullopt;
   }
   if (cells.size() != column_name.size())
-    return fail_at(0, "", "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(column_name.size()) + " 列");
+    return fail_at(0, "", fmt::format("本行有 {} 列,表头有 {} 列", cells.size(), column_name.size()));
   const std::string& id = cells[col_id];
   if (id.empty()) return fail_at(starts[col_id], "id", "缺少 id(每项申请须有唯一的 id)");
   if (cells[col_applicant].empty())
@@ -106,53 +127,52 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
     if (slot < 0 || cells[c].empty()) continue;
     if (auto msg = set_fact(slot, csv_cell_value(ed, slot, cells[c]))) return fail_at(starts[c], column_name[c], std::move(*msg), id);
   }
-  return keep(line, id, cells[col_applicant], *m, "");
+  return keep(line, id, cells[col_applicant], *m, "", facts);
 }
 
 // Pass 1 for one good line: the checks that need only the line, then the
 // record, the applicant and its year totals. Deciding waits for finish().
 std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::string_view id, std::string_view applicant,
-                                                     const MeasureInfo& m, const std::string& prefix) {
+                                                     const MeasureInfo& m, const char* prefix, const FactValues& given) {
   auto fail = [&](std::string field, std::string message) {
     return AllocationError{line, 0, std::move(field), std::string(id), std::move(message)};
   };
   const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
-  if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !facts.present[ed.quotas[m.quota].score_fact]) {
+  if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !given.present[ed.quotas[m.quota].score_fact]) {
     const std::string& score = ed.facts[ed.quotas[m.quota].score_fact].decl->name;
-    return fail(prefix + score, "缺少 " + score + ":措施 " + m.decl->name + " 每年名额 " + std::to_string(ed.quotas[m.quota].count) +
-                                    " 个,按 " + score + " 择优");
+    return fail(prefix + score,
+                fmt::format("缺少 {0}:措施 {1} 每年名额 {2} 个,按 {0} 择优", score, m.decl->name, ed.quotas[m.quota].count));
   }
   // Found again when deciding; checked here too so that the first bad line is the one named.
-  if (auto missing = missing_required_facts(ed, m, facts); !missing.empty())
+  if (auto missing = missing_required_facts(ed, m, given); !missing.empty())
     return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
   if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
-  const auto index = static_cast<std::uint32_t>(records.size());
-  const auto [first, is_unique] = ids.find_or_insert(
-      id, [&](std::uint32_t i) { return arena.get(records[i].id); }, [&] { return index; });
-  if (!is_unique) return fail("id", "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
+  if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
+  // Repeated ids are found all at once (duplicate_ids) when the year is
+  // complete or a later line is bad: no table of every id while reading.
   const auto [who, is_new] = applicant_index.find_or_insert(
-      applicant, [&](std::uint32_t a) { return arena.get(applicants[a]); },
+      applicant, [&](std::uint32_t a) { return names.get(applicants[a]); },
       [&] {
-        applicants.push_back(arena.add(applicant));
+        applicants.push_back(names.add(applicant));
         return static_cast<std::uint32_t>(applicants.size() - 1);
       });
   if (is_new) {
-    funded_totals.resize(funded_totals.size() + n_funded, 0);
     year_totals.resize(year_totals.size() + n_year);
   }
   for (const int a : setup[mi].year_totals) {
     const int source = ed.accumulations[a].source;
-    if (!facts.present[source]) continue;  // not given: nothing to add
+    if (!given.present[source]) continue;  // not given: nothing to add
     Decimal& total = year_totals[who * n_year + year_slot[a]];
     try {
-      total = total + facts.values[source].number;
+      total = total + given.values[source].number;
     } catch (const std::exception&) {
+      for (std::size_t i = 0; i < records.size(); ++i)  // a repeated id is the first problem of this line
+        if (arena.get(records[i].id) == id) return duplicate_error(line, id, i);
       return fail("", "同一申请人的全年合计超出可处理的范围");
     }
   }
   Record r{};
-  r.id = arena.add(id);
-  r.facts = arena.add(encoded);
+  r.id = arena.add_pair(id, encoded);
   r.line = line;
   r.applicant = who;
   r.measure = static_cast<std::uint16_t>(mi);
@@ -160,14 +180,15 @@ std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::stri
   return std::nullopt;
 }
 
-std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) {
-  Impl& s = *impl_;
-  if (s.stopped) return s.stopped;
-  if (s.finished) return AllocationError{line, 0, "", "", "finish() 之后不能再添加申请"};
-  auto e = s.input == BatchFormat::Csv ? s.add_csv(record, line) : s.add_json(record, line);
-  if (e) s.stopped = e;
+std::optional<AllocationError> Allocator::Impl::add(std::string_view record, std::size_t line, std::size_t readable_after) {
+  if (stopped) return stopped;
+  if (finished) return AllocationError{line, 0, "", "", "finish() 之后不能再添加申请"};
+  auto e = input == BatchFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
+  if (e) e = stop(std::move(*e));
   return e;
 }
+
+std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) { return impl_->add(record, line, 0); }
 
 std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressFn& progress) {
   const bool csv = impl_->input == BatchFormat::Csv;
@@ -178,13 +199,15 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   CsvScanner scanner;
   auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
     const TextPosition at = text_position(std::string_view(data).substr(start), offset);
-    return impl_->stopped = AllocationError{record_line + at.line - 1, at.column, "", "", message};
+    return impl_->stop(AllocationError{record_line + at.line - 1, at.column, "", "", message});
   };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(data.data() + start, end - start);
     if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
     if (!blank(rec)) {
-      if (auto e = add(rec, record_line)) return e;
+      // The block's bytes after the line may be read by the fast reader: no copy of it.
+      if (auto e = impl_->add(rec, record_line, data.size() - static_cast<std::size_t>(rec.data() + rec.size() - data.data())))
+        return e;
       if (progress && (++count & 8191) == 0) progress({1, consumed + end, count, 0});
     }
     return std::nullopt;
@@ -192,7 +215,7 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   for (bool eof = false; !eof;) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) return impl_->stopped = AllocationError{line, 0, "", "", "读取输入失败"};
+    if (in.bad()) return impl_->stop(AllocationError{line, 0, "", "", "读取输入失败"});
     eof = n == 0;
     data.append(chunk.data(), n);
     for (;;) {
@@ -222,8 +245,8 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
     pos -= start;
     start = 0;
     if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
-      return impl_->stopped = AllocationError{record_line, 0, "", "",
-                                              "行过长:每行至多 " + std::to_string(limits::kMaxBatchRecordBytes) + " 字节"};
+      return impl_->stop(AllocationError{record_line, 0, "", "",
+                                         fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes)});
   }
   if (progress) progress({1, consumed + data.size(), count, 0});
   return finish();

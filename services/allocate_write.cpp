@@ -10,6 +10,27 @@
 
 namespace kuan {
 
+namespace {
+// 分 as "1234.50", appended (cents_text without a string of its own).
+void append_cents(std::string& out, std::int64_t cents) {
+  char buf[24];
+  char* p = buf + sizeof buf;
+  std::uint64_t v = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  for (int digits = 0; v || digits < 3; ++digits, v /= 10) {
+    if (digits == 2) *--p = '.';
+    *--p = static_cast<char>('0' + v % 10);
+  }
+  if (cents < 0) *--p = '-';
+  out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+}
+}  // namespace
+
+void Allocator::Impl::prefetch_name(std::size_t index) const {
+  constexpr std::size_t kAhead = 8;  // the name's ref is asked for 2 × kAhead records ahead, the name kAhead
+  if (index + 2 * kAhead < records.size()) __builtin_prefetch(&applicants[records[index + 2 * kAhead].applicant]);
+  if (index + kAhead < records.size()) __builtin_prefetch(names.address(applicants[records[index + kAhead].applicant]));
+}
+
 // One decision; JSON members and CSV columns come in the same order.
 void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::string& out) const {
   const Record& r = records[index];
@@ -17,7 +38,7 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
   const Setup& s = setup[r.measure];
   const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == BatchFormat::Csv;
   const ast::LimitDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
-  std::string reasons = csv ? "" : "[", room, note, quoted_note;
+  std::string reasons = csv ? "" : "[", note, quoted_note;
   auto reason = [&](std::string_view text) {
     if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
     else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
@@ -35,9 +56,6 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
              by + "排第 " + std::to_string(r.rank));
   }
   if (!csv) reasons += ']';
-  if (r.flags & kRoomComputed)
-    room = s.room_note + "已计算所得 " + cents_text(r.used) + " 元,计入 " + ed.facts[ed.accumulations[s.funded_money].fact].decl->name +
-           ",本申请只用剩余额度";
   if (eligible && bound && r.amount == 0) {
     note = exhausted_cap_note(bound->name);
     if (!csv) append_json_string(quoted_note, note), note = "[" + quoted_note + "]";
@@ -46,7 +64,7 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
   if (eligible && m.pool >= 0 && pools[m.pool].scaled) pro_rata = pools[m.pool].factor;
   bool first = true;
   // A JSON member (left out when `optional` and empty) or a CSV cell.
-  auto field = [&](const char* key, std::string_view v, bool quoted = true, bool optional = false) {
+  auto field = [&](std::string_view key, std::string_view v, bool quoted = true, bool optional = false) {
     if (csv) {
       if (!first) out += ',';
       put_csv_cell(out, v);
@@ -57,15 +75,40 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
     }
     first = false;
   };
+  // 分 as a quoted JSON string or a CSV cell (digits need no escaping or quoting).
+  auto cents_field = [&](std::string_view key, std::int64_t cents) {
+    if (cents < 0) {  // never paid; if ever, a leading '-' is the CSV cell's business
+      std::string text;
+      append_cents(text, cents);
+      return field(key, text);
+    }
+    if (csv) out += ',';
+    else ((out += ",\"") += key) += "\":\"";
+    append_cents(out, cents);
+    if (!csv) out += '"';
+  };
   field("id", arena.get(r.id));
-  field("applicant", arena.get(applicants[r.applicant]));
+  field("applicant", names.get(applicants[r.applicant]));
   field("measure", m.decl->name);
   field("eligible", eligible ? "true" : "false", false);
-  field("amount", cents_text(r.amount));
-  field("allocated", cents_text(allocated(r)));
+  cents_field("amount", r.amount);
+  cents_field("allocated", allocated(r));
   field("reasons", reasons, false);
   field("bound", bound ? std::string_view(bound->name) : csv ? "" : "null", bound != nullptr);
-  field("cap_room_used", room, true, true);
+  if (!(r.flags & kRoomComputed)) {
+    field("cap_room_used", "", true, true);
+  } else if (csv) {  // the room's sentence, written once: its text has no number of its own to escape
+    std::string room;
+    room.reserve(s.room_before.size() + 24 + s.room_after.size());
+    room += s.room_before;
+    append_cents(room, r.used);
+    room += s.room_after;
+    field("cap_room_used", room);
+  } else {
+    (out += ",\"cap_room_used\":") += s.room_before_json;
+    append_cents(out, r.used);
+    out += s.room_after_json;
+  }
   field("pro_rata", pro_rata, true, true);
   field("extra_cent", !pro_rata.empty() && (r.flags & kExtraCent) ? "true" : "", false, true);
   field("quota_rank", r.rank ? std::to_string(r.rank) : "", false, true);
@@ -86,6 +129,7 @@ void Allocator::write(std::ostream& out, BatchFormat format, const ProgressFn& p
   if (format == BatchFormat::Csv) csv_header(buf);
   const std::size_t n = size();
   for (std::size_t i = 0; i < n; ++i) {
+    impl_->prefetch_name(i);
     impl_->decision(i, format, buf);
     if (buf.size() >= (std::size_t{1} << 20)) {
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));

@@ -97,7 +97,12 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
     else if (name == "as_of") app.as_of = cells[c], app.has_as_of = !cells[c].empty();
     else if (name == "applicant") app.applicant = cells[c], app.has_applicant = true;
     else if (std::find(settings.passed.begin(), settings.passed.end(), c) != settings.passed.end()) passed.push_back(cells[c]);
-    else if (!cells[c].empty()) app.facts.push_back({name, json::Scalar{json::Scalar::Kind::String, cells[c], false}});
+    else if (!cells[c].empty()) {
+      json::Scalar cell;  // a CSV cell is text; the fact's type reads it
+      cell.kind = json::Scalar::Kind::String;
+      cell.text = cells[c];
+      app.facts.push_back({name, std::move(cell)});
+    }
   }
   return std::nullopt;
 }
@@ -182,19 +187,20 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   for (const auto& extra : app.extras)
     if (result_member(extra.first)) return bad_line(ErrorKind::BadLine, "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
   const Edition* ed = &run_edition;
-  if (app.has_version && app.has_as_of) return bad_line(ErrorKind::BadLine, "\"version\" 与 \"as_of\" 只能写一个");
   if (app.has_version) {  // this application names its edition
     std::string error;
     ed = settings.policy->edition(app.version, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
   std::optional<std::int32_t> as_of = settings.as_of;  // for 施行 on measures and clauses
-  if (app.has_as_of) {  // this application's own date picks the official edition in force that day
+  if (app.has_as_of) {  // this application's date; without "version" it picks the official edition in force that day
     const auto day = parse_date(app.as_of);
     if (!day) return bad_line(ErrorKind::BadLine, "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
     as_of = *day;
+  }
+  if (app.has_as_of && !app.has_version) {
     std::string error;
-    ed = settings.policy->edition_on(*day, error);
+    ed = settings.policy->edition_on(*as_of, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
   if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types

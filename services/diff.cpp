@@ -7,6 +7,10 @@
 #include <optional>
 #include <utility>
 
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "base/json_string.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
@@ -244,7 +248,7 @@ ApplicationsDiff diff_application(const Edition& a, const Edition& b, std::strin
   ApplicationsDiff d;
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) {
-    d.errors = facts_name + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) + ": error: " + e->message + "\n";
+    d.errors = fmt::format("{}:{}:{}: error: {}\n", facts_name, e->line, e->column, e->message);
     d.ok = false;
     d.bad_input = true;
     return d;
@@ -267,12 +271,12 @@ ApplicationsDiff diff_applications(const Edition& a, const Edition& b, std::stri
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     auto parsed = json::parse_application(line);
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
-      d.errors += name + ":" + std::to_string(n) + ":" + std::to_string(e->column) + ": error: " + e->message + "\n";
+      fmt::format_to(std::back_inserter(d.errors), "{}:{}:{}: error: {}\n", name, n, e->column, e->message);
       d.ok = false;
       continue;
     }
     const auto& app = std::get<json::Application>(parsed);
-    const std::string label = (app.has_id ? echo(app.id) : "第 " + std::to_string(n) + " 行") + " ";
+    const std::string label = (app.has_id ? echo(app.id) : fmt::format("第 {} 行", n)) + " ";
     const std::optional<std::string> id = app.has_id ? std::optional<std::string>(app.id) : std::nullopt;
     d.ok = compare_application(a, b, label, app.measure, app.facts, d.rows, d.errors, json ? &id : nullptr) && d.ok;
   }

@@ -13,11 +13,26 @@ ExampleOutcome differs(std::string expected, std::string actual) {
   return {false, "预期 " + expected + ",实得 " + actual, std::move(expected), std::move(actual)};
 }
 
+// 得 错误 CODE / 得 错误 "…": the application must end in an error of this code,
+// or one whose message holds the text.
+ExampleOutcome expected_error(const Edition& ed, const MeasureInfo& m, const FactValues& facts, const ast::ExampleDecl& x) {
+  const std::string wanted = x.expected_error_code ? "错误 " + x.expected_error_code->name : "错误「" + x.expected_error_text + "」";
+  auto r = evaluate_measure(ed, m, facts);
+  const auto* err = std::get_if<EvalError>(&r);
+  if (!err) {
+    const Outcome& o = std::get<Outcome>(r);
+    return differs(wanted, o.eligible ? "得 " + o.amount.to_string() + "元" : "不适用");
+  }
+  const std::string code = error_kind_code(err->kind);
+  const bool ok = x.expected_error_code ? code == x.expected_error_code->name
+                                        : err->message.find(x.expected_error_text) != std::string::npos;
+  if (ok) return {true, {}, {}, {}};
+  return differs(wanted, "错误 " + code + ":" + error_text(*err));
+}
+
 }  // namespace
 
-ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
-  const MeasureInfo* m = ed.find_measure(x.measure);
-  if (!m) return failed("措施 " + x.measure + " 不存在");
+std::variant<FactValues, std::string> example_facts(const Edition& ed, const ast::ExampleDecl& x) {
   FactValues facts(ed.facts.size());
   FactValues none(ed.facts.size());
   facts.as_of = x.as_of ? *x.as_of : ed.effective_from;  // 例 … 于 D; else the edition's first day
@@ -32,16 +47,26 @@ ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
       for (std::size_t i = 0; i < f.items.size(); ++i)
         for (const auto& field : f.items[i]) {
           auto v = evaluate_expression(&ed, *field.value, none);
-          if (auto* err = std::get_if<EvalError>(&v)) return failed("事实 " + f.name + ":" + err->message);
+          if (auto* err = std::get_if<EvalError>(&v)) return "事实 " + f.name + ":" + err->message;
           items.cells[i * items.width + static_cast<std::size_t>(list.field(field.name))] = std::get<Value>(v);
         }
       facts.set_list(slot, std::move(items));
       continue;
     }
     auto v = evaluate_expression(&ed, *f.value, none);
-    if (auto* err = std::get_if<EvalError>(&v)) return failed("事实 " + f.name + ":" + err->message);
+    if (auto* err = std::get_if<EvalError>(&v)) return "事实 " + f.name + ":" + err->message;
     facts.set(slot, std::get<Value>(v));
   }
+  return facts;
+}
+
+ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
+  const MeasureInfo* m = ed.find_measure(x.measure);
+  if (!m) return failed("措施 " + x.measure + " 不存在");
+  auto built = example_facts(ed, x);
+  if (auto* problem = std::get_if<std::string>(&built)) return failed(std::move(*problem));
+  const FactValues& facts = std::get<FactValues>(built);
+  if (x.expect_error) return expected_error(ed, *m, facts, x);
   auto missing = missing_required_facts(ed, *m, facts);
   if (!missing.empty()) return failed("例中缺少必需的事实 " + missing.front());
   auto r = evaluate_measure(ed, *m, facts);
@@ -61,7 +86,7 @@ ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
     }
     return {true, {}, {}, {}};
   }
-  auto expected = evaluate_expression(&ed, *x.expected_amount, none);
+  auto expected = evaluate_expression(&ed, *x.expected_amount, FactValues(ed.facts.size()));
   if (auto* err = std::get_if<EvalError>(&expected)) return failed("预期金额无法计算:" + err->message);
   const Decimal& want = std::get<Value>(expected).number;
   std::string wanted = "得 " + want.to_fixed(ed.rounding_places) + "元";

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <string>
+#include <variant>
 
+#include "interpreter/evaluator.hpp"
 #include "lang/edition.hpp"
 
 namespace kuan {
@@ -14,6 +16,9 @@ struct ExampleOutcome {
   std::string expected;  // when failed on a comparison: what the 例 states ("得 100.00元", "不适用")
   std::string actual;    // …and what the measure gave ("得 80.00元 受限 年度上限", "不适用「仅限甲类」")
 };
+
+// A 例's facts as an application (its list facts too); or why one could not be computed.
+std::variant<FactValues, std::string> example_facts(const Edition& edition, const ast::ExampleDecl& example);
 
 ExampleOutcome run_example(const Edition& edition, const ast::ExampleDecl& example);
 

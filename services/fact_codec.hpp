@@ -1,52 +1,101 @@
 // The given facts of an application kept compactly between reading a batch
-// and deciding it (allocate.cpp): no values, only what was written.
+// and deciding it (allocate.cpp): the typed values as read, a few bytes each,
+// so that deciding binds them again without parsing or converting any text.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "interpreter/json_input.hpp"
+#include "interpreter/evaluator.hpp"  // FactValues
 
 namespace kuan {
 
-// A given fact as read: slot (varint), JSON kind (one byte), text (varint
-// length + bytes; a boolean is "1" or "0"). Converted again when deciding —
-// the conversion was checked when the line was read.
-inline void put_varint(std::string& out, std::size_t n) {
+inline void put_varint(std::string& out, std::uint64_t n) {
   do {
     const unsigned char low = n & 0x7F;
     n >>= 7;
     out += static_cast<char>(low | (n ? 0x80 : 0));
   } while (n);
 }
-inline std::size_t get_varint(std::string_view s, std::size_t& at) {
-  std::size_t n = 0;
-  for (int shift = 0; at < s.size(); shift += 7) {
+inline std::uint64_t get_varint(std::string_view s, std::size_t& at) {
+  std::uint64_t n = 0;
+  for (int shift = 0; at < s.size() && shift < 64; shift += 7) {
     const auto b = static_cast<unsigned char>(s[at++]);
-    n |= static_cast<std::size_t>(b & 0x7F) << shift;
+    n |= static_cast<std::uint64_t>(b & 0x7F) << shift;
     if (!(b & 0x80)) break;
   }
   return n;
 }
-inline void encode_fact(std::string& out, int slot, const json::Scalar& v) {
-  put_varint(out, static_cast<std::size_t>(slot));
-  out += static_cast<char>(v.kind);
-  const std::string_view text = v.kind == json::Scalar::Kind::Bool ? (v.boolean ? "1" : "0") : std::string_view(v.text);
-  put_varint(out, text.size());
-  out += text;
+inline std::uint64_t zigzag(std::int64_t v) {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
 }
-// Calls f(slot, scalar) for each fact of an encoded record.
+inline std::int64_t unzigzag(std::uint64_t u) {
+  return static_cast<std::int64_t>(u >> 1) ^ -static_cast<std::int64_t>(u & 1);
+}
+
+// A given fact as a value: slot (varint), form (one byte: the TypeKind, plus
+// kText when a number's mantissa does not fit 64 bits), then
+//   Bool, Enum, Date: the integer (zigzag varint);
+//   numbers: the scale (varint) and the mantissa (zigzag varint), or with
+//            kText the exact decimal text (varint length + bytes).
+// False for a value of a kind it does not know (the caller keeps the line's
+// text the way it always can: read it the precise way).
+inline constexpr unsigned char kFactText = 0x80;
+inline bool encode_fact_value(std::string& out, int slot, const Value& v) {
+  const auto kind = static_cast<unsigned char>(v.kind);
+  switch (v.kind) {
+    case TypeKind::Bool:
+    case TypeKind::Enum:
+    case TypeKind::Date:
+      put_varint(out, static_cast<std::uint64_t>(slot));
+      out += static_cast<char>(kind);
+      put_varint(out, zigzag(v.small));
+      return true;
+    case TypeKind::Money:
+    case TypeKind::Rate:
+    case TypeKind::Integer:
+    case TypeKind::Number: {
+      put_varint(out, static_cast<std::uint64_t>(slot));
+      std::int64_t m = 0;
+      if (v.number.mantissa64(m) && v.number.scale() >= 0) {
+        out += static_cast<char>(kind);
+        put_varint(out, static_cast<std::uint64_t>(v.number.scale()));
+        put_varint(out, zigzag(m));
+      } else {
+        out += static_cast<char>(kind | kFactText);
+        const std::string text = v.number.to_string();
+        put_varint(out, text.size());
+        out += text;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+// Sets each fact of an encoded record in `facts`, calling touched(slot) for each.
 template <class F>
-void decode_facts(std::string_view s, json::Scalar& scratch, F f) {
+void decode_fact_values(std::string_view s, FactValues& facts, F touched) {
   for (std::size_t at = 0; at < s.size();) {
     const int slot = static_cast<int>(get_varint(s, at));
-    scratch.kind = static_cast<json::Scalar::Kind>(s[at++]);
-    const std::size_t n = get_varint(s, at);
-    scratch.text.assign(s.substr(at, n));
-    scratch.boolean = scratch.text == "1";
-    at += n;
-    f(slot, scratch);
+    const auto form = static_cast<unsigned char>(s[at++]);
+    const auto kind = static_cast<TypeKind>(form & ~kFactText);
+    Value v;
+    v.kind = kind;
+    if (kind == TypeKind::Bool || kind == TypeKind::Enum || kind == TypeKind::Date) {
+      v.small = unzigzag(get_varint(s, at));
+    } else if (form & kFactText) {
+      const auto n = static_cast<std::size_t>(get_varint(s, at));
+      v.number = *Decimal::parse(s.substr(at, n));  // written by to_string: always parses
+      at += n;
+    } else {
+      const int scale = static_cast<int>(get_varint(s, at));
+      v.number = Decimal::from_scaled(unzigzag(get_varint(s, at)), scale);
+    }
+    facts.set(slot, std::move(v));
+    touched(slot);
   }
 }
 

@@ -188,8 +188,8 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
       }
       app.has_id = true;
     } else if (bit == 2) {
-      std::string_view ignored;  // who applies matters to allocation, not to one result
-      if (value.get_string().get(ignored)) return false;
+      if (value.get_string().get(app.applicant)) return false;  // who applies: for allocation
+      app.has_applicant = true;
     } else if (bit == 4) {
       if (value.get_string().get(app.measure)) return false;
     } else {

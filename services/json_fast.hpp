@@ -1,4 +1,4 @@
-// The fast front end of a JSONL batch (issue 13 §1): a well-formed line is
+// The fast front end of a JSONL batch: a well-formed line is
 // read with simdjson On-Demand straight into the fact slots of one edition.
 // It only ever accepts what the precise reader (json_input.cpp + facts.cpp)
 // would accept, with the same values: anything unusual or wrong — a syntax
@@ -35,8 +35,8 @@ class FactKeyIndex {
 // What a fast-read line gave besides its facts. Views into the line or the
 // reader's buffers: valid until the reader's next read().
 struct FastApplication {
-  std::string_view id, measure;
-  bool has_id = false;
+  std::string_view id, measure, applicant;
+  bool has_id = false, has_applicant = false;
 };
 
 // One per thread: owns simdjson's parser and reusable buffers.
@@ -59,6 +59,9 @@ class FastLineReader {
   const FactValues& facts() const { return facts_; }
   // The run's date, kept on every line it reads (a line with its own as_of is declined).
   void set_as_of(std::optional<std::int32_t> day) { facts_.as_of = day; }
+  // The slots the last line wrote, in the line's order (a fact written as
+  // null among them, though not present in facts()).
+  const std::vector<int>& slots() const { return set_; }
 
  private:
   struct Parser;

@@ -10,8 +10,10 @@
 namespace kuan {
 
 // The pool rule. each(f) calls f(index, amount) for every participant in
-// order; mark(index) gives it one more cent. Returns the cents so given.
-// total > pool ≥ 0 and total < 2^63 (so remainders fit 64 bits).
+// order (twice: counting them first, so the candidates take no more room than
+// they need — a year may have millions); mark(index) gives it one more cent.
+// Returns the cents so given. total > pool ≥ 0 and total < 2^63 (so
+// remainders fit 64 bits).
 template <class Each, class Mark>
 std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark) {
   struct Candidate {
@@ -19,6 +21,9 @@ std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, M
     std::uint32_t index;
   };
   std::vector<Candidate> candidates;
+  std::size_t count = 0;
+  each([&](std::uint32_t, std::int64_t) { ++count; });
+  candidates.reserve(count);
   __int128 floors = 0;
   each([&](std::uint32_t index, std::int64_t amount) {
     const __int128 x = static_cast<__int128>(amount) * pool;

@@ -605,6 +605,7 @@ std::vector<PropertyEntry> check_properties(const Edition& ed, const PropertyOpt
     std::map<std::string, PropertyEntry> notes;
     for (Property p : kProperties) {
       if (p == Property::Monotone && base_fact(ed, m) < 0) continue;
+      if (p == Property::NonNegative && m.decl->signed_result) continue;  // 可为负 says otherwise
       std::optional<FactValues> counter;
       std::string detail;
       int checked = 0;

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "base/date.hpp"
 #include "base/suggest.hpp"
 #include "interpreter/facts.hpp"
@@ -244,7 +246,7 @@ const Edition* choose(const Policy& policy, const Selection& s, std::string& err
 std::string edition_summary(const Edition& ed) {
   std::string s = "版本 " + ed.name + "(施行 " + format_date(ed.effective_from);
   s += ed.effective_to ? " 至 " + format_date(*ed.effective_to) : std::string(" 起");
-  return s + "," + std::to_string(ed.measures.size()) + " 项措施)";
+  return fmt::format("{},{} 项措施)", s, ed.measures.size());
 }
 
 }  // namespace
@@ -421,7 +423,7 @@ Reply Session::feed(std::string_view raw) {
     pending_ += "\n" + line;
     if (pending_.size() > limits::kMaxFileBytes) {  // an entry never closed must not grow without end
       pending_.clear();
-      return fail("错误:未闭合的输入超过 " + std::to_string(limits::kMaxFileBytes) + " 字节,已放弃\n");
+      return fail(fmt::format("错误:未闭合的输入超过 {} 字节,已放弃\n", limits::kMaxFileBytes));
     }
     if (!worth_asking(line) || !whole(pending_)) return {};
     std::string entry = std::move(pending_);
@@ -811,7 +813,7 @@ Reply Session::cmd_clear(const std::string& arg) {
   if (arg.empty()) {
     const std::size_t n = facts_.size();
     facts_.clear();
-    return said("已清除全部事实(" + std::to_string(n) + " 项)\n", Kind::Command);
+    return said(fmt::format("已清除全部事实({} 项)\n", n), Kind::Command);
   }
   auto it = std::find_if(facts_.begin(), facts_.end(), [&](const FactSetting& f) { return f.name == arg; });
   if (it == facts_.end()) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Differential test of `kuan allocate`: a year of applications against a
-second reading of shared/spec/hangzhou-ai-2025.md written here in Python's
+second reading of the policy's binding text written here in Python's
 decimal module, from the spec text alone (not from services/allocate.cpp).
 
 The generated year (fixed seed) repeats applicants on every capped measure so

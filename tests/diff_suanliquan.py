@@ -2,7 +2,7 @@
 """Differential test of (一) 算力券: kuan against Python's decimal module.
 
 Generates (fixed seed) random 算力券 applications covering every combination
-of the facts of shared/spec/hangzhou-ai-2025.md「(一) 算力券」, with contract
+of the facts of the policy's「(一) 算力券」, with contract
 amounts from 0 to 20亿元 (0–2 decimals) and the boundary values the rules
 turn on (exactly 50万元, rooms near 800万元, stacking rooms near zero, exact
 rounding ties), and now and then amounts beyond 64 bits in 分 (the

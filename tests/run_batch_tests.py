@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`kuan eval --batch` as a stream (issue 14 §3): results come before the input
+"""`kuan eval --batch` as a stream: results come before the input
 ends, the order is the input's whatever --jobs is, and --jobs is checked; and
 CSV as people have it (§4): in and out, Excel's BOM, 是/否, thousands
 separators, quoted line breaks, a GBK file named as such.
@@ -190,7 +190,7 @@ def main():
         check("a list fact in CSV is refused as not supported", r.returncode == 2 and len(got) == 1 and got[0]["code"] == "bad_fact" and
               "CSV、kuan allocate 与逐个设置不支持列表" in got[0]["error"], (r.stdout[:300], r.stderr[:300]))
 
-    # 5. The fast front end (simdjson, issue 13 §1) gives the bytes of the precise
+    # 5. The fast front end (simdjson) gives the bytes of the precise
     #    reader on tricky lines: --pass-through reads every line the precise way.
     tricky = tricky_lines()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""The `kuan` command's everyday habits (issue 26): "是不是 …?" for a misspelt
+"""The `kuan` command's everyday habits: "是不是 …?" for a misspelt
 command, option, measure, fact and REPL command in the first line of the
-message; `kuan help CMD`; the completion scripts (bash is run; zsh and fish are
-syntax-checked when installed); the man page (rendered by groff without a
+message; `kuan help CMD`; the completion scripts (bash and fish are run; zsh is
+syntax-checked; zsh and fish when installed, as install-deps.sh does); the man page (rendered by groff without a
 warning); usage errors exit 2; a batch with bad lines ends with their count.
 
 Usage: run_cli_habits.py --kuan PATH --root REPO [NAME...]   (tests/kuan_suite.py)
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -66,8 +67,14 @@ def help_and_usage(a, policy, tmp):
     code2, out2, _ = run(["eval", "--help"])
     SUITE.check("kuan help eval is eval --help", code == 0 and out == out2 and "--batch" in out, out[:200])
     code, out, err = run(["help"])
-    SUITE.check("kuan help aligns its columns by display width",
-                out.count("  help [命令]          显示") == 1, out)
+    def width(text):  # display columns: CJK and fullwidth forms take two
+        import unicodedata
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    listing = out.split("命令:\n")[1].split("\n\n")[0].splitlines()
+    starts = {width(re.match(r"(  \S+(?: \S+)*  +)", line).group(1)) for line in listing}
+    SUITE.check("kuan help aligns its columns by display width (every summary in one column)",
+                len(listing) >= 10 and len(starts) == 1 and "  help [命令]  " in out, (starts, out))
     SUITE.check("kuan help lists every command", code == 0 and all(c in out for c in ["check", "eval", "allocate", "completion", "help"]), out)
     code, out, err = run(["allocate", "--help"])
     SUITE.check("allocate --help: edition optional, 限额 and 件数 described",
@@ -128,6 +135,22 @@ def completion(a, policy, tmp):
                 f.write(text)
             r = subprocess.run(checker + [p], capture_output=True, timeout=60)
             SUITE.check(f"completion {shell} parses", r.returncode == 0, r.stderr.decode()[:300])
+    if shutil.which("fish"):
+        # fish completes a command line on request (complete -C): the script is run, not only parsed.
+        fish_script = os.path.join(tmp, "kuan.fish")
+        env = dict(os.environ, PATH=os.path.dirname(SUITE.args.kuan) + os.pathsep + os.environ.get("PATH", ""))
+
+        def fish_complete(line):
+            r = subprocess.run(["fish", "--no-config", "-c", 'source "$argv[1]"; complete -C "$argv[2]"', fish_script, line],
+                               capture_output=True, timeout=60, env=env, cwd=a.root)
+            return [x.split("\t")[0] for x in r.stdout.decode().splitlines()]
+
+        for line, want in (("kuan ev", ["eval"]), ("kuan eval policies/hangzhou-ai --mea", ["--measure"]),
+                           ("kuan eval policies/hangzhou-ai --measure 算力", ["算力券", "算力券免审配套"]),
+                           ("kuan eval policies/hangzhou-ai --version ", ["2025年版", "2026年版"]),
+                           ("kuan check --format ", ["json", "text"])):
+            got = fish_complete(line)
+            SUITE.check(f"fish: {line!r} completes", all(w in got for w in want), got)
     code, out, err = run(["completion", "--names", "measures", policy])
     SUITE.check("completion --names measures", code == 0 and "算力券" in out.split("\n"), out[:200])
 

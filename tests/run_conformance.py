@@ -77,11 +77,13 @@ def compare_result(exp, out):
         msg = out["error"]
         at = RULE_AT.search(msg)
         kind = "evaluation_error" if at else "bad_facts"
+        if exp["error"] == "invalid_application":  # a 校验 failed: the line's code says so
+            kind = out.get("code")
         if kind != exp["error"]:
             return f"expected {exp['error']}, got {kind}: {msg}"
         if exp.get("message") and exp["message"] not in msg:
             return f"message lacks {exp['message']!r}: {msg}"
-        if kind == "evaluation_error" and "line" in exp:
+        if kind in ("evaluation_error", "invalid_application") and "line" in exp:
             where = (at.group(2), int(at.group(3)), int(at.group(4)))
             if not same_file(where[0], exp["file"]) or where[1:] != (int(exp["line"]), int(exp["column"])):
                 return f"expected position {exp['file']}:{exp['line']}:{exp['column']}, got {where[0]}:{where[1]}:{where[2]}"

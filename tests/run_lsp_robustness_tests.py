@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`kuan lsp` given malformed messages (issue 21): each gets a JSON-RPC error
+"""`kuan lsp` given malformed messages: each gets a JSON-RPC error
 (-32700 not JSON, -32600 not a request or a bad frame, -32602 params that do
 not fit) and the server keeps serving — a well-formed request after each is
 still answered; Content-Length is checked before anything is allocated (a huge

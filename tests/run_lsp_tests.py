@@ -175,7 +175,7 @@ def main():
         check("completion: parameters, measures, enumeration values",
               by_label.get("单家企业年度上限", {}).get("kind") == 21 and by_label.get("智能券", {}).get("kind") == 3 and
               by_label.get("算力服务", {}).get("kind") == 20, [by_label.get(k) for k in ("单家企业年度上限", "智能券", "算力服务")])
-        check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in ("若", "否则", "按", "要求", "金额", "以下", "含", "不含")),
+        check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in ("若", "否则", "按", "要求", "金额", "以下", "含", "不含", "校验", "错误", "可为负")),
               [by_label.get(k) for k in ("若", "否则", "按", "要求", "金额")])
         check("completion: each name once", len(items) == len(by_label), len(items))
 

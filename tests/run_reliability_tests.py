@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reliability (issue 21), through the built binary: output is never silently
+"""Reliability, through the built binary: output is never silently
 lost (/dev/full, a closed pipe with SIGPIPE ignored, a file size limit standing
 in for a full disk), output files are replaced safely (symlinks, modes, hard
 links, FIFOs, devices, --out = --in, no temporary left, no planted symlink
@@ -8,7 +8,8 @@ a 20 GB sparse rule file), CSV cells a spreadsheet would run are neutralised,
 and no raw control character from input reaches a terminal.
 A real full disk is a small tmpfs in a private mount namespace (disk); an
 existing file keeps its owner (owner, as root; skipped otherwise).
-Groups (positional NAMES select them): writes, replace, limits, csv, controls, disk, owner."""
+Inputs nobody listed (FIFOs, folders, sparse siblings, 基于 cycles): hostile.
+Groups (positional NAMES select them): writes, replace, limits, csv, controls, hostile, interrupts, disk, owner."""
 import json
 import os
 import resource
@@ -67,9 +68,11 @@ def device(tmp, name):
     if os.geteuid() == 0:
         try:
             os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, {"null": 3, "full": 7}[name]))
+            os.close(os.open(path, os.O_WRONLY))  # a folder mounted nodev cannot open it
             return path
         except OSError:
-            pass
+            if os.path.exists(path):
+                os.unlink(path)
     return "/dev/" + name
 
 
@@ -345,6 +348,101 @@ def group_controls(tmp):
     check("controls: the REPL echoes no raw ESC/BEL", "\x1b" not in out + err and "\x07" not in out + err, (code, out, err))
 
 
+# ------------------------------------------------------------------ hostile
+def group_hostile(tmp):
+    """Found attacking this work (classes issue 21 did not list): files that are
+    not what their names say — a rule file that is a FIFO (opening it would wait
+    for a writer for ever), a policy that is a FIFO, inputs that are folders —,
+    a 20 GB sparse file beside the rule file checked, an edition chain with a
+    cycle through 基于."""
+    v = ["--version", "2025年版"]
+    edition = os.path.join(tmp, "p", "v")
+    os.makedirs(edition)
+    write(os.path.join(edition, "0-header.kuan"), '政策 "x"\n版本 "v"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n')
+    write(os.path.join(edition, "a.kuan"), "参数 甲 = 1元\n")
+    fifo = os.path.join(edition, "b.kuan")
+    os.mkfifo(fifo)
+    # A part of an edition is checked with its folder: a FIFO there must not block.
+    for name, target in [("a rule file beside a FIFO", os.path.join(edition, "a.kuan")),
+                         ("a policy folder holding a FIFO", os.path.dirname(edition))]:
+        try:
+            code, out, err = run("check", target, timeout=30)
+        except subprocess.TimeoutExpired:
+            code, err = None, "timed out: blocked opening the FIFO"
+        check(f"hostile: check {name} ends with an error naming it", code == 1 and "b.kuan" in err and "不是普通文件" in err,
+              (code, err[-400:]))
+    os.unlink(fifo)
+    # 20 GB of nothing beside the file checked: read no further than a rule file may be.
+    with open(os.path.join(edition, "c.kuan"), "wb") as f:
+        f.truncate(20 << 30)
+    before = children_max_rss_mb()
+    code, out, err = run("check", os.path.join(edition, "a.kuan"), timeout=120)
+    check("hostile: check beside a 20 GB sparse rule file stops at its limit", code == 1 and "规则文件过大" in err,
+          (code, err[-400:]))
+    check("hostile: ... in bounded memory (< 1 GB)", children_max_rss_mb() < 1024, (before, children_max_rss_mb()))
+    os.unlink(os.path.join(edition, "c.kuan"))
+    # A policy that is a FIFO: a usage error, at once.
+    pipe = os.path.join(tmp, "policy.fifo")
+    os.mkfifo(pipe)
+    for args, want in ((["check", pipe], 2), (["eval", pipe, "--measure", "x", "--facts", "-"], 2),
+                       (["repl", pipe], 2)):  # as every command (tests/repl/startup-bad-policy.txt)
+        try:
+            code, out, err = run(*args, input=b"", timeout=30)
+        except subprocess.TimeoutExpired:
+            code, err = None, "timed out"
+        check(f"hostile: {args[0]} POLICY=FIFO is refused at once ({want})", code == want and "政策目录" in err and "不是" in err,
+              (code, err[-300:]))
+    # Inputs that are folders.
+    folder = os.path.join(tmp, "a-folder")
+    os.mkdir(folder)
+    for name, args in [("eval --facts", ["eval", POLICY, *v, "--measure", "算力券", "--facts", folder]),
+                       ("eval --batch", ["eval", POLICY, *v, "--batch", folder, "--no-progress"]),
+                       ("allocate --in", ["allocate", POLICY, *v, "--in", folder, "--no-progress"])]:
+        code, out, err = run(*args, timeout=30)
+        check(f"hostile: {name} FOLDER exits 2 saying it is a folder", code == 2 and "a-folder" in err and "目录" in err,
+              (code, err[-300:]))
+    # An edition chain with a cycle through 基于.
+    cyc = os.path.join(tmp, "cyc")
+    for name, base in [("a", "b"), ("b", "c"), ("c", "a")]:
+        os.makedirs(os.path.join(cyc, name))
+        write(os.path.join(cyc, name, "r.kuan"), ('政策 "x"\n' if name == "a" else "") +
+              f'版本 "{name}"\n基于 "{base}"\n施行 2025-01-01 起\n')
+    code, out, err = run("check", cyc, timeout=30)
+    check("hostile: a cycle through 基于 is an error at the 基于", code == 1 and "循环" in err and "r.kuan:" in err, (code, err[-400:]))
+
+
+def group_interrupts(tmp):
+    """Ctrl-C (SIGINT) at any moment of `allocate --out` leaves the old file or the
+    whole new one, never a part of it, and no temporary file."""
+    import time
+    year = os.path.join(tmp, "year.jsonl")
+    write(year, "".join(json.dumps({"id": f"Y-{i}", "applicant": f"企业{i}", "measure": "算力券", "facts": APP},
+                                   ensure_ascii=False) + "\n" for i in range(40000)))
+    folder = os.path.join(tmp, "out")
+    os.mkdir(folder)
+    target = os.path.join(folder, "decisions.jsonl")
+    args = [ARGS.kuan, "allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress", "--out", target]
+    started = time.time()
+    subprocess.run(args, check=True, stderr=subprocess.DEVNULL)
+    whole = time.time() - started
+    complete = read(target)
+    interrupted = 0
+    for k in range(12):
+        write(target, "old\n")
+        p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(whole * (k + 0.5) / 12)
+        p.send_signal(signal.SIGINT)
+        p.wait()
+        interrupted += p.returncode == -signal.SIGINT
+        now = read(target)
+        check(f"interrupts: SIGINT at {k + 0.5:.1f}/12 of the run leaves the old or the whole new file",
+              now == "old\n" or now == complete, (p.returncode, len(now), len(complete)))
+        check(f"interrupts: SIGINT at {k + 0.5:.1f}/12 of the run leaves no temporary", leftovers(folder) == [],
+              leftovers(folder))
+    print(f"interrupts: a whole run takes {whole:.2f} s; {interrupted} of 12 runs were interrupted")
+    check("interrupts: some runs were interrupted", interrupted > 0, interrupted)
+
+
 # ------------------------------------------------------------------ disk
 DISK_KB = 1024  # the private tmpfs
 
@@ -490,7 +588,7 @@ class SkipGroup(Exception):
 
 
 GROUPS = {"writes": group_writes, "replace": group_replace, "limits": group_limits, "csv": group_csv,
-          "controls": group_controls, "disk": group_disk, "disk-inside": group_disk_inside, "owner": group_owner}
+          "controls": group_controls, "hostile": group_hostile, "interrupts": group_interrupts, "disk": group_disk, "disk-inside": group_disk_inside, "owner": group_owner}
 EXPLICIT = {"disk-inside"}  # run only when named
 
 

@@ -13,7 +13,9 @@
    every other line is expected standard output, in order.
 2. :reload: a copy of tests/repl/policy is edited while the REPL runs.
 3. A real terminal (pty): tab completion of a Chinese name, up-arrow history
-   recall, history kept across runs in $KUAN_HISTORY, Ctrl-C.
+   recall, history kept across runs in $KUAN_HISTORY, Ctrl-C; a second Tab
+   lists names in columns aligned by display width. :explain names files
+   relative to the policy folder, run from elsewhere with an absolute path.
 4. Robustness: a few thousand random lines must never crash it.
 
 Prints one line per failure and, last, "N passed, M failed"; exit 1 on failure.
@@ -285,6 +287,58 @@ def test_terminal():
     return problems
 
 
+def display_width(text):
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def test_completion_columns():
+    """A second Tab lists the names in columns aligned by display width (CJK = 2)."""
+    t = Terminal(["policies/hangzhou-ai", "--version", "2025年版"])
+    if not t.read("kuan> "):
+        return ["no prompt in a terminal"]
+    t.type("算力")
+    t.type("\t")
+    ok, out = t.type("\t", "算力设施档位")
+    t.type("\x15:quit\r")
+    t.wait()
+    if not ok:
+        return ["a second Tab after 算力 listed nothing: " + repr(out)]
+    rows = [r for r in out.replace("\x07", "").split("\r\n") if r.startswith("算力")]
+    if len(rows) < 2:
+        return ["the listing has fewer than two rows: " + repr(out)]
+    problems = []
+    words = [w for r in rows for w in r.split()]
+    for w in ["算力券", "算力服务", "算力设施档位", "算力券免审配套"]:
+        if w not in words:
+            problems.append(f"{w} is not listed: {rows}")
+    # Every row's second column starts at the same display column.
+    starts = set()
+    for r in rows:
+        parts = r.split()
+        if len(parts) > 1:
+            starts.add(display_width(r[:r.index(parts[1], len(parts[0]))]))
+    if len(starts) != 1:
+        problems.append(f"the second column starts at display columns {sorted(starts)}:\n" + "\n".join(rows))
+    return problems
+
+
+def test_explanation_paths():
+    """:explain names rule files relative to the policy folder, wherever the
+    REPL runs and however the folder was given (an absolute path here)."""
+    policy = os.path.join(ROOT, "policies", "hangzhou-ai")
+    lines = ["合同金额 = 1200000", "采购类型 = 算力服务", "算力设施档位 = 一档", ":explain 算力券"]
+    with tempfile.TemporaryDirectory() as elsewhere:
+        p = subprocess.run([KUAN, "repl", policy + "/", "--version", "2025年版"], input="\n".join(lines) + "\n",
+                           capture_output=True, text=True, encoding="utf-8", cwd=elsewhere, env=env(), timeout=60)
+    problems = []
+    if p.returncode != 0 or "[2025年版/01-算力券和智能券.kuan:57:6]" not in p.stdout:
+        problems.append("no path relative to the policy folder: " + p.stdout[-600:] + p.stderr[-300:])
+    if ROOT in p.stdout or "policies/hangzhou-ai" in p.stdout:
+        problems.append("an explanation names the folder itself: " + p.stdout[-600:])
+    return problems
+
+
 # ---------------------------------------------------------------- robustness
 
 def test_random_lines():
@@ -322,7 +376,8 @@ def main():
     checks = []
     for path in sorted((pathlib.Path(ROOT) / "tests" / "repl").glob("*.txt")):
         checks.append((path.stem, lambda p=path: run_transcript(p)))
-    checks += [("reload", test_reload), ("terminal", test_terminal), ("random-lines", test_random_lines)]
+    checks += [("reload", test_reload), ("terminal", test_terminal), ("completion-columns", test_completion_columns),
+               ("explanation-paths", test_explanation_paths), ("random-lines", test_random_lines)]
     try:
         for name, check in checks:
             if not suite.selected(name):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`kuan allocate --report year.html` rendered in headless Chromium (issue 14 §5).
+"""`kuan allocate --report year.html` rendered in headless Chromium.
 
 Checks that the page is self-contained (nothing fetched), that Chromium renders it
 with no console error, that its font stack draws Chinese glyphs and not boxes (a
@@ -149,6 +149,30 @@ console.error('probe: the console is read');
         check("sorting by a column", values and values == sorted(values, reverse=True) and len(values) == len(s["measures"]),
               order.group(1) if order else dom[-300:])
         check("the console check is live", any("probe: the console is read" in l for l in console), console)
+
+        # A hostile year: a policy title with markup, ids and applicants with <, & and ", and a pool
+        # so small against the requests that the share rounds down to nothing.
+        policy = os.path.join(tmp, "tiny", "2025年版")
+        os.makedirs(policy)
+        with open(os.path.join(policy, "p.kuan"), "w", encoding="utf-8") as f:
+            f.write('政策 "<script>alert(1)</script> & 巨额"\n版本 "2025年版"\n状态 示例\n施行 2025-01-01\n舍入 四舍五入 至 0.01元\n'
+                    '参数 池额 = 1元\n事实 投入: 金额\n措施 奖励 "奖励" {\n  比例 = 50%\n  基数 = 投入\n'
+                    '  限额 奖励池 {\n    计 金额\n    全部\n    期间 每年\n    不超过 池额\n    超出 按比例\n  }\n}\n')
+        tiny = os.path.join(tmp, "tiny.jsonl")
+        with open(tiny, "w", encoding="utf-8") as f:
+            for i, v in enumerate(["1000000000000元", "1元", "0元"]):
+                f.write(json.dumps({"id": f"<x{i}>", "applicant": '<a>&"', "measure": "奖励", "facts": {"投入": v}},
+                                   ensure_ascii=False) + "\n")
+        tiny_page = os.path.join(tmp, "tiny.html")
+        r = subprocess.run([a.kuan, "allocate", os.path.dirname(policy), "--version", "2025年版", "--in", tiny,
+                            "--out", os.path.join(tmp, "tiny-d.jsonl"), "--report", tiny_page], capture_output=True, timeout=120)
+        check("hostile year: allocate --report", r.returncode == 0, r.stderr.decode()[:300])
+        if r.returncode == 0:
+            text = open(tiny_page, encoding="utf-8").read()
+            check("hostile year: markup from the input is escaped",
+                  "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in text, text[:600])
+            check("hostile year: a share too small to show is <0.01%, not 0.00%",
+                  'class="scale">&lt;0.01%<' in text and "0.00%" not in text, re.findall(r'class="(?:on|scale)[^"]*">[^<]*<', text))
     sys.exit(SUITE.finish())
 
 

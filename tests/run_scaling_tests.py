@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Scaling (issue 21): work that users meet at size must grow linearly, not
+"""Scaling: work that users meet at size must grow linearly, not
 quadratically. Each case runs the same task at n and at 4n and compares the
 CPU time of the `kuan` process (user + system, from wait4, so other load on
 the machine does not count): linear work grows about 4×, quadratic work 16×;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The VS Code extension as users install it (issue 26): editors/vscode/build-vsix.sh
+"""The VS Code extension as users install it: editors/vscode/build-vsix.sh
 builds kuan.vsix with npm packages only; the package holds what VS Code loads
 (the manifest's main, grammar, snippets, language configuration, and the
 vscode-languageclient it requires) and nothing of the tests or the packager;

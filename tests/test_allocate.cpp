@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "services/allocate.hpp"
+#include "services/fact_codec.hpp"
 #include "interpreter/policy.hpp"
 
 using namespace kuan;
@@ -430,4 +431,133 @@ TEST_CASE("a year decided in parts by applicant gives the whole year's decisions
   }
   CHECK(whole.text.find("cap_room_used") != std::string::npos);
   CHECK(whole.text.find("\"quota_rank\":3") != std::string::npos);
+}
+
+TEST_CASE("lines the fast reader declines are decided as those it reads", "[allocate]") {
+  // Each line once as the fast reader takes it and once with a member it
+  // declines ("explain": the precise reader's alone), in a random mix: the
+  // year's decisions must not depend on which reader read a line.
+  std::mt19937_64 rng(2025);
+  auto pick = [&](std::uint64_t n) { return rng() % n; };
+  auto money = [&](std::uint64_t max_yuan) {
+    return std::to_string(pick(max_yuan)) + "." + std::to_string(10 + pick(90));
+  };
+  std::string plain, mixed;
+  for (int i = 0; i < 600; ++i) {
+    const std::string applicant = "E" + std::to_string(pick(40));
+    json facts;
+    std::string measure;
+    switch (pick(4)) {
+      case 0:
+      case 1:
+        measure = "算力券";
+        facts = {{"合同金额", money(30000000)}, {"采购类型", pick(2) ? "算力服务" : "模型服务"},
+                 {"模型已备案", pick(10) != 0}, {"算力设施档位", pick(2) ? "一档" : "二档"}, {"中小企业", pick(2) == 1}};
+        if (pick(5) == 0) facts["同一合同智能券金额"] = money(500000), facts["智能券档位"] = "一档";
+        break;
+      case 2:
+        measure = "算力券免审配套";
+        facts = {{"合同金额", money(20000000)}, {"智能券档位", pick(2) ? "一档" : "二档"}};
+        break;
+      default:
+        measure = "优秀专用模型";
+        facts = {{"研发成本", money(30000000)}, {"评审得分", static_cast<int>(60 + pick(40))}};
+    }
+    const std::string l = line("A" + std::to_string(i), applicant, measure, facts);
+    plain += l;
+    mixed += pick(2) ? l : "{\"explain\":false," + l.substr(1);
+  }
+  const auto a = run(hangzhou(), plain);
+  const auto b = run(hangzhou(), mixed);
+  REQUIRE_FALSE(a.error);
+  REQUIRE_FALSE(b.error);
+  REQUIRE(a.decisions.size() == 600);
+  CHECK(a.text == b.text);
+  // The year exercised what it should: rooms used up, a quota, the pool.
+  CHECK(a.text.find("cap_room_used") != std::string::npos);
+  CHECK(a.text.find("quota_rank") != std::string::npos);
+}
+
+TEST_CASE("given facts are kept as typed values, exactly", "[allocate]") {
+  // allocate keeps each line's facts encoded between reading and deciding:
+  // every kind, and numbers beyond a 64-bit mantissa, come back the same
+  // value with the same scale.
+  std::vector<Value> values = {
+      Value::money(*Decimal::parse("20523030.54")),
+      Value::money(*Decimal::parse("0")),
+      Value::money(*Decimal::parse("-12.5")),
+      Value::money(*Decimal::parse("123456789012345678901234567890.123")),
+      Value::money(*Decimal::parse("-9223372036854775808")),
+      Value::money(*Decimal::parse("9223372036854775807")),
+      Value::rate(*Decimal::parse("0.0000000000000000001")),
+      Value::of_number(TypeKind::Integer, Decimal::from_int(7)),
+      Value::of_number(TypeKind::Number, *Decimal::parse("3.14159265358979323846264338327950288")),
+      Value::boolean(true),
+      Value::boolean(false),
+      Value::enumeration(3),
+      Value::date(-3650),
+      Value::date(20000),
+  };
+  std::string encoded;
+  for (std::size_t i = 0; i < values.size(); ++i) REQUIRE(encode_fact_value(encoded, static_cast<int>(i) * 37, values[i]));
+  FactValues facts(values.size() * 37);
+  std::vector<int> seen;
+  decode_fact_values(encoded, facts, [&](int slot) { seen.push_back(slot); });
+  REQUIRE(seen.size() == values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    INFO(i);
+    const Value& v = facts.values[i * 37];
+    CHECK(seen[i] == static_cast<int>(i) * 37);
+    CHECK(facts.present[i * 37]);
+    CHECK(v.kind == values[i].kind);
+    CHECK(v.small == values[i].small);
+    CHECK(v.number == values[i].number);
+    CHECK(v.number.scale() == values[i].number.scale());
+    CHECK(v.number.to_string() == values[i].number.to_string());
+  }
+}
+
+TEST_CASE("a repeated id is the error when it comes first, however late it is found", "[allocate]") {
+  // Ids are checked all at once (no table of every id while reading): the
+  // error must still be the first problem in input order.
+  auto l = [](const std::string& id) { return line(id, "E", "丙", {{"申请金额", "1"}}); };
+  std::string year;
+  for (int i = 0; i < 50; ++i) year += l("a" + std::to_string(i));
+  SECTION("at the end of the year: the earliest repeat, naming the first of its id") {
+    const auto r = run(small_edition(), year + l("a7") + l("x") + l("a3") + l("a7"));
+    REQUIRE(r.error);
+    CHECK(r.error->line == 51);
+    CHECK(r.error->id == "a7");
+    CHECK(r.error->field == "id");
+    CHECK(r.error->message == "重复的申请 id(与第 8 项申请相同)");
+    CHECK(r.text.empty());
+  }
+  SECTION("before a later bad line: the repeat") {
+    const auto r = run(small_edition(), year + l("a3") + l("y") + "{\"id\":\"z\",\n");
+    REQUIRE(r.error);
+    CHECK(r.error->line == 51);
+    CHECK(r.error->message == "重复的申请 id(与第 4 项申请相同)");
+  }
+  SECTION("after an earlier bad line: the bad line") {
+    const auto r = run(small_edition(), year + "{\"id\":\"z\",\n" + l("a3"));
+    REQUIRE(r.error);
+    CHECK(r.error->line == 51);
+    CHECK(r.error->message.find("重复") == std::string::npos);
+  }
+  SECTION("record by record: finish() names it") {
+    std::string error;
+    auto a = Allocator::create(small_edition(), BatchFormat::Jsonl, error);
+    REQUIRE(a);
+    std::size_t n = 0;
+    for (const char* id : {"p", "q", "p", "r"}) CHECK_FALSE(a->add(l(id), ++n));
+    const auto e = a->finish();
+    REQUIRE(e);
+    CHECK(e->line == 3);
+    CHECK(e->message == "重复的申请 id(与第 1 项申请相同)");
+  }
+  SECTION("many ids, one hash bucket or not: only real repeats count") {
+    std::string many;
+    for (int i = 0; i < 20000; ++i) many += l(std::to_string(i));
+    CHECK_FALSE(run(small_edition(), many).error);
+  }
 }

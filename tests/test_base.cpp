@@ -2,12 +2,18 @@
 // strings and dates — the layer everything else builds on.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <sstream>
+#include <unordered_map>
+#include <vector>
 #include <string>
 
+#include "base/arena.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/source.hpp"
+#include "base/string_table.hpp"
+#include "base/tally_table.hpp"
 #include "base/utf8.hpp"
 
 using namespace kuan;
@@ -87,10 +93,55 @@ TEST_CASE("one JSON string escaper", "[base]") {
   CHECK(out == "\"a\\\"b\\\\c\\n\\t\\u0001款\"");
 }
 
+TEST_CASE("echo: a value quoted in a message shows no control character and is cut", "[base]") {
+  // C0, DEL and C1 (U+009B is an 8-bit CSI) escaped; not UTF-8 as \xNN; CJK kept.
+  CHECK(echo("a\x1b]0;x\x07\x7f\xc2\x9b" "31m款\xff") == "a\\u001B]0;x\\u0007\\u007F\\u009B31m款\\xFF");
+  CHECK(echo("\xc2\xa0") == "\xc2\xa0");  // U+00A0 is no control character
+  CHECK(echo(std::string(100, '9'), 5) == "99999…");
+}
+
 TEST_CASE("dates round trip and China Standard Time decides the day", "[base]") {
   REQUIRE(parse_date("2025-07-01"));
   CHECK(format_date(*parse_date("2025-07-01")) == "2025-07-01");
   CHECK(!parse_date("2025-02-30"));
   CHECK(format_date(china_standard_day(1735689600 - 8 * 3600)) == "2025-01-01");  // 00:00 in Hangzhou
   CHECK(format_date(china_standard_day(1735689600 - 8 * 3600 - 1)) == "2024-12-31");
+}
+
+TEST_CASE("allocate's tables: arena pairs, string table, sparse tallies against the standard containers", "[base]") {
+  // Enough entries that every table grows several times.
+  std::mt19937_64 rng(7);
+  Arena arena;
+  StringTable table;
+  std::vector<std::uint64_t> refs;
+  std::unordered_map<std::string, std::uint32_t> expected;
+  TallyTable tallies;
+  std::unordered_map<std::uint64_t, std::int64_t> sums;
+  for (int i = 0; i < 400000; ++i) {
+    const std::string key = "E" + std::to_string(rng() % 150000);
+    const std::string second(rng() % 40, static_cast<char>('a' + i % 26));
+    const auto [value, is_new] = table.find_or_insert(
+        key, [&](std::uint32_t v) { return arena.get(refs[v]); },
+        [&] {
+          refs.push_back(arena.add_pair(key, second));
+          return static_cast<std::uint32_t>(refs.size() - 1);
+        });
+    const auto [it, inserted] = expected.emplace(key, value);
+    REQUIRE(is_new == inserted);
+    REQUIRE(it->second == value);
+    if (is_new) REQUIRE(arena.after(refs[value]) == second);
+    const std::uint64_t t = rng() % 300000;
+    const auto add = static_cast<std::int64_t>(rng() % 1000) - 300;
+    tallies.at(t) += add;
+    sums[t] += add;
+  }
+  for (const auto& [key, value] : expected) REQUIRE(arena.get(refs[value]) == key);
+  for (std::uint64_t t = 0; t < 300000; ++t) {
+    const auto it = sums.find(t);
+    REQUIRE(tallies.get(t) == (it == sums.end() ? 0 : it->second));
+  }
+  tallies.clear();
+  CHECK(tallies.get(5) == 0);
+  CHECK(tallies.at(5) == 0);
+  CHECK(arena.get(arena.add(std::string(5 << 20, 'x'))).size() == (5u << 20));  // larger than a block
 }

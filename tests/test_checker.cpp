@@ -427,6 +427,12 @@ TEST_CASE("资金池 and 累计 name declared measures and facts", "[checker]") 
   CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 总额 于 甲"), "累计 的事实不能是它自己的全年合计", 9, 12);
   CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 a 甲"), "全年 合计的事实后需要 '于' 和措施名称,如 全年 合同金额 于 算力券", 9, 14);
   CHECK_DIAG(one_error(measures + "事实 总额: 金额 = 0元\n累计 总额 = 甲\n累计 总额 = 全年 a 于 乙"), "事实 总额 已由另一条 累计 计算", 10, 4);
+  // One count fact as the 已用 of two limits: said in terms of limits, at the second.
+  CHECK_DIAG(one_error(measures + "事实 件: 整数 = 0\n"
+                                  "限额 甲限 { 计 件数 每 申请人 不超过 3 已用 件 超出 拒绝 \"x\" 覆盖 甲 }\n"
+                                  "限额 乙限 { 计 件数 每 申请人 不超过 2 已用 件 超出 拒绝 \"y\" 覆盖 乙 }"),
+             "事实 件 已是限额 甲限 的 已用:一个 已用 事实只记一个限额的用量(同一样东西的两个上限合成一个限额,不同的东西各用一个事实)",
+             10, 29);
   {
     const auto y = load(measures + "事实 总额: 金额 = 0元\n累计 总额 = 全年 a 于 甲, 乙");
     INFO(y.rendered());

@@ -5,6 +5,7 @@
 // also actually decide the ordinary cases itself, and hand the huge ones over.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -15,6 +16,7 @@
 
 #include "interpreter/compiled.hpp"
 #include "interpreter/evaluator.hpp"
+#include "services/examples.hpp"
 #include "interpreter/fixed.hpp"
 #include "interpreter/policy.hpp"
 
@@ -35,9 +37,25 @@ std::shared_ptr<const Policy> shipped() {
   return policy;
 }
 
-// Every policy of the repository: the shipped one and those under examples/.
+bool holds_rules(const std::filesystem::path& folder) {
+  for (const auto& f : std::filesystem::recursive_directory_iterator(folder))
+    if (f.path().extension() == ".kuan") return true;
+  return false;
+}
+
+// Every policy of the repository: the shipped one and every folder under
+// examples/ (found, not listed: a new example is covered when it lands).
 std::vector<std::shared_ptr<const Policy>> every_policy() {
-  static std::vector<std::shared_ptr<const Policy>> all = {shipped(), load(KUAN_SOURCE_DIR "/examples/科研项目限项")};
+  static std::vector<std::shared_ptr<const Policy>> all = [] {
+    std::vector<std::shared_ptr<const Policy>> found = {shipped()};
+    std::vector<std::string> folders;
+    for (const auto& entry : std::filesystem::directory_iterator(KUAN_SOURCE_DIR "/examples"))
+      if (entry.is_directory() && holds_rules(entry.path())) folders.push_back(entry.path().string());
+    std::sort(folders.begin(), folders.end());
+    for (const auto& folder : folders) found.push_back(load(folder.c_str()));
+    return found;
+  }();
+  REQUIRE(all.size() >= 2);
   return all;
 }
 
@@ -73,7 +91,8 @@ bool same_result(const EvalResult& a, const EvalResult& b) {
 std::string trace_difference(const Trace& a, const Trace& b) {
   if (a.conditions.size() != b.conditions.size()) return "condition count";
   for (std::size_t i = 0; i < a.conditions.size(); ++i)
-    if (a.conditions[i].requirement != b.conditions[i].requirement || a.conditions[i].held != b.conditions[i].held)
+    if (a.conditions[i].requirement != b.conditions[i].requirement || a.conditions[i].held != b.conditions[i].held ||
+        a.conditions[i].detail != b.conditions[i].detail)
       return "condition " + std::to_string(i);
   auto choices = [](const std::vector<ChoiceTrace>& x, const std::vector<ChoiceTrace>& y) {
     if (x.size() != y.size()) return false;
@@ -140,14 +159,10 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
   }
 }
 
-FactValues example_facts(const Edition& ed, const ast::ExampleDecl& x) {
-  FactValues facts(ed.facts.size()), none(ed.facts.size());
-  for (const auto& f : x.facts) {
-    auto v = evaluate_expression(&ed, *f.value, none);
-    REQUIRE(std::holds_alternative<Value>(v));
-    facts.set(ed.find_fact(f.name), std::get<Value>(v));
-  }
-  return facts;
+FactValues facts_of_example(const Edition& ed, const ast::ExampleDecl& x) {
+  auto built = ::kuan::example_facts(ed, x);  // services/examples.hpp: list facts too
+  REQUIRE(std::holds_alternative<FactValues>(built));
+  return std::get<FactValues>(built);
 }
 
 // A generated value of a fact's type. Money runs from zero through the
@@ -189,19 +204,22 @@ Value generated(const Edition& ed, const FactInfo& f, std::mt19937_64& rng) {
 
 TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the shipped and example policies", "[compiled]") {
   Tally tally;
-  int examples = 0;
+  int examples = 0, handed_over = 0;
   for (const auto& policy : every_policy())
   for (const auto& ed : policy->editions()) {
     for (const ast::ExampleDecl* x : ed->examples) {
       const MeasureInfo* m = ed->find_measure(x->measure);
       REQUIRE(m);
-      check(*ed, *m, example_facts(*ed, *x), tally, "例 " + x->title);
+      check(*ed, *m, facts_of_example(*ed, *x), tally, "例 " + x->title);
       ++examples;
+      // An edition with list facts (examples/个人所得税经营所得) reaches aggregates and 累进,
+      // which the compiled form hands to the tree-walker (docs/language.md): not counted below.
+      if (!ed->lists.empty()) ++handed_over;
     }
   }
   REQUIRE(examples > 100);
   // The examples are ordinary applications: the compiled form decides them.
-  CHECK(tally.decided == examples - tally.errors);
+  CHECK(tally.decided >= examples - tally.errors - handed_over);
 }
 
 TEST_CASE("compiled evaluator agrees with the tree-walker on generated applications", "[compiled]") {
@@ -282,6 +300,63 @@ TEST_CASE("a measure reaching a range table is handed to the tree-walker, with t
   // The explanation names the arm taken, as written.
   REQUIRE(trace.rate_choices.size() == 1);
   CHECK(trace.rate_choices[0].detail == "5000000元 在 门槛(含) 至 1000万元(含) 内");
+}
+
+TEST_CASE("a 可为负 measure: negative amounts, the same from the compiled form and the tree-walker", "[compiled]") {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-signed-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.kuan") << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                                   "事实 应纳: 金额\n事实 已缴: 金额\n"
+                                   "措施 补退 可为负 { 比例 = 3%  基数 = 应纳 − 已缴  上限 顶 = 1000元 }\n";
+  const auto policy = load(dir.string().c_str());
+  fs::remove_all(dir);
+  const Edition& ed = *policy->editions().front();
+  const MeasureInfo* m = ed.find_measure("补退");
+  REQUIRE(m);
+  Tally tally;
+  const char* values[][2] = {{"1000", "300"}, {"300", "1000"}, {"0", "0.5"}, {"0.5", "0"}, {"0", "99999999.99"},
+                             {"1", "1"}, {"100000", "0"}, {"0", "1000000000000000000000000000000"}};
+  for (const auto& v : values) {
+    FactValues facts(ed.facts.size());
+    facts.set(ed.find_fact("应纳"), Value::money(*Decimal::parse(v[0])));
+    facts.set(ed.find_fact("已缴"), Value::money(*Decimal::parse(v[1])));
+    check(ed, *m, facts, tally, std::string(v[0]) + " − " + v[1]);
+  }
+  CHECK(tally.errors == 0);
+  CHECK(tally.decided > 0);
+  FactValues facts(ed.facts.size());
+  facts.set(ed.find_fact("应纳"), Value::money(*Decimal::parse("0")));
+  facts.set(ed.find_fact("已缴"), Value::money(*Decimal::parse("0.5")));
+  const EvalResult r = evaluate_measure(ed, *m, facts);
+  REQUIRE(std::holds_alternative<Outcome>(r));
+  CHECK(std::get<Outcome>(r).amount.to_string() == "-0.02");  // −0.015 rounds away from zero
+}
+
+TEST_CASE("a count limit's refusal explains itself with its numbers, from either evaluator", "[compiled]") {
+  const auto research = load(KUAN_SOURCE_DIR "/examples/科研项目限项");  // by name: examples/ holds more than one
+  const Edition& ed = *research->editions().front();
+  const MeasureInfo* m = ed.find_measure("科研项目资助");
+  REQUIRE(m);
+  FactValues facts(ed.facts.size());
+  facts.set(ed.find_fact("专业方向"), Value::enumeration(0));  // 人工智能: the bound is 4
+  facts.set(ed.find_fact("核定预算"), Value::money(*Decimal::parse("1000000")));
+  facts.set(ed.find_fact("评审得分"), Value::of_number(TypeKind::Number, *Decimal::parse("90")));
+  facts.set(ed.find_fact("本年度同方向已立项数"), Value::of_number(TypeKind::Integer, *Decimal::parse("4")));
+  Tally tally;
+  check(ed, *m, facts, tally, "refused");
+  Trace trace;
+  const EvalResult r = evaluate_measure(ed, *m, facts, &trace);
+  REQUIRE(std::holds_alternative<Outcome>(r));
+  CHECK_FALSE(std::get<Outcome>(r).eligible);
+  REQUIRE(trace.conditions.size() == 1);
+  CHECK_FALSE(trace.conditions[0].held);
+  CHECK(trace.conditions[0].detail == "限额 单位方向限项:本人 本年 人工智能 已用 4 件,上限 4 件");
+  // Admitted, it still says how many are left to use.
+  facts.set(ed.find_fact("本年度同方向已立项数"), Value::of_number(TypeKind::Integer, *Decimal::parse("1")));
+  Trace admitted;
+  evaluate_measure(ed, *m, facts, &admitted);
+  REQUIRE(admitted.conditions.size() == 1);
+  CHECK(admitted.conditions[0].detail == "限额 单位方向限项:本人 本年 人工智能 已用 1 件,上限 4 件");
 }
 
 TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {

@@ -1,6 +1,6 @@
 // The (一) measures of the shipped 2025年版 evaluated against hand-computed
 // amounts. Every expectation below is worked out from
-// shared/spec/hangzhou-ai-2025.md (the binding reading), step by step, so a
+// the binding reading of the policy's text, step by step, so a
 // failure here means the rules or the evaluator disagree with the spec, not
 // with some earlier output of the program.
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // The documented limits (docs/language.md, "Limits") and the reliability
-// classes of issue 11: each test feeds an input that crashed, hung or gave
+// promises of docs/reliability.md: each test feeds an input that crashed, hung or gave
 // wrong output before, and checks for a clear, positioned error instead.
 // Large inputs are generated here, never committed. CLI runs go through a
 // child process so that a crash is seen as a failed check, not a dead runner.

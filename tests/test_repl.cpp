@@ -294,6 +294,34 @@ TEST_CASE("a full-width brace continues an entry — a mistake inside a block is
   CHECK_FALSE(s.pending());
 }
 
+TEST_CASE("a long block is not parsed per line — a mistake in it is still reported, a few lines late", "[repl][input]") {
+  Session s = empty();
+  ok(s, "事实 投资额: 金额");
+  // Past 8 KiB a line that cannot close the block (no '}') is not parsed at once…
+  CHECK(ok(s, "措施 很长 {") == "");
+  const std::string pad = "  要求 投资额 > 0元 否则 \"" + std::string(200, 'x') + "\"";
+  for (int i = 0; i < 60; ++i) CHECK(ok(s, pad) == "");
+  CHECK(s.pending());
+  // …so a mistake there is found when the entry has doubled since its last parse, not at once.
+  std::string first_error;
+  int lines_after = 0;
+  for (int i = 0; i < 200 && first_error.empty(); ++i, ++lines_after) {
+    const SessionReply r = s.feed(i == 0 ? "  比例 = 10% 多余" : pad);
+    if (!r.ok) first_error = r.text;
+  }
+  CHECK(has(first_error, "error: 措施中只能写"));
+  CHECK(has(first_error, "未加入"));
+  CHECK(lines_after > 1);   // late …
+  CHECK(lines_after < 80);  // … but within the doubling
+  CHECK_FALSE(s.pending());
+  // A closing line is parsed at once however long the entry.
+  CHECK(ok(s, "措施 也很长 {") == "");
+  for (int i = 0; i < 60; ++i) CHECK(ok(s, pad) == "");
+  CHECK(ok(s, "  金额 = 投资额") == "");
+  CHECK(ok(s, "}") == "已加入 措施 也很长\n");
+  CHECK_FALSE(s.pending());
+}
+
 TEST_CASE("api::Session for a host: kinds, structured results, completions", "[repl][api]") {
   Session s;  // no text form lent: results come as data
   CHECK(s.edition_name() == "REPL");  // used before open(): the empty edition in memory

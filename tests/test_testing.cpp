@@ -125,6 +125,33 @@ TEST_CASE("run_examples: an ineligible result against an amount, and a wrong rea
   CHECK(reason.detail == "预期理由含「仅限丙类」,实得 不适用「仅限甲类」");
 }
 
+TEST_CASE("run_examples: 得 错误 — invalid applications, missing facts, an error's text", "[testing]") {
+  const std::string text = std::string(kRules) + R"(校验 合同金额 > 0元 否则 "合同金额须为正"
+例 补贴 "零合同" { 合同金额 = 0元, 类型 = 甲  得 错误 invalid_application }
+例 补贴 "零合同的文字" { 合同金额 = 0元, 类型 = 甲  得 错误 "须为正" }
+例 补贴 "缺类型" { 合同金额 = 1元  得 错误 missing_fact }
+例 补贴 "其实有效" { 合同金额 = 1元, 类型 = 甲  得 错误 invalid_application }
+例 补贴 "代码不对" { 合同金额 = 0元, 类型 = 甲  得 错误 missing_fact }
+例 补贴 "文字不对" { 合同金额 = 0元, 类型 = 甲  得 错误 "须为负" }
+例 补贴 "零合同却写金额" { 合同金额 = 0元, 类型 = 甲  得 0元 }
+)";
+  auto examples = api::run_examples(load(text));
+  REQUIRE(examples);
+  REQUIRE(examples->size() == 10);
+  CHECK((*examples)[3].passed);
+  CHECK((*examples)[4].passed);
+  CHECK((*examples)[5].passed);
+  CHECK_FALSE((*examples)[6].passed);
+  CHECK((*examples)[6].detail == "预期 错误 invalid_application,实得 得 0.30元");
+  CHECK_FALSE((*examples)[7].passed);
+  CHECK((*examples)[7].expected == "错误 missing_fact");
+  CHECK((*examples)[7].actual.rfind("错误 invalid_application:合同金额须为正(规则位置 测试.kuan:", 0) == 0);
+  CHECK_FALSE((*examples)[8].passed);
+  CHECK((*examples)[8].expected == "错误「须为负」");
+  CHECK_FALSE((*examples)[9].passed);
+  CHECK((*examples)[9].detail.find("合同金额须为正") != std::string::npos);
+}
+
 TEST_CASE("check_properties: failures come with a shrunk 例 that runs when pasted back", "[testing]") {
   const std::string text = kRules;
   const api::Edition ed = load(text);

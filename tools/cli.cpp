@@ -1,15 +1,17 @@
 #include "tools/cli.hpp"
 
-#include "kuan/tooling.hpp"
-#include "tools/excel_io.hpp"
-#include "tools/output.hpp"
-
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "kuan/tooling.hpp"
+#include "tools/excel_io.hpp"
+#include "tools/output.hpp"
 
 namespace kuan::cli {
 
@@ -103,6 +105,11 @@ std::optional<api::BatchFormat> sniff_format(const Args& args, const std::string
 std::optional<std::string> read_input(const std::string& path, std::string& error, std::size_t limit) {
   std::ifstream file;
   if (path != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      error = "无法读取文件 " + printable(path) + ":是目录";
+      return std::nullopt;
+    }
     file.open(path, std::ios::binary);
     if (!file) {
       error = "无法读取文件 " + printable(path);
@@ -122,8 +129,8 @@ std::optional<std::string> read_input(const std::string& path, std::string& erro
       std::size_t column = 1;
       for (std::size_t i = line_start; i < text.size(); ++i)
         column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-      error = (path == "-" ? std::string("<stdin>") : printable(path)) + ":" + std::to_string(line) + ":" + std::to_string(column) +
-              ": error: 输入过大:至多 " + std::to_string(limit) + " 字节,在此停止读取";
+      error = fmt::format("{}:{}:{}: error: 输入过大:至多 {} 字节,在此停止读取", path == "-" ? std::string("<stdin>") : printable(path),
+                          line, column, limit);
       return std::nullopt;
     }
     text.append(chunk, n);
@@ -155,7 +162,12 @@ LineRead read_line(std::istream& in, std::string& line, std::size_t limit) {
 bool policy_exists(const std::string& path, const char* command) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists(fs::path(path), ec)) return true;
+  if (const auto st = fs::status(fs::path(path), ec); fs::exists(st)) {
+    if (fs::is_directory(st) || fs::is_regular_file(st)) return true;
+    // A FIFO or a device is never opened as rules: it could wait for a writer for ever.
+    std::fprintf(stderr, "kuan%s%s: %s 不是政策目录或 .kuan 文件\n", *command ? " " : "", command, printable(path, 400).c_str());
+    return false;
+  }
   // The nearest name in the folder it would be in, as a whole path.
   const fs::path p(path);
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
@@ -188,19 +200,20 @@ std::string china_today() {
   const std::time_t now = std::time(nullptr) + 8 * 3600;
   std::tm utc{};
   gmtime_r(&now, &utc);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
-  return buf;
+  return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
 }
 }  // namespace
 
 std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& args, std::string& error) {
   const std::string* version = args.option("--version");
   const std::string* as_of = args.option("--as-of");
-  if (version && as_of) {
-    error = "--version 与 --as-of 只能给一个";
-    return std::nullopt;
-  }
+  // With both, --version names the edition and --as-of is only the applications'
+  // date (施行 on a measure or clause; an edition of 状态 示例 is never chosen by date).
+  if (version && as_of)
+    if (auto on = policy.edition_on(*as_of); !on && on.error().code == api::ErrorCode::InvalidArgument) {
+      error = "--as-of 的日期无效:\"" + printable(*as_of) + "\"(格式 YYYY-MM-DD)";
+      return std::nullopt;
+    }
   if (version || as_of) {
     auto chosen = version ? policy.edition(*version) : policy.edition_on(*as_of);
     if (!chosen) {
@@ -219,17 +232,12 @@ api::Edition default_edition(const api::Policy& policy) {
   return policy.latest();
 }
 
-void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to) {
-  const std::string text = api::render_diagnostics(diagnostics);  // as kuan check shows them (at most 50)
-  std::fwrite(text.data(), 1, text.size(), to);
-}
-
 void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
   out += "{\"severity\":";
   out += d.severity == api::Severity::Error ? "\"error\"" : "\"warning\"";
   out += ",\"file\":";
   append_json_string(out, d.file);
-  out += ",\"line\":" + std::to_string(d.line) + ",\"column\":" + std::to_string(d.column) + ",\"message\":";
+  fmt::format_to(std::back_inserter(out), R"(,"line":{},"column":{},"message":)", d.line, d.column);
   append_json_string(out, d.message);
   if (!d.notes.empty()) {
     out += ",\"notes\":[";
@@ -237,7 +245,7 @@ void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
       const api::Diagnostic& n = d.notes[i];
       out += i ? ",{\"file\":" : "{\"file\":";
       append_json_string(out, n.file);
-      out += ",\"line\":" + std::to_string(n.line) + ",\"column\":" + std::to_string(n.column) + ",\"message\":";
+      fmt::format_to(std::back_inserter(out), R"(,"line":{},"column":{},"message":)", n.line, n.column);
       append_json_string(out, n.message);
       out += '}';
     }
@@ -248,7 +256,7 @@ void append_diagnostic_json(std::string& out, const api::Diagnostic& d) {
 
 std::string where(const api::Position& at) {
   if (!at.known()) return "";
-  return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+  return fmt::format("{}:{}:{}", at.file, at.line, at.column);
 }
 
 std::optional<bool> wants_json(const Args& args, std::string& error) {

@@ -92,7 +92,6 @@ api::Edition default_edition(const api::Policy& policy);
 // One edition as `kuan measures --format json` lists it (docs/cli-json.md; kuan serve's /v1/measures).
 void append_edition_json(const api::Edition& edition, std::string& out);
 
-void print_diagnostics(const std::vector<api::Diagnostic>& diagnostics, std::FILE* to);
 // {"severity":"error","file":…,"line":N,"column":N,"message":…[,"notes":[…]]} (docs/cli-json.md)
 void append_diagnostic_json(std::string& out, const api::Diagnostic& d);
 using api::append_json_string;

@@ -12,7 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <variant>
+
+#include <fmt/format.h>
 
 #include "kuan/allocation.hpp"
 #include "tools/cli.hpp"
@@ -30,15 +33,15 @@ namespace {
 // --summary FILE: the same figures as one JSON document.
 std::string summary_json(const api::AllocationSummary& s) {
   std::string out = "{\"version\":";
+  auto to = std::back_inserter(out);
   append_json_string(out, s.version);
-  out += ",\"applications\":" + std::to_string(s.applications) + ",\"measures\":[";
+  fmt::format_to(to, ",\"applications\":{},\"measures\":[", s.applications);
   for (std::size_t i = 0; i < s.measures.size(); ++i) {
     const auto& m = s.measures[i];
     out += i ? ",{\"measure\":" : "{\"measure\":";
     append_json_string(out, m.measure);
-    out += ",\"applications\":" + std::to_string(m.applications) + ",\"eligible\":" + std::to_string(m.eligible) +
-           ",\"not_selected\":" + std::to_string(m.not_selected) + ",\"amount\":\"" + m.amount + "\",\"allocated\":\"" +
-           m.allocated + "\"}";
+    fmt::format_to(to, R"(,"applications":{},"eligible":{},"not_selected":{},"amount":"{}","allocated":"{}"}})",
+                   m.applications, m.eligible, m.not_selected, m.amount, m.allocated);
   }
   out += "],\"pools\":[";
   for (std::size_t i = 0; i < s.pools.size(); ++i) {
@@ -50,20 +53,20 @@ std::string summary_json(const api::AllocationSummary& s) {
       if (k) out += ',';
       append_json_string(out, p.measures[k]);
     }
-    out += "],\"amount\":\"" + p.amount + "\",\"applications\":" + std::to_string(p.applications) + ",\"requested\":\"" +
-           p.requested + "\",\"allocated\":\"" + p.allocated + "\",\"scaled\":" + (p.scaled ? "true" : "false");
-    if (p.scaled) out += ",\"pro_rata\":\"" + p.pro_rata + "\",\"remainder_cents\":" + std::to_string(p.remainder_cents);
+    fmt::format_to(to, R"(],"amount":"{}","applications":{},"requested":"{}","allocated":"{}","scaled":{})", p.amount,
+                   p.applications, p.requested, p.allocated, p.scaled);
+    if (p.scaled) fmt::format_to(to, R"(,"pro_rata":"{}","remainder_cents":{})", p.pro_rata, p.remainder_cents);
     out += '}';
   }
   out += "],\"quotas\":[";
   for (std::size_t i = 0; i < s.quotas.size(); ++i) {
+    const auto& q = s.quotas[i];
     out += i ? ",{\"measure\":" : "{\"measure\":";
-    append_json_string(out, s.quotas[i].measure);
-    out += ",\"quota\":" + std::to_string(s.quotas[i].quota) + ",\"candidates\":" + std::to_string(s.quotas[i].candidates) +
-           ",\"funded\":" + std::to_string(s.quotas[i].funded) + ",\"cutoff_score\":";
-    if (s.quotas[i].cutoff_score.empty()) out += "null";
-    else append_json_string(out, s.quotas[i].cutoff_score);
-    if (!s.quotas[i].per.empty()) out += ",\"per\":", append_json_string(out, s.quotas[i].per);
+    append_json_string(out, q.measure);
+    fmt::format_to(to, R"(,"quota":{},"candidates":{},"funded":{},"cutoff_score":)", q.quota, q.candidates, q.funded);
+    if (q.cutoff_score.empty()) out += "null";
+    else append_json_string(out, q.cutoff_score);
+    if (!q.per.empty()) out += ",\"per\":", append_json_string(out, q.per);
     out += '}';
   }
   return out + "]}\n";
@@ -72,22 +75,23 @@ std::string summary_json(const api::AllocationSummary& s) {
 
 // The summary for people (stderr).
 std::string summary_text(const api::AllocationSummary& s) {
-  std::string out = "分配汇总(" + s.version + "):" + std::to_string(s.applications) + " 项申请\n";
-  for (const auto& m : s.measures)
-    out += "  措施 " + m.measure + ":申请 " + std::to_string(m.applications) + " 项,适用 " + std::to_string(m.eligible) +
-           " 项" + (m.not_selected ? ",名额外未入选 " + std::to_string(m.not_selected) + " 项" : "") + ";金额合计 " +
-           m.amount + " 元,分配合计 " + m.allocated + " 元\n";
+  std::string out = fmt::format("分配汇总({}):{} 项申请\n", s.version, s.applications);
+  auto to = std::back_inserter(out);
+  for (const auto& m : s.measures) {
+    fmt::format_to(to, "  措施 {}:申请 {} 项,适用 {} 项", m.measure, m.applications, m.eligible);
+    if (m.not_selected) fmt::format_to(to, ",名额外未入选 {} 项", m.not_selected);
+    fmt::format_to(to, ";金额合计 {} 元,分配合计 {} 元\n", m.amount, m.allocated);
+  }
   for (const auto& q : s.quotas)
-    out += "  名额 " + q.measure + ":每年 " + (q.per.empty() ? "" : "每个" + q.per + " ") + std::to_string(q.quota) +
-           " 个,候选 " + std::to_string(q.candidates) +
-           " 项,入选 " + std::to_string(q.funded) + " 项\n";
+    fmt::format_to(to, "  名额 {}:每年 {}{} 个,候选 {} 项,入选 {} 项\n", q.measure, q.per.empty() ? "" : "每个" + q.per + " ",
+                   q.quota, q.candidates, q.funded);
   for (const auto& p : s.pools) {
-    out += "  资金池 " + p.pool + ":额度 " + p.amount + " 元,适用申请 " + std::to_string(p.applications) + " 项,金额合计 " +
-           p.requested + " 元,";
-    out += p.scaled ? "超出额度,按 " + p.pro_rata + " 同比例分配(向下取整到分,余下 " + std::to_string(p.remainder_cents) +
-                          " 分按最大余数逐分补足)"
-                    : std::string("未超出额度,金额不变");
-    out += ",分配合计 " + p.allocated + " 元\n";
+    fmt::format_to(to, "  资金池 {}:额度 {} 元,适用申请 {} 项,金额合计 {} 元,", p.pool, p.amount, p.applications, p.requested);
+    if (p.scaled)
+      fmt::format_to(to, "超出额度,按 {} 同比例分配(向下取整到分,余下 {} 分按最大余数逐分补足)", p.pro_rata, p.remainder_cents);
+    else
+      out += "未超出额度,金额不变";
+    fmt::format_to(to, ",分配合计 {} 元\n", p.allocated);
   }
   return out;
 }
@@ -109,10 +113,10 @@ class ProgressBar {
     std::string bar = p.pass == 1 ? "读取并计算 " : "写出结果   ";
     if (fraction >= 0) {
       const int filled = static_cast<int>(std::min(1.0, fraction) * 30);
-      bar += "[" + std::string(filled, '#') + std::string(30 - filled, '.') + "] " +
-             std::to_string(static_cast<int>(std::min(1.0, fraction) * 100)) + "% ";
+      fmt::format_to(std::back_inserter(bar), "[{:#<{}}{:.<{}}] {}% ", "", filled, "", 30 - filled,
+                     static_cast<int>(std::min(1.0, fraction) * 100));
     }
-    bar += std::to_string(p.records) + " 项";
+    fmt::format_to(std::back_inserter(bar), "{} 项", p.records);
     std::fprintf(stderr, "\r%s\033[K", bar.c_str());
     shown_ = true;
   }

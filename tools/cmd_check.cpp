@@ -1,24 +1,44 @@
 // kuan check POLICY... — every error of every rule file, then exit 1 if any.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+
+#include <iterator>
+
+#include <fmt/format.h>
 
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/commands.hpp"
+#include "tools/output.hpp"
 
 namespace kuan::cli {
 
 namespace {
 
-// Whether a header line (版本, 基于) starts a line of the file.
+// Whether a header line (版本, 基于) starts a line of the file. Only a regular
+// file is opened — a FIFO named *.kuan beside the file checked would block the
+// open for ever — and at most as much of it as a rule file may hold (16 MiB):
+// a 20 GB sparse sibling is not read to its end nor held as one line.
 bool states(const std::filesystem::path& file, const char* keyword) {
+  constexpr std::size_t kMaxRuleFile = std::size_t{16} << 20;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return false;
   std::ifstream in(file, std::ios::binary);
-  for (std::string line; std::getline(in, line);) {
+  std::string text(kMaxRuleFile, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string_view all(text), word(keyword);
+  for (std::size_t start = 0; start < all.size();) {
+    const std::size_t end = std::min(all.find('\n', start), all.size());
+    const std::string_view line = all.substr(start, end - start);
     const std::size_t at = line.find_first_not_of(" \t");
-    if (at != std::string::npos && line.compare(at, std::strlen(keyword), keyword) == 0) return true;
+    if (at != std::string_view::npos && line.substr(at, word.size()) == word) return true;
+    start = end + 1;
   }
   return false;
 }
@@ -77,7 +97,8 @@ int cmd_check(int argc, char** argv) {
   for (const auto& given : args.positional) {
     const std::string path = scope_of(given);
     if (path != given && !*json)
-      std::fprintf(stderr, "kuan check: %s 属于一个版本,按其所在的目录 %s 检查\n", given.c_str(), path.c_str());
+      std::fprintf(stderr, "kuan check: %s 属于一个版本,按其所在的目录 %s 检查\n", printable(given).c_str(),
+                   printable(path).c_str());
     const api::LoadResult loaded = api::Policy::load(path);
     for (const auto& d : loaded.diagnostics) {
       (d.severity == api::Severity::Error ? errors : warnings) += 1;
@@ -98,10 +119,9 @@ int cmd_check(int argc, char** argv) {
         append_json_string(editions_json, path);
         editions_json += ",\"edition\":";
         append_json_string(editions_json, e.name());
-        editions_json += ",\"status\":\"" + o.status + "\",\"effective_from\":\"" + e.effective_from() +
-                         "\",\"measures\":" + std::to_string(e.measures().size()) +
-                         ",\"facts\":" + std::to_string(e.facts().size()) + ",\"params\":" + std::to_string(o.params) +
-                         ",\"examples\":" + std::to_string(o.examples) + "}";
+        fmt::format_to(std::back_inserter(editions_json),
+                       R"(,"status":"{}","effective_from":"{}","measures":{},"facts":{},"params":{},"examples":{}}})",
+                       o.status, e.effective_from(), e.measures().size(), e.facts().size(), o.params, o.examples);
       } else if (!args.has_flag("--quiet")) {
         std::printf("%s: %s 通过检查(%zu 项措施,%zu 个事实,%zu 个参数)", path.c_str(), e.name().c_str(),
                     e.measures().size(), e.facts().size(), o.params);

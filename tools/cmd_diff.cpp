@@ -4,6 +4,10 @@
 #include <optional>
 #include <string>
 
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/commands.hpp"
@@ -14,12 +18,12 @@ namespace {
 
 std::string line_of(const api::Position& at) {
   if (!at.known()) return "";
-  return at.file + ":" + std::to_string(at.line);
+  return fmt::format("{}:{}", at.file, at.line);
 }
 
 void print_changes(const api::Edition& a, const api::Edition& b, std::string& out) {
   const auto changes = api::diff(a, b);
-  out += a.name() + " → " + b.name() + ":" + std::to_string(changes.size()) + " 处变化\n";
+  fmt::format_to(std::back_inserter(out), "{} → {}:{} 处变化\n", a.name(), b.name(), changes.size());
   for (const auto& c : changes) {
     const std::string subject = c.what + (c.name.empty() ? "" : " " + c.name);
     switch (c.kind) {

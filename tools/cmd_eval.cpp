@@ -1,4 +1,4 @@
-// kuan eval — the command-line contract of shared/spec/hangzhou-ai-2025.md:
+// kuan eval — the command-line contract (docs/cli-json.md):
 // one application (--facts) or a JSONL batch (--batch); exit 0, or 2 on bad input.
 // The evaluation and the batch engine are the library's (include/kuan/batch.hpp);
 // here: arguments, files, the terminal's progress line and printing.
@@ -113,7 +113,7 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
                  seconds > 0 ? summary.written / seconds : 0.0, seconds);
   }
   if (summary.status == api::BatchStatus::ReadError) {
-    std::fprintf(stderr, "kuan eval: %s: %s\n", path == "-" ? "<stdin>" : path.c_str(),
+    std::fprintf(stderr, "kuan eval: %s: %s\n", path == "-" ? "<stdin>" : printable(path).c_str(),
                  input.error().empty() ? "读取失败" : input.error().c_str());
     return kExitBadInput;
   }

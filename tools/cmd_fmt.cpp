@@ -10,6 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include <iterator>
+
+#include <fmt/format.h>
+
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/output.hpp"
@@ -94,8 +98,8 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
       a_count += ops[j].first != '+';
       b_count += ops[j].first != '-';
     }
-    out += "@@ -" + std::to_string(a_count ? a_line : a_line - 1) + "," + std::to_string(a_count) + " +" +
-           std::to_string(b_count ? b_line : b_line - 1) + "," + std::to_string(b_count) + " @@\n";
+    fmt::format_to(std::back_inserter(out), "@@ -{},{} +{},{} @@\n", a_count ? a_line : a_line - 1, a_count,
+                   b_count ? b_line : b_line - 1, b_count);
     for (std::size_t j = start; j < end; ++j) {
       out += ops[j].first;
       out += ops[j].second;

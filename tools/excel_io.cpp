@@ -1,4 +1,5 @@
 #include "tools/excel_io.hpp"
+#include "tools/output.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -52,11 +53,15 @@ std::unique_ptr<InputText> InputText::open(const std::string& path, const std::s
   } else {
     in->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (in->fd_ < 0) {
-      error = "无法读取文件 " + path;
+      error = "无法读取文件 " + printable(path) + ":" + std::strerror(errno);
       return nullptr;
     }
     in->own_fd_ = true;
     struct stat st {};
+    if (fstat(in->fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
+      error = "无法读取文件 " + printable(path) + ":是目录";
+      return nullptr;
+    }
     if (fstat(in->fd_, &st) == 0 && S_ISREG(st.st_mode)) in->size_ = static_cast<std::uint64_t>(st.st_size);
   }
   // Look at the start: read until the first line ends (or enough has come).

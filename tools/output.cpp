@@ -36,34 +36,4 @@ int finish_output(const char* command, int status) {
   return kExitCannotWrite;
 }
 
-std::string printable(std::string_view text, std::size_t max_chars) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < text.size(); ++chars) {
-    if (chars == max_chars) {
-      out += "…";
-      break;
-    }
-    const auto b = static_cast<unsigned char>(text[i]);
-    std::size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-    if (len > 1 && i + len <= text.size())
-      for (std::size_t k = 1; k < len; ++k) len = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80 ? len : 0;
-    else if (len > 1) len = 0;
-    const bool c1 = len == 2 && b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;  // U+0080–U+009F
-    if (len == 0 || b < 0x20 || b == 0x7F || c1) {
-      const auto shown = c1 ? static_cast<unsigned char>(text[i + 1]) : b;
-      out += len == 0 ? "\\x" : "\\u{";
-      out += kHex[shown >> 4];
-      out += kHex[shown & 15];
-      if (len != 0) out += '}';
-      i += len == 0 ? 1 : len;
-      continue;
-    }
-    out.append(text.substr(i, len));
-    i += len;
-  }
-  return out;
-}
-
 }  // namespace kuan::cli

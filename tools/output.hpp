@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "kuan/tooling.hpp"
+
 namespace kuan::cli {
 
 inline constexpr int kExitCannotWrite = 74;  // EX_IOERR: output could not be written
@@ -25,10 +27,8 @@ bool stdout_failed();
 // returns kExitCannotWrite; otherwise `status`.
 int finish_output(const char* command, int status);
 
-// `text` as a terminal may show it: control characters (C0, DEL, C1 — ESC, BEL,
-// an OSC or CSI sequence) written as \xNN or \u{NN}, bytes that are not UTF-8
-// as \xNN, and at most `max_chars` characters (then "…"). For anything taken
-// from input or arguments that goes into a message.
-std::string printable(std::string_view text, std::size_t max_chars = 200);
+// For anything taken from input or arguments that goes into a message: the
+// façade's printable (kuan/tooling.hpp), control characters escaped and cut.
+using api::printable;
 
 }  // namespace kuan::cli

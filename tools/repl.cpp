@@ -2,8 +2,10 @@
 // kept across runs, tab completion; or, when stdin is not a terminal, plain
 // line-by-line reading with no prompt and no banner, so scripts can drive it.
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <clocale>
 #include <csignal>
@@ -18,6 +20,7 @@
 #include <editline/readline.h>
 
 #include "kuan/session.hpp"
+#include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/output.hpp"
 #include "tools/commands.hpp"
@@ -53,8 +56,55 @@ char* complete_word(const char* text, int state) {
   return nullptr;
 }
 
+void print(const std::string& s, std::FILE* to = stdout) {
+  std::fwrite(s.data(), 1, s.size(), to);
+  std::fflush(to);
+}
+
+// The words in columns, as many as the terminal is wide, each padded by its
+// display width (CJK = 2): libedit pads by bytes, so Chinese names would not line up.
+std::string in_columns(const std::vector<std::string>& words, std::size_t terminal_width) {
+  std::size_t widest = 0;
+  std::vector<std::size_t> widths;
+  for (const auto& w : words) widest = std::max(widest, widths.emplace_back(api::display_width(w)));
+  const std::size_t column = widest + 2;
+  const std::size_t columns = std::max<std::size_t>(1, (terminal_width + 2) / column);
+  const std::size_t rows = (words.size() + columns - 1) / columns;
+  std::string out;
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < columns; ++c) {
+      const std::size_t i = c * rows + r;  // down the columns, as ls does
+      if (i >= words.size()) break;
+      out += words[i];
+      if (c + 1 < columns && i + rows < words.size()) out.append(column - widths[i], ' ');
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::size_t terminal_width() {
+  winsize ws{};
+  return ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
+}
+
 char** complete(const char* text, int, int) {
   rl_attempted_completion_over = 1;  // names only, never file names
+  // The first Tab completes what all the words share; a second Tab on the
+  // same line lists them — here, aligned by display width, not by libedit.
+  static std::string last_line;
+  static int last_point = -1;
+  const bool again = last_point == rl_point && last_line == rl_line_buffer;
+  last_line = rl_line_buffer;
+  last_point = rl_point;
+  if (again && g_session) {
+    const std::vector<std::string> words = g_session->completions(text);
+    if (words.size() > 1) {
+      print("\n" + in_columns(words, terminal_width()));
+      rl_forced_update_display();
+      return nullptr;
+    }
+  }
   return rl_completion_matches(text, complete_word);
 }
 
@@ -66,11 +116,6 @@ void use_utf8_locale() {
   if (!codeset || std::strcmp(codeset, "UTF-8") != 0) {
     if (!std::setlocale(LC_CTYPE, "C.UTF-8")) std::setlocale(LC_CTYPE, "en_US.UTF-8");
   }
-}
-
-void print(const std::string& s, std::FILE* to = stdout) {
-  std::fwrite(s.data(), 1, s.size(), to);
-  std::fflush(to);
 }
 
 constexpr std::size_t kMaxPasteGroup = 100000;  // lines given to the session at once
@@ -223,7 +268,12 @@ int cmd_repl(int argc, char** argv) {
   api::SessionOptions options;
   if (const std::string* v = args.option("--version")) options.version = *v;
   if (const std::string* d = args.option("--as-of")) options.as_of = *d;
-  if (!args.positional.empty()) options.policy = args.positional[0];
+  if (!args.positional.empty()) {
+    // A missing policy is a usage error (exit 2), as in every other command; a policy that
+    // exists but fails to load is a rule error (exit 1), below.
+    if (!policy_exists(args.positional[0], "repl")) return kExitBadInput;
+    options.policy = args.positional[0];
+  }
 
   api::Session session;
   const api::SessionReply opened = session.open(options);

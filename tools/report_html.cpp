@@ -56,10 +56,12 @@ int bar_width(__int128 part, __int128 whole, int full) {
   return std::max(1, static_cast<int>(w));
 }
 
-// part/whole as a percentage with two decimals, rounded down, exactly ("98.50%").
+// part/whole as a percentage with two decimals, rounded down, exactly ("98.50%");
+// a share too small to show is "<0.01%", never a 0.00% that reads as nothing.
 std::string percent(__int128 part, __int128 whole) {
   if (whole <= 0) return "—";
   const __int128 basis = part * 10000 / whole;  // hundredths of a percent
+  if (basis == 0 && part > 0) return "<0.01%";
   const auto b = static_cast<long long>(basis);
   std::string frac = std::to_string(b % 100);
   if (frac.size() < 2) frac.insert(0, "0");
@@ -91,7 +93,7 @@ void bars_svg(std::string& out, const api::AllocationSummary& s) {
     const bool inside = alloc_w >= 300;
     out += "<text x=\"" + px(inside ? label + 4 : label + alloc_w + 6) + "\" y=\"" + px(y + bar + 15) + "\" class=\"" +
            (inside ? "on light" : "on") + "\">分配 " +
-           grouped(m.allocated) + "(" + percent(allocated, requested) + ")</text>";
+           grouped(m.allocated) + "(" + esc(percent(allocated, requested)) + ")</text>";
     y += row;
   }
   out += "<rect class=\"req\" x=\"" + px(label) + "\" y=\"" + px(y) + "\" width=\"12\" height=\"10\"/><text x=\"" +
@@ -116,7 +118,7 @@ void pool_svg(std::string& out, const api::AllocationPoolTotals& p) {
          "\"><title>分配合计 " + grouped(p.allocated) + " 元</title></rect>";
   out += "<text x=\"" + px(alloc_w >= 300 ? 4 : alloc_w + 6) + "\" y=\"42\" class=\"" + (alloc_w >= 300 ? "on light" : "on") +
          "\">分配合计 " + grouped(p.allocated) + "(" +
-         percent(allocated, requested) + ")</text>";
+         esc(percent(allocated, requested)) + ")</text>";
   const int limit = bar_width(size, top, full);
   out += "<line class=\"limit\" x1=\"" + px(limit) + "\" x2=\"" + px(limit) + "\" y1=\"0\" y2=\"52\"><title>额度 " +
          grouped(p.amount) + " 元</title></line>";
@@ -217,7 +219,7 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
     for (const auto& m : p.measures) measures += (measures.empty() ? "" : "、") + m;
     out += "<h3>" + esc(p.pool) + "(覆盖 " + esc(measures) + ")</h3>\n<p>额度 " + grouped(p.amount) + " 元;申请合计 " +
            grouped(p.requested) + " 元(" + std::to_string(p.applications) + " 项);";
-    out += p.scaled ? "超出额度,每项按 <b class=\"scale\">" + percent(fen(p.amount), fen(p.requested)) + "</b>(" +
+    out += p.scaled ? "超出额度,每项按 <b class=\"scale\">" + esc(percent(fen(p.amount), fen(p.requested))) + "</b>(" +
                           esc(p.pro_rata) + ")同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) +
                           " 分按最大余数逐分补足。"
                     : std::string("未超出额度,金额不变(100%)。");

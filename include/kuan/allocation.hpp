@@ -127,7 +127,9 @@ class KUAN_API Allocator {
   // pools decided. Call once. The first bad record stops it.
   std::optional<AllocationError> read(std::istream& in, const AllocationProgressFn& progress = {});
   // The same, record by record: one JSONL line or one CSV record (the header
-  // first) with its 1-based line; then finish() once.
+  // first) with its 1-based line; then finish() once. A repeated id is found
+  // when the year is complete (finish(), or the first later bad record):
+  // whichever comes first in the input is the error returned.
   std::optional<AllocationError> add(std::string_view record, std::size_t line);
   std::optional<AllocationError> finish();
 

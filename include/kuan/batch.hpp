@@ -95,8 +95,8 @@ KUAN_API BatchSummary evaluate_batch(const Policy& policy, const Edition& editio
 // One JSONL line of a batch appended to `out` exactly as evaluate_batch writes
 // it (a result or an error row, with '\n'); false for a bad line. `line_no`
 // is the number its error row names. For hosts that split the input themselves
-// (kuan.dask, kuan serve). Only `explain`, `pass_through`, `whole_application`
-// and `tally` of `options` apply.
+// (kuan.dask, kuan serve). Only `explain`, `pass_through`, `whole_application`,
+// `as_of` and `tally` of `options` apply.
 KUAN_API bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line,
                                   std::size_t line_no, const BatchOptions& options, std::string& out);
 
@@ -104,7 +104,7 @@ KUAN_API bool evaluate_batch_line(const Policy& policy, const Edition& edition, 
 // batch row would carry, and the message. line/column: a JSON syntax error's
 // place in the text (0 otherwise).
 struct ApplicationError {
-  std::string code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error
+  std::string code;  // bad_line, unknown_measure, unknown_fact, bad_fact, missing_fact, evaluation_error, invalid_application
   std::string message;
   std::size_t line = 0, column = 0;
 };

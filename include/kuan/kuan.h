@@ -71,7 +71,8 @@ typedef enum kuan_code {
   KUAN_EVALUATION_ERROR = 9,    /* a language error while evaluating, positioned in a rule file */
   KUAN_WRONG_EDITION = 10,      /* facts made for another edition */
   KUAN_INVALID_ARGUMENT = 11,   /* NULL handle, malformed date, … */
-  KUAN_INTERNAL = 12            /* out of memory or another unexpected failure */
+  KUAN_INTERNAL = 12,           /* out of memory or another unexpected failure */
+  KUAN_INVALID_APPLICATION = 13 /* a 校验 of the rules failed: message is its 否则 text, position its condition */
 } kuan_code;
 
 typedef struct kuan_error {

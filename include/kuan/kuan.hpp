@@ -76,6 +76,7 @@ enum class ErrorCode {
   WrongEdition = 10,     // the facts were built for another edition
   InvalidArgument = 11,  // a malformed date, a moved-from object…
   Internal = 12,         // out of memory or another unexpected failure
+  InvalidApplication = 13,  // a 校验 of the rules failed: the message is its 否则 text, the position its condition
 };
 
 // The library's version, "MAJOR.MINOR.PATCH" (as kuan_version() in <kuan/kuan.h>).
@@ -239,6 +240,7 @@ struct ConditionStep {
   bool held = false;
   Position where;
   std::string condition;  // the requirement as written, on one line
+  std::string detail;     // a count limit's numbers ("限额 X:本人 本年 已用 3 件,上限 3 件"); empty otherwise
 };
 
 // A choice made while computing the rate or the amount: a 若 … 则 … 否则 branch

@@ -165,5 +165,10 @@ KUAN_API std::string did_you_mean(std::string_view wrong, const std::vector<std:
 KUAN_API std::string closest_name(std::string_view wrong, const std::vector<std::string>& candidates);
 // Terminal columns of UTF-8 text (CJK = 2), for aligning columns.
 KUAN_API std::size_t display_width(std::string_view text);
+// `text` as a terminal may show it, for quoting input or arguments in a
+// message: control characters (C0, DEL, C1 — ESC, BEL, an OSC or CSI sequence)
+// escaped, bytes that are not UTF-8 as \xNN, at most `max_chars` characters
+// (then "…"). What Kuan's own diagnostics do to the values they quote.
+KUAN_API std::string printable(std::string_view text, std::size_t max_chars = 200);
 
 }  // namespace kuan::api

@@ -29,10 +29,8 @@ allocate() decides the year in the phases of the spec's batch-level rules:
 
 from __future__ import annotations
 
-import functools
-import heapq
+import contextlib
 import os
-import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Union
 
@@ -42,9 +40,10 @@ import dask.bag as db
 from . import Edition, Policy, load
 
 try:
-    from ._kuan import _application_keys
+    from ._kuan import _duplicate_ids, _largest_remainders, _merge_decisions, _rank_quotas, _split_year
 except ImportError:  # a build tree
-    from _kuan import _application_keys  # type: ignore[no-redef]
+    from _kuan import (_duplicate_ids, _largest_remainders, _merge_decisions,  # type: ignore[no-redef]
+                       _rank_quotas, _split_year)
 from .errors import AllocationError, KuanError
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -69,32 +68,29 @@ def _files(files: PathLike | Iterable[PathLike]) -> list[str]:
     return [os.fspath(f) for f in files]
 
 
-def _read_lines(path: str) -> list[tuple[int, bytes]]:
-    """(line number, line) for every line of a file, '\\n' and a final '\\r' removed."""
-    out = []
-    with open(path, "rb") as f:
-        for n, raw in enumerate(f, 1):
-            line = raw[:-1] if raw.endswith(b"\n") else raw
-            out.append((n, line[:-1] if line.endswith(b"\r") else line))
-    return out
-
-
 def _lines_of(output: bytes) -> list[str]:
     """Result bytes as str lines, each with its '\\n' (split on '\\n' only: a result may hold U+2028)."""
     return [line.decode() + "\n" for line in output.split(b"\n")[:-1]]
 
 
-def _write(path: str, data: bytes) -> None:
-    """Writes a whole output file, replacing it only once complete (a failed task leaves no half file)."""
+@contextlib.contextmanager
+def _replacing(path: str):
+    """A temporary name to write `path` under; it replaces `path` only once complete (a failed task
+    leaves no half file)."""
     temporary = f"{path}.{os.getpid()}.part"
     try:
-        with open(temporary, "wb") as f:
-            f.write(data)
+        yield temporary
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _write(path: str, data: bytes) -> None:
+    """Writes a whole output file, replacing it only once complete."""
+    with _replacing(path) as temporary, open(temporary, "wb") as f:
+        f.write(data)
 
 
 def _summary(source: str, output: str, data: bytes) -> dict:
@@ -103,12 +99,13 @@ def _summary(source: str, output: str, data: bytes) -> dict:
 
 
 def _evaluate_file(path: str, policy: Policy, edition, as_of, explain: bool, pass_through: bool, out: str | None):
-    with open(path, "rb") as f:
-        data = _edition(policy, edition, as_of).evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through)
+    ed = _edition(policy, edition, as_of)
     if out is None:
-        return _lines_of(data)
-    _write(out, data)
-    return [_summary(path, out, data)]
+        with open(path, "rb") as f:
+            return _lines_of(ed.evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through))
+    with _replacing(out) as temporary:  # streamed from file to file in C++: no line becomes a Python object
+        lines, errors, size = ed._evaluate_file(path, temporary, explain=explain, pass_through=pass_through)
+    return [{"input": path, "output": out, "lines": lines, "errors": errors, "bytes": size}]
 
 
 def _evaluate_partition(items: list, policy: Policy, edition, as_of, explain: bool, pass_through: bool,
@@ -194,62 +191,17 @@ def evaluate(source: Any, policy: PolicyLike, edition: str | None = None, *, as_
 
 
 # ------------------------------------------------------------------ allocate
-
-def _blank(line: bytes) -> bool:
-    return not line.strip(b" \t\r\xef\xbb\xbf")
-
+# Every step over applications runs in C++ (python/year_parts.cpp) on packed
+# bytes: no Python object is made per line, on the workers or on the client.
 
 # A line's place in the year as one int, file index then line number: it
-# orders like the concatenated files, and survives every shuffle (a tuple may
-# come back as a list from a disk shuffle).
+# orders like the concatenated files (python/year_parts.cpp packs it so).
 _LINE_BITS = 40
 _NO_LINE = 1 << 62  # an error about no line: after every line
 
 
 def _place(key: int) -> tuple[int, int]:
     return key >> _LINE_BITS, key & ((1 << _LINE_BITS) - 1)
-
-
-def _keyed_records(file_index: int, path: str) -> list[tuple[int, str | None, bytes, str | None]]:
-    """(place in the year, applicant, line, id) for each non-blank line; applicant and id as
-    the Allocator reads them (None on a line it refuses: its part reports it)."""
-    numbered = [(n, line) for n, line in _read_lines(path) if not _blank(line)]
-    keys = _application_keys([line for _, line in numbered])
-    return [(file_index << _LINE_BITS | n, applicant, line, app_id)
-            for (n, line), (applicant, app_id) in zip(numbered, keys)]
-
-
-def _duplicate_ids(records: db.Bag) -> db.Bag:
-    """Ids given twice, as a _Problem at the second: found by a shuffle by id, not on one machine."""
-    keys = records.filter(lambda r: r[3] is not None).map(lambda r: (r[3], r[0]))
-    groups = keys.groupby(lambda k: _bucket(k[0]), npartitions=max(1, records.npartitions))
-    return groups.map_partitions(_duplicates_in)
-
-
-def _duplicates_in(groups: list) -> list:
-    seen: dict = {}
-    for _, pairs in groups:
-        for app_id, key in pairs:
-            seen.setdefault(app_id, []).append(key)
-    return [_Problem(sorted(keys)[1], "重复的申请 id", 0, "id", app_id, min(keys))
-            for app_id, keys in seen.items() if len(keys) > 1]
-
-
-def _bucket(name: str | None) -> int:
-    """A shuffle key that is the same in every worker process: str's hash() is salted per process."""
-    return zlib.crc32((name or "").encode()) & 0xFFFF
-
-
-def _part(groups: list) -> list[list]:
-    """A shuffled partition of (applicant, records) groups → one part, in application order."""
-    return [sorted((r for _, records in groups for r in records), key=lambda r: r[0])]
-
-
-def _new_part(records: list, ed):
-    part = ed._allocation_part()
-    for i, (_, _, line, _) in enumerate(records):
-        part.add(line, i + 1)  # a part's own numbering: errors are mapped back to file and line
-    return part
 
 
 class _Problem(NamedTuple):
@@ -262,97 +214,123 @@ class _Problem(NamedTuple):
     first: int | None = None  # a duplicate id: where it was first given
 
 
-def _guard(phase):
-    """Runs a phase on a part (a partition holding one list of records); an
-    AllocationError comes back as a _Problem."""
-    @functools.wraps(phase)
-    def run(chunk, *args):
-        records = chunk[0]
-        try:
-            return phase(records, *args)
-        except AllocationError as e:
-            key = records[e.line - 1][0] if e.line and e.line <= len(records) else _NO_LINE
-            return _Problem(key, e.reason, e.column or 0, e.field, e.id)
-    return run
+def _split_file(index: int, path: str, parts: int) -> tuple[list[bytes], list[bytes]]:
+    """A file's lines for each part (by applicant) and its ids for each id bucket, packed."""
+    with open(path, "rb") as f:
+        return _split_year(f.read(), index, parts)
 
 
-@_guard
-def _quota_phase(records: list, policy: Policy, edition, as_of):
-    ed = _edition(policy, edition, as_of)
-    part = _new_part(records, ed)
-    return [(key, score, records[i][0]) for i, key, score in part.quota_candidates()]
+def _at(items, *index):
+    """items[i][j]…: one piece of a task's result, as a task of its own (it moves alone)."""
+    for i in index:
+        items = items[i]
+    return items
 
 
-@_guard
-def _amount_phase(records: list, ranks: dict, policy: Policy, edition, as_of):
-    ed = _edition(policy, edition, as_of)
-    part = _new_part(records, ed)
-    part.finish([ranks.get(r[0], 0) for r in records])
-    return [(pool, amount, records[i][0]) for i, pool, amount in part.pool_shares()]
+def _duplicates(pieces: list[bytes]) -> _Problem | None:
+    found = _duplicate_ids(pieces)
+    return None if found is None else _Problem(found[0], "重复的申请 id", 0, "id", found[1], found[2])
 
 
-@_guard
-def _decide_phase(records: list, ranks: dict, totals: dict, extra: set, policy: Policy, edition, as_of):
-    ed = _edition(policy, edition, as_of)
-    part = _new_part(records, ed)
-    part.finish([ranks.get(r[0], 0) for r in records])
-    for pool, total in totals.items():
-        part.set_pool(pool, total, [i for i, r in enumerate(records) if r[0] in extra])
-    return [(records[i][0], line) for i, line in enumerate(part.lines())]
+class _Part:
+    """A part of the year (every line of its applicants) with its allocator, living on one worker
+    through the steps (never pickled); or the _Problem that stopped it."""
 
-
-# ------------------------------------------------------- parts held by workers
-# On a distributed cluster each part is read once, into an allocator that stays on
-# its worker through the phases (never pickled): every line is evaluated once for
-# its quota and once with its applicant's rooms, not once per phase.
-
-class _Held:
-    """A part's records and its allocator, living on one worker."""
-
-    def __init__(self, records: list, policy: Policy, edition, as_of):
-        self.records = records
+    def __init__(self, pieces: list[bytes], policy: Policy, edition, as_of):
+        self.part = _edition(policy, edition, as_of)._year_part()
         self.problem = None
-        try:
-            self.part = _new_part(records, _edition(policy, edition, as_of))
-        except AllocationError as e:
-            self.problem = self.mapped(e)
+        self.run(self.part.read, pieces)
 
-    def mapped(self, e: AllocationError) -> _Problem:
-        key = self.records[e.line - 1][0] if e.line and e.line <= len(self.records) else _NO_LINE
-        return _Problem(key, e.reason, e.column or 0, e.field, e.id)
-
-    def run(self, step):
+    def run(self, step, *args):
         if self.problem is not None:
             return self.problem
         try:
-            return step()
-        except AllocationError as e:
-            self.problem = self.mapped(e)
+            return step(*args)
+        except AllocationError as e:  # the part's own line number → the line's place in the year
+            key = self.part.place(e.line) if e.line and e.line <= self.part.size else _NO_LINE
+            self.problem = _Problem(key, e.reason, e.column or 0, e.field, e.id)
             return self.problem
 
 
-def _hold(chunk: list, policy: Policy, edition, as_of) -> _Held:
-    return _Held(chunk[0], policy, edition, as_of)
+def _quota(h: _Part):
+    return h.run(h.part.quota_candidates)
 
 
-def _held_quota(h: _Held):
-    return h.run(lambda: [(key, score, h.records[i][0]) for i, key, score in h.part.quota_candidates()])
+def _finish(h: _Part, ranks: bytes):
+    return h.run(h.part.finish, ranks)
 
 
-def _held_amounts(h: _Held, ranks: dict):
+def _remainders(h: _Part, pool: int, total: int, cents: int):
+    return h.run(h.part.remainders, pool, total, cents)
+
+
+def _decide(h: _Part, totals: dict, last_cents: dict, files: int):
     def step():
-        h.part.finish([ranks.get(r[0], 0) for r in h.records])
-        return [(pool, amount, h.records[i][0]) for i, pool, amount in h.part.pool_shares()]
+        for pool, total in totals.items():
+            h.part.set_pool(pool, total, last_cents.get(pool))
+        return h.part.decisions(files)
     return h.run(step)
 
 
-def _held_decide(h: _Held, totals: dict, extra: set):
-    def step():
-        for pool, total in totals.items():
-            h.part.set_pool(pool, total, [i for i, r in enumerate(h.records) if r[0] in extra])
-        return [(h.records[i][0], line) for i, line in enumerate(h.part.lines())]
-    result = h.run(step)
-    return [result] if isinstance(result, _Problem) else result
+def _merged(decided: list[bytes]) -> bytes:
+    return _merge_decisions(decided)
+
+
+def _write_merged(path: str, decided: list[bytes]) -> dict:
+    data = _merge_decisions(decided)
+    _write(path, data)
+    return {"lines": data.count(b"\n"), "bytes": len(data)}
+
+
+class _InProcess:
+    """No distributed client: the steps run here, part after part."""
+
+    def __init__(self, files: list[str], n: int, conf: tuple):
+        splits = [_split_file(i, f, n) for i, f in enumerate(files)]
+        self.parts = [_Part([s[0][j] for s in splits], *conf) for j in range(n)]
+        self.id_buckets = [[s[1][j] for s in splits] for j in range(n)]
+
+    def duplicates(self) -> list:
+        return [_duplicates(b) for b in self.id_buckets]
+
+    def each(self, step, args: list[tuple]) -> list:
+        return [step(h, *a) for h, a in zip(self.parts, args)]
+
+    def write(self, decided: list[list[bytes]], outputs: list[str]) -> list[dict]:
+        return [_write_merged(out, [d[k] for d in decided]) for k, out in enumerate(outputs)]
+
+
+class _OnCluster:
+    """A distributed cluster: each part is read once, by a worker that keeps it through the steps;
+    only packed bytes and small summaries move."""
+
+    def __init__(self, client, files: list[str], n: int, conf: tuple):
+        from distributed import wait
+        self.client = client
+        splits = [client.submit(_split_file, i, f, n, pure=False) for i, f in enumerate(files)]
+
+        def pieces(which: int, part: int) -> list:
+            return [client.submit(_at, s, which, part, pure=False) for s in splits]
+        self.held = [client.submit(_Part, pieces(0, j), *conf, pure=False) for j in range(n)]
+        self.dups = [client.submit(_duplicates, pieces(1, j), pure=False) for j in range(n)]
+        wait(self.held)
+        self.where = {k: list(v) for k, v in client.who_has(self.held).items()}
+
+    def duplicates(self) -> list:
+        return self.client.gather(self.dups)
+
+    def each(self, step, args: list[tuple], gather: bool = True) -> list:
+        """The step on every part, on the worker holding it: results (or their futures)."""
+        futures = [self.client.submit(step, h, *a, workers=self.where[h.key], allow_other_workers=False, pure=False)
+                   for h, a in zip(self.held, args)]
+        return self.client.gather(futures) if gather else futures
+
+    def write(self, decided: list, outputs: list[str]) -> list[dict]:
+        """decided: futures of each part's decisions per file; each file merged and written by a worker."""
+        c = self.client
+        writes = [c.submit(_write_merged, out, [c.submit(_at, d, k, pure=False) for d in decided], pure=False)
+                  for k, out in enumerate(outputs)]
+        return c.gather(writes)
 
 
 def _distributed_client():
@@ -364,25 +342,6 @@ def _distributed_client():
         return get_client()
     except (ImportError, ValueError):
         return None
-
-
-class _HeldParts:
-    """The phases of allocate on parts held by the workers (see above)."""
-
-    def __init__(self, client, chunks, conf):
-        from distributed import wait
-        self.client = client
-        futures = client.compute(chunks)
-        self.held = [client.submit(_hold, c, *conf, pure=False) for c in futures]
-        wait(self.held)
-        self.where = {k: list(v) for k, v in client.who_has(self.held).items()}
-
-    def run(self, step, *args, gather: bool = True):
-        """The step on every part, each on the worker holding it: results (or their futures)."""
-        args = [self.client.scatter([a], broadcast=True)[0] if isinstance(a, (dict, set)) else a for a in args]
-        futures = [self.client.submit(step, h, *args, workers=self.where[h.key], allow_other_workers=False,
-                                      pure=False) for h in self.held]
-        return self.client.gather(futures) if gather else futures
 
 
 def _raise_first(results: Sequence, files: list[str]) -> None:
@@ -406,29 +365,15 @@ def _raise_first(results: Sequence, files: list[str]) -> None:
     raise error
 
 
-def _decided(chunk, *args) -> list:
-    """The decide phase as a bag partition: (place, line) pairs, or [a _Problem]."""
-    result = _decide_phase(chunk, *args)
-    return [result] if isinstance(result, _Problem) else result
-
-
-def _write_files(groups: list, outputs: list[str]) -> list[dict]:
-    """Writes the decisions of whole input files (a shuffled partition of (file index, pairs) groups)."""
-    done = []
-    for index, pairs in groups:
-        data = "".join(line for _, line in sorted(pairs, key=lambda p: p[0])).encode()
-        _write(outputs[index], data)
-        done.append({"index": index, "lines": len(pairs), "bytes": len(data)})
-    return done
-
-
 def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: str | None = None, *,
              as_of: str | None = None, npartitions: int | None = None, out: PathLike | None = None,
              out_dir: PathLike | None = None) -> list:
     """Decides a year held in JSONL files (application order: the files in order, then their lines) on the
-    current Dask scheduler, byte for byte as `kuan allocate --in <the files concatenated>` decides it.
+    current Dask cluster, byte for byte as `kuan allocate --in <the files concatenated>` decides it.
     policy: a kuan.Policy or a policy folder's path (loaded on the client; the workers get its rule texts).
+    npartitions: how many parts the applicants are spread over (default: the number of files, at least 2).
     A bad line refuses the year: AllocationError naming its file and line, and nothing is written.
+    Without a distributed Client the same steps run in this process.
 
     Without out_dir: returns the decision lines (each with its '\\n'); with `out`, also writes them there
     (from the client). With out_dir: the workers write the decisions of each input file to out_dir under
@@ -439,85 +384,46 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
     ed = _edition(policy, edition, as_of)  # on the client too: pools, and errors early
     outputs = None if out_dir is None else _outputs([os.path.basename(f) for f in files], out_dir, files)
     conf = (policy, edition, as_of)
-    records = db.from_delayed([dask.delayed(_keyed_records)(i, f) for i, f in enumerate(files)]).persist()
-    n = npartitions or max(2, records.npartitions)
-    parts = records.groupby(lambda r: _bucket(r[1]), npartitions=n).map_partitions(_part)
-    parts = parts.persist()
-    chunks = parts.to_delayed()  # one delayed [records] per part
+    n = npartitions or max(2, len(files))
     client = _distributed_client()
-    held = _HeldParts(client, chunks, conf) if client is not None else None
+    year = _OnCluster(client, files, n, conf) if client is not None else _InProcess(files, n, conf)
 
     # Quotas over the whole year: best score first, ties to the earlier application.
-    if held:
-        found, duplicates = held.run(_held_quota), _duplicate_ids(records).compute()
-    else:
-        found, duplicates = dask.compute([dask.delayed(_quota_phase)(c, *conf) for c in chunks],
-                                         _duplicate_ids(records))
-    _raise_first([*found, *duplicates], files)
-    candidates = sorted((c for part in found for c in part), key=lambda c: (c[0], -c[1], c[2]))
-    ranks: dict = {}
-    for i, (quota, _, key) in enumerate(candidates):  # ranked per quota and group
-        ranks[key] = 1 if i == 0 or candidates[i - 1][0] != quota else ranks[candidates[i - 1][2]] + 1
-    ranks_d = dask.delayed(ranks, traverse=False)
+    found = year.each(_quota, [()] * n)
+    _raise_first([*found, *year.duplicates()], files)
+    ranks = _rank_quotas(found)
 
-    # Rooms, per applicant; then the pools over the whole year.
-    if held:
-        shares = held.run(_held_amounts, ranks)
-    else:
-        shares = dask.compute(*[dask.delayed(_amount_phase)(c, ranks_d, *conf) for c in chunks])
+    # Rooms, per applicant, with the ranks imposed; then the pools over the whole year.
+    shares = year.each(_finish, [(r,) for r in ranks])
     _raise_first(shares, files)
     totals: dict[int, int] = {}
     for part in shares:
-        for pool, amount, _ in part:
+        for pool, amount in part.items():
             totals[pool] = totals.get(pool, 0) + amount
-    extra: set = set()
+    last_cents: dict = {}  # pool over its size → the last (remainder, place) that gets a leftover cent
     for pool, total in totals.items():
         cents = ed.pools[pool][1]
         if total <= cents:
             continue
         if total > 2**63 - 1:
             raise AllocationError(f"资金池 {ed.pools[pool][0]} 的申请合计超出可处理的范围", code="allocation_error")
-        floors, remainders = 0, []
-        for part in shares:
-            for p, amount, key in part:
-                if p == pool:
-                    q, r = divmod(amount * cents, total)  # Python ints: exact
-                    floors += q
-                    if r:
-                        remainders.append((-r, key))
-        extra.update(key for _, key in heapq.nsmallest(cents - floors, remainders))
-    extra_d = dask.delayed(extra, traverse=False)
+        remainders = year.each(_remainders, [(pool, total, cents)] * n)
+        floors = sum(r[0] for r in remainders)
+        last_cents[pool] = _largest_remainders([r[1] for r in remainders], cents - floors)
 
     if outputs is None:
-        if held:
-            decided = [d[0] if len(d) == 1 and isinstance(d[0], _Problem) else d
-                       for d in held.run(_held_decide, totals, extra)]
-        else:
-            decided = dask.compute(*[dask.delayed(_decide_phase)(c, ranks_d, totals, extra_d, *conf)
-                                     for c in chunks])
-        _raise_first(decided, files)
-        lines = [line for _, line in heapq.merge(*decided, key=lambda d: d[0])]
+        decided = year.each(_decide, [(totals, last_cents, len(files))] * n)
+        data = b"".join(_merged([d[k] for d in decided]) for k in range(len(files)))
         if out is not None:
-            with open(out, "w", encoding="utf-8", newline="") as f:
-                f.writelines(lines)
-        return lines
+            _write(os.fspath(out), data)
+        return _lines_of(data)
 
-    # The decisions stay on the workers: checked, shuffled back by input file, written there.
-    if held:
-        decided = db.from_delayed(held.run(_held_decide, totals, extra, gather=False))
+    # The decisions stay on the workers: merged back by input file and written there.
+    if isinstance(year, _OnCluster):
+        written = year.write(year.each(_decide, [(totals, last_cents, len(files))] * n, gather=False), outputs)
     else:
-        decided = db.from_delayed([dask.delayed(_decided)(c, ranks_d, totals, extra_d, *conf) for c in chunks])
-    decided = decided.persist()
-    _raise_first(decided.filter(lambda d: isinstance(d, _Problem)).compute(), files)
-    by_file = decided.groupby(lambda d: _place(d[0])[0], npartitions=max(1, min(len(files), decided.npartitions)))
-    written = {w["index"]: w for w in by_file.map_partitions(_write_files, outputs).compute()}
-    summary = []
-    for index, (source, output) in enumerate(zip(files, outputs)):
-        if index not in written:  # a file with no application: an empty output
-            _write(output, b"")
-        w = written.get(index, {"lines": 0, "bytes": 0})
-        summary.append({"input": source, "output": output, "lines": w["lines"], "bytes": w["bytes"]})
-    return summary
+        written = year.write(year.each(_decide, [(totals, last_cents, len(files))] * n), outputs)
+    return [{"input": source, "output": output, **w} for source, output, w in zip(files, outputs, written)]
 
 
 __all__ = ["evaluate", "allocate", "KuanError"]

@@ -2,7 +2,7 @@
 # this outside project against it (find_package(kuan) + kuan::kuan), and also
 # builds consumer.c with `pkg-config --cflags --libs kuan` when pkg-config exists.
 #   cmake -DKUAN_BUILD_DIR=… -DWORK_DIR=… -DPOLICY=… [-DCMAKE_C_COMPILER=… -DCMAKE_CXX_COMPILER=…]
-#         [-DEXTRA_FLAGS="-fsanitize=…"] [-DPKG_CONFIG=…] -P run_consumer.cmake
+#         [-DEXPECT_CLI=1|0] [-DEXTRA_FLAGS="-fsanitize=…"] [-DPKG_CONFIG=…] -P run_consumer.cmake
 cmake_minimum_required(VERSION 3.20)
 foreach(v KUAN_BUILD_DIR WORK_DIR POLICY)
   if(NOT DEFINED ${v})
@@ -38,6 +38,22 @@ endif()
 file(GLOB_RECURSE sonames ${prefix}/libkuan.so.*)
 if(NOT sonames)
   message(FATAL_ERROR "no libkuan.so.MAJOR.MINOR installed")
+endif()
+
+# With the command built (KUAN_BUILD_CLI): bin/kuan and its man page, generated from
+# the same help texts (`kuan help --man`), in share/man/man1 where `man kuan` finds it.
+if(EXPECT_CLI AND NOT EXISTS ${prefix}/bin/kuan)
+  message(FATAL_ERROR "the kuan command is built but not installed in bin/")
+endif()
+if(EXISTS ${prefix}/bin/kuan)
+  if(NOT EXISTS ${prefix}/share/man/man1/kuan.1)
+    message(FATAL_ERROR "bin/kuan installed but not share/man/man1/kuan.1")
+  endif()
+  run("installed kuan help --man" ${prefix}/bin/kuan help --man)
+  file(READ ${prefix}/share/man/man1/kuan.1 installed_man)
+  if(NOT installed_man STREQUAL last_output OR NOT installed_man MATCHES "\\.TH KUAN 1")
+    message(FATAL_ERROR "the installed kuan.1 is not what `kuan help --man` writes")
+  endif()
 endif()
 
 set(compilers)

@@ -10,7 +10,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kuan;
   const std::string text(reinterpret_cast<const char*>(data), size);
-  // A NUL byte under a caret throws std::length_error (issue 11, class 5); while
+  // A NUL byte under a caret throws std::length_error (a known crash class); while
   // that is known, NUL bytes would stop every run at once.
   if (fuzz::known("nul-in-source") && text.find('\0') != std::string::npos) return 0;
   std::vector<Diagnostic> diagnostics;

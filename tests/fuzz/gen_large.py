@@ -2,7 +2,7 @@
 """Large and pathological inputs for `kuan`, the ones libFuzzer rarely reaches.
 
 Each case writes its input into a temporary folder, runs `kuan check` or
-`kuan eval` on it and requires what issue 11 asks of any input:
+`kuan eval` on it and requires what any input must get:
   * an exit status of 0, 1 or 2: never a signal, never 70 (internal error),
     never a sanitizer report;
   * done within a time bound (default 20 s, times --slow for sanitizer builds);
@@ -57,7 +57,7 @@ def rules(body, amount="合同金额 × 10%"):
     return HEADER + body + "\n" + MEASURE.format(amount=amount)
 
 
-# ---------------------------------------------------------------- nesting (issue 11, class 1)
+# ---------------------------------------------------------------- nesting
 
 @case("check")
 def nest_calls(work):

@@ -66,3 +66,49 @@ def test_refuses_what_is_not_bytes(ed):
         ed.evaluate_jsonl("a str is not bytes")
     with pytest.raises(ValueError):
         ed.evaluate_jsonl(b"", threads=-1)
+
+
+def test_csv_gives_the_commands_bytes(ed, kuan_binary, tmp_path):
+    """Edition.evaluate_csv: the bytes of `kuan eval --batch IN.csv` (CSV out, or JSONL), with a BOM kept,
+    a column that is not a fact carried over (and warned about), and hostile rows as the command's rows."""
+    example = (ROOT / "examples/applications.csv").read_bytes()
+    hostile = (b'\xe7\xbc\x96\xe5\x8f\xb7,\xe6\x8e\xaa\xe6\x96\xbd,\xe5\x90\x88\xe5\x90\x8c\xe9\x87\x91\xe9\xa2\x9d\n'
+               b'h1,\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8,-5\xe4\xb8\x87\xe5\x85\x83\n'  # negative money
+               b'h2,\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8,\xff\xfe\n'                     # bad UTF-8
+               b'h3,\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8,1\x002\n'                       # a NUL byte
+               b'"h4,\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8,1\n')                          # an open quote to the end
+    for name, data in [("example.csv", example), ("bom.csv", b"\xef\xbb\xbf" + example), ("hostile.csv", hostile)]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert ed.evaluate_csv(data) == cli_batch(kuan_binary, path), name
+        assert ed.evaluate_csv(data, output="jsonl", threads=2) == cli_batch(kuan_binary, path, "--out-format", "jsonl")
+    assert ed.evaluate_csv(b"\xef\xbb\xbf" + example).startswith(b"\xef\xbb\xbfid,measure,")
+    with pytest.warns(UserWarning, match="企业名称"):
+        ed.evaluate_csv(example)
+    with pytest.raises(kuan.FactError) as e:  # a near-miss of a fact in the header: nothing is evaluated
+        ed.evaluate_csv("measure,id,合同金颚\n算力券,1,100万元\n".encode())
+    assert e.value.code == "bad_line" and e.value.line == 1 and "合同金额" in str(e.value)
+    with pytest.raises(ValueError):
+        ed.evaluate_csv(example, output="xlsx")
+    with pytest.raises(TypeError):
+        ed.evaluate_csv("measure,id\n")
+
+
+def test_file_to_file_is_the_same_bytes(ed, tmp_path):
+    """Edition._evaluate_file (kuan.dask.evaluate's workers): streamed file to file, the bytes of
+    evaluate_jsonl, with the rows and bad rows counted; a path that cannot be opened is an OSError."""
+    source = tmp_path / "in.jsonl"
+    with open(source, "wb") as f:
+        subprocess.run([sys.executable, str(ROOT / "tools/bench/gen_batch.py"), "3000"], stdout=f, check=True)
+        f.write(b'{oops\n\n{"id": "n", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {}}\x00\n')
+    out = tmp_path / "out.jsonl"
+    lines, bad, size = ed._evaluate_file(str(source), str(out))
+    want = ed.evaluate_jsonl(source.read_bytes())
+    assert out.read_bytes() == want and size == len(want)
+    assert lines == want.count(b"\n") == 3002 and bad == 2
+    with pytest.raises(FileNotFoundError):
+        ed._evaluate_file(str(tmp_path / "missing.jsonl"), str(out))
+    with pytest.raises(OSError):
+        ed._evaluate_file(str(source), str(tmp_path / "no-such-folder" / "out.jsonl"))
+    with pytest.raises(OSError):
+        ed._evaluate_file(str(tmp_path), str(out))  # a folder is not a file of lines

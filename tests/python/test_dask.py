@@ -13,23 +13,15 @@ import kuan
 import kuan.dask
 from conftest import POLICY, ROOT, run_kuan
 
+sys.path.insert(0, str(ROOT / "tools" / "bench"))
+from year_files import generate, split  # noqa: E402  (shared with python_bench.py)
+
 
 @pytest.fixture(scope="module")
 def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as c:
             yield c
-
-
-def split(path: Path, parts: int, into: Path) -> list[Path]:
-    """The year as `parts` files, in order; every file keeps whole lines."""
-    lines = path.read_bytes().splitlines(keepends=True)
-    files = []
-    for k in range(parts):
-        f = into / f"{path.stem}-{k}.jsonl"
-        f.write_bytes(b"".join(lines[k * len(lines) // parts:(k + 1) * len(lines) // parts]))
-        files.append(f)
-    return files
 
 
 def cli_allocate(kuan_binary, year: Path, tmp: Path) -> bytes:
@@ -39,15 +31,8 @@ def cli_allocate(kuan_binary, year: Path, tmp: Path) -> bytes:
     return out.read_bytes()
 
 
-def generated(tmp: Path, name: str, args: list[str]) -> Path:
-    year = tmp / name
-    with open(year, "wb") as f:
-        subprocess.run([sys.executable, *args], stdout=f, check=True, cwd=ROOT)
-    return year
-
-
 def test_evaluate_gives_the_commands_lines(client, kuan_binary, tmp_path):
-    year = generated(tmp_path, "batch.jsonl", [str(ROOT / "tools/bench/gen_batch.py"), "3000"])
+    year = generate("gen_batch.py", 3000, tmp_path / "batch.jsonl")
     with open(year, "ab") as f:  # bad lines and a blank one: errors name the line as the command does
         f.write(b'\n{"id": "bad1", "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {"x": 1}}\n{oops\n')
     files = split(year, 3, tmp_path)
@@ -73,7 +58,7 @@ def test_evaluate_gives_the_commands_lines(client, kuan_binary, tmp_path):
 @pytest.mark.parametrize("year_kind", ["gen_allocate", "diff_allocate"])
 def test_allocate_is_byte_identical_to_the_command(client, kuan_binary, tmp_path, year_kind):
     if year_kind == "gen_allocate":  # a big pool overflow, quotas with tied scores
-        year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "4000", "--seed", "11"])
+        year = generate("gen_allocate.py", 4000, tmp_path / "year.jsonl", "--seed", "11")
     else:  # stated rooms, SME year totals crossing 50万元, a remainder tie split by the leftover cents
         year = tmp_path / "year.jsonl"
         subprocess.run([sys.executable, str(ROOT / "tests/diff_allocate.py"), "--kuan", kuan_binary, "--root", str(ROOT),
@@ -96,7 +81,7 @@ def test_workers_write_the_outputs_with_a_policy_whose_folder_is_gone(client, ku
     policy = kuan.load(str(folder))
     shutil.rmtree(folder)
 
-    batch = generated(tmp_path, "batch.jsonl", [str(ROOT / "tools/bench/gen_batch.py"), "2000"])
+    batch = generate("gen_batch.py", 2000, tmp_path / "batch.jsonl")
     with open(batch, "ab") as f:
         f.write(b'{oops\n')
     (tmp_path / "in").mkdir()
@@ -111,8 +96,11 @@ def test_workers_write_the_outputs_with_a_policy_whose_folder_is_gone(client, ku
     assert done[1]["errors"] == 1
     with pytest.raises(ValueError):  # never over an input
         kuan.dask.evaluate([str(files[0])], policy, "2025年版", out_dir=str(tmp_path / "in"))
+    with pytest.raises(FileNotFoundError):  # a missing input: no output, not even a half one
+        kuan.dask.evaluate([str(tmp_path / "in" / "missing.jsonl")], policy, "2025年版", out_dir=str(tmp_path / "out2"))
+    assert list((tmp_path / "out2").iterdir()) == []
 
-    year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "3000", "--seed", "5"])
+    year = generate("gen_allocate.py", 3000, tmp_path / "year.jsonl", "--seed", "5")
     want = cli_allocate(kuan_binary, year, tmp_path)
     (tmp_path / "parts").mkdir()
     parts = split(year, 3, tmp_path / "parts") + [tmp_path / "parts" / "empty.jsonl"]
@@ -144,7 +132,7 @@ def test_allocate_refuses_the_year_naming_the_first_bad_line(client, tmp_path):
 def test_allocate_without_a_cluster_too(kuan_binary, tmp_path):
     # The local schedulers shuffle through disk (partd), which turns tuples into lists: the same bytes still.
     import dask
-    year = generated(tmp_path, "year.jsonl", [str(ROOT / "tools/bench/gen_allocate.py"), "1500", "--seed", "2"])
+    year = generate("gen_allocate.py", 1500, tmp_path / "year.jsonl", "--seed", "2")
     want = cli_allocate(kuan_binary, year, tmp_path)
     with dask.config.set(scheduler="sync"):
         got = kuan.dask.allocate([str(f) for f in split(year, 2, tmp_path)], str(POLICY), "2025年版")

@@ -222,3 +222,37 @@ def test_evaluate_all_is_kuan_eval_without_measure(ed, kuan_binary, tmp_path):
     assert "explanation" in ed.evaluate_all(VOUCHER, explain=True)["results"][0]
     with pytest.raises(kuan.FactError):
         ed.evaluate_all({"合同金额": "-1元"})
+
+
+def test_evaluate_many_binds_every_value_as_evaluate_does(ed):
+    """evaluate_many binds str/bool/int facts with the typed setters their JSON form reaches, and falls
+    back to the JSON path for anything else or any refusal: random facts of every declared type, with
+    values of every kind (good, bad, out of range), give evaluate()'s result or error, item for item."""
+    import random
+    rng = random.Random(23)
+    facts = ["合同金额", "本年度已申领算力券", "采购类型", "算力设施档位", "模型已备案", "中小企业", "评审得分",
+             "贴息点数", "已获建设补助年数", "模型参数量", "不存在的事实", "合同金"]
+    values = ["120万元", "1,200,000", "-5万元", "abc", "30%", "0.3", "1.2个百分点", "是", "否", "true", "2025-07-01",
+              "一档", "二档", "算力服务", "模型服务", "", " 1 ", "1e3", "5", "07", "１２", 0, 5, -5, 1200000, 2**63,
+              2**70, -(2**63), True, False, None, Decimal("1.5"), Decimal("-0"), datetime.date(2025, 7, 1)]
+    measures = ["算力券", "通用大模型训练补助", "中试基地建设补助", "开放数据集奖励", "无此措施"]
+    items = []
+    bases = [{}, VOUCHER, {**VOUCHER, "模型已备案": True, "中小企业": False, "本年度已申领算力券": 100000},
+             {"合同金额": 3000000, "采购类型": "模型服务", "模型已备案": True},
+             {"合同金额": 3000000, "采购类型": "模型服务", "模型已备案": False}]
+    for i in range(3000):
+        chosen = rng.sample(facts, rng.randint(0, 6 if i % 2 else 2))
+        items.append({"id": str(i), "measure": rng.choice(measures) if i % 2 else "算力券",
+                      "facts": {**rng.choice(bases), **{name: rng.choice(values) for name in chosen}}})
+    rows = ed.evaluate_many(items, on_error="return", threads=2)
+    outcomes = set()
+    for item, row in zip(items, rows):
+        try:
+            want = {"id": item["id"], **ed.evaluate(item["measure"], item["facts"])}
+        except kuan.KuanError as e:
+            want = {"id": item["id"], "code": e.code, "error": e.message}
+            if e.fact:
+                want["fact"] = e.fact
+        assert row == want, item
+        outcomes.add(row["code"] if "code" in row else "eligible" if row["eligible"] else "not_eligible")
+    assert {"eligible", "not_eligible", "bad_fact", "unknown_fact", "unknown_measure"} <= outcomes, outcomes

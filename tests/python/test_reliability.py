@@ -39,7 +39,7 @@ def test_many_threads_making_their_first_calls_at_once():
                     except kuan.FactError: pass
                 if i % 4 == 2: assert ed.evaluate("算力券", VOUCHER, explain=True)["explanation"]
                 if i % 4 == 3: ed.evaluate_many([("算力券", VOUCHER)] * 3000, threads=2)
-                ed._allocation_part().quota_candidates()
+                ed._year_part().quota_candidates()
             except Exception as e:
                 failures.append(repr(e))
         threads = [threading.Thread(target=first_calls, args=(i,)) for i in range(16)]
@@ -57,7 +57,7 @@ def test_objects_made_with_new_raise_instead_of_crashing():
         made = []
         for cls, attrs in [(kuan.Policy, ["editions", "sources", "latest", "__reduce__"]),
                            (kuan.Edition, ["name", "measures", "pools", "evaluate", "evaluate_jsonl", "__reduce__"]),
-                           (type(ed._allocation_part()), ["lines", "pool_shares", "quota_candidates"])]:
+                           (type(ed._year_part()), ["size", "read", "quota_candidates", "decisions"])]:
             try:
                 cls.__new__(cls)
                 made.append(cls.__name__)
@@ -68,7 +68,7 @@ def test_objects_made_with_new_raise_instead_of_crashing():
                 try:
                     value = getattr(raw, name)
                     if callable(value):
-                        value(*{"evaluate": ["算力券", {}], "evaluate_jsonl": [b""]}.get(name, []))
+                        value(*{"evaluate": ["算力券", {}], "evaluate_jsonl": [b""], "read": [[]], "decisions": [1]}.get(name, []))
                     made.append(cls.__name__ + "." + name)
                 except TypeError:
                     pass

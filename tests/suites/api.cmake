@@ -13,7 +13,7 @@ find_program(KUAN_PKG_CONFIG NAMES pkg-config pkgconf)
 string(REPLACE ";" " " kuan_sanitize_flags "${KUAN_SANITIZE_FLAGS}")
 add_test(NAME api_installed_package
   COMMAND ${CMAKE_COMMAND} -DKUAN_BUILD_DIR=${PROJECT_BINARY_DIR} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/api_consumer
-          -DPOLICY=${PROJECT_SOURCE_DIR}/policies/hangzhou-ai
+          -DPOLICY=${PROJECT_SOURCE_DIR}/policies/hangzhou-ai -DEXPECT_CLI=$<TARGET_EXISTS:kuan>
           -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER} -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER}
           "-DEXTRA_FLAGS=${kuan_sanitize_flags}" -DPKG_CONFIG=${KUAN_PKG_CONFIG}
           -P ${CMAKE_CURRENT_SOURCE_DIR}/api_consumer/run_consumer.cmake)

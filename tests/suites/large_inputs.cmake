@@ -1,4 +1,4 @@
-# Large and pathological inputs (issue 11): deep nesting through calls, long
+# Large and pathological inputs: deep nesting through calls, long
 # 定义 chains, many errors, megabyte numbers and lines. Every `kuan` run must end
 # with status 0, 1 or 2 within a time bound, with bounded stderr and memory.
 # Cases named in tests/fuzz/known_issues.txt are expected to fail until fixed.

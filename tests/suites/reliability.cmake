@@ -1,7 +1,7 @@
-# Reliability (issue 21), through the built binary: one CTest test per class
+# Reliability, through the built binary: one CTest test per class
 # (tests/run_reliability_tests.py GROUP). The scaling tests compare n with 4n
 # and fail on quadratic growth (tests/run_scaling_tests.py).
-foreach(group writes replace limits csv controls disk owner)
+foreach(group writes replace limits csv controls hostile interrupts disk owner)
   add_test(NAME reliability_${group}
     COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/tests/run_reliability_tests.py
             --kuan $<TARGET_FILE:kuan> --root ${PROJECT_SOURCE_DIR} ${group})

@@ -3,6 +3,10 @@
 (tools/bench/gen_allocate.py) allocated into a file; prints the wall time and
 the peak resident memory of the kuan process (getrusage of that child alone,
 via os.wait4), and checks the result (one decision a line, pool total exact).
+The baseline, measured in the same run: `kuan eval --batch --jobs 1` of the
+same lines (each evaluated alone); the ratio of CPU times is the goal's
+(allocate ≤ 2× the CPU of evaluating the same lines, ≤ 128 MiB for 1M).
+Pin it to one core for a fair ratio: taskset -c 1 tools/bench/allocate_bench.py
 
 Usage: tools/bench/allocate_bench.py [--build DIR] [--n 1000000] [--runs R] [--csv] [--keep DIR]
 """
@@ -72,11 +76,21 @@ def main():
         for p in s["pools"]:
             if p["scaled"] and p["allocated"] != p["amount"]:
                 sys.exit(f"pool {p['pool']}: allocated {p['allocated']} != {p['amount']}")
+        eval_cmd = [kuan, "eval", os.path.join(ROOT, "policies/hangzhou-ai"), "--version", "2025年版",
+                    "--batch", apps, "--jobs", "1", "--no-progress"]
+        eval_cpus = []
+        for _ in range(args.runs):
+            code, _, cpu, _, err = run(eval_cmd)
+            if code != 0:
+                sys.exit(f"kuan eval --batch exited {code}:\n{err}")
+            eval_cpus.append(cpu)
         best = min(times)
         print(f"allocate: {args.n:,} applications ({size / 1e6:.1f} MB {ext}) in {best:.2f} s wall (best of {args.runs}; "
               f"all: {', '.join(f'{t:.2f}' for t in times)}) = {args.n / best:,.0f} applications/s; "
               f"CPU (user+sys) {min(cpus):.2f} s; "
               f"peak RSS {max(peaks):.1f} MiB ({max(peaks) * 1048576 / args.n:.0f} bytes/application)")
+        print(f"eval --batch --jobs 1 of the same lines: CPU {min(eval_cpus):.2f} s; "
+              f"allocate / eval CPU = {min(cpus) / min(eval_cpus):.2f}x (goal <= 2x)")
         for p in s["pools"]:
             print(f"  pool {p['pool']}: requested {p['requested']} → allocated {p['allocated']} "
                   f"(scaled: {p['scaled']}, remainder cents: {p.get('remainder_cents', 0)})")

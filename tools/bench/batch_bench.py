@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Whole-process batch benchmark (issue 13 §6), everything in one run so that the
+"""Whole-process batch benchmark, everything in one run so that the
 ratios compare like with like on whatever machine runs it:
 
   * N 算力券 lines (gen_batch.py --only 算力券) through `kuan eval --batch` on one

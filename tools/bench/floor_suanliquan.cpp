@@ -1,4 +1,4 @@
-// The floor of the batch benchmark (issue 13 §6): what a hand-written program
+// The floor of the batch benchmark: what a hand-written program
 // does with a JSONL batch of 算力券 applications — simdjson On-Demand, the
 // rules of policies/hangzhou-ai/2025年版「(一) 算力券」coded by hand in int64
 // 分, and output bytes identical to `kuan eval --batch` (tests/run_floor_test.py

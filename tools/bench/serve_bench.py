@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""HTTP benchmark of `kuan serve` with wrk (issue 24), everything in one run so
+"""HTTP benchmark of `kuan serve` with wrk, everything in one run so
 that the ratio compares like with like on whatever machine runs it:
 
   1. GET /health           — the HTTP layer alone (the baseline);

@@ -149,6 +149,9 @@ function fixtureTests(grammar) {
     ['以下', 'keyword.control'],
     ['不含', 'keyword.control'],
     ['含', 'keyword.control'],
+    ['校验', 'keyword.declaration'],
+    ['错误', 'keyword.other'],
+    ['可为负', 'keyword.other'],
     ['元/月', 'keyword.other.unit'],
     ['个月', 'keyword.other.unit'],
     ['{', 'punctuation.section.block'],
@@ -158,6 +161,10 @@ function fixtureTests(grammar) {
     ['最大', 'support.function'],
     ['计数', 'keyword.other.aggregate'],
     ['[', 'punctuation.section.brackets'],
+    ['施行', 'keyword.declaration', 2],
+    ['施行', 'keyword.declaration', 1],
+    ['施行中', 'support.function'],
+    ['于', 'keyword.other', 1],
   ];
   for (const [text, scope, nth] of expectations) expectScope(tokens, text, scope, nth);
   // A reference to a name is a variable, and a keyword inside a name is not a keyword.

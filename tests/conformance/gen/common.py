@@ -176,6 +176,14 @@ class Group:
         body["expect"] = exp
         return self._case(cid, body, note)
 
+    def invalid(self, cid, measure, facts, at, message, version=None, note=None):
+        """A 校验 fails: the application is an error of code invalid_application, its message
+        the 校验's text, its position (file, line, column) the condition."""
+        body = self._eval(measure, facts, version, None)
+        body["expect"] = {"error": "invalid_application", "file": at[0], "line": at[1], "column": at[2],
+                          "message": message}
+        return self._case(cid, body, note)
+
     def check_error(self, cid, at, message, note=None):
         """`check` of the rule text reports an error at = (file, line, column) whose message contains message."""
         exp = {"error": "check_error", "file": at[0], "line": at[1], "column": at[2], "message": message}
