@@ -477,8 +477,10 @@ std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const 
   return p;
 }
 
-void compile_measures(Edition& ed) {
-  for (auto& m : ed.measures) m.compiled = compile_measure(ed, m);
+void compile_measures(LoadedEdition& ed) {
+  ed.compiled.clear();
+  ed.compiled.reserve(ed.measures.size());
+  for (const auto& m : ed.measures) ed.compiled.push_back(compile_measure(ed, m));
 }
 
 bool required_facts_given(const CompiledMeasure& p, const FactValues& facts) {

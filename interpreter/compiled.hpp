@@ -26,14 +26,15 @@
 #include <optional>
 
 #include "interpreter/evaluator.hpp"
+#include "interpreter/loaded_edition.hpp"
 
 namespace kuan {
 
 // Null when the measure cannot be compiled (then the tree-walker serves it).
 std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& edition, const MeasureInfo& measure);
 
-// Every measure of a built edition (called once by build_edition).
-void compile_measures(Edition& edition);
+// Every measure of a built edition, into its table (called once by build_edition).
+void compile_measures(LoadedEdition& edition);
 
 // The outcome, or nullopt when the reference evaluator must decide. `trace`,
 // when given, is filled as the tree-walker fills it (and is left partly filled

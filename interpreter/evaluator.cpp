@@ -539,8 +539,8 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
   if (!info.validations.empty())
     if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
   if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
-  if (info.compiled && required_facts_given(*info.compiled, facts)) {
-    if (auto out = run_compiled(ed, info, *info.compiled, facts, trace)) return std::move(*out);
+  if (const CompiledMeasure* compiled = compiled_form(ed, info); compiled && required_facts_given(*compiled, facts)) {
+    if (auto out = run_compiled(ed, info, *compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }
   return reference_walk(ed, info, facts, trace);

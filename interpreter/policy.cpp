@@ -50,14 +50,15 @@ std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, st
 }
 
 std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>& diagnostics) {
-  auto checked = check_edition(std::move(modules));
+  auto loaded = std::make_unique<LoadedEdition>();
+  auto checked = check_edition(std::move(modules), *loaded);
   diagnostics.insert(diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
-  if (!checked.edition) return nullptr;
-  if (auto err = compute_parameters(*checked.edition, checked.param_order)) {
+  if (!checked.ok) return nullptr;
+  if (auto err = compute_parameters(*loaded, checked.param_order)) {
     diagnostics.push_back(make_diagnostic(Severity::Error, err->span, err->message));
     return nullptr;
   }
-  Edition& ed = *checked.edition;
+  LoadedEdition& ed = *loaded;
   FactValues none(ed.facts.size());
   auto constant = [&](const ast::Expr& e) -> std::optional<Value> {
     auto v = evaluate_expression(&ed, e, none);
@@ -88,7 +89,7 @@ std::unique_ptr<Edition> build_edition(Modules modules, std::vector<Diagnostic>&
   ok = check_constant_tables(ed, diagnostics) && ok;
   if (!ok) return nullptr;
   compile_measures(ed);
-  return std::move(checked.edition);
+  return loaded;
 }
 
 namespace {

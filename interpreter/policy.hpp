@@ -64,6 +64,8 @@ class Policy {
 };
 
 // Parses and checks the files of one edition; null (with diagnostics) on error.
+// The edition is a LoadedEdition (interpreter/loaded_edition.hpp): its
+// measures are compiled when it is built.
 std::unique_ptr<Edition> build_edition(const std::vector<SourcePtr>& sources, std::vector<Diagnostic>& diagnostics);
 // The same from syntax trees already parsed (and, for an edition written as
 // changes, already laid over its base): checks them, then computes the

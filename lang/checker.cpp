@@ -162,22 +162,21 @@ std::uint32_t number_expressions(std::vector<std::unique_ptr<ast::Module>>& modu
 
 }  // namespace
 
-CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules) {
+CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules, Edition& ed) {
   CheckedEdition out;
-  auto ed = std::make_unique<Edition>();
   const std::uint32_t end = number_expressions(modules);
-  ed->modules = std::move(modules);
-  ed->notes.exprs.resize(end);
-  checking::Checker checker(*ed, ed->notes, out.diagnostics);
+  ed.modules = std::move(modules);
+  ed.notes.exprs.resize(end);
+  checking::Checker checker(ed, ed.notes, out.diagnostics);
   checker.next_id_ = end;
   checker.run(out.param_order);
-  if (!has_errors(out.diagnostics)) out.edition = std::move(ed);
+  out.ok = !has_errors(out.diagnostics);
   return out;
 }
 
 std::optional<CheckedExpression> check_expression(const Edition* edition, const ast::Expr& expr,
                                                   std::vector<Diagnostic>& diagnostics) {
-  Edition empty;
+  struct Blank final : Edition {} empty;  // no edition: only literals and built-ins
   // The checker only reads the edition's tables here: a free expression adds
   // no declarations. Its findings go into a copy of the edition's notes.
   Edition& ed = edition ? const_cast<Edition&>(*edition) : empty;

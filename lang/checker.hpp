@@ -14,12 +14,15 @@
 namespace kuan {
 
 struct CheckedEdition {
-  std::unique_ptr<Edition> edition;  // null when there were errors
-  std::vector<int> param_order;      // parameters in dependency order
+  bool ok = false;               // no errors: the edition given is filled
+  std::vector<int> param_order;  // parameters in dependency order
   std::vector<Diagnostic> diagnostics;
 };
 
-CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules);
+// Checks the modules into `edition`, a new one of the caller's (an Edition is
+// the base of what a later stage builds: lang/edition.hpp). On errors it is
+// left part filled and must not be used.
+CheckedEdition check_edition(std::vector<std::unique_ptr<ast::Module>> modules, Edition& edition);
 
 // Checks one free-standing expression (the REPL's input) against an edition;
 // `edition` may be null (then only literals and built-ins are known). The

@@ -144,7 +144,7 @@ class Checker {
   int define_base_ = 0, fact_base_ = 0, cap_base_ = 0, measure_base_ = 0;
 
   friend std::optional<CheckedExpression> kuan::check_expression(const Edition*, const ast::Expr&, std::vector<Diagnostic>&);
-  friend CheckedEdition kuan::check_edition(std::vector<std::unique_ptr<ast::Module>>);
+  friend CheckedEdition kuan::check_edition(std::vector<std::unique_ptr<ast::Module>>, Edition&);
 };
 
 }  // namespace kuan::checking

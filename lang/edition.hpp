@@ -82,8 +82,6 @@ struct DefineInfo {
   int memo = -1;  // per-evaluation cache slot
 };
 
-struct CompiledMeasure;  // interpreter/compiled.hpp
-
 struct MeasureInfo {
   const ast::MeasureDecl* decl = nullptr;
   const ast::ClauseDecl* clause = nullptr;  // null when written outside a clause
@@ -105,9 +103,6 @@ struct MeasureInfo {
   std::vector<int> validations;  // the 校验 that apply to it (index into Edition::validations): the edition's and its clause's
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools
-  // The measure compiled to fixed-point code when the edition was built (null:
-  // evaluated by the tree-walker alone).
-  std::shared_ptr<const CompiledMeasure> compiled;
 };
 
 // 校验 COND 否则 "…": written at the top level it applies to every measure, in a
@@ -150,7 +145,13 @@ struct AccumulationInfo {
   std::int32_t period_from = 0, period_to = 0;  // a stated 期间; 0, 0: the year
 };
 
+// An Edition is only ever made as the base of a later stage's edition, which
+// keeps beside it what it builds from the checked rules (the interpreter's
+// LoadedEdition: each measure's compiled form): the checker fills one it is
+// given (check_edition), and the constructor is not public.
 struct Edition {
+  virtual ~Edition() = default;
+
   std::vector<std::unique_ptr<ast::Module>> modules;
   // Requirements the checker wrote for the measures (超出 拒绝), owned here.
   std::vector<std::unique_ptr<ast::Requirement>> lowered;
@@ -237,6 +238,11 @@ struct Edition {
   bool in_force_on(std::int32_t day) const {
     return day >= effective_from && (!effective_to || day <= *effective_to);
   }
+
+ protected:
+  Edition() = default;
+  Edition(const Edition&) = delete;
+  Edition& operator=(const Edition&) = delete;
 
  private:
   static std::string hint_from(const NameIndex& index, std::string_view wrong) {

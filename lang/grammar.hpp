@@ -1,5 +1,6 @@
-// The Kuan grammar, as PEGTL rules. Internal to lang/: only parser.cpp and the
-// grammar test include it; everything else sees the typed AST.
+// The Kuan grammar, as PEGTL rules. Internal to lang/: only the parser
+// (lang/parser*.cpp), input_status.cpp and the grammar test include it;
+// everything else sees the typed AST.
 //
 // Design notes (why the grammar looks like this):
 //  * Statements start with a keyword, so newlines are ordinary white space and a
@@ -216,6 +217,10 @@ struct call : seq<identifier, sp, lparen, arguments, must<expected_rparen>> {};
 struct reference : seq<identifier, sp> {};
 struct paren : seq<lparen, must<expected_expression, expected_rparen>> {};
 struct has_fact : seq<kw<TAO_PEGTL_STRING("有")>, must<expected_name>> {};
+// 施行中(M): whether measure M is in force on the application's date. 施行中 is a
+// name anywhere else (it is a test only where '(' follows it).
+struct expected_in_force_name : seq<name> {};
+struct in_force_test : seq<word<TAO_PEGTL_STRING("施行中")>, sp, lparen, must<expected_in_force_name, expected_rparen>> {};
 struct otherwise_pattern : kw<TAO_PEGTL_STRING("其他")> {};
 // A range arm of 按: 50万元(含) 以下, 50万元(不含) 至 100万元(含), 100万元(不含) 以上.
 // Every end says whether it belongs to the range — (含) or (不含), as clause texts
@@ -262,7 +267,7 @@ struct expected_bracket : seq<bracket_arm> {};
 struct expected_bracket_end : seq<rbrace> {};
 struct progressive_expr : seq<kw<TAO_PEGTL_STRING("累进")>, must<expected_expression, expected_lbrace, expected_bracket>,
                               star<opt<comma>, bracket_arm>, opt<comma>, must<expected_bracket_end>> {};
-struct primary : sor<paren, match_expr, progressive_expr, has_fact, aggregate, call, literal, reference> {};
+struct primary : sor<paren, match_expr, progressive_expr, has_fact, aggregate, in_force_test, call, literal, reference> {};
 struct unary;
 struct negation : seq<neg_op, sp, must<expected_operand<unary>>> {};
 struct unary : sor<negation, primary> {};
@@ -531,6 +536,7 @@ template <> inline constexpr auto error_message<expected_measure_end> = "措施�
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额、不适用 \"理由\" 或 得 错误 代码";
 template <> inline constexpr auto error_message<expected_error_what> = "得 错误 后需要错误代码(如 invalid_application、missing_fact)或带引号的错误文字";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
+template <> inline constexpr auto error_message<expected_in_force_name> = "施行中(…) 的括号中须为一个措施名,如 施行中(减免税额)";
 template <> inline constexpr auto error_message<expected_claim_holds> = "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元";
 template <> inline constexpr auto error_message<expected_property_end> = "性质 中只能写一条 对任意 …;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";

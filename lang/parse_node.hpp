@@ -1,5 +1,5 @@
 // The parse-tree node the parser builds with PEGTL, and the pool it comes from.
-// Internal to lang/parser.cpp.
+// Internal to the parser (lang/parser*.cpp).
 //
 // Why a pool: PEGTL's parse tree makes a node for every attempt at a selected
 // rule and for every rule above one, and most are dropped at once (a failed

@@ -137,7 +137,8 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
   CHECK(same_result(reference, reference_explained));
   if (std::holds_alternative<Outcome>(reference)) CHECK(trace_difference(ref_trace, fast_trace) == "");
 
-  REQUIRE(m.compiled);
+  const CompiledMeasure* compiled = compiled_form(ed, m);
+  REQUIRE(compiled);
   // Required facts are checked before either form runs: the compiled form is
   // only ever given applications that have them.
   if (const auto missing = missing_required_facts(ed, m, facts); !missing.empty()) {
@@ -146,7 +147,7 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
     ++tally.handed, ++tally.errors;
     return;
   }
-  const auto direct = run_compiled(ed, m, *m.compiled, facts, nullptr);
+  const auto direct = run_compiled(ed, m, *compiled, facts, nullptr);
   if (direct) {
     ++tally.decided;
     CHECK(same_result(reference, EvalResult(*direct)));
@@ -251,12 +252,13 @@ TEST_CASE("compiled evaluator hands over what does not fit in 64 bits", "[compil
   const Edition& ed = *shipped()->editions().front();
   const MeasureInfo* m = ed.find_measure("算力券");
   REQUIRE(m);
-  REQUIRE(m->compiled);
+  const CompiledMeasure* compiled = compiled_form(ed, *m);
+  REQUIRE(compiled);
   FactValues facts(ed.facts.size());
   facts.set(ed.find_fact("采购类型"), Value::enumeration(1));
   facts.set(ed.find_fact("算力设施档位"), Value::enumeration(0));
   facts.set(ed.find_fact("合同金额"), Value::money(*Decimal::parse("1000000")));
-  const auto small = run_compiled(ed, *m, *m->compiled, facts, nullptr);
+  const auto small = run_compiled(ed, *m, *compiled, facts, nullptr);
   REQUIRE(small);
   const EvalResult reference = evaluate_measure_reference(ed, *m, facts);
   REQUIRE(std::holds_alternative<Outcome>(reference));
@@ -264,7 +266,7 @@ TEST_CASE("compiled evaluator hands over what does not fit in 64 bits", "[compil
   CHECK(small->amount.to_string() == "300000.00");
   // 10^30 元: the amount's mantissa needs more than 64 bits.
   facts.set(ed.find_fact("合同金额"), Value::money(*Decimal::parse("1000000000000000000000000000000")));
-  CHECK_FALSE(run_compiled(ed, *m, *m->compiled, facts, nullptr));
+  CHECK_FALSE(run_compiled(ed, *m, *compiled, facts, nullptr));
   const EvalResult served = evaluate_measure(ed, *m, facts);
   REQUIRE(std::holds_alternative<Outcome>(served));
   CHECK(std::get<Outcome>(served).amount.to_string() == "8000000.00");  // the yearly cap binds
