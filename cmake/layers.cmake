@@ -8,6 +8,7 @@
 #   stdlib        what the built-in functions and 累进 compute
 #   interpreter   the engine: evaluate a measure (compiled form and tree-walker), facts, results and their rendering
 #   services      built on the engine: batch, allocation, the REPL session, diff, 例 and 性质
+#                 (and the std-only public records it fills: KUAN_PUBLIC_RECORDS_services)
 #   api           the public façade (include/kuan/) and its implementation (api/)
 #   tools         the `kuan` command, REPL, LSP: they see include/kuan/ and tools/ only
 #
@@ -21,10 +22,20 @@ set(KUAN_LAYER_FOLDERS_services services)
 set(KUAN_LAYER_FOLDERS_api api include/kuan)
 set(KUAN_LAYER_FOLDERS_tools tools)
 
+# One set of records: a std-only public header whose types a layer below the
+# api fills or implements itself (instead of a copy of them that the façade
+# converts) is listed here under the lowest layer that uses it. That layer and
+# the ones above it see the listed files — and only those — as kuan/<file>;
+# from the api up the whole of include/kuan is seen. A header listed here may
+# include only the standard library and headers listed at the same layer or below.
+set(KUAN_PUBLIC_RECORDS_services common.hpp allocator.hpp)
+
 set(KUAN_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
 set(visible)
+set(records)
 foreach(layer ${KUAN_LAYERS})
   list(APPEND visible ${KUAN_LAYER_FOLDERS_${layer}})
+  list(APPEND records ${KUAN_PUBLIC_RECORDS_${layer}})
   # The tools see the public façade only, not the layers under it.
   if(layer STREQUAL "tools")
     set(visible include/kuan tools)
@@ -35,8 +46,15 @@ foreach(layer ${KUAN_LAYERS})
     get_filename_component(name ${folder} NAME)  # include/kuan is seen as kuan/
     file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${KUAN_LAYERS_DIR}/${layer}/${name} SYMBOLIC)
   endforeach()
+  if(records AND NOT "include/kuan" IN_LIST visible)
+    file(MAKE_DIRECTORY ${KUAN_LAYERS_DIR}/${layer}/kuan)
+    foreach(header ${records})
+      file(CREATE_LINK ${PROJECT_SOURCE_DIR}/include/kuan/${header} ${KUAN_LAYERS_DIR}/${layer}/kuan/${header} SYMBOLIC)
+    endforeach()
+  endif()
 endforeach()
 unset(visible)
+unset(records)
 
 function(kuan_layer_root layer out)
   set(${out} ${KUAN_LAYERS_DIR}/${layer} PARENT_SCOPE)

@@ -43,6 +43,13 @@ void compile_measures(LoadedEdition& edition);
 std::optional<Outcome> run_compiled(const Edition& edition, const MeasureInfo& measure,
                                     const CompiledMeasure& program, const FactValues& facts, Trace* trace);
 
+// The outcome when the compiled form decides it alone — the measure has one and
+// no 校验, its required facts are given, and it is exact in 64 bits — else
+// nullopt (then evaluate_measure decides, and words any error). Reads only the
+// facts' fixed-point lanes (FactValues::present and fixed), so facts bound
+// straight into them (services/json_fast.hpp, Binding::FixedOnly) serve.
+std::optional<Outcome> decide_compiled(const Edition& edition, const MeasureInfo& measure, const FactValues& facts);
+
 // Whether every fact the measure requires is given (the compiled form's quick
 // check; when false, evaluate_measure words which are missing).
 bool required_facts_given(const CompiledMeasure& program, const FactValues& facts);

@@ -262,4 +262,10 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
 }
 
 
+std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
+  const CompiledMeasure* compiled = compiled_form(ed, info);
+  if (!compiled || !info.validations.empty() || !required_facts_given(*compiled, facts)) return std::nullopt;
+  return run_compiled(ed, info, *compiled, facts, nullptr);
+}
+
 }  // namespace kuan

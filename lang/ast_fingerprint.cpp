@@ -1,6 +1,9 @@
 // ast_fingerprint: the parsed tree written out field by field, positions left
 // out, so that `kuan fmt` can prove it changed nothing but layout.
+#include <iterator>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "lang/format.hpp"
 
@@ -11,20 +14,8 @@ class Dumper {
  public:
   std::string out;
 
-  void str(std::string_view tag, std::string_view s) {
-    out += tag;
-    out += '<';
-    out += std::to_string(s.size());
-    out += ':';
-    out += s;
-    out += '>';
-  }
-  void num(std::string_view tag, long long v) {
-    out += tag;
-    out += '=';
-    out += std::to_string(v);
-    out += ' ';
-  }
+  void str(std::string_view tag, std::string_view s) { fmt::format_to(std::back_inserter(out), "{}<{}:{}>", tag, s.size(), s); }
+  void num(std::string_view tag, long long v) { fmt::format_to(std::back_inserter(out), "{}={} ", tag, v); }
   void names(std::string_view tag, const std::vector<ast::NamedSpan>& v) {
     out += tag;
     out += '[';

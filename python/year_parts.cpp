@@ -107,29 +107,6 @@ std::uint32_t bucket(std::string_view key, std::uint32_t buckets) {
   return static_cast<std::uint32_t>(h % buckets);
 }
 
-// Exact decimal text as Decimal::to_string writes it ("-12.50", "0", "3"): a < b?
-int compare_decimal_text(std::string_view a, std::string_view b) {
-  const bool neg_a = !a.empty() && a[0] == '-', neg_b = !b.empty() && b[0] == '-';
-  if (neg_a) a.remove_prefix(1);
-  if (neg_b) b.remove_prefix(1);
-  auto split = [](std::string_view s) {
-    const std::size_t dot = s.find('.');
-    std::string_view whole = s.substr(0, dot), fraction = dot == std::string_view::npos ? "" : s.substr(dot + 1);
-    while (!whole.empty() && whole[0] == '0') whole.remove_prefix(1);
-    while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
-    return std::pair{whole, fraction};
-  };
-  const auto [wa, fa] = split(a);
-  const auto [wb, fb] = split(b);
-  int magnitude = wa.size() != wb.size() ? (wa.size() < wb.size() ? -1 : 1) : wa.compare(wb);
-  if (magnitude == 0) magnitude = fa.compare(fb);  // trailing zeros removed: lexicographic is numeric
-  magnitude = magnitude < 0 ? -1 : magnitude > 0;
-  const bool zero_a = wa.empty() && fa.empty(), zero_b = wb.empty() && fb.empty();
-  const int sign_a = zero_a ? 0 : neg_a ? -1 : 1, sign_b = zero_b ? 0 : neg_b ? -1 : 1;
-  if (sign_a != sign_b) return sign_a < sign_b ? -1 : 1;
-  return sign_a < 0 ? -magnitude : magnitude;
-}
-
 py::int_ int128(__int128 v) {
   const bool negative = v < 0;
   unsigned __int128 u = negative ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
@@ -304,63 +281,59 @@ py::object duplicate_ids(const std::vector<py::bytes>& blobs) {
 }
 
 // The year's ranks from every part's quota candidates (per part: place, index,
-// quota, group, score): per quota and group, the best score first, ties to the
-// earlier application. Returns, per part, its (index, rank) pairs.
+// quota, group, score), by the Allocator's own rule (api::rank_quota_candidates).
+// Returns, per part, its (index, rank) pairs.
 py::list rank_quotas(const std::vector<py::bytes>& blobs) {
   const auto pieces = views(blobs);
   std::vector<std::string> ranks(pieces.size());
+  std::optional<api::AllocationError> err;
   {
     py::gil_scoped_release unlocked;
-    struct Candidate {
-      std::uint64_t place;
-      std::uint32_t index, part;
-      std::string_view quota, group, score;
-    };
-    std::vector<Candidate> all;
+    std::vector<api::QuotaRankCandidate> all;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> where;  // (part, index) of each
     for (std::uint32_t p = 0; p < pieces.size(); ++p)
       for (Unpacker in(pieces[p]); !in.done();) {
-        Candidate c{in.u64(), in.u32(), p, {}, {}, {}};
+        api::QuotaRankCandidate c{};
+        c.order = in.u64();
+        where.emplace_back(p, in.u32());
         c.quota = in.text(), c.group = in.text(), c.score = in.text();
         all.push_back(c);
       }
-    std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.quota != b.quota) return a.quota < b.quota;
-      if (a.group != b.group) return a.group < b.group;
-      if (const int c = compare_decimal_text(a.score, b.score); c != 0) return c > 0;
-      return a.place < b.place;
-    });
-    std::uint32_t rank = 0;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      const bool same = i > 0 && all[i - 1].quota == all[i].quota && all[i - 1].group == all[i].group;
-      rank = same ? rank + 1 : 1;
-      put_u32(ranks[all[i].part], all[i].index);
-      put_u32(ranks[all[i].part], rank);
+    auto ranked = api::rank_quota_candidates(all);
+    if (auto* e = std::get_if<api::AllocationError>(&ranked)) {
+      err = std::move(*e);
+    } else {
+      const auto& rank = std::get<std::vector<std::uint32_t>>(ranked);
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        put_u32(ranks[where[i].first], where[i].second);
+        put_u32(ranks[where[i].first], rank[i]);
+      }
     }
   }
+  if (err) throw py::value_error(err->message);
   return bytes_list(ranks);
 }
 
 // The (remainder, place) with the k-th largest remainder over every part's
-// list (each sorted: remainder down, place up; ties go to the earlier place):
-// the last record that gets a leftover cent. None when k is 0.
+// list (ties go to the earlier place), by the Allocator's own rule
+// (api::give_leftover_cents): the last record that gets a leftover cent.
+// None when k is 0.
 py::object largest_remainders(const std::vector<py::bytes>& blobs, std::uint64_t k) {
   if (k == 0) return py::none();
   const auto pieces = views(blobs);
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> all;  // (remainder, place)
+  std::vector<api::LeftoverCentCandidate> all;
+  bool enough = false;
   {
     py::gil_scoped_release unlocked;
     for (const auto piece : pieces)
       for (Unpacker in(piece); !in.done();) {
         const std::uint64_t r = in.u64();
-        all.emplace_back(r, in.u64());
+        all.push_back({r, in.u64()});
       }
-    if (k <= all.size()) {
-      auto before = [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; };
-      std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(k - 1), all.end(), before);
-    }
+    enough = api::give_leftover_cents(all, static_cast<std::size_t>(k));
   }
-  if (k > all.size()) throw py::value_error("余下的分多于有余数的申请");
-  return py::make_tuple(all[k - 1].first, all[k - 1].second);
+  if (!enough) throw py::value_error("余下的分多于有余数的申请");
+  return py::make_tuple(all[k - 1].remainder, all[k - 1].order);
 }
 
 // Every part's decisions for one input file (per part: place, line), merged in application order.

@@ -1,11 +1,14 @@
 // The allocator's state, shared by the files of allocation (not a public
 // header): allocate_read.cpp reads and checks each record (pass 1),
 // allocate.cpp decides quotas, amounts and pools, allocate_write.cpp writes
-// the decisions (pass 2). See allocate.hpp for the passes.
+// the decisions (pass 2), allocator.cpp is the public Allocator's entry points
+// over this state. See allocate.hpp for the passes.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,7 +28,9 @@
 
 namespace kuan {
 
-struct Allocator::Impl {
+using AllocatorData = api::Allocator::Data;
+
+struct api::Allocator::Data {
   static constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
   static constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
   static constexpr std::uint8_t kExtraCent = 4;     // got one cent by largest remainder
@@ -41,7 +46,7 @@ struct Allocator::Impl {
     std::uint64_t id;          // Arena ref of the id; arena.after(id): the encoded facts
     std::uint64_t line : 48;   // 1-based input line, for errors found when deciding
     std::uint64_t measure : 16;  // index into Edition::measures
-    std::uint32_t applicant;   // index into Impl::applicants
+    std::uint32_t applicant;   // index into applicants
     std::uint32_t failed;      // bit i: requirement i of the measure failed
     std::uint32_t rank;        // 1-based rank within its quota, or 0
     std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
@@ -67,13 +72,17 @@ struct Allocator::Impl {
   };
   struct Pool {
     std::int64_t cents = 0;
-    __int128 total = 0;
+    __int128 total = 0;                 // Σ amount of its funded applications
+    std::uint64_t applications = 0;     // its funded applications
+    std::uint64_t remainder_cents = 0;  // cents given one each by largest remainder
     bool scaled = false;
     std::string factor;  // "pool/total" in 元, when scaled
   };
 
-  const Edition& ed;
-  BatchFormat input;
+  // In kuan::api, `Edition` would be the api's handle: the engine's is ::kuan::Edition.
+  std::shared_ptr<const void> owner;  // what owns `ed` (the façade's policy), or null
+  const ::kuan::Edition& ed;
+  AllocationFormat input;
   std::vector<Setup> setup;
   std::vector<int> funded_slot;  // per accumulation: its column in `funded_totals` keys, or -1
   std::vector<int> year_slot;    // per accumulation: its column in `year_totals`, or -1
@@ -105,7 +114,8 @@ struct Allocator::Impl {
   std::vector<std::string> ignored_columns;  // CSV: header cells that are not facts (企业名称)
   std::vector<std::size_t> starts;
 
-  explicit Impl(const Edition& e, BatchFormat in) : ed(e), input(in), facts(e.facts.size()), key_index(e), fast(key_index) {}
+  Data(std::shared_ptr<const void> keep_alive, const ::kuan::Edition& e, AllocationFormat in)
+      : owner(std::move(keep_alive)), ed(e), input(in), facts(e.facts.size()), key_index(e), fast(key_index) {}
 
   void clear_facts() {
     for (const int s : touched) facts.clear(s);
@@ -126,6 +136,8 @@ struct Allocator::Impl {
   }
 
   // Pass 1 (allocate_read.cpp).
+  // A whole input (Allocator::read), then finish().
+  std::optional<AllocationError> read(std::istream& in, const api::AllocationProgressFn& progress);
   // One record (Allocator::add), stopping at the first bad one.
   std::optional<AllocationError> add(std::string_view record, std::size_t line, std::size_t readable_after);
   // Checks one given fact now (so the error names its line and column) and
@@ -187,6 +199,9 @@ struct Allocator::Impl {
   // evaluated alone, with the 件数 tallies (no money rooms) — the candidates of
   // each quota. The tallies are cleared again for the amounts pass.
   std::optional<AllocationError> admit(std::vector<Candidate>& candidates);
+  // Quotas, amounts and pools, once (allocate.cpp).
+  std::optional<AllocationError> decide_year();
+  // Allocator::finish(): decide_year() unless stopped or done (allocator.cpp).
   std::optional<AllocationError> finish();
   // The year's figures, once everything is decided.
   void summarize();
@@ -199,7 +214,9 @@ struct Allocator::Impl {
 
   // Pass 2 (allocate_write.cpp).
   // One decision; JSON members and CSV columns come in the same order.
-  void decision(std::size_t index, BatchFormat format, std::string& out) const;
+  void decision(std::size_t index, AllocationFormat format, std::string& out) const;
+  // Every decision, in input order (CSV after its header).
+  void write(std::ostream& out, AllocationFormat format, const api::AllocationProgressFn& progress) const;
 };
 
 }  // namespace kuan

@@ -20,7 +20,7 @@ bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF")
 
 // Checks one given fact now (so the error names its line and column) and
 // keeps its value for deciding.
-std::optional<std::string> Allocator::Impl::set_fact(int slot, const json::Scalar& v) {
+std::optional<std::string> AllocatorData::set_fact(int slot, const json::Scalar& v) {
   auto value = convert_fact(ed, slot, v);
   if (auto* msg = std::get_if<std::string>(&value)) return std::move(*msg);
   if (!encode_fact_value(encoded, slot, std::get<Value>(value)))
@@ -31,7 +31,7 @@ std::optional<std::string> Allocator::Impl::set_fact(int slot, const json::Scala
 
 // A line the fast reader took whole, when it is good for allocation; false:
 // read it again the precise way (which words what is wrong).
-bool Allocator::Impl::add_fast(std::string_view text, std::size_t line, std::size_t readable_after,
+bool AllocatorData::add_fast(std::string_view text, std::size_t line, std::size_t readable_after,
                                std::optional<AllocationError>& error) {
   json::FastApplication app;
   if (!fast.read(text, app, readable_after)) return false;
@@ -46,14 +46,14 @@ bool Allocator::Impl::add_fast(std::string_view text, std::size_t line, std::siz
   return true;
 }
 
-std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, std::size_t line, std::size_t readable_after) {
+std::optional<AllocationError> AllocatorData::add_json(std::string_view text, std::size_t line, std::size_t readable_after) {
   if (std::optional<AllocationError> error; add_fast(text, line, readable_after, error)) return error;
   auto parsed = json::parse_application(text);
   if (auto* e = std::get_if<json::InputError>(&parsed))
-    return AllocationError{line + e->line - 1, e->column, "", e->id.value_or(""), e->message};
+    return allocation_error(line + e->line - 1, e->column, "", e->id.value_or(""), e->message);
   const auto& app = std::get<json::Application>(parsed);
   auto fail = [&](std::size_t column, std::string field, std::string message) {
-    return AllocationError{line, column, std::move(field), app.has_id ? app.id : "", std::move(message)};
+    return allocation_error(line, column, std::move(field), app.has_id ? app.id : "", std::move(message));
   };
   if (!app.has_id || app.id.empty()) return fail(0, "id", "缺少 \"id\"(每项申请须有唯一的 id)");
   if (!app.has_applicant || app.applicant.empty())
@@ -77,10 +77,10 @@ std::optional<AllocationError> Allocator::Impl::add_json(std::string_view text, 
   return keep(line, app.id, app.applicant, *m, "facts.", facts);
 }
 
-std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, std::size_t line) {
+std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std::size_t line) {
   auto fail_at = [&](std::size_t offset, std::string field, std::string message, std::string id = "") {
     const TextPosition at = text_position(text, offset);
-    return AllocationError{line + at.line - 1, at.column, std::move(field), std::move(id), std::move(message)};
+    return allocation_error(line + at.line - 1, at.column, std::move(field), std::move(id), std::move(message));
   };
   if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos)
     return fail_at(bad, "", not_utf8_message(text, bad));
@@ -132,10 +132,10 @@ std::optional<AllocationError> Allocator::Impl::add_csv(std::string_view text, s
 
 // Pass 1 for one good line: the checks that need only the line, then the
 // record, the applicant and its year totals. Deciding waits for finish().
-std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::string_view id, std::string_view applicant,
+std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string_view id, std::string_view applicant,
                                                      const MeasureInfo& m, const char* prefix, const FactValues& given) {
   auto fail = [&](std::string field, std::string message) {
-    return AllocationError{line, 0, std::move(field), std::string(id), std::move(message)};
+    return allocation_error(line, 0, std::move(field), std::string(id), std::move(message));
   };
   const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
   if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !given.present[ed.quotas[m.quota].score_fact]) {
@@ -180,18 +180,16 @@ std::optional<AllocationError> Allocator::Impl::keep(std::size_t line, std::stri
   return std::nullopt;
 }
 
-std::optional<AllocationError> Allocator::Impl::add(std::string_view record, std::size_t line, std::size_t readable_after) {
+std::optional<AllocationError> AllocatorData::add(std::string_view record, std::size_t line, std::size_t readable_after) {
   if (stopped) return stopped;
-  if (finished) return AllocationError{line, 0, "", "", "finish() 之后不能再添加申请"};
-  auto e = input == BatchFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
+  if (finished) return allocation_error(line, 0, "", "", "finish() 之后不能再添加申请");
+  auto e = input == AllocationFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
   if (e) e = stop(std::move(*e));
   return e;
 }
 
-std::optional<AllocationError> Allocator::add(std::string_view record, std::size_t line) { return impl_->add(record, line, 0); }
-
-std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressFn& progress) {
-  const bool csv = impl_->input == BatchFormat::Csv;
+std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::AllocationProgressFn& progress) {
+  const bool csv = input == AllocationFormat::Csv;
   std::string data;
   std::vector<char> chunk(std::size_t{1} << 20);
   std::size_t start = 0, pos = 0, line = 1, record_line = 1;
@@ -199,14 +197,14 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   CsvScanner scanner;
   auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
     const TextPosition at = text_position(std::string_view(data).substr(start), offset);
-    return impl_->stop(AllocationError{record_line + at.line - 1, at.column, "", "", message});
+    return stop(allocation_error(record_line + at.line - 1, at.column, "", "", message));
   };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(data.data() + start, end - start);
     if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
     if (!blank(rec)) {
       // The block's bytes after the line may be read by the fast reader: no copy of it.
-      if (auto e = impl_->add(rec, record_line, data.size() - static_cast<std::size_t>(rec.data() + rec.size() - data.data())))
+      if (auto e = add(rec, record_line, data.size() - static_cast<std::size_t>(rec.data() + rec.size() - data.data())))
         return e;
       if (progress && (++count & 8191) == 0) progress({1, consumed + end, count, 0});
     }
@@ -215,7 +213,7 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
   for (bool eof = false; !eof;) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) return impl_->stop(AllocationError{line, 0, "", "", "读取输入失败"});
+    if (in.bad()) return stop(allocation_error(line, 0, "", "", "读取输入失败"));
     eof = n == 0;
     data.append(chunk.data(), n);
     for (;;) {
@@ -245,8 +243,8 @@ std::optional<AllocationError> Allocator::read(std::istream& in, const ProgressF
     pos -= start;
     start = 0;
     if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
-      return impl_->stop(AllocationError{record_line, 0, "", "",
-                                         fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes)});
+      return stop(allocation_error(record_line, 0, "", "",
+                                         fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes)));
   }
   if (progress) progress({1, consumed + data.size(), count, 0});
   return finish();

@@ -25,18 +25,18 @@ void append_cents(std::string& out, std::int64_t cents) {
 }
 }  // namespace
 
-void Allocator::Impl::prefetch_name(std::size_t index) const {
+void AllocatorData::prefetch_name(std::size_t index) const {
   constexpr std::size_t kAhead = 8;  // the name's ref is asked for 2 × kAhead records ahead, the name kAhead
   if (index + 2 * kAhead < records.size()) __builtin_prefetch(&applicants[records[index + 2 * kAhead].applicant]);
   if (index + kAhead < records.size()) __builtin_prefetch(names.address(applicants[records[index + kAhead].applicant]));
 }
 
 // One decision; JSON members and CSV columns come in the same order.
-void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::string& out) const {
+void AllocatorData::decision(std::size_t index, AllocationFormat format, std::string& out) const {
   const Record& r = records[index];
   const MeasureInfo& m = ed.measures[r.measure];
   const Setup& s = setup[r.measure];
-  const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == BatchFormat::Csv;
+  const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut), csv = format == AllocationFormat::Csv;
   const ast::LimitDecl* bound = r.bound ? m.caps[r.bound - 1] : nullptr;
   std::string reasons = csv ? "" : "[", note, quoted_note;
   auto reason = [&](std::string_view text) {
@@ -116,21 +116,13 @@ void Allocator::Impl::decision(std::size_t index, BatchFormat format, std::strin
   out += csv ? "\n" : "}\n";
 }
 
-void Allocator::csv_header(std::string& out) {
-  out += "id,applicant,measure,eligible,amount,allocated,reasons,bound,cap_room_used,pro_rata,extra_cent,quota_rank,notes\n";
-}
-
-void Allocator::decision(std::size_t index, BatchFormat format, std::string& out) const {
-  impl_->decision(index, format, out);
-}
-
-void Allocator::write(std::ostream& out, BatchFormat format, const ProgressFn& progress) const {
+void AllocatorData::write(std::ostream& out, AllocationFormat format, const api::AllocationProgressFn& progress) const {
   std::string buf;
-  if (format == BatchFormat::Csv) csv_header(buf);
-  const std::size_t n = size();
+  if (format == AllocationFormat::Csv) buf = Allocator::csv_header();
+  const std::size_t n = records.size();
   for (std::size_t i = 0; i < n; ++i) {
-    impl_->prefetch_name(i);
-    impl_->decision(i, format, buf);
+    prefetch_name(i);
+    decision(i, format, buf);
     if (buf.size() >= (std::size_t{1} << 20)) {
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
       buf.clear();

@@ -8,16 +8,20 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <variant>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/limits.hpp"
 #include "interpreter/application.hpp"
+#include "interpreter/compiled.hpp"
 #include "services/csv.hpp"
 #include "interpreter/facts.hpp"
 #include "services/json_fast.hpp"
@@ -89,7 +93,7 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
   if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
   if (split_csv(record, cells, starts) != std::string_view::npos) return std::string("CSV 引号位置不对");
   if (cells.size() != settings.csv_columns.size())
-    return "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(settings.csv_columns.size()) + " 列";
+    return fmt::format("本行有 {} 列,表头有 {} 列", cells.size(), settings.csv_columns.size());
   for (std::size_t c = 0; c < cells.size(); ++c) {
     const std::string& name = settings.csv_columns[c];
     if (name == "id") app.id = cells[c], app.has_id = !cells[c].empty();
@@ -113,28 +117,48 @@ struct BatchWorker {
   std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
   const ResultWriter* writer = nullptr;
   const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
+  // The measure the last fast line named (lines of a batch mostly name the same one).
+  std::string last_name;
+  const MeasureInfo* last_measure = nullptr;
+  const MeasureInfo* measure(const Edition& ed, std::string_view name) {
+    if (!last_measure || name != last_name) {
+      last_measure = ed.find_measure(name);
+      last_name.assign(name);
+    }
+    return last_measure;
+  }
 };
+
+// A JSONL line read by the fast reader and evaluated: first bound straight
+// into the fixed-point slots for the compiled form alone, then, when that does
+// not decide it, with Values for evaluate_measure. False: nothing written, the
+// line is read again the precise way (which words any error).
+bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& settings, std::string& out, BatchWorker& worker) {
+  json::FastApplication app;
+  const std::size_t readable_after =
+      worker.readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker.readable_end - line.data()) - line.size() : 0;
+  if (!worker.fast->read(line, app, readable_after, json::Binding::FixedOnly)) return false;
+  const MeasureInfo* m = worker.measure(ed, app.measure);
+  if (!m) return false;
+  auto write = [&](const Outcome& o) {
+    if (settings.tally) settings.tally(m->decl->name, o.eligible ? "eligible" : "not_eligible");
+    worker.writer->append(out, ed, o, app.has_id ? &app.id : nullptr);
+    out += '\n';
+    return true;
+  };
+  if (const std::optional<Outcome> o = decide_compiled(ed, *m, worker.fast->facts())) return write(*o);
+  if (!worker.fast->read(line, app, readable_after, json::Binding::Values)) return false;
+  auto r = run_bound(ed, *m, worker.fast->facts(), nullptr);
+  if (const Outcome* o = std::get_if<Outcome>(&r)) return write(*o);
+  return false;
+}
 
 // One record of a batch → its output row (a result or an error). Returns
 // false for a bad record.
 bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
                 std::string& out, BatchWorker* worker = nullptr) {
   const bool csv_out = settings.output == BatchFormat::Csv;
-  json::FastApplication fast_app;
-  const std::size_t readable_after =
-      worker && worker->readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker->readable_end - line.data()) - line.size() : 0;
-  if (worker && worker->fast && !csv_out && worker->fast->read(line, fast_app, readable_after)) {
-    // Read in one pass straight into fact slots; a line it declines is read again below.
-    if (const MeasureInfo* m = run_edition.find_measure(fast_app.measure)) {
-      auto r = run_bound(run_edition, *m, worker->fast->facts(), nullptr);
-      if (const Outcome* o = std::get_if<Outcome>(&r)) {
-        if (settings.tally) settings.tally(m->decl->name, o->eligible ? "eligible" : "not_eligible");
-        worker->writer->append(out, run_edition, *o, fast_app.has_id ? &fast_app.id : nullptr);
-        out += '\n';
-        return true;
-      }
-    }
-  }
+  if (worker && worker->fast && !csv_out && fast_line(run_edition, line, settings, out, *worker)) return true;
   json::Application app;
   std::vector<std::string> passed;  // CSV: the cells of the columns that are not facts
   auto passed_cells = [&] {         // CSV output: after the result's own columns, as many as the header has
@@ -157,7 +181,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     if (settings.tally) settings.tally({}, code);
     if (csv_out) {
       put_csv_cell(out, app.has_id ? app.id : "");
-      out += ",,,,,,,,," + std::to_string(line_no) + "," + code + ",";
+      fmt::format_to(std::back_inserter(out), ",,,,,,,,,{},{},", line_no, code);
       put_csv_cell(out, message);
       passed_cells();
       return false;
@@ -168,19 +192,19 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
       append_json_string(out, app.id);
       out += ',';
     }
-    out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
+    fmt::format_to(std::back_inserter(out), "\"line\":{},\"code\":\"{}\",\"error\":", line_no, code);
     append_json_string(out, message);
     extras();
     out += "}\n";
     return false;
   };
   if (settings.input == BatchFormat::Csv) {
-    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行:" + *problem);
+    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行:{}", line_no, *problem));
   } else {
     auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
       if (e->id) app.id = *e->id, app.has_id = true;
-      return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+      return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行第 {} 列:{}", line_no, e->column, e->message));
     }
     app = std::move(std::get<json::Application>(parsed));
   }
@@ -443,10 +467,10 @@ class BlockPipeline {
 constexpr std::size_t kTooLong = std::string_view::npos;
 
 void too_long_row(std::size_t line_no, bool csv, std::string& out) {
-  const std::string message = "第 " + std::to_string(line_no) + " 行过长:每行至多 " +
-                              std::to_string(limits::kMaxBatchRecordBytes) + " 字节,输入在此停止读取";
-  if (csv) out += ",,,,,,,," + std::to_string(line_no) + ",bad_line," + message + "\n";
-  else out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"" + message + "\"}\n";
+  const std::string message =
+      fmt::format("第 {} 行过长:每行至多 {} 字节,输入在此停止读取", line_no, limits::kMaxBatchRecordBytes);
+  if (csv) fmt::format_to(std::back_inserter(out), ",,,,,,,,{},bad_line,{}\n", line_no, message);
+  else fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"code\":\"bad_line\",\"error\":\"{}\"}}\n", line_no, message);
 }
 
 // Lines are independent, so a batch is cut into blocks evaluated on `jobs`

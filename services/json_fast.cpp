@@ -2,47 +2,104 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstring>
 
+#include "base/utf8.hpp"
 #include "interpreter/facts.hpp"
 
 namespace kuan::json {
 
 namespace od = simdjson::ondemand;
 
+namespace {
+
+// A name's first and last eight bytes (zero-padded when shorter): with its
+// length they are the whole name up to 16 bytes, most fact names.
+void head_tail(std::string_view key, std::uint64_t& head, std::uint64_t& tail) {
+  const std::size_t n = key.size();
+  const char* p = key.data();
+  head = tail = 0;
+  if (n >= 8) {
+    std::memcpy(&head, p, 8);
+    std::memcpy(&tail, p + n - 8, 8);
+  } else if (n >= 4) {  // two overlapping four-byte loads (no call to memcpy for a length it does not know)
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    head = lo | (std::uint64_t{hi} << (8 * (n - 4)));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) head |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  }
+}
+
+}  // namespace
+
+FactKeyIndex::Entry FactKeyIndex::entry(std::string_view name, int slot) {
+  Entry e;
+  head_tail(name, e.head, e.tail);
+  e.name = name.data();
+  e.size = static_cast<std::uint32_t>(name.size());
+  e.slot = slot;
+  return e;
+}
+
+// The name's bytes past the first and last eight, eight at a time (the last
+// window overlapping), when it is longer than 16: no call to memcmp.
+bool FactKeyIndex::Entry::is(std::string_view key, std::uint64_t key_head, std::uint64_t key_tail) const {
+  const std::size_t n = key.size();
+  if (head != key_head || tail != key_tail || size != n) return false;
+  for (std::size_t i = 8; i + 8 < n; i += 8) {
+    const std::size_t at = std::min(i, n - 16);
+    std::uint64_t x, y;
+    std::memcpy(&x, name + at, 8);
+    std::memcpy(&y, key.data() + at, 8);
+    if (x != y) return false;
+  }
+  return true;
+}
+
 FactKeyIndex::FactKeyIndex(const Edition& edition) : edition_(&edition) {
   std::size_t size = 16;
   while (size < edition.facts.size() * 4) size *= 2;  // at most a quarter full: short probes
-  table_.assign(size, -1);
+  table_.assign(size, Entry{});
   mask_ = size - 1;
   for (std::size_t slot = 0; slot < edition.facts.size(); ++slot) {
-    std::size_t at = hash(edition.facts[slot].decl->name) & mask_;
-    while (table_[at] >= 0) at = (at + 1) & mask_;
-    table_[at] = static_cast<int>(slot);
+    const Entry e = entry(edition.facts[slot].decl->name, static_cast<int>(slot));
+    std::size_t at = hash(e.head, e.tail, e.size) & mask_;
+    while (table_[at].slot >= 0) at = (at + 1) & mask_;
+    table_[at] = e;
+  }
+  for (const auto& enumeration : edition.enums) {
+    auto& values = enums_.emplace_back();
+    for (const std::string& value : enumeration.values) values.push_back(entry(value, static_cast<int>(values.size())));
   }
 }
 
 // Fact names are short UTF-8 words: their length and first and last eight
 // bytes tell them apart well enough for a table this sparse.
-std::size_t FactKeyIndex::hash(std::string_view key) {
-  const std::size_t n = key.size();
-  std::uint64_t head = n, tail = 0;
-  if (n >= 8) {
-    std::memcpy(&head, key.data(), 8);
-    std::memcpy(&tail, key.data() + n - 8, 8);
-  } else {
-    for (const char c : key) head = head * 131 + static_cast<unsigned char>(c);
-  }
-  const std::uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ n) * 0xFF51AFD7ED558CCDull;
+std::size_t FactKeyIndex::hash(std::uint64_t head, std::uint64_t tail, std::size_t size) {
+  const std::uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ size) * 0xFF51AFD7ED558CCDull;
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
 int FactKeyIndex::find(std::string_view key) const {
-  for (std::size_t at = hash(key) & mask_;; at = (at + 1) & mask_) {
-    const int slot = table_[at];
-    if (slot < 0) return -1;
-    if (edition_->facts[static_cast<std::size_t>(slot)].decl->name == key) return slot;
+  std::uint64_t head, tail;
+  head_tail(key, head, tail);
+  for (std::size_t at = hash(head, tail, key.size()) & mask_;; at = (at + 1) & mask_) {
+    const Entry& e = table_[at];
+    if (e.slot < 0) return -1;
+    if (e.is(key, head, tail)) return e.slot;
   }
+}
+
+int FactKeyIndex::enum_value(int enum_id, std::string_view text) const {
+  if (enum_id < 0 || static_cast<std::size_t>(enum_id) >= enums_.size()) return -1;
+  std::uint64_t head, tail;
+  head_tail(text, head, tail);
+  for (const Entry& e : enums_[static_cast<std::size_t>(enum_id)])
+    if (e.is(text, head, tail)) return e.slot;
+  return -1;
 }
 
 struct FastLineReader::Parser {
@@ -102,33 +159,27 @@ std::string_view trim_right(std::string_view s) {
 // nlohmann renders an integer from its value, which differs only for "-0".
 // Money as it is mostly written ("13869413.77", 6302402): digits, perhaps a
 // fraction, no sign, no unit. convert_fact reads such text — a JSON number
-// or a string — with Decimal::parse alone, which is all that is done here.
-bool plain_money(std::string_view t) {
-  if (t.empty() || t.size() > 40 || (t[0] == '0' && t.size() > 1 && t[1] != '.')) return false;
-  std::size_t dots = 0;
-  for (const char c : t) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
+// or a string — with Decimal::parse alone, which is all that is done here:
+// Fits: at most 18 digits, read straight into a 64-bit mantissa with the
+// fraction's length as the scale (`out`) — the very Decimal that
+// Decimal::parse gives, without its general path; Long: more digits, for
+// Decimal::parse; No: not plain money.
+enum class Plain { No, Fits, Long };
+Plain plain_money(std::string_view t, fixed::Fx& out) {
+  const std::size_t n = t.size();
+  if (n == 0 || n > 40 || (t[0] == '0' && n > 1 && t[1] != '.')) return Plain::No;
+  std::size_t dot = std::string_view::npos;
+  std::uint64_t m = 0;  // wraps past 19 digits: then unused
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(t[i])) - '0';
+    if (d <= 9) m = m * 10 + d;
+    else if (t[i] == '.' && dot == std::string_view::npos) dot = i;
+    else return Plain::No;
   }
-  return dots == 0 || (dots == 1 && t.front() != '.' && t.back() != '.');
-}
-
-// Plain money text (see plain_money) into its slot: the digits read straight
-// into a 64-bit mantissa with the fraction's length as the scale — the very
-// Decimal that Decimal::parse gives, without its general path — when there are
-// at most 18 of them; Decimal::parse for longer ones.
-void set_money(FactValues& facts, int slot, std::string_view t) {
-  const std::size_t dot = t.find('.');
-  const std::size_t digits = t.size() - (dot == std::string_view::npos ? 0 : 1);
-  if (digits > 18) {
-    facts.set(slot, Value::money(*Decimal::parse(t)));
-    return;
-  }
-  std::int64_t m = 0;
-  for (const char c : t)
-    if (c != '.') m = m * 10 + (c - '0');
-  const int scale = dot == std::string_view::npos ? 0 : static_cast<int>(t.size() - dot - 1);
-  facts.set(slot, Value::money(Decimal::from_scaled(m, scale)));
+  if (dot == 0 || dot == n - 1) return Plain::No;
+  if (n - (dot == std::string_view::npos ? 0 : 1) > 18) return Plain::Long;
+  out = {static_cast<std::int64_t>(m), dot == std::string_view::npos ? 0 : static_cast<std::int32_t>(n - dot - 1)};
+  return Plain::Fits;
 }
 
 // nlohmann also refuses a number beyond double's range (its value is read
@@ -143,9 +194,43 @@ bool number_text(od::value& v, std::string_view& text, bool& integral) {
 
 static_assert(FastLineReader::kPadding >= simdjson::SIMDJSON_PADDING);
 
-bool FastLineReader::read(std::string_view line, FastApplication& app, std::size_t readable_after) {
-  for (const int slot : set_) facts_.values[static_cast<std::size_t>(slot)] = Value{}, facts_.clear(slot);
-  set_.clear();
+void FastLineReader::reset() {
+  for (const int slot : valued_) facts_.values[static_cast<std::size_t>(slot)] = Value{};
+  for (const int slot : set_) facts_.clear(slot);
+  set_.clear(), nulls_.clear(), valued_.clear();
+}
+
+template <class MakeValue>
+void FastLineReader::put(int slot, fixed::Fx x, bool values, MakeValue make_value) {
+  if (values) {
+    facts_.set(slot, make_value());
+    valued_.push_back(slot);
+  } else {
+    facts_.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;
+    facts_.fixed[static_cast<std::size_t>(slot)] = x;
+  }
+  set_.push_back(slot);
+}
+
+void FastLineReader::put_value(int slot, Value v) {
+  facts_.set(slot, std::move(v));
+  valued_.push_back(slot);
+  set_.push_back(slot);
+}
+
+bool FastLineReader::put_money(int slot, std::string_view text, bool values) {
+  fixed::Fx x;
+  switch (plain_money(text, x)) {
+    case Plain::No: return false;
+    case Plain::Fits: put(slot, x, values, [&] { return Value::money(Decimal::from_scaled(x.m, x.s)); }); return true;
+    case Plain::Long: put_value(slot, Value::money(*Decimal::parse(text))); return true;
+  }
+  return false;
+}
+
+bool FastLineReader::read(std::string_view line, FastApplication& app, std::size_t readable_after, Binding binding) {
+  reset();
+  scanned_ = false;
   app = FastApplication{};
   // A BOM is skipped by the precise reader; so rare that it need not be fast.
   if (line.size() >= 3 && std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0) return false;
@@ -156,14 +241,176 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
     text = padded_.data();
     readable_after = kPadding;
   }
-  const Edition& ed = index_.edition();
+  const bool values = binding == Binding::Values;
+  if ((scanned_ = scan({text, line.size()}, app, values))) return true;
+  reset();
+  app = FastApplication{};
+  return parse(text, line.size(), line.size() + readable_after, app, values);
+}
 
+// ------------------------------------------------------------ the scanner
+// Most lines of a batch have one shape: an object of "id", "measure" and
+// "facts" (perhaps "applicant"), keys and strings without escapes, facts that
+// are enumerations, plain money, booleans or null. Such a line is read here
+// in one pass, without simdjson's index; a line of any other shape — or
+// anything unusual in it (an escape, a control character, other whitespace
+// than spaces and tabs, a number that is not plain money, an unknown or
+// repeated key) — is not taken, and simdjson reads it (which takes or
+// declines it in turn). So the scanner takes only what the precise reader
+// accepts, with the same values: tests/test_json_fast.cpp checks it.
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+// The high bit of each byte of x that is zero. Only the lowest flagged byte is
+// sure (a borrow may flag bytes above it), which is the one wanted here.
+inline std::uint64_t zero_bytes(std::uint64_t x) { return (x - kOnes) & ~x & kHighs; }
+
+// The end of a string's text starting at p: the first '"', '\\' or control
+// character, found eight bytes at a time (the buffer is padded); `end` when
+// there is none before it.
+const char* string_stop(const char* p, const char* end) {
+  for (; p < end; p += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, p, 8);
+    const std::uint64_t hit = zero_bytes(x ^ (kOnes * '"')) | zero_bytes(x ^ (kOnes * '\\')) | ((x - kOnes * 0x20) & ~x & kHighs);
+    if (hit) {
+      const char* q = p + (__builtin_ctzll(hit) >> 3);
+      return q < end ? q : end;
+    }
+  }
+  return end;
+}
+
+struct Cursor {
+  const char* p;
+  const char* end;
+  void blank() {
+    while (p < end && (*p == ' ' || *p == '\t')) ++p;
+  }
+  bool take(char c) {
+    blank();
+    if (p >= end || *p != c) return false;
+    ++p;
+    blank();
+    return true;
+  }
+  // A string without escapes or control characters (its bytes, unchecked as UTF-8).
+  bool string(std::string_view& out) {
+    if (p >= end || *p != '"') return false;
+    const char* from = ++p;
+    const char* stop = string_stop(from, end);
+    if (stop >= end || *stop != '"') return false;
+    out = std::string_view(from, static_cast<std::size_t>(stop - from));
+    p = stop + 1;
+    return true;
+  }
+  bool word(std::string_view w) {
+    if (static_cast<std::size_t>(end - p) < w.size() || std::memcmp(p, w.data(), w.size()) != 0) return false;
+    p += w.size();
+    return true;
+  }
+  // A number's characters (checked by whoever reads them).
+  std::string_view number() {
+    const char* from = p;
+    while (p < end && ((*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '+' || *p == 'e' || *p == 'E')) ++p;
+    return {from, static_cast<std::size_t>(p - from)};
+  }
+};
+
+// Text the caller keeps (an id, a measure's name, who applies): valid UTF-8.
+bool utf8_text(std::string_view s) {
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return bad_utf8(s) == std::string_view::npos;
+  return true;
+}
+
+}  // namespace
+
+bool FastLineReader::scan(std::string_view line, FastApplication& app, bool values) {
+  const Edition& ed = index_.edition();
+  Cursor in{line.data(), line.data() + line.size()};
+  if (!in.take('{')) return false;
+  unsigned seen = 0;  // bits: id, applicant, measure, facts
+  for (;;) {
+    std::string_view key;
+    if (!in.string(key) || !in.take(':')) return false;
+    unsigned bit;
+    if (key == "facts") bit = 8;
+    else if (key == "measure") bit = 4;
+    else if (key == "id") bit = 1;
+    else if (key == "applicant") bit = 2;
+    else return false;
+    if (seen & bit) return false;
+    seen |= bit;
+    if (bit != 8) {  // id (numbers are simdjson's), applicant, measure: strings
+      std::string_view text;
+      if (!in.string(text) || !utf8_text(text)) return false;
+      if (bit == 1) app.id = text, app.has_id = true;
+      else if (bit == 2) app.applicant = text, app.has_applicant = true;
+      else app.measure = text;
+    } else {
+      if (!in.take('{')) return false;
+      if (in.p < in.end && *in.p == '}') {
+        ++in.p;
+      } else {
+        for (;;) {
+          std::string_view name;
+          if (!in.string(name) || !in.take(':')) return false;
+          const int slot = index_.find(name);  // a name found is valid UTF-8: it is a fact's
+          if (slot < 0 || facts_.present[static_cast<std::size_t>(slot)]) return false;  // unknown, or repeated
+          const FactInfo& info = ed.facts[static_cast<std::size_t>(slot)];
+          if (in.p >= in.end) return false;
+          const char c = *in.p;
+          if (c == '"') {
+            std::string_view text;
+            if (!in.string(text)) return false;
+            if (info.type.kind == TypeKind::Enum) {
+              const int i = index_.enum_value(info.type.enum_id, text);
+              if (i < 0) return false;
+              put(slot, fixed::Fx{i, 0}, values, [&] { return Value::enumeration(i); });
+            } else if (info.type.kind != TypeKind::Money || !put_money(slot, text, values)) {
+              return false;
+            }
+          } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const std::string_view text = in.number();
+            if (info.type.kind != TypeKind::Money || !put_money(slot, text, values)) return false;
+          } else if (c == 't' || c == 'f') {
+            const bool b = c == 't';
+            if (!in.word(b ? "true" : "false") || info.type.kind != TypeKind::Bool) return false;
+            put(slot, fixed::Fx{b ? 1 : 0, 0}, values, [&] { return Value::boolean(b); });
+          } else if (c == 'n') {
+            if (!in.word("null") || info.required()) return false;
+            // Left unset, as if not written; still counted so a repeat is refused.
+            facts_.present[static_cast<std::size_t>(slot)] = FactValues::kGiven;
+            set_.push_back(slot);
+            nulls_.push_back(slot);
+          } else {
+            return false;  // an array, an object: simdjson's (and then the precise reader's)
+          }
+          if (in.take(',')) continue;
+          if (!in.take('}')) return false;
+          break;
+        }
+      }
+    }
+    if (in.take(',')) continue;
+    if (!in.take('}')) return false;
+    break;
+  }
+  if (in.p != in.end || (seen & 12) != 12) return false;  // nothing may follow the object
+  for (const int slot : nulls_) facts_.clear(slot);
+  return true;
+}
+
+// simdjson On-Demand: any JSON, for lines the scanner does not take.
+bool FastLineReader::parse(const char* text, std::size_t size, std::size_t capacity, FastApplication& app, bool values) {
+  const Edition& ed = index_.edition();
   od::document doc;
-  if (parser_->parser.iterate(text, line.size(), line.size() + readable_after).get(doc)) return false;
+  if (parser_->parser.iterate(text, size, capacity).get(doc)) return false;
   od::object top;
   if (doc.get_object().get(top)) return false;
   unsigned seen = 0;  // bits: id, applicant, measure, facts
-  const char* const end = text + line.size();
+  const char* const end = text + size;
   for (auto member_or_error : top) {
     od::field member;
     std::string_view key;
@@ -211,19 +458,12 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
             std::string_view value_text;
             if (v.get_string().get(value_text)) return false;
             if (info.type.kind == TypeKind::Enum) {  // most facts that are strings: no Scalar needed
-              const auto& values = ed.enums[static_cast<std::size_t>(info.type.enum_id)].values;
-              std::size_t i = 0;
-              while (i < values.size() && values[i] != value_text) ++i;
-              if (i == values.size()) return false;
-              facts_.set(slot, Value::enumeration(static_cast<int>(i)));
-              set_.push_back(slot);
+              const int i = index_.enum_value(info.type.enum_id, value_text);
+              if (i < 0) return false;
+              put(slot, fixed::Fx{i, 0}, values, [&] { return Value::enumeration(i); });
               continue;
             }
-            if (info.type.kind == TypeKind::Money && plain_money(value_text)) {
-              set_money(facts_, slot, value_text);
-              set_.push_back(slot);
-              continue;
-            }
+            if (info.type.kind == TypeKind::Money && put_money(slot, value_text, values)) continue;
             s.kind = Scalar::Kind::String;
             s.text.assign(value_text);
             break;
@@ -232,11 +472,7 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
             std::string_view value_text;
             if (info.type.kind == TypeKind::Money) {  // plain money is a JSON number: no need to check its grammar
               value_text = trim_right(v.raw_json_token());
-              if (plain_money(value_text)) {
-                set_money(facts_, slot, value_text);
-                set_.push_back(slot);
-                continue;
-              }
+              if (put_money(slot, value_text, values)) continue;
             }
             bool integral = false;
             if (!number_text(v, value_text, integral)) return false;
@@ -247,30 +483,28 @@ bool FastLineReader::read(std::string_view line, FastApplication& app, std::size
           case od::json_type::boolean: {
             bool b = false;
             if (v.get_bool().get(b) || info.type.kind != TypeKind::Bool) return false;
-            facts_.set(slot, Value::boolean(b));
-            set_.push_back(slot);
+            put(slot, fixed::Fx{b ? 1 : 0, 0}, values, [&] { return Value::boolean(b); });
             continue;
           }
           case od::json_type::null: {
             bool null = false;
             if (v.is_null().get(null) || !null || info.required()) return false;
             // Left unset, as if not written; still counted so a repeat is refused.
-            facts_.present[static_cast<std::size_t>(slot)] = 1;
+            facts_.present[static_cast<std::size_t>(slot)] = FactValues::kGiven;
             set_.push_back(slot);
+            nulls_.push_back(slot);
             continue;
           }
           default: return false;  // an array (a list fact's items) or object: the precise reader's
         }
         auto converted = convert_fact(ed, slot, s);
         if (converted.index() != 0) return false;
-        facts_.set(slot, std::move(std::get<Value>(converted)));
-        set_.push_back(slot);
+        put_value(slot, std::move(std::get<Value>(converted)));
       }
     }
   }
   // Written as null: not given (the precise reader skips them).
-  for (const int slot : set_)
-    if (facts_.values[static_cast<std::size_t>(slot)].kind == TypeKind::Error) facts_.clear(slot);
+  for (const int slot : nulls_) facts_.clear(slot);
   if ((seen & 12) != 12) return false;
   // Nothing may follow the object.
   const char* after = nullptr;

@@ -7,6 +7,7 @@
 // way, so every message and position stays that reader's.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,18 +19,31 @@
 
 namespace kuan::json {
 
-// Fact names of one edition → slots, hashed once for all threads.
+// Fact names of one edition → slots, hashed once for all threads. A probe
+// compares a name's length and first and last eight bytes kept in the table
+// itself (no pointer chasing to the declaration), the middle only when longer.
 class FactKeyIndex {
  public:
   explicit FactKeyIndex(const Edition& edition);
   int find(std::string_view key) const;
+  // The index of `text` among the values of enumeration `enum_id`, or −1.
+  int enum_value(int enum_id, std::string_view text) const;
   const Edition& edition() const { return *edition_; }
 
  private:
-  static std::size_t hash(std::string_view key);
+  struct Entry {
+    std::uint64_t head = 0, tail = 0;  // the name's first and last (up to) eight bytes
+    const char* name = nullptr;
+    std::uint32_t size = 0;
+    std::int32_t slot = -1;  // -1: free
+    bool is(std::string_view key, std::uint64_t key_head, std::uint64_t key_tail) const;
+  };
+  static Entry entry(std::string_view name, int slot);
+  static std::size_t hash(std::uint64_t head, std::uint64_t tail, std::size_t size);
   const Edition* edition_;
-  std::vector<int> table_;  // open addressing, -1 free; power-of-two size
+  std::vector<Entry> table_;  // open addressing; power-of-two size
   std::size_t mask_ = 0;
+  std::vector<std::vector<Entry>> enums_;  // each enumeration's values, in order
 };
 
 // What a fast-read line gave besides its facts. Views into the line or the
@@ -38,6 +52,14 @@ struct FastApplication {
   std::string_view id, measure, applicant;
   bool has_id = false, has_applicant = false;
 };
+
+// How a line's facts are bound. Values: each slot's Value and its fixed-point
+// copy (FactValues::set), for any evaluator. FixedOnly: plain money,
+// enumerations and booleans straight into the fixed-point lanes (present,
+// fixed) and nothing else — `values` is left as it was — which is all the
+// compiled form reads (decide_compiled, interpreter/compiled.hpp); anything
+// else it binds as Values does.
+enum class Binding { Values, FixedOnly };
 
 // One per thread: owns simdjson's parser and reusable buffers.
 class FastLineReader {
@@ -54,7 +76,8 @@ class FastLineReader {
   // the precise way (it may be fine, only unusual). When at least kPadding
   // bytes after the line may be read (`readable_after`), it is read in place;
   // otherwise it is copied first.
-  bool read(std::string_view line, FastApplication& app, std::size_t readable_after = 0);
+  bool read(std::string_view line, FastApplication& app, std::size_t readable_after = 0,
+            Binding binding = Binding::Values);
   // The facts of the last line read; cleared by the next read().
   const FactValues& facts() const { return facts_; }
   // The run's date, kept on every line it reads (a line with its own as_of is declined).
@@ -62,14 +85,31 @@ class FastLineReader {
   // The slots the last line wrote, in the line's order (a fact written as
   // null among them, though not present in facts()).
   const std::vector<int>& slots() const { return set_; }
+  // Whether the last line read was taken by the hand-written scanner (lines in
+  // the usual shape) rather than by simdjson (tests).
+  bool scanned() const { return scanned_; }
 
  private:
   struct Parser;
+  void reset();
+  // The hand-written scanner for lines in the usual shape;
+  // false: not taken, read() goes on with simdjson.
+  bool scan(std::string_view line, FastApplication& app, bool values);
+  bool parse(const char* text, std::size_t size, std::size_t capacity, FastApplication& app, bool values);
+  // Binding one fact (both readers): a value that fits fixed point, its Value
+  // made only when asked for; any Value; plain money text.
+  template <class MakeValue>
+  void put(int slot, fixed::Fx x, bool values, MakeValue make_value);
+  void put_value(int slot, Value v);
+  bool put_money(int slot, std::string_view text, bool values);  // false: not plain money
   const FactKeyIndex& index_;
   std::unique_ptr<Parser> parser_;
   std::string padded_;      // the line, followed by simdjson's padding
   FactValues facts_;
   std::vector<int> set_;    // slots set by the last line, to clear
+  std::vector<int> nulls_;  // of them, those written as null
+  std::vector<int> valued_; // of them, those whose Value was set
+  bool scanned_ = false;
   Scalar scratch_;
 };
 

@@ -1,6 +1,7 @@
 // cents_text and pro_rata_cents, on plain numbers.
 #include "services/pro_rata.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace kuan {
@@ -42,3 +43,17 @@ std::vector<std::int64_t> pro_rata_cents(std::int64_t pool, const std::vector<st
 }
 
 }  // namespace kuan
+
+namespace kuan::api {
+
+bool give_leftover_cents(std::vector<LeftoverCentCandidate>& candidates, std::size_t cents) {
+  if (cents > candidates.size()) return false;
+  if (cents == 0) return true;
+  auto before = [](const LeftoverCentCandidate& a, const LeftoverCentCandidate& b) {
+    return a.remainder != b.remainder ? a.remainder > b.remainder : a.order < b.order;
+  };
+  std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(cents - 1), candidates.end(), before);
+  return true;
+}
+
+}  // namespace kuan::api

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "kuan/allocator.hpp"  // give_leftover_cents: the same rule for hosts
+
 namespace kuan {
 
 // The pool rule. each(f) calls f(index, amount) for every participant in
@@ -16,11 +18,7 @@ namespace kuan {
 // remainders fit 64 bits).
 template <class Each, class Mark>
 std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark) {
-  struct Candidate {
-    std::uint64_t remainder;  // (amount × pool) mod total
-    std::uint32_t index;
-  };
-  std::vector<Candidate> candidates;
+  std::vector<api::LeftoverCentCandidate> candidates;
   std::size_t count = 0;
   each([&](std::uint32_t, std::int64_t) { ++count; });
   candidates.reserve(count);
@@ -31,14 +29,10 @@ std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, M
     if (const auto r = static_cast<std::uint64_t>(x % total)) candidates.push_back({r, index});
   });
   // Σ remainders = total × left, each remainder < total: left ≤ candidates.
-  const auto left = static_cast<std::size_t>(pool - floors);
-  auto before = [](const Candidate& a, const Candidate& b) {
-    return a.remainder != b.remainder ? a.remainder > b.remainder : a.index < b.index;
-  };
-  if (left < candidates.size())
-    std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(left), candidates.end(), before);
-  for (std::size_t k = 0; k < left && k < candidates.size(); ++k) mark(candidates[k].index);
-  return left;
+  const auto left = std::min(static_cast<std::size_t>(pool - floors), candidates.size());
+  api::give_leftover_cents(candidates, left);
+  for (std::size_t k = 0; k < left; ++k) mark(static_cast<std::uint32_t>(candidates[k].order));
+  return static_cast<std::uint64_t>(pool - floors);
 }
 
 // The pool rule on plain numbers (分): when Σ amounts > pool, each amount

@@ -12,6 +12,8 @@
 #include <random>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "interpreter/evaluator.hpp"
 #include "lang/parser.hpp"
 
@@ -145,7 +147,7 @@ std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p
       return v;
     case Property::Rounding: {
       if (o.amount.scale() != ed.rounding_places)
-        return Verdict{true, "得 " + o.amount.to_string() + "元,小数位数不是 " + std::to_string(ed.rounding_places), {}, {}};
+        return Verdict{true, fmt::format("得 {}元,小数位数不是 {}", o.amount.to_string(), ed.rounding_places), {}, {}};
       if (!o.eligible) return v;
       const Decimal want = t.before_rounding.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places);
       if (o.amount != want)

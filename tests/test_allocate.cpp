@@ -58,8 +58,8 @@ struct Run {
   AllocationSummary summary;
 };
 
-Run run(const Edition& ed, const std::string& input, BatchFormat in = BatchFormat::Jsonl,
-        BatchFormat out = BatchFormat::Jsonl) {
+Run run(const Edition& ed, const std::string& input, AllocationFormat in = AllocationFormat::Jsonl,
+        AllocationFormat out = AllocationFormat::Jsonl) {
   std::istringstream is(input);
   std::ostringstream os;
   Run r;
@@ -70,7 +70,7 @@ Run run(const Edition& ed, const std::string& input, BatchFormat in = BatchForma
     return r;
   }
   r.summary = std::get<AllocationSummary>(result);
-  if (out == BatchFormat::Jsonl) {
+  if (out == AllocationFormat::Jsonl) {
     std::istringstream lines(r.text);
     for (std::string line; std::getline(lines, line);) r.decisions.push_back(json::parse(line));
   }
@@ -184,7 +184,7 @@ TEST_CASE("the shared pool scales 算力券 and 免审配套 together to exactly
   CHECK(r.decisions[40].count("pro_rata") == 0);
   REQUIRE(r.summary.pools.size() == 1);
   CHECK(r.summary.pools[0].scaled);
-  CHECK(cents_text(r.summary.pools[0].allocated_cents) == "250000000.00");
+  CHECK(r.summary.pools[0].allocated == "250000000.00");
   CHECK(r.summary.pools[0].remainder_cents == 0);
 }
 
@@ -267,13 +267,13 @@ TEST_CASE("CSV in and out give the same decisions as JSONL", "[allocate]") {
       "\"Q,1\",\"企\"\"乙\",优秀专用模型,,,,100万元,90,\n"
       "N,企业丙,算力券,100万元,模型服务,,,,否\n";
   const auto from_jsonl = run(hangzhou(), jsonl);
-  const auto from_csv = run(hangzhou(), csv, BatchFormat::Csv);
+  const auto from_csv = run(hangzhou(), csv, AllocationFormat::Csv);
   REQUIRE_FALSE(from_jsonl.error);
   REQUIRE_FALSE(from_csv.error);
   CHECK(from_csv.text == from_jsonl.text);
-  const auto csv_out = run(hangzhou(), csv, BatchFormat::Csv, BatchFormat::Csv);
+  const auto csv_out = run(hangzhou(), csv, AllocationFormat::Csv, AllocationFormat::Csv);
   REQUIRE_FALSE(csv_out.error);
-  CHECK(csv_out.text == run(hangzhou(), jsonl, BatchFormat::Jsonl, BatchFormat::Csv).text);
+  CHECK(csv_out.text == run(hangzhou(), jsonl, AllocationFormat::Jsonl, AllocationFormat::Csv).text);
   std::istringstream rows(csv_out.text);
   std::string header, a1, a2, q;
   std::getline(rows, header), std::getline(rows, a1), std::getline(rows, a2), std::getline(rows, q);
@@ -289,16 +289,16 @@ TEST_CASE("a bad line refuses the whole batch, naming the line and the field", "
     const auto r = run(small_edition(), good + "\n" + second + "\n" + good);
     REQUIRE(r.error);
     CHECK(r.text.empty());  // nothing written
-    CHECK(r.error->line == 3);
+    CHECK(r.error->where.line == 3);
     return *r.error;
   };
   auto e = bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{"申请金额":1,}})");
-  CHECK(e.column == 59);  // the stray '}'
+  CHECK(e.where.column == 59);  // the stray '}'
   CHECK(e.message.find("JSON") != std::string::npos);
   CHECK(bad(R"({"id":"b","applicant":"E","measure":"丁","facts":{}})").field == "measure");
   e = bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{"申请金额":"-1"}})");
   CHECK(e.field == "facts.申请金额");
-  CHECK(e.column == 50);  // where "申请金额" starts
+  CHECK(e.where.column == 50);  // where "申请金额" starts
   CHECK(bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{"未知":1}})").field == "facts.未知");
   CHECK(bad(R"({"id":"b","applicant":"E","measure":"丙","facts":{}})").field == "facts.申请金额");
   e = bad(R"({"id":"b","applicant":"E","measure":"乙","facts":{"申请金额":1}})");
@@ -311,7 +311,7 @@ TEST_CASE("a bad line refuses the whole batch, naming the line and the field", "
   CHECK(bad(R"({"id":"b","measure":"丙","facts":{"申请金额":1}})").field == "applicant");
   CHECK(bad(R"({"id":"b","applicant":"","measure":"丙","facts":{"申请金额":1}})").field == "applicant");
   e = bad(R"({"id":"b","applicant":"E","measure":"甲","facts":{"申请金额":"-1"}})");
-  CHECK(e.render("in.jsonl").rfind("in.jsonl:3:", 0) == 0);
+  CHECK(e.to_string("in.jsonl").rfind("in.jsonl:3:", 0) == 0);
   // The 累计 fact may be given (spec, amended): the line's own figure stands.
   const auto r = run(small_edition(), line("c", "E", "甲", {{"申请金额", "10"}, {"已领", "95"}}) +
                                           line("d", "E", "甲", {{"申请金额", "10"}}));
@@ -324,30 +324,30 @@ TEST_CASE("a bad line refuses the whole batch, naming the line and the field", "
 
 TEST_CASE("CSV input errors name the line, the column and the cell", "[allocate]") {
   auto err = [&](const std::string& csv) {
-    const auto r = run(small_edition(), csv, BatchFormat::Csv);
+    const auto r = run(small_edition(), csv, AllocationFormat::Csv);
     REQUIRE(r.error);
     return *r.error;
   };
   auto e = err("id,applicant,measure,申请金额,申请金頟\n");  // a fact's name misspelt: refused
-  CHECK(e.line == 1);
-  CHECK(e.column == 27);
+  CHECK(e.where.line == 1);
+  CHECK(e.where.column == 27);
   CHECK(e.field == "申请金頟");
   CHECK(e.message.find("是不是 申请金额?") != std::string::npos);
   // A column that is not a fact (企业名称) is not read; the header's aliases are.
-  const auto named = run(small_edition(), "编号,申请人,措施,企业名称,申请金额\na,E,丙,甲公司,1\n", BatchFormat::Csv);
+  const auto named = run(small_edition(), "编号,申请人,措施,企业名称,申请金额\na,E,丙,甲公司,1\n", AllocationFormat::Csv);
   REQUIRE_FALSE(named.error);
   CHECK(named.decisions.size() == 1);
   REQUIRE(named.summary.warnings.size() == 1);
   CHECK(named.summary.warnings[0].find("企业名称") != std::string::npos);
   e = err("id,applicant,measure,申请金额\na,E,丙,1\nb,E,丙,x\n");
-  CHECK(e.line == 3);
-  CHECK(e.column == 7);
+  CHECK(e.where.line == 3);
+  CHECK(e.where.column == 7);
   CHECK(e.field == "申请金额");
   e = err("id,applicant,measure,申请金额\na,E,丙\n");
-  CHECK(e.line == 2);
+  CHECK(e.where.line == 2);
   CHECK(e.message.find("3 列") != std::string::npos);
   e = err("id,applicant,measure,申请金额\n\"a\nb\",E,丙,1\nc,,丙,1\n");
-  CHECK(e.line == 4);  // the quoted newline counts as a line
+  CHECK(e.where.line == 4);  // the quoted newline counts as a line
   CHECK(e.field == "applicant");
   CHECK(err("").message.find("表头") != std::string::npos);
 }
@@ -371,21 +371,22 @@ TEST_CASE("a year decided in parts by applicant gives the whole year's decisions
 
   const Edition& ed = small_edition();
   const std::vector<std::vector<std::size_t>> parts = {{0, 2, 5, 6}, {1, 3, 4, 7}};  // E1 | E2, E3, E4: year order inside
-  std::vector<std::unique_ptr<Allocator>> alloc;
+  std::vector<Allocator> alloc;
   struct Cand { std::string measure; Decimal score; std::size_t year, part, index; };
   std::vector<Cand> cands;
   for (std::size_t p = 0; p < parts.size(); ++p) {
-    std::string error;
-    alloc.push_back(Allocator::create(ed, BatchFormat::Jsonl, error));
+    auto made = make_allocator(ed, AllocationFormat::Jsonl);
+    REQUIRE(made.index() == 0);
+    alloc.push_back(std::move(std::get<Allocator>(made)));
     for (const std::size_t i : parts[p]) {
       std::string_view text = lines[i];
       text.remove_suffix(1);
-      REQUIRE_FALSE(alloc[p]->add(text, i + 1));
+      REQUIRE_FALSE(alloc[p].add(text, i + 1));
     }
-    auto found = alloc[p]->quota_candidates();
+    auto found = alloc[p].quota_candidates();
     REQUIRE(found.index() == 0);
     for (const auto& c : std::get<0>(found))
-      cands.push_back({ed.measures[c.measure].decl->name, c.score, parts[p][c.index], p, c.index});
+      cands.push_back({c.quota, *Decimal::parse(c.score), parts[p][c.index], p, c.index});
   }
   std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) {
     if (a.measure != b.measure) return a.measure < b.measure;
@@ -395,12 +396,22 @@ TEST_CASE("a year decided in parts by applicant gives the whole year's decisions
   std::vector<std::vector<std::uint32_t>> ranks(parts.size());
   for (std::size_t p = 0; p < parts.size(); ++p) ranks[p].assign(parts[p].size(), 0);
   for (std::size_t i = 0; i < cands.size(); ++i) ranks[cands[i].part][cands[i].index] = static_cast<std::uint32_t>(i + 1);
+  {  // the public ranking (what kuan.dask calls) gives the ranks worked out here
+    std::vector<std::string> scores;
+    for (const auto& c : cands) scores.push_back(c.score.to_string());
+    std::vector<api::QuotaRankCandidate> shuffled;  // in reverse: the order of the list does not matter
+    for (std::size_t i = cands.size(); i-- > 0;) shuffled.push_back({cands[i].measure, "", scores[i], cands[i].year});
+    const auto ranked = api::rank_quota_candidates(shuffled);
+    REQUIRE(ranked.index() == 0);
+    for (std::size_t k = 0; k < shuffled.size(); ++k)
+      CHECK(std::get<0>(ranked)[k] == ranks[cands[cands.size() - 1 - k].part][cands[cands.size() - 1 - k].index]);
+  }
   std::vector<Allocator::PoolShare> shares;
   std::vector<std::size_t> share_part;
   __int128 total = 0;
   for (std::size_t p = 0; p < parts.size(); ++p) {
-    REQUIRE_FALSE(alloc[p]->finish_part(ranks[p]));
-    for (const auto& s : alloc[p]->pool_shares()) shares.push_back(s), share_part.push_back(p), total += s.amount;
+    REQUIRE_FALSE(alloc[p].finish_part(ranks[p]));
+    for (const auto& s : alloc[p].pool_shares()) shares.push_back(s), share_part.push_back(p), total += s.amount_fen;
   }
   std::vector<std::int64_t> amounts;  // in year order, for pro_rata_cents' ties
   std::vector<std::size_t> order(shares.size());
@@ -408,21 +419,21 @@ TEST_CASE("a year decided in parts by applicant gives the whole year's decisions
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return parts[share_part[a]][shares[a].index] < parts[share_part[b]][shares[b].index];
   });
-  for (const std::size_t i : order) amounts.push_back(shares[i].amount);
+  for (const std::size_t i : order) amounts.push_back(shares[i].amount_fen);
   const auto scaled = pro_rata_cents(1000, amounts);  // 小池 = 10元
   std::vector<std::vector<std::size_t>> extra(parts.size());
   for (std::size_t k = 0; k < order.size(); ++k) {
     const auto& s = shares[order[k]];
-    if (scaled[k] != static_cast<std::int64_t>(static_cast<__int128>(s.amount) * 1000 / total))
+    if (scaled[k] != static_cast<std::int64_t>(static_cast<__int128>(s.amount_fen) * 1000 / total))
       extra[share_part[order[k]]].push_back(s.index);
   }
   std::size_t extra_cents = 0;
-  for (std::size_t p = 0; p < parts.size(); ++p) alloc[p]->set_pool(0, total, extra[p]), extra_cents += extra[p].size();
+  for (std::size_t p = 0; p < parts.size(); ++p) alloc[p].set_pool(0, total, extra[p]), extra_cents += extra[p].size();
   CHECK(extra_cents > 0);
 
   std::vector<std::string> got(lines.size());
   for (std::size_t p = 0; p < parts.size(); ++p)
-    for (std::size_t k = 0; k < parts[p].size(); ++k) alloc[p]->decision(k, BatchFormat::Jsonl, got[parts[p][k]]);
+    for (std::size_t k = 0; k < parts[p].size(); ++k) alloc[p].decision(k, AllocationFormat::Jsonl, got[parts[p][k]]);
   std::istringstream want(whole.text);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string w;
@@ -526,7 +537,7 @@ TEST_CASE("a repeated id is the error when it comes first, however late it is fo
   SECTION("at the end of the year: the earliest repeat, naming the first of its id") {
     const auto r = run(small_edition(), year + l("a7") + l("x") + l("a3") + l("a7"));
     REQUIRE(r.error);
-    CHECK(r.error->line == 51);
+    CHECK(r.error->where.line == 51);
     CHECK(r.error->id == "a7");
     CHECK(r.error->field == "id");
     CHECK(r.error->message == "重复的申请 id(与第 8 项申请相同)");
@@ -535,24 +546,24 @@ TEST_CASE("a repeated id is the error when it comes first, however late it is fo
   SECTION("before a later bad line: the repeat") {
     const auto r = run(small_edition(), year + l("a3") + l("y") + "{\"id\":\"z\",\n");
     REQUIRE(r.error);
-    CHECK(r.error->line == 51);
+    CHECK(r.error->where.line == 51);
     CHECK(r.error->message == "重复的申请 id(与第 4 项申请相同)");
   }
   SECTION("after an earlier bad line: the bad line") {
     const auto r = run(small_edition(), year + "{\"id\":\"z\",\n" + l("a3"));
     REQUIRE(r.error);
-    CHECK(r.error->line == 51);
+    CHECK(r.error->where.line == 51);
     CHECK(r.error->message.find("重复") == std::string::npos);
   }
   SECTION("record by record: finish() names it") {
-    std::string error;
-    auto a = Allocator::create(small_edition(), BatchFormat::Jsonl, error);
-    REQUIRE(a);
+    auto made = make_allocator(small_edition(), AllocationFormat::Jsonl);
+    REQUIRE(made.index() == 0);
+    auto& a = std::get<Allocator>(made);
     std::size_t n = 0;
-    for (const char* id : {"p", "q", "p", "r"}) CHECK_FALSE(a->add(l(id), ++n));
-    const auto e = a->finish();
+    for (const char* id : {"p", "q", "p", "r"}) CHECK_FALSE(a.add(l(id), ++n));
+    const auto e = a.finish();
     REQUIRE(e);
-    CHECK(e->line == 3);
+    CHECK(e->where.line == 3);
     CHECK(e->message == "重复的申请 id(与第 1 项申请相同)");
   }
   SECTION("many ids, one hash bucket or not: only real repeats count") {
@@ -560,4 +571,28 @@ TEST_CASE("a repeated id is the error when it comes first, however late it is fo
     for (int i = 0; i < 20000; ++i) many += l(std::to_string(i));
     CHECK_FALSE(run(small_edition(), many).error);
   }
+}
+
+TEST_CASE("leftover cents: the largest remainders, ties to the earlier, the last one at cents - 1", "[allocate]") {
+  std::vector<api::LeftoverCentCandidate> c = {{5, 0}, {7, 1}, {5, 2}, {9, 3}, {5, 4}};
+  REQUIRE(api::give_leftover_cents(c, 3));  // 9, 7, then the earliest 5
+  std::vector<std::uint64_t> got;
+  for (std::size_t k = 0; k < 3; ++k) got.push_back(c[k].order);
+  std::sort(got.begin(), got.end());
+  CHECK(got == std::vector<std::uint64_t>{0, 1, 3});
+  CHECK(c[2].order == 0);
+  REQUIRE(api::give_leftover_cents(c, 5));  // every one: the last is the latest of the smallest remainder
+  CHECK(c[4].order == 4);
+  CHECK_FALSE(api::give_leftover_cents(c, 6));
+}
+
+TEST_CASE("quota ranks: per quota and group, best score first, ties to the earlier, bad scores refused", "[allocate]") {
+  const std::vector<api::QuotaRankCandidate> c = {
+      {"甲", "", "90", 7}, {"乙", "", "80", 1}, {"甲", "", "95", 9}, {"甲", "", "90.0", 3}, {"甲", "x", "1", 2}, {"乙", "", "-1", 0}};
+  const auto ranked = api::rank_quota_candidates(c);
+  REQUIRE(ranked.index() == 0);
+  CHECK(std::get<0>(ranked) == std::vector<std::uint32_t>{3, 1, 1, 2, 1, 2});
+  const auto bad = api::rank_quota_candidates({{"甲", "", "9x", 1}});
+  REQUIRE(bad.index() == 1);
+  CHECK(std::get<1>(bad).message.find("9x") != std::string::npos);
 }

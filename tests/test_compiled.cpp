@@ -158,6 +158,17 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
     ++tally.errors;
     CHECK_FALSE(direct);  // errors are always the tree-walker's to word
   }
+  // The batch's fast lane: facts in their fixed-point lanes alone (no Values,
+  // as json_fast's Binding::FixedOnly binds them), decided by the compiled form
+  // alone — the same outcome, or nothing (never an error, never a guess).
+  FactValues lanes(ed.facts.size());
+  lanes.present = facts.present;
+  lanes.fixed = facts.fixed;
+  const auto alone = decide_compiled(ed, m, lanes);
+  if (alone) CHECK(same_result(reference, EvalResult(*alone)));
+  if (std::holds_alternative<EvalError>(reference)) CHECK_FALSE(alone);
+  if (m.validations.empty()) CHECK(static_cast<bool>(alone) == static_cast<bool>(direct));
+  else CHECK_FALSE(alone);  // 校验 are the tree-walker's
 }
 
 FactValues facts_of_example(const Edition& ed, const ast::ExampleDecl& x) {

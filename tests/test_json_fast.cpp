@@ -5,6 +5,7 @@
 // anything unusual — but not the lines a batch is made of.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,18 @@ bool agrees(json::FastLineReader& fast, const std::string& line, std::size_t rea
     CHECK(g.number.to_string() == w.number.to_string());
     CHECK(got.present[i] == want.present[i]);  // and the same 64-bit copy, when it fits
     if (want.present[i] & FactValues::kFits) CHECK((got.fixed[i].m == want.fixed[i].m && got.fixed[i].s == want.fixed[i].s));
+  }
+  // Bound for the compiled form alone (Binding::FixedOnly): the same line is
+  // taken, with the same fixed-point lanes (what decide_compiled reads).
+  json::FastApplication lanes_app;
+  REQUIRE(fast.read(line, lanes_app, readable_after, json::Binding::FixedOnly));
+  CHECK(lanes_app.id == app.id);
+  CHECK(lanes_app.measure == app.measure);
+  const FactValues& lanes = fast.facts();
+  for (std::size_t i = 0; i < want.values.size(); ++i) {
+    INFO("fact (fixed-point lanes) " << edition().facts[i].decl->name);
+    CHECK(lanes.present[i] == want.present[i]);
+    if (want.present[i] & FactValues::kFits) CHECK((lanes.fixed[i].m == want.fixed[i].m && lanes.fixed[i].s == want.fixed[i].s));
   }
   return true;
 }
@@ -141,6 +154,71 @@ TEST_CASE("fast reader: anything unusual or wrong is left to the precise reader"
   for (const std::string& line : declined) {
     INFO("line: " << line);
     CHECK_FALSE(fast.read(line, a));
+    CHECK_FALSE(fast.read(line, a, 0, json::Binding::FixedOnly));
   }
   CHECK(fast.read(app("\"ok\"", kTypical), a));  // and still reads the next good line
+}
+
+TEST_CASE("fast reader: the scanner takes the usual lines, simdjson the unusual ones it can", "[json_fast]") {
+  json::FactKeyIndex index(edition());
+  json::FastLineReader fast(index);
+  CHECK(agrees(fast, app("\"A1\"", kTypical)));
+  CHECK(fast.scanned());
+  CHECK(agrees(fast, "{\"id\":\"c\",\"measure\":\"算力券\",\"facts\":{\"合同金额\":\"1.5\",\"采购类型\":\"模型服务\",\"模型已备案\":true,"
+                     "\"中小企业\":false,\"本年度已申领算力券\":6302402,\"核定年度上限\":null}}"));
+  CHECK(fast.scanned());
+  CHECK(agrees(fast, "\t{ \"applicant\" : \"甲公司\" , \"measure\":\"算力券\",\"facts\":{ } }  "));
+  CHECK(fast.scanned());
+  // Money at the edges of 64 bits: 18 digits straight in, more by Decimal::parse, the same values.
+  for (const char* money : {"999999999999999999", "\"99999999999999999.9\"", "9999999999999999999", "\"0.000000000000000001\"",
+                            "1234567890123456789012345678", "\"1234567890123456789012345678.12\"", "0", "0.0", "\"0.10\""}) {
+    CHECK(agrees(fast, app("\"m\"", std::string("\"合同金额\": ") + money + ", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\"")));
+    CHECK(fast.scanned());
+  }
+  // Escapes, integer ids, other whitespace, units: not the scanner's, still read.
+  for (const std::string& line : {app("7", kTypical), app("\"a\\\"b\"", kTypical), app("\"\\u4e2d\"", kTypical),
+                                  app("\"k\"", "\"\\u5408\\u540c\\u91d1\\u989d\": 100, \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),
+                                  app("\"u\"", "\"合同金额\": \"120万元\", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),
+                                  "{\"id\":\"r\",\r\"measure\":\"算力券\",\"facts\":{" + kTypical + "}}"}) {
+    CHECK(agrees(fast, line));
+    CHECK_FALSE(fast.scanned());
+  }
+  // Non-ASCII ids: valid UTF-8 is taken, anything else is not.
+  CHECK(agrees(fast, app("\"申请-一\"", kTypical)));
+  CHECK(fast.scanned());
+  json::FastApplication a;
+  for (const char* bad : {"\"\xE4\xB8\"", "\"\xC0\xAF\"", "\"\xED\xA0\x80\"", "\"\xF4\x90\x80\x80\"", "\"\xFF\""})
+    CHECK_FALSE(fast.read(app(bad, kTypical), a));
+}
+
+// Lines of a batch with bytes changed, removed or repeated at random: whatever
+// the fast reader (scanner or simdjson) takes, the precise reader takes with the
+// same values (agrees() checks it), in either binding.
+TEST_CASE("fast reader: mutated lines are never taken wrongly", "[json_fast]") {
+  json::FactKeyIndex index(edition());
+  json::FastLineReader fast(index);
+  const std::vector<std::string> seeds = {
+      app("\"A1\"", kTypical),
+      "{\"id\":\"c\",\"applicant\":\"甲\",\"measure\":\"算力券\",\"facts\":{\"合同金额\":1.5,\"采购类型\":\"模型服务\",\"模型已备案\":true,"
+      "\"中小企业\":false,\"本年度已申领算力券\":6302402,\"核定年度上限\":null,\"同一合同智能券金额\":\"10.25\",\"智能券档位\":\"二档\"}}",
+  };
+  const std::string alphabet = std::string("\"\\ \t,:{}[]0123456789.-+eEtrufalsn\x01\x1f\x7f") + '\0' + "\xE4\xB8\x80\xFF\xC0";
+  std::mt19937 rng(25);
+  int taken = 0, tried = 0;
+  for (int round = 0; round < 10000; ++round) {
+    std::string line = seeds[rng() % seeds.size()];
+    for (int edits = 1 + static_cast<int>(rng() % 3); edits > 0 && !line.empty(); --edits) {
+      const std::size_t at = rng() % line.size();
+      switch (rng() % 3) {
+        case 0: line[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: line.erase(at, 1 + rng() % 3); break;
+        default: line.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+      }
+    }
+    ++tried;
+    if (agrees(fast, line)) ++taken;
+  }
+  // Some mutations leave a good line (a digit for a digit, a space added): those are taken.
+  CHECK(taken > 100);
+  CHECK(taken < tried);
 }

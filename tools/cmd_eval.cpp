@@ -89,6 +89,10 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
   ExcelCsv shape(false, options.output == api::BatchFormat::Csv && (options.excel || input.crlf()));
   std::string shaped;
   const api::BatchWriter write{[&](std::string_view bytes) {
+                                 if (!shape.changes_anything()) {  // JSONL, UTF-8 CSV: the bytes as they are
+                                   write_stdout(bytes);
+                                   return;
+                                 }
                                  shaped.clear();
                                  shape.append(bytes, shaped);
                                  write_stdout(shaped);

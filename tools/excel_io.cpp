@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace kuan::cli {
 
 namespace {
@@ -116,8 +118,8 @@ bool InputText::fill() {
     if (errno == E2BIG) continue;
     if (errno == EINVAL && !at_end_) break;  // a sequence cut by the piece: wait for the rest
     const std::uint64_t at = consumed_ - left;  // the byte's offset in the input
-    error_ = "输入不是 " + encoding_ + " 编码:第 " + std::to_string(at + 1) + " 字节起无法解码" +
-             (errno == EINVAL ? "(文件在一个字符的中间结束)" : "");
+    error_ = fmt::format("输入不是 {} 编码:第 {} 字节起无法解码{}", encoding_, at + 1,
+                         errno == EINVAL ? "(文件在一个字符的中间结束)" : "");
     return false;
   }
   raw_.erase(0, raw_.size() - left);
@@ -125,6 +127,21 @@ bool InputText::fill() {
 }
 
 long InputText::read(char* buffer, std::size_t size) {
+  if (ready_at_ >= ready_.size() && iconv_ == reinterpret_cast<iconv_t>(-1)) {
+    // UTF-8 with nothing read ahead: straight into the caller's buffer, as
+    // much as it takes (a batch reads large blocks), not through ready_.
+    if (at_end_ || !error_.empty()) return error_.empty() ? 0 : -1;
+    ssize_t n;
+    do n = ::read(fd_, buffer, size);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+      error_ = std::string("读取失败:") + std::strerror(errno);
+      return -1;
+    }
+    if (n == 0) at_end_ = true;
+    consumed_ += static_cast<std::uint64_t>(n);
+    return static_cast<long>(n);
+  }
   while (ready_at_ >= ready_.size()) {
     ready_.clear();
     ready_at_ = 0;

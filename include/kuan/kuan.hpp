@@ -27,8 +27,9 @@
 // decimal text ("1234.56", "120万元") or integers of 分, and come out as exact
 // decimal text and, when it fits, an integer of 分.
 //
-// This header stands alone: it includes only the standard library. The plain C
-// interface over the same library is <kuan/kuan.h>.
+// This header stands alone: it includes only the standard library (and
+// kuan/common.hpp, which does the same). The plain C interface over the same
+// library is <kuan/kuan.h>.
 #pragma once
 
 #include <cstddef>
@@ -42,14 +43,7 @@
 #include <variant>
 #include <vector>
 
-// KUAN_API marks what the shared library exports (everything else is hidden).
-#ifndef KUAN_API
-#if defined(__GNUC__) || defined(__clang__)
-#define KUAN_API __attribute__((visibility("default")))
-#else
-#define KUAN_API
-#endif
-#endif
+#include "kuan/common.hpp"  // KUAN_API, Position
 
 namespace kuan::api {
 
@@ -88,15 +82,6 @@ KUAN_API void append_json_string(std::string& out, std::string_view text);
 
 // "ok", "rule_errors", "unknown_edition", …
 KUAN_API const char* error_code_name(ErrorCode code) noexcept;
-
-// A place in a rule file (or, for BadJson, in the JSON text). line and column
-// are 1-based; columns count characters, not bytes. line == 0: no position.
-struct Position {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  bool known() const noexcept { return line > 0; }
-};
 
 struct KUAN_API Error {
   ErrorCode code = ErrorCode::Ok;

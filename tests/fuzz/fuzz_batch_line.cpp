@@ -24,19 +24,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (auto* facts = std::get_if<FactValues>(&bound)) fuzz::evaluate_checked(ed, *m, *facts, app.has_id ? &app.id : nullptr);
     }
   }
-  std::string error;
-  auto allocator = Allocator::create(ed, BatchFormat::Jsonl, error);
-  if (!allocator) fuzz::fail("setup", error);
-  auto bad = allocator->add(line, 1);
-  if (!bad) bad = allocator->finish();
+  auto made = make_allocator(ed, AllocationFormat::Jsonl);
+  if (auto* e = std::get_if<AllocationError>(&made)) fuzz::fail("setup", e->message);
+  auto& allocator = std::get<Allocator>(made);
+  auto bad = allocator.add(line, 1);
+  if (!bad) bad = allocator.finish();
   if (bad) {
-    (void)bad->render("in.jsonl");
+    (void)bad->to_string("in.jsonl");
     return 0;
   }
   std::string out;
-  for (std::size_t i = 0; i < allocator->size(); ++i) {
-    allocator->decision(i, BatchFormat::Jsonl, out);
-    allocator->decision(i, BatchFormat::Csv, out);
+  for (std::size_t i = 0; i < allocator.size(); ++i) {
+    allocator.decision(i, AllocationFormat::Jsonl, out);
+    allocator.decision(i, AllocationFormat::Csv, out);
   }
   if (!fuzz::valid_utf8(out) && !fuzz::known("invalid-utf8-output")) fuzz::fail("invalid-utf8-output", out);
   return 0;

@@ -1,0 +1,68 @@
+// The quota rule (quota_rank.hpp), and its public form over decimal text.
+#include "services/quota_rank.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+
+#include "kuan/allocator.hpp"
+
+namespace kuan {
+
+std::vector<std::uint32_t> quota_ranks(const std::vector<QuotaEntry>& entries) {
+  std::vector<std::uint32_t> by_rank(entries.size());
+  std::iota(by_rank.begin(), by_rank.end(), 0u);
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const QuotaEntry& a = entries[x];
+    const QuotaEntry& b = entries[y];
+    if (a.quota != b.quota) return a.quota < b.quota;
+    if (a.group != b.group) return a.group < b.group;
+    if (auto c = *a.score <=> *b.score; c != 0) return c > 0;
+    return a.order < b.order;
+  });
+  std::vector<std::uint32_t> ranks(entries.size());
+  for (std::size_t i = 0, rank = 0; i < by_rank.size(); ++i) {
+    const QuotaEntry& e = entries[by_rank[i]];
+    const bool same = i > 0 && entries[by_rank[i - 1]].quota == e.quota && entries[by_rank[i - 1]].group == e.group;
+    rank = same ? rank + 1 : 1;
+    ranks[by_rank[i]] = static_cast<std::uint32_t>(rank);
+  }
+  return ranks;
+}
+
+}  // namespace kuan
+
+namespace kuan::api {
+
+std::variant<std::vector<std::uint32_t>, AllocationError> rank_quota_candidates(
+    const std::vector<QuotaRankCandidate>& candidates) {
+  try {
+    std::vector<Decimal> scores;
+    scores.reserve(candidates.size());
+    std::unordered_map<std::string_view, int> quota_index;
+    std::vector<QuotaEntry> entries;
+    entries.reserve(candidates.size());
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      const auto& c = candidates[i];
+      auto score = Decimal::parse(c.score);
+      if (!score) {
+        AllocationError e;
+        e.field = "score";
+        e.message = "名额候选的得分不是十进制数:" + std::string(c.score);
+        return e;
+      }
+      scores.push_back(*score);
+      const int quota = quota_index.emplace(c.quota, static_cast<int>(quota_index.size())).first->second;
+      entries.push_back({nullptr, c.order, quota, c.group});
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i) entries[i].score = &scores[i];
+    return quota_ranks(entries);
+  } catch (const std::exception& ex) {
+    AllocationError e;
+    e.message = std::string("内部错误:") + ex.what();
+    return e;
+  }
+}
+
+}  // namespace kuan::api
