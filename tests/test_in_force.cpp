@@ -120,7 +120,7 @@ TEST_CASE("施行 on a measure: both days in force, the days around them refused
   CHECK(reasons_of(run("奖励", facts(R"({"投入": "0元"})", "2026-01-01"))) == std::vector<std::string>{"没有投入"});
 }
 
-TEST_CASE("施行 on a clause dates its measures; 施行中(M) reads a measure's days") {
+TEST_CASE("施行 on a clause dates its measures, 施行中(M) reads a measure's days") {
   CHECK(reasons_of(run("新补助", facts(R"({"投入": "1万元"})", "2025-12-31"))) ==
         std::vector<std::string>{"条款 (二) 的施行期为 2026-01-01 起,申请日期不在其中"});
   CHECK(run("新补助", facts(R"({"投入": "1万元"})", "2099-01-01")).amount.to_string() == "500.00");
