@@ -117,16 +117,6 @@ struct BatchWorker {
   std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
   const ResultWriter* writer = nullptr;
   const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
-  // The measure the last fast line named (lines of a batch mostly name the same one).
-  std::string last_name;
-  const MeasureInfo* last_measure = nullptr;
-  const MeasureInfo* measure(const Edition& ed, std::string_view name) {
-    if (!last_measure || name != last_name) {
-      last_measure = ed.find_measure(name);
-      last_name.assign(name);
-    }
-    return last_measure;
-  }
 };
 
 // A JSONL line read by the fast reader and evaluated: first bound straight
@@ -138,7 +128,7 @@ bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& se
   const std::size_t readable_after =
       worker.readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker.readable_end - line.data()) - line.size() : 0;
   if (!worker.fast->read(line, app, readable_after, json::Binding::FixedOnly)) return false;
-  const MeasureInfo* m = worker.measure(ed, app.measure);
+  const MeasureInfo* m = app.measure_info;
   if (!m) return false;
   auto write = [&](const Outcome& o) {
     if (settings.tally) settings.tally(m->decl->name, o.eligible ? "eligible" : "not_eligible");

@@ -130,37 +130,27 @@ Reply Session::cmd_measures() const {
 
 Reply Session::cmd_load(const std::string& path) {
   if (path.empty()) return fail("错误::load 需要一个政策目录或 .kuan 文件\n");
-  std::vector<Diagnostic> diagnostics;
-  auto loaded = Policy::load(path, diagnostics);
-  if (!loaded) {
-    std::string out = render_diagnostics(diagnostics);
-    return fail(out + "(未载入;规则保持原样)\n");
-  }
-  std::string error;
-  const Edition* ed = choose(*loaded, Selection{}, error);
-  if (!ed) return fail("错误:" + error + "\n");
-  std::string out;
-  selection_ = {};
-  policy_path_ = path;
-  switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), out);
-  out += "已载入 " + path + ":" + edition_summary(*edition_) + "\n";
-  return said(out, Kind::Command);
+  return load_base(path, Selection{}, "(未载入;规则保持原样)\n", "\n", "已载入 ");
 }
 
 Reply Session::cmd_reload() {
   if (!policy_) return fail("错误:没有载入政策文件,无可重读(用 :load 载入)\n");
+  return load_base(policy_path_, selection_, "(重读失败;规则保持原样)\n", "(重读失败;规则保持原样)\n", "已重读 ");
+}
+
+Reply Session::load_base(const std::string& path, const Selection& selection, const char* load_failed,
+                         const char* choose_failed, const char* done) {
   std::vector<Diagnostic> diagnostics;
-  auto loaded = Policy::load(policy_path_, diagnostics);
-  if (!loaded) {
-    std::string out = render_diagnostics(diagnostics);
-    return fail(out + "(重读失败;规则保持原样)\n");
-  }
+  auto loaded = Policy::load(path, diagnostics);
+  if (!loaded) return fail(render_diagnostics(diagnostics) + load_failed);
   std::string error;
-  const Edition* ed = choose(*loaded, selection_, error);
-  if (!ed) return fail("错误:" + error + "(重读失败;规则保持原样)\n");
+  const Edition* ed = choose(*loaded, selection, error);
+  if (!ed) return fail("错误:" + error + choose_failed);
+  selection_ = selection;  // (for :reload, selection_ and policy_path_ themselves)
+  policy_path_ = path;
   std::string out;
   switch_base(loaded, std::shared_ptr<const Edition>(loaded, ed), out);
-  out += "已重读 " + policy_path_ + ":" + edition_summary(*edition_) + "\n";
+  out += done + path + ":" + edition_summary(*edition_) + "\n";
   return said(out, Kind::Command);
 }
 
