@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "base/arena.hpp"
-#include "base/string_table.hpp"
+#include "base/name_table.hpp"
 #include "base/tally_table.hpp"
 #include "services/allocate.hpp"
 #include "services/json_fast.hpp"
@@ -90,9 +90,7 @@ struct api::Allocator::Data {
   std::vector<Pool> pools;
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
   Arena arena;
-  Arena names;                              // applicants' names, apart: looked up for every line, so kept dense
-  StringTable applicant_index;
-  std::vector<std::uint64_t> applicants;    // `names` refs
+  NameTable applicants;                     // applicants' names: looked up for every line, so kept dense
   TallyTable funded_totals;                 // applicant × n_funded + column → 分 (or a count) funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
   std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F

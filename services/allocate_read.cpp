@@ -150,12 +150,7 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
   // Repeated ids are found all at once (duplicate_ids) when the year is
   // complete or a later line is bad: no table of every id while reading.
-  const auto [who, is_new] = applicant_index.find_or_insert(
-      applicant, [&](std::uint32_t a) { return names.get(applicants[a]); },
-      [&] {
-        applicants.push_back(names.add(applicant));
-        return static_cast<std::uint32_t>(applicants.size() - 1);
-      });
+  const auto [who, is_new] = applicants.intern(applicant);
   if (is_new) {
     year_totals.resize(year_totals.size() + n_year);
   }

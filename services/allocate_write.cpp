@@ -26,9 +26,8 @@ void append_cents(std::string& out, std::int64_t cents) {
 }  // namespace
 
 void AllocatorData::prefetch_name(std::size_t index) const {
-  constexpr std::size_t kAhead = 8;  // the name's ref is asked for 2 × kAhead records ahead, the name kAhead
-  if (index + 2 * kAhead < records.size()) __builtin_prefetch(&applicants[records[index + 2 * kAhead].applicant]);
-  if (index + kAhead < records.size()) __builtin_prefetch(names.address(applicants[records[index + kAhead].applicant]));
+  constexpr std::size_t kAhead = 8;
+  if (index + kAhead < records.size()) __builtin_prefetch(applicants.address(records[index + kAhead].applicant));
 }
 
 // One decision; JSON members and CSV columns come in the same order.
@@ -88,7 +87,7 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     if (!csv) out += '"';
   };
   field("id", arena.get(r.id));
-  field("applicant", names.get(applicants[r.applicant]));
+  field("applicant", applicants.get(r.applicant));
   field("measure", m.decl->name);
   field("eligible", eligible ? "true" : "false", false);
   cents_field("amount", r.amount);

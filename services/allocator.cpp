@@ -219,7 +219,7 @@ std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uin
     if (s.finished || ranks.size() != s.records.size()) return failure("finish_part: 名次与申请数不符或已完成");
     if (auto e = s.duplicate_ids()) return s.stopped = e;
     s.finished = true;
-    s.applicant_index.release();
+    s.applicants.release_index();
     for (std::size_t i = 0; i < ranks.size(); ++i) {
       Data::Record& r = s.records[i];
       r.rank = ranks[i];
