@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -34,6 +35,10 @@ class NameTable {
           entries_.push_back(e);
           return static_cast<std::uint32_t>(entries_.size() - 1);
         });
+  }
+  // The index of `name` if it was interned (before release_index()).
+  std::optional<std::uint32_t> find(std::string_view name) const {
+    return index_.find(name, [&](std::uint32_t k) { return get(k); });
   }
   std::string_view get(std::uint32_t i) const {
     const Entry& e = entries_[i];

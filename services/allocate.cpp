@@ -74,16 +74,25 @@ void AllocatorData::bind(const Record& r, bool rooms) {
     if (!facts.present[fact]) put_fact(fact, Value::money(year_totals[r.applicant * n_year + year_slot[a]]));
   }
   room_supplied = -1;
+  room_opened = false;
+  given_running.clear();
   for (const int a : s.funded) {
     const AccumulationInfo& acc = ed.accumulations[a];
-    if (facts.present[acc.fact]) continue;  // the line's own figure stands
+    if (facts.present[acc.fact]) {  // the line's own figure stands (and carry_given() continues from it)
+      given_running.push_back(a);
+      continue;
+    }
     if (!rooms && !acc.count) continue;     // counts are known before the quotas; money rooms after
     const std::int64_t used = tally_value(r.applicant, a);
     if (acc.count) {
       put_fact(acc.fact, Value::of_number(TypeKind::Integer, Decimal::from_scaled(used, 0)));
       continue;
     }
-    if (a == s.funded_money) room_supplied = used;
+    if (a == s.funded_money) {
+      room_supplied = used;
+      room_opened = acc.group_fact < 0 ? opened.get(std::uint64_t{r.applicant} * n_funded + funded_slot[a]) != 0
+                                       : grouped_opened.count(group_tally_key(r.applicant, a, group_key(acc.group_fact))) > 0;
+    }
     put_fact(acc.fact, Value::money(Decimal::from_scaled(used, 2)));
   }
 }
@@ -104,10 +113,14 @@ std::string AllocatorData::group_key(int slot) {
 std::int64_t* AllocatorData::tally(std::uint32_t applicant, int a) {
   const AccumulationInfo& acc = ed.accumulations[a];
   if (acc.group_fact < 0) return &funded_totals.at(std::uint64_t{applicant} * n_funded + funded_slot[a]);
+  return &grouped_totals[group_tally_key(applicant, a, group_key(acc.group_fact))];
+}
+
+std::string AllocatorData::group_tally_key(std::uint32_t applicant, int a, std::string_view group) {
   std::string key(reinterpret_cast<const char*>(&applicant), sizeof applicant);
   key.append(reinterpret_cast<const char*>(&a), sizeof a);
-  key += group_key(acc.group_fact);
-  return &grouped_totals[key];
+  key += group;
+  return key;
 }
 
 std::int64_t AllocatorData::tally_value(std::uint32_t applicant, int a) {
@@ -170,6 +183,7 @@ void AllocatorData::prefetch_totals(std::size_t index) const {
 }
 
 std::optional<AllocationError> AllocatorData::decide_amounts() {
+  seed_openings();
   for (std::size_t i = 0; i < records.size(); ++i) {
     prefetch_totals(i);
     Record& r = records[i];
@@ -178,14 +192,21 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
       auto result = evaluate(r);
       if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
       if (auto e = record_outcome(r, std::get<Outcome>(result))) return e;
-      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed | (room_opened ? kOpened : 0);
+      if (r.flags & kGivesUsed)
+        if (auto e = carry_given(r, false)) return e;
+    } else if (r.flags & kGivesUsed) {  // decided while admitting: bound again only for its figures
+      bind(r, false);
+      if (auto e = carry_given(r, false)) return e;
     }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
   }
   // Every amount is decided: the running totals are done with, and the pools
   // that follow need room of their own.
   funded_totals.clear();
+  opened.clear();
   std::unordered_map<std::string, std::int64_t>().swap(grouped_totals);
+  std::unordered_map<std::string, std::int64_t>().swap(grouped_opened);
   std::vector<Decimal>().swap(year_totals);
   return std::nullopt;
 }
@@ -233,6 +254,7 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
     for (const Record& r : records) quota_records += ed.measures[r.measure].quota >= 0;
     candidates.reserve(candidates.size() + quota_records);
   }
+  if (counting) seed_openings();
   for (std::size_t i = 0; i < records.size(); ++i) {
     Record& r = records[i];
     const MeasureInfo& m = ed.measures[r.measure];
@@ -246,6 +268,8 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
     // 件数 tallies are counted again in the same order): this outcome stands.
     // An amount out of range is left to that pass, which names it in order.
     if (setup[r.measure].funded_money < 0 && !record_outcome(r, std::get<Outcome>(result))) r.flags |= kDecided;
+    if (counted && (r.flags & kGivesUsed))
+      if (auto e = carry_given(r, true)) return e;
     if (counted)
       if (auto e = count_in(r, eligible, false)) return e;
     if (m.quota < 0 || !eligible) continue;
@@ -256,12 +280,15 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
   if (counting) {
     funded_totals.clear();
     grouped_totals.clear();
+    opened.clear();
+    grouped_opened.clear();
   }
   return std::nullopt;
 }
 
 std::optional<AllocationError> AllocatorData::decide_year() {
   if (auto e = duplicate_ids()) return e;
+  resolve_openings();
   applicants.release_index();  // applicants are known: the rest needs only the records
   if (auto e = decide_quotas()) return e;
   if (auto e = decide_amounts()) return e;
@@ -297,6 +324,8 @@ std::optional<AllocationError> AllocatorData::decide_year() {
 void AllocatorData::summarize() {
   summary = AllocationSummary();
   summary.version = ed.name;
+  if (unknown_openings)
+    summary.warnings.push_back(fmt::format("期初余额中有 {} 条属于本批没有申请的申请人,未用", unknown_openings));
   if (!ignored_columns.empty()) {
     std::string list;
     for (const auto& c : ignored_columns) (list += list.empty() ? "" : "、") += c;

@@ -98,13 +98,13 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     field("cap_room_used", "", true, true);
   } else if (csv) {  // the room's sentence, written once: its text has no number of its own to escape
     std::string room;
-    room.reserve(s.room_before.size() + 24 + s.room_after.size());
-    room += s.room_before;
+    room.reserve(s.opened_before.size() + 24 + s.room_after.size());
+    room += (r.flags & kOpened) ? s.opened_before : s.room_before;
     append_cents(room, r.used);
     room += s.room_after;
     field("cap_room_used", room);
   } else {
-    (out += ",\"cap_room_used\":") += s.room_before_json;
+    (out += ",\"cap_room_used\":") += (r.flags & kOpened) ? s.opened_before_json : s.room_before_json;
     append_cents(out, r.used);
     out += s.room_after_json;
   }
