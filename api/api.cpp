@@ -520,7 +520,7 @@ Status Facts::set_money(std::string_view fact, std::string_view amount) {
 Status Facts::set_money_fen(std::string_view fact, std::int64_t fen) {
   return store(d_.get(), fact, {"set_money_fen", bit(TypeKind::Money)},
                [&](const ::kuan::Edition&, int, const ::kuan::FactInfo& info) -> std::variant<::kuan::Value, std::string> {
-                 if (fen < 0) return "事实 " + info.decl->name + " 的金额不能为负:" + std::to_string(fen) + "分";
+                 if (fen < 0) return fmt::format("事实 {} 的金额不能为负:{}分", info.decl->name, fen);
                  return ::kuan::Value::money(::kuan::Decimal::from_scaled(fen, 2));
                });
 }

@@ -1,6 +1,6 @@
 #include "base/date.hpp"
 
-#include <cstdio>
+#include <fmt/format.h>
 
 namespace kuan {
 
@@ -49,9 +49,7 @@ std::string format_date(std::int32_t z) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
-  char buf[40];  // room for any int year the compiler can imagine (-Wformat-truncation)
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-  return buf;
+  return fmt::format("{:04}-{:02}-{:02}", y, m, d);
 }
 
 }  // namespace kuan

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace kuan {
 
 using BigInt = boost::multiprecision::cpp_int;
@@ -86,14 +88,12 @@ BigInt pow10_big(int k) {
 
 void check_scale(long s) {
   if (s < 0 || s > Decimal::kMaxScale)
-    throw std::overflow_error("kuan::Decimal: scale " + std::to_string(s) +
-                              " outside [0, " + std::to_string(Decimal::kMaxScale) + "]");
+    throw std::overflow_error(fmt::format("kuan::Decimal: scale {} outside [0, {}]", s, Decimal::kMaxScale));
 }
 
 void check_places(int p, const char* what) {
   if (p < 0 || p > Decimal::kMaxScale)
-    throw std::invalid_argument(std::string("kuan::Decimal::") + what + ": places " +
-                                std::to_string(p) + " outside [0, kMaxScale]");
+    throw std::invalid_argument(fmt::format("kuan::Decimal::{}: places {} outside [0, kMaxScale]", what, p));
 }
 
 // Whether the truncated quotient magnitude q (remainder r of divisor d, all
@@ -170,7 +170,7 @@ struct Decimal::Impl {
     // about kMaxDigits digits.
     constexpr unsigned kMaxBits = static_cast<unsigned>(Decimal::kMaxDigits) * 33220u / 10000u;
     if (boost::multiprecision::msb(abs(v)) >= kMaxBits)
-      throw std::overflow_error("kuan::Decimal: result longer than " + std::to_string(Decimal::kMaxDigits) + " digits");
+      throw std::overflow_error(fmt::format("kuan::Decimal: result longer than {} digits", Decimal::kMaxDigits));
     Decimal d;
     d.scale_ = s;
     d.big_ = new detail::BigRep(std::move(v));

@@ -1,14 +1,34 @@
 #include "base/json_string.hpp"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 namespace kuan {
+
+namespace {
+
+// Where the run of bytes from i that need no escape ends: eight bytes at a
+// time while eight remain (the lowest byte flagged is exact), then one by one.
+std::size_t plain_run(std::string_view s, std::size_t i) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    const std::uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    const std::uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x);
+    if (hit & highs) return i + static_cast<std::size_t>(__builtin_ctzll(hit & highs) >> 3);
+  }
+  while (i < s.size() && s[i] != '"' && s[i] != '\\' && static_cast<unsigned char>(s[i]) >= 0x20) ++i;
+  return i;
+}
+
+}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {  // runs that need no escape are copied whole
-    std::size_t j = i;
-    while (j < s.size() && s[j] != '"' && s[j] != '\\' && static_cast<unsigned char>(s[j]) >= 0x20) ++j;
+    const std::size_t j = plain_run(s, i);
     out.append(s.data() + i, j - i);
     if (j == s.size()) break;
     i = j + 1;

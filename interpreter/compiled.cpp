@@ -386,7 +386,12 @@ class Compiler {
   void renumber() {
     std::vector<std::int32_t> to(static_cast<std::size_t>(next_reg_), -1);
     std::int32_t n = 0;
-    for (const auto& [k, r] : constants_) to[static_cast<std::size_t>(r)] = n++, p_.constants.push_back(k);
+    for (const auto& [k, r] : constants_) {
+      to[static_cast<std::size_t>(r)] = n++;
+      p_.constants.push_back(k);
+      p_.constant_m.push_back(k.m);
+      p_.constant_s.push_back(k.s);
+    }
     for (auto& t : to)
       if (t < 0) t = n++;
     p_.registers = n;

@@ -76,7 +76,9 @@ inline bool holds(int c, std::uint8_t mask) { return (mask >> (c + 1)) & 1; }
 // One flat plan: with or without the instructions that record an explanation.
 struct Program {
   std::vector<Ins> code;
-  std::vector<Fx> constants;        // registers [0, constants.size()), copied in at the start
+  std::vector<Fx> constants;        // registers [0, constants.size()), copied in at the start …
+  std::vector<std::int64_t> constant_m;  // … as the machine keeps registers: mantissas
+  std::vector<std::int32_t> constant_s;  // and scales apart (compiled_run.cpp, Registers)
   std::vector<std::int32_t> lists;  // Match targets, MatchK registers, Min/Max arguments
   std::int32_t registers = 0;
   // Facts read, loaded into their registers at the start (so reading one costs

@@ -21,24 +21,41 @@ namespace {
 struct Bail {};
 [[noreturn]] void bail() { throw Bail{}; }
 
+// The registers as two arrays, mantissas and scales, rather than an array of
+// Fx: a register is written as its two fields and read back as them — never
+// one 16-byte load over two narrower stores, which the processor cannot
+// forward (a stall of a dozen cycles on nearly every read).
+struct Registers {
+  std::int64_t* m;
+  std::int32_t* s;
+  Fx operator[](std::int32_t r) const { return {m[r], s[r]}; }
+  void set(std::int32_t r, Fx x) const {
+    m[r] = x.m;
+    s[r] = x.s;
+  }
+};
+
 // ---------------------------------------------------------------- machine
 // Runs a plan's segments; the compiled form's side of measure_steps.hpp.
 class Machine {
  public:
   using Number = Fx;
 
-  Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Fx* regs,
+  Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Registers regs,
           unsigned char* done, Trace* trace)
       : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done),
         rate_choices_(trace ? &trace->rate_choices : nullptr) {
-    if (!p.constants.empty()) std::memcpy(static_cast<void*>(regs), p.constants.data(), p.constants.size() * sizeof(Fx));
+    if (const std::size_t k = p.constant_m.size()) {
+      std::memcpy(regs.m, p.constant_m.data(), k * sizeof(std::int64_t));
+      std::memcpy(regs.s, p.constant_s.data(), k * sizeof(std::int32_t));
+    }
     const unsigned char* present = facts.present.data();
     const Fx* given = facts.fixed.data();
     for (const Program::Load& l : p.loads) {
       const unsigned char state = present[l.slot];
-      if (state & FactValues::kFits) regs[l.reg] = given[l.slot];
+      if (state & FactValues::kFits) regs.m[l.reg] = given[l.slot].m, regs.s[l.reg] = given[l.slot].s;
       else if (state) bail();  // given, beyond 64 bits
-      else if (l.fallback >= 0) regs[l.reg] = regs[l.fallback];
+      else if (l.fallback >= 0) regs.m[l.reg] = regs.m[l.fallback], regs.s[l.reg] = regs.s[l.fallback];
       else if (l.required) bail();
     }
   }
@@ -130,7 +147,7 @@ class Machine {
     if (done_[m] == 1) return;
     if (done_[m] == 2) bail();  // being computed: the checker rejects cycles; guard anyway
     done_[m] = 2;
-    regs_[p_.memos[m].reg] = run(p_.memos[m].entry);
+    regs_.set(p_.memos[m].reg, run(p_.memos[m].entry));
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
@@ -145,7 +162,7 @@ class Machine {
   const CompiledMeasure& cm_;
   const MeasureInfo& info_;
   const FactValues& facts_;
-  Fx* regs_;
+  Registers regs_;
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
   std::vector<ChoiceTrace>* choices_ = nullptr;  // where 若/按 choices go while explaining
   std::vector<ChoiceTrace>* rate_choices_;       // … while computing 比例
@@ -155,44 +172,44 @@ class Machine {
 
 Fx Machine::run(std::int32_t pc) {
   const Ins* code = p_.code.data();
-  Fx* R = regs_;
+  const Registers R = regs_;
   for (;;) {
     const Ins& i = code[pc++];
     Fx r;
     switch (i.op) {
-      case Op::Mov: R[i.dst] = R[i.a]; break;
+      case Op::Mov: R.set(i.dst, R[i.a]); break;
       case Op::Guard:
         if (!facts_.present[static_cast<std::size_t>(i.a)]) {
           if (i.b < 0) bail();  // a missing fact: the tree-walker words the error
           ensure(i.b);
-          R[i.dst] = R[p_.memos[static_cast<std::size_t>(i.b)].reg];
+          R.set(i.dst, R[p_.memos[static_cast<std::size_t>(i.b)].reg]);
         }
         break;
       case Op::Ensure: ensure(i.a); break;
-      case Op::Has: R[i.dst] = {facts_.present[static_cast<std::size_t>(i.a)] ? 1 : 0, 0}; break;
-      case Op::Not: R[i.dst] = {R[i.a].m == 0 ? 1 : 0, 0}; break;
+      case Op::Has: R.set(i.dst, Fx{facts_.present[static_cast<std::size_t>(i.a)] ? 1 : 0, 0}); break;
+      case Op::Not: R.set(i.dst, Fx{R[i.a].m == 0 ? 1 : 0, 0}); break;
       case Op::Neg:
         if (!fixed::neg(R[i.a], r)) bail();
-        R[i.dst] = r;
+        R.set(i.dst, r);
         break;
       case Op::Abs:
         r = R[i.a];
         if (r.m < 0 && !fixed::neg(R[i.a], r)) bail();
-        R[i.dst] = r;
+        R.set(i.dst, r);
         break;
       case Op::Add:
         if (!fixed::add(R[i.a], R[i.b], r)) bail();
-        R[i.dst] = r;
+        R.set(i.dst, r);
         break;
       case Op::Sub:
         if (!fixed::sub(R[i.a], R[i.b], r)) bail();
-        R[i.dst] = r;
+        R.set(i.dst, r);
         break;
       case Op::Mul:
         if (!fixed::mul(R[i.a], R[i.b], r)) bail();
-        R[i.dst] = r;
+        R.set(i.dst, r);
         break;
-      case Op::Cmp: R[i.dst] = {holds(fixed::compare(R[i.a], R[i.b]), i.x) ? 1 : 0, 0}; break;
+      case Op::Cmp: R.set(i.dst, Fx{holds(fixed::compare(R[i.a], R[i.b]), i.x) ? 1 : 0, 0}); break;
       case Op::Min:
       case Op::Max: {
         const std::int32_t* args = p_.lists.data() + i.a;
@@ -202,18 +219,18 @@ Fx Machine::run(std::int32_t pc) {
           const int c = fixed::compare(v, best);
           if (i.op == Op::Min ? c < 0 : c > 0) best = v;
         }
-        R[i.dst] = best;
+        R.set(i.dst, best);
         break;
       }
       case Op::Round: {
         const Fx step = R[i.b];
         if (step.m <= 0 || !fixed::round_to_step(R[i.a], step, static_cast<RoundingMode>(i.x), r)) bail();
-        R[i.dst] = r;
+        R.set(i.dst, r);
         break;
       }
-      case Op::Rate: R[i.dst] = rate(); break;
-      case Op::Base: R[i.dst] = base(); break;
-      case Op::MatchK: R[i.dst] = R[arm(i, R[i.a])]; break;
+      case Op::Rate: R.set(i.dst, rate()); break;
+      case Op::Base: R.set(i.dst, base()); break;
+      case Op::MatchK: R.set(i.dst, R[arm(i, R[i.a])]); break;
       case Op::Match: pc = arm(i, R[i.a]); break;
       case Op::Jmp: pc = i.a; break;
       case Op::JmpZ:
@@ -244,17 +261,19 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
   const auto registers = static_cast<std::size_t>(p.registers), memos = p.memos.size();
   try {
     if (registers <= kInlineRegisters && memos <= kInlineMemos) {
-      // Raw storage: a register is written before it is read, so the 2 KiB are
+      // Raw storage: a register is written before it is read, so the 1.5 KiB are
       // not cleared on every evaluation.
-      alignas(Fx) unsigned char regs[kInlineRegisters * sizeof(Fx)];
+      std::int64_t mantissas[kInlineRegisters];
+      std::int32_t scales[kInlineRegisters];
       unsigned char done[kInlineMemos];
       std::fill_n(done, memos, 0);
-      Machine machine(p, cm, info, facts, reinterpret_cast<Fx*>(regs), done, trace);
+      Machine machine(p, cm, info, facts, Registers{mantissas, scales}, done, trace);
       return evaluate_in_order(ed, info, machine, trace);
     }
-    std::vector<Fx> regs(registers);
+    std::vector<std::int64_t> mantissas(registers);
+    std::vector<std::int32_t> scales(registers);
     std::vector<unsigned char> done(memos, 0);
-    Machine machine(p, cm, info, facts, regs.data(), done.data(), trace);
+    Machine machine(p, cm, info, facts, Registers{mantissas.data(), scales.data()}, done.data(), trace);
     return evaluate_in_order(ed, info, machine, trace);
   } catch (const Bail&) {
     return std::nullopt;
@@ -264,7 +283,8 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
   const CompiledMeasure* compiled = compiled_form(ed, info);
-  if (!compiled || !info.validations.empty() || !required_facts_given(*compiled, facts)) return std::nullopt;
+  // 校验 and 施行 (a measure dated outside its days) are evaluate_measure's, before any plan runs.
+  if (!compiled || !info.validations.empty() || info.in_force || !required_facts_given(*compiled, facts)) return std::nullopt;
   return run_compiled(ed, info, *compiled, facts, nullptr);
 }
 

@@ -1,5 +1,7 @@
 #include "interpreter/facts.hpp"
 
+#include <fmt/format.h>
+
 #include "base/limits.hpp"
 #include "base/date.hpp"
 #include "base/source.hpp"
@@ -97,9 +99,9 @@ std::variant<ListValue, std::string> convert_list(const Edition& ed, int slot, c
   const std::string& name = info.decl->name;
   if (info.type.kind != TypeKind::List) return "事实 " + name + " 不是列表";
   if (v.kind != json::Scalar::Kind::Array) return "事实 " + name + " 是列表:应为 JSON 数组 [ { … }, … ](每项一个对象)";
-  if (v.not_object) return "事实 " + name + " 第 " + std::to_string(v.not_object) + " 项应为对象 { 字段: 值, … }";
+  if (v.not_object) return fmt::format("事实 {} 第 {} 项应为对象 {{ 字段: 值, … }}", name, v.not_object);
   if (v.ends.size() > limits::kMaxListItems)
-    return "事实 " + name + " 的列表过长:至多 " + std::to_string(limits::kMaxListItems) + " 项";
+    return fmt::format("事实 {} 的列表过长:至多 {} 项", name, limits::kMaxListItems);
   const ListInfo& list = ed.lists[static_cast<std::size_t>(info.type.list_id)];
   const auto& fields = list.decl->fields;
   ListValue out;
@@ -108,7 +110,7 @@ std::variant<ListValue, std::string> convert_list(const Edition& ed, int slot, c
   std::vector<bool> given(out.width);
   std::size_t begin = 0;
   for (std::size_t item = 0; item < v.ends.size(); ++item) {
-    const std::string which = name + " 第 " + std::to_string(item + 1) + " 项";
+    const std::string which = fmt::format("{} 第 {} 项", name, item + 1);
     std::fill(given.begin(), given.end(), false);
     for (std::size_t m = begin; m < v.ends[item]; ++m) {
       const json::Field& f = v.members[m];
@@ -154,7 +156,7 @@ std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& t
     std::size_t digits = 0;
     for (char c : v.text) digits += c >= '0' && c <= '9';
     if (digits > limits::kMaxNumberDigits)
-      return "事实 " + name + " 的值 " + shown() + " 过长:数字至多 " + std::to_string(limits::kMaxNumberDigits) + " 位";
+      return fmt::format("事实 {} 的值 {} 过长:数字至多 {} 位", name, shown(), limits::kMaxNumberDigits);
   }
   switch (type.kind) {
     case TypeKind::Money: {

@@ -7,6 +7,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "base/source.hpp"
 #include "base/utf8.hpp"
 
@@ -137,11 +139,11 @@ class Handler final : public nlohmann::json_sax<njson> {
     return on_value(Scalar::Kind::Bool, none, v, false);
   }
   bool number_integer(number_integer_t v) override {
-    std::string text = std::to_string(v);
+    std::string text = fmt::to_string(v);
     return on_value(Scalar::Kind::Number, text, false, true);
   }
   bool number_unsigned(number_unsigned_t v) override {
-    std::string text = std::to_string(v);
+    std::string text = fmt::to_string(v);
     return on_value(Scalar::Kind::Number, text, false, true);
   }
   bool number_float(number_float_t, const string_t& raw) override {
@@ -169,8 +171,8 @@ class Handler final : public nlohmann::json_sax<njson> {
       Scalar& list = facts_.back().value;
       for (std::size_t i = list.ends.empty() ? 0 : list.ends.back(); i < list.members.size(); ++i)
         if (list.members[i].name == name)
-          return fail(token_start(from), "事实 " + quote_name(facts_.back().name) + " 第 " + std::to_string(list.ends.size() + 1) +
-                                             " 项中重复的字段 " + quote_name(name));
+          return fail(token_start(from), fmt::format("事实 {} 第 {} 项中重复的字段 {}", quote_name(facts_.back().name),
+                                                     list.ends.size() + 1, quote_name(name)));
       list.members.push_back(Field{std::move(name), Scalar{}});
       return true;
     }
@@ -390,8 +392,8 @@ class Handler final : public nlohmann::json_sax<njson> {
   bool list_element(std::size_t from, bool is_object) {
     Scalar& list = facts_.back().value;
     if (list.ends.size() + 1 > limits::kMaxListItems)
-      return fail(token_start(from), "事实 " + quote_name(facts_.back().name) + " 的列表过长:至多 " +
-                                         std::to_string(limits::kMaxListItems) + " 项");
+      return fail(token_start(from),
+                  fmt::format("事实 {} 的列表过长:至多 {} 项", quote_name(facts_.back().name), limits::kMaxListItems));
     if (is_object) {
       in_item_ = true;
       return true;

@@ -381,7 +381,8 @@ void ResultWriter::append(std::string& out, const Edition& ed, const Outcome& o,
 
 // Decimal::to_string's text, without its temporary strings when the mantissa fits 64 bits.
 void ResultWriter::append_decimal(std::string& out, const Decimal& d) {
-  const auto m = d.is_big() ? std::nullopt : d.to_int64_at_scale(d.scale());
+  std::optional<std::int64_t> m;
+  if (std::int64_t mantissa; d.mantissa64(mantissa)) m = mantissa;  // inline: no call for the usual amount
   if (!m || *m == INT64_MIN) {
     out += d.to_string();
     return;

@@ -1,6 +1,9 @@
 // ast_fingerprint: the parsed tree written out field by field, positions left
 // out, so that `kuan fmt` can prove it changed nothing but layout.
+#include <iterator>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "lang/format.hpp"
 
@@ -11,25 +14,19 @@ class Dumper {
  public:
   std::string out;
 
-  void str(std::string_view tag, std::string_view s) {
-    out += tag;
-    out += '<';
-    out += std::to_string(s.size());
-    out += ':';
-    out += s;
-    out += '>';
-  }
-  void num(std::string_view tag, long long v) {
-    out += tag;
-    out += '=';
-    out += std::to_string(v);
-    out += ' ';
-  }
+  void str(std::string_view tag, std::string_view s) { fmt::format_to(std::back_inserter(out), "{}<{}:{}>", tag, s.size(), s); }
+  void num(std::string_view tag, long long v) { fmt::format_to(std::back_inserter(out), "{}={} ", tag, v); }
   void names(std::string_view tag, const std::vector<ast::NamedSpan>& v) {
     out += tag;
     out += '[';
     for (const auto& n : v) str("", n.name);
     out += ']';
+  }
+
+  void in_force(const std::optional<ast::InForce>& f) {
+    if (!f) return;
+    num("in_force", f->from);
+    num("to", f->to ? *f->to : -1);
   }
 
   void expr(const ast::ExprPtr& e) {
@@ -147,6 +144,7 @@ class Dumper {
         str("title", c.title);
         str("text", c.text);
         str("responsible", c.responsible);
+        in_force(c.in_force);
       }
     }
     for (const auto& ms : m.measures) {
@@ -154,6 +152,7 @@ class Dumper {
       str("title", ms.title);
       num("clause", ms.clause);
       if (ms.signed_result) out += "signed";
+      in_force(ms.in_force);
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);
@@ -172,6 +171,7 @@ class Dumper {
     for (const auto& x : m.examples) {
       str("\nexample", x.measure);
       str("title", x.title);
+      if (x.as_of) num("as_of", *x.as_of);
       for (const auto& f : x.facts) {
         str("fact", f.name);
         expr(f.value);

@@ -1,6 +1,8 @@
 // 列表 facts: their fields' types, the aggregates that read them (合计 计数 最大
 // 最小, filtered by 当) and a list's value in a 例.
 
+#include <fmt/format.h>
+
 #include "lang/checker_impl.hpp"
 
 namespace kuan::checking {
@@ -121,12 +123,12 @@ void Checker::example_list(const ast::ExampleFact& f, const Type& type, Context&
       given[static_cast<std::size_t>(k)] = true;
       const Type& want = list.field_types[static_cast<std::size_t>(k)];
       expect_type(*field.value, check(*field.value, ctx, &want), want,
-                  f.name + " 第 " + std::to_string(i + 1) + " 项的 " + field.name);
+                  fmt::format("{} 第 {} 项的 {}", f.name, i + 1, field.name));
     }
     for (std::size_t k = 0; k < given.size(); ++k)
       if (!given[k]) {
         const Span at = f.items[i].empty() ? f.value_span : f.items[i].front().span;
-        error(at, f.name + " 第 " + std::to_string(i + 1) + " 项缺少字段 " + list.decl->fields[k].name);
+        error(at, fmt::format("{} 第 {} 项缺少字段 {}", f.name, i + 1, list.decl->fields[k].name));
       }
   }
 }

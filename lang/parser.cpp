@@ -37,8 +37,8 @@ using selector = pegtl::parse_tree::selector<
         g::identifier, g::string_literal, g::date_literal, g::loose_date, g::number_literal, g::true_literal, g::false_literal,
         g::cmp_op, g::add_op, g::mul_op, g::rounding_mode, g::type_money, g::type_rate, g::type_integer,
         g::type_number, g::type_bool, g::type_date, g::type_days, g::type_months, g::type_years, g::clause_ref, g::otherwise_pattern, g::optional_marker,
-        g::reference, g::call, g::has_fact, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
-        g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::rounding_stmt, g::param_stmt,
+        g::reference, g::call, g::has_fact, g::in_force_test, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
+        g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::example_date, g::rounding_stmt, g::param_stmt,
         g::fact_stmt, g::define_stmt, g::cap_stmt, g::type_enum, g::label, g::fact_default, g::used_part,
         g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,
         g::base_item, g::amount_item, g::measure_stmt, g::example_stmt, g::example_fact, g::expect_amount,
@@ -158,22 +158,39 @@ Diagnostic parse_error_diagnostic(const SourceFile* file, const pegtl::parse_err
 
 }  // namespace
 
-ParsedModule parse_module(SourcePtr source, std::uint32_t first_id) {
-  ParsedModule out;
-  const SourceFile* file = source.get();
+namespace {
+
+// Parses `file` as `Rule` and hands the parse tree's root to `use`, which
+// converts it; a source that is no text, a syntax error or a conversion error
+// becomes the one diagnostic instead.
+template <typename Rule, typename Use>
+void parse_as(const SourceFile* file, std::vector<Diagnostic>& diagnostics, Use&& use) {
   if (auto problem = source_problem(file->text())) {
     const auto at = static_cast<std::uint32_t>(problem->offset);
-    out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, at, at}, std::move(problem->message)));
-    return out;
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, at, at}, std::move(problem->message)));
+    return;
   }
   pegtl::memory_input in(file->text(), file->name());
   parse::NodePool pool;  // before the tree: outlives it
   try {
-    auto root = parse::parse_tree<g::file, selector, g::depth_action, g::control>(in, pool);
+    use(parse::parse_tree<Rule, selector, g::depth_action, g::control>(in, pool));
+  } catch (const pegtl::parse_error& e) {
+    diagnostics.push_back(parse_error_diagnostic(file, e));
+  } catch (const ConvertError& e) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, e.span, e.message));
+  }
+}
+
+}  // namespace
+
+ParsedModule parse_module(SourcePtr source, std::uint32_t first_id) {
+  ParsedModule out;
+  const SourceFile* file = source.get();
+  parse_as<g::file>(file, out.diagnostics, [&](auto root) {
     if (!root) {
       // Unreachable with must<eof> at the end, kept so a grammar change cannot crash.
       out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "无法解析此文件"));
-      return out;
+      return;
     }
     auto module = std::make_unique<ast::Module>();
     module->source = source;
@@ -182,37 +199,21 @@ ParsedModule parse_module(SourcePtr source, std::uint32_t first_id) {
     module->first_id = first_id;
     module->end_id = convert.next_id();
     out.module = std::move(module);
-  } catch (const pegtl::parse_error& e) {
-    out.diagnostics.push_back(parse_error_diagnostic(file, e));
-  } catch (const ConvertError& e) {
-    out.diagnostics.push_back(make_diagnostic(Severity::Error, e.span, e.message));
-  }
+  });
   return out;
 }
 
 ParsedExpression parse_expression(const SourcePtr& source) {
   ParsedExpression out;
   const SourceFile* file = source.get();
-  if (auto problem = source_problem(file->text())) {
-    const auto at = static_cast<std::uint32_t>(problem->offset);
-    out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, at, at}, std::move(problem->message)));
-    return out;
-  }
-  pegtl::memory_input in(file->text(), file->name());
-  parse::NodePool pool;  // before the tree: outlives it
-  try {
-    auto root = parse::parse_tree<g::expression_input, selector, g::depth_action, g::control>(in, pool);
+  parse_as<g::expression_input>(file, out.diagnostics, [&](auto root) {
     if (!root || root->children.empty()) {
       out.diagnostics.push_back(make_diagnostic(Severity::Error, Span{file, 0, 0}, "这里需要一个表达式"));
-      return out;
+      return;
     }
     Converter convert(file, 0);
     out.expr = convert.expr(*root->children.front());
-  } catch (const pegtl::parse_error& e) {
-    out.diagnostics.push_back(parse_error_diagnostic(file, e));
-  } catch (const ConvertError& e) {
-    out.diagnostics.push_back(make_diagnostic(Severity::Error, e.span, e.message));
-  }
+  });
   return out;
 }
 

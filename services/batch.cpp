@@ -8,11 +8,14 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <variant>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "base/date.hpp"
 #include "base/json_string.hpp"
@@ -37,26 +40,30 @@ std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo&
 }
 
 // The facts of an application typed by the edition, or the problem.
-std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields) {
+std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields,
+                                         std::optional<std::int32_t> as_of) {
   ErrorKind kind = ErrorKind::BadFact;
   auto bound = bind_facts(ed, fields, &kind);
   if (auto* msg = std::get_if<std::string>(&bound)) return LineError{kind, std::move(*msg)};
+  std::get<FactValues>(bound).as_of = as_of;
   return std::move(std::get<FactValues>(bound));
 }
 
 // Binds facts and evaluates; on bad input returns the problem.
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
-                                         const std::vector<json::Field>& fields, Trace* trace) {
+                                         const std::vector<json::Field>& fields, Trace* trace,
+                                         std::optional<std::int32_t> as_of) {
   const MeasureInfo* m = ed.find_measure(measure_name);
   if (!m) return LineError{ErrorKind::UnknownMeasure, ed.unknown_measure_message(echo(measure_name), measure_name)};
-  auto bound = bind(ed, fields);
+  auto bound = bind(ed, fields, as_of);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return run_bound(ed, *m, std::get<FactValues>(bound), trace);
 }
 
 // Binds facts and evaluates every measure they concern (a whole application).
-std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain) {
-  auto bound = bind(ed, fields);
+std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain,
+                                                     std::optional<std::int32_t> as_of) {
+  auto bound = bind(ed, fields, as_of);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return evaluate_application(ed, std::get<FactValues>(bound), explain);
 }
@@ -86,7 +93,7 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
   if (const std::size_t bad = bad_utf8(record); bad != std::string_view::npos) return not_utf8_message(record, bad);
   if (split_csv(record, cells, starts) != std::string_view::npos) return std::string("CSV 引号位置不对");
   if (cells.size() != settings.csv_columns.size())
-    return "本行有 " + std::to_string(cells.size()) + " 列,表头有 " + std::to_string(settings.csv_columns.size()) + " 列";
+    return fmt::format("本行有 {} 列,表头有 {} 列", cells.size(), settings.csv_columns.size());
   for (std::size_t c = 0; c < cells.size(); ++c) {
     const std::string& name = settings.csv_columns[c];
     if (name == "id") app.id = cells[c], app.has_id = !cells[c].empty();
@@ -110,16 +117,6 @@ struct BatchWorker {
   std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
   const ResultWriter* writer = nullptr;
   const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
-  // The measure the last fast line named (lines of a batch mostly name the same one).
-  std::string last_name;
-  const MeasureInfo* last_measure = nullptr;
-  const MeasureInfo* measure(const Edition& ed, std::string_view name) {
-    if (!last_measure || name != last_name) {
-      last_measure = ed.find_measure(name);
-      last_name.assign(name);
-    }
-    return last_measure;
-  }
 };
 
 // A JSONL line read by the fast reader and evaluated: first bound straight
@@ -131,7 +128,7 @@ bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& se
   const std::size_t readable_after =
       worker.readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker.readable_end - line.data()) - line.size() : 0;
   if (!worker.fast->read(line, app, readable_after, json::Binding::FixedOnly)) return false;
-  const MeasureInfo* m = worker.measure(ed, app.measure);
+  const MeasureInfo* m = app.measure_info;
   if (!m) return false;
   auto write = [&](const Outcome& o) {
     if (settings.tally) settings.tally(m->decl->name, o.eligible ? "eligible" : "not_eligible");
@@ -174,7 +171,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     if (settings.tally) settings.tally({}, code);
     if (csv_out) {
       put_csv_cell(out, app.has_id ? app.id : "");
-      out += ",,,,,,,,," + std::to_string(line_no) + "," + code + ",";
+      fmt::format_to(std::back_inserter(out), ",,,,,,,,,{},{},", line_no, code);
       put_csv_cell(out, message);
       passed_cells();
       return false;
@@ -185,36 +182,39 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
       append_json_string(out, app.id);
       out += ',';
     }
-    out += "\"line\":" + std::to_string(line_no) + ",\"code\":\"" + code + "\",\"error\":";
+    fmt::format_to(std::back_inserter(out), "\"line\":{},\"code\":\"{}\",\"error\":", line_no, code);
     append_json_string(out, message);
     extras();
     out += "}\n";
     return false;
   };
   if (settings.input == BatchFormat::Csv) {
-    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行:" + *problem);
+    if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行:{}", line_no, *problem));
   } else {
     auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
     if (auto* e = std::get_if<json::InputError>(&parsed)) {
       if (e->id) app.id = *e->id, app.has_id = true;
-      return bad_line(ErrorKind::BadLine, "第 " + std::to_string(line_no) + " 行第 " + std::to_string(e->column) + " 列:" + e->message);
+      return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行第 {} 列:{}", line_no, e->column, e->message));
     }
     app = std::move(std::get<json::Application>(parsed));
   }
   for (const auto& extra : app.extras)
     if (result_member(extra.first)) return bad_line(ErrorKind::BadLine, "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
   const Edition* ed = &run_edition;
-  if (app.has_version && app.has_as_of) return bad_line(ErrorKind::BadLine, "\"version\" 与 \"as_of\" 只能写一个");
   if (app.has_version) {  // this application names its edition
     std::string error;
     ed = settings.policy->edition(app.version, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
-  if (app.has_as_of) {  // this application's own date picks the official edition in force that day
+  std::optional<std::int32_t> as_of = settings.as_of;  // for 施行 on measures and clauses
+  if (app.has_as_of) {  // this application's date; without "version" it picks the official edition in force that day
     const auto day = parse_date(app.as_of);
     if (!day) return bad_line(ErrorKind::BadLine, "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
+    as_of = *day;
+  }
+  if (app.has_as_of && !app.has_version) {
     std::string error;
-    ed = settings.policy->edition_on(*day, error);
+    ed = settings.policy->edition_on(*as_of, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
   if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
@@ -229,7 +229,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   if (settings.whole_only && app.has_measure) return bad_line(ErrorKind::BadLine, "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
   if (!app.has_measure) {  // a whole application: every measure its facts concern, on one line
     if (csv_out) return bad_line(ErrorKind::BadLine, "没有 \"measure\" 的整份申请只能输出 JSONL");
-    auto whole = run_whole(*ed, app.facts, explain);
+    auto whole = run_whole(*ed, app.facts, explain, as_of);
     if (auto* e = std::get_if<LineError>(&whole)) return bad_line(e->kind, e->message);
     const std::string_view id = app.id;
     const auto& record = std::get<ApplicationRecord>(whole);
@@ -245,7 +245,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     return true;
   }
   Trace trace;
-  auto r = run_one(*ed, app.measure, app.facts, explain ? &trace : nullptr);
+  auto r = run_one(*ed, app.measure, app.facts, explain ? &trace : nullptr, as_of);
   if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->kind, e->message);
   const Outcome& o = std::get<Outcome>(r);
   if (settings.tally) settings.tally(o.measure->decl->name, o.eligible ? "eligible" : "not_eligible");
@@ -457,10 +457,10 @@ class BlockPipeline {
 constexpr std::size_t kTooLong = std::string_view::npos;
 
 void too_long_row(std::size_t line_no, bool csv, std::string& out) {
-  const std::string message = "第 " + std::to_string(line_no) + " 行过长:每行至多 " +
-                              std::to_string(limits::kMaxBatchRecordBytes) + " 字节,输入在此停止读取";
-  if (csv) out += ",,,,,,,," + std::to_string(line_no) + ",bad_line," + message + "\n";
-  else out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"" + message + "\"}\n";
+  const std::string message =
+      fmt::format("第 {} 行过长:每行至多 {} 字节,输入在此停止读取", line_no, limits::kMaxBatchRecordBytes);
+  if (csv) fmt::format_to(std::back_inserter(out), ",,,,,,,,{},bad_line,{}\n", line_no, message);
+  else fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"code\":\"bad_line\",\"error\":\"{}\"}}\n", line_no, message);
 }
 
 // Lines are independent, so a batch is cut into blocks evaluated on `jobs`
@@ -505,7 +505,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
           else if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
       },
       [&](BatchWorker& w) {
-        if (fast) w.fast.emplace(index);
+        if (fast) w.fast.emplace(index), w.fast->set_as_of(settings.as_of);
         w.writer = &writer;
       },
       output);
@@ -639,21 +639,22 @@ bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_
 }
 
 std::optional<LineError> single(const Edition& ed, std::string_view measure, std::string_view facts_json, bool explain,
-                                bool text, std::string& out) {
+                                bool text, std::string& out, std::optional<std::int32_t> as_of) {
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
   Trace trace;
-  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr);
+  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr, as_of);
   if (auto* e = std::get_if<LineError>(&r)) return std::move(*e);
   if (text) append_result_text(out, ed, std::get<Outcome>(r), explain ? &trace : nullptr);
   else append_result_json(out, ed, std::get<Outcome>(r), nullptr, explain ? &trace : nullptr);
   return std::nullopt;
 }
 
-std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain) {
+std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain,
+                                                 std::optional<std::int32_t> as_of) {
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
-  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain);
+  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain, as_of);
 }
 
 }  // namespace kuan::batch

@@ -59,38 +59,63 @@ bool FactKeyIndex::Entry::is(std::string_view key, std::uint64_t key_head, std::
   return true;
 }
 
-FactKeyIndex::FactKeyIndex(const Edition& edition) : edition_(&edition) {
-  std::size_t size = 16;
-  while (size < edition.facts.size() * 4) size *= 2;  // at most a quarter full: short probes
-  table_.assign(size, Entry{});
-  mask_ = size - 1;
-  for (std::size_t slot = 0; slot < edition.facts.size(); ++slot) {
-    const Entry e = entry(edition.facts[slot].decl->name, static_cast<int>(slot));
-    std::size_t at = hash(e.head, e.tail, e.size) & mask_;
-    while (table_[at].slot >= 0) at = (at + 1) & mask_;
-    table_[at] = e;
+void FactKeyIndex::insert(std::vector<Entry>& table, const Entry& e) {
+  const std::size_t mask = table.size() - 1;
+  std::size_t at = hash(e.head, e.tail, e.size) & mask;
+  while (table[at].slot >= 0) at = (at + 1) & mask;
+  table[at] = e;
+}
+
+int FactKeyIndex::lookup(const std::vector<Entry>& table, std::string_view key, std::uint64_t head, std::uint64_t tail) {
+  const std::size_t mask = table.size() - 1;
+  for (std::size_t at = hash(head, tail, key.size()) & mask;; at = (at + 1) & mask) {
+    const Entry& e = table[at];
+    if (e.slot < 0) return -1;
+    if (e.is(key, head, tail)) return e.slot;
   }
+}
+
+FactKeyIndex::FactKeyIndex(const Edition& edition) : edition_(&edition) {
+  auto sized = [](std::size_t names) {  // at most a quarter full: short probes
+    std::size_t size = 16;
+    while (size < names * 4) size *= 2;
+    return std::vector<Entry>(size);
+  };
+  table_ = sized(edition.facts.size());
+  for (std::size_t slot = 0; slot < edition.facts.size(); ++slot) {
+    by_slot_.push_back(entry(edition.facts[slot].decl->name, static_cast<int>(slot)));
+    insert(table_, by_slot_.back());
+  }
+  measures_ = sized(edition.measure_index.size());
+  for (const auto& [name, index] : edition.measure_index) insert(measures_, entry(name, index));
   for (const auto& enumeration : edition.enums) {
     auto& values = enums_.emplace_back();
     for (const std::string& value : enumeration.values) values.push_back(entry(value, static_cast<int>(values.size())));
   }
 }
 
-// Fact names are short UTF-8 words: their length and first and last eight
-// bytes tell them apart well enough for a table this sparse.
+// Names are short UTF-8 words: their length and first and last eight bytes
+// tell them apart well enough for a table this sparse.
 std::size_t FactKeyIndex::hash(std::uint64_t head, std::uint64_t tail, std::size_t size) {
   const std::uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ size) * 0xFF51AFD7ED558CCDull;
   return static_cast<std::size_t>(h ^ (h >> 29));
 }
 
-int FactKeyIndex::find(std::string_view key) const {
+int FactKeyIndex::find(std::string_view key) const { return find(key, -1); }
+
+int FactKeyIndex::find(std::string_view key, int guess) const {
   std::uint64_t head, tail;
   head_tail(key, head, tail);
-  for (std::size_t at = hash(head, tail, key.size()) & mask_;; at = (at + 1) & mask_) {
-    const Entry& e = table_[at];
-    if (e.slot < 0) return -1;
-    if (e.is(key, head, tail)) return e.slot;
-  }
+  if (guess >= 0 && static_cast<std::size_t>(guess) < by_slot_.size() && by_slot_[static_cast<std::size_t>(guess)].is(key, head, tail))
+    return guess;
+  return lookup(table_, key, head, tail);
+}
+
+const MeasureInfo* FactKeyIndex::measure(std::string_view name) const {
+  std::uint64_t head, tail;
+  head_tail(name, head, tail);
+  const int index = lookup(measures_, name, head, tail);
+  return index < 0 ? nullptr : &edition_->measures[static_cast<std::size_t>(index)];
 }
 
 int FactKeyIndex::enum_value(int enum_id, std::string_view text) const {
@@ -184,10 +209,13 @@ Plain plain_money(std::string_view t, fixed::Fx& out) {
 
 // nlohmann also refuses a number beyond double's range (its value is read
 // though ignored): only short numbers without an exponent are taken here.
-bool number_text(od::value& v, std::string_view& text, bool& integral) {
-  text = trim_right(v.raw_json_token());
+bool number_token(std::string_view text, bool& integral) {
   return text.size() <= 300 && text.find_first_of("eE") == std::string_view::npos && json_number(text, integral) &&
          !(integral && text == "-0");
+}
+bool number_text(od::value& v, std::string_view& text, bool& integral) {
+  text = trim_right(v.raw_json_token());
+  return number_token(text, integral);
 }
 
 }  // namespace
@@ -210,6 +238,15 @@ void FastLineReader::put(int slot, fixed::Fx x, bool values, MakeValue make_valu
     facts_.fixed[static_cast<std::size_t>(slot)] = x;
   }
   set_.push_back(slot);
+}
+
+bool FastLineReader::convert(int slot, Scalar::Kind kind, std::string_view text) {
+  scratch_.kind = kind;
+  scratch_.text.assign(text);
+  auto converted = convert_fact(index_.edition(), slot, scratch_);
+  if (converted.index() != 0) return false;
+  put_value(slot, std::move(std::get<Value>(converted)));
+  return true;
 }
 
 void FastLineReader::put_value(int slot, Value v) {
@@ -344,19 +381,24 @@ bool FastLineReader::scan(std::string_view line, FastApplication& app, bool valu
     seen |= bit;
     if (bit != 8) {  // id (numbers are simdjson's), applicant, measure: strings
       std::string_view text;
-      if (!in.string(text) || !utf8_text(text)) return false;
+      if (!in.string(text)) return false;
+      // A measure's name found is valid UTF-8; any other text is checked.
+      if (!(bit == 4 && (app.measure_info = index_.measure(text))) && !utf8_text(text)) return false;
       if (bit == 1) app.id = text, app.has_id = true;
       else if (bit == 2) app.applicant = text, app.has_applicant = true;
       else app.measure = text;
     } else {
       if (!in.take('{')) return false;
+      std::size_t written = 0;  // facts so far
       if (in.p < in.end && *in.p == '}') {
         ++in.p;
       } else {
         for (;;) {
           std::string_view name;
           if (!in.string(name) || !in.take(':')) return false;
-          const int slot = index_.find(name);  // a name found is valid UTF-8: it is a fact's
+          if (written == guesses_.size()) guesses_.push_back(-1);
+          const int slot = index_.find(name, guesses_[written]);  // a name found is valid UTF-8: it is a fact's
+          guesses_[written++] = slot;
           if (slot < 0 || facts_.present[static_cast<std::size_t>(slot)]) return false;  // unknown, or repeated
           const FactInfo& info = ed.facts[static_cast<std::size_t>(slot)];
           if (in.p >= in.end) return false;
@@ -369,11 +411,13 @@ bool FastLineReader::scan(std::string_view line, FastApplication& app, bool valu
               if (i < 0) return false;
               put(slot, fixed::Fx{i, 0}, values, [&] { return Value::enumeration(i); });
             } else if (info.type.kind != TypeKind::Money || !put_money(slot, text, values)) {
-              return false;
+              if (!utf8_text(text) || !convert(slot, Scalar::Kind::String, text)) return false;  // 30%, 120万元, a date
             }
           } else if (c == '-' || (c >= '0' && c <= '9')) {
             const std::string_view text = in.number();
-            if (info.type.kind != TypeKind::Money || !put_money(slot, text, values)) return false;
+            bool integral = false;
+            if (info.type.kind != TypeKind::Money || !put_money(slot, text, values))
+              if (!number_token(text, integral) || !convert(slot, Scalar::Kind::Number, text)) return false;  // integers, rates
           } else if (c == 't' || c == 'f') {
             const bool b = c == 't';
             if (!in.word(b ? "true" : "false") || info.type.kind != TypeKind::Bool) return false;
@@ -509,6 +553,7 @@ bool FastLineReader::parse(const char* text, std::size_t size, std::size_t capac
   // Nothing may follow the object.
   const char* after = nullptr;
   if (!doc.current_location().get(after)) return false;
+  app.measure_info = index_.measure(app.measure);
   return true;
 }
 

@@ -19,13 +19,19 @@
 
 namespace kuan::json {
 
-// Fact names of one edition → slots, hashed once for all threads. A probe
-// compares a name's length and first and last eight bytes kept in the table
-// itself (no pointer chasing to the declaration), the middle only when longer.
+// The names a line of one edition uses — its facts (→ slots), measures and
+// enumeration values — hashed once for all threads. A probe compares a name's
+// length and first and last eight bytes kept in the table itself (no pointer
+// chasing to the declaration), the middle only when longer.
 class FactKeyIndex {
  public:
   explicit FactKeyIndex(const Edition& edition);
   int find(std::string_view key) const;
+  // The same, trying first whether `key` names fact `guess` (lines of a batch
+  // mostly write their facts in the same order): no hashing when it does.
+  int find(std::string_view key, int guess) const;
+  // The measure of that name (as Edition::find_measure), or null.
+  const MeasureInfo* measure(std::string_view name) const;
   // The index of `text` among the values of enumeration `enum_id`, or −1.
   int enum_value(int enum_id, std::string_view text) const;
   const Edition& edition() const { return *edition_; }
@@ -41,8 +47,10 @@ class FactKeyIndex {
   static Entry entry(std::string_view name, int slot);
   static std::size_t hash(std::uint64_t head, std::uint64_t tail, std::size_t size);
   const Edition* edition_;
-  std::vector<Entry> table_;  // open addressing; power-of-two size
-  std::size_t mask_ = 0;
+  static void insert(std::vector<Entry>& table, const Entry& e);
+  static int lookup(const std::vector<Entry>& table, std::string_view key, std::uint64_t head, std::uint64_t tail);
+  std::vector<Entry> table_, measures_;  // open addressing, a quarter full at most; power-of-two sizes
+  std::vector<Entry> by_slot_;           // each fact's name, by slot
   std::vector<std::vector<Entry>> enums_;  // each enumeration's values, in order
 };
 
@@ -50,6 +58,7 @@ class FactKeyIndex {
 // reader's buffers: valid until the reader's next read().
 struct FastApplication {
   std::string_view id, measure, applicant;
+  const MeasureInfo* measure_info = nullptr;  // the measure named, when the edition has it
   bool has_id = false, has_applicant = false;
 };
 
@@ -80,6 +89,8 @@ class FastLineReader {
             Binding binding = Binding::Values);
   // The facts of the last line read; cleared by the next read().
   const FactValues& facts() const { return facts_; }
+  // The run's date, kept on every line it reads (a line with its own as_of is declined).
+  void set_as_of(std::optional<std::int32_t> day) { facts_.as_of = day; }
   // The slots the last line wrote, in the line's order (a fact written as
   // null among them, though not present in facts()).
   const std::vector<int>& slots() const { return set_; }
@@ -99,6 +110,8 @@ class FastLineReader {
   template <class MakeValue>
   void put(int slot, fixed::Fx x, bool values, MakeValue make_value);
   void put_value(int slot, Value v);
+  // Text or a number's token typed by the fact (convert_fact); false: refused.
+  bool convert(int slot, Scalar::Kind kind, std::string_view text);
   bool put_money(int slot, std::string_view text, bool values);  // false: not plain money
   const FactKeyIndex& index_;
   std::unique_ptr<Parser> parser_;
@@ -107,6 +120,7 @@ class FastLineReader {
   std::vector<int> set_;    // slots set by the last line, to clear
   std::vector<int> nulls_;  // of them, those written as null
   std::vector<int> valued_; // of them, those whose Value was set
+  std::vector<int> guesses_;  // the slot of the fact written k-th in the last line scanned
   bool scanned_ = false;
   Scalar scratch_;
 };

@@ -12,6 +12,8 @@
 #include <random>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "interpreter/evaluator.hpp"
 #include "lang/parser.hpp"
 
@@ -145,7 +147,7 @@ std::optional<Verdict> check(const Edition& ed, const MeasureInfo& m, Property p
       return v;
     case Property::Rounding: {
       if (o.amount.scale() != ed.rounding_places)
-        return Verdict{true, "得 " + o.amount.to_string() + "元,小数位数不是 " + std::to_string(ed.rounding_places), {}, {}};
+        return Verdict{true, fmt::format("得 {}元,小数位数不是 {}", o.amount.to_string(), ed.rounding_places), {}, {}};
       if (!o.eligible) return v;
       const Decimal want = t.before_rounding.round_to_step(ed.rounding_step, ed.rounding).rescaled(ed.rounding_places);
       if (o.amount != want)
@@ -229,6 +231,7 @@ class Generator {
 
   FactValues next() {
     FactValues f(ed_.facts.size());
+    f.as_of = m_.in_force ? m_.in_force->from : ed_.effective_from;  // a day the measure is in force
     const auto& needs = m_.needs;
     for (int slot : facts_) {
       const bool must = ed_.facts[slot].required() || std::find(needs.begin(), needs.end(), slot) != needs.end();

@@ -121,6 +121,11 @@ class Session {
   Reply cmd_measures() const;
   Reply cmd_load(const std::string& path);
   Reply cmd_reload();
+  // :load and :reload: the policy at `path` read afresh, `selection`'s edition
+  // made the base; refused (the rules kept as they are) with `load_failed` or
+  // `choose_failed` after the error, else announced with `done`.
+  Reply load_base(const std::string& path, const Selection& selection, const char* load_failed,
+                  const char* choose_failed, const char* done);
   Reply cmd_version(const std::string& arg);
   Reply cmd_as_of(const std::string& arg);
   Reply cmd_explain(const std::string& arg);

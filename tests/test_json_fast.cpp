@@ -175,10 +175,25 @@ TEST_CASE("fast reader: the scanner takes the usual lines, simdjson the unusual 
     CHECK(agrees(fast, app("\"m\"", std::string("\"合同金额\": ") + money + ", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\"")));
     CHECK(fast.scanned());
   }
-  // Escapes, integer ids, other whitespace, units: not the scanner's, still read.
+  // Money with units, integers, rates, numbers: typed by convert_fact, as simdjson's lane does.
+  for (const std::string& line : std::vector<std::string>{
+           app("\"u\"", "\"合同金额\": \"120万元\", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),
+        "{\"id\":\"i\",\"measure\":\"通用大模型训练补助\",\"facts\":{\"核定金额\":\"1.5\",\"模型参数量\":1200,\"训练成本\":100}}",
+        "{\"id\":\"p\",\"measure\":\"通用大模型训练补助\",\"facts\":{\"核定金额\":\"1.5\",\"模型参数量\":0}}",
+        "{\"id\":\"r\",\"facts\":{\"贴息点数\":\"1.2个百分点\"},\"measure\":\"通用大模型训练补助\"}",
+        "{\"id\":\"s\",\"facts\":{\"贴息点数\":0.012,\"评审得分\":-3.25},\"measure\":\"通用大模型训练补助\"}"}) {
+    INFO(line);
+    CHECK(agrees(fast, line));
+    CHECK(fast.scanned());
+  }
+  json::FastApplication refused;
+  for (const char* bad : {"1200.5", "-0", "1e3", "\"十二\"", "\"\xFF\"", "01"}) {
+    INFO(bad);
+    CHECK_FALSE(fast.read(std::string("{\"id\":\"i\",\"measure\":\"算力券\",\"facts\":{\"模型参数量\":") + bad + "}}", refused));
+  }
+  // Escapes, integer ids, other whitespace: not the scanner's, still read.
   for (const std::string& line : {app("7", kTypical), app("\"a\\\"b\"", kTypical), app("\"\\u4e2d\"", kTypical),
                                   app("\"k\"", "\"\\u5408\\u540c\\u91d1\\u989d\": 100, \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),
-                                  app("\"u\"", "\"合同金额\": \"120万元\", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\""),
                                   "{\"id\":\"r\",\r\"measure\":\"算力券\",\"facts\":{" + kTypical + "}}"}) {
     CHECK(agrees(fast, line));
     CHECK_FALSE(fast.scanned());
@@ -201,6 +216,8 @@ TEST_CASE("fast reader: mutated lines are never taken wrongly", "[json_fast]") {
       app("\"A1\"", kTypical),
       "{\"id\":\"c\",\"applicant\":\"甲\",\"measure\":\"算力券\",\"facts\":{\"合同金额\":1.5,\"采购类型\":\"模型服务\",\"模型已备案\":true,"
       "\"中小企业\":false,\"本年度已申领算力券\":6302402,\"核定年度上限\":null,\"同一合同智能券金额\":\"10.25\",\"智能券档位\":\"二档\"}}",
+      "{\"id\":\"m\",\"measure\":\"通用大模型训练补助\",\"facts\":{\"核定金额\":\"120万元\",\"模型参数量\":1200,\"贴息点数\":\"1.2个百分点\","
+      "\"评审得分\":-3.25,\"训练成本\":0.5,\"已获补助年数\":2}}",
   };
   const std::string alphabet = std::string("\"\\ \t,:{}[]0123456789.-+eEtrufalsn\x01\x1f\x7f") + '\0' + "\xE4\xB8\x80\xFF\xC0";
   std::mt19937 rng(25);

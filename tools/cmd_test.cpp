@@ -2,7 +2,10 @@
 // with "N passed, M failed"; exit 1 if any failed.
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "kuan/testing.hpp"
 #include "tools/cli.hpp"
@@ -26,7 +29,7 @@ std::string property_text(const api::PropertyResult& p, bool verbose) {
     case api::PropertyStatus::Note: return line("注", ":" + p.detail);
     case api::PropertyStatus::Failed: return line("失败", named + ":" + p.detail) + p.counterexample;
     case api::PropertyStatus::Passed:
-      return verbose ? line("ok", named + "(" + std::to_string(p.checked) + " 份申请)") : "";
+      return verbose ? line("ok", fmt::format("{}({} 份申请)", named, p.checked)) : "";
     case api::PropertyStatus::Unchecked:
       if (p.authored) return line("注", named + ":" + kUnmetCondition);
       return verbose ? line("跳过", named + ":没有适用的申请") : "";
@@ -114,7 +117,7 @@ int cmd_test(int argc, char** argv) {
     append_json_string(rows, x.title);
     rows += ",\"file\":";
     append_json_string(rows, x.where.file);
-    rows += ",\"line\":" + std::to_string(x.where.line) + ",\"column\":" + std::to_string(x.where.column);
+    fmt::format_to(std::back_inserter(rows), ",\"line\":{},\"column\":{}", x.where.line, x.where.column);
     rows += std::string(",\"passed\":") + (x.passed ? "true" : "false") + ",\"detail\":";
     append_json_string(rows, x.passed ? "" : x.detail);
     rows += '}';

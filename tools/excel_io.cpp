@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 namespace kuan::cli {
 
 namespace {
@@ -116,8 +118,8 @@ bool InputText::fill() {
     if (errno == E2BIG) continue;
     if (errno == EINVAL && !at_end_) break;  // a sequence cut by the piece: wait for the rest
     const std::uint64_t at = consumed_ - left;  // the byte's offset in the input
-    error_ = "输入不是 " + encoding_ + " 编码:第 " + std::to_string(at + 1) + " 字节起无法解码" +
-             (errno == EINVAL ? "(文件在一个字符的中间结束)" : "");
+    error_ = fmt::format("输入不是 {} 编码:第 {} 字节起无法解码{}", encoding_, at + 1,
+                         errno == EINVAL ? "(文件在一个字符的中间结束)" : "");
     return false;
   }
   raw_.erase(0, raw_.size() - left);

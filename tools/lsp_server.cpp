@@ -21,6 +21,8 @@
 #include <tuple>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/lsp.hpp"
@@ -53,12 +55,12 @@ Frame read_frame(std::istream& in) {
     if (got == LineRead::End) return f;  // End: the input is over
     if (got == LineRead::TooLong) {
       f.kind = Frame::Kind::Lost;
-      f.error = "消息头的一行超过 " + std::to_string(kMaxLspHeaderLine) + " 字节,无法再分出消息,服务结束";
+      f.error = fmt::format("消息头的一行超过 {} 字节,无法再分出消息,服务结束", kMaxLspHeaderLine);
       return f;
     }
     if (lines >= kMaxLspHeaders) {
       f.kind = Frame::Kind::Bad;
-      f.error = "消息头过长:至多 " + std::to_string(kMaxLspHeaders) + " 行";
+      f.error = fmt::format("消息头过长:至多 {} 行", kMaxLspHeaders);
       return f;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -82,7 +84,7 @@ Frame read_frame(std::istream& in) {
   }
   if (bad_length || !length) {
     f.kind = Frame::Kind::Bad;
-    f.error = bad_length ? "Content-Length 无效(须为一个不大于 " + std::to_string(kMaxLspMessage) + " 的非负整数)"
+    f.error = bad_length ? fmt::format("Content-Length 无效(须为一个不大于 {} 的非负整数)", kMaxLspMessage)
                          : "消息头中没有 Content-Length";
     return f;
   }
@@ -94,7 +96,7 @@ Frame read_frame(std::istream& in) {
       left -= static_cast<std::size_t>(in.gcount());
     }
     f.kind = Frame::Kind::Bad;
-    f.error = "消息过大:" + std::to_string(*length) + " 字节,至多 " + std::to_string(kMaxLspMessage) + " 字节";
+    f.error = fmt::format("消息过大:{} 字节,至多 {} 字节", *length, kMaxLspMessage);
     return f;
   }
   // Grown as the bytes come, so a length announced but never sent costs nothing.
@@ -258,7 +260,7 @@ class Server {
       if (frame.kind == Frame::Kind::Bad) {
         error(nullptr, -32600, frame.error);
       } else if (too_deep(frame.body)) {
-        error(nullptr, -32600, "消息的 JSON 嵌套超过 " + std::to_string(kMaxLspNesting) + " 层");
+        error(nullptr, -32600, fmt::format("消息的 JSON 嵌套超过 {} 层", kMaxLspNesting));
       } else {
         json message = json::parse(frame.body, nullptr, false);
         if (message.is_discarded()) error(nullptr, -32700, "无法解析的 JSON");

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <editline/readline.h>
+#include <fmt/format.h>
 
 #include "kuan/session.hpp"
 #include "kuan/tooling.hpp"
@@ -244,8 +245,8 @@ int scripted(api::Session& session) {
       if (reply.quit) return any_failed ? kExitRuleErrors : kExitOk;
     }
     if (too_long) {
-      print("<输入>:" + std::to_string(line_no + 1) + ":" + std::to_string(kMaxInputLine + 1) + ": error: 输入行过长:每行至多 " +
-            std::to_string(kMaxInputLine) + " 字节,在此停止读取\n");
+      print(fmt::format("<输入>:{}:{}: error: 输入行过长:每行至多 {} 字节,在此停止读取\n", line_no + 1, kMaxInputLine + 1,
+                        kMaxInputLine));
       return kExitBadInput;
     }
   }

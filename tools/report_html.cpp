@@ -5,8 +5,11 @@
 #include "tools/report_html.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace kuan::cli {
 
@@ -63,12 +66,8 @@ std::string percent(__int128 part, __int128 whole) {
   const __int128 basis = part * 10000 / whole;  // hundredths of a percent
   if (basis == 0 && part > 0) return "<0.01%";
   const auto b = static_cast<long long>(basis);
-  std::string frac = std::to_string(b % 100);
-  if (frac.size() < 2) frac.insert(0, "0");
-  return std::to_string(b / 100) + "." + frac + "%";
+  return fmt::format("{}.{:0>2}%", b / 100, b % 100);
 }
-
-std::string px(int v) { return std::to_string(v); }
 
 // Requested vs allocated per measure, two bars each, each measure on its own
 // scale (its requested amount is the full width): a measure of 10 万 and one of
@@ -76,30 +75,31 @@ std::string px(int v) { return std::to_string(v); }
 void bars_svg(std::string& out, const api::AllocationSummary& s) {
   const int row = 52, label = 190, full = 520, bar = 18;
   const int height = static_cast<int>(s.measures.size()) * row + 30;
-  out += "<svg role=\"img\" aria-label=\"各措施申请金额与分配金额\" width=\"" + px(label + full + 20) + "\" height=\"" +
-         px(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, R"(<svg role="img" aria-label="各措施申请金额与分配金额" width="{}" height="{}" xmlns="http://www.w3.org/2000/svg">)",
+                 label + full + 20, height);
   int y = 10;
   for (const auto& m : s.measures) {
     const __int128 requested = fen(m.amount), allocated = fen(m.allocated);
     const __int128 top = std::max<__int128>({requested, allocated, 1});
     const int req_w = bar_width(requested, top, full), alloc_w = bar_width(allocated, top, full);
-    out += "<text x=\"0\" y=\"" + px(y + 22) + "\" class=\"lbl\">" + esc(m.measure) + "</text>";
-    out += "<rect class=\"req\" x=\"" + px(label) + "\" y=\"" + px(y) + "\" height=\"" + px(bar) + "\" width=\"" +
-           px(req_w) + "\"><title>申请 " + grouped(m.amount) + " 元</title></rect>";
-    out += "<text x=\"" + px(label + 4) + "\" y=\"" + px(y + 13) + "\" class=\"on\">申请 " + grouped(m.amount) + "</text>";
-    out += "<rect class=\"alloc\" x=\"" + px(label) + "\" y=\"" + px(y + bar + 2) + "\" height=\"" + px(bar) +
-           "\" width=\"" + px(alloc_w) + "\"><title>分配 " + grouped(m.allocated) + " 元</title></rect>";
+    fmt::format_to(to, R"(<text x="0" y="{}" class="lbl">{}</text>)", y + 22, esc(m.measure));
+    fmt::format_to(to, R"(<rect class="req" x="{}" y="{}" height="{}" width="{}"><title>申请 {} 元</title></rect>)", label, y,
+                   bar, req_w, grouped(m.amount));
+    fmt::format_to(to, R"(<text x="{}" y="{}" class="on">申请 {}</text>)", label + 4, y + 13, grouped(m.amount));
+    fmt::format_to(to, R"(<rect class="alloc" x="{}" y="{}" height="{}" width="{}"><title>分配 {} 元</title></rect>)", label,
+                   y + bar + 2, bar, alloc_w, grouped(m.allocated));
     // White on the dark bar when the text fits inside it, else dark just after the bar's end.
     const bool inside = alloc_w >= 300;
-    out += "<text x=\"" + px(inside ? label + 4 : label + alloc_w + 6) + "\" y=\"" + px(y + bar + 15) + "\" class=\"" +
-           (inside ? "on light" : "on") + "\">分配 " +
-           grouped(m.allocated) + "(" + esc(percent(allocated, requested)) + ")</text>";
+    fmt::format_to(to, R"(<text x="{}" y="{}" class="{}">分配 {}({})</text>)", inside ? label + 4 : label + alloc_w + 6,
+                   y + bar + 15, inside ? "on light" : "on", grouped(m.allocated), esc(percent(allocated, requested)));
     y += row;
   }
-  out += "<rect class=\"req\" x=\"" + px(label) + "\" y=\"" + px(y) + "\" width=\"12\" height=\"10\"/><text x=\"" +
-         px(label + 16) + "\" y=\"" + px(y + 10) + "\" class=\"lbl\">申请金额</text><rect class=\"alloc\" x=\"" +
-         px(label + 100) + "\" y=\"" + px(y) + "\" width=\"12\" height=\"10\"/><text x=\"" + px(label + 116) + "\" y=\"" +
-         px(y + 10) + "\" class=\"lbl\">分配金额(占申请的百分比)</text></svg>";
+  fmt::format_to(to,
+                 R"(<rect class="req" x="{}" y="{}" width="12" height="10"/><text x="{}" y="{}" class="lbl">申请金额</text>)"
+                 R"(<rect class="alloc" x="{}" y="{}" width="12" height="10"/><text x="{}" y="{}" class="lbl">)"
+                 "分配金额(占申请的百分比)</text></svg>",
+                 label, y, label + 16, y + 10, label + 100, y, label + 116, y + 10);
   out += "<p class=\"note\">每项措施按自身的申请金额作图(申请金额为满格),各行比例尺不同;数值见条上与下表。</p>";
 }
 
@@ -109,21 +109,21 @@ void pool_svg(std::string& out, const api::AllocationPoolTotals& p) {
   const __int128 top = std::max<__int128>({requested, size, 1});
   const int full = 600;
   const int alloc_w = bar_width(allocated, top, full);
-  out += "<svg role=\"img\" aria-label=\"资金池 " + esc(p.pool) + "\" width=\"" + px(full + 20) +
-         "\" height=\"70\" xmlns=\"http://www.w3.org/2000/svg\">";
-  out += "<rect class=\"req\" x=\"0\" y=\"4\" height=\"20\" width=\"" + px(bar_width(requested, top, full)) +
-         "\"><title>申请合计 " + grouped(p.requested) + " 元</title></rect>";
-  out += "<text x=\"4\" y=\"18\" class=\"on\">申请合计 " + grouped(p.requested) + "</text>";
-  out += "<rect class=\"alloc\" x=\"0\" y=\"28\" height=\"20\" width=\"" + px(alloc_w) +
-         "\"><title>分配合计 " + grouped(p.allocated) + " 元</title></rect>";
-  out += "<text x=\"" + px(alloc_w >= 300 ? 4 : alloc_w + 6) + "\" y=\"42\" class=\"" + (alloc_w >= 300 ? "on light" : "on") +
-         "\">分配合计 " + grouped(p.allocated) + "(" +
-         esc(percent(allocated, requested)) + ")</text>";
+  auto to = std::back_inserter(out);
+  fmt::format_to(to, R"(<svg role="img" aria-label="资金池 {}" width="{}" height="70" xmlns="http://www.w3.org/2000/svg">)",
+                 esc(p.pool), full + 20);
+  fmt::format_to(to, R"(<rect class="req" x="0" y="4" height="20" width="{}"><title>申请合计 {} 元</title></rect>)",
+                 bar_width(requested, top, full), grouped(p.requested));
+  fmt::format_to(to, R"(<text x="4" y="18" class="on">申请合计 {}</text>)", grouped(p.requested));
+  fmt::format_to(to, R"(<rect class="alloc" x="0" y="28" height="20" width="{}"><title>分配合计 {} 元</title></rect>)", alloc_w,
+                 grouped(p.allocated));
+  fmt::format_to(to, R"(<text x="{}" y="42" class="{}">分配合计 {}({})</text>)", alloc_w >= 300 ? 4 : alloc_w + 6,
+                 alloc_w >= 300 ? "on light" : "on", grouped(p.allocated), esc(percent(allocated, requested)));
   const int limit = bar_width(size, top, full);
-  out += "<line class=\"limit\" x1=\"" + px(limit) + "\" x2=\"" + px(limit) + "\" y1=\"0\" y2=\"52\"><title>额度 " +
-         grouped(p.amount) + " 元</title></line>";
-  out += "<text x=\"" + px(std::max(0, std::min(limit - 4, full - 140))) + "\" y=\"64\" class=\"num\">额度 " +
-         grouped(p.amount) + "</text></svg>";
+  fmt::format_to(to, R"(<line class="limit" x1="{}" x2="{}" y1="0" y2="52"><title>额度 {} 元</title></line>)", limit, limit,
+                 grouped(p.amount));
+  fmt::format_to(to, R"(<text x="{}" y="64" class="num">额度 {}</text></svg>)", std::max(0, std::min(limit - 4, full - 140)),
+                 grouped(p.amount));
 }
 
 // A table whose columns sort on a click; data-v holds the plain sort key.
@@ -135,7 +135,7 @@ struct Table {
     out += "</tr></thead><tbody>";
   }
   void text(std::string_view v) { out += "<td data-v=\"" + esc(v) + "\">" + esc(v) + "</td>"; }
-  void number(std::int64_t v) { out += "<td class=\"n\" data-v=\"" + std::to_string(v) + "\">" + std::to_string(v) + "</td>"; }
+  void number(std::int64_t v) { fmt::format_to(std::back_inserter(out), R"(<td class="n" data-v="{0}">{0}</td>)", v); }
   void money(const std::string& plain) {
     out += "<td class=\"n\" data-v=\"" + plain + "\">" + grouped(plain) + "</td>";
   }
@@ -191,10 +191,12 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
   out += " · " + esc(s.version) + " 年度分配报告</h1>\n<p class=\"note\">输入 " + esc(input_name) +
          ";金额单位:元,精确到分。</p>\n";
 
-  out += "<div class=\"cards\"><div class=\"card\">申请<b id=\"applications\">" + std::to_string(s.applications) +
-         " 项</b></div><div class=\"card\">获资助<b id=\"funded\">" + std::to_string(s.funded) +
-         " 项</b></div><div class=\"card\">申请金额合计<b>" + grouped(s.amount) +
-         "</b></div><div class=\"card\">分配金额合计<b id=\"allocated\">" + grouped(s.allocated) + "</b></div></div>\n";
+  fmt::format_to(std::back_inserter(out),
+                 R"(<div class="cards"><div class="card">申请<b id="applications">{} 项</b></div>)"
+                 R"(<div class="card">获资助<b id="funded">{} 项</b></div><div class="card">申请金额合计<b>{}</b></div>)"
+                 R"(<div class="card">分配金额合计<b id="allocated">{}</b></div></div>)"
+                 "\n",
+                 s.applications, s.funded, grouped(s.amount), grouped(s.allocated));
 
   out += "<h2>各措施:申请与分配</h2>\n";
   bars_svg(out, s);
@@ -217,12 +219,14 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
   for (const auto& p : s.pools) {
     std::string measures;
     for (const auto& m : p.measures) measures += (measures.empty() ? "" : "、") + m;
-    out += "<h3>" + esc(p.pool) + "(覆盖 " + esc(measures) + ")</h3>\n<p>额度 " + grouped(p.amount) + " 元;申请合计 " +
-           grouped(p.requested) + " 元(" + std::to_string(p.applications) + " 项);";
-    out += p.scaled ? "超出额度,每项按 <b class=\"scale\">" + esc(percent(fen(p.amount), fen(p.requested))) + "</b>(" +
-                          esc(p.pro_rata) + ")同比例分配,向下取整到分,余下 " + std::to_string(p.remainder_cents) +
-                          " 分按最大余数逐分补足。"
-                    : std::string("未超出额度,金额不变(100%)。");
+    fmt::format_to(std::back_inserter(out), "<h3>{}(覆盖 {})</h3>\n<p>额度 {} 元;申请合计 {} 元({} 项);", esc(p.pool),
+                   esc(measures), grouped(p.amount), grouped(p.requested), p.applications);
+    if (p.scaled)
+      fmt::format_to(std::back_inserter(out),
+                     R"(超出额度,每项按 <b class="scale">{}</b>({})同比例分配,向下取整到分,余下 {} 分按最大余数逐分补足。)",
+                     esc(percent(fen(p.amount), fen(p.requested))), esc(p.pro_rata), p.remainder_cents);
+    else
+      out += "未超出额度,金额不变(100%)。";
     out += "分配合计 " + grouped(p.allocated) + " 元。</p>\n";
     pool_svg(out, p);
   }
@@ -243,8 +247,8 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
     }
   }
 
-  out += "<h2>受上限约束的申请(金额最大的 " + std::to_string(api::AllocationSummary::kMaxCapped) +
-         " 项,按措施和上限归并)</h2>\n";
+  fmt::format_to(std::back_inserter(out), "<h2>受上限约束的申请(金额最大的 {} 项,按措施和上限归并)</h2>\n",
+                 api::AllocationSummary::kMaxCapped);
   if (s.capped.empty()) {
     out += "<p class=\"note\">没有申请的金额受上限约束。</p>";
   } else {
@@ -267,8 +271,7 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
       g->members.push_back(&c);
     }
     auto yuan = [](__int128 v) {  // 分 → "1234.50"
-      std::string cents = std::to_string(static_cast<long long>(v % 100));
-      return std::to_string(static_cast<long long>(v / 100)) + "." + (cents.size() < 2 ? "0" : "") + cents;
+      return fmt::format("{}.{:0>2}", static_cast<long long>(v / 100), static_cast<long long>(v % 100));
     };
     Table t(out, "capped", {"措施", "起作用的上限", "项数", "每项金额", "金额合计", "申请(申请人)"});
     for (const auto& g : groups) {
@@ -281,7 +284,7 @@ std::string allocation_report_html(const api::AllocationSummary& s, const std::s
       std::string who;
       for (std::size_t i = 0; i < g.members.size() && i < 5; ++i)
         who += (i ? "、" : "") + g.members[i]->id + "(" + g.members[i]->applicant + ")";
-      if (g.members.size() > 5) who += " 等 " + std::to_string(g.members.size()) + " 项";
+      if (g.members.size() > 5) who += fmt::format(" 等 {} 项", g.members.size());
       t.text(who);
       t.end_row();
     }

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace kuan::serve {
 
 namespace net = boost::asio;
@@ -218,8 +220,10 @@ struct Server::Impl {
         if (shared->on_reject) shared->on_reject(503);
         static const std::string kBusy = [] {
           const std::string body = "{\"code\":\"too_many_connections\",\"error\":\"连接数已达上限\"}\n";
-          return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-                 "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+          return fmt::format(
+              "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+              "Connection: close\r\nContent-Length: {}\r\n\r\n{}",
+              body.size(), body);
         }();
         error_code ignored;
         net::write(socket, net::buffer(kBusy), ignored);
@@ -277,7 +281,7 @@ std::string Server::listen(const std::string& host, std::uint16_t port) {
   if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(endpoint, ec);
   if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return "无法在 " + host + ":" + std::to_string(port) + " 监听:" + ec.message();
+  if (ec) return fmt::format("无法在 {}:{} 监听:{}", host, port, ec.message());
   return {};
 }
 

@@ -1,7 +1,9 @@
 // The Prometheus text exposition of tools/serve/metrics.hpp.
 #include "tools/serve/metrics.hpp"
 
-#include <cstdio>
+#include <iterator>
+
+#include <fmt/format.h>
 
 namespace kuan::serve {
 
@@ -18,11 +20,8 @@ std::string label(std::string_view v) {
   return out;
 }
 
-std::string number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9g", v);
-  return buf;
-}
+// Seconds as printf's %.9g writes them (Prometheus reads any float form).
+std::string number(double v) { return fmt::format("{:.9g}", v); }
 
 }  // namespace
 
@@ -49,34 +48,33 @@ void Metrics::rejected(unsigned status) {
 std::string Metrics::render(std::uint64_t reloads, std::uint64_t failures) const {
   std::lock_guard lock(mutex_);
   std::string out;
+  auto to = std::back_inserter(out);
   out += "# HELP kuan_requests_total HTTP requests answered, by route and status.\n# TYPE kuan_requests_total counter\n";
   for (const auto& [key, n] : requests_)
-    out += "kuan_requests_total{route=\"" + label(key.first) + "\",status=\"" + std::to_string(key.second) + "\"} " +
-           std::to_string(n) + "\n";
+    fmt::format_to(to, "kuan_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", label(key.first), key.second, n);
   for (const auto& [status, n] : rejected_)
-    out += "kuan_requests_total{route=\"(rejected)\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    fmt::format_to(to, "kuan_requests_total{{route=\"(rejected)\",status=\"{}\"}} {}\n", status, n);
   out += "# HELP kuan_request_duration_seconds Time to answer a request, by route.\n"
          "# TYPE kuan_request_duration_seconds histogram\n";
   for (const auto& [route, l] : latency_) {
     const std::string r = label(route);
     for (std::size_t i = 0; i < kBuckets.size(); ++i)
-      out += "kuan_request_duration_seconds_bucket{route=\"" + r + "\",le=\"" + number(kBuckets[i]) + "\"} " +
-             std::to_string(l.buckets[i]) + "\n";
-    out += "kuan_request_duration_seconds_bucket{route=\"" + r + "\",le=\"+Inf\"} " + std::to_string(l.count) + "\n";
-    out += "kuan_request_duration_seconds_sum{route=\"" + r + "\"} " + number(l.sum) + "\n";
-    out += "kuan_request_duration_seconds_count{route=\"" + r + "\"} " + std::to_string(l.count) + "\n";
+      fmt::format_to(to, "kuan_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r, number(kBuckets[i]),
+                     l.buckets[i]);
+    fmt::format_to(to, "kuan_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r, l.count);
+    fmt::format_to(to, "kuan_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, number(l.sum));
+    fmt::format_to(to, "kuan_request_duration_seconds_count{{route=\"{}\"}} {}\n", r, l.count);
   }
   out += "# HELP kuan_evaluations_total Measures evaluated, by measure and outcome "
          "(eligible, not_eligible, needs_facts, error; a bad application: measure \"\" and its code).\n"
          "# TYPE kuan_evaluations_total counter\n";
   for (const auto& [key, n] : evaluations_)
-    out += "kuan_evaluations_total{measure=\"" + label(key.first) + "\",outcome=\"" + label(key.second) + "\"} " +
-           std::to_string(n) + "\n";
+    fmt::format_to(to, "kuan_evaluations_total{{measure=\"{}\",outcome=\"{}\"}} {}\n", label(key.first), label(key.second), n);
   out += "# HELP kuan_reloads_total Reloads of edited rule files that were put in force.\n# TYPE kuan_reloads_total counter\n";
-  out += "kuan_reloads_total " + std::to_string(reloads) + "\n";
+  fmt::format_to(to, "kuan_reloads_total {}\n", reloads);
   out += "# HELP kuan_reload_failures_total Reloads refused because the edited rule files did not check.\n"
          "# TYPE kuan_reload_failures_total counter\n";
-  out += "kuan_reload_failures_total " + std::to_string(failures) + "\n";
+  fmt::format_to(to, "kuan_reload_failures_total {}\n", failures);
   return out;
 }
 

@@ -3,7 +3,10 @@
 
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "kuan/batch.hpp"
 #include "kuan/tooling.hpp"
@@ -131,7 +134,7 @@ void editions_json(const api::Policy& policy, std::string& out) {
     out += ",\"effective_to\":";
     if (ed.effective_to()) api::append_json_string(out, *ed.effective_to());
     else out += "null";
-    out += ",\"measures\":" + std::to_string(ed.measures().size()) + "}";
+    fmt::format_to(std::back_inserter(out), ",\"measures\":{}}}", ed.measures().size());
   }
   out += "],\"default\":";
   api::append_json_string(out, default_edition(policy).name());

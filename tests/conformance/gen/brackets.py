@@ -5,7 +5,7 @@ bound; a subject of zero or less gives 0; a plain-number subject gives a 数值.
 on each evaluation for a table that reads facts. Errors: bounds not increasing,
 a wrong deduction, deductions on some brackets only, 以上 not last or missing, a
 rate that is not a 比例, a bound of another unit, a subject per period."""
-from .common import D, Group, Num, check_group, final, header, locate
+from .common import D, Group, Num, check_groups, final, header, locate
 
 NAME = "brackets"
 DESCRIPTION = __doc__
@@ -84,8 +84,7 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 所得: 金额\n事实 n: 整数\n事实 月工资: 金额/月\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("not-increasing", "措施 M { 金额 = 累进 所得 { 至 3万元 => 5%, 至 2万元 => 10%, 以上 => 20% } }", "至 2万元",
          "上界须逐档递增"),
         ("equal-bounds", "措施 M { 金额 = 累进 所得 { 至 3万元 => 5%, 至 30000元 => 10%, 以上 => 20% } }", "至 30000元",
@@ -108,9 +107,7 @@ def error_groups():
         ("empty", "措施 M { 金额 = 累进 所得 { } }", "} }", "至少需要一档"),
         ("stray", "措施 M { 金额 = 累进 所得 { 至 3万元 => 5% 以上 => 10% 其他 } }", "其他", "最后一档写作 以上"),
         ("plain-result", "措施 M { 金额 = 累进 n { 至 3 => 5%, 以上 => 10% } }", "累进 n", "须为金额,这里是数值"),
-    ]:
-        out.append(check_group(gid, h + body, needle, msg))
-    return out
+    ])
 
 
 def groups():

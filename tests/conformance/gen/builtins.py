@@ -2,7 +2,7 @@
 arguments of one unit, abs / 绝对值, and the rounding functions' argument
 rules; their type errors (check errors at the call) and the run-time error of a
 rounding step that is not positive (an evaluation error at the call)."""
-from .common import D, Group, Num, check_group, final, header, locate
+from .common import D, Group, Num, check_groups, final, header, locate
 
 NAME = "builtins"
 DESCRIPTION = __doc__
@@ -88,8 +88,7 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 甲: 金额\n事实 率: 比例\n事实 真: 布尔\n事实 日: 日期\n"
-    out = []
-    for gid, expr, needle, msg in [
+    return check_groups(h, [(gid, f"措施 M {{ 金额 = {expr} }}", needle, msg) for gid, expr, needle, msg in [
         ("min-one-arg", "min(甲)", "min(甲)", "至少需要两个参数"),
         ("max-one-arg", "最大(甲)", "最大(甲)", "至少需要两个参数"),
         ("min-mixed-units", "min(甲, 率)", "min(甲, 率)", "单位须一致"),
@@ -104,10 +103,7 @@ def error_groups():
         ("unknown-function-zh", "取整(甲, 1元)", "取整(甲, 1元)", "未知的函数 取整"),
         ("min-result-unit", "min(率, 率)", "min(率, 率)", "须为金额"),
         ("abs-arg-error", "abs(甲 × 甲)", "甲 × 甲", "金额 × 金额"),
-    ]:
-        text = h + f"措施 M {{ 金额 = {expr} }}\n"
-        out.append(check_group(gid, text, needle, msg))
-    return out
+    ]], tail="\n")
 
 
 def groups():

@@ -6,7 +6,7 @@ when the room is smaller; `bound` names the last cap that did (an amount equal
 to a cap is not bound by it). An exhausted room gives an eligible amount of 0.
 Errors: unknown cap, a cap that is not money, a repeated cap, a cap with a
 non-boolean condition."""
-from .common import D, Group, check_group, final, header
+from .common import D, Group, check_groups, final, header
 
 NAME = "caps"
 DESCRIPTION = __doc__
@@ -151,22 +151,16 @@ def amount_group():
 
 def error_groups():
     h = header() + "事实 合同: 金额\n事实 已领: 金额 = 0元\n事实 率: 比例 = 10%\n"
-    out = []
-    cases = [
+    return check_groups(h, [
         ("unknown-cap", "措施 M { 金额 = 合同\n 上限 没有这个 }", "没有这个", "未定义的上限 没有这个"),
         ("cap-rate", "措施 M { 金额 = 合同\n 上限 顶 = 率 }", "率 }", "上限 顶 须为金额"),
         ("used-rate", "措施 M { 金额 = 合同\n 上限 顶 = 10元 已用 率 }", "率 }", "已用额 须为金额"),
         ("when-money", "措施 M { 金额 = 合同\n 上限 顶 = 10元 当 合同 }", "合同 }", "适用条件 须为布尔"),
         ("repeated-cap", "措施 M { 金额 = 合同\n 上限 顶 = 10元\n 上限 顶 = 20元 }", "顶 = 20元", "重复"),
         ("top-cap-duplicate", "上限 顶 = 10元\n上限 顶 = 20元\n措施 M { 金额 = 合同\n 上限 顶 }", "顶 = 20元", "已在"),
-        ("stack-without-body", "措施 M { 金额 = 合同\n 叠加 顶 }", " }", "上限需要写出数额", ),
+        ("stack-without-body", "措施 M { 金额 = 合同\n 叠加 顶 }", " }", "上限需要写出数额", {"occurrence": "last", "offset": 1}),
         ("cap-undefined-name", "措施 M { 金额 = 合同\n 上限 顶 = 上限额 }", "上限额", "未定义的名称 上限额"),
-    ]
-    for gid, body, needle, msg in cases:
-        text = h + body + "\n"
-        occ = text.count(needle) if gid == "stack-without-body" else 1
-        out.append(check_group(gid, text, needle, msg, occurrence=occ, offset=1 if gid == "stack-without-body" else 0))
-    return out
+    ], tail="\n")
 
 
 def groups():

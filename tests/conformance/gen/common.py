@@ -212,3 +212,18 @@ def check_group(gid, text, needle, message, occurrence=1, offset=0, note=None, f
     line, col = locate(text, needle, occurrence, offset)
     g.check_error("check", (file, line, col), message)
     return g
+
+
+def check_groups(head, rows, tail=""):
+    """An area's table of rule errors, one check_group each: a row is
+    (gid, body, needle, message) and its rule text head + body + tail. A fifth
+    item places the caret otherwise: {"occurrence": N or "last", "offset": N}
+    (the needle's Nth or last appearance in the text, N characters on)."""
+    out = []
+    for gid, body, needle, message, *placed in rows:
+        text = head + body + tail
+        where = dict(placed[0]) if placed else {}
+        if where.get("occurrence") == "last":
+            where["occurrence"] = text.count(needle)
+        out.append(check_group(gid, text, needle, message, **where))
+    return out

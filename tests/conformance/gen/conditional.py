@@ -2,7 +2,7 @@
 若 nested in either branch, 若 inside arithmetic (in parentheses) and in 定义,
 parameters and caps; only the chosen branch is evaluated. Errors: a condition
 that is not boolean, branches of different units, a missing 则 or 否则."""
-from .common import D, Group, check_group, final, header, locate
+from .common import D, Group, check_groups, final, header, locate
 
 NAME = "conditional"
 DESCRIPTION = __doc__
@@ -63,22 +63,17 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 合同: 金额\n事实 真: 布尔 = 否\n事实 率: 比例 = 0%\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("cond-money", "措施 M { 金额 = 若 合同 则 1元 否则 2元 }", "合同 则", "若 的条件须为布尔"),
         ("cond-rate", "措施 M { 金额 = 若 率 则 1元 否则 2元 }", "率 则", "若 的条件须为布尔"),
         ("branch-units", "措施 M { 金额 = 若 真 则 1元 否则 10% }", "若 真", "则 与 否则 的结果类型须一致"),
         ("branch-bool", "措施 M { 金额 = 若 真 则 1元 否则 否 }", "若 真", "结果类型须一致"),
         ("missing-then", "措施 M { 金额 = 若 真 1元 否则 2元 }", "1元 否则", "若 … 的条件后需要 '则'"),
-        ("missing-else", "措施 M { 金额 = 若 真 则 1元 }", "}\n", "这里需要 '否则'"),
+        ("missing-else", "措施 M { 金额 = 若 真 则 1元 }", "}\n", "这里需要 '否则'", {"occurrence": "last"}),
         ("missing-branch", "措施 M { 金额 = 若 真 则 否则 2元 }", "否则 2元", "这里需要一个表达式"),
         ("if-no-space", "措施 M { 金额 = 若真 则 1元 否则 2元 }", "则 1元", "若真 被当作一个名称"),
         ("require-not-bool", "措施 M { 要求 合同 否则 \"x\"\n 金额 = 合同 }", "合同 否则", "要求的条件 须为布尔"),
-    ]:
-        text = h + body + "\n"
-        occ = text.count(needle) if gid == "missing-else" else 1
-        out.append(check_group(gid, text, needle, msg, occurrence=occ))
-    return out
+    ], tail="\n")
 
 
 def groups():

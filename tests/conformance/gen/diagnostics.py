@@ -6,7 +6,7 @@ from a fact, an example naming an unknown measure or fact), cycles, a measure
 without an amount, missing header lines, a bad rounding step, and evaluation
 errors at their rule position (division by zero). Columns count characters, so
 Chinese text and tabs each count one."""
-from .common import D, Group, check_group, div, final, header, locate
+from .common import D, Group, check_group, check_groups, div, final, header, locate
 
 NAME = "diagnostics"
 DESCRIPTION = __doc__
@@ -72,8 +72,7 @@ def syntax_groups():
 
 
 def name_groups():
-    out = []
-    for gid, body, needle, msg in [
+    out = check_groups(H + FACTS, [
         ("undeclared", "措施 M { 金额 = 合同额 × 10% }", "合同额", "未定义的名称 合同额"),
         ("undeclared-in-require", "措施 M { 要求 已备案 否则 \"x\"\n 金额 = 合同 }", "已备案", "未定义的名称 已备案"),
         ("undeclared-in-cap", "措施 M { 金额 = 合同\n 上限 顶 = 上限额 已用 已领 }", "上限额", "未定义的名称 上限额"),
@@ -97,8 +96,8 @@ def name_groups():
         ("has-not-fact", "参数 顶 = 1元\n措施 M { 金额 = 若 有 顶 则 合同 否则 0元 }", "顶 则", "有 … 只能用于事实"),
         ("pool-unknown-measure", "措施 M { 金额 = 合同 }\n资金池 池 = 1亿元 覆盖 M, N", "N\n", "未定义的措施 N"),
         ("pool-amount-rate", "措施 M { 金额 = 合同 }\n资金池 池 = 10% 覆盖 M", "10% 覆盖", "资金池 池 的额度 须为金额"),
-        ("pool-twice", "措施 M { 金额 = 合同 }\n资金池 池 = 1亿元 覆盖 M\n资金池 池二 = 1亿元 覆盖 M", ("覆盖 M", 2, 3),
-         "措施 M 已属于资金池 池"),
+        ("pool-twice", "措施 M { 金额 = 合同 }\n资金池 池 = 1亿元 覆盖 M\n资金池 池二 = 1亿元 覆盖 M", "覆盖 M",
+         "措施 M 已属于资金池 池", {"occurrence": 2, "offset": 3}),
         ("accumulate-not-money", "措施 M { 金额 = 合同 }\n累计 真 = M", "真 = M", "累计 的事实须为金额"),
         ("accumulate-unknown", "措施 M { 金额 = 合同 }\n累计 已领 = M", "已领", "累计 的对象须是已声明的事实"),
         ("quota-not-integer", "措施 M { 金额 = 合同\n 名额 = 2.5 }", "2.5", "名额 须为整数"),
@@ -107,10 +106,7 @@ def name_groups():
         ("example-unknown-fact", "措施 M { 金额 = 合同 }\n例 M \"x\" { 金额甲 = 1元\n 得 1元 }", "金额甲", "未声明的事实 金额甲"),
         ("example-fact-type", "措施 M { 金额 = 合同 }\n例 M \"x\" { 合同 = 10%\n 得 1元 }", "10%", "事实 合同 须为金额"),
         ("example-unknown-cap", "措施 M { 金额 = 合同 }\n例 M \"x\" { 合同 = 1元\n 得 1元 受限 顶 }", "顶 }", "没有名为 顶 的上限"),
-    ]:
-        text = H + FACTS + body + "\n"
-        needle, occurrence, offset = needle if isinstance(needle, tuple) else (needle, 1, 0)
-        out.append(check_group(gid, text, needle, msg, occurrence=occurrence, offset=offset))
+    ], tail="\n")
     # Missing header lines are reported at the start of the first file.
     for gid, drop, msg in [("no-version", "版本", "缺少版本声明"), ("no-policy", "政策", "缺少政策名称声明"),
                            ("no-period", "施行", "缺少施行日期声明"), ("no-rounding", "舍入", "缺少舍入规则声明")]:
@@ -130,15 +126,14 @@ def name_groups():
                            "2020-01-01", "施行 重复声明"))
     out.append(check_group("policy-twice-one-file", H + '政策 "另一个"\n' + FACTS + "措施 M { 金额 = 合同 }\n",
                            '"另一个"', "政策 重复声明"))
-    for gid, body, needle, msg in [
+    out += check_groups(H + FACTS, [
         ("chained-comparison", "措施 M { 要求 1元 < 合同 < 2元 否则 \"x\"\n 金额 = 合同 }", "< 2元", "这里需要 '否则'"),
         ("bool-ordering", "措施 M { 要求 真 > 否 否则 \"x\"\n 金额 = 合同 }", "真 > 否", "布尔 只能用 = 或 ≠ 比较"),
         ("date-arithmetic", "事实 日: 日期\n措施 M { 要求 日 − 2025-01-01 > 0 否则 \"x\"\n 金额 = 合同 }", "日 − 2025", "只有数量可以运算"),
         ("not-money", "措施 M { 要求 非 合同 否则 \"x\"\n 金额 = 合同 }", "合同 否则", "非 的操作数须为布尔"),
         ("and-money", "措施 M { 要求 真 且 合同 否则 \"x\"\n 金额 = 合同 }", "合同 否则", "且 的操作数须为布尔"),
         ("or-rate", "措施 M { 要求 10% or 真 否则 \"x\"\n 金额 = 合同 }", "10% or", "或 的操作数须为布尔"),
-    ]:
-        out.append(check_group(gid, H + FACTS + body + "\n", needle, msg))
+    ], tail="\n")
     g = Group("unused-fact", H + FACTS + "事实 无用: 金额\n措施 M { 金额 = 合同 + (若 真 且 类型 = 甲类 则 0元 否则 0元) }\n")
     g.check_ok("warning", warning="事实 无用 未被任何规则使用")
     out.append(g)

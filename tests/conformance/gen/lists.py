@@ -9,7 +9,7 @@ aggregates over something that is not a list, values of the wrong type, a
 field named like a declared name, a list fact read bare, a default on a list."""
 import random
 
-from .common import D, Group, Num, check_group, final, header, locate
+from .common import D, Group, Num, check_groups, final, header, locate
 
 NAME = "lists"
 DESCRIPTION = __doc__
@@ -135,8 +135,7 @@ def period_group():
 
 def error_groups():
     h = header() + "事实 子女: 列表 { 月数: 整数, 额度: 金额 }\n事实 合同: 金额\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("not-a-list", "措施 M { 金额 = 合计 合同 { 月数 } }", "合同 {", "只能用于列表事实"),
         ("bare-list", "措施 M { 金额 = 子女 }", "子女 }", "子女 是列表"),
         ("sum-of-bool", "事实 B: 列表 { 是否: 布尔 }\n措施 M { 金额 = 合同 × 合计 B { 是否 } }", "是否 }", "合计 的值须为数量"),
@@ -158,10 +157,7 @@ def error_groups():
          "月数: 1 }", "缺少字段 额度"),
         ("example-not-list", "措施 M { 金额 = 合计 子女 { 额度 } }\n例 M { 子女 = 1元\n 合同 = 0元\n 得 1元 }",
          "1元\n 合同", "是列表"),
-    ]:
-        text = h + body + "\n"
-        out.append(check_group(gid, text, needle, msg))
-    return out
+    ], tail="\n")
 
 
 def groups():

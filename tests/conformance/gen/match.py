@@ -5,7 +5,7 @@ as =>; enumeration comparisons (= ≠). Errors: an unhandled value, a value
 handled twice, a value not in the enumeration, 按 over something that is not an
 enumeration, arms of different units, a bare enumeration value outside a
 comparison, and an enumeration fact given a value it does not have (bad facts)."""
-from .common import D, Group, check_group, final, header, locate
+from .common import D, Group, check_group, check_groups, final, header, locate
 
 NAME = "match"
 DESCRIPTION = __doc__
@@ -74,8 +74,7 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 合同: 金额\n事实 类型: 枚举 { 甲类, 乙类, 丙类 }\n事实 真: 布尔 = 否\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("unhandled", "措施 M { 比例 = 按 类型 { 甲类 => 10%, 乙类 => 20% }\n 基数 = 合同 }", "按 类型", "未处理取值:丙类"),
         ("unhandled-two", "措施 M { 比例 = 按 类型 { 乙类 => 20% }\n 基数 = 合同 }", "按 类型", "甲类、丙类"),
         ("handled-twice", "措施 M { 比例 = 按 类型 { 甲类 => 10%, 甲类 | 乙类 => 20%, 丙类 => 1% }\n 基数 = 合同 }",
@@ -93,10 +92,7 @@ def error_groups():
          "枚举取值 一档 重复"),
         ("empty-match", "措施 M { 金额 = 按 类型 { } }", "} }", "至少需要一个分支"),
         ("arm-without-arrow", "措施 M { 金额 = 按 类型 { 甲类 1元, 其他 => 2元 } }", "1元,", "'=>'"),
-    ]:
-        text = h + body + "\n"
-        out.append(check_group(gid, text, needle, msg))
-    return out
+    ], tail="\n")
 
 
 def otherwise_first_group():

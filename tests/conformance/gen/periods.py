@@ -4,7 +4,7 @@ the unit algebra: per-period money × a span of the same unit is money, money ÷
 a span is money per period, a span ÷ a span of the same unit is a plain ratio.
 Errors: a span of another unit, money × a span, comparing a span with a plain
 number, an amount still per period, a rate per period, 12月 for 12个月."""
-from .common import D, Group, Num, check_group, final, header, locate
+from .common import D, Group, Num, check_groups, final, header, locate
 
 NAME = "periods"
 DESCRIPTION = __doc__
@@ -74,8 +74,7 @@ def round_div(a, b):
 
 def error_groups():
     h = header() + "事实 月数: 月数\n事实 年数: 年数\n事实 天数: 天数\n事实 n: 整数\n事实 甲: 金额\n事实 月工资: 金额/月\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("month-times-year", "措施 M { 金额 = 2000元/月 × 年数 }", "2000元/月", "按月计的金额须乘以月数"),
         ("month-plus-year", "措施 M { 金额 = 1元/月 × (月数 + 年数) }", "(月数 + 年数)", "时间单位不同"),
         ("day-times-month", "措施 M { 金额 = 300元/天 × 月数 }", "300元/天", "按天计的金额须乘以天数"),
@@ -91,9 +90,7 @@ def error_groups():
         ("month-word", "措施 M { 金额 = 1元/月 × 12月 }", "月 }", "12个月"),
         ("default-plain", "事实 k: 月数 = 12\n措施 M { 金额 = 1元/月 × k }", "12\n", "时间要写单位"),
         ("example-plain", "措施 M { 金额 = 1元/月 × 月数 }\n例 M { 月数 = 3\n 得 3元 }", "3\n 得", "月数"),
-    ]:
-        out.append(check_group(gid, h + body, needle, msg))
-    return out
+    ])
 
 
 def groups():

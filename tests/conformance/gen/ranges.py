@@ -9,7 +9,7 @@ so its table starts at 0; integers and dates are whole, so 3(含) and 4(含) lea
 Errors also: an end without (含)/(不含), a word other than 含/不含, an end not
 followed by 以上/以下/至, ends of another unit, a subject that is not a quantity or
 date, ranges mixed with enumeration values, an end that reads a fact."""
-from .common import D, Group, Num, check_group, final, header
+from .common import D, Group, Num, check_groups, final, header
 
 NAME = "ranges"
 DESCRIPTION = __doc__
@@ -72,8 +72,7 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 投入: 金额\n事实 n: 整数\n事实 d: 日期\n事实 b: 布尔\n事实 类: 枚举 { 甲, 乙 }\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("gap", "措施 M { 金额 = 按 投入 { 100万元(不含) 以下 => 1元, 200万元(含) 以上 => 2元 } }",
          "200万元(含) 以上", "区间表有空档:100万元(含) 至 200万元(不含) 没有分支"),
         ("gap-point", "措施 M { 金额 = 按 投入 { 100万元(不含) 以下 => 1元, 100万元(不含) 以上 => 2元 } }",
@@ -118,9 +117,7 @@ def error_groups():
          "区间的端点须是常量"),
         ("value-types", "措施 M { 金额 = 按 投入 { 1元(含) 以下 => 1元, 1元(不含) 以上 => 2 } }", "2 } }",
          "各分支的结果类型须一致"),
-    ]:
-        out.append(check_group(gid, h + body, needle, msg))
-    return out
+    ])
 
 
 def groups():

@@ -4,7 +4,7 @@ with its sign, rounded as the edition says (symmetrically: 四舍五入 takes ti
 zero on both sides; a negative amount that rounds to zero prints 0.00), and caps still bound it from above only (a room is never below
 zero). A signed measure covered by a 资金池, a 名额 or a money 累计 is a check error at
 可为负; 修订 措施 X 可为负 makes a base edition's measure signed."""
-from .common import D, Group, check_group, final, header, locate
+from .common import D, Group, check_groups, final, header, locate
 
 NAME = "signed"
 DESCRIPTION = __doc__
@@ -44,15 +44,12 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 a: 金额\n事实 已申领: 金额 = 0元\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("pool", "资金池 池 = 100万元 覆盖 M\n措施 M 可为负 { 金额 = a − 1元 }", "可为负", "不能由 资金池 池 分配或合计"),
         ("quota", "措施 M \"m\" 可为负 { 金额 = a − 1元  名额 = 3 }", "可为负", "不能由 名额"),
         ("tally", "累计 已申领 = M\n措施 M 可为负 { 金额 = a − 1元 }", "可为负", "不能由 累计 已申领"),
         ("after-brace", "措施 M { 可为负 金额 = a }", "可为负", "措施中只能写"),
-    ]:
-        out.append(check_group(gid, h + body, needle, msg))
-    return out
+    ])
 
 
 def groups():

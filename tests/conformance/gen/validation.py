@@ -7,7 +7,7 @@ application does not give (without a default) does not apply. Errors: a conditio
 is not 布尔, one that reads 比例/基数, a missing 否则 or text. 例 may expect an error:
 `得 错误 CODE` (invalid_application, missing_fact, evaluation_error) or `得 错误 "…"`;
 an unknown code is a check error."""
-from .common import D, Group, check_group, final, header, locate
+from .common import D, Group, check_groups, final, header, locate
 
 NAME = "validation"
 DESCRIPTION = __doc__
@@ -63,17 +63,14 @@ def value_groups():
 
 def error_groups():
     h = header() + "事实 a: 金额\n事实 n: 整数\n"
-    out = []
-    for gid, body, needle, msg in [
+    return check_groups(h, [
         ("not-bool", '校验 a 否则 "x"\n措施 M { 金额 = a }', "a 否则", "校验 的条件须为布尔,这里是金额"),
         ("reads-rate", '校验 比例 > 0% 否则 "x"\n措施 M { 比例 = 10% 基数 = a }', "比例 > 0%", "比例"),
         ("no-else", '校验 a > 0元 "x"\n措施 M { 金额 = a }', '"x"', "这里需要 '否则'"),
         ("no-text", '校验 a > 0元 否则\n措施 M { 金额 = a }', "措施 M", "这里需要一段带引号的文字"),
         ("unknown-code", '措施 M { 金额 = a }\n例 M { a = 1元 得 错误 bad_code }', "bad_code", "未知的错误代码 bad_code"),
-        ("no-code", '措施 M { 金额 = a }\n例 M { a = 1元 得 错误 }', "}", "得 错误 后需要错误代码"),
-    ]:
-        out.append(check_group(gid, h + body, needle, msg, occurrence=2 if gid == "no-code" else 1))
-    return out
+        ("no-code", '措施 M { 金额 = a }\n例 M { a = 1元 得 错误 }', "}", "得 错误 后需要错误代码", {"occurrence": 2}),
+    ])
 
 
 def groups():
