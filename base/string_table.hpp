@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -30,6 +31,18 @@ class StringTable {
         return {v, true};
       }
       if ((s >> 32) == h && key_of(static_cast<std::uint32_t>(s) - 1) == key) return {static_cast<std::uint32_t>(s) - 1, false};
+    }
+  }
+  // The value of `key`, without adding it.
+  template <class KeyOf>
+  std::optional<std::uint32_t> find(std::string_view key, KeyOf key_of) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::uint64_t full = std::hash<std::string_view>{}(key);
+    const auto h = static_cast<std::uint32_t>(full ^ (full >> 32));
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t s = slots_[i];
+      if (!s) return std::nullopt;
+      if ((s >> 32) == h && key_of(static_cast<std::uint32_t>(s) - 1) == key) return static_cast<std::uint32_t>(s) - 1;
     }
   }
   void release() { std::vector<std::uint64_t>().swap(slots_), count_ = 0, mask_ = 0; }

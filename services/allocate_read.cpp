@@ -150,12 +150,7 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
   // Repeated ids are found all at once (duplicate_ids) when the year is
   // complete or a later line is bad: no table of every id while reading.
-  const auto [who, is_new] = applicant_index.find_or_insert(
-      applicant, [&](std::uint32_t a) { return names.get(applicants[a]); },
-      [&] {
-        applicants.push_back(names.add(applicant));
-        return static_cast<std::uint32_t>(applicants.size() - 1);
-      });
+  const auto [who, is_new] = applicants.intern(applicant);
   if (is_new) {
     year_totals.resize(year_totals.size() + n_year);
   }
@@ -176,6 +171,9 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   r.line = line;
   r.applicant = who;
   r.measure = static_cast<std::uint16_t>(mi);
+  if (carry_stated)
+    for (const int a : setup[mi].funded)
+      if (given.present[ed.accumulations[a].fact]) r.flags |= kGivesUsed;
   records.push_back(r);
   return std::nullopt;
 }
@@ -188,8 +186,7 @@ std::optional<AllocationError> AllocatorData::add(std::string_view record, std::
   return e;
 }
 
-std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::AllocationProgressFn& progress) {
-  const bool csv = input == AllocationFormat::Csv;
+std::optional<AllocationError> read_records(std::istream& in, bool csv, const RecordFn& add, const ReadProgressFn& progress) {
   std::string data;
   std::vector<char> chunk(std::size_t{1} << 20);
   std::size_t start = 0, pos = 0, line = 1, record_line = 1;
@@ -197,7 +194,7 @@ std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::
   CsvScanner scanner;
   auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
     const TextPosition at = text_position(std::string_view(data).substr(start), offset);
-    return stop(allocation_error(record_line + at.line - 1, at.column, "", "", message));
+    return allocation_error(record_line + at.line - 1, at.column, "", "", message);
   };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(data.data() + start, end - start);
@@ -206,14 +203,14 @@ std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::
       // The block's bytes after the line may be read by the fast reader: no copy of it.
       if (auto e = add(rec, record_line, data.size() - static_cast<std::size_t>(rec.data() + rec.size() - data.data())))
         return e;
-      if (progress && (++count & 8191) == 0) progress({1, consumed + end, count, 0});
+      if (progress && (++count & 8191) == 0) progress(consumed + end, count);
     }
     return std::nullopt;
   };
   for (bool eof = false; !eof;) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) return stop(allocation_error(line, 0, "", "", "读取输入失败"));
+    if (in.bad()) return allocation_error(line, 0, "", "", "读取输入失败");
     eof = n == 0;
     data.append(chunk.data(), n);
     for (;;) {
@@ -243,10 +240,25 @@ std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::
     pos -= start;
     start = 0;
     if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
-      return stop(allocation_error(record_line, 0, "", "",
-                                         fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes)));
+      return allocation_error(record_line, 0, "", "", fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes));
   }
-  if (progress) progress({1, consumed + data.size(), count, 0});
+  if (progress) progress(consumed + data.size(), count);
+  return std::nullopt;
+}
+
+std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::AllocationProgressFn& progress) {
+  bool added = false;  // the error is add()'s, already stopped with
+  auto e = read_records(
+      in, input == AllocationFormat::Csv,
+      [&](std::string_view record, std::size_t line, std::size_t readable_after) {
+        auto bad = add(record, line, readable_after);
+        added = bad.has_value();
+        return bad;
+      },
+      [&](std::uint64_t bytes, std::uint64_t done) {
+        if (progress) progress({1, bytes, done, 0});
+      });
+  if (e) return added ? e : stop(std::move(*e));
   return finish();
 }
 
