@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "api/handles.hpp"
+#include "base/date.hpp"
 #include "api/result.hpp"
 #include "interpreter/application.hpp"
 #include "services/batch.hpp"
@@ -119,11 +120,14 @@ Result<ApplicationResult> Edition::evaluate_all_json(std::string_view facts_json
 }
 
 std::optional<ApplicationError> evaluate_application_json(const Edition& edition, std::string_view facts_json,
-                                                          bool explain, ResultFormat format, std::string& out) {
+                                                          bool explain, ResultFormat format, std::string& out,
+                                                          std::string_view as_of) {
   return detail::guarded_with(
       [](std::string message) -> std::optional<ApplicationError> { return ApplicationError{"internal", std::move(message)}; },
       [&]() -> std::optional<ApplicationError> {
-        auto r = ::kuan::batch::whole(detail::Access::edition(edition), facts_json, explain);
+        const auto day = ::kuan::parse_date(as_of);
+        if (!as_of.empty() && !day) return ApplicationError{"bad_line", "as_of 的日期无效(格式 YYYY-MM-DD)"};
+        auto r = ::kuan::batch::whole(detail::Access::edition(edition), facts_json, explain, day);
         if (auto* e = std::get_if<::kuan::batch::LineError>(&r)) return ApplicationError{::kuan::error_kind_code(e->kind), std::move(e->message), e->line, e->column};
         const auto& app = std::get<::kuan::ApplicationRecord>(r);
         if (format == ResultFormat::Text) ::kuan::append_application_text(out, app);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "api/handles.hpp"
+#include "base/date.hpp"
 #include "services/batch.hpp"
 
 namespace kuan::api {
@@ -32,6 +33,8 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
   if (options.input == BatchFormat::Csv && options.pass_through)
     return failed(BatchStatus::BadArgument, "--pass-through 只用于 JSONL 输入");
   if (!read || !write.write) return failed(BatchStatus::BadArgument, "没有输入或输出");
+  const auto as_of = ::kuan::parse_date(options.as_of);
+  if (!options.as_of.empty() && !as_of) return failed(BatchStatus::BadArgument, "as_of 的日期无效(格式 YYYY-MM-DD)");
   try {
     ::kuan::batch::Settings settings;
     settings.policy = &detail::Access::policy(policy);
@@ -43,6 +46,7 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
     settings.jobs = options.jobs ? options.jobs : std::max(1u, std::min(std::thread::hardware_concurrency(), 64u));
     settings.whole_only = options.whole_application;
     settings.tally = options.tally;
+    settings.as_of = as_of;
     if (options.progress)
       settings.progress = [&](std::size_t written, std::uint64_t bytes) { options.progress(BatchProgress{written, bytes}); };
     const ::kuan::batch::Summary s = ::kuan::batch::run(detail::Access::edition(edition), read,
@@ -87,15 +91,22 @@ bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::stri
   settings.pass_through = options.pass_through;
   settings.whole_only = options.whole_application;
   settings.tally = options.tally;
+  settings.as_of = ::kuan::parse_date(options.as_of);
+  if (!options.as_of.empty() && !settings.as_of) {
+    out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}\n";
+    return false;
+  }
   return ::kuan::batch::jsonl_line(detail::Access::edition(edition), line, line_no, settings, out);
 }
 
 std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,
                                                     std::string_view facts_json, bool explain, ResultFormat format,
-                                                    std::string& out) {
+                                                    std::string& out, std::string_view as_of) {
   try {
+    const auto day = ::kuan::parse_date(as_of);
+    if (!as_of.empty() && !day) return ApplicationError{"bad_line", "as_of 的日期无效(格式 YYYY-MM-DD)"};
     auto e = ::kuan::batch::single(detail::Access::edition(edition), measure, facts_json, explain,
-                                   format == ResultFormat::Text, out);
+                                   format == ResultFormat::Text, out, day);
     if (!e) return std::nullopt;
     return ApplicationError{::kuan::error_kind_code(e->kind), std::move(e->message), e->line, e->column};
   } catch (const std::bad_alloc&) {

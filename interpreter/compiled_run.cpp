@@ -316,7 +316,8 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
   const CompiledMeasure* compiled = compiled_form(ed, info);
-  if (!compiled || !info.validations.empty() || !required_facts_given(*compiled, facts)) return std::nullopt;
+  // 校验 and 施行 (a measure dated outside its days) are evaluate_measure's, before any plan runs.
+  if (!compiled || !info.validations.empty() || info.in_force || !required_facts_given(*compiled, facts)) return std::nullopt;
   return run_compiled(ed, info, *compiled, facts, nullptr);
 }
 

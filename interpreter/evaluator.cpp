@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <ctime>
 #include <memory>
 #include <new>
 #include <stdexcept>
@@ -427,6 +428,9 @@ Value Activation::eval(const ast::Expr& e) {
     }
     case K::Has:
       return Value::boolean(given_.present[note(e).index] != 0);
+    case K::InForce:
+      if (!ed_) raise("施行中(…) 需要版本", e.span);
+      return Value::boolean(ed_->measures[static_cast<std::size_t>(note(e).index)].in_force_on(application_day(given_)));
     case K::Call: return call(e);
     case K::Negate: {
       Value v = eval(*e.args[0]);
@@ -507,15 +511,34 @@ std::optional<EvalError> missing_error(const Edition& ed, const MeasureInfo& m, 
 }
 }  // namespace
 
+std::int32_t application_day(const FactValues& facts) {
+  return facts.as_of ? *facts.as_of : china_standard_day(static_cast<std::int64_t>(std::time(nullptr)));
+}
+
 namespace {
+// 施行 on the measure or its clause: an application dated outside it is not
+// eligible, with that reason alone (nothing else is read, so facts the
+// measure would need may be absent).
+std::optional<Outcome> out_of_force(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  if (!info.in_force) return std::nullopt;
+  if (info.in_force_on(application_day(facts))) return std::nullopt;
+  Outcome out;
+  out.measure = &info;
+  out.amount = Decimal::from_scaled(0, ed.rounding_places);
+  out.failed.push_back(info.in_force_requirement);
+  if (trace) trace->conditions.push_back({info.in_force_requirement, false});
+  return out;
+}
 EvalResult reference_walk(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace);
 std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts);
 }  // namespace
 
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
-  // 校验 first, by the tree-walker (the compiled form does not hold them).
+  // 校验 first, by the tree-walker (the compiled form does not hold them);
+  // then 施行: an application dated outside the measure's days is refused.
   if (!info.validations.empty())
     if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
+  if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
   if (const CompiledMeasure* compiled = compiled_form(ed, info); compiled && required_facts_given(*compiled, facts)) {
     if (auto out = run_compiled(ed, info, *compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
@@ -600,6 +623,7 @@ class ReferenceEngine {
 EvalResult evaluate_measure_reference(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
   if (!info.validations.empty())
     if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
+  if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
   return reference_walk(ed, info, facts, trace);
 }
 

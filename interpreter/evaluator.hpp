@@ -30,6 +30,9 @@ struct FactValues {
   std::vector<fixed::Fx> fixed;
   static constexpr unsigned char kGiven = 1, kFits = 2;
   std::vector<ListValue> lists;  // list facts' items (Value::small of a list fact indexes them)
+  // The application's date (as_of, days since 1970-01-01): which measures are
+  // in force (施行 on a measure or clause). None: today in China (UTC+8).
+  std::optional<std::int32_t> as_of;
 
   explicit FactValues(std::size_t count = 0) : values(count), present(count, 0), fixed(count) {}
   void set(int slot, Value v) {
@@ -51,6 +54,10 @@ struct FactValues {
   }
   void clear(int slot) { present[slot] = 0; }
 };
+
+// The application's date: its as_of, else today in China (UTC+8) — which
+// measures are in force (施行 on a measure or clause, 施行中(M)).
+std::int32_t application_day(const FactValues& facts);
 
 struct EvalError {
   std::string message;

@@ -25,6 +25,7 @@ enum class ExprKind {
   Name,     // a fact, parameter, definition, enumeration value, or 比例/基数 in a measure
   Call,     // min(a, b), 四舍五入(x, 0.01元)
   Has,      // 有 核定年度上限
+  InForce,  // 施行中(减免税额): whether measure M is in force on the application's date (name: M)
   Negate,   // −x
   Not,      // 非 x
   Arith,    // a + b, a − b, a × b, a ÷ b
@@ -189,6 +190,14 @@ struct Requirement {
   const LimitDecl* limit = nullptr;  // written by a count limit's 超出 拒绝 (its numbers explain it)
 };
 
+// 施行 D1 至 D2 (or 施行 D1 起) on a measure or a clause: the days, since
+// 1970-01-01, on which an application (by its as_of) may have it.
+struct InForce {
+  std::int32_t from = 0;
+  std::optional<std::int32_t> to;  // none: open-ended (施行 D1 起)
+  Span span;                       // the 施行 line
+};
+
 struct LimitDecl {
   Revision revision = Revision::None;
   Span revision_span;
@@ -250,6 +259,7 @@ struct MeasureDecl {
   ExprPtr rate, base, amount;
   Span rate_span, base_span, amount_span;
   std::vector<LimitDecl> limits;  // in order written (上限, 叠加, 名额, 限额 …)
+  std::optional<InForce> in_force;  // 施行 D1 至 D2 within the measure
 };
 
 // 累计 FACT = 全年 SOURCE 于 M1, M2: FACT is the year's total of the fact
@@ -281,6 +291,7 @@ struct ExampleDecl {
   std::optional<NamedSpan> expected_bound;
   bool expect_unbound = false;  // 得 X 不受限: no cap may have limited the amount
   std::string expected_reason;  // for 不适用: a text the reasons must contain
+  std::optional<std::int32_t> as_of;  // 例 M "…" 于 2028-03-01 { … }: the application's date
   // 得 错误 CODE / 得 错误 "…": the application must be an error of this code
   // (invalid_application, missing_fact, evaluation_error) or whose message holds the text.
   bool expect_error = false;
@@ -318,6 +329,7 @@ struct ClauseDecl {
   std::string responsible;
   Span span;
   Span revision_span;  // the clause number of a 修订 条款 that restated it
+  std::optional<InForce> in_force;  // 施行 D1 至 D2: every measure of the clause
 };
 
 enum class RoundingKind { HalfUp, HalfEven, Down, Up };

@@ -23,6 +23,12 @@ class Dumper {
     out += ']';
   }
 
+  void in_force(const std::optional<ast::InForce>& f) {
+    if (!f) return;
+    num("in_force", f->from);
+    num("to", f->to ? *f->to : -1);
+  }
+
   void expr(const ast::ExprPtr& e) {
     if (!e) {
       out += "null ";
@@ -138,6 +144,7 @@ class Dumper {
         str("title", c.title);
         str("text", c.text);
         str("responsible", c.responsible);
+        in_force(c.in_force);
       }
     }
     for (const auto& ms : m.measures) {
@@ -145,6 +152,7 @@ class Dumper {
       str("title", ms.title);
       num("clause", ms.clause);
       if (ms.signed_result) out += "signed";
+      in_force(ms.in_force);
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);
@@ -163,6 +171,7 @@ class Dumper {
     for (const auto& x : m.examples) {
       str("\nexample", x.measure);
       str("title", x.title);
+      if (x.as_of) num("as_of", *x.as_of);
       for (const auto& f : x.facts) {
         str("fact", f.name);
         expr(f.value);

@@ -183,6 +183,19 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
       depend(ctx, fact_base_ + it->second.index);
       return Type::boolean();
     }
+    case K::InForce: {  // 施行中(M): read off the application's date, never a constant
+      if (ctx.owner == Owner::Param || ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) {
+        error(e.span, "施行中(…) 取决于申请的日期,这里只能使用字面量和参数");
+        return Type::error();
+      }
+      auto it = ed_.measure_index.find(e.name);
+      if (it == ed_.measure_index.end()) {
+        error(e.span, "施行中(…) 的括号中须为措施名;" + e.name + " 不是措施");
+        return Type::error();
+      }
+      note(e).index = it->second;
+      return Type::boolean();
+    }
     case K::Call: {
       auto fn = find_builtin(e.name);
       if (!fn) {

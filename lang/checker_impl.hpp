@@ -103,6 +103,7 @@ class Checker {
   void cap_body(const ast::LimitDecl& c, Context& ctx);
   void top_limit(int i);
   void lower_refusals();
+  void lower_in_force();  // checker_in_force.cpp
   int measure_named(const ast::NamedSpan& n);
   void batch_metadata();
   void apply_shared_limits();

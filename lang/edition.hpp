@@ -94,6 +94,12 @@ struct MeasureInfo {
   std::vector<std::vector<int>> conditional_needs;
   // Its 要求, then those a 超出 拒绝 limit that covers it adds (lowered by the checker).
   std::vector<const ast::Requirement*> requirements;
+  // 施行 on the measure, else on its clause: the days an application (by its
+  // as_of) may have it; `in_force_requirement` is its first requirement, whose
+  // reason an application outside these days is refused with (evaluator.cpp).
+  std::optional<ast::InForce> in_force;
+  const ast::Requirement* in_force_requirement = nullptr;
+  bool in_force_on(std::int32_t day) const { return !in_force || (day >= in_force->from && (!in_force->to || day <= *in_force->to)); }
   std::vector<int> validations;  // the 校验 that apply to it (index into Edition::validations): the edition's and its clause's
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools

@@ -262,7 +262,7 @@ bool starts_item(BlockKind kind, const Token& t, const Token* next) {
     case BlockKind::Top:
     case BlockKind::Clause: return statement_keyword(t, next);
     case BlockKind::Measure:
-      return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加", "限额") ||
+      return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加", "限额", "施行") ||
                                      (is(t, "比例", "基数", "金额", "名额") && followed_by_equals));
     case BlockKind::Example:
       return t.kind == Tok::Word && (is(t, "得", "不适用") || (!is_reserved(t.text) && followed_by_equals));

@@ -217,6 +217,10 @@ struct call : seq<identifier, sp, lparen, arguments, must<expected_rparen>> {};
 struct reference : seq<identifier, sp> {};
 struct paren : seq<lparen, must<expected_expression, expected_rparen>> {};
 struct has_fact : seq<kw<TAO_PEGTL_STRING("有")>, must<expected_name>> {};
+// 施行中(M): whether measure M is in force on the application's date. 施行中 is a
+// name anywhere else (it is a test only where '(' follows it).
+struct expected_in_force_name : seq<name> {};
+struct in_force_test : seq<word<TAO_PEGTL_STRING("施行中")>, sp, lparen, must<expected_in_force_name, expected_rparen>> {};
 struct otherwise_pattern : kw<TAO_PEGTL_STRING("其他")> {};
 // A range arm of 按: 50万元(含) 以下, 50万元(不含) 至 100万元(含), 100万元(不含) 以上.
 // Every end says whether it belongs to the range — (含) or (不含), as clause texts
@@ -263,7 +267,7 @@ struct expected_bracket : seq<bracket_arm> {};
 struct expected_bracket_end : seq<rbrace> {};
 struct progressive_expr : seq<kw<TAO_PEGTL_STRING("累进")>, must<expected_expression, expected_lbrace, expected_bracket>,
                               star<opt<comma>, bracket_arm>, opt<comma>, must<expected_bracket_end>> {};
-struct primary : sor<paren, match_expr, progressive_expr, has_fact, aggregate, call, literal, reference> {};
+struct primary : sor<paren, match_expr, progressive_expr, has_fact, aggregate, in_force_test, call, literal, reference> {};
 struct unary;
 struct negation : seq<neg_op, sp, must<expected_operand<unary>>> {};
 struct unary : sor<negation, primary> {};
@@ -393,8 +397,9 @@ struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expect
 struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
 struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
 struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>, opt<quota_score>> {};
+// 施行 D1 至 D2 (or 施行 D1 起) inside a measure or a clause: in force on these days only.
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
-                          limit_stmt> {};
+                          limit_stmt, period_stmt> {};
 struct expected_measure_end : seq<rbrace> {};
 // 可为负: the measure's result may be below zero (tax due vs. refund); without it a
 // negative amount is an error in the rule, as subsidies never are.
@@ -426,7 +431,9 @@ struct expected_error_what : sor<text, error_code> {};
 struct expect_error : seq<kw<TAO_PEGTL_STRING("得")>, kw<TAO_PEGTL_STRING("错误")>, must<expected_error_what>> {};
 struct expect_outcome : sor<expect_error, expect_amount, expect_ineligible> {};
 struct expected_outcome : seq<expect_outcome> {};
-struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, must<expected_lbrace>,
+// 例 M "…" 于 2028-03-01 { … }: the application's date (as_of), for 施行 on a measure or clause.
+struct example_date : seq<kw<TAO_PEGTL_STRING("于")>, must<expected_date>> {};
+struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, opt<example_date>, must<expected_lbrace>,
                           star<example_fact>, must<expected_outcome, expected_rbrace>> {};
 
 // ---------------------------------------------------------------- properties
@@ -456,7 +463,7 @@ struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt
 // application (an error, code invalid_application), for every measure of the
 // edition, or of the clause it is written in.
 struct validation_stmt : seq<kw<TAO_PEGTL_STRING("校验")>, must<expected_expression, expected_else, expected_text>> {};
-struct clause_item : sor<original_text, responsible, declaration, validation_stmt, measure_stmt, example_stmt, property_stmt> {};
+struct clause_item : sor<original_text, responsible, period_stmt, declaration, validation_stmt, measure_stmt, example_stmt, property_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
                          star<clause_item>, must<expected_clause_end>> {};
@@ -525,15 +532,16 @@ template <> inline constexpr auto error_message<expected_measure> = "替换 后�
 template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
-template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额、施行;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额、不适用 \"理由\" 或 得 错误 代码";
 template <> inline constexpr auto error_message<expected_error_what> = "得 错误 后需要错误代码(如 invalid_application、missing_fact)或带引号的错误文字";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
+template <> inline constexpr auto error_message<expected_in_force_name> = "施行中(…) 的括号中须为一个措施名,如 施行中(减免税额)";
 template <> inline constexpr auto error_message<expected_claim_holds> = "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元";
 template <> inline constexpr auto error_message<expected_property_end> = "性质 中只能写一条 对任意 …;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_clause_ref> = "条款 后需要条款编号,如 (一)";
 template <> inline constexpr auto error_message<expected_clause_revision_end> = "修订 条款 中只能写 原文、责任单位;或以 '}' 结束";
-template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、校验、措施、例、性质;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_clause_end> = "条款中只能写 原文、责任单位、施行、参数、事实、定义、上限、资金池、累计、限额、校验、措施、例、性质;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_statement> = "这里需要一条语句:政策、版本、状态、基于、施行、舍入、修订、替换、删除、参数、事实、定义、上限、资金池、累计、限额、校验、条款、措施、例 或 性质";
 template <> inline constexpr auto error_message<expected_limit_what> = "计 后须为 金额 或 件数";
 template <> inline constexpr auto error_message<expected_scope> = "每 后须为 申请 或 申请人(全部申请合计写 全部)";

@@ -76,6 +76,8 @@ inline constexpr Keyword kAll[] = {
   // aggregates over a list fact: 合计 L { E 当 C }; natural names elsewhere
   {"合计", R::Natural, K::Expression}, {"计数", R::Natural, K::Expression}, {"最大", R::Natural, K::Expression},
   {"最小", R::Natural, K::Expression},
+  // 施行中(M): whether measure M is in force on the application's date; a name elsewhere
+  {"施行中", R::Natural, K::Expression},
   // a 例's expected outcome
   {"得", R::Positional, K::Example}, {"受限", R::Positional, K::Example}, {"不受限", R::Positional, K::Example},
   {"不适用", R::Positional, K::Example}, {"错误", R::Positional, K::Example},

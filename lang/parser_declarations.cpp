@@ -164,9 +164,29 @@ ast::FactDecl Converter::fact(const Node& n) const {
   return f;
 }
 
+std::int32_t Converter::day(const Node& d) const {
+  auto v = parse_date(d.string_view());
+  if (!v) throw ConvertError{span_of(d), "没有这一天:" + text(d)};
+  return *v;
+}
+
+// period_stmt -> '施行' date ['至' date] ['起'], inside a measure or a clause.
+ast::InForce Converter::in_force(const Node& c, const std::optional<ast::InForce>& earlier, const char* where) const {
+  if (earlier) throw ConvertError{tight(c), std::string(where) + "中 施行 写了两次"};
+  ast::InForce f;
+  f.span = tight(c);
+  f.from = day(child(c, 0));
+  if (const Node* end = find<g::period_end>(c)) {
+    const Node& to = child(*end, 0);
+    f.to = day(to);
+    if (*f.to < f.from) throw ConvertError{span_of(to), "施行的结束日期早于开始日期"};
+  }
+  return f;
+}
+
 // measure_stmt -> '措施' name [text] ['可为负'] '{' measure_item* '}'
 // measure_item -> require_item | need_item | cap_item | stack_item | rate_item | base_item | amount_item
-//                 | quota_item | limit_stmt
+//                 | quota_item | limit_stmt | period_stmt
 ast::MeasureDecl Converter::measure(const Node& n, int clause) const {
   ast::MeasureDecl m;
   m.name = text(child(n, 0));
@@ -202,6 +222,7 @@ ast::MeasureDecl Converter::measure(const Node& n, int clause) const {
     else if (c.is_type<g::rate_item>()) m.rate = expr(child(c, 0)), m.rate_span = span_of(c);
     else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
     else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
+    else if (c.is_type<g::period_stmt>()) m.in_force = in_force(c, m.in_force, "措施");
     else if (c.is_type<g::quota_item>()) {
       // 名额 = N [按 S]: sugar for 限额 {计 件数 全部 期间 每年 不超过 N 超出 择优 [按 S]}.
       ast::ExprPtr limit = expr(child(c, 0));
@@ -245,6 +266,7 @@ ast::ExampleDecl Converter::example(const Node& n) const {
   for (std::size_t i = 1; i < n.children.size(); ++i) {
     const Node& c = child(n, i);
     if (c.is_type<g::string_literal>()) x.title = string_value(c);
+    else if (c.is_type<g::example_date>()) x.as_of = day(child(c, 0));
     else if (c.is_type<g::example_fact>()) x.facts.push_back(example_fact(c));
     else if (c.is_type<g::expect_amount>()) {
       x.expect_eligible = true;
@@ -449,8 +471,11 @@ void Converter::statement(const Node& c, ast::Module& m) const {
   } else if (c.is_type<g::clause_stmt>()) {
     const int index = static_cast<int>(m.clauses.size());
     m.clauses.push_back(clause_head(c));
-    for (std::size_t i = 1; i < c.children.size(); ++i)
-      if (!clause_text(child(c, i), m.clauses[index])) declaration(child(c, i), m, index);
+    for (std::size_t i = 1; i < c.children.size(); ++i) {
+      const Node& item = child(c, i);
+      if (item.is_type<g::period_stmt>()) m.clauses[index].in_force = in_force(item, m.clauses[index].in_force, "条款");
+      else if (!clause_text(item, m.clauses[index])) declaration(item, m, index);
+    }
   } else {
     declaration(c, m, -1);
   }

@@ -125,6 +125,13 @@ Built Converter::expr(const Node& n) const {
     e->name = text(child(n, 0));
     return e;
   }
+  // in_force_test -> '施行中' '(' name ')'
+  if (n.is_type<g::in_force_test>()) {
+    auto e = leaf(ast::ExprKind::InForce, n);
+    e->span.end = closing_brace_after(tight(n).end, ')', "）");  // through the ')', not the blanks after it
+    e->name = text(child(n, 0));
+    return e;
+  }
   if (n.is_type<g::has_fact>()) {
     auto e = leaf(ast::ExprKind::Has, n);
     e->name = text(child(n, 0));

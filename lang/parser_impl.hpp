@@ -92,6 +92,8 @@ class Converter {
   template <typename Decl>
   void type_of(const Node& t, Decl& f) const;
   ast::FactDecl fact(const Node& n) const;
+  std::int32_t day(const Node& d) const;
+  ast::InForce in_force(const Node& c, const std::optional<ast::InForce>& earlier, const char* where) const;
   ast::MeasureDecl measure(const Node& n, int clause) const;
   ast::ExampleFact example_fact(const Node& c) const;
   ast::ExampleDecl example(const Node& n) const;

@@ -69,6 +69,7 @@ class Merger {
     target.revision = ast::Revision::Revise;
     target.revision_span = change.revision_span;
     if (!change.title.empty()) target.title = std::move(change.title);
+    if (change.in_force) target.in_force = change.in_force;  // 修订 措施 M { 施行 … }: the new dates
     if (change.signed_result) target.signed_result = true, target.signed_span = change.signed_span;  // 修订 措施 X 可为负
     for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
     for (auto& n : change.needs) target.needs.push_back(std::move(n));

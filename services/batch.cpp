@@ -40,26 +40,30 @@ std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo&
 }
 
 // The facts of an application typed by the edition, or the problem.
-std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields) {
+std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields,
+                                         std::optional<std::int32_t> as_of) {
   ErrorKind kind = ErrorKind::BadFact;
   auto bound = bind_facts(ed, fields, &kind);
   if (auto* msg = std::get_if<std::string>(&bound)) return LineError{kind, std::move(*msg)};
+  std::get<FactValues>(bound).as_of = as_of;
   return std::move(std::get<FactValues>(bound));
 }
 
 // Binds facts and evaluates; on bad input returns the problem.
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
-                                         const std::vector<json::Field>& fields, Trace* trace) {
+                                         const std::vector<json::Field>& fields, Trace* trace,
+                                         std::optional<std::int32_t> as_of) {
   const MeasureInfo* m = ed.find_measure(measure_name);
   if (!m) return LineError{ErrorKind::UnknownMeasure, ed.unknown_measure_message(echo(measure_name), measure_name)};
-  auto bound = bind(ed, fields);
+  auto bound = bind(ed, fields, as_of);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return run_bound(ed, *m, std::get<FactValues>(bound), trace);
 }
 
 // Binds facts and evaluates every measure they concern (a whole application).
-std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain) {
-  auto bound = bind(ed, fields);
+std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain,
+                                                     std::optional<std::int32_t> as_of) {
+  auto bound = bind(ed, fields, as_of);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return evaluate_application(ed, std::get<FactValues>(bound), explain);
 }
@@ -197,17 +201,20 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   for (const auto& extra : app.extras)
     if (result_member(extra.first)) return bad_line(ErrorKind::BadLine, "键 \"" + extra.first + "\" 与结果的字段同名,不能透传");
   const Edition* ed = &run_edition;
-  if (app.has_version && app.has_as_of) return bad_line(ErrorKind::BadLine, "\"version\" 与 \"as_of\" 只能写一个");
   if (app.has_version) {  // this application names its edition
     std::string error;
     ed = settings.policy->edition(app.version, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
-  if (app.has_as_of) {  // this application's own date picks the official edition in force that day
+  std::optional<std::int32_t> as_of = settings.as_of;  // for 施行 on measures and clauses
+  if (app.has_as_of) {  // this application's date; without "version" it picks the official edition in force that day
     const auto day = parse_date(app.as_of);
     if (!day) return bad_line(ErrorKind::BadLine, "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
+    as_of = *day;
+  }
+  if (app.has_as_of && !app.has_version) {
     std::string error;
-    ed = settings.policy->edition_on(*day, error);
+    ed = settings.policy->edition_on(*as_of, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
   if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
@@ -222,7 +229,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   if (settings.whole_only && app.has_measure) return bad_line(ErrorKind::BadLine, "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
   if (!app.has_measure) {  // a whole application: every measure its facts concern, on one line
     if (csv_out) return bad_line(ErrorKind::BadLine, "没有 \"measure\" 的整份申请只能输出 JSONL");
-    auto whole = run_whole(*ed, app.facts, explain);
+    auto whole = run_whole(*ed, app.facts, explain, as_of);
     if (auto* e = std::get_if<LineError>(&whole)) return bad_line(e->kind, e->message);
     const std::string_view id = app.id;
     const auto& record = std::get<ApplicationRecord>(whole);
@@ -238,7 +245,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     return true;
   }
   Trace trace;
-  auto r = run_one(*ed, app.measure, app.facts, explain ? &trace : nullptr);
+  auto r = run_one(*ed, app.measure, app.facts, explain ? &trace : nullptr, as_of);
   if (auto* e = std::get_if<LineError>(&r)) return bad_line(e->kind, e->message);
   const Outcome& o = std::get<Outcome>(r);
   if (settings.tally) settings.tally(o.measure->decl->name, o.eligible ? "eligible" : "not_eligible");
@@ -498,7 +505,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
           else if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
       },
       [&](BatchWorker& w) {
-        if (fast) w.fast.emplace(index);
+        if (fast) w.fast.emplace(index), w.fast->set_as_of(settings.as_of);
         w.writer = &writer;
       },
       output);
@@ -632,21 +639,22 @@ bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_
 }
 
 std::optional<LineError> single(const Edition& ed, std::string_view measure, std::string_view facts_json, bool explain,
-                                bool text, std::string& out) {
+                                bool text, std::string& out, std::optional<std::int32_t> as_of) {
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
   Trace trace;
-  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr);
+  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr, as_of);
   if (auto* e = std::get_if<LineError>(&r)) return std::move(*e);
   if (text) append_result_text(out, ed, std::get<Outcome>(r), explain ? &trace : nullptr);
   else append_result_json(out, ed, std::get<Outcome>(r), nullptr, explain ? &trace : nullptr);
   return std::nullopt;
 }
 
-std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain) {
+std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain,
+                                                 std::optional<std::int32_t> as_of) {
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
-  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain);
+  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain, as_of);
 }
 
 }  // namespace kuan::batch

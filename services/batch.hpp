@@ -21,6 +21,8 @@ namespace kuan::batch {
 
 struct Settings {
   const Policy* policy = nullptr;  // for a record's own "as_of"
+  // The run's date (--as-of) for 施行 on measures and clauses; a record's own as_of wins. None: today.
+  std::optional<std::int32_t> as_of;
   bool explain = false;
   bool pass_through = false;  // copy a line's other members into its result
   BatchFormat input = BatchFormat::Jsonl, output = BatchFormat::Jsonl;
@@ -82,10 +84,11 @@ struct LineError {
 // One application as `kuan eval --facts` takes it: `measure` on a JSON object
 // of facts; appends its result (JSON, no newline; or text) to `out`.
 std::optional<LineError> single(const Edition& edition, std::string_view measure, std::string_view facts_json,
-                                bool explain, bool text, std::string& out);
+                                bool explain, bool text, std::string& out, std::optional<std::int32_t> as_of = std::nullopt);
 
 // A whole application (`kuan eval` without --measure): a JSON object of facts,
 // every measure they concern (interpreter/application.hpp), or why not.
-std::variant<ApplicationRecord, LineError> whole(const Edition& edition, std::string_view facts_json, bool explain);
+std::variant<ApplicationRecord, LineError> whole(const Edition& edition, std::string_view facts_json, bool explain,
+                                                 std::optional<std::int32_t> as_of = std::nullopt);
 
 }  // namespace kuan::batch

@@ -35,6 +35,7 @@ ExampleOutcome expected_error(const Edition& ed, const MeasureInfo& m, const Fac
 std::variant<FactValues, std::string> example_facts(const Edition& ed, const ast::ExampleDecl& x) {
   FactValues facts(ed.facts.size());
   FactValues none(ed.facts.size());
+  facts.as_of = x.as_of ? *x.as_of : ed.effective_from;  // 例 … 于 D; else the edition's first day
   for (const auto& f : x.facts) {
     const int slot = ed.find_fact(f.name);
     if (f.list) {

@@ -89,6 +89,8 @@ class FastLineReader {
             Binding binding = Binding::Values);
   // The facts of the last line read; cleared by the next read().
   const FactValues& facts() const { return facts_; }
+  // The run's date, kept on every line it reads (a line with its own as_of is declined).
+  void set_as_of(std::optional<std::int32_t> day) { facts_.as_of = day; }
   // The slots the last line wrote, in the line's order (a fact written as
   // null among them, though not present in facts()).
   const std::vector<int>& slots() const { return set_; }

@@ -231,6 +231,7 @@ class Generator {
 
   FactValues next() {
     FactValues f(ed_.facts.size());
+    f.as_of = m_.in_force ? m_.in_force->from : ed_.effective_from;  // a day the measure is in force
     const auto& needs = m_.needs;
     for (int slot : facts_) {
       const bool must = ed_.facts[slot].required() || std::find(needs.begin(), needs.end(), slot) != needs.end();

@@ -340,3 +340,39 @@ TEST_CASE("fmt: every shipped rule file — idempotent, comments and meaning kep
   CHECK(formatted_files >= 40);
 }
 
+
+TEST_CASE("fmt: 施行 in a measure and a clause, 例 … 于, 施行中(M) — laid out and kept", "[format]") {
+  const std::string messy =
+      "条款 (一) {\n"
+      "施行   2023-01-01  至 2027-12-31\n"
+      "措施 M {\n"
+      "      施行 2024-01-01 起\n"
+      "金额 = 若 施行中( M ) 则 1元 否则 2元\n"
+      "}\n"
+      "}\n"
+      "例 M \"期内\"   于   2025-01-01 { 得 1元 }\n";
+  const std::string want =
+      "条款 (一) {\n"
+      "  施行 2023-01-01 至 2027-12-31\n"
+      "  措施 M {\n"
+      "    施行 2024-01-01 起\n"
+      "    金额 = 若 施行中(M) 则 1元 否则 2元\n"
+      "  }\n"
+      "}\n"
+      "例 M \"期内\" 于 2025-01-01 { 得 1元 }\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // The dates are meaning: another day is another tree.
+  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
+  std::string changed = want;
+  changed.replace(changed.find("2027-12-31"), 10, "2027-12-30");
+  auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
+  std::string dated = want;
+  dated.replace(dated.find("2025-01-01"), 10, "2025-01-02");
+  auto c = parse_module(std::make_shared<SourceFile>("c.kuan", dated));
+  REQUIRE(a.module);
+  REQUIRE(b.module);
+  REQUIRE(c.module);
+  CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+  CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*c.module));
+}

@@ -68,6 +68,7 @@ std::string show(const ast::Expr& e) {
     case ExprKind::Name: return e.name;
     case ExprKind::Call: return e.name + "(" + (e.args.empty() ? "" : args().substr(1)) + ")";
     case ExprKind::Has: return "(有 " + e.name + ")";
+    case ExprKind::InForce: return "施行中(" + e.name + ")";
     case ExprKind::Negate: return "(-" + args() + ")";
     case ExprKind::Not: return "(非" + args() + ")";
     case ExprKind::Arith: {
@@ -323,7 +324,7 @@ TEST_CASE("条款 with 原文, 责任单位 and the three kinds of string", "[gr
 
   CHECK(parse("条款 \"无编号\" { }").error() == "条款 后需要条款编号,如 (一)");
   CHECK(parse("条款 (一) { 规定 }").error() ==
-        "条款中只能写 原文、责任单位、参数、事实、定义、上限、资金池、累计、限额、校验、措施、例、性质;或以 '}' 结束");
+        "条款中只能写 原文、责任单位、施行、参数、事实、定义、上限、资金池、累计、限额、校验、措施、例、性质;或以 '}' 结束");
   CHECK(parse("政策 \"未闭合\n").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
   CHECK(parse("政策 \"坏转义\\q\"").error() == "这里需要一段带引号的文字,如 \"…\" 或 「…」");
 }
@@ -381,7 +382,7 @@ TEST_CASE("措施 with every kind of item", "[grammar]") {
   CHECK(parse("措施 甲 { 要求 a \"理由\" }").error() == "这里需要 '否则'");
   CHECK(parse("措施 甲 { 叠加 乙 }").error() == "上限需要写出数额:= 表达式 [已用 表达式] [当 条件]");
   CHECK(parse("措施 甲 { 比例 = 30%").error() ==
-        "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额;或以 '}' 结束");
+        "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额、施行;或以 '}' 结束");
 }
 
 TEST_CASE("例 with 得 … 受限 and 不适用", "[grammar]") {

@@ -207,10 +207,13 @@ std::string china_today() {
 std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& args, std::string& error) {
   const std::string* version = args.option("--version");
   const std::string* as_of = args.option("--as-of");
-  if (version && as_of) {
-    error = "--version 与 --as-of 只能给一个";
-    return std::nullopt;
-  }
+  // With both, --version names the edition and --as-of is only the applications'
+  // date (施行 on a measure or clause; an edition of 状态 示例 is never chosen by date).
+  if (version && as_of)
+    if (auto on = policy.edition_on(*as_of); !on && on.error().code == api::ErrorCode::InvalidArgument) {
+      error = "--as-of 的日期无效:\"" + printable(*as_of) + "\"(格式 YYYY-MM-DD)";
+      return std::nullopt;
+    }
   if (version || as_of) {
     auto chosen = version ? policy.edition(*version) : policy.edition_on(*as_of);
     if (!chosen) {

@@ -43,8 +43,11 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
   }
   std::string out;
   const auto format = text_format ? api::ResultFormat::Text : api::ResultFormat::Json;
-  if (auto e = measure ? api::evaluate_facts_json(ed, *measure, *text, explain, format, out)
-                       : api::evaluate_application_json(ed, *text, explain, format, out)) {
+  // --as-of is also the application's date: which measures are in force (施行).
+  const std::string* as_of = args.option("--as-of");
+  const std::string_view day = as_of ? std::string_view(*as_of) : std::string_view();
+  if (auto e = measure ? api::evaluate_facts_json(ed, *measure, *text, explain, format, out, day)
+                       : api::evaluate_application_json(ed, *text, explain, format, out, day)) {
     if (e->line) std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", facts_path->c_str(), e->line, e->column, e->message.c_str());
     else std::fprintf(stderr, "%s: error: %s\n", facts_path->c_str(), e->message.c_str());
     return kExitBadInput;
@@ -197,6 +200,7 @@ int cmd_eval(int argc, char** argv) {
     options.input = *in_format;
     options.output = *out_format;
     options.excel = args.has_flag("--excel");
+    if (const std::string* as_of = args.option("--as-of")) options.as_of = *as_of;  // 施行 on measures and clauses
     return run_batch(*policy, *ed, *batch, *input, options, progress);
   }
   return run_single(*ed, args, format && *format == "text", explain);

@@ -84,8 +84,8 @@ constexpr std::string_view kServeHelp =
 
 constexpr std::string_view kEvalHelp =
     "用法:\n"
-    "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] [--measure NAME] --facts FILE.json [--format json|text] [--explain]\n"
-    "  kuan eval POLICY [--version V | --as-of YYYY-MM-DD] --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
+    "  kuan eval POLICY [--version V] [--as-of YYYY-MM-DD] [--measure NAME] --facts FILE.json [--format json|text] [--explain]\n"
+    "  kuan eval POLICY [--version V] [--as-of YYYY-MM-DD] --batch IN.jsonl [--explain] [--jobs N] [--no-progress]\n"
     "                [--pass-through] [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel]\n"
     "                [--encoding utf-8|gbk|gb18030]\n"
     "\n"
@@ -98,7 +98,7 @@ constexpr std::string_view kEvalHelp =
     "      有问题的行输出 {\"id\": …, \"line\": N, \"code\": …, \"error\": …},其余行照常计算。\n"
     "      输入边读边算(管道中先到的行先出结果),按输入顺序输出;--jobs N 用 N 个线程(默认全部核心);\n"
     "      标准错误是终端时显示进度,--no-progress 关闭。\n"
-    "      一行可写 \"as_of\": \"YYYY-MM-DD\",按该日施行的正式版本计算这一行;\n"
+    "      一行可写 \"as_of\": \"YYYY-MM-DD\",按该日施行的正式版本计算这一行(与 \"version\" 同写时只是申请的日期);\n"
     "      --pass-through 把一行中其余的键原样(JSON 原文)带到它的结果中,否则未知的键是错误。\n"
     "      CSV:IN 以 .csv 结尾(或 --in-format csv)时按 RFC 4180 读入,表头为 measure、id、as_of 与事实名;\n"
     "      布尔写 是/否/true/false,金额可带千位分隔符(1,234,567.89);输出默认与输入同格式(--out-format),\n"
@@ -109,6 +109,8 @@ constexpr std::string_view kEvalHelp =
     "      --excel 写 Excel 用的 CSV(UTF-8 BOM、CRLF 换行),输入有 BOM 或 CRLF 时输出照样保留;\n"
     "      --encoding gbk(或 gb18030)读中文 Excel 存的 GBK 文件。标准输入上的 CSV 按首行识别。\n"
     "FILE 或 IN 为 - 时读标准输入。不写 --version/--as-of 时用今天施行的版本。\n"
+    "--as-of(及一行的 as_of)也是申请的日期:写有 施行 的措施或条款只适用于施行期内的申请;\n"
+    "与 --version 同写时只是申请的日期;都不写时为中国(UTC+8)的今天。\n"
     "退出状态:0 成功(无论是否适用);2 输入有误(事实、措施、版本或参数),此时单项模式不在标准输出打印任何内容;\n"
     "          1 规则文件本身有错误。";
 

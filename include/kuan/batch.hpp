@@ -47,6 +47,9 @@ struct BatchOptions {
   std::function<void(const BatchProgress&)> progress;
   // JSONL: a line naming a "measure" is a bad_line (every line is a whole application).
   bool whole_application = false;
+  // The applications' date, "YYYY-MM-DD" (a line's own "as_of" wins): which measures are
+  // in force (施行 on a measure or clause). Empty: today in China (UTC+8).
+  std::string as_of;
   // Called for each measure evaluated, with its name and "eligible",
   // "not_eligible", "needs_facts" or "error", and for each bad record, with an
   // empty name and its code; on the evaluating threads (it must be thread-safe).
@@ -92,8 +95,8 @@ KUAN_API BatchSummary evaluate_batch(const Policy& policy, const Edition& editio
 // One JSONL line of a batch appended to `out` exactly as evaluate_batch writes
 // it (a result or an error row, with '\n'); false for a bad line. `line_no`
 // is the number its error row names. For hosts that split the input themselves
-// (kuan.dask, kuan serve). Only `explain`, `pass_through`, `whole_application`
-// and `tally` of `options` apply.
+// (kuan.dask, kuan serve). Only `explain`, `pass_through`, `whole_application`,
+// `as_of` and `tally` of `options` apply.
 KUAN_API bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line,
                                   std::size_t line_no, const BatchOptions& options, std::string& out);
 
@@ -113,13 +116,15 @@ enum class ResultFormat { Json, Text };
 // to_json/to_text would print it (JSON without a newline) to `out`, or returns why not.
 KUAN_API std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,
                                                              std::string_view facts_json, bool explain,
-                                                             ResultFormat format, std::string& out);
+                                                             ResultFormat format, std::string& out,
+                                                             std::string_view as_of = {});
 
 // A whole application as `kuan eval --facts` without --measure takes it: every
 // measure the JSON object of facts concerns (ApplicationResult), appended as
 // to_json/to_text would print it (JSON without a newline), or why not. A batch
 // line without "measure" gives the same object, with its "id", on one line.
 KUAN_API std::optional<ApplicationError> evaluate_application_json(const Edition& edition, std::string_view facts_json,
-                                                                   bool explain, ResultFormat format, std::string& out);
+                                                                   bool explain, ResultFormat format, std::string& out,
+                                                                   std::string_view as_of = {});
 
 }  // namespace kuan::api

@@ -161,6 +161,10 @@ function fixtureTests(grammar) {
     ['最大', 'support.function'],
     ['计数', 'keyword.other.aggregate'],
     ['[', 'punctuation.section.brackets'],
+    ['施行', 'keyword.declaration', 2],
+    ['施行', 'keyword.declaration', 1],
+    ['施行中', 'support.function'],
+    ['于', 'keyword.other', 1],
   ];
   for (const [text, scope, nth] of expectations) expectScope(tokens, text, scope, nth);
   // A reference to a name is a variable, and a keyword inside a name is not a keyword.
@@ -177,8 +181,8 @@ function keywordTests(grammar) {
   check(words.size > 50, `read only ${words.size} keywords from lang/grammar.hpp`);
   const units = new Set(['亿元', '万元', '元', '个百分点']);
   for (const w of words) {
-    // Units follow a number; measure items (基数 = …) are keywords only before '='.
-    const line = units.has(w) ? `1${w}` : ['比例', '基数', '金额', '名额'].includes(w) ? `${w} = 1` : w;
+    // Units follow a number; measure items (基数 = …) are keywords only before '=', 施行中 only before '('.
+    const line = units.has(w) ? `1${w}` : ['比例', '基数', '金额', '名额'].includes(w) ? `${w} = 1` : w === '施行中' ? `${w}(M)` : w;
     const toks = tokenize(grammar, line + '\n');
     const tok = toks.find((t) => t.text === w);
     check(tok && (has(tok, 'keyword') || has(tok, 'constant') || has(tok, 'support')),
