@@ -183,6 +183,10 @@ Fx Machine::run(std::int32_t pc) {
   const Registers R = regs_;
   const Ins* i;
   Fx r;
+  auto result = [&](bool exact) {  // r into the destination, or hand over
+    if (!exact) bail();
+    R.set(i->dst, r);
+  };
 #define KUAN_NEXT()                                     \
   do {                                                  \
     i = &code[pc++];                                    \
@@ -209,25 +213,20 @@ op_not:
   R.set(i->dst, Fx{R[i->a].m == 0 ? 1 : 0, 0});
   KUAN_NEXT();
 op_neg:
-  if (!fixed::neg(R[i->a], r)) bail();
-  R.set(i->dst, r);
+  result(fixed::neg(R[i->a], r));
   KUAN_NEXT();
 op_abs:
   r = R[i->a];
-  if (r.m < 0 && !fixed::neg(R[i->a], r)) bail();
-  R.set(i->dst, r);
+  result(r.m >= 0 || fixed::neg(R[i->a], r));
   KUAN_NEXT();
 op_add:
-  if (!fixed::add(R[i->a], R[i->b], r)) bail();
-  R.set(i->dst, r);
+  result(fixed::add(R[i->a], R[i->b], r));
   KUAN_NEXT();
 op_sub:
-  if (!fixed::sub(R[i->a], R[i->b], r)) bail();
-  R.set(i->dst, r);
+  result(fixed::sub(R[i->a], R[i->b], r));
   KUAN_NEXT();
 op_mul:
-  if (!fixed::mul(R[i->a], R[i->b], r)) bail();
-  R.set(i->dst, r);
+  result(fixed::mul(R[i->a], R[i->b], r));
   KUAN_NEXT();
 op_cmp:
   R.set(i->dst, Fx{holds(fixed::compare(R[i->a], R[i->b]), i->x) ? 1 : 0, 0});
@@ -246,8 +245,7 @@ op_max: {
 }
 op_round: {
   const Fx step = R[i->b];
-  if (step.m <= 0 || !fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r)) bail();
-  R.set(i->dst, r);
+  result(step.m > 0 && fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r));
   KUAN_NEXT();
 }
 op_rate:
