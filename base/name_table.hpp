@@ -47,6 +47,18 @@ class NameTable {
     std::memcpy(&ref, e.bytes, sizeof ref);
     return long_.get(ref);
   }
+  // Asking early for what intern(name) will read, a few records ahead: the
+  // hash slot (prefetch_slot), then — the slot at hand — the entry.
+  void prefetch_slot(std::string_view name) const { index_.prefetch(name); }
+  // `also(i)` is told the index found, to ask for the caller's own data of name i.
+  template <class Also>
+  void prefetch_entry(std::string_view name, Also also) const {
+    index_.prefetch_value(name, [&](std::uint32_t i) {
+      if (i >= entries_.size()) return;
+      __builtin_prefetch(&entries_[i]);
+      also(i);
+    });
+  }
   // Where name i's entry is (to ask for it early: __builtin_prefetch).
   const void* address(std::uint32_t i) const { return &entries_[i]; }
   std::size_t size() const { return entries_.size(); }

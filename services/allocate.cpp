@@ -157,7 +157,7 @@ std::optional<AllocationError> AllocatorData::decide_quotas() {
   entries.reserve(candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
-    entries.push_back({&c.score, c.record, c.quota, static_cast<std::uint32_t>(i), c.group});
+    entries.push_back({&c.score, c.record, c.quota, static_cast<std::uint32_t>(i), c.group, 0});
   }
   const std::vector<std::uint32_t> ranks = quota_ranks(entries);
   cutoff.assign(ed.measures.size(), std::string());

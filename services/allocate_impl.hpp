@@ -181,6 +181,8 @@ struct api::Allocator::Data {
   // Pass 1 (allocate_read.cpp).
   // A whole input (Allocator::read), then finish().
   std::optional<AllocationError> read(std::istream& in, const api::AllocationProgressFn& progress);
+  // Asks early for the memory the next lines' applicant lookups will read.
+  void prefetch_applicants(std::string_view record, std::size_t readable_after) const;
   // One record (Allocator::add), stopping at the first bad one.
   std::optional<AllocationError> add(std::string_view record, std::size_t line, std::size_t readable_after);
   // Checks one given fact now (so the error names its line and column) and

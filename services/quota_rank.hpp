@@ -18,6 +18,7 @@ struct QuotaEntry {
   int quota;               // which quota: ranks are counted per quota …
   std::uint32_t tag;       // the caller's: which candidate this is
   std::string_view group;  // … and per value of its 按 F ("" without one)
+  std::int64_t key = 0;    // quota_ranks' own: the score at one scale, when every score fits
 };
 
 // Sorts `entries` into rank order — per quota and group, the best score
