@@ -106,9 +106,11 @@ ExplanationRecord describe_explanation(const Edition& ed, const Outcome& o, cons
   if (o.measure->clause) x.clause = o.measure->clause->ref, x.clause_title = o.measure->clause->title;
   x.version = ed.name;
   x.at = place_of(m.span);
-  for (const auto& c : t.conditions)
-    x.conditions.push_back(
-        {source(*c.requirement->condition), c.requirement->reason, c.held, place_of(c.requirement->span), c.detail});
+  for (const auto& c : t.conditions) {
+    // A text of 否则 按 { … } shows the condition it refuses (its own reason).
+    const ast::Requirement& shown = c.requirement->alternative_of ? *c.requirement->alternative_of : *c.requirement;
+    x.conditions.push_back({source(*shown.condition), c.requirement->reason, c.held, place_of(c.requirement->span), c.detail});
+  }
   x.eligible = o.eligible;
   x.amount = o.amount.to_string();
   if (o.bound) x.bound = o.bound->name;
