@@ -15,7 +15,6 @@
 
 #include "api/handles.hpp"
 #include "interpreter/result.hpp"
-#include "api/result.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
@@ -30,15 +29,7 @@ namespace kuan::api {
 
 namespace detail {
 
-Position position_of(const ::kuan::Span& span) {
-  const ::kuan::RulePlace at = ::kuan::place_of(span);  // the one span → line/column (interpreter/result)
-  Position p;
-  if (!at.known()) return p;
-  p.file = std::string(at.file);
-  p.line = at.line;
-  p.column = at.column;
-  return p;
-}
+Position position_of(const ::kuan::Span& span) { return ::kuan::place_of(span); }  // the one span → line/column
 
 }  // namespace detail
 
@@ -205,34 +196,7 @@ const char* fact_type_name(FactType type) noexcept {
   return "?";
 }
 
-namespace detail {
-// The API's codes are coarser and finer than the kinds by turns (WrongFactType
-// and InvalidFactValue are both a bad fact; an EvaluationError naming a fact is
-// one the path taken needed): the one translation, for C++, C and Python.
-const char* kind_code(ErrorCode code, bool names_fact) noexcept {
-  using K = ::kuan::ErrorKind;
-  K k = K::Internal;
-  switch (code) {
-    case ErrorCode::Ok: return "";
-    case ErrorCode::RuleErrors: k = K::RuleErrors; break;
-    case ErrorCode::UnknownEdition: k = K::NoEdition; break;
-    case ErrorCode::UnknownMeasure: k = K::UnknownMeasure; break;
-    case ErrorCode::UnknownFact: k = K::UnknownFact; break;
-    case ErrorCode::WrongFactType:
-    case ErrorCode::InvalidFactValue: k = K::BadFact; break;
-    case ErrorCode::BadJson: k = K::BadLine; break;
-    case ErrorCode::MissingFacts: k = K::MissingFact; break;
-    case ErrorCode::EvaluationError: k = names_fact ? K::MissingFact : K::EvaluationError; break;
-    case ErrorCode::WrongEdition:
-    case ErrorCode::InvalidArgument: k = K::InvalidArgument; break;
-    case ErrorCode::Internal: k = K::Internal; break;
-    case ErrorCode::InvalidApplication: k = K::InvalidApplication; break;
-  }
-  return ::kuan::error_kind_code(k);
-}
-}  // namespace detail
-
-const char* Error::kind() const noexcept { return detail::kind_code(code, !fact.empty()); }
+const char* Error::kind() const noexcept { return ::kuan::error_code_kind(code, !fact.empty()); }
 
 std::string Error::to_string() const {
   if (!where.known()) return message;
@@ -391,12 +355,6 @@ std::optional<Error> unusable(const Facts& facts, const EditionData& edition) {
   return std::nullopt;
 }
 
-Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace) {
-  Evaluation r = detail::to_public(::kuan::describe_result(ed, o, trace));
-  r.amount_fen = o.amount.to_int64_at_scale(2);
-  return r;
-}
-
 }  // namespace detail
 
 Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& facts, const EvaluateOptions& options) const {
@@ -424,7 +382,7 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
       e.missing = std::move(err->missing);
       return e;
     }
-    return detail::make_evaluation(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
+    return ::kuan::describe_result(ed, std::get<::kuan::Outcome>(r), options.explain ? &trace : nullptr);
   });
 }
 

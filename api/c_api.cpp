@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "api/handles.hpp"  // detail::kind_code
+#include "api/handles.hpp"
+#include "interpreter/result.hpp"  // error_code_kind
 #include "kuan/kuan.hpp"
 
 namespace api = kuan::api;
@@ -244,7 +245,7 @@ const char* kuan_version(void) { return api::version(); }
 const char* kuan_code_name(kuan_code code) { return api::error_code_name(static_cast<api::ErrorCode>(code)); }
 const char* kuan_error_kind(const kuan_error* error) {
   if (!error) return "";
-  return api::detail::kind_code(static_cast<api::ErrorCode>(error->code), error->fact && *error->fact);
+  return ::kuan::error_code_kind(static_cast<api::ErrorCode>(error->code), error->fact && *error->fact);
 }
 
 // ------------------------------------------------------------- diagnostics

@@ -3,6 +3,7 @@
 // forward-declares these types.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <new>
 #include <optional>
@@ -62,8 +63,6 @@ struct Access {
 
 // The public forms of internal positions, diagnostics and loads (api/api.cpp).
 Position position_of(const ::kuan::Span& span);
-// Error::kind() from its parts (the C API's kuan_error_kind has no api::Error).
-const char* kind_code(ErrorCode code, bool names_fact) noexcept;
 Diagnostic to_public(const ::kuan::Diagnostic& d);
 LoadResult load_result(std::shared_ptr<const ::kuan::Policy> policy, const std::vector<::kuan::Diagnostic>& diagnostics);
 
@@ -98,8 +97,8 @@ auto guarded(F&& body) -> decltype(body()) {
 // Why `facts` cannot be evaluated in `edition` (moved from, another edition's, a setter's error), if so.
 std::optional<Error> unusable(const Facts& facts, const EditionData& edition);
 
-// An evaluation's result as the façade gives it (api/api.cpp); the explanation when `trace` is given.
-Evaluation make_evaluation(const ::kuan::Edition& ed, const ::kuan::Outcome& o, const ::kuan::Trace* trace);
+// The text a renderer appends, or "" when rendering fails (the façade's to_json and to_text; api/result.cpp).
+std::string rendered(const std::function<void(std::string&)>& render);
 
 }  // namespace detail
 }  // namespace kuan::api

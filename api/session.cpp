@@ -4,6 +4,7 @@
 
 #include "api/handles.hpp"
 #include "services/session.hpp"
+#include "interpreter/result.hpp"
 #include "lang/parser.hpp"
 
 namespace kuan::api {
@@ -43,7 +44,7 @@ SessionReply to_public(::kuan::repl::Reply r) {
   out.kind = kind_of(r.kind);
   if (r.run) {
     const bool explained = r.kind == ::kuan::repl::Kind::Explanation;
-    out.evaluation = detail::make_evaluation(*r.run->edition, r.run->outcome, explained ? &r.run->trace : nullptr);
+    out.evaluation = ::kuan::describe_result(*r.run->edition, r.run->outcome, explained ? &r.run->trace : nullptr);
   }
   return out;
 }

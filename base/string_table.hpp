@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -32,6 +33,35 @@ class StringTable {
       if ((s >> 32) == h && key_of(static_cast<std::uint32_t>(s) - 1) == key) return {static_cast<std::uint32_t>(s) - 1, false};
     }
   }
+  // The value of `key`, without adding it.
+  template <class KeyOf>
+  std::optional<std::uint32_t> find(std::string_view key, KeyOf key_of) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::uint64_t full = std::hash<std::string_view>{}(key);
+    const auto h = static_cast<std::uint32_t>(full ^ (full >> 32));
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t s = slots_[i];
+      if (!s) return std::nullopt;
+      if ((s >> 32) == h && key_of(static_cast<std::uint32_t>(s) - 1) == key) return static_cast<std::uint32_t>(s) - 1;
+    }
+  }
+  // Asking for memory early (__builtin_prefetch), for a key met a few records
+  // ahead: its first slot; and, once that slot is at hand, what it holds —
+  // `then(value)` for the value of the first slot of the same hash (which
+  // the lookup will compare, most likely the key's own).
+  void prefetch(std::string_view key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash_of(key) & mask_]);
+  }
+  template <class Then>
+  void prefetch_value(std::string_view key, Then then) const {
+    if (slots_.empty()) return;
+    const std::uint32_t h = hash_of(key);
+    for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const std::uint64_t s = slots_[i];
+      if (!s) return;
+      if ((s >> 32) == h) return then(static_cast<std::uint32_t>(s) - 1);
+    }
+  }
   void release() { std::vector<std::uint64_t>().swap(slots_), count_ = 0, mask_ = 0; }
 
  private:
@@ -46,6 +76,10 @@ class StringTable {
             slots_[i] = s;
             break;
           }
+  }
+  static std::uint32_t hash_of(std::string_view key) {
+    const std::uint64_t full = std::hash<std::string_view>{}(key);
+    return static_cast<std::uint32_t>(full ^ (full >> 32));
   }
   std::vector<std::uint64_t> slots_;
   std::size_t count_ = 0, mask_ = 0;

@@ -7,6 +7,7 @@
 #   lang          front end → checked, immutable edition (the built-ins' names and type rules included)
 #   stdlib        what the built-in functions and 累进 compute
 #   interpreter   the engine: evaluate a measure (compiled form and tree-walker), facts, results and their rendering
+#                 (the results are the public records it builds: KUAN_PUBLIC_RECORDS_interpreter)
 #   services      built on the engine: batch, allocation, the REPL session, diff, 例 and 性质
 #                 (and the std-only public records it fills: KUAN_PUBLIC_RECORDS_services)
 #   api           the public façade (include/kuan/) and its implementation (api/)
@@ -28,7 +29,8 @@ set(KUAN_LAYER_FOLDERS_tools tools)
 # the ones above it see the listed files — and only those — as kuan/<file>;
 # from the api up the whole of include/kuan is seen. A header listed here may
 # include only the standard library and headers listed at the same layer or below.
-set(KUAN_PUBLIC_RECORDS_services common.hpp allocator.hpp)
+set(KUAN_PUBLIC_RECORDS_interpreter common.hpp records.hpp)  # results, explanations, errors
+set(KUAN_PUBLIC_RECORDS_services allocator.hpp)
 
 set(KUAN_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
 set(visible)

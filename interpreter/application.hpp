@@ -10,6 +10,6 @@
 
 namespace kuan {
 
-ApplicationRecord evaluate_application(const Edition& edition, const FactValues& facts, bool explain);
+api::ApplicationResult evaluate_application(const Edition& edition, const FactValues& facts, bool explain);
 
 }  // namespace kuan

@@ -25,7 +25,7 @@ std::string percent(const std::string& fraction) {
   auto d = Decimal::parse(fraction);
   return (d ? (*d * Decimal::from_int(100)).normalized().to_string() : fraction) + "%";
 }
-std::string at(const RulePlace& p) {
+std::string at(const api::Position& p) {
   const std::string w = where(p);
   return w.empty() ? "" : "  [" + w + "]";
 }
@@ -41,37 +41,37 @@ void field(std::string& out, const char* name, const std::string& value) {
   append_json_string(out, value);
 }
 
-void choices_json(std::string& out, const std::vector<ChoiceRecord>& list) {
+void choices_json(std::string& out, const std::vector<api::ChoiceStep>& list) {
   out += ",\"choices\":[";
   for (std::size_t i = 0; i < list.size(); ++i) {
     out += i ? ",{\"kind\":" : "{\"kind\":";
     append_json_string(out, list[i].kind);
     field(out, "expression", list[i].expression);
     field(out, "outcome", list[i].outcome);
-    field(out, "at", where(list[i].at));
+    field(out, "at", where(list[i].where));
     out += '}';
   }
   out += ']';
 }
 
-void choices_text(std::string& out, const std::vector<ChoiceRecord>& list) {
-  for (const auto& c : list) out += "    " + c.kind + " " + c.expression + ":" + c.outcome + at(c.at) + "\n";
+void choices_text(std::string& out, const std::vector<api::ChoiceStep>& list) {
+  for (const auto& c : list) out += "    " + c.kind + " " + c.expression + ":" + c.outcome + at(c.where) + "\n";
 }
 
 }  // namespace
 
-void append_explanation_text(std::string& out, const ExplanationRecord& x) {
+void append_explanation_text(std::string& out, const api::Explanation& x) {
   out += "说明:\n";
   out += "  措施 " + x.measure;
   if (!x.title.empty()) out += "「" + x.title + "」";
   if (!x.clause.empty()) out += ",条款 " + x.clause + " " + x.clause_title;
-  out += "," + x.version + at(x.at) + "\n";
+  out += "," + x.edition + at(x.where) + "\n";
   if (!x.conditions.empty()) {
     out += "  条件:\n";
     for (const auto& c : x.conditions) {
       out += std::string("    ") + (c.held ? "✓ " : "✗ ") + c.condition;
       if (!c.held) out += ":不满足 —— " + c.reason;
-      out += at(c.at) + "\n";
+      out += at(c.where) + "\n";
       if (!c.detail.empty()) out += "      " + c.detail + "\n";
     }
   }
@@ -80,22 +80,22 @@ void append_explanation_text(std::string& out, const ExplanationRecord& x) {
     return;
   }
   if (x.rate) {
-    out += "  比例:" + percent(*x.rate) + at(x.rate_at) + "\n";
+    out += "  比例:" + percent(*x.rate) + at(x.rate_where) + "\n";
     choices_text(out, x.rate_choices);
   }
-  if (x.base) out += "  基数:" + money(*x.base) + at(x.base_at) + "\n";
-  out += "  计算:" + x.computed_expression + " = " + money(x.computed) + at(x.computed_at) + "\n";
-  if (x.computed_at.known()) choices_text(out, x.amount_choices);
+  if (x.base) out += "  基数:" + money(*x.base) + at(x.base_where) + "\n";
+  out += "  计算:" + x.computed_expression + " = " + money(x.computed) + at(x.computed_where) + "\n";
+  if (x.computed_where.known()) choices_text(out, x.amount_choices);
   for (const auto& c : x.caps) {
     out += std::string("  ") + (c.stacking ? "叠加上限 " : "上限 ") + c.name + ":";
     if (!c.applies) {
-      out += "不适用(当 " + c.when + " 不成立)" + at(c.at) + "\n";
+      out += "不适用(当 " + c.when + " 不成立)" + at(c.where) + "\n";
       continue;
     }
     out += money(c.limit);
     if (c.used) out += ",已用 " + money(*c.used) + ",余额 " + money(c.room);
     if (c.bound) out += " ← 起限制作用";
-    out += at(c.at) + "\n";
+    out += at(c.where) + "\n";
   }
   if (x.bound && is_zero(x.amount)) out += "  注意:上限 " + *x.bound + " 已用尽\n";
   out += "  舍入:" + x.rounding_mode + " 至 " + money(normalized(x.rounding_step)) + "," + money(x.before_rounding) +
@@ -103,13 +103,13 @@ void append_explanation_text(std::string& out, const ExplanationRecord& x) {
   out += "  结论:适用,金额 " + x.amount + " 元" + (x.bound ? "(受限于 " + *x.bound + ")" : "") + "\n";
 }
 
-void append_explanation_json(std::string& out, const ExplanationRecord& x) {
+void append_explanation_json(std::string& out, const api::Explanation& x) {
   out += "{\"measure\":";
   append_json_string(out, x.measure);
   field(out, "title", x.title);
   if (!x.clause.empty()) field(out, "clause", x.clause), field(out, "clause_title", x.clause_title);
-  field(out, "version", x.version);
-  field(out, "at", where(x.at));
+  field(out, "version", x.edition);
+  field(out, "at", where(x.where));
   out += ",\"conditions\":[";
   for (std::size_t i = 0; i < x.conditions.size(); ++i) {
     const auto& c = x.conditions[i];
@@ -118,7 +118,7 @@ void append_explanation_json(std::string& out, const ExplanationRecord& x) {
     append_json_string(out, c.condition);
     out += c.held ? ",\"held\":true" : ",\"held\":false";
     field(out, "reason", c.reason);
-    field(out, "at", where(c.at));
+    field(out, "at", where(c.where));
     if (!c.detail.empty()) field(out, "detail", c.detail);  // a count limit's numbers
     out += '}';
   }
@@ -128,20 +128,20 @@ void append_explanation_json(std::string& out, const ExplanationRecord& x) {
     if (x.rate) {
       out += ",\"rate\":{\"value\":";
       append_json_string(out, *x.rate);
-      field(out, "at", where(x.rate_at));
+      field(out, "at", where(x.rate_where));
       choices_json(out, x.rate_choices);
       out += '}';
     }
     if (x.base) {
       out += ",\"base\":{\"value\":";
       append_json_string(out, *x.base);
-      field(out, "at", where(x.base_at));
+      field(out, "at", where(x.base_where));
       out += '}';
     }
     out += ",\"computed\":{\"value\":";
     append_json_string(out, x.computed);
     field(out, "expression", x.computed_expression);
-    if (x.computed_at.known()) choices_json(out, x.amount_choices);
+    if (x.computed_where.known()) choices_json(out, x.amount_choices);
     out += '}';
     out += ",\"caps\":[";
     for (std::size_t i = 0; i < x.caps.size(); ++i) {
@@ -159,7 +159,7 @@ void append_explanation_json(std::string& out, const ExplanationRecord& x) {
         field(out, "when", c.when);
       }
       out += c.bound ? ",\"bound\":true" : ",\"bound\":false";
-      field(out, "at", where(c.at));
+      field(out, "at", where(c.where));
       out += '}';
     }
     out += ']';
@@ -178,7 +178,7 @@ void append_explanation_json(std::string& out, const ExplanationRecord& x) {
   out += '}';
 }
 
-void append_result_json(std::string& out, const ResultRecord& r, const std::string_view* id) {
+void append_result_json(std::string& out, const api::Evaluation& r, const std::string_view* id) {
   out += '{';
   if (id) {
     out += "\"id\":";
@@ -188,7 +188,7 @@ void append_result_json(std::string& out, const ResultRecord& r, const std::stri
   out += "\"measure\":";
   append_json_string(out, r.measure);
   out += ",\"version\":";
-  append_json_string(out, r.version);
+  append_json_string(out, r.edition);
   out += r.eligible ? ",\"eligible\":true,\"amount\":\"" : ",\"eligible\":false,\"amount\":\"";
   out += r.amount;
   out += "\",\"reasons\":[";
@@ -218,10 +218,10 @@ void append_result_json(std::string& out, const ResultRecord& r, const std::stri
   out += '}';
 }
 
-void append_result_text(std::string& out, const ResultRecord& r) {
+void append_result_text(std::string& out, const api::Evaluation& r) {
   out += r.measure;
   if (!r.clause.empty()) out += " " + r.clause;
-  out += "(" + r.version + ")\n";
+  out += "(" + r.edition + ")\n";
   out += r.eligible ? "  适用:是\n" : "  适用:否\n";
   out += "  金额:" + r.amount + " 元\n";
   for (const auto& reason : r.reasons) out += "  理由:" + reason + "\n";
@@ -250,7 +250,7 @@ std::string error_text(const EvalError& e) {
 
 // ------------------------------------------------------ a whole application
 
-void append_application_json(std::string& out, const ApplicationRecord& app, const std::string_view* id) {
+void append_application_json(std::string& out, const api::ApplicationResult& app, const std::string_view* id) {
   out += '{';
   if (id) {
     out += "\"id\":";
@@ -258,20 +258,20 @@ void append_application_json(std::string& out, const ApplicationRecord& app, con
     out += ',';
   }
   out += "\"version\":";
-  append_json_string(out, app.version);
+  append_json_string(out, app.edition);
   out += ",\"results\":[";
   for (std::size_t i = 0; i < app.measures.size(); ++i) {
-    const MeasureRecord& m = app.measures[i];
+    const api::MeasureOutcome& m = app.measures[i];
     if (i) out += ',';
-    if (m.result) {
-      append_result_json(out, *m.result);
+    if (m.evaluation) {
+      append_result_json(out, *m.evaluation);
       out.pop_back();  // its closing brace: the status goes in
     } else {
       out += "{\"measure\":";
       append_json_string(out, m.measure);
-      field(out, "version", m.version);
+      field(out, "version", m.edition);
       if (!m.clause.empty()) field(out, "clause", m.clause);
-      if (m.status == MeasureStatus::NeedsFacts) {
+      if (m.status == api::MeasureStatus::NeedsFacts) {
         out += ",\"needs\":[";
         for (std::size_t k = 0; k < m.needs.size(); ++k) {
           if (k) out += ',';
@@ -279,22 +279,24 @@ void append_application_json(std::string& out, const ApplicationRecord& app, con
         }
         out += ']';
       } else {
-        field(out, "code", m.code);
-        field(out, "error", m.error);
+        const api::Error none;
+        const api::Error& e = m.error ? *m.error : none;
+        field(out, "code", error_code_kind(e.code, !e.fact.empty()));
+        field(out, "error", e.message);
       }
     }
     out += ",\"status\":\"";
-    out += status_name(m.status);
+    out += measure_status_name(m.status);
     out += "\"}";
   }
   out += "]}";
 }
 
-void append_application_text(std::string& out, const ApplicationRecord& app) {
+void append_application_text(std::string& out, const api::ApplicationResult& app) {
   std::size_t count[4] = {};
   for (const auto& m : app.measures) ++count[static_cast<int>(m.status)];
   auto to = std::back_inserter(out);
-  fmt::format_to(to, "{}:可申请 {} 项,不可申请 {} 项,缺少事实 {} 项", app.version, count[0], count[1], count[2]);
+  fmt::format_to(to, "{}:可申请 {} 项,不可申请 {} 项,缺少事实 {} 项", app.edition, count[0], count[1], count[2]);
   if (count[3]) fmt::format_to(to, ",无法计算 {} 项", count[3]);
   out += '\n';
   static const char* const headings[] = {"可申请", "不可申请", "缺少事实", "无法计算"};
@@ -305,19 +307,19 @@ void append_application_text(std::string& out, const ApplicationRecord& app) {
       out += "\n【" + std::string(headings[s]) + "】\n";
       shown = s;
     }
-    if (m.result) {
-      append_result_text(out, *m.result);
+    if (m.evaluation) {
+      append_result_text(out, *m.evaluation);
       continue;
     }
     out += m.measure;
     if (!m.clause.empty()) out += " " + m.clause;
-    out += "(" + m.version + ")\n";
-    if (m.status == MeasureStatus::NeedsFacts) {
+    out += "(" + m.edition + ")\n";
+    if (m.status == api::MeasureStatus::NeedsFacts) {
       out += "  需要:";
       for (std::size_t k = 0; k < m.needs.size(); ++k) out += (k ? "、" : "") + m.needs[k];
       out += '\n';
     } else {
-      out += "  错误:" + m.error + "\n";
+      out += "  错误:" + (m.error ? m.error->message : std::string()) + "\n";
     }
   }
 }

@@ -1,4 +1,5 @@
-// Results and explanations (interpreter/result.hpp) as JSON and as text: the
+// Results and explanations (the records of kuan/records.hpp, built by
+// interpreter/result.hpp) as JSON and as text: the
 // one place that defines their shape (docs/cli-json.md). `kuan eval`, its
 // batches, the REPL, allocate and the C++ API's to_json all print through it.
 #pragma once
@@ -13,17 +14,17 @@
 namespace kuan {
 
 // One result as a JSON object (no trailing newline); `id` first when given.
-void append_result_json(std::string& out, const ResultRecord& result, const std::string_view* id = nullptr);
+void append_result_json(std::string& out, const api::Evaluation& result, const std::string_view* id = nullptr);
 // The result for people, then its explanation when it has one.
-void append_result_text(std::string& out, const ResultRecord& result);
-void append_explanation_json(std::string& out, const ExplanationRecord& explanation);
-void append_explanation_text(std::string& out, const ExplanationRecord& explanation);
+void append_result_text(std::string& out, const api::Evaluation& result);
+void append_explanation_json(std::string& out, const api::Explanation& explanation);
+void append_explanation_text(std::string& out, const api::Explanation& explanation);
 
-// A whole application (ApplicationRecord) as one JSON object {"id"?, "version",
+// A whole application (api::ApplicationResult) as one JSON object {"id"?, "version",
 // "results": [...]} — each eligible or not eligible entry is the result as
 // append_result_json writes it with "status" added — and as text, by status.
-void append_application_json(std::string& out, const ApplicationRecord& application, const std::string_view* id = nullptr);
-void append_application_text(std::string& out, const ApplicationRecord& application);
+void append_application_json(std::string& out, const api::ApplicationResult& application, const std::string_view* id = nullptr);
+void append_application_text(std::string& out, const api::ApplicationResult& application);
 
 // The same, straight from an outcome (describe_result, then render).
 void append_result_json(std::string& out, const Edition& edition, const Outcome& outcome, const std::string* id,

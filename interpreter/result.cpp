@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/error_kind.hpp"
+
 namespace kuan {
 
 std::string exhausted_cap_note(std::string_view cap) {
@@ -13,8 +15,8 @@ std::vector<std::string> outcome_notes(const Outcome& o) {
   return {};
 }
 
-RulePlace place_of(const Span& span) {
-  RulePlace p;
+api::Position place_of(const Span& span) {
+  api::Position p;
   if (!span.file) return p;
   const auto loc = span.file->locate(span.begin);
   p.file = span.file->name();
@@ -23,17 +25,40 @@ RulePlace place_of(const Span& span) {
   return p;
 }
 
-const char* status_name(MeasureStatus status) {
+const char* measure_status_name(api::MeasureStatus status) noexcept {
   switch (status) {
-    case MeasureStatus::Eligible: return "eligible";
-    case MeasureStatus::NotEligible: return "not_eligible";
-    case MeasureStatus::NeedsFacts: return "needs_facts";
-    case MeasureStatus::Error: break;
+    case api::MeasureStatus::Eligible: return "eligible";
+    case api::MeasureStatus::NotEligible: return "not_eligible";
+    case api::MeasureStatus::NeedsFacts: return "needs_facts";
+    case api::MeasureStatus::Error: break;
   }
   return "error";
 }
 
-std::string where(const RulePlace& at) {
+const char* error_code_kind(api::ErrorCode code, bool names_fact) noexcept {
+  using C = api::ErrorCode;
+  using K = ErrorKind;
+  K k = K::Internal;
+  switch (code) {
+    case C::Ok: return "";
+    case C::RuleErrors: k = K::RuleErrors; break;
+    case C::UnknownEdition: k = K::NoEdition; break;
+    case C::UnknownMeasure: k = K::UnknownMeasure; break;
+    case C::UnknownFact: k = K::UnknownFact; break;
+    case C::WrongFactType:
+    case C::InvalidFactValue: k = K::BadFact; break;
+    case C::BadJson: k = K::BadLine; break;
+    case C::MissingFacts: k = K::MissingFact; break;
+    case C::EvaluationError: k = names_fact ? K::MissingFact : K::EvaluationError; break;
+    case C::WrongEdition:
+    case C::InvalidArgument: k = K::InvalidArgument; break;
+    case C::Internal: k = K::Internal; break;
+    case C::InvalidApplication: k = K::InvalidApplication; break;
+  }
+  return error_kind_code(k);
+}
+
+std::string where(const api::Position& at) {
   if (!at.known()) return "";
   std::string out(at.file);
   out += ':';
@@ -58,12 +83,12 @@ std::string source(const ast::Expr& e) {
   return folded;
 }
 
-std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTrace>& list) {
-  std::vector<ChoiceRecord> out;
+std::vector<api::ChoiceStep> choices(const Edition& ed, const std::vector<ChoiceTrace>& list) {
+  std::vector<api::ChoiceStep> out;
   for (const auto& c : list) {
     const ast::Expr& e = *c.node;
-    ChoiceRecord r;
-    r.at = place_of(e.span);
+    api::ChoiceStep r;
+    r.where = place_of(e.span);
     r.expression = source(*e.args[0]);
     if (e.kind == ast::ExprKind::Aggregate) {
       // 合计 子女 { 月数 当 … }:共 3 项,计入 2 项,得 18
@@ -98,33 +123,33 @@ std::vector<ChoiceRecord> choices(const Edition& ed, const std::vector<ChoiceTra
 
 }  // namespace
 
-ExplanationRecord describe_explanation(const Edition& ed, const Outcome& o, const Trace& t) {
+api::Explanation describe_explanation(const Edition& ed, const Outcome& o, const Trace& t) {
   const ast::MeasureDecl& m = *o.measure->decl;
-  ExplanationRecord x;
+  api::Explanation x;
   x.measure = m.name;
   x.title = m.title;
   if (o.measure->clause) x.clause = o.measure->clause->ref, x.clause_title = o.measure->clause->title;
-  x.version = ed.name;
-  x.at = place_of(m.span);
+  x.edition = ed.name;
+  x.where = place_of(m.span);
   for (const auto& c : t.conditions) {
     // A text of 否则 按 { … } shows the condition it refuses (its own reason).
     const ast::Requirement& shown = c.requirement->alternative_of ? *c.requirement->alternative_of : *c.requirement;
-    x.conditions.push_back({source(*shown.condition), c.requirement->reason, c.held, place_of(c.requirement->span), c.detail});
+    x.conditions.push_back({c.requirement->reason, c.held, place_of(c.requirement->span), source(*shown.condition), c.detail});
   }
   x.eligible = o.eligible;
   x.amount = o.amount.to_string();
   if (o.bound) x.bound = o.bound->name;
   if (!o.eligible) return x;
-  if (t.rate) x.rate = text(*t.rate), x.rate_at = place_of(m.rate_span), x.rate_choices = choices(ed, t.rate_choices);
-  if (t.base) x.base = text(*t.base), x.base_at = place_of(m.base_span);
+  if (t.rate) x.rate = text(*t.rate), x.rate_where = place_of(m.rate_span), x.rate_choices = choices(ed, t.rate_choices);
+  if (t.base) x.base = text(*t.base), x.base_where = place_of(m.base_span);
   x.computed = text(t.computed);
   x.computed_expression = m.amount ? source(*m.amount) : "基数 × 比例";
-  if (m.amount) x.computed_at = place_of(m.amount_span), x.amount_choices = choices(ed, t.amount_choices);
+  if (m.amount) x.computed_where = place_of(m.amount_span), x.amount_choices = choices(ed, t.amount_choices);
   // A cap lowers the amount when its room is smaller than the amount so far
   // (the evaluator's rule, replayed); the last one to do so is the bound.
   Decimal running = t.computed;
   for (const auto& c : t.caps) {
-    CapRecord r;
+    api::CapStep r;
     r.name = c.cap->name;
     r.stacking = c.cap->stacking;
     r.applies = c.applies;
@@ -137,7 +162,7 @@ ExplanationRecord describe_explanation(const Edition& ed, const Outcome& o, cons
       r.when = source(*c.cap->when);
     }
     r.bound = o.bound == c.cap;
-    r.at = place_of(c.cap->span);
+    r.where = place_of(c.cap->span);
     x.caps.push_back(std::move(r));
   }
   x.rounding_mode = ed.rounding_name;
@@ -146,13 +171,14 @@ ExplanationRecord describe_explanation(const Edition& ed, const Outcome& o, cons
   return x;
 }
 
-ResultRecord describe_result(const Edition& ed, const Outcome& o, const Trace* trace) {
-  ResultRecord r;
+api::Evaluation describe_result(const Edition& ed, const Outcome& o, const Trace* trace) {
+  api::Evaluation r;
   r.measure = o.measure->decl->name;
-  r.version = ed.name;
+  r.edition = ed.name;
   if (o.measure->clause) r.clause = o.measure->clause->ref;
   r.eligible = o.eligible;
   r.amount = o.amount.to_string();
+  r.amount_fen = o.amount.to_int64_at_scale(2);
   r.reasons.reserve(o.failed.size());
   for (const auto* req : o.failed) r.reasons.push_back(req->reason);
   if (o.bound) r.bound = o.bound->name;

@@ -141,8 +141,16 @@ py::list decisions(const api::Allocator& a) {
   return out;
 }
 
-py::list allocate_rows(const PyEdition& e, const py::iterable& rows) {
+py::list allocate_rows(const PyEdition& e, const py::iterable& rows, const py::object& opening, bool carry_stated) {
   api::Allocator a = new_allocator(e.edition());
+  a.set_carry_stated(carry_stated);
+  if (!opening.is_none()) {  // each applicant's usage before this run: its line numbers are the opening's
+    std::size_t k = 0;
+    for (const py::handle& row : opening.cast<py::iterable>()) {
+      const std::string line = row_json(row, k);
+      if (auto err = a.add_opening(line, ++k)) raise(allocation_error(*err));
+    }
+  }
   std::size_t n = 0;
   for (const py::handle& row : rows) {
     const std::string line = row_json(row, n);
@@ -257,10 +265,13 @@ PYBIND11_MODULE(_kuan, m) {
            "dropped with a UserWarning (JSONL). The GIL is released; threads=0 uses every core. Ctrl-C interrupts it.")
       .def("_evaluate_file", &evaluate_file, py::arg("in_path"), py::arg("out_path"), py::kw_only(),
            py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1)
-      .def("allocate", &allocate_rows, py::arg("rows"),
+      .def("allocate", &allocate_rows, py::arg("rows"), py::kw_only(), py::arg("opening") = py::none(),
+           py::arg("carry_stated") = false,
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
            "JSON lines, in application order. Returns the decisions as dicts (amount, allocated as Decimal); a bad "
-           "row refuses the year with AllocationError.")
+           "row refuses the year with AllocationError. opening: each applicant's usage before this run, "
+           "{\"applicant\", \"facts\": {已用 fact: figure}} dicts or JSON lines (`--opening`; a bad one raises "
+           "AllocationError with its line in `opening`); carry_stated: `--carry-stated`.")
       .def(
           "_batch_lines",
           [](const PyEdition& e, const std::vector<std::string>& lines, const std::vector<std::size_t>& numbers,

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -27,7 +28,18 @@ std::optional<AllocationError> AllocatorData::duplicate_ids() const {
     const std::uint64_t h = std::hash<std::string_view>{}(arena.get(records[i].id));
     keys[i] = (h ^ (h >> 32)) << 32 | i;
   }
-  std::sort(keys.begin(), keys.end());
+  {  // sorted by hash, record order kept among equal hashes: two stable counting passes of 16 bits (a sort by comparison took 3× as long)
+    std::vector<std::uint64_t> other(n);
+    std::vector<std::uint32_t> count(std::size_t{1} << 16);
+    for (const int shift : {32, 48}) {
+      std::fill(count.begin(), count.end(), 0u);
+      for (const std::uint64_t k : keys) ++count[(k >> shift) & 0xFFFF];
+      std::uint32_t at = 0;
+      for (auto& c : count) at += std::exchange(c, at);
+      for (const std::uint64_t k : keys) other[count[(k >> shift) & 0xFFFF]++] = k;
+      keys.swap(other);
+    }
+  }
   std::size_t worst = n, first = 0;  // the earliest repeat, and the first record with its id
   std::vector<std::uint32_t> run;
   for (std::size_t a = 0, b = 0; a < n; a = b) {
@@ -62,16 +74,25 @@ void AllocatorData::bind(const Record& r, bool rooms) {
     if (!facts.present[fact]) put_fact(fact, Value::money(year_totals[r.applicant * n_year + year_slot[a]]));
   }
   room_supplied = -1;
+  room_opened = false;
+  given_running.clear();
   for (const int a : s.funded) {
     const AccumulationInfo& acc = ed.accumulations[a];
-    if (facts.present[acc.fact]) continue;  // the line's own figure stands
+    if (facts.present[acc.fact]) {  // the line's own figure stands (and carry_given() continues from it)
+      given_running.push_back(a);
+      continue;
+    }
     if (!rooms && !acc.count) continue;     // counts are known before the quotas; money rooms after
     const std::int64_t used = tally_value(r.applicant, a);
     if (acc.count) {
       put_fact(acc.fact, Value::of_number(TypeKind::Integer, Decimal::from_scaled(used, 0)));
       continue;
     }
-    if (a == s.funded_money) room_supplied = used;
+    if (a == s.funded_money) {
+      room_supplied = used;
+      room_opened = acc.group_fact < 0 ? opened.get(std::uint64_t{r.applicant} * n_funded + funded_slot[a]) != 0
+                                       : grouped_opened.count(group_tally_key(r.applicant, a, group_key(acc.group_fact))) > 0;
+    }
     put_fact(acc.fact, Value::money(Decimal::from_scaled(used, 2)));
   }
 }
@@ -92,10 +113,14 @@ std::string AllocatorData::group_key(int slot) {
 std::int64_t* AllocatorData::tally(std::uint32_t applicant, int a) {
   const AccumulationInfo& acc = ed.accumulations[a];
   if (acc.group_fact < 0) return &funded_totals.at(std::uint64_t{applicant} * n_funded + funded_slot[a]);
+  return &grouped_totals[group_tally_key(applicant, a, group_key(acc.group_fact))];
+}
+
+std::string AllocatorData::group_tally_key(std::uint32_t applicant, int a, std::string_view group) {
   std::string key(reinterpret_cast<const char*>(&applicant), sizeof applicant);
   key.append(reinterpret_cast<const char*>(&a), sizeof a);
-  key += group_key(acc.group_fact);
-  return &grouped_totals[key];
+  key += group;
+  return key;
 }
 
 std::int64_t AllocatorData::tally_value(std::uint32_t applicant, int a) {
@@ -130,16 +155,17 @@ std::optional<AllocationError> AllocatorData::decide_quotas() {
   if (auto e = admit(candidates)) return e;
   std::vector<QuotaEntry> entries;
   entries.reserve(candidates.size());
-  for (const Candidate& c : candidates) entries.push_back({&c.score, c.record, c.quota, c.group});
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    entries.push_back({&c.score, c.record, c.quota, static_cast<std::uint32_t>(i), c.group, 0});
+  }
   const std::vector<std::uint32_t> ranks = quota_ranks(entries);
   cutoff.assign(ed.measures.size(), std::string());
-  std::vector<std::uint32_t> cutoff_rank(ed.measures.size(), 0);
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    Record& r = records[candidates[i].record];
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    Record& r = records[entries[i].order];
     r.rank = ranks[i];
-    if (static_cast<std::int64_t>(r.rank) > ed.quotas[candidates[i].quota].count) r.flags |= kQuotaOut;
-    else if (r.rank > cutoff_rank[r.measure])  // the last funded of the measure
-      cutoff_rank[r.measure] = r.rank, cutoff[r.measure] = candidates[i].score.to_string();
+    if (static_cast<std::int64_t>(r.rank) > ed.quotas[entries[i].quota].count) r.flags |= kQuotaOut;
+    else cutoff[r.measure] = entries[i].score->to_string();  // the last funded so far
   }
   return std::nullopt;
 }
@@ -157,6 +183,7 @@ void AllocatorData::prefetch_totals(std::size_t index) const {
 }
 
 std::optional<AllocationError> AllocatorData::decide_amounts() {
+  seed_openings();
   for (std::size_t i = 0; i < records.size(); ++i) {
     prefetch_totals(i);
     Record& r = records[i];
@@ -165,14 +192,21 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
       auto result = evaluate(r);
       if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
       if (auto e = record_outcome(r, std::get<Outcome>(result))) return e;
-      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed;
+      if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed | (room_opened ? kOpened : 0);
+      if (r.flags & kGivesUsed)
+        if (auto e = carry_given(r, false)) return e;
+    } else if (r.flags & kGivesUsed) {  // decided while admitting: bound again only for its figures
+      bind(r, false);
+      if (auto e = carry_given(r, false)) return e;
     }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
   }
   // Every amount is decided: the running totals are done with, and the pools
   // that follow need room of their own.
   funded_totals.clear();
+  opened.clear();
   std::unordered_map<std::string, std::int64_t>().swap(grouped_totals);
+  std::unordered_map<std::string, std::int64_t>().swap(grouped_opened);
   std::vector<Decimal>().swap(year_totals);
   return std::nullopt;
 }
@@ -220,6 +254,7 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
     for (const Record& r : records) quota_records += ed.measures[r.measure].quota >= 0;
     candidates.reserve(candidates.size() + quota_records);
   }
+  if (counting) seed_openings();
   for (std::size_t i = 0; i < records.size(); ++i) {
     Record& r = records[i];
     const MeasureInfo& m = ed.measures[r.measure];
@@ -233,6 +268,8 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
     // 件数 tallies are counted again in the same order): this outcome stands.
     // An amount out of range is left to that pass, which names it in order.
     if (setup[r.measure].funded_money < 0 && !record_outcome(r, std::get<Outcome>(result))) r.flags |= kDecided;
+    if (counted && (r.flags & kGivesUsed))
+      if (auto e = carry_given(r, true)) return e;
     if (counted)
       if (auto e = count_in(r, eligible, false)) return e;
     if (m.quota < 0 || !eligible) continue;
@@ -243,13 +280,16 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
   if (counting) {
     funded_totals.clear();
     grouped_totals.clear();
+    opened.clear();
+    grouped_opened.clear();
   }
   return std::nullopt;
 }
 
 std::optional<AllocationError> AllocatorData::decide_year() {
   if (auto e = duplicate_ids()) return e;
-  applicant_index.release();  // applicants are known: the rest needs only the records
+  resolve_openings();
+  applicants.release_index();  // applicants are known: the rest needs only the records
   if (auto e = decide_quotas()) return e;
   if (auto e = decide_amounts()) return e;
   // Then pools, over what the quotas left.
@@ -284,6 +324,8 @@ std::optional<AllocationError> AllocatorData::decide_year() {
 void AllocatorData::summarize() {
   summary = AllocationSummary();
   summary.version = ed.name;
+  if (unknown_openings)
+    summary.warnings.push_back(fmt::format("期初余额中有 {} 条属于本批没有申请的申请人,未用", unknown_openings));
   if (!ignored_columns.empty()) {
     std::string list;
     for (const auto& c : ignored_columns) (list += list.empty() ? "" : "、") += c;
@@ -321,7 +363,7 @@ void AllocatorData::summarize() {
     for (std::size_t k = 0; k < keep; ++k) {
       const Record& r = records[capped[k]];
       const MeasureInfo& m = ed.measures[r.measure];
-      summary.capped.push_back({std::string(arena.get(r.id)), std::string(names.get(applicants[r.applicant])),
+      summary.capped.push_back({std::string(arena.get(r.id)), std::string(applicants.get(r.applicant)),
                                 m.decl->name, m.caps[r.bound - 1]->name, cents_text(r.amount)});
     }
   }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -18,7 +19,7 @@
 #include <vector>
 
 #include "base/arena.hpp"
-#include "base/string_table.hpp"
+#include "base/name_table.hpp"
 #include "base/tally_table.hpp"
 #include "services/allocate.hpp"
 #include "services/json_fast.hpp"
@@ -30,12 +31,23 @@ namespace kuan {
 
 using AllocatorData = api::Allocator::Data;
 
+// Splits `in` into records — lines; a CSV record may hold quoted newlines —
+// and hands each non-blank one to add(record, 1-based line, bytes readable
+// after it); a read error, a bad quote or an over-long record is returned
+// (allocate_read.cpp). progress(bytes, records) now and then.
+using RecordFn = std::function<std::optional<api::AllocationError>(std::string_view, std::size_t, std::size_t)>;
+using ReadProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
+std::optional<api::AllocationError> read_records(std::istream& in, bool csv, const RecordFn& add,
+                                                 const ReadProgressFn& progress = {});
+
 struct api::Allocator::Data {
   static constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
   static constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
   static constexpr std::uint8_t kExtraCent = 4;     // got one cent by largest remainder
   static constexpr std::uint8_t kRoomComputed = 8;  // `used` was summed from earlier applications
   static constexpr std::uint8_t kDecided = 16;      // evaluated while admitting: its amount stands (no money room)
+  static constexpr std::uint8_t kOpened = 32;       // its computed room includes an opening balance
+  static constexpr std::uint8_t kGivesUsed = 64;    // the line gives the 已用 fact of a running total
 
   // What is kept of one application between reading and deciding: 48 bytes,
   // and in the arena its id followed by its given facts as typed values
@@ -61,6 +73,9 @@ struct api::Allocator::Data {
     // A、B 申请已计算所得 " … " 元,计入 F,本申请只用剩余额度"); the _json forms are
     // escaped, with the opening and the closing quote.
     std::string room_before, room_after, room_before_json, room_after_json;
+    // The same when the room includes an opening balance (a figure given by an
+    // earlier line or the opening-balances file).
+    std::string opened_before, opened_before_json;
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
@@ -90,9 +105,7 @@ struct api::Allocator::Data {
   std::vector<Pool> pools;
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
   Arena arena;
-  Arena names;                              // applicants' names, apart: looked up for every line, so kept dense
-  StringTable applicant_index;
-  std::vector<std::uint64_t> applicants;    // `names` refs
+  NameTable applicants;                     // applicants' names: looked up for every line, so kept dense
   TallyTable funded_totals;                 // applicant × n_funded + column → 分 (or a count) funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
   std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
@@ -102,6 +115,36 @@ struct api::Allocator::Data {
   json::FactKeyIndex key_index;  // JSONL: lines are read by the batch's fast reader …
   json::FastLineReader fast;     // … and the precise reader (json_input) only when it declines one
   std::int64_t room_supplied = -1;  // after bind(): the first funded room fact it supplied, or -1
+  bool room_opened = false;         // … and whether that room includes an opening balance
+  std::vector<int> given_running;   // after bind(): the running totals whose 已用 fact the line gives
+  bool carry_stated = false;        // set_carry_stated(): a line's stated 已用 figure carries to later lines
+  // Opening balances (期初余额, allocate_opening.cpp): read before the year,
+  // seeded into the running totals before each pass over the records.
+  struct Opening {
+    std::string applicant;
+    int tally;           // index into Edition::accumulations
+    std::string group;   // its 按 F value, or ""
+    std::int64_t value;  // 分, or a count
+    std::size_t line;
+  };
+  std::vector<Opening> openings;
+  struct Seed {
+    std::uint32_t applicant;
+    int tally;
+    std::string group;
+    std::int64_t value;
+  };
+  std::vector<Seed> seeds;        // the openings of applicants in the year (resolve_openings)
+  std::size_t unknown_openings = 0;  // opening lines whose applicant has no application
+  TallyTable opened;              // applicant × n_funded + column → 1: the total started from an opening
+  std::unordered_map<std::string, std::int64_t> grouped_opened;  // the same for 按 F totals
+  struct OpeningReader {          // the opening file's CSV header
+    bool header_seen = false;
+    int col_applicant = -1;
+    std::vector<int> column_fact;
+    std::vector<std::string> column_name, cells;
+    std::vector<std::size_t> starts;
+  } opening_csv;
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
   AllocationSummary summary;
   std::optional<AllocationError> stopped;
@@ -138,6 +181,8 @@ struct api::Allocator::Data {
   // Pass 1 (allocate_read.cpp).
   // A whole input (Allocator::read), then finish().
   std::optional<AllocationError> read(std::istream& in, const api::AllocationProgressFn& progress);
+  // Asks early for the memory the next lines' applicant lookups will read.
+  void prefetch_applicants(std::string_view record, std::size_t readable_after) const;
   // One record (Allocator::add), stopping at the first bad one.
   std::optional<AllocationError> add(std::string_view record, std::size_t line, std::size_t readable_after);
   // Checks one given fact now (so the error names its line and column) and
@@ -166,6 +211,24 @@ struct api::Allocator::Data {
     return e;
   }
   AllocationError duplicate_error(std::size_t line, std::string_view id, std::size_t first) const;
+
+  // Opening balances (allocate_opening.cpp).
+  // One line of the opening-balances file (JSONL object or CSV record, the header first).
+  std::optional<AllocationError> add_opening(std::string_view record, std::size_t line, AllocationFormat format);
+  std::optional<AllocationError> read_opening(std::istream& in, AllocationFormat format);
+  // One opening line's facts, checked: the balances it gives.
+  std::optional<AllocationError> keep_opening(std::size_t line, std::string_view applicant,
+                                              const std::vector<std::pair<int, Value>>& given,
+                                              const std::vector<std::size_t>& columns);
+  // Before applicants' names are released: the openings of applicants in the year.
+  void resolve_openings();
+  // Before a pass over the records: every running total starts from its opening.
+  void seed_openings();
+  // A line that gives the 已用 fact of a running total states the applicant's
+  // usage before it: the total continues from that figure (bound record).
+  std::optional<AllocationError> carry_given(const Record& r, bool counts_only);
+  // The key of a 按 F total: applicant, tally, group.
+  static std::string group_tally_key(std::uint32_t applicant, int a, std::string_view group);
 
   // Deciding (allocate.cpp).
   // The record's facts as given, plus (unless given) the 全年 totals and —

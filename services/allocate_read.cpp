@@ -150,12 +150,7 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
   // Repeated ids are found all at once (duplicate_ids) when the year is
   // complete or a later line is bad: no table of every id while reading.
-  const auto [who, is_new] = applicant_index.find_or_insert(
-      applicant, [&](std::uint32_t a) { return names.get(applicants[a]); },
-      [&] {
-        applicants.push_back(names.add(applicant));
-        return static_cast<std::uint32_t>(applicants.size() - 1);
-      });
+  const auto [who, is_new] = applicants.intern(applicant);
   if (is_new) {
     year_totals.resize(year_totals.size() + n_year);
   }
@@ -176,20 +171,56 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   r.line = line;
   r.applicant = who;
   r.measure = static_cast<std::uint16_t>(mi);
+  if (carry_stated)
+    for (const int a : setup[mi].funded)
+      if (given.present[ed.accumulations[a].fact]) r.flags |= kGivesUsed;
   records.push_back(r);
   return std::nullopt;
 }
 
+namespace {
+// The applicant of a JSONL line as it is usually written ("applicant": "…",
+// no escapes), found without parsing; "" when not so. Only for asking for
+// memory early: the line is read properly later.
+std::string_view glance_applicant(std::string_view line) {
+  constexpr std::string_view key = "\"applicant\"";
+  const std::size_t at = line.find(key);
+  if (at == std::string_view::npos) return {};
+  std::size_t p = at + key.size();
+  while (p < line.size() && (line[p] == ' ' || line[p] == ':')) ++p;
+  if (p >= line.size() || line[p] != '"') return {};
+  const std::size_t end = line.find_first_of("\"\\", p + 1);
+  if (end == std::string_view::npos || line[end] != '"') return {};
+  return line.substr(p + 1, end - p - 1);
+}
+}  // namespace
+
+// Applicants come at random, and a lookup waits on memory twice (hash slot,
+// then entry): the next line's slot is asked for now, and this line's entry
+// (its slot asked for one line ago) before the line is parsed.
+void AllocatorData::prefetch_applicants(std::string_view record, std::size_t readable_after) const {
+  constexpr std::size_t kGlance = 96;  // "applicant" comes early in a line as written
+  if (const std::string_view own = glance_applicant(record.substr(0, kGlance)); !own.empty())
+    applicants.prefetch_entry(own, [&](std::uint32_t who) {
+      if (n_year && (std::size_t{who} + 1) * n_year <= year_totals.size()) __builtin_prefetch(&year_totals[std::size_t{who} * n_year]);
+    });
+  std::string_view rest(record.data() + record.size(), readable_after);
+  const std::size_t nl = rest.substr(0, 2).find('\n');  // the line's own end: "\n" or "\r\n"
+  if (nl == std::string_view::npos) return;
+  rest.remove_prefix(nl + 1);
+  if (const std::string_view next = glance_applicant(rest.substr(0, kGlance)); !next.empty()) applicants.prefetch_slot(next);
+}
+
 std::optional<AllocationError> AllocatorData::add(std::string_view record, std::size_t line, std::size_t readable_after) {
   if (stopped) return stopped;
+  if (input == AllocationFormat::Jsonl && readable_after) prefetch_applicants(record, readable_after);
   if (finished) return allocation_error(line, 0, "", "", "finish() 之后不能再添加申请");
   auto e = input == AllocationFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
   if (e) e = stop(std::move(*e));
   return e;
 }
 
-std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::AllocationProgressFn& progress) {
-  const bool csv = input == AllocationFormat::Csv;
+std::optional<AllocationError> read_records(std::istream& in, bool csv, const RecordFn& add, const ReadProgressFn& progress) {
   std::string data;
   std::vector<char> chunk(std::size_t{1} << 20);
   std::size_t start = 0, pos = 0, line = 1, record_line = 1;
@@ -197,7 +228,7 @@ std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::
   CsvScanner scanner;
   auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
     const TextPosition at = text_position(std::string_view(data).substr(start), offset);
-    return stop(allocation_error(record_line + at.line - 1, at.column, "", "", message));
+    return allocation_error(record_line + at.line - 1, at.column, "", "", message);
   };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(data.data() + start, end - start);
@@ -206,14 +237,14 @@ std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::
       // The block's bytes after the line may be read by the fast reader: no copy of it.
       if (auto e = add(rec, record_line, data.size() - static_cast<std::size_t>(rec.data() + rec.size() - data.data())))
         return e;
-      if (progress && (++count & 8191) == 0) progress({1, consumed + end, count, 0});
+      if (progress && (++count & 8191) == 0) progress(consumed + end, count);
     }
     return std::nullopt;
   };
   for (bool eof = false; !eof;) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     const auto n = static_cast<std::size_t>(in.gcount());
-    if (in.bad()) return stop(allocation_error(line, 0, "", "", "读取输入失败"));
+    if (in.bad()) return allocation_error(line, 0, "", "", "读取输入失败");
     eof = n == 0;
     data.append(chunk.data(), n);
     for (;;) {
@@ -243,10 +274,25 @@ std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::
     pos -= start;
     start = 0;
     if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
-      return stop(allocation_error(record_line, 0, "", "",
-                                         fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes)));
+      return allocation_error(record_line, 0, "", "", fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes));
   }
-  if (progress) progress({1, consumed + data.size(), count, 0});
+  if (progress) progress(consumed + data.size(), count);
+  return std::nullopt;
+}
+
+std::optional<AllocationError> AllocatorData::read(std::istream& in, const api::AllocationProgressFn& progress) {
+  bool added = false;  // the error is add()'s, already stopped with
+  auto e = read_records(
+      in, input == AllocationFormat::Csv,
+      [&](std::string_view record, std::size_t line, std::size_t readable_after) {
+        auto bad = add(record, line, readable_after);
+        added = bad.has_value();
+        return bad;
+      },
+      [&](std::uint64_t bytes, std::uint64_t done) {
+        if (progress) progress({1, bytes, done, 0});
+      });
+  if (e) return added ? e : stop(std::move(*e));
   return finish();
 }
 

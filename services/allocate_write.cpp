@@ -26,9 +26,8 @@ void append_cents(std::string& out, std::int64_t cents) {
 }  // namespace
 
 void AllocatorData::prefetch_name(std::size_t index) const {
-  constexpr std::size_t kAhead = 8;  // the name's ref is asked for 2 × kAhead records ahead, the name kAhead
-  if (index + 2 * kAhead < records.size()) __builtin_prefetch(&applicants[records[index + 2 * kAhead].applicant]);
-  if (index + kAhead < records.size()) __builtin_prefetch(names.address(applicants[records[index + kAhead].applicant]));
+  constexpr std::size_t kAhead = 8;
+  if (index + kAhead < records.size()) __builtin_prefetch(applicants.address(records[index + kAhead].applicant));
 }
 
 // One decision; JSON members and CSV columns come in the same order.
@@ -88,7 +87,7 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     if (!csv) out += '"';
   };
   field("id", arena.get(r.id));
-  field("applicant", names.get(applicants[r.applicant]));
+  field("applicant", applicants.get(r.applicant));
   field("measure", m.decl->name);
   field("eligible", eligible ? "true" : "false", false);
   cents_field("amount", r.amount);
@@ -99,13 +98,13 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     field("cap_room_used", "", true, true);
   } else if (csv) {  // the room's sentence, written once: its text has no number of its own to escape
     std::string room;
-    room.reserve(s.room_before.size() + 24 + s.room_after.size());
-    room += s.room_before;
+    room.reserve(s.opened_before.size() + 24 + s.room_after.size());
+    room += (r.flags & kOpened) ? s.opened_before : s.room_before;
     append_cents(room, r.used);
     room += s.room_after;
     field("cap_room_used", room);
   } else {
-    (out += ",\"cap_room_used\":") += s.room_before_json;
+    (out += ",\"cap_room_used\":") += (r.flags & kOpened) ? s.opened_before_json : s.room_before_json;
     append_cents(out, r.used);
     out += s.room_after_json;
   }

@@ -84,6 +84,9 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
           s.room_before_json.pop_back();  // the closing quote comes after the number
           append_json_string(s.room_after_json, s.room_after);
           s.room_after_json.erase(0, 1);
+          s.opened_before = "同一申请人的期初已用与本年度此前的 " + names + " 申请已计算所得合计 ";
+          append_json_string(s.opened_before_json, s.opened_before);
+          s.opened_before_json.pop_back();
         }
       }
     }
@@ -161,6 +164,18 @@ std::optional<AllocationError> Allocator::add(std::string_view record, std::size
   return guarded([&]() -> std::optional<AllocationError> { return d_ ? d_->add(record, line, 0) : gone(); });
 }
 
+std::optional<AllocationError> Allocator::read_opening(std::istream& in, AllocationFormat format) {
+  return guarded([&]() -> std::optional<AllocationError> { return d_ ? d_->read_opening(in, format) : gone(); });
+}
+
+std::optional<AllocationError> Allocator::add_opening(std::string_view record, std::size_t line, AllocationFormat format) {
+  return guarded([&]() -> std::optional<AllocationError> { return d_ ? d_->add_opening(record, line, format) : gone(); });
+}
+
+void Allocator::set_carry_stated(bool on) noexcept {
+  if (d_) d_->carry_stated = on;
+}
+
 std::optional<AllocationError> Allocator::finish() {
   return guarded([&]() -> std::optional<AllocationError> { return d_ ? d_->finish() : gone(); });
 }
@@ -202,6 +217,7 @@ std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator:
     Data& s = *d_;
     if (s.stopped) return *s.stopped;
     if (auto e = s.duplicate_ids()) return *(s.stopped = std::move(*e));
+    s.resolve_openings();
     std::vector<Data::Candidate> found;  // as decide_quotas() does, without the ranking
     if (auto e = s.admit(found)) return *(s.stopped = std::move(*e));
     std::vector<QuotaCandidate> out;
@@ -219,7 +235,8 @@ std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uin
     if (s.finished || ranks.size() != s.records.size()) return failure("finish_part: 名次与申请数不符或已完成");
     if (auto e = s.duplicate_ids()) return s.stopped = e;
     s.finished = true;
-    s.applicant_index.release();
+    s.resolve_openings();
+    s.applicants.release_index();
     for (std::size_t i = 0; i < ranks.size(); ++i) {
       Data::Record& r = s.records[i];
       r.rank = ranks[i];

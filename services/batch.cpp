@@ -61,7 +61,7 @@ std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& m
 }
 
 // Binds facts and evaluates every measure they concern (a whole application).
-std::variant<ApplicationRecord, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain,
+std::variant<api::ApplicationResult, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain,
                                                      std::optional<std::int32_t> as_of) {
   auto bound = bind(ed, fields, as_of);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
@@ -232,9 +232,9 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     auto whole = run_whole(*ed, app.facts, explain, as_of);
     if (auto* e = std::get_if<LineError>(&whole)) return bad_line(e->kind, e->message);
     const std::string_view id = app.id;
-    const auto& record = std::get<ApplicationRecord>(whole);
+    const auto& record = std::get<api::ApplicationResult>(whole);
     if (settings.tally)
-      for (const auto& m : record.measures) settings.tally(m.measure, status_name(m.status));
+      for (const auto& m : record.measures) settings.tally(m.measure, measure_status_name(m.status));
     append_application_json(out, record, app.has_id ? &id : nullptr);
     if (!app.extras.empty()) {
       out.pop_back();
@@ -650,7 +650,7 @@ std::optional<LineError> single(const Edition& ed, std::string_view measure, std
   return std::nullopt;
 }
 
-std::variant<ApplicationRecord, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain,
+std::variant<api::ApplicationResult, LineError> whole(const Edition& ed, std::string_view facts_json, bool explain,
                                                  std::optional<std::int32_t> as_of) {
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};

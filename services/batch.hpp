@@ -88,7 +88,7 @@ std::optional<LineError> single(const Edition& edition, std::string_view measure
 
 // A whole application (`kuan eval` without --measure): a JSON object of facts,
 // every measure they concern (interpreter/application.hpp), or why not.
-std::variant<ApplicationRecord, LineError> whole(const Edition& edition, std::string_view facts_json, bool explain,
+std::variant<api::ApplicationResult, LineError> whole(const Edition& edition, std::string_view facts_json, bool explain,
                                                  std::optional<std::int32_t> as_of = std::nullopt);
 
 }  // namespace kuan::batch

@@ -2,7 +2,6 @@
 #include "services/quota_rank.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <string>
 #include <unordered_map>
 
@@ -10,23 +9,37 @@
 
 namespace kuan {
 
-std::vector<std::uint32_t> quota_ranks(const std::vector<QuotaEntry>& entries) {
-  std::vector<std::uint32_t> by_rank(entries.size());
-  std::iota(by_rank.begin(), by_rank.end(), 0u);
-  std::sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const QuotaEntry& a = entries[x];
-    const QuotaEntry& b = entries[y];
+std::vector<std::uint32_t> quota_ranks(std::vector<QuotaEntry>& entries) {
+  // Scores compared as integers at the finest scale among them when every
+  // one fits 64 bits there exactly (the usual case: no pointer to follow, no
+  // scale to align per comparison); else as decimals.
+  int scale = 0;
+  for (const QuotaEntry& e : entries) scale = std::max(scale, e.score->scale());
+  bool as_integers = true;
+  for (QuotaEntry& e : entries) {
+    const auto k = e.score->to_int64_at_scale(scale);
+    if (!k) {
+      as_integers = false;
+      break;
+    }
+    e.key = *k;
+  }
+  auto by_score = [&](const QuotaEntry& a, const QuotaEntry& b) {
+    if (as_integers) return a.key == b.key ? 0 : a.key < b.key ? -1 : 1;
+    const auto c = *a.score <=> *b.score;
+    return c == 0 ? 0 : c < 0 ? -1 : 1;
+  };
+  std::sort(entries.begin(), entries.end(), [&](const QuotaEntry& a, const QuotaEntry& b) {
     if (a.quota != b.quota) return a.quota < b.quota;
     if (a.group != b.group) return a.group < b.group;
-    if (auto c = *a.score <=> *b.score; c != 0) return c > 0;
+    if (const int c = by_score(a, b); c != 0) return c > 0;
     return a.order < b.order;
   });
   std::vector<std::uint32_t> ranks(entries.size());
-  for (std::size_t i = 0, rank = 0; i < by_rank.size(); ++i) {
-    const QuotaEntry& e = entries[by_rank[i]];
-    const bool same = i > 0 && entries[by_rank[i - 1]].quota == e.quota && entries[by_rank[i - 1]].group == e.group;
+  for (std::size_t i = 0, rank = 0; i < entries.size(); ++i) {
+    const bool same = i > 0 && entries[i - 1].quota == entries[i].quota && entries[i - 1].group == entries[i].group;
     rank = same ? rank + 1 : 1;
-    ranks[by_rank[i]] = static_cast<std::uint32_t>(rank);
+    ranks[i] = static_cast<std::uint32_t>(rank);
   }
   return ranks;
 }
@@ -54,10 +67,13 @@ std::variant<std::vector<std::uint32_t>, AllocationError> rank_quota_candidates(
       }
       scores.push_back(*score);
       const int quota = quota_index.emplace(c.quota, static_cast<int>(quota_index.size())).first->second;
-      entries.push_back({nullptr, c.order, quota, c.group});
+      entries.push_back({nullptr, c.order, quota, static_cast<std::uint32_t>(i), c.group, 0});
     }
     for (std::size_t i = 0; i < entries.size(); ++i) entries[i].score = &scores[i];
-    return quota_ranks(entries);
+    const std::vector<std::uint32_t> sorted_ranks = quota_ranks(entries);
+    std::vector<std::uint32_t> ranks(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) ranks[entries[i].tag] = sorted_ranks[i];
+    return ranks;
   } catch (const std::exception& ex) {
     AllocationError e;
     e.message = std::string("内部错误:") + ex.what();

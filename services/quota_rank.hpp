@@ -16,12 +16,15 @@ struct QuotaEntry {
   const Decimal* score;    // 0 when the quota has no score fact (ranked by order alone)
   std::uint64_t order;     // the application's place in the year
   int quota;               // which quota: ranks are counted per quota …
+  std::uint32_t tag;       // the caller's: which candidate this is
   std::string_view group;  // … and per value of its 按 F ("" without one)
+  std::int64_t key = 0;    // quota_ranks' own: the score at one scale, when every score fits
 };
 
-// Per quota and group, the best score first, ties to the earlier application
-// (smaller order). ranks[i]: the 1-based rank of entries[i] within its quota
-// and group. Orders are distinct.
-std::vector<std::uint32_t> quota_ranks(const std::vector<QuotaEntry>& entries);
+// Sorts `entries` into rank order — per quota and group, the best score
+// first, ties to the earlier application (smaller order) — and returns the
+// 1-based rank of each within its quota and group, in that order. Orders are
+// distinct. In place: a year's candidates are not copied.
+std::vector<std::uint32_t> quota_ranks(std::vector<QuotaEntry>& entries);
 
 }  // namespace kuan

@@ -376,6 +376,105 @@ def count_limits_per_applicant_and_direction(work):
     check(code == 0 and d2 == [True, True, False], f"order decides who is refused: {d2} {err}")
 
 
+@case
+def opening_balances_money(work):
+    """--opening: each applicant's usage before this run starts its running total (期初余额)."""
+    write(work, "in.jsonl", THREE)
+    write(work, "open.jsonl", [{"applicant": "企业甲", "facts": {"本年度已申领算力券": "600万元"}},
+                               {"applicant": "企业丙", "facts": {"本年度已申领算力券": "1万元"}}])  # no application
+    code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "open.jsonl")
+    check(code == 0, f"exit {code}: {err}")
+    d = jsonl(out)
+    # 800万 a year: 600万 used before, so A1 gets 200万 of its 500万 and A2 nothing.
+    check([x["amount"] for x in d[:3]] == ["2000000.00", "0.00", "0.00"], f"amounts {[x['amount'] for x in d]}")
+    check("期初已用" in d[0]["cap_room_used"] and "6000000.00" in d[0]["cap_room_used"], d[0].get("cap_room_used"))
+    check("8000000.00" in d[1]["cap_room_used"], d[1].get("cap_room_used"))
+    check("期初余额中有 1 条属于本批没有申请的申请人" in err, f"the unknown applicant is reported: {err}")
+    # The same balances as CSV.
+    with open(os.path.join(work, "open.csv"), "w", encoding="utf-8") as f:
+        f.write("applicant,本年度已申领算力券\n企业甲,6000000\n")
+    code, out2, err = kuan(work, "--in", "in.jsonl", "--opening", "open.csv")
+    check(code == 0 and jsonl(out2) == d, f"CSV opening gives the same decisions: {err}")
+    # Without it: the spec's rooms (A2 bound by A1's 500万).
+    code, out3, _ = kuan(work, "--in", "in.jsonl")
+    check([x["amount"] for x in jsonl(out3)[:2]] == ["5000000.00", "3000000.00"], "no opening: as before")
+
+
+@case
+def opening_balances_counts_per_group(work):
+    """A 件数 total kept per 按 专业方向: the opening line names the direction."""
+    lines = [research("A1", "甲", "生物医药", 90), research("A2", "甲", "生物医药", 70),
+             research("B1", "甲", "人工智能", 80)]
+    write(work, "in.jsonl", lines)
+    write(work, "open.jsonl", [{"applicant": "甲", "facts": {"专业方向": "生物医药", "本年度同方向已立项数": 1}}])
+    code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "open.jsonl", policy=RESEARCH)
+    check(code == 0, f"exit {code}: {err}")
+    d = {x["id"]: x["eligible"] for x in jsonl(out)}
+    check(d == {"A1": True, "A2": False, "B1": True}, f"one 生物医药 place left, 人工智能 untouched: {d}")
+
+
+@case
+def carry_stated_figures(work):
+    """--carry-stated: a line that states 本年度已申领算力券 gives the usage before it; later lines go on from it."""
+    lines = [app("A1", "企业甲", "算力券", 本年度已申领算力券="700万元", **SUANLI), app("A2", "企业甲", "算力券", **SUANLI)]
+    write(work, "in.jsonl", lines)
+    code, out, err = kuan(work, "--in", "in.jsonl")
+    check(code == 0 and [x["amount"] for x in jsonl(out)] == ["1000000.00", "5000000.00"], f"default: the figure is A1's alone {out}{err}")
+    code, out, err = kuan(work, "--in", "in.jsonl", "--carry-stated")
+    check(code == 0 and [x["amount"] for x in jsonl(out)] == ["1000000.00", "0.00"], f"carried: 700万 + 100万 used {out}{err}")
+
+
+@case
+def opening_balances_bad_files(work):
+    """A bad opening file refuses the run: file:line:col, exit 2, nothing written, OUT unchanged."""
+    write(work, "in.jsonl", THREE)
+    with open(os.path.join(work, "out.jsonl"), "w") as f:
+        f.write("old\n")
+    bad = [
+        ('{"applicant": "企业甲", "facts": {"本年度已申领算力券": "-1"}}', "open.jsonl:1:", "不能为负"),
+        ('{"applicant": "企业甲", "facts": {"合同金额": "1"}}', "open.jsonl:1:", "不是累计"),
+        ('{"applicant": "企业甲", "facts": {"本年度已申领算力券": "0.001"}}', "open.jsonl:1:", "整分"),
+        ('{"facts": {"本年度已申领算力券": "1"}}', "open.jsonl:1:", "applicant"),
+        ('{"applicant": "企业甲", "facts": {"本年度已申领算力劵": "1"}}', "open.jsonl:1:", "是不是"),
+        ('{"applicant": "企业甲", "measure": "算力券", "facts": {"本年度已申领算力券": "1"}}', "open.jsonl:1:", "measure"),
+        ('{"applicant": "企业甲", "facts": {"本年度已申领算力券": "1"}}\n\n'
+         '{"applicant": "企业甲", "facts": {"本年度已申领算力券": "2"}}', "open.jsonl:3:", "重复(第 1 行"),
+        ('{"applicant": "企业甲", "facts": {"本年度已申领算力券": "1"', "open.jsonl:1:", "JSON"),
+        ('{"applicant": "企业\u0000甲", "facts": {"本年度已申领算力券": 1e999}}', "open.jsonl:1:", "JSON"),
+    ]
+    for text, where, mention in bad:
+        with open(os.path.join(work, "open.jsonl"), "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        code, out, err = kuan(work, "--in", "in.jsonl", "--out", "out.jsonl", "--opening", "open.jsonl")
+        check(code == 2 and out == "", f"{text!r}: exit {code}")
+        check(err.startswith(where) and mention in err, f"{text!r}: {err}")
+        check(open(os.path.join(work, "out.jsonl")).read() == "old\n", "OUT left as it was")
+    with open(os.path.join(work, "open.jsonl"), "wb") as f:
+        f.write(b'{"applicant": "\xff", "facts": {}}\n')
+    code, _, err = kuan(work, "--in", "in.jsonl", "--opening", "open.jsonl")
+    check(code == 2 and "open.jsonl:1" in err, f"bad UTF-8: {code} {err}")
+    with open(os.path.join(work, "open.csv"), "w", encoding="utf-8") as f:
+        f.write("applicant,本年度已申领算力券\n企业甲,abc\n")
+    code, _, err = kuan(work, "--in", "in.jsonl", "--opening", "open.csv")
+    check(code == 2 and err.startswith("open.csv:2:"), f"bad CSV cell: {code} {err}")
+    with open(os.path.join(work, "open.csv"), "w", encoding="utf-8") as f:
+        f.write("本年度已申领算力券\n1\n")
+    code, _, err = kuan(work, "--in", "in.jsonl", "--opening", "open.csv")
+    check(code == 2 and "applicant" in err, f"CSV without applicant: {code} {err}")
+    code, _, err = kuan(work, "--in", "in.jsonl", "--opening", "missing.jsonl")
+    check(code == 2 and "--opening" in err, f"missing file: {code} {err}")
+    code, _, err = kuan(work, "--in", "in.jsonl", "--opening", "in.jsonl", "--out", "in.jsonl")
+    check(code == 2, f"--out over an input: {code} {err}")
+    lines = [research("A1", "甲", "生物医药", 90)]
+    write(work, "r.jsonl", lines)
+    write(work, "open.jsonl", [{"applicant": "甲", "facts": {"本年度同方向已立项数": 1}}])
+    code, _, err = kuan(work, "--in", "r.jsonl", "--opening", "open.jsonl", policy=RESEARCH)
+    check(code == 2 and "专业方向" in err, f"a grouped count without its group: {code} {err}")
+    write(work, "open.jsonl", [{"applicant": "甲", "facts": {"专业方向": "生物医药", "本年度同方向已立项数": -1}}])
+    code, _, err = kuan(work, "--in", "r.jsonl", "--opening", "open.jsonl", policy=RESEARCH)
+    check(code == 2 and "不能为负" in err, f"a negative count: {code} {err}")
+
+
 def main():
     global ARGS
     suite = Suite(__doc__)

@@ -596,3 +596,69 @@ TEST_CASE("quota ranks: per quota and group, best score first, ties to the earli
   REQUIRE(bad.index() == 1);
   CHECK(std::get<1>(bad).message.find("9x") != std::string::npos);
 }
+
+TEST_CASE("opening balances: a running total starts from them, record by record or as a file, both formats", "[allocate]") {
+  auto year = [](api::Allocator& a) {
+    std::istringstream in(line("a", "E1", "甲", {{"申请金额", "30"}}) + line("b", "E1", "甲", {{"申请金额", "30"}}) +
+                          line("c", "E2", "甲", {{"申请金额", "30"}}));
+    REQUIRE_FALSE(a.read(in));
+    std::string out;
+    std::vector<std::string> amounts;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      out.clear();
+      a.decision(i, AllocationFormat::Jsonl, out);
+      amounts.push_back(json::parse(out)["amount"]);
+    }
+    return amounts;
+  };
+  {
+    auto made = make_allocator(small_edition(), AllocationFormat::Jsonl);
+    auto& a = std::get<Allocator>(made);
+    CHECK_FALSE(a.add_opening(R"({"applicant":"E1","facts":{"已领":"55.50"}})", 1));
+    CHECK_FALSE(a.add_opening(R"({"applicant":"E7","facts":{"已领":"1"}})", 2));  // no application: allowed
+    CHECK(year(a) == std::vector<std::string>{"30.00", "14.50", "30.00"});     // 100 − 55.50 − 30; E2 untouched
+    REQUIRE(a.summary().warnings.size() == 1);
+    CHECK(a.summary().warnings[0].find("1 条") != std::string::npos);
+  }
+  {
+    auto made = make_allocator(small_edition(), AllocationFormat::Jsonl);
+    auto& a = std::get<Allocator>(made);
+    std::istringstream csv("\xEF\xBB\xBF" "applicant,已领\r\nE2,\"100\"\r\n\r\n");
+    REQUIRE_FALSE(a.read_opening(csv, AllocationFormat::Csv));
+    CHECK(year(a) == std::vector<std::string>{"30.00", "30.00", "0.00"});
+  }
+  auto refused = [](const std::string& text, AllocationFormat format = AllocationFormat::Jsonl) {
+    auto made = make_allocator(small_edition(), AllocationFormat::Jsonl);
+    std::istringstream in(text);
+    auto e = std::get<Allocator>(made).read_opening(in, format);
+    REQUIRE(e);
+    return *e;
+  };
+  auto e = refused("{\"applicant\":\"E1\",\"facts\":{\"已领\":\"1\"}}\n{\"applicant\":\"E1\",\"facts\":{\"已领\":\"2\"}}\n");
+  CHECK(e.where.line == 2);
+  CHECK(e.where.column == 28);  // where "已领" starts
+  CHECK(e.field == "已领");
+  CHECK(e.message.find("重复") != std::string::npos);
+  CHECK(refused(R"({"applicant":"E1","facts":{"已领":"-0.01"}})").message.find("不能为负") != std::string::npos);
+  CHECK(refused(R"({"applicant":"E1","facts":{"申请金额":"1"}})").message.find("不是累计") != std::string::npos);
+  CHECK(refused(R"({"applicant":"E1","facts":{"已领":"1.005"}})").message.find("整分") != std::string::npos);
+  CHECK(refused("applicant,已领\nE1,1,2\n", AllocationFormat::Csv).where.line == 2);
+  CHECK(refused("", AllocationFormat::Csv).message.find("表头") != std::string::npos);
+  CHECK(refused(std::string("{\"applicant\":\"E\0\",\"facts\":{}}", 29)).where.line == 1);
+}
+
+TEST_CASE("carry stated: a line's own 已用 figure carries to the applicant's later lines only when asked", "[allocate]") {
+  const std::string text = line("c", "E", "甲", {{"申请金额", "10"}, {"已领", "95"}}) + line("d", "E", "甲", {{"申请金额", "10"}});
+  for (const bool carry : {false, true}) {
+    auto made = make_allocator(small_edition(), AllocationFormat::Jsonl);
+    auto& a = std::get<Allocator>(made);
+    a.set_carry_stated(carry);
+    std::istringstream in(text);
+    REQUIRE_FALSE(a.read(in));
+    std::string out;
+    a.decision(1, AllocationFormat::Jsonl, out);
+    const auto d = json::parse(out);
+    CHECK(d["amount"] == (carry ? "0.00" : "10.00"));  // room 100 − (95 + 5), or 100 − 5 funded before
+    CHECK(d["cap_room_used"].get<std::string>().find(carry ? "100.00" : "5.00") != std::string::npos);
+  }
+}

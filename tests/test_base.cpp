@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/arena.hpp"
+#include "base/name_table.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/source.hpp"
@@ -144,4 +145,25 @@ TEST_CASE("allocate's tables: arena pairs, string table, sparse tallies against 
   CHECK(tallies.get(5) == 0);
   CHECK(tallies.at(5) == 0);
   CHECK(arena.get(arena.add(std::string(5 << 20, 'x'))).size() == (5u << 20));  // larger than a block
+}
+
+TEST_CASE("allocate's name table: short names inline, long ones (and NUL bytes) exact, against a map", "[base]") {
+  std::mt19937_64 rng(11);
+  NameTable names;
+  std::unordered_map<std::string, std::uint32_t> expected;
+  for (int i = 0; i < 200000; ++i) {
+    // Lengths around the inline limit (23 bytes), a shared prefix, and NUL bytes inside.
+    std::string key = "91330100" + std::to_string(rng() % 60000);
+    key.resize(8 + rng() % 24, static_cast<char>(rng() % 3 ? '7' : '\0'));
+    const auto [index, is_new] = names.intern(key);
+    const auto [it, inserted] = expected.emplace(key, index);
+    REQUIRE(is_new == inserted);
+    REQUIRE(it->second == index);
+  }
+  REQUIRE(names.size() == expected.size());
+  for (const auto& [key, index] : expected) REQUIRE(names.get(index) == key);
+  CHECK(names.intern("").second);
+  CHECK(names.get(names.intern("").first).empty());
+  names.release_index();
+  for (const auto& [key, index] : expected) REQUIRE(names.get(index) == key);  // get() outlives the index
 }

@@ -162,6 +162,7 @@ int cmd_allocate(int argc, char** argv) {
     const std::string* path = args.option(option);
     if (!path) continue;
     const char* clash = same_file(in_path, *path) ? "--in" : nullptr;
+    if (!clash && args.option("--opening") && same_file(*args.option("--opening"), *path)) clash = "--opening";
     for (const char* other : {"--out", "--summary", "--report"})
       if (!clash && std::strcmp(other, option) < 0 && args.option(other) &&
           (*args.option(other) == *path || same_file(*args.option(other), *path)))
@@ -188,6 +189,26 @@ int cmd_allocate(int argc, char** argv) {
     return kExitBadInput;
   }
   api::Allocator& allocator = std::get<api::Allocator>(created);
+  allocator.set_carry_stated(args.has_flag("--carry-stated"));
+
+  // --opening FILE: each applicant's usage before this run (期初余额), read first.
+  if (const std::string* opening_path = args.option("--opening")) {
+    const auto opening = InputText::open(*opening_path, encoding ? *encoding : "", error);
+    if (!opening) {
+      std::fprintf(stderr, "kuan allocate: --opening: %s\n", error.c_str());
+      return kExitBadInput;
+    }
+    const bool csv = opening_path->size() >= 4 && opening_path->compare(opening_path->size() - 4, 4, ".csv") == 0;
+    std::istream opening_in(&opening->buffer());
+    auto bad = allocator.read_opening(opening_in, format(csv));
+    if (!bad && !opening->error().empty()) bad = api::AllocationError{{}, "", "", opening->error()};
+    if (bad) {
+      std::fprintf(stderr, "%s\n", bad->to_string(*opening_path).c_str());
+      std::fprintf(stderr, "kuan allocate: 期初余额有误,未分配,也未写出任何结果%s\n",
+                   out_path ? ("(" + *out_path + " 保持不变)").c_str() : "");
+      return kExitBadInput;
+    }
+  }
 
   // Pass 1: read, evaluate, quotas, pools. Nothing is written before it ends well.
   const std::uint64_t size = input->file_size();

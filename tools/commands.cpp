@@ -118,6 +118,7 @@ constexpr std::string_view kAllocateHelp =
     "用法:\n"
     "  kuan allocate POLICY [--version V | --as-of YYYY-MM-DD] --in IN.jsonl|IN.csv [--out OUT.jsonl|OUT.csv]\n"
     "                [--in-format jsonl|csv] [--out-format jsonl|csv] [--excel] [--encoding utf-8|gbk|gb18030]\n"
+    "                [--opening OPENING.jsonl|OPENING.csv] [--carry-stated]\n"
     "                [--summary FILE.json] [--report FILE.html] [--no-progress]\n"
     "\n"
     "把同一年度的全部申请放在一起决定(按申请顺序),依规则文件中的 限额 声明:\n"
@@ -127,7 +128,11 @@ constexpr std::string_view kAllocateHelp =
     "  · 限额 … { 计 金额 每 申请人 … 已用 F }:按申请顺序计算金额,同一申请人此前获得资助的金额用去年度余额;\n"
     "    规则中 累计 声明的事实(如 本年度已申领算力券)一行未给出时,\n"
     "    由同一申请人此前获得资助(适用且入选)的申请所得相加得出;累计 … = 全年 … 的事实(如 年度智算合同累计金额)\n"
-    "    取同一申请人全年相关申请的合计;\n"
+    "    取同一申请人全年相关申请的合计;一行给出了 累计 事实时,该数只用于这一行;\n"
+    "  · --carry-stated:一行给出的 累计 事实即该申请人此前的已用数,此后的申请从它接着累计;\n"
+    "  · --opening FILE:期初余额(本次之前各申请人已用的数),每行 {\"applicant\": …, \"facts\": {累计事实: 已用数}}\n"
+    "    或 CSV 表头 applicant,累计事实…(按 某事实 分别计的,同一行给出该事实);各累计从期初余额开始。\n"
+    "    本批没有申请的申请人不算错误(警告给出条数);负数、不是整分的金额、重复的余额是错误(报告 文件:行:列)。\n"
     "  · 限额 … { 计 金额 全部 … 超出 按比例 }(资金池):各措施的金额合计超出额度时按同一比例分配,向下取整到分,余下的分按最大余数逐分补足。\n"
     "输入每行 {\"id\": …, \"applicant\": …, \"measure\": …, \"facts\": {…}};CSV 的表头为 id,applicant,measure 和各事实名,\n"
     "空单元格表示未给出该事实。格式按扩展名 .csv 判断,或用 --in-format/--out-format 指定;IN 为 - 时读标准输入。\n"
@@ -222,6 +227,8 @@ const std::vector<Command>& commands() {
                              {"--out-format", ValueKind::Choice, "jsonl csv"},
                              {"--excel"},
                              {"--encoding", ValueKind::Choice, "utf-8 gbk gb18030"},
+                             {"--opening", ValueKind::File},
+                             {"--carry-stated"},
                              {"--summary", ValueKind::File},
                              {"--report", ValueKind::File},
                              {"--no-progress"}}),

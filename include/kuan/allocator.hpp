@@ -121,6 +121,26 @@ class KUAN_API Allocator {
   std::optional<AllocationError> add(std::string_view record, std::size_t line);
   std::optional<AllocationError> finish();
 
+  // Opening balances (期初余额), before read() or finish(): what each applicant
+  // had used before this run, per running total (累计 F = M…, or 限额 … 每 申请人
+  // … 已用 F). One line an applicant: JSONL {"applicant": "E1", "facts":
+  // {"本年度已申领算力券": "300万元"}}, or CSV with a header applicant,<fact>…;
+  // a total kept per 按 G also needs G on the line. Each total starts from it,
+  // as if earlier funded applications had used it. An applicant with no
+  // application in the year is not an error (the summary's warnings count
+  // them). Refused, with the line and column: a fact that is not such a 已用
+  // fact, a negative or sub-分 amount, a count that is not a whole number, the
+  // same balance twice.
+  std::optional<AllocationError> read_opening(std::istream& in, AllocationFormat format = AllocationFormat::Jsonl);
+  std::optional<AllocationError> add_opening(std::string_view record, std::size_t line,
+                                             AllocationFormat format = AllocationFormat::Jsonl);
+  // Before read() or add(): a line of the year that states the 已用 fact of a
+  // running total gives the applicant's usage before it, and the total carries
+  // on from that figure (plus what that and later funded applications
+  // receive). Off by default, as the 2025年版's spec says: a stated figure is
+  // that line's alone, and later lines add up earlier funded applications.
+  void set_carry_stated(bool on) noexcept;
+
   std::size_t size() const noexcept;  // records read
   // Pass 2: every decision in input order (CSV with its header line). False
   // when writing to `out` failed.

@@ -179,6 +179,25 @@ def test_allocate_equals_the_command(ed, kuan_binary, tmp_path):
     assert ed.allocate(year.read_text(encoding="utf-8").splitlines()) == mine
 
 
+def test_allocate_with_opening_balances_equals_the_command(ed, kuan_binary, tmp_path):
+    year = ROOT / "examples" / "year-2025.jsonl"
+    rows = [json.loads(line, parse_float=Decimal) for line in year.read_text(encoding="utf-8").splitlines() if line.strip()]
+    who = rows[0]["applicant"]
+    opening = [{"applicant": who, "facts": {"本年度已申领算力券": "750万元"}}]
+    (tmp_path / "open.jsonl").write_text(json.dumps(opening[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "decisions.jsonl"
+    run = run_kuan(kuan_binary, "allocate", str(POLICY), "--version", "2025年版", "--in", str(year), "--out", str(out),
+                   "--opening", str(tmp_path / "open.jsonl"), "--carry-stated")
+    assert run.returncode == 0, run.stderr
+    cli = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    mine = ed.allocate(rows, opening=opening, carry_stated=True)
+    assert [str(m["allocated"]) for m in mine] == [c["allocated"] for c in cli]
+    assert mine != ed.allocate(rows)  # the opening balance changed something
+    with pytest.raises(kuan.AllocationError) as e:
+        ed.allocate(rows, opening=[{"applicant": who, "facts": {"本年度已申领算力券": "-1"}}])
+    assert e.value.line == 1 and "不能为负" in str(e.value)
+
+
 def test_allocate_refuses_a_bad_row(ed):
     rows = [{"id": "1", "applicant": "A", "measure": "算力券", "facts": VOUCHER},
             {"id": "2", "applicant": "A", "measure": "算力券", "facts": {**VOUCHER, "合同金额": "x"}}]

@@ -1,0 +1,201 @@
+// Opening balances (期初余额) of batch allocation: what each applicant had
+// used before this run, per running total (累计 F = M…, 限额 … 每 申请人 … 已用
+// F), so that a year split over several runs keeps its tallies.
+//
+//   - the opening-balances file: one line an applicant (JSONL
+//     {"applicant": …, "facts": {F: …}} or CSV applicant,F,…), giving the
+//     已用 facts of running totals, and for a total kept per 按 G also G;
+//   - a line of the year that gives F states the applicant's usage before it:
+//     the total continues from that figure (carry_given).
+// Each total starts from its opening before every pass over the records
+// (seed_openings), exactly as if earlier funded applications had added it.
+#include <istream>
+
+#include <fmt/format.h>
+
+#include "base/csv.hpp"
+#include "base/utf8.hpp"
+#include "services/allocate_impl.hpp"
+#include "services/csv.hpp"
+
+namespace kuan {
+
+namespace {
+// The running total whose 已用 fact is `slot`, or -1 (a 全年 total is not running).
+int running_total_of(const ::kuan::Edition& ed, int slot) {
+  for (std::size_t a = 0; a < ed.accumulations.size(); ++a)
+    if (ed.accumulations[a].fact == slot && ed.accumulations[a].source < 0) return static_cast<int>(a);
+  return -1;
+}
+}  // namespace
+
+std::optional<AllocationError> AllocatorData::keep_opening(std::size_t line, std::string_view applicant,
+                                                           const std::vector<std::pair<int, Value>>& given,
+                                                           const std::vector<std::size_t>& columns) {
+  auto fail = [&](std::size_t column, int slot, std::string message) {
+    return allocation_error(line, column, slot >= 0 ? ed.facts[slot].decl->name : std::string(), "", std::move(message));
+  };
+  if (applicant.empty()) return fail(0, -1, "缺少 applicant(期初余额属于哪个申请人)");
+  // Which facts are group values of the totals given on this line.
+  std::vector<char> is_group(ed.facts.size(), 0);
+  for (const auto& [slot, value] : given)
+    if (const int a = running_total_of(ed, slot); a >= 0 && ed.accumulations[a].group_fact >= 0)
+      is_group[ed.accumulations[a].group_fact] = 1;
+  for (std::size_t k = 0; k < given.size(); ++k) {
+    const auto& [slot, value] = given[k];
+    const int a = running_total_of(ed, slot);
+    if (a < 0) {
+      if (is_group[slot]) continue;
+      return fail(columns[k], slot,
+                  "事实 " + ed.facts[slot].decl->name +
+                      " 不是累计(或 限额 … 每 申请人)的已用事实,不能作期初余额;期初余额文件每行给出 applicant 和各累计事实的已用数");
+    }
+    const AccumulationInfo& acc = ed.accumulations[a];
+    std::string group;
+    if (acc.group_fact >= 0) {
+      auto g = std::find_if(given.begin(), given.end(), [&](const auto& x) { return x.first == acc.group_fact; });
+      if (g == given.end())
+        return fail(columns[k], slot,
+                    "累计事实 " + ed.facts[slot].decl->name + " 按 " + ed.facts[acc.group_fact].decl->name +
+                        " 分别计算:同一行须给出 " + ed.facts[acc.group_fact].decl->name);
+      group = format_value(&ed, g->second);
+    }
+    if (value.number.sign() < 0) return fail(columns[k], slot, "期初余额不能为负:" + value.number.to_string());
+    const auto amount = value.number.to_int64_at_scale(acc.count ? 0 : 2);
+    if (!amount)
+      return fail(columns[k], slot,
+                  std::string(acc.count ? "期初件数须为整数" : "期初金额须为整分(至多两位小数)") + ",且在可处理的范围内:" +
+                      value.number.to_string());
+    for (const Opening& o : openings)
+      if (o.tally == a && o.group == group && o.applicant == applicant)
+        return fail(columns[k], slot,
+                    fmt::format("申请人 {} 的 {}{} 期初余额重复(第 {} 行已给出)", applicant, ed.facts[slot].decl->name,
+                                group.empty() ? "" : "(" + group + ")", o.line));
+    openings.push_back({std::string(applicant), a, std::move(group), *amount, line});
+  }
+  return std::nullopt;  // a line with no balance (empty CSV cells) changes nothing
+}
+
+std::optional<AllocationError> AllocatorData::add_opening(std::string_view text, std::size_t line, AllocationFormat format) {
+  if (finished) return allocation_error(line, 0, "", "", "期初余额须在 finish() 之前读入");
+  std::vector<std::pair<int, Value>> given;
+  std::vector<std::size_t> columns;
+  auto convert = [&](int slot, const json::Scalar& v, std::size_t column) -> std::optional<AllocationError> {
+    auto value = convert_fact(ed, slot, v);
+    if (auto* msg = std::get_if<std::string>(&value))
+      return allocation_error(line, column, ed.facts[slot].decl->name, "", std::move(*msg));
+    given.emplace_back(slot, std::move(std::get<Value>(value)));
+    columns.push_back(column);
+    return std::nullopt;
+  };
+  if (format == AllocationFormat::Jsonl) {
+    json::ApplicationOptions no_measure;
+    no_measure.measure_optional = true;
+    auto parsed = json::parse_application(text, no_measure);
+    if (auto* e = std::get_if<json::InputError>(&parsed))
+      return allocation_error(line + e->line - 1, e->column, "", "", e->message);
+    const auto& app = std::get<json::Application>(parsed);
+    if (app.has_measure) return allocation_error(line, 0, "measure", "", "期初余额按申请人和累计事实给出,不写 measure");
+    for (const auto& f : app.facts) {
+      const int slot = ed.find_fact(f.name);
+      const std::size_t at = text.find("\"" + f.name + "\"");
+      const std::size_t column = at == std::string_view::npos ? 0 : text_position(text, at).column;
+      if (slot < 0) return allocation_error(line, column, "facts." + f.name, "", ed.unknown_fact_message(f.name, f.name));
+      if (f.value.kind == json::Scalar::Kind::Null) continue;
+      if (auto e = convert(slot, f.value, column)) return e;
+    }
+    return keep_opening(line, app.has_applicant ? std::string_view(app.applicant) : std::string_view(), given, columns);
+  }
+  OpeningReader& csv = opening_csv;
+  auto fail_at = [&](std::size_t offset, std::string field, std::string message) {
+    const TextPosition at = text_position(text, offset);
+    return allocation_error(line + at.line - 1, at.column, std::move(field), "", std::move(message));
+  };
+  if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos) return fail_at(bad, "", not_utf8_message(text, bad));
+  if (!csv.header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (const std::size_t bad = split_csv(text, csv.cells, csv.starts); bad != std::string_view::npos)
+    return fail_at(bad, "", "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
+  if (!csv.header_seen) {
+    csv.header_seen = true;
+    for (std::size_t c = 0; c < csv.cells.size(); ++c) {
+      const std::string name(csv_column_name(csv.cells[c]));
+      if (std::find(csv.column_name.begin(), csv.column_name.end(), name) != csv.column_name.end())
+        return fail_at(csv.starts[c], name, "CSV 表头中的列名重复");
+      csv.column_name.push_back(name);
+      if (name == "applicant") {
+        csv.col_applicant = static_cast<int>(c);
+        csv.column_fact.push_back(-1);
+        continue;
+      }
+      const int slot = ed.find_fact(name);
+      if (slot < 0) return fail_at(csv.starts[c], name, ed.unknown_fact_message(name, name));
+      csv.column_fact.push_back(slot);
+    }
+    if (csv.col_applicant < 0) return fail_at(0, "", "期初余额 CSV 的表头须有 applicant 列,其余每列是一个累计事实");
+    return std::nullopt;
+  }
+  if (csv.cells.size() != csv.column_name.size())
+    return fail_at(0, "", fmt::format("本行有 {} 列,表头有 {} 列", csv.cells.size(), csv.column_name.size()));
+  for (std::size_t c = 0; c < csv.cells.size(); ++c) {
+    const int slot = csv.column_fact[c];
+    if (slot < 0 || csv.cells[c].empty()) continue;
+    if (auto e = convert(slot, csv_cell_value(ed, slot, csv.cells[c]), text_position(text, csv.starts[c]).column)) return e;
+  }
+  return keep_opening(line, csv.cells[csv.col_applicant], given, columns);
+}
+
+std::optional<AllocationError> AllocatorData::read_opening(std::istream& in, AllocationFormat format) {
+  if (stopped) return stopped;
+  opening_csv = OpeningReader();
+  auto e = read_records(in, format == AllocationFormat::Csv, [&](std::string_view record, std::size_t line, std::size_t) {
+    return add_opening(record, line, format);
+  });
+  if (!e && format == AllocationFormat::Csv && !opening_csv.header_seen)
+    e = allocation_error(1, 0, "", "", "期初余额 CSV 为空:缺少表头");
+  return e;
+}
+
+void AllocatorData::resolve_openings() {
+  if (openings.empty()) return;
+  seeds.clear();
+  unknown_openings = 0;
+  for (Opening& o : openings) {
+    if (auto who = applicants.find(o.applicant)) seeds.push_back({*who, o.tally, std::move(o.group), o.value});
+    else ++unknown_openings;
+  }
+  std::vector<Opening>().swap(openings);
+}
+
+void AllocatorData::seed_openings() {
+  for (const Seed& s : seeds) {
+    if (ed.accumulations[s.tally].group_fact < 0) {
+      const std::uint64_t key = std::uint64_t{s.applicant} * n_funded + funded_slot[s.tally];
+      funded_totals.at(key) = s.value;
+      opened.at(key) = 1;
+    } else {
+      std::string key = group_tally_key(s.applicant, s.tally, s.group);
+      grouped_totals[key] = s.value;
+      grouped_opened[std::move(key)] = 1;
+    }
+  }
+}
+
+std::optional<AllocationError> AllocatorData::carry_given(const Record& r, bool counts_only) {
+  for (const int a : given_running) {
+    const AccumulationInfo& acc = ed.accumulations[a];
+    if (counts_only && !acc.count) continue;
+    const Decimal& figure = facts.values[acc.fact].number;
+    const auto value = figure.to_int64_at_scale(acc.count ? 0 : 2);
+    if (!value || *value < 0)
+      return allocation_error(static_cast<std::size_t>(r.line), 0, "facts." + ed.facts[acc.fact].decl->name,
+                              std::string(arena.get(r.id)),
+                              "已用数 " + figure.to_string() + (acc.count ? " 须为非负整数" : " 须为非负的整分金额") +
+                                  ",才能结转到同一申请人此后的申请");
+    *tally(r.applicant, a) = *value;
+    if (acc.group_fact < 0) opened.at(std::uint64_t{r.applicant} * n_funded + funded_slot[a]) = 1;
+    else grouped_opened[group_tally_key(r.applicant, a, group_key(acc.group_fact))] = 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace kuan
