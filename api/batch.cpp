@@ -1,11 +1,10 @@
-// include/kuan/batch.hpp over the batch engine (services/batch.hpp).
+// include/kuan/batch.hpp over the batch engine (services/batch.hpp), which reads
+// the public BatchOptions as they are.
 #include "kuan/batch.hpp"
 
-#include <algorithm>
 #include <istream>
 #include <new>
 #include <ostream>
-#include <thread>
 
 #include "api/handles.hpp"
 #include "base/date.hpp"
@@ -14,8 +13,6 @@
 namespace kuan::api {
 
 namespace {
-
-::kuan::BatchFormat format(BatchFormat f) { return f == BatchFormat::Csv ? ::kuan::BatchFormat::Csv : ::kuan::BatchFormat::Jsonl; }
 
 BatchSummary failed(BatchStatus status, std::string message) {
   BatchSummary s;
@@ -33,24 +30,10 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
   if (options.input == BatchFormat::Csv && options.pass_through)
     return failed(BatchStatus::BadArgument, "--pass-through 只用于 JSONL 输入");
   if (!read || !write.write) return failed(BatchStatus::BadArgument, "没有输入或输出");
-  const auto as_of = ::kuan::parse_date(options.as_of);
-  if (!options.as_of.empty() && !as_of) return failed(BatchStatus::BadArgument, "as_of 的日期无效(格式 YYYY-MM-DD)");
+  if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) return failed(BatchStatus::BadArgument, "as_of 的日期无效(格式 YYYY-MM-DD)");
   try {
-    ::kuan::batch::Settings settings;
-    settings.policy = &detail::Access::policy(policy);
-    settings.explain = options.explain;
-    settings.pass_through = options.pass_through;
-    settings.input = format(options.input);
-    settings.output = format(options.output);
-    settings.excel = options.excel;
-    settings.jobs = options.jobs ? options.jobs : std::max(1u, std::min(std::thread::hardware_concurrency(), 64u));
-    settings.whole_only = options.whole_application;
-    settings.tally = options.tally;
-    settings.as_of = as_of;
-    if (options.progress)
-      settings.progress = [&](std::size_t written, std::uint64_t bytes) { options.progress(BatchProgress{written, bytes}); };
-    const ::kuan::batch::Summary s = ::kuan::batch::run(detail::Access::edition(edition), read,
-                                                        ::kuan::batch::Output{write.write, write.flush}, settings);
+    const ::kuan::batch::Summary s = ::kuan::batch::run(detail::Access::policy(policy), detail::Access::edition(edition),
+                                                        read, ::kuan::batch::Output{write.write, write.flush}, options);
     BatchSummary out;
     using S = ::kuan::batch::Summary::Status;
     out.status = s.status == S::Ok           ? BatchStatus::Ok
@@ -85,18 +68,11 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, std::i
 
 bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
                          const BatchOptions& options, std::string& out) {
-  ::kuan::batch::Settings settings;
-  settings.policy = &detail::Access::policy(policy);
-  settings.explain = options.explain;
-  settings.pass_through = options.pass_through;
-  settings.whole_only = options.whole_application;
-  settings.tally = options.tally;
-  settings.as_of = ::kuan::parse_date(options.as_of);
-  if (!options.as_of.empty() && !settings.as_of) {
+  if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) {
     out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}\n";
     return false;
   }
-  return ::kuan::batch::jsonl_line(detail::Access::edition(edition), line, line_no, settings, out);
+  return ::kuan::batch::jsonl_line(detail::Access::policy(policy), detail::Access::edition(edition), line, line_no, options, out);
 }
 
 std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std::string_view measure,

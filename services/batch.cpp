@@ -68,8 +68,13 @@ std::variant<api::ApplicationResult, LineError> run_whole(const Edition& ed, con
   return evaluate_application(ed, std::get<FactValues>(bound), explain);
 }
 
-// A run's settings with the CSV header's names once read.
-struct BatchSettings : Settings {
+// A run's options (the public record) with what they resolve to: the policy
+// for a record's own version or as_of, the run's date, and the CSV header's
+// names once read.
+struct BatchSettings : api::BatchOptions {
+  BatchSettings(const Policy& p, const api::BatchOptions& options) : api::BatchOptions(options), policy(&p), day(parse_date(as_of)) {}
+  const Policy* policy;
+  std::optional<std::int32_t> day;        // as_of: for 施行 on measures and clauses; a record's own as_of wins
   std::vector<std::string> csv_columns;  // CSV input: the header's names (aliases resolved)
   std::vector<std::size_t> passed;       // CSV input: the columns that are not facts, in order
 };
@@ -147,7 +152,7 @@ bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& se
 // false for a bad record.
 bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
                 std::string& out, BatchWorker* worker = nullptr) {
-  const bool csv_out = settings.output == BatchFormat::Csv;
+  const bool csv_out = settings.output == api::BatchFormat::Csv;
   if (worker && worker->fast && !csv_out && fast_line(run_edition, line, settings, out, *worker)) return true;
   json::Application app;
   std::vector<std::string> passed;  // CSV: the cells of the columns that are not facts
@@ -188,7 +193,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     out += "}\n";
     return false;
   };
-  if (settings.input == BatchFormat::Csv) {
+  if (settings.input == api::BatchFormat::Csv) {
     if (auto problem = csv_application(line, settings, app, passed)) return bad_line(ErrorKind::BadLine, fmt::format("第 {} 行:{}", line_no, *problem));
   } else {
     auto parsed = json::parse_application(line, json::ApplicationOptions{settings.pass_through, true});
@@ -206,7 +211,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     ed = settings.policy->edition(app.version, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
-  std::optional<std::int32_t> as_of = settings.as_of;  // for 施行 on measures and clauses
+  std::optional<std::int32_t> as_of = settings.day;  // for 施行 on measures and clauses
   if (app.has_as_of) {  // this application's date; without "version" it picks the official edition in force that day
     const auto day = parse_date(app.as_of);
     if (!day) return bad_line(ErrorKind::BadLine, "\"as_of\" 的日期无效:\"" + app.as_of + "\"(格式 YYYY-MM-DD)");
@@ -217,7 +222,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     ed = settings.policy->edition_on(*as_of, error);
     if (!ed) return bad_line(ErrorKind::NoEdition, error);
   }
-  if (settings.input == BatchFormat::Csv)  // cells become typed values by the edition's fact types
+  if (settings.input == api::BatchFormat::Csv)  // cells become typed values by the edition's fact types
     for (auto& f : app.facts)
       if (const int slot = ed->find_fact(f.name); slot >= 0) {
         // CSV has no flattening of a list: convert_fact says so (not "应为 JSON 数组" of a JSON line).
@@ -226,7 +231,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
         f.value = csv_cell_value(*ed, slot, f.value.text);
       }
   const bool explain = settings.explain || app.explain;
-  if (settings.whole_only && app.has_measure) return bad_line(ErrorKind::BadLine, "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
+  if (settings.whole_application && app.has_measure) return bad_line(ErrorKind::BadLine, "整份申请不写 \"measure\"(计算事实涉及的每项措施)");
   if (!app.has_measure) {  // a whole application: every measure its facts concern, on one line
     if (csv_out) return bad_line(ErrorKind::BadLine, "没有 \"measure\" 的整份申请只能输出 JSONL");
     auto whole = run_whole(*ed, app.facts, explain, as_of);
@@ -468,16 +473,15 @@ void too_long_row(std::size_t line_no, bool csv, std::string& out) {
 // Input is read as it comes (a file or a pipe): a block goes out after every
 // read, so the first results appear before the input ends and memory stays
 // bounded however long it is.
-Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, const Settings& settings) {
+Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, BatchSettings& run_settings) {
+  const BatchSettings& settings = run_settings;
   constexpr std::size_t kRead = std::size_t{1} << 18;
   std::size_t scanned = 0, line_number = 1;  // scanned: where the current block's partial record starts
   bool eof = false, failed_read = false;
   std::uint64_t bytes_read = 0;
   Summary summary;
 
-  BatchSettings run_settings;  // with the CSV header's columns once read
-  static_cast<Settings&>(run_settings) = settings;
-  bool header_written = settings.output != BatchFormat::Csv;  // written with the first rows: none if the input is refused
+  bool header_written = settings.output != api::BatchFormat::Csv;  // written with the first rows: none if the input is refused
   auto write_header = [&] {
     if (header_written) return;
     header_written = true;
@@ -490,26 +494,26 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
     output.write(header + "\n");
   };
   // The fast reader serves JSONL lines of the run's edition whose results carry nothing but the facts' outcome.
-  const bool fast = settings.input == BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
+  const bool fast = settings.input == api::BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
   const json::FactKeyIndex index(ed);
   const ResultWriter writer(ed);
   BlockPipeline pipeline(
-      std::max(1u, settings.jobs),
+      settings.jobs ? settings.jobs : std::max(1u, std::min(std::thread::hardware_concurrency(), 64u)),
       [&](Block& b, BatchWorker& worker) {
         b.out.clear();
         b.bad = 0;
         const std::string_view data = b.data.view();
         worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
         for (const Block::Record& r : b.records)
-          if (r.size == kTooLong) too_long_row(r.number, run_settings.output == BatchFormat::Csv, b.out), ++b.bad;
+          if (r.size == kTooLong) too_long_row(r.number, run_settings.output == api::BatchFormat::Csv, b.out), ++b.bad;
           else if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
       },
       [&](BatchWorker& w) {
-        if (fast) w.fast.emplace(index), w.fast->set_as_of(settings.as_of);
+        if (fast) w.fast.emplace(index), w.fast->set_as_of(settings.day);
         w.writer = &writer;
       },
       output);
-  const bool csv = settings.input == BatchFormat::Csv;
+  const bool csv = settings.input == api::BatchFormat::Csv;
   CsvScanner scanner;
   std::size_t cursor = 0, newlines_in_record = 0;  // cursor: where the search for a record's end goes on
   bool record_bad = false, header_pending = csv;
@@ -533,7 +537,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
       std::string list;
       for (const std::size_t c : run_settings.passed) (list += list.empty() ? "" : "、") += names[c];
       summary.warnings.push_back("CSV 表头中的 " + list + " 不是事实" +
-                                 (settings.output == BatchFormat::Csv ? ",原样带到输出的最后" : ",计算时不用(JSONL 输出中略去)"));
+                                 (settings.output == api::BatchFormat::Csv ? ",原样带到输出的最后" : ",计算时不用(JSONL 输出中略去)"));
     }
     if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
       problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";
@@ -613,7 +617,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
       block->data.truncate(0);
       eof = true;
     }
-    if (settings.progress) settings.progress(pipeline.written(), bytes_read);
+    if (settings.progress) settings.progress(api::BatchProgress{pipeline.written(), bytes_read});
   }
   pipeline.give_back(block);
   pipeline.finish();
@@ -627,15 +631,15 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
 
 }  // namespace
 
-Summary run(const Edition& edition, const Reader& read, const Output& output, const Settings& settings) {
+Summary run(const Policy& policy, const Edition& edition, const Reader& read, const Output& output,
+            const api::BatchOptions& options) {
+  BatchSettings settings(policy, options);  // the CSV header's columns are added once read
   return run_blocks(edition, read, output, settings);
 }
 
-bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_no, const Settings& settings,
-                std::string& out) {
-  BatchSettings run_settings;
-  static_cast<Settings&>(run_settings) = settings;
-  return batch_line(edition, line, line_no, run_settings, out);
+bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
+                const api::BatchOptions& options, std::string& out) {
+  return batch_line(edition, line, line_no, BatchSettings(policy, options), out);
 }
 
 std::optional<LineError> single(const Edition& ed, std::string_view measure, std::string_view facts_json, bool explain,

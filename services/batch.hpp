@@ -13,29 +13,11 @@
 #include <variant>
 
 #include "base/error_kind.hpp"
-#include "services/allocate.hpp"  // BatchFormat
 #include "interpreter/policy.hpp"
 #include "interpreter/result.hpp"
+#include "kuan/batch_options.hpp"  // the run's options: the public record itself
 
 namespace kuan::batch {
-
-struct Settings {
-  const Policy* policy = nullptr;  // for a record's own "as_of"
-  // The run's date (--as-of) for 施行 on measures and clauses; a record's own as_of wins. None: today.
-  std::optional<std::int32_t> as_of;
-  bool explain = false;
-  bool pass_through = false;  // copy a line's other members into its result
-  BatchFormat input = BatchFormat::Jsonl, output = BatchFormat::Jsonl;
-  bool excel = false;  // CSV output starts with a UTF-8 BOM
-  unsigned jobs = 1;   // threads (1: the caller's)
-  // After each read: the records written so far and the bytes read.
-  std::function<void(std::size_t written, std::uint64_t bytes_read)> progress;
-  bool whole_only = false;  // a line naming a "measure" is a bad_line (POST /v1/match)
-  // Each measure evaluated (its name and eligible, not_eligible, needs_facts
-  // or error) and each bad record (an empty name and its code); called on
-  // the evaluating threads.
-  std::function<void(std::string_view measure, std::string_view outcome)> tally;
-};
 
 // Reads up to `size` bytes; returns how many (a short read is a pause in the
 // input: the records complete so far are evaluated and written at once), 0 at
@@ -57,21 +39,17 @@ struct Summary {
   std::vector<std::string> warnings;  // about the whole input (a CSV column that is not a fact)
 };
 
-Summary run(const Edition& edition, const Reader& read, const Output& out, const Settings& settings);
+// `options` as evaluate_batch takes them (kuan/batch_options.hpp); `jobs` 0:
+// one thread per core, at most 64; `as_of`, when not empty, a valid date.
+// `policy` gives a record's own "version" or "as_of" its edition.
+Summary run(const Policy& policy, const Edition& edition, const Reader& read, const Output& out,
+            const api::BatchOptions& options);
 
 // One JSONL line of a batch appended to `out` as run() writes it (a result, or
-// {"line","code","error"}), with '\n'; false for a bad line. Of `settings`:
-// policy (not null), explain, pass_through, whole_only, tally.
-bool jsonl_line(const Edition& edition, std::string_view line, std::size_t line_no, const Settings& settings,
-                std::string& out);
-inline bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
-                       bool explain, bool pass_through, std::string& out) {
-  Settings settings;
-  settings.policy = &policy;
-  settings.explain = explain;
-  settings.pass_through = pass_through;
-  return jsonl_line(edition, line, line_no, settings, out);
-}
+// {"line","code","error"}), with '\n'; false for a bad line. Of `options`:
+// explain, pass_through, whole_application, as_of, tally.
+bool jsonl_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
+                const api::BatchOptions& options, std::string& out);
 
 // Why one application was not evaluated, as a stable code beside the message
 // (docs/cli-json.md); line and column place a JSON syntax error in its text.

@@ -70,6 +70,8 @@ probe(services interpreter/evaluator.hpp found)
 probe(services services/batch.hpp found)
 # The public records a service fills itself (one set, no copy): std-only, seen from the services up.
 probe(services kuan/allocator.hpp found)
+probe(services kuan/batch_options.hpp found)
+probe(interpreter kuan/batch_options.hpp missing)
 probe(api kuan/allocator.hpp found)
 probe(api services/batch.hpp found)
 probe(tools kuan/kuan.h found)
