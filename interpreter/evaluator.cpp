@@ -580,6 +580,14 @@ class ReferenceEngine {
       throw;
     }
   }
+  // 否则 按 X { … }: which arm (1, 2, …) X falls in.
+  std::size_t refusal_arm(std::size_t i) {
+    const ast::Requirement& r = *info_.requirements[i];
+    const Value v = act_.eval(*r.refusal);
+    const auto k = v.number.to_int64_at_scale(0);
+    if (!k || *k < 1 || static_cast<std::size_t>(*k) > r.refusals.size()) raise("内部错误:理由分支", r.refusal->span);
+    return static_cast<std::size_t>(*k);
+  }
   Decimal amount(std::vector<ChoiceTrace>* choices) {
     act_.choices = choices;
     Decimal a = act_.eval(*m_.amount).number;

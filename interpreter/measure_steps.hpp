@@ -39,14 +39,21 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
   for (std::size_t k = 0; k < info.conditional_needs.size(); ++k)
     if (e.need_applies(k)) e.need_facts(k);
   for (std::size_t i = 0; i < info.requirements.size(); ++i) {
+    if (info.requirements[i]->alternative_of) continue;  // a text of 否则 按 { … }: chosen below
     const std::optional<bool> held = e.requirement(i, !out.failed.empty());
     if (!held) continue;
+    const ast::Requirement* r = info.requirements[i];
+    // 否则 按 X { … }: the arm X falls in names the text (the k-th follows r).
+    // Only the tree-walker meets one: the compiled form hands such a measure over.
+    if (!*held && r->refusal) {
+      if constexpr (requires { e.refusal_arm(i); }) r = info.requirements[i + e.refusal_arm(i)];
+    }
     if (trace) {
-      ConditionTrace c{info.requirements[i], *held};
-      if (info.requirements[i]->limit) c.detail = count_limit_detail(ed, *info.requirements[i], e.given());
+      ConditionTrace c{r, *held};
+      if (r->limit) c.detail = count_limit_detail(ed, *r, e.given());
       trace->conditions.push_back(std::move(c));
     }
-    if (!*held) out.failed.push_back(info.requirements[i]);
+    if (!*held) out.failed.push_back(r);
   }
   if (!out.failed.empty()) {
     out.eligible = false;

@@ -131,9 +131,11 @@ api::Explanation describe_explanation(const Edition& ed, const Outcome& o, const
   if (o.measure->clause) x.clause = o.measure->clause->ref, x.clause_title = o.measure->clause->title;
   x.edition = ed.name;
   x.where = place_of(m.span);
-  for (const auto& c : t.conditions)
-    x.conditions.push_back(
-        {c.requirement->reason, c.held, place_of(c.requirement->span), source(*c.requirement->condition), c.detail});
+  for (const auto& c : t.conditions) {
+    // A text of 否则 按 { … } shows the condition it refuses (its own reason).
+    const ast::Requirement& shown = c.requirement->alternative_of ? *c.requirement->alternative_of : *c.requirement;
+    x.conditions.push_back({c.requirement->reason, c.held, place_of(c.requirement->span), source(*shown.condition), c.detail});
+  }
   x.eligible = o.eligible;
   x.amount = o.amount.to_string();
   if (o.bound) x.bound = o.bound->name;

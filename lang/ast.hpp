@@ -188,6 +188,15 @@ struct Requirement {
   std::string reason;
   Span span;
   const LimitDecl* limit = nullptr;  // written by a count limit's 超出 拒绝 (its numbers explain it)
+  // 要求 C 否则 按 X { a => "…", … }: `refusal` is that 按 with the arms' values
+  // 1, 2, … (the checker checks it as any 按: every value handled, ranges without
+  // gaps or overlaps) and `refusals` their texts; `reason` is the table as written.
+  // The checker lowers each text to a requirement of its own (alternative_of this
+  // one, no condition), placed right after it in MeasureInfo::requirements: the
+  // one a failing application is refused with (evaluate_in_order).
+  ExprPtr refusal;
+  std::vector<std::string> refusals;
+  const Requirement* alternative_of = nullptr;
 };
 
 // 施行 D1 至 D2 (or 施行 D1 起) on a measure or a clause: the days, since
@@ -446,7 +455,7 @@ void for_each_expr_slot(Module& m, F&& f) {
   for (auto& x : m.defines) at(x.value);
   for (auto& l : m.limits) limit(l);
   for (auto& x : m.measures) {
-    for (auto& r : x.requirements) at(r.condition);
+    for (auto& r : x.requirements) at(r.condition), at(r.refusal);
     for (auto& n : x.conditional_needs) at(n.when);
     at(x.rate), at(x.base), at(x.amount);
     for (auto& l : x.limits) limit(l);

@@ -156,7 +156,12 @@ class Dumper {
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);
-        str("else", r.reason);
+        if (r.refusal) {  // 否则 按 { … }: the table, not its layout (`reason` is its source text)
+          expr(r.refusal);
+          for (const auto& t : r.refusals) str("else", t);
+        } else {
+          str("else", r.reason);
+        }
       }
       names("needs", ms.needs);
       for (const auto& n : ms.conditional_needs) {

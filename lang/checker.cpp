@@ -64,6 +64,7 @@ void Checker::run(std::vector<int>& param_order) {
   for (int i = 0; i < F; ++i) fact_default(i);
   lower_refusals();
   lower_in_force();
+  lower_refusal_tables();
   ed_.end_id = next_id_;
   notes_.exprs.resize(next_id_);
   for (int i = 0; i < C; ++i) top_limit(i);

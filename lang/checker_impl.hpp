@@ -104,6 +104,7 @@ class Checker {
   void top_limit(int i);
   void lower_refusals();
   void lower_in_force();  // checker_in_force.cpp
+  void lower_refusal_tables();  // checker_measures.cpp
   int measure_named(const ast::NamedSpan& n);
   void batch_metadata();
   void apply_shared_limits();

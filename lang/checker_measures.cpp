@@ -20,8 +20,11 @@ void Checker::measure(int i) {
     std::optional<Cause>& c;
     ~Reset() { c.reset(); }
   } reset{unit_cause_};
-  for (const ast::Requirement* r : info.requirements)
+  for (const ast::Requirement* r : info.requirements) {
+    if (r->alternative_of) continue;  // a text of the 否则 按 { … } before it
     expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
+    if (r->refusal) check(*r->refusal, ctx);  // a 按 like any other: its arms' values are 1, 2, …
+  }
   // 比例 and 基数 are computed on first use, so they may read each other,
   // but not in a circle.
   Context rate_ctx{Owner::Measure, measure_base_ + i, &m};
@@ -128,6 +131,28 @@ void Checker::property(const ast::PropertyDecl& p) {
   Context ctx{Owner::Property, -1, m ? m->decl : nullptr};
   if (p.when) expect_type(*p.when, check(*p.when, ctx), Type::boolean(), "性质的条件(当 …)");
   if (p.holds) expect_type(*p.holds, check(*p.holds, ctx), Type::boolean(), "性质的结论(有 …)");
+}
+
+// 要求 C 否则 按 X { … }: each text becomes a requirement of its own, right
+// after the one it belongs to, so a refusal names its text wherever reasons are
+// read (results, explanations, allocation's records) as any 否则 "…" does.
+void Checker::lower_refusal_tables() {
+  for (auto& info : ed_.measures) {
+    std::vector<const ast::Requirement*> with;
+    for (const ast::Requirement* r : info.requirements) {
+      with.push_back(r);
+      if (!r->refusals.empty()) info.refusal_by_arm = true;
+      for (const auto& text : r->refusals) {
+        auto alt = std::make_unique<ast::Requirement>();
+        alt->reason = text;
+        alt->span = r->span;
+        alt->alternative_of = r;
+        with.push_back(alt.get());
+        ed_.lowered.push_back(std::move(alt));
+      }
+    }
+    info.requirements = std::move(with);
+  }
 }
 
 }  // namespace kuan::checking

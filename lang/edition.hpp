@@ -100,6 +100,7 @@ struct MeasureInfo {
   std::optional<ast::InForce> in_force;
   const ast::Requirement* in_force_requirement = nullptr;
   bool in_force_on(std::int32_t day) const { return !in_force || (day >= in_force->from && (!in_force->to || day <= *in_force->to)); }
+  bool refusal_by_arm = false;  // a 要求 … 否则 按 X { … } (its texts follow it in `requirements`)
   std::vector<int> validations;  // the 校验 that apply to it (index into Edition::validations): the edition's and its clause's
   int quota = -1;          // index into Edition::quotas
   int pool = -1;           // index into Edition::pools

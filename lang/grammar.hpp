@@ -388,7 +388,14 @@ struct limit_stmt : seq<word<TAO_PEGTL_STRING("限额")>, sp, must<expected_name
                         must<expected_limit_end>> {};
 
 // ---------------------------------------------------------------- measures
-struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_text>> {};
+// 要求 C 否则 按 X { a => "…", 其他 => "…" }: the refusal text chosen by X, arms as
+// in an expression's 按 (enumeration values or ranges), each value a text.
+struct refusal_arm : seq<arm_pattern, must<expected_arrow, expected_text>> {};
+struct expected_refusal_arm : seq<refusal_arm> {};
+struct refusal_table : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_expression, expected_lbrace, expected_refusal_arm>,
+                           star<opt<comma>, refusal_arm>, opt<comma>, must<expected_rbrace>> {};
+struct expected_refusal : sor<text, refusal_table> {};
+struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_refusal>> {};
 // 需要 F, G [当 COND]: the application must state these facts (when COND holds).
 struct need_item : seq<kw<TAO_PEGTL_STRING("需要")>, must<expected_name>, star<comma, must<expected_name>>, opt<when_part>> {};
 struct cap_item : seq<kw<TAO_PEGTL_STRING("上限")>, must<expected_name>, opt<cap_body>> {};
@@ -536,6 +543,8 @@ template <> inline constexpr auto error_message<expected_measure_end> = "措施�
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额、不适用 \"理由\" 或 得 错误 代码";
 template <> inline constexpr auto error_message<expected_error_what> = "得 错误 后需要错误代码(如 invalid_application、missing_fact)或带引号的错误文字";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
+template <> inline constexpr auto error_message<expected_refusal> = "这里需要一段带引号的文字,如 \"…\" 或 「…」(理由随情形而不同时写 按 X { 值 => \"理由\", … })";
+template <> inline constexpr auto error_message<expected_refusal_arm> = "按 { } 中需要分支:值 => \"理由\"";
 template <> inline constexpr auto error_message<expected_in_force_name> = "施行中(…) 的括号中须为一个措施名,如 施行中(减免税额)";
 template <> inline constexpr auto error_message<expected_claim_holds> = "对任意 申请 [当 条件] 后需要 '有' 和结论,如 有 金额 ≤ 800万元";
 template <> inline constexpr auto error_message<expected_property_end> = "性质 中只能写一条 对任意 …;或以 '}' 结束";

@@ -37,7 +37,7 @@ using selector = pegtl::parse_tree::selector<
         g::identifier, g::string_literal, g::date_literal, g::loose_date, g::number_literal, g::true_literal, g::false_literal,
         g::cmp_op, g::add_op, g::mul_op, g::rounding_mode, g::type_money, g::type_rate, g::type_integer,
         g::type_number, g::type_bool, g::type_date, g::type_days, g::type_months, g::type_years, g::clause_ref, g::otherwise_pattern, g::optional_marker,
-        g::reference, g::call, g::has_fact, g::in_force_test, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
+        g::reference, g::call, g::has_fact, g::in_force_test, g::refusal_table, g::refusal_arm, g::match_expr, g::match_arm, g::negation, g::negated, g::conditional,
         g::policy_stmt, g::edition_stmt, g::period_stmt, g::period_end, g::example_date, g::rounding_stmt, g::param_stmt,
         g::fact_stmt, g::define_stmt, g::cap_stmt, g::type_enum, g::label, g::fact_default, g::used_part,
         g::when_part, g::cap_body, g::require_item, g::need_item, g::cap_item, g::stack_item, g::rate_item,

@@ -204,7 +204,9 @@ ast::MeasureDecl Converter::measure(const Node& n, int clause) const {
       ast::Requirement r;
       r.condition = expr(child(c, 0));
       r.span = r.condition->span;
-      r.reason = string_value(child(c, 1));
+      const Node& why = child(c, 1);
+      if (why.is_type<g::refusal_table>()) refusal_table(why, r);
+      else r.reason = string_value(why);
       m.requirements.push_back(std::move(r));
     } else if (c.is_type<g::need_item>()) {
       if (const Node* when = find<g::when_part>(c)) {

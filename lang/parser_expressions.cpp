@@ -298,15 +298,45 @@ Built Converter::progressive(const Node& n) const {
 
 // match_arm -> ('其他' | range_pattern | name ('|' name)*) '=>' expression
 // A range's ends go into the 按's operands (e.args), as a 累进's bounds do.
-ast::MatchArm Converter::arm(const Node& n, ast::Expr& e) const {
-  ast::MatchArm a;
-  a.span = span_of(n);
+// An arm's patterns: every child but the last (its value).
+void Converter::patterns(const Node& n, ast::Expr& e, ast::MatchArm& a) const {
   for (std::size_t i = 0; i + 1 < n.children.size(); ++i) {
     const Node& p = child(n, i);
     if (p.is_type<g::otherwise_pattern>()) a.otherwise = true;
     else if (p.is_type<g::range_pattern>()) range(p, e, a);
     else a.patterns.push_back(named(p));
   }
+}
+
+// refusal_table -> '按' expression '{' refusal_arm (','? refusal_arm)* '}'
+// refusal_arm -> arm_pattern '=>' text: a 按 whose k-th arm's value is the integer k.
+void Converter::refusal_table(const Node& n, ast::Requirement& r) const {
+  std::vector<ast::ExprPtr> args;
+  args.push_back(expr(child(n, 0)));
+  auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
+  for (std::size_t i = 1; i < n.children.size(); ++i) {
+    const Node& arm_node = child(n, i);
+    ast::MatchArm a;
+    a.span = span_of(arm_node);
+    patterns(arm_node, *e, a);
+    const Node& text_node = *arm_node.children.back();
+    r.refusals.push_back(string_value(text_node));
+    Built k = leaf(ast::ExprKind::Number, text_node);
+    k->number = Decimal::from_scaled(static_cast<std::int64_t>(r.refusals.size()), 0);
+    a.value = std::move(k);
+    a.span.end = a.value->span.end;
+    e->arms.push_back(std::move(a));
+  }
+  ranges_or_values(*e);
+  e->span.end = closing_brace_after(e->arms.back().value->span.end);
+  r.reason = std::string(span_text(e->span));
+  r.refusal = std::move(e);
+}
+
+ast::MatchArm Converter::arm(const Node& n, ast::Expr& e) const {
+  ast::MatchArm a;
+  a.span = span_of(n);
+  patterns(n, e, a);
   a.value = expr(*n.children.back());
   a.span.end = a.value->span.end;
   return a;

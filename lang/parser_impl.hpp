@@ -82,6 +82,8 @@ class Converter {
   Built aggregate(const Node& n) const;
   Built progressive(const Node& n) const;
   ast::MatchArm arm(const Node& n, ast::Expr& e) const;
+  void patterns(const Node& n, ast::Expr& e, ast::MatchArm& a) const;
+  void refusal_table(const Node& n, ast::Requirement& r) const;
   void range(const Node& p, ast::Expr& e, ast::MatchArm& a) const;
   void ranges_or_values(ast::Expr& e) const;
 

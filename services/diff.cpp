@@ -62,7 +62,9 @@ std::string cap_rendering(const ast::LimitDecl& c) {
 std::vector<std::string> measure_items(const MeasureInfo& m) {
   const ast::MeasureDecl& d = *m.decl;
   std::vector<std::string> items;
-  for (const ast::Requirement* r : m.requirements) items.push_back("要求 " + text_of(r->condition) + " 否则 \"" + r->reason + "\"");
+  for (const ast::Requirement* r : m.requirements)
+    if (!r->alternative_of)  // a 否则 按 { … } is its table, written in `reason`
+      items.push_back("要求 " + text_of(r->condition) + " 否则 " + (r->refusal ? r->reason : "\"" + r->reason + "\""));
   for (const auto& n : d.needs) items.push_back("需要 " + n.name);
   for (const auto& n : d.conditional_needs) {
     std::string s = "需要 ";

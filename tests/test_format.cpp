@@ -376,3 +376,18 @@ TEST_CASE("fmt: 施行 in a measure and a clause, 例 … 于, 施行中(M) — 
   CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
   CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*c.module));
 }
+
+TEST_CASE("fmt: 否则 按 { … } with text arms is laid out like any 按 and keeps its meaning", "[format]") {
+  const std::string messy = "措施 M {\n要求 a > 0元 否则 按 档 {\n甲 => \"x\",\n  乙=>\"y\" }\n金额 = a\n}\n";
+  const std::string want = "措施 M {\n  要求 a > 0元 否则 按 档 {\n    甲 => \"x\",\n    乙 => \"y\" }\n  金额 = a\n}\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // Another text is another meaning.
+  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
+  std::string changed = want;
+  changed.replace(changed.find("\"y\""), 3, "\"z\"");
+  auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
+  REQUIRE(a.module);
+  REQUIRE(b.module);
+  CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+}
