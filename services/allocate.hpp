@@ -41,10 +41,6 @@
 
 namespace kuan {
 
-// The batch's formats (services/batch.hpp); allocation uses the public
-// api::AllocationFormat.
-enum class BatchFormat { Jsonl, Csv };
-
 using api::AllocationError;
 using api::AllocationFormat;
 using api::AllocationSummary;

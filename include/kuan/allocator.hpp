@@ -25,7 +25,7 @@ namespace kuan::api {
 
 class Edition;  // <kuan/kuan.hpp>
 
-enum class AllocationFormat { Jsonl, Csv };
+using AllocationFormat = BatchFormat;  // one set of formats: <kuan/common.hpp>
 
 // Why a batch was refused (the whole batch: nothing is decided or written).
 struct KUAN_API AllocationError {

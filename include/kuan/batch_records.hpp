@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-namespace kuan::api {
+#include "kuan/common.hpp"  // BatchFormat
 
-enum class BatchFormat { Jsonl, Csv };
+namespace kuan::api {
 
 struct BatchProgress {
   std::size_t written = 0;        // rows written so far

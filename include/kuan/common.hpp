@@ -25,4 +25,8 @@ struct Position {
   bool known() const noexcept { return line > 0; }
 };
 
+// The line formats of batch input and output, for evaluation (batch_records.hpp)
+// and allocation (allocator.hpp) alike.
+enum class BatchFormat { Jsonl, Csv };
+
 }  // namespace kuan::api
