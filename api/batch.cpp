@@ -32,20 +32,7 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
   if (!read || !write.write) return failed(BatchStatus::BadArgument, "没有输入或输出");
   if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) return failed(BatchStatus::BadArgument, "as_of 的日期无效(格式 YYYY-MM-DD)");
   try {
-    const ::kuan::batch::Summary s = ::kuan::batch::run(detail::Access::policy(policy), detail::Access::edition(edition),
-                                                        read, ::kuan::batch::Output{write.write, write.flush}, options);
-    BatchSummary out;
-    using S = ::kuan::batch::Summary::Status;
-    out.status = s.status == S::Ok           ? BatchStatus::Ok
-                 : s.status == S::BadRecords ? BatchStatus::BadRecords
-                 : s.status == S::BadHeader  ? BatchStatus::BadHeader
-                                             : BatchStatus::ReadError;
-    out.written = s.records;
-    out.bad = s.bad_records;
-    out.line = s.line;
-    out.message = s.message;
-    out.warnings = s.warnings;
-    return out;
+    return ::kuan::batch::run(detail::Access::policy(policy), detail::Access::edition(edition), read, write, options);
   } catch (const std::bad_alloc&) {
     return failed(BatchStatus::Internal, "内部错误:内存不足");
   } catch (const std::exception& ex) {

@@ -30,7 +30,7 @@ set(KUAN_LAYER_FOLDERS_tools tools)
 # from the api up the whole of include/kuan is seen. A header listed here may
 # include only the standard library and headers listed at the same layer or below.
 set(KUAN_PUBLIC_RECORDS_interpreter common.hpp records.hpp)  # results, explanations, errors
-set(KUAN_PUBLIC_RECORDS_services allocator.hpp batch_options.hpp)
+set(KUAN_PUBLIC_RECORDS_services allocator.hpp batch_records.hpp)
 
 set(KUAN_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
 set(visible)

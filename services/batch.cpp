@@ -352,7 +352,7 @@ struct Block {
 class BlockPipeline {
  public:
   using Work = std::function<void(Block&, BatchWorker&)>;
-  BlockPipeline(unsigned jobs, Work work, std::function<void(BatchWorker&)> init_worker, const Output& output)
+  BlockPipeline(unsigned jobs, Work work, std::function<void(BatchWorker&)> init_worker, const api::BatchWriter& output)
       : work_(std::move(work)), init_worker_(std::move(init_worker)), output_(output), limit_(2 * std::size_t{jobs} + 2) {
     if (jobs == 1) init_worker_(inline_worker_);
     else
@@ -444,7 +444,7 @@ class BlockPipeline {
 
   Work work_;
   std::function<void(BatchWorker&)> init_worker_;
-  const Output& output_;
+  const api::BatchWriter& output_;
   std::size_t limit_;
   BatchWorker inline_worker_;
   std::vector<std::thread> threads_;
@@ -473,13 +473,14 @@ void too_long_row(std::size_t line_no, bool csv, std::string& out) {
 // Input is read as it comes (a file or a pipe): a block goes out after every
 // read, so the first results appear before the input ends and memory stays
 // bounded however long it is.
-Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, BatchSettings& run_settings) {
+api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, const api::BatchWriter& output,
+                             BatchSettings& run_settings) {
   const BatchSettings& settings = run_settings;
   constexpr std::size_t kRead = std::size_t{1} << 18;
   std::size_t scanned = 0, line_number = 1;  // scanned: where the current block's partial record starts
   bool eof = false, failed_read = false;
   std::uint64_t bytes_read = 0;
-  Summary summary;
+  api::BatchSummary summary;
 
   bool header_written = settings.output != api::BatchFormat::Csv;  // written with the first rows: none if the input is refused
   auto write_header = [&] {
@@ -542,7 +543,7 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
     if (problem.empty() && std::find(names.begin(), names.end(), "measure") == names.end())
       problem = "CSV 表头须有 measure 列(id、as_of 可选),其余每列是一个事实";
     if (problem.empty()) return true;
-    summary.status = Summary::Status::BadHeader;
+    summary.status = api::BatchStatus::BadHeader;
     summary.line = line_number;
     summary.message = std::move(problem);
     return false;
@@ -623,16 +624,16 @@ Summary run_blocks(const Edition& ed, const Reader& read, const Output& output, 
   pipeline.finish();
   if (!failed_read) write_header();
   if (output.flush) output.flush();
-  summary.records = pipeline.written();
-  if (failed_read) summary.status = Summary::Status::ReadError;
-  else if ((summary.bad_records = pipeline.bad_records()) > 0) summary.status = Summary::Status::BadRecords;
+  summary.written = pipeline.written();
+  if (failed_read) summary.status = api::BatchStatus::ReadError;
+  else if ((summary.bad = pipeline.bad_records()) > 0) summary.status = api::BatchStatus::BadRecords;
   return summary;
 }
 
 }  // namespace
 
-Summary run(const Policy& policy, const Edition& edition, const Reader& read, const Output& output,
-            const api::BatchOptions& options) {
+api::BatchSummary run(const Policy& policy, const Edition& edition, const api::BatchReader& read,
+                      const api::BatchWriter& output, const api::BatchOptions& options) {
   BatchSettings settings(policy, options);  // the CSV header's columns are added once read
   return run_blocks(edition, read, output, settings);
 }

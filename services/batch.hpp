@@ -15,35 +15,18 @@
 #include "base/error_kind.hpp"
 #include "interpreter/policy.hpp"
 #include "interpreter/result.hpp"
-#include "kuan/batch_options.hpp"  // the run's options: the public record itself
+#include "kuan/batch_records.hpp"  // the run's options and summary: the public records themselves
 
 namespace kuan::batch {
-
-// Reads up to `size` bytes; returns how many (a short read is a pause in the
-// input: the records complete so far are evaluated and written at once), 0 at
-// the end, −1 on a read error.
-using Reader = std::function<long(char* buffer, std::size_t size)>;
-// Output, in input order, from one thread at a time; flush() after each group.
-struct Output {
-  std::function<void(std::string_view bytes)> write;
-  std::function<void()> flush;  // may be empty
-};
-
-struct Summary {
-  enum class Status { Ok, BadRecords, BadHeader, ReadError };
-  Status status = Status::Ok;
-  std::size_t records = 0;  // rows written (results and errors)
-  std::size_t bad_records = 0;  // of them, errors
-  std::size_t line = 0;     // BadHeader: the header's line
-  std::string message;      // BadHeader: why
-  std::vector<std::string> warnings;  // about the whole input (a CSV column that is not a fact)
-};
 
 // `options` as evaluate_batch takes them (kuan/batch_options.hpp); `jobs` 0:
 // one thread per core, at most 64; `as_of`, when not empty, a valid date.
 // `policy` gives a record's own "version" or "as_of" its edition.
-Summary run(const Policy& policy, const Edition& edition, const Reader& read, const Output& out,
-            const api::BatchOptions& options);
+// Reads with `read` (a short read is a pause: the records complete so far are
+// evaluated and written at once) and writes in input order, one thread at a
+// time. Of the summary's statuses, neither BadArgument nor Internal (the API's).
+api::BatchSummary run(const Policy& policy, const Edition& edition, const api::BatchReader& read,
+                      const api::BatchWriter& out, const api::BatchOptions& options);
 
 // One JSONL line of a batch appended to `out` as run() writes it (a result, or
 // {"line","code","error"}), with '\n'; false for a bad line. Of `options`:

@@ -15,7 +15,7 @@
 // evaluated on `jobs` threads; a Policy's editions are shared, not copied.
 //
 // This header stands alone: it includes only the standard library, <kuan/kuan.hpp>
-// and <kuan/batch_options.hpp>.
+// and <kuan/batch_records.hpp>.
 #pragma once
 
 #include <cstddef>
@@ -26,40 +26,10 @@
 #include <string>
 #include <string_view>
 
-#include "kuan/batch_options.hpp"  // BatchFormat, BatchProgress, BatchOptions
+#include "kuan/batch_records.hpp"  // BatchOptions, BatchSummary, BatchReader, BatchWriter
 #include "kuan/kuan.hpp"
 
 namespace kuan::api {
-
-enum class BatchStatus {
-  Ok = 0,
-  BadRecords = 1,  // some rows are errors (every record still has its row)
-  BadHeader = 2,   // the CSV header was refused: nothing was evaluated
-  ReadError = 3,   // reading the input failed part way
-  BadArgument = 4, // options that do not go together (e.g. explain with CSV output)
-  Internal = 5,    // out of memory or another unexpected failure
-};
-
-struct BatchSummary {
-  BatchStatus status = BatchStatus::Ok;
-  std::size_t written = 0;  // rows written
-  std::size_t bad = 0;      // of them, bad records (BadRecords)
-  std::size_t line = 0;     // BadHeader: the header's line
-  std::string message;      // why, for every status but Ok and BadRecords
-  std::vector<std::string> warnings;  // about the whole input, for people (a CSV column that is not a fact)
-};
-
-// Reads up to `size` bytes into `buffer`; returns how many, 0 at the end of
-// the input, −1 on a read error. A short count is a pause in the input: the
-// records complete so far are evaluated and written at once (a pipe's first
-// results appear before it ends).
-using BatchReader = std::function<long(char* buffer, std::size_t size)>;
-// Receives the output in input order, one piece at a time; `flush` (may be
-// empty) after each group of pieces.
-struct BatchWriter {
-  std::function<void(std::string_view bytes)> write;
-  std::function<void()> flush;
-};
 
 KUAN_API BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const BatchReader& read,
                                      const BatchWriter& write, const BatchOptions& options = {});
