@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -105,6 +106,8 @@ class Checker {
   void lower_refusals();
   void lower_in_force();  // checker_in_force.cpp
   void lower_refusal_tables();  // checker_measures.cpp
+  bool count_bound_ok(const ast::Requirement& r, Context& ctx);
+  std::set<const ast::LimitDecl*> bound_reported_;  // count limits whose bound was reported
   int measure_named(const ast::NamedSpan& n);
   void batch_metadata();
   void apply_shared_limits();

@@ -22,6 +22,7 @@ void Checker::measure(int i) {
   } reset{unit_cause_};
   for (const ast::Requirement* r : info.requirements) {
     if (r->alternative_of) continue;  // a text of the 否则 按 { … } before it
+    if (r->limit && !count_bound_ok(*r, ctx)) continue;  // the limit's own error, not the comparison's
     expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
     if (r->refusal) check(*r->refusal, ctx);  // a 按 like any other: its arms' values are 1, 2, …
   }
@@ -131,6 +132,22 @@ void Checker::property(const ast::PropertyDecl& p) {
   Context ctx{Owner::Property, -1, m ? m->decl : nullptr};
   if (p.when) expect_type(*p.when, check(*p.when, ctx), Type::boolean(), "性质的条件(当 …)");
   if (p.holds) expect_type(*p.holds, check(*p.holds, ctx), Type::boolean(), "性质的结论(有 …)");
+}
+
+// A count limit's 超出 拒绝 is checked as the 要求 已用 < 不超过 it was lowered to
+// (limit_rules.cpp); a bound that is not a count would be reported as that
+// comparison ("不能比较 整数 与 金额"), so its real cause is reported first, at
+// the bound, and the comparison is not checked.
+bool Checker::count_bound_ok(const ast::Requirement& r, Context& ctx) {
+  const ast::Expr* cmp = r.condition.get();
+  if (cmp->kind == ast::ExprKind::Or) cmp = cmp->args[1].get();  // 非 当 或 已用 < 不超过
+  if (cmp->kind != ast::ExprKind::Compare || cmp->args.size() != 2) return true;
+  const Type bound = check(*cmp->args[1], ctx);
+  if (bound.is_error()) return false;  // already reported where it is
+  if (bound.kind == TypeKind::Integer) return true;
+  if (bound_reported_.insert(r.limit).second)  // once, not once per measure it covers
+    error(cmp->args[1]->span, "限额 " + r.limit->name + " 计 件数,不超过 须为件数(整数),这里是" + describe(bound));
+  return false;
 }
 
 // 要求 C 否则 按 X { … }: each text becomes a requirement of its own, right
