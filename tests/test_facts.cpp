@@ -62,10 +62,17 @@ int slot(const std::string& name) {
   return s;
 }
 
-json::Scalar number(const std::string& text) { return {K::Number, text, false}; }
-json::Scalar str(const std::string& text) { return {K::String, text, false}; }
-json::Scalar boolean(bool b) { return {K::Bool, "", b}; }
-json::Scalar null() { return {K::Null, "", false}; }
+// Set member by member: Scalar's list members have no default member
+// initializers (clang), so a braced init would leave them unnamed (a warning).
+json::Scalar scalar(K kind, const std::string& text, bool b) {
+  json::Scalar s;
+  s.kind = kind, s.text = text, s.boolean = b;
+  return s;
+}
+json::Scalar number(const std::string& text) { return scalar(K::Number, text, false); }
+json::Scalar str(const std::string& text) { return scalar(K::String, text, false); }
+json::Scalar boolean(bool b) { return scalar(K::Bool, "", b); }
+json::Scalar null() { return scalar(K::Null, "", false); }
 
 Decimal D(const std::string& s) {
   auto d = Decimal::parse(s);
