@@ -177,8 +177,8 @@ TEST_CASE("malformed or negative money is rejected naming the fact", "[facts]") 
   }
   CHECK(contains(rejected("合同金额", number("-5")), "负"));
   rejected("合同金额", boolean(true));
-  rejected("合同金额", {K::Array, "", false});
-  rejected("合同金额", {K::Object, "", false});
+  rejected("合同金额", scalar(K::Array, "", false));
+  rejected("合同金额", scalar(K::Object, "", false));
   rejected("合同金额", null());
 }
 
