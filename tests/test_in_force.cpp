@@ -14,6 +14,7 @@
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
+#include "policy_fixture.hpp"
 #include "interpreter/render.hpp"
 #include "interpreter/result.hpp"
 #include "kuan/batch.hpp"
@@ -42,25 +43,8 @@ const char* kRules = R"(政策 "施行"
 }
 )";
 
-struct Loaded {
-  std::shared_ptr<const Policy> policy;
-  const Edition* ed = nullptr;
-};
-
-const Loaded& loaded() {
-  static const Loaded l = [] {
-    Loaded out;
-    std::vector<Diagnostic> diags;
-    out.policy = Policy::from_text("t.kuan", kRules, diags);
-    std::string all;
-    for (const auto& d : diags) all += d.rendered;
-    INFO(all);
-    REQUIRE(out.policy);
-    std::string err;
-    out.ed = out.policy->edition("v1", err);
-    REQUIRE(out.ed);
-    return out;
-  }();
+const testing::LoadedPolicy& loaded() {
+  static const testing::LoadedPolicy l = testing::load_policy(kRules);
   return l;
 }
 

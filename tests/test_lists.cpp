@@ -14,6 +14,7 @@
 #include "services/json_fast.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/policy.hpp"
+#include "policy_fixture.hpp"
 #include "interpreter/result.hpp"
 
 using namespace kuan;
@@ -35,25 +36,8 @@ const char* kRules = R"(政策 "列表"
 措施 最长 { 金额 = 每月 × 最大 子女 { 月数 当 出生 ≥ 2024-01-01 } }
 )";
 
-struct Loaded {
-  std::shared_ptr<const Policy> policy;
-  const Edition* ed = nullptr;
-};
-
-const Loaded& loaded() {
-  static const Loaded l = [] {
-    Loaded out;
-    std::vector<Diagnostic> diags;
-    out.policy = Policy::from_text("t.kuan", kRules, diags);
-    std::string all;
-    for (const auto& d : diags) all += d.rendered;
-    INFO(all);
-    REQUIRE(out.policy);
-    std::string err;
-    out.ed = out.policy->edition("v1", err);
-    REQUIRE(out.ed);
-    return out;
-  }();
+const testing::LoadedPolicy& loaded() {
+  static const testing::LoadedPolicy l = testing::load_policy(kRules);
   return l;
 }
 
