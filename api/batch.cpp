@@ -5,6 +5,7 @@
 #include <istream>
 #include <new>
 #include <ostream>
+#include <fmt/format.h>
 
 #include "api/handles.hpp"
 #include "base/date.hpp"
@@ -56,7 +57,7 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, std::i
 bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
                          const BatchOptions& options, std::string& out) {
   if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) {
-    out += "{\"line\":" + std::to_string(line_no) + ",\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}\n";
+    fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}}\n", line_no);
     return false;
   }
   return ::kuan::batch::jsonl_line(detail::Access::policy(policy), detail::Access::edition(edition), line, line_no, options, out);

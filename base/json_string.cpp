@@ -1,8 +1,8 @@
 #include "base/json_string.hpp"
 
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
+#include <fmt/format.h>
 
 namespace kuan {
 
@@ -39,9 +39,7 @@ void append_json_string(std::string& out, std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default: {  // other control characters
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out += buf;
+        fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
       }
     }
   }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <new>
 #include <stdexcept>
+#include <fmt/format.h>
 
 #include "base/date.hpp"
 #include "interpreter/compiled.hpp"
@@ -297,10 +298,10 @@ __attribute__((noinline)) Value Activation::aggregate(const ast::Expr& e) {
           e.span);
   if (choices) {
     // 合计 子女 { 月数 当 … }:共 3 项,计入 2 项,得 18
-    std::string shown = "共 " + std::to_string(count) + " 项";
-    if (e.aggregate == ast::AggregateOp::Count) shown += ",其中 " + std::to_string(counted) + " 项";
+    std::string shown = fmt::format("共 {} 项", count);
+    if (e.aggregate == ast::AggregateOp::Count) shown += fmt::format(",其中 {} 项", counted);
     else {
-      if (e.has_filter) shown += ",计入 " + std::to_string(counted) + " 项";
+      if (e.has_filter) shown += fmt::format(",计入 {} 项", counted);
       shown += ",得 " + format_value(ed_, out);
     }
     choices->push_back({&e, false, -1, std::move(shown)});
@@ -744,7 +745,7 @@ std::string format_value(const Edition* ed, const Value& v) {
     case TypeKind::Date: return format_date(static_cast<std::int32_t>(v.small));
     case TypeKind::Enum: {
       (void)ed;
-      return "#" + std::to_string(v.small);
+      return fmt::format("#{}", v.small);
     }
     case TypeKind::List: return "列表";
     case TypeKind::Error: break;

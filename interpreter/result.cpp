@@ -1,6 +1,7 @@
 #include "interpreter/result.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 
 #include "base/error_kind.hpp"
 
@@ -60,12 +61,7 @@ const char* error_code_kind(api::ErrorCode code, bool names_fact) noexcept {
 
 std::string where(const api::Position& at) {
   if (!at.known()) return "";
-  std::string out(at.file);
-  out += ':';
-  out += std::to_string(at.line);
-  out += ':';
-  out += std::to_string(at.column);
-  return out;
+  return fmt::format("{}:{}:{}", at.file, at.line, at.column);
 }
 
 namespace {
@@ -111,7 +107,7 @@ std::vector<api::ChoiceStep> choices(const Edition& ed, const std::vector<Choice
     } else {
       r.kind = "按";
       const Type& t = ed.notes[*e.args[0]].type;
-      r.outcome = "#" + std::to_string(c.subject);
+      r.outcome = fmt::format("#{}", c.subject);
       if (t.kind == TypeKind::Enum && t.enum_id >= 0 && c.subject >= 0 &&
           c.subject < static_cast<int>(ed.enums[t.enum_id].values.size()))
         r.outcome = ed.enums[t.enum_id].values[c.subject];

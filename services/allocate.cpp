@@ -18,7 +18,7 @@
 namespace kuan {
 
 AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_view id, std::size_t first) const {
-  return allocation_error(line, 0, "id", std::string(id), "重复的申请 id(与第 " + std::to_string(first + 1) + " 项申请相同)");
+  return allocation_error(line, 0, "id", std::string(id), fmt::format("重复的申请 id(与第 {} 项申请相同)", first + 1));
 }
 
 std::optional<AllocationError> AllocatorData::duplicate_ids() const {

@@ -1,6 +1,7 @@
 // Batch allocation, pass 2: the decisions, in input order, rebuilt from the
 // records (see allocate.hpp), as JSON lines or CSV rows.
 #include <ostream>
+#include <fmt/format.h>
 
 #include "base/csv.hpp"
 #include "base/json_string.hpp"
@@ -48,11 +49,11 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     const QuotaInfo& q = ed.quotas[m.quota];
     const std::string by = q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序");
     if (q.decl->spelling == ast::LimitSpelling::Quota)  // 名额 = N written in the measure
-      reason("未入选:" + m.decl->name + "每年名额 " + std::to_string(q.count) + " 个,本申请" + by + "排第 " + std::to_string(r.rank));
+      reason(fmt::format("未入选:{}每年名额 {} 个,本申请{}排第 {}", m.decl->name, q.count, by, r.rank));
     else
-      reason("未入选:限额 " + q.decl->name + " 每年 " + std::to_string(q.count) + " 个" +
-             (q.group_fact >= 0 ? "(每个" + ed.facts[q.group_fact].decl->name + "分别计)" : std::string()) + ",本申请" +
-             by + "排第 " + std::to_string(r.rank));
+      reason(fmt::format("未入选:限额 {} 每年 {} 个{},本申请{}排第 {}", q.decl->name, q.count,
+                         q.group_fact >= 0 ? "(每个" + ed.facts[q.group_fact].decl->name + "分别计)" : std::string(), by,
+                         r.rank));
   }
   if (!csv) reasons += ']';
   if (eligible && bound && r.amount == 0) {
@@ -110,7 +111,7 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
   }
   field("pro_rata", pro_rata, true, true);
   field("extra_cent", !pro_rata.empty() && (r.flags & kExtraCent) ? "true" : "", false, true);
-  field("quota_rank", r.rank ? std::to_string(r.rank) : "", false, true);
+  field("quota_rank", r.rank ? fmt::format_int(r.rank).str() : "", false, true);
   field("notes", note, csv, true);
   out += csv ? "\n" : "}\n";
 }
