@@ -19,7 +19,7 @@
 
 namespace kuan::batch {
 
-// `options` as evaluate_batch takes them (kuan/batch_options.hpp); `jobs` 0:
+// `options` as evaluate_batch takes them (kuan/batch_records.hpp); `jobs` 0:
 // one thread per core, at most 64; `as_of`, when not empty, a valid date.
 // `policy` gives a record's own "version" or "as_of" its edition.
 // Reads with `read` (a short read is a pause: the records complete so far are
