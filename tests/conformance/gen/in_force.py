@@ -7,7 +7,7 @@ measure M is in force on the application's date. Errors: a day that does not exi
 end before the start, 施行 written twice in one measure or clause, a measure's days
 outside its clause's, 施行中 of a name that is not a measure, of anything but one name,
 and in a 参数."""
-from .common import D, Group, check_group, final, header
+from .common import D, Group, check_groups, final, header
 
 NAME = "in_force"
 DESCRIPTION = __doc__
@@ -73,24 +73,22 @@ def value_groups():
 
 def error_groups():
     h = header(start="2020-01-01") + "事实 a: 金额\n"
-    out = []
-    for gid, body, needle, msg, occ in [
-        ("reversed", "措施 M {\n  施行 2027-12-31 至 2025-01-01\n  金额 = a\n}", "2025-01-01", "施行的结束日期早于开始日期", 1),
-        ("no-such-day", "措施 M {\n  施行 2027-02-30 起\n  金额 = a\n}", "2027-02-30", "没有这一天", 1),
-        ("twice-measure", "措施 M {\n  施行 2025-01-01 起\n  施行 2026-01-01 起\n  金额 = a\n}", "施行 2026", "措施中 施行 写了两次", 1),
+    out = check_groups(h, [
+        ("reversed", "措施 M {\n  施行 2027-12-31 至 2025-01-01\n  金额 = a\n}", "2025-01-01", "施行的结束日期早于开始日期"),
+        ("no-such-day", "措施 M {\n  施行 2027-02-30 起\n  金额 = a\n}", "2027-02-30", "没有这一天"),
+        ("twice-measure", "措施 M {\n  施行 2025-01-01 起\n  施行 2026-01-01 起\n  金额 = a\n}", "施行 2026", "措施中 施行 写了两次"),
         ("twice-clause", "条款 (一) {\n  施行 2025-01-01 起\n  施行 2026-01-01 起\n  措施 M { 金额 = a }\n}", "施行 2026",
-         "条款中 施行 写了两次", 1),
+         "条款中 施行 写了两次"),
         ("outside-clause", "条款 (一) {\n  施行 2025-01-01 至 2025-12-31\n  措施 M {\n    施行 2025-06-01 起\n    金额 = a\n  }\n}",
-         "施行 2025-06-01", "超出条款 (一) 的施行期 2025-01-01 至 2025-12-31", 1),
+         "施行 2025-06-01", "超出条款 (一) 的施行期 2025-01-01 至 2025-12-31"),
         ("starts-before-clause", "条款 (一) {\n  施行 2025-01-01 起\n  措施 M {\n    施行 2024-06-01 至 2025-06-01\n    金额 = a\n  }\n}",
-         "施行 2024-06-01", "超出条款 (一) 的施行期 2025-01-01 起", 1),
-        ("test-not-measure", "措施 M { 金额 = 若 施行中(a) 则 a 否则 0元 }", "施行中(a)", "a 不是措施", 1),
-        ("test-two-names", "措施 M { 金额 = 若 施行中(M, M) 则 a 否则 0元 }", ", M)", "缺少右括号", 1),
-        ("test-not-name", "措施 M { 金额 = 若 施行中(1元) 则 a 否则 0元 }", "1元)", "须为一个措施名", 1),
-        ("test-in-param", "参数 p = 若 施行中(M) 则 1元 否则 2元\n措施 M { 金额 = a + p }", "施行中(M)", "只能使用字面量和参数", 1),
-        ("test-is-bool", "措施 M { 金额 = a + 施行中(M) }", "a + 施行中(M)", "布尔", 1),
-    ]:
-        out.append(check_group(gid, h + body, needle, msg, occurrence=occ))
+         "施行 2024-06-01", "超出条款 (一) 的施行期 2025-01-01 起"),
+        ("test-not-measure", "措施 M { 金额 = 若 施行中(a) 则 a 否则 0元 }", "施行中(a)", "a 不是措施"),
+        ("test-two-names", "措施 M { 金额 = 若 施行中(M, M) 则 a 否则 0元 }", ", M)", "缺少右括号"),
+        ("test-not-name", "措施 M { 金额 = 若 施行中(1元) 则 a 否则 0元 }", "1元)", "须为一个措施名"),
+        ("test-in-param", "参数 p = 若 施行中(M) 则 1元 否则 2元\n措施 M { 金额 = a + p }", "施行中(M)", "只能使用字面量和参数"),
+        ("test-is-bool", "措施 M { 金额 = a + 施行中(M) }", "a + 施行中(M)", "布尔"),
+    ])
     # 施行中 is a name where no '(' follows it.
     g = Group("in-force-name", h + "定义 施行中 = a × 2\n措施 M { 金额 = 施行中 }")
     g.ok("name", "M", {"a": "3元"}, final(D(6)))
