@@ -40,6 +40,22 @@ using ReadProgressFn = std::function<void(std::uint64_t, std::uint64_t)>;
 std::optional<api::AllocationError> read_records(std::istream& in, bool csv, const RecordFn& add,
                                                  const ReadProgressFn& progress = {});
 
+// A CSV input read record by record — the applications or the opening
+// balances: the header's column names once it is seen, and the current
+// record's cells and where each starts.
+struct CsvRecords {
+  bool header_seen = false;
+  std::vector<std::string> column_name, cells;
+  std::vector<std::size_t> starts;
+};
+// Splits one record of `csv` into its cells, or says why not (bad UTF-8, a
+// quote out of place, after the header a cell count other than the header's).
+// A BOM before the header is dropped from `text`: positions count after it.
+std::optional<api::AllocationError> split_csv_record(CsvRecords& csv, std::string_view& text, std::size_t line);
+// Header cell c as a column name, kept unless the header already has it.
+std::optional<api::AllocationError> take_csv_column(CsvRecords& csv, std::size_t c, std::string_view text,
+                                                    std::size_t line, std::string& name);
+
 struct api::Allocator::Data {
   static constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
   static constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
@@ -138,24 +154,19 @@ struct api::Allocator::Data {
   std::size_t unknown_openings = 0;  // opening lines whose applicant has no application
   TallyTable opened;              // applicant × n_funded + column → 1: the total started from an opening
   std::unordered_map<std::string, std::int64_t> grouped_opened;  // the same for 按 F totals
-  struct OpeningReader {          // the opening file's CSV header
-    bool header_seen = false;
+  struct OpeningReader : CsvRecords {  // the opening file's CSV
     int col_applicant = -1;
     std::vector<int> column_fact;
-    std::vector<std::string> column_name, cells;
-    std::vector<std::size_t> starts;
   } opening_csv;
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
   AllocationSummary summary;
   std::optional<AllocationError> stopped;
   bool finished = false;
   // CSV
-  bool header_seen = false;
+  CsvRecords applications_csv;  // the applications, when they come as CSV
   int col_id = -1, col_applicant = -1, col_measure = -1;
   std::vector<int> column_fact;  // per column: fact slot, or -1
-  std::vector<std::string> column_name, cells;
   std::vector<std::string> ignored_columns;  // CSV: header cells that are not facts (企业名称)
-  std::vector<std::size_t> starts;
 
   Data(std::shared_ptr<const void> keep_alive, const ::kuan::Edition& e, AllocationFormat in)
       : owner(std::move(keep_alive)), ed(e), input(in), facts(e.facts.size()), key_index(e), fast(key_index) {}

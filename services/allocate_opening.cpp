@@ -111,17 +111,12 @@ std::optional<AllocationError> AllocatorData::add_opening(std::string_view text,
     const TextPosition at = text_position(text, offset);
     return allocation_error(line + at.line - 1, at.column, std::move(field), "", std::move(message));
   };
-  if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos) return fail_at(bad, "", not_utf8_message(text, bad));
-  if (!csv.header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (const std::size_t bad = split_csv(text, csv.cells, csv.starts); bad != std::string_view::npos)
-    return fail_at(bad, "", "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
+  if (auto e = split_csv_record(csv, text, line)) return e;
   if (!csv.header_seen) {
     csv.header_seen = true;
     for (std::size_t c = 0; c < csv.cells.size(); ++c) {
-      const std::string name(csv_column_name(csv.cells[c]));
-      if (std::find(csv.column_name.begin(), csv.column_name.end(), name) != csv.column_name.end())
-        return fail_at(csv.starts[c], name, "CSV 表头中的列名重复");
-      csv.column_name.push_back(name);
+      std::string name;
+      if (auto e = take_csv_column(csv, c, text, line, name)) return e;
       if (name == "applicant") {
         csv.col_applicant = static_cast<int>(c);
         csv.column_fact.push_back(-1);
@@ -134,8 +129,6 @@ std::optional<AllocationError> AllocatorData::add_opening(std::string_view text,
     if (csv.col_applicant < 0) return fail_at(0, "", "期初余额 CSV 的表头须有 applicant 列,其余每列是一个累计事实");
     return std::nullopt;
   }
-  if (csv.cells.size() != csv.column_name.size())
-    return fail_at(0, "", fmt::format("本行有 {} 列,表头有 {} 列", csv.cells.size(), csv.column_name.size()));
   for (std::size_t c = 0; c < csv.cells.size(); ++c) {
     const int slot = csv.column_fact[c];
     if (slot < 0 || csv.cells[c].empty()) continue;

@@ -77,23 +77,44 @@ std::optional<AllocationError> AllocatorData::add_json(std::string_view text, st
   return keep(line, app.id, app.applicant, *m, "facts.", facts);
 }
 
+std::optional<AllocationError> split_csv_record(CsvRecords& csv, std::string_view& text, std::size_t line) {
+  auto fail_at = [&](std::size_t offset, std::string message) {
+    const TextPosition at = text_position(text, offset);
+    return allocation_error(line + at.line - 1, at.column, "", "", std::move(message));
+  };
+  if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos) return fail_at(bad, not_utf8_message(text, bad));
+  if (!csv.header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (const std::size_t bad = split_csv(text, csv.cells, csv.starts); bad != std::string_view::npos)
+    return fail_at(bad, "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
+  if (csv.header_seen && csv.cells.size() != csv.column_name.size())
+    return fail_at(0, fmt::format("本行有 {} 列,表头有 {} 列", csv.cells.size(), csv.column_name.size()));
+  return std::nullopt;
+}
+
+std::optional<AllocationError> take_csv_column(CsvRecords& csv, std::size_t c, std::string_view text, std::size_t line,
+                                               std::string& name) {
+  name = std::string(csv_column_name(csv.cells[c]));
+  if (std::find(csv.column_name.begin(), csv.column_name.end(), name) != csv.column_name.end()) {
+    const TextPosition at = text_position(text, csv.starts[c]);
+    return allocation_error(line + at.line - 1, at.column, name, "", "CSV 表头中的列名重复");
+  }
+  csv.column_name.push_back(name);
+  return std::nullopt;
+}
+
 std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std::size_t line) {
   auto fail_at = [&](std::size_t offset, std::string field, std::string message, std::string id = "") {
     const TextPosition at = text_position(text, offset);
     return allocation_error(line + at.line - 1, at.column, std::move(field), std::move(id), std::move(message));
   };
-  if (const std::size_t bad = bad_utf8(text); bad != std::string_view::npos)
-    return fail_at(bad, "", not_utf8_message(text, bad));
-  if (!header_seen && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (const std::size_t bad = split_csv(text, cells, starts); bad != std::string_view::npos)
-    return fail_at(bad, "", "CSV 引号位置不对:引号只能括住整个单元格,括住的单元格须闭合,闭合引号后只能是逗号或行尾");
-  if (!header_seen) {
-    header_seen = true;
+  if (auto e = split_csv_record(applications_csv, text, line)) return e;
+  const auto& cells = applications_csv.cells;
+  const auto& starts = applications_csv.starts;
+  if (!applications_csv.header_seen) {
+    applications_csv.header_seen = true;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string name(csv_column_name(cells[c]));
-      if (std::find(column_name.begin(), column_name.end(), name) != column_name.end())
-        return fail_at(starts[c], name, "CSV 表头中的列名重复");
-      column_name.push_back(name);
+      std::string name;
+      if (auto e = take_csv_column(applications_csv, c, text, line, name)) return e;
       if (int* special = name == "id" ? &col_id : name == "applicant" ? &col_applicant : name == "measure" ? &col_measure : nullptr) {
         *special = static_cast<int>(c);
         column_fact.push_back(-1);
@@ -111,8 +132,6 @@ std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std
       return fail_at(0, "", "CSV 表头须有 id、applicant、measure 三列,其余每列是一个事实");
     return std::nullopt;
   }
-  if (cells.size() != column_name.size())
-    return fail_at(0, "", fmt::format("本行有 {} 列,表头有 {} 列", cells.size(), column_name.size()));
   const std::string& id = cells[col_id];
   if (id.empty()) return fail_at(starts[col_id], "id", "缺少 id(每项申请须有唯一的 id)");
   if (cells[col_applicant].empty())
@@ -125,7 +144,7 @@ std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std
   for (std::size_t c = 0; c < cells.size(); ++c) {
     const int slot = column_fact[c];
     if (slot < 0 || cells[c].empty()) continue;
-    if (auto msg = set_fact(slot, csv_cell_value(ed, slot, cells[c]))) return fail_at(starts[c], column_name[c], std::move(*msg), id);
+    if (auto msg = set_fact(slot, csv_cell_value(ed, slot, cells[c]))) return fail_at(starts[c], applications_csv.column_name[c], std::move(*msg), id);
   }
   return keep(line, id, cells[col_applicant], *m, "", facts);
 }

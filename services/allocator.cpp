@@ -103,7 +103,7 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
 
 std::optional<AllocationError> AllocatorData::finish() {
   if (stopped) return stopped;
-  if (input == AllocationFormat::Csv && !header_seen) return stopped = allocation_error(1, 0, "", "", "CSV 输入为空:缺少表头");
+  if (input == AllocationFormat::Csv && !applications_csv.header_seen) return stopped = allocation_error(1, 0, "", "", "CSV 输入为空:缺少表头");
   if (finished) return std::nullopt;
   finished = true;
   if (auto e = decide_year()) return stopped = e;
