@@ -24,7 +24,13 @@ void Checker::measure(int i) {
     if (r->alternative_of) continue;  // a text of the 否则 按 { … } before it
     if (r->limit && !count_bound_ok(*r, ctx)) continue;  // the limit's own error, not the comparison's
     expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
-    if (r->refusal) check(*r->refusal, ctx);  // a 按 like any other: its arms' values are 1, 2, …
+    if (r->refusal) {  // a 按 like any other: its arms' values are 1, 2, …
+      // A limit's 超出 拒绝 按 X { … } has a copy in each measure it covers, checked
+      // for its notes; its errors are the limit's own (limit_refusal), reported once.
+      const std::size_t before = diags_.size();
+      check(*r->refusal, ctx);
+      if (r->limit) diags_.erase(diags_.begin() + static_cast<std::ptrdiff_t>(before), diags_.end());
+    }
   }
   // 比例 and 基数 are computed on first use, so they may read each other,
   // but not in a circle.
