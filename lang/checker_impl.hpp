@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -30,6 +31,9 @@ struct Context {
   int node = -1;  // dependency-graph node of the owner, -1 if none
   const ast::MeasureDecl* measure = nullptr;
   bool uses_rate = false, uses_base = false;  // 比例 / 基数 read by name
+  // With Owner::Param: the 不超过 of this 全部 limit (a quota or a pool), one
+  // number for every application, rather than a 参数 — named in the message.
+  const ast::LimitDecl* bound_of = nullptr;
 };
 
 class Checker {
@@ -107,7 +111,10 @@ class Checker {
   void lower_in_force();  // checker_in_force.cpp
   void lower_refusal_tables();  // checker_measures.cpp
   bool count_bound_ok(const ast::Requirement& r, Context& ctx);
-  std::set<const ast::LimitDecl*> bound_reported_;  // count limits whose bound was reported
+  // Count limits whose bound was checked (at the first measure each covers): whether it was a count.
+  std::map<const ast::LimitDecl*, bool> bound_checked_;
+  // A name a constant may not read (a fact, a definition) in `ctx`: the message for `name`, a `kind`.
+  std::string not_constant(const Context& ctx, const std::string& name, const char* kind) const;
   int measure_named(const ast::NamedSpan& n);
   void batch_metadata();
   void apply_shared_limits();
