@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -111,8 +110,10 @@ class Checker {
   void lower_in_force();  // checker_in_force.cpp
   void lower_refusal_tables();  // checker_measures.cpp
   bool count_bound_ok(const ast::Requirement& r, Context& ctx);
-  // Count limits whose bound was checked (at the first measure each covers): whether it was a count.
-  std::map<const ast::LimitDecl*, bool> bound_checked_;
+  // Limits whose refusal (the 要求 lowered into each measure they cover) was
+  // checked: its mistakes are reported at the first measure only (muted_ after).
+  std::set<const ast::LimitDecl*> limits_checked_;
+  int muted_ = 0;  // > 0: errors are not reported (a check repeated for its notes)
   // A name a constant may not read (a fact, a definition) in `ctx`: the message for `name`, a `kind`.
   std::string not_constant(const Context& ctx, const std::string& name, const char* kind) const;
   int measure_named(const ast::NamedSpan& n);

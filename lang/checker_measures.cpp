@@ -22,6 +22,14 @@ void Checker::measure(int i) {
   } reset{unit_cause_};
   for (const ast::Requirement* r : info.requirements) {
     if (r->alternative_of) continue;  // a text of the 否则 按 { … } before it
+    // A limit's refusal is the same in every measure it covers: checked in each
+    // (its copy there needs its notes), its mistakes reported at the first.
+    const bool again = r->limit && !limits_checked_.insert(r->limit).second;
+    struct Mute {
+      int& muted;
+      bool on;
+      ~Mute() { muted -= on; }
+    } mute{muted_ += again, again};
     if (r->limit && !count_bound_ok(*r, ctx)) continue;  // the limit's own error, not the comparison's
     expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
     if (r->refusal) check(*r->refusal, ctx);  // a 按 like any other: its arms' values are 1, 2, …
@@ -137,20 +145,16 @@ void Checker::property(const ast::PropertyDecl& p) {
 // A count limit's 超出 拒绝 is checked as the 要求 已用 < 不超过 it was lowered to
 // (limit_rules.cpp); a bound that is not a count would be reported as that
 // comparison ("不能比较 整数 与 金额"), so its real cause is reported first, at
-// the bound, and the comparison is not checked. The bound is the limit's, the
-// same in every measure it covers, so it is checked (and a mistake in it, such
-// as an undefined name, reported) at the first of them only.
+// the bound, and the comparison is not checked.
 bool Checker::count_bound_ok(const ast::Requirement& r, Context& ctx) {
   const ast::Expr* cmp = r.condition.get();
   if (cmp->kind == ast::ExprKind::Or) cmp = cmp->args[1].get();  // 非 当 或 已用 < 不超过
   if (cmp->kind != ast::ExprKind::Compare || cmp->args.size() != 2) return true;
-  if (auto seen = bound_checked_.find(r.limit); seen != bound_checked_.end()) return seen->second;
   const Type bound = check(*cmp->args[1], ctx);
-  const bool ok = bound.kind == TypeKind::Integer;
-  if (!ok && !bound.is_error())  // an error in the bound itself is already reported where it is
-    error(cmp->args[1]->span, "限额 " + r.limit->name + " 计 件数,不超过 须为件数(整数),这里是" + describe(bound));
-  bound_checked_.emplace(r.limit, ok);
-  return ok;
+  if (bound.is_error()) return false;  // already reported where it is
+  if (bound.kind == TypeKind::Integer) return true;
+  error(cmp->args[1]->span, "限额 " + r.limit->name + " 计 件数,不超过 须为件数(整数),这里是" + describe(bound));
+  return false;
 }
 
 // 要求 C 否则 按 X { … }: each text becomes a requirement of its own, right
