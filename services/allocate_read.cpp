@@ -34,14 +34,22 @@ std::optional<std::string> AllocatorData::set_fact(int slot, const json::Scalar&
 bool AllocatorData::add_fast(std::string_view text, std::size_t line, std::size_t readable_after,
                                std::optional<AllocationError>& error) {
   json::FastApplication app;
-  if (!fast.read(text, app, readable_after)) return false;
+  // Bound as the batch's fast lane binds (FixedOnly): a fact that fits 64-bit
+  // fixed point is kept from its lane, with no Value made; one that does not
+  // has its Value.
+  if (!fast.read(text, app, readable_after, json::Binding::FixedOnly)) return false;
   if (!app.has_id || app.id.empty() || !app.has_applicant || app.applicant.empty()) return false;
-  const MeasureInfo* m = ed.find_measure(app.measure);
+  const MeasureInfo* m = app.measure_info;
   if (!m) return false;
   const FactValues& given = fast.facts();
   encoded.clear();
-  for (const int slot : fast.slots())
-    if (given.present[slot] && !encode_fact_value(encoded, slot, given.values[slot])) return false;
+  for (const int slot : fast.slots()) {
+    const unsigned char present = given.present[slot];
+    if (!present) continue;
+    if (!((present & FactValues::kFits) ? encode_fixed_fact(encoded, slot, ed.facts[slot].type.kind, given.fixed[slot])
+                                         : encode_fact_value(encoded, slot, given.values[slot])))
+      return false;
+  }
   error = keep(line, app.id, app.applicant, *m, "facts.", given);
   return true;
 }
@@ -178,7 +186,9 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
     if (!given.present[source]) continue;  // not given: nothing to add
     Decimal& total = year_totals[who * n_year + year_slot[a]];
     try {
-      total = total + given.values[source].number;
+      // A fact bound into its fixed-point lane alone (the fast reader) has no Value.
+      total = total + ((given.present[source] & FactValues::kFits) ? fixed::to_decimal(given.fixed[source])
+                                                                   : given.values[source].number);
     } catch (const std::exception&) {
       for (std::size_t i = 0; i < records.size(); ++i)  // a repeated id is the first problem of this line
         if (arena.get(records[i].id) == id) return duplicate_error(line, id, i);
