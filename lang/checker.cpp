@@ -24,6 +24,7 @@ namespace checking {
 // error in one of its files is caused by a change: it is reported at the
 // change (修订 / 删除 line), with a note at the base rule.
 void Checker::error(Span s, std::string m) {
+  if (muted_ > 0) return;
   if (cause_ && inherited_file(s)) {
     Diagnostic d = make_diagnostic(Severity::Error, cause_->span,
                                    cause_->what + " 使基础版本 " + ed_.base_name + " 的规则出错:" + m);

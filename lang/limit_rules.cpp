@@ -325,7 +325,8 @@ void Checker::tally_limit(const ast::LimitDecl& l, std::vector<int> measures) {
 }
 
 void Checker::pool_limit(const ast::LimitDecl& l, const std::vector<int>& measures) {
-  Context ctx{Owner::Param, -1};
+  Context ctx{Owner::Param, -1};  // a constant: one amount shared by every application
+  ctx.bound_of = &l;
   expect_type(*l.limit, check(*l.limit, ctx), Type::money(), std::string(ast::limit_word(l)) + " " + l.name + " 的额度");
   if (l.group) error(l.group->span, "资金池(按比例)不分组");
   PoolInfo info{&l, {}, {}};
@@ -344,6 +345,7 @@ void Checker::pool_limit(const ast::LimitDecl& l, const std::vector<int>& measur
 
 void Checker::quota_limit(const ast::LimitDecl& l, const std::vector<int>& measures) {
   Context ctx{Owner::Param, -1};  // a constant: the same number for every group
+  ctx.bound_of = &l;
   expect_type(*l.limit, check(*l.limit, ctx), Type::integer(), "名额");
   QuotaInfo info{&l, {}};
   info.group_fact = group_fact(l);
