@@ -24,6 +24,7 @@ namespace checking {
 // error in one of its files is caused by a change: it is reported at the
 // change (修订 / 删除 line), with a note at the base rule.
 void Checker::error(Span s, std::string m) {
+  if (muted_ > 0) return;
   if (cause_ && inherited_file(s)) {
     Diagnostic d = make_diagnostic(Severity::Error, cause_->span,
                                    cause_->what + " 使基础版本 " + ed_.base_name + " 的规则出错:" + m);
@@ -67,7 +68,9 @@ void Checker::run(std::vector<int>& param_order) {
   lower_refusal_tables();
   ed_.end_id = next_id_;
   notes_.exprs.resize(next_id_);
-  for (int i = 0; i < C; ++i) top_limit(i);
+  for (int i = 0; i < C; ++i) top_limit(i), limit_refusal(*ed_.limits[i]);
+  for (const auto& info : ed_.measures)
+    for (const auto& l : info.decl->limits) limit_refusal(l);
   for (int i = 0; i < M; ++i) measure(i);
   for (const auto& v : ed_.validations) {
     // Like a 定义: facts, parameters and definitions, not a measure's 比例 or 基数.
@@ -75,6 +78,7 @@ void Checker::run(std::vector<int>& param_order) {
     const Type t = check(*v.decl->condition, ctx);
     if (!t.is_error() && t.kind != TypeKind::Bool)
       error(v.decl->condition->span, "校验 的条件须为布尔,这里是" + describe(t));
+    if (v.decl->refusal) check(*v.decl->refusal, ctx);  // 否则 按 X { … }: a 按 like any other
   }
   apply_shared_limits();
   for (const auto* ex : ed_.examples) example(*ex);

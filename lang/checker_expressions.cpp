@@ -170,7 +170,7 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
       // Whether a fact was given is a property of an application, which
       // constants (computed once at load) never see.
       if (ctx.owner == Owner::Param) {
-        error(e.span, "参数只能由字面量和其他参数算出;" + e.name + " 是事实");
+        error(e.span, not_constant(ctx, e.name, "事实"));
         return Type::error();
       }
       if (ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) {

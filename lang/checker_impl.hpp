@@ -30,6 +30,9 @@ struct Context {
   int node = -1;  // dependency-graph node of the owner, -1 if none
   const ast::MeasureDecl* measure = nullptr;
   bool uses_rate = false, uses_base = false;  // 比例 / 基数 read by name
+  // With Owner::Param: the 不超过 of this 全部 limit (a quota or a pool), one
+  // number for every application, rather than a 参数 — named in the message.
+  const ast::LimitDecl* bound_of = nullptr;
 };
 
 class Checker {
@@ -104,10 +107,16 @@ class Checker {
   void cap_body(const ast::LimitDecl& c, Context& ctx);
   void top_limit(int i);
   void lower_refusals();
+  void limit_refusal(const ast::LimitDecl& l);
   void lower_in_force();  // checker_in_force.cpp
   void lower_refusal_tables();  // checker_measures.cpp
   bool count_bound_ok(const ast::Requirement& r, Context& ctx);
-  std::set<const ast::LimitDecl*> bound_reported_;  // count limits whose bound was reported
+  // Limits whose refusal (the 要求 lowered into each measure they cover) was
+  // checked: its mistakes are reported at the first measure only (muted_ after).
+  std::set<const ast::LimitDecl*> limits_checked_;
+  int muted_ = 0;  // > 0: errors are not reported (a check repeated for its notes)
+  // A name a constant may not read (a fact, a definition) in `ctx`: the message for `name`, a `kind`.
+  std::string not_constant(const Context& ctx, const std::string& name, const char* kind) const;
   int measure_named(const ast::NamedSpan& n);
   void batch_metadata();
   void apply_shared_limits();

@@ -63,7 +63,7 @@ Type Checker::aggregate(const ast::Expr& e, Context& ctx) {
     return Type::error();
   }
   if (ctx.owner == Owner::Param || ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) {
-    error(subject.span, "这里只能使用字面量和参数;" + subject.name + " 是事实");
+    error(subject.span, ctx.bound_of ? not_constant(ctx, subject.name, "事实") : "这里只能使用字面量和参数;" + subject.name + " 是事实");
     return Type::error();
   }
   const int slot = it->second.index;

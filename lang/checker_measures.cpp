@@ -22,9 +22,24 @@ void Checker::measure(int i) {
   } reset{unit_cause_};
   for (const ast::Requirement* r : info.requirements) {
     if (r->alternative_of) continue;  // a text of the 否则 按 { … } before it
+    // A limit's refusal is the same in every measure it covers: checked in each
+    // (its copy there needs its notes), its mistakes reported at the first.
+    const bool again = r->limit && !limits_checked_.insert(r->limit).second;
+    struct Mute {
+      int& muted;
+      bool on;
+      ~Mute() { muted -= on; }
+    } mute{muted_ += again, again};
     if (r->limit && !count_bound_ok(*r, ctx)) continue;  // the limit's own error, not the comparison's
     expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
-    if (r->refusal) check(*r->refusal, ctx);  // a 按 like any other: its arms' values are 1, 2, …
+    if (r->refusal) {  // a 按 like any other: its arms' values are 1, 2, …
+      // A limit's 超出 拒绝 按 X { … }: the copy here is checked for its notes only, the
+      // table's mistakes being reported once, as written (limit_refusal).
+      const int quiet = r->limit ? 1 : 0;
+      muted_ += quiet;
+      check(*r->refusal, ctx);
+      muted_ -= quiet;
+    }
   }
   // 比例 and 基数 are computed on first use, so they may read each other,
   // but not in a circle.
@@ -145,8 +160,7 @@ bool Checker::count_bound_ok(const ast::Requirement& r, Context& ctx) {
   const Type bound = check(*cmp->args[1], ctx);
   if (bound.is_error()) return false;  // already reported where it is
   if (bound.kind == TypeKind::Integer) return true;
-  if (bound_reported_.insert(r.limit).second)  // once, not once per measure it covers
-    error(cmp->args[1]->span, "限额 " + r.limit->name + " 计 件数,不超过 须为件数(整数),这里是" + describe(bound));
+  error(cmp->args[1]->span, "限额 " + r.limit->name + " 计 件数,不超过 须为件数(整数),这里是" + describe(bound));
   return false;
 }
 

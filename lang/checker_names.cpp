@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace kuan::checking {
 
 Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
@@ -46,7 +48,8 @@ Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
   }
   const Symbol& s = it->second;
   if (ctx.owner == Owner::Param && s.kind != ast::RefKind::Param) {
-    error(e.span, "参数只能由字面量和其他参数算出;" + e.name + " 是" + (s.kind == ast::RefKind::Fact ? "事实" : "定义"));
+    if (s.kind == ast::RefKind::Fact) fact_used_[s.index] = true;  // misread, not unused
+    error(e.span, not_constant(ctx, e.name, s.kind == ast::RefKind::Fact ? "事实" : "定义"));
     return Type::error();
   }
   if ((ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) && s.kind != ast::RefKind::Param) {
@@ -84,6 +87,15 @@ std::string Checker::join(const std::vector<std::string>& v) {
   std::string out;
   for (const auto& s : v) out += (out.empty() ? "" : "、") + s;
   return out;
+}
+
+// A constant — a 参数, or the bound all applications share of a 全部 limit
+// (ctx.bound_of) — read `name`, a fact or a definition: each application has its own.
+std::string Checker::not_constant(const Context& ctx, const std::string& name, const char* kind) const {
+  if (!ctx.bound_of) return "参数只能由字面量和其他参数算出;" + name + " 是" + kind;
+  const ast::LimitDecl& l = *ctx.bound_of;
+  return fmt::format("{} {} 是全部申请共用的上限,须由字面量和参数算出(写成参数或常数);{} 是{},每份申请各有其值",
+                     ast::limit_word(l), l.name, name, kind);
 }
 
 }  // namespace kuan::checking

@@ -14,6 +14,7 @@
 #include "services/fact_codec.hpp"
 #include "services/pro_rata.hpp"
 #include "services/quota_rank.hpp"
+#include "interpreter/compiled.hpp"
 
 namespace kuan {
 
@@ -90,11 +91,51 @@ void AllocatorData::bind(const Record& r, bool rooms) {
     }
     if (a == s.funded_money) {
       room_supplied = used;
-      room_opened = acc.group_fact < 0 ? opened.get(std::uint64_t{r.applicant} * n_funded + funded_slot[a]) != 0
+      room_opened = acc.group_fact < 0 ? opened.get(r.applicant, funded_slot[a]) != 0
                                        : grouped_opened.count(group_tally_key(r.applicant, a, group_key(acc.group_fact))) > 0;
     }
     put_fact(acc.fact, Value::money(Decimal::from_scaled(used, 2)));
   }
+}
+
+// The same for the compiled form alone: the record's facts, 全年 totals and
+// rooms into the fixed-point lanes (what decide_compiled reads), no Value
+// made. False when a value needs one — a fact kept as text, a total beyond 64
+// bits, a total kept per 按 F (its key is a Value's text), a stated 已用 figure
+// to carry — then bind() does it all.
+bool AllocatorData::bind_fixed(const Record& r) {
+  if (r.flags & kGivesUsed) return false;
+  const Setup& s = setup[r.measure];
+  clear_facts();
+  if (!decode_fact_fixed(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); })) return false;
+  auto set_fixed = [&](int slot, fixed::Fx x) {
+    facts.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;
+    facts.fixed[static_cast<std::size_t>(slot)] = x;
+    touched.push_back(slot);
+  };
+  for (const int a : s.year_totals) {
+    const int fact = ed.accumulations[a].fact;
+    if (facts.present[fact]) continue;
+    fixed::Fx x;
+    if (!fixed::from_decimal(year_totals[r.applicant * n_year + year_slot[a]], x)) return false;
+    set_fixed(fact, x);
+  }
+  room_supplied = -1;
+  room_opened = false;
+  given_running.clear();
+  for (const int a : s.funded) {
+    const AccumulationInfo& acc = ed.accumulations[a];
+    if (acc.group_fact >= 0) return false;
+    if (facts.present[acc.fact]) continue;  // the line's own figure stands (no carry: kGivesUsed is bind()'s)
+    const std::int64_t used = funded_totals.get(r.applicant, funded_slot[a]);
+    if (acc.count) {
+      set_fixed(acc.fact, {used, 0});
+      continue;
+    }
+    if (a == s.funded_money) room_supplied = used, room_opened = opened.get(r.applicant, funded_slot[a]) != 0;
+    set_fixed(acc.fact, {used, 2});
+  }
+  return true;
 }
 
 // The value of fact `slot` for the bound record, as text: the key of its
@@ -112,7 +153,7 @@ std::string AllocatorData::group_key(int slot) {
 // bound record's group): 分, or a count.
 std::int64_t* AllocatorData::tally(std::uint32_t applicant, int a) {
   const AccumulationInfo& acc = ed.accumulations[a];
-  if (acc.group_fact < 0) return &funded_totals.at(std::uint64_t{applicant} * n_funded + funded_slot[a]);
+  if (acc.group_fact < 0) return &funded_totals.at(applicant, funded_slot[a]);
   return &grouped_totals[group_tally_key(applicant, a, group_key(acc.group_fact))];
 }
 
@@ -124,7 +165,7 @@ std::string AllocatorData::group_tally_key(std::uint32_t applicant, int a, std::
 }
 
 std::int64_t AllocatorData::tally_value(std::uint32_t applicant, int a) {
-  if (ed.accumulations[a].group_fact < 0) return funded_totals.get(std::uint64_t{applicant} * n_funded + funded_slot[a]);
+  if (ed.accumulations[a].group_fact < 0) return funded_totals.get(applicant, funded_slot[a]);
   return *tally(applicant, a);
 }
 
@@ -179,7 +220,7 @@ void AllocatorData::prefetch_totals(std::size_t index) const {
   const Record& r = records[index + kAhead];
   if (n_year) __builtin_prefetch(&year_totals[std::size_t{r.applicant} * n_year]);
   for (const int a : setup[r.measure].funded)
-    if (ed.accumulations[a].group_fact < 0) funded_totals.prefetch(std::uint64_t{r.applicant} * n_funded + funded_slot[a]);
+    if (ed.accumulations[a].group_fact < 0) funded_totals.prefetch(r.applicant, funded_slot[a]);
 }
 
 std::optional<AllocationError> AllocatorData::decide_amounts() {
@@ -188,10 +229,16 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
     prefetch_totals(i);
     Record& r = records[i];
     if (!(r.flags & kDecided)) {
-      bind(r, true);
-      auto result = evaluate(r);
-      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
-      if (auto e = record_outcome(r, std::get<Outcome>(result))) return e;
+      // The batch's fast lane first (fixed-point lanes, the compiled form);
+      // what it does not decide, the reference evaluator does, bound with Values.
+      std::optional<Outcome> outcome = bind_fixed(r) ? decide_compiled(ed, ed.measures[r.measure], facts) : std::nullopt;
+      if (!outcome) {
+        bind(r, true);
+        auto result = evaluate(r);
+        if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+        outcome = std::move(std::get<Outcome>(result));
+      }
+      if (auto e = record_outcome(r, *outcome)) return e;
       if (room_supplied > 0) r.used = room_supplied, r.flags |= kRoomComputed | (room_opened ? kOpened : 0);
       if (r.flags & kGivesUsed)
         if (auto e = carry_given(r, false)) return e;
@@ -305,7 +352,7 @@ std::optional<AllocationError> AllocatorData::decide_year() {
       if (pool.total > INT64_MAX)
         return allocation_error(0, 0, "", "", "资金池 " + ed.pools[p].decl->name + " 的申请合计超出可处理的范围");
       pool.scaled = true;
-      pool.factor = cents_text(pool.cents) + "/" + cents_text(pool.total);
+      pool.set_factor();
       pool.remainder_cents = largest_remainders(
           pool.cents, pool.total,
           [&](auto f) {

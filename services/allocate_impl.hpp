@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/arena.hpp"
+#include "base/json_string.hpp"
 #include "base/name_table.hpp"
 #include "base/tally_table.hpp"
 #include "services/allocate.hpp"
@@ -30,6 +31,7 @@
 namespace kuan {
 
 using AllocatorData = api::Allocator::Data;
+
 
 // Splits `in` into records — lines; a CSV record may hold quoted newlines —
 // and hands each non-blank one to add(record, 1-based line, bytes readable
@@ -92,6 +94,10 @@ struct api::Allocator::Data {
     // The same when the room includes an opening balance (a figure given by an
     // earlier line or the opening-balances file).
     std::string opened_before, opened_before_json;
+    // JSON text written on every decision of the measure, escaped once:
+    // ,"measure":"…","eligible": and each cap's name as a JSON string.
+    std::string measure_json;
+    std::vector<std::string> caps_json;
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
@@ -108,6 +114,12 @@ struct api::Allocator::Data {
     std::uint64_t remainder_cents = 0;  // cents given one each by largest remainder
     bool scaled = false;
     std::string factor;  // "pool/total" in 元, when scaled
+    std::string pro_rata_json;  // ,"pro_rata":"…" (factor as a JSON member), when scaled
+    void set_factor() {  // scaled: cents of total
+      factor = cents_text(cents) + "/" + cents_text(total);
+      pro_rata_json = ",\"pro_rata\":";
+      append_json_string(pro_rata_json, factor);
+    }
   };
 
   // In kuan::api, `Edition` would be the api's handle: the engine's is ::kuan::Edition.
@@ -122,7 +134,7 @@ struct api::Allocator::Data {
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
   Arena arena;
   NameTable applicants;                     // applicants' names: looked up for every line, so kept dense
-  TallyTable funded_totals;                 // applicant × n_funded + column → 分 (or a count) funded so far
+  TallyColumns funded_totals;               // applicant × funded_slot → 分 (or a count) funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
   std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
   FactValues facts;
@@ -152,7 +164,7 @@ struct api::Allocator::Data {
   };
   std::vector<Seed> seeds;        // the openings of applicants in the year (resolve_openings)
   std::size_t unknown_openings = 0;  // opening lines whose applicant has no application
-  TallyTable opened;              // applicant × n_funded + column → 1: the total started from an opening
+  TallyColumns opened;            // applicant × funded_slot → 1: the total started from an opening
   std::unordered_map<std::string, std::int64_t> grouped_opened;  // the same for 按 F totals
   struct OpeningReader : CsvRecords {  // the opening file's CSV
     int col_applicant = -1;
@@ -233,7 +245,7 @@ struct api::Allocator::Data {
                                               const std::vector<std::size_t>& columns);
   // Before applicants' names are released: the openings of applicants in the year.
   void resolve_openings();
-  // Before a pass over the records: every running total starts from its opening.
+  // Before a pass over the records: every running total starts from 0, or from its opening.
   void seed_openings();
   // A line that gives the 已用 fact of a running total states the applicant's
   // usage before it: the total continues from that figure (bound record).
@@ -245,6 +257,9 @@ struct api::Allocator::Data {
   // The record's facts as given, plus (unless given) the 全年 totals and —
   // with `rooms` — what the applicant's earlier funded applications used.
   void bind(const Record& r, bool rooms);
+  // The same (with rooms) into the fixed-point lanes alone, for
+  // decide_compiled; false when a value needs its Value (then bind()).
+  bool bind_fixed(const Record& r);
   // The value of fact `slot` for the bound record, as text: the key of its
   // group for 限额 … 按 F. A fact not given takes its default; with none, "".
   std::string group_key(int slot);
@@ -289,6 +304,8 @@ struct api::Allocator::Data {
   // Pass 2 (allocate_write.cpp).
   // One decision; JSON members and CSV columns come in the same order.
   void decision(std::size_t index, AllocationFormat format, std::string& out) const;
+  void decision_json(std::size_t index, std::string& out) const;
+  std::string quota_loser_reason(const Record& r) const;
   // Every decision, in input order (CSV after its header).
   void write(std::ostream& out, AllocationFormat format, const api::AllocationProgressFn& progress) const;
 };

@@ -160,11 +160,12 @@ void AllocatorData::resolve_openings() {
 }
 
 void AllocatorData::seed_openings() {
+  funded_totals.reset(n_funded, applicants.size());  // every applicant is known by now
+  opened.reset(n_funded, applicants.size());
   for (const Seed& s : seeds) {
     if (ed.accumulations[s.tally].group_fact < 0) {
-      const std::uint64_t key = std::uint64_t{s.applicant} * n_funded + funded_slot[s.tally];
-      funded_totals.at(key) = s.value;
-      opened.at(key) = 1;
+      funded_totals.at(s.applicant, funded_slot[s.tally]) = s.value;
+      opened.at(s.applicant, funded_slot[s.tally]) = 1;
     } else {
       std::string key = group_tally_key(s.applicant, s.tally, s.group);
       grouped_totals[key] = s.value;
@@ -185,7 +186,7 @@ std::optional<AllocationError> AllocatorData::carry_given(const Record& r, bool 
                               "已用数 " + figure.to_string() + (acc.count ? " 须为非负整数" : " 须为非负的整分金额") +
                                   ",才能结转到同一申请人此后的申请");
     *tally(r.applicant, a) = *value;
-    if (acc.group_fact < 0) opened.at(std::uint64_t{r.applicant} * n_funded + funded_slot[a]) = 1;
+    if (acc.group_fact < 0) opened.at(r.applicant, funded_slot[a]) = 1;
     else grouped_opened[group_tally_key(r.applicant, a, group_key(acc.group_fact))] = 1;
   }
   return std::nullopt;

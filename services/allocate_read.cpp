@@ -34,14 +34,22 @@ std::optional<std::string> AllocatorData::set_fact(int slot, const json::Scalar&
 bool AllocatorData::add_fast(std::string_view text, std::size_t line, std::size_t readable_after,
                                std::optional<AllocationError>& error) {
   json::FastApplication app;
-  if (!fast.read(text, app, readable_after)) return false;
+  // Bound as the batch's fast lane binds (FixedOnly): a fact that fits 64-bit
+  // fixed point is kept from its lane, with no Value made; one that does not
+  // has its Value.
+  if (!fast.read(text, app, readable_after, json::Binding::FixedOnly)) return false;
   if (!app.has_id || app.id.empty() || !app.has_applicant || app.applicant.empty()) return false;
-  const MeasureInfo* m = ed.find_measure(app.measure);
+  const MeasureInfo* m = app.measure_info;
   if (!m) return false;
   const FactValues& given = fast.facts();
   encoded.clear();
-  for (const int slot : fast.slots())
-    if (given.present[slot] && !encode_fact_value(encoded, slot, given.values[slot])) return false;
+  for (const int slot : fast.slots()) {
+    const unsigned char present = given.present[slot];
+    if (!present) continue;
+    if (!((present & FactValues::kFits) ? encode_fixed_fact(encoded, slot, ed.facts[slot].type.kind, given.fixed[slot])
+                                         : encode_fact_value(encoded, slot, given.values[slot])))
+      return false;
+  }
   error = keep(line, app.id, app.applicant, *m, "facts.", given);
   return true;
 }
@@ -178,7 +186,9 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
     if (!given.present[source]) continue;  // not given: nothing to add
     Decimal& total = year_totals[who * n_year + year_slot[a]];
     try {
-      total = total + given.values[source].number;
+      // A fact bound into its fixed-point lane alone (the fast reader) has no Value.
+      total = total + ((given.present[source] & FactValues::kFits) ? fixed::to_decimal(given.fixed[source])
+                                                                   : given.values[source].number);
     } catch (const std::exception&) {
       for (std::size_t i = 0; i < records.size(); ++i)  // a repeated id is the first problem of this line
         if (arena.get(records[i].id) == id) return duplicate_error(line, id, i);
@@ -240,37 +250,40 @@ std::optional<AllocationError> AllocatorData::add(std::string_view record, std::
 }
 
 std::optional<AllocationError> read_records(std::istream& in, bool csv, const RecordFn& add, const ReadProgressFn& progress) {
-  std::string data;
-  std::vector<char> chunk(std::size_t{1} << 20);
-  std::size_t start = 0, pos = 0, line = 1, record_line = 1;
+  // The input is read straight into one buffer (no chunk copied in): `size`
+  // bytes of it hold data, the records not yet handed on start at `start`.
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  std::vector<char> buffer(2 * kBlock);
+  std::size_t size = 0, start = 0, pos = 0, line = 1, record_line = 1;
   std::uint64_t consumed = 0, count = 0;
   CsvScanner scanner;
   auto bad_quote = [&](std::size_t offset, const char* message) {  // offset within the record
-    const TextPosition at = text_position(std::string_view(data).substr(start), offset);
+    const TextPosition at = text_position(std::string_view(buffer.data() + start, size - start), offset);
     return allocation_error(record_line + at.line - 1, at.column, "", "", message);
   };
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
-    std::string_view rec(data.data() + start, end - start);
+    std::string_view rec(buffer.data() + start, end - start);
     if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
     if (!blank(rec)) {
       // The block's bytes after the line may be read by the fast reader: no copy of it.
-      if (auto e = add(rec, record_line, data.size() - static_cast<std::size_t>(rec.data() + rec.size() - data.data())))
+      if (auto e = add(rec, record_line, size - static_cast<std::size_t>(rec.data() + rec.size() - buffer.data())))
         return e;
       if (progress && (++count & 8191) == 0) progress(consumed + end, count);
     }
     return std::nullopt;
   };
   for (bool eof = false; !eof;) {
-    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (buffer.size() - size < kBlock) buffer.resize(size + 2 * kBlock);  // a record longer than a block so far
+    in.read(buffer.data() + size, static_cast<std::streamsize>(buffer.size() - size));
     const auto n = static_cast<std::size_t>(in.gcount());
     if (in.bad()) return allocation_error(line, 0, "", "", "读取输入失败");
     eof = n == 0;
-    data.append(chunk.data(), n);
+    size += n;
     for (;;) {
-      const void* nl = std::memchr(data.data() + pos, '\n', data.size() - pos);
-      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data.data()) : data.size();
+      const void* nl = std::memchr(buffer.data() + pos, '\n', size - pos);
+      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - buffer.data()) : size;
       if (csv)
-        if (const auto bad = scanner.scan(std::string_view(data.data() + pos, end - pos), pos - start); bad != CsvScanner::npos)
+        if (const auto bad = scanner.scan(std::string_view(buffer.data() + pos, end - pos), pos - start); bad != CsvScanner::npos)
           return bad_quote(bad, "CSV 引号位置不对:引号只能括住整个单元格,闭合引号后只能是逗号或行尾");
       if (!nl) {
         pos = end;
@@ -286,16 +299,17 @@ std::optional<AllocationError> read_records(std::istream& in, bool csv, const Re
     }
     if (eof && csv && scanner.in_quotes())
       return bad_quote(scanner.open_quote(), "CSV 引号没有闭合:从这里开始的单元格一直延续到输入末尾");
-    if (eof && start < data.size())
-      if (auto e = emit(data.size())) return e;
+    if (eof && start < size)
+      if (auto e = emit(size)) return e;
     consumed += start;
-    data.erase(0, start);
+    std::memmove(buffer.data(), buffer.data() + start, size - start);  // the unfinished record to the front
+    size -= start;
     pos -= start;
     start = 0;
-    if (data.size() > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
+    if (size > limits::kMaxBatchRecordBytes)  // no record ends within the limit: stop, in bounded memory
       return allocation_error(record_line, 0, "", "", fmt::format("行过长:每行至多 {} 字节", limits::kMaxBatchRecordBytes));
   }
-  if (progress) progress(consumed + data.size(), count);
+  if (progress) progress(consumed + size, count);
   return std::nullopt;
 }
 

@@ -64,6 +64,13 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
       if (m.requirements.size() > 32 || m.caps.size() > 250) {
         return refused("措施 " + m.decl->name + " 的要求超过 32 条或上限超过 250 个,批量分配不支持");
       }
+    for (std::size_t m = 0; m < ed.measures.size(); ++m) {
+      auto& s = impl->setup[m];
+      s.measure_json = ",\"measure\":";
+      append_json_string(s.measure_json, ed.measures[m].decl->name);
+      s.measure_json += ",\"eligible\":";
+      for (const auto* cap : ed.measures[m].caps) append_json_string(s.caps_json.emplace_back(), cap->name);
+    }
     impl->funded_slot.assign(ed.accumulations.size(), -1);
     impl->year_slot.assign(ed.accumulations.size(), -1);
     for (std::size_t a = 0; a < ed.accumulations.size(); ++a) {
@@ -95,7 +102,7 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
       if (!cents || *cents < 0) {
         return refused("资金池 " + p.decl->name + " 的额度 " + p.amount.to_string() + " 不是整分或超出范围");
       }
-      impl->pools.push_back({*cents, 0, 0, 0, false, {}});
+      impl->pools.push_back({*cents, 0, 0, 0, false, {}, {}});
     }
     return Allocator(std::move(impl));
   });
@@ -280,7 +287,7 @@ bool Allocator::set_pool(int pool, std::int64_t total_fen, const std::vector<std
     Data::Pool& p = d_->pools[static_cast<std::size_t>(pool)];
     p.total = total_fen;
     p.scaled = total_fen > p.cents;
-    if (p.scaled) p.factor = cents_text(p.cents) + "/" + cents_text(total_fen);
+    if (p.scaled) p.set_factor();
     for (const std::size_t i : extra_cent) d_->records[i].flags |= Data::kExtraCent;
     return true;
   } catch (...) {

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "interpreter/evaluator.hpp"  // FactValues
+#include "interpreter/fixed.hpp"
 
 namespace kuan {
 
@@ -73,6 +74,59 @@ inline bool encode_fact_value(std::string& out, int slot, const Value& v) {
     }
     default: return false;
   }
+}
+
+// The same for a fact bound straight into its fixed-point lane (a
+// FastLineReader's Binding::FixedOnly): `kind` is the fact's declared type,
+// whose Value fixed::of_value would give `x` — so the bytes are those
+// encode_fact_value writes for that Value. False for a kind it does not know.
+inline bool encode_fixed_fact(std::string& out, int slot, TypeKind kind, fixed::Fx x) {
+  switch (kind) {
+    case TypeKind::Bool:
+    case TypeKind::Enum:
+    case TypeKind::Date:
+      put_varint(out, static_cast<std::uint64_t>(slot));
+      out += static_cast<char>(kind);
+      put_varint(out, zigzag(x.m));
+      return true;
+    case TypeKind::Money:
+    case TypeKind::Rate:
+    case TypeKind::Integer:
+    case TypeKind::Number:
+      if (x.s < 0) return false;
+      put_varint(out, static_cast<std::uint64_t>(slot));
+      out += static_cast<char>(kind);
+      put_varint(out, static_cast<std::uint64_t>(x.s));
+      put_varint(out, zigzag(x.m));
+      return true;
+    default: return false;
+  }
+}
+
+// Sets each fact of an encoded record in `facts`' fixed-point lanes only
+// (what decide_compiled reads), calling touched(slot) for each; false — the
+// lanes partly set — when a fact is kept as text (its mantissa does not fit
+// 64 bits): then bind its Values with decode_fact_values.
+template <class F>
+bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
+  for (std::size_t at = 0; at < s.size();) {
+    const int slot = static_cast<int>(get_varint(s, at));
+    const auto form = static_cast<unsigned char>(s[at++]);
+    if (form & kFactText) return false;
+    const auto kind = static_cast<TypeKind>(form);
+    fixed::Fx x;
+    if (kind == TypeKind::Bool || kind == TypeKind::Enum || kind == TypeKind::Date) {
+      x = {unzigzag(get_varint(s, at)), 0};
+    } else {
+      const auto scale = get_varint(s, at);
+      x = {unzigzag(get_varint(s, at)), static_cast<std::int32_t>(scale)};
+      if (scale > static_cast<std::uint64_t>(fixed::kMaxScale)) return false;
+    }
+    facts.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;
+    facts.fixed[static_cast<std::size_t>(slot)] = x;
+    touched(slot);
+  }
+  return true;
 }
 
 // Sets each fact of an encoded record in `facts`, calling touched(slot) for each.

@@ -398,7 +398,7 @@ TEST_CASE("caps: references to top-level caps", "[checker]") {
 TEST_CASE("名额 must be a positive integer and its score a numeric fact", "[checker]") {
   CHECK_DIAG(one_error("事实 得分: 数值\n措施 甲 {\n  金额 = 1元\n  名额 = 10.5 按 得分\n}"), "名额 须为整数,这里是数值", 8, 8);
   CHECK_DIAG(one_error("措施 甲 {\n  金额 = 1元\n  名额 = 10元\n}"), "名额 须为整数,这里是金额", 7, 8);
-  CHECK_DIAG(one_error("事实 a: 金额\n措施 甲 { 金额 = 1元\n 名额 = a }"), "参数只能由字面量和其他参数算出;a 是事实", 7, 7);
+  CHECK_DIAG(one_error("事实 a: 金额\n措施 甲 { 金额 = 1元\n 名额 = a }"), "名额 甲名额 是全部申请共用的上限,须由字面量和参数算出(写成参数或常数);a 是事实,每份申请各有其值", 7, 7);
   CHECK_DIAG(one_error("措施 甲 { 金额 = 1元\n 名额 = 0 }"), "名额须为正整数", 6, 7);
   CHECK_DIAG(one_error("措施 甲 { 金额 = 1元\n 名额 = 3 按 得分 }"), "名额 按 后须是已声明的事实(评审得分);得分 不是", 6, 11);
   CHECK_DIAG(one_error("事实 得分: 布尔\n措施 甲 { 金额 = 1元\n 名额 = 3 按 得分 }"), "评审得分须为数值", 7, 11);
@@ -417,7 +417,8 @@ TEST_CASE("资金池 and 累计 name declared measures and facts", "[checker]") 
   CHECK_DIAG(one_error(measures + "资金池 池一 = 1亿元 覆盖 甲, 乙\n资金池 池二 = 1亿元 覆盖 乙"),
              "措施 乙 已属于资金池 池一", 9, 17);
   CHECK_DIAG(one_error(measures + "资金池 池 = 30% 覆盖 甲"), "资金池 池 的额度 须为金额,这里是比例", 8, 9);
-  CHECK_DIAG(one_error(measures + "资金池 池 = a 覆盖 甲"), "参数只能由字面量和其他参数算出;a 是事实", 8, 9);
+  CHECK_DIAG(one_error(measures + "资金池 池 = a 覆盖 甲"),
+             "资金池 池 是全部申请共用的上限,须由字面量和参数算出(写成参数或常数);a 是事实,每份申请各有其值", 8, 9);
   CHECK_DIAG(one_error(measures + "累计 已申领 = 甲"), "累计 的对象须是已声明的事实;已申领 不是", 8, 4);
   CHECK_DIAG(one_error(measures + "事实 次数: 整数\n累计 次数 = 甲"), "累计 的事实须为金额", 9, 4);
   CHECK_DIAG(one_error(measures + "事实 已申领: 金额 = 0元\n累计 已申领 = 甲, 丁"), "未定义的措施 丁", 9, 13);
@@ -472,7 +473,7 @@ TEST_CASE("a 参数 may use only literals and other 参数", "[checker]") {
   CHECK_DIAG(one_error("事实 合同: 金额 可选\n参数 标志 = 有 合同\n措施 甲 { 金额 = 若 标志 则 1元 否则 合同 }"),
              "参数只能由字面量和其他参数算出;合同 是事实", 6, 11);
   CHECK_DIAG(one_error("事实 合同: 金额 可选\n措施 甲 { 金额 = 合同\n 名额 = 若 有 合同 则 1 否则 2 }"),
-             "参数只能由字面量和其他参数算出;合同 是事实", 7, 11);
+             "名额 甲名额 是全部申请共用的上限,须由字面量和参数算出(写成参数或常数);合同 是事实,每份申请各有其值", 7, 11);
   // Parameters are computed once, in dependency order, whatever the order written.
   const auto l = load("参数 年度 = 月度 × 12\n参数 月度 = 10万元\n措施 甲 { 金额 = 年度 }");
   INFO(l.rendered());
@@ -651,7 +652,18 @@ TEST_CASE("限额: each combination that means nothing is an error at the limit'
   CHECK(msg(m + "}\n限额 X { 计 件数 全部 不超过 2 超出 择优 }") == "限额 X:写在措施外的限额须写 覆盖 哪些措施");
   CHECK(msg(m + "限额 X { 计 件数 每 申请人 按 得分 不超过 2 已用 n 超出 拒绝 \"多\" } }") == "分组的事实须为枚举、布尔或整数;得分 是数值");
   CHECK(msg(m + "限额 X { 计 件数 每 申请人 不超过 2 已用 a 超出 拒绝 \"多\" } }") == "计 件数 的 已用 事实须为整数");
-  CHECK(msg(m + "限额 X { 计 件数 全部 不超过 a 超出 择优 } }") == "参数只能由字面量和其他参数算出;a 是事实");
+  CHECK(msg(m + "限额 X { 计 件数 全部 不超过 a 超出 择优 } }") == "限额 X 是全部申请共用的上限,须由字面量和参数算出(写成参数或常数);a 是事实,每份申请各有其值");
+}
+
+TEST_CASE("a count limit's bound is checked once, however many measures it covers", "[checker][limit]") {
+  const std::string measures = "事实 a: 金额\n事实 n: 整数 = 0\n措施 甲 { 金额 = a }\n措施 乙 { 金额 = a }\n措施 丙 { 金额 = a }\n";
+  // lines 5–9; the limit on line 10
+  CHECK_DIAG(one_error(measures + "限额 X { 计 件数 每 申请人 不超过 上线 已用 n 超出 拒绝 \"多\" 覆盖 甲, 乙, 丙 }"),
+             "未定义的名称 上线", 10, 23);
+  CHECK_DIAG(one_error(measures + "限额 X { 计 件数 每 申请人 不超过 a 已用 n 超出 拒绝 \"多\" 覆盖 甲, 乙, 丙 }"),
+             "限额 X 计 件数,不超过 须为件数(整数),这里是金额", 10, 23);
+  CHECK_DIAG(one_error(measures + "限额 X { 计 件数 每 申请人 不超过 2 已用 n 当 b 超出 拒绝 \"多\" 覆盖 甲, 乙, 丙 }"),
+             "未定义的名称 b(是不是 a?)", 10, 32);
 }
 
 TEST_CASE("限额: the general form evaluates like its sugar and refuses a count at its bound", "[checker][limit]") {
