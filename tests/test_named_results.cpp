@@ -172,7 +172,7 @@ TEST_CASE("结果: a batch gives one object per application, JSONL and CSV") {
   CHECK(c.substr(c.size() - 3) == ",,,");
 }
 
-TEST_CASE("结果: a 例 expects named figures; a wrong one says which") {
+TEST_CASE("结果: a 例 expects named figures, and a wrong one says which") {
   const std::string text = std::string(kRules) + R"(例 汇算 "对" { 收入 = 16万元, 已缴 = 5000元  得 3500元 结果 应纳税所得额 = 10万元, 应纳税额 = 8500元 }
 例 汇算 "分行" { 收入 = 16万元
   得 8500元
