@@ -68,6 +68,7 @@ std::optional<AllocationError> AllocatorData::duplicate_ids() const {
 // with `rooms` — what the applicant's earlier funded applications used.
 void AllocatorData::bind(const Record& r, bool rooms) {
   clear_facts();
+  facts.as_of = run_day();  // unless the line has its own (decoded with its facts)
   decode_fact_values(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); });
   const Setup& s = setup[r.measure];
   for (const int a : s.year_totals) {
@@ -107,6 +108,7 @@ bool AllocatorData::bind_fixed(const Record& r) {
   if (r.flags & kGivesUsed) return false;
   const Setup& s = setup[r.measure];
   clear_facts();
+  facts.as_of = run_day();  // unless the line has its own (decoded with its facts)
   if (!decode_fact_fixed(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); })) return false;
   auto set_fixed = [&](int slot, fixed::Fx x) {
     facts.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;

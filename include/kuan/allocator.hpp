@@ -140,6 +140,13 @@ class KUAN_API Allocator {
   // receive). Off by default, as the 2025年版's spec says: a stated figure is
   // that line's alone, and later lines add up earlier funded applications.
   void set_carry_stated(bool on) noexcept;
+  // Before read() or add(): the applications' date, "YYYY-MM-DD" — which
+  // measures and clauses are in force (施行) — for every line that does not
+  // give its own ("as_of" in JSONL, an as_of/日期 column in CSV). Without it,
+  // today in China (UTC+8), fixed when the first line is read. It does not
+  // choose the edition: a year is allocated under the one it was created with.
+  // Refused: a day that is no date, or a call after the first record.
+  std::optional<AllocationError> set_as_of(std::string_view day);
 
   std::size_t size() const noexcept;  // records read
   // Pass 2: every decision in input order (CSV with its header line). False
@@ -233,6 +240,7 @@ struct AllocateOptions {
   AllocationFormat input = AllocationFormat::Jsonl;
   AllocationFormat output = AllocationFormat::Jsonl;
   AllocationProgressFn progress;
+  std::string as_of;  // "YYYY-MM-DD": Allocator::set_as_of; empty: today in China (UTC+8)
 };
 
 // Reads all of `in`; only when every record is good writes the decisions to
