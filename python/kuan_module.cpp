@@ -141,9 +141,12 @@ py::list decisions(const api::Allocator& a) {
   return out;
 }
 
-py::list allocate_rows(const PyEdition& e, const py::iterable& rows, const py::object& opening, bool carry_stated) {
+py::list allocate_rows(const PyEdition& e, const py::iterable& rows, const py::object& opening, bool carry_stated,
+                       const std::optional<std::string>& as_of) {
   api::Allocator a = new_allocator(e.edition());
   a.set_carry_stated(carry_stated);
+  if (as_of)  // the applications' date for rows without their own (`--as-of`)
+    if (auto err = a.set_as_of(*as_of)) raise(allocation_error(*err));
   if (!opening.is_none()) {  // each applicant's usage before this run: its line numbers are the opening's
     std::size_t k = 0;
     for (const py::handle& row : opening.cast<py::iterable>()) {
@@ -266,12 +269,13 @@ PYBIND11_MODULE(_kuan, m) {
       .def("_evaluate_file", &evaluate_file, py::arg("in_path"), py::arg("out_path"), py::kw_only(),
            py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1)
       .def("allocate", &allocate_rows, py::arg("rows"), py::kw_only(), py::arg("opening") = py::none(),
-           py::arg("carry_stated") = false,
+           py::arg("carry_stated") = false, py::arg("as_of") = py::none(),
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
            "JSON lines, in application order. Returns the decisions as dicts (amount, allocated as Decimal); a bad "
            "row refuses the year with AllocationError. opening: each applicant's usage before this run, "
            "{\"applicant\", \"facts\": {已用 fact: figure}} dicts or JSON lines (`--opening`; a bad one raises "
-           "AllocationError with its line in `opening`); carry_stated: `--carry-stated`.")
+           "AllocationError with its line in `opening`); carry_stated: `--carry-stated`; as_of: \"YYYY-MM-DD\", the "
+           "applications' date (施行) for rows without their own \"as_of\" (`--as-of`; default today in China).")
       .def(
           "_batch_lines",
           [](const PyEdition& e, const std::vector<std::string>& lines, const std::vector<std::size_t>& numbers,

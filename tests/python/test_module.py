@@ -275,3 +275,16 @@ def test_evaluate_many_binds_every_value_as_evaluate_does(ed):
         assert row == want, item
         outcomes.add(row["code"] if "code" in row else "eligible" if row["eligible"] else "not_eligible")
     assert {"eligible", "not_eligible", "bad_fact", "unknown_fact", "unknown_measure"} <= outcomes, outcomes
+
+
+def test_allocate_dates_rows_by_as_of():
+    """as_of (`--as-of`) dates rows without their own "as_of": 施行 on a measure decides, on both sides of its end."""
+    dated = kuan.load_texts({"2025年版/rules.kuan": (
+        "政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n事实 申请金额: 金额\n"
+        "措施 甲 {\n  施行 2025-01-01 至 2025-06-30\n  金额 = 申请金额\n}\n")}).latest()
+    rows = [{"id": "a", "applicant": "E", "measure": "甲", "facts": {"申请金额": "60"}},
+            {"id": "b", "applicant": "E", "measure": "甲", "facts": {"申请金额": "60"}, "as_of": "2025-06-30"}]
+    assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-06-30")] == [True, True]
+    assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-07-01")] == [False, True]
+    with pytest.raises(kuan.AllocationError):
+        dated.allocate(rows, as_of="2025-02-30")
