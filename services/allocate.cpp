@@ -375,6 +375,8 @@ void AllocatorData::summarize() {
   summary.version = ed.name;
   if (unknown_openings)
     summary.warnings.push_back(fmt::format("期初余额中有 {} 条属于本批没有申请的申请人,未用", unknown_openings));
+  if (other_period_openings)
+    summary.warnings.push_back(fmt::format("期初余额中有 {} 条属于其他期间(不是本次分配的期间),未用", other_period_openings));
   if (!ignored_columns.empty()) {
     std::string list;
     for (const auto& c : ignored_columns) (list += list.empty() ? "" : "、") += c;

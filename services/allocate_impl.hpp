@@ -154,12 +154,20 @@ struct api::Allocator::Data {
   std::optional<std::int32_t> as_of;  // the applications' date unless a line gives its own (run_day())
   // Opening balances (期初余额, allocate_opening.cpp): read before the year,
   // seeded into the running totals before each pass over the records.
+  // An opening line's period (期间): a calendar year, for a running total
+  // kept 期间 每年, or a stated period D1 至 D2, for one kept over it.
+  struct OpeningPeriod {
+    bool year = false;
+    std::int32_t from = 0, to = 0;  // days, both included
+    bool operator==(const OpeningPeriod&) const = default;
+  };
   struct Opening {
     std::string applicant;
     int tally;           // index into Edition::accumulations
     std::string group;   // its 按 F value, or ""
     std::int64_t value;  // 分, or a count
     std::size_t line;
+    std::optional<OpeningPeriod> period;  // none: the run's
   };
   std::vector<Opening> openings;
   struct Seed {
@@ -170,10 +178,11 @@ struct api::Allocator::Data {
   };
   std::vector<Seed> seeds;        // the openings of applicants in the year (resolve_openings)
   std::size_t unknown_openings = 0;  // opening lines whose applicant has no application
+  std::size_t other_period_openings = 0;  // opening balances of another period than the run's
   TallyColumns opened;            // applicant × funded_slot → 1: the total started from an opening
   std::unordered_map<std::string, std::int64_t> grouped_opened;  // the same for 按 F totals
   struct OpeningReader : CsvRecords {  // the opening file's CSV
-    int col_applicant = -1;
+    int col_applicant = -1, col_period = -1;
     std::vector<int> column_fact;
   } opening_csv;
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
@@ -254,10 +263,14 @@ struct api::Allocator::Data {
   std::optional<AllocationError> add_opening(std::string_view record, std::size_t line, AllocationFormat format);
   std::optional<AllocationError> read_opening(std::istream& in, AllocationFormat format);
   // One opening line's facts, checked: the balances it gives.
+  // `period`, written at `period_column`: the line's 期间, if it gives one.
   std::optional<AllocationError> keep_opening(std::size_t line, std::string_view applicant,
                                               const std::vector<std::pair<int, Value>>& given,
-                                              const std::vector<std::size_t>& columns);
-  // Before applicants' names are released: the openings of applicants in the year.
+                                              const std::vector<std::size_t>& columns,
+                                              const std::optional<OpeningPeriod>& period, std::size_t period_column);
+  // Before applicants' names are released: the openings of applicants in the
+  // year, of the run's period — for a 期间 每年 total the calendar year of the
+  // run's date (run_day()), for a stated 期间 that period.
   void resolve_openings();
   // Before a pass over the records: every running total starts from 0, or from its opening.
   void seed_openings();

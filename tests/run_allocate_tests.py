@@ -452,6 +452,21 @@ def as_of_dates_the_lines(work):
 
 
 @case
+def opening_balances_by_period(work):
+    """--opening with a period per line: the run's year (--as-of) picks its balances; others are unused with a warning; a bad period is refused where it is."""
+    write(work, "in.jsonl", THREE[:1])
+    write(work, "open.jsonl", [{"applicant": "企业甲", "period": "2025", "facts": {"本年度已申领算力券": "700万元"}},
+                               {"applicant": "企业甲", "period": "2026", "facts": {"本年度已申领算力券": "200万元"}}])
+    for day, amount in (("2025-09-01", "1000000.00"), ("2026-03-01", "5000000.00")):
+        code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "open.jsonl", "--as-of", day)
+        check(code == 0 and [x["amount"] for x in jsonl(out)] == [amount] and "1 条属于其他期间" in err, f"{day}: {out}{err}")
+    with open(os.path.join(work, "bad.csv"), "w", encoding="utf-8") as f:
+        f.write("applicant,期间,本年度已申领算力券\n企业甲,2025,1\n企业甲,2025-01-01 至 2025-12-31,1\n")
+    code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "bad.csv")
+    check(code == 2 and out == "" and "bad.csv:3:5: error:" in err and "按年计" in err, f"bad period: exit {code} {err}")
+
+
+@case
 def opening_balances_bad_files(work):
     """A bad opening file refuses the run: file:line:col, exit 2, nothing written, OUT unchanged."""
     write(work, "in.jsonl", THREE)

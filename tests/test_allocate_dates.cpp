@@ -22,7 +22,11 @@ const std::string kDated =
     "政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
     "事实 申请金额: 金额\n事实 已领: 金额 = 0元\n参数 年度上限 = 100元\n累计 已领 = 甲, 乙\n"
     "措施 甲 {\n  施行 2025-01-01 至 2025-06-30\n  金额 = 申请金额\n  上限 年度余额 = 年度上限 已用 已领\n}\n"
-    "措施 乙 {\n  金额 = 申请金额\n  上限 乙年度余额 = 年度上限 已用 已领\n}\n";
+    "措施 乙 {\n  金额 = 申请金额\n  上限 乙年度余额 = 年度上限 已用 已领\n}\n"
+    // 丙's room is over three years, a stated 期间.
+    "事实 三年已领: 金额 = 0元\n"
+    "限额 三年余额 {\n  计 金额 每 申请人 期间 2025-01-01 至 2027-12-31\n  不超过 100元\n  已用 三年已领\n  覆盖 丙\n}\n"
+    "措施 丙 {\n  金额 = 申请金额\n}\n";
 
 const Edition& dated_edition() {
   static const auto policy = [] {
@@ -169,4 +173,81 @@ TEST_CASE("allocate: lines the fast reader takes and those it declines are dated
   CHECK(in.decisions[0]["eligible"] == true);
   CHECK(in.decisions[1]["eligible"] == true);
   CHECK(in.decisions[2]["eligible"] == false);
+}
+
+namespace {
+
+struct Opened {
+  std::optional<AllocationError> error;  // of the opening file, or of the year
+  std::vector<json> decisions;
+  AllocationSummary summary;
+};
+
+Opened with_opening(const std::string& opening, AllocationFormat format, const std::string& as_of, const std::string& year) {
+  Opened r;
+  auto made = make_allocator(dated_edition(), AllocationFormat::Jsonl);
+  auto& a = std::get<Allocator>(made);
+  REQUIRE_FALSE(a.set_as_of(as_of));
+  std::istringstream open_in(opening), in(year);
+  if ((r.error = a.read_opening(open_in, format)) || (r.error = a.read(in))) return r;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::string out;
+    a.decision(i, AllocationFormat::Jsonl, out);
+    r.decisions.push_back(json::parse(out));
+  }
+  r.summary = a.summary();
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("opening balances by period: a year for a yearly total, D1 至 D2 for a stated one, others unused", "[allocate][opening]") {
+  const std::string year = line("a", "乙", "50") + line("b", "丙", "50");
+  const std::string jsonl =
+      R"({"applicant": "E", "period": "2025", "facts": {"已领": "80"}})" "\n"
+      R"({"applicant": "E", "period": 2024, "facts": {"已领": "30"}})" "\n"
+      R"({"applicant": "E", "period": "2025-01-01 至 2027-12-31", "facts": {"三年已领": "90"}})" "\n"
+      R"({"applicant": "E", "period": "2028-01-01至2030-12-31", "facts": {"三年已领": "10"}})" "\n";
+  const std::string csv = "applicant,期间,已领,三年已领\nE,2025年,80,\nE,2024,30,\nE,2025-01-01 至 2027-12-31,,90\n"
+                          "E,2028-01-01 至 2030-12-31,,10\n";
+  for (const auto& [text, format] : {std::pair{jsonl, AllocationFormat::Jsonl}, std::pair{csv, AllocationFormat::Csv}}) {
+    // Run in 2025: the 2025 balance (room 100 − 80), the three years' (100 − 90).
+    auto r = with_opening(text, format, "2025-05-01", year);
+    REQUIRE_FALSE(r.error);
+    CHECK(r.decisions[0]["amount"] == "20.00");
+    CHECK(r.decisions[1]["amount"] == "10.00");
+    REQUIRE(r.summary.warnings.size() == 1);
+    CHECK(r.summary.warnings[0].find("2 条属于其他期间") != std::string::npos);
+    // Run in 2024: the 2024 balance; the stated total's period is the same (its own).
+    r = with_opening(text, format, "2024-05-01", year);
+    REQUIRE_FALSE(r.error);
+    CHECK(r.decisions[0]["amount"] == "50.00");  // 100 − 30 leaves room for 50
+    CHECK(r.decisions[1]["amount"] == "10.00");
+  }
+  // No period: the run's, whatever it is (one file for the period the run decides).
+  const auto plain = with_opening(R"({"applicant": "E", "facts": {"已领": "80"}})" "\n", AllocationFormat::Jsonl, "2031-01-01", year);
+  REQUIRE_FALSE(plain.error);
+  CHECK(plain.decisions[0]["amount"] == "20.00");
+}
+
+TEST_CASE("opening balances by period: bad periods are refused where they are written", "[allocate][opening]") {
+  const std::string year = line("a", "乙", "50");
+  auto refused = [&](const std::string& text, AllocationFormat format, int line_no, int column, const std::string& says) {
+    const auto r = with_opening(text, format, "2025-05-01", year);
+    REQUIRE(r.error);
+    CHECK(r.error->where.line == line_no);
+    CHECK(r.error->where.column == column);
+    CHECK(r.error->message.find(says) != std::string::npos);
+  };
+  refused("applicant,period,已领\nE,2025,1\nE,20x5,1\n", AllocationFormat::Csv, 3, 3, "无效");
+  refused("applicant,period,已领\nE,2025-03-01 至 2025-01-01,1\n", AllocationFormat::Csv, 2, 3, "结束日期早于开始日期");
+  refused("applicant,period,已领\nE,2025-02-30 至 2025-12-31,1\n", AllocationFormat::Csv, 2, 3, "无效");
+  // A stated period for a yearly total, a year for a stated one: the kind the total is kept by.
+  refused("applicant,period,已领\nE,2025-01-01 至 2025-12-31,1\n", AllocationFormat::Csv, 2, 3, "按年计");
+  refused("applicant,period,三年已领\nE,2025,1\n", AllocationFormat::Csv, 2, 3, "2025-01-01 至 2027-12-31");
+  refused(R"({"applicant": "E", "period": 2025.5, "facts": {"已领": "1"}})" "\n", AllocationFormat::Jsonl, 1, 20, "period 须为字符串");
+  refused(R"({"applicant": "E", "periods": "2025", "facts": {"已领": "1"}})" "\n", AllocationFormat::Jsonl, 1, 20, "未知的键");
+  // The same balance twice in one period is an error; in two periods it is not.
+  refused("applicant,period,已领\nE,2025,1\nE,2025,2\n", AllocationFormat::Csv, 3, 8, "重复");
+  CHECK_FALSE(with_opening("applicant,period,已领\nE,2025,1\nE,2024,2\nE,,3\n", AllocationFormat::Csv, "2025-05-01", year).error);
 }

@@ -288,3 +288,16 @@ def test_allocate_dates_rows_by_as_of():
     assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-07-01")] == [False, True]
     with pytest.raises(kuan.AllocationError):
         dated.allocate(rows, as_of="2025-02-30")
+
+
+def test_allocate_uses_the_opening_balances_of_the_runs_period(ed):
+    """An opening row's "period": the run's year (as_of) picks it, another year's is not used."""
+    row = {"id": "A1", "applicant": "E1", "measure": "算力券",
+           "facts": {"合同金额": "2500万元", "采购类型": "算力服务", "算力设施档位": "二档"}}
+    opening = [{"applicant": "E1", "period": "2025", "facts": {"本年度已申领算力券": "700万元"}},
+               {"applicant": "E1", "period": 2026, "facts": {"本年度已申领算力券": "200万元"}}]
+    assert str(ed.allocate([row], opening=opening, as_of="2025-09-01")[0]["amount"]) == "1000000.00"
+    assert str(ed.allocate([row], opening=opening, as_of="2026-09-01")[0]["amount"]) == "5000000.00"
+    with pytest.raises(kuan.AllocationError) as e:
+        ed.allocate([row], opening=[{"applicant": "E1", "period": "2025-13", "facts": {}}])
+    assert e.value.line == 1 and "期间" in str(e.value)
