@@ -531,6 +531,13 @@ std::optional<Outcome> out_of_force(const Edition& ed, const MeasureInfo& info, 
   return out;
 }
 EvalResult reference_walk(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace);
+// 否则 按 X { … } (a 要求, a 校验, a limit's 超出 拒绝): the table's value is the
+// number (1, 2, …) of the arm X falls in, the text that refuses.
+std::size_t chosen_arm(const Value& v, const ast::Expr& table, std::size_t arms) {
+  const auto k = v.number.to_int64_at_scale(0);
+  if (!k || *k < 1 || static_cast<std::size_t>(*k) > arms) raise("内部错误:理由分支", table.span);
+  return static_cast<std::size_t>(*k);
+}
 std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts);
 }  // namespace
 
@@ -584,10 +591,7 @@ class ReferenceEngine {
   // 否则 按 X { … }: which arm (1, 2, …) X falls in.
   std::size_t refusal_arm(std::size_t i) {
     const ast::Requirement& r = *info_.requirements[i];
-    const Value v = act_.eval(*r.refusal);
-    const auto k = v.number.to_int64_at_scale(0);
-    if (!k || *k < 1 || static_cast<std::size_t>(*k) > r.refusals.size()) raise("内部错误:理由分支", r.refusal->span);
-    return static_cast<std::size_t>(*k);
+    return chosen_arm(act_.eval(*r.refusal), *r.refusal, r.refusals.size());
   }
   Decimal amount(std::vector<ChoiceTrace>* choices) {
     act_.choices = choices;
@@ -661,7 +665,13 @@ std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo&
       return std::move(*err);
     }
     if (!std::get<Value>(r).truthy()) {
-      EvalError e{v.message, v.span};
+      std::string message = v.message;
+      if (v.refusal) {  // 否则 按 X { … }: the text of X's arm
+        auto arm = guarded([&] { return chosen_arm(Activation(&ed, facts).eval(*v.refusal), *v.refusal, v.refusals.size()); });
+        if (auto* err = std::get_if<EvalError>(&arm)) return std::move(*err);
+        message = v.refusals[std::get<std::size_t>(arm) - 1];
+      }
+      EvalError e{std::move(message), v.span};
       e.kind = ErrorKind::InvalidApplication;
       return e;
     }

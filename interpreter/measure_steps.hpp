@@ -50,7 +50,8 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
     }
     if (trace) {
       ConditionTrace c{r, *held};
-      if (r->limit) c.detail = count_limit_detail(ed, *r, e.given());
+      // A count limit's numbers, read from its requirement (a text chosen by arm has no condition).
+      if (info.requirements[i]->limit) c.detail = count_limit_detail(ed, *info.requirements[i], e.given());
       trace->conditions.push_back(std::move(c));
     }
     if (!*held) out.failed.push_back(r);

@@ -81,10 +81,11 @@ class TableCheck {
     if (fact && (subject.kind == TypeKind::Money || subject.kind == TypeKind::Rate)) domain.min = Decimal::from_int(0);
     auto show = [&](const Decimal& d) -> std::string {
       switch (subject.kind) {
-        case TypeKind::Money: {  // as a rule file writes it: 500万元, 12.5元
-          const Decimal wan = Decimal::from_int(10000);
-          auto in_wan = d.divide(wan, d.scale(), RoundingMode::HalfUp);
-          if (!d.is_zero() && in_wan && *in_wan * wan == d) return in_wan->normalized().to_string() + "万元";
+        case TypeKind::Money: {  // as a rule file writes it: 2亿元, 500万元, 12.5元
+          for (const auto& [factor, unit] : {std::pair{Decimal::from_int(100000000), "亿元"}, std::pair{Decimal::from_int(10000), "万元"}}) {
+            auto in_unit = d.divide(factor, d.scale(), RoundingMode::HalfUp);
+            if (!d.is_zero() && in_unit && *in_unit * factor == d) return in_unit->normalized().to_string() + unit;
+          }
           return d.normalized().to_string() + "元";
         }
         case TypeKind::Rate: return (d * Decimal::from_int(100)).normalized().to_string() + "%";

@@ -223,7 +223,9 @@ struct LimitDecl {
   ExprPtr when;   // 当
   std::vector<NamedSpan> covers;  // 覆盖; a limit written in a measure covers that measure
   LimitAction action = LimitAction::Cut;
-  std::string refusal;              // 超出 拒绝 "…"
+  std::string refusal;              // 超出 拒绝 "…" (for 按 X { … }: the table as written)
+  ExprPtr refusal_by;               // 超出 拒绝 按 X { … }: as a 要求's `refusal` (lowered with it)
+  std::vector<std::string> refusals;
   std::optional<NamedSpan> score;   // 超出 择优 按 S
   bool stacking = false;            // 叠加: a ceiling shared with another programme
   bool explicit_scope = false, explicit_period = false, explicit_action = false, explicit_what = false;
@@ -310,10 +312,13 @@ struct ExampleDecl {
 
 // 校验 COND 否则 "…": an application on which COND is false is invalid — an
 // error, not an ineligible result — for every measure of the edition, or of
-// the clause it is written in.
+// the clause it is written in. 否则 按 X { … }: the message is the text of the
+// arm X falls in (`refusal`, `refusals` as a 要求's; `message` the table as written).
 struct ValidationDecl {
   ExprPtr condition;
   std::string message;
+  ExprPtr refusal;
+  std::vector<std::string> refusals;
   Span span;  // the condition
   int clause = -1;  // index into Module::clauses; -1 at the top level
 };
@@ -448,7 +453,7 @@ void for_each_expr_slot(Module& m, F&& f) {
   auto at = [&](ExprPtr& p) {
     if (p) f(p);
   };
-  auto limit = [&](LimitDecl& l) { at(l.limit), at(l.used), at(l.when); };
+  auto limit = [&](LimitDecl& l) { at(l.limit), at(l.used), at(l.when), at(l.refusal_by); };
   at(m.rounding_step);
   for (auto& x : m.facts) at(x.default_value);
   for (auto& x : m.params) at(x.value);
@@ -469,7 +474,7 @@ void for_each_expr_slot(Module& m, F&& f) {
     at(x.expected_amount);
   }
   for (auto& p : m.properties) at(p.when), at(p.holds);
-  for (auto& v : m.validations) at(v.condition);
+  for (auto& v : m.validations) at(v.condition), at(v.refusal);
 }
 
 }  // namespace kuan::ast

@@ -29,6 +29,12 @@ class Dumper {
     num("to", f->to ? *f->to : -1);
   }
 
+  // A refusal's text, or for 按 X { … } the table, not its layout (`text` is then its source text).
+  void refusal(const std::string& text, const ast::ExprPtr& by, const std::vector<std::string>& texts) {
+    if (!by) return str("else", text);
+    expr(by);
+    for (const auto& t : texts) str("else", t);
+  }
   void expr(const ast::ExprPtr& e) {
     if (!e) {
       out += "null ";
@@ -92,7 +98,7 @@ class Dumper {
     expr(c.when);
     names("covers", c.covers);
     num("action", static_cast<int>(c.action));
-    str("refusal", c.refusal);
+    refusal(c.refusal, c.refusal_by, c.refusals);
     if (c.score) str("score", c.score->name);
   }
 
@@ -156,12 +162,7 @@ class Dumper {
       for (const auto& r : ms.requirements) {
         out += "require";
         expr(r.condition);
-        if (r.refusal) {  // 否则 按 { … }: the table, not its layout (`reason` is its source text)
-          expr(r.refusal);
-          for (const auto& t : r.refusals) str("else", t);
-        } else {
-          str("else", r.reason);
-        }
+        refusal(r.reason, r.refusal, r.refusals);
       }
       names("needs", ms.needs);
       for (const auto& n : ms.conditional_needs) {
@@ -204,7 +205,7 @@ class Dumper {
       out += "\nvalidation";
       num("clause", v.clause);
       expr(v.condition);
-      str("else", v.message);
+      refusal(v.message, v.refusal, v.refusals);
     }
     for (const auto& p : m.properties) {
       str("\nproperty", p.measure);

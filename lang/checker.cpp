@@ -68,7 +68,9 @@ void Checker::run(std::vector<int>& param_order) {
   lower_refusal_tables();
   ed_.end_id = next_id_;
   notes_.exprs.resize(next_id_);
-  for (int i = 0; i < C; ++i) top_limit(i);
+  for (int i = 0; i < C; ++i) top_limit(i), limit_refusal(*ed_.limits[i]);
+  for (const auto& info : ed_.measures)
+    for (const auto& l : info.decl->limits) limit_refusal(l);
   for (int i = 0; i < M; ++i) measure(i);
   for (const auto& v : ed_.validations) {
     // Like a 定义: facts, parameters and definitions, not a measure's 比例 or 基数.
@@ -76,6 +78,7 @@ void Checker::run(std::vector<int>& param_order) {
     const Type t = check(*v.decl->condition, ctx);
     if (!t.is_error() && t.kind != TypeKind::Bool)
       error(v.decl->condition->span, "校验 的条件须为布尔,这里是" + describe(t));
+    if (v.decl->refusal) check(*v.decl->refusal, ctx);  // 否则 按 X { … }: a 按 like any other
   }
   apply_shared_limits();
   for (const auto* ex : ed_.examples) example(*ex);

@@ -107,6 +107,7 @@ class Checker {
   void cap_body(const ast::LimitDecl& c, Context& ctx);
   void top_limit(int i);
   void lower_refusals();
+  void limit_refusal(const ast::LimitDecl& l);
   void lower_in_force();  // checker_in_force.cpp
   void lower_refusal_tables();  // checker_measures.cpp
   bool count_bound_ok(const ast::Requirement& r, Context& ctx);

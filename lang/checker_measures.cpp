@@ -32,7 +32,14 @@ void Checker::measure(int i) {
     } mute{muted_ += again, again};
     if (r->limit && !count_bound_ok(*r, ctx)) continue;  // the limit's own error, not the comparison's
     expect_type(*r->condition, check(*r->condition, ctx), Type::boolean(), "要求的条件");
-    if (r->refusal) check(*r->refusal, ctx);  // a 按 like any other: its arms' values are 1, 2, …
+    if (r->refusal) {  // a 按 like any other: its arms' values are 1, 2, …
+      // A limit's 超出 拒绝 按 X { … }: the copy here is checked for its notes only, the
+      // table's mistakes being reported once, as written (limit_refusal).
+      const int quiet = r->limit ? 1 : 0;
+      muted_ += quiet;
+      check(*r->refusal, ctx);
+      muted_ -= quiet;
+    }
   }
   // 比例 and 基数 are computed on first use, so they may read each other,
   // but not in a circle.

@@ -351,9 +351,19 @@ struct year_total_source : seq<word<TAO_PEGTL_STRING("全年")>, sp, not_at<comm
 struct accumulate_stmt : seq<kw<TAO_PEGTL_STRING("累计")>, must<expected_name, expected_equals>, opt<year_total_source>,
                              must<expected_name_list>> {};
 
+// A refusal: one text, or 按 X { a => "…", 其他 => "…" } — the text chosen by X,
+// arms as in an expression's 按 (enumeration values or ranges), each value a
+// text. After 要求 C 否则, 校验 C 否则 and a 限额's 超出 拒绝.
+struct refusal_arm : seq<arm_pattern, must<expected_arrow, expected_text>> {};
+struct expected_refusal_arm : seq<refusal_arm> {};
+struct refusal_table : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_expression, expected_lbrace, expected_refusal_arm>,
+                           star<opt<comma>, refusal_arm>, opt<comma>, must<expected_rbrace>> {};
+struct expected_refusal : sor<text, refusal_table> {};
+
 struct quota_score : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_name>> {};
 // ---------------------------------------------------------------- 限额: the general limit
 // 限额 NAME { 计 件数  每 申请人 按 F  期间 每年  不超过 E  已用 F  当 C  覆盖 M…  超出 拒绝 "…"  叠加 }
+// (超出 拒绝 按 X { … }: the refusal text by arm)
 // Items in any order, each at most once (the checker says which combinations
 // mean something). Its words are recognised only inside the braces: none is reserved.
 struct limit_amount : kw<TAO_PEGTL_STRING("金额")> {};
@@ -375,7 +385,7 @@ struct limit_period : seq<word<TAO_PEGTL_STRING("期间")>, sp, must<expected_pe
 struct limit_bound : seq<word<TAO_PEGTL_STRING("不超过")>, sp, must<expected_expression>> {};
 struct limit_covers : seq<kw<TAO_PEGTL_STRING("覆盖")>, must<expected_name_list>> {};
 struct action_cut : kw<TAO_PEGTL_STRING("削减")> {};
-struct action_refuse : seq<kw<TAO_PEGTL_STRING("拒绝")>, must<expected_text>> {};
+struct action_refuse : seq<kw<TAO_PEGTL_STRING("拒绝")>, must<expected_refusal>> {};
 struct action_best : seq<kw<TAO_PEGTL_STRING("择优")>, opt<quota_score>> {};
 struct action_pro_rata : kw<TAO_PEGTL_STRING("按比例")> {};
 struct expected_action : sor<action_cut, action_refuse, action_best, action_pro_rata> {};
@@ -388,13 +398,6 @@ struct limit_stmt : seq<word<TAO_PEGTL_STRING("限额")>, sp, must<expected_name
                         must<expected_limit_end>> {};
 
 // ---------------------------------------------------------------- measures
-// 要求 C 否则 按 X { a => "…", 其他 => "…" }: the refusal text chosen by X, arms as
-// in an expression's 按 (enumeration values or ranges), each value a text.
-struct refusal_arm : seq<arm_pattern, must<expected_arrow, expected_text>> {};
-struct expected_refusal_arm : seq<refusal_arm> {};
-struct refusal_table : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_expression, expected_lbrace, expected_refusal_arm>,
-                           star<opt<comma>, refusal_arm>, opt<comma>, must<expected_rbrace>> {};
-struct expected_refusal : sor<text, refusal_table> {};
 struct require_item : seq<kw<TAO_PEGTL_STRING("要求")>, must<expected_expression, expected_else, expected_refusal>> {};
 // 需要 F, G [当 COND]: the application must state these facts (when COND holds).
 struct need_item : seq<kw<TAO_PEGTL_STRING("需要")>, must<expected_name>, star<comma, must<expected_name>>, opt<when_part>> {};
@@ -466,10 +469,10 @@ struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
 struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt> {};
-// 校验 COND 否则 "…": an application on which COND does not hold is not a valid
-// application (an error, code invalid_application), for every measure of the
-// edition, or of the clause it is written in.
-struct validation_stmt : seq<kw<TAO_PEGTL_STRING("校验")>, must<expected_expression, expected_else, expected_text>> {};
+// 校验 COND 否则 "…" (or 否则 按 X { … }): an application on which COND does not
+// hold is not a valid application (an error, code invalid_application), for
+// every measure of the edition, or of the clause it is written in.
+struct validation_stmt : seq<kw<TAO_PEGTL_STRING("校验")>, must<expected_expression, expected_else, expected_refusal>> {};
 struct clause_item : sor<original_text, responsible, period_stmt, declaration, validation_stmt, measure_stmt, example_stmt, property_stmt> {};
 struct expected_clause_end : seq<rbrace> {};
 struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,

@@ -89,7 +89,7 @@ std::string limit_one_line(const ast::LimitDecl& c, const std::function<std::str
     for (const auto& m : c.covers) s += " " + m.name;
   }
   s += std::string(" 超出 ") + kAction[static_cast<int>(c.action)];
-  if (!c.refusal.empty()) s += " \"" + c.refusal + "\"";
+  if (!c.refusal.empty()) s += " " + (c.refusal_by ? c.refusal : "\"" + c.refusal + "\"");  // 按 X { … } as written
   if (c.score) s += " 按 " + c.score->name;
   return s;
 }
@@ -194,6 +194,10 @@ void Checker::lower_refusals() {
     r->condition = std::move(condition);
     r->reason = l.refusal;
     r->limit = &l;
+    if (l.refusal_by) {  // 超出 拒绝 按 X { … }: lowered with the requirement, as a 要求's
+      r->refusal = ast::clone(*l.refusal_by, next_id_);
+      r->refusals = l.refusals;
+    }
     m.requirements.push_back(r.get());
     ed_.lowered.push_back(std::move(r));
   };
@@ -202,6 +206,14 @@ void Checker::lower_refusals() {
   for (const auto* l : ed_.limits)
     for (const auto& n : l->covers)
       if (auto it = ed_.measure_index.find(n.name); it != ed_.measure_index.end()) add(*l, ed_.measures[it->second]);
+}
+
+// 超出 拒绝 按 X { … }: checked once, as written, like a 定义 (facts, 参数, 定义);
+// the copies lowered into the measures it covers report nothing of their own.
+void Checker::limit_refusal(const ast::LimitDecl& l) {
+  if (!l.refusal_by) return;
+  Context ctx{Owner::Define, -1};
+  check(*l.refusal_by, ctx);
 }
 
 int Checker::measure_named(const ast::NamedSpan& n) {

@@ -94,7 +94,7 @@ ast::LimitDecl Converter::limit(const Node& n) const {
       else if (c.is_type<g::action_pro_rata>()) l.action = ast::LimitAction::ProRata;
       else if (c.is_type<g::action_refuse>()) {
         l.action = ast::LimitAction::Refuse;
-        l.refusal = string_value(child(c, 0));
+        refusal(child(c, 0), l.refusal, l.refusal_by, l.refusals);
       } else {
         l.action = ast::LimitAction::Best;
         if (const Node* score = find<g::quota_score>(c)) l.score = named(child(*score, 0));
@@ -204,9 +204,7 @@ ast::MeasureDecl Converter::measure(const Node& n, int clause) const {
       ast::Requirement r;
       r.condition = expr(child(c, 0));
       r.span = r.condition->span;
-      const Node& why = child(c, 1);
-      if (why.is_type<g::refusal_table>()) refusal_table(why, r);
-      else r.reason = string_value(why);
+      refusal(child(c, 1), r.reason, r.refusal, r.refusals);
       m.requirements.push_back(std::move(r));
     } else if (c.is_type<g::need_item>()) {
       if (const Node* when = find<g::when_part>(c)) {
@@ -361,7 +359,7 @@ void Converter::declaration(const Node& c, ast::Module& m, int clause) const {
     ast::ValidationDecl v;
     v.condition = expr(child(c, 0));
     v.span = tight(child(c, 0));  // the condition as written (有 F starts at 有)
-    v.message = string_value(child(c, 1));
+    refusal(child(c, 1), v.message, v.refusal, v.refusals);
     v.clause = clause;
     m.validations.push_back(std::move(v));
   }

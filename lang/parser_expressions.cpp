@@ -308,9 +308,15 @@ void Converter::patterns(const Node& n, ast::Expr& e, ast::MatchArm& a) const {
   }
 }
 
+// A refusal (after 要求 C 否则, 校验 C 否则, 超出 拒绝): a text, or
 // refusal_table -> '按' expression '{' refusal_arm (','? refusal_arm)* '}'
-// refusal_arm -> arm_pattern '=>' text: a 按 whose k-th arm's value is the integer k.
-void Converter::refusal_table(const Node& n, ast::Requirement& r) const {
+// refusal_arm -> arm_pattern '=>' text: a 按 whose k-th arm's value is the integer k,
+// `texts` the arms' texts and `text` the table as written.
+void Converter::refusal(const Node& n, std::string& text, ast::ExprPtr& by, std::vector<std::string>& texts) const {
+  if (!n.is_type<g::refusal_table>()) {
+    text = string_value(n);
+    return;
+  }
   std::vector<ast::ExprPtr> args;
   args.push_back(expr(child(n, 0)));
   auto e = node(ast::ExprKind::Match, span_of(n), std::move(args));
@@ -320,17 +326,17 @@ void Converter::refusal_table(const Node& n, ast::Requirement& r) const {
     a.span = span_of(arm_node);
     patterns(arm_node, *e, a);
     const Node& text_node = *arm_node.children.back();
-    r.refusals.push_back(string_value(text_node));
+    texts.push_back(string_value(text_node));
     Built k = leaf(ast::ExprKind::Number, text_node);
-    k->number = Decimal::from_scaled(static_cast<std::int64_t>(r.refusals.size()), 0);
+    k->number = Decimal::from_scaled(static_cast<std::int64_t>(texts.size()), 0);
     a.value = std::move(k);
     a.span.end = a.value->span.end;
     e->arms.push_back(std::move(a));
   }
   ranges_or_values(*e);
   e->span.end = closing_brace_after(e->arms.back().value->span.end);
-  r.reason = std::string(span_text(e->span));
-  r.refusal = std::move(e);
+  text = std::string(span_text(e->span));
+  by = std::move(e);
 }
 
 ast::MatchArm Converter::arm(const Node& n, ast::Expr& e) const {

@@ -83,7 +83,7 @@ class Converter {
   Built progressive(const Node& n) const;
   ast::MatchArm arm(const Node& n, ast::Expr& e) const;
   void patterns(const Node& n, ast::Expr& e, ast::MatchArm& a) const;
-  void refusal_table(const Node& n, ast::Requirement& r) const;
+  void refusal(const Node& n, std::string& text, ast::ExprPtr& by, std::vector<std::string>& texts) const;
   void range(const Node& p, ast::Expr& e, ast::MatchArm& a) const;
   void ranges_or_values(ast::Expr& e) const;
 

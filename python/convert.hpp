@@ -30,7 +30,7 @@ struct Interned {
   py::object errors;       // the kuan.errors module
   unsigned long main_thread = 0;  // threading.main_thread().ident: the thread that gets signals
   // Result keys, made once.
-  py::str id, measure, version, eligible, amount, reasons, bound, notes, clause, explanation, code, error, fact, facts;
+  py::str id, measure, version, eligible, amount, reasons, bound, notes, clause, explanation, code, error, fact, facts, as_of;
 };
 void intern_at_import();
 const Interned& interned();
@@ -60,6 +60,12 @@ class TextCache {
 py::dict result_dict(const api::Evaluation& r, const std::string* id, TextCache* cache = nullptr);
 // A batch or allocation JSON line as a dict, "amount" and "allocated" as Decimal.
 py::dict line_dict(const std::string& json_line);
+
+// A date given as "YYYY-MM-DD" or a datetime.date, as text; TypeError otherwise.
+std::string date_text(const py::object& date);
+// The applications' date (施行 on measures and clauses) as the options take it:
+// "" for None (today in China); ValueError for text that is not a day.
+std::string as_of_option(const api::Policy& policy, const py::object& as_of);
 
 // The kuan.errors exception for an error (with `.index` when given).
 py::object error_object(const api::Error& e, std::optional<std::size_t> index = std::nullopt);

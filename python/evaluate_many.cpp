@@ -36,6 +36,7 @@ struct Given {
 
 struct Item {
   std::optional<std::string> id;
+  std::optional<std::string> as_of;  // a dict item's own date (as a batch line's), else the call's
   std::string measure;
   bool typed = false;        // facts in `given`, else …
   std::string facts;         // … a JSON object
@@ -79,7 +80,10 @@ bool bind(const api::Edition& ed, api::Facts& facts, const Given& g) {
   return false;
 }
 
-api::Result<api::Evaluation> evaluate_item(const api::Edition& ed, const Item& item, const api::EvaluateOptions& options) {
+api::Result<api::Evaluation> evaluate_item(const api::Edition& ed, const Item& item, const api::EvaluateOptions& call) {
+  api::EvaluateOptions own;
+  if (item.as_of) own = call, own.as_of = *item.as_of;  // a bad one is this item's error (invalid_argument)
+  const api::EvaluateOptions& options = item.as_of ? own : call;
   if (!item.typed) return ed.evaluate_json(item.measure, item.facts, options);
   api::Facts facts = ed.new_facts();
   for (const Given& g : item.given)
@@ -188,6 +192,8 @@ Item item_of(const py::handle& raw, std::size_t index) {
     facts_of(facts ? py::handle(facts) : py::handle(py::none()), w);
     PyObject* id = member(raw, k.id);
     if (id && id != Py_None) w.id = py::str(id).cast<std::string>();
+    PyObject* as_of = member(raw, k.as_of);
+    if (as_of && as_of != Py_None) w.as_of = date_text(py::reinterpret_borrow<py::object>(as_of));
     return w;
   }
   if (!PySequence_Check(raw.ptr()) || PyUnicode_Check(raw.ptr()) || PySequence_Size(raw.ptr()) != 2) {
@@ -227,13 +233,15 @@ std::optional<py::object> next_of(const py::object& iterator) {
 }  // namespace
 
 py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool explain, const std::string& on_error,
-                       int threads) {
+                       int threads, const py::object& as_of) {
   if (on_error != "raise" && on_error != "return") throw py::value_error("on_error 须为 \"raise\" 或 \"return\"");
   if (threads < 0) throw py::value_error("threads 须 ≥ 0(0:每个核一个)");
   const bool raise_errors = on_error == "raise";
   const unsigned n_threads = threads > 0 ? static_cast<unsigned>(std::min(threads, 64))
                                          : std::clamp(std::thread::hardware_concurrency(), 1u, 64u);
-  const api::EvaluateOptions options{explain};
+  api::EvaluateOptions options;
+  options.explain = explain;
+  options.as_of = as_of_option(e.policy(), as_of);
   const py::object iterator = py::iter(items);
   const Interned& k = interned();
 

@@ -391,3 +391,22 @@ TEST_CASE("fmt: 否则 按 { … } with text arms is laid out like any 按 and k
   REQUIRE(b.module);
   CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
 }
+
+TEST_CASE("fmt: 校验 … 否则 按 { … } and 超出 拒绝 按 { … } are laid out like any 按 and keep their meaning", "[format]") {
+  const std::string messy = "校验 a ≤ 1亿元 否则 按 档 {\n甲 => \"x\",\n    乙=>\"y\" }\n限额 L {\n计 件数 每 申请人\n"
+                            "    超出 拒绝 按 档 {\n甲 => \"x\",\n 乙 => \"y\" }\n}\n";
+  const std::string want = "校验 a ≤ 1亿元 否则 按 档 {\n  甲 => \"x\",\n  乙 => \"y\" }\n限额 L {\n  计 件数 每 申请人\n"
+                           "  超出 拒绝 按 档 {\n    甲 => \"x\",\n    乙 => \"y\" }\n}\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // Another text, in either table, is another meaning.
+  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
+  REQUIRE(a.module);
+  for (std::size_t at : {want.find("\"y\""), want.rfind("\"y\"")}) {
+    std::string changed = want;
+    changed.replace(at, 3, "\"z\"");
+    auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
+    REQUIRE(b.module);
+    CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+  }
+}
