@@ -531,12 +531,13 @@ struct YearPart : ZeroedStorage {
 // `as_of`: the applications' date for lines without their own (kuan.dask
 // gives every part the same one, as `kuan allocate --as-of` gives one run).
 // `carry_stated`: `--carry-stated` (per applicant, so per part alike).
-YearPart year_part(const PyEdition& e, const std::optional<std::string>& as_of, bool carry_stated) {
+YearPart year_part(const PyEdition& e, const py::object& as_of, bool carry_stated) {
+  const std::string day = as_of_option(e.policy(), as_of);  // ValueError when it is not a day
   auto a = api::Allocator::create(e.edition());
   if (auto* err = std::get_if<api::AllocationError>(&a)) raise(allocation_error(*err));
   auto& allocator = std::get<api::Allocator>(a);
-  if (as_of)
-    if (auto err = allocator.set_as_of(*as_of)) raise(allocation_error(*err));
+  if (!day.empty())
+    if (auto err = allocator.set_as_of(day)) raise(allocation_error(*err));
   allocator.set_carry_stated(carry_stated);
   return YearPart(e, std::move(allocator));
 }

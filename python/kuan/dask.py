@@ -431,7 +431,7 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
     files = _files(files)
     policy = _policy(policy)
     ed = _edition(policy, edition, as_of)  # on the client too: pools, and errors early
-    day = as_of if as_of is not None else _today_in_china()  # one run, one day
+    day = as_of if as_of is not None else _today_in_china()  # one run, one day (a malformed one: ValueError)
     balances = None if opening is None else _opening(opening, ed, day)
     outputs = None if out_dir is None else _outputs([os.path.basename(f) for f in files], out_dir, files)
     conf = (policy, edition, as_of, day, carry_stated, balances)

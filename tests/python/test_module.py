@@ -286,7 +286,8 @@ def test_allocate_dates_rows_by_as_of():
             {"id": "b", "applicant": "E", "measure": "甲", "facts": {"申请金额": "60"}, "as_of": "2025-06-30"}]
     assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-06-30")] == [True, True]
     assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-07-01")] == [False, True]
-    with pytest.raises(kuan.AllocationError):
+    assert [d["eligible"] for d in dated.allocate(rows, as_of=datetime.date(2025, 7, 1))] == [False, True]
+    with pytest.raises(ValueError, match="as_of 的日期无效"):
         dated.allocate(rows, as_of="2025-02-30")
 
 
