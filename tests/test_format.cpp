@@ -410,3 +410,33 @@ TEST_CASE("fmt: 校验 … 否则 按 { … } and 超出 拒绝 按 { … } are 
     CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
   }
 }
+
+TEST_CASE("fmt: 列表 facts, aggregates, 累进 brackets, 元/月 and 个月, 可为负, 例 lists and 得 错误 — laid out and kept",
+          "[format]") {
+  const std::string messy =
+      "事实 经营:列表{收入:金额,月数:整数,个体:布尔}\n事实 经营月数:   月数\n参数 每月 = 5000元/月\n"
+      "定义 余额 = 合计 经营{收入 当 个体}+计数 经营 {当 月数>0} × 0元\n"
+      "定义 税 = 累进 余额 {\n至 3万元=>5% 速算扣除数 0元\n   以上 => 10%   速算扣除数 1500元 }\n"
+      "定义 减除=每月×经营月数\n措施 M   可为负 { 金额 = 税 − 减除 }\n"
+      "例 M { 经营 = [{收入:1元,月数:1,个体:是},\n {收入:2元,月数:0,个体:否}]\n经营月数=12个月\n得 错误   invalid_application }\n";
+  const std::string want =
+      "事实 经营: 列表 { 收入: 金额, 月数: 整数, 个体: 布尔 }\n事实 经营月数: 月数\n参数 每月 = 5000元/月\n"
+      "定义 余额 = 合计 经营 { 收入 当 个体 } + 计数 经营 { 当 月数 > 0 } × 0元\n"
+      "定义 税 = 累进 余额 {\n  至 3万元 => 5% 速算扣除数 0元\n  以上 => 10% 速算扣除数 1500元 }\n"
+      "定义 减除 = 每月 × 经营月数\n措施 M 可为负 { 金额 = 税 − 减除 }\n"
+      "例 M { 经营 = [ { 收入: 1元, 月数: 1, 个体: 是 },\n              { 收入: 2元, 月数: 0, 个体: 否 } ]\n"
+      "       经营月数 = 12个月\n       得 错误 invalid_application }\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // A changed rate, period, filter or expected error is another meaning.
+  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
+  REQUIRE(a.module);
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"10% 速算", "11% 速算"}, {"5000元/月", "5000元/年"}, {"当 个体", "当 非 个体"}, {"invalid_application", "missing_fact"}}) {
+    std::string changed = want;
+    changed.replace(changed.find(from), from.size(), to);
+    auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
+    REQUIRE(b.module);
+    CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+  }
+}
