@@ -355,6 +355,22 @@ std::optional<Error> unusable(const Facts& facts, const EditionData& edition) {
   return std::nullopt;
 }
 
+Result<const ::kuan::FactValues*> dated_values(const Facts& facts, std::string_view as_of,
+                                               std::optional<::kuan::FactValues>& dated) {
+  const ::kuan::FactValues& values = Access::data(facts)->values;
+  if (as_of.empty()) return &values;
+  const auto day = ::kuan::parse_date(as_of);
+  if (!day) {
+    // The text is shown when it is short printable ASCII (not a megabyte, a NUL or bad UTF-8).
+    const bool shown = as_of.size() <= 32 && std::all_of(as_of.begin(), as_of.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    return make_error(ErrorCode::InvalidArgument,
+                      shown ? fmt::format("as_of 的日期无效:\"{}\"(格式 YYYY-MM-DD)", as_of) : "as_of 的日期无效(格式 YYYY-MM-DD)");
+  }
+  dated = values;
+  dated->as_of = day;
+  return &*dated;
+}
+
 }  // namespace detail
 
 Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& facts, const EvaluateOptions& options) const {
@@ -368,9 +384,11 @@ Result<Evaluation> Edition::evaluate(std::string_view measure, const Facts& fact
                                   list_names(data_->measures) + ")"
                             : ed.unknown_measure_message(measure, measure));
     if (auto problem = detail::unusable(facts, *data_)) return std::move(*problem);
-    const FactsData* f = facts.d_.get();
+    std::optional<::kuan::FactValues> dated;
+    const auto values = detail::dated_values(facts, options.as_of, dated);
+    if (!values) return values.error();
     ::kuan::Trace trace;
-    auto r = ::kuan::evaluate_measure(ed, *m, f->values, options.explain ? &trace : nullptr);
+    auto r = ::kuan::evaluate_measure(ed, *m, **values, options.explain ? &trace : nullptr);
     if (auto* err = std::get_if<::kuan::EvalError>(&r)) {
       if (err->kind == ::kuan::ErrorKind::InvalidApplication)
         return make_error(ErrorCode::InvalidApplication, err->message, position_of(err->span));

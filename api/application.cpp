@@ -26,7 +26,10 @@ std::string to_text(const ApplicationResult& application) {
 Result<ApplicationResult> Edition::evaluate_all(const Facts& facts, const EvaluateOptions& options) const {
   return detail::guarded([&]() -> Result<ApplicationResult> {
     if (auto problem = detail::unusable(facts, *data_)) return std::move(*problem);
-    return ::kuan::evaluate_application(*data_->ed, detail::Access::data(facts)->values, options.explain);
+    std::optional<::kuan::FactValues> dated;
+    const auto values = detail::dated_values(facts, options.as_of, dated);
+    if (!values) return values.error();
+    return ::kuan::evaluate_application(*data_->ed, **values, options.explain);
   });
 }
 

@@ -223,6 +223,14 @@ kuan_result* finish_evaluation(api::Result<api::Evaluation> r, kuan_error* err) 
   return out;
 }
 
+// KUAN_EXPLAIN and the application's date (NULL: today in China) as the C++ options.
+api::EvaluateOptions options_of(unsigned flags, const char* as_of) {
+  api::EvaluateOptions options;
+  options.explain = (flags & KUAN_EXPLAIN) != 0;
+  if (as_of) options.as_of = as_of;
+  return options;
+}
+
 const api::Explanation* explanation_of(const kuan_result* r) {
   return r && r->evaluation.explanation ? &*r->evaluation.explanation : nullptr;
 }
@@ -467,25 +475,31 @@ int kuan_facts_has(const kuan_facts* f, const char* fact) { return f && fact && 
 
 kuan_result* kuan_evaluate(const kuan_edition* e, const char* measure, const kuan_facts* facts, unsigned flags,
                            kuan_error* error) {
-  if (!e) return null_argument(error, "edition"), nullptr;
-  if (!measure) return null_argument(error, "measure"), nullptr;
-  if (!facts) return null_argument(error, "facts"), nullptr;
-  return guard(error, static_cast<kuan_result*>(nullptr), [&] {
-    api::EvaluateOptions options;
-    options.explain = (flags & KUAN_EXPLAIN) != 0;
-    return finish_evaluation(e->edition.evaluate(measure, facts->facts, options), error);
-  });
+  return kuan_evaluate_as_of(e, measure, facts, flags, nullptr, error);
 }
 
 kuan_result* kuan_evaluate_json(const kuan_edition* e, const char* measure, const char* facts_json, unsigned flags,
                                 kuan_error* error) {
+  return kuan_evaluate_json_as_of(e, measure, facts_json, flags, nullptr, error);
+}
+
+kuan_result* kuan_evaluate_as_of(const kuan_edition* e, const char* measure, const kuan_facts* facts, unsigned flags,
+                                 const char* as_of, kuan_error* error) {
+  if (!e) return null_argument(error, "edition"), nullptr;
+  if (!measure) return null_argument(error, "measure"), nullptr;
+  if (!facts) return null_argument(error, "facts"), nullptr;
+  return guard(error, static_cast<kuan_result*>(nullptr), [&] {
+    return finish_evaluation(e->edition.evaluate(measure, facts->facts, options_of(flags, as_of)), error);
+  });
+}
+
+kuan_result* kuan_evaluate_json_as_of(const kuan_edition* e, const char* measure, const char* facts_json, unsigned flags,
+                                      const char* as_of, kuan_error* error) {
   if (!e) return null_argument(error, "edition"), nullptr;
   if (!measure) return null_argument(error, "measure"), nullptr;
   if (!facts_json) return null_argument(error, "facts_json"), nullptr;
   return guard(error, static_cast<kuan_result*>(nullptr), [&] {
-    api::EvaluateOptions options;
-    options.explain = (flags & KUAN_EXPLAIN) != 0;
-    return finish_evaluation(e->edition.evaluate_json(measure, facts_json, options), error);
+    return finish_evaluation(e->edition.evaluate_json(measure, facts_json, options_of(flags, as_of)), error);
   });
 }
 
@@ -510,22 +524,28 @@ char* finish_application(api::Result<api::ApplicationResult> r, kuan_error* err)
 }  // namespace
 
 char* kuan_evaluate_all(const kuan_edition* e, const kuan_facts* facts, unsigned flags, kuan_error* error) {
-  if (!e) return null_argument(error, "edition"), nullptr;
-  if (!facts) return null_argument(error, "facts"), nullptr;
-  return guard(error, static_cast<char*>(nullptr), [&] {
-    api::EvaluateOptions options;
-    options.explain = (flags & KUAN_EXPLAIN) != 0;
-    return finish_application(e->edition.evaluate_all(facts->facts, options), error);
-  });
+  return kuan_evaluate_all_as_of(e, facts, flags, nullptr, error);
 }
 
 char* kuan_evaluate_all_json(const kuan_edition* e, const char* facts_json, unsigned flags, kuan_error* error) {
+  return kuan_evaluate_all_json_as_of(e, facts_json, flags, nullptr, error);
+}
+
+char* kuan_evaluate_all_as_of(const kuan_edition* e, const kuan_facts* facts, unsigned flags, const char* as_of,
+                              kuan_error* error) {
+  if (!e) return null_argument(error, "edition"), nullptr;
+  if (!facts) return null_argument(error, "facts"), nullptr;
+  return guard(error, static_cast<char*>(nullptr), [&] {
+    return finish_application(e->edition.evaluate_all(facts->facts, options_of(flags, as_of)), error);
+  });
+}
+
+char* kuan_evaluate_all_json_as_of(const kuan_edition* e, const char* facts_json, unsigned flags, const char* as_of,
+                                   kuan_error* error) {
   if (!e) return null_argument(error, "edition"), nullptr;
   if (!facts_json) return null_argument(error, "facts_json"), nullptr;
   return guard(error, static_cast<char*>(nullptr), [&] {
-    api::EvaluateOptions options;
-    options.explain = (flags & KUAN_EXPLAIN) != 0;
-    return finish_application(e->edition.evaluate_all_json(facts_json, options), error);
+    return finish_application(e->edition.evaluate_all_json(facts_json, options_of(flags, as_of)), error);
   });
 }
 

@@ -97,6 +97,12 @@ auto guarded(F&& body) -> decltype(body()) {
 // Why `facts` cannot be evaluated in `edition` (moved from, another edition's, a setter's error), if so.
 std::optional<Error> unusable(const Facts& facts, const EditionData& edition);
 
+// The values of `facts` dated as EvaluateOptions::as_of says: the facts' own when it is
+// empty, else a copy in `dated` with that date (施行 on measures and clauses); an
+// InvalidArgument Error when as_of is not a day written YYYY-MM-DD.
+Result<const ::kuan::FactValues*> dated_values(const Facts& facts, std::string_view as_of,
+                                               std::optional<::kuan::FactValues>& dated);
+
 // The text a renderer appends, or "" when rendering fails (the façade's to_json and to_text; api/result.cpp).
 std::string rendered(const std::function<void(std::string&)>& render);
 

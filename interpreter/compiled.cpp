@@ -21,18 +21,74 @@ namespace {
 // ---------------------------------------------------------------- compiler
 class Compiler {
  public:
-  Compiler(const Edition& ed, const MeasureInfo& info, Program& p, bool explain)
-      : ed_(ed), info_(info), p_(p), explain_(explain), memo_of_(static_cast<std::size_t>(ed.memo_slots), -1),
-        fact_reg_(ed.facts.size(), -1) {}
+  // `once`: per memo slot, how many places read it (a first compilation's
+  // uses()); a flat plan inlines the code of those read in one place.
+  Compiler(const Edition& ed, const MeasureInfo& info, Program& p, bool explain, const std::vector<int>* once = nullptr)
+      : ed_(ed), info_(info), p_(p), explain_(explain), memo_of_(static_cast<std::size_t>(ed.memo_slots) + 2, -1),
+        uses_(memo_of_.size(), 0), once_(once) {
+    p_.fact_default.assign(ed.facts.size(), -1);
+  }
+  const std::vector<int>& uses() const { return uses_; }
 
   // The code computing `e` as a segment.
   std::int32_t segment(const ast::Expr* e) {
     if (!e) return kNone;
     const auto start = here();
     const std::int32_t r = value(*e);
-    if (here() == start) return ~r;
-    emit(Op::End, -1, r);
+    if (here() == start && r >= 0) return ~r;
+    emit(Op::End, -1, r);  // a constant or a fact read in place: a segment of one instruction
     return start;
+  }
+
+  // A flat plan: the measure's steps in measure_steps.hpp's order, each
+  // condition compiled to compare-and-branch instructions, the amount kept in
+  // one register from the first computation through the caps to Finish.
+  void steps() {
+    p_.flat = true;
+    const ast::MeasureDecl& m = *info_.decl;
+    for (std::size_t k = 0; k < m.conditional_needs.size(); ++k) {  // 1. 需要 … 当
+      Labels skip;
+      jump_unless(*m.conditional_needs[k].when, skip);
+      for (const int slot : info_.conditional_needs[k]) emit(Op::Need, -1, slot);
+      land(skip);
+    }
+    for (std::size_t i = 0; i < info_.requirements.size(); ++i) {  // 2. 要求, each recorded when it fails
+      const ast::Requirement* r = info_.requirements[i];
+      if (r->alternative_of) continue;
+      if (!r->condition) {
+        bail_here();
+        continue;
+      }
+      Labels held;
+      branch(*r->condition, true, held);
+      emit(Op::Fail, -1, static_cast<std::int32_t>(i));
+      land(held);
+    }
+    emit(Op::Failed);
+    const std::int32_t amount = reg();  // 3. the amount
+    if (m.amount) {
+      into(*m.amount, amount);
+    } else if (m.base && m.rate) {
+      const std::int32_t base = memo_read(measure_base(), *m.base, -1);  // 基数 first, as the tree-walker
+      const std::int32_t rate = memo_read(measure_rate(), *m.rate, -1);
+      emit(Op::Mul, amount, base, rate);
+    } else {
+      bail_here(amount);
+    }
+    for (std::size_t i = 0; i < info_.caps.size(); ++i) {  // 4. the caps in order
+      const ast::LimitDecl& cap = *info_.caps[i];
+      Labels skip;
+      if (cap.when) jump_unless(*cap.when, skip);
+      std::int32_t room = cap.limit ? value(*cap.limit) : bail_here();
+      if (cap.used) {
+        const std::int32_t used = value(*cap.used), limit = room;
+        room = reg();
+        emit(Op::Sub, room, limit, used);
+      }
+      emit(Op::CapTo, -1, room, amount, static_cast<std::int32_t>(i));
+      land(skip);
+    }
+    emit(Op::Finish, -1, amount, -1, -1, m.signed_result ? 1 : 0);  // 5. and 6.
   }
   // A condition: a comparison of two values that need no code (most are) is
   // tested in place; anything else is a segment giving 1 or 0.
@@ -67,7 +123,7 @@ class Compiler {
   }
 
   // Compiles the bodies of the memos referred to so far (and those they refer
-  // to), then puts the constants first among the registers.
+  // to).
   void finish() {
     while (!pending_.empty()) {
       const std::int32_t memo = pending_.back();
@@ -78,7 +134,8 @@ class Compiler {
       into(body, reg);
       emit(Op::End, -1, reg);
     }
-    renumber();
+    p_.registers = next_reg_;
+    specialize(p_.code);
   }
 
  private:
@@ -87,7 +144,7 @@ class Compiler {
   std::int32_t here() const { return static_cast<std::int32_t>(p_.code.size()); }
   std::int32_t emit(Op op, std::int32_t dst = -1, std::int32_t a = -1, std::int32_t b = -1, std::int32_t c = -1,
                     std::uint8_t x = 0, const ast::Expr* e = nullptr) {
-    p_.code.push_back({op, x, dst, a, b, c, e});
+    p_.code.push_back({op, x, 0, dst, a, b, c, e});
     return here() - 1;
   }
   std::int32_t reg() { return next_reg_++; }
@@ -99,12 +156,14 @@ class Compiler {
     }
   }
   std::int32_t constant(Fx k) {
-    for (const auto& [v, r] : constants_)
-      if (v.m == k.m && v.s == k.s) return r;
-    const std::int32_t r = reg();
-    constants_.push_back({k, r});
-    return r;
+    for (std::size_t i = 0; i < p_.constants.size(); ++i)
+      if (p_.constants[i].m == k.m && p_.constants[i].s == k.s) return constant_ref(static_cast<std::int32_t>(i));
+    p_.constants.push_back(k);
+    return constant_ref(static_cast<std::int32_t>(p_.constants.size() - 1));
   }
+  // The memo slots past the edition's: a flat plan's 比例 and 基数.
+  int measure_rate() const { return ed_.memo_slots; }
+  int measure_base() const { return ed_.memo_slots + 1; }
   // A constant that stands for the expression, if it is one.
   std::optional<Fx> constant_of(const ast::Expr& e) const {
     Fx k;
@@ -142,16 +201,17 @@ class Compiler {
       case K::Name: {
         const ExprNote& n = ed_.notes[e];
         switch (n.ref) {
-          case ast::RefKind::Fact: return fact(n.index);
+          case ast::RefKind::Fact: return fact(n.index, dst);
           case ast::RefKind::Define: {
             const DefineInfo& d = ed_.defines[static_cast<std::size_t>(n.index)];
-            const std::int32_t memo = memo_for(d.memo, *d.decl->value);
-            if (memo < 0) return bail_here(dst);
-            emit(Op::Ensure, -1, memo);
-            return p_.memos[static_cast<std::size_t>(memo)].reg;
+            return memo_read(d.memo, *d.decl->value, dst);
           }
-          case ast::RefKind::MeasureRate: return simple(Op::Rate, dst);
-          case ast::RefKind::MeasureBase: return simple(Op::Base, dst);
+          case ast::RefKind::MeasureRate:
+            if (!p_.flat) return simple(Op::Rate, dst);
+            return info_.decl->rate ? memo_read(measure_rate(), *info_.decl->rate, dst) : bail_here(dst);
+          case ast::RefKind::MeasureBase:
+            if (!p_.flat) return simple(Op::Base, dst);
+            return info_.decl->base ? memo_read(measure_base(), *info_.decl->base, dst) : bail_here(dst);
           default: return bail_here(dst);  // 金额/适用 (only in a 性质), a constant beyond 64 bits, anything new
         }
       }
@@ -212,6 +272,29 @@ class Compiler {
     const std::int32_t r = value(e);
     if (r != dst) emit(Op::Mov, dst, r);
   }
+  // A memo's value (a fact's computed default, a definition, a flat plan's
+  // 比例 or 基数): its code inlined where it is read, when a flat plan reads it
+  // in one place only (then it runs at most once anyway); else computed once,
+  // by Ensure, into its own register.
+  std::int32_t memo_read(int slot, const ast::Expr& body, std::int32_t dst) {
+    if (inlined(slot)) {
+      ++uses_[static_cast<std::size_t>(slot)];
+      ++depth_;
+      want_ = dst;
+      const std::int32_t r = value(body);
+      --depth_;
+      return r;
+    }
+    const std::int32_t memo = memo_for(slot, body);
+    if (memo < 0) return bail_here(dst);
+    emit(Op::Ensure, -1, memo);
+    return p_.memos[static_cast<std::size_t>(memo)].reg;
+  }
+  bool inlined(int slot) const {
+    // A memo on a cycle is read in two places at least (the checker rejects cycles; the depth guards anyway).
+    return p_.flat && once_ && slot >= 0 && static_cast<std::size_t>(slot) < once_->size() &&
+           (*once_)[static_cast<std::size_t>(slot)] == 1 && depth_ < 32;
+  }
   std::int32_t simple(Op op, std::int32_t dst) {
     const std::int32_t r = out(dst);
     emit(op, r);
@@ -268,6 +351,7 @@ class Compiler {
   // evaluation by its own code (compiled in finish()); −1 when it cannot be.
   std::int32_t memo_for(int slot, const ast::Expr& body) {
     if (slot < 0 || slot >= static_cast<int>(memo_of_.size())) return -1;
+    ++uses_[static_cast<std::size_t>(slot)];
     std::int32_t& m = memo_of_[static_cast<std::size_t>(slot)];
     if (m < 0) {
       m = static_cast<std::int32_t>(p_.memos.size());
@@ -278,27 +362,30 @@ class Compiler {
     return m;
   }
 
-  std::int32_t fact(int slot) {
+  // A fact as an operand, read in place: given, or else its constant default
+  // (Program::fact_default; absent without one: the tree-walker's error). A
+  // computed default is the one fact read that takes code.
+  std::int32_t fact(int slot, std::int32_t dst) {
     const FactInfo& info = ed_.facts[static_cast<std::size_t>(slot)];
-    std::int32_t& r = fact_reg_[static_cast<std::size_t>(slot)];
-    if (r < 0) {
-      r = reg();
-      Program::Load load{slot, r, -1, false};
-      const auto& needs = info_.needs;
-      load.required = info.required() || std::find(needs.begin(), needs.end(), slot) != needs.end();
-      if (!load.required && info.decl->default_value) {
-        if (auto k = constant_of(*info.decl->default_value)) load.fallback = constant(*k);
-        else guard_memo_.push_back({slot, memo_for(info.memo, *info.decl->default_value)});
-      }
-      p_.loads.push_back(load);
+    const auto& needs = info_.needs;
+    const ast::Expr* d = info.decl->default_value.get();
+    if (!d || info.required() || std::find(needs.begin(), needs.end(), slot) != needs.end()) return fact_ref(slot);
+    if (auto k = constant_of(*d)) {
+      p_.fact_default[static_cast<std::size_t>(slot)] = constant(*k) & kRefIndex;
+      return fact_ref(slot);
     }
-    const Program::Load& load = *std::find_if(p_.loads.begin(), p_.loads.end(), [&](const auto& l) { return l.slot == slot; });
-    if (!load.required && load.fallback < 0) {  // 可选, or a computed default: see whether it is given
-      std::int32_t memo = -1;
-      for (const auto& [s, m] : guard_memo_)
-        if (s == slot) memo = m;
-      emit(Op::Guard, r, slot, memo);
+    const std::int32_t r = out(dst);
+    if (inlined(info.memo)) {  // given: the fact; else the default's code, inlined
+      Labels given;
+      given.push_back(emit(Op::Given, r, slot));
+      const std::int32_t v = memo_read(info.memo, *d, r);
+      if (v != r) emit(Op::Mov, r, v);
+      land(given);
+      return r;
     }
+    const std::int32_t memo = memo_for(info.memo, *d);
+    if (memo < 0) return bail_here(r);
+    emit(Op::Guard, r, slot, memo);
     return r;
   }
 
@@ -382,79 +469,33 @@ class Compiler {
     return r;
   }
 
-  // Constants first among the registers: copied in with one memcpy.
-  void renumber() {
-    std::vector<std::int32_t> to(static_cast<std::size_t>(next_reg_), -1);
-    std::int32_t n = 0;
-    for (const auto& [k, r] : constants_) {
-      to[static_cast<std::size_t>(r)] = n++;
-      p_.constants.push_back(k);
-      p_.constant_m.push_back(k.m);
-      p_.constant_s.push_back(k.s);
-    }
-    for (auto& t : to)
-      if (t < 0) t = n++;
-    p_.registers = n;
-    auto map = [&](std::int32_t& r) {
-      if (r >= 0) r = to[static_cast<std::size_t>(r)];
-    };
-    auto map_list = [&](std::int32_t at, std::int32_t count) {
-      for (std::int32_t k = 0; k < count; ++k) map(p_.lists[static_cast<std::size_t>(at + k)]);
-    };
-    for (Ins& i : p_.code) {
-      map(i.dst);
-      switch (i.op) {
-        case Op::Mov:
-        case Op::Not:
-        case Op::Neg:
-        case Op::Abs:
-        case Op::JmpZ:
-        case Op::JmpNZ:
-        case Op::End: map(i.a); break;
-        case Op::Add:
-        case Op::Sub:
-        case Op::Mul:
-        case Op::Cmp:
-        case Op::Round:
-        case Op::CmpJmp: map(i.a), map(i.b); break;
-        case Op::Min:
-        case Op::Max: map_list(i.a, i.b); break;
-        case Op::MatchK: map(i.a), map_list(i.b, i.c); break;
-        case Op::Match: map(i.a); break;
-        default: break;
-      }
-    }
-    for (auto& m : p_.memos) map(m.reg);
-    for (auto& l : p_.loads) map(l.reg), map(l.fallback);
-    auto map_segment = [&](std::int32_t& s) {
-      if (s != kNone && s != kTest && s < 0) s = ~to[static_cast<std::size_t>(~s)];
-    };
-    auto map_test = [&](Program::Test& t) {
-      if (t.entry == kTest) map(t.a), map(t.b);
-    };
-    for (auto& t : p_.needs) map_test(t);
-    for (auto& t : p_.requirements) map_test(t);
-    map_segment(p_.rate), map_segment(p_.base), map_segment(p_.amount);
-    for (auto& c : p_.caps) map_test(c.when), map_segment(c.limit), map_segment(c.used);
-  }
-
   const Edition& ed_;
   const MeasureInfo& info_;
   Program& p_;
   bool explain_;
   std::int32_t next_reg_ = 0;
   std::int32_t want_ = -1;  // where into() wants the next value()'s result
-  std::vector<std::pair<Fx, std::int32_t>> constants_;
-  std::vector<std::int32_t> memo_of_;            // edition cache slot → this plan's memo
+  std::vector<std::int32_t> memo_of_;            // edition cache slot (then 比例, 基数) → this plan's memo
+  std::vector<int> uses_;                        // per memo slot: places read so far
+  const std::vector<int>* once_;
+  int depth_ = 0;                                // memos inlined within one another
   std::vector<const ast::Expr*> memo_body_;      // per memo
   std::vector<std::int32_t> pending_;            // memos whose code is not written yet
-  std::vector<std::int32_t> fact_reg_;           // fact slot → register
-  std::vector<std::pair<int, std::int32_t>> guard_memo_;  // fact slot → memo of its computed default
 };
 
 bool compile_program(const Edition& ed, const MeasureInfo& info, Program& p, bool explain) {
   const ast::MeasureDecl& m = *info.decl;
   Compiler c(ed, info, p, explain);
+  if (!explain && info.requirements.size() <= kFlatRequirements) {
+    c.steps();  // a first time to count where each memo is read …
+    c.finish();
+    const std::vector<int> uses = c.uses();
+    p = Program{};
+    Compiler inlining(ed, info, p, explain, &uses);  // … then inlining those read in one place
+    inlining.steps();
+    inlining.finish();
+    return true;
+  }
   for (const auto& need : m.conditional_needs) p.needs.push_back(c.condition(need.when.get()));
   for (const ast::Requirement* req : info.requirements) p.requirements.push_back(c.condition(req->condition.get()));
   p.amount = c.segment(m.amount.get());

@@ -1,12 +1,18 @@
 // A measure compiled once, when its edition is built, into a flat plan: an
-// array of instructions over registers of unboxed fixed point
-// (interpreter/fixed.hpp) — facts read from their 64-bit slots, parameters and
-// literals folded to constants, conditions compiled to fused compare-and-branch
-// instructions, each 按 a jump table, fact defaults and definitions computed at
-// most once. Evaluating it makes no virtual call and allocates nothing unless
-// an explanation is recorded. The order of a measure's steps (needs, 要求,
-// amount, caps, rounding) is not in the plan: it is measure_steps.hpp's, which
-// the tree-walker follows too.
+// array of instructions (compiled_plan.hpp) over registers of unboxed fixed
+// point (interpreter/fixed.hpp) whose operands are read where they are — facts
+// in place from their 64-bit slots (never copied into registers), parameters
+// and literals folded to constants — each with its own code per kind of operand
+// (register, constant, fact), conditions compiled to fused compare-and-branch
+// instructions, each 按 a jump table. The measure's steps (measure_steps.hpp:
+// needs, 要求, amount, caps, rounding) are compiled in, in that order; a fact
+// default or definition read in one place is inlined there, one read in more is
+// computed at most once. The amount stays a 64-bit fixed-point value until the
+// end, where it becomes the Outcome's Decimal once. Evaluating it makes no
+// virtual call and allocates nothing (unless a 要求 fails: the Outcome lists it).
+// The explaining plan (and a measure with more 要求 than a flat plan records)
+// keeps one segment per expression, run under measure_steps.hpp's
+// evaluate_in_order — the order the tree-walker follows too.
 //
 // It decides only what it can decide exactly in 64 bits. Anything else — a
 // mantissa or scale that does not fit, a division, and every error (a missing

@@ -14,11 +14,23 @@ namespace plan {
 
 using fixed::Fx;
 
-// Registers hold Fx values. `dst` is written; `a`, `b`, `c` are read as the
-// comments say. A target is an index into Program::code.
+// An operand names where a value is read: a register (≥ 0), a constant of the
+// plan (kConstantRef | index into Program::constants) or a fact read in place
+// from the application (kFactRef | slot: FactValues::fixed when given and
+// fitting in 64 bits, else its constant default, Program::fact_default; given
+// beyond 64 bits, or absent without a constant default, hands over). Facts are
+// never copied into registers. `dst` is a register; a target is an index into
+// Program::code.
+constexpr std::int32_t kConstantRef = INT32_MIN;              // bit 31
+constexpr std::int32_t kFactRef = INT32_MIN | (1 << 30);       // bits 31 and 30
+constexpr std::int32_t kRefIndex = (1 << 30) - 1;
+inline std::int32_t constant_ref(std::int32_t index) { return kConstantRef | index; }
+inline std::int32_t fact_ref(std::int32_t slot) { return kFactRef | slot; }
+
 enum class Op : std::uint8_t {
   Mov,     // dst ← a
-  Guard,   // fact slot `a` into register dst when it is not given: its default (memo b), or hand over (b < 0)
+  Given,   // dst ← fact slot a and jump to b when given (a computed default's code follows); beyond 64 bits: hand over
+  Guard,   // dst ← fact slot a when given, else memo b (its computed default); given beyond 64 bits: hand over
   Ensure,  // memo a computed (once per evaluation)
   Has,     // dst ← fact slot a given
   Not,     // dst ← a = 0
@@ -31,9 +43,9 @@ enum class Op : std::uint8_t {
   Min,     // dst ← the least of lists[a …a+b)
   Max,     // dst ← the greatest of lists[a …a+b)
   Round,   // dst ← a rounded to step b, mode x
-  Rate,    // dst ← the measure's 比例
-  Base,    // dst ← the measure's 基数
-  MatchK,  // dst ← register lists[b + a] (a 按 whose arms are all constants; c values)
+  Rate,    // dst ← the measure's 比例 (segment plans; a flat plan computes it as a memo)
+  Base,    // dst ← the measure's 基数 (likewise)
+  MatchK,  // dst ← operand lists[b + a] (a 按 whose arms are all constants; c values)
   Match,   // jump to lists[b + a] (the arm's code; c values)
   Jmp,     // jump to a
   JmpZ,    // jump to b when a = 0
@@ -41,19 +53,75 @@ enum class Op : std::uint8_t {
   CmpJmp,  // jump to c when a `x` b (compare and branch in one)
   Choice,  // explanation: the 若 `expr` took branch x (only in the explaining plan)
   End,     // the segment's value is a
+  // The steps of measure_steps.hpp, compiled into a flat plan:
+  Need,    // a 需要 … 当 that applies: hand over unless fact slot a is given (the tree-walker words it)
+  Fail,    // the a-th 要求 failed (recorded; the evaluation goes on to the next)
+  Failed,  // stop when a 要求 failed (the outcome: not eligible)
+  CapTo,   // cap c: room a (0 when negative); when less than the amount in register b, it becomes the amount
+  Finish,  // the amount a: negative (x = 0: not 可为负) hands over; else rounded as the edition says — the end
   Bail,    // what only the tree-walker evaluates (a division, a constant beyond 64 bits, a new kind)
 };
 
 struct Ins {
   Op op = Op::Bail;
   std::uint8_t x = 0;  // Cmp, CmpJmp: a comparison's mask (holds); Round: RoundingMode; Choice: held
+  // The machine's code for it: `op`, or one of its operand-kind variants (specialize()).
+  std::uint16_t handler = 0;
   std::int32_t dst = -1, a = -1, b = -1, c = -1;
   const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
 };
 
+// Operand-kind variants: the ops below have one handler per kind of each
+// operand read (register R, constant K, fact F), so that the machine reads an
+// operand without first finding out what it is. specialize() picks the
+// handler and leaves the operand a bare index. The machine's table of handlers
+// follows this order (compiled_run.cpp).
+#define KUAN_PLAN_BINARY(X) X(Add) X(Sub) X(Mul) X(Cmp) X(CmpJmp)      // operands a and b: 9 variants each
+#define KUAN_PLAN_UNARY(X) X(Mov) X(JmpZ) X(JmpNZ) X(MatchK) X(Match) X(CapTo) X(End)  // operand a: 3 each
+enum class Kind : std::uint8_t { R, K, F };
+inline Kind kind_of(std::int32_t ref) {
+  return ref >= 0 ? Kind::R : (ref & kFactRef) == kFactRef ? Kind::F : Kind::K;
+}
+inline std::int32_t index_of(std::int32_t ref) { return ref >= 0 ? ref : ref & kRefIndex; }
+constexpr std::uint16_t kGenericHandlers = static_cast<std::uint16_t>(Op::Bail) + 1;
+#define KUAN_PLAN_COUNT(op) +1
+constexpr std::uint16_t kBinaryOps = 0 KUAN_PLAN_BINARY(KUAN_PLAN_COUNT);
+#undef KUAN_PLAN_COUNT
+constexpr std::uint16_t kHandlers = kGenericHandlers + kBinaryOps * 9 + 3 * (0
+#define KUAN_PLAN_COUNT(op) +1
+    KUAN_PLAN_UNARY(KUAN_PLAN_COUNT)
+#undef KUAN_PLAN_COUNT
+    );
+
+// Each instruction's handler, its operands bare indices where a variant reads them.
+inline void specialize(std::vector<Ins>& code) {
+  for (Ins& i : code) {
+    i.handler = static_cast<std::uint16_t>(i.op);
+    std::uint16_t at = kGenericHandlers;
+#define KUAN_PLAN_BINARY_CASE(name)                                                                         \
+    if (i.op == Op::name) {                                                                                 \
+      i.handler = static_cast<std::uint16_t>(at + 3 * static_cast<int>(kind_of(i.a)) + static_cast<int>(kind_of(i.b))); \
+      i.a = index_of(i.a), i.b = index_of(i.b);                                                             \
+      continue;                                                                                             \
+    }                                                                                                       \
+    at += 9;
+    KUAN_PLAN_BINARY(KUAN_PLAN_BINARY_CASE)
+#undef KUAN_PLAN_BINARY_CASE
+#define KUAN_PLAN_UNARY_CASE(name)                                                    \
+    if (i.op == Op::name) {                                                           \
+      i.handler = static_cast<std::uint16_t>(at + static_cast<int>(kind_of(i.a)));    \
+      i.a = index_of(i.a);                                                            \
+      continue;                                                                       \
+    }                                                                                 \
+    at += 3;
+    KUAN_PLAN_UNARY(KUAN_PLAN_UNARY_CASE)
+#undef KUAN_PLAN_UNARY_CASE
+  }
+}
+
 // A segment: the code computing one expression of the measure. ≥ 0: its first
-// instruction; kNone: not written; otherwise ~register (a value without code:
-// a constant or a fact read as given).
+// instruction; kNone: not written; otherwise ~register (a value in a register
+// without code: a memo's).
 constexpr std::int32_t kNone = INT32_MIN;
 constexpr std::int32_t kTest = INT32_MIN + 1;  // a condition tested in place (Program::Test)
 
@@ -73,28 +141,23 @@ inline std::uint8_t mask_of(ast::CompareOp op, bool positive) {
 }
 inline bool holds(int c, std::uint8_t mask) { return (mask >> (c + 1)) & 1; }
 
-// One flat plan: with or without the instructions that record an explanation.
+// One plan: with or without the instructions that record an explanation.
+// A flat plan (`flat`) holds the measure's steps too and runs from its first
+// instruction to Finish (or Failed); a segment plan holds one segment per
+// expression, and measure_steps.hpp's evaluate_in_order calls them in order
+// (the explaining plan, and a measure with more 要求 than a flat plan counts).
 struct Program {
+  bool flat = false;
   std::vector<Ins> code;
-  std::vector<Fx> constants;        // registers [0, constants.size()), copied in at the start …
-  std::vector<std::int64_t> constant_m;  // … as the machine keeps registers: mantissas
-  std::vector<std::int32_t> constant_s;  // and scales apart (compiled_run.cpp, Registers)
-  std::vector<std::int32_t> lists;  // Match targets, MatchK registers, Min/Max arguments
+  std::vector<Fx> constants;        // constant_ref(i) reads constants[i]
+  std::vector<std::int32_t> lists;  // Match targets, MatchK operands, Min/Max arguments
   std::int32_t registers = 0;
-  // Facts read, loaded into their registers at the start (so reading one costs
-  // nothing): given and fitting in 64 bits, or else their constant default.
-  // One given that does not fit hands the evaluation over at once; one not
-  // given with neither (可选, or a computed default) is read through Guard.
-  struct Load {
-    std::int32_t slot, reg, fallback;  // fallback: the default's register, or −1
-    bool required;                     // given whenever the measure is evaluated
-  };
-  std::vector<Load> loads;
+  std::vector<std::int32_t> fact_default;  // per fact slot: its constant default's index in `constants`, or −1
   struct Memo {
     std::int32_t reg, entry;
   };
-  std::vector<Memo> memos;  // fact defaults and definitions
-  // A condition: a segment, or (entry kTest) registers a and b compared.
+  std::vector<Memo> memos;  // fact defaults and definitions (and, in a flat plan, 比例 and 基数)
+  // Segment plans: a condition is a segment, or (entry kTest) operands a and b compared.
   struct Test {
     std::int32_t entry = kNone, a = -1, b = -1;
     std::uint8_t mask = 0;
@@ -107,6 +170,9 @@ struct Program {
   };
   std::vector<Cap> caps;  // parallel to MeasureInfo::caps
 };
+
+// The most 要求 a flat plan records (one bit each).
+constexpr std::size_t kFlatRequirements = 64;
 
 }  // namespace plan
 

@@ -21,14 +21,31 @@ namespace {
 struct Bail {};
 [[noreturn]] void bail() { throw Bail{}; }
 
-// The registers as two arrays, mantissas and scales, rather than an array of
-// Fx: a register is written as its two fields and read back as them — never
-// one 16-byte load over two narrower stores, which the processor cannot
-// forward (a stall of a dozen cycles on nearly every read).
+// The operands (compiled_plan.hpp): registers, the plan's constants and the
+// application's facts, read in place. The registers are two arrays, mantissas
+// and scales, rather than an array of Fx: a register is written as its two
+// fields and read back as them — never one 16-byte load over two narrower
+// stores, which the processor cannot forward (a stall of a dozen cycles on
+// nearly every read). Constants and facts are written long before they are read.
 struct Registers {
   std::int64_t* m;
   std::int32_t* s;
-  Fx operator[](std::int32_t r) const { return {m[r], s[r]}; }
+  const Fx* constants;
+  const Fx* facts;
+  const unsigned char* present;
+  const std::int32_t* fact_default;
+  Fx operator[](std::int32_t r) const {
+    if (r >= 0) return {m[r], s[r]};
+    const std::int32_t i = r & kRefIndex;
+    if (!(r & (1 << 30))) return constants[i];
+    if (present[i] & FactValues::kFits) [[likely]] return facts[i];
+    return absent(i);
+  }
+  // A fact not given (or beyond 64 bits) read as an operand: its constant default, or hand over.
+  [[gnu::noinline]] Fx absent(std::int32_t slot) const {
+    if (present[slot] || fact_default[slot] < 0) bail();
+    return constants[fact_default[slot]];
+  }
   void set(std::int32_t r, Fx x) const {
     m[r] = x.m;
     s[r] = x.s;
@@ -44,21 +61,18 @@ class Machine {
   Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Registers regs,
           unsigned char* done, Trace* trace)
       : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done),
-        rate_choices_(trace ? &trace->rate_choices : nullptr) {
-    if (const std::size_t k = p.constant_m.size()) {
-      std::memcpy(regs.m, p.constant_m.data(), k * sizeof(std::int64_t));
-      std::memcpy(regs.s, p.constant_s.data(), k * sizeof(std::int32_t));
-    }
-    const unsigned char* present = facts.present.data();
-    const Fx* given = facts.fixed.data();
-    for (const Program::Load& l : p.loads) {
-      const unsigned char state = present[l.slot];
-      if (state & FactValues::kFits) regs.m[l.reg] = given[l.slot].m, regs.s[l.reg] = given[l.slot].s;
-      else if (state) bail();  // given, beyond 64 bits
-      else if (l.fallback >= 0) regs.m[l.reg] = regs.m[l.fallback], regs.s[l.reg] = regs.s[l.fallback];
-      else if (l.required) bail();
-    }
+        rate_choices_(trace ? &trace->rate_choices : nullptr) {}
+
+  // A flat plan, from its first instruction: true when eligible (then the
+  // amount, rounded, and the cap that bound it), false when a 要求 failed (then
+  // which, one bit each).
+  bool run_flat() {
+    run(0);
+    return failed_ == 0;
   }
+  std::uint64_t failed() const { return failed_; }
+  std::int32_t bound() const { return bound_; }
+  Fx result() const { return result_; }
 
   bool need_applies(std::size_t k) { return test(p_.needs[k]); }
   void need_facts(std::size_t k) {
@@ -117,21 +131,29 @@ class Machine {
   static Fx zero() { return {0, 0}; }  // as Decimal(): zero at scale 0
   static Decimal decimal(Fx x) { return fixed::to_decimal(x); }
   [[noreturn]] static void negative(Fx) { bail(); }  // an error in the rule: the tree-walker says where
-  Decimal rounded(Fx amount) const {
+  Decimal rounded(Fx amount) const { return fixed::to_decimal(round(amount)); }
+
+ private:
+  Fx round(Fx amount) const {
     Fx r;
     if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
       r.s = cm_.places;
       const bool ok = amount.s <= cm_.places
                           ? !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r.m)
-                          : fixed::div_round(amount.m, fixed::kPow10[amount.s - cm_.places], cm_.rounding, r.m);
+                          : fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r.m);
       if (!ok) bail();
     } else if (!fixed::round_to_step(amount, cm_.step, cm_.rounding, r) || !fixed::rescaled(r, cm_.places, r)) {
       bail();
     }
-    return fixed::to_decimal(r);
+    return r;
   }
-
- private:
+  // Whether fact slot `slot` is read in place: given and fitting; given beyond 64 bits hands over.
+  bool given_fitting(std::int32_t slot) const {
+    const unsigned char state = facts_.present[static_cast<std::size_t>(slot)];
+    if (state & FactValues::kFits) return true;
+    if (state) bail();
+    return false;
+  }
   bool test(const Program::Test& t) {
     if (t.entry == kTest) return holds(fixed::compare(regs_[t.a], regs_[t.b]), t.mask);
     return segment(t.entry).m != 0;
@@ -154,7 +176,7 @@ class Machine {
     if (choices_) choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
     if (subject.m < 0 || subject.m >= i.c) bail();
     const std::int32_t to = p_.lists[static_cast<std::size_t>(i.b + subject.m)];
-    if (to < 0) bail();  // no arm takes it: the tree-walker's error
+    if (to == -1) bail();  // no arm takes it: the tree-walker's error (MatchK's operands are constants: < 0 but not −1)
     return to;
   }
 
@@ -168,17 +190,32 @@ class Machine {
   std::vector<ChoiceTrace>* rate_choices_;       // … while computing 比例
   bool has_rate_ = false, has_base_ = false, computing_rate_ = false, computing_base_ = false;
   Fx rate_, base_;
+  std::uint64_t failed_ = 0;  // a flat plan's failed 要求, one bit each
+  std::int32_t bound_ = -1;   // … the cap that bound the amount
+  Fx result_;                 // … the amount, rounded
 };
 
 // Threaded dispatch (GCC's and Clang's labels as values): each instruction
 // jumps to the next one's code from its own indirect jump, which the processor
 // predicts per site — one shared jump (a switch in a loop) mispredicts most.
 Fx Machine::run(std::int32_t pc) {
-  static const void* const kCode[] = {&&op_mov,   &&op_guard, &&op_ensure,  &&op_has,    &&op_not,    &&op_neg,  &&op_abs,
-                                      &&op_add,   &&op_sub,   &&op_mul,     &&op_cmp,    &&op_min,    &&op_max,  &&op_round,
-                                      &&op_rate,  &&op_base,  &&op_match_k, &&op_match,  &&op_jmp,    &&op_jmp_z, &&op_jmp_nz,
-                                      &&op_cmp_jmp, &&op_choice, &&op_end, &&op_bail};
-  static_assert(sizeof kCode / sizeof kCode[0] == static_cast<std::size_t>(Op::Bail) + 1, "one label per Op, in Op's order");
+  // An op with operand-kind variants is never run as itself (specialize()
+  // gave it a variant): its own entry hands over, should one ever be reached.
+  static const void* const kCode[] = {
+      &&op_bail, &&op_given,   &&op_guard,  &&op_ensure, &&op_has,   &&op_not,     &&op_neg,
+      &&op_abs,  &&op_bail,    &&op_bail,    &&op_bail,   &&op_bail,   &&op_min,   &&op_max,     &&op_round,
+      &&op_rate, &&op_base,    &&op_bail,    &&op_bail,   &&op_jmp,    &&op_bail,  &&op_bail,    &&op_bail,
+      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_finish, &&op_bail,
+#define KUAN_VARIANTS9(op) &&op##_RR, &&op##_RK, &&op##_RF, &&op##_KR, &&op##_KK, &&op##_KF, &&op##_FR, &&op##_FK, &&op##_FF,
+#define KUAN_VARIANTS3(op) &&op##_R, &&op##_K, &&op##_F,
+      KUAN_PLAN_BINARY(KUAN_VARIANTS9) KUAN_PLAN_UNARY(KUAN_VARIANTS3)
+#undef KUAN_VARIANTS9
+#undef KUAN_VARIANTS3
+  };
+  static_assert(sizeof kCode / sizeof kCode[0] == kHandlers, "one label per Op, in Op's order, then the variants");
+  const Fx* const K = p_.constants.data();
+  const Fx* const F = facts_.fixed.data();
+  const unsigned char* const P = facts_.present.data();
   const Ins* code = p_.code.data();
   const Registers R = regs_;
   const Ins* i;
@@ -190,15 +227,19 @@ Fx Machine::run(std::int32_t pc) {
 #define KUAN_NEXT()                                     \
   do {                                                  \
     i = &code[pc++];                                    \
-    goto* kCode[static_cast<std::size_t>(i->op)];       \
+    goto* kCode[i->handler];                            \
   } while (false)
   KUAN_NEXT();
-op_mov:
-  R.set(i->dst, R[i->a]);
+op_given:
+  if (given_fitting(i->a)) {
+    R.set(i->dst, R[fact_ref(i->a)]);
+    pc = i->b;
+  }
   KUAN_NEXT();
 op_guard:
-  if (!facts_.present[static_cast<std::size_t>(i->a)]) {
-    if (i->b < 0) bail();  // a missing fact: the tree-walker words the error
+  if (given_fitting(i->a)) {
+    R.set(i->dst, R[fact_ref(i->a)]);
+  } else {
     ensure(i->b);
     R.set(i->dst, R[p_.memos[static_cast<std::size_t>(i->b)].reg]);
   }
@@ -218,18 +259,6 @@ op_neg:
 op_abs:
   r = R[i->a];
   result(r.m >= 0 || fixed::neg(R[i->a], r));
-  KUAN_NEXT();
-op_add:
-  result(fixed::add(R[i->a], R[i->b], r));
-  KUAN_NEXT();
-op_sub:
-  result(fixed::sub(R[i->a], R[i->b], r));
-  KUAN_NEXT();
-op_mul:
-  result(fixed::mul(R[i->a], R[i->b], r));
-  KUAN_NEXT();
-op_cmp:
-  R.set(i->dst, Fx{holds(fixed::compare(R[i->a], R[i->b]), i->x) ? 1 : 0, 0});
   KUAN_NEXT();
 op_min:
 op_max: {
@@ -254,61 +283,147 @@ op_rate:
 op_base:
   R.set(i->dst, base());
   KUAN_NEXT();
-op_match_k:
-  R.set(i->dst, R[arm(*i, R[i->a])]);
-  KUAN_NEXT();
-op_match:
-  pc = arm(*i, R[i->a]);
-  KUAN_NEXT();
 op_jmp:
   pc = i->a;
-  KUAN_NEXT();
-op_jmp_z:
-  if (R[i->a].m == 0) pc = i->b;
-  KUAN_NEXT();
-op_jmp_nz:
-  if (R[i->a].m != 0) pc = i->b;
-  KUAN_NEXT();
-op_cmp_jmp:
-  if (holds(fixed::compare(R[i->a], R[i->b]), i->x)) pc = i->c;
   KUAN_NEXT();
 op_choice:
   if (choices_) choices_->push_back({i->expr, i->x != 0, -1, {}});
   KUAN_NEXT();
-op_end:
-  return R[i->a];
+op_need:
+  if (!facts_.present[static_cast<std::size_t>(i->a)]) bail();  // the tree-walker words it
+  KUAN_NEXT();
+op_fail:
+  failed_ |= std::uint64_t{1} << i->a;
+  KUAN_NEXT();
+op_failed:
+  if (failed_) return {};
+  KUAN_NEXT();
+op_finish:
+  r = R[i->a];
+  if (r.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
+  result_ = round(r);
+  return result_;
 op_bail:
   bail();
+
+  // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
+#define KUAN_READ_R(x) Fx{R.m[x], R.s[x]}
+#define KUAN_READ_K(x) K[x]
+#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : R.absent(x))
+#define KUAN_BINARY(op, ka, kb, ...)       \
+  op##_##ka##kb : {                         \
+    const Fx A = KUAN_READ_##ka(i->a);      \
+    const Fx B = KUAN_READ_##kb(i->b);      \
+    __VA_ARGS__                             \
+  }                                         \
+  KUAN_NEXT();
+#define KUAN_BINARY9(op, ...)                                                                               \
+  KUAN_BINARY(op, R, R, __VA_ARGS__) KUAN_BINARY(op, R, K, __VA_ARGS__) KUAN_BINARY(op, R, F, __VA_ARGS__)  \
+  KUAN_BINARY(op, K, R, __VA_ARGS__) KUAN_BINARY(op, K, K, __VA_ARGS__) KUAN_BINARY(op, K, F, __VA_ARGS__)  \
+  KUAN_BINARY(op, F, R, __VA_ARGS__) KUAN_BINARY(op, F, K, __VA_ARGS__) KUAN_BINARY(op, F, F, __VA_ARGS__)
+#define KUAN_UNARY(op, ka, ...)        \
+  op##_##ka : {                        \
+    const Fx A = KUAN_READ_##ka(i->a); \
+    __VA_ARGS__                        \
+  }                                    \
+  KUAN_NEXT();
+#define KUAN_UNARY3(op, ...) KUAN_UNARY(op, R, __VA_ARGS__) KUAN_UNARY(op, K, __VA_ARGS__) KUAN_UNARY(op, F, __VA_ARGS__)
+
+  KUAN_BINARY9(Add, result(fixed::add(A, B, r));)
+  KUAN_BINARY9(Sub, result(fixed::sub(A, B, r));)
+  KUAN_BINARY9(Mul, result(fixed::mul(A, B, r));)
+  KUAN_BINARY9(Cmp, R.set(i->dst, Fx{holds(fixed::compare(A, B), i->x) ? 1 : 0, 0});)
+  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) pc = i->c;)
+  KUAN_UNARY3(Mov, R.set(i->dst, A);)
+  KUAN_UNARY3(JmpZ, if (A.m == 0) pc = i->b;)
+  KUAN_UNARY3(JmpNZ, if (A.m != 0) pc = i->b;)
+  KUAN_UNARY3(MatchK, R.set(i->dst, R[arm(*i, A)]);)
+  KUAN_UNARY3(Match, pc = arm(*i, A);)
+  KUAN_UNARY3(CapTo, {
+    Fx room = A;
+    if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) R.set(i->b, room), bound_ = i->c;
+  })
+  KUAN_UNARY3(End, return A;)
+#undef KUAN_READ_R
+#undef KUAN_READ_K
+#undef KUAN_READ_F
+#undef KUAN_BINARY
+#undef KUAN_BINARY9
+#undef KUAN_UNARY
+#undef KUAN_UNARY3
 #undef KUAN_NEXT
 }
 
 
 }  // namespace
 
-std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                    const FactValues& facts, Trace* trace) {
-  const Program& p = trace ? cm.explaining : cm.plain;
-  constexpr std::size_t kInlineRegisters = 128, kInlineMemos = 64;
-  const auto registers = static_cast<std::size_t>(p.registers), memos = p.memos.size();
+namespace {
+
+Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s) {
+  return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
+}
+
+constexpr std::size_t kInlineRegisters = 128, kInlineMemos = 64;
+
+// A flat plan run to its end, its result made the Outcome the tree-walker
+// gives (in place: the Decimal is built once, here).
+std::optional<Outcome> run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
+                                const FactValues& facts, std::int64_t* m, std::int32_t* s, unsigned char* done) {
+  std::optional<Outcome> out;
   try {
-    if (registers <= kInlineRegisters && memos <= kInlineMemos) {
-      // Raw storage: a register is written before it is read, so the 1.5 KiB are
-      // not cleared on every evaluation.
-      std::int64_t mantissas[kInlineRegisters];
-      std::int32_t scales[kInlineRegisters];
-      unsigned char done[kInlineMemos];
-      std::fill_n(done, memos, 0);
-      Machine machine(p, cm, info, facts, Registers{mantissas, scales}, done, trace);
-      return evaluate_in_order(ed, info, machine, trace);
+    Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
+    const bool eligible = machine.run_flat();
+    Outcome& o = out.emplace();
+    o.measure = &info;
+    o.eligible = eligible;
+    if (!eligible) {
+      o.amount = Decimal::from_scaled(0, ed.rounding_places);
+      for (std::uint64_t bits = machine.failed(); bits; bits &= bits - 1)
+        o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
+      return out;
     }
-    std::vector<std::int64_t> mantissas(registers);
-    std::vector<std::int32_t> scales(registers);
-    std::vector<unsigned char> done(memos, 0);
-    Machine machine(p, cm, info, facts, Registers{mantissas.data(), scales.data()}, done.data(), trace);
+    o.amount = fixed::to_decimal(machine.result());
+    if (machine.bound() >= 0) o.bound = info.caps[static_cast<std::size_t>(machine.bound())];
+  } catch (const Bail&) {
+    out.reset();
+  }
+  return out;
+}
+
+// A segment plan under evaluate_in_order (measure_steps.hpp).
+std::optional<Outcome> run_segments(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                    const Program& p, const FactValues& facts, Trace* trace, std::int64_t* m,
+                                    std::int32_t* s, unsigned char* done) {
+  try {
+    Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, trace);
     return evaluate_in_order(ed, info, machine, trace);
   } catch (const Bail&) {
     return std::nullopt;
   }
+}
+
+}  // namespace
+
+std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                    const FactValues& facts, Trace* trace) {
+  const Program& p = trace ? cm.explaining : cm.plain;
+  const auto registers = static_cast<std::size_t>(p.registers), memos = p.memos.size();
+  if (registers <= kInlineRegisters && memos <= kInlineMemos) {
+    // Raw storage: a register is written before it is read, so the 1.5 KiB are
+    // not cleared on every evaluation.
+    std::int64_t mantissas[kInlineRegisters];
+    std::int32_t scales[kInlineRegisters];
+    unsigned char done[kInlineMemos];
+    for (std::size_t k = 0; k < memos; ++k) done[k] = 0;
+    if (p.flat) return run_flat(ed, info, cm, p, facts, mantissas, scales, done);
+    return run_segments(ed, info, cm, p, facts, trace, mantissas, scales, done);
+  }
+  std::vector<std::int64_t> mantissas(registers);
+  std::vector<std::int32_t> scales(registers);
+  std::vector<unsigned char> done(memos, 0);
+  if (p.flat) return run_flat(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
+  return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
 }
 
 

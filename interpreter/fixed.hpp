@@ -115,6 +115,18 @@ inline bool div_round(std::int64_t n, std::int64_t d, RoundingMode mode, std::in
   return true;
 }
 
+// n × 10^−k rounded to an integer per mode (1 ≤ k ≤ 18): div_round, with the
+// usual few k dividing by a constant (a multiplication, not a division).
+inline bool round_places(std::int64_t n, std::int32_t k, RoundingMode mode, std::int64_t& out) noexcept {
+  switch (k) {
+    case 1: return div_round(n, 10, mode, out);
+    case 2: return div_round(n, 100, mode, out);
+    case 3: return div_round(n, 1000, mode, out);
+    case 4: return div_round(n, 10000, mode, out);
+    default: return k > 0 && k <= kMaxScale && div_round(n, kPow10[static_cast<std::size_t>(k)], mode, out);
+  }
+}
+
 // Decimal::round_to_step: k × step for the integer k nearest (per mode) to
 // x ÷ step, at the step's scale. The step must be positive.
 inline bool round_to_step(Fx x, Fx step, RoundingMode mode, Fx& out) noexcept {

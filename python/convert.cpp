@@ -199,6 +199,21 @@ const char* class_of(const api::Error& e) {
 
 }  // namespace
 
+std::string date_text(const py::object& date) {
+  if (PyUnicode_Check(date.ptr())) return date.cast<std::string>();
+  if (py::hasattr(date, "isoformat") && !py::hasattr(date, "hour")) return py::str(date.attr("isoformat")());
+  throw py::type_error("日期须为 \"YYYY-MM-DD\" 或 datetime.date");
+}
+
+std::string as_of_option(const api::Policy& policy, const py::object& as_of) {
+  if (as_of.is_none()) return {};
+  std::string text = date_text(as_of);
+  // Whether it is a day: the policy's choice by date refuses one that is not (nothing else is asked of it).
+  if (auto on = policy.edition_on(text); !on && on.error().code == api::ErrorCode::InvalidArgument)
+    throw py::value_error("as_of 的日期无效:" + std::string(py::repr(py::str(text))) + "(格式 YYYY-MM-DD)");
+  return text;
+}
+
 py::object error_object(const api::Error& e, std::optional<std::size_t> index) {
   py::dict kw;
   kw["code"] = e.kind();

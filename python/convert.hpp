@@ -61,6 +61,12 @@ py::dict result_dict(const api::Evaluation& r, const std::string* id, TextCache*
 // A batch or allocation JSON line as a dict, "amount" and "allocated" as Decimal.
 py::dict line_dict(const std::string& json_line);
 
+// A date given as "YYYY-MM-DD" or a datetime.date, as text; TypeError otherwise.
+std::string date_text(const py::object& date);
+// The applications' date (施行 on measures and clauses) as the options take it:
+// "" for None (today in China); ValueError for text that is not a day.
+std::string as_of_option(const api::Policy& policy, const py::object& as_of);
+
 // The kuan.errors exception for an error (with `.index` when given).
 py::object error_object(const api::Error& e, std::optional<std::size_t> index = std::nullopt);
 py::object error_object(const char* cls, const char* code, const std::string& message);

@@ -111,12 +111,13 @@ File opened(const std::string& path, const char* mode) {
 // held in memory, nothing crosses into Python): kuan.dask.evaluate's workers.
 // Returns (rows written, of them bad records, bytes written).
 py::tuple evaluate_file(const PyEdition& e, const std::string& in_path, const std::string& out_path, bool explain,
-                        bool pass_through, int threads) {
-  File in = opened(in_path, "rb");
-  File out = opened(out_path, "wb");
+                        bool pass_through, int threads, const py::object& as_of) {
   api::BatchOptions options;
   options.explain = explain;
   options.pass_through = pass_through;
+  options.as_of = as_of_option(e.policy(), as_of);  // before the files are opened: a bad date leaves no output
+  File in = opened(in_path, "rb");
+  File out = opened(out_path, "wb");
   int read_errno = 0, write_errno = 0;
   std::size_t bytes = 0;
   const auto check_io = [&] {
@@ -147,16 +148,20 @@ py::tuple evaluate_file(const PyEdition& e, const std::string& in_path, const st
   return py::make_tuple(summary.written, summary.bad, bytes);
 }
 
-py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads) {
+py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads,
+                         const py::object& as_of) {
   api::BatchOptions options;
   options.explain = explain;
   options.pass_through = pass_through;
+  options.as_of = as_of_option(e.policy(), as_of);
   return run_batch(e, data, std::move(options), threads, "evaluate_jsonl");
 }
 
-py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads) {
+py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads,
+                       const py::object& as_of) {
   if (output != "csv" && output != "jsonl") throw py::value_error("output 须为 \"csv\" 或 \"jsonl\"");
   api::BatchOptions options;
+  options.as_of = as_of_option(e.policy(), as_of);
   options.input = api::BatchFormat::Csv;
   options.output = output == "csv" ? api::BatchFormat::Csv : api::BatchFormat::Jsonl;
   const py::buffer_info info = data.request();

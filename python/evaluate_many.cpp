@@ -227,13 +227,15 @@ std::optional<py::object> next_of(const py::object& iterator) {
 }  // namespace
 
 py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool explain, const std::string& on_error,
-                       int threads) {
+                       int threads, const py::object& as_of) {
   if (on_error != "raise" && on_error != "return") throw py::value_error("on_error 须为 \"raise\" 或 \"return\"");
   if (threads < 0) throw py::value_error("threads 须 ≥ 0(0:每个核一个)");
   const bool raise_errors = on_error == "raise";
   const unsigned n_threads = threads > 0 ? static_cast<unsigned>(std::min(threads, 64))
                                          : std::clamp(std::thread::hardware_concurrency(), 1u, 64u);
-  const api::EvaluateOptions options{explain};
+  api::EvaluateOptions options;
+  options.explain = explain;
+  options.as_of = as_of_option(e.policy(), as_of);
   const py::object iterator = py::iter(items);
   const Interned& k = interned();
 

@@ -58,14 +58,16 @@ struct PyEdition : ZeroedStorage {
 
 // Edition.evaluate_many (evaluate_many.cpp).
 py::list evaluate_many(const PyEdition& e, const py::iterable& items, bool explain, const std::string& on_error,
-                       int threads);
+                       int threads, const py::object& as_of);
 // Edition.evaluate_jsonl (evaluate_bytes.cpp).
-py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads);
+py::bytes evaluate_jsonl(const PyEdition& e, const py::buffer& data, bool explain, bool pass_through, int threads,
+                         const py::object& as_of);
 // Edition._evaluate_file: a JSONL file into another, streamed (evaluate_bytes.cpp).
 py::tuple evaluate_file(const PyEdition& e, const std::string& in_path, const std::string& out_path, bool explain,
-                        bool pass_through, int threads);
+                        bool pass_through, int threads, const py::object& as_of);
 // Edition.evaluate_csv (evaluate_bytes.cpp).
-py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads);
+py::bytes evaluate_csv(const PyEdition& e, const py::buffer& data, const std::string& output, int threads,
+                       const py::object& as_of);
 // kuan.dask.allocate's steps: _split_year, _YearPart … (year_parts.cpp).
 void bind_year_parts(py::module_& m, py::class_<PyEdition>& edition);
 

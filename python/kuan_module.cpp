@@ -84,36 +84,40 @@ PyEdition edition_of(const PyPolicy& p, api::Result<api::Edition> r) {
   return PyEdition(p.policy(), *r);
 }
 
-std::string date_text(const py::object& date) {
-  if (PyUnicode_Check(date.ptr())) return date.cast<std::string>();
-  if (py::hasattr(date, "isoformat") && !py::hasattr(date, "hour")) return py::str(date.attr("isoformat")());
-  throw py::type_error("日期须为 \"YYYY-MM-DD\" 或 datetime.date");
-}
-
 py::dict sources_dict(const api::Policy& p) {
   py::dict out;
   for (const auto& [path, text] : p.sources()) out[py::str(path)] = py::str(text);
   return out;
 }
 
-py::object evaluate(const PyEdition& e, const std::string& measure, const py::object& facts, bool explain) {
+api::EvaluateOptions evaluate_options(const PyEdition& e, bool explain, const py::object& as_of) {
+  api::EvaluateOptions options;
+  options.explain = explain;
+  options.as_of = as_of_option(e.policy(), as_of);
+  return options;
+}
+
+py::object evaluate(const PyEdition& e, const std::string& measure, const py::object& facts, bool explain,
+                    const py::object& as_of) {
+  const api::EvaluateOptions options = evaluate_options(e, explain, as_of);
   const std::string json = facts_json(facts);
   std::optional<api::Result<api::Evaluation>> r;
   {
     py::gil_scoped_release unlocked;
-    r.emplace(e.edition().evaluate_json(measure, json, api::EvaluateOptions{explain}));
+    r.emplace(e.edition().evaluate_json(measure, json, options));
   }
   if (!*r) raise(error_object(r->error()));
   return result_dict(**r, nullptr);
 }
 
 // A whole application: the JSON of `kuan eval` without --measure as a dict, amounts Decimal.
-py::object evaluate_all(const PyEdition& e, const py::object& facts, bool explain) {
+py::object evaluate_all(const PyEdition& e, const py::object& facts, bool explain, const py::object& as_of) {
+  const api::EvaluateOptions options = evaluate_options(e, explain, as_of);
   const std::string json = facts_json(facts);
   std::optional<api::Result<api::ApplicationResult>> r;
   {
     py::gil_scoped_release unlocked;
-    r.emplace(e.edition().evaluate_all_json(json, api::EvaluateOptions{explain}));
+    r.emplace(e.edition().evaluate_all_json(json, options));
   }
   if (!*r) raise(error_object(r->error()));
   py::dict d = py::module_::import("json").attr("loads")(api::to_json(**r));
@@ -238,33 +242,40 @@ PYBIND11_MODULE(_kuan, m) {
           },
           "The funding pools (资金池) as (name, size in 分).")
       .def("evaluate", &evaluate, py::arg("measure"), py::arg("facts"), py::arg("explain") = false,
+           py::arg("as_of") = py::none(),
            "Evaluates one measure on a dict of facts (Decimal, int, bool, str such as \"120万元\" or \"30%\", "
            "datetime.date; float is refused with TypeError). Returns the fields of `kuan eval --format json` with "
-           "amount a Decimal (and \"explanation\" when explain). Raises FactError, MeasureError, EvaluationError.")
-      .def("evaluate_all", &evaluate_all, py::arg("facts"), py::arg("explain") = false,
+           "amount a Decimal (and \"explanation\" when explain). Raises FactError, MeasureError, EvaluationError."
+           " as_of: the applications' date, \"YYYY-MM-DD\" or datetime.date (施行 on measures and clauses; None: today in China); ValueError when it is not a day.")
+      .def("evaluate_all", &evaluate_all, py::arg("facts"), py::arg("explain") = false, py::arg("as_of") = py::none(),
            "Every measure the facts concern (a whole application): {\"version\", \"results\": [...]} as "
            "`kuan eval` without --measure prints it — eligible first, then not eligible with reasons, then "
-           "\"needs_facts\" with the names to add — amounts Decimal. Raises FactError for bad facts.")
+           "\"needs_facts\" with the names to add — amounts Decimal. Raises FactError for bad facts."
+           " as_of: the applications' date, \"YYYY-MM-DD\" or datetime.date (施行 on measures and clauses; None: today in China); ValueError when it is not a day.")
       .def("evaluate_many", &evaluate_many, py::arg("items"), py::arg("explain") = false, py::arg("on_error") = "raise",
-           py::arg("threads") = 0,
+           py::arg("threads") = 0, py::arg("as_of") = py::none(),
            "Evaluates (measure, facts) pairs or {\"id\", \"measure\", \"facts\"} dicts, in order, on `threads` "
            "threads (0: one per core) without the GIL. on_error=\"return\" gives {\"id\", \"code\", \"error\", "
-           "\"fact\"} for a bad item instead of raising (the error raised carries .index). Ctrl-C interrupts it.")
+           "\"fact\"} for a bad item instead of raising (the error raised carries .index). Ctrl-C interrupts it."
+           " as_of: the applications' date, \"YYYY-MM-DD\" or datetime.date (施行 on measures and clauses; None: today in China); ValueError when it is not a day.")
       .def("evaluate_jsonl", &evaluate_jsonl, py::arg("data"), py::kw_only(), py::arg("explain") = false,
-           py::arg("pass_through") = false, py::arg("threads") = 1,
+           py::arg("pass_through") = false, py::arg("threads") = 1, py::arg("as_of") = py::none(),
            "Runs the batch engine on JSONL bytes ({\"id\", \"measure\", \"facts\"} a line) and returns exactly the "
            "bytes `kuan eval --batch` writes for them: one result or error row a line, in input order. The GIL is "
-           "released; threads=0 uses every core. Ctrl-C interrupts it.")
+           "released; threads=0 uses every core. Ctrl-C interrupts it. as_of: the date of the lines without their "
+           "own \"as_of\" (`--as-of`; None: today in China); ValueError when it is not a day.")
       .def("evaluate_csv", &evaluate_csv, py::arg("data"), py::kw_only(), py::arg("output") = "csv",
-           py::arg("threads") = 1,
+           py::arg("threads") = 1, py::arg("as_of") = py::none(),
            "Runs the batch engine on CSV bytes (UTF-8, RFC 4180; a header of measure, id, as_of and fact names) and "
            "returns exactly the bytes `kuan eval --batch IN.csv` writes: CSV rows (id,measure,version,eligible,amount,"
            "reasons,notes,bound,clause,line,code,error and the columns carried over), or JSONL with output=\"jsonl\". "
            "A BOM in gives a BOM out; CRLF line ends and GBK (the command's --excel, --encoding) are not applied. A "
            "refused header raises FactError (code bad_line, .line); a column that is not a fact is carried over (CSV) or "
-           "dropped with a UserWarning (JSONL). The GIL is released; threads=0 uses every core. Ctrl-C interrupts it.")
+           "dropped with a UserWarning (JSONL). The GIL is released; threads=0 uses every core. Ctrl-C interrupts it. "
+           "as_of: the date of the records without an as_of column (as evaluate_jsonl).")
       .def("_evaluate_file", &evaluate_file, py::arg("in_path"), py::arg("out_path"), py::kw_only(),
-           py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1)
+           py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1,
+           py::arg("as_of") = py::none())
       .def("allocate", &allocate_rows, py::arg("rows"), py::kw_only(), py::arg("opening") = py::none(),
            py::arg("carry_stated") = false,
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
@@ -275,18 +286,20 @@ PYBIND11_MODULE(_kuan, m) {
       .def(
           "_batch_lines",
           [](const PyEdition& e, const std::vector<std::string>& lines, const std::vector<std::size_t>& numbers,
-             bool explain, bool pass_through) {
+             bool explain, bool pass_through, const py::object& as_of) {
             if (numbers.size() != lines.size()) throw py::value_error("行号与行数不符");
             api::BatchOptions options;
             options.explain = explain;
             options.pass_through = pass_through;
+            options.as_of = as_of_option(e.policy(), as_of);
             std::vector<std::string> out(lines.size());
             py::gil_scoped_release unlocked;
             for (std::size_t i = 0; i < lines.size(); ++i)
               api::evaluate_batch_line(e.policy(), e.edition(), lines[i], numbers[i], options, out[i]);
             return out;
           },
-          py::arg("lines"), py::arg("line_numbers"), py::arg("explain") = false, py::arg("pass_through") = false)
+          py::arg("lines"), py::arg("line_numbers"), py::arg("explain") = false, py::arg("pass_through") = false,
+          py::arg("as_of") = py::none())
       .def("__reduce__",
            [](const PyEdition& e) {
              return py::make_tuple(py::module_::import("kuan").attr("_edition_of"),

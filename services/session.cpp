@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ctime>
 #include <set>
 
 #include <fmt/format.h>
@@ -60,7 +61,21 @@ Reply fail(std::string text) { return Reply{std::move(text), false, false, Kind:
 Reply said(std::string text, Kind kind) { return Reply{std::move(text), true, false, kind, nullptr}; }
 
 const Edition* choose(const Policy& policy, const Selection& s, std::string& error) {
+  // With both, the version names the edition and the date is the applications' only
+  // (施行 on a measure or clause), as with kuan eval --version V --as-of D.
+  if (!s.version.empty() && !s.as_of.empty()) {
+    if (!parse_date(s.as_of)) {
+      error = "--as-of 的日期无效:\"" + s.as_of + "\"(格式 YYYY-MM-DD)";
+      return nullptr;
+    }
+    return policy.edition(s.version, error);
+  }
   return policy.choose(s.version.empty() ? nullptr : &s.version, s.as_of.empty() ? nullptr : &s.as_of, error);
+}
+
+std::string application_date(const Selection& s) {
+  if (!s.as_of.empty()) return "申请日期:" + s.as_of + "\n";
+  return "申请日期:今天(" + format_date(china_standard_day(static_cast<std::int64_t>(std::time(nullptr)))) + ",中国标准时间)\n";
 }
 
 std::string edition_summary(const Edition& ed) {
@@ -236,9 +251,10 @@ Reply Session::open(const std::optional<std::string>& policy, const Selection& s
   selection_ = selection;
   std::string notes;
   if (!policy) {
-    if (!selection.version.empty() || !selection.as_of.empty()) {
+    if (!selection.version.empty() || (!selection.as_of.empty() && !parse_date(selection.as_of))) {
       if (bad_input) *bad_input = true;
-      return fail("--version 与 --as-of 需要一个 POLICY\n");
+      return fail(!selection.version.empty() ? "--version 需要一个 POLICY\n"
+                                             : "--as-of 的日期无效:\"" + selection.as_of + "\"(格式 YYYY-MM-DD)\n");
     }
     header_ = std::make_shared<SourceFile>(kHeaderName, kHeader);
     std::vector<Diagnostic> diagnostics;
@@ -335,6 +351,7 @@ void Session::rebind_facts(std::string& out) {
 
 FactValues Session::fact_values() const {
   FactValues values(edition_->facts.size());
+  if (!selection_.as_of.empty()) values.as_of = parse_date(selection_.as_of);  // else today in China
   for (const auto& f : facts_)
     if (const int slot = edition_->find_fact(f.name); slot >= 0) values.set(slot, f.value);
   return values;

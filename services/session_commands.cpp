@@ -3,6 +3,7 @@
 // The session itself (loading, input, evaluation, inline definitions) is
 // services/session.cpp; both are one class, services/session.hpp.
 #include <algorithm>
+#include <ctime>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,7 +42,8 @@ const char* kHelp =
     "  :load 文件或目录       载入另一份政策\n"
     "  :reload                从磁盘重读规则文件(保留事实和内联定义)\n"
     "  :version [版本]        显示或切换版本\n"
-    "  :as-of YYYY-MM-DD      切换到该日施行的版本\n"
+    "  :as-of [YYYY-MM-DD]    申请日期:措施、条款的 施行 按此日判断,并切换到该日施行的版本\n"
+    "                         (之后 :version 换版本时日期不变);今天 回到今天;不带日期显示申请日期\n"
     "  :defs                  显示内联定义\n"
     "  :cancel                放弃未完成的多行输入\n"
     "  :help                  本说明\n"
@@ -130,7 +132,7 @@ Reply Session::cmd_measures() const {
 
 Reply Session::cmd_load(const std::string& path) {
   if (path.empty()) return fail("错误::load 需要一个政策目录或 .kuan 文件\n");
-  return load_base(path, Selection{}, "(未载入;规则保持原样)\n", "\n", "已载入 ");
+  return load_base(path, Selection{"", selection_.as_of}, "(未载入;规则保持原样)\n", "\n", "已载入 ");  // the date stays
 }
 
 Reply Session::cmd_reload() {
@@ -170,24 +172,32 @@ Reply Session::cmd_version(const std::string& arg) {
   const Edition* ed = policy_->edition(arg, error);
   if (!ed) return fail("错误:" + error + "\n");
   std::string out;
-  selection_ = {arg, ""};
+  selection_ = {arg, selection_.as_of};  // the applications' date stays
   switch_base(policy_, std::shared_ptr<const Edition>(policy_, ed), out);
   out += "当前" + edition_summary(*edition_) + "\n";
   return said(out, Kind::Command);
 }
 
+// The applications' date (施行 on measures and clauses, 施行中), and the edition
+// in force that day. (:version V after it keeps the date: V on that day.)
 Reply Session::cmd_as_of(const std::string& arg) {
-  if (arg.empty()) return fail("错误::as-of 需要一个日期 YYYY-MM-DD\n");
-  auto day = parse_date(arg);
-  if (!day) return fail("错误:日期无效:\"" + arg + "\"(格式 YYYY-MM-DD)\n");
-  if (!policy_) return fail("错误:没有载入政策文件,无版本可选(用 :load 载入)\n");
+  if (arg.empty()) return said(application_date(selection_), Kind::Command);
+  const bool today = arg == "今天" || arg == "today";
+  const auto day = today ? std::optional<std::int32_t>(china_standard_day(static_cast<std::int64_t>(std::time(nullptr))))
+                         : parse_date(arg);
+  if (!day) return fail("错误:日期无效:\"" + arg + "\"(格式 YYYY-MM-DD,或 今天)\n");
+  const std::string date = today ? std::string() : arg;
+  if (!policy_) {  // rules typed inline only: nothing to choose, the date alone
+    selection_.as_of = date;
+    return said(application_date(selection_), Kind::Command);
+  }
   std::string error;
   const Edition* ed = policy_->edition_on(*day, error);
   if (!ed) return fail("错误:" + error + "\n");
   std::string out;
-  selection_ = {"", arg};
+  selection_ = {"", date};
   switch_base(policy_, std::shared_ptr<const Edition>(policy_, ed), out);
-  out += arg + " 施行的是" + edition_summary(*edition_) + "\n";
+  out += format_date(*day) + " 施行的是" + edition_summary(*edition_) + "\n";
   return said(out, Kind::Command);
 }
 

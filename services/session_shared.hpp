@@ -23,8 +23,11 @@ std::string join(const std::vector<std::string>& v, const char* sep = "、");
 Reply fail(std::string text);
 Reply said(std::string text, Kind kind);
 
-// The edition a selection (a version name or a date, else the current one) picks.
+// The edition a selection (a version name or a date, else the current one) picks; with
+// both, the version (the date is then the applications' only).
 const Edition* choose(const Policy& policy, const Selection& s, std::string& error);
+// "申请日期:D" (the selection's date) or "申请日期:今天(D,中国标准时间)", a line.
+std::string application_date(const Selection& s);
 // 版本 NAME(施行 FROM 至 TO,N 项措施)
 std::string edition_summary(const Edition& ed);
 

@@ -320,12 +320,82 @@ def main():
         step("a policy that does not load: exit 1 with the diagnostics", code == 1 and "missing" in err, err)
         code, out, err = cli(kuan, "serve", str(policy), "--addr", "localhost")
         step("a bad --addr: exit 2", code == 2 and "--addr" in err, err)
+        dated(kuan, tmp, step)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(suite.finish())
+
+
+DATED_RULES = """政策 "施行"
+版本 "v1"
+施行 2020-01-01 起
+舍入 四舍五入 至 0.01元
+事实 投入: 金额
+措施 奖励 "限期" {
+  施行 2025-01-01 至 2027-12-31
+  金额 = 投入 × 10%
+}
+措施 合计 { 金额 = 投入 × 20% − (若 施行中(奖励) 则 投入 × 10% 否则 0元) }
+条款 (二) "新政" {
+  施行 2026-01-01 起
+  措施 新补助 { 金额 = 投入 × 5% }
+}
+"""
+
+
+def dated(kuan, tmp, step):
+    """The applications' date: a line's "as_of" (with or without "version") decides which measures and
+    clauses are in force, in /v1/evaluate (one line, NDJSON) and /v1/match, exactly as `kuan eval --batch`
+    decides it; a malformed one is a 400 with the batch's error object, never a crash."""
+    folder = tmp / "in-force"
+    folder.mkdir()
+    (folder / "rules.kuan").write_text(DATED_RULES, encoding="utf-8")
+    proc, port = start(kuan, folder)
+    try:
+        facts = {"投入": "1万元"}
+        lines = [json.dumps(x, ensure_ascii=False) for x in [
+            {"id": "in", "measure": "奖励", "as_of": "2027-12-31", "facts": facts},
+            {"id": "out", "measure": "奖励", "as_of": "2028-01-01", "facts": facts},
+            {"id": "named", "version": "v1", "measure": "合计", "as_of": "2028-01-01", "facts": facts},
+            {"id": "clause", "measure": "新补助", "as_of": "2025-12-31", "facts": facts},
+            {"id": "w-in", "as_of": "2026-06-01", "facts": facts},
+            {"id": "w-out", "version": "v1", "as_of": "2028-01-01", "facts": facts},
+        ]]
+        code, expected, err = cli(kuan, "eval", str(folder), "--batch", "-", "--no-progress", stdin="\n".join(lines) + "\n")
+        want = expected.splitlines(keepends=True)
+        step("dated: the command ran", code == 0 and len(want) == len(lines), err)
+        checks = {"in": '"amount":"1000.00"', "out": "措施 奖励 的施行期为 2025-01-01 至 2027-12-31,申请日期不在其中",
+                  "named": '"amount":"2000.00"', "clause": "条款 (二) 的施行期为 2026-01-01 起",
+                  "w-in": '"amount":"1000.00"', "w-out": "措施 奖励 的施行期为"}
+        for line, expect in zip(lines, want):
+            x = json.loads(line)
+            path = "/v1/evaluate" if "measure" in x else "/v1/match"
+            code, headers, body = request(port, "POST", path, line, {"Content-Type": "application/json"})
+            step(f"dated {path} {x['id']}: as_of decides, the batch's bytes",
+                 code == 200 and body == expect and checks[x["id"]] in body, f"{code} {body!r}\nwant {expect!r}")
+        code, headers, body = request(port, "POST", "/v1/evaluate", "\n".join(lines) + "\n",
+                                      {"Content-Type": "application/x-ndjson"})
+        step("dated NDJSON: each line's own date, the command's output", code == 200 and body == expected, body)
+        for bad in ["2027-02-30", "2027-1-1", "", "明天", "2027-12-31\u0000", "9" * 100000, 20271231, None, ["2027-12-31"]]:
+            for path, line in [("/v1/evaluate", {"id": "b", "measure": "奖励", "as_of": bad, "facts": facts}),
+                               ("/v1/match", {"id": "b", "as_of": bad, "facts": facts}),
+                               ("/v1/evaluate", {"id": "b", "version": "v1", "measure": "奖励", "as_of": bad, "facts": facts})]:
+                code, headers, body = request(port, "POST", path, json.dumps(line, ensure_ascii=False))
+                try:
+                    answer = json.loads(body)
+                except ValueError:
+                    answer = {}
+                step(f"dated {path}: as_of {str(bad)[:20]!r} is a 400 bad_line naming as_of",
+                     code == 400 and answer.get("code") == "bad_line" and "as_of" in answer.get("error", "")
+                     and answer.get("id") == "b", f"{code} {body[:300]!r}")
+        code, _, body = request(port, "GET", "/health")
+        step("dated: still healthy after the bad dates", code == 200 and json.loads(body)["status"] == "ok", body)
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 if __name__ == "__main__":

@@ -352,3 +352,65 @@ TEST_CASE("capi: facts and results outlive the policy they came from", "[capi]")
   kuan_result_free(r);
   kuan_facts_free(f);
 }
+
+TEST_CASE("capi: the application's date (as_of) chooses the measures in force, a bad one is an argument error", "[capi]") {
+  Err err;
+  Policy policy(kuan_policy_from_text("政策 \"x\"\n版本 \"v\"\n施行 2020-01-01 起\n舍入 四舍五入 至 0.01元\n事实 a: 金额\n"
+                                      "措施 m {\n  施行 2025-01-01 至 2027-12-31\n  金额 = a × 10%\n}\n"
+                                      "措施 n { 金额 = a × 5% }\n",
+                                      "dated.kuan", nullptr, &err));
+  REQUIRE(policy.p);
+  const kuan_edition* ed = kuan_policy_edition(policy.p, "v", &err);
+  REQUIRE(ed);
+  kuan_facts* f = kuan_facts_new(ed);
+  REQUIRE(kuan_facts_set_money(f, "a", "1万元", &err) == KUAN_OK);
+
+  kuan_result* in = kuan_evaluate_as_of(ed, "m", f, 0, "2027-12-31", &err);
+  REQUIRE(in);
+  CHECK(kuan_result_eligible(in));
+  CHECK(str(kuan_result_amount(in)) == "1000.00");
+  kuan_result_free(in);
+  kuan_result* out = kuan_evaluate_as_of(ed, "m", f, KUAN_EXPLAIN, "2028-01-01", &err);
+  REQUIRE(out);
+  CHECK_FALSE(kuan_result_eligible(out));
+  REQUIRE(kuan_result_reason_count(out) == 1);
+  CHECK(str(kuan_result_reason(out, 0)) == "措施 m 的施行期为 2025-01-01 至 2027-12-31,申请日期不在其中");
+  kuan_result_free(out);
+  kuan_result* js = kuan_evaluate_json_as_of(ed, "m", "{\"a\": \"1万元\"}", 0, "2024-12-31", &err);
+  REQUIRE(js);
+  CHECK_FALSE(kuan_result_eligible(js));
+  kuan_result_free(js);
+  // NULL and "" are today (in China): whatever day that is, the call succeeds.
+  kuan_result* today = kuan_evaluate_as_of(ed, "n", f, 0, nullptr, &err);
+  REQUIRE(today);
+  CHECK(str(kuan_result_amount(today)) == "500.00");
+  kuan_result_free(today);
+  today = kuan_evaluate_as_of(ed, "n", f, 0, "", &err);
+  REQUIRE(today);
+  kuan_result_free(today);
+
+  char* all = kuan_evaluate_all_as_of(ed, f, 0, "2028-01-01", &err);
+  REQUIRE(all);
+  CHECK(std::string(all).find("措施 m 的施行期为") != std::string::npos);
+  kuan_string_free(all);
+  all = kuan_evaluate_all_json_as_of(ed, "{\"a\": \"1万元\"}", 0, "2026-06-01", &err);
+  REQUIRE(all);
+  CHECK(std::string(all).find("\"amount\":\"1000.00\"") != std::string::npos);
+  kuan_string_free(all);
+
+  for (const char* bad : {"2027-02-30", "2027-1-1", "tomorrow", "2027-12-31 ", "２０２７-01-01"}) {
+    INFO(bad);
+    CHECK(kuan_evaluate_as_of(ed, "m", f, 0, bad, &err) == nullptr);
+    CHECK(err.e.code == KUAN_INVALID_ARGUMENT);
+    CHECK(std::string(err.e.message).find("as_of 的日期无效") != std::string::npos);
+    CHECK(kuan_evaluate_json_as_of(ed, "m", "{\"a\": 1}", 0, bad, &err) == nullptr);
+    CHECK(err.e.code == KUAN_INVALID_ARGUMENT);
+    CHECK(kuan_evaluate_all_as_of(ed, f, 0, bad, &err) == nullptr);
+    CHECK(err.e.code == KUAN_INVALID_ARGUMENT);
+    CHECK(kuan_evaluate_all_json_as_of(ed, "{}", 0, bad, &err) == nullptr);
+    CHECK(err.e.code == KUAN_INVALID_ARGUMENT);
+  }
+  CHECK(kuan_evaluate_as_of(nullptr, "m", f, 0, "2027-01-01", &err) == nullptr);
+  CHECK(err.e.code == KUAN_INVALID_ARGUMENT);
+  kuan_facts_free(f);
+}

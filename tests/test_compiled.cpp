@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "interpreter/compiled.hpp"
+#include "interpreter/compiled_plan.hpp"
 #include "interpreter/evaluator.hpp"
 #include "services/examples.hpp"
 #include "interpreter/fixed.hpp"
@@ -139,6 +140,10 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
 
   const CompiledMeasure* compiled = compiled_form(ed, m);
   REQUIRE(compiled);
+  // Without an explanation, the flat plan (the steps compiled in) serves every
+  // measure but one with more 要求 than it records; with one, the segment plan.
+  CHECK(compiled->plain.flat == (m.requirements.size() <= plan::kFlatRequirements));
+  CHECK_FALSE(compiled->explaining.flat);
   // Required facts are checked before either form runs: the compiled form is
   // only ever given applications that have them.
   if (const auto missing = missing_required_facts(ed, m, facts); !missing.empty()) {
@@ -405,6 +410,50 @@ TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {
   CHECK_FALSE(fixed::mul(fx("9999999999"), fx("9999999999"), r));  // 10^20: beyond int64
   CHECK_FALSE(fixed::add(fx("9223372036854775807"), fx("1"), r));
   CHECK_FALSE(fixed::mul(fx("0.0000000001"), fx("0.0000000001"), r));  // scale 20
+}
+
+// A policy written for the flat plan's corners: 要求 past what it records (the
+// segment plan serves then), a definition read in one place (inlined) and one
+// read in two (computed once), a computed default read once and one read twice,
+// 比例 read inside 金额, 可选 facts, caps with and without 当 and 已用.
+TEST_CASE("the flat plan's corners agree with the tree-walker", "[compiled]") {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-flat-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::string rules =
+      "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+      "事实 投入: 金额\n事实 已得: 金额 = 0元\n事实 上年: 金额 = 投入\n事实 核定: 金额 可选\n"
+      "事实 重点: 布尔 = 否\n事实 档: 枚举 { 甲, 乙, 丙 } 可选\n"
+      "定义 一次 = 若 重点 则 投入 × 20% 否则 投入 × 10%\n"
+      "定义 两次 = max(上年, 投入) − 已得\n"
+      "措施 多要求 {\n";
+  for (int k = 0; k < 70; ++k) rules += "  要求 投入 > " + std::to_string(k) + "元 否则 \"少于" + std::to_string(k) + "\"\n";
+  rules += "  比例 = 10%  基数 = 投入 }\n"
+           "措施 平 {\n  需要 档 当 重点\n  要求 投入 ≥ 1元 否则 \"太少\"\n  要求 非 (上年 < 0元) 否则 \"上年为负\"\n"
+           "  金额 = 一次 + 两次 × 比例 − 上年 × 0%\n  比例 = 按 档 { 甲 => 30%, 乙 => 20%, 丙 => 两次 / 投入 }\n"
+           "  上限 顶 = 两次\n  上限 核 = 核定 已用 已得 当 有 核定\n  上限 年 = 800万元 已用 上年 }\n"
+           "措施 平二 { 比例 = 若 有 档 则 30% 否则 10%  基数 = max(投入, 上年) }\n";
+  std::ofstream(dir / "r.kuan") << rules;
+  const auto policy = load(dir.string().c_str());
+  fs::remove_all(dir);
+  const Edition& ed = *policy->editions().front();
+  std::mt19937_64 rng(7);
+  Tally tally;
+  for (const MeasureInfo& m : ed.measures) {
+    for (int i = 0; i < 400; ++i) {
+      FactValues facts(ed.facts.size());
+      for (int slot : m.facts) {
+        const FactInfo& f = ed.facts[static_cast<std::size_t>(slot)];
+        if (f.required() ? rng() % 40 != 0 : rng() % 3 != 0) facts.set(slot, generated(ed, f, rng));
+      }
+      check(ed, m, facts, tally, m.decl->name + " #" + std::to_string(i));
+    }
+  }
+  CHECK(tally.decided > 300);
+  CHECK(tally.handed > 100);
+  const MeasureInfo* many = ed.find_measure("多要求");
+  REQUIRE(many);
+  CHECK_FALSE(compiled_form(ed, *many)->plain.flat);  // 70 要求: the segment plan
+  CHECK(compiled_form(ed, *ed.find_measure("平"))->plain.flat);
 }
 
 TEST_CASE("periods as units: 元/月 × 个月 and a 月数 fact, decided by the compiled form as the tree-walker does", "[compiled]") {

@@ -5,6 +5,7 @@
 // single and whole-application calls, a 例's 于; errors are positioned.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -174,6 +175,62 @@ TEST_CASE("施行: the application's date from the API — single, whole, batch 
   row.clear();
   CHECK(api::evaluate_batch_line(policy, ed, R"({"measure": "奖励", "facts": {"投入": "1元"}})", 1, options, row));
   CHECK(row.find(R"("eligible":false)") != std::string::npos);
+}
+
+TEST_CASE("施行: the application's date of Edition::evaluate with typed facts, evaluate_json and evaluate_all") {
+  const api::Edition ed = public_edition();
+  api::Facts f = ed.new_facts();
+  REQUIRE(f.set_money("投入", "1万元"));
+  auto dated = [](const char* day, bool explain = false) {
+    api::EvaluateOptions o;
+    o.explain = explain;
+    o.as_of = day;
+    return o;
+  };
+  auto in = ed.evaluate("奖励", f, dated("2027-12-31"));
+  REQUIRE(in);
+  CHECK(in->eligible);
+  CHECK(in->amount == "1000.00");
+  auto out = ed.evaluate("奖励", f, dated("2028-01-01", true));
+  REQUIRE(out);
+  CHECK_FALSE(out->eligible);
+  CHECK(out->reasons == std::vector<std::string>{"措施 奖励 的施行期为 2025-01-01 至 2027-12-31,申请日期不在其中"});
+  REQUIRE(out->explanation);
+  // 施行中(奖励) and a clause's 施行 read the same date
+  CHECK(ed.evaluate("合计", f, dated("2027-12-31"))->amount == "1000.00");
+  CHECK(ed.evaluate("合计", f, dated("2028-01-01"))->amount == "2000.00");
+  CHECK_FALSE(ed.evaluate("新补助", f, dated("2025-12-31"))->eligible);
+  CHECK(ed.evaluate_json("奖励", R"({"投入": "1万元"})", dated("2024-12-31"))->eligible == false);
+  CHECK(ed.evaluate_json("奖励", R"({"投入": "1万元"})", dated("2025-01-01"))->amount == "1000.00");
+  auto whole = ed.evaluate_all(f, dated("2028-01-01"));
+  REQUIRE(whole);
+  const std::string json = api::to_json(*whole);
+  INFO(json);
+  CHECK(json.find("措施 奖励 的施行期为") != std::string::npos);
+  CHECK(api::to_json(*ed.evaluate_all_json(R"({"投入": "1万元"})", dated("2026-06-01"))).find("措施 奖励 的施行期为") == std::string::npos);
+  // The facts keep no date: the next call without one is today's, and the date did not stick.
+  CHECK(ed.evaluate("合计", f, dated("2027-12-31"))->amount == "1000.00");
+  CHECK(ed.evaluate("合计", f));
+  // Bad dates: an InvalidArgument error naming the text, never a throw.
+  for (const char* bad : {"2027-02-30", "2027-13-01", "27-12-31", "2027/12/31", "today", " 2027-12-31", "2027-12-31\n"}) {
+    INFO(bad);
+    auto r = ed.evaluate("奖励", f, dated(bad));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code == api::ErrorCode::InvalidArgument);
+    CHECK(r.error().message == (bad[std::strlen(bad) - 1] == '\n' ? std::string("as_of 的日期无效(格式 YYYY-MM-DD)")
+                                                                   : std::string("as_of 的日期无效:\"") + bad + "\"(格式 YYYY-MM-DD)"));
+    CHECK(ed.evaluate_json("奖励", "{}", dated(bad)).error().code == api::ErrorCode::InvalidArgument);
+    CHECK(ed.evaluate_all(f, dated(bad)).error().code == api::ErrorCode::InvalidArgument);
+    CHECK(ed.evaluate_all_json("{}", dated(bad)).error().code == api::ErrorCode::InvalidArgument);
+  }
+  api::EvaluateOptions nul;
+  nul.as_of = std::string("2027-12-31\0x", 12);
+  CHECK(ed.evaluate("奖励", f, nul).error().code == api::ErrorCode::InvalidArgument);
+  CHECK(ed.evaluate("奖励", f, nul).error().message == "as_of 的日期无效(格式 YYYY-MM-DD)");
+  nul.as_of = std::string(1 << 20, '9');
+  CHECK(ed.evaluate("奖励", f, nul).error().message == "as_of 的日期无效(格式 YYYY-MM-DD)");
+  nul.as_of = "\xff\xfe";
+  CHECK(ed.evaluate("奖励", f, nul).error().message == "as_of 的日期无效(格式 YYYY-MM-DD)");
 }
 
 TEST_CASE("施行: a 例 is dated by 于, else on the edition's first day") {

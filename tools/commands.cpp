@@ -147,10 +147,12 @@ constexpr std::string_view kAllocateHelp =
     "退出状态:0 成功;1 规则文件有错误;2 输入或参数有误;74 无法写出结果。";
 
 constexpr std::string_view kReplHelp =
-    "用法: kuan repl [POLICY] [--version V | --as-of YYYY-MM-DD]\n"
+    "用法: kuan repl [POLICY] [--version V] [--as-of YYYY-MM-DD]\n"
     "\n"
     "交互地计算表达式、设定事实、运行措施、试写规则。POLICY 是政策目录或单个 .kuan 文件;\n"
     "不给 POLICY 时从内存中的空版本开始(可内联定义 参数/事实/措施 …)。进入后输入 :help 查看命令。\n"
+    "--as-of(及 :as-of)也是申请的日期:写有 施行 的措施或条款只适用于施行期内的申请;与 --version\n"
+    "同用时只是日期。不写时为今天(中国标准时间)。\n"
     "\n"
     "在终端中:行编辑、Tab 补全(措施、事实、参数名和命令)、历史记录保存在 $KUAN_HISTORY\n"
     "(未设置时为 ~/.kuan_history)。Ctrl-C 放弃当前输入,Ctrl-D 或 :quit 退出。\n"

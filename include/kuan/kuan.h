@@ -261,6 +261,15 @@ KUAN_API kuan_result *kuan_evaluate(const kuan_edition *edition, const char *mea
                            kuan_error *error);
 KUAN_API kuan_result *kuan_evaluate_json(const kuan_edition *edition, const char *measure, const char *facts_json,
                                 unsigned flags, kuan_error *error);
+/* The same for an application dated `as_of`, "YYYY-MM-DD": which measures and
+ * clauses are in force (施行 D1 至 D2 on them). NULL or "": today in China
+ * (UTC+8), as kuan_evaluate. It does not choose the edition
+ * (kuan_policy_edition_on does). A malformed date or a day that does not exist
+ * is KUAN_INVALID_ARGUMENT. */
+KUAN_API kuan_result *kuan_evaluate_as_of(const kuan_edition *edition, const char *measure, const kuan_facts *facts,
+                                          unsigned flags, const char *as_of, kuan_error *error);
+KUAN_API kuan_result *kuan_evaluate_json_as_of(const kuan_edition *edition, const char *measure, const char *facts_json,
+                                               unsigned flags, const char *as_of, kuan_error *error);
 KUAN_API void kuan_result_free(kuan_result *result);
 
 /* A whole application: every measure the facts concern, as the JSON text
@@ -271,6 +280,11 @@ KUAN_API void kuan_result_free(kuan_result *result);
 KUAN_API char *kuan_evaluate_all(const kuan_edition *edition, const kuan_facts *facts, unsigned flags, kuan_error *error);
 KUAN_API char *kuan_evaluate_all_json(const kuan_edition *edition, const char *facts_json, unsigned flags,
                                       kuan_error *error);
+/* The same for an application dated `as_of` (as kuan_evaluate_as_of). */
+KUAN_API char *kuan_evaluate_all_as_of(const kuan_edition *edition, const kuan_facts *facts, unsigned flags,
+                                       const char *as_of, kuan_error *error);
+KUAN_API char *kuan_evaluate_all_json_as_of(const kuan_edition *edition, const char *facts_json, unsigned flags,
+                                            const char *as_of, kuan_error *error);
 KUAN_API void kuan_string_free(char *text);
 
 KUAN_API const char *kuan_result_measure(const kuan_result *result);

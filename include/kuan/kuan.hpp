@@ -187,6 +187,11 @@ struct MeasureInfo {
 
 struct EvaluateOptions {
   bool explain = false;
+  // The application's date, "YYYY-MM-DD": which measures and clauses are in force
+  // (施行 D1 至 D2 on them, 施行中(M)). Empty: today in China (UTC+8). It does not
+  // choose the edition (Policy::edition_on does). A malformed date, or a day that
+  // does not exist, is an Error with code InvalidArgument.
+  std::string as_of = {};
 };
 
 // A result as `kuan eval --format json` prints it (one line, no newline; with

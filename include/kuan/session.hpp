@@ -72,7 +72,10 @@ struct SessionReply {
 struct SessionOptions {
   std::optional<std::string> policy;  // a folder or a .kuan file; none: an empty edition in memory
   std::string version;                // the edition by name ("2025年版"), or
-  std::string as_of;                  // the edition in force on YYYY-MM-DD; neither: today's, else the latest
+  std::string as_of;                  // the edition in force on YYYY-MM-DD; neither: today's, else the latest.
+                                      // It is also the applications' date (施行 on measures and clauses;
+                                      // empty: today in China); with `version`, only that; with no policy,
+                                      // the date of rules typed inline. `:as-of D` changes it.
 };
 
 class KUAN_API Session {

@@ -56,10 +56,11 @@ def _policy(policy: PolicyLike) -> Policy:
 
 
 def _edition(policy: Policy, edition: str | None, as_of: str | None) -> Edition:
-    """The edition named, or in force on `as_of`, or the latest."""
-    if as_of is not None:
-        return policy.edition_on(as_of)
-    return policy.edition(edition) if edition is not None else policy.latest()
+    """The edition named, or in force on `as_of`, or the latest (with both, `as_of` is only the
+    applications' date, as `kuan eval --version V --as-of D`)."""
+    if edition is not None:
+        return policy.edition(edition)
+    return policy.edition_on(as_of) if as_of is not None else policy.latest()
 
 
 def _files(files: PathLike | Iterable[PathLike]) -> list[str]:
@@ -102,9 +103,10 @@ def _evaluate_file(path: str, policy: Policy, edition, as_of, explain: bool, pas
     ed = _edition(policy, edition, as_of)
     if out is None:
         with open(path, "rb") as f:
-            return _lines_of(ed.evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through))
+            return _lines_of(ed.evaluate_jsonl(f.read(), explain=explain, pass_through=pass_through, as_of=as_of))
     with _replacing(out) as temporary:  # streamed from file to file in C++: no line becomes a Python object
-        lines, errors, size = ed._evaluate_file(path, temporary, explain=explain, pass_through=pass_through)
+        lines, errors, size = ed._evaluate_file(path, temporary, explain=explain, pass_through=pass_through,
+                                                as_of=as_of)
     return [{"input": path, "output": out, "lines": lines, "errors": errors, "bytes": size}]
 
 
@@ -120,10 +122,11 @@ def _evaluate_partition(items: list, policy: Policy, edition, as_of, explain: bo
             if line.strip(b" \t"):  # as the command: blank lines are skipped, but counted
                 lines.append(line)
                 numbers.append(number)
-        data = "".join(ed._batch_lines(lines, numbers, explain, pass_through)).encode()
+        data = "".join(ed._batch_lines(lines, numbers, explain, pass_through, as_of)).encode()
     else:  # lines: numbered within the partition, as a file of them would be
         raw = b"\n".join((line.encode() if isinstance(line, str) else line).rstrip(b"\n") for line in items)
-        data = ed.evaluate_jsonl(raw + b"\n" if items else b"", explain=explain, pass_through=pass_through)
+        data = ed.evaluate_jsonl(raw + b"\n" if items else b"", explain=explain, pass_through=pass_through,
+                                 as_of=as_of)
     if out is None:
         return _lines_of(data)
     _write(out, data)
@@ -158,8 +161,10 @@ def evaluate(source: Any, policy: PolicyLike, edition: str | None = None, *, as_
     bytes; numbered within each partition) or of (line number, line) pairs, or a dask DataFrame of
     applications (fact columns, and id / measure / as_of; see kuan.pandas; `measure` as there).
     policy: a kuan.Policy or a policy folder's path (loaded on the client); it reaches the workers as its
-    rule texts. The edition is named, or picked by `as_of` ("YYYY-MM-DD"), or else the latest; a line's own
-    "as_of" is honoured.
+    rule texts. The edition is named, or picked by `as_of` ("YYYY-MM-DD"), or else the latest. `as_of` is
+    also the applications' date (施行 on measures and clauses; with `edition`, only that), for every line
+    without its own "as_of"; without it, today in China. A line's own "as_of" is honoured. A malformed
+    `as_of` raises ValueError on the client.
 
     Without out_dir: a bag of result lines (each with its '\\n'), lazily; "".join(bag.compute()) is the
     command's output. To write them with dask, drop the '\\n' first:
@@ -168,7 +173,8 @@ def evaluate(source: Any, policy: PolicyLike, edition: str | None = None, *, as_
     partition k as part-k.jsonl), and only a summary per file comes back:
     [{"input", "output", "lines", "errors", "bytes"}] in input order."""
     policy = _policy(policy)
-    _edition(policy, edition, as_of)  # an unknown edition fails here, not on every worker
+    # An unknown edition or a malformed date fails here, not on every worker.
+    _edition(policy, edition, as_of)._batch_lines([], [], as_of=as_of)
     conf = (policy, edition, as_of, explain, pass_through)
     if isinstance(source, db.Bag) or hasattr(source, "map_partitions") and hasattr(source, "dtypes"):
         frame = not isinstance(source, db.Bag)

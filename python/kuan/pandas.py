@@ -107,12 +107,15 @@ def from_jsonl(data: bytes, index: pd.Index | None = None) -> pd.DataFrame:
     return out
 
 
-def evaluate(df: pd.DataFrame, edition: Edition, measure: str | None = None, *, threads: int = 1) -> pd.DataFrame:
+def evaluate(df: pd.DataFrame, edition: Edition, measure: str | None = None, *, threads: int = 1,
+             as_of: Any = None) -> pd.DataFrame:
     """Evaluates every row of `df` (fact columns, and id / measure / as_of when present) on `edition`.
     `measure` is a measure for every row, or the column naming each row's measure (default "measure").
+    `as_of` ("YYYY-MM-DD" or datetime.date) is the date of the rows without their own as_of: which
+    measures and clauses are in force (施行); None: today in China; ValueError when it is not a day.
     Returns a DataFrame on df's index: id, measure, eligible, amount (Decimal), bound, reasons, notes, and
     code / error for rows that could not be evaluated (as `kuan eval --batch` reports them)."""
-    out = from_jsonl(edition.evaluate_jsonl(to_jsonl(df, measure), threads=threads), df.index)
+    out = from_jsonl(edition.evaluate_jsonl(to_jsonl(df, measure), threads=threads, as_of=as_of), df.index)
     if "id" not in df.columns:
         out = out.drop(columns="id")
     return out

@@ -165,3 +165,33 @@ def test_count_limits_grouped_by_a_fact_are_byte_identical(kuan_binary, tmp_path
     with dask.config.set(scheduler="sync"):
         got = kuan.dask.allocate([str(f) for f in split(year, 3, tmp_path)], str(policy), "2025年版", npartitions=3)
     assert "".join(got).encode() == want
+
+
+def test_evaluate_takes_the_applications_date(client, kuan_binary, tmp_path):
+    """as_of is the date of every line without its own (施行 on a measure), with the edition named too;
+    a malformed one is refused on the client."""
+    import json
+    folder = tmp_path / "in-force"
+    folder.mkdir()
+    (folder / "rules.kuan").write_text(
+        '政策 "施行"\n版本 "v1"\n状态 示例\n施行 2020-01-01 起\n舍入 四舍五入 至 0.01元\n事实 投入: 金额\n'
+        '措施 奖励 { 施行 2025-01-01 至 2027-12-31  金额 = 投入 × 10% }\n', encoding="utf-8")
+    lines = [json.dumps({"id": str(i), "measure": "奖励", "facts": {"投入": f"{i + 1}万元"}}, ensure_ascii=False)
+             for i in range(50)]
+    lines.append(json.dumps({"id": "own", "measure": "奖励", "version": "v1", "as_of": "2026-01-01", "facts": {"投入": "1万元"}}))
+    data = tmp_path / "apps.jsonl"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for day in ("2027-12-31", "2028-01-01"):
+        want = subprocess.run([kuan_binary, "eval", str(folder), "--version", "v1", "--as-of", day, "--batch",
+                               str(data)], capture_output=True, cwd=ROOT).stdout
+        got = "".join(kuan.dask.evaluate([str(data)], str(folder), "v1", as_of=day).compute()).encode()
+        assert got == want
+        out = tmp_path / f"out-{day}"
+        summary = kuan.dask.evaluate([str(data)], str(folder), "v1", as_of=day, out_dir=str(out))
+        assert (out / "apps.jsonl").read_bytes() == want and summary[0]["lines"] == 51
+        import dask.bag as db
+        bag = db.from_sequence(lines, npartitions=2)
+        assert "".join(kuan.dask.evaluate(bag, str(folder), "v1", as_of=day).compute()).encode() == want
+    assert b'"eligible":false' in want and b'"id":"own","measure":"\xe5\xa5\x96\xe5\x8a\xb1","version":"v1","eligible":true' in want
+    with pytest.raises(ValueError, match="as_of 的日期无效"):
+        kuan.dask.evaluate([str(data)], str(folder), "v1", as_of="2028-02-30")
