@@ -254,7 +254,8 @@ PYBIND11_MODULE(_kuan, m) {
            " as_of: the applications' date, \"YYYY-MM-DD\" or datetime.date (施行 on measures and clauses; None: today in China); ValueError when it is not a day.")
       .def("evaluate_many", &evaluate_many, py::arg("items"), py::arg("explain") = false, py::arg("on_error") = "raise",
            py::arg("threads") = 0, py::arg("as_of") = py::none(),
-           "Evaluates (measure, facts) pairs or {\"id\", \"measure\", \"facts\"} dicts, in order, on `threads` "
+           "Evaluates (measure, facts) pairs or {\"id\", \"measure\", \"facts\", \"as_of\"?} dicts (an item's own as_of "
+           "wins; a bad one is that item's error, code invalid_argument), in order, on `threads` "
            "threads (0: one per core) without the GIL. on_error=\"return\" gives {\"id\", \"code\", \"error\", "
            "\"fact\"} for a bad item instead of raising (the error raised carries .index). Ctrl-C interrupts it."
            " as_of: the applications' date, \"YYYY-MM-DD\" or datetime.date (施行 on measures and clauses; None: today in China); ValueError when it is not a day.")
