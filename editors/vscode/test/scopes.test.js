@@ -167,6 +167,14 @@ function fixtureTests(grammar) {
     ['施行', 'keyword.declaration', 1],
     ['施行中', 'support.function'],
     ['于', 'keyword.other', 1],
+    // A refusal text by 按 arm after 校验 … 否则 and a limit's 超出 拒绝.
+    ['一档超期', 'string.quoted.double'],
+    ['限额', 'keyword.declaration.limit'],
+    ['件数', 'keyword.other.limit'],
+    ['拒绝', 'keyword.other.limit'],
+    ['按', 'keyword.control', 3],
+    ['满额', 'string.quoted.double'],
+    ['已满', 'string.quoted.double'],
   ];
   for (const [text, scope, nth] of expectations) expectScope(tokens, text, scope, nth);
   // A reference to a name is a variable, and a keyword inside a name is not a keyword.
