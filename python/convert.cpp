@@ -159,8 +159,20 @@ py::dict result_dict(const api::Evaluation& r, const std::string* id, TextCache*
   set(d, k.bound, r.bound ? text(*r.bound, cache) : py::object(py::none()));
   if (!r.notes.empty()) set(d, k.notes, str_list(r.notes, cache));
   if (!r.clause.empty()) set(d, k.clause, text(r.clause, cache));
+  if (!r.figures.empty()) {  // 结果: the named figures, in order, as Decimal like the amount
+    py::dict figures;
+    for (const auto& f : r.figures) set(figures, text(f.name, cache), call_one(k.decimal, py::str(f.amount)));
+    set(d, py::str("figures"), figures);
+  }
   if (r.explanation) set(d, k.explanation, call_one(k.json_loads, py::str(api::to_json(*r.explanation))));
   return d;
+}
+
+void decimal_figures(py::handle result) {
+  if (!result.contains("figures")) return;
+  const Interned& k = interned();
+  py::dict figures = result[py::str("figures")];
+  for (auto item : figures) figures[item.first] = k.decimal(item.second);
 }
 
 py::dict line_dict(const std::string& json_line) {
@@ -168,6 +180,7 @@ py::dict line_dict(const std::string& json_line) {
   py::dict d = k.json_loads(py::str(json_line));
   for (const char* key : {"amount", "allocated"})
     if (d.contains(key)) d[key] = k.decimal(d[key]);
+  decimal_figures(d);
   return d;
 }
 

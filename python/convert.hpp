@@ -60,6 +60,8 @@ class TextCache {
 py::dict result_dict(const api::Evaluation& r, const std::string* id, TextCache* cache = nullptr);
 // A batch or allocation JSON line as a dict, "amount" and "allocated" as Decimal.
 py::dict line_dict(const std::string& json_line);
+// A result's "figures" (结果), when it has them: their amounts as Decimal, in place.
+void decimal_figures(py::handle result);
 
 // A date given as "YYYY-MM-DD" or a datetime.date, as text; TypeError otherwise.
 std::string date_text(const py::object& date);

@@ -123,7 +123,7 @@ py::object evaluate_all(const PyEdition& e, const py::object& facts, bool explai
   py::dict d = py::module_::import("json").attr("loads")(api::to_json(**r));
   const py::object decimal = py::module_::import("decimal").attr("Decimal");
   for (py::handle entry : d["results"])
-    if (entry.contains("amount")) entry[py::str("amount")] = decimal(entry[py::str("amount")]);
+    if (entry.contains("amount")) entry[py::str("amount")] = decimal(entry[py::str("amount")]), decimal_figures(entry);
   return d;
 }
 
