@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Golden explanations: `kuan eval --explain` in text and JSON form for the (一)
 measures (a failed condition, a binding annual room, a binding stacking ceiling,
-a relaxed cap), and for a case's own "policy"/"version" when it names one (a
-count limit's refusal with its numbers, examples/科研项目限项). The JSON form must
+a relaxed cap), and for a case's own "policy"/"version" (and "as_of") when it names one (a
+count limit's refusal with its numbers, examples/科研项目限项; the named results 结果 of the
+income-tax 汇算, a refund). The JSON form must
 also carry the same numbers as the result."""
 import json
 import os
@@ -30,7 +31,8 @@ def main():
                 # Paths relative to the root so the golden files do not depend on the checkout.
                 r = subprocess.run([kuan, "eval", case.get("policy", "policies/hangzhou-ai"), "--version",
                                     case.get("version", "2025年版"), "--measure",
-                                    case["measure"], "--facts", facts, "--format", form, "--explain"],
+                                    case["measure"], "--facts", facts, "--format", form, "--explain"] +
+                                   (["--as-of", case["as_of"]] if "as_of" in case else []),
                                    capture_output=True, text=True, cwd=a.root)
                 out = r.stdout.replace(facts, "FACTS")
                 expected_path = os.path.join(here, f"{name}.{form}.expected")
