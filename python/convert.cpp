@@ -36,6 +36,7 @@ void intern_at_import() {
   i->id = "id", i->measure = "measure", i->version = "version", i->eligible = "eligible", i->amount = "amount";
   i->reasons = "reasons", i->bound = "bound", i->notes = "notes", i->clause = "clause";
   i->explanation = "explanation", i->code = "code", i->error = "error", i->fact = "fact", i->facts = "facts";
+  i->as_of = "as_of";
   the_interned = i;
 }
 

@@ -30,7 +30,7 @@ struct Interned {
   py::object errors;       // the kuan.errors module
   unsigned long main_thread = 0;  // threading.main_thread().ident: the thread that gets signals
   // Result keys, made once.
-  py::str id, measure, version, eligible, amount, reasons, bound, notes, clause, explanation, code, error, fact, facts;
+  py::str id, measure, version, eligible, amount, reasons, bound, notes, clause, explanation, code, error, fact, facts, as_of;
 };
 void intern_at_import();
 const Interned& interned();

@@ -36,6 +36,7 @@ struct Given {
 
 struct Item {
   std::optional<std::string> id;
+  std::optional<std::string> as_of;  // a dict item's own date (as a batch line's), else the call's
   std::string measure;
   bool typed = false;        // facts in `given`, else …
   std::string facts;         // … a JSON object
@@ -79,7 +80,10 @@ bool bind(const api::Edition& ed, api::Facts& facts, const Given& g) {
   return false;
 }
 
-api::Result<api::Evaluation> evaluate_item(const api::Edition& ed, const Item& item, const api::EvaluateOptions& options) {
+api::Result<api::Evaluation> evaluate_item(const api::Edition& ed, const Item& item, const api::EvaluateOptions& call) {
+  api::EvaluateOptions own;
+  if (item.as_of) own = call, own.as_of = *item.as_of;  // a bad one is this item's error (invalid_argument)
+  const api::EvaluateOptions& options = item.as_of ? own : call;
   if (!item.typed) return ed.evaluate_json(item.measure, item.facts, options);
   api::Facts facts = ed.new_facts();
   for (const Given& g : item.given)
@@ -188,6 +192,8 @@ Item item_of(const py::handle& raw, std::size_t index) {
     facts_of(facts ? py::handle(facts) : py::handle(py::none()), w);
     PyObject* id = member(raw, k.id);
     if (id && id != Py_None) w.id = py::str(id).cast<std::string>();
+    PyObject* as_of = member(raw, k.as_of);
+    if (as_of && as_of != Py_None) w.as_of = date_text(py::reinterpret_borrow<py::object>(as_of));
     return w;
   }
   if (!PySequence_Check(raw.ptr()) || PyUnicode_Check(raw.ptr()) || PySequence_Size(raw.ptr()) != 2) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Golden explanations: `kuan eval --explain` in text and JSON form for the (一)
 measures (a failed condition, a binding annual room, a binding stacking ceiling,
-a relaxed cap). The JSON form must also carry the same numbers as the result."""
+a relaxed cap), and for a case's own "policy"/"version" when it names one (a
+count limit's refusal with its numbers, examples/科研项目限项). The JSON form must
+also carry the same numbers as the result."""
 import json
 import os
 import subprocess
@@ -26,7 +28,8 @@ def main():
                 json.dump(case["facts"], f, ensure_ascii=False)
             for form in ("text", "json"):
                 # Paths relative to the root so the golden files do not depend on the checkout.
-                r = subprocess.run([kuan, "eval", "policies/hangzhou-ai", "--version", "2025年版", "--measure",
+                r = subprocess.run([kuan, "eval", case.get("policy", "policies/hangzhou-ai"), "--version",
+                                    case.get("version", "2025年版"), "--measure",
                                     case["measure"], "--facts", facts, "--format", form, "--explain"],
                                    capture_output=True, text=True, cwd=a.root)
                 out = r.stdout.replace(facts, "FACTS")

@@ -175,8 +175,11 @@ def main():
         check("completion: parameters, measures, enumeration values",
               by_label.get("单家企业年度上限", {}).get("kind") == 21 and by_label.get("智能券", {}).get("kind") == 3 and
               by_label.get("算力服务", {}).get("kind") == 20, [by_label.get(k) for k in ("单家企业年度上限", "智能券", "算力服务")])
-        check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in ("若", "否则", "按", "要求", "金额", "以下", "含", "不含", "校验", "错误", "可为负")),
-              [by_label.get(k) for k in ("若", "否则", "按", "要求", "金额")])
+        # The words of issue 27's constructs too: ranges, brackets, lists, periods, 施行, signs, 校验, limits.
+        words = ("若", "否则", "按", "要求", "金额", "以上", "以下", "含", "不含", "累进", "速算扣除数", "列表", "天数", "月数",
+                 "年数", "施行", "施行中", "可为负", "校验", "错误", "限额", "计", "件数", "每", "申请人", "不超过", "超出", "拒绝")
+        check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in words),
+              [k for k in words if by_label.get(k, {}).get("kind") != 14])
         check("completion: each name once", len(items) == len(by_label), len(items))
 
         # A list fact: the list, its fields (for inside 合计 { … }) and the aggregate words complete.

@@ -189,6 +189,20 @@ def main():
              and any(c[0] == "智能券" and "需要:申请主体" in c[2] for c in cards)
              and headings == ["可申请", "缺少事实"], f"{headings} {cards}")
 
+        # The application's date goes with the request (as_of: with the edition chosen, only the date).
+        browser.js("window.sent = []; const f = window.fetch; window.fetch = (u, o) => (window.sent.push(o && o.body), f(u, o));")
+        browser.js(CHOOSE % (json.dumps("measure"), json.dumps("算力券")))
+        browser.js(CHOOSE % (json.dumps("as_of"), json.dumps("2025-07-01")))
+        filled = [browser.js(FILL % (json.dumps(k), json.dumps(v), json.dumps(u))) for k, (v, u) in facts.items()]
+        browser.js("document.getElementById('result').innerHTML = ''")
+        browser.js("document.getElementById('submit').click()")
+        browser.wait("(document.getElementById('verdict') || {}).innerText")
+        sent = browser.js("window.sent.length ? JSON.parse(window.sent[window.sent.length - 1]) : null") or {}
+        step("page: the application's date is sent as as_of, the result as without it",
+             filled == ["ok"] * 3 and sent.get("as_of") == "2025-07-01" and sent.get("version") == "2025年版"
+             and browser.js("(document.querySelector('.card .amount .value') || {}).innerText") == "360000.00", sent)
+        browser.js(CHOOSE % (json.dumps("as_of"), json.dumps("")))
+
         browser.js(CHOOSE % (json.dumps("measure"), json.dumps("算力券")))
         browser.js(FILL % (json.dumps("合同金额"), json.dumps("一百二十"), json.dumps("万元")))
         browser.js(FILL % (json.dumps("采购类型"), json.dumps("算力服务"), "null"))

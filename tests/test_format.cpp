@@ -35,6 +35,20 @@ std::string formatted(const std::string& text, std::size_t width = 120) {
   return r.text;
 }
 
+// Whether replacing `from` (its first occurrence, or its last) by `to` in a rule
+// text changes its meaning: the two texts' AST fingerprints differ.
+bool changes_meaning(const std::string& text, const std::string& from, const std::string& to, bool last = false) {
+  std::string changed = text;
+  const std::size_t at = last ? text.rfind(from) : text.find(from);
+  REQUIRE(at != std::string::npos);
+  changed.replace(at, from.size(), to);
+  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", text));
+  auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
+  REQUIRE(a.module);
+  REQUIRE(b.module);
+  return ast_fingerprint(*a.module) != ast_fingerprint(*b.module);
+}
+
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream ss;
@@ -285,13 +299,7 @@ TEST_CASE("fmt: 性质 blocks — the claim indented, 当 and 有 lines under it
   CHECK(formatted(messy) == want);
   CHECK(formatted(want) == want);
   // A changed claim is a changed meaning.
-  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
-  std::string changed = want;
-  changed.replace(changed.rfind("> 0元"), 1, "≥");
-  auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
-  REQUIRE(a.module);
-  REQUIRE(b.module);
-  CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+  CHECK(changes_meaning(want, "> 0元", "≥ 0元", true));
 }
 
 TEST_CASE("fmt: the AST fingerprint ignores layout and sees meaning", "[format]") {
@@ -383,13 +391,7 @@ TEST_CASE("fmt: 否则 按 { … } with text arms is laid out like any 按 and k
   CHECK(formatted(messy) == want);
   CHECK(formatted(want) == want);
   // Another text is another meaning.
-  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
-  std::string changed = want;
-  changed.replace(changed.find("\"y\""), 3, "\"z\"");
-  auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
-  REQUIRE(a.module);
-  REQUIRE(b.module);
-  CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
+  CHECK(changes_meaning(want, "\"y\"", "\"z\""));
 }
 
 TEST_CASE("fmt: 校验 … 否则 按 { … } and 超出 拒绝 按 { … } are laid out like any 按 and keep their meaning", "[format]") {
@@ -400,13 +402,30 @@ TEST_CASE("fmt: 校验 … 否则 按 { … } and 超出 拒绝 按 { … } are 
   CHECK(formatted(messy) == want);
   CHECK(formatted(want) == want);
   // Another text, in either table, is another meaning.
-  auto a = parse_module(std::make_shared<SourceFile>("a.kuan", want));
-  REQUIRE(a.module);
-  for (std::size_t at : {want.find("\"y\""), want.rfind("\"y\"")}) {
-    std::string changed = want;
-    changed.replace(at, 3, "\"z\"");
-    auto b = parse_module(std::make_shared<SourceFile>("b.kuan", changed));
-    REQUIRE(b.module);
-    CHECK(ast_fingerprint(*a.module) != ast_fingerprint(*b.module));
-  }
+  CHECK(changes_meaning(want, "\"y\"", "\"z\""));
+  CHECK(changes_meaning(want, "\"y\"", "\"z\"", true));
+}
+
+TEST_CASE("fmt: 列表 facts, aggregates, 累进 brackets, 元/月 and 个月, 可为负, 例 lists and 得 错误 — laid out and kept",
+          "[format]") {
+  const std::string messy =
+      "事实 经营:列表{收入:金额,月数:整数,个体:布尔}\n事实 经营月数:   月数\n参数 每月 = 5000元/月\n"
+      "定义 余额 = 合计 经营{收入 当 个体}+计数 经营 {当 月数>0} × 0元\n"
+      "定义 税 = 累进 余额 {\n至 3万元=>5% 速算扣除数 0元\n   以上 => 10%   速算扣除数 1500元 }\n"
+      "定义 减除=每月×经营月数\n措施 M   可为负 { 金额 = 税 − 减除 }\n"
+      "例 M { 经营 = [{收入:1元,月数:1,个体:是},\n {收入:2元,月数:0,个体:否}]\n经营月数=12个月\n得 错误   invalid_application }\n";
+  const std::string want =
+      "事实 经营: 列表 { 收入: 金额, 月数: 整数, 个体: 布尔 }\n事实 经营月数: 月数\n参数 每月 = 5000元/月\n"
+      "定义 余额 = 合计 经营 { 收入 当 个体 } + 计数 经营 { 当 月数 > 0 } × 0元\n"
+      "定义 税 = 累进 余额 {\n  至 3万元 => 5% 速算扣除数 0元\n  以上 => 10% 速算扣除数 1500元 }\n"
+      "定义 减除 = 每月 × 经营月数\n措施 M 可为负 { 金额 = 税 − 减除 }\n"
+      "例 M { 经营 = [ { 收入: 1元, 月数: 1, 个体: 是 },\n              { 收入: 2元, 月数: 0, 个体: 否 } ]\n"
+      "       经营月数 = 12个月\n       得 错误 invalid_application }\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // A changed rate, period, filter or expected error is another meaning.
+  CHECK(changes_meaning(want, "10% 速算", "11% 速算"));
+  CHECK(changes_meaning(want, "5000元/月", "5000元/年"));
+  CHECK(changes_meaning(want, "当 个体", "当 非 个体"));
+  CHECK(changes_meaning(want, "invalid_application", "missing_fact"));
 }

@@ -120,3 +120,22 @@ def test_a_date_of_another_type_is_a_type_error(ed, tmp_path):
     with pytest.raises(ValueError):  # before any file is opened: nothing is written
         ed._evaluate_file(str(tmp_path / "missing.jsonl"), str(out), as_of="2027-02-30")
     assert not out.exists()
+
+
+def test_evaluate_many_items_carry_their_own_date(ed):
+    items = [{"id": "own", "measure": "奖励", "as_of": "2026-06-01", "facts": FACTS},
+             {"id": "date", "measure": "奖励", "as_of": datetime.date(2028, 1, 1), "facts": {"投入": 10000}},
+             {"id": "call", "measure": "奖励", "facts": FACTS},
+             {"id": "none", "measure": "奖励", "as_of": None, "facts": FACTS}]
+    got = ed.evaluate_many(items, as_of="2028-01-01")
+    assert [r["eligible"] for r in got] == [True, False, False, False]
+    assert [r["eligible"] for r in ed.evaluate_many(items, as_of="2027-12-31")] == [True, False, True, True]
+    bad = [{"id": "bad", "measure": "奖励", "as_of": "2026-02-30", "facts": FACTS}, ("奖励", FACTS)]
+    rows = ed.evaluate_many(bad, on_error="return", as_of="2027-01-01")
+    assert rows[0]["id"] == "bad" and rows[0]["code"] == "invalid_argument" and "as_of 的日期无效" in rows[0]["error"]
+    assert rows[1]["amount"] == Decimal("1000.00")
+    with pytest.raises(kuan.KuanError, match="as_of 的日期无效") as e:
+        ed.evaluate_many(bad)
+    assert e.value.index == 0
+    with pytest.raises(TypeError):
+        ed.evaluate_many([{"measure": "奖励", "as_of": 2026.5, "facts": FACTS}])

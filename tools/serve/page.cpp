@@ -51,6 +51,7 @@ footer { color: #888; font-size: 12px; padding: 0 24px 16px; }
 <form id="form" novalidate>
   <div class="row"><label for="edition">政策版本</label><div class="field"><select id="edition"></select></div></div>
   <div class="row"><label for="measure">措施</label><div class="field"><select id="measure"></select></div></div>
+  <div class="row"><label for="as_of">申请日期</label><div class="field"><input type="date" id="as_of"><span class="hint">不填为今天;有施行期限的措施、条款按此日判断</span></div></div>
   <p class="hint">带 <span class="req">*</span> 的为必填事实;标“可选”或“默认”的可以不填。</p>
   <div id="facts"></div>
   <div id="general" role="alert"></div>
@@ -245,6 +246,7 @@ async function submit(ev) {
   const measure = $("measure").value;
   let body = `{"version":${JSON.stringify($("edition").value)},"explain":true,`;
   if (measure) body += `"measure":${JSON.stringify(measure)},`;
+  if ($("as_of").value) body += `"as_of":${JSON.stringify($("as_of").value)},`;  // the application's date (施行)
   body += `"facts":${factsJson()}}`;
   $("result").innerHTML = `<p class="hint">计算中……</p>`;
   try {

@@ -112,6 +112,11 @@ def name_groups():
         ("example-unknown-fact", "措施 M { 金额 = 合同 }\n例 M \"x\" { 金额甲 = 1元\n 得 1元 }", "金额甲", "未声明的事实 金额甲"),
         ("example-fact-type", "措施 M { 金额 = 合同 }\n例 M \"x\" { 合同 = 10%\n 得 1元 }", "10%", "事实 合同 须为金额"),
         ("example-unknown-cap", "措施 M { 金额 = 合同 }\n例 M \"x\" { 合同 = 1元\n 得 1元 受限 顶 }", "顶 }", "没有名为 顶 的上限"),
+        # One 已用 fact for two count limits: the message is about limits, at the second.
+        ("count-fact-two-limits", "事实 件: 整数 = 0\n措施 M { 金额 = 合同 }\n措施 N { 金额 = 合同 }\n"
+         "限额 甲限 { 计 件数 每 申请人 不超过 3 已用 件 超出 拒绝 \"x\" 覆盖 M }\n"
+         "限额 乙限 { 计 件数 每 申请人 不超过 2 已用 件 超出 拒绝 \"y\" 覆盖 N }", "件 超出 拒绝 \"y\"",
+         "事实 件 已是限额 甲限 的 已用:一个 已用 事实只记一个限额的用量"),
     ], tail="\n")
     # Missing header lines are reported at the start of the first file.
     for gid, drop, msg in [("no-version", "版本", "缺少版本声明"), ("no-policy", "政策", "缺少政策名称声明"),
