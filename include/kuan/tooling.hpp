@@ -85,7 +85,7 @@ KUAN_API Formatted format(std::string_view text, std::string_view name, const Fo
 struct EditionChange {
   enum class Kind { Added, Removed, Changed };
   Kind kind = Kind::Changed;
-  std::string what;  // 参数, 事实, 定义, 上限, 资金池, 条款, 措施, 舍入
+  std::string what;  // 参数, 事实, 定义, 上限, 资金池, 条款, 校验, 措施, 舍入
   std::string name;
   std::string before, after;    // a short rendering of each side ("" when absent)
   Position before_at, after_at;  // where each side is written (not known when absent)
