@@ -148,6 +148,9 @@ KUAN_API std::vector<OutlineSymbol> document_symbols(std::string_view file, std:
 
 // Every word of the rule language, in the order of its one keyword table.
 KUAN_API std::vector<std::string_view> keywords();
+// The units a number may carry (元, 万元, %, 个月 …) and the amounts per period
+// (元/月, 万元/年 …), as written after the digits.
+KUAN_API std::vector<std::string> units();
 
 // The name around byte `offset` of a rule text as {begin, end}; begin == end when none.
 KUAN_API std::pair<std::size_t, std::size_t> name_at(std::string_view text, std::size_t offset);
