@@ -511,6 +511,7 @@ bool compile_program(const Edition& ed, const MeasureInfo& info, Program& p, boo
 
 std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const MeasureInfo& info) {
   if (info.refusal_by_arm) return nullptr;  // 否则 按 X { … }: the tree-walker chooses the text
+  if (!info.decl->results.empty()) return nullptr;  // 结果: the tree-walker computes the figures (measure_steps.hpp)
   auto p = std::make_shared<CompiledMeasure>();
   if (!fixed::from_decimal(ed.rounding_step, p->step) || p->step.m <= 0) return nullptr;
   if (ed.rounding_places < 0 || ed.rounding_places > fixed::kMaxScale) return nullptr;

@@ -84,6 +84,14 @@ class Activation {
   bool has_rate() const { return rate_.has_value(); }
   bool has_base() const { return base_.has_value(); }
 
+  // The measure's 结果 computed so far (rounded), read by name in 金额, later
+  // 结果 and a 性质; empty for a measure without them.
+  std::vector<Value> figures;
+  const Value& figure(const ast::Expr& e, int k) const {
+    if (k < 0 || static_cast<std::size_t>(k) >= figures.size()) raise("结果 " + e.name + " 没有算出(措施不适用时没有结果)", e.span);
+    return figures[static_cast<std::size_t>(k)];
+  }
+
   // The measure's outcome, which a 性质 reads as 金额 and 适用; null elsewhere
   // (the checker lets no other expression name them).
   const Outcome* outcome = nullptr;
@@ -195,6 +203,7 @@ const Value& Activation::operand(const ast::Expr& e, Value& scratch) {
       case ast::RefKind::Define: return define(n.index);
       case ast::RefKind::MeasureRate: return rate(e.span);
       case ast::RefKind::MeasureBase: return base(e.span);
+      case ast::RefKind::MeasureResult: return figure(e, n.index);
       case ast::RefKind::Field: return field(e, n.index);
       default: break;
     }
@@ -423,6 +432,7 @@ Value Activation::eval(const ast::Expr& e) {
           if (outcome) return Value::boolean(outcome->eligible);
           break;
         case ast::RefKind::Field: return field(e, n.index);
+        case ast::RefKind::MeasureResult: return figure(e, n.index);
         case ast::RefKind::Unresolved: break;
       }
       raise("内部错误:名称 " + e.name + " 未经检查", e.span);
@@ -599,6 +609,16 @@ class ReferenceEngine {
     act_.choices = nullptr;
     return a;
   }
+  // 结果 k, rounded as the amount is; later 结果 and 金额 read it so.
+  Decimal figure(std::size_t k, std::vector<ChoiceTrace>* choices) {
+    const ast::NamedResult& r = m_.results[k];
+    act_.choices = choices;
+    Value v = act_.eval(*r.value);
+    act_.choices = nullptr;
+    v.number = at(r.value->span, [&] { return v.number.round_to_step(ed_.rounding_step, ed_.rounding).rescaled(ed_.rounding_places); });
+    act_.figures.push_back(v);
+    return v.number;
+  }
   Decimal base() { return act_.base(m_.span).number; }
   Decimal rate() { return act_.rate(m_.span).number; }
   Decimal times(const Decimal& a, const Decimal& b) { return at(m_.span, [&] { return a * b; }); }
@@ -702,6 +722,7 @@ std::variant<Value, EvalError> evaluate_for_outcome(const Edition& ed, const Mea
     act.rate_expr = info.decl->rate.get();
     act.base_expr = info.decl->base.get();
     act.outcome = &outcome;
+    for (const Decimal& f : outcome.figures) act.figures.push_back(Value::money(f));
     return act.eval(expr);
   });
 }

@@ -104,8 +104,15 @@ struct ChoiceTrace {
   std::string detail;     // Progressive: each bracket's base and tax, and the total
 };
 
+// A 结果's value and the choices made computing it, kept when explaining.
+struct FigureTrace {
+  Decimal value;
+  std::vector<ChoiceTrace> choices;
+};
+
 struct Trace {
   std::vector<ConditionTrace> conditions;
+  std::vector<FigureTrace> figures;  // per 结果 of the measure, in order (when eligible)
   std::vector<ChoiceTrace> rate_choices, amount_choices;
   std::optional<Decimal> rate, base;
   Decimal computed;  // before caps
@@ -119,6 +126,7 @@ struct Outcome {
   Decimal amount;                                 // rounded as the edition declares
   std::vector<const ast::Requirement*> failed;    // why not eligible
   const ast::LimitDecl* bound = nullptr;            // the cap that limited the amount
+  std::vector<Decimal> figures;  // eligible: each 结果 of the measure, in order, rounded as the amount
 };
 
 using EvalResult = std::variant<Outcome, EvalError>;
@@ -147,7 +155,7 @@ std::variant<Value, EvalError> evaluate_expression(const Edition* edition, const
                                                    const FactValues& facts);
 
 // An expression of a 性质 on one application: 比例 and 基数 are the measure's,
-// 金额 and 适用 come from `outcome` (the measure evaluated on `facts`).
+// 金额, 适用 and the 结果 come from `outcome` (the measure evaluated on `facts`).
 std::variant<Value, EvalError> evaluate_for_outcome(const Edition& edition, const MeasureInfo& measure,
                                                     const FactValues& facts, const Outcome& outcome,
                                                     const ast::Expr& expr);

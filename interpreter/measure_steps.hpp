@@ -6,6 +6,8 @@
 //   1. each 需要 … 当 C: when C holds, its facts must be given;
 //   2. each 要求 in order (a failed one is recorded; once one has failed, a later
 //      one that cannot be evaluated does not change the verdict);
+//   2a. each 结果 in order, rounded as the edition says (金额 may read them); only
+//      the tree-walker has figure(k): the compiled form hands such a measure over;
 //   3. the amount: 金额 = …, or 基数 × 比例 (基数 first);
 //   4. each cap in order (MeasureInfo::caps): skipped when its 当 fails; room =
 //      max(0, 不超过 − 已用); the amount is cut to the room when the room is less;
@@ -62,6 +64,13 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
     return out;
   }
   out.eligible = true;
+  if constexpr (requires { e.figure(std::size_t{}, static_cast<std::vector<ChoiceTrace>*>(nullptr)); }) {
+    for (std::size_t k = 0; k < info.decl->results.size(); ++k) {
+      FigureTrace* t = trace ? &trace->figures.emplace_back() : nullptr;
+      out.figures.push_back(e.figure(k, t ? &t->choices : nullptr));
+      if (t) t->value = out.figures.back();
+    }
+  }
   Number amount;
   if (info.decl->amount) {
     amount = e.amount(trace ? &trace->amount_choices : nullptr);

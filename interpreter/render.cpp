@@ -84,6 +84,10 @@ void append_explanation_text(std::string& out, const api::Explanation& x) {
     choices_text(out, x.rate_choices);
   }
   if (x.base) out += "  基数:" + money(*x.base) + at(x.base_where) + "\n";
+  for (const auto& f : x.figures) {
+    out += "  结果 " + f.name + ":" + f.expression + " = " + f.value + "元" + at(f.where) + "\n";
+    choices_text(out, f.choices);
+  }
   out += "  计算:" + x.computed_expression + " = " + money(x.computed) + at(x.computed_where) + "\n";
   if (x.computed_where.known()) choices_text(out, x.amount_choices);
   for (const auto& c : x.caps) {
@@ -137,6 +141,20 @@ void append_explanation_json(std::string& out, const api::Explanation& x) {
       append_json_string(out, *x.base);
       field(out, "at", where(x.base_where));
       out += '}';
+    }
+    if (!x.figures.empty()) {
+      out += ",\"figures\":[";
+      for (std::size_t i = 0; i < x.figures.size(); ++i) {
+        const auto& f = x.figures[i];
+        out += i ? ",{\"name\":" : "{\"name\":";
+        append_json_string(out, f.name);
+        field(out, "value", f.value);
+        field(out, "expression", f.expression);
+        field(out, "at", where(f.where));
+        choices_json(out, f.choices);
+        out += '}';
+      }
+      out += ']';
     }
     out += ",\"computed\":{\"value\":";
     append_json_string(out, x.computed);
@@ -211,6 +229,17 @@ void append_result_json(std::string& out, const api::Evaluation& r, const std::s
     out += ",\"clause\":";
     append_json_string(out, r.clause);
   }
+  if (!r.figures.empty()) {  // 结果: the measure's named figures, in order
+    out += ",\"figures\":{";
+    for (std::size_t i = 0; i < r.figures.size(); ++i) {
+      if (i) out += ',';
+      append_json_string(out, r.figures[i].name);
+      out += ":\"";
+      out += r.figures[i].amount;
+      out += '"';
+    }
+    out += '}';
+  }
   if (r.explanation) {
     out += ",\"explanation\":";
     append_explanation_json(out, *r.explanation);
@@ -226,6 +255,7 @@ void append_result_text(std::string& out, const api::Evaluation& r) {
   out += "  金额:" + r.amount + " 元\n";
   for (const auto& reason : r.reasons) out += "  理由:" + reason + "\n";
   if (r.bound) out += "  受限于:" + *r.bound + "\n";
+  for (const auto& f : r.figures) out += "  结果 " + f.name + ":" + f.amount + " 元\n";
   for (const auto& note : r.notes) out += "  说明:" + note + "\n";
   if (r.explanation) append_explanation_text(out, *r.explanation);
 }
@@ -352,7 +382,7 @@ ResultWriter::ResultWriter(const Edition& ed) : ed_(ed), pieces_(ed.measures.siz
 
 void ResultWriter::append(std::string& out, const Edition& ed, const Outcome& o, const std::string_view* id) const {
   const auto index = static_cast<std::size_t>(o.measure - ed_.measures.data());
-  if (&ed != &ed_ || index >= pieces_.size() || (o.eligible && o.bound && o.amount.is_zero())) {  // another edition's, or a note
+  if (&ed != &ed_ || index >= pieces_.size() || (o.eligible && o.bound && o.amount.is_zero()) || !o.figures.empty()) {  // another edition's, a note, or 结果
     append_result_json(out, describe_result(ed, o, nullptr), id);
     return;
   }

@@ -141,6 +141,10 @@ api::Explanation describe_explanation(const Edition& ed, const Outcome& o, const
   x.computed = text(t.computed);
   x.computed_expression = m.amount ? source(*m.amount) : "基数 × 比例";
   if (m.amount) x.computed_where = place_of(m.amount_span), x.amount_choices = choices(ed, t.amount_choices);
+  for (std::size_t k = 0; k < t.figures.size() && k < m.results.size(); ++k) {
+    const ast::NamedResult& r = m.results[k];
+    x.figures.push_back({r.name, t.figures[k].value.to_string(), source(*r.value), place_of(r.span), choices(ed, t.figures[k].choices)});
+  }
   // A cap lowers the amount when its room is smaller than the amount so far
   // (the evaluator's rule, replayed); the last one to do so is the bound.
   Decimal running = t.computed;
@@ -179,6 +183,8 @@ api::Evaluation describe_result(const Edition& ed, const Outcome& o, const Trace
   for (const auto* req : o.failed) r.reasons.push_back(req->reason);
   if (o.bound) r.bound = o.bound->name;
   r.notes = outcome_notes(o);
+  for (std::size_t k = 0; k < o.figures.size() && k < o.measure->decl->results.size(); ++k)
+    r.figures.push_back({o.measure->decl->results[k].name, o.figures[k].to_string()});
   if (trace) r.explanation = describe_explanation(ed, o, *trace);
   return r;
 }

@@ -55,7 +55,7 @@ enum class CompareOp { Lt, Le, Gt, Ge, Eq, Ne };
 // MeasureAmount and MeasureEligible (金额, 适用) name a measure's outcome; only a
 // 性质 may read them.
 // Field: a field of the list item an aggregate is at (index: the field's).
-enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase, MeasureAmount, MeasureEligible, Field };
+enum class RefKind { Unresolved, Fact, Param, Define, EnumValue, MeasureRate, MeasureBase, MeasureAmount, MeasureEligible, Field, MeasureResult };
 
 struct Expr;
 // Read-only once parsed, and shared: an edition written as changes to another
@@ -255,6 +255,14 @@ struct ConditionalNeed {
   ExprPtr when;
 };
 
+// 结果 NAME = EXPR in a measure: one of the figures an application gets beside
+// the amount (taxable income, tax, tax due …), money, rounded as the amount is.
+struct NamedResult {
+  std::string name;
+  Span span;  // the name
+  ExprPtr value;
+};
+
 struct MeasureDecl {
   Revision revision = Revision::None;
   Span revision_span;
@@ -271,6 +279,7 @@ struct MeasureDecl {
   Span rate_span, base_span, amount_span;
   std::vector<LimitDecl> limits;  // in order written (上限, 叠加, 名额, 限额 …)
   std::optional<InForce> in_force;  // 施行 D1 至 D2 within the measure
+  std::vector<NamedResult> results;  // 结果 …, in order written (each may read those before it)
 };
 
 // 累计 FACT = 全年 SOURCE 于 M1, M2: FACT is the year's total of the fact
@@ -308,6 +317,8 @@ struct ExampleDecl {
   bool expect_error = false;
   std::optional<NamedSpan> expected_error_code;
   std::string expected_error_text;
+  // 结果 A = X, B = Y after the outcome: the measure's named figures (name, span, value).
+  std::vector<ExampleFact> expected_results = {};
 };
 
 // 校验 COND 否则 "…": an application on which COND is false is invalid — an
@@ -463,6 +474,7 @@ void for_each_expr_slot(Module& m, F&& f) {
     for (auto& r : x.requirements) at(r.condition), at(r.refusal);
     for (auto& n : x.conditional_needs) at(n.when);
     at(x.rate), at(x.base), at(x.amount);
+    for (auto& r : x.results) at(r.value);
     for (auto& l : x.limits) limit(l);
   }
   for (auto& x : m.examples) {
@@ -472,6 +484,7 @@ void for_each_expr_slot(Module& m, F&& f) {
         for (auto& field : item) at(field.value);
     }
     at(x.expected_amount);
+    for (auto& r : x.expected_results) at(r.value);
   }
   for (auto& p : m.properties) at(p.when), at(p.holds);
   for (auto& v : m.validations) at(v.condition), at(v.refusal);

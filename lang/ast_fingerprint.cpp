@@ -172,6 +172,10 @@ class Dumper {
       expr(ms.rate);
       expr(ms.base);
       expr(ms.amount);
+      for (const auto& r : ms.results) {
+        str("result", r.name);
+        expr(r.value);
+      }
       for (const auto& c : ms.limits) limit(c);
     }
     for (const auto& x : m.examples) {
@@ -194,6 +198,10 @@ class Dumper {
       expr(x.expected_amount);
       if (x.expected_bound) str("bound", x.expected_bound->name);
       num("unbound", x.expect_unbound);
+      for (const auto& r : x.expected_results) {
+        str("result", r.name);
+        expr(r.value);
+      }
       str("reason", x.expected_reason);
       if (x.expect_error) {
         out += "error";

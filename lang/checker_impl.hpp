@@ -30,6 +30,9 @@ struct Context {
   int node = -1;  // dependency-graph node of the owner, -1 if none
   const ast::MeasureDecl* measure = nullptr;
   bool uses_rate = false, uses_base = false;  // 比例 / 基数 read by name
+  // 结果 the expression may read by name: the measure's first `results_visible`
+  // (金额 reads all of them, a 结果 those before it, 要求/比例/基数/caps none).
+  std::size_t results_visible = 0;
   // With Owner::Param: the 不超过 of this 全部 limit (a quota or a pool), one
   // number for every application, rather than a 参数 — named in the message.
   const ast::LimitDecl* bound_of = nullptr;
@@ -95,6 +98,8 @@ class Checker {
 
   // checker_names.cpp: what a name refers to, and who may read it
   Type name(const ast::Expr& e, Context& ctx, const Type* hint);
+  bool result_name(const ast::Expr& e, Context& ctx, ExprNote& n);
+  void results(const ast::MeasureDecl& m, const Context& ctx);
   static std::string join(const std::vector<std::string>& v);
 
   // checker_suggestions.cpp: what an unknown name probably meant

@@ -50,7 +50,10 @@ void Checker::measure(int i) {
   if (rate_ctx.uses_rate) error(m.rate->span, "比例 的计算不能引用 比例 自己");
   if (base_ctx.uses_base) error(m.base->span, "基数 的计算不能引用 基数 自己");
   if (rate_ctx.uses_base && base_ctx.uses_rate) error(m.rate->span, "循环定义:比例 → 基数 → 比例");
-  if (m.amount) expect_type(*m.amount, check(*m.amount, ctx), Type::money(), "金额");
+  results(m, ctx);
+  Context amount_ctx{Owner::Measure, measure_base_ + i, &m};
+  amount_ctx.results_visible = m.results.size();  // 金额 may be one of the 结果, or made of them
+  if (m.amount) expect_type(*m.amount, check(*m.amount, amount_ctx), Type::money(), "金额");
   if (!m.amount && !(m.rate && m.base))
     error(m.span, "措施 " + m.name + " 需要写出 金额 = …,或同时写出 基数 = … 与 比例 = …");
   for (const auto& need : m.needs) {
@@ -104,6 +107,24 @@ void Checker::measure(int i) {
   height_[ctx.node] += (m.rate ? m.rate->depth : 0) + (m.base ? m.base->depth : 0);
 }
 
+// 结果 R = X: a figure of the measure, money, named apart from every declared
+// name (it is read by name in 金额, later 结果 and 性质) and from the measure's words.
+void Checker::results(const ast::MeasureDecl& m, const Context& ctx) {
+  std::set<std::string> seen;
+  for (std::size_t k = 0; k < m.results.size(); ++k) {
+    const ast::NamedResult& r = m.results[k];
+    if (!seen.insert(r.name).second) error(r.span, "结果 " + r.name + " 在此措施中重复");
+    else if (r.name == "金额" || r.name == "比例" || r.name == "基数" || r.name == "适用")
+      error(r.span, "结果 不能叫 " + r.name + "(它是措施的 " + r.name + ")");
+    else if (auto it = symbols_.find(r.name); it != symbols_.end())
+      error(r.span, "结果 " + r.name + " 与已声明的" + (it->second.kind == ast::RefKind::Fact ? "事实" : it->second.kind == ast::RefKind::Param ? "参数" : "定义") + "同名(" + where(it->second.span) + "):结果须另起名称");
+    Context rctx = ctx;
+    rctx.uses_rate = rctx.uses_base = false;
+    rctx.results_visible = k;
+    expect_type(*r.value, check(*r.value, rctx), Type::money(), "结果 " + r.name);
+  }
+}
+
 void Checker::example(const ast::ExampleDecl& x) {
   const MeasureInfo* m = ed_.find_measure(x.measure);
   if (!m) error(x.span, "例 引用的措施 " + x.measure + " 不存在");
@@ -124,6 +145,14 @@ void Checker::example(const ast::ExampleDecl& x) {
     expect_type(*f.value, t, ed_.facts[fi].type, "事实 " + f.name);
   }
   if (x.expected_amount) expect_type(*x.expected_amount, check(*x.expected_amount, ctx), Type::money(), "预期金额");
+  std::set<std::string> expected;
+  for (const auto& r : x.expected_results) {
+    if (!expected.insert(r.name).second) error(r.span, "结果 " + r.name + " 在此例中重复");
+    else if (!x.expect_eligible || x.expect_error) error(r.span, "只有 得 金额 的例能预期 结果:不适用或出错的申请没有结果");
+    else if (m && std::none_of(m->decl->results.begin(), m->decl->results.end(), [&](const auto& d) { return d.name == r.name; }))
+      error(r.span, "措施 " + x.measure + " 没有名为 " + r.name + " 的结果");
+    expect_type(*r.value, check(*r.value, ctx), Type::money(), "预期结果 " + r.name);
+  }
   if (m && x.expected_bound) {
     const auto& caps = m->caps;
     if (std::none_of(caps.begin(), caps.end(), [&](const ast::LimitDecl* c) { return c->name == x.expected_bound->name; }))
@@ -145,6 +174,7 @@ void Checker::property(const ast::PropertyDecl& p) {
   if (p.variable.name != "申请")
     error(p.variable.span, "对任意 后须为 申请:性质对措施的每份申请成立,申请的事实直接用事实名称引用");
   Context ctx{Owner::Property, -1, m ? m->decl : nullptr};
+  ctx.results_visible = m ? m->decl->results.size() : 0;  // a claim may read the measure's 结果
   if (p.when) expect_type(*p.when, check(*p.when, ctx), Type::boolean(), "性质的条件(当 …)");
   if (p.holds) expect_type(*p.holds, check(*p.holds, ctx), Type::boolean(), "性质的结论(有 …)");
 }

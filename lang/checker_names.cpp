@@ -20,6 +20,7 @@ Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
     n.ref = amount ? ast::RefKind::MeasureAmount : ast::RefKind::MeasureEligible;
     return amount ? Type::money() : Type::boolean();
   }
+  if (ctx.measure && !ctx.measure->results.empty() && result_name(e, ctx, n)) return n.ref == ast::RefKind::MeasureResult ? Type::money() : Type::error();
   if (ctx.measure && e.name == "比例" && ctx.measure->rate) {
     n.ref = ast::RefKind::MeasureRate;
     ctx.uses_rate = true;
@@ -81,6 +82,23 @@ Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
     default:
       return Type::error();
   }
+}
+
+// 结果 R of the measure at hand: readable in 金额, in a later 结果 and in a 性质;
+// elsewhere an error that says where it may be read. False: not a 结果's name.
+bool Checker::result_name(const ast::Expr& e, Context& ctx, ExprNote& n) {
+  const auto& results = ctx.measure->results;
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    if (results[k].name != e.name) continue;
+    if (k < ctx.results_visible) {
+      n.ref = ast::RefKind::MeasureResult;
+      n.index = static_cast<int>(k);
+    } else {
+      error(e.span, "结果 " + e.name + " 在这里不能引用:结果只能由 金额、写在它后面的 结果 与 性质 读取");
+    }
+    return true;
+  }
+  return false;
 }
 
 std::string Checker::join(const std::vector<std::string>& v) {

@@ -263,9 +263,11 @@ bool starts_item(BlockKind kind, const Token& t, const Token* next) {
     case BlockKind::Clause: return statement_keyword(t, next);
     case BlockKind::Measure:
       return t.kind == Tok::Word && (is(t, "要求", "需要", "上限", "叠加", "限额", "施行") ||
-                                     (is(t, "比例", "基数", "金额", "名额") && followed_by_equals));
-    case BlockKind::Example:
-      return t.kind == Tok::Word && (is(t, "得", "不适用") || (!is_reserved(t.text) && followed_by_equals));
+                                     (is(t, "比例", "基数", "金额", "名额") && followed_by_equals) ||
+                                     (is(t, "结果") && next && next->kind == Tok::Word));  // 结果 NAME = …
+    case BlockKind::Example:  // 结果 A = …: the figures expected after the outcome
+      return t.kind == Tok::Word && (is(t, "得", "不适用") || (!is_reserved(t.text) && followed_by_equals) ||
+                                     (is(t, "结果") && next && next->kind == Tok::Word));
     case BlockKind::Property: return is_word(t, "对任意");
     case BlockKind::Match:
       return t.kind == Tok::Word && (is(t, "其他") || (next && (is_arrow(*next) || is_bar(*next))));

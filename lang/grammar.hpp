@@ -407,9 +407,12 @@ struct rate_item : seq<word<TAO_PEGTL_STRING("比例")>, sp, equals, must<expect
 struct base_item : seq<word<TAO_PEGTL_STRING("基数")>, sp, equals, must<expected_expression>> {};
 struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expected_expression>> {};
 struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>, opt<quota_score>> {};
+// 结果 NAME = EXPR: a named figure of the measure (taxable income, tax, tax due …),
+// given with its amount in one result; 金额 and later 结果 may read it by name.
+struct result_item : seq<word<TAO_PEGTL_STRING("结果")>, sp, must<expected_name, expected_equals, expected_expression>> {};
 // 施行 D1 至 D2 (or 施行 D1 起) inside a measure or a clause: in force on these days only.
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
-                          limit_stmt, period_stmt> {};
+                          result_item, limit_stmt, period_stmt> {};
 struct expected_measure_end : seq<rbrace> {};
 // 可为负: the measure's result may be below zero (tax due vs. refund); without it a
 // negative amount is an error in the rule, as subsidies never are.
@@ -441,10 +444,14 @@ struct expected_error_what : sor<text, error_code> {};
 struct expect_error : seq<kw<TAO_PEGTL_STRING("得")>, kw<TAO_PEGTL_STRING("错误")>, must<expected_error_what>> {};
 struct expect_outcome : sor<expect_error, expect_amount, expect_ineligible> {};
 struct expected_outcome : seq<expect_outcome> {};
+// 得 X 结果 应纳税额 = 17500元, 减免税额 = 8750元 (or one 结果 a line): the named figures the 例 expects.
+struct result_value : seq<not_at<word<TAO_PEGTL_STRING("结果")>, sp, identifier>, name, must<expected_equals, expected_expression>, opt<comma>> {};
+struct expected_result_value : seq<result_value> {};
+struct expect_results : seq<word<TAO_PEGTL_STRING("结果")>, sp, must<expected_result_value>, star<result_value>> {};
 // 例 M "…" 于 2028-03-01 { … }: the application's date (as_of), for 施行 on a measure or clause.
 struct example_date : seq<kw<TAO_PEGTL_STRING("于")>, must<expected_date>> {};
 struct example_stmt : seq<kw<TAO_PEGTL_STRING("例")>, must<expected_name>, opt<text>, opt<example_date>, must<expected_lbrace>,
-                          star<example_fact>, must<expected_outcome, expected_rbrace>> {};
+                          star<example_fact>, must<expected_outcome>, star<expect_results>, must<expected_rbrace>> {};
 
 // ---------------------------------------------------------------- properties
 // 性质 M "说明" { 对任意 申请 [当 C] 有 P }: P holds for every application of
@@ -542,8 +549,9 @@ template <> inline constexpr auto error_message<expected_measure> = "替换 后�
 template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
-template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、上限、叠加、名额、限额、施行;或以 '}' 结束";
+template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、结果、上限、叠加、名额、限额、施行;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额、不适用 \"理由\" 或 得 错误 代码";
+template <> inline constexpr auto error_message<expected_result_value> = "结果 后需要 名称 = 金额,如 结果 应纳税额 = 17500元";
 template <> inline constexpr auto error_message<expected_error_what> = "得 错误 后需要错误代码(如 invalid_application、missing_fact)或带引号的错误文字";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
 template <> inline constexpr auto error_message<expected_refusal> = "这里需要一段带引号的文字,如 \"…\" 或 「…」(理由随情形而不同时写 按 X { 值 => \"理由\", … })";

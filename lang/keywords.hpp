@@ -53,7 +53,7 @@ inline constexpr Keyword kAll[] = {
   {"原文", R::Reserved, K::Clause}, {"责任单位", R::Reserved, K::Clause},
   {"要求", R::Reserved, K::Measure}, {"需要", R::Reserved, K::Measure}, {"叠加", R::Reserved, K::Measure},
   {"比例", R::Natural, K::Measure}, {"基数", R::Natural, K::Measure}, {"金额", R::Natural, K::Measure},
-  {"名额", R::Natural, K::Measure}, {"可为负", R::Positional, K::Measure},
+  {"名额", R::Natural, K::Measure}, {"可为负", R::Positional, K::Measure}, {"结果", R::Natural, K::Measure},
   // words that follow what they modify
   {"已用", R::Positional, K::Modifier}, {"当", R::Positional, K::Modifier}, {"标签", R::Positional, K::Modifier},
   {"可选", R::Positional, K::Modifier}, {"覆盖", R::Positional, K::Modifier}, {"起", R::Positional, K::Modifier},

@@ -186,7 +186,7 @@ ast::InForce Converter::in_force(const Node& c, const std::optional<ast::InForce
 
 // measure_stmt -> '措施' name [text] ['可为负'] '{' measure_item* '}'
 // measure_item -> require_item | need_item | cap_item | stack_item | rate_item | base_item | amount_item
-//                 | quota_item | limit_stmt | period_stmt
+//                 | quota_item | result_item | limit_stmt | period_stmt
 ast::MeasureDecl Converter::measure(const Node& n, int clause) const {
   ast::MeasureDecl m;
   m.name = text(child(n, 0));
@@ -223,6 +223,7 @@ ast::MeasureDecl Converter::measure(const Node& n, int clause) const {
     else if (c.is_type<g::base_item>()) m.base = expr(child(c, 0)), m.base_span = span_of(c);
     else if (c.is_type<g::amount_item>()) m.amount = expr(child(c, 0)), m.amount_span = span_of(c);
     else if (c.is_type<g::period_stmt>()) m.in_force = in_force(c, m.in_force, "措施");
+    else if (c.is_type<g::result_item>()) m.results.push_back({text(child(c, 0)), span_of(child(c, 0)), expr(child(c, 1))});
     else if (c.is_type<g::quota_item>()) {
       // 名额 = N [按 S]: sugar for 限额 {计 件数 全部 期间 每年 不超过 N 超出 择优 [按 S]}.
       ast::ExprPtr limit = expr(child(c, 0));
@@ -258,7 +259,7 @@ ast::ExampleFact Converter::example_fact(const Node& c) const {
   return f;
 }
 
-// example_stmt -> '例' name [text] '{' example_fact* (expect_error | expect_amount | expect_ineligible) '}'
+// example_stmt -> '例' name [text] '{' example_fact* (expect_error | expect_amount | expect_ineligible) [expect_results] '}'
 ast::ExampleDecl Converter::example(const Node& n) const {
   ast::ExampleDecl x;
   x.measure = text(child(n, 0));
@@ -278,6 +279,9 @@ ast::ExampleDecl Converter::example(const Node& n) const {
     } else if (c.is_type<g::expect_ineligible>()) {
       x.expect_eligible = false;
       if (!c.children.empty()) x.expected_reason = string_value(child(c, 0));
+    } else if (c.is_type<g::expect_results>()) {  // 结果 A = X, B = Y
+      for (const auto& v : c.children)
+        x.expected_results.push_back({text(child(*v, 0)), span_of(child(*v, 0)), expr(child(*v, 1))});
     } else if (c.is_type<g::expect_error>()) {  // 得 错误 CODE | 得 错误 "…"
       x.expect_error = true;
       const Node& what = child(c, 0);

@@ -74,6 +74,12 @@ class Merger {
     for (auto& r : change.requirements) target.requirements.push_back(std::move(r));
     for (auto& n : change.needs) target.needs.push_back(std::move(n));
     for (auto& n : change.conditional_needs) target.conditional_needs.push_back(std::move(n));
+    // 结果 of the same name replace the base's (in its place); new ones are added after them.
+    for (auto& r : change.results) {
+      auto same = std::find_if(target.results.begin(), target.results.end(), [&](const auto& t) { return t.name == r.name; });
+      if (same != target.results.end()) *same = std::move(r);
+      else target.results.push_back(std::move(r));
+    }
     // The amount is 金额 when written, else 基数 × 比例: a revision that states
     // both 比例 and 基数 but no 金额 restates the measure in that form, so the
     // base's 金额 must go (it would silently win). The other way needs nothing:

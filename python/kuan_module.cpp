@@ -145,9 +145,13 @@ py::list decisions(const api::Allocator& a) {
   return out;
 }
 
-py::list allocate_rows(const PyEdition& e, const py::iterable& rows, const py::object& opening, bool carry_stated) {
+py::list allocate_rows(const PyEdition& e, const py::iterable& rows, const py::object& opening, bool carry_stated,
+                       const py::object& as_of) {
+  const std::string day = as_of_option(e.policy(), as_of);  // ValueError when it is not a day
   api::Allocator a = new_allocator(e.edition());
   a.set_carry_stated(carry_stated);
+  if (!day.empty())  // the applications' date for rows without their own (`--as-of`)
+    if (auto err = a.set_as_of(day)) raise(allocation_error(*err));
   if (!opening.is_none()) {  // each applicant's usage before this run: its line numbers are the opening's
     std::size_t k = 0;
     for (const py::handle& row : opening.cast<py::iterable>()) {
@@ -278,12 +282,14 @@ PYBIND11_MODULE(_kuan, m) {
            py::arg("explain") = false, py::arg("pass_through") = false, py::arg("threads") = 1,
            py::arg("as_of") = py::none())
       .def("allocate", &allocate_rows, py::arg("rows"), py::kw_only(), py::arg("opening") = py::none(),
-           py::arg("carry_stated") = false,
+           py::arg("carry_stated") = false, py::arg("as_of") = py::none(),
            "Decides a year as `kuan allocate` does: rows are {\"id\", \"applicant\", \"measure\", \"facts\"} dicts or "
            "JSON lines, in application order. Returns the decisions as dicts (amount, allocated as Decimal); a bad "
            "row refuses the year with AllocationError. opening: each applicant's usage before this run, "
            "{\"applicant\", \"facts\": {已用 fact: figure}} dicts or JSON lines (`--opening`; a bad one raises "
-           "AllocationError with its line in `opening`); carry_stated: `--carry-stated`.")
+           "AllocationError with its line in `opening`); carry_stated: `--carry-stated`; as_of: \"YYYY-MM-DD\" or "
+           "datetime.date, the applications' date (施行) for rows without their own \"as_of\" (`--as-of`; default today "
+           "in China; ValueError when it is not a day).")
       .def(
           "_batch_lines",
           [](const PyEdition& e, const std::vector<std::string>& lines, const std::vector<std::size_t>& numbers,

@@ -23,6 +23,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -384,6 +385,20 @@ struct YearPart : ZeroedStorage {
     if (!state) not_initialised();
     return *state;
   }
+  // The opening balances (`--opening`: a whole JSONL or CSV file), before
+  // read(): every part reads all of them, and uses those of its applicants.
+  // An error names the opening file's line (kuan.dask checks it on the
+  // client first).
+  void opening(const py::bytes& data, bool csv) {
+    State& st = s();
+    std::istringstream in{std::string(data)};
+    std::optional<api::AllocationError> err;
+    {
+      py::gil_scoped_release unlocked;
+      err = st.allocator.read_opening(in, csv ? api::AllocationFormat::Csv : api::AllocationFormat::Jsonl);
+    }
+    if (err) raise(allocation_error(*err));
+  }
   // Adds the lines of every piece (one per input file, in file order); the
   // part numbers them 1, 2, …: place(line) maps an error back to the year.
   void read(const std::vector<py::bytes>& blobs) {
@@ -513,10 +528,18 @@ struct YearPart : ZeroedStorage {
   }
 };
 
-YearPart year_part(const PyEdition& e) {
+// `as_of`: the applications' date for lines without their own (kuan.dask
+// gives every part the same one, as `kuan allocate --as-of` gives one run).
+// `carry_stated`: `--carry-stated` (per applicant, so per part alike).
+YearPart year_part(const PyEdition& e, const py::object& as_of, bool carry_stated) {
+  const std::string day = as_of_option(e.policy(), as_of);  // ValueError when it is not a day
   auto a = api::Allocator::create(e.edition());
   if (auto* err = std::get_if<api::AllocationError>(&a)) raise(allocation_error(*err));
-  return YearPart(e, std::move(std::get<api::Allocator>(a)));
+  auto& allocator = std::get<api::Allocator>(a);
+  if (!day.empty())
+    if (auto err = allocator.set_as_of(day)) raise(allocation_error(*err));
+  allocator.set_carry_stated(carry_stated);
+  return YearPart(e, std::move(allocator));
 }
 
 }  // namespace
@@ -527,10 +550,11 @@ void bind_year_parts(py::module_& m, py::class_<PyEdition>& edition) {
   m.def("_rank_quotas", &rank_quotas, py::arg("candidates"));
   m.def("_largest_remainders", &largest_remainders, py::arg("remainders"), py::arg("k"));
   m.def("_merge_decisions", &merge_decisions, py::arg("pieces"));
-  edition.def("_year_part", &year_part);
+  edition.def("_year_part", &year_part, py::arg("as_of") = py::none(), py::arg("carry_stated") = false);
   py::class_<YearPart> part(m, "_YearPart");
   made_by_the_module(part, "用 edition._year_part()");
-  part.def("read", &YearPart::read, py::arg("pieces"))
+  part.def("opening", &YearPart::opening, py::arg("data"), py::arg("csv"))
+      .def("read", &YearPart::read, py::arg("pieces"))
       .def("place", &YearPart::place, py::arg("line"))
       .def("quota_candidates", &YearPart::quota_candidates)
       .def("finish", &YearPart::finish, py::arg("ranks"))

@@ -68,6 +68,7 @@ std::optional<AllocationError> AllocatorData::duplicate_ids() const {
 // with `rooms` — what the applicant's earlier funded applications used.
 void AllocatorData::bind(const Record& r, bool rooms) {
   clear_facts();
+  facts.as_of = run_day();  // unless the line has its own (decoded with its facts)
   decode_fact_values(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); });
   const Setup& s = setup[r.measure];
   for (const int a : s.year_totals) {
@@ -107,6 +108,7 @@ bool AllocatorData::bind_fixed(const Record& r) {
   if (r.flags & kGivesUsed) return false;
   const Setup& s = setup[r.measure];
   clear_facts();
+  facts.as_of = run_day();  // unless the line has its own (decoded with its facts)
   if (!decode_fact_fixed(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); })) return false;
   auto set_fixed = [&](int slot, fixed::Fx x) {
     facts.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;
@@ -373,6 +375,8 @@ void AllocatorData::summarize() {
   summary.version = ed.name;
   if (unknown_openings)
     summary.warnings.push_back(fmt::format("期初余额中有 {} 条属于本批没有申请的申请人,未用", unknown_openings));
+  if (other_period_openings)
+    summary.warnings.push_back(fmt::format("期初余额中有 {} 条属于其他期间(不是本次分配的期间),未用", other_period_openings));
   if (!ignored_columns.empty()) {
     std::string list;
     for (const auto& c : ignored_columns) (list += list.empty() ? "" : "、") += c;

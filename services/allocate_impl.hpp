@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <functional>
 #include <iosfwd>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "base/arena.hpp"
+#include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/name_table.hpp"
 #include "base/tally_table.hpp"
@@ -50,6 +52,9 @@ struct CsvRecords {
   std::vector<std::string> column_name, cells;
   std::vector<std::size_t> starts;
 };
+// "\"as_of\" 的日期无效:…" — a line's as_of (JSONL member or CSV cell) that is no date.
+std::string bad_as_of_message(std::string_view text);
+
 // Splits one record of `csv` into its cells, or says why not (bad UTF-8, a
 // quote out of place, after the header a cell count other than the header's).
 // A BOM before the header is dropped from `text`: positions count after it.
@@ -146,14 +151,23 @@ struct api::Allocator::Data {
   bool room_opened = false;         // … and whether that room includes an opening balance
   std::vector<int> given_running;   // after bind(): the running totals whose 已用 fact the line gives
   bool carry_stated = false;        // set_carry_stated(): a line's stated 已用 figure carries to later lines
+  std::optional<std::int32_t> as_of;  // the applications' date unless a line gives its own (run_day())
   // Opening balances (期初余额, allocate_opening.cpp): read before the year,
   // seeded into the running totals before each pass over the records.
+  // An opening line's period (期间): a calendar year, for a running total
+  // kept 期间 每年, or a stated period D1 至 D2, for one kept over it.
+  struct OpeningPeriod {
+    bool year = false;
+    std::int32_t from = 0, to = 0;  // days, both included
+    bool operator==(const OpeningPeriod&) const = default;
+  };
   struct Opening {
     std::string applicant;
     int tally;           // index into Edition::accumulations
     std::string group;   // its 按 F value, or ""
     std::int64_t value;  // 分, or a count
     std::size_t line;
+    std::optional<OpeningPeriod> period;  // none: the run's
   };
   std::vector<Opening> openings;
   struct Seed {
@@ -164,10 +178,11 @@ struct api::Allocator::Data {
   };
   std::vector<Seed> seeds;        // the openings of applicants in the year (resolve_openings)
   std::size_t unknown_openings = 0;  // opening lines whose applicant has no application
+  std::size_t other_period_openings = 0;  // opening balances of another period than the run's
   TallyColumns opened;            // applicant × funded_slot → 1: the total started from an opening
   std::unordered_map<std::string, std::int64_t> grouped_opened;  // the same for 按 F totals
   struct OpeningReader : CsvRecords {  // the opening file's CSV
-    int col_applicant = -1;
+    int col_applicant = -1, col_period = -1;
     std::vector<int> column_fact;
   } opening_csv;
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
@@ -176,7 +191,7 @@ struct api::Allocator::Data {
   bool finished = false;
   // CSV
   CsvRecords applications_csv;  // the applications, when they come as CSV
-  int col_id = -1, col_applicant = -1, col_measure = -1;
+  int col_id = -1, col_applicant = -1, col_measure = -1, col_as_of = -1;
   std::vector<int> column_fact;  // per column: fact slot, or -1
   std::vector<std::string> ignored_columns;  // CSV: header cells that are not facts (企业名称)
 
@@ -220,8 +235,16 @@ struct api::Allocator::Data {
   std::optional<AllocationError> add_csv(std::string_view text, std::size_t line);
   // Pass 1 for one good line: the checks that need only the line, then the
   // record, the applicant and its year totals. Deciding waits for finish().
+  // `day`: the line's own as_of, if it has one.
   std::optional<AllocationError> keep(std::size_t line, std::string_view id, std::string_view applicant,
-                                      const MeasureInfo& m, const char* prefix, const FactValues& given);
+                                      const MeasureInfo& m, const char* prefix, const FactValues& given,
+                                      std::optional<std::int32_t> day);
+  // The run's date, for lines without their own (set_as_of, else today in
+  // China, UTC+8, fixed when first asked: one run, one day).
+  std::int32_t run_day() {
+    if (!as_of) as_of = china_standard_day(static_cast<std::int64_t>(std::time(nullptr)));
+    return *as_of;
+  }
 
   // The first application, in input order, whose id an earlier one has: its
   // error (allocate.cpp). Ids are checked all at once, by sorting their hashes.
@@ -240,10 +263,14 @@ struct api::Allocator::Data {
   std::optional<AllocationError> add_opening(std::string_view record, std::size_t line, AllocationFormat format);
   std::optional<AllocationError> read_opening(std::istream& in, AllocationFormat format);
   // One opening line's facts, checked: the balances it gives.
+  // `period`, written at `period_column`: the line's 期间, if it gives one.
   std::optional<AllocationError> keep_opening(std::size_t line, std::string_view applicant,
                                               const std::vector<std::pair<int, Value>>& given,
-                                              const std::vector<std::size_t>& columns);
-  // Before applicants' names are released: the openings of applicants in the year.
+                                              const std::vector<std::size_t>& columns,
+                                              const std::optional<OpeningPeriod>& period, std::size_t period_column);
+  // Before applicants' names are released: the openings of applicants in the
+  // year, of the run's period — for a 期间 每年 total the calendar year of the
+  // run's date (run_day()), for a stated 期间 that period.
   void resolve_openings();
   // Before a pass over the records: every running total starts from 0, or from its opening.
   void seed_openings();

@@ -6,13 +6,19 @@
 
 #include <fmt/format.h>
 
+#include "base/date.hpp"
 #include "base/limits.hpp"
+#include "base/source.hpp"
 #include "base/utf8.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/csv.hpp"
 #include "services/fact_codec.hpp"
 
 namespace kuan {
+
+std::string bad_as_of_message(std::string_view text) {
+  return "\"as_of\" 的日期无效:\"" + echo(text) + "\"(格式 YYYY-MM-DD)";
+}
 
 namespace {
 bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\xEF\xBB\xBF") == std::string_view::npos; }
@@ -50,7 +56,7 @@ bool AllocatorData::add_fast(std::string_view text, std::size_t line, std::size_
                                          : encode_fact_value(encoded, slot, given.values[slot])))
       return false;
   }
-  error = keep(line, app.id, app.applicant, *m, "facts.", given);
+  error = keep(line, app.id, app.applicant, *m, "facts.", given, std::nullopt);  // a line with its own as_of is declined
   return true;
 }
 
@@ -68,6 +74,14 @@ std::optional<AllocationError> AllocatorData::add_json(std::string_view text, st
     return fail(0, "applicant", "缺少 \"applicant\"(申请人标识,按企业累计年度上限要用)");
   const MeasureInfo* m = ed.find_measure(app.measure);
   if (!m) return fail(0, "measure", ed.unknown_measure_message(app.measure, app.measure));
+  std::optional<std::int32_t> day;  // the application's own date: which measures are in force (施行)
+  if (app.has_as_of) {
+    day = parse_date(app.as_of);
+    if (!day) {
+      const std::size_t at = text.find("\"as_of\"");
+      return fail(at == std::string_view::npos ? 0 : text_position(text, at).column, "as_of", bad_as_of_message(app.as_of));
+    }
+  }
   clear_facts();
   encoded.clear();
   for (const auto& f : app.facts) {
@@ -82,7 +96,8 @@ std::optional<AllocationError> AllocatorData::add_json(std::string_view text, st
     if (f.value.kind == json::Scalar::Kind::Null && !ed.facts[slot].required()) continue;
     if (auto msg = set_fact(slot, f.value)) return fail(column(), "facts." + f.name, std::move(*msg));
   }
-  return keep(line, app.id, app.applicant, *m, "facts.", facts);
+  if (day) encode_as_of(encoded, ed.facts.size(), *day);
+  return keep(line, app.id, app.applicant, *m, "facts.", facts, day);
 }
 
 std::optional<AllocationError> split_csv_record(CsvRecords& csv, std::string_view& text, std::size_t line) {
@@ -123,7 +138,11 @@ std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std
     for (std::size_t c = 0; c < cells.size(); ++c) {
       std::string name;
       if (auto e = take_csv_column(applications_csv, c, text, line, name)) return e;
-      if (int* special = name == "id" ? &col_id : name == "applicant" ? &col_applicant : name == "measure" ? &col_measure : nullptr) {
+      if (int* special = name == "id"          ? &col_id
+                         : name == "applicant" ? &col_applicant
+                         : name == "measure"   ? &col_measure
+                         : name == "as_of"     ? &col_as_of
+                                               : nullptr) {
         *special = static_cast<int>(c);
         column_fact.push_back(-1);
         continue;
@@ -147,6 +166,11 @@ std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std
   const MeasureInfo* m = ed.find_measure(cells[col_measure]);
   if (!m)
     return fail_at(starts[col_measure], "measure", ed.unknown_measure_message(cells[col_measure], cells[col_measure]), id);
+  std::optional<std::int32_t> day;  // the application's own date: which measures are in force (施行)
+  if (col_as_of >= 0 && !cells[col_as_of].empty()) {
+    day = parse_date(cells[col_as_of]);
+    if (!day) return fail_at(starts[col_as_of], applications_csv.column_name[col_as_of], bad_as_of_message(cells[col_as_of]), id);
+  }
   clear_facts();
   encoded.clear();
   for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -154,24 +178,29 @@ std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std
     if (slot < 0 || cells[c].empty()) continue;
     if (auto msg = set_fact(slot, csv_cell_value(ed, slot, cells[c]))) return fail_at(starts[c], applications_csv.column_name[c], std::move(*msg), id);
   }
-  return keep(line, id, cells[col_applicant], *m, "", facts);
+  if (day) encode_as_of(encoded, ed.facts.size(), *day);
+  return keep(line, id, cells[col_applicant], *m, "", facts, day);
 }
 
 // Pass 1 for one good line: the checks that need only the line, then the
 // record, the applicant and its year totals. Deciding waits for finish().
 std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string_view id, std::string_view applicant,
-                                                     const MeasureInfo& m, const char* prefix, const FactValues& given) {
+                                                     const MeasureInfo& m, const char* prefix, const FactValues& given,
+                                                     std::optional<std::int32_t> day) {
   auto fail = [&](std::string field, std::string message) {
     return allocation_error(line, 0, std::move(field), std::string(id), std::move(message));
   };
   const auto mi = static_cast<std::size_t>(&m - ed.measures.data());
-  if (m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !given.present[ed.quotas[m.quota].score_fact]) {
+  // Dated outside the measure's 施行, an application is not eligible and
+  // nothing else of it is read: the facts it would need may be absent.
+  const bool in_force = m.in_force_on(day ? *day : run_day());
+  if (in_force && m.quota >= 0 && ed.quotas[m.quota].score_fact >= 0 && !given.present[ed.quotas[m.quota].score_fact]) {
     const std::string& score = ed.facts[ed.quotas[m.quota].score_fact].decl->name;
     return fail(prefix + score,
                 fmt::format("缺少 {0}:措施 {1} 每年名额 {2} 个,按 {0} 择优", score, m.decl->name, ed.quotas[m.quota].count));
   }
   // Found again when deciding; checked here too so that the first bad line is the one named.
-  if (auto missing = missing_required_facts(ed, m, given); !missing.empty())
+  if (auto missing = in_force ? missing_required_facts(ed, m, given) : std::vector<std::string>(); !missing.empty())
     return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
   if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits

@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "base/date.hpp"
 #include "base/json_string.hpp"
+#include "base/source.hpp"
 #include "services/allocate.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/pro_rata.hpp"
@@ -123,6 +125,8 @@ std::variant<AllocationSummary, AllocationError> allocate(const Edition& ed, std
     auto made = make_allocator(ed, options.input);
     if (auto* e = std::get_if<AllocationError>(&made)) return std::move(*e);
     auto& a = std::get<Allocator>(made);
+    if (!options.as_of.empty())
+      if (auto e = a.set_as_of(options.as_of)) return std::move(*e);
     if (auto e = a.read(in, options.progress)) return std::move(*e);
     if (!a.write(out, options.output, options.progress)) return failure("写出结果失败");
     return a.summary();
@@ -181,6 +185,17 @@ std::optional<AllocationError> Allocator::add_opening(std::string_view record, s
 
 void Allocator::set_carry_stated(bool on) noexcept {
   if (d_) d_->carry_stated = on;
+}
+
+std::optional<AllocationError> Allocator::set_as_of(std::string_view day) {
+  return guarded([&]() -> std::optional<AllocationError> {
+    if (!d_) return gone();
+    if (!d_->records.empty() || d_->finished) return failure("as_of 须在读入申请之前设定");
+    const auto parsed = parse_date(day);
+    if (!parsed) return failure(fmt::format("as_of 的日期无效:\"{}\"(格式 YYYY-MM-DD)", echo(day)));
+    d_->as_of = *parsed;
+    return std::nullopt;
+  });
 }
 
 std::optional<AllocationError> Allocator::finish() {

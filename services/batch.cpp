@@ -72,11 +72,17 @@ std::variant<api::ApplicationResult, LineError> run_whole(const Edition& ed, con
 // for a record's own version or as_of, the run's date, and the CSV header's
 // names once read.
 struct BatchSettings : api::BatchOptions {
-  BatchSettings(const Policy& p, const api::BatchOptions& options) : api::BatchOptions(options), policy(&p), day(parse_date(as_of)) {}
+  BatchSettings(const Policy& p, const api::BatchOptions& options) : api::BatchOptions(options), policy(&p), day(parse_date(as_of)) {
+    for (const auto& ed : p.editions())  // CSV output: a column per 结果 name of any edition, first seen first
+      for (const auto& m : ed->measures)
+        for (const auto& r : m.decl->results)
+          if (std::find(figure_columns.begin(), figure_columns.end(), r.name) == figure_columns.end()) figure_columns.push_back(r.name);
+  }
   const Policy* policy;
   std::optional<std::int32_t> day;        // as_of: for 施行 on measures and clauses; a record's own as_of wins
   std::vector<std::string> csv_columns;  // CSV input: the header's names (aliases resolved)
   std::vector<std::size_t> passed;       // CSV input: the columns that are not facts, in order
+  std::vector<std::string> figure_columns;  // CSV output: 结果.NAME columns after `error` (none without 结果)
 };
 
 // The CSV output's columns; the input's columns that are not facts follow them.
@@ -85,7 +91,7 @@ constexpr const char* kCsvHeader = "id,measure,version,eligible,amount,reasons,n
 // Members of a result: a passed-through key may not take one of their names.
 bool result_member(std::string_view key) {
   static constexpr std::string_view names[] = {"id", "measure", "version", "eligible", "amount", "reasons", "bound",
-                                               "clause", "notes", "explanation", "line", "code", "error", "applicant"};
+                                               "clause", "notes", "figures", "explanation", "line", "code", "error", "applicant"};
   return std::find(std::begin(names), std::end(names), key) != std::end(names);
 }
 
@@ -178,6 +184,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
       put_csv_cell(out, app.has_id ? app.id : "");
       fmt::format_to(std::back_inserter(out), ",,,,,,,,,{},{},", line_no, code);
       put_csv_cell(out, message);
+      out.append(settings.figure_columns.size(), ',');
       passed_cells();
       return false;
     }
@@ -274,6 +281,12 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     out += ',';
     put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
     out += ",,,";
+    for (const std::string& name : settings.figure_columns) {  // 结果.NAME: this measure's figure of that name, if any
+      out += ',';
+      const auto& results = o.measure->decl->results;
+      for (std::size_t k = 0; k < results.size() && k < o.figures.size(); ++k)
+        if (results[k].name == name) out += o.figures[k].to_string();
+    }
     passed_cells();
     return true;
   }
@@ -488,6 +501,10 @@ api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, co
     header_written = true;
     if (settings.excel) output.write("\xEF\xBB\xBF");  // so that Chinese Excel reads UTF-8
     std::string header = kCsvHeader;
+    for (const std::string& name : run_settings.figure_columns) {
+      header += ',';
+      put_csv_cell(header, "结果." + name);
+    }
     for (const std::size_t c : run_settings.passed) {
       header += ',';
       put_csv_cell(header, run_settings.csv_columns[c]);

@@ -30,6 +30,26 @@ ExampleOutcome expected_error(const Edition& ed, const MeasureInfo& m, const Fac
   return differs(wanted, "错误 " + code + ":" + error_text(*err));
 }
 
+// 得 X 结果 A = …, B = …: each figure named must be what the measure computed
+// (the others are not checked); all that differ are reported together.
+ExampleOutcome expected_figures(const Edition& ed, const MeasureInfo& m, const Outcome& o, const ast::ExampleDecl& x) {
+  std::string wanted, actual;
+  for (const auto& r : x.expected_results) {
+    auto v = evaluate_expression(&ed, *r.value, FactValues(ed.facts.size()));
+    if (auto* err = std::get_if<EvalError>(&v)) return failed("预期结果 " + r.name + " 无法计算:" + err->message);
+    const Decimal& want = std::get<Value>(v).number;
+    const auto& names = m.decl->results;
+    std::size_t k = 0;
+    while (k < names.size() && names[k].name != r.name) ++k;
+    if (k >= o.figures.size()) return failed("措施 " + m.decl->name + " 没有算出结果 " + r.name);
+    if (o.figures[k] == want) continue;
+    wanted += (wanted.empty() ? "结果 " : ",") + r.name + " = " + want.to_fixed(ed.rounding_places) + "元";
+    actual += (actual.empty() ? "结果 " : ",") + r.name + " = " + o.figures[k].to_string() + "元";
+  }
+  if (wanted.empty()) return {true, {}, {}, {}};
+  return differs(wanted, actual);
+}
+
 }  // namespace
 
 std::variant<FactValues, std::string> example_facts(const Edition& ed, const ast::ExampleDecl& x) {
@@ -95,8 +115,8 @@ ExampleOutcome run_example(const Edition& ed, const ast::ExampleDecl& x) {
   const bool amount_ok = o.eligible && o.amount == want;
   const bool bound_ok = x.expect_unbound ? o.bound == nullptr
                                          : !x.expected_bound || (o.bound && o.bound->name == x.expected_bound->name);
-  if (amount_ok && bound_ok) return {true, {}, {}, {}};
-  return differs(wanted, actual);
+  if (!(amount_ok && bound_ok)) return differs(wanted, actual);
+  return expected_figures(ed, *m, o, x);
 }
 
 }  // namespace kuan

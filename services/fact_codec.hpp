@@ -111,6 +111,10 @@ template <class F>
 bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
   for (std::size_t at = 0; at < s.size();) {
     const int slot = static_cast<int>(get_varint(s, at));
+    if (static_cast<std::size_t>(slot) == facts.present.size()) {  // the line's own date (encode_as_of)
+      facts.as_of = static_cast<std::int32_t>(unzigzag(get_varint(s, at)));
+      continue;
+    }
     const auto form = static_cast<unsigned char>(s[at++]);
     if (form & kFactText) return false;
     const auto kind = static_cast<TypeKind>(form);
@@ -129,11 +133,24 @@ bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
   return true;
 }
 
-// Sets each fact of an encoded record in `facts`, calling touched(slot) for each.
+// A line's own date (its as_of, days since 1970-01-01) rides after its facts
+// as one more entry: the slot one past the edition's last fact, then the day
+// (zigzag varint). Decoding sets FactValues::as_of from it.
+inline void encode_as_of(std::string& out, std::size_t fact_count, std::int32_t day) {
+  put_varint(out, fact_count);
+  put_varint(out, zigzag(day));
+}
+
+// Sets each fact of an encoded record in `facts`, calling touched(slot) for
+// each, and its own date, if it has one, in facts.as_of.
 template <class F>
 void decode_fact_values(std::string_view s, FactValues& facts, F touched) {
   for (std::size_t at = 0; at < s.size();) {
     const int slot = static_cast<int>(get_varint(s, at));
+    if (static_cast<std::size_t>(slot) == facts.present.size()) {  // the line's own date (encode_as_of)
+      facts.as_of = static_cast<std::int32_t>(unzigzag(get_varint(s, at)));
+      continue;
+    }
     const auto form = static_cast<unsigned char>(s[at++]);
     const auto kind = static_cast<TypeKind>(form & ~kFactText);
     Value v;

@@ -424,6 +424,48 @@ def carry_stated_figures(work):
     check(code == 0 and [x["amount"] for x in jsonl(out)] == ["1000000.00", "0.00"], f"carried: 700万 + 100万 used {out}{err}")
 
 
+# 甲 is in force in the first half of 2025 only (施行 on the measure).
+DATED_POLICY = ("政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                "事实 申请金额: 金额\n措施 甲 {\n  施行 2025-01-01 至 2025-06-30\n  金额 = 申请金额\n}\n")
+
+
+@case
+def as_of_dates_the_lines(work):
+    """--as-of dates every line without its own as_of (施行 on a measure, both sides of its end); a line's own wins; a bad one is refused where it is."""
+    os.makedirs(os.path.join(work, "dated", "2025年版"))
+    with open(os.path.join(work, "dated", "2025年版", "rules.kuan"), "w", encoding="utf-8") as f:
+        f.write(DATED_POLICY)
+    policy = os.path.join(work, "dated")
+    write(work, "in.jsonl", [app("a", "E", "甲", 申请金额="60"), dict(app("b", "E", "甲", 申请金额="60"), as_of="2025-07-01"),
+                             dict(app("c", "E", "甲", 申请金额="60"), as_of="2025-06-30")])
+    for day, want in (("2025-06-30", [True, False, True]), ("2025-07-01", [False, False, True])):
+        code, out, err = kuan(work, "--in", "in.jsonl", "--as-of", day, policy=policy)
+        check(code == 0 and [d["eligible"] for d in jsonl(out)] == want, f"--as-of {day}: {out}{err}")
+    with open(os.path.join(work, "in.csv"), "w", encoding="utf-8") as f:
+        f.write("id,applicant,measure,申请金额,日期\na,E,甲,60,\nb,E,甲,60,2025-07-01\n")
+    code, out, err = kuan(work, "--in", "in.csv", "--as-of", "2025-01-02", "--out-format", "jsonl", policy=policy)
+    check(code == 0 and [d["eligible"] for d in jsonl(out)] == [True, False], f"CSV 日期 column: {out}{err}")
+    write(work, "bad.jsonl", [app("a", "E", "甲", 申请金额="60"), dict(app("b", "E", "甲", 申请金额="60"), as_of="2025-06-31")])
+    code, out, err = kuan(work, "--in", "bad.jsonl", "--out", "out.jsonl", policy=policy)
+    check(code == 2 and out == "" and "bad.jsonl:2:" in err and "2025-06-31" in err and not os.path.exists(os.path.join(work, "out.jsonl")),
+          f"a bad as_of: exit {code} {err}")
+
+
+@case
+def opening_balances_by_period(work):
+    """--opening with a period per line: the run's year (--as-of) picks its balances; others are unused with a warning; a bad period is refused where it is."""
+    write(work, "in.jsonl", THREE[:1])
+    write(work, "open.jsonl", [{"applicant": "企业甲", "period": "2025", "facts": {"本年度已申领算力券": "700万元"}},
+                               {"applicant": "企业甲", "period": "2026", "facts": {"本年度已申领算力券": "200万元"}}])
+    for day, amount in (("2025-09-01", "1000000.00"), ("2026-03-01", "5000000.00")):
+        code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "open.jsonl", "--as-of", day)
+        check(code == 0 and [x["amount"] for x in jsonl(out)] == [amount] and "1 条属于其他期间" in err, f"{day}: {out}{err}")
+    with open(os.path.join(work, "bad.csv"), "w", encoding="utf-8") as f:
+        f.write("applicant,期间,本年度已申领算力券\n企业甲,2025,1\n企业甲,2025-01-01 至 2025-12-31,1\n")
+    code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "bad.csv")
+    check(code == 2 and out == "" and "bad.csv:3:5: error:" in err and "按年计" in err, f"bad period: exit {code} {err}")
+
+
 @case
 def opening_balances_bad_files(work):
     """A bad opening file refuses the run: file:line:col, exit 2, nothing written, OUT unchanged."""

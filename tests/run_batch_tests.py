@@ -183,7 +183,7 @@ def main():
         check("a column one character from a fact is refused", r.returncode == 2 and "是不是 合同金额?" in r.stderr.decode(), r.stderr[:300])
         # A list fact has no CSV flattening: the row is a bad fact saying so (docs/cli-json.md).
         with open(path, "w", encoding="utf-8") as f:
-            f.write('id,measure,经营,经营月数\nt1,应纳税所得额,"[{""收入总额"": 1}]",12\n')
+            f.write('id,measure,经营,经营月数\nt1,汇算,"[{""收入总额"": 1}]",12\n')
         tax = os.path.join(a.root, "examples", "个人所得税经营所得")
         r = subprocess.run([a.kuan, "eval", tax, "--version", "2023年版", "--batch", path], capture_output=True, timeout=60)
         got = list(csv.DictReader(io.StringIO(r.stdout.decode())))

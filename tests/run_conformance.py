@@ -101,6 +101,8 @@ def compare_result(exp, out):
         got = out.get("reasons", [])
         if len(got) != len(exp["reasons"]) or any(e not in g for e, g in zip(exp["reasons"], got)):
             problems.append(f"reasons {got} (expected {exp['reasons']})")
+    if "figures" in exp and out.get("figures") != exp["figures"]:  # 结果: null means none
+        problems.append(f"figures {out.get('figures')} (expected {exp['figures']})")
     if "version" in exp and out.get("version") != exp["version"]:
         problems.append(f"version {out.get('version')} (expected {exp['version']})")
     return "; ".join(problems)

@@ -63,7 +63,7 @@ Run run(const Edition& ed, const std::string& input, AllocationFormat in = Alloc
   std::istringstream is(input);
   std::ostringstream os;
   Run r;
-  auto result = allocate(ed, is, os, {in, out, {}});
+  auto result = allocate(ed, is, os, {in, out, {}, {}});
   r.text = os.str();
   if (auto* e = std::get_if<AllocationError>(&result)) {
     r.error = *e;

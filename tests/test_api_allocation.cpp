@@ -54,7 +54,7 @@ Internal internal_run(const std::string& input, api::AllocationFormat in, api::A
   REQUIRE(policy);
   std::istringstream is(input);
   std::ostringstream os;
-  auto r = kuan::allocate(*policy->latest(), is, os, {in, out, {}});
+  auto r = kuan::allocate(*policy->latest(), is, os, {in, out, {}, {}});
   REQUIRE(r.index() == 0);
   return {os.str(), std::get<0>(r)};
 }
@@ -73,7 +73,7 @@ TEST_CASE("api allocate: the allocator's bytes, and its figures as decimal text"
   for (const auto out : {api::AllocationFormat::Jsonl, api::AllocationFormat::Csv}) {
     std::istringstream in(kYear);
     std::ostringstream os;
-    auto r = api::allocate(edition(), in, os, {api::AllocationFormat::Jsonl, out, {}});
+    auto r = api::allocate(edition(), in, os, {api::AllocationFormat::Jsonl, out, {}, {}});
     REQUIRE(std::holds_alternative<api::AllocationSummary>(r));
     const auto want = internal_run(kYear, api::AllocationFormat::Jsonl, out);
     CHECK(os.str() == want.text);
@@ -119,7 +119,7 @@ TEST_CASE("api allocate: a bad record refuses the year, with its line, column an
   CHECK(e.to_string("IN").rfind("IN:8:" + std::to_string(e.where.column) + ": error: 字段 facts.金额:", 0) == 0);
 
   std::istringstream csv("id,applicant,measure,申请金额\na,E,丙,\"1\"x\n");
-  auto c = api::allocate(edition(), csv, os, {api::AllocationFormat::Csv, api::AllocationFormat::Csv, {}});
+  auto c = api::allocate(edition(), csv, os, {api::AllocationFormat::Csv, api::AllocationFormat::Csv, {}, {}});
   REQUIRE(std::holds_alternative<api::AllocationError>(c));
   CHECK(std::get<api::AllocationError>(c).where.line == 2);
   CHECK(std::get<api::AllocationError>(c).where.column == 10);  // the x after the closing quote

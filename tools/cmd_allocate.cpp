@@ -190,6 +190,13 @@ int cmd_allocate(int argc, char** argv) {
   }
   api::Allocator& allocator = std::get<api::Allocator>(created);
   allocator.set_carry_stated(args.has_flag("--carry-stated"));
+  // --as-of is also the applications' date (施行 on measures and clauses) for
+  // lines without their own as_of, as in eval --batch.
+  if (const std::string* as_of = args.option("--as-of"))
+    if (auto e = allocator.set_as_of(*as_of)) {
+      std::fprintf(stderr, "kuan allocate: --as-of: %s\n", e->message.c_str());
+      return kExitBadInput;
+    }
 
   // --opening FILE: each applicant's usage before this run (期初余额), read first.
   if (const std::string* opening_path = args.option("--opening")) {

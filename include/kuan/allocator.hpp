@@ -126,11 +126,16 @@ class KUAN_API Allocator {
   // … 已用 F). One line an applicant: JSONL {"applicant": "E1", "facts":
   // {"本年度已申领算力券": "300万元"}}, or CSV with a header applicant,<fact>…;
   // a total kept per 按 G also needs G on the line. Each total starts from it,
-  // as if earlier funded applications had used it. An applicant with no
-  // application in the year is not an error (the summary's warnings count
-  // them). Refused, with the line and column: a fact that is not such a 已用
-  // fact, a negative or sub-分 amount, a count that is not a whole number, the
-  // same balance twice.
+  // as if earlier funded applications had used it. A line may name its period
+  // ("period": "2025" for a 期间 每年 total, "2025-01-01 至 2027-12-31" for a
+  // stated one; CSV: a period/期间 column): a balance of another period than
+  // the run's (the year of set_as_of's day, else today; a stated 期间 itself)
+  // is not used. An applicant with no application in the year is not an error
+  // (the summary's warnings count them, and balances of other periods).
+  // Refused, with the line and column: a fact that is not such a 已用 fact, a
+  // negative or sub-分 amount, a count that is not a whole number, the same
+  // balance twice in one period, a period that is no year or D1 至 D2 or not
+  // of the total's kind.
   std::optional<AllocationError> read_opening(std::istream& in, AllocationFormat format = AllocationFormat::Jsonl);
   std::optional<AllocationError> add_opening(std::string_view record, std::size_t line,
                                              AllocationFormat format = AllocationFormat::Jsonl);
@@ -140,6 +145,13 @@ class KUAN_API Allocator {
   // receive). Off by default, as the 2025年版's spec says: a stated figure is
   // that line's alone, and later lines add up earlier funded applications.
   void set_carry_stated(bool on) noexcept;
+  // Before read() or add(): the applications' date, "YYYY-MM-DD" — which
+  // measures and clauses are in force (施行) — for every line that does not
+  // give its own ("as_of" in JSONL, an as_of/日期 column in CSV). Without it,
+  // today in China (UTC+8), fixed when the first line is read. It does not
+  // choose the edition: a year is allocated under the one it was created with.
+  // Refused: a day that is no date, or a call after the first record.
+  std::optional<AllocationError> set_as_of(std::string_view day);
 
   std::size_t size() const noexcept;  // records read
   // Pass 2: every decision in input order (CSV with its header line). False
@@ -233,6 +245,7 @@ struct AllocateOptions {
   AllocationFormat input = AllocationFormat::Jsonl;
   AllocationFormat output = AllocationFormat::Jsonl;
   AllocationProgressFn progress;
+  std::string as_of;  // "YYYY-MM-DD": Allocator::set_as_of; empty: today in China (UTC+8)
 };
 
 // Reads all of `in`; only when every record is good writes the decisions to

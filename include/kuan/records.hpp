@@ -83,6 +83,22 @@ struct CapStep {
   std::string when;                 // its 当 condition as written, when it does not apply
 };
 
+// A named result of a measure (结果 R = …): one figure of the application
+// besides the amount (taxable income, tax, tax due …).
+struct Figure {
+  std::string name;
+  std::string amount;  // exact, rounded as the amount: "17500.00"; may be below zero
+};
+
+// How a 结果 was computed.
+struct FigureStep {
+  std::string name;
+  std::string value;       // as Figure::amount
+  std::string expression;  // the rule as written, on one line
+  Position where;
+  std::vector<ChoiceStep> choices;
+};
+
 // Why an amount is what it is; every step cites the rule line it comes from.
 struct Explanation {
   std::string measure, title, clause, clause_title;
@@ -106,6 +122,7 @@ struct Explanation {
   std::vector<ChoiceStep> amount_choices;
   std::string amount;               // as Evaluation::amount
   std::optional<std::string> bound;  // as Evaluation::bound
+  std::vector<FigureStep> figures;   // eligible: each 结果, in order
 };
 
 struct Evaluation {
@@ -118,6 +135,7 @@ struct Evaluation {
   std::vector<std::string> reasons;         // why not eligible: the failed requirements' texts
   std::optional<std::string> bound;         // the cap that limited the final amount
   std::vector<std::string> notes;           // e.g. a cap already exhausted
+  std::vector<Figure> figures;              // eligible: the measure's named results (结果), in order
   std::optional<Explanation> explanation;   // when EvaluateOptions::explain
 };
 

@@ -30,6 +30,8 @@ allocate() decides the year in the phases of the spec's batch-level rules:
 from __future__ import annotations
 
 import contextlib
+import datetime
+import json
 import os
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Union
@@ -242,8 +244,11 @@ class _Part:
     """A part of the year (every line of its applicants) with its allocator, living on one worker
     through the steps (never pickled); or the _Problem that stopped it."""
 
-    def __init__(self, pieces: list[bytes], policy: Policy, edition, as_of):
-        self.part = _edition(policy, edition, as_of)._year_part()
+    def __init__(self, pieces: list[bytes], policy: Policy, edition, as_of, day: str, carry_stated: bool,
+                 opening: tuple[bytes, bool] | None):
+        self.part = _edition(policy, edition, as_of)._year_part(as_of=day, carry_stated=carry_stated)
+        if opening is not None:  # checked on the client: no error here
+            self.part.opening(*opening)
         self.problem = None
         self.run(self.part.read, pieces)
 
@@ -371,14 +376,52 @@ def _raise_first(results: Sequence, files: list[str]) -> None:
     raise error
 
 
+def _today_in_china() -> str:
+    """Today in China (UTC+8), as `kuan allocate` dates a run given no --as-of."""
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date().isoformat()
+
+
+def _opening(opening: PathLike | Iterable[Any], ed: Edition, day: str) -> tuple[bytes, bool]:
+    """The opening balances as one file's bytes and whether they are CSV, checked here on the client (a bad
+    line raises AllocationError naming the file, or `<opening>` for rows, and its line)."""
+    if isinstance(opening, (str, os.PathLike)):
+        name = os.fspath(opening)
+        with open(name, "rb") as f:
+            data = f.read()
+        csv = name.endswith(".csv")
+    else:
+        name = "<opening>"
+        data = b"".join((row if isinstance(row, bytes) else
+                         (row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)).encode()).rstrip(b"\n")
+                        + b"\n" for row in opening)
+        csv = False
+    try:
+        ed._year_part(as_of=day).opening(data, csv)
+    except AllocationError as e:
+        line, column = getattr(e, "line", None), getattr(e, "column", None)
+        where = f"{name}:{line}" + (f":{column}" if column else "") if line else name
+        error = AllocationError(f"{where}: error: " + (f"字段 {e.field}:" if e.field else "") + e.reason,
+                                code="allocation_error")
+        error.file, error.line, error.column, error.field, error.id, error.reason = name, line, column, e.field, None, e.reason
+        raise error from None
+    return data, csv
+
+
 def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: str | None = None, *,
-             as_of: str | None = None, npartitions: int | None = None, out: PathLike | None = None,
+             as_of: str | None = None, opening: PathLike | Iterable[Any] | None = None, carry_stated: bool = False,
+             npartitions: int | None = None, out: PathLike | None = None,
              out_dir: PathLike | None = None) -> list:
     """Decides a year held in JSONL files (application order: the files in order, then their lines) on the
     current Dask cluster, byte for byte as `kuan allocate --in <the files concatenated>` decides it.
     policy: a kuan.Policy or a policy folder's path (loaded on the client; the workers get its rule texts).
     npartitions: how many parts the applicants are spread over (default: the number of files, at least 2).
-    A bad line refuses the year: AllocationError naming its file and line, and nothing is written.
+    as_of ("YYYY-MM-DD", `--as-of`): picks the edition when none is named, and dates every line without its own "as_of" (which
+    measures are in force: 施行); without it, today in China, fixed once on the client for every part.
+    opening (`--opening`): the opening balances (期初余额) — a JSONL or CSV file's path (CSV by its .csv name),
+    or {"applicant", "facts": {已用 fact: figure}} dicts / JSON lines; each part reads them all and uses those
+    of its applicants. carry_stated: `--carry-stated`.
+    A bad line refuses the year: AllocationError naming its file and line, and nothing is written (a bad
+    opening line: the opening file, or `<opening>` for rows, and its line).
     Without a distributed Client the same steps run in this process.
 
     Without out_dir: returns the decision lines (each with its '\\n'); with `out`, also writes them there
@@ -388,8 +431,10 @@ def allocate(files: PathLike | Iterable[PathLike], policy: PolicyLike, edition: 
     files = _files(files)
     policy = _policy(policy)
     ed = _edition(policy, edition, as_of)  # on the client too: pools, and errors early
+    day = as_of if as_of is not None else _today_in_china()  # one run, one day (a malformed one: ValueError)
+    balances = None if opening is None else _opening(opening, ed, day)
     outputs = None if out_dir is None else _outputs([os.path.basename(f) for f in files], out_dir, files)
-    conf = (policy, edition, as_of)
+    conf = (policy, edition, as_of, day, carry_stated, balances)
     n = npartitions or max(2, len(files))
     client = _distributed_client()
     year = _OnCluster(client, files, n, conf) if client is not None else _InProcess(files, n, conf)

@@ -17,11 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from gen import (units, operators, builtins, rounding, caps, match, conditional, lists,  # noqa: E402
-                 optional_facts, editions, diagnostics, periods, brackets, ranges, validation, signed, in_force, refusal)
+                 optional_facts, editions, diagnostics, periods, brackets, ranges, validation, signed, in_force, refusal,
+                 named)
 from gen.common import Num  # noqa: E402
 
 AREAS = [units, operators, builtins, rounding, caps, match, conditional, optional_facts, editions, diagnostics, periods,
-         brackets, ranges, validation, signed, in_force, refusal, lists]
+         brackets, ranges, validation, signed, in_force, refusal, named, lists]
 
 
 def dump(v, indent=0):

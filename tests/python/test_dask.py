@@ -167,6 +167,36 @@ def test_count_limits_grouped_by_a_fact_are_byte_identical(kuan_binary, tmp_path
     assert "".join(got).encode() == want
 
 
+def test_allocate_with_opening_balances_and_a_date_is_byte_identical_to_the_command(client, kuan_binary, tmp_path):
+    """opening (a JSONL or CSV file, or rows), carry_stated and as_of: as `kuan allocate --opening --carry-stated
+    --as-of`, byte for byte; a bad opening line refuses the year naming the opening file and its line."""
+    import json
+    year = generate("gen_allocate.py", 3000, tmp_path / "year.jsonl", "--seed", "5")
+    applicants = sorted({json.loads(l)["applicant"] for l in year.read_text(encoding="utf-8").splitlines() if l})
+    rows = [{"applicant": a, "facts": {"本年度已申领算力券": f"{(k * 337) % 8000000}.{k % 100:02d}"}}
+            for k, a in enumerate(applicants[::3])]
+    (tmp_path / "open.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "open.csv").write_text("applicant,本年度已申领算力券\n" + "".join(
+        f"{r['applicant']},{r['facts']['本年度已申领算力券']}\n" for r in rows), encoding="utf-8")
+    files = [str(f) for f in split(year, 3, tmp_path)]
+    for opening in ("open.jsonl", "open.csv"):
+        out = tmp_path / "cli.decisions"
+        run = run_kuan(kuan_binary, "allocate", str(POLICY), "--version", "2025年版", "--in", str(year), "--out", str(out),
+                       "--opening", str(tmp_path / opening), "--carry-stated", "--as-of", "2025-06-01")
+        assert run.returncode == 0, run.stderr
+        want = out.read_bytes()
+        got = kuan.dask.allocate(files, str(POLICY), "2025年版", as_of="2025-06-01", opening=str(tmp_path / opening),
+                                 carry_stated=True, npartitions=3)
+        assert "".join(got).encode() == want, opening
+    assert "".join(kuan.dask.allocate(files, str(POLICY), "2025年版", as_of="2025-06-01", opening=rows,
+                                      carry_stated=True)).encode() == want
+    assert b"\xe6\x9c\x9f\xe5\x88\x9d" in want  # 期初: some room included an opening balance
+    bad = rows[:2] + [{"applicant": "E1", "facts": {"本年度已申领算力券": "-5"}}]
+    with pytest.raises(kuan.AllocationError) as e:
+        kuan.dask.allocate(files, str(POLICY), "2025年版", opening=bad)
+    assert str(e.value).startswith("<opening>:3:") and "不能为负" in str(e.value) and e.value.line == 3
+
+
 def test_evaluate_takes_the_applications_date(client, kuan_binary, tmp_path):
     """as_of is the date of every line without its own (施行 on a measure), with the edition named too;
     a malformed one is refused on the client."""

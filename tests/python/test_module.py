@@ -275,3 +275,30 @@ def test_evaluate_many_binds_every_value_as_evaluate_does(ed):
         assert row == want, item
         outcomes.add(row["code"] if "code" in row else "eligible" if row["eligible"] else "not_eligible")
     assert {"eligible", "not_eligible", "bad_fact", "unknown_fact", "unknown_measure"} <= outcomes, outcomes
+
+
+def test_allocate_dates_rows_by_as_of():
+    """as_of (`--as-of`) dates rows without their own "as_of": 施行 on a measure decides, on both sides of its end."""
+    dated = kuan.load_texts({"2025年版/rules.kuan": (
+        "政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n事实 申请金额: 金额\n"
+        "措施 甲 {\n  施行 2025-01-01 至 2025-06-30\n  金额 = 申请金额\n}\n")}).latest()
+    rows = [{"id": "a", "applicant": "E", "measure": "甲", "facts": {"申请金额": "60"}},
+            {"id": "b", "applicant": "E", "measure": "甲", "facts": {"申请金额": "60"}, "as_of": "2025-06-30"}]
+    assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-06-30")] == [True, True]
+    assert [d["eligible"] for d in dated.allocate(rows, as_of="2025-07-01")] == [False, True]
+    assert [d["eligible"] for d in dated.allocate(rows, as_of=datetime.date(2025, 7, 1))] == [False, True]
+    with pytest.raises(ValueError, match="as_of 的日期无效"):
+        dated.allocate(rows, as_of="2025-02-30")
+
+
+def test_allocate_uses_the_opening_balances_of_the_runs_period(ed):
+    """An opening row's "period": the run's year (as_of) picks it, another year's is not used."""
+    row = {"id": "A1", "applicant": "E1", "measure": "算力券",
+           "facts": {"合同金额": "2500万元", "采购类型": "算力服务", "算力设施档位": "二档"}}
+    opening = [{"applicant": "E1", "period": "2025", "facts": {"本年度已申领算力券": "700万元"}},
+               {"applicant": "E1", "period": 2026, "facts": {"本年度已申领算力券": "200万元"}}]
+    assert str(ed.allocate([row], opening=opening, as_of="2025-09-01")[0]["amount"]) == "1000000.00"
+    assert str(ed.allocate([row], opening=opening, as_of="2026-09-01")[0]["amount"]) == "5000000.00"
+    with pytest.raises(kuan.AllocationError) as e:
+        ed.allocate([row], opening=[{"applicant": "E1", "period": "2025-13", "facts": {}}])
+    assert e.value.line == 1 and "期间" in str(e.value)

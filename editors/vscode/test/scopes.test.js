@@ -152,6 +152,8 @@ function fixtureTests(grammar) {
     ['校验', 'keyword.declaration'],
     ['错误', 'keyword.other'],
     ['可为负', 'keyword.other'],
+    ['结果', 'keyword.other.item', 0],
+    ['结果', 'keyword.other.item', 1],
     ['元/月', 'keyword.other.unit'],
     ['个月', 'keyword.other.unit'],
     ['{', 'punctuation.section.block'],
@@ -189,8 +191,10 @@ function keywordTests(grammar) {
   check(words.size > 50, `read only ${words.size} keywords from lang/grammar.hpp`);
   const units = new Set(['亿元', '万元', '元', '个百分点']);
   for (const w of words) {
-    // Units follow a number; measure items (基数 = …) are keywords only before '=', 施行中 only before '('.
-    const line = units.has(w) ? `1${w}` : ['比例', '基数', '金额', '名额'].includes(w) ? `${w} = 1` : w === '施行中' ? `${w}(M)` : w;
+    // Units follow a number; measure items (基数 = …) are keywords only before '=', 结果 only before
+    // a name and '=', 施行中 only before '('.
+    const line = units.has(w) ? `1${w}` : ['比例', '基数', '金额', '名额'].includes(w) ? `${w} = 1`
+      : w === '结果' ? `${w} 税额 = 1` : w === '施行中' ? `${w}(M)` : w;
     const toks = tokenize(grammar, line + '\n');
     const tok = toks.find((t) => t.text === w);
     check(tok && (has(tok, 'keyword') || has(tok, 'constant') || has(tok, 'support')),

@@ -103,6 +103,9 @@ class Num:
         self.text = str(text)
 
 
+NO_FIGURES = object()  # a case that says nothing of the result's `figures`
+
+
 class Group:
     """One rule text (one or more files, one or more editions) and its cases."""
 
@@ -131,19 +134,26 @@ class Group:
         body["facts"] = facts
         return body
 
-    def ok(self, cid, measure, facts, amount, bound=None, version=None, as_of=None, note=None, in_version=None):
-        """Eligible, with this amount; bound names the cap that limited it (None: no cap did)."""
+    def ok(self, cid, measure, facts, amount, bound=None, version=None, as_of=None, note=None, in_version=None,
+           figures=NO_FIGURES):
+        """Eligible, with this amount; bound names the cap that limited it (None: no cap did);
+        figures: the result's named results (结果) by name, in order."""
         body = self._eval(measure, facts, version, as_of)
         exp = {"eligible": True, "amount": amount, "bound": bound}
         if in_version:
             exp["version"] = in_version
+        if figures is not NO_FIGURES:
+            exp["figures"] = figures
         body["expect"] = exp
         return self._case(cid, body, note)
 
-    def no(self, cid, measure, facts, reasons, amount="0.00", version=None, as_of=None, note=None):
-        """Not eligible; reasons are substrings of the failed requirements' texts, in order."""
+    def no(self, cid, measure, facts, reasons, amount="0.00", version=None, as_of=None, note=None, figures=NO_FIGURES):
+        """Not eligible; reasons are substrings of the failed requirements' texts, in order
+        (figures=None: the result has no `figures`)."""
         body = self._eval(measure, facts, version, as_of)
         body["expect"] = {"eligible": False, "amount": amount, "reasons": reasons, "bound": None}
+        if figures is not NO_FIGURES:
+            body["expect"]["figures"] = figures
         return self._case(cid, body, note)
 
     def bad(self, cid, measure, facts, message=None, version=None, note=None, facts_text=None):
