@@ -113,6 +113,7 @@ std::string measure_computes(const Edition& edition, const MeasureInfo& measure)
     std::string s = d.amount ? "金额 = " + std::string(span_text(d.amount->span))
                              : std::string(span_text(d.base->span)) + " × 比例";
     for (const auto* c : m->caps) s += std::string(";") + (c->stacking ? "叠加上限 " : "上限 ") + c->name;
+    for (std::size_t k = 0; k < d.results.size(); ++k) s += (k ? "、" : ";结果 ") + d.results[k].name;  // its named figures
     if (!m->requirements.empty()) fmt::format_to(std::back_inserter(s), ";条件 {} 项", m->requirements.size());
     return s;
   });

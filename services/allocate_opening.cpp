@@ -151,7 +151,7 @@ std::optional<AllocationError> AllocatorData::add_opening(std::string_view text,
       const bool quoted = raw.size() >= 2 && raw.front() == '"' && raw.back() == '"' && raw.find('\\') == std::string::npos;
       const bool digits = !raw.empty() && std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!quoted && !digits)
-        return allocation_error(line, column, "period", "", "period 须为字符串,如 \"2025\" 或 \"2025-01-01 至 2027-12-31\"");
+        return allocation_error(line, column, "period", "", "period 须为不含转义的字符串(或年份数字),如 \"2025\" 或 \"2025-01-01 至 2027-12-31\"");
       auto p = parse_period(quoted ? std::string_view(raw).substr(1, raw.size() - 2) : std::string_view(raw));
       if (auto* msg = std::get_if<std::string>(&p)) return allocation_error(line, column, "period", "", std::move(*msg));
       period = std::get<OpeningPeriod>(p);

@@ -41,45 +41,12 @@ inline std::int64_t unzigzag(std::uint64_t u) {
 //   Bool, Enum, Date: the integer (zigzag varint);
 //   numbers: the scale (varint) and the mantissa (zigzag varint), or with
 //            kText the exact decimal text (varint length + bytes).
-// False for a value of a kind it does not know (the caller keeps the line's
-// text the way it always can: read it the precise way).
 inline constexpr unsigned char kFactText = 0x80;
-inline bool encode_fact_value(std::string& out, int slot, const Value& v) {
-  const auto kind = static_cast<unsigned char>(v.kind);
-  switch (v.kind) {
-    case TypeKind::Bool:
-    case TypeKind::Enum:
-    case TypeKind::Date:
-      put_varint(out, static_cast<std::uint64_t>(slot));
-      out += static_cast<char>(kind);
-      put_varint(out, zigzag(v.small));
-      return true;
-    case TypeKind::Money:
-    case TypeKind::Rate:
-    case TypeKind::Integer:
-    case TypeKind::Number: {
-      put_varint(out, static_cast<std::uint64_t>(slot));
-      std::int64_t m = 0;
-      if (v.number.mantissa64(m) && v.number.scale() >= 0) {
-        out += static_cast<char>(kind);
-        put_varint(out, static_cast<std::uint64_t>(v.number.scale()));
-        put_varint(out, zigzag(m));
-      } else {
-        out += static_cast<char>(kind | kFactText);
-        const std::string text = v.number.to_string();
-        put_varint(out, text.size());
-        out += text;
-      }
-      return true;
-    }
-    default: return false;
-  }
-}
 
-// The same for a fact bound straight into its fixed-point lane (a
-// FastLineReader's Binding::FixedOnly): `kind` is the fact's declared type,
-// whose Value fixed::of_value would give `x` — so the bytes are those
-// encode_fact_value writes for that Value. False for a kind it does not know.
+// A fact whose value fits 64 bits, as its fixed-point lane holds it (a
+// FastLineReader's Binding::FixedOnly binds only that): `kind` is the fact's
+// type, `x` what fixed::of_value gives for its Value. False for a kind it does
+// not know (the caller reads the line the precise way).
 inline bool encode_fixed_fact(std::string& out, int slot, TypeKind kind, fixed::Fx x) {
   switch (kind) {
     case TypeKind::Bool:
@@ -103,12 +70,44 @@ inline bool encode_fixed_fact(std::string& out, int slot, TypeKind kind, fixed::
   }
 }
 
-// Sets each fact of an encoded record in `facts`' fixed-point lanes only
-// (what decide_compiled reads), calling touched(slot) for each; false — the
-// lanes partly set — when a fact is kept as text (its mantissa does not fit
-// 64 bits): then bind its Values with decode_fact_values.
-template <class F>
-bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
+// Any given fact's Value: as encode_fixed_fact when it fits 64 bits, else a
+// number as its exact text. False for a kind it does not know.
+inline bool encode_fact_value(std::string& out, int slot, const Value& v) {
+  switch (v.kind) {
+    case TypeKind::Bool:
+    case TypeKind::Enum:
+    case TypeKind::Date: return encode_fixed_fact(out, slot, v.kind, {v.small, 0});
+    case TypeKind::Money:
+    case TypeKind::Rate:
+    case TypeKind::Integer:
+    case TypeKind::Number: {
+      std::int64_t m = 0;
+      if (v.number.mantissa64(m) && v.number.scale() >= 0)
+        return encode_fixed_fact(out, slot, v.kind, {m, static_cast<std::int32_t>(v.number.scale())});
+      put_varint(out, static_cast<std::uint64_t>(slot));
+      out += static_cast<char>(static_cast<unsigned char>(v.kind) | kFactText);
+      const std::string text = v.number.to_string();
+      put_varint(out, text.size());
+      out += text;
+      return true;
+    }
+    default: return false;
+  }
+}
+
+// A line's own date (its as_of, days since 1970-01-01) rides after its facts
+// as one more entry: the slot one past the edition's last fact, then the day
+// (zigzag varint). Decoding sets FactValues::as_of from it.
+inline void encode_as_of(std::string& out, std::size_t fact_count, std::int32_t day) {
+  put_varint(out, fact_count);
+  put_varint(out, zigzag(day));
+}
+
+// Walks an encoded record: its own date, if it has one, into facts.as_of, and
+// each fact to fact(slot, form, at), which reads the value from `at` on and
+// says whether to go on. False when one said stop.
+template <class Fact>
+bool walk_fact_values(std::string_view s, FactValues& facts, Fact fact) {
   for (std::size_t at = 0; at < s.size();) {
     const int slot = static_cast<int>(get_varint(s, at));
     if (static_cast<std::size_t>(slot) == facts.present.size()) {  // the line's own date (encode_as_of)
@@ -116,6 +115,18 @@ bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
       continue;
     }
     const auto form = static_cast<unsigned char>(s[at++]);
+    if (!fact(slot, form, at)) return false;
+  }
+  return true;
+}
+
+// Sets each fact of an encoded record in `facts`' fixed-point lanes only
+// (what decide_compiled reads), calling touched(slot) for each; false — the
+// lanes partly set — when a fact is kept as text (its mantissa does not fit
+// 64 bits): then bind its Values with decode_fact_values.
+template <class F>
+bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
+  return walk_fact_values(s, facts, [&](int slot, unsigned char form, std::size_t& at) {
     if (form & kFactText) return false;
     const auto kind = static_cast<TypeKind>(form);
     fixed::Fx x;
@@ -129,29 +140,15 @@ bool decode_fact_fixed(std::string_view s, FactValues& facts, F touched) {
     facts.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;
     facts.fixed[static_cast<std::size_t>(slot)] = x;
     touched(slot);
-  }
-  return true;
-}
-
-// A line's own date (its as_of, days since 1970-01-01) rides after its facts
-// as one more entry: the slot one past the edition's last fact, then the day
-// (zigzag varint). Decoding sets FactValues::as_of from it.
-inline void encode_as_of(std::string& out, std::size_t fact_count, std::int32_t day) {
-  put_varint(out, fact_count);
-  put_varint(out, zigzag(day));
+    return true;
+  });
 }
 
 // Sets each fact of an encoded record in `facts`, calling touched(slot) for
 // each, and its own date, if it has one, in facts.as_of.
 template <class F>
 void decode_fact_values(std::string_view s, FactValues& facts, F touched) {
-  for (std::size_t at = 0; at < s.size();) {
-    const int slot = static_cast<int>(get_varint(s, at));
-    if (static_cast<std::size_t>(slot) == facts.present.size()) {  // the line's own date (encode_as_of)
-      facts.as_of = static_cast<std::int32_t>(unzigzag(get_varint(s, at)));
-      continue;
-    }
-    const auto form = static_cast<unsigned char>(s[at++]);
+  walk_fact_values(s, facts, [&](int slot, unsigned char form, std::size_t& at) {
     const auto kind = static_cast<TypeKind>(form & ~kFactText);
     Value v;
     v.kind = kind;
@@ -167,7 +164,8 @@ void decode_fact_values(std::string_view s, FactValues& facts, F touched) {
     }
     facts.set(slot, std::move(v));
     touched(slot);
-  }
+    return true;
+  });
 }
 
 }  // namespace kuan

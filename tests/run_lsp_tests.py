@@ -198,6 +198,9 @@ def main():
               [by_label.get(k) for k in ("收入总额", "个体工商户")])
         check("completion: aggregates and 累进", all(by_label.get(k, {}).get("kind") == 14 for k in ("合计", "计数", "最大", "最小", "累进")),
               [by_label.get(k) for k in ("合计", "计数", "最大", "最小", "累进")])
+        # A measure's 结果 are names too (read by its 金额 and later 结果), and 结果 is a keyword.
+        check("completion: a measure's named results", "结果" in by_label.get("应补退税额", {}).get("detail", "") and
+              by_label.get("结果", {}).get("kind") == 14, (by_label.get("应补退税额"), by_label.get("结果")))
 
         syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(f01)}}).get("result") or []
         names = {(s["name"], s["kind"]) for s in syms}

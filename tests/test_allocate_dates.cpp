@@ -245,7 +245,7 @@ TEST_CASE("opening balances by period: bad periods are refused where they are wr
   // A stated period for a yearly total, a year for a stated one: the kind the total is kept by.
   refused("applicant,period,已领\nE,2025-01-01 至 2025-12-31,1\n", AllocationFormat::Csv, 2, 3, "按年计");
   refused("applicant,period,三年已领\nE,2025,1\n", AllocationFormat::Csv, 2, 3, "2025-01-01 至 2027-12-31");
-  refused(R"({"applicant": "E", "period": 2025.5, "facts": {"已领": "1"}})" "\n", AllocationFormat::Jsonl, 1, 20, "period 须为字符串");
+  refused(R"({"applicant": "E", "period": 2025.5, "facts": {"已领": "1"}})" "\n", AllocationFormat::Jsonl, 1, 20, "period 须为不含转义的字符串");
   refused(R"({"applicant": "E", "periods": "2025", "facts": {"已领": "1"}})" "\n", AllocationFormat::Jsonl, 1, 20, "未知的键");
   // The same balance twice in one period is an error; in two periods it is not.
   refused("applicant,period,已领\nE,2025,1\nE,2025,2\n", AllocationFormat::Csv, 3, 8, "重复");
