@@ -577,6 +577,16 @@ const char* kuan_result_note(const kuan_result* r, size_t index) {
   return r && index < r->evaluation.notes.size() ? r->evaluation.notes[index].c_str() : nullptr;
 }
 
+size_t kuan_result_figure_count(const kuan_result* r) { return r ? r->evaluation.figures.size() : 0; }
+
+const char* kuan_result_figure_name(const kuan_result* r, size_t index) {
+  return r && index < r->evaluation.figures.size() ? r->evaluation.figures[index].name.c_str() : nullptr;
+}
+
+const char* kuan_result_figure_amount(const kuan_result* r, size_t index) {
+  return r && index < r->evaluation.figures.size() ? r->evaluation.figures[index].amount.c_str() : nullptr;
+}
+
 int kuan_result_explanation(const kuan_result* r, kuan_explanation* out) {
   const api::Explanation* x = explanation_of(r);
   kuan_explanation full{};

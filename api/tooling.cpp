@@ -19,6 +19,7 @@
 #include "lang/analysis.hpp"
 #include "lang/format.hpp"
 #include "lang/keywords.hpp"
+#include "lang/units.hpp"
 
 namespace kuan::api {
 
@@ -112,6 +113,7 @@ std::string measure_computes(const Edition& edition, const MeasureInfo& measure)
     std::string s = d.amount ? "金额 = " + std::string(span_text(d.amount->span))
                              : std::string(span_text(d.base->span)) + " × 比例";
     for (const auto* c : m->caps) s += std::string(";") + (c->stacking ? "叠加上限 " : "上限 ") + c->name;
+    for (std::size_t k = 0; k < d.results.size(); ++k) s += (k ? "、" : ";结果 ") + d.results[k].name;  // its named figures
     if (!m->requirements.empty()) fmt::format_to(std::back_inserter(s), ";条件 {} 项", m->requirements.size());
     return s;
   });
@@ -223,6 +225,17 @@ std::vector<OutlineSymbol> document_symbols(std::string_view file, std::string_v
 std::vector<std::string_view> keywords() {
   std::vector<std::string_view> out;
   for (const auto& k : ::kuan::keywords::kAll) out.push_back(k.word);
+  return out;
+}
+
+std::vector<std::string> units() {
+  std::vector<std::string> out;
+  for (const auto& w : ::kuan::units::kWords) {
+    if (!w.listed) continue;  // ％: the full-width spelling of %
+    out.emplace_back(w.spelling);
+    if (w.kind == TypeKind::Money)
+      for (const auto& p : ::kuan::units::kPeriods) out.push_back(std::string(w.spelling) + "/" + std::string(p.spelling));
+  }
   return out;
 }
 

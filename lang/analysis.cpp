@@ -52,6 +52,10 @@ void collect(const ast::Module& m, bool base, std::vector<Symbol>& out) {
       if (!cl.text.empty()) h += "\n\n原文:" + cl.text;
     }
     add(out, ms.name, ms.span, Kind::Measure, h + where, base);
+    // 结果 R = …: a figure of the measure, read by name in its 金额 and later 结果.
+    for (const auto& r : ms.results)
+      add(out, r.name, r.span, Kind::Define,
+          "**结果** " + r.name + " = " + std::string(span_text(r.value->span)) + "(措施 " + ms.name + ")" + where, base);
     for (const auto& c : ms.limits)
       if (c.limit)
         add(out, c.name, c.span, Kind::Limit,

@@ -119,6 +119,9 @@ class Checker {
   // Limits whose refusal (the 要求 lowered into each measure they cover) was
   // checked: its mistakes are reported at the first measure only (muted_ after).
   std::set<const ast::LimitDecl*> limits_checked_;
+  // Per measure with 结果, each figure's index by name (a measure may have many).
+  std::unordered_map<const ast::MeasureDecl*, std::unordered_map<std::string, std::size_t>> result_index_;
+  const std::unordered_map<std::string, std::size_t>& result_index(const ast::MeasureDecl& m);
   int muted_ = 0;  // > 0: errors are not reported (a check repeated for its notes)
   // A name a constant may not read (a fact, a definition) in `ctx`: the message for `name`, a `kind`.
   std::string not_constant(const Context& ctx, const std::string& name, const char* kind) const;

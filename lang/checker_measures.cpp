@@ -149,7 +149,7 @@ void Checker::example(const ast::ExampleDecl& x) {
   for (const auto& r : x.expected_results) {
     if (!expected.insert(r.name).second) error(r.span, "结果 " + r.name + " 在此例中重复");
     else if (!x.expect_eligible || x.expect_error) error(r.span, "只有 得 金额 的例能预期 结果:不适用或出错的申请没有结果");
-    else if (m && std::none_of(m->decl->results.begin(), m->decl->results.end(), [&](const auto& d) { return d.name == r.name; }))
+    else if (m && !result_index(*m->decl).count(r.name))
       error(r.span, "措施 " + x.measure + " 没有名为 " + r.name + " 的结果");
     expect_type(*r.value, check(*r.value, ctx), Type::money(), "预期结果 " + r.name);
   }

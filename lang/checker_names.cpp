@@ -87,18 +87,24 @@ Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
 // 结果 R of the measure at hand: readable in 金额, in a later 结果 and in a 性质;
 // elsewhere an error that says where it may be read. False: not a 结果's name.
 bool Checker::result_name(const ast::Expr& e, Context& ctx, ExprNote& n) {
-  const auto& results = ctx.measure->results;
-  for (std::size_t k = 0; k < results.size(); ++k) {
-    if (results[k].name != e.name) continue;
-    if (k < ctx.results_visible) {
-      n.ref = ast::RefKind::MeasureResult;
-      n.index = static_cast<int>(k);
-    } else {
-      error(e.span, "结果 " + e.name + " 在这里不能引用:结果只能由 金额、写在它后面的 结果 与 性质 读取");
-    }
-    return true;
+  const auto& index = result_index(*ctx.measure);
+  const auto it = index.find(e.name);
+  if (it == index.end()) return false;
+  if (it->second < ctx.results_visible) {
+    n.ref = ast::RefKind::MeasureResult;
+    n.index = static_cast<int>(it->second);
+  } else {
+    error(e.span, "结果 " + e.name + " 在这里不能引用:结果只能由 金额、写在它后面的 结果 与 性质 读取");
   }
-  return false;
+  return true;
+}
+
+// The first 结果 of each name (a repeat is an error of its own).
+const std::unordered_map<std::string, std::size_t>& Checker::result_index(const ast::MeasureDecl& m) {
+  auto [it, fresh] = result_index_.try_emplace(&m);
+  if (fresh)
+    for (std::size_t k = 0; k < m.results.size(); ++k) it->second.try_emplace(m.results[k].name, k);
+  return it->second;
 }
 
 std::string Checker::join(const std::vector<std::string>& v) {

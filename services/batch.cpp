@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -76,13 +77,14 @@ struct BatchSettings : api::BatchOptions {
     for (const auto& ed : p.editions())  // CSV output: a column per 结果 name of any edition, first seen first
       for (const auto& m : ed->measures)
         for (const auto& r : m.decl->results)
-          if (std::find(figure_columns.begin(), figure_columns.end(), r.name) == figure_columns.end()) figure_columns.push_back(r.name);
+          if (figure_column.try_emplace(r.name, figure_columns.size()).second) figure_columns.push_back(r.name);
   }
   const Policy* policy;
   std::optional<std::int32_t> day;        // as_of: for 施行 on measures and clauses; a record's own as_of wins
   std::vector<std::string> csv_columns;  // CSV input: the header's names (aliases resolved)
   std::vector<std::size_t> passed;       // CSV input: the columns that are not facts, in order
   std::vector<std::string> figure_columns;  // CSV output: 结果.NAME columns after `error` (none without 结果)
+  std::unordered_map<std::string, std::size_t> figure_column;  // a name's index in figure_columns
 };
 
 // The CSV output's columns; the input's columns that are not facts follow them.
@@ -281,11 +283,15 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     out += ',';
     put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
     out += ",,,";
-    for (const std::string& name : settings.figure_columns) {  // 结果.NAME: this measure's figure of that name, if any
-      out += ',';
+    if (!settings.figure_columns.empty()) {  // 结果.NAME: this measure's figure of that name, if any
+      std::vector<const Decimal*> cells(settings.figure_columns.size(), nullptr);
       const auto& results = o.measure->decl->results;
       for (std::size_t k = 0; k < results.size() && k < o.figures.size(); ++k)
-        if (results[k].name == name) out += o.figures[k].to_string();
+        if (const auto c = settings.figure_column.find(results[k].name); c != settings.figure_column.end()) cells[c->second] = &o.figures[k];
+      for (const Decimal* cell : cells) {
+        out += ',';
+        if (cell) out += cell->to_string();
+      }
     }
     passed_cells();
     return true;

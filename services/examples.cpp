@@ -1,5 +1,8 @@
 #include "services/examples.hpp"
 
+#include <string_view>
+#include <unordered_map>
+
 #include "interpreter/evaluator.hpp"
 #include "interpreter/render.hpp"  // error_text, as `kuan eval` words a run-time error
 
@@ -34,13 +37,14 @@ ExampleOutcome expected_error(const Edition& ed, const MeasureInfo& m, const Fac
 // (the others are not checked); all that differ are reported together.
 ExampleOutcome expected_figures(const Edition& ed, const MeasureInfo& m, const Outcome& o, const ast::ExampleDecl& x) {
   std::string wanted, actual;
+  std::unordered_map<std::string_view, std::size_t> index;  // a measure may have many 结果
+  for (std::size_t k = 0; k < m.decl->results.size(); ++k) index.try_emplace(m.decl->results[k].name, k);
   for (const auto& r : x.expected_results) {
     auto v = evaluate_expression(&ed, *r.value, FactValues(ed.facts.size()));
     if (auto* err = std::get_if<EvalError>(&v)) return failed("预期结果 " + r.name + " 无法计算:" + err->message);
     const Decimal& want = std::get<Value>(v).number;
-    const auto& names = m.decl->results;
-    std::size_t k = 0;
-    while (k < names.size() && names[k].name != r.name) ++k;
+    const auto at = index.find(r.name);
+    const std::size_t k = at == index.end() ? o.figures.size() : at->second;
     if (k >= o.figures.size()) return failed("措施 " + m.decl->name + " 没有算出结果 " + r.name);
     if (o.figures[k] == want) continue;
     wanted += (wanted.empty() ? "结果 " : ",") + r.name + " = " + want.to_fixed(ed.rounding_places) + "元";

@@ -180,6 +180,9 @@ def main():
                  "年数", "施行", "施行中", "可为负", "校验", "错误", "限额", "计", "件数", "每", "申请人", "不超过", "超出", "拒绝")
         check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in words),
               [k for k in words if by_label.get(k, {}).get("kind") != 14])
+        units = ("元", "万元", "亿元", "%", "个百分点", "天", "个月", "年", "元/月", "万元/年", "元/天")
+        check("completion: units and amounts per period", all(by_label.get(k, {}).get("kind") == 11 for k in units),
+              [k for k in units if by_label.get(k, {}).get("kind") != 11])
         check("completion: each name once", len(items) == len(by_label), len(items))
 
         # A list fact: the list, its fields (for inside 合计 { … }) and the aggregate words complete.
@@ -195,6 +198,9 @@ def main():
               [by_label.get(k) for k in ("收入总额", "个体工商户")])
         check("completion: aggregates and 累进", all(by_label.get(k, {}).get("kind") == 14 for k in ("合计", "计数", "最大", "最小", "累进")),
               [by_label.get(k) for k in ("合计", "计数", "最大", "最小", "累进")])
+        # A measure's 结果 are names too (read by its 金额 and later 结果), and 结果 is a keyword.
+        check("completion: a measure's named results", "结果" in by_label.get("应补退税额", {}).get("detail", "") and
+              by_label.get("结果", {}).get("kind") == 14, (by_label.get("应补退税额"), by_label.get("结果")))
 
         syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(f01)}}).get("result") or []
         names = {(s["name"], s["kind"]) for s in syms}

@@ -144,6 +144,8 @@ TEST_CASE("capi: load, list, set facts, evaluate, read the result", "[capi]") {
   CHECK(kuan_result_reason_count(r) == 0);
   CHECK(kuan_result_reason(r, 0) == nullptr);
   CHECK(kuan_result_note_count(r) == 0);
+  CHECK(kuan_result_figure_count(r) == 0);  // 结果: none in the 2025年版 (tests/test_named_results.cpp has some)
+  CHECK(kuan_result_figure_name(r, 0) == nullptr);
 
   kuan_explanation x = KUAN_SIZED(kuan_explanation);
   REQUIRE(kuan_result_explanation(r, &x));

@@ -429,3 +429,18 @@ TEST_CASE("fmt: 列表 facts, aggregates, 累进 brackets, 元/月 and 个月, �
   CHECK(changes_meaning(want, "当 个体", "当 非 个体"));
   CHECK(changes_meaning(want, "invalid_application", "missing_fact"));
 }
+
+TEST_CASE("fmt: 结果 items in a measure and the figures a 例 expects — laid out and kept", "[format]") {
+  const std::string messy =
+      "事实 a: 金额\n措施 M   可为负 {\n要求 a > 0元 否则 \"x\"\n    结果   甲=a×10%\n结果 乙 = 甲\n  − 1元\n金额=乙\n}\n"
+      "例 M { a = 100元\n得 9元 结果 甲=10元\n   结果 乙 = 9元 }\n";
+  const std::string want =
+      "事实 a: 金额\n措施 M 可为负 {\n  要求 a > 0元 否则 \"x\"\n  结果 甲 = a × 10%\n  结果 乙 = 甲\n          − 1元\n  金额 = 乙\n}\n"
+      "例 M { a = 100元\n       得 9元 结果 甲 = 10元\n       结果 乙 = 9元 }\n";
+  CHECK(formatted(messy) == want);
+  CHECK(formatted(want) == want);
+  // A figure's name, rule or expected value is part of the meaning.
+  CHECK(changes_meaning(want, "结果 甲 = a", "结果 丙 = a"));
+  CHECK(changes_meaning(want, "a × 10%", "a × 20%"));
+  CHECK(changes_meaning(want, "甲 = 10元", "甲 = 11元"));
+}

@@ -17,6 +17,7 @@
 #include "interpreter/render.hpp"
 #include "interpreter/result.hpp"
 #include "kuan/batch.hpp"
+#include "kuan/kuan.h"
 #include "kuan/kuan.hpp"
 #include "kuan/testing.hpp"
 #include "policy_fixture.hpp"
@@ -208,4 +209,24 @@ TEST_CASE("结果: checked with positioned messages") {
             "error: 只有 得 金额 的例能预期 结果"));
   // 结果 is not reserved: a fact, a 定义 or a 例's fact may still be called 结果.
   CHECK(check_errors("事实 结果: 金额\n措施 M { 金额 = 结果 }\n例 M { 结果 = 1元  得 1元 }\n").empty());
+}
+
+TEST_CASE("结果: the C interface lists the figures by name") {
+  kuan_error err = KUAN_ERROR_INIT;
+  kuan_policy* p = kuan_policy_from_text(kRules, "t.kuan", nullptr, &err);
+  REQUIRE(p);
+  const kuan_edition* ed = kuan_policy_latest(p);
+  kuan_result* r = kuan_evaluate_json(ed, "汇算", R"({"收入": "70000", "已缴": "800"})", 0, &err);
+  REQUIRE(r);
+  REQUIRE(kuan_result_figure_count(r) == 3);
+  CHECK(std::string(kuan_result_figure_name(r, 0)) == "应纳税所得额");
+  CHECK(std::string(kuan_result_figure_amount(r, 0)) == "10000.00");
+  CHECK(std::string(kuan_result_figure_name(r, 2)) == "应补退税额");
+  CHECK(std::string(kuan_result_figure_amount(r, 2)) == "-300.00");
+  CHECK(kuan_result_figure_name(r, 3) == nullptr);
+  CHECK(kuan_result_figure_amount(r, 3) == nullptr);
+  CHECK(kuan_result_figure_count(nullptr) == 0);
+  kuan_result_free(r);
+  kuan_policy_free(p);
+  kuan_error_clear(&err);
 }

@@ -299,6 +299,11 @@ KUAN_API const char *kuan_result_reason(const kuan_result *result, size_t index)
 KUAN_API const char *kuan_result_bound(const kuan_result *result);                /* the limiting cap, or NULL */
 KUAN_API size_t kuan_result_note_count(const kuan_result *result);
 KUAN_API const char *kuan_result_note(const kuan_result *result, size_t index);
+/* The measure's named results (结果), in the order written, when eligible: each one's name
+   and amount (exact decimal, may be negative: "-300.00"); NULL when out of range. */
+KUAN_API size_t kuan_result_figure_count(const kuan_result *result);
+KUAN_API const char *kuan_result_figure_name(const kuan_result *result, size_t index);
+KUAN_API const char *kuan_result_figure_amount(const kuan_result *result, size_t index);
 
 /* The explanation (only with KUAN_EXPLAIN). Amounts are exact decimals in 元; rates are fractions. */
 typedef struct kuan_explanation {
