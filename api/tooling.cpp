@@ -19,6 +19,7 @@
 #include "lang/analysis.hpp"
 #include "lang/format.hpp"
 #include "lang/keywords.hpp"
+#include "lang/units.hpp"
 
 namespace kuan::api {
 
@@ -224,6 +225,17 @@ std::vector<OutlineSymbol> document_symbols(std::string_view file, std::string_v
 std::vector<std::string_view> keywords() {
   std::vector<std::string_view> out;
   for (const auto& k : ::kuan::keywords::kAll) out.push_back(k.word);
+  return out;
+}
+
+std::vector<std::string> units() {
+  std::vector<std::string> out;
+  for (const auto& w : ::kuan::units::kWords) {
+    if (!w.listed) continue;  // ％: the full-width spelling of %
+    out.emplace_back(w.spelling);
+    if (w.kind == TypeKind::Money)
+      for (const auto& p : ::kuan::units::kPeriods) out.push_back(std::string(w.spelling) + "/" + std::string(p.spelling));
+  }
   return out;
 }
 

@@ -206,7 +206,7 @@ std::strong_ordering Decimal::cmp_slow(const Decimal& a, const Decimal& b) {
                  : std::strong_ordering::equal;
 }
 
-Decimal Decimal::from_scaled(int64_t mantissa, int scale) {
+Decimal Decimal::from_scaled_slow(int64_t mantissa, int scale) {
   if (scale >= 0) {
     check_scale(scale);
     return Decimal(mantissa, scale);

@@ -93,8 +93,15 @@ class Decimal {
   }
 
   static Decimal from_int(int64_t v) noexcept { return Decimal(v, 0); }
-  // Negative scale multiplies: from_scaled(5, -2) == 500 (scale 0).
-  static Decimal from_scaled(int64_t mantissa, int scale);
+  // Negative scale multiplies: from_scaled(5, -2) == 500 (scale 0). Inline
+  // for the usual scale, so that a caller's Decimal is built in registers (the
+  // compiled evaluator's result: an out-of-line return is written as two 8-byte
+  // halves and then read as one 16-byte value, a store-forwarding stall).
+  static Decimal from_scaled(int64_t mantissa, int scale) {
+    if (scale >= 0 && scale <= kMaxScale) [[likely]]
+      return Decimal(mantissa, scale);
+    return from_scaled_slow(mantissa, scale);
+  }
 
   // Strict: -?(0|[1-9][0-9]*)(\.[0-9]+)?  — any length, scale <= kMaxScale.
   static std::optional<Decimal> parse(std::string_view text);
@@ -181,6 +188,7 @@ class Decimal {
 
  private:
   struct Impl;  // slow-path helpers in decimal.cpp (nested: has private access)
+  static Decimal from_scaled_slow(int64_t mantissa, int scale);
 
   Decimal(__int128 m, int s) noexcept : m_(m), scale_(s) {}
 

@@ -79,13 +79,9 @@ class Compiler {
       const ast::LimitDecl& cap = *info_.caps[i];
       Labels skip;
       if (cap.when) jump_unless(*cap.when, skip);
-      std::int32_t room = cap.limit ? value(*cap.limit) : bail_here();
-      if (cap.used) {
-        const std::int32_t used = value(*cap.used), limit = room;
-        room = reg();
-        emit(Op::Sub, room, limit, used);
-      }
-      emit(Op::CapTo, -1, room, amount, static_cast<std::int32_t>(i));
+      const std::int32_t limit = cap.limit ? value(*cap.limit) : bail_here();
+      if (cap.used) emit(Op::CapLeft, amount, limit, value(*cap.used), static_cast<std::int32_t>(i));
+      else emit(Op::CapTo, -1, limit, amount, static_cast<std::int32_t>(i));
       land(skip);
     }
     emit(Op::Finish, -1, amount, -1, -1, m.signed_result ? 1 : 0);  // 5. and 6.
@@ -464,6 +460,10 @@ class Compiler {
         if (arm_of[static_cast<std::size_t>(v)] == static_cast<std::int32_t>(i)) p_.lists[static_cast<std::size_t>(at + v)] = start;
       into(*e.arms[i].value, r);
       done.push_back(emit(Op::Jmp));
+    }
+    if (!done.empty() && done.back() == here() - 1) {  // the last arm falls through to what follows
+      p_.code.pop_back();
+      done.pop_back();
     }
     land(done);
     return r;

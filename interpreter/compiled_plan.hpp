@@ -58,6 +58,7 @@ enum class Op : std::uint8_t {
   Fail,    // the a-th 要求 failed (recorded; the evaluation goes on to the next)
   Failed,  // stop when a 要求 failed (the outcome: not eligible)
   CapTo,   // cap c: room a (0 when negative); when less than the amount in register b, it becomes the amount
+  CapLeft, // cap c: room a − b (its 不超过 − 已用; 0 when negative); when less than the amount in register dst, … the same
   Finish,  // the amount a: negative (x = 0: not 可为负) hands over; else rounded as the edition says — the end
   Bail,    // what only the tree-walker evaluates (a division, a constant beyond 64 bits, a new kind)
 };
@@ -76,7 +77,7 @@ struct Ins {
 // operand without first finding out what it is. specialize() picks the
 // handler and leaves the operand a bare index. The machine's table of handlers
 // follows this order (compiled_run.cpp).
-#define KUAN_PLAN_BINARY(X) X(Add) X(Sub) X(Mul) X(Cmp) X(CmpJmp)      // operands a and b: 9 variants each
+#define KUAN_PLAN_BINARY(X) X(Add) X(Sub) X(Mul) X(Cmp) X(CmpJmp) X(CapLeft)  // operands a and b: 9 variants each
 #define KUAN_PLAN_UNARY(X) X(Mov) X(JmpZ) X(JmpNZ) X(MatchK) X(Match) X(CapTo) X(End)  // operand a: 3 each
 enum class Kind : std::uint8_t { R, K, F };
 inline Kind kind_of(std::int32_t ref) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "interpreter/compiled.hpp"
@@ -19,7 +20,7 @@ namespace {
 
 // Thrown to hand the evaluation to the tree-walker; never escapes run_compiled.
 struct Bail {};
-[[noreturn]] void bail() { throw Bail{}; }
+[[noreturn, gnu::cold, gnu::noinline]] void bail() { throw Bail{}; }
 
 // The operands (compiled_plan.hpp): registers, the plan's constants and the
 // application's facts, read in place. The registers are two arrays, mantissas
@@ -41,8 +42,10 @@ struct Registers {
     if (present[i] & FactValues::kFits) [[likely]] return facts[i];
     return absent(i);
   }
-  // A fact not given (or beyond 64 bits) read as an operand: its constant default, or hand over.
-  [[gnu::noinline]] Fx absent(std::int32_t slot) const {
+  // A fact not given (or beyond 64 bits) read as an operand: its constant
+  // default, or hand over. Out of line: the reads stay short where they are
+  // inlined (inlined whole, the machine's registers spill and it runs slower).
+  [[gnu::noinline, gnu::cold]] Fx absent(std::int32_t slot) const {
     if (present[slot] || fact_default[slot] < 0) bail();
     return constants[fact_default[slot]];
   }
@@ -205,7 +208,7 @@ Fx Machine::run(std::int32_t pc) {
       &&op_bail, &&op_given,   &&op_guard,  &&op_ensure, &&op_has,   &&op_not,     &&op_neg,
       &&op_abs,  &&op_bail,    &&op_bail,    &&op_bail,   &&op_bail,   &&op_min,   &&op_max,     &&op_round,
       &&op_rate, &&op_base,    &&op_bail,    &&op_bail,   &&op_jmp,    &&op_bail,  &&op_bail,    &&op_bail,
-      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_finish, &&op_bail,
+      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish, &&op_bail,
 #define KUAN_VARIANTS9(op) &&op##_RR, &&op##_RK, &&op##_RF, &&op##_KR, &&op##_KK, &&op##_KF, &&op##_FR, &&op##_FK, &&op##_FF,
 #define KUAN_VARIANTS3(op) &&op##_R, &&op##_K, &&op##_F,
       KUAN_PLAN_BINARY(KUAN_VARIANTS9) KUAN_PLAN_UNARY(KUAN_VARIANTS3)
@@ -216,7 +219,8 @@ Fx Machine::run(std::int32_t pc) {
   const Fx* const K = p_.constants.data();
   const Fx* const F = facts_.fixed.data();
   const unsigned char* const P = facts_.present.data();
-  const Ins* code = p_.code.data();
+  const Ins* const code = p_.code.data();
+  const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
   const Registers R = regs_;
   const Ins* i;
   Fx r;
@@ -226,14 +230,14 @@ Fx Machine::run(std::int32_t pc) {
   };
 #define KUAN_NEXT()                                     \
   do {                                                  \
-    i = &code[pc++];                                    \
+    i = next++;                                         \
     goto* kCode[i->handler];                            \
   } while (false)
   KUAN_NEXT();
 op_given:
   if (given_fitting(i->a)) {
     R.set(i->dst, R[fact_ref(i->a)]);
-    pc = i->b;
+    next = code + i->b;
   }
   KUAN_NEXT();
 op_guard:
@@ -284,7 +288,7 @@ op_base:
   R.set(i->dst, base());
   KUAN_NEXT();
 op_jmp:
-  pc = i->a;
+  next = code + i->a;
   KUAN_NEXT();
 op_choice:
   if (choices_) choices_->push_back({i->expr, i->x != 0, -1, {}});
@@ -333,12 +337,18 @@ op_bail:
   KUAN_BINARY9(Sub, result(fixed::sub(A, B, r));)
   KUAN_BINARY9(Mul, result(fixed::mul(A, B, r));)
   KUAN_BINARY9(Cmp, R.set(i->dst, Fx{holds(fixed::compare(A, B), i->x) ? 1 : 0, 0});)
-  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) pc = i->c;)
+  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = code + i->c;)
+  KUAN_BINARY9(CapLeft, {
+    Fx room;
+    if (!fixed::sub(A, B, room)) bail();
+    if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) R.set(i->dst, room), bound_ = i->c;
+  })
   KUAN_UNARY3(Mov, R.set(i->dst, A);)
-  KUAN_UNARY3(JmpZ, if (A.m == 0) pc = i->b;)
-  KUAN_UNARY3(JmpNZ, if (A.m != 0) pc = i->b;)
+  KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
+  KUAN_UNARY3(JmpNZ, if (A.m != 0) next = code + i->b;)
   KUAN_UNARY3(MatchK, R.set(i->dst, R[arm(*i, A)]);)
-  KUAN_UNARY3(Match, pc = arm(*i, A);)
+  KUAN_UNARY3(Match, next = code + arm(*i, A);)
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
@@ -383,7 +393,11 @@ std::optional<Outcome> run_flat(const Edition& ed, const MeasureInfo& info, cons
         o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
       return out;
     }
-    o.amount = fixed::to_decimal(machine.result());
+    // Built where it stays (no temporary written as two 8-byte halves and
+    // read back as one 16-byte value: a store-forwarding stall).
+    const Fx amount = machine.result();
+    o.amount.~Decimal();
+    new (&o.amount) Decimal(Decimal::from_scaled(amount.m, amount.s));
     if (machine.bound() >= 0) o.bound = info.caps[static_cast<std::size_t>(machine.bound())];
   } catch (const Bail&) {
     out.reset();

@@ -84,7 +84,8 @@ inline bool neg(Fx a, Fx& out) noexcept {
 
 // −1, 0 or 1; exact for any two values (aligned in 128 bits, which cannot overflow).
 inline int compare(Fx a, Fx b) noexcept {
-  if (a.s == b.s) return (a.m > b.m) - (a.m < b.m);
+  if (a.s == b.s) [[likely]]
+    return (a.m > b.m) - (a.m < b.m);
   const __int128 x = a.s < b.s ? static_cast<__int128>(a.m) * kPow10[b.s - a.s] : a.m;
   const __int128 y = b.s < a.s ? static_cast<__int128>(b.m) * kPow10[a.s - b.s] : b.m;
   return (x > y) - (x < y);

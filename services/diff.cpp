@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
@@ -63,8 +64,14 @@ std::vector<std::string> measure_items(const MeasureInfo& m) {
   const ast::MeasureDecl& d = *m.decl;
   std::vector<std::string> items;
   for (const ast::Requirement* r : m.requirements)
-    if (!r->alternative_of)  // a 否则 按 { … } is its table, written in `reason`
+    // A 否则 按 { … } is its table, written in `reason`; the 施行 lowered to a 要求 is shown as 施行 below.
+    if (!r->alternative_of && r != m.in_force_requirement)
       items.push_back("要求 " + text_of(r->condition) + " 否则 " + (r->refusal ? r->reason : "\"" + r->reason + "\""));
+  // The days it is in force (its own 施行, or its clause's) and its sign.
+  if (m.in_force)
+    items.push_back("施行 " + format_date(m.in_force->from) +
+                    (m.in_force->to ? " 至 " + format_date(*m.in_force->to) : std::string(" 起")));
+  if (d.signed_result) items.push_back("可为负");
   for (const auto& n : d.needs) items.push_back("需要 " + n.name);
   for (const auto& n : d.conditional_needs) {
     std::string s = "需要 ";
@@ -161,6 +168,12 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
         return c->title + " 原文 「" + c->text + "」 责任单位 \"" + c->responsible + "\"";
       },
       [](const ast::ClauseDecl* const& c) { return c->revision_span.file ? c->revision_span : c->span; });
+  // A 校验 is known by where it applies and its condition; its text (or table) is what may change.
+  compare<ValidationInfo>(
+      out, "校验", a.validations, b.validations,
+      [](const ValidationInfo& v) { return (v.clause.empty() ? "" : v.clause + " ") + text_of(v.decl->condition); },
+      [](const ValidationInfo& v) { return v.decl->refusal ? text_of(v.decl->refusal) : "\"" + v.decl->message + "\""; },
+      [](const ValidationInfo& v) { return v.decl->span; });
   compare<MeasureInfo>(
       out, "措施", a.measures, b.measures, [](const MeasureInfo& m) { return m.decl->name; },
       [](const MeasureInfo& m) { return measure_rendering(m); },

@@ -14,7 +14,7 @@ namespace kuan {
 struct EditionChange {
   enum class Kind { Added, Removed, Changed };
   Kind kind;
-  std::string what;  // 参数, 事实, 定义, 上限, 资金池, 条款, 措施, 舍入
+  std::string what;  // 参数, 事实, 定义, 上限, 资金池, 条款, 校验, 措施, 舍入
   std::string name;
   std::string before, after;  // a short rendering of each side ("" when absent)
   Span before_at, after_at;

@@ -180,6 +180,9 @@ def main():
                  "年数", "施行", "施行中", "可为负", "校验", "错误", "限额", "计", "件数", "每", "申请人", "不超过", "超出", "拒绝")
         check("completion: keywords", all(by_label.get(k, {}).get("kind") == 14 for k in words),
               [k for k in words if by_label.get(k, {}).get("kind") != 14])
+        units = ("元", "万元", "亿元", "%", "个百分点", "天", "个月", "年", "元/月", "万元/年", "元/天")
+        check("completion: units and amounts per period", all(by_label.get(k, {}).get("kind") == 11 for k in units),
+              [k for k in units if by_label.get(k, {}).get("kind") != 11])
         check("completion: each name once", len(items) == len(by_label), len(items))
 
         # A list fact: the list, its fields (for inside 合计 { … }) and the aggregate words complete.

@@ -421,3 +421,34 @@ TEST_CASE("two editions based on one: each built on the base as written", "[edit
     CHECK(seen.size() == count);  // distinct ids
   }
 }
+
+TEST_CASE("diff shows a measure's new 施行, 可为负 and the 校验 an edition adds or rewords", "[editions]") {
+  const std::string base_text = kBaseHeader + "事实 合同: 金额\n校验 合同 ≤ 1亿元 否则 \"合同过大\"\n"
+                                              "措施 乙 { 金额 = 合同 }\n措施 丙 { 金额 = 合同 }\n";
+  std::vector<Diagnostic> diags;
+  auto base = Policy::from_text("v1/r.kuan", base_text, diags);
+  REQUIRE(base);
+  auto d = derive(base_text, kDerivedHeader + "修订 措施 乙 { 施行 2025-01-01 至 2026-12-31 }\n"
+                                              "替换 措施 丙 可为负 { 金额 = 合同 − 1元 }\n"
+                                              "校验 合同 ≥ 1元 否则 按 合同 { 0元(含) 以上 => \"合同为零\" }\n");
+  std::string all;
+  for (const auto& diag : d.diagnostics) all += diag.rendered;
+  INFO(all);
+  REQUIRE(d.edition);
+  const auto changes = diff_editions(*base->latest(), *d.edition);
+  auto find = [&](const std::string& what, const std::string& name) {
+    return std::find_if(changes.begin(), changes.end(), [&](const EditionChange& c) { return c.what == what && c.name == name; });
+  };
+  auto dated = find("措施", "乙");
+  REQUIRE(dated != changes.end());
+  CHECK(dated->before == "(无)");
+  CHECK(dated->after == "施行 2025-01-01 至 2026-12-31");
+  auto sign = find("措施", "丙");
+  REQUIRE(sign != changes.end());
+  CHECK(sign->after.find("可为负") != std::string::npos);
+  auto added = find("校验", "合同 ≥ 1元");
+  REQUIRE(added != changes.end());
+  CHECK(added->kind == EditionChange::Kind::Added);
+  CHECK(added->after == "按 合同 { 0元(含) 以上 => \"合同为零\" }");
+  CHECK(find("校验", "合同 ≤ 1亿元") == changes.end());  // kept as it was
+}

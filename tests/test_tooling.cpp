@@ -174,6 +174,11 @@ TEST_CASE("tooling: names, keywords and code points for an editor", "[tooling]")
   for (const char* w : {"基于", "修订", "删除", "标签", "措施", "若"})
     CHECK(std::find(words.begin(), words.end(), w) != words.end());
   CHECK(std::find(words.begin(), words.end(), "合同金额") == words.end());
+  // Units, each once, amounts per period after the money units only; ％ is %'s other spelling.
+  const auto units = api::units();
+  for (const char* u : {"元", "万元", "亿元", "%", "个百分点", "天", "个月", "年", "元/月", "亿元/天", "万元/年"})
+    CHECK(std::count(units.begin(), units.end(), u) == 1);
+  for (const char* u : {"%/月", "个月/年", "％"}) CHECK(std::find(units.begin(), units.end(), u) == units.end());
 
   const std::string s = "a款😀";
   std::size_t i = 0;

@@ -561,6 +561,9 @@ class Server {
     }
     for (const auto word : api::keywords())
       if (seen.insert(std::string(word)).second) items.push_back({{"label", std::string(word)}, {"kind", 14}});
+    // Units after a number (12个月, 5000元/月): CompletionItemKind Unit.
+    for (auto& unit : api::units())
+      if (seen.insert(unit).second) items.push_back({{"label", std::move(unit)}, {"kind", 11}, {"detail", "单位"}});
     return items;
   }
 

@@ -85,7 +85,7 @@ KUAN_API Formatted format(std::string_view text, std::string_view name, const Fo
 struct EditionChange {
   enum class Kind { Added, Removed, Changed };
   Kind kind = Kind::Changed;
-  std::string what;  // 参数, 事实, 定义, 上限, 资金池, 条款, 措施, 舍入
+  std::string what;  // 参数, 事实, 定义, 上限, 资金池, 条款, 校验, 措施, 舍入
   std::string name;
   std::string before, after;    // a short rendering of each side ("" when absent)
   Position before_at, after_at;  // where each side is written (not known when absent)
@@ -148,6 +148,9 @@ KUAN_API std::vector<OutlineSymbol> document_symbols(std::string_view file, std:
 
 // Every word of the rule language, in the order of its one keyword table.
 KUAN_API std::vector<std::string_view> keywords();
+// The units a number may carry (元, 万元, %, 个月 …) and the amounts per period
+// (元/月, 万元/年 …), as written after the digits.
+KUAN_API std::vector<std::string> units();
 
 // The name around byte `offset` of a rule text as {begin, end}; begin == end when none.
 KUAN_API std::pair<std::size_t, std::size_t> name_at(std::string_view text, std::size_t offset);
