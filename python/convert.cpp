@@ -44,6 +44,40 @@ const Interned& interned() { return *the_interned; }
 
 bool on_main_thread() { return PyThread_get_thread_ident() == interned().main_thread; }
 
+namespace {
+
+// A 列表 fact's items (docs/language.md): a list or tuple of dicts, each field a
+// scalar as above. Items that are not dicts, or fields that are lists, are refused
+// here (a TypeError naming the item), so nesting cannot go deeper than one level;
+// how many items, and which fields, the engine checks as it does for JSON arrays.
+void append_list_json(std::string& out, const py::handle& v, const std::function<std::string()>& what) {
+  out += '[';
+  std::size_t index = 0;
+  for (const py::handle item : v) {
+    const auto where = [&] { return what() + " 的第 " + std::to_string(index + 1) + " 项"; };
+    if (!PyDict_Check(item.ptr())) throw py::type_error(where() + " 须为 dict(字段名 → 值),而不是 " + type_name(item));
+    if (index > 0) out += ',';
+    out += '{';
+    bool first = true;
+    for (auto [key, field] : py::reinterpret_borrow<py::dict>(item)) {
+      if (!PyUnicode_Check(key.ptr())) throw py::type_error(where() + " 的字段名须为 str,而不是 " + type_name(key));
+      const auto field_what = [&] { return where() + " 的字段 " + std::string(py::str(key)); };
+      if (PyList_Check(field.ptr()) || PyTuple_Check(field.ptr()))
+        throw py::type_error(field_what() + " 是列表:列表的项只有一层,字段须为单个值");
+      if (!first) out += ',';
+      first = false;
+      append_text(out, key);
+      out += ':';
+      append_fact_json(out, field, field_what);
+    }
+    out += '}';
+    ++index;
+  }
+  out += ']';
+}
+
+}  // namespace
+
 void append_fact_json(std::string& out, const py::handle& v, const std::function<std::string()>& what) {
   if (v.is_none()) {
     out += "null";
@@ -69,8 +103,11 @@ void append_fact_json(std::string& out, const py::handle& v, const std::function
     out += text;
   } else if (is_date(v)) {
     append_text(out, v.attr("isoformat")());
+  } else if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr())) {
+    append_list_json(out, v, what);
   } else {
-    throw py::type_error(what() + " 的类型 " + type_name(v) + " 不能用作事实:用 Decimal、int、bool、str 或 datetime.date");
+    throw py::type_error(what() + " 的类型 " + type_name(v) +
+                         " 不能用作事实:用 Decimal、int、bool、str、datetime.date,或(列表事实)dict 的 list");
   }
 }
 

@@ -7,7 +7,7 @@
 # with pip --no-index into a fresh venv.
 # Only when the extension is built (KUAN_PYTHON: Debian's pybind11 was found).
 if(TARGET _kuan)
-  foreach(part module as_of named_results batch_bytes policy_travels reliability pandas wheel dask year_parts)
+  foreach(part module as_of named_results list_facts batch_bytes policy_travels reliability pandas wheel dask year_parts)
     add_test(NAME python_${part}
       COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider ${PROJECT_SOURCE_DIR}/tests/python/test_${part}.py)
     set_tests_properties(python_${part} PROPERTIES
