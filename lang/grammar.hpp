@@ -409,7 +409,8 @@ struct amount_item : seq<word<TAO_PEGTL_STRING("金额")>, sp, equals, must<expe
 struct quota_item : seq<word<TAO_PEGTL_STRING("名额")>, sp, equals, must<expected_expression>, opt<quota_score>> {};
 // 结果 NAME = EXPR: a named figure of the measure (taxable income, tax, tax due …),
 // given with its amount in one result; 金额 and later 结果 may read it by name.
-struct result_item : seq<word<TAO_PEGTL_STRING("结果")>, sp, must<expected_name, expected_equals, expected_expression>> {};
+struct expected_result_name : seq<name> {};
+struct result_item : seq<word<TAO_PEGTL_STRING("结果")>, sp, must<expected_result_name, expected_equals, expected_expression>> {};
 // 施行 D1 至 D2 (or 施行 D1 起) inside a measure or a clause: in force on these days only.
 struct measure_item : sor<require_item, need_item, cap_item, stack_item, rate_item, base_item, amount_item, quota_item,
                           result_item, limit_stmt, period_stmt> {};
@@ -551,6 +552,7 @@ template <> inline constexpr auto error_message<expected_rounding_mode> = "舍�
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、结果、上限、叠加、名额、限额、施行;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_outcome> = "例 中需要写出预期结果:得 金额、不适用 \"理由\" 或 得 错误 代码";
+template <> inline constexpr auto error_message<expected_result_name> = "结果 后须写这个结果的名称,如 结果 应纳税额 = …";
 template <> inline constexpr auto error_message<expected_result_value> = "结果 后需要 名称 = 金额,如 结果 应纳税额 = 17500元";
 template <> inline constexpr auto error_message<expected_error_what> = "得 错误 后需要错误代码(如 invalid_application、missing_fact)或带引号的错误文字";
 template <> inline constexpr auto error_message<expected_claim> = "性质 中需要写出一条结论:对任意 申请 [当 条件] 有 结论";
