@@ -62,10 +62,17 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
     }
     auto impl = std::make_unique<AllocatorData>(std::move(owner), ed, input);
     impl->setup.resize(ed.measures.size());
-    for (const auto& m : ed.measures)
-      if (m.requirements.size() > 32 || m.caps.size() > 250) {
-        return refused("措施 " + m.decl->name + " 的要求超过 32 条或上限超过 250 个,批量分配不支持");
+    for (const auto& m : ed.measures) {
+      // Each arm of 否则 按 X { … } is a requirement of its own here: an author who
+      // wrote one 要求 must be told why it counts as many.
+      if (m.requirements.size() > 32) {
+        return refused(fmt::format("措施 {} 的要求(含 否则 按 {{ … }} 的各分支)共 {} 条,超过 32 条,批量分配不支持",
+                                   m.decl->name, m.requirements.size()));
       }
+      if (m.caps.size() > 250) {
+        return refused(fmt::format("措施 {} 的上限共 {} 个,超过 250 个,批量分配不支持", m.decl->name, m.caps.size()));
+      }
+    }
     for (std::size_t m = 0; m < ed.measures.size(); ++m) {
       auto& s = impl->setup[m];
       s.measure_json = ",\"measure\":";

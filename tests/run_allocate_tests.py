@@ -424,6 +424,23 @@ def carry_stated_figures(work):
     check(code == 0 and [x["amount"] for x in jsonl(out)] == ["1000000.00", "0.00"], f"carried: 700万 + 100万 used {out}{err}")
 
 
+@case
+def too_many_requirements_counts_refusal_arms(work):
+    """One 要求 with 33 否则 按 arms is 34 requirements to batch allocation (the 要求 and each arm): the refusal says the arms count."""
+    arms = ", ".join(["0(含) 以下 => \"得分0\""] + [f"{n}(含) 至 {n}(含) => \"得分{n}\"" for n in range(1, 32)]
+                     + ["32(含) 以上 => \"—\""])
+    rules = ("政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+             "事实 申请金额: 金额\n事实 得分: 整数\n"
+             f"措施 甲 {{\n  要求 得分 ≥ 33 否则 按 得分 {{ {arms} }}\n  金额 = 申请金额\n}}\n")
+    os.makedirs(os.path.join(work, "arms", "2025年版"))
+    with open(os.path.join(work, "arms", "2025年版", "rules.kuan"), "w", encoding="utf-8") as f:
+        f.write(rules)
+    write(work, "in.jsonl", [app("a", "E", "甲", 申请金额="60", 得分=40)])
+    code, out, err = kuan(work, "--in", "in.jsonl", policy=os.path.join(work, "arms"))
+    check(code == 2 and out == "" and "要求(含 否则 按 { … } 的各分支)共 34 条" in err and "超过 32 条" in err,
+          f"33 arms: exit {code} {err}")
+
+
 # 甲 is in force in the first half of 2025 only (施行 on the measure).
 DATED_POLICY = ("政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
                 "事实 申请金额: 金额\n措施 甲 {\n  施行 2025-01-01 至 2025-06-30\n  金额 = 申请金额\n}\n")
