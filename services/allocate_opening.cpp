@@ -38,15 +38,20 @@ std::variant<OpeningPeriod, std::string> parse_period(std::string_view text) {
   std::string_view t = trim(text);
   const std::string bad = "期间 \"" + echo(text) + "\" 无效:写年份(如 2025)或 YYYY-MM-DD 至 YYYY-MM-DD";
   if (t.size() >= 4 + 3 && t.substr(t.size() - 3) == "年") t.remove_suffix(3);
+  // parse_date takes any four-digit year, 0000 too; a usage record is from a real year.
+  const auto first_day = *parse_date("1900-01-01");
+  const std::string out_of_range = "期间 \"" + echo(text) + "\" 无效:年份须在 1900 至 9999 之间";
   if (t.size() == 4 && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     const auto from = parse_date(std::string(t) + "-01-01"), to = parse_date(std::string(t) + "-12-31");
     if (!from || !to) return bad;
+    if (*from < first_day) return out_of_range;
     return OpeningPeriod{true, *from, *to};
   }
   const std::size_t sep = t.find("至");
   if (sep == std::string_view::npos) return bad;
   const auto from = parse_date(trim(t.substr(0, sep))), to = parse_date(trim(t.substr(sep + 3)));
   if (!from || !to) return bad;
+  if (*from < first_day || *to < first_day) return out_of_range;
   if (*to < *from) return "期间 \"" + echo(text) + "\" 的结束日期早于开始日期";
   return OpeningPeriod{false, *from, *to};
 }

@@ -481,6 +481,16 @@ def opening_balances_by_period(work):
         f.write("applicant,期间,本年度已申领算力券\n企业甲,2025,1\n企业甲,2025-01-01 至 2025-12-31,1\n")
     code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "bad.csv")
     check(code == 2 and out == "" and "bad.csv:3:5: error:" in err and "按年计" in err, f"bad period: exit {code} {err}")
+    for period, col in (("0000", 5), ("1899", 5), ("0000-01-01 至 2025-12-31", 5)):
+        with open(os.path.join(work, "bad.csv"), "w", encoding="utf-8") as f:
+            f.write(f"applicant,期间,本年度已申领算力券\n企业甲,2025,1\n企业甲,{period},1\n")
+        code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "bad.csv")
+        check(code == 2 and out == "" and f"bad.csv:3:{col}: error:" in err and "1900 至 9999" in err,
+              f"period {period}: exit {code} {err}")
+    with open(os.path.join(work, "edge.csv"), "w", encoding="utf-8") as f:
+        f.write("applicant,期间,本年度已申领算力券\n企业甲,1900,1\n企业甲,9999,1\n")
+    code, out, err = kuan(work, "--in", "in.jsonl", "--opening", "edge.csv", "--as-of", "2025-09-01")
+    check(code == 0 and "2 条属于其他期间" in err, f"1900 and 9999 are years: exit {code} {err}")
 
 
 @case
