@@ -79,6 +79,16 @@ std::string source(const ast::Expr& e) {
   return folded;
 }
 
+// A condition as the explanation states it. A count limit's refusal is a
+// comparison the checker made up (lower_refusals): its source span would read
+// "不超过 … 已用 F", so it is named by its limit instead; its numbers follow in the detail.
+std::string condition_text(const ast::Requirement& r) {
+  if (!r.limit) return source(*r.condition);
+  std::string s = "未达 限额 " + r.limit->name + " 的上限";
+  if (r.limit->when) s += "(当 " + source(*r.limit->when) + " 时)";
+  return s;
+}
+
 std::vector<api::ChoiceStep> choices(const Edition& ed, const std::vector<ChoiceTrace>& list) {
   std::vector<api::ChoiceStep> out;
   for (const auto& c : list) {
@@ -130,7 +140,7 @@ api::Explanation describe_explanation(const Edition& ed, const Outcome& o, const
   for (const auto& c : t.conditions) {
     // A text of 否则 按 { … } shows the condition it refuses (its own reason).
     const ast::Requirement& shown = c.requirement->alternative_of ? *c.requirement->alternative_of : *c.requirement;
-    x.conditions.push_back({c.requirement->reason, c.held, place_of(c.requirement->span), source(*shown.condition), c.detail});
+    x.conditions.push_back({c.requirement->reason, c.held, place_of(c.requirement->span), condition_text(shown), c.detail});
   }
   x.eligible = o.eligible;
   x.amount = o.amount.to_string();

@@ -214,8 +214,35 @@ TEST_CASE("超出 拒绝 按: an applicant past the bound is refused with the ar
 TEST_CASE("超出 拒绝 按: the explanation shows the limit's condition, the arm's text and the limit's numbers") {
   const std::string text = explained(*more().ed, "配套", more_facts(R"({"方向": "其他领域", "已立项": 2, "投入": "1元"})"));
   INFO(text);
-  CHECK(text.find("已用 已立项:不满足 —— 每个方向每年最多立项2个") != std::string::npos);
+  // Named by its limit, not by the source span "按 方向 { … } 已用 已立项" the refusal was made from.
+  CHECK(text.find("✗ 未达 限额 单位方向限项 的上限:不满足 —— 每个方向每年最多立项2个") != std::string::npos);
   CHECK(text.find("限额 单位方向限项:本人 本年 其他领域 已用 2 件,上限 2 件") != std::string::npos);
+}
+
+TEST_CASE("a count limit with 当: its condition in the explanation says when it applies") {
+  const char* rules = R"(政策 "理由"
+版本 "v1"
+施行 2020-01-01 起
+舍入 四舍五入 至 0.01元
+事实 已立项: 整数 = 0
+事实 投入: 金额
+限额 大额限项 {
+  计 件数 每 申请人
+  不超过 2
+  已用 已立项
+  当 投入 ≥ 100万元
+  覆盖 资助
+  超出 拒绝 "大额项目每年最多2个"
+}
+措施 资助 { 金额 = 投入 × 10% }
+)";
+  static const testing::LoadedPolicy l = testing::load_policy(rules);
+  REQUIRE(l.ed);
+  const std::string text = explained(*l.ed, "资助", facts(R"({"已立项": 2, "投入": "200万元"})", *l.ed));
+  INFO(text);
+  CHECK(text.find("✗ 未达 限额 大额限项 的上限(当 投入 ≥ 100万元 时):不满足 —— 大额项目每年最多2个") != std::string::npos);
+  const std::string small = explained(*l.ed, "资助", facts(R"({"已立项": 2, "投入": "1元"})", *l.ed));
+  CHECK(small.find("✓ 未达 限额 大额限项 的上限(当 投入 ≥ 100万元 时)") != std::string::npos);
 }
 
 TEST_CASE("校验 and 超出 拒绝 按: 例 expect the arm's texts, and allocation refuses with them") {

@@ -57,7 +57,7 @@ struct ConditionStep {
   std::string reason;  // the 否则 text of the requirement
   bool held = false;
   Position where;
-  std::string condition;  // the requirement as written, on one line
+  std::string condition;  // the requirement as written, on one line (a count limit's: "未达 限额 X 的上限")
   std::string detail;     // a count limit's numbers ("限额 X:本人 本年 已用 3 件,上限 3 件"); empty otherwise
 };
 
