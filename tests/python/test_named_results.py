@@ -78,3 +78,11 @@ def test_pandas_no_figure_columns_without_named_results(ed):
     out = kuan.pandas.evaluate(pd.DataFrame({"合同金额": ["120万元"], "采购类型": ["算力服务"], "算力设施档位": ["一档"]}),
                                ed, "算力券")
     assert not [c for c in out.columns if str(c).startswith("结果.")]
+
+
+def test_allocate_decisions_carry_figures(folder):
+    """Edition.allocate: an eligible decision of a measure with 结果 has figures as Decimal (`kuan allocate`'s JSONL)."""
+    ed = kuan.load(str(folder)).edition("v1")
+    d = ed.allocate([{"id": "a", "applicant": "E", "measure": "汇算", "facts": FACTS},
+                     {"id": "b", "applicant": "E", "measure": "补贴", "facts": FACTS}])
+    assert d[0]["figures"] == WANT and list(d[0]["figures"]) == list(WANT) and "figures" not in d[1]
