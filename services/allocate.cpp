@@ -274,6 +274,13 @@ std::optional<AllocationError> AllocatorData::record_outcome(Record& r, const Ou
     r.failed |= 1u << (std::find(m.requirements.begin(), m.requirements.end(), req) - m.requirements.begin());
   for (std::size_t c = 0; c < m.caps.size(); ++c)
     if (m.caps[c] == o.bound) r.bound = static_cast<std::uint8_t>(c + 1);
+  if (o.eligible && !o.figures.empty()) {
+    std::vector<std::string>& texts = figures[&r];
+    texts.clear();
+    for (const Decimal& f : o.figures) texts.push_back(f.to_string());
+  } else if (!figures.empty()) {
+    figures.erase(&r);
+  }
   return std::nullopt;
 }
 

@@ -137,6 +137,10 @@ struct api::Allocator::Data {
   std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
   std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
+  // 结果: an eligible record's figures (a measure's named results, in order, as
+  // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
+  // and an edition without 结果 pays nothing. Keyed by address (the deque's are stable).
+  std::unordered_map<const Record*, std::vector<std::string>> figures;
   Arena arena;
   NameTable applicants;                     // applicants' names: looked up for every line, so kept dense
   TallyColumns funded_totals;               // applicant × funded_slot → 分 (or a count) funded so far

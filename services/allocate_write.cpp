@@ -52,7 +52,20 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
   append_cents(out, r.amount);
   out += R"(","allocated":")"sv;
   append_cents(out, allocated(r));
-  out += R"(","reasons":[)"sv;
+  out += '"';
+  if (const auto f = figures.find(&r); f != figures.end() && eligible) {  // 结果, as `kuan eval` writes them
+    out += R"(,"figures":{)"sv;
+    const auto& results = m.decl->results;
+    for (std::size_t k = 0; k < f->second.size() && k < results.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(out, results[k].name);
+      out += ":\"";
+      out += f->second[k];
+      out += '"';
+    }
+    out += '}';
+  }
+  out += R"(,"reasons":[)"sv;
   if (r.failed || (r.flags & kQuotaOut)) {
     bool first = true;
     for (std::size_t q = 0; q < m.requirements.size(); ++q)

@@ -468,6 +468,35 @@ def as_of_dates_the_lines(work):
           f"a bad as_of: exit {code} {err}")
 
 
+# A measure with named results (结果), one without, and a pool too small for both.
+FIGURES_POLICY = ("政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                  "事实 收入: 金额\n事实 已缴: 金额 = 0元\n资金池 年度资金 = 1000元 覆盖 汇算, 补贴\n"
+                  "措施 汇算 {\n  要求 收入 ≥ 1万元 否则 \"收入不足\"\n  结果 应纳税所得额 = max(0元, 收入 − 6万元)\n"
+                  "  结果 应纳税额 = 应纳税所得额 × 10%\n  金额 = 应纳税额 − 已缴\n}\n措施 补贴 { 金额 = 收入 × 1% }\n")
+
+
+@case
+def decisions_carry_figures(work):
+    """A decision of an eligible application of a measure with 结果 has "figures", equal to `kuan eval --batch`'s for the line; none otherwise."""
+    os.makedirs(os.path.join(work, "named", "2025年版"))
+    with open(os.path.join(work, "named", "2025年版", "rules.kuan"), "w", encoding="utf-8") as f:
+        f.write(FIGURES_POLICY)
+    policy = os.path.join(work, "named")
+    lines = [app("a", "E", "汇算", 收入="7万元", 已缴="300"), app("b", "E", "汇算", 收入="5000"),
+             app("c", "F", "补贴", 收入="7万元"), app("d", "F", "汇算", 收入="8万元")]
+    write(work, "in.jsonl", lines)
+    code, out, err = kuan(work, "--in", "in.jsonl", policy=policy)
+    check(code == 0, f"exit {code}: {err}")
+    got = {d["id"]: d for d in jsonl(out)}
+    evaluated = subprocess.run([ARGS.kuan, "eval", policy, "--batch", "in.jsonl"], cwd=work, capture_output=True, timeout=120)
+    want = {r["id"]: r for r in jsonl(evaluated.stdout.decode("utf-8"))}
+    check(got["a"]["figures"] == want["a"]["figures"] == {"应纳税所得额": "10000.00", "应纳税额": "1000.00"}, f"a: {got['a']}")
+    check(list(got["a"]["figures"]) == ["应纳税所得额", "应纳税额"], "figures in the order written")
+    check(got["d"]["figures"] == want["d"]["figures"] and got["d"]["allocated"] != got["d"]["amount"], f"d (pool scaled): {got['d']}")
+    check("figures" not in got["b"] and not got["b"]["eligible"], f"b, not eligible: {got['b']}")
+    check("figures" not in got["c"], f"c, a measure without 结果: {got['c']}")
+
+
 @case
 def opening_balances_by_period(work):
     """--opening with a period per line: the run's year (--as-of) picks its balances; others are unused with a warning; a bad period is refused where it is."""

@@ -37,6 +37,7 @@ class Decision(TypedDict, total=False):  # the fields of `kuan allocate`'s JSONL
     eligible: bool
     amount: Decimal
     allocated: Decimal
+    figures: dict[str, Decimal]  # eligible, the measure has 结果: its named results in order
     reasons: list[str]
     bound: str | None
     cap_room_used: str

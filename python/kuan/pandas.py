@@ -14,12 +14,17 @@ so each result is exactly `kuan eval --batch`'s line for the same application.
 
 Results, on the input's index: id (when the input has one), measure, eligible,
 amount (decimal.Decimal, "0.00" when not eligible), bound, reasons (a list),
-notes (a list), code and error (None unless the row could not be evaluated).
+notes (a list), code and error (None unless the row could not be evaluated), then, when the
+policy has named results (结果), one column `结果.NAME` per figure name — the columns of
+`kuan eval`'s CSV output, in its order — holding the row's figure as Decimal, None where the
+row has none (another measure, not eligible, an error).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -30,6 +35,14 @@ from . import Edition
 
 _RESERVED = ("id", "measure", "as_of")
 _COLUMNS = ["id", "measure", "eligible", "amount", "bound", "reasons", "notes", "code", "error"]
+_FIGURE = "结果."
+
+
+def figure_names(edition: Edition) -> list[str]:
+    """The figure names (结果) that `kuan eval`'s CSV output has a `结果.NAME` column for, in its
+    order: its header for no applications, so the columns are the same as the CSV's."""
+    header = next(csv.reader(io.StringIO(edition.evaluate_csv("measure\n".encode()).decode())))
+    return [c[len(_FIGURE):] for c in header if c.startswith(_FIGURE)]
 
 
 def _json_value(value: Any, column: str) -> str | None:
@@ -94,8 +107,10 @@ def to_jsonl(df: pd.DataFrame, measure: str | None = None) -> bytes:
     return "".join(lines).encode()
 
 
-def from_jsonl(data: bytes, index: pd.Index | None = None) -> pd.DataFrame:
-    """Result lines of `kuan eval --batch` as a DataFrame (amount as Decimal, no float)."""
+def from_jsonl(data: bytes, index: pd.Index | None = None, figures: list[str] | None = None) -> pd.DataFrame:
+    """Result lines of `kuan eval --batch` as a DataFrame (amount as Decimal, no float); with
+    `figures`, a `结果.NAME` column per name holding the line's figure as Decimal, or None."""
+    figures = figures or []
     rows = []
     for line in data.split(b"\n")[:-1]:
         r = json.loads(line, parse_float=Decimal)
@@ -103,7 +118,9 @@ def from_jsonl(data: bytes, index: pd.Index | None = None) -> pd.DataFrame:
                      "amount": Decimal(r["amount"]) if "amount" in r else None, "bound": r.get("bound"),
                      "reasons": r.get("reasons", []), "notes": r.get("notes", []), "code": r.get("code"),
                      "error": r.get("error")})
-    out = pd.DataFrame(rows, columns=_COLUMNS, index=index)
+        got = r.get("figures", {})
+        rows[-1].update({_FIGURE + n: Decimal(got[n]) if n in got else None for n in figures})
+    out = pd.DataFrame(rows, columns=_COLUMNS + [_FIGURE + n for n in figures], index=index)
     return out
 
 
@@ -114,11 +131,13 @@ def evaluate(df: pd.DataFrame, edition: Edition, measure: str | None = None, *, 
     `as_of` ("YYYY-MM-DD" or datetime.date) is the date of the rows without their own as_of: which
     measures and clauses are in force (施行); None: today in China; ValueError when it is not a day.
     Returns a DataFrame on df's index: id, measure, eligible, amount (Decimal), bound, reasons, notes, and
-    code / error for rows that could not be evaluated (as `kuan eval --batch` reports them)."""
-    out = from_jsonl(edition.evaluate_jsonl(to_jsonl(df, measure), threads=threads, as_of=as_of), df.index)
+    code / error for rows that could not be evaluated (as `kuan eval --batch` reports them), and a
+    `结果.NAME` column (Decimal or None) per named result of the policy, as in the CSV output."""
+    out = from_jsonl(edition.evaluate_jsonl(to_jsonl(df, measure), threads=threads, as_of=as_of), df.index,
+                     figure_names(edition))
     if "id" not in df.columns:
         out = out.drop(columns="id")
     return out
 
 
-__all__ = ["evaluate", "to_jsonl", "from_jsonl"]
+__all__ = ["evaluate", "to_jsonl", "from_jsonl", "figure_names"]

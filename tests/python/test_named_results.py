@@ -48,3 +48,41 @@ def test_figures_everywhere(folder, kuan_binary):
     want = subprocess.run([kuan_binary, "eval", str(folder), "--batch", "-"], input=line, capture_output=True, cwd=ROOT).stdout
     assert ed.evaluate_jsonl(line) == want
     assert json.loads(want)["figures"] == {k: str(v) for k, v in WANT.items()}
+
+
+def test_pandas_figure_columns(folder):
+    """kuan.pandas: a `结果.NAME` column per figure name, as the CSV output's (names and order),
+    Decimal where the row has the figure, None elsewhere (another measure, not eligible, an error)."""
+    pd = pytest.importorskip("pandas")
+    import kuan.pandas
+    ed = kuan.load(str(folder)).edition("v1")
+    df = pd.DataFrame({"id": ["a", "b", "c", "d"], "measure": ["汇算", "补贴", "汇算", "汇算"],
+                       "收入": ["7万元", "7万元", "abc", "5万元"], "已缴": ["1300", None, None, None]},
+                      index=[5, 6, 7, 8])
+    out = kuan.pandas.evaluate(df, ed)
+    names = ["结果." + n for n in WANT]
+    csv_header = ed.evaluate_csv("measure\n".encode()).decode().splitlines()[0].split(",")
+    assert [c for c in out.columns if c.startswith("结果.")] == names == [c for c in csv_header if c.startswith("结果.")]
+    assert {n: out.at[5, "结果." + n] for n in WANT} == WANT
+    assert all(isinstance(out.at[5, c], Decimal) for c in names)
+    assert all(out.at[i, c] is None for i in (6, 7) for c in names)  # another measure; a bad fact
+    assert out.at[7, "code"] is not None
+    assert out.at[8, "结果.应纳税所得额"] == Decimal("0.00") and out.at[8, "结果.应补退税额"] == Decimal("0.00")
+    row = ed.evaluate("汇算", {"收入": "5万元"})
+    assert {n: out.at[8, "结果." + n] for n in WANT} == row["figures"]
+
+
+def test_pandas_no_figure_columns_without_named_results(ed):
+    pd = pytest.importorskip("pandas")
+    import kuan.pandas
+    out = kuan.pandas.evaluate(pd.DataFrame({"合同金额": ["120万元"], "采购类型": ["算力服务"], "算力设施档位": ["一档"]}),
+                               ed, "算力券")
+    assert not [c for c in out.columns if str(c).startswith("结果.")]
+
+
+def test_allocate_decisions_carry_figures(folder):
+    """Edition.allocate: an eligible decision of a measure with 结果 has figures as Decimal (`kuan allocate`'s JSONL)."""
+    ed = kuan.load(str(folder)).edition("v1")
+    d = ed.allocate([{"id": "a", "applicant": "E", "measure": "汇算", "facts": FACTS},
+                     {"id": "b", "applicant": "E", "measure": "补贴", "facts": FACTS}])
+    assert d[0]["figures"] == WANT and list(d[0]["figures"]) == list(WANT) and "figures" not in d[1]
