@@ -229,17 +229,10 @@ void append_result_json(std::string& out, const api::Evaluation& r, const std::s
     out += ",\"clause\":";
     append_json_string(out, r.clause);
   }
-  if (!r.figures.empty()) {  // 结果: the measure's named figures, in order
-    out += ",\"figures\":{";
-    for (std::size_t i = 0; i < r.figures.size(); ++i) {
-      if (i) out += ',';
-      append_json_string(out, r.figures[i].name);
-      out += ":\"";
-      out += r.figures[i].amount;
-      out += '"';
-    }
-    out += '}';
-  }
+  if (!r.figures.empty())  // 结果: the measure's named figures, in order
+    append_figures_member(
+        out, r.figures.size(), [&](std::size_t k) -> const std::string& { return r.figures[k].name; },
+        [&](std::size_t k) -> const std::string& { return r.figures[k].amount; });
   if (r.explanation) {
     out += ",\"explanation\":";
     append_explanation_json(out, *r.explanation);

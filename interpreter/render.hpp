@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/json_string.hpp"
 #include "interpreter/result.hpp"
 
 namespace kuan {
@@ -31,6 +32,22 @@ void append_result_json(std::string& out, const Edition& edition, const Outcome&
                         const Trace* trace);
 void append_result_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace* trace);
 void append_explanation_text(std::string& out, const Edition& edition, const Outcome& outcome, const Trace& trace);
+
+// A measure's 结果 as the "figures" member — `,"figures":{"NAME":"AMOUNT",…}`, in the
+// order written — the one shape every JSON output gives them (a result, an allocate
+// decision). `name(k)` and `amount(k)` give the k-th figure's name and amount text.
+template <class Name, class Amount>
+void append_figures_member(std::string& out, std::size_t count, Name name, Amount amount) {
+  out += ",\"figures\":{";
+  for (std::size_t k = 0; k < count; ++k) {
+    if (k) out += ',';
+    append_json_string(out, name(k));
+    out += ":\"";
+    out += amount(k);
+    out += '"';
+  }
+  out += '}';
+}
 
 // A run-time error for people: the message, then (规则位置 file:line:col).
 std::string error_text(const EvalError& e);

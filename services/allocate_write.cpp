@@ -1,5 +1,6 @@
 // Batch allocation, pass 2: the decisions, in input order, rebuilt from the
 // records (see allocate.hpp), as JSON lines or CSV rows.
+#include <algorithm>
 #include <ostream>
 #include <string_view>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "base/json_string.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/pro_rata.hpp"
+#include "interpreter/render.hpp"
 #include "interpreter/result.hpp"
 
 namespace kuan {
@@ -53,17 +55,13 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
   out += R"(","allocated":")"sv;
   append_cents(out, allocated(r));
   out += '"';
-  if (const auto f = figures.find(&r); f != figures.end() && eligible) {  // 结果, as `kuan eval` writes them
-    out += R"(,"figures":{)"sv;
+  // 结果, as `kuan eval` writes them; most editions have none (no lookup per line then).
+  if (const auto f = figures.empty() ? figures.end() : figures.find(&r); f != figures.end() && eligible) {
     const auto& results = m.decl->results;
-    for (std::size_t k = 0; k < f->second.size() && k < results.size(); ++k) {
-      if (k) out += ',';
-      append_json_string(out, results[k].name);
-      out += ":\"";
-      out += f->second[k];
-      out += '"';
-    }
-    out += '}';
+    append_figures_member(
+        out, std::min(f->second.size(), results.size()),
+        [&](std::size_t k) -> const std::string& { return results[k].name; },
+        [&](std::size_t k) -> const std::string& { return f->second[k]; });
   }
   out += R"(,"reasons":[)"sv;
   if (r.failed || (r.flags & kQuotaOut)) {
