@@ -12,11 +12,14 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "api/handles.hpp"
 #include "interpreter/result.hpp"  // error_code_kind
+#include "kuan/allocation.hpp"
 #include "kuan/kuan.hpp"
 
 namespace api = kuan::api;
@@ -87,6 +90,11 @@ struct kuan_facts {
 
 struct kuan_result {
   api::Evaluation evaluation;
+};
+
+struct kuan_allocation {
+  api::Allocator allocator;
+  std::vector<api::AllocationDecision> decisions;  // every record's, made once: the strings handed out live here
 };
 
 namespace {
@@ -639,6 +647,121 @@ int kuan_result_cap(const kuan_result* r, size_t index, kuan_cap_step* out) {
   full.line = c.where.line;
   full.column = c.where.column;
   return deliver(full, out);
+}
+
+// --------------------------------------------------------------- allocation
+
+kuan_allocation* kuan_allocate(const kuan_edition* e, const char* input, size_t length, unsigned flags, const char* as_of,
+                               kuan_error* error) {
+  if (!e) return null_argument(error, "edition"), nullptr;
+  if (!input && length) return null_argument(error, "input"), nullptr;
+  return guard(error, static_cast<kuan_allocation*>(nullptr), [&]() -> kuan_allocation* {
+    auto refused = [&](const api::AllocationError& x) -> kuan_allocation* {
+      api::Error err;
+      err.code = api::ErrorCode::InvalidArgument;
+      err.message = x.message;
+      err.where = api::Position{"<input>", x.where.line, x.where.column};
+      err.fact = x.field;
+      fail(error, err);
+      return nullptr;
+    };
+    const auto format = (flags & KUAN_ALLOCATE_CSV) ? api::AllocationFormat::Csv : api::AllocationFormat::Jsonl;
+    auto created = api::Allocator::create(e->edition, format);
+    if (auto* x = std::get_if<api::AllocationError>(&created)) return refused(*x);
+    auto out = std::make_unique<kuan_allocation>(kuan_allocation{std::move(std::get<api::Allocator>(created)), {}});
+    if (as_of)
+      if (auto x = out->allocator.set_as_of(as_of)) return refused(*x);
+    std::istringstream in(std::string(input ? input : "", length));
+    if (auto x = out->allocator.read(in)) return refused(*x);
+    out->decisions.reserve(out->allocator.size());
+    for (std::size_t i = 0; i < out->allocator.size(); ++i) {
+      auto d = out->allocator.decision_record(i);
+      if (!d) throw std::runtime_error("内部错误:决定 " + std::to_string(i) + " 无法读出");
+      out->decisions.push_back(std::move(*d));
+    }
+    clear(error);
+    return out.release();
+  });
+}
+
+void kuan_allocation_free(kuan_allocation* a) { delete a; }
+
+size_t kuan_allocation_count(const kuan_allocation* a) { return a ? a->decisions.size() : 0; }
+
+namespace {
+const api::AllocationDecision* decision_at(const kuan_allocation* a, size_t index) {
+  return a && index < a->decisions.size() ? &a->decisions[index] : nullptr;
+}
+}  // namespace
+
+const char* kuan_allocation_id(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->id.c_str() : nullptr;
+}
+
+const char* kuan_allocation_applicant(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->applicant.c_str() : nullptr;
+}
+
+const char* kuan_allocation_measure(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->measure.c_str() : nullptr;
+}
+
+int kuan_allocation_eligible(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d && d->eligible;
+}
+
+const char* kuan_allocation_amount(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->amount.c_str() : nullptr;
+}
+
+const char* kuan_allocation_allocated(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->allocated.c_str() : nullptr;
+}
+
+const char* kuan_allocation_bound(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? or_null(d->bound) : nullptr;
+}
+
+size_t kuan_allocation_reason_count(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->reasons.size() : 0;
+}
+
+const char* kuan_allocation_reason(const kuan_allocation* a, size_t index, size_t reason) {
+  const auto* d = decision_at(a, index);
+  return d && reason < d->reasons.size() ? d->reasons[reason].c_str() : nullptr;
+}
+
+size_t kuan_allocation_figure_count(const kuan_allocation* a, size_t index) {
+  const auto* d = decision_at(a, index);
+  return d ? d->figures.size() : 0;
+}
+
+const char* kuan_allocation_figure_name(const kuan_allocation* a, size_t index, size_t figure) {
+  const auto* d = decision_at(a, index);
+  return d && figure < d->figures.size() ? d->figures[figure].name.c_str() : nullptr;
+}
+
+const char* kuan_allocation_figure_amount(const kuan_allocation* a, size_t index, size_t figure) {
+  const auto* d = decision_at(a, index);
+  return d && figure < d->figures.size() ? d->figures[figure].amount.c_str() : nullptr;
+}
+
+char* kuan_allocation_decisions(const kuan_allocation* a, unsigned flags) {
+  if (!a) return nullptr;
+  return guard(nullptr, static_cast<char*>(nullptr), [&]() -> char* {
+    std::ostringstream out;
+    if (!a->allocator.write(out, (flags & KUAN_ALLOCATE_CSV) ? api::AllocationFormat::Csv : api::AllocationFormat::Jsonl))
+      return nullptr;
+    return duplicate(out.str().c_str());
+  });
 }
 
 }  // extern "C"

@@ -426,4 +426,17 @@ void ResultWriter::append_decimal(std::string& out, const Decimal& d) {
   }
 }
 
+void FigureColumns::add(const Edition& edition) {
+  for (const auto& m : edition.measures)
+    for (const auto& r : m.decl->results)
+      if (std::find(names_.begin(), names_.end(), r.name) == names_.end()) names_.push_back(r.name);
+}
+
+void FigureColumns::append_header(std::string& out) const {
+  for (const std::string& name : names_) {
+    out += ',';
+    put_csv_cell(out, "结果." + name);
+  }
+}
+
 }  // namespace kuan

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/csv.hpp"
 #include "base/json_string.hpp"
 #include "interpreter/result.hpp"
 
@@ -48,6 +49,38 @@ void append_figures_member(std::string& out, std::size_t count, Name name, Amoun
   }
   out += '}';
 }
+
+// A measure's 结果 as CSV columns `结果.NAME`, one per figure name of the editions
+// added (first written first) — the one shape every CSV output gives them
+// (`eval --batch`, `allocate`). A row has its measure's figures in their
+// columns and leaves the others empty.
+class FigureColumns {
+ public:
+  FigureColumns() = default;
+  explicit FigureColumns(const Edition& edition) { add(edition); }
+  void add(const Edition& edition);
+  bool empty() const { return names_.empty(); }
+  std::size_t size() const { return names_.size(); }
+  // ",结果.A,结果.B" (nothing without 结果).
+  void append_header(std::string& out) const;
+  // A row's cells, each after a comma: `count` figures of `measure`, the k-th
+  // amount text `amount(k)` (count 0: every cell empty).
+  template <class Amount>
+  void append_cells(std::string& out, const ast::MeasureDecl& measure, std::size_t count, Amount amount) const {
+    const auto& results = measure.results;
+    for (const std::string& column : names_) {
+      out += ',';
+      for (std::size_t k = 0; k < count && k < results.size(); ++k)
+        if (results[k].name == column) {
+          out += amount(k);
+          break;
+        }
+    }
+  }
+
+ private:
+  std::vector<std::string> names_;
+};
 
 // A run-time error for people: the message, then (规则位置 file:line:col).
 std::string error_text(const EvalError& e);

@@ -28,6 +28,7 @@
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
+#include "interpreter/render.hpp"
 
 namespace kuan {
 
@@ -143,6 +144,7 @@ struct api::Allocator::Data {
   // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
   // and an edition without 结果 pays nothing. Keyed by address (the deque's are stable).
   std::unordered_map<const Record*, std::vector<std::string>> figures;
+  FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `notes` (none without 结果)
   Arena arena;
   // Applicants are interned once the year is read (settle()), not looked up
   // line by line: per applicant, the index of its first record (whose arena
@@ -206,7 +208,7 @@ struct api::Allocator::Data {
   std::vector<std::string> ignored_columns;  // CSV: header cells that are not facts (企业名称)
 
   Data(std::shared_ptr<const void> keep_alive, const ::kuan::Edition& e, AllocationFormat in)
-      : owner(std::move(keep_alive)), ed(e), input(in), facts(e.facts.size()), key_index(e), fast(key_index) {}
+      : owner(std::move(keep_alive)), ed(e), input(in), figure_columns(e), facts(e.facts.size()), key_index(e), fast(key_index) {}
 
   void clear_facts() {
     for (const int s : touched) facts.clear(s);
@@ -348,7 +350,17 @@ struct api::Allocator::Data {
   // One decision; JSON members and CSV columns come in the same order.
   void decision(std::size_t index, AllocationFormat format, std::string& out) const;
   void decision_json(std::size_t index, std::string& out) const;
+  std::string csv_header_line() const;  // Allocator::csv_header() and the 结果.NAME columns
   std::string quota_loser_reason(const Record& r) const;
+  // Why a record is not eligible, each reason's text to `reason` in order.
+  template <class Reason>
+  void each_reason(const Record& r, Reason reason) const {
+    const auto& requirements = ed.measures[r.measure].requirements;
+    for (std::size_t q = 0; q < requirements.size(); ++q)
+      if (r.failed >> q & 1) reason(std::string_view(requirements[q]->reason));
+    if (r.flags & kQuotaOut) reason(std::string_view(quota_loser_reason(r)));
+  }
+  api::AllocationDecision decision_record(std::size_t index) const;
   // Every decision, in input order (CSV after its header).
   void write(std::ostream& out, AllocationFormat format, const api::AllocationProgressFn& progress) const;
 };

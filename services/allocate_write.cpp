@@ -120,9 +120,7 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     if (csv) (reasons += reasons.empty() ? "" : "; ") += text;
     else (reasons += reasons.size() > 1 ? "," : ""), append_json_string(reasons, text);
   };
-  for (std::size_t q = 0; q < m.requirements.size(); ++q)
-    if (r.failed >> q & 1) reason(m.requirements[q]->reason);
-  if (r.flags & kQuotaOut) reason(quota_loser_reason(r));
+  each_reason(r, reason);
   if (!csv) reasons += ']';
   if (eligible && bound && r.amount == 0) {
     note = exhausted_cap_note(bound->name);
@@ -181,13 +179,44 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
   field("extra_cent", !pro_rata.empty() && (r.flags & kExtraCent) ? "true" : "", false, true);
   field("quota_rank", r.rank ? fmt::format_int(r.rank).str() : "", false, true);
   field("notes", note, csv, true);
+  if (csv && !figure_columns.empty()) {  // 结果.NAME: an eligible decision's figures, as `kuan eval`'s CSV has them
+    const auto f = eligible ? figures.find(&r) : figures.end();
+    const std::vector<std::string>* texts = f != figures.end() ? &f->second : nullptr;
+    figure_columns.append_cells(out, *m.decl, texts ? texts->size() : 0,
+                                [&](std::size_t k) -> const std::string& { return (*texts)[k]; });
+  }
   out += csv ? "\n" : "}\n";
+}
+
+api::AllocationDecision AllocatorData::decision_record(std::size_t index) const {
+  const Record& r = records[index];
+  const MeasureInfo& m = ed.measures[r.measure];
+  api::AllocationDecision d;
+  d.id = arena.get(r.id);
+  d.applicant = applicants.get(r.applicant);
+  d.measure = m.decl->name;
+  d.eligible = is_funded(r);
+  append_cents(d.amount, r.amount);
+  append_cents(d.allocated, allocated(r));
+  each_reason(r, [&](std::string_view text) { d.reasons.emplace_back(text); });
+  if (r.bound) d.bound = m.caps[r.bound - 1]->name;
+  if (const auto f = d.eligible ? figures.find(&r) : figures.end(); f != figures.end())
+    for (std::size_t k = 0; k < f->second.size() && k < m.decl->results.size(); ++k)
+      d.figures.push_back({m.decl->results[k].name, f->second[k]});
+  return d;
+}
+
+std::string AllocatorData::csv_header_line() const {
+  std::string header = Allocator::csv_header();
+  header.pop_back();  // its '\n'
+  figure_columns.append_header(header);
+  return header += '\n';
 }
 
 void AllocatorData::write(std::ostream& out, AllocationFormat format, const api::AllocationProgressFn& progress) const {
   std::string buf;
   buf.reserve((std::size_t{1} << 20) + (std::size_t{1} << 16));
-  if (format == AllocationFormat::Csv) buf = Allocator::csv_header();
+  if (format == AllocationFormat::Csv) buf = csv_header_line();
   const std::size_t n = records.size();
   for (std::size_t i = 0; i < n; ++i) {
     decision(i, format, buf);

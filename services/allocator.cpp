@@ -231,6 +231,17 @@ bool Allocator::decision(std::size_t index, AllocationFormat format, std::string
   }
 }
 
+std::optional<AllocationDecision> Allocator::decision_record(std::size_t index) const {
+  if (index >= size()) return std::nullopt;
+  try {
+    return d_->decision_record(index);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::string Allocator::edition_csv_header() const { return d_ ? d_->csv_header_line() : csv_header(); }
+
 std::string Allocator::csv_header() {
   return "id,applicant,measure,eligible,amount,allocated,reasons,bound,cap_room_used,pro_rata,extra_cent,quota_rank,notes\n";
 }

@@ -74,17 +74,13 @@ std::variant<api::ApplicationResult, LineError> run_whole(const Edition& ed, con
 // names once read.
 struct BatchSettings : api::BatchOptions {
   BatchSettings(const Policy& p, const api::BatchOptions& options) : api::BatchOptions(options), policy(&p), day(parse_date(as_of)) {
-    for (const auto& ed : p.editions())  // CSV output: a column per 结果 name of any edition, first seen first
-      for (const auto& m : ed->measures)
-        for (const auto& r : m.decl->results)
-          if (figure_column.try_emplace(r.name, figure_columns.size()).second) figure_columns.push_back(r.name);
+    for (const auto& ed : p.editions()) figure_columns.add(*ed);  // CSV output: every edition's 结果 names
   }
   const Policy* policy;
   std::optional<std::int32_t> day;        // as_of: for 施行 on measures and clauses; a record's own as_of wins
   std::vector<std::string> csv_columns;  // CSV input: the header's names (aliases resolved)
   std::vector<std::size_t> passed;       // CSV input: the columns that are not facts, in order
-  std::vector<std::string> figure_columns;  // CSV output: 结果.NAME columns after `error` (none without 结果)
-  std::unordered_map<std::string, std::size_t> figure_column;  // a name's index in figure_columns
+  FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `error` (none without 结果)
 };
 
 // The CSV output's columns; the input's columns that are not facts follow them.
@@ -283,16 +279,8 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
     out += ',';
     put_csv_cell(out, o.measure->clause ? o.measure->clause->ref : "");
     out += ",,,";
-    if (!settings.figure_columns.empty()) {  // 结果.NAME: this measure's figure of that name, if any
-      std::vector<const Decimal*> cells(settings.figure_columns.size(), nullptr);
-      const auto& results = o.measure->decl->results;
-      for (std::size_t k = 0; k < results.size() && k < o.figures.size(); ++k)
-        if (const auto c = settings.figure_column.find(results[k].name); c != settings.figure_column.end()) cells[c->second] = &o.figures[k];
-      for (const Decimal* cell : cells) {
-        out += ',';
-        if (cell) out += cell->to_string();
-      }
-    }
+    settings.figure_columns.append_cells(out, *o.measure->decl, o.figures.size(),  // 结果.NAME
+                                         [&](std::size_t k) { return o.figures[k].to_string(); });
     passed_cells();
     return true;
   }
@@ -507,10 +495,7 @@ api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, co
     header_written = true;
     if (settings.excel) output.write("\xEF\xBB\xBF");  // so that Chinese Excel reads UTF-8
     std::string header = kCsvHeader;
-    for (const std::string& name : run_settings.figure_columns) {
-      header += ',';
-      put_csv_cell(header, "结果." + name);
-    }
+    run_settings.figure_columns.append_header(header);
     for (const std::size_t c : run_settings.passed) {
       header += ',';
       put_csv_cell(header, run_settings.csv_columns[c]);

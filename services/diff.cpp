@@ -80,6 +80,7 @@ std::vector<std::string> measure_items(const MeasureInfo& m) {
   }
   if (d.rate) items.push_back("比例 = " + text_of(d.rate));
   if (d.base) items.push_back("基数 = " + text_of(d.base));
+  for (const auto& r : d.results) items.push_back("结果 " + r.name + " = " + text_of(r.value));
   if (d.amount) items.push_back("金额 = " + text_of(d.amount));
   for (const auto* c : m.caps) items.push_back(std::string(c->stacking ? "叠加 " : "上限 ") + c->name + " = " + cap_rendering(*c));
   for (const auto& l : d.limits) {
@@ -196,7 +197,25 @@ struct Side {
   bool eligible = false;
   Decimal amount;
   std::string text;
+  std::vector<std::pair<std::string, Decimal>> figures = {};  // eligible: the measure's 结果, in order
+  const Decimal* figure(const std::string& name) const {
+    for (const auto& [n, v] : figures)
+      if (n == name) return &v;
+    return nullptr;
+  }
 };
+
+// The 结果 whose amounts differ between the sides (or that only one side has):
+// the before side's names in order, then the after side's new ones.
+std::vector<std::string> changed_figures(const Side& x, const Side& y) {
+  std::vector<std::string> out;
+  for (const Side* side : {&x, &y})
+    for (const auto& [name, v] : side->figures) {
+      const Decimal *a = x.figure(name), *b = y.figure(name);
+      if ((!a || !b || *a != *b) && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+  return out;
+}
 
 Side evaluate_side(const Edition& ed, std::string_view measure, const std::vector<json::Field>& fields) {
   Side s;
@@ -215,6 +234,9 @@ Side evaluate_side(const Edition& ed, std::string_view measure, const std::vecto
   s.amount = o.amount;
   s.text = o.eligible ? o.amount.to_string() : o.amount.to_string() + "(不适用:" + o.failed.front()->reason + ")";
   if (o.bound) s.text += "(受限 " + o.bound->name + ")";
+  if (o.eligible)
+    for (std::size_t k = 0; k < o.figures.size() && k < m->decl->results.size(); ++k)
+      s.figures.emplace_back(m->decl->results[k].name, o.figures[k]);
   return s;
 }
 
@@ -233,6 +255,7 @@ bool compare_application(const Edition& a, const Edition& b, const std::string& 
     return false;
   }
   const Decimal delta = y.amount - x.amount;
+  const std::vector<std::string> changed = changed_figures(x, y);
   if (json_id) {
     out += out.empty() ? "{\"id\":" : ",{\"id\":";
     if (*json_id) append_json_string(out, **json_id);
@@ -244,15 +267,38 @@ bool compare_application(const Edition& a, const Edition& b, const std::string& 
       out += std::string("{\"eligible\":") + (side->eligible ? "true" : "false") + ",\"amount\":\"" +
              side->amount.to_string() + "\",\"text\":";
       append_json_string(out, side->text);
+      if (!side->figures.empty())
+        append_figures_member(
+            out, side->figures.size(), [&](std::size_t k) -> const std::string& { return side->figures[k].first; },
+            [&](std::size_t k) { return side->figures[k].second.to_string(); });
       out += '}';
     }
-    out += ",\"delta\":\"" + delta.to_string() + "\"}";
+    out += ",\"delta\":\"" + delta.to_string() + '"';
+    if (!changed.empty()) {  // "figure_deltas": {NAME: after − before, or null when one side has no such figure}
+      out += ",\"figure_deltas\":{";
+      for (std::size_t k = 0; k < changed.size(); ++k) {
+        if (k) out += ',';
+        append_json_string(out, changed[k]);
+        const Decimal *before = x.figure(changed[k]), *after = y.figure(changed[k]);
+        out += before && after ? ":\"" + (*after - *before).to_string() + '"' : std::string(":null");
+      }
+      out += '}';
+    }
+    out += '}';
     return true;
   }
+  auto signed_text = [](const Decimal& d) { return std::string(d.sign() > 0 ? "+" : "") + d.to_string(); };
   out += label;
   out += measure;
   out += ":" + a.name + " " + x.text + " → " + b.name + " " + y.text;
-  out += ",差额 " + std::string(delta.sign() > 0 ? "+" : "") + delta.to_string() + "\n";
+  out += ",差额 " + signed_text(delta) + "\n";
+  for (const std::string& name : changed) {  // then each 结果 that differs, indented under its application
+    const Decimal *before = x.figure(name), *after = y.figure(name);
+    out += "  结果 " + name + ":" + a.name + " " + (before ? before->to_string() : std::string("(无)")) + " → " + b.name +
+           " " + (after ? after->to_string() : std::string("(无)"));
+    if (before && after) out += ",差额 " + signed_text(*after - *before);
+    out += '\n';
+  }
   return true;
 }
 

@@ -475,9 +475,8 @@ FIGURES_POLICY = ("政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 �
                   "  结果 应纳税额 = 应纳税所得额 × 10%\n  金额 = 应纳税额 − 已缴\n}\n措施 补贴 { 金额 = 收入 × 1% }\n")
 
 
-@case
-def decisions_carry_figures(work):
-    """A decision of an eligible application of a measure with 结果 has "figures", equal to `kuan eval --batch`'s for the line; none otherwise."""
+def figures_year(work):
+    """FIGURES_POLICY as a folder, and in.jsonl: a, d eligible under 汇算 (d's pool scaled), b not eligible, c of 补贴."""
     os.makedirs(os.path.join(work, "named", "2025年版"))
     with open(os.path.join(work, "named", "2025年版", "rules.kuan"), "w", encoding="utf-8") as f:
         f.write(FIGURES_POLICY)
@@ -485,6 +484,13 @@ def decisions_carry_figures(work):
     lines = [app("a", "E", "汇算", 收入="7万元", 已缴="300"), app("b", "E", "汇算", 收入="5000"),
              app("c", "F", "补贴", 收入="7万元"), app("d", "F", "汇算", 收入="8万元")]
     write(work, "in.jsonl", lines)
+    return policy
+
+
+@case
+def decisions_carry_figures(work):
+    """A decision of an eligible application of a measure with 结果 has "figures", equal to `kuan eval --batch`'s for the line; none otherwise."""
+    policy = figures_year(work)
     code, out, err = kuan(work, "--in", "in.jsonl", policy=policy)
     check(code == 0, f"exit {code}: {err}")
     got = {d["id"]: d for d in jsonl(out)}
@@ -495,6 +501,31 @@ def decisions_carry_figures(work):
     check(got["d"]["figures"] == want["d"]["figures"] and got["d"]["allocated"] != got["d"]["amount"], f"d (pool scaled): {got['d']}")
     check("figures" not in got["b"] and not got["b"]["eligible"], f"b, not eligible: {got['b']}")
     check("figures" not in got["c"], f"c, a measure without 结果: {got['c']}")
+
+
+@case
+def csv_decisions_carry_figures(work):
+    """CSV decisions have a column 结果.NAME per figure name after notes, filled as the JSONL decision's figures (and eval's CSV)."""
+    policy = figures_year(work)
+    code, out, err = kuan(work, "--in", "in.jsonl", "--out-format", "csv", policy=policy)
+    check(code == 0, f"exit {code}: {err}")
+    rows = list(csv.reader(io.StringIO(out)))
+    check(rows[0] == ["id", "applicant", "measure", "eligible", "amount", "allocated", "reasons", "bound", "cap_room_used",
+                      "pro_rata", "extra_cent", "quota_rank", "notes", "结果.应纳税所得额", "结果.应纳税额"], f"header: {rows[0]}")
+    check(all(len(r) == len(rows[0]) for r in rows), f"ragged rows: {rows}")
+    code, jout, err = kuan(work, "--in", "in.jsonl", policy=policy)
+    decisions = {d["id"]: d for d in jsonl(jout)}
+    for r in rows[1:]:
+        figures = decisions[r[0]].get("figures", {})
+        check(r[13:] == [figures.get("应纳税所得额", ""), figures.get("应纳税额", "")], f"row {r} against {decisions[r[0]]}")
+    check(rows[1][13:] == ["10000.00", "1000.00"] and rows[2][13:] == ["", ""] and rows[3][13:] == ["", ""], f"rows: {rows}")
+    evaluated = subprocess.run([ARGS.kuan, "eval", policy, "--batch", "in.jsonl", "--out-format", "csv"], cwd=work,
+                               capture_output=True, timeout=120)
+    want = list(csv.reader(io.StringIO(evaluated.stdout.decode("utf-8"))))
+    check([c for c in want[0] if c.startswith("结果.")] == rows[0][13:], f"eval's columns: {want[0]}")
+    write(work, "plain.jsonl", THREE[:1])  # the shipped policy has no 结果: no such column
+    code, out, err = kuan(work, "--in", "plain.jsonl", "--out-format", "csv")
+    check(code == 0 and out.splitlines()[0].endswith(",quota_rank,notes"), f"no 结果: {out}{err}")
 
 
 @case

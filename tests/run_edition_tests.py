@@ -192,6 +192,42 @@ def diff_golden(kuan, root, update):
         if SUITE.selected(f"diff golden {name}"):
             SUITE.golden(f"diff golden {name}", path, out, also=code == 0, detail=f"exit {code}\n{err}")
 
+# Two editions of a measure with 结果: v2 lowers the rate, so 应纳税额 and the amount change, 应纳税所得额 does not.
+FIGURES_V1 = ("政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n参数 税率 = 10%\n"
+              "事实 收入: 金额\n措施 汇算 {\n  要求 收入 ≥ 1万元 否则 \"收入不足\"\n"
+              "  结果 应纳税所得额 = 收入 − 6万元\n  结果 应纳税额 = 应纳税所得额 × 税率\n  金额 = 应纳税额\n}\n")
+FIGURES_V2 = ("版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n修订 参数 税率 = 8%\n"
+              "修订 措施 汇算 {\n  结果 减免税额 = 应纳税额 × 50%\n}\n")
+
+def diff_figures(kuan):
+    """kuan diff --facts/--batch: each 结果 that differs is shown under its application (text), and in JSON each side has
+    "figures" and the application "figure_deltas" (null for a figure one side lacks); equal figures are not listed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {"v1": FIGURES_V1, "v2": FIGURES_V2})
+        with open(os.path.join(tmp, "f.json"), "w", encoding="utf-8") as f:
+            f.write('{"收入": "16万元"}')
+        with open(os.path.join(tmp, "in.jsonl"), "w", encoding="utf-8") as f:
+            f.write('{"id": "a", "measure": "汇算", "facts": {"收入": "16万元"}}\n'
+                    '{"id": "b", "measure": "汇算", "facts": {"收入": "5000"}}\n')
+        code, out, err = run(kuan, "diff", ".", "v1", "v2", "--facts", "f.json", "--measure", "汇算", cwd=tmp)
+        want = ("汇算:v1 10000.00 → v2 8000.00,差额 -2000.00\n"
+                "  结果 应纳税额:v1 10000.00 → v2 8000.00,差额 -2000.00\n"
+                "  结果 减免税额:v1 (无) → v2 4000.00\n")
+        check("diff --facts: the 结果 that differ, under the application", code == 0 and out.endswith(want), out + err)
+        check("... and the measure's new 结果 is a change of the edition",
+              "~ 修改 措施 汇算:(无) → 结果 减免税额 = 应纳税额 × 50%\n    v1 ./v1/rules.kuan:7\n    v2 ./v2/rules.kuan:5\n" in out, out)
+        code, out, err = run(kuan, "diff", ".", "v1", "v2", "--batch", "in.jsonl", "--format", "json", cwd=tmp)
+        apps = json.loads(out)["applications"] if code == 0 else []
+        check("diff --format json: both sides' figures and the deltas of those that differ",
+              len(apps) == 2 and apps[0]["before"]["figures"] == {"应纳税所得额": "100000.00", "应纳税额": "10000.00"}
+              and apps[0]["after"]["figures"] == {"应纳税所得额": "100000.00", "应纳税额": "8000.00", "减免税额": "4000.00"}
+              and apps[0]["figure_deltas"] == {"应纳税额": "-2000.00", "减免税额": None}, out + err)
+        check("... a not eligible application has neither", "figures" not in apps[1]["before"] and "figure_deltas" not in apps[1]
+              if len(apps) == 2 else False, out)
+        code, out, err = run(kuan, "diff", ".", "v1", "v2", "--batch", "in.jsonl", cwd=tmp)
+        check("diff --batch text: a not eligible application has no 结果 lines",
+              code == 0 and out.count("  结果 ") == 2 and "b 汇算:v1 0.00(不适用:收入不足) → v2 0.00(不适用:收入不足),差额 0.00\n" in out, out + err)
+
 def main():
     a = SUITE.parse()
     kuan = a.kuan
@@ -206,6 +242,7 @@ def main():
     clause_written_again(kuan)
     redeclared_without_revise(kuan)
     revision_breaks_base(kuan)
+    diff_figures(kuan)
     diff_golden(kuan, a.root, a.update)
     sys.exit(SUITE.finish())
 

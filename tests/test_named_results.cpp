@@ -16,6 +16,7 @@
 #include "interpreter/policy.hpp"
 #include "interpreter/render.hpp"
 #include "interpreter/result.hpp"
+#include "kuan/allocation.hpp"
 #include "kuan/batch.hpp"
 #include "kuan/kuan.h"
 #include "kuan/kuan.hpp"
@@ -44,6 +45,8 @@ const char* kRules = R"(政策 "结果"
   金额 = 收入 × 10%
 }
 )";
+
+std::string str_or(const char* s) { return s ? s : "(null)"; }
 
 const testing::LoadedPolicy& loaded() {
   static const testing::LoadedPolicy l = testing::load_policy(kRules);
@@ -227,6 +230,100 @@ TEST_CASE("结果: the C interface lists the figures by name") {
   CHECK(kuan_result_figure_amount(r, 3) == nullptr);
   CHECK(kuan_result_figure_count(nullptr) == 0);
   kuan_result_free(r);
+  kuan_policy_free(p);
+  kuan_error_clear(&err);
+}
+
+TEST_CASE("结果: allocation records, CSV columns and the C interface's allocation") {
+  auto policy = api::Policy::from_text(kRules, "t.kuan");
+  REQUIRE(policy);
+  const std::string year = R"({"id": "a", "applicant": "E", "measure": "汇算", "facts": {"收入": "16万元", "已缴": "5000"}})" "\n"
+                           R"({"id": "b", "applicant": "E", "measure": "补贴", "facts": {"收入": "1万元"}})" "\n"
+                           R"({"id": "c", "applicant": "F", "measure": "汇算", "facts": {"收入": "0"}})" "\n";
+  auto created = api::Allocator::create(policy.policy->latest());
+  REQUIRE(std::holds_alternative<api::Allocator>(created));
+  api::Allocator& allocator = std::get<api::Allocator>(created);
+  std::istringstream in(year);
+  REQUIRE_FALSE(allocator.read(in));
+  const auto a = allocator.decision_record(0), b = allocator.decision_record(1), c = allocator.decision_record(2);
+  REQUIRE((a && b && c));
+  CHECK((a->id == "a" && a->applicant == "E" && a->measure == "汇算" && a->eligible && a->amount == "3500.00" &&
+         a->allocated == "3500.00" && a->reasons.empty() && !a->bound));
+  REQUIRE(a->figures.size() == 3);
+  CHECK((a->figures[0].name == "应纳税所得额" && a->figures[0].amount == "100000.00"));
+  CHECK((a->figures[2].name == "应补退税额" && a->figures[2].amount == "3500.00"));
+  CHECK((b->eligible && b->figures.empty()));  // a measure without 结果
+  CHECK((!c->eligible && c->figures.empty() && c->reasons == std::vector<std::string>{"没有收入"}));
+  CHECK_FALSE(allocator.decision_record(3));
+
+  CHECK(allocator.edition_csv_header() == "id,applicant,measure,eligible,amount,allocated,reasons,bound,cap_room_used,pro_rata,"
+                                          "extra_cent,quota_rank,notes,结果.应纳税所得额,结果.应纳税额,结果.应补退税额\n");
+  std::string row;
+  REQUIRE(allocator.decision(0, api::AllocationFormat::Csv, row));
+  CHECK(row == "a,E,汇算,true,3500.00,3500.00,,,,,,,,100000.00,8500.00,3500.00\n");
+  row.clear();
+  REQUIRE(allocator.decision(2, api::AllocationFormat::Csv, row));
+  CHECK(row == "c,F,汇算,false,0.00,0.00,没有收入,,,,,,,,,\n");
+  std::ostringstream written;
+  REQUIRE(allocator.write(written, api::AllocationFormat::Csv));
+  CHECK(written.str().rfind(allocator.edition_csv_header() + "a,E,", 0) == 0);
+
+  kuan_error err = KUAN_ERROR_INIT;
+  kuan_policy* p = kuan_policy_from_text(kRules, "t.kuan", nullptr, &err);
+  REQUIRE(p);
+  const kuan_edition* ed = kuan_policy_latest(p);
+  kuan_allocation* year_c = kuan_allocate(ed, year.data(), year.size(), 0, "2025-06-01", &err);
+  REQUIRE(year_c);
+  REQUIRE(kuan_allocation_count(year_c) == 3);
+  CHECK(std::string(kuan_allocation_id(year_c, 0)) == "a");
+  CHECK(std::string(kuan_allocation_applicant(year_c, 0)) == "E");
+  CHECK(std::string(kuan_allocation_measure(year_c, 0)) == "汇算");
+  CHECK(kuan_allocation_eligible(year_c, 0) == 1);
+  CHECK(std::string(kuan_allocation_amount(year_c, 0)) == "3500.00");
+  CHECK(std::string(kuan_allocation_allocated(year_c, 0)) == "3500.00");
+  CHECK(kuan_allocation_bound(year_c, 0) == nullptr);
+  REQUIRE(kuan_allocation_figure_count(year_c, 0) == 3);
+  CHECK(std::string(kuan_allocation_figure_name(year_c, 0, 1)) == "应纳税额");
+  CHECK(std::string(kuan_allocation_figure_amount(year_c, 0, 1)) == "8500.00");
+  CHECK(kuan_allocation_figure_name(year_c, 0, 3) == nullptr);
+  CHECK(kuan_allocation_figure_count(year_c, 1) == 0);
+  CHECK(kuan_allocation_eligible(year_c, 2) == 0);
+  REQUIRE(kuan_allocation_reason_count(year_c, 2) == 1);
+  CHECK(std::string(kuan_allocation_reason(year_c, 2, 0)) == "没有收入");
+  CHECK(kuan_allocation_reason(year_c, 2, 1) == nullptr);
+  CHECK((kuan_allocation_id(year_c, 3) == nullptr && kuan_allocation_figure_count(year_c, 3) == 0 &&
+         kuan_allocation_eligible(year_c, 3) == 0 && kuan_allocation_figure_amount(year_c, 9, 0) == nullptr));
+  char* jsonl = kuan_allocation_decisions(year_c, 0);
+  REQUIRE(jsonl);
+  CHECK(std::string(jsonl).find(R"("figures":{"应纳税所得额":"100000.00","应纳税额":"8500.00","应补退税额":"3500.00"})") !=
+        std::string::npos);
+  kuan_string_free(jsonl);
+  char* csv = kuan_allocation_decisions(year_c, KUAN_ALLOCATE_CSV);
+  REQUIRE(csv);
+  CHECK(std::string(csv) == written.str());
+  kuan_string_free(csv);
+  kuan_allocation_free(year_c);
+
+  // A refused year: the line and column in the input, the field; NULLs are argument errors, not crashes.
+  const std::string bad = std::string(year.substr(0, year.find('\n') + 1)) + "{\"id\": \"d\", \"applicant\": \"E\", \"measure\": \"无此\", \"facts\": {}}\n";
+  CHECK(kuan_allocate(ed, bad.data(), bad.size(), 0, nullptr, &err) == nullptr);
+  CHECK(err.code == KUAN_INVALID_ARGUMENT);
+  CHECK((str_or(err.file) == "<input>" && err.line == 2 && str_or(err.fact) == "measure"));
+  CHECK(str_or(err.message).find("无此") != std::string::npos);
+  const std::string nul("{\"id\": \"a\"\0}\n", 13);
+  CHECK(kuan_allocate(ed, nul.data(), nul.size(), 0, nullptr, &err) == nullptr);
+  CHECK((err.code == KUAN_INVALID_ARGUMENT && err.line == 1));
+  CHECK(kuan_allocate(ed, year.data(), year.size(), 0, "2025-02-30", &err) == nullptr);
+  CHECK(err.code == KUAN_INVALID_ARGUMENT);
+  CHECK(kuan_allocate(nullptr, year.data(), year.size(), 0, nullptr, &err) == nullptr);
+  CHECK(kuan_allocate(ed, nullptr, 5, 0, nullptr, &err) == nullptr);
+  CHECK(err.code == KUAN_INVALID_ARGUMENT);
+  kuan_allocation* empty = kuan_allocate(ed, nullptr, 0, KUAN_ALLOCATE_CSV, nullptr, &err);
+  CHECK(kuan_allocation_count(empty) == 0);
+  kuan_allocation_free(empty);
+  CHECK(kuan_allocation_count(nullptr) == 0);
+  CHECK(kuan_allocation_decisions(nullptr, 0) == nullptr);
+  kuan_allocation_free(nullptr);
   kuan_policy_free(p);
   kuan_error_clear(&err);
 }

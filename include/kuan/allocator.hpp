@@ -19,7 +19,8 @@
 #include <variant>
 #include <vector>
 
-#include "kuan/common.hpp"  // KUAN_API, Position
+#include "kuan/common.hpp"   // KUAN_API, Position
+#include "kuan/records.hpp"  // Figure
 
 namespace kuan::api {
 
@@ -91,6 +92,19 @@ struct AllocationSummary {
   std::vector<std::string> warnings;  // about the whole input, for people (a CSV column that is not a fact)
 };
 
+// One decision as a record: what a JSON decision says of the application's
+// outcome (Allocator::decision() writes every member). Amounts in 元 as exact
+// decimal text.
+struct AllocationDecision {
+  std::string id, applicant, measure;
+  bool eligible = false;              // eligible and, under a quota or a 件数 limit, selected
+  std::string amount;                 // with the applicant's rooms, before any pool
+  std::string allocated;              // after the pool
+  std::vector<std::string> reasons;   // why not eligible
+  std::optional<std::string> bound;   // the cap that limited `amount`
+  std::vector<Figure> figures;        // eligible: the measure's named results (结果), in order
+};
+
 struct AllocationProgress {
   int pass = 1;                     // 1 reading and deciding, 2 writing
   std::uint64_t bytes = 0;          // pass 1: input bytes consumed
@@ -160,7 +174,13 @@ class KUAN_API Allocator {
   // One decision appended to `out`: a JSON object and '\n', or a CSV row and
   // '\n' (after csv_header()). False when there is no record `index`.
   bool decision(std::size_t index, AllocationFormat format, std::string& out) const;
+  // The same decision as a record; nullopt when there is no record `index`.
+  std::optional<AllocationDecision> decision_record(std::size_t index) const;
+  // The CSV columns every edition's decisions have (a line, with its '\n') …
   static std::string csv_header();
+  // … and this edition's: csv_header() followed by a column 结果.NAME per named
+  // result (结果) of its measures, first written first — what write() writes first.
+  std::string edition_csv_header() const;
   // After read() or finish(); empty before.
   const AllocationSummary& summary() const noexcept;
 

@@ -354,6 +354,49 @@ KUAN_API int kuan_result_explanation(const kuan_result *result, kuan_explanation
 KUAN_API int kuan_result_condition(const kuan_result *result, size_t index, kuan_condition_step *out);
 KUAN_API int kuan_result_cap(const kuan_result *result, size_t index, kuan_cap_step *out);
 
+/* --------------------------------------------------------------- allocation */
+
+/* One year's applications decided together, as `kuan allocate` does it
+ * (<kuan/allocation.hpp>): running totals, quotas and pools come from the edition. */
+typedef struct kuan_allocation kuan_allocation;
+
+#define KUAN_ALLOCATE_CSV 1u /* flag: the input (or the decisions written) is CSV with a header, not JSON lines */
+
+/* `input` (`length` bytes) is the whole year: one application a JSON line
+ * {"id", "applicant", "measure", "facts": {…}}, or with KUAN_ALLOCATE_CSV CSV
+ * with a header id,applicant,measure,<fact>…; `as_of` "YYYY-MM-DD" dates the
+ * lines that give no date of their own (NULL: today in China). NULL when the
+ * year is refused — a bad line, a repeated id, an edition that cannot be
+ * allocated: KUAN_INVALID_ARGUMENT with the message, file "<input>", the line
+ * and column in `input` (0 when not about one place) and fact the field or
+ * column concerned (NULL when none). Every decision is made before it returns. */
+KUAN_API kuan_allocation *kuan_allocate(const kuan_edition *edition, const char *input, size_t length, unsigned flags,
+                                        const char *as_of, kuan_error *error);
+KUAN_API void kuan_allocation_free(kuan_allocation *allocation);
+/* The decisions, one per application, in input order. Each accessor returns
+ * NULL (0 for counts and kuan_allocation_eligible) when `index` is out of range. */
+KUAN_API size_t kuan_allocation_count(const kuan_allocation *allocation);
+KUAN_API const char *kuan_allocation_id(const kuan_allocation *allocation, size_t index);
+KUAN_API const char *kuan_allocation_applicant(const kuan_allocation *allocation, size_t index);
+KUAN_API const char *kuan_allocation_measure(const kuan_allocation *allocation, size_t index);
+/* Eligible and, under a quota or a 件数 limit, selected. */
+KUAN_API int kuan_allocation_eligible(const kuan_allocation *allocation, size_t index);
+/* Exact decimal 元: the amount with the applicant's rooms, before any pool … */
+KUAN_API const char *kuan_allocation_amount(const kuan_allocation *allocation, size_t index);
+/* … and what it is granted after the pool. */
+KUAN_API const char *kuan_allocation_allocated(const kuan_allocation *allocation, size_t index);
+KUAN_API const char *kuan_allocation_bound(const kuan_allocation *allocation, size_t index); /* the limiting cap, or NULL */
+KUAN_API size_t kuan_allocation_reason_count(const kuan_allocation *allocation, size_t index);
+KUAN_API const char *kuan_allocation_reason(const kuan_allocation *allocation, size_t index, size_t reason);
+/* An eligible decision's named results (结果), in the order written, as kuan_result_figure_*. */
+KUAN_API size_t kuan_allocation_figure_count(const kuan_allocation *allocation, size_t index);
+KUAN_API const char *kuan_allocation_figure_name(const kuan_allocation *allocation, size_t index, size_t figure);
+KUAN_API const char *kuan_allocation_figure_amount(const kuan_allocation *allocation, size_t index, size_t figure);
+/* Every decision as `kuan allocate` writes it: JSON lines, or with
+ * KUAN_ALLOCATE_CSV CSV with its header (a column 结果.NAME per named result);
+ * free with kuan_string_free. NULL when out of memory. */
+KUAN_API char *kuan_allocation_decisions(const kuan_allocation *allocation, unsigned flags);
+
 #ifdef __cplusplus
 }
 
