@@ -193,7 +193,7 @@ api::AllocationDecision AllocatorData::decision_record(std::size_t index) const 
   const MeasureInfo& m = ed.measures[r.measure];
   api::AllocationDecision d;
   d.id = arena.get(r.id);
-  d.applicant = applicants.get(r.applicant);
+  d.applicant = applicant_of(r);
   d.measure = m.decl->name;
   d.eligible = is_funded(r);
   append_cents(d.amount, r.amount);
