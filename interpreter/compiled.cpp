@@ -522,6 +522,8 @@ std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const 
     if (ed.facts[static_cast<std::size_t>(f)].required() || std::find(needs.begin(), needs.end(), f) != needs.end())
       p->must_have.push_back(f);
   if (!compile_program(ed, info, p->plain, false) || !compile_program(ed, info, p->explaining, true)) return nullptr;
+  p->direct = info.validations.empty() && !info.in_force && p->plain.flat &&
+              static_cast<std::size_t>(p->plain.registers) <= kInlineRegisters && p->plain.memos.size() <= kInlineMemos;
   return p;
 }
 

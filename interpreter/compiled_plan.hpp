@@ -174,6 +174,8 @@ struct Program {
 
 // The most 要求 a flat plan records (one bit each).
 constexpr std::size_t kFlatRequirements = 64;
+// A plan with at most these registers and memos runs on the machine's stack.
+constexpr std::size_t kInlineRegisters = 128, kInlineMemos = 64;
 
 }  // namespace plan
 
@@ -183,6 +185,11 @@ struct CompiledMeasure {
   fixed::Fx step;                     // the edition's rounding
   RoundingMode rounding = RoundingMode::HalfUp;
   int places = 2;
+  // Set when the measure is built: no 校验 and no 施行 (nothing for
+  // evaluate_measure to check before the plan), and the plain plan is flat and
+  // fits the machine's stack — decide_flat may then decide it alone, into the
+  // caller's Outcome.
+  bool direct = false;
 };
 
 }  // namespace kuan

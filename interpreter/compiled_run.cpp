@@ -176,11 +176,25 @@ class Machine {
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
-    if (choices_) choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
+    if (choices_) [[unlikely]] record_arm(i, subject);
     if (subject.m < 0 || subject.m >= i.c) bail();
     const std::int32_t to = p_.lists[static_cast<std::size_t>(i.b + subject.m)];
     if (to == -1) bail();  // no arm takes it: the tree-walker's error (MatchK's operands are constants: < 0 but not −1)
     return to;
+  }
+
+  // Out of line: a call on the machine's hot path makes GCC keep its state on
+  // the stack (the explaining plan alone records choices).
+  [[gnu::noinline]] void record_arm(const Ins& i, Fx subject) {
+    choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
+  }
+  // A fact operand not given (or beyond 64 bits): its constant default's index
+  // in the plan's constants, or hand over. Inline, and calling nothing that
+  // returns, so the machine's state stays in registers across it.
+  std::int32_t default_of(std::int32_t slot) const {
+    const std::int32_t d = p_.fact_default[static_cast<std::size_t>(slot)];
+    if (facts_.present[static_cast<std::size_t>(slot)] || d < 0) bail();
+    return d;
   }
 
   const Program& p_;
@@ -221,12 +235,14 @@ Fx Machine::run(std::int32_t pc) {
   const unsigned char* const P = facts_.present.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
-  const Registers R = regs_;
+  const Registers& R = regs_;  // the generic ops' operands
+  std::int64_t* const Rm = regs_.m;
+  std::int32_t* const Rs = regs_.s;
   const Ins* i;
   Fx r;
   auto result = [&](bool exact) {  // r into the destination, or hand over
     if (!exact) bail();
-    R.set(i->dst, r);
+    Rm[i->dst] = r.m, Rs[i->dst] = r.s;
   };
 #define KUAN_NEXT()                                     \
   do {                                                  \
@@ -311,9 +327,9 @@ op_bail:
   bail();
 
   // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
-#define KUAN_READ_R(x) Fx{R.m[x], R.s[x]}
+#define KUAN_READ_R(x) Fx{Rm[x], Rs[x]}
 #define KUAN_READ_K(x) K[x]
-#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : R.absent(x))
+#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : K[default_of(x)])
 #define KUAN_BINARY(op, ka, kb, ...)       \
   op##_##ka##kb : {                         \
     const Fx A = KUAN_READ_##ka(i->a);      \
@@ -342,9 +358,9 @@ op_bail:
     Fx room;
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) R.set(i->dst, room), bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rm[i->dst] = room.m, Rs[i->dst] = room.s, bound_ = i->c;
   })
-  KUAN_UNARY3(Mov, R.set(i->dst, A);)
+  KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
   KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
   KUAN_UNARY3(JmpNZ, if (A.m != 0) next = code + i->b;)
   KUAN_UNARY3(MatchK, R.set(i->dst, R[arm(*i, A)]);)
@@ -352,7 +368,7 @@ op_bail:
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) R.set(i->b, room), bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rm[i->b] = room.m, Rs[i->b] = room.s, bound_ = i->c;
   })
   KUAN_UNARY3(End, return A;)
 #undef KUAN_READ_R
@@ -374,24 +390,20 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
   return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
 }
 
-constexpr std::size_t kInlineRegisters = 128, kInlineMemos = 64;
-
-// A flat plan run to its end, its result made the Outcome the tree-walker
-// gives (in place: the Decimal is built once, here).
-std::optional<Outcome> run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
-                                const FactValues& facts, std::int64_t* m, std::int32_t* s, unsigned char* done) {
-  std::optional<Outcome> out;
+// A flat plan run to its end, its result written into `o` (a default
+// Outcome) as the tree-walker gives it; false when the plan hands over.
+bool run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
+              const FactValues& facts, std::int64_t* m, std::int32_t* s, unsigned char* done, Outcome& o) {
   try {
     Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
     const bool eligible = machine.run_flat();
-    Outcome& o = out.emplace();
     o.measure = &info;
     o.eligible = eligible;
     if (!eligible) {
       o.amount = Decimal::from_scaled(0, ed.rounding_places);
       for (std::uint64_t bits = machine.failed(); bits; bits &= bits - 1)
         o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
-      return out;
+      return true;
     }
     // Built where it stays (no temporary written as two 8-byte halves and
     // read back as one 16-byte value: a store-forwarding stall).
@@ -399,9 +411,17 @@ std::optional<Outcome> run_flat(const Edition& ed, const MeasureInfo& info, cons
     o.amount.~Decimal();
     new (&o.amount) Decimal(Decimal::from_scaled(amount.m, amount.s));
     if (machine.bound() >= 0) o.bound = info.caps[static_cast<std::size_t>(machine.bound())];
+    return true;
   } catch (const Bail&) {
-    out.reset();
+    return false;
   }
+}
+
+std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                    const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                    unsigned char* done) {
+  std::optional<Outcome> out(std::in_place);
+  if (!run_flat(ed, info, cm, p, facts, m, s, done, *out)) out.reset();
   return out;
 }
 
@@ -430,21 +450,46 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
     std::int32_t scales[kInlineRegisters];
     unsigned char done[kInlineMemos];
     for (std::size_t k = 0; k < memos; ++k) done[k] = 0;
-    if (p.flat) return run_flat(ed, info, cm, p, facts, mantissas, scales, done);
+    if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas, scales, done);
     return run_segments(ed, info, cm, p, facts, trace, mantissas, scales, done);
   }
   std::vector<std::int64_t> mantissas(registers);
   std::vector<std::int32_t> scales(registers);
   std::vector<unsigned char> done(memos, 0);
-  if (p.flat) return run_flat(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
+  if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
   return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
 }
 
+bool decide_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
+                 Outcome& out) {
+  if (!required_facts_given(cm, facts)) return false;
+  const Program& p = cm.plain;
+  // Raw storage: a register is written before it is read, so the 1.5 KiB are
+  // not cleared on every evaluation.
+  std::int64_t mantissas[kInlineRegisters];
+  std::int32_t scales[kInlineRegisters];
+  unsigned char done[kInlineMemos];
+  for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
+  return run_flat(ed, info, cm, p, facts, mantissas, scales, done, out);
+}
+
+
+namespace {
+// The Outcome built where it is returned (one named return: no move).
+std::optional<Outcome> direct_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                      const FactValues& facts) {
+  std::optional<Outcome> out(std::in_place);
+  if (!decide_flat(ed, info, cm, facts, *out)) out.reset();
+  return out;
+}
+}  // namespace
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
   const CompiledMeasure* compiled = compiled_form(ed, info);
   // 校验 and 施行 (a measure dated outside its days) are evaluate_measure's, before any plan runs.
-  if (!compiled || !info.validations.empty() || info.in_force || !required_facts_given(*compiled, facts)) return std::nullopt;
+  if (!compiled || !info.validations.empty() || info.in_force) return std::nullopt;
+  if (compiled->direct) return direct_outcome(ed, info, *compiled, facts);
+  if (!required_facts_given(*compiled, facts)) return std::nullopt;
   return run_compiled(ed, info, *compiled, facts, nullptr);
 }
 

@@ -174,6 +174,15 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
     ++tally.errors;
     CHECK_FALSE(direct);  // errors are always the tree-walker's to word
   }
+  // evaluate_measure's fast entry (no 校验, no 施行: the Outcome built in
+  // place): the same outcome as run_compiled, or nothing when that hands over.
+  CHECK(compiled->direct == (m.validations.empty() && !m.in_force && compiled->plain.flat));
+  if (compiled->direct) {
+    Outcome in_place;
+    const bool decided = decide_flat(ed, m, *compiled, facts, in_place);
+    CHECK(decided == static_cast<bool>(direct));
+    if (decided) CHECK(same_result(reference, EvalResult(in_place)));
+  }
   // The batch's fast lane: facts in their fixed-point lanes alone (no Values,
   // as json_fast's Binding::FixedOnly binds them), decided by the compiled form
   // alone — the same outcome, or nothing (never an error, never a guess).
