@@ -384,7 +384,7 @@ bool FastLineReader::scan(std::string_view line, FastApplication& app, bool valu
       if (!in.string(text)) return false;
       // A measure's name found is valid UTF-8; any other text is checked.
       if (!(bit == 4 && (app.measure_info = index_.measure(text))) && !utf8_text(text)) return false;
-      if (bit == 1) app.id = text, app.has_id = true;
+      if (bit == 1) app.id = text, app.has_id = app.id_plain = true;  // in.string() stops at what JSON escapes
       else if (bit == 2) app.applicant = text, app.has_applicant = true;
       else app.measure = text;
     } else {

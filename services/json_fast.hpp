@@ -60,6 +60,7 @@ struct FastApplication {
   std::string_view id, measure, applicant;
   const MeasureInfo* measure_info = nullptr;  // the measure named, when the edition has it
   bool has_id = false, has_applicant = false;
+  bool id_plain = false;  // the id holds nothing JSON escapes ('"', '\\', control characters): it is written as it is
 };
 
 // How a line's facts are bound. Values: each slot's Value and its fixed-point
