@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -15,30 +16,30 @@ namespace kuan {
 // varint; a ref is block << 32 | offset.
 class Arena {
  public:
-  std::uint64_t add(std::string_view s) { return add(s, nullptr); }
+  std::uint64_t add(std::string_view s) { return add_all({s}); }
   // Two strings back to back under one ref: get(ref) is the first, after(ref) the second.
-  std::uint64_t add_pair(std::string_view first, std::string_view second) { return add(first, &second); }
-  std::string_view get(std::uint64_t ref) const { return read(blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu)); }
-  // Where a ref's bytes start (to ask for them early: __builtin_prefetch).
-  const char* address(std::uint64_t ref) const { return blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu); }
-  std::string_view after(std::uint64_t ref) const {
-    const std::string_view first = get(ref);
-    return read(first.data() + first.size());
-  }
-
- private:
-  std::uint64_t add(std::string_view s, const std::string_view* second) {
-    const std::size_t need = s.size() + 10 + (second ? second->size() + 10 : 0);
+  std::uint64_t add_pair(std::string_view first, std::string_view second) { return add_all({first, second}); }
+  // Strings back to back under one ref: get(ref) is the first, next() of it the second, and so on.
+  std::uint64_t add_all(std::initializer_list<std::string_view> parts) {
+    std::size_t need = 0;
+    for (const std::string_view s : parts) need += s.size() + 10;
     if (blocks_.empty() || used_ + need > cap_) {
       cap_ = std::max(kBlock, need);
       blocks_.emplace_back(new char[cap_]);
       used_ = 0;
     }
     const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;
-    write(s);
-    if (second) write(*second);
+    for (const std::string_view s : parts) write(s);
     return ref;
   }
+  std::string_view get(std::uint64_t ref) const { return read(blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu)); }
+  // Where a ref's bytes start (to ask for them early: __builtin_prefetch).
+  const char* address(std::uint64_t ref) const { return blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu); }
+  std::string_view after(std::uint64_t ref) const { return next(get(ref)); }
+  // The string stored after `s` under the same ref (s: one got from it).
+  static std::string_view next(std::string_view s) { return read(s.data() + s.size()); }
+
+ private:
   void write(std::string_view s) {
     char* p = blocks_.back().get() + used_;
     std::size_t n = s.size(), k = 0;

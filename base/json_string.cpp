@@ -23,6 +23,8 @@ std::size_t plain_run(std::string_view s, std::size_t i) {
   return i;
 }
 
+constexpr char kHex[] = "0123456789abcdef";
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -44,6 +46,33 @@ void append_json_string(std::string& out, std::string_view s) {
     }
   }
   out += '"';
+}
+
+char* write_json_string(char* p, std::string_view s) {
+  *p++ = '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t j = plain_run(s, i);
+    std::memcpy(p, s.data() + i, j - i);
+    p += j - i;
+    if (j == s.size()) break;
+    i = j + 1;
+    *p++ = '\\';
+    switch (const char c = s[j]) {  // as append_json_string escapes them
+      case '"': *p++ = '"'; break;
+      case '\\': *p++ = '\\'; break;
+      case '\n': *p++ = 'n'; break;
+      case '\r': *p++ = 'r'; break;
+      case '\t': *p++ = 't'; break;
+      default: {
+        const auto u = static_cast<unsigned char>(c);
+        std::memcpy(p, "u00", 3);
+        p[3] = kHex[u >> 4], p[4] = kHex[u & 15];
+        p += 5;
+      }
+    }
+  }
+  *p++ = '"';
+  return p;
 }
 
 }  // namespace kuan

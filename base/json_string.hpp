@@ -11,4 +11,8 @@ namespace kuan {
 // escaped; other bytes (UTF-8) copied as they are.
 void append_json_string(std::string& out, std::string_view s);
 
+// The same bytes written at `p`, which has room for 6 × s.size() + 2 of them
+// (a control character takes six); returns their end.
+char* write_json_string(char* p, std::string_view s);
+
 }  // namespace kuan

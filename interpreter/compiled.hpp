@@ -56,8 +56,17 @@ std::optional<Outcome> run_compiled(const Edition& edition, const MeasureInfo& m
 // straight into them (services/json_fast.hpp, Binding::FixedOnly) serve.
 std::optional<Outcome> decide_compiled(const Edition& edition, const MeasureInfo& measure, const FactValues& facts);
 
-// Whether every fact the measure requires is given (the compiled form's quick
-// check; when false, evaluate_measure words which are missing).
-bool required_facts_given(const CompiledMeasure& program, const FactValues& facts);
+// The fast entry of a measure whose compiled form is `direct` (no 校验, no
+// 施行, a flat plan; compiled_plan.hpp): runs the plain plan and writes the
+// outcome into `out` (a default Outcome, the caller's — built in place, never
+// moved) and returns true; false when the required facts are not all given or
+// the plan hands over (then `out` is partly written: the caller replaces it
+// with the tree-walker's result).
+bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
+                 const FactValues& facts, Outcome& out);
+
+// required_facts_given (compiled_plan.hpp): whether every fact the measure
+// requires is given (the compiled form's quick check; when false,
+// evaluate_measure words which are missing).
 
 }  // namespace kuan

@@ -137,7 +137,9 @@ class Machine {
   Decimal rounded(Fx amount) const { return fixed::to_decimal(round(amount)); }
 
  private:
-  Fx round(Fx amount) const {
+  // Inline: once per evaluation, at the end, where a call would make the
+  // machine keep its state on the stack.
+  [[gnu::always_inline]] Fx round(Fx amount) const {
     Fx r;
     if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
       r.s = cm_.places;
@@ -176,11 +178,25 @@ class Machine {
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
-    if (choices_) choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
+    if (choices_) [[unlikely]] record_arm(i, subject);
     if (subject.m < 0 || subject.m >= i.c) bail();
     const std::int32_t to = p_.lists[static_cast<std::size_t>(i.b + subject.m)];
     if (to == -1) bail();  // no arm takes it: the tree-walker's error (MatchK's operands are constants: < 0 but not −1)
     return to;
+  }
+
+  // Out of line: a call on the machine's hot path makes GCC keep its state on
+  // the stack (the explaining plan alone records choices).
+  [[gnu::noinline]] void record_arm(const Ins& i, Fx subject) {
+    choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
+  }
+  // A fact operand not given (or beyond 64 bits): its constant default's index
+  // in the plan's constants, or hand over. Inline, and calling nothing that
+  // returns, so the machine's state stays in registers across it.
+  std::int32_t default_of(std::int32_t slot) const {
+    const std::int32_t d = p_.fact_default[static_cast<std::size_t>(slot)];
+    if (facts_.present[static_cast<std::size_t>(slot)] || d < 0) bail();
+    return d;
   }
 
   const Program& p_;
@@ -208,12 +224,16 @@ Fx Machine::run(std::int32_t pc) {
       &&op_bail, &&op_given,   &&op_guard,  &&op_ensure, &&op_has,   &&op_not,     &&op_neg,
       &&op_abs,  &&op_bail,    &&op_bail,    &&op_bail,   &&op_bail,   &&op_min,   &&op_max,     &&op_round,
       &&op_rate, &&op_base,    &&op_bail,    &&op_bail,   &&op_jmp,    &&op_bail,  &&op_bail,    &&op_bail,
-      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish, &&op_bail,
+      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish,
+      &&op_bail,   &&op_bail,  &&op_bail,
 #define KUAN_VARIANTS9(op) &&op##_RR, &&op##_RK, &&op##_RF, &&op##_KR, &&op##_KK, &&op##_KF, &&op##_FR, &&op##_FK, &&op##_FF,
 #define KUAN_VARIANTS3(op) &&op##_R, &&op##_K, &&op##_F,
-      KUAN_PLAN_BINARY(KUAN_VARIANTS9) KUAN_PLAN_UNARY(KUAN_VARIANTS3)
+#define KUAN_VARIANTS12(op) &&op##_R1, &&op##_R2, &&op##_R3, &&op##_R4, &&op##_R5, &&op##_R6, \
+                            &&op##_F1, &&op##_F2, &&op##_F3, &&op##_F4, &&op##_F5, &&op##_F6,
+      KUAN_PLAN_BINARY(KUAN_VARIANTS9) KUAN_PLAN_UNARY(KUAN_VARIANTS3) KUAN_PLAN_AGAINST_CONSTANT(KUAN_VARIANTS12)
 #undef KUAN_VARIANTS9
 #undef KUAN_VARIANTS3
+#undef KUAN_VARIANTS12
   };
   static_assert(sizeof kCode / sizeof kCode[0] == kHandlers, "one label per Op, in Op's order, then the variants");
   const Fx* const K = p_.constants.data();
@@ -221,12 +241,14 @@ Fx Machine::run(std::int32_t pc) {
   const unsigned char* const P = facts_.present.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
-  const Registers R = regs_;
+  const Registers& R = regs_;  // the generic ops' operands
+  std::int64_t* const Rm = regs_.m;
+  std::int32_t* const Rs = regs_.s;
   const Ins* i;
   Fx r;
   auto result = [&](bool exact) {  // r into the destination, or hand over
     if (!exact) bail();
-    R.set(i->dst, r);
+    Rm[i->dst] = r.m, Rs[i->dst] = r.s;
   };
 #define KUAN_NEXT()                                     \
   do {                                                  \
@@ -236,7 +258,7 @@ Fx Machine::run(std::int32_t pc) {
   KUAN_NEXT();
 op_given:
   if (given_fitting(i->a)) {
-    R.set(i->dst, R[fact_ref(i->a)]);
+    Rm[i->dst] = F[i->a].m, Rs[i->dst] = F[i->a].s;
     next = code + i->b;
   }
   KUAN_NEXT();
@@ -311,9 +333,9 @@ op_bail:
   bail();
 
   // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
-#define KUAN_READ_R(x) Fx{R.m[x], R.s[x]}
+#define KUAN_READ_R(x) Fx{Rm[x], Rs[x]}
 #define KUAN_READ_K(x) K[x]
-#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : R.absent(x))
+#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : K[default_of(x)])
 #define KUAN_BINARY(op, ka, kb, ...)       \
   op##_##ka##kb : {                         \
     const Fx A = KUAN_READ_##ka(i->a);      \
@@ -342,19 +364,53 @@ op_bail:
     Fx room;
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) R.set(i->dst, room), bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rm[i->dst] = room.m, Rs[i->dst] = room.s, bound_ = i->c;
   })
-  KUAN_UNARY3(Mov, R.set(i->dst, A);)
+  KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
   KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
   KUAN_UNARY3(JmpNZ, if (A.m != 0) next = code + i->b;)
-  KUAN_UNARY3(MatchK, R.set(i->dst, R[arm(*i, A)]);)
+  KUAN_UNARY3(MatchK, {  // every arm a constant
+    const Fx v = K[arm(*i, A) & kRefIndex];
+    Rm[i->dst] = v.m, Rs[i->dst] = v.s;
+  })
   KUAN_UNARY3(Match, next = code + arm(*i, A);)
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) R.set(i->b, room), bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rm[i->b] = room.m, Rs[i->b] = room.s, bound_ = i->c;
   })
   KUAN_UNARY3(End, return A;)
+
+  // Against a constant: `held` is A `x` the constant, one int64 compare when
+  // the scales agree (the relation is the handler's own), else exact.
+#define KUAN_RELATION_1(x, y) ((x) < (y))
+#define KUAN_RELATION_2(x, y) ((x) == (y))
+#define KUAN_RELATION_3(x, y) ((x) <= (y))
+#define KUAN_RELATION_4(x, y) ((x) > (y))
+#define KUAN_RELATION_5(x, y) ((x) != (y))
+#define KUAN_RELATION_6(x, y) ((x) >= (y))
+#define KUAN_AGAINST(op, ka, rel, ...)                                                                            \
+  op##_##ka##rel : {                                                                                             \
+    const Fx A = KUAN_READ_##ka(i->a);                                                                           \
+    const bool held = A.s == i->b ? KUAN_RELATION_##rel(A.m, i->k) : holds(fixed::compare(A, Fx{i->k, i->b}), i->x); \
+    __VA_ARGS__                                                                                                  \
+  }                                                                                                              \
+  KUAN_NEXT();
+#define KUAN_AGAINST6(op, ka, ...)                                                                     \
+  KUAN_AGAINST(op, ka, 1, __VA_ARGS__) KUAN_AGAINST(op, ka, 2, __VA_ARGS__) KUAN_AGAINST(op, ka, 3, __VA_ARGS__) \
+  KUAN_AGAINST(op, ka, 4, __VA_ARGS__) KUAN_AGAINST(op, ka, 5, __VA_ARGS__) KUAN_AGAINST(op, ka, 6, __VA_ARGS__)
+#define KUAN_AGAINST12(op, ...) KUAN_AGAINST6(op, R, __VA_ARGS__) KUAN_AGAINST6(op, F, __VA_ARGS__)
+  KUAN_AGAINST12(JmpK, if (held) next = code + i->c;)
+  KUAN_AGAINST12(NeedK, if (held && !P[i->c]) bail();)  // the tree-walker words the missing fact
+#undef KUAN_RELATION_1
+#undef KUAN_RELATION_2
+#undef KUAN_RELATION_3
+#undef KUAN_RELATION_4
+#undef KUAN_RELATION_5
+#undef KUAN_RELATION_6
+#undef KUAN_AGAINST
+#undef KUAN_AGAINST6
+#undef KUAN_AGAINST12
 #undef KUAN_READ_R
 #undef KUAN_READ_K
 #undef KUAN_READ_F
@@ -374,24 +430,27 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
   return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
 }
 
-constexpr std::size_t kInlineRegisters = 128, kInlineMemos = 64;
+// Not eligible: which 要求 failed (one bit each), as the tree-walker lists them.
+[[gnu::noinline]] void not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed, Outcome& o) {
+  o.amount = Decimal::from_scaled(0, ed.rounding_places);
+  for (std::uint64_t bits = failed; bits; bits &= bits - 1)
+    o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
+}
 
-// A flat plan run to its end, its result made the Outcome the tree-walker
-// gives (in place: the Decimal is built once, here).
-std::optional<Outcome> run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
-                                const FactValues& facts, std::int64_t* m, std::int32_t* s, unsigned char* done) {
-  std::optional<Outcome> out;
+// A flat plan run to its end, its result written into `o` (a default
+// Outcome) as the tree-walker gives it; false when the plan hands over.
+// Inlined into its two callers (one call less on every evaluation).
+[[gnu::always_inline]] inline bool run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                            const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                            unsigned char* done, Outcome& o) {
   try {
     Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
     const bool eligible = machine.run_flat();
-    Outcome& o = out.emplace();
     o.measure = &info;
     o.eligible = eligible;
     if (!eligible) {
-      o.amount = Decimal::from_scaled(0, ed.rounding_places);
-      for (std::uint64_t bits = machine.failed(); bits; bits &= bits - 1)
-        o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
-      return out;
+      not_eligible(ed, info, machine.failed(), o);
+      return true;
     }
     // Built where it stays (no temporary written as two 8-byte halves and
     // read back as one 16-byte value: a store-forwarding stall).
@@ -399,9 +458,17 @@ std::optional<Outcome> run_flat(const Edition& ed, const MeasureInfo& info, cons
     o.amount.~Decimal();
     new (&o.amount) Decimal(Decimal::from_scaled(amount.m, amount.s));
     if (machine.bound() >= 0) o.bound = info.caps[static_cast<std::size_t>(machine.bound())];
+    return true;
   } catch (const Bail&) {
-    out.reset();
+    return false;
   }
+}
+
+std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                    const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                    unsigned char* done) {
+  std::optional<Outcome> out(std::in_place);
+  if (!run_flat(ed, info, cm, p, facts, m, s, done, *out)) out.reset();
   return out;
 }
 
@@ -430,21 +497,46 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
     std::int32_t scales[kInlineRegisters];
     unsigned char done[kInlineMemos];
     for (std::size_t k = 0; k < memos; ++k) done[k] = 0;
-    if (p.flat) return run_flat(ed, info, cm, p, facts, mantissas, scales, done);
+    if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas, scales, done);
     return run_segments(ed, info, cm, p, facts, trace, mantissas, scales, done);
   }
   std::vector<std::int64_t> mantissas(registers);
   std::vector<std::int32_t> scales(registers);
   std::vector<unsigned char> done(memos, 0);
-  if (p.flat) return run_flat(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
+  if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
   return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
 }
 
+bool decide_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
+                 Outcome& out) {
+  if (!required_facts_given(cm, facts)) return false;
+  const Program& p = cm.plain;
+  // Raw storage: a register is written before it is read, so the 1.5 KiB are
+  // not cleared on every evaluation.
+  std::int64_t mantissas[kInlineRegisters];
+  std::int32_t scales[kInlineRegisters];
+  unsigned char done[kInlineMemos];
+  for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
+  return run_flat(ed, info, cm, p, facts, mantissas, scales, done, out);
+}
+
+
+namespace {
+// The Outcome built where it is returned (one named return: no move).
+std::optional<Outcome> direct_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                      const FactValues& facts) {
+  std::optional<Outcome> out(std::in_place);
+  if (!decide_flat(ed, info, cm, facts, *out)) out.reset();
+  return out;
+}
+}  // namespace
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
   const CompiledMeasure* compiled = compiled_form(ed, info);
   // 校验 and 施行 (a measure dated outside its days) are evaluate_measure's, before any plan runs.
-  if (!compiled || !info.validations.empty() || info.in_force || !required_facts_given(*compiled, facts)) return std::nullopt;
+  if (!compiled || !info.validations.empty() || info.in_force) return std::nullopt;
+  if (compiled->direct) return direct_outcome(ed, info, *compiled, facts);
+  if (!required_facts_given(*compiled, facts)) return std::nullopt;
   return run_compiled(ed, info, *compiled, facts, nullptr);
 }
 

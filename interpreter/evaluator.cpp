@@ -11,6 +11,7 @@
 
 #include "base/date.hpp"
 #include "interpreter/compiled.hpp"
+#include "interpreter/compiled_plan.hpp"
 #include "interpreter/measure_steps.hpp"
 #include "stdlib/brackets.hpp"
 #include "stdlib/builtins.hpp"
@@ -553,13 +554,27 @@ std::size_t chosen_arm(const Value& v, const ast::Expr& table, std::size_t arms)
 std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts);
 }  // namespace
 
+namespace {
+// A measure with no 校验 and no 施行 whose flat plan decides: the Outcome is
+// built where the caller's result lies (one named return, so no move of it;
+// the tree-walker's result replaces it when the plan hands over).
+EvalResult evaluate_direct(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& compiled,
+                           const FactValues& facts) {
+  EvalResult r(std::in_place_type<Outcome>);
+  if (!decide_flat(ed, info, compiled, facts, *std::get_if<Outcome>(&r))) r = reference_walk(ed, info, facts, nullptr);
+  return r;
+}
+}  // namespace
+
 EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  const CompiledMeasure* compiled = compiled_form(ed, info);
+  if (compiled && compiled->direct && !trace) return evaluate_direct(ed, info, *compiled, facts);
   // 校验 first, by the tree-walker (the compiled form does not hold them);
   // then 施行: an application dated outside the measure's days is refused.
   if (!info.validations.empty())
     if (auto invalid = failed_validation(ed, info, facts)) return std::move(*invalid);
   if (auto refused = out_of_force(ed, info, facts, trace)) return std::move(*refused);
-  if (const CompiledMeasure* compiled = compiled_form(ed, info); compiled && required_facts_given(*compiled, facts)) {
+  if (compiled && required_facts_given(*compiled, facts)) {
     if (auto out = run_compiled(ed, info, *compiled, facts, trace)) return std::move(*out);
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }

@@ -85,25 +85,4 @@ class FigureColumns {
 // A run-time error for people: the message, then (规则位置 file:line:col).
 std::string error_text(const EvalError& e);
 
-// The bytes of append_result_json without an explanation, fast, for many
-// results of one edition (a batch): the constant parts of each measure's
-// result are escaped once, so a result is those pieces, its id and its amount
-// for speed. Anything else (another edition's result, one with a note)
-// goes through append_result_json.
-class ResultWriter {
- public:
-  explicit ResultWriter(const Edition& edition);
-  void append(std::string& out, const Edition& edition, const Outcome& outcome, const std::string_view* id) const;
-
- private:
-  struct Pieces {
-    std::string head[2];  // "measure":…,"version":…,"eligible":false|true,"amount":"
-    std::string tail;     // ,"clause":…}  or  }
-    std::vector<std::pair<const ast::LimitDecl*, std::string>> bounds;  // "bound":"…"
-  };
-  static void append_decimal(std::string& out, const Decimal& d);
-  const Edition& ed_;
-  std::vector<Pieces> pieces_;
-};
-
 }  // namespace kuan

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/json_string.hpp"
+#include "base/radix_sort.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/fact_codec.hpp"
 #include "services/pro_rata.hpp"
@@ -22,26 +23,15 @@ AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_vie
   return allocation_error(line, 0, "id", std::string(id), fmt::format("重复的申请 id(与第 {} 项申请相同)", first + 1));
 }
 
-std::optional<AllocationError> AllocatorData::duplicate_ids() const {
+std::size_t AllocatorData::repeated_id(std::size_t& first) const {
   const std::size_t n = records.size();
   std::vector<std::uint64_t> keys(n);  // id hash << 32 | record: equal ids fall next to each other
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t h = std::hash<std::string_view>{}(arena.get(records[i].id));
     keys[i] = (h ^ (h >> 32)) << 32 | i;
   }
-  {  // sorted by hash, record order kept among equal hashes: two stable counting passes of 16 bits (a sort by comparison took 3× as long)
-    std::vector<std::uint64_t> other(n);
-    std::vector<std::uint32_t> count(std::size_t{1} << 16);
-    for (const int shift : {32, 48}) {
-      std::fill(count.begin(), count.end(), 0u);
-      for (const std::uint64_t k : keys) ++count[(k >> shift) & 0xFFFF];
-      std::uint32_t at = 0;
-      for (auto& c : count) at += std::exchange(c, at);
-      for (const std::uint64_t k : keys) other[count[(k >> shift) & 0xFFFF]++] = k;
-      keys.swap(other);
-    }
-  }
-  std::size_t worst = n, first = 0;  // the earliest repeat, and the first record with its id
+  sort_by_high_bits(keys, 32);  // by hash, record order kept among equal hashes
+  std::size_t worst = n;  // the earliest repeat; `first`: the first record with its id
   std::vector<std::uint32_t> run;
   for (std::size_t a = 0, b = 0; a < n; a = b) {
     for (b = a + 1; b < n && keys[b] >> 32 == keys[a] >> 32; ++b) {}
@@ -59,9 +49,7 @@ std::optional<AllocationError> AllocatorData::duplicate_ids() const {
       if (run[k] < worst) worst = run[k], first = run[group];
     }
   }
-  if (worst == n) return std::nullopt;
-  const Record& r = records[worst];
-  return duplicate_error(static_cast<std::size_t>(r.line), arena.get(r.id), first);
+  return worst;
 }
 
 // The record's facts as given, plus (unless given) the 全年 totals and —
@@ -69,7 +57,7 @@ std::optional<AllocationError> AllocatorData::duplicate_ids() const {
 void AllocatorData::bind(const Record& r, bool rooms) {
   clear_facts();
   facts.as_of = run_day();  // unless the line has its own (decoded with its facts)
-  decode_fact_values(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); });
+  decode_fact_values(facts_of(r), facts, [&](int slot) { touched.push_back(slot); });
   const Setup& s = setup[r.measure];
   for (const int a : s.year_totals) {
     const int fact = ed.accumulations[a].fact;
@@ -109,7 +97,7 @@ bool AllocatorData::bind_fixed(const Record& r) {
   const Setup& s = setup[r.measure];
   clear_facts();
   facts.as_of = run_day();  // unless the line has its own (decoded with its facts)
-  if (!decode_fact_fixed(arena.after(r.id), facts, [&](int slot) { touched.push_back(slot); })) return false;
+  if (!decode_fact_fixed(facts_of(r), facts, [&](int slot) { touched.push_back(slot); })) return false;
   auto set_fixed = [&](int slot, fixed::Fx x) {
     facts.present[static_cast<std::size_t>(slot)] = FactValues::kGiven | FactValues::kFits;
     facts.fixed[static_cast<std::size_t>(slot)] = x;
@@ -343,9 +331,8 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
 }
 
 std::optional<AllocationError> AllocatorData::decide_year() {
-  if (auto e = duplicate_ids()) return e;
+  if (auto e = settle()) return e;
   resolve_openings();
-  applicants.release_index();  // applicants are known: the rest needs only the records
   if (auto e = decide_quotas()) return e;
   if (auto e = decide_amounts()) return e;
   // Then pools, over what the quotas left.
@@ -421,7 +408,7 @@ void AllocatorData::summarize() {
     for (std::size_t k = 0; k < keep; ++k) {
       const Record& r = records[capped[k]];
       const MeasureInfo& m = ed.measures[r.measure];
-      summary.capped.push_back({std::string(arena.get(r.id)), std::string(applicants.get(r.applicant)),
+      summary.capped.push_back({std::string(arena.get(r.id)), std::string(applicant_of(r)),
                                 m.decl->name, m.caps[r.bound - 1]->name, cents_text(r.amount)});
     }
   }

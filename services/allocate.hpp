@@ -17,8 +17,10 @@
 //   1. read()/add(): each record is parsed (by the batch's simdjson reader,
 //      the precise one for a line it declines) and its facts checked (the
 //      first bad line stops the batch, named by line and column); kept are a
-//      48-byte record and the given facts as typed values, plus per applicant
-//      the year totals of 累计 … = 全年 … facts.
+//      48-byte record, the applicant's name and the given facts as typed
+//      values. Once the year is read (or a line is bad), repeated ids are
+//      found, applicants interned and the year totals of 累计 … = 全年 …
+//      facts summed, all at once (settle(): sorting hashes, no lookup per line).
 //   2. finish(): quotas first (by score, among applications eligible
 //      evaluated alone); then amounts in application order, each line's
 //      missing 累计 facts supplied from what the applicant's earlier *funded*

@@ -22,7 +22,6 @@
 #include "base/arena.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
-#include "base/name_table.hpp"
 #include "base/tally_table.hpp"
 #include "services/allocate.hpp"
 #include "services/json_fast.hpp"
@@ -74,15 +73,18 @@ struct api::Allocator::Data {
   static constexpr std::uint8_t kGivesUsed = 64;    // the line gives the 已用 fact of a running total
 
   // What is kept of one application between reading and deciding: 48 bytes,
-  // and in the arena its id followed by its given facts as typed values
-  // (encode_fact_value).
+  // and in the arena its id, its applicant's name and its given facts as
+  // typed values (encode_fact_value), back to back (id_of, applicant_of, facts_of).
   struct Record {
     std::int64_t amount;       // 分, as evaluated with the year's rooms (before quotas and pools)
-    std::int64_t used;         // 分, the first computed 累计 room fact it was evaluated with
-    std::uint64_t id;          // Arena ref of the id; arena.after(id): the encoded facts
+    union {
+      std::uint64_t applicant_hash;  // until settle(): the hash of its applicant's name
+      std::int64_t used;             // 分, the first computed 累计 room fact it was evaluated with
+    };
+    std::uint64_t id;          // Arena ref of the id, the applicant and the encoded facts
     std::uint64_t line : 48;   // 1-based input line, for errors found when deciding
     std::uint64_t measure : 16;  // index into Edition::measures
-    std::uint32_t applicant;   // index into applicants
+    std::uint32_t applicant;   // from settle(): its applicant, 0 … applicant_first.size() - 1
     std::uint32_t failed;      // bit i: requirement i of the measure failed
     std::uint32_t rank;        // 1-based rank within its quota, or 0
     std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
@@ -144,7 +146,11 @@ struct api::Allocator::Data {
   std::unordered_map<const Record*, std::vector<std::string>> figures;
   FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `notes` (none without 结果)
   Arena arena;
-  NameTable applicants;                     // applicants' names: looked up for every line, so kept dense
+  // Applicants are interned once the year is read (settle()), not looked up
+  // line by line: per applicant, the index of its first record (whose arena
+  // entry holds its name).
+  std::vector<std::uint32_t> applicant_first;
+  bool settled = false;
   TallyColumns funded_totals;               // applicant × funded_slot → 分 (or a count) funded so far
   std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
   std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
@@ -212,6 +218,9 @@ struct api::Allocator::Data {
     facts.set(slot, std::move(v));
     touched.push_back(slot);
   }
+  std::string_view id_of(const Record& r) const { return arena.get(r.id); }
+  std::string_view applicant_of(const Record& r) const { return Arena::next(arena.get(r.id)); }
+  std::string_view facts_of(const Record& r) const { return Arena::next(applicant_of(r)); }
   static bool is_funded(const Record& r) { return (r.flags & kEligible) && !(r.flags & kQuotaOut); }
   // 分 after the pool: the amount, scaled when the pool was exceeded.
   std::int64_t allocated(const Record& r) const {
@@ -225,8 +234,6 @@ struct api::Allocator::Data {
   // Pass 1 (allocate_read.cpp).
   // A whole input (Allocator::read), then finish().
   std::optional<AllocationError> read(std::istream& in, const api::AllocationProgressFn& progress);
-  // Asks early for the memory the next lines' applicant lookups will read.
-  void prefetch_applicants(std::string_view record, std::size_t readable_after) const;
   // One record (Allocator::add), stopping at the first bad one.
   std::optional<AllocationError> add(std::string_view record, std::size_t line, std::size_t readable_after);
   // Checks one given fact now (so the error names its line and column) and
@@ -240,7 +247,7 @@ struct api::Allocator::Data {
   bool add_fast(std::string_view text, std::size_t line, std::size_t readable_after, std::optional<AllocationError>& error);
   std::optional<AllocationError> add_csv(std::string_view text, std::size_t line);
   // Pass 1 for one good line: the checks that need only the line, then the
-  // record, the applicant and its year totals. Deciding waits for finish().
+  // record (its applicant's name and its hash). Deciding waits for finish().
   // `day`: the line's own as_of, if it has one.
   std::optional<AllocationError> keep(std::size_t line, std::string_view id, std::string_view applicant,
                                       const MeasureInfo& m, const char* prefix, const FactValues& given,
@@ -252,13 +259,19 @@ struct api::Allocator::Data {
     return *as_of;
   }
 
-  // The first application, in input order, whose id an earlier one has: its
-  // error (allocate.cpp). Ids are checked all at once, by sorting their hashes.
-  std::optional<AllocationError> duplicate_ids() const;
-  // Stops the batch with the first problem in input order: an earlier repeated
-  // id, else `e`.
+  // The first application, in input order, whose id an earlier one has (its
+  // index, and in `first` the earlier one's), or records.size() (allocate.cpp).
+  // Ids are checked all at once, by sorting their hashes.
+  std::size_t repeated_id(std::size_t& first) const;
+  // Once the records are read, or reading stopped (allocate_applicants.cpp):
+  // repeated ids checked, applicants interned (Record::applicant,
+  // applicant_first), the 全年 totals summed in input order. The first problem
+  // in input order: a repeated id, or a 全年 total beyond range. Once only.
+  std::optional<AllocationError> settle();
+  // Stops the batch with the first problem in input order: one settle() finds
+  // among the earlier lines, else `e`.
   AllocationError stop(AllocationError e) {
-    if (auto repeated = duplicate_ids()) e = std::move(*repeated);
+    if (auto earlier = settle()) e = std::move(*earlier);
     stopped = e;
     return e;
   }
@@ -329,9 +342,8 @@ struct api::Allocator::Data {
   void summarize();
 
   // Records are visited in input order, their applicants at random: asking
-  // for an applicant's name (writing) or running totals (deciding) a few
-  // records ahead hides most of the wait for memory.
-  void prefetch_name(std::size_t index) const;
+  // for an applicant's running totals (deciding) a few records ahead hides
+  // most of the wait for memory.
   void prefetch_totals(std::size_t index) const;
 
   // Pass 2 (allocate_write.cpp).

@@ -229,6 +229,10 @@ void AllocatorData::resolve_openings() {
   // The run's year: a 期间 每年 total's period in this run.
   const std::string year = format_date(run_day()).substr(0, 4);
   const OpeningPeriod run_year{true, *parse_date(year + "-01-01"), *parse_date(year + "-12-31")};
+  std::unordered_map<std::string_view, std::uint32_t> applicant_named;  // the year's applicants by name
+  applicant_named.reserve(applicant_first.size());
+  for (std::size_t a = 0; a < applicant_first.size(); ++a)
+    applicant_named.emplace(applicant_of(records[applicant_first[a]]), static_cast<std::uint32_t>(a));
   for (Opening& o : openings) {
     if (o.period) {
       const AccumulationInfo& acc = ed.accumulations[o.tally];
@@ -238,15 +242,16 @@ void AllocatorData::resolve_openings() {
         continue;
       }
     }
-    if (auto who = applicants.find(o.applicant)) seeds.push_back({*who, o.tally, std::move(o.group), o.value});
+    if (const auto who = applicant_named.find(o.applicant); who != applicant_named.end())
+      seeds.push_back({who->second, o.tally, std::move(o.group), o.value});
     else ++unknown_openings;
   }
   std::vector<Opening>().swap(openings);
 }
 
 void AllocatorData::seed_openings() {
-  funded_totals.reset(n_funded, applicants.size());  // every applicant is known by now
-  opened.reset(n_funded, applicants.size());
+  funded_totals.reset(n_funded, applicant_first.size());  // every applicant is known by now
+  opened.reset(n_funded, applicant_first.size());
   for (const Seed& s : seeds) {
     if (ed.accumulations[s.tally].group_fact < 0) {
       funded_totals.at(s.applicant, funded_slot[s.tally]) = s.value;

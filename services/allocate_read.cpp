@@ -183,7 +183,7 @@ std::optional<AllocationError> AllocatorData::add_csv(std::string_view text, std
 }
 
 // Pass 1 for one good line: the checks that need only the line, then the
-// record, the applicant and its year totals. Deciding waits for finish().
+// record (its applicant's name and its hash). Deciding waits for finish().
 std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string_view id, std::string_view applicant,
                                                      const MeasureInfo& m, const char* prefix, const FactValues& given,
                                                      std::optional<std::int32_t> day) {
@@ -204,30 +204,12 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
     return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
   if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
-  // Repeated ids are found all at once (duplicate_ids) when the year is
-  // complete or a later line is bad: no table of every id while reading.
-  const auto [who, is_new] = applicants.intern(applicant);
-  if (is_new) {
-    year_totals.resize(year_totals.size() + n_year);
-  }
-  for (const int a : setup[mi].year_totals) {
-    const int source = ed.accumulations[a].source;
-    if (!given.present[source]) continue;  // not given: nothing to add
-    Decimal& total = year_totals[who * n_year + year_slot[a]];
-    try {
-      // A fact bound into its fixed-point lane alone (the fast reader) has no Value.
-      total = total + ((given.present[source] & FactValues::kFits) ? fixed::to_decimal(given.fixed[source])
-                                                                   : given.values[source].number);
-    } catch (const std::exception&) {
-      for (std::size_t i = 0; i < records.size(); ++i)  // a repeated id is the first problem of this line
-        if (arena.get(records[i].id) == id) return duplicate_error(line, id, i);
-      return fail("", "同一申请人的全年合计超出可处理的范围");
-    }
-  }
+  // Repeated ids, applicants and 全年 totals wait for settle(), when the
+  // year is complete or a later line is bad: no table looked into per line.
   Record r{};
-  r.id = arena.add_pair(id, encoded);
+  r.id = arena.add_all({id, applicant, encoded});
+  r.applicant_hash = std::hash<std::string_view>{}(applicant);
   r.line = line;
-  r.applicant = who;
   r.measure = static_cast<std::uint16_t>(mi);
   if (carry_stated)
     for (const int a : setup[mi].funded)
@@ -236,42 +218,8 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   return std::nullopt;
 }
 
-namespace {
-// The applicant of a JSONL line as it is usually written ("applicant": "…",
-// no escapes), found without parsing; "" when not so. Only for asking for
-// memory early: the line is read properly later.
-std::string_view glance_applicant(std::string_view line) {
-  constexpr std::string_view key = "\"applicant\"";
-  const std::size_t at = line.find(key);
-  if (at == std::string_view::npos) return {};
-  std::size_t p = at + key.size();
-  while (p < line.size() && (line[p] == ' ' || line[p] == ':')) ++p;
-  if (p >= line.size() || line[p] != '"') return {};
-  const std::size_t end = line.find_first_of("\"\\", p + 1);
-  if (end == std::string_view::npos || line[end] != '"') return {};
-  return line.substr(p + 1, end - p - 1);
-}
-}  // namespace
-
-// Applicants come at random, and a lookup waits on memory twice (hash slot,
-// then entry): the next line's slot is asked for now, and this line's entry
-// (its slot asked for one line ago) before the line is parsed.
-void AllocatorData::prefetch_applicants(std::string_view record, std::size_t readable_after) const {
-  constexpr std::size_t kGlance = 96;  // "applicant" comes early in a line as written
-  if (const std::string_view own = glance_applicant(record.substr(0, kGlance)); !own.empty())
-    applicants.prefetch_entry(own, [&](std::uint32_t who) {
-      if (n_year && (std::size_t{who} + 1) * n_year <= year_totals.size()) __builtin_prefetch(&year_totals[std::size_t{who} * n_year]);
-    });
-  std::string_view rest(record.data() + record.size(), readable_after);
-  const std::size_t nl = rest.substr(0, 2).find('\n');  // the line's own end: "\n" or "\r\n"
-  if (nl == std::string_view::npos) return;
-  rest.remove_prefix(nl + 1);
-  if (const std::string_view next = glance_applicant(rest.substr(0, kGlance)); !next.empty()) applicants.prefetch_slot(next);
-}
-
 std::optional<AllocationError> AllocatorData::add(std::string_view record, std::size_t line, std::size_t readable_after) {
   if (stopped) return stopped;
-  if (input == AllocationFormat::Jsonl && readable_after) prefetch_applicants(record, readable_after);
   if (finished) return allocation_error(line, 0, "", "", "finish() 之后不能再添加申请");
   auto e = input == AllocationFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
   if (e) e = stop(std::move(*e));

@@ -30,11 +30,6 @@ void append_cents(std::string& out, std::int64_t cents) {
 }
 }  // namespace
 
-void AllocatorData::prefetch_name(std::size_t index) const {
-  constexpr std::size_t kAhead = 8;
-  if (index + kAhead < records.size()) __builtin_prefetch(applicants.address(records[index + kAhead].applicant));
-}
-
 // One decision as a JSON line: the same members decision() writes for CSV
 // columns, in the same order, with each measure's, cap's and pool's fixed text
 // escaped once (MeasureText, Pool::pro_rata_json) instead of on every line.
@@ -47,7 +42,7 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
   out += R"({"id":)"sv;
   append_json_string(out, arena.get(r.id));
   out += R"(,"applicant":)"sv;
-  append_json_string(out, applicants.get(r.applicant));
+  append_json_string(out, applicant_of(r));
   out += s.measure_json;  // ,"measure":"…","eligible":
   out += eligible ? "true"sv : "false"sv;
   out += R"(,"amount":")"sv;
@@ -159,7 +154,7 @@ void AllocatorData::decision(std::size_t index, AllocationFormat format, std::st
     if (!csv) out += '"';
   };
   field("id", arena.get(r.id));
-  field("applicant", applicants.get(r.applicant));
+  field("applicant", applicant_of(r));
   field("measure", m.decl->name);
   field("eligible", eligible ? "true" : "false", false);
   cents_field("amount", r.amount);
@@ -198,7 +193,7 @@ api::AllocationDecision AllocatorData::decision_record(std::size_t index) const 
   const MeasureInfo& m = ed.measures[r.measure];
   api::AllocationDecision d;
   d.id = arena.get(r.id);
-  d.applicant = applicants.get(r.applicant);
+  d.applicant = applicant_of(r);
   d.measure = m.decl->name;
   d.eligible = is_funded(r);
   append_cents(d.amount, r.amount);
@@ -224,7 +219,6 @@ void AllocatorData::write(std::ostream& out, AllocationFormat format, const api:
   if (format == AllocationFormat::Csv) buf = csv_header_line();
   const std::size_t n = records.size();
   for (std::size_t i = 0; i < n; ++i) {
-    prefetch_name(i);
     decision(i, format, buf);
     if (buf.size() >= (std::size_t{1} << 20)) {
       out.write(buf.data(), static_cast<std::streamsize>(buf.size()));

@@ -256,7 +256,7 @@ std::variant<std::vector<Allocator::QuotaCandidate>, AllocationError> Allocator:
     if (!d_) return gone();
     Data& s = *d_;
     if (s.stopped) return *s.stopped;
-    if (auto e = s.duplicate_ids()) return *(s.stopped = std::move(*e));
+    if (auto e = s.settle()) return *(s.stopped = std::move(*e));
     s.resolve_openings();
     std::vector<Data::Candidate> found;  // as decide_quotas() does, without the ranking
     if (auto e = s.admit(found)) return *(s.stopped = std::move(*e));
@@ -273,10 +273,9 @@ std::optional<AllocationError> Allocator::finish_part(const std::vector<std::uin
     Data& s = *d_;
     if (s.stopped) return s.stopped;
     if (s.finished || ranks.size() != s.records.size()) return failure("finish_part: 名次与申请数不符或已完成");
-    if (auto e = s.duplicate_ids()) return s.stopped = e;
+    if (auto e = s.settle()) return s.stopped = e;
     s.finished = true;
     s.resolve_openings();
-    s.applicants.release_index();
     for (std::size_t i = 0; i < ranks.size(); ++i) {
       Data::Record& r = s.records[i];
       r.rank = ranks[i];

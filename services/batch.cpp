@@ -28,6 +28,7 @@
 #include "services/json_fast.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/render.hpp"
+#include "interpreter/result_writer.hpp"
 
 namespace kuan::batch {
 
@@ -126,13 +127,14 @@ struct BatchWorker {
   std::optional<json::FastLineReader> fast;  // JSONL without --pass-through or --explain
   const ResultWriter* writer = nullptr;
   const char* readable_end = nullptr;  // the current block's bytes, with padding for the fast reader
+  std::string row;  // a row not written by the fast lane, before it joins the block's output
 };
 
 // A JSONL line read by the fast reader and evaluated: first bound straight
 // into the fixed-point slots for the compiled form alone, then, when that does
 // not decide it, with Values for evaluate_measure. False: nothing written, the
 // line is read again the precise way (which words any error).
-bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& settings, std::string& out, BatchWorker& worker) {
+bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& settings, OutBytes& out, BatchWorker& worker) {
   json::FastApplication app;
   const std::size_t readable_after =
       worker.readable_end >= line.data() + line.size() ? static_cast<std::size_t>(worker.readable_end - line.data()) - line.size() : 0;
@@ -141,8 +143,7 @@ bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& se
   if (!m) return false;
   auto write = [&](const Outcome& o) {
     if (settings.tally) settings.tally(m->decl->name, o.eligible ? "eligible" : "not_eligible");
-    worker.writer->append(out, ed, o, app.has_id ? &app.id : nullptr);
-    out += '\n';
+    worker.writer->append_line(out, ed, o, app.has_id ? &app.id : nullptr, app.id_plain);
     return true;
   };
   if (const std::optional<Outcome> o = decide_compiled(ed, *m, worker.fast->facts())) return write(*o);
@@ -152,12 +153,12 @@ bool fast_line(const Edition& ed, std::string_view line, const BatchSettings& se
   return false;
 }
 
-// One record of a batch → its output row (a result or an error). Returns
+// One record of a batch → its output row (a result or an error), read the
+// precise way (the fast lane, fast_line, comes first where it serves). Returns
 // false for a bad record.
 bool batch_line(const Edition& run_edition, std::string_view line, std::size_t line_no, const BatchSettings& settings,
                 std::string& out, BatchWorker* worker = nullptr) {
   const bool csv_out = settings.output == api::BatchFormat::Csv;
-  if (worker && worker->fast && !csv_out && fast_line(run_edition, line, settings, out, *worker)) return true;
   json::Application app;
   std::vector<std::string> passed;  // CSV: the cells of the columns that are not facts
   auto passed_cells = [&] {         // CSV output: after the result's own columns, as many as the header has
@@ -347,7 +348,7 @@ struct Block {
   };
   InputBytes data;
   std::vector<Record> records;
-  std::string out;
+  OutBytes out;
   std::size_t bad = 0;  // records that were bad
   bool done = false;
 };
@@ -437,7 +438,7 @@ class BlockPipeline {
       if (due.empty()) break;
       lock.unlock();
       for (Block* d : due) {
-        output_.write(d->out);
+        output_.write(d->out.view());
         bad_records_ += d->bad;
         written_ += d->records.size();
       }
@@ -503,7 +504,8 @@ api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, co
     output.write(header + "\n");
   };
   // The fast reader serves JSONL lines of the run's edition whose results carry nothing but the facts' outcome.
-  const bool fast = settings.input == api::BatchFormat::Jsonl && !settings.pass_through && !settings.explain;
+  const bool fast = settings.input == api::BatchFormat::Jsonl && settings.output == api::BatchFormat::Jsonl &&
+                    !settings.pass_through && !settings.explain;
   const json::FactKeyIndex index(ed);
   const ResultWriter writer(ed);
   BlockPipeline pipeline(
@@ -513,9 +515,14 @@ api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, co
         b.bad = 0;
         const std::string_view data = b.data.view();
         worker.readable_end = data.data() + data.size() + InputBytes::kPadding;
-        for (const Block::Record& r : b.records)
-          if (r.size == kTooLong) too_long_row(r.number, run_settings.output == api::BatchFormat::Csv, b.out), ++b.bad;
-          else if (!batch_line(ed, data.substr(r.offset, r.size), r.number, run_settings, b.out, &worker)) ++b.bad;
+        for (const Block::Record& r : b.records) {
+          const std::string_view line = r.size == kTooLong ? std::string_view() : data.substr(r.offset, r.size);
+          if (r.size != kTooLong && worker.fast && fast_line(ed, line, run_settings, b.out, worker)) continue;
+          worker.row.clear();
+          if (r.size == kTooLong) too_long_row(r.number, run_settings.output == api::BatchFormat::Csv, worker.row), ++b.bad;
+          else if (!batch_line(ed, line, r.number, run_settings, worker.row, &worker)) ++b.bad;
+          b.out.append(worker.row);
+        }
       },
       [&](BatchWorker& w) {
         if (fast) w.fast.emplace(index), w.fast->set_as_of(settings.day);

@@ -2,6 +2,7 @@
 // strings and dates — the layer everything else builds on.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <random>
 #include <sstream>
 #include <unordered_map>
@@ -9,6 +10,7 @@
 #include <string>
 
 #include "base/arena.hpp"
+#include "base/name_groups.hpp"
 #include "base/name_table.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
@@ -166,4 +168,54 @@ TEST_CASE("allocate's name table: short names inline, long ones (and NUL bytes) 
   CHECK(names.get(names.intern("").first).empty());
   names.release_index();
   for (const auto& [key, index] : expected) REQUIRE(names.get(index) == key);  // get() outlives the index
+}
+
+TEST_CASE("allocate's name groups: equal names one group, different names apart, whatever the hashes", "[base]") {
+  std::mt19937_64 rng(29);
+  std::vector<std::string> names;
+  for (int i = 0; i < 100000; ++i) {
+    // A shared prefix, lengths around 8 and 16 bytes, NUL bytes inside, and the empty name.
+    std::string name = "E" + std::to_string(rng() % 20000);
+    name.resize(rng() % 20, static_cast<char>(rng() % 3 ? '7' : '\0'));
+    names.push_back(std::move(name));
+  }
+  const std::hash<std::string> real;
+  // Hashes that settle nothing (all equal), that collide often (by length),
+  // that differ only below the index bits, and the real one.
+  const std::vector<std::function<std::uint64_t(const std::string&)>> hashes = {
+      [](const std::string&) { return std::uint64_t{42}; },
+      [](const std::string& s) { return static_cast<std::uint64_t>(s.size()) << 40; },
+      [&](const std::string& s) { return real(s) & 0xFFFF; },
+      [&](const std::string& s) { return real(s); },
+  };
+  for (std::size_t h = 0; h < hashes.size(); ++h) {
+    for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{1000}, names.size()}) {
+      std::size_t hashed = 0, named = 0;  // both asked in index order
+      const NameGroups g = group_names(
+          n,
+          [&](std::size_t i) {
+            REQUIRE(i == hashed++);
+            return hashes[h](names[i]);
+          },
+          [&](std::size_t i) -> std::string_view {
+            REQUIRE(i == named++);
+            return names[i];
+          });
+      REQUIRE(g.of.size() == n);
+      std::unordered_map<std::string, std::uint32_t> group_of;  // name → its group, met in order
+      std::vector<bool> used(g.first.size());
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t group = g.of[i];
+        REQUIRE(group < g.first.size());
+        const auto [it, fresh] = group_of.emplace(names[i], group);
+        if (fresh) {  // a name met for the first time: a group of its own, this its first
+          REQUIRE(!used[group]);
+          used[group] = true;
+          REQUIRE(g.first[group] == i);
+        }
+        REQUIRE(it->second == group);
+      }
+      REQUIRE(g.first.size() == group_of.size());
+    }
+  }
 }

@@ -15,6 +15,7 @@
 #include "interpreter/loaded_edition.hpp"
 #include "interpreter/policy.hpp"
 #include "interpreter/render.hpp"
+#include "interpreter/result_writer.hpp"
 #include "interpreter/result.hpp"
 #include "kuan/allocation.hpp"
 #include "kuan/batch.hpp"
