@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <ctime>
-#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "base/arena.hpp"
+#include "base/chunked.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/tally_table.hpp"
@@ -139,10 +139,10 @@ struct api::Allocator::Data {
   std::vector<int> year_slot;    // per accumulation: its column in `year_totals`, or -1
   std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
-  std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
+  Chunked<Record> records;  // in blocks: growing never copies, no 2× peak
   // 结果: an eligible record's figures (a measure's named results, in order, as
   // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
-  // and an edition without 结果 pays nothing. Keyed by address (the deque's are stable).
+  // and an edition without 结果 pays nothing. Keyed by address (a record stays where it is).
   std::unordered_map<const Record*, std::vector<std::string>> figures;
   FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `notes` (none without 结果)
   Arena arena;

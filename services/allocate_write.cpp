@@ -1,6 +1,7 @@
 // Batch allocation, pass 2: the decisions, in input order, rebuilt from the
 // records (see allocate.hpp), as JSON lines or CSV rows.
 #include <algorithm>
+#include <charconv>
 #include <ostream>
 #include <string_view>
 #include <utility>
@@ -16,17 +17,19 @@
 namespace kuan {
 
 namespace {
-// 分 as "1234.50", appended (cents_text without a string of its own).
+// 分 as "1234.50", appended (cents_text without a string of its own; the
+// whole 元 by to_chars, which writes two digits at a time).
 void append_cents(std::string& out, std::int64_t cents) {
   char buf[24];
-  char* p = buf + sizeof buf;
-  std::uint64_t v = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  for (int digits = 0; v || digits < 3; ++digits, v /= 10) {
-    if (digits == 2) *--p = '.';
-    *--p = static_cast<char>('0' + v % 10);
-  }
-  if (cents < 0) *--p = '-';
-  out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  char* p = buf;
+  const std::uint64_t v = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  if (cents < 0) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, v / 100).ptr;
+  const auto fen = static_cast<unsigned>(v % 100);
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + fen / 10);
+  *p++ = static_cast<char>('0' + fen % 10);
+  out.append(buf, static_cast<std::size_t>(p - buf));
 }
 }  // namespace
 
