@@ -303,9 +303,9 @@ struct api::Allocator::Data {
   // The record's facts as given, plus (unless given) the 全年 totals and —
   // with `rooms` — what the applicant's earlier funded applications used.
   void bind(const Record& r, bool rooms);
-  // The same (with rooms) into the fixed-point lanes alone, for
-  // decide_compiled; false when a value needs its Value (then bind()).
-  bool bind_fixed(const Record& r);
+  // The same into the fixed-point lanes alone, for decide_compiled; false
+  // when a value needs its Value (then bind()).
+  bool bind_fixed(const Record& r, bool rooms);
   // The value of fact `slot` for the bound record, as text: the key of its
   // group for 限额 … 按 F. A fact not given takes its default; with none, "".
   std::string group_key(int slot);
