@@ -47,6 +47,8 @@ class Compiler {
     p_.flat = true;
     const ast::MeasureDecl& m = *info_.decl;
     for (std::size_t k = 0; k < m.conditional_needs.size(); ++k) {  // 1. 需要 … 当
+      const auto& slots = info_.conditional_needs[k];
+      if (slots.size() == 1 && against_constant(Op::NeedK, *m.conditional_needs[k].when, true, slots[0]) >= 0) continue;
       Labels skip;
       jump_unless(*m.conditional_needs[k].when, skip);
       for (const int slot : info_.conditional_needs[k]) emit(Op::Need, -1, slot);
@@ -148,7 +150,7 @@ class Compiler {
   void land(const Labels& labels) {
     for (const std::int32_t at : labels) {
       Ins& i = p_.code[static_cast<std::size_t>(at)];
-      (i.op == Op::Jmp ? i.a : i.op == Op::CmpJmp ? i.c : i.b) = here();
+      (i.op == Op::Jmp ? i.a : i.op == Op::CmpJmp || i.op == Op::JmpK ? i.c : i.b) = here();
     }
   }
   std::int32_t constant(Fx k) {
@@ -332,6 +334,10 @@ class Compiler {
         return;
       }
       case K::Compare: {
+        if (const std::int32_t jump = against_constant(Op::JmpK, e, when, -1); jump >= 0) {
+          to.push_back(jump);
+          return;
+        }
         const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
         to.push_back(emit(Op::CmpJmp, -1, a, b, -1, mask_of(e.compare, when)));
         return;
@@ -343,6 +349,32 @@ class Compiler {
       }
     }
   }
+  // A comparison of a register or a fact with a constant (either side), as
+  // one superinstruction `op` (JmpK, NeedK) holding the constant, for when `e`
+  // has the value `when`; c is NeedK's fact slot. The instruction that jumps
+  // (JmpK's target is landed later); −1, and nothing emitted, when `e` is not
+  // of that shape.
+  std::int32_t against_constant(Op op, const ast::Expr& e, bool when, std::int32_t c) {
+    if (e.kind != ast::ExprKind::Compare) return -1;
+    const auto k0 = constant_of(*e.args[0]), k1 = constant_of(*e.args[1]);
+    if (k0.has_value() == k1.has_value()) return -1;  // two constants (rare): the generic compare
+    const std::int32_t a = value(*e.args[k1 ? 0 : 1]);  // the operand that is not the constant
+    const Fx k = k1 ? *k1 : *k0;
+    if (kind_of(a) == Kind::K) {  // a constant after all (a definition folded to one): the generic compare
+      const std::int32_t x = k0 ? constant(k) : a, y = k0 ? a : constant(k);
+      if (op == Op::JmpK) return emit(Op::CmpJmp, -1, x, y, -1, mask_of(e.compare, when));
+      const Labels skip{emit(Op::CmpJmp, -1, x, y, -1, mask_of(e.compare, !when))};
+      emit(Op::Need, -1, c);
+      land(skip);
+      return skip[0];
+    }
+    std::uint8_t mask = mask_of(e.compare, when);
+    if (k0) mask = mirrored(mask);  // K `x` a is a `x'` K
+    const std::int32_t at = emit(op, -1, a, k.s, c, mask);
+    p_.code.back().k = k.m;
+    return at;
+  }
+
   // A fact default or a definition: a memo computed at most once per
   // evaluation by its own code (compiled in finish()); −1 when it cannot be.
   std::int32_t memo_for(int slot, const ast::Expr& body) {
@@ -531,12 +563,6 @@ void compile_measures(LoadedEdition& ed) {
   ed.compiled.clear();
   ed.compiled.reserve(ed.measures.size());
   for (const auto& m : ed.measures) ed.compiled.push_back(compile_measure(ed, m));
-}
-
-bool required_facts_given(const CompiledMeasure& p, const FactValues& facts) {
-  for (const int slot : p.must_have)
-    if (!facts.present[static_cast<std::size_t>(slot)]) return false;
-  return true;
 }
 
 }  // namespace kuan

@@ -65,8 +65,8 @@ std::optional<Outcome> decide_compiled(const Edition& edition, const MeasureInfo
 bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
                  const FactValues& facts, Outcome& out);
 
-// Whether every fact the measure requires is given (the compiled form's quick
-// check; when false, evaluate_measure words which are missing).
-bool required_facts_given(const CompiledMeasure& program, const FactValues& facts);
+// required_facts_given (compiled_plan.hpp): whether every fact the measure
+// requires is given (the compiled form's quick check; when false,
+// evaluate_measure words which are missing).
 
 }  // namespace kuan

@@ -60,6 +60,11 @@ enum class Op : std::uint8_t {
   CapTo,   // cap c: room a (0 when negative); when less than the amount in register b, it becomes the amount
   CapLeft, // cap c: room a − b (its 不超过 − 已用; 0 when negative); when less than the amount in register dst, … the same
   Finish,  // the amount a: negative (x = 0: not 可为负) hands over; else rounded as the edition says — the end
+  // Superinstructions: a comparison of operand a (a register or a fact) with a
+  // constant held in the instruction (mantissa k, scale b) — a plain int64
+  // compare when the scales agree, the exact aligned one otherwise.
+  JmpK,    // jump to c when a `x` k
+  NeedK,   // a 需要 … 当 a `x` k: when it holds, hand over unless fact slot c is given
   Bail,    // what only the tree-walker evaluates (a division, a constant beyond 64 bits, a new kind)
 };
 
@@ -69,7 +74,10 @@ struct Ins {
   // The machine's code for it: `op`, or one of its operand-kind variants (specialize()).
   std::uint16_t handler = 0;
   std::int32_t dst = -1, a = -1, b = -1, c = -1;
-  const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
+  union {
+    const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
+    std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b)
+  };
 };
 
 // Operand-kind variants: the ops below have one handler per kind of each
@@ -79,6 +87,10 @@ struct Ins {
 // follows this order (compiled_run.cpp).
 #define KUAN_PLAN_BINARY(X) X(Add) X(Sub) X(Mul) X(Cmp) X(CmpJmp) X(CapLeft)  // operands a and b: 9 variants each
 #define KUAN_PLAN_UNARY(X) X(Mov) X(JmpZ) X(JmpNZ) X(MatchK) X(Match) X(CapTo) X(End)  // operand a: 3 each
+// Operand a a register or a fact, against a constant; one handler per kind
+// and per relation (the mask x: 1 <, 2 =, 3 ≤, 4 >, 5 ≠, 6 ≥), so that the
+// common case is one compare and its branch.
+#define KUAN_PLAN_AGAINST_CONSTANT(X) X(JmpK) X(NeedK)  // 2 × 6 variants each
 enum class Kind : std::uint8_t { R, K, F };
 inline Kind kind_of(std::int32_t ref) {
   return ref >= 0 ? Kind::R : (ref & kFactRef) == kFactRef ? Kind::F : Kind::K;
@@ -91,6 +103,10 @@ constexpr std::uint16_t kBinaryOps = 0 KUAN_PLAN_BINARY(KUAN_PLAN_COUNT);
 constexpr std::uint16_t kHandlers = kGenericHandlers + kBinaryOps * 9 + 3 * (0
 #define KUAN_PLAN_COUNT(op) +1
     KUAN_PLAN_UNARY(KUAN_PLAN_COUNT)
+#undef KUAN_PLAN_COUNT
+    ) + 12 * (0
+#define KUAN_PLAN_COUNT(op) +1
+    KUAN_PLAN_AGAINST_CONSTANT(KUAN_PLAN_COUNT)
 #undef KUAN_PLAN_COUNT
     );
 
@@ -117,6 +133,15 @@ inline void specialize(std::vector<Ins>& code) {
     at += 3;
     KUAN_PLAN_UNARY(KUAN_PLAN_UNARY_CASE)
 #undef KUAN_PLAN_UNARY_CASE
+#define KUAN_PLAN_AGAINST_CONSTANT_CASE(name)                                                                  \
+    if (i.op == Op::name) {                                                                                  \
+      i.handler = static_cast<std::uint16_t>(at + 6 * (kind_of(i.a) == Kind::F) + (i.x - 1));                \
+      i.a = index_of(i.a);                                                                                   \
+      continue;                                                                                              \
+    }                                                                                                        \
+    at += 12;
+    KUAN_PLAN_AGAINST_CONSTANT(KUAN_PLAN_AGAINST_CONSTANT_CASE)
+#undef KUAN_PLAN_AGAINST_CONSTANT_CASE
   }
 }
 
@@ -141,6 +166,10 @@ inline std::uint8_t mask_of(ast::CompareOp op, bool positive) {
   return positive ? m : static_cast<std::uint8_t>(~m & 0b111);
 }
 inline bool holds(int c, std::uint8_t mask) { return (mask >> (c + 1)) & 1; }
+// The mask of b `x` a for a `x` b's (a < b is b > a).
+inline std::uint8_t mirrored(std::uint8_t mask) {
+  return static_cast<std::uint8_t>(((mask & 1) << 2) | (mask & 2) | ((mask >> 2) & 1));
+}
 
 // One plan: with or without the instructions that record an explanation.
 // A flat plan (`flat`) holds the measure's steps too and runs from its first
@@ -191,5 +220,13 @@ struct CompiledMeasure {
   // caller's Outcome.
   bool direct = false;
 };
+
+// Whether every fact the measure requires is given (inline: it is on every
+// evaluation's path).
+inline bool required_facts_given(const CompiledMeasure& p, const FactValues& facts) {
+  for (const int slot : p.must_have)
+    if (!facts.present[static_cast<std::size_t>(slot)]) return false;
+  return true;
+}
 
 }  // namespace kuan

@@ -137,7 +137,9 @@ class Machine {
   Decimal rounded(Fx amount) const { return fixed::to_decimal(round(amount)); }
 
  private:
-  Fx round(Fx amount) const {
+  // Inline: once per evaluation, at the end, where a call would make the
+  // machine keep its state on the stack.
+  [[gnu::always_inline]] Fx round(Fx amount) const {
     Fx r;
     if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
       r.s = cm_.places;
@@ -222,12 +224,16 @@ Fx Machine::run(std::int32_t pc) {
       &&op_bail, &&op_given,   &&op_guard,  &&op_ensure, &&op_has,   &&op_not,     &&op_neg,
       &&op_abs,  &&op_bail,    &&op_bail,    &&op_bail,   &&op_bail,   &&op_min,   &&op_max,     &&op_round,
       &&op_rate, &&op_base,    &&op_bail,    &&op_bail,   &&op_jmp,    &&op_bail,  &&op_bail,    &&op_bail,
-      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish, &&op_bail,
+      &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish,
+      &&op_bail,   &&op_bail,  &&op_bail,
 #define KUAN_VARIANTS9(op) &&op##_RR, &&op##_RK, &&op##_RF, &&op##_KR, &&op##_KK, &&op##_KF, &&op##_FR, &&op##_FK, &&op##_FF,
 #define KUAN_VARIANTS3(op) &&op##_R, &&op##_K, &&op##_F,
-      KUAN_PLAN_BINARY(KUAN_VARIANTS9) KUAN_PLAN_UNARY(KUAN_VARIANTS3)
+#define KUAN_VARIANTS12(op) &&op##_R1, &&op##_R2, &&op##_R3, &&op##_R4, &&op##_R5, &&op##_R6, \
+                            &&op##_F1, &&op##_F2, &&op##_F3, &&op##_F4, &&op##_F5, &&op##_F6,
+      KUAN_PLAN_BINARY(KUAN_VARIANTS9) KUAN_PLAN_UNARY(KUAN_VARIANTS3) KUAN_PLAN_AGAINST_CONSTANT(KUAN_VARIANTS12)
 #undef KUAN_VARIANTS9
 #undef KUAN_VARIANTS3
+#undef KUAN_VARIANTS12
   };
   static_assert(sizeof kCode / sizeof kCode[0] == kHandlers, "one label per Op, in Op's order, then the variants");
   const Fx* const K = p_.constants.data();
@@ -252,7 +258,7 @@ Fx Machine::run(std::int32_t pc) {
   KUAN_NEXT();
 op_given:
   if (given_fitting(i->a)) {
-    R.set(i->dst, R[fact_ref(i->a)]);
+    Rm[i->dst] = F[i->a].m, Rs[i->dst] = F[i->a].s;
     next = code + i->b;
   }
   KUAN_NEXT();
@@ -363,7 +369,10 @@ op_bail:
   KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
   KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
   KUAN_UNARY3(JmpNZ, if (A.m != 0) next = code + i->b;)
-  KUAN_UNARY3(MatchK, R.set(i->dst, R[arm(*i, A)]);)
+  KUAN_UNARY3(MatchK, {  // every arm a constant
+    const Fx v = K[arm(*i, A) & kRefIndex];
+    Rm[i->dst] = v.m, Rs[i->dst] = v.s;
+  })
   KUAN_UNARY3(Match, next = code + arm(*i, A);)
   KUAN_UNARY3(CapTo, {
     Fx room = A;
@@ -371,6 +380,37 @@ op_bail:
     if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rm[i->b] = room.m, Rs[i->b] = room.s, bound_ = i->c;
   })
   KUAN_UNARY3(End, return A;)
+
+  // Against a constant: `held` is A `x` the constant, one int64 compare when
+  // the scales agree (the relation is the handler's own), else exact.
+#define KUAN_RELATION_1(x, y) ((x) < (y))
+#define KUAN_RELATION_2(x, y) ((x) == (y))
+#define KUAN_RELATION_3(x, y) ((x) <= (y))
+#define KUAN_RELATION_4(x, y) ((x) > (y))
+#define KUAN_RELATION_5(x, y) ((x) != (y))
+#define KUAN_RELATION_6(x, y) ((x) >= (y))
+#define KUAN_AGAINST(op, ka, rel, ...)                                                                            \
+  op##_##ka##rel : {                                                                                             \
+    const Fx A = KUAN_READ_##ka(i->a);                                                                           \
+    const bool held = A.s == i->b ? KUAN_RELATION_##rel(A.m, i->k) : holds(fixed::compare(A, Fx{i->k, i->b}), i->x); \
+    __VA_ARGS__                                                                                                  \
+  }                                                                                                              \
+  KUAN_NEXT();
+#define KUAN_AGAINST6(op, ka, ...)                                                                     \
+  KUAN_AGAINST(op, ka, 1, __VA_ARGS__) KUAN_AGAINST(op, ka, 2, __VA_ARGS__) KUAN_AGAINST(op, ka, 3, __VA_ARGS__) \
+  KUAN_AGAINST(op, ka, 4, __VA_ARGS__) KUAN_AGAINST(op, ka, 5, __VA_ARGS__) KUAN_AGAINST(op, ka, 6, __VA_ARGS__)
+#define KUAN_AGAINST12(op, ...) KUAN_AGAINST6(op, R, __VA_ARGS__) KUAN_AGAINST6(op, F, __VA_ARGS__)
+  KUAN_AGAINST12(JmpK, if (held) next = code + i->c;)
+  KUAN_AGAINST12(NeedK, if (held && !P[i->c]) bail();)  // the tree-walker words the missing fact
+#undef KUAN_RELATION_1
+#undef KUAN_RELATION_2
+#undef KUAN_RELATION_3
+#undef KUAN_RELATION_4
+#undef KUAN_RELATION_5
+#undef KUAN_RELATION_6
+#undef KUAN_AGAINST
+#undef KUAN_AGAINST6
+#undef KUAN_AGAINST12
 #undef KUAN_READ_R
 #undef KUAN_READ_K
 #undef KUAN_READ_F
@@ -390,19 +430,26 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
   return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
 }
 
+// Not eligible: which 要求 failed (one bit each), as the tree-walker lists them.
+[[gnu::noinline]] void not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed, Outcome& o) {
+  o.amount = Decimal::from_scaled(0, ed.rounding_places);
+  for (std::uint64_t bits = failed; bits; bits &= bits - 1)
+    o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
+}
+
 // A flat plan run to its end, its result written into `o` (a default
 // Outcome) as the tree-walker gives it; false when the plan hands over.
-bool run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
-              const FactValues& facts, std::int64_t* m, std::int32_t* s, unsigned char* done, Outcome& o) {
+// Inlined into its two callers (one call less on every evaluation).
+[[gnu::always_inline]] inline bool run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                                            const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                            unsigned char* done, Outcome& o) {
   try {
     Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
     const bool eligible = machine.run_flat();
     o.measure = &info;
     o.eligible = eligible;
     if (!eligible) {
-      o.amount = Decimal::from_scaled(0, ed.rounding_places);
-      for (std::uint64_t bits = machine.failed(); bits; bits &= bits - 1)
-        o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
+      not_eligible(ed, info, machine.failed(), o);
       return true;
     }
     // Built where it stays (no temporary written as two 8-byte halves and

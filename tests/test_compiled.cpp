@@ -505,3 +505,54 @@ TEST_CASE("periods as units: 元/月 × 个月 and a 月数 fact, decided by the
   REQUIRE(std::holds_alternative<Outcome>(r));
   CHECK(std::get<Outcome>(r).amount.to_string() == "10500.00");  // (8000 × 7 − 5000 × 7) × 50%
 }
+
+// The superinstructions that compare with a constant (JmpK, NeedK): facts and
+// definitions against constants on either side, at scales that agree and that
+// do not (0.5元, 100.25元, 10^−18), at the edge of 64 bits, with 需要 … 当 and
+// nested 若; generated facts reach negative, huge and long-scaled values.
+TEST_CASE("comparisons with a constant agree with the tree-walker", "[compiled]") {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-against-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.kuan")
+      << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+         "事实 投入: 金额\n事实 已得: 金额 = 0元\n事实 份额: 数值 = 0\n事实 档: 枚举 { 甲, 乙 } 可选\n"
+         "事实 次: 枚举 { 甲, 乙 } 可选\n事实 重点: 布尔 = 否\n定义 常 = 5元\n定义 另 = 5元\n"
+         "措施 比较 {\n  需要 档 当 投入 > 100.25元\n  需要 次 当 1000元 ≤ 已得\n  需要 次 当 常 > 1元\n"
+         "  要求 投入 ≥ 0.5元 否则 \"少\"\n  要求 92233720368547758.07元 > 已得 否则 \"大\"\n"
+         "  要求 另 < 投入 或 投入 = 0元 或 另 > 投入 × 2 否则 \"常\"\n  要求 非 (份额 ≠ 0.000000000000000001) 或 重点 否则 \"份额\"\n"
+         "  比例 = 若 投入 > 1000.005元 则 20% 否则 若 已得 ≠ 0.1元 则 10% 否则 若 -1元 < 已得 则 5% 否则 1%\n"
+         "  基数 = 投入\n  上限 顶 = 100万元 当 投入 < 92233720368547758.07元\n"
+         "  上限 底 = 200万元 当 9223372036854775807 > 份额\n}\n";
+  const auto policy = load(dir.string().c_str());
+  fs::remove_all(dir);
+  const Edition& ed = *policy->editions().front();
+  const MeasureInfo* m = ed.find_measure("比较");
+  REQUIRE(m);
+  const auto& code = compiled_form(ed, *m)->plain.code;
+  const auto count = [&](plan::Op op) { return std::count_if(code.begin(), code.end(), [&](const plan::Ins& i) { return i.op == op; }); };
+  // The third 需要's 当 is a definition read once (inlined: a constant) against
+  // a constant: the generic form; 另 is read twice (a memo in a register).
+  CHECK(count(plan::Op::NeedK) == 2);
+  CHECK(count(plan::Op::JmpK) >= 6);
+  std::mt19937_64 rng(25);
+  Tally tally;
+  const auto money = [](const char* t) { return Value::money(*Decimal::parse(t)); };
+  const char* edges[] = {"0", "0.5", "0.49", "0.50", "100.25", "100.250", "100.2500001", "1000", "1000.005", "1000.0050",
+                         "1000.00500000000000001", "0.1", "0.10", "92233720368547758.07", "92233720368547758.06",
+                         "92233720368547758.08", "9223372036854775807", "9223372036854775808", "5", "5.00"};
+  for (int i = 0; i < 3000; ++i) {
+    FactValues facts(ed.facts.size());
+    for (int slot : m->facts) {
+      const FactInfo& f = ed.facts[static_cast<std::size_t>(slot)];
+      if (f.required() ? rng() % 40 == 0 : rng() % 3 == 0) continue;
+      const bool edge = f.type.kind == TypeKind::Money && rng() % 2 == 0;
+      facts.set(slot, edge ? money(edges[rng() % std::size(edges)]) : generated(ed, f, rng));
+    }
+    if (rng() % 4 == 0)  // 份额 at 10^−18 and around it
+      facts.set(ed.find_fact("份额"), Value::of_number(TypeKind::Number, *Decimal::parse(rng() % 2 ? "0.000000000000000001" : "0.0000000000000000010")));
+    check(ed, *m, facts, tally, "#" + std::to_string(i));
+  }
+  CHECK(tally.decided > 1000);
+  CHECK(tally.handed > 100);
+  CHECK(tally.errors > 10);
+}
