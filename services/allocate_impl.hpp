@@ -63,6 +63,10 @@ std::optional<api::AllocationError> split_csv_record(CsvRecords& csv, std::strin
 std::optional<api::AllocationError> take_csv_column(CsvRecords& csv, std::size_t c, std::string_view text,
                                                     std::size_t line, std::string& name);
 
+// "未入选:… 排第 " — the reason of an application ranked beyond its quota,
+// up to its rank (allocate_write.cpp). `m` has a quota.
+std::string quota_loser_text(const ::kuan::Edition& ed, const MeasureInfo& m);
+
 struct api::Allocator::Data {
   static constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
   static constexpr std::uint8_t kQuotaOut = 2;      // eligible, but ranked beyond the quota
@@ -106,6 +110,9 @@ struct api::Allocator::Data {
     // ,"measure":"…","eligible": and each cap's name as a JSON string.
     std::string measure_json;
     std::vector<std::string> caps_json;
+    // A quota measure's reason for an application ranked beyond it, as a JSON
+    // string without its rank and closing quote (quota_loser_text, escaped once).
+    std::string quota_out_json;
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
