@@ -321,24 +321,26 @@ __attribute__((noinline)) Value Activation::aggregate(const ast::Expr& e) {
 
 // 累进: the bounds, rates and deductions are expressions (a table may depend on
 // the application), so the table is checked on every evaluation; a constant one
-// was already checked when the edition was built.
+// was already checked when the edition was built. `累进 X 按 N` reads the
+// brackets of the 累进表 N (constants).
 __attribute__((noinline)) Value Activation::progressive(const ast::Expr& e) {
   Value scratch;
   const Value& subject = operand(*e.args[0], scratch);
   const bool money = note(e).type.kind == TypeKind::Money;
   const char* unit = money ? "元" : "";
+  const ast::Expr& table = e.name.empty() ? e : *ed_->schedules[static_cast<std::size_t>(note(e).index)].decl->table;
   std::vector<BracketRow> rows;
-  rows.reserve(e.brackets.size());
-  for (const auto& b : e.brackets) {
+  rows.reserve(table.brackets.size());
+  for (const auto& b : table.brackets) {
     BracketRow r;
-    if (b.upper >= 0) r.upper = eval(*e.args[static_cast<std::size_t>(b.upper)]).number;
-    r.rate = eval(*e.args[static_cast<std::size_t>(b.rate)]).number;
-    if (b.deduction >= 0) r.deduction = eval(*e.args[static_cast<std::size_t>(b.deduction)]).number;
+    if (b.upper >= 0) r.upper = eval(*table.args[static_cast<std::size_t>(b.upper)]).number;
+    r.rate = eval(*table.args[static_cast<std::size_t>(b.rate)]).number;
+    if (b.deduction >= 0) r.deduction = eval(*table.args[static_cast<std::size_t>(b.deduction)]).number;
     rows.push_back(std::move(r));
   }
   if (auto problem = check_brackets(rows, unit)) {
-    const ast::Bracket& b = e.brackets[problem->row];
-    raise(problem->message, problem->at_deduction ? e.args[static_cast<std::size_t>(b.deduction)]->span : b.span);
+    const ast::Bracket& b = table.brackets[problem->row];
+    raise(problem->message, problem->at_deduction ? table.args[static_cast<std::size_t>(b.deduction)]->span : b.span);
   }
   std::vector<BracketSlice> slices;
   Value out;

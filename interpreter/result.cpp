@@ -110,6 +110,7 @@ std::vector<api::ChoiceStep> choices(const Edition& ed, const std::vector<Choice
       r.outcome = c.held ? "成立" : "不成立";
     } else if (e.kind == ast::ExprKind::Progressive) {
       r.kind = "累进";
+      if (!e.name.empty()) r.expression += " 按 " + e.name;  // the 累进表 applied
       r.outcome = c.detail;
     } else if (e.kind == ast::ExprKind::Ranges) {
       r.kind = "按";

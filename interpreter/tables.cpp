@@ -103,8 +103,12 @@ class TableCheck {
     }
   }
 
+  // A 累进's own brackets (operands after its base) or a 累进表's table (operands
+  // from the first; always constant); 累进 X 按 N has none of its own.
   void brackets(const ast::Expr& e) {
-    for (std::size_t i = 1; i < e.args.size(); ++i)
+    if (e.brackets.empty()) return;
+    const ast::Bracket& first = e.brackets.front();
+    for (std::size_t i = static_cast<std::size_t>(first.upper >= 0 ? first.upper : first.rate); i < e.args.size(); ++i)
       if (!constant(ed_, *e.args[i])) return;
     std::vector<BracketRow> rows;
     for (const auto& b : e.brackets) {

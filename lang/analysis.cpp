@@ -37,6 +37,8 @@ void collect(const ast::Module& m, bool base, std::vector<Symbol>& out) {
   for (const auto& d : m.defines)
     add(out, d.name, d.span, Kind::Define, "**定义** " + d.name + " = " + std::string(span_text(d.value->span)) + where,
         base);
+  for (const auto& x : m.schedules)
+    add(out, x.name, x.span, Kind::Define, "**累进表** " + x.name + "(累进 X 按 " + x.name + ")\n\n" + std::string(span_text(x.table->span)) + where, base);
   for (const auto& c : m.limits) {
     std::string h = "**" + std::string(ast::limit_word(c)) + "** " + c.name;
     if (c.limit) h += " = " + std::string(span_text(c.limit->span));
@@ -94,6 +96,7 @@ std::vector<OutlineItem> outline(const std::string& path, std::string text) {
   for (const auto& f : m.facts) symbol(f.name, Kind::Fact, f.span, "");
   for (const auto& d : m.defines) symbol(d.name, Kind::Define, d.span, "");
   for (const auto& c : m.limits) symbol(c.name, Kind::Limit, c.span, "");
+  for (const auto& x : m.schedules) symbol(x.name, Kind::Define, x.span, "");
   for (const auto& x : m.examples) symbol("例 " + x.measure + (x.title.empty() ? "" : " " + x.title), Kind::Example, x.span, "");
   for (const auto& p : m.properties)
     symbol("性质 " + p.measure + (p.title.empty() ? "" : " " + p.title), Kind::Property, p.span, "");

@@ -111,6 +111,8 @@ struct Expr {
   std::vector<MatchArm> arms;
   std::vector<Bracket> brackets;  // Progressive
   int depth = 1;  // height of this subtree (bounded by the parser)
+  // Progressive by name (累进 X 按 N): N is `name`, written here; `brackets` are N's (ScheduleDecl).
+  Span name_span;
 };
 
 enum class FactKind { Money, Rate, Integer, Number, Bool, Date, Enum, List };
@@ -150,6 +152,15 @@ struct ParamDecl {
   Span span;
   ExprPtr value;
   std::string label;
+};
+
+// 累进表 N { 至 B => R [速算扣除数 D], …, 以上 => R }: a progressive schedule named
+// once and applied by `累进 X 按 N`. `table` is a Progressive without a base: its
+// args are the brackets' operands alone (Bracket's indices into them).
+struct ScheduleDecl {
+  std::string name;
+  Span span;
+  ExprPtr table;
 };
 
 struct DefineDecl {
@@ -420,6 +431,7 @@ struct Module {
   std::vector<FactDecl> facts;
   std::vector<ParamDecl> params;
   std::vector<DefineDecl> defines;
+  std::vector<ScheduleDecl> schedules;          // 累进表, top level and in clauses
   std::vector<LimitDecl> limits;                // top level and in clauses
   std::vector<AccumulationDecl> accumulations;  // 累计 … = 全年 …
   std::vector<ClauseDecl> clauses;
@@ -450,6 +462,7 @@ inline std::unique_ptr<Expr> clone(const Expr& e, std::uint32_t& next_id) {
   c->has_filter = e.has_filter;
   c->depth = e.depth;
   c->brackets = e.brackets;
+  c->name_span = e.name_span;
   c->id = next_id++;
   for (const auto& a : e.args) c->args.push_back(clone(*a, next_id));
   for (const auto& arm : e.arms)
@@ -469,6 +482,7 @@ void for_each_expr_slot(Module& m, F&& f) {
   for (auto& x : m.facts) at(x.default_value);
   for (auto& x : m.params) at(x.value);
   for (auto& x : m.defines) at(x.value);
+  for (auto& x : m.schedules) at(x.table);
   for (auto& l : m.limits) limit(l);
   for (auto& x : m.measures) {
     for (auto& r : x.requirements) at(r.condition), at(r.refusal);

@@ -138,6 +138,10 @@ class Dumper {
       header(d.revision, "define", d.name);
       expr(d.value);
     }
+    for (const auto& x : m.schedules) {
+      str("\nschedule", x.name);
+      expr(x.table);
+    }
     for (const auto& c : m.limits) limit(c);
     for (const auto& a : m.accumulations) {
       str("\naccumulate", a.fact.name);

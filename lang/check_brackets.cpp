@@ -1,13 +1,16 @@
 #include "lang/check_brackets.hpp"
 
+#include <algorithm>
+
 namespace kuan {
 
-Type check_progressive(const ast::Expr& e, const OperandChecker& c) {
-  const Type subject = c.check(*e.args[0], nullptr);
-  const bool money = subject.kind == TypeKind::Money && !subject.is_per_period();
-  const bool usable = subject.is_error() || money || subject.is_plain_number();
-  if (!usable) c.error(e.args[0]->span, "累进 只能用于金额或不带单位的数量,这里是" + c.describe(subject));
-  const Type result = money ? Type::money() : Type::number();
+namespace {
+
+// The brackets of `e` (a 累进's, or a named schedule's table) over a subject of
+// type `subject`: bounds of its unit, the last one 以上, rates, deductions on every
+// bracket or none. `result`: the type of the tax (and of the deductions).
+void check_rows(const ast::Expr& e, const Type& subject, bool usable, const Type& result, const OperandChecker& c) {
+  const bool money = result.kind == TypeKind::Money;
   bool deductions = false;
   for (const auto& b : e.brackets) deductions = deductions || b.deduction >= 0;
   for (std::size_t i = 0; i < e.brackets.size(); ++i) {
@@ -33,6 +36,53 @@ Type check_progressive(const ast::Expr& e, const OperandChecker& c) {
     } else if (deductions) {
       c.error(b.span, "速算扣除数须每档都写(第一档写 0" + std::string(money ? "元" : "") + "),这一档没有写");
     }
+  }
+}
+
+// 金额 over money, 数值 over a plain number; `usable` false (with an error at
+// `at`) for anything else.
+Type subject_type(const Type& subject, const Span& at, const char* what, const OperandChecker& c, bool& usable, bool& money) {
+  money = subject.kind == TypeKind::Money && !subject.is_per_period();
+  usable = subject.is_error() || money || subject.is_plain_number();
+  if (!usable) c.error(at, std::string(what) + " 只能用于金额或不带单位的数量,这里是" + c.describe(subject));
+  return money ? Type::money() : Type::number();
+}
+
+}  // namespace
+
+Type check_progressive(const ast::Expr& e, const OperandChecker& c) {
+  const Type subject = c.check(*e.args[0], nullptr);
+  bool usable = false, money = false;
+  const Type result = subject_type(subject, e.args[0]->span, "累进", c, usable, money);
+  check_rows(e, subject, usable, result, c);
+  return result;
+}
+
+Type check_schedule(const ast::Expr& table, const OperandChecker& c) {
+  // The unit is the first bound's; a schedule of one bracket (以上 => R) has none: a plain number.
+  const auto first = std::find_if(table.brackets.begin(), table.brackets.end(), [](const ast::Bracket& b) { return b.upper >= 0; });
+  Type unit = Type::number();
+  if (first != table.brackets.end()) {
+    const ast::Expr& bound = *table.args[static_cast<std::size_t>(first->upper)];
+    unit = c.check(bound, nullptr);
+    if (unit.is_error()) return unit;
+  }
+  bool usable = false, money = false;
+  const Type result = subject_type(unit, first != table.brackets.end() ? table.args[static_cast<std::size_t>(first->upper)]->span : table.span,
+                                   "累进表 的上界", c, usable, money);
+  if (!usable) return Type::error();
+  check_rows(table, result, true, result, c);
+  return result;
+}
+
+Type check_schedule_use(const ast::Expr& e, const Type& unit, const OperandChecker& c) {
+  const Type subject = c.check(*e.args[0], nullptr);
+  bool usable = false, money = false;
+  const Type result = subject_type(subject, e.args[0]->span, "累进", c, usable, money);
+  if (unit.is_error()) return Type::error();  // the schedule's own error is reported at it
+  if (usable && !subject.is_error() && !same_unit(subject, unit)) {
+    c.error(e.args[0]->span, "累进表 " + e.name + " 的上界是" + c.describe(unit) + ",不能用于" + c.describe(subject));
+    return Type::error();  // not the subject's type either: no second error where it is used
   }
   return result;
 }

@@ -42,6 +42,7 @@ std::string Checker::where(Span s) const {
 void Checker::run(std::vector<int>& param_order) {
   header();
   declare();
+  schedule_used_.assign(ed_.schedules.size(), false);
   const int P = static_cast<int>(ed_.params.size()), D = static_cast<int>(ed_.defines.size()),
             F = static_cast<int>(ed_.facts.size()), C = static_cast<int>(ed_.limits.size()),
             M = static_cast<int>(ed_.measures.size());
@@ -57,6 +58,11 @@ void Checker::run(std::vector<int>& param_order) {
   for (int i = 0; i < P; ++i) {
     Context ctx{Owner::Param, i};
     ed_.params[i].type = check(*ed_.params[i].decl->value, ctx);
+  }
+  for (auto& s : ed_.schedules) {  // constants, as 参数 are: before anything that applies them
+    Context ctx{Owner::Schedule, -1};
+    s.type = check_schedule(*s.decl->table, operand_checker(ctx));
+    note(*s.decl->table).type = s.type;
   }
   for (int i = 0; i < D; ++i) {
     Context ctx{Owner::Define, define_base_ + i};
@@ -96,6 +102,10 @@ void Checker::run(std::vector<int>& param_order) {
   for (int i = 0; i < P; ++i)
     if (!param_used_[i])
       warning(ed_.params[i].decl->span, "参数 " + ed_.params[i].decl->name + " 未被任何规则使用");
+  for (std::size_t i = 0; i < ed_.schedules.size(); ++i)  // (a repeated name is an error of its own)
+    if (!schedule_used_[i] && std::none_of(ed_.schedules.begin(), ed_.schedules.begin() + static_cast<std::ptrdiff_t>(i),
+                                           [&](const ScheduleInfo& s) { return s.decl->name == ed_.schedules[i].decl->name; }))
+      warning(ed_.schedules[i].decl->span, "累进表 " + ed_.schedules[i].decl->name + " 未被任何规则使用");
 }
 
 bool Checker::inherited_file(const Span& s) const {

@@ -139,6 +139,11 @@ void Checker::declare() {
       add_symbol(d.name, {ast::RefKind::Define, static_cast<int>(ed_.defines.size()), d.span});
       ed_.defines.push_back({&d, Type::error()});
     }
+    for (const auto& x : m->schedules) {
+      for (const auto& other : ed_.schedules)
+        if (other.decl->name == x.name) error(x.span, "累进表 " + x.name + " 已在 " + where(other.decl->span) + " 定义");
+      ed_.schedules.push_back({&x, Type::error()});
+    }
     for (const auto& c : m->limits) {
       if (c.spelling == ast::LimitSpelling::Tally) continue;  // named by its fact: see batch_metadata
       for (const auto* other : ed_.limits)

@@ -7,6 +7,7 @@
 
 #include "lang/check_brackets.hpp"
 #include "lang/check_ranges.hpp"
+#include "base/suggest.hpp"
 #include "lang/units.hpp"
 #include "lang/builtin_types.hpp"
 
@@ -248,14 +249,41 @@ Type Checker::check_inner(const ast::Expr& e, Context& ctx, const Type* hint) {
     case K::Match: return match(e, ctx, hint);
     case K::Aggregate: return aggregate(e, ctx);  // checker_lists.cpp
     case K::Progressive:
-    case K::Ranges: {
-      const OperandChecker operands{[&](const ast::Expr& x, const Type* h) { return check(x, ctx, h); },
-                                    [&](const Span& s, std::string m) { error(s, std::move(m)); },
-                                    [&](const Type& t) { return describe(t); }};
-      return e.kind == K::Progressive ? check_progressive(e, operands) : check_ranges(e, operands, hint);
-    }
+      if (!e.name.empty()) return schedule_use(e, ctx);
+      return check_progressive(e, operand_checker(ctx));
+    case K::Ranges: return check_ranges(e, operand_checker(ctx), hint);
   }
   return Type::error();
+}
+
+// How the bracket and range checks (lang/check_brackets, check_ranges) check an operand and report.
+OperandChecker Checker::operand_checker(Context& ctx) {
+  return {[this, &ctx](const ast::Expr& x, const Type* h) { return check(x, ctx, h); },
+          [this](const Span& s, std::string m) { error(s, std::move(m)); }, [this](const Type& t) { return describe(t); }};
+}
+
+// 累进 X 按 N: N is a 累进表 of the edition; its index is the expression's note.
+Type Checker::schedule_use(const ast::Expr& e, Context& ctx) {
+  const auto it = std::find_if(ed_.schedules.begin(), ed_.schedules.end(),
+                               [&](const ScheduleInfo& s) { return s.decl->name == e.name; });
+  if (it == ed_.schedules.end()) {
+    check(*e.args[0], ctx);
+    ClosestName closest(e.name);
+    for (const auto& s : ed_.schedules) closest.consider(s.decl->name);
+    const std::string near = closest.best();
+    error(e.name_span, "没有名为 " + e.name + " 的累进表" +
+                           (near.empty() ? "(累进表 " + e.name + " { … } 声明它)" : did_you_mean_text(near)));
+    return Type::error();
+  }
+  const auto index = static_cast<std::size_t>(it - ed_.schedules.begin());
+  if (index < schedule_used_.size()) schedule_used_[index] = true;  // (a REPL expression is checked without them)
+  if (ctx.owner == Owner::Param || ctx.owner == Owner::Schedule) {  // constants, computed before any 累进表 is checked
+    check(*e.args[0], ctx);
+    error(e.span, std::string(ctx.owner == Owner::Param ? "参数" : "累进表") + " 中不能写 累进 … 按 累进表;写成 定义");
+    return Type::error();
+  }
+  note(e).index = static_cast<int>(index);
+  return check_schedule_use(e, it->type, operand_checker(ctx));
 }
 
 }  // namespace kuan::checking

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "lang/check_brackets.hpp"  // OperandChecker
 #include "lang/checker.hpp"
 
 namespace kuan::checking {
@@ -23,7 +24,7 @@ struct Symbol {
 };
 
 // Who owns the expression being checked decides which names it may use.
-enum class Owner { Param, Define, FactDefault, Cap, Measure, Example, Property, Rounding, Free };
+enum class Owner { Param, Define, FactDefault, Cap, Measure, Example, Property, Rounding, Schedule, Free };
 
 struct Context {
   Owner owner = Owner::Free;
@@ -95,6 +96,8 @@ class Checker {
   Type compare(const ast::Expr& e, Context& ctx);
   Type match(const ast::Expr& e, Context& ctx, const Type* hint);
   Type check_inner(const ast::Expr& e, Context& ctx, const Type* hint);
+  Type schedule_use(const ast::Expr& e, Context& ctx);  // 累进 X 按 N
+  OperandChecker operand_checker(Context& ctx);
 
   // checker_names.cpp: what a name refers to, and who may read it
   Type name(const ast::Expr& e, Context& ctx, const Type* hint);
@@ -156,7 +159,7 @@ class Checker {
   std::unordered_map<std::string, Symbol> symbols_;
   std::vector<std::vector<int>> deps_;
   std::vector<int> height_;  // per graph node: the deepest of its own expressions
-  std::vector<bool> fact_used_, param_used_;
+  std::vector<bool> fact_used_, param_used_, schedule_used_;
   std::unordered_map<const ast::LimitDecl*, bool> limit_valid_;
   std::vector<int> rows_;  // list ids of the aggregates being checked, innermost last
   int suggestions_left_ = 50;  // "是不是 …?" for the first unknown names only

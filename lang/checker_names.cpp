@@ -53,8 +53,10 @@ Type Checker::name(const ast::Expr& e, Context& ctx, const Type* hint) {
     error(e.span, not_constant(ctx, e.name, s.kind == ast::RefKind::Fact ? "事实" : "定义"));
     return Type::error();
   }
-  if ((ctx.owner == Owner::Example || ctx.owner == Owner::Rounding) && s.kind != ast::RefKind::Param) {
-    error(e.span, "这里只能使用字面量和参数;" + e.name + " 不是参数");
+  if ((ctx.owner == Owner::Example || ctx.owner == Owner::Rounding || ctx.owner == Owner::Schedule) && s.kind != ast::RefKind::Param) {
+    if (s.kind == ast::RefKind::Fact) fact_used_[s.index] = true;  // misread, not unused
+    error(e.span, std::string(ctx.owner == Owner::Schedule ? "累进表 的上界、税率与速算扣除数是常数," : "") +
+                      "这里只能使用字面量和参数;" + e.name + " 不是参数");
     return Type::error();
   }
   if (s.kind == ast::RefKind::Fact && ed_.facts[s.index].type.kind == TypeKind::List) {

@@ -82,6 +82,12 @@ struct DefineInfo {
   int memo = -1;  // per-evaluation cache slot
 };
 
+// 累进表 N { … }: a named progressive schedule, applied by 累进 X 按 N.
+struct ScheduleInfo {
+  const ast::ScheduleDecl* decl;
+  Type type;  // of its bounds (and of the tax): 金额 or 数值; an error when the table has one
+};
+
 struct MeasureInfo {
   const ast::MeasureDecl* decl = nullptr;
   const ast::ClauseDecl* clause = nullptr;  // null when written outside a clause
@@ -179,6 +185,7 @@ struct Edition {
   std::vector<FactInfo> facts;
   std::vector<ParamInfo> params;
   std::vector<DefineInfo> defines;
+  std::vector<ScheduleInfo> schedules;  // 累进表, by ExprNote::index of each 累进 X 按 N
   std::vector<const ast::LimitDecl*> limits;  // top-level 限额 (and their sugar), by name
   std::vector<MeasureInfo> measures;
   std::vector<const ast::ClauseDecl*> clauses;

@@ -253,7 +253,7 @@ bool statement_keyword(const Token& t, const Token* next) {
   if (is(t, "状态")) return next && is(*next, "示例", "正式", "草案");
   if (is(t, "性质")) return next && next->kind == Tok::Word;  // not reserved: a statement only before a name
   return is(t, "政策", "版本", "基于", "施行", "舍入", "修订", "替换", "删除", "参数", "事实", "定义", "上限",
-            "资金池", "累计", "限额", "校验", "条款", "措施", "例", "原文", "责任单位");
+            "资金池", "累计", "限额", "累进表", "校验", "条款", "措施", "例", "原文", "责任单位");
 }
 
 bool starts_item(BlockKind kind, const Token& t, const Token* next) {
@@ -285,7 +285,7 @@ BlockKind kind_of_block(std::string_view keyword) {
   if (keyword == "例") return BlockKind::Example;
   if (keyword == "性质") return BlockKind::Property;
   if (keyword == "按") return BlockKind::Match;
-  if (keyword == "累进") return BlockKind::Brackets;
+  if (keyword == "累进" || keyword == "累进表") return BlockKind::Brackets;  // 累进 X { … }, 累进表 N { … }
   if (keyword == "枚举") return BlockKind::Enum;
   if (keyword == "限额") return BlockKind::Limit;
   return BlockKind::Clause;
@@ -448,7 +448,7 @@ class Layout {
         (in_label ? label : main) += tok.text;
         const std::size_t nl = tok.text.rfind('\n');
         const std::size_t end_col = nl == std::string_view::npos ? col + width(tok.text) : width(tok.text.substr(nl + 1));
-        if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "累进", "枚举", "限额")) item.block_keyword = tok.text;
+        if (tok.kind == Tok::Word && is(tok, "条款", "措施", "例", "按", "累进", "累进表", "枚举", "限额")) item.block_keyword = tok.text;
         if (k == line.begin && is_word(tok, "性质") &&
             (blocks.back().kind == BlockKind::Top || blocks.back().kind == BlockKind::Clause))
           item.block_keyword = tok.text;

@@ -265,8 +265,13 @@ struct bracket_deduction : seq<kw<TAO_PEGTL_STRING("速算扣除数")>, must<exp
 struct bracket_arm : seq<sor<bracket_upper, bracket_top>, must<expected_arrow, expected_expression>, opt<bracket_deduction>> {};
 struct expected_bracket : seq<bracket_arm> {};
 struct expected_bracket_end : seq<rbrace> {};
-struct progressive_expr : seq<kw<TAO_PEGTL_STRING("累进")>, must<expected_expression, expected_lbrace, expected_bracket>,
-                              star<opt<comma>, bracket_arm>, opt<comma>, must<expected_bracket_end>> {};
+struct bracket_list : seq<must<expected_bracket>, star<opt<comma>, bracket_arm>, opt<comma>, must<expected_bracket_end>> {};
+// 累进 X 按 附表二: the brackets of the named schedule `累进表 附表二 { … }` applied to X.
+struct expected_schedule_name : seq<identifier, sp> {};
+struct schedule_ref : seq<kw<TAO_PEGTL_STRING("按")>, must<expected_schedule_name>> {};
+struct expected_brackets : seq<lbrace> {};
+struct progressive_expr : seq<kw<TAO_PEGTL_STRING("累进")>, must<expected_expression>,
+                              sor<schedule_ref, seq<must<expected_brackets>, bracket_list>>> {};
 struct primary : sor<paren, match_expr, progressive_expr, has_fact, aggregate, in_force_test, call, literal, reference> {};
 struct unary;
 struct negation : seq<neg_op, sp, must<expected_operand<unary>>> {};
@@ -476,7 +481,10 @@ struct clause_ref : seq<utf8::one<'(', 0xFF08>, plus<utf8::not_one<')', 0xFF09, 
 struct expected_clause_ref : seq<clause_ref> {};
 struct original_text : seq<kw<TAO_PEGTL_STRING("原文")>, must<expected_text>> {};
 struct responsible : seq<kw<TAO_PEGTL_STRING("责任单位")>, must<expected_text>> {};
-struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt> {};
+// 累进表 附表二 { 至 3万元 => 5%, …, 以上 => 35% }: a progressive schedule named once,
+// applied to any base by 累进 X 按 附表二. Its bounds, rates and deductions are constants.
+struct schedule_stmt : seq<kw<TAO_PEGTL_STRING("累进表")>, must<expected_name, expected_lbrace>, bracket_list> {};
+struct declaration : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, accumulate_stmt, limit_stmt, schedule_stmt> {};
 // 校验 COND 否则 "…" (or 否则 按 X { … }): an application on which COND does not
 // hold is not a valid application (an error, code invalid_application), for
 // every measure of the edition, or of the clause it is written in.
@@ -535,6 +543,8 @@ template <> inline constexpr auto error_message<expected_inclusion> = "区间的
 template <> inline constexpr auto error_message<expected_range_bound> = "至 后需要区间的另一端,并写明是否包含,如 100万元(不含)";
 template <> inline constexpr auto error_message<expected_range_end> = "区间的端点后须接 以上、以下,或 至 另一端,如 50万元(含) 至 100万元(不含)";
 template <> inline constexpr auto error_message<expected_bracket> = "累进 … { } 中至少需要一档,如 至 3万元 => 5%";
+template <> inline constexpr auto error_message<expected_brackets> = "累进 X 后需要 '{' 写出各档,或 按 累进表名称";
+template <> inline constexpr auto error_message<expected_schedule_name> = "累进 X 按 后需要累进表的名称(累进表 名称 { … } 声明的)";
 template <> inline constexpr auto error_message<expected_bracket_end> = "累进 的每一档写作 至 上界 => 税率 [速算扣除数 金额],最后一档写作 以上 => 税率;或以 '}' 结束";
 template <> inline constexpr auto error_message<expected_then> = "若 … 的条件后需要 '则'";
 template <> inline constexpr auto error_message<expected_else> = "这里需要 '否则'";

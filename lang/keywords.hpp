@@ -46,7 +46,7 @@ inline constexpr Keyword kAll[] = {
   {"参数", R::Reserved, K::Declaration}, {"事实", R::Reserved, K::Declaration}, {"定义", R::Reserved, K::Declaration},
   {"上限", R::Reserved, K::Declaration}, {"资金池", R::Reserved, K::Declaration}, {"累计", R::Reserved, K::Declaration},
   {"限额", R::Natural, K::Declaration}, {"条款", R::Reserved, K::Declaration}, {"措施", R::Reserved, K::Declaration},
-  {"例", R::Reserved, K::Declaration}, {"校验", R::Reserved, K::Declaration},
+  {"例", R::Reserved, K::Declaration}, {"校验", R::Reserved, K::Declaration}, {"累进表", R::Reserved, K::Declaration},
   // editions written as changes
   {"修订", R::Reserved, K::Revision}, {"替换", R::Reserved, K::Revision}, {"删除", R::Reserved, K::Revision},
   // clause and measure items

@@ -50,7 +50,7 @@ using selector = pegtl::parse_tree::selector<
         g::action_cut, g::action_refuse, g::action_best, g::action_pro_rata, g::stacking_marker, g::property_stmt, g::property_claim, g::claim_holds,
         g::aggregate, g::aggregate_word, g::aggregate_filter, g::type_list, g::list_field, g::list_literal,
         g::record_literal, g::record_field,
-        g::progressive_expr, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction,
+        g::progressive_expr, g::schedule_ref, g::schedule_stmt, g::bracket_arm, g::bracket_upper, g::bracket_top, g::bracket_deduction,
         g::validation_stmt, g::expect_error, g::error_code, g::signed_marker, g::result_item, g::expect_results, g::result_value,
         g::range_pattern, g::range_bound, g::range_minus, g::inclusion_word, g::range_above, g::range_below>,
     pegtl::parse_tree::fold_one::on<g::product, g::sum, g::comparison, g::conjunction, g::disjunction>>;

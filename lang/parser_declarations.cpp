@@ -329,6 +329,15 @@ void Converter::declaration(const Node& c, ast::Module& m, int clause) const {
     d.span = span_of(child(c, 0));
     d.value = expr(child(c, 1));
     m.defines.push_back(std::move(d));
+  } else if (c.is_type<g::schedule_stmt>()) {
+    // 累进表 N { … }: a 累进 without a base; its operands are the brackets' alone.
+    ast::ScheduleDecl d;
+    d.name = text(child(c, 0));
+    d.span = span_of(child(c, 0));
+    auto table = node(ast::ExprKind::Progressive, span_of(c), {});
+    brackets(c, 1, *table);
+    d.table = std::move(table);
+    m.schedules.push_back(std::move(d));
   } else if (c.is_type<g::cap_stmt>()) {
     m.limits.push_back(cap(c, false));
   } else if (c.is_type<g::limit_stmt>()) {

@@ -271,16 +271,32 @@ Built Converter::aggregate(const Node& n) const {
 
 // progressive_expr -> '累进' expression '{' bracket_arm (','? bracket_arm)* '}'
 // bracket_arm -> ('至' expression | '以上') '=>' expression ('速算扣除数' expression)?
+//              | '累进' expression '按' name: the named schedule's brackets (Expr::name, name_span)
 Built Converter::progressive(const Node& n) const {
   std::vector<ast::ExprPtr> args;
   args.push_back(expr(child(n, 0)));
   auto e = node(ast::ExprKind::Progressive, span_of(n), std::move(args));
+  if (n.children.size() == 2 && child(n, 1).is_type<g::schedule_ref>()) {
+    const Node& name = child(child(n, 1), 0);
+    e->name = text(name);
+    e->name_span = span_of(name);
+    e->span.end = e->name_span.end;
+    return e;
+  }
+  brackets(n, 1, *e);
+  return e;
+}
+
+// The bracket_arm children of `n` from `first` on, into `e` (their operands after
+// e's own), and e's span through the closing brace.
+void Converter::brackets(const Node& n, std::size_t first, ast::Expr& e_) const {
+  ast::Expr* e = &e_;
   auto operand = [&](const Node& x) {
     e->args.push_back(expr(x));
     bound(*e, e->args.back()->depth);
     return static_cast<int>(e->args.size() - 1);
   };
-  for (std::size_t i = 1; i < n.children.size(); ++i) {
+  for (std::size_t i = first; i < n.children.size(); ++i) {
     const Node& arm = child(n, i);
     ast::Bracket b;
     b.span = tight(arm);
@@ -293,7 +309,6 @@ Built Converter::progressive(const Node& n) const {
     e->brackets.push_back(b);
   }
   e->span.end = closing_brace_after(e->args.back()->span.end);
-  return e;
 }
 
 // match_arm -> ('其他' | range_pattern | name ('|' name)*) '=>' expression

@@ -81,6 +81,7 @@ class Converter {
   Built expr(const Node& n) const;
   Built aggregate(const Node& n) const;
   Built progressive(const Node& n) const;
+  void brackets(const Node& n, std::size_t first, ast::Expr& e) const;
   ast::MatchArm arm(const Node& n, ast::Expr& e) const;
   void patterns(const Node& n, ast::Expr& e, ast::MatchArm& a) const;
   void refusal(const Node& n, std::string& text, ast::ExprPtr& by, std::vector<std::string>& texts) const;

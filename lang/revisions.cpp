@@ -154,7 +154,7 @@ class Merger {
 // onto the base, its header and 例 dropped).
 bool empty(const ast::Module& m) {
   return m.inherited && m.removals.empty() && !m.policy && !m.rounding && !m.rounding_step && m.facts.empty() &&
-         m.params.empty() && m.defines.empty() && m.limits.empty() && m.accumulations.empty() && m.clauses.empty() &&
+         m.params.empty() && m.defines.empty() && m.schedules.empty() && m.limits.empty() && m.accumulations.empty() && m.clauses.empty() &&
          m.clause_revisions.empty() && m.measures.empty() && m.examples.empty() && m.properties.empty() && m.validations.empty();
 }
 

@@ -146,6 +146,9 @@ std::vector<EditionChange> diff_editions(const Edition& a, const Edition& b) {
   compare<DefineInfo>(
       out, "定义", a.defines, b.defines, [](const DefineInfo& d) { return d.decl->name; },
       [](const DefineInfo& d) { return text_of(d.decl->value); }, [](const DefineInfo& d) { return d.decl->span; });
+  compare<ScheduleInfo>(
+      out, "累进表", a.schedules, b.schedules, [](const ScheduleInfo& x) { return x.decl->name; },
+      [](const ScheduleInfo& x) { return text_of(x.decl->table); }, [](const ScheduleInfo& x) { return x.decl->span; });
   auto cut_limits = [](const Edition& e) {
     std::vector<const ast::LimitDecl*> cuts;
     for (const auto* l : e.limits)

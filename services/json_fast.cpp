@@ -33,6 +33,12 @@ void head_tail(std::string_view key, std::uint64_t& head, std::uint64_t& tail) {
   }
 }
 
+// No byte that JSON escapes ('"', '\\', a control character): such a name
+// written in a line is its bytes as they are.
+bool plain_name(std::string_view name) {
+  return std::none_of(name.begin(), name.end(), [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; });
+}
+
 }  // namespace
 
 FactKeyIndex::Entry FactKeyIndex::entry(std::string_view name, int slot) {
@@ -41,7 +47,16 @@ FactKeyIndex::Entry FactKeyIndex::entry(std::string_view name, int slot) {
   e.name = name.data();
   e.size = static_cast<std::uint32_t>(name.size());
   e.slot = slot;
+  e.plain = plain_name(name);
   return e;
+}
+
+const char* FactKeyIndex::Entry::at(const char* p, const char* end) const {
+  if (!plain || size >= static_cast<std::size_t>(end - p) || p[size] != '"') return nullptr;
+  const std::string_view key(p, size);
+  std::uint64_t key_head, key_tail;
+  head_tail(key, key_head, key_tail);
+  return is(key, key_head, key_tail) ? p + size + 1 : nullptr;
 }
 
 // The name's bytes past the first and last eight, eight at a time (the last
@@ -88,6 +103,7 @@ FactKeyIndex::FactKeyIndex(const Edition& edition) : edition_(&edition) {
   }
   measures_ = sized(edition.measure_index.size());
   for (const auto& [name, index] : edition.measure_index) insert(measures_, entry(name, index));
+  for (const MeasureInfo& m : edition.measures) measure_names_.push_back(entry(m.decl->name, static_cast<int>(measure_names_.size())));
   for (const auto& enumeration : edition.enums) {
     auto& values = enums_.emplace_back();
     for (const std::string& value : enumeration.values) values.push_back(entry(value, static_cast<int>(values.size())));
@@ -127,12 +143,34 @@ int FactKeyIndex::enum_value(int enum_id, std::string_view text) const {
   return -1;
 }
 
+const char* FactKeyIndex::fact_at(int slot, const char* p, const char* end) const {
+  return slot >= 0 && static_cast<std::size_t>(slot) < by_slot_.size() ? by_slot_[static_cast<std::size_t>(slot)].at(p, end) : nullptr;
+}
+
+const char* FactKeyIndex::measure_at(const MeasureInfo& m, const char* p, const char* end) const {
+  const auto index = static_cast<std::size_t>(&m - edition_->measures.data());
+  return index < measure_names_.size() ? measure_names_[index].at(p, end) : nullptr;
+}
+
+const char* FactKeyIndex::enum_at(int enum_id, const char* p, const char* end, int& value) const {
+  if (enum_id < 0 || static_cast<std::size_t>(enum_id) >= enums_.size()) return nullptr;
+  for (const Entry& e : enums_[static_cast<std::size_t>(enum_id)])
+    if (const char* after = e.at(p, end)) {
+      value = e.slot;
+      return after;
+    }
+  return nullptr;
+}
+
 struct FastLineReader::Parser {
   od::parser parser;
 };
 
 FastLineReader::FastLineReader(const FactKeyIndex& index)
-    : index_(index), parser_(std::make_unique<Parser>()), facts_(index.edition().facts.size()) {}
+    : index_(index),
+      parser_(std::make_unique<Parser>()),
+      facts_(index.edition().facts.size()),
+      next_((index.edition().measures.size() + 1) * (index.edition().facts.size() + 1), -1) {}
 
 FastLineReader::~FastLineReader() = default;
 
@@ -255,11 +293,15 @@ void FastLineReader::put_value(int slot, Value v) {
   set_.push_back(slot);
 }
 
+void FastLineReader::put_money(int slot, fixed::Fx x, bool values) {
+  put(slot, x, values, [&] { return Value::money(Decimal::from_scaled(x.m, x.s)); });
+}
+
 bool FastLineReader::put_money(int slot, std::string_view text, bool values) {
   fixed::Fx x;
   switch (plain_money(text, x)) {
     case Plain::No: return false;
-    case Plain::Fits: put(slot, x, values, [&] { return Value::money(Decimal::from_scaled(x.m, x.s)); }); return true;
+    case Plain::Fits: put_money(slot, x, values); return true;
     case Plain::Long: put_value(slot, Value::money(*Decimal::parse(text))); return true;
   }
   return false;
@@ -318,13 +360,52 @@ const char* string_stop(const char* p, const char* end) {
   return end;
 }
 
-struct Cursor {
+// Text the caller keeps (an id, a measure's name, who applies): valid UTF-8.
+bool utf8_text(std::string_view s) {
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return bad_utf8(s) == std::string_view::npos;
+  return true;
+}
+
+// Plain money (as plain_money takes it, 18 digits at most) read where it is
+// written, from p: a string's text up to its closing quote (`quoted`), or a
+// number up to its last character. Returns past it, with its value in `out`;
+// null for anything else (other text, more digits, an exponent, a sign), which
+// the general path reads.
+const char* money_at(const char* p, const char* end, bool quoted, fixed::Fx& out) {
+  const char* const from = p;
+  const char* dot = nullptr;
+  std::uint64_t m = 0;
+  for (; p < end; ++p) {
+    const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
+    if (d <= 9) m = m * 10 + d;
+    else if (*p == '.' && !dot) dot = p;
+    else break;
+  }
+  if (p >= end || (quoted ? *p != '"' : (*p == '.' || *p == 'e' || *p == 'E' || *p == '+' || *p == '-'))) return nullptr;
+  const auto n = static_cast<std::size_t>(p - from);
+  if (n == 0 || n - (dot ? 1 : 0) > 18 || (from[0] == '0' && n > 1 && from[1] != '.') || dot == from || dot == p - 1) return nullptr;
+  out = {static_cast<std::int64_t>(m), dot ? static_cast<std::int32_t>(p - dot - 1) : 0};
+  return quoted ? p + 1 : p;
+}
+
+}  // namespace
+
+struct FastLineReader::Cursor {
   const char* p;
   const char* end;
   void blank() {
     while (p < end && (*p == ' ' || *p == '\t')) ++p;
   }
   bool take(char c) {
+    // The usual spacing first ("c", "c " then no other blank), byte by byte otherwise.
+    if (end - p > 2 && *p == c) {
+      const char* q = p + 1 + (p[1] == ' ');
+      if (*q != ' ' && *q != '\t') {
+        p = q;
+        return true;
+      }
+    }
     blank();
     if (p >= end || *p != c) return false;
     ++p;
@@ -341,9 +422,11 @@ struct Cursor {
     p = stop + 1;
     return true;
   }
-  bool word(std::string_view w) {
-    if (static_cast<std::size_t>(end - p) < w.size() || std::memcmp(p, w.data(), w.size()) != 0) return false;
-    p += w.size();
+  // Exactly these bytes (a literal: compared without a call).
+  template <std::size_t N>
+  bool word(const char (&w)[N]) {
+    if (static_cast<std::size_t>(end - p) < N - 1 || std::memcmp(p, w, N - 1) != 0) return false;
+    p += N - 1;
     return true;
   }
   // A number's characters (checked by whoever reads them).
@@ -354,32 +437,29 @@ struct Cursor {
   }
 };
 
-// Text the caller keeps (an id, a measure's name, who applies): valid UTF-8.
-bool utf8_text(std::string_view s) {
-  for (const char c : s)
-    if (static_cast<unsigned char>(c) >= 0x80) return bad_utf8(s) == std::string_view::npos;
-  return true;
-}
-
-}  // namespace
-
 bool FastLineReader::scan(std::string_view line, FastApplication& app, bool values) {
-  const Edition& ed = index_.edition();
   Cursor in{line.data(), line.data() + line.size()};
   if (!in.take('{')) return false;
   unsigned seen = 0;  // bits: id, applicant, measure, facts
   for (;;) {
-    std::string_view key;
-    if (!in.string(key) || !in.take(':')) return false;
+    // The four keys of the usual shape, matched with their quotes; any other goes to simdjson.
     unsigned bit;
-    if (key == "facts") bit = 8;
-    else if (key == "measure") bit = 4;
-    else if (key == "id") bit = 1;
-    else if (key == "applicant") bit = 2;
+    if (in.word("\"facts\"")) bit = 8;
+    else if (in.word("\"measure\"")) bit = 4;
+    else if (in.word("\"id\"")) bit = 1;
+    else if (in.word("\"applicant\"")) bit = 2;
     else return false;
-    if (seen & bit) return false;
+    if ((seen & bit) || !in.take(':')) return false;
     seen |= bit;
-    if (bit != 8) {  // id (numbers are simdjson's), applicant, measure: strings
+    if (bit == 4 && last_measure_ && in.p < in.end && *in.p == '"') {  // most lines name the measure the last one did
+      if (const char* after = index_.measure_at(*last_measure_, in.p + 1, in.end)) {
+        app.measure = std::string_view(in.p + 1, static_cast<std::size_t>(after - in.p - 2));
+        app.measure_info = last_measure_;
+        in.p = after;
+        bit = 0;  // read
+      }
+    }
+    if (bit & 7) {  // id (numbers are simdjson's), applicant, measure: strings
       std::string_view text;
       if (!in.string(text)) return false;
       // A measure's name found is valid UTF-8; any other text is checked.
@@ -387,55 +467,9 @@ bool FastLineReader::scan(std::string_view line, FastApplication& app, bool valu
       if (bit == 1) app.id = text, app.has_id = app.id_plain = true;  // in.string() stops at what JSON escapes
       else if (bit == 2) app.applicant = text, app.has_applicant = true;
       else app.measure = text;
-    } else {
-      if (!in.take('{')) return false;
-      std::size_t written = 0;  // facts so far
-      if (in.p < in.end && *in.p == '}') {
-        ++in.p;
-      } else {
-        for (;;) {
-          std::string_view name;
-          if (!in.string(name) || !in.take(':')) return false;
-          if (written == guesses_.size()) guesses_.push_back(-1);
-          const int slot = index_.find(name, guesses_[written]);  // a name found is valid UTF-8: it is a fact's
-          guesses_[written++] = slot;
-          if (slot < 0 || facts_.present[static_cast<std::size_t>(slot)]) return false;  // unknown, or repeated
-          const FactInfo& info = ed.facts[static_cast<std::size_t>(slot)];
-          if (in.p >= in.end) return false;
-          const char c = *in.p;
-          if (c == '"') {
-            std::string_view text;
-            if (!in.string(text)) return false;
-            if (info.type.kind == TypeKind::Enum) {
-              const int i = index_.enum_value(info.type.enum_id, text);
-              if (i < 0) return false;
-              put(slot, fixed::Fx{i, 0}, values, [&] { return Value::enumeration(i); });
-            } else if (info.type.kind != TypeKind::Money || !put_money(slot, text, values)) {
-              if (!utf8_text(text) || !convert(slot, Scalar::Kind::String, text)) return false;  // 30%, 120万元, a date
-            }
-          } else if (c == '-' || (c >= '0' && c <= '9')) {
-            const std::string_view text = in.number();
-            bool integral = false;
-            if (info.type.kind != TypeKind::Money || !put_money(slot, text, values))
-              if (!number_token(text, integral) || !convert(slot, Scalar::Kind::Number, text)) return false;  // integers, rates
-          } else if (c == 't' || c == 'f') {
-            const bool b = c == 't';
-            if (!in.word(b ? "true" : "false") || info.type.kind != TypeKind::Bool) return false;
-            put(slot, fixed::Fx{b ? 1 : 0, 0}, values, [&] { return Value::boolean(b); });
-          } else if (c == 'n') {
-            if (!in.word("null") || info.required()) return false;
-            // Left unset, as if not written; still counted so a repeat is refused.
-            facts_.present[static_cast<std::size_t>(slot)] = FactValues::kGiven;
-            set_.push_back(slot);
-            nulls_.push_back(slot);
-          } else {
-            return false;  // an array, an object: simdjson's (and then the precise reader's)
-          }
-          if (in.take(',')) continue;
-          if (!in.take('}')) return false;
-          break;
-        }
-      }
+      if (app.measure_info) last_measure_ = app.measure_info;
+    } else if (bit == 8 && !scan_facts(in, app.measure_info, values)) {
+      return false;
     }
     if (in.take(',')) continue;
     if (!in.take('}')) return false;
@@ -444,6 +478,84 @@ bool FastLineReader::scan(std::string_view line, FastApplication& app, bool valu
   if (in.p != in.end || (seen & 12) != 12) return false;  // nothing may follow the object
   for (const int slot : nulls_) facts_.clear(slot);
   return true;
+}
+
+// The facts object, from its '{' on.
+bool FastLineReader::scan_facts(Cursor& in, const MeasureInfo* measure, bool values) {
+  const Edition& ed = index_.edition();
+  if (!in.take('{')) return false;
+  if (in.p < in.end && *in.p == '}') {
+    ++in.p;
+    return true;
+  }
+  const std::size_t row = measure ? static_cast<std::size_t>(measure - ed.measures.data()) + 1 : 0;
+  int* const next = next_.data() + row * (ed.facts.size() + 1);  // by the fact before (+1): the one that followed it last time
+  int before = -1;
+  for (;;) {
+    if (in.p >= in.end || *in.p != '"') return false;
+    int& guess = next[before + 1];
+    int slot;
+    if (const char* after = index_.fact_at(guess, in.p + 1, in.end)) {  // the name and its closing quote
+      slot = guess;
+      in.p = after;
+    } else {
+      std::string_view name;
+      if (!in.string(name)) return false;
+      slot = index_.find(name);  // a name found is valid UTF-8: it is a fact's
+      if (slot >= 0) guess = slot;
+    }
+    before = slot;
+    if (!in.take(':') || slot < 0 || facts_.present[static_cast<std::size_t>(slot)]) return false;  // unknown, or repeated
+    const FactInfo& info = ed.facts[static_cast<std::size_t>(slot)];
+    if (in.p >= in.end) return false;
+    const char c = *in.p;
+    fixed::Fx x;
+    int value = -1;
+    const char* after = nullptr;
+    if (c == '"') {
+      if (info.type.kind == TypeKind::Enum && (after = index_.enum_at(info.type.enum_id, in.p + 1, in.end, value))) {
+        put(slot, fixed::Fx{value, 0}, values, [&] { return Value::enumeration(value); });
+        in.p = after;
+      } else if (info.type.kind == TypeKind::Money && (after = money_at(in.p + 1, in.end, true, x))) {
+        put_money(slot, x, values);
+        in.p = after;
+      } else {
+        std::string_view text;
+        if (!in.string(text)) return false;
+        if (info.type.kind == TypeKind::Enum) {
+          const int i = index_.enum_value(info.type.enum_id, text);
+          if (i < 0) return false;
+          put(slot, fixed::Fx{i, 0}, values, [&] { return Value::enumeration(i); });
+        } else if (info.type.kind != TypeKind::Money || !put_money(slot, text, values)) {
+          if (!utf8_text(text) || !convert(slot, Scalar::Kind::String, text)) return false;  // 30%, 120万元, a date
+        }
+      }
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      if (info.type.kind == TypeKind::Money && (after = money_at(in.p, in.end, false, x))) {
+        put_money(slot, x, values);
+        in.p = after;
+      } else {
+        const std::string_view text = in.number();
+        bool integral = false;
+        if (info.type.kind != TypeKind::Money || !put_money(slot, text, values))
+          if (!number_token(text, integral) || !convert(slot, Scalar::Kind::Number, text)) return false;  // integers, rates
+      }
+    } else if (c == 't' || c == 'f') {
+      const bool b = c == 't';
+      if (!(b ? in.word("true") : in.word("false")) || info.type.kind != TypeKind::Bool) return false;
+      put(slot, fixed::Fx{b ? 1 : 0, 0}, values, [&] { return Value::boolean(b); });
+    } else if (c == 'n') {
+      if (!in.word("null") || info.required()) return false;
+      // Left unset, as if not written; still counted so a repeat is refused.
+      facts_.present[static_cast<std::size_t>(slot)] = FactValues::kGiven;
+      set_.push_back(slot);
+      nulls_.push_back(slot);
+    } else {
+      return false;  // an array, an object: simdjson's (and then the precise reader's)
+    }
+    if (in.take(',')) continue;
+    return in.take('}');
+  }
 }
 
 // simdjson On-Demand: any JSON, for lines the scanner does not take.

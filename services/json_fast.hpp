@@ -36,13 +36,27 @@ class FactKeyIndex {
   int enum_value(int enum_id, std::string_view text) const;
   const Edition& edition() const { return *edition_; }
 
+  // Matching in place, for the scanner: `p` is just past a string's opening
+  // quote in a line ending at `end` (padded: eight bytes past `end` may be
+  // read). A match is the name's bytes, then the closing quote — so the string
+  // holds exactly that name, as no name matched this way holds a byte JSON
+  // escapes. Each returns past the closing quote, or null.
+  // Fact `slot`'s name.
+  const char* fact_at(int slot, const char* p, const char* end) const;
+  // Measure m's name.
+  const char* measure_at(const MeasureInfo& m, const char* p, const char* end) const;
+  // A value of enumeration `enum_id` (its index in `value`).
+  const char* enum_at(int enum_id, const char* p, const char* end, int& value) const;
+
  private:
   struct Entry {
     std::uint64_t head = 0, tail = 0;  // the name's first and last (up to) eight bytes
     const char* name = nullptr;
     std::uint32_t size = 0;
     std::int32_t slot = -1;  // -1: free
+    bool plain = false;      // no byte JSON escapes: may be matched in place
     bool is(std::string_view key, std::uint64_t key_head, std::uint64_t key_tail) const;
+    const char* at(const char* p, const char* end) const;
   };
   static Entry entry(std::string_view name, int slot);
   static std::size_t hash(std::uint64_t head, std::uint64_t tail, std::size_t size);
@@ -51,6 +65,7 @@ class FactKeyIndex {
   static int lookup(const std::vector<Entry>& table, std::string_view key, std::uint64_t head, std::uint64_t tail);
   std::vector<Entry> table_, measures_;  // open addressing, a quarter full at most; power-of-two sizes
   std::vector<Entry> by_slot_;           // each fact's name, by slot
+  std::vector<Entry> measure_names_;     // each measure's name, in the edition's order
   std::vector<std::vector<Entry>> enums_;  // each enumeration's values, in order
 };
 
@@ -101,10 +116,12 @@ class FastLineReader {
 
  private:
   struct Parser;
+  struct Cursor;  // where the scanner is in a line
   void reset();
   // The hand-written scanner for lines in the usual shape;
   // false: not taken, read() goes on with simdjson.
   bool scan(std::string_view line, FastApplication& app, bool values);
+  bool scan_facts(Cursor& in, const MeasureInfo* measure, bool values);
   bool parse(const char* text, std::size_t size, std::size_t capacity, FastApplication& app, bool values);
   // Binding one fact (both readers): a value that fits fixed point, its Value
   // made only when asked for; any Value; plain money text.
@@ -114,6 +131,7 @@ class FastLineReader {
   // Text or a number's token typed by the fact (convert_fact); false: refused.
   bool convert(int slot, Scalar::Kind kind, std::string_view text);
   bool put_money(int slot, std::string_view text, bool values);  // false: not plain money
+  void put_money(int slot, fixed::Fx x, bool values);            // plain money read
   const FactKeyIndex& index_;
   std::unique_ptr<Parser> parser_;
   std::string padded_;      // the line, followed by simdjson's padding
@@ -121,7 +139,11 @@ class FastLineReader {
   std::vector<int> set_;    // slots set by the last line, to clear
   std::vector<int> nulls_;  // of them, those written as null
   std::vector<int> valued_; // of them, those whose Value was set
-  std::vector<int> guesses_;  // the slot of the fact written k-th in the last line scanned
+  // The fact that followed fact f in the last line of measure m that had f
+  // (lines of a batch mostly write their facts in the same order): tried first,
+  // in place. Index (m + 1) × (facts + 1) + f + 1; m, f −1: none yet.
+  std::vector<int> next_;
+  const MeasureInfo* last_measure_ = nullptr;  // the measure of the last line scanned: tried first
   bool scanned_ = false;
   Scalar scratch_;
 };

@@ -228,6 +228,27 @@ def diff_figures(kuan):
         check("diff --batch text: a not eligible application has no 结果 lines",
               code == 0 and out.count("  结果 ") == 2 and "b 汇算:v1 0.00(不适用:收入不足) → v2 0.00(不适用:收入不足),差额 0.00\n" in out, out + err)
 
+def schedule_inherited(kuan):
+    """A derived edition (基于) applies its base's 累进表, declared in a base file that holds nothing else; 修订 累进表 is refused."""
+    with tempfile.TemporaryDirectory() as tmp:
+        write_policy(tmp, {
+            "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n事实 所得: 金额\n"
+                  "措施 税 { 金额 = 累进 所得 按 税率表 }\n",
+            "v2": "版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n措施 减半 { 金额 = 累进 所得 按 税率表 × 50% }\n",
+        })
+        with open(os.path.join(tmp, "v1", "table.kuan"), "w", encoding="utf-8") as f:
+            f.write("累进表 税率表 { 至 3万元 => 5%, 以上 => 10% }\n")
+        with open(os.path.join(tmp, "f.json"), "w", encoding="utf-8") as f:
+            f.write('{"所得": "5万元"}')
+        code, out, err = run(kuan, "eval", ".", "--version", "v2", "--measure", "减半", "--facts", "f.json", cwd=tmp)
+        check("a derived edition applies its base's 累进表", code == 0 and '"amount":"1750.00"' in out, out + err)
+        code, out, err = run(kuan, "eval", ".", "--version", "v2", "--measure", "税", "--facts", "f.json", cwd=tmp)
+        check("... and so does the base's measure under it", code == 0 and '"amount":"3500.00"' in out, out + err)
+        with open(os.path.join(tmp, "v2", "rules.kuan"), "a", encoding="utf-8") as f:
+            f.write("修订 累进表 税率表 { 以上 => 1% }\n")
+        code, out, err = run(kuan, "check", ".", cwd=tmp)
+        check("修订 累进表 is not in the language: a syntax error at it", code == 1 and "v2/rules.kuan:5:4: error:" in err, err)
+
 def main():
     a = SUITE.parse()
     kuan = a.kuan
@@ -243,6 +264,7 @@ def main():
     redeclared_without_revise(kuan)
     revision_breaks_base(kuan)
     diff_figures(kuan)
+    schedule_inherited(kuan)
     diff_golden(kuan, a.root, a.update)
     sys.exit(SUITE.finish())
 

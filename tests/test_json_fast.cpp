@@ -218,6 +218,8 @@ TEST_CASE("fast reader: mutated lines are never taken wrongly", "[json_fast]") {
       "\"中小企业\":false,\"本年度已申领算力券\":6302402,\"核定年度上限\":null,\"同一合同智能券金额\":\"10.25\",\"智能券档位\":\"二档\"}}",
       "{\"id\":\"m\",\"measure\":\"通用大模型训练补助\",\"facts\":{\"核定金额\":\"120万元\",\"模型参数量\":1200,\"贴息点数\":\"1.2个百分点\","
       "\"评审得分\":-3.25,\"训练成本\":0.5,\"已获补助年数\":2}}",
+      "{\"id\":\"f\",\"measure\":\"算力券免审配套\",\"facts\":{\"合同金额\":\"5\",\"本年度已申领算力券\":\"1\"}}",
+      "{ \"measure\" : \"算力券\" , \"facts\" : { \"采购类型\" : \"模型服务\" , \"合同金额\" : 12 } , \"id\" : \"s\" }",
   };
   const std::string alphabet = std::string("\"\\ \t,:{}[]0123456789.-+eEtrufalsn\x01\x1f\x7f") + '\0' + "\xE4\xB8\x80\xFF\xC0";
   std::mt19937 rng(25);
@@ -238,4 +240,65 @@ TEST_CASE("fast reader: mutated lines are never taken wrongly", "[json_fast]") {
   // Some mutations leave a good line (a digit for a digit, a space added): those are taken.
   CHECK(taken > 100);
   CHECK(taken < tried);
+}
+
+// The scanner matches in place what the last lines make likely — the measure
+// the last line named, the fact that followed the one before in the last line
+// of that measure, an enumeration's values, plain money, the usual spacing —
+// and falls back to reading the text whenever that is not what is there:
+// every line, in any order after any other, still reads as the precise reader
+// reads it.
+TEST_CASE("fast reader: what is matched in place, after whatever came before", "[json_fast]") {
+  json::FactKeyIndex index(edition());
+  json::FastLineReader fast(index);
+  const std::string free_audit = "{\"id\":\"f\",\"measure\":\"算力券免审配套\",\"facts\":{\"合同金额\":\"5\",\"本年度已申领算力券\":\"1\"}}";
+  const std::vector<std::string> lines = {
+      app("\"A1\"", kTypical),
+      free_audit,  // a measure whose name begins with the last one's
+      app("\"A2\"", kTypical),
+      "{\"id\":\"g\",\"measure\":\"算力\",\"facts\":{}}",  // … or is the start of it: unknown
+      app("\"A3\"", "\"采购类型\": \"算力服务\", \"合同金额\": \"13869413.77\", \"算力设施档位\": \"一档\""),  // another order
+      app("\"A4\"", kTypical),
+      app("\"A5\"", "\"合同金额\": \"13869413.77\", \"算力设施档位\": \"一档\", \"采购类型\": \"算力服务\""),
+      app("\"A6\"", "\"合同金额\": \"1\", \"采购类型\": \"算力服务x\", \"算力设施档位\": \"一档\""),  // an enumeration's value, and more
+      app("\"A7\"", "\"合同金额\": \"1\", \"采购类型\": \"算力\", \"算力设施档位\": \"一档\""),      // … less
+      app("\"A8\"", "\"合同金额\": \"1\", \"采购类型\": \"算力服务\\u0020\", \"算力设施档位\": \"一档\""),
+      app("\"A9\"", "\"合同金额x\": \"1\", \"采购类型\": \"算力服务\""),  // the name guessed, and more
+      app("\"B1\"", "\"合同\": \"1\", \"采购类型\": \"算力服务\""),
+      app("\"B2\"", "\"合同金额\":\"1\",\"采购类型\":\"算力服务\",\"算力设施档位\":\"一档\""),  // no spaces
+      app("\"B3\"", "\"合同金额\" :  \"1\" ,\t\"采购类型\":\t\"算力服务\" ,  \"算力设施档位\" : \"一档\""),  // more of them
+      app("\"B4\"", "\"合同金额\": \"1\",  \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\" "),
+  };
+  for (const std::string& line : lines) {
+    INFO(line);
+    auto precise = json::parse_application(line);
+    const bool precise_ok = std::holds_alternative<json::Application>(precise) &&
+                            std::holds_alternative<FactValues>(bind_facts(edition(), std::get<json::Application>(precise).facts)) &&
+                            edition().find_measure(std::get<json::Application>(precise).measure);
+    json::FastApplication a;
+    const bool taken = fast.read(line, a) && a.measure_info;
+    CHECK(taken == precise_ok);
+    if (taken) CHECK(agrees(fast, line));
+  }
+  // Money read in place: plain money (18 digits at most) with the same value
+  // and scale, taken by the scanner; anything else is left to the general path
+  // (which may take it, or leave it to the precise reader: -0, exponents).
+  const auto money_line = [](const char* money) {
+    return app("\"m\"", std::string("\"同一合同智能券金额\": ") + money + ", \"合同金额\": " + money +
+                            ", \"采购类型\": \"算力服务\", \"算力设施档位\": \"一档\"");
+  };
+  for (const char* money : {"1", "0", "0.5", "10.25", "123456789012345678", "12345678901234567.8", "\"0.100\"",
+                            "0.000000000000000001", "\"99999999999999999.99\"", "5 ", "5\t", "\"7\""}) {
+    CHECK(agrees(fast, money_line(money)));
+    CHECK(fast.scanned());
+  }
+  for (const char* money : {"1234567890123456789", "\"1234567890123456789\"", "1.", ".5", "1.2.3", "00", "01", "00.5", "-0", "-5",
+                            "1e5", "1E5", "1.5e2", "1+2", "\"1.\"", "\"12 \"", "\" 12\"", "\"12万元\"", "\"1,000\"", "\"1\\u0030\""}) {
+    const std::string line = money_line(money);
+    INFO(line);
+    auto precise = json::parse_application(line);
+    const bool precise_ok = std::holds_alternative<json::Application>(precise) &&
+                            std::holds_alternative<FactValues>(bind_facts(edition(), std::get<json::Application>(precise).facts));
+    if (agrees(fast, line)) CHECK(precise_ok);  // agrees() checks the values
+  }
 }

@@ -175,6 +175,9 @@ function fixtureTests(grammar) {
     ['按', 'keyword.control', 3],
     ['满额', 'string.quoted.double'],
     ['已满', 'string.quoted.double'],
+    // A named progressive schedule, and 累进 X 按 N applying it.
+    ['累进表', 'keyword.declaration.schedule'],
+    ['税率表', 'entity.name.type.schedule'],
   ];
   for (const [text, scope, nth] of expectations) expectScope(tokens, text, scope, nth);
   // A reference to a name is a variable, and a keyword inside a name is not a keyword.

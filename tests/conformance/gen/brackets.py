@@ -82,6 +82,60 @@ def value_groups():
     return [g]
 
 
+# One schedule named once, applied to two bases (the whole income and the part a reduction covers).
+NAMED_RULES = header() + """事实 所得: 金额
+事实 分数: 数值 = 0
+参数 第一档 = 3万元
+累进表 税率表 {
+  至 第一档 => 5%    速算扣除数 0元
+  至 9万元  => 10%   速算扣除数 1500元
+  至 30万元 => 20%   速算扣除数 10500元
+  至 50万元 => 30%   速算扣除数 40500元
+  以上      => 35%   速算扣除数 65500元
+}
+条款 (一) "分数" {
+  累进表 分数表 { 至 60 => 0%, 至 80 => 50%, 以上 => 100% }
+}
+定义 减半基数 = min(所得, 20万元)
+措施 全额 { 金额 = 累进 所得 按 税率表 }
+措施 减免 { 金额 = 累进 减半基数 按 税率表 × 50% }
+措施 两次 { 金额 = 累进 所得 按 税率表 − 累进 减半基数 按 税率表 × 50% }
+措施 数值 { 金额 = 1元 × 累进 分数 按 分数表 }
+"""
+
+
+def named_groups():
+    g = Group("named-schedule", NAMED_RULES)
+    for x in ("0", "0.01", "30000", "30000.01", "90000", "140000", "200000", "200000.01", "500000.01", "12345678.91"):
+        f = {"所得": x + "元"}
+        half = tax(min(D(x), D(200000))) * D("0.5")
+        g.ok(f"全额-{x}", "全额", f, final(tax(x)))
+        g.ok(f"减免-{x}", "减免", f, final(half))
+        g.ok(f"两次-{x}", "两次", f, final(tax(x) - half))
+    for s in ("0", "60", "70", "90.5"):
+        g.ok(f"数值-{s}", "数值", {"所得": "0", "分数": Num(s)}, final(tax(s, [(D(60), D(0)), (D(80), D("0.5")), (None, D(1))])))
+    return [g]
+
+
+def named_error_groups():
+    h = header() + "事实 所得: 金额\n事实 n: 数值\n"
+    table = "累进表 表 { 至 3万元 => 5%, 以上 => 10% }\n"
+    return check_groups(h, [
+        ("schedule-unknown", table + "措施 M { 金额 = 累进 所得 按 表格 }", "表格", "没有名为 表格 的累进表"),
+        ("schedule-twice", table + "累进表 表 { 以上 => 1% }\n措施 M { 金额 = 累进 所得 按 表 }", "表 { 以上",
+         "累进表 表 已在"),
+        ("schedule-reads-fact", "累进表 表 { 至 所得 => 5%, 以上 => 10% }\n措施 M { 金额 = 累进 所得 按 表 }", "所得 =>",
+         "这里只能使用字面量和参数"),
+        ("schedule-base-unit", table + "措施 M { 金额 = 1元 × 累进 n 按 表 }", "n 按", "累进表 表 的上界是金额"),
+        ("schedule-bound-unit", "累进表 表 { 至 3万元 => 5%, 至 9 => 10%, 以上 => 20% }\n措施 M { 金额 = 累进 所得 按 表 }",
+         "9 =>", "上界须与金额同单位"),
+        ("schedule-wrong-deduction", "累进表 表 { 至 3万元 => 5% 速算扣除数 0元, 以上 => 10% 速算扣除数 1000元 }\n"
+         "措施 M { 金额 = 累进 所得 按 表 }", "1000元", "这一档应为 1500元"),
+        ("schedule-no-name", table + "措施 M { 金额 = 累进 所得 按 }", "}", "需要累进表的名称", {"occurrence": "last"}),
+        ("schedule-no-brackets", "累进表 表 { }\n措施 M { 金额 = 累进 所得 按 表 }", "}", "至少需要一档"),
+    ])
+
+
 def error_groups():
     h = header() + "事实 所得: 金额\n事实 n: 整数\n事实 月工资: 金额/月\n"
     return check_groups(h, [
@@ -111,4 +165,4 @@ def error_groups():
 
 
 def groups():
-    return value_groups() + error_groups()
+    return value_groups() + error_groups() + named_groups() + named_error_groups()
