@@ -35,7 +35,13 @@ char* put_amount(char* p, std::int64_t mantissa, int scale) {
   char* const end = digits + kDigits + kMaxScale;
   char* q = end;
   std::uint64_t v = mantissa < 0 ? 0 - static_cast<std::uint64_t>(mantissa) : static_cast<std::uint64_t>(mantissa);
-  for (int i = 0; i < scale; ++i) *--q = static_cast<char>('0' + v % 10), v /= 10;
+  int places = 0;
+  for (; places + 2 <= scale; places += 2) {
+    q -= 2;
+    std::memcpy(q, kPairs + 2 * (v % 100), 2);
+    v /= 100;
+  }
+  if (places < scale) *--q = static_cast<char>('0' + v % 10), v /= 10;
   if (scale) *--q = '.';
   while (v >= 100) {
     q -= 2;

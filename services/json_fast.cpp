@@ -51,12 +51,23 @@ FactKeyIndex::Entry FactKeyIndex::entry(std::string_view name, int slot) {
   return e;
 }
 
+// Compared eight bytes at a time against the name (head: its first eight, or
+// all of it zero-padded when shorter, which the padding after a line lets be
+// read and masked; tail: its last eight).
 const char* FactKeyIndex::Entry::at(const char* p, const char* end) const {
   if (!plain || size >= static_cast<std::size_t>(end - p) || p[size] != '"') return nullptr;
-  const std::string_view key(p, size);
-  std::uint64_t key_head, key_tail;
-  head_tail(key, key_head, key_tail);
-  return is(key, key_head, key_tail) ? p + size + 1 : nullptr;
+  std::uint64_t x;
+  std::memcpy(&x, p, 8);
+  if (size < 8) return (x & ((std::uint64_t{1} << (8 * size)) - 1)) == head ? p + size + 1 : nullptr;
+  if (x != head) return nullptr;
+  for (std::size_t i = 8; i + 8 < size; i += 8) {
+    std::uint64_t y, z;
+    std::memcpy(&y, p + i, 8);
+    std::memcpy(&z, name + i, 8);
+    if (y != z) return nullptr;
+  }
+  std::memcpy(&x, p + size - 8, 8);
+  return x == tail ? p + size + 1 : nullptr;
 }
 
 // The name's bytes past the first and last eight, eight at a time (the last
@@ -375,7 +386,7 @@ bool utf8_text(std::string_view s) {
 const char* money_at(const char* p, const char* end, bool quoted, fixed::Fx& out) {
   const char* const from = p;
   const char* dot = nullptr;
-  std::uint64_t m = 0;
+  std::uint64_t m = 0;  // wraps past 19 digits: then unused
   for (; p < end; ++p) {
     const auto d = static_cast<unsigned>(static_cast<unsigned char>(*p)) - '0';
     if (d <= 9) m = m * 10 + d;
