@@ -20,16 +20,17 @@ struct NameGroups {
   std::vector<std::uint32_t> first;  // per group: its first name's index
 };
 
-// Groups names 0 … n - 1 (n < 2^32) by equality: hash_of(i) is name i's
+// Groups names 0 … n - 1 (n ≤ 2^32) by equality: hash_of(i) is name i's
 // 64-bit hash, name_of(i) the name (a view that stays valid); both are asked
 // in index order. Equal names get one group, different names different ones,
 // whatever the hashes.
 template <class HashOf, class NameOf>
 NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of) {
   NameGroups g;
-  int index_bits = 1;
-  while ((std::size_t{1} << index_bits) < n) ++index_bits;
-  const std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1;
+  // The hash's high 32 bits above the index: two sorting passes; names
+  // whose high bits are equal (a few among a million) are told apart below.
+  constexpr int index_bits = 32;
+  constexpr std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1;
   g.of.resize(n);
   {
     std::vector<std::uint64_t> keys(n);
@@ -47,7 +48,7 @@ NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of) {
   std::vector<bool> seen(g.first.size());
   std::unordered_map<std::string_view, std::uint32_t> apart;  // names whose hash bits another name has
   for (std::size_t i = 0; i < n; ++i) {
-    constexpr std::size_t kAhead = 16;
+    constexpr std::size_t kAhead = 64;  // a step here is short: ask well ahead of the wait for memory
     if (i + kAhead < n) __builtin_prefetch(&first_name[g.of[i + kAhead]]);
     if (i + kAhead / 2 < n) __builtin_prefetch(first_name[g.of[i + kAhead / 2]].data());
     const std::uint32_t group = g.of[i];

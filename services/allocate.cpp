@@ -92,7 +92,7 @@ void AllocatorData::bind(const Record& r, bool rooms) {
 // made. False when a value needs one — a fact kept as text, a total beyond 64
 // bits, a total kept per 按 F (its key is a Value's text), a stated 已用 figure
 // to carry — then bind() does it all.
-bool AllocatorData::bind_fixed(const Record& r) {
+bool AllocatorData::bind_fixed(const Record& r, bool rooms) {
   if (r.flags & kGivesUsed) return false;
   const Setup& s = setup[r.measure];
   clear_facts();
@@ -117,6 +117,7 @@ bool AllocatorData::bind_fixed(const Record& r) {
     const AccumulationInfo& acc = ed.accumulations[a];
     if (acc.group_fact >= 0) return false;
     if (facts.present[acc.fact]) continue;  // the line's own figure stands (no carry: kGivesUsed is bind()'s)
+    if (!rooms && !acc.count) continue;     // counts are known before the quotas; money rooms after
     const std::int64_t used = funded_totals.get(r.applicant, funded_slot[a]);
     if (acc.count) {
       set_fixed(acc.fact, {used, 0});
@@ -221,7 +222,7 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
     if (!(r.flags & kDecided)) {
       // The batch's fast lane first (fixed-point lanes, the compiled form);
       // what it does not decide, the reference evaluator does, bound with Values.
-      std::optional<Outcome> outcome = bind_fixed(r) ? decide_compiled(ed, ed.measures[r.measure], facts) : std::nullopt;
+      std::optional<Outcome> outcome = bind_fixed(r, true) ? decide_compiled(ed, ed.measures[r.measure], facts) : std::nullopt;
       if (!outcome) {
         bind(r, true);
         auto result = evaluate(r);
@@ -304,22 +305,34 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
     const MeasureInfo& m = ed.measures[r.measure];
     const bool counted = setup[r.measure].counted;
     if (m.quota < 0 && !counted) continue;
-    bind(r, false);
-    auto result = evaluate(r);
-    if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
-    const bool eligible = std::get<Outcome>(result).eligible;
+    // The batch's fast lane when it can (a 按 F quota's group and a stated
+    // figure to carry read Values); else bound with Values for evaluate().
+    const QuotaInfo* q = m.quota >= 0 ? &ed.quotas[m.quota] : nullptr;
+    const bool needs_values = (q && q->group_fact >= 0) || (counted && (r.flags & kGivesUsed));
+    std::optional<Outcome> outcome = !needs_values && bind_fixed(r, false) ? decide_compiled(ed, m, facts) : std::nullopt;
+    bool bound_values = false;
+    if (!outcome) {
+      bind(r, false);
+      bound_values = true;
+      auto result = evaluate(r);
+      if (auto* e = std::get_if<AllocationError>(&result)) return std::move(*e);
+      outcome = std::move(std::get<Outcome>(result));
+    }
+    const bool eligible = outcome->eligible;
     // With no money room the amounts pass would bind the very same facts (the
     // 件数 tallies are counted again in the same order): this outcome stands.
     // An amount out of range is left to that pass, which names it in order.
-    if (setup[r.measure].funded_money < 0 && !record_outcome(r, std::get<Outcome>(result))) r.flags |= kDecided;
+    if (setup[r.measure].funded_money < 0 && !record_outcome(r, *outcome)) r.flags |= kDecided;
     if (counted && (r.flags & kGivesUsed))
       if (auto e = carry_given(r, true)) return e;
     if (counted)
       if (auto e = count_in(r, eligible, false)) return e;
-    if (m.quota < 0 || !eligible) continue;
-    const QuotaInfo& q = ed.quotas[m.quota];
-    candidates.push_back({q.score_fact >= 0 ? facts.values[q.score_fact].number : Decimal(), static_cast<std::uint32_t>(i),
-                          m.quota, q.group_fact >= 0 ? group_key(q.group_fact) : std::string()});
+    if (!q || !eligible) continue;
+    Decimal score;
+    if (q->score_fact >= 0 && facts.present[q->score_fact])
+      score = bound_values ? facts.values[q->score_fact].number : fixed::to_decimal(facts.fixed[q->score_fact]);
+    candidates.push_back({std::move(score), static_cast<std::uint32_t>(i), m.quota,
+                          q->group_fact >= 0 ? group_key(q->group_fact) : std::string()});
   }
   if (counting) {
     funded_totals.clear();

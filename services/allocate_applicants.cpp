@@ -32,7 +32,7 @@ std::optional<AllocationError> AllocatorData::settle() {
   std::optional<AllocationError> overflow;
   std::size_t i = 0;
   for (auto it = records.begin(); it != records.end(); ++it, ++i) {
-    constexpr std::size_t kAhead = 8;  // the totals of the applicant a few lines on, asked for early
+    constexpr std::size_t kAhead = 16;  // the totals of the applicant a few lines on, asked for early
     if (n_year && i + kAhead < n) __builtin_prefetch(&year_totals[std::size_t{applicant[i + kAhead]} * n_year]);
     Record& r = *it;
     const std::uint32_t who = applicant[i];

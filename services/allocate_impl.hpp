@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <ctime>
-#include <deque>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "base/arena.hpp"
+#include "base/chunked.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/tally_table.hpp"
@@ -62,6 +62,10 @@ std::optional<api::AllocationError> split_csv_record(CsvRecords& csv, std::strin
 // Header cell c as a column name, kept unless the header already has it.
 std::optional<api::AllocationError> take_csv_column(CsvRecords& csv, std::size_t c, std::string_view text,
                                                     std::size_t line, std::string& name);
+
+// "未入选:… 排第 " — the reason of an application ranked beyond its quota,
+// up to its rank (allocate_write.cpp). `m` has a quota.
+std::string quota_loser_text(const ::kuan::Edition& ed, const MeasureInfo& m);
 
 struct api::Allocator::Data {
   static constexpr std::uint8_t kEligible = 1;      // eligible (evaluated with the year's rooms)
@@ -106,6 +110,9 @@ struct api::Allocator::Data {
     // ,"measure":"…","eligible": and each cap's name as a JSON string.
     std::string measure_json;
     std::vector<std::string> caps_json;
+    // A quota measure's reason for an application ranked beyond it, as a JSON
+    // string without its rank and closing quote (quota_loser_text, escaped once).
+    std::string quota_out_json;
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
@@ -139,10 +146,10 @@ struct api::Allocator::Data {
   std::vector<int> year_slot;    // per accumulation: its column in `year_totals`, or -1
   std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
-  std::deque<Record> records;  // in blocks: growing never copies, no 2× peak
+  Chunked<Record> records;  // in blocks: growing never copies, no 2× peak
   // 结果: an eligible record's figures (a measure's named results, in order, as
   // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
-  // and an edition without 结果 pays nothing. Keyed by address (the deque's are stable).
+  // and an edition without 结果 pays nothing. Keyed by address (a record stays where it is).
   std::unordered_map<const Record*, std::vector<std::string>> figures;
   FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `notes` (none without 结果)
   Arena arena;
@@ -303,9 +310,9 @@ struct api::Allocator::Data {
   // The record's facts as given, plus (unless given) the 全年 totals and —
   // with `rooms` — what the applicant's earlier funded applications used.
   void bind(const Record& r, bool rooms);
-  // The same (with rooms) into the fixed-point lanes alone, for
-  // decide_compiled; false when a value needs its Value (then bind()).
-  bool bind_fixed(const Record& r);
+  // The same into the fixed-point lanes alone, for decide_compiled; false
+  // when a value needs its Value (then bind()).
+  bool bind_fixed(const Record& r, bool rooms);
   // The value of fact `slot` for the bound record, as text: the key of its
   // group for 限额 … 按 F. A fact not given takes its default; with none, "".
   std::string group_key(int slot);

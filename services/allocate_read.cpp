@@ -220,7 +220,8 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
 
 std::optional<AllocationError> AllocatorData::add(std::string_view record, std::size_t line, std::size_t readable_after) {
   if (stopped) return stopped;
-  if (finished) return allocation_error(line, 0, "", "", "finish() 之后不能再添加申请");
+  // settle() (finish(), or quota_candidates() for a year in parts) has interned the applicants: no more records.
+  if (finished || settled) return allocation_error(line, 0, "", "", "finish() 之后不能再添加申请");
   auto e = input == AllocationFormat::Csv ? add_csv(record, line) : add_json(record, line, readable_after);
   if (e) e = stop(std::move(*e));
   return e;

@@ -1,6 +1,7 @@
 // Batch allocation, pass 2: the decisions, in input order, rebuilt from the
 // records (see allocate.hpp), as JSON lines or CSV rows.
 #include <algorithm>
+#include <charconv>
 #include <ostream>
 #include <string_view>
 #include <utility>
@@ -16,17 +17,21 @@
 namespace kuan {
 
 namespace {
-// 分 as "1234.50", appended (cents_text without a string of its own).
+// 分 as "1234.50" at p (at most 24 bytes), its end returned (cents_text
+// without a string of its own; the whole 元 by to_chars, two digits at a time).
+char* put_cents(char* p, std::int64_t cents) {
+  const std::uint64_t v = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+  if (cents < 0) *p++ = '-';
+  p = std::to_chars(p, p + 21, v / 100).ptr;
+  const auto fen = static_cast<unsigned>(v % 100);
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + fen / 10);
+  *p++ = static_cast<char>('0' + fen % 10);
+  return p;
+}
 void append_cents(std::string& out, std::int64_t cents) {
   char buf[24];
-  char* p = buf + sizeof buf;
-  std::uint64_t v = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  for (int digits = 0; v || digits < 3; ++digits, v /= 10) {
-    if (digits == 2) *--p = '.';
-    *--p = static_cast<char>('0' + v % 10);
-  }
-  if (cents < 0) *--p = '-';
-  out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+  out.append(buf, static_cast<std::size_t>(put_cents(buf, cents) - buf));
 }
 }  // namespace
 
@@ -44,12 +49,17 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
   out += R"(,"applicant":)"sv;
   append_json_string(out, applicant_of(r));
   out += s.measure_json;  // ,"measure":"…","eligible":
-  out += eligible ? "true"sv : "false"sv;
-  out += R"(,"amount":")"sv;
-  append_cents(out, r.amount);
-  out += R"(","allocated":")"sv;
-  append_cents(out, allocated(r));
-  out += '"';
+  {  // true,"amount":"…","allocated":"…" — fixed text and two amounts, appended at once
+    char buf[112];
+    char* p = buf;
+    auto put = [&](std::string_view text) { p = std::copy(text.begin(), text.end(), p); };
+    put(eligible ? R"(true,"amount":")"sv : R"(false,"amount":")"sv);
+    p = put_cents(p, r.amount);
+    put(R"(","allocated":")"sv);
+    p = put_cents(p, allocated(r));
+    *p++ = '"';
+    out.append(buf, static_cast<std::size_t>(p - buf));
+  }
   // 结果, as `kuan eval` writes them; most editions have none (no lookup per line then).
   if (const auto f = figures.empty() ? figures.end() : figures.find(&r); f != figures.end() && eligible) {
     const auto& results = m.decl->results;
@@ -66,9 +76,12 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
         if (!std::exchange(first, false)) out += ',';
         append_json_string(out, m.requirements[q]->reason);
       }
-    if (r.flags & kQuotaOut) {
+    if (r.flags & kQuotaOut) {  // the measure's text, escaped once, then the rank
       if (!first) out += ',';
-      append_json_string(out, quota_loser_reason(r));
+      out += s.quota_out_json;
+      const fmt::format_int rank(r.rank);
+      out.append(rank.data(), rank.size());
+      out += '"';
     }
   }
   out += R"(],"bound":)"sv;
@@ -86,7 +99,8 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
   }
   if (r.rank) {
     out += R"(,"quota_rank":)"sv;
-    out += fmt::format_int(r.rank).str();
+    const fmt::format_int rank(r.rank);
+    out.append(rank.data(), rank.size());
   }
   if (eligible && r.bound && r.amount == 0) {
     out += R"(,"notes":[)"sv;
@@ -96,15 +110,18 @@ void AllocatorData::decision_json(std::size_t index, std::string& out) const {
   out += "}\n"sv;
 }
 
-// The reason of an application ranked beyond its quota.
+// The reason of an application ranked beyond its quota: its measure's text, then the rank.
 std::string AllocatorData::quota_loser_reason(const Record& r) const {
-  const MeasureInfo& m = ed.measures[r.measure];
+  return quota_loser_text(ed, ed.measures[r.measure]) + fmt::format_int(r.rank).str();
+}
+
+std::string quota_loser_text(const ::kuan::Edition& ed, const MeasureInfo& m) {
   const QuotaInfo& q = ed.quotas[m.quota];
   const std::string by = q.score_fact >= 0 ? ed.facts[q.score_fact].decl->name : std::string("申请顺序");
   if (q.decl->spelling == ast::LimitSpelling::Quota)  // 名额 = N written in the measure
-    return fmt::format("未入选:{}每年名额 {} 个,本申请{}排第 {}", m.decl->name, q.count, by, r.rank);
-  return fmt::format("未入选:限额 {} 每年 {} 个{},本申请{}排第 {}", q.decl->name, q.count,
-                     q.group_fact >= 0 ? "(每个" + ed.facts[q.group_fact].decl->name + "分别计)" : std::string(), by, r.rank);
+    return fmt::format("未入选:{}每年名额 {} 个,本申请{}排第 ", m.decl->name, q.count, by);
+  return fmt::format("未入选:限额 {} 每年 {} 个{},本申请{}排第 ", q.decl->name, q.count,
+                     q.group_fact >= 0 ? "(每个" + ed.facts[q.group_fact].decl->name + "分别计)" : std::string(), by);
 }
 
 // One decision; JSON members and CSV columns come in the same order.

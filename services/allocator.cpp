@@ -79,6 +79,10 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
       append_json_string(s.measure_json, ed.measures[m].decl->name);
       s.measure_json += ",\"eligible\":";
       for (const auto* cap : ed.measures[m].caps) append_json_string(s.caps_json.emplace_back(), cap->name);
+      if (ed.measures[m].quota >= 0) {
+        append_json_string(s.quota_out_json, quota_loser_text(ed, ed.measures[m]));
+        s.quota_out_json.pop_back();  // the rank and the closing quote come on each line
+      }
     }
     impl->funded_slot.assign(ed.accumulations.size(), -1);
     impl->year_slot.assign(ed.accumulations.size(), -1);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -28,6 +29,21 @@ class InputText::Buf : public std::streambuf {
     if (n <= 0) return traits_type::eof();
     setg(piece_, piece_, piece_ + n);
     return traits_type::to_int_type(*gptr());
+  }
+  // A large read (kuan allocate reads 1 MiB blocks): what the get area holds,
+  // then straight into the caller's buffer, not copied through piece_.
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    std::streamsize got = std::min<std::streamsize>(n, egptr() - gptr());
+    if (got > 0) {
+      std::memcpy(s, gptr(), static_cast<std::size_t>(got));
+      gbump(static_cast<int>(got));
+    }
+    while (got < n) {
+      const long r = in_.read(s + got, static_cast<std::size_t>(n - got));
+      if (r <= 0) break;
+      got += r;
+    }
+    return got;
   }
 
  private:
