@@ -296,7 +296,7 @@ Result<Edition> Policy::edition(std::string_view name) const {
 Result<Edition> Policy::edition_on(std::string_view date) const {
   return guarded([&]() -> Result<Edition> {
     auto day = ::kuan::parse_date(date);
-    if (!day) return make_error(ErrorCode::InvalidArgument, "日期无效:\"" + std::string(date) + "\"(格式 YYYY-MM-DD)");
+    if (!day) return make_error(ErrorCode::InvalidArgument, ::kuan::bad_date_message("", "\"" + std::string(date) + "\""));
     std::string error;
     const ::kuan::Edition* ed = d_->policy->edition_on(*day, error);
     if (!ed) return make_error(ErrorCode::UnknownEdition, error);
@@ -363,8 +363,7 @@ Result<const ::kuan::FactValues*> dated_values(const Facts& facts, std::string_v
   if (!day) {
     // The text is shown when it is short printable ASCII (not a megabyte, a NUL or bad UTF-8).
     const bool shown = as_of.size() <= 32 && std::all_of(as_of.begin(), as_of.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-    return make_error(ErrorCode::InvalidArgument,
-                      shown ? fmt::format("as_of 的日期无效:\"{}\"(格式 YYYY-MM-DD)", as_of) : "as_of 的日期无效(格式 YYYY-MM-DD)");
+    return make_error(ErrorCode::InvalidArgument, ::kuan::bad_date_message("as_of", shown ? "\"" + std::string(as_of) + "\"" : ""));
   }
   dated = values;
   dated->as_of = day;

@@ -48,7 +48,7 @@ std::optional<ApplicationError> evaluate_application_json(const Edition& edition
       [](std::string message) -> std::optional<ApplicationError> { return ApplicationError{"internal", std::move(message)}; },
       [&]() -> std::optional<ApplicationError> {
         const auto day = ::kuan::parse_date(as_of);
-        if (!as_of.empty() && !day) return ApplicationError{"bad_line", "as_of 的日期无效(格式 YYYY-MM-DD)"};
+        if (!as_of.empty() && !day) return ApplicationError{"bad_line", ::kuan::bad_date_message("as_of")};
         auto r = ::kuan::batch::whole(detail::Access::edition(edition), facts_json, explain, day);
         if (auto* e = std::get_if<::kuan::batch::LineError>(&r)) return ApplicationError{::kuan::error_kind_code(e->kind), std::move(e->message), e->line, e->column};
         const auto& app = std::get<ApplicationResult>(r);

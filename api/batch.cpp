@@ -9,6 +9,7 @@
 
 #include "api/handles.hpp"
 #include "base/date.hpp"
+#include "base/json_string.hpp"
 #include "services/batch.hpp"
 
 namespace kuan::api {
@@ -31,7 +32,7 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, const 
   if (options.input == BatchFormat::Csv && options.pass_through)
     return failed(BatchStatus::BadArgument, "--pass-through 只用于 JSONL 输入");
   if (!read || !write.write) return failed(BatchStatus::BadArgument, "没有输入或输出");
-  if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) return failed(BatchStatus::BadArgument, "as_of 的日期无效(格式 YYYY-MM-DD)");
+  if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) return failed(BatchStatus::BadArgument, ::kuan::bad_date_message("as_of"));
   try {
     return ::kuan::batch::run(detail::Access::policy(policy), detail::Access::edition(edition), read, write, options);
   } catch (const std::bad_alloc&) {
@@ -57,7 +58,9 @@ BatchSummary evaluate_batch(const Policy& policy, const Edition& edition, std::i
 bool evaluate_batch_line(const Policy& policy, const Edition& edition, std::string_view line, std::size_t line_no,
                          const BatchOptions& options, std::string& out) {
   if (!options.as_of.empty() && !::kuan::parse_date(options.as_of)) {
-    fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}}\n", line_no);
+    fmt::format_to(std::back_inserter(out), "{{\"line\":{},\"code\":\"bad_line\",\"error\":", line_no);
+    append_json_string(out, ::kuan::bad_date_message("as_of"));
+    out += "}\n";
     return false;
   }
   return ::kuan::batch::jsonl_line(detail::Access::policy(policy), detail::Access::edition(edition), line, line_no, options, out);
@@ -68,7 +71,7 @@ std::optional<ApplicationError> evaluate_facts_json(const Edition& edition, std:
                                                     std::string& out, std::string_view as_of) {
   try {
     const auto day = ::kuan::parse_date(as_of);
-    if (!as_of.empty() && !day) return ApplicationError{"bad_line", "as_of 的日期无效(格式 YYYY-MM-DD)"};
+    if (!as_of.empty() && !day) return ApplicationError{"bad_line", ::kuan::bad_date_message("as_of")};
     auto e = ::kuan::batch::single(detail::Access::edition(edition), measure, facts_json, explain,
                                    format == ResultFormat::Text, out, day);
     if (!e) return std::nullopt;

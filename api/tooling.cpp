@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "api/handles.hpp"
+#include "base/date.hpp"
 #include "base/source.hpp"
 #include "base/suggest.hpp"
 #include "base/utf8.hpp"
@@ -259,6 +260,8 @@ std::string closest_name(std::string_view wrong, const std::vector<std::string>&
 }
 
 std::string printable(std::string_view text, std::size_t max_chars) { return ::kuan::echo(text, max_chars); }
+
+std::string bad_date_message(std::string_view what, std::string_view shown) { return ::kuan::bad_date_message(what, shown); }
 
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;

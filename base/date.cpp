@@ -13,6 +13,15 @@ static std::int32_t days_from_civil(int y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int>(doe) - 719468;
 }
 
+std::string bad_date_message(std::string_view what, std::string_view shown, std::string_view also) {
+  std::string out(what);
+  if (!what.empty()) out += " 的";
+  out += "日期无效";
+  if (!shown.empty()) (out += ":") += shown;
+  ((out += "(格式 YYYY-MM-DD") += also) += ")";
+  return out;
+}
+
 std::optional<std::int32_t> parse_date(std::string_view t) {
   if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
   auto num = [&](std::size_t from, std::size_t len) {

@@ -134,6 +134,7 @@ class Compiler {
     }
     p_.registers = next_reg_;
     specialize(p_.code);
+    resolve_handlers(p_.code);
   }
 
  private:

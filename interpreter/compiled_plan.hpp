@@ -78,7 +78,14 @@ struct Ins {
     const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
     std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b)
   };
+  // The handler's address in the machine (resolve_handlers): each instruction
+  // jumps to the next one's code straight from it, not through a table.
+  const void* go = nullptr;
 };
+
+// Sets each instruction's `go` from its handler (compiled_run.cpp; called
+// once the plan is specialized).
+void resolve_handlers(std::vector<Ins>& code);
 
 // Operand-kind variants: the ops below have one handler per kind of each
 // operand read (register R, constant K, fact F), so that the machine reads an

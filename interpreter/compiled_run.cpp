@@ -143,9 +143,13 @@ class Machine {
     Fx r;
     if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
       r.s = cm_.places;
-      const bool ok = amount.s <= cm_.places
-                          ? !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r.m)
-                          : fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r.m);
+      bool ok;
+      if (amount.s <= cm_.places)
+        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r.m);
+      else if (cm_.rounding == RoundingMode::HalfUp)
+        ok = fixed::round_half_up_places(amount.m, amount.s - cm_.places, r.m);
+      else
+        ok = fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r.m);
       if (!ok) bail();
     } else if (!fixed::round_to_step(amount, cm_.step, cm_.rounding, r) || !fixed::rescaled(r, cm_.places, r)) {
       bail();
@@ -169,6 +173,16 @@ class Machine {
     return regs_[~s];
   }
   Fx run(std::int32_t pc);
+ public:
+  // The handlers' addresses, in kHandlers' order (resolve_handlers).
+  static constexpr std::int32_t kHandlerTable = -1;
+  const void* const* handlers() {
+    run(kHandlerTable);
+    return handlers_;
+  }
+
+ private:
+  const void* const* handlers_ = nullptr;
   void ensure(std::int32_t memo) {
     const auto m = static_cast<std::size_t>(memo);
     if (done_[m] == 1) return;
@@ -236,6 +250,10 @@ Fx Machine::run(std::int32_t pc) {
 #undef KUAN_VARIANTS12
   };
   static_assert(sizeof kCode / sizeof kCode[0] == kHandlers, "one label per Op, in Op's order, then the variants");
+  if (pc == kHandlerTable) [[unlikely]] {  // resolve_handlers asks where the handlers are
+    handlers_ = kCode;
+    return {};
+  }
   const Fx* const K = p_.constants.data();
   const Fx* const F = facts_.fixed.data();
   const unsigned char* const P = facts_.present.data();
@@ -253,7 +271,7 @@ Fx Machine::run(std::int32_t pc) {
 #define KUAN_NEXT()                                     \
   do {                                                  \
     i = next++;                                         \
-    goto* kCode[i->handler];                            \
+    goto* i->go;                                        \
   } while (false)
   KUAN_NEXT();
 op_given:
@@ -423,6 +441,20 @@ op_bail:
 
 
 }  // namespace
+
+namespace {
+
+}  // namespace
+
+void plan::resolve_handlers(std::vector<Ins>& code) {
+  const Program none;
+  const CompiledMeasure measure;
+  const MeasureInfo info;
+  const FactValues facts;
+  Machine machine(none, measure, info, facts, Registers{}, nullptr, nullptr);
+  const void* const* table = machine.handlers();
+  for (Ins& i : code) i.go = table[i.handler];
+}
 
 namespace {
 

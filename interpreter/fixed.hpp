@@ -86,6 +86,12 @@ inline bool neg(Fx a, Fx& out) noexcept {
 inline int compare(Fx a, Fx b) noexcept {
   if (a.s == b.s) [[likely]]
     return (a.m > b.m) - (a.m < b.m);
+  std::int64_t aligned;  // the one at the smaller scale, at the larger: when it fits, a 64-bit compare
+  if (a.s < b.s) {
+    if (!__builtin_mul_overflow(a.m, kPow10[b.s - a.s], &aligned)) return (aligned > b.m) - (aligned < b.m);
+  } else if (!__builtin_mul_overflow(b.m, kPow10[a.s - b.s], &aligned)) {
+    return (a.m > aligned) - (a.m < aligned);
+  }
   const __int128 x = a.s < b.s ? static_cast<__int128>(a.m) * kPow10[b.s - a.s] : a.m;
   const __int128 y = b.s < a.s ? static_cast<__int128>(b.m) * kPow10[a.s - b.s] : b.m;
   return (x > y) - (x < y);
@@ -126,6 +132,25 @@ inline bool round_places(std::int64_t n, std::int32_t k, RoundingMode mode, std:
     case 4: return div_round(n, 10000, mode, out);
     default: return k > 0 && k <= kMaxScale && div_round(n, kPow10[static_cast<std::size_t>(k)], mode, out);
   }
+}
+
+// round_places for RoundingMode::HalfUp (ties away from zero), the usual
+// rounding of an amount to 分: (|n| + d/2) ÷ d, as d = 10^k is even, so
+// |n| % d ≥ d/2 exactly when the tie or more rounds away. No mode to switch
+// on, and the usual k divide by a constant. Cannot overflow: |n| ≤ 2^63 and
+// d/2 < 2^59, and the quotient is less than |n|.
+inline bool round_half_up_places(std::int64_t n, std::int32_t k, std::int64_t& out) noexcept {
+  const std::uint64_t na = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
+  std::uint64_t q;
+  switch (k) {
+    case 1: q = (na + 5) / 10; break;
+    case 2: q = (na + 50) / 100; break;
+    case 3: q = (na + 500) / 1000; break;
+    case 4: q = (na + 5000) / 10000; break;
+    default: return round_places(n, k, RoundingMode::HalfUp, out);
+  }
+  out = n < 0 ? static_cast<std::int64_t>(0 - q) : static_cast<std::int64_t>(q);
+  return true;
 }
 
 // Decimal::round_to_step: k × step for the integer k nearest (per mode) to

@@ -439,7 +439,7 @@ const Edition* Policy::choose(const std::string* version, const std::string* as_
   if (as_of) {
     auto day = parse_date(*as_of);
     if (!day) {
-      error = "--as-of 的日期无效:\"" + *as_of + "\"(格式 YYYY-MM-DD)";
+      error = bad_date_message("--as-of", "\"" + *as_of + "\"");
       return nullptr;
     }
     return edition_on(*day, error);

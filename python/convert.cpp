@@ -261,7 +261,7 @@ std::string as_of_option(const api::Policy& policy, const py::object& as_of) {
   std::string text = date_text(as_of);
   // Whether it is a day: the policy's choice by date refuses one that is not (nothing else is asked of it).
   if (auto on = policy.edition_on(text); !on && on.error().code == api::ErrorCode::InvalidArgument)
-    throw py::value_error("as_of 的日期无效:" + std::string(py::repr(py::str(text))) + "(格式 YYYY-MM-DD)");
+    throw py::value_error(api::bad_date_message("as_of", std::string(py::repr(py::str(text)))));
   return text;
 }
 

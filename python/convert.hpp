@@ -14,6 +14,7 @@
 
 #include "kuan/allocation.hpp"
 #include "kuan/kuan.hpp"
+#include "kuan/tooling.hpp"  // bad_date_message
 
 namespace kuan::python {
 

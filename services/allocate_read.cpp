@@ -17,7 +17,7 @@
 namespace kuan {
 
 std::string bad_as_of_message(std::string_view text) {
-  return "\"as_of\" 的日期无效:\"" + echo(text) + "\"(格式 YYYY-MM-DD)";
+  return bad_date_message("\"as_of\"", "\"" + echo(text) + "\"");
 }
 
 namespace {

@@ -203,7 +203,7 @@ std::optional<AllocationError> Allocator::set_as_of(std::string_view day) {
     if (!d_) return gone();
     if (!d_->records.empty() || d_->finished) return failure("as_of 须在读入申请之前设定");
     const auto parsed = parse_date(day);
-    if (!parsed) return failure(fmt::format("as_of 的日期无效:\"{}\"(格式 YYYY-MM-DD)", echo(day)));
+    if (!parsed) return failure(bad_date_message("as_of", "\"" + echo(day) + "\""));
     d_->as_of = *parsed;
     return std::nullopt;
   });

@@ -65,7 +65,7 @@ const Edition* choose(const Policy& policy, const Selection& s, std::string& err
   // (施行 on a measure or clause), as with kuan eval --version V --as-of D.
   if (!s.version.empty() && !s.as_of.empty()) {
     if (!parse_date(s.as_of)) {
-      error = "--as-of 的日期无效:\"" + s.as_of + "\"(格式 YYYY-MM-DD)";
+      error = bad_date_message("--as-of", "\"" + s.as_of + "\"");
       return nullptr;
     }
     return policy.edition(s.version, error);
@@ -254,7 +254,7 @@ Reply Session::open(const std::optional<std::string>& policy, const Selection& s
     if (!selection.version.empty() || (!selection.as_of.empty() && !parse_date(selection.as_of))) {
       if (bad_input) *bad_input = true;
       return fail(!selection.version.empty() ? "--version 需要一个 POLICY\n"
-                                             : "--as-of 的日期无效:\"" + selection.as_of + "\"(格式 YYYY-MM-DD)\n");
+                                             : bad_date_message("--as-of", "\"" + selection.as_of + "\"") + "\n");
     }
     header_ = std::make_shared<SourceFile>(kHeaderName, kHeader);
     std::vector<Diagnostic> diagnostics;

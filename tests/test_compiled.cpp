@@ -430,6 +430,26 @@ TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {
   CHECK_FALSE(fixed::mul(fx("9999999999"), fx("9999999999"), r));  // 10^20: beyond int64
   CHECK_FALSE(fixed::add(fx("9223372036854775807"), fx("1"), r));
   CHECK_FALSE(fixed::mul(fx("0.0000000001"), fx("0.0000000001"), r));  // scale 20
+  // Rounding half up to fewer places (the amount to 分) without the mode's
+  // switch: the same as the general rounding, ties and the int64 edges too.
+  for (const std::int64_t n : {std::int64_t{0}, std::int64_t{1}, std::int64_t{4}, std::int64_t{5}, std::int64_t{6},
+                               std::int64_t{49}, std::int64_t{50}, std::int64_t{51}, std::int64_t{149}, std::int64_t{150},
+                               std::int64_t{4999}, std::int64_t{5000}, std::int64_t{123456789}, INT64_MAX, INT64_MAX - 50,
+                               INT64_MIN + 1})
+    for (const std::int64_t sign : {1, -1})
+      for (std::int32_t k = 1; k <= 19; ++k) {
+        INFO(n * sign << " at " << k << " places fewer");
+        std::int64_t fast = 0, general = 0;
+        const bool fast_ok = fixed::round_half_up_places(n * sign, k, fast);
+        CHECK(fast_ok == fixed::round_places(n * sign, k, RoundingMode::HalfUp, general));
+        if (fast_ok) CHECK(fast == general);
+      }
+  std::int64_t lowest = 0, general = 0;
+  for (std::int32_t k = 1; k <= 4; ++k) {
+    REQUIRE(fixed::round_half_up_places(INT64_MIN, k, lowest));
+    REQUIRE(fixed::round_places(INT64_MIN, k, RoundingMode::HalfUp, general));
+    CHECK(lowest == general);
+  }
 }
 
 // A policy written for the flat plan's corners: 要求 past what it records (the

@@ -21,6 +21,7 @@
 #include "kuan/batch.hpp"
 #include "kuan/kuan.hpp"
 #include "kuan/testing.hpp"
+#include "kuan/tooling.hpp"
 
 using namespace kuan;
 
@@ -231,6 +232,24 @@ TEST_CASE("施行: the application's date of Edition::evaluate with typed facts,
   CHECK(ed.evaluate("奖励", f, nul).error().message == "as_of 的日期无效(格式 YYYY-MM-DD)");
   nul.as_of = "\xff\xfe";
   CHECK(ed.evaluate("奖励", f, nul).error().message == "as_of 的日期无效(格式 YYYY-MM-DD)");
+}
+
+TEST_CASE("日期无效: one wording (base/date.hpp bad_date_message), the same bytes from every door") {
+  CHECK(bad_date_message("--as-of", "\"2025-02-30\"") == "--as-of 的日期无效:\"2025-02-30\"(格式 YYYY-MM-DD)");
+  CHECK(bad_date_message("\"as_of\"", "\"\"") == "\"as_of\" 的日期无效:\"\"(格式 YYYY-MM-DD)");
+  CHECK(bad_date_message("as_of") == "as_of 的日期无效(格式 YYYY-MM-DD)");
+  CHECK(bad_date_message("", "\"x\"") == "日期无效:\"x\"(格式 YYYY-MM-DD)");
+  CHECK(bad_date_message("", "\"x\"", ",或 今天") == "日期无效:\"x\"(格式 YYYY-MM-DD,或 今天)");
+  CHECK(bad_date_message("as_of", "'2025-13-01'") == "as_of 的日期无效:'2025-13-01'(格式 YYYY-MM-DD)");  // Python's repr
+  CHECK(api::bad_date_message("--as-of", "\"x\"") == bad_date_message("--as-of", "\"x\""));
+  // The doors that compose it: a policy's choice by date, a batch line under a bad run date.
+  const api::Policy policy = api::Policy::from_text(kRules, "t.kuan").value();
+  CHECK(policy.edition_on("2025-02-30").error().message == "日期无效:\"2025-02-30\"(格式 YYYY-MM-DD)");
+  std::string out;
+  api::BatchOptions options;
+  options.as_of = "2025-02-30";
+  CHECK_FALSE(api::evaluate_batch_line(policy, policy.latest(), R"({"measure": "奖励", "facts": {}})", 7, options, out));
+  CHECK(out == "{\"line\":7,\"code\":\"bad_line\",\"error\":\"as_of 的日期无效(格式 YYYY-MM-DD)\"}\n");
 }
 
 TEST_CASE("施行: a 例 is dated by 于, else on the edition's first day") {

@@ -211,14 +211,14 @@ std::optional<api::Edition> pick_edition(const api::Policy& policy, const Args& 
   // date (施行 on a measure or clause; an edition of 状态 示例 is never chosen by date).
   if (version && as_of)
     if (auto on = policy.edition_on(*as_of); !on && on.error().code == api::ErrorCode::InvalidArgument) {
-      error = "--as-of 的日期无效:\"" + printable(*as_of) + "\"(格式 YYYY-MM-DD)";
+      error = api::bad_date_message("--as-of", "\"" + printable(*as_of) + "\"");
       return std::nullopt;
     }
   if (version || as_of) {
     auto chosen = version ? policy.edition(*version) : policy.edition_on(*as_of);
     if (!chosen) {
       error = chosen.error().code == api::ErrorCode::InvalidArgument
-                  ? "--as-of 的日期无效:\"" + printable(*as_of) + "\"(格式 YYYY-MM-DD)"
+                  ? api::bad_date_message("--as-of", "\"" + printable(*as_of) + "\"")
                   : printable(chosen.error().message, 400);
       return std::nullopt;
     }

@@ -173,5 +173,9 @@ KUAN_API std::size_t display_width(std::string_view text);
 // escaped, bytes that are not UTF-8 as \xNN, at most `max_chars` characters
 // (then "…"). What Kuan's own diagnostics do to the values they quote.
 KUAN_API std::string printable(std::string_view text, std::size_t max_chars = 200);
+// The one wording of a date that is not a day: "WHAT 的日期无效:SHOWN(格式
+// YYYY-MM-DD)" — WHAT where it was given ("--as-of"; empty: "日期无效:…"),
+// SHOWN the text as the caller quotes it (empty: left out), as every Kuan message says it.
+KUAN_API std::string bad_date_message(std::string_view what, std::string_view shown = {});
 
 }  // namespace kuan::api
