@@ -11,11 +11,9 @@
 
 #include "base/arena.hpp"
 #include "base/name_groups.hpp"
-#include "base/name_table.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/source.hpp"
-#include "base/string_table.hpp"
 #include "base/tally_table.hpp"
 #include "base/utf8.hpp"
 
@@ -111,34 +109,30 @@ TEST_CASE("dates round trip and China Standard Time decides the day", "[base]") 
   CHECK(format_date(china_standard_day(1735689600 - 8 * 3600 - 1)) == "2024-12-31");
 }
 
-TEST_CASE("allocate's tables: arena pairs, string table, tally columns against the standard containers", "[base]") {
+TEST_CASE("allocate's tables: arena pairs and tally columns against the standard containers", "[base]") {
   // Enough entries that every table grows several times.
   std::mt19937_64 rng(7);
   Arena arena;
-  StringTable table;
-  std::vector<std::uint64_t> refs;
-  std::unordered_map<std::string, std::uint32_t> expected;
+  std::unordered_map<std::string, std::uint64_t> refs;  // key -> its pair in the arena
+  std::unordered_map<std::string, std::string> seconds;
   TallyColumns tallies;
   tallies.reset(3, 100000);  // tally 1 never added to: no memory, reads 0
   std::unordered_map<std::uint64_t, std::int64_t> sums;
   for (int i = 0; i < 400000; ++i) {
     const std::string key = "E" + std::to_string(rng() % 150000);
     const std::string second(rng() % 40, static_cast<char>('a' + i % 26));
-    const auto [value, is_new] = table.find_or_insert(
-        key, [&](std::uint32_t v) { return arena.get(refs[v]); },
-        [&] {
-          refs.push_back(arena.add_pair(key, second));
-          return static_cast<std::uint32_t>(refs.size() - 1);
-        });
-    const auto [it, inserted] = expected.emplace(key, value);
-    REQUIRE(is_new == inserted);
-    REQUIRE(it->second == value);
-    if (is_new) REQUIRE(arena.after(refs[value]) == second);
+    if (refs.emplace(key, 0).second) {
+      refs[key] = arena.add_pair(key, second);
+      seconds[key] = second;
+    }
     const std::uint64_t t = rng() % 300000;
     const auto add = static_cast<std::int64_t>(rng() % 1000) - 300;
     if (t % 3 != 1) tallies.at(static_cast<std::uint32_t>(t / 3), static_cast<int>(t % 3)) += add, sums[t] += add;
   }
-  for (const auto& [key, value] : expected) REQUIRE(arena.get(refs[value]) == key);
+  for (const auto& [key, ref] : refs) {
+    REQUIRE(arena.get(ref) == key);
+    REQUIRE(arena.after(ref) == seconds[key]);
+  }
   for (std::uint64_t t = 0; t < 300000; ++t) {
     const auto it = sums.find(t);
     REQUIRE(tallies.get(static_cast<std::uint32_t>(t / 3), static_cast<int>(t % 3)) == (it == sums.end() ? 0 : it->second));
@@ -147,27 +141,6 @@ TEST_CASE("allocate's tables: arena pairs, string table, tally columns against t
   CHECK(tallies.get(5, 2) == 0);
   CHECK(tallies.at(5, 2) == 0);
   CHECK(arena.get(arena.add(std::string(5 << 20, 'x'))).size() == (5u << 20));  // larger than a block
-}
-
-TEST_CASE("allocate's name table: short names inline, long ones (and NUL bytes) exact, against a map", "[base]") {
-  std::mt19937_64 rng(11);
-  NameTable names;
-  std::unordered_map<std::string, std::uint32_t> expected;
-  for (int i = 0; i < 200000; ++i) {
-    // Lengths around the inline limit (23 bytes), a shared prefix, and NUL bytes inside.
-    std::string key = "91330100" + std::to_string(rng() % 60000);
-    key.resize(8 + rng() % 24, static_cast<char>(rng() % 3 ? '7' : '\0'));
-    const auto [index, is_new] = names.intern(key);
-    const auto [it, inserted] = expected.emplace(key, index);
-    REQUIRE(is_new == inserted);
-    REQUIRE(it->second == index);
-  }
-  REQUIRE(names.size() == expected.size());
-  for (const auto& [key, index] : expected) REQUIRE(names.get(index) == key);
-  CHECK(names.intern("").second);
-  CHECK(names.get(names.intern("").first).empty());
-  names.release_index();
-  for (const auto& [key, index] : expected) REQUIRE(names.get(index) == key);  // get() outlives the index
 }
 
 TEST_CASE("allocate's name groups: equal names one group, different names apart, whatever the hashes", "[base]") {
