@@ -245,9 +245,15 @@ def schedule_inherited(kuan):
         code, out, err = run(kuan, "eval", ".", "--version", "v2", "--measure", "税", "--facts", "f.json", cwd=tmp)
         check("... and so does the base's measure under it", code == 0 and '"amount":"3500.00"' in out, out + err)
         with open(os.path.join(tmp, "v2", "rules.kuan"), "a", encoding="utf-8") as f:
+            f.write("累进表 新表 { 至 3万元 => 3%, 以上 => 10% }\n修订 措施 税 { 金额 = 累进 所得 按 新表 }\n")
+        code, out, err = run(kuan, "diff", ".", "v1", "v2", cwd=tmp)
+        check("kuan diff lists a new 累进表 and the measure that applies it",
+              code == 0 and "+ 新增 累进表 新表:累进表 新表 { 至 3万元 => 3%, 以上 => 10% }\n    ./v2/rules.kuan:5\n" in out
+              and "~ 修改 措施 税:金额 = 累进 所得 按 税率表 → 金额 = 累进 所得 按 新表\n" in out, out + err)
+        with open(os.path.join(tmp, "v2", "rules.kuan"), "a", encoding="utf-8") as f:
             f.write("修订 累进表 税率表 { 以上 => 1% }\n")
         code, out, err = run(kuan, "check", ".", cwd=tmp)
-        check("修订 累进表 is not in the language: a syntax error at it", code == 1 and "v2/rules.kuan:5:4: error:" in err, err)
+        check("修订 累进表 is not in the language: a syntax error at it", code == 1 and "v2/rules.kuan:7:4: error:" in err, err)
 
 def main():
     a = SUITE.parse()
