@@ -49,8 +49,9 @@ TEST_CASE("result writer: the same bytes as append_result_json for every measure
                            "0.0000001", "1.234567890123456789", "9223372036854775807", "-9223372036854775808",
                            "92233720368547758.07", "-92233720368547758.08", "12345678901234567890123456.78",
                            "0.000000000000000000000000000001", "1.0000000000000000000000000000000000001"};
+  const std::string long_id(300, 'x');  // outlives the views below (a temporary would not)
   const std::string_view ids[] = {"A0000001", "", "编号-7", "a\"b", "a\\b", std::string_view("a\0b", 3), "\x01\x1f\n\r\t",
-                                  std::string(300, 'x')};
+                                  long_id};
   std::size_t rows = 0;
   for (const MeasureInfo& m : ed->measures) {
     std::vector<const ast::LimitDecl*> bounds{nullptr};
