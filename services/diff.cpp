@@ -265,8 +265,10 @@ bool compare_application(const Edition& a, const Edition& b, const std::string& 
     else out += "null";
     out += ",\"measure\":";
     append_json_string(out, measure);
-    for (const auto& [key, side] : {std::pair{",\"before\":", &x}, std::pair{",\"after\":", &y}}) {
-      out += key;
+    for (const auto& key_side : {std::pair{",\"before\":", &x}, std::pair{",\"after\":", &y}}) {
+      // Not a structured binding: clang 14 (the fuzz build) refuses one captured by the lambdas below.
+      const auto* side = key_side.second;
+      out += key_side.first;
       out += std::string("{\"eligible\":") + (side->eligible ? "true" : "false") + ",\"amount\":\"" +
              side->amount.to_string() + "\",\"text\":";
       append_json_string(out, side->text);
