@@ -16,9 +16,6 @@ namespace kuan {
 // varint; a ref is block << 32 | offset.
 class Arena {
  public:
-  std::uint64_t add(std::string_view s) { return add_all({s}); }
-  // Two strings back to back under one ref: get(ref) is the first, after(ref) the second.
-  std::uint64_t add_pair(std::string_view first, std::string_view second) { return add_all({first, second}); }
   // Strings back to back under one ref: get(ref) is the first, next() of it the second, and so on.
   std::uint64_t add_all(std::initializer_list<std::string_view> parts) {
     std::size_t need = 0;
@@ -35,7 +32,6 @@ class Arena {
   std::string_view get(std::uint64_t ref) const { return read(blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu)); }
   // Where a ref's bytes start (to ask for them early: __builtin_prefetch).
   const char* address(std::uint64_t ref) const { return blocks_[ref >> 32].get() + (ref & 0xFFFFFFFFu); }
-  std::string_view after(std::uint64_t ref) const { return next(get(ref)); }
   // The string stored after `s` under the same ref (s: one got from it).
   static std::string_view next(std::string_view s) { return read(s.data() + s.size()); }
 

@@ -31,6 +31,8 @@ class OutBytes {
     size_ += s.size();
   }
   std::string_view view() const { return {bytes_.get(), size_}; }
+  // The bytes kept, for an owner that edits them in place (commit() sets how many stay).
+  char* data() { return bytes_.get(); }
   std::size_t size() const { return size_; }
   void clear() { size_ = 0; }
 

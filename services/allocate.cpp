@@ -61,7 +61,7 @@ void AllocatorData::bind(const Record& r, bool rooms) {
   const Setup& s = setup[r.measure];
   for (const int a : s.year_totals) {
     const int fact = ed.accumulations[a].fact;
-    if (!facts.present[fact]) put_fact(fact, Value::money(year_totals[r.applicant * n_year + year_slot[a]]));
+    if (!facts.present[fact]) put_fact(fact, Value::money(year_total(std::size_t{r.applicant} * n_year + year_slot[a])));
   }
   room_supplied = -1;
   room_opened = false;
@@ -106,8 +106,8 @@ bool AllocatorData::bind_fixed(const Record& r, bool rooms) {
   for (const int a : s.year_totals) {
     const int fact = ed.accumulations[a].fact;
     if (facts.present[fact]) continue;
-    fixed::Fx x;
-    if (!fixed::from_decimal(year_totals[r.applicant * n_year + year_slot[a]], x)) return false;
+    const fixed::Fx x = year_totals[std::size_t{r.applicant} * n_year + year_slot[a]];
+    if (x.s < 0) return false;  // beyond 64 bits: a Decimal, bound by bind()
     set_fixed(fact, x);
   }
   room_supplied = -1;
@@ -209,6 +209,9 @@ void AllocatorData::prefetch_totals(std::size_t index) const {
   constexpr std::size_t kAhead = 8;
   if (index + kAhead >= records.size()) return;
   const Record& r = records[index + kAhead];
+  const char* kept = arena.address(r.id);  // its id, applicant and facts: bound next
+  __builtin_prefetch(kept);
+  __builtin_prefetch(kept + 63);
   if (n_year) __builtin_prefetch(&year_totals[std::size_t{r.applicant} * n_year]);
   for (const int a : setup[r.measure].funded)
     if (ed.accumulations[a].group_fact < 0) funded_totals.prefetch(r.applicant, funded_slot[a]);
@@ -245,7 +248,8 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
   opened.clear();
   std::unordered_map<std::string, std::int64_t>().swap(grouped_totals);
   std::unordered_map<std::string, std::int64_t>().swap(grouped_opened);
-  std::vector<Decimal>().swap(year_totals);
+  std::vector<fixed::Fx>().swap(year_totals);
+  std::unordered_map<std::size_t, Decimal>().swap(wide_year_totals);
   return std::nullopt;
 }
 

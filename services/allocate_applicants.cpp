@@ -28,12 +28,16 @@ std::optional<AllocationError> AllocatorData::settle() {
     applicant = std::move(groups.of);
     applicant_first = std::move(groups.first);
   }
-  year_totals.assign(applicant_first.size() * n_year, Decimal());
+  year_totals.assign(applicant_first.size() * n_year, fixed::Fx{});
+  wide_year_totals.clear();
   std::optional<AllocationError> overflow;
   std::size_t i = 0;
   for (auto it = records.begin(); it != records.end(); ++it, ++i) {
     constexpr std::size_t kAhead = 16;  // the totals of the applicant a few lines on, asked for early
-    if (n_year && i + kAhead < n) __builtin_prefetch(&year_totals[std::size_t{applicant[i + kAhead]} * n_year]);
+    if (n_year && i + kAhead < n) {
+      __builtin_prefetch(&year_totals[std::size_t{applicant[i + kAhead]} * n_year]);
+      __builtin_prefetch(arena.address(records[i + kAhead].id) + 32);  // its facts, decoded below
+    }
     Record& r = *it;
     const std::uint32_t who = applicant[i];
     r.applicant = who;
@@ -50,14 +54,32 @@ std::optional<AllocationError> AllocatorData::settle() {
     for (const int a : setup[r.measure].year_totals) {
       const int source = ed.accumulations[a].source;
       if (!facts.present[source]) continue;  // not given: nothing to add
-      Decimal& total = year_totals[std::size_t{who} * n_year + year_slot[a]];
+      const std::size_t at = std::size_t{who} * n_year + year_slot[a];
+      fixed::Fx& total = year_totals[at];
+      if (fixed::Fx sum; fits && total.s >= 0 && fixed::add(total, facts.fixed[source], sum)) {
+        total = sum;
+        continue;
+      }
+      // Past 64 bits (or a value kept as text): the exact Decimal sum, as before.
       try {
-        total = total + (fits ? fixed::to_decimal(facts.fixed[source]) : facts.values[source].number);
+        Decimal& wide = wide_year_totals[at];
+        if (total.s >= 0) wide = fixed::to_decimal(total), total.s = -1;
+        wide = wide + (fits ? fixed::to_decimal(facts.fixed[source]) : facts.values[source].number);
       } catch (const std::exception&) {
         overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)),
                                     "同一申请人的全年合计超出可处理的范围");
         break;
       }
+    }
+  }
+  // A total that went past 64 bits on the way and fits again at the end is
+  // read from the lanes like any other (as from_decimal of its Decimal would).
+  for (auto w = wide_year_totals.begin(); w != wide_year_totals.end();) {
+    if (fixed::Fx x; fixed::from_decimal(w->second, x)) {
+      year_totals[w->first] = x;
+      w = wide_year_totals.erase(w);
+    } else {
+      ++w;
     }
   }
   clear_facts();

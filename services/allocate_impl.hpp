@@ -27,6 +27,7 @@
 #include "services/json_fast.hpp"
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
+#include "interpreter/fixed.hpp"
 #include "interpreter/json_input.hpp"
 #include "interpreter/render.hpp"
 
@@ -110,9 +111,18 @@ struct api::Allocator::Data {
     // ,"measure":"…","eligible": and each cap's name as a JSON string.
     std::string measure_json;
     std::vector<std::string> caps_json;
+    std::vector<std::string> reasons_json;  // each requirement's reason as a JSON string
+    std::vector<std::string> notes_json;    // per cap: ,"notes":["…"] (the cap is used up)
     // A quota measure's reason for an application ranked beyond it, as a JSON
     // string without its rank and closing quote (quota_loser_text, escaped once).
     std::string quota_out_json;
+    // The facts an application of the measure must state (required, or named
+    // by 需要): reading checks these before asking missing_required_facts for the names.
+    std::vector<int> must_state;
+    // The most bytes a JSON decision of the measure takes besides its id,
+    // applicant, 结果 and pro rata factor (set_json_row_max(), once its texts are set).
+    std::size_t json_row_max = 0;
+    void set_json_row_max();
     int funded_money = -1;           // the first money tally: the one the note speaks of
     bool counted = false;            // a 件数 tally covers it: admitted in order before the quotas
   };
@@ -159,7 +169,16 @@ struct api::Allocator::Data {
   std::vector<std::uint32_t> applicant_first;
   bool settled = false;
   TallyColumns funded_totals;               // applicant × funded_slot → 分 (or a count) funded so far
-  std::vector<Decimal> year_totals;         // applicant × 全年 累计: the whole year's total
+  // applicant × 全年 累计: the whole year's total as the fixed-point lanes hold
+  // it — what a Decimal sum in input order gives (fixed::add aligns to the
+  // larger scale, as Decimal's + does), 16 bytes instead of 32. A total that
+  // does not fit 64 bits has scale -1 here and its Decimal in wide_year_totals.
+  std::vector<fixed::Fx> year_totals;
+  std::unordered_map<std::size_t, Decimal> wide_year_totals;  // by index into year_totals
+  Decimal year_total(std::size_t at) const {
+    const fixed::Fx x = year_totals[at];
+    return x.s < 0 ? wide_year_totals.at(at) : fixed::to_decimal(x);
+  }
   std::unordered_map<std::string, std::int64_t> grouped_totals;  // (applicant, tally, group): for 限额 … 按 F
   FactValues facts;
   std::vector<int> touched;
@@ -357,6 +376,14 @@ struct api::Allocator::Data {
   // One decision; JSON members and CSV columns come in the same order.
   void decision(std::size_t index, AllocationFormat format, std::string& out) const;
   void decision_json(std::size_t index, std::string& out) const;
+  // The same bytes written in place at p, which has room for json_row_bound();
+  // `figures`: the record's ,"figures":{…} member, or "". Returns their end.
+  std::size_t json_row_bound(const Record& r, std::string_view id, std::string_view applicant,
+                             std::string_view figures_json) const;
+  char* put_decision_json(char* p, const Record& r, std::string_view id, std::string_view applicant,
+                          std::string_view figures_json) const;
+  // ,"figures":{…} of a funded record with 结果, else "" (most editions: no lookup).
+  std::string figures_member(const Record& r) const;
   std::string csv_header_line() const;  // Allocator::csv_header() and the 结果.NAME columns
   std::string quota_loser_reason(const Record& r) const;
   // Why a record is not eligible, each reason's text to `reason` in order.

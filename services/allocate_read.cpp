@@ -1,6 +1,7 @@
 // Batch allocation, pass 1: each record read, its facts checked and kept
 // compactly (see allocate.hpp). The first bad record stops the batch, named
 // by line and column.
+#include <algorithm>
 #include <cstring>
 #include <istream>
 
@@ -200,8 +201,10 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
                 fmt::format("缺少 {0}:措施 {1} 每年名额 {2} 个,按 {0} 择优", score, m.decl->name, ed.quotas[m.quota].count));
   }
   // Found again when deciding; checked here too so that the first bad line is the one named.
-  if (auto missing = in_force ? missing_required_facts(ed, m, given) : std::vector<std::string>(); !missing.empty())
-    return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
+  const auto& must = setup[mi].must_state;
+  if (in_force && std::any_of(must.begin(), must.end(), [&](int f) { return !given.present[f]; }))
+    if (auto missing = missing_required_facts(ed, m, given); !missing.empty())
+      return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
   if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
   if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
   // Repeated ids, applicants and 全年 totals wait for settle(), when the

@@ -2,6 +2,7 @@
 // records (see allocate.hpp), as JSON lines or CSV rows.
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <ostream>
 #include <string_view>
 #include <utility>
@@ -9,6 +10,7 @@
 
 #include "base/csv.hpp"
 #include "base/json_string.hpp"
+#include "base/out_bytes.hpp"
 #include "services/allocate_impl.hpp"
 #include "services/pro_rata.hpp"
 #include "interpreter/render.hpp"
@@ -33,81 +35,110 @@ void append_cents(std::string& out, std::int64_t cents) {
   char buf[24];
   out.append(buf, static_cast<std::size_t>(put_cents(buf, cents) - buf));
 }
+
+char* put_text(char* p, std::string_view text) {
+  std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
+char* put_count(char* p, std::uint32_t n) { return std::to_chars(p, p + 10, n).ptr; }
 }  // namespace
 
-// One decision as a JSON line: the same members decision() writes for CSV
-// columns, in the same order, with each measure's, cap's and pool's fixed text
-// escaped once (MeasureText, Pool::pro_rata_json) instead of on every line.
-void AllocatorData::decision_json(std::size_t index, std::string& out) const {
-  using namespace std::string_view_literals;
-  const Record& r = records[index];
-  const MeasureInfo& m = ed.measures[r.measure];
-  const Setup& s = setup[r.measure];
-  const bool eligible = (r.flags & kEligible) && !(r.flags & kQuotaOut);
-  out += R"({"id":)"sv;
-  append_json_string(out, arena.get(r.id));
-  out += R"(,"applicant":)"sv;
-  append_json_string(out, applicant_of(r));
-  out += s.measure_json;  // ,"measure":"…","eligible":
-  {  // true,"amount":"…","allocated":"…" — fixed text and two amounts, appended at once
-    char buf[112];
-    char* p = buf;
-    auto put = [&](std::string_view text) { p = std::copy(text.begin(), text.end(), p); };
-    put(eligible ? R"(true,"amount":")"sv : R"(false,"amount":")"sv);
-    p = put_cents(p, r.amount);
-    put(R"(","allocated":")"sv);
-    p = put_cents(p, allocated(r));
-    *p++ = '"';
-    out.append(buf, static_cast<std::size_t>(p - buf));
+void AllocatorData::Setup::set_json_row_max() {
+  // Every literal member name and punctuation, three amounts and two ranks: well under 384 bytes.
+  std::size_t n = 384 + measure_json.size() + quota_out_json.size();
+  for (const std::string& reason : reasons_json) n += reason.size() + 1;
+  std::size_t widest_cap = 4, widest_note = 0;  // null
+  for (std::size_t c = 0; c < caps_json.size(); ++c) {
+    widest_cap = std::max(widest_cap, caps_json[c].size());
+    widest_note = std::max(widest_note, notes_json[c].size());
   }
-  // 结果, as `kuan eval` writes them; most editions have none (no lookup per line then).
-  if (const auto f = figures.empty() ? figures.end() : figures.find(&r); f != figures.end() && eligible) {
-    const auto& results = m.decl->results;
+  json_row_max = n + widest_cap + widest_note + std::max(room_before_json.size(), opened_before_json.size()) +
+                 room_after_json.size();
+}
+
+std::string AllocatorData::figures_member(const Record& r) const {
+  std::string member;
+  if (const auto f = figures.empty() ? figures.end() : figures.find(&r); f != figures.end() && is_funded(r)) {
+    const auto& results = ed.measures[r.measure].decl->results;
     append_figures_member(
-        out, std::min(f->second.size(), results.size()),
+        member, std::min(f->second.size(), results.size()),
         [&](std::size_t k) -> const std::string& { return results[k].name; },
         [&](std::size_t k) -> const std::string& { return f->second[k]; });
   }
-  out += R"(,"reasons":[)"sv;
+  return member;
+}
+
+std::size_t AllocatorData::json_row_bound(const Record& r, std::string_view id, std::string_view applicant,
+                                          std::string_view figures_json) const {
+  const int pool = ed.measures[r.measure].pool;
+  return setup[r.measure].json_row_max + 6 * (id.size() + applicant.size()) + figures_json.size() +
+         (pool >= 0 ? pools[pool].pro_rata_json.size() : 0);
+}
+
+// One decision as a JSON line, written in place: the same members decision()
+// writes for CSV columns, in the same order, with each measure's, cap's,
+// reason's and pool's fixed text escaped once (Setup, Pool::pro_rata_json).
+char* AllocatorData::put_decision_json(char* p, const Record& r, std::string_view id, std::string_view applicant,
+                                       std::string_view figures_json) const {
+  using namespace std::string_view_literals;
+  const MeasureInfo& m = ed.measures[r.measure];
+  const Setup& s = setup[r.measure];
+  const bool eligible = is_funded(r);
+  p = put_text(p, R"({"id":)"sv);
+  p = write_json_string(p, id);
+  p = put_text(p, R"(,"applicant":)"sv);
+  p = write_json_string(p, applicant);
+  p = put_text(p, s.measure_json);  // ,"measure":"…","eligible":
+  p = put_text(p, eligible ? R"(true,"amount":")"sv : R"(false,"amount":")"sv);
+  p = put_cents(p, r.amount);
+  p = put_text(p, R"(","allocated":")"sv);
+  p = put_cents(p, allocated(r));
+  *p++ = '"';
+  p = put_text(p, figures_json);  // 结果, as `kuan eval` writes them
+  p = put_text(p, R"(,"reasons":[)"sv);
   if (r.failed || (r.flags & kQuotaOut)) {
     bool first = true;
     for (std::size_t q = 0; q < m.requirements.size(); ++q)
       if (r.failed >> q & 1) {
-        if (!std::exchange(first, false)) out += ',';
-        append_json_string(out, m.requirements[q]->reason);
+        if (!std::exchange(first, false)) *p++ = ',';
+        p = put_text(p, s.reasons_json[q]);
       }
     if (r.flags & kQuotaOut) {  // the measure's text, escaped once, then the rank
-      if (!first) out += ',';
-      out += s.quota_out_json;
-      const fmt::format_int rank(r.rank);
-      out.append(rank.data(), rank.size());
-      out += '"';
+      if (!first) *p++ = ',';
+      p = put_text(p, s.quota_out_json);
+      p = put_count(p, r.rank);
+      *p++ = '"';
     }
   }
-  out += R"(],"bound":)"sv;
-  if (r.bound) out += s.caps_json[r.bound - 1];
-  else out += "null"sv;
+  p = put_text(p, R"(],"bound":)"sv);
+  p = put_text(p, r.bound ? std::string_view(s.caps_json[r.bound - 1]) : "null"sv);
   if (r.flags & kRoomComputed) {
-    out += R"(,"cap_room_used":)"sv;
-    out += (r.flags & kOpened) ? s.opened_before_json : s.room_before_json;
-    append_cents(out, r.used);
-    out += s.room_after_json;
+    p = put_text(p, R"(,"cap_room_used":)"sv);
+    p = put_text(p, (r.flags & kOpened) ? s.opened_before_json : s.room_before_json);
+    p = put_cents(p, r.used);
+    p = put_text(p, s.room_after_json);
   }
   if (eligible && m.pool >= 0 && pools[m.pool].scaled) {
-    out += pools[m.pool].pro_rata_json;  // ,"pro_rata":"…"
-    if (r.flags & kExtraCent) out += R"(,"extra_cent":true)"sv;
+    p = put_text(p, pools[m.pool].pro_rata_json);  // ,"pro_rata":"…"
+    if (r.flags & kExtraCent) p = put_text(p, R"(,"extra_cent":true)"sv);
   }
   if (r.rank) {
-    out += R"(,"quota_rank":)"sv;
-    const fmt::format_int rank(r.rank);
-    out.append(rank.data(), rank.size());
+    p = put_text(p, R"(,"quota_rank":)"sv);
+    p = put_count(p, r.rank);
   }
-  if (eligible && r.bound && r.amount == 0) {
-    out += R"(,"notes":[)"sv;
-    append_json_string(out, exhausted_cap_note(m.caps[r.bound - 1]->name));
-    out += ']';
-  }
-  out += "}\n"sv;
+  if (eligible && r.bound && r.amount == 0) p = put_text(p, s.notes_json[r.bound - 1]);
+  *p++ = '}';
+  *p++ = '\n';
+  return p;
+}
+
+void AllocatorData::decision_json(std::size_t index, std::string& out) const {
+  const Record& r = records[index];
+  const std::string_view id = id_of(r), applicant = applicant_of(r);
+  const std::string figures_json = figures_member(r);
+  const std::size_t at = out.size();
+  out.resize(at + json_row_bound(r, id, applicant, figures_json));
+  out.resize(static_cast<std::size_t>(put_decision_json(out.data() + at, r, id, applicant, figures_json) - out.data()));
 }
 
 // The reason of an application ranked beyond its quota: its measure's text, then the rank.
@@ -231,19 +262,33 @@ std::string AllocatorData::csv_header_line() const {
 }
 
 void AllocatorData::write(std::ostream& out, AllocationFormat format, const api::AllocationProgressFn& progress) const {
-  std::string buf;
-  buf.reserve((std::size_t{1} << 20) + (std::size_t{1} << 16));
-  if (format == AllocationFormat::Csv) buf = csv_header_line();
+  constexpr std::size_t kFlush = std::size_t{1} << 20;
   const std::size_t n = records.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    decision(i, format, buf);
-    if (buf.size() >= (std::size_t{1} << 20)) {
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-      buf.clear();
-      if (progress) progress({2, 0, i + 1, n});
+  auto flush = [&](std::string_view bytes, std::size_t done) {
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (progress) progress({2, 0, done, n});
+  };
+  if (format == AllocationFormat::Jsonl) {  // each row in place: one capacity check per row
+    OutBytes buf;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i + 8 < n) __builtin_prefetch(arena.address(records[i + 8].id));
+      const Record& r = records[i];
+      const std::string_view id = id_of(r), applicant = Arena::next(id);
+      const std::string figures_json = figures_member(r);
+      buf.commit(put_decision_json(buf.room(json_row_bound(r, id, applicant, figures_json)), r, id, applicant, figures_json));
+      if (buf.size() >= kFlush) flush(buf.view(), i + 1), buf.clear();
     }
+    out.write(buf.view().data(), static_cast<std::streamsize>(buf.size()));
+  } else {
+    std::string buf;
+    buf.reserve(kFlush + (std::size_t{1} << 16));
+    if (format == AllocationFormat::Csv) buf = csv_header_line();
+    for (std::size_t i = 0; i < n; ++i) {
+      decision(i, format, buf);
+      if (buf.size() >= kFlush) flush(buf, i + 1), buf.clear();
+    }
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   }
-  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   out.flush();
   if (progress) progress({2, 0, n, n});
 }

@@ -1,6 +1,7 @@
 // The public Allocator (include/kuan/allocator.hpp), implemented here over
 // its state (allocate_impl.hpp): every entry point guarded, so nothing throws
 // to the host, and a moved-from Allocator answers with an error or nothing.
+#include <algorithm>
 #include <istream>
 #include <new>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include "services/allocate_impl.hpp"
 #include "services/pro_rata.hpp"
 #include "interpreter/json_input.hpp"
+#include "interpreter/result.hpp"
 
 namespace kuan {
 
@@ -75,10 +77,20 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
     }
     for (std::size_t m = 0; m < ed.measures.size(); ++m) {
       auto& s = impl->setup[m];
+      const MeasureInfo& info = ed.measures[m];
+      for (const int f : info.facts)
+        if (ed.facts[f].required() || std::find(info.needs.begin(), info.needs.end(), f) != info.needs.end())
+          s.must_state.push_back(f);
       s.measure_json = ",\"measure\":";
       append_json_string(s.measure_json, ed.measures[m].decl->name);
       s.measure_json += ",\"eligible\":";
-      for (const auto* cap : ed.measures[m].caps) append_json_string(s.caps_json.emplace_back(), cap->name);
+      for (const auto* cap : ed.measures[m].caps) {
+        append_json_string(s.caps_json.emplace_back(), cap->name);
+        std::string& note = s.notes_json.emplace_back(",\"notes\":[");
+        append_json_string(note, exhausted_cap_note(cap->name));
+        note += ']';
+      }
+      for (const auto* req : ed.measures[m].requirements) append_json_string(s.reasons_json.emplace_back(), req->reason);
       if (ed.measures[m].quota >= 0) {
         append_json_string(s.quota_out_json, quota_loser_text(ed, ed.measures[m]));
         s.quota_out_json.pop_back();  // the rank and the closing quote come on each line
@@ -110,6 +122,7 @@ std::variant<Allocator, AllocationError> make_allocator(const Edition& ed, Alloc
         }
       }
     }
+    for (auto& s : impl->setup) s.set_json_row_max();
     for (const auto& p : ed.pools) {
       const auto cents = p.amount.to_int64_at_scale(2);
       if (!cents || *cents < 0) {

@@ -300,45 +300,32 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   return true;
 }
 
-// Bytes of the input, read straight into place, with the fast reader's
-// padding after them once they are complete.
+// Bytes of the input, read straight into place: an OutBytes (which grows them)
+// with the fast reader's padding after them once they are complete.
 class InputBytes {
  public:
   static constexpr std::size_t kPadding = json::FastLineReader::kPadding;
-  std::string_view view() const { return {bytes_.get(), size_}; }
-  // Where up to n more bytes go; grow() counts those read.
-  char* room(std::size_t n) {
-    reserve(size_ + n + kPadding);
-    return bytes_.get() + size_;
-  }
-  void grow(std::size_t n) { size_ += n; }
+  static_assert(kPadding <= OutBytes::kSlack, "the room past the bytes holds the padding");
+  std::string_view view() const { return bytes_.view(); }
+  // Where up to n more bytes go; commit() keeps those read.
+  char* room(std::size_t n) { return bytes_.room(n); }
+  void commit(const char* end) { bytes_.commit(end); }
   void assign(std::string_view s) {
-    size_ = 0;
-    std::memcpy(room(s.size()), s.data(), s.size());
-    size_ = s.size();
+    bytes_.clear();
+    bytes_.append(s);
   }
   // Keeps the first n bytes, padded.
   void truncate(std::size_t n) {
-    reserve(n + kPadding);
-    size_ = n;
-    std::memset(bytes_.get() + n, ' ', kPadding);
+    bytes_.commit(bytes_.data() + n);
+    std::memset(bytes_.room(0), ' ', kPadding);  // room(0) is kSlack writable bytes
   }
   void erase_front(std::size_t n) {
-    std::memmove(bytes_.get(), bytes_.get() + n, size_ - n);
-    size_ -= n;
+    std::memmove(bytes_.data(), bytes_.data() + n, bytes_.size() - n);
+    bytes_.commit(bytes_.data() + bytes_.size() - n);
   }
 
  private:
-  void reserve(std::size_t capacity) {
-    if (capacity <= capacity_) return;
-    capacity = std::max(capacity, 2 * capacity_);
-    auto bigger = std::make_unique_for_overwrite<char[]>(capacity);
-    if (size_) std::memcpy(bigger.get(), bytes_.get(), size_);
-    bytes_ = std::move(bigger);
-    capacity_ = capacity;
-  }
-  std::unique_ptr<char[]> bytes_;
-  std::size_t size_ = 0, capacity_ = 0;
+  OutBytes bytes_;
 };
 
 // A run of complete records of the input, and what they gave.
@@ -567,10 +554,11 @@ api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, co
   Block* block = pipeline.take();
   block->data.truncate(0);
   while (!eof) {
-    const long n = read(block->data.room(kRead), kRead);
+    char* into = block->data.room(kRead);
+    const long n = read(into, kRead);
     if (n < 0) failed_read = true;
     eof = n <= 0;
-    if (n > 0) block->data.grow(static_cast<std::size_t>(n)), bytes_read += static_cast<std::uint64_t>(n);
+    if (n > 0) block->data.commit(into + n), bytes_read += static_cast<std::uint64_t>(n);
     const std::string_view data = block->data.view();
     for (;;) {  // split the complete records
       const std::size_t nl = data.find('\n', cursor);

@@ -662,3 +662,42 @@ TEST_CASE("carry stated: a line's own 已用 figure carries to the applicant's l
     CHECK(d["cap_room_used"].get<std::string>().find(carry ? "100.00" : "5.00") != std::string::npos);
   }
 }
+
+TEST_CASE("全年 totals: summed exactly at the larger scale, past 64 bits too", "[allocate]") {
+  // allocate keeps a 全年 total in 64-bit fixed point while it fits and as a
+  // Decimal once it does not (a mantissa past 64 bits, or scales that do not
+  // align in 64 bits): every line of the applicant sees the year's exact total.
+  static const auto policy = [] {
+    std::vector<Diagnostic> diags;
+    auto p = Policy::from_text("year.kuan",
+                               "政策 \"测试\"\n版本 \"2025年版\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+                               "事实 申请金额: 金额\n事实 全年合计: 金额 = 申请金额\n"
+                               "累计 全年合计 = 全年 申请金额 于 丁\n"
+                               "措施 丁 {\n  金额 = 全年合计\n  上限 封顶 = 100元\n}\n",
+                               diags);
+    for (const auto& d : diags) UNSCOPED_INFO(d.rendered);
+    return p;
+  }();
+  REQUIRE(policy);
+  const Edition& ed = *policy->latest();
+  auto app = [](const std::string& id, const std::string& who, const std::string& amount) {
+    return line(id, who, "丁", {{"申请金额", amount}});
+  };
+  // 甲: scales 1 and 2. 乙: 10 then a scale-18 amount (10 × 10^18 is past 64
+  // bits: a Decimal from there on), 10.005 in all — 10.01 only when exact.
+  // 丙: scales 18 and 0 that align in 64 bits. 丁: a mantissa past 64 bits.
+  const std::string big = "46116860184273879.03";  // (2^62 − 1) 分
+  const std::string in = app("a1", "甲", "1.5") + app("b1", "乙", "10") + app("a2", "甲", "2.25") +
+                         app("b2", "乙", "0.004999999999999999") + app("c1", "丙", "0.000000000000000001") +
+                         app("b3", "乙", "0.000000000000000001") + app("c2", "丙", "1") + app("d1", "丁", big) +
+                         app("d2", "丁", big) + app("d3", "丁", big);
+  const auto r = run(ed, in);
+  if (r.error) FAIL(r.error->message);
+  REQUIRE(r.decisions.size() == 10);
+  const std::vector<std::string> expected = {"3.75", "10.01", "3.75", "10.01", "1.00",
+                                             "10.01", "1.00", "100.00", "100.00", "100.00"};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO(r.decisions[i].dump());
+    CHECK(r.decisions[i]["amount"] == expected[i]);
+  }
+}

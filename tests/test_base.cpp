@@ -109,12 +109,12 @@ TEST_CASE("dates round trip and China Standard Time decides the day", "[base]") 
   CHECK(format_date(china_standard_day(1735689600 - 8 * 3600 - 1)) == "2024-12-31");
 }
 
-TEST_CASE("allocate's tables: arena pairs and tally columns against the standard containers", "[base]") {
+TEST_CASE("allocate's tables: arena records and tally columns against the standard containers", "[base]") {
   // Enough entries that every table grows several times.
   std::mt19937_64 rng(7);
   Arena arena;
-  std::unordered_map<std::string, std::uint64_t> refs;  // key -> its pair in the arena
-  std::unordered_map<std::string, std::string> seconds;
+  std::unordered_map<std::string, std::uint64_t> refs;  // key -> its record in the arena
+  std::unordered_map<std::string, std::string> seconds;  // a record is the key, a second string and an empty third, as allocate's are
   TallyColumns tallies;
   tallies.reset(3, 100000);  // tally 1 never added to: no memory, reads 0
   std::unordered_map<std::uint64_t, std::int64_t> sums;
@@ -122,7 +122,7 @@ TEST_CASE("allocate's tables: arena pairs and tally columns against the standard
     const std::string key = "E" + std::to_string(rng() % 150000);
     const std::string second(rng() % 40, static_cast<char>('a' + i % 26));
     if (refs.emplace(key, 0).second) {
-      refs[key] = arena.add_pair(key, second);
+      refs[key] = arena.add_all({key, second, ""});
       seconds[key] = second;
     }
     const std::uint64_t t = rng() % 300000;
@@ -131,7 +131,8 @@ TEST_CASE("allocate's tables: arena pairs and tally columns against the standard
   }
   for (const auto& [key, ref] : refs) {
     REQUIRE(arena.get(ref) == key);
-    REQUIRE(arena.after(ref) == seconds[key]);
+    REQUIRE(Arena::next(arena.get(ref)) == seconds[key]);
+    REQUIRE(Arena::next(Arena::next(arena.get(ref))).empty());
   }
   for (std::uint64_t t = 0; t < 300000; ++t) {
     const auto it = sums.find(t);
@@ -140,7 +141,7 @@ TEST_CASE("allocate's tables: arena pairs and tally columns against the standard
   tallies.clear();
   CHECK(tallies.get(5, 2) == 0);
   CHECK(tallies.at(5, 2) == 0);
-  CHECK(arena.get(arena.add(std::string(5 << 20, 'x'))).size() == (5u << 20));  // larger than a block
+  CHECK(arena.get(arena.add_all({std::string(5 << 20, 'x')})).size() == (5u << 20));  // larger than a block
 }
 
 TEST_CASE("allocate's name groups: equal names one group, different names apart, whatever the hashes", "[base]") {
