@@ -101,7 +101,7 @@ std::vector<api::ChoiceStep> choices(const Edition& ed, const std::vector<Choice
       const std::string written = source(e);
       r.kind = std::string(written.substr(0, std::min(written.size(), written.find(' '))));
       r.expression = written.substr(std::min(written.size(), written.find(' ') + 1));
-      r.outcome = c.detail;  // written where it was computed (evaluator.cpp)
+      r.outcome = c.detail;  // written where it was computed (activation.cpp)
       out.push_back(std::move(r));
       continue;
     }
