@@ -72,8 +72,15 @@ class Compiler {
       into(*m.amount, amount);
     } else if (m.base && m.rate) {
       const std::int32_t base = memo_read(measure_base(), *m.base, -1);  // 基数 first, as the tree-walker
-      const std::int32_t rate = memo_read(measure_rate(), *m.rate, -1);
-      emit(Op::Mul, amount, base, rate);
+      if (kind_of(base) != Kind::R && inlined(measure_rate())) {  // 基数 × each of 比例's outcomes (product_into)
+        ++uses_[static_cast<std::size_t>(measure_rate())];
+        ++depth_;
+        product_into(*m.rate, base, amount);
+        --depth_;
+      } else {
+        const std::int32_t rate = memo_read(measure_rate(), *m.rate, -1);
+        emit(Op::Mul, amount, base, rate);
+      }
     } else {
       bail_here(amount);
     }
@@ -306,6 +313,13 @@ class Compiler {
     return r;
   }
   std::int32_t binary(Op op, const ast::Expr& e, std::int32_t dst) {
+    if (op == Op::Mul && !explain_)  // a × 按 x { constants } (either side): one MulMatchK
+      for (int side = 1; side >= 0; --side) {
+        const ast::Expr& table = *e.args[static_cast<std::size_t>(side)];
+        if (table.kind != ast::ExprKind::Match || arms_by_value(table).empty() || !constant_arms(table)) continue;
+        const std::int32_t a = value(*e.args[static_cast<std::size_t>(1 - side)]);
+        return match(table, dst, a);
+      }
     const std::int32_t a = value(*e.args[0]), b = value(*e.args[1]);
     const std::int32_t r = out(dst);
     emit(op, r, a, b);
@@ -403,6 +417,11 @@ class Compiler {
       p_.fact_default[static_cast<std::size_t>(slot)] = constant(*k) & kRefIndex;
       return fact_ref(slot);
     }
+    if (const int other = fact_read_in_place(*d); other >= 0 && other != slot) {  // `= 另一事实`: no code either
+      fact(other, -1);  // its own constant default, if any
+      p_.fact_default[static_cast<std::size_t>(slot)] = kDefaultIsFact - other;
+      return fact_ref(slot);
+    }
     const std::int32_t r = out(dst);
     if (inlined(info.memo)) {  // given: the fact; else the default's code, inlined
       Labels given;
@@ -416,6 +435,18 @@ class Compiler {
     if (memo < 0) return bail_here(r);
     emit(Op::Guard, r, slot, memo);
     return r;
+  }
+
+  // The fact `e` names, when it is one read in place with no code (no default,
+  // a constant one, or none used: required or needed); else −1.
+  int fact_read_in_place(const ast::Expr& e) const {
+    if (e.kind != ast::ExprKind::Name || ed_.notes[e].ref != ast::RefKind::Fact) return -1;
+    const int slot = ed_.notes[e].index;
+    const FactInfo& info = ed_.facts[static_cast<std::size_t>(slot)];
+    const ast::Expr* d = info.decl->default_value.get();
+    const auto& needs = info_.needs;
+    if (!d || info.required() || std::find(needs.begin(), needs.end(), slot) != needs.end() || constant_of(*d)) return slot;
+    return -1;
   }
 
   std::int32_t call(const ast::Expr& e, std::int32_t dst) {
@@ -457,11 +488,11 @@ class Compiler {
   }
 
   // 按 x { … }: a table from each enumeration value to the arm that takes it
-  // (the first arm naming it, or 其他), as the tree-walker tries them in order.
-  std::int32_t match(const ast::Expr& e, std::int32_t dst) {
+  // (the first arm naming it, or 其他; −1: none), as the tree-walker tries
+  // them in order; empty when x is not an enumeration.
+  std::vector<std::int32_t> arms_by_value(const ast::Expr& e) const {
     const Type& t = ed_.notes[*e.args[0]].type;
-    if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return bail_here(dst);
-    const std::int32_t subject = value(*e.args[0]);
+    if (t.kind != TypeKind::Enum || t.enum_id < 0 || t.enum_id >= static_cast<int>(ed_.enums.size())) return {};
     const auto size = static_cast<std::int32_t>(ed_.enums[static_cast<std::size_t>(t.enum_id)].values.size());
     std::vector<std::int32_t> arm_of(static_cast<std::size_t>(size), -1);  // value → arm
     for (std::int32_t v = 0; v < size; ++v)
@@ -470,19 +501,44 @@ class Compiler {
         for (int pv : ed_.notes.arm_values(e, i)) takes = takes || pv == v;
         if (takes) arm_of[static_cast<std::size_t>(v)] = static_cast<std::int32_t>(i);
       }
-    const std::int32_t r = out(dst);
-    const auto at = static_cast<std::int32_t>(p_.lists.size());
-    bool all_constant = true;
-    std::vector<std::int32_t> constant_arm(e.arms.size(), -1);
-    for (std::size_t i = 0; i < e.arms.size(); ++i) {
-      if (auto k = constant_of(*e.arms[i].value)) constant_arm[i] = constant(*k);
-      else all_constant = false;
+    return arm_of;
+  }
+  // The 按's arms as constant operands, when they all are.
+  std::optional<std::vector<std::int32_t>> constant_arms(const ast::Expr& e) {
+    std::vector<std::int32_t> arms;
+    for (const auto& arm : e.arms) {
+      const auto k = constant_of(*arm.value);
+      if (!k) return std::nullopt;
+      arms.push_back(constant(*k));
     }
-    if (all_constant) {
-      for (const std::int32_t arm : arm_of) p_.lists.push_back(arm < 0 ? -1 : constant_arm[static_cast<std::size_t>(arm)]);
-      emit(Op::MatchK, r, subject, at, size, 0, &e);
+    return arms;
+  }
+  // MatchK's and MulMatchK's table: per value, the constant operand of its arm (−1: none takes it).
+  std::int32_t constant_table(const std::vector<std::int32_t>& arm_of, const std::vector<std::int32_t>& arms) {
+    const auto at = static_cast<std::int32_t>(p_.lists.size());
+    for (const std::int32_t arm : arm_of) p_.lists.push_back(arm < 0 ? -1 : arms[static_cast<std::size_t>(arm)]);
+    return at;
+  }
+
+  // 按 x { … }, into dst; with a `factor`, factor × it (product_into).
+  static constexpr std::int32_t kNoFactor = -1;  // no operand is −1 (constant_ref(0) is kNone's bits)
+  std::int32_t match(const ast::Expr& e, std::int32_t dst, std::int32_t factor = kNoFactor) {
+    const std::vector<std::int32_t> arm_of = arms_by_value(e);
+    if (arm_of.empty()) return bail_here(dst);
+    const std::int32_t subject = value(*e.args[0]);
+    const auto size = static_cast<std::int32_t>(arm_of.size());
+    const std::int32_t r = out(dst);
+    if (const auto arms = constant_arms(e)) {
+      const std::int32_t at = constant_table(arm_of, *arms);
+      if (factor != kNoFactor) {
+        emit(Op::MulMatchK, r, factor, subject, at);
+        p_.code.back().k = size;
+      } else {
+        emit(Op::MatchK, r, subject, at, size, 0, &e);
+      }
       return r;
     }
+    const auto at = static_cast<std::int32_t>(p_.lists.size());
     p_.lists.resize(p_.lists.size() + static_cast<std::size_t>(size), -1);
     emit(Op::Match, -1, subject, at, size, 0, &e);
     Labels done;
@@ -491,7 +547,8 @@ class Compiler {
       const std::int32_t start = here();
       for (std::int32_t v = 0; v < size; ++v)
         if (arm_of[static_cast<std::size_t>(v)] == static_cast<std::int32_t>(i)) p_.lists[static_cast<std::size_t>(at + v)] = start;
-      into(*e.arms[i].value, r);
+      if (factor != kNoFactor) product_into(*e.arms[i].value, factor, r);
+      else into(*e.arms[i].value, r);
       done.push_back(emit(Op::Jmp));
     }
     if (!done.empty() && done.back() == here() - 1) {  // the last arm falls through to what follows
@@ -500,6 +557,46 @@ class Compiler {
     }
     land(done);
     return r;
+  }
+
+  // factor × e into dst, the multiplication carried into e's outcomes: each
+  // 若 branch and 按 arm multiplies its own value (a 按 of constants is one
+  // MulMatchK), so no register holds e and no instruction multiplies after
+  // the join. `factor` is an operand read without code (a fact or a
+  // constant). Exact all the same: fixed-point products do not depend on
+  // where they are taken, and whatever hands over hands the whole evaluation
+  // over. Plain plans only (the explaining plan records 若's choices).
+  void product_into(const ast::Expr& e, std::int32_t factor, std::int32_t dst) {
+    using K = ast::ExprKind;
+    if (!explain_ && !constant_of(e)) {
+      if (e.kind == K::If) {
+        Labels otherwise, done;
+        jump_unless(*e.args[0], otherwise);
+        product_into(*e.args[1], factor, dst);
+        done.push_back(emit(Op::Jmp));
+        land(otherwise);
+        product_into(*e.args[2], factor, dst);
+        land(done);
+        return;
+      }
+      if (e.kind == K::Match && !arms_by_value(e).empty()) {
+        const std::int32_t r = match(e, dst, factor);
+        if (r != dst) emit(Op::Mov, dst, r);
+        return;
+      }
+      if (e.kind == K::Name && ed_.notes[e].ref == ast::RefKind::Define) {
+        const DefineInfo& d = ed_.defines[static_cast<std::size_t>(ed_.notes[e].index)];
+        if (inlined(d.memo)) {  // read here alone: its code is this place's
+          ++uses_[static_cast<std::size_t>(d.memo)];
+          ++depth_;
+          product_into(*d.decl->value, factor, dst);
+          --depth_;
+          return;
+        }
+      }
+    }
+    const std::int32_t v = value(e);
+    emit(Op::Mul, dst, factor, v);
   }
 
   const Edition& ed_;

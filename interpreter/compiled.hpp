@@ -28,6 +28,7 @@
 // worth the speed, and extend tests/test_compiled.cpp's generator to reach it.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -56,14 +57,36 @@ std::optional<Outcome> run_compiled(const Edition& edition, const MeasureInfo& m
 // straight into them (services/json_fast.hpp, Binding::FixedOnly) serve.
 std::optional<Outcome> decide_compiled(const Edition& edition, const MeasureInfo& measure, const FactValues& facts);
 
+// The flat plan's decision (decide_flat), before it becomes an Outcome: the
+// Outcome is then built whole where it goes (AsOutcome), never default-built
+// (a 128-byte clear) and then filled.
+struct FlatDecision {
+  std::int64_t amount = 0;   // eligible: the amount's mantissa, rounded …
+  std::int32_t scale = 0;    // … and its scale
+  std::int32_t bound = -1;   // … and the cap that bound it (an index into MeasureInfo::caps), or −1
+  std::uint64_t failed = 0;  // not eligible: which 要求 failed, one bit each (non-zero)
+};
+
 // The fast entry of a measure whose compiled form is `direct` (no 校验, no
-// 施行, a flat plan; compiled_plan.hpp): runs the plain plan and writes the
-// outcome into `out` (a default Outcome, the caller's — built in place, never
-// moved) and returns true; false when the required facts are not all given or
-// the plan hands over (then `out` is partly written: the caller replaces it
-// with the tree-walker's result).
+// 施行, a flat plan; compiled_plan.hpp): runs the plain plan into `out` and
+// returns true; false when the required facts are not all given or the plan
+// hands over (then the caller asks the tree-walker).
 bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
-                 const FactValues& facts, Outcome& out);
+                 const FactValues& facts, FlatDecision& out);
+
+// The Outcome of a flat decision, as the tree-walker gives it.
+Outcome outcome_of(const Edition& edition, const MeasureInfo& measure, const FlatDecision& decision);
+
+// An initializer that becomes the Outcome in place: EvalResult(std::in_place_type<Outcome>, AsOutcome{…})
+// or optional::emplace build the variant's own Outcome from the conversion's
+// result (guaranteed elision: no move, no Decimal read back as one 16-byte
+// value just after being written as two halves).
+struct AsOutcome {
+  const Edition& edition;
+  const MeasureInfo& measure;
+  const FlatDecision& decision;
+  operator Outcome() const { return outcome_of(edition, measure, decision); }
+};
 
 // required_facts_given (compiled_plan.hpp): whether every fact the measure
 // requires is given (the compiled form's quick check; when false,

@@ -65,6 +65,9 @@ enum class Op : std::uint8_t {
   // compare when the scales agree, the exact aligned one otherwise.
   JmpK,    // jump to c when a `x` k
   NeedK,   // a 需要 … 当 a `x` k: when it holds, hand over unless fact slot c is given
+  // a × a 按 whose arms are all constants, in one: dst ← a × the constant
+  // operand lists[c + b] (b the 按's subject; k values).
+  MulMatchK,
   Bail,    // what only the tree-walker evaluates (a division, a constant beyond 64 bits, a new kind)
 };
 
@@ -76,7 +79,7 @@ struct Ins {
   std::int32_t dst = -1, a = -1, b = -1, c = -1;
   union {
     const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
-    std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b)
+    std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b); MulMatchK: the values
   };
   // The handler's address in the machine (resolve_handlers): each instruction
   // jumps to the next one's code straight from it, not through a table.
@@ -92,7 +95,7 @@ void resolve_handlers(std::vector<Ins>& code);
 // operand without first finding out what it is. specialize() picks the
 // handler and leaves the operand a bare index. The machine's table of handlers
 // follows this order (compiled_run.cpp).
-#define KUAN_PLAN_BINARY(X) X(Add) X(Sub) X(Mul) X(Cmp) X(CmpJmp) X(CapLeft)  // operands a and b: 9 variants each
+#define KUAN_PLAN_BINARY(X) X(Add) X(Sub) X(Mul) X(Cmp) X(CmpJmp) X(CapLeft) X(MulMatchK)  // operands a and b: 9 variants each
 #define KUAN_PLAN_UNARY(X) X(Mov) X(JmpZ) X(JmpNZ) X(MatchK) X(Match) X(CapTo) X(End)  // operand a: 3 each
 // Operand a a register or a fact, against a constant; one handler per kind
 // and per relation (the mask x: 1 <, 2 =, 3 ≤, 4 >, 5 ≠, 6 ≥), so that the
@@ -116,6 +119,9 @@ constexpr std::uint16_t kHandlers = kGenericHandlers + kBinaryOps * 9 + 3 * (0
     KUAN_PLAN_AGAINST_CONSTANT(KUAN_PLAN_COUNT)
 #undef KUAN_PLAN_COUNT
     );
+
+// Program::fact_default's mark of a default that is another fact: kDefaultIsFact − its slot.
+constexpr std::int32_t kDefaultIsFact = -2;
 
 // Each instruction's handler, its operands bare indices where a variant reads them.
 inline void specialize(std::vector<Ins>& code) {
@@ -189,7 +195,10 @@ struct Program {
   std::vector<Fx> constants;        // constant_ref(i) reads constants[i]
   std::vector<std::int32_t> lists;  // Match targets, MatchK operands, Min/Max arguments
   std::int32_t registers = 0;
-  std::vector<std::int32_t> fact_default;  // per fact slot: its constant default's index in `constants`, or −1
+  // Per fact slot: its constant default's index in `constants`; or, a default
+  // that is another fact (itself without a default or with a constant one),
+  // kDefaultIsFact − that fact's slot; or −1.
+  std::vector<std::int32_t> fact_default;
   struct Memo {
     std::int32_t reg, entry;
   };

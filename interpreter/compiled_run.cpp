@@ -22,6 +22,23 @@ namespace {
 struct Bail {};
 [[noreturn, gnu::cold, gnu::noinline]] void bail() { throw Bail{}; }
 
+// A fact operand not given (or given beyond 64 bits): its default — a constant
+// of the plan, or another fact read in place (given, else its own constant
+// default; Program::fact_default) — or hand over. Inline, and calling nothing
+// that returns, so the machine's state stays in registers across it.
+inline Fx default_value(std::int32_t slot, const unsigned char* P, const Fx* F, const Fx* K, const std::int32_t* D) {
+  std::int32_t d = D[slot];
+  if (P[slot]) bail();  // given beyond 64 bits
+  if (d <= kDefaultIsFact) {
+    const std::int32_t other = kDefaultIsFact - d;
+    if (P[other] & FactValues::kFits) return F[other];
+    if (P[other]) bail();
+    d = D[other];
+  }
+  if (d < 0) bail();
+  return K[d];
+}
+
 // The operands (compiled_plan.hpp): registers, the plan's constants and the
 // application's facts, read in place. The registers are two arrays, mantissas
 // and scales, rather than an array of Fx: a register is written as its two
@@ -42,12 +59,11 @@ struct Registers {
     if (present[i] & FactValues::kFits) [[likely]] return facts[i];
     return absent(i);
   }
-  // A fact not given (or beyond 64 bits) read as an operand: its constant
-  // default, or hand over. Out of line: the reads stay short where they are
-  // inlined (inlined whole, the machine's registers spill and it runs slower).
+  // A fact not given (or beyond 64 bits) read as an operand: its default, or
+  // hand over. Out of line: the reads stay short where they are inlined
+  // (inlined whole, the machine's registers spill and it runs slower).
   [[gnu::noinline, gnu::cold]] Fx absent(std::int32_t slot) const {
-    if (present[slot] || fact_default[slot] < 0) bail();
-    return constants[fact_default[slot]];
+    return default_value(slot, present, facts, constants, fact_default);
   }
   void set(std::int32_t r, Fx x) const {
     m[r] = x.m;
@@ -204,15 +220,6 @@ class Machine {
   [[gnu::noinline]] void record_arm(const Ins& i, Fx subject) {
     choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
   }
-  // A fact operand not given (or beyond 64 bits): its constant default's index
-  // in the plan's constants, or hand over. Inline, and calling nothing that
-  // returns, so the machine's state stays in registers across it.
-  std::int32_t default_of(std::int32_t slot) const {
-    const std::int32_t d = p_.fact_default[static_cast<std::size_t>(slot)];
-    if (facts_.present[static_cast<std::size_t>(slot)] || d < 0) bail();
-    return d;
-  }
-
   const Program& p_;
   const CompiledMeasure& cm_;
   const MeasureInfo& info_;
@@ -239,7 +246,7 @@ Fx Machine::run(std::int32_t pc) {
       &&op_abs,  &&op_bail,    &&op_bail,    &&op_bail,   &&op_bail,   &&op_min,   &&op_max,     &&op_round,
       &&op_rate, &&op_base,    &&op_bail,    &&op_bail,   &&op_jmp,    &&op_bail,  &&op_bail,    &&op_bail,
       &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish,
-      &&op_bail,   &&op_bail,  &&op_bail,
+      &&op_bail,   &&op_bail,  &&op_bail,  &&op_bail,
 #define KUAN_VARIANTS9(op) &&op##_RR, &&op##_RK, &&op##_RF, &&op##_KR, &&op##_KK, &&op##_KF, &&op##_FR, &&op##_FK, &&op##_FF,
 #define KUAN_VARIANTS3(op) &&op##_R, &&op##_K, &&op##_F,
 #define KUAN_VARIANTS12(op) &&op##_R1, &&op##_R2, &&op##_R3, &&op##_R4, &&op##_R5, &&op##_R6, \
@@ -257,6 +264,8 @@ Fx Machine::run(std::int32_t pc) {
   const Fx* const K = p_.constants.data();
   const Fx* const F = facts_.fixed.data();
   const unsigned char* const P = facts_.present.data();
+  const std::int32_t* const D = p_.fact_default.data();
+  const std::int32_t* const L = p_.lists.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
   const Registers& R = regs_;  // the generic ops' operands
@@ -353,7 +362,7 @@ op_bail:
   // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
 #define KUAN_READ_R(x) Fx{Rm[x], Rs[x]}
 #define KUAN_READ_K(x) K[x]
-#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : K[default_of(x)])
+#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : default_value(x, P, F, K, D))
 #define KUAN_BINARY(op, ka, kb, ...)       \
   op##_##ka##kb : {                         \
     const Fx A = KUAN_READ_##ka(i->a);      \
@@ -383,6 +392,12 @@ op_bail:
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
     if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rm[i->dst] = room.m, Rs[i->dst] = room.s, bound_ = i->c;
+  })
+  KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes
+    if (B.m < 0 || B.m >= i->k) bail();
+    const std::int32_t to = L[i->c + B.m];
+    if (to == -1) bail();  // no arm takes it: the tree-walker's error
+    result(fixed::mul(A, K[to & kRefIndex], r));
   })
   KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
   KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
@@ -439,11 +454,6 @@ op_bail:
 #undef KUAN_NEXT
 }
 
-
-}  // namespace
-
-namespace {
-
 }  // namespace
 
 void plan::resolve_handlers(std::vector<Ins>& code) {
@@ -462,34 +472,20 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
   return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
 }
 
-// Not eligible: which 要求 failed (one bit each), as the tree-walker lists them.
-[[gnu::noinline]] void not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed, Outcome& o) {
-  o.amount = Decimal::from_scaled(0, ed.rounding_places);
-  for (std::uint64_t bits = failed; bits; bits &= bits - 1)
-    o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
-}
-
-// A flat plan run to its end, its result written into `o` (a default
-// Outcome) as the tree-walker gives it; false when the plan hands over.
-// Inlined into its two callers (one call less on every evaluation).
-[[gnu::always_inline]] inline bool run_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                            const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
-                                            unsigned char* done, Outcome& o) {
+// A flat plan run to its end, its decision written into `d`; false when the
+// plan hands over. Inlined into its two callers (one call less on every
+// evaluation).
+[[gnu::always_inline]] inline bool run_flat(const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
+                                            const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                            unsigned char* done, FlatDecision& d) {
   try {
     Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
-    const bool eligible = machine.run_flat();
-    o.measure = &info;
-    o.eligible = eligible;
-    if (!eligible) {
-      not_eligible(ed, info, machine.failed(), o);
+    if (!machine.run_flat()) {
+      d.failed = machine.failed();
       return true;
     }
-    // Built where it stays (no temporary written as two 8-byte halves and
-    // read back as one 16-byte value: a store-forwarding stall).
     const Fx amount = machine.result();
-    o.amount.~Decimal();
-    new (&o.amount) Decimal(Decimal::from_scaled(amount.m, amount.s));
-    if (machine.bound() >= 0) o.bound = info.caps[static_cast<std::size_t>(machine.bound())];
+    d.amount = amount.m, d.scale = amount.s, d.bound = machine.bound();
     return true;
   } catch (const Bail&) {
     return false;
@@ -499,8 +495,9 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
 std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
                                     const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
                                     unsigned char* done) {
-  std::optional<Outcome> out(std::in_place);
-  if (!run_flat(ed, info, cm, p, facts, m, s, done, *out)) out.reset();
+  std::optional<Outcome> out;
+  FlatDecision d;
+  if (run_flat(info, cm, p, facts, m, s, done, d)) out.emplace(AsOutcome{ed, info, d});
   return out;
 }
 
@@ -539,8 +536,8 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
   return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
 }
 
-bool decide_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
-                 Outcome& out) {
+bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
+                 FlatDecision& out) {
   if (!required_facts_given(cm, facts)) return false;
   const Program& p = cm.plain;
   // Raw storage: a register is written before it is read, so the 1.5 KiB are
@@ -549,25 +546,50 @@ bool decide_flat(const Edition& ed, const MeasureInfo& info, const CompiledMeasu
   std::int32_t scales[kInlineRegisters];
   unsigned char done[kInlineMemos];
   for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
-  return run_flat(ed, info, cm, p, facts, mantissas, scales, done, out);
+  return run_flat(info, cm, p, facts, mantissas, scales, done, out);
 }
-
 
 namespace {
-// The Outcome built where it is returned (one named return: no move).
-std::optional<Outcome> direct_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                      const FactValues& facts) {
-  std::optional<Outcome> out(std::in_place);
-  if (!decide_flat(ed, info, cm, facts, *out)) out.reset();
-  return out;
+// Not eligible: which 要求 failed (one bit each), as the tree-walker lists them.
+[[gnu::noinline]] Outcome not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed) {
+  Outcome o;
+  o.measure = &info;
+  o.amount = Decimal::from_scaled(0, ed.rounding_places);
+  for (std::uint64_t bits = failed; bits; bits &= bits - 1)
+    o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
+  return o;
 }
 }  // namespace
+
+namespace {
+// Eligible: the Outcome default-built (its members' initializers: a few
+// stores, no clear of the whole object) and its amount built where it stays.
+[[gnu::always_inline]] inline Outcome eligible(const MeasureInfo& info, const FlatDecision& d) {
+  Outcome o;
+  o.measure = &info;
+  o.eligible = true;
+  o.amount.~Decimal();
+  new (&o.amount) Decimal(Decimal::from_scaled(d.amount, d.scale));
+  if (d.bound >= 0) o.bound = info.caps[static_cast<std::size_t>(d.bound)];
+  return o;
+}
+}  // namespace
+
+Outcome outcome_of(const Edition& ed, const MeasureInfo& info, const FlatDecision& d) {
+  if (d.failed) [[unlikely]] return not_eligible(ed, info, d.failed);
+  return eligible(info, d);
+}
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {
   const CompiledMeasure* compiled = compiled_form(ed, info);
   // 校验 and 施行 (a measure dated outside its days) are evaluate_measure's, before any plan runs.
   if (!compiled || !info.validations.empty() || info.in_force) return std::nullopt;
-  if (compiled->direct) return direct_outcome(ed, info, *compiled, facts);
+  if (compiled->direct) {
+    std::optional<Outcome> out;
+    FlatDecision d;
+    if (decide_flat(ed, info, *compiled, facts, d)) out.emplace(AsOutcome{ed, info, d});
+    return out;
+  }
   if (!required_facts_given(*compiled, facts)) return std::nullopt;
   return run_compiled(ed, info, *compiled, facts, nullptr);
 }

@@ -73,20 +73,17 @@ std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo&
 }  // namespace
 
 namespace {
-// A measure with no 校验 and no 施行 whose flat plan decides: the Outcome is
-// built where the caller's result lies (one named return, so no move of it;
-// the tree-walker's result replaces it when the plan hands over).
+// A measure with no 校验 and no 施行 whose flat plan decides: the Outcome built
+// whole where the caller's result lies (AsOutcome); else the tree-walker's.
 EvalResult evaluate_direct(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& compiled,
                            const FactValues& facts) {
-  EvalResult r(std::in_place_type<Outcome>);
-  if (!decide_flat(ed, info, compiled, facts, *std::get_if<Outcome>(&r))) r = reference_walk(ed, info, facts, nullptr);
-  return r;
+  FlatDecision d;
+  if (!decide_flat(ed, info, compiled, facts, d)) return reference_walk(ed, info, facts, nullptr);
+  return EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, info, d});
 }
-}  // namespace
-
-EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
-  const CompiledMeasure* compiled = compiled_form(ed, info);
-  if (compiled && compiled->direct && !trace) return evaluate_direct(ed, info, *compiled, facts);
+// Everything else: out of line, so the direct entry goes without its stack frame.
+[[gnu::noinline]] EvalResult evaluate_checked(const Edition& ed, const MeasureInfo& info, const FactValues& facts,
+                                              Trace* trace, const CompiledMeasure* compiled) {
   // 校验 first, by the tree-walker (the compiled form does not hold them);
   // then 施行: an application dated outside the measure's days is refused.
   if (!info.validations.empty())
@@ -97,6 +94,13 @@ EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const Fa
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }
   return reference_walk(ed, info, facts, trace);
+}
+}  // namespace
+
+EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  const CompiledMeasure* compiled = compiled_form(ed, info);
+  if (compiled && compiled->direct && !trace) return evaluate_direct(ed, info, *compiled, facts);
+  return evaluate_checked(ed, info, facts, trace, compiled);
 }
 
 namespace {

@@ -26,10 +26,9 @@ AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_vie
 std::size_t AllocatorData::repeated_id(std::size_t& first) const {
   const std::size_t n = records.size();
   std::vector<std::uint64_t> keys(n);  // id hash << 32 | record: equal ids fall next to each other
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t h = std::hash<std::string_view>{}(arena.get(records[i].id));
-    keys[i] = (h ^ (h >> 32)) << 32 | i;
-  }
+  std::size_t i = 0;
+  for (auto r = records.cbegin(); r != records.cend(); ++r, ++i)
+    keys[i] = std::uint64_t{r->failed} << 32 | i;  // until settle(): the id's hash bits (keep())
   sort_by_high_bits(keys, 32);  // by hash, record order kept among equal hashes
   std::size_t worst = n;  // the earliest repeat; `first`: the first record with its id
   std::vector<std::uint32_t> run;
@@ -219,6 +218,7 @@ void AllocatorData::prefetch_totals(std::size_t index) const {
 
 std::optional<AllocationError> AllocatorData::decide_amounts() {
   seed_openings();
+  for (Pool& pool : pools) pool.total = 0, pool.applications = 0;  // what each pool is asked for, summed as decided
   for (std::size_t i = 0; i < records.size(); ++i) {
     prefetch_totals(i);
     Record& r = records[i];
@@ -241,6 +241,8 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
       if (auto e = carry_given(r, false)) return e;
     }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
+    if (const int p = ed.measures[r.measure].pool; p >= 0 && is_funded(r))
+      pools[p].total += r.amount, ++pools[p].applications;
   }
   // Every amount is decided: the running totals are done with, and the pools
   // that follow need room of their own.
@@ -298,11 +300,7 @@ std::optional<AllocationError> AllocatorData::count_in(const Record& r, bool eli
 // each quota. The tallies are cleared again for the amounts pass.
 std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& candidates) {
   const bool counting = std::any_of(setup.begin(), setup.end(), [](const Setup& x) { return x.counted; });
-  {  // room for every application of a quota measure at once: no doubling of a large vector
-    std::size_t quota_records = 0;
-    for (const Record& r : records) quota_records += ed.measures[r.measure].quota >= 0;
-    candidates.reserve(candidates.size() + quota_records);
-  }
+  candidates.reserve(candidates.size() + quota_records);  // room for all at once: no doubling of a large vector
   if (counting) seed_openings();
   for (std::size_t i = 0; i < records.size(); ++i) {
     Record& r = records[i];
@@ -357,10 +355,7 @@ std::optional<AllocationError> AllocatorData::decide_year() {
     return ed.measures[r.measure].pool == static_cast<int>(p) && (r.flags & kEligible) && !(r.flags & kQuotaOut);
   };
   for (std::size_t p = 0; p < pools.size(); ++p) {
-    Pool& pool = pools[p];
-    pool.total = 0, pool.applications = 0;
-    for (std::size_t i = 0; i < records.size(); ++i)
-      if (in_pool(p, records[i])) pool.total += records[i].amount, ++pool.applications;
+    Pool& pool = pools[p];  // its total and applications: summed by decide_amounts()
     if (pool.total > pool.cents) {
       if (pool.total > INT64_MAX)
         return allocation_error(0, 0, "", "", "资金池 " + ed.pools[p].decl->name + " 的申请合计超出可处理的范围");
@@ -372,7 +367,7 @@ std::optional<AllocationError> AllocatorData::decide_year() {
             for (std::size_t i = 0; i < records.size(); ++i)
               if (in_pool(p, records[i])) f(static_cast<std::uint32_t>(i), records[i].amount);
           },
-          [&](std::uint32_t i) { records[i].flags |= kExtraCent; });
+          [&](std::uint32_t i) { records[i].flags |= kExtraCent; }, pool.applications);
     }
   }
   summarize();
@@ -400,8 +395,10 @@ void AllocatorData::summarize() {
   };
   std::vector<Sums> per(ed.measures.size());
   std::vector<__int128> pool_allocated(pools.size(), 0);
+  std::vector<std::uint32_t> capped;  // the applications a cap limited
   for (std::size_t i = 0; i < records.size(); ++i) {
     const Record& r = records[i];
+    if (r.bound && is_funded(r)) capped.push_back(static_cast<std::uint32_t>(i));
     Sums& t = per[r.measure];
     const std::int64_t a = allocated(r);
     ++t.applications;
@@ -413,10 +410,6 @@ void AllocatorData::summarize() {
     if (p >= 0) pool_allocated[p] += a;
   }
   {  // the applications a cap limited, largest first
-    std::vector<std::uint32_t> capped;
-    for (std::size_t i = 0; i < records.size(); ++i)
-      if (records[i].bound && (records[i].flags & kEligible) && !(records[i].flags & kQuotaOut))
-        capped.push_back(static_cast<std::uint32_t>(i));
     const std::size_t keep = std::min(capped.size(), AllocationSummary::kMaxCapped);
     std::partial_sort(capped.begin(), capped.begin() + static_cast<std::ptrdiff_t>(keep), capped.end(),
                       [&](std::uint32_t a, std::uint32_t b) {

@@ -31,18 +31,43 @@ std::optional<AllocationError> AllocatorData::settle() {
   year_totals.assign(applicant_first.size() * n_year, fixed::Fx{});
   wide_year_totals.clear();
   std::optional<AllocationError> overflow;
+  // Adds one 全年 value to a total: in 64-bit fixed point while the sum fits,
+  // else (or for a value kept as text) as the exact Decimal. False past Decimal's range.
+  auto add = [&](std::size_t at, const fixed::Fx* x, const Decimal* text_value) {
+    fixed::Fx& total = year_totals[at];
+    if (fixed::Fx sum; x && total.s >= 0 && fixed::add(total, *x, sum)) {
+      total = sum;
+      return true;
+    }
+    try {
+      Decimal& wide = wide_year_totals[at];
+      if (total.s >= 0) wide = fixed::to_decimal(total), total.s = -1;
+      wide = wide + (x ? fixed::to_decimal(*x) : *text_value);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
   std::size_t i = 0;
   for (auto it = records.begin(); it != records.end(); ++it, ++i) {
     constexpr std::size_t kAhead = 16;  // the totals of the applicant a few lines on, asked for early
-    if (n_year && i + kAhead < n) {
-      __builtin_prefetch(&year_totals[std::size_t{applicant[i + kAhead]} * n_year]);
-      __builtin_prefetch(arena.address(records[i + kAhead].id) + 32);  // its facts, decoded below
-    }
+    if (n_year && i + kAhead < n) __builtin_prefetch(&year_totals[std::size_t{applicant[i + kAhead]} * n_year]);
     Record& r = *it;
     const std::uint32_t who = applicant[i];
+    // What keep() left in fields not used before deciding: its one 全年
+    // value (kept_source, see Record), the id's hash bits (repeated_id()'s).
+    const std::uint32_t kept_source = r.rank;
+    const fixed::Fx kept{r.amount, static_cast<std::int32_t>(kept_source) - 2};
     r.applicant = who;
     r.used = 0;
+    r.amount = 0, r.rank = 0, r.failed = 0;
     if (setup[r.measure].year_totals.empty() || overflow || i >= repeated) continue;
+    if (kept_source) {  // its measure's one 全年 value as read (or none given): no decoding
+      if (kept_source > 1 && !add(std::size_t{who} * n_year + year_slot[setup[r.measure].year_totals[0]], &kept, nullptr))
+        overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)),
+                                    "同一申请人的全年合计超出可处理的范围");
+      continue;
+    }
     // The line's 全年 facts, as its given facts were kept (a fact too long for
     // 64 bits as its exact text: then every Value is decoded).
     clear_facts();
@@ -54,18 +79,8 @@ std::optional<AllocationError> AllocatorData::settle() {
     for (const int a : setup[r.measure].year_totals) {
       const int source = ed.accumulations[a].source;
       if (!facts.present[source]) continue;  // not given: nothing to add
-      const std::size_t at = std::size_t{who} * n_year + year_slot[a];
-      fixed::Fx& total = year_totals[at];
-      if (fixed::Fx sum; fits && total.s >= 0 && fixed::add(total, facts.fixed[source], sum)) {
-        total = sum;
-        continue;
-      }
-      // Past 64 bits (or a value kept as text): the exact Decimal sum, as before.
-      try {
-        Decimal& wide = wide_year_totals[at];
-        if (total.s >= 0) wide = fixed::to_decimal(total), total.s = -1;
-        wide = wide + (fits ? fixed::to_decimal(facts.fixed[source]) : facts.values[source].number);
-      } catch (const std::exception&) {
+      if (!add(std::size_t{who} * n_year + year_slot[a], fits ? &facts.fixed[source] : nullptr,
+               fits ? nullptr : &facts.values[source].number)) {
         overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)),
                                     "同一申请人的全年合计超出可处理的范围");
         break;

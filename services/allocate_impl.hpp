@@ -95,6 +95,8 @@ struct api::Allocator::Data {
     std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
     std::uint8_t flags;
   };
+  // Until settle(), `failed` holds the id's hash bits and `amount` and `rank`
+  // the measure's one 全年 value as read (keep()); settle() clears them.
   static_assert(sizeof(Record) == 48);
 
   struct Setup {                     // per measure
@@ -157,6 +159,7 @@ struct api::Allocator::Data {
   std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
   Chunked<Record> records;  // in blocks: growing never copies, no 2× peak
+  std::size_t quota_records = 0;  // records of a quota measure (candidates at most)
   // 结果: an eligible record's figures (a measure's named results, in order, as
   // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
   // and an edition without 结果 pays nothing. Keyed by address (a record stays where it is).
@@ -253,8 +256,12 @@ struct api::Allocator::Data {
     if (!is_funded(r)) return 0;
     const int p = ed.measures[r.measure].pool;
     if (p < 0 || !pools[p].scaled) return r.amount;
-    return static_cast<std::int64_t>(static_cast<__int128>(r.amount) * pools[p].cents / pools[p].total) +
-           ((r.flags & kExtraCent) ? 1 : 0);
+    const int extra = (r.flags & kExtraCent) ? 1 : 0;
+    // ⌊amount × pool ÷ total⌋: in 64 bits when the product fits (a 128-bit division is a call, several times slower).
+    if (std::uint64_t x; r.amount >= 0 && !__builtin_mul_overflow(static_cast<std::uint64_t>(r.amount),
+                                                                  static_cast<std::uint64_t>(pools[p].cents), &x))
+      return static_cast<std::int64_t>(x / static_cast<std::uint64_t>(pools[p].total)) + extra;
+    return static_cast<std::int64_t>(static_cast<__int128>(r.amount) * pools[p].cents / pools[p].total) + extra;
   }
 
   // Pass 1 (allocate_read.cpp).

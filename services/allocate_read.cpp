@@ -49,13 +49,29 @@ bool AllocatorData::add_fast(std::string_view text, std::size_t line, std::size_
   const MeasureInfo* m = app.measure_info;
   if (!m) return false;
   const FactValues& given = fast.facts();
-  encoded.clear();
+  // Facts that fit 64 bits (the usual line) are written in place, with one
+  // size for the whole line; a line with one that does not goes piece by piece.
+  encoded.resize(fast.slots().size() * kMaxFixedFactBytes);
+  char* p = encoded.data();
   for (const int slot : fast.slots()) {
     const unsigned char present = given.present[slot];
     if (!present) continue;
-    if (!((present & FactValues::kFits) ? encode_fixed_fact(encoded, slot, ed.facts[slot].type.kind, given.fixed[slot])
-                                         : encode_fact_value(encoded, slot, given.values[slot])))
-      return false;
+    if (!(present & FactValues::kFits) || !(p = put_fixed_fact(p, slot, ed.facts[slot].type.kind, given.fixed[slot]))) {
+      p = nullptr;
+      break;
+    }
+  }
+  if (p) {
+    encoded.resize(static_cast<std::size_t>(p - encoded.data()));
+  } else {
+    encoded.clear();
+    for (const int slot : fast.slots()) {
+      const unsigned char present = given.present[slot];
+      if (!present) continue;
+      if (!((present & FactValues::kFits) ? encode_fixed_fact(encoded, slot, ed.facts[slot].type.kind, given.fixed[slot])
+                                           : encode_fact_value(encoded, slot, given.values[slot])))
+        return false;
+    }
   }
   error = keep(line, app.id, app.applicant, *m, "facts.", given, std::nullopt);  // a line with its own as_of is declined
   return true;
@@ -212,6 +228,19 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   Record r{};
   r.id = arena.add_all({id, applicant, encoded});
   r.applicant_hash = std::hash<std::string_view>{}(applicant);
+  // Until settle(), fields that deciding sets carry what it needs from the
+  // line while it is at hand: the id's hash bits (failed) and the measure's
+  // one 全年 value (amount, rank: 1 not given, scale + 2 when it fits 64 bits).
+  const std::uint64_t id_hash = std::hash<std::string_view>{}(id);
+  r.failed = static_cast<std::uint32_t>(id_hash ^ (id_hash >> 32));
+  if (const auto& totals = setup[mi].year_totals; totals.size() == 1) {
+    const int source = ed.accumulations[totals[0]].source;
+    const fixed::Fx x = given.fixed[source];
+    if (!given.present[source]) r.rank = 1;
+    else if ((given.present[source] & FactValues::kFits) && x.s >= 0 && x.s <= fixed::kMaxScale)
+      r.amount = x.m, r.rank = static_cast<std::uint32_t>(x.s) + 2;
+  }
+  if (m.quota >= 0) ++quota_records;
   r.line = line;
   r.measure = static_cast<std::uint16_t>(mi);
   if (carry_stated)

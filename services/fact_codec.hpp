@@ -13,12 +13,14 @@
 
 namespace kuan {
 
+inline char* put_varint(char* p, std::uint64_t n) {
+  for (; n >= 0x80; n >>= 7) *p++ = static_cast<char>((n & 0x7F) | 0x80);
+  *p++ = static_cast<char>(n);
+  return p;
+}
 inline void put_varint(std::string& out, std::uint64_t n) {
-  do {
-    const unsigned char low = n & 0x7F;
-    n >>= 7;
-    out += static_cast<char>(low | (n ? 0x80 : 0));
-  } while (n);
+  char bytes[10];
+  out.append(bytes, static_cast<std::size_t>(put_varint(bytes, n) - bytes));
 }
 inline std::uint64_t get_varint(std::string_view s, std::size_t& at) {
   std::uint64_t n = 0;
@@ -47,27 +49,34 @@ inline constexpr unsigned char kFactText = 0x80;
 // FastLineReader's Binding::FixedOnly binds only that): `kind` is the fact's
 // type, `x` what fixed::of_value gives for its Value. False for a kind it does
 // not know (the caller reads the line the precise way).
-inline bool encode_fixed_fact(std::string& out, int slot, TypeKind kind, fixed::Fx x) {
+// The same written at p (room for kMaxFixedFactBytes), its end returned, or
+// nullptr for a kind it does not know: one line's facts are written in place.
+inline constexpr std::size_t kMaxFixedFactBytes = 31;  // slot, form, scale, mantissa: 10 + 1 + 10 + 10
+inline char* put_fixed_fact(char* p, int slot, TypeKind kind, fixed::Fx x) {
   switch (kind) {
     case TypeKind::Bool:
     case TypeKind::Enum:
     case TypeKind::Date:
-      put_varint(out, static_cast<std::uint64_t>(slot));
-      out += static_cast<char>(kind);
-      put_varint(out, zigzag(x.m));
-      return true;
+      p = put_varint(p, static_cast<std::uint64_t>(slot));
+      *p++ = static_cast<char>(kind);
+      return put_varint(p, zigzag(x.m));
     case TypeKind::Money:
     case TypeKind::Rate:
     case TypeKind::Integer:
     case TypeKind::Number:
-      if (x.s < 0) return false;
-      put_varint(out, static_cast<std::uint64_t>(slot));
-      out += static_cast<char>(kind);
-      put_varint(out, static_cast<std::uint64_t>(x.s));
-      put_varint(out, zigzag(x.m));
-      return true;
-    default: return false;
+      if (x.s < 0) return nullptr;
+      p = put_varint(p, static_cast<std::uint64_t>(slot));
+      *p++ = static_cast<char>(kind);
+      p = put_varint(p, static_cast<std::uint64_t>(x.s));
+      return put_varint(p, zigzag(x.m));
+    default: return nullptr;
   }
+}
+inline bool encode_fixed_fact(std::string& out, int slot, TypeKind kind, fixed::Fx x) {
+  char bytes[kMaxFixedFactBytes];
+  const char* end = put_fixed_fact(bytes, slot, kind, x);
+  if (end) out.append(bytes, static_cast<std::size_t>(end - bytes));
+  return end != nullptr;
 }
 
 // Any given fact's Value: as encode_fixed_fact when it fits 64 bits, else a

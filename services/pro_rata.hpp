@@ -12,21 +12,32 @@
 namespace kuan {
 
 // The pool rule. each(f) calls f(index, amount) for every participant in
-// order (twice: counting them first, so the candidates take no more room than
-// they need — a year may have millions); mark(index) gives it one more cent.
+// order (twice, unless `count` says how many there are: counting them first,
+// so the candidates take no more room than they need — a year may have
+// millions); mark(index) gives it one more cent.
 // Returns the cents so given. total > pool ≥ 0 and total < 2^63 (so
 // remainders fit 64 bits).
 template <class Each, class Mark>
-std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark) {
+std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark, std::size_t count = SIZE_MAX) {
   std::vector<api::LeftoverCentCandidate> candidates;
-  std::size_t count = 0;
-  each([&](std::uint32_t, std::int64_t) { ++count; });
+  if (count == SIZE_MAX) {  // not known: counted first, for room at once
+    count = 0;
+    each([&](std::uint32_t, std::int64_t) { ++count; });
+  }
   candidates.reserve(count);
   __int128 floors = 0;
   each([&](std::uint32_t index, std::int64_t amount) {
-    const __int128 x = static_cast<__int128>(amount) * pool;
-    floors += x / total;
-    if (const auto r = static_cast<std::uint64_t>(x % total)) candidates.push_back({r, index});
+    std::uint64_t r;
+    if (std::uint64_t x; amount >= 0 && !__builtin_mul_overflow(static_cast<std::uint64_t>(amount), static_cast<std::uint64_t>(pool), &x)) {
+      const auto t = static_cast<std::uint64_t>(total);  // < 2^63: a 64-bit division when the product fits
+      floors += x / t;
+      r = x % t;
+    } else {
+      const __int128 x128 = static_cast<__int128>(amount) * pool;
+      floors += x128 / total;
+      r = static_cast<std::uint64_t>(x128 % total);
+    }
+    if (r) candidates.push_back({r, index});
   });
   // Σ remainders = total × left, each remainder < total: left ≤ candidates.
   const auto left = std::min(static_cast<std::size_t>(pool - floors), candidates.size());

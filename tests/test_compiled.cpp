@@ -178,10 +178,10 @@ void check(const Edition& ed, const MeasureInfo& m, const FactValues& facts, Tal
   // place): the same outcome as run_compiled, or nothing when that hands over.
   CHECK(compiled->direct == (m.validations.empty() && !m.in_force && compiled->plain.flat));
   if (compiled->direct) {
-    Outcome in_place;
-    const bool decided = decide_flat(ed, m, *compiled, facts, in_place);
+    FlatDecision decision;
+    const bool decided = decide_flat(ed, m, *compiled, facts, decision);
     CHECK(decided == static_cast<bool>(direct));
-    if (decided) CHECK(same_result(reference, EvalResult(in_place)));
+    if (decided) CHECK(same_result(reference, EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, m, decision})));
   }
   // The batch's fast lane: facts in their fixed-point lanes alone (no Values,
   // as json_fast's Binding::FixedOnly binds them), decided by the compiled form
@@ -572,6 +572,69 @@ TEST_CASE("comparisons with a constant agree with the tree-walker", "[compiled]"
       facts.set(ed.find_fact("份额"), Value::of_number(TypeKind::Number, *Decimal::parse(rng() % 2 ? "0.000000000000000001" : "0.0000000000000000010")));
     check(ed, *m, facts, tally, "#" + std::to_string(i));
   }
+  CHECK(tally.decided > 1000);
+  CHECK(tally.handed > 100);
+  CHECK(tally.errors > 10);
+}
+
+// The plain plan's products and defaults (the tenth pass): a × 按 of constants
+// as one MulMatchK (the 按 on either side, with 其他, over a computed value), 基数
+// × 比例 carried into 比例's 若 branches and 按 arms (constants, a nested 按, a
+// definition read once, an arm that divides: handed over), and a fact whose
+// default is another fact (given, absent with its own constant default, absent
+// and required, beyond 64 bits). Generated facts reach negative, huge and
+// long-scaled values; the edges sit at the scales' seams.
+TEST_CASE("products with a 按 of constants and facts defaulting to facts agree with the tree-walker", "[compiled]") {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-products-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.kuan")
+      << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+         "事实 投入: 金额\n事实 另额: 金额 = 7.5元\n事实 累积: 金额 = 投入\n事实 次额: 金额 = 另额\n"
+         "事实 档: 枚举 { 甲, 乙, 丙 } 可选\n事实 类: 枚举 { 子, 丑 } 可选\n事实 重点: 布尔 = 否\n"
+         "定义 档率 = 按 档 { 甲 => 30%, 乙 => 12.5%, 丙 => 5% }\n"
+         "措施 乘 {\n  要求 累积 ≥ 0元 否则 \"累积为负\"\n"
+         "  比例 = 若 重点 且 累积 ≤ 50万元 则 50% 否则 按 类 { 子 => 档率, 丑 => 按 档 { 甲 => 20%, 其他 => 10% } }\n"
+         "  基数 = 投入\n"
+         "  叠加 顶 = 投入 × 按 档 { 甲 => 60%, 乙 => 30.5%, 丙 => 0% } 已用 次额 当 次额 > 0元\n"
+         "  上限 底 = 按 类 { 子 => 1.5, 丑 => 2 } × (投入 − 累积) + 100万元\n}\n"
+         "措施 除 {\n  比例 = 若 重点 则 按 档 { 甲 => 10% / 3, 其他 => 20% } 否则 按 类 { 子 => 档率, 丑 => 档率 + 1% }\n"
+         "  基数 = 累积\n}\n";
+  const auto policy = load(dir.string().c_str());
+  fs::remove_all(dir);
+  REQUIRE(policy);
+  const Edition& ed = *policy->editions().front();
+  const auto count = [&](const MeasureInfo& m, plan::Op op) {
+    const auto& code = compiled_form(ed, m)->plain.code;
+    return std::count_if(code.begin(), code.end(), [&](const plan::Ins& i) { return i.op == op; });
+  };
+  const MeasureInfo* product = ed.find_measure("乘");
+  const MeasureInfo* divide = ed.find_measure("除");
+  REQUIRE(product);
+  REQUIRE(divide);
+  // 档率 × 投入, 按 档 × 投入 (in 比例's 丑 arm), 投入 × 按 档 (the 叠加) and 按 类 × (…): four
+  // MulMatchK; 基数 × 50% the one plain Mul left (besides none after the join).
+  CHECK(count(*product, plan::Op::MulMatchK) == 4);
+  CHECK(count(*product, plan::Op::MatchK) == 0);
+  CHECK(count(*product, plan::Op::Given) == 0);  // 累积 and 次额 read in place, their defaults too
+  CHECK(compiled_form(ed, *product)->plain.fact_default[static_cast<std::size_t>(ed.find_fact("累积"))] ==
+        plan::kDefaultIsFact - ed.find_fact("投入"));
+  CHECK(count(*divide, plan::Op::MulMatchK) == 0);  // an arm that is not a constant: a Match, each arm multiplied
+  std::mt19937_64 rng(2510);
+  Tally tally;
+  const auto money = [](const char* t) { return Value::money(*Decimal::parse(t)); };
+  const char* edges[] = {"0", "0.01", "500000", "500000.00", "500000.001", "499999.999", "7.5", "7.50", "1000000",
+                         "92233720368547758.07", "9223372036854775807", "9223372036854775808", "-0.01", "30000000000000000.5"};
+  for (const MeasureInfo* m : {product, divide})
+    for (int i = 0; i < 3000; ++i) {
+      FactValues facts(ed.facts.size());
+      for (int slot : m->facts) {
+        const FactInfo& f = ed.facts[static_cast<std::size_t>(slot)];
+        if (f.required() ? rng() % 40 == 0 : rng() % 3 == 0) continue;
+        const bool edge = f.type.kind == TypeKind::Money && rng() % 2 == 0;
+        facts.set(slot, edge ? money(edges[rng() % std::size(edges)]) : generated(ed, f, rng));
+      }
+      check(ed, *m, facts, tally, m->decl->name + " #" + std::to_string(i));
+    }
   CHECK(tally.decided > 1000);
   CHECK(tally.handed > 100);
   CHECK(tally.errors > 10);
