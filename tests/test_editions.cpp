@@ -455,7 +455,7 @@ TEST_CASE("diff shows a measure's new 施行, 可为负 and the 校验 an editio
 
 // 修订 累进表 N { … } restates a named schedule whole: the base's measures that
 // apply it compute with the new brackets; 删除 累进表 N removes one no rule applies.
-TEST_CASE("修订 累进表 restates a schedule for the base's measures; 删除 累进表 removes one", "[editions]") {
+TEST_CASE("修订 累进表 restates a schedule for the base's measures, 删除 累进表 removes one", "[editions]") {
   const std::string base_text = kBaseHeader + "事实 所得: 金额\n"
                                               "累进表 税率表 { 至 3万元 => 5%, 以上 => 10% }\n"
                                               "累进表 旧表 { 至 1万元 => 1%, 以上 => 2% }\n"
@@ -494,7 +494,7 @@ TEST_CASE("修订 累进表 restates a schedule for the base's measures; 删除 
   CHECK(formatted.text == derived_text);
 }
 
-TEST_CASE("修订 of an unknown 累进表 suggests the base's; 删除 of one in use names the measure", "[editions]") {
+TEST_CASE("修订 of an unknown 累进表 suggests the base's, 删除 of one in use names the measure", "[editions]") {
   const std::string base_text = kBaseHeader + "事实 所得: 金额\n累进表 税率表 { 至 1万元 => 1%, 以上 => 5% }\n"
                                               "措施 税 { 金额 = 累进 所得 按 税率表 }\n";
   auto misspelt = derive(base_text, kDerivedHeader + "修订 累进表 税率 { 至 1万元 => 1%, 以上 => 3% }\n删除 累进表 税率\n");
