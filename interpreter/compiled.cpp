@@ -54,19 +54,12 @@ class Compiler {
       for (const int slot : info_.conditional_needs[k]) emit(Op::Need, -1, slot);
       land(skip);
     }
-    for (std::size_t i = 0; i < info_.requirements.size(); ++i) {  // 2. 要求, each recorded when it fails
-      const ast::Requirement* r = info_.requirements[i];
-      if (r->alternative_of) continue;
-      if (!r->condition) {
-        bail_here();
-        continue;
-      }
-      Labels held;
-      branch(*r->condition, true, held);
-      emit(Op::Fail, -1, static_cast<std::int32_t>(i));
-      land(held);
-    }
-    emit(Op::Failed);
+    // 2. 要求, each recorded when it fails: while all hold, each goes on to the
+    // next (no check after the last); the first that fails jumps into a
+    // second copy of those after it (after Finish), which records the others
+    // and stops.
+    std::vector<std::int32_t> first_failure(info_.requirements.size(), -1);  // FailTo, per 要求
+    requirements(&first_failure);
     const std::int32_t amount = reg();  // 3. the amount
     if (m.amount) {
       into(*m.amount, amount);
@@ -94,6 +87,31 @@ class Compiler {
       land(skip);
     }
     emit(Op::Finish, -1, amount, -1, -1, m.signed_result ? 1 : 0);  // 5. and 6.
+    const std::vector<int> counted = uses_;  // the second copy reads what the first does, in other evaluations
+    requirements(nullptr, &first_failure);
+    uses_ = counted;
+  }
+  // The 要求 in order: the first copy (`fail_to`: each failure a FailTo, to
+  // patch), or the second (`after`: the first copy's FailTo of each 要求 lands
+  // after its copy here), which ends with Failed.
+  void requirements(std::vector<std::int32_t>* fail_to, const std::vector<std::int32_t>* after = nullptr) {
+    std::int32_t pending = -1;  // the first copy's FailTo of the 要求 just copied
+    for (std::size_t i = 0; i < info_.requirements.size(); ++i) {
+      const ast::Requirement* r = info_.requirements[i];
+      if (r->alternative_of) continue;
+      if (pending >= 0) p_.code[static_cast<std::size_t>(pending)].c = here(), pending = -1;
+      if (!r->condition) {
+        bail_here();
+        continue;
+      }
+      Labels held;
+      branch(*r->condition, true, held);
+      if (fail_to) (*fail_to)[i] = emit(Op::FailTo, -1, static_cast<std::int32_t>(i));
+      else emit(Op::Fail, -1, static_cast<std::int32_t>(i)), pending = (*after)[i];
+      land(held);
+    }
+    if (pending >= 0) p_.code[static_cast<std::size_t>(pending)].c = here();
+    if (!fail_to) emit(Op::Failed);
   }
   // A condition: a comparison of two values that need no code (most are) is
   // tested in place; anything else is a segment giving 1 or 0.

@@ -74,10 +74,11 @@ struct FlatDecision {
 bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
                  const FactValues& facts, FlatDecision& out);
 
-// The Outcome of a flat decision, as the tree-walker gives it.
-Outcome outcome_of(const Edition& edition, const MeasureInfo& measure, const FlatDecision& decision);
+// Not eligible: the Outcome listing which 要求 failed (`failed`: one bit each), as the tree-walker lists them.
+Outcome not_eligible(const Edition& edition, const MeasureInfo& measure, std::uint64_t failed);
 
-// An initializer that becomes the Outcome in place: EvalResult(std::in_place_type<Outcome>, AsOutcome{…})
+// An initializer that becomes the Outcome of a flat decision in place, as the
+// tree-walker gives it: EvalResult(std::in_place_type<Outcome>, AsOutcome{…})
 // or optional::emplace build the variant's own Outcome from the conversion's
 // result (guaranteed elision: no move, no Decimal read back as one 16-byte
 // value just after being written as two halves).
@@ -85,7 +86,11 @@ struct AsOutcome {
   const Edition& edition;
   const MeasureInfo& measure;
   const FlatDecision& decision;
-  operator Outcome() const { return outcome_of(edition, measure, decision); }
+  operator Outcome() const {
+    const FlatDecision& d = decision;
+    if (d.failed) [[unlikely]] return not_eligible(edition, measure, d.failed);
+    return Outcome(&measure, d.amount, d.scale, d.bound >= 0 ? measure.caps[static_cast<std::size_t>(d.bound)] : nullptr);
+  }
 };
 
 // required_facts_given (compiled_plan.hpp): whether every fact the measure

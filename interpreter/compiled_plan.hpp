@@ -68,6 +68,7 @@ enum class Op : std::uint8_t {
   // a × a 按 whose arms are all constants, in one: dst ← a × the constant
   // operand lists[c + b] (b the 按's subject; k values).
   MulMatchK,
+  FailTo,  // the a-th 要求 failed: recorded, and on at c (the rest of the 要求, then Failed)
   Bail,    // what only the tree-walker evaluates (a division, a constant beyond 64 bits, a new kind)
 };
 

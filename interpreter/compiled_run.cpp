@@ -246,7 +246,7 @@ Fx Machine::run(std::int32_t pc) {
       &&op_abs,  &&op_bail,    &&op_bail,    &&op_bail,   &&op_bail,   &&op_min,   &&op_max,     &&op_round,
       &&op_rate, &&op_base,    &&op_bail,    &&op_bail,   &&op_jmp,    &&op_bail,  &&op_bail,    &&op_bail,
       &&op_choice, &&op_bail,  &&op_need,    &&op_fail,   &&op_failed, &&op_bail,  &&op_bail,    &&op_finish,
-      &&op_bail,   &&op_bail,  &&op_bail,  &&op_bail,
+      &&op_bail,   &&op_bail,  &&op_bail,  &&op_fail_to, &&op_bail,
 #define KUAN_VARIANTS9(op) &&op##_RR, &&op##_RK, &&op##_RF, &&op##_KR, &&op##_KK, &&op##_KF, &&op##_FR, &&op##_FK, &&op##_FF,
 #define KUAN_VARIANTS3(op) &&op##_R, &&op##_K, &&op##_F,
 #define KUAN_VARIANTS12(op) &&op##_R1, &&op##_R2, &&op##_R3, &&op##_R4, &&op##_R5, &&op##_R6, \
@@ -350,6 +350,10 @@ op_fail:
   KUAN_NEXT();
 op_failed:
   if (failed_) return {};
+  KUAN_NEXT();
+op_fail_to:
+  failed_ |= std::uint64_t{1} << i->a;
+  next = code + i->c;
   KUAN_NEXT();
 op_finish:
   r = R[i->a];
@@ -549,35 +553,13 @@ bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure&
   return run_flat(info, cm, p, facts, mantissas, scales, done, out);
 }
 
-namespace {
-// Not eligible: which 要求 failed (one bit each), as the tree-walker lists them.
-[[gnu::noinline]] Outcome not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed) {
+Outcome not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed) {
   Outcome o;
   o.measure = &info;
   o.amount = Decimal::from_scaled(0, ed.rounding_places);
   for (std::uint64_t bits = failed; bits; bits &= bits - 1)
     o.failed.push_back(info.requirements[static_cast<std::size_t>(__builtin_ctzll(bits))]);
   return o;
-}
-}  // namespace
-
-namespace {
-// Eligible: the Outcome default-built (its members' initializers: a few
-// stores, no clear of the whole object) and its amount built where it stays.
-[[gnu::always_inline]] inline Outcome eligible(const MeasureInfo& info, const FlatDecision& d) {
-  Outcome o;
-  o.measure = &info;
-  o.eligible = true;
-  o.amount.~Decimal();
-  new (&o.amount) Decimal(Decimal::from_scaled(d.amount, d.scale));
-  if (d.bound >= 0) o.bound = info.caps[static_cast<std::size_t>(d.bound)];
-  return o;
-}
-}  // namespace
-
-Outcome outcome_of(const Edition& ed, const MeasureInfo& info, const FlatDecision& d) {
-  if (d.failed) [[unlikely]] return not_eligible(ed, info, d.failed);
-  return eligible(info, d);
 }
 
 std::optional<Outcome> decide_compiled(const Edition& ed, const MeasureInfo& info, const FactValues& facts) {

@@ -127,6 +127,12 @@ struct Outcome {
   std::vector<const ast::Requirement*> failed;    // why not eligible
   const ast::LimitDecl* bound = nullptr;            // the cap that limited the amount
   std::vector<Decimal> figures;  // eligible: each 结果 of the measure, in order, rounded as the amount
+
+  Outcome() = default;
+  // Eligible, for mantissa × 10^−scale (the compiled form's): each member
+  // written once (a default Outcome first is a 112-byte clear, then the stores).
+  Outcome(const MeasureInfo* m, std::int64_t mantissa, int scale, const ast::LimitDecl* cap)
+      : measure(m), eligible(true), amount(Decimal::from_scaled(mantissa, scale)), bound(cap) {}
 };
 
 using EvalResult = std::variant<Outcome, EvalError>;
