@@ -2,12 +2,62 @@
 #include "services/quota_rank.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <string>
 #include <unordered_map>
 
+#include "base/radix_sort.hpp"
 #include "kuan/allocator.hpp"
 
 namespace kuan {
+
+namespace {
+
+// The 1-based rank of each sorted entry within its quota and group.
+std::vector<std::uint32_t> ranks_in_order(const std::vector<QuotaEntry>& entries) {
+  std::vector<std::uint32_t> ranks(entries.size());
+  for (std::size_t i = 0, rank = 0; i < entries.size(); ++i) {
+    const bool same = i > 0 && entries[i - 1].quota == entries[i].quota && entries[i - 1].group == entries[i].group;
+    rank = same ? rank + 1 : 1;
+    ranks[i] = static_cast<std::uint32_t>(rank);
+  }
+  return ranks;
+}
+
+// The usual year (no 按 F groups, entries in application order, scores as
+// integer keys within a 2^k range, quotas and entries that fit the bits
+// left): sorted by counting passes over packed 64-bit keys — quota, then the
+// score from the best, then the entry's place (the earlier application, as
+// the entries come in order) — instead of by comparison. False, entries
+// untouched, when the year is not like that.
+bool sort_packed(std::vector<QuotaEntry>& entries) {
+  const std::size_t n = entries.size();
+  if (n < 2 || n > 0xFFFFFFFFu) return false;
+  std::int64_t low = entries[0].key, high = low;
+  int quotas = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const QuotaEntry& e = entries[i];
+    if (!e.group.empty() || e.quota < 0 || (i && e.order <= entries[i - 1].order)) return false;
+    low = std::min(low, e.key), high = std::max(high, e.key);
+    quotas = std::max(quotas, e.quota + 1);
+  }
+  const auto span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);  // high − low, without overflow
+  const int score_bits = std::bit_width(span), quota_bits = std::bit_width(static_cast<std::uint64_t>(quotas - 1));
+  if (score_bits + quota_bits > 32) return false;
+  std::vector<std::uint64_t> keys(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t from_best = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(entries[i].key);
+    keys[i] = (static_cast<std::uint64_t>(entries[i].quota) << score_bits | from_best) << 32 | i;
+  }
+  sort_by_high_bits(keys, 32);  // stable: equal quota and score keep their place
+  std::vector<QuotaEntry> sorted;
+  sorted.reserve(n);
+  for (const std::uint64_t k : keys) sorted.push_back(entries[k & 0xFFFFFFFFu]);
+  entries.swap(sorted);
+  return true;
+}
+
+}  // namespace
 
 std::vector<std::uint32_t> quota_ranks(std::vector<QuotaEntry>& entries) {
   // Scores compared as integers at the finest scale among them when every
@@ -24,6 +74,7 @@ std::vector<std::uint32_t> quota_ranks(std::vector<QuotaEntry>& entries) {
     }
     e.key = *k;
   }
+  if (as_integers && sort_packed(entries)) return ranks_in_order(entries);
   auto by_score = [&](const QuotaEntry& a, const QuotaEntry& b) {
     if (as_integers) return a.key == b.key ? 0 : a.key < b.key ? -1 : 1;
     const auto c = *a.score <=> *b.score;
@@ -35,13 +86,7 @@ std::vector<std::uint32_t> quota_ranks(std::vector<QuotaEntry>& entries) {
     if (const int c = by_score(a, b); c != 0) return c > 0;
     return a.order < b.order;
   });
-  std::vector<std::uint32_t> ranks(entries.size());
-  for (std::size_t i = 0, rank = 0; i < entries.size(); ++i) {
-    const bool same = i > 0 && entries[i - 1].quota == entries[i].quota && entries[i - 1].group == entries[i].group;
-    rank = same ? rank + 1 : 1;
-    ranks[i] = static_cast<std::uint32_t>(rank);
-  }
-  return ranks;
+  return ranks_in_order(entries);
 }
 
 }  // namespace kuan

@@ -597,6 +597,47 @@ TEST_CASE("quota ranks: per quota and group, best score first, ties to the earli
   CHECK(std::get<1>(bad).message.find("9x") != std::string::npos);
 }
 
+TEST_CASE("quota ranks: counting passes over packed keys rank as the comparison does", "[allocate]") {
+  // quota_ranks sorts the usual year (no groups, in application order, scores
+  // within 32 bits with the quotas) by counting passes; against a stable sort
+  // by (quota, best score, earlier) on random years — narrow and wide score
+  // ranges, one quota and many, ties — and years it must leave to the comparison.
+  std::mt19937_64 rng(25);
+  for (int round = 0; round < 60; ++round) {
+    const int quotas = 1 + static_cast<int>(rng() % (round % 3 == 0 ? 1 : 40));
+    const std::int64_t range = round % 4 == 0 ? 3 : round % 4 == 1 ? 1000 : round % 4 == 2 ? (std::int64_t{1} << 40) : 1;
+    const std::size_t n = 1 + rng() % 3000;
+    std::vector<api::QuotaRankCandidate> c;
+    std::vector<std::string> names, scores;
+    for (int q = 0; q < quotas; ++q) names.push_back("q" + std::to_string(q));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t score = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(range)) - range / 2;
+      scores.push_back(std::to_string(score / 10) + "." + std::to_string(std::abs(score % 10)));
+      if (score < 0 && score > -10) scores.back() = "-" + scores.back();
+    }
+    const bool shuffled = round % 5 == 4;  // orders not ascending: the comparison's
+    for (std::size_t i = 0; i < n; ++i)
+      c.push_back({names[rng() % names.size()], "", scores[i], shuffled ? (rng() % 100000) * 100000 + i : 10 * i + 3});
+    const auto ranked = api::rank_quota_candidates(c);
+    REQUIRE(ranked.index() == 0);
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (c[a].quota != c[b].quota) return c[a].quota < c[b].quota;
+      const Decimal x = *Decimal::parse(c[a].score), y = *Decimal::parse(c[b].score);
+      if (x != y) return x > y;
+      return c[a].order < c[b].order;
+    });
+    std::vector<std::uint32_t> want(n);
+    for (std::size_t k = 0, rank = 0; k < n; ++k) {
+      rank = k > 0 && c[order[k]].quota == c[order[k - 1]].quota ? rank + 1 : 1;
+      want[order[k]] = static_cast<std::uint32_t>(rank);
+    }
+    INFO("round " << round << ", " << n << " candidates, " << quotas << " quotas");
+    CHECK(std::get<0>(ranked) == want);
+  }
+}
+
 TEST_CASE("opening balances: a running total starts from them, record by record or as a file, both formats", "[allocate]") {
   auto year = [](api::Allocator& a) {
     std::istringstream in(line("a", "E1", "甲", {{"申请金额", "30"}}) + line("b", "E1", "甲", {{"申请金额", "30"}}) +
