@@ -158,6 +158,8 @@ struct ParamDecl {
 // once and applied by `累进 X 按 N`. `table` is a Progressive without a base: its
 // args are the brackets' operands alone (Bracket's indices into them).
 struct ScheduleDecl {
+  Revision revision = Revision::None;  // 修订 累进表 N { … }: the base's table of that name, restated whole
+  Span revision_span;
   std::string name;
   Span span;
   ExprPtr table;
@@ -378,7 +380,7 @@ struct Located {
   Span span;
 };
 
-enum class DeclKind { Param, Fact, Define, Limit, Measure };
+enum class DeclKind { Param, Fact, Define, Limit, Measure, Schedule };
 
 inline const char* decl_kind_word(DeclKind k) {
   switch (k) {
@@ -387,6 +389,7 @@ inline const char* decl_kind_word(DeclKind k) {
     case DeclKind::Define: return "定义";
     case DeclKind::Limit: return "限额";
     case DeclKind::Measure: return "措施";
+    case DeclKind::Schedule: return "累进表";
   }
   return "声明";
 }

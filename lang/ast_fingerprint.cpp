@@ -139,7 +139,7 @@ class Dumper {
       expr(d.value);
     }
     for (const auto& x : m.schedules) {
-      str("\nschedule", x.name);
+      header(x.revision, "schedule", x.name);
       expr(x.table);
     }
     for (const auto& c : m.limits) limit(c);

@@ -119,6 +119,14 @@ void Checker::read_revision(ast::Revision revision, const Span& span, const char
   cause_ = Cause{span, std::string(revision == ast::Revision::Replace ? "替换 " : "修订 ") + kind + " " + name};
 }
 
+// The derived edition's 删除 of this kind and name, if it has one.
+const ast::Removal* Checker::removal_of(ast::DeclKind kind, const std::string& name) const {
+  for (const auto& m : ed_.modules)
+    for (const auto& r : m->removals)
+      if (r.kind == kind && r.name == name) return &r;
+  return nullptr;
+}
+
 // A base rule names something the derived edition removed: blame the 删除.
 void Checker::blame_removal(const std::string& name) {
   for (const auto& m : ed_.modules)

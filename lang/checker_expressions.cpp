@@ -268,6 +268,18 @@ Type Checker::schedule_use(const ast::Expr& e, Context& ctx) {
                                [&](const ScheduleInfo& s) { return s.decl->name == e.name; });
   if (it == ed_.schedules.end()) {
     check(*e.args[0], ctx);
+    if (const ast::Removal* removed = removal_of(ast::DeclKind::Schedule, e.name)) {
+      // 删除 累进表 N while a rule applies it: a base rule's error is reported at the 删除 (blame_removal).
+      blame_removal(e.name);
+      const std::string user = ctx.measure ? "措施 " + ctx.measure->name
+                               : ctx.owner == Owner::Define && ctx.node >= define_base_ && ctx.node < fact_base_
+                                   ? "定义 " + ed_.defines[static_cast<std::size_t>(ctx.node - define_base_)].decl->name
+                                   : std::string("这条规则");
+      const bool base_rule = inherited_file(e.name_span);
+      error(e.name_span, user + " 仍用着累进表 " + e.name + (base_rule ? "" : ",它已在 " + where(removed->span) + " 删除") +
+                             "(不删除它,或" + (base_rule ? "修订 " + user + " " : "") + "改用别的累进表)");
+      return Type::error();
+    }
     ClosestName closest(e.name);
     for (const auto& s : ed_.schedules) closest.consider(s.decl->name);
     const std::string near = closest.best();
@@ -275,6 +287,7 @@ Type Checker::schedule_use(const ast::Expr& e, Context& ctx) {
                            (near.empty() ? "(累进表 " + e.name + " { … } 声明它)" : did_you_mean_text(near)));
     return Type::error();
   }
+  read_revision(it->decl->revision, it->decl->span, "累进表", e.name);  // a base rule's error is blamed on the 修订
   const auto index = static_cast<std::size_t>(it - ed_.schedules.begin());
   if (index < schedule_used_.size()) schedule_used_[index] = true;  // (a REPL expression is checked without them)
   if (ctx.owner == Owner::Param || ctx.owner == Owner::Schedule) {  // constants, computed before any 累进表 is checked

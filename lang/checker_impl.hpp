@@ -66,6 +66,7 @@ class Checker {
   bool inherited_file(const Span& s) const;
   void read_revision(ast::Revision revision, const Span& span, const char* kind, const std::string& name);
   void blame_removal(const std::string& name);
+  const ast::Removal* removal_of(ast::DeclKind kind, const std::string& name) const;
   bool derived_file(const ast::Module& m) const;
 
   // checker_declarations.cpp: the header lines, the declared names, duplicates

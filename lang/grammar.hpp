@@ -496,22 +496,22 @@ struct clause_stmt : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_re
 
 // ---------------------------------------------------------------- editions written as changes
 // 基于 "2025年版" names the edition this one changes; 修订 replaces a declaration
-// of the same name (for a measure: amends it item by item), 替换 措施 replaces a
-// measure whole, 删除 removes one.
+// of the same name (for a measure: amends it item by item; a 累进表 is restated
+// whole), 替换 措施 replaces a measure whole, 删除 removes one.
 struct base_stmt : seq<kw<TAO_PEGTL_STRING("基于")>, must<expected_text>> {};
 // 修订 条款 (一) ["标题"] { 原文 「…」 责任单位 "…" }: a base clause's text restated.
 struct clause_revision_item : sor<original_text, responsible> {};
 struct expected_clause_revision_end : seq<rbrace> {};
 struct clause_revision : seq<kw<TAO_PEGTL_STRING("条款")>, must<expected_clause_ref>, opt<text>, must<expected_lbrace>,
                              star<clause_revision_item>, must<expected_clause_revision_end>> {};
-struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, limit_stmt, measure_stmt, clause_revision> {};
+struct revisable : sor<param_stmt, fact_stmt, define_stmt, cap_stmt, pool_stmt, limit_stmt, schedule_stmt, measure_stmt, clause_revision> {};
 struct expected_revisable : seq<revisable> {};
 struct revise_stmt : seq<kw<TAO_PEGTL_STRING("修订")>, must<expected_revisable>> {};
 struct expected_measure : seq<measure_stmt> {};
 struct replace_stmt : seq<kw<TAO_PEGTL_STRING("替换")>, must<expected_measure>> {};
 struct removable_kind : sor<kw<TAO_PEGTL_STRING("参数")>, kw<TAO_PEGTL_STRING("事实")>, kw<TAO_PEGTL_STRING("定义")>,
                             kw<TAO_PEGTL_STRING("上限")>, kw<TAO_PEGTL_STRING("资金池")>,
-                            kw<TAO_PEGTL_STRING("限额")>, kw<TAO_PEGTL_STRING("措施")>> {};
+                            kw<TAO_PEGTL_STRING("限额")>, kw<TAO_PEGTL_STRING("累进表")>, kw<TAO_PEGTL_STRING("措施")>> {};
 struct expected_removable_kind : seq<removable_kind> {};
 struct remove_stmt : seq<kw<TAO_PEGTL_STRING("删除")>, must<expected_removable_kind, expected_name>> {};
 
@@ -555,9 +555,9 @@ template <> inline constexpr auto error_message<expected_covers> = "资金池需
 template <> inline constexpr auto error_message<expected_from> = "全年 合计的事实后需要 '于' 和措施名称,如 全年 合同金额 于 算力券";
 template <> inline constexpr auto error_message<expected_status> = "状态 须为 正式、示例 或 草案(非正式文本不会按日期选中)";
 template <> inline constexpr auto error_message<expected_name_list> = "这里需要一个或多个措施名称,以逗号分隔";
-template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池、限额、措施 或 条款";
+template <> inline constexpr auto error_message<expected_revisable> = "修订 后需要一条声明:参数、事实、定义、上限、资金池、限额、累进表、措施 或 条款";
 template <> inline constexpr auto error_message<expected_measure> = "替换 后需要一项完整的措施:措施 名称 { … }";
-template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额 或 措施";
+template <> inline constexpr auto error_message<expected_removable_kind> = "删除 后需要写明种类:参数、事实、定义、上限、资金池、限额、累进表 或 措施";
 template <> inline constexpr auto error_message<expected_rounding_mode> = "舍入方式须为 四舍五入、银行家舍入、向下舍入 或 向上舍入";
 template <> inline constexpr auto error_message<expected_type> = "这里需要一个类型:金额、金额/月、比例、整数、数值、布尔、日期、天数、月数、年数、枚举 { … } 或 列表 { … }";
 template <> inline constexpr auto error_message<expected_measure_end> = "措施中只能写 要求、需要、比例、基数、金额、结果、上限、叠加、名额、限额、施行;或以 '}' 结束";

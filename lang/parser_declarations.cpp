@@ -399,6 +399,7 @@ void Converter::revision(const Node& c, ast::Module& m) const {
   else if (decl.is_type<g::fact_stmt>()) mark(m.facts);
   else if (decl.is_type<g::define_stmt>()) mark(m.defines);
   else if (decl.is_type<g::cap_stmt>() || decl.is_type<g::pool_stmt>() || decl.is_type<g::limit_stmt>()) mark(m.limits);
+  else if (decl.is_type<g::schedule_stmt>()) mark(m.schedules);
   else if (decl.is_type<g::measure_stmt>()) mark(m.measures);
 }
 
@@ -454,6 +455,7 @@ void Converter::statement(const Node& c, ast::Module& m) const {
              : kind.rfind("事实", 0) == 0 ? ast::DeclKind::Fact
              : kind.rfind("定义", 0) == 0 ? ast::DeclKind::Define
              : kind.rfind("措施", 0) == 0 ? ast::DeclKind::Measure
+             : kind.rfind("累进表", 0) == 0 ? ast::DeclKind::Schedule
                                             : ast::DeclKind::Limit;  // 上限, 资金池, 限额
     r.name = text(child(c, 1));
     r.span = span_of(child(c, 1));

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "base/suggest.hpp"
+
 namespace kuan {
 
 namespace {
@@ -14,6 +16,7 @@ auto& decls(ast::Module& m) {
   else if constexpr (Kind == ast::DeclKind::Fact) return m.facts;
   else if constexpr (Kind == ast::DeclKind::Define) return m.defines;
   else if constexpr (Kind == ast::DeclKind::Limit) return m.limits;
+  else if constexpr (Kind == ast::DeclKind::Schedule) return m.schedules;
   else return m.measures;
 }
 
@@ -47,7 +50,9 @@ class Merger {
       }
       auto [module, index] = find<Kind>(it->name);
       if (!module) {
-        error(it->span, std::string("基础版本中没有") + ast::decl_kind_word(Kind) + " " + it->name + ",无法修订(新增的声明不要写 修订)");
+        const std::string near = closest<Kind>(it->name);
+        error(it->span, std::string("基础版本中没有") + ast::decl_kind_word(Kind) + " " + it->name + ",无法修订" +
+                            (near.empty() ? "(新增的声明不要写 修订)" : did_you_mean_text(near)));
         continue;
       }
       auto& target = decls<Kind>(*module)[index];
@@ -98,8 +103,22 @@ class Merger {
     }
   }
 
+  // The base's declaration of this kind whose name is closest to a misspelt one,
+  // or "". Only the first few are suggested, as the checker does: thousands of
+  // unknown names must not cost names × declarations.
   template <ast::DeclKind Kind>
-  bool remove(const std::string& name) {
+  std::string closest(const std::string& name) {
+    if (suggestions_left_ <= 0) return "";
+    --suggestions_left_;
+    ClosestName near(name);
+    for (auto& m : base_)
+      for (const auto& d : decls<Kind>(*m)) near.consider(d.name);
+    return near.best();
+  }
+
+  // 删除: the base declaration goes; its name misspelt, the closest is suggested.
+  template <ast::DeclKind Kind>
+  bool remove(const std::string& name, std::string& near) {
     for (auto& m : base_) {
       auto& vec = decls<Kind>(*m);
       auto it = std::find_if(vec.begin(), vec.end(), [&](const auto& d) { return d.name == name; });
@@ -108,6 +127,7 @@ class Merger {
         return true;
       }
     }
+    near = closest<Kind>(name);
     return false;
   }
 
@@ -134,20 +154,24 @@ class Merger {
   void removals(const ast::Module& derived) {
     for (const auto& r : derived.removals) {
       bool found = false;
+      std::string near;
       switch (r.kind) {
-        case ast::DeclKind::Param: found = remove<ast::DeclKind::Param>(r.name); break;
-        case ast::DeclKind::Fact: found = remove<ast::DeclKind::Fact>(r.name); break;
-        case ast::DeclKind::Define: found = remove<ast::DeclKind::Define>(r.name); break;
-        case ast::DeclKind::Limit: found = remove<ast::DeclKind::Limit>(r.name); break;
-        case ast::DeclKind::Measure: found = remove<ast::DeclKind::Measure>(r.name); break;
+        case ast::DeclKind::Param: found = remove<ast::DeclKind::Param>(r.name, near); break;
+        case ast::DeclKind::Fact: found = remove<ast::DeclKind::Fact>(r.name, near); break;
+        case ast::DeclKind::Define: found = remove<ast::DeclKind::Define>(r.name, near); break;
+        case ast::DeclKind::Limit: found = remove<ast::DeclKind::Limit>(r.name, near); break;
+        case ast::DeclKind::Measure: found = remove<ast::DeclKind::Measure>(r.name, near); break;
+        case ast::DeclKind::Schedule: found = remove<ast::DeclKind::Schedule>(r.name, near); break;
       }
-      if (!found) error(r.span, std::string("基础版本中没有") + ast::decl_kind_word(r.kind) + " " + r.name + ",无法删除");
+      if (!found)
+        error(r.span, std::string("基础版本中没有") + ast::decl_kind_word(r.kind) + " " + r.name + ",无法删除" + did_you_mean_text(near));
     }
   }
 
  private:
   Modules& base_;
   std::vector<Diagnostic>& diagnostics_;
+  int suggestions_left_ = 50;
 };
 
 // An inherited module left with nothing to declare (its revisions moved
@@ -202,6 +226,7 @@ std::vector<std::unique_ptr<ast::Module>> apply_revisions(std::vector<std::uniqu
     merger.apply<ast::DeclKind::Fact>(*d);
     merger.apply<ast::DeclKind::Define>(*d);
     merger.apply<ast::DeclKind::Limit>(*d);
+    merger.apply<ast::DeclKind::Schedule>(*d);
     merger.apply<ast::DeclKind::Measure>(*d);
   }
   fold_empty(base);

@@ -50,10 +50,24 @@ bool sort_packed(std::vector<QuotaEntry>& entries) {
     keys[i] = (static_cast<std::uint64_t>(entries[i].quota) << score_bits | from_best) << 32 | i;
   }
   sort_by_high_bits(keys, 32);  // stable: equal quota and score keep their place
-  std::vector<QuotaEntry> sorted;
-  sorted.reserve(n);
-  for (const std::uint64_t k : keys) sorted.push_back(entries[k & 0xFFFFFFFFu]);
-  entries.swap(sorted);
+  // Position k takes the entry from keys[k]'s low bits: moved in place, cycle
+  // by cycle (a year's candidates are not copied), a moved position marked in
+  // its key's top bit.
+  constexpr std::uint64_t kMoved = std::uint64_t{1} << 63;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (keys[k] & kMoved) continue;
+    QuotaEntry held = entries[k];
+    for (std::size_t at = k;;) {
+      const std::size_t from = keys[at] & 0xFFFFFFFFu;
+      keys[at] |= kMoved;
+      if (from == k) {
+        entries[at] = held;
+        break;
+      }
+      entries[at] = entries[from];
+      at = from;
+    }
+  }
   return true;
 }
 

@@ -229,7 +229,7 @@ def diff_figures(kuan):
               code == 0 and out.count("  结果 ") == 2 and "b 汇算:v1 0.00(不适用:收入不足) → v2 0.00(不适用:收入不足),差额 0.00\n" in out, out + err)
 
 def schedule_inherited(kuan):
-    """A derived edition (基于) applies its base's 累进表, declared in a base file that holds nothing else; 修订 累进表 is refused."""
+    """A derived edition (基于) applies its base's 累进表, declared in a base file that holds nothing else; 修订 累进表 restates it, 删除 累进表 names the rules still applying it."""
     with tempfile.TemporaryDirectory() as tmp:
         write_policy(tmp, {
             "v1": "政策 \"p\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n事实 所得: 金额\n"
@@ -251,9 +251,21 @@ def schedule_inherited(kuan):
               code == 0 and "+ 新增 累进表 新表:累进表 新表 { 至 3万元 => 3%, 以上 => 10% }\n    ./v2/rules.kuan:5\n" in out
               and "~ 修改 措施 税:金额 = 累进 所得 按 税率表 → 金额 = 累进 所得 按 新表\n" in out, out + err)
         with open(os.path.join(tmp, "v2", "rules.kuan"), "a", encoding="utf-8") as f:
-            f.write("修订 累进表 税率表 { 以上 => 1% }\n")
+            f.write("修订 累进表 税率表 { 至 3万元 => 1%, 以上 => 2% }\n")
+        code, out, err = run(kuan, "eval", ".", "--version", "v2", "--measure", "减半", "--facts", "f.json", cwd=tmp)
+        check("修订 累进表: the edition's measures apply the new brackets",
+              code == 0 and '"amount":"350.00"' in out, out + err)  # (30000 × 1% + 20000 × 2%) × 50%
+        code, out, err = run(kuan, "diff", ".", "v1", "v2", cwd=tmp)
+        check("kuan diff shows the revised 累进表 old → new, at the 修订",
+              code == 0 and "~ 修改 累进表 税率表:累进表 税率表 { 至 3万元 => 5%, 以上 => 10% } → 累进表 税率表 { 至 3万元 => 1%, 以上 => 2% }\n"
+              "    v1 ./v1/table.kuan:1\n    v2 ./v2/rules.kuan:7\n" in out, out + err)
+        with open(os.path.join(tmp, "v2", "rules.kuan"), "w", encoding="utf-8") as f:
+            f.write("版本 \"v2\"\n基于 \"v1\"\n施行 2026-01-01 起\n措施 减半 { 金额 = 累进 所得 按 税率表 × 50% }\n删除 累进表 税率表\n")
         code, out, err = run(kuan, "check", ".", cwd=tmp)
-        check("修订 累进表 is not in the language: a syntax error at it", code == 1 and "v2/rules.kuan:7:4: error:" in err, err)
+        check("删除 累进表 still applied: the measure is named, the base's at the 删除",
+              code == 1 and "./v2/rules.kuan:5:8: error: 删除 累进表 税率表 使基础版本 v1 的规则出错:措施 税 仍用着累进表 税率表" in err
+              and "./v1/rules.kuan:6:" in err
+              and "./v2/rules.kuan:4:22: error: 措施 减半 仍用着累进表 税率表,它已在 ./v2/rules.kuan:5:8 删除" in err, err)
 
 def main():
     a = SUITE.parse()

@@ -452,3 +452,66 @@ TEST_CASE("diff shows a measure's new 施行, 可为负 and the 校验 an editio
   CHECK(added->after == "按 合同 { 0元(含) 以上 => \"合同为零\" }");
   CHECK(find("校验", "合同 ≤ 1亿元") == changes.end());  // kept as it was
 }
+
+// 修订 累进表 N { … } restates a named schedule whole: the base's measures that
+// apply it compute with the new brackets; 删除 累进表 N removes one no rule applies.
+TEST_CASE("修订 累进表 restates a schedule for the base's measures, 删除 累进表 removes one", "[editions]") {
+  const std::string base_text = kBaseHeader + "事实 所得: 金额\n"
+                                              "累进表 税率表 { 至 3万元 => 5%, 以上 => 10% }\n"
+                                              "累进表 旧表 { 至 1万元 => 1%, 以上 => 2% }\n"
+                                              "措施 税 { 金额 = 累进 所得 按 税率表 }\n";
+  auto d = derive(base_text, kDerivedHeader + "修订 累进表 税率表 { 至 5万元 => 3%, 以上 => 20% }\n删除 累进表 旧表\n");
+  REQUIRE(d.edition);
+  REQUIRE(d.edition->schedules.size() == 1);  // 旧表 is gone
+  const ast::ScheduleDecl& table = *d.edition->schedules[0].decl;
+  CHECK(table.revision == ast::Revision::Revise);
+  REQUIRE(table.span.file);
+  CHECK(table.span.file->name() == "v2/r.kuan");
+  FactValues facts(d.edition->facts.size());
+  facts.set(d.edition->find_fact("所得"), Value::of_number(TypeKind::Money, Decimal::from_int(60000)));
+  auto r = evaluate_measure(*d.edition, *d.edition->find_measure("税"), facts);
+  REQUIRE(std::holds_alternative<Outcome>(r));
+  CHECK(std::get<Outcome>(r).amount.to_string() == "3500.00");  // 50000 × 3% + 10000 × 20%, not the base's 4500.00
+
+  std::vector<Diagnostic> diags;
+  auto base = Policy::from_text("v1/r.kuan", base_text, diags);
+  REQUIRE(base);
+  const auto changes = diff_editions(*base->latest(), *d.edition);
+  auto changed = std::find_if(changes.begin(), changes.end(), [](const EditionChange& c) { return c.what == "累进表" && c.name == "税率表"; });
+  REQUIRE(changed != changes.end());
+  CHECK(changed->kind == EditionChange::Kind::Changed);
+  CHECK(changed->before.find("至 3万元 => 5%") != std::string::npos);
+  CHECK(changed->after.find("至 5万元 => 3%") != std::string::npos);
+  REQUIRE(changed->after_at.file);
+  CHECK(changed->after_at.file->name() == "v2/r.kuan");
+  auto removed = std::find_if(changes.begin(), changes.end(), [](const EditionChange& c) { return c.what == "累进表" && c.name == "旧表"; });
+  REQUIRE(removed != changes.end());
+  CHECK(removed->kind == EditionChange::Kind::Removed);
+
+  // kuan fmt keeps both lines as written (one parse, the same rules).
+  const std::string derived_text = kDerivedHeader + "修订 累进表 税率表 {\n  至 5万元 => 3%,\n  以上 => 20%\n}\n删除 累进表 旧表\n";
+  const auto formatted = format_source(std::make_shared<SourceFile>("v2/r.kuan", derived_text));
+  CHECK(formatted.text == derived_text);
+}
+
+TEST_CASE("修订 of an unknown 累进表 suggests the base's, 删除 of one in use names the measure", "[editions]") {
+  const std::string base_text = kBaseHeader + "事实 所得: 金额\n累进表 税率表 { 至 1万元 => 1%, 以上 => 5% }\n"
+                                              "措施 税 { 金额 = 累进 所得 按 税率表 }\n";
+  auto misspelt = derive(base_text, kDerivedHeader + "修订 累进表 税率 { 至 1万元 => 1%, 以上 => 3% }\n删除 累进表 税率\n");
+  REQUIRE(misspelt.diagnostics.size() == 2);
+  CHECK(misspelt.diagnostics[0].message == "基础版本中没有累进表 税率,无法删除(是不是 税率表?)");
+  CHECK(misspelt.diagnostics[1].message == "基础版本中没有累进表 税率,无法修订(是不是 税率表?)");
+  CHECK(misspelt.diagnostics[1].line == 4);
+  CHECK(misspelt.diagnostics[1].column == 8);
+
+  auto in_use = derive(base_text, kDerivedHeader + "删除 累进表 税率表\n");
+  CHECK_FALSE(in_use.edition);
+  REQUIRE(in_use.diagnostics.size() == 1);
+  const Diagnostic& e = in_use.diagnostics[0];
+  CHECK(e.message.rfind("删除 累进表 税率表 使基础版本 v1 的规则出错:措施 税 仍用着累进表 税率表", 0) == 0);
+  CHECK(e.file == "v2/r.kuan");
+  CHECK(e.line == 4);
+  REQUIRE(e.notes.size() == 1);
+  CHECK(e.notes[0].file == "v1/r.kuan");  // where the measure applies it
+  CHECK(e.notes[0].line == 7);
+}

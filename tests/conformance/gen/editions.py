@@ -1,11 +1,11 @@
 """Editions: several files forming one edition (one namespace; declarations
 inside a 条款 are edition-wide), editions written as changes to an earlier one
-(基于; 修订 参数/事实/上限/措施, 替换 措施, 删除 措施, new declarations, a restated
-舍入) in a chain of three, selection by version and by date (--as-of, an
+(基于; 修订 参数/事实/上限/措施/累进表, 替换 措施, 删除 措施/累进表, new declarations, a
+restated 舍入) in a chain of three, selection by version and by date (--as-of, an
 open-ended period ending the day before the next edition), and the errors of
 editions: revising or removing what the base lacks, an unknown base, removing a
-parameter still in use (reported at the 删除 / 修订 line that broke a base
-rule), overlapping periods, duplicate versions and names."""
+parameter or a 累进表 still in use (reported at the 删除 / 修订 line that broke a
+base rule), overlapping periods, duplicate versions and names."""
 from .common import D, Group, final, header, locate
 
 NAME = "editions"
@@ -141,6 +141,35 @@ def amend_group():
     return [g]
 
 
+SCHEDULE_V1 = header(version="v1", start="2025-01-01") + """事实 所得: 金额
+累进表 税率表 { 至 3万元 => 5%, 至 10万元 => 10%, 以上 => 20% }
+措施 税 { 金额 = 累进 所得 按 税率表 }
+"""
+SCHEDULE_V2 = """版本 "v2"
+基于 "v1"
+施行 2026-01-01 起
+修订 累进表 税率表 { 至 5万元 => 3% 速算扣除数 0元, 以上 => 10% 速算扣除数 3500元 }
+"""
+SCHEDULE_V3 = """版本 "v3"
+基于 "v2"
+施行 2027-01-01 起
+删除 累进表 税率表
+替换 措施 税 { 金额 = 所得 × 1% }
+"""
+
+
+def schedule_group():
+    g = Group("schedule-revised", {"v1/r.kuan": SCHEDULE_V1, "v2/r.kuan": SCHEDULE_V2, "v3/r.kuan": SCHEDULE_V3},
+              note="修订 累进表 restates a named schedule whole for the measures that apply it; 删除 累进表 once no rule applies it")
+    g.ok("v1", "税", {"所得": "80000"}, "6500.00", version="v1", note="30000 × 5% + 50000 × 10%")
+    g.ok("v2-first-bracket", "税", {"所得": "50000"}, "1500.00", version="v2", note="50000 × 3%")
+    g.ok("v2-top-bracket", "税", {"所得": "80000"}, "4500.00", version="v2",
+         note="50000 × 3% + 30000 × 10% (the 速算扣除数 3500元 = 50000 × (10% − 3%) agrees)")
+    g.ok("v3-removed", "税", {"所得": "80000"}, "800.00", version="v3", note="80000 × 1%")
+    g.check_ok("check")
+    return [g]
+
+
 def edition_error_groups():
     base_head = header(version="v1", start="2025-01-01")
     base = "参数 率 = 10%\n事实 合同: 金额\n措施 甲 { 金额 = 合同 × 率 }\n"
@@ -166,6 +195,19 @@ def edition_error_groups():
         "v2/r.kuan", '"v0"', "基于的版本 v0 不存在")
     err("removed-param-in-use", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("删除 参数 率\n")},
         "v2/r.kuan", "率\n", "删除 参数 率 使基础版本 v1 的规则出错:未定义的名称 率")
+    schedule_base = base + "累进表 表 { 至 1万元 => 5%, 以上 => 10% }\n措施 乙 { 金额 = 累进 合同 按 表 }\n"
+    err("revise-missing-schedule", {"v1/r.kuan": base_head + schedule_base, "v2/r.kuan": derived("修订 累进表 表一 { 以上 => 1% }\n")},
+        "v2/r.kuan", "表一 {", "基础版本中没有累进表 表一,无法修订(是不是 表?)")
+    err("remove-missing-schedule", {"v1/r.kuan": base_head + schedule_base, "v2/r.kuan": derived("删除 累进表 表一\n")},
+        "v2/r.kuan", "表一", "基础版本中没有累进表 表一,无法删除(是不是 表?)")
+    err("removed-schedule-in-use", {"v1/r.kuan": base_head + schedule_base, "v2/r.kuan": derived("删除 累进表 表\n")},
+        "v2/r.kuan", "表\n", "删除 累进表 表 使基础版本 v1 的规则出错:措施 乙 仍用着累进表 表")
+    err("removed-schedule-used-anew",
+        {"v1/r.kuan": base_head + schedule_base, "v2/r.kuan": derived("删除 累进表 表\n替换 措施 乙 { 金额 = 累进 合同 按 表 }\n")},
+        "v2/r.kuan", "表 }", "措施 乙 仍用着累进表 表,它已在")
+    err("revise-schedule-breaks-type",
+        {"v1/r.kuan": base_head + schedule_base, "v2/r.kuan": derived("修订 累进表 表 { 以上 => 10元 }\n")},
+        "v2/r.kuan", "10元", "累进 的税率须为比例")
     err("new-name-clashes", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("参数 率 = 20%\n")},
         "v2/r.kuan", "率 = 20%", "名称 率 已在")
     err("revise-changes-type", {"v1/r.kuan": base_head + base, "v2/r.kuan": derived("修订 参数 率 = 20元\n")},
@@ -209,4 +251,4 @@ def edition_error_groups():
 
 
 def groups():
-    return chain_group() + amend_group() + edition_error_groups()
+    return chain_group() + amend_group() + schedule_group() + edition_error_groups()
