@@ -202,6 +202,22 @@ def main():
         check("completion: a measure's named results", "结果" in by_label.get("应补退税额", {}).get("detail", "") and
               by_label.get("结果", {}).get("kind") == 14, (by_label.get("应补退税额"), by_label.get("结果")))
 
+        # 修订 累进表 in a derived edition: no diagnostics, and hover shows the restated table before the base's.
+        f24 = os.path.join(tax, "2024年版", "00-修订.kuan")
+        os.makedirs(os.path.dirname(f24))
+        text24 = ("版本 \"2024年版\"\n基于 \"2023年版\"\n施行 2024-01-01 起\n\n修订 累进表 经营所得税率表 {\n"
+                  "  至 3万元 => 3% 速算扣除数 0元\n  至 9万元 => 10% 速算扣除数 2100元\n  至 30万元 => 20% 速算扣除数 11100元\n"
+                  "  至 50万元 => 30% 速算扣除数 41100元\n  以上 => 35% 速算扣除数 66100元\n}\n")
+        with open(f24, "w", encoding="utf-8") as f:
+            f.write(text24)
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(f24), "languageId": "kuan", "version": 1, "text": text24}})
+        check("修订 累进表: no diagnostics", c.diagnostics(f24) == [], c.diagnostics(f24))
+        h = hover(f24, text24, "经营所得税率表 {")
+        check("hover on a revised 累进表: the new table before the base's", h and "**累进表** 经营所得税率表" in h and
+              h.index("至 3万元 => 3%") < h.index("至 3万元 => 5%") and "(基础版本)" in h, h)
+        check("symbols: a revised 累进表", any(s["name"] == "经营所得税率表" for s in
+              c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(f24)}}).get("result") or []))
+
         syms = c.request("textDocument/documentSymbol", {"textDocument": {"uri": uri(f01)}}).get("result") or []
         names = {(s["name"], s["kind"]) for s in syms}
         check("symbols: the clause", ("条款 (一) 实施算力券和智能券政策", 3) in names, names)
