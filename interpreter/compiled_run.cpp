@@ -26,7 +26,7 @@ struct Bail {};
 // of the plan, or another fact read in place (given, else its own constant
 // default; Program::fact_default) — or hand over. Inline, and calling nothing
 // that returns, so the machine's state stays in registers across it.
-inline Fx default_value(std::int32_t slot, const unsigned char* P, const Fx* F, const Fx* K, const std::int32_t* D) {
+[[gnu::always_inline]] inline Fx default_value(std::int32_t slot, const unsigned char* P, const Fx* F, const Fx* K, const std::int32_t* D) {
   std::int32_t d = D[slot];
   if (P[slot]) bail();  // given beyond 64 bits
   if (d <= kDefaultIsFact) {

@@ -139,7 +139,7 @@ inline bool round_places(std::int64_t n, std::int32_t k, RoundingMode mode, std:
 // |n| % d ≥ d/2 exactly when the tie or more rounds away. No mode to switch
 // on, and the usual k divide by a constant. Cannot overflow: |n| ≤ 2^63 and
 // d/2 < 2^59, and the quotient is less than |n|.
-inline bool round_half_up_places(std::int64_t n, std::int32_t k, std::int64_t& out) noexcept {
+[[gnu::always_inline]] inline bool round_half_up_places(std::int64_t n, std::int32_t k, std::int64_t& out) noexcept {
   const std::uint64_t na = n < 0 ? 0 - static_cast<std::uint64_t>(n) : static_cast<std::uint64_t>(n);
   std::uint64_t q;
   switch (k) {
