@@ -1,6 +1,7 @@
 #include "lang/revisions.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "base/suggest.hpp"
 
@@ -26,6 +27,21 @@ class Merger {
 
   void error(Span s, std::string m) { diagnostics_.push_back(make_diagnostic(Severity::Error, s, std::move(m))); }
 
+  // One edition revises or removes a declaration at most once: a second 修订 of
+  // the same name would silently replace the first (or a 删除 then 修订 would be
+  // blamed on the base), so it is refused at the second, with a note at the first.
+  bool first_change(ast::DeclKind kind, const std::string& name, Span span, const char* verb) {
+    auto [earlier, inserted] = changed_.try_emplace({kind, name}, span, verb);
+    if (inserted) return true;
+    const std::string what = std::string(ast::decl_kind_word(kind)) + " " + name;
+    Diagnostic d = make_diagnostic(Severity::Error, span,
+                                   what + " 在本版本中已" + earlier->second.second + "过(" + position_text(earlier->second.first) +
+                                       ");同一版本对一个声明只能改动(修订、替换或删除)一次,请把改动写在一处");
+    add_note(d, earlier->second.first, "此处已" + std::string(earlier->second.second) + " " + what);
+    diagnostics_.push_back(std::move(d));
+    return false;
+  }
+
   // Finds the base declaration of this kind and name: (module, index).
   template <ast::DeclKind Kind>
   std::pair<ast::Module*, std::size_t> find(const std::string& name) {
@@ -48,6 +64,7 @@ class Merger {
         ++kept;
         continue;
       }
+      if (!first_change(Kind, it->name, it->span, it->revision == ast::Revision::Replace ? "替换" : "修订")) continue;
       auto [module, index] = find<Kind>(it->name);
       if (!module) {
         const std::string near = closest<Kind>(it->name);
@@ -153,6 +170,7 @@ class Merger {
 
   void removals(const ast::Module& derived) {
     for (const auto& r : derived.removals) {
+      if (!first_change(r.kind, r.name, r.span, "删除")) continue;
       bool found = false;
       std::string near;
       switch (r.kind) {
@@ -172,6 +190,7 @@ class Merger {
   Modules& base_;
   std::vector<Diagnostic>& diagnostics_;
   int suggestions_left_ = 50;
+  std::map<std::pair<ast::DeclKind, std::string>, std::pair<Span, const char*>> changed_;  // by first_change
 };
 
 // An inherited module left with nothing to declare (its revisions moved
