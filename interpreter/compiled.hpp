@@ -17,7 +17,7 @@
 // It decides only what it can decide exactly in 64 bits. Anything else — a
 // mantissa or scale that does not fit, a division, and every error (a missing
 // fact, a negative amount, …) — hands the whole evaluation to the reference
-// tree-walker (evaluator.cpp), which computes with Decimal (__int128, then
+// tree-walker (evaluator.cpp, its expressions in activation.cpp), which computes with Decimal (__int128, then
 // cpp_int) and words the errors. So results, explanations and errors are the
 // tree-walker's by construction; tests/test_compiled.cpp checks that they are.
 //
