@@ -33,6 +33,23 @@ std::shared_ptr<const Policy> load(const char* folder) {
   return p;
 }
 
+// A policy of one rule file written for a test, loaded from a folder of its own
+// (removed again once loaded).
+std::shared_ptr<const Policy> load_rules(const std::string& tag, const std::string& rules) {
+  const fs::path dir = fs::temp_directory_path() / ("kuan-" + tag + "-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "r.kuan") << rules;
+  std::shared_ptr<const Policy> policy;
+  try {
+    policy = load(dir.string().c_str());
+  } catch (...) {
+    fs::remove_all(dir);
+    throw;
+  }
+  fs::remove_all(dir);
+  return policy;
+}
+
 std::shared_ptr<const Policy> shipped() {
   static std::shared_ptr<const Policy> policy = load(KUAN_SOURCE_DIR "/policies/hangzhou-ai");
   return policy;
@@ -237,6 +254,20 @@ Value generated(const Edition& ed, const FactInfo& f, std::mt19937_64& rng) {
   return {};
 }
 
+// Facts for a measure: each left out now and then (a required one rarely, for
+// the errors), a money fact at one of `edges` (the seams of the rules'
+// constants) half the time, else a generated value.
+FactValues generated_facts(const Edition& ed, const MeasureInfo& m, std::mt19937_64& rng, const std::vector<const char*>& edges) {
+  FactValues facts(ed.facts.size());
+  for (int slot : m.facts) {
+    const FactInfo& f = ed.facts[static_cast<std::size_t>(slot)];
+    if (f.required() ? rng() % 40 == 0 : rng() % 3 == 0) continue;
+    const bool edge = f.type.kind == TypeKind::Money && rng() % 2 == 0;
+    facts.set(slot, edge ? Value::money(*Decimal::parse(edges[rng() % edges.size()])) : generated(ed, f, rng));
+  }
+  return facts;
+}
+
 }  // namespace
 
 TEST_CASE("compiled evaluator agrees with the tree-walker on every 例 of the shipped and example policies", "[compiled]") {
@@ -310,14 +341,11 @@ TEST_CASE("compiled evaluator hands over what does not fit in 64 bits", "[compil
 }
 
 TEST_CASE("a measure reaching a range table is handed to the tree-walker, with the same results", "[compiled]") {
-  const fs::path dir = fs::temp_directory_path() / ("kuan-ranges-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "r.kuan") << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+  const auto policy = load_rules("ranges",
+                                 "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
                                    "事实 投入: 金额\n参数 门槛 = 500万元\n"
                                    "措施 分档 { 比例 = 按 投入 { 门槛(不含) 以下 => 10%, 门槛(含) 至 1000万元(含) => 20%,"
-                                   " 1000万元(不含) 以上 => 30% }  基数 = 投入 }\n";
-  const auto policy = load(dir.string().c_str());
-  fs::remove_all(dir);
+                                   " 1000万元(不含) 以上 => 30% }  基数 = 投入 }\n");
   const Edition& ed = *policy->editions().front();
   const MeasureInfo* m = ed.find_measure("分档");
   REQUIRE(m);
@@ -341,13 +369,10 @@ TEST_CASE("a measure reaching a range table is handed to the tree-walker, with t
 }
 
 TEST_CASE("a 可为负 measure: negative amounts, the same from the compiled form and the tree-walker", "[compiled]") {
-  const fs::path dir = fs::temp_directory_path() / ("kuan-signed-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "r.kuan") << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+  const auto policy = load_rules("signed",
+                                 "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
                                    "事实 应纳: 金额\n事实 已缴: 金额\n"
-                                   "措施 补退 可为负 { 比例 = 3%  基数 = 应纳 − 已缴  上限 顶 = 1000元 }\n";
-  const auto policy = load(dir.string().c_str());
-  fs::remove_all(dir);
+                                   "措施 补退 可为负 { 比例 = 3%  基数 = 应纳 − 已缴  上限 顶 = 1000元 }\n");
   const Edition& ed = *policy->editions().front();
   const MeasureInfo* m = ed.find_measure("补退");
   REQUIRE(m);
@@ -457,8 +482,6 @@ TEST_CASE("fixed point follows Decimal's scale rules", "[compiled]") {
 // read in two (computed once), a computed default read once and one read twice,
 // 比例 read inside 金额, 可选 facts, caps with and without 当 and 已用.
 TEST_CASE("the flat plan's corners agree with the tree-walker", "[compiled]") {
-  const fs::path dir = fs::temp_directory_path() / ("kuan-flat-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
   std::string rules =
       "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
       "事实 投入: 金额\n事实 已得: 金额 = 0元\n事实 上年: 金额 = 投入\n事实 核定: 金额 可选\n"
@@ -472,9 +495,7 @@ TEST_CASE("the flat plan's corners agree with the tree-walker", "[compiled]") {
            "  金额 = 一次 + 两次 × 比例 − 上年 × 0%\n  比例 = 按 档 { 甲 => 30%, 乙 => 20%, 丙 => 两次 / 投入 }\n"
            "  上限 顶 = 两次\n  上限 核 = 核定 已用 已得 当 有 核定\n  上限 年 = 800万元 已用 上年 }\n"
            "措施 平二 { 比例 = 若 有 档 则 30% 否则 10%  基数 = max(投入, 上年) }\n";
-  std::ofstream(dir / "r.kuan") << rules;
-  const auto policy = load(dir.string().c_str());
-  fs::remove_all(dir);
+  const auto policy = load_rules("flat", rules);
   const Edition& ed = *policy->editions().front();
   std::mt19937_64 rng(7);
   Tally tally;
@@ -497,14 +518,11 @@ TEST_CASE("the flat plan's corners agree with the tree-walker", "[compiled]") {
 }
 
 TEST_CASE("periods as units: 元/月 × 个月 and a 月数 fact, decided by the compiled form as the tree-walker does", "[compiled]") {
-  const fs::path dir = fs::temp_directory_path() / ("kuan-periods-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "r.kuan") << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+  const auto policy = load_rules("periods",
+                                 "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
                                    "事实 月薪: 金额/月\n事实 月数: 月数\n参数 每月 = 5000元/月\n"
                                    "定义 减除 = 每月 × 月数 + 3个月 × 0元/月\n"
-                                   "措施 补 { 要求 月数 ≤ 12个月 否则 \"至多12个月\"  金额 = max(0元, 月薪 × 月数 − 减除) × 50% }\n";
-  const auto policy = load(dir.string().c_str());
-  fs::remove_all(dir);
+                                   "措施 补 { 要求 月数 ≤ 12个月 否则 \"至多12个月\"  金额 = max(0元, 月薪 × 月数 − 减除) × 50% }\n");
   const Edition& ed = *policy->editions().front();
   const MeasureInfo* m = ed.find_measure("补");
   REQUIRE(m);
@@ -531,10 +549,8 @@ TEST_CASE("periods as units: 元/月 × 个月 and a 月数 fact, decided by the
 // do not (0.5元, 100.25元, 10^−18), at the edge of 64 bits, with 需要 … 当 and
 // nested 若; generated facts reach negative, huge and long-scaled values.
 TEST_CASE("comparisons with a constant agree with the tree-walker", "[compiled]") {
-  const fs::path dir = fs::temp_directory_path() / ("kuan-against-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "r.kuan")
-      << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+  const auto policy = load_rules("against",
+                                 "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
          "事实 投入: 金额\n事实 已得: 金额 = 0元\n事实 份额: 数值 = 0\n事实 档: 枚举 { 甲, 乙 } 可选\n"
          "事实 次: 枚举 { 甲, 乙 } 可选\n事实 重点: 布尔 = 否\n定义 常 = 5元\n定义 另 = 5元\n"
          "措施 比较 {\n  需要 档 当 投入 > 100.25元\n  需要 次 当 1000元 ≤ 已得\n  需要 次 当 常 > 1元\n"
@@ -542,9 +558,7 @@ TEST_CASE("comparisons with a constant agree with the tree-walker", "[compiled]"
          "  要求 另 < 投入 或 投入 = 0元 或 另 > 投入 × 2 否则 \"常\"\n  要求 非 (份额 ≠ 0.000000000000000001) 或 重点 否则 \"份额\"\n"
          "  比例 = 若 投入 > 1000.005元 则 20% 否则 若 已得 ≠ 0.1元 则 10% 否则 若 -1元 < 已得 则 5% 否则 1%\n"
          "  基数 = 投入\n  上限 顶 = 100万元 当 投入 < 92233720368547758.07元\n"
-         "  上限 底 = 200万元 当 9223372036854775807 > 份额\n}\n";
-  const auto policy = load(dir.string().c_str());
-  fs::remove_all(dir);
+         "  上限 底 = 200万元 当 9223372036854775807 > 份额\n}\n");
   const Edition& ed = *policy->editions().front();
   const MeasureInfo* m = ed.find_measure("比较");
   REQUIRE(m);
@@ -556,18 +570,11 @@ TEST_CASE("comparisons with a constant agree with the tree-walker", "[compiled]"
   CHECK(count(plan::Op::JmpK) >= 6);
   std::mt19937_64 rng(25);
   Tally tally;
-  const auto money = [](const char* t) { return Value::money(*Decimal::parse(t)); };
-  const char* edges[] = {"0", "0.5", "0.49", "0.50", "100.25", "100.250", "100.2500001", "1000", "1000.005", "1000.0050",
+  const std::vector<const char*> edges = {"0", "0.5", "0.49", "0.50", "100.25", "100.250", "100.2500001", "1000", "1000.005", "1000.0050",
                          "1000.00500000000000001", "0.1", "0.10", "92233720368547758.07", "92233720368547758.06",
                          "92233720368547758.08", "9223372036854775807", "9223372036854775808", "5", "5.00"};
   for (int i = 0; i < 3000; ++i) {
-    FactValues facts(ed.facts.size());
-    for (int slot : m->facts) {
-      const FactInfo& f = ed.facts[static_cast<std::size_t>(slot)];
-      if (f.required() ? rng() % 40 == 0 : rng() % 3 == 0) continue;
-      const bool edge = f.type.kind == TypeKind::Money && rng() % 2 == 0;
-      facts.set(slot, edge ? money(edges[rng() % std::size(edges)]) : generated(ed, f, rng));
-    }
+    FactValues facts = generated_facts(ed, *m, rng, edges);
     if (rng() % 4 == 0)  // 份额 at 10^−18 and around it
       facts.set(ed.find_fact("份额"), Value::of_number(TypeKind::Number, *Decimal::parse(rng() % 2 ? "0.000000000000000001" : "0.0000000000000000010")));
     check(ed, *m, facts, tally, "#" + std::to_string(i));
@@ -585,10 +592,8 @@ TEST_CASE("comparisons with a constant agree with the tree-walker", "[compiled]"
 // and required, beyond 64 bits). Generated facts reach negative, huge and
 // long-scaled values; the edges sit at the scales' seams.
 TEST_CASE("products with a 按 of constants and facts defaulting to facts agree with the tree-walker", "[compiled]") {
-  const fs::path dir = fs::temp_directory_path() / ("kuan-products-" + std::to_string(std::random_device{}()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "r.kuan")
-      << "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
+  const auto policy = load_rules("products",
+                                 "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n"
          "事实 投入: 金额\n事实 另额: 金额 = 7.5元\n事实 累积: 金额 = 投入\n事实 次额: 金额 = 另额\n"
          "事实 档: 枚举 { 甲, 乙, 丙 } 可选\n事实 类: 枚举 { 子, 丑 } 可选\n事实 重点: 布尔 = 否\n"
          "定义 档率 = 按 档 { 甲 => 30%, 乙 => 12.5%, 丙 => 5% }\n"
@@ -598,9 +603,7 @@ TEST_CASE("products with a 按 of constants and facts defaulting to facts agree 
          "  叠加 顶 = 投入 × 按 档 { 甲 => 60%, 乙 => 30.5%, 丙 => 0% } 已用 次额 当 次额 > 0元\n"
          "  上限 底 = 按 类 { 子 => 1.5, 丑 => 2 } × (投入 − 累积) + 100万元\n}\n"
          "措施 除 {\n  比例 = 若 重点 则 按 档 { 甲 => 10% / 3, 其他 => 20% } 否则 按 类 { 子 => 档率, 丑 => 档率 + 1% }\n"
-         "  基数 = 累积\n}\n";
-  const auto policy = load(dir.string().c_str());
-  fs::remove_all(dir);
+         "  基数 = 累积\n}\n");
   REQUIRE(policy);
   const Edition& ed = *policy->editions().front();
   const auto count = [&](const MeasureInfo& m, plan::Op op) {
@@ -621,20 +624,11 @@ TEST_CASE("products with a 按 of constants and facts defaulting to facts agree 
   CHECK(count(*divide, plan::Op::MulMatchK) == 0);  // an arm that is not a constant: a Match, each arm multiplied
   std::mt19937_64 rng(2510);
   Tally tally;
-  const auto money = [](const char* t) { return Value::money(*Decimal::parse(t)); };
-  const char* edges[] = {"0", "0.01", "500000", "500000.00", "500000.001", "499999.999", "7.5", "7.50", "1000000",
+  const std::vector<const char*> edges = {"0", "0.01", "500000", "500000.00", "500000.001", "499999.999", "7.5", "7.50", "1000000",
                          "92233720368547758.07", "9223372036854775807", "9223372036854775808", "-0.01", "30000000000000000.5"};
   for (const MeasureInfo* m : {product, divide})
-    for (int i = 0; i < 3000; ++i) {
-      FactValues facts(ed.facts.size());
-      for (int slot : m->facts) {
-        const FactInfo& f = ed.facts[static_cast<std::size_t>(slot)];
-        if (f.required() ? rng() % 40 == 0 : rng() % 3 == 0) continue;
-        const bool edge = f.type.kind == TypeKind::Money && rng() % 2 == 0;
-        facts.set(slot, edge ? money(edges[rng() % std::size(edges)]) : generated(ed, f, rng));
-      }
-      check(ed, *m, facts, tally, m->decl->name + " #" + std::to_string(i));
-    }
+    for (int i = 0; i < 3000; ++i)
+      check(ed, *m, generated_facts(ed, *m, rng, edges), tally, m->decl->name + " #" + std::to_string(i));
   CHECK(tally.decided > 1000);
   CHECK(tally.handed > 100);
   CHECK(tally.errors > 10);
