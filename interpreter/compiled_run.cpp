@@ -82,16 +82,14 @@ class Machine {
       : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done),
         rate_choices_(trace ? &trace->rate_choices : nullptr) {}
 
-  // A flat plan, from its first instruction: true when eligible (then the
-  // amount, rounded, and the cap that bound it), false when a 要求 failed (then
-  // which, one bit each).
-  bool run_flat() {
+  // A flat plan, from its first instruction: its decision written into `d`
+  // where Finish or Failed ends it — the amount, rounded, and the cap that
+  // bound it, or which 要求 failed (one bit each) — each field stored once, as
+  // it is read (no value copied whole between the machine and its caller).
+  void run_flat(FlatDecision& d) {
+    decision_ = &d;
     run(0);
-    return failed_ == 0;
   }
-  std::uint64_t failed() const { return failed_; }
-  std::int32_t bound() const { return bound_; }
-  Fx result() const { return result_; }
 
   bool need_applies(std::size_t k) { return test(p_.needs[k]); }
   void need_facts(std::size_t k) {
@@ -107,7 +105,7 @@ class Machine {
     return a;
   }
   Fx rate() {
-    if (has_rate_) return rate_;
+    if (rate_) return *rate_;
     if (p_.rate == kNone || computing_rate_) bail();
     computing_rate_ = true;
     auto* saved = choices_;
@@ -115,11 +113,10 @@ class Machine {
     rate_ = segment(p_.rate);
     choices_ = saved;
     computing_rate_ = false;
-    has_rate_ = true;
-    return rate_;
+    return *rate_;
   }
   Fx base() {
-    if (has_base_) return base_;
+    if (base_) return *base_;
     if (p_.base == kNone || computing_base_) bail();
     computing_base_ = true;
     auto* saved = choices_;
@@ -127,16 +124,15 @@ class Machine {
     base_ = segment(p_.base);
     choices_ = saved;
     computing_base_ = false;
-    has_base_ = true;
-    return base_;
+    return *base_;
   }
   static Fx times(Fx a, Fx b) {
     Fx r;
     if (!fixed::mul(a, b, r)) bail();
     return r;
   }
-  std::optional<Decimal> traced_rate() const { return has_rate_ ? std::optional(fixed::to_decimal(rate_)) : std::nullopt; }
-  std::optional<Decimal> traced_base() const { return has_base_ ? std::optional(fixed::to_decimal(base_)) : std::nullopt; }
+  std::optional<Decimal> traced_rate() const { return rate_ ? std::optional(fixed::to_decimal(*rate_)) : std::nullopt; }
+  std::optional<Decimal> traced_base() const { return base_ ? std::optional(fixed::to_decimal(*base_)) : std::nullopt; }
   bool cap_applies(std::size_t i) { return test(p_.caps[i].when); }
   Fx cap_limit(std::size_t i) { return segment(p_.caps[i].limit); }
   Fx cap_used(std::size_t i) { return segment(p_.caps[i].used); }
@@ -150,27 +146,35 @@ class Machine {
   static Fx zero() { return {0, 0}; }  // as Decimal(): zero at scale 0
   static Decimal decimal(Fx x) { return fixed::to_decimal(x); }
   [[noreturn]] static void negative(Fx) { bail(); }  // an error in the rule: the tree-walker says where
-  Decimal rounded(Fx amount) const { return fixed::to_decimal(round(amount)); }
+  Decimal rounded(Fx amount) const {
+    Fx r;
+    round(amount, r.m, r.s);
+    return fixed::to_decimal(r);
+  }
 
  private:
-  // Inline: once per evaluation, at the end, where a call would make the
-  // machine keep its state on the stack.
-  [[gnu::always_inline]] Fx round(Fx amount) const {
-    Fx r;
+  // The amount rounded as the edition says, into m and s. Inline: once per
+  // evaluation, at the end, where a call would make the machine keep its state
+  // on the stack; and the result goes out as its two fields (a flat plan's
+  // straight into its FlatDecision), never as one 16-byte Fx read back just
+  // after being written as two narrower halves (a store-forwarding stall).
+  [[gnu::always_inline]] void round(Fx amount, std::int64_t& m, std::int32_t& s) const {
     if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
-      r.s = cm_.places;
+      std::int64_t r;
       bool ok;
       if (amount.s <= cm_.places)
-        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r.m);
+        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r);
       else if (cm_.rounding == RoundingMode::HalfUp)
-        ok = fixed::round_half_up_places(amount.m, amount.s - cm_.places, r.m);
+        ok = fixed::round_half_up_places(amount.m, amount.s - cm_.places, r);
       else
-        ok = fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r.m);
+        ok = fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r);
       if (!ok) bail();
-    } else if (!fixed::round_to_step(amount, cm_.step, cm_.rounding, r) || !fixed::rescaled(r, cm_.places, r)) {
-      bail();
+      m = r, s = cm_.places;
+      return;
     }
-    return r;
+    Fx r;
+    if (!fixed::round_to_step(amount, cm_.step, cm_.rounding, r) || !fixed::rescaled(r, cm_.places, r)) bail();
+    m = r.m, s = r.s;
   }
   // Whether fact slot `slot` is read in place: given and fitting; given beyond 64 bits hands over.
   bool given_fitting(std::int32_t slot) const {
@@ -228,11 +232,11 @@ class Machine {
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
   std::vector<ChoiceTrace>* choices_ = nullptr;  // where 若/按 choices go while explaining
   std::vector<ChoiceTrace>* rate_choices_;       // … while computing 比例
-  bool has_rate_ = false, has_base_ = false, computing_rate_ = false, computing_base_ = false;
-  Fx rate_, base_;
+  bool computing_rate_ = false, computing_base_ = false;
+  std::optional<Fx> rate_, base_;  // once computed (segment plans; a flat plan's are memos)
   std::uint64_t failed_ = 0;  // a flat plan's failed 要求, one bit each
   std::int32_t bound_ = -1;   // … the cap that bound the amount
-  Fx result_;                 // … the amount, rounded
+  FlatDecision* decision_ = nullptr;  // … where its decision goes (run_flat)
 };
 
 // Threaded dispatch (GCC's and Clang's labels as values): each instruction
@@ -272,11 +276,15 @@ Fx Machine::run(std::int32_t pc) {
   std::int64_t* const Rm = regs_.m;
   std::int32_t* const Rs = regs_.s;
   const Ins* i;
-  Fx r;
-  auto result = [&](bool exact) {  // r into the destination, or hand over
-    if (!exact) bail();
-    Rm[i->dst] = r.m, Rs[i->dst] = r.s;
-  };
+  // `r`, computed by the call, into the destination — or hand over when the
+  // call says it is not exact. Each handler's own `r`: one variable of the
+  // whole function would live on the stack, its scale stored on every op.
+#define KUAN_RESULT(...)                \
+  do {                                  \
+    Fx r;                               \
+    if (!(__VA_ARGS__)) bail();         \
+    Rm[i->dst] = r.m, Rs[i->dst] = r.s; \
+  } while (false)
 #define KUAN_NEXT()                                     \
   do {                                                  \
     i = next++;                                         \
@@ -307,11 +315,10 @@ op_not:
   R.set(i->dst, Fx{R[i->a].m == 0 ? 1 : 0, 0});
   KUAN_NEXT();
 op_neg:
-  result(fixed::neg(R[i->a], r));
+  KUAN_RESULT(fixed::neg(R[i->a], r));
   KUAN_NEXT();
 op_abs:
-  r = R[i->a];
-  result(r.m >= 0 || fixed::neg(R[i->a], r));
+  KUAN_RESULT(R[i->a].m >= 0 ? (r = R[i->a], true) : fixed::neg(R[i->a], r));
   KUAN_NEXT();
 op_min:
 op_max: {
@@ -327,7 +334,7 @@ op_max: {
 }
 op_round: {
   const Fx step = R[i->b];
-  result(step.m > 0 && fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r));
+  KUAN_RESULT(step.m > 0 && fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r));
   KUAN_NEXT();
 }
 op_rate:
@@ -349,24 +356,29 @@ op_fail:
   failed_ |= std::uint64_t{1} << i->a;
   KUAN_NEXT();
 op_failed:
-  if (failed_) return {};
+  if (failed_) {
+    decision_->failed = failed_;
+    return {};
+  }
   KUAN_NEXT();
 op_fail_to:
   failed_ |= std::uint64_t{1} << i->a;
   next = code + i->c;
   KUAN_NEXT();
-op_finish:
-  r = R[i->a];
-  if (r.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
-  result_ = round(r);
-  return result_;
+op_finish: {
+  const Fx amount = R[i->a];
+  if (amount.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
+  round(amount, decision_->amount, decision_->scale);
+  decision_->bound = bound_;
+  return {};
+}
 op_bail:
   bail();
 
   // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
 #define KUAN_READ_R(x) Fx{Rm[x], Rs[x]}
 #define KUAN_READ_K(x) K[x]
-#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : default_value(x, P, F, K, D))
+#define KUAN_READ_F(x) (__builtin_expect(P[x] & FactValues::kFits, 1) ? F[x] : default_value(x, P, F, K, D))
 #define KUAN_BINARY(op, ka, kb, ...)       \
   op##_##ka##kb : {                         \
     const Fx A = KUAN_READ_##ka(i->a);      \
@@ -386,9 +398,9 @@ op_bail:
   KUAN_NEXT();
 #define KUAN_UNARY3(op, ...) KUAN_UNARY(op, R, __VA_ARGS__) KUAN_UNARY(op, K, __VA_ARGS__) KUAN_UNARY(op, F, __VA_ARGS__)
 
-  KUAN_BINARY9(Add, result(fixed::add(A, B, r));)
-  KUAN_BINARY9(Sub, result(fixed::sub(A, B, r));)
-  KUAN_BINARY9(Mul, result(fixed::mul(A, B, r));)
+  KUAN_BINARY9(Add, KUAN_RESULT(fixed::add(A, B, r));)
+  KUAN_BINARY9(Sub, KUAN_RESULT(fixed::sub(A, B, r));)
+  KUAN_BINARY9(Mul, KUAN_RESULT(fixed::mul(A, B, r));)
   KUAN_BINARY9(Cmp, R.set(i->dst, Fx{holds(fixed::compare(A, B), i->x) ? 1 : 0, 0});)
   KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = code + i->c;)
   KUAN_BINARY9(CapLeft, {
@@ -401,7 +413,7 @@ op_bail:
     if (B.m < 0 || B.m >= i->k) bail();
     const std::int32_t to = L[i->c + B.m];
     if (to == -1) bail();  // no arm takes it: the tree-walker's error
-    result(fixed::mul(A, K[to & kRefIndex], r));
+    KUAN_RESULT(fixed::mul(A, K[to & kRefIndex], r));
   })
   KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
   KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
@@ -456,6 +468,7 @@ op_bail:
 #undef KUAN_UNARY
 #undef KUAN_UNARY3
 #undef KUAN_NEXT
+#undef KUAN_RESULT
 }
 
 }  // namespace
@@ -484,12 +497,7 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
                                             unsigned char* done, FlatDecision& d) {
   try {
     Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
-    if (!machine.run_flat()) {
-      d.failed = machine.failed();
-      return true;
-    }
-    const Fx amount = machine.result();
-    d.amount = amount.m, d.scale = amount.s, d.bound = machine.bound();
+    machine.run_flat(d);
     return true;
   } catch (const Bail&) {
     return false;
