@@ -441,7 +441,8 @@ op_bail:
 #define KUAN_AGAINST(op, ka, rel, ...)                                                                            \
   op##_##ka##rel : {                                                                                             \
     const Fx A = KUAN_READ_##ka(i->a);                                                                           \
-    const bool held = A.s == i->b ? KUAN_RELATION_##rel(A.m, i->k) : holds(fixed::compare(A, Fx{i->k, i->b}), i->x); \
+    const bool held = __builtin_expect(A.s == i->b, 1) ? KUAN_RELATION_##rel(A.m, i->k)                         \
+                                                       : holds(fixed::compare(A, Fx{i->k, i->b}), i->x);        \
     __VA_ARGS__                                                                                                  \
   }                                                                                                              \
   KUAN_NEXT();
@@ -548,8 +549,10 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
   return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
 }
 
-bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
-                 FlatDecision& out) {
+namespace {
+// decide_flat's body, inlined into it and into evaluate_direct.
+[[gnu::always_inline]] inline bool decide_direct(const MeasureInfo& info, const CompiledMeasure& cm,
+                                                 const FactValues& facts, FlatDecision& out) {
   if (!required_facts_given(cm, facts)) return false;
   const Program& p = cm.plain;
   // Raw storage: a register is written before it is read, so the 1.5 KiB are
@@ -559,6 +562,19 @@ bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure&
   unsigned char done[kInlineMemos];
   for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
   return run_flat(info, cm, p, facts, mantissas, scales, done, out);
+}
+}  // namespace
+
+bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
+                 FlatDecision& out) {
+  return decide_direct(info, cm, facts, out);
+}
+
+EvalResult evaluate_direct(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                           const FactValues& facts) {
+  FlatDecision d;
+  if (decide_direct(info, cm, facts, d)) return EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, info, d});
+  return evaluate_measure_reference(ed, info, facts);  // a direct measure has no 校验 and no 施行 to check first
 }
 
 Outcome not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed) {
