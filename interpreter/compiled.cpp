@@ -168,7 +168,7 @@ class Compiler {
   std::int32_t here() const { return static_cast<std::int32_t>(p_.code.size()); }
   std::int32_t emit(Op op, std::int32_t dst = -1, std::int32_t a = -1, std::int32_t b = -1, std::int32_t c = -1,
                     std::uint8_t x = 0, const ast::Expr* e = nullptr) {
-    p_.code.push_back({op, x, 0, dst, a, b, c, e});
+    p_.code.push_back({op, x, 0, dst, a, b, c, 0, e});
     return here() - 1;
   }
   std::int32_t reg() { return next_reg_++; }

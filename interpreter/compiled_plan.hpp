@@ -78,6 +78,11 @@ struct Ins {
   // The machine's code for it: `op`, or one of its operand-kind variants (specialize()).
   std::uint16_t handler = 0;
   std::int32_t dst = -1, a = -1, b = -1, c = -1;
+  // A jump's target (Given's b, Jmp's a, JmpZ's and JmpNZ's b, CmpJmp's,
+  // JmpK's and FailTo's c) as a byte offset from this instruction
+  // (resolve_handlers): the machine jumps with one add, not an index scaled
+  // and added to the code's start. In what would be padding before `expr`.
+  std::int32_t to = 0;
   union {
     const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
     std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b); MulMatchK: the values

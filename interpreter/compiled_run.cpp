@@ -39,23 +39,30 @@ struct Bail {};
   return K[d];
 }
 
+// A register: a value as its two fields, always written and read as them —
+// never copied whole as an Fx, which could be one 16-byte load over two
+// narrower stores, which the processor cannot forward (a stall of a dozen
+// cycles on nearly every read). No initializers: the machine's registers are
+// raw storage, each written before it is read.
+struct Reg {
+  std::int64_t m;
+  std::int32_t s;
+};
+
 // The operands (compiled_plan.hpp): registers, the plan's constants and the
-// application's facts, read in place. The registers are two arrays, mantissas
-// and scales, rather than an array of Fx: a register is written as its two
-// fields and read back as them — never one 16-byte load over two narrower
-// stores, which the processor cannot forward (a stall of a dozen cycles on
-// nearly every read). Constants and facts are written long before they are read.
+// application's facts, read in place (constants and facts are written long
+// before they are read). One array of registers, not two of mantissas and
+// scales: one pointer less for the machine to keep in a processor register.
 struct Registers {
-  std::int64_t* m;
-  std::int32_t* s;
+  Reg* r;
   const Fx* constants;
   const Fx* facts;
   const unsigned char* present;
   const std::int32_t* fact_default;
-  Fx operator[](std::int32_t r) const {
-    if (r >= 0) return {m[r], s[r]};
-    const std::int32_t i = r & kRefIndex;
-    if (!(r & (1 << 30))) return constants[i];
+  Fx operator[](std::int32_t ref) const {
+    if (ref >= 0) return {r[ref].m, r[ref].s};
+    const std::int32_t i = ref & kRefIndex;
+    if (!(ref & (1 << 30))) return constants[i];
     if (present[i] & FactValues::kFits) [[likely]] return facts[i];
     return absent(i);
   }
@@ -65,9 +72,9 @@ struct Registers {
   [[gnu::noinline, gnu::cold]] Fx absent(std::int32_t slot) const {
     return default_value(slot, present, facts, constants, fact_default);
   }
-  void set(std::int32_t r, Fx x) const {
-    m[r] = x.m;
-    s[r] = x.s;
+  void set(std::int32_t ref, Fx x) const {
+    r[ref].m = x.m;
+    r[ref].s = x.s;
   }
 };
 
@@ -273,8 +280,7 @@ Fx Machine::run(std::int32_t pc) {
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
   const Registers& R = regs_;  // the generic ops' operands
-  std::int64_t* const Rm = regs_.m;
-  std::int32_t* const Rs = regs_.s;
+  Reg* const Rg = regs_.r;
   const Ins* i;
   // `r`, computed by the call, into the destination — or hand over when the
   // call says it is not exact. Each handler's own `r`: one variable of the
@@ -283,8 +289,12 @@ Fx Machine::run(std::int32_t pc) {
   do {                                  \
     Fx r;                               \
     if (!(__VA_ARGS__)) bail();         \
-    Rm[i->dst] = r.m, Rs[i->dst] = r.s; \
+    Rg[i->dst].m = r.m, Rg[i->dst].s = r.s; \
   } while (false)
+  // A jump's target: `to` bytes from the jump (Ins::to), one add.
+  const auto target = [](const Ins* jump) {
+    return reinterpret_cast<const Ins*>(reinterpret_cast<const char*>(jump) + jump->to);
+  };
 #define KUAN_NEXT()                                     \
   do {                                                  \
     i = next++;                                         \
@@ -293,8 +303,8 @@ Fx Machine::run(std::int32_t pc) {
   KUAN_NEXT();
 op_given:
   if (given_fitting(i->a)) {
-    Rm[i->dst] = F[i->a].m, Rs[i->dst] = F[i->a].s;
-    next = code + i->b;
+    Rg[i->dst].m = F[i->a].m, Rg[i->dst].s = F[i->a].s;
+    next = target(i);
   }
   KUAN_NEXT();
 op_guard:
@@ -344,7 +354,7 @@ op_base:
   R.set(i->dst, base());
   KUAN_NEXT();
 op_jmp:
-  next = code + i->a;
+  next = target(i);
   KUAN_NEXT();
 op_choice:
   if (choices_) choices_->push_back({i->expr, i->x != 0, -1, {}});
@@ -363,7 +373,7 @@ op_failed:
   KUAN_NEXT();
 op_fail_to:
   failed_ |= std::uint64_t{1} << i->a;
-  next = code + i->c;
+  next = target(i);
   KUAN_NEXT();
 op_finish: {
   const Fx amount = R[i->a];
@@ -376,7 +386,7 @@ op_bail:
   bail();
 
   // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
-#define KUAN_READ_R(x) Fx{Rm[x], Rs[x]}
+#define KUAN_READ_R(x) Fx{Rg[x].m, Rg[x].s}
 #define KUAN_READ_K(x) K[x]
 #define KUAN_READ_F(x) (__builtin_expect(P[x] & FactValues::kFits, 1) ? F[x] : default_value(x, P, F, K, D))
 #define KUAN_BINARY(op, ka, kb, ...)       \
@@ -402,12 +412,12 @@ op_bail:
   KUAN_BINARY9(Sub, KUAN_RESULT(fixed::sub(A, B, r));)
   KUAN_BINARY9(Mul, KUAN_RESULT(fixed::mul(A, B, r));)
   KUAN_BINARY9(Cmp, R.set(i->dst, Fx{holds(fixed::compare(A, B), i->x) ? 1 : 0, 0});)
-  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = code + i->c;)
+  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = target(i);)
   KUAN_BINARY9(CapLeft, {
     Fx room;
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rm[i->dst] = room.m, Rs[i->dst] = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, bound_ = i->c;
   })
   KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes
     if (B.m < 0 || B.m >= i->k) bail();
@@ -415,18 +425,18 @@ op_bail:
     if (to == -1) bail();  // no arm takes it: the tree-walker's error
     KUAN_RESULT(fixed::mul(A, K[to & kRefIndex], r));
   })
-  KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
-  KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
-  KUAN_UNARY3(JmpNZ, if (A.m != 0) next = code + i->b;)
+  KUAN_UNARY3(Mov, Rg[i->dst].m = A.m, Rg[i->dst].s = A.s;)
+  KUAN_UNARY3(JmpZ, if (A.m == 0) next = target(i);)
+  KUAN_UNARY3(JmpNZ, if (A.m != 0) next = target(i);)
   KUAN_UNARY3(MatchK, {  // every arm a constant
     const Fx v = K[arm(*i, A) & kRefIndex];
-    Rm[i->dst] = v.m, Rs[i->dst] = v.s;
+    Rg[i->dst].m = v.m, Rg[i->dst].s = v.s;
   })
   KUAN_UNARY3(Match, next = code + arm(*i, A);)
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rm[i->b] = room.m, Rs[i->b] = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rg[i->b].m = room.m, Rg[i->b].s = room.s, bound_ = i->c;
   })
   KUAN_UNARY3(End, return A;)
 
@@ -450,7 +460,7 @@ op_bail:
   KUAN_AGAINST(op, ka, 1, __VA_ARGS__) KUAN_AGAINST(op, ka, 2, __VA_ARGS__) KUAN_AGAINST(op, ka, 3, __VA_ARGS__) \
   KUAN_AGAINST(op, ka, 4, __VA_ARGS__) KUAN_AGAINST(op, ka, 5, __VA_ARGS__) KUAN_AGAINST(op, ka, 6, __VA_ARGS__)
 #define KUAN_AGAINST12(op, ...) KUAN_AGAINST6(op, R, __VA_ARGS__) KUAN_AGAINST6(op, F, __VA_ARGS__)
-  KUAN_AGAINST12(JmpK, if (held) next = code + i->c;)
+  KUAN_AGAINST12(JmpK, if (held) next = target(i);)
   KUAN_AGAINST12(NeedK, if (held && !P[i->c]) bail();)  // the tree-walker words the missing fact
 #undef KUAN_RELATION_1
 #undef KUAN_RELATION_2
@@ -481,23 +491,31 @@ void plan::resolve_handlers(std::vector<Ins>& code) {
   const FactValues facts;
   Machine machine(none, measure, info, facts, Registers{}, nullptr, nullptr);
   const void* const* table = machine.handlers();
-  for (Ins& i : code) i.go = table[i.handler];
+  for (std::size_t k = 0; k < code.size(); ++k) {
+    Ins& i = code[k];
+    i.go = table[i.handler];
+    const std::int32_t to = i.op == Op::Jmp ? i.a
+                            : i.op == Op::Given || i.op == Op::JmpZ || i.op == Op::JmpNZ ? i.b
+                            : i.op == Op::CmpJmp || i.op == Op::JmpK || i.op == Op::FailTo ? i.c
+                                                                                           : -1;
+    if (to >= 0) i.to = static_cast<std::int32_t>((to - static_cast<std::int64_t>(k)) * static_cast<std::int64_t>(sizeof(Ins)));
+  }
 }
 
 namespace {
 
-Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s) {
-  return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
+Registers registers_of(const Program& p, const FactValues& facts, Reg* r) {
+  return {r, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
 }
 
 // A flat plan run to its end, its decision written into `d`; false when the
 // plan hands over. Inlined into its two callers (one call less on every
 // evaluation).
 [[gnu::always_inline]] inline bool run_flat(const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
-                                            const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                            const FactValues& facts, Reg* r,
                                             unsigned char* done, FlatDecision& d) {
   try {
-    Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
+    Machine machine(p, cm, info, facts, registers_of(p, facts, r), done, nullptr);
     machine.run_flat(d);
     return true;
   } catch (const Bail&) {
@@ -506,20 +524,19 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
 }
 
 std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                    const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                    const Program& p, const FactValues& facts, Reg* r,
                                     unsigned char* done) {
   std::optional<Outcome> out;
   FlatDecision d;
-  if (run_flat(info, cm, p, facts, m, s, done, d)) out.emplace(AsOutcome{ed, info, d});
+  if (run_flat(info, cm, p, facts, r, done, d)) out.emplace(AsOutcome{ed, info, d});
   return out;
 }
 
 // A segment plan under evaluate_in_order (measure_steps.hpp).
 std::optional<Outcome> run_segments(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                    const Program& p, const FactValues& facts, Trace* trace, std::int64_t* m,
-                                    std::int32_t* s, unsigned char* done) {
+                                    const Program& p, const FactValues& facts, Trace* trace, Reg* r, unsigned char* done) {
   try {
-    Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, trace);
+    Machine machine(p, cm, info, facts, registers_of(p, facts, r), done, trace);
     return evaluate_in_order(ed, info, machine, trace);
   } catch (const Bail&) {
     return std::nullopt;
@@ -533,20 +550,18 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
   const Program& p = trace ? cm.explaining : cm.plain;
   const auto registers = static_cast<std::size_t>(p.registers), memos = p.memos.size();
   if (registers <= kInlineRegisters && memos <= kInlineMemos) {
-    // Raw storage: a register is written before it is read, so the 1.5 KiB are
+    // Raw storage: a register is written before it is read, so the 2 KiB are
     // not cleared on every evaluation.
-    std::int64_t mantissas[kInlineRegisters];
-    std::int32_t scales[kInlineRegisters];
+    Reg regs[kInlineRegisters];
     unsigned char done[kInlineMemos];
     for (std::size_t k = 0; k < memos; ++k) done[k] = 0;
-    if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas, scales, done);
-    return run_segments(ed, info, cm, p, facts, trace, mantissas, scales, done);
+    if (p.flat) return flat_outcome(ed, info, cm, p, facts, regs, done);
+    return run_segments(ed, info, cm, p, facts, trace, regs, done);
   }
-  std::vector<std::int64_t> mantissas(registers);
-  std::vector<std::int32_t> scales(registers);
+  std::vector<Reg> regs(registers);
   std::vector<unsigned char> done(memos, 0);
-  if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
-  return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
+  if (p.flat) return flat_outcome(ed, info, cm, p, facts, regs.data(), done.data());
+  return run_segments(ed, info, cm, p, facts, trace, regs.data(), done.data());
 }
 
 namespace {
@@ -555,13 +570,12 @@ namespace {
                                                  const FactValues& facts, FlatDecision& out) {
   if (!required_facts_given(cm, facts)) return false;
   const Program& p = cm.plain;
-  // Raw storage: a register is written before it is read, so the 1.5 KiB are
+  // Raw storage: a register is written before it is read, so the 2 KiB are
   // not cleared on every evaluation.
-  std::int64_t mantissas[kInlineRegisters];
-  std::int32_t scales[kInlineRegisters];
+  Reg regs[kInlineRegisters];
   unsigned char done[kInlineMemos];
   for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
-  return run_flat(info, cm, p, facts, mantissas, scales, done, out);
+  return run_flat(info, cm, p, facts, regs, done, out);
 }
 }  // namespace
 
