@@ -158,7 +158,7 @@ class Compiler {
       emit(Op::End, -1, reg);
     }
     p_.registers = next_reg_;
-    specialize(p_.code);
+    specialize(p_.code, p_.fact_default, p_.constants);
     resolve_handlers(p_.code);
   }
 
@@ -665,6 +665,7 @@ std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const 
   if (ed.rounding_places < 0 || ed.rounding_places > fixed::kMaxScale) return nullptr;
   p->rounding = ed.rounding;
   p->places = ed.rounding_places;
+  p->unit_step = p->step.m == 1 && p->step.s == p->places;
   const auto& needs = info.needs;
   for (const int f : info.facts)
     if (ed.facts[static_cast<std::size_t>(f)].required() || std::find(needs.begin(), needs.end(), f) != needs.end())

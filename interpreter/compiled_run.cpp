@@ -166,17 +166,18 @@ class Machine {
   // straight into its FlatDecision), never as one 16-byte Fx read back just
   // after being written as two narrower halves (a store-forwarding stall).
   [[gnu::always_inline]] void round(Fx amount, std::int64_t& m, std::int32_t& s) const {
-    if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
+    if (cm_.unit_step) [[likely]] {  // to whole 分 (or whatever the places are): no division by 1
+      const int places = cm_.places;
       std::int64_t r;
       bool ok;
-      if (amount.s <= cm_.places)
-        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r);
-      else if (cm_.rounding == RoundingMode::HalfUp)
-        ok = fixed::round_half_up_places(amount.m, amount.s - cm_.places, r);
+      if (amount.s <= places)
+        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[places - amount.s], &r);
+      else if (cm_.rounding == RoundingMode::HalfUp) [[likely]]
+        ok = fixed::round_half_up_places(amount.m, amount.s - places, r);
       else
-        ok = fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r);
+        ok = fixed::round_places(amount.m, amount.s - places, cm_.rounding, r);
       if (!ok) bail();
-      m = r, s = cm_.places;
+      m = r, s = places;
       return;
     }
     Fx r;
@@ -376,7 +377,7 @@ op_fail_to:
   next = target(i);
   KUAN_NEXT();
 op_finish: {
-  const Fx amount = R[i->a];
+  const Fx amount{Rg[i->a].m, Rg[i->a].s};  // the amount's register (steps())
   if (amount.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
   round(amount, decision_->amount, decision_->scale);
   decision_->bound = bound_;
@@ -426,8 +427,24 @@ op_bail:
     KUAN_RESULT(fixed::mul(A, K[to & kRefIndex], r));
   })
   KUAN_UNARY3(Mov, Rg[i->dst].m = A.m, Rg[i->dst].s = A.s;)
-  KUAN_UNARY3(JmpZ, if (A.m == 0) next = target(i);)
-  KUAN_UNARY3(JmpNZ, if (A.m != 0) next = target(i);)
+  // JmpZ and JmpNZ on a fact: when it is absent and its default a constant,
+  // the default's mantissa is the instruction's own (x = 1, k; specialize()),
+  // read without looking the default up — most often a 布尔 = 否 not given.
+#define KUAN_TRUTH_F(slot)                                                                   \
+  (__builtin_expect(P[slot] & FactValues::kFits, 1) ? F[slot].m                             \
+   : i->x && !P[slot]                               ? i->k                                  \
+                                                    : default_value(slot, P, F, K, D).m)
+  KUAN_UNARY(JmpZ, R, if (A.m == 0) next = target(i);)
+  KUAN_UNARY(JmpZ, K, if (A.m == 0) next = target(i);)
+JmpZ_F:
+  if (KUAN_TRUTH_F(i->a) == 0) next = target(i);
+  KUAN_NEXT();
+  KUAN_UNARY(JmpNZ, R, if (A.m != 0) next = target(i);)
+  KUAN_UNARY(JmpNZ, K, if (A.m != 0) next = target(i);)
+JmpNZ_F:
+  if (KUAN_TRUTH_F(i->a) != 0) next = target(i);
+  KUAN_NEXT();
+#undef KUAN_TRUTH_F
   KUAN_UNARY3(MatchK, {  // every arm a constant
     const Fx v = K[arm(*i, A) & kRefIndex];
     Rg[i->dst].m = v.m, Rg[i->dst].s = v.s;
