@@ -23,6 +23,7 @@
 #include "base/error_kind.hpp"
 #include "base/date.hpp"
 #include "base/json_string.hpp"
+#include "base/source.hpp"
 
 namespace kuan::api {
 
@@ -296,7 +297,7 @@ Result<Edition> Policy::edition(std::string_view name) const {
 Result<Edition> Policy::edition_on(std::string_view date) const {
   return guarded([&]() -> Result<Edition> {
     auto day = ::kuan::parse_date(date);
-    if (!day) return make_error(ErrorCode::InvalidArgument, ::kuan::bad_date_message("", "\"" + std::string(date) + "\""));
+    if (!day) return make_error(ErrorCode::InvalidArgument, ::kuan::bad_date_message("", "\"" + ::kuan::echo(date) + "\""));
     std::string error;
     const ::kuan::Edition* ed = d_->policy->edition_on(*day, error);
     if (!ed) return make_error(ErrorCode::UnknownEdition, error);

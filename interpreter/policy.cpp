@@ -11,6 +11,7 @@
 #include "lang/checker.hpp"
 #include "base/date.hpp"
 #include "base/limits.hpp"
+#include "base/source.hpp"
 #include "lang/parser.hpp"
 #include "lang/revisions.hpp"
 
@@ -417,7 +418,7 @@ std::shared_ptr<const Policy> Policy::from_text(const std::string& name, const s
 const Edition* Policy::edition(std::string_view name, std::string& error) const {
   for (const auto& e : editions_)
     if (e->name == name) return e.get();
-  error = "没有版本 " + std::string(name) + "(可用:";
+  error = "没有版本 " + echo(name) + "(可用:";  // the name may be anyone's text: a URL's query, a batch line
   for (std::size_t i = 0; i < editions_.size(); ++i) error += (i ? "、" : "") + editions_[i]->name;
   error += ")";
   return nullptr;
@@ -439,7 +440,7 @@ const Edition* Policy::choose(const std::string* version, const std::string* as_
   if (as_of) {
     auto day = parse_date(*as_of);
     if (!day) {
-      error = bad_date_message("--as-of", "\"" + *as_of + "\"");
+      error = bad_date_message("--as-of", "\"" + echo(*as_of) + "\"");
       return nullptr;
     }
     return edition_on(*day, error);

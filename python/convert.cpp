@@ -1,6 +1,8 @@
 #include "convert.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <string>
 #include <string_view>
 
 namespace kuan::python {
@@ -45,6 +47,22 @@ const Interned& interned() { return *the_interned; }
 bool on_main_thread() { return PyThread_get_thread_ident() == interned().main_thread; }
 
 namespace {
+
+// Digits in one number (docs/language.md, Limits), as the engine counts them in
+// a fact's text. Checked here on the Decimal's exponent, before writing it without
+// one: Decimal("1E+999999999") would be a gigabyte of zeros to build and read.
+constexpr long long kMaxNumberDigits = 4096;
+
+void check_decimal_digits(const py::handle& v, const std::function<std::string()>& what) {
+  const py::tuple parts = v.attr("as_tuple")();
+  const auto count = static_cast<long long>(py::len(parts[1]));
+  const auto exponent = parts[2].cast<long long>();
+  // 12E+3 is 12000; 12E-5 is 0.00012 (a leading 0 and the zeros after the point)
+  const long long written = exponent >= 0 ? count + exponent : std::max(count, -exponent) + (count > -exponent ? 0 : 1);
+  if (written > kMaxNumberDigits)
+    throw py::value_error(what() + " 的值 " + api::printable(std::string(py::str(v)), 60) + " 过长:数字至多 " + std::to_string(kMaxNumberDigits) +
+                          " 位(写成不带指数的形式有 " + std::to_string(written) + " 位)");
+}
 
 // A 列表 fact's items (docs/language.md): a list or tuple of dicts, each field a
 // scalar as above. Items that are not dicts, or fields that are lists, are refused
@@ -98,9 +116,9 @@ void append_fact_json(std::string& out, const py::handle& v, const std::function
     throw py::type_error(what() + " 是 float:金额和比例须精确,请用 decimal.Decimal、int 或文本(如 \"120万元\"、\"30%\"),"
                                 "float is refused because money must be exact");
   } else if (is_decimal(v)) {
-    const std::string text = py::str(interned().format(v, "f"));  // no exponent
-    if (text.find_first_of("nN") != std::string::npos) throw py::value_error(what() + " 不是有限的数");  // NaN, Infinity
-    out += text;
+    if (!v.attr("is_finite")().cast<bool>()) throw py::value_error(what() + " 不是有限的数");  // NaN, Infinity
+    check_decimal_digits(v, what);
+    out += std::string(py::str(interned().format(v, "f")));  // no exponent
   } else if (is_date(v)) {
     append_text(out, v.attr("isoformat")());
   } else if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr())) {

@@ -220,7 +220,7 @@ bool batch_line(const Edition& run_edition, std::string_view line, std::size_t l
   std::optional<std::int32_t> as_of = settings.day;  // for 施行 on measures and clauses
   if (app.has_as_of) {  // this application's date; without "version" it picks the official edition in force that day
     const auto day = parse_date(app.as_of);
-    if (!day) return bad_line(ErrorKind::BadLine, bad_date_message("\"as_of\"", "\"" + app.as_of + "\""));
+    if (!day) return bad_line(ErrorKind::BadLine, bad_date_message("\"as_of\"", "\"" + echo(app.as_of) + "\""));
     as_of = *day;
   }
   if (app.has_as_of && !app.has_version) {

@@ -14,6 +14,7 @@
 #include "base/suggest.hpp"
 #include "interpreter/facts.hpp"
 #include "base/limits.hpp"
+#include "base/source.hpp"
 #include "lang/checker.hpp"
 #include "lang/format.hpp"
 #include "lang/keywords.hpp"
@@ -65,7 +66,7 @@ const Edition* choose(const Policy& policy, const Selection& s, std::string& err
   // (施行 on a measure or clause), as with kuan eval --version V --as-of D.
   if (!s.version.empty() && !s.as_of.empty()) {
     if (!parse_date(s.as_of)) {
-      error = bad_date_message("--as-of", "\"" + s.as_of + "\"");
+      error = bad_date_message("--as-of", "\"" + echo(s.as_of) + "\"");
       return nullptr;
     }
     return policy.edition(s.version, error);
@@ -254,7 +255,7 @@ Reply Session::open(const std::optional<std::string>& policy, const Selection& s
     if (!selection.version.empty() || (!selection.as_of.empty() && !parse_date(selection.as_of))) {
       if (bad_input) *bad_input = true;
       return fail(!selection.version.empty() ? "--version 需要一个 POLICY\n"
-                                             : bad_date_message("--as-of", "\"" + selection.as_of + "\"") + "\n");
+                                             : bad_date_message("--as-of", "\"" + echo(selection.as_of) + "\"") + "\n");
     }
     header_ = std::make_shared<SourceFile>(kHeaderName, kHeader);
     std::vector<Diagnostic> diagnostics;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/date.hpp"
+#include "base/source.hpp"
 #include "base/suggest.hpp"
 #include "interpreter/render.hpp"
 #include "lang/keywords.hpp"
@@ -185,7 +186,7 @@ Reply Session::cmd_as_of(const std::string& arg) {
   const bool today = arg == "今天" || arg == "today";
   const auto day = today ? std::optional<std::int32_t>(china_standard_day(static_cast<std::int64_t>(std::time(nullptr))))
                          : parse_date(arg);
-  if (!day) return fail("错误:" + bad_date_message("", "\"" + arg + "\"", ",或 今天") + "\n");
+  if (!day) return fail("错误:" + bad_date_message("", "\"" + echo(arg) + "\"", ",或 今天") + "\n");
   const std::string date = today ? std::string() : arg;
   if (!policy_) {  // rules typed inline only: nothing to choose, the date alone
     selection_.as_of = date;

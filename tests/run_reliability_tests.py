@@ -346,6 +346,16 @@ def group_controls(tmp):
           (code, err))
     code, out, err = run("repl", POLICY, "--version", "2025年版", input=("采购类型 = " + nasty + "\n").encode())
     check("controls: the REPL echoes no raw ESC/BEL", "\x1b" not in out + err and "\x07" not in out + err, (code, out, err))
+    code, out, err = run("repl", POLICY, input=(":as-of 2025" + nasty + "\n:version v" + nasty + "\n").encode() + b"\xff\n")
+    check("controls: the REPL's :as-of and :version quote a bad date or edition escaped",
+          "\x1b" not in out + err and "\x07" not in out + err and out.count("\\u001B") >= 4, (code, out, err))
+    code, out, err = run("repl", POLICY, "--as-of", "2025" + nasty, input=b"")
+    check("controls: repl --as-of quotes a bad date escaped", code != 0 and "\x1b" not in err and "\\u001B" in err, (code, err))
+    lines = "".join(json.dumps(line) + "\n" for line in [{"as_of": "2025" + nasty, "measure": "算力券", "facts": APP},
+                                                         {"version": "v" + nasty, "measure": "算力券", "facts": APP}])
+    code, out, err = run("eval", POLICY, "--batch", "-", "--out-format", "csv", "--no-progress", input=lines.encode())
+    check("controls: a batch line's bad as_of or version is quoted escaped in CSV output",
+          code == 2 and "\x1b" not in out and "\x07" not in out and out.count("\\u001B") >= 4, (code, out, err))
 
 
 # ------------------------------------------------------------------ hostile

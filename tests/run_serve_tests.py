@@ -159,6 +159,10 @@ def main():
         step("evaluate NDJSON: the batch's output, in order, byte for byte",
              code == 200 and body == expected and headers.get("Content-Type", "").startswith("application/x-ndjson"),
              f"{code}\n{body}\nwant\n{expected}")
+        code, headers, body = request(port, "POST", "/v1/evaluate", "\n".join(lines) + "\n",
+                                      {"Content-Type": "Application/X-NDJSON ; charset=UTF-8"})
+        step("evaluate NDJSON: the media type in any case, with white space before its parameters",
+             code == 200 and body == expected, f"{code}\n{body[:300]}")
         code, headers, body = request(port, "POST", "/v1/evaluate", lines[0] + "\n" + lines[1])
         step("evaluate: two lines without the NDJSON type are a 400", code == 400 and json.loads(body)["code"] == "bad_line", body)
 
@@ -183,6 +187,14 @@ def main():
         step("measures?version=: kuan measures --version", code == 200 and body == want, body[:300])
         code, headers, body = request(port, "GET", "/v1/measures?version=nope")
         step("measures?version=unknown: 404 no_edition", code == 404 and json.loads(body)["code"] == "no_edition", body)
+        reply = raw(port, b"GET /v1/measures?version=%FF%FE%1B%5B31m HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = reply[reply.find(b"\r\n\r\n") + 4:]
+        try:
+            echoed = json.loads(answer.decode("utf-8"))["error"]
+        except (UnicodeDecodeError, ValueError, KeyError):
+            echoed = None
+        step("measures?version= of bad UTF-8 and ESC: a 404 in UTF-8, the name escaped",
+             status_of(reply) == 404 and echoed is not None and "\x1b" not in echoed and "\\xFF" in echoed, reply[:300])
         code, headers, body = request(port, "GET", "/v1/editions")
         eds = json.loads(body)
         step("editions: both, with status and dates",

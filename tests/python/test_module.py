@@ -73,6 +73,19 @@ def test_non_finite_decimal_is_refused(ed):
         ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("NaN")})
 
 
+@pytest.mark.parametrize("value", ["1E+999999999", "1E-999999999", "1E+4096", "7" * 4097])
+def test_decimal_beyond_the_digit_limit_is_refused_before_it_is_written_out(ed, value):
+    # Written without its exponent, 1E+999999999 would be a gigabyte of zeros (seconds, memory)
+    with pytest.raises(ValueError, match="过长:数字至多 4096 位") as e:
+        ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal(value)})
+    assert len(str(e.value)) < 300
+
+
+def test_decimal_at_the_digit_limit_is_read(ed):
+    assert ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("1E-4095")})["amount"] == Decimal("0.00")
+    assert ed.evaluate("算力券", {**VOUCHER, "合同金额": Decimal("1.5E+3")})["amount"] == Decimal("450.00")
+
+
 def test_fact_errors_name_the_fact(ed):
     with pytest.raises(kuan.FactError) as e:
         ed.evaluate("算力券", {**VOUCHER, "合同额": "1元"})

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <string_view>
 
+#include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
 
 #include "kuan/batch.hpp"
@@ -70,10 +71,14 @@ void reply_error(Response& res, http::status status, const char* code, std::stri
   reply(res, status, kJson, std::move(body));
 }
 
+// A media type is case-insensitive and may have white space before its
+// parameters (RFC 9110 8.3.1): "Application/X-NDJSON ; charset=utf-8" is NDJSON.
 bool is_ndjson(const Request& req) {
   const auto type = req[http::field::content_type];
-  const std::string_view t(type.data(), type.size());
-  return t.substr(0, t.find(';')) == "application/x-ndjson";
+  std::string_view t(type.data(), type.size());
+  t = t.substr(0, t.find(';'));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+  return boost::beast::iequals(boost::beast::string_view(t.data(), t.size()), "application/x-ndjson");
 }
 
 // The edition a line without "version"/"as_of" is computed with: the one in
