@@ -64,13 +64,15 @@ struct Registers {
     const std::int32_t i = ref & kRefIndex;
     if (!(ref & (1 << 30))) return constants[i];
     if (present[i] & FactValues::kFits) [[likely]] return facts[i];
-    return absent(i);
+    return absent(i, present, facts, constants, fact_default);
   }
   // A fact not given (or beyond 64 bits) read as an operand: its default, or
   // hand over. Out of line: the reads stay short where they are inlined
-  // (inlined whole, the machine's registers spill and it runs slower).
-  [[gnu::noinline, gnu::cold]] Fx absent(std::int32_t slot) const {
-    return default_value(slot, present, facts, constants, fact_default);
+  // (inlined whole, the machine's registers spill and it runs slower). Static:
+  // a Registers is a bundle of locals, never an object in memory.
+  [[gnu::noinline, gnu::cold]] static Fx absent(std::int32_t slot, const unsigned char* P, const Fx* F, const Fx* K,
+                                                const std::int32_t* D) {
+    return default_value(slot, P, F, K, D);
   }
   void set(std::int32_t ref, Fx x) const {
     r[ref].m = x.m;
@@ -84,7 +86,7 @@ class Machine {
  public:
   using Number = Fx;
 
-  Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Registers regs,
+  Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Reg* regs,
           unsigned char* done, Trace* trace)
       : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done),
         rate_choices_(trace ? &trace->rate_choices : nullptr) {}
@@ -192,13 +194,13 @@ class Machine {
     return false;
   }
   bool test(const Program::Test& t) {
-    if (t.entry == kTest) return holds(fixed::compare(regs_[t.a], regs_[t.b]), t.mask);
+    if (t.entry == kTest) return holds(fixed::compare(operands()[t.a], operands()[t.b]), t.mask);
     return segment(t.entry).m != 0;
   }
   Fx segment(std::int32_t s) {
     if (s >= 0) return run(s);
     if (s == kNone) bail();
-    return regs_[~s];
+    return operands()[~s];
   }
   Fx run(std::int32_t pc);
  public:
@@ -210,13 +212,13 @@ class Machine {
   }
 
  private:
-  const void* const* handlers_ = nullptr;
+  const void* const* handlers_;  // set by run(kHandlerTable), read only after it
   void ensure(std::int32_t memo) {
     const auto m = static_cast<std::size_t>(memo);
     if (done_[m] == 1) return;
     if (done_[m] == 2) bail();  // being computed: the checker rejects cycles; guard anyway
     done_[m] = 2;
-    regs_.set(p_.memos[m].reg, run(p_.memos[m].entry));
+    operands().set(p_.memos[m].reg, run(p_.memos[m].entry));
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
@@ -236,7 +238,12 @@ class Machine {
   const CompiledMeasure& cm_;
   const MeasureInfo& info_;
   const FactValues& facts_;
-  Registers regs_;
+  Reg* regs_;
+  // The operands as the generic ops read them (built where used: no copy of
+  // the plan's and the facts' pointers kept in the machine).
+  Registers operands() const {
+    return {regs_, p_.constants.data(), facts_.fixed.data(), facts_.present.data(), p_.fact_default.data()};
+  }
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
   std::vector<ChoiceTrace>* choices_ = nullptr;  // where 若/按 choices go while explaining
   std::vector<ChoiceTrace>* rate_choices_;       // … while computing 比例
@@ -280,8 +287,8 @@ Fx Machine::run(std::int32_t pc) {
   const std::int32_t* const L = p_.lists.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
-  const Registers& R = regs_;  // the generic ops' operands
-  Reg* const Rg = regs_.r;
+  const Registers R = operands();  // the generic ops' operands
+  Reg* const Rg = regs_;
   const Ins* i;
   // `r`, computed by the call, into the destination — or hand over when the
   // call says it is not exact. Each handler's own `r`: one variable of the
@@ -506,7 +513,7 @@ void plan::resolve_handlers(std::vector<Ins>& code) {
   const CompiledMeasure measure;
   const MeasureInfo info;
   const FactValues facts;
-  Machine machine(none, measure, info, facts, Registers{}, nullptr, nullptr);
+  Machine machine(none, measure, info, facts, nullptr, nullptr, nullptr);
   const void* const* table = machine.handlers();
   for (std::size_t k = 0; k < code.size(); ++k) {
     Ins& i = code[k];
@@ -521,10 +528,6 @@ void plan::resolve_handlers(std::vector<Ins>& code) {
 
 namespace {
 
-Registers registers_of(const Program& p, const FactValues& facts, Reg* r) {
-  return {r, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
-}
-
 // A flat plan run to its end, its decision written into `d`; false when the
 // plan hands over. Inlined into its two callers (one call less on every
 // evaluation).
@@ -532,7 +535,7 @@ Registers registers_of(const Program& p, const FactValues& facts, Reg* r) {
                                             const FactValues& facts, Reg* r,
                                             unsigned char* done, FlatDecision& d) {
   try {
-    Machine machine(p, cm, info, facts, registers_of(p, facts, r), done, nullptr);
+    Machine machine(p, cm, info, facts, r, done, nullptr);
     machine.run_flat(d);
     return true;
   } catch (const Bail&) {
@@ -553,7 +556,7 @@ std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, 
 std::optional<Outcome> run_segments(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
                                     const Program& p, const FactValues& facts, Trace* trace, Reg* r, unsigned char* done) {
   try {
-    Machine machine(p, cm, info, facts, registers_of(p, facts, r), done, trace);
+    Machine machine(p, cm, info, facts, r, done, trace);
     return evaluate_in_order(ed, info, machine, trace);
   } catch (const Bail&) {
     return std::nullopt;
