@@ -23,9 +23,14 @@ struct NameGroups {
 // Groups names 0 … n - 1 (n ≤ 2^32) by equality: hash_of(i) is name i's
 // 64-bit hash, name_of(i) the name (a view that stays valid); both are asked
 // in index order. Equal names get one group, different names different ones,
-// whatever the hashes.
-template <class HashOf, class NameOf>
-NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of) {
+// whatever the hashes. each(i, group, groups) is told each name's group in
+// index order as soon as it is final (`groups`: the groups so far), so that a
+// caller's own pass in input order can ride along with the check.
+struct EachNameGroup {
+  void operator()(std::size_t, std::uint32_t, const NameGroups&) const {}
+};
+template <class HashOf, class NameOf, class Each = EachNameGroup>
+NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of, Each each = {}) {
   NameGroups g;
   // The hash's high 32 bits above the index: two sorting passes; names
   // whose high bits are equal (a few among a million) are told apart below.
@@ -61,6 +66,7 @@ NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of) {
       if (fresh) g.first.push_back(static_cast<std::uint32_t>(i));
       g.of[i] = at->second;
     }
+    each(i, g.of[i], g);
   }
   return g;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/amount_text.hpp"
 #include "base/json_string.hpp"
 #include "interpreter/render.hpp"
 
@@ -11,49 +12,12 @@ namespace kuan {
 namespace {
 
 constexpr std::size_t kChunk = 32;  // pieces are copied in whole chunks of this many bytes
-static_assert(kChunk < OutBytes::kSlack);
-
-// An amount's digits need at most this many bytes besides its scale.
-constexpr std::size_t kDigits = 24;
-// Amounts of a larger scale go through append_result_json.
-constexpr int kMaxScale = 30;
+static_assert(kChunk < OutBytes::kSlack && kAmountChunk < OutBytes::kSlack);
 
 std::string json_text(std::string_view s) {
   std::string out;
   append_json_string(out, s);
   return out;
-}
-
-// Decimal::to_string's text of mantissa × 10^-scale (0 <= scale <= kMaxScale),
-// written at p; returns its end.
-char* put_amount(char* p, std::int64_t mantissa, int scale) {
-  static constexpr char kPairs[] =
-      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-      "8081828384858687888990919293949596979899";
-  char digits[kDigits + kMaxScale + kChunk];
-  char* const end = digits + kDigits + kMaxScale;
-  char* q = end;
-  std::uint64_t v = mantissa < 0 ? 0 - static_cast<std::uint64_t>(mantissa) : static_cast<std::uint64_t>(mantissa);
-  int places = 0;
-  for (; places + 2 <= scale; places += 2) {
-    q -= 2;
-    std::memcpy(q, kPairs + 2 * (v % 100), 2);
-    v /= 100;
-  }
-  if (places < scale) *--q = static_cast<char>('0' + v % 10), v /= 10;
-  if (scale) *--q = '.';
-  while (v >= 100) {
-    q -= 2;
-    std::memcpy(q, kPairs + 2 * (v % 100), 2);
-    v /= 100;
-  }
-  if (v >= 10) q -= 2, std::memcpy(q, kPairs + 2 * v, 2);
-  else *--q = static_cast<char>('0' + v);
-  if (mantissa < 0) *--q = '-';
-  const auto n = static_cast<std::size_t>(end - q);
-  for (std::size_t i = 0; i < n; i += kChunk) std::memcpy(p + i, q + i, kChunk);
-  return p + n;
 }
 
 }  // namespace
@@ -109,10 +73,10 @@ std::size_t ResultWriter::row_bound(const Edition& ed, const Outcome& o, const s
   const auto index = static_cast<std::size_t>(o.measure - ed_.measures.data());
   std::int64_t mantissa;
   if (&ed != &ed_ || index >= pieces_.size() || !o.figures.empty() || !o.amount.mantissa64(mantissa) ||
-      o.amount.scale() < 0 || o.amount.scale() > kMaxScale)
+      o.amount.scale() < 0 || o.amount.scale() > kAmountMaxScale)
     return 0;  // another edition's, 结果, a long amount
   const Pieces& p = pieces_[index];
-  std::size_t n = 1 + p.head[o.eligible].size + kDigits + static_cast<std::size_t>(o.amount.scale()) + p.longest_end;
+  std::size_t n = 1 + p.head[o.eligible].size + kAmountDigits + static_cast<std::size_t>(o.amount.scale()) + p.longest_end;
   if (id) n += 8 + (id_plain ? id->size() : 6 * id->size());
   if (o.failed.empty()) {
     n += p.no_reasons.size;

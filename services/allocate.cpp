@@ -25,15 +25,31 @@ AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_vie
 
 std::size_t AllocatorData::repeated_id(std::size_t& first) const {
   const std::size_t n = records.size();
-  std::vector<std::uint64_t> keys(n);  // id hash << 32 | record: equal ids fall next to each other
+  // Most ids share their hash bits with no other: a bit per bucket of hash
+  // bits (about 16 buckets per record, a few MiB that stay in cache) finds
+  // the buckets met twice, and only their records are sorted and compared.
+  int bucket_bits = 10;
+  while (bucket_bits < 32 && (std::size_t{1} << bucket_bits) < 16 * n) ++bucket_bits;
+  const int drop = 32 - bucket_bits;
+  std::vector<std::uint64_t> seen(std::size_t{1} << (bucket_bits - 6)), twice(seen.size());
+  for (auto r = records.cbegin(); r != records.cend(); ++r) {  // until settle(): `failed` holds the id's hash bits (keep())
+    const std::uint32_t b = r->failed >> drop;
+    const std::uint64_t bit = std::uint64_t{1} << (b & 63);
+    twice[b >> 6] |= seen[b >> 6] & bit;
+    seen[b >> 6] |= bit;
+  }
+  std::vector<std::uint64_t> keys;  // id hash << 32 | record: equal ids fall next to each other
   std::size_t i = 0;
   for (auto r = records.cbegin(); r != records.cend(); ++r, ++i)
-    keys[i] = std::uint64_t{r->failed} << 32 | i;  // until settle(): the id's hash bits (keep())
+    if (const std::uint32_t b = r->failed >> drop; twice[b >> 6] >> (b & 63) & 1) keys.push_back(std::uint64_t{r->failed} << 32 | i);
+  std::vector<std::uint64_t>().swap(seen);
+  std::vector<std::uint64_t>().swap(twice);
   sort_by_high_bits(keys, 32);  // by hash, record order kept among equal hashes
+  const std::size_t candidates = keys.size();
   std::size_t worst = n;  // the earliest repeat; `first`: the first record with its id
   std::vector<std::uint32_t> run;
-  for (std::size_t a = 0, b = 0; a < n; a = b) {
-    for (b = a + 1; b < n && keys[b] >> 32 == keys[a] >> 32; ++b) {}
+  for (std::size_t a = 0, b = 0; a < candidates; a = b) {
+    for (b = a + 1; b < candidates && keys[b] >> 32 == keys[a] >> 32; ++b) {}
     if (b - a < 2) continue;
     run.clear();  // the same hash: sort by id (then record), so equal ids are neighbours
     for (std::size_t k = a; k < b; ++k) run.push_back(static_cast<std::uint32_t>(keys[k]));
@@ -302,11 +318,14 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
   const bool counting = std::any_of(setup.begin(), setup.end(), [](const Setup& x) { return x.counted; });
   candidates.reserve(candidates.size() + quota_records);  // room for all at once: no doubling of a large vector
   if (counting) seed_openings();
-  for (std::size_t i = 0; i < records.size(); ++i) {
+  for (std::size_t k = 0; k < admitted.size(); ++k) {
+    // These records lie apart: each is asked for early, and its kept bytes a little later.
+    if (k + 16 < admitted.size()) __builtin_prefetch(&records[admitted[k + 16]]);
+    if (k + 8 < admitted.size()) __builtin_prefetch(arena.address(records[admitted[k + 8]].id));
+    const std::uint32_t i = admitted[k];
     Record& r = records[i];
     const MeasureInfo& m = ed.measures[r.measure];
     const bool counted = setup[r.measure].counted;
-    if (m.quota < 0 && !counted) continue;
     // The batch's fast lane when it can (a 按 F quota's group and a stated
     // figure to carry read Values); else bound with Values for evaluate().
     const QuotaInfo* q = m.quota >= 0 ? &ed.quotas[m.quota] : nullptr;
@@ -333,7 +352,7 @@ std::optional<AllocationError> AllocatorData::admit(std::vector<Candidate>& cand
     Decimal score;
     if (q->score_fact >= 0 && facts.present[q->score_fact])
       score = bound_values ? facts.values[q->score_fact].number : fixed::to_decimal(facts.fixed[q->score_fact]);
-    candidates.push_back({std::move(score), static_cast<std::uint32_t>(i), m.quota,
+    candidates.push_back({std::move(score), i, m.quota,
                           q->group_fact >= 0 ? group_key(q->group_fact) : std::string()});
   }
   if (counting) {

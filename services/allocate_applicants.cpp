@@ -19,16 +19,7 @@ std::optional<AllocationError> AllocatorData::settle() {
   const std::size_t n = records.size();
   std::size_t first_with_id = 0;
   const std::size_t repeated = repeated_id(first_with_id);  // n: none
-  std::vector<std::uint32_t> applicant;  // per record
-  {
-    // Both are asked in input order: walk the records, no deque index per name.
-    auto hashes = records.cbegin(), names = records.cbegin();
-    NameGroups groups = group_names(
-        n, [&](std::size_t) { return (hashes++)->applicant_hash; }, [&](std::size_t) { return applicant_of(*names++); });
-    applicant = std::move(groups.of);
-    applicant_first = std::move(groups.first);
-  }
-  year_totals.assign(applicant_first.size() * n_year, fixed::Fx{});
+  year_totals.clear();
   wide_year_totals.clear();
   std::optional<AllocationError> overflow;
   // Adds one 全年 value to a total: in 64-bit fixed point while the sum fits,
@@ -48,12 +39,9 @@ std::optional<AllocationError> AllocatorData::settle() {
       return false;
     }
   };
-  std::size_t i = 0;
-  for (auto it = records.begin(); it != records.end(); ++it, ++i) {
-    constexpr std::size_t kAhead = 16;  // the totals of the applicant a few lines on, asked for early
-    if (n_year && i + kAhead < n) __builtin_prefetch(&year_totals[std::size_t{applicant[i + kAhead]} * n_year]);
-    Record& r = *it;
-    const std::uint32_t who = applicant[i];
+  // Each record, in input order, once its applicant is known for sure (the
+  // names' check rides along: one walk over the records, not two).
+  auto settle_record = [&](Record& r, std::size_t i, std::uint32_t who) {
     // What keep() left in fields not used before deciding: its one 全年
     // value (kept_source, see Record), the id's hash bits (repeated_id()'s).
     const std::uint32_t kept_source = r.rank;
@@ -61,12 +49,12 @@ std::optional<AllocationError> AllocatorData::settle() {
     r.applicant = who;
     r.used = 0;
     r.amount = 0, r.rank = 0, r.failed = 0;
-    if (setup[r.measure].year_totals.empty() || overflow || i >= repeated) continue;
+    if (setup[r.measure].year_totals.empty() || overflow || i >= repeated) return;
     if (kept_source) {  // its measure's one 全年 value as read (or none given): no decoding
       if (kept_source > 1 && !add(std::size_t{who} * n_year + year_slot[setup[r.measure].year_totals[0]], &kept, nullptr))
         overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)),
                                     "同一申请人的全年合计超出可处理的范围");
-      continue;
+      return;
     }
     // The line's 全年 facts, as its given facts were kept (a fact too long for
     // 64 bits as its exact text: then every Value is decoded).
@@ -86,6 +74,22 @@ std::optional<AllocationError> AllocatorData::settle() {
         break;
       }
     }
+  };
+  {
+    // The hashes, the names and the records are all asked in input order:
+    // walk the records, no block index per name.
+    auto hashes = records.cbegin(), names = records.cbegin();
+    auto settled_record = records.begin();
+    NameGroups groups = group_names(
+        n, [&](std::size_t) { return (hashes++)->applicant_hash; }, [&](std::size_t) { return applicant_of(*names++); },
+        [&](std::size_t i, std::uint32_t who, const NameGroups& g) {
+          // Sized at the first name; a name apart from its hash's group (rare) adds one.
+          if (year_totals.size() < g.first.size() * n_year) year_totals.resize(g.first.size() * n_year);
+          constexpr std::size_t kAhead = 16;  // the totals of the applicant a few lines on, asked for early
+          if (n_year && i + kAhead < n) __builtin_prefetch(&year_totals[std::size_t{g.of[i + kAhead]} * n_year]);
+          settle_record(*settled_record++, i, who);
+        });
+    applicant_first = std::move(groups.first);
   }
   // A total that went past 64 bits on the way and fits again at the end is
   // read from the lanes like any other (as from_decimal of its Decimal would).

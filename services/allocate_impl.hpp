@@ -160,6 +160,9 @@ struct api::Allocator::Data {
   std::vector<Pool> pools;
   Chunked<Record> records;  // in blocks: growing never copies, no 2× peak
   std::size_t quota_records = 0;  // records of a quota measure (candidates at most)
+  // The records of a quota or 件数-counted measure, in input order: the ones
+  // admit() evaluates (a year is mostly others: no walk over them all).
+  std::vector<std::uint32_t> admitted;
   // 结果: an eligible record's figures (a measure's named results, in order, as
   // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
   // and an edition without 结果 pays nothing. Keyed by address (a record stays where it is).

@@ -241,6 +241,7 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
       r.amount = x.m, r.rank = static_cast<std::uint32_t>(x.s) + 2;
   }
   if (m.quota >= 0) ++quota_records;
+  if (m.quota >= 0 || setup[mi].counted) admitted.push_back(static_cast<std::uint32_t>(records.size()));
   r.line = line;
   r.measure = static_cast<std::uint16_t>(mi);
   if (carry_stated)

@@ -8,6 +8,7 @@
 #include <utility>
 #include <fmt/format.h>
 
+#include "base/amount_text.hpp"
 #include "base/csv.hpp"
 #include "base/json_string.hpp"
 #include "base/out_bytes.hpp"
@@ -19,20 +20,11 @@
 namespace kuan {
 
 namespace {
-// 分 as "1234.50" at p (at most 24 bytes), its end returned (cents_text
-// without a string of its own; the whole 元 by to_chars, two digits at a time).
-char* put_cents(char* p, std::int64_t cents) {
-  const std::uint64_t v = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-  if (cents < 0) *p++ = '-';
-  p = std::to_chars(p, p + 21, v / 100).ptr;
-  const auto fen = static_cast<unsigned>(v % 100);
-  *p++ = '.';
-  *p++ = static_cast<char>('0' + fen / 10);
-  *p++ = static_cast<char>('0' + fen % 10);
-  return p;
-}
+// 分 as "1234.50" at p (cents_text without a string of its own), its end
+// returned; p has kAmountDigits + kAmountChunk bytes of room.
+char* put_cents(char* p, std::int64_t cents) { return put_amount(p, cents, 2); }
 void append_cents(std::string& out, std::int64_t cents) {
-  char buf[24];
+  char buf[kAmountDigits + kAmountChunk];
   out.append(buf, static_cast<std::size_t>(put_cents(buf, cents) - buf));
 }
 
@@ -44,8 +36,9 @@ char* put_count(char* p, std::uint32_t n) { return std::to_chars(p, p + 10, n).p
 }  // namespace
 
 void AllocatorData::Setup::set_json_row_max() {
-  // Every literal member name and punctuation, three amounts and two ranks: well under 384 bytes.
-  std::size_t n = 384 + measure_json.size() + quota_out_json.size();
+  // Every literal member name and punctuation, three amounts and two ranks: well under 384 bytes
+  // (and the chunk an amount's digits are copied in).
+  std::size_t n = 384 + kAmountChunk + measure_json.size() + quota_out_json.size();
   for (const std::string& reason : reasons_json) n += reason.size() + 1;
   std::size_t widest_cap = 4, widest_note = 0;  // null
   for (std::size_t c = 0; c < caps_json.size(); ++c) {
