@@ -133,10 +133,15 @@ std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::v
     std::error_code status_ec;
     const fs::file_status st = it->status(status_ec);
     if (status_ec) {
-      // A dangling link (an editor's lock file) is not a rule file; anything
-      // else that cannot be examined might be one, or a whole edition.
-      if (status_ec != std::errc::no_such_file_or_directory &&
-          (editions_inside || it->path().extension() == ".kuan"))
+      // A hidden dangling link (an editor's lock file, .#a.kuan) is not a rule
+      // file; any other *.kuan that cannot be examined — a link whose rule file
+      // was moved away included — would be rules silently missing, and anything
+      // that might be a whole edition is reported too.
+      const bool dangling = status_ec == std::errc::no_such_file_or_directory;
+      const bool hidden = it->path().filename().string().starts_with('.');
+      if (dangling && it->path().extension() == ".kuan" && !hidden)
+        diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + it->path().string() + ":它是链接,指向的文件不存在"));
+      else if (!dangling && (editions_inside || it->path().extension() == ".kuan"))
         problem(it->path(), status_ec);
       continue;
     }
