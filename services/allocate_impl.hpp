@@ -230,6 +230,15 @@ struct api::Allocator::Data {
     std::vector<int> column_fact;
   } opening_csv;
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
+  // The year's figures per measure, summed as decide_amounts() decides
+  // (`allocated` before the pools: a scaled pool's measures get theirs from
+  // its pass), and the funded records a cap limited: summarize() walks no records.
+  struct MeasureSums {
+    std::uint64_t applications = 0, funded = 0, not_selected = 0;
+    __int128 amount = 0, allocated = 0;
+  };
+  std::vector<MeasureSums> sums;
+  std::vector<std::uint32_t> capped;
   AllocationSummary summary;
   std::optional<AllocationError> stopped;
   bool finished = false;
