@@ -23,29 +23,17 @@ AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_vie
   return allocation_error(line, 0, "id", std::string(id), fmt::format("重复的申请 id(与第 {} 项申请相同)", first + 1));
 }
 
-std::size_t AllocatorData::repeated_id(std::size_t& first) const {
-  const std::size_t n = records.size();
-  // Most ids share their hash bits with no other: a bit per bucket of hash
-  // bits (about 16 buckets per record, a few MiB that stay in cache) finds
-  // the buckets met twice, and only their records are sorted and compared.
-  int bucket_bits = 10;
-  while (bucket_bits < 32 && (std::size_t{1} << bucket_bits) < 16 * n) ++bucket_bits;
-  const int drop = 32 - bucket_bits;
-  std::vector<std::uint64_t> seen(std::size_t{1} << (bucket_bits - 6)), twice(seen.size());
-  for (auto r = records.cbegin(); r != records.cend(); ++r) {  // until settle(): `failed` holds the id's hash bits (keep())
-    const std::uint32_t b = r->failed >> drop;
-    const std::uint64_t bit = std::uint64_t{1} << (b & 63);
-    twice[b >> 6] |= seen[b >> 6] & bit;
-    seen[b >> 6] |= bit;
-  }
-  std::vector<std::uint64_t> keys;  // id hash << 32 | record: equal ids fall next to each other
-  std::size_t i = 0;
-  for (auto r = records.cbegin(); r != records.cend(); ++r, ++i)
-    if (const std::uint32_t b = r->failed >> drop; twice[b >> 6] >> (b & 63) & 1) keys.push_back(std::uint64_t{r->failed} << 32 | i);
-  std::vector<std::uint64_t>().swap(seen);
-  std::vector<std::uint64_t>().swap(twice);
+AllocatorData::IdBuckets::IdBuckets(std::size_t records) {
+  int bits = 10;
+  while (bits < 32 && (std::size_t{1} << bits) < 16 * records) ++bits;
+  drop = 32 - bits;
+  seen.assign(std::size_t{1} << (bits - 6), 0);
+  met_twice.assign(seen.size(), 0);
+}
+
+std::size_t AllocatorData::repeated_id(std::vector<std::uint64_t>& keys, std::size_t& first) const {
+  const std::size_t n = records.size(), candidates = keys.size();
   sort_by_high_bits(keys, 32);  // by hash, record order kept among equal hashes
-  const std::size_t candidates = keys.size();
   std::size_t worst = n;  // the earliest repeat; `first`: the first record with its id
   std::vector<std::uint32_t> run;
   for (std::size_t a = 0, b = 0; a < candidates; a = b) {

@@ -304,10 +304,27 @@ struct api::Allocator::Data {
     return *as_of;
   }
 
+  // Ids are checked all at once, by their hash bits (a record's `failed`
+  // until settle()): most share them with no other, so a bit per bucket of
+  // hash bits (about 16 buckets per record, a few MiB that stay in cache)
+  // marks the buckets met twice over one walk, and only the records in those
+  // are sorted and compared (allocate.cpp).
+  struct IdBuckets {
+    explicit IdBuckets(std::size_t records);
+    void mark(std::uint32_t hash) {
+      const std::uint32_t b = hash >> drop;
+      const std::uint64_t bit = std::uint64_t{1} << (b & 63);
+      met_twice[b >> 6] |= seen[b >> 6] & bit;
+      seen[b >> 6] |= bit;
+    }
+    bool twice(std::uint32_t hash) const { return met_twice[hash >> drop >> 6] >> (hash >> drop & 63) & 1; }
+    int drop = 0;
+    std::vector<std::uint64_t> seen, met_twice;
+  };
   // The first application, in input order, whose id an earlier one has (its
-  // index, and in `first` the earlier one's), or records.size() (allocate.cpp).
-  // Ids are checked all at once, by sorting their hashes.
-  std::size_t repeated_id(std::size_t& first) const;
+  // index, and in `first` the earlier one's), or records.size(): `keys` are
+  // hash << 32 | record of every record in a bucket met twice, in record order.
+  std::size_t repeated_id(std::vector<std::uint64_t>& keys, std::size_t& first) const;
   // Once the records are read, or reading stopped (allocate_applicants.cpp):
   // repeated ids checked, applicants interned (Record::applicant,
   // applicant_first), the 全年 totals summed in input order. The first problem
