@@ -24,11 +24,10 @@ AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_vie
 }
 
 AllocatorData::IdBuckets::IdBuckets(std::size_t records) {
-  int bits = 10;
-  while (bits < 32 && (std::size_t{1} << bits) < 16 * records) ++bits;
-  drop = 32 - bits;
-  seen.assign(std::size_t{1} << (bits - 6), 0);
-  met_twice.assign(seen.size(), 0);
+  int width = 10;
+  while (width < 32 && (std::size_t{1} << width) < 8 * records) ++width;
+  drop = 32 - width;
+  bits.assign(std::size_t{2} << (width - 6), 0);
 }
 
 std::size_t AllocatorData::repeated_id(std::vector<std::uint64_t>& keys, std::size_t& first) const {

@@ -305,21 +305,25 @@ struct api::Allocator::Data {
   }
 
   // Ids are checked all at once, by their hash bits (a record's `failed`
-  // until settle()): most share them with no other, so a bit per bucket of
-  // hash bits (about 16 buckets per record, a few MiB that stay in cache)
-  // marks the buckets met twice over one walk, and only the records in those
-  // are sorted and compared (allocate.cpp).
+  // until settle()): most share them with no other, so two bits per bucket of
+  // hash bits (about 8 buckets per record, 2 MiB for a million) mark the
+  // buckets met twice over one walk, and only the records in those (about
+  // one in eight) are sorted and compared (allocate.cpp).
   struct IdBuckets {
     explicit IdBuckets(std::size_t records);
     void mark(std::uint32_t hash) {
       const std::uint32_t b = hash >> drop;
+      std::uint64_t* word = &bits[std::size_t{b >> 6} * 2];  // met once, then beside it met twice: one cache line
       const std::uint64_t bit = std::uint64_t{1} << (b & 63);
-      met_twice[b >> 6] |= seen[b >> 6] & bit;
-      seen[b >> 6] |= bit;
+      word[1] |= word[0] & bit;
+      word[0] |= bit;
     }
-    bool twice(std::uint32_t hash) const { return met_twice[hash >> drop >> 6] >> (hash >> drop & 63) & 1; }
+    bool twice(std::uint32_t hash) const {
+      const std::uint32_t b = hash >> drop;
+      return bits[std::size_t{b >> 6} * 2 + 1] >> (b & 63) & 1;
+    }
     int drop = 0;
-    std::vector<std::uint64_t> seen, met_twice;
+    std::vector<std::uint64_t> bits;
   };
   // The first application, in input order, whose id an earlier one has (its
   // index, and in `first` the earlier one's), or records.size(): `keys` are
