@@ -81,9 +81,8 @@ class Compiler {
       const ast::LimitDecl& cap = *info_.caps[i];
       Labels skip;
       if (cap.when) jump_unless(*cap.when, skip);
-      const std::int32_t limit = cap.limit ? value(*cap.limit) : bail_here();
-      if (cap.used) emit(Op::CapLeft, amount, limit, value(*cap.used), static_cast<std::int32_t>(i));
-      else emit(Op::CapTo, -1, limit, amount, static_cast<std::int32_t>(i));
+      if (cap.limit) cap_into(*cap.limit, cap, amount, static_cast<std::int32_t>(i));
+      else cap_with(bail_here(), cap, amount, static_cast<std::int32_t>(i));
       land(skip);
     }
     emit(Op::Finish, -1, amount, -1, -1, m.signed_result ? 1 : 0);  // 5. and 6.
@@ -158,7 +157,7 @@ class Compiler {
       emit(Op::End, -1, reg);
     }
     p_.registers = next_reg_;
-    specialize(p_.code);
+    specialize(p_.code, p_.fact_default, p_.constants);
     resolve_handlers(p_.code);
   }
 
@@ -168,7 +167,7 @@ class Compiler {
   std::int32_t here() const { return static_cast<std::int32_t>(p_.code.size()); }
   std::int32_t emit(Op op, std::int32_t dst = -1, std::int32_t a = -1, std::int32_t b = -1, std::int32_t c = -1,
                     std::uint8_t x = 0, const ast::Expr* e = nullptr) {
-    p_.code.push_back({op, x, 0, dst, a, b, c, e});
+    p_.code.push_back({op, x, 0, dst, a, b, c, 0, e});
     return here() - 1;
   }
   std::int32_t reg() { return next_reg_++; }
@@ -617,6 +616,44 @@ class Compiler {
     emit(Op::Mul, dst, factor, v);
   }
 
+  // Cap the amount in register `amount` by the i-th cap with its limit `e`,
+  // carried into e's 若 branches (a definition read here alone included), as
+  // product_into carries 基数 into 比例's: each branch caps with its own
+  // limit — a constant one straight from the plan — so no register holds the
+  // limit and no Mov writes one before the join (the 已用 is read in each
+  // branch). Exact all the same: the room is the limit the branch gives minus
+  // the same 已用, and whatever hands over hands the whole evaluation over.
+  void cap_into(const ast::Expr& e, const ast::LimitDecl& cap, std::int32_t amount, std::int32_t i) {
+    using K = ast::ExprKind;
+    if (!constant_of(e)) {
+      if (e.kind == K::If) {
+        Labels otherwise, done;
+        jump_unless(*e.args[0], otherwise);
+        cap_into(*e.args[1], cap, amount, i);
+        done.push_back(emit(Op::Jmp));
+        land(otherwise);
+        cap_into(*e.args[2], cap, amount, i);
+        land(done);
+        return;
+      }
+      if (e.kind == K::Name && ed_.notes[e].ref == ast::RefKind::Define) {
+        const DefineInfo& d = ed_.defines[static_cast<std::size_t>(ed_.notes[e].index)];
+        if (inlined(d.memo)) {  // read here alone: its code is this place's
+          ++uses_[static_cast<std::size_t>(d.memo)];
+          ++depth_;
+          cap_into(*d.decl->value, cap, amount, i);
+          --depth_;
+          return;
+        }
+      }
+    }
+    cap_with(value(e), cap, amount, i);
+  }
+  void cap_with(std::int32_t limit, const ast::LimitDecl& cap, std::int32_t amount, std::int32_t i) {
+    if (cap.used) emit(Op::CapLeft, amount, limit, value(*cap.used), i);
+    else emit(Op::CapTo, -1, limit, amount, i);
+  }
+
   const Edition& ed_;
   const MeasureInfo& info_;
   Program& p_;
@@ -665,6 +702,7 @@ std::shared_ptr<const CompiledMeasure> compile_measure(const Edition& ed, const 
   if (ed.rounding_places < 0 || ed.rounding_places > fixed::kMaxScale) return nullptr;
   p->rounding = ed.rounding;
   p->places = ed.rounding_places;
+  p->unit_step = p->step.m == 1 && p->step.s == p->places;
   const auto& needs = info.needs;
   for (const int f : info.facts)
     if (ed.facts[static_cast<std::size_t>(f)].required() || std::find(needs.begin(), needs.end(), f) != needs.end())

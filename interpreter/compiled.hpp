@@ -74,6 +74,14 @@ struct FlatDecision {
 bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
                  const FactValues& facts, FlatDecision& out);
 
+// evaluate_measure's entry for a `direct` measure evaluated without an
+// explanation: decide_flat's decision built as the Outcome where the caller's
+// result lies (one call frame from evaluate_measure to the machine), else —
+// the plan hands over, or a required fact is missing — the tree-walker's
+// result (evaluate_measure_reference: a direct measure has no 校验 and no 施行).
+EvalResult evaluate_direct(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
+                           const FactValues& facts);
+
 // Not eligible: the Outcome listing which 要求 failed (`failed`: one bit each), as the tree-walker lists them.
 Outcome not_eligible(const Edition& edition, const MeasureInfo& measure, std::uint64_t failed);
 

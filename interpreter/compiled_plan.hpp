@@ -59,7 +59,7 @@ enum class Op : std::uint8_t {
   Failed,  // stop when a 要求 failed (the outcome: not eligible)
   CapTo,   // cap c: room a (0 when negative); when less than the amount in register b, it becomes the amount
   CapLeft, // cap c: room a − b (its 不超过 − 已用; 0 when negative); when less than the amount in register dst, … the same
-  Finish,  // the amount a: negative (x = 0: not 可为负) hands over; else rounded as the edition says — the end
+  Finish,  // the amount in register a: negative (x = 0: not 可为负) hands over; else rounded as the edition says — the end
   // Superinstructions: a comparison of operand a (a register or a fact) with a
   // constant held in the instruction (mantissa k, scale b) — a plain int64
   // compare when the scales agree, the exact aligned one otherwise.
@@ -74,13 +74,19 @@ enum class Op : std::uint8_t {
 
 struct Ins {
   Op op = Op::Bail;
-  std::uint8_t x = 0;  // Cmp, CmpJmp: a comparison's mask (holds); Round: RoundingMode; Choice: held
+  std::uint8_t x = 0;  // Cmp, CmpJmp: a comparison's mask (holds); Round: RoundingMode; Choice: held; JmpZ, JmpNZ: see specialize()
   // The machine's code for it: `op`, or one of its operand-kind variants (specialize()).
   std::uint16_t handler = 0;
   std::int32_t dst = -1, a = -1, b = -1, c = -1;
+  // A jump's target (Given's b, Jmp's a, JmpZ's and JmpNZ's b, CmpJmp's,
+  // JmpK's and FailTo's c) as a byte offset from this instruction
+  // (resolve_handlers): the machine jumps with one add, not an index scaled
+  // and added to the code's start. In what would be padding before `expr`.
+  std::int32_t to = 0;
   union {
     const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
-    std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b); MulMatchK: the values
+    std::int64_t k;                   // JmpK, NeedK: the constant's mantissa (its scale is b); MulMatchK: the values;
+                                      // JmpZ, JmpNZ on a fact (x = 1): its constant default's mantissa
   };
   // The handler's address in the machine (resolve_handlers): each instruction
   // jumps to the next one's code straight from it, not through a table.
@@ -124,9 +130,16 @@ constexpr std::uint16_t kHandlers = kGenericHandlers + kBinaryOps * 9 + 3 * (0
 // Program::fact_default's mark of a default that is another fact: kDefaultIsFact − its slot.
 constexpr std::int32_t kDefaultIsFact = -2;
 
-// Each instruction's handler, its operands bare indices where a variant reads them.
-inline void specialize(std::vector<Ins>& code) {
+// Each instruction's handler, its operands bare indices where a variant reads
+// them; a JmpZ or JmpNZ on a fact with a constant default holds that default's
+// mantissa (x = 1, k: all the test reads of it).
+inline void specialize(std::vector<Ins>& code, const std::vector<std::int32_t>& fact_default, const std::vector<Fx>& constants) {
   for (Ins& i : code) {
+    if ((i.op == Op::JmpZ || i.op == Op::JmpNZ) && kind_of(i.a) == Kind::F) {
+      const std::int32_t d = fact_default[static_cast<std::size_t>(index_of(i.a))];
+      i.x = d >= 0 ? 1 : 0;
+      if (d >= 0) i.k = constants[static_cast<std::size_t>(d)].m;
+    }
     i.handler = static_cast<std::uint16_t>(i.op);
     std::uint16_t at = kGenericHandlers;
 #define KUAN_PLAN_BINARY_CASE(name)                                                                         \
@@ -231,6 +244,7 @@ struct CompiledMeasure {
   fixed::Fx step;                     // the edition's rounding
   RoundingMode rounding = RoundingMode::HalfUp;
   int places = 2;
+  bool unit_step = false;  // the step is one unit of the last place (0.01 at 2 places): rounding needs no division by it
   // Set when the measure is built: no 校验 and no 施行 (nothing for
   // evaluate_measure to check before the plan), and the plain plan is flat and
   // fits the machine's stack — decide_flat may then decide it alone, into the

@@ -39,35 +39,44 @@ struct Bail {};
   return K[d];
 }
 
+// A register: a value as its two fields, always written and read as them —
+// never copied whole as an Fx, which could be one 16-byte load over two
+// narrower stores, which the processor cannot forward (a stall of a dozen
+// cycles on nearly every read). No initializers: the machine's registers are
+// raw storage, each written before it is read.
+struct Reg {
+  std::int64_t m;
+  std::int32_t s;
+};
+
 // The operands (compiled_plan.hpp): registers, the plan's constants and the
-// application's facts, read in place. The registers are two arrays, mantissas
-// and scales, rather than an array of Fx: a register is written as its two
-// fields and read back as them — never one 16-byte load over two narrower
-// stores, which the processor cannot forward (a stall of a dozen cycles on
-// nearly every read). Constants and facts are written long before they are read.
+// application's facts, read in place (constants and facts are written long
+// before they are read). One array of registers, not two of mantissas and
+// scales: one pointer less for the machine to keep in a processor register.
 struct Registers {
-  std::int64_t* m;
-  std::int32_t* s;
+  Reg* r;
   const Fx* constants;
   const Fx* facts;
   const unsigned char* present;
   const std::int32_t* fact_default;
-  Fx operator[](std::int32_t r) const {
-    if (r >= 0) return {m[r], s[r]};
-    const std::int32_t i = r & kRefIndex;
-    if (!(r & (1 << 30))) return constants[i];
+  Fx operator[](std::int32_t ref) const {
+    if (ref >= 0) return {r[ref].m, r[ref].s};
+    const std::int32_t i = ref & kRefIndex;
+    if (!(ref & (1 << 30))) return constants[i];
     if (present[i] & FactValues::kFits) [[likely]] return facts[i];
-    return absent(i);
+    return absent(i, present, facts, constants, fact_default);
   }
   // A fact not given (or beyond 64 bits) read as an operand: its default, or
   // hand over. Out of line: the reads stay short where they are inlined
-  // (inlined whole, the machine's registers spill and it runs slower).
-  [[gnu::noinline, gnu::cold]] Fx absent(std::int32_t slot) const {
-    return default_value(slot, present, facts, constants, fact_default);
+  // (inlined whole, the machine's registers spill and it runs slower). Static:
+  // a Registers is a bundle of locals, never an object in memory.
+  [[gnu::noinline, gnu::cold]] static Fx absent(std::int32_t slot, const unsigned char* P, const Fx* F, const Fx* K,
+                                                const std::int32_t* D) {
+    return default_value(slot, P, F, K, D);
   }
-  void set(std::int32_t r, Fx x) const {
-    m[r] = x.m;
-    s[r] = x.s;
+  void set(std::int32_t ref, Fx x) const {
+    r[ref].m = x.m;
+    r[ref].s = x.s;
   }
 };
 
@@ -77,21 +86,19 @@ class Machine {
  public:
   using Number = Fx;
 
-  Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Registers regs,
+  Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Reg* regs,
           unsigned char* done, Trace* trace)
       : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done),
         rate_choices_(trace ? &trace->rate_choices : nullptr) {}
 
-  // A flat plan, from its first instruction: true when eligible (then the
-  // amount, rounded, and the cap that bound it), false when a 要求 failed (then
-  // which, one bit each).
-  bool run_flat() {
+  // A flat plan, from its first instruction: its decision written into `d`
+  // where Finish or Failed ends it — the amount, rounded, and the cap that
+  // bound it, or which 要求 failed (one bit each) — each field stored once, as
+  // it is read (no value copied whole between the machine and its caller).
+  void run_flat(FlatDecision& d) {
+    decision_ = &d;
     run(0);
-    return failed_ == 0;
   }
-  std::uint64_t failed() const { return failed_; }
-  std::int32_t bound() const { return bound_; }
-  Fx result() const { return result_; }
 
   bool need_applies(std::size_t k) { return test(p_.needs[k]); }
   void need_facts(std::size_t k) {
@@ -107,7 +114,7 @@ class Machine {
     return a;
   }
   Fx rate() {
-    if (has_rate_) return rate_;
+    if (rate_) return *rate_;
     if (p_.rate == kNone || computing_rate_) bail();
     computing_rate_ = true;
     auto* saved = choices_;
@@ -115,11 +122,10 @@ class Machine {
     rate_ = segment(p_.rate);
     choices_ = saved;
     computing_rate_ = false;
-    has_rate_ = true;
-    return rate_;
+    return *rate_;
   }
   Fx base() {
-    if (has_base_) return base_;
+    if (base_) return *base_;
     if (p_.base == kNone || computing_base_) bail();
     computing_base_ = true;
     auto* saved = choices_;
@@ -127,16 +133,15 @@ class Machine {
     base_ = segment(p_.base);
     choices_ = saved;
     computing_base_ = false;
-    has_base_ = true;
-    return base_;
+    return *base_;
   }
   static Fx times(Fx a, Fx b) {
     Fx r;
     if (!fixed::mul(a, b, r)) bail();
     return r;
   }
-  std::optional<Decimal> traced_rate() const { return has_rate_ ? std::optional(fixed::to_decimal(rate_)) : std::nullopt; }
-  std::optional<Decimal> traced_base() const { return has_base_ ? std::optional(fixed::to_decimal(base_)) : std::nullopt; }
+  std::optional<Decimal> traced_rate() const { return rate_ ? std::optional(fixed::to_decimal(*rate_)) : std::nullopt; }
+  std::optional<Decimal> traced_base() const { return base_ ? std::optional(fixed::to_decimal(*base_)) : std::nullopt; }
   bool cap_applies(std::size_t i) { return test(p_.caps[i].when); }
   Fx cap_limit(std::size_t i) { return segment(p_.caps[i].limit); }
   Fx cap_used(std::size_t i) { return segment(p_.caps[i].used); }
@@ -150,27 +155,36 @@ class Machine {
   static Fx zero() { return {0, 0}; }  // as Decimal(): zero at scale 0
   static Decimal decimal(Fx x) { return fixed::to_decimal(x); }
   [[noreturn]] static void negative(Fx) { bail(); }  // an error in the rule: the tree-walker says where
-  Decimal rounded(Fx amount) const { return fixed::to_decimal(round(amount)); }
+  Decimal rounded(Fx amount) const {
+    Fx r;
+    round(amount, r.m, r.s);
+    return fixed::to_decimal(r);
+  }
 
  private:
-  // Inline: once per evaluation, at the end, where a call would make the
-  // machine keep its state on the stack.
-  [[gnu::always_inline]] Fx round(Fx amount) const {
-    Fx r;
-    if (cm_.step.m == 1 && cm_.step.s == cm_.places) {  // to whole 分 (or whatever the places are): no division by 1
-      r.s = cm_.places;
+  // The amount rounded as the edition says, into m and s. Inline: once per
+  // evaluation, at the end, where a call would make the machine keep its state
+  // on the stack; and the result goes out as its two fields (a flat plan's
+  // straight into its FlatDecision), never as one 16-byte Fx read back just
+  // after being written as two narrower halves (a store-forwarding stall).
+  [[gnu::always_inline]] void round(Fx amount, std::int64_t& m, std::int32_t& s) const {
+    if (cm_.unit_step) [[likely]] {  // to whole 分 (or whatever the places are): no division by 1
+      const int places = cm_.places;
+      std::int64_t r;
       bool ok;
-      if (amount.s <= cm_.places)
-        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[cm_.places - amount.s], &r.m);
-      else if (cm_.rounding == RoundingMode::HalfUp)
-        ok = fixed::round_half_up_places(amount.m, amount.s - cm_.places, r.m);
+      if (amount.s <= places)
+        ok = !__builtin_mul_overflow(amount.m, fixed::kPow10[places - amount.s], &r);
+      else if (cm_.rounding == RoundingMode::HalfUp) [[likely]]
+        ok = fixed::round_half_up_places(amount.m, amount.s - places, r);
       else
-        ok = fixed::round_places(amount.m, amount.s - cm_.places, cm_.rounding, r.m);
+        ok = fixed::round_places(amount.m, amount.s - places, cm_.rounding, r);
       if (!ok) bail();
-    } else if (!fixed::round_to_step(amount, cm_.step, cm_.rounding, r) || !fixed::rescaled(r, cm_.places, r)) {
-      bail();
+      m = r, s = places;
+      return;
     }
-    return r;
+    Fx r;
+    if (!fixed::round_to_step(amount, cm_.step, cm_.rounding, r) || !fixed::rescaled(r, cm_.places, r)) bail();
+    m = r.m, s = r.s;
   }
   // Whether fact slot `slot` is read in place: given and fitting; given beyond 64 bits hands over.
   bool given_fitting(std::int32_t slot) const {
@@ -180,13 +194,13 @@ class Machine {
     return false;
   }
   bool test(const Program::Test& t) {
-    if (t.entry == kTest) return holds(fixed::compare(regs_[t.a], regs_[t.b]), t.mask);
+    if (t.entry == kTest) return holds(fixed::compare(operands()[t.a], operands()[t.b]), t.mask);
     return segment(t.entry).m != 0;
   }
   Fx segment(std::int32_t s) {
     if (s >= 0) return run(s);
     if (s == kNone) bail();
-    return regs_[~s];
+    return operands()[~s];
   }
   Fx run(std::int32_t pc);
  public:
@@ -198,13 +212,13 @@ class Machine {
   }
 
  private:
-  const void* const* handlers_ = nullptr;
+  const void* const* handlers_;  // set by run(kHandlerTable), read only after it
   void ensure(std::int32_t memo) {
     const auto m = static_cast<std::size_t>(memo);
     if (done_[m] == 1) return;
     if (done_[m] == 2) bail();  // being computed: the checker rejects cycles; guard anyway
     done_[m] = 2;
-    regs_.set(p_.memos[m].reg, run(p_.memos[m].entry));
+    operands().set(p_.memos[m].reg, run(p_.memos[m].entry));
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
@@ -224,15 +238,20 @@ class Machine {
   const CompiledMeasure& cm_;
   const MeasureInfo& info_;
   const FactValues& facts_;
-  Registers regs_;
+  Reg* regs_;
+  // The operands as the generic ops read them (built where used: no copy of
+  // the plan's and the facts' pointers kept in the machine).
+  Registers operands() const {
+    return {regs_, p_.constants.data(), facts_.fixed.data(), facts_.present.data(), p_.fact_default.data()};
+  }
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
   std::vector<ChoiceTrace>* choices_ = nullptr;  // where 若/按 choices go while explaining
   std::vector<ChoiceTrace>* rate_choices_;       // … while computing 比例
-  bool has_rate_ = false, has_base_ = false, computing_rate_ = false, computing_base_ = false;
-  Fx rate_, base_;
+  bool computing_rate_ = false, computing_base_ = false;
+  std::optional<Fx> rate_, base_;  // once computed (segment plans; a flat plan's are memos)
   std::uint64_t failed_ = 0;  // a flat plan's failed 要求, one bit each
   std::int32_t bound_ = -1;   // … the cap that bound the amount
-  Fx result_;                 // … the amount, rounded
+  FlatDecision* decision_ = nullptr;  // … where its decision goes (run_flat)
 };
 
 // Threaded dispatch (GCC's and Clang's labels as values): each instruction
@@ -268,14 +287,21 @@ Fx Machine::run(std::int32_t pc) {
   const std::int32_t* const L = p_.lists.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
-  const Registers& R = regs_;  // the generic ops' operands
-  std::int64_t* const Rm = regs_.m;
-  std::int32_t* const Rs = regs_.s;
+  const Registers R = operands();  // the generic ops' operands
+  Reg* const Rg = regs_;
   const Ins* i;
-  Fx r;
-  auto result = [&](bool exact) {  // r into the destination, or hand over
-    if (!exact) bail();
-    Rm[i->dst] = r.m, Rs[i->dst] = r.s;
+  // `r`, computed by the call, into the destination — or hand over when the
+  // call says it is not exact. Each handler's own `r`: one variable of the
+  // whole function would live on the stack, its scale stored on every op.
+#define KUAN_RESULT(...)                \
+  do {                                  \
+    Fx r;                               \
+    if (!(__VA_ARGS__)) bail();         \
+    Rg[i->dst].m = r.m, Rg[i->dst].s = r.s; \
+  } while (false)
+  // A jump's target: `to` bytes from the jump (Ins::to), one add.
+  const auto target = [](const Ins* jump) {
+    return reinterpret_cast<const Ins*>(reinterpret_cast<const char*>(jump) + jump->to);
   };
 #define KUAN_NEXT()                                     \
   do {                                                  \
@@ -285,8 +311,8 @@ Fx Machine::run(std::int32_t pc) {
   KUAN_NEXT();
 op_given:
   if (given_fitting(i->a)) {
-    Rm[i->dst] = F[i->a].m, Rs[i->dst] = F[i->a].s;
-    next = code + i->b;
+    Rg[i->dst].m = F[i->a].m, Rg[i->dst].s = F[i->a].s;
+    next = target(i);
   }
   KUAN_NEXT();
 op_guard:
@@ -307,11 +333,10 @@ op_not:
   R.set(i->dst, Fx{R[i->a].m == 0 ? 1 : 0, 0});
   KUAN_NEXT();
 op_neg:
-  result(fixed::neg(R[i->a], r));
+  KUAN_RESULT(fixed::neg(R[i->a], r));
   KUAN_NEXT();
 op_abs:
-  r = R[i->a];
-  result(r.m >= 0 || fixed::neg(R[i->a], r));
+  KUAN_RESULT(R[i->a].m >= 0 ? (r = R[i->a], true) : fixed::neg(R[i->a], r));
   KUAN_NEXT();
 op_min:
 op_max: {
@@ -327,7 +352,7 @@ op_max: {
 }
 op_round: {
   const Fx step = R[i->b];
-  result(step.m > 0 && fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r));
+  KUAN_RESULT(step.m > 0 && fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r));
   KUAN_NEXT();
 }
 op_rate:
@@ -337,7 +362,7 @@ op_base:
   R.set(i->dst, base());
   KUAN_NEXT();
 op_jmp:
-  next = code + i->a;
+  next = target(i);
   KUAN_NEXT();
 op_choice:
   if (choices_) choices_->push_back({i->expr, i->x != 0, -1, {}});
@@ -349,24 +374,29 @@ op_fail:
   failed_ |= std::uint64_t{1} << i->a;
   KUAN_NEXT();
 op_failed:
-  if (failed_) return {};
+  if (failed_) {
+    decision_->failed = failed_;
+    return {};
+  }
   KUAN_NEXT();
 op_fail_to:
   failed_ |= std::uint64_t{1} << i->a;
-  next = code + i->c;
+  next = target(i);
   KUAN_NEXT();
-op_finish:
-  r = R[i->a];
-  if (r.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
-  result_ = round(r);
-  return result_;
+op_finish: {
+  const Fx amount{Rg[i->a].m, Rg[i->a].s};  // the amount's register (steps())
+  if (amount.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
+  round(amount, decision_->amount, decision_->scale);
+  decision_->bound = bound_;
+  return {};
+}
 op_bail:
   bail();
 
   // The operand-kind variants (compiled_plan.hpp): A and B read as the kinds say.
-#define KUAN_READ_R(x) Fx{Rm[x], Rs[x]}
+#define KUAN_READ_R(x) Fx{Rg[x].m, Rg[x].s}
 #define KUAN_READ_K(x) K[x]
-#define KUAN_READ_F(x) ((P[x] & FactValues::kFits) ? F[x] : default_value(x, P, F, K, D))
+#define KUAN_READ_F(x) (__builtin_expect(P[x] & FactValues::kFits, 1) ? F[x] : default_value(x, P, F, K, D))
 #define KUAN_BINARY(op, ka, kb, ...)       \
   op##_##ka##kb : {                         \
     const Fx A = KUAN_READ_##ka(i->a);      \
@@ -386,35 +416,51 @@ op_bail:
   KUAN_NEXT();
 #define KUAN_UNARY3(op, ...) KUAN_UNARY(op, R, __VA_ARGS__) KUAN_UNARY(op, K, __VA_ARGS__) KUAN_UNARY(op, F, __VA_ARGS__)
 
-  KUAN_BINARY9(Add, result(fixed::add(A, B, r));)
-  KUAN_BINARY9(Sub, result(fixed::sub(A, B, r));)
-  KUAN_BINARY9(Mul, result(fixed::mul(A, B, r));)
+  KUAN_BINARY9(Add, KUAN_RESULT(fixed::add(A, B, r));)
+  KUAN_BINARY9(Sub, KUAN_RESULT(fixed::sub(A, B, r));)
+  KUAN_BINARY9(Mul, KUAN_RESULT(fixed::mul(A, B, r));)
   KUAN_BINARY9(Cmp, R.set(i->dst, Fx{holds(fixed::compare(A, B), i->x) ? 1 : 0, 0});)
-  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = code + i->c;)
+  KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = target(i);)
   KUAN_BINARY9(CapLeft, {
     Fx room;
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rm[i->dst] = room.m, Rs[i->dst] = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, bound_ = i->c;
   })
   KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes
     if (B.m < 0 || B.m >= i->k) bail();
     const std::int32_t to = L[i->c + B.m];
     if (to == -1) bail();  // no arm takes it: the tree-walker's error
-    result(fixed::mul(A, K[to & kRefIndex], r));
+    KUAN_RESULT(fixed::mul(A, K[to & kRefIndex], r));
   })
-  KUAN_UNARY3(Mov, Rm[i->dst] = A.m, Rs[i->dst] = A.s;)
-  KUAN_UNARY3(JmpZ, if (A.m == 0) next = code + i->b;)
-  KUAN_UNARY3(JmpNZ, if (A.m != 0) next = code + i->b;)
+  KUAN_UNARY3(Mov, Rg[i->dst].m = A.m, Rg[i->dst].s = A.s;)
+  // JmpZ and JmpNZ on a fact: when it is absent and its default a constant,
+  // the default's mantissa is the instruction's own (x = 1, k; specialize()),
+  // read without looking the default up — most often a 布尔 = 否 not given.
+#define KUAN_TRUTH_F(slot)                                                                   \
+  (__builtin_expect(P[slot] & FactValues::kFits, 1) ? F[slot].m                             \
+   : i->x && !P[slot]                               ? i->k                                  \
+                                                    : default_value(slot, P, F, K, D).m)
+  KUAN_UNARY(JmpZ, R, if (A.m == 0) next = target(i);)
+  KUAN_UNARY(JmpZ, K, if (A.m == 0) next = target(i);)
+JmpZ_F:
+  if (KUAN_TRUTH_F(i->a) == 0) next = target(i);
+  KUAN_NEXT();
+  KUAN_UNARY(JmpNZ, R, if (A.m != 0) next = target(i);)
+  KUAN_UNARY(JmpNZ, K, if (A.m != 0) next = target(i);)
+JmpNZ_F:
+  if (KUAN_TRUTH_F(i->a) != 0) next = target(i);
+  KUAN_NEXT();
+#undef KUAN_TRUTH_F
   KUAN_UNARY3(MatchK, {  // every arm a constant
     const Fx v = K[arm(*i, A) & kRefIndex];
-    Rm[i->dst] = v.m, Rs[i->dst] = v.s;
+    Rg[i->dst].m = v.m, Rg[i->dst].s = v.s;
   })
   KUAN_UNARY3(Match, next = code + arm(*i, A);)
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rm[i->b] = room.m, Rs[i->b] = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rg[i->b].m = room.m, Rg[i->b].s = room.s, bound_ = i->c;
   })
   KUAN_UNARY3(End, return A;)
 
@@ -429,7 +475,8 @@ op_bail:
 #define KUAN_AGAINST(op, ka, rel, ...)                                                                            \
   op##_##ka##rel : {                                                                                             \
     const Fx A = KUAN_READ_##ka(i->a);                                                                           \
-    const bool held = A.s == i->b ? KUAN_RELATION_##rel(A.m, i->k) : holds(fixed::compare(A, Fx{i->k, i->b}), i->x); \
+    const bool held = __builtin_expect(A.s == i->b, 1) ? KUAN_RELATION_##rel(A.m, i->k)                         \
+                                                       : holds(fixed::compare(A, Fx{i->k, i->b}), i->x);        \
     __VA_ARGS__                                                                                                  \
   }                                                                                                              \
   KUAN_NEXT();
@@ -437,7 +484,7 @@ op_bail:
   KUAN_AGAINST(op, ka, 1, __VA_ARGS__) KUAN_AGAINST(op, ka, 2, __VA_ARGS__) KUAN_AGAINST(op, ka, 3, __VA_ARGS__) \
   KUAN_AGAINST(op, ka, 4, __VA_ARGS__) KUAN_AGAINST(op, ka, 5, __VA_ARGS__) KUAN_AGAINST(op, ka, 6, __VA_ARGS__)
 #define KUAN_AGAINST12(op, ...) KUAN_AGAINST6(op, R, __VA_ARGS__) KUAN_AGAINST6(op, F, __VA_ARGS__)
-  KUAN_AGAINST12(JmpK, if (held) next = code + i->c;)
+  KUAN_AGAINST12(JmpK, if (held) next = target(i);)
   KUAN_AGAINST12(NeedK, if (held && !P[i->c]) bail();)  // the tree-walker words the missing fact
 #undef KUAN_RELATION_1
 #undef KUAN_RELATION_2
@@ -456,6 +503,7 @@ op_bail:
 #undef KUAN_UNARY
 #undef KUAN_UNARY3
 #undef KUAN_NEXT
+#undef KUAN_RESULT
 }
 
 }  // namespace
@@ -465,31 +513,30 @@ void plan::resolve_handlers(std::vector<Ins>& code) {
   const CompiledMeasure measure;
   const MeasureInfo info;
   const FactValues facts;
-  Machine machine(none, measure, info, facts, Registers{}, nullptr, nullptr);
+  Machine machine(none, measure, info, facts, nullptr, nullptr, nullptr);
   const void* const* table = machine.handlers();
-  for (Ins& i : code) i.go = table[i.handler];
+  for (std::size_t k = 0; k < code.size(); ++k) {
+    Ins& i = code[k];
+    i.go = table[i.handler];
+    const std::int32_t to = i.op == Op::Jmp ? i.a
+                            : i.op == Op::Given || i.op == Op::JmpZ || i.op == Op::JmpNZ ? i.b
+                            : i.op == Op::CmpJmp || i.op == Op::JmpK || i.op == Op::FailTo ? i.c
+                                                                                           : -1;
+    if (to >= 0) i.to = static_cast<std::int32_t>((to - static_cast<std::int64_t>(k)) * static_cast<std::int64_t>(sizeof(Ins)));
+  }
 }
 
 namespace {
-
-Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s) {
-  return {m, s, p.constants.data(), facts.fixed.data(), facts.present.data(), p.fact_default.data()};
-}
 
 // A flat plan run to its end, its decision written into `d`; false when the
 // plan hands over. Inlined into its two callers (one call less on every
 // evaluation).
 [[gnu::always_inline]] inline bool run_flat(const MeasureInfo& info, const CompiledMeasure& cm, const Program& p,
-                                            const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                            const FactValues& facts, Reg* r,
                                             unsigned char* done, FlatDecision& d) {
   try {
-    Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, nullptr);
-    if (!machine.run_flat()) {
-      d.failed = machine.failed();
-      return true;
-    }
-    const Fx amount = machine.result();
-    d.amount = amount.m, d.scale = amount.s, d.bound = machine.bound();
+    Machine machine(p, cm, info, facts, r, done, nullptr);
+    machine.run_flat(d);
     return true;
   } catch (const Bail&) {
     return false;
@@ -497,20 +544,19 @@ Registers registers_of(const Program& p, const FactValues& facts, std::int64_t* 
 }
 
 std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                    const Program& p, const FactValues& facts, std::int64_t* m, std::int32_t* s,
+                                    const Program& p, const FactValues& facts, Reg* r,
                                     unsigned char* done) {
   std::optional<Outcome> out;
   FlatDecision d;
-  if (run_flat(info, cm, p, facts, m, s, done, d)) out.emplace(AsOutcome{ed, info, d});
+  if (run_flat(info, cm, p, facts, r, done, d)) out.emplace(AsOutcome{ed, info, d});
   return out;
 }
 
 // A segment plan under evaluate_in_order (measure_steps.hpp).
 std::optional<Outcome> run_segments(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                                    const Program& p, const FactValues& facts, Trace* trace, std::int64_t* m,
-                                    std::int32_t* s, unsigned char* done) {
+                                    const Program& p, const FactValues& facts, Trace* trace, Reg* r, unsigned char* done) {
   try {
-    Machine machine(p, cm, info, facts, registers_of(p, facts, m, s), done, trace);
+    Machine machine(p, cm, info, facts, r, done, trace);
     return evaluate_in_order(ed, info, machine, trace);
   } catch (const Bail&) {
     return std::nullopt;
@@ -524,33 +570,45 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
   const Program& p = trace ? cm.explaining : cm.plain;
   const auto registers = static_cast<std::size_t>(p.registers), memos = p.memos.size();
   if (registers <= kInlineRegisters && memos <= kInlineMemos) {
-    // Raw storage: a register is written before it is read, so the 1.5 KiB are
+    // Raw storage: a register is written before it is read, so the 2 KiB are
     // not cleared on every evaluation.
-    std::int64_t mantissas[kInlineRegisters];
-    std::int32_t scales[kInlineRegisters];
+    Reg regs[kInlineRegisters];
     unsigned char done[kInlineMemos];
     for (std::size_t k = 0; k < memos; ++k) done[k] = 0;
-    if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas, scales, done);
-    return run_segments(ed, info, cm, p, facts, trace, mantissas, scales, done);
+    if (p.flat) return flat_outcome(ed, info, cm, p, facts, regs, done);
+    return run_segments(ed, info, cm, p, facts, trace, regs, done);
   }
-  std::vector<std::int64_t> mantissas(registers);
-  std::vector<std::int32_t> scales(registers);
+  std::vector<Reg> regs(registers);
   std::vector<unsigned char> done(memos, 0);
-  if (p.flat) return flat_outcome(ed, info, cm, p, facts, mantissas.data(), scales.data(), done.data());
-  return run_segments(ed, info, cm, p, facts, trace, mantissas.data(), scales.data(), done.data());
+  if (p.flat) return flat_outcome(ed, info, cm, p, facts, regs.data(), done.data());
+  return run_segments(ed, info, cm, p, facts, trace, regs.data(), done.data());
 }
+
+namespace {
+// decide_flat's body, inlined into it and into evaluate_direct.
+[[gnu::always_inline]] inline bool decide_direct(const MeasureInfo& info, const CompiledMeasure& cm,
+                                                 const FactValues& facts, FlatDecision& out) {
+  if (!required_facts_given(cm, facts)) return false;
+  const Program& p = cm.plain;
+  // Raw storage: a register is written before it is read, so the 2 KiB are
+  // not cleared on every evaluation.
+  Reg regs[kInlineRegisters];
+  unsigned char done[kInlineMemos];
+  for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
+  return run_flat(info, cm, p, facts, regs, done, out);
+}
+}  // namespace
 
 bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure& cm, const FactValues& facts,
                  FlatDecision& out) {
-  if (!required_facts_given(cm, facts)) return false;
-  const Program& p = cm.plain;
-  // Raw storage: a register is written before it is read, so the 1.5 KiB are
-  // not cleared on every evaluation.
-  std::int64_t mantissas[kInlineRegisters];
-  std::int32_t scales[kInlineRegisters];
-  unsigned char done[kInlineMemos];
-  for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
-  return run_flat(info, cm, p, facts, mantissas, scales, done, out);
+  return decide_direct(info, cm, facts, out);
+}
+
+EvalResult evaluate_direct(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
+                           const FactValues& facts) {
+  FlatDecision d;
+  if (decide_direct(info, cm, facts, d)) return EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, info, d});
+  return evaluate_measure_reference(ed, info, facts);  // a direct measure has no 校验 and no 施行 to check first
 }
 
 Outcome not_eligible(const Edition& ed, const MeasureInfo& info, std::uint64_t failed) {

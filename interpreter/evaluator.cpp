@@ -73,15 +73,8 @@ std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo&
 }  // namespace
 
 namespace {
-// A measure with no 校验 and no 施行 whose flat plan decides: the Outcome built
-// whole where the caller's result lies (AsOutcome); else the tree-walker's.
-EvalResult evaluate_direct(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& compiled,
-                           const FactValues& facts) {
-  FlatDecision d;
-  if (!decide_flat(ed, info, compiled, facts, d)) return reference_walk(ed, info, facts, nullptr);
-  return EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, info, d});
-}
-// Everything else: out of line, so the direct entry goes without its stack frame.
+// Everything but a direct measure's entry (evaluate_direct, compiled_run.cpp):
+// out of line, so the direct entry goes without its stack frame.
 [[gnu::noinline]] EvalResult evaluate_checked(const Edition& ed, const MeasureInfo& info, const FactValues& facts,
                                               Trace* trace, const CompiledMeasure* compiled) {
   // 校验 first, by the tree-walker (the compiled form does not hold them);

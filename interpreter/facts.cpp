@@ -208,12 +208,13 @@ std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& t
 }  // namespace
 
 std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::vector<json::Field>& fields,
-                                                 ErrorKind* kind) {
+                                                 ErrorKind* kind, std::size_t* at) {
   FactValues out(ed.facts.size());
   for (const auto& f : fields) {
     const int slot = ed.find_fact(f.name);
     if (slot < 0) {
       if (kind) *kind = ErrorKind::UnknownFact;
+      if (at) *at = f.key_at;
       return ed.unknown_fact_message(echo(f.name), f.name);
     }
     // null leaves a fact that may be omitted unset, as if it were not written.
@@ -222,6 +223,7 @@ std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::v
       auto items = convert_list(ed, slot, f.value);
       if (auto* msg = std::get_if<std::string>(&items)) {
         if (kind) *kind = ErrorKind::BadFact;
+        if (at) *at = f.value_at;
         return std::move(*msg);
       }
       out.set_list(slot, std::move(std::get<ListValue>(items)));
@@ -230,6 +232,7 @@ std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::v
     auto v = convert_fact(ed, slot, f.value);
     if (auto* msg = std::get_if<std::string>(&v)) {
       if (kind) *kind = ErrorKind::BadFact;
+      if (at) *at = f.value_at;
       return std::move(*msg);
     }
     out.set(slot, std::move(std::get<Value>(v)));

@@ -34,8 +34,9 @@ std::variant<Value, std::string> convert_fact(const Edition& edition, int slot, 
 std::variant<ListValue, std::string> convert_list(const Edition& edition, int slot, const json::Scalar& value);
 
 // All fields of a facts object; fails on the first unknown or malformed fact,
-// and then says which kind of problem it was (UnknownFact or BadFact) in `kind`.
+// and then says which kind of problem it was (UnknownFact or BadFact) in `kind`
+// and where it is in `at`: the unknown name's key_at, the bad value's value_at.
 std::variant<FactValues, std::string> bind_facts(const Edition& edition, const std::vector<json::Field>& fields,
-                                                 ErrorKind* kind = nullptr);
+                                                 ErrorKind* kind = nullptr, std::size_t* at = nullptr);
 
 }  // namespace kuan

@@ -173,12 +173,12 @@ class Handler final : public nlohmann::json_sax<njson> {
         if (list.members[i].name == name)
           return fail(token_start(from), fmt::format("事实 {} 第 {} 项中重复的字段 {}", quote_name(facts_.back().name),
                                                      list.ends.size() + 1, quote_name(name)));
-      list.members.push_back(Field{std::move(name), Scalar{}});
+      list.members.push_back(Field{std::move(name), Scalar{}, 0, 0});
       return true;
     }
     if (fact_depth_ != 0) {
       if (depth_ != fact_depth_) return true;  // inside a nested fact value
-      facts_.push_back(Field{std::move(name), Scalar{}});
+      facts_.push_back(Field{std::move(name), Scalar{}, token_start(from), 0});
       if (last_fact_is_duplicate()) return fail(token_start(from), "重复的事实 " + quote_name(facts_.back().name));
       return true;
     }
@@ -254,6 +254,7 @@ class Handler final : public nlohmann::json_sax<njson> {
     }
     if (fact_depth_ != 0) {
       if (depth_ == fact_depth_) {
+        facts_.back().value_at = token_start(from);
         Scalar& s = facts_.back().value;
         s.kind = kind;
         s.text = std::move(text);
@@ -348,6 +349,7 @@ class Handler final : public nlohmann::json_sax<njson> {
       // Contents of a nested fact value are only counted, never stored, except
       // an array's objects one level deep: a list fact's items.
       if (depth_ == fact_depth_) {
+        facts_.back().value_at = token_start(from);
         facts_.back().value.kind = is_object ? Scalar::Kind::Object : Scalar::Kind::Array;
         if (!is_object) list_depth_ = depth_ + 1;
       }

@@ -34,6 +34,10 @@ struct Scalar {
 struct Field {
   std::string name;
   Scalar value;
+  // Byte offsets of the member's key and value in the document it was read from,
+  // so a fact's problem can be reported at its place; 0 when not read from a
+  // document (a CSV cell). A list item's members have none.
+  std::size_t key_at = 0, value_at = 0;
 };
 
 // line and column are 1-based; column counts Unicode code points on that line

@@ -26,8 +26,9 @@ namespace checking {
 void Checker::error(Span s, std::string m) {
   if (muted_ > 0) return;
   if (cause_ && inherited_file(s)) {
-    Diagnostic d = make_diagnostic(Severity::Error, cause_->span,
-                                   cause_->what + " 使基础版本 " + ed_.base_name + " 的规则出错:" + m);
+    // Changes typed in the REPL are a layer over the edition itself, which need not have a 基于.
+    const std::string& base = ed_.base_name.empty() ? ed_.name : ed_.base_name;
+    Diagnostic d = make_diagnostic(Severity::Error, cause_->span, cause_->what + " 使基础版本 " + base + " 的规则出错:" + m);
     add_note(d, s, "基础版本中出错的规则在此");
     diags_.push_back(std::move(d));
     return;

@@ -21,6 +21,7 @@
 #include "base/date.hpp"
 #include "base/json_string.hpp"
 #include "base/limits.hpp"
+#include "base/utf8.hpp"
 #include "interpreter/application.hpp"
 #include "interpreter/compiled.hpp"
 #include "services/csv.hpp"
@@ -41,12 +42,21 @@ std::variant<Outcome, LineError> run_bound(const Edition& ed, const MeasureInfo&
   return std::get<Outcome>(r);
 }
 
-// The facts of an application typed by the edition, or the problem.
+// The facts of an application typed by the edition, or the problem — with its
+// line and column when the facts were read from `document` (a facts file).
 std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<json::Field>& fields,
-                                         std::optional<std::int32_t> as_of) {
+                                         std::optional<std::int32_t> as_of, std::string_view document = {}) {
   ErrorKind kind = ErrorKind::BadFact;
-  auto bound = bind_facts(ed, fields, &kind);
-  if (auto* msg = std::get_if<std::string>(&bound)) return LineError{kind, std::move(*msg)};
+  std::size_t at = 0;
+  auto bound = bind_facts(ed, fields, &kind, &at);
+  if (auto* msg = std::get_if<std::string>(&bound)) {
+    LineError e{kind, std::move(*msg)};
+    if (!document.empty() && at > 0) {
+      const TextPosition p = text_position(document, at);
+      e.line = p.line, e.column = p.column;
+    }
+    return e;
+  }
   std::get<FactValues>(bound).as_of = as_of;
   return std::move(std::get<FactValues>(bound));
 }
@@ -54,18 +64,18 @@ std::variant<FactValues, LineError> bind(const Edition& ed, const std::vector<js
 // Binds facts and evaluates; on bad input returns the problem.
 std::variant<Outcome, LineError> run_one(const Edition& ed, const std::string& measure_name,
                                          const std::vector<json::Field>& fields, Trace* trace,
-                                         std::optional<std::int32_t> as_of) {
+                                         std::optional<std::int32_t> as_of, std::string_view document = {}) {
   const MeasureInfo* m = ed.find_measure(measure_name);
   if (!m) return LineError{ErrorKind::UnknownMeasure, ed.unknown_measure_message(echo(measure_name), measure_name)};
-  auto bound = bind(ed, fields, as_of);
+  auto bound = bind(ed, fields, as_of, document);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return run_bound(ed, *m, std::get<FactValues>(bound), trace);
 }
 
 // Binds facts and evaluates every measure they concern (a whole application).
 std::variant<api::ApplicationResult, LineError> run_whole(const Edition& ed, const std::vector<json::Field>& fields, bool explain,
-                                                     std::optional<std::int32_t> as_of) {
-  auto bound = bind(ed, fields, as_of);
+                                                     std::optional<std::int32_t> as_of, std::string_view document = {}) {
+  auto bound = bind(ed, fields, as_of, document);
   if (auto* e = std::get_if<LineError>(&bound)) return std::move(*e);
   return evaluate_application(ed, std::get<FactValues>(bound), explain);
 }
@@ -115,7 +125,7 @@ std::optional<std::string> csv_application(std::string_view record, const BatchS
       json::Scalar cell;  // a CSV cell is text; the fact's type reads it
       cell.kind = json::Scalar::Kind::String;
       cell.text = cells[c];
-      app.facts.push_back({name, std::move(cell)});
+      app.facts.push_back({name, std::move(cell), 0, 0});
     }
   }
   return std::nullopt;
@@ -651,7 +661,8 @@ std::optional<LineError> single(const Edition& ed, std::string_view measure, std
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
   Trace trace;
-  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr, as_of);
+  auto r = run_one(ed, std::string(measure), std::get<json::FactsObject>(parsed).fields, explain ? &trace : nullptr, as_of,
+                   facts_json);
   if (auto* e = std::get_if<LineError>(&r)) return std::move(*e);
   if (text) append_result_text(out, ed, std::get<Outcome>(r), explain ? &trace : nullptr);
   else append_result_json(out, ed, std::get<Outcome>(r), nullptr, explain ? &trace : nullptr);
@@ -662,7 +673,7 @@ std::variant<api::ApplicationResult, LineError> whole(const Edition& ed, std::st
                                                  std::optional<std::int32_t> as_of) {
   auto parsed = json::parse_facts(facts_json);
   if (auto* e = std::get_if<json::InputError>(&parsed)) return LineError{ErrorKind::BadLine, e->message, e->line, e->column};
-  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain, as_of);
+  return run_whole(ed, std::get<json::FactsObject>(parsed).fields, explain, as_of, facts_json);
 }
 
 }  // namespace kuan::batch

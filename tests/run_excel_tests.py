@@ -114,6 +114,14 @@ def eval_batch(a, policy, tmp):
     SUITE.check("eval: Excel CSV on stdin keeps BOM and CRLF", out.startswith(BOM) and records(out) == (4, 0), out[:60])
     code, out, err = run(ev + ["-"], stdin="这不是 JSON\n".encode())
     SUITE.check("eval: neither JSONL nor CSV on stdin names --in-format", code == 2 and "--in-format" in err, (out, err))
+    # Old Excel for Mac ends lines with a lone CR: refused with what to do, never read as one line.
+    mac = EVAL_CSV.replace("\n", "\r").encode()
+    code, out, err = run(ev + [write(tmp, "mac.csv", mac)])
+    SUITE.check("eval: CR-only line ends are refused, saying so", code == 2 and out == b"" and "单独的 CR" in err, (code, out[:200], err))
+    code, out, err = run(ev + ["-"], stdin=mac)
+    SUITE.check("eval: CR-only line ends on stdin too", code == 2 and out == b"" and "<stdin>" in err and "单独的 CR" in err, (code, err))
+    code, out, err = run(ev + ["-"], stdin=b'{"id": 1,\r "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {}}\n')
+    SUITE.check("eval: a CR inside a JSONL line that ends in LF is white space", code == 2 and b'"code":"missing_fact"' in out, (code, out, err))
 
 
 ALLOC_CSV = ("编号,申请人,措施,企业名称,合同金额,采购类型,算力设施档位\n"
@@ -149,6 +157,8 @@ def allocate(a, policy, tmp):
     SUITE.check("allocate --encoding gbk", code == 0 and out3 == out, (err, out3[:200]))
     code, out4, err = run(al + ["--in", "-"], stdin=ALLOC_CSV.encode())
     SUITE.check("allocate: CSV on stdin is recognised", code == 0 and out4 == out, (err, out4[:200]))
+    code, out5, err = run(al + ["--in", write(tmp, "year-mac.csv", ALLOC_CSV.replace("\n", "\r").encode())])
+    SUITE.check("allocate: CR-only line ends are refused, saying so", code == 2 and out5 == b"" and "单独的 CR" in err, (code, err))
 
 
 def main():

@@ -293,6 +293,13 @@ def main():
         metrics = request(port, "GET", "/metrics")[2]
         step("metrics: reloads counted", "kuan_reloads_total 2" in metrics and "kuan_reload_failures_total 1" in metrics,
              [l for l in metrics.splitlines() if "reload" in l])
+        rules.write_text(original + "\n参数 坏 = 1元 ×\n", encoding="utf-8")
+        degraded = wait_for(lambda: (lambda h: h if h["status"] != "ok" else None)(json.loads(request(port, "GET", "/health")[2])), 5)
+        rules.write_text(original, encoding="utf-8")  # undone: exactly the files in force again, nothing to reload
+        recovered = wait_for(lambda: (lambda h: h if h["status"] == "ok" else None)(json.loads(request(port, "GET", "/health")[2])), 5)
+        step("reload: a broken edit undone to the files in force clears /health (same fingerprint, no reload)",
+             degraded and recovered and recovered["errors"] == [] and recovered["fingerprint"] == fingerprint
+             and "kuan_reloads_total 2" in request(port, "GET", "/metrics")[2], f"{degraded} {recovered}")
 
         # ---------------------------------------------- SIGTERM with requests in flight
         ndjson = ("\n".join(lines[:5]) + "\n").encode("utf-8")

@@ -633,3 +633,67 @@ TEST_CASE("products with a 按 of constants and facts defaulting to facts agree 
   CHECK(tally.handed > 100);
   CHECK(tally.errors > 10);
 }
+
+// The eleventh pass: a 布尔 fact's test (JmpZ, JmpNZ) holds the fact's constant
+// default in the instruction (read when the fact is not given, no look-up); a
+// default that is another fact is still looked up. A cap's limit that is a 若
+// (through a definition read once; constant and computed branches; with and
+// without 已用) caps in each branch (cap_into). And the flat plan's
+// rounding in each of the four modes, to a step of one unit of its last place
+// (the shortcut: no division by the step) and to others (round_to_step),
+// against the tree-walker.
+TEST_CASE("a 布尔 fact's default read from its test, a cap's 若 limit, and every rounding, agree with the tree-walker", "[compiled]") {
+  const std::vector<std::string> roundings = {"四舍五入 至 0.01元", "银行家舍入 至 0.01元", "向下舍入 至 0.01元",
+                                              "向上舍入 至 0.01元", "四舍五入 至 1元", "向下舍入 至 0.05元",
+                                              "银行家舍入 至 100元", "向上舍入 至 0.001元"};
+  for (const std::string& rounding : roundings) {
+    INFO(rounding);
+    const auto policy = load_rules("truth",
+                                   "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 " + rounding + "\n"
+         "事实 投入: 金额\n事实 重点: 布尔 = 否\n事实 首次: 布尔 = 是\n事实 试点: 布尔 = 重点\n事实 已得: 金额 = 0元\n"
+         "措施 判 {\n  要求 非 重点 或 首次 否则 \"重点须首次\"\n  要求 非 试点 或 投入 > 10元 否则 \"试点\"\n"
+         "  比例 = 若 重点 则 40.5% 否则 若 首次 且 非 试点 则 25.25% 否则 10.125%\n  基数 = 投入\n"
+         "  上限 顶 = 80万元 已用 已得 当 首次 或 试点\n}\n"
+         "事实 额度: 金额 可选\n定义 顶额 = 若 重点 且 有 额度 则 max(80万元, 额度) 否则 若 首次 则 50万元 否则 投入 × 10%\n"
+         "措施 顶 {\n  比例 = 30%\n  基数 = 投入\n  上限 年 = 顶额 已用 已得 当 投入 > 0元\n"
+         "  上限 次 = 若 试点 则 20万元 否则 投入 − 已得\n}\n");
+    REQUIRE(policy);
+    const Edition& ed = *policy->editions().front();
+    const MeasureInfo* m = ed.find_measure("判");
+    REQUIRE(m);
+    const CompiledMeasure& compiled = *compiled_form(ed, *m);
+    REQUIRE(compiled.direct);
+    // One unit of the step's own last place (0.01元, 1元, 0.001元), or not (0.05元, 100元).
+    CHECK(compiled.unit_step == (rounding.find("0.05元") == std::string::npos && rounding.find("100元") == std::string::npos));
+    // The tests of 重点 and 首次 hold their defaults (x = 1: `a` is then the
+    // fact's slot); those of 试点 (defaulting to 重点) look it up.
+    int held = 0;
+    for (const plan::Ins& i : compiled.plain.code) {
+      if ((i.op != plan::Op::JmpZ && i.op != plan::Op::JmpNZ) || i.x != 1) continue;
+      CHECK(i.a != ed.find_fact("试点"));
+      CHECK((i.a == ed.find_fact("重点") || i.a == ed.find_fact("首次")));
+      CHECK(i.k == (i.a == ed.find_fact("首次") ? 1 : 0));
+      ++held;
+    }
+    CHECK(held >= 3);
+    // A cap's limit carried into its 若 branches (顶额 read here alone, so
+    // inlined): each of the three outcomes caps with its own limit, and no Mov
+    // writes a limit into a register before a join.
+    const MeasureInfo* capped = ed.find_measure("顶");
+    REQUIRE(capped);
+    const auto& code = compiled_form(ed, *capped)->plain.code;
+    const auto count = [&](plan::Op op) { return std::count_if(code.begin(), code.end(), [&](const plan::Ins& i) { return i.op == op; }); };
+    CHECK(count(plan::Op::CapLeft) == 3);
+    CHECK(count(plan::Op::CapTo) == 2);
+    CHECK(count(plan::Op::Mov) == 0);
+    std::mt19937_64 rng(2511);
+    Tally tally;
+    const std::vector<const char*> edges = {"0", "10", "10.00", "10.01", "800000", "799999.995", "0.025", "0.125",
+                                            "1234567.89", "92233720368547758.07", "-0.01", "50.5", "500000", "200000.01"};
+    for (const MeasureInfo* each : {m, capped})
+      for (int i = 0; i < 1500; ++i)
+        check(ed, *each, generated_facts(ed, *each, rng, edges), tally, each->decl->name + " #" + std::to_string(i));
+    CHECK(tally.decided > 1000);
+    CHECK(tally.handed > 40);
+  }
+}

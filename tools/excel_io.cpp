@@ -92,6 +92,15 @@ std::unique_ptr<InputText> InputText::open(const std::string& path, const std::s
   std::string_view head = in->ready_;
   if (head.substr(0, 3) == "\xEF\xBB\xBF") in->had_bom_ = true, head.remove_prefix(3);
   const std::size_t nl = head.find('\n');
+  // Old Excel for Mac ("CSV (Macintosh)") ends lines with a lone CR and no LF at
+  // all: read as one line, its header would run into its records. Refused, saying
+  // what to do. (A CR inside a line that ends in LF is JSON white space.)
+  if (const std::size_t cr = head.find('\r');
+      nl == std::string_view::npos && cr != std::string_view::npos && cr + 1 < head.size()) {
+    error = printable(path == "-" ? std::string("<stdin>") : path) +
+            ":各行以单独的 CR 结束(旧版 Mac 的格式),读不出行:请把行尾换成 LF 或 CRLF(Excel:另存为 \"CSV UTF-8\")";
+    return nullptr;
+  }
   in->crlf_ = nl != std::string_view::npos && nl > 0 && head[nl - 1] == '\r';
   const std::size_t first = head.find_first_not_of(" \t\r\n");
   in->empty_ = first == std::string_view::npos;

@@ -127,8 +127,11 @@ bool PolicyStore::poll() {
   if (!snap) return false;
   {
     std::lock_guard lock(mutex_);
-    if ((current_ && snap->fingerprint == current_->fingerprint) || snap->fingerprint == failed_.failed_fingerprint)
+    if (current_ && snap->fingerprint == current_->fingerprint) {
+      failed_ = StoreHealth{};  // a broken edit undone: the files are what is served again
       return false;
+    }
+    if (snap->fingerprint == failed_.failed_fingerprint) return false;
   }
   if (!try_load(*snap)) return false;
   std::lock_guard lock(mutex_);

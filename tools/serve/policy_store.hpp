@@ -53,6 +53,7 @@ class PolicyStore {
 
   // Looks at the files once; reloads when their fingerprint differs from the
   // one in force (and from the last failed one). True when a reload was tried.
+  // Files back to the ones in force clear the last failure's problems.
   bool poll();
   // Polls every `interval` on a thread of its own until stop().
   void watch(std::chrono::milliseconds interval);
