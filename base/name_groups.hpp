@@ -49,8 +49,9 @@ NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of, Each each 
   }
   // Each name against its group's first (met first in index order: its
   // first), asked for a few names ahead.
+  // A group's first name once it is met (a name's view always has a place:
+  // its data is never null, as a default view's is).
   std::vector<std::string_view> first_name(g.first.size());
-  std::vector<bool> seen(g.first.size());
   std::unordered_map<std::string_view, std::uint32_t> apart;  // names whose hash bits another name has
   for (std::size_t i = 0; i < n; ++i) {
     constexpr std::size_t kAhead = 64;  // a step here is short: ask well ahead of the wait for memory
@@ -58,9 +59,8 @@ NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of, Each each 
     if (i + kAhead / 2 < n) __builtin_prefetch(first_name[g.of[i + kAhead / 2]].data());
     const std::uint32_t group = g.of[i];
     const std::string_view name = name_of(i);
-    if (!seen[group]) {
-      seen[group] = true;
-      first_name[group] = name;
+    if (!first_name[group].data()) {
+      first_name[group] = name.data() ? name : std::string_view("", 0);
     } else if (name != first_name[group]) {
       const auto [at, fresh] = apart.try_emplace(name, static_cast<std::uint32_t>(g.first.size()));
       if (fresh) g.first.push_back(static_cast<std::uint32_t>(i));

@@ -23,29 +23,16 @@ AllocationError AllocatorData::duplicate_error(std::size_t line, std::string_vie
   return allocation_error(line, 0, "id", std::string(id), fmt::format("重复的申请 id(与第 {} 项申请相同)", first + 1));
 }
 
-std::size_t AllocatorData::repeated_id(std::size_t& first) const {
-  const std::size_t n = records.size();
-  // Most ids share their hash bits with no other: a bit per bucket of hash
-  // bits (about 16 buckets per record, a few MiB that stay in cache) finds
-  // the buckets met twice, and only their records are sorted and compared.
-  int bucket_bits = 10;
-  while (bucket_bits < 32 && (std::size_t{1} << bucket_bits) < 16 * n) ++bucket_bits;
-  const int drop = 32 - bucket_bits;
-  std::vector<std::uint64_t> seen(std::size_t{1} << (bucket_bits - 6)), twice(seen.size());
-  for (auto r = records.cbegin(); r != records.cend(); ++r) {  // until settle(): `failed` holds the id's hash bits (keep())
-    const std::uint32_t b = r->failed >> drop;
-    const std::uint64_t bit = std::uint64_t{1} << (b & 63);
-    twice[b >> 6] |= seen[b >> 6] & bit;
-    seen[b >> 6] |= bit;
-  }
-  std::vector<std::uint64_t> keys;  // id hash << 32 | record: equal ids fall next to each other
-  std::size_t i = 0;
-  for (auto r = records.cbegin(); r != records.cend(); ++r, ++i)
-    if (const std::uint32_t b = r->failed >> drop; twice[b >> 6] >> (b & 63) & 1) keys.push_back(std::uint64_t{r->failed} << 32 | i);
-  std::vector<std::uint64_t>().swap(seen);
-  std::vector<std::uint64_t>().swap(twice);
+AllocatorData::IdBuckets::IdBuckets(std::size_t records) {
+  int width = 10;
+  while (width < 32 && (std::size_t{1} << width) < 8 * records) ++width;
+  drop = 32 - width;
+  bits.assign(std::size_t{2} << (width - 6), 0);
+}
+
+std::size_t AllocatorData::repeated_id(std::vector<std::uint64_t>& keys, std::size_t& first) const {
+  const std::size_t n = records.size(), candidates = keys.size();
   sort_by_high_bits(keys, 32);  // by hash, record order kept among equal hashes
-  const std::size_t candidates = keys.size();
   std::size_t worst = n;  // the earliest repeat; `first`: the first record with its id
   std::vector<std::uint32_t> run;
   for (std::size_t a = 0, b = 0; a < candidates; a = b) {
@@ -235,6 +222,8 @@ void AllocatorData::prefetch_totals(std::size_t index) const {
 std::optional<AllocationError> AllocatorData::decide_amounts() {
   seed_openings();
   for (Pool& pool : pools) pool.total = 0, pool.applications = 0;  // what each pool is asked for, summed as decided
+  sums.assign(ed.measures.size(), MeasureSums());
+  capped.clear();
   for (std::size_t i = 0; i < records.size(); ++i) {
     prefetch_totals(i);
     Record& r = records[i];
@@ -257,8 +246,15 @@ std::optional<AllocationError> AllocatorData::decide_amounts() {
       if (auto e = carry_given(r, false)) return e;
     }
     if (auto e = count_in(r, r.flags & kEligible, !(r.flags & kQuotaOut))) return e;
-    if (const int p = ed.measures[r.measure].pool; p >= 0 && is_funded(r))
-      pools[p].total += r.amount, ++pools[p].applications;
+    const bool funded = is_funded(r);
+    if (const int p = ed.measures[r.measure].pool; p >= 0 && funded) pools[p].total += r.amount, ++pools[p].applications;
+    MeasureSums& t = sums[r.measure];
+    ++t.applications;
+    t.funded += funded;
+    t.not_selected += (r.flags & kQuotaOut) != 0;
+    t.amount += r.amount;
+    if (funded) t.allocated += r.amount;
+    if (funded && r.bound) capped.push_back(static_cast<std::uint32_t>(i));
   }
   // Every amount is decided: the running totals are done with, and the pools
   // that follow need room of their own.
@@ -380,13 +376,15 @@ std::optional<AllocationError> AllocatorData::decide_year() {
         return allocation_error(0, 0, "", "", "资金池 " + ed.pools[p].decl->name + " 的申请合计超出可处理的范围");
       pool.scaled = true;
       pool.set_factor();
+      for (const int m : ed.pools[p].measures) sums[m].allocated = 0;  // each share, as the pool rule finds it
       pool.remainder_cents = largest_remainders(
           pool.cents, pool.total,
           [&](auto f) {
             for (std::size_t i = 0; i < records.size(); ++i)
               if (in_pool(p, records[i])) f(static_cast<std::uint32_t>(i), records[i].amount);
           },
-          [&](std::uint32_t i) { records[i].flags |= kExtraCent; }, pool.applications);
+          [&](std::uint32_t i) { records[i].flags |= kExtraCent, ++sums[records[i].measure].allocated; }, pool.applications,
+          [&](std::uint32_t i, std::int64_t share) { sums[records[i].measure].allocated += share; });
     }
   }
   summarize();
@@ -408,26 +406,9 @@ void AllocatorData::summarize() {
     summary.warnings.push_back("CSV 表头中的 " + list + " 不是事实,分配时不用");
   }
   summary.applications = records.size();
-  struct Sums {
-    std::uint64_t applications = 0, eligible = 0, not_selected = 0;
-    __int128 amount = 0, allocated = 0;
-  };
-  std::vector<Sums> per(ed.measures.size());
   std::vector<__int128> pool_allocated(pools.size(), 0);
-  std::vector<std::uint32_t> capped;  // the applications a cap limited
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const Record& r = records[i];
-    if (r.bound && is_funded(r)) capped.push_back(static_cast<std::uint32_t>(i));
-    Sums& t = per[r.measure];
-    const std::int64_t a = allocated(r);
-    ++t.applications;
-    if ((r.flags & kEligible) && !(r.flags & kQuotaOut)) ++t.eligible;
-    if (r.flags & kQuotaOut) ++t.not_selected;
-    t.amount += r.amount;
-    t.allocated += a;
-    const int p = ed.measures[r.measure].pool;
-    if (p >= 0) pool_allocated[p] += a;
-  }
+  for (std::size_t m = 0; m < sums.size(); ++m)
+    if (const int p = ed.measures[m].pool; p >= 0) pool_allocated[p] += sums[m].allocated;
   {  // the applications a cap limited, largest first
     const std::size_t keep = std::min(capped.size(), AllocationSummary::kMaxCapped);
     std::partial_sort(capped.begin(), capped.begin() + static_cast<std::ptrdiff_t>(keep), capped.end(),
@@ -440,20 +421,21 @@ void AllocatorData::summarize() {
       summary.capped.push_back({std::string(arena.get(r.id)), std::string(applicant_of(r)),
                                 m.decl->name, m.caps[r.bound - 1]->name, cents_text(r.amount)});
     }
+    std::vector<std::uint32_t>().swap(capped);  // no longer needed: not held while the decisions are written
   }
   __int128 amount = 0, allocated_total = 0;
-  for (std::size_t m = 0; m < per.size(); ++m) {
-    const Sums& t = per[m];
+  for (std::size_t m = 0; m < sums.size(); ++m) {
+    const MeasureSums& t = sums[m];
     if (!t.applications) continue;
     const std::string& name = ed.measures[m].decl->name;
     if (const int q = ed.measures[m].quota; q >= 0) {
       const bool grouped = ed.quotas[q].group_fact >= 0;
-      summary.quotas.push_back({name, ed.quotas[q].count, t.eligible + t.not_selected, t.eligible,
+      summary.quotas.push_back({name, ed.quotas[q].count, t.funded + t.not_selected, t.funded,
                                 grouped ? std::string() : cutoff[m],
                                 grouped ? ed.facts[ed.quotas[q].group_fact].decl->name : std::string()});
     }
-    summary.measures.push_back({name, t.applications, t.eligible, t.not_selected, cents_text(t.amount), cents_text(t.allocated)});
-    summary.funded += t.eligible;
+    summary.measures.push_back({name, t.applications, t.funded, t.not_selected, cents_text(t.amount), cents_text(t.allocated)});
+    summary.funded += t.funded;
     amount += t.amount;
     allocated_total += t.allocated;
   }

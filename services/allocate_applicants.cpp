@@ -17,11 +17,14 @@ std::optional<AllocationError> AllocatorData::settle() {
   if (settled) return std::nullopt;
   settled = true;
   const std::size_t n = records.size();
-  std::size_t first_with_id = 0;
-  const std::size_t repeated = repeated_id(first_with_id);  // n: none
+  IdBuckets ids(n);  // the ids' hash bits: marked as the applicants' hashes are asked for
+  std::vector<std::uint64_t> id_keys;  // the records whose id bucket was met twice
   year_totals.clear();
   wide_year_totals.clear();
+  // The first 全年 total beyond range, and its record: summed in input order,
+  // nothing after it (it is the error unless a repeated id comes first).
   std::optional<AllocationError> overflow;
+  std::size_t overflow_at = n;
   // Adds one 全年 value to a total: in 64-bit fixed point while the sum fits,
   // else (or for a value kept as text) as the exact Decimal. False past Decimal's range.
   auto add = [&](std::size_t at, const fixed::Fx* x, const Decimal* text_value) {
@@ -46,14 +49,18 @@ std::optional<AllocationError> AllocatorData::settle() {
     // value (kept_source, see Record), the id's hash bits (repeated_id()'s).
     const std::uint32_t kept_source = r.rank;
     const fixed::Fx kept{r.amount, static_cast<std::int32_t>(kept_source) - 2};
+    if (ids.twice(r.failed)) id_keys.push_back(std::uint64_t{r.failed} << 32 | i);
     r.applicant = who;
     r.used = 0;
     r.amount = 0, r.rank = 0, r.failed = 0;
-    if (setup[r.measure].year_totals.empty() || overflow || i >= repeated) return;
+    if (setup[r.measure].year_totals.empty() || overflow) return;
+    auto beyond_range = [&] {
+      overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)), "同一申请人的全年合计超出可处理的范围");
+      overflow_at = i;
+    };
     if (kept_source) {  // its measure's one 全年 value as read (or none given): no decoding
       if (kept_source > 1 && !add(std::size_t{who} * n_year + year_slot[setup[r.measure].year_totals[0]], &kept, nullptr))
-        overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)),
-                                    "同一申请人的全年合计超出可处理的范围");
+        beyond_range();
       return;
     }
     // The line's 全年 facts, as its given facts were kept (a fact too long for
@@ -69,8 +76,7 @@ std::optional<AllocationError> AllocatorData::settle() {
       if (!facts.present[source]) continue;  // not given: nothing to add
       if (!add(std::size_t{who} * n_year + year_slot[a], fits ? &facts.fixed[source] : nullptr,
                fits ? nullptr : &facts.values[source].number)) {
-        overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)),
-                                    "同一申请人的全年合计超出可处理的范围");
+        beyond_range();
         break;
       }
     }
@@ -81,7 +87,12 @@ std::optional<AllocationError> AllocatorData::settle() {
     auto hashes = records.cbegin(), names = records.cbegin();
     auto settled_record = records.begin();
     NameGroups groups = group_names(
-        n, [&](std::size_t) { return (hashes++)->applicant_hash; }, [&](std::size_t) { return applicant_of(*names++); },
+        n,
+        [&](std::size_t) {
+          ids.mark(hashes->failed);  // until here: the id's hash bits (keep())
+          return (hashes++)->applicant_hash;
+        },
+        [&](std::size_t) { return applicant_of(*names++); },
         [&](std::size_t i, std::uint32_t who, const NameGroups& g) {
           // Sized at the first name; a name apart from its hash's group (rare) adds one.
           if (year_totals.size() < g.first.size() * n_year) year_totals.resize(g.first.size() * n_year);
@@ -102,7 +113,9 @@ std::optional<AllocationError> AllocatorData::settle() {
     }
   }
   clear_facts();
-  if (overflow) return overflow;  // before any repeated id: only lines before one are summed
+  std::size_t first_with_id = 0;
+  const std::size_t repeated = repeated_id(id_keys, first_with_id);  // n: none
+  if (overflow_at < repeated) return overflow;  // only lines before a repeated id count
   if (repeated < n) {
     const Record& r = records[repeated];
     return duplicate_error(static_cast<std::size_t>(r.line), id_of(r), first_with_id);

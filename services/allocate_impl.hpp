@@ -230,6 +230,15 @@ struct api::Allocator::Data {
     std::vector<int> column_fact;
   } opening_csv;
   std::vector<std::string> cutoff;  // per measure: the score of the last funded application of its quota
+  // The year's figures per measure, summed as decide_amounts() decides
+  // (`allocated` before the pools: a scaled pool's measures get theirs from
+  // its pass), and the funded records a cap limited: summarize() walks no records.
+  struct MeasureSums {
+    std::uint64_t applications = 0, funded = 0, not_selected = 0;
+    __int128 amount = 0, allocated = 0;
+  };
+  std::vector<MeasureSums> sums;
+  std::vector<std::uint32_t> capped;
   AllocationSummary summary;
   std::optional<AllocationError> stopped;
   bool finished = false;
@@ -295,10 +304,31 @@ struct api::Allocator::Data {
     return *as_of;
   }
 
+  // Ids are checked all at once, by their hash bits (a record's `failed`
+  // until settle()): most share them with no other, so two bits per bucket of
+  // hash bits (about 8 buckets per record, 2 MiB for a million) mark the
+  // buckets met twice over one walk, and only the records in those (about
+  // one in eight) are sorted and compared (allocate.cpp).
+  struct IdBuckets {
+    explicit IdBuckets(std::size_t records);
+    void mark(std::uint32_t hash) {
+      const std::uint32_t b = hash >> drop;
+      std::uint64_t* word = &bits[std::size_t{b >> 6} * 2];  // met once, then beside it met twice: one cache line
+      const std::uint64_t bit = std::uint64_t{1} << (b & 63);
+      word[1] |= word[0] & bit;
+      word[0] |= bit;
+    }
+    bool twice(std::uint32_t hash) const {
+      const std::uint32_t b = hash >> drop;
+      return bits[std::size_t{b >> 6} * 2 + 1] >> (b & 63) & 1;
+    }
+    int drop = 0;
+    std::vector<std::uint64_t> bits;
+  };
   // The first application, in input order, whose id an earlier one has (its
-  // index, and in `first` the earlier one's), or records.size() (allocate.cpp).
-  // Ids are checked all at once, by sorting their hashes.
-  std::size_t repeated_id(std::size_t& first) const;
+  // index, and in `first` the earlier one's), or records.size(): `keys` are
+  // hash << 32 | record of every record in a bucket met twice, in record order.
+  std::size_t repeated_id(std::vector<std::uint64_t>& keys, std::size_t& first) const;
   // Once the records are read, or reading stopped (allocate_applicants.cpp):
   // repeated ids checked, applicants interned (Record::applicant,
   // applicant_first), the 全年 totals summed in input order. The first problem

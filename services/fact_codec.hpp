@@ -22,7 +22,9 @@ inline void put_varint(std::string& out, std::uint64_t n) {
   char bytes[10];
   out.append(bytes, static_cast<std::size_t>(put_varint(bytes, n) - bytes));
 }
-inline std::uint64_t get_varint(std::string_view s, std::size_t& at) {
+[[gnu::always_inline]] inline std::uint64_t get_varint(std::string_view s, std::size_t& at) {
+  // One byte (a slot, a scale, a choice, a small figure) is most of what deciding reads back.
+  if (at < s.size() && static_cast<unsigned char>(s[at]) < 0x80) return static_cast<unsigned char>(s[at++]);
   std::uint64_t n = 0;
   for (int shift = 0; at < s.size() && shift < 64; shift += 7) {
     const auto b = static_cast<unsigned char>(s[at++]);

@@ -16,9 +16,14 @@ namespace kuan {
 // so the candidates take no more room than they need — a year may have
 // millions); mark(index) gives it one more cent.
 // Returns the cents so given. total > pool ≥ 0 and total < 2^63 (so
-// remainders fit 64 bits).
-template <class Each, class Mark>
-std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark, std::size_t count = SIZE_MAX) {
+// remainders fit 64 bits). floor(index, cents) is told each participant's
+// share rounded down, as it is found (the caller's sums need no pass of their own).
+struct NoFloor {
+  void operator()(std::uint32_t, std::int64_t) const {}
+};
+template <class Each, class Mark, class Floor = NoFloor>
+std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, Mark mark, std::size_t count = SIZE_MAX,
+                                 Floor floor = {}) {
   std::vector<api::LeftoverCentCandidate> candidates;
   if (count == SIZE_MAX) {  // not known: counted first, for room at once
     count = 0;
@@ -30,12 +35,16 @@ std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, M
     std::uint64_t r;
     if (std::uint64_t x; amount >= 0 && !__builtin_mul_overflow(static_cast<std::uint64_t>(amount), static_cast<std::uint64_t>(pool), &x)) {
       const auto t = static_cast<std::uint64_t>(total);  // < 2^63: a 64-bit division when the product fits
-      floors += x / t;
+      const std::uint64_t q = x / t;
+      floors += q;
       r = x % t;
+      floor(index, static_cast<std::int64_t>(q));
     } else {
       const __int128 x128 = static_cast<__int128>(amount) * pool;
-      floors += x128 / total;
+      const __int128 q = x128 / total;
+      floors += q;
       r = static_cast<std::uint64_t>(x128 % total);
+      floor(index, static_cast<std::int64_t>(q));  // |q| ≤ |amount|: pool < total
     }
     if (r) candidates.push_back({r, index});
   });
