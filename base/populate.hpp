@@ -1,5 +1,5 @@
-// Memory about to be written whole (allocate's record blocks and arena
-// blocks, millions of records): the kernel is asked to back it now, in one
+// Memory about to be written whole (allocate's record blocks, arena blocks
+// and sort buffers, millions of records): the kernel is asked to back it now, in one
 // call, rather than at one page fault for each 4 KiB as it is first written.
 // Linux only; elsewhere, and if the kernel declines, the faults come as before.
 #pragma once
@@ -22,6 +22,14 @@ inline void populate_for_writing(void* p, std::size_t n) {
 #else
   static_cast<void>(p), static_cast<void>(n);
 #endif
+}
+
+// Room for n elements in v, backed at once (a large vector that is about to
+// be filled: sort buffers, per-record tables).
+template <class Vector>
+void reserve_populated(Vector& v, std::size_t n) {
+  v.reserve(n);
+  populate_for_writing(v.data(), n * sizeof(typename Vector::value_type));
 }
 
 }  // namespace kuan
