@@ -120,7 +120,7 @@ struct Entry {
 std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::vector<Diagnostic>& diagnostics) {
   std::vector<Entry> out;
   auto problem = [&](const fs::path& p, const std::error_code& ec) {
-    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + p.string() + ":" + ec.message()));
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + terminal_safe(p.string()) + ":" + ec.message()));
   };
   std::error_code ec;
   fs::directory_iterator it(dir, ec), end;
@@ -133,10 +133,15 @@ std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::v
     std::error_code status_ec;
     const fs::file_status st = it->status(status_ec);
     if (status_ec) {
-      // A dangling link (an editor's lock file) is not a rule file; anything
-      // else that cannot be examined might be one, or a whole edition.
-      if (status_ec != std::errc::no_such_file_or_directory &&
-          (editions_inside || it->path().extension() == ".kuan"))
+      // A hidden dangling link (an editor's lock file, .#a.kuan) is not a rule
+      // file; any other *.kuan that cannot be examined — a link whose rule file
+      // was moved away included — would be rules silently missing, and anything
+      // that might be a whole edition is reported too.
+      const bool dangling = status_ec == std::errc::no_such_file_or_directory;
+      const bool hidden = it->path().filename().string().starts_with('.');
+      if (dangling && it->path().extension() == ".kuan" && !hidden)
+        diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + terminal_safe(it->path().string()) + ":它是链接,指向的文件不存在"));
+      else if (!dangling && (editions_inside || it->path().extension() == ".kuan"))
         problem(it->path(), status_ec);
       continue;
     }
@@ -144,7 +149,7 @@ std::vector<Entry> list_folder(const fs::path& dir, bool editions_inside, std::v
     // A rule file that is a FIFO, a device or a socket is not read (opening a
     // FIFO would wait for a writer for ever), nor silently left out of the rules.
     if (!out.back().directory && !out.back().regular && it->path().extension() == ".kuan")
-      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + it->path().string() + ":不是普通文件"));
+      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + terminal_safe(it->path().string()) + ":不是普通文件"));
   }
   if (ec) problem(dir, ec);
   std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
@@ -165,7 +170,7 @@ std::vector<SourcePtr> read_sources(const std::vector<fs::path>& files, std::vec
     auto held = unsaved.find(f.string());
     auto text = held != unsaved.end() ? std::optional<std::string>(held->second) : read_file(f);
     if (!text) {
-      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取文件 " + f.string()));
+      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取文件 " + terminal_safe(f.string())));
       continue;
     }
     sources.push_back(std::make_shared<SourceFile>(f.string(), std::move(*text)));
@@ -261,6 +266,12 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
   std::error_code ec;
   std::vector<std::vector<fs::path>> files;
   const std::size_t before_listing = diagnostics.size();
+  // A path from a host (C++, Python) may hold a NUL, where the system would cut
+  // it short and load another folder than the one named.
+  if (path.native().find('\0') != std::string::npos) {
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + echo(path.string(), 400) + ":路径中不能有 NUL 字符"));
+    return nullptr;
+  }
   if (fs::is_regular_file(path, ec)) {
     files.push_back({path});
   } else if (fs::is_directory(path, ec)) {
@@ -271,17 +282,17 @@ std::shared_ptr<const Policy> Policy::load(const fs::path& path, std::vector<Dia
         if (auto found = rule_files(list_folder(d.path, false, diagnostics)); !found.empty()) files.push_back(found);
     if (diagnostics.size() != before_listing) return nullptr;
     if (files.empty()) {
-      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "目录 " + path.string() + " 中没有 .kuan 规则文件"));
+      diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "目录 " + terminal_safe(path.string()) + " 中没有 .kuan 规则文件"));
       return nullptr;
     }
   } else if (ec && ec != std::errc::no_such_file_or_directory) {
-    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + path.string() + ":" + ec.message()));
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + terminal_safe(path.string()) + ":" + ec.message()));
     return nullptr;
   } else if (fs::exists(path, ec)) {  // a FIFO, a device: not read
-    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + path.string() + ":不是规则文件或政策目录"));
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "无法读取 " + terminal_safe(path.string()) + ":不是规则文件或政策目录"));
     return nullptr;
   } else {
-    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + path.string()));
+    diagnostics.push_back(make_diagnostic(Severity::Error, Span{}, "找不到政策 " + terminal_safe(path.string())));
     return nullptr;
   }
   bool ok = true;

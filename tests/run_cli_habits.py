@@ -126,6 +126,17 @@ def completion(a, policy, tmp):
     SUITE.check("bash: no policy yet, no names", [x for x in got if x] == [], got)
     got = complete(["check", "--format", ""])
     SUITE.check("bash: choices of an option", sorted(x for x in got if x) == ["json", "text"], got)
+    # A policy folder is someone's input: an edition named $(…) or `…` is offered as written, never run.
+    mark = os.path.join(tmp, "ran")
+    evil = os.path.join(tmp, "evil", "v")
+    os.makedirs(evil)
+    name = f"$(touch {mark})`touch {mark}`"
+    with open(os.path.join(evil, "a.kuan"), "w", encoding="utf-8") as f:
+        f.write(f'政策 "x"\n版本 "{name}"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n'
+                '事实 投入: 金额\n措施 m { 金额 = 投入 × 10% }\n')
+    got = complete(["eval", os.path.dirname(evil), "--version", ""])
+    SUITE.check("bash: an edition named $(…) is offered as written, not run", name in got and not os.path.exists(mark),
+                (got, os.path.exists(mark)))
     for shell, checker in (("zsh", ["zsh", "-n"]), ("fish", ["fish", "--no-execute"])):
         code, text, err = run(["completion", shell])
         SUITE.check(f"completion {shell} prints a script", code == 0 and "eval" in text and "--measure" in text, err)

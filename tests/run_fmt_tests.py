@@ -164,6 +164,24 @@ def main():
         code, out, err = run(kuan, "fmt", "--width", "abc", stripped)
         check("bad --width exits 2", code == 2 and "--width" in err, (code, err))
 
+        # 5. A folder with entries that cannot be looked at: a symlink loop, a dangling
+        # link are no rule files; a *.kuan loop is said; the rule files are formatted.
+        odd = os.path.join(tmp, "odd")
+        os.makedirs(os.path.join(odd, "v"))
+        with open(os.path.join(odd, "v", "a.kuan"), "w", encoding="utf-8") as fh:
+            fh.write("参数 a=1元\n")
+        os.symlink("loop", os.path.join(odd, "v", "loop"))
+        os.symlink("nowhere", os.path.join(odd, "v", "dangling"))
+        os.symlink("nowhere", os.path.join(odd, "v", ".#a.kuan"))
+        code, out, err = run(kuan, "fmt", odd)
+        with open(os.path.join(odd, "v", "a.kuan"), encoding="utf-8") as fh:
+            check("a symlink loop in a folder: no internal error, the rule file formatted",
+                  code == 0 and err == "" and fh.read() == "参数 a = 1元\n", (code, err))
+        os.symlink("self.kuan", os.path.join(odd, "v", "self.kuan"))
+        code, out, err = run(kuan, "fmt", "--check", odd)
+        check("a *.kuan symlink loop is said (exit 2), not an internal error (70)",
+              code == 2 and "self.kuan" in err and "内部错误" not in err, (code, err))
+
     sys.exit(SUITE.finish())
 
 

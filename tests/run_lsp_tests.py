@@ -248,6 +248,33 @@ def main():
                                                            "text": "参数 a = \n"}})
         diags = c.diagnostics(lone)
         check("a file outside any policy: its syntax error", diags and diags[0]["range"]["start"]["line"] == 1, diags)
+        # A folder with entries that cannot be looked at (a symlink loop, a dangling link):
+        # the document still gets answers, and what the loader says of the folder is
+        # shown at its top (it had no file, and was dropped: the editor showed nothing).
+        looped = os.path.join(tmp, "looped", "规则.kuan")
+        os.makedirs(os.path.dirname(looped))
+        looped_text = ('政策 "环"\n版本 "v"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n'
+                       '参数 门槛 = 1元\n参数 坏 = 1元 × 1元\n')
+        with open(looped, "w", encoding="utf-8") as f:
+            f.write(looped_text)
+        os.symlink("loop", os.path.join(tmp, "looped", "loop"))
+        os.symlink("nowhere", os.path.join(tmp, "looped", "dangling"))
+        c.notify("textDocument/didOpen", {"textDocument": {"uri": uri(looped), "languageId": "kuan", "version": 1,
+                                                           "text": looped_text}})
+        diags = c.diagnostics(looped)
+        check("a symlink loop beside the file: the folder's problem at the top of the document",
+              diags and any("looped/loop" in d["message"] and d["range"]["start"] == {"line": 0, "character": 0}
+                            for d in diags), diags)
+        os.unlink(os.path.join(tmp, "looped", "loop"))
+        c.notify("textDocument/didChange", {"textDocument": {"uri": uri(looped), "version": 2},
+                                            "contentChanges": [{"text": looped_text}]})
+        diags = c.diagnostics(looped)
+        check("a dangling link beside the file: not a rule file, the file's own error shown",
+              diags and any("金额 × 金额" in d["message"] for d in diags) and not any("dangling" in d["message"] for d in diags),
+              diags)
+        r = c.request("textDocument/hover", {"textDocument": {"uri": uri(looped)},
+                                             "position": position(looped_text, "门槛 =", offset=0)})
+        check("a symlink loop beside the file: hover still answers", "**参数** 门槛" in json.dumps(r, ensure_ascii=False), r)
 
         unknown = c.request("kuan/unknown", {})
         check("unknown request: method not found", unknown.get("error", {}).get("code") == -32601, unknown)

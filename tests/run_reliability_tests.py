@@ -339,6 +339,19 @@ def group_controls(tmp):
     check("controls: a 4,000-digit amount is quoted as a bounded excerpt", "9" * 300 not in err, (code, len(err), err[:300]))
     code, out, err = run("check", os.path.join(tmp, nasty + ".kuan"))
     check("controls: a file name with ESC is escaped", "\x1b" not in err and "\x07" not in err, (code, err))
+    named = os.path.join(tmp, nasty + ".json")
+    write(named, '{"合同金额": -1}')
+    code, out, err = run("eval", POLICY, "--version", "2025年版", "--measure", "算力券", "--facts", named)
+    check("controls: a facts file's name with ESC is escaped at the error's place",
+          code == 2 and ":1:10: error:" in err and "\x1b" not in err and "\x07" not in err, (code, err))
+    write(named, "measure,合同金额,合同金额\n")
+    code, out, err = run("eval", POLICY, "--batch", named, "--in-format", "csv", "--no-progress")
+    check("controls: a batch file's name with ESC is escaped in a header error",
+          code == 2 and ":1: error:" in err and "\x1b" not in err and "\x07" not in err, (code, err))
+    write(named, '{"id": "1", "applicant": "A", "measure": "算力券", "facts": {"合同金额": -1}}\n')
+    code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", named, "--no-progress")
+    check("controls: an allocate input's name with ESC is escaped at the error's place",
+          code == 2 and ":1:" in err and "\x1b" not in err and "\x07" not in err, (code, err))
     year = os.path.join(ARGS.root, "examples", "year-2025.jsonl")
     code, out, err = run("allocate", POLICY, "--version", "2025年版", "--in", year, "--no-progress",
                          "--out", os.path.join(tmp, "no-such-folder", nasty + ".jsonl"))

@@ -287,6 +287,33 @@ def test_terminal():
     return problems
 
 
+def test_history_not_a_file():
+    """$KUAN_HISTORY naming a FIFO (or a device): libedit would wait on it for ever
+    before the first prompt; the REPL says so and runs without history."""
+    global HISTORY
+    problems = []
+    saved = HISTORY
+    HISTORY = os.path.join(os.path.dirname(saved), "history-fifo")
+    os.mkfifo(HISTORY)
+    try:
+        t = Terminal([])
+        if not t.read("kuan> "):
+            t.wait(timeout=0)
+            return ["no prompt with a FIFO as the history file: " + t.out.decode("utf-8", "replace")]
+        if "历史文件" not in t.out.decode("utf-8", "replace"):
+            problems.append("no word that the history file is not used: " + t.out.decode("utf-8", "replace"))
+        ok, out = t.type("1 + 2\r", "\n3\r\nkuan> ")
+        if not ok:
+            problems.append("1 + 2 was not answered: " + repr(out))
+        t.type(":quit\r")
+        if t.wait() != 0:
+            problems.append("exit status after :quit is not 0")
+    finally:
+        os.remove(HISTORY)
+        HISTORY = saved
+    return problems
+
+
 def display_width(text):
     import unicodedata
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
@@ -377,6 +404,7 @@ def main():
     for path in sorted((pathlib.Path(ROOT) / "tests" / "repl").glob("*.txt")):
         checks.append((path.stem, lambda p=path: run_transcript(p)))
     checks += [("reload", test_reload), ("terminal", test_terminal), ("completion-columns", test_completion_columns),
+               ("history-not-a-file", test_history_not_a_file),
                ("explanation-paths", test_explanation_paths), ("random-lines", test_random_lines)]
     try:
         for name, check in checks:

@@ -363,6 +363,12 @@ TEST_CASE("a symlink loop in a policy folder is a clear error with exit 1", "[li
   fs::remove(dir.path / "policy" / "v" / "self.kuan");
   fs::create_symlink("nowhere", dir.path / "policy" / "v" / ".#a.kuan");
   CHECK(run_kuan(dir, "check --quiet " + quoted(dir.path / "policy")).status == 0);
+
+  // A rule file that is a link to a file moved away is rules missing: an error.
+  fs::create_symlink("../shared/gone.kuan", dir.path / "policy" / "v" / "gone.kuan");
+  const Run gone = run_kuan(dir, "check " + quoted(dir.path / "policy"));
+  CHECK(gone.status == 1);
+  CHECK(has(gone.err, "gone.kuan"));
 }
 
 // ------------------------------------------------------------ class 6: negative amounts

@@ -210,7 +210,7 @@ int cmd_allocate(int argc, char** argv) {
     auto bad = allocator.read_opening(opening_in, format(csv));
     if (!bad && !opening->error().empty()) bad = api::AllocationError{{}, "", "", opening->error()};
     if (bad) {
-      std::fprintf(stderr, "%s\n", bad->to_string(*opening_path).c_str());
+      std::fprintf(stderr, "%s\n", bad->to_string(*opening_path == "-" ? "<stdin>" : printable(*opening_path, 400)).c_str());
       std::fprintf(stderr, "kuan allocate: 期初余额有误,未分配,也未写出任何结果%s\n",
                    out_path ? ("(" + *out_path + " 保持不变)").c_str() : "");
       return kExitBadInput;
@@ -230,7 +230,7 @@ int cmd_allocate(int argc, char** argv) {
   if (!e && !input->error().empty()) e = api::AllocationError{{}, "", "", input->error()};
   if (e) {
     bar.clear();
-    std::fprintf(stderr, "%s\n", e->to_string(in_path == "-" ? "<stdin>" : in_path).c_str());
+    std::fprintf(stderr, "%s\n", e->to_string(in_path == "-" ? "<stdin>" : printable(in_path, 400)).c_str());
     std::fprintf(stderr, "kuan allocate: 输入有误,未分配,也未写出任何结果%s\n",
                  out_path ? ("(" + *out_path + " 保持不变)").c_str() : "");
     return kExitBadInput;

@@ -48,8 +48,9 @@ int run_single(const api::Edition& ed, const Args& args, bool text_format, bool 
   const std::string_view day = as_of ? std::string_view(*as_of) : std::string_view();
   if (auto e = measure ? api::evaluate_facts_json(ed, *measure, *text, explain, format, out, day)
                        : api::evaluate_application_json(ed, *text, explain, format, out, day)) {
-    if (e->line) std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", facts_path->c_str(), e->line, e->column, e->message.c_str());
-    else std::fprintf(stderr, "%s: error: %s\n", facts_path->c_str(), e->message.c_str());
+    const std::string shown = *facts_path == "-" ? std::string("<stdin>") : printable(*facts_path, 400);
+    if (e->line) std::fprintf(stderr, "%s:%zu:%zu: error: %s\n", shown.c_str(), e->line, e->column, e->message.c_str());
+    else std::fprintf(stderr, "%s: error: %s\n", shown.c_str(), e->message.c_str());
     return kExitBadInput;
   }
   if (!text_format) out += '\n';
@@ -103,7 +104,8 @@ int run_batch(const api::Policy& policy, const api::Edition& ed, const std::stri
   for (const auto& w : summary.warnings) std::fprintf(stderr, "kuan eval: 警告: %s\n", w.c_str());
   switch (summary.status) {
     case api::BatchStatus::BadHeader:
-      std::fprintf(stderr, "%s:%zu: error: %s\n", path == "-" ? "<stdin>" : path.c_str(), summary.line, summary.message.c_str());
+      std::fprintf(stderr, "%s:%zu: error: %s\n", path == "-" ? "<stdin>" : printable(path, 400).c_str(), summary.line,
+                   summary.message.c_str());
       return kExitBadInput;
     case api::BatchStatus::BadArgument:
     case api::BatchStatus::Internal:

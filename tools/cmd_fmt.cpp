@@ -113,14 +113,23 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
 std::vector<std::string> rule_files(const std::string& path, std::string& error) {
   std::error_code ec;
   if (!fs::is_directory(path, ec)) {
-    if (!fs::exists(path, ec)) error = "找不到文件或目录 " + path;
-    return {path};
+    if (fs::exists(path, ec)) return {path};
+    error = "找不到文件或目录 " + printable(path);
+    return {};
   }
   std::vector<std::string> files;
+  std::error_code entry_ec;
   for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec))
-    if (it->is_regular_file() && it->path().extension() == ".kuan") files.push_back(it->path().string());
-  if (ec) error = "无法读取目录 " + path + ":" + ec.message();
+       it.increment(ec)) {
+    const bool rule = it->path().extension() == ".kuan";
+    if (it->is_regular_file(entry_ec) && rule) files.push_back(it->path().string());
+    // An entry that cannot be looked at (a symlink loop, a dangling link) is no
+    // rule file, unless it is named like one: not formatting it is said (as kuan
+    // check does; a hidden one, .#a.kuan, is an editor's lock).
+    else if (entry_ec && rule && !it->path().filename().string().starts_with('.') && error.empty())
+      error = "无法读取 " + printable(it->path().string()) + ":" + entry_ec.message();
+  }
+  if (ec) error = "无法读取目录 " + printable(path) + ":" + ec.message();
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -153,10 +162,9 @@ int cmd_fmt(int argc, char** argv) {
   for (const auto& arg : args.positional) {
     std::string error;
     const auto files = arg == "-" ? std::vector<std::string>{"-"} : rule_files(arg, error);
-    if (!error.empty()) {
+    if (!error.empty()) {  // said, and the rule files that could be found are still formatted
       std::fprintf(stderr, "kuan fmt: %s\n", error.c_str());
       worst(kExitBadInput);
-      continue;
     }
     for (const auto& file : files) {
       auto text = read_input(file, error);

@@ -404,11 +404,14 @@ class Server {
     return folder;
   }
 
+  // Only error_code overloads here and below: an entry that cannot be looked at
+  // (a symlink loop, a dangling link, a folder without permission) is skipped,
+  // never a filesystem_error that would leave the document without diagnostics.
   static std::vector<std::string> rule_files_in(const fs::path& folder) {
     std::vector<std::string> out;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(folder, ec))
-      if (e.is_regular_file() && e.path().extension() == ".kuan") out.push_back(e.path().string());
+    std::error_code ec, entry_ec;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(entry_ec) && it->path().extension() == ".kuan") out.push_back(it->path().string());
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -416,17 +419,27 @@ class Server {
   void publish_diagnostics() {
     std::map<std::string, json> by_file;
     for (const auto& [path, text] : open_) by_file[path] = json::array();
-    std::map<std::string, bool> loaded;
-    std::map<std::string, Lines> line_index;  // per open document, made once
+    std::map<std::string, std::vector<std::string>> roots;  // what is loaded → its open documents
     for (const auto& [path, text] : open_) {
       std::error_code ec;
-      const std::string root = fs::exists(path, ec) ? policy_root(path).string() : path;
-      if (loaded[root]) continue;
-      loaded[root] = true;
+      roots[fs::exists(path, ec) ? policy_root(path).string() : path].push_back(path);
+    }
+    std::map<std::string, Lines> line_index;  // per open document, made once
+    for (const auto& [root, documents] : roots) {
+      const std::string& path = documents.front();
+      std::error_code ec;
       // A new file, not saved yet, is checked alone.
       const api::LoadResult checked =
-          fs::exists(path, ec) ? api::load_with_unsaved(root, open_) : api::Policy::from_sources({{path, text}});
+          fs::exists(path, ec) ? api::load_with_unsaved(root, open_) : api::Policy::from_sources({{path, text_of(path)}});
       for (const auto& d : checked.diagnostics) {
+        if (d.file.empty()) {  // about the folder (an entry that cannot be read): shown at the top of its documents
+          for (const auto& doc : documents)
+            by_file[doc].push_back({{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
+                                    {"severity", d.severity == api::Severity::Error ? 1 : 2},
+                                    {"source", "kuan"},
+                                    {"message", d.message}});
+          continue;
+        }
         auto it = by_file.find(d.file);
         if (it == by_file.end()) continue;
         const std::string& doc = open_.at(d.file);
@@ -474,10 +487,10 @@ class Server {
       if (!file.base_edition.empty()) base_name = file.base_edition;
     }
     if (base_name.empty()) return out;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(folder.parent_path(), ec)) {
-      if (!e.is_directory() || e.path() == folder) continue;
-      const auto other = parse_folder(e.path(), true);
+    std::error_code ec, entry_ec;
+    for (fs::directory_iterator it(folder.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+      if (!it->is_directory(entry_ec) || it->path() == folder) continue;
+      const auto other = parse_folder(it->path(), true);
       const bool is_base =
           std::any_of(other.begin(), other.end(), [&](const auto& f) { return f.edition == base_name; });
       if (!is_base) continue;

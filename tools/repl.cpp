@@ -3,6 +3,7 @@
 // line-by-line reading with no prompt and no banner, so scripts can drive it.
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +41,17 @@ std::string history_path() {
   if (const char* p = std::getenv("KUAN_HISTORY"); p && *p) return p;
   if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.kuan_history";
   return "";
+}
+
+// libedit reads the history file whole at the start and rewrites it after each
+// entry: a FIFO there would wait for a writer for ever, a device (/dev/zero) or a
+// huge file would never end. Only a regular file of a history's size, or none yet.
+constexpr off_t kMaxHistoryBytes = 16 << 20;
+
+bool usable_history(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno == ENOENT;
+  return S_ISREG(st.st_mode) && st.st_size <= kMaxHistoryBytes;
 }
 
 // Tab completion: every name and command that starts with the word typed.
@@ -132,7 +144,12 @@ bool paste_continues(bool in_paste) {
 int interactive(api::Session& session) {
   use_utf8_locale();
   g_session = &session;
-  const std::string history = history_path();
+  std::string history = history_path();
+  if (!history.empty() && !usable_history(history)) {
+    std::fprintf(stderr, "kuan repl: 历史文件 %s 不是普通文件或过大(至多 %lld 字节),本次不读也不写历史\n",
+                 printable(history, 400).c_str(), static_cast<long long>(kMaxHistoryBytes));
+    history.clear();
+  }
   rl_readline_name = "kuan";
   rl_attempted_completion_function = complete;
   // Break words at operators and punctuation too, so `min(合同` completes 合同….

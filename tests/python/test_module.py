@@ -104,6 +104,15 @@ def test_fact_errors_name_the_fact(ed):
         ed.evaluate("不存在的措施", {})
 
 
+def test_policy_path_with_nul_or_controls(tmp_path):
+    # The system would cut "folder\0/elsewhere" at the NUL and load another folder than the one named.
+    with pytest.raises(kuan.PolicyError, match="NUL"):
+        kuan.load(str(ROOT / "policies" / "hangzhou-ai") + "\0/elsewhere")
+    with pytest.raises(kuan.PolicyError) as e:
+        kuan.load(str(tmp_path / "no\x1b]0;x\x07where"))
+    assert "\x1b" not in str(e.value) and "\x07" not in str(e.value)
+
+
 def test_policy_error_carries_file_line_column(tmp_path):
     bad = ROOT / "tests" / "golden" / "errors" / "check_compare_money_rate.kuan"
     copy = tmp_path / "bad.kuan"
