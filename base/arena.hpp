@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/populate.hpp"
+
 namespace kuan {
 
 // Strings back to back in 1 MiB blocks, each preceded by its length as a
@@ -23,6 +25,7 @@ class Arena {
     if (blocks_.empty() || used_ + need > cap_) {
       cap_ = std::max(kBlock, need);
       blocks_.emplace_back(new char[cap_]);
+      populate_for_writing(blocks_.back().get(), cap_);  // filled in turn
       used_ = 0;
     }
     const std::uint64_t ref = (static_cast<std::uint64_t>(blocks_.size() - 1) << 32) | used_;

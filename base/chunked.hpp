@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "base/populate.hpp"
+
 namespace kuan {
 
 template <class T, int kShift = 16>
@@ -55,7 +57,10 @@ class Chunked {
   T& operator[](std::size_t i) { return blocks_[i >> kShift][i & kMask]; }
   const T& operator[](std::size_t i) const { return blocks_[i >> kShift][i & kMask]; }
   void push_back(const T& v) {
-    if ((size_ >> kShift) == blocks_.size()) blocks_.emplace_back(new T[kBlock]);
+    if ((size_ >> kShift) == blocks_.size()) {
+      blocks_.emplace_back(new T[kBlock]);
+      populate_for_writing(blocks_.back().get(), kBlock * sizeof(T));  // every element is written in turn
+    }
     (*this)[size_++] = v;
   }
   iterator begin() { return {this, 0}; }

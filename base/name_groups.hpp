@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/populate.hpp"
 #include "base/radix_sort.hpp"
 
 namespace kuan {
@@ -36,9 +37,12 @@ NameGroups group_names(std::size_t n, HashOf hash_of, NameOf name_of, Each each 
   // whose high bits are equal (a few among a million) are told apart below.
   constexpr int index_bits = 32;
   constexpr std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1;
+  reserve_populated(g.of, n);
   g.of.resize(n);
   {
-    std::vector<std::uint64_t> keys(n);
+    std::vector<std::uint64_t> keys;
+    reserve_populated(keys, n);
+    keys.resize(n);
     for (std::size_t i = 0; i < n; ++i) keys[i] = (hash_of(i) & ~index_mask) | i;
     sort_by_high_bits(keys, index_bits);  // names of one hash together, each run in index order
     for (std::size_t k = 0; k < n; ++k) {

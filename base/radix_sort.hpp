@@ -11,12 +11,16 @@
 #include <utility>
 #include <vector>
 
+#include "base/populate.hpp"
+
 namespace kuan {
 
 // Sorts `keys` by bits [from_bit, 64), stably. Uses a second buffer of the
 // same size while it runs.
 inline void sort_by_high_bits(std::vector<std::uint64_t>& keys, int from_bit) {
-  std::vector<std::uint64_t> other(keys.size());
+  std::vector<std::uint64_t> other;
+  reserve_populated(other, keys.size());
+  other.resize(keys.size());
   constexpr int kDigit = 11;
   constexpr std::uint64_t kMask = (std::uint64_t{1} << kDigit) - 1;
   std::vector<std::uint32_t> count(std::size_t{1} << kDigit);

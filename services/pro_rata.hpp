@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/populate.hpp"
 #include "kuan/allocator.hpp"  // give_leftover_cents: the same rule for hosts
 
 namespace kuan {
@@ -29,7 +30,7 @@ std::uint64_t largest_remainders(std::int64_t pool, __int128 total, Each each, M
     count = 0;
     each([&](std::uint32_t, std::int64_t) { ++count; });
   }
-  candidates.reserve(count);
+  reserve_populated(candidates, count);
   __int128 floors = 0;
   each([&](std::uint32_t index, std::int64_t amount) {
     std::uint64_t r;
