@@ -197,6 +197,11 @@ def group_replace(tmp):
     check("replace: the input is unchanged", read(data) == before)
     code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", data, "--no-progress", "--summary", data)
     check("replace: --summary = --in is refused", code == 2 and read(data) == before, (code, err))
+    fresh = os.path.join(folder, "fresh.out")
+    code, _, err = run("allocate", POLICY, "--version", "2025年版", "--in", data, "--no-progress", "--out", fresh,
+                       "--report", os.path.join(folder, ".", "fresh.out"))
+    check("replace: --report = --out, a file not made yet, spelt two ways, is refused",
+          code == 2 and "同一个文件" in err and not os.path.exists(fresh), (code, err))
 
     # A FIFO is written into; a directory is refused; /dev/null is written into, not replaced.
     fifo = os.path.join(folder, "fifo")

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -289,7 +290,15 @@ bool replace_file(const std::string& path, std::string_view text, OutputFile::Sp
 bool same_file(const std::string& a, const std::string& b) {
   if (a == "-" || b == "-") return false;
   struct stat sa {}, sb {};
-  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  const bool has_a = ::stat(a.c_str(), &sa) == 0, has_b = ::stat(b.c_str(), &sb) == 0;
+  if (has_a || has_b) return has_a && has_b && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+  // Neither exists yet (two outputs still to be made, "x.out" and "./x.out"):
+  // the same name in the same folder.
+  const std::filesystem::path pa(a), pb(b);
+  if (pa.filename().empty() || pa.filename() != pb.filename()) return false;
+  const std::string da = pa.has_parent_path() ? pa.parent_path().string() : ".";
+  const std::string db = pb.has_parent_path() ? pb.parent_path().string() : ".";
+  return ::stat(da.c_str(), &sa) == 0 && ::stat(db.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 }  // namespace kuan::cli

@@ -47,7 +47,8 @@ class OutputFile {
 // The whole of `text` into `path` through OutputFile; false with `error` set.
 bool replace_file(const std::string& path, std::string_view text, OutputFile::Special special, std::string& error);
 
-// True when both paths name the same existing file (after symlinks and hard links).
+// True when both paths name the same existing file (after symlinks and hard links),
+// or, when neither exists yet, the same name in the same folder.
 bool same_file(const std::string& a, const std::string& b);
 
 }  // namespace kuan::cli
