@@ -163,14 +163,14 @@ std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& t
       if (v.kind != Kind::Number && v.kind != Kind::String) return bad("金额,如 1234.56 或 \"120万元\"");
       auto d = v.kind == Kind::Number ? parse_json_number(v.text) : parse_money_text(v.text);
       if (!d) return bad("金额,如 1234.56 或 \"120万元\"");
-      if (d->sign() < 0) return "事实 " + name + " 的金额不能为负:" + shown();
+      if (const char* problem = fact_range_problem(TypeKind::Money, *d)) return "事实 " + name + " " + problem + ":" + shown();
       return Value::money(std::move(*d));
     }
     case TypeKind::Rate: {
       if (v.kind != Kind::Number && v.kind != Kind::String) return bad("比例,如 0.3 或 \"30%\"");
       auto d = v.kind == Kind::Number ? parse_json_number(v.text) : parse_rate_text(v.text);
       if (!d) return bad("比例,如 0.3、\"30%\" 或 \"1.2个百分点\"");
-      if (d->sign() < 0 || *d > Decimal::from_int(1)) return "事实 " + name + " 的比例须在 0–100% 之间:" + shown();
+      if (const char* problem = fact_range_problem(TypeKind::Rate, *d)) return "事实 " + name + " " + problem + ":" + shown();
       return Value::rate(std::move(*d));
     }
     case TypeKind::Integer: {
@@ -206,6 +206,12 @@ std::variant<Value, std::string> convert_scalar(const Edition& ed, const Type& t
   return "事实 " + name + " 的类型无效";
 }
 }  // namespace
+
+const char* fact_range_problem(TypeKind kind, const Decimal& value) {
+  if (kind == TypeKind::Money && value.sign() < 0) return "的金额不能为负";
+  if (kind == TypeKind::Rate && (value.sign() < 0 || value > Decimal::from_int(1))) return "的比例须在 0–100% 之间";
+  return nullptr;
+}
 
 std::variant<FactValues, std::string> bind_facts(const Edition& ed, const std::vector<json::Field>& fields,
                                                  ErrorKind* kind, std::size_t* at) {

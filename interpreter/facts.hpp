@@ -29,6 +29,10 @@ std::optional<Decimal> parse_rate_text(std::string_view text);
 // Converts one JSON value for the fact in `slot`; on failure returns the message.
 std::variant<Value, std::string> convert_fact(const Edition& edition, int slot, const json::Scalar& value);
 
+// What a money or rate fact may not be, whoever gives it (JSON, CSV, the API, a
+// 例): the rest of its message after "事实 NAME" ("的金额不能为负"), or null.
+const char* fact_range_problem(TypeKind kind, const Decimal& value);
+
 // A list fact's JSON array (each element an object of its fields, every field
 // given); on failure the message names the fact, the item and the field.
 std::variant<ListValue, std::string> convert_list(const Edition& edition, int slot, const json::Scalar& value);

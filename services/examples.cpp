@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "interpreter/evaluator.hpp"
+#include "interpreter/facts.hpp"
 #include "interpreter/render.hpp"  // error_text, as `kuan eval` words a run-time error
 
 namespace kuan {
@@ -79,7 +80,11 @@ std::variant<FactValues, std::string> example_facts(const Edition& ed, const ast
     }
     auto v = evaluate_expression(&ed, *f.value, none);
     if (auto* err = std::get_if<EvalError>(&v)) return "事实 " + f.name + ":" + err->message;
-    facts.set(slot, std::get<Value>(v));
+    // A value no application can give (negative money, a rate over 100%) is the 例's mistake, not the rule's.
+    const Value& given = std::get<Value>(v);
+    if (const char* problem = fact_range_problem(given.kind, given.number))
+      return "事实 " + f.name + " " + problem + ":" + format_value(&ed, given);
+    facts.set(slot, given);
   }
   return facts;
 }

@@ -152,6 +152,25 @@ TEST_CASE("run_examples: 得 错误 — invalid applications, missing facts, an 
   CHECK((*examples)[9].detail.find("合同金额须为正") != std::string::npos);
 }
 
+TEST_CASE("run_examples: a fact no application could give is the 例's own mistake", "[testing]") {
+  // A money fact is never negative and a rate never over 100% (docs/language.md): a 例 giving
+  // one used to run the measure on it and blame the rule ("计算出的金额为负").
+  const std::string text = std::string(kRules) + R"(事实 比率: 比例 = 10%
+例 补贴 "负的合同金额" { 合同金额 = 0元 − 100元, 类型 = 甲  得 0元 }
+例 补贴 "比率过百" { 合同金额 = 1元, 类型 = 甲, 比率 = 1元 ÷ 0.5元  得 0.30元 }
+例 补贴 "负的也出错" { 合同金额 = −1元, 类型 = 甲  得 错误 evaluation_error }
+)";
+  auto examples = api::run_examples(load(text));
+  REQUIRE(examples);
+  REQUIRE(examples->size() == 6);
+  CHECK_FALSE((*examples)[3].passed);
+  CHECK((*examples)[3].detail == "事实 合同金额 的金额不能为负:-100元");
+  CHECK_FALSE((*examples)[4].passed);
+  CHECK((*examples)[4].detail == "事实 比率 的比例须在 0–100% 之间:200%");
+  CHECK_FALSE((*examples)[5].passed);
+  CHECK((*examples)[5].detail == "事实 合同金额 的金额不能为负:-1元");
+}
+
 TEST_CASE("check_properties: failures come with a shrunk 例 that runs when pasted back", "[testing]") {
   const std::string text = kRules;
   const api::Edition ed = load(text);
