@@ -175,7 +175,7 @@ struct api::Allocator::Data {
   // admit() evaluates (a year is mostly others: no walk over them all).
   std::vector<std::uint32_t> admitted;
   // 结果: an eligible record's figures (a measure's named results, in order, as
-  // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
+  // `kuan eval` writes them), beside the records so that a Record stays 40 bytes
   // and an edition without 结果 pays nothing. Keyed by address (a record stays where it is).
   std::unordered_map<const Record*, std::vector<std::string>> figures;
   FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `notes` (none without 结果)
