@@ -290,6 +290,11 @@ def group_limits(tmp):
           code == 1 and "b.kuan:" in err and "规则文件过大" in err, (code, err[-400:]))
     code, out, err = run("fmt", huge, timeout=120)
     check("limits: fmt of a 20 GB sparse file stops at the limit", code == 2 and "输入过大" in err, (code, err[-300:]))
+    # kuan serve fingerprints the folder's files before loading it (and again at every
+    # --watch poll): they are read to the same limit, not whole into memory.
+    code, out, err = run("serve", os.path.dirname(edition), "--addr", "127.0.0.1:0", "--watch", timeout=120)
+    check("limits: serve of a folder with a 20 GB sparse rule file: refused at start (exit 1), not read whole",
+          code == 1 and "b.kuan:" in err and "规则文件过大" in err, (code, err[-400:]))
     check("limits: still bounded memory after the sparse file (< 1 GB)", children_max_rss_mb() < 1024, children_max_rss_mb())
 
 

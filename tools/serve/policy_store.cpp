@@ -3,7 +3,12 @@
 
 #include <boost/uuid/detail/sha1.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -23,15 +28,35 @@ std::string utc_now() {
   return buf;
 }
 
-bool read_file(const fs::path& p, std::string& out) {
-  std::FILE* f = std::fopen(p.c_str(), "rb");
-  if (!f) return false;
-  out.clear();
-  char buf[1 << 16];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  const bool ok = !std::ferror(f);
-  std::fclose(f);
+// The loader reads a rule file to at most one byte past its limit (docs/language.md,
+// Limits: 16 MiB), and so does the fingerprint, streamed into the hash: a huge or
+// endless file in the folder costs no more at every poll than a big one (it was read
+// whole into memory: a 20 GB sparse file, 20 GB twice a second).
+constexpr std::size_t kRuleFileBytes = 16u << 20;
+
+// Hashes the file's name, its size and its bytes. False when it cannot be read
+// now, or is no longer a regular file (a FIFO put there would block the watcher).
+bool hash_file(boost::uuids::detail::sha1& sha, const std::string& name, const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  if (ok) {
+    const std::string head = name + '\0' + std::to_string(st.st_size) + '\0';
+    sha.process_bytes(head.data(), head.size());
+    char buf[1 << 16];
+    for (std::size_t total = 0; total <= kRuleFileBytes;) {
+      const ssize_t n = ::read(fd, buf, std::min(sizeof buf, kRuleFileBytes + 1 - total));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ok = n == 0;
+        break;
+      }
+      sha.process_bytes(buf, static_cast<std::size_t>(n));
+      total += static_cast<std::size_t>(n);
+    }
+  }
+  ::close(fd);
   return ok;
 }
 
@@ -62,12 +87,8 @@ std::optional<PolicyStore::Snapshot> PolicyStore::snapshot() const {
   std::sort(files.begin(), files.end());
   boost::uuids::detail::sha1 sha;
   Snapshot snap;
-  std::string bytes;
   for (const auto& [name, p] : files) {
-    if (!read_file(p, bytes)) return std::nullopt;  // changing under us: try again at the next poll
-    const std::string head = name + '\0' + std::to_string(bytes.size()) + '\0';
-    sha.process_bytes(head.data(), head.size());
-    sha.process_bytes(bytes.data(), bytes.size());
+    if (!hash_file(sha, name, p)) return std::nullopt;  // changing under us: try again at the next poll
     snap.files.push_back(name);
   }
   boost::uuids::detail::sha1::digest_type digest;
