@@ -161,14 +161,23 @@ struct api::Allocator::Data {
   std::vector<Pool> pools;
   Chunked<Record> records;  // in blocks: growing never copies, no 2× peak
   // A record's 1-based input line is its index plus an offset that changes
-  // only at a blank line or a record over several lines (CSV): the (index,
-  // line) of each record where it changes, for errors found when deciding.
-  std::vector<std::pair<std::size_t, std::size_t>> line_starts;
+  // only at a blank line or a record over several lines (CSV): the index and
+  // the line of each record where it changes (12 bytes each, in two
+  // columns), for errors found when deciding.
+  std::vector<std::uint32_t> line_start_index;
+  std::vector<std::size_t> line_start;
+  void note_line(std::size_t line) {
+    const std::size_t index = records.size();
+    if (line_start.empty() || line - index != line_start.back() - line_start_index.back()) {
+      line_start_index.push_back(static_cast<std::uint32_t>(index));  // records < 2^32 (keep())
+      line_start.push_back(line);
+    }
+  }
   std::size_t line_of(const Record& r) const {
     const std::size_t i = records.index_of(&r);
-    const auto at = std::upper_bound(line_starts.begin(), line_starts.end(), i,
-                                     [](std::size_t x, const std::pair<std::size_t, std::size_t>& s) { return x < s.first; });
-    return at == line_starts.begin() ? 0 : std::prev(at)->second + (i - std::prev(at)->first);
+    const auto k = static_cast<std::size_t>(
+        std::upper_bound(line_start_index.begin(), line_start_index.end(), i) - line_start_index.begin());
+    return k == 0 ? 0 : line_start[k - 1] + (i - line_start_index[k - 1]);
   }
   std::size_t quota_records = 0;  // records of a quota measure (candidates at most)
   // The records of a quota or 件数-counted measure, in input order: the ones

@@ -241,9 +241,7 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   }
   if (m.quota >= 0) ++quota_records;
   if (m.quota >= 0 || setup[mi].counted) admitted.push_back(static_cast<std::uint32_t>(records.size()));
-  if (const std::size_t index = records.size();
-      line_starts.empty() || line - index != line_starts.back().second - line_starts.back().first)
-    line_starts.emplace_back(index, line);
+  note_line(line);
   r.measure = static_cast<std::uint16_t>(mi);
   if (carry_stated)
     for (const int a : setup[mi].funded)
