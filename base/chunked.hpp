@@ -63,6 +63,15 @@ class Chunked {
     }
     (*this)[size_++] = v;
   }
+  // The index of an element, from its address (a walk over the blocks: for
+  // the rare caller that holds only a reference).
+  std::size_t index_of(const T* p) const {
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      const T* first = blocks_[b].get();
+      if (p >= first && p < first + kBlock) return (b << kShift) + static_cast<std::size_t>(p - first);
+    }
+    return size_;
+  }
   iterator begin() { return {this, 0}; }
   iterator end() { return {this, size_}; }
   const_iterator begin() const { return {this, 0}; }

@@ -584,36 +584,45 @@ class Compiler {
   // where they are taken, and whatever hands over hands the whole evaluation
   // over. Plain plans only (the explaining plan records 若's choices).
   void product_into(const ast::Expr& e, std::int32_t factor, std::int32_t dst) {
-    using K = ast::ExprKind;
     if (!explain_ && !constant_of(e)) {
-      if (e.kind == K::If) {
-        Labels otherwise, done;
-        jump_unless(*e.args[0], otherwise);
-        product_into(*e.args[1], factor, dst);
-        done.push_back(emit(Op::Jmp));
-        land(otherwise);
-        product_into(*e.args[2], factor, dst);
-        land(done);
-        return;
-      }
-      if (e.kind == K::Match && !arms_by_value(e).empty()) {
+      if (e.kind == ast::ExprKind::Match && !arms_by_value(e).empty()) {
         const std::int32_t r = match(e, dst, factor);
         if (r != dst) emit(Op::Mov, dst, r);
         return;
       }
-      if (e.kind == K::Name && ed_.notes[e].ref == ast::RefKind::Define) {
-        const DefineInfo& d = ed_.defines[static_cast<std::size_t>(ed_.notes[e].index)];
-        if (inlined(d.memo)) {  // read here alone: its code is this place's
-          ++uses_[static_cast<std::size_t>(d.memo)];
-          ++depth_;
-          product_into(*d.decl->value, factor, dst);
-          --depth_;
-          return;
-        }
-      }
+      if (carried(e, [&](const ast::Expr& part) { product_into(part, factor, dst); })) return;
     }
     const std::int32_t v = value(e);
     emit(Op::Mul, dst, factor, v);
+  }
+
+  // Where product_into and cap_into carry their work into e's outcomes: each
+  // 若 branch (`at` compiles it, jumping past the other), or a definition read
+  // here alone (its code is this place's). False when e is neither.
+  template <class At>
+  bool carried(const ast::Expr& e, At&& at) {
+    using K = ast::ExprKind;
+    if (e.kind == K::If) {
+      Labels otherwise, done;
+      jump_unless(*e.args[0], otherwise);
+      at(*e.args[1]);
+      done.push_back(emit(Op::Jmp));
+      land(otherwise);
+      at(*e.args[2]);
+      land(done);
+      return true;
+    }
+    if (e.kind == K::Name && ed_.notes[e].ref == ast::RefKind::Define) {
+      const DefineInfo& d = ed_.defines[static_cast<std::size_t>(ed_.notes[e].index)];
+      if (inlined(d.memo)) {
+        ++uses_[static_cast<std::size_t>(d.memo)];
+        ++depth_;
+        at(*d.decl->value);
+        --depth_;
+        return true;
+      }
+    }
+    return false;
   }
 
   // Cap the amount in register `amount` by the i-th cap with its limit `e`,
@@ -624,29 +633,7 @@ class Compiler {
   // branch). Exact all the same: the room is the limit the branch gives minus
   // the same 已用, and whatever hands over hands the whole evaluation over.
   void cap_into(const ast::Expr& e, const ast::LimitDecl& cap, std::int32_t amount, std::int32_t i) {
-    using K = ast::ExprKind;
-    if (!constant_of(e)) {
-      if (e.kind == K::If) {
-        Labels otherwise, done;
-        jump_unless(*e.args[0], otherwise);
-        cap_into(*e.args[1], cap, amount, i);
-        done.push_back(emit(Op::Jmp));
-        land(otherwise);
-        cap_into(*e.args[2], cap, amount, i);
-        land(done);
-        return;
-      }
-      if (e.kind == K::Name && ed_.notes[e].ref == ast::RefKind::Define) {
-        const DefineInfo& d = ed_.defines[static_cast<std::size_t>(ed_.notes[e].index)];
-        if (inlined(d.memo)) {  // read here alone: its code is this place's
-          ++uses_[static_cast<std::size_t>(d.memo)];
-          ++depth_;
-          cap_into(*d.decl->value, cap, amount, i);
-          --depth_;
-          return;
-        }
-      }
-    }
+    if (!constant_of(e) && carried(e, [&](const ast::Expr& part) { cap_into(part, cap, amount, i); })) return;
     cap_with(value(e), cap, amount, i);
   }
   void cap_with(std::int32_t limit, const ast::LimitDecl& cap, std::int32_t amount, std::int32_t i) {

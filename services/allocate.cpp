@@ -166,7 +166,7 @@ std::int64_t AllocatorData::tally_value(std::uint32_t applicant, int a) {
 std::variant<Outcome, AllocationError> AllocatorData::evaluate(const Record& r) {
   const MeasureInfo& m = ed.measures[r.measure];
   auto fail = [&](std::string field, std::string message) {
-    return allocation_error(static_cast<std::size_t>(r.line), 0, std::move(field), std::string(arena.get(r.id)),
+    return allocation_error(line_of(r), 0, std::move(field), std::string(arena.get(r.id)),
                            std::move(message));
   };
   auto result = evaluate_measure(ed, m, facts);  // checks the required facts first
@@ -273,7 +273,7 @@ std::optional<AllocationError> AllocatorData::record_outcome(Record& r, const Ou
   const MeasureInfo& m = ed.measures[r.measure];
   const auto cents = o.amount.to_int64_at_scale(2);
   if (!cents)
-    return allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+    return allocation_error(line_of(r), 0, "", std::string(arena.get(r.id)),
                            "金额 " + o.amount.to_string() + " 超出分配可处理的范围");
   r.amount = *cents;
   if (o.eligible) r.flags |= kEligible;
@@ -301,7 +301,7 @@ std::optional<AllocationError> AllocatorData::count_in(const Record& r, bool eli
     if (!count && !funded) continue;
     std::int64_t& t = *tally(r.applicant, a);
     if (__builtin_add_overflow(t, count ? 1 : r.amount, &t))
-      return allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(arena.get(r.id)),
+      return allocation_error(line_of(r), 0, "", std::string(arena.get(r.id)),
                              "同一申请人的累计金额超出可处理的范围");
   }
   return std::nullopt;

@@ -17,7 +17,7 @@
 //   1. read()/add(): each record is parsed (by the batch's simdjson reader,
 //      the precise one for a line it declines) and its facts checked (the
 //      first bad line stops the batch, named by line and column); kept are a
-//      48-byte record, the applicant's name and the given facts as typed
+//      40-byte record, the applicant's name and the given facts as typed
 //      values. Once the year is read (or a line is bad), repeated ids are
 //      found, applicants interned and the year totals of 累计 … = 全年 …
 //      facts summed, all at once (settle(): sorting hashes, no lookup per line).

@@ -55,7 +55,7 @@ std::optional<AllocationError> AllocatorData::settle() {
     r.amount = 0, r.rank = 0, r.failed = 0;
     if (setup[r.measure].year_totals.empty() || overflow) return;
     auto beyond_range = [&] {
-      overflow = allocation_error(static_cast<std::size_t>(r.line), 0, "", std::string(id_of(r)), "同一申请人的全年合计超出可处理的范围");
+      overflow = allocation_error(line_of(r), 0, "", std::string(id_of(r)), "同一申请人的全年合计超出可处理的范围");
       overflow_at = i;
     };
     if (kept_source) {  // its measure's one 全年 value as read (or none given): no decoding
@@ -118,7 +118,7 @@ std::optional<AllocationError> AllocatorData::settle() {
   if (overflow_at < repeated) return overflow;  // only lines before a repeated id count
   if (repeated < n) {
     const Record& r = records[repeated];
-    return duplicate_error(static_cast<std::size_t>(r.line), id_of(r), first_with_id);
+    return duplicate_error(line_of(r), id_of(r), first_with_id);
   }
   return std::nullopt;
 }

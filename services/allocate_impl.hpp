@@ -5,10 +5,12 @@
 // over this state. See allocate.hpp for the passes.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <ctime>
 #include <functional>
 #include <iosfwd>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,7 +79,7 @@ struct api::Allocator::Data {
   static constexpr std::uint8_t kOpened = 32;       // its computed room includes an opening balance
   static constexpr std::uint8_t kGivesUsed = 64;    // the line gives the 已用 fact of a running total
 
-  // What is kept of one application between reading and deciding: 48 bytes,
+  // What is kept of one application between reading and deciding: 40 bytes,
   // and in the arena its id, its applicant's name and its given facts as
   // typed values (encode_fact_value), back to back (id_of, applicant_of, facts_of).
   struct Record {
@@ -87,17 +89,16 @@ struct api::Allocator::Data {
       std::int64_t used;             // 分, the first computed 累计 room fact it was evaluated with
     };
     std::uint64_t id;          // Arena ref of the id, the applicant and the encoded facts
-    std::uint64_t line : 48;   // 1-based input line, for errors found when deciding
-    std::uint64_t measure : 16;  // index into Edition::measures
     std::uint32_t applicant;   // from settle(): its applicant, 0 … applicant_first.size() - 1
     std::uint32_t failed;      // bit i: requirement i of the measure failed
     std::uint32_t rank;        // 1-based rank within its quota, or 0
+    std::uint16_t measure;     // index into Edition::measures
     std::uint8_t bound;        // 1 + index into MeasureInfo::caps of the cap that bound it, or 0
     std::uint8_t flags;
   };
   // Until settle(), `failed` holds the id's hash bits and `amount` and `rank`
   // the measure's one 全年 value as read (keep()); settle() clears them.
-  static_assert(sizeof(Record) == 48);
+  static_assert(sizeof(Record) == 40);
 
   struct Setup {                     // per measure
     std::vector<int> funded;         // 累计 of earlier funded amounts: indices into Edition::accumulations
@@ -159,12 +160,31 @@ struct api::Allocator::Data {
   std::size_t n_funded = 0, n_year = 0;
   std::vector<Pool> pools;
   Chunked<Record> records;  // in blocks: growing never copies, no 2× peak
+  // A record's 1-based input line is its index plus an offset that changes
+  // only at a blank line or a record over several lines (CSV): the index and
+  // the line of each record where it changes (12 bytes each, in two
+  // columns), for errors found when deciding.
+  std::vector<std::uint32_t> line_start_index;
+  std::vector<std::size_t> line_start;
+  void note_line(std::size_t line) {
+    const std::size_t index = records.size();
+    if (line_start.empty() || line - index != line_start.back() - line_start_index.back()) {
+      line_start_index.push_back(static_cast<std::uint32_t>(index));  // records < 2^32 (keep())
+      line_start.push_back(line);
+    }
+  }
+  std::size_t line_of(const Record& r) const {
+    const std::size_t i = records.index_of(&r);
+    const auto k = static_cast<std::size_t>(
+        std::upper_bound(line_start_index.begin(), line_start_index.end(), i) - line_start_index.begin());
+    return k == 0 ? 0 : line_start[k - 1] + (i - line_start_index[k - 1]);
+  }
   std::size_t quota_records = 0;  // records of a quota measure (candidates at most)
   // The records of a quota or 件数-counted measure, in input order: the ones
   // admit() evaluates (a year is mostly others: no walk over them all).
   std::vector<std::uint32_t> admitted;
   // 结果: an eligible record's figures (a measure's named results, in order, as
-  // `kuan eval` writes them), beside the records so that a Record stays 48 bytes
+  // `kuan eval` writes them), beside the records so that a Record stays 40 bytes
   // and an edition without 结果 pays nothing. Keyed by address (a record stays where it is).
   std::unordered_map<const Record*, std::vector<std::string>> figures;
   FigureColumns figure_columns;  // CSV output: 结果.NAME columns after `notes` (none without 结果)

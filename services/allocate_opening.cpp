@@ -271,7 +271,7 @@ std::optional<AllocationError> AllocatorData::carry_given(const Record& r, bool 
     const Decimal& figure = facts.values[acc.fact].number;
     const auto value = figure.to_int64_at_scale(acc.count ? 0 : 2);
     if (!value || *value < 0)
-      return allocation_error(static_cast<std::size_t>(r.line), 0, "facts." + ed.facts[acc.fact].decl->name,
+      return allocation_error(line_of(r), 0, "facts." + ed.facts[acc.fact].decl->name,
                               std::string(arena.get(r.id)),
                               "已用数 " + figure.to_string() + (acc.count ? " 须为非负整数" : " 须为非负的整分金额") +
                                   ",才能结转到同一申请人此后的申请");

@@ -222,7 +222,6 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
     if (auto missing = missing_required_facts(ed, m, given); !missing.empty())
       return fail(prefix + missing[0], "缺少必需的事实 " + missing[0] + "(措施 " + m.decl->name + " 需要)");
   if (records.size() >= 0xFFFFFFF0u) return fail("", "申请过多(一批最多约 42 亿项)");
-  if (line >= (std::uint64_t{1} << 48)) return fail("", "行号超出范围");  // Record::line has 48 bits
   // Repeated ids, applicants and 全年 totals wait for settle(), when the
   // year is complete or a later line is bad: no table looked into per line.
   Record r{};
@@ -242,7 +241,7 @@ std::optional<AllocationError> AllocatorData::keep(std::size_t line, std::string
   }
   if (m.quota >= 0) ++quota_records;
   if (m.quota >= 0 || setup[mi].counted) admitted.push_back(static_cast<std::uint32_t>(records.size()));
-  r.line = line;
+  note_line(line);
   r.measure = static_cast<std::uint16_t>(mi);
   if (carry_stated)
     for (const int a : setup[mi].funded)

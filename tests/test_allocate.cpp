@@ -549,6 +549,13 @@ TEST_CASE("a repeated id is the error when it comes first, however late it is fo
     CHECK(r.error->where.line == 51);
     CHECK(r.error->message == "重复的申请 id(与第 4 项申请相同)");
   }
+  SECTION("after blank lines: the repeat's own line") {
+    // A record's line is its index plus an offset kept only where it changes.
+    const auto r = run(small_edition(), l("b0") + "\n\n" + l("b1") + l("b2") + "\n" + year + "\n\n\n" + l("a9"));
+    REQUIRE(r.error);
+    CHECK(r.error->where.line == 60);
+    CHECK(r.error->message == "重复的申请 id(与第 13 项申请相同)");
+  }
   SECTION("after an earlier bad line: the bad line") {
     const auto r = run(small_edition(), year + "{\"id\":\"z\",\n" + l("a3"));
     REQUIRE(r.error);
