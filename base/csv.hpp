@@ -23,6 +23,11 @@ bool csv_formula_like(std::string_view s);
 // quote out of place (inside a bare cell, unclosed, or followed by text), or npos.
 std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts);
 
+// A record with nothing in it: only commas, spaces and tabs — the rows a
+// spreadsheet writes below the data when cells there were ever touched
+// (",,,,,"). Readers skip it as they skip a blank line.
+inline bool csv_blank_record(std::string_view rec) { return rec.find_first_not_of(", \t") == std::string_view::npos; }
+
 // Finds where records end in a stream read in pieces: feed each line's bytes
 // (without its '\n'); a '\n' ends the record unless in_quotes().
 class CsvScanner {

@@ -274,7 +274,7 @@ std::optional<AllocationError> read_records(std::istream& in, bool csv, const Re
   auto emit = [&](std::size_t end) -> std::optional<AllocationError> {
     std::string_view rec(buffer.data() + start, end - start);
     if (!rec.empty() && rec.back() == '\r') rec.remove_suffix(1);
-    if (!blank(rec)) {
+    if (!blank(rec) && !(csv && csv_blank_record(rec))) {
       // The block's bytes after the line may be read by the fast reader: no copy of it.
       if (auto e = add(rec, record_line, size - static_cast<std::size_t>(rec.data() + rec.size() - buffer.data())))
         return e;

@@ -586,7 +586,7 @@ api::BatchSummary run_blocks(const Edition& ed, const api::BatchReader& read, co
       std::size_t size = end - scanned;
       if (size && data[end - 1] == '\r') --size;
       const std::string_view record = data.substr(scanned, size);
-      if (record.find_first_not_of(" \t") != std::string_view::npos) {
+      if (csv ? !csv_blank_record(record) : record.find_first_not_of(" \t") != std::string_view::npos) {
         if (header_pending) {
           if (!take_header(record)) {
             pipeline.give_back(block);

@@ -120,6 +120,16 @@ def eval_batch(a, policy, tmp):
     SUITE.check("eval: CR-only line ends are refused, saying so", code == 2 and out == b"" and "单独的 CR" in err, (code, out[:200], err))
     code, out, err = run(ev + ["-"], stdin=mac)
     SUITE.check("eval: CR-only line ends on stdin too", code == 2 and out == b"" and "<stdin>" in err and "单独的 CR" in err, (code, err))
+    # The empty rows Excel leaves below the data where cells were touched: skipped, as blank lines are.
+    trailing = BOM + (EVAL_CSV[:EVAL_CSV.index("A-3")] + ",,,,,\n , ,,\t,,\n\n,,,\n").replace("\n", "\r\n").encode()
+    code, out, err = run(ev + [write(tmp, "trailing.csv", trailing)])
+    rows = out.decode("utf-8-sig").split("\r\n")
+    SUITE.check("eval: Excel's empty rows below the data are skipped",
+                code == 0 and len(rows) == 4 and rows[3] == "" and rows[2].startswith("A-2,") and "unknown_measure" not in out.decode(),
+                (code, out[:400], err))
+    code, out, err = run(ev + [write(tmp, "inner.csv", (EVAL_CSV[:EVAL_CSV.index("A-3")] + ",,,,,\nA-3,算力卷,1000,算力服务,一档,0\n").encode())])
+    SUITE.check("eval: an empty row between records is skipped and the next keeps its line number",
+                code == 2 and len(out.decode().splitlines()) == 4 and ",5,unknown_measure," in out.decode(), (code, out, err))
     code, out, err = run(ev + ["-"], stdin=b'{"id": 1,\r "measure": "\xe7\xae\x97\xe5\x8a\x9b\xe5\x88\xb8", "facts": {}}\n')
     SUITE.check("eval: a CR inside a JSONL line that ends in LF is white space", code == 2 and b'"code":"missing_fact"' in out, (code, out, err))
 
@@ -157,6 +167,10 @@ def allocate(a, policy, tmp):
     SUITE.check("allocate --encoding gbk", code == 0 and out3 == out, (err, out3[:200]))
     code, out4, err = run(al + ["--in", "-"], stdin=ALLOC_CSV.encode())
     SUITE.check("allocate: CSV on stdin is recognised", code == 0 and out4 == out, (err, out4[:200]))
+    code, out6, err = run(al + ["--in", write(tmp, "year-trailing.csv", (ALLOC_CSV + ",,,,,,\n,,,\n").encode())])
+    SUITE.check("allocate: Excel's empty rows below the data are skipped", code == 0 and out6 == out, (code, err, out6[:200]))
+    code, out6, err = run(al + ["--in", write(tmp, "year-bad.csv", (ALLOC_CSV + ",,,,,,\nY-4,,算力券,丁公司,1,算力服务,一档\n").encode())])
+    SUITE.check("allocate: after an empty row an error keeps its line number", code == 2 and ":6:" in err, (code, err))
     code, out5, err = run(al + ["--in", write(tmp, "year-mac.csv", ALLOC_CSV.replace("\n", "\r").encode())])
     SUITE.check("allocate: CR-only line ends are refused, saying so", code == 2 and out5 == b"" and "单独的 CR" in err, (code, err))
 
