@@ -13,6 +13,7 @@
 
 #include "base/date.hpp"
 #include "base/json_string.hpp"
+#include "base/utf8.hpp"  // text_position
 #include "interpreter/evaluator.hpp"
 #include "interpreter/facts.hpp"
 #include "interpreter/json_input.hpp"
@@ -201,6 +202,7 @@ struct Side {
   Decimal amount;
   std::string text;
   std::vector<std::pair<std::string, Decimal>> figures = {};  // eligible: the measure's 结果, in order
+  std::size_t at = 0;  // not ok for a fact: where it is in the document it was read from (0: not placed)
   const Decimal* figure(const std::string& name) const {
     for (const auto& [n, v] : figures)
       if (n == name) return &v;
@@ -224,8 +226,9 @@ Side evaluate_side(const Edition& ed, std::string_view measure, const std::vecto
   Side s;
   const MeasureInfo* m = ed.find_measure(measure);
   if (!m) return {false, false, {}, "没有措施 " + echo(measure) + ed.measure_hint(measure)};
-  auto bound = bind_facts(ed, fields);
-  if (auto* msg = std::get_if<std::string>(&bound)) return {false, false, {}, *msg};
+  std::size_t at = 0;
+  auto bound = bind_facts(ed, fields, nullptr, &at);
+  if (auto* msg = std::get_if<std::string>(&bound)) return {false, false, {}, *msg, {}, at};
   const auto& facts = std::get<FactValues>(bound);
   if (auto missing = missing_required_facts(ed, *m, facts); !missing.empty())
     return {false, false, {}, "缺少必需的事实 " + missing.front()};
@@ -247,14 +250,30 @@ Side evaluate_side(const Edition& ed, std::string_view measure, const std::vecto
 // an edition (bad facts, a missing fact, an evaluation error) is bad input and
 // is reported in `errors` instead, like every other input problem.
 // `json_id`: for JSON, the application's id (null when it has none) — or
-// nullptr for text output.
+// nullptr for text output. `document`: the facts file the fields were read
+// from, when there is one — then a fact's problem is placed in it (NAME:LINE:COL:
+// error: …), once when both editions find the same one.
+struct FactsDocument {
+  std::string_view text;
+  const std::string& name;  // as shown
+};
 bool compare_application(const Edition& a, const Edition& b, const std::string& label, std::string_view measure,
                          const std::vector<json::Field>& fields, std::string& out, std::string& errors,
-                         const std::optional<std::string>* json_id = nullptr) {
+                         const std::optional<std::string>* json_id = nullptr, const FactsDocument* document = nullptr) {
   const Side x = evaluate_side(a, measure, fields), y = evaluate_side(b, measure, fields);
   if (!x.ok || !y.ok) {
-    for (const auto& [side, ed] : {std::pair{&x, &a}, std::pair{&y, &b}})
-      if (!side->ok) errors += "kuan diff: " + label + echo(measure) + "(" + ed->name + "):" + side->text + "\n";
+    const bool same = !x.ok && !y.ok && x.at == y.at && x.text == y.text;
+    for (const auto& [side, ed] : {std::pair{&x, &a}, std::pair{&y, &b}}) {
+      if (side->ok || (same && side == &y)) continue;
+      const std::string editions = same ? a.name + "、" + b.name : ed->name;
+      if (document && side->at > 0) {
+        const TextPosition p = text_position(document->text, side->at);
+        errors += fmt::format("{}:{}:{}: error: {}({}):{}\n", document->name, p.line, p.column, echo(measure), editions,
+                              side->text);
+      } else {
+        errors += "kuan diff: " + label + echo(measure) + "(" + editions + "):" + side->text + "\n";
+      }
+    }
     return false;
   }
   const Decimal delta = y.amount - x.amount;
@@ -320,8 +339,9 @@ ApplicationsDiff diff_application(const Edition& a, const Edition& b, std::strin
     return d;
   }
   const std::optional<std::string> no_id;
+  const FactsDocument document{facts_json, facts_name};
   d.ok = compare_application(a, b, "", measure, std::get<json::FactsObject>(parsed).fields, d.rows, d.errors,
-                             json ? &no_id : nullptr);
+                             json ? &no_id : nullptr, &document);
   return d;
 }
 

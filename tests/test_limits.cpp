@@ -473,6 +473,17 @@ TEST_CASE("kuan diff reports bad facts on stderr with a non-zero exit", "[limits
   CHECK_FALSE(has(r.out, "合同总额"));
   CHECK(has(r.out, "2025年版 → 2026年版"));  // the changes themselves are still listed
 
+  // A fact's problem is placed in the facts file (characters, not bytes), once when both editions find it.
+  const fs::path placed = dir.write("placed.json", "{\n  \"合同金额\": \"-5\",\n  \"采购类型\": \"算力服务\"\n}\n");
+  const Run p = run_kuan(dir, "diff " KUAN_SOURCE_DIR "/policies/hangzhou-ai 2025年版 2026年版 --facts " + quoted(placed) +
+                              " --measure 算力券");
+  CHECK(p.status == 2);
+  CHECK(has(p.err, placed.string() + ":2:11: error: 算力券(2025年版、2026年版):事实 合同金额 的金额不能为负"));
+  CHECK(p.err.find("error:") == p.err.rfind("error:"));
+  const Run u = run_kuan(dir, "diff " KUAN_SOURCE_DIR "/policies/hangzhou-ai 2025年版 2026年版 --facts " + quoted(facts) +
+                              " --measure 算力券");
+  CHECK(has(u.err, facts.string() + ":1:2: error: 算力券(2025年版、2026年版):未知的事实 合同总额(是不是 合同金额?)"));
+
   const fs::path batch = dir.write("bad.jsonl", "{\"measure\": \"算力券\", \"facts\": {\"合同总额\": 1}}\n{oops\n");
   const Run b = run_kuan(dir, "diff " KUAN_SOURCE_DIR "/policies/hangzhou-ai 2025年版 2026年版 --batch " + quoted(batch));
   CHECK(b.status == 2);

@@ -11,6 +11,7 @@
 #include "kuan/tooling.hpp"
 #include "tools/cli.hpp"
 #include "tools/commands.hpp"
+#include "tools/output.hpp"  // printable
 
 namespace kuan::cli {
 
@@ -118,7 +119,9 @@ int cmd_diff(int argc, char** argv) {
       std::fprintf(stderr, "kuan diff: %s\n", read_error.c_str());
       return kExitBadInput;
     }
-    const api::ApplicationsDiff d = api::diff_application(*a, *b, *measure, *text, *facts_path, *as_json);
+    const api::ApplicationsDiff d = api::diff_application(*a, *b, *measure, *text,
+                                                          *facts_path == "-" ? std::string("<stdin>") : printable(*facts_path, 400),
+                                                          *as_json);
     if (d.bad_input) {
       std::fwrite(d.errors.data(), 1, d.errors.size(), stderr);
       return kExitBadInput;
