@@ -186,7 +186,8 @@ Item item_of(const py::handle& raw, std::size_t index) {
   if (PyDict_Check(raw.ptr())) {
     const Interned& k = interned();
     PyObject* measure = member(raw, k.measure);
-    if (!measure) throw py::value_error("第 " + std::to_string(index) + " 项缺少 \"measure\"");
+    if (!measure)  // counted from 1 as every 第 N 项 is, and Python's index beside it
+      throw py::value_error("第 " + std::to_string(index + 1) + " 项(下标 " + std::to_string(index) + ")缺少 \"measure\"");
     w.measure = measure_name(measure);
     PyObject* facts = member(raw, k.facts);
     facts_of(facts ? py::handle(facts) : py::handle(py::none()), w);

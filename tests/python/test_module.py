@@ -160,6 +160,8 @@ def test_evaluate_many_errors(ed):
     assert rows[0]["amount"] == Decimal("360000.00")
     assert rows[1] == {"id": "x", "code": "missing_fact", "error": rows[1]["error"], "fact": "采购类型"}
     assert rows[2]["code"] == "unknown_measure"
+    with pytest.raises(ValueError, match=r'第 2 项\(下标 1\)缺少 "measure"'):
+        ed.evaluate_many([("算力券", VOUCHER), {"id": "y", "facts": VOUCHER}])
 
 
 def test_evaluate_many_releases_the_gil(ed):
