@@ -12,6 +12,7 @@
 
 #include "api/handles.hpp"
 #include "base/date.hpp"
+#include "base/limits.hpp"
 #include "base/source.hpp"
 #include "base/suggest.hpp"
 #include "base/utf8.hpp"
@@ -23,6 +24,8 @@
 #include "lang/units.hpp"
 
 namespace kuan::api {
+
+static_assert(kMaxRuleFileBytes == limits::kMaxFileBytes, "the public limit is the loader's");
 
 namespace {
 

@@ -25,11 +25,10 @@ namespace {
 // open for ever — and at most as much of it as a rule file may hold (16 MiB):
 // a 20 GB sparse sibling is not read to its end nor held as one line.
 bool states(const std::filesystem::path& file, const char* keyword) {
-  constexpr std::size_t kMaxRuleFile = std::size_t{16} << 20;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) return false;
   std::ifstream in(file, std::ios::binary);
-  std::string text(kMaxRuleFile, '\0');
+  std::string text(api::kMaxRuleFileBytes, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   text.resize(static_cast<std::size_t>(in.gcount()));
   const std::string_view all(text), word(keyword);

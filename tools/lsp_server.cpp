@@ -432,12 +432,15 @@ class Server {
       const api::LoadResult checked =
           fs::exists(path, ec) ? api::load_with_unsaved(root, open_) : api::Policy::from_sources({{path, text_of(path)}});
       for (const auto& d : checked.diagnostics) {
+        const auto as_lsp = [&d](json range) {
+          return json{{"range", std::move(range)},
+                      {"severity", d.severity == api::Severity::Error ? 1 : d.severity == api::Severity::Warning ? 2 : 3},
+                      {"source", "kuan"},
+                      {"message", d.message}};
+        };
         if (d.file.empty()) {  // about the folder (an entry that cannot be read): shown at the top of its documents
-          for (const auto& doc : documents)
-            by_file[doc].push_back({{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-                                    {"severity", d.severity == api::Severity::Error ? 1 : 2},
-                                    {"source", "kuan"},
-                                    {"message", d.message}});
+          const json top = {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}};
+          for (const auto& doc : documents) by_file[doc].push_back(as_lsp(top));
           continue;
         }
         auto it = by_file.find(d.file);
@@ -449,10 +452,7 @@ class Server {
         const std::size_t begin =
             index->second.offset_of_column(static_cast<std::size_t>(d.line), static_cast<std::size_t>(d.column));
         const std::size_t end = std::min(doc.size(), begin + d.length);
-        it->second.push_back({{"range", index->second.range(begin, std::max(begin, end))},
-                              {"severity", d.severity == api::Severity::Error ? 1 : d.severity == api::Severity::Warning ? 2 : 3},
-                              {"source", "kuan"},
-                              {"message", d.message}});
+        it->second.push_back(as_lsp(index->second.range(begin, std::max(begin, end))));
       }
     }
     for (auto& [path, list] : by_file)

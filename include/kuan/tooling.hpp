@@ -27,6 +27,11 @@
 
 namespace kuan::api {
 
+// The most a rule file may hold (docs/language.md, Limits: 16 MiB), for tools
+// that look into rule files without loading them (kuan check's header scan,
+// kuan serve's fingerprint): reading past it is never needed.
+inline constexpr std::size_t kMaxRuleFileBytes = std::size_t{16} << 20;
+
 // ------------------------------------------------------------- diagnostics
 
 // Every diagnostic's `rendered` text, as `kuan check` prints them: after the

@@ -1,6 +1,8 @@
 // Loading, fingerprinting and reloading the served policy (tools/serve/policy_store.hpp).
 #include "tools/serve/policy_store.hpp"
 
+#include "kuan/tooling.hpp"  // kMaxRuleFileBytes
+
 #include <boost/uuid/detail/sha1.hpp>
 
 #include <fcntl.h>
@@ -28,14 +30,12 @@ std::string utc_now() {
   return buf;
 }
 
-// The loader reads a rule file to at most one byte past its limit (docs/language.md,
-// Limits: 16 MiB), and so does the fingerprint, streamed into the hash: a huge or
-// endless file in the folder costs no more at every poll than a big one (it was read
-// whole into memory: a 20 GB sparse file, 20 GB twice a second).
-constexpr std::size_t kRuleFileBytes = 16u << 20;
-
 // Hashes the file's name, its size and its bytes. False when it cannot be read
 // now, or is no longer a regular file (a FIFO put there would block the watcher).
+// The loader reads a rule file to at most one byte past its limit
+// (api::kMaxRuleFileBytes), and so does the fingerprint, streamed into the hash: a
+// huge or endless file in the folder costs no more at every poll than a big one (it
+// was read whole into memory: a 20 GB sparse file, 20 GB twice a second).
 bool hash_file(boost::uuids::detail::sha1& sha, const std::string& name, const fs::path& p) {
   const int fd = ::open(p.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return false;
@@ -45,8 +45,8 @@ bool hash_file(boost::uuids::detail::sha1& sha, const std::string& name, const f
     const std::string head = name + '\0' + std::to_string(st.st_size) + '\0';
     sha.process_bytes(head.data(), head.size());
     char buf[1 << 16];
-    for (std::size_t total = 0; total <= kRuleFileBytes;) {
-      const ssize_t n = ::read(fd, buf, std::min(sizeof buf, kRuleFileBytes + 1 - total));
+    for (std::size_t total = 0; total <= api::kMaxRuleFileBytes;) {
+      const ssize_t n = ::read(fd, buf, std::min(sizeof buf, api::kMaxRuleFileBytes + 1 - total));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         ok = n == 0;
