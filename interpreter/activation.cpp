@@ -52,7 +52,7 @@ const Value& Activation::fact(const ast::Expr& at, int slot) {
 }
 
 const Value& Activation::local(std::optional<Value>& slot, bool& computing, const ast::Expr* expr,
-                               std::vector<ChoiceTrace>* trace_to, const char* name, const Span& at) {
+                               ChoiceList* trace_to, const char* name, const Span& at) {
   if (slot) return *slot;
   if (!expr) raise(std::string("此措施没有写 ") + name, at);
   // The checker rejects 比例 and 基数 defined through each other; guard anyway.

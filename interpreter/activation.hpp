@@ -80,7 +80,7 @@ class Activation {
   // amount, so a condition may read them too.
   const ast::Expr* rate_expr = nullptr;
   const ast::Expr* base_expr = nullptr;
-  std::vector<ChoiceTrace>* rate_choices = nullptr;  // where the rate's choices go when explaining
+  ChoiceList* rate_choices = nullptr;  // where the rate's choices go when explaining
   const Value& rate(const Span& at) { return local(rate_, computing_rate_, rate_expr, rate_choices, "比例", at); }
   const Value& base(const Span& at) { return local(base_, computing_base_, base_expr, nullptr, "基数", at); }
   bool has_rate() const { return rate_.has_value(); }
@@ -100,7 +100,7 @@ class Activation {
 
   // Where choices are recorded while explaining; null otherwise (the common,
   // fast case pays one test per 若 or 按).
-  std::vector<ChoiceTrace>* choices = nullptr;
+  ChoiceList* choices = nullptr;
 
   Value eval(const ast::Expr& e);
 
@@ -118,7 +118,7 @@ class Activation {
   const Value& fact(const ast::Expr& at, int slot);
   const Value& define(int slot);
   const Value& local(std::optional<Value>& slot, bool& computing, const ast::Expr* expr,
-                     std::vector<ChoiceTrace>* trace_to, const char* name, const Span& at);
+                     ChoiceList* trace_to, const char* name, const Span& at);
 
   std::optional<Value> rate_, base_;
   bool computing_rate_ = false, computing_base_ = false;

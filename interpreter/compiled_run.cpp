@@ -107,7 +107,7 @@ class Machine {
   }
   std::optional<bool> requirement(std::size_t i, bool) { return test(p_.requirements[i]); }
   const FactValues& given() const { return facts_; }
-  Fx amount(std::vector<ChoiceTrace>* choices) {
+  Fx amount(ChoiceList* choices) {
     choices_ = choices;
     const Fx a = segment(p_.amount);
     choices_ = nullptr;
@@ -231,9 +231,10 @@ class Machine {
 
   // Out of line: a call on the machine's hot path makes GCC keep its state on
   // the stack (the explaining plan alone records choices).
-  // The first choice reserves room for all the plan may record (one allocation).
+  // Past a list's own room, room for all the plan may record (one allocation, not doublings).
   [[gnu::noinline]] void record(ChoiceTrace&& c) {
-    if (choices_->capacity() == 0) choices_->reserve(static_cast<std::size_t>(p_.choice_sites));
+    if (choices_->size() == choices_->capacity())
+      choices_->reserve(std::max(static_cast<std::size_t>(p_.choice_sites), 2 * choices_->size()));
     choices_->push_back(std::move(c));
   }
   const Program& p_;
@@ -247,8 +248,8 @@ class Machine {
     return {regs_, p_.constants.data(), facts_.fixed.data(), facts_.present.data(), p_.fact_default.data()};
   }
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
-  std::vector<ChoiceTrace>* choices_ = nullptr;  // where 若/按 choices go while explaining
-  std::vector<ChoiceTrace>* rate_choices_;       // … while computing 比例
+  ChoiceList* choices_ = nullptr;  // where 若/按 choices go while explaining
+  ChoiceList* rate_choices_;       // … while computing 比例
   bool computing_rate_ = false, computing_base_ = false;
   std::optional<Fx> rate_, base_;  // once computed (segment plans; a flat plan's are memos)
   std::uint64_t failed_ = 0;  // a flat plan's failed 要求, one bit each

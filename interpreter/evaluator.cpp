@@ -144,14 +144,14 @@ class ReferenceEngine {
     const ast::Requirement& r = *info_.requirements[i];
     return chosen_arm(act_.eval(*r.refusal), *r.refusal, r.refusals.size());
   }
-  Decimal amount(std::vector<ChoiceTrace>* choices) {
+  Decimal amount(ChoiceList* choices) {
     act_.choices = choices;
     Decimal a = act_.eval(*m_.amount).number;
     act_.choices = nullptr;
     return a;
   }
   // 结果 k, rounded as the amount is; later 结果 and 金额 read it so.
-  Decimal figure(std::size_t k, std::vector<ChoiceTrace>* choices) {
+  Decimal figure(std::size_t k, ChoiceList* choices) {
     const ast::NamedResult& r = m_.results[k];
     act_.choices = choices;
     Value v = act_.eval(*r.value);

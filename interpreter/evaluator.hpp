@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/inline_list.hpp"
 #include "interpreter/fixed.hpp"
 #include "base/error_kind.hpp"
 #include "lang/value.hpp"
@@ -104,19 +105,24 @@ struct ChoiceTrace {
   std::string detail;     // Progressive: each bracket's base and tax, and the total
 };
 
+// A Trace's lists hold their first few entries in place: an explanation is
+// built and dropped once per evaluation, and a heap block per list cost more
+// than what it records (算力券: 2 conditions, 3 choices, 2 caps; more move to the heap).
+using ChoiceList = InlineList<ChoiceTrace, 4>;
+
 // A 结果's value and the choices made computing it, kept when explaining.
 struct FigureTrace {
   Decimal value;
-  std::vector<ChoiceTrace> choices;
+  ChoiceList choices;
 };
 
 struct Trace {
-  std::vector<ConditionTrace> conditions;
+  InlineList<ConditionTrace, 4> conditions;
   std::vector<FigureTrace> figures;  // per 结果 of the measure, in order (when eligible)
-  std::vector<ChoiceTrace> rate_choices, amount_choices;
+  ChoiceList rate_choices, amount_choices;
   std::optional<Decimal> rate, base;
   Decimal computed;  // before caps
-  std::vector<CapTrace> caps;
+  InlineList<CapTrace, 4> caps;
   Decimal before_rounding;
 };
 

@@ -38,7 +38,7 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
   using Number = typename Engine::Number;
   Outcome out;
   out.measure = &info;
-  if (trace) {  // at most one entry per 要求 and per cap: one allocation each, not a vector's doublings
+  if (trace) {  // at most one entry per 要求 and per cap: past a list's own room, one allocation each, not doublings
     trace->conditions.reserve(info.requirements.size());
     trace->caps.reserve(info.caps.size());
   }
@@ -68,7 +68,7 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
     return out;
   }
   out.eligible = true;
-  if constexpr (requires { e.figure(std::size_t{}, static_cast<std::vector<ChoiceTrace>*>(nullptr)); }) {
+  if constexpr (requires { e.figure(std::size_t{}, static_cast<ChoiceList*>(nullptr)); }) {
     for (std::size_t k = 0; k < info.decl->results.size(); ++k) {
       FigureTrace* t = trace ? &trace->figures.emplace_back() : nullptr;
       out.figures.push_back(e.figure(k, t ? &t->choices : nullptr));

@@ -89,7 +89,7 @@ std::string condition_text(const ast::Requirement& r) {
   return s;
 }
 
-std::vector<api::ChoiceStep> choices(const Edition& ed, const std::vector<ChoiceTrace>& list) {
+std::vector<api::ChoiceStep> choices(const Edition& ed, const ChoiceList& list) {
   std::vector<api::ChoiceStep> out;
   for (const auto& c : list) {
     const ast::Expr& e = *c.node;

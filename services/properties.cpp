@@ -83,7 +83,7 @@ std::optional<Span> path_change(const Trace& a, const Trace& b) {
   if (a.conditions.size() != b.conditions.size())
     return (a.conditions.size() > b.conditions.size() ? a : b).conditions[std::min(a.conditions.size(), b.conditions.size())]
         .requirement->condition->span;
-  auto choices = [](const std::vector<ChoiceTrace>& x, const std::vector<ChoiceTrace>& y) -> std::optional<Span> {
+  auto choices = [](const ChoiceList& x, const ChoiceList& y) -> std::optional<Span> {
     for (std::size_t i = 0; i < std::min(x.size(), y.size()); ++i)
       if (x[i].node != y[i].node || x[i].held != y[i].held || x[i].subject != y[i].subject) return x[i].node->args[0]->span;
     if (x.size() != y.size()) return (x.size() > y.size() ? x : y)[std::min(x.size(), y.size())].node->args[0]->span;

@@ -112,7 +112,7 @@ std::string trace_difference(const Trace& a, const Trace& b) {
     if (a.conditions[i].requirement != b.conditions[i].requirement || a.conditions[i].held != b.conditions[i].held ||
         a.conditions[i].detail != b.conditions[i].detail)
       return "condition " + std::to_string(i);
-  auto choices = [](const std::vector<ChoiceTrace>& x, const std::vector<ChoiceTrace>& y) {
+  auto choices = [](const ChoiceList& x, const ChoiceList& y) {
     if (x.size() != y.size()) return false;
     for (std::size_t i = 0; i < x.size(); ++i)
       if (x[i].node != y[i].node || x[i].held != y[i].held || x[i].subject != y[i].subject) return false;
