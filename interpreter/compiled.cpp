@@ -157,6 +157,9 @@ class Compiler {
       emit(Op::End, -1, reg);
     }
     p_.registers = next_reg_;
+    p_.choice_sites = static_cast<std::int32_t>(std::count_if(p_.code.begin(), p_.code.end(), [](const Ins& i) {
+      return i.op == Op::Choice || i.op == Op::Match || i.op == Op::MatchK;
+    }));
     specialize(p_.code, p_.fact_default, p_.constants);
     resolve_handlers(p_.code);
   }

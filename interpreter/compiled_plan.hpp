@@ -237,6 +237,9 @@ struct Program {
     std::int32_t limit = kNone, used = kNone;
   };
   std::vector<Cap> caps;  // parallel to MeasureInfo::caps
+  // Instructions that record a ChoiceTrace when explaining (Choice, Match,
+  // MatchK): a list of choices is reserved to this at its first, not grown.
+  std::int32_t choice_sites = 0;
 };
 
 constexpr Fx kNoArm{0, 1 << 20};  // beyond kMaxScale even added to any scale ≤ kMaxScale

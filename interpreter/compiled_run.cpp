@@ -222,7 +222,7 @@ class Machine {
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
-    if (choices_) [[unlikely]] record_arm(i, subject);
+    if (choices_) [[unlikely]] record({i.expr, false, static_cast<int>(subject.m), {}});
     if (subject.m < 0 || subject.m >= i.c) bail();
     const std::int32_t to = p_.lists[static_cast<std::size_t>(i.b + subject.m)];
     if (to == -1) bail();  // no arm takes it: the tree-walker's error (MatchK's operands are constants: < 0 but not −1)
@@ -231,8 +231,10 @@ class Machine {
 
   // Out of line: a call on the machine's hot path makes GCC keep its state on
   // the stack (the explaining plan alone records choices).
-  [[gnu::noinline]] void record_arm(const Ins& i, Fx subject) {
-    choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
+  // The first choice reserves room for all the plan may record (one allocation).
+  [[gnu::noinline]] void record(ChoiceTrace&& c) {
+    if (choices_->capacity() == 0) choices_->reserve(static_cast<std::size_t>(p_.choice_sites));
+    choices_->push_back(std::move(c));
   }
   const Program& p_;
   const CompiledMeasure& cm_;
@@ -365,7 +367,7 @@ op_jmp:
   next = target(i);
   KUAN_NEXT();
 op_choice:
-  if (choices_) choices_->push_back({i->expr, i->x != 0, -1, {}});
+  if (choices_) record({i->expr, i->x != 0, -1, {}});
   KUAN_NEXT();
 op_need:
   if (!facts_.present[static_cast<std::size_t>(i->a)]) bail();  // the tree-walker words it
