@@ -157,6 +157,9 @@ class Compiler {
       emit(Op::End, -1, reg);
     }
     p_.registers = next_reg_;
+    p_.choice_sites = static_cast<std::int32_t>(std::count_if(p_.code.begin(), p_.code.end(), [](const Ins& i) {
+      return i.op == Op::Choice || i.op == Op::Match || i.op == Op::MatchK;
+    }));
     specialize(p_.code, p_.fact_default, p_.constants);
     resolve_handlers(p_.code);
   }
@@ -333,7 +336,7 @@ class Compiler {
     if (op == Op::Mul && !explain_)  // a × 按 x { constants } (either side): one MulMatchK
       for (int side = 1; side >= 0; --side) {
         const ast::Expr& table = *e.args[static_cast<std::size_t>(side)];
-        if (table.kind != ast::ExprKind::Match || arms_by_value(table).empty() || !constant_arms(table)) continue;
+        if (table.kind != ast::ExprKind::Match || !multiplied_table(table)) continue;
         const std::int32_t a = value(*e.args[static_cast<std::size_t>(1 - side)]);
         return match(table, dst, a);
       }
@@ -530,11 +533,60 @@ class Compiler {
     }
     return arms;
   }
-  // MatchK's and MulMatchK's table: per value, the constant operand of its arm (−1: none takes it).
+  // MatchK's table: per value, the constant operand of its arm (−1: none takes it).
   std::int32_t constant_table(const std::vector<std::int32_t>& arm_of, const std::vector<std::int32_t>& arms) {
     const auto at = static_cast<std::int32_t>(p_.lists.size());
     for (const std::int32_t arm : arm_of) p_.lists.push_back(arm < 0 ? -1 : arms[static_cast<std::size_t>(arm)]);
     return at;
+  }
+
+  // Whether MulMatchK multiplies by the 按 `e` in one look-up: over an
+  // enumeration, each arm a constant or a nested 按 of constants over a fact
+  // read in place (the same fact for every nested 按: the instruction holds
+  // one), itself over an enumeration.
+  bool multiplied_table(const ast::Expr& e) {
+    if (arms_by_value(e).empty()) return false;
+    const int nested = nested_fact(e);
+    for (const auto& arm : e.arms) {
+      if (constant_of(*arm.value)) continue;
+      const ast::Expr& v = *arm.value;
+      if (v.kind != ast::ExprKind::Match || nested < 0 || fact_read_in_place(*v.args[0]) != nested ||
+          arms_by_value(v).empty() || !constant_arms(v))
+        return false;
+    }
+    return true;
+  }
+  // The first nested 按's subject among e's arms (null: none), and the fact it reads in place (−1: none).
+  static const ast::Expr* nested_subject(const ast::Expr& e) {
+    for (const auto& arm : e.arms)
+      if (arm.value->kind == ast::ExprKind::Match) return arm.value->args[0].get();
+    return nullptr;
+  }
+  int nested_fact(const ast::Expr& e) const {
+    const ast::Expr* subject = nested_subject(e);
+    return subject ? fact_read_in_place(*subject) : -1;
+  }
+  // MulMatchK's table of a multiplied_table: per value of e's subject, its
+  // arm's constant, or (a nested 按) the mark kNested of the nested table that
+  // follows; kNoArm where no arm takes the value. Its index in arm_values.
+  std::int32_t arm_value_table(const ast::Expr& e, const std::vector<std::int32_t>& arm_of) {
+    const auto at = p_.arm_values.size();
+    p_.arm_values.resize(at + arm_of.size(), kNoArm);
+    std::vector<Fx> arm_value;
+    for (const auto& arm : e.arms) {
+      if (const auto k = constant_of(*arm.value)) {
+        arm_value.push_back(*k);
+        continue;
+      }
+      const std::vector<std::int32_t> nested_of = arms_by_value(*arm.value);
+      const auto nested = static_cast<std::int64_t>(p_.arm_values.size());
+      for (const std::int32_t a : nested_of)
+        p_.arm_values.push_back(a < 0 ? kNoArm : *constant_of(*arm.value->arms[static_cast<std::size_t>(a)].value));
+      arm_value.push_back({static_cast<std::int64_t>(nested_of.size()) << 32 | nested, kNested.s});
+    }
+    for (std::size_t v = 0; v < arm_of.size(); ++v)
+      if (arm_of[v] >= 0) p_.arm_values[at + v] = arm_value[static_cast<std::size_t>(arm_of[v])];
+    return static_cast<std::int32_t>(at);
   }
 
   // 按 x { … }, into dst; with a `factor`, factor × it (product_into).
@@ -545,14 +597,14 @@ class Compiler {
     const std::int32_t subject = value(*e.args[0]);
     const auto size = static_cast<std::int32_t>(arm_of.size());
     const std::int32_t r = out(dst);
+    if (factor != kNoFactor && multiplied_table(e)) {
+      emit(Op::MulMatchK, r, factor, subject, arm_value_table(e, arm_of));
+      p_.code.back().k = size;
+      if (const ast::Expr* nested = nested_subject(e)) p_.code.back().to = value(*nested) & kRefIndex;  // a fact read in place: its slot
+      return r;
+    }
     if (const auto arms = constant_arms(e)) {
-      const std::int32_t at = constant_table(arm_of, *arms);
-      if (factor != kNoFactor) {
-        emit(Op::MulMatchK, r, factor, subject, at);
-        p_.code.back().k = size;
-      } else {
-        emit(Op::MatchK, r, subject, at, size, 0, &e);
-      }
+      emit(Op::MatchK, r, subject, constant_table(arm_of, *arms), size, 0, &e);
       return r;
     }
     const auto at = static_cast<std::int32_t>(p_.lists.size());

@@ -74,13 +74,14 @@ struct FlatDecision {
 bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
                  const FactValues& facts, FlatDecision& out);
 
-// evaluate_measure's entry for a `direct` measure evaluated without an
-// explanation: decide_flat's decision built as the Outcome where the caller's
-// result lies (one call frame from evaluate_measure to the machine), else —
-// the plan hands over, or a required fact is missing — the tree-walker's
-// result (evaluate_measure_reference: a direct measure has no 校验 and no 施行).
-EvalResult evaluate_direct(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,
-                           const FactValues& facts);
+// evaluate_measure (evaluator.hpp) is defined beside the machine
+// (compiled_run.cpp), so that a `direct` measure evaluated without an
+// explanation takes one call frame to the machine: decide_flat's decision built
+// as the Outcome where the caller's result lies. Everything else — a measure
+// that is not direct, an explanation — it hands to evaluate_checked
+// (evaluator.cpp): 校验, 施行, then the compiled form or the tree-walker.
+EvalResult evaluate_checked(const Edition& edition, const MeasureInfo& measure, const FactValues& facts, Trace* trace,
+                            const CompiledMeasure* compiled);
 
 // Not eligible: the Outcome listing which 要求 failed (`failed`: one bit each), as the tree-walker lists them.
 Outcome not_eligible(const Edition& edition, const MeasureInfo& measure, std::uint64_t failed);

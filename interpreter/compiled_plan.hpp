@@ -65,8 +65,10 @@ enum class Op : std::uint8_t {
   // compare when the scales agree, the exact aligned one otherwise.
   JmpK,    // jump to c when a `x` k
   NeedK,   // a 需要 … 当 a `x` k: when it holds, hand over unless fact slot c is given
-  // a × a 按 whose arms are all constants, in one: dst ← a × the constant
-  // operand lists[c + b] (b the 按's subject; k values).
+  // a × a 按 whose arms are all constants, in one: dst ← a × arm_values[c + b]
+  // (b the 按's subject; k values). An arm that is itself a 按 of constants
+  // (over the fact in slot `to`) is a value marked kNested: the look-up goes
+  // on in its table.
   MulMatchK,
   FailTo,  // the a-th 要求 failed: recorded, and on at c (the rest of the 要求, then Failed)
   Bail,    // what only the tree-walker evaluates (a division, a constant beyond 64 bits, a new kind)
@@ -82,6 +84,7 @@ struct Ins {
   // JmpK's and FailTo's c) as a byte offset from this instruction
   // (resolve_handlers): the machine jumps with one add, not an index scaled
   // and added to the code's start. In what would be padding before `expr`.
+  // MulMatchK: the nested 按s' subject, a fact's slot.
   std::int32_t to = 0;
   union {
     const ast::Expr* expr = nullptr;  // Match, MatchK, Choice: what a ChoiceTrace names
@@ -208,6 +211,11 @@ struct Program {
   std::vector<Ins> code;
   std::vector<Fx> constants;        // constant_ref(i) reads constants[i]
   std::vector<std::int32_t> lists;  // Match targets, MatchK operands, Min/Max arguments
+  // MulMatchK's tables: per value of the 按's subject, its arm's constant
+  // itself (not an operand to look up), or — no arm takes it — kNoArm: a
+  // scale that no product fits (mul fails and hands over, the tree-walker's
+  // error), so the look-up needs no check of its own.
+  std::vector<Fx> arm_values;
   std::int32_t registers = 0;
   // Per fact slot: its constant default's index in `constants`; or, a default
   // that is another fact (itself without a default or with a constant one),
@@ -229,7 +237,15 @@ struct Program {
     std::int32_t limit = kNone, used = kNone;
   };
   std::vector<Cap> caps;  // parallel to MeasureInfo::caps
+  // Instructions that record a ChoiceTrace when explaining (Choice, Match,
+  // MatchK): a list of choices is reserved to this at its first, not grown.
+  std::int32_t choice_sites = 0;
 };
+
+constexpr Fx kNoArm{0, 1 << 20};  // beyond kMaxScale even added to any scale ≤ kMaxScale
+// MulMatchK: an arm that is a nested 按 — m: its table's size << 32 | its
+// index in arm_values. Its scale too is beyond any product's.
+constexpr Fx kNested{0, 1 << 21};
 
 // The most 要求 a flat plan records (one bit each).
 constexpr std::size_t kFlatRequirements = 64;

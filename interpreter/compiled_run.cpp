@@ -222,7 +222,7 @@ class Machine {
     done_[m] = 1;
   }
   std::int32_t arm(const Ins& i, Fx subject) {
-    if (choices_) [[unlikely]] record_arm(i, subject);
+    if (choices_) [[unlikely]] record({i.expr, false, static_cast<int>(subject.m), {}});
     if (subject.m < 0 || subject.m >= i.c) bail();
     const std::int32_t to = p_.lists[static_cast<std::size_t>(i.b + subject.m)];
     if (to == -1) bail();  // no arm takes it: the tree-walker's error (MatchK's operands are constants: < 0 but not −1)
@@ -231,8 +231,10 @@ class Machine {
 
   // Out of line: a call on the machine's hot path makes GCC keep its state on
   // the stack (the explaining plan alone records choices).
-  [[gnu::noinline]] void record_arm(const Ins& i, Fx subject) {
-    choices_->push_back({i.expr, false, static_cast<int>(subject.m), {}});
+  // The first choice reserves room for all the plan may record (one allocation).
+  [[gnu::noinline]] void record(ChoiceTrace&& c) {
+    if (choices_->capacity() == 0) choices_->reserve(static_cast<std::size_t>(p_.choice_sites));
+    choices_->push_back(std::move(c));
   }
   const Program& p_;
   const CompiledMeasure& cm_;
@@ -284,7 +286,7 @@ Fx Machine::run(std::int32_t pc) {
   const Fx* const F = facts_.fixed.data();
   const unsigned char* const P = facts_.present.data();
   const std::int32_t* const D = p_.fact_default.data();
-  const std::int32_t* const L = p_.lists.data();
+  const Fx* const V = p_.arm_values.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
   const Registers R = operands();  // the generic ops' operands
@@ -365,7 +367,7 @@ op_jmp:
   next = target(i);
   KUAN_NEXT();
 op_choice:
-  if (choices_) choices_->push_back({i->expr, i->x != 0, -1, {}});
+  if (choices_) record({i->expr, i->x != 0, -1, {}});
   KUAN_NEXT();
 op_need:
   if (!facts_.present[static_cast<std::size_t>(i->a)]) bail();  // the tree-walker words it
@@ -419,7 +421,7 @@ op_bail:
   KUAN_BINARY9(Add, KUAN_RESULT(fixed::add(A, B, r));)
   KUAN_BINARY9(Sub, KUAN_RESULT(fixed::sub(A, B, r));)
   KUAN_BINARY9(Mul, KUAN_RESULT(fixed::mul(A, B, r));)
-  KUAN_BINARY9(Cmp, R.set(i->dst, Fx{holds(fixed::compare(A, B), i->x) ? 1 : 0, 0});)
+  KUAN_BINARY9(Cmp, Rg[i->dst].m = holds(fixed::compare(A, B), i->x) ? 1 : 0, Rg[i->dst].s = 0;)
   KUAN_BINARY9(CmpJmp, if (holds(fixed::compare(A, B), i->x)) next = target(i);)
   KUAN_BINARY9(CapLeft, {
     Fx room;
@@ -427,11 +429,15 @@ op_bail:
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
     if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, bound_ = i->c;
   })
-  KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes
-    if (B.m < 0 || B.m >= i->k) bail();
-    const std::int32_t to = L[i->c + B.m];
-    if (to == -1) bail();  // no arm takes it: the tree-walker's error
-    KUAN_RESULT(fixed::mul(A, K[to & kRefIndex], r));
+  KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes (kNoArm when none: mul fails, the tree-walker's error)
+    if (static_cast<std::uint64_t>(B.m) >= static_cast<std::uint64_t>(i->k)) bail();
+    const Fx* arm = &V[i->c + B.m];
+    if (arm->s == kNested.s) {  // a nested 按: the arm its subject (the fact slot `to`) takes in its table
+      const std::int64_t v = KUAN_READ_F(i->to).m;
+      if (static_cast<std::uint64_t>(v) >= static_cast<std::uint64_t>(arm->m >> 32)) bail();
+      arm = &V[(arm->m & 0xffffffff) + v];
+    }
+    KUAN_RESULT(fixed::mul(A, {arm->m, arm->s}, r));
   })
   KUAN_UNARY3(Mov, Rg[i->dst].m = A.m, Rg[i->dst].s = A.s;)
   // JmpZ and JmpNZ on a fact: when it is absent and its default a constant,
@@ -585,7 +591,7 @@ std::optional<Outcome> run_compiled(const Edition& ed, const MeasureInfo& info, 
 }
 
 namespace {
-// decide_flat's body, inlined into it and into evaluate_direct.
+// decide_flat's body, inlined into it and into evaluate_measure.
 [[gnu::always_inline]] inline bool decide_direct(const MeasureInfo& info, const CompiledMeasure& cm,
                                                  const FactValues& facts, FlatDecision& out) {
   if (!required_facts_given(cm, facts)) return false;
@@ -604,10 +610,11 @@ bool decide_flat(const Edition&, const MeasureInfo& info, const CompiledMeasure&
   return decide_direct(info, cm, facts, out);
 }
 
-EvalResult evaluate_direct(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
-                           const FactValues& facts) {
+EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
+  const CompiledMeasure* compiled = compiled_form(ed, info);
+  if (!compiled || !compiled->direct || trace) return evaluate_checked(ed, info, facts, trace, compiled);
   FlatDecision d;
-  if (decide_direct(info, cm, facts, d)) return EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, info, d});
+  if (decide_direct(info, *compiled, facts, d)) return EvalResult(std::in_place_type<Outcome>, AsOutcome{ed, info, d});
   return evaluate_measure_reference(ed, info, facts);  // a direct measure has no 校验 and no 施行 to check first
 }
 

@@ -72,8 +72,7 @@ std::size_t chosen_arm(const Value& v, const ast::Expr& table, std::size_t arms)
 std::optional<EvalError> failed_validation(const Edition& ed, const MeasureInfo& info, const FactValues& facts);
 }  // namespace
 
-namespace {
-// Everything but a direct measure's entry (evaluate_direct, compiled_run.cpp):
+// Everything but a direct measure's entry (evaluate_measure, compiled_run.cpp):
 // out of line, so the direct entry goes without its stack frame.
 [[gnu::noinline]] EvalResult evaluate_checked(const Edition& ed, const MeasureInfo& info, const FactValues& facts,
                                               Trace* trace, const CompiledMeasure* compiled) {
@@ -87,13 +86,6 @@ namespace {
     if (trace) *trace = Trace{};  // the compiled form may have begun it
   }
   return reference_walk(ed, info, facts, trace);
-}
-}  // namespace
-
-EvalResult evaluate_measure(const Edition& ed, const MeasureInfo& info, const FactValues& facts, Trace* trace) {
-  const CompiledMeasure* compiled = compiled_form(ed, info);
-  if (compiled && compiled->direct && !trace) return evaluate_direct(ed, info, *compiled, facts);
-  return evaluate_checked(ed, info, facts, trace, compiled);
 }
 
 namespace {

@@ -38,6 +38,10 @@ Outcome evaluate_in_order(const Edition& ed, const MeasureInfo& info, Engine& e,
   using Number = typename Engine::Number;
   Outcome out;
   out.measure = &info;
+  if (trace) {  // at most one entry per 要求 and per cap: one allocation each, not a vector's doublings
+    trace->conditions.reserve(info.requirements.size());
+    trace->caps.reserve(info.caps.size());
+  }
   for (std::size_t k = 0; k < info.conditional_needs.size(); ++k)
     if (e.need_applies(k)) e.need_facts(k);
   for (std::size_t i = 0; i < info.requirements.size(); ++i) {

@@ -134,6 +134,12 @@ std::string trace_difference(const Trace& a, const Trace& b) {
   return "";
 }
 
+// How many `op` instructions the measure's plain plan holds.
+long instructions(const Edition& ed, const MeasureInfo& m, plan::Op op) {
+  const auto& code = compiled_form(ed, m)->plain.code;
+  return std::count_if(code.begin(), code.end(), [&](const plan::Ins& i) { return i.op == op; });
+}
+
 struct Tally {
   int decided = 0;   // by the compiled form itself
   int handed = 0;    // to the tree-walker
@@ -606,10 +612,7 @@ TEST_CASE("products with a 按 of constants and facts defaulting to facts agree 
          "  基数 = 累积\n}\n");
   REQUIRE(policy);
   const Edition& ed = *policy->editions().front();
-  const auto count = [&](const MeasureInfo& m, plan::Op op) {
-    const auto& code = compiled_form(ed, m)->plain.code;
-    return std::count_if(code.begin(), code.end(), [&](const plan::Ins& i) { return i.op == op; });
-  };
+  const auto count = [&](const MeasureInfo& m, plan::Op op) { return instructions(ed, m, op); };
   const MeasureInfo* product = ed.find_measure("乘");
   const MeasureInfo* divide = ed.find_measure("除");
   REQUIRE(product);
@@ -696,4 +699,48 @@ TEST_CASE("a 布尔 fact's default read from its test, a cap's 若 limit, and ev
     CHECK(tally.decided > 1000);
     CHECK(tally.handed > 40);
   }
+}
+
+// The twelfth pass: a 按 whose arms are constants or nested 按s of constants
+// over one fact read in place (算力券's 比例: 按 采购类型 { …, 算力服务 => 按
+// 算力设施档位 { … } }) multiplies in one MulMatchK, its table holding the values
+// themselves and each nested table; a nested subject absent without a default,
+// or a value beyond 64 bits, hands over.
+// Nested 按s over different facts keep the Match.
+TEST_CASE("a 按 with nested 按s of constants multiplies in one look-up, as the tree-walker", "[compiled]") {
+  const std::string facts = "事实 投入: 金额\n事实 类: 枚举 { 子, 丑, 寅, 卯 }\n事实 档: 枚举 { 甲, 乙, 丙 } 可选\n"
+                            "事实 级: 枚举 { 高, 低 } = 低\n事实 重点: 布尔 = 否\n";
+  const std::string measures =
+         "措施 套 {\n  比例 = 若 重点 则 50% 否则 按 类 { 子 => 30%, 丑 => 按 档 { 甲 => 20%, 其他 => 10% },\n"
+         "    寅 => 按 档 { 乙 => 5%, 丙 => 12.5%, 其他 => 0% }, 其他 => 1.5% }\n  基数 = 投入\n}\n"
+         "措施 乘档 {\n  金额 = 投入 × 按 类 { 子 => 1.5, 丑 => 按 档 { 甲 => 2, 乙 => 0.25, 丙 => 3 }, 其他 => 0 }\n}\n"
+         "措施 异 {\n  比例 = 按 类 { 子 => 按 档 { 甲 => 20%, 其他 => 10% }, 其他 => 按 级 { 高 => 7%, 低 => 3% } }\n"
+         "  基数 = 投入\n}\n";
+  const auto policy = load_rules("nested", "政策 \"t\"\n版本 \"v1\"\n施行 2025-01-01 起\n舍入 四舍五入 至 0.01元\n" + facts + measures);
+  REQUIRE(policy);
+  const Edition& ed = *policy->editions().front();
+  const MeasureInfo* nested = ed.find_measure("套");
+  const MeasureInfo* product = ed.find_measure("乘档");
+  const MeasureInfo* apart = ed.find_measure("异");
+  REQUIRE((nested && product && apart));
+  CHECK(instructions(ed, *nested, plan::Op::MulMatchK) == 1);
+  CHECK(instructions(ed, *nested, plan::Op::Match) == 0);
+  CHECK(instructions(ed, *product, plan::Op::MulMatchK) == 1);
+  CHECK(instructions(ed, *product, plan::Op::Match) == 0);
+  CHECK(instructions(ed, *apart, plan::Op::Match) == 1);  // 档 and 级: two subjects, one per arm
+  CHECK(instructions(ed, *apart, plan::Op::MulMatchK) == 2);
+  const auto& shipped_edition = *shipped()->editions().front();
+  const MeasureInfo* suanliquan = shipped_edition.find_measure("算力券");
+  REQUIRE(suanliquan);
+  CHECK(instructions(shipped_edition, *suanliquan, plan::Op::Match) == 0);
+  std::mt19937_64 rng(2512);
+  Tally tally;
+  const std::vector<const char*> edges = {"0", "0.01", "7.5", "1000000", "1234567.89", "92233720368547758.07",
+                                          "9223372036854775807", "-0.01", "30000000000000000.5"};
+  for (const MeasureInfo* m : {nested, product, apart})
+    for (int i = 0; i < 2000; ++i)
+      check(ed, *m, generated_facts(ed, *m, rng, edges), tally, m->decl->name + " #" + std::to_string(i));
+  CHECK(tally.decided > 1000);
+  CHECK(tally.handed > 100);
+  CHECK(tally.errors > 10);
 }
