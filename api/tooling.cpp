@@ -26,6 +26,7 @@
 namespace kuan::api {
 
 static_assert(kMaxRuleFileBytes == limits::kMaxFileBytes, "the public limit is the loader's");
+static_assert(kMaxNumberDigits == limits::kMaxNumberDigits, "the public limit is the engine's");
 
 namespace {
 

@@ -79,7 +79,14 @@ std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std
     } else {
       const std::size_t end = std::min(rec.find(',', i), rec.size());
       if (const std::size_t quote = rec.find('"', i); quote < end) return quote;  // a quote inside a bare cell
-      cell.assign(rec.substr(i, end - i));
+      // Spaces and tabs around a bare cell are layout ("a, b" as people type it;
+      // Excel and pandas' skipinitialspace read it so): the value is what is
+      // between them, and its position the first byte of that.
+      std::size_t first = i, last = end;
+      while (first < last && (rec[first] == ' ' || rec[first] == '\t')) ++first;
+      while (last > first && (rec[last - 1] == ' ' || rec[last - 1] == '\t')) --last;
+      starts.back() = first;
+      cell.assign(rec.substr(first, last - first));
       i = end;
     }
     if (i >= rec.size()) return std::string_view::npos;

@@ -19,7 +19,8 @@ namespace kuan {
 void put_csv_cell(std::string& out, std::string_view s);
 bool csv_formula_like(std::string_view s);
 
-// One record into cells and each cell's byte offset. Returns the offset of a
+// One record into cells and each cell's byte offset. A bare cell loses the spaces
+// and tabs around it (a quoted one keeps all it holds). Returns the offset of a
 // quote out of place (inside a bare cell, unclosed, or followed by text), or npos.
 std::size_t split_csv(std::string_view rec, std::vector<std::string>& cells, std::vector<std::size_t>& starts);
 

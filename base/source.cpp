@@ -7,7 +7,10 @@
 
 namespace kuan {
 
-SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+// The name as every diagnostic, JSON document and binding shows it: a file name
+// is bytes on Linux, and one that is not UTF-8 or holds a control character would
+// make `check --format json` or /health invalid JSON (or drive a terminal).
+SourceFile::SourceFile(std::string name, std::string text) : name_(terminal_safe(name)), text_(std::move(text)) {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
@@ -143,10 +146,24 @@ std::string terminal_safe(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto b = static_cast<unsigned char>(text[i]);
     unsigned char shown = 0;
-    if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) shown = b;
-    else if (b == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-             static_cast<unsigned char>(text[i + 1]) < 0xA0)
-      shown = static_cast<unsigned char>(text[++i]);
+    if (b >= 0x80) {
+      const std::size_t len = utf8_sequence_length(text, i);
+      if (len == 0) {  // not UTF-8 (a GBK file name from a zip): as echo shows it
+        out += "\\x";
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+        continue;
+      }
+      if (b == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0) {
+        shown = static_cast<unsigned char>(text[++i]);  // C1: U+0080–U+009F (0x9B starts a CSI)
+      } else {
+        out.append(text.substr(i, len));
+        i += len - 1;
+        continue;
+      }
+    } else if ((b < 0x20 && b != '\n' && b != '\t') || b == 0x7F) {
+      shown = b;
+    }
     if (!shown) {
       out += text[i];
       continue;

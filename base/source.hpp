@@ -102,8 +102,9 @@ std::string render_diagnostics(const std::vector<D>& diagnostics, std::size_t ma
 
 // The first reason a rule file's text cannot be read: too large, a line too
 // long, a byte that is not UTF-8, a control character. Offset into the text.
-// Control characters other than '\n' and '\t' (C0, DEL, C1) as \u{NN}: what
-// a diagnostic shows of a file name or a message.
+// Control characters other than '\n' and '\t' (C0, DEL, C1) as \u{NN}, bytes
+// that are not UTF-8 as \xNN: what a diagnostic shows of a file name or a message
+// (a SourceFile's name is already so).
 std::string terminal_safe(std::string_view text);
 
 struct SourceProblem {

@@ -243,7 +243,7 @@ class Machine {
   const FactValues& facts_;
   Reg* regs_;
   // The operands as the generic ops read them (built where used: no copy of
-  // the plan's and the facts' pointers kept in the machine).
+  // the plan's and the facts' pointers kept in the machine, nor in run()'s frame).
   Registers operands() const {
     return {regs_, p_.constants.data(), facts_.fixed.data(), facts_.present.data(), p_.fact_default.data()};
   }
@@ -290,7 +290,6 @@ Fx Machine::run(std::int32_t pc) {
   const Fx* const V = p_.arm_values.data();
   const Ins* const code = p_.code.data();
   const Ins* next = code + pc;  // the instruction after the current one, or a jump's target
-  const Registers R = operands();  // the generic ops' operands
   Reg* const Rg = regs_;
   const Ins* i;
   // `r`, computed by the call, into the destination — or hand over when the
@@ -312,62 +311,70 @@ Fx Machine::run(std::int32_t pc) {
     goto* i->go;                                        \
   } while (false)
   KUAN_NEXT();
+  // The ops marked cold are those a usual plain plan does not run (memos read
+  // in more than one place, 若 and 按 values not carried into the amount,
+  // built-ins, the explaining plan's Choice): so marked, GCC keeps the hot
+  // ops' pointers (the facts', the registers') in processor registers across
+  // the whole machine rather than on the stack, reloaded by every fact read —
+  // its allocation is otherwise at the mercy of any change to a cold op.
+  // They read their operands through operands() (built where used, no copy
+  // of the pointers stored in this frame on every run).
 op_given:
   if (given_fitting(i->a)) {
     Rg[i->dst].m = F[i->a].m, Rg[i->dst].s = F[i->a].s;
     next = target(i);
   }
   KUAN_NEXT();
-op_guard:
+op_guard: __attribute__((cold));
   if (given_fitting(i->a)) {
-    R.set(i->dst, R[fact_ref(i->a)]);
+    operands().set(i->dst, operands()[fact_ref(i->a)]);
   } else {
     ensure(i->b);
-    R.set(i->dst, R[p_.memos[static_cast<std::size_t>(i->b)].reg]);
+    operands().set(i->dst, operands()[p_.memos[static_cast<std::size_t>(i->b)].reg]);
   }
   KUAN_NEXT();
-op_ensure:
+op_ensure: __attribute__((cold));
   ensure(i->a);
   KUAN_NEXT();
-op_has:
-  R.set(i->dst, Fx{facts_.present[static_cast<std::size_t>(i->a)] ? 1 : 0, 0});
+op_has: __attribute__((cold));
+  operands().set(i->dst, Fx{facts_.present[static_cast<std::size_t>(i->a)] ? 1 : 0, 0});
   KUAN_NEXT();
-op_not:
-  R.set(i->dst, Fx{R[i->a].m == 0 ? 1 : 0, 0});
+op_not: __attribute__((cold));
+  operands().set(i->dst, Fx{operands()[i->a].m == 0 ? 1 : 0, 0});
   KUAN_NEXT();
-op_neg:
-  KUAN_RESULT(fixed::neg(R[i->a], r));
+op_neg: __attribute__((cold));
+  KUAN_RESULT(fixed::neg(operands()[i->a], r));
   KUAN_NEXT();
-op_abs:
-  KUAN_RESULT(R[i->a].m >= 0 ? (r = R[i->a], true) : fixed::neg(R[i->a], r));
+op_abs: __attribute__((cold));
+  KUAN_RESULT(operands()[i->a].m >= 0 ? (r = operands()[i->a], true) : fixed::neg(operands()[i->a], r));
   KUAN_NEXT();
-op_min:
+op_min: __attribute__((cold));
 op_max: {
   const std::int32_t* args = p_.lists.data() + i->a;
-  Fx best = R[args[0]];
+  Fx best = operands()[args[0]];
   for (std::int32_t k = 1; k < i->b; ++k) {
-    const Fx v = R[args[k]];
+    const Fx v = operands()[args[k]];
     const int c = fixed::compare(v, best);
     if (i->op == Op::Min ? c < 0 : c > 0) best = v;
   }
-  R.set(i->dst, best);
+  operands().set(i->dst, best);
   KUAN_NEXT();
 }
-op_round: {
-  const Fx step = R[i->b];
-  KUAN_RESULT(step.m > 0 && fixed::round_to_step(R[i->a], step, static_cast<RoundingMode>(i->x), r));
+op_round: __attribute__((cold)); {
+  const Fx step = operands()[i->b];
+  KUAN_RESULT(step.m > 0 && fixed::round_to_step(operands()[i->a], step, static_cast<RoundingMode>(i->x), r));
   KUAN_NEXT();
 }
-op_rate:
-  R.set(i->dst, rate());
+op_rate: __attribute__((cold));
+  operands().set(i->dst, rate());
   KUAN_NEXT();
-op_base:
-  R.set(i->dst, base());
+op_base: __attribute__((cold));
+  operands().set(i->dst, base());
   KUAN_NEXT();
 op_jmp:
   next = target(i);
   KUAN_NEXT();
-op_choice:
+op_choice: __attribute__((cold));
   if (choices_) record({i->expr, i->x != 0, -1, {}});
   KUAN_NEXT();
 op_need:

@@ -690,6 +690,29 @@ std::pair<std::size_t, std::size_t> identifier_at(std::string_view text, std::si
   return {begin, end};
 }
 
+namespace {
+
+// A file written on Windows keeps its line endings (its first line says which
+// they are): otherwise `kuan fmt --check` would fail on every such file for
+// white space the layout does not mean to change.
+bool ends_lines_with_crlf(std::string_view text) {
+  const auto newline = text.find('\n');
+  return newline != std::string_view::npos && newline > 0 && text[newline - 1] == '\r';
+}
+
+// Every bare LF as CRLF; one already after a CR (in a token kept verbatim) stays.
+std::string with_crlf(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 32);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+    out += text[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 FormatResult format_source(const SourcePtr& source, const FormatOptions& options) {
   FormatResult result;
   auto parsed = parse_module(source);
@@ -700,6 +723,7 @@ FormatResult format_source(const SourcePtr& source, const FormatOptions& options
   const std::string_view text = source->text();
   std::string formatted = Layout(lex(text), options.max_width).run();
   if (starts(text, 0, "\xEF\xBB\xBF")) formatted.insert(0, "\xEF\xBB\xBF");
+  if (ends_lines_with_crlf(text)) formatted = with_crlf(formatted);
 
   auto again = parse_module(std::make_shared<SourceFile>(source->name(), formatted));
   if (!again.module) {

@@ -13,18 +13,21 @@ const Interned* the_interned = nullptr;
 
 bool is_decimal(const py::handle& v) { return py::isinstance(v, interned().decimal); }
 
+// Valid while `s` lives (Python keeps the UTF-8 form with the str).
+std::string_view utf8_view(const py::handle& s) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(s.ptr(), &size);
+  if (!data) throw py::error_already_set();  // a lone surrogate: UnicodeEncodeError
+  return {data, static_cast<std::size_t>(size)};
+}
+
 bool is_date(const py::handle& v) {  // datetime.date, not datetime.datetime
   return py::hasattr(v, "isoformat") && py::hasattr(v, "toordinal") && !py::hasattr(v, "hour");
 }
 
 std::string type_name(const py::handle& v) { return py::str(py::type::of(v).attr("__name__")); }
 
-void append_text(std::string& out, const py::handle& s) {
-  Py_ssize_t size = 0;
-  const char* data = PyUnicode_AsUTF8AndSize(s.ptr(), &size);
-  if (!data) throw py::error_already_set();  // a lone surrogate: UnicodeEncodeError
-  api::append_json_string(out, std::string_view(data, static_cast<std::size_t>(size)));
-}
+void append_text(std::string& out, const py::handle& s) { api::append_json_string(out, utf8_view(s)); }
 
 }  // namespace
 
@@ -48,10 +51,10 @@ bool on_main_thread() { return PyThread_get_thread_ident() == interned().main_th
 
 namespace {
 
-// Digits in one number (docs/language.md, Limits), as the engine counts them in
-// a fact's text. Checked here on the Decimal's exponent, before writing it without
+// Digits in one number (api::kMaxNumberDigits), as the engine counts them in a
+// fact's text. Checked here on the Decimal's exponent, before writing it without
 // one: Decimal("1E+999999999") would be a gigabyte of zeros to build and read.
-constexpr long long kMaxNumberDigits = 4096;
+constexpr auto kMaxNumberDigits = static_cast<long long>(api::kMaxNumberDigits);
 
 void check_decimal_digits(const py::handle& v, const std::function<std::string()>& what) {
   const py::tuple parts = v.attr("as_tuple")();
@@ -144,7 +147,7 @@ std::string facts_json(const py::handle& facts) {
 }
 
 std::string row_json(const py::handle& row, std::size_t index) {
-  if (PyUnicode_Check(row.ptr())) return row.cast<std::string>();
+  if (PyUnicode_Check(row.ptr())) return utf8_text(row);
   if (PyBytes_Check(row.ptr())) return std::string(py::reinterpret_borrow<py::bytes>(row));
   if (!PyDict_Check(row.ptr())) throw py::type_error("每行须为 dict 或 JSON 文本,而不是 " + type_name(row));
   const std::string where = "第 " + std::to_string(index + 1) + " 行的";  // rows are few: made eagerly
@@ -268,8 +271,10 @@ const char* class_of(const api::Error& e) {
 
 }  // namespace
 
+std::string utf8_text(const py::handle& s) { return std::string(utf8_view(s)); }
+
 std::string date_text(const py::object& date) {
-  if (PyUnicode_Check(date.ptr())) return date.cast<std::string>();
+  if (PyUnicode_Check(date.ptr())) return utf8_text(date);
   if (py::hasattr(date, "isoformat") && !py::hasattr(date, "hour")) return py::str(date.attr("isoformat")());
   throw py::type_error("日期须为 \"YYYY-MM-DD\" 或 datetime.date");
 }

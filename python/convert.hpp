@@ -64,6 +64,11 @@ py::dict line_dict(const std::string& json_line);
 // A result's "figures" (结果), when it has them: their amounts as Decimal, in place.
 void decimal_figures(py::handle result);
 
+// A str's UTF-8 bytes; one that cannot be written so (a lone surrogate, "\ud800")
+// raises Python's own UnicodeEncodeError, which names the character and its place
+// (pybind11's cast would raise an unexplained RuntimeError).
+std::string utf8_text(const py::handle& s);
+
 // A date given as "YYYY-MM-DD" or a datetime.date, as text; TypeError otherwise.
 std::string date_text(const py::object& date);
 // The applications' date (施行 on measures and clauses) as the options take it:

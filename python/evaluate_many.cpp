@@ -128,7 +128,7 @@ class Chunk {
 
 std::string measure_name(const py::handle& m) {
   if (!PyUnicode_Check(m.ptr())) throw py::type_error("措施名须为 str");
-  return m.cast<std::string>();
+  return utf8_text(m);
 }
 
 // d[key], or null when absent.
@@ -192,7 +192,7 @@ Item item_of(const py::handle& raw, std::size_t index) {
     PyObject* facts = member(raw, k.facts);
     facts_of(facts ? py::handle(facts) : py::handle(py::none()), w);
     PyObject* id = member(raw, k.id);
-    if (id && id != Py_None) w.id = py::str(id).cast<std::string>();
+    if (id && id != Py_None) w.id = utf8_text(py::str(id));
     PyObject* as_of = member(raw, k.as_of);
     if (as_of && as_of != Py_None) w.as_of = date_text(py::reinterpret_borrow<py::object>(as_of));
     return w;

@@ -69,7 +69,7 @@ PyPolicy load_texts(const py::dict& texts) {
   for (auto [path, text] : texts) {
     if (!PyUnicode_Check(path.ptr()) || !PyUnicode_Check(text.ptr()))
       throw py::type_error("load_texts 须用 {路径(str): 规则文本(str)}");
-    files.emplace_back(path.cast<std::string>(), text.cast<std::string>());
+    files.emplace_back(utf8_text(path), utf8_text(text));
   }
   std::optional<api::LoadResult> r;
   {

@@ -96,6 +96,16 @@ def eval_batch(a, policy, tmp):
     rows = out.decode().splitlines()
     SUITE.check("eval: 日期 chooses the edition in force that day",
                 code == 2 and rows[1].startswith("D-1,算力券,2025年版,true,30000.00,") and ",no_edition," in rows[2], (code, out, err))
+    # Spaces typed after the commas ("a, b"): layout around a bare cell, in the header as
+    # in the cells; a quoted cell keeps what it holds (so " 一档" quoted is not 一档).
+    spaced = write(tmp, "spaced.csv", ("编号, 措施 ,合同金额,\t采购类型, 算力设施档位\n"
+                                       "S-1, 算力券, 480000 , 算力服务,一档\t\n"
+                                       "S-2,算力券,\"480,000\",算力服务,\" 一档\"\n").encode())
+    code, out, err = run(ev + [spaced])
+    rows = out.decode().splitlines()
+    SUITE.check("eval: spaces around bare CSV cells and header names are not part of them",
+                code == 2 and rows[1].startswith("S-1,算力券,2025年版,true,144000.00,") and ",3,bad_fact," in rows[2]
+                and "\" 一档\"" in rows[2], (code, out, err))
     # GBK, as Chinese Excel saves "CSV (逗号分隔)".
     gbk = write(tmp, "gbk.csv", aliased.encode("gbk"))
     code, out3, err = run(ev + [gbk, "--encoding", "gbk"])

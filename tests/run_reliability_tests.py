@@ -349,6 +349,21 @@ def group_controls(tmp):
     check("controls: a 4,000-digit amount is quoted as a bounded excerpt", "9" * 300 not in err, (code, len(err), err[:300]))
     code, out, err = run("check", os.path.join(tmp, nasty + ".kuan"))
     check("controls: a file name with ESC is escaped", "\x1b" not in err and "\x07" not in err, (code, err))
+    # A file name that is not UTF-8 (a GBK name from a zip archive): shown as \xNN, so the
+    # JSON stays JSON and the text names the file as echo would.
+    gbk_rules = os.path.join(tmp.encode(), b"gbk-rules")
+    os.makedirs(gbk_rules, exist_ok=True)
+    with open(os.path.join(gbk_rules, b"\xb9\xe6\xd4\xf2.kuan"), "w", encoding="utf-8") as f:
+        f.write("参数 坏 = 1元 ×\n")
+    r = subprocess.run([ARGS.kuan, "check", gbk_rules, "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        shown = json.loads(r.stdout.decode("utf-8"))["diagnostics"][0]["file"]
+    except (ValueError, KeyError, IndexError) as e:
+        shown = repr(e)
+    check("controls: check --format json names a non-UTF-8 file in valid JSON, its bytes as \\xNN",
+          r.returncode == 1 and shown.endswith("/\\xB9\\xE6\\xD4\\xF2.kuan"), (r.returncode, r.stdout[:300], shown))
+    code, out, err = run("check", gbk_rules)
+    check("controls: check names it so in the text too", code == 1 and "\\xB9\\xE6\\xD4\\xF2.kuan:2:1: error:" in err, (code, err))
     named = os.path.join(tmp, nasty + ".json")
     write(named, '{"合同金额": -1}')
     code, out, err = run("eval", POLICY, "--version", "2025年版", "--measure", "算力券", "--facts", named)

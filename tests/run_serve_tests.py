@@ -300,6 +300,16 @@ def main():
         step("reload: a broken edit undone to the files in force clears /health (same fingerprint, no reload)",
              degraded and recovered and recovered["errors"] == [] and recovered["fingerprint"] == fingerprint
              and "kuan_reloads_total 2" in request(port, "GET", "/metrics")[2], f"{degraded} {recovered}")
+        # The folder itself vanishes (deleted, a mount lost): degraded, saying so, the policy in force serving on.
+        moved = policy.with_name(policy.name + "-moved")
+        policy.rename(moved)
+        gone = wait_for(lambda: (lambda h: h if h["status"] != "ok" else None)(json.loads(request(port, "GET", "/health")[2])), 5)
+        code, headers, still = request(port, "POST", "/v1/evaluate", probe)
+        step("reload: a policy folder that vanished shows in /health; the last good policy keeps serving",
+             gone and gone["fingerprint"] == fingerprint and gone["errors"] and code == 200 and still == before, f"{gone} {still}")
+        moved.rename(policy)
+        recovered = wait_for(lambda: (lambda h: h if h["status"] == "ok" else None)(json.loads(request(port, "GET", "/health")[2])), 5)
+        step("reload: the folder back as it was clears /health", recovered and recovered["fingerprint"] == fingerprint, recovered)
 
         # ---------------------------------------------- SIGTERM with requests in flight
         ndjson = ("\n".join(lines[:5]) + "\n").encode("utf-8")

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/arena.hpp"
+#include "base/csv.hpp"
 #include "base/name_groups.hpp"
 #include "base/date.hpp"
 #include "base/inline_list.hpp"
@@ -228,4 +229,23 @@ TEST_CASE("inline list: in place up to its room then on the heap; copies and mov
   REQUIRE(from_small.capacity() == 5);
   from_small.clear();
   REQUIRE(from_small.empty());
+
+TEST_CASE("CSV records: spaces around a bare cell are layout, a quoted cell keeps all", "[base]") {
+  std::vector<std::string> cells;
+  std::vector<std::size_t> starts;
+  CHECK(kuan::split_csv("a, b ,\t\tc,\" d \",, ", cells, starts) == std::string::npos);
+  CHECK(cells == std::vector<std::string>{"a", "b", "c", " d ", "", ""});
+  CHECK(starts == std::vector<std::size_t>{0, 3, 8, 10, 16, 18});  // where each value begins: the caret's place
+  CHECK(kuan::split_csv(" \"a\"", cells, starts) == 1);  // a quote after spaces is inside a bare cell: out of place
+  CHECK(kuan::split_csv("\"a\" ,b", cells, starts) == 3);  // nothing but a comma after a closing quote
+}
+
+TEST_CASE("a source's name is shown safe: control characters and bytes that are not UTF-8 escaped", "[base]") {
+  CHECK(kuan::terminal_safe("规则/\xB9\xE6.kuan") == "规则/\\xB9\\xE6.kuan");
+  CHECK(kuan::terminal_safe("a\x1b[31m\tb\n") == "a\\u{1B}[31m\tb\n");  // tabs and newlines are a message's own
+  CHECK(kuan::terminal_safe("\xC2\x9B") == "\\u{9B}");                     // C1 (a CSI) as a code point
+  CHECK(kuan::terminal_safe("\xE4\xB8") == "\\xE4\\xB8");                  // a sequence cut short
+  const kuan::SourceFile source("政策/\xff\x1b.kuan", "参数 a = 1元\n");
+  CHECK(source.name() == "政策/\\xFF\\u{1B}.kuan");
+  CHECK(kuan::terminal_safe(source.name()) == source.name());  // rendering it again changes nothing
 }

@@ -262,7 +262,15 @@ TEST_CASE("fmt: range arms — (含) against its end, one arm a line, wrapped at
 
 TEST_CASE("fmt: clause text, strings, BOM and CRLF", "[format]") {
   const std::string in = "\xEF\xBB\xBF条款 (一) \"t\" {\r\n原文 「第一行  两个空格\r\n   第二行 # 不是注释」\r\n}\r\n";
-  CHECK(formatted(in) == "\xEF\xBB\xBF条款 (一) \"t\" {\n  原文 「第一行  两个空格\r\n   第二行 # 不是注释」\n}\n");
+  // The first line ends in CRLF: every line end of the layout is CRLF, the one
+  // inside the clause text stays as written (not CR CR LF).
+  const std::string windows = "\xEF\xBB\xBF条款 (一) \"t\" {\r\n  原文 「第一行  两个空格\r\n   第二行 # 不是注释」\r\n}\r\n";
+  CHECK(formatted(in) == windows);
+  CHECK(formatted(windows) == windows);  // so fmt --check passes on a formatted Windows file
+  // A first line ending in LF sets LF, whatever comes after (the clause's CRLF kept).
+  const std::string mixed = "参数 a = 1元\n参数  b = 2元\r\n";
+  CHECK(formatted(mixed) == "参数 a = 1元\n参数 b = 2元\n");
+  CHECK(formatted("参数  a = 1元\r\n参数 b = 2元\n") == "参数 a = 1元\r\n参数 b = 2元\r\n");
 }
 
 TEST_CASE("fmt: comments are found outside strings only", "[format]") {

@@ -101,6 +101,7 @@ constexpr std::string_view kEvalHelp =
     "      一行可写 \"as_of\": \"YYYY-MM-DD\",按该日施行的正式版本计算这一行(与 \"version\" 同写时只是申请的日期);\n"
     "      --pass-through 把一行中其余的键原样(JSON 原文)带到它的结果中,否则未知的键是错误。\n"
     "      CSV:IN 以 .csv 结尾(或 --in-format csv)时按 RFC 4180 读入,表头为 measure、id、as_of 与事实名;\n"
+    "      不带引号的单元格(及列名)前后的空格和制表符不算在内,带引号的原样保留;\n"
     "      布尔写 是/否/true/false,金额可带千位分隔符(1,234,567.89);输出默认与输入同格式(--out-format),\n"
     "      金额可写 ￥480,000.00;表头可用中文别名(编号→id、措施→measure、日期→as_of、申请人→applicant);\n"
     "      不是事实的列(如 企业名称)原样带到 CSV 输出的最后(JSONL 输出略去它们,给出一次警告),\n"

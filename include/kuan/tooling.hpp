@@ -32,6 +32,11 @@ namespace kuan::api {
 // kuan serve's fingerprint): reading past it is never needed.
 inline constexpr std::size_t kMaxRuleFileBytes = std::size_t{16} << 20;
 
+// The most digits one number may have (docs/language.md, Limits), for bindings
+// that check a value before writing it out in full (the Python module's Decimal
+// facts: Decimal("1E+999999999") would be a gigabyte of zeros to build).
+inline constexpr std::size_t kMaxNumberDigits = 4096;
+
 // ------------------------------------------------------------- diagnostics
 
 // Every diagnostic's `rendered` text, as `kuan check` prints them: after the

@@ -28,6 +28,22 @@ def test_load_and_editions():
         policy.edition_on("2025-13-40")
 
 
+def test_a_lone_surrogate_is_python_s_own_encode_error(ed):
+    # Text that has no UTF-8 form: UnicodeEncodeError (a ValueError) naming the
+    # character, wherever a str is read — not pybind11's unexplained RuntimeError.
+    policy = kuan.load(str(POLICY))
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        policy.edition_on("2025-07-0\ud800")
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        ed.evaluate_many([{"measure": "算力券\udc00", "facts": VOUCHER}])
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        ed.evaluate_many([{"measure": "算力券", "facts": VOUCHER, "id": "a\ud800"}])
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        ed.evaluate_many([{"measure": "算力券", "facts": VOUCHER, "as_of": "\ud800"}])
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):
+        kuan.load_texts({"a\ud800.kuan": "参数 a = 1元\n"})
+
+
 def test_evaluate_amount_is_exact_decimal(ed):
     r = ed.evaluate("算力券", VOUCHER)
     assert r["eligible"] is True

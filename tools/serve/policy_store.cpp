@@ -73,7 +73,13 @@ std::optional<PolicyStore::Snapshot> PolicyStore::snapshot() const {
   std::error_code ec;
   const fs::path root(path_);
   std::vector<std::pair<std::string, fs::path>> files;
-  if (fs::is_regular_file(root, ec)) {
+  boost::uuids::detail::sha1 sha;
+  if (!fs::exists(root, ec) && !ec) {
+    // The folder (or file) is gone — deleted, or a mount lost: a state of its own,
+    // so the reload is tried, fails with the loader's words, and /health says so
+    // while the last good policy serves (not "ok" on files that are not there).
+    sha.process_bytes("\0missing", 8);
+  } else if (fs::is_regular_file(root, ec)) {
     files.emplace_back(root.filename().string(), root);
   } else {
     fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
@@ -85,7 +91,6 @@ std::optional<PolicyStore::Snapshot> PolicyStore::snapshot() const {
     }
   }
   std::sort(files.begin(), files.end());
-  boost::uuids::detail::sha1 sha;
   Snapshot snap;
   for (const auto& [name, p] : files) {
     if (!hash_file(sha, name, p)) return std::nullopt;  // changing under us: try again at the next poll
