@@ -229,6 +229,7 @@ TEST_CASE("inline list: in place up to its room then on the heap; copies and mov
   REQUIRE(from_small.capacity() == 5);
   from_small.clear();
   REQUIRE(from_small.empty());
+}
 
 TEST_CASE("CSV records: spaces around a bare cell are layout, a quoted cell keeps all", "[base]") {
   std::vector<std::string> cells;
