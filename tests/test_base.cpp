@@ -196,7 +196,7 @@ TEST_CASE("allocate's name groups: equal names one group, different names apart,
   }
 }
 
-TEST_CASE("inline list: in place up to its room then on the heap; copies and moves keep every item", "[base]") {
+TEST_CASE("inline list: in place up to its room then on the heap and copies and moves keep every item", "[base]") {
   InlineList<std::string, 2> list;
   REQUIRE(list.empty());
   REQUIRE(list.capacity() == 2);
