@@ -261,9 +261,10 @@ class Machine {
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
   ChoiceList* choices_ = nullptr;  // where 若/按 choices go while explaining
   SegmentState* seg_;              // a segment plan's 比例 and 基数; null for a flat plan
-  std::uint64_t failed_ = 0;  // a flat plan's failed 要求, one bit each
-  std::int32_t bound_ = -1;   // … the cap that bound the amount
-  FlatDecision* decision_ = nullptr;  // … where its decision goes (run_flat)
+  // A flat plan's decision, written as it runs: the failed 要求 (one bit
+  // each) and the cap that bound the amount straight into it (it starts as
+  // FlatDecision{}: nothing failed, no cap), no copy kept in the Machine.
+  FlatDecision* decision_ = nullptr;
 };
 
 // Threaded dispatch (GCC's and Clang's labels as values): each instruction
@@ -390,23 +391,19 @@ op_need:
   if (!facts_.present[static_cast<std::size_t>(i->a)]) bail();  // the tree-walker words it
   KUAN_NEXT();
 op_fail:
-  failed_ |= std::uint64_t{1} << i->a;
+  decision_->failed |= std::uint64_t{1} << i->a;
   KUAN_NEXT();
 op_failed:
-  if (failed_) {
-    decision_->failed = failed_;
-    return {};
-  }
+  if (decision_->failed) return {};
   KUAN_NEXT();
 op_fail_to:
-  failed_ |= std::uint64_t{1} << i->a;
+  decision_->failed |= std::uint64_t{1} << i->a;
   next = target(i);
   KUAN_NEXT();
 op_finish: {
   const Fx amount{Rg[i->a].m, Rg[i->a].s};  // the amount's register (steps())
   if (amount.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
   round(amount, decision_->amount, decision_->scale);
-  decision_->bound = bound_;
   return {};
 }
 op_bail:
@@ -444,7 +441,7 @@ op_bail:
     Fx room;
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, decision_->bound = i->c;
   })
   KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes (kNoArm when none: mul fails, the tree-walker's error)
     if (static_cast<std::uint64_t>(B.m) >= static_cast<std::uint64_t>(i->k)) bail();
@@ -483,7 +480,7 @@ JmpNZ_F:
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rg[i->b].m = room.m, Rg[i->b].s = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rg[i->b].m = room.m, Rg[i->b].s = room.s, decision_->bound = i->c;
   })
   KUAN_UNARY3(End, return A;)
 
