@@ -616,7 +616,9 @@ namespace {
   // not cleared on every evaluation.
   Reg regs[kInlineRegisters];
   unsigned char done[kInlineMemos];
-  for (std::size_t k = 0; k < p.memos.size(); ++k) done[k] = 0;
+  // Most direct plans have no memo: only the emptiness test on the hot path.
+  if (!p.memos.empty()) [[unlikely]]
+    std::memset(done, 0, p.memos.size());
   return run_flat(info, cm, p, facts, regs, done, out);
 }
 }  // namespace
