@@ -68,7 +68,8 @@ struct FlatDecision {
 };
 
 // The fast entry of a measure whose compiled form is `direct` (no 校验, no
-// 施行, a flat plan; compiled_plan.hpp): runs the plain plan into `out` and
+// 施行, a flat plan; compiled_plan.hpp): runs the plain plan into `out` (which
+// must start as FlatDecision{}: the plan writes only what it decides) and
 // returns true; false when the required facts are not all given or the plan
 // hands over (then the caller asks the tree-walker).
 bool decide_flat(const Edition& edition, const MeasureInfo& measure, const CompiledMeasure& program,

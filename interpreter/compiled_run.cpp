@@ -86,10 +86,19 @@ class Machine {
  public:
   using Number = Fx;
 
+  // What only a segment plan keeps (比例 and 基数 once computed; a flat
+  // plan's are memos): kept out of the Machine, so a flat plan's run does not
+  // initialise it (fewer stores on every evaluation).
+  struct SegmentState {
+    ChoiceList* rate_choices = nullptr;  // where 比例's choices go while explaining
+    bool computing_rate = false, computing_base = false;
+    std::optional<Fx> rate, base;
+  };
+
+  // `segment`: null for a flat plan.
   Machine(const Program& p, const CompiledMeasure& cm, const MeasureInfo& info, const FactValues& facts, Reg* regs,
-          unsigned char* done, Trace* trace)
-      : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done),
-        rate_choices_(trace ? &trace->rate_choices : nullptr) {}
+          unsigned char* done, SegmentState* segment)
+      : p_(p), cm_(cm), info_(info), facts_(facts), regs_(regs), done_(done), seg_(segment) {}
 
   // A flat plan, from its first instruction: its decision written into `d`
   // where Finish or Failed ends it — the amount, rounded, and the cap that
@@ -114,34 +123,36 @@ class Machine {
     return a;
   }
   Fx rate() {
-    if (rate_) return *rate_;
-    if (p_.rate == kNone || computing_rate_) bail();
-    computing_rate_ = true;
+    SegmentState& g = *seg_;
+    if (g.rate) return *g.rate;
+    if (p_.rate == kNone || g.computing_rate) bail();
+    g.computing_rate = true;
     auto* saved = choices_;
-    choices_ = rate_choices_;
-    rate_ = segment(p_.rate);
+    choices_ = g.rate_choices;
+    g.rate = segment(p_.rate);
     choices_ = saved;
-    computing_rate_ = false;
-    return *rate_;
+    g.computing_rate = false;
+    return *g.rate;
   }
   Fx base() {
-    if (base_) return *base_;
-    if (p_.base == kNone || computing_base_) bail();
-    computing_base_ = true;
+    SegmentState& g = *seg_;
+    if (g.base) return *g.base;
+    if (p_.base == kNone || g.computing_base) bail();
+    g.computing_base = true;
     auto* saved = choices_;
     choices_ = nullptr;  // as the tree-walker: 基数's choices are not explained
-    base_ = segment(p_.base);
+    g.base = segment(p_.base);
     choices_ = saved;
-    computing_base_ = false;
-    return *base_;
+    g.computing_base = false;
+    return *g.base;
   }
   static Fx times(Fx a, Fx b) {
     Fx r;
     if (!fixed::mul(a, b, r)) bail();
     return r;
   }
-  std::optional<Decimal> traced_rate() const { return rate_ ? std::optional(fixed::to_decimal(*rate_)) : std::nullopt; }
-  std::optional<Decimal> traced_base() const { return base_ ? std::optional(fixed::to_decimal(*base_)) : std::nullopt; }
+  std::optional<Decimal> traced_rate() const { return seg_->rate ? std::optional(fixed::to_decimal(*seg_->rate)) : std::nullopt; }
+  std::optional<Decimal> traced_base() const { return seg_->base ? std::optional(fixed::to_decimal(*seg_->base)) : std::nullopt; }
   bool cap_applies(std::size_t i) { return test(p_.caps[i].when); }
   Fx cap_limit(std::size_t i) { return segment(p_.caps[i].limit); }
   Fx cap_used(std::size_t i) { return segment(p_.caps[i].used); }
@@ -249,12 +260,11 @@ class Machine {
   }
   unsigned char* done_;  // per memo: 0 not yet, 2 being computed, 1 done
   ChoiceList* choices_ = nullptr;  // where 若/按 choices go while explaining
-  ChoiceList* rate_choices_;       // … while computing 比例
-  bool computing_rate_ = false, computing_base_ = false;
-  std::optional<Fx> rate_, base_;  // once computed (segment plans; a flat plan's are memos)
-  std::uint64_t failed_ = 0;  // a flat plan's failed 要求, one bit each
-  std::int32_t bound_ = -1;   // … the cap that bound the amount
-  FlatDecision* decision_ = nullptr;  // … where its decision goes (run_flat)
+  SegmentState* seg_;              // a segment plan's 比例 and 基数; null for a flat plan
+  // A flat plan's decision, written as it runs: the failed 要求 (one bit
+  // each) and the cap that bound the amount straight into it (it starts as
+  // FlatDecision{}: nothing failed, no cap), no copy kept in the Machine.
+  FlatDecision* decision_ = nullptr;
 };
 
 // Threaded dispatch (GCC's and Clang's labels as values): each instruction
@@ -381,23 +391,19 @@ op_need:
   if (!facts_.present[static_cast<std::size_t>(i->a)]) bail();  // the tree-walker words it
   KUAN_NEXT();
 op_fail:
-  failed_ |= std::uint64_t{1} << i->a;
+  decision_->failed |= std::uint64_t{1} << i->a;
   KUAN_NEXT();
 op_failed:
-  if (failed_) {
-    decision_->failed = failed_;
-    return {};
-  }
+  if (decision_->failed) return {};
   KUAN_NEXT();
 op_fail_to:
-  failed_ |= std::uint64_t{1} << i->a;
+  decision_->failed |= std::uint64_t{1} << i->a;
   next = target(i);
   KUAN_NEXT();
 op_finish: {
   const Fx amount{Rg[i->a].m, Rg[i->a].s};  // the amount's register (steps())
   if (amount.m < 0 && !i->x) bail();  // an error in the rule: the tree-walker says where
   round(amount, decision_->amount, decision_->scale);
-  decision_->bound = bound_;
   return {};
 }
 op_bail:
@@ -435,7 +441,7 @@ op_bail:
     Fx room;
     if (!fixed::sub(A, B, room)) bail();
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->dst)) < 0) Rg[i->dst].m = room.m, Rg[i->dst].s = room.s, decision_->bound = i->c;
   })
   KUAN_BINARY9(MulMatchK, {  // A × the constant arm B takes (kNoArm when none: mul fails, the tree-walker's error)
     if (static_cast<std::uint64_t>(B.m) >= static_cast<std::uint64_t>(i->k)) bail();
@@ -474,7 +480,7 @@ JmpNZ_F:
   KUAN_UNARY3(CapTo, {
     Fx room = A;
     if (room.m < 0) room = {0, 0};  // no room: zero at scale 0, as Decimal()
-    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rg[i->b].m = room.m, Rg[i->b].s = room.s, bound_ = i->c;
+    if (fixed::compare(room, KUAN_READ_R(i->b)) < 0) Rg[i->b].m = room.m, Rg[i->b].s = room.s, decision_->bound = i->c;
   })
   KUAN_UNARY3(End, return A;)
 
@@ -570,7 +576,9 @@ std::optional<Outcome> flat_outcome(const Edition& ed, const MeasureInfo& info, 
 std::optional<Outcome> run_segments(const Edition& ed, const MeasureInfo& info, const CompiledMeasure& cm,
                                     const Program& p, const FactValues& facts, Trace* trace, Reg* r, unsigned char* done) {
   try {
-    Machine machine(p, cm, info, facts, r, done, trace);
+    Machine::SegmentState segment;
+    if (trace) segment.rate_choices = &trace->rate_choices;
+    Machine machine(p, cm, info, facts, r, done, &segment);
     return evaluate_in_order(ed, info, machine, trace);
   } catch (const Bail&) {
     return std::nullopt;
