@@ -12,7 +12,8 @@
 #include <variant>
 #include <vector>
 
-#include "base/inline_list.hpp"
+#include <boost/container/small_vector.hpp>
+
 #include "interpreter/fixed.hpp"
 #include "base/error_kind.hpp"
 #include "lang/value.hpp"
@@ -108,7 +109,10 @@ struct ChoiceTrace {
 // A Trace's lists hold their first few entries in place: an explanation is
 // built and dropped once per evaluation, and a heap block per list cost more
 // than what it records (算力券: 2 conditions, 3 choices, 2 caps; more move to the heap).
-using ChoiceList = InlineList<ChoiceTrace, 4>;
+// Boost's small_vector: a std::vector in use, its first N items inside itself.
+template <class T>
+using TraceList = boost::container::small_vector<T, 4>;
+using ChoiceList = TraceList<ChoiceTrace>;
 
 // A 结果's value and the choices made computing it, kept when explaining.
 struct FigureTrace {
@@ -117,12 +121,12 @@ struct FigureTrace {
 };
 
 struct Trace {
-  InlineList<ConditionTrace, 4> conditions;
+  TraceList<ConditionTrace> conditions;
   std::vector<FigureTrace> figures;  // per 结果 of the measure, in order (when eligible)
   ChoiceList rate_choices, amount_choices;
   std::optional<Decimal> rate, base;
   Decimal computed;  // before caps
-  InlineList<CapTrace, 4> caps;
+  TraceList<CapTrace> caps;
   Decimal before_rounding;
 };
 

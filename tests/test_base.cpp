@@ -13,7 +13,6 @@
 #include "base/csv.hpp"
 #include "base/name_groups.hpp"
 #include "base/date.hpp"
-#include "base/inline_list.hpp"
 #include "base/json_string.hpp"
 #include "base/source.hpp"
 #include "base/tally_table.hpp"
@@ -194,41 +193,6 @@ TEST_CASE("allocate's name groups: equal names one group, different names apart,
       REQUIRE(g.first.size() == group_of.size());
     }
   }
-}
-
-TEST_CASE("inline list: in place up to its room then on the heap and copies and moves keep every item", "[base]") {
-  InlineList<std::string, 2> list;
-  REQUIRE(list.empty());
-  REQUIRE(list.capacity() == 2);
-  const std::string long_text(40, 'x');  // past the small-string buffer: a move must not copy it
-  list.push_back("a");
-  list.emplace_back(long_text);
-  REQUIRE(list.capacity() == 2);  // still in place
-  list.push_back("c");            // moves to the heap, items moved over
-  REQUIRE(list.size() == 3);
-  REQUIRE(list.capacity() >= 3);
-  REQUIRE((list[0] == "a" && list[1] == long_text && list.back() == "c"));
-
-  InlineList<std::string, 2> copy = list;
-  REQUIRE(std::vector<std::string>(copy.begin(), copy.end()) == std::vector<std::string>{"a", long_text, "c"});
-  InlineList<std::string, 2> moved = std::move(list);  // a heap block changes hands
-  REQUIRE(moved.size() == 3);
-  REQUIRE(list.empty());
-  REQUIRE(list.capacity() == 2);
-
-  InlineList<std::string, 2> small;
-  small.push_back(long_text);
-  InlineList<std::string, 2> from_small = std::move(small);  // in place: each item moved
-  REQUIRE((from_small.size() == 1 && from_small.front() == long_text));
-  REQUIRE(small.empty());
-  from_small = copy;
-  REQUIRE(from_small.size() == 3);
-  from_small = InlineList<std::string, 2>{};
-  REQUIRE(from_small.empty());
-  from_small.reserve(5);
-  REQUIRE(from_small.capacity() == 5);
-  from_small.clear();
-  REQUIRE(from_small.empty());
 }
 
 TEST_CASE("CSV records: spaces around a bare cell are layout, a quoted cell keeps all", "[base]") {
