@@ -315,6 +315,12 @@ Fx Machine::run(std::int32_t pc) {
   const auto target = [](const Ins* jump) {
     return reinterpret_cast<const Ins*>(reinterpret_cast<const char*>(jump) + jump->to);
   };
+// A label attribute is GCC's; clang (the fuzz build) would warn that it ignores it.
+#if defined(__clang__)
+#define KUAN_COLD_LABEL
+#else
+#define KUAN_COLD_LABEL __attribute__((cold))
+#endif
 #define KUAN_NEXT()                                     \
   do {                                                  \
     i = next++;                                         \
@@ -335,7 +341,7 @@ op_given:
     next = target(i);
   }
   KUAN_NEXT();
-op_guard: __attribute__((cold));
+op_guard: KUAN_COLD_LABEL;
   if (given_fitting(i->a)) {
     operands().set(i->dst, operands()[fact_ref(i->a)]);
   } else {
@@ -343,22 +349,22 @@ op_guard: __attribute__((cold));
     operands().set(i->dst, operands()[p_.memos[static_cast<std::size_t>(i->b)].reg]);
   }
   KUAN_NEXT();
-op_ensure: __attribute__((cold));
+op_ensure: KUAN_COLD_LABEL;
   ensure(i->a);
   KUAN_NEXT();
-op_has: __attribute__((cold));
+op_has: KUAN_COLD_LABEL;
   operands().set(i->dst, Fx{facts_.present[static_cast<std::size_t>(i->a)] ? 1 : 0, 0});
   KUAN_NEXT();
-op_not: __attribute__((cold));
+op_not: KUAN_COLD_LABEL;
   operands().set(i->dst, Fx{operands()[i->a].m == 0 ? 1 : 0, 0});
   KUAN_NEXT();
-op_neg: __attribute__((cold));
+op_neg: KUAN_COLD_LABEL;
   KUAN_RESULT(fixed::neg(operands()[i->a], r));
   KUAN_NEXT();
-op_abs: __attribute__((cold));
+op_abs: KUAN_COLD_LABEL;
   KUAN_RESULT(operands()[i->a].m >= 0 ? (r = operands()[i->a], true) : fixed::neg(operands()[i->a], r));
   KUAN_NEXT();
-op_min: __attribute__((cold));
+op_min: KUAN_COLD_LABEL;
 op_max: {
   const std::int32_t* args = p_.lists.data() + i->a;
   Fx best = operands()[args[0]];
@@ -370,21 +376,21 @@ op_max: {
   operands().set(i->dst, best);
   KUAN_NEXT();
 }
-op_round: __attribute__((cold)); {
+op_round: KUAN_COLD_LABEL; {
   const Fx step = operands()[i->b];
   KUAN_RESULT(step.m > 0 && fixed::round_to_step(operands()[i->a], step, static_cast<RoundingMode>(i->x), r));
   KUAN_NEXT();
 }
-op_rate: __attribute__((cold));
+op_rate: KUAN_COLD_LABEL;
   operands().set(i->dst, rate());
   KUAN_NEXT();
-op_base: __attribute__((cold));
+op_base: KUAN_COLD_LABEL;
   operands().set(i->dst, base());
   KUAN_NEXT();
 op_jmp:
   next = target(i);
   KUAN_NEXT();
-op_choice: __attribute__((cold));
+op_choice: KUAN_COLD_LABEL;
   if (choices_) record({i->expr, i->x != 0, -1, {}});
   KUAN_NEXT();
 op_need:
@@ -523,6 +529,7 @@ JmpNZ_F:
 #undef KUAN_UNARY
 #undef KUAN_UNARY3
 #undef KUAN_NEXT
+#undef KUAN_COLD_LABEL
 #undef KUAN_RESULT
 }
 
