@@ -332,18 +332,17 @@ struct api::Allocator::Data {
   struct IdBuckets {
     explicit IdBuckets(std::size_t records);
     void mark(std::uint32_t hash) {
-      const std::uint32_t b = hash >> drop;
-      std::uint64_t* word = &bits[std::size_t{b >> 6} * 2];  // met once, then beside it met twice: one cache line
-      const std::uint64_t bit = std::uint64_t{1} << (b & 63);
+      std::uint64_t* word = &bits[pair_of(hash)];  // met once, then beside it met twice: one cache line
+      const std::uint64_t bit = std::uint64_t{1} << (bucket(hash) & 63);
       word[1] |= word[0] & bit;
       word[0] |= bit;
     }
-    bool twice(std::uint32_t hash) const {
-      const std::uint32_t b = hash >> drop;
-      return bits[std::size_t{b >> 6} * 2 + 1] >> (b & 63) & 1;
-    }
-    // The bucket's word pair (one cache line) asked for before mark() or twice() needs it.
-    void prefetch(std::uint32_t hash) const { __builtin_prefetch(&bits[std::size_t{(hash >> drop) >> 6} * 2]); }
+    bool twice(std::uint32_t hash) const { return bits[pair_of(hash) + 1] >> (bucket(hash) & 63) & 1; }
+    // The bucket's word pair asked for before mark() or twice() needs it.
+    void prefetch(std::uint32_t hash) const { __builtin_prefetch(&bits[pair_of(hash)]); }
+    std::uint32_t bucket(std::uint32_t hash) const { return hash >> drop; }
+    // Where the bucket's pair of words (met once, met twice) begins in `bits`.
+    std::size_t pair_of(std::uint32_t hash) const { return std::size_t{bucket(hash) >> 6} * 2; }
     int drop = 0;
     std::vector<std::uint64_t> bits;
   };
